@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Idempotent machine setup for berth: system packages berth drives, npm dependencies, the build.
+# Run as root on Debian or Ubuntu. Safe to run again; it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages berth drives or its scripts use; busybox-static (not busybox) because test images
+# need a statically linked busybox to run in an otherwise empty root.
+PACKAGES=(runc conmon busybox-static iptables catatonit tini iproute2 sqlite3 curl jq xz-utils ca-certificates)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run --silent build
+echo "setup: done"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite: build, lint (types, layer rules), then unit and end-to-end tests in one run.
+#   scripts/test.sh          everything
+#   scripts/test.sh unit     unit tests only (no root needed)
+#   scripts/test.sh FILE...  just those test files
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npm run --silent build
+if [ "${1:-}" = "unit" ]; then
+  mapfile -t files < <(find src -name '*.test.ts' | sort)
+elif [ $# -gt 0 ]; then
+  files=("$@")
+else
+  npm run --silent lint
+  mapfile -t files < <(find src test -name '*.test.ts' | sort)
+fi
+[ ${#files[@]} -gt 0 ] || { echo "no test files found" >&2; exit 1; }
+
+# End-to-end tests each run their own daemon on temporary roots, so files can run side by side.
+exec node --import tsx --test --test-concurrency="${BERTH_TEST_CONCURRENCY:-2}" --test-timeout=300000 "${files[@]}"

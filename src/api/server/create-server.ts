@@ -1,0 +1,89 @@
+// The Engine API HTTP server: version prefixes, Docker's headers, error shape, raw bodies.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { Logger } from '../../lib/logger.js';
+import { notFound } from '../../core/errdefs.js';
+import { checkApiVersion, splitVersionedPath, MAX_API_VERSION } from './api-version.js';
+import { errorReply } from './error-status.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The version the client asked for in the path, or the newest served. */
+    apiVersion: string;
+  }
+}
+
+export interface ServerIdentity {
+  /** Version string shown in the Server header, e.g. "0.1.0". */
+  engineVersion: string;
+}
+
+export function createApiServer(logger: Logger, identity: ServerIdentity): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger.child({ component: 'api' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 64 * 1024 * 1024,
+    // Version prefixes are stripped before routing; the version is checked in onRequest.
+    rewriteUrl: (req) => splitVersionedPath(req.url ?? '/').path,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1024 },
+    return503OnClosing: false,
+    exposeHeadRoutes: false,
+    forceCloseConnections: true,
+  });
+
+  app.decorateRequest('apiVersion', '');
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('Api-Version', MAX_API_VERSION);
+    reply.header('Server', `Docker/${identity.engineVersion} (linux) berth`);
+    reply.header('Ostype', 'linux');
+    reply.header('Docker-Experimental', 'false');
+    const original = req.originalUrl ?? req.url;
+    const { version } = splitVersionedPath(original);
+    if (version !== undefined) checkApiVersion(version);
+    req.apiVersion = version ?? MAX_API_VERSION;
+  });
+
+  // Docker clients compare Content-Type to exactly "application/json".
+  app.addHook('onSend', async (_req, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('application/json;')) reply.header('content-type', 'application/json');
+    return payload;
+  });
+
+  // JSON bodies may be empty (clients send none on many POSTs); other bodies stay streams for the route.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      const err = new Error(`invalid JSON: ${text.slice(0, 100)}`) as Error & { statusCode: number };
+      err.statusCode = 400;
+      done(err);
+    }
+  });
+  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+
+  app.setErrorHandler(async (err, req, reply) => {
+    const { status, body } = errorReply(err);
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    if (reply.sent || reply.raw.headersSent) {
+      reply.raw.destroy();
+      return;
+    }
+    return reply.code(status).type('application/json').send(body);
+  });
+
+  app.setNotFoundHandler(async () => {
+    throw notFound('page not found');
+  });
+
+  return app;
+}
+
+/** The request body as a byte stream (tar uploads and the like). */
+export function bodyStream(req: FastifyRequest): Readable {
+  return req.raw;
+}

@@ -1,0 +1,88 @@
+// Daemon configuration: defaults < config file < environment < flags. Validated; unknown keys rejected.
+import { readFileSync, existsSync } from 'node:fs';
+import { join, isAbsolute } from 'node:path';
+import { z } from 'zod';
+
+export const DEFAULT_CONFIG_FILE = '/etc/berth/daemon.json';
+
+const unixHost = z.string().regex(/^unix:\/\/\/.+/, 'hosts must be unix:///absolute/path');
+const absolutePath = z.string().refine(isAbsolute, 'must be an absolute path');
+
+/** The config file uses dockerd's daemon.json key names. */
+export const configFileSchema = z
+  .object({
+    hosts: z.array(unixHost).min(1).optional(),
+    'data-root': absolutePath.optional(),
+    'exec-root': absolutePath.optional(),
+    pidfile: absolutePath.optional(),
+    group: z.string().optional(),
+    'log-level': z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional(),
+    debug: z.boolean().optional(),
+    'storage-driver': z.enum(['overlay2', 'overlay', 'native', 'vfs']).optional(),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+export interface DaemonConfig {
+  hosts: string[];
+  dataRoot: string;
+  execRoot: string;
+  pidfile: string;
+  /** Group allowed on the socket besides root; none by default. */
+  group: string | undefined;
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  debug: boolean;
+  /** "auto" picks overlay when the kernel has it, else the copying native snapshotter. */
+  storageDriver: 'auto' | 'overlay' | 'native';
+}
+
+export type ConfigOverrides = Partial<ConfigFile>;
+
+export function readConfigFile(path: string, required: boolean): ConfigFile {
+  if (!existsSync(path)) {
+    if (required) throw new Error(`config file ${path} does not exist`);
+    return {};
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`config file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`config file ${path}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** BERTH_* environment variables, named after the flags. */
+export function configFromEnv(env: NodeJS.ProcessEnv): ConfigFile {
+  const out: Record<string, unknown> = {};
+  if (env.BERTH_HOST) out.hosts = [env.BERTH_HOST];
+  if (env.BERTH_DATA_ROOT) out['data-root'] = env.BERTH_DATA_ROOT;
+  if (env.BERTH_EXEC_ROOT) out['exec-root'] = env.BERTH_EXEC_ROOT;
+  if (env.BERTH_PIDFILE) out.pidfile = env.BERTH_PIDFILE;
+  if (env.BERTH_LOG_LEVEL) out['log-level'] = env.BERTH_LOG_LEVEL;
+  if (env.BERTH_STORAGE_DRIVER) out['storage-driver'] = env.BERTH_STORAGE_DRIVER;
+  const parsed = configFileSchema.safeParse(out);
+  if (!parsed.success) throw new Error(`environment: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
+  const merged: ConfigFile = Object.assign({}, ...layers.map((l) => Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined))));
+  const execRoot = merged['exec-root'] ?? '/run/berth';
+  const driver = merged['storage-driver'];
+  return {
+    hosts: merged.hosts ?? [`unix://${join(execRoot, 'berth.sock')}`],
+    dataRoot: merged['data-root'] ?? '/var/lib/berth',
+    execRoot,
+    pidfile: merged.pidfile ?? join(execRoot, 'berthd.pid'),
+    group: merged.group,
+    logLevel: merged['log-level'] ?? (merged.debug ? 'debug' : 'info'),
+    debug: merged.debug ?? false,
+    storageDriver: driver === undefined ? 'auto' : driver.startsWith('overlay') ? 'overlay' : 'native',
+  };
+}
+
+export const socketPathOf = (host: string): string => host.slice('unix://'.length);

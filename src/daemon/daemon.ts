@@ -1,0 +1,63 @@
+// The daemon's lifecycle: lock the root, compose the engine, listen, and stop cleanly on a signal.
+import { mkdirSync, unlinkSync, chmodSync, chownSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { dirname } from 'node:path';
+import type { Logger } from '../lib/logger.js';
+import { writeFileAtomic } from '../lib/atomic-file.js';
+import { socketPathOf, type DaemonConfig } from './config.js';
+import { RootLock } from './root-lock.js';
+import { compose, type Composition } from './compose.js';
+import type { ToolReport } from './host-tools.js';
+
+function groupId(name: string): number {
+  if (/^\d+$/.test(name)) return Number(name);
+  const line = execFileSync('getent', ['group', name], { encoding: 'utf8' });
+  const gid = Number(line.split(':')[2]);
+  if (!Number.isInteger(gid)) throw new Error(`group ${name} not found`);
+  return gid;
+}
+
+export class Daemon {
+  private lock: RootLock | undefined;
+  private composition: Composition | undefined;
+
+  constructor(
+    private readonly config: DaemonConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(tools: ToolReport): Promise<void> {
+    const { config } = this;
+    mkdirSync(config.dataRoot, { recursive: true, mode: 0o711 });
+    mkdirSync(config.execRoot, { recursive: true, mode: 0o711 });
+    this.lock = RootLock.acquire(config.dataRoot);
+    this.composition = await compose(config, this.logger, tools);
+    for (const host of config.hosts) {
+      const path = socketPathOf(host);
+      mkdirSync(dirname(path), { recursive: true });
+      // We hold the root lock, so a socket file left here belongs to a dead daemon.
+      try {
+        unlinkSync(path);
+      } catch {
+        /* none */
+      }
+      await this.composition.api.listen({ path });
+      chmodSync(path, 0o660);
+      if (config.group !== undefined) chownSync(path, 0, groupId(config.group));
+      this.logger.info({ socket: path }, 'API listening');
+    }
+    await writeFileAtomic(config.pidfile, `${process.pid}\n`);
+  }
+
+  async stop(): Promise<void> {
+    this.logger.info('shutting down');
+    await this.composition?.api.close();
+    await this.composition?.close();
+    try {
+      unlinkSync(this.config.pidfile);
+    } catch {
+      /* none */
+    }
+    this.lock?.release();
+  }
+}

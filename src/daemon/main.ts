@@ -1,0 +1,102 @@
+// berthd's command line: flags named as dockerd's, then the daemon until a signal stops it.
+import { Command } from 'commander';
+import { createLogger } from '../lib/logger.js';
+import { configFromEnv, readConfigFile, resolveConfig, DEFAULT_CONFIG_FILE, type ConfigFile } from './config.js';
+import { checkHostTools, missingToolsMessage } from './host-tools.js';
+import { Daemon } from './daemon.js';
+import { BERTH_VERSION } from './version.js';
+
+interface Flags {
+  host?: string[];
+  dataRoot?: string;
+  execRoot?: string;
+  pidfile?: string;
+  configFile?: string;
+  logLevel?: string;
+  debug?: boolean;
+  storageDriver?: string;
+  group?: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function parseFlags(argv: string[]): Flags {
+  const program = new Command('berthd')
+    .description('berth daemon: serves the Docker Engine API on a unix socket')
+    .version(BERTH_VERSION, '-v, --version')
+    .option('-H, --host <socket>', 'daemon socket to listen on (unix:///path), repeatable', collect)
+    .option('--data-root <dir>', 'root of persistent state (default /var/lib/berth)')
+    .option('--exec-root <dir>', 'root of runtime state (default /run/berth)')
+    .option('-p, --pidfile <file>', 'path of the daemon pid file')
+    .option('--config-file <file>', `daemon config file (default ${DEFAULT_CONFIG_FILE})`)
+    .option('-l, --log-level <level>', 'trace, debug, info, warn, error or fatal')
+    .option('-D, --debug', 'debug mode')
+    .option('-s, --storage-driver <name>', 'overlay2 or native')
+    .option('-G, --group <group>', 'group allowed on the unix socket')
+    .allowExcessArguments(false);
+  program.parse(argv);
+  return program.opts<Flags>();
+}
+
+function flagsAsConfig(flags: Flags): ConfigFile {
+  return {
+    hosts: flags.host,
+    'data-root': flags.dataRoot,
+    'exec-root': flags.execRoot,
+    pidfile: flags.pidfile,
+    'log-level': flags.logLevel as ConfigFile['log-level'],
+    debug: flags.debug,
+    'storage-driver': flags.storageDriver as ConfigFile['storage-driver'],
+    group: flags.group,
+  };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const flags = parseFlags(argv);
+  let config;
+  try {
+    const file = readConfigFile(flags.configFile ?? process.env.BERTH_CONFIG_FILE ?? DEFAULT_CONFIG_FILE, flags.configFile !== undefined);
+    config = resolveConfig(file, configFromEnv(process.env), flagsAsConfig(flags));
+  } catch (err) {
+    process.stderr.write(`berthd: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger({ level: config.logLevel });
+
+  if (process.getuid?.() !== 0) {
+    process.stderr.write('berthd: must run as root\n');
+    process.exit(1);
+  }
+  const tools = await checkHostTools();
+  if (tools.missingRequired.length > 0) {
+    process.stderr.write(`${missingToolsMessage(tools.missingRequired)}\n`);
+    process.exit(1);
+  }
+
+  const daemon = new Daemon(config, logger);
+  try {
+    await daemon.start(tools);
+  } catch (err) {
+    process.stderr.write(`berthd: ${(err as Error).message}\n`);
+    await daemon.stop().catch(() => undefined);
+    process.exit(1);
+  }
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'signal received');
+    daemon.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('uncaughtException', (err) => logger.fatal({ err }, 'uncaught exception'));
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+}

@@ -1,0 +1,86 @@
+// Starts a real berthd on a temporary socket, data root and exec root, for end-to-end tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+export const BERTHD = join(REPO_ROOT, 'bin/berthd');
+export const BERTH = join(REPO_ROOT, 'bin/berth');
+
+export const isRoot = (): boolean => process.getuid?.() === 0;
+
+export interface TestDaemon {
+  dir: string;
+  socketPath: string;
+  dataRoot: string;
+  execRoot: string;
+  /** DOCKER_HOST/BERTH_HOST pointing at this daemon, on top of process.env. */
+  env: NodeJS.ProcessEnv;
+  process: ChildProcess;
+  /** Everything the daemon wrote to stderr so far. */
+  logs(): string;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait for exit: the crash case. */
+  kill9(): Promise<void>;
+  /** Stop, then remove the temporary directory. */
+  cleanup(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Reuse the roots of an earlier daemon (restart after a crash). */
+  dir?: string;
+  extraArgs?: string[];
+}
+
+export async function startDaemon(options: StartOptions = {}): Promise<TestDaemon> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'berth-e2e-'));
+  const socketPath = join(dir, 'berth.sock');
+  const dataRoot = join(dir, 'root');
+  const execRoot = join(dir, 'exec');
+  const child = spawn(
+    process.execPath,
+    [BERTHD, '-H', `unix://${socketPath}`, '--data-root', dataRoot, '--exec-root', execRoot, '--pidfile', join(dir, 'berthd.pid'), '--log-level', 'debug', ...(options.extraArgs ?? [])],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  const ready = new Promise<void>((resolveReady, rejectReady) => {
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      stderr += chunk;
+      if (stderr.includes('"msg":"API listening"')) resolveReady();
+    });
+    child.once('exit', (code) => rejectReady(new Error(`berthd exited with ${code} before listening:\n${stderr}`)));
+  });
+  await ready;
+  const exited = (): boolean => child.exitCode !== null || child.signalCode !== null;
+  const daemon: TestDaemon = {
+    dir,
+    socketPath,
+    dataRoot,
+    execRoot,
+    env: { ...process.env, DOCKER_HOST: `unix://${socketPath}`, BERTH_HOST: `unix://${socketPath}` },
+    process: child,
+    logs: () => stderr,
+    async stop() {
+      if (exited()) return child.exitCode;
+      const done = once(child, 'exit');
+      child.kill('SIGTERM');
+      const [code] = (await done) as [number | null];
+      return code;
+    },
+    async kill9() {
+      if (exited()) return;
+      const done = once(child, 'exit');
+      child.kill('SIGKILL');
+      await done;
+    },
+    async cleanup() {
+      await daemon.stop();
+      if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return daemon;
+}
