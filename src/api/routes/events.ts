@@ -1,0 +1,40 @@
+// GET /events: a stream of JSON events; headers flushed at once, history replayed for `since`.
+import type { FastifyInstance } from 'fastify';
+import type { EventLog } from '../../engine/events/event-log.js';
+import { checkEventFilters } from '../../engine/events/event-filters.js';
+import { queryFilters, queryString, type Query } from '../server/query.js';
+import { parseTimestampNano } from '../compat/timestamps.js';
+import { toDockerEvent } from '../compat/event-json.js';
+
+export function eventRoutes(app: FastifyInstance, events: EventLog): void {
+  app.get('/events', async (req, reply) => {
+    const query = req.query as Query;
+    const filters = queryFilters(query);
+    checkEventFilters(filters);
+    const sinceRaw = queryString(query, 'since');
+    const untilRaw = queryString(query, 'until');
+    const since = sinceRaw ? parseTimestampNano(sinceRaw) : undefined;
+    const until = untilRaw ? parseTimestampNano(untilRaw) : undefined;
+
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'Content-Type': 'application/json' });
+    res.flushHeaders();
+    const write = (e: Parameters<typeof toDockerEvent>[0]): void => void res.write(`${JSON.stringify(toDockerEvent(e))}\n`);
+
+    const sub = events.subscribe(filters, write, since, until);
+    sub.backlog.forEach(write);
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      sub.close();
+      if (timer) clearTimeout(timer);
+      res.end();
+    };
+    req.raw.socket.on('close', finish);
+    if (until !== undefined) {
+      const waitMs = Number(until / 1_000_000n) - Date.now();
+      if (waitMs <= 0) finish();
+      else timer = setTimeout(finish, waitMs);
+    }
+  });
+}
