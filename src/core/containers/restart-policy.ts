@@ -1,0 +1,55 @@
+// Restart policies: validation, the decision after an exit, and Docker's back-off
+// (100 ms doubling up to 1 minute, reset once a run lasted 10 seconds).
+import { invalidArgument } from '../errdefs.js';
+import type { RestartPolicy } from '../../spec/docker/containers.js';
+
+export type PolicyName = 'no' | 'always' | 'unless-stopped' | 'on-failure';
+
+export interface NormalizedPolicy {
+  name: PolicyName;
+  maxRetries: number;
+}
+
+export function normalizeRestartPolicy(policy: RestartPolicy | undefined, autoRemove: boolean): NormalizedPolicy {
+  const name = policy?.Name || 'no';
+  const maxRetries = policy?.MaximumRetryCount ?? 0;
+  if (!['no', 'always', 'unless-stopped', 'on-failure'].includes(name)) throw invalidArgument(`invalid restart policy: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
+  if (maxRetries < 0) throw invalidArgument('invalid restart policy: maximum retry count cannot be negative');
+  if (maxRetries > 0 && name !== 'on-failure') throw invalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  if (autoRemove && name !== 'no') throw invalidArgument(`conflicting options: cannot specify both --restart and --rm`);
+  return { name: name as PolicyName, maxRetries };
+}
+
+export interface ExitFacts {
+  exitCode: number;
+  manuallyStopped: boolean;
+  restartCount: number;
+}
+
+export function shouldRestart(policy: NormalizedPolicy, exit: ExitFacts): boolean {
+  if (exit.manuallyStopped) return false;
+  switch (policy.name) {
+    case 'always':
+    case 'unless-stopped':
+      return true;
+    case 'on-failure':
+      return exit.exitCode !== 0 && (policy.maxRetries === 0 || exit.restartCount < policy.maxRetries);
+    default:
+      return false;
+  }
+}
+
+/** Should a stopped container with this policy be started when the daemon starts? */
+export function startsWithDaemon(policy: NormalizedPolicy, manuallyStopped: boolean): boolean {
+  return (policy.name === 'always' || (policy.name === 'unless-stopped' && !manuallyStopped));
+}
+
+const INITIAL_DELAY_MS = 100;
+const MAX_DELAY_MS = 60_000;
+const RESET_AFTER_MS = 10_000;
+
+/** The delay before the next restart, given the previous delay and how long the last run lasted. */
+export function nextBackoff(previousDelayMs: number, lastRunMs: number): number {
+  if (lastRunMs >= RESET_AFTER_MS || previousDelayMs === 0) return INITIAL_DELAY_MS;
+  return Math.min(previousDelayMs * 2, MAX_DELAY_MS);
+}
