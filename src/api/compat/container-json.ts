@@ -1,0 +1,116 @@
+// Container records in Docker's shapes: inspect (GET /containers/{id}/json) and summary (GET /containers/json).
+import type { ContainerRecord } from '../../core/containers/container-record.js';
+import { humanDuration } from '../../core/containers/human-duration.js';
+import type { ContainerInspect, ContainerSummary, NetworkSettings, Port } from '../../spec/docker/containers.js';
+import { ZERO_TIME } from './timestamps.js';
+
+export interface NetworkView {
+  settings: NetworkSettings;
+}
+
+const emptyNetworkSettings = (mode: string): NetworkSettings => ({
+  Bridge: '',
+  SandboxID: '',
+  SandboxKey: '',
+  Ports: {},
+  HairpinMode: false,
+  LinkLocalIPv6Address: '',
+  LinkLocalIPv6PrefixLen: 0,
+  SecondaryIPAddresses: null,
+  SecondaryIPv6Addresses: null,
+  EndpointID: '',
+  Gateway: '',
+  GlobalIPv6Address: '',
+  GlobalIPv6PrefixLen: 0,
+  IPAddress: '',
+  IPPrefixLen: 0,
+  IPv6Gateway: '',
+  MacAddress: '',
+  Networks: {
+    [mode]: { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null },
+  },
+});
+
+export function toContainerInspect(c: ContainerRecord, sizes?: { rw: number; rootFs: number }, network?: NetworkView): ContainerInspect {
+  const s = c.state;
+  return {
+    Id: c.id,
+    Created: c.created,
+    Path: c.path,
+    Args: c.args,
+    State: {
+      Status: s.status,
+      Running: s.status === 'running' || s.status === 'paused' || s.status === 'restarting',
+      Paused: s.status === 'paused',
+      Restarting: s.status === 'restarting',
+      OOMKilled: s.oomKilled,
+      Dead: s.status === 'dead',
+      Pid: s.pid,
+      ExitCode: s.exitCode,
+      Error: s.error,
+      StartedAt: s.startedAt || ZERO_TIME,
+      FinishedAt: s.finishedAt || ZERO_TIME,
+    },
+    Image: c.imageId,
+    ResolvConfPath: c.resolvConfPath,
+    HostnamePath: c.hostnamePath,
+    HostsPath: c.hostsPath,
+    LogPath: c.logPath,
+    Name: `/${c.name}`,
+    RestartCount: c.restartCount,
+    Driver: c.storageDriver,
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: null,
+    HostConfig: c.hostConfig,
+    GraphDriver: { Name: c.storageDriver, Data: null },
+    ...(sizes ? { SizeRw: sizes.rw, SizeRootFs: sizes.rootFs } : {}),
+    Mounts: c.mounts,
+    Config: c.config,
+    NetworkSettings: network?.settings ?? emptyNetworkSettings(c.hostConfig.NetworkMode || 'none'),
+  };
+}
+
+/** ps's Status column: "Up 3 seconds", "Exited (0) 2 minutes ago", "Created", "Up 1 hour (Paused)". */
+export function statusText(c: ContainerRecord, now = Date.now()): string {
+  const s = c.state;
+  const since = (t: string): number => now - Date.parse(t);
+  switch (s.status) {
+    case 'running':
+      return `Up ${humanDuration(since(s.startedAt))}`;
+    case 'paused':
+      return `Up ${humanDuration(since(s.startedAt))} (Paused)`;
+    case 'restarting':
+      return `Restarting (${s.exitCode}) ${humanDuration(since(s.finishedAt))} ago`;
+    case 'exited':
+      return s.finishedAt && s.finishedAt !== ZERO_TIME ? `Exited (${s.exitCode}) ${humanDuration(since(s.finishedAt))} ago` : 'Exited';
+    case 'removing':
+      return 'Removal In Progress';
+    case 'dead':
+      return 'Dead';
+    default:
+      return 'Created';
+  }
+}
+
+export function toContainerSummary(c: ContainerRecord, sizes?: { rw: number; rootFs: number }, ports: Port[] = [], network?: NetworkView): ContainerSummary {
+  const settings = network?.settings ?? emptyNetworkSettings(c.hostConfig.NetworkMode || 'none');
+  return {
+    Id: c.id,
+    Names: [`/${c.name}`],
+    Image: c.image,
+    ImageID: c.imageId,
+    Command: [c.path, ...c.args].join(' '),
+    Created: Math.floor(Date.parse(c.created) / 1000),
+    Ports: ports,
+    ...(sizes ? { SizeRw: sizes.rw, SizeRootFs: sizes.rootFs } : {}),
+    Labels: c.config.Labels ?? {},
+    State: c.state.status,
+    Status: statusText(c),
+    HostConfig: { NetworkMode: c.hostConfig.NetworkMode || 'none' },
+    NetworkSettings: { Networks: settings.Networks },
+    Mounts: c.mounts,
+  };
+}

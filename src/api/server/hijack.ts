@@ -1,0 +1,26 @@
+// Hijacked connections (attach, exec start): Docker answers "101 UPGRADED" when the client asked to upgrade,
+// or "200 OK" otherwise, then the raw socket carries the stream in both directions.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Duplex } from 'node:stream';
+
+export const RAW_STREAM = 'application/vnd.docker.raw-stream';
+export const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
+
+/** Takes the socket away from the HTTP framework and writes the response head. */
+export function hijack(req: FastifyRequest, reply: FastifyReply, contentType: string): Duplex {
+  reply.hijack();
+  const socket = req.raw.socket;
+  const upgrade = (req.headers.upgrade ?? '').toString().toLowerCase() === 'tcp' || String(req.headers.connection ?? '').toLowerCase().includes('upgrade');
+  const head = [
+    upgrade ? 'HTTP/1.1 101 UPGRADED' : 'HTTP/1.1 200 OK',
+    `Content-Type: ${contentType}`,
+    ...(upgrade ? ['Connection: Upgrade', 'Upgrade: tcp'] : []),
+    `Api-Version: ${String(reply.getHeader('api-version') ?? '')}`,
+    'Ostype: linux',
+    `Server: ${String(reply.getHeader('server') ?? '')}`,
+  ];
+  socket.write(`${head.join('\r\n')}\r\n\r\n`);
+  socket.setTimeout(0);
+  socket.setNoDelay(true);
+  return socket;
+}
