@@ -1,0 +1,157 @@
+// Container routes: parse the request, call one service method, reply in Docker's shape.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ContainersApi, LogEntry } from '../../engine/containers/types.js';
+import type { ContainerCreateRequest } from '../../spec/docker/containers.js';
+import { invalidArgument } from '../../core/errdefs.js';
+import { queryBool, queryFilters, queryInt, queryString, type Query } from '../server/query.js';
+import { parseTimestampNano } from '../compat/timestamps.js';
+import { frame, STDERR, STDOUT } from '../compat/stdcopy.js';
+import { hijack, MULTIPLEXED_STREAM, RAW_STREAM } from '../server/hijack.js';
+import { compareApiVersions } from '../server/api-version.js';
+
+type IdParams = { Params: { id: string }; Querystring: Query };
+
+function encodeEntry(entry: LogEntry, tty: boolean, timestamps: boolean): Buffer {
+  const data = timestamps ? Buffer.concat([Buffer.from(`${entry.time} `), entry.data]) : entry.data;
+  return tty ? data : frame(entry.stream === 'stderr' ? STDERR : STDOUT, data);
+}
+
+const streamType = (req: FastifyRequest, tty: boolean): string =>
+  tty || compareApiVersions(req.apiVersion, '1.42') < 0 ? RAW_STREAM : MULTIPLEXED_STREAM;
+
+export function containerRoutes(app: FastifyInstance, containers: ContainersApi): void {
+  app.post<{ Querystring: Query; Body: ContainerCreateRequest | undefined }>('/containers/create', async (req, reply) => {
+    if (!req.body || typeof req.body !== 'object') throw invalidArgument('config cannot be empty in order to create a container');
+    const name = queryString(req.query, 'name') || undefined;
+    const { id, warnings } = await containers.create(req.body, name, { signal: abortOf(reply) });
+    return reply.code(201).send({ Id: id, Warnings: warnings });
+  });
+
+  app.get<{ Querystring: Query }>('/containers/json', async (req) =>
+    containers.list({
+      all: queryBool(req.query, 'all'),
+      limit: queryInt(req.query, 'limit'),
+      size: queryBool(req.query, 'size'),
+      filters: queryFilters(req.query),
+    }),
+  );
+
+  app.get<IdParams>('/containers/:id/json', async (req) => containers.inspect(req.params.id, { size: queryBool(req.query, 'size') }));
+
+  app.post<IdParams>('/containers/:id/start', async (req, reply) => {
+    const started = await containers.start(req.params.id, { signal: abortOf(reply) });
+    return reply.code(started ? 204 : 304).send();
+  });
+
+  app.post<IdParams>('/containers/:id/stop', async (req, reply) => {
+    const stopped = await containers.stop(req.params.id, { timeoutSeconds: queryInt(req.query, 't'), signal: queryString(req.query, 'signal') || undefined });
+    return reply.code(stopped ? 204 : 304).send();
+  });
+
+  app.post<IdParams>('/containers/:id/restart', async (req, reply) => {
+    await containers.restart(req.params.id, { timeoutSeconds: queryInt(req.query, 't'), signal: queryString(req.query, 'signal') || undefined });
+    return reply.code(204).send();
+  });
+
+  app.post<IdParams>('/containers/:id/kill', async (req, reply) => {
+    await containers.kill(req.params.id, queryString(req.query, 'signal') || undefined);
+    return reply.code(204).send();
+  });
+
+  app.post<IdParams>('/containers/:id/wait', async (req, reply) => {
+    const condition = queryString(req.query, 'condition') || 'not-running';
+    if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw invalidArgument(`invalid condition: "${condition}"`);
+    const abort = abortOf(reply);
+    const { ready, result } = containers.wait(req.params.id, condition as 'not-running', { signal: abort });
+    await ready;
+    // Headers go out at once so the client knows the wait is in place before it starts the container.
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'Content-Type': 'application/json' });
+    res.flushHeaders();
+    try {
+      res.end(`${JSON.stringify(await result)}\n`);
+    } catch (err) {
+      res.end(`${JSON.stringify({ StatusCode: -1, Error: { Message: (err as Error).message } })}\n`);
+    }
+  });
+
+  app.delete<IdParams>('/containers/:id', async (req, reply) => {
+    await containers.remove(req.params.id, { force: queryBool(req.query, 'force'), volumes: queryBool(req.query, 'v') });
+    return reply.code(204).send();
+  });
+
+  app.get<IdParams>('/containers/:id/logs', async (req, reply) => {
+    const q = req.query;
+    const stdout = queryBool(q, 'stdout');
+    const stderr = queryBool(q, 'stderr');
+    if (!stdout && !stderr) throw invalidArgument('Bad parameters: you must choose at least one stream');
+    const tailRaw = queryString(q, 'tail');
+    const tail = tailRaw === undefined || tailRaw === 'all' || tailRaw === '' ? undefined : Number(tailRaw);
+    if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw invalidArgument(`invalid value for "tail": "${tailRaw}"`);
+    const since = queryString(q, 'since');
+    const until = queryString(q, 'until');
+    const { tty, entries } = await containers.logs(req.params.id, {
+      stdout,
+      stderr,
+      follow: queryBool(q, 'follow'),
+      sinceNano: since && since !== '0' ? parseTimestampNano(since) : 0n,
+      untilNano: until && until !== '0' ? parseTimestampNano(until) : undefined,
+      tail,
+      signal: abortOf(reply),
+    });
+    await streamEntries(req, reply, entries, tty, queryBool(q, 'timestamps'));
+  });
+
+  app.post<IdParams>('/containers/:id/attach', async (req, reply) => {
+    const q = req.query;
+    const { tty, entries } = await containers.attachOutput(req.params.id, {
+      stdout: queryBool(q, 'stdout'),
+      stderr: queryBool(q, 'stderr'),
+      logs: queryBool(q, 'logs'),
+      stream: queryBool(q, 'stream'),
+      signal: abortOf(reply),
+    });
+    const socket = hijack(req, reply, streamType(req, tty));
+    try {
+      for await (const entry of entries) {
+        if (socket.destroyed) break;
+        socket.write(encodeEntry(entry, tty, false));
+      }
+    } finally {
+      socket.end();
+    }
+  });
+
+  app.post<IdParams>('/containers/:id/rename', async (req, reply) => {
+    const name = queryString(req.query, 'name');
+    if (!name) throw invalidArgument('Neither old nor new names may be empty');
+    await containers.rename(req.params.id, name);
+    return reply.code(204).send();
+  });
+
+  app.post<{ Querystring: Query }>('/containers/prune', async (req) => containers.prune(queryFilters(req.query)));
+}
+
+/** Aborts when the client goes away, so long operations stop working for nobody. */
+function abortOf(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  // 'close' on the response fires when it is done or when the client went away first; either way the work is over.
+  reply.raw.once('close', () => controller.abort());
+  return controller.signal;
+}
+
+async function streamEntries(req: FastifyRequest, reply: FastifyReply, entries: AsyncIterable<LogEntry>, tty: boolean, timestamps: boolean): Promise<void> {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'Content-Type': streamType(req, tty) });
+  res.flushHeaders();
+  try {
+    for await (const entry of entries) {
+      if (res.destroyed) break;
+      if (!res.write(encodeEntry(entry, tty, timestamps))) await new Promise((resolve) => res.once('drain', resolve));
+    }
+  } finally {
+    res.end();
+  }
+}

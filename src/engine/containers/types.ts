@@ -1,0 +1,51 @@
+// The container service's surface as the API sees it.
+import type { ContainerCreateRequest, ContainerInspect, ContainerSummary, ContainerWaitResponse } from '../../spec/docker/containers.js';
+
+export interface LogEntry {
+  stream: 'stdout' | 'stderr';
+  /** RFC 3339 nanosecond timestamp of the line. */
+  time: string;
+  /** The bytes written, newline included when the program wrote one. */
+  data: Buffer;
+}
+
+export interface LogOptions {
+  stdout: boolean;
+  stderr: boolean;
+  follow: boolean;
+  /** Nanoseconds since the epoch; 0 = from the start. */
+  sinceNano: bigint;
+  untilNano: bigint | undefined;
+  /** Last N lines; undefined = all. */
+  tail: number | undefined;
+  signal?: AbortSignal;
+}
+
+export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+export interface ListOptions {
+  all: boolean;
+  limit: number | undefined;
+  size: boolean;
+  filters: Map<string, string[]>;
+}
+
+export interface ContainersApi {
+  create(request: ContainerCreateRequest, name: string | undefined, options?: { signal?: AbortSignal }): Promise<{ id: string; warnings: string[] }>;
+  /** Resolves true when started, false when it was already running (304). */
+  start(ref: string, options?: { signal?: AbortSignal }): Promise<boolean>;
+  /** Resolves false when it was not running (304). */
+  stop(ref: string, options: { timeoutSeconds?: number; signal?: string }): Promise<boolean>;
+  restart(ref: string, options: { timeoutSeconds?: number; signal?: string }): Promise<void>;
+  kill(ref: string, signal: string | undefined): Promise<void>;
+  /** Settles once the condition holds; `ready` resolves as soon as the wait is registered. */
+  wait(ref: string, condition: WaitCondition, options?: { signal?: AbortSignal }): { ready: Promise<void>; result: Promise<ContainerWaitResponse> };
+  remove(ref: string, options: { force: boolean; volumes: boolean }): Promise<void>;
+  list(options: ListOptions): Promise<ContainerSummary[]>;
+  inspect(ref: string, options: { size: boolean }): Promise<ContainerInspect>;
+  logs(ref: string, options: LogOptions): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
+  /** Output from now until the container stops (attach without stdin). */
+  attachOutput(ref: string, options: { stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; signal?: AbortSignal }): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
+  rename(ref: string, newName: string): Promise<void>;
+  prune(filters: Map<string, string[]>): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }>;
+}
