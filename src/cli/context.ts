@@ -1,14 +1,42 @@
-// What every command gets: the API client and the output streams.
+// What every command gets: the API client (made on first use) and the standard streams.
 import { EngineClient } from '../client/engine-client.js';
 
 export interface CliContext {
-  client: EngineClient;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+  readonly client: EngineClient;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  /** `-H/--host` given on the command line; beats BERTH_HOST and DOCKER_HOST. */
+  host?: string;
+  /** Writes to stdout. */
+  out(text: string): void;
 }
 
-export function createContext(): CliContext {
-  return { client: new EngineClient(), stdout: process.stdout, stderr: process.stderr };
+export function createContext(): CliContext & { closeClient(): void } {
+  let client: EngineClient | undefined;
+  const ctx = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    host: undefined as string | undefined,
+    get client(): EngineClient {
+      client ??= new EngineClient(ctx.host ? hostSocket(ctx.host) : undefined);
+      return client;
+    },
+    out(text: string): void {
+      process.stdout.write(text);
+    },
+    closeClient(): void {
+      client?.close();
+    },
+  };
+  return ctx;
+}
+
+function hostSocket(host: string): string {
+  if (host.startsWith('unix://')) return host.slice('unix://'.length);
+  if (host.startsWith('/')) return host;
+  throw new CliExit(1, `unsupported host ${host}: only unix:// sockets are supported`);
 }
 
 /** Thrown by a command to exit with a given status after printing its message. */

@@ -1,41 +1,59 @@
 // berth: docker's verbs and flags over the Engine API.
-import { Command, CommanderError } from 'commander';
 import { ApiError, ConnectionError } from '../client/engine-client.js';
+import { StreamError } from '../client/json-messages.js';
+import { DockerCommand, PROGRAM } from './command.js';
 import { createContext, CliExit } from './context.js';
 import { registerCommands } from './commands/index.js';
+import { splitVerb } from './argv.js';
 
 export async function main(argv: string[]): Promise<number> {
   const ctx = createContext();
-  const program = new Command('berth')
-    .description('A Docker-compatible container engine')
+  const args = argv.slice(2);
+  const program = new DockerCommand(PROGRAM)
+    .usage('[OPTIONS] COMMAND')
+    .description('A self-sufficient runtime for containers')
+    .option('-H, --host <string>', 'Daemon socket to connect to')
+    .option('-D, --debug', 'Enable debug mode')
+    .option('-l, --log-level <string>', 'Set the logging level ("debug", "info", "warn", "error", "fatal")')
+    .option('--config <string>', 'Location of client config files')
+    .option('-c, --context <string>', 'Name of the context to use to connect to the daemon')
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ writeErr: (s) => void ctx.stderr.write(s), writeOut: (s) => void ctx.stdout.write(s) });
-  registerCommands(program, ctx);
+    .configureOutput({ writeErr: (s) => void ctx.stderr.write(s), writeOut: (s) => void ctx.stdout.write(s), outputError: () => {} });
+  program.hook('preSubcommand', (cmd) => {
+    const host = cmd.opts<{ host?: string }>().host;
+    if (host) ctx.host = host;
+  });
   try {
+    const { verb } = splitVerb(args);
+    await registerCommands(program, ctx, verb, args);
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
     return reportError(err, ctx.stderr);
   } finally {
-    ctx.client.close();
+    ctx.closeClient();
   }
 }
 
 function reportError(err: unknown, stderr: NodeJS.WritableStream): number {
-  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 125;
   if (err instanceof CliExit) {
     if (err.message) stderr.write(`${err.message}\n`);
     return err.code;
+  }
+  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string' && err.code.startsWith('commander.')) {
+    const exitCode = (err as { exitCode?: number }).exitCode ?? 1;
+    return exitCode === 0 ? 0 : 125;
   }
   if (err instanceof ApiError) {
     stderr.write(`Error response from daemon: ${err.message}\n`);
     return 1;
   }
-  if (err instanceof ConnectionError) {
+  if (err instanceof StreamError || err instanceof ConnectionError) {
     stderr.write(`${err.message}\n`);
     return 1;
   }
-  stderr.write(`berth: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (err instanceof Error && (err as NodeJS.ErrnoException).code === 'EPIPE') return 0;
+  stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
   return 1;
 }

@@ -1,8 +1,58 @@
-// Registers every verb on the program. One line per command file.
-import type { Command } from 'commander';
+// Registers the verbs. Each verb is a module loaded only when it is the one being run (fast start-up);
+// `berth --help` and unknown verbs load them all. One entry per command file.
 import type { CliContext } from '../context.js';
-import { versionCommand } from './version.js';
+import type { DockerCommand } from '../command.js';
+import { subVerb } from '../argv.js';
 
-export function registerCommands(program: Command, ctx: CliContext): void {
-  versionCommand(program, ctx);
+/** A verb module's entry point: adds the command to `parent` under `name`. */
+export type Register = (parent: DockerCommand, ctx: CliContext, name: string) => DockerCommand;
+type Loader = () => Promise<{ register: Register }>;
+
+const images: Loader = () => import('./images.js');
+const rmi: Loader = () => import('./rmi.js');
+const history: Loader = () => import('./history.js');
+const tag: Loader = () => import('./tag.js');
+const load: Loader = () => import('./load.js');
+const save: Loader = () => import('./save.js');
+const imports: Loader = () => import('./import.js');
+const info: Loader = () => import('./info.js');
+
+/** `berth image ...`: docker's image management command. */
+const IMAGE_VERBS: Record<string, Loader> = {
+  history, import: imports, inspect: () => import('./image-inspect.js'), load, ls: images, prune: () => import('./image-prune.js'), rm: rmi, save, tag,
+};
+const IMAGE_ALIASES: Record<string, string> = { list: 'ls', remove: 'rm' };
+
+/** `berth system ...`. */
+const SYSTEM_VERBS: Record<string, Loader> = { df: () => import('./system-df.js'), info };
+
+const GROUPS: Record<string, { description: string; verbs: Record<string, Loader>; aliases: Record<string, string> }> = {
+  image: { description: 'Manage images', verbs: IMAGE_VERBS, aliases: IMAGE_ALIASES },
+  system: { description: 'Manage Docker', verbs: SYSTEM_VERBS, aliases: {} },
+};
+
+const TOP_VERBS: Record<string, Loader> = {
+  history, images, import: imports, info, inspect: () => import('./inspect.js'), load, rmi, save, tag, version: () => import('./version.js'),
+};
+
+/** Registers the verb named `verb` (or every verb when it is not known) on the program. */
+export async function registerCommands(program: DockerCommand, ctx: CliContext, verb: string | undefined, args: string[]): Promise<void> {
+  const known = verb !== undefined && (verb in TOP_VERBS || verb in GROUPS);
+  for (const name of [...Object.keys(TOP_VERBS), ...Object.keys(GROUPS)].sort()) {
+    if (known && name !== verb) continue;
+    const group = GROUPS[name];
+    if (group) await registerGroup(program, ctx, name, group, known ? subVerb(args) : undefined);
+    else (await (TOP_VERBS[name] as Loader)()).register(program, ctx, name);
+  }
+}
+
+/** A management command: registers just the subcommand being run when it is known; bare, prints help. */
+async function registerGroup(program: DockerCommand, ctx: CliContext, name: string, spec: (typeof GROUPS)[string], sub: string | undefined): Promise<void> {
+  const group = program.command(name).usage('COMMAND').description(spec.description) as DockerCommand;
+  const resolved = sub && (spec.verbs[sub] ? sub : spec.aliases[sub]);
+  for (const verb of resolved ? [resolved] : Object.keys(spec.verbs)) {
+    const cmd = (await (spec.verbs[verb] as Loader)()).register(group, ctx, verb);
+    for (const [alias, target] of Object.entries(spec.aliases)) if (target === verb) cmd.alias(alias);
+  }
+  group.action(() => group.outputHelp());
 }

@@ -1,36 +1,85 @@
-// berth version: client and server versions, as docker version prints them.
-import type { Command } from 'commander';
+// berth version: client and server versions, laid out as docker version prints them.
+import type { SystemVersion } from '../../spec/docker/system.js';
+import { ConnectionError } from '../../client/engine-client.js';
+import type { DockerCommand } from '../command.js';
+import { requireArgs } from '../command.js';
 import type { CliContext } from '../context.js';
+import { clientVersion } from '../client-info.js';
+import { compile, execute, parseFormat } from '../format/template.js';
+import { tabwrite } from '../format/tabwriter.js';
 
-interface ServerVersion {
-  Version: string;
-  ApiVersion: string;
-  MinAPIVersion: string;
-  Os: string;
-  Arch: string;
-  Platform?: { Name: string };
-  Components?: { Name: string; Version: string }[];
+const CLIENT = `Client:
+ Version:\t{{.Version}}
+ API version:\t{{.APIVersion}}{{if ne .APIVersion .DefaultAPIVersion}} (downgraded from {{.DefaultAPIVersion}}){{end}}
+ Node version:\t{{.GoVersion}}
+ Git commit:\t{{.GitCommit}}
+ Built:\t{{.BuildTime}}
+ OS/Arch:\t{{.Os}}/{{.Arch}}
+ Context:\t{{.Context}}
+`;
+
+/** The server part: docker's layout, Engine details first, other components with their details sorted. */
+function serverText(server: SystemVersion): string {
+  let out = `\nServer:${server.Platform?.Name ? ` ${server.Platform.Name}` : ''}\n`;
+  for (const c of server.Components ?? []) {
+    out += ` ${c.Name}:\n`;
+    const d = c.Details ?? {};
+    if (c.Name === 'Engine') {
+      out += `  Version:\t${c.Version}\n  API version:\t${d.ApiVersion ?? ''} (minimum version ${d.MinAPIVersion ?? ''})\n`;
+      out += `  Go version:\t${d.GoVersion ?? ''}\n  Git commit:\t${d.GitCommit ?? ''}\n  Built:\t${d.BuildTime ?? ''}\n`;
+      out += `  OS/Arch:\t${d.Os ?? ''}/${d.Arch ?? ''}\n  Experimental:\t${d.Experimental ?? ''}\n`;
+    } else {
+      out += `  Version:\t${c.Version}\n`;
+      for (const key of Object.keys(d).sort()) out += `  ${key}:\t${d[key]}\n`;
+    }
+  }
+  return out;
 }
 
-export function versionCommand(program: Command, ctx: CliContext): void {
-  program
-    .command('version')
-    .description('Show the berth version information')
-    .action(async () => {
-      const out = (line: string): void => void ctx.stdout.write(`${line}\n`);
-      out('Client:');
-      out(` Version:           ${process.env.npm_package_version ?? '0.1.0'}`);
-      out(` API version:       ${await ctx.client.apiVersion()}`);
-      out(` Node version:      ${process.version}`);
-      out(` OS/Arch:           linux/${process.arch === 'x64' ? 'amd64' : process.arch}`);
-      const server = await ctx.client.json<ServerVersion>('GET', '/version');
-      out('');
-      out(`Server: ${server.Platform?.Name ?? ''}`);
-      for (const component of server.Components ?? []) {
-        out(` ${component.Name}:`);
-        out(`  Version:          ${component.Version}`);
-      }
-      out(` API version:       ${server.ApiVersion} (minimum version ${server.MinAPIVersion})`);
-      out(` OS/Arch:           ${server.Os}/${server.Arch}`);
-    });
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** An RFC 3339 time in Go's ANSIC layout (`Thu May  7 21:09:36 2026`), in the time's own offset. */
+export function ansic(text: string): string {
+  const ms = Date.parse(text);
+  const zone = /(Z|[+-]\d{2}:\d{2})$/.exec(text)?.[1];
+  if (Number.isNaN(ms) || !zone) return text;
+  const offset = zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  const d = new Date(ms + offset * 60_000);
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
+}
+
+export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
+  const cmd = parent
+    .command(name)
+    .usage('[OPTIONS]')
+    .description('Show the Docker version information')
+    .argument('[args...]')
+    .option('-f, --format <string>', 'Format output using a custom template') as DockerCommand;
+  cmd.action(async (args: string[], opts: { format?: string }) => {
+    requireArgs(cmd, args, { max: 0 });
+    const template = opts.format ? compile(parseFormat(opts.format).text, {}, 64) : undefined;
+    let server: SystemVersion | undefined;
+    let failure: unknown;
+    let negotiated = '';
+    try {
+      negotiated = await ctx.client.apiVersion();
+      server = await ctx.client.json<SystemVersion>('GET', '/version');
+      Object.defineProperty(server, 'APIVersion', { value: server.ApiVersion, enumerable: false });
+      // docker shows the engine's build time in Go's ANSIC layout.
+      for (const c of server.Components ?? []) if (c.Details?.BuildTime) c.Details.BuildTime = ansic(c.Details.BuildTime);
+    } catch (err) {
+      failure = err;
+    }
+    const client = clientVersion(negotiated || '1.47');
+    if (template) ctx.out(`${execute(template, { Client: client, Server: server ?? null })}\n`);
+    else {
+      const clientText = compile(CLIENT).execute(client);
+      ctx.out(tabwrite(clientText + (server ? serverText(server) : ''), { minWidth: 20, padding: 1 }));
+    }
+    if (failure instanceof ConnectionError) throw failure;
+    if (failure) throw failure;
+  });
+  return cmd;
 }

@@ -214,6 +214,7 @@ class Parser {
         break;
       case 'identifier':
         if (!this.funcs.has(t.text)) this.fail(`function "${t.text}" not defined`, t.pos);
+        if (this.peek().kind === 'dot') this.fail('unexpected <.> in operand', t.pos);
         arg = { kind: 'identifier', pos: t.pos, name: t.text };
         break;
       case 'lparen': {
