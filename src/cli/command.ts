@@ -13,14 +13,20 @@ export function commandPath(cmd: Command): string {
 }
 
 function usageBlock(cmd: Command): string {
-  const usage = cmd.usage();
+  const usage = cmd instanceof DockerCommand && cmd.errorUsage !== undefined ? cmd.errorUsage : cmd.usage();
   return `Usage:  ${commandPath(cmd)}${usage ? ` ${usage}` : ''}`;
 }
 
 /** A usage error: docker's message, the command's usage line and where to find help. */
-export function usageError(cmd: Command, message: string, code: number, hint: 'Run' | 'See' = 'Run'): CliExit {
+export function usageError(cmd: Command, message: string, code: number, hint: 'Run' | 'See' | 'SRun' = 'Run'): CliExit {
   return new CliExit(code, `${message}\n\n${usageBlock(cmd)}\n\n${hint} '${commandPath(cmd)} --help' for more information`);
 }
+
+/** docker's boolean flags that default to true: `=false` turns into the negation. */
+export const NEGATIONS: ReadonlyMap<string, string> = new Map([
+  ['-H', '--no-human'],
+  ['--human', '--no-human'],
+]);
 
 /** Turns commander's parse errors into docker's wording. */
 function translate(cmd: Command, message: string, code: string | undefined): CliExit {
@@ -36,7 +42,7 @@ function translate(cmd: Command, message: string, code: string | undefined): Cli
       const long = /--[\w-]+/.exec(option)?.[0];
       const short = /^-(\w)\b/.exec(option)?.[1];
       const used = process.argv.slice(2).find((a) => a === long || (short && a.startsWith('-') && !a.startsWith('--') && a.endsWith(short)));
-      const what = used && !used.startsWith('--') && short ? `'${short}' in ${used}` : (long ?? option);
+      const what = used && !used.startsWith('--') && short ? `'${short}' in -${short}` : (long ?? option);
       return usageError(cmd, `flag needs an argument: ${what}`, 125);
     }
     case 'commander.unknownCommand': {
@@ -53,8 +59,32 @@ function translate(cmd: Command, message: string, code: string | undefined): Cli
 
 /** A Command whose parse errors are docker's and whose subcommands are DockerCommands too. */
 export class DockerCommand extends Command {
+  /** The usage shown with usage errors when it differs from the help's (docker's management commands). */
+  errorUsage: string | undefined;
+
   override createCommand(name?: string): DockerCommand {
     return new DockerCommand(name);
+  }
+
+  /** Help laid out as docker's: usage, description, aliases, options or commands. */
+  override helpInformation(): string {
+    const path = commandPath(this);
+    let out = `\nUsage:  ${path}${this.usage() ? ` ${this.usage()}` : ''}\n\n${this.description()}\n`;
+    const aliases = this.aliases();
+    if (aliases.length && this.parent) out += `\nAliases:\n  ${[path, ...aliases.map((a) => `${commandPath(this.parent as Command)} ${a}`)].join(', ')}\n`;
+    const subs = this.commands.filter((c) => c.name() !== 'help');
+    if (subs.length) {
+      const width = Math.max(...subs.map((c) => c.name().length)) + 2;
+      out += `\nCommands:\n${subs.map((c) => `  ${c.name().padEnd(width)}${c.description()}\n`).join('')}`;
+    }
+    const options = this.options.filter((o) => !o.negate || !this.options.some((p) => p !== o && p.attributeName() === o.attributeName() && !p.negate));
+    if (options.length) {
+      const flags = options.map((o) => `${o.short ? `${o.short}, ` : '    '}${o.long ?? ''}${o.required || o.optional ? ' string' : ''}`);
+      const width = Math.max(...flags.map((f) => f.length)) + 3;
+      out += `\nOptions:\n${options.map((o, i) => `  ${(flags[i] as string).padEnd(width)}${o.description}\n`).join('')}`;
+    }
+    if (subs.length) out += `\nRun '${path} COMMAND --help' for more information on a command.\n`;
+    return out;
   }
 
   override error(message: string, errorOptions?: { code?: string; exitCode?: number }): never {
@@ -74,7 +104,8 @@ export function requireArgs(cmd: Command, args: string[], rule: { min?: number; 
   if (rule.exact !== undefined && args.length !== rule.exact) throw usageError(cmd, `${PROGRAM}: ${name} requires ${rule.exact} ${noun(rule.exact)}`, 1);
   if (rule.max === 0 && args.length > 0) throw usageError(cmd, `${PROGRAM}: ${name} accepts no arguments`, 1);
   if (rule.min !== undefined && args.length < rule.min) throw usageError(cmd, `${PROGRAM}: ${name} requires at least ${rule.min} ${noun(rule.min)}`, 1, 'See');
-  if (rule.max !== undefined && args.length > rule.max) throw usageError(cmd, `${PROGRAM}: ${name} requires at most ${rule.max} ${noun(rule.max)}`, 1);
+  // docker 28 prints "SRun" here (a typo in its RequiresMaxArgs); byte-identical output keeps it.
+  if (rule.max !== undefined && args.length > rule.max) throw usageError(cmd, `${PROGRAM}: ${name} requires at most ${rule.max} ${noun(rule.max)}`, 1, 'SRun');
 }
 
 /**

@@ -44,6 +44,8 @@ export class CliExit extends Error {
   constructor(
     readonly code: number,
     message = '',
+    /** Output to print on stdout before the message. */
+    readonly stdout = '',
   ) {
     super(message);
     this.name = 'CliExit';

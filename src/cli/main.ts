@@ -1,7 +1,7 @@
 // berth: docker's verbs and flags over the Engine API.
 import { ApiError, ConnectionError } from '../client/engine-client.js';
 import { StreamError } from '../client/json-messages.js';
-import { DockerCommand, PROGRAM } from './command.js';
+import { DockerCommand, NEGATIONS, PROGRAM, normaliseBooleanFlags } from './command.js';
 import { createContext, CliExit } from './context.js';
 import { registerCommands } from './commands/index.js';
 import { splitVerb } from './argv.js';
@@ -27,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { verb } = splitVerb(args);
     await registerCommands(program, ctx, verb, args);
-    await program.parseAsync(argv);
+    await program.parseAsync(normaliseBooleanFlags(args, NEGATIONS), { from: 'user' });
     return 0;
   } catch (err) {
     return reportError(err, ctx.stderr);
@@ -38,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
 
 function reportError(err: unknown, stderr: NodeJS.WritableStream): number {
   if (err instanceof CliExit) {
+    if (err.stdout) process.stdout.write(err.stdout);
     if (err.message) stderr.write(`${err.message}\n`);
     return err.code;
   }

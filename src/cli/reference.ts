@@ -16,7 +16,7 @@ export interface NamedReference {
 export function parseNormalizedNamed(ref: string): NamedReference {
   const m = REFERENCE.exec(ref);
   if (!m) {
-    if (/[A-Z]/.test(ref) && REFERENCE.test(ref.toLowerCase())) throw new Error(`invalid reference format: repository name (${ref.split(':')[0]}) must be lowercase`);
+    if (/[A-Z]/.test(ref) && REFERENCE.test(ref.toLowerCase())) throw new Error(`invalid reference format: repository name (${remainder(ref)}) must be lowercase`);
     throw new Error('invalid reference format');
   }
   let name = m[1] as string;
@@ -36,4 +36,13 @@ export function parseUserReference(ref: string): NamedReference {
   } catch (err) {
     throw new CliExit(1, `Error parsing reference: "${ref}" is not a valid repository/tag: ${(err as Error).message}`);
   }
+}
+
+/** The path part of a reference's name as docker normalises it (`Bad:x` -> `library/Bad`). */
+function remainder(ref: string): string {
+  const name = ref.split('@')[0]?.replace(/:[\w][\w.-]*$/, '') ?? ref;
+  const slash = name.indexOf('/');
+  if (slash < 0) return `library/${name}`;
+  const first = name.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost' ? name.slice(slash + 1) : name;
 }

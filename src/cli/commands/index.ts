@@ -1,7 +1,7 @@
 // Registers the verbs. Each verb is a module loaded only when it is the one being run (fast start-up);
 // `berth --help` and unknown verbs load them all. One entry per command file.
 import type { CliContext } from '../context.js';
-import type { DockerCommand } from '../command.js';
+import { PROGRAM, usageError, type DockerCommand } from '../command.js';
 import { subVerb } from '../argv.js';
 
 /** A verb module's entry point: adds the command to `parent` under `name`. */
@@ -48,11 +48,15 @@ export async function registerCommands(program: DockerCommand, ctx: CliContext, 
 
 /** A management command: registers just the subcommand being run when it is known; bare, prints help. */
 async function registerGroup(program: DockerCommand, ctx: CliContext, name: string, spec: (typeof GROUPS)[string], sub: string | undefined): Promise<void> {
-  const group = program.command(name).usage('COMMAND').description(spec.description) as DockerCommand;
+  const group = program.command(name).usage('COMMAND').description(spec.description).argument('[command...]') as DockerCommand;
+  group.errorUsage = '';
   const resolved = sub && (spec.verbs[sub] ? sub : spec.aliases[sub]);
   for (const verb of resolved ? [resolved] : Object.keys(spec.verbs)) {
     const cmd = (await (spec.verbs[verb] as Loader)()).register(group, ctx, verb);
     for (const [alias, target] of Object.entries(spec.aliases)) if (target === verb) cmd.alias(alias);
   }
-  group.action(() => group.outputHelp());
+  group.action((rest: string[]) => {
+    if (rest.length) throw usageError(group, `${PROGRAM}: unknown command: ${PROGRAM} ${name} ${rest[0]}`, 1);
+    ctx.out(group.helpInformation());
+  });
 }

@@ -1,6 +1,6 @@
 // berth save: GET /images/get as a tar to -o FILE (written atomically) or to stdout, never to a terminal.
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DockerCommand } from '../command.js';
@@ -17,6 +17,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (images: string[], opts: { output?: string }) => {
     requireArgs(cmd, images, { min: 1 });
     if (!opts.output && ctx.stdout.isTTY) throw new CliExit(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
+    if (opts.output) await checkOutputDir(dirname(opts.output));
     const res = await ctx.client.request('GET', '/images/get', { query: { names: images } });
     if (!opts.output) {
       await pipeline(res, ctx.stdout, { end: false });
@@ -35,4 +36,15 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     }
   });
   return cmd;
+}
+
+/** docker checks the output's directory before asking the daemon for anything. */
+async function checkOutputDir(dir: string): Promise<void> {
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new CliExit(1, `failed to save image: invalid output path: "${dir}" must be a directory`);
+  } catch (err) {
+    if (err instanceof CliExit) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliExit(1, `failed to save image: invalid output path: stat ${dir}: ${code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+  }
 }

@@ -14,7 +14,17 @@ export function renderInspect(objects: RawObject[], format: string | undefined):
   }
   const { text } = parseFormat(format);
   const template = compile(text, { nullText: inspectNullText, missingRootField: (name) => `map has no entry for key "${name}"` }, 64);
-  return objects.map((raw) => `${execute(template, JSON.parse(raw))}\n`).join('');
+  let out = '';
+  for (const raw of objects) {
+    try {
+      out += `${execute(template, JSON.parse(raw))}\n`;
+    } catch (err) {
+      // docker has already ended the (empty) output line when it reports a template error.
+      if (err instanceof CliExit) throw new CliExit(err.code, err.message, `${out}\n`);
+      throw err;
+    }
+  }
+  return out;
 }
 
 /** Fetches each name with `fetch`; prints what was found, then the errors, and fails if any. */
