@@ -4,7 +4,7 @@ import { requireArgs } from '../command.js';
 import type { CliContext } from '../context.js';
 import { filtersQuery, parseFilters } from '../filters.js';
 import { renderList } from '../format/list.js';
-import { IMAGE_HEADERS, imageRows, shortId } from '../format/image-rows.js';
+import { IMAGE_HEADERS, imageRows } from '../format/image-rows.js';
 import type { ImageSummary } from '../wire.js';
 
 interface Options {
@@ -36,12 +36,9 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const filters = parseFilters(opts.filter, args[0] ? { reference: { [args[0]]: true } } : {});
     const images = await ctx.client.json<ImageSummary[]>('GET', '/images/json', { query: { all: opts.all ? true : undefined, filters: filtersQuery(filters) } });
     const truncate = opts.trunc !== false;
-    if (opts.quiet && (!opts.format || opts.format === 'table')) {
-      const ids = [...new Set(images.map((img) => (truncate ? shortId(img.Id) : img.Id)))];
-      ctx.out(ids.map((id) => `${id}\n`).join(''));
-      return;
-    }
-    const format = !opts.format || opts.format === 'table' ? (opts.digests ? TABLE_DIGESTS : TABLE) : opts.format;
+    // -q is the {{.ID}} format: one line per row, as docker prints it (repeated for each tag).
+    const table = !opts.format || opts.format === 'table';
+    const format = table ? (opts.quiet ? '{{.ID}}' : opts.digests ? TABLE_DIGESTS : TABLE) : (opts.format as string);
     const rows = imageRows(images, { truncate, digests: opts.digests === true || format.includes('.Digest') });
     ctx.out(renderList({ format, rows, headers: IMAGE_HEADERS, typeName: '*formatter.imageContext' }));
   });
