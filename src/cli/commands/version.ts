@@ -59,7 +59,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('-f, --format <string>', 'Format output using a custom template') as DockerCommand;
   cmd.action(async (args: string[], opts: { format?: string }) => {
     requireArgs(cmd, args, { max: 0 });
-    const template = opts.format ? compile(parseFormat(opts.format).text, {}, 64) : undefined;
+    const template = opts.format ? compile(parseFormat(opts.format).text, {}, 64, 'version') : undefined;
     let server: SystemVersion | undefined;
     let failure: unknown;
     let negotiated = '';

@@ -43,22 +43,29 @@ export function parseFormat(format: string): ParsedFormat {
 }
 
 /** Compiles a template, turning errors into docker's `template parsing error: ...` with the given exit code. */
-export function compile(text: string, options: TemplateOptions = {}, exitCode = 1): GoTemplate {
+export function compile(text: string, options: TemplateOptions = {}, exitCode = 1, name = ''): GoTemplate {
   try {
-    return new GoTemplate(text, { funcs: DOCKER_FUNCS, ...options });
+    const template = new GoTemplate(text, { funcs: DOCKER_FUNCS, ...options });
+    NAMES.set(template, name);
+    return template;
   } catch (err) {
-    throw templateError(err, exitCode);
+    throw templateError(err, exitCode, name);
   }
 }
 
-export function templateError(err: unknown, exitCode = 1): CliExit {
-  return new CliExit(exitCode, `template parsing error: ${err instanceof Error ? err.message : String(err)}`);
+/** Template names as Go prints them in errors (`template: version:1: ...`); docker names some. */
+const NAMES = new WeakMap<GoTemplate, string>();
+
+export function templateError(err: unknown, exitCode = 1, name = ''): CliExit {
+  let message = err instanceof Error ? err.message : String(err);
+  if (name) message = message.replace(/^template: :/, `template: ${name}:`).replace(/executing "" at/, `executing "${name}" at`);
+  return new CliExit(exitCode, `template parsing error: ${message}`);
 }
 
 export function execute(template: GoTemplate, data: unknown): string {
   try {
     return template.execute(data);
   } catch (err) {
-    throw templateError(err);
+    throw templateError(err, 1, NAMES.get(template));
   }
 }

@@ -1,0 +1,80 @@
+// berth against berthd: version, info, inspect, usage errors and the terminal checks, compared with the
+// docker CLI on the same daemon. The image commands run as soon as berthd serves the image routes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { rmSync } from 'node:fs';
+import { startDaemon, isRoot, BERTH, type TestDaemon } from '../helpers/daemon.js';
+import { berth, run } from '../helpers/run.js';
+import { makeFixture, type Fixture } from './cli-fixture.js';
+import { imageCommandsMatch, same } from './cli-compare.js';
+
+const skip = !isRoot() && 'needs root';
+
+let daemon: TestDaemon;
+let fixture: Fixture | undefined;
+before(async () => {
+  if (skip) return;
+  daemon = await startDaemon();
+});
+after(async () => {
+  await daemon?.cleanup();
+  if (fixture) rmSync(fixture.dir, { recursive: true, force: true });
+});
+
+const status = (socketPath: string, path: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const req = request({ socketPath, path }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
+const withoutClient = (s: string): string => s.replace(/^Client:\n(.*\n)*?\n/m, '');
+
+test('version and info print what docker prints for berthd', { skip }, async () => {
+  await same(daemon.env, ['version'], withoutClient);
+  await same(daemon.env, ['info'], withoutClient);
+  await same(daemon.env, ['system', 'info', '--format', '{{.Name}} {{.NCPU}} {{.DockerRootDir}} {{json .Runtimes}}']);
+  await same(daemon.env, ['version', '--format', '{{.Server.Version}} {{.Server.APIVersion}} {{range .Server.Components}}{{.Name}},{{end}}']);
+  await same(daemon.env, ['version', '--format', '{{.Server.Nope'], withoutClient);
+  const json = await berth(daemon.env, ['version', '--format', '{{json .}}']);
+  const parsed = JSON.parse(json.stdout) as { Client: { ApiVersion: string }; Server: { ApiVersion: string } };
+  assert.equal(parsed.Client.ApiVersion, '1.47');
+  assert.equal(parsed.Server.ApiVersion, '1.47');
+});
+
+test('inspect of missing objects and usage errors match docker', { skip }, async () => {
+  await same(daemon.env, ['inspect', 'nothing-here']);
+  await same(daemon.env, ['inspect', '--type', 'bogus', 'x']);
+  for (const args of [['images', '--bogus'], ['history'], ['tag', 'a'], ['save'], ['load', 'x'], ['image', 'prune', 'x'], ['system', 'df', 'x'], ['info', '--format']]) {
+    await same(daemon.env, args);
+  }
+});
+
+test('-H and BERTH_HOST pick the daemon; a missing one is reported', { skip }, async () => {
+  const env = { ...process.env, BERTH_HOST: 'unix:///nonexistent.sock', DOCKER_HOST: '' };
+  const viaFlag = await berth(env, ['-H', `unix://${daemon.socketPath}`, 'version', '--format', '{{.Server.Os}}']);
+  assert.deepEqual([viaFlag.stdout, viaFlag.code], ['linux\n', 0]);
+  const missing = await berth(env, ['images']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /Cannot connect to the berth daemon at unix:\/\/\/nonexistent.sock/);
+});
+
+test('save refuses to write a tar to a terminal', { skip }, async () => {
+  // script(1) gives berth a terminal for stdout.
+  const res = await run('script', ['-qec', `${process.execPath} ${BERTH} save busybox`, '/dev/null'], { env: daemon.env });
+  assert.match(res.stdout, /cowardly refusing to save to a terminal\. Use the -o flag or redirect/);
+  assert.notEqual(res.code, 0);
+});
+
+test('image commands print what docker prints (berthd)', { skip }, async (t) => {
+  if ((await status(daemon.socketPath, '/images/json')) === 404) {
+    t.skip('berthd does not serve the image routes yet');
+    return;
+  }
+  fixture = makeFixture();
+  await imageCommandsMatch(daemon.env, fixture);
+});
