@@ -4,7 +4,7 @@ import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
 import type { CliContext } from '../context.js';
 import { clientVersion } from '../client-info.js';
-import { compile, execute, parseFormat } from '../format/template.js';
+import { compile, executeBare, parseFormat } from '../format/template.js';
 import { bytesSize } from '../format/units.js';
 
 type Info = SystemInfo & { SystemStatus?: [string, string][] | null; ProductLicense?: string };
@@ -117,14 +117,14 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (args: string[], opts: { format?: string }, command: DockerCommand) => {
     requireArgs(cmd, args, { max: 0 });
     const debug = command.parent?.parent?.opts<{ debug?: boolean }>().debug === true || command.parent?.opts<{ debug?: boolean }>().debug === true;
-    const template = opts.format ? compile(parseFormat(opts.format).text, {}, 64) : undefined;
+    const template = opts.format ? compile(parseFormat(opts.format).text, { missingRootField: (n) => `can't evaluate field ${n} in type system.dockerInfo` }, 64) : undefined;
     const client = clientVersion('');
     if (!template) ctx.out(`${clientSection(client.Version, debug)}\n`);
     const info = await ctx.client.json<Info>('GET', '/info');
     if (template) {
       const { ApiVersion: _api, ...clientFields } = client;
       const data = { ...info, ClientInfo: { Debug: debug, ...clientFields, Plugins: [], Warnings: null } };
-      ctx.out(`${execute(template, data)}\n`);
+      ctx.out(`${executeBare(template, data)}\n`);
       return;
     }
     ctx.out(serverSection(info));

@@ -83,7 +83,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       return;
     }
     const format = !opts.format || opts.format === 'table' ? SUMMARY : opts.format;
-    ctx.out(renderList({ format, rows: summaryRows(df), headers: HEADERS, typeName: '*formatter.diskUsageContext' }));
+    ctx.out(renderList({ format, rows: summaryRows(df), headers: HEADERS, typeName: '*formatter.diskUsageImagesContext' }));
   });
   return cmd;
 }

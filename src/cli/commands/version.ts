@@ -5,7 +5,7 @@ import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
 import type { CliContext } from '../context.js';
 import { clientVersion } from '../client-info.js';
-import { compile, execute, parseFormat } from '../format/template.js';
+import { compile, executeBare, parseFormat } from '../format/template.js';
 import { tabwrite } from '../format/tabwriter.js';
 
 const CLIENT = `Client:
@@ -59,7 +59,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('-f, --format <string>', 'Format output using a custom template') as DockerCommand;
   cmd.action(async (args: string[], opts: { format?: string }) => {
     requireArgs(cmd, args, { max: 0 });
-    const template = opts.format ? compile(parseFormat(opts.format).text, {}, 64, 'version') : undefined;
+    const template = opts.format ? compile(parseFormat(opts.format).text, { missingRootField: (n) => `can't evaluate field ${n} in type system.versionInfo` }, 64, 'version') : undefined;
     let server: SystemVersion | undefined;
     let failure: unknown;
     let negotiated = '';
@@ -73,7 +73,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       failure = err;
     }
     const client = clientVersion(negotiated || '1.47');
-    if (template) ctx.out(`${execute(template, { Client: client, Server: server ?? null })}\n`);
+    if (template) ctx.out(`${executeBare(template, { Client: client, Server: server ?? null })}\n`);
     else {
       const clientText = compile(CLIENT).execute(client);
       ctx.out(tabwrite(clientText + (server ? serverText(server) : ''), { minWidth: 20, padding: 1 }));

@@ -69,3 +69,13 @@ export function execute(template: GoTemplate, data: unknown): string {
     throw templateError(err, 1, NAMES.get(template));
   }
 }
+
+/** version and info report execution errors bare, after an empty output line, as docker does. */
+export function executeBare(template: GoTemplate, data: unknown): string {
+  try {
+    return execute(template, data);
+  } catch (err) {
+    if (err instanceof CliExit) throw new CliExit(err.code, err.message.replace(/^template parsing error: /, ''), '\n');
+    throw err;
+  }
+}
