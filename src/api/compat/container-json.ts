@@ -2,7 +2,7 @@
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import { humanDuration } from '../../core/containers/human-duration.js';
 import type { ContainerInspect, ContainerSummary, NetworkSettings, Port } from '../../spec/docker/containers.js';
-import { ZERO_TIME } from './timestamps.js';
+import { ZERO_TIME } from '../../lib/time.js';
 
 export interface NetworkView {
   settings: NetworkSettings;

@@ -17,13 +17,4 @@ export function parseTimestampNano(value: string): bigint {
   return BigInt(ms) * 1_000_000n + nanosBeyondMs;
 }
 
-/** RFC 3339 with nanoseconds in UTC, as Docker prints times ("2024-01-02T03:04:05.123456789Z"). */
-export function formatTimeNano(nano: bigint): string {
-  const ms = Number(nano / 1_000_000n);
-  const iso = new Date(ms).toISOString(); // ...ss.mmmZ
-  const nanos = (nano % 1_000_000_000n).toString().padStart(9, '0');
-  return `${iso.slice(0, 19)}.${nanos}Z`;
-}
-
-/** Docker's zero time, used for "never" (FinishedAt of a container that never ran). */
-export const ZERO_TIME = '0001-01-01T00:00:00Z';
+export { formatTimeNano, ZERO_TIME } from '../../lib/time.js';

@@ -8,6 +8,7 @@ import { parseTimestampNano } from '../compat/timestamps.js';
 import { frame, STDERR, STDOUT } from '../compat/stdcopy.js';
 import { hijack, MULTIPLEXED_STREAM, RAW_STREAM } from '../server/hijack.js';
 import { compareApiVersions } from '../server/api-version.js';
+import { toContainerInspect, toContainerSummary } from '../compat/container-json.js';
 
 type IdParams = { Params: { id: string }; Querystring: Query };
 
@@ -27,16 +28,20 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
     return reply.code(201).send({ Id: id, Warnings: warnings });
   });
 
-  app.get<{ Querystring: Query }>('/containers/json', async (req) =>
-    containers.list({
+  app.get<{ Querystring: Query }>('/containers/json', async (req) => {
+    const views = await containers.list({
       all: queryBool(req.query, 'all'),
       limit: queryInt(req.query, 'limit'),
       size: queryBool(req.query, 'size'),
       filters: queryFilters(req.query),
-    }),
-  );
+    });
+    return views.map((v) => toContainerSummary(v.record, v.size));
+  });
 
-  app.get<IdParams>('/containers/:id/json', async (req) => containers.inspect(req.params.id, { size: queryBool(req.query, 'size') }));
+  app.get<IdParams>('/containers/:id/json', async (req) => {
+    const view = await containers.inspect(req.params.id, { size: queryBool(req.query, 'size') });
+    return toContainerInspect(view.record, view.size);
+  });
 
   app.post<IdParams>('/containers/:id/start', async (req, reply) => {
     const started = await containers.start(req.params.id, { signal: abortOf(reply) });

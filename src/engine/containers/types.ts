@@ -1,5 +1,12 @@
 // The container service's surface as the API sees it.
-import type { ContainerCreateRequest, ContainerInspect, ContainerSummary, ContainerWaitResponse } from '../../spec/docker/containers.js';
+import type { ContainerCreateRequest, ContainerWaitResponse } from '../../spec/docker/containers.js';
+import type { ContainerRecord } from '../../core/containers/container-record.js';
+
+export interface ContainerView {
+  record: ContainerRecord;
+  /** Present when sizes were asked for. */
+  size?: { rw: number; rootFs: number };
+}
 
 export interface LogEntry {
   stream: 'stdout' | 'stderr';
@@ -41,10 +48,10 @@ export interface ContainersApi {
   /** Settles once the condition holds; `ready` resolves as soon as the wait is registered. */
   wait(ref: string, condition: WaitCondition, options?: { signal?: AbortSignal }): { ready: Promise<void>; result: Promise<ContainerWaitResponse> };
   remove(ref: string, options: { force: boolean; volumes: boolean }): Promise<void>;
-  list(options: ListOptions): Promise<ContainerSummary[]>;
-  inspect(ref: string, options: { size: boolean }): Promise<ContainerInspect>;
+  list(options: ListOptions): Promise<ContainerView[]>;
+  inspect(ref: string, options: { size: boolean }): Promise<ContainerView>;
   logs(ref: string, options: LogOptions): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
-  /** Output from now until the container stops (attach without stdin). */
+  /** Output from now until the container stops (attach without stdin); `logs` replays what was written before. */
   attachOutput(ref: string, options: { stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; signal?: AbortSignal }): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
   rename(ref: string, newName: string): Promise<void>;
   prune(filters: Map<string, string[]>): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }>;

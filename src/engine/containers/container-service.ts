@@ -1,0 +1,404 @@
+// The container use cases: lifecycle, listing, logs, waits. State changes of one container are serialised;
+// exits are watched per running container and drive restart policies and AutoRemove.
+import type { Logger } from '../../lib/logger.js';
+import { KeyedMutex } from '../../lib/keyed-mutex.js';
+import { nowNano, nowRfc3339Nano } from '../../lib/time.js';
+import { conflict, invalidArgument, isKind } from '../../core/errdefs.js';
+import type { EventPublisher } from '../../core/events/event.js';
+import type { ContainerRecord } from '../../core/containers/container-record.js';
+import type { ContainerStore } from '../../core/containers/container-store.js';
+import { assertRemovable, assertRunning, canStart, isRunning } from '../../core/containers/lifecycle.js';
+import { normalizeContainerName } from '../../core/containers/names.js';
+import { nextBackoff, normalizeRestartPolicy, shouldRestart } from '../../core/containers/restart-policy.js';
+import { planMounts } from '../../core/containers/mount-specs.js';
+import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
+import type { ContainerCreateRequest, ContainerWaitResponse } from '../../spec/docker/containers.js';
+import { createContainer } from './create-container.js';
+import { ExitWaiters } from './exit-waiters.js';
+import { buildListFilter } from './list-filters.js';
+import type { ContainerFiles, ExitInfo, ImageResolver, RuntimePort } from './ports.js';
+import { resolveContainer } from './resolve.js';
+import type { ContainersApi, ContainerView, ListOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
+
+export interface ContainerServiceDeps {
+  store: ContainerStore;
+  images: ImageResolver;
+  snapshots: Snapshotter;
+  files: ContainerFiles;
+  runtime: RuntimePort;
+  events: EventPublisher;
+  logger: Logger;
+  storageDriver: string;
+}
+
+const DEFAULT_STOP_TIMEOUT_S = 10;
+const SIGKILL = 9;
+
+export class ContainerService implements ContainersApi {
+  private readonly locks = new KeyedMutex();
+  private readonly waiters = new ExitWaiters();
+  /** Per running container: settles once its exit has been recorded. */
+  private readonly exitHandled = new Map<string, Promise<void>>();
+  private readonly restartTimers = new Map<string, { timer: NodeJS.Timeout; delayMs: number }>();
+  private readonly backoff = new Map<string, number>();
+  private readonly background = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor(private readonly deps: ContainerServiceDeps) {}
+
+  private get store(): ContainerStore {
+    return this.deps.store;
+  }
+
+  private publish(c: ContainerRecord, action: string, extra: Record<string, string> = {}): void {
+    this.deps.events.publish({ type: 'container', action, actor: { id: c.id, attributes: { ...(c.config.Labels ?? {}), image: c.image, name: c.name, ...extra } } });
+  }
+
+  private track(work: Promise<unknown>): void {
+    const tracked = work.catch((err: unknown) => this.deps.logger.error({ err }, 'container background work failed'));
+    this.background.add(tracked);
+    void tracked.finally(() => this.background.delete(tracked));
+  }
+
+  async create(request: ContainerCreateRequest, name: string | undefined): Promise<{ id: string; warnings: string[] }> {
+    const record = await createContainer(this.deps, request, name);
+    this.publish(record, 'create');
+    return { id: record.id, warnings: [] };
+  }
+
+  async start(ref: string, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    const { id } = resolveContainer(this.store, ref);
+    return this.locks.run(id, async () => {
+      const c = resolveContainer(this.store, id);
+      if (c.state.status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
+      if (isRunning(c)) return false;
+      if (!canStart(c)) throw conflict(`container ${c.id} is marked for removal and cannot be started`);
+      await this.launch(c, options.signal);
+      return true;
+    });
+  }
+
+  /** Starts the process; on failure records the error (exit 127/126 as Docker) and rethrows. Caller holds the lock. */
+  private async launch(c: ContainerRecord, signal?: AbortSignal): Promise<void> {
+    const paths = this.deps.files.paths(c.id);
+    try {
+      const rootfs = await this.deps.snapshots.mounts(c.snapshotKey);
+      const { pid } = await this.deps.runtime.run({ record: c, paths, rootfs, mounts: planMounts(c.hostConfig) }, { signal });
+      c.state = { ...c.state, status: 'running', pid, exitCode: 0, error: '', startedAt: nowRfc3339Nano(), oomKilled: false };
+      c.manuallyStopped = false;
+      this.store.update(c);
+      this.publish(c, 'start');
+      this.watchExit(c.id);
+    } catch (err) {
+      const message = (err as Error).message;
+      const exitCode = /executable file not found|no such file or directory/i.test(message) ? 127 : /permission denied|is a directory/i.test(message) ? 126 : 128;
+      c.state = { ...c.state, status: c.state.status === 'restarting' ? 'exited' : c.state.status, pid: 0, exitCode, error: message, finishedAt: c.state.status === 'restarting' ? nowRfc3339Nano() : c.state.finishedAt };
+      this.store.update(c);
+      await this.deps.runtime.delete(c.id).catch(() => undefined);
+      this.publish(c, 'die', { exitCode: String(exitCode) });
+      this.waiters.exited(c.id, exitCode, message);
+      throw isKind(err, 'Internal') || !(err as { kind?: string }).kind ? invalidArgument(message, err) : err;
+    }
+  }
+
+  private watchExit(id: string): void {
+    if (this.exitHandled.has(id)) return;
+    const handled = this.deps.runtime.waitExit(id).then(
+      (exit) => this.locks.run(id, () => this.recordExit(id, exit)),
+      (err: unknown) => this.deps.logger.error({ err, container: id }, 'waiting for exit failed'),
+    );
+    // Not tracked as background work: a live container's watch outlives the daemon's shutdown by design.
+    const settled = handled.finally(() => this.exitHandled.delete(id));
+    this.exitHandled.set(id, settled);
+  }
+
+  /** Records an exit, then applies AutoRemove or the restart policy. Caller holds the lock. */
+  private async recordExit(id: string, exit: ExitInfo): Promise<void> {
+    const c = this.store.get(id);
+    if (!c) return;
+    const ranMs = c.state.startedAt ? Date.now() - Date.parse(c.state.startedAt) : 0;
+    c.state = { ...c.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt || nowRfc3339Nano() };
+    this.store.update(c);
+    await this.deps.runtime.delete(id).catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'runtime cleanup failed'));
+    if (exit.oomKilled) this.publish(c, 'oom');
+    this.publish(c, 'die', { exitCode: String(exit.exitCode) });
+    this.waiters.exited(id, exit.exitCode);
+
+    if (this.closed) return;
+    if (c.hostConfig.AutoRemove) {
+      this.track(this.remove(id, { force: true, volumes: true }).catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err))));
+      return;
+    }
+    const policy = normalizeRestartPolicy(c.hostConfig.RestartPolicy, false);
+    if (!shouldRestart(policy, { exitCode: exit.exitCode, manuallyStopped: c.manuallyStopped, restartCount: c.restartCount })) return;
+    const delayMs = nextBackoff(this.backoff.get(id) ?? 0, ranMs);
+    this.backoff.set(id, delayMs);
+    c.state.status = 'restarting';
+    this.store.update(c);
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(id);
+      this.track(this.locks.run(id, () => this.restartAfterExit(id)));
+    }, delayMs);
+    this.restartTimers.set(id, { timer, delayMs });
+  }
+
+  private async restartAfterExit(id: string): Promise<void> {
+    const c = this.store.get(id);
+    if (!c || c.state.status !== 'restarting' || this.closed) return;
+    c.restartCount += 1;
+    try {
+      await this.launch(c);
+    } catch (err) {
+      this.deps.logger.warn({ err, container: id }, 'restart by policy failed');
+    }
+  }
+
+  private cancelRestart(c: ContainerRecord): boolean {
+    const pending = this.restartTimers.get(c.id);
+    if (pending) clearTimeout(pending.timer);
+    this.restartTimers.delete(c.id);
+    if (c.state.status !== 'restarting') return false;
+    c.state.status = 'exited';
+    return true;
+  }
+
+  async stop(ref: string, options: { timeoutSeconds?: number; signal?: string }): Promise<boolean> {
+    const { id } = resolveContainer(this.store, ref);
+    const signal = options.signal ? this.deps.runtime.parseSignal(options.signal) : undefined;
+    return this.locks.run(id, async () => {
+      const c = resolveContainer(this.store, id);
+      c.manuallyStopped = true;
+      if (this.cancelRestart(c)) {
+        this.store.update(c);
+        return true;
+      }
+      this.store.update(c);
+      if (!isRunning(c)) return false;
+      await this.stopProcess(c, signal, options.timeoutSeconds);
+      return true;
+    }).then(async (stopped) => {
+      await this.exitHandled.get(id);
+      if (stopped) {
+        const c = this.store.get(id);
+        if (c) this.publish(c, 'stop');
+      }
+      return stopped;
+    });
+  }
+
+  /** Signal, wait up to the timeout, then SIGKILL. Waits for the exit outside the lock so it can be recorded. */
+  private async stopProcess(c: ContainerRecord, signal: number | undefined, timeoutSeconds: number | undefined): Promise<void> {
+    const sig = signal ?? this.deps.runtime.parseSignal(c.config.StopSignal || 'SIGTERM');
+    const timeout = timeoutSeconds ?? c.config.StopTimeout ?? DEFAULT_STOP_TIMEOUT_S;
+    const exited = this.deps.runtime.waitExit(c.id);
+    if (timeout !== 0) {
+      await this.deps.runtime.kill(c.id, sig).catch(() => undefined);
+      if (c.state.status === 'paused') await this.deps.runtime.resume(c.id).catch(() => undefined);
+      if (timeout < 0) {
+        await exited;
+        return;
+      }
+      const done = await Promise.race([exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), timeout * 1000).unref())]);
+      if (done) return;
+    }
+    await this.deps.runtime.kill(c.id, SIGKILL).catch(() => undefined);
+    if (c.state.status === 'paused') await this.deps.runtime.resume(c.id).catch(() => undefined);
+    await exited;
+  }
+
+  async restart(ref: string, options: { timeoutSeconds?: number; signal?: string }): Promise<void> {
+    const { id } = resolveContainer(this.store, ref);
+    await this.stop(id, options);
+    await this.locks.run(id, async () => {
+      const c = resolveContainer(this.store, id);
+      if (!isRunning(c)) await this.launch(c);
+      this.publish(c, 'restart');
+    });
+  }
+
+  async kill(ref: string, signalName: string | undefined): Promise<void> {
+    const { id } = resolveContainer(this.store, ref);
+    const signal = this.deps.runtime.parseSignal(signalName || 'SIGKILL');
+    await this.locks.run(id, async () => {
+      const c = resolveContainer(this.store, id);
+      assertRunning(c);
+      await this.deps.runtime.kill(id, signal);
+      this.publish(c, 'kill', { signal: String(signal) });
+    });
+    if (signal === SIGKILL) await this.exitHandled.get(id);
+  }
+
+  wait(ref: string, condition: WaitCondition, options: { signal?: AbortSignal } = {}): { ready: Promise<void>; result: Promise<ContainerWaitResponse> } {
+    let c: ContainerRecord;
+    try {
+      c = resolveContainer(this.store, ref);
+    } catch (err) {
+      return { ready: Promise.reject(err), result: Promise.reject(err) };
+    }
+    if (condition === 'not-running' && !isRunning(c) && c.state.status !== 'created') {
+      return { ready: Promise.resolve(), result: Promise.resolve({ StatusCode: c.state.exitCode, Error: null }) };
+    }
+    const result = this.waiters.add(c.id, condition === 'removed' ? 'removed' : 'exit', options.signal);
+    return { ready: Promise.resolve(), result };
+  }
+
+  async remove(ref: string, options: { force: boolean; volumes: boolean }): Promise<void> {
+    const { id } = resolveContainer(this.store, ref);
+    await this.locks.run(id, async () => {
+      const c = resolveContainer(this.store, id);
+      assertRemovable(c, options.force);
+      this.cancelRestart(c);
+      if (isRunning(c)) {
+        c.manuallyStopped = true;
+        this.store.update(c);
+        await this.deps.runtime.kill(id, SIGKILL).catch(() => undefined);
+        if (c.state.status === 'paused') await this.deps.runtime.resume(id).catch(() => undefined);
+        const exit = await this.deps.runtime.waitExit(id);
+        c.state = { ...c.state, status: 'exited', pid: 0, exitCode: exit.exitCode, finishedAt: exit.finishedAt };
+      }
+      c.state.status = 'removing';
+      this.store.update(c);
+      await this.destroy(c);
+    });
+  }
+
+  /** Removes every trace of a container. Caller holds the lock. Idempotent, so a crash midway can be finished. */
+  private async destroy(c: ContainerRecord): Promise<void> {
+    await this.deps.runtime.delete(c.id);
+    await this.deps.snapshots.remove(c.snapshotKey).catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
+    await this.deps.files.remove(c.id);
+    this.store.delete(c.id);
+    this.backoff.delete(c.id);
+    this.publish(c, 'destroy');
+    this.waiters.removed(c.id, c.state.exitCode);
+  }
+
+  async list(options: ListOptions): Promise<ContainerView[]> {
+    const keep = buildListFilter(options.filters, {
+      imageIdsFor: (ref) => this.deps.images.idsFor(ref),
+      lookup: (ref) => resolveContainer(this.store, ref),
+    });
+    const all = options.all || (options.limit !== undefined && options.limit > 0) || options.filters.has('status') || options.filters.has('exited');
+    let records = this.store.list().filter((c) => (all || isRunning(c)) && keep(c));
+    if (options.limit !== undefined && options.limit > 0) records = records.slice(0, options.limit);
+    return Promise.all(records.map(async (record) => (options.size ? { record, size: await this.sizes(record) } : { record })));
+  }
+
+  async inspect(ref: string, options: { size: boolean }): Promise<ContainerView> {
+    const record = resolveContainer(this.store, ref);
+    return options.size ? { record, size: await this.sizes(record) } : { record };
+  }
+
+  private async sizes(c: ContainerRecord): Promise<{ rw: number; rootFs: number }> {
+    try {
+      const rw = (await this.deps.snapshots.usage(c.snapshotKey)).size;
+      const info = await this.deps.snapshots.stat(c.snapshotKey);
+      let rootFs = rw;
+      for (let parent = info.parent; parent; parent = (await this.deps.snapshots.stat(parent)).parent) rootFs += (await this.deps.snapshots.usage(parent)).size;
+      return { rw, rootFs };
+    } catch {
+      return { rw: 0, rootFs: 0 };
+    }
+  }
+
+  async logs(ref: string, options: LogOptions): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }> {
+    const c = resolveContainer(this.store, ref);
+    if (!options.follow || !isRunning(c)) return { tty: c.config.Tty ?? false, entries: this.deps.runtime.logs(c, { ...options, follow: false }) };
+    // Follow until the container stops: then the reader drains what is left and ends.
+    const stop = new AbortController();
+    options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+    void this.waiters.add(c.id, 'exit', stop.signal).then(() => stop.abort());
+    return { tty: c.config.Tty ?? false, entries: this.deps.runtime.logs(c, { ...options, follow: true, signal: stop.signal }) };
+  }
+
+  async attachOutput(ref: string, options: { stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; signal?: AbortSignal }): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }> {
+    const c = resolveContainer(this.store, ref);
+    const stop = new AbortController();
+    options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+    if (!options.stream) stop.abort();
+    else void this.waiters.add(c.id, 'exit', stop.signal).then(() => stop.abort());
+    const since = options.logs ? 0n : nowNano();
+    return {
+      tty: c.config.Tty ?? false,
+      entries: this.deps.runtime.logs(c, { stdout: options.stdout, stderr: options.stderr, follow: options.stream, sinceNano: since, untilNano: undefined, tail: undefined, signal: stop.signal }),
+    };
+  }
+
+  async rename(ref: string, newName: string): Promise<void> {
+    const c = resolveContainer(this.store, ref);
+    const name = normalizeContainerName(newName);
+    if (name === c.name) throw invalidArgument('Renaming a container with the same name as its current name');
+    this.store.rename(c.id, name);
+    this.publish({ ...c, name }, 'rename', { oldName: `/${c.name}` });
+  }
+
+  async prune(filters: Map<string, string[]>): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {
+    const until = filters.get('until')?.[0];
+    const cutoff = until ? (/^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until)) : undefined;
+    const labelFilter = buildListFilter(new Map([...filters].filter(([k]) => k === 'label')), { imageIdsFor: () => [], lookup: (r) => resolveContainer(this.store, r) });
+    const deleted: string[] = [];
+    let reclaimed = 0;
+    for (const c of this.store.list()) {
+      if (isRunning(c) || !labelFilter(c)) continue;
+      if (cutoff !== undefined && Date.parse(c.created) >= cutoff) continue;
+      const size = (await this.sizes(c)).rw;
+      try {
+        await this.remove(c.id, { force: false, volumes: false });
+        deleted.push(c.id);
+        reclaimed += size;
+      } catch (err) {
+        this.deps.logger.warn({ err, container: c.id }, 'prune could not remove container');
+      }
+    }
+    return { ContainersDeleted: deleted, SpaceReclaimed: reclaimed };
+  }
+
+  counts(): { containersRunning: number; containersPaused: number; containersStopped: number } {
+    const all = this.store.list();
+    const paused = all.filter((c) => c.state.status === 'paused').length;
+    const running = all.filter((c) => c.state.status === 'running' || c.state.status === 'restarting').length;
+    return { containersRunning: running, containersPaused: paused, containersStopped: all.length - running - paused };
+  }
+
+  /** After a daemon (re)start: re-attach to live containers, record exits that happened while down, finish removals. */
+  async restore(): Promise<void> {
+    for (const c of this.store.list()) {
+      await this.locks.run(c.id, async () => {
+        if (c.state.status === 'removing') return this.destroy(c);
+        if (!isRunning(c)) {
+          const policy = normalizeRestartPolicy(c.hostConfig.RestartPolicy, false);
+          if ((policy.name === 'always' || policy.name === 'unless-stopped') && !c.manuallyStopped && c.state.status === 'exited' && c.state.startedAt) {
+            await this.launch(c).catch((err: unknown) => this.deps.logger.warn({ err, container: c.id }, 'start at restore failed'));
+          }
+          return;
+        }
+        const { status, pid } = await this.deps.runtime.status(c.id);
+        if (status === 'running' || status === 'paused') {
+          if (c.state.status === 'restarting') c.state.status = status;
+          c.state = { ...c.state, status, pid };
+          this.store.update(c);
+          this.watchExit(c.id);
+        } else if (c.state.status === 'restarting') {
+          c.state.status = 'exited';
+          this.store.update(c);
+          if (!c.manuallyStopped) await this.launch(c).catch(() => undefined);
+        } else {
+          this.watchExit(c.id);
+        }
+      });
+    }
+  }
+
+  /** Snapshot keys that belong to containers, so the snapshotter's start-up cleanup keeps them. */
+  snapshotKeys(): Set<string> {
+    return new Set(this.store.list().map((c) => c.snapshotKey));
+  }
+
+  /** Stops timers and waits for background work; containers keep running (live restore). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const { timer } of this.restartTimers.values()) clearTimeout(timer);
+    this.restartTimers.clear();
+    await Promise.allSettled([...this.background]);
+  }
+}

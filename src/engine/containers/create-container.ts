@@ -1,0 +1,109 @@
+// Create: validate the request, merge it over the image config, prepare the rootfs snapshot and the container's
+// files, then claim the name by inserting the record. Anything done before a failure is undone.
+import { generateId } from '../../lib/ids.js';
+import { nowRfc3339Nano } from '../../lib/time.js';
+import { alreadyExists, invalidArgument, isKind, notFound } from '../../core/errdefs.js';
+import type { ContainerRecord } from '../../core/containers/container-record.js';
+import { commandOf, mergeContainerConfig } from '../../core/containers/merge-config.js';
+import { generateContainerName, normalizeContainerName } from '../../core/containers/names.js';
+import { normalizeRestartPolicy } from '../../core/containers/restart-policy.js';
+import { planMounts } from '../../core/containers/mount-specs.js';
+import { hostsFile, resolvConf } from '../../core/containers/etc-files.js';
+import type { ContainerStore } from '../../core/containers/container-store.js';
+import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
+import type { ContainerCreateRequest, HostConfig } from '../../spec/docker/containers.js';
+import type { ContainerFiles, ImageResolver } from './ports.js';
+
+export interface CreateDeps {
+  store: ContainerStore;
+  images: ImageResolver;
+  snapshots: Snapshotter;
+  files: ContainerFiles;
+  storageDriver: string;
+}
+
+/** Network modes served until the networking issue lands: a private namespace (loopback only), none, host. */
+function normalizeNetworkMode(mode: string | undefined): string {
+  if (!mode || mode === 'default') return 'bridge';
+  if (mode === 'bridge' || mode === 'none' || mode === 'host') return mode;
+  throw notFound(`network ${mode} not found`);
+}
+
+function normalizeHostConfig(hc: HostConfig | undefined): HostConfig {
+  const hostConfig: HostConfig = { ...(hc ?? {}) };
+  hostConfig.NetworkMode = normalizeNetworkMode(hostConfig.NetworkMode);
+  const policy = normalizeRestartPolicy(hostConfig.RestartPolicy, hostConfig.AutoRemove ?? false);
+  hostConfig.RestartPolicy = { Name: policy.name, MaximumRetryCount: policy.maxRetries };
+  hostConfig.LogConfig = { Type: hostConfig.LogConfig?.Type || 'json-file', Config: hostConfig.LogConfig?.Config ?? {} };
+  if (!['json-file', 'k8s-file', 'local'].includes(hostConfig.LogConfig.Type ?? '')) throw invalidArgument(`logger: no log driver named '${hostConfig.LogConfig.Type}' is registered`);
+  if (hostConfig.Memory && hostConfig.Memory > 0 && hostConfig.Memory < 6 * 1024 * 1024) throw invalidArgument('Minimum memory limit allowed is 6MB');
+  if (hostConfig.MemorySwap && hostConfig.MemorySwap > 0 && hostConfig.Memory && hostConfig.MemorySwap < hostConfig.Memory) throw invalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
+  if (hostConfig.NanoCpus && (hostConfig.CpuQuota || hostConfig.CpuPeriod)) throw invalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
+  return hostConfig;
+}
+
+export async function createContainer(deps: CreateDeps, request: ContainerCreateRequest, requestedName: string | undefined): Promise<ContainerRecord> {
+  const { HostConfig: rawHostConfig, NetworkingConfig: _networking, ...userConfig } = request;
+  if (!userConfig.Image) throw invalidArgument('Config.Image: must be set');
+  const name = requestedName ? normalizeContainerName(requestedName) : generateContainerName((n) => deps.store.findByName(n) !== undefined);
+  const holder = deps.store.findByName(name);
+  if (holder) {
+    throw alreadyExists(
+      `Conflict. The container name "/${name}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`,
+    );
+  }
+  const hostConfig = normalizeHostConfig(rawHostConfig);
+  const mounts = planMounts(hostConfig);
+  for (const m of mounts) {
+    if (m.type === 'bind' && !m.createSource && !(await deps.files.bindSourceExists(m.source))) {
+      throw invalidArgument(`invalid mount config for type "bind": bind source path does not exist: ${m.source}`);
+    }
+  }
+  const image = await deps.images.resolve(userConfig.Image);
+  const config = mergeContainerConfig(userConfig, image.config);
+  const { path, args } = commandOf(config);
+
+  const id = generateId();
+  config.Hostname = config.Hostname || (hostConfig.NetworkMode === 'host' ? '' : id.slice(0, 12));
+  config.Image = userConfig.Image;
+
+  const undo: (() => Promise<unknown>)[] = [];
+  try {
+    await deps.snapshots.prepare(id, image.topChainId);
+    undo.push(() => deps.snapshots.remove(id));
+    for (const m of mounts) if (m.type === 'bind' && m.createSource) await deps.files.ensureBindSource(m.source);
+    const hostResolv = await deps.files.hostResolvConf();
+    undo.push(() => deps.files.remove(id));
+    const paths = await deps.files.prepare(id, {
+      hostname: `${config.Hostname || 'localhost'}\n`,
+      hosts: hostsFile({ hostname: config.Hostname || 'localhost', domainname: config.Domainname, extraHosts: hostConfig.ExtraHosts ?? [] }),
+      resolvConf: resolvConf({ hostResolvConf: hostResolv, dns: hostConfig.Dns ?? [], dnsSearch: hostConfig.DnsSearch ?? [], dnsOptions: hostConfig.DnsOptions ?? [], dropLoopback: hostConfig.NetworkMode !== 'host' }),
+    });
+    const record: ContainerRecord = {
+      id,
+      name,
+      created: nowRfc3339Nano(),
+      image: userConfig.Image,
+      imageId: image.id,
+      config,
+      hostConfig,
+      path,
+      args,
+      state: { status: 'created', pid: 0, exitCode: 0, error: '', startedAt: '', finishedAt: '', oomKilled: false },
+      restartCount: 0,
+      manuallyStopped: false,
+      snapshotKey: id,
+      storageDriver: deps.storageDriver,
+      logPath: paths.logPath,
+      hostsPath: paths.hostsPath,
+      hostnamePath: paths.hostnamePath,
+      resolvConfPath: paths.resolvConfPath,
+      mounts: mounts.map((m) => m.point),
+    };
+    deps.store.insert(record);
+    return record;
+  } catch (err) {
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+    throw isKind(err, 'NotFound') && String((err as Error).message).startsWith('snapshot') ? notFound(`No such image: ${userConfig.Image}`, err) : err;
+  }
+}
