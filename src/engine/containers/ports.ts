@@ -4,6 +4,9 @@ import type { ContainerRecord } from '../../core/containers/container-record.js'
 import type { PlannedMount } from '../../core/containers/mount-specs.js';
 import type { Mount } from '../../core/snapshots/snapshotter.js';
 import type { LogEntry } from './types.js';
+import type { ContainerPaths } from '../../core/containers/container-files.js';
+
+export type { ContainerFiles, ContainerPaths } from '../../core/containers/container-files.js';
 
 export interface ResolvedImage {
   /** "sha256:..." config digest. */
@@ -18,28 +21,6 @@ export interface ImageResolver {
   resolve(reference: string): Promise<ResolvedImage>;
   /** Image IDs the `ancestor` filter matches for a reference (empty when unknown). */
   idsFor(reference: string): string[];
-}
-
-export interface ContainerPaths {
-  dir: string;
-  bundleDir: string;
-  logPath: string;
-  hostsPath: string;
-  hostnamePath: string;
-  resolvConfPath: string;
-}
-
-/** The container's own directory and the /etc files bind-mounted into it. */
-export interface ContainerFiles {
-  paths(id: string): ContainerPaths;
-  /** Creates the directory and writes hostname, hosts and resolv.conf. */
-  prepare(id: string, files: { hostname: string; hosts: string; resolvConf: string }): Promise<ContainerPaths>;
-  /** The host's resolv.conf text, for containers to inherit. */
-  hostResolvConf(): Promise<string>;
-  /** Makes a missing bind source directory (`-v` semantics); false when it cannot. */
-  ensureBindSource(path: string): Promise<void>;
-  bindSourceExists(path: string): Promise<boolean>;
-  remove(id: string): Promise<void>;
 }
 
 export interface ExitInfo {

@@ -1,0 +1,24 @@
+// A container's own directory and the /etc files bind-mounted into it. Lifecycle: prepared at create,
+// removed with the container. Implemented in drivers/container-files.
+
+export interface ContainerPaths {
+  dir: string;
+  bundleDir: string;
+  logPath: string;
+  hostsPath: string;
+  hostnamePath: string;
+  resolvConfPath: string;
+}
+
+/** The container's own directory and the /etc files bind-mounted into it. */
+export interface ContainerFiles {
+  paths(id: string): ContainerPaths;
+  /** Creates the directory and writes hostname, hosts and resolv.conf. */
+  prepare(id: string, files: { hostname: string; hosts: string; resolvConf: string }): Promise<ContainerPaths>;
+  /** The host's resolv.conf text, for containers to inherit. */
+  hostResolvConf(): Promise<string>;
+  /** Makes a missing bind source directory (`-v` semantics); false when it cannot. */
+  ensureBindSource(path: string): Promise<void>;
+  bindSourceExists(path: string): Promise<boolean>;
+  remove(id: string): Promise<void>;
+}

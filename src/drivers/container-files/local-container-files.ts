@@ -1,0 +1,63 @@
+// A container's own directory under the data root: bundle, log, and the /etc files bind-mounted in.
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../../lib/atomic-file.js';
+import type { ContainerFiles, ContainerPaths } from '../../core/containers/container-files.js';
+
+export const containerFilesConfigSchema = z.object({ root: z.string(), hostResolvConf: z.string().default('/etc/resolv.conf') }).strict();
+export type ContainerFilesConfig = z.input<typeof containerFilesConfigSchema>;
+
+export class LocalContainerFiles implements ContainerFiles {
+  private readonly config: z.output<typeof containerFilesConfigSchema>;
+
+  constructor(config: ContainerFilesConfig) {
+    this.config = containerFilesConfigSchema.parse(config);
+  }
+
+  paths(id: string): ContainerPaths {
+    const dir = join(this.config.root, id);
+    return {
+      dir,
+      bundleDir: join(dir, 'bundle'),
+      logPath: join(dir, `${id}-json.log`),
+      hostsPath: join(dir, 'hosts'),
+      hostnamePath: join(dir, 'hostname'),
+      resolvConfPath: join(dir, 'resolv.conf'),
+    };
+  }
+
+  async prepare(id: string, files: { hostname: string; hosts: string; resolvConf: string }): Promise<ContainerPaths> {
+    const paths = this.paths(id);
+    await mkdir(paths.bundleDir, { recursive: true, mode: 0o700 });
+    await writeFileAtomic(paths.hostnamePath, files.hostname);
+    await writeFileAtomic(paths.hostsPath, files.hosts);
+    await writeFileAtomic(paths.resolvConfPath, files.resolvConf);
+    return paths;
+  }
+
+  async hostResolvConf(): Promise<string> {
+    try {
+      return await readFile(this.config.hostResolvConf, 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  async ensureBindSource(path: string): Promise<void> {
+    await mkdir(path, { recursive: true, mode: 0o755 });
+  }
+
+  async bindSourceExists(path: string): Promise<boolean> {
+    try {
+      await stat(path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    await rm(this.paths(id).dir, { recursive: true, force: true });
+  }
+}
