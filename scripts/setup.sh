@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # Debian packages berth drives or its scripts use; busybox-static (not busybox) because test images
 # need a statically linked busybox to run in an otherwise empty root.
-PACKAGES=(runc conmon busybox-static iptables catatonit tini iproute2 sqlite3 curl jq xz-utils ca-certificates)
+PACKAGES=(runc conmon busybox-static iptables catatonit tini iproute2 attr sqlite3 curl jq xz-utils ca-certificates)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

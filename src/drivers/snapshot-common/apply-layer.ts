@@ -1,0 +1,157 @@
+// Unpacks an OCI layer (uncompressed tar stream) into a directory, confined to it: names that climb out with
+// `..` are refused, every parent is resolved in-root (symlinks followed inside the root only), files are
+// created with O_EXCL so a planted symlink is never written through, and hardlink targets resolve in-root.
+// Whiteouts are handed to the snapshotter's WhiteoutMode (overlay char devices and xattrs, or deletions).
+import { createWriteStream } from 'node:fs';
+import { chmod, copyFile, lchown, link, lstat, lutimes, mkdir, rm, symlink } from 'node:fs/promises';
+import { basename, dirname, join, posix } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { invalidArgument } from '../../core/errdefs.js';
+import { escapesLexically, resolveInRoot } from '../../lib/fs/in-root.js';
+import { makeNode } from './host-commands.js';
+
+export interface WhiteoutMode {
+  /** `.wh.NAME` in directory `dir` (a host path inside the root). */
+  whiteout(dir: string, name: string): Promise<void>;
+  /** `.wh..wh..opq` in `dir`: hide what lower layers had there; `keep` holds host paths this layer wrote. */
+  opaque(dir: string, keep: ReadonlySet<string>): Promise<void>;
+}
+
+export interface ApplyOptions {
+  whiteouts: WhiteoutMode;
+  /** Lower layers' roots, top first: where a hardlink's target may live when this layer does not carry it. */
+  lowerRoots?: string[];
+  /** Largest single file accepted (bytes). */
+  maxFileSize?: number;
+  signal?: AbortSignal;
+}
+
+const WHITEOUT_PREFIX = '.wh.';
+const OPAQUE = '.wh..wh..opq';
+const DEFAULT_MAX_FILE = 64 * 1024 ** 3;
+
+const exists = async (p: string): Promise<boolean> => lstat(p).then(() => true, () => false);
+
+async function clearFor(target: string, isDir: boolean): Promise<void> {
+  const st = await lstat(target).catch(() => undefined);
+  if (!st) return;
+  if (isDir && st.isDirectory()) return;
+  await rm(target, { recursive: true, force: true });
+}
+
+export async function applyLayer(root: string, layer: Readable, options: ApplyOptions): Promise<{ size: number }> {
+  const extract = tar.extract();
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE;
+  const written = new Set<string>();
+  const dirTimes: [string, Date][] = [];
+  let size = 0;
+  layer.on('error', (err) => extract.destroy(err));
+  // An entry destroyed before we started reading it never settles a pipeline: fail on the extractor's error too.
+  const extractFailed = new Promise<never>((_resolve, reject) => extract.on('error', reject));
+  extractFailed.catch(() => undefined);
+  layer.pipe(extract);
+
+  try {
+    for await (const entry of extract) {
+      options.signal?.throwIfAborted();
+      const header = entry.header;
+      const name = posix.normalize(`/${header.name}`).slice(1);
+      if (escapesLexically(header.name.replace(/^\/+/, ''))) throw invalidArgument(`invalid layer: path escapes the root: ${header.name}`);
+      if (name === '' || name === '.') {
+        entry.resume();
+        continue;
+      }
+      const parent = await resolveInRoot(root, posix.dirname(name));
+      const base = basename(name);
+      await mkdir(parent, { recursive: true });
+
+      if (base === OPAQUE) {
+        await options.whiteouts.opaque(parent, written);
+        entry.resume();
+        continue;
+      }
+      if (base.startsWith(WHITEOUT_PREFIX)) {
+        await options.whiteouts.whiteout(parent, base.slice(WHITEOUT_PREFIX.length));
+        entry.resume();
+        continue;
+      }
+
+      const target = join(parent, base);
+      const mode = (header.mode ?? 0o644) & 0o7777;
+      switch (header.type) {
+        case 'directory':
+          await clearFor(target, true);
+          await mkdir(target, { recursive: true });
+          await chmod(target, mode);
+          break;
+        case 'file':
+        case 'contiguous-file': {
+          if ((header.size ?? 0) > maxFileSize) throw invalidArgument(`invalid layer: ${header.name} claims ${header.size} bytes, more than the ${maxFileSize} allowed`);
+          await clearFor(target, false);
+          await Promise.race([pipeline(entry, createWriteStream(target, { flags: 'wx', mode })), extractFailed]);
+          await chmod(target, mode);
+          size += header.size ?? 0;
+          break;
+        }
+        case 'symlink':
+          await clearFor(target, false);
+          await symlink(header.linkname ?? '', target);
+          break;
+        case 'link': {
+          const linkname = (header.linkname ?? '').replace(/^\/+/, '');
+          if (escapesLexically(linkname)) throw invalidArgument(`invalid layer: hardlink target escapes the root: ${header.linkname}`);
+          const source = await resolveInRoot(root, linkname, false);
+          if (!(await exists(source))) await copyUpFromLower(linkname, source, options.lowerRoots ?? []);
+          const st = await lstat(source).catch(() => undefined);
+          if (!st) throw invalidArgument(`invalid layer: hardlink target not found: ${header.linkname}`);
+          if (st.isDirectory()) throw invalidArgument(`invalid layer: hardlink to a directory: ${header.linkname}`);
+          await clearFor(target, false);
+          await link(source, target);
+          break;
+        }
+        case 'character-device':
+        case 'block-device':
+          await clearFor(target, false);
+          await makeNode(target, header.type === 'character-device' ? 'c' : 'b', header.devmajor ?? 0, header.devminor ?? 0, mode);
+          break;
+        case 'fifo':
+          await clearFor(target, false);
+          await makeNode(target, 'p', 0, 0, mode);
+          break;
+        default:
+          entry.resume();
+          continue;
+      }
+      entry.resume();
+      written.add(target);
+      await lchown(target, header.uid ?? 0, header.gid ?? 0);
+      if (header.type === 'directory') dirTimes.push([target, header.mtime ?? new Date(0)]);
+      else if (header.type !== 'link') await lutimes(target, header.mtime ?? new Date(0), header.mtime ?? new Date(0));
+    }
+  } catch (err) {
+    layer.unpipe(extract);
+    layer.resume();
+    if ((err as { kind?: string }).kind) throw err;
+    if ((err as Error).name === 'AbortError') throw err;
+    throw invalidArgument(`invalid layer: ${(err as Error).message}`, err);
+  }
+  // Directory times last: writing children changed them.
+  for (const [dir, mtime] of dirTimes.reverse()) await lutimes(dir, mtime, mtime).catch(() => undefined);
+  return { size };
+}
+
+/** A hardlink to a file that only a lower layer has: copy it up first, as overlayfs would. */
+async function copyUpFromLower(relPath: string, destination: string, lowerRoots: string[]): Promise<void> {
+  for (const lower of lowerRoots) {
+    const candidate = await resolveInRoot(lower, relPath, false);
+    const st = await lstat(candidate).catch(() => undefined);
+    if (!st?.isFile()) continue;
+    await mkdir(dirname(destination), { recursive: true });
+    await copyFile(candidate, destination);
+    await chmod(destination, st.mode & 0o7777);
+    await lchown(destination, st.uid, st.gid);
+    return;
+  }
+}

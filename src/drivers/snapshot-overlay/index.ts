@@ -1,0 +1,65 @@
+// The overlay snapshotter: each snapshot is one overlayfs upper dir; a container's rootfs is an overlay of
+// its parents (lowerdir, top first) under its own upper. Whiteouts become overlay's: char device 0:0 and the
+// trusted.overlay.opaque xattr.
+import { mkdir, mkdtemp, rm, lstat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Mount } from '../../core/snapshots/snapshotter.js';
+import { BaseSnapshotter } from '../snapshot-common/base-snapshotter.js';
+import type { WhiteoutMode } from '../snapshot-common/apply-layer.js';
+import type { SnapshotEntry } from '../snapshot-common/snapshot-metadata.js';
+import { makeNode, mountOverlay, setXattr, unmount } from '../snapshot-common/host-commands.js';
+
+const overlayWhiteouts: WhiteoutMode = {
+  async whiteout(dir, name) {
+    const target = join(dir, name);
+    await rm(target, { recursive: true, force: true });
+    await makeNode(target, 'c', 0, 0, 0o000);
+  },
+  async opaque(dir) {
+    await mkdir(dir, { recursive: true });
+    await setXattr(dir, 'trusted.overlay.opaque', 'y');
+  },
+};
+
+// The lowerdir option must fit in one page with the other options.
+const MAX_MOUNT_DATA = 4000;
+
+export class OverlaySnapshotter extends BaseSnapshotter {
+  readonly name = 'overlay' as const;
+
+  /** Tries a real overlay mount under root: the kernel and the backing filesystem must both allow it. */
+  static async isSupported(root: string): Promise<boolean> {
+    await mkdir(root, { recursive: true });
+    const dir = await mkdtemp(join(root, '.overlay-check-'));
+    try {
+      for (const d of ['lower', 'upper', 'work', 'merged']) await mkdir(join(dir, d));
+      await mountOverlay([join(dir, 'lower')], join(dir, 'upper'), join(dir, 'work'), join(dir, 'merged'));
+      await unmount(join(dir, 'merged'));
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  protected async initialise(_dir: string, _parents: SnapshotEntry[]): Promise<void> {
+    // An empty upper dir: the parents are stacked at mount time.
+  }
+
+  protected whiteoutMode(): WhiteoutMode {
+    return overlayWhiteouts;
+  }
+
+  async mounts(key: string): Promise<Mount[]> {
+    const entry = await this.entry(key);
+    const parents = await this.parentsOf(entry);
+    if (parents.length === 0) return [{ type: 'bind', source: this.fsDir(entry.dir), options: [entry.kind === 'active' ? 'rw' : 'ro', 'rbind'] }];
+    const lower = parents.map((p) => this.fsDir(p.dir));
+    if (entry.kind === 'committed') return [{ type: 'overlay', source: 'overlay', options: [`lowerdir=${[this.fsDir(entry.dir), ...lower].join(':')}`] }];
+    await lstat(this.workDir(entry.dir)).catch(() => mkdir(this.workDir(entry.dir), { recursive: true }));
+    const options = [`lowerdir=${lower.join(':')}`, `upperdir=${this.fsDir(entry.dir)}`, `workdir=${this.workDir(entry.dir)}`];
+    if (options.join(',').length > MAX_MOUNT_DATA) throw new Error(`too many layers for one overlay mount (${parents.length})`);
+    return [{ type: 'overlay', source: 'overlay', options }];
+  }
+}
