@@ -1,7 +1,16 @@
 // What the API layer is given by the daemon: one engine service per domain.
 // Each domain adds its service here and its routes in routes/index.ts.
 import type { SystemService } from '../engine/system/system-service.js';
+import type { EventLog } from '../engine/events/event-log.js';
+import type { ImageService } from '../engine/images/image-service.js';
+import type { ContainersApi } from '../engine/containers/types.js';
 
 export interface ApiDeps {
   system: SystemService;
+  events: EventLog;
+  images: ImageService;
+  storageDriver: string;
+  /** Absent until the runtime is wired. */
+  containers?: ContainersApi;
+  containersPerImage?: () => Map<string, number>;
 }

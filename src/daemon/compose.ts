@@ -8,6 +8,8 @@ import { NodeHostInfo } from '../drivers/host/node-host-info.js';
 import type { DaemonConfig } from './config.js';
 import type { ToolReport } from './host-tools.js';
 import { loadEngineId } from './engine-id.js';
+import { EventLog } from '../engine/events/event-log.js';
+import { wireImages } from './wire-images.js';
 import { BERTH_VERSION } from './version.js';
 
 export interface Composition {
@@ -20,6 +22,9 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
   const closers: (() => Promise<void> | void)[] = [];
   const host = new NodeHostInfo(tools.versions);
   const engineId = await loadEngineId(config.dataRoot);
+  const events = new EventLog();
+  const store = await wireImages(config, logger, events);
+  closers.push(() => void store.db.close());
 
   const system = new SystemService(
     host,
@@ -30,7 +35,7 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
       apiVersion: MAX_API_VERSION,
       minApiVersion: MIN_API_VERSION,
       rootDir: config.dataRoot,
-      storageDriver: config.storageDriver === 'native' ? 'native' : 'overlay2',
+      storageDriver: store.driverName,
       loggingDriver: 'json-file',
       defaultRuntime: 'runc',
       runtimes: tools.paths.runc ? { runc: { path: tools.paths.runc } } : {},
@@ -38,10 +43,15 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
       securityOptions: ['name=seccomp,profile=builtin', 'name=cgroupns'],
       debug: config.debug,
     },
-    async () => ({}),
+    async () => ({ images: store.images.count() }),
+    () => events.listenerCount(),
   );
 
-  const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system });
+  // Start-up repair: half-made snapshots go (none are kept until containers are wired), then unreferenced blobs and layers.
+  await store.snapshots.cleanup(new Set());
+  await store.images.collectGarbage();
+
+  const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName });
 
   return {
     api,

@@ -2,7 +2,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps.js';
 import { systemRoutes } from './system.js';
+import { eventRoutes } from './events.js';
+import { imageRoutes } from './images.js';
+import { systemDfRoutes } from './system-df.js';
+import { containerRoutes } from './containers.js';
 
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   systemRoutes(app, deps.system);
+  eventRoutes(app, deps.events);
+  imageRoutes(app, deps.images, deps.storageDriver);
+  systemDfRoutes(app, { images: deps.images, containers: deps.containers, containersPerImage: deps.containersPerImage });
+  if (deps.containers) containerRoutes(app, deps.containers);
 }

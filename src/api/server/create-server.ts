@@ -1,5 +1,5 @@
 // The Engine API HTTP server: version prefixes, Docker's headers, error shape, raw bodies.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../../lib/logger.js';
 import { notFound } from '../../core/errdefs.js';
@@ -21,7 +21,7 @@ export interface ServerIdentity {
 export function createApiServer(logger: Logger, identity: ServerIdentity): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger.child({ component: 'api' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024 * 1024,
     // Version prefixes are stripped before routing; the version is checked in onRequest.
     rewriteUrl: (req) => splitVersionedPath(req.url ?? '/').path,

@@ -25,6 +25,7 @@ export class SqliteContainerStore implements ContainerStore {
   private readonly stmts;
 
   constructor(private readonly db: Database) {
+    // Tables come from the metadata store's migrations; tests on a bare database get them here.
     db.exec(CONTAINERS_SCHEMA);
     this.stmts = {
       insert: db.prepare('INSERT INTO containers (id, name, created, record) VALUES (?, ?, ?, ?)'),

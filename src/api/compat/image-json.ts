@@ -1,0 +1,84 @@
+// Images in Docker's shapes: summary (GET /images/json), inspect, history.
+import type { ImageView } from '../../engine/images/image-service.js';
+import { familiarOf } from '../../core/images/reference.js';
+import type { HistoryEntry } from '../../spec/oci/image.js';
+
+const seconds = (rfc3339: string): number => Math.floor(Date.parse(rfc3339) / 1000) || 0;
+
+const repoDigests = (view: ImageView): string[] => view.names.filter((n) => n.includes('@')).map(familiarOf);
+const repoTags = (view: ImageView): string[] => view.names.filter((n) => !n.includes('@')).map(familiarOf).sort();
+
+export function toImageSummary(view: ImageView, containers = -1) {
+  return {
+    Containers: containers,
+    Created: seconds(view.record.created),
+    Id: view.record.id,
+    Labels: view.config.config?.Labels ?? null,
+    ParentId: '',
+    RepoDigests: repoDigests(view),
+    RepoTags: repoTags(view),
+    SharedSize: -1,
+    Size: view.record.size,
+  };
+}
+
+export function toImageInspect(view: ImageView, storageDriver: string) {
+  const c = view.config.config ?? {};
+  return {
+    Id: view.record.id,
+    RepoTags: repoTags(view),
+    RepoDigests: repoDigests(view),
+    Parent: '',
+    Comment: view.config.history?.[view.config.history.length - 1]?.comment ?? '',
+    Created: view.config.created ?? view.record.created,
+    DockerVersion: '',
+    Author: view.config.author ?? '',
+    Config: {
+      Hostname: '',
+      Domainname: '',
+      User: c.User ?? '',
+      AttachStdin: false,
+      AttachStdout: false,
+      AttachStderr: false,
+      ExposedPorts: c.ExposedPorts,
+      Tty: false,
+      OpenStdin: false,
+      StdinOnce: false,
+      Env: c.Env ?? null,
+      Cmd: c.Cmd ?? null,
+      Healthcheck: c.Healthcheck,
+      ArgsEscaped: c.ArgsEscaped,
+      Image: '',
+      Volumes: c.Volumes ?? null,
+      WorkingDir: c.WorkingDir ?? '',
+      Entrypoint: c.Entrypoint ?? null,
+      OnBuild: c.OnBuild ?? null,
+      Labels: c.Labels ?? null,
+      StopSignal: c.StopSignal,
+      Shell: c.Shell,
+    },
+    Architecture: view.config.architecture,
+    Variant: view.config.variant,
+    Os: view.config.os,
+    Size: view.record.size,
+    GraphDriver: { Name: storageDriver, Data: null },
+    RootFS: { Type: 'layers', Layers: view.record.layers.map((l) => l.diffId) },
+    Metadata: { LastTagTime: view.record.lastTagTime || '0001-01-01T00:00:00Z' },
+  };
+}
+
+/** Newest first; the top entry carries the image ID and tags, the others "<missing>", as Docker shows. */
+export function toImageHistory(view: ImageView) {
+  const history: HistoryEntry[] = view.config.history ?? view.record.layers.map(() => ({ created: view.record.created, created_by: '' }));
+  let layer = 0;
+  const rows = history.map((h) => {
+    const size = h.empty_layer ? 0 : (view.record.layers[layer++]?.unpackedSize ?? 0);
+    return { Id: '<missing>', Created: seconds(h.created ?? view.record.created), CreatedBy: h.created_by ?? '', Tags: null as string[] | null, Size: size, Comment: h.comment ?? '' };
+  });
+  rows.reverse();
+  if (rows[0]) {
+    rows[0].Id = view.record.id;
+    rows[0].Tags = repoTags(view).length > 0 ? repoTags(view) : null;
+  }
+  return rows;
+}

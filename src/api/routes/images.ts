@@ -1,0 +1,88 @@
+// Image routes: parse, call the image service, reply in Docker's shapes (progress as JSON lines).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ImageService } from '../../engine/images/image-service.js';
+import { saveArchive } from '../../engine/images/save-archive.js';
+import { invalidArgument, notImplemented } from '../../core/errdefs.js';
+import { queryBool, queryFilters, queryList, queryString, type Query } from '../server/query.js';
+import { bodyStream } from '../server/create-server.js';
+import { toImageHistory, toImageInspect, toImageSummary } from '../compat/image-json.js';
+
+function jsonLines(reply: FastifyReply, lines: object[]): FastifyReply {
+  return reply.type('application/json').send(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+}
+
+export function imageRoutes(app: FastifyInstance, images: ImageService, storageDriver: string): void {
+  app.get<{ Querystring: Query }>('/images/json', async (req) => {
+    const views = await images.list({ all: queryBool(req.query, 'all'), filters: queryFilters(req.query) });
+    return views.map((v) => toImageSummary(v));
+  });
+
+  app.post<{ Querystring: Query }>('/images/load', async (req, reply) => {
+    const lines = await images.load(bodyStream(req), { signal: abortOf(req) });
+    return jsonLines(reply, lines.map((l) => ({ stream: `${l}\n` })));
+  });
+
+  app.post<{ Querystring: Query }>('/images/create', async (req, reply) => {
+    const fromSrc = queryString(req.query, 'fromSrc');
+    if (fromSrc === undefined) throw notImplemented('pulling images from a registry is not supported yet');
+    if (fromSrc !== '-') throw notImplemented('importing from a URL is not supported');
+    const id = await images.importRootfs(bodyStream(req), {
+      repo: queryString(req.query, 'repo') || undefined,
+      tag: queryString(req.query, 'tag') || undefined,
+      changes: queryList(req.query, 'changes'),
+      message: queryString(req.query, 'message'),
+      signal: abortOf(req),
+    });
+    return jsonLines(reply, [{ status: id }]);
+  });
+
+  app.get<{ Querystring: Query }>('/images/get', async (req, reply) => {
+    const names = queryList(req.query, 'names');
+    if (names.length === 0) throw invalidArgument('no images specified');
+    return sendArchive(reply, images, names);
+  });
+
+  app.post<{ Querystring: Query }>('/images/prune', async (req) => images.prune(queryFilters(req.query)));
+
+  // Names contain slashes (registry/team/app:tag), so the name is everything before the last path segment.
+  app.get<{ Params: { '*': string }; Querystring: Query }>('/images/*', async (req, reply) => {
+    const path = req.params['*'];
+    const cut = path.lastIndexOf('/');
+    const name = decodeURIComponent(path.slice(0, cut));
+    const action = path.slice(cut + 1);
+    if (cut < 0 || !name) throw invalidArgument('no image name');
+    if (action === 'json') return toImageInspect(await images.view(images.find(name)), storageDriver);
+    if (action === 'history') return toImageHistory(await images.view(images.find(name)));
+    if (action === 'get') return sendArchive(reply, images, [name]);
+    return reply.callNotFound();
+  });
+
+  app.post<{ Params: { '*': string }; Querystring: Query }>('/images/*', async (req, reply) => {
+    const path = req.params['*'];
+    const cut = path.lastIndexOf('/');
+    const name = decodeURIComponent(path.slice(0, cut));
+    if (cut < 0 || path.slice(cut + 1) !== 'tag') return reply.callNotFound();
+    const repo = queryString(req.query, 'repo');
+    if (!repo) throw invalidArgument('repository name must have at least one component');
+    await images.tag(name, repo, queryString(req.query, 'tag') || undefined);
+    return reply.code(201).send();
+  });
+
+  app.delete<{ Params: { '*': string }; Querystring: Query }>('/images/*', async (req) =>
+    images.remove(decodeURIComponent(req.params['*']), { force: queryBool(req.query, 'force'), noprune: queryBool(req.query, 'noprune') }),
+  );
+}
+
+async function sendArchive(reply: FastifyReply, images: ImageService, names: string[]): Promise<FastifyReply> {
+  const entries = await images.saveEntries(names);
+  return reply.type('application/x-tar').send(saveArchive(images.content(), entries));
+}
+
+function abortOf(req: FastifyRequest): AbortSignal {
+  const controller = new AbortController();
+  req.raw.once('close', () => {
+    if (!req.raw.complete) controller.abort();
+  });
+  return controller.signal;
+}
+

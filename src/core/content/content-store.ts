@@ -1,0 +1,25 @@
+// Content-addressed blobs (layers, configs, manifests). Lifecycle: a writer streams bytes into an ingest
+// area, the digest and size are checked, and only then the blob appears under its digest, atomically.
+// Partial ingests are invisible and dropped at start.
+import type { Readable } from 'node:stream';
+import type { Digest } from '../../lib/digest.js';
+
+export interface BlobInfo {
+  digest: Digest;
+  size: number;
+}
+
+export interface ContentStore {
+  /** Streams a blob in; InvalidArgument when `expected` is given and does not match. Returns what was stored. */
+  ingest(data: Readable, expected?: { digest?: Digest; size?: number }, options?: { signal?: AbortSignal }): Promise<BlobInfo>;
+  /** Stores a small in-memory blob (configs, manifests). */
+  put(data: Uint8Array | string): Promise<BlobInfo>;
+  has(digest: Digest): Promise<boolean>;
+  info(digest: Digest): Promise<BlobInfo>;
+  read(digest: Digest): Readable;
+  readAll(digest: Digest): Promise<Buffer>;
+  delete(digest: Digest): Promise<void>;
+  list(): Promise<Digest[]>;
+  /** Drops partial ingests. Called at start. */
+  cleanupIngests(): Promise<void>;
+}

@@ -1,0 +1,87 @@
+// ContentStore on the local filesystem: <root>/blobs/sha256/<hex>, partial writes in <root>/ingest/.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { DigestingStream, digestHex, isDigest, type Digest } from '../../lib/digest.js';
+import { invalidArgument, notFound } from '../../core/errdefs.js';
+import type { BlobInfo, ContentStore } from '../../core/content/content-store.js';
+
+export const contentStoreConfigSchema = z.object({ root: z.string().min(1) }).strict();
+
+export class LocalContentStore implements ContentStore {
+  private readonly root: string;
+
+  constructor(config: z.infer<typeof contentStoreConfigSchema>) {
+    this.root = contentStoreConfigSchema.parse(config).root;
+  }
+
+  private blobPath(digest: Digest): string {
+    return join(this.root, 'blobs', 'sha256', digestHex(digest));
+  }
+
+  async ingest(data: Readable, expected: { digest?: Digest; size?: number } = {}, options: { signal?: AbortSignal } = {}): Promise<BlobInfo> {
+    const ingestDir = join(this.root, 'ingest');
+    await mkdir(ingestDir, { recursive: true });
+    await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
+    const tmp = join(ingestDir, randomBytes(12).toString('hex'));
+    const hasher = new DigestingStream();
+    try {
+      await pipeline(data, hasher, createWriteStream(tmp, { flags: 'wx' }), { signal: options.signal });
+      const digest = hasher.digest();
+      if (expected.size !== undefined && hasher.bytes !== expected.size) throw invalidArgument(`size mismatch: expected ${expected.size} bytes, got ${hasher.bytes}`);
+      if (expected.digest !== undefined && digest !== expected.digest) throw invalidArgument(`digest mismatch: expected ${expected.digest}, got ${digest}`);
+      const fh = await open(tmp, 'r');
+      await fh.sync();
+      await fh.close();
+      await rename(tmp, this.blobPath(digest));
+      return { digest, size: hasher.bytes };
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  put(data: Uint8Array | string): Promise<BlobInfo> {
+    return this.ingest(Readable.from([Buffer.from(data)]));
+  }
+
+  async has(digest: Digest): Promise<boolean> {
+    return stat(this.blobPath(digest)).then(() => true, () => false);
+  }
+
+  async info(digest: Digest): Promise<BlobInfo> {
+    try {
+      return { digest, size: (await stat(this.blobPath(digest))).size };
+    } catch {
+      throw notFound(`blob ${digest} not found`);
+    }
+  }
+
+  read(digest: Digest): Readable {
+    return createReadStream(this.blobPath(digest));
+  }
+
+  async readAll(digest: Digest): Promise<Buffer> {
+    try {
+      return await readFile(this.blobPath(digest));
+    } catch {
+      throw notFound(`blob ${digest} not found`);
+    }
+  }
+
+  async delete(digest: Digest): Promise<void> {
+    await rm(this.blobPath(digest), { force: true });
+  }
+
+  async list(): Promise<Digest[]> {
+    const names = await readdir(join(this.root, 'blobs', 'sha256')).catch(() => [] as string[]);
+    return names.map((n) => `sha256:${n}`).filter(isDigest);
+  }
+
+  async cleanupIngests(): Promise<void> {
+    await rm(join(this.root, 'ingest'), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,389 @@
+// The image use cases: load, save, import, list, inspect, history, tag, remove, prune, disk usage, and
+// resolving references for containers. Images appear whole (one metadata transaction after every blob and
+// layer is in place) or not at all; what a failed or interrupted load left behind is collected.
+import type { Readable } from 'node:stream';
+import type { Logger } from '../../lib/logger.js';
+import { sha256, type Digest } from '../../lib/digest.js';
+import { nowRfc3339Nano } from '../../lib/time.js';
+import { conflict, invalidArgument, isKind, notFound } from '../../core/errdefs.js';
+import type { EventPublisher } from '../../core/events/event.js';
+import type { ContentStore } from '../../core/content/content-store.js';
+import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
+import type { ImageRecord, ImageRecords, LayerRecord } from '../../core/images/image-record.js';
+import { familiarOf, isImageId, normalizeName, parseReference, withDefaultTag, fullName } from '../../core/images/reference.js';
+import type { ImageConfigFile } from '../../spec/oci/image.js';
+import { MEDIA_TYPES } from '../../spec/oci/image.js';
+import { ingestArchive, maybeGunzip } from './archive-ingest.js';
+import { imagesInArchive } from './archive-images.js';
+import { chainIds, LayerUnpacker } from './layer-unpacker.js';
+import { applyChanges } from './image-changes.js';
+
+export interface ImageView {
+  record: ImageRecord;
+  config: ImageConfigFile;
+  /** Full names pointing at it. */
+  names: string[];
+}
+
+/** Which containers use an image; the container service provides it. */
+export type ImageUsage = (imageId: Digest) => { id: string; running: boolean }[];
+
+export type DeleteItem = { Untagged: string } | { Deleted: string };
+
+export interface ImageServiceDeps {
+  records: ImageRecords;
+  content: ContentStore;
+  snapshots: Snapshotter;
+  events: EventPublisher;
+  logger: Logger;
+}
+
+export class ImageService {
+  private readonly unpacker: LayerUnpacker;
+  private readonly configs = new Map<Digest, ImageConfigFile>();
+  /** Blobs of loads in progress: never collected. */
+  private readonly pinned = new Set<Digest>();
+  private usage: ImageUsage = () => [];
+
+  constructor(private readonly deps: ImageServiceDeps) {
+    this.unpacker = new LayerUnpacker(deps.content, deps.snapshots);
+  }
+
+  setUsage(usage: ImageUsage): void {
+    this.usage = usage;
+  }
+
+  private publish(action: string, id: string, name?: string): void {
+    this.deps.events.publish({ type: 'image', action, actor: { id, attributes: name ? { name } : {} } });
+  }
+
+  async config(id: Digest): Promise<ImageConfigFile> {
+    const cached = this.configs.get(id);
+    if (cached) return cached;
+    const config = JSON.parse((await this.deps.content.readAll(id)).toString('utf8')) as ImageConfigFile;
+    this.configs.set(id, config);
+    return config;
+  }
+
+  /** By full ID, name (default tag), or unique ID prefix, as Docker looks images up. */
+  find(ref: string): ImageRecord {
+    const { records } = this.deps;
+    if (isImageId(ref)) {
+      const image = records.get((ref.startsWith('sha256:') ? ref : `sha256:${ref}`) as Digest);
+      if (image) return image;
+    }
+    let normalized: string | undefined;
+    try {
+      normalized = normalizeName(ref);
+      const id = records.resolveName(normalized);
+      if (id) {
+        const image = records.get(id);
+        if (image) return image;
+      }
+    } catch (err) {
+      if (!/^[a-f0-9]+$/.test(ref.replace(/^sha256:/, ''))) throw err;
+    }
+    const hex = ref.replace(/^sha256:/, '');
+    if (/^[a-f0-9]{1,64}$/.test(hex)) {
+      const matches = records.findByPrefix(hex);
+      if (matches.length === 1 && matches[0]) return matches[0];
+      if (matches.length > 1) throw invalidArgument(`ambiguous image ID prefix: ${ref}`);
+    }
+    throw notFound(`No such image: ${normalized ? familiarOf(normalized) : ref}`);
+  }
+
+  async view(record: ImageRecord): Promise<ImageView> {
+    return { record, config: await this.config(record.id), names: this.deps.records.namesOf(record.id) };
+  }
+
+  /** Loads every image in a docker-archive or OCI layout tar; returns Docker's progress lines. */
+  async load(body: Readable, options: { signal?: AbortSignal } = {}): Promise<string[]> {
+    const files = await ingestArchive(body, this.deps.content, options);
+    const blobs = [...files.values()].map((f) => f.digest);
+    blobs.forEach((b) => this.pinned.add(b));
+    try {
+      const found = await imagesInArchive(files, this.deps.content);
+      if (found.length === 0) throw invalidArgument('invalid archive: no images in it');
+      const lines: string[] = [];
+      for (const image of found) {
+        const names = image.names.map((n) => normalizeName(n));
+        const id = await this.register(image.config, image.layers, image.manifest, names, options);
+        if (names.length === 0) lines.push(`Loaded image ID: ${id}`);
+        for (const n of names) lines.push(`Loaded image: ${familiarOf(n)}`);
+        for (const n of names) this.publish('load', id, familiarOf(n));
+        if (names.length === 0) this.publish('load', id);
+      }
+      return lines;
+    } finally {
+      blobs.forEach((b) => this.pinned.delete(b));
+      await this.collectGarbage().catch((err: unknown) => this.deps.logger.warn({ err }, 'image garbage collection failed'));
+    }
+  }
+
+  /** Unpacks layers, checks them against the config, stores the manifest, then records image and names at once. */
+  private async register(configDigest: Digest, layers: { blob: Digest; mediaType: string; size: number }[], manifestDigest: Digest | undefined, names: string[], options: { signal?: AbortSignal }): Promise<Digest> {
+    let config: ImageConfigFile;
+    try {
+      config = await this.config(configDigest);
+    } catch {
+      throw invalidArgument(`invalid archive: config ${configDigest} is not valid JSON`);
+    }
+    const diffIds = config.rootfs?.diff_ids;
+    if (!Array.isArray(diffIds) || diffIds.length !== layers.length) throw invalidArgument(`invalid archive: config lists ${diffIds?.length ?? 0} layers, the manifest ${layers.length}`);
+    const sizes = await this.unpacker.unpack(layers.map((l, i) => ({ ...l, diffId: diffIds[i] as Digest })), options);
+    const chains = chainIds(diffIds as Digest[]);
+    const layerRecords: LayerRecord[] = layers.map((l, i) => ({ blob: l.blob, mediaType: l.mediaType, size: l.size, diffId: diffIds[i] as Digest, chainId: chains[i] as Digest, unpackedSize: sizes[i] ?? 0 }));
+    const manifest = manifestDigest ?? (await this.writeManifest(configDigest, layerRecords));
+    const now = nowRfc3339Nano();
+    const record: ImageRecord = { id: configDigest, manifest, layers: layerRecords, size: sizes.reduce((a, b) => a + b, 0), created: config.created ?? now, loaded: now, lastTagTime: names.length > 0 ? now : '' };
+    this.pinned.add(manifest);
+    let retagged: { name: string; previous: Digest }[];
+    try {
+      ({ retagged } = this.deps.records.save(record, names));
+    } finally {
+      if (!manifestDigest) this.pinned.delete(manifest);
+    }
+    for (const r of retagged) this.publish('untag', r.previous, familiarOf(r.name));
+    return configDigest;
+  }
+
+  private async writeManifest(config: Digest, layers: LayerRecord[]): Promise<Digest> {
+    const configInfo = await this.deps.content.info(config);
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.ociManifest,
+      config: { mediaType: MEDIA_TYPES.ociConfig, digest: config, size: configInfo.size },
+      layers: layers.map((l) => ({ mediaType: l.mediaType === MEDIA_TYPES.dockerLayer ? MEDIA_TYPES.ociLayer : l.mediaType, digest: l.blob, size: l.size })),
+    };
+    return (await this.deps.content.put(JSON.stringify(manifest))).digest;
+  }
+
+  /** `POST /images/create?fromSrc=-`: a rootfs tar (plain or gzip) becomes a one-layer image. */
+  async importRootfs(body: Readable, options: { repo?: string; tag?: string; changes: string[]; message?: string; signal?: AbortSignal }): Promise<Digest> {
+    const name = options.repo ? fullName(withDefaultTag({ ...parseReference(options.repo), tag: options.tag || parseReference(options.repo).tag })) : undefined;
+    const layer = await this.deps.content.ingest(await maybeGunzip(body), {}, { signal: options.signal });
+    this.pinned.add(layer.digest);
+    try {
+      const arch = process.arch === 'x64' ? 'amd64' : process.arch;
+      const created = new Date().toISOString();
+      const config: ImageConfigFile = {
+        architecture: arch,
+        os: 'linux',
+        created,
+        config: applyChanges({}, options.changes),
+        rootfs: { type: 'layers', diff_ids: [layer.digest] },
+        history: [{ created, created_by: '', comment: options.message || 'Imported from -' }],
+      };
+      const configBlob = await this.deps.content.put(JSON.stringify(config));
+      this.pinned.add(configBlob.digest);
+      try {
+        const id = await this.register(configBlob.digest, [{ blob: layer.digest, mediaType: MEDIA_TYPES.ociLayer, size: layer.size }], undefined, name ? [name] : [], options);
+        this.publish('import', id);
+        return id;
+      } finally {
+        this.pinned.delete(configBlob.digest);
+      }
+    } finally {
+      this.pinned.delete(layer.digest);
+      await this.collectGarbage().catch(() => undefined);
+    }
+  }
+
+  async tag(ref: string, repo: string, tag: string | undefined): Promise<void> {
+    const image = this.find(ref);
+    const parsed = parseReference(repo);
+    if (parsed.digest) throw invalidArgument('refusing to create a tag with a digest reference');
+    const name = fullName(withDefaultTag({ ...parsed, tag: tag || parsed.tag }));
+    const previous = this.deps.records.tag(name, image.id, nowRfc3339Nano());
+    if (previous) this.publish('untag', previous, familiarOf(name));
+    this.publish('tag', image.id, familiarOf(name));
+  }
+
+  async list(options: { all: boolean; filters: Map<string, string[]> }): Promise<ImageView[]> {
+    const views = await Promise.all(this.deps.records.list().map((r) => this.view(r)));
+    const get = (t: string): string[] => options.filters.get(t) ?? [];
+    for (const t of options.filters.keys()) if (!['dangling', 'label', 'reference', 'before', 'since', 'until'].includes(t)) throw invalidArgument(`invalid filter '${t}'`);
+    const dangling = get('dangling')[0];
+    if (dangling !== undefined && !['true', 'false', '1', '0'].includes(dangling)) throw invalidArgument(`invalid filter 'dangling=${dangling}'`);
+    const before = get('before').map((r) => this.find(r).created);
+    const since = get('since').map((r) => this.find(r).created);
+    const matchRef = (view: ImageView, pattern: string): boolean => {
+      const rx = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`);
+      return view.names.some((n) => {
+        const familiar = familiarOf(n);
+        const repoOnly = familiar.replace(/:[^:/]+$/, '');
+        return rx.test(familiar) || rx.test(repoOnly) || rx.test(n);
+      });
+    };
+    return views
+      .filter((v) => dangling === undefined || (v.names.length === 0) === (dangling === 'true' || dangling === '1'))
+      .filter((v) => get('label').every((l) => {
+        const labels = v.config.config?.Labels ?? {};
+        const eq = l.indexOf('=');
+        return eq < 0 ? l in labels : labels[l.slice(0, eq)] === l.slice(eq + 1);
+      }))
+      .filter((v) => get('reference').length === 0 || get('reference').some((p) => matchRef(v, p)))
+      .filter((v) => before.every((t) => v.record.created < t) && since.every((t) => v.record.created > t))
+      .sort((a, b) => (a.record.created < b.record.created ? 1 : a.record.created > b.record.created ? -1 : 0));
+  }
+
+  async remove(ref: string, options: { force: boolean; noprune: boolean }): Promise<DeleteItem[]> {
+    const image = this.find(ref);
+    const names = this.deps.records.namesOf(image.id);
+    const byId = isImageId(ref) || (!names.includes(this.tryNormalize(ref) ?? '') && image.id.slice(7).startsWith(ref.replace(/^sha256:/, '')));
+    const users = this.usage(image.id);
+    const items: DeleteItem[] = [];
+    const short = image.id.slice(7, 19);
+
+    if (!byId) {
+      const name = normalizeName(ref);
+      if (names.length > 1 || (users.length > 0 && options.force && !users.some((u) => u.running))) {
+        this.deps.records.untag(name);
+        this.publish('untag', image.id, familiarOf(name));
+        return [{ Untagged: familiarOf(name) }];
+      }
+      if (users.length > 0) {
+        const user = users[0] as { id: string; running: boolean };
+        throw conflict(`conflict: unable to remove repository reference "${ref}" (must force) - container ${user.id.slice(0, 12)} is using its referenced image ${short}`);
+      }
+      this.deps.records.untag(name);
+      this.publish('untag', image.id, familiarOf(name));
+      items.push({ Untagged: familiarOf(name) });
+    } else {
+      const running = users.find((u) => u.running);
+      if (running) throw conflict(`conflict: unable to delete ${short} (cannot be forced) - image is being used by running container ${running.id.slice(0, 12)}`);
+      if (users.length > 0 && !options.force) throw conflict(`conflict: unable to delete ${short} (must be forced) - image is being used by stopped container ${(users[0] as { id: string }).id.slice(0, 12)}`);
+      if (names.length > 1 && !options.force) throw conflict(`conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories`);
+      for (const n of names) {
+        this.deps.records.untag(n);
+        this.publish('untag', image.id, familiarOf(n));
+        items.push({ Untagged: familiarOf(n) });
+      }
+      if (users.length > 0) return items;
+    }
+    if (this.deps.records.namesOf(image.id).length > 0 || this.usage(image.id).length > 0) return items;
+    this.deps.records.delete(image.id);
+    this.configs.delete(image.id);
+    items.push({ Deleted: image.id });
+    this.publish('delete', image.id);
+    if (!options.noprune) await this.collectGarbage();
+    return items;
+  }
+
+  private tryNormalize(ref: string): string | undefined {
+    try {
+      return normalizeName(ref);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async prune(filters: Map<string, string[]>): Promise<{ ImagesDeleted: DeleteItem[] | null; SpaceReclaimed: number }> {
+    const danglingOnly = !['false', '0'].includes(filters.get('dangling')?.[0] ?? 'true');
+    const until = filters.get('until')?.[0];
+    const cutoff = until ? (/^\d+(\.\d+)?$/.test(until) ? new Date(Number(until) * 1000).toISOString() : new Date(until).toISOString()) : undefined;
+    const labels = filters.get('label') ?? [];
+    const deleted: DeleteItem[] = [];
+    let reclaimed = 0;
+    for (const view of await this.list({ all: true, filters: new Map(labels.length ? [['label', labels]] : []) })) {
+      if (danglingOnly && view.names.length > 0) continue;
+      if (this.usage(view.record.id).length > 0) continue;
+      if (cutoff && view.record.created >= cutoff) continue;
+      for (const n of view.names) {
+        this.deps.records.untag(n);
+        deleted.push({ Untagged: familiarOf(n) });
+      }
+      this.deps.records.delete(view.record.id);
+      deleted.push({ Deleted: view.record.id });
+      reclaimed += view.record.size;
+      this.publish('delete', view.record.id);
+    }
+    if (deleted.length > 0) await this.collectGarbage();
+    return { ImagesDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed };
+  }
+
+  /** Blobs and layer snapshots that no image references are removed (bottom-up for snapshots). */
+  async collectGarbage(): Promise<void> {
+    const images = this.deps.records.list();
+    const blobs = new Set<Digest>(this.pinned);
+    const chains = new Set<string>();
+    for (const image of images) {
+      blobs.add(image.id);
+      blobs.add(image.manifest);
+      for (const l of image.layers) {
+        blobs.add(l.blob);
+        chains.add(l.chainId);
+      }
+    }
+    for (const digest of await this.deps.content.list()) if (!blobs.has(digest)) await this.deps.content.delete(digest);
+    // Remove unreferenced committed layers, children first, so each removal finds no children.
+    let removed = true;
+    while (removed) {
+      removed = false;
+      const all = await this.deps.snapshots.list();
+      const parents = new Set(all.map((s) => s.parent).filter(Boolean));
+      for (const s of all) {
+        if (s.kind !== 'committed' || chains.has(s.key) || parents.has(s.key)) continue;
+        await this.deps.snapshots.remove(s.key).catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
+        removed = true;
+      }
+    }
+  }
+
+  /** What `docker save` writes for these references: each image once, with the names asked for. */
+  async saveEntries(refs: string[]): Promise<{ image: ImageRecord; tags: string[] }[]> {
+    const out = new Map<Digest, { image: ImageRecord; tags: string[] }>();
+    for (const ref of refs) {
+      const image = this.find(ref);
+      const entry = out.get(image.id) ?? { image, tags: [] };
+      // By name: that name travels with it; by ID: no names, as Docker does.
+      const normalized = isImageId(ref) ? undefined : this.tryNormalize(ref);
+      if (normalized && this.deps.records.namesOf(image.id).includes(normalized) && !entry.tags.includes(familiarOf(normalized))) entry.tags.push(familiarOf(normalized));
+      out.set(image.id, entry);
+    }
+    return [...out.values()];
+  }
+
+  content(): ContentStore {
+    return this.deps.content;
+  }
+
+  /** For containers: the image's config and top layer. */
+  async resolveForContainer(ref: string): Promise<{ id: string; config: NonNullable<ImageConfigFile['config']>; topChainId: string | undefined }> {
+    let image: ImageRecord;
+    try {
+      image = this.find(ref);
+    } catch (err) {
+      if (isKind(err, 'NotFound')) throw notFound(`No such image: ${this.tryNormalize(ref) ? familiarOf(normalizeName(ref)) : ref}`);
+      throw err;
+    }
+    const config = await this.config(image.id);
+    return { id: image.id, config: config.config ?? {}, topChainId: image.layers[image.layers.length - 1]?.chainId };
+  }
+
+  idsFor(ref: string): string[] {
+    try {
+      return [this.find(ref).id];
+    } catch {
+      return [];
+    }
+  }
+
+  count(): number {
+    return this.deps.records.list().length;
+  }
+
+  layersSize(): number {
+    const seen = new Set<string>();
+    let total = 0;
+    for (const image of this.deps.records.list())
+      for (const l of image.layers) {
+        if (seen.has(l.chainId)) continue;
+        seen.add(l.chainId);
+        total += l.unpackedSize;
+      }
+    return total;
+  }
+}
+
+export const emptyLayerDigest = sha256('');
