@@ -8,13 +8,8 @@ export interface ContainerView {
   size?: { rw: number; rootFs: number };
 }
 
-export interface LogEntry {
-  stream: 'stdout' | 'stderr';
-  /** RFC 3339 nanosecond timestamp of the line. */
-  time: string;
-  /** The bytes written, newline included when the program wrote one. */
-  data: Buffer;
-}
+export type { LogEntry } from '../../core/runtime/runtime.js';
+import type { LogEntry } from '../../core/runtime/runtime.js';
 
 export interface LogOptions {
   stdout: boolean;

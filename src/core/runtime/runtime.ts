@@ -1,0 +1,59 @@
+// The container runtime as the engine sees it. Lifecycle: run() builds the bundle and starts the process
+// under its own monitor (conmon), which outlives the daemon; waitExit() settles when the process has exited
+// (at once if it already has, also after a daemon restart); delete() removes every trace and is idempotent.
+import type { ContainerRecord } from '../containers/container-record.js';
+import type { PlannedMount } from '../containers/mount-specs.js';
+import type { ContainerPaths } from '../containers/container-files.js';
+import type { Mount } from '../snapshots/snapshotter.js';
+
+export interface LogEntry {
+  stream: 'stdout' | 'stderr';
+  /** RFC 3339 nanosecond timestamp of the line. */
+  time: string;
+  /** The bytes written, newline included when the program wrote one. */
+  data: Buffer;
+}
+
+export interface LogReadOptions {
+  follow: boolean;
+  sinceNano: bigint;
+  untilNano: bigint | undefined;
+  tail: number | undefined;
+  stdout: boolean;
+  stderr: boolean;
+  /** Following stops when this aborts, after what the file holds by then has been read. */
+  signal?: AbortSignal;
+}
+
+export interface ExitInfo {
+  exitCode: number;
+  oomKilled: boolean;
+  /** RFC 3339 nanosecond time of the exit. */
+  finishedAt: string;
+}
+
+export interface RunRequest {
+  record: ContainerRecord;
+  paths: ContainerPaths;
+  rootfs: Mount[];
+  mounts: PlannedMount[];
+}
+
+export type RuntimeStatus = 'running' | 'paused' | 'stopped' | 'absent';
+
+/** The runtime as the engine sees it; the daemon adapts the runc/conmon driver to it. */
+export interface RuntimePort {
+  /** Builds the bundle and starts the process under its monitor; resolves with the pid once it runs. */
+  run(request: RunRequest, options?: { signal?: AbortSignal }): Promise<{ pid: number }>;
+  kill(id: string, signal: number): Promise<void>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  /** Resolves once the process has exited; at once when it already has. */
+  waitExit(id: string): Promise<ExitInfo>;
+  status(id: string): Promise<{ status: RuntimeStatus; pid: number }>;
+  /** Removes every runtime trace: runc state, monitor, cgroup, mounts. Idempotent. */
+  delete(id: string): Promise<void>;
+  logs(record: ContainerRecord, options: LogReadOptions): AsyncIterable<LogEntry>;
+  /** Signal name or number to a number, with Docker's error for bad ones. */
+  parseSignal(signal: string): number;
+}
