@@ -10,6 +10,7 @@ import type { ToolReport } from './host-tools.js';
 import { loadEngineId } from './engine-id.js';
 import { EventLog } from '../engine/events/event-log.js';
 import { wireImages } from './wire-images.js';
+import { wireContainers } from './wire-containers.js';
 import { BERTH_VERSION } from './version.js';
 
 export interface Composition {
@@ -43,15 +44,19 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
       securityOptions: ['name=seccomp,profile=builtin', 'name=cgroupns'],
       debug: config.debug,
     },
-    async () => ({ images: store.images.count() }),
+    async () => ({ images: store.images.count(), ...containers.service.counts() }),
     () => events.listenerCount(),
   );
 
-  // Start-up repair: half-made snapshots go (none are kept until containers are wired), then unreferenced blobs and layers.
-  await store.snapshots.cleanup(new Set());
+  const containers = await wireContainers(config, logger, events, store.db, store, tools, host.facts());
+  closers.push(() => containers.close());
+  // Start-up repair: half-made snapshots go (container rootfs snapshots stay), then unreferenced blobs and
+  // layers; then containers are re-attached, exits recorded, restart policies applied.
+  await store.snapshots.cleanup(containers.service.snapshotKeys());
   await store.images.collectGarbage();
+  await containers.service.restore();
 
-  const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName });
+  const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName, containers: containers.service, containersPerImage: () => containers.service.containersPerImage() });
 
   return {
     api,

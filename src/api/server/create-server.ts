@@ -31,6 +31,9 @@ export function createApiServer(logger: Logger, identity: ServerIdentity): Fasti
     forceCloseConnections: true,
   });
 
+  // Docker clients half-close hijacked connections (attach without stdin) and keep reading: let them.
+  (app.server as unknown as { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+
   app.decorateRequest('apiVersion', '');
 
   app.addHook('onRequest', async (req, reply) => {

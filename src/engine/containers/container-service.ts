@@ -96,7 +96,7 @@ export class ContainerService implements ContainersApi {
       this.store.update(c);
       await this.deps.runtime.delete(c.id).catch(() => undefined);
       this.publish(c, 'die', { exitCode: String(exitCode) });
-      this.waiters.exited(c.id, exitCode, message);
+      this.waiters.exited(c.id, exitCode);
       throw isKind(err, 'Internal') || !(err as { kind?: string }).kind ? invalidArgument(message, err) : err;
     }
   }
@@ -387,6 +387,17 @@ export class ContainerService implements ContainersApi {
         }
       });
     }
+  }
+
+  /** Containers using an image, for image removal and prune. */
+  usersOf(imageId: string): { id: string; running: boolean }[] {
+    return this.store.list().filter((c) => c.imageId === imageId).map((c) => ({ id: c.id, running: isRunning(c) }));
+  }
+
+  containersPerImage(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const c of this.store.list()) counts.set(c.imageId, (counts.get(c.imageId) ?? 0) + 1);
+    return counts;
   }
 
   /** Snapshot keys that belong to containers, so the snapshotter's start-up cleanup keeps them. */

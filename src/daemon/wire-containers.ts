@@ -1,0 +1,66 @@
+// Builds the container side: the store, the per-container files, the runc/conmon runtime, and the service;
+// then restores containers that lived through a daemon restart.
+import { join } from 'node:path';
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import type { Database } from 'better-sqlite3';
+import type { Logger } from '../lib/logger.js';
+import type { EventPublisher } from '../core/events/event.js';
+import type { HostFacts } from '../core/system/host-info.js';
+import { SqliteContainerStore } from '../drivers/container-store-sqlite/sqlite-container-store.js';
+import { LocalContainerFiles } from '../drivers/container-files/local-container-files.js';
+import { ConmonRuntime } from '../drivers/runtime-runc/conmon-runtime.js';
+import { ContainerService } from '../engine/containers/container-service.js';
+import type { ImageStore } from './wire-images.js';
+import type { DaemonConfig } from './config.js';
+import type { ToolReport } from './host-tools.js';
+
+/** The daemon's own hard limits: containers never get more. */
+function hostHardLimits(): Record<string, number> {
+  try {
+    const out = execFileSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
+    return out === 'unlimited' ? {} : { RLIMIT_NOFILE: Number(out) };
+  } catch {
+    return {};
+  }
+}
+
+export interface ContainerSide {
+  service: ContainerService;
+  close(): Promise<void>;
+}
+
+export async function wireContainers(config: DaemonConfig, logger: Logger, events: EventPublisher, db: Database, store: ImageStore, tools: ToolReport, facts: HostFacts): Promise<ContainerSide> {
+  const runtime = new ConmonRuntime(
+    {
+      stateRoot: join(config.execRoot, 'runtime'),
+      runcPath: tools.paths.runc ?? 'runc',
+      conmonPath: tools.paths.conmon ?? 'conmon',
+      initPath: tools.paths.catatonit ?? tools.paths.tini,
+    },
+    { goArch: facts.goArch, kernel: os.release(), cgroupVersion: facts.cgroupVersion, hardLimits: hostHardLimits() },
+    logger.child({ component: 'runtime' }),
+  );
+  await runtime.init();
+  const service = new ContainerService({
+    store: new SqliteContainerStore(db),
+    images: {
+      resolve: (ref) => store.images.resolveForContainer(ref),
+      idsFor: (ref) => store.images.idsFor(ref),
+    },
+    snapshots: store.snapshots,
+    files: new LocalContainerFiles({ root: join(config.dataRoot, 'containers') }),
+    runtime,
+    events,
+    logger: logger.child({ component: 'containers' }),
+    storageDriver: store.driverName,
+  });
+  store.images.setUsage((imageId) => service.usersOf(imageId));
+  return {
+    service,
+    async close() {
+      await service.close();
+      runtime.close();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// conmon writes `<exit dir>/<container id>` holding the exit code when a container's process ends. One inotify
+// watch on the directory serves every waiter; a slow poll backs it up in case an event is missed.
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface ExitRecord {
+  exitCode: number;
+  /** When conmon wrote the file. */
+  finishedAtMs: number;
+}
+
+export class ExitFiles {
+  private watcher: FSWatcher | undefined;
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private poll: NodeJS.Timeout | undefined;
+
+  constructor(readonly dir: string) {}
+
+  async init(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    this.watcher = watch(this.dir, (_event, name) => {
+      if (name) this.wake(name.toString());
+    });
+    this.poll = setInterval(() => {
+      for (const id of this.waiters.keys()) this.wake(id);
+    }, 2000);
+    this.poll.unref();
+  }
+
+  close(): void {
+    this.watcher?.close();
+    if (this.poll) clearInterval(this.poll);
+  }
+
+  async read(id: string): Promise<ExitRecord | undefined> {
+    try {
+      const [text, st] = await Promise.all([readFile(join(this.dir, id), 'utf8'), stat(join(this.dir, id))]);
+      const code = Number.parseInt(text.trim(), 10);
+      if (!Number.isInteger(code)) return undefined;
+      return { exitCode: code, finishedAtMs: st.mtimeMs };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Resolves once the exit file exists (and holds a code), or `gone()` says the monitor died without one. */
+  async wait(id: string, gone: () => Promise<boolean>): Promise<ExitRecord> {
+    for (;;) {
+      const wake = new Promise<void>((resolve) => {
+        let set = this.waiters.get(id);
+        if (!set) this.waiters.set(id, (set = new Set()));
+        set.add(resolve);
+      });
+      const record = await this.read(id);
+      if (record) {
+        this.waiters.delete(id);
+        return record;
+      }
+      if (await gone()) {
+        this.waiters.delete(id);
+        return (await this.read(id)) ?? { exitCode: 255, finishedAtMs: Date.now() };
+      }
+      await wake;
+    }
+  }
+
+  private wake(id: string): void {
+    const set = this.waiters.get(id);
+    if (!set) return;
+    this.waiters.set(id, new Set());
+    for (const resolve of set) resolve();
+  }
+}
