@@ -1,0 +1,57 @@
+// Docker's engine on its own socket, data root, exec root and pidfile under the bench work dir, off the host
+// network (no bridge, no iptables, no masquerade). dockerd 20.10 starts its own containerd child when no
+// system containerd runs; both count as the daemon.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cliEnv, type Engine } from './engine.js';
+import { killLeftovers, removeAllContainers, startDaemonProcess, stopProcess, unmountAndRemove } from './daemon-process.js';
+import { findProcesses } from '../lib/memory.js';
+import { onCleanup } from '../lib/cleanup.js';
+
+export async function startDockerd(workDir: string, label: string, signal?: AbortSignal): Promise<Engine> {
+  await unmountAndRemove(workDir);
+  await mkdir(join(workDir, 'cli'), { recursive: true });
+  const socketPath = join(workDir, 'docker.sock');
+  const execRoot = join(workDir, 'exec');
+  const configFile = join(workDir, 'daemon.json');
+  await writeFile(configFile, '{}\n');
+  const args = [
+    '-H', `unix://${socketPath}`,
+    '--data-root', join(workDir, 'root'),
+    '--exec-root', execRoot,
+    '--pidfile', join(workDir, 'docker.pid'),
+    '--config-file', configFile,
+    '--bridge=none', '--iptables=false', '--ip-masq=false',
+  ];
+  const unregister = onCleanup('docker work dir', async () => {
+    await killLeftovers(workDir);
+    await unmountAndRemove(workDir);
+  });
+  const { child } = await startDaemonProcess('dockerd', args, join(workDir, '..', 'dockerd.log'), /API listen on /, signal);
+  const env = cliEnv(socketPath, join(workDir, 'cli'));
+  const engine: Engine = {
+    name: 'docker',
+    label,
+    socketPath,
+    workDir,
+    env,
+    async daemonPids() {
+      const containerd = await findProcesses(['containerd'], execRoot);
+      return [child.pid!, ...containerd.filter((p) => !p.comm.startsWith('containerd-shim')).map((p) => p.pid)];
+    },
+    async supervisorPids() {
+      return (await findProcesses(['containerd-shim'], execRoot)).map((p) => p.pid);
+    },
+    async stop() {
+      await removeAllContainers(env);
+      await stopProcess(child);
+      await killLeftovers(workDir);
+      await unmountAndRemove(workDir);
+      unregister();
+    },
+  };
+  onCleanup('dockerd', async () => {
+    if (child.exitCode === null && child.signalCode === null) await engine.stop();
+  });
+  return engine;
+}

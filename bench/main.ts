@@ -1,0 +1,109 @@
+// npm run bench: berth against Docker's engine, side by side, in one run. See bench/README.md.
+import { mkdir, readFile, writeFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { cleanupOnSignals, onCleanup, runCleanup } from './lib/cleanup.js';
+import { exec } from './lib/exec.js';
+import { prepareImages, type Images } from './lib/images.js';
+import { machineFacts } from './lib/machine.js';
+import { renderReport, type WorkloadReport } from './lib/report.js';
+import { prepareRuncFloor, type RuncFloor } from './lib/runc-floor.js';
+import { readSettings } from './lib/settings.js';
+import { startBerthd } from './engines/berthd.js';
+import { startDockerd } from './engines/dockerd.js';
+import type { Engine } from './engines/engine.js';
+import { docker } from './workloads/cli.js';
+import type { Workload } from './workloads/workload.js';
+import { memoryIdle, memoryPerContainer } from './workloads/memory.js';
+import { runLatency } from './workloads/run-latency.js';
+import { cliStartup } from './workloads/cli-startup.js';
+import { ps } from './workloads/ps.js';
+import { lifecycle } from './workloads/lifecycle.js';
+import { logs } from './workloads/logs.js';
+import { loadSave } from './workloads/load-save.js';
+
+// Idle memory first, while both daemons are fresh; the heavy ones last.
+const WORKLOADS: Workload[] = [memoryIdle, runLatency, cliStartup, ps, lifecycle, memoryPerContainer, logs, loadSave];
+
+const BENCH_DIR = import.meta.dirname;
+const REPO_ROOT = resolve(BENCH_DIR, '..');
+const WORK = join(BENCH_DIR, '.work');
+const log = (message: string): void => console.error(`bench: ${message}`);
+
+async function loadBusybox(engine: Engine, images: Images): Promise<void> {
+  const result = await docker(engine, ['load', '-i', images.busyboxTar], { timeoutMs: 120_000 });
+  if (!result.stdout.includes('busybox:latest')) throw new Error(`load of busybox printed ${JSON.stringify(result.stdout)}`);
+}
+
+async function main(): Promise<void> {
+  const abort = new AbortController();
+  cleanupOnSignals(abort);
+  const started = performance.now();
+  const settings = readSettings();
+  const sha = (await exec('git', ['-C', REPO_ROOT, 'rev-parse', '--short', 'HEAD'])).stdout.trim() || 'unknown';
+  const machine = await machineFacts(REPO_ROOT, sha);
+  const scratch = join(WORK, 'run');
+  await rm(scratch, { recursive: true, force: true });
+  await mkdir(scratch, { recursive: true });
+  onCleanup('scratch', () => rm(scratch, { recursive: true, force: true }));
+
+  log('preparing images (busybox, and the 100 MiB image)');
+  const images = await prepareImages(REPO_ROOT, join(WORK, 'images'));
+  let floor: RuncFloor | undefined;
+  try {
+    floor = await prepareRuncFloor(images.busyboxTar, join(scratch, 'runc'));
+  } catch (error) {
+    log(`runc floor unavailable: ${(error as Error).message}`);
+  }
+
+  log('starting dockerd and berthd on their own roots');
+  const dockerEngine = await startDockerd(join(WORK, 'docker'), machine.versions.dockerd ?? 'dockerd', abort.signal);
+  const berthEngine = await startBerthd(REPO_ROOT, join(WORK, 'berth'), `berthd ${machine.versions.berth}`, abort.signal);
+  await loadBusybox(dockerEngine, images);
+  let berthLoadError: string | undefined;
+  try {
+    await loadBusybox(berthEngine, images);
+  } catch (error) {
+    berthLoadError = (error as Error).message;
+    log(`berth could not load busybox: ${berthLoadError}`);
+  }
+
+  const reports: WorkloadReport[] = [];
+  for (const workload of WORKLOADS) {
+    if (settings.only.length > 0 && !settings.only.includes(workload.id)) continue;
+    log(`workload ${workload.title}`);
+    const t0 = performance.now();
+    try {
+      const rows = await workload.run({
+        engines: { berth: berthEngine, docker: dockerEngine },
+        images, repoRoot: REPO_ROOT, scratch, floor, quick: settings.quick, heavy: settings.heavy, signal: abort.signal, log,
+      });
+      reports.push({ workload, rows });
+    } catch (error) {
+      if (abort.signal.aborted) throw error;
+      reports.push({ workload, rows: [], error: (error as Error).message });
+    }
+    log(`  done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+
+  log('stopping both daemons and cleaning up');
+  await runCleanup();
+  const whyFile = join(BENCH_DIR, 'why.json');
+  const why = existsSync(whyFile) ? (JSON.parse(await readFile(whyFile, 'utf8')) as Record<string, string>) : {};
+  const date = new Date();
+  const report = renderReport({ date, gitSha: sha, machine, ...settings, seconds: (performance.now() - started) / 1000, workloads: reports, why })
+    + (berthLoadError ? `\nberth could not load busybox: ${berthLoadError}\n` : '');
+  const results = join(BENCH_DIR, 'results');
+  await mkdir(results, { recursive: true });
+  const name = `${date.toISOString().slice(0, 10)}-${sha}.md`;
+  await writeFile(join(results, name), report);
+  await writeFile(join(results, 'latest.md'), report);
+  console.log(report);
+  log(`report written to bench/results/${name} and bench/results/latest.md`);
+}
+
+main().catch(async (error: unknown) => {
+  console.error(`bench: ${(error as Error).stack ?? String(error)}`);
+  await runCleanup();
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# npm run bench: berth against Docker's engine, side by side. Needs root (daemons, mounts, runc).
+# Settings (environment): BENCH_N, BENCH_WARMUP (quick workloads), BENCH_HEAVY_N (heavy ones), BENCH_ONLY=id,id.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" != 0 ]; then
+  echo "bench: needs root (it starts dockerd and berthd, mounts overlays and runs runc)" >&2
+  exit 1
+fi
+
+# Build berth when dist/ is missing or older than any source file.
+if [ ! -f dist/src/daemon/main.js ] || [ -n "$(find src -name '*.ts' -newer dist/src/daemon/main.js -print -quit)" ]; then
+  echo "bench: building berth" >&2
+  npm run build >&2
+fi
+
+missing=()
+command -v dockerd >/dev/null || missing+=(docker.io)
+command -v docker >/dev/null || missing+=(docker.io)
+command -v runc >/dev/null || missing+=(runc)
+command -v conmon >/dev/null || missing+=(conmon)
+command -v busybox >/dev/null || missing+=(busybox-static)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bench: installing ${missing[*]} from the distribution's packages" >&2
+  apt-get install -y "${missing[@]}" >&2
+fi
+
+exec node --import tsx bench/main.ts

@@ -1,0 +1,71 @@
+// 4. Memory as proportional set size: the idle daemon (berthd; dockerd + containerd), and what each running
+// container adds (conmon; containerd-shim-runc-v2, plus any growth of the daemon itself).
+import { alternate, type Outcome } from '../lib/runner.js';
+import { totalPssKiB } from '../lib/memory.js';
+import type { Engine } from '../engines/engine.js';
+import { BUSYBOX, NO_NETWORK, cleaningUp, containerId, docker, inParallel, removeContainers } from './cli.js';
+import type { Row, Workload } from './workload.js';
+
+const CONTAINERS = 50;
+const MiB = 1024;
+
+async function daemonPss(engine: Engine): Promise<number> {
+  return (await totalPssKiB(await engine.daemonPids())) / MiB;
+}
+
+export const memoryIdle: Workload = {
+  id: 'memory-idle',
+  title: '4a. Idle daemon memory',
+  notes: ['PSS from /proc/PID/smaps_rollup, right after start and image load. Docker counts dockerd and the containerd it started.'],
+  async run({ engines, quick, signal }) {
+    const sides = await alternate({ berth: () => daemonPss(engines.berth), docker: () => daemonPss(engines.docker) }, { warmup: 0, n: Math.min(quick.n, 3), signal });
+    return [{ id: 'memory-idle', metric: 'idle daemon PSS', unit: 'MiB', ...sides, target: 0.5 }];
+  },
+};
+
+interface PerContainer {
+  total: number;
+  supervisors: number;
+}
+
+async function perContainer(engine: Engine): Promise<PerContainer> {
+  const before = await daemonPss(engine);
+  const ids: string[] = [];
+  return cleaningUp(engine, async () => {
+    await inParallel(CONTAINERS, 5, async () => {
+      ids.push(containerId(await docker(engine, ['run', '-d', ...NO_NETWORK, BUSYBOX, 'sleep', '3600'])));
+    });
+    const running = await docker(engine, ['ps', '-q', '--filter', 'status=running']);
+    const count = running.stdout.split('\n').filter(Boolean).length;
+    if (count !== CONTAINERS) throw new Error(`${count} containers running, expected ${CONTAINERS}`);
+    const supervisorPids = await engine.supervisorPids();
+    if (supervisorPids.length !== CONTAINERS) throw new Error(`found ${supervisorPids.length} per-container supervisors, expected ${CONTAINERS}`);
+    const supervisors = (await totalPssKiB(supervisorPids)) / MiB;
+    const after = await daemonPss(engine);
+    await removeContainers(engine, ids);
+    return { total: (after - before + supervisors) / CONTAINERS, supervisors: supervisors / CONTAINERS };
+  });
+}
+
+export const memoryPerContainer: Workload = {
+  id: 'memory-per-container',
+  title: '4b. Memory per running container',
+  notes: [
+    `${CONTAINERS} \`busybox sleep 3600\` containers: (daemon PSS growth + all per-container supervisors' PSS) / ${CONTAINERS}.`,
+    'The containers\' own processes are the same on both engines and are not counted.',
+  ],
+  async run({ engines, heavy, signal }) {
+    const supervisors: Record<'berth' | 'docker', number[]> = { berth: [], docker: [] };
+    const sample = (side: 'berth' | 'docker') => async (index: number): Promise<number> => {
+      const result = await perContainer(engines[side]);
+      if (index >= 0) supervisors[side].push(result.supervisors);
+      return result.total;
+    };
+    const sides = await alternate({ berth: sample('berth'), docker: sample('docker') }, { warmup: 0, n: heavy.n, signal });
+    const shares = (side: 'berth' | 'docker', outcome: Outcome): string =>
+      outcome.kind === 'measured' ? `${side} supervisor alone ${(supervisors[side].reduce((a, b) => a + b, 0) / supervisors[side].length).toFixed(2)} MiB` : '';
+    const note = [shares('berth', sides.berth), shares('docker', sides.docker)].filter(Boolean).join('; ');
+    const row: Row = { id: 'memory-per-container', metric: `added PSS per running container (${CONTAINERS} up)`, unit: 'MiB', ...sides, target: 0.2, note };
+    return [row];
+  },
+};

@@ -1,0 +1,23 @@
+// 1. `docker run --rm busybox true` end to end, against runc alone on a prepared bundle.
+import { alternate, repeat } from '../lib/runner.js';
+import type { Engine } from '../engines/engine.js';
+import { BUSYBOX, NO_NETWORK, docker } from './cli.js';
+import type { Workload } from './workload.js';
+
+async function runTrue(engine: Engine): Promise<number> {
+  const result = await docker(engine, ['run', '--rm', ...NO_NETWORK, BUSYBOX, 'true']);
+  if (result.stdout !== '' || result.stderr !== '') throw new Error(`run printed output: ${(result.stdout + result.stderr).slice(0, 200)}`);
+  return result.ms;
+}
+
+export const runLatency: Workload = {
+  id: 'run-latency',
+  title: '1. Run latency',
+  notes: ['Both engines run with `--network none` until berth has networking (dockerd runs with `--bridge=none`).'],
+  async run({ engines, floor, quick, signal, log }) {
+    const sides = await alternate({ berth: () => runTrue(engines.berth), docker: () => runTrue(engines.docker) }, { ...quick, signal });
+    log(`run latency: berth ${sides.berth.kind}, docker ${sides.docker.kind}`);
+    const floorOutcome = floor ? await repeat((i) => floor.runOnce(i), { ...quick, signal }) : { kind: 'failed' as const, error: 'runc bundle not prepared' };
+    return [{ id: 'run', metric: '`docker run --rm --network none busybox true`', unit: 'ms', ...sides, target: 0.33, floor: { outcome: floorOutcome, target: 2 } }];
+  },
+};
