@@ -10,7 +10,8 @@ export interface DockerEventMessage {
   Actor: { ID: string; Attributes: Record<string, string> };
   scope: 'local';
   time: number;
-  timeNano: number;
+  /** Kept as a string here; eventLine() writes it as a JSON integer with every digit. */
+  timeNano: string;
 }
 
 export function toDockerEvent(event: EngineEvent): DockerEventMessage {
@@ -23,7 +24,9 @@ export function toDockerEvent(event: EngineEvent): DockerEventMessage {
     Actor: { ID: event.actor.id, Attributes: event.actor.attributes },
     scope: 'local',
     time: Number(event.timeNano / 1_000_000_000n),
-    // Within double precision this loses the last digits, as Go's JSON of int64 does not; clients only compare.
-    timeNano: Number(event.timeNano),
+    timeNano: event.timeNano.toString(),
   };
 }
+
+/** One event as a JSON line; timeNano is an int64 in Docker's JSON, beyond what a JS number holds exactly. */
+export const eventLine = (event: EngineEvent): string => `${JSON.stringify(toDockerEvent(event)).replace(/"timeNano":"(\d+)"/, '"timeNano":$1')}\n`;

@@ -4,7 +4,8 @@ import type { EventLog } from '../../engine/events/event-log.js';
 import { checkEventFilters } from '../../engine/events/event-filters.js';
 import { queryFilters, queryString, type Query } from '../server/query.js';
 import { parseTimestampNano } from '../compat/timestamps.js';
-import { toDockerEvent } from '../compat/event-json.js';
+import { eventLine } from '../compat/event-json.js';
+import type { EngineEvent } from '../../core/events/event.js';
 
 export function eventRoutes(app: FastifyInstance, events: EventLog): void {
   app.get('/events', async (req, reply) => {
@@ -20,7 +21,7 @@ export function eventRoutes(app: FastifyInstance, events: EventLog): void {
     const res = reply.raw;
     res.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'Content-Type': 'application/json' });
     res.flushHeaders();
-    const write = (e: Parameters<typeof toDockerEvent>[0]): void => void res.write(`${JSON.stringify(toDockerEvent(e))}\n`);
+    const write = (e: EngineEvent): void => void res.write(eventLine(e));
 
     const sub = events.subscribe(filters, write, since, until);
     sub.backlog.forEach(write);

@@ -4,6 +4,7 @@ import { createReadStream, watch, type FSWatcher } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { LogEntry, LogReadOptions } from '../../core/runtime/runtime.js';
+import { formatTimeNano } from '../../lib/time.js';
 
 export function parseTimeNano(rfc3339: string): bigint {
   const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(rfc3339);
@@ -21,7 +22,7 @@ export function parseLine(line: string): LogEntry | undefined {
   if (stream !== 'stdout' && stream !== 'stderr') return undefined;
   const tag = c < 0 ? line.slice(b + 1) : line.slice(b + 1, c);
   const text = c < 0 ? '' : line.slice(c + 1);
-  return { time: line.slice(0, a), stream, data: Buffer.from(tag.startsWith('P') ? text : `${text}\n`) };
+  return { time: formatTimeNano(parseTimeNano(line.slice(0, a))), stream, data: Buffer.from(tag.startsWith('P') ? text : `${text}\n`) };
 }
 
 const wanted = (e: LogEntry, o: LogReadOptions): boolean => {

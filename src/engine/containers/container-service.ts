@@ -97,6 +97,8 @@ export class ContainerService implements ContainersApi {
       await this.deps.runtime.delete(c.id).catch(() => undefined);
       this.publish(c, 'die', { exitCode: String(exitCode) });
       this.waiters.exited(c.id, exitCode);
+      // As Docker: an AutoRemove container whose start failed is removed (the client waits for that).
+      if (c.hostConfig.AutoRemove) this.track(this.removeLater(c.id));
       throw isKind(err, 'Internal') || !(err as { kind?: string }).kind ? invalidArgument(message, err) : err;
     }
   }
@@ -126,7 +128,7 @@ export class ContainerService implements ContainersApi {
 
     if (this.closed) return;
     if (c.hostConfig.AutoRemove) {
-      this.track(this.remove(id, { force: true, volumes: true }).catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err))));
+      this.track(this.removeLater(id));
       return;
     }
     const policy = normalizeRestartPolicy(c.hostConfig.RestartPolicy, false);
@@ -140,6 +142,11 @@ export class ContainerService implements ContainersApi {
       this.track(this.locks.run(id, () => this.restartAfterExit(id)));
     }, delayMs);
     this.restartTimers.set(id, { timer, delayMs });
+  }
+
+  /** Removal queued behind the current holder of the container's lock. */
+  private removeLater(id: string): Promise<void> {
+    return this.remove(id, { force: true, volumes: true }).catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
   }
 
   private async restartAfterExit(id: string): Promise<void> {
