@@ -35,13 +35,15 @@ async function loadBusybox(engine: Engine, images: Images): Promise<void> {
   if (!result.stdout.includes('busybox:latest')) throw new Error(`load of busybox printed ${JSON.stringify(result.stdout)}`);
 }
 
+const abort = new AbortController();
+
 async function main(): Promise<void> {
-  const abort = new AbortController();
   cleanupOnSignals(abort);
   const started = performance.now();
   const settings = readSettings();
   const sha = (await exec('git', ['-C', REPO_ROOT, 'rev-parse', '--short', 'HEAD'])).stdout.trim() || 'unknown';
-  const machine = await machineFacts(REPO_ROOT, sha);
+  const dirty = (await exec('git', ['-C', REPO_ROOT, 'status', '--porcelain', '--', 'src'])).stdout.trim() !== '';
+  const machine = await machineFacts(REPO_ROOT, dirty ? `${sha}, built with uncommitted changes in src/` : sha);
   const scratch = join(WORK, 'run');
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { recursive: true });
@@ -103,6 +105,7 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error: unknown) => {
+  if (abort.signal.aborted) return; // the signal handler cleans up and exits
   console.error(`bench: ${(error as Error).stack ?? String(error)}`);
   await runCleanup();
   process.exit(1);

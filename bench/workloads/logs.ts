@@ -45,7 +45,7 @@ export const logs: Workload = {
       });
       return readLogs(engine, finished[side], false);
     };
-    const full = await alternate({ berth: readAll('berth'), docker: readAll('docker') }, { warmup: 1, n: Math.min(quick.n, 5), signal });
+    const full = await alternate({ berth: readAll('berth'), docker: readAll('docker') }, { warmup: 1, n: Math.min(quick.n, 3), signal });
     for (const side of ['berth', 'docker'] as const) if (finished[side]) await removeContainers(engines[side], [finished[side]]);
 
     const follow = (side: 'berth' | 'docker') => async (): Promise<number> => {
