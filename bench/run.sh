@@ -26,4 +26,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y "${missing[@]}" >&2
 fi
 
+# One run at a time: both runs would use the same sockets and roots under bench/.work. Wait for the other.
+mkdir -p bench/.work
+exec 9>bench/.work/run.lock
+if ! flock -n 9; then
+  echo "bench: another bench run holds bench/.work/run.lock; waiting for it" >&2
+  flock 9
+fi
 exec node --import tsx bench/main.ts
