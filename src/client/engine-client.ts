@@ -102,6 +102,28 @@ export class EngineClient {
     this.agent.destroy();
   }
 
+  /** A hijacked connection (attach): resolves with the raw socket once the daemon upgraded it. */
+  async hijack(path: string, options: RequestOptions = {}): Promise<{ socket: import('node:net').Socket; multiplexed: boolean }> {
+    const version = await this.apiVersion();
+    return new Promise((resolve, reject) => {
+      const req = http.request({
+        socketPath: this.socketPath,
+        method: 'POST',
+        path: `/v${version}${path}${encodeQuery(options.query)}`,
+        headers: { Host: 'berth', Connection: 'Upgrade', Upgrade: 'tcp' },
+      });
+      req.on('upgrade', (res, socket, head) => {
+        if (head.length > 0) socket.unshift(head);
+        resolve({ socket, multiplexed: String(res.headers['content-type'] ?? '').includes('multiplexed') });
+      });
+      req.on('response', (res) => {
+        void this.errorFrom(res).then(reject, reject);
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? new ConnectionError(this.socketPath, err) : err));
+      req.end();
+    });
+  }
+
   private async send(method: string, path: string, options: RequestOptions, versioned: boolean): Promise<IncomingMessage> {
     const prefix = versioned ? `/v${await this.apiVersion()}` : '';
     const headers: Record<string, string> = { Host: 'berth', 'User-Agent': 'berth-cli', ...options.headers };

@@ -16,6 +16,20 @@ const load: Loader = () => import('./load.js');
 const save: Loader = () => import('./save.js');
 const imports: Loader = () => import('./import.js');
 const info: Loader = () => import('./info.js');
+const run: Loader = () => import('./run.js');
+const create: Loader = () => import('./create.js');
+const ps: Loader = () => import('./ps.js');
+const logs: Loader = () => import('./logs.js');
+const start: Loader = () => import('./start.js');
+const stop: Loader = () => import('./stop.js');
+const restart: Loader = () => import('./restart.js');
+const kill: Loader = () => import('./kill.js');
+const rm: Loader = () => import('./rm.js');
+const wait: Loader = () => import('./wait.js');
+const rename: Loader = () => import('./rename.js');
+
+/** `berth container ...`. */
+const CONTAINER_VERBS: Record<string, Loader> = { create, kill, logs, ls: ps, rename, restart, rm, run, start, stop, wait };
 
 /** `berth image ...`: docker's image management command. */
 const IMAGE_VERBS: Record<string, Loader> = {
@@ -29,10 +43,12 @@ const SYSTEM_VERBS: Record<string, Loader> = { df: () => import('./system-df.js'
 const GROUPS: Record<string, { description: string; verbs: Record<string, Loader>; aliases: Record<string, string> }> = {
   image: { description: 'Manage images', verbs: IMAGE_VERBS, aliases: IMAGE_ALIASES },
   system: { description: 'Manage Docker', verbs: SYSTEM_VERBS, aliases: {} },
+  container: { description: 'Manage containers', verbs: CONTAINER_VERBS, aliases: { list: 'ls', ps: 'ls', remove: 'rm' } },
 };
 
 const TOP_VERBS: Record<string, Loader> = {
   history, images, import: imports, info, inspect: () => import('./inspect.js'), load, rmi, save, tag, version: () => import('./version.js'),
+  create, kill, logs, ps, rename, restart, rm, run, start, stop, wait,
 };
 
 /** Registers the verb named `verb` (or every verb when it is not known) on the program. */

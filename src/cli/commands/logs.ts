@@ -1,0 +1,49 @@
+// berth logs: a container's output, -f, -t, --since, --until, -n/--tail; stdout and stderr kept apart.
+import type { DockerCommand } from '../command.js';
+import { requireArgs } from '../command.js';
+import type { CliContext } from '../context.js';
+import { demultiplex } from '../../client/stream-frames.js';
+
+interface Options {
+  follow?: boolean;
+  timestamps?: boolean;
+  since?: string;
+  until?: string;
+  tail?: string;
+}
+
+/** Relative durations ("10m", "1h30m") become Unix timestamps, as the docker CLI sends them. */
+function timeArg(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const units: Record<string, number> = { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)/g)];
+  if (parts.length > 0 && parts.map((p) => p[0]).join('') === value) {
+    const seconds = parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] ?? 's'] ?? 1), 0);
+    return ((Date.now() / 1000) - seconds).toFixed(9);
+  }
+  return value;
+}
+
+export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
+  const cmd = parent
+    .command(name)
+    .usage('[OPTIONS] CONTAINER')
+    .description('Fetch the logs of a container')
+    .argument('[args...]')
+    .option('-f, --follow', 'Follow log output')
+    .option('-t, --timestamps', 'Show timestamps')
+    .option('--since <string>', 'Show logs since timestamp or relative (e.g. 42m for 42 minutes)')
+    .option('--until <string>', 'Show logs before a timestamp or relative')
+    .option('-n, --tail <string>', 'Number of lines to show from the end of the logs', 'all') as DockerCommand;
+  cmd.action(async (args: string[], opts: Options) => {
+    requireArgs(cmd, args, { exact: 1 });
+    const ref = encodeURIComponent(args[0] ?? '');
+    const inspect = await ctx.client.json<{ Config: { Tty?: boolean } }>('GET', `/containers/${ref}/json`);
+    const res = await ctx.client.request('GET', `/containers/${ref}/logs`, {
+      query: { stdout: true, stderr: true, follow: opts.follow, timestamps: opts.timestamps, since: timeArg(opts.since), until: timeArg(opts.until), tail: opts.tail },
+    });
+    if (inspect.Config.Tty) res.pipe(ctx.stdout);
+    else await demultiplex(res, ctx.stdout, ctx.stderr);
+  });
+  return cmd;
+}

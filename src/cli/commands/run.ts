@@ -1,0 +1,197 @@
+// berth run / berth create: create a container from an image (and for run: attach, start, wait), as docker does.
+// The attach and the wait are in place before the start, so no output and no exit is missed.
+import { readFileSync } from 'node:fs';
+import type { DockerCommand } from '../command.js';
+import { requireArgs } from '../command.js';
+import { CliExit, type CliContext } from '../context.js';
+import { ApiError } from '../../client/engine-client.js';
+import { demultiplex } from '../../client/stream-frames.js';
+
+export interface RunFlags {
+  detach?: boolean;
+  rm?: boolean;
+  name?: string;
+  env: string[];
+  envFile: string[];
+  workdir?: string;
+  user?: string;
+  entrypoint?: string;
+  volume: string[];
+  tmpfs: string[];
+  label: string[];
+  restart?: string;
+  init?: boolean;
+  readOnly?: boolean;
+  capAdd: string[];
+  capDrop: string[];
+  privileged?: boolean;
+  securityOpt: string[];
+  hostname?: string;
+  addHost: string[];
+  dns: string[];
+  network?: string;
+  memory?: string;
+  cpus?: string;
+  pidsLimit?: string;
+  stopSignal?: string;
+  stopTimeout?: string;
+  logOpt: string[];
+  tty?: boolean;
+  interactive?: boolean;
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+const UNITS: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+function parseBytes(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)([bkmg]?)b?$/i.exec(v.trim());
+  if (!m) throw new CliExit(125, `invalid size: '${v}'`);
+  return Math.floor(Number(m[1]) * (UNITS[(m[2] || 'b').toLowerCase()] ?? 1));
+}
+
+function restartPolicy(spec: string | undefined): { Name: string; MaximumRetryCount: number } | undefined {
+  if (!spec) return undefined;
+  const [name = '', count] = spec.split(':');
+  return { Name: name, MaximumRetryCount: count ? Number(count) : 0 };
+}
+
+export function buildCreateBody(image: string, command: string[], f: RunFlags): Record<string, unknown> {
+  const env = [...f.envFile.flatMap((file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'))), ...f.env].map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`));
+  const tmpfs = Object.fromEntries(f.tmpfs.map((t) => [t.split(':')[0], t.split(':').slice(1).join(':')]));
+  const logConfig = Object.fromEntries(f.logOpt.map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
+  return {
+    Image: image,
+    Cmd: command.length > 0 ? command : undefined,
+    Entrypoint: f.entrypoint !== undefined ? [f.entrypoint] : undefined,
+    Env: env,
+    WorkingDir: f.workdir ?? '',
+    User: f.user ?? '',
+    Hostname: f.hostname ?? '',
+    Labels: Object.fromEntries(f.label.map((l) => [l.split('=')[0], l.split('=').slice(1).join('=')])),
+    Tty: f.tty ?? false,
+    OpenStdin: f.interactive ?? false,
+    AttachStdout: !f.detach,
+    AttachStderr: !f.detach,
+    StopSignal: f.stopSignal,
+    StopTimeout: f.stopTimeout !== undefined ? Number(f.stopTimeout) : undefined,
+    HostConfig: {
+      AutoRemove: f.rm ?? false,
+      Binds: f.volume,
+      Tmpfs: tmpfs,
+      RestartPolicy: restartPolicy(f.restart),
+      Init: f.init ?? null,
+      ReadonlyRootfs: f.readOnly ?? false,
+      CapAdd: f.capAdd,
+      CapDrop: f.capDrop,
+      Privileged: f.privileged ?? false,
+      SecurityOpt: f.securityOpt,
+      ExtraHosts: f.addHost,
+      Dns: f.dns,
+      NetworkMode: f.network ?? 'default',
+      Memory: f.memory ? parseBytes(f.memory) : 0,
+      NanoCpus: f.cpus ? Math.round(Number(f.cpus) * 1e9) : 0,
+      PidsLimit: f.pidsLimit ? Number(f.pidsLimit) : null,
+      LogConfig: { Type: '', Config: logConfig },
+    },
+  };
+}
+
+export function addCreateFlags(cmd: DockerCommand): DockerCommand {
+  return cmd
+    .option('--name <string>', 'Assign a name to the container')
+    .option('-e, --env <list>', 'Set environment variables', collect, [])
+    .option('--env-file <list>', 'Read in a file of environment variables', collect, [])
+    .option('-w, --workdir <string>', 'Working directory inside the container')
+    .option('-u, --user <string>', 'Username or UID (format: <name|uid>[:<group|gid>])')
+    .option('--entrypoint <string>', 'Overwrite the default ENTRYPOINT of the image')
+    .option('-v, --volume <list>', 'Bind mount a volume', collect, [])
+    .option('--tmpfs <list>', 'Mount a tmpfs directory', collect, [])
+    .option('-l, --label <list>', 'Set meta data on a container', collect, [])
+    .option('--restart <string>', 'Restart policy to apply when a container exits')
+    .option('--init', 'Run an init inside the container')
+    .option('--read-only', "Mount the container's root filesystem as read only")
+    .option('--cap-add <list>', 'Add Linux capabilities', collect, [])
+    .option('--cap-drop <list>', 'Drop Linux capabilities', collect, [])
+    .option('--privileged', 'Give extended privileges to this container')
+    .option('--security-opt <list>', 'Security Options', collect, [])
+    .option('-h, --hostname <string>', 'Container host name')
+    .option('--add-host <list>', 'Add a custom host-to-IP mapping (host:ip)', collect, [])
+    .option('--dns <list>', 'Set custom DNS servers', collect, [])
+    .option('--network <string>', 'Connect a container to a network')
+    .option('-m, --memory <bytes>', 'Memory limit')
+    .option('--cpus <decimal>', 'Number of CPUs')
+    .option('--pids-limit <int>', 'Tune container pids limit')
+    .option('--stop-signal <string>', 'Signal to stop the container')
+    .option('--stop-timeout <int>', 'Timeout (in seconds) to stop a container')
+    .option('--log-opt <list>', 'Log driver options', collect, [])
+    .option('-t, --tty', 'Allocate a pseudo-TTY')
+    .option('-i, --interactive', 'Keep STDIN open even if not attached') as DockerCommand;
+}
+
+export async function createContainer(ctx: CliContext, image: string, command: string[], flags: RunFlags): Promise<string> {
+  try {
+    const res = await ctx.client.json<{ Id: string }>('POST', '/containers/create', { query: { name: flags.name }, body: buildCreateBody(image, command, flags) });
+    return res.Id;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404 && /No such image/.test(err.message)) {
+      throw new CliExit(125, `Unable to find image '${image}' locally\nberth: Error response from daemon: ${err.message}.`);
+    }
+    throw err;
+  }
+}
+
+export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
+  const cmd = addCreateFlags(
+    parent
+      .command(name)
+      .usage('[OPTIONS] IMAGE [COMMAND] [ARG...]')
+      .description('Create and run a new container from an image')
+      .argument('[args...]')
+      .passThroughOptions() as DockerCommand,
+  )
+    .option('-d, --detach', 'Run container in background and print container ID')
+    .option('--rm', 'Automatically remove the container when it exits') as DockerCommand;
+  cmd.action(async (args: string[], flags: RunFlags) => {
+    requireArgs(cmd, args, { min: 1 });
+    const [image = '', ...command] = args;
+    let id: string;
+    try {
+      id = await createContainer(ctx, image, command, flags);
+    } catch (err) {
+      if (err instanceof ApiError) throw new CliExit(125, `berth: Error response from daemon: ${err.message}`);
+      throw err;
+    }
+    if (flags.detach) {
+      try {
+        await ctx.client.call('POST', `/containers/${id}/start`);
+      } catch (err) {
+        if (err instanceof ApiError) throw new CliExit(exitCodeFor(err.message), `berth: Error response from daemon: ${err.message}`);
+        throw err;
+      }
+      ctx.out(`${id}\n`);
+      return;
+    }
+    const { socket, multiplexed } = await ctx.client.hijack(`/containers/${id}/attach`, { query: { stream: true, stdout: true, stderr: true } });
+    socket.end();
+    const output = multiplexed ? demultiplex(socket, ctx.stdout, ctx.stderr) : new Promise<void>((resolve) => socket.on('end', resolve).pipe(ctx.stdout, { end: false }));
+    const waited = ctx.client.json<{ StatusCode: number }>('POST', `/containers/${id}/wait`, { query: { condition: flags.rm ? 'removed' : 'next-exit' } });
+    waited.catch(() => undefined); // a failed start is reported below; the wait's own failure then means nothing
+    try {
+      await ctx.client.call('POST', `/containers/${id}/start`);
+    } catch (err) {
+      socket.destroy();
+      if (err instanceof ApiError) throw new CliExit(exitCodeFor(err.message), `berth: Error response from daemon: ${err.message}`);
+      throw err;
+    }
+    const [result] = await Promise.all([waited, output]);
+    if (result.StatusCode !== 0) throw new CliExit(result.StatusCode);
+  });
+  return cmd;
+}
+
+/** Docker's exit codes for start failures: 127 not found, 126 cannot run, 125 otherwise. */
+export function exitCodeFor(message: string): number {
+  if (/executable file not found|no such file or directory/i.test(message)) return 127;
+  if (/permission denied|is a directory/i.test(message)) return 126;
+  return 125;
+}
