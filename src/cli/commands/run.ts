@@ -175,7 +175,9 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     socket.end();
     const output = multiplexed ? demultiplex(socket, ctx.stdout, ctx.stderr) : new Promise<void>((resolve) => socket.on('end', resolve).pipe(ctx.stdout, { end: false }));
     const waited = ctx.client.json<{ StatusCode: number }>('POST', `/containers/${id}/wait`, { query: { condition: flags.rm ? 'removed' : 'next-exit' } });
-    waited.catch(() => undefined); // a failed start is reported below; the wait's own failure then means nothing
+    // A failed start is reported below; the wait's and the stream's own failures then mean nothing.
+    waited.catch(() => undefined);
+    output.catch(() => undefined);
     try {
       await ctx.client.call('POST', `/containers/${id}/start`);
     } catch (err) {
