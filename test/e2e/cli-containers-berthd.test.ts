@@ -1,0 +1,48 @@
+// berth's own container verbs against berthd: run attached and detached, exit codes, ps, logs, stop, rm.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { berth, docker } from '../helpers/run.js';
+import { testImages } from '../helpers/images.js';
+
+const skip = !isRoot() && 'needs root';
+let daemon: TestDaemon;
+
+before(async () => {
+  if (skip) return;
+  daemon = await startDaemon();
+  assert.equal((await berth(daemon.env, ['load', '-i', (await testImages()).busybox])).code, 0);
+});
+after(async () => {
+  await daemon?.cleanup();
+});
+
+const b = (args: string[]) => berth(daemon.env, args);
+
+test('berth run streams stdout and stderr apart and exits with the container code', { skip }, async () => {
+  const res = await b(['run', '--rm', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+  assert.equal(res.code, 3);
+  assert.equal(res.stdout, 'out\n');
+  assert.equal(res.stderr, 'err\n');
+  const missing = await b(['run', '--rm', 'busybox', 'no-such-command']);
+  assert.equal(missing.code, 127);
+  assert.match(missing.stderr, /executable file not found/);
+  const noImage = await b(['run', 'nope:latest']);
+  assert.equal(noImage.code, 125);
+});
+
+test('berth run -d, ps, logs, stop, rm agree with docker', { skip }, async () => {
+  const id = (await b(['run', '-d', '--name', 'svc', '-e', 'X=1', 'busybox', 'sh', '-c', 'echo x=$X; trap "exit 0" TERM; while true; do sleep 0.1; done'])).stdout.trim();
+  assert.match(id, /^[0-9a-f]{64}$/);
+  const ours = await b(['ps', '--format', '{{.ID}} {{.Names}} {{.Command}}']);
+  const theirs = await docker(daemon.env, ['ps', '--format', '{{.ID}} {{.Names}} {{.Command}}']);
+  assert.equal(ours.stdout, theirs.stdout);
+  assert.match(ours.stdout, new RegExp(`^${id.slice(0, 12)} svc`));
+  assert.equal((await b(['logs', 'svc'])).stdout, 'x=1\n');
+  assert.equal((await b(['stop', 'svc'])).stdout, 'svc\n');
+  assert.equal((await b(['ps', '-a', '--format', '{{.State}}'])).stdout, 'exited\n');
+  assert.equal((await b(['rm', 'svc'])).code, 0);
+  const gone = await b(['rm', 'svc']);
+  assert.equal(gone.code, 1);
+  assert.match(gone.stderr, /No such container: svc/);
+});
