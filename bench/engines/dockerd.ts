@@ -36,8 +36,10 @@ export async function startDockerd(workDir: string, label: string, signal?: Abor
     workDir,
     env,
     async daemonPids() {
-      const containerd = await findProcesses(['containerd'], execRoot);
-      return [child.pid!, ...containerd.filter((p) => !p.comm.startsWith('containerd-shim')).map((p) => p.pid)];
+      const containerd = (await findProcesses(['containerd'], execRoot)).filter((p) => !p.comm.startsWith('containerd-shim'));
+      // A dockerd that found a system containerd uses it: its memory could not be told apart from others'.
+      if (containerd.length === 0) throw new Error('dockerd runs on a containerd the bench did not start; its memory cannot be attributed');
+      return [child.pid!, ...containerd.map((p) => p.pid)];
     },
     async supervisorPids() {
       return (await findProcesses(['containerd-shim'], execRoot)).map((p) => p.pid);

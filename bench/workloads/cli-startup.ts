@@ -1,6 +1,7 @@
 // 7. berth's CLI against the docker CLI, on the same daemon: what a Node CLI costs to start.
 import { join } from 'node:path';
-import { alternate } from '../lib/runner.js';
+import { alternate, repeat } from '../lib/runner.js';
+import { summarize } from '../lib/stats.js';
 import { exec, describeFailure } from '../lib/exec.js';
 import type { Engine } from '../engines/engine.js';
 import type { Row, Workload } from './workload.js';
@@ -25,6 +26,8 @@ export const cliStartup: Workload = {
   async run({ engines, repoRoot, quick, signal }) {
     const berthBin = join(repoRoot, 'bin/berth');
     const rows: Row[] = [];
+    const bare = await repeat(async () => (await exec(process.execPath, ['-e', '0'])).ms, { ...quick, signal });
+    const floorNote = bare.kind === 'measured' ? `\`node -e 0\` alone (the floor of any Node CLI): ${summarize(bare.samples).median.toFixed(0)} ms median` : '';
     for (const daemon of [engines.berth, engines.docker]) {
       for (const { args, check } of COMMANDS) {
         const sides = await alternate(
@@ -32,7 +35,7 @@ export const cliStartup: Workload = {
           { ...quick, signal },
         );
         const where = daemon.name === 'berth' ? 'berthd' : 'dockerd';
-        rows.push({ id: `cli-${args.join('-')}-on-${where}`, metric: `\`berth ${args.join(' ')}\` vs \`docker ${args.join(' ')}\` on ${where}`, unit: 'ms', ...sides, target: 1 });
+        rows.push({ id: `cli-${args.join('-')}-on-${where}`, metric: `\`berth ${args.join(' ')}\` vs \`docker ${args.join(' ')}\` on ${where}`, unit: 'ms', ...sides, target: 1, note: floorNote });
       }
     }
     return rows;

@@ -3,6 +3,7 @@ import { alternate, type Outcome } from '../lib/runner.js';
 import type { Engine } from '../engines/engine.js';
 import { BUSYBOX, NO_NETWORK, cleaningUp, containerId, docker, removeContainers } from './cli.js';
 import type { Row, Workload } from './workload.js';
+import { apiGet } from '../lib/api.js';
 
 const BYTES = 100 * 1000 * 1000;
 const LINE = 'berth-bench-log-line 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789';
@@ -22,6 +23,13 @@ async function readLogs(engine: Engine, id: string, follow: boolean): Promise<nu
 async function waitExit0(engine: Engine, id: string): Promise<void> {
   const exit = await docker(engine, ['wait', id], { timeoutMs: 600_000 });
   if (exit.stdout.trim() !== '0') throw new Error(`writer exited ${exit.stdout.trim()}`);
+}
+
+/** The same read through the API alone: multiplexed frames, so a little more than BYTES arrive. */
+async function readLogsApi(engine: Engine, id: string): Promise<number> {
+  const result = await apiGet(engine.socketPath, `/v1.41/containers/${id}/logs?stdout=1&stderr=1`, { keepBytes: 0 });
+  if (result.status !== 200 || result.bytes < BYTES) throw new Error(`GET logs answered ${result.status} with ${result.bytes} bytes, expected at least ${BYTES}`);
+  return result.ms;
 }
 
 const throughput = (outcome: Outcome): string => {
@@ -45,7 +53,10 @@ export const logs: Workload = {
       });
       return readLogs(engine, finished[side], false);
     };
-    const full = await alternate({ berth: readAll('berth'), docker: readAll('docker') }, { warmup: 1, n: Math.min(quick.n, 3), signal });
+    const full = await alternate({ berth: readAll('berth'), docker: readAll('docker') }, { warmup: 0, n: Math.min(quick.n, 3), signal });
+    const viaApi = (side: 'berth' | 'docker') => (): Promise<number> =>
+      finished[side] ? readLogsApi(engines[side], finished[side]) : Promise.reject(new Error('the writer container did not run'));
+    const api = await alternate({ berth: viaApi('berth'), docker: viaApi('docker') }, { warmup: 0, n: Math.min(quick.n, 3), signal });
     for (const side of ['berth', 'docker'] as const) if (finished[side]) await removeContainers(engines[side], [finished[side]]);
 
     const follow = (side: 'berth' | 'docker') => async (): Promise<number> => {
@@ -61,6 +72,7 @@ export const logs: Workload = {
     const live = await alternate({ berth: follow('berth'), docker: follow('docker') }, { warmup: 0, n: heavy.n, signal });
     const rows: Row[] = [
       { id: 'logs', metric: '`docker logs` of 100 MB', unit: 'ms', ...full, target: 1, note: `berth ${throughput(full.berth)}, docker ${throughput(full.docker)}` },
+      { id: 'logs-api', metric: '`GET /containers/{id}/logs` of 100 MB (API alone, no CLI)', unit: 'ms', ...api, target: 1, note: `berth ${throughput(api.berth)}, docker ${throughput(api.docker)}` },
       { id: 'logs-follow', metric: '`docker logs -f` while 100 MB are written', unit: 'ms', ...live, target: 1, note: `berth ${throughput(live.berth)}, docker ${throughput(live.docker)}` },
     ];
     return rows;

@@ -2,7 +2,8 @@
 import { alternate, type Outcome } from '../lib/runner.js';
 import type { Engine } from '../engines/engine.js';
 import { BUSYBOX, NO_NETWORK, containerId, docker, inParallel, removeContainers } from './cli.js';
-import { failed, type Workload } from './workload.js';
+import { failed, type Row, type Workload } from './workload.js';
+import { apiGet } from '../lib/api.js';
 
 const CONTAINERS = 100;
 
@@ -26,6 +27,13 @@ async function psAll(engine: Engine): Promise<number> {
   return result.ms;
 }
 
+async function listApi(engine: Engine): Promise<number> {
+  const result = await apiGet(engine.socketPath, '/v1.41/containers/json?all=1');
+  const count = result.status === 200 ? (JSON.parse(result.body) as unknown[]).length : -1;
+  if (count !== CONTAINERS) throw new Error(`GET /containers/json answered ${result.status} with ${count} containers, expected ${CONTAINERS}`);
+  return result.ms;
+}
+
 export const ps: Workload = {
   id: 'ps',
   title: '3. Listing containers',
@@ -39,10 +47,16 @@ export const ps: Workload = {
         ids[`${side}Error`] = error;
       }
     }
-    const sampler = (side: 'berth' | 'docker') => (ids[side] ? () => psAll(engines[side]) : () => Promise.reject(ids[`${side}Error`] as Error));
-    const sides = await alternate({ berth: sampler('berth'), docker: sampler('docker') }, { ...quick, signal });
+    const sampler = (side: 'berth' | 'docker', measure: (engine: Engine) => Promise<number>) =>
+      ids[side] ? () => measure(engines[side]) : () => Promise.reject(ids[`${side}Error`] as Error);
+    const sides = await alternate({ berth: sampler('berth', psAll), docker: sampler('docker', psAll) }, { ...quick, signal });
+    const api = await alternate({ berth: sampler('berth', listApi), docker: sampler('docker', listApi) }, { ...quick, signal });
     for (const side of ['berth', 'docker'] as const) if (ids[side]) await removeContainers(engines[side], ids[side]);
-    const setupFailed = (side: 'berth' | 'docker'): Outcome => (ids[side] ? sides[side] : failed(ids[`${side}Error`]));
-    return [{ id: 'ps', metric: `\`docker ps -a\` with ${CONTAINERS} containers`, unit: 'ms', berth: setupFailed('berth'), docker: setupFailed('docker'), target: 0.5 }];
+    const orSetupError = (side: 'berth' | 'docker', outcome: Outcome): Outcome => (ids[side] ? outcome : failed(ids[`${side}Error`]));
+    const rows: Row[] = [
+      { id: 'ps', metric: `\`docker ps -a\` with ${CONTAINERS} containers`, unit: 'ms', berth: orSetupError('berth', sides.berth), docker: orSetupError('docker', sides.docker), target: 0.5 },
+      { id: 'ps-api', metric: `\`GET /containers/json?all=1\` with ${CONTAINERS} containers (API alone, no CLI)`, unit: 'ms', berth: orSetupError('berth', api.berth), docker: orSetupError('docker', api.docker), target: 0.5 },
+    ];
+    return rows;
   },
 };
