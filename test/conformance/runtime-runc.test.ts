@@ -1,0 +1,253 @@
+// The runc/conmon runtime against the real tools: a rootfs of busybox-static plus applet links, no image store.
+// Proves output in the log, exit codes, signals, re-attach by a new driver instance, Docker's security defaults
+// in force, limits in the cgroup, and that delete leaves no process, cgroup, conmon or mount behind.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile, copyFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import os from 'node:os';
+import { join } from 'node:path';
+import { isRoot } from '../helpers/daemon.js';
+import { silentLogger } from '../../src/lib/logger.js';
+import { ConmonRuntime } from '../../src/drivers/runtime-runc/conmon-runtime.js';
+import type { ContainerRecord } from '../../src/core/containers/container-record.js';
+import type { PlannedMount } from '../../src/core/containers/mount-specs.js';
+import type { ContainerConfig, HostConfig } from '../../src/spec/docker/containers.js';
+import type { LogEntry } from '../../src/core/runtime/runtime.js';
+
+const skip = !isRoot() || !existsSync('/bin/busybox') ? 'needs root and busybox-static' : false;
+const which = (tool: string): string | undefined => {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+let root = '';
+let rootfs = '';
+let counter = 0;
+const hostHardNofile = Number(execFileSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim());
+
+function newRuntime(): ConmonRuntime {
+  return new ConmonRuntime(
+    { stateRoot: join(root, 'state'), runcPath: which('runc') ?? 'runc', conmonPath: which('conmon') ?? 'conmon', initPath: which('catatonit') ?? which('tini') },
+    { goArch: 'amd64', kernel: os.release(), cgroupVersion: existsSync('/sys/fs/cgroup/cgroup.controllers') ? '2' : '1', hardLimits: { RLIMIT_NOFILE: hostHardNofile } },
+    silentLogger(),
+  );
+}
+
+async function makeRootfs(dir: string): Promise<void> {
+  for (const d of ['bin', 'etc', 'proc', 'sys', 'dev', 'tmp', 'root']) await mkdir(join(dir, d), { recursive: true });
+  await copyFile('/bin/busybox', join(dir, 'bin/busybox'));
+  await chmod(join(dir, 'bin/busybox'), 0o755);
+  const applets = execFileSync('/bin/busybox', ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  for (const a of applets) if (a !== 'busybox') await symlink('busybox', join(dir, 'bin', a));
+  await writeFile(join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n');
+  await writeFile(join(dir, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\n');
+}
+
+interface Made {
+  record: ContainerRecord;
+  request: Parameters<ConmonRuntime['run']>[0];
+}
+
+async function container(cmd: string[], config: ContainerConfig = {}, hostConfig: HostConfig = {}, mounts: PlannedMount[] = []): Promise<Made> {
+  const id = `berthrt${process.pid}x${String(++counter).padStart(4, '0')}`.padEnd(64, '0');
+  const dir = join(root, 'containers', id);
+  const bundleDir = join(dir, 'bundle');
+  await mkdir(bundleDir, { recursive: true });
+  const paths = { dir, bundleDir, logPath: join(dir, `${id}-json.log`), hostsPath: join(dir, 'hosts'), hostnamePath: join(dir, 'hostname'), resolvConfPath: join(dir, 'resolv.conf') };
+  await writeFile(paths.hostsPath, '127.0.0.1\tlocalhost\n');
+  await writeFile(paths.hostnamePath, 'rt\n');
+  await writeFile(paths.resolvConfPath, 'nameserver 127.0.0.1\n');
+  const [path = '', ...args] = cmd;
+  const record = {
+    id, name: `rt-${counter}`, path, args, config: { Hostname: 'rt', ...config }, hostConfig, logPath: paths.logPath,
+    hostsPath: paths.hostsPath, hostnamePath: paths.hostnamePath, resolvConfPath: paths.resolvConfPath,
+  } as unknown as ContainerRecord;
+  return { record, request: { record, paths, rootfs: [{ type: 'bind', source: rootfs, options: ['rbind'] }], mounts } };
+}
+
+async function logText(rt: ConmonRuntime, record: ContainerRecord): Promise<string> {
+  const out: LogEntry[] = [];
+  for await (const e of rt.logs(record, { follow: false, sinceNano: 0n, untilNano: undefined, tail: undefined, stdout: true, stderr: true })) out.push(e);
+  return Buffer.concat(out.map((e) => e.data)).toString();
+}
+
+/** Runs to completion; returns the exit code and the log. The container is deleted afterwards. */
+async function runToExit(rt: ConmonRuntime, made: Made): Promise<{ exitCode: number; log: string }> {
+  await rt.run(made.request);
+  try {
+    const exit = await rt.waitExit(made.record.id);
+    return { exitCode: exit.exitCode, log: await logText(rt, made.record) };
+  } finally {
+    await rt.delete(made.record.id);
+  }
+}
+
+// A masked /proc path this kernel has: masked ones are /dev/null inside, so they read empty.
+const maskedProcPath = ['/proc/timer_list', '/proc/keys', '/proc/sched_debug', '/proc/kcore'].find((p) => existsSync(p)) ?? '/proc/keys';
+
+/** Exited counts as gone: a zombie waits only for its parent (this process, for conmon) to reap it. */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+const cgroupDir = (controller: string, id: string): string => `/sys/fs/cgroup/${controller}/berth/${id}`;
+
+describe('runtime-runc conformance', { skip }, () => {
+  let rt: ConmonRuntime;
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'berth-rt-'));
+    rootfs = join(root, 'rootfs');
+    await makeRootfs(rootfs);
+    rt = newRuntime();
+    await rt.init();
+  });
+
+  after(async () => {
+    rt.close();
+    // A failed test may leave a rootfs mounted: lazily unmount whatever is below our root before removing it.
+    for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+      const point = line.split(' ')[4];
+      if (point?.startsWith(root)) execFileSync('umount', ['-l', point]);
+    }
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('echo output lands in the log, with stream and timestamp; exit 0', async () => {
+    const made = await container(['sh', '-c', 'echo hi; echo oops >&2']);
+    await rt.run(made.request);
+    const exit = await rt.waitExit(made.record.id);
+    assert.equal(exit.exitCode, 0);
+    assert.equal(exit.oomKilled, false);
+    assert.match(exit.finishedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$/);
+    const entries: LogEntry[] = [];
+    for await (const e of rt.logs(made.record, { follow: false, sinceNano: 0n, untilNano: undefined, tail: undefined, stdout: true, stderr: true })) entries.push(e);
+    assert.deepEqual(entries.map((e) => [e.stream, e.data.toString()]).sort(), [['stderr', 'oops\n'], ['stdout', 'hi\n']]);
+    assert.match(entries[0]?.time ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+    await rt.delete(made.record.id);
+  });
+
+  test('exit codes: the process\'s own (3), and a missing executable fails the start with runc\'s wording', async () => {
+    assert.equal((await runToExit(rt, await container(['sh', '-c', 'exit 3']))).exitCode, 3);
+    const missing = await container(['/no/such/binary']);
+    await assert.rejects(rt.run(missing.request), /no such file or directory|executable file not found/);
+    const notInPath = await container(['nosuchcommand']);
+    await assert.rejects(rt.run(notInPath.request), /executable file not found in \$PATH|no such file or directory/);
+    assert.equal((await rt.status(notInPath.record.id)).status, 'absent');
+  });
+
+  test('SIGKILL gives 137; SIGTERM through the init gives 143', async () => {
+    const made = await container(['sleep', '100']);
+    await rt.run(made.request);
+    assert.equal((await rt.status(made.record.id)).status, 'running');
+    await rt.kill(made.record.id, rt.parseSignal('KILL'));
+    assert.equal((await rt.waitExit(made.record.id)).exitCode, 137);
+    await rt.delete(made.record.id);
+
+    // PID 1 ignores SIGTERM without a handler, as under Docker; with --init the child gets it and dies of it.
+    const withInit = await container(['sleep', '100'], {}, { Init: true });
+    await rt.run(withInit.request);
+    await rt.kill(withInit.record.id, rt.parseSignal('SIGTERM'));
+    assert.equal((await rt.waitExit(withInit.record.id)).exitCode, 143);
+    await rt.delete(withInit.record.id);
+  });
+
+  test('a container outlives its driver; a new driver instance re-attaches and sees the exit', async () => {
+    const made = await container(['sleep', '100']);
+    await rt.run(made.request);
+    const second = newRuntime();
+    await second.init();
+    try {
+      assert.equal((await second.status(made.record.id)).status, 'running');
+      const waited = second.waitExit(made.record.id);
+      await second.kill(made.record.id, 9);
+      assert.equal((await waited).exitCode, 137);
+      // An exit that happened while no driver watched is read at attach time.
+      const third = newRuntime();
+      await third.init();
+      assert.equal((await third.waitExit(made.record.id)).exitCode, 137);
+      third.close();
+    } finally {
+      await second.delete(made.record.id);
+      second.close();
+    }
+  });
+
+  test('Docker\'s default capabilities and seccomp are in force; masked and read-only paths', async () => {
+    const script = [
+      'grep CapEff /proc/self/status',
+      'unshare -U true 2>/dev/null && echo unshare-allowed || echo unshare-blocked',
+      `echo masked=$(wc -c < ${maskedProcPath})`,
+      'echo x > /proc/sys/kernel/domainname 2>/dev/null && echo procsys-rw || echo procsys-ro',
+      'touch /sys/x 2>/dev/null && echo sys-rw || echo sys-ro',
+    ].join('; ');
+    const { exitCode, log } = await runToExit(rt, await container(['sh', '-c', script]));
+    assert.equal(exitCode, 0);
+    assert.match(log, /CapEff:\s+00000000a80425fb/);
+    assert.match(log, /unshare-blocked/);
+    assert.match(log, /masked=0\n/);
+    assert.match(log, /procsys-ro/);
+    assert.match(log, /sys-ro/);
+
+    const privileged = await runToExit(rt, await container(['sh', '-c', 'grep CapEff /proc/self/status'], {}, { Privileged: true }));
+    assert.doesNotMatch(privileged.log, /00000000a80425fb/);
+  });
+
+  test('read-only rootfs, a tmpfs mount and a bind mount', async () => {
+    const hostDir = join(root, 'bind-src');
+    await mkdir(hostDir, { recursive: true });
+    const mounts = [
+      { type: 'tmpfs', source: 'tmpfs', destination: '/scratch', readOnly: false, options: ['size=1m'], createSource: false },
+      { type: 'bind', source: hostDir, destination: '/data', readOnly: false, options: ['rprivate'], createSource: false },
+    ] as unknown as PlannedMount[];
+    const script = 'touch /rootfile 2>/dev/null && echo root-rw || echo root-ro; grep " /scratch " /proc/mounts; echo from-container > /data/f';
+    const { exitCode, log } = await runToExit(rt, await container(['sh', '-c', script], {}, { ReadonlyRootfs: true }, mounts));
+    assert.equal(exitCode, 0);
+    assert.match(log, /root-ro/);
+    assert.match(log, /tmpfs \/scratch tmpfs .*size=1024k/);
+    assert.equal(await readFile(join(hostDir, 'f'), 'utf8'), 'from-container\n');
+  });
+
+  test('memory and pids limits are in the cgroup; nofile is Docker\'s default capped to the host', async () => {
+    const made = await container(['sh', '-c', 'ulimit -n; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max; sleep 100'], {}, { Memory: 64 * 1024 * 1024, PidsLimit: 42 });
+    await rt.run(made.request);
+    try {
+      assert.equal(readFileSync(join(cgroupDir('memory', made.record.id), 'memory.limit_in_bytes'), 'utf8').trim(), String(64 * 1024 * 1024));
+      assert.equal(readFileSync(join(cgroupDir('pids', made.record.id), 'pids.max'), 'utf8').trim(), '42');
+    } finally {
+      await rt.kill(made.record.id, 9);
+      await rt.waitExit(made.record.id);
+    }
+    const log = await logText(rt, made.record);
+    assert.match(log, new RegExp(`^${Math.min(1048576, hostHardNofile)}\n42\n`));
+    await rt.delete(made.record.id);
+  });
+
+  test('delete leaves no process, cgroup, conmon or mount behind', async () => {
+    const made = await container(['sleep', '100'], {}, { Memory: 32 * 1024 * 1024 });
+    const { pid } = await rt.run(made.request);
+    const conmonPid = Number(readFileSync(join(root, 'state', 'containers', made.record.id, 'conmon.pid'), 'utf8'));
+    const bundleRootfs = join(made.request.paths.bundleDir, 'rootfs');
+    assert.ok(existsSync(`/proc/${pid}`) && existsSync(`/proc/${conmonPid}`));
+    assert.ok(existsSync(cgroupDir('memory', made.record.id)));
+    assert.ok(readFileSync('/proc/self/mountinfo', 'utf8').includes(bundleRootfs));
+
+    await rt.delete(made.record.id);
+    assert.equal(alive(pid), false, 'container process gone');
+    assert.equal(alive(conmonPid), false, 'conmon gone');
+    for (const c of ['memory', 'pids', 'cpu', 'devices', 'freezer']) assert.equal(existsSync(cgroupDir(c, made.record.id)), false, `${c} cgroup removed`);
+    assert.equal(readFileSync('/proc/self/mountinfo', 'utf8').includes(bundleRootfs), false, 'rootfs unmounted');
+    assert.equal((await rt.status(made.record.id)).status, 'absent');
+    await rt.delete(made.record.id); // idempotent
+  });
+});
