@@ -2,13 +2,14 @@
 import type { ImageView } from '../../engine/images/image-service.js';
 import { familiarOf } from '../../core/images/reference.js';
 import type { HistoryEntry } from '../../spec/oci/image.js';
+import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../../spec/docker/images.js';
 
 const seconds = (rfc3339: string): number => Math.floor(Date.parse(rfc3339) / 1000) || 0;
 
 const repoDigests = (view: ImageView): string[] => view.names.filter((n) => n.includes('@')).map(familiarOf);
 const repoTags = (view: ImageView): string[] => view.names.filter((n) => !n.includes('@')).map(familiarOf).sort();
 
-export function toImageSummary(view: ImageView, containers = -1) {
+export function toImageSummary(view: ImageView, containers = -1): ImageSummary {
   return {
     Containers: containers,
     Created: seconds(view.record.created),
@@ -22,7 +23,7 @@ export function toImageSummary(view: ImageView, containers = -1) {
   };
 }
 
-export function toImageInspect(view: ImageView, storageDriver: string) {
+export function toImageInspect(view: ImageView, storageDriver: string): ImageInspect {
   const c = view.config.config ?? {};
   return {
     Id: view.record.id,
@@ -68,12 +69,12 @@ export function toImageInspect(view: ImageView, storageDriver: string) {
 }
 
 /** Newest first; the top entry carries the image ID and tags, the others "<missing>", as Docker shows. */
-export function toImageHistory(view: ImageView) {
+export function toImageHistory(view: ImageView): ImageHistoryItem[] {
   const history: HistoryEntry[] = view.config.history ?? view.record.layers.map(() => ({ created: view.record.created, created_by: '' }));
   let layer = 0;
-  const rows = history.map((h) => {
+  const rows = history.map((h): ImageHistoryItem => {
     const size = h.empty_layer ? 0 : (view.record.layers[layer++]?.unpackedSize ?? 0);
-    return { Id: '<missing>', Created: seconds(h.created ?? view.record.created), CreatedBy: h.created_by ?? '', Tags: null as string[] | null, Size: size, Comment: h.comment ?? '' };
+    return { Id: '<missing>', Created: seconds(h.created ?? view.record.created), CreatedBy: h.created_by ?? '', Tags: null, Size: size, Comment: h.comment ?? '' };
   });
   rows.reverse();
   if (rows[0]) {

@@ -12,11 +12,13 @@ import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
 import type { ImageRecord, ImageRecords, LayerRecord } from '../../core/images/image-record.js';
 import { familiarOf, isImageId, normalizeName, parseReference, withDefaultTag, fullName } from '../../core/images/reference.js';
 import type { ImageConfigFile } from '../../spec/oci/image.js';
+import type { ImageDeleteItem, ImagePruneReport } from '../../spec/docker/images.js';
 import { MEDIA_TYPES } from '../../spec/oci/image.js';
 import { ingestArchive, maybeGunzip } from './archive-ingest.js';
 import { imagesInArchive } from './archive-images.js';
 import { chainIds, LayerUnpacker } from './layer-unpacker.js';
 import { applyChanges } from './image-changes.js';
+import { noImageUsage, type ImageUsage, type ImageUser } from '../../core/images/image-usage.js';
 
 export interface ImageView {
   record: ImageRecord;
@@ -25,10 +27,9 @@ export interface ImageView {
   names: string[];
 }
 
-/** Which containers use an image; the container service provides it. */
-export type ImageUsage = (imageId: Digest) => { id: string; running: boolean }[];
+export type { ImageUsage } from '../../core/images/image-usage.js';
 
-export type DeleteItem = { Untagged: string } | { Deleted: string };
+export type DeleteItem = ImageDeleteItem;
 
 export interface ImageServiceDeps {
   records: ImageRecords;
@@ -43,7 +44,7 @@ export class ImageService {
   private readonly configs = new Map<Digest, ImageConfigFile>();
   /** Blobs of loads in progress: never collected. */
   private readonly pinned = new Set<Digest>();
-  private usage: ImageUsage = () => [];
+  private usage: ImageUsage = noImageUsage;
 
   constructor(private readonly deps: ImageServiceDeps) {
     this.unpacker = new LayerUnpacker(deps.content, deps.snapshots);
@@ -243,7 +244,7 @@ export class ImageService {
         return [{ Untagged: familiarOf(name) }];
       }
       if (users.length > 0) {
-        const user = users[0] as { id: string; running: boolean };
+        const user = users[0] as ImageUser;
         throw conflict(`conflict: unable to remove repository reference "${ref}" (must force) - container ${user.id.slice(0, 12)} is using its referenced image ${short}`);
       }
       this.deps.records.untag(name);
@@ -278,7 +279,7 @@ export class ImageService {
     }
   }
 
-  async prune(filters: Map<string, string[]>): Promise<{ ImagesDeleted: DeleteItem[] | null; SpaceReclaimed: number }> {
+  async prune(filters: Map<string, string[]>): Promise<ImagePruneReport> {
     const danglingOnly = !['false', '0'].includes(filters.get('dangling')?.[0] ?? 'true');
     const until = filters.get('until')?.[0];
     const cutoff = until ? (/^\d+(\.\d+)?$/.test(until) ? new Date(Number(until) * 1000).toISOString() : new Date(until).toISOString()) : undefined;
