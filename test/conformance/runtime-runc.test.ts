@@ -233,6 +233,16 @@ describe('runtime-runc conformance', { skip }, () => {
     await rt.delete(made.record.id);
   });
 
+  test('a memory-starved process is OOM-killed: 137 and oomKilled', async () => {
+    // tail holds a newline-free stream whole, so it grows until the cgroup's limit (no swap) kills it.
+    const made = await container(['sh', '-c', 'head -c 256m /dev/zero | tail'], {}, { Memory: 16 * 1024 * 1024, MemorySwap: 16 * 1024 * 1024 });
+    await rt.run(made.request);
+    const exit = await rt.waitExit(made.record.id);
+    await rt.delete(made.record.id);
+    assert.equal(exit.oomKilled, true);
+    assert.equal(exit.exitCode, 137);
+  });
+
   test('delete leaves no process, cgroup, conmon or mount behind', async () => {
     const made = await container(['sleep', '100'], {}, { Memory: 32 * 1024 * 1024 });
     const { pid } = await rt.run(made.request);
