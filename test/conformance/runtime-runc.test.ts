@@ -137,6 +137,39 @@ describe('runtime-runc conformance', { skip }, () => {
     await rt.delete(made.record.id);
   });
 
+  test('logs: tail, stream filter, a partial last line, and follow until the reader is stopped', async () => {
+    const made = await container(['sh', '-c', 'echo a; echo b >&2; echo c; printf tail-without-newline']);
+    const { exitCode } = await runToExit(rt, made);
+    assert.equal(exitCode, 0);
+    const read = async (o: Partial<Parameters<ConmonRuntime['logs']>[1]>): Promise<string[]> => {
+      const out: string[] = [];
+      for await (const e of rt.logs(made.record, { follow: false, sinceNano: 0n, untilNano: undefined, tail: undefined, stdout: true, stderr: true, ...o })) out.push(e.data.toString());
+      return out;
+    };
+    assert.deepEqual(await read({}), ['a\n', 'b\n', 'c\n', 'tail-without-newline']);
+    assert.deepEqual(await read({ tail: 2 }), ['c\n', 'tail-without-newline']);
+    assert.deepEqual(await read({ stdout: false }), ['b\n']);
+    assert.deepEqual(await read({ tail: 0 }), []);
+    assert.deepEqual(await read({ untilNano: 1n }), []);
+
+    // Following a running container: lines arrive as written; aborting ends the stream.
+    const live = await container(['sh', '-c', 'echo first; read x; echo second'], { OpenStdin: true });
+    await rt.run(live.request);
+    const stop = new AbortController();
+    const seen: string[] = [];
+    const follower = (async () => {
+      for await (const e of rt.logs(live.record, { follow: true, sinceNano: 0n, untilNano: undefined, tail: undefined, stdout: true, stderr: true, signal: stop.signal })) {
+        seen.push(e.data.toString());
+        if (seen.length === 1) await rt.kill(live.record.id, 9);
+      }
+    })();
+    await rt.waitExit(live.record.id);
+    stop.abort();
+    await follower;
+    await rt.delete(live.record.id);
+    assert.deepEqual(seen, ['first\n']);
+  });
+
   test('exit codes: the process\'s own (3), and a missing executable fails the start with runc\'s wording', async () => {
     assert.equal((await runToExit(rt, await container(['sh', '-c', 'exit 3']))).exitCode, 3);
     const missing = await container(['/no/such/binary']);

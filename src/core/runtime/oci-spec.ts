@@ -1,177 +1,153 @@
-// The OCI runtime config for a container, with Docker's defaults: capabilities, seccomp, masked and read-only
-// /proc paths, read-only /sys, a device allowlist, private namespaces, rlimits no higher than the host allows.
+// The OCI runtime config for a container, with Docker's defaults: capabilities, seccomp from Docker's profile,
+// masked and read-only /proc paths, read-only /sys, a device allowlist, private namespaces (cgroup ns on v2),
+// rlimits no higher than the host allows. Privileged: every capability and host device, no seccomp, rw /sys.
 import { invalidArgument } from '../errdefs.js';
-import type { ContainerRecord } from '../containers/container-record.js';
-import type { PlannedMount } from '../containers/mount-specs.js';
-import type { OciMount, OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
+import type { OciDevice, OciLinux, OciMount, OciResources, OciRlimit, OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
 import { effectiveCapabilities } from './capabilities.js';
-import { DOCKER_DEFAULT_PROFILE, toOciSeccomp, type DockerSeccompProfile } from './seccomp.js';
-import type { ResolvedUser } from './user.js';
+import { DOCKER_DEFAULT_PROFILE, toOciSeccomp } from './seccomp.js';
+import { parseSecurityOptions } from './security-opts.js';
+import type { ContainerSpecInput, SpecMount, SpecResources, SpecUlimit } from './spec-input.js';
+import {
+  DEFAULT_DEVICE_CGROUP, DEFAULT_NOFILE, DEFAULT_SHM_SIZE, MASKED_PATHS, PRIVILEGED_DEVICE_CGROUP, READONLY_PATHS, RLIMIT_NAMES, defaultMounts,
+} from './docker-defaults.js';
 
-export const MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap'];
-export const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
-
-const DEFAULT_DEVICES = [
-  { allow: false, access: 'rwm' },
-  { allow: true, type: 'c', major: 1, minor: 5, access: 'rwm' },
-  { allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' },
-  { allow: true, type: 'c', major: 1, minor: 9, access: 'rwm' },
-  { allow: true, type: 'c', major: 1, minor: 8, access: 'rwm' },
-  { allow: true, type: 'c', major: 5, minor: 0, access: 'rwm' },
-  { allow: true, type: 'c', major: 5, minor: 1, access: 'rwm' },
-  { allow: false, type: 'c', major: 10, minor: 229, access: 'rwm' },
-  { allow: true, type: 'c', access: 'm' },
-  { allow: true, type: 'b', access: 'm' },
-  { allow: true, type: 'c', major: 1, minor: 7, access: 'rwm' },
-  { allow: true, type: 'c', major: 136, access: 'rwm' },
-  { allow: true, type: 'c', major: 5, minor: 2, access: 'rwm' },
-  { allow: true, type: 'c', major: 10, minor: 200, access: 'rwm' },
-];
-
-const RLIMIT_NAMES: Record<string, string> = { nofile: 'RLIMIT_NOFILE', nproc: 'RLIMIT_NPROC', core: 'RLIMIT_CORE', memlock: 'RLIMIT_MEMLOCK', stack: 'RLIMIT_STACK', cpu: 'RLIMIT_CPU', fsize: 'RLIMIT_FSIZE', data: 'RLIMIT_DATA', as: 'RLIMIT_AS', locks: 'RLIMIT_LOCKS', sigpending: 'RLIMIT_SIGPENDING', msgqueue: 'RLIMIT_MSGQUEUE', nice: 'RLIMIT_NICE', rtprio: 'RLIMIT_RTPRIO', rttime: 'RLIMIT_RTTIME', rss: 'RLIMIT_RSS' };
+export { MASKED_PATHS, READONLY_PATHS } from './docker-defaults.js';
 
 export interface HostRuntimeFacts {
+  /** Go's name for the architecture (amd64, arm64, ...). */
   goArch: string;
+  /** `uname -r`. */
   kernel: string;
   cgroupVersion: '1' | '2';
-  /** Hard limits of the daemon, by RLIMIT_ name: the container never gets more. */
+  /** Hard limits of the daemon, by RLIMIT_ name (-1 or absent: unlimited): the container never gets more. */
   hardLimits: Record<string, number>;
+  /** cgroup v1 without memory.memsw: swap limits cannot be set (Docker drops them too). */
+  swapLimitSupported?: boolean;
+  /** The host's device nodes, given to privileged containers. */
+  devices?: OciDevice[];
+  /** The daemon's bounding set: what privileged and --cap-add ALL can give (default: every capability). */
+  capabilities?: string[];
 }
 
-export interface SpecInput {
-  record: ContainerRecord;
-  mounts: PlannedMount[];
-  /** Host paths of the container's /etc files. */
-  etc: { hosts: string; hostname: string; resolvConf: string };
-  user: ResolvedUser;
-  host: HostRuntimeFacts;
-  /** Host path of the init binary, when --init. */
-  initPath?: string;
-  rootfsPath: string;
-  cgroupsPath: string;
+const INIT_PATH = '/sbin/docker-init';
+
+/** RLIM_INFINITY; a JS number cannot hold 2^64-1 exactly, so serializeOciSpec writes it out by hand. */
+export const RLIM_INFINITY = 2 ** 64;
+
+/** config.json text: exact 2^64-1 for unlimited rlimits. */
+export function serializeOciSpec(spec: OciRuntimeSpec): string {
+  return JSON.stringify(spec, (_key, value: unknown) => (value === RLIM_INFINITY ? '__RLIM_INFINITY__' : value)).replaceAll('"__RLIM_INFINITY__"', '18446744073709551615');
 }
 
-function securityOptions(opts: string[]): { noNewPrivileges: boolean; seccomp: DockerSeccompProfile | 'unconfined' | undefined } {
-  let noNewPrivileges = false;
-  let seccomp: DockerSeccompProfile | 'unconfined' | undefined;
-  for (const opt of opts) {
-    const [key = '', value = 'true'] = opt.includes('=') ? [opt.slice(0, opt.indexOf('=')), opt.slice(opt.indexOf('=') + 1)] : opt.split(':');
-    if (key === 'no-new-privileges') noNewPrivileges = value !== 'false';
-    else if (key === 'seccomp') {
-      if (value === 'unconfined') seccomp = 'unconfined';
-      else {
-        try {
-          seccomp = JSON.parse(value) as DockerSeccompProfile;
-        } catch {
-          throw invalidArgument(`opening seccomp profile (${value}) failed: not valid JSON`);
-        }
-      }
-    } else if (key === 'apparmor' || key === 'label') continue;
-    else throw invalidArgument(`invalid --security-opt 1: "${opt}"`);
-  }
-  return { noNewPrivileges, seccomp };
-}
-
-function userMounts(mounts: PlannedMount[]): OciMount[] {
-  return mounts.map((m) => {
-    if (m.type === 'tmpfs') return { destination: m.destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'noexec', ...(m.readOnly ? ['ro'] : []), ...m.options] };
-    return { destination: m.destination, type: 'bind', source: m.source, options: ['rbind', m.readOnly ? 'ro' : 'rw', ...m.options] };
-  });
-}
-
-export function buildOciSpec(input: SpecInput): OciRuntimeSpec {
-  const { record: c, host } = input;
-  const hc = c.hostConfig;
-  const privileged = hc.Privileged ?? false;
-  const caps = effectiveCapabilities(hc.CapAdd ?? [], hc.CapDrop ?? [], privileged);
-  const security = securityOptions(hc.SecurityOpt ?? []);
-  const args = [c.path, ...c.args];
-  const initArgs = input.initPath ? ['/sbin/docker-init', '--', ...args] : args;
-
-  const rlimits = new Map<string, { hard: number; soft: number }>();
-  const nofileHard = host.hardLimits.RLIMIT_NOFILE ?? 1048576;
-  rlimits.set('RLIMIT_NOFILE', { hard: Math.min(1048576, nofileHard), soft: Math.min(1048576, nofileHard) });
-  for (const u of hc.Ulimits ?? []) {
-    const type = RLIMIT_NAMES[u.Name];
-    if (!type) throw invalidArgument(`invalid ulimit type: ${u.Name}`);
-    if (u.Soft > u.Hard) throw invalidArgument(`ulimit soft limit must be less than or equal to hard limit: ${u.Soft} > ${u.Hard}`);
+function rlimits(ulimits: SpecUlimit[], host: HostRuntimeFacts): OciRlimit[] {
+  const capOf = (type: string): number | undefined => {
     const cap = host.hardLimits[type];
-    if (cap !== undefined && cap >= 0 && u.Hard > cap) throw invalidArgument(`ulimit ${u.Name}: hard limit ${u.Hard} is above the host's ${cap}`);
-    rlimits.set(type, { hard: u.Hard, soft: u.Soft });
+    return cap === undefined || cap < 0 ? undefined : cap;
+  };
+  const nofile = Math.min(DEFAULT_NOFILE, capOf('RLIMIT_NOFILE') ?? DEFAULT_NOFILE);
+  const limits = new Map<string, OciRlimit>([['RLIMIT_NOFILE', { type: 'RLIMIT_NOFILE', hard: nofile, soft: nofile }]]);
+  for (const u of ulimits) {
+    const type = RLIMIT_NAMES[u.name];
+    if (!type) throw invalidArgument(`invalid ulimit type: ${u.name}`);
+    if (u.soft > u.hard && u.hard !== -1) throw invalidArgument(`ulimit soft limit must be less than or equal to hard limit: ${u.soft} > ${u.hard}`);
+    const cap = capOf(type);
+    // -1 is unlimited; asking for more than the daemon itself may have is refused rather than silently lowered.
+    if (cap !== undefined && (u.hard === -1 || u.hard > cap)) throw invalidArgument(`ulimit ${u.name}: hard limit ${u.hard === -1 ? 'unlimited' : u.hard} is above the host's hard limit ${cap}`);
+    const toOci = (n: number): number => (n === -1 ? RLIM_INFINITY : n);
+    limits.set(type, { type, hard: toOci(u.hard), soft: toOci(u.soft) });
   }
+  return [...limits.values()];
+}
 
-  const shmSize = hc.ShmSize && hc.ShmSize > 0 ? hc.ShmSize : 64 * 1024 * 1024;
-  const mounts: OciMount[] = [
-    { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
-    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
-    { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
-    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', privileged ? 'rw' : 'ro'] },
-    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', privileged ? 'rw' : 'ro'] },
-    { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
-    { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${shmSize}`] },
-    ...(hc.NetworkMode === 'host' ? [] : [
-      { destination: '/etc/resolv.conf', type: 'bind', source: input.etc.resolvConf, options: ['rbind', 'rprivate'] },
-      { destination: '/etc/hostname', type: 'bind', source: input.etc.hostname, options: ['rbind', 'rprivate'] },
-      { destination: '/etc/hosts', type: 'bind', source: input.etc.hosts, options: ['rbind', 'rprivate'] },
-    ]),
-    ...(input.initPath ? [{ destination: '/sbin/docker-init', type: 'bind', source: input.initPath, options: ['rbind', 'ro', 'rprivate'] }] : []),
-    ...userMounts(input.mounts),
-  ];
-
-  const namespaces: { type: string }[] = [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }];
-  if (hc.NetworkMode !== 'host') namespaces.push({ type: 'network' });
-  if (host.cgroupVersion === '2') namespaces.push({ type: 'cgroup' });
-  if (hc.NetworkMode === 'host') {
-    const i = namespaces.findIndex((n) => n.type === 'uts');
-    if (i >= 0) namespaces.splice(i, 1);
+function userMount(m: SpecMount): OciMount {
+  if (m.type === 'tmpfs') {
+    return { destination: m.destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'noexec', ...(m.readOnly ? ['ro'] : []), ...m.options] };
   }
+  return { destination: m.destination, type: 'bind', source: m.source, options: ['rbind', m.readOnly ? 'ro' : 'rw', m.propagation ?? 'rprivate'] };
+}
 
-  const resources: NonNullable<OciRuntimeSpec['linux']['resources']> = { devices: privileged ? [{ allow: true, access: 'rwm' }] : DEFAULT_DEVICES };
-  if (hc.Memory) resources.memory = { limit: hc.Memory, ...(hc.MemorySwap ? { swap: hc.MemorySwap } : { swap: hc.Memory * 2 }), ...(hc.MemoryReservation ? { reservation: hc.MemoryReservation } : {}) };
-  const cpu: NonNullable<NonNullable<OciRuntimeSpec['linux']['resources']>['cpu']> = {};
-  if (hc.CpuShares) cpu.shares = hc.CpuShares;
-  if (hc.NanoCpus) {
+function resources(r: SpecResources, privileged: boolean, host: HostRuntimeFacts): OciResources {
+  const out: OciResources = { devices: privileged ? PRIVILEGED_DEVICE_CGROUP : DEFAULT_DEVICE_CGROUP };
+  if (r.memory && r.memory > 0) {
+    const swapAllowed = host.swapLimitSupported ?? true;
+    const swap = r.memorySwap === undefined || r.memorySwap === 0 ? r.memory * 2 : r.memorySwap;
+    if (swap !== -1 && swap < r.memory) throw invalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
+    out.memory = { limit: r.memory, ...(swapAllowed ? { swap } : {}), ...(r.memoryReservation ? { reservation: r.memoryReservation } : {}) };
+  } else if (r.memorySwap && r.memorySwap > 0) {
+    throw invalidArgument('You should always set the Memory limit when using Memoryswap limit, see usage');
+  }
+  if (r.nanoCpus && (r.cpuQuota || r.cpuPeriod)) throw invalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
+  const cpu: NonNullable<OciResources['cpu']> = {};
+  if (r.cpuShares) cpu.shares = r.cpuShares;
+  if (r.nanoCpus) {
     cpu.period = 100000;
-    cpu.quota = Math.round((hc.NanoCpus * 100000) / 1e9);
+    cpu.quota = Math.round((r.nanoCpus * 100000) / 1e9);
   }
-  if (hc.CpuQuota) cpu.quota = hc.CpuQuota;
-  if (hc.CpuPeriod) cpu.period = hc.CpuPeriod;
-  if (hc.CpusetCpus) cpu.cpus = hc.CpusetCpus;
-  if (hc.CpusetMems) cpu.mems = hc.CpusetMems;
-  if (Object.keys(cpu).length > 0) resources.cpu = cpu;
-  if (hc.PidsLimit && hc.PidsLimit > 0) resources.pids = { limit: hc.PidsLimit };
+  if (r.cpuQuota) cpu.quota = r.cpuQuota;
+  if (r.cpuPeriod) cpu.period = r.cpuPeriod;
+  if (r.cpusetCpus) cpu.cpus = r.cpusetCpus;
+  if (r.cpusetMems) cpu.mems = r.cpusetMems;
+  if (Object.keys(cpu).length > 0) out.cpu = cpu;
+  if (r.pidsLimit && r.pidsLimit > 0) out.pids = { limit: r.pidsLimit };
+  return out;
+}
 
-  const seccomp = privileged || security.seccomp === 'unconfined' ? undefined : toOciSeccomp(security.seccomp ?? DOCKER_DEFAULT_PROFILE, { goArch: host.goArch, kernel: host.kernel, capabilities: caps });
-  const env = c.config.Env ?? [];
-  const withHome = env.some((e) => e.startsWith('HOME=')) ? env : [...env, `HOME=${input.user.home}`];
-  const withPath = withHome.some((e) => e.startsWith('PATH=')) ? withHome : ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...withHome];
-  const withHostname = c.config.Hostname ? [...withPath.filter((e) => !e.startsWith('HOSTNAME=')), `HOSTNAME=${c.config.Hostname}`] : withPath;
-  const withTerm = c.config.Tty && !withHostname.some((e) => e.startsWith('TERM=')) ? [...withHostname, 'TERM=xterm'] : withHostname;
+function namespaces(input: ContainerSpecInput, host: HostRuntimeFacts): OciLinux['namespaces'] {
+  const ns: OciLinux['namespaces'] = [{ type: 'mount' }, { type: 'pid' }, { type: 'ipc' }, { type: 'uts' }];
+  if (input.network.mode === 'private') ns.push({ type: 'network' });
+  else if (input.network.mode === 'path') ns.push({ type: 'network', path: input.network.path });
+  if (host.cgroupVersion === '2') ns.push({ type: 'cgroup' });
+  return ns;
+}
+
+function etcMounts(etc: ContainerSpecInput['etcFiles']): OciMount[] {
+  const files: [string, string | undefined][] = [['/etc/resolv.conf', etc.resolvConf], ['/etc/hostname', etc.hostname], ['/etc/hosts', etc.hosts]];
+  return files.filter((f): f is [string, string] => Boolean(f[1])).map(([destination, source]) => ({ destination, type: 'bind', source, options: ['rbind', 'rprivate'] }));
+}
+
+export function buildOciSpec(input: ContainerSpecInput, host: HostRuntimeFacts): OciRuntimeSpec {
+  if (input.args.length === 0) throw invalidArgument('no command specified');
+  const { privileged } = input;
+  const caps = effectiveCapabilities(input.capAdd, input.capDrop, privileged, host.capabilities);
+  const security = parseSecurityOptions(input.securityOpt);
+  const seccomp = privileged || security.seccomp === 'unconfined'
+    ? undefined
+    : toOciSeccomp(security.seccomp ?? DOCKER_DEFAULT_PROFILE, { goArch: host.goArch, kernel: host.kernel, capabilities: caps });
+  const confinePaths = !privileged && !security.unmaskSystemPaths;
+  const userDestinations = new Set(input.mounts.map((m) => m.destination));
+  // A user mount on a default destination (e.g. --tmpfs /dev/shm) replaces the default one, as in Docker.
+  const mounts: OciMount[] = [
+    ...defaultMounts({ privileged, shmSize: input.shmSize > 0 ? input.shmSize : DEFAULT_SHM_SIZE }).filter((m) => !userDestinations.has(m.destination)),
+    ...etcMounts(input.etcFiles).filter((m) => !userDestinations.has(m.destination)),
+    ...(input.initPath ? [{ destination: INIT_PATH, type: 'bind', source: input.initPath, options: ['rbind', 'ro', 'rprivate'] }] : []),
+    ...input.mounts.map(userMount),
+  ];
 
   return {
     ociVersion: '1.0.2',
     process: {
-      terminal: c.config.Tty ?? false,
-      user: { uid: input.user.uid, gid: input.user.gid, additionalGids: input.user.additionalGids },
-      args: initArgs,
-      env: withTerm,
-      cwd: c.config.WorkingDir || '/',
+      terminal: input.tty,
+      user: { uid: input.user.uid, gid: input.user.gid, ...(input.user.additionalGids.length ? { additionalGids: input.user.additionalGids } : {}) },
+      args: input.initPath ? [INIT_PATH, '--', ...input.args] : input.args,
+      env: input.env,
+      cwd: input.cwd || '/',
       capabilities: { bounding: caps, effective: caps, permitted: caps },
-      rlimits: [...rlimits].map(([type, l]) => ({ type, ...l })),
+      rlimits: rlimits(input.ulimits, host),
       noNewPrivileges: security.noNewPrivileges,
-      ...(hc.OomScoreAdj ? { oomScoreAdj: hc.OomScoreAdj } : {}),
+      ...(input.oomScoreAdj ? { oomScoreAdj: input.oomScoreAdj } : {}),
     },
-    root: { path: input.rootfsPath, readonly: hc.ReadonlyRootfs ?? false },
-    ...(hc.NetworkMode === 'host' ? {} : { hostname: c.config.Hostname ?? '' }),
-    ...(c.config.Domainname ? { domainname: c.config.Domainname } : {}),
+    root: { path: input.rootfsPath, readonly: input.readonlyRootfs },
+    hostname: input.hostname,
+    ...(input.domainname ? { domainname: input.domainname } : {}),
     mounts,
     linux: {
-      namespaces,
-      resources,
+      namespaces: namespaces(input, host),
+      ...(privileged && host.devices?.length ? { devices: host.devices } : {}),
+      resources: resources(input.resources, privileged, host),
       cgroupsPath: input.cgroupsPath,
-      ...(hc.Sysctls && Object.keys(hc.Sysctls).length > 0 ? { sysctl: hc.Sysctls } : {}),
+      ...(Object.keys(input.sysctls).length > 0 ? { sysctl: input.sysctls } : {}),
       ...(seccomp ? { seccomp } : {}),
-      ...(privileged ? {} : { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS }),
+      ...(confinePaths ? { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS } : {}),
     },
   };
 }

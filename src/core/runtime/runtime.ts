@@ -1,6 +1,13 @@
-// The container runtime as the engine sees it. Lifecycle: run() builds the bundle and starts the process
-// under its own monitor (conmon), which outlives the daemon; waitExit() settles when the process has exited
-// (at once if it already has, also after a daemon restart); delete() removes every trace and is idempotent.
+// The container runtime as the engine sees it. Lifecycle of one container:
+//   run()      builds the bundle (config.json with Docker's defaults), starts the process under its own
+//              monitor (conmon), which outlives the daemon; resolves with the pid once it runs, or rejects
+//              with runc's wording ("executable file not found in $PATH" -> 127, "permission denied" -> 126)
+//              after removing whatever it made.
+//   kill/pause/resume while it runs; status() at any time ("absent" once deleted or never made).
+//   waitExit() settles when the process has exited, at once if it already has, also in a new daemon after a
+//              restart (the monitor recorded the exit while nobody watched): this is how the engine re-attaches.
+//   delete()   removes every trace (process, monitor, cgroup, rootfs mount, state); idempotent.
+// list() names the containers the runtime holds state for, so a new daemon can find orphans.
 import type { ContainerRecord } from '../containers/container-record.js';
 import type { PlannedMount } from '../containers/mount-specs.js';
 import type { ContainerPaths } from '../containers/container-files.js';
@@ -25,7 +32,9 @@ export interface LogReadOptions {
   signal?: AbortSignal;
 }
 
+/** What the monitor records when the process ends. */
 export interface ExitInfo {
+  /** The process's own code, or 128+N when signal N killed it. */
   exitCode: number;
   oomKilled: boolean;
   /** RFC 3339 nanosecond time of the exit. */
@@ -56,4 +65,9 @@ export interface RuntimePort {
   logs(record: ContainerRecord, options: LogReadOptions): AsyncIterable<LogEntry>;
   /** Signal name or number to a number, with Docker's error for bad ones. */
   parseSignal(signal: string): number;
+  /** Ids of every container the runtime holds state for (running or not yet deleted). */
+  list(): Promise<string[]>;
 }
+
+/** The name the design notes use. */
+export type ContainerRuntime = RuntimePort;

@@ -1,65 +1,83 @@
-// RuntimePort on runc, each container under its own conmon: conmon runs `runc create`, reports the pid over
-// the sync pipe, holds stdio and writes the log, and records the exit code in the exit dir, so containers
-// live on when the daemon stops and a new daemon can pick them up.
-import { execFile, spawn } from 'node:child_process';
+// RuntimePort on runc, each container under its own conmon (see conmon-process.ts): conmon runs `runc create`,
+// holds stdio, writes the k8s-file log and records the exit code (128+N for signal N) in the exit dir; the
+// daemon runs `runc start`. Containers live on when the daemon stops; a new driver instance picks them up
+// (waitExit reads exits that happened meanwhile, and restarts log rotation).
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../../lib/logger.js';
 import { formatTimeNano } from '../../lib/time.js';
-import { resolveInRoot } from '../../lib/fs/in-root.js';
-import { failedPrecondition, internal, invalidArgument } from '../../core/errdefs.js';
+import { failedPrecondition, internal, invalidArgument, notFound } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import type { ExitInfo, LogEntry, LogReadOptions, RunRequest, RuntimePort, RuntimeStatus } from '../../core/runtime/runtime.js';
-import { buildOciSpec, type HostRuntimeFacts } from '../../core/runtime/oci-spec.js';
+import type { HostRuntimeFacts } from '../../core/runtime/oci-spec.js';
 import { parseSignal } from '../../core/runtime/signals.js';
-import { resolveUser } from '../../core/runtime/user.js';
-import type { Mount } from '../../core/snapshots/snapshotter.js';
+import { conmonSizeCap, logPolicy, type LogPolicy } from '../../core/runtime/log-policy.js';
+import type { OciState } from '../../spec/oci/runtime-spec.js';
 import { ExitFiles } from './exit-files.js';
 import { readK8sLog, touch } from './k8s-log.js';
+import { mountRootfs, unmountRootfs, writeBundle } from './bundle.js';
+import { ConmonStartError, startConmon } from './conmon-process.js';
+import { LogRotator } from './log-rotator.js';
+import { wasOomKilled } from './oom.js';
+import { removeCgroup } from './cgroups.js';
+import { completeHostFacts } from './host-facts.js';
 
 const run = promisify(execFile);
 
 export const conmonRuntimeConfigSchema = z
   .object({
-    /** Runtime state: per-container conmon files, exit files, runc's state root. */
+    /** Runtime state: per-container conmon files, exit files, runc's state root, attach sockets. */
     stateRoot: z.string().min(1),
     runcPath: z.string().min(1),
     conmonPath: z.string().min(1),
+    /** catatonit or tini, bound in as /sbin/docker-init for --init. */
     initPath: z.string().optional(),
-    /** Default log size cap (bytes) when --log-opt max-size is not given. */
+    /** Rotation when --log-opt does not say: rotate at logSizeMax bytes, keep logMaxFile files. */
     logSizeMax: z.number().int().positive().default(20 * 1024 * 1024),
+    logMaxFile: z.number().int().positive().default(5),
   })
   .strict();
 
 export type ConmonRuntimeConfig = z.input<typeof conmonRuntimeConfigSchema>;
 
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
-
-function parseSize(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
-  const unit = SIZE_UNITS[(m?.[2] ?? '').toLowerCase()];
-  if (!m || unit === undefined) throw invalidArgument(`invalid log max-size: ${value}`);
-  return Math.floor(Number(m[1]) * unit);
+/** What a later driver instance needs to know about a container it did not start. */
+interface ContainerMeta {
+  bundleDir: string;
+  rootfs: string;
+  logPath: string;
+  cgroupsPath: string;
+  policy: LogPolicy;
 }
+
+const isMissing = (msg: string): boolean => /does not exist|not found|no such file/i.test(msg);
 
 export class ConmonRuntime implements RuntimePort {
   private readonly config: z.output<typeof conmonRuntimeConfigSchema>;
   private readonly exits: ExitFiles;
+  private readonly rotators = new Map<string, LogRotator>();
+  private host: HostRuntimeFacts;
 
-  constructor(config: ConmonRuntimeConfig, private readonly host: HostRuntimeFacts, private readonly logger: Logger) {
+  constructor(config: ConmonRuntimeConfig, host: HostRuntimeFacts, private readonly logger: Logger) {
+    this.host = host;
     this.config = conmonRuntimeConfigSchema.parse(config);
     this.exits = new ExitFiles(join(this.config.stateRoot, 'exits'));
   }
 
   async init(): Promise<void> {
     await mkdir(join(this.config.stateRoot, 'containers'), { recursive: true, mode: 0o700 });
+    await mkdir(join(this.config.stateRoot, 'sockets'), { recursive: true, mode: 0o700 });
     await this.exits.init();
+    this.host = await completeHostFacts(this.host);
   }
 
+  /** Stops watching; containers and their monitors go on. */
   close(): void {
     this.exits.close();
+    for (const r of this.rotators.values()) r.stop();
+    this.rotators.clear();
   }
 
   private dir(id: string): string {
@@ -77,36 +95,33 @@ export class ConmonRuntime implements RuntimePort {
   async run(request: RunRequest, options: { signal?: AbortSignal } = {}): Promise<{ pid: number }> {
     const { record: c, paths } = request;
     const dir = this.dir(c.id);
-    await rm(join(this.exits.dir, c.id), { force: true });
-    await rm(dir, { recursive: true, force: true });
+    const policy = logPolicy(c.hostConfig.LogConfig?.Config, { maxSize: this.config.logSizeMax, maxFile: this.config.logMaxFile });
+    if (c.hostConfig.Init && !this.config.initPath) throw failedPrecondition('--init needs catatonit or tini on the host (apt-get install catatonit)');
+    await this.delete(c.id); // leftovers of an earlier run of this container
+    await this.exits.remove(c.id);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const rootfs = join(paths.bundleDir, 'rootfs');
-    await mkdir(rootfs, { recursive: true });
-    await this.mountRootfs(request.rootfs, rootfs);
-    await writeFile(join(dir, 'rootfs-path'), rootfs);
     try {
-      const [passwd, group] = await Promise.all([
-        resolveInRoot(rootfs, '/etc/passwd').then((p) => readFile(p, 'utf8')).catch(() => ''),
-        resolveInRoot(rootfs, '/etc/group').then((p) => readFile(p, 'utf8')).catch(() => ''),
-      ]);
-      const user = resolveUser(c.config.User ?? '', passwd, group);
-      if (c.config.WorkingDir) await mkdir(await resolveInRoot(rootfs, c.config.WorkingDir), { recursive: true });
-      for (const m of request.mounts) if (m.type === 'bind') await mkdir(m.source, { recursive: true }).catch(() => undefined);
-      const spec = buildOciSpec({
-        record: c,
-        mounts: request.mounts,
-        etc: { hosts: paths.hostsPath, hostname: paths.hostnamePath, resolvConf: paths.resolvConfPath },
-        user,
-        host: this.host,
-        initPath: c.hostConfig.Init ? this.config.initPath : undefined,
-        rootfsPath: rootfs,
-        cgroupsPath: `/berth/${c.id}`,
-      });
-      if (c.hostConfig.Init && !this.config.initPath) throw failedPrecondition('--init needs catatonit or tini on the host (apt-get install catatonit)');
-      await writeFile(join(paths.bundleDir, 'config.json'), JSON.stringify(spec));
+      await mountRootfs(request.rootfs, rootfs, options);
+      const spec = await writeBundle(request, rootfs, this.host, this.config.initPath);
+      const meta: ContainerMeta = { bundleDir: paths.bundleDir, rootfs, logPath: c.logPath, cgroupsPath: spec.linux.cgroupsPath ?? '', policy };
+      await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
       await touch(c.logPath);
-      const pid = await this.startConmon(c, paths.bundleDir, options.signal);
-      await this.runc(['start', c.id]);
+      const pid = await startConmon(
+        {
+          conmonPath: this.config.conmonPath, runcPath: this.config.runcPath, runcRoot: join(this.config.stateRoot, 'runc'),
+          id: c.id, name: c.name, bundleDir: paths.bundleDir, stateDir: dir, exitDir: this.exits.dir,
+          socketDir: join(this.config.stateRoot, 'sockets'), logPath: c.logPath, logSizeMax: conmonSizeCap(policy),
+          tty: c.config.Tty ?? false, openStdin: c.config.OpenStdin ?? false,
+        },
+        options,
+      ).catch((err: unknown) => {
+        throw err instanceof ConmonStartError ? startError(err.message) : err;
+      });
+      await this.runc(['start', c.id]).catch((err: { stderr?: string }) => {
+        throw startError(String(err.stderr ?? err));
+      });
+      this.watchLog(c.id, meta);
       return { pid };
     } catch (err) {
       await this.delete(c.id).catch(() => undefined);
@@ -114,67 +129,20 @@ export class ConmonRuntime implements RuntimePort {
     }
   }
 
-  private async mountRootfs(mounts: Mount[], target: string): Promise<void> {
-    await run('umount', [target]).catch(() => undefined);
-    for (const m of mounts) {
-      if (m.type === 'bind') await run('mount', ['--bind', m.source, target]);
-      else await run('mount', ['-t', 'overlay', 'overlay', '-o', m.options.join(','), target]);
-    }
+  private watchLog(id: string, meta: ContainerMeta): void {
+    if (this.rotators.has(id)) return;
+    const rotator = new LogRotator(meta.logPath, meta.bundleDir, meta.policy, this.logger);
+    this.rotators.set(id, rotator);
+    rotator.start();
   }
 
-  /** Spawns conmon detached; resolves with the container pid it reports over the sync pipe. */
-  private async startConmon(c: ContainerRecord, bundle: string, signal?: AbortSignal): Promise<number> {
-    const dir = this.dir(c.id);
-    const logOpts = c.hostConfig.LogConfig?.Config ?? {};
-    const maxSize = logOpts['max-size'] ? parseSize(logOpts['max-size']) : this.config.logSizeMax;
-    const args = [
-      '--api-version', '1',
-      '-c', c.id, '-u', c.id, '-n', c.name,
-      '-r', this.config.runcPath, '--runtime-arg', '--root', '--runtime-arg', join(this.config.stateRoot, 'runc'),
-      '-b', bundle,
-      '-p', join(dir, 'pidfile'), '-P', join(dir, 'conmon.pid'),
-      '-l', `k8s-file:${c.logPath}`, '--log-size-max', String(maxSize),
-      '--exit-dir', this.exits.dir, '--persist-dir', dir,
-      '--socket-dir-path', join(this.config.stateRoot, 'sockets'),
-      '--full-attach',
-      '--log-level', 'error',
-      ...(c.config.Tty ? ['-t'] : []),
-      ...(c.config.OpenStdin ? ['-i'] : []),
-    ];
-    await mkdir(join(this.config.stateRoot, 'sockets'), { recursive: true });
-    const child = spawn(this.config.conmonPath, args, {
-      detached: true,
-      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-      env: { ...process.env, _OCI_SYNCPIPE: '3' },
-      signal,
-    });
-    child.unref();
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    const sync = child.stdio[3] as NodeJS.ReadableStream;
-    let text = '';
-    for await (const chunk of sync) {
-      text += String(chunk);
-      const msg = /\{[^}]*\}/.exec(text)?.[0];
-      if (!msg) continue;
-      (sync as unknown as { destroy(): void }).destroy();
-      const parsed = JSON.parse(msg) as { data?: number; pid?: number; message?: string };
-      const pid = parsed.data ?? parsed.pid ?? -1;
-      if (pid > 0) return pid;
-      throw this.startError(parsed.message ?? stderr);
-    }
-    throw this.startError(stderr || (await this.runtimeLog(c.id)) || 'conmon exited without reporting the container');
+  private stopWatchingLog(id: string): void {
+    this.rotators.get(id)?.stop();
+    this.rotators.delete(id);
   }
 
-  private async runtimeLog(id: string): Promise<string> {
-    return readFile(join(this.dir(id), 'exit'), 'utf8').catch(() => '');
-  }
-
-  /** runc's own wording is kept: clients map "not found" to 127 and "permission denied" to 126. */
-  private startError(message: string): Error {
-    const clean = message.trim().replace(/\s+/g, ' ');
-    if (/executable file not found|no such file or directory|permission denied|is a directory/i.test(clean)) return invalidArgument(`failed to create task for container: ${clean}`);
-    return internal(`failed to create task for container: ${clean}`);
+  private async meta(id: string): Promise<ContainerMeta | undefined> {
+    return readFile(join(this.dir(id), 'meta.json'), 'utf8').then((t) => JSON.parse(t) as ContainerMeta, () => undefined);
   }
 
   async kill(id: string, signal: number): Promise<void> {
@@ -182,60 +150,85 @@ export class ConmonRuntime implements RuntimePort {
       await this.runc(['kill', id, String(signal)]);
     } catch (err) {
       const msg = String((err as { stderr?: string }).stderr ?? err);
-      if (/not running|does not exist|process already finished/i.test(msg)) throw failedPrecondition(`container ${id} is not running`);
+      if (/not running|process already finished|container not running/i.test(msg)) throw failedPrecondition(`container ${id} is not running`);
+      if (isMissing(msg)) throw notFound(`No such container: ${id}`);
       throw internal(`kill failed: ${msg.trim()}`);
     }
   }
 
   async pause(id: string): Promise<void> {
-    await this.runc(['pause', id]);
+    await this.runc(['pause', id]).catch((err: { stderr?: string }) => {
+      throw failedPrecondition(`cannot pause container ${id}: ${String(err.stderr ?? err).trim()}`);
+    });
   }
 
   async resume(id: string): Promise<void> {
-    await this.runc(['resume', id]);
+    await this.runc(['resume', id]).catch((err: { stderr?: string }) => {
+      throw failedPrecondition(`cannot unpause container ${id}: ${String(err.stderr ?? err).trim()}`);
+    });
   }
 
   async status(id: string): Promise<{ status: RuntimeStatus; pid: number }> {
     try {
       const { stdout } = await this.runc(['state', id]);
-      const state = JSON.parse(stdout) as { status: string; pid: number };
+      const state = JSON.parse(stdout) as OciState;
       const status: RuntimeStatus = state.status === 'running' ? 'running' : state.status === 'paused' ? 'paused' : 'stopped';
-      return { status, pid: state.pid };
+      return { status, pid: state.pid ?? 0 };
     } catch {
       return { status: 'absent', pid: 0 };
     }
   }
 
+  async list(): Promise<string[]> {
+    return readdir(join(this.config.stateRoot, 'containers')).catch(() => []);
+  }
+
   async waitExit(id: string): Promise<ExitInfo> {
+    const meta = await this.meta(id);
+    // Re-attach after a daemon restart: keep rotating the log of a container that still runs.
+    if (meta && !this.rotators.has(id) && (await this.conmonAlive(id))) this.watchLog(id, meta);
     const record = await this.exits.wait(id, async () => !(await this.conmonAlive(id)) && (await this.status(id)).status !== 'running');
-    const oomKilled = await readFile(join(this.dir(id), 'oom'), 'utf8').then(() => true, () => false);
+    this.stopWatchingLog(id);
+    const oomKilled = await wasOomKilled(this.dir(id), meta?.cgroupsPath, this.host.cgroupVersion);
     return { exitCode: record.exitCode, oomKilled, finishedAt: formatTimeNano(BigInt(Math.floor(record.finishedAtMs * 1_000_000))) };
   }
 
-  private async conmonAlive(id: string): Promise<boolean> {
+  private async conmonPid(id: string): Promise<number | undefined> {
     const pid = Number.parseInt(await readFile(join(this.dir(id), 'conmon.pid'), 'utf8').catch(() => ''), 10);
-    if (!Number.isInteger(pid) || pid <= 0) return false;
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  }
+
+  private async conmonAlive(id: string): Promise<boolean> {
+    const pid = await this.conmonPid(id);
+    if (!pid) return false;
     try {
       process.kill(pid, 0);
-      return true;
+      // A recycled pid is not our conmon.
+      return (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes(id);
     } catch {
       return false;
     }
   }
 
   async delete(id: string): Promise<void> {
+    this.stopWatchingLog(id);
+    const meta = await this.meta(id);
     await this.runc(['delete', '--force', id]).catch(() => undefined);
-    const pid = Number.parseInt(await readFile(join(this.dir(id), 'conmon.pid'), 'utf8').catch(() => ''), 10);
-    if (Number.isInteger(pid) && pid > 0) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone */
+    if (await this.conmonAlive(id)) {
+      const pid = await this.conmonPid(id);
+      if (pid) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
       }
     }
-    const bundleRootfs = await readFile(join(this.dir(id), 'rootfs-path'), 'utf8').catch(() => undefined);
-    if (bundleRootfs) await run('umount', [bundleRootfs]).catch(() => undefined);
-    // The exit file stays until the next run: late waiters still read the code from it.
+    if (meta?.cgroupsPath) await removeCgroup(meta.cgroupsPath, this.host.cgroupVersion);
+    if (meta) await unmountRootfs(meta.rootfs);
+    await rm(join(this.config.stateRoot, 'sockets', id), { recursive: true, force: true });
+    // A pending waiter still reads the code from the exit file; otherwise it goes with the container.
+    if (!this.exits.watched(id)) await this.exits.remove(id);
     await rm(this.dir(id), { recursive: true, force: true });
     this.logger.debug({ container: id }, 'runtime state removed');
   }
@@ -243,4 +236,13 @@ export class ConmonRuntime implements RuntimePort {
   logs(record: ContainerRecord, options: LogReadOptions): AsyncIterable<LogEntry> {
     return readK8sLog(record.logPath, options);
   }
+}
+
+/** runc's own wording is kept: the engine maps "not found" to 127 and "permission denied" to 126. */
+export function startError(message: string): Error {
+  const clean = message.trim().replace(/\s+/g, ' ');
+  if (/executable file not found|no such file or directory|permission denied|is a directory|exec format error/i.test(clean)) {
+    return invalidArgument(`failed to create task for container: ${clean}: unknown`);
+  }
+  return internal(`failed to create task for container: ${clean}: unknown`);
 }

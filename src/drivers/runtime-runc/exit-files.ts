@@ -1,7 +1,7 @@
 // conmon writes `<exit dir>/<container id>` holding the exit code when a container's process ends. One inotify
 // watch on the directory serves every waiter; a slow poll backs it up in case an event is missed.
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface ExitRecord {
@@ -22,6 +22,8 @@ export class ExitFiles {
     this.watcher = watch(this.dir, (_event, name) => {
       if (name) this.wake(name.toString());
     });
+    // A lost watch (directory removed under us) leaves the poll below to do the job.
+    this.watcher.on('error', () => this.watcher?.close());
     this.poll = setInterval(() => {
       for (const id of this.waiters.keys()) this.wake(id);
     }, 2000);
@@ -63,6 +65,15 @@ export class ExitFiles {
       }
       await wake;
     }
+  }
+
+  /** True while someone waits for this container's exit. */
+  watched(id: string): boolean {
+    return (this.waiters.get(id)?.size ?? 0) > 0;
+  }
+
+  async remove(id: string): Promise<void> {
+    await rm(join(this.dir, id), { force: true });
   }
 
   private wake(id: string): void {

@@ -1,7 +1,9 @@
-// Reads conmon's k8s-file logs ("<RFC3339Nano> stdout|stderr F|P <text>" per line; P = partial line, no
-// newline) as log entries: since/until/tail filters, and follow until told to stop, draining what remains.
-import { createReadStream, watch, type FSWatcher } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+// Reads conmon's k8s-file logs ("<RFC3339Nano> stdout|stderr F|P <text>" per line; P = a partial line,
+// continued by the next P/F line of that stream) as log entries, partial lines joined. Rotated files
+// (log.N … log.1, see log-rotator.ts) are read before the live one. since/until/tail filters; follow keeps
+// reading the live file across rotations (by inode) until the signal aborts, draining what is there first.
+import { watch, type FSWatcher } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { LogEntry, LogReadOptions } from '../../core/runtime/runtime.js';
 import { formatTimeNano } from '../../lib/time.js';
@@ -10,19 +12,50 @@ export function parseTimeNano(rfc3339: string): bigint {
   const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(rfc3339);
   if (!m) return 0n;
   const ms = Date.parse(`${m[1]}${m[3]}`);
+  if (Number.isNaN(ms)) return 0n;
   return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0').slice(0, 9) || '0');
 }
 
-export function parseLine(line: string): LogEntry | undefined {
+export interface K8sLine {
+  time: string;
+  stream: 'stdout' | 'stderr';
+  partial: boolean;
+  text: string;
+}
+
+export function parseLine(line: string): K8sLine | undefined {
   const a = line.indexOf(' ');
   const b = line.indexOf(' ', a + 1);
-  const c = line.indexOf(' ', b + 1);
   if (a < 0 || b < 0) return undefined;
   const stream = line.slice(a + 1, b);
   if (stream !== 'stdout' && stream !== 'stderr') return undefined;
+  const c = line.indexOf(' ', b + 1);
   const tag = c < 0 ? line.slice(b + 1) : line.slice(b + 1, c);
-  const text = c < 0 ? '' : line.slice(c + 1);
-  return { time: formatTimeNano(parseTimeNano(line.slice(0, a))), stream, data: Buffer.from(tag.startsWith('P') ? text : `${text}\n`) };
+  return { time: formatTimeNano(parseTimeNano(line.slice(0, a))), stream, partial: tag.startsWith('P'), text: c < 0 ? '' : line.slice(c + 1) };
+}
+
+/** Joins partial lines per stream; an entry carries the time of its first part. */
+export class LineJoiner {
+  private readonly pending = new Map<string, { time: string; parts: string[] }>();
+
+  push(line: K8sLine): LogEntry | undefined {
+    const held = this.pending.get(line.stream);
+    if (line.partial) {
+      if (held) held.parts.push(line.text);
+      else this.pending.set(line.stream, { time: line.time, parts: [line.text] });
+      return undefined;
+    }
+    this.pending.delete(line.stream);
+    const text = held ? [...held.parts, line.text].join('') : line.text;
+    return { time: held?.time ?? line.time, stream: line.stream, data: Buffer.from(`${text}\n`) };
+  }
+
+  /** What is held without its end (the program wrote no newline yet, or never will). */
+  flush(): LogEntry[] {
+    const out = [...this.pending].map(([stream, p]) => ({ time: p.time, stream: stream as LogEntry['stream'], data: Buffer.from(p.parts.join('')) }));
+    this.pending.clear();
+    return out.sort((x, y) => (x.time < y.time ? -1 : 1));
+  }
 }
 
 const wanted = (e: LogEntry, o: LogReadOptions): boolean => {
@@ -32,103 +65,137 @@ const wanted = (e: LogEntry, o: LogReadOptions): boolean => {
   return t >= o.sinceNano && (o.untilNano === undefined || t <= o.untilNano);
 };
 
-/** Splits a byte buffer into complete lines; returns them and the unfinished rest. */
-function splitLines(buf: Buffer): { lines: string[]; rest: Buffer } {
-  const lines: string[] = [];
-  let start = 0;
-  for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, start)) {
-    lines.push(buf.subarray(start, i).toString('utf8'));
-    start = i + 1;
+/** Reads whole lines from an open file from `position` to its current end; the unfinished tail stays. */
+async function* readLines(fh: FileHandle, cursor: { position: number }): AsyncGenerator<string> {
+  const buf = Buffer.alloc(256 * 1024);
+  let rest = Buffer.alloc(0);
+  for (;;) {
+    const { bytesRead } = await fh.read(buf, 0, buf.length, cursor.position + rest.length);
+    if (bytesRead === 0) return;
+    let data = rest.length ? Buffer.concat([rest, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
+    let start = 0;
+    for (let i = data.indexOf(10); i >= 0; i = data.indexOf(10, start)) {
+      yield data.subarray(start, i).toString('utf8');
+      start = i + 1;
+    }
+    cursor.position += start;
+    data = data.subarray(start);
+    rest = Buffer.from(data);
   }
-  return { lines, rest: buf.subarray(start) };
 }
 
-async function* readFrom(path: string, offset: number): AsyncGenerator<{ lines: string[]; offset: number }> {
-  let rest: Buffer = Buffer.alloc(0);
-  let position = offset;
-  try {
-    for await (const chunk of createReadStream(path, { start: offset, highWaterMark: 256 * 1024 })) {
-      const buf = rest.length > 0 ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
-      const split = splitLines(buf);
-      rest = split.rest;
-      position += (chunk as Buffer).length;
-      yield { lines: split.lines, offset: position - rest.length };
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+const openOrUndefined = (path: string): Promise<FileHandle | undefined> => open(path, 'r').catch(() => undefined);
+
+async function rotatedFiles(path: string): Promise<string[]> {
+  const files: string[] = [];
+  for (let i = 1; i < 1000; i++) {
+    if (!(await stat(`${path}.${i}`).then(() => true, () => false))) break;
+    files.push(`${path}.${i}`);
   }
+  return files.reverse();
 }
 
 export async function* readK8sLog(path: string, options: LogReadOptions): AsyncGenerator<LogEntry> {
-  let offset = 0;
-  // What is there now: with tail, only the last N matching entries.
-  if (options.tail !== undefined) {
-    const ring: LogEntry[] = [];
-    if (options.tail > 0) {
-      for await (const batch of readFrom(path, 0)) {
-        for (const line of batch.lines) {
-          const e = parseLine(line);
-          if (e && wanted(e, options)) {
-            ring.push(e);
-            if (ring.length > options.tail) ring.shift();
-          }
-        }
-        offset = batch.offset;
-      }
-    } else offset = await stat(path).then((s) => s.size, () => 0);
-    yield* ring;
-  } else {
-    for await (const batch of readFrom(path, 0)) {
-      for (const line of batch.lines) {
-        const e = parseLine(line);
-        if (e && wanted(e, options)) yield e;
-      }
-      offset = batch.offset;
-    }
-  }
-  if (!options.follow) return;
-
-  const signal = options.signal;
-  let changed: () => void = () => undefined;
-  const onChange = (): void => changed();
-  let watcher: FSWatcher | undefined;
-  const startWatch = (): void => {
-    try {
-      watcher = watch(path, onChange);
-    } catch {
-      watcher = watch(dirname(path), (_e, name) => {
-        if (name === basename(path)) onChange();
-      });
+  const joiner = new LineJoiner();
+  // Open the live file before listing rotated ones: a rotation in between then shows as a changed inode.
+  let live = await openOrUndefined(path);
+  const cursor = { position: 0 };
+  const ring: LogEntry[] = [];
+  const tail = options.tail;
+  // With tail, what is there now goes through a ring of the last N; what follows is passed straight on.
+  let tailing = tail !== undefined;
+  const emit = (e: LogEntry | undefined, out: LogEntry[]): void => {
+    if (!e || !wanted(e, options)) return;
+    if (!tailing || tail === undefined) out.push(e);
+    else if (tail > 0) {
+      ring.push(e);
+      if (ring.length > tail) ring.shift();
     }
   };
-  startWatch();
-  signal?.addEventListener('abort', onChange, { once: true });
   try {
-    for (;;) {
-      const wake = new Promise<void>((resolve) => (changed = resolve));
-      const size = await stat(path).then((s) => s.size, () => 0);
-      if (size < offset) offset = 0; // truncated by conmon's size cap: start over
-      if (size > offset) {
-        for await (const batch of readFrom(path, offset)) {
-          for (const line of batch.lines) {
-            const e = parseLine(line);
-            if (e && wanted(e, options)) yield e;
-          }
-          offset = batch.offset;
+    for (const file of await rotatedFiles(path)) {
+      const fh = await openOrUndefined(file);
+      if (!fh) continue;
+      try {
+        const out: LogEntry[] = [];
+        for await (const line of readLines(fh, { position: 0 })) {
+          const parsed = parseLine(line);
+          if (parsed) emit(joiner.push(parsed), out);
+          if (out.length) yield* out.splice(0);
         }
-        continue;
+      } finally {
+        await fh.close();
       }
-      if (signal?.aborted) return;
-      if (options.untilNano !== undefined && BigInt(Date.now()) * 1_000_000n > options.untilNano) return;
-      await wake;
+    }
+    const drainLive = async function* (): AsyncGenerator<LogEntry> {
+      if (!live) return;
+      const out: LogEntry[] = [];
+      for await (const line of readLines(live, cursor)) {
+        const parsed = parseLine(line);
+        if (parsed) emit(joiner.push(parsed), out);
+        if (out.length) yield* out.splice(0);
+      }
+    };
+    yield* drainLive();
+    if (!options.follow) {
+      const out: LogEntry[] = [];
+      for (const e of joiner.flush()) emit(e, out);
+      yield* out;
+      yield* ring.splice(0);
+      return;
+    }
+    tailing = false;
+    yield* ring.splice(0);
+
+    let changed: () => void = () => undefined;
+    const onChange = (): void => changed();
+    const name = basename(path);
+    let watcher: FSWatcher | undefined;
+    try {
+      watcher = watch(dirname(path), (_e, file) => {
+        if (file?.toString() === name) onChange();
+      });
+      watcher.on('error', onChange);
+    } catch {
+      watcher = undefined;
+    }
+    const signal = options.signal;
+    signal?.addEventListener('abort', onChange, { once: true });
+    // Without an inotify watch, a slow poll keeps following correct.
+    const poll = watcher ? undefined : setInterval(onChange, 500);
+    try {
+      for (;;) {
+        const wake = new Promise<void>((resolve) => (changed = resolve));
+        yield* drainLive();
+        const current = await stat(path).catch(() => undefined);
+        const held = live ? await live.stat().catch(() => undefined) : undefined;
+        if (current && (!held || current.ino !== held.ino)) {
+          // Rotated (or created): finish the old file, then continue at the start of the new one.
+          yield* drainLive();
+          await live?.close();
+          live = await openOrUndefined(path);
+          cursor.position = 0;
+          continue;
+        }
+        if (held && held.size < cursor.position) cursor.position = 0; // truncated in place
+        const out: LogEntry[] = [];
+        for (const e of joiner.flush()) emit(e, out);
+        yield* out;
+        if (signal?.aborted) return;
+        if (options.untilNano !== undefined && BigInt(Date.now()) * 1_000_000n > options.untilNano) return;
+        await wake;
+      }
+    } finally {
+      watcher?.close();
+      if (poll) clearInterval(poll);
+      signal?.removeEventListener('abort', onChange);
     }
   } finally {
-    watcher?.close();
-    signal?.removeEventListener('abort', onChange);
+    await live?.close();
   }
 }
 
-/** Opens and closes the file so a watch on it can start (the log may not exist before the first start). */
+/** Opens and closes the file so it exists before conmon first writes (readers and watchers can start). */
 export async function touch(path: string): Promise<void> {
   const fh = await open(path, 'a');
   await fh.close();

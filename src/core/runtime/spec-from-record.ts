@@ -1,0 +1,91 @@
+// From the engine's container record (Docker shapes) to the spec builder's input: Docker's environment
+// defaults, network mode, resources, ulimits and the planned mounts.
+import { invalidArgument } from '../errdefs.js';
+import type { ContainerRecord } from '../containers/container-record.js';
+import type { PlannedMount } from '../containers/mount-specs.js';
+import type { ContainerSpecInput, NetworkNamespace, SpecMount } from './spec-input.js';
+import type { ResolvedUser } from './user.js';
+
+export const DEFAULT_PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const DEFAULT_CGROUP_PARENT = '/berth';
+
+const envKey = (e: string): string => (e.includes('=') ? e.slice(0, e.indexOf('=')) : e);
+
+/** Docker's order: PATH, HOSTNAME, TERM (with a TTY), then the container's own (replacing), then HOME if unset. */
+export function containerEnv(opts: { env: string[]; hostname: string; tty: boolean; home: string }): string[] {
+  const out: string[] = [DEFAULT_PATH_ENV, `HOSTNAME=${opts.hostname}`, ...(opts.tty ? ['TERM=xterm'] : [])];
+  for (const e of opts.env) {
+    const i = out.findIndex((x) => envKey(x) === envKey(e));
+    if (i >= 0) out[i] = e;
+    else out.push(e);
+  }
+  if (!out.some((e) => envKey(e) === 'HOME')) out.push(`HOME=${opts.home}`);
+  return out;
+}
+
+export function networkNamespace(mode: string | undefined): NetworkNamespace {
+  if (!mode || mode === 'default' || mode === 'none' || mode === 'bridge') return { mode: 'private' };
+  if (mode === 'host') return { mode: 'host' };
+  if (mode.startsWith('ns:')) return { mode: 'path', path: mode.slice(3) };
+  // Named networks (and container:<id>) come with the networking issue; until then a private namespace.
+  return { mode: 'private' };
+}
+
+export function specMount(m: PlannedMount): SpecMount {
+  if (m.type === 'tmpfs') return { type: 'tmpfs', destination: m.destination, readOnly: m.readOnly, options: m.options };
+  if (m.type === 'volume') throw invalidArgument(`named volume "${m.source}" is not supported yet`);
+  return { type: 'bind', source: m.source, destination: m.destination, readOnly: m.readOnly, propagation: m.options[0] ?? 'rprivate' };
+}
+
+export interface RecordSpecContext {
+  record: ContainerRecord;
+  mounts: PlannedMount[];
+  user: ResolvedUser;
+  rootfsPath: string;
+  etcFiles: ContainerSpecInput['etcFiles'];
+  initPath?: string;
+}
+
+export function specInputFromRecord(ctx: RecordSpecContext): ContainerSpecInput {
+  const { record: c } = ctx;
+  const hc = c.hostConfig;
+  const hostname = c.config.Hostname ?? '';
+  const tty = c.config.Tty ?? false;
+  return {
+    args: [c.path, ...c.args].filter((a, i) => i > 0 || a !== ''),
+    env: containerEnv({ env: c.config.Env ?? [], hostname, tty, home: ctx.user.home }),
+    cwd: c.config.WorkingDir || '/',
+    user: ctx.user,
+    hostname,
+    domainname: c.config.Domainname ?? '',
+    tty,
+    openStdin: c.config.OpenStdin ?? false,
+    rootfsPath: ctx.rootfsPath,
+    readonlyRootfs: hc.ReadonlyRootfs ?? false,
+    privileged: hc.Privileged ?? false,
+    capAdd: hc.CapAdd ?? [],
+    capDrop: hc.CapDrop ?? [],
+    securityOpt: hc.SecurityOpt ?? [],
+    sysctls: hc.Sysctls ?? {},
+    ulimits: (hc.Ulimits ?? []).map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })),
+    mounts: ctx.mounts.map(specMount),
+    etcFiles: ctx.etcFiles,
+    shmSize: hc.ShmSize ?? 0,
+    resources: {
+      memory: hc.Memory,
+      memorySwap: hc.MemorySwap,
+      memoryReservation: hc.MemoryReservation,
+      nanoCpus: hc.NanoCpus,
+      cpuShares: hc.CpuShares,
+      cpuQuota: hc.CpuQuota,
+      cpuPeriod: hc.CpuPeriod,
+      cpusetCpus: hc.CpusetCpus,
+      cpusetMems: hc.CpusetMems,
+      pidsLimit: hc.PidsLimit ?? undefined,
+    },
+    network: networkNamespace(hc.NetworkMode),
+    ...(ctx.initPath ? { initPath: ctx.initPath } : {}),
+    cgroupsPath: `${(hc.CgroupParent || DEFAULT_CGROUP_PARENT).replace(/\/+$/, '')}/${c.id}`,
+    ...(hc.OomScoreAdj ? { oomScoreAdj: hc.OomScoreAdj } : {}),
+  };
+}

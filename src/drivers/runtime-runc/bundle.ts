@@ -1,0 +1,57 @@
+// The OCI bundle of one container: its rootfs mounted at <bundle>/rootfs from the snapshotter's mounts,
+// the user resolved in the image's /etc/passwd and /etc/group, and config.json with Docker's defaults.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { resolveInRoot } from '../../lib/fs/in-root.js';
+import { buildOciSpec, serializeOciSpec, type HostRuntimeFacts } from '../../core/runtime/oci-spec.js';
+import { specInputFromRecord } from '../../core/runtime/spec-from-record.js';
+import { resolveUser } from '../../core/runtime/user.js';
+import type { RunRequest } from '../../core/runtime/runtime.js';
+import type { Mount } from '../../core/snapshots/snapshotter.js';
+import type { OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
+
+const run = promisify(execFile);
+
+export async function mountRootfs(mounts: Mount[], target: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+  await mkdir(target, { recursive: true });
+  await unmountRootfs(target);
+  for (const m of mounts) {
+    if (m.type === 'bind') await run('mount', ['--bind', m.source, target], { signal: options.signal });
+    else await run('mount', ['-t', 'overlay', 'overlay', '-o', m.options.join(','), target], { signal: options.signal });
+  }
+}
+
+/** Unmounts every layer stacked on target (a retried start may have left one). */
+export async function unmountRootfs(target: string): Promise<void> {
+  for (let i = 0; i < 8; i++) {
+    const mounted = await readFile('/proc/self/mountinfo', 'utf8').then((t) => t.split('\n').some((l) => l.split(' ')[4] === target), () => false);
+    if (!mounted) return;
+    await run('umount', [target]).catch(() => run('umount', ['-l', target]));
+  }
+}
+
+const readInRoot = (root: string, path: string): Promise<string> => resolveInRoot(root, path).then((p) => readFile(p, 'utf8')).catch(() => '');
+
+export async function writeBundle(request: RunRequest, rootfs: string, host: HostRuntimeFacts, initPath: string | undefined): Promise<OciRuntimeSpec> {
+  const { record: c, paths } = request;
+  const [passwd, group] = await Promise.all([readInRoot(rootfs, '/etc/passwd'), readInRoot(rootfs, '/etc/group')]);
+  const user = resolveUser(c.config.User ?? '', passwd, group, c.hostConfig.GroupAdd ?? []);
+  const spec = buildOciSpec(
+    specInputFromRecord({
+      record: c,
+      mounts: request.mounts,
+      user,
+      rootfsPath: rootfs,
+      etcFiles: { hosts: paths.hostsPath, hostname: paths.hostnamePath, resolvConf: paths.resolvConfPath },
+      initPath: c.hostConfig.Init ? initPath : undefined,
+    }),
+    host,
+  );
+  // runc refuses a missing cwd only late and vaguely; Docker creates it.
+  if (spec.process.cwd !== '/') await mkdir(await resolveInRoot(rootfs, spec.process.cwd), { recursive: true });
+  for (const m of request.mounts) if (m.type === 'bind' && m.createSource) await mkdir(m.source, { recursive: true }).catch(() => undefined);
+  await writeFile(join(paths.bundleDir, 'config.json'), serializeOciSpec(spec));
+  return spec;
+}
