@@ -1,26 +1,9 @@
-// Numbered schema migrations, applied in order, each once, each in a transaction. Append; never edit.
-import { CONTAINERS_SCHEMA } from '../container-store-sqlite/sqlite-container-store.js';
+// Numbered schema migrations, one file each under migrations/ (NNN-domain.ts), listed here in order.
+// Append a new file and one line below; never edit or renumber an applied migration.
+import type { Migration } from './migrations/migration.js';
+import { imagesMigration } from './migrations/001-images.js';
+import { containersMigration } from './migrations/002-containers.js';
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration } from './migrations/migration.js';
 
-export const MIGRATIONS: Migration[] = [
-  {
-    version: 1,
-    name: 'images',
-    sql: `
-      CREATE TABLE images (
-        id TEXT PRIMARY KEY,
-        record TEXT NOT NULL
-      );
-      CREATE TABLE image_names (
-        name TEXT PRIMARY KEY,
-        image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE
-      );
-      CREATE INDEX image_names_image ON image_names(image_id);`,
-  },
-  { version: 2, name: 'containers', sql: CONTAINERS_SCHEMA },
-];
+export const MIGRATIONS: Migration[] = [imagesMigration, containersMigration];

@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MIGRATIONS } from './migrations.js';
+
+test('migrations are numbered 1..n without gaps or repeats', () => {
+  assert.deepEqual(MIGRATIONS.map((m) => m.version), MIGRATIONS.map((_, i) => i + 1));
+  assert.ok(MIGRATIONS.every((m) => m.name.length > 0 && m.sql.trim().length > 0));
+});
+
+test('openDatabase applies every migration once, in WAL mode, and reopens cleanly', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { openDatabase } = await import('./database.js');
+  const root = mkdtempSync(join(tmpdir(), 'berth-db-'));
+  try {
+    for (let i = 0; i < 2; i++) {
+      const db = openDatabase({ root });
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      assert.deepEqual(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all(), MIGRATIONS.map((m) => ({ version: m.version })));
+      db.close();
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
