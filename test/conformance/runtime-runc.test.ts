@@ -4,8 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile, copyFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +100,17 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Follows the log until it matches: the container has got that far. */
+async function waitForLog(rt: ConmonRuntime, record: ContainerRecord, pattern: RegExp): Promise<string> {
+  const stop = new AbortController();
+  let text = '';
+  for await (const e of rt.logs(record, { follow: true, sinceNano: 0n, untilNano: undefined, tail: undefined, stdout: true, stderr: true, signal: stop.signal })) {
+    text += e.data.toString();
+    if (pattern.test(text)) stop.abort();
+  }
+  return text;
+}
+
 const cgroupDir = (controller: string, id: string): string => `/sys/fs/cgroup/${controller}/berth/${id}`;
 
 describe('runtime-runc conformance', { skip }, () => {
@@ -170,6 +181,32 @@ describe('runtime-runc conformance', { skip }, () => {
     await follower;
     await rt.delete(live.record.id);
     assert.deepEqual(seen, ['first\n']);
+  });
+
+  test('logs rotate at max-size, keep max-file files, and read back in order', async () => {
+    const made = await container(['true']);
+    const logName = `${made.record.id}-json.log`;
+    // Each round writes more than max-size, then waits for its end marker to land in the rotated file.
+    const script = [
+      'for r in 1 2 3 4; do',
+      '  j=0; while [ $j -lt 60 ]; do echo "round-$r-line-$j"; j=$((j+1)); done; echo "round-$r-end"',
+      `  until grep -q "round-$r-end" /logs/${logName}.1 2>/dev/null; do usleep 20000; done`,
+      'done; echo done',
+    ].join('\n');
+    const rotating = await container(['sh', '-c', script], {}, { LogConfig: { Type: 'k8s-file', Config: { 'max-size': '2k', 'max-file': '3' } } }, [
+      { type: 'bind', source: join(root, 'containers', made.record.id), destination: '/logs', readOnly: true, options: ['rprivate'], createSource: false } as unknown as PlannedMount,
+    ]);
+    // The log lives in the first container's directory so the second can watch it through the bind mount.
+    Object.assign(rotating.record, { logPath: join(root, 'containers', made.record.id, logName) });
+    rotating.request.paths = { ...rotating.request.paths, logPath: rotating.record.logPath };
+    const { exitCode, log } = await runToExit(rt, rotating);
+    assert.equal(exitCode, 0);
+    const files = (await readdir(join(root, 'containers', made.record.id))).filter((f) => f.startsWith(logName)).sort();
+    assert.deepEqual(files, [logName, `${logName}.1`, `${logName}.2`], 'max-file 3: the live file and two rotated ones');
+    const lines = log.split('\n').filter(Boolean);
+    assert.equal(lines[0], 'round-3-line-0', 'rounds 1 and 2 rotated away');
+    assert.equal(lines.at(-1), 'done');
+    assert.equal(lines.length, 2 * 61 + 1, 'nothing lost or repeated in what is kept');
   });
 
   test('exit codes: the process\'s own (3), and a missing executable fails the start with runc\'s wording', async () => {
@@ -257,6 +294,7 @@ describe('runtime-runc conformance', { skip }, () => {
     const made = await container(['sh', '-c', 'ulimit -n; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max; sleep 100'], {}, { Memory: 64 * 1024 * 1024, PidsLimit: 42 });
     await rt.run(made.request);
     try {
+      await waitForLog(rt, made.record, /\n42\n/);
       assert.equal(readFileSync(join(cgroupDir('memory', made.record.id), 'memory.limit_in_bytes'), 'utf8').trim(), String(64 * 1024 * 1024));
       assert.equal(readFileSync(join(cgroupDir('pids', made.record.id), 'pids.max'), 'utf8').trim(), '42');
     } finally {
@@ -294,5 +332,23 @@ describe('runtime-runc conformance', { skip }, () => {
     assert.equal(readFileSync('/proc/self/mountinfo', 'utf8').includes(bundleRootfs), false, 'rootfs unmounted');
     assert.equal((await rt.status(made.record.id)).status, 'absent');
     await rt.delete(made.record.id); // idempotent
+  });
+
+  test('after every test above: no cgroup, conmon or mount of this run is left', () => {
+    const prefix = `berthrt${process.pid}x`;
+    const cgroups = readdirSync('/sys/fs/cgroup').flatMap((controller) => {
+      const dir = `/sys/fs/cgroup/${controller}/berth`;
+      return existsSync(dir) ? readdirSync(dir).filter((d) => d.startsWith(prefix)).map((d) => `${dir}/${d}`) : [];
+    });
+    assert.deepEqual(cgroups, []);
+    const conmons = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && alive(Number(p))).filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(root) && readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'conmon';
+      } catch {
+        return false;
+      }
+    });
+    assert.deepEqual(conmons, []);
+    assert.equal(readFileSync('/proc/self/mountinfo', 'utf8').includes(root), false);
   });
 });
