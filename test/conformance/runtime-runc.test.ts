@@ -190,7 +190,8 @@ describe('runtime-runc conformance', { skip }, () => {
     const script = [
       'for r in 1 2 3 4; do',
       '  j=0; while [ $j -lt 60 ]; do echo "round-$r-line-$j"; j=$((j+1)); done; echo "round-$r-end"',
-      `  until grep -q "round-$r-end" /logs/${logName}.1 2>/dev/null; do usleep 20000; done`,
+      // Rotated, and conmon has reopened (the live file is back): the next round goes to the new file.
+      `  until grep -q "round-$r-end" /logs/${logName}.1 2>/dev/null && [ -e /logs/${logName} ]; do usleep 20000; done`,
       'done; echo done',
     ].join('\n');
     const rotating = await container(['sh', '-c', script], {}, { LogConfig: { Type: 'k8s-file', Config: { 'max-size': '2k', 'max-file': '3' } } }, [
