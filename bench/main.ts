@@ -14,7 +14,7 @@ import { startDockerd } from './engines/dockerd.js';
 import type { Engine } from './engines/engine.js';
 import { docker } from './workloads/cli.js';
 import type { Workload } from './workloads/workload.js';
-import { memoryIdle, memoryPerContainer } from './workloads/memory.js';
+import { memoryIdle, memoryIdleAfter, memoryPerContainer } from './workloads/memory.js';
 import { runLatency } from './workloads/run-latency.js';
 import { cliStartup } from './workloads/cli-startup.js';
 import { ps } from './workloads/ps.js';
@@ -22,8 +22,8 @@ import { lifecycle } from './workloads/lifecycle.js';
 import { logs } from './workloads/logs.js';
 import { loadSave } from './workloads/load-save.js';
 
-// Idle memory first, while both daemons are fresh; the heavy ones last.
-const WORKLOADS: Workload[] = [memoryIdle, runLatency, cliStartup, ps, lifecycle, memoryPerContainer, logs, loadSave];
+// Idle memory first, while both daemons are fresh, and again at the end; the heavy ones last.
+const WORKLOADS: Workload[] = [memoryIdle, runLatency, cliStartup, ps, lifecycle, memoryPerContainer, logs, loadSave, memoryIdleAfter];
 
 const BENCH_DIR = import.meta.dirname;
 const REPO_ROOT = resolve(BENCH_DIR, '..');

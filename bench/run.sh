@@ -12,7 +12,10 @@ fi
 # Build berth when dist/ is missing or older than any source file.
 if [ ! -f dist/src/daemon/main.js ] || [ -n "$(find src -name '*.ts' -newer dist/src/daemon/main.js -print -quit)" ]; then
   echo "bench: building berth" >&2
-  npm run build >&2
+  if ! npm run build >&2; then
+    [ -f dist/src/daemon/main.js ] || { echo "bench: the build failed and there is no earlier build" >&2; exit 1; }
+    echo "bench: the build failed (work in progress in src/?); benchmarking the earlier build in dist/" >&2
+  fi
 fi
 
 missing=()

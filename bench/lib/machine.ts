@@ -1,6 +1,6 @@
 // Facts about the machine and the software under test, for the report header.
 import { readFile } from 'node:fs/promises';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { exec } from './exec.js';
 
 export interface MachineFacts {
@@ -9,6 +9,8 @@ export interface MachineFacts {
   memory: string;
   kernel: string;
   cgroup: string;
+  /** 1-minute load average when the run started: other work on the machine skews the figures. */
+  load: string;
   versions: Record<string, string>;
 }
 
@@ -35,6 +37,7 @@ export async function machineFacts(repoRoot: string, gitSha: string): Promise<Ma
     memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     kernel: release(),
     cgroup: await cgroupVersion(),
+    load: loadavg()[0]!.toFixed(2),
     versions: {
       berth: `${pkg.version} (${gitSha})`,
       node: process.version,

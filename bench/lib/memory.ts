@@ -12,6 +12,22 @@ export async function pssKiB(pid: number): Promise<number> {
   }
 }
 
+/** Unique set size (private pages only) in KiB: unaffected by how many unrelated processes share the binary. */
+export async function ussKiB(pid: number): Promise<number> {
+  try {
+    const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+    return field('Private_Clean') + field('Private_Dirty');
+  } catch {
+    return 0;
+  }
+}
+
+export async function totalUssKiB(pids: readonly number[]): Promise<number> {
+  const values = await Promise.all(pids.map(ussKiB));
+  return values.reduce((sum, value) => sum + value, 0);
+}
+
 export async function totalPssKiB(pids: readonly number[]): Promise<number> {
   const values = await Promise.all(pids.map(pssKiB));
   return values.reduce((sum, value) => sum + value, 0);

@@ -53,10 +53,10 @@ export const logs: Workload = {
       });
       return readLogs(engine, finished[side], false);
     };
-    const full = await alternate({ berth: readAll('berth'), docker: readAll('docker') }, { warmup: 0, n: Math.min(quick.n, 3), signal });
+    const full = await alternate({ berth: readAll('berth'), docker: readAll('docker') }, { warmup: 0, n: Math.min(quick.n, 2), signal });
     const viaApi = (side: 'berth' | 'docker') => (): Promise<number> =>
       finished[side] ? readLogsApi(engines[side], finished[side]) : Promise.reject(new Error('the writer container did not run'));
-    const api = await alternate({ berth: viaApi('berth'), docker: viaApi('docker') }, { warmup: 0, n: Math.min(quick.n, 3), signal });
+    const api = await alternate({ berth: viaApi('berth'), docker: viaApi('docker') }, { warmup: 0, n: Math.min(quick.n, 2), signal });
     for (const side of ['berth', 'docker'] as const) if (finished[side]) await removeContainers(engines[side], [finished[side]]);
 
     const follow = (side: 'berth' | 'docker') => async (): Promise<number> => {

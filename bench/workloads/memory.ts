@@ -1,7 +1,7 @@
 // 4. Memory as proportional set size: the idle daemon (berthd; dockerd + containerd), and what each running
 // container adds (conmon; containerd-shim-runc-v2, plus any growth of the daemon itself).
 import { alternate, type Outcome } from '../lib/runner.js';
-import { totalPssKiB } from '../lib/memory.js';
+import { totalPssKiB, totalUssKiB } from '../lib/memory.js';
 import type { Engine } from '../engines/engine.js';
 import { BUSYBOX, NO_NETWORK, cleaningUp, containerId, docker, inParallel, removeContainers } from './cli.js';
 import type { Row, Workload } from './workload.js';
@@ -13,15 +13,22 @@ async function daemonPss(engine: Engine): Promise<number> {
   return (await totalPssKiB(await engine.daemonPids())) / MiB;
 }
 
-export const memoryIdle: Workload = {
-  id: 'memory-idle',
-  title: '4a. Idle daemon memory',
-  notes: ['PSS from /proc/PID/smaps_rollup, right after start and image load. Docker counts dockerd and the containerd it started.'],
-  async run({ engines, quick, signal }) {
-    const sides = await alternate({ berth: () => daemonPss(engines.berth), docker: () => daemonPss(engines.docker) }, { warmup: 0, n: Math.min(quick.n, 3), signal });
-    return [{ id: 'memory-idle', metric: 'idle daemon PSS', unit: 'MiB', ...sides, target: 0.5 }];
-  },
-};
+function idleWorkload(id: string, title: string, when: string): Workload {
+  return {
+    id,
+    title,
+    notes: [`PSS from /proc/PID/smaps_rollup, ${when}. Docker counts dockerd and the containerd it started.`],
+    async run({ engines, quick, signal }) {
+      const sides = await alternate({ berth: () => daemonPss(engines.berth), docker: () => daemonPss(engines.docker) }, { warmup: 0, n: Math.min(quick.n, 3), signal });
+      const uss = async (engine: Engine): Promise<string> => `${((await totalUssKiB(await engine.daemonPids())) / MiB).toFixed(1)} MiB`;
+      const note = `private memory (USS, not shared with any other process): berth ${await uss(engines.berth)}, docker ${await uss(engines.docker)}. PSS splits the node binary's pages with every other node process on the machine.`;
+      return [{ id, metric: `idle daemon PSS, ${when}`, unit: 'MiB', ...sides, target: 0.5, note }];
+    },
+  };
+}
+
+export const memoryIdle = idleWorkload('memory-idle', '4a. Idle daemon memory', 'right after start and image load');
+export const memoryIdleAfter = idleWorkload('memory-idle-after', '4c. Idle daemon memory after the workloads', 'after all other workloads, no containers left');
 
 interface PerContainer {
   total: number;
