@@ -235,6 +235,31 @@ describe('runtime-runc conformance', { skip }, () => {
     await rt.delete(withInit.record.id);
   });
 
+  test('pause and resume freeze and thaw the cgroup; list names the container', async () => {
+    const made = await container(['sleep', '100']);
+    await rt.run(made.request);
+    try {
+      assert.ok((await rt.list()).includes(made.record.id));
+      await rt.pause(made.record.id);
+      assert.equal((await rt.status(made.record.id)).status, 'paused');
+      assert.equal(readFileSync(join(cgroupDir('freezer', made.record.id), 'freezer.state'), 'utf8').trim(), 'FROZEN');
+      await rt.resume(made.record.id);
+      assert.equal((await rt.status(made.record.id)).status, 'running');
+      assert.equal(readFileSync(join(cgroupDir('freezer', made.record.id), 'freezer.state'), 'utf8').trim(), 'THAWED');
+    } finally {
+      await rt.kill(made.record.id, 9);
+      await rt.waitExit(made.record.id);
+      await rt.delete(made.record.id);
+    }
+    assert.ok(!(await rt.list()).includes(made.record.id));
+  });
+
+  test('a TTY container runs on a terminal and its output reaches the log', async () => {
+    const { exitCode, log } = await runToExit(rt, await container(['sh', '-c', '[ -t 1 ] && echo on-a-tty; echo TERM=$TERM'], { Tty: true, Env: ['TERM=xterm'] }));
+    assert.equal(exitCode, 0);
+    assert.match(log, /on-a-tty\r?\n/);
+  });
+
   test('a container outlives its driver; a new driver instance re-attaches and sees the exit', async () => {
     const made = await container(['sleep', '100']);
     await rt.run(made.request);
