@@ -6,7 +6,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDaemon, isRoot } from '../helpers/daemon.js';
+import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
 
@@ -32,9 +32,11 @@ test('an image saved by Docker loads into berth, and one saved by berth loads in
     });
     dockerd.once('exit', () => reject(new Error(`dockerd exited:\n${log}`)));
   });
-  const berthd = await startDaemon();
   const dockerEnv = { ...process.env, DOCKER_HOST: `unix://${sock}` };
+  let berthd: TestDaemon | undefined;
   try {
+    // Inside the try: if berthd cannot start, the dockerd above is still stopped and its roots removed.
+    berthd = await startDaemon();
     const { layered } = await testImages();
     assert.equal((await docker(dockerEnv, ['load', '-i', layered])).code, 0);
     const dockerId = (await docker(dockerEnv, ['images', '-q', '--no-trunc', 'berth-test/layered'])).stdout.trim();
@@ -50,7 +52,7 @@ test('an image saved by Docker loads into berth, and one saved by berth loads in
     assert.equal(load.code, 0, load.stderr);
     assert.equal((await docker(dockerEnv, ['images', '-q', '--no-trunc', 'made-by-berth:v1'])).stdout.trim(), dockerId);
   } finally {
-    await berthd.cleanup();
+    await berthd?.cleanup();
     const pid = existsSync(join(dir, 'pid')) ? Number(readFileSync(join(dir, 'pid'), 'utf8')) : dockerd.pid;
     if (pid) process.kill(pid, 'SIGTERM');
     await new Promise((resolve) => (dockerd.exitCode !== null ? resolve(undefined) : dockerd.once('exit', resolve)));
