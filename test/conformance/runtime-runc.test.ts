@@ -281,6 +281,26 @@ describe('runtime-runc conformance', { skip }, () => {
     }
   });
 
+  test('an exit while no driver runs is found by the next driver', async () => {
+    const first = newRuntime();
+    await first.init();
+    const made = await container(['sleep', '100']);
+    await first.run(made.request);
+    first.close();
+    // The daemon is "down": the process dies with nobody watching; conmon records the exit.
+    execFileSync(which('runc') ?? 'runc', ['--root', join(root, 'state', 'runc'), 'kill', made.record.id, 'KILL']);
+    const next = newRuntime();
+    await next.init();
+    try {
+      const exit = await next.waitExit(made.record.id);
+      assert.equal(exit.exitCode, 137);
+      assert.equal(exit.oomKilled, false);
+    } finally {
+      await next.delete(made.record.id);
+      next.close();
+    }
+  });
+
   test('Docker\'s default capabilities and seccomp are in force; masked and read-only paths', async () => {
     const script = [
       'grep CapEff /proc/self/status',
