@@ -7,6 +7,11 @@ import { registerCommands } from './commands/index.js';
 import { splitVerb } from './argv.js';
 
 export async function main(argv: string[]): Promise<number> {
+  // A reader that went away (`berth events | head`) ends the command quietly, as for any Unix filter.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const ctx = createContext();
   const args = argv.slice(2);
   const program = new DockerCommand(PROGRAM)

@@ -46,3 +46,15 @@ test('berth run -d, ps, logs, stop, rm agree with docker', { skip }, async () =>
   assert.equal(gone.code, 1);
   assert.match(gone.stderr, /No such container: svc/);
 });
+
+test('berth events replays what happened; container prune removes stopped containers', { skip }, async () => {
+  assert.equal((await b(['run', '--name', 'brief', 'busybox', 'true'])).code, 0);
+  const events = await b(['events', '--since', '1m', '--until', '0s', '--filter', 'container=brief', '--format', '{{.Action}}']);
+  assert.equal(events.stdout, 'create\nstart\ndie\n');
+  const lines = await b(['events', '--since', '1m', '--until', '0s', '--filter', 'container=brief', '--filter', 'event=die']);
+  const theirs = await docker(daemon.env, ['events', '--since', '1m', '--until', '0s', '--filter', 'container=brief', '--filter', 'event=die']);
+  assert.equal(lines.stdout, theirs.stdout);
+  const prune = await b(['container', 'prune', '-f']);
+  assert.match(prune.stdout, /Deleted Containers:\n[0-9a-f]{64}\n/);
+  assert.equal((await b(['ps', '-aq'])).stdout, '');
+});

@@ -27,9 +27,10 @@ const kill: Loader = () => import('./kill.js');
 const rm: Loader = () => import('./rm.js');
 const wait: Loader = () => import('./wait.js');
 const rename: Loader = () => import('./rename.js');
+const events: Loader = () => import('./events.js');
 
 /** `berth container ...`. */
-const CONTAINER_VERBS: Record<string, Loader> = { create, kill, logs, ls: ps, rename, restart, rm, run, start, stop, wait };
+const CONTAINER_VERBS: Record<string, Loader> = { create, inspect: () => import('./inspect.js'), kill, logs, ls: ps, prune: () => import('./container-prune.js'), rename, restart, rm, run, start, stop, wait };
 
 /** `berth image ...`: docker's image management command. */
 const IMAGE_VERBS: Record<string, Loader> = {
@@ -48,7 +49,7 @@ const GROUPS: Record<string, { description: string; verbs: Record<string, Loader
 
 const TOP_VERBS: Record<string, Loader> = {
   history, images, import: imports, info, inspect: () => import('./inspect.js'), load, rmi, save, tag, version: () => import('./version.js'),
-  create, kill, logs, ps, rename, restart, rm, run, start, stop, wait,
+  create, events, kill, logs, ps, rename, restart, rm, run, start, stop, wait,
 };
 
 /** Registers the verb named `verb` (or every verb when it is not known) on the program. */

@@ -1,0 +1,61 @@
+// berth events: the daemon's event stream, docker's default line format or --format templates.
+import type { DockerCommand } from '../command.js';
+import { requireArgs } from '../command.js';
+import type { CliContext } from '../context.js';
+import { filtersQuery, parseFilters } from '../filters.js';
+import { compile, execute, parseFormat } from '../format/template.js';
+import { contextRow } from '../format/list.js';
+
+interface EventMessage {
+  Type: string;
+  Action: string;
+  Actor: { ID: string; Attributes: Record<string, string> };
+  time: number;
+  timeNano: number;
+}
+
+/** Relative durations ("10m") become Unix timestamps, as the docker CLI sends them. */
+function timeArg(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(value);
+  if (!m) return value;
+  const seconds = Number(m[1]) * ({ s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h']);
+  return (Date.now() / 1000 - seconds).toFixed(9);
+}
+
+function defaultLine(e: EventMessage, raw: string): string {
+  const nanos = /"timeNano":(\d+)/.exec(raw)?.[1] ?? String(e.timeNano);
+  const time = `${new Date(e.time * 1000).toISOString().slice(0, 19)}.${nanos.slice(-9)}Z`;
+  const attrs = Object.entries(e.Actor.Attributes).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(', ');
+  return `${time} ${e.Type} ${e.Action} ${e.Actor.ID}${attrs ? ` (${attrs})` : ''}\n`;
+}
+
+export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
+  const cmd = parent
+    .command(name)
+    .usage('[OPTIONS]')
+    .description('Get real time events from the server')
+    .argument('[args...]')
+    .option('--since <string>', 'Show all events created since timestamp')
+    .option('--until <string>', 'Stream events until this timestamp')
+    .option('--format <string>', 'Format output using a custom template') as DockerCommand;
+  cmd.repeatable('-f, --filter <filter>', 'Filter output based on conditions provided');
+  cmd.action(async (args: string[], opts: { since?: string; until?: string; format?: string; filter?: string[] }) => {
+    requireArgs(cmd, args, { max: 0 });
+    const template = opts.format ? compile(parseFormat(opts.format).text) : undefined;
+    const res = await ctx.client.request('GET', '/events', { query: { since: timeArg(opts.since), until: timeArg(opts.until), filters: filtersQuery(parseFilters(opts.filter)) } });
+    let pending = '';
+    for await (const chunk of res) {
+      pending += String(chunk);
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const raw = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (!raw.trim()) continue;
+        const event = JSON.parse(raw) as EventMessage;
+        ctx.out(template ? `${execute(template, contextRow(event as unknown as Record<string, unknown>))}\n` : defaultLine(event, raw));
+      }
+    }
+  });
+  return cmd;
+}
