@@ -95,3 +95,20 @@ test('references are looked up as Docker does', async () => {
   const id = images.find('busybox').id;
   assert.equal(images.find(id.slice(7, 12)).id, id);
 });
+
+test('until accepts Unix seconds, RFC 3339 and Go durations; before/since compare instants', async () => {
+  const { untilToMillis } = await import('./image-service.js');
+  assert.equal(untilToMillis('1577836800'), Date.parse('2020-01-01T00:00:00Z'));
+  assert.equal(untilToMillis('2020-01-01T00:00:00.5Z'), Date.parse('2020-01-01T00:00:00Z') + 500);
+  assert.equal(untilToMillis('1h30m', 10_000_000), 10_000_000 - 5_400_000);
+  assert.ok(Number.isNaN(untilToMillis('yesterday')));
+  await rejectsWith(images.prune(new Map([['until', ['yesterday']]])), 'InvalidArgument', /invalid filter 'until=yesterday'/);
+  await load('old:1');
+  await load('new:1', emptyLayer(3));
+  // The fixture's configs carry no created time, so both were stamped at load: "until" a minute ago keeps both.
+  assert.equal((await images.prune(new Map([['dangling', ['false']], ['until', ['1m']]]))).ImagesDeleted, null);
+  assert.equal(images.count(), 2);
+  const later = new Date(Date.now() + 60_000).toISOString();
+  assert.equal((await images.prune(new Map([['dangling', ['false']], ['until', [later]]]))).ImagesDeleted?.length, 4);
+  assert.equal(images.count(), 0);
+});

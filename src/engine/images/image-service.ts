@@ -206,8 +206,10 @@ export class ImageService {
     for (const t of options.filters.keys()) if (!['dangling', 'label', 'reference', 'before', 'since', 'until'].includes(t)) throw invalidArgument(`invalid filter '${t}'`);
     const dangling = get('dangling')[0];
     if (dangling !== undefined && !['true', 'false', '1', '0'].includes(dangling)) throw invalidArgument(`invalid filter 'dangling=${dangling}'`);
-    const before = get('before').map((r) => this.find(r).created);
-    const since = get('since').map((r) => this.find(r).created);
+    // Times compared as instants: RFC 3339 strings with different fraction lengths do not sort as text.
+    const at = (view: ImageView): number => Date.parse(view.record.created) || 0;
+    const before = get('before').map((r) => Date.parse(this.find(r).created) || 0);
+    const since = get('since').map((r) => Date.parse(this.find(r).created) || 0);
     const matchRef = (view: ImageView, pattern: string): boolean => {
       const rx = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`);
       return view.names.some((n) => {
@@ -224,8 +226,8 @@ export class ImageService {
         return eq < 0 ? l in labels : labels[l.slice(0, eq)] === l.slice(eq + 1);
       }))
       .filter((v) => get('reference').length === 0 || get('reference').some((p) => matchRef(v, p)))
-      .filter((v) => before.every((t) => v.record.created < t) && since.every((t) => v.record.created > t))
-      .sort((a, b) => (a.record.created < b.record.created ? 1 : a.record.created > b.record.created ? -1 : 0));
+      .filter((v) => before.every((t) => at(v) < t) && since.every((t) => at(v) > t))
+      .sort((a, b) => at(b) - at(a));
   }
 
   async remove(ref: string, options: { force: boolean; noprune: boolean }): Promise<DeleteItem[]> {
@@ -282,14 +284,15 @@ export class ImageService {
   async prune(filters: Map<string, string[]>): Promise<ImagePruneReport> {
     const danglingOnly = !['false', '0'].includes(filters.get('dangling')?.[0] ?? 'true');
     const until = filters.get('until')?.[0];
-    const cutoff = until ? (/^\d+(\.\d+)?$/.test(until) ? new Date(Number(until) * 1000).toISOString() : new Date(until).toISOString()) : undefined;
+    const cutoff = until === undefined ? undefined : untilToMillis(until);
+    if (cutoff !== undefined && Number.isNaN(cutoff)) throw invalidArgument(`invalid filter 'until=${until}'`);
     const labels = filters.get('label') ?? [];
     const deleted: DeleteItem[] = [];
     let reclaimed = 0;
     for (const view of await this.list({ all: true, filters: new Map(labels.length ? [['label', labels]] : []) })) {
       if (danglingOnly && view.names.length > 0) continue;
       if (this.usage(view.record.id).length > 0) continue;
-      if (cutoff && view.record.created >= cutoff) continue;
+      if (cutoff !== undefined && (Date.parse(view.record.created) || 0) >= cutoff) continue;
       for (const n of view.names) {
         this.deps.records.untag(n);
         deleted.push({ Untagged: familiarOf(n) });
@@ -385,6 +388,19 @@ export class ImageService {
       }
     return total;
   }
+}
+
+const DURATION_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
+
+/** Docker's `until`: Unix seconds, an RFC 3339 time, or a Go duration ("24h", "1h30m") before now. NaN if none. */
+export function untilToMillis(until: string, now = Date.now()): number {
+  if (/^\d+(\.\d+)?$/.test(until)) return Number(until) * 1000;
+  if (/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(until)) {
+    let total = 0;
+    for (const [, n, unit] of until.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(n) * (DURATION_UNITS[unit as string] ?? NaN);
+    return now - total;
+  }
+  return Date.parse(until);
 }
 
 export const emptyLayerDigest = sha256('');
