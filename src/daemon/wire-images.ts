@@ -30,5 +30,6 @@ export async function wireImages(config: DaemonConfig, logger: Logger, events: E
   const snapshotLogger = logger.child({ component: 'snapshots' });
   const snapshots = useOverlay ? new OverlaySnapshotter({ root: snapshotRoot }, snapshotLogger) : new NativeSnapshotter({ root: snapshotRoot }, snapshotLogger);
   const images = new ImageService({ records: new SqliteImageRecords(db), content, snapshots, events, logger: logger.child({ component: 'images' }) });
+  await images.dropInterruptedUnpacks();
   return { db, snapshots, images, driverName: useOverlay ? 'overlay2' : 'native' };
 }

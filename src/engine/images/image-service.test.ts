@@ -112,3 +112,11 @@ test('until accepts Unix seconds, RFC 3339 and Go durations; before/since compar
   assert.equal((await images.prune(new Map([['dangling', ['false']], ['until', [later]]]))).ImagesDeleted?.length, 4);
   assert.equal(images.count(), 0);
 });
+
+test('at start, extractions a crash cut off are dropped and committed layers kept', async () => {
+  await load('busybox');
+  await snapshots.prepare('extract-0123456789ab-sha256:feed', undefined);
+  await snapshots.prepare('container-upper', images.find('busybox').layers[0]?.chainId);
+  assert.equal(await images.dropInterruptedUnpacks(), 1);
+  assert.deepEqual([...snapshots.snapshots.keys()].sort(), [images.find('busybox').layers[0]?.chainId, 'container-upper'].sort());
+});

@@ -16,7 +16,7 @@ import type { ImageDeleteItem, ImagePruneReport } from '../../spec/docker/images
 import { MEDIA_TYPES } from '../../spec/oci/image.js';
 import { ingestArchive, maybeGunzip } from './archive-ingest.js';
 import { imagesInArchive } from './archive-images.js';
-import { chainIds, LayerUnpacker } from './layer-unpacker.js';
+import { chainIds, EXTRACT_PREFIX, LayerUnpacker } from './layer-unpacker.js';
 import { applyChanges } from './image-changes.js';
 import { noImageUsage, type ImageUsage, type ImageUser } from '../../core/images/image-usage.js';
 
@@ -304,6 +304,14 @@ export class ImageService {
     }
     if (deleted.length > 0) await this.collectGarbage();
     return { ImagesDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed };
+  }
+
+  /** At start, before any load: drops layer extractions a crash interrupted (active `extract-*` snapshots). */
+  async dropInterruptedUnpacks(): Promise<number> {
+    const stale = (await this.deps.snapshots.list()).filter((s) => s.kind === 'active' && s.key.startsWith(EXTRACT_PREFIX));
+    for (const s of stale) await this.deps.snapshots.remove(s.key).catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
+    if (stale.length > 0) this.deps.logger.info({ count: stale.length }, 'dropped interrupted layer unpacks');
+    return stale.length;
   }
 
   /** Blobs and layer snapshots that no image references are removed (bottom-up for snapshots). */

@@ -16,6 +16,9 @@ export const chainIds = (diffIds: Digest[]): Digest[] => {
   return out;
 };
 
+/** Keys of snapshots being unpacked into; one left at start was cut off by a crash. */
+export const EXTRACT_PREFIX = 'extract-';
+
 const isGzip = (mediaType: string): boolean => mediaType.endsWith('gzip');
 
 export class LayerUnpacker {
@@ -41,7 +44,7 @@ export class LayerUnpacker {
   private async unpackOne(layer: { blob: Digest; mediaType: string; diffId: Digest }, chainId: Digest, parent: Digest | undefined, signal?: AbortSignal): Promise<number> {
     const existing = await this.snapshots.stat(chainId).catch(() => undefined);
     if (existing?.kind === 'committed') return (await this.snapshots.usage(chainId)).size;
-    const key = `extract-${randomBytes(6).toString('hex')}-${chainId}`;
+    const key = `${EXTRACT_PREFIX}${randomBytes(6).toString('hex')}-${chainId}`;
     await this.snapshots.prepare(key, parent, { signal });
     try {
       const blob = this.content.read(layer.blob);
