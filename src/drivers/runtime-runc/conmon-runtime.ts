@@ -4,7 +4,7 @@
 // (waitExit reads exits that happened meanwhile, and restarts log rotation).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../../lib/logger.js';
@@ -97,7 +97,8 @@ export class ConmonRuntime implements RuntimePort {
     const dir = this.dir(c.id);
     const policy = logPolicy(c.hostConfig.LogConfig?.Config, { maxSize: this.config.logSizeMax, maxFile: this.config.logMaxFile });
     if (c.hostConfig.Init && !this.config.initPath) throw failedPrecondition('--init needs catatonit or tini on the host (apt-get install catatonit)');
-    await this.delete(c.id); // leftovers of an earlier run of this container
+    // Leftovers of an earlier run of this container (skipped when there are none: it costs a runc call).
+    if (await this.hasState(c.id)) await this.delete(c.id);
     await this.exits.remove(c.id);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const rootfs = join(paths.bundleDir, 'rootfs');
@@ -139,6 +140,11 @@ export class ConmonRuntime implements RuntimePort {
   private stopWatchingLog(id: string): void {
     this.rotators.get(id)?.stop();
     this.rotators.delete(id);
+  }
+
+  private async hasState(id: string): Promise<boolean> {
+    const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+    return (await exists(this.dir(id))) || (await exists(join(this.config.stateRoot, 'runc', id)));
   }
 
   private async meta(id: string): Promise<ContainerMeta | undefined> {
