@@ -50,23 +50,27 @@ export interface RunRequest {
 
 export type RuntimeStatus = 'running' | 'paused' | 'stopped' | 'absent';
 
+export interface IoOptions {
+  signal?: AbortSignal;
+}
+
 /** The runtime as the engine sees it; the daemon adapts the runc/conmon driver to it. */
 export interface RuntimePort {
   /** Builds the bundle and starts the process under its monitor; resolves with the pid once it runs. */
-  run(request: RunRequest, options?: { signal?: AbortSignal }): Promise<{ pid: number }>;
-  kill(id: string, signal: number): Promise<void>;
-  pause(id: string): Promise<void>;
-  resume(id: string): Promise<void>;
-  /** Resolves once the process has exited; at once when it already has. */
-  waitExit(id: string): Promise<ExitInfo>;
-  status(id: string): Promise<{ status: RuntimeStatus; pid: number }>;
+  run(request: RunRequest, options?: IoOptions): Promise<{ pid: number }>;
+  kill(id: string, signal: number, options?: IoOptions): Promise<void>;
+  pause(id: string, options?: IoOptions): Promise<void>;
+  resume(id: string, options?: IoOptions): Promise<void>;
+  /** Resolves once the process has exited; at once when it already has. Rejects when the signal aborts. */
+  waitExit(id: string, options?: IoOptions): Promise<ExitInfo>;
+  status(id: string, options?: IoOptions): Promise<{ status: RuntimeStatus; pid: number }>;
   /** Removes every runtime trace: runc state, monitor, cgroup, mounts. Idempotent. */
-  delete(id: string): Promise<void>;
+  delete(id: string, options?: IoOptions): Promise<void>;
   logs(record: ContainerRecord, options: LogReadOptions): AsyncIterable<LogEntry>;
   /** Signal name or number to a number, with Docker's error for bad ones. */
   parseSignal(signal: string): number;
   /** Ids of every container the runtime holds state for (running or not yet deleted). */
-  list(): Promise<string[]>;
+  list(options?: IoOptions): Promise<string[]>;
 }
 
 /** The name the design notes use. */

@@ -11,7 +11,7 @@ import type { Logger } from '../../lib/logger.js';
 import { formatTimeNano } from '../../lib/time.js';
 import { failedPrecondition, internal, invalidArgument, notFound } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
-import type { ExitInfo, LogEntry, LogReadOptions, RunRequest, RuntimePort, RuntimeStatus } from '../../core/runtime/runtime.js';
+import type { ExitInfo, IoOptions, LogEntry, LogReadOptions, RunRequest, RuntimePort, RuntimeStatus } from '../../core/runtime/runtime.js';
 import type { HostRuntimeFacts } from '../../core/runtime/oci-spec.js';
 import { parseSignal } from '../../core/runtime/signals.js';
 import { conmonSizeCap, logPolicy, type LogPolicy } from '../../core/runtime/log-policy.js';
@@ -84,15 +84,15 @@ export class ConmonRuntime implements RuntimePort {
     return join(this.config.stateRoot, 'containers', id);
   }
 
-  private runc(args: string[]): Promise<{ stdout: string; stderr: string }> {
-    return run(this.config.runcPath, ['--root', join(this.config.stateRoot, 'runc'), ...args], { maxBuffer: 16 * 1024 * 1024 });
+  private runc(args: string[], options: IoOptions = {}): Promise<{ stdout: string; stderr: string }> {
+    return run(this.config.runcPath, ['--root', join(this.config.stateRoot, 'runc'), ...args], { maxBuffer: 16 * 1024 * 1024, signal: options.signal });
   }
 
   parseSignal(signal: string): number {
     return parseSignal(signal);
   }
 
-  async run(request: RunRequest, options: { signal?: AbortSignal } = {}): Promise<{ pid: number }> {
+  async run(request: RunRequest, options: IoOptions = {}): Promise<{ pid: number }> {
     const { record: c, paths } = request;
     const dir = this.dir(c.id);
     const policy = logPolicy(c.hostConfig.LogConfig?.Config, { maxSize: this.config.logSizeMax, maxFile: this.config.logMaxFile });
@@ -151,9 +151,9 @@ export class ConmonRuntime implements RuntimePort {
     return readFile(join(this.dir(id), 'meta.json'), 'utf8').then((t) => JSON.parse(t) as ContainerMeta, () => undefined);
   }
 
-  async kill(id: string, signal: number): Promise<void> {
+  async kill(id: string, signal: number, options: IoOptions = {}): Promise<void> {
     try {
-      await this.runc(['kill', id, String(signal)]);
+      await this.runc(['kill', id, String(signal)], options);
     } catch (err) {
       const msg = String((err as { stderr?: string }).stderr ?? err);
       if (/not running|process already finished|container not running/i.test(msg)) throw failedPrecondition(`container ${id} is not running`);
@@ -162,21 +162,21 @@ export class ConmonRuntime implements RuntimePort {
     }
   }
 
-  async pause(id: string): Promise<void> {
-    await this.runc(['pause', id]).catch((err: { stderr?: string }) => {
+  async pause(id: string, options: IoOptions = {}): Promise<void> {
+    await this.runc(['pause', id], options).catch((err: { stderr?: string }) => {
       throw failedPrecondition(`cannot pause container ${id}: ${String(err.stderr ?? err).trim()}`);
     });
   }
 
-  async resume(id: string): Promise<void> {
-    await this.runc(['resume', id]).catch((err: { stderr?: string }) => {
+  async resume(id: string, options: IoOptions = {}): Promise<void> {
+    await this.runc(['resume', id], options).catch((err: { stderr?: string }) => {
       throw failedPrecondition(`cannot unpause container ${id}: ${String(err.stderr ?? err).trim()}`);
     });
   }
 
-  async status(id: string): Promise<{ status: RuntimeStatus; pid: number }> {
+  async status(id: string, options: IoOptions = {}): Promise<{ status: RuntimeStatus; pid: number }> {
     try {
-      const { stdout } = await this.runc(['state', id]);
+      const { stdout } = await this.runc(['state', id], options);
       const state = JSON.parse(stdout) as OciState;
       const status: RuntimeStatus = state.status === 'running' ? 'running' : state.status === 'paused' ? 'paused' : 'stopped';
       return { status, pid: state.pid ?? 0 };
@@ -185,15 +185,15 @@ export class ConmonRuntime implements RuntimePort {
     }
   }
 
-  async list(): Promise<string[]> {
+  async list(_options: IoOptions = {}): Promise<string[]> {
     return readdir(join(this.config.stateRoot, 'containers')).catch(() => []);
   }
 
-  async waitExit(id: string): Promise<ExitInfo> {
+  async waitExit(id: string, options: IoOptions = {}): Promise<ExitInfo> {
     const meta = await this.meta(id);
     // Re-attach after a daemon restart: keep rotating the log of a container that still runs.
     if (meta && !this.rotators.has(id) && (await this.conmonAlive(id))) this.watchLog(id, meta);
-    const record = await this.exits.wait(id, async () => !(await this.conmonAlive(id)) && (await this.status(id)).status !== 'running');
+    const record = await this.exits.wait(id, async () => !(await this.conmonAlive(id)) && (await this.status(id)).status !== 'running', options);
     this.stopWatchingLog(id);
     const oomKilled = await wasOomKilled(this.dir(id), meta?.cgroupsPath, this.host.cgroupVersion);
     return { exitCode: record.exitCode, oomKilled, finishedAt: formatTimeNano(BigInt(Math.floor(record.finishedAtMs * 1_000_000))) };
@@ -216,7 +216,7 @@ export class ConmonRuntime implements RuntimePort {
     }
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, _options: IoOptions = {}): Promise<void> {
     this.stopWatchingLog(id);
     const meta = await this.meta(id);
     await this.runc(['delete', '--force', id]).catch(() => undefined);

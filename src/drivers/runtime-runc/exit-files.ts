@@ -47,23 +47,33 @@ export class ExitFiles {
   }
 
   /** Resolves once the exit file exists (and holds a code), or `gone()` says the monitor died without one. */
-  async wait(id: string, gone: () => Promise<boolean>): Promise<ExitRecord> {
+  async wait(id: string, gone: () => Promise<boolean>, options: { signal?: AbortSignal } = {}): Promise<ExitRecord> {
+    const { signal } = options;
     for (;;) {
+      signal?.throwIfAborted();
+      let wakeUp: () => void = () => undefined;
       const wake = new Promise<void>((resolve) => {
+        wakeUp = resolve;
         let set = this.waiters.get(id);
         if (!set) this.waiters.set(id, (set = new Set()));
         set.add(resolve);
       });
-      const record = await this.read(id);
-      if (record) {
-        this.waiters.delete(id);
-        return record;
+      signal?.addEventListener('abort', wakeUp, { once: true });
+      try {
+        const record = await this.read(id);
+        if (record) {
+          this.waiters.delete(id);
+          return record;
+        }
+        if (await gone()) {
+          this.waiters.delete(id);
+          return (await this.read(id)) ?? { exitCode: 255, finishedAtMs: Date.now() };
+        }
+        await wake;
+      } finally {
+        signal?.removeEventListener('abort', wakeUp);
+        if (signal?.aborted) this.waiters.get(id)?.delete(wakeUp);
       }
-      if (await gone()) {
-        this.waiters.delete(id);
-        return (await this.read(id)) ?? { exitCode: 255, finishedAtMs: Date.now() };
-      }
-      await wake;
     }
   }
 

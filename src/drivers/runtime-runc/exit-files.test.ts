@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExitFiles } from './exit-files.js';
+
+async function withExits(fn: (exits: ExitFiles) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-exits-'));
+  const exits = new ExitFiles(join(dir, 'exits'));
+  await exits.init();
+  try {
+    await fn(exits);
+  } finally {
+    exits.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('a waiter wakes when conmon writes the exit file; a late waiter reads it at once', () =>
+  withExits(async (exits) => {
+    const waiting = exits.wait('c1', async () => false);
+    assert.equal(exits.watched('c1'), true);
+    await writeFile(join(exits.dir, 'c1'), '137');
+    assert.equal((await waiting).exitCode, 137);
+    assert.equal((await exits.wait('c1', async () => false)).exitCode, 137);
+    await exits.remove('c1');
+    assert.equal(await exits.read('c1'), undefined);
+  }));
+
+test('a monitor gone without an exit file gives 255; an aborted wait rejects and stops watching', () =>
+  withExits(async (exits) => {
+    assert.equal((await exits.wait('c2', async () => true)).exitCode, 255);
+    const stop = new AbortController();
+    const waiting = exits.wait('c3', async () => false, { signal: stop.signal });
+    stop.abort();
+    await assert.rejects(waiting, { name: 'AbortError' });
+    assert.equal(exits.watched('c3'), false);
+  }));
