@@ -2,7 +2,7 @@
 // children protect parents, crash leftovers are cleaned, and hostile layers stay confined.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync, readFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync, readdirSync, mkdirSync, lstatSync, readlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,21 @@ async function archiveLayers(path: string): Promise<Buffer[]> {
   }
   const manifest = JSON.parse(String(files.get('manifest.json'))) as { Layers: string[] }[];
   return (manifest[0]?.Layers ?? []).map((l) => files.get(l) as Buffer);
+}
+
+/** A layer tar from entries (tar-stream). */
+async function packLayer(entries: { header: Partial<tar.Header> & { name: string }; body?: string }[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
+  const done = new Promise<void>((resolve, reject) => {
+    pack.on('end', resolve);
+    pack.on('error', reject);
+  });
+  for (const e of entries) pack.entry(e.header as tar.Header, e.body ?? '');
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
 }
 
 function mountAt(mounts: Mount[], target: string): void {
@@ -70,6 +85,54 @@ export function snapshotterSuite(name: string, factory: Factory, skip: string | 
       assert.ok((await snaps.usage('layer-0')).size > 100_000);
       await snaps.remove('ctr');
       await snaps.remove('layer-2');
+    } finally {
+      cleanup();
+    }
+  });
+
+  test(`${name}: modes, owners, mtimes, symlinks and hardlinks survive; a hardlink to a lower file is copied up`, { skip }, async () => {
+    const snaps = fresh();
+    const merged = join(dir, 'merged');
+    mkdirSync(merged);
+    const mtime = new Date('2020-01-02T03:04:05Z');
+    try {
+      await snaps.prepare('x0', undefined);
+      await snaps.applyLayer('x0', Readable.from(await packLayer([
+        { header: { name: 'etc/', type: 'directory', mode: 0o750, uid: 1000, gid: 1001, mtime } },
+        { header: { name: 'etc/conf', type: 'file', mode: 0o4711, uid: 1000, gid: 1001, mtime, size: 6 }, body: 'hello\n' },
+        { header: { name: 'etc/alias', type: 'link', linkname: 'etc/conf' } },
+        { header: { name: 'etc/sym', type: 'symlink', linkname: '/etc/conf', mtime } },
+      ])));
+      await snaps.commit('l0', 'x0');
+      await snaps.prepare('x1', 'l0');
+      await snaps.applyLayer('x1', Readable.from(await packLayer([
+        { header: { name: 'etc/lower-alias', type: 'link', linkname: '/etc/conf' } },
+      ])));
+      await snaps.commit('l1', 'x1');
+      await snaps.prepare('view', 'l1');
+      mountAt(await snaps.mounts('view'), merged);
+      try {
+        const conf = lstatSync(join(merged, 'etc/conf'));
+        assert.equal(conf.mode & 0o7777, 0o4711);
+        assert.equal(conf.uid, 1000);
+        assert.equal(conf.gid, 1001);
+        assert.equal(conf.mtimeMs, mtime.getTime());
+        const etc = lstatSync(join(merged, 'etc'));
+        assert.equal(etc.mode & 0o7777, 0o750);
+        assert.equal(etc.uid, 1000);
+        // etc/alias shares l0's inode; overlay's copy-up of etc/conf into l1 parts them, as it does in Docker.
+        assert.equal(readFileSync(join(merged, 'etc/alias'), 'utf8'), 'hello\n');
+        assert.equal(lstatSync(join(merged, 'etc/lower-alias')).ino, conf.ino);
+        assert.equal(readlinkSync(join(merged, 'etc/sym')), '/etc/conf');
+        assert.equal(readFileSync(join(merged, 'etc/lower-alias'), 'utf8'), 'hello\n');
+        assert.equal(lstatSync(join(merged, 'etc/lower-alias')).mode & 0o7777, 0o4711);
+      } finally {
+        execFileSync('umount', [merged]);
+      }
+      await assert.rejects(snaps.remove('no-such-key'), (err: { kind?: string }) => err.kind === 'NotFound');
+      assert.equal((await snaps.stat('l1')).parent, 'l0');
+      assert.equal((await snaps.stat('view')).kind, 'active');
+      await snaps.remove('view');
     } finally {
       cleanup();
     }

@@ -4,7 +4,7 @@
 // Whiteouts are handed to the snapshotter's WhiteoutMode (overlay char devices and xattrs, or deletions).
 import { createWriteStream } from 'node:fs';
 import { chmod, copyFile, lchown, link, lstat, lutimes, mkdir, rm, symlink } from 'node:fs/promises';
-import { basename, dirname, join, posix } from 'node:path';
+import { basename, join, posix, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
@@ -65,7 +65,7 @@ export async function applyLayer(root: string, layer: Readable, options: ApplyOp
       }
       const parent = await resolveInRoot(root, posix.dirname(name));
       const base = basename(name);
-      await mkdir(parent, { recursive: true });
+      dirTimes.push(...(await makeParentsLikeLower(root, parent, options.lowerRoots ?? [])));
 
       if (base === OPAQUE) {
         await options.whiteouts.opaque(parent, written);
@@ -103,7 +103,7 @@ export async function applyLayer(root: string, layer: Readable, options: ApplyOp
           const linkname = (header.linkname ?? '').replace(/^\/+/, '');
           if (escapesLexically(linkname)) throw invalidArgument(`invalid layer: hardlink target escapes the root: ${header.linkname}`);
           const source = await resolveInRoot(root, linkname, false);
-          if (!(await exists(source))) await copyUpFromLower(linkname, source, options.lowerRoots ?? []);
+          if (!(await exists(source))) dirTimes.push(...(await copyUpFromLower(root, linkname, source, options.lowerRoots ?? [])));
           const st = await lstat(source).catch(() => undefined);
           if (!st) throw invalidArgument(`invalid layer: hardlink target not found: ${header.linkname}`);
           if (st.isDirectory()) throw invalidArgument(`invalid layer: hardlink to a directory: ${header.linkname}`);
@@ -126,7 +126,10 @@ export async function applyLayer(root: string, layer: Readable, options: ApplyOp
       }
       entry.resume();
       written.add(target);
-      await lchown(target, header.uid ?? 0, header.gid ?? 0);
+      // A hardlink shares its target's inode: owner and mode are the target's already.
+      if (header.type !== 'link') await lchown(target, header.uid ?? 0, header.gid ?? 0);
+      // chown(2) clears setuid/setgid, so the mode goes on again after it (chmod follows symlinks: skip those).
+      if (header.type !== 'link' && header.type !== 'symlink' && mode & 0o6000) await chmod(target, mode);
       if (header.type === 'directory') dirTimes.push([target, header.mtime ?? new Date(0)]);
       else if (header.type !== 'link') await lutimes(target, header.mtime ?? new Date(0), header.mtime ?? new Date(0));
     }
@@ -138,20 +141,52 @@ export async function applyLayer(root: string, layer: Readable, options: ApplyOp
     throw invalidArgument(`invalid layer: ${(err as Error).message}`, err);
   }
   // Directory times last: writing children changed them.
-  for (const [dir, mtime] of dirTimes.reverse()) await lutimes(dir, mtime, mtime).catch(() => undefined);
+  // The last time recorded for a directory wins (an explicit entry after an implicit parent).
+  for (const [dir, mtime] of new Map(dirTimes)) await lutimes(dir, mtime, mtime).catch(() => undefined);
   return { size };
 }
 
-/** A hardlink to a file that only a lower layer has: copy it up first, as overlayfs would. */
-async function copyUpFromLower(relPath: string, destination: string, lowerRoots: string[]): Promise<void> {
+/**
+ * Creates the missing directories from `root` down to `dir`, each with the owner, mode and mtime of the same
+ * directory in the nearest lower layer (as overlayfs copy-up would), so an implicit parent does not mask them.
+ * Returns the directories whose mtime must be set once the layer is written.
+ */
+async function makeParentsLikeLower(root: string, dir: string, lowerRoots: string[]): Promise<[string, Date][]> {
+  const times: [string, Date][] = [];
+  const rel = relative(root, dir);
+  if (rel === '' || (await exists(dir))) return times;
+  let current = root;
+  let relSoFar = '';
+  for (const part of rel.split(sep)) {
+    current = join(current, part);
+    relSoFar = relSoFar ? `${relSoFar}/${part}` : part;
+    if (await exists(current)) continue;
+    await mkdir(current);
+    for (const lower of lowerRoots) {
+      const st = await lstat(await resolveInRoot(lower, relSoFar)).catch(() => undefined);
+      if (!st) continue;
+      if (!st.isDirectory()) break;
+      await lchown(current, st.uid, st.gid);
+      await chmod(current, st.mode & 0o7777);
+      times.push([current, st.mtime]);
+      break;
+    }
+  }
+  return times;
+}
+
+/** A hardlink to a file that only a lower layer has: copy it up first (owner, mode, mtime kept), as overlayfs would. */
+async function copyUpFromLower(root: string, relPath: string, destination: string, lowerRoots: string[]): Promise<[string, Date][]> {
   for (const lower of lowerRoots) {
     const candidate = await resolveInRoot(lower, relPath, false);
     const st = await lstat(candidate).catch(() => undefined);
     if (!st?.isFile()) continue;
-    await mkdir(dirname(destination), { recursive: true });
+    const times = await makeParentsLikeLower(root, posix.dirname(destination), lowerRoots);
     await copyFile(candidate, destination);
-    await chmod(destination, st.mode & 0o7777);
     await lchown(destination, st.uid, st.gid);
-    return;
+    await chmod(destination, st.mode & 0o7777); // after chown, which clears setuid/setgid
+    await lutimes(destination, st.atime, st.mtime);
+    return times;
   }
+  return [];
 }
