@@ -5,10 +5,12 @@ import { BUSYBOX, NO_NETWORK, cleaningUp, containerId, docker, removeContainers 
 import type { Row, Workload } from './workload.js';
 import { apiGet } from '../lib/api.js';
 
-const BYTES = 100 * 1000 * 1000;
 const LINE = 'berth-bench-log-line 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789';
+// Whole lines only: dockerd's `logs -f` drops a final line without a newline when the container exits.
+const LINES = Math.ceil(100_000_000 / (LINE.length + 1));
+const BYTES = LINES * (LINE.length + 1);
 // No rotation on either engine, so that all 100 MB stay readable.
-const WRITER = ['--log-opt', 'max-size=1g', ...NO_NETWORK, BUSYBOX, 'sh', '-c', `yes '${LINE}' | head -c ${BYTES}`];
+const WRITER = ['--log-opt', 'max-size=1g', ...NO_NETWORK, BUSYBOX, 'sh', '-c', `yes '${LINE}' | head -n ${LINES}`];
 
 async function startWriter(engine: Engine): Promise<string> {
   return containerId(await docker(engine, ['run', '-d', ...WRITER]));
@@ -41,7 +43,10 @@ const throughput = (outcome: Outcome): string => {
 export const logs: Workload = {
   id: 'logs',
   title: '5. Logs',
-  notes: [`The writer: \`yes '<${LINE.length} chars>' | head -c ${BYTES}\`, log option max-size=1g on both (no rotation).`],
+  notes: [
+    `The writer: \`yes '<${LINE.length} chars>' | head -n ${LINES}\` (${BYTES} bytes, whole lines), log option max-size=1g on both (no rotation).`,
+    'Whole lines because dockerd\'s `logs -f` drops a last line without a newline when the container exits.',
+  ],
   async run({ engines, quick, heavy, signal }) {
     const finished: Partial<Record<'berth' | 'docker', string>> = {};
     const readAll = (side: 'berth' | 'docker') => async (): Promise<number> => {
