@@ -16,6 +16,14 @@ test('network modes: default, bridge and none are private; host; ns:<path> joins
   assert.deepEqual(networkNamespace('ns:/run/netns/a'), { mode: 'path', path: '/run/netns/a' });
 });
 
+test('with --network host and no hostname the container takes the host\'s name', () => {
+  const record = { id: 'd'.repeat(64), path: 'true', args: [], config: {}, hostConfig: { NetworkMode: 'host' } } as unknown as ContainerRecord;
+  const input = specInputFromRecord({ record, mounts: [], user: { uid: 0, gid: 0, additionalGids: [], home: '/' }, rootfsPath: '/r', etcFiles: {}, hostHostname: 'myhost' });
+  assert.equal(input.hostname, 'myhost');
+  assert.ok(input.env.includes('HOSTNAME=myhost'));
+  assert.deepEqual(input.network, { mode: 'host' });
+});
+
 test('a record becomes spec input: args, cwd, ulimits, resources, mounts, cgroup path under the parent', () => {
   const record = {
     id: 'c'.repeat(64), path: 'sh', args: ['-c', 'true'],

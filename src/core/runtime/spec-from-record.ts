@@ -44,12 +44,15 @@ export interface RecordSpecContext {
   rootfsPath: string;
   etcFiles: ContainerSpecInput['etcFiles'];
   initPath?: string;
+  /** The host's name: with --network host and no --hostname the container takes it, as in Docker. */
+  hostHostname?: string;
 }
 
 export function specInputFromRecord(ctx: RecordSpecContext): ContainerSpecInput {
   const { record: c } = ctx;
   const hc = c.hostConfig;
-  const hostname = c.config.Hostname ?? '';
+  const network = networkNamespace(hc.NetworkMode);
+  const hostname = c.config.Hostname || (network.mode === 'host' ? (ctx.hostHostname ?? '') : '');
   const tty = c.config.Tty ?? false;
   return {
     args: [c.path, ...c.args].filter((a, i) => i > 0 || a !== ''),
@@ -83,7 +86,7 @@ export function specInputFromRecord(ctx: RecordSpecContext): ContainerSpecInput 
       cpusetMems: hc.CpusetMems,
       pidsLimit: hc.PidsLimit ?? undefined,
     },
-    network: networkNamespace(hc.NetworkMode),
+    network,
     ...(ctx.initPath ? { initPath: ctx.initPath } : {}),
     cgroupsPath: `${(hc.CgroupParent || DEFAULT_CGROUP_PARENT).replace(/\/+$/, '')}/${c.id}`,
     ...(hc.OomScoreAdj ? { oomScoreAdj: hc.OomScoreAdj } : {}),

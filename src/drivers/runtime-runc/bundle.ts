@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { resolveInRoot } from '../../lib/fs/in-root.js';
 import { buildOciSpec, serializeOciSpec, type HostRuntimeFacts } from '../../core/runtime/oci-spec.js';
 import { specInputFromRecord } from '../../core/runtime/spec-from-record.js';
@@ -46,6 +47,7 @@ export async function writeBundle(request: RunRequest, rootfs: string, host: Hos
       rootfsPath: rootfs,
       etcFiles: { hosts: paths.hostsPath, hostname: paths.hostnamePath, resolvConf: paths.resolvConfPath },
       initPath: c.hostConfig.Init ? initPath : undefined,
+      hostHostname: hostname(),
     }),
     host,
   );
