@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, symlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveInRoot, escapesLexically } from './in-root.js';
+import { resolveInRoot, escapesLexically, isPlainName } from './in-root.js';
 
 test('symlinks and .. never leave the root', async () => {
   const root = mkdtempSync(join(tmpdir(), 'inroot-'));
@@ -20,6 +20,11 @@ test('symlinks and .. never leave the root', async () => {
     assert.equal(await resolveInRoot(root, 'bin/sh'), join(root, 'usr/bin/sh'));
     assert.equal(await resolveInRoot(root, 'bin', false), join(root, 'bin'));
     await assert.rejects(resolveInRoot(root, 'loop1/x'), /too many levels/);
+    // `..` applies after the symlink before it, as in a chroot: bin -> usr/bin, so bin/.. is usr.
+    assert.equal(await resolveInRoot(root, 'bin/../lib'), join(root, 'usr/lib'));
+    assert.equal(await resolveInRoot(root, 'toroot/../../..'), root);
+    symlinkSync('../../../..', join(root, 'usr/bin/deep'));
+    assert.equal(await resolveInRoot(root, 'bin/deep/etc/passwd'), join(root, 'etc/passwd'));
   } finally {
     rmSync(root, { recursive: true });
   }
@@ -30,4 +35,10 @@ test('lexical escapes are spotted', () => {
   assert.equal(escapesLexically('a/../../x'), true);
   assert.equal(escapesLexically('a/../b/./c'), false);
   assert.equal(escapesLexically('/abs/path'), false);
+});
+
+test('plain names are single entries', () => {
+  assert.equal(isPlainName('gone'), true);
+  assert.equal(isPlainName('.hidden'), true);
+  for (const bad of ['', '.', '..', 'a/b', 'x\0y']) assert.equal(isPlainName(bad), false, bad);
 });
