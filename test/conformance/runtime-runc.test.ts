@@ -228,8 +228,10 @@ describe('runtime-runc conformance', { skip }, () => {
     await rt.delete(made.record.id);
 
     // PID 1 ignores SIGTERM without a handler, as under Docker; with --init the child gets it and dies of it.
-    const withInit = await container(['sleep', '100'], {}, { Init: true });
+    // The child's first line proves the init has set up its signal handling (it does so before forking).
+    const withInit = await container(['sh', '-c', 'echo ready; exec sleep 100'], {}, { Init: true });
     await rt.run(withInit.request);
+    await waitForLog(rt, withInit.record, /ready\n/);
     await rt.kill(withInit.record.id, rt.parseSignal('SIGTERM'));
     assert.equal((await rt.waitExit(withInit.record.id)).exitCode, 143);
     await rt.delete(withInit.record.id);
