@@ -102,10 +102,13 @@ export class ConmonRuntime implements RuntimePort {
     await this.exits.remove(c.id);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const rootfs = join(paths.bundleDir, 'rootfs');
+    // Written before anything is mounted, so a delete after a crash at any later point finds what to undo.
+    const meta: ContainerMeta = { bundleDir: paths.bundleDir, rootfs, logPath: c.logPath, cgroupsPath: '', policy };
+    await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
     try {
       await mountRootfs(request.rootfs, rootfs, options);
       const spec = await writeBundle(request, rootfs, this.host, this.config.initPath);
-      const meta: ContainerMeta = { bundleDir: paths.bundleDir, rootfs, logPath: c.logPath, cgroupsPath: spec.linux.cgroupsPath ?? '', policy };
+      meta.cgroupsPath = spec.linux.cgroupsPath ?? '';
       await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
       await touch(c.logPath);
       const pid = await startConmon(
