@@ -152,20 +152,36 @@ export function snapshotterSuite(name: string, factory: Factory, skip: string | 
 
   test(`${name}: hostile layers are refused or confined`, { skip }, async () => {
     const snaps = fresh();
+    // A sentinel directory beside the snapshot root: anything escaping by a level or two lands here.
+    const sentinel = join(dir, 'sentinel');
+    mkdirSync(sentinel);
+    const passwdBefore = readFileSync('/etc/passwd');
     try {
       for (const [i, hostile] of (await hostileLayers()).entries()) {
         const key = `hostile-${i}`;
         await snaps.prepare(key, undefined);
         const applied = snaps.applyLayer(key, Readable.from(hostile.layer));
-        if (hostile.expect === 'refused') await assert.rejects(applied, /invalid layer/, hostile.name);
-        else await applied;
+        if (hostile.expect === 'refused') {
+          await assert.rejects(applied, (err: Error & { kind?: string }) => {
+            assert.equal(err.kind, 'InvalidArgument', `${hostile.name}: ${err.message}`);
+            assert.match(err.message, hostile.message ?? /invalid layer/, hostile.name);
+            return true;
+          });
+        } else {
+          await applied;
+          const [mount] = await snaps.mounts(key);
+          assert.equal(mount?.type, 'bind', 'a snapshot without parent mounts its own tree');
+          hostile.check?.(mount.source);
+        }
         await snaps.remove(key);
       }
       for (const n of ESCAPE_NAMES) {
         assert.equal(existsSync(join(dir, n)), false, n);
         assert.equal(existsSync(join('/', n)), false, n);
       }
-      assert.doesNotMatch(readFileSync('/etc/passwd', 'utf8'), /pwned/);
+      assert.deepEqual(readdirSync(sentinel), []);
+      assert.deepEqual(readdirSync(dir).sort(), ['root', 'sentinel']);
+      assert.deepEqual(readFileSync('/etc/passwd'), passwdBefore);
     } finally {
       cleanup();
     }

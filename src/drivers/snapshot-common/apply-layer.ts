@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { invalidArgument } from '../../core/errdefs.js';
-import { escapesLexically, resolveInRoot } from '../../lib/fs/in-root.js';
+import { escapesLexically, isPlainName, resolveInRoot } from '../../lib/fs/in-root.js';
 import { makeNode } from './host-commands.js';
 
 export interface WhiteoutMode {
@@ -73,7 +73,10 @@ export async function applyLayer(root: string, layer: Readable, options: ApplyOp
         continue;
       }
       if (base.startsWith(WHITEOUT_PREFIX)) {
-        await options.whiteouts.whiteout(parent, base.slice(WHITEOUT_PREFIX.length));
+        // `.wh.`, `.wh..` and `.wh...` would name the directory itself or its parent: never a sibling.
+        const hidden = base.slice(WHITEOUT_PREFIX.length);
+        if (!isPlainName(hidden)) throw invalidArgument(`invalid layer: bad whiteout name: ${header.name}`);
+        await options.whiteouts.whiteout(parent, hidden);
         entry.resume();
         continue;
       }
