@@ -14,16 +14,25 @@ import { nowRfc3339Nano } from '../../lib/time.js';
 import { SnapshotMetadata, type SnapshotEntry } from './snapshot-metadata.js';
 import { applyLayer, type WhiteoutMode } from './apply-layer.js';
 
-export const snapshotterConfigSchema = z.object({ root: z.string().min(1) }).strict();
+export const snapshotterConfigSchema = z
+  .object({
+    root: z.string().min(1),
+    /** Largest single file a layer may hold; a header claiming more is refused before any byte is read. */
+    maxLayerFileSize: z.number().int().positive().optional(),
+  })
+  .strict();
 export type SnapshotterConfig = z.infer<typeof snapshotterConfigSchema>;
 
 export abstract class BaseSnapshotter implements Snapshotter {
   abstract readonly name: 'overlay' | 'native';
   protected readonly root: string;
   protected readonly meta: SnapshotMetadata;
+  private readonly maxLayerFileSize: number | undefined;
 
   constructor(config: SnapshotterConfig, protected readonly logger: Logger) {
-    this.root = snapshotterConfigSchema.parse(config).root;
+    const parsed = snapshotterConfigSchema.parse(config);
+    this.root = parsed.root;
+    this.maxLayerFileSize = parsed.maxLayerFileSize;
     this.meta = new SnapshotMetadata(this.root);
   }
 
@@ -80,14 +89,18 @@ export abstract class BaseSnapshotter implements Snapshotter {
       await rm(join(this.root, 'snapshots', dir), { recursive: true, force: true });
       throw err;
     }
-    return this.mounts(key);
+    // A snapshot that cannot be mounted (overlay: too many layers) is of no use: roll it back.
+    return this.mounts(key).catch(async (err: unknown) => {
+      await this.remove(key);
+      throw err;
+    });
   }
 
   async applyLayer(key: string, layer: Readable, options: { signal?: AbortSignal } = {}): Promise<ApplyResult> {
     const entry = await this.entry(key);
     if (entry.kind !== 'active') throw invalidArgument(`snapshot ${key} is not active`);
     const lowerRoots = (await this.parentsOf(entry)).map((p) => this.fsDir(p.dir));
-    return applyLayer(this.fsDir(entry.dir), layer, { whiteouts: this.whiteoutMode(), lowerRoots, signal: options.signal });
+    return applyLayer(this.fsDir(entry.dir), layer, { whiteouts: this.whiteoutMode(), lowerRoots, maxFileSize: this.maxLayerFileSize, signal: options.signal });
   }
 
   async commit(name: string, key: string): Promise<void> {

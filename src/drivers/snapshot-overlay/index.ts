@@ -4,6 +4,7 @@
 import { mkdir, mkdtemp, rm, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Mount } from '../../core/snapshots/snapshotter.js';
+import { failedPrecondition } from '../../core/errdefs.js';
 import { BaseSnapshotter } from '../snapshot-common/base-snapshotter.js';
 import type { WhiteoutMode } from '../snapshot-common/apply-layer.js';
 import type { SnapshotEntry } from '../snapshot-common/snapshot-metadata.js';
@@ -23,6 +24,14 @@ const overlayWhiteouts: WhiteoutMode = {
 
 // The lowerdir option must fit in one page with the other options.
 const MAX_MOUNT_DATA = 4000;
+
+/** Refuses mount options the kernel would cut off (absolute lowerdirs: some 60 to 90 layers, by the root path length). */
+function fitsOnePage(options: string[], layers: number): string[] {
+  if (options.join(',').length > MAX_MOUNT_DATA) {
+    throw failedPrecondition(`too many layers for one overlay mount: ${layers} layers need more than ${MAX_MOUNT_DATA} bytes of mount options`);
+  }
+  return options;
+}
 
 export class OverlaySnapshotter extends BaseSnapshotter {
   readonly name = 'overlay' as const;
@@ -56,10 +65,9 @@ export class OverlaySnapshotter extends BaseSnapshotter {
     const parents = await this.parentsOf(entry);
     if (parents.length === 0) return [{ type: 'bind', source: this.fsDir(entry.dir), options: [entry.kind === 'active' ? 'rw' : 'ro', 'rbind'] }];
     const lower = parents.map((p) => this.fsDir(p.dir));
-    if (entry.kind === 'committed') return [{ type: 'overlay', source: 'overlay', options: [`lowerdir=${[this.fsDir(entry.dir), ...lower].join(':')}`] }];
+    if (entry.kind === 'committed') return [{ type: 'overlay', source: 'overlay', options: fitsOnePage([`lowerdir=${[this.fsDir(entry.dir), ...lower].join(':')}`], parents.length + 1) }];
     await lstat(this.workDir(entry.dir)).catch(() => mkdir(this.workDir(entry.dir), { recursive: true }));
     const options = [`lowerdir=${lower.join(':')}`, `upperdir=${this.fsDir(entry.dir)}`, `workdir=${this.workDir(entry.dir)}`];
-    if (options.join(',').length > MAX_MOUNT_DATA) throw new Error(`too many layers for one overlay mount (${parents.length})`);
-    return [{ type: 'overlay', source: 'overlay', options }];
+    return [{ type: 'overlay', source: 'overlay', options: fitsOnePage(options, parents.length) }];
   }
 }
