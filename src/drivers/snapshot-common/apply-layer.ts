@@ -11,6 +11,7 @@ import tar from 'tar-stream';
 import { invalidArgument } from '../../core/errdefs.js';
 import { escapesLexically, isPlainName, resolveInRoot } from '../../lib/fs/in-root.js';
 import { makeNode } from './host-commands.js';
+import { applyPaxXattrs } from './pax-xattrs.js';
 
 export interface WhiteoutMode {
   /** `.wh.NAME` in directory `dir` (a host path inside the root). */
@@ -93,7 +94,7 @@ export async function applyLayer(root: string, layer: Readable, options: ApplyOp
         case 'contiguous-file': {
           if ((header.size ?? 0) > maxFileSize) throw invalidArgument(`invalid layer: ${header.name} claims ${header.size} bytes, more than the ${maxFileSize} allowed`);
           await clearFor(target, false);
-          await Promise.race([pipeline(entry, createWriteStream(target, { flags: 'wx', mode })), extractFailed]);
+          await Promise.race([pipeline(entry, createWriteStream(target, { flags: 'wx', mode }), { signal: options.signal }), extractFailed]);
           await chmod(target, mode);
           size += header.size ?? 0;
           break;
@@ -133,6 +134,8 @@ export async function applyLayer(root: string, layer: Readable, options: ApplyOp
       if (header.type !== 'link') await lchown(target, header.uid ?? 0, header.gid ?? 0);
       // chown(2) clears setuid/setgid, so the mode goes on again after it (chmod follows symlinks: skip those).
       if (header.type !== 'link' && header.type !== 'symlink' && mode & 0o6000) await chmod(target, mode);
+      // After chown, which drops security.capability.
+      if (header.type !== 'link') await applyPaxXattrs(target, (header as { pax?: Record<string, string> | null }).pax);
       if (header.type === 'directory') dirTimes.push([target, header.mtime ?? new Date(0)]);
       else if (header.type !== 'link') await lutimes(target, header.mtime ?? new Date(0), header.mtime ?? new Date(0));
     }

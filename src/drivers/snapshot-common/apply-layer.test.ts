@@ -1,0 +1,76 @@
+// applyLayer on its own, into a plain directory: xattrs from PAX headers, the size limit, cancellation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { getAttribute } from '@napi-rs/xattr';
+import { applyLayer, type WhiteoutMode } from './apply-layer.js';
+import { paxXattrs } from './pax-xattrs.js';
+
+const isRoot = process.getuid?.() === 0;
+const noWhiteouts: WhiteoutMode = { whiteout: async () => undefined, opaque: async () => undefined };
+
+async function layer(entries: { header: Partial<tar.Header> & { name: string; pax?: Record<string, string> }; body?: string }[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
+  const done = new Promise<void>((resolve, reject) => pack.on('end', resolve).on('error', reject));
+  for (const e of entries) pack.entry(e.header as tar.Header, e.body ?? '');
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apply-layer-'));
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+test('PAX xattrs: kept as text, overlay-steering and mangled binary values dropped', () => {
+  const got = paxXattrs({
+    'SCHILY.xattr.user.note': 'hello',
+    'SCHILY.xattr.trusted.overlay.redirect': '/etc',
+    'SCHILY.xattr.security.capability': '\u0001\uFFFD\u0000',
+    path: 'a/b',
+  });
+  assert.deepEqual(got, [['user.note', Buffer.from('hello')]]);
+  assert.deepEqual(paxXattrs(null), []);
+});
+
+test('xattrs from PAX headers land on the file; trusted.overlay.* never does', { skip: !isRoot && 'needs root' }, withDir(async (dir) => {
+  const pax = { 'SCHILY.xattr.user.note': 'hello', 'SCHILY.xattr.trusted.overlay.opaque': 'y' };
+  const tarball = await layer([
+    { header: { name: 'f', type: 'file', size: 2, pax }, body: 'hi' },
+    { header: { name: 'd/', type: 'directory', mode: 0o755, pax } },
+  ]);
+  await applyLayer(dir, Readable.from(tarball), { whiteouts: noWhiteouts });
+  assert.equal(readFileSync(join(dir, 'f'), 'utf8'), 'hi');
+  assert.equal(String(await getAttribute(join(dir, 'f'), 'user.note')), 'hello');
+  assert.equal(String(await getAttribute(join(dir, 'd'), 'user.note')), 'hello');
+  assert.equal(await getAttribute(join(dir, 'd'), 'trusted.overlay.opaque'), null);
+}));
+
+test('a file larger than the configured limit is refused before it is read', { skip: !isRoot && 'needs root' }, withDir(async (dir) => {
+  const tarball = await layer([{ header: { name: 'big', type: 'file', size: 10 }, body: '0123456789' }]);
+  await assert.rejects(applyLayer(dir, Readable.from(tarball), { whiteouts: noWhiteouts, maxFileSize: 5 }), (err: Error & { kind?: string }) => {
+    assert.equal(err.kind, 'InvalidArgument');
+    assert.match(err.message, /big claims 10 bytes, more than the 5 allowed/);
+    return true;
+  });
+}));
+
+test('an aborted signal stops the unpack', { skip: !isRoot && 'needs root' }, withDir(async (dir) => {
+  const tarball = await layer([{ header: { name: 'a', type: 'file', size: 1 }, body: 'a' }]);
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(applyLayer(dir, Readable.from(tarball), { whiteouts: noWhiteouts, signal: controller.signal }), { name: 'AbortError' });
+}));
