@@ -52,6 +52,8 @@ export async function startConmon(o: ConmonOptions, options: { signal?: AbortSig
   try {
     const child = spawn(o.conmonPath, conmonArgs(o), {
       detached: true,
+      // conmon drops files (an `oom` marker) in its working directory: keep them in its own.
+      cwd: o.stateDir,
       stdio: ['ignore', 'ignore', stderrFile.fd, 'pipe'],
       env: { ...process.env, _OCI_SYNCPIPE: '3' },
     });
