@@ -150,6 +150,56 @@ export function snapshotterSuite(name: string, factory: Factory, skip: string | 
     }
   });
 
+  test(`${name}: after a crash, a new instance keeps committed layers and drops the half-made`, { skip }, async () => {
+    const first = fresh();
+    const root = join(dir, 'root');
+    try {
+      await first.prepare('x0', undefined);
+      await first.applyLayer('x0', Readable.from(await packLayer([{ header: { name: 'base', type: 'file', size: 5 }, body: 'base\n' }])));
+      await first.commit('l0', 'x0');
+      await first.prepare('cut-off', 'l0');
+      // A crash between creating a snapshot's directory and recording it leaves a directory nobody names.
+      mkdirSync(join(root, 'snapshots', 'stray', 'fs'), { recursive: true });
+      const second = factory(root);
+      await second.cleanup(new Set());
+      assert.deepEqual((await second.list()).map((s) => [s.key, s.kind]), [['l0', 'committed']]);
+      assert.equal(existsSync(join(root, 'snapshots', 'stray')), false);
+      assert.equal(readdirSync(join(root, 'snapshots')).length, 1);
+      const [mount] = await second.mounts('l0');
+      assert.equal(readFileSync(join(mount?.source ?? '', 'base'), 'utf8'), 'base\n');
+      await assert.rejects(second.applyLayer('l0', Readable.from(Buffer.alloc(1024))), (err: { kind?: string }) => err.kind === 'InvalidArgument');
+    } finally {
+      cleanup();
+    }
+  });
+
+  test(`${name}: an opaque marker after entries of its own layer hides only the lower ones`, { skip }, async () => {
+    const snaps = fresh();
+    const merged = join(dir, 'merged');
+    mkdirSync(merged);
+    try {
+      await snaps.prepare('x0', undefined);
+      await snaps.applyLayer('x0', Readable.from(await packLayer([{ header: { name: 'o/old/f', type: 'file', size: 1 }, body: 'o' }])));
+      await snaps.commit('l0', 'x0');
+      await snaps.prepare('x1', 'l0');
+      await snaps.applyLayer('x1', Readable.from(await packLayer([
+        { header: { name: 'o/sub/new', type: 'file', size: 1 }, body: 'n' },
+        { header: { name: 'o/.wh..wh..opq', type: 'file', size: 0 } },
+      ])));
+      await snaps.commit('l1', 'x1');
+      await snaps.prepare('view', 'l1');
+      mountAt(await snaps.mounts('view'), merged);
+      try {
+        assert.deepEqual(readdirSync(join(merged, 'o')), ['sub']);
+        assert.equal(readFileSync(join(merged, 'o/sub/new'), 'utf8'), 'n');
+      } finally {
+        execFileSync('umount', [merged]);
+      }
+    } finally {
+      cleanup();
+    }
+  });
+
   test(`${name}: hostile layers are refused or confined`, { skip }, async () => {
     const snaps = fresh();
     // A sentinel directory beside the snapshot root: anything escaping by a level or two lands here.

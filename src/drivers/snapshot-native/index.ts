@@ -11,6 +11,11 @@ import type { SnapshotEntry } from '../snapshot-common/snapshot-metadata.js';
 
 const run = promisify(execFile);
 
+const writesUnder = (written: ReadonlySet<string>, dir: string): boolean => {
+  for (const p of written) if (p.startsWith(`${dir}/`)) return true;
+  return false;
+};
+
 const deletingWhiteouts: WhiteoutMode = {
   async whiteout(dir, name) {
     await rm(join(dir, name), { recursive: true, force: true });
@@ -18,7 +23,8 @@ const deletingWhiteouts: WhiteoutMode = {
   async opaque(dir, keep) {
     for (const name of await readdir(dir).catch(() => [] as string[])) {
       const path = join(dir, name);
-      if (!keep.has(path)) await rm(path, { recursive: true, force: true });
+      // Keep what this layer wrote, and directories it wrote into (a marker may follow their entries).
+      if (!keep.has(path) && !writesUnder(keep, path)) await rm(path, { recursive: true, force: true });
     }
   },
 };
