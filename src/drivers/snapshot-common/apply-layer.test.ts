@@ -1,7 +1,7 @@
 // applyLayer on its own, into a plain directory: xattrs from PAX headers, the size limit, cancellation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -73,4 +73,27 @@ test('an aborted signal stops the unpack', { skip: !isRoot && 'needs root' }, wi
   const controller = new AbortController();
   controller.abort();
   await assert.rejects(applyLayer(dir, Readable.from(tarball), { whiteouts: noWhiteouts, signal: controller.signal }), { name: 'AbortError' });
+}));
+
+test('a later entry replaces an earlier one of any type; a directory entry keeps an existing directory', { skip: !isRoot && 'needs root' }, withDir(async (dir) => {
+  const tarball = await layer([
+    { header: { name: 'f', type: 'file', size: 3 }, body: 'one' },
+    { header: { name: 'f', type: 'file', size: 3 }, body: 'two' },
+    { header: { name: 'd/child', type: 'file', size: 1 }, body: 'c' },
+    { header: { name: 'd', type: 'file', size: 4 }, body: 'file' },
+    { header: { name: 's', type: 'symlink', linkname: 'f' } },
+    { header: { name: 's', type: 'file', size: 4, mode: 0o600 }, body: 'real' },
+    { header: { name: 'k/inner', type: 'file', size: 1 }, body: 'i' },
+    { header: { name: 'k/', type: 'directory', mode: 0o700 } },
+    { header: { name: 'h', type: 'file', size: 1 }, body: 'h' },
+    { header: { name: 'h', type: 'link', linkname: 'f' } },
+  ]);
+  await applyLayer(dir, Readable.from(tarball), { whiteouts: noWhiteouts });
+  assert.equal(readFileSync(join(dir, 'f'), 'utf8'), 'two');
+  assert.equal(readFileSync(join(dir, 'd'), 'utf8'), 'file');
+  assert.equal(readFileSync(join(dir, 's'), 'utf8'), 'real');
+  assert.equal(lstatSync(join(dir, 's')).mode & 0o7777, 0o600);
+  assert.equal(readFileSync(join(dir, 'k/inner'), 'utf8'), 'i');
+  assert.equal(lstatSync(join(dir, 'k')).mode & 0o7777, 0o700);
+  assert.equal(lstatSync(join(dir, 'h')).ino, lstatSync(join(dir, 'f')).ino);
 }));

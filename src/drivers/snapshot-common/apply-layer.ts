@@ -2,8 +2,9 @@
 // `..` are refused, every parent is resolved in-root (symlinks followed inside the root only), files are
 // created with O_EXCL so a planted symlink is never written through, and hardlink targets resolve in-root.
 // Whiteouts are handed to the snapshotter's WhiteoutMode (overlay char devices and xattrs, or deletions).
-import { createWriteStream } from 'node:fs';
-import { chmod, copyFile, lchown, link, lstat, lutimes, mkdir, rm, symlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { chmod, copyFile, lchown, link, lstat, lutimes, mkdir, open, rm, symlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { basename, join, posix, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
@@ -32,14 +33,17 @@ export interface ApplyOptions {
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE = '.wh..wh..opq';
 const DEFAULT_MAX_FILE = 64 * 1024 ** 3;
+const NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 const exists = async (p: string): Promise<boolean> => lstat(p).then(() => true, () => false);
 
-async function clearFor(target: string, isDir: boolean): Promise<void> {
+/** Makes way for a new entry at `target`; true when something was removed. */
+async function clearFor(target: string, isDir: boolean): Promise<boolean> {
   const st = await lstat(target).catch(() => undefined);
-  if (!st) return;
-  if (isDir && st.isDirectory()) return;
+  if (!st) return false;
+  if (isDir && st.isDirectory()) return false;
   await rm(target, { recursive: true, force: true });
+  return true;
 }
 
 export async function applyLayer(root: string, layer: Readable, options: ApplyOptions): Promise<{ size: number }> {
@@ -53,6 +57,33 @@ export async function applyLayer(root: string, layer: Readable, options: ApplyOp
   const extractFailed = new Promise<never>((_resolve, reject) => extract.on('error', reject));
   extractFailed.catch(() => undefined);
   layer.pipe(extract);
+  // Parents already resolved and made, by relative path: most entries share their directory with the one
+  // before. Anything that removes an entry or makes a symlink may change how paths resolve: it clears this.
+  const parents = new Map<string, string>();
+  const ensureParent = async (rel: string): Promise<string> => {
+    let parent = parents.get(rel);
+    if (parent === undefined) {
+      parent = await resolveInRoot(root, rel);
+      dirTimes.push(...(await makeParentsLikeLower(root, parent, options.lowerRoots ?? [])));
+      parents.set(rel, parent);
+    }
+    return parent;
+  };
+  const clear = async (target: string, isDir: boolean): Promise<void> => {
+    if (await clearFor(target, isDir)) parents.clear();
+  };
+  /** Creates optimistically (most entries are new); on EEXIST makes way as `clear` does and tries once more. */
+  const createOrReplace = async <T>(target: string, isDir: boolean, make: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await make();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const st = await lstat(target);
+      if (isDir && st.isDirectory()) return undefined;
+      await clear(target, isDir);
+      return make();
+    }
+  };
 
   try {
     for await (const entry of extract) {
@@ -64,12 +95,12 @@ export async function applyLayer(root: string, layer: Readable, options: ApplyOp
         entry.resume();
         continue;
       }
-      const parent = await resolveInRoot(root, posix.dirname(name));
+      const parent = await ensureParent(posix.dirname(name));
       const base = basename(name);
-      dirTimes.push(...(await makeParentsLikeLower(root, parent, options.lowerRoots ?? [])));
 
       if (base === OPAQUE) {
         await options.whiteouts.opaque(parent, written);
+        parents.clear();
         entry.resume();
         continue;
       }
@@ -78,6 +109,7 @@ export async function applyLayer(root: string, layer: Readable, options: ApplyOp
         const hidden = base.slice(WHITEOUT_PREFIX.length);
         if (!isPlainName(hidden)) throw invalidArgument(`invalid layer: bad whiteout name: ${header.name}`);
         await options.whiteouts.whiteout(parent, hidden);
+        parents.clear();
         entry.resume();
         continue;
       }
@@ -86,22 +118,21 @@ export async function applyLayer(root: string, layer: Readable, options: ApplyOp
       const mode = (header.mode ?? 0o644) & 0o7777;
       switch (header.type) {
         case 'directory':
-          await clearFor(target, true);
-          await mkdir(target, { recursive: true });
-          await chmod(target, mode);
+          await createOrReplace(target, true, () => mkdir(target));
           break;
         case 'file':
         case 'contiguous-file': {
           if ((header.size ?? 0) > maxFileSize) throw invalidArgument(`invalid layer: ${header.name} claims ${header.size} bytes, more than the ${maxFileSize} allowed`);
-          await clearFor(target, false);
-          await Promise.race([pipeline(entry, createWriteStream(target, { flags: 'wx', mode }), { signal: options.signal }), extractFailed]);
-          await chmod(target, mode);
+          // O_EXCL|O_NOFOLLOW: never written through whatever was there; that is removed first.
+          const file = (await createOrReplace(target, false, () => open(target, NEW_FILE, mode))) as FileHandle;
+          const writing = pipeline(entry, file.createWriteStream(), options.signal ? { signal: options.signal } : {});
+          await Promise.race([writing, extractFailed]);
           size += header.size ?? 0;
           break;
         }
         case 'symlink':
-          await clearFor(target, false);
-          await symlink(header.linkname ?? '', target);
+          await createOrReplace(target, false, () => symlink(header.linkname ?? '', target));
+          parents.clear();
           break;
         case 'link': {
           const linkname = (header.linkname ?? '').replace(/^\/+/, '');
@@ -111,17 +142,16 @@ export async function applyLayer(root: string, layer: Readable, options: ApplyOp
           const st = await lstat(source).catch(() => undefined);
           if (!st) throw invalidArgument(`invalid layer: hardlink target not found: ${header.linkname}`);
           if (st.isDirectory()) throw invalidArgument(`invalid layer: hardlink to a directory: ${header.linkname}`);
-          await clearFor(target, false);
-          await link(source, target);
+          await createOrReplace(target, false, () => link(source, target));
           break;
         }
         case 'character-device':
         case 'block-device':
-          await clearFor(target, false);
+          await clear(target, false);
           await makeNode(target, header.type === 'character-device' ? 'c' : 'b', header.devmajor ?? 0, header.devminor ?? 0, mode);
           break;
         case 'fifo':
-          await clearFor(target, false);
+          await clear(target, false);
           await makeNode(target, 'p', 0, 0, mode);
           break;
         default:
@@ -132,8 +162,9 @@ export async function applyLayer(root: string, layer: Readable, options: ApplyOp
       written.add(target);
       // A hardlink shares its target's inode: owner and mode are the target's already.
       if (header.type !== 'link') await lchown(target, header.uid ?? 0, header.gid ?? 0);
-      // chown(2) clears setuid/setgid, so the mode goes on again after it (chmod follows symlinks: skip those).
-      if (header.type !== 'link' && header.type !== 'symlink' && mode & 0o6000) await chmod(target, mode);
+      // The mode goes on after chown(2), which clears setuid/setgid, and undoes the umask of creation.
+      // (chmod follows symlinks: never on those; target is otherwise what this entry just made.)
+      if (header.type !== 'link' && header.type !== 'symlink') await chmod(target, mode);
       // After chown, which drops security.capability.
       if (header.type !== 'link') await applyPaxXattrs(target, (header as { pax?: Record<string, string> | null }).pax);
       if (header.type === 'directory') dirTimes.push([target, header.mtime ?? new Date(0)]);
