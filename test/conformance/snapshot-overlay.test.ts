@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OverlaySnapshotter } from '../../src/drivers/snapshot-overlay/index.js';
@@ -32,4 +33,26 @@ test('overlay: a stack too deep for one mount is refused with FailedPrecondition
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('overlay: isSupported answers from a real mount; cleanup unmounts and drops a probe a crash left', { skip: !isRoot() && 'needs root' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snap-overlay-probe-'));
+  const root = join(dir, 'root');
+  try {
+    assert.equal(await OverlaySnapshotter.isSupported(root), true);
+    assert.deepEqual(readdirSync(root), []);
+    const probe = join(root, '.overlay-check-crashed');
+    for (const d of ['lower', 'upper', 'work', 'merged']) mkdirSync(join(probe, d), { recursive: true });
+    execFileSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${probe}/lower,upperdir=${probe}/upper,workdir=${probe}/work`, join(probe, 'merged')]);
+    await new OverlaySnapshotter({ root }, silentLogger()).cleanup(new Set());
+    assert.equal(existsSync(probe), false);
+    assert.doesNotMatch(readFileSync('/proc/self/mountinfo', 'utf8'), /overlay-check-crashed/);
+  } finally {
+    execFileSync('sh', ['-c', `grep -o '${dir}[^ ]*merged' /proc/self/mountinfo | xargs -r -n1 umount`]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('overlay: config rejects unknown keys', () => {
+  assert.throws(() => new OverlaySnapshotter({ root: '/tmp/x', bogus: 1 } as never, silentLogger()));
 });

@@ -2,7 +2,7 @@
 // children protect parents, crash leftovers are cleaned, and hostile layers stay confined.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync, readFileSync, readdirSync, mkdirSync, lstatSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync, readdirSync, mkdirSync, lstatSync, readlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,10 +160,13 @@ export function snapshotterSuite(name: string, factory: Factory, skip: string | 
       await first.prepare('cut-off', 'l0');
       // A crash between creating a snapshot's directory and recording it leaves a directory nobody names.
       mkdirSync(join(root, 'snapshots', 'stray', 'fs'), { recursive: true });
+      // And one during a metadata write leaves its temp file.
+      writeFileSync(join(root, '.snapshots.json.0123abcd.tmp'), '{"half":');
       const second = factory(root);
       await second.cleanup(new Set());
       assert.deepEqual((await second.list()).map((s) => [s.key, s.kind]), [['l0', 'committed']]);
       assert.equal(existsSync(join(root, 'snapshots', 'stray')), false);
+      assert.deepEqual(readdirSync(root).filter((n) => n.endsWith('.tmp')), []);
       assert.equal(readdirSync(join(root, 'snapshots')).length, 1);
       const [mount] = await second.mounts('l0');
       assert.equal(readFileSync(join(mount?.source ?? '', 'base'), 'utf8'), 'base\n');

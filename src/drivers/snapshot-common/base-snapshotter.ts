@@ -153,6 +153,10 @@ export abstract class BaseSnapshotter implements Snapshotter {
     const known = new Set(Object.values(await this.meta.read()).map((e) => e.dir));
     const dirs = await readdir(join(this.root, 'snapshots')).catch(() => [] as string[]);
     for (const dir of dirs) if (!known.has(dir)) await rm(join(this.root, 'snapshots', dir), { recursive: true, force: true });
+    // Temp files of a metadata write a crash cut short (writeFileAtomic names them `.NAME.RANDOM.tmp`).
+    for (const name of await readdir(this.root).catch(() => [] as string[])) {
+      if (/^\..+\.tmp$/.test(name)) await rm(join(this.root, name), { force: true });
+    }
     if (dropped.length > 0) this.logger.info({ dropped }, 'removed half-made snapshots');
   }
 }

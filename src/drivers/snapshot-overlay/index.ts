@@ -1,7 +1,7 @@
 // The overlay snapshotter: each snapshot is one overlayfs upper dir; a container's rootfs is an overlay of
 // its parents (lowerdir, top first) under its own upper. Whiteouts become overlay's: char device 0:0 and the
 // trusted.overlay.opaque xattr.
-import { mkdir, mkdtemp, rm, lstat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Mount } from '../../core/snapshots/snapshotter.js';
 import { failedPrecondition } from '../../core/errdefs.js';
@@ -22,6 +22,8 @@ const overlayWhiteouts: WhiteoutMode = {
   },
 };
 
+const PROBE_PREFIX = '.overlay-check-';
+
 // The lowerdir option must fit in one page with the other options.
 const MAX_MOUNT_DATA = 4000;
 
@@ -39,7 +41,7 @@ export class OverlaySnapshotter extends BaseSnapshotter {
   /** Tries a real overlay mount under root: the kernel and the backing filesystem must both allow it. */
   static async isSupported(root: string): Promise<boolean> {
     await mkdir(root, { recursive: true });
-    const dir = await mkdtemp(join(root, '.overlay-check-'));
+    const dir = await mkdtemp(join(root, PROBE_PREFIX));
     try {
       for (const d of ['lower', 'upper', 'work', 'merged']) await mkdir(join(dir, d));
       await mountOverlay([join(dir, 'lower')], join(dir, 'upper'), join(dir, 'work'), join(dir, 'merged'));
@@ -49,6 +51,16 @@ export class OverlaySnapshotter extends BaseSnapshotter {
       return false;
     } finally {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  /** Besides the common leftovers, a support probe a crash cut off (possibly still mounted). */
+  override async cleanup(keep: ReadonlySet<string>): Promise<void> {
+    await super.cleanup(keep);
+    for (const name of await readdir(this.root).catch(() => [] as string[])) {
+      if (!name.startsWith(PROBE_PREFIX)) continue;
+      await unmount(join(this.root, name, 'merged')).catch(() => undefined);
+      await rm(join(this.root, name), { recursive: true, force: true });
     }
   }
 
