@@ -2,11 +2,12 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export async function dirUsage(root: string): Promise<{ size: number; inodes: number }> {
+export async function dirUsage(root: string, options: { signal?: AbortSignal } = {}): Promise<{ size: number; inodes: number }> {
   const seen = new Set<string>();
   let size = 0;
   let inodes = 0;
   const walk = async (dir: string): Promise<void> => {
+    options.signal?.throwIfAborted();
     const names = await readdir(dir).catch(() => [] as string[]);
     for (const name of names) {
       const path = join(dir, name);
