@@ -126,7 +126,10 @@ export async function applyLayer(root: string, layer: Readable, options: ApplyOp
           // O_EXCL|O_NOFOLLOW: never written through whatever was there; that is removed first.
           const file = (await createOrReplace(target, false, () => open(target, NEW_FILE, mode))) as FileHandle;
           const writing = pipeline(entry, file.createWriteStream(), options.signal ? { signal: options.signal } : {});
-          await Promise.race([writing, extractFailed]);
+          await Promise.race([writing, extractFailed]).catch(async (err: unknown) => {
+            await file.close().catch(() => undefined); // the stream may never have reached its own close
+            throw err;
+          });
           size += header.size ?? 0;
           break;
         }
