@@ -88,6 +88,19 @@ test('run -d, ps, logs, stop, start, kill, restart, rename, wait, inspect, rm', 
   assert.deepEqual(traces(id), []);
 });
 
+test('logs -f follows until the container exits; -t, --tail and stream separation', { skip }, async () => {
+  await d(['run', '-d', '--name', 'talker', 'busybox', 'sh', '-c', 'for i in 1 2 3; do echo out$i; echo err$i >&2; sleep 0.2; done']);
+  const follow = await d(['logs', '-f', 'talker']);
+  assert.equal(follow.code, 0);
+  assert.equal(follow.stdout, 'out1\nout2\nout3\n');
+  assert.equal(follow.stderr, 'err1\nerr2\nerr3\n');
+  const tail = await d(['logs', '--tail', '2', 'talker']);
+  assert.equal(tail.stdout, 'out3\n');
+  assert.equal(tail.stderr, 'err3\n');
+  assert.match((await d(['logs', '-t', 'talker'])).stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z out1$/m);
+  await d(['rm', 'talker']);
+});
+
 test('bad input gets Docker errors and leaves nothing behind', { skip }, async () => {
   const before = (await d(['ps', '-aq'])).stdout;
   const noImage = await d(['run', '--rm', 'nope:latest', 'true']);
