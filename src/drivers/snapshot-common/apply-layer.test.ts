@@ -1,7 +1,7 @@
 // applyLayer on its own, into a plain directory: xattrs from PAX headers, the size limit, cancellation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -96,4 +96,15 @@ test('a later entry replaces an earlier one of any type; a directory entry keeps
   assert.equal(readFileSync(join(dir, 'k/inner'), 'utf8'), 'i');
   assert.equal(lstatSync(join(dir, 'k')).mode & 0o7777, 0o700);
   assert.equal(lstatSync(join(dir, 'h')).ino, lstatSync(join(dir, 'f')).ino);
+}));
+
+test('AUFS metadata at the top of a layer is skipped, as Docker does', { skip: !isRoot && 'needs root' }, withDir(async (dir) => {
+  const tarball = await layer([
+    { header: { name: '.wh..wh.plnk/', type: 'directory', mode: 0o700 } },
+    { header: { name: '.wh..wh.plnk/123.456', type: 'file', size: 1 }, body: 'x' },
+    { header: { name: '.wh..wh.aufs', type: 'file', size: 0 } },
+    { header: { name: 'kept', type: 'file', size: 1 }, body: 'k' },
+  ]);
+  await applyLayer(dir, Readable.from(tarball), { whiteouts: noWhiteouts });
+  assert.deepEqual(readdirSync(dir), ['kept']);
 }));

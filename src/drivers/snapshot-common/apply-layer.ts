@@ -32,6 +32,7 @@ export interface ApplyOptions {
 
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE = '.wh..wh..opq';
+const AUFS_META = '.wh..wh.';
 const DEFAULT_MAX_FILE = 64 * 1024 ** 3;
 const NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
@@ -91,7 +92,8 @@ export async function applyLayer(root: string, layer: Readable, options: ApplyOp
       const header = entry.header;
       const name = posix.normalize(`/${header.name}`).slice(1);
       if (escapesLexically(header.name.replace(/^\/+/, ''))) throw invalidArgument(`invalid layer: path escapes the root: ${header.name}`);
-      if (name === '' || name === '.') {
+      // The root itself, and AUFS's metadata dirs at the top (`.wh..wh.plnk`, `.wh..wh.aufs`), as Docker skips them.
+      if (name === '' || name === '.' || (name.startsWith(AUFS_META) && name !== OPAQUE)) {
         entry.resume();
         continue;
       }
