@@ -51,8 +51,13 @@ test('berth events replays what happened; container prune removes stopped contai
   assert.equal((await b(['run', '--name', 'brief', 'busybox', 'true'])).code, 0);
   const events = await b(['events', '--since', '1m', '--until', '0s', '--filter', 'container=brief', '--format', '{{.Action}}']);
   assert.equal(events.stdout, 'create\nstart\ndie\n');
-  const lines = await b(['events', '--since', '1m', '--until', '0s', '--filter', 'container=brief', '--filter', 'event=die']);
-  const theirs = await docker(daemon.env, ['events', '--since', '1m', '--until', '0s', '--filter', 'container=brief', '--filter', 'event=die']);
+  // One absolute end for both clients (each would otherwise read its own "now", the docker CLI to the second).
+  const until = String(Math.ceil(Date.now() / 1000) + 1);
+  const [lines, theirs] = await Promise.all([
+    b(['events', '--since', '1m', '--until', until, '--filter', 'container=brief', '--filter', 'event=die']),
+    docker(daemon.env, ['events', '--since', '1m', '--until', until, '--filter', 'container=brief', '--filter', 'event=die']),
+  ]);
+  assert.match(lines.stdout, / container die [0-9a-f]{64} \(exitCode=0, image=busybox, name=brief\)\n$/);
   assert.equal(lines.stdout, theirs.stdout);
   const prune = await b(['container', 'prune', '-f']);
   assert.match(prune.stdout, /Deleted Containers:\n[0-9a-f]{64}\n/);
