@@ -2,6 +2,7 @@
 import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
 import type { CliContext } from '../context.js';
+import { timeArg } from '../time-arg.js';
 import { filtersQuery, parseFilters } from '../filters.js';
 import { compile, execute, parseFormat } from '../format/template.js';
 import { contextRow } from '../format/list.js';
@@ -12,15 +13,6 @@ interface EventMessage {
   Actor: { ID: string; Attributes: Record<string, string> };
   time: number;
   timeNano: number;
-}
-
-/** Relative durations ("10m") become Unix timestamps, as the docker CLI sends them. */
-function timeArg(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const m = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(value);
-  if (!m) return value;
-  const seconds = Number(m[1]) * ({ s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h']);
-  return (Date.now() / 1000 - seconds).toFixed(9);
 }
 
 function defaultLine(e: EventMessage, raw: string): string {

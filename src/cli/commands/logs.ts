@@ -2,6 +2,7 @@
 import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
 import type { CliContext } from '../context.js';
+import { timeArg } from '../time-arg.js';
 import { demultiplex } from '../../client/stream-frames.js';
 
 interface Options {
@@ -10,18 +11,6 @@ interface Options {
   since?: string;
   until?: string;
   tail?: string;
-}
-
-/** Relative durations ("10m", "1h30m") become Unix timestamps, as the docker CLI sends them. */
-function timeArg(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const units: Record<string, number> = { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)/g)];
-  if (parts.length > 0 && parts.map((p) => p[0]).join('') === value) {
-    const seconds = parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] ?? 's'] ?? 1), 0);
-    return ((Date.now() / 1000) - seconds).toFixed(9);
-  }
-  return value;
 }
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
