@@ -1,6 +1,6 @@
 // Container records in Docker's shapes: inspect (GET /containers/{id}/json) and summary (GET /containers/json).
 import type { ContainerRecord } from '../../core/containers/container-record.js';
-import { humanDuration } from '../../core/containers/human-duration.js';
+import { humanDuration } from '../../lib/human-duration.js';
 import type { ContainerInspect, ContainerSummary, NetworkSettings, Port } from '../../spec/docker/containers.js';
 import { ZERO_TIME } from '../../lib/time.js';
 
