@@ -4,6 +4,7 @@ import type { SystemService } from '../engine/system/system-service.js';
 import type { EventLog } from '../engine/events/event-log.js';
 import type { ImageService } from '../engine/images/image-service.js';
 import type { ContainersApi } from '../engine/containers/types.js';
+import type { ExecService } from '../engine/exec/exec-service.js';
 
 export interface ApiDeps {
   system: SystemService;
@@ -13,4 +14,5 @@ export interface ApiDeps {
   /** Absent until the runtime is wired. */
   containers?: ContainersApi;
   containersPerImage?: () => Map<string, number>;
+  execs?: ExecService;
 }

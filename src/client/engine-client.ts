@@ -110,7 +110,7 @@ export class EngineClient {
         socketPath: this.socketPath,
         method: 'POST',
         path: `/v${version}${path}${encodeQuery(options.query)}`,
-        headers: { Host: 'berth', Connection: 'Upgrade', Upgrade: 'tcp' },
+        headers: { Host: 'berth', Connection: 'Upgrade', Upgrade: 'tcp', ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
       });
       req.on('upgrade', (res, socket, head) => {
         if (head.length > 0) socket.unshift(head);
@@ -120,7 +120,7 @@ export class EngineClient {
         void this.errorFrom(res).then(reject, reject);
       });
       req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? new ConnectionError(this.socketPath, err) : err));
-      req.end();
+      req.end(options.body !== undefined ? JSON.stringify(options.body) : undefined);
     });
   }
 

@@ -56,7 +56,7 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
   await store.images.collectGarbage();
   await containers.service.restore();
 
-  const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName, containers: containers.service, containersPerImage: () => containers.service.containersPerImage() });
+  const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName, containers: containers.service, execs: containers.execs, containersPerImage: () => containers.service.containersPerImage() });
 
   return {
     api,

@@ -11,6 +11,7 @@ import { SqliteContainerStore } from '../drivers/container-store-sqlite/sqlite-c
 import { LocalContainerFiles } from '../drivers/container-files/local-container-files.js';
 import { ConmonRuntime } from '../drivers/runtime-runc/conmon-runtime.js';
 import { ContainerService } from '../engine/containers/container-service.js';
+import { ExecService } from '../engine/exec/exec-service.js';
 import type { ImageStore } from './wire-images.js';
 import type { DaemonConfig } from './config.js';
 import type { ToolReport } from './host-tools.js';
@@ -27,6 +28,8 @@ function hostHardLimits(): Record<string, number> {
 
 export interface ContainerSide {
   service: ContainerService;
+  /** docker exec, and runProbe() for the daemon's own checks. */
+  execs: ExecService;
   close(): Promise<void>;
 }
 
@@ -42,8 +45,9 @@ export async function wireContainers(config: DaemonConfig, logger: Logger, event
     logger.child({ component: 'runtime' }),
   );
   await runtime.init();
+  const containerStore = new SqliteContainerStore(db);
   const service = new ContainerService({
-    store: new SqliteContainerStore(db),
+    store: containerStore,
     images: {
       resolve: (ref) => store.images.resolveForContainer(ref),
       idsFor: (ref) => store.images.idsFor(ref),
@@ -56,8 +60,10 @@ export async function wireContainers(config: DaemonConfig, logger: Logger, event
     storageDriver: store.driverName,
   });
   store.images.setUsage((imageId) => service.usersOf(imageId));
+  const execs = new ExecService({ store: containerStore, runtime, events, logger: logger.child({ component: 'exec' }) });
   return {
     service,
+    execs,
     async close() {
       await service.close();
       runtime.close();

@@ -6,6 +6,7 @@ import { eventRoutes } from './events.js';
 import { imageRoutes } from './images.js';
 import { systemDfRoutes } from './system-df.js';
 import { containerRoutes } from './containers.js';
+import { execRoutes } from './exec.js';
 
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   systemRoutes(app, deps.system);
@@ -13,4 +14,5 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   imageRoutes(app, deps.images, deps.storageDriver);
   systemDfRoutes(app, { images: deps.images, containers: deps.containers, containersPerImage: deps.containersPerImage });
   if (deps.containers) containerRoutes(app, deps.containers);
+  if (deps.execs) execRoutes(app, deps.execs);
 }

@@ -2,14 +2,31 @@
 // or "200 OK" otherwise, then the raw socket carries the stream in both directions.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 
 export const RAW_STREAM = 'application/vnd.docker.raw-stream';
 export const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
 
+interface HttpParserSocket extends Socket {
+  parser?: { _consumed?: boolean; unconsume?: () => void } | null;
+}
+
+/**
+ * Node's HTTP server keeps parsing what arrives on the socket after the request (as the next request): take the
+ * socket away from its parser, as Node itself does for an 'upgrade', so the client's stdin reaches the route.
+ */
+function detachHttpParser(socket: HttpParserSocket): void {
+  const parser = socket.parser;
+  if (parser?._consumed && parser.unconsume) parser.unconsume();
+  if (parser) parser._consumed = false;
+  for (const event of ['data', 'end', 'timeout', 'pause', 'resume', 'drain'] as const) socket.removeAllListeners(event);
+}
+
 /** Takes the socket away from the HTTP framework and writes the response head. */
 export function hijack(req: FastifyRequest, reply: FastifyReply, contentType: string): Duplex {
   reply.hijack();
-  const socket = req.raw.socket;
+  const socket = req.raw.socket as HttpParserSocket;
+  detachHttpParser(socket);
   const upgrade = (req.headers.upgrade ?? '').toString().toLowerCase() === 'tcp' || String(req.headers.connection ?? '').toLowerCase().includes('upgrade');
   const head = [
     upgrade ? 'HTTP/1.1 101 UPGRADED' : 'HTTP/1.1 200 OK',

@@ -28,9 +28,10 @@ const rm: Loader = () => import('./rm.js');
 const wait: Loader = () => import('./wait.js');
 const rename: Loader = () => import('./rename.js');
 const events: Loader = () => import('./events.js');
+const exec: Loader = () => import('./exec.js');
 
 /** `berth container ...`. */
-const CONTAINER_VERBS: Record<string, Loader> = { create, inspect: () => import('./inspect.js'), kill, logs, ls: ps, prune: () => import('./container-prune.js'), rename, restart, rm, run, start, stop, wait };
+const CONTAINER_VERBS: Record<string, Loader> = { create, exec, inspect: () => import('./inspect.js'), kill, logs, ls: ps, prune: () => import('./container-prune.js'), rename, restart, rm, run, start, stop, wait };
 
 /** `berth image ...`: docker's image management command. */
 const IMAGE_VERBS: Record<string, Loader> = {
@@ -49,7 +50,7 @@ const GROUPS: Record<string, { description: string; verbs: Record<string, Loader
 
 const TOP_VERBS: Record<string, Loader> = {
   history, images, import: imports, info, inspect: () => import('./inspect.js'), load, rmi, save, tag, version: () => import('./version.js'),
-  create, events, kill, logs, ps, rename, restart, rm, run, start, stop, wait,
+  create, events, exec, kill, logs, ps, rename, restart, rm, run, start, stop, wait,
 };
 
 /** Registers the verb named `verb` (or every verb when it is not known) on the program. */

@@ -8,6 +8,8 @@
 //              restart (the monitor recorded the exit while nobody watched): this is how the engine re-attaches.
 //   delete()   removes every trace (process, monitor, cgroup, rootfs mount, state); idempotent.
 // list() names the containers the runtime holds state for, so a new daemon can find orphans.
+// attach()/resize() reach a running container's stdio (through its monitor); exec() runs one more process in a
+// running container under a monitor of its own (see ExecProcess).
 import type { ContainerRecord } from '../containers/container-record.js';
 import type { PlannedMount } from '../containers/mount-specs.js';
 import type { ContainerPaths } from '../containers/container-files.js';
@@ -54,10 +56,69 @@ export interface IoOptions {
   signal?: AbortSignal;
 }
 
+export interface RunOptions extends IoOptions {
+  /** Runs once the process exists but before it starts: stdio attached here misses no output. */
+  beforeStart?: () => Promise<void>;
+}
+
+export interface ConsoleSize {
+  height: number;
+  width: number;
+}
+
+export interface StdioChunk {
+  /** A TTY has one output stream: 'stdout'. */
+  stream: 'stdout' | 'stderr';
+  data: Buffer;
+}
+
+/**
+ * One connection to a process's stdio through its monitor. `output` yields what the process writes from the
+ * moment of connection and ends when the process's output ends (it exited) or close() was called.
+ */
+export interface StdioStream {
+  readonly output: AsyncIterable<StdioChunk>;
+  write(data: Buffer): void;
+  /** Half-close: the process sees end of input, unless the monitor keeps its stdin open for other clients. */
+  endInput(): void;
+  /** Drops the connection (a detach); the process goes on. Idempotent. */
+  close(): void;
+}
+
+/** One more process in a running container (docker exec). */
+export interface ExecRequest {
+  /** Unique per exec: names its monitor's state. */
+  execId: string;
+  args: string[];
+  /** KEY=value, over the container's own environment. */
+  env: string[];
+  /** `user[:group]`, resolved in the container; '' = the container's user. */
+  user: string;
+  /** '' = the container's working directory. */
+  workingDir: string;
+  tty: boolean;
+  /** Open a stdin the caller can write to (else /dev/null). */
+  stdin: boolean;
+  privileged: boolean;
+  consoleSize?: ConsoleSize;
+}
+
+/**
+ * A started exec. Its monitor outlives the daemon. `stdio` is connected before the process starts, so no output
+ * is missed; `exit` settles with the exit code (128+N for signal N) after all output has been delivered.
+ */
+export interface ExecProcess {
+  pid: number;
+  stdio: StdioStream;
+  exit: Promise<number>;
+  resize(size: ConsoleSize): Promise<void>;
+  kill(signal: number): void;
+}
+
 /** The runtime as the engine sees it; the daemon adapts the runc/conmon driver to it. */
 export interface RuntimePort {
   /** Builds the bundle and starts the process under its monitor; resolves with the pid once it runs. */
-  run(request: RunRequest, options?: IoOptions): Promise<{ pid: number }>;
+  run(request: RunRequest, options?: RunOptions): Promise<{ pid: number }>;
   kill(id: string, signal: number, options?: IoOptions): Promise<void>;
   pause(id: string, options?: IoOptions): Promise<void>;
   resume(id: string, options?: IoOptions): Promise<void>;
@@ -71,6 +132,12 @@ export interface RuntimePort {
   parseSignal(signal: string): number;
   /** Ids of every container the runtime holds state for (running or not yet deleted). */
   list(options?: IoOptions): Promise<string[]>;
+  /** Connects to a running container's stdio (needs OpenStdin for input). NotFound/FailedPrecondition when not running. */
+  attach(id: string, options?: IoOptions): Promise<StdioStream>;
+  /** Sets the window size of a running container's TTY. */
+  resize(id: string, size: ConsoleSize, options?: IoOptions): Promise<void>;
+  /** Starts a process in a running container; rejects with the runtime's wording when it cannot start. */
+  exec(id: string, request: ExecRequest, options?: IoOptions): Promise<ExecProcess>;
 }
 
 /** The name the design notes use. */

@@ -33,7 +33,7 @@ export async function unmountRootfs(target: string): Promise<void> {
   }
 }
 
-const readInRoot = (root: string, path: string): Promise<string> => resolveInRoot(root, path).then((p) => readFile(p, 'utf8')).catch(() => '');
+export const readInRoot = (root: string, path: string): Promise<string> => resolveInRoot(root, path).then((p) => readFile(p, 'utf8')).catch(() => '');
 
 export async function writeBundle(request: RunRequest, rootfs: string, host: HostRuntimeFacts, initPath: string | undefined): Promise<OciRuntimeSpec> {
   const { record: c, paths } = request;

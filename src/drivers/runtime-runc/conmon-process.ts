@@ -24,6 +24,8 @@ export interface ConmonOptions {
   logSizeMax: number;
   tty: boolean;
   openStdin: boolean;
+  /** Docker's StdinOnce without a TTY: stdin closes when the first attached client ends its input. */
+  stdinOnce: boolean;
 }
 
 export function conmonArgs(o: ConmonOptions): string[] {
@@ -39,6 +41,8 @@ export function conmonArgs(o: ConmonOptions): string[] {
     '--log-level', 'error',
     ...(o.tty ? ['-t'] : []),
     ...(o.openStdin ? ['-i'] : []),
+    // Docker closes a container's stdin at the end of an attach only for StdinOnce without a TTY.
+    ...(o.openStdin && !(o.stdinOnce && !o.tty) ? ['--leave-stdin-open'] : []),
   ];
 }
 

@@ -11,14 +11,21 @@ import type { Logger } from '../../lib/logger.js';
 import { formatTimeNano } from '../../lib/time.js';
 import { failedPrecondition, internal, invalidArgument, notFound } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
-import type { ExitInfo, IoOptions, LogEntry, LogReadOptions, RunRequest, RuntimePort, RuntimeStatus } from '../../core/runtime/runtime.js';
+import type { ConsoleSize, ExecProcess, ExecRequest, ExitInfo, IoOptions, LogEntry, LogReadOptions, RunOptions, RunRequest, RuntimePort, RuntimeStatus, StdioStream } from '../../core/runtime/runtime.js';
 import type { HostRuntimeFacts } from '../../core/runtime/oci-spec.js';
 import { parseSignal } from '../../core/runtime/signals.js';
 import { conmonSizeCap, logPolicy, type LogPolicy } from '../../core/runtime/log-policy.js';
 import type { OciState } from '../../spec/oci/runtime-spec.js';
 import { ExitFiles } from './exit-files.js';
 import { readK8sLog, touch } from './k8s-log.js';
-import { mountRootfs, unmountRootfs, writeBundle } from './bundle.js';
+import { mountRootfs, readInRoot, unmountRootfs, writeBundle } from './bundle.js';
+import { connectAttachSocket } from './attach-socket.js';
+import { requestResize } from './conmon-ctl.js';
+import { startConmonExec } from './conmon-exec.js';
+import { execProcess } from '../../core/runtime/exec-process.js';
+import { resolveUser } from '../../core/runtime/user.js';
+import { effectiveCapabilities } from '../../core/runtime/capabilities.js';
+import type { OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
 import { ConmonStartError, startConmon } from './conmon-process.js';
 import { LogRotator } from './log-rotator.js';
 import { wasOomKilled } from './oom.js';
@@ -92,7 +99,7 @@ export class ConmonRuntime implements RuntimePort {
     return parseSignal(signal);
   }
 
-  async run(request: RunRequest, options: IoOptions = {}): Promise<{ pid: number }> {
+  async run(request: RunRequest, options: RunOptions = {}): Promise<{ pid: number }> {
     const { record: c, paths } = request;
     const dir = this.dir(c.id);
     const policy = logPolicy(c.hostConfig.LogConfig?.Config, { maxSize: this.config.logSizeMax, maxFile: this.config.logMaxFile });
@@ -116,12 +123,13 @@ export class ConmonRuntime implements RuntimePort {
           conmonPath: this.config.conmonPath, runcPath: this.config.runcPath, runcRoot: join(this.config.stateRoot, 'runc'),
           id: c.id, name: c.name, bundleDir: paths.bundleDir, stateDir: dir, exitDir: this.exits.dir,
           socketDir: join(this.config.stateRoot, 'sockets'), logPath: c.logPath, logSizeMax: conmonSizeCap(policy),
-          tty: c.config.Tty ?? false, openStdin: c.config.OpenStdin ?? false,
+          tty: c.config.Tty ?? false, openStdin: c.config.OpenStdin ?? false, stdinOnce: c.config.StdinOnce ?? false,
         },
         options,
       ).catch((err: unknown) => {
         throw err instanceof ConmonStartError ? startError(err.message) : err;
       });
+      if (options.beforeStart) await options.beforeStart();
       await this.runc(['start', c.id]).catch((err: { stderr?: string }) => {
         throw startError(String(err.stderr ?? err));
       });
@@ -240,6 +248,55 @@ export class ConmonRuntime implements RuntimePort {
     if (!this.exits.watched(id)) await this.exits.remove(id);
     await rm(this.dir(id), { recursive: true, force: true });
     this.logger.debug({ container: id }, 'runtime state removed');
+  }
+
+  private async runningMeta(id: string): Promise<ContainerMeta> {
+    const meta = await this.meta(id);
+    if (!meta || !(await this.conmonAlive(id))) throw failedPrecondition(`container ${id} is not running`);
+    return meta;
+  }
+
+  async attach(id: string, options: IoOptions = {}): Promise<StdioStream> {
+    const meta = await this.runningMeta(id);
+    return connectAttachSocket(meta.bundleDir, options).catch((err: unknown) => {
+      throw failedPrecondition(`cannot attach to container ${id}: ${(err as Error).message}`);
+    });
+  }
+
+  async resize(id: string, size: ConsoleSize, _options: IoOptions = {}): Promise<void> {
+    const meta = await this.runningMeta(id);
+    await requestResize(meta.bundleDir, size);
+  }
+
+  async exec(id: string, request: ExecRequest, options: IoOptions = {}): Promise<ExecProcess> {
+    const meta = await this.runningMeta(id);
+    if (!/^[0-9a-f]{8,64}$/.test(request.execId)) throw invalidArgument(`invalid exec id ${request.execId}`);
+    const spec = JSON.parse(await readFile(join(meta.bundleDir, 'config.json'), 'utf8')) as OciRuntimeSpec;
+    let user;
+    if (request.user) {
+      const [passwd, group] = await Promise.all([readInRoot(meta.rootfs, '/etc/passwd'), readInRoot(meta.rootfs, '/etc/group')]);
+      user = resolveUser(request.user, passwd, group);
+    }
+    const allCaps = effectiveCapabilities([], [], true, this.host.capabilities);
+    const execDir = join(this.dir(id), 'execs', request.execId);
+    await mkdir(execDir, { recursive: true, mode: 0o700 });
+    const processSpecPath = join(execDir, 'process.json');
+    await writeFile(processSpecPath, JSON.stringify(execProcess(spec.process, request, user, allCaps)));
+    try {
+      const proc = await startConmonExec(
+        {
+          conmonPath: this.config.conmonPath, runcPath: this.config.runcPath, runcRoot: join(this.config.stateRoot, 'runc'),
+          containerId: id, execId: request.execId, execDir, processSpecPath, tty: request.tty, stdin: request.stdin,
+        },
+        options,
+      );
+      // The exec's state goes once its code is known.
+      const exit = proc.exit.finally(() => rm(execDir, { recursive: true, force: true }));
+      return { ...proc, exit };
+    } catch (err) {
+      await rm(execDir, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   logs(record: ContainerRecord, options: LogReadOptions): AsyncIterable<LogEntry> {

@@ -1,0 +1,77 @@
+// Exec routes: create, start (hijacked; TTY raw, else stdcopy frames), inspect, resize.
+import type { FastifyInstance } from 'fastify';
+import type { ExecService } from '../../engine/exec/exec-service.js';
+import type { ExecCreateRequest, ExecStartRequest } from '../../spec/docker/exec.js';
+import { invalidArgument } from '../../core/errdefs.js';
+import { detachKeysParam } from './detach-keys.js';
+import { queryInt, type Query } from '../server/query.js';
+import { hijack, MULTIPLEXED_STREAM, RAW_STREAM } from '../server/hijack.js';
+import { bridgeStdio } from './stdio-bridge.js';
+import { consoleSizeOf } from './console-size.js';
+import { frame, STDOUT } from '../compat/stdcopy.js';
+
+type IdParams = { Params: { id: string }; Querystring: Query };
+
+export function execRoutes(app: FastifyInstance, execs: ExecService): void {
+  app.post<{ Params: { id: string }; Body: ExecCreateRequest | undefined }>('/containers/:id/exec', async (req, reply) => {
+    const body = req.body ?? {};
+    if (body.DetachKeys) detachKeysParam(body.DetachKeys, 'escape keys');
+    const { id } = execs.create(req.params.id, body);
+    return reply.code(201).send({ Id: id });
+  });
+
+  app.get<IdParams>('/exec/:id/json', async (req) => execs.inspect(req.params.id));
+
+  app.post<IdParams>('/exec/:id/resize', async (req, reply) => {
+    const h = queryInt(req.query, 'h') ?? 0;
+    const w = queryInt(req.query, 'w') ?? 0;
+    if (h < 0 || w < 0) throw invalidArgument('invalid resize parameters');
+    await execs.resize(req.params.id, { height: h, width: w });
+    return reply.code(200).send();
+  });
+
+  app.post<{ Params: { id: string }; Body: ExecStartRequest | undefined }>('/exec/:id/start', async (req, reply) => {
+    const body = req.body ?? {};
+    const settings = execs.settings(req.params.id);
+    const consoleSize = consoleSizeOf(body.ConsoleSize);
+    if (body.Detach) {
+      const session = await execs.start(req.params.id, { detach: true, consoleSize });
+      void session.exited;
+      return reply.code(200).send();
+    }
+    const tty = settings.tty;
+    // Errors found before the process starts (not found, already ran, container stopped) are plain HTTP errors.
+    const abort = new AbortController();
+    req.raw.socket.once('close', () => abort.abort());
+    let session;
+    let startError: Error | undefined;
+    try {
+      session = await execs.start(req.params.id, { consoleSize, signal: abort.signal });
+    } catch (err) {
+      if ((err as { kind?: string }).kind !== 'InvalidArgument') throw err;
+      startError = err as Error;
+    }
+    const socket = hijack(req, reply, tty ? RAW_STREAM : MULTIPLEXED_STREAM);
+    if (!session) {
+      // As Docker: the runtime's refusal is written into the stream; inspect then shows exit code 126.
+      const text = Buffer.from(`${startError?.message ?? 'exec failed'}\r\n`);
+      socket.end(tty ? text : frame(STDOUT, text));
+      return;
+    }
+    const how = await bridgeStdio(socket, session.stdio, {
+      multiplexed: !tty,
+      stdin: settings.attachStdin,
+      stdout: settings.attachStdout,
+      stderr: settings.attachStderr,
+      detachKeys: detachKeysParam(settings.detachKeys),
+    });
+    if (how === 'gone') {
+      // Nobody reads it any more: end the process rather than leave it behind.
+      session.kill();
+      await session.exited;
+      return;
+    }
+    if (how === 'ended') await session.exited;
+    socket.end();
+  });
+}

@@ -1,0 +1,221 @@
+// docker exec: create an instance, start it once (attached or detached), inspect it, resize its TTY. State lives in
+// memory, as Docker's. The process runs under its own monitor (RuntimePort.exec); its exit code is recorded
+// before the caller's stream is closed, so an inspect right after the stream ends sees ExitCode and Running=false.
+// runProbe() is the daemon's own use (health checks): run, capture output up to a limit, time out.
+import type { Logger } from '../../lib/logger.js';
+import { generateId } from '../../lib/ids.js';
+import { conflict, invalidArgument, isEngineError, notFound } from '../../core/errdefs.js';
+import type { EventPublisher } from '../../core/events/event.js';
+import type { ContainerRecord } from '../../core/containers/container-record.js';
+import type { ContainerStore } from '../../core/containers/container-store.js';
+import type { ConsoleSize, RuntimePort, StdioChunk, StdioStream } from '../../core/runtime/runtime.js';
+import type { ExecCreateRequest, ExecInspectResponse } from '../../spec/docker/exec.js';
+import { resolveContainer } from '../containers/resolve.js';
+import { toExecInspect, type ExecRecord } from './exec-record.js';
+
+export interface ExecServiceDeps {
+  store: ContainerStore;
+  runtime: RuntimePort;
+  events: EventPublisher;
+  logger: Logger;
+}
+
+/** A started exec as its caller drives it. */
+export interface ExecSession {
+  tty: boolean;
+  stdio: StdioStream;
+  /** Settles with the exit code once it is recorded (inspect shows it). */
+  exited: Promise<number>;
+  /** Ends the process (the client went away). */
+  kill(): void;
+}
+
+export interface ProbeResult {
+  exitCode: number;
+  /** stdout and stderr interleaved, cut at maxOutputBytes. */
+  output: string;
+  timedOut: boolean;
+}
+
+/** Docker's exit code for an exec whose process could not be started. */
+export const EXEC_START_FAILED = 126;
+const KEEP_EXITED_MS = 10 * 60 * 1000;
+const SIGKILL = 9;
+
+export class ExecService {
+  private readonly execs = new Map<string, ExecRecord>();
+
+  constructor(private readonly deps: ExecServiceDeps) {}
+
+  private runningContainer(ref: string): ContainerRecord {
+    const c = resolveContainer(this.deps.store, ref);
+    if (c.state.status === 'paused') throw conflict(`Container ${c.id} is paused, unpause the container before exec`);
+    if (c.state.status !== 'running') throw conflict(`Container ${c.id} is not running`);
+    return c;
+  }
+
+  private publish(r: ExecRecord, action: string, extra: Record<string, string> = {}): void {
+    const c = this.deps.store.get(r.containerId);
+    if (!c) return;
+    this.deps.events.publish({
+      type: 'container',
+      action,
+      actor: { id: c.id, attributes: { ...(c.config.Labels ?? {}), image: c.image, name: c.name, execID: r.id, ...extra } },
+    });
+  }
+
+  private dropOld(): void {
+    const cutoff = Date.now() - KEEP_EXITED_MS;
+    for (const [id, r] of this.execs) if (r.exitedAt !== undefined && r.exitedAt < cutoff) this.execs.delete(id);
+  }
+
+  create(containerRef: string, request: ExecCreateRequest): { id: string } {
+    const c = this.runningContainer(containerRef);
+    const cmd = request.Cmd ?? [];
+    if (cmd.length === 0) throw invalidArgument('No exec command specified');
+    const size = request.ConsoleSize;
+    this.dropOld();
+    const r: ExecRecord = {
+      id: generateId(),
+      containerId: c.id,
+      cmd,
+      env: request.Env ?? [],
+      user: request.User ?? '',
+      workingDir: request.WorkingDir ?? '',
+      tty: request.Tty ?? false,
+      attachStdin: request.AttachStdin ?? false,
+      attachStdout: request.AttachStdout ?? false,
+      attachStderr: request.AttachStderr ?? false,
+      privileged: request.Privileged ?? false,
+      detachKeys: request.DetachKeys ?? '',
+      consoleSize: size && size[0] > 0 && size[1] > 0 ? { height: size[0], width: size[1] } : undefined,
+      running: false,
+      started: false,
+      exitCode: null,
+      pid: 0,
+      exitedAt: undefined,
+      process: undefined,
+    };
+    if (r.workingDir && !r.workingDir.startsWith('/')) throw invalidArgument(`the working directory '${r.workingDir}' is invalid, it needs to be an absolute path`);
+    this.execs.set(r.id, r);
+    this.publish(r, `exec_create: ${cmd.join(' ')}`);
+    return { id: r.id };
+  }
+
+  private get(id: string): ExecRecord {
+    const r = this.execs.get(id);
+    if (!r) throw notFound(`No such exec instance: ${id}`);
+    return r;
+  }
+
+  inspect(id: string): ExecInspectResponse {
+    return toExecInspect(this.get(id));
+  }
+
+  /** The exec's settings, for the API to decide how to stream before it starts. */
+  settings(id: string): { tty: boolean; attachStdin: boolean; attachStdout: boolean; attachStderr: boolean; detachKeys: string } {
+    const r = this.get(id);
+    return { tty: r.tty, attachStdin: r.attachStdin, attachStdout: r.attachStdout, attachStderr: r.attachStderr, detachKeys: r.detachKeys };
+  }
+
+  /**
+   * Starts the exec. Rejects (409) when it already ran or the container stopped; when the process cannot start the
+   * exec ends with code 126 and the error says why (runc's words).
+   */
+  async start(id: string, options: { detach?: boolean; consoleSize?: ConsoleSize; signal?: AbortSignal } = {}): Promise<ExecSession> {
+    const r = this.get(id);
+    if (r.running) throw conflict(`Error: Exec command ${r.id} is already running`);
+    if (r.started) throw conflict(`Error: Exec command ${r.id} has already run`);
+    this.runningContainer(r.containerId);
+    r.started = true;
+    r.running = true;
+    let proc;
+    try {
+      proc = await this.deps.runtime.exec(
+        r.containerId,
+        {
+          execId: r.id, args: r.cmd, env: r.env, user: r.user, workingDir: r.workingDir, tty: r.tty,
+          stdin: r.attachStdin && !options.detach, privileged: r.privileged, consoleSize: options.consoleSize ?? r.consoleSize,
+        },
+        { signal: options.signal },
+      );
+    } catch (err) {
+      r.running = false;
+      r.exitCode = EXEC_START_FAILED;
+      r.exitedAt = Date.now();
+      throw isEngineError(err) && err.kind !== 'Internal' ? err : invalidArgument((err as Error).message, err);
+    }
+    r.process = proc;
+    r.pid = proc.pid;
+    this.publish(r, `exec_start: ${r.cmd.join(' ')}`);
+    const exited = proc.exit.then(
+      (code) => code,
+      () => -1,
+    ).then((code) => {
+      r.exitCode = code;
+      r.running = false;
+      r.pid = 0;
+      r.exitedAt = Date.now();
+      r.process = undefined;
+      this.publish(r, 'exec_die', { exitCode: String(code) });
+      return code;
+    });
+    if (options.detach) proc.stdio.close();
+    return { tty: r.tty, stdio: proc.stdio, exited, kill: () => proc.kill(SIGKILL) };
+  }
+
+  async resize(id: string, size: ConsoleSize): Promise<void> {
+    const r = this.get(id);
+    if (!r.process) throw conflict(`Exec ${r.id} is not running`);
+    if (!r.tty) return;
+    await r.process.resize(size);
+  }
+
+  /**
+   * Runs a command in a running container and captures its output (stdout and stderr, up to maxOutputBytes),
+   * killing it after timeoutMs. For the daemon's own checks (health probes); no exec record is kept.
+   */
+  async runProbe(containerRef: string, cmd: string[], options: { timeoutMs: number; maxOutputBytes?: number; env?: string[]; user?: string; signal?: AbortSignal }): Promise<ProbeResult> {
+    const c = this.runningContainer(containerRef);
+    if (cmd.length === 0) throw invalidArgument('No exec command specified');
+    const limit = options.maxOutputBytes ?? 4096;
+    const proc = await this.deps.runtime.exec(
+      c.id,
+      { execId: generateId(), args: cmd, env: options.env ?? [], user: options.user ?? '', workingDir: '', tty: false, stdin: false, privileged: false },
+      { signal: options.signal },
+    );
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      proc.kill(SIGKILL);
+    }, options.timeoutMs);
+    const onAbort = (): void => proc.kill(SIGKILL);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const output = await collect(proc.stdio.output, limit);
+      const exitCode = await proc.exit;
+      return { exitCode, output, timedOut };
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      proc.stdio.close();
+    }
+  }
+
+  /** Execs still running in a container (for diagnostics and tests). */
+  running(containerId: string): string[] {
+    return [...this.execs.values()].filter((r) => r.containerId === containerId && r.running).map((r) => r.id);
+  }
+}
+
+async function collect(output: AsyncIterable<StdioChunk>, limit: number): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of output) {
+    if (size >= limit) continue;
+    const take = chunk.data.subarray(0, limit - size);
+    parts.push(take);
+    size += take.length;
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
