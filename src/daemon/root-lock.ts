@@ -15,8 +15,8 @@ const isAlive = (pid: number): boolean => {
 export class RootLock {
   private constructor(private readonly path: string) {}
 
-  static acquire(dataRoot: string): RootLock {
-    const path = join(dataRoot, 'berthd.lock');
+  static acquire(dataRoot: string, owner: { file: string; what: string } = { file: 'berthd.lock', what: 'berthd' }): RootLock {
+    const path = join(dataRoot, owner.file);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const fd = openSync(path, 'wx', 0o600);
@@ -26,9 +26,10 @@ export class RootLock {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
-      const owner = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
-      if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-        throw new Error(`another berthd (pid ${owner}) is using data root ${dataRoot}`);
+      const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
+      const what = owner.what;
+      if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
+        throw new Error(`another ${what} (pid ${pid}) is using data root ${dataRoot}`);
       }
       // Stale: move it aside atomically so that only one contender removes it.
       try {

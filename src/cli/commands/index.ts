@@ -42,10 +42,14 @@ const IMAGE_ALIASES: Record<string, string> = { list: 'ls', remove: 'rm' };
 /** `berth system ...`. */
 const SYSTEM_VERBS: Record<string, Loader> = { df: () => import('./system-df.js'), info };
 
+/** `berth registry ...`: berth's own OCI registry server. */
+const REGISTRY_VERBS: Record<string, Loader> = { serve: () => import('./registry-serve.js') };
+
 const GROUPS: Record<string, { description: string; verbs: Record<string, Loader>; aliases: Record<string, string> }> = {
   image: { description: 'Manage images', verbs: IMAGE_VERBS, aliases: IMAGE_ALIASES },
   system: { description: 'Manage Docker', verbs: SYSTEM_VERBS, aliases: {} },
   container: { description: 'Manage containers', verbs: CONTAINER_VERBS, aliases: { list: 'ls', ps: 'ls', remove: 'rm' } },
+  registry: { description: "Run berth's OCI registry server", verbs: REGISTRY_VERBS, aliases: {} },
 };
 
 const TOP_VERBS: Record<string, Loader> = {

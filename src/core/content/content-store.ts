@@ -16,7 +16,8 @@ export interface ContentStore {
   put(data: Uint8Array | string): Promise<BlobInfo>;
   has(digest: Digest): Promise<boolean>;
   info(digest: Digest): Promise<BlobInfo>;
-  read(digest: Digest): Readable;
+  /** The blob's bytes, or the inclusive byte range `start..end` of them (HTTP Range requests). */
+  read(digest: Digest, range?: { start: number; end?: number }): Readable;
   readAll(digest: Digest): Promise<Buffer>;
   delete(digest: Digest): Promise<void>;
   list(): Promise<Digest[]>;

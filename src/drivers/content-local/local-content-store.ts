@@ -60,8 +60,8 @@ export class LocalContentStore implements ContentStore {
     }
   }
 
-  read(digest: Digest): Readable {
-    return createReadStream(this.blobPath(digest));
+  read(digest: Digest, range?: { start: number; end?: number }): Readable {
+    return createReadStream(this.blobPath(digest), range);
   }
 
   async readAll(digest: Digest): Promise<Buffer> {
