@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages berth drives or its scripts use; busybox-static (not busybox) because test images
-# need a statically linked busybox to run in an otherwise empty root.
-PACKAGES=(runc conmon busybox-static iptables catatonit tini iproute2 attr sqlite3 curl jq xz-utils ca-certificates)
+# need a statically linked busybox to run in an otherwise empty root. skopeo and docker-registry
+# (distribution's server) are the registry's peers in tests and bench.
+PACKAGES=(runc conmon busybox-static iptables catatonit tini iproute2 attr sqlite3 curl jq xz-utils ca-certificates skopeo docker-registry)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

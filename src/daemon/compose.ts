@@ -12,6 +12,7 @@ import { EventLog } from '../engine/events/event-log.js';
 import { wireImages } from './wire-images.js';
 import { wireContainers } from './wire-containers.js';
 import { BERTH_VERSION } from './version.js';
+import { startRegistryHost } from './registry-host.js';
 
 export interface Composition {
   api: FastifyInstance;
@@ -55,6 +56,12 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
   await store.snapshots.cleanup(containers.service.snapshotKeys());
   await store.images.collectGarbage();
   await containers.service.restore();
+
+  // berth's OCI registry, when configured: its own listener, root and content store (registry-host.ts).
+  if (config.registry) {
+    const registry = await startRegistryHost({ ...config.registry, gcIntervalMs: 60 * 60_000 }, logger);
+    closers.push(() => registry.close());
+  }
 
   const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName, containers: containers.service, execs: containers.execs, containersPerImage: () => containers.service.containersPerImage() });
 

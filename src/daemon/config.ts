@@ -19,6 +19,9 @@ export const configFileSchema = z
     'log-level': z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional(),
     debug: z.boolean().optional(),
     'storage-driver': z.enum(['overlay2', 'overlay', 'native', 'vfs']).optional(),
+    'registry-addr': z.string().regex(/^.*:\d+$/, 'registry-addr must be host:port').optional(),
+    'registry-root': absolutePath.optional(),
+    'registry-htpasswd': absolutePath.optional(),
   })
   .strict();
 
@@ -35,6 +38,8 @@ export interface DaemonConfig {
   debug: boolean;
   /** "auto" picks overlay when the kernel has it, else the copying native snapshotter. */
   storageDriver: 'auto' | 'overlay' | 'native';
+  /** berth's OCI registry served by the daemon; absent = off. */
+  registry: { addr: string; root: string; htpasswd?: string } | undefined;
 }
 
 export type ConfigOverrides = Partial<ConfigFile>;
@@ -82,6 +87,13 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
     logLevel: merged['log-level'] ?? (merged.debug ? 'debug' : 'info'),
     debug: merged.debug ?? false,
     storageDriver: driver === undefined ? 'auto' : driver.startsWith('overlay') ? 'overlay' : 'native',
+    registry: merged['registry-addr']
+      ? {
+          addr: merged['registry-addr'],
+          root: merged['registry-root'] ?? join(merged['data-root'] ?? '/var/lib/berth', 'registry'),
+          ...(merged['registry-htpasswd'] ? { htpasswd: merged['registry-htpasswd'] } : {}),
+        }
+      : undefined,
   };
 }
 

@@ -16,6 +16,9 @@ interface Flags {
   debug?: boolean;
   storageDriver?: string;
   group?: string;
+  registryAddr?: string;
+  registryRoot?: string;
+  registryHtpasswd?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -33,6 +36,9 @@ function parseFlags(argv: string[]): Flags {
     .option('-D, --debug', 'debug mode')
     .option('-s, --storage-driver <name>', 'overlay2 or native')
     .option('-G, --group <group>', 'group allowed on the unix socket')
+    .option('--registry-addr <host:port>', "serve berth's OCI registry on this TCP address (off by default)")
+    .option('--registry-root <dir>', 'storage of the embedded registry (default <data-root>/registry)')
+    .option('--registry-htpasswd <file>', 'htpasswd file (bcrypt) guarding the embedded registry')
     .allowExcessArguments(false);
   program.parse(argv);
   return program.opts<Flags>();
@@ -48,6 +54,9 @@ function flagsAsConfig(flags: Flags): ConfigFile {
     debug: flags.debug,
     'storage-driver': flags.storageDriver as ConfigFile['storage-driver'],
     group: flags.group,
+    'registry-addr': flags.registryAddr,
+    'registry-root': flags.registryRoot,
+    'registry-htpasswd': flags.registryHtpasswd,
   };
 }
 

@@ -45,5 +45,5 @@ export const referrers: Handler<{ name: string; digest: string }> = async (ctx, 
     ...(r.artifactType ? { artifactType: r.artifactType } : {}),
     ...(r.annotations ? { annotations: r.annotations } : {}),
   }));
-  return reply.type(MEDIA_TYPES.ociIndex).send(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests }));
+  return reply.type(MEDIA_TYPES.ociIndex).send(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests })));
 };
