@@ -5,6 +5,7 @@ import type { EventLog } from '../engine/events/event-log.js';
 import type { ImageService } from '../engine/images/image-service.js';
 import type { ContainersApi } from '../engine/containers/types.js';
 import type { ExecService } from '../engine/exec/exec-service.js';
+import type { VolumeService } from '../engine/volumes/volume-service.js';
 
 export interface ApiDeps {
   system: SystemService;
@@ -15,4 +16,5 @@ export interface ApiDeps {
   containers?: ContainersApi;
   containersPerImage?: () => Map<string, number>;
   execs?: ExecService;
+  volumes?: VolumeService;
 }

@@ -11,6 +11,7 @@ import { loadEngineId } from './engine-id.js';
 import { EventLog } from '../engine/events/event-log.js';
 import { wireImages } from './wire-images.js';
 import { wireContainers } from './wire-containers.js';
+import { wireVolumes } from './wire-volumes.js';
 import { BERTH_VERSION } from './version.js';
 import { startRegistryHost } from './registry-host.js';
 
@@ -49,7 +50,8 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
     () => events.listenerCount(),
   );
 
-  const containers = await wireContainers(config, logger, events, store.db, store, tools, host.facts());
+  const volumes = await wireVolumes(config, logger, events, store.db);
+  const containers = await wireContainers(config, logger, events, store.db, store, tools, host.facts(), volumes);
   closers.push(() => containers.close());
   // Start-up repair: half-made snapshots go (container rootfs snapshots stay), then unreferenced blobs and
   // layers; then containers are re-attached, exits recorded, restart policies applied.
@@ -63,7 +65,7 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
     closers.push(() => registry.close());
   }
 
-  const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName, containers: containers.service, execs: containers.execs, containersPerImage: () => containers.service.containersPerImage() });
+  const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName, containers: containers.service, execs: containers.execs, containersPerImage: () => containers.service.containersPerImage(), volumes });
 
   return {
     api,

@@ -15,6 +15,7 @@ import { ExecService } from '../engine/exec/exec-service.js';
 import type { ImageStore } from './wire-images.js';
 import type { DaemonConfig } from './config.js';
 import type { ToolReport } from './host-tools.js';
+import type { VolumeService } from '../engine/volumes/volume-service.js';
 
 /** The daemon's own hard limits: containers never get more. */
 function hostHardLimits(): Record<string, number> {
@@ -33,7 +34,7 @@ export interface ContainerSide {
   close(): Promise<void>;
 }
 
-export async function wireContainers(config: DaemonConfig, logger: Logger, events: EventPublisher, db: Database, store: ImageStore, tools: ToolReport, facts: HostFacts): Promise<ContainerSide> {
+export async function wireContainers(config: DaemonConfig, logger: Logger, events: EventPublisher, db: Database, store: ImageStore, tools: ToolReport, facts: HostFacts, volumes?: VolumeService): Promise<ContainerSide> {
   const runtime = new ConmonRuntime(
     {
       stateRoot: join(config.execRoot, 'runtime'),
@@ -58,9 +59,11 @@ export async function wireContainers(config: DaemonConfig, logger: Logger, event
     events,
     logger: logger.child({ component: 'containers' }),
     storageDriver: store.driverName,
+    volumes,
   });
   store.images.setUsage((imageId) => service.usersOf(imageId));
   const execs = new ExecService({ store: containerStore, runtime, events, logger: logger.child({ component: 'exec' }) });
+  volumes?.setUsers(() => service.volumeUsers());
   return {
     service,
     execs,

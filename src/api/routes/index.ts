@@ -7,12 +7,14 @@ import { imageRoutes } from './images.js';
 import { systemDfRoutes } from './system-df.js';
 import { containerRoutes } from './containers.js';
 import { execRoutes } from './exec.js';
+import { volumeRoutes } from './volumes.js';
 
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   systemRoutes(app, deps.system);
   eventRoutes(app, deps.events);
   imageRoutes(app, deps.images, deps.storageDriver);
-  systemDfRoutes(app, { images: deps.images, containers: deps.containers, containersPerImage: deps.containersPerImage });
+  systemDfRoutes(app, { images: deps.images, containers: deps.containers, containersPerImage: deps.containersPerImage, volumes: deps.volumes });
   if (deps.containers) containerRoutes(app, deps.containers);
   if (deps.execs) execRoutes(app, deps.execs);
+  if (deps.volumes) volumeRoutes(app, deps.volumes);
 }

@@ -4,12 +4,15 @@ import type { ImageService } from '../../engine/images/image-service.js';
 import type { ContainersApi } from '../../engine/containers/types.js';
 import { toImageSummary } from '../compat/image-json.js';
 import { toContainerSummary } from '../compat/container-json.js';
+import type { VolumeService } from '../../engine/volumes/volume-service.js';
+import { toVolumeJson } from '../compat/volume-json.js';
 
 export interface DiskUsageSources {
   images: ImageService;
   containers?: ContainersApi;
   /** Image id -> how many containers use it. */
   containersPerImage?: () => Map<string, number>;
+  volumes?: VolumeService;
 }
 
 export function systemDfRoutes(app: FastifyInstance, sources: DiskUsageSources): void {
@@ -21,7 +24,7 @@ export function systemDfRoutes(app: FastifyInstance, sources: DiskUsageSources):
       LayersSize: sources.images.layersSize(),
       Images: views.map((v) => ({ ...toImageSummary(v, perImage.get(v.record.id) ?? 0), SharedSize: 0 })),
       Containers: containers.map((c) => toContainerSummary(c.record, c.size)),
-      Volumes: [],
+      Volumes: sources.volumes ? (await sources.volumes.diskUsage()).map(toVolumeJson) : [],
       BuildCache: [],
     };
   });

@@ -18,7 +18,9 @@ test('binds, mounts and tmpfs become one plan', () => {
 });
 
 test('bad specs are refused with Docker-style messages', () => {
-  assert.throws(() => planMounts({ Binds: ['/a'] }), /invalid volume specification: '\/a'/);
+  assert.equal(planMounts({ Binds: ['/a'] })[0]?.type, 'volume');
+  assert.throws(() => planMounts({ Binds: ['a'] }), /invalid volume specification: 'a'/);
+  assert.throws(() => planMounts({ Mounts: [{ Type: 'volume', Source: 'v', Target: '/x', BindOptions: {} }] }), /field BindOptions must not be specified/);
   assert.throws(() => planMounts({ Binds: ['/a:relative'] }), /must be absolute/);
   assert.throws(() => planMounts({ Binds: ['/a:/x:bogus'] }), /invalid mode: bogus/);
   assert.throws(() => planMounts({ Mounts: [{ Type: 'bind', Target: '/x' }] }), /field Source must not be empty/);

@@ -14,6 +14,12 @@ export interface PlannedMount {
   options: string[];
   /** `-v` creates a missing bind source; `--mount` refuses it. */
   createSource: boolean;
+  /** Volumes: `nocopy` (or VolumeOptions.NoCopy) leaves a new volume empty instead of filling it from the image. */
+  noCopy?: boolean;
+  /** Volumes created on first use take these (`--mount volume-opt=...,volume-label=...`). */
+  volumeOptions?: { driverOptions: Record<string, string>; labels: Record<string, string> };
+  /** Set at start for a volume mount: fill the (empty) source from the image's content at the destination. */
+  copyUp?: boolean;
   /** How inspect shows it. */
   point: MountPoint;
 }
@@ -30,6 +36,11 @@ function checkDestination(dest: string, raw: string): string {
 
 function parseBind(raw: string): PlannedMount {
   const parts = raw.split(':');
+  if (parts.length === 1 && isAbsolute(raw)) {
+    // `-v /path` sent as a bind: an anonymous volume, as Docker makes.
+    const destination = checkDestination(raw, raw);
+    return { type: 'volume', source: '', destination, readOnly: false, options: [], createSource: true, point: { Type: 'volume', Name: '', Source: '', Destination: destination, Driver: 'local', Mode: '', RW: true, Propagation: '' } };
+  }
   if (parts.length < 2 || parts.length > 3) throw invalidArgument(`invalid volume specification: '${raw}'`);
   const [source = '', dest = '', mode = ''] = parts;
   const destination = checkDestination(dest, raw);
@@ -40,7 +51,7 @@ function parseBind(raw: string): PlannedMount {
   if (!isAbsolute(source)) {
     // A name, not a path: a named volume (the volumes issue resolves it).
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(source)) throw invalidArgument(`create ${source}: "${source}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`);
-    return { type: 'volume', source, destination, readOnly, options: [], createSource: true, point: { Type: 'volume', Name: source, Source: '', Destination: destination, Driver: 'local', Mode: mode, RW: !readOnly, Propagation: '' } };
+    return { type: 'volume', source, destination, readOnly, options: [], createSource: true, noCopy: modes.includes('nocopy'), point: { Type: 'volume', Name: source, Source: '', Destination: destination, Driver: 'local', Mode: mode || 'z', RW: !readOnly, Propagation: '' } };
   }
   const src = posix.normalize(source);
   return { type: 'bind', source: src, destination, readOnly, options: [propagation], createSource: true, point: { Type: 'bind', Source: src, Destination: destination, Mode: mode, RW: !readOnly, Propagation: propagation } };
@@ -61,6 +72,8 @@ function fromMountSpec(m: NonNullable<HostConfig['Mounts']>[number]): PlannedMou
   const readOnly = m.ReadOnly ?? false;
   switch (type) {
     case 'bind': {
+      if (m.VolumeOptions) throw invalidArgument(`invalid mount config for type "bind": field VolumeOptions must not be specified`);
+      if (m.TmpfsOptions) throw invalidArgument(`invalid mount config for type "bind": field TmpfsOptions must not be specified`);
       if (!m.Source) throw invalidArgument(`invalid mount config for type "bind": field Source must not be empty`);
       if (!isAbsolute(m.Source)) throw invalidArgument(`invalid mount config for type "bind": invalid mount path: '${m.Source}' mount path must be absolute`);
       const propagation = m.BindOptions?.Propagation || 'rprivate';
@@ -74,8 +87,12 @@ function fromMountSpec(m: NonNullable<HostConfig['Mounts']>[number]): PlannedMou
       return { type: 'tmpfs', source: 'tmpfs', destination, readOnly, options, createSource: false, point: { Type: 'tmpfs', Source: '', Destination: destination, Mode: '', RW: !readOnly, Propagation: '' } };
     }
     case 'volume': {
+      if (m.BindOptions) throw invalidArgument(`invalid mount config for type "volume": field BindOptions must not be specified`);
+      if (m.TmpfsOptions) throw invalidArgument(`invalid mount config for type "volume": field TmpfsOptions must not be specified`);
       const name = m.Source ?? '';
-      return { type: 'volume', source: name, destination, readOnly, options: [], createSource: true, point: { Type: 'volume', Name: name, Source: '', Destination: destination, Driver: 'local', Mode: 'z', RW: !readOnly, Propagation: '' } };
+      const vo = m.VolumeOptions;
+      const volumeOptions = { driverOptions: vo?.DriverConfig?.Options ?? {}, labels: vo?.Labels ?? {} };
+      return { type: 'volume', source: name, destination, readOnly, options: [], createSource: true, noCopy: vo?.NoCopy ?? false, volumeOptions, point: { Type: 'volume', Name: name, Source: '', Destination: destination, Driver: 'local', Mode: 'z', RW: !readOnly, Propagation: '' } };
     }
     default:
       throw invalidArgument(`invalid mount config: mount type unknown: "${type}"`);

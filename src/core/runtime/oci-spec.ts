@@ -100,6 +100,8 @@ function namespaces(input: ContainerSpecInput, host: HostRuntimeFacts): OciLinux
   return ns;
 }
 
+const pathDepth = (p: string): number => p.split('/').filter(Boolean).length;
+
 function etcMounts(etc: ContainerSpecInput['etcFiles']): OciMount[] {
   const files: [string, string | undefined][] = [['/etc/resolv.conf', etc.resolvConf], ['/etc/hostname', etc.hostname], ['/etc/hosts', etc.hosts]];
   return files.filter((f): f is [string, string] => Boolean(f[1])).map(([destination, source]) => ({ destination, type: 'bind', source, options: ['rbind', 'rprivate'] }));
@@ -118,9 +120,12 @@ export function buildOciSpec(input: ContainerSpecInput, host: HostRuntimeFacts):
   // A user mount on a default destination (e.g. --tmpfs /dev/shm) replaces the default one, as in Docker.
   const mounts: OciMount[] = [
     ...defaultMounts({ privileged, shmSize: input.shmSize > 0 ? input.shmSize : DEFAULT_SHM_SIZE }).filter((m) => !userDestinations.has(m.destination)),
-    ...etcMounts(input.etcFiles).filter((m) => !userDestinations.has(m.destination)),
-    ...(input.initPath ? [{ destination: INIT_PATH, type: 'bind', source: input.initPath, options: ['rbind', 'ro', 'rprivate'] }] : []),
-    ...input.mounts.map(userMount),
+    // Parents before children, as Docker sorts them: a volume on /etc does not hide /etc/hosts.
+    ...[
+      ...etcMounts(input.etcFiles).filter((m) => !userDestinations.has(m.destination)),
+      ...(input.initPath ? [{ destination: INIT_PATH, type: 'bind', source: input.initPath, options: ['rbind', 'ro', 'rprivate'] }] : []),
+      ...input.mounts.map(userMount),
+    ].sort((a, b) => pathDepth(a.destination) - pathDepth(b.destination)),
   ];
 
   return {

@@ -42,5 +42,5 @@ test('a record becomes spec input: args, cwd, ulimits, resources, mounts, cgroup
   assert.equal(input.cgroupsPath, `/mine/${record.id}`);
   assert.ok(input.env.includes('X=1') && input.env.includes('HOSTNAME=h1'));
   const volume = [{ type: 'volume', source: 'v', destination: '/v', readOnly: false, options: [] }] as unknown as PlannedMount[];
-  assert.throws(() => specInputFromRecord({ record, mounts: volume, user: { uid: 0, gid: 0, additionalGids: [], home: '/' }, rootfsPath: '/r', etcFiles: {} }), /named volume "v" is not supported yet/);
+  assert.throws(() => specInputFromRecord({ record, mounts: volume, user: { uid: 0, gid: 0, additionalGids: [], home: '/' }, rootfsPath: '/r', etcFiles: {} }), /volume "v" was not resolved to a host path/);
 });

@@ -33,7 +33,8 @@ export function networkNamespace(mode: string | undefined): NetworkNamespace {
 
 export function specMount(m: PlannedMount): SpecMount {
   if (m.type === 'tmpfs') return { type: 'tmpfs', destination: m.destination, readOnly: m.readOnly, options: m.options };
-  if (m.type === 'volume') throw invalidArgument(`named volume "${m.source}" is not supported yet`);
+  // The engine turns volumes into binds of their data directory before the runtime sees them.
+  if (m.type === 'volume') throw invalidArgument(`volume "${m.source}" was not resolved to a host path`);
   return { type: 'bind', source: m.source, destination: m.destination, readOnly: m.readOnly, propagation: m.options[0] ?? 'rprivate' };
 }
 

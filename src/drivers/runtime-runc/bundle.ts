@@ -12,6 +12,7 @@ import { resolveUser } from '../../core/runtime/user.js';
 import type { RunRequest } from '../../core/runtime/runtime.js';
 import type { Mount } from '../../core/snapshots/snapshotter.js';
 import type { OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
+import { copyUpVolumes } from './volume-copy-up.js';
 
 const run = promisify(execFile);
 
@@ -54,6 +55,7 @@ export async function writeBundle(request: RunRequest, rootfs: string, host: Hos
   // runc refuses a missing cwd only late and vaguely; Docker creates it.
   if (spec.process.cwd !== '/') await mkdir(await resolveInRoot(rootfs, spec.process.cwd), { recursive: true });
   for (const m of request.mounts) if (m.type === 'bind' && m.createSource) await mkdir(m.source, { recursive: true }).catch(() => undefined);
+  await copyUpVolumes(request.mounts, rootfs);
   await writeFile(join(paths.bundleDir, 'config.json'), serializeOciSpec(spec));
   return spec;
 }

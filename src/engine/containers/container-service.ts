@@ -10,13 +10,14 @@ import type { ContainerStore } from '../../core/containers/container-store.js';
 import { assertRemovable, assertRunning, canStart, isRunning } from '../../core/containers/lifecycle.js';
 import { normalizeContainerName } from '../../core/containers/names.js';
 import { nextBackoff, normalizeRestartPolicy, shouldRestart } from '../../core/containers/restart-policy.js';
-import { planMounts } from '../../core/containers/mount-specs.js';
+import { planMounts, type PlannedMount } from '../../core/containers/mount-specs.js';
+import { startMounts } from '../../core/volumes/container-volumes.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
 import type { ContainerCreateRequest, ContainerWaitResponse } from '../../spec/docker/containers.js';
 import { createContainer } from './create-container.js';
 import { ExitWaiters } from './exit-waiters.js';
 import { buildListFilter } from './list-filters.js';
-import type { ContainerFiles, ExitInfo, ImageResolver, RuntimePort } from './ports.js';
+import type { ContainerFiles, ContainerVolumes, ExitInfo, ImageResolver, RuntimePort } from './ports.js';
 import { resolveContainer } from './resolve.js';
 import type { ContainersApi, ContainerView, ListOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
 
@@ -29,6 +30,8 @@ export interface ContainerServiceDeps {
   events: EventPublisher;
   logger: Logger;
   storageDriver: string;
+  /** Absent in unit tests: then only binds and tmpfs mounts work. */
+  volumes?: ContainerVolumes;
 }
 
 const DEFAULT_STOP_TIMEOUT_S = 10;
@@ -83,7 +86,7 @@ export class ContainerService implements ContainersApi {
     const paths = this.deps.files.paths(c.id);
     try {
       const rootfs = await this.deps.snapshots.mounts(c.snapshotKey);
-      const { pid } = await this.deps.runtime.run({ record: c, paths, rootfs, mounts: planMounts(c.hostConfig) }, { signal });
+      const { pid } = await this.deps.runtime.run({ record: c, paths, rootfs, mounts: await this.mountsFor(c, signal) }, { signal });
       c.state = { ...c.state, status: 'running', pid, exitCode: 0, error: '', startedAt: nowRfc3339Nano(), oomKilled: false };
       c.manuallyStopped = false;
       this.store.update(c);
@@ -95,12 +98,21 @@ export class ContainerService implements ContainersApi {
       c.state = { ...c.state, status: c.state.status === 'restarting' ? 'exited' : c.state.status, pid: 0, exitCode, error: message, finishedAt: c.state.status === 'restarting' ? nowRfc3339Nano() : c.state.finishedAt };
       this.store.update(c);
       await this.deps.runtime.delete(c.id).catch(() => undefined);
+      await this.deps.volumes?.releaseFor(c.id, c.mounts);
       this.publish(c, 'die', { exitCode: String(exitCode) });
       this.waiters.exited(c.id, exitCode);
       // As Docker: an AutoRemove container whose start failed is removed (the client waits for that).
       if (c.hostConfig.AutoRemove) this.track(this.removeLater(c.id));
       throw isKind(err, 'Internal') || !(err as { kind?: string }).kind ? invalidArgument(message, err) : err;
     }
+  }
+
+  /** Binds and tmpfs as planned; volumes mounted and bound from their data directory (filled from the image on the first start). */
+  private async mountsFor(c: ContainerRecord, signal?: AbortSignal): Promise<PlannedMount[]> {
+    const planned = planMounts(c.hostConfig);
+    if (!this.deps.volumes) return planned;
+    await this.deps.volumes.mountFor(c.id, c.mounts, { signal });
+    return startMounts(planned, c.mounts, { copyUp: !c.state.startedAt });
   }
 
   private watchExit(id: string): void {
@@ -122,6 +134,7 @@ export class ContainerService implements ContainersApi {
     c.state = { ...c.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt || nowRfc3339Nano() };
     this.store.update(c);
     await this.deps.runtime.delete(id).catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'runtime cleanup failed'));
+    await this.deps.volumes?.releaseFor(id, c.mounts);
     if (exit.oomKilled) this.publish(c, 'oom');
     this.publish(c, 'die', { exitCode: String(exit.exitCode) });
     this.waiters.exited(id, exit.exitCode);
@@ -266,6 +279,7 @@ export class ContainerService implements ContainersApi {
       c.state.status = 'removing';
       this.store.update(c);
       await this.destroy(c);
+      if (options.volumes) await this.deps.volumes?.removeAnonymous(c.mounts);
     });
   }
 
@@ -399,6 +413,11 @@ export class ContainerService implements ContainersApi {
   /** Containers using an image, for image removal and prune. */
   usersOf(imageId: string): { id: string; running: boolean }[] {
     return this.store.list().filter((c) => c.imageId === imageId).map((c) => ({ id: c.id, running: isRunning(c) }));
+  }
+
+  /** Containers with their mounts, so the volume service knows which volumes are in use. */
+  volumeUsers(): { id: string; running: boolean; mounts: ContainerRecord['mounts'] }[] {
+    return this.store.list().map((c) => ({ id: c.id, running: isRunning(c), mounts: c.mounts }));
   }
 
   containersPerImage(): Map<string, number> {

@@ -12,7 +12,9 @@ import { hostsFile, resolvConf } from '../../core/containers/etc-files.js';
 import type { ContainerStore } from '../../core/containers/container-store.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
 import type { ContainerCreateRequest, HostConfig } from '../../spec/docker/containers.js';
-import type { ContainerFiles, ImageResolver } from './ports.js';
+import { planContainerVolumes, parseVolumesFrom } from '../../core/volumes/container-volumes.js';
+import type { ContainerFiles, ContainerVolumes, ImageResolver } from './ports.js';
+import { resolveContainer } from './resolve.js';
 
 export interface CreateDeps {
   store: ContainerStore;
@@ -20,6 +22,7 @@ export interface CreateDeps {
   snapshots: Snapshotter;
   files: ContainerFiles;
   storageDriver: string;
+  volumes?: ContainerVolumes;
 }
 
 /** Network modes served until the networking issue lands: a private namespace (loopback only), none, host. */
@@ -67,8 +70,17 @@ export async function createContainer(deps: CreateDeps, request: ContainerCreate
   config.Hostname = config.Hostname || (hostConfig.NetworkMode === 'host' ? '' : id.slice(0, 12));
   config.Image = userConfig.Image;
 
+  const volumesFrom = (hostConfig.VolumesFrom ?? []).map((spec) => ({ spec, mounts: resolveContainer(deps.store, parseVolumesFrom(spec).container).mounts }));
+  const volumePlan = deps.volumes
+    ? planContainerVolumes({ planned: mounts, configVolumes: Object.keys(config.Volumes ?? {}), volumesFrom, newName: generateId, dataPath: (n) => deps.volumes?.dataPath(n) ?? '' })
+    : { points: mounts.map((m) => m.point), needs: [] };
+
   const undo: (() => Promise<unknown>)[] = [];
   try {
+    if (deps.volumes && volumePlan.needs.length) {
+      const made = await deps.volumes.ensure(volumePlan.needs);
+      undo.push(() => deps.volumes?.drop(made) ?? Promise.resolve());
+    }
     await deps.snapshots.prepare(id, image.topChainId);
     undo.push(() => deps.snapshots.remove(id));
     for (const m of mounts) if (m.type === 'bind' && m.createSource) await deps.files.ensureBindSource(m.source);
@@ -98,7 +110,7 @@ export async function createContainer(deps: CreateDeps, request: ContainerCreate
       hostsPath: paths.hostsPath,
       hostnamePath: paths.hostnamePath,
       resolvConfPath: paths.resolvConfPath,
-      mounts: mounts.map((m) => m.point),
+      mounts: volumePlan.points,
     };
     deps.store.insert(record);
     return record;

@@ -1,5 +1,7 @@
 // What the container service needs from elsewhere, injected by the daemon: images, files, the runtime.
 import type { ImageRunConfig } from '../../core/containers/merge-config.js';
+import type { VolumeNeed } from '../../core/volumes/container-volumes.js';
+import type { MountPoint } from '../../spec/docker/containers.js';
 
 export type { ContainerFiles, ContainerPaths } from '../../core/containers/container-files.js';
 
@@ -19,3 +21,14 @@ export interface ImageResolver {
 }
 
 export type { ExitInfo, RunRequest, RuntimeStatus, RuntimePort } from '../../core/runtime/runtime.js';
+
+/** Volumes as containers use them (the volume service): made at create, mounted at start, released at exit. */
+export interface ContainerVolumes {
+  dataPath(name: string): string;
+  /** Makes the missing ones; returns the names made (for drop() when the create fails later). */
+  ensure(needs: VolumeNeed[], options?: { signal?: AbortSignal }): Promise<string[]>;
+  drop(names: string[]): Promise<void>;
+  mountFor(containerId: string, points: MountPoint[], options?: { signal?: AbortSignal }): Promise<void>;
+  releaseFor(containerId: string, points: MountPoint[]): Promise<void>;
+  removeAnonymous(points: MountPoint[]): Promise<void>;
+}

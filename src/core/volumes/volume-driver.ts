@@ -1,0 +1,25 @@
+// Where a volume's data lives. Lifecycle of one volume: create() makes its directory
+// (<data-root>/volumes/<name>/_data); mount() makes the data available at that path (for volumes with
+// type/device options it mounts the device there, once, however many containers use it) and returns it;
+// unmount() undoes that when no running container needs it; remove() unmounts and deletes everything.
+// Every method is idempotent, so a crash at any point is finished by doing the step again.
+import type { VolumeRecord } from './volume-record.js';
+
+export interface VolumeIo {
+  signal?: AbortSignal;
+}
+
+export interface VolumeDriver {
+  readonly name: string;
+  /** Host path of the data directory, as inspect's Mountpoint. */
+  dataPath(name: string): string;
+  create(record: VolumeRecord, options?: VolumeIo): Promise<void>;
+  /** Makes the data available at dataPath(); rejects with the mount's error (Docker's wording). */
+  mount(record: VolumeRecord, options?: VolumeIo): Promise<string>;
+  unmount(name: string, options?: VolumeIo): Promise<void>;
+  remove(name: string, options?: VolumeIo): Promise<void>;
+  /** Bytes of file content under the data directory. */
+  usage(name: string, options?: VolumeIo): Promise<number>;
+  /** Names of the volume directories on disk (to adopt any a crash left without a record). */
+  onDisk(options?: VolumeIo): Promise<string[]>;
+}

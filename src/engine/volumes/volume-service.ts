@@ -1,0 +1,214 @@
+// The volume use cases: create, list, inspect, remove, prune, disk use; and for containers: volumes made or
+// adopted at create, mounted at start, released at exit, anonymous ones removed with their container.
+// One volume's create/remove are serialised; "in use" means named by any container's mounts.
+import type { Logger } from '../../lib/logger.js';
+import { KeyedMutex } from '../../lib/keyed-mutex.js';
+import { generateId } from '../../lib/ids.js';
+import { conflict, invalidArgument, isKind, notFound } from '../../core/errdefs.js';
+import type { EventPublisher } from '../../core/events/event.js';
+import { validateLocalOptions } from '../../core/volumes/local-options.js';
+import { invalidNameMessage, isValidVolumeName } from '../../core/volumes/volume-names.js';
+import { ANONYMOUS_LABEL, DEFAULT_VOLUME_DRIVER, type VolumeRecord } from '../../core/volumes/volume-record.js';
+import type { VolumeStore } from '../../core/volumes/volume-store.js';
+import type { VolumeDriver } from '../../core/volumes/volume-driver.js';
+import { volumeListFilter, volumePruneFilter, type Filters } from '../../core/volumes/volume-filters.js';
+import { volumeNames, type VolumeNeed } from '../../core/volumes/container-volumes.js';
+import type { MountPoint } from '../../spec/docker/containers.js';
+
+export interface VolumeUser {
+  id: string;
+  running: boolean;
+  mounts: MountPoint[];
+}
+
+export interface VolumeServiceDeps {
+  store: VolumeStore;
+  driver: VolumeDriver;
+  events: EventPublisher;
+  logger: Logger;
+}
+
+export interface VolumeCreateRequest {
+  Name?: string;
+  Driver?: string;
+  DriverOpts?: Record<string, string> | null;
+  Labels?: Record<string, string> | null;
+}
+
+export interface VolumeView {
+  record: VolumeRecord;
+  mountpoint: string;
+  /** Present when disk use was asked for: bytes (-1 when not measured) and how many containers use it. */
+  usage?: { size: number; refCount: number };
+}
+
+/** Docker's CreatedAt: RFC 3339 with seconds. */
+const createdNow = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+export class VolumeService {
+  private readonly locks = new KeyedMutex();
+  private users: () => VolumeUser[] = () => [];
+
+  constructor(private readonly deps: VolumeServiceDeps) {}
+
+  /** The containers (and their mounts), wired once the container service exists. */
+  setUsers(users: () => VolumeUser[]): void {
+    this.users = users;
+  }
+
+  private usersOf(name: string): VolumeUser[] {
+    return this.users().filter((u) => volumeNames(u.mounts).includes(name));
+  }
+
+  private publish(v: VolumeRecord, action: string, extra: Record<string, string> = {}): void {
+    this.deps.events.publish({ type: 'volume', action, actor: { id: v.name, attributes: { driver: v.driver, ...extra } } });
+  }
+
+  private view(record: VolumeRecord): VolumeView {
+    return { record, mountpoint: this.deps.driver.dataPath(record.name) };
+  }
+
+  async create(request: VolumeCreateRequest, options: { anonymous?: boolean; signal?: AbortSignal } = {}): Promise<VolumeView> {
+    const anonymous = options.anonymous ?? false;
+    const name = request.Name || generateId();
+    const driver = request.Driver || DEFAULT_VOLUME_DRIVER;
+    if (driver !== this.deps.driver.name) throw notFound(`create ${name}: error looking up volume plugin ${driver}: plugin "${driver}" not found`);
+    if (!isValidVolumeName(name)) throw invalidArgument(`create ${name}: ${invalidNameMessage(name)}`);
+    const driverOptions = request.DriverOpts ?? {};
+    validateLocalOptions(name, driverOptions);
+    return this.locks.run(name, async () => {
+      const existing = this.deps.store.get(name);
+      if (existing) return this.view(existing);
+      const labels = { ...(request.Labels ?? {}), ...(anonymous ? { [ANONYMOUS_LABEL]: '' } : {}) };
+      const record: VolumeRecord = { name, driver, labels, options: driverOptions, created: createdNow(), anonymous };
+      // Directory first, record last: a crash between leaves a directory that start-up adopts.
+      await this.deps.driver.create(record, { signal: options.signal });
+      this.deps.store.insert(record);
+      this.publish(record, 'create');
+      return this.view(record);
+    });
+  }
+
+  inspect(name: string): VolumeView {
+    const record = this.deps.store.get(name);
+    if (!record) throw notFound(`get ${name}: no such volume`);
+    return this.view(record);
+  }
+
+  list(filters: Filters): VolumeView[] {
+    const keep = volumeListFilter(filters, (name) => this.usersOf(name).length > 0);
+    return this.deps.store.list().filter(keep).map((r) => this.view(r));
+  }
+
+  async remove(name: string, options: { force: boolean; signal?: AbortSignal }): Promise<void> {
+    await this.locks.run(name, async () => {
+      const record = this.deps.store.get(name);
+      if (!record) {
+        if (options.force) return;
+        throw notFound(`get ${name}: no such volume`);
+      }
+      const users = this.usersOf(name);
+      if (users.length) throw conflict(`remove ${name}: volume is in use - [${users.map((u) => u.id).join(', ')}]`);
+      // Record first: a crash after it leaves only a `.removing-*` directory or a stray one the next start handles.
+      this.deps.store.delete(name);
+      await this.deps.driver.remove(name, { signal: options.signal });
+      this.publish(record, 'destroy');
+    });
+  }
+
+  async prune(filters: Filters, options: { apiAtLeast142: boolean; signal?: AbortSignal }): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }> {
+    const keep = volumePruneFilter(filters, options.apiAtLeast142);
+    const deleted: string[] = [];
+    let reclaimed = 0;
+    for (const v of this.deps.store.list().filter(keep)) {
+      if (this.usersOf(v.name).length) continue;
+      const size = await this.deps.driver.usage(v.name, options).catch(() => 0);
+      try {
+        await this.remove(v.name, { force: false, signal: options.signal });
+        deleted.push(v.name);
+        reclaimed += size;
+      } catch (err) {
+        if (!isKind(err, 'Conflict') && !isKind(err, 'NotFound')) throw err;
+      }
+    }
+    return { VolumesDeleted: deleted, SpaceReclaimed: reclaimed };
+  }
+
+  /** For /system/df: local volumes without driver options (as Docker measures), with sizes and users. */
+  async diskUsage(options: { signal?: AbortSignal } = {}): Promise<VolumeView[]> {
+    const out: VolumeView[] = [];
+    for (const record of this.deps.store.list()) {
+      if (Object.keys(record.options).length) continue;
+      const size = await this.deps.driver.usage(record.name, options).catch(() => -1);
+      out.push({ ...this.view(record), usage: { size, refCount: this.usersOf(record.name).length } });
+    }
+    return out;
+  }
+
+  dataPath(name: string): string {
+    return this.deps.driver.dataPath(name);
+  }
+
+  /** At container create: makes the volumes it needs that do not exist yet; returns the names made. */
+  async ensure(needs: VolumeNeed[], options: { signal?: AbortSignal } = {}): Promise<string[]> {
+    const made: string[] = [];
+    try {
+      for (const need of needs) {
+        if (this.deps.store.get(need.name)) continue;
+        await this.create({ Name: need.name, DriverOpts: need.driverOptions, Labels: need.labels }, { anonymous: need.anonymous, signal: options.signal });
+        made.push(need.name);
+      }
+      return made;
+    } catch (err) {
+      await this.drop(made);
+      throw err;
+    }
+  }
+
+  /** Undoes ensure() (a create that failed later). */
+  async drop(names: string[]): Promise<void> {
+    for (const name of names) await this.remove(name, { force: true }).catch((err: unknown) => this.deps.logger.warn({ err, volume: name }, 'volume rollback failed'));
+  }
+
+  /** At container start: every volume's data made available (typed volumes mounted), mount events. */
+  async mountFor(containerId: string, points: MountPoint[], options: { signal?: AbortSignal } = {}): Promise<void> {
+    for (const p of points) {
+      if (p.Type !== 'volume' || !p.Name) continue;
+      const record = this.deps.store.get(p.Name);
+      if (!record) throw notFound(`get ${p.Name}: no such volume`);
+      await this.deps.driver.mount(record, options);
+      this.publish(record, 'mount', { container: containerId, destination: p.Destination, propagation: p.Propagation, 'read/write': String(p.RW) });
+    }
+  }
+
+  /** After a container stopped: typed volumes no other running container uses are unmounted. */
+  async releaseFor(containerId: string, points: MountPoint[]): Promise<void> {
+    for (const name of volumeNames(points)) {
+      const record = this.deps.store.get(name);
+      if (!record) continue;
+      this.publish(record, 'unmount', { container: containerId });
+      if (!Object.keys(record.options).length) continue;
+      if (this.usersOf(name).some((u) => u.running && u.id !== containerId)) continue;
+      await this.deps.driver.unmount(name).catch((err: unknown) => this.deps.logger.warn({ err, volume: name }, 'volume unmount failed'));
+    }
+  }
+
+  /** `rm -v` and AutoRemove: the container's anonymous volumes go (named ones stay), unless another container uses them. */
+  async removeAnonymous(points: MountPoint[]): Promise<void> {
+    for (const name of volumeNames(points)) {
+      const record = this.deps.store.get(name);
+      if (!record?.anonymous) continue;
+      await this.remove(name, { force: true }).catch((err: unknown) => this.deps.logger.warn({ err, volume: name }, 'anonymous volume kept'));
+    }
+  }
+
+  /** After a daemon (re)start: volume directories without a record (a crash between mkdir and insert) are adopted. */
+  async restore(): Promise<void> {
+    for (const name of await this.deps.driver.onDisk()) {
+      if (this.deps.store.get(name)) continue;
+      const anonymous = /^[0-9a-f]{64}$/.test(name);
+      this.deps.store.insert({ name, driver: this.deps.driver.name, labels: anonymous ? { [ANONYMOUS_LABEL]: '' } : {}, options: {}, created: createdNow(), anonymous });
+      this.deps.logger.info({ volume: name }, 'adopted a volume directory without a record');
+    }
+  }
+}
