@@ -45,11 +45,17 @@ const SYSTEM_VERBS: Record<string, Loader> = { df: () => import('./system-df.js'
 /** `berth registry ...`: berth's own OCI registry server. */
 const REGISTRY_VERBS: Record<string, Loader> = { serve: () => import('./registry-serve.js') };
 
+/** `berth volume ...`. */
+const VOLUME_VERBS: Record<string, Loader> = {
+  create: () => import('./volume-create.js'), inspect: () => import('./volume-inspect.js'), ls: () => import('./volume-ls.js'), prune: () => import('./volume-prune.js'), rm: () => import('./volume-rm.js'),
+};
+
 const GROUPS: Record<string, { description: string; verbs: Record<string, Loader>; aliases: Record<string, string> }> = {
   image: { description: 'Manage images', verbs: IMAGE_VERBS, aliases: IMAGE_ALIASES },
   system: { description: 'Manage Docker', verbs: SYSTEM_VERBS, aliases: {} },
   container: { description: 'Manage containers', verbs: CONTAINER_VERBS, aliases: { list: 'ls', ps: 'ls', remove: 'rm' } },
   registry: { description: "Run berth's OCI registry server", verbs: REGISTRY_VERBS, aliases: {} },
+  volume: { description: 'Manage volumes', verbs: VOLUME_VERBS, aliases: { list: 'ls', remove: 'rm' } },
 };
 
 const TOP_VERBS: Record<string, Loader> = {

@@ -6,8 +6,12 @@ import { requireArgs } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
 import { ApiError } from '../../client/engine-client.js';
 import { demultiplex } from '../../client/stream-frames.js';
+import { parseMountFlag, splitVolumeFlags } from '../mount-flag.js';
+import { addHealthFlags, healthConfig, type HealthFlags } from '../health-flags.js';
 
-export interface RunFlags {
+export interface RunFlags extends HealthFlags {
+  mount: string[];
+  volumesFrom: string[];
   detach?: boolean;
   rm?: boolean;
   name?: string;
@@ -59,6 +63,7 @@ export function buildCreateBody(image: string, command: string[], f: RunFlags): 
   const env = [...f.envFile.flatMap((file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'))), ...f.env].map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`));
   const tmpfs = Object.fromEntries(f.tmpfs.map((t) => [t.split(':')[0], t.split(':').slice(1).join(':')]));
   const logConfig = Object.fromEntries(f.logOpt.map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
+  const volumes = splitVolumeFlags(f.volume);
   return {
     Image: image,
     Cmd: command.length > 0 ? command : undefined,
@@ -74,9 +79,13 @@ export function buildCreateBody(image: string, command: string[], f: RunFlags): 
     AttachStderr: !f.detach,
     StopSignal: f.stopSignal,
     StopTimeout: f.stopTimeout !== undefined ? Number(f.stopTimeout) : undefined,
+    Volumes: volumes.anonymous.length ? Object.fromEntries(volumes.anonymous.map((v) => [v, {}])) : undefined,
+    Healthcheck: healthConfig(f),
     HostConfig: {
       AutoRemove: f.rm ?? false,
-      Binds: f.volume,
+      Binds: volumes.binds,
+      Mounts: f.mount.length ? f.mount.map(parseMountFlag) : undefined,
+      VolumesFrom: f.volumesFrom.length ? f.volumesFrom : undefined,
       Tmpfs: tmpfs,
       RestartPolicy: restartPolicy(f.restart),
       Init: f.init ?? null,
@@ -97,7 +106,9 @@ export function buildCreateBody(image: string, command: string[], f: RunFlags): 
 }
 
 export function addCreateFlags(cmd: DockerCommand): DockerCommand {
-  return cmd
+  return addHealthFlags(cmd)
+    .option('--mount <mount>', 'Attach a filesystem mount to the container', collect, [])
+    .option('--volumes-from <list>', 'Mount volumes from the specified container(s)', collect, [])
     .option('--name <string>', 'Assign a name to the container')
     .option('-e, --env <list>', 'Set environment variables', collect, [])
     .option('--env-file <list>', 'Read in a file of environment variables', collect, [])

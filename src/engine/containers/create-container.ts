@@ -45,6 +45,15 @@ function normalizeHostConfig(hc: HostConfig | undefined): HostConfig {
   return hostConfig;
 }
 
+/** --volumes-from's source; Docker answers 400 (not 404) for a missing one, so the client does not try a pull. */
+function mountsOf(store: ContainerStore, ref: string): ContainerRecord['mounts'] {
+  try {
+    return resolveContainer(store, ref).mounts;
+  } catch (err) {
+    throw isKind(err, 'NotFound') ? invalidArgument((err as Error).message, err) : err;
+  }
+}
+
 export async function createContainer(deps: CreateDeps, request: ContainerCreateRequest, requestedName: string | undefined): Promise<ContainerRecord> {
   const { HostConfig: rawHostConfig, NetworkingConfig: _networking, ...userConfig } = request;
   if (!userConfig.Image) throw invalidArgument('Config.Image: must be set');
@@ -70,7 +79,7 @@ export async function createContainer(deps: CreateDeps, request: ContainerCreate
   config.Hostname = config.Hostname || (hostConfig.NetworkMode === 'host' ? '' : id.slice(0, 12));
   config.Image = userConfig.Image;
 
-  const volumesFrom = (hostConfig.VolumesFrom ?? []).map((spec) => ({ spec, mounts: resolveContainer(deps.store, parseVolumesFrom(spec).container).mounts }));
+  const volumesFrom = (hostConfig.VolumesFrom ?? []).map((spec) => ({ spec, mounts: mountsOf(deps.store, parseVolumesFrom(spec).container) }));
   const volumePlan = deps.volumes
     ? planContainerVolumes({ planned: mounts, configVolumes: Object.keys(config.Volumes ?? {}), volumesFrom, newName: generateId, dataPath: (n) => deps.volumes?.dataPath(n) ?? '' })
     : { points: mounts.map((m) => m.point), needs: [] };
