@@ -25,9 +25,10 @@ export interface TestRegistry {
   close(): Promise<void>;
 }
 
-export async function startInProcessRegistry(options: Partial<Omit<RegistryServerOptions, 'content' | 'index' | 'uploadsDir' | 'logger'>> = {}): Promise<TestRegistry> {
+/** `clock.offsetMs` shifts the index's clock (lease times), to make pushes look old to GC without waiting. */
+export async function startInProcessRegistry(options: Partial<Omit<RegistryServerOptions, 'content' | 'index' | 'uploadsDir' | 'logger'>> = {}, clock = { offsetMs: 0 }): Promise<TestRegistry> {
   const root = mkdtempSync(join(tmpdir(), 'berth-registry-'));
-  const index = new SqliteRegistryIndex({ root });
+  const index = new SqliteRegistryIndex({ root }, () => Date.now() + clock.offsetMs);
   const server = createRegistryServer({ content: new LocalContentStore({ root: join(root, 'content') }), index, uploadsDir: join(root, 'uploads'), logger: silentLogger(), ...options });
   await server.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = server.app.server.address() as { port: number };
