@@ -22,7 +22,7 @@ after(async () => {
 
 test('htpasswd: 401 with a Basic challenge without or with wrong credentials; in with the right ones', async () => {
   const url = basicReg.url;
-  for (const headers of [{}, { authorization: basic('alice', 'wrong') }, { authorization: basic('bob', 'wonderland') }, { authorization: basic('md5user', 'x') }]) {
+  for (const headers of [{} as Record<string, string>, { authorization: basic('alice', 'wrong') }, { authorization: basic('bob', 'wonderland') }, { authorization: basic('md5user', 'x') }]) {
     const res = await fetch(`${url}/v2/`, { headers });
     assert.equal(res.status, 401);
     assert.equal(res.headers.get('www-authenticate'), 'Basic realm="berth-registry"');
