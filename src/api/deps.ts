@@ -6,6 +6,7 @@ import type { ImageService } from '../engine/images/image-service.js';
 import type { ContainersApi } from '../engine/containers/types.js';
 import type { ExecService } from '../engine/exec/exec-service.js';
 import type { VolumeService } from '../engine/volumes/volume-service.js';
+import type { RegistryImages } from '../engine/images/registry-images.js';
 
 export interface ApiDeps {
   system: SystemService;
@@ -17,4 +18,6 @@ export interface ApiDeps {
   containersPerImage?: () => Map<string, number>;
   execs?: ExecService;
   volumes?: VolumeService;
+  /** Pull, push, login (absent: those routes answer 501). */
+  registry?: RegistryImages;
 }

@@ -14,6 +14,7 @@ import { wireContainers } from './wire-containers.js';
 import { wireVolumes } from './wire-volumes.js';
 import { BERTH_VERSION } from './version.js';
 import { startRegistryHost } from './registry-host.js';
+import { wireRegistryClient } from './wire-registry-client.js';
 
 export interface Composition {
   api: FastifyInstance;
@@ -65,7 +66,8 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
     closers.push(() => registry.close());
   }
 
-  const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName, containers: containers.service, execs: containers.execs, containersPerImage: () => containers.service.containersPerImage(), volumes });
+  const registryClient = wireRegistryClient(config, logger, events, store.images);
+  const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName, containers: containers.service, execs: containers.execs, containersPerImage: () => containers.service.containersPerImage(), volumes, registry: registryClient });
 
   return {
     api,

@@ -22,6 +22,7 @@ export const configFileSchema = z
     'registry-addr': z.string().regex(/^.*:\d+$/, 'registry-addr must be host:port').optional(),
     'registry-root': absolutePath.optional(),
     'registry-htpasswd': absolutePath.optional(),
+    'insecure-registries': z.array(z.string().min(1)).optional(),
   })
   .strict();
 
@@ -40,6 +41,8 @@ export interface DaemonConfig {
   storageDriver: 'auto' | 'overlay' | 'native';
   /** berth's OCI registry served by the daemon; absent = off. */
   registry: { addr: string; root: string; htpasswd?: string } | undefined;
+  /** Registries (host[:port] or CIDR) the registry client may reach over plain HTTP; loopback always may. */
+  insecureRegistries: string[];
 }
 
 export type ConfigOverrides = Partial<ConfigFile>;
@@ -94,6 +97,7 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
           ...(merged['registry-htpasswd'] ? { htpasswd: merged['registry-htpasswd'] } : {}),
         }
       : undefined,
+    insecureRegistries: merged['insecure-registries'] ?? [],
   };
 }
 

@@ -19,6 +19,7 @@ interface Flags {
   registryAddr?: string;
   registryRoot?: string;
   registryHtpasswd?: string;
+  insecureRegistry?: string[];
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -39,6 +40,7 @@ function parseFlags(argv: string[]): Flags {
     .option('--registry-addr <host:port>', "serve berth's OCI registry on this TCP address (off by default)")
     .option('--registry-root <dir>', 'storage of the embedded registry (default <data-root>/registry)')
     .option('--registry-htpasswd <file>', 'htpasswd file (bcrypt) guarding the embedded registry')
+    .option('--insecure-registry <host>', 'registry (host[:port] or CIDR) allowed over plain HTTP, repeatable', collect)
     .allowExcessArguments(false);
   program.parse(argv);
   return program.opts<Flags>();
@@ -57,6 +59,7 @@ function flagsAsConfig(flags: Flags): ConfigFile {
     'registry-addr': flags.registryAddr,
     'registry-root': flags.registryRoot,
     'registry-htpasswd': flags.registryHtpasswd,
+    'insecure-registries': flags.insecureRegistry,
   };
 }
 

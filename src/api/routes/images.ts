@@ -6,12 +6,14 @@ import { invalidArgument, notImplemented } from '../../core/errdefs.js';
 import { queryBool, queryFilters, queryList, queryString, type Query } from '../server/query.js';
 import { bodyStream } from '../server/create-server.js';
 import { toImageHistory, toImageInspect, toImageSummary } from '../compat/image-json.js';
+import type { RegistryImages } from '../../engine/images/registry-images.js';
+import { pullRoute, pushRoute, replySignal } from './distribution.js';
 
 function jsonLines(reply: FastifyReply, lines: object[]): FastifyReply {
   return reply.type('application/json').send(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
 }
 
-export function imageRoutes(app: FastifyInstance, images: ImageService, storageDriver: string): void {
+export function imageRoutes(app: FastifyInstance, images: ImageService, storageDriver: string, registry?: RegistryImages): void {
   app.get<{ Querystring: Query }>('/images/json', async (req) => {
     const views = await images.list({ all: queryBool(req.query, 'all'), filters: queryFilters(req.query) });
     return views.map((v) => toImageSummary(v));
@@ -24,7 +26,9 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, storageD
 
   app.post<{ Querystring: Query }>('/images/create', async (req, reply) => {
     const fromSrc = queryString(req.query, 'fromSrc');
-    if (fromSrc === undefined) throw notImplemented('pulling images from a registry is not supported yet');
+    const fromImage = queryString(req.query, 'fromImage');
+    if (fromSrc === undefined && fromImage && registry) return pullRoute(registry, req, reply, fromImage, replySignal(reply));
+    if (fromSrc === undefined) throw notImplemented('pulling images from a registry is not supported');
     if (fromSrc !== '-') throw notImplemented('importing from a URL is not supported');
     const id = await images.importRootfs(bodyStream(req), {
       repo: queryString(req.query, 'repo') || undefined,
@@ -61,6 +65,7 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, storageD
     const path = req.params['*'];
     const cut = path.lastIndexOf('/');
     const name = decodeURIComponent(path.slice(0, cut));
+    if (cut >= 0 && name && path.slice(cut + 1) === 'push' && registry) return pushRoute(registry, req, reply, name, replySignal(reply));
     if (cut < 0 || path.slice(cut + 1) !== 'tag') return reply.callNotFound();
     const repo = queryString(req.query, 'repo');
     if (!repo) throw invalidArgument('repository name must have at least one component');

@@ -240,18 +240,22 @@ export class ImageService {
 
     if (!byId) {
       const name = normalizeName(ref);
-      if (names.length > 1 || (users.length > 0 && options.force && !users.some((u) => u.running))) {
-        this.deps.records.untag(name);
-        this.publish('untag', image.id, familiarOf(name));
-        return [{ Untagged: familiarOf(name) }];
-      }
+      // As Docker: removing a repository's last tag also drops that repository's digest references (pulls, pushes).
+      const repoOf = (n: string): string => n.replace(/@.*$/, '').replace(/:[^:/]+$/, '');
+      const sameRepoTags = names.filter((n) => n !== name && !n.includes('@') && repoOf(n) === repoOf(name));
+      const digestRefs = name.includes('@') || sameRepoTags.length > 0 ? [] : names.filter((n) => n.includes('@') && repoOf(n) === repoOf(name));
+      const untag = (): DeleteItem[] =>
+        [name, ...digestRefs].map((n) => {
+          this.deps.records.untag(n);
+          this.publish('untag', image.id, familiarOf(n));
+          return { Untagged: familiarOf(n) };
+        });
+      if (names.some((n) => n !== name && !digestRefs.includes(n)) || (users.length > 0 && options.force && !users.some((u) => u.running))) return untag();
       if (users.length > 0) {
         const user = users[0] as ImageUser;
         throw conflict(`conflict: unable to remove repository reference "${ref}" (must force) - container ${user.id.slice(0, 12)} is using its referenced image ${short}`);
       }
-      this.deps.records.untag(name);
-      this.publish('untag', image.id, familiarOf(name));
-      items.push({ Untagged: familiarOf(name) });
+      items.push(...untag());
     } else {
       const running = users.find((u) => u.running);
       if (running) throw conflict(`conflict: unable to delete ${short} (cannot be forced) - image is being used by running container ${running.id.slice(0, 12)}`);
@@ -358,6 +362,34 @@ export class ImageService {
 
   content(): ContentStore {
     return this.deps.content;
+  }
+
+  /** For pulls and pushes (pull-image.ts, push-image.ts): the shared unpacker, blob pins, and registering. */
+  layers(): LayerUnpacker {
+    return this.unpacker;
+  }
+
+  /** Keeps blobs from garbage collection until the returned release is called. */
+  pin(digests: Digest[]): () => void {
+    const added = digests.filter((d) => !this.pinned.has(d));
+    added.forEach((d) => this.pinned.add(d));
+    return () => added.forEach((d) => this.pinned.delete(d));
+  }
+
+  /** Records a pulled image (every blob stored, layers unpacked) under `names` (tags and repo digests). */
+  registerPulled(config: Digest, layers: { blob: Digest; mediaType: string; size: number }[], manifest: Digest, names: string[], options: { signal?: AbortSignal } = {}): Promise<Digest> {
+    return this.register(config, layers, manifest, names, options);
+  }
+
+  /** Adds a name (a repo digest after a push) without touching the image's tag time. */
+  addName(id: Digest, name: string): void {
+    const image = this.deps.records.get(id);
+    if (image) this.deps.records.tag(name, id, image.lastTagTime);
+  }
+
+  /** Full names (tags and repo digests) pointing at an image. */
+  namesOf(id: Digest): string[] {
+    return this.deps.records.namesOf(id);
   }
 
   /** For containers: the image's config and top layer. */

@@ -2,13 +2,12 @@
 // reused, and concurrent unpacks of one chain id wait for each other. The uncompressed stream is hashed while
 // it is applied, so a layer whose content does not match its diff id is refused and its snapshot dropped.
 import { randomBytes } from 'node:crypto';
-import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
 import { DigestingStream, sha256, type Digest } from '../../lib/digest.js';
 import { KeyedMutex } from '../../lib/keyed-mutex.js';
 import { invalidArgument, isKind } from '../../core/errdefs.js';
 import type { ContentStore } from '../../core/content/content-store.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
+import { compressionOf, decompress } from './layer-decompress.js';
 
 export const chainIds = (diffIds: Digest[]): Digest[] => {
   const out: Digest[] = [];
@@ -19,7 +18,10 @@ export const chainIds = (diffIds: Digest[]): Digest[] => {
 /** Keys of snapshots being unpacked into; one left at start was cut off by a crash. */
 export const EXTRACT_PREFIX = 'extract-';
 
-const isGzip = (mediaType: string): boolean => mediaType.endsWith('gzip');
+export interface UnpackProgress {
+  /** Compressed bytes of the blob read so far. */
+  onProgress?: (bytes: number) => void;
+}
 
 export class LayerUnpacker {
   private readonly locks = new KeyedMutex();
@@ -41,19 +43,29 @@ export class LayerUnpacker {
     return sizes;
   }
 
-  private async unpackOne(layer: { blob: Digest; mediaType: string; diffId: Digest }, chainId: Digest, parent: Digest | undefined, signal?: AbortSignal): Promise<number> {
+  /** One layer on top of `parent` (already committed), committed as `chainId`; for pulls, which unpack as layers arrive. */
+  unpackLayer(layer: { blob: Digest; mediaType: string; diffId: Digest }, chainId: Digest, parent: Digest | undefined, options: { signal?: AbortSignal } & UnpackProgress = {}): Promise<number> {
+    return this.locks.run(chainId, () => this.unpackOne(layer, chainId, parent, options.signal, options.onProgress));
+  }
+
+  /** True when the layer stack up to `chainId` is unpacked already. */
+  async hasLayer(chainId: Digest): Promise<boolean> {
+    return (await this.snapshots.stat(chainId).catch(() => undefined))?.kind === 'committed';
+  }
+
+  private async unpackOne(layer: { blob: Digest; mediaType: string; diffId: Digest }, chainId: Digest, parent: Digest | undefined, signal?: AbortSignal, onProgress?: (bytes: number) => void): Promise<number> {
     const existing = await this.snapshots.stat(chainId).catch(() => undefined);
     if (existing?.kind === 'committed') return (await this.snapshots.usage(chainId)).size;
     const key = `${EXTRACT_PREFIX}${randomBytes(6).toString('hex')}-${chainId}`;
     await this.snapshots.prepare(key, parent, { signal });
     try {
+      const compression = compressionOf(layer.mediaType, await this.firstBytes(layer.blob));
       const blob = this.content.read(layer.blob);
       const hasher = new DigestingStream();
-      let stream: Readable = blob;
-      if (isGzip(layer.mediaType) || (await this.looksGzipped(layer.blob))) {
-        const gunzip = createGunzip();
-        blob.on('error', (err) => gunzip.destroy(err));
-        stream = blob.pipe(gunzip);
+      const stream = decompress(blob, compression);
+      if (onProgress) {
+        let read = 0;
+        blob.on('data', (chunk: Buffer) => onProgress((read += chunk.length)));
       }
       stream.on('error', (err) => hasher.destroy(err));
       const result = await this.snapshots.applyLayer(key, stream.pipe(hasher), { signal });
@@ -70,13 +82,12 @@ export class LayerUnpacker {
     }
   }
 
-  private async looksGzipped(blob: Digest): Promise<boolean> {
+  private async firstBytes(blob: Digest): Promise<Buffer> {
     const stream = this.content.read(blob);
     for await (const chunk of stream) {
       stream.destroy();
-      const b = chunk as Buffer;
-      return b[0] === 0x1f && b[1] === 0x8b;
+      return chunk as Buffer;
     }
-    return false;
+    return Buffer.alloc(0);
   }
 }

@@ -1,0 +1,46 @@
+// Registry routes: pull (`POST /images/create?fromImage`, called from images.ts), push
+// (`POST /images/{name}/push`, idem), `POST /auth`, `GET /distribution/{name}/json`.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RegistryImages } from '../../engine/images/registry-images.js';
+import { invalidArgument } from '../../core/errdefs.js';
+import { queryString, type Query } from '../server/query.js';
+import { streamProgress } from '../compat/progress-stream.js';
+import { credentialsFromHeader, credentialsOf, type AuthConfig } from '../compat/registry-auth.js';
+
+export function pullRoute(registry: RegistryImages, req: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply, fromImage: string, signal: AbortSignal): Promise<FastifyReply> {
+  const credentials = credentialsFromHeader(req.headers['x-registry-auth']);
+  const tag = queryString(req.query, 'tag') || undefined;
+  const platform = queryString(req.query, 'platform') || undefined;
+  return streamProgress(reply, (progress) => registry.pull(fromImage, tag, { platform, credentials, signal, progress }));
+}
+
+export function pushRoute(registry: RegistryImages, req: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply, name: string, signal: AbortSignal): Promise<FastifyReply> {
+  const credentials = credentialsFromHeader(req.headers['x-registry-auth']);
+  const tag = queryString(req.query, 'tag') || undefined;
+  return streamProgress(reply, (progress) => registry.push(name, tag, { credentials, signal, progress }));
+}
+
+/** Aborted when the client goes away before the response is complete (a pull cancelled with Ctrl-C). */
+export function replySignal(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+export function distributionRoutes(app: FastifyInstance, registry: RegistryImages): void {
+  app.post<{ Body: AuthConfig | undefined }>('/auth', async (req) => {
+    const body = req.body ?? {};
+    const credentials = credentialsOf(body);
+    if (!credentials) throw invalidArgument('no credentials given');
+    return registry.login(body.serveraddress, credentials);
+  });
+
+  app.get<{ Params: { '*': string } }>('/distribution/*', async (req, reply) => {
+    const path = req.params['*'];
+    if (!path.endsWith('/json')) return reply.callNotFound();
+    const name = decodeURIComponent(path.slice(0, -'/json'.length));
+    return registry.distribution(name, { credentials: credentialsFromHeader(req.headers['x-registry-auth']) });
+  });
+}

@@ -1,0 +1,57 @@
+// The registry client driver: repositories over HTTP(S) with token or basic auth, shared per daemon
+// (endpoints found once per host, bearer tokens cached per scope).
+import { z } from 'zod';
+import { unauthorized } from '../../core/errdefs.js';
+import type { RegistryClient, RegistryCredentials, RemoteRepository } from '../../core/remotes/registry-client.js';
+import { registryHost } from '../../core/remotes/registry-host.js';
+import { parseWwwAuthenticate, repositoryScope } from '../../core/remotes/www-authenticate.js';
+import { Authorizer, TokenCache } from './authorizer.js';
+import { DEFAULT_RETRY, Endpoints, RegistryHttp } from './registry-http.js';
+import { DEFAULT_UPLOAD, HttpRemoteRepository } from './remote-repository.js';
+import { registryErrorText, statusText } from './registry-errors.js';
+
+export const registryClientConfigSchema = z
+  .object({
+    /** host[:port] or IPv4 CIDR allowed over plain HTTP (loopback always is). */
+    insecureRegistries: z.array(z.string()).default([]),
+    retryAttempts: z.number().int().min(1).default(DEFAULT_RETRY.attempts),
+    retryDelayMs: z.number().int().min(0).default(DEFAULT_RETRY.baseDelayMs),
+    monolithicMax: z.number().int().min(0).default(DEFAULT_UPLOAD.monolithicMax),
+    chunkSize: z.number().int().min(1).default(DEFAULT_UPLOAD.chunkSize),
+  })
+  .strict();
+
+export class HttpRegistryClient implements RegistryClient {
+  private readonly config: z.infer<typeof registryClientConfigSchema>;
+  private readonly endpoints: Endpoints;
+  private readonly tokens = new TokenCache();
+
+  constructor(config: z.input<typeof registryClientConfigSchema> = {}) {
+    this.config = registryClientConfigSchema.parse(config);
+    this.endpoints = new Endpoints(this.config.insecureRegistries);
+  }
+
+  private http(host: string, credentials: RegistryCredentials | undefined, scopes: string[]): RegistryHttp {
+    const authorizer = new Authorizer(host, credentials, () => scopes, this.tokens, (url, init) => fetch(url, init));
+    return new RegistryHttp(host, this.endpoints, authorizer, { attempts: this.config.retryAttempts, baseDelayMs: this.config.retryDelayMs });
+  }
+
+  repository(domain: string, path: string, credentials: RegistryCredentials | undefined, actions: readonly ('pull' | 'push')[]): RemoteRepository {
+    const http = this.http(registryHost(domain), credentials, [repositoryScope(path, actions)]);
+    return new HttpRemoteRepository(domain, path, http, { monolithicMax: this.config.monolithicMax, chunkSize: this.config.chunkSize });
+  }
+
+  async login(domain: string, credentials: RegistryCredentials, options: { signal?: AbortSignal } = {}): Promise<{ identityToken?: string }> {
+    const http = this.http(registryHost(domain), credentials, []);
+    const url = await http.url('/v2/', options.signal);
+    const res = await http.send('GET', '/v2/', { signal: options.signal });
+    const body = await res.text();
+    if (res.status === 200) return http.auth.identityToken ? { identityToken: http.auth.identityToken } : {};
+    if (res.status === 401) {
+      const challenges = parseWwwAuthenticate(res.headers.get('www-authenticate') ?? '');
+      // No credentials were accepted: Docker's wording for a registry that keeps answering 401.
+      if (challenges.length === 0 || credentials.username) throw unauthorized(`login attempt to ${url} failed with status: 401 ${statusText(401)}`);
+    }
+    throw unauthorized(`login attempt to ${url} failed with status: ${res.status} ${statusText(res.status) || registryErrorText(res.status, body)}`);
+  }
+}
