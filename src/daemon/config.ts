@@ -23,6 +23,7 @@ export const configFileSchema = z
     'registry-root': absolutePath.optional(),
     'registry-htpasswd': absolutePath.optional(),
     'insecure-registries': z.array(z.string().min(1)).optional(),
+    'blocked-registries': z.array(z.string().min(1)).optional(),
   })
   .strict();
 
@@ -43,6 +44,8 @@ export interface DaemonConfig {
   registry: { addr: string; root: string; htpasswd?: string } | undefined;
   /** Registries (host[:port] or CIDR) the registry client may reach over plain HTTP; loopback always may. */
   insecureRegistries: string[];
+  /** Registries never contacted (tests block docker.io so nothing leaves the machine). */
+  blockedRegistries: string[];
 }
 
 export type ConfigOverrides = Partial<ConfigFile>;
@@ -98,6 +101,7 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
         }
       : undefined,
     insecureRegistries: merged['insecure-registries'] ?? [],
+    blockedRegistries: merged['blocked-registries'] ?? [],
   };
 }
 

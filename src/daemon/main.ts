@@ -20,6 +20,7 @@ interface Flags {
   registryRoot?: string;
   registryHtpasswd?: string;
   insecureRegistry?: string[];
+  blockedRegistry?: string[];
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -41,6 +42,7 @@ function parseFlags(argv: string[]): Flags {
     .option('--registry-root <dir>', 'storage of the embedded registry (default <data-root>/registry)')
     .option('--registry-htpasswd <file>', 'htpasswd file (bcrypt) guarding the embedded registry')
     .option('--insecure-registry <host>', 'registry (host[:port] or CIDR) allowed over plain HTTP, repeatable', collect)
+    .option('--blocked-registry <host>', 'registry (host[:port] or docker.io) never contacted, repeatable', collect)
     .allowExcessArguments(false);
   program.parse(argv);
   return program.opts<Flags>();
@@ -60,6 +62,7 @@ function flagsAsConfig(flags: Flags): ConfigFile {
     'registry-root': flags.registryRoot,
     'registry-htpasswd': flags.registryHtpasswd,
     'insecure-registries': flags.insecureRegistry,
+    'blocked-registries': flags.blockedRegistry,
   };
 }
 

@@ -32,6 +32,7 @@ export interface TestDaemon {
 export interface StartOptions {
   /** Reuse the roots of an earlier daemon (restart after a crash). */
   dir?: string;
+  /** Appended to the daemon's flags. Every test daemon blocks docker.io: tests never leave the machine. */
   extraArgs?: string[];
 }
 
@@ -42,7 +43,7 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
   const execRoot = join(dir, 'exec');
   const child = spawn(
     process.execPath,
-    [BERTHD, '-H', `unix://${socketPath}`, '--data-root', dataRoot, '--exec-root', execRoot, '--pidfile', join(dir, 'berthd.pid'), '--log-level', 'debug', ...(options.extraArgs ?? [])],
+    [BERTHD, '-H', `unix://${socketPath}`, '--data-root', dataRoot, '--exec-root', execRoot, '--pidfile', join(dir, 'berthd.pid'), '--log-level', 'debug', '--blocked-registry', 'docker.io', ...(options.extraArgs ?? [])],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

@@ -29,13 +29,15 @@ const wait: Loader = () => import('./wait.js');
 const rename: Loader = () => import('./rename.js');
 const events: Loader = () => import('./events.js');
 const exec: Loader = () => import('./exec.js');
+const pull: Loader = () => import('./pull.js');
+const push: Loader = () => import('./push.js');
 
 /** `berth container ...`. */
 const CONTAINER_VERBS: Record<string, Loader> = { create, exec, inspect: () => import('./inspect.js'), kill, logs, ls: ps, prune: () => import('./container-prune.js'), rename, restart, rm, run, start, stop, wait };
 
 /** `berth image ...`: docker's image management command. */
 const IMAGE_VERBS: Record<string, Loader> = {
-  history, import: imports, inspect: () => import('./image-inspect.js'), load, ls: images, prune: () => import('./image-prune.js'), rm: rmi, save, tag,
+  history, import: imports, inspect: () => import('./image-inspect.js'), load, ls: images, prune: () => import('./image-prune.js'), pull, push, rm: rmi, save, tag,
 };
 const IMAGE_ALIASES: Record<string, string> = { list: 'ls', remove: 'rm' };
 
@@ -61,6 +63,7 @@ const GROUPS: Record<string, { description: string; verbs: Record<string, Loader
 const TOP_VERBS: Record<string, Loader> = {
   history, images, import: imports, info, inspect: () => import('./inspect.js'), load, rmi, save, tag, version: () => import('./version.js'),
   create, events, exec, kill, logs, ps, rename, restart, rm, run, start, stop, wait,
+  pull, push, login: () => import('./login.js'), logout: () => import('./logout.js'),
 };
 
 /** Registers the verb named `verb` (or every verb when it is not known) on the program. */

@@ -8,6 +8,8 @@ import { ApiError } from '../../client/engine-client.js';
 import { demultiplex } from '../../client/stream-frames.js';
 import { parseMountFlag, splitVolumeFlags } from '../mount-flag.js';
 import { addHealthFlags, healthConfig, type HealthFlags } from '../health-flags.js';
+import { StreamError } from '../../client/json-messages.js';
+import { pullWithProgress, withDefaultTag } from './pull.js';
 
 export interface RunFlags extends HealthFlags {
   mount: string[];
@@ -144,10 +146,13 @@ export async function createContainer(ctx: CliContext, image: string, command: s
     const res = await ctx.client.json<{ Id: string }>('POST', '/containers/create', { query: { name: flags.name }, body: buildCreateBody(image, command, flags) });
     return res.Id;
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404 && /No such image/.test(err.message)) {
-      throw new CliExit(125, `Unable to find image '${image}' locally\nberth: Error response from daemon: ${err.message}.`);
-    }
-    throw err;
+    if (!(err instanceof ApiError && err.status === 404 && /No such image/.test(err.message))) throw err;
+    // As the docker CLI: a missing image is pulled (progress on stderr), then the create is tried again.
+    const tagged = withDefaultTag(image);
+    ctx.stderr.write(`Unable to find image '${tagged}' locally\n`);
+    await pullWithProgress(ctx, tagged, { out: ctx.stderr });
+    const res = await ctx.client.json<{ Id: string }>('POST', '/containers/create', { query: { name: flags.name }, body: buildCreateBody(image, command, flags) });
+    return res.Id;
   }
 }
 
@@ -170,6 +175,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       id = await createContainer(ctx, image, command, flags);
     } catch (err) {
       if (err instanceof ApiError) throw new CliExit(125, `berth: Error response from daemon: ${err.message}`);
+      if (err instanceof StreamError) throw new CliExit(125, `berth: ${err.message}`);
       throw err;
     }
     if (flags.detach) {

@@ -14,6 +14,8 @@ export const registryClientConfigSchema = z
   .object({
     /** host[:port] or IPv4 CIDR allowed over plain HTTP (loopback always is). */
     insecureRegistries: z.array(z.string()).default([]),
+    /** Registries never contacted (host[:port], or docker.io); requests to them fail as Forbidden. */
+    blockedRegistries: z.array(z.string()).default([]),
     retryAttempts: z.number().int().min(1).default(DEFAULT_RETRY.attempts),
     retryDelayMs: z.number().int().min(0).default(DEFAULT_RETRY.baseDelayMs),
     monolithicMax: z.number().int().min(0).default(DEFAULT_UPLOAD.monolithicMax),
@@ -28,7 +30,7 @@ export class HttpRegistryClient implements RegistryClient {
 
   constructor(config: z.input<typeof registryClientConfigSchema> = {}) {
     this.config = registryClientConfigSchema.parse(config);
-    this.endpoints = new Endpoints(this.config.insecureRegistries);
+    this.endpoints = new Endpoints(this.config.insecureRegistries, this.config.blockedRegistries);
   }
 
   private http(host: string, credentials: RegistryCredentials | undefined, scopes: string[]): RegistryHttp {

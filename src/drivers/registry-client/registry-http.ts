@@ -2,8 +2,8 @@
 // https is tried first, as Docker does); answers auth challenges through the Authorizer; retries network
 // errors and 5xx/429 with exponential back-off when the request body can be sent again.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { unavailable } from '../../core/errdefs.js';
-import { allowsPlainHttp } from '../../core/remotes/registry-host.js';
+import { forbidden, unavailable } from '../../core/errdefs.js';
+import { allowsPlainHttp, DOCKER_HUB_HOST } from '../../core/remotes/registry-host.js';
 import { parseWwwAuthenticate } from '../../core/remotes/www-authenticate.js';
 import type { Authorizer } from './authorizer.js';
 import { isRetryableStatus } from './registry-errors.js';
@@ -19,9 +19,15 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 250 };
 export class Endpoints {
   private readonly bases = new Map<string, Promise<string>>();
 
-  constructor(private readonly insecure: readonly string[]) {}
+  constructor(
+    private readonly insecure: readonly string[],
+    private readonly blocked: readonly string[] = [],
+  ) {}
 
   base(host: string, signal?: AbortSignal): Promise<string> {
+    if (this.blocked.includes(host) || (host === DOCKER_HUB_HOST && this.blocked.includes('docker.io'))) {
+      return Promise.reject(forbidden(`registry ${host === DOCKER_HUB_HOST ? 'docker.io' : host} is blocked by the daemon's configuration (blocked-registries)`));
+    }
     let found = this.bases.get(host);
     if (!found) {
       found = this.probe(host, signal);
