@@ -12,6 +12,9 @@ import { LocalContainerFiles } from '../drivers/container-files/local-container-
 import { ConmonRuntime } from '../drivers/runtime-runc/conmon-runtime.js';
 import { ContainerService } from '../engine/containers/container-service.js';
 import { ExecService } from '../engine/exec/exec-service.js';
+import { ContainerExtras } from '../engine/containers/container-extras.js';
+import { LocalContainerFs } from '../drivers/container-fs/local-container-fs.js';
+import { HostProcessTable } from '../drivers/host/ps-table.js';
 import type { ImageStore } from './wire-images.js';
 import type { DaemonConfig } from './config.js';
 import type { ToolReport } from './host-tools.js';
@@ -31,6 +34,7 @@ export interface ContainerSide {
   service: ContainerService;
   /** docker exec, and runProbe() for the daemon's own checks. */
   execs: ExecService;
+  extras: ContainerExtras;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,7 @@ export async function wireContainers(config: DaemonConfig, logger: Logger, event
   );
   await runtime.init();
   const containerStore = new SqliteContainerStore(db);
+  const files = new LocalContainerFiles({ root: join(config.dataRoot, 'containers') });
   const service = new ContainerService({
     store: containerStore,
     images: {
@@ -54,7 +59,7 @@ export async function wireContainers(config: DaemonConfig, logger: Logger, event
       idsFor: (ref) => store.images.idsFor(ref),
     },
     snapshots: store.snapshots,
-    files: new LocalContainerFiles({ root: join(config.dataRoot, 'containers') }),
+    files,
     runtime,
     events,
     logger: logger.child({ component: 'containers' }),
@@ -64,9 +69,21 @@ export async function wireContainers(config: DaemonConfig, logger: Logger, event
   store.images.setUsage((imageId) => service.usersOf(imageId));
   const execs = new ExecService({ store: containerStore, runtime, events, logger: logger.child({ component: 'exec' }) });
   volumes?.setUsers(() => service.volumeUsers());
+  const containerFs = new LocalContainerFs(join(config.execRoot, 'rootfs-mounts'));
+  await containerFs.init();
+  const extras = new ContainerExtras({
+    access: service.access,
+    fs: containerFs,
+    snapshots: store.snapshots,
+    files,
+    runtime,
+    processes: new HostProcessTable(),
+    images: { commitLayer: (request) => store.images.commitLayer(request) },
+  });
   return {
     service,
     execs,
+    extras,
     async close() {
       await service.close();
       runtime.close();

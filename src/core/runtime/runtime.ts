@@ -14,6 +14,31 @@ import type { ContainerRecord } from '../containers/container-record.js';
 import type { PlannedMount } from '../containers/mount-specs.js';
 import type { ContainerPaths } from '../containers/container-files.js';
 import type { Mount } from '../snapshots/snapshotter.js';
+import type { BlkioStats, CpuStats, MemoryStats, NetworkStats } from '../../spec/docker/stats.js';
+
+/** One sample of a running container's counters, in Docker's stats shapes. */
+export interface RuntimeStatsSample {
+  cpu: CpuStats;
+  memory: MemoryStats;
+  pids: { current?: number; limit?: number };
+  blkio: BlkioStats;
+  /** Absent when the container shares the host's network namespace or has no interface but lo. */
+  networks: Record<string, NetworkStats> | undefined;
+}
+
+/** Resource changes for a running container (`docker update`); absent fields stay as they are. */
+export interface ResourceUpdate {
+  memory?: number;
+  memorySwap?: number;
+  memoryReservation?: number;
+  cpuShares?: number;
+  cpuQuota?: number;
+  cpuPeriod?: number;
+  cpusetCpus?: string;
+  cpusetMems?: string;
+  pidsLimit?: number;
+  blkioWeight?: number;
+}
 
 export interface LogEntry {
   stream: 'stdout' | 'stderr';
@@ -138,6 +163,14 @@ export interface RuntimePort {
   resize(id: string, size: ConsoleSize, options?: IoOptions): Promise<void>;
   /** Starts a process in a running container; rejects with the runtime's wording when it cannot start. */
   exec(id: string, request: ExecRequest, options?: IoOptions): Promise<ExecProcess>;
+  /** Host pids of every process in the container's cgroup (for top). */
+  pids(id: string, options?: IoOptions): Promise<number[]>;
+  /** One sample of the container's cgroup counters. */
+  stats(id: string, options?: IoOptions): Promise<RuntimeStatsSample>;
+  /** Applies new limits to a running container's cgroup (runc update). */
+  update(id: string, resources: ResourceUpdate, options?: IoOptions): Promise<void>;
+  /** The freezer's state of a running container: FROZEN, FREEZING or THAWED. */
+  freezerState(id: string, options?: IoOptions): Promise<string>;
 }
 
 /** The name the design notes use. */

@@ -11,7 +11,7 @@ import type { Logger } from '../../lib/logger.js';
 import { formatTimeNano } from '../../lib/time.js';
 import { failedPrecondition, internal, invalidArgument, notFound } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
-import type { ConsoleSize, ExecProcess, ExecRequest, ExitInfo, IoOptions, LogEntry, LogReadOptions, RunOptions, RunRequest, RuntimePort, RuntimeStatus, StdioStream } from '../../core/runtime/runtime.js';
+import type { ConsoleSize, ExecProcess, ExecRequest, ExitInfo, IoOptions, LogEntry, LogReadOptions, ResourceUpdate, RunOptions, RunRequest, RuntimePort, RuntimeStatsSample, RuntimeStatus, StdioStream } from '../../core/runtime/runtime.js';
 import type { HostRuntimeFacts } from '../../core/runtime/oci-spec.js';
 import { parseSignal } from '../../core/runtime/signals.js';
 import { conmonSizeCap, logPolicy, type LogPolicy } from '../../core/runtime/log-policy.js';
@@ -31,6 +31,8 @@ import { LogRotator } from './log-rotator.js';
 import { wasOomKilled } from './oom.js';
 import { removeCgroup } from './cgroups.js';
 import { completeHostFacts } from './host-facts.js';
+import { cgroupPids, freezerState, sampleCgroup } from './cgroup-stats.js';
+import { runcUpdateArgs } from './runc-update.js';
 
 const run = promisify(execFile);
 
@@ -301,6 +303,34 @@ export class ConmonRuntime implements RuntimePort {
 
   logs(record: ContainerRecord, options: LogReadOptions): AsyncIterable<LogEntry> {
     return readK8sLog(record.logPath, options);
+  }
+
+  private async cgroupsPath(id: string): Promise<string> {
+    const path = (await this.meta(id))?.cgroupsPath;
+    if (!path) throw failedPrecondition(`container ${id} is not running`);
+    return path;
+  }
+
+  async pids(id: string, _options: IoOptions = {}): Promise<number[]> {
+    return cgroupPids(await this.cgroupsPath(id), this.host.cgroupVersion);
+  }
+
+  async stats(id: string, options: IoOptions = {}): Promise<RuntimeStatsSample> {
+    const path = await this.cgroupsPath(id);
+    const { pid } = await this.status(id, options);
+    return sampleCgroup(path, this.host.cgroupVersion, pid);
+  }
+
+  async update(id: string, resources: ResourceUpdate, options: IoOptions = {}): Promise<void> {
+    const args = runcUpdateArgs(resources);
+    if (args.length === 0) return;
+    await this.runc(['update', ...args, id], options).catch((err: { stderr?: string }) => {
+      throw invalidArgument(`Cannot update container ${id}: ${String(err.stderr ?? err).trim()}`);
+    });
+  }
+
+  async freezerState(id: string, _options: IoOptions = {}): Promise<string> {
+    return freezerState(await this.cgroupsPath(id), this.host.cgroupVersion);
   }
 }
 

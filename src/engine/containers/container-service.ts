@@ -20,6 +20,7 @@ import { buildListFilter } from './list-filters.js';
 import type { ContainerFiles, ContainerVolumes, ExitInfo, ImageResolver, RuntimePort } from './ports.js';
 import { resolveContainer } from './resolve.js';
 import type { ContainersApi, ContainerView, ListOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
+import type { ContainerAccess } from './container-access.js';
 
 export interface ContainerServiceDeps {
   store: ContainerStore;
@@ -430,6 +431,17 @@ export class ContainerService implements ContainersApi {
   snapshotKeys(): Set<string> {
     return new Set(this.store.list().map((c) => c.snapshotKey));
   }
+
+  /** For the modules beside this one (archive, stats, commit, control): lookups, the per-container lock, events. */
+  readonly access: ContainerAccess = {
+    resolve: (ref) => resolveContainer(this.store, ref),
+    locked: (ref, work) => {
+      const { id } = resolveContainer(this.store, ref);
+      return this.locks.run(id, () => work(resolveContainer(this.store, id)));
+    },
+    save: (c) => this.store.update(c),
+    publish: (c, action, extra) => this.publish(c, action, extra),
+  };
 
   /** Stops timers and waits for background work; containers keep running (live restore). */
   async close(): Promise<void> {

@@ -31,12 +31,6 @@ export type { ImageUsage } from '../../core/images/image-usage.js';
 
 export type DeleteItem = ImageDeleteItem;
 
-/** Images kept outside the named store (the build cache) and what builds in progress hold: kept from GC, found by full ID. */
-export interface HiddenImages {
-  list(): ImageRecord[];
-  pinned(): { blobs: Iterable<string>; chains: Iterable<string> };
-}
-
 export interface ImageServiceDeps {
   records: ImageRecords;
   content: ContentStore;
@@ -51,7 +45,6 @@ export class ImageService {
   /** Blobs of loads in progress: never collected. */
   private readonly pinned = new Set<Digest>();
   private usage: ImageUsage = noImageUsage;
-  private hidden: HiddenImages = { list: () => [], pinned: () => ({ blobs: [], chains: [] }) };
 
   constructor(private readonly deps: ImageServiceDeps) {
     this.unpacker = new LayerUnpacker(deps.content, deps.snapshots);
@@ -59,22 +52,6 @@ export class ImageService {
 
   setUsage(usage: ImageUsage): void {
     this.usage = usage;
-  }
-
-  setHiddenImages(hidden: HiddenImages): void {
-    this.hidden = hidden;
-  }
-
-  /** A built image: its blobs are stored and its layers committed; records it with its names at once. */
-  registerBuilt(record: ImageRecord, names: string[]): void {
-    const { retagged } = this.deps.records.save(record, names);
-    for (const r of retagged) this.publish('untag', r.previous, familiarOf(r.name));
-    for (const n of names) this.publish('tag', record.id, familiarOf(n));
-  }
-
-  /** Unpacks layers (blobs already stored) into committed snapshots, reusing existing chain ids; returns unpacked sizes. */
-  unpackLayers(layers: { blob: Digest; mediaType: string; diffId: Digest }[], options: { signal?: AbortSignal } = {}): Promise<number[]> {
-    return this.unpacker.unpack(layers, options);
   }
 
   private publish(action: string, id: string, name?: string): void {
@@ -93,8 +70,7 @@ export class ImageService {
   find(ref: string): ImageRecord {
     const { records } = this.deps;
     if (isImageId(ref)) {
-      const id = (ref.startsWith('sha256:') ? ref : `sha256:${ref}`) as Digest;
-      const image = records.get(id) ?? this.hidden.list().find((h) => h.id === id);
+      const image = records.get((ref.startsWith('sha256:') ? ref : `sha256:${ref}`) as Digest);
       if (image) return image;
     }
     let normalized: string | undefined;
@@ -205,6 +181,44 @@ export class ImageService {
         const id = await this.register(configBlob.digest, [{ blob: layer.digest, mediaType: MEDIA_TYPES.ociLayer, size: layer.size }], undefined, name ? [name] : [], options);
         this.publish('import', id);
         return id;
+      } finally {
+        this.pinned.delete(configBlob.digest);
+      }
+    } finally {
+      this.pinned.delete(layer.digest);
+      await this.collectGarbage().catch(() => undefined);
+    }
+  }
+
+  /**
+   * `docker commit`: a new image = the parent's layers + `layer` (an uncompressed layer tar), with `runConfig`
+   * and a history entry appended to the parent's. Registered like any image (appears whole or not at all).
+   */
+  async commitLayer(request: { parent: string | undefined; layer: Readable; runConfig: NonNullable<ImageConfigFile['config']>; author?: string; comment?: string; createdBy: string; repo?: string; tag?: string; signal?: AbortSignal }): Promise<Digest> {
+    const name = request.repo ? fullName(withDefaultTag({ ...parseReference(request.repo), tag: request.tag || parseReference(request.repo).tag })) : undefined;
+    const parent = request.parent ? this.find(request.parent) : undefined;
+    const parentConfig = parent ? await this.config(parent.id) : undefined;
+    const layer = await this.deps.content.ingest(request.layer, {}, { signal: request.signal });
+    this.pinned.add(layer.digest);
+    // Nothing changed: Docker records an empty-layer history entry and no new layer.
+    const empty = layer.digest === EMPTY_TAR_DIGEST;
+    try {
+      const created = nowRfc3339Nano();
+      const arch = process.arch === 'x64' ? 'amd64' : process.arch;
+      const config: ImageConfigFile = {
+        architecture: parentConfig?.architecture ?? arch,
+        ...(request.author ? { author: request.author } : {}),
+        config: request.runConfig,
+        created,
+        history: [...(parentConfig?.history ?? []), { created, ...(request.author ? { author: request.author } : {}), created_by: request.createdBy, ...(request.comment ? { comment: request.comment } : {}), ...(empty ? { empty_layer: true } : {}) }],
+        os: parentConfig?.os ?? 'linux',
+        rootfs: { type: 'layers', diff_ids: [...(parentConfig?.rootfs?.diff_ids ?? []), ...(empty ? [] : [layer.digest])] },
+      };
+      const configBlob = await this.deps.content.put(JSON.stringify(config));
+      this.pinned.add(configBlob.digest);
+      try {
+        const layers = [...(parent?.layers ?? []).map((l) => ({ blob: l.blob, mediaType: l.mediaType, size: l.size })), ...(empty ? [] : [{ blob: layer.digest, mediaType: MEDIA_TYPES.ociLayer, size: layer.size }])];
+        return await this.register(configBlob.digest, layers, undefined, name ? [name] : [], { signal: request.signal });
       } finally {
         this.pinned.delete(configBlob.digest);
       }
@@ -345,12 +359,9 @@ export class ImageService {
   /** Blobs and layer snapshots that no image references are removed (bottom-up for snapshots). */
   async collectGarbage(): Promise<void> {
     const images = this.deps.records.list();
-    const blobs = new Set<string>(this.pinned);
+    const blobs = new Set<Digest>(this.pinned);
     const chains = new Set<string>();
-    const held = this.hidden.pinned();
-    for (const b of held.blobs) blobs.add(b);
-    for (const c of held.chains) chains.add(c);
-    for (const image of [...images, ...this.hidden.list()]) {
+    for (const image of images) {
       blobs.add(image.id);
       blobs.add(image.manifest);
       for (const l of image.layers) {
@@ -440,11 +451,6 @@ export class ImageService {
     }
   }
 
-  /** Every named or unnamed image record (not the build cache's). */
-  listRecords(): ImageRecord[] {
-    return this.deps.records.list();
-  }
-
   count(): number {
     return this.deps.records.list().length;
   }
@@ -476,3 +482,5 @@ export function untilToMillis(until: string, now = Date.now()): number {
 }
 
 export const emptyLayerDigest = sha256('');
+/** A tar with nothing in it (two zero blocks): the diff of an unchanged container. */
+export const EMPTY_TAR_DIGEST = sha256(Buffer.alloc(1024));

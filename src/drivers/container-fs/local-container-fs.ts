@@ -1,0 +1,178 @@
+// ContainerFsPort on the host: stat, archive, extract and export through held directories (fd-root.ts), so a
+// running container cannot steer us outside its root; stopped containers' rootfs mounted under a private dir.
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { internal, invalidArgument, notFound } from '../../core/errdefs.js';
+import type { ContainerFsPort, ExtractRequest, FsChange, PathStat, RootfsLease } from '../../core/containers/container-fs.js';
+import type { Mount } from '../../core/snapshots/snapshotter.js';
+import { FdRoot, fdPath, type Resolved } from '../../lib/fs/fd-root.js';
+import { formatTimeNano } from '../../lib/time.js';
+import { mountRootfs, unmountRootfs } from '../runtime-runc/bundle.js';
+import { packTree } from './pack-tree.js';
+import { extractTree } from './extract-tree.js';
+import { overlayChanges, overlayDirs } from './overlay-changes.js';
+import { goFileMode } from './go-file-mode.js';
+
+const code = (err: unknown): string | undefined => (err as NodeJS.ErrnoException).code;
+
+/** Go's filepath.Base of Docker's absPath: trailing slashes dropped, "/" for the root. */
+export function baseName(path: string): string {
+  const abs = posix.join('/', path);
+  const keepsDot = path.endsWith('/.') || path === '.';
+  if (keepsDot) return '.';
+  const trimmed = abs.replace(/\/+$/, '');
+  return trimmed === '' ? '/' : posix.basename(trimmed);
+}
+
+/** How docker resolves a cp path: the last component is not followed unless the path ends in `/` or `/.`. */
+const followsLast = (path: string): boolean => path.endsWith('/') || path.endsWith('/.') || path === '.';
+
+export class LocalContainerFs implements ContainerFsPort {
+  constructor(private readonly mountsDir: string) {}
+
+  /** Unmounts and removes what a crash left under the private mounts dir. */
+  async init(): Promise<void> {
+    await mkdir(this.mountsDir, { recursive: true, mode: 0o700 });
+    for (const name of await readdir(this.mountsDir).catch(() => [] as string[])) {
+      await unmountRootfs(join(this.mountsDir, name)).catch(() => undefined);
+      await rm(join(this.mountsDir, name), { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  async mount(mounts: Mount[], options: { signal?: AbortSignal } = {}): Promise<RootfsLease> {
+    const root = await mkdtemp(join(this.mountsDir, 'rootfs-'));
+    try {
+      await mountRootfs(mounts, root, options);
+    } catch (err) {
+      await unmountRootfs(root).catch(() => undefined);
+      await rm(root, { recursive: true, force: true });
+      throw err;
+    }
+    return {
+      root,
+      release: async () => {
+        await unmountRootfs(root);
+        await rm(root, { recursive: true, force: true });
+      },
+    };
+  }
+
+  private async resolved<T>(root: string, path: string, followLast: boolean, use: (r: Resolved, fdRoot: FdRoot) => Promise<T>): Promise<T> {
+    const fdRoot = await FdRoot.open(root);
+    try {
+      const r = await fdRoot.resolve(path, { followLast }).catch((err: unknown) => {
+        if (code(err) === 'ENOENT') throw notFound(`no such file or directory: ${path}`);
+        if (code(err) === 'ENOTDIR') throw invalidArgument(`not a directory: ${path}`);
+        throw err;
+      });
+      try {
+        return await use(r, fdRoot);
+      } finally {
+        await r.release();
+      }
+    } finally {
+      await fdRoot.close();
+    }
+  }
+
+  private async statResolved(r: Resolved, fdRoot: FdRoot, path: string): Promise<PathStat> {
+    // The held directory itself is named by its magic link, which must be followed (stat, not lstat).
+    const st = await (r.name === '' ? stat(fdPath(r.dir.fd), { bigint: true }) : lstat(fdPath(r.dir.fd, r.name), { bigint: true })).catch((err: unknown) => {
+      if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') throw notFound(`no such file or directory: ${path}`);
+      throw err;
+    });
+    let linkTarget = '';
+    if (st.isSymbolicLink()) {
+      const target = await fdRoot.resolve(path, { followLast: true });
+      linkTarget = posix.join(target.dirPath, target.name);
+      await target.release();
+    }
+    return { name: baseName(path), size: Number(st.size), mode: goFileMode(Number(st.mode)), mtime: formatTimeNano(st.mtimeNs), linkTarget };
+  }
+
+  async statPath(root: string, path: string): Promise<PathStat> {
+    return this.resolved(root, path, followsLast(path), (r, fdRoot) => this.statResolved(r, fdRoot, path));
+  }
+
+  async archivePath(root: string, path: string, options: { signal?: AbortSignal } = {}): Promise<{ stat: PathStat; tar: Readable; done: Promise<void> }> {
+    const fdRoot = await FdRoot.open(root);
+    let r: Resolved | undefined;
+    try {
+      r = await fdRoot.resolve(path, { followLast: followsLast(path) }).catch((err: unknown) => {
+        if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') throw notFound(`no such file or directory: ${path}`);
+        throw err;
+      });
+      const stat = await this.statResolved(r, fdRoot, path);
+      const rebase = stat.name === '/' ? '.' : stat.name;
+      const tar = packTree(r.dir, r.name, rebase, { signal: options.signal });
+      const held = r;
+      const done = finished(tar).catch(() => undefined).finally(async () => {
+        await held.release();
+        await fdRoot.close();
+      });
+      return { stat, tar, done };
+    } catch (err) {
+      await r?.release();
+      await fdRoot.close();
+      throw err;
+    }
+  }
+
+  async extractToDir(root: string, path: string, tar: Readable, request: ExtractRequest): Promise<void> {
+    const fdRoot = await FdRoot.open(root);
+    try {
+      const dir = await fdRoot.openDir(path).catch((err: unknown) => {
+        if (code(err) === 'ENOENT') throw notFound(`no such file or directory: ${path}`);
+        if (code(err) === 'ENOTDIR' || code(err) === 'ELOOP') throw invalidArgument('extraction point is not a directory');
+        throw err;
+      });
+      try {
+        await extractTree(dir, tar, request);
+      } finally {
+        await dir.close();
+      }
+    } finally {
+      await fdRoot.close();
+    }
+  }
+
+  async readText(root: string, path: string): Promise<string> {
+    return this.resolved(root, path, true, async (r) => (r.name === '' ? '' : readFile(fdPath(r.dir.fd, r.name), 'utf8').catch(() => ''))).catch(() => '');
+  }
+
+  exportRoot(root: string, options: { signal?: AbortSignal } = {}): { tar: Readable; done: Promise<void> } {
+    return this.packRoot(root, { signal: options.signal });
+  }
+
+  private packRoot(root: string, options: { signal?: AbortSignal; overlayWhiteouts?: boolean; exclude?: ReadonlySet<string> }): { tar: Readable; done: Promise<void> } {
+    const out = new PassThrough();
+    const done = (async () => {
+      const fdRoot = await FdRoot.open(root);
+      try {
+        const tar = packTree(fdRoot.handle, '', '', options);
+        tar.on('error', (err) => out.destroy(err));
+        tar.pipe(out);
+        await finished(tar).catch(() => undefined);
+      } finally {
+        await fdRoot.close();
+      }
+    })();
+    done.catch((err: unknown) => out.destroy(err as Error));
+    return { tar: out, done: done.catch(() => undefined) };
+  }
+
+  async changes(mounts: Mount[], ignore: ReadonlySet<string>): Promise<FsChange[]> {
+    const dirs = overlayDirs(mounts);
+    if (!dirs) throw internal('diff needs the overlay snapshotter');
+    return overlayChanges(dirs.upper, dirs.lower, ignore);
+  }
+
+  diffLayer(mounts: Mount[], ignore: ReadonlySet<string>, options: { signal?: AbortSignal } = {}): { tar: Readable; done: Promise<void> } {
+    const dirs = overlayDirs(mounts);
+    if (!dirs) throw internal('commit needs the overlay snapshotter');
+    const exclude = new Set([...ignore].map((p) => p.replace(/^\/+/, '')));
+    return this.packRoot(dirs.upper, { signal: options.signal, overlayWhiteouts: true, exclude });
+  }
+}

@@ -1,0 +1,118 @@
+// docker cp (stat, archive, extract), export and diff. Each works on running and stopped containers: a running
+// one's rootfs is its bundle's mount; a stopped one's is mounted privately for the operation. The container's
+// lock is held until the operation (the tar stream included) is over, so it is not started, stopped or removed
+// under a copy. Paths are resolved in-root by the ContainerFsPort.
+import type { Readable } from 'node:stream';
+import { conflict, invalidArgument, isKind, notFound } from '../../core/errdefs.js';
+import type { ContainerRecord } from '../../core/containers/container-record.js';
+import type { ContainerFsPort, FsChange, PathStat, RootfsLease } from '../../core/containers/container-fs.js';
+import { isRunning } from '../../core/containers/lifecycle.js';
+import { resolveUser } from '../../core/runtime/user.js';
+import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
+import type { ContainerAccess } from './container-access.js';
+import type { ContainerFiles } from './ports.js';
+
+export interface ContainerArchiveDeps {
+  access: ContainerAccess;
+  fs: ContainerFsPort;
+  snapshots: Snapshotter;
+  files: ContainerFiles;
+}
+
+/** Files the runtime puts into every container: mount points, not the container's own changes (Docker keeps them in an init layer). */
+export const RUNTIME_PATHS: ReadonlySet<string> = new Set(['/etc/hosts', '/etc/hostname', '/etc/resolv.conf', '/.dockerenv', '/dev', '/proc', '/sys', '/dev/shm', '/dev/pts', '/dev/mqueue', '/dev/console']);
+
+/** Mount destinations of the container's own mounts (volumes, binds, tmpfs) and the runtime's. */
+export function ignoredPaths(c: ContainerRecord): Set<string> {
+  const out = new Set(RUNTIME_PATHS);
+  for (const b of c.hostConfig.Binds ?? []) {
+    const dest = b.split(':')[1];
+    if (dest) out.add(dest);
+  }
+  for (const m of c.hostConfig.Mounts ?? []) if (m.Target) out.add(m.Target);
+  for (const t of Object.keys(c.hostConfig.Tmpfs ?? {})) out.add(t);
+  return out;
+}
+
+export class ContainerArchive {
+  constructor(private readonly deps: ContainerArchiveDeps) {}
+
+  /** The merged rootfs of a container: its bundle's mount while it runs, a private mount otherwise. Caller holds the lock. */
+  private async rootfs(c: ContainerRecord, signal?: AbortSignal): Promise<RootfsLease> {
+    if (isRunning(c) && c.state.status !== 'restarting') return { root: `${this.deps.files.paths(c.id).bundleDir}/rootfs`, release: async () => undefined };
+    if (c.state.status === 'removing') throw conflict(`container ${c.id} is marked for removal`);
+    return this.deps.fs.mount(await this.deps.snapshots.mounts(c.snapshotKey), { signal });
+  }
+
+  private async withRootfs<T>(ref: string, work: (root: string, c: ContainerRecord) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.deps.access.locked(ref, async (c) => {
+      const lease = await this.rootfs(c, signal);
+      try {
+        return await work(lease.root, c);
+      } finally {
+        await lease.release();
+      }
+    });
+  }
+
+  /** NotFound as Docker words it for cp. */
+  private static fileNotFound(err: unknown, path: string, ref: string): never {
+    if (isKind(err, 'NotFound')) throw notFound(`Could not find the file ${path} in container ${ref}`, err);
+    throw err;
+  }
+
+  async statPath(ref: string, path: string): Promise<PathStat> {
+    if (!path) throw invalidArgument('path is required');
+    return this.withRootfs(ref, (root) => this.deps.fs.statPath(root, path).catch((err: unknown) => ContainerArchive.fileNotFound(err, path, ref)));
+  }
+
+  /** The stat and a tar of the path; the lock is held until the tar has been read or dropped. */
+  async archive(ref: string, path: string, options: { signal?: AbortSignal } = {}): Promise<{ stat: PathStat; tar: Readable }> {
+    if (!path) throw invalidArgument('path is required');
+    return this.streaming(ref, async (root, c) => {
+      const out = await this.deps.fs.archivePath(root, path, options).catch((err: unknown) => ContainerArchive.fileNotFound(err, path, ref));
+      this.deps.access.publish(c, 'archive-path');
+      return out;
+    }, options.signal);
+  }
+
+  /** Holds the lock and the rootfs until the returned stream is over; resolves as soon as it can be read. */
+  private streaming<T extends { tar: Readable; done: Promise<void> }>(ref: string, open: (root: string, c: ContainerRecord) => Promise<T>, signal?: AbortSignal): Promise<Omit<T, 'done'>> {
+    return new Promise((resolve, reject) => {
+      this.withRootfs(ref, async (root, c) => {
+        const { done, ...rest } = await open(root, c);
+        resolve(rest);
+        await done;
+      }, signal).catch(reject);
+    });
+  }
+
+  async extract(ref: string, path: string, tar: Readable, options: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean; signal?: AbortSignal }): Promise<void> {
+    if (!path) throw invalidArgument('path is required');
+    await this.withRootfs(ref, async (root, c) => {
+      if (c.hostConfig.ReadonlyRootfs) throw invalidArgument('container rootfs is marked read-only');
+      let chown: { uid: number; gid: number } | undefined;
+      if (options.copyUIDGID && c.config.User) {
+        const [passwd, group] = await Promise.all([this.deps.fs.readText(root, '/etc/passwd'), this.deps.fs.readText(root, '/etc/group')]);
+        const user = resolveUser(c.config.User, passwd, group);
+        chown = { uid: user.uid, gid: user.gid };
+      }
+      await this.deps.fs.extractToDir(root, path, tar, { noOverwriteDirNonDir: options.noOverwriteDirNonDir, chown, signal: options.signal }).catch((err: unknown) => ContainerArchive.fileNotFound(err, path, ref));
+      this.deps.access.publish(c, 'extract-to-dir');
+    }, options.signal);
+  }
+
+  async export(ref: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+    const { tar } = await this.streaming(ref, async (root, c) => {
+      const out = this.deps.fs.exportRoot(root, options);
+      this.deps.access.publish(c, 'export');
+      return out;
+    }, options.signal);
+    return tar;
+  }
+
+  async changes(ref: string): Promise<FsChange[]> {
+    const c = this.deps.access.resolve(ref);
+    return this.deps.fs.changes(await this.deps.snapshots.mounts(c.snapshotKey), ignoredPaths(c));
+  }
+}

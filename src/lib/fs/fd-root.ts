@@ -1,0 +1,143 @@
+// Race-free in-root resolution for trees a running container can change under us (docker cp, export, commit).
+// `in-root.ts` resolves a path to a host path, which is re-walked by the kernel later: a container that swaps a
+// directory for a symlink between the two walks would send the operation outside the root. Here every step
+// holds an open directory (O_DIRECTORY|O_NOFOLLOW) and names the next one through `/proc/<pid>/fd/<n>/name`,
+// whose magic link jumps to the held directory without looking at the path again. Symlinks are followed by
+// reading them and restarting from the root (absolute) or the held directory (relative); `..` pops the held
+// stack and never goes above the root; a component swapped between lstat and open fails open and is retried.
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readlink, type FileHandle } from 'node:fs/promises';
+import { PathEscapeError } from './in-root.js';
+
+const MAX_SYMLINKS = 255;
+const MAX_RETRIES = 64;
+export const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+
+const parts = (path: string): string[] => path.split('/').filter((p) => p !== '' && p !== '.');
+
+/** A host path naming `name` inside the directory held by `fd`, safe from swaps of anything above it. */
+export const fdPath = (fd: number, name = ''): string => (name ? `/proc/${process.pid}/fd/${fd}/${name}` : `/proc/${process.pid}/fd/${fd}`);
+
+const code = (err: unknown): string | undefined => (err as NodeJS.ErrnoException).code;
+
+/** Opens a directory without following a symlink in its last component. */
+export const openDirNoFollow = (path: string): Promise<FileHandle> => open(path, DIR_FLAGS);
+
+/** An independent handle on a held directory (through its magic link, which must be followed). */
+export const reopenDir = (dir: FileHandle): Promise<FileHandle> => open(fdPath(dir.fd), constants.O_RDONLY | constants.O_DIRECTORY);
+
+export interface Resolved {
+  /** The directory holding the final component (the root itself when the path names the root). */
+  dir: FileHandle;
+  /** The final component; '' when the path names the directory `dir` itself. */
+  name: string;
+  /** The in-root path of `dir`, '/'-rooted (for link targets and messages). */
+  dirPath: string;
+  /** Closes every directory this resolution opened (never the root). */
+  release(): Promise<void>;
+}
+
+export interface ResolveOptions {
+  /** Follow a symlink in the last component (within the root). */
+  followLast: boolean;
+  /** Create missing intermediate directories (mode 0755) as `mkdir -p` would. */
+  createParents?: boolean;
+  /** Called with each directory this walk creates (to set its owner). */
+  onCreate?: (dir: FileHandle, name: string) => Promise<void>;
+}
+
+/** A directory used as `/` for every path given to it; holds it open. */
+export class FdRoot {
+  private constructor(readonly handle: FileHandle) {}
+
+  static async open(path: string): Promise<FdRoot> {
+    return new FdRoot(await openDirNoFollow(path));
+  }
+
+  /** A root held through a handle the caller owns (a directory already resolved inside another root). */
+  static of(handle: FileHandle): FdRoot {
+    return new FdRoot(handle);
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+
+  async resolve(path: string, options: ResolveOptions): Promise<Resolved> {
+    const stack: FileHandle[] = [];
+    const names: string[] = [];
+    const top = (): FileHandle => stack[stack.length - 1] ?? this.handle;
+    const release = async (): Promise<void> => {
+      while (stack.length > 0) await stack.pop()?.close().catch(() => undefined);
+    };
+    let pending = parts(path);
+    let hops = 0;
+    let retries = 0;
+    try {
+      while (pending.length > 0) {
+        const part = pending.shift() as string;
+        if (part === '..') {
+          if (stack.length > 0) await stack.pop()?.close();
+          names.pop();
+          continue;
+        }
+        const isLast = pending.length === 0;
+        if (isLast && !options.followLast) return { dir: top(), name: part, dirPath: `/${names.join('/')}`, release };
+        const here = fdPath(top().fd, part);
+        const st = await lstat(here).catch((err: unknown) => (code(err) === 'ENOENT' ? undefined : Promise.reject(err)));
+        if (!st) {
+          if (isLast) return { dir: top(), name: part, dirPath: `/${names.join('/')}`, release };
+          if (!options.createParents) throw Object.assign(new Error(`no such file or directory: /${[...names, part].join('/')}`), { code: 'ENOENT' });
+          await mkdir(here, 0o755).catch((err: unknown) => (code(err) === 'EEXIST' ? undefined : Promise.reject(err)));
+          await options.onCreate?.(top(), part);
+          pending.unshift(part);
+          continue;
+        }
+        if (st.isSymbolicLink()) {
+          if (++hops > MAX_SYMLINKS) throw new PathEscapeError(`too many levels of symbolic links: ${path}`);
+          const target = await readlink(here).catch(() => undefined);
+          if (target === undefined) {
+            // Swapped since the lstat: look again.
+            if (++retries > MAX_RETRIES) throw new Error(`path keeps changing: ${path}`);
+            pending.unshift(part);
+            continue;
+          }
+          if (target.startsWith('/')) {
+            await release();
+            names.length = 0;
+          }
+          pending = [...parts(target), ...pending];
+          continue;
+        }
+        if (isLast) return { dir: top(), name: part, dirPath: `/${names.join('/')}`, release };
+        if (!st.isDirectory()) throw Object.assign(new Error(`not a directory: /${[...names, part].join('/')}`), { code: 'ENOTDIR' });
+        try {
+          stack.push(await openDirNoFollow(here));
+          names.push(part);
+        } catch (err) {
+          if (!['ELOOP', 'ENOTDIR', 'ENOENT'].includes(code(err) ?? '') || ++retries > MAX_RETRIES) throw err;
+          pending.unshift(part); // changed between lstat and open
+        }
+      }
+      return { dir: top(), name: '', dirPath: `/${names.join('/')}`, release };
+    } catch (err) {
+      await release();
+      throw err;
+    }
+  }
+
+  /** Opens the directory a path names (following symlinks in-root); the caller closes it. */
+  async openDir(path: string, options: Omit<ResolveOptions, 'followLast'> = {}): Promise<FileHandle> {
+    const r = await this.resolve(path, { ...options, followLast: true });
+    try {
+      if (r.name === '') {
+        // The path names a directory resolution already holds (or the root): hand out an independent handle.
+        return await reopenDir(r.dir);
+      }
+      if (options.createParents) await mkdir(fdPath(r.dir.fd, r.name), 0o755).catch((err: unknown) => (code(err) === 'EEXIST' ? undefined : Promise.reject(err)));
+      return await openDirNoFollow(fdPath(r.dir.fd, r.name));
+    } finally {
+      await r.release();
+    }
+  }
+}
