@@ -7,6 +7,7 @@ import type { ContainersApi } from '../engine/containers/types.js';
 import type { ExecService } from '../engine/exec/exec-service.js';
 import type { VolumeService } from '../engine/volumes/volume-service.js';
 import type { RegistryImages } from '../engine/images/registry-images.js';
+import type { Builder } from '../builder/builder.js';
 import type { ContainerExtras } from '../engine/containers/container-extras.js';
 
 export interface ApiDeps {
@@ -21,6 +22,7 @@ export interface ApiDeps {
   volumes?: VolumeService;
   /** Pull, push, login (absent: those routes answer 501). */
   registry?: RegistryImages;
+  builder?: Builder;
   /** cp, export, diff, commit, top, stats, pause, unpause, update. */
   containerExtras?: ContainerExtras;
 }

@@ -12,6 +12,7 @@ import { EventLog } from '../engine/events/event-log.js';
 import { wireImages } from './wire-images.js';
 import { wireContainers } from './wire-containers.js';
 import { wireVolumes } from './wire-volumes.js';
+import { wireBuilder } from './wire-builder.js';
 import { BERTH_VERSION } from './version.js';
 import { startRegistryHost } from './registry-host.js';
 import { wireRegistryClient } from './wire-registry-client.js';
@@ -54,11 +55,14 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
   const volumes = await wireVolumes(config, logger, events, store.db);
   const containers = await wireContainers(config, logger, events, store.db, store, tools, host.facts(), volumes);
   closers.push(() => containers.close());
+  const builder = wireBuilder(config, logger, store.db, store, containers.service);
+  await builder.repairMounts();
   // Start-up repair: half-made snapshots go (container rootfs snapshots stay), then unreferenced blobs and
   // layers; then containers are re-attached, exits recorded, restart policies applied.
   await store.snapshots.cleanup(containers.service.snapshotKeys());
   await store.images.collectGarbage();
   await containers.service.restore();
+  await builder.repairContainers();
 
   // berth's OCI registry, when configured: its own listener, root and content store (registry-host.ts).
   if (config.registry) {
@@ -67,7 +71,7 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
   }
 
   const registryClient = wireRegistryClient(config, logger, events, store.images);
-  const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName, containers: containers.service, execs: containers.execs, containersPerImage: () => containers.service.containersPerImage(), volumes, registry: registryClient, containerExtras: containers.extras });
+  const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName, containers: containers.service, execs: containers.execs, containersPerImage: () => containers.service.containersPerImage(), volumes, registry: registryClient, builder, containerExtras: containers.extras });
 
   return {
     api,

@@ -9,6 +9,7 @@ import { containerRoutes } from './containers.js';
 import { execRoutes } from './exec.js';
 import { volumeRoutes } from './volumes.js';
 import { distributionRoutes } from './distribution.js';
+import { buildRoutes } from './build.js';
 import { containerFileRoutes } from './container-files.js';
 
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
@@ -16,9 +17,10 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   eventRoutes(app, deps.events);
   imageRoutes(app, deps.images, deps.storageDriver, deps.registry);
   if (deps.registry) distributionRoutes(app, deps.registry);
-  systemDfRoutes(app, { images: deps.images, containers: deps.containers, containersPerImage: deps.containersPerImage, volumes: deps.volumes });
+  systemDfRoutes(app, { images: deps.images, containers: deps.containers, containersPerImage: deps.containersPerImage, volumes: deps.volumes, buildCache: deps.builder });
   if (deps.containers) containerRoutes(app, deps.containers);
   if (deps.execs) execRoutes(app, deps.execs);
   if (deps.volumes) volumeRoutes(app, deps.volumes);
+  if (deps.builder) buildRoutes(app, deps.builder);
   if (deps.containerExtras) containerFileRoutes(app, deps.containerExtras);
 }

@@ -13,6 +13,7 @@ export interface DiskUsageSources {
   /** Image id -> how many containers use it. */
   containersPerImage?: () => Map<string, number>;
   volumes?: VolumeService;
+  buildCache?: { usage(): object[] };
 }
 
 export function systemDfRoutes(app: FastifyInstance, sources: DiskUsageSources): void {
@@ -25,7 +26,7 @@ export function systemDfRoutes(app: FastifyInstance, sources: DiskUsageSources):
       Images: views.map((v) => ({ ...toImageSummary(v, perImage.get(v.record.id) ?? 0), SharedSize: 0 })),
       Containers: containers.map((c) => toContainerSummary(c.record, c.size)),
       Volumes: sources.volumes ? (await sources.volumes.diskUsage()).map(toVolumeJson) : [],
-      BuildCache: [],
+      BuildCache: sources.buildCache?.usage() ?? [],
     };
   });
 }

@@ -31,6 +31,12 @@ export type { ImageUsage } from '../../core/images/image-usage.js';
 
 export type DeleteItem = ImageDeleteItem;
 
+/** Images kept outside the named store (the build cache) and what builds in progress hold: kept from GC, found by full ID. */
+export interface HiddenImages {
+  list(): ImageRecord[];
+  pinned(): { blobs: Iterable<string>; chains: Iterable<string> };
+}
+
 export interface ImageServiceDeps {
   records: ImageRecords;
   content: ContentStore;
@@ -45,6 +51,7 @@ export class ImageService {
   /** Blobs of loads in progress: never collected. */
   private readonly pinned = new Set<Digest>();
   private usage: ImageUsage = noImageUsage;
+  private hidden: HiddenImages = { list: () => [], pinned: () => ({ blobs: [], chains: [] }) };
 
   constructor(private readonly deps: ImageServiceDeps) {
     this.unpacker = new LayerUnpacker(deps.content, deps.snapshots);
@@ -52,6 +59,22 @@ export class ImageService {
 
   setUsage(usage: ImageUsage): void {
     this.usage = usage;
+  }
+
+  setHiddenImages(hidden: HiddenImages): void {
+    this.hidden = hidden;
+  }
+
+  /** A built image: its blobs are stored and its layers committed; records it with its names at once. */
+  registerBuilt(record: ImageRecord, names: string[]): void {
+    const { retagged } = this.deps.records.save(record, names);
+    for (const r of retagged) this.publish('untag', r.previous, familiarOf(r.name));
+    for (const n of names) this.publish('tag', record.id, familiarOf(n));
+  }
+
+  /** Unpacks layers (blobs already stored) into committed snapshots, reusing existing chain ids; returns unpacked sizes. */
+  unpackLayers(layers: { blob: Digest; mediaType: string; diffId: Digest }[], options: { signal?: AbortSignal } = {}): Promise<number[]> {
+    return this.unpacker.unpack(layers, options);
   }
 
   private publish(action: string, id: string, name?: string): void {
@@ -70,7 +93,8 @@ export class ImageService {
   find(ref: string): ImageRecord {
     const { records } = this.deps;
     if (isImageId(ref)) {
-      const image = records.get((ref.startsWith('sha256:') ? ref : `sha256:${ref}`) as Digest);
+      const id = (ref.startsWith('sha256:') ? ref : `sha256:${ref}`) as Digest;
+      const image = records.get(id) ?? this.hidden.list().find((h) => h.id === id);
       if (image) return image;
     }
     let normalized: string | undefined;
@@ -359,9 +383,12 @@ export class ImageService {
   /** Blobs and layer snapshots that no image references are removed (bottom-up for snapshots). */
   async collectGarbage(): Promise<void> {
     const images = this.deps.records.list();
-    const blobs = new Set<Digest>(this.pinned);
+    const blobs = new Set<string>(this.pinned);
     const chains = new Set<string>();
-    for (const image of images) {
+    const held = this.hidden.pinned();
+    for (const b of held.blobs) blobs.add(b);
+    for (const c of held.chains) chains.add(c);
+    for (const image of [...images, ...this.hidden.list()]) {
       blobs.add(image.id);
       blobs.add(image.manifest);
       for (const l of image.layers) {
@@ -449,6 +476,11 @@ export class ImageService {
     } catch {
       return [];
     }
+  }
+
+  /** Every named or unnamed image record (not the build cache's). */
+  listRecords(): ImageRecord[] {
+    return this.deps.records.list();
   }
 
   count(): number {

@@ -1,0 +1,150 @@
+// The builder service: `POST /build` (context in, classic JSON-lines progress out, image tagged at the end),
+// `POST /build/prune`, the build-cache part of `/system/df`, and start-up repair of what a crash left
+// (mounts, contexts, intermediate containers). Cached step images are kept from image GC through
+// ImageService.setHiddenImages(builder.hiddenImages()).
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { shortId } from '../lib/ids.js';
+import { invalidArgument, isKind } from '../core/errdefs.js';
+import { familiarOf, normalizeName } from '../core/images/reference.js';
+import type { ImageRecord } from '../core/images/image-record.js';
+import type { HiddenImages } from '../engine/images/image-service.js';
+import { DockerfileParseError } from './dockerfile/errors.js';
+import { parseStages, type Dockerfile } from './dockerfile/instructions.js';
+import { openContext, receiveContext } from './build-context.js';
+import { BuildRun } from './build-run.js';
+import { INTERMEDIATE_LABEL } from './run-step.js';
+import type { BuildMessage, BuilderDeps, BuildRequest } from './ports.js';
+
+export interface BuildCacheUsage {
+  ID: string;
+  Parent: string;
+  Parents: string[];
+  Type: string;
+  Description: string;
+  InUse: boolean;
+  Shared: boolean;
+  Size: number;
+  CreatedAt: string;
+  LastUsedAt: string;
+  UsageCount: number;
+}
+
+export class Builder {
+  private readonly runs = new Set<BuildRun>();
+
+  constructor(private readonly deps: BuilderDeps) {}
+
+  hiddenImages(): HiddenImages {
+    return {
+      list: () => this.deps.cache.list().map((e) => e.image),
+      pinned: () => ({ blobs: [...this.runs].flatMap((r) => [...r.pinned.blobs]), chains: [...this.runs].flatMap((r) => [...r.pinned.chains]) }),
+    };
+  }
+
+  /** Builds; emits Docker's classic progress; resolves to the image ID. Errors before the first message are plain API errors. */
+  async build(body: Readable, request: BuildRequest, emit: (m: BuildMessage) => void, options: { signal?: AbortSignal } = {}): Promise<string> {
+    const names = request.tags.map((t) => {
+      try {
+        return normalizeName(t);
+      } catch {
+        throw invalidArgument(`invalid reference format: ${t}`);
+      }
+    });
+    const contextDir = join(this.deps.workRoot, 'contexts', randomBytes(8).toString('hex'));
+    try {
+      await receiveContext(body, contextDir, options);
+      const context = await openContext(contextDir, request.dockerfile);
+      let dockerfile: Dockerfile;
+      try {
+        dockerfile = parseStages(context.dockerfileText);
+      } catch (err) {
+        if (err instanceof DockerfileParseError) throw invalidArgument(err.message);
+        throw err;
+      }
+      const run = new BuildRun(this.deps, request, context, dockerfile, options.signal);
+      this.runs.add(run);
+      try {
+        const image = await run.execute(request.quiet ? () => undefined : emit);
+        const unused = run.unusedArgs();
+        if (unused.length > 0 && !request.quiet) emit({ stream: `[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n` });
+        this.register(image.record, names);
+        emit({ aux: { ID: image.record.id } });
+        if (request.quiet) emit({ stream: `${image.record.id}\n` });
+        else {
+          emit({ stream: `Successfully built ${shortId(image.record.id)}\n` });
+          for (const n of names) emit({ stream: `Successfully tagged ${familiarOf(n)}\n` });
+        }
+        return image.record.id;
+      } finally {
+        this.runs.delete(run);
+      }
+    } finally {
+      await rm(contextDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  private register(record: ImageRecord, names: string[]): void {
+    this.deps.images.registerBuilt(record, names);
+  }
+
+  /** `POST /build/prune`: drops the cache (and RUN cache mounts), then what only the cache held. */
+  async prune(): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
+    const entries = this.deps.cache.list();
+    const named = new Set(this.deps.images.listRecords().flatMap((r) => r.layers.map((l) => l.chainId)));
+    let reclaimed = 0;
+    const counted = new Set<string>();
+    for (const e of entries) {
+      const top = e.image.layers.at(-1);
+      if (e.size > 0 && top && !named.has(top.chainId) && !counted.has(top.chainId)) {
+        counted.add(top.chainId);
+        reclaimed += e.size;
+      }
+    }
+    this.deps.cache.delete(entries.map((e) => e.key));
+    if (this.runs.size === 0) await rm(join(this.deps.workRoot, 'cache-mounts'), { recursive: true, force: true });
+    await this.deps.images.collectGarbage();
+    return { CachesDeleted: entries.map((e) => e.key), SpaceReclaimed: reclaimed };
+  }
+
+  usage(): BuildCacheUsage[] {
+    const named = new Set(this.deps.images.listRecords().flatMap((r) => r.layers.map((l) => l.chainId)));
+    return this.deps.cache.list().map((e) => {
+      const top = e.image.layers.at(-1);
+      return {
+        ID: e.key.slice(0, 25),
+        Parent: e.parent,
+        Parents: e.parent ? [e.parent] : [],
+        Type: 'regular',
+        Description: e.description,
+        InUse: false,
+        Shared: top ? named.has(top.chainId) : false,
+        Size: e.size,
+        CreatedAt: e.created,
+        LastUsedAt: e.lastUsed,
+        UsageCount: e.usageCount,
+      };
+    });
+  }
+
+  /** At start, before snapshots are cleaned: mounts and contexts a crash left. */
+  async repairMounts(): Promise<void> {
+    await this.deps.mounter.unmountUnder(this.deps.workRoot);
+    await rm(join(this.deps.workRoot, 'mnt'), { recursive: true, force: true });
+    await rm(join(this.deps.workRoot, 'contexts'), { recursive: true, force: true });
+    await mkdir(this.deps.workRoot, { recursive: true });
+  }
+
+  /** At start, after containers are restored: RUN containers a crash cut off. */
+  async repairContainers(): Promise<void> {
+    const leftovers = await this.deps.containers.list({ all: true, limit: undefined, size: false, filters: new Map([['label', [INTERMEDIATE_LABEL]]]) });
+    for (const c of leftovers) {
+      await this.deps.containers.remove(c.record.id, { force: true, volumes: true }).catch((err: unknown) => {
+        if (!isKind(err, 'NotFound')) this.deps.logger.warn({ err, container: c.record.id }, 'removing a build container failed');
+      });
+    }
+    if (leftovers.length > 0) this.deps.logger.info({ count: leftovers.length }, 'removed build containers a crash left');
+  }
+}

@@ -1,0 +1,124 @@
+// COPY/ADD sources: patterns resolved inside a source root (the context, or a stage's or image's tree) with
+// Go's filepath.Match wildcards, symlinks followed only within that root, `.dockerignore` honoured for the
+// context; and one content hash over everything a step would copy (names, types, modes, bytes; not times),
+// which is what the build cache keys on.
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { escapesLexically, resolveInRoot } from '../lib/fs/in-root.js';
+import { isIgnored, type IgnorePattern } from '../lib/dockerignore.js';
+import { BuildError } from './ports.js';
+
+export interface SourceRoot {
+  root: string;
+  ignore: IgnorePattern[];
+  /** "context" words errors as Docker does for the build context. */
+  isContext: boolean;
+}
+
+export interface CopySource {
+  /** Host path (inside the source root) after following symlinks. */
+  hostPath: string;
+  /** Path relative to the source root, as matched. */
+  rel: string;
+  isDir: boolean;
+}
+
+const hasWildcard = (p: string): boolean => /[*?[]/.test(p);
+
+function segmentRegExp(segment: string): RegExp {
+  let out = '';
+  for (let i = 0; i < segment.length; i++) {
+    const ch = segment[i] as string;
+    if (ch === '*') out += '[^/]*';
+    else if (ch === '?') out += '[^/]';
+    else if (ch === '[') {
+      const end = segment.indexOf(']', i + 1);
+      if (end < 0) out += '\\[';
+      else {
+        let cls = segment.slice(i + 1, end);
+        if (cls.startsWith('^') || cls.startsWith('!')) cls = `^${cls.slice(1)}`;
+        out += `[${cls}]`;
+        i = end;
+      }
+    } else if (ch === '\\' && i + 1 < segment.length) out += (segment[++i] as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else out += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
+
+async function expandPattern(src: SourceRoot, pattern: string): Promise<string[]> {
+  let candidates = [''];
+  for (const segment of pattern.split('/').filter((s) => s !== '' && s !== '.')) {
+    const next: string[] = [];
+    for (const base of candidates) {
+      if (!hasWildcard(segment)) {
+        next.push(base ? `${base}/${segment}` : segment);
+        continue;
+      }
+      const dir = await resolveInRoot(src.root, base);
+      const rx = segmentRegExp(segment);
+      for (const name of (await readdir(dir).catch(() => [] as string[])).sort()) if (rx.test(name)) next.push(base ? `${base}/${name}` : name);
+    }
+    candidates = next;
+  }
+  return candidates;
+}
+
+function notFound(src: SourceRoot, name: string, cmd: string): BuildError {
+  return new BuildError(src.isContext ? `${cmd} failed: file not found in build context or excluded by .dockerignore: stat ${name}: file does not exist` : `${cmd} failed: stat ${name}: file does not exist`, 1);
+}
+
+/** The sources one pattern names; a missing one is an error worded as Docker's. */
+export async function resolveSources(src: SourceRoot, pattern: string, cmd: string): Promise<CopySource[]> {
+  const clean = posix.normalize(pattern.replace(/^\/+/, '')) || '.';
+  if (src.isContext && escapesLexically(clean)) throw new BuildError(`${cmd} failed: forbidden path outside the build context: ${pattern} ()`, 1);
+  const rels = hasWildcard(clean) ? await expandPattern(src, clean) : [clean === '.' ? '' : clean];
+  const out: CopySource[] = [];
+  for (const rel of rels) {
+    if (rel !== '' && src.isContext && isIgnored(src.ignore, rel)) continue;
+    const hostPath = await resolveInRoot(src.root, rel);
+    const st = await lstat(hostPath).catch(() => undefined);
+    if (!st) continue;
+    out.push({ hostPath, rel, isDir: st.isDirectory() });
+  }
+  if (out.length === 0) throw notFound(src, clean, cmd);
+  return out;
+}
+
+async function hashFile(hash: Hash, path: string): Promise<void> {
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+}
+
+/** Walks a directory source (not following symlinks), skipping ignored context paths. */
+export async function* walkTree(src: SourceRoot, hostDir: string, relBase: string): AsyncGenerator<{ host: string; rel: string }> {
+  for (const name of (await readdir(hostDir)).sort()) {
+    const rel = relBase ? `${relBase}/${name}` : name;
+    const host = join(hostDir, name);
+    if (src.isContext && isIgnored(src.ignore, rel)) continue;
+    yield { host, rel };
+    const st = await lstat(host);
+    if (st.isDirectory()) yield* walkTree(src, host, rel);
+  }
+}
+
+/** One digest over the sources' names, types, modes and contents (hex, as in Docker's `file:<hash>`). */
+export async function hashSources(src: SourceRoot, sources: CopySource[]): Promise<string> {
+  const hash = createHash('sha256');
+  const add = async (host: string, rel: string): Promise<void> => {
+    const st = await lstat(host);
+    const type = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : st.isFile() ? 'f' : 'o';
+    hash.update(`${rel}\0${type}\0${(st.mode & 0o7777).toString(8)}\0${st.isFile() ? st.size : 0}\0${type === 'l' ? await readlink(host) : ''}\0`);
+    if (type === 'f') await hashFile(hash, host);
+  };
+  for (const s of sources) {
+    // A source named directly is followed: hash what it points at.
+    const st = await lstat(s.hostPath);
+    hash.update(`@${s.rel}\0`);
+    if (st.isDirectory()) {
+      for await (const e of walkTree(src, s.hostPath, s.rel)) await add(e.host, e.rel);
+    } else await add(s.hostPath, s.rel);
+  }
+  return hash.digest('hex');
+}

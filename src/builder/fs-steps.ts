@@ -1,0 +1,155 @@
+// COPY, ADD and WORKDIR: written straight into a snapshot of the parent image (mounted writable on a private
+// mount point, every path resolved in-root), whose upper dir then becomes the step's layer. COPY --from reads
+// a stage's or an image's tree mounted read-only. Mounts and snapshots are undone whatever happens.
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { join, posix } from 'node:path';
+import { resolveInRoot } from '../lib/fs/in-root.js';
+import { resolveUser } from '../core/runtime/user.js';
+import { isEngineError } from '../core/errdefs.js';
+import type { LayerRecord } from '../core/images/image-record.js';
+import type { Instruction } from './dockerfile/instructions.js';
+import { snapshotDirs, type StageState, type StepContext } from './step-context.js';
+import { BuildError } from './ports.js';
+import { cloneConfig, writeStepImage, type StepImage } from './step-image.js';
+import { DEFAULT_SHELL } from './metadata-steps.js';
+import { hashSources, resolveSources, type CopySource, type SourceRoot } from './copy-sources.js';
+import { copyIntoRoot, isDirInRoot, mkdirAllInRoot, writeContentInRoot, type Ownership, type WriteOptions } from './in-root-write.js';
+import { archiveKind, extractArchiveInRoot } from './add-archive.js';
+
+type CopyInstruction = Extract<Instruction, { kind: 'copy' | 'add' }>;
+
+/** An image's tree mounted read-only on a private directory. */
+export async function mountReadOnly(run: StepContext, image: StepImage): Promise<{ root: string; release: () => Promise<void> }> {
+  const root = join(run.workDir, `ro-${randomBytes(6).toString('hex')}`);
+  await mkdir(root, { recursive: true });
+  const top = image.record.layers.at(-1)?.chainId;
+  if (!top) return { root, release: () => rm(root, { recursive: true, force: true }) };
+  await run.deps.mounter.mount(await run.deps.snapshots.mounts(top), root, { readonly: true });
+  return {
+    root,
+    release: async () => {
+      await run.deps.mounter.unmount(root);
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `write` on a writable snapshot of `parent`; its changes become a layer (undefined if none). */
+async function withWritableRoot(run: StepContext, parent: StepImage, write: (root: string) => Promise<void>): Promise<LayerRecord | undefined> {
+  const key = `build-${run.id}-${randomBytes(6).toString('hex')}`;
+  const root = join(run.workDir, key);
+  await mkdir(root, { recursive: true });
+  try {
+    const mounts = await run.deps.snapshots.prepare(key, parent.record.layers.at(-1)?.chainId, { signal: run.signal });
+    await run.deps.mounter.mount(mounts, root);
+    try {
+      await write(root);
+    } finally {
+      await run.deps.mounter.unmount(root);
+    }
+    return await run.commitUpper(snapshotDirs(mounts), parent);
+  } finally {
+    await run.deps.snapshots.remove(key).catch(() => undefined);
+    await rm(root, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+const shellOf = (image: StepImage): string[] => (image.config.config?.Shell?.length ? image.config.config.Shell : DEFAULT_SHELL);
+
+/** --chown names resolved against the image's own /etc/passwd and /etc/group. */
+async function ownership(root: string, chown: string | undefined): Promise<Ownership | undefined> {
+  if (!chown) return undefined;
+  const read = async (p: string): Promise<string> => readFile(await resolveInRoot(root, p), 'utf8').catch(() => '');
+  try {
+    const user = resolveUser(chown, await read('/etc/passwd'), await read('/etc/group'));
+    return { uid: user.uid, gid: user.gid };
+  } catch (err) {
+    throw new BuildError(isEngineError(err) ? err.message : String(err), 1);
+  }
+}
+
+function parseChmod(chmod: string | undefined): number | undefined {
+  if (chmod === undefined) return undefined;
+  if (!/^[0-7]{3,4}$/.test(chmod)) throw new BuildError(`invalid chmod parameter: ${chmod}`, 1);
+  return parseInt(chmod, 8);
+}
+
+export async function copyStep(run: StepContext, instr: CopyInstruction, parent: StepImage, state: StageState, say: (t: string) => void): Promise<StepImage> {
+  const cmd = instr.kind.toUpperCase();
+  const expand = run.expander(state, parent, instr.line);
+  const mode = parseChmod(instr.chmod);
+  const releases: (() => Promise<void>)[] = [];
+  try {
+    let src: SourceRoot = { root: run.context.root, ignore: run.context.ignore, isContext: true };
+    let fromId: string | undefined;
+    if (instr.from !== undefined) {
+      const from = expand.word(instr.from);
+      const idx = run.stageIndex(from, state.stage.index);
+      const image = idx !== undefined ? await run.stageResult(idx) : await (async (): Promise<StepImage> => { const r = run.deps.images.find(from); return { record: r, config: await run.deps.images.config(r.id) }; })();
+      const mounted = await mountReadOnly(run, image);
+      releases.push(mounted.release);
+      src = { root: mounted.root, ignore: [], isContext: false };
+      fromId = image.record.id;
+    }
+    const heredocs = new Map(instr.heredocs.map((h) => [`<<${h.name}`, h]));
+    const sources: CopySource[] = [];
+    const inline: { name: string; content: string }[] = [];
+    for (const raw of instr.sources) {
+      const doc = heredocs.get(raw);
+      if (doc) {
+        inline.push({ name: doc.name, content: doc.content });
+        continue;
+      }
+      const pattern = expand.word(raw);
+      if (/^https?:\/\//.test(pattern)) throw new BuildError(`${cmd} failed: fetching ${pattern} is not supported (no network access)`, 1);
+      sources.push(...(await resolveSources(src, pattern, cmd)));
+    }
+    const destRaw = expand.word(instr.dest);
+    const workdir = parent.config.config?.WorkingDir || '/';
+    const dest = posix.isAbsolute(destRaw) ? destRaw : posix.join(workdir, destRaw);
+    const count = sources.length + inline.length;
+    const destIsDir = destRaw.endsWith('/') || destRaw === '.' || destRaw.endsWith('/.');
+    if (count > 1 && !destIsDir) throw new BuildError(`When using ${cmd} with more than one source file, the destination must be a directory and end with a /`, 1);
+    const hash = createHash('sha256').update(await hashSources(src, sources));
+    for (const i of inline) hash.update(`<<${i.name}\0${i.content}`);
+    const kind = count > 1 ? 'multi' : sources[0]?.isDir ? 'dir' : 'file';
+    const createdBy = [...shellOf(parent), `#(nop) ${cmd} ${kind}:${hash.digest('hex')} in ${destRaw} `].join(' ');
+    const key = run.cacheKey(parent, createdBy, { chown: instr.chown ?? null, chmod: instr.chmod ?? null, from: fromId ?? null });
+    return await run.cachedStep(key, parent, createdBy, say, async () => {
+      const layer = await withWritableRoot(run, parent, async (root) => {
+        const options: WriteOptions = { owner: await ownership(root, instr.chown === undefined ? undefined : expand.word(instr.chown)), mode };
+        const intoDir = destIsDir || (await isDirInRoot(root, dest));
+        for (const s of sources) {
+          if (s.isDir) {
+            await copyIntoRoot(src, s.hostPath, s.rel, root, dest, options);
+            continue;
+          }
+          const archive = instr.kind === 'add' && src.isContext ? await archiveKind(s.hostPath) : undefined;
+          if (archive) await extractArchiveInRoot(s.hostPath, archive, root, dest, options);
+          else await copyIntoRoot(src, s.hostPath, s.rel, root, intoDir ? posix.join(dest, posix.basename(s.rel || s.hostPath)) : dest, options);
+        }
+        for (const i of inline) await writeContentInRoot(root, intoDir ? posix.join(dest, i.name) : dest, i.content, options);
+      });
+      const image = await writeStepImage(run.deps.content, parent, parent.config, { createdBy, ...(layer ? { layer } : {}) }, (d) => run.pin(d));
+      return { image, size: layer?.unpackedSize ?? 0 };
+    });
+  } finally {
+    for (const r of releases) await r().catch(() => undefined);
+  }
+}
+
+export async function workdirStep(run: StepContext, instr: { line: number; value: string }, parent: StepImage, state: StageState, say: (t: string) => void): Promise<StepImage> {
+  const value = run.expander(state, parent, instr.line).word(instr.value);
+  const path = posix.resolve(parent.config.config?.WorkingDir || '/', value);
+  const config = cloneConfig(parent.config);
+  (config.config ??= {}).WorkingDir = path;
+  const createdBy = [...shellOf(parent), `#(nop) WORKDIR ${path}`].join(' ');
+  return run.cachedStep(run.cacheKey(parent, createdBy), parent, createdBy, say, async () => {
+    const layer = await withWritableRoot(run, parent, async (root) => {
+      await mkdirAllInRoot(root, path);
+    });
+    const image = await writeStepImage(run.deps.content, parent, config, { createdBy, ...(layer ? { layer } : {}) }, (d) => run.pin(d));
+    return { image, size: layer?.unpackedSize ?? 0 };
+  });
+}

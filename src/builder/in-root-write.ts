@@ -1,0 +1,96 @@
+// Writing into an image's tree (a mounted snapshot) as if chrooted there: every parent is resolved in-root
+// (symlinks in the image cannot lead outside), the last component is replaced, never followed.
+import { chmod, copyFile, lchown, lstat, mkdir, readlink, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { basename, join, posix } from 'node:path';
+import { resolveInRoot } from '../lib/fs/in-root.js';
+import { walkTree, type SourceRoot } from './copy-sources.js';
+
+export interface Ownership {
+  uid: number;
+  gid: number;
+}
+
+export interface WriteOptions {
+  owner: Ownership | undefined;
+  /** --chmod: applied to every file and directory copied. */
+  mode: number | undefined;
+}
+
+/** Creates `path` and missing parents inside root (0755, root-owned); returns its host path. */
+export async function mkdirAllInRoot(root: string, path: string, owner?: Ownership): Promise<string> {
+  let current = '/';
+  let host = root;
+  for (const part of path.split('/').filter((p) => p !== '' && p !== '.')) {
+    current = posix.join(current, part);
+    host = await resolveInRoot(root, current);
+    const st = await lstat(host).catch(() => undefined);
+    if (st?.isDirectory()) continue;
+    if (st) await rm(host, { recursive: true, force: true });
+    await mkdir(host, { mode: 0o755 });
+    await chmod(host, 0o755);
+    if (owner) await lchown(host, owner.uid, owner.gid);
+  }
+  return host;
+}
+
+/** Host path for creating `path` (its parent resolved in-root, the entry itself not followed). */
+export async function placeInRoot(root: string, path: string): Promise<string> {
+  const parent = await mkdirAllInRoot(root, posix.dirname(path));
+  return join(parent, basename(path));
+}
+
+export async function isDirInRoot(root: string, path: string): Promise<boolean> {
+  const st = await lstat(await resolveInRoot(root, path)).catch(() => undefined);
+  return st?.isDirectory() ?? false;
+}
+
+/** Copies one entry (file, symlink or directory node, not its contents) from the host to `dest` in root. */
+async function copyEntry(hostSrc: string, root: string, dest: string, options: WriteOptions, preserveOwner: boolean): Promise<void> {
+  const st = await lstat(hostSrc);
+  const target = await placeInRoot(root, dest);
+  const existing = await lstat(target).catch(() => undefined);
+  const owner = options.owner ?? (preserveOwner ? { uid: st.uid, gid: st.gid } : { uid: 0, gid: 0 });
+  if (st.isDirectory()) {
+    if (existing && !existing.isDirectory()) await rm(target, { force: true });
+    if (!existing?.isDirectory()) await mkdir(target);
+    await chmod(target, options.mode ?? st.mode & 0o7777);
+    await lchown(target, owner.uid, owner.gid);
+    await utimes(target, st.atime, st.mtime);
+    return;
+  }
+  if (existing) await rm(target, { recursive: true, force: true });
+  if (st.isSymbolicLink()) {
+    await symlink(await readlink(hostSrc), target);
+    await lchown(target, owner.uid, owner.gid);
+    return;
+  }
+  if (!st.isFile()) return;
+  await copyFile(hostSrc, target);
+  await chmod(target, options.mode ?? st.mode & 0o7777);
+  await lchown(target, owner.uid, owner.gid);
+  await utimes(target, st.atime, st.mtime);
+}
+
+/** A file source to `dest` (a file path), or a directory source's contents into `dest`. */
+export async function copyIntoRoot(src: SourceRoot, hostSrc: string, rel: string, root: string, dest: string, options: WriteOptions, preserveOwner = false): Promise<void> {
+  const st = await lstat(hostSrc);
+  if (!st.isDirectory()) {
+    await copyEntry(hostSrc, root, dest, options, preserveOwner);
+    return;
+  }
+  await mkdirAllInRoot(root, dest, options.owner);
+  for await (const e of walkTree(src, hostSrc, rel)) {
+    const sub = rel ? e.rel.slice(rel.length + 1) : e.rel;
+    await copyEntry(e.host, root, posix.join(dest, sub), options, preserveOwner);
+  }
+}
+
+/** A file with given content (COPY heredocs). */
+export async function writeContentInRoot(root: string, dest: string, content: string, options: WriteOptions): Promise<void> {
+  const target = await placeInRoot(root, dest);
+  await rm(target, { recursive: true, force: true });
+  await writeFile(target, content);
+  await chmod(target, options.mode ?? 0o644);
+  const owner = options.owner ?? { uid: 0, gid: 0 };
+  await lchown(target, owner.uid, owner.gid);
+}

@@ -1,0 +1,40 @@
+// Output of stages that build in parallel, shown in stage order: the earliest unfinished stage streams live,
+// later ones are held until every stage before them is done, so the log reads as a sequential build.
+import type { BuildMessage } from './ports.js';
+
+export class OrderedOutput {
+  private readonly held: BuildMessage[][];
+  private readonly done: boolean[];
+  private current = 0;
+
+  constructor(
+    private readonly sink: (message: BuildMessage) => void,
+    count: number,
+  ) {
+    this.held = Array.from({ length: count }, () => []);
+    this.done = Array.from({ length: count }, () => false);
+  }
+
+  write(slot: number, message: BuildMessage): void {
+    if (slot === this.current) this.sink(message);
+    else (this.held[slot] as BuildMessage[]).push(message);
+  }
+
+  finish(slot: number): void {
+    this.done[slot] = true;
+    while (this.current < this.done.length && this.done[this.current]) {
+      this.current++;
+      const next = this.held[this.current];
+      if (next) {
+        for (const m of next) this.sink(m);
+        next.length = 0;
+      }
+    }
+  }
+
+  /** After a failure: everything still held, in order. */
+  flushAll(): void {
+    for (let i = this.current + 1; i < this.held.length; i++) for (const m of this.held[i] as BuildMessage[]) this.sink(m);
+    this.held.forEach((h) => (h.length = 0));
+  }
+}

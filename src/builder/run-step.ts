@@ -1,0 +1,131 @@
+// RUN: the command runs in a real container made from the step's parent image (through the container service
+// and the same runtime as `docker run`), its output is shown, and its rootfs upper dir becomes the layer.
+// The container is removed whatever happens. RUN --mount: type=cache (a persistent directory per id),
+// type=bind (from the context, a stage or an image; read-only unless rw), type=tmpfs.
+import { createHash } from 'node:crypto';
+import { mkdir, chown, chmod } from 'node:fs/promises';
+import { join } from 'node:path';
+import { shortId } from '../lib/ids.js';
+import { resolveInRoot } from '../lib/fs/in-root.js';
+import type { Instruction } from './dockerfile/instructions.js';
+import { snapshotDirs, type StageState, type StepContext } from './step-context.js';
+import { BuildError } from './ports.js';
+import { writeStepImage, type StepImage } from './step-image.js';
+import { DEFAULT_SHELL } from './metadata-steps.js';
+import { hashSources, resolveSources } from './copy-sources.js';
+import { mountReadOnly } from './fs-steps.js';
+
+type RunInstruction = Extract<Instruction, { kind: 'run' }>;
+
+/** Marks the containers RUN steps make, so a crash's leftovers can be found and removed at start. */
+export const INTERMEDIATE_LABEL = 'berth.build.intermediate';
+
+function commandOf(instr: RunInstruction, shell: string[]): string[] {
+  if (instr.form.json) return instr.form.args;
+  let command = instr.form.command;
+  if (instr.heredocs.length > 0) {
+    // `RUN <<EOF` alone runs the heredoc as the script; otherwise the shell reads the heredocs itself.
+    const only = /^\s*<<-?\s*["']?[a-zA-Z_][a-zA-Z0-9_]*["']?\s*$/.test(command);
+    const first = instr.heredocs[0];
+    if (only && first) command = first.content;
+    else command = [command, ...instr.heredocs.map((h) => `${h.content}${h.name}`)].join('\n');
+  }
+  return [...shell, command];
+}
+
+interface PreparedMounts {
+  binds: string[];
+  tmpfs: Record<string, string>;
+  key: unknown[];
+  release: (() => Promise<void>)[];
+}
+
+async function prepareMounts(run: StepContext, instr: RunInstruction, state: StageState): Promise<PreparedMounts> {
+  const out: PreparedMounts = { binds: [], tmpfs: {}, key: [], release: [] };
+  try {
+    for (const m of instr.mounts) {
+      if (m.type === 'tmpfs') {
+        out.tmpfs[m.target] = '';
+        out.key.push(['tmpfs', m.target]);
+        continue;
+      }
+      if (m.type === 'cache') {
+        const id = m.id ?? m.target;
+        const dir = join(run.deps.workRoot, 'cache-mounts', createHash('sha256').update(id).digest('hex').slice(0, 32));
+        await mkdir(dir, { recursive: true });
+        if (m.mode !== undefined) await chmod(dir, m.mode);
+        if (m.uid !== undefined || m.gid !== undefined) await chown(dir, m.uid ?? 0, m.gid ?? 0);
+        out.binds.push(`${dir}:${m.target}${m.readonly ? ':ro' : ''}`);
+        out.key.push(['cache', id, m.target, m.readonly]);
+        continue;
+      }
+      // bind: from the context, or from a stage or an image
+      const source = m.source ?? '/';
+      if (m.from === undefined) {
+        const src = { root: run.context.root, ignore: run.context.ignore, isContext: true };
+        const found = await resolveSources(src, source, 'RUN --mount');
+        out.binds.push(`${(found[0] as { hostPath: string }).hostPath}:${m.target}${m.readonly ? ':ro' : ''}`);
+        out.key.push(['bind', source, m.target, await hashSources(src, found)]);
+        continue;
+      }
+      const idx = run.stageIndex(m.from, state.stage.index);
+      const image = idx !== undefined ? await run.stageResult(idx) : await (async (): Promise<StepImage> => { const r = run.deps.images.find(m.from as string); return { record: r, config: await run.deps.images.config(r.id) }; })();
+      const { root, release } = await mountReadOnly(run, image);
+      out.release.push(release);
+      out.binds.push(`${await resolveInRoot(root, source)}:${m.target}:ro`);
+      out.key.push(['bind', image.record.id, source, m.target]);
+    }
+    return out;
+  } catch (err) {
+    for (const r of out.release) await r().catch(() => undefined);
+    throw err;
+  }
+}
+
+export async function runStep(run: StepContext, instr: RunInstruction, parent: StepImage, state: StageState, say: (t: string) => void): Promise<StepImage> {
+  const config = parent.config.config ?? {};
+  const shell = config.Shell?.length ? config.Shell : DEFAULT_SHELL;
+  const argv = commandOf(instr, shell);
+  const args = run.runArgs(state, parent);
+  const createdBy = `${args.length > 0 ? `|${args.length} ${args.join(' ')} ` : ''}${argv.join(' ')}`;
+  const network = instr.network ?? run.request.networkMode ?? 'default';
+  const mounts = await prepareMounts(run, instr, state);
+  try {
+    const key = run.cacheKey(parent, createdBy, { network, mounts: mounts.key });
+    return await run.cachedStep(key, parent, createdBy, say, async () => {
+      const { containers } = run.deps;
+      const { id } = await containers.create(
+        {
+          Image: parent.record.id,
+          Cmd: argv,
+          Entrypoint: [''],
+          Env: [...(config.Env ?? []), ...args],
+          User: config.User ?? '',
+          WorkingDir: config.WorkingDir ?? '',
+          Labels: { [INTERMEDIATE_LABEL]: run.id },
+          HostConfig: { NetworkMode: network, Binds: mounts.binds, Tmpfs: mounts.tmpfs },
+        },
+        undefined,
+      );
+      try {
+        say(` ---> Running in ${shortId(id)}\n`);
+        const wait = containers.wait(id, 'next-exit', { signal: run.signal });
+        await wait.ready;
+        await containers.start(id, { signal: run.signal });
+        const { StatusCode } = await wait.result;
+        const logs = await containers.logs(id, { stdout: true, stderr: true, follow: false, sinceNano: 0n, untilNano: undefined, tail: undefined });
+        for await (const e of logs.entries) say(e.stream === 'stderr' ? `\u001b[91m${e.data.toString('utf8')}\u001b[0m` : e.data.toString('utf8'));
+        if (StatusCode !== 0) throw new BuildError(`The command '${argv.join(' ')}' returned a non-zero code: ${StatusCode}`, StatusCode);
+        const layer = await run.commitUpper(snapshotDirs(await run.deps.snapshots.mounts(id)), parent);
+        const image = await writeStepImage(run.deps.content, parent, parent.config, { createdBy, ...(layer ? { layer } : {}) }, (d) => run.pin(d));
+        await containers.remove(id, { force: true, volumes: true });
+        say(` ---> Removed intermediate container ${shortId(id)}\n`);
+        return { image, size: layer?.unpackedSize ?? 0 };
+      } finally {
+        await containers.remove(id, { force: true, volumes: true }).catch(() => undefined);
+      }
+    });
+  } finally {
+    for (const r of mounts.release) await r().catch(() => undefined);
+  }
+}

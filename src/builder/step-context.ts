@@ -1,0 +1,43 @@
+// What a step (RUN, COPY/ADD, WORKDIR) needs from the build it is part of; implemented by BuildRun.
+import type { Mount } from '../core/snapshots/snapshotter.js';
+import type { LayerRecord } from '../core/images/image-record.js';
+import type { Stage } from './dockerfile/instructions.js';
+import type { BuildContext } from './build-context.js';
+import type { BuilderDeps, BuildRequest } from './ports.js';
+import type { StepImage } from './step-image.js';
+import type { Expander, StageFlags } from './metadata-steps.js';
+
+export interface StageState {
+  stage: Stage;
+  /** ARGs declared in this stage, with their values (undefined: declared without one). */
+  args: Map<string, string | undefined>;
+  flags: StageFlags;
+}
+
+export interface StepContext {
+  readonly id: string;
+  readonly deps: BuilderDeps;
+  readonly request: BuildRequest;
+  readonly context: BuildContext;
+  readonly signal: AbortSignal;
+  readonly workDir: string;
+  pin(digest: string): void;
+  stageIndex(ref: string, from: number): number | undefined;
+  stageResult(index: number): Promise<StepImage>;
+  expander(state: StageState, image: StepImage, line: number): Expander;
+  runArgs(state: StageState, image: StepImage): string[];
+  cacheKey(parent: StepImage, createdBy: string, extra?: unknown): string;
+  cachedStep(key: string, parent: StepImage, createdBy: string, say: (t: string) => void, produce: () => Promise<{ image: StepImage; size: number }>): Promise<StepImage>;
+  commitUpper(dirs: { upper: string; lowers: string[] }, parent: StepImage): Promise<LayerRecord | undefined>;
+}
+
+/** The upper and lower dirs of an active snapshot's mounts (overlay), or the bind source (no parents). */
+export function snapshotDirs(mounts: Mount[]): { upper: string; lowers: string[] } {
+  const m = mounts[0];
+  if (!m) throw new Error('snapshot has no mounts');
+  if (m.type === 'bind') return { upper: m.source, lowers: [] };
+  const opt = (name: string): string | undefined => m.options.find((o) => o.startsWith(`${name}=`))?.slice(name.length + 1);
+  const upper = opt('upperdir');
+  if (!upper) throw new Error('snapshot mounts have no upper dir');
+  return { upper, lowers: (opt('lowerdir') ?? '').split(':').filter(Boolean) };
+}

@@ -1,0 +1,60 @@
+// One build step's image: a config (with the step appended to history) and a manifest written to the
+// content store; layers are already stored and committed. The image ID is the config digest, as Docker's.
+import type { Digest } from '../lib/digest.js';
+import { nowRfc3339Nano } from '../lib/time.js';
+import type { ContentStore } from '../core/content/content-store.js';
+import type { ImageRecord, LayerRecord } from '../core/images/image-record.js';
+import { MEDIA_TYPES, type ImageConfigFile } from '../spec/oci/image.js';
+
+export interface StepImage {
+  record: ImageRecord;
+  config: ImageConfigFile;
+}
+
+/** An empty image for `FROM scratch`. */
+export function scratchImage(): StepImage {
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
+  const config: ImageConfigFile = { architecture: arch, os: 'linux', config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'] }, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
+  return { record: { id: '' as Digest, manifest: '' as Digest, layers: [], size: 0, created: '', loaded: '', lastTagTime: '' }, config };
+}
+
+export const cloneConfig = (config: ImageConfigFile): ImageConfigFile => JSON.parse(JSON.stringify(config)) as ImageConfigFile;
+
+/**
+ * Writes the next image: `config` (already changed by the step) with one history entry for `createdBy`, and
+ * `layer` appended when the step made one. `pin` is called with each blob before anything can collect it.
+ */
+export async function writeStepImage(
+  content: ContentStore,
+  parent: StepImage,
+  config: ImageConfigFile,
+  step: { createdBy: string; layer?: LayerRecord },
+  pin: (digest: string) => void,
+): Promise<StepImage> {
+  const created = nowRfc3339Nano();
+  const next = cloneConfig(config);
+  next.created = created;
+  next.history = [...(parent.config.history ?? []), { created, created_by: step.createdBy, ...(step.layer ? {} : { empty_layer: true }) }];
+  const layers = step.layer ? [...parent.record.layers, step.layer] : [...parent.record.layers];
+  next.rootfs = { type: 'layers', diff_ids: layers.map((l) => l.diffId) };
+  const configBlob = await content.put(JSON.stringify(next));
+  pin(configBlob.digest);
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPES.ociManifest,
+    config: { mediaType: MEDIA_TYPES.ociConfig, digest: configBlob.digest, size: configBlob.size },
+    layers: layers.map((l) => ({ mediaType: l.mediaType === MEDIA_TYPES.dockerLayer ? MEDIA_TYPES.ociLayer : l.mediaType, digest: l.blob, size: l.size })),
+  };
+  const manifestBlob = await content.put(JSON.stringify(manifest));
+  pin(manifestBlob.digest);
+  const record: ImageRecord = {
+    id: configBlob.digest,
+    manifest: manifestBlob.digest,
+    layers,
+    size: layers.reduce((a, l) => a + l.unpackedSize, 0),
+    created,
+    loaded: created,
+    lastTagTime: '',
+  };
+  return { record, config: next };
+}
