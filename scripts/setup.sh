@@ -23,7 +23,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # `npm install`, not `npm ci`: node-unix-socket lists per-platform optional packages that the registry
+  # does not serve, so they cannot be in the lock file and `npm ci` refuses it. The lock still pins versions.
+  npm install --no-audit --no-fund
 fi
 npm run --silent build
 echo "setup: done"
