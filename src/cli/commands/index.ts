@@ -31,13 +31,14 @@ const events: Loader = () => import('./events.js');
 const exec: Loader = () => import('./exec.js');
 const pull: Loader = () => import('./pull.js');
 const push: Loader = () => import('./push.js');
+const build: Loader = () => import('./build.js');
 
 /** `berth container ...`. */
 const CONTAINER_VERBS: Record<string, Loader> = { create, exec, inspect: () => import('./inspect.js'), kill, logs, ls: ps, prune: () => import('./container-prune.js'), rename, restart, rm, run, start, stop, wait };
 
 /** `berth image ...`: docker's image management command. */
 const IMAGE_VERBS: Record<string, Loader> = {
-  history, import: imports, inspect: () => import('./image-inspect.js'), load, ls: images, prune: () => import('./image-prune.js'), pull, push, rm: rmi, save, tag,
+  build, history, import: imports, inspect: () => import('./image-inspect.js'), load, ls: images, prune: () => import('./image-prune.js'), pull, push, rm: rmi, save, tag,
 };
 const IMAGE_ALIASES: Record<string, string> = { list: 'ls', remove: 'rm' };
 
@@ -47,6 +48,9 @@ const SYSTEM_VERBS: Record<string, Loader> = { df: () => import('./system-df.js'
 /** `berth registry ...`: berth's own OCI registry server. */
 const REGISTRY_VERBS: Record<string, Loader> = { serve: () => import('./registry-serve.js') };
 
+/** `berth builder ...`. */
+const BUILDER_VERBS: Record<string, Loader> = { build, prune: () => import('./builder-prune.js') };
+
 /** `berth volume ...`. */
 const VOLUME_VERBS: Record<string, Loader> = {
   create: () => import('./volume-create.js'), inspect: () => import('./volume-inspect.js'), ls: () => import('./volume-ls.js'), prune: () => import('./volume-prune.js'), rm: () => import('./volume-rm.js'),
@@ -54,6 +58,7 @@ const VOLUME_VERBS: Record<string, Loader> = {
 
 const GROUPS: Record<string, { description: string; verbs: Record<string, Loader>; aliases: Record<string, string> }> = {
   image: { description: 'Manage images', verbs: IMAGE_VERBS, aliases: IMAGE_ALIASES },
+  builder: { description: 'Manage builds', verbs: BUILDER_VERBS, aliases: {} },
   system: { description: 'Manage Docker', verbs: SYSTEM_VERBS, aliases: {} },
   container: { description: 'Manage containers', verbs: CONTAINER_VERBS, aliases: { list: 'ls', ps: 'ls', remove: 'rm' } },
   registry: { description: "Run berth's OCI registry server", verbs: REGISTRY_VERBS, aliases: {} },
@@ -61,7 +66,7 @@ const GROUPS: Record<string, { description: string; verbs: Record<string, Loader
 };
 
 const TOP_VERBS: Record<string, Loader> = {
-  history, images, import: imports, info, inspect: () => import('./inspect.js'), load, rmi, save, tag, version: () => import('./version.js'),
+  build, history, images, import: imports, info, inspect: () => import('./inspect.js'), load, rmi, save, tag, version: () => import('./version.js'),
   create, events, exec, kill, logs, ps, rename, restart, rm, run, start, stop, wait,
   pull, push, login: () => import('./login.js'), logout: () => import('./logout.js'),
 };
