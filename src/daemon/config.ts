@@ -2,6 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, isAbsolute } from 'node:path';
 import { z } from 'zod';
+import { resolveDashboardConfig, type DashboardConfig } from './dashboard-config.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/berth/daemon.json';
 
@@ -24,6 +25,9 @@ export const configFileSchema = z
     'registry-htpasswd': absolutePath.optional(),
     'insecure-registries': z.array(z.string().min(1)).optional(),
     'blocked-registries': z.array(z.string().min(1)).optional(),
+    /** The web dashboard's HOST:PORT, or "off". */
+    dashboard: z.string().optional(),
+    'dashboard-token': z.string().optional(),
   })
   .strict();
 
@@ -46,6 +50,7 @@ export interface DaemonConfig {
   insecureRegistries: string[];
   /** Registries never contacted (tests block docker.io so nothing leaves the machine). */
   blockedRegistries: string[];
+  dashboard: DashboardConfig;
 }
 
 export type ConfigOverrides = Partial<ConfigFile>;
@@ -75,6 +80,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigFile {
   if (env.BERTH_PIDFILE) out.pidfile = env.BERTH_PIDFILE;
   if (env.BERTH_LOG_LEVEL) out['log-level'] = env.BERTH_LOG_LEVEL;
   if (env.BERTH_STORAGE_DRIVER) out['storage-driver'] = env.BERTH_STORAGE_DRIVER;
+  if (env.BERTH_DASHBOARD) out.dashboard = env.BERTH_DASHBOARD;
+  if (env.BERTH_DASHBOARD_TOKEN) out['dashboard-token'] = env.BERTH_DASHBOARD_TOKEN;
   const parsed = configFileSchema.safeParse(out);
   if (!parsed.success) throw new Error(`environment: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
@@ -102,6 +109,7 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
       : undefined,
     insecureRegistries: merged['insecure-registries'] ?? [],
     blockedRegistries: merged['blocked-registries'] ?? [],
+    dashboard: resolveDashboardConfig(merged.dashboard, merged['dashboard-token']),
   };
 }
 

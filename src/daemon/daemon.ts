@@ -8,6 +8,7 @@ import { socketPathOf, type DaemonConfig } from './config.js';
 import { RootLock } from './root-lock.js';
 import { compose, type Composition } from './compose.js';
 import type { ToolReport } from './host-tools.js';
+import { startConfiguredDashboard, type DashboardStarter, type RunningDashboard } from './dashboard-hook.js';
 
 function groupId(name: string): number {
   if (/^\d+$/.test(name)) return Number(name);
@@ -20,10 +21,12 @@ function groupId(name: string): number {
 export class Daemon {
   private lock: RootLock | undefined;
   private composition: Composition | undefined;
+  private dashboard: RunningDashboard | undefined;
 
   constructor(
     private readonly config: DaemonConfig,
     private readonly logger: Logger,
+    private readonly dashboardStarter?: DashboardStarter,
   ) {}
 
   async start(tools: ToolReport): Promise<void> {
@@ -46,11 +49,13 @@ export class Daemon {
       if (config.group !== undefined) chownSync(path, 0, groupId(config.group));
       this.logger.info({ socket: path }, 'API listening');
     }
+    this.dashboard = await startConfiguredDashboard(config.dashboard, config.execRoot, socketPathOf(config.hosts[0] ?? ''), this.dashboardStarter, this.logger);
     await writeFileAtomic(config.pidfile, `${process.pid}\n`);
   }
 
   async stop(): Promise<void> {
     this.logger.info('shutting down');
+    await this.dashboard?.close();
     await this.composition?.api.close();
     await this.composition?.close();
     try {

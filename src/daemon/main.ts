@@ -5,6 +5,7 @@ import { configFromEnv, readConfigFile, resolveConfig, DEFAULT_CONFIG_FILE, type
 import { checkHostTools, missingToolsMessage } from './host-tools.js';
 import { Daemon } from './daemon.js';
 import { BERTH_VERSION } from './version.js';
+import type { DashboardStarter } from './dashboard-hook.js';
 
 interface Flags {
   host?: string[];
@@ -21,6 +22,8 @@ interface Flags {
   registryHtpasswd?: string;
   insecureRegistry?: string[];
   blockedRegistry?: string[];
+  dashboard?: string;
+  dashboardToken?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -43,6 +46,8 @@ function parseFlags(argv: string[]): Flags {
     .option('--registry-htpasswd <file>', 'htpasswd file (bcrypt) guarding the embedded registry')
     .option('--insecure-registry <host>', 'registry (host[:port] or CIDR) allowed over plain HTTP, repeatable', collect)
     .option('--blocked-registry <host>', 'registry (host[:port] or docker.io) never contacted, repeatable', collect)
+    .option('--dashboard <addr>', 'web dashboard address HOST:PORT, or off (default 127.0.0.1:9900)')
+    .option('--dashboard-token <token>', 'dashboard login token (default: random at each start; required off loopback)')
     .allowExcessArguments(false);
   program.parse(argv);
   return program.opts<Flags>();
@@ -63,10 +68,17 @@ function flagsAsConfig(flags: Flags): ConfigFile {
     'registry-htpasswd': flags.registryHtpasswd,
     'insecure-registries': flags.insecureRegistry,
     'blocked-registries': flags.blockedRegistry,
+    dashboard: flags.dashboard,
+    'dashboard-token': flags.dashboardToken,
   };
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** Parts above the daemon's layer that the entry point (bin/berthd) hands in. */
+export interface DaemonExtensions {
+  dashboard?: DashboardStarter;
+}
+
+export async function main(argv: string[], extensions: DaemonExtensions = {}): Promise<void> {
   const flags = parseFlags(argv);
   let config;
   try {
@@ -88,7 +100,7 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(1);
   }
 
-  const daemon = new Daemon(config, logger);
+  const daemon = new Daemon(config, logger, extensions.dashboard);
   try {
     await daemon.start(tools);
   } catch (err) {

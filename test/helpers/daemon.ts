@@ -34,6 +34,8 @@ export interface StartOptions {
   dir?: string;
   /** Appended to the daemon's flags. Every test daemon blocks docker.io: tests never leave the machine. */
   extraArgs?: string[];
+  /** The web dashboard's address (e.g. 127.0.0.1:0); off unless asked, as many daemons run at once. */
+  dashboard?: string;
 }
 
 export async function startDaemon(options: StartOptions = {}): Promise<TestDaemon> {
@@ -43,7 +45,7 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
   const execRoot = join(dir, 'exec');
   const child = spawn(
     process.execPath,
-    [BERTHD, '-H', `unix://${socketPath}`, '--data-root', dataRoot, '--exec-root', execRoot, '--pidfile', join(dir, 'berthd.pid'), '--log-level', 'debug', '--blocked-registry', 'docker.io', ...(options.extraArgs ?? [])],
+    [BERTHD, '-H', `unix://${socketPath}`, '--data-root', dataRoot, '--exec-root', execRoot, '--pidfile', join(dir, 'berthd.pid'), '--log-level', 'debug', '--blocked-registry', 'docker.io', '--dashboard', options.dashboard ?? 'off', ...(options.extraArgs ?? [])],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

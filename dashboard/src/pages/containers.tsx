@@ -1,0 +1,139 @@
+// Containers: a virtualised list (fast at 500+) with state, image, ports as links, uptime, live CPU and
+// memory for the rows in view, and the lifecycle actions. Refreshed by container events.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { getJson, post, del } from '../api.js';
+import { useEvents, useLoad } from '../hooks.js';
+import { VirtualList } from '../components/virtual-list.js';
+import { ActionButton, Heading, Problem } from '../components/common.js';
+import { bytes, displayName, shortId } from '../format.js';
+import { go } from '../router.js';
+import { cpuPercent, memoryUsed, type ContainerSummary, type Port, type Stats } from '../types.js';
+
+export function PortLinks({ ports }: { ports: Port[] }) {
+  const published = ports.filter((p) => p.PublicPort);
+  const seen = new Set<string>();
+  return (
+    <span>
+      {published.map((p) => {
+        const key = `${p.PublicPort}/${p.Type}`;
+        if (seen.has(key)) return null;
+        seen.add(key);
+        return p.Type === 'tcp' ? (
+          <a key={key} class="port" href={`http://${location.hostname}:${p.PublicPort}/`} target="_blank" rel="noreferrer" onClick={(e) => e.stopPropagation()}>
+            {p.PublicPort}:{p.PrivatePort}
+          </a>
+        ) : (
+          <span key={key} class="port">
+            {p.PublicPort}:{p.PrivatePort}/{p.Type}
+          </span>
+        );
+      })}
+    </span>
+  );
+}
+
+/** CPU and memory of one visible running container, sampled every few seconds. */
+function LiveUsage({ id, running }: { id: string; running: boolean }) {
+  const [usage, setUsage] = useState<string>('–');
+  useEffect(() => {
+    if (!running) {
+      setUsage('–');
+      return;
+    }
+    const abort = new AbortController();
+    const sample = (): void => {
+      getJson<Stats>(`/containers/${id}/stats?stream=false`, abort.signal).then(
+        (s) => setUsage(`${cpuPercent(s).toFixed(1)}% · ${bytes(memoryUsed(s))}`),
+        () => setUsage('–'),
+      );
+    };
+    sample();
+    const timer = setInterval(sample, 5000);
+    return () => {
+      abort.abort();
+      clearInterval(timer);
+    };
+  }, [id, running]);
+  return <span class="usage">{usage}</span>;
+}
+
+export function containerActions(c: { Id: string; State: string }, name: string, onError: (e: unknown) => void) {
+  const act = (fn: () => Promise<unknown>) => () => fn().catch(onError);
+  const running = c.State === 'running' || c.State === 'restarting';
+  const paused = c.State === 'paused';
+  return (
+    <span class="row-actions">
+      {!running && !paused && <ActionButton label="Start" testId="start" onClick={act(() => post(`/containers/${c.Id}/start`))} />}
+      {running && <ActionButton label="Stop" testId="stop" onClick={act(() => post(`/containers/${c.Id}/stop`))} />}
+      {running && <ActionButton label="Restart" testId="restart" onClick={act(() => post(`/containers/${c.Id}/restart`))} />}
+      {running && <ActionButton label="Pause" testId="pause" onClick={act(() => post(`/containers/${c.Id}/pause`))} />}
+      {paused && <ActionButton label="Unpause" testId="unpause" onClick={act(() => post(`/containers/${c.Id}/unpause`))} />}
+      <ActionButton
+        label="Remove"
+        danger
+        testId="remove"
+        confirm={`Remove container ${name}${running ? ' (it is running: it will be killed)' : ''}? Its writable layer is lost.`}
+        onClick={act(() => del(`/containers/${c.Id}?force=1`))}
+      />
+    </span>
+  );
+}
+
+export function ContainersPage() {
+  const list = useLoad((signal) => getJson<ContainerSummary[]>('/containers/json?all=1', signal), []);
+  const [filter, setFilter] = useState('');
+  const [actionError, setActionError] = useState<unknown>(undefined);
+  useEvents(['container'], () => list.reload());
+  const rows = useMemo(() => {
+    const all = list.data ?? [];
+    const f = filter.trim().toLowerCase();
+    return f ? all.filter((c) => displayName(c.Names).toLowerCase().includes(f) || c.Image.toLowerCase().includes(f)) : all;
+  }, [list.data, filter]);
+
+  return (
+    <section class="page">
+      <Heading title="Containers">
+        <input placeholder="Filter by name or image" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+        <span class="count" data-testid="container-count">
+          {rows.length} of {list.data?.length ?? 0}
+        </span>
+      </Heading>
+      <Problem error={list.error ?? actionError} />
+      <div class="table-head containers-grid">
+        <span>Name</span>
+        <span>Image</span>
+        <span>State</span>
+        <span>Status</span>
+        <span>Ports</span>
+        <span>CPU · Memory</span>
+        <span>Actions</span>
+      </div>
+      <VirtualList
+        count={rows.length}
+        rowHeight={36}
+        className="table-body"
+        testId="containers"
+        renderRow={(i) => {
+          const c = rows[i];
+          if (!c) return null;
+          const name = displayName(c.Names);
+          return (
+            <div class="containers-grid clickable" data-name={name} data-state={c.State} onClick={() => go('containers', c.Id)}>
+              <span class="name" title={c.Id}>
+                {name} <small>{shortId(c.Id)}</small>
+              </span>
+              <span class="ellipsis">{c.Image}</span>
+              <span>
+                <span class={`badge ${c.State}`}>{c.State}</span>
+              </span>
+              <span class="ellipsis">{c.Status}</span>
+              <PortLinks ports={c.Ports} />
+              <LiveUsage id={c.Id} running={c.State === 'running'} />
+              {containerActions(c, name, setActionError)}
+            </div>
+          );
+        }}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,109 @@
+// "Run" with the common options: name, command, ports, env, volumes, restart policy. Creates and starts.
+import { useState } from 'preact/hooks';
+import { post } from '../api.js';
+import { Problem } from '../components/common.js';
+import { go } from '../router.js';
+
+const lines = (text: string): string[] => text.split('\n').map((l) => l.trim()).filter(Boolean);
+
+/** "8080:80", "127.0.0.1:8080:80/udp", "80" -> Docker's ExposedPorts and PortBindings. */
+export function portSpec(specs: string[]): { exposed: Record<string, object>; bindings: Record<string, { HostIp: string; HostPort: string }[]> } {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const spec of specs) {
+    const [addr, proto = 'tcp'] = spec.split('/');
+    const parts = (addr ?? '').split(':');
+    const container = parts.pop() ?? '';
+    if (!/^\d+$/.test(container)) throw new Error(`invalid port "${spec}"`);
+    const hostPort = parts.pop() ?? '';
+    const hostIp = parts.join(':');
+    const key = `${container}/${proto}`;
+    exposed[key] = {};
+    (bindings[key] ??= []).push({ HostIp: hostIp, HostPort: hostPort });
+  }
+  return { exposed, bindings };
+}
+
+export function RunForm({ image, onDone }: { image: string; onDone: () => void }) {
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+  const submit = async (form: HTMLFormElement): Promise<void> => {
+    const data = new FormData(form);
+    const get = (k: string): string => String(data.get(k) ?? '').trim();
+    setBusy(true);
+    try {
+      const ports = portSpec(lines(get('ports')));
+      const restart = get('restart');
+      const command = get('command');
+      const body = {
+        Image: get('image'),
+        Cmd: command ? ['sh', '-c', command] : undefined,
+        Env: lines(get('env')),
+        ExposedPorts: ports.exposed,
+        HostConfig: {
+          PortBindings: ports.bindings,
+          Binds: lines(get('volumes')),
+          RestartPolicy: { Name: restart === 'no' ? '' : restart, MaximumRetryCount: 0 },
+        },
+      };
+      const name = get('name');
+      const created = await post<{ Id: string }>(`/containers/create${name ? `?name=${encodeURIComponent(name)}` : ''}`, body);
+      if (!created) throw new Error('create answered nothing');
+      await post(`/containers/${created.Id}/start`);
+      onDone();
+      go('containers', created.Id);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      class="run-form"
+      data-testid="run-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit(e.currentTarget);
+      }}
+    >
+      <h2>Run a container</h2>
+      <label>
+        Image <input name="image" value={image} required />
+      </label>
+      <label>
+        Name <input name="name" placeholder="(generated)" />
+      </label>
+      <label>
+        Command <input name="command" placeholder="(the image's)" />
+      </label>
+      <label>
+        Ports <textarea name="ports" placeholder="8080:80 (one a line)" rows={2} />
+      </label>
+      <label>
+        Environment <textarea name="env" placeholder="KEY=value (one a line)" rows={2} />
+      </label>
+      <label>
+        Volumes <textarea name="volumes" placeholder="name-or-/host/path:/in/container[:ro] (one a line)" rows={2} />
+      </label>
+      <label>
+        Restart policy
+        <select name="restart">
+          <option value="no">no</option>
+          <option value="always">always</option>
+          <option value="unless-stopped">unless-stopped</option>
+          <option value="on-failure">on-failure</option>
+        </select>
+      </label>
+      <Problem error={error} />
+      <div class="actions">
+        <button type="submit" disabled={busy}>
+          Run
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,134 @@
+// Volumes and networks: list, create, inspect, remove. Each says "not available" until the engine has them.
+import { useState } from 'preact/hooks';
+import { getJson, post, del } from '../api.js';
+import { useEvents, useLoad } from '../hooks.js';
+import { ActionButton, Heading, Problem } from '../components/common.js';
+
+interface Volume {
+  Name: string;
+  Driver: string;
+  Mountpoint: string;
+  CreatedAt?: string;
+}
+interface Network {
+  Id: string;
+  Name: string;
+  Driver: string;
+  Scope: string;
+  IPAM?: { Config?: { Subnet?: string; Gateway?: string }[] };
+}
+
+function Inspect({ path }: { path: string }) {
+  const data = useLoad((signal) => getJson<unknown>(path, signal), [path]);
+  return data.error ? <Problem error={data.error} /> : <pre class="json">{JSON.stringify(data.data, null, 2)}</pre>;
+}
+
+function CreateForm({ label, onCreate }: { label: string; onCreate: (name: string) => Promise<unknown> }) {
+  const [error, setError] = useState<unknown>(undefined);
+  return (
+    <form
+      class="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const form = e.currentTarget;
+        const name = String(new FormData(form).get('name') ?? '').trim();
+        onCreate(name).then(
+          () => {
+            setError(undefined);
+            form.reset();
+          },
+          setError,
+        );
+      }}
+    >
+      <input name="name" placeholder={`new ${label} name`} />
+      <button type="submit">Create {label}</button>
+      <Problem error={error} />
+    </form>
+  );
+}
+
+export function VolumesPage() {
+  const list = useLoad((signal) => getJson<{ Volumes: Volume[] | null }>('/volumes', signal), []);
+  const [open, setOpen] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  useEvents(['volume'], () => list.reload());
+  return (
+    <section class="page">
+      <Heading title="Volumes" />
+      <CreateForm label="volume" onCreate={(name) => post('/volumes/create', { Name: name || undefined }).then(list.reload)} />
+      <Problem error={list.error ?? error} />
+      <table class="list" data-testid="volumes">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Driver</th>
+            <th>Mountpoint</th>
+            <th>Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(list.data?.Volumes ?? []).map((v) => [
+            <tr key={v.Name} class="clickable" onClick={() => setOpen(open === v.Name ? undefined : v.Name)}>
+              <td>{v.Name}</td>
+              <td>{v.Driver}</td>
+              <td class="ellipsis">{v.Mountpoint}</td>
+              <td>
+                <ActionButton label="Remove" danger confirm={`Remove volume ${v.Name}? Its data is lost.`} onClick={() => del(`/volumes/${encodeURIComponent(v.Name)}`).then(list.reload, setError)} />
+              </td>
+            </tr>,
+            open === v.Name ? (
+              <tr key={`${v.Name}-inspect`}>
+                <td colSpan={4}>
+                  <Inspect path={`/volumes/${encodeURIComponent(v.Name)}`} />
+                </td>
+              </tr>
+            ) : null,
+          ])}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function NetworksPage() {
+  const list = useLoad((signal) => getJson<Network[]>('/networks', signal), []);
+  const [open, setOpen] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  useEvents(['network'], () => list.reload());
+  const builtin = new Set(['bridge', 'host', 'none']);
+  return (
+    <section class="page">
+      <Heading title="Networks" />
+      <CreateForm label="network" onCreate={(name) => post('/networks/create', { Name: name, Driver: 'bridge' }).then(list.reload)} />
+      <Problem error={list.error ?? error} />
+      <table class="list" data-testid="networks">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Driver</th>
+            <th>Subnet</th>
+            <th>Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(list.data ?? []).map((n) => [
+            <tr key={n.Id} class="clickable" onClick={() => setOpen(open === n.Id ? undefined : n.Id)}>
+              <td>{n.Name}</td>
+              <td>{n.Driver}</td>
+              <td>{(n.IPAM?.Config ?? []).map((c) => c.Subnet).join(', ')}</td>
+              <td>{!builtin.has(n.Name) && <ActionButton label="Remove" danger confirm={`Remove network ${n.Name}?`} onClick={() => del(`/networks/${n.Id}`).then(list.reload, setError)} />}</td>
+            </tr>,
+            open === n.Id ? (
+              <tr key={`${n.Id}-inspect`}>
+                <td colSpan={4}>
+                  <Inspect path={`/networks/${n.Id}`} />
+                </td>
+              </tr>
+            ) : null,
+          ])}
+        </tbody>
+      </table>
+    </section>
+  );
+}

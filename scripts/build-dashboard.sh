@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds the dashboard SPA (dashboard/ -> dist/dashboard/) with Vite, only when its sources changed,
+# so the many `npm run build`s of the test runs stay fast.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=dist/dashboard/index.html
+if [ -f "$out" ] && [ -z "$(find dashboard package-lock.json -newer "$out" -print -quit)" ]; then
+  exit 0
+fi
+npx vite build --config dashboard/vite.config.ts
+touch "$out"
