@@ -7,5 +7,5 @@ out=dist/dashboard/index.html
 if [ -f "$out" ] && [ -z "$(find dashboard package-lock.json -newer "$out" -print -quit)" ]; then
   exit 0
 fi
-npx vite build --config dashboard/vite.config.ts
+npx vite build --config dashboard/vite.config.mjs
 touch "$out"

@@ -1,0 +1,221 @@
+// The web dashboard end to end: a real berthd serving it on a free loopback port, driven by headless
+// Chromium (playwright-core): login and same-origin rules, start/stop by clicking, logs that follow,
+// 100,000 log lines, images and history, system df and events, the terminal where exec exists.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { WebSocket } from 'ws';
+import { isRoot } from '../helpers/daemon.js';
+import { docker } from '../helpers/run.js';
+import { testImages } from '../helpers/images.js';
+import { chromiumPath, startDashboardSession, type DashboardSession } from '../helpers/dashboard.js';
+
+const skip = (!isRoot() && 'needs root') || (!chromiumPath() && 'needs chromium (scripts/setup.sh)');
+let s: DashboardSession;
+
+before(async () => {
+  if (skip) return;
+  s = await startDashboardSession();
+  const load = await docker(s.daemon.env, ['load', '-i', (await testImages()).busybox]);
+  assert.equal(load.code, 0, load.stderr);
+});
+after(async () => {
+  if (!s) return;
+  const ids = (await docker(s.daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+  if (ids.length) await docker(s.daemon.env, ['rm', '-f', ...ids]);
+  await s.close();
+});
+
+const d = (args: string[]) => docker(s.daemon.env, args);
+const api = (path: string, init: RequestInit = {}) => fetch(`${s.url}api/v1.47${path}`, { ...init, headers: { Authorization: `Bearer ${s.token}`, ...(init.headers ?? {}) } });
+
+/** Whether the engine answers an exec create for this container (exec lands in its own issue). */
+async function execAvailable(id: string): Promise<boolean> {
+  const res = await api(`/containers/${id}/exec`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ Cmd: ['true'] }) });
+  return res.status === 201;
+}
+
+/** The HTTP status a websocket handshake to the exec bridge gets (101 = accepted). */
+function websocketStatus(headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${s.url.replace('http', 'ws')}api/ws/exec/abc`, { headers });
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('upgrade', (res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('error', (err) => (err.message.includes('Unexpected server response') ? undefined : reject(err)));
+  });
+}
+
+test('the dashboard needs its token and refuses cross-site requests', { skip }, async () => {
+  assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  assert.equal((await fetch(`${s.url}api/v1.47/version`)).status, 401);
+  assert.equal((await fetch(`${s.url}login?token=wrong-token-wrong-token`)).status, 401);
+  assert.equal((await api('/version')).status, 200);
+  assert.equal((await api('/version', { headers: { Origin: 'http://evil.example' } })).status, 403);
+  assert.equal((await api('/containers/create', { method: 'POST', headers: { 'Sec-Fetch-Site': 'cross-site' } })).status, 403);
+  // The token cookie is HttpOnly and SameSite=Strict.
+  const login = await fetch(`${s.url}login?token=${s.token}`, { redirect: 'manual' });
+  assert.equal(login.status, 303);
+  assert.match(login.headers.get('set-cookie') ?? '', /HttpOnly; SameSite=Strict/);
+  assert.equal(login.headers.get('access-control-allow-origin'), null);
+  // A terminal websocket without the token, or from another origin, is refused before any engine call.
+  assert.equal(await websocketStatus({}), 403);
+  assert.equal(await websocketStatus({ Authorization: `Bearer ${s.token}`, Origin: 'http://evil.example' }), 403);
+});
+
+test('containers: start and stop a container by clicking', { skip }, async () => {
+  const created = await d(['create', '--name', 'clicky', 'busybox', 'sh', '-c', "trap 'exit 0' TERM; sleep 1000 & wait"]);
+  assert.equal(created.code, 0, created.stderr);
+  const { page } = s;
+  await page.goto(`${s.url}#/containers`);
+  const row = page.locator('[data-name="clicky"]');
+  await row.waitFor();
+  assert.equal(await row.getAttribute('data-state'), 'created');
+  await row.getByTestId('start').click();
+  // The list refreshes from the events stream.
+  await page.locator('[data-name="clicky"][data-state="running"]').waitFor();
+  assert.match((await d(['inspect', '-f', '{{.State.Status}}', 'clicky'])).stdout, /running/);
+  await s.shot('containers');
+  await page.locator('[data-name="clicky"]').getByTestId('stop').click();
+  await page.locator('[data-name="clicky"][data-state="exited"]').waitFor();
+  assert.match((await d(['inspect', '-f', '{{.State.Status}}', 'clicky'])).stdout, /exited/);
+});
+
+test('container page: logs follow as the container writes', { skip }, async () => {
+  const run = await d(['run', '-d', '--name', 'ticker', 'busybox', 'sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done']);
+  assert.equal(run.code, 0, run.stderr);
+  const id = run.stdout.trim();
+  const { page } = s;
+  await page.goto(`${s.url}#/containers/${id}/logs`);
+  const lines = page.getByTestId('log-lines');
+  await lines.getByText(/^tick \d+$/).first().waitFor();
+  const seen = Math.max(...(await lines.getByText(/^tick \d+$/).allInnerTexts()).map((t) => Number(t.slice('tick '.length))));
+  // Lines written after the page opened arrive without a reload, and the view follows them.
+  await lines.getByText(`tick ${seen + 3}`, { exact: true }).waitFor();
+  await s.shot('container-logs');
+  await page.goto(`${s.url}#/containers/${id}/overview`);
+  await page.getByTestId('state').filter({ hasText: 'running' }).waitFor();
+  await s.shot('container');
+  await d(['rm', '-f', 'ticker']);
+});
+
+test('container page: 100,000 log lines stay scrollable to the last one', { skip }, async () => {
+  const run = await d(['run', '--name', 'chatty', 'busybox', 'sh', '-c', 'seq 1 100000; echo the-last-line']);
+  assert.equal(run.code, 0, run.stderr);
+  const id = (await d(['inspect', '-f', '{{.Id}}', 'chatty'])).stdout.trim();
+  const { page } = s;
+  const started = Date.now();
+  await page.goto(`${s.url}#/containers/${id}/logs`);
+  await page.getByTestId('log-count').filter({ hasText: '100,001 lines' }).waitFor({ timeout: 60_000 });
+  const loadedMs = Date.now() - started;
+  // Followed to the end already; then up to the top and back down again.
+  const list = page.getByTestId('log-lines');
+  await list.getByText('the-last-line', { exact: true }).waitFor();
+  await list.evaluate((el) => (el.scrollTop = 0));
+  await list.getByText('1', { exact: true }).waitFor();
+  const scrollStart = Date.now();
+  await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await list.getByText('the-last-line', { exact: true }).waitFor();
+  const scrollMs = Date.now() - scrollStart;
+  const rendered = await list.locator('.vrow').count();
+  assert.ok(rendered < 200, `only the rows in view are in the DOM (${rendered})`);
+  console.log(`# 100,001 log lines: loaded and shown in ${loadedMs} ms, scrolled top -> last line in ${scrollMs} ms, ${rendered} rows in the DOM`);
+  await s.shot('logs-100k');
+  await d(['rm', 'chatty']);
+});
+
+test('images: list, history with sizes, and the run form', { skip }, async () => {
+  const { page } = s;
+  await page.goto(`${s.url}#/images`);
+  const row = page.locator('[data-image="busybox:latest"]');
+  await row.waitFor();
+  await row.click();
+  const history = page.getByTestId('history');
+  await history.locator('tbody tr').first().waitFor();
+  await s.shot('images');
+  await row.getByTestId('run').click();
+  const form = page.getByTestId('run-form');
+  await form.locator('input[name="name"]').fill('from-form');
+  await form.locator('input[name="command"]').fill('echo made by the form; sleep 1000');
+  await form.locator('textarea[name="env"]').fill('GREETING=hello');
+  await form.locator('select[name="restart"]').selectOption('unless-stopped');
+  await form.getByRole('button', { name: 'Run' }).click();
+  await page.getByTestId('state').filter({ hasText: 'running' }).waitFor();
+  const inspect = JSON.parse((await d(['inspect', 'from-form'])).stdout) as [{ Config: { Env: string[] }; HostConfig: { RestartPolicy: { Name: string } } }];
+  assert.ok(inspect[0].Config.Env.includes('GREETING=hello'));
+  assert.equal(inspect[0].HostConfig.RestartPolicy.Name, 'unless-stopped');
+  await d(['rm', '-f', 'from-form']);
+});
+
+test('system: disk usage and the live events feed', { skip }, async () => {
+  const { page } = s;
+  await page.goto(`${s.url}#/system`);
+  await page.getByTestId('disk-usage').locator('tbody tr').first().waitFor();
+  const created = await d(['create', '--name', 'evented', 'busybox', 'true']);
+  assert.equal(created.code, 0, created.stderr);
+  await page.getByTestId('events').getByText(/container create\s+evented/).waitFor();
+  await s.shot('system');
+  await d(['rm', 'evented']);
+});
+
+test('volumes and networks pages answer (or say the engine has none yet)', { skip }, async () => {
+  const { page } = s;
+  for (const name of ['volumes', 'networks']) {
+    await page.goto(`${s.url}#/${name}`);
+    await page.locator(`[data-testid="${name}"], .notice, .error`).first().waitFor();
+    assert.equal(await page.locator('.error').count(), 0, await page.locator('.error').allInnerTexts().then((t) => t.join()));
+    await s.shot(name);
+  }
+});
+
+test('terminal: echo hi in a container shell', { skip }, async (t) => {
+  const run = await d(['run', '-d', '--name', 'shell', 'busybox', 'sleep', '1000']);
+  assert.equal(run.code, 0, run.stderr);
+  const id = run.stdout.trim();
+  if (!(await execAvailable(id))) {
+    t.skip('exec is not in the engine yet');
+    await d(['rm', '-f', 'shell']);
+    return;
+  }
+  const { page } = s;
+  await page.goto(`${s.url}#/containers/${id}/terminal`);
+  await page.getByTestId('terminal-status').filter({ hasText: 'connected' }).waitFor();
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type('echo hi');
+  await page.keyboard.press('Enter');
+  await page.locator('.xterm-rows > div').filter({ hasText: /^\s*hi\s*$/ }).first().waitFor();
+  await s.shot('terminal');
+  await d(['rm', '-f', 'shell']);
+});
+
+test('playground: a busybox shell that removes itself', { skip }, async (t) => {
+  // Attach with stdin and exec land together (the interactive issue).
+  const probe = await d(['run', '-d', 'busybox', 'sleep', '1000']);
+  const interactive = await execAvailable(probe.stdout.trim());
+  await d(['rm', '-f', probe.stdout.trim()]);
+  if (!interactive) {
+    t.skip('attach with stdin is not in the engine yet');
+    return;
+  }
+  const { page } = s;
+  await page.goto(`${s.url}#/playground`);
+  await page.getByTestId('playground-start').click();
+  const status = page.getByTestId('terminal-status');
+  await status.filter({ hasText: /connected|not available|error|ended/ }).waitFor();
+  assert.equal(await status.innerText(), 'connected');
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type('echo hi from the playground');
+  await page.keyboard.press('Enter');
+  await page.locator('.xterm-rows > div').filter({ hasText: /^\s*hi from the playground\s*$/ }).first().waitFor();
+  await s.shot('playground');
+  await page.keyboard.type('exit');
+  await page.keyboard.press('Enter');
+  await status.filter({ hasText: 'session ended' }).waitFor();
+  // AutoRemove: the container goes once the shell exits.
+  const left = await d(['ps', '-aq', '--filter', 'label=berth.dashboard.playground']);
+  assert.equal(left.stdout.trim(), '');
+});
