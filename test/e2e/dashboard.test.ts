@@ -34,6 +34,16 @@ async function execAvailable(id: string): Promise<boolean> {
   return res.status === 201;
 }
 
+/** Reads the events stream (through the dashboard) from the start until one event matches the filters. */
+async function firstEvent(filters: Record<string, string[]>): Promise<unknown> {
+  const abort = new AbortController();
+  const res = await api(`/events?since=0&filters=${encodeURIComponent(JSON.stringify(filters))}`, { signal: abort.signal });
+  const reader = res.body!.getReader();
+  const { value } = await reader.read();
+  abort.abort();
+  return JSON.parse(new TextDecoder().decode(value).split('\n')[0] ?? '');
+}
+
 /** The HTTP status a websocket handshake to the exec bridge gets (101 = accepted). */
 function websocketStatus(headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -193,12 +203,11 @@ test('terminal: echo hi in a container shell', { skip }, async (t) => {
 });
 
 test('playground: a busybox shell that removes itself', { skip }, async (t) => {
-  // Attach with stdin and exec land together (the interactive issue).
   const probe = await d(['run', '-d', 'busybox', 'sleep', '1000']);
   const interactive = await execAvailable(probe.stdout.trim());
   await d(['rm', '-f', probe.stdout.trim()]);
   if (!interactive) {
-    t.skip('attach with stdin is not in the engine yet');
+    t.skip('exec is not in the engine yet');
     return;
   }
   const { page } = s;
@@ -207,6 +216,8 @@ test('playground: a busybox shell that removes itself', { skip }, async (t) => {
   const status = page.getByTestId('terminal-status');
   await status.filter({ hasText: /connected|not available|error|ended/ }).waitFor();
   assert.equal(await status.innerText(), 'connected');
+  const running = await d(['ps', '-q', '--filter', 'label=berth.dashboard.playground']);
+  assert.equal(running.stdout.trim().split('\n').length, 1, 'one playground container runs');
   await page.getByTestId('terminal').click();
   await page.keyboard.type('echo hi from the playground');
   await page.keyboard.press('Enter');
@@ -215,7 +226,8 @@ test('playground: a busybox shell that removes itself', { skip }, async (t) => {
   await page.keyboard.type('exit');
   await page.keyboard.press('Enter');
   await status.filter({ hasText: 'session ended' }).waitFor();
-  // AutoRemove: the container goes once the shell exits.
+  // The container goes once the shell exits: wait for its destroy event.
+  await firstEvent({ label: ['berth.dashboard.playground'], event: ['destroy'] });
   const left = await d(['ps', '-aq', '--filter', 'label=berth.dashboard.playground']);
   assert.equal(left.stdout.trim(), '');
 });

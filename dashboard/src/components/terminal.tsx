@@ -10,8 +10,8 @@ export interface TerminalSession {
   path: string;
   /** Tells the engine the terminal's size. */
   resize: (rows: number, cols: number) => Promise<unknown>;
-  /** Called once the bridge is open (e.g. to start a container attached beforehand). */
-  onOpen?: () => Promise<unknown>;
+  /** Called once the engine's stream is open, with what the server said about it (e.g. the exec id). */
+  onOpen?: (info: Record<string, unknown>) => Promise<unknown>;
   onClose?: () => void;
 }
 
@@ -49,13 +49,13 @@ export function Terminal({ session }: { session: () => Promise<TerminalSession> 
         ws.onmessage = (m) => {
           if (typeof m.data === 'string') {
             try {
-              const msg = JSON.parse(m.data) as { error?: string; ready?: boolean };
+              const msg = JSON.parse(m.data) as { error?: string; ready?: boolean } & Record<string, unknown>;
               if (msg.error) setStatus(msg.error);
               if (msg.ready) {
                 // The engine's stream is open: now the session may start (e.g. the attached container).
                 setStatus('connected');
                 sendSize();
-                void s.onOpen?.().then(sendSize, (err: unknown) => setStatus(`error: ${(err as Error).message}`));
+                void (s.onOpen?.(msg) ?? Promise.resolve()).then(sendSize, (err: unknown) => setStatus(`error: ${(err as Error).message}`));
               }
             } catch {
               term.write(m.data);

@@ -10,6 +10,7 @@ import { crossSiteReason, loginCookie, requestToken, tokenMatches } from './auth
 import { serveAsset, securityHeaders } from './static-assets.js';
 import { proxyToEngine } from './engine-proxy.js';
 import { bridgeTerminal, parseTerminalPath } from './terminal-bridge.js';
+import { runPlayground } from './playground.js';
 
 export interface DashboardOptions {
   host: string;
@@ -79,7 +80,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       socket.end(`HTTP/1.1 ${target ? '403 Forbidden' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => bridgeTerminal(ws, engineSocket, target, logger));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (target === 'playground') void runPlayground(ws, engineSocket, logger);
+      else bridgeTerminal(ws, engineSocket, target, logger);
+    });
   });
 
   await new Promise<void>((resolveListen, rejectListen) => {

@@ -11,7 +11,8 @@ export type TerminalTarget = { kind: 'exec'; id: string } | { kind: 'attach'; id
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
-export function parseTerminalPath(pathname: string): TerminalTarget | undefined {
+export function parseTerminalPath(pathname: string): TerminalTarget | 'playground' | undefined {
+  if (pathname === '/api/ws/playground') return 'playground';
   const match = /^\/api\/ws\/(exec|attach)\/([^/]+)$/.exec(pathname);
   if (!match || !ID.test(match[2] ?? '')) return undefined;
   return { kind: match[1] as 'exec' | 'attach', id: match[2] as string };
@@ -28,7 +29,14 @@ function engineRequest(engineSocket: string, target: TerminalTarget): http.Clien
   });
 }
 
-export function bridgeTerminal(ws: WebSocket, engineSocket: string, target: TerminalTarget, logger: Logger): void {
+export interface BridgeOptions {
+  /** Sent with {"ready": true} once the engine's stream is open (e.g. the ids of a playground). */
+  readyInfo?: Record<string, string>;
+  /** Called once when the browser's websocket closes. */
+  onClose?: () => void;
+}
+
+export function bridgeTerminal(ws: WebSocket, engineSocket: string, target: TerminalTarget, logger: Logger, options: BridgeOptions = {}): void {
   const req = engineRequest(engineSocket, target);
   let stream: Duplex | undefined;
   const fail = (message: string): void => {
@@ -39,7 +47,7 @@ export function bridgeTerminal(ws: WebSocket, engineSocket: string, target: Term
   };
   req.on('upgrade', (_res, socket, head) => {
     stream = socket;
-    ws.send(JSON.stringify({ ready: true }));
+    ws.send(JSON.stringify({ ready: true, ...options.readyInfo }));
     if (head.length > 0) ws.send(head);
     socket.on('data', (chunk: Buffer) => ws.send(chunk));
     socket.on('end', () => ws.close(1000, 'stream ended'));
@@ -77,5 +85,6 @@ export function bridgeTerminal(ws: WebSocket, engineSocket: string, target: Term
       stream.end();
       stream.destroy();
     } else req.destroy();
+    options.onClose?.();
   });
 }
