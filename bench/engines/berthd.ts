@@ -19,6 +19,8 @@ export async function startBerthd(repoRoot: string, workDir: string, label: stri
     '--pidfile', join(workDir, 'berthd.pid'),
     '--config-file', join(workDir, 'daemon.json'),
     '--log-level', 'info',
+    // As the bench's dockerd (--bridge=none --iptables=false): loopback-only containers, no rules.
+    '--bridge=none', '--iptables=false',
   ];
   const unregister = onCleanup('berth work dir', async () => {
     await killLeftovers(workDir);

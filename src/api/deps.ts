@@ -9,6 +9,7 @@ import type { VolumeService } from '../engine/volumes/volume-service.js';
 import type { RegistryImages } from '../engine/images/registry-images.js';
 import type { Builder } from '../builder/builder.js';
 import type { ContainerExtras } from '../engine/containers/container-extras.js';
+import type { NetworksApi } from '../engine/networks/types.js';
 
 export interface ApiDeps {
   system: SystemService;
@@ -25,4 +26,5 @@ export interface ApiDeps {
   builder?: Builder;
   /** cp, export, diff, commit, top, stats, pause, unpause, update. */
   containerExtras?: ContainerExtras;
+  networks?: NetworksApi;
 }

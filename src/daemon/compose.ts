@@ -63,6 +63,7 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
   await store.images.collectGarbage();
   await containers.service.restore();
   await builder.repairContainers();
+  await containers.networks.attach.restore();
 
   // berth's OCI registry, when configured: its own listener, root and content store (registry-host.ts).
   if (config.registry) {
@@ -71,7 +72,7 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
   }
 
   const registryClient = wireRegistryClient(config, logger, events, store.images);
-  const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName, containers: containers.service, execs: containers.execs, containersPerImage: () => containers.service.containersPerImage(), volumes, registry: registryClient, builder, containerExtras: containers.extras });
+  const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName, containers: containers.service, execs: containers.execs, containersPerImage: () => containers.service.containersPerImage(), volumes, registry: registryClient, builder, containerExtras: containers.extras, networks: containers.networks.service });
 
   return {
     api,

@@ -1,6 +1,7 @@
 // Daemon configuration: defaults < config file < environment < flags. Validated; unknown keys rejected.
 import { readFileSync, existsSync } from 'node:fs';
 import { join, isAbsolute } from 'node:path';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { resolveDashboardConfig, type DashboardConfig } from './dashboard-config.js';
 
@@ -28,6 +29,18 @@ export const configFileSchema = z
     /** The web dashboard's HOST:PORT, or "off". */
     dashboard: z.string().optional(),
     'dashboard-token': z.string().optional(),
+    /** The default bridge network's Linux bridge, or "none" for loopback-only containers by default. */
+    bridge: z.string().regex(/^(none|[A-Za-z0-9_.-]{1,15})$/, 'bridge must be "none" or an interface name of at most 15 characters').optional(),
+    bip: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'bip must be an address with a prefix, e.g. 172.17.0.1/16').optional(),
+    'default-address-pools': z.array(z.object({ base: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/), size: z.number().int().min(8).max(30) }).strict()).min(1).optional(),
+    iptables: z.boolean().optional(),
+    'ip-masq': z.boolean().optional(),
+    mtu: z.number().int().min(68).max(65535).optional(),
+    'host-gateway-ip': z.string().optional(),
+    /** berth's own: the resolv.conf containers inherit and the embedded DNS forwards to. */
+    'resolv-conf': absolutePath.optional(),
+    /** berth's own: the embedded DNS port (53). */
+    'dns-port': z.number().int().min(1).max(65535).optional(),
   })
   .strict();
 
@@ -51,6 +64,20 @@ export interface DaemonConfig {
   /** Registries never contacted (tests block docker.io so nothing leaves the machine). */
   blockedRegistries: string[];
   dashboard: DashboardConfig;
+  network: {
+    /** undefined: --bridge=none. */
+    bridge: string | undefined;
+    bip: string | undefined;
+    pools: { base: string; size: number }[] | undefined;
+    iptables: boolean;
+    ipMasq: boolean;
+    mtu: number;
+    hostGatewayIp: string | undefined;
+    resolvConf: string;
+    dnsPort: number;
+    /** Prefix of the daemon's iptables chains: from the bridge name, else from the exec root. */
+    chainPrefix: string;
+  };
 }
 
 export type ConfigOverrides = Partial<ConfigFile>;
@@ -110,6 +137,18 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
     insecureRegistries: merged['insecure-registries'] ?? [],
     blockedRegistries: merged['blocked-registries'] ?? [],
     dashboard: resolveDashboardConfig(merged.dashboard, merged['dashboard-token']),
+    network: {
+      bridge: merged.bridge === 'none' ? undefined : (merged.bridge ?? 'berth0'),
+      bip: merged.bip,
+      pools: merged['default-address-pools'],
+      iptables: merged.iptables ?? true,
+      ipMasq: merged['ip-masq'] ?? true,
+      mtu: merged.mtu ?? 1500,
+      hostGatewayIp: merged['host-gateway-ip'],
+      resolvConf: merged['resolv-conf'] ?? '/etc/resolv.conf',
+      dnsPort: merged['dns-port'] ?? 53,
+      chainPrefix: merged.bridge === 'none' ? `BERTH-${createHash('sha256').update(execRoot).digest('hex').slice(0, 8)}` : `BERTH-${merged.bridge ?? 'berth0'}`,
+    },
   };
 }
 

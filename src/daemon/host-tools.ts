@@ -21,6 +21,8 @@ export const HOST_TOOLS: HostTool[] = [
   { name: 'runc', pkg: 'runc', required: true, versionArgs: ['--version'], versionPattern: /runc version (\S+)/ },
   { name: 'conmon', pkg: 'conmon', required: true, versionArgs: ['--version'], versionPattern: /conmon version (\S+)/ },
   { name: 'iptables', pkg: 'iptables', required: false, versionArgs: ['--version'], versionPattern: /v(\S+)/ },
+  { name: 'ip', pkg: 'iproute2', required: false },
+  { name: 'nsenter', pkg: 'util-linux', required: false },
   { name: 'catatonit', pkg: 'catatonit', required: false },
   { name: 'tini', pkg: 'tini', required: false },
 ];

@@ -24,9 +24,24 @@ interface Flags {
   blockedRegistry?: string[];
   dashboard?: string;
   dashboardToken?: string;
+  bridge?: string;
+  bip?: string;
+  defaultAddressPool?: string[];
+  iptables?: boolean;
+  ipMasq?: boolean;
+  mtu?: string;
+  hostGatewayIp?: string;
+  resolvConf?: string;
+  dnsPort?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const parseBool = (value: string | undefined): boolean => value === undefined || value === 'true' || value === '1';
+
+function parsePool(spec: string): { base: string; size: number } {
+  const fields = Object.fromEntries(spec.split(',').map((kv) => kv.split('=') as [string, string]));
+  return { base: fields.base ?? '', size: Number(fields.size) };
+}
 
 function parseFlags(argv: string[]): Flags {
   const program = new Command('berthd')
@@ -48,6 +63,15 @@ function parseFlags(argv: string[]): Flags {
     .option('--blocked-registry <host>', 'registry (host[:port] or docker.io) never contacted, repeatable', collect)
     .option('--dashboard <addr>', 'web dashboard address HOST:PORT, or off (default 127.0.0.1:9900)')
     .option('--dashboard-token <token>', 'dashboard login token (default: random at each start; required off loopback)')
+    .option('-b, --bridge <name>', 'Linux bridge of the default bridge network (default berth0), or none')
+    .option('--bip <cidr>', 'address and prefix of the default bridge, e.g. 172.17.0.1/16')
+    .option('--default-address-pool <pool>', 'base=<cidr>,size=<prefix> for new networks, repeatable', collect)
+    .option('--iptables [bool]', 'program iptables rules (default true)', parseBool)
+    .option('--ip-masq [bool]', 'masquerade outbound traffic of bridge networks (default true)', parseBool)
+    .option('--mtu <bytes>', 'MTU of bridges and container interfaces (default 1500)')
+    .option('--host-gateway-ip <ip>', 'address that --add-host host-gateway stands for')
+    .option('--resolv-conf <file>', 'resolv.conf containers inherit and the embedded DNS forwards to')
+    .option('--dns-port <port>', 'port of the embedded DNS server on network gateways (default 53)')
     .allowExcessArguments(false);
   program.parse(argv);
   return program.opts<Flags>();
@@ -70,6 +94,15 @@ function flagsAsConfig(flags: Flags): ConfigFile {
     'blocked-registries': flags.blockedRegistry,
     dashboard: flags.dashboard,
     'dashboard-token': flags.dashboardToken,
+    bridge: flags.bridge,
+    bip: flags.bip,
+    'default-address-pools': flags.defaultAddressPool?.map(parsePool),
+    iptables: flags.iptables,
+    'ip-masq': flags.ipMasq,
+    mtu: flags.mtu !== undefined ? Number(flags.mtu) : undefined,
+    'host-gateway-ip': flags.hostGatewayIp,
+    'resolv-conf': flags.resolvConf,
+    'dns-port': flags.dnsPort !== undefined ? Number(flags.dnsPort) : undefined,
   };
 }
 

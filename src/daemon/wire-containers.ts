@@ -19,6 +19,7 @@ import type { ImageStore } from './wire-images.js';
 import type { DaemonConfig } from './config.js';
 import type { ToolReport } from './host-tools.js';
 import type { VolumeService } from '../engine/volumes/volume-service.js';
+import { wireNetworks, type NetworkSide } from './wire-networks.js';
 
 /** The daemon's own hard limits: containers never get more. */
 function hostHardLimits(): Record<string, number> {
@@ -35,6 +36,7 @@ export interface ContainerSide {
   /** docker exec, and runProbe() for the daemon's own checks. */
   execs: ExecService;
   extras: ContainerExtras;
+  networks: NetworkSide;
   close(): Promise<void>;
 }
 
@@ -51,7 +53,8 @@ export async function wireContainers(config: DaemonConfig, logger: Logger, event
   );
   await runtime.init();
   const containerStore = new SqliteContainerStore(db);
-  const files = new LocalContainerFiles({ root: join(config.dataRoot, 'containers') });
+  const files = new LocalContainerFiles({ root: join(config.dataRoot, 'containers'), hostResolvConf: config.network.resolvConf });
+  const networks = await wireNetworks(config, logger, events, db, containerStore, files);
   const service = new ContainerService({
     store: containerStore,
     images: {
@@ -65,6 +68,7 @@ export async function wireContainers(config: DaemonConfig, logger: Logger, event
     logger: logger.child({ component: 'containers' }),
     storageDriver: store.driverName,
     volumes,
+    networks: networks.attach,
   });
   store.images.setUsage((imageId) => service.usersOf(imageId));
   const execs = new ExecService({ store: containerStore, runtime, events, logger: logger.child({ component: 'exec' }) });
@@ -84,8 +88,10 @@ export async function wireContainers(config: DaemonConfig, logger: Logger, event
     service,
     execs,
     extras,
+    networks,
     async close() {
       await service.close();
+      await networks.close();
       runtime.close();
     },
   };

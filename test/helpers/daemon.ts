@@ -38,6 +38,9 @@ export interface StartOptions {
   dashboard?: string;
 }
 
+/** Test daemons run side by side: unless a test asks for a bridge of its own, none (loopback-only as before). */
+const bridgeArgs = (extra: string[]): string[] => (extra.some((a) => /^(-b|--bridge)(=|$)/.test(a)) ? [] : ['--bridge=none']);
+
 export async function startDaemon(options: StartOptions = {}): Promise<TestDaemon> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'berth-e2e-'));
   const socketPath = join(dir, 'berth.sock');
@@ -45,7 +48,7 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
   const execRoot = join(dir, 'exec');
   const child = spawn(
     process.execPath,
-    [BERTHD, '-H', `unix://${socketPath}`, '--data-root', dataRoot, '--exec-root', execRoot, '--pidfile', join(dir, 'berthd.pid'), '--log-level', 'debug', '--blocked-registry', 'docker.io', '--dashboard', options.dashboard ?? 'off', ...(options.extraArgs ?? [])],
+    [BERTHD, '-H', `unix://${socketPath}`, '--data-root', dataRoot, '--exec-root', execRoot, '--pidfile', join(dir, 'berthd.pid'), '--log-level', 'debug', '--blocked-registry', 'docker.io', '--dashboard', options.dashboard ?? 'off', ...bridgeArgs(options.extraArgs ?? []), ...(options.extraArgs ?? [])],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

@@ -35,12 +35,12 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
       size: queryBool(req.query, 'size'),
       filters: queryFilters(req.query),
     });
-    return views.map((v) => toContainerSummary(v.record, v.size));
+    return views.map((v) => toContainerSummary(v.record, v.size, v.ports, v.network ? { settings: v.network } : undefined));
   });
 
   app.get<IdParams>('/containers/:id/json', async (req) => {
     const view = await containers.inspect(req.params.id, { size: queryBool(req.query, 'size') });
-    return toContainerInspect(view.record, view.size);
+    return toContainerInspect(view.record, view.size, view.network ? { settings: view.network } : undefined);
   });
 
   app.post<IdParams>('/containers/:id/start', async (req, reply) => {

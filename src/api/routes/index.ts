@@ -11,6 +11,7 @@ import { volumeRoutes } from './volumes.js';
 import { distributionRoutes } from './distribution.js';
 import { buildRoutes } from './build.js';
 import { containerFileRoutes } from './container-files.js';
+import { networkRoutes } from './networks.js';
 
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   systemRoutes(app, deps.system);
@@ -23,4 +24,5 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   if (deps.volumes) volumeRoutes(app, deps.volumes);
   if (deps.builder) buildRoutes(app, deps.builder);
   if (deps.containerExtras) containerFileRoutes(app, deps.containerExtras);
+  if (deps.networks) networkRoutes(app, deps.networks);
 }

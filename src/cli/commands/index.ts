@@ -56,7 +56,14 @@ const VOLUME_VERBS: Record<string, Loader> = {
   create: () => import('./volume-create.js'), inspect: () => import('./volume-inspect.js'), ls: () => import('./volume-ls.js'), prune: () => import('./volume-prune.js'), rm: () => import('./volume-rm.js'),
 };
 
+/** `berth network ...`. */
+const NETWORK_VERBS: Record<string, Loader> = {
+  connect: () => import('./network-connect.js'), create: () => import('./network-create.js'), disconnect: () => import('./network-disconnect.js'),
+  inspect: () => import('./network-inspect.js'), ls: () => import('./network-ls.js'), prune: () => import('./network-prune.js'), rm: () => import('./network-rm.js'),
+};
+
 const GROUPS: Record<string, { description: string; verbs: Record<string, Loader>; aliases: Record<string, string> }> = {
+  network: { description: 'Manage networks', verbs: NETWORK_VERBS, aliases: { list: 'ls', remove: 'rm' } },
   image: { description: 'Manage images', verbs: IMAGE_VERBS, aliases: IMAGE_ALIASES },
   builder: { description: 'Manage builds', verbs: BUILDER_VERBS, aliases: {} },
   system: { description: 'Manage Docker', verbs: SYSTEM_VERBS, aliases: {} },

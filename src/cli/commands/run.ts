@@ -10,6 +10,7 @@ import { parseMountFlag, splitVolumeFlags } from '../mount-flag.js';
 import { addHealthFlags, healthConfig, type HealthFlags } from '../health-flags.js';
 import { StreamError } from '../../client/json-messages.js';
 import { pullWithProgress, withDefaultTag } from './pull.js';
+import { parsePublish } from '../port-spec.js';
 
 export interface RunFlags extends HealthFlags {
   mount: string[];
@@ -36,6 +37,13 @@ export interface RunFlags extends HealthFlags {
   addHost: string[];
   dns: string[];
   network?: string;
+  publish: string[];
+  publishAll?: boolean;
+  expose: string[];
+  ip?: string;
+  networkAlias: string[];
+  dnsSearch: string[];
+  dnsOption: string[];
   memory?: string;
   cpus?: string;
   pidsLimit?: string;
@@ -66,6 +74,9 @@ export function buildCreateBody(image: string, command: string[], f: RunFlags): 
   const tmpfs = Object.fromEntries(f.tmpfs.map((t) => [t.split(':')[0], t.split(':').slice(1).join(':')]));
   const logConfig = Object.fromEntries(f.logOpt.map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
   const volumes = splitVolumeFlags(f.volume);
+  const ports = parsePublish(f.publish ?? [], f.expose ?? []);
+  const network = f.network ?? 'default';
+  const endpoint = (f.networkAlias ?? []).length > 0 || f.ip ? { Aliases: f.networkAlias, ...(f.ip ? { IPAMConfig: { IPv4Address: f.ip } } : {}) } : {};
   return {
     Image: image,
     Cmd: command.length > 0 ? command : undefined,
@@ -83,6 +94,8 @@ export function buildCreateBody(image: string, command: string[], f: RunFlags): 
     StopTimeout: f.stopTimeout !== undefined ? Number(f.stopTimeout) : undefined,
     Volumes: volumes.anonymous.length ? Object.fromEntries(volumes.anonymous.map((v) => [v, {}])) : undefined,
     Healthcheck: healthConfig(f),
+    ExposedPorts: ports.exposed,
+    NetworkingConfig: { EndpointsConfig: { [network]: endpoint } },
     HostConfig: {
       AutoRemove: f.rm ?? false,
       Binds: volumes.binds,
@@ -98,7 +111,11 @@ export function buildCreateBody(image: string, command: string[], f: RunFlags): 
       SecurityOpt: f.securityOpt,
       ExtraHosts: f.addHost,
       Dns: f.dns,
-      NetworkMode: f.network ?? 'default',
+      DnsSearch: f.dnsSearch,
+      DnsOptions: f.dnsOption,
+      NetworkMode: network,
+      PortBindings: ports.bindings,
+      PublishAllPorts: f.publishAll ?? false,
       Memory: f.memory ? parseBytes(f.memory) : 0,
       NanoCpus: f.cpus ? Math.round(Number(f.cpus) * 1e9) : 0,
       PidsLimit: f.pidsLimit ? Number(f.pidsLimit) : null,
@@ -131,6 +148,13 @@ export function addCreateFlags(cmd: DockerCommand): DockerCommand {
     .option('--add-host <list>', 'Add a custom host-to-IP mapping (host:ip)', collect, [])
     .option('--dns <list>', 'Set custom DNS servers', collect, [])
     .option('--network <string>', 'Connect a container to a network')
+    .option('-p, --publish <list>', "Publish a container's port(s) to the host", collect, [])
+    .option('-P, --publish-all', 'Publish all exposed ports to random ports')
+    .option('--expose <list>', 'Expose a port or a range of ports', collect, [])
+    .option('--ip <string>', 'IPv4 address (e.g., 172.30.100.104)')
+    .option('--network-alias <list>', 'Add network-scoped alias for the container', collect, [])
+    .option('--dns-search <list>', 'Set custom DNS search domains', collect, [])
+    .option('--dns-option <list>', 'Set DNS options', collect, [])
     .option('-m, --memory <bytes>', 'Memory limit')
     .option('--cpus <decimal>', 'Number of CPUs')
     .option('--pids-limit <int>', 'Tune container pids limit')

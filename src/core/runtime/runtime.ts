@@ -73,6 +73,8 @@ export interface RunRequest {
   paths: ContainerPaths;
   rootfs: Mount[];
   mounts: PlannedMount[];
+  /** The network namespace to join (made by networking); absent: the runtime makes a private one per the mode. */
+  netnsPath?: string;
 }
 
 export type RuntimeStatus = 'running' | 'paused' | 'stopped' | 'absent';

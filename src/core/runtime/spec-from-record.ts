@@ -27,7 +27,7 @@ export function networkNamespace(mode: string | undefined): NetworkNamespace {
   if (!mode || mode === 'default' || mode === 'none' || mode === 'bridge') return { mode: 'private' };
   if (mode === 'host') return { mode: 'host' };
   if (mode.startsWith('ns:')) return { mode: 'path', path: mode.slice(3) };
-  // Named networks (and container:<id>) come with the networking issue; until then a private namespace.
+  // Named networks and container:<id> get their namespace from networking (ctx.netnsPath); else a private one.
   return { mode: 'private' };
 }
 
@@ -47,12 +47,14 @@ export interface RecordSpecContext {
   initPath?: string;
   /** The host's name: with --network host and no --hostname the container takes it, as in Docker. */
   hostHostname?: string;
+  /** A namespace made by networking (bridge networks, container:<id>): joined instead of a new one. */
+  netnsPath?: string;
 }
 
 export function specInputFromRecord(ctx: RecordSpecContext): ContainerSpecInput {
   const { record: c } = ctx;
   const hc = c.hostConfig;
-  const network = networkNamespace(hc.NetworkMode);
+  const network: NetworkNamespace = ctx.netnsPath ? { mode: 'path', path: ctx.netnsPath } : networkNamespace(hc.NetworkMode);
   const hostname = c.config.Hostname || (network.mode === 'host' ? (ctx.hostHostname ?? '') : '');
   const tty = c.config.Tty ?? false;
   return {

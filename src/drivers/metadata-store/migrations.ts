@@ -3,9 +3,10 @@
 import type { Migration } from './migrations/migration.js';
 import { imagesMigration } from './migrations/001-images.js';
 import { containersMigration } from './migrations/002-containers.js';
+import { networksMigration } from './migrations/003-networks.js';
 import { volumesMigration } from './migrations/004-volumes.js';
 import { buildCacheMigration } from './migrations/005-build-cache.js';
 
 export type { Migration } from './migrations/migration.js';
 
-export const MIGRATIONS: Migration[] = [imagesMigration, containersMigration, volumesMigration, buildCacheMigration];
+export const MIGRATIONS: Migration[] = [imagesMigration, containersMigration, networksMigration, volumesMigration, buildCacheMigration];

@@ -49,6 +49,7 @@ export async function writeBundle(request: RunRequest, rootfs: string, host: Hos
       etcFiles: { hosts: paths.hostsPath, hostname: paths.hostnamePath, resolvConf: paths.resolvConfPath },
       initPath: c.hostConfig.Init ? initPath : undefined,
       hostHostname: hostname(),
+      ...(request.netnsPath ? { netnsPath: request.netnsPath } : {}),
     }),
     host,
   );

@@ -13,6 +13,7 @@ import { nextBackoff, normalizeRestartPolicy, shouldRestart } from '../../core/c
 import { planMounts, type PlannedMount } from '../../core/containers/mount-specs.js';
 import { startMounts } from '../../core/volumes/container-volumes.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
+import type { ContainerNetworking } from '../../core/networks/container-networking.js';
 import type { ContainerCreateRequest, ContainerWaitResponse } from '../../spec/docker/containers.js';
 import { createContainer } from './create-container.js';
 import { ExitWaiters } from './exit-waiters.js';
@@ -33,6 +34,8 @@ export interface ContainerServiceDeps {
   storageDriver: string;
   /** Absent in unit tests: then only binds and tmpfs mounts work. */
   volumes?: ContainerVolumes;
+  /** Bridge networks, ports, DNS; absent: loopback-only namespaces. */
+  networks?: ContainerNetworking;
 }
 
 const DEFAULT_STOP_TIMEOUT_S = 10;
@@ -87,7 +90,8 @@ export class ContainerService implements ContainersApi {
     const paths = this.deps.files.paths(c.id);
     try {
       const rootfs = await this.deps.snapshots.mounts(c.snapshotKey);
-      const { pid } = await this.deps.runtime.run({ record: c, paths, rootfs, mounts: await this.mountsFor(c, signal) }, { signal });
+      const net = this.deps.networks ? await this.deps.networks.setUp(c, { signal }) : {};
+      const { pid } = await this.deps.runtime.run({ record: c, paths, rootfs, mounts: await this.mountsFor(c, signal), ...net }, { signal });
       c.state = { ...c.state, status: 'running', pid, exitCode: 0, error: '', startedAt: nowRfc3339Nano(), oomKilled: false };
       c.manuallyStopped = false;
       this.store.update(c);
@@ -100,6 +104,7 @@ export class ContainerService implements ContainersApi {
       this.store.update(c);
       await this.deps.runtime.delete(c.id).catch(() => undefined);
       await this.deps.volumes?.releaseFor(c.id, c.mounts);
+      await this.deps.networks?.tearDown(c).catch((e: unknown) => this.deps.logger.warn({ err: e, container: c.id }, 'network cleanup failed'));
       this.publish(c, 'die', { exitCode: String(exitCode) });
       this.waiters.exited(c.id, exitCode);
       // As Docker: an AutoRemove container whose start failed is removed (the client waits for that).
@@ -136,6 +141,7 @@ export class ContainerService implements ContainersApi {
     this.store.update(c);
     await this.deps.runtime.delete(id).catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'runtime cleanup failed'));
     await this.deps.volumes?.releaseFor(id, c.mounts);
+    await this.deps.networks?.tearDown(c).catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'network cleanup failed'));
     if (exit.oomKilled) this.publish(c, 'oom');
     this.publish(c, 'die', { exitCode: String(exit.exitCode) });
     this.waiters.exited(id, exit.exitCode);
@@ -289,6 +295,7 @@ export class ContainerService implements ContainersApi {
     await this.deps.runtime.delete(c.id);
     await this.deps.snapshots.remove(c.snapshotKey).catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
     await this.deps.files.remove(c.id);
+    await this.deps.networks?.forget(c);
     this.store.delete(c.id);
     this.backoff.delete(c.id);
     this.publish(c, 'destroy');
@@ -303,12 +310,17 @@ export class ContainerService implements ContainersApi {
     const all = options.all || (options.limit !== undefined && options.limit > 0) || options.filters.has('status') || options.filters.has('exited');
     let records = this.store.list().filter((c) => (all || isRunning(c)) && keep(c));
     if (options.limit !== undefined && options.limit > 0) records = records.slice(0, options.limit);
-    return Promise.all(records.map(async (record) => (options.size ? { record, size: await this.sizes(record) } : { record })));
+    return Promise.all(records.map(async (record) => ({ ...this.netView(record), ...(options.size ? { size: await this.sizes(record) } : {}) })));
   }
 
   async inspect(ref: string, options: { size: boolean }): Promise<ContainerView> {
     const record = resolveContainer(this.store, ref);
-    return options.size ? { record, size: await this.sizes(record) } : { record };
+    return { ...this.netView(record), ...(options.size ? { size: await this.sizes(record) } : {}) };
+  }
+
+  private netView(record: ContainerRecord): ContainerView {
+    const n = this.deps.networks;
+    return n ? { record, network: n.settings(record), ports: n.ports(record) } : { record };
   }
 
   private async sizes(c: ContainerRecord): Promise<{ rw: number; rootFs: number }> {

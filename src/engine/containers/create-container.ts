@@ -15,6 +15,7 @@ import type { ContainerCreateRequest, HostConfig } from '../../spec/docker/conta
 import { planContainerVolumes, parseVolumesFrom } from '../../core/volumes/container-volumes.js';
 import type { ContainerFiles, ContainerVolumes, ImageResolver } from './ports.js';
 import { resolveContainer } from './resolve.js';
+import type { ContainerNetworking } from '../../core/networks/container-networking.js';
 
 export interface CreateDeps {
   store: ContainerStore;
@@ -23,18 +24,19 @@ export interface CreateDeps {
   files: ContainerFiles;
   storageDriver: string;
   volumes?: ContainerVolumes;
+  networks?: ContainerNetworking;
 }
 
-/** Network modes served until the networking issue lands: a private namespace (loopback only), none, host. */
+/** Network modes without networking wired (unit tests): a private namespace (loopback only), none, host. */
 function normalizeNetworkMode(mode: string | undefined): string {
   if (!mode || mode === 'default') return 'bridge';
   if (mode === 'bridge' || mode === 'none' || mode === 'host') return mode;
   throw notFound(`network ${mode} not found`);
 }
 
-function normalizeHostConfig(hc: HostConfig | undefined): HostConfig {
+function normalizeHostConfig(hc: HostConfig | undefined, networkMode: (hc: HostConfig) => string): HostConfig {
   const hostConfig: HostConfig = { ...(hc ?? {}) };
-  hostConfig.NetworkMode = normalizeNetworkMode(hostConfig.NetworkMode);
+  hostConfig.NetworkMode = networkMode(hostConfig);
   const policy = normalizeRestartPolicy(hostConfig.RestartPolicy, hostConfig.AutoRemove ?? false);
   hostConfig.RestartPolicy = { Name: policy.name, MaximumRetryCount: policy.maxRetries };
   hostConfig.LogConfig = { Type: hostConfig.LogConfig?.Type || 'json-file', Config: hostConfig.LogConfig?.Config ?? {} };
@@ -55,7 +57,7 @@ function mountsOf(store: ContainerStore, ref: string): ContainerRecord['mounts']
 }
 
 export async function createContainer(deps: CreateDeps, request: ContainerCreateRequest, requestedName: string | undefined): Promise<ContainerRecord> {
-  const { HostConfig: rawHostConfig, NetworkingConfig: _networking, ...userConfig } = request;
+  const { HostConfig: rawHostConfig, NetworkingConfig: networking, ...userConfig } = request;
   if (!userConfig.Image) throw invalidArgument('Config.Image: must be set');
   const name = requestedName ? normalizeContainerName(requestedName) : generateContainerName((n) => deps.store.findByName(n) !== undefined);
   const holder = deps.store.findByName(name);
@@ -64,7 +66,9 @@ export async function createContainer(deps: CreateDeps, request: ContainerCreate
       `Conflict. The container name "/${name}" is already in use by container "${holder.id}". You have to remove (or rename) that container to be able to reuse that name.`,
     );
   }
-  const hostConfig = normalizeHostConfig(rawHostConfig);
+  const endpoints = networking?.EndpointsConfig;
+  const hostConfig = normalizeHostConfig(rawHostConfig, (hc) => (deps.networks ? deps.networks.checkCreate(hc, endpoints) : normalizeNetworkMode(hc.NetworkMode)));
+  const extraHosts = deps.networks ? deps.networks.resolveExtraHosts(hostConfig.ExtraHosts ?? []) : (hostConfig.ExtraHosts ?? []);
   const mounts = planMounts(hostConfig);
   for (const m of mounts) {
     if (m.type === 'bind' && !m.createSource && !(await deps.files.bindSourceExists(m.source))) {
@@ -97,7 +101,7 @@ export async function createContainer(deps: CreateDeps, request: ContainerCreate
     undo.push(() => deps.files.remove(id));
     const paths = await deps.files.prepare(id, {
       hostname: `${config.Hostname || 'localhost'}\n`,
-      hosts: hostsFile({ hostname: config.Hostname || 'localhost', domainname: config.Domainname, extraHosts: hostConfig.ExtraHosts ?? [] }),
+      hosts: hostsFile({ hostname: config.Hostname || 'localhost', domainname: config.Domainname, extraHosts }),
       resolvConf: resolvConf({ hostResolvConf: hostResolv, dns: hostConfig.Dns ?? [], dnsSearch: hostConfig.DnsSearch ?? [], dnsOptions: hostConfig.DnsOptions ?? [], dropLoopback: hostConfig.NetworkMode !== 'host' }),
     });
     const record: ContainerRecord = {
@@ -122,6 +126,8 @@ export async function createContainer(deps: CreateDeps, request: ContainerCreate
       mounts: volumePlan.points,
     };
     deps.store.insert(record);
+    undo.push(async () => deps.store.delete(id));
+    deps.networks?.recordCreate(record, endpoints);
     return record;
   } catch (err) {
     for (const step of undo.reverse()) await step().catch(() => undefined);

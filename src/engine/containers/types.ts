@@ -1,11 +1,14 @@
 // The container service's surface as the API sees it.
-import type { ContainerCreateRequest, ContainerWaitResponse } from '../../spec/docker/containers.js';
+import type { ContainerCreateRequest, ContainerWaitResponse, NetworkSettings, Port } from '../../spec/docker/containers.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 
 export interface ContainerView {
   record: ContainerRecord;
   /** Present when sizes were asked for. */
   size?: { rw: number; rootFs: number };
+  /** From networking, when the daemon has it. */
+  network?: NetworkSettings;
+  ports?: Port[];
 }
 
 export type { LogEntry } from '../../core/runtime/runtime.js';

@@ -1,0 +1,24 @@
+// What the container service asks of networking, injected by the daemon (absent: loopback-only namespaces).
+// Lifecycle per container: checkCreate() validates the request before anything is made, recordCreate()
+// stores its endpoints once the record exists; setUp() before each start (namespace, veths, addresses,
+// published ports, /etc files) returns the namespace for the runtime; tearDown() after each exit (and on a
+// failed start) undoes it; forget() at removal drops the endpoints. All idempotent.
+import type { ContainerRecord } from '../containers/container-record.js';
+import type { EndpointSettings, HostConfig, NetworkSettings, Port } from '../../spec/docker/containers.js';
+
+export type EndpointsConfig = Record<string, EndpointSettings> | undefined;
+
+export interface ContainerNetworking {
+  /** Canonical NetworkMode, or NotFound / InvalidArgument as Docker. */
+  checkCreate(hostConfig: HostConfig, endpoints: EndpointsConfig): string;
+  /** --add-host entries with host-gateway replaced by the daemon's host gateway address. */
+  resolveExtraHosts(entries: string[]): string[];
+  recordCreate(record: ContainerRecord, endpoints: EndpointsConfig): void;
+  setUp(record: ContainerRecord, options?: { signal?: AbortSignal }): Promise<{ netnsPath?: string }>;
+  tearDown(record: ContainerRecord): Promise<void>;
+  forget(record: ContainerRecord): Promise<void>;
+  settings(record: ContainerRecord): NetworkSettings;
+  ports(record: ContainerRecord): Port[];
+  /** After a daemon restart, once containers are restored: orphans go, rules are rebuilt. */
+  restore(): Promise<void>;
+}

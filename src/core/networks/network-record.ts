@@ -1,0 +1,70 @@
+// What berth keeps about a network and about each container's attachment (endpoint) to it.
+// Lifecycle: a network record lives from create to remove; an endpoint from container create (or connect)
+// to container remove (or disconnect). An endpoint's address and MAC are set while the container runs.
+
+export type NetworkDriverName = 'bridge' | 'host' | 'null';
+
+export interface NetworkRecord {
+  id: string;
+  name: string;
+  driver: NetworkDriverName;
+  /** RFC 3339 nanosecond UTC. */
+  created: string;
+  /** Empty for host and null networks. */
+  subnet: string;
+  gateway: string;
+  ipRange: string;
+  /** Whether the user gave the IPAM config (inspect shows IPRange/Gateway only then, as Docker). */
+  userIpam: { Subnet?: string; Gateway?: string; IPRange?: string } | null;
+  internal: boolean;
+  attachable: boolean;
+  labels: Record<string, string>;
+  options: Record<string, string>;
+  /** The Linux bridge; empty for host and null networks. */
+  bridgeName: string;
+  /** The predefined `bridge` network (no DNS between containers, as in Docker). */
+  isDefault: boolean;
+}
+
+export interface EndpointRecord {
+  id: string;
+  networkId: string;
+  containerId: string;
+  /** --network-alias, plus Docker's implicit ones are added at lookup. */
+  aliases: string[];
+  /** --ip: the address asked for, kept across restarts. */
+  requestedIp: string;
+  /** The address while the container runs; empty otherwise. */
+  ip: string;
+  mac: string;
+  /** Host side of the veth while the container runs. */
+  hostIfName: string;
+}
+
+/** A published port as programmed: host side and container side. */
+export interface PortMapping {
+  proto: 'tcp' | 'udp' | 'sctp';
+  containerPort: number;
+  /** '' means every address of the host. */
+  hostIp: string;
+  hostPort: number;
+}
+
+/** The store of networks and endpoints. Implemented over SQLite (migration 003). */
+export interface NetworkStore {
+  listNetworks(): NetworkRecord[];
+  getNetwork(id: string): NetworkRecord | undefined;
+  findNetworkByName(name: string): NetworkRecord | undefined;
+  /** AlreadyExists when the name is taken. */
+  insertNetwork(n: NetworkRecord): void;
+  deleteNetwork(id: string): void;
+  endpointsOfNetwork(networkId: string): EndpointRecord[];
+  endpointsOfContainer(containerId: string): EndpointRecord[];
+  allEndpoints(): EndpointRecord[];
+  upsertEndpoint(e: EndpointRecord): void;
+  deleteEndpoint(networkId: string, containerId: string): void;
+  /** Published ports of a running container; empty list when none. */
+  portsOf(containerId: string): PortMapping[];
+  setPorts(containerId: string, ports: PortMapping[]): void;
+  allPorts(): Map<string, PortMapping[]>;
+}

@@ -1,0 +1,51 @@
+// Builds networking: the store, the bridge host driver, the embedded DNS, the network service and the
+// container attachment; brings every bridge up. Container networking is the same with --bridge=none,
+// except that containers of the default mode keep a loopback-only namespace (no default bridge network).
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { Logger } from '../lib/logger.js';
+import type { EventPublisher } from '../core/events/event.js';
+import type { ContainerStore } from '../core/containers/container-store.js';
+import type { ContainerFiles } from '../core/containers/container-files.js';
+import { DEFAULT_ADDRESS_POOLS } from '../core/networks/ipam.js';
+import { SqliteNetworkStore } from '../drivers/network-store-sqlite/sqlite-network-store.js';
+import { BridgeHost } from '../drivers/network-bridge/bridge-host.js';
+import { EmbeddedDns } from '../drivers/network-bridge/dns-server.js';
+import { NetworkService } from '../engine/networks/network-service.js';
+import { ContainerAttach } from '../engine/networks/container-attach.js';
+import type { DaemonConfig } from './config.js';
+
+export interface NetworkSide {
+  service: NetworkService;
+  attach: ContainerAttach;
+  close(): Promise<void>;
+}
+
+export async function wireNetworks(config: DaemonConfig, logger: Logger, events: EventPublisher, db: Database, containers: ContainerStore, files: ContainerFiles): Promise<NetworkSide> {
+  const net = config.network;
+  const log = logger.child({ component: 'networks' });
+  const store = new SqliteNetworkStore(db);
+  const host = new BridgeHost({ netnsDir: join(config.execRoot, 'netns'), chainPrefix: net.chainPrefix, iptables: net.iptables });
+  const lookup: { service?: NetworkService } = {};
+  const dns = new EmbeddedDns({ lookup: (id, name) => lookup.service?.lookup(id, name) ?? [], resolvConfPath: net.resolvConf, port: net.dnsPort, logger: log });
+  const service = new NetworkService({
+    store,
+    containers,
+    host,
+    dns,
+    events,
+    logger: log,
+    config: { defaultBridge: net.bridge, bip: net.bip, pools: net.pools ?? DEFAULT_ADDRESS_POOLS, mtu: net.mtu, ipMasq: net.ipMasq, hostGatewayIp: net.hostGatewayIp },
+  });
+  lookup.service = service;
+  await service.init();
+  const attach = new ContainerAttach({ networks: service, store, containers, host, files, logger: log });
+  return {
+    service,
+    attach,
+    async close() {
+      await dns.close();
+      await service.shutdown().catch((err: unknown) => log.warn({ err }, 'network shutdown failed'));
+    },
+  };
+}

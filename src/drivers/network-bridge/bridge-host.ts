@@ -1,0 +1,180 @@
+// NetworkHost with iproute2 and iptables: Linux bridges, veth pairs into network namespaces that are
+// bind-mounted at files under <exec-root>/netns (so they outlive the daemon with the container), and the
+// daemon's own iptables chains. Every name here comes from the daemon's config, so daemons side by side
+// (tests, benches) never touch each other's bridges, namespaces or rules.
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { InterfaceSpec, NetworkHost } from '../../core/networks/network-host.js';
+import type { PortMapping } from '../../core/networks/network-record.js';
+import { jumpRules, ruleset, chainNames, type RuleNetwork, type RulePort } from '../../core/networks/nat-rules.js';
+import { conflict } from '../../core/errdefs.js';
+import { runTool } from './run-tool.js';
+
+export const bridgeHostConfigSchema = z
+  .object({
+    /** Where namespace files live: <exec-root>/netns. */
+    netnsDir: z.string(),
+    /** Prefix of the daemon's iptables chains (at most 20 characters: chain names are limited to 28). */
+    chainPrefix: z.string().regex(/^[A-Za-z0-9_.-]{1,20}$/),
+    /** false: no iptables rules at all (dockerd's --iptables=false). */
+    iptables: z.boolean().default(true),
+  })
+  .strict();
+export type BridgeHostConfig = z.input<typeof bridgeHostConfigSchema>;
+
+export class BridgeHost implements NetworkHost {
+  private readonly config: z.output<typeof bridgeHostConfigSchema>;
+  /** Serialises rule applies: each replaces the whole set. */
+  private rulesChain: Promise<void> = Promise.resolve();
+
+  constructor(config: BridgeHostConfig) {
+    this.config = bridgeHostConfigSchema.parse(config);
+  }
+
+  async ensureBridge(name: string, gatewayCidr: string, mtu: number): Promise<void> {
+    const exists = await runTool('ip', ['-o', 'link', 'show', 'dev', name], { allowFail: true });
+    if (!exists.stdout.trim()) await runTool('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
+    const addrs = await runTool('ip', ['-o', '-4', 'addr', 'show', 'dev', name]);
+    if (!addrs.stdout.includes(` ${gatewayCidr} `)) await runTool('ip', ['addr', 'replace', gatewayCidr, 'dev', name]);
+    await runTool('ip', ['link', 'set', 'dev', name, 'mtu', String(mtu), 'up']);
+    // Published ports on 127.0.0.1 are DNATed to the container: the kernel must route loopback sources here.
+    await writeFile(`/proc/sys/net/ipv4/conf/${name}/route_localnet`, '1').catch(() => undefined);
+  }
+
+  async removeBridge(name: string): Promise<void> {
+    await runTool('ip', ['link', 'del', 'dev', name], { allowFail: true });
+  }
+
+  async hostRoutes(ownBridges: string[]): Promise<string[]> {
+    const { stdout } = await runTool('ip', ['-o', '-4', 'route', 'show', 'table', 'all']);
+    const out: string[] = [];
+    for (const line of stdout.split('\n')) {
+      const words = line.trim().split(/\s+/);
+      const dev = words[words.indexOf('dev') + 1];
+      let dest = words[0] === 'local' || words[0] === 'broadcast' ? words[1] : words[0];
+      if (!dest || dest === 'default' || (dev && ownBridges.includes(dev)) || dev === 'lo') continue;
+      if (!dest.includes('/')) dest = `${dest}/32`;
+      if (/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(dest)) out.push(dest);
+    }
+    return out;
+  }
+
+  netnsPath(containerId: string): string {
+    return join(this.config.netnsDir, containerId);
+  }
+
+  async createNetns(containerId: string): Promise<string> {
+    const path = this.netnsPath(containerId);
+    await mkdir(this.config.netnsDir, { recursive: true, mode: 0o700 });
+    await this.removeNetns(containerId);
+    await writeFile(path, '', { mode: 0o600 });
+    await runTool('unshare', [`--net=${path}`, 'ip', 'link', 'set', 'lo', 'up']);
+    return path;
+  }
+
+  async listNetns(): Promise<string[]> {
+    return readdir(this.config.netnsDir).catch(() => []);
+  }
+
+  async removeNetns(containerId: string): Promise<void> {
+    const path = this.netnsPath(containerId);
+    await runTool('umount', ['-l', path], { allowFail: true });
+    await rm(path, { force: true });
+  }
+
+  async addInterface(netnsPath: string, spec: InterfaceSpec): Promise<void> {
+    await this.removeInterface(spec.hostIfName);
+    try {
+      await runTool('ip', ['link', 'add', spec.hostIfName, 'mtu', String(spec.mtu), 'type', 'veth', 'peer', 'name', spec.ifName, 'mtu', String(spec.mtu), 'address', spec.mac, 'netns', netnsPath]);
+      await runTool('ip', ['link', 'set', 'dev', spec.hostIfName, 'master', spec.bridge, 'up']);
+      const inside = [`addr add ${spec.ip}/${spec.prefix} dev ${spec.ifName}`, `link set dev ${spec.ifName} up`];
+      if (spec.gateway) inside.push(`route replace default via ${spec.gateway} dev ${spec.ifName}`);
+      await runTool('nsenter', [`--net=${netnsPath}`, 'ip', '-batch', '-'], { input: `${inside.join('\n')}\n` });
+    } catch (err) {
+      await this.removeInterface(spec.hostIfName);
+      throw err;
+    }
+  }
+
+  async removeInterface(hostIfName: string): Promise<void> {
+    await runTool('ip', ['link', 'del', 'dev', hostIfName], { allowFail: true });
+  }
+
+  applyRules(networks: RuleNetwork[], ports: RulePort[]): Promise<void> {
+    const next = this.rulesChain.then(() => this.applyRulesNow(networks, ports));
+    this.rulesChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async applyRulesNow(networks: RuleNetwork[], ports: RulePort[]): Promise<void> {
+    if (!this.config.iptables) return;
+    const prefix = this.config.chainPrefix;
+    if (networks.length === 0) return this.removeRules();
+    const { nat, filter } = ruleset(prefix, networks, ports);
+    await runTool('iptables-restore', ['-w', '--noflush'], { input: nat + filter });
+    for (const [table, chain, args] of jumpRules(prefix)) {
+      const present = await runTool('iptables', ['-w', '-t', table, '-C', chain, ...args], { allowFail: true });
+      if (present.stderr.trim()) await runTool('iptables', ['-w', '-t', table, '-I', chain, '1', ...args]);
+    }
+  }
+
+  /** Removes the jumps, then the daemon's chains. */
+  private async removeRules(): Promise<void> {
+    const prefix = this.config.chainPrefix;
+    const installed = await runTool('iptables', ['-w', '-t', 'filter', '-n', '-L', chainNames(prefix).forward], { allowFail: true });
+    if (installed.stderr.trim()) return;
+    for (const [table, chain, args] of jumpRules(prefix)) {
+      for (let i = 0; i < 8; i++) {
+        const gone = await runTool('iptables', ['-w', '-t', table, '-D', chain, ...args], { allowFail: true });
+        if (gone.stderr.trim()) break;
+      }
+    }
+    const c = chainNames(prefix);
+    for (const [table, chain] of [['nat', c.dnat], ['nat', c.post], ['filter', c.forward]] as const) {
+      await runTool('iptables', ['-w', '-t', table, '-F', chain], { allowFail: true });
+      await runTool('iptables', ['-w', '-t', table, '-X', chain], { allowFail: true });
+    }
+  }
+
+  async checkPortFree(m: PortMapping): Promise<void> {
+    const host = m.hostIp || '0.0.0.0';
+    try {
+      if (m.proto === 'udp') await bindUdp(host, m.hostPort);
+      else if (m.proto === 'tcp') await bindTcp(host, m.hostPort);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      const why = code === 'EADDRINUSE' ? 'bind: address already in use' : code === 'EADDRNOTAVAIL' ? 'bind: cannot assign requested address' : (err as Error).message;
+      throw conflict(`failed to bind host port for ${host}:${m.hostPort}:${m.proto}: ${why}`, err);
+    }
+  }
+
+  async freePort(proto: PortMapping['proto'], hostIp: string): Promise<number> {
+    return proto === 'udp' ? bindUdp(hostIp || '0.0.0.0', 0) : bindTcp(hostIp || '0.0.0.0', 0);
+  }
+}
+
+/** Binds and releases at once: proves the port free now (DNAT then takes it before any socket would). */
+function bindTcp(host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen({ host, port, exclusive: true }, () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : port));
+    });
+  });
+}
+
+function bindUdp(host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind({ address: host, port, exclusive: true }, () => {
+      const p = socket.address().port;
+      socket.close(() => resolve(p));
+    });
+  });
+}

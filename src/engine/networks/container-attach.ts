@@ -1,0 +1,277 @@
+// Containers on networks: the endpoints a create asks for, and at each start a network namespace with one
+// veth per network (address, default route via the first), published ports as DNAT rules, and the /etc
+// files that name the container's address and berth's DNS; undone after each exit. One start at a time
+// allocates addresses and host ports, so two containers never get the same one.
+import type { Logger } from '../../lib/logger.js';
+import { KeyedMutex } from '../../lib/keyed-mutex.js';
+import { conflict, forbidden, internal, invalidArgument, isKind, notFound } from '../../core/errdefs.js';
+import type { ContainerRecord } from '../../core/containers/container-record.js';
+import type { ContainerFiles } from '../../core/containers/container-files.js';
+import type { ContainerStore } from '../../core/containers/container-store.js';
+import { isRunningState } from '../../core/containers/container-record.js';
+import { hostsFile, resolvConf } from '../../core/containers/etc-files.js';
+import type { ContainerNetworking, EndpointsConfig } from '../../core/networks/container-networking.js';
+import { allocateAddress, macFor } from '../../core/networks/ipam.js';
+import { parseCidr } from '../../core/networks/ipv4.js';
+import type { NetworkHost } from '../../core/networks/network-host.js';
+import type { EndpointRecord, NetworkRecord, NetworkStore, PortMapping } from '../../core/networks/network-record.js';
+import { portRequests, portsView, portSummary, validatePortBindings } from '../../core/networks/port-specs.js';
+import type { HostConfig, NetworkSettings, Port } from '../../spec/docker/containers.js';
+import { resolveContainer } from '../containers/resolve.js';
+import type { NetworkService } from './network-service.js';
+import { containerNetworkSettings } from './endpoint-settings.js';
+
+export interface ContainerAttachDeps {
+  networks: NetworkService;
+  store: NetworkStore;
+  containers: ContainerStore;
+  host: NetworkHost;
+  files: ContainerFiles;
+  logger: Logger;
+}
+
+const GLOBAL = 'networking';
+const overlaps = (a: PortMapping, b: PortMapping): boolean => a.proto === b.proto && a.hostPort === b.hostPort && (!a.hostIp || !b.hostIp || a.hostIp === b.hostIp);
+
+export class ContainerAttach implements ContainerNetworking {
+  private readonly lock = new KeyedMutex();
+
+  constructor(private readonly deps: ContainerAttachDeps) {
+    deps.networks.live = {
+      connect: (cid, nid) => this.lock.run(GLOBAL, () => this.connectLive(cid, nid)),
+      disconnect: (cid, nid) => this.lock.run(GLOBAL, () => this.disconnectLive(cid, nid)),
+    };
+  }
+
+  /** The network a mode names: a user network, or the default bridge (undefined with --bridge=none). */
+  private modeNetwork(mode: string): NetworkRecord | undefined {
+    if (mode === 'bridge' || mode === 'default') return this.deps.store.findNetworkByName('bridge');
+    if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) return undefined;
+    return this.deps.networks.resolve(mode);
+  }
+
+  checkCreate(hc: HostConfig, endpoints: EndpointsConfig): string {
+    const raw = hc.NetworkMode || 'default';
+    const mode = raw === 'default' ? 'bridge' : raw;
+    if (mode.startsWith('container:')) {
+      const other = resolveContainer(this.deps.containers, mode.slice('container:'.length));
+      if (hc.PortBindings && Object.keys(hc.PortBindings).length > 0) throw invalidArgument('conflicting options: port publishing and the container type network mode');
+      return `container:${other.id}`;
+    }
+    if (mode === 'host' || mode === 'none') return mode;
+    validatePortBindings(hc.PortBindings);
+    const n = this.modeNetwork(mode);
+    if (!n) return mode;
+    if (n.driver !== 'bridge') return n.name;
+    const cfg = endpoints?.[raw] ?? endpoints?.[n.name] ?? endpoints?.[n.id];
+    if (n.isDefault && (cfg?.Aliases ?? []).length > 0) throw invalidArgument('network-scoped alias is supported only for containers in user defined networks');
+    const ip = cfg?.IPAMConfig?.IPv4Address;
+    if (ip && n.isDefault) throw invalidArgument('user specified IP address is supported on user defined networks only');
+    if (ip && !n.userIpam) throw invalidArgument('user specified IP address is supported only when connecting to networks with user configured subnets');
+    return mode;
+  }
+
+  resolveExtraHosts(entries: string[]): string[] {
+    const gateway = this.deps.networks.config.hostGatewayIp ?? this.deps.store.findNetworkByName('bridge')?.gateway;
+    return entries.map((e) => {
+      if (!/[:=]host-gateway$/.test(e)) return e;
+      if (!gateway) throw invalidArgument(`invalid IP address in add-host: "host-gateway"`);
+      return e.replace(/host-gateway$/, gateway);
+    });
+  }
+
+  recordCreate(record: ContainerRecord, endpoints: EndpointsConfig): void {
+    const mode = record.hostConfig.NetworkMode ?? 'bridge';
+    const primary = this.modeNetwork(mode);
+    if (primary?.driver === 'bridge') this.deps.networks.addEndpoint(primary, record.id, endpoints?.[mode] ?? endpoints?.[primary.name] ?? endpoints?.[primary.id] ?? endpoints?.default);
+    for (const [key, cfg] of Object.entries(endpoints ?? {})) {
+      if (key === mode || key === 'default' || !primary) continue;
+      const n = this.modeNetwork(key);
+      if (!n) continue;
+      if (n.id !== primary.id && n.driver === 'bridge') this.deps.networks.addEndpoint(n, record.id, cfg);
+    }
+  }
+
+  async setUp(c: ContainerRecord): Promise<{ netnsPath?: string }> {
+    const mode = c.hostConfig.NetworkMode ?? '';
+    if (mode.startsWith('container:')) return { netnsPath: this.sharedNetns(mode.slice('container:'.length)) };
+    const endpoints = this.deps.store.endpointsOfContainer(c.id);
+    if (endpoints.length === 0) return {};
+    return this.lock.run(GLOBAL, async () => {
+      try {
+        const netnsPath = await this.deps.host.createNetns(c.id);
+        let index = 0;
+        for (const ep of endpoints) await this.plug(c, ep, netnsPath, index++);
+        await this.publishPorts(c);
+        await this.writeEtcFiles(c);
+        return { netnsPath };
+      } catch (err) {
+        await this.unplugAll(c.id);
+        throw err;
+      }
+    });
+  }
+
+  private sharedNetns(ref: string): string {
+    const other = resolveContainer(this.deps.containers, ref);
+    if (!isRunningState(other.state) || !other.state.pid) throw conflict(`cannot join network of a non running container: ${other.id}`);
+    const own = this.deps.store.endpointsOfContainer(other.id).some((e) => e.ip);
+    return own ? this.deps.host.netnsPath(other.id) : `/proc/${other.state.pid}/ns/net`;
+  }
+
+  private async plug(c: ContainerRecord, ep: EndpointRecord, netnsPath: string, index: number): Promise<void> {
+    const n = this.deps.store.getNetwork(ep.networkId);
+    if (!n) throw notFound(`network ${ep.networkId} not found`);
+    const inUse = new Set(this.deps.store.endpointsOfNetwork(n.id).filter((e) => e.ip && e.containerId !== c.id).map((e) => e.ip));
+    let ip: string;
+    try {
+      ip = allocateAddress(n, inUse, ep.requestedIp || undefined);
+    } catch (err) {
+      if (isKind(err, 'Conflict')) throw forbidden(`Address already in use`, err);
+      throw err;
+    }
+    const plugged: EndpointRecord = { ...ep, ip, mac: macFor(ip), hostIfName: `vb${c.id.slice(0, 10)}${index.toString(16)}` };
+    // Recorded before the veth exists, so a crash midway leaves a record that start-up cleanup finds.
+    this.deps.store.upsertEndpoint(plugged);
+    await this.deps.host.addInterface(netnsPath, {
+      bridge: n.bridgeName,
+      hostIfName: plugged.hostIfName,
+      ifName: `eth${index}`,
+      ip,
+      prefix: parseCidr(n.subnet).prefix,
+      mac: plugged.mac,
+      ...(index === 0 && !n.internal ? { gateway: n.gateway } : {}),
+      mtu: this.deps.networks.config.mtu,
+    });
+  }
+
+  private async publishPorts(c: ContainerRecord): Promise<void> {
+    const requests = portRequests(c.hostConfig.PortBindings, c.hostConfig.PublishAllPorts ?? false, c.config.ExposedPorts);
+    if (requests.length === 0) return;
+    const taken: PortMapping[] = [...this.deps.store.allPorts()].filter(([id]) => id !== c.id).flatMap(([, m]) => m);
+    const mappings: PortMapping[] = [];
+    const epId = this.deps.store.endpointsOfContainer(c.id)[0]?.id ?? '';
+    const fail = (why: string, cause?: unknown): Error => internal(`driver failed programming external connectivity on endpoint ${c.name} (${epId}): ${why}`, cause);
+    for (const r of requests) {
+      let m: PortMapping = { proto: r.proto, containerPort: r.containerPort, hostIp: r.hostIp, hostPort: r.hostPort };
+      if (r.hostPort === 0) {
+        for (let tries = 0; ; tries++) {
+          m = { ...m, hostPort: await this.deps.host.freePort(r.proto, r.hostIp) };
+          if (![...taken, ...mappings].some((t) => overlaps(t, m))) break;
+          if (tries > 50) throw fail('no free host port');
+        }
+      } else {
+        if ([...taken, ...mappings].some((t) => overlaps(t, m))) throw fail(`Bind for ${m.hostIp || '0.0.0.0'}:${m.hostPort} failed: port is already allocated`);
+        try {
+          await this.deps.host.checkPortFree(m);
+        } catch (err) {
+          throw fail((err as Error).message, err);
+        }
+      }
+      mappings.push(m);
+    }
+    this.deps.store.setPorts(c.id, mappings);
+    await this.deps.networks.applyRules();
+  }
+
+  private async writeEtcFiles(c: ContainerRecord): Promise<void> {
+    const endpoints = this.deps.store.endpointsOfContainer(c.id);
+    const first = endpoints[0];
+    const firstNet = first ? this.deps.store.getNetwork(first.networkId) : undefined;
+    const hc = c.hostConfig;
+    const hostname = c.config.Hostname || 'localhost';
+    const hostResolv = await this.deps.files.hostResolvConf();
+    const userNet = endpoints.map((e) => this.deps.store.getNetwork(e.networkId)).find((n) => n && !n.isDefault);
+    const resolv = userNet
+      ? resolvConf({ hostResolvConf: `nameserver ${userNet.gateway}\n${hostResolv.split('\n').filter((l) => !l.trim().startsWith('nameserver')).join('\n')}`, dns: hc.Dns?.length ? [userNet.gateway, ...hc.Dns] : [], dnsSearch: hc.DnsSearch ?? [], dnsOptions: hc.DnsOptions?.length ? hc.DnsOptions : ['ndots:0'], dropLoopback: false })
+      : resolvConf({ hostResolvConf: hostResolv, dns: hc.Dns ?? [], dnsSearch: hc.DnsSearch ?? [], dnsOptions: hc.DnsOptions ?? [], dropLoopback: true });
+    await this.deps.files.prepare(c.id, {
+      hostname: `${hostname}\n`,
+      hosts: hostsFile({ hostname, domainname: c.config.Domainname, extraHosts: this.resolveExtraHosts(hc.ExtraHosts ?? []), ...(first?.ip && firstNet ? { ipAddress: first.ip } : {}) }),
+      resolvConf: resolv,
+    });
+  }
+
+  async tearDown(c: ContainerRecord): Promise<void> {
+    await this.lock.run(GLOBAL, () => this.unplugAll(c.id));
+  }
+
+  private async unplugAll(containerId: string): Promise<void> {
+    const { store, host } = this.deps;
+    let changed = store.portsOf(containerId).length > 0;
+    for (const ep of store.endpointsOfContainer(containerId)) {
+      if (ep.hostIfName) await host.removeInterface(ep.hostIfName);
+      if (ep.ip || ep.hostIfName) {
+        changed = true;
+        store.upsertEndpoint({ ...ep, ip: '', mac: '', hostIfName: '' });
+      }
+    }
+    store.setPorts(containerId, []);
+    await host.removeNetns(containerId);
+    if (changed) await this.deps.networks.applyRules();
+  }
+
+  async forget(c: ContainerRecord): Promise<void> {
+    await this.tearDown(c);
+    for (const ep of this.deps.store.endpointsOfContainer(c.id)) this.deps.store.deleteEndpoint(ep.networkId, c.id);
+  }
+
+  private async connectLive(containerId: string, networkId: string): Promise<void> {
+    const endpoints = this.deps.store.endpointsOfContainer(containerId);
+    const index = endpoints.findIndex((e) => e.networkId === networkId);
+    const ep = endpoints[index];
+    const c = this.deps.containers.get(containerId);
+    if (!ep || !c) return;
+    if (!endpoints.some((e) => e.ip)) throw forbidden(`container ${containerId} has no network namespace of berth's to connect`);
+    await this.plug(c, ep, this.deps.host.netnsPath(containerId), index);
+  }
+
+  private async disconnectLive(containerId: string, networkId: string): Promise<void> {
+    const ep = this.deps.store.endpointsOfContainer(containerId).find((e) => e.networkId === networkId);
+    if (!ep) return;
+    if (ep.hostIfName) await this.deps.host.removeInterface(ep.hostIfName);
+    this.deps.store.upsertEndpoint({ ...ep, ip: '', mac: '', hostIfName: '' });
+    await this.deps.networks.applyRules();
+  }
+
+  settings(c: ContainerRecord): NetworkSettings {
+    const running = isRunningState(c.state);
+    const endpoints = this.deps.store.endpointsOfContainer(c.id);
+    const mappings = running ? this.deps.store.portsOf(c.id) : [];
+    const ports = running ? portsView(mappings, c.config.ExposedPorts, c.hostConfig.PortBindings) : {};
+    return containerNetworkSettings({
+      record: c,
+      endpoints: endpoints.map((e) => ({ endpoint: e, network: this.deps.store.getNetwork(e.networkId) })),
+      modeNetwork: this.deps.store.findNetworkByName(c.hostConfig.NetworkMode ?? ''),
+      sandboxKey: running && endpoints.some((e) => e.ip) ? this.deps.host.netnsPath(c.id) : '',
+      ports,
+    });
+  }
+
+  ports(c: ContainerRecord): Port[] {
+    if (!isRunningState(c.state)) return [];
+    return portSummary(this.deps.store.portsOf(c.id), c.config.ExposedPorts);
+  }
+
+  /** Namespaces and endpoints of containers that are not running go; the rule set is rebuilt from the store. */
+  async restore(): Promise<void> {
+    await this.lock.run(GLOBAL, async () => {
+      const { store, host, containers } = this.deps;
+      const live = (id: string): boolean => {
+        const c = containers.get(id);
+        return c !== undefined && isRunningState(c.state);
+      };
+      for (const ep of store.allEndpoints()) {
+        if (!containers.get(ep.containerId)) store.deleteEndpoint(ep.networkId, ep.containerId);
+        else if ((ep.ip || ep.hostIfName) && !live(ep.containerId)) {
+          if (ep.hostIfName) await host.removeInterface(ep.hostIfName);
+          store.upsertEndpoint({ ...ep, ip: '', mac: '', hostIfName: '' });
+        }
+      }
+      for (const id of store.allPorts().keys()) if (!live(id)) store.setPorts(id, []);
+      for (const id of await host.listNetns()) if (!live(id)) await host.removeNetns(id);
+      await this.deps.networks.applyRules();
+    });
+  }
+}
+

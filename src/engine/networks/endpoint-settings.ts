@@ -1,0 +1,79 @@
+// A container's NetworkSettings in Docker's shape: one entry per network (address fields filled while it
+// runs), and the legacy top-level fields mirroring the default bridge's endpoint.
+import type { ContainerRecord } from '../../core/containers/container-record.js';
+import { parseCidr } from '../../core/networks/ipv4.js';
+import type { EndpointRecord, NetworkRecord } from '../../core/networks/network-record.js';
+import type { EndpointSettings, NetworkSettings, PortBinding } from '../../spec/docker/containers.js';
+
+export interface SettingsInput {
+  record: ContainerRecord;
+  endpoints: { endpoint: EndpointRecord; network: NetworkRecord | undefined }[];
+  /** The host or none network when the mode names one. */
+  modeNetwork: NetworkRecord | undefined;
+  sandboxKey: string;
+  ports: Record<string, PortBinding[] | null>;
+}
+
+const emptyEndpoint = (networkId: string): EndpointSettings => ({
+  IPAMConfig: null,
+  Links: null,
+  Aliases: null,
+  MacAddress: '',
+  DriverOpts: null,
+  NetworkID: networkId,
+  EndpointID: '',
+  Gateway: '',
+  IPAddress: '',
+  IPPrefixLen: 0,
+  IPv6Gateway: '',
+  GlobalIPv6Address: '',
+  GlobalIPv6PrefixLen: 0,
+  DNSNames: null,
+});
+
+export function endpointSettings(c: ContainerRecord, e: EndpointRecord, n: NetworkRecord): EndpointSettings {
+  const up = e.ip !== '';
+  return {
+    ...emptyEndpoint(n.id),
+    IPAMConfig: e.requestedIp ? { IPv4Address: e.requestedIp } : null,
+    Aliases: e.aliases.length > 0 ? e.aliases : null,
+    MacAddress: e.mac,
+    EndpointID: up ? e.id : '',
+    Gateway: up ? n.gateway : '',
+    IPAddress: e.ip,
+    IPPrefixLen: up ? parseCidr(n.subnet).prefix : 0,
+    DNSNames: n.isDefault || !up ? null : [c.name, c.id.slice(0, 12), ...e.aliases],
+  };
+}
+
+export function containerNetworkSettings(input: SettingsInput): NetworkSettings {
+  const c = input.record;
+  const networks: Record<string, EndpointSettings> = {};
+  for (const { endpoint, network } of input.endpoints) if (network) networks[network.name] = endpointSettings(c, endpoint, network);
+  if (input.endpoints.length === 0 && !(c.hostConfig.NetworkMode ?? '').startsWith('container:')) {
+    const mode = c.hostConfig.NetworkMode || 'none';
+    networks[mode] = emptyEndpoint(input.modeNetwork?.id ?? '');
+  }
+  const bridge = input.endpoints.find((e) => e.network?.isDefault);
+  const top = bridge?.network ? networks[bridge.network.name] : undefined;
+  return {
+    Bridge: '',
+    SandboxID: input.sandboxKey ? c.id : '',
+    SandboxKey: input.sandboxKey,
+    Ports: input.ports,
+    HairpinMode: false,
+    LinkLocalIPv6Address: '',
+    LinkLocalIPv6PrefixLen: 0,
+    SecondaryIPAddresses: null,
+    SecondaryIPv6Addresses: null,
+    EndpointID: top?.EndpointID ?? '',
+    Gateway: top?.Gateway ?? '',
+    GlobalIPv6Address: '',
+    GlobalIPv6PrefixLen: 0,
+    IPAddress: top?.IPAddress ?? '',
+    IPPrefixLen: top?.IPPrefixLen ?? 0,
+    IPv6Gateway: '',
+    MacAddress: top?.MacAddress ?? '',
+    Networks: networks,
+  };
+}

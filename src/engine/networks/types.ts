@@ -1,0 +1,42 @@
+// The network service's surface as the API sees it, and its configuration.
+import type { EndpointRecord, NetworkRecord } from '../../core/networks/network-record.js';
+import type { AddressPool } from '../../core/networks/ipam.js';
+import type { EndpointSettings } from '../../spec/docker/containers.js';
+
+export interface NetworkCreateRequest {
+  Name?: string;
+  Driver?: string;
+  Internal?: boolean;
+  Attachable?: boolean;
+  EnableIPv6?: boolean;
+  IPAM?: { Driver?: string; Config?: { Subnet?: string; IPRange?: string; Gateway?: string }[] | null; Options?: Record<string, string> | null } | null;
+  Options?: Record<string, string> | null;
+  Labels?: Record<string, string> | null;
+}
+
+export interface NetworkView {
+  record: NetworkRecord;
+  containers: { id: string; name: string; endpoint: EndpointRecord }[];
+}
+
+export interface NetworksApi {
+  create(request: NetworkCreateRequest): Promise<{ id: string; warning: string }>;
+  list(filters: Map<string, string[]>): NetworkView[];
+  inspect(ref: string): NetworkView;
+  remove(ref: string): Promise<void>;
+  prune(filters: Map<string, string[]>): Promise<string[]>;
+  connect(ref: string, container: string, config: EndpointSettings | undefined): Promise<void>;
+  disconnect(ref: string, container: string, force: boolean): Promise<void>;
+}
+
+export interface NetworkServiceConfig {
+  /** The default `bridge` network's Linux bridge; undefined with --bridge=none (loopback-only as before). */
+  defaultBridge: string | undefined;
+  /** --bip: the default bridge's gateway/prefix, e.g. 172.17.0.1/16; else chosen from the pools. */
+  bip: string | undefined;
+  pools: AddressPool[];
+  mtu: number;
+  ipMasq: boolean;
+  /** Address --add-host host-gateway stands for; default: the default bridge's gateway. */
+  hostGatewayIp: string | undefined;
+}
