@@ -24,6 +24,8 @@ command -v docker >/dev/null || missing+=(docker.io)
 command -v runc >/dev/null || missing+=(runc)
 command -v conmon >/dev/null || missing+=(conmon)
 command -v busybox >/dev/null || missing+=(busybox-static)
+command -v skopeo >/dev/null || missing+=(skopeo)
+command -v docker-registry >/dev/null || missing+=(docker-registry)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bench: installing ${missing[*]} from the distribution's packages" >&2
   apt-get install -y "${missing[@]}" >&2
