@@ -1,12 +1,12 @@
 // Upload sessions' staging files: `<root>/uploads/<id>`, appended chunk by chunk. A session's committed
-// offset is its file's size. Nothing here is visible as a blob: finishing an upload streams the file
-// through the content store's verifying writer, which alone makes a blob appear (atomically).
-import { createReadStream, createWriteStream } from 'node:fs';
+// offset is its file's size. Nothing here is visible as a blob: finishing an upload hands the file to the
+// content store (commitFile), which checks its digest and alone makes a blob appear, by rename.
+import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type TransformCallback } from 'node:stream';
+import { registryError } from './errors.js';
 
 class ByteCounter extends Transform {
   bytes = 0;
@@ -19,7 +19,7 @@ class ByteCounter extends Transform {
 export class UploadFiles {
   constructor(private readonly dir: string) {}
 
-  private path(id: string): string {
+  path(id: string): string {
     if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error(`bad upload id ${id}`);
     return join(this.dir, id);
   }
@@ -29,8 +29,14 @@ export class UploadFiles {
     await writeFile(this.path(id), '', { flag: 'wx' });
   }
 
+  /** The bytes received; BLOB_UPLOAD_UNKNOWN when the staging file is gone (finished, or crashed while finishing). */
   async size(id: string): Promise<number> {
-    return (await stat(this.path(id))).size;
+    try {
+      return (await stat(this.path(id))).size;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw registryError('BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry', { uuid: id });
+      throw err;
+    }
   }
 
   /** Appends a body; returns the bytes written. */
@@ -43,10 +49,6 @@ export class UploadFiles {
   /** Cuts a file back to `size` bytes: a chunk that did not arrive whole is dropped. */
   async truncate(id: string, size: number): Promise<void> {
     await truncate(this.path(id), size);
-  }
-
-  read(id: string): Readable {
-    return createReadStream(this.path(id));
   }
 
   async remove(id: string): Promise<void> {

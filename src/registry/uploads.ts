@@ -15,11 +15,12 @@ import { blobUrl, uploadUrl } from './router.js';
 /** distribution's Range header for a session holding `size` bytes. */
 const rangeOf = (size: number): string => `0-${Math.max(0, size - 1)}`;
 
-/** Streams `data` through the content store's verifying writer and links the blob into `repo`. */
-export async function commitBlob(ctx: RegistryContext, repo: string, digest: Digest, data: () => Readable | NodeJS.ReadableStream, options: { signal?: AbortSignal } = {}): Promise<void> {
+/** Streams `data` (or moves a staging file) through the content store's verifying writer and links the blob into `repo`. */
+export async function commitBlob(ctx: RegistryContext, repo: string, digest: Digest, data: (() => Readable | NodeJS.ReadableStream) | { file: string }, options: { signal?: AbortSignal } = {}): Promise<void> {
   await ctx.locks.run(digestLock(digest), async () => {
     try {
-      await ctx.content.ingest(Readable.from(data()), { digest }, options);
+      if (typeof data === 'function') await ctx.content.ingest(Readable.from(data()), { digest }, options);
+      else await ctx.content.commitFile(data.file, { digest }, options);
     } catch (err) {
       if (isKind(err, 'InvalidArgument')) throw registryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { digest });
       throw err;
@@ -103,7 +104,7 @@ export const finishUpload: Handler<{ name: string; id: string }> = async (ctx, r
   await ctx.locks.run(uploadLock(id), async () => {
     await appendChunk(ctx, id, req);
     try {
-      await commitBlob(ctx, name, digest, () => ctx.uploads.read(id));
+      await commitBlob(ctx, name, digest, { file: ctx.uploads.path(id) });
     } finally {
       // A finished session is gone whether its digest matched or not, as distribution does.
       ctx.index.deleteUpload(id);
