@@ -28,13 +28,23 @@ const rm: Loader = () => import('./rm.js');
 const wait: Loader = () => import('./wait.js');
 const rename: Loader = () => import('./rename.js');
 const events: Loader = () => import('./events.js');
+const cp: Loader = () => import('./cp.js');
+const top: Loader = () => import('./top.js');
+const stats: Loader = () => import('./stats.js');
+const pause: Loader = () => import('./pause.js');
+const commit: Loader = () => import('./commit.js');
+const diff: Loader = () => import('./diff.js');
+const exportVerb: Loader = () => import('./export.js');
+const update: Loader = () => import('./update.js');
+const port: Loader = () => import('./port.js');
 const exec: Loader = () => import('./exec.js');
 const pull: Loader = () => import('./pull.js');
 const push: Loader = () => import('./push.js');
 const build: Loader = () => import('./build.js');
 
 /** `berth container ...`. */
-const CONTAINER_VERBS: Record<string, Loader> = { create, exec, inspect: () => import('./inspect.js'), kill, logs, ls: ps, prune: () => import('./container-prune.js'), rename, restart, rm, run, start, stop, wait };
+const CONTAINER_VERBS: Record<string, Loader> = { create, exec, inspect: () => import('./inspect.js'), kill, logs, ls: ps, prune: () => import('./container-prune.js'), rename, restart, rm, run, start, stop, wait,
+  commit, cp, diff, export: exportVerb, pause, port, stats, top, unpause: pause, update };
 
 /** `berth image ...`: docker's image management command. */
 const IMAGE_VERBS: Record<string, Loader> = {
@@ -75,6 +85,7 @@ const GROUPS: Record<string, { description: string; verbs: Record<string, Loader
 const TOP_VERBS: Record<string, Loader> = {
   build, history, images, import: imports, info, inspect: () => import('./inspect.js'), load, rmi, save, tag, version: () => import('./version.js'),
   create, events, exec, kill, logs, ps, rename, restart, rm, run, start, stop, wait,
+  commit, cp, diff, export: exportVerb, pause, port, stats, top, unpause: pause, update,
   pull, push, login: () => import('./login.js'), logout: () => import('./logout.js'),
 };
 

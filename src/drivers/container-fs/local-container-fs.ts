@@ -10,8 +10,9 @@ import type { Mount } from '../../core/snapshots/snapshotter.js';
 import { FdRoot, fdPath, type Resolved } from '../../lib/fs/fd-root.js';
 import { formatTimeNano } from '../../lib/time.js';
 import { mountRootfs, unmountRootfs } from '../runtime-runc/bundle.js';
-import { packTree } from './pack-tree.js';
-import { extractTree } from './extract-tree.js';
+import { packTree } from '../../lib/fs/pack-tree.js';
+import { ExtractError, extractTree } from '../../lib/fs/extract-tree.js';
+import { applyPaxXattrs } from '../snapshot-common/pax-xattrs.js';
 import { overlayChanges, overlayDirs } from './overlay-changes.js';
 import { goFileMode } from './go-file-mode.js';
 
@@ -129,7 +130,9 @@ export class LocalContainerFs implements ContainerFsPort {
         throw err;
       });
       try {
-        await extractTree(dir, tar, request);
+        await extractTree(dir, tar, { ...request, applyXattrs: applyPaxXattrs }).catch((err: unknown) => {
+          throw err instanceof ExtractError ? invalidArgument(err.message, err) : err;
+        });
       } finally {
         await dir.close();
       }

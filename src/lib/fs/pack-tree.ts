@@ -9,7 +9,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import tar from 'tar-stream';
 type Hdr = Parameters<ReturnType<typeof tar.pack>["entry"]>[0];
 import { getAttribute } from '@napi-rs/xattr';
-import { fdPath, openDirNoFollow, reopenDir } from '../../lib/fs/fd-root.js';
+import { fdPath, openDirNoFollow, reopenDir } from './fd-root.js';
 
 export interface PackOptions {
   /** Turn overlayfs whiteouts and opaque directories into OCI `.wh.` entries. */

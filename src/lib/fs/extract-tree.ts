@@ -8,17 +8,40 @@ import { lchown, link, lstat, lutimes, mkdir, open, readdir, rmdir, symlink, unl
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { invalidArgument } from '../../core/errdefs.js';
-import { escapesLexically } from '../../lib/fs/in-root.js';
-import { FdRoot, fdPath, openDirNoFollow } from '../../lib/fs/fd-root.js';
-import { makeNode } from '../snapshot-common/host-commands.js';
-import { applyPaxXattrs } from '../snapshot-common/pax-xattrs.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { escapesLexically } from './in-root.js';
+import { FdRoot, fdPath, openDirNoFollow } from './fd-root.js';
+
+const run = promisify(execFile);
+
+/** A refusal of the archive's content (bad names, conflicts); the caller maps it to its own error kind. */
+export class ExtractError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ExtractError';
+  }
+}
+
+const invalidArgument = (message: string, cause?: unknown): ExtractError => new ExtractError(message, { cause });
+
+async function makeNode(path: string, type: 'c' | 'b' | 'p', major: number, minor: number, mode: number): Promise<void> {
+  const args = ['-m', (mode & 0o7777).toString(8), path, type];
+  if (type !== 'p') args.push(String(major), String(minor));
+  await run('mknod', args);
+}
 
 export interface ExtractOptions {
   /** Refuse to replace a directory with a non-directory or the reverse (docker cp always asks for this). */
   noOverwriteDirNonDir: boolean;
   /** Every entry owned by this uid:gid instead of the tar's. */
   chown?: { uid: number; gid: number };
+  /** Leave ownership as created (a client extracting as its user: docker's NoLchown). */
+  noChown?: boolean;
+  /** Renames entries (docker cp's rebase of the first path component); undefined skips the entry. */
+  rename?: (name: string) => string | undefined;
+  /** Sets the PAX xattrs of an entry (the daemon passes its layer helper; absent: none are set). */
+  applyXattrs?: (path: string, pax: Record<string, string> | null | undefined) => Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -55,6 +78,15 @@ export async function extractTree(destination: FileHandle, archive: Readable, op
     for await (const entry of extract) {
       options.signal?.throwIfAborted();
       const h = entry.header;
+      if (options.rename) {
+        const renamed = options.rename(h.name);
+        if (renamed === undefined) {
+          entry.resume();
+          continue;
+        }
+        h.name = renamed;
+        if (h.type === 'link' && h.linkname) h.linkname = options.rename(h.linkname) ?? h.linkname;
+      }
       const rel = h.name.replace(/^\/+/, '');
       if (escapesLexically(rel)) throw invalidArgument(`invalid tar: path escapes the destination: ${h.name}`);
       const name = posix.normalize(`/${rel}`).slice(1);
@@ -65,7 +97,7 @@ export async function extractTree(destination: FileHandle, archive: Readable, op
       const parent = await root.resolve(posix.dirname(name), {
         followLast: true,
         createParents: true,
-        onCreate: async (d, n) => lchown(fdPath(d.fd, n), owner(h).uid, owner(h).gid),
+        onCreate: async (d, n) => (options.noChown ? undefined : lchown(fdPath(d.fd, n), owner(h).uid, owner(h).gid)),
       });
       const dirHandle = parent.name === '' ? parent.dir : await openDirNoFollow(fdPath(parent.dir.fd, parent.name)).catch(async (err: unknown) => {
         await parent.release();
@@ -88,7 +120,7 @@ export async function extractTree(destination: FileHandle, archive: Readable, op
             if (!existing?.isDirectory()) await mkdir(target, 0o700);
             const d = await openDirNoFollow(target);
             try {
-              await d.chown(uid, gid);
+              if (!options.noChown) await d.chown(uid, gid);
               await d.chmod(mode);
             } finally {
               await d.close();
@@ -101,18 +133,18 @@ export async function extractTree(destination: FileHandle, archive: Readable, op
             const fh = await open(target, NEW_FILE, 0o600);
             try {
               for await (const chunk of entry) await fh.write(chunk as Buffer);
-              await fh.chown(uid, gid);
+              if (!options.noChown) await fh.chown(uid, gid);
               await fh.chmod(mode); // after chown, which clears setuid/setgid
             } finally {
               await fh.close();
             }
-            await applyPaxXattrs(target, (h as { pax?: Record<string, string> | null }).pax);
+            await options.applyXattrs?.(target, (h as { pax?: Record<string, string> | null }).pax);
             await lutimes(target, h.mtime ?? new Date(), h.mtime ?? new Date());
             break;
           }
           case 'symlink':
             await symlink(h.linkname ?? '', target);
-            await lchown(target, uid, gid);
+            if (!options.noChown) await lchown(target, uid, gid);
             await lutimes(target, h.mtime ?? new Date(), h.mtime ?? new Date());
             break;
           case 'link': {
@@ -132,7 +164,7 @@ export async function extractTree(destination: FileHandle, archive: Readable, op
           case 'block-device':
           case 'fifo':
             await makeNode(target, h.type === 'fifo' ? 'p' : h.type === 'character-device' ? 'c' : 'b', h.devmajor ?? 0, h.devminor ?? 0, mode);
-            await lchown(target, uid, gid);
+            if (!options.noChown) await lchown(target, uid, gid);
             break;
           default:
             break;
@@ -146,7 +178,7 @@ export async function extractTree(destination: FileHandle, archive: Readable, op
   } catch (err) {
     archive.unpipe(extract);
     archive.resume();
-    if ((err as { kind?: string }).kind || (err as Error).name === 'AbortError') throw err;
+    if (err instanceof ExtractError || (err as Error).name === 'AbortError') throw err;
     throw invalidArgument(`${(err as Error).message}`, err);
   } finally {
     // Directory times last: writing children changed them.
