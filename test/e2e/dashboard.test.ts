@@ -8,6 +8,7 @@ import { isRoot } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
 import { chromiumPath, startDashboardSession, type DashboardSession } from '../helpers/dashboard.js';
+import { hasDockerRegistry, startRegistry } from '../helpers/docker-registry.js';
 
 const skip = (!isRoot() && 'needs root') || (!chromiumPath() && 'needs chromium (scripts/setup.sh)');
 let s: DashboardSession;
@@ -15,12 +16,16 @@ let s: DashboardSession;
 before(async () => {
   if (skip) return;
   s = await startDashboardSession();
-  const load = await docker(s.daemon.env, ['load', '-i', (await testImages()).busybox]);
-  assert.equal(load.code, 0, load.stderr);
+  const images = await testImages();
+  for (const tar of [images.busybox, images.layered]) {
+    const load = await docker(s.daemon.env, ['load', '-i', tar]);
+    assert.equal(load.code, 0, load.stderr);
+  }
 });
 after(async () => {
   if (!s) return;
-  const ids = (await docker(s.daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+  // Running containers outlive the daemon (conmon): stop them; the rest goes with the daemon's temp dir.
+  const ids = (await docker(s.daemon.env, ['ps', '-q'])).stdout.split('\n').filter(Boolean);
   if (ids.length) await docker(s.daemon.env, ['rm', '-f', ...ids]);
   await s.close();
 });
@@ -231,3 +236,95 @@ test('playground: a busybox shell that removes itself', { skip }, async (t) => {
   const left = await d(['ps', '-aq', '--filter', 'label=berth.dashboard.playground']);
   assert.equal(left.stdout.trim(), '');
 });
+
+test('containers: pause by clicking, and live CPU and memory charts', { skip }, async () => {
+  const run = await d(['run', '-d', '--name', 'busy', 'busybox', 'sh', '-c', "trap 'exit 0' TERM; while true; do i=0; while [ $i -lt 2000 ]; do i=$((i+1)); done; sleep 0.1; done"]);
+  assert.equal(run.code, 0, run.stderr);
+  const id = run.stdout.trim();
+  const { page } = s;
+  await page.goto(`${s.url}#/containers`);
+  const row = page.locator('[data-name="busy"][data-state="running"]');
+  await row.locator('.usage').filter({ hasText: /%/ }).waitFor();
+  await row.getByTestId('pause').click();
+  await page.locator('[data-name="busy"][data-state="paused"]').getByTestId('unpause').click();
+  await page.locator('[data-name="busy"][data-state="running"]').waitFor();
+  await page.goto(`${s.url}#/containers/${id}/stats`);
+  // The charts grow with each sample of the stats stream.
+  await page.locator('[data-testid="cpu-chart"][data-points="3"]').waitFor();
+  assert.match(await page.getByTestId('mem-chart').innerText(), /Memory: \d/);
+  await s.shot('container-stats');
+  await d(['rm', '-f', 'busy']);
+});
+
+test('images: pull from a local registry with live progress', { skip: skip || (!hasDockerRegistry() && 'needs docker-registry (scripts/setup.sh)') }, async () => {
+  const registry = await startRegistry();
+  try {
+    const ref = `${registry.host}/dash/layered:v1`;
+    assert.equal((await d(['tag', 'berth-test/layered:latest', ref])).code, 0);
+    const push = await d(['push', ref]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.equal((await d(['rmi', ref, 'berth-test/layered:latest'])).code, 0);
+    const { page } = s;
+    await page.goto(`${s.url}#/images`);
+    await page.locator('input[name="ref"]').fill(ref);
+    await page.getByRole('button', { name: 'Pull' }).click();
+    await page.getByTestId('pull-log').filter({ hasText: `Status: Downloaded newer image for ${ref}` }).waitFor();
+    const layers = page.getByTestId('pull-layer');
+    assert.equal(await layers.count(), 3);
+    assert.equal(await layers.filter({ hasText: /Pull complete|Already exists/ }).count(), 3);
+    await page.locator(`[data-image="${ref}"]`).waitFor();
+    await s.shot('images-pull');
+  } finally {
+    await registry.stop();
+  }
+});
+
+test('volumes: create, inspect and remove from the page', { skip }, async () => {
+  const { page } = s;
+  await page.goto(`${s.url}#/volumes`);
+  await page.locator('input[name="name"]').fill('dash-data');
+  await page.getByRole('button', { name: 'Create volume' }).click();
+  const row = page.getByTestId('volumes').locator('tr', { hasText: 'dash-data' }).first();
+  await row.waitFor();
+  await row.click();
+  await page.locator('pre.json', { hasText: '"Name": "dash-data"' }).waitFor();
+  await s.shot('volumes');
+  await row.getByRole('button', { name: 'Remove' }).click();
+  await row.waitFor({ state: 'detached' });
+  assert.equal((await d(['volume', 'ls', '-q'])).stdout.includes('dash-data'), false);
+});
+
+// Last: it leaves 500 containers behind (they go with the daemon's temporary root).
+test('containers: the list stays fast with 500 containers', { skip }, async () => {
+  const created = await createMany(500);
+  const { page } = s;
+  const started = Date.now();
+  await page.goto(`${s.url}#/containers`);
+  await page.getByTestId('container-count').filter({ hasText: new RegExp(`^${created} of ${created}$`) }).waitFor();
+  const shownMs = Date.now() - started;
+  await s.shot('containers-500');
+  const list = page.getByTestId('containers');
+  assert.ok((await list.locator('.vrow').count()) < 60, 'only the rows in view are in the DOM');
+  const scrollStart = Date.now();
+  await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await list.locator(`[data-row="${created - 1}"]`).waitFor();
+  const scrollMs = Date.now() - scrollStart;
+  await page.locator('input[placeholder="Filter by name or image"]').fill('bulk-499');
+  await page.getByTestId('container-count').filter({ hasText: `1 of ${created}` }).waitFor();
+  console.log(`# ${created} containers: list shown in ${shownMs} ms, scrolled to the last row in ${scrollMs} ms`);
+});
+
+/** Creates busybox containers named bulk-N through the Engine API, 8 at a time; returns how many exist now. */
+async function createMany(count: number): Promise<number> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < count) {
+        const n = next++;
+        const res = await api(`/containers/create?name=bulk-${n}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ Image: 'busybox', Cmd: ['true'] }) });
+        assert.equal(res.status, 201, await res.text());
+      }
+    }),
+  );
+  return (await d(['ps', '-aq'])).stdout.split('\n').filter(Boolean).length;
+}

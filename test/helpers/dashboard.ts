@@ -46,6 +46,8 @@ export async function startDashboardSession(): Promise<DashboardSession> {
   const token = new URL(login).searchParams.get('token') ?? '';
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  // Confirmations ("remove ...?") are accepted, as a user clicking OK.
+  page.on('dialog', (dialog) => void dialog.accept());
   await page.goto(login);
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
