@@ -22,9 +22,10 @@ import { lifecycle } from './workloads/lifecycle.js';
 import { logs } from './workloads/logs.js';
 import { loadSave } from './workloads/load-save.js';
 import { registryServe } from './workloads/registry-serve.js';
+import { registryPull } from './workloads/registry-pull.js';
 
 // Idle memory first, while both daemons are fresh, and again at the end; the heavy ones last.
-const WORKLOADS: Workload[] = [memoryIdle, runLatency, cliStartup, ps, lifecycle, memoryPerContainer, logs, loadSave, registryServe, memoryIdleAfter];
+const WORKLOADS: Workload[] = [memoryIdle, runLatency, cliStartup, ps, lifecycle, memoryPerContainer, logs, loadSave, registryServe, registryPull, memoryIdleAfter];
 
 const BENCH_DIR = import.meta.dirname;
 const REPO_ROOT = resolve(BENCH_DIR, '..');
