@@ -55,6 +55,7 @@ export async function wireContainers(config: DaemonConfig, logger: Logger, event
   const containerStore = new SqliteContainerStore(db);
   const files = new LocalContainerFiles({ root: join(config.dataRoot, 'containers'), hostResolvConf: config.network.resolvConf });
   const networks = await wireNetworks(config, logger, events, db, containerStore, files);
+  const execs = new ExecService({ store: containerStore, runtime, events, logger: logger.child({ component: 'exec' }) });
   const service = new ContainerService({
     store: containerStore,
     images: {
@@ -69,9 +70,9 @@ export async function wireContainers(config: DaemonConfig, logger: Logger, event
     storageDriver: store.driverName,
     volumes,
     networks: networks.attach,
+    probe: (id, cmd, options) => execs.runProbe(id, cmd, options),
   });
   store.images.setUsage((imageId) => service.usersOf(imageId));
-  const execs = new ExecService({ store: containerStore, runtime, events, logger: logger.child({ component: 'exec' }) });
   volumes?.setUsers(() => service.volumeUsers());
   const containerFs = new LocalContainerFs(join(config.execRoot, 'rootfs-mounts'));
   await containerFs.init();

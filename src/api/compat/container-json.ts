@@ -3,6 +3,7 @@ import type { ContainerRecord } from '../../core/containers/container-record.js'
 import { humanDuration } from '../../lib/human-duration.js';
 import type { ContainerInspect, ContainerSummary, NetworkSettings, Port } from '../../spec/docker/containers.js';
 import { ZERO_TIME } from '../../lib/time.js';
+import { healthSuffix } from '../../core/health/health-state.js';
 
 export interface NetworkView {
   settings: NetworkSettings;
@@ -50,6 +51,7 @@ export function toContainerInspect(c: ContainerRecord, sizes?: { rw: number; roo
       Error: s.error,
       StartedAt: s.startedAt || ZERO_TIME,
       FinishedAt: s.finishedAt || ZERO_TIME,
+      ...(s.health ? { Health: s.health } : {}),
     },
     Image: c.imageId,
     ResolvConfPath: c.resolvConfPath,
@@ -79,7 +81,7 @@ export function statusText(c: ContainerRecord, now = Date.now()): string {
   const since = (t: string): number => now - Date.parse(t);
   switch (s.status) {
     case 'running':
-      return `Up ${humanDuration(since(s.startedAt))}`;
+      return `Up ${humanDuration(since(s.startedAt))}${s.health ? healthSuffix(s.health) : ''}`;
     case 'paused':
       return `Up ${humanDuration(since(s.startedAt))} (Paused)`;
     case 'restarting':

@@ -1,6 +1,7 @@
 // What berth keeps about a container: its effective config (image config merged with the request, in Docker's
 // shapes so inspect is a projection), its state, and where its files live.
 import type { ContainerConfig, ContainerStatus, HostConfig, MountPoint } from '../../spec/docker/containers.js';
+import type { HealthState } from '../health/health-state.js';
 
 export interface ContainerRunState {
   status: ContainerStatus;
@@ -12,6 +13,8 @@ export interface ContainerRunState {
   startedAt: string;
   finishedAt: string;
   oomKilled: boolean;
+  /** Present once a container with a health check has started (State.Health). */
+  health?: HealthState;
 }
 
 export interface ContainerRecord {

@@ -122,10 +122,16 @@ export async function startConmonExec(o: ConmonExecOptions, options: { signal?: 
       exit,
       resize: (size: ConsoleSize) => requestResize(o.execDir, size),
       kill(signal: number): void {
+        // The exec leads its own process group (runc gives it a session): signal the group, so what it
+        // started (a health probe's `sh -c 'sleep 9; ...'`) goes with it instead of lingering in the container.
         try {
-          process.kill(pid, signal);
+          process.kill(-pid, signal);
         } catch {
-          /* already gone */
+          try {
+            process.kill(pid, signal);
+          } catch {
+            /* already gone */
+          }
         }
       },
     };

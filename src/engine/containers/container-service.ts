@@ -12,6 +12,9 @@ import { normalizeContainerName } from '../../core/containers/names.js';
 import { nextBackoff, normalizeRestartPolicy, shouldRestart } from '../../core/containers/restart-policy.js';
 import { planMounts, type PlannedMount } from '../../core/containers/mount-specs.js';
 import { startMounts } from '../../core/volumes/container-volumes.js';
+import { probeSpec } from '../../core/health/health-config.js';
+import { startingHealth, stoppedHealth, type HealthStatus } from '../../core/health/health-state.js';
+import { HealthMonitor, type ProbeRunner } from '../health/health-monitor.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
 import type { ContainerNetworking } from '../../core/networks/container-networking.js';
 import type { ContainerCreateRequest, ContainerWaitResponse } from '../../spec/docker/containers.js';
@@ -36,7 +39,12 @@ export interface ContainerServiceDeps {
   volumes?: ContainerVolumes;
   /** Bridge networks, ports, DNS; absent: loopback-only namespaces. */
   networks?: ContainerNetworking;
+  /** Runs a health probe in a container (the exec service); absent: health checks do not run. */
+  probe?: ProbeRunner;
 }
+
+/** berth's opt-in beyond Docker: restart a container whose health check turns unhealthy. */
+export const RESTART_ON_UNHEALTHY_LABEL = 'berth.restart-on-unhealthy';
 
 const DEFAULT_STOP_TIMEOUT_S = 10;
 const SIGKILL = 9;
@@ -50,8 +58,44 @@ export class ContainerService implements ContainersApi {
   private readonly backoff = new Map<string, number>();
   private readonly background = new Set<Promise<unknown>>();
   private closed = false;
+  private readonly health: HealthMonitor | undefined;
 
-  constructor(private readonly deps: ContainerServiceDeps) {}
+  constructor(private readonly deps: ContainerServiceDeps) {
+    const probe = deps.probe;
+    this.health = probe
+      ? new HealthMonitor({
+          probe,
+          get: (id) => this.store.get(id),
+          update: (id, change) =>
+            this.locks.run(id, async () => {
+              const c = this.store.get(id);
+              if (!c || !change(c)) return undefined;
+              this.store.update(c);
+              return c;
+            }),
+          changed: (c, status) => this.healthChanged(c, status),
+          logger: deps.logger.child({ component: 'health' }),
+        })
+      : undefined;
+  }
+
+  private healthChanged(c: ContainerRecord, status: HealthStatus): void {
+    this.publish(c, `health_status: ${status}`);
+    if (status === 'unhealthy' && c.config.Labels?.[RESTART_ON_UNHEALTHY_LABEL] === 'true' && !this.closed) this.track(this.restartUnhealthy(c.id));
+  }
+
+  /** The opt-in restart: stop as `docker stop` does, start again, count it in RestartCount, publish `restart`. */
+  private async restartUnhealthy(id: string): Promise<void> {
+    this.deps.logger.info({ container: id }, 'restarting an unhealthy container (berth.restart-on-unhealthy)');
+    await this.stop(id, {});
+    await this.locks.run(id, async () => {
+      const c = this.store.get(id);
+      if (!c || isRunning(c) || c.state.status === 'removing' || this.closed) return;
+      c.restartCount += 1;
+      await this.launch(c);
+      this.publish(c, 'restart', { reason: 'unhealthy' });
+    });
+  }
 
   private get store(): ContainerStore {
     return this.deps.store;
@@ -92,11 +136,12 @@ export class ContainerService implements ContainersApi {
       const rootfs = await this.deps.snapshots.mounts(c.snapshotKey);
       const net = this.deps.networks ? await this.deps.networks.setUp(c, { signal }) : {};
       const { pid } = await this.deps.runtime.run({ record: c, paths, rootfs, mounts: await this.mountsFor(c, signal), ...net }, { signal });
-      c.state = { ...c.state, status: 'running', pid, exitCode: 0, error: '', startedAt: nowRfc3339Nano(), oomKilled: false };
+      c.state = { ...c.state, status: 'running', pid, exitCode: 0, error: '', startedAt: nowRfc3339Nano(), oomKilled: false, health: probeSpec(c.config) ? startingHealth(c.state.health) : undefined };
       c.manuallyStopped = false;
       this.store.update(c);
       this.publish(c, 'start');
       this.watchExit(c.id);
+      this.health?.watch(c);
     } catch (err) {
       const message = (err as Error).message;
       const exitCode = /executable file not found|no such file or directory/i.test(message) ? 127 : /permission denied|is a directory/i.test(message) ? 126 : 128;
@@ -137,7 +182,9 @@ export class ContainerService implements ContainersApi {
     const c = this.store.get(id);
     if (!c) return;
     const ranMs = c.state.startedAt ? Date.now() - Date.parse(c.state.startedAt) : 0;
+    this.health?.unwatch(id);
     c.state = { ...c.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt || nowRfc3339Nano() };
+    if (c.state.health) c.state.health = stoppedHealth(c.state.health);
     this.store.update(c);
     await this.deps.runtime.delete(id).catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'runtime cleanup failed'));
     await this.deps.volumes?.releaseFor(id, c.mounts);
@@ -292,6 +339,7 @@ export class ContainerService implements ContainersApi {
 
   /** Removes every trace of a container. Caller holds the lock. Idempotent, so a crash midway can be finished. */
   private async destroy(c: ContainerRecord): Promise<void> {
+    this.health?.unwatch(c.id);
     await this.deps.runtime.delete(c.id);
     await this.deps.snapshots.remove(c.snapshotKey).catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
     await this.deps.files.remove(c.id);
@@ -412,6 +460,7 @@ export class ContainerService implements ContainersApi {
           c.state = { ...c.state, status, pid };
           this.store.update(c);
           this.watchExit(c.id);
+          this.health?.watch(c);
         } else if (c.state.status === 'restarting') {
           c.state.status = 'exited';
           this.store.update(c);
@@ -458,6 +507,7 @@ export class ContainerService implements ContainersApi {
   /** Stops timers and waits for background work; containers keep running (live restore). */
   async close(): Promise<void> {
     this.closed = true;
+    await this.health?.close();
     for (const { timer } of this.restartTimers.values()) clearTimeout(timer);
     this.restartTimers.clear();
     await Promise.allSettled([...this.background]);

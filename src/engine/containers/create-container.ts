@@ -12,6 +12,7 @@ import { hostsFile, resolvConf } from '../../core/containers/etc-files.js';
 import type { ContainerStore } from '../../core/containers/container-store.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
 import type { ContainerCreateRequest, HostConfig } from '../../spec/docker/containers.js';
+import { validateHealthConfig } from '../../core/health/health-config.js';
 import { planContainerVolumes, parseVolumesFrom } from '../../core/volumes/container-volumes.js';
 import type { ContainerFiles, ContainerVolumes, ImageResolver } from './ports.js';
 import { resolveContainer } from './resolve.js';
@@ -77,6 +78,7 @@ export async function createContainer(deps: CreateDeps, request: ContainerCreate
   }
   const image = await deps.images.resolve(userConfig.Image);
   const config = mergeContainerConfig(userConfig, image.config);
+  validateHealthConfig(config.Healthcheck);
   const { path, args } = commandOf(config);
 
   const id = generateId();

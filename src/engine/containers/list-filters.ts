@@ -24,6 +24,7 @@ export function validateListFilters(filters: Filters): void {
   for (const [term, values] of filters) {
     if (!TERMS.includes(term)) throw invalidArgument(`invalid filter '${term}'`);
     if (term === 'status') for (const v of values) if (!STATUSES.includes(v)) throw invalidArgument(`invalid filter 'status=${v}'`);
+    if (term === 'health') for (const v of values) if (!['starting', 'healthy', 'unhealthy', 'none'].includes(v)) throw invalidArgument(`Unrecognised filter value for health: ${v}`);
     if (term === 'exited') for (const v of values) if (!/^-?\d+$/.test(v)) throw invalidArgument(`invalid filter 'exited=${v}'`);
   }
 }
@@ -46,6 +47,7 @@ export function buildListFilter(filters: Filters, ctx: FilterContext): (c: Conta
     (get('ancestor').length === 0 || ancestors.has(c.imageId)) &&
     before.every((t) => c.created < t) &&
     since.every((t) => c.created > t) &&
+    anyOf(get('health'), (v) => (c.state.health?.Status ?? 'none') === v) &&
     anyOf(get('network'), (v) => (c.hostConfig.NetworkMode ?? '') === v) &&
     anyOf(get('volume'), (v) => c.mounts.some((m) => m.Name === v || m.Destination === v || m.Source === v));
 }
