@@ -169,3 +169,20 @@ test('live restore: a published port keeps answering across a daemon crash; orph
   assert.equal(fp.netns, 0);
   assert.equal(fp.links, 1, 'only the default bridge is left');
 });
+
+test('modes and /etc files: container:<id>, none, host-gateway, --dns, --dns-search, --hostname', { skip }, async () => {
+  const env = daemon.env;
+  assert.equal((await docker(env, ['run', '-d', '--name', 'owner', '--hostname', 'box', 'busybox', 'sleep', '600'])).code, 0);
+  const ownerIp = (await docker(env, ['inspect', '-f', '{{.NetworkSettings.IPAddress}}', 'owner'])).stdout.trim();
+  assert.match(ownerIp, new RegExp(`^10\\.${net.octet}\\.255\\.`));
+  const shared = await docker(env, ['run', '--rm', '--network', 'container:owner', 'busybox', 'ip', '-o', '-4', 'addr', 'show', 'eth0']);
+  assert.match(shared.stdout, new RegExp(`inet ${ownerIp.replace(/\./g, '\\.')}/24`), shared.stderr);
+  const none = await docker(env, ['run', '--rm', '--network', 'none', 'busybox', 'ip', '-o', 'link']);
+  assert.doesNotMatch(none.stdout, /eth0/);
+  const etc = await docker(env, ['run', '--rm', '--add-host', 'gw:host-gateway', '--dns', '10.0.0.53', '--dns-search', 'example.test', 'busybox', 'cat', '/etc/hosts', '/etc/resolv.conf']);
+  assert.match(etc.stdout, new RegExp(`10\\.${net.octet}\\.255\\.1\\tgw`), etc.stderr);
+  assert.match(etc.stdout, /search example\.test\nnameserver 10\.0\.0\.53/);
+  const hosts = await docker(env, ['exec', 'owner', 'cat', '/etc/hosts']);
+  assert.match(hosts.stdout, new RegExp(`${ownerIp.replace(/\./g, '\\.')}\\tbox`));
+  assert.equal((await docker(env, ['rm', '-f', 'owner'])).code, 0);
+});
