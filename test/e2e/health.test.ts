@@ -116,6 +116,10 @@ test('a passing check turns healthy and a failing one unhealthy: ps, filters, in
   // Stopped: Docker reports the last state as unhealthy and keeps the log.
   await ok(['stop', '-t', '0', 'good']);
   assert.equal((await healthOf('good')).Status, 'unhealthy');
+  // Before the first probe: "health: starting".
+  await ok(['run', '-d', '--name', 'slow', '--health-cmd', 'true', '--health-interval', '1h', 'busybox', 'sleep', '1000']);
+  assert.match(await ok(['ps', '--filter', 'health=starting', '--format', '{{.Names}} {{.Status}}']), /^slow Up .* \(health: starting\)\n$/);
+  await ok(['rm', '-f', 'slow']);
   // No health check: no State.Health, status "none" for the filter.
   await ok(['run', '-d', '--name', 'plain', 'busybox', 'sleep', '1000']);
   assert.equal(await ok(['inspect', '-f', '{{.State.Health}}', 'plain']), '<nil>\n');

@@ -39,6 +39,7 @@ const mountsOf = async (c: string): Promise<{ Type: string; Name?: string; Sourc
   JSON.parse(await ok(['inspect', '-f', '{{json .Mounts}}', c])) as never;
 
 test('a file written into a named volume by one container is read by the next (docker and berth)', { skip }, async () => {
+  const since = Math.floor(Date.now() / 1000) - 1;
   assert.equal(await ok(['volume', 'create', 'shared']), 'shared\n');
   await ok(['run', '--rm', '-v', 'shared:/data', 'busybox', 'sh', '-c', 'echo hello > /data/greeting']);
   assert.equal(await ok(['run', '--rm', '-v', 'shared:/data:ro', 'busybox', 'cat', '/data/greeting']), 'hello\n');
@@ -49,6 +50,9 @@ test('a file written into a named volume by one container is read by the next (d
   const ro = await d(['run', '--rm', '-v', 'shared:/data:ro', 'busybox', 'touch', '/data/nope']);
   assert.notEqual(ro.code, 0);
   assert.match(ro.stderr, /Read-only file system/);
+  // Volume events as Docker's: create, then mount/unmount for each container run.
+  const events = await ok(['events', '--since', String(since), '--until', String(Math.floor(Date.now() / 1000) + 1), '--filter', 'type=volume', '--filter', 'volume=shared', '--format', '{{.Action}} {{.Actor.Attributes.driver}}']);
+  assert.match(events, /^create local\nmount local\nunmount local\n/);
 });
 
 test('inspect shows Docker-shaped volume mounts; a new volume is filled from the image, nocopy leaves it empty', { skip }, async () => {
