@@ -204,6 +204,23 @@ test('terminal: echo hi in a container shell', { skip }, async (t) => {
   await page.keyboard.press('Enter');
   await page.locator('.xterm-rows > div').filter({ hasText: /^\s*hi\s*$/ }).first().waitFor();
   await s.shot('terminal');
+  // The TTY has the terminal's size, and follows the window's.
+  const ttySize = async (marker: string): Promise<[number, number]> => {
+    await page.keyboard.type(`echo ${marker} $(stty size)`);
+    await page.keyboard.press('Enter');
+    const row = page.locator('.xterm-rows > div').filter({ hasText: new RegExp(`^\\s*${marker} \\d+ \\d+\\s*$`) }).first();
+    await row.waitFor();
+    const [, rows, cols] = (await row.innerText()).trim().split(/\s+/).map(Number);
+    return [rows ?? 0, cols ?? 0];
+  };
+  const [rows, cols] = await ttySize('size1');
+  assert.ok(rows > 10 && cols > 40, `${rows}x${cols}`);
+  const resized = page.waitForResponse((r) => /\/exec\/[^/]+\/resize\?/.test(r.url()) && r.ok());
+  await page.setViewportSize({ width: 1000, height: 600 });
+  await resized;
+  const [rows2, cols2] = await ttySize('size2');
+  await page.setViewportSize({ width: 1400, height: 860 });
+  assert.ok(rows2 < rows && cols2 < cols, `${rows}x${cols} -> ${rows2}x${cols2}`);
   await d(['rm', '-f', 'shell']);
 });
 

@@ -26,9 +26,10 @@ export function securityHeaders(res: ServerResponse): void {
 }
 
 function fileIn(root: string, urlPath: string): string | undefined {
-  const path = resolve(join(root, normalize(decodeURIComponent(urlPath))));
-  if (path !== root && !path.startsWith(root + sep)) return undefined;
   try {
+    // normalize() of an absolute path drops leading "..", and the prefix check catches the rest.
+    const path = resolve(join(root, normalize(decodeURIComponent(urlPath))));
+    if (path !== root && !path.startsWith(root + sep)) return undefined;
     return statSync(path).isFile() ? path : undefined;
   } catch {
     return undefined;
