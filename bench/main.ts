@@ -23,9 +23,10 @@ import { logs } from './workloads/logs.js';
 import { loadSave } from './workloads/load-save.js';
 import { registryServe } from './workloads/registry-serve.js';
 import { registryPull } from './workloads/registry-pull.js';
+import { network } from './workloads/network.js';
 
 // Idle memory first, while both daemons are fresh, and again at the end; the heavy ones last.
-const WORKLOADS: Workload[] = [memoryIdle, runLatency, cliStartup, ps, lifecycle, memoryPerContainer, logs, loadSave, registryServe, registryPull, memoryIdleAfter];
+const WORKLOADS: Workload[] = [memoryIdle, runLatency, cliStartup, ps, lifecycle, memoryPerContainer, logs, loadSave, registryServe, registryPull, network, memoryIdleAfter];
 
 const BENCH_DIR = import.meta.dirname;
 const REPO_ROOT = resolve(BENCH_DIR, '..');

@@ -6,7 +6,8 @@ import { killLeftovers, removeAllContainers, startDaemonProcess, stopProcess, un
 import { findProcesses } from '../lib/memory.js';
 import { onCleanup } from '../lib/cleanup.js';
 
-export async function startBerthd(repoRoot: string, workDir: string, label: string, signal?: AbortSignal): Promise<Engine> {
+/** networkArgs replace the default (as the bench's dockerd: no bridge, no rules). */
+export async function startBerthd(repoRoot: string, workDir: string, label: string, signal?: AbortSignal, networkArgs = ['--bridge=none', '--iptables=false']): Promise<Engine> {
   await unmountAndRemove(workDir);
   await mkdir(join(workDir, 'cli'), { recursive: true });
   const socketPath = join(workDir, 'berth.sock');
@@ -20,7 +21,7 @@ export async function startBerthd(repoRoot: string, workDir: string, label: stri
     '--config-file', join(workDir, 'daemon.json'),
     '--log-level', 'info',
     // As the bench's dockerd (--bridge=none --iptables=false): loopback-only containers, no rules.
-    '--bridge=none', '--iptables=false',
+    ...networkArgs,
   ];
   const unregister = onCleanup('berth work dir', async () => {
     await killLeftovers(workDir);

@@ -8,7 +8,8 @@ import { killLeftovers, removeAllContainers, startDaemonProcess, stopProcess, un
 import { findProcesses } from '../lib/memory.js';
 import { onCleanup } from '../lib/cleanup.js';
 
-export async function startDockerd(workDir: string, label: string, signal?: AbortSignal): Promise<Engine> {
+/** networkArgs replace the default (off the host network), e.g. for the networking workload's own daemon. */
+export async function startDockerd(workDir: string, label: string, signal?: AbortSignal, networkArgs = ['--bridge=none', '--iptables=false', '--ip-masq=false']): Promise<Engine> {
   await unmountAndRemove(workDir);
   await mkdir(join(workDir, 'cli'), { recursive: true });
   const socketPath = join(workDir, 'docker.sock');
@@ -21,7 +22,7 @@ export async function startDockerd(workDir: string, label: string, signal?: Abor
     '--exec-root', execRoot,
     '--pidfile', join(workDir, 'docker.pid'),
     '--config-file', configFile,
-    '--bridge=none', '--iptables=false', '--ip-masq=false',
+    ...networkArgs,
   ];
   const unregister = onCleanup('docker work dir', async () => {
     await killLeftovers(workDir);

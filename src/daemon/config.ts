@@ -75,7 +75,7 @@ export interface DaemonConfig {
     hostGatewayIp: string | undefined;
     resolvConf: string;
     dnsPort: number;
-    /** Prefix of the daemon's iptables chains: from the bridge name, else from the exec root. */
+    /** Prefix of the daemon's iptables chains, from the exec root. */
     chainPrefix: string;
   };
 }
@@ -147,7 +147,8 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
       hostGatewayIp: merged['host-gateway-ip'],
       resolvConf: merged['resolv-conf'] ?? '/etc/resolv.conf',
       dnsPort: merged['dns-port'] ?? 53,
-      chainPrefix: merged.bridge === 'none' ? `BERTH-${createHash('sha256').update(execRoot).digest('hex').slice(0, 8)}` : `BERTH-${merged.bridge ?? 'berth0'}`,
+      // From the exec root (stable across restarts), not the bridge: daemons sharing a bridge keep their own chains.
+      chainPrefix: `BERTH-${createHash('sha256').update(execRoot).digest('hex').slice(0, 8)}`,
     },
   };
 }

@@ -33,7 +33,7 @@ after(async () => {
   if (skip) return;
   await docker(daemon.env, ['rm', '-f', ...(await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);
   await daemon.cleanup();
-  scrubHost(net);
+  scrubHost(net, daemon.execRoot);
   await upstream.close();
   rmSync(work, { recursive: true, force: true });
 });

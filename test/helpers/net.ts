@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
 
 export interface NetConfig {
@@ -105,6 +105,7 @@ export function hostFootprint(net: NetConfig, execRoot: string): { links: number
 }
 
 /** After the daemon stopped: remove its bridge and chains if a failed test left them. */
-export function scrubHost(net: NetConfig): void {
-  execFileSync('sh', ['-c', `ip link del ${net.bridge} 2>/dev/null; for t in nat filter; do iptables-save -t $t | grep -E '^-A [A-Z]+ .*BERTH-${net.bridge}-' | sed 's/^-A/-D/' | while read -r r; do eval iptables -w -t $t $r; done; for c in DNAT POST FWD; do iptables -w -t $t -F BERTH-${net.bridge}-$c 2>/dev/null; iptables -w -t $t -X BERTH-${net.bridge}-$c 2>/dev/null; done; done; true`]);
+export function scrubHost(net: NetConfig, execRoot: string): void {
+  const prefix = `BERTH-${createHash('sha256').update(execRoot).digest('hex').slice(0, 8)}`;
+  execFileSync('sh', ['-c', `ip link del ${net.bridge} 2>/dev/null; for t in nat filter; do iptables-save -t $t | grep -E '^-A [A-Z]+ .*${prefix}-' | sed 's/^-A/-D/' | while read -r r; do eval iptables -w -t $t $r; done; for c in DNAT POST FWD; do iptables -w -t $t -F ${prefix}-$c 2>/dev/null; iptables -w -t $t -X ${prefix}-$c 2>/dev/null; done; done; true`]);
 }

@@ -23,7 +23,8 @@ export interface InterfaceSpec {
 export interface NetworkHost {
   /** Creates (or adopts) the bridge with the gateway address, up, with route_localnet for loopback ports. */
   ensureBridge(name: string, gatewayCidr: string, mtu: number): Promise<void>;
-  removeBridge(name: string): Promise<void>;
+  /** Removes the bridge; with `ownAddress`, only that address while other daemons or interfaces still use it. */
+  removeBridge(name: string, ownAddress?: string): Promise<void>;
   /** The subnets of the host's routes that are not on berth's bridges: new subnets must avoid them. */
   hostRoutes(ownBridges: string[]): Promise<string[]>;
   /** A new, empty network namespace bind-mounted at a file under the exec root; returns its path. */

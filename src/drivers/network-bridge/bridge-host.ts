@@ -44,7 +44,13 @@ export class BridgeHost implements NetworkHost {
     await writeFile(`/proc/sys/net/ipv4/conf/${name}/route_localnet`, '1').catch(() => undefined);
   }
 
-  async removeBridge(name: string): Promise<void> {
+  async removeBridge(name: string, ownAddress?: string): Promise<void> {
+    if (ownAddress) {
+      await runTool('ip', ['addr', 'del', ownAddress, 'dev', name], { allowFail: true });
+      const addrs = await runTool('ip', ['-o', '-4', 'addr', 'show', 'dev', name], { allowFail: true });
+      const ports = await runTool('ip', ['-o', 'link', 'show', 'master', name], { allowFail: true });
+      if (addrs.stdout.trim() || ports.stdout.trim()) return;
+    }
     await runTool('ip', ['link', 'del', 'dev', name], { allowFail: true });
   }
 

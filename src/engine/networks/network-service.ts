@@ -278,7 +278,7 @@ export class NetworkService implements NetworksApi {
   /** At a clean daemon stop with no container on a bridge: bridges and rules go (init brings them back). */
   async shutdown(): Promise<void> {
     if (this.deps.store.allEndpoints().some((e) => e.ip)) return;
-    for (const n of this.bridgeNetworks()) await this.deps.host.removeBridge(n.bridgeName);
+    for (const n of this.bridgeNetworks()) await this.deps.host.removeBridge(n.bridgeName, `${n.gateway}/${parseCidr(n.subnet).prefix}`);
     await this.deps.host.applyRules([], []);
   }
 

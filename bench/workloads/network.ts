@@ -1,0 +1,150 @@
+// 12. Networking: HTTP throughput and connection rate through a published port on 127.0.0.1, busybox httpd in a
+// container on each engine's default bridge. Both engines get a daemon of their own with bridge and iptables on
+// (the bench's main daemons run without), each with its own bridge and subnet; Docker's rules are removed and
+// the host's FORWARD policy restored afterwards. Docker serves loopback ports through docker-proxy (its
+// default userland proxy); berth through DNAT rules alone.
+import { createServer } from 'node:net';
+import { get, type Agent } from 'node:http';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { exec } from '../lib/exec.js';
+import { alternate, type Outcome } from '../lib/runner.js';
+import { startBerthd } from '../engines/berthd.js';
+import { startDockerd } from '../engines/dockerd.js';
+import type { Engine } from '../engines/engine.js';
+import { BUSYBOX, containerId, docker } from './cli.js';
+import type { Row, Workload } from './workload.js';
+
+const BIG = 64 * 1024 * 1024;
+const CONNECTIONS = 200;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** One GET on a new connection; resolves with the body's size. */
+function fetchBytes(url: string, agent: Agent | false = false): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent }, (res) => {
+      let bytes = 0;
+      res.on('data', (d: Buffer) => (bytes += d.length)).on('end', () => resolve(bytes)).on('error', reject);
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error(`timeout on ${url}`)));
+    req.on('error', reject);
+  });
+}
+
+async function waitForHttp(url: string): Promise<void> {
+  for (const until = Date.now() + 20_000; ; ) {
+    try {
+      await fetchBytes(url);
+      return;
+    } catch (error) {
+      if (Date.now() > until) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** iptables-save lines, to undo exactly what dockerd added. */
+async function iptablesSnapshot(): Promise<{ rules: Set<string>; forwardPolicy: string }> {
+  const out = (await exec('iptables-save', [])).stdout;
+  const policy = /^:FORWARD (\w+)/m.exec(out)?.[1] ?? 'ACCEPT';
+  return { rules: new Set(out.split('\n')), forwardPolicy: policy };
+}
+
+async function restoreIptables(before: { rules: Set<string>; forwardPolicy: string }): Promise<void> {
+  for (const table of ['nat', 'filter']) {
+    const now = (await exec('iptables-save', ['-t', table])).stdout.split('\n');
+    const added = now.filter((l) => l.startsWith('-A ') && !before.rules.has(l));
+    for (const rule of added.reverse()) await exec('sh', ['-c', `iptables -w -t ${table} ${rule.replace(/^-A/, '-D')}`]);
+    for (const chain of now.filter((l) => l.startsWith(':') && !before.rules.has(l)).map((l) => l.slice(1).split(' ')[0] ?? '')) {
+      if (['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING', 'FORWARD'].includes(chain)) continue;
+      await exec('iptables', ['-w', '-t', table, '-F', chain]);
+      await exec('iptables', ['-w', '-t', table, '-X', chain]);
+    }
+  }
+  await exec('iptables', ['-w', '-P', 'FORWARD', before.forwardPolicy]);
+}
+
+interface Served {
+  engine: Engine;
+  url: string;
+}
+
+async function serve(engine: Engine, busyboxTar: string, www: string): Promise<Served> {
+  await docker(engine, ['load', '-i', busyboxTar], { timeoutMs: 120_000 });
+  const port = await freePort();
+  containerId(await docker(engine, ['run', '-d', '-p', `127.0.0.1:${port}:80`, '-v', `${www}:/www:ro`, BUSYBOX, 'httpd', '-f', '-p', '80', '-h', '/www']));
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/small`);
+  return { engine, url };
+}
+
+const median = (o: Outcome): number | undefined => {
+  if (o.kind !== 'measured' || o.samples.length === 0) return undefined;
+  const s = [...o.samples].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+export const network: Workload = {
+  id: 'network',
+  title: '12. Networking: published port on 127.0.0.1',
+  notes: [
+    `Each engine runs a daemon of its own for this workload with its default bridge on (berth: its own bridge and subnet, iptables on; dockerd: a bridge made for it, iptables and its default userland proxy on). busybox httpd in a container publishes port 80 on 127.0.0.1.`,
+    `Throughput: one GET of a ${BIG / 1024 / 1024} MiB file; connection rate: ${CONNECTIONS} sequential GETs of a 5-byte file, each on a new TCP connection.`,
+    "Docker forwards a loopback-published port through docker-proxy (a process per port); berth through DNAT rules alone (route_localnet on its bridge).",
+  ],
+  async run({ engines, images, repoRoot, scratch, quick, signal, log }) {
+    const www = join(scratch, 'www');
+    await mkdir(www, { recursive: true });
+    await writeFile(join(www, 'big'), Buffer.alloc(BIG, 7));
+    await writeFile(join(www, 'small'), 'small');
+    const octet = 100 + Math.floor(Math.random() * 100);
+    const tag = Math.floor(Math.random() * 0xffff).toString(16).padStart(4, '0');
+    const dockerBridge = `bbdk${tag}`;
+    const before = await iptablesSnapshot();
+    const work = join(engines.berth.workDir, '..', 'net');
+    let berth: Engine | undefined;
+    let dockerEngine: Engine | undefined;
+    try {
+      await exec('ip', ['link', 'add', dockerBridge, 'type', 'bridge']);
+      await exec('ip', ['addr', 'add', `10.${octet}.2.1/24`, 'dev', dockerBridge]);
+      await exec('ip', ['link', 'set', dockerBridge, 'up']);
+      log('  starting a berthd and a dockerd with bridges on');
+      berth = await startBerthd(repoRoot, join(work, 'berth'), engines.berth.label, signal, [`--bridge=bbrt${tag}`, `--bip=10.${octet}.1.1/24`, `--default-address-pool=base=10.${octet}.128.0/17,size=24`]);
+      dockerEngine = await startDockerd(join(work, 'docker'), engines.docker.label, signal, [`--bridge=${dockerBridge}`, '--iptables=true', '--ip-masq=true']);
+      const served = { berth: await serve(berth, images.busyboxTar, www), docker: await serve(dockerEngine, images.busyboxTar, www) };
+      const big = (side: 'berth' | 'docker') => async (): Promise<number> => {
+        const t0 = performance.now();
+        const bytes = await fetchBytes(`${served[side].url}/big`);
+        if (bytes !== BIG) throw new Error(`GET /big returned ${bytes} bytes, expected ${BIG}`);
+        return performance.now() - t0;
+      };
+      const connect = (side: 'berth' | 'docker') => async (): Promise<number> => {
+        const t0 = performance.now();
+        for (let i = 0; i < CONNECTIONS; i++) if ((await fetchBytes(`${served[side].url}/small`)) !== 5) throw new Error('GET /small returned the wrong size');
+        return performance.now() - t0;
+      };
+      const throughput = await alternate({ berth: big('berth'), docker: big('docker') }, { warmup: 1, n: quick.n, signal });
+      const rate = await alternate({ berth: connect('berth'), docker: connect('docker') }, { warmup: 1, n: Math.max(3, Math.floor(quick.n / 2)), signal });
+      const mbps = (o: Outcome): string => (median(o) ? `${((BIG / 1e6) / (median(o)! / 1000)).toFixed(0)} MB/s` : '–');
+      const cps = (o: Outcome): string => (median(o) ? `${(CONNECTIONS / (median(o)! / 1000)).toFixed(0)} conn/s` : '–');
+      const rows: Row[] = [
+        { id: 'net-throughput', metric: `GET of ${BIG / 1024 / 1024} MiB through \`-p 127.0.0.1:PORT:80\``, unit: 'ms', ...throughput, target: 1, note: `berth ${mbps(throughput.berth)}, docker ${mbps(throughput.docker)}` },
+        { id: 'net-connections', metric: `${CONNECTIONS} new connections, one GET each, through \`-p 127.0.0.1:PORT:80\``, unit: 'ms', ...rate, target: 1, note: `berth ${cps(rate.berth)}, docker ${cps(rate.docker)}` },
+      ];
+      return rows;
+    } finally {
+      await berth?.stop().catch((e: unknown) => log(`  berthd stop: ${(e as Error).message}`));
+      await dockerEngine?.stop().catch((e: unknown) => log(`  dockerd stop: ${(e as Error).message}`));
+      await exec('ip', ['link', 'del', dockerBridge]).catch(() => undefined);
+      await exec('ip', ['link', 'del', `bbrt${tag}`]).catch(() => undefined);
+      await restoreIptables(before);
+    }
+  },
+};
