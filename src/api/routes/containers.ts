@@ -6,18 +6,18 @@ import { invalidArgument } from '../../core/errdefs.js';
 import { queryBool, queryFilters, queryInt, queryString, type Query } from '../server/query.js';
 import { parseTimestampNano } from '../compat/timestamps.js';
 import { frame, STDERR, STDOUT } from '../compat/stdcopy.js';
-import { hijack, MULTIPLEXED_STREAM, RAW_STREAM } from '../server/hijack.js';
+import { MULTIPLEXED_STREAM, RAW_STREAM } from '../server/hijack.js';
 import { compareApiVersions } from '../server/api-version.js';
 import { toContainerInspect, toContainerSummary } from '../compat/container-json.js';
 
 type IdParams = { Params: { id: string }; Querystring: Query };
 
-function encodeEntry(entry: LogEntry, tty: boolean, timestamps: boolean): Buffer {
+export function encodeEntry(entry: LogEntry, tty: boolean, timestamps: boolean): Buffer {
   const data = timestamps ? Buffer.concat([Buffer.from(`${entry.time} `), entry.data]) : entry.data;
   return tty ? data : frame(entry.stream === 'stderr' ? STDERR : STDOUT, data);
 }
 
-const streamType = (req: FastifyRequest, tty: boolean): string =>
+export const streamType = (req: FastifyRequest, tty: boolean): string =>
   tty || compareApiVersions(req.apiVersion, '1.42') < 0 ? RAW_STREAM : MULTIPLEXED_STREAM;
 
 export function containerRoutes(app: FastifyInstance, containers: ContainersApi): void {
@@ -108,26 +108,6 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
     await streamEntries(req, reply, entries, tty, queryBool(q, 'timestamps'));
   });
 
-  app.post<IdParams>('/containers/:id/attach', async (req, reply) => {
-    const q = req.query;
-    const { tty, entries } = await containers.attachOutput(req.params.id, {
-      stdout: queryBool(q, 'stdout'),
-      stderr: queryBool(q, 'stderr'),
-      logs: queryBool(q, 'logs'),
-      stream: queryBool(q, 'stream'),
-      signal: abortOf(reply),
-    });
-    const socket = hijack(req, reply, streamType(req, tty));
-    try {
-      for await (const entry of entries) {
-        if (socket.destroyed) break;
-        socket.write(encodeEntry(entry, tty, false));
-      }
-    } finally {
-      socket.end();
-    }
-  });
-
   app.post<IdParams>('/containers/:id/rename', async (req, reply) => {
     const name = queryString(req.query, 'name');
     if (!name) throw invalidArgument('Neither old nor new names may be empty');
@@ -139,7 +119,7 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
 }
 
 /** Aborts when the client goes away, so long operations stop working for nobody. */
-function abortOf(reply: FastifyReply): AbortSignal {
+export function abortOf(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   // 'close' on the response fires when it is done or when the client went away first; either way the work is over.
   reply.raw.once('close', () => controller.abort());

@@ -12,6 +12,7 @@ import { distributionRoutes } from './distribution.js';
 import { buildRoutes } from './build.js';
 import { containerFileRoutes } from './container-files.js';
 import { networkRoutes } from './networks.js';
+import { attachRoutes } from './attach.js';
 
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   systemRoutes(app, deps.system);
@@ -20,6 +21,7 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   if (deps.registry) distributionRoutes(app, deps.registry);
   systemDfRoutes(app, { images: deps.images, containers: deps.containers, containersPerImage: deps.containersPerImage, volumes: deps.volumes, buildCache: deps.builder });
   if (deps.containers) containerRoutes(app, deps.containers);
+  if (deps.containers) attachRoutes(app, deps.containers);
   if (deps.execs) execRoutes(app, deps.execs);
   if (deps.volumes) volumeRoutes(app, deps.volumes);
   if (deps.builder) buildRoutes(app, deps.builder);

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 export const RAW_STREAM = 'application/vnd.docker.raw-stream';
 export const MULTIPLEXED_STREAM = 'application/vnd.docker.multiplexed-stream';
 
-interface HttpParserSocket extends Socket {
+export interface HttpParserSocket extends Socket {
   parser?: { _consumed?: boolean; unconsume?: () => void } | null;
 }
 
@@ -15,11 +15,13 @@ interface HttpParserSocket extends Socket {
  * Node's HTTP server keeps parsing what arrives on the socket after the request (as the next request): take the
  * socket away from its parser, as Node itself does for an 'upgrade', so the client's stdin reaches the route.
  */
-function detachHttpParser(socket: HttpParserSocket): void {
+export function detachHttpParser(socket: HttpParserSocket): void {
   const parser = socket.parser;
   if (parser?._consumed && parser.unconsume) parser.unconsume();
   if (parser) parser._consumed = false;
   for (const event of ['data', 'end', 'timeout', 'pause', 'resume', 'drain'] as const) socket.removeAllListeners(event);
+  // Held until the route reads: input that arrives before then must wait, not flow away unheard.
+  socket.pause();
 }
 
 /** Takes the socket away from the HTTP framework and writes the response head. */

@@ -35,7 +35,7 @@ export function execProcess(container: OciProcess, request: ExecRequest, user: R
   }
   if (request.privileged) process.capabilities = { bounding: allCapabilities, effective: allCapabilities, permitted: allCapabilities };
   if (request.tty && request.consoleSize) {
-    (process as OciProcess & { consoleSize?: { height: number; width: number } }).consoleSize = { ...request.consoleSize };
+    process.consoleSize = { ...request.consoleSize };
   }
   return process;
 }

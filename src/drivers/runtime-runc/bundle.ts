@@ -53,6 +53,9 @@ export async function writeBundle(request: RunRequest, rootfs: string, host: Hos
     }),
     host,
   );
+  // The client's window size from the create request (docker run -it), so the TTY has it from the first byte.
+  const size = c.hostConfig.ConsoleSize;
+  if (spec.process.terminal && Array.isArray(size) && size[0] > 0 && size[1] > 0) spec.process.consoleSize = { height: size[0], width: size[1] };
   // runc refuses a missing cwd only late and vaguely; Docker creates it.
   if (spec.process.cwd !== '/') await mkdir(await resolveInRoot(rootfs, spec.process.cwd), { recursive: true });
   for (const m of request.mounts) if (m.type === 'bind' && m.createSource) await mkdir(m.source, { recursive: true }).catch(() => undefined);

@@ -3,7 +3,7 @@
 import type { Logger } from '../../lib/logger.js';
 import { KeyedMutex } from '../../lib/keyed-mutex.js';
 import { nowNano, nowRfc3339Nano } from '../../lib/time.js';
-import { conflict, invalidArgument, isKind } from '../../core/errdefs.js';
+import { conflict, invalidArgument, isKind, notFound } from '../../core/errdefs.js';
 import type { EventPublisher } from '../../core/events/event.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import type { ContainerStore } from '../../core/containers/container-store.js';
@@ -23,6 +23,8 @@ import { ExitWaiters } from './exit-waiters.js';
 import { buildListFilter } from './list-filters.js';
 import type { ContainerFiles, ContainerVolumes, ExitInfo, ImageResolver, RuntimePort } from './ports.js';
 import { resolveContainer } from './resolve.js';
+import { StdioAttachments } from './stdio-attachments.js';
+import type { ConsoleSize, StdioStream } from '../../core/runtime/runtime.js';
 import type { ContainersApi, ContainerView, ListOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
 import type { ContainerAccess } from './container-access.js';
 
@@ -59,8 +61,10 @@ export class ContainerService implements ContainersApi {
   private readonly background = new Set<Promise<unknown>>();
   private closed = false;
   private readonly health: HealthMonitor | undefined;
+  private readonly attachments: StdioAttachments;
 
   constructor(private readonly deps: ContainerServiceDeps) {
+    this.attachments = new StdioAttachments(deps.runtime);
     const probe = deps.probe;
     this.health = probe
       ? new HealthMonitor({
@@ -135,7 +139,8 @@ export class ContainerService implements ContainersApi {
     try {
       const rootfs = await this.deps.snapshots.mounts(c.snapshotKey);
       const net = this.deps.networks ? await this.deps.networks.setUp(c, { signal }) : {};
-      const { pid } = await this.deps.runtime.run({ record: c, paths, rootfs, mounts: await this.mountsFor(c, signal), ...net }, { signal });
+      const beforeStart = (): Promise<void> => this.attachments.connectPending(c.id);
+      const { pid } = await this.deps.runtime.run({ record: c, paths, rootfs, mounts: await this.mountsFor(c, signal), ...net }, { signal, beforeStart });
       c.state = { ...c.state, status: 'running', pid, exitCode: 0, error: '', startedAt: nowRfc3339Nano(), oomKilled: false, health: probeSpec(c.config) ? startingHealth(c.state.health) : undefined };
       c.manuallyStopped = false;
       this.store.update(c);
@@ -144,6 +149,7 @@ export class ContainerService implements ContainersApi {
       this.health?.watch(c);
     } catch (err) {
       const message = (err as Error).message;
+      this.attachments.failPending(c.id, err);
       const exitCode = /executable file not found|no such file or directory/i.test(message) ? 127 : /permission denied|is a directory/i.test(message) ? 126 : 128;
       c.state = { ...c.state, status: c.state.status === 'restarting' ? 'exited' : c.state.status, pid: 0, exitCode, error: message, finishedAt: c.state.status === 'restarting' ? nowRfc3339Nano() : c.state.finishedAt };
       this.store.update(c);
@@ -346,6 +352,7 @@ export class ContainerService implements ContainersApi {
     await this.deps.networks?.forget(c);
     this.store.delete(c.id);
     this.backoff.delete(c.id);
+    this.attachments.failPending(c.id, notFound(`No such container: ${c.id}`));
     this.publish(c, 'destroy');
     this.waiters.removed(c.id, c.state.exitCode);
   }
@@ -404,6 +411,25 @@ export class ContainerService implements ContainersApi {
       tty: c.config.Tty ?? false,
       entries: this.deps.runtime.logs(c, { stdout: options.stdout, stderr: options.stderr, follow: options.stream, sinceNano: since, untilNano: undefined, tail: undefined, signal: stop.signal }),
     };
+  }
+
+  /**
+   * The container's stdio, stdin included (OpenStdin containers). `connect` settles at once for a running container,
+   * else at its next start; the caller can answer its client before that.
+   */
+  attachStdio(ref: string, options: { signal?: AbortSignal } = {}): { tty: boolean; connect: Promise<StdioStream> } | undefined {
+    const c = resolveContainer(this.store, ref);
+    if (!c.config.OpenStdin) return undefined;
+    const connect = isRunning(c) && c.state.status !== 'restarting' ? this.deps.runtime.attach(c.id, options) : this.attachments.waitForStart(c.id, options.signal);
+    connect.catch(() => undefined);
+    return { tty: c.config.Tty ?? false, connect };
+  }
+
+  async resize(ref: string, size: ConsoleSize): Promise<void> {
+    const c = resolveContainer(this.store, ref);
+    if (c.state.status !== 'running' && c.state.status !== 'paused') throw conflict(`Container ${c.id} is not running`);
+    if (!c.config.Tty) return;
+    await this.deps.runtime.resize(c.id, size);
   }
 
   async rename(ref: string, newName: string): Promise<void> {

@@ -12,7 +12,7 @@ export interface ContainerView {
 }
 
 export type { LogEntry } from '../../core/runtime/runtime.js';
-import type { LogEntry } from '../../core/runtime/runtime.js';
+import type { ConsoleSize, LogEntry, StdioStream } from '../../core/runtime/runtime.js';
 
 export interface LogOptions {
   stdout: boolean;
@@ -51,6 +51,13 @@ export interface ContainersApi {
   logs(ref: string, options: LogOptions): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
   /** Output from now until the container stops (attach without stdin); `logs` replays what was written before. */
   attachOutput(ref: string, options: { stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; signal?: AbortSignal }): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
+  /**
+   * stdin and output through the container's monitor; `connect` settles when running (at once, or at the next start).
+   * Undefined when the container has no stdin (not OpenStdin): attach its output with attachOutput.
+   */
+  attachStdio(ref: string, options?: { signal?: AbortSignal }): { tty: boolean; connect: Promise<StdioStream> } | undefined;
+  /** The TTY's window size; Conflict when not running. */
+  resize(ref: string, size: ConsoleSize): Promise<void>;
   rename(ref: string, newName: string): Promise<void>;
   prune(filters: Map<string, string[]>): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }>;
 }
