@@ -61,7 +61,7 @@ export function attachRoutes(app: FastifyInstance, containers: ContainersApi): v
       socket.end();
       return;
     }
-    const how = await bridgeStdio(socket, stdio, { multiplexed: !io.tty, stdin: true, stdout: p.stdout, stderr: p.stderr, detachKeys: p.detachKeys });
+    const how = await bridgeStdio(socket, stdio, { multiplexed: !io.tty, stdin: true, stdout: p.stdout, stderr: p.stderr, detachKeys: p.detachKeys, endWithInput: io.tty });
     if (how !== 'gone') socket.end();
   });
 
@@ -86,6 +86,7 @@ export function attachRoutes(app: FastifyInstance, containers: ContainersApi): v
     const ws = await new Promise<WebSocket>((resolve) => wss.handleUpgrade(req.raw, socket, Buffer.alloc(0), resolve));
     try {
       if (output) {
+        ws.resume();
         for await (const entry of output.entries) {
           if (ws.readyState !== ws.OPEN) break;
           ws.send(entry.data);
@@ -121,6 +122,8 @@ async function websocketBridge(ws: WebSocket, stdio: StdioStream, p: AttachParam
   });
   ws.once('close', () => stdio.close());
   ws.on('error', () => stdio.close());
+  // The socket was held since the upgrade, so input sent before now waited for this listener.
+  ws.resume();
   for await (const chunk of stdio.output) {
     if (ws.readyState !== ws.OPEN) break;
     if (chunk.stream === 'stdout' ? !p.stdout : !p.stderr) continue;

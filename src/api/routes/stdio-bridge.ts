@@ -12,6 +12,8 @@ export interface BridgeOptions {
   stdout: boolean;
   stderr: boolean;
   detachKeys: Buffer;
+  /** With a TTY the end of the client's input ends the session (the process keeps its stdin), as Docker does. */
+  endWithInput?: boolean;
 }
 
 /** How the bridge ended: the process's output ended, the client detached, or the client went away. */
@@ -34,7 +36,9 @@ export async function bridgeStdio(socket: Duplex, stdio: StdioStream, o: BridgeO
     if (detach) finish('detached');
   };
   const onEnd = (): void => {
-    if (o.stdin && !end) stdio.endInput();
+    if (!o.stdin || end) return;
+    if (o.endWithInput) finish('detached');
+    else stdio.endInput();
   };
   socket.on('data', onData);
   socket.once('end', onEnd);

@@ -41,9 +41,10 @@ const exec: Loader = () => import('./exec.js');
 const pull: Loader = () => import('./pull.js');
 const push: Loader = () => import('./push.js');
 const build: Loader = () => import('./build.js');
+const attach: Loader = () => import('./attach.js');
 
 /** `berth container ...`. */
-const CONTAINER_VERBS: Record<string, Loader> = { create, exec, inspect: () => import('./inspect.js'), kill, logs, ls: ps, prune: () => import('./container-prune.js'), rename, restart, rm, run, start, stop, wait,
+const CONTAINER_VERBS: Record<string, Loader> = { attach, create, exec, inspect: () => import('./inspect.js'), kill, logs, ls: ps, prune: () => import('./container-prune.js'), rename, restart, rm, run, start, stop, wait,
   commit, cp, diff, export: exportVerb, pause, port, stats, top, unpause: pause, update };
 
 /** `berth image ...`: docker's image management command. */
@@ -84,7 +85,7 @@ const GROUPS: Record<string, { description: string; verbs: Record<string, Loader
 
 const TOP_VERBS: Record<string, Loader> = {
   build, history, images, import: imports, info, inspect: () => import('./inspect.js'), load, rmi, save, tag, version: () => import('./version.js'),
-  create, events, exec, kill, logs, ps, rename, restart, rm, run, start, stop, wait,
+  attach, create, events, exec, kill, logs, ps, rename, restart, rm, run, start, stop, wait,
   commit, cp, diff, export: exportVerb, pause, port, stats, top, unpause: pause, update,
   pull, push, login: () => import('./login.js'), logout: () => import('./logout.js'),
 };

@@ -5,12 +5,12 @@ import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
 import { ApiError } from '../../client/engine-client.js';
-import { demultiplex } from '../../client/stream-frames.js';
 import { parseMountFlag, splitVolumeFlags } from '../mount-flag.js';
 import { addHealthFlags, healthConfig, type HealthFlags } from '../health-flags.js';
 import { StreamError } from '../../client/json-messages.js';
 import { pullWithProgress, withDefaultTag } from './pull.js';
 import { parsePublish } from '../port-spec.js';
+import { runSession } from '../hijacked-session.js';
 
 export interface RunFlags extends HealthFlags {
   mount: string[];
@@ -52,6 +52,18 @@ export interface RunFlags extends HealthFlags {
   logOpt: string[];
   tty?: boolean;
   interactive?: boolean;
+  /** run only: -a/--attach, --detach-keys, --sig-proxy */
+  attach?: string[];
+  detachKeys?: string;
+  sigProxy?: boolean;
+}
+
+/** Which streams `run` attaches: -a picks them; else stdout and stderr, and stdin with -i. */
+export function attachedStreams(f: RunFlags): { stdin: boolean; stdout: boolean; stderr: boolean } {
+  if (f.detach) return { stdin: false, stdout: false, stderr: false };
+  const picked = (f.attach ?? []).map((s) => s.toLowerCase());
+  if (picked.length > 0) return { stdin: picked.includes('stdin'), stdout: picked.includes('stdout'), stderr: picked.includes('stderr') };
+  return { stdin: f.interactive ?? false, stdout: true, stderr: true };
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -88,8 +100,11 @@ export function buildCreateBody(image: string, command: string[], f: RunFlags): 
     Labels: Object.fromEntries(f.label.map((l) => [l.split('=')[0], l.split('=').slice(1).join('=')])),
     Tty: f.tty ?? false,
     OpenStdin: f.interactive ?? false,
-    AttachStdout: !f.detach,
-    AttachStderr: !f.detach,
+    AttachStdin: attachedStreams(f).stdin,
+    AttachStdout: attachedStreams(f).stdout,
+    AttachStderr: attachedStreams(f).stderr,
+    // As docker: stdin attached at run closes when that client's input ends.
+    StdinOnce: attachedStreams(f).stdin,
     StopSignal: f.stopSignal,
     StopTimeout: f.stopTimeout !== undefined ? Number(f.stopTimeout) : undefined,
     Volumes: volumes.anonymous.length ? Object.fromEntries(volumes.anonymous.map((v) => [v, {}])) : undefined,
@@ -120,6 +135,7 @@ export function buildCreateBody(image: string, command: string[], f: RunFlags): 
       NanoCpus: f.cpus ? Math.round(Number(f.cpus) * 1e9) : 0,
       PidsLimit: f.pidsLimit ? Number(f.pidsLimit) : null,
       LogConfig: { Type: '', Config: logConfig },
+      ConsoleSize: f.tty && process.stdout.isTTY ? [process.stdout.rows, process.stdout.columns] : [0, 0],
     },
   };
 }
@@ -190,10 +206,16 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       .passThroughOptions() as DockerCommand,
   )
     .option('-d, --detach', 'Run container in background and print container ID')
+    .option('-a, --attach <list>', 'Attach to STDIN, STDOUT or STDERR', collect, [])
+    .option('--detach-keys <string>', 'Override the key sequence for detaching a container')
+    .option('--sig-proxy [bool]', 'Proxy received signals to the process', (v: string) => v !== 'false', true)
     .option('--rm', 'Automatically remove the container when it exits') as DockerCommand;
   cmd.action(async (args: string[], flags: RunFlags) => {
     requireArgs(cmd, args, { min: 1 });
     const [image = '', ...command] = args;
+    const streams = attachedStreams(flags);
+    if (flags.detach && (flags.attach ?? []).length > 0) throw new CliExit(125, 'berth: Conflicting options: -a and -d');
+    if (flags.tty && streams.stdin && !ctx.stdin.isTTY) throw new CliExit(1, 'the input device is not a TTY');
     let id: string;
     try {
       id = await createContainer(ctx, image, command, flags);
@@ -212,13 +234,12 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       ctx.out(`${id}\n`);
       return;
     }
-    const { socket, multiplexed } = await ctx.client.hijack(`/containers/${id}/attach`, { query: { stream: true, stdout: true, stderr: true } });
-    socket.end();
-    const output = multiplexed ? demultiplex(socket, ctx.stdout, ctx.stderr) : new Promise<void>((resolve) => socket.on('end', resolve).pipe(ctx.stdout, { end: false }));
+    const { socket, multiplexed } = await ctx.client.hijack(`/containers/${id}/attach`, {
+      query: { stream: true, stdin: streams.stdin, stdout: streams.stdout, stderr: streams.stderr, detachKeys: flags.detachKeys },
+    });
     const waited = ctx.client.json<{ StatusCode: number }>('POST', `/containers/${id}/wait`, { query: { condition: flags.rm ? 'removed' : 'next-exit' } });
-    // A failed start is reported below; the wait's and the stream's own failures then mean nothing.
+    // A failed start is reported below; the wait's own failure then means nothing.
     waited.catch(() => undefined);
-    output.catch(() => undefined);
     try {
       await ctx.client.call('POST', `/containers/${id}/start`);
     } catch (err) {
@@ -226,7 +247,13 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       if (err instanceof ApiError) throw new CliExit(exitCodeFor(err.message), `berth: Error response from daemon: ${err.message}`);
       throw err;
     }
-    const [result] = await Promise.all([waited, output]);
+    const session = await runSession(ctx, {
+      socket, multiplexed, tty: flags.tty ?? false, stdin: streams.stdin, detachKeys: flags.detachKeys,
+      resize: (h, w) => ctx.client.call('POST', `/containers/${id}/resize`, { query: { h, w } }).then(() => undefined),
+    });
+    // Detached: the container runs on; docker says nothing and exits 0.
+    if (session === 'detached') return;
+    const result = await waited;
     if (result.StatusCode !== 0) throw new CliExit(result.StatusCode);
   });
   return cmd;
