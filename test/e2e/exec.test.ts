@@ -84,7 +84,12 @@ test('an exec whose client vanishes is ended, not left behind', { skip }, async 
   const marker = `vanish-${process.pid}`;
   const client = spawn('docker', ['exec', 'box', 'sh', '-c', `echo started; exec sleep 1000 ${marker}`], { env: daemon.env, stdio: ['ignore', 'pipe', 'ignore'] });
   await new Promise<void>((resolve) => client.stdout.on('data', (c: Buffer) => c.toString().includes('started') && resolve()));
-  assert.equal(processesWith(marker).filter((l) => l.includes('sleep')).length, 1);
+  // "started" comes just before the shell turns into sleep: wait for it to show.
+  const shown = Date.now() + 10_000;
+  while (processesWith(marker).filter((l) => l.includes('sleep')).length !== 1) {
+    assert.ok(Date.now() < shown, 'the exec never showed up');
+    await new Promise((r) => setTimeout(r, 50));
+  }
   client.kill('SIGKILL');
   const deadline = Date.now() + 10_000;
   while (processesWith(marker).length > 0) {
