@@ -5,6 +5,8 @@ import { DetachScanner } from '../../lib/detach-keys.js';
 import type { StdioStream } from '../../core/runtime/runtime.js';
 import { frame, STDERR, STDOUT } from '../compat/stdcopy.js';
 
+const HEARTBEAT_MS = 1000;
+
 export interface BridgeOptions {
   /** Frame output with stdcopy headers (no TTY, API >= 1.42 or always for exec). */
   multiplexed: boolean;
@@ -35,7 +37,16 @@ export async function bridgeStdio(socket: Duplex, stdio: StdioStream, o: BridgeO
     if (pass.length) stdio.write(pass);
     if (detach) finish('detached');
   };
+  // A client that half-closed (no stdin) and one that vanished look alike until a write fails: while the
+  // process is quiet, an empty stdcopy frame each second finds out, so a vanished client's exec does not live on.
+  let heartbeat: NodeJS.Timeout | undefined;
   const onEnd = (): void => {
+    if (o.multiplexed && !heartbeat) {
+      heartbeat = setInterval(() => {
+        if (!end && !socket.destroyed) socket.write(frame(STDOUT, Buffer.alloc(0)));
+      }, HEARTBEAT_MS);
+      heartbeat.unref();
+    }
     if (!o.stdin || end) return;
     if (o.endWithInput) finish('detached');
     else stdio.endInput();
@@ -52,6 +63,7 @@ export async function bridgeStdio(socket: Duplex, stdio: StdioStream, o: BridgeO
       if (!socket.write(bytes)) await waitDrain(socket);
     }
   } finally {
+    clearInterval(heartbeat);
     socket.off('data', onData);
     socket.off('end', onEnd);
     socket.off('close', onClose);
