@@ -81,19 +81,21 @@ test('20 concurrent execs each get their own output and exit code', { skip }, as
 });
 
 test('an exec whose client vanishes is ended, not left behind', { skip }, async () => {
-  const marker = `vanish-${process.pid}`;
-  const client = spawn('docker', ['exec', 'box', 'sh', '-c', `echo started; exec sleep 1000 ${marker}`], { env: daemon.env, stdio: ['ignore', 'pipe', 'ignore'] });
+  // A sleep of its own length marks the exec's process in the host's table.
+  const marker = String(100000 + process.pid);
+  const client = spawn('docker', ['exec', 'box', 'sh', '-c', `echo started; exec sleep ${marker}`], { env: daemon.env, stdio: ['ignore', 'pipe', 'ignore'] });
   await new Promise<void>((resolve) => client.stdout.on('data', (c: Buffer) => c.toString().includes('started') && resolve()));
   // "started" comes just before the shell turns into sleep: wait for it to show.
   const shown = Date.now() + 10_000;
-  while (processesWith(marker).filter((l) => l.includes('sleep')).length !== 1) {
+  const execs = (): string[] => processesWith(marker).filter((l) => new RegExp(`^\\s*\\d+ sleep ${marker}$`).test(l));
+  while (execs().length !== 1) {
     assert.ok(Date.now() < shown, 'the exec never showed up');
     await new Promise((r) => setTimeout(r, 50));
   }
   client.kill('SIGKILL');
   const deadline = Date.now() + 10_000;
-  while (processesWith(marker).length > 0) {
-    assert.ok(Date.now() < deadline, `exec still running: ${processesWith(marker).join('\n')}`);
+  while (execs().length > 0) {
+    assert.ok(Date.now() < deadline, `exec still running: ${execs().join('\n')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 });
