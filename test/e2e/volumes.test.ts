@@ -4,7 +4,7 @@
 // Docker's messages, sizes in system df, and data that survives container removal and a kill -9 of berthd.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
@@ -178,7 +178,14 @@ test('volume data survives container removal, a daemon restart and kill -9 of be
   assert.equal(await ok(['run', '--rm', '-v', 'durable:/d', 'busybox', 'cat', '/d/f']), 'kept\n');
   await ok(['volume', 'create', 'late']);
   await daemon.kill9();
+  // What a crash can leave: a volume directory whose record was never written, a removal cut short.
+  mkdirSync(join(daemon.dataRoot, 'volumes/orphan/_data'), { recursive: true });
+  writeFileSync(join(daemon.dataRoot, 'volumes/orphan/_data/f'), 'kept too\n');
+  mkdirSync(join(daemon.dataRoot, 'volumes/.removing-gone-1234/_data'), { recursive: true });
   daemon = await startDaemon({ dir: daemon.dir });
+  assert.equal(await ok(['run', '--rm', '-v', 'orphan:/o', 'busybox', 'cat', '/o/f']), 'kept too\n');
+  assert.ok(!existsSync(join(daemon.dataRoot, 'volumes/.removing-gone-1234')), 'an interrupted removal is finished');
+  await ok(['volume', 'rm', 'orphan']);
   assert.equal(await ok(['run', '--rm', '-v', 'durable:/d', 'busybox', 'cat', '/d/f']), 'kept\n');
   const names = (await ok(['volume', 'ls', '-q'])).split('\n');
   assert.ok(names.includes('durable') && names.includes('late'), names.join(' '));
