@@ -1,4 +1,5 @@
 // Routes for docker cp (HEAD/GET/PUT archive), export, diff, commit, top, stats, pause, unpause and update.
+import { finished } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ContainerExtras } from '../../engine/containers/container-extras.js';
 import type { ContainerUpdateRequest } from '../../spec/docker/stats.js';
@@ -54,7 +55,9 @@ export function containerFileRoutes(app: FastifyInstance, extras: ContainerExtra
         signal: abortOf(req, reply),
       });
     } catch (err) {
-      body.resume(); // the client is still sending: let it finish so it reads the error
+      // The client may still be sending: read the rest (for a while) so the connection stays up for the error.
+      body.resume();
+      await Promise.race([finished(body).catch(() => undefined), new Promise((r) => setTimeout(r, 30_000).unref())]);
       throw err;
     }
     return reply.code(200).send();

@@ -99,7 +99,8 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
 
 async function statContainerPath(ctx: CliContext, container: string, path: string): Promise<PathStat | undefined> {
   const res = await ctx.client.request('HEAD', `/containers/${encodeURIComponent(container)}/archive`, { query: { path } }).catch((err: unknown) => {
-    if (err instanceof ApiError && err.status === 404) return undefined;
+    // As docker: any failure to stat is ignored (a HEAD error has no body to read anyway); the copy itself reports.
+    if (err instanceof ApiError) return undefined;
     throw err;
   });
   if (!res) return undefined;

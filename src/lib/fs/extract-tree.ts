@@ -94,14 +94,10 @@ export async function extractTree(destination: FileHandle, archive: Readable, op
         entry.resume();
         continue;
       }
-      const parent = await root.resolve(posix.dirname(name), {
-        followLast: true,
+      // The entry's directory, held open; missing ones are made (mkdir -p), symlinks followed inside the destination.
+      const dirHandle = await root.openDir(posix.dirname(name), {
         createParents: true,
         onCreate: async (d, n) => (options.noChown ? undefined : lchown(fdPath(d.fd, n), owner(h).uid, owner(h).gid)),
-      });
-      const dirHandle = parent.name === '' ? parent.dir : await openDirNoFollow(fdPath(parent.dir.fd, parent.name)).catch(async (err: unknown) => {
-        await parent.release();
-        throw err;
       });
       try {
         const base = posix.basename(name);
@@ -171,8 +167,7 @@ export async function extractTree(destination: FileHandle, archive: Readable, op
         }
         entry.resume();
       } finally {
-        if (dirHandle !== parent.dir) await dirHandle.close();
-        await parent.release();
+        await dirHandle.close();
       }
     }
   } catch (err) {

@@ -134,7 +134,10 @@ export class FdRoot {
         // The path names a directory resolution already holds (or the root): hand out an independent handle.
         return await reopenDir(r.dir);
       }
-      if (options.createParents) await mkdir(fdPath(r.dir.fd, r.name), 0o755).catch((err: unknown) => (code(err) === 'EEXIST' ? undefined : Promise.reject(err)));
+      if (options.createParents) {
+        const made = await mkdir(fdPath(r.dir.fd, r.name), 0o755).then(() => true, (err: unknown) => (code(err) === 'EEXIST' ? false : Promise.reject(err)));
+        if (made) await options.onCreate?.(r.dir, r.name);
+      }
       return await openDirNoFollow(fdPath(r.dir.fd, r.name));
     } finally {
       await r.release();
