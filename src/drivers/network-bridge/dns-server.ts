@@ -18,6 +18,8 @@ export interface EmbeddedDnsOptions {
   resolvConfPath: string;
   /** Port to listen on (53; tests may pick another). */
   port?: number;
+  /** Port of the upstream nameservers (53; tests run a fake one elsewhere). */
+  upstreamPort?: number;
   logger: Logger;
 }
 
@@ -97,7 +99,7 @@ export class EmbeddedDns implements DnsServer {
         };
         socket.on('error', () => done(undefined));
         socket.on('message', (data) => done(data));
-        socket.send(msg, 53, server);
+        socket.send(msg, this.options.upstreamPort ?? 53, server);
       });
       if (reply) return reply;
     }
