@@ -37,12 +37,12 @@ test('embedded DNS: container names answered per network, other names relayed up
     const server = new EmbeddedDns({ lookup, resolvConfPath: resolvConf, port, upstreamPort: upstream.address().port, logger: pino({ level: 'silent' }) });
     await server.serve('n1', '127.0.0.1');
     const a = await ask(port, 'WEB.');
-    assert.deepEqual(a.answers?.map((x) => x.data), ['10.1.0.2']);
+    assert.deepEqual(a.answers?.map((x) => (x as { data?: unknown }).data), ['10.1.0.2']);
     const aaaa = await ask(port, 'web', 'AAAA');
     assert.equal(aaaa.answers?.length, 0);
     assert.equal(rcode(aaaa), 'NOERROR');
     const other = await ask(port, 'elsewhere.test');
-    assert.deepEqual(other.answers?.map((x) => x.data), ['10.99.0.1']);
+    assert.deepEqual(other.answers?.map((x) => (x as { data?: unknown }).data), ['10.99.0.1']);
     writeFileSync(resolvConf, '');
     const none = await ask(port, 'elsewhere.test');
     assert.equal(rcode(none), 'SERVFAIL');
