@@ -16,6 +16,7 @@ import { docker } from './workloads/cli.js';
 import type { Workload } from './workloads/workload.js';
 import { memoryIdle, memoryIdleAfter, memoryPerContainer } from './workloads/memory.js';
 import { runLatency } from './workloads/run-latency.js';
+import { execLatency } from './workloads/exec-latency.js';
 import { cliStartup } from './workloads/cli-startup.js';
 import { ps } from './workloads/ps.js';
 import { lifecycle } from './workloads/lifecycle.js';
@@ -26,7 +27,7 @@ import { registryPull } from './workloads/registry-pull.js';
 import { network } from './workloads/network.js';
 
 // Idle memory first, while both daemons are fresh, and again at the end; the heavy ones last.
-const WORKLOADS: Workload[] = [memoryIdle, runLatency, cliStartup, ps, lifecycle, memoryPerContainer, logs, loadSave, registryServe, registryPull, network, memoryIdleAfter];
+const WORKLOADS: Workload[] = [memoryIdle, runLatency, execLatency, cliStartup, ps, lifecycle, memoryPerContainer, logs, loadSave, registryServe, registryPull, network, memoryIdleAfter];
 
 const BENCH_DIR = import.meta.dirname;
 const REPO_ROOT = resolve(BENCH_DIR, '..');
