@@ -47,6 +47,19 @@ async function resizeAndCheck(t: Terminal, width: number, height: number): Promi
   }
 }
 
+/** Types keys until the pattern shows (bounded): for when the client may not be attached yet. */
+async function sendUntil(t: Terminal, keys: string[], pattern: RegExp): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    t.send(...keys);
+    try {
+      await t.waitFor(pattern, 2000);
+      return;
+    } catch (err) {
+      if (attempt >= 8) throw err;
+    }
+  }
+}
+
 const CLIENTS = [
   ['docker', 'docker'],
   ['berth', `${process.execPath} ${BERTH}`],
@@ -66,16 +79,13 @@ for (const [client, command] of CLIENTS) {
     assert.equal(ps.stdout.trim(), 'true', 'the container runs on after the detach');
 
     const again = term(`${command} attach ${name}`);
-    await again.waitFor(/\/ # $/m);
-    again.send('echo back-$((40+2))', 'Enter');
-    await again.waitFor(/^back-42$/m);
+    // The prompt is redrawn only if the shell notices the resize: type until the answer shows instead.
+    await sendUntil(again, ['echo back-$((40+2))', 'Enter'], /^back-42$/m);
     again.send('C-p', 'C-q');
     await again.waitFor(/read escape sequence\nEXITED=1/);
 
     const last = term(`${command} attach ${name}`);
-    await last.waitFor(/\/ # $/m);
-    last.send('exit 3', 'Enter');
-    await last.waitFor(/EXITED=3/);
+    await sendUntil(last, ['exit 3', 'Enter'], /EXITED=3/);
     const code = await docker(daemon.env, ['inspect', '-f', '{{.State.ExitCode}}', name]);
     assert.equal(code.stdout.trim(), '3');
   });
