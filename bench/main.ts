@@ -25,9 +25,10 @@ import { loadSave } from './workloads/load-save.js';
 import { registryServe } from './workloads/registry-serve.js';
 import { registryPull } from './workloads/registry-pull.js';
 import { network } from './workloads/network.js';
+import { buildWorkload } from './workloads/build.js';
 
 // Idle memory first, while both daemons are fresh, and again at the end; the heavy ones last.
-const WORKLOADS: Workload[] = [memoryIdle, runLatency, execLatency, cliStartup, ps, lifecycle, memoryPerContainer, logs, loadSave, registryServe, registryPull, network, memoryIdleAfter];
+const WORKLOADS: Workload[] = [memoryIdle, runLatency, execLatency, cliStartup, ps, lifecycle, memoryPerContainer, logs, loadSave, registryServe, registryPull, network, buildWorkload, memoryIdleAfter];
 
 const BENCH_DIR = import.meta.dirname;
 const REPO_ROOT = resolve(BENCH_DIR, '..');
