@@ -14,7 +14,7 @@ ARG GREETING=hello
 ENV APP_HOME=/src
 WORKDIR /src
 COPY src/ ./
-RUN for f in *.txt; do cat "$f"; done > all.txt && echo "$GREETING" >> all.txt
+RUN for f in *.txt; do cat "$f"; done > /tmp/all && mv /tmp/all all.txt && echo "$GREETING" >> all.txt
 RUN mkdir -p /out && cp all.txt /out/ && rm -f a.txt
 FROM busybox
 LABEL org.example.bench=build

@@ -12,7 +12,7 @@ import { isKind } from '../core/errdefs.js';
 import type { LayerRecord } from '../core/images/image-record.js';
 import { MEDIA_TYPES } from '../spec/oci/image.js';
 import { chainIds } from '../engine/images/layer-unpacker.js';
-import type { Dockerfile, Instruction, Stage } from './dockerfile/instructions.js';
+import { parseStages, type Dockerfile, type Instruction, type Stage } from './dockerfile/instructions.js';
 import { ShellLex, envMap } from './dockerfile/shell-lex.js';
 import type { BuildContext } from './build-context.js';
 import { BuildError, type BuildMessage, type BuilderDeps, type BuildRequest } from './ports.js';
@@ -160,8 +160,25 @@ export class BuildRun implements StepContext {
     let step = first;
     say(`Step ${++step}/${total} : ${stage.from.original}\n`);
     let image = await this.resolveFrom(stage);
-    say(` ---> ${image.record.id ? shortId(image.record.id) : ''}\n`);
     const state: StageState = { stage, args: new Map(), flags: { cmdSet: false } };
+    const triggers = image.config.config?.OnBuild ?? [];
+    if (triggers.length > 0) {
+      // The base image's ONBUILD triggers run first, as Docker's classic builder runs them; the child does not inherit them.
+      say(`# Executing ${triggers.length} build trigger${triggers.length === 1 ? '' : 's'}\n`);
+      const config = cloneConfig(image.config);
+      if (config.config) config.config.OnBuild = null;
+      image = { record: image.record, config };
+      for (const trigger of triggers) {
+        let parsed: Instruction | undefined;
+        try {
+          parsed = parseStages(`FROM scratch\n${trigger}\n`).stages[0]?.instructions[0];
+        } catch (err) {
+          throw new BuildError(`failed to process ONBUILD trigger ${JSON.stringify(trigger)}: ${(err as Error).message}`, 1);
+        }
+        if (parsed) image = await this.dispatch(parsed, image, state, say);
+      }
+    }
+    say(` ---> ${image.record.id ? shortId(image.record.id) : ''}\n`);
     for (const instr of stage.instructions) {
       this.signal.throwIfAborted();
       say(`Step ${++step}/${total} : ${instr.original}\n`);

@@ -144,7 +144,7 @@ test('docker build: multi-stage image runs; rebuild is all cache; a changed file
   assert.deepEqual(builderMounts(), []);
 });
 
-test('build: --target, -f, labels, ADD of a tar, RUN --mount=type=cache, heredocs', { skip }, async () => {
+test('build: --target, -f, labels, ADD of a tar, COPY --chown/--chmod, RUN --mount=type=cache, heredocs, ONBUILD', { skip }, async () => {
   const ctx = context('features', {
     'build.Dockerfile': `FROM busybox AS base
 LABEL stage=base
@@ -175,6 +175,15 @@ CMD ["sh"]
   const again = await d(['build', '--no-cache', '-f', join(ctx, 'build.Dockerfile'), '--target', 'base', '-t', 'feat:2', ctx]);
   assert.equal(again.code, 0, again.stderr);
   assert.equal((await d(['run', '--rm', 'feat:2', 'cat', '/runs'])).stdout, '2\n', 'the cache mount persisted between builds');
+
+  const base = context('onbuild-base', { Dockerfile: 'FROM busybox\nONBUILD RUN echo triggered > /trigger.txt\n' });
+  assert.equal((await d(['build', '-t', 'onbuild-base', base])).code, 0);
+  const child = context('onbuild-child', { Dockerfile: 'FROM onbuild-base\nCMD ["cat", "/trigger.txt"]\n' });
+  const built = await b(['build', '-t', 'onbuild-child', child]);
+  assert.equal(built.code, 0, built.stderr);
+  assert.match(built.stdout, /# Executing 1 build trigger\n/);
+  assert.equal((await d(['run', '--rm', 'onbuild-child'])).stdout, 'triggered\n');
+  assert.equal((await d(['image', 'inspect', 'onbuild-child', '--format', '{{json .Config.OnBuild}}'])).stdout.trim(), 'null');
 });
 
 test('build: bad input fails clearly and leaves nothing behind', { skip }, async () => {
