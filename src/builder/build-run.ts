@@ -130,10 +130,8 @@ export class BuildRun implements StepContext {
       const settled = await Promise.allSettled([...this.results.values()]);
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isKind(r.reason, 'Canceled') && (r.reason as Error).name !== 'AbortError');
       const anyFailed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed || anyFailed) {
-        output.flushAll();
-        throw (failed ?? anyFailed)?.reason;
-      }
+      // Output held for stages after a failure is dropped: a sequential build would never have run them.
+      if (failed || anyFailed) throw (failed ?? anyFailed)?.reason;
       return await (this.results.get(target.index) as Promise<StepImage>);
     } finally {
       await rm(this.workDir, { recursive: true, force: true }).catch(() => undefined);

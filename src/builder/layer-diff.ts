@@ -31,7 +31,8 @@ const header = (name: string, st: Stats, extra: Partial<TarHeader>): TarHeader =
 
 async function entry(pack: tar.Pack, h: TarHeader, body?: Readable): Promise<void> {
   if (!body) {
-    await new Promise<void>((resolve, reject) => pack.entry(h, (err) => (err ? reject(err) : resolve())));
+    // An explicit empty body: without one tar-stream waits for file data (whiteouts are empty files).
+    await new Promise<void>((resolve, reject) => pack.entry(h, Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
     return;
   }
   const sink = pack.entry(h);

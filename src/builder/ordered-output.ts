@@ -31,10 +31,4 @@ export class OrderedOutput {
       }
     }
   }
-
-  /** After a failure: everything still held, in order. */
-  flushAll(): void {
-    for (let i = this.current + 1; i < this.held.length; i++) for (const m of this.held[i] as BuildMessage[]) this.sink(m);
-    this.held.forEach((h) => (h.length = 0));
-  }
 }

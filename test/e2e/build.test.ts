@@ -25,10 +25,13 @@ WORKDIR /src
 COPY message.txt ./
 RUN echo "$GREETING $TARGET" > out.txt && \\
     cat message.txt >> out.txt
+RUN rm /etc/group && mkdir -p /home/x && rm -r /home && mkdir /home && touch /home/only
+RUN test ! -e /etc/group && test "$(ls /home)" = only
 FROM busybox AS unused
 RUN exit 1
 FROM busybox
 COPY --from=builder /src/out.txt /app/out.txt
+COPY --from=builder /home /deleted/
 WORKDIR /app
 USER 1000:1000
 HEALTHCHECK --interval=30s --timeout=3s CMD test -f /app/out.txt
@@ -83,13 +86,16 @@ test('docker build: multi-stage image runs; rebuild is all cache; a changed file
   assert.match(first.stdout, /^Sending build context to Docker daemon {2}[\d.]+kB/);
   assert.match(first.stdout, /Successfully built [0-9a-f]{12}\nSuccessfully tagged app:1\n$/);
   assert.ok(!first.stdout.includes('RUN exit 1'), 'the stage the target does not need is skipped');
-  assert.equal(steps(first.stdout).length, 12);
-  assert.match(first.stdout, /^Step 12\/12 : CMD /m);
+  assert.equal(steps(first.stdout).length, 15);
+  assert.match(first.stdout, /^Step 15\/15 : CMD /m);
   assert.match(first.stdout, / ---> Running in [0-9a-f]{12}\n/);
 
   const runOut = await d(['run', '--rm', 'app:1']);
   assert.equal(runOut.code, 0, runOut.stderr);
   assert.equal(runOut.stdout, 'hi world\nfrom the context\n');
+  // Deletions in a RUN are whiteouts (a file) and an opaque directory (a directory replaced).
+  const seen = await d(['run', '--rm', 'app:1', 'ls', '/deleted']);
+  assert.equal(seen.stdout, 'only\n');
   const cfg = JSON.parse((await d(['image', 'inspect', 'app:1', '--format', '{{json .Config}}'])).stdout) as Record<string, unknown>;
   assert.equal(cfg.User, '1000:1000');
   assert.equal(cfg.WorkingDir, '/app');
@@ -121,7 +127,10 @@ test('docker build: multi-stage image runs; rebuild is all cache; a changed file
   assert.deepEqual(ranSteps(third.stdout), [
     'COPY message.txt ./',
     'RUN echo "$GREETING $TARGET" > out.txt &&     cat message.txt >> out.txt',
+    'RUN rm /etc/group && mkdir -p /home/x && rm -r /home && mkdir /home && touch /home/only',
+    'RUN test ! -e /etc/group && test "$(ls /home)" = only',
     'COPY --from=builder /src/out.txt /app/out.txt',
+    'COPY --from=builder /home /deleted/',
     'WORKDIR /app',
     'USER 1000:1000',
     'HEALTHCHECK --interval=30s --timeout=3s CMD test -f /app/out.txt',
