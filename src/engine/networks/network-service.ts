@@ -70,7 +70,7 @@ export class NetworkService implements NetworksApi {
         const { ip, prefix } = parseCidrLoose(this.config.bip);
         plan = planSubnet(formatCidr({ base: parseCidr(this.config.bip).base, prefix }), formatIPv4(ip), undefined);
       } else {
-        const used = [...(await this.deps.host.hostRoutes(this.bridges())), ...this.bridgeNetworks().map((n) => n.subnet)].map(parseCidr);
+        const used = [...(await this.deps.host.hostRoutes([])), ...this.bridgeNetworks().map((n) => n.subnet)].map(parseCidr);
         plan = planSubnet(formatCidr(chooseSubnet(this.config.pools, used)), undefined, undefined);
       }
       store.insertNetwork({
@@ -104,10 +104,6 @@ export class NetworkService implements NetworksApi {
     return this.deps.store.listNetworks().filter((n) => n.driver === 'bridge');
   }
 
-  private bridges(): string[] {
-    return this.bridgeNetworks().map((n) => n.bridgeName);
-  }
-
   /** By full id, exact name, then unique id prefix, as Docker. */
   resolve(ref: string): NetworkRecord {
     const { store } = this.deps;
@@ -137,7 +133,8 @@ export class NetworkService implements NetworksApi {
     const want = configs[0];
     if (want && !want.Subnet && (want.Gateway || want.IPRange)) throw invalidArgument('cannot specify gateway or ip-range without subnet');
     const others = this.bridgeNetworks();
-    const hostRoutes = (await this.deps.host.hostRoutes(this.bridges())).map(parseCidr);
+    // Every route counts, those on berth's bridges too: another daemon may share a bridge with its own subnet.
+    const hostRoutes = (await this.deps.host.hostRoutes([])).map(parseCidr);
     let plan;
     if (want?.Subnet) {
       plan = planSubnet(want.Subnet, want.Gateway, want.IPRange);
