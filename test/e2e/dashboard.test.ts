@@ -185,6 +185,12 @@ test('volumes and networks pages answer (or say the engine has none yet)', { ski
     assert.equal(await page.locator('.error').count(), 0, await page.locator('.error').allInnerTexts().then((t) => t.join()));
     await s.shot(name);
   }
+  // The built-in networks are listed and inspectable (test daemons run with --bridge=none: no bridge here).
+  await page.goto(`${s.url}#/networks`);
+  const none = page.getByTestId('networks').locator('tr', { hasText: /^none/ }).first();
+  await none.click();
+  await page.locator('pre.json', { hasText: '"Name": "none"' }).waitFor();
+  await s.shot('networks');
 });
 
 test('terminal: echo hi in a container shell', { skip }, async (t) => {
