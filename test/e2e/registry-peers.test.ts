@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { isRoot, startDaemon } from '../helpers/daemon.js';
 import { testImages } from '../helpers/images.js';
-import { docker, run } from '../helpers/run.js';
+import { berth, docker, run } from '../helpers/run.js';
 import { startRegistryProcess, type TestRegistry } from '../helpers/registry.js';
 import { hasDockerd, startDockerd, type DockerEngine } from './cli-fixture.js';
 
@@ -122,6 +122,47 @@ test('berthd --registry-addr serves the registry from its own root', { skip: !is
     assert.deepEqual(tags.Tags, ['v1']);
     assert.ok(existsSync(join(daemon.dataRoot, 'registry', 'registry.db')));
   } finally {
+    await daemon.cleanup();
+  }
+});
+
+test("the docker CLI and berth, through berthd, push to and pull from berth's registry; docker login to its token auth", { skip: !isRoot() && 'needs root' }, async () => {
+  const daemon = await startDaemon();
+  const htpasswd = join(tmp, 'htpasswd-berthd');
+  writeFileSync(htpasswd, `bob:${bcrypt.hashSync('builder', 5).replace(/^\$2[ab]\$/, '$2y$')}\n`);
+  const secured = await startRegistryProcess({ args: ['--htpasswd', htpasswd, '--token-secret', 'berthd-peers-secret-0123456789'] });
+  try {
+    const env = { ...daemon.env, DOCKER_CONFIG: join(tmp, 'berthd-docker-config') };
+    const ok = async (args: string[], client = docker) => {
+      const r = await client(env, args, { timeoutMs: 120_000 });
+      assert.equal(r.code, 0, `${args.join(' ')}:\n${r.stdout}${r.stderr}`);
+      return r.stdout;
+    };
+    await ok(['load', '-i', images.layered]);
+    const ref = `${reg.addr}/peers/through-berthd:v1`;
+    await ok(['tag', 'berth-test/layered:latest', ref]);
+    assert.match(await ok(['push', ref]), /v1: digest: sha256:[0-9a-f]{64} size: \d+/);
+    const raw = await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${ref}`]);
+    assert.equal((JSON.parse(raw) as { layers: unknown[] }).layers.length, 3);
+    await ok(['rmi', ref]);
+    await ok(['pull', ref]);
+    assert.equal((await ok(['run', '--rm', ref, 'echo', 'pulled through berthd'])).trim(), 'pulled through berthd');
+    await ok(['rmi', ref]);
+    await ok(['pull', ref], berth);
+
+    const sref = `${secured.addr}/peers/private-berthd:v1`;
+    await ok(['tag', ref, sref]);
+    const anon = await docker(env, ['push', sref], { timeoutMs: 60_000 });
+    assert.notEqual(anon.code, 0);
+    const bad = await docker(env, ['login', '-u', 'bob', '--password-stdin', secured.addr], { input: 'nope\n' });
+    assert.notEqual(bad.code, 0);
+    const login = await docker(env, ['login', '-u', 'bob', '--password-stdin', secured.addr], { input: 'builder\n' });
+    assert.equal(login.code, 0, login.stdout + login.stderr);
+    assert.match(await ok(['push', sref]), /v1: digest: sha256:/);
+    await ok(['rmi', sref]);
+    await ok(['pull', sref]);
+  } finally {
+    await secured.close();
     await daemon.cleanup();
   }
 });
