@@ -65,22 +65,25 @@ export class Authorizer {
     return this.header;
   }
 
-  /** Answers a 401: returns true when a new Authorization header is ready to retry with. */
-  async respond(challenges: AuthChallenge[], extraScopes: string[], signal?: AbortSignal): Promise<boolean> {
+  /**
+   * Answers a 401 to a request sent with `sentWith`: returns true when a different Authorization header is
+   * ready to retry with (another request running in parallel may already have set it).
+   */
+  async respond(challenges: AuthChallenge[], extraScopes: string[], signal?: AbortSignal, sentWith: string | undefined = this.header): Promise<boolean> {
     const bearer = challenges.find((c) => c.scheme === 'bearer');
     if (bearer?.params.realm) {
       const scopes = [...new Set([...this.scopes(), ...extraScopes, ...(bearer.params.scope ? bearer.params.scope.split(' ') : [])])];
       const key = this.cacheKey(scopes);
       const token = this.cache.get(key) ?? (await this.fetchToken(bearer.params.realm, bearer.params.service, scopes, key, signal));
       const next = `Bearer ${token}`;
-      if (next === this.header) return false;
+      if (next === sentWith) return false;
       this.header = next;
       return true;
     }
     if (challenges.some((c) => c.scheme === 'basic')) {
       if (!this.credentials?.username) return false;
       const next = basic(this.credentials);
-      if (next === this.header) return false;
+      if (next === sentWith) return false;
       this.header = next;
       return true;
     }

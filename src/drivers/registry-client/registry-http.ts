@@ -105,7 +105,7 @@ export class RegistryHttp {
       }
       if (res.status === 401 && authRounds < 2) {
         const challenges = parseWwwAuthenticate(res.headers.get('www-authenticate') ?? '');
-        if (challenges.length > 0 && (await this.auth.respond(challenges, options.extraScopes ?? [], options.signal))) {
+        if (challenges.length > 0 && (await this.auth.respond(challenges, options.extraScopes ?? [], options.signal, authorization))) {
           await res.body?.cancel();
           authRounds++;
           if (replayable) continue;
