@@ -115,11 +115,14 @@ export class BuildRun implements StepContext {
     };
     visit(target);
     const order = stages.filter((s) => needed.has(s.index)).map((s) => (s.index === target.index ? target : s));
-    const total = order.reduce((n, s) => n + 1 + s.instructions.length, 0);
+    // Docker's classic builder counts the ARGs before the first FROM as steps (shown without an image).
+    const metaSteps = this.dockerfile.metaArgs.length;
+    const total = metaSteps + order.reduce((n, s) => n + 1 + s.instructions.length, 0);
+    this.dockerfile.metaArgs.forEach((a, i) => emit({ stream: `Step ${i + 1}/${total} : ${a.original}\n` }));
     const output = new OrderedOutput(emit, order.length);
     await mkdir(this.workDir, { recursive: true });
     try {
-      let base = 0;
+      let base = metaSteps;
       for (const [slot, stage] of order.entries()) {
         const first = base;
         base += 1 + stage.instructions.length;
