@@ -251,3 +251,37 @@ test('zstd-compressed layers are pulled and unpacked', { skip }, async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('credential helpers (credsStore, docker-credential-* protocol) keep and give the credentials', { skip }, async () => {
+  const secured = await startRegistry({ users: { carol: 'h3lper' } });
+  const dir = mkdtempSync(join(tmpdir(), 'berth-credhelper-'));
+  try {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const store = join(dir, 'store.json');
+    writeFileSync(
+      join(bin, 'docker-credential-regctest'),
+      `#!/bin/bash\ncase "$1" in\n  store) cat > ${store} ;;\n  get) read -r url; if [ -f ${store} ]; then cat ${store}; else echo "credentials not found in native keychain"; exit 1; fi ;;\n  erase) rm -f ${store} ;;\nesac\n`,
+      { mode: 0o755 },
+    );
+    const configDir = join(dir, 'config');
+    mkdirSync(configDir);
+    writeFileSync(join(configDir, 'config.json'), '{"credsStore":"regctest"}');
+    const withHelper = { ...daemon.env, DOCKER_CONFIG: configDir, PATH: `${bin}:${process.env.PATH ?? ''}` };
+    const login = await berth(withHelper, ['login', '-u', 'carol', '--password-stdin', secured.host], { input: 'h3lper\n' });
+    assert.equal(login.code, 0, login.stderr);
+    assert.equal(login.stdout, 'Login Succeeded\n');
+    assert.equal(login.stderr, '');
+    assert.deepEqual(JSON.parse(readFileSync(store, 'utf8')), { ServerURL: secured.host, Username: 'carol', Secret: 'h3lper' });
+    assert.doesNotMatch(readFileSync(join(configDir, 'config.json'), 'utf8'), /h3lper|"auth"/);
+    const ref = `${secured.host}/helper/app:1`;
+    assert.equal((await docker(env, ['tag', 'busybox:latest', ref])).code, 0);
+    const push = await berth(withHelper, ['push', ref]);
+    assert.equal(push.code, 0, push.stderr);
+    assert.equal((await berth(withHelper, ['logout', secured.host])).stdout, `Removing login credentials for ${secured.host}\n`);
+    assert.equal(existsSync(store), false);
+  } finally {
+    await secured.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
