@@ -22,6 +22,8 @@ export async function startBerthd(repoRoot: string, workDir: string, label: stri
     '--log-level', 'info',
     // As the bench's dockerd (--bridge=none --iptables=false): loopback-only containers, no rules.
     ...networkArgs,
+    // dockerd serves no web UI: compare the engines alone (and never clash over the default 127.0.0.1:9900).
+    '--dashboard', 'off',
   ];
   const unregister = onCleanup('berth work dir', async () => {
     await killLeftovers(workDir);
