@@ -60,7 +60,13 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
     });
     child.once('exit', (code) => rejectReady(new Error(`berthd exited with ${code} before listening:\n${stderr}`)));
   });
-  await ready;
+  try {
+    await ready;
+  } catch (err) {
+    // A daemon that refused to start (tests of bad flags) leaves no temporary root behind.
+    if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const exited = (): boolean => child.exitCode !== null || child.signalCode !== null;
   const daemon: TestDaemon = {
     dir,
