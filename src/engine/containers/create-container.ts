@@ -57,10 +57,25 @@ function mountsOf(store: ContainerStore, ref: string): ContainerRecord['mounts']
   }
 }
 
+/** Generated names of creates still in progress: the store learns a name only at the end, so concurrent creates
+ * without a name would otherwise draw the same one and the later would fail with a name conflict. */
+const generatedNamesInFlight = new Set<string>();
+
 export async function createContainer(deps: CreateDeps, request: ContainerCreateRequest, requestedName: string | undefined): Promise<ContainerRecord> {
+  if (!request.Image) throw invalidArgument('Config.Image: must be set');
+  if (requestedName) return createNamed(deps, request, normalizeContainerName(requestedName));
+  const name = generateContainerName((n) => generatedNamesInFlight.has(n) || deps.store.findByName(n) !== undefined);
+  generatedNamesInFlight.add(name);
+  try {
+    return await createNamed(deps, request, name);
+  } finally {
+    generatedNamesInFlight.delete(name);
+  }
+}
+
+async function createNamed(deps: CreateDeps, request: ContainerCreateRequest, name: string): Promise<ContainerRecord> {
   const { HostConfig: rawHostConfig, NetworkingConfig: networking, ...userConfig } = request;
   if (!userConfig.Image) throw invalidArgument('Config.Image: must be set');
-  const name = requestedName ? normalizeContainerName(requestedName) : generateContainerName((n) => deps.store.findByName(n) !== undefined);
   const holder = deps.store.findByName(name);
   if (holder) {
     throw alreadyExists(
