@@ -3,8 +3,7 @@
 // workload, 10 creates at a time, once failed with a name conflict).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { startDaemon, isRoot, apiRequest, type TestDaemon } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
 
@@ -23,18 +22,8 @@ after(async () => {
   await daemon.cleanup();
 });
 
-function createUnnamed(socketPath: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath, method: 'POST', path: '/v1.47/containers/create', headers: { 'Content-Type': 'application/json' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify({ Image: 'busybox', Cmd: ['true'], HostConfig: { NetworkMode: 'none' } }));
-  });
-}
+const createUnnamed = (socketPath: string) =>
+  apiRequest(socketPath, '/v1.47/containers/create', { method: 'POST', json: { Image: 'busybox', Cmd: ['true'], HostConfig: { NetworkMode: 'none' } } });
 
 // 150 at once from 3,599 adjective_noun names: without reservations, two drawing the same name is near certain.
 test('150 concurrent unnamed creates all succeed with distinct names', { skip }, async () => {

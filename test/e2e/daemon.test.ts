@@ -1,24 +1,12 @@
 // The daemon itself: start, API headers and versions, docker version/info, lock, clean stop.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { startDaemon, isRoot, apiRequest, type TestDaemon } from '../helpers/daemon.js';
 import { docker, berth } from '../helpers/run.js';
 
 const skip = !isRoot() && 'needs root';
 
-function get(socketPath: string, path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath, path, method }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (socketPath: string, path: string, method = 'GET') => apiRequest(socketPath, path, { method });
 
 let daemon: TestDaemon;
 before(async () => {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
+import { request } from 'node:http';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const BERTHD = join(REPO_ROOT, 'bin/berthd');
@@ -95,4 +96,19 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
     },
   };
   return daemon;
+}
+
+/** One Engine API request over a daemon's socket, straight (no CLI): the reply's status, headers and text. */
+export function apiRequest(socketPath: string, path: string, options: { method?: string; json?: unknown } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = options.json === undefined ? {} : { 'Content-Type': 'application/json' };
+    const req = request({ socketPath, path, method: options.method ?? 'GET', headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(options.json === undefined ? undefined : JSON.stringify(options.json));
+  });
 }
