@@ -513,6 +513,5 @@ export function untilToMillis(until: string, now = Date.now()): number {
   return Date.parse(until);
 }
 
-export const emptyLayerDigest = sha256('');
 /** A tar with nothing in it (two zero blocks): the diff of an unchanged container. */
 export const EMPTY_TAR_DIGEST = sha256(Buffer.alloc(1024));
