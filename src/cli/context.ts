@@ -1,5 +1,6 @@
 // What every command gets: the API client (made on first use) and the standard streams.
 import { EngineClient } from '../client/engine-client.js';
+import type { ServerHooks } from './server-hooks.js';
 
 export interface CliContext {
   readonly client: EngineClient;
@@ -10,15 +11,18 @@ export interface CliContext {
   host?: string;
   /** Writes to stdout. */
   out(text: string): void;
+  /** Servers the entry point lets the CLI run in-process. */
+  readonly servers: ServerHooks;
 }
 
-export function createContext(): CliContext & { closeClient(): void } {
+export function createContext(servers: ServerHooks = {}): CliContext & { closeClient(): void } {
   let client: EngineClient | undefined;
   const ctx = {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
     host: undefined as string | undefined,
+    servers,
     get client(): EngineClient {
       client ??= new EngineClient(ctx.host ? hostSocket(ctx.host) : undefined);
       return client;

@@ -5,14 +5,15 @@ import { DockerCommand, NEGATIONS, PROGRAM, normaliseBooleanFlags } from './comm
 import { createContext, CliExit } from './context.js';
 import { registerCommands } from './commands/index.js';
 import { splitVerb } from './argv.js';
+import type { ServerHooks } from './server-hooks.js';
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], servers: ServerHooks = {}): Promise<number> {
   // A reader that went away (`berth events | head`) ends the command quietly, as for any Unix filter.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
-  const ctx = createContext();
+  const ctx = createContext(servers);
   const args = argv.slice(2);
   const program = new DockerCommand(PROGRAM)
     .usage('[OPTIONS] COMMAND')

@@ -1,11 +1,9 @@
 // berth registry serve: runs berth's OCI registry server in this process until SIGINT/SIGTERM. A thin
-// shell: flags in, daemon/registry-host.ts does the rest (the one import of daemon/ from cli/, allowed by
-// name in .dependency-cruiser.cjs, because this verb is a server and not a client of berthd).
+// shell: flags in, the registry host handed in by the entry point (cli/server-hooks.ts) does the rest.
 import { Option } from 'commander';
 import type { DockerCommand } from '../command.js';
-import type { CliContext } from '../context.js';
+import { CliExit, type CliContext } from '../context.js';
 import { createLogger } from '../../lib/logger.js';
-import { startRegistryHost } from '../../daemon/registry-host.js';
 
 interface ServeFlags {
   addr: string;
@@ -42,6 +40,9 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async () => {
     const flags = cmd.opts<ServeFlags>();
     const tokenSecret = flags.tokenSecret ?? process.env.BERTH_REGISTRY_TOKEN_SECRET;
+    const load = ctx.servers.registryHost;
+    if (!load) throw new CliExit(1, 'this berth was built without the registry server');
+    const { startRegistryHost } = await load();
     const logger = createLogger({ level: flags.logLevel });
     const host = await startRegistryHost(
       {
