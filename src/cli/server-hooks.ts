@@ -1,0 +1,26 @@
+// Servers the berth CLI can run in its own process (`berth registry serve`). The CLI is a client of the
+// Engine API and imports nothing above it; the entry point (bin/berth) hands it these from daemon/, the
+// composition root, so the server keeps one implementation and the CLI keeps its layer.
+import type { Logger } from '../lib/logger.js';
+
+export interface RegistryServeOptions {
+  addr: string;
+  root: string;
+  htpasswd?: string;
+  tokenSecret?: string;
+  tokenService?: string;
+  tokenRealm?: string;
+  gcIntervalMs?: number;
+  gcGraceMs?: number;
+}
+
+export interface RunningRegistry {
+  /** `host:port` actually bound. */
+  address: string;
+  close(): Promise<void>;
+}
+
+export interface ServerHooks {
+  /** Loads daemon/registry-host.ts on demand (only `registry serve` pays for it). */
+  registryHost?: () => Promise<{ startRegistryHost(options: RegistryServeOptions, logger: Logger): Promise<RunningRegistry> }>;
+}
