@@ -22,10 +22,12 @@ export function usageError(cmd: Command, message: string, code: number, hint: 'R
   return new CliExit(code, `${message}\n\n${usageBlock(cmd)}\n\n${hint} '${commandPath(cmd)} --help' for more information`);
 }
 
-/** docker's boolean flags that default to true: `=false` turns into the negation. */
+/** docker's boolean flags that default to true: `=false` turns into the negation (any other `--flag=false` is dropped: off is the default). */
 export const NEGATIONS: ReadonlyMap<string, string> = new Map([
   ['-H', '--no-human'],
   ['--human', '--no-human'],
+  ['--sig-proxy', '--no-sig-proxy'],
+  ['--pause', '--no-pause'],
 ]);
 
 /** Turns commander's parse errors into docker's wording. */

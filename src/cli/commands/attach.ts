@@ -1,10 +1,12 @@
 // berth attach: attach the terminal to a running container's stdio, as docker attach does: the container must be
 // running; stdin goes along when the container keeps it open (unless --no-stdin); a detach prints
 // "read escape sequence" and exits 1; otherwise the exit code is the container's.
+import { Option } from 'commander';
 import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
 import { runSession } from '../hijacked-session.js';
+import { proxySignals } from '../signal-proxy.js';
 
 interface AttachFlags {
   detachKeys?: string;
@@ -26,7 +28,8 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .argument('[args...]')
     .option('--detach-keys <string>', 'Override the key sequence for detaching a container')
     .option('--no-stdin', 'Do not attach STDIN')
-    .option('--sig-proxy [bool]', 'Proxy all received signals to the process', (v: string) => v !== 'false', true) as DockerCommand;
+    .option('--sig-proxy', 'Proxy all received signals to the process', true)
+    .addOption(new Option('--no-sig-proxy').hideHelp()) as DockerCommand;
   cmd.action(async (args: string[], f: AttachFlags) => {
     requireArgs(cmd, args, { exact: 1 });
     const ref = args[0] ?? '';
@@ -45,9 +48,15 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const resize = (h: number, w: number): Promise<void> => ctx.client.call('POST', `/containers/${c.Id}/resize`, { query: { h, w } }).then(() => undefined);
     // As docker: a size one bigger first, so the program redraws for the real one.
     if (tty && ctx.stdout.isTTY) await resize(ctx.stdout.rows + 1, ctx.stdout.columns + 1).catch(() => undefined);
-    const how = await runSession(ctx, { socket, multiplexed, tty, stdin, detachKeys: f.detachKeys, resize });
-    if (how === 'detached') throw new CliExit(1, 'read escape sequence');
-    const { StatusCode } = await waited;
+    const stopProxy = f.sigProxy !== false && !tty ? proxySignals(ctx, c.Id) : () => undefined;
+    let StatusCode: number;
+    try {
+      const how = await runSession(ctx, { socket, multiplexed, tty, stdin, detachKeys: f.detachKeys, resize });
+      if (how === 'detached') throw new CliExit(1, 'read escape sequence');
+      ({ StatusCode } = await waited);
+    } finally {
+      stopProxy();
+    }
     if (StatusCode !== 0) throw new CliExit(StatusCode);
   });
   return cmd;

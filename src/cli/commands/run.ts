@@ -1,6 +1,7 @@
 // berth run / berth create: create a container from an image (and for run: attach, start, wait), as docker does.
 // The attach and the wait are in place before the start, so no output and no exit is missed.
 import { readFileSync } from 'node:fs';
+import { Option } from 'commander';
 import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
@@ -11,6 +12,7 @@ import { StreamError } from '../../client/json-messages.js';
 import { pullWithProgress, withDefaultTag } from './pull.js';
 import { parsePublish } from '../port-spec.js';
 import { runSession } from '../hijacked-session.js';
+import { proxySignals } from '../signal-proxy.js';
 
 export interface RunFlags extends HealthFlags {
   mount: string[];
@@ -208,7 +210,8 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('-d, --detach', 'Run container in background and print container ID')
     .option('-a, --attach <list>', 'Attach to STDIN, STDOUT or STDERR', collect, [])
     .option('--detach-keys <string>', 'Override the key sequence for detaching a container')
-    .option('--sig-proxy [bool]', 'Proxy received signals to the process', (v: string) => v !== 'false', true)
+    .option('--sig-proxy', 'Proxy received signals to the process', true)
+    .addOption(new Option('--no-sig-proxy').hideHelp())
     .option('--rm', 'Automatically remove the container when it exits') as DockerCommand;
   cmd.action(async (args: string[], flags: RunFlags) => {
     requireArgs(cmd, args, { min: 1 });
@@ -247,13 +250,19 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       if (err instanceof ApiError) throw new CliExit(exitCodeFor(err.message), `berth: Error response from daemon: ${err.message}`);
       throw err;
     }
-    const session = await runSession(ctx, {
-      socket, multiplexed, tty: flags.tty ?? false, stdin: streams.stdin, detachKeys: flags.detachKeys,
-      resize: (h, w) => ctx.client.call('POST', `/containers/${id}/resize`, { query: { h, w } }).then(() => undefined),
-    });
-    // Detached: the container runs on; docker says nothing and exits 0.
-    if (session === 'detached') return;
-    const result = await waited;
+    const stopProxy = flags.sigProxy !== false && !flags.tty ? proxySignals(ctx, id) : () => undefined;
+    let result: { StatusCode: number };
+    try {
+      const session = await runSession(ctx, {
+        socket, multiplexed, tty: flags.tty ?? false, stdin: streams.stdin, detachKeys: flags.detachKeys,
+        resize: (h, w) => ctx.client.call('POST', `/containers/${id}/resize`, { query: { h, w } }).then(() => undefined),
+      });
+      // Detached: the container runs on; docker says nothing and exits 0.
+      if (session === 'detached') return;
+      result = await waited;
+    } finally {
+      stopProxy();
+    }
     if (result.StatusCode !== 0) throw new CliExit(result.StatusCode);
   });
   return cmd;
