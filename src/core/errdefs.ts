@@ -30,7 +30,13 @@ export class EngineError extends Error {
 
 export const isEngineError = (err: unknown): err is EngineError => err instanceof EngineError;
 
-export const isKind = (err: unknown, kind: ErrorKind): boolean => isEngineError(err) && err.kind === kind;
+/** The first EngineError on the `cause` chain (a driver's error wrapped by a plain Error still has a kind). */
+export function engineErrorOf(err: unknown): EngineError | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 16; e = e.cause, depth++) if (isEngineError(e)) return e;
+  return undefined;
+}
+
+export const isKind = (err: unknown, kind: ErrorKind): boolean => engineErrorOf(err)?.kind === kind;
 
 const make =
   (kind: ErrorKind) =>
