@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Logger } from '../../lib/logger.js';
 import { formatTimeNano } from '../../lib/time.js';
 import { failedPrecondition, internal, invalidArgument, notFound } from '../../core/errdefs.js';
+import { ContainerStartError } from '../../core/runtime/start-error.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import type { ConsoleSize, ExecProcess, ExecRequest, ExitInfo, IoOptions, LogEntry, LogReadOptions, ResourceUpdate, RunOptions, RunRequest, RuntimePort, RuntimeStatsSample, RuntimeStatus, StdioStream } from '../../core/runtime/runtime.js';
 import type { HostRuntimeFacts } from '../../core/runtime/oci-spec.js';
@@ -334,11 +335,15 @@ export class ConmonRuntime implements RuntimePort {
   }
 }
 
-/** runc's own wording is kept: the engine maps "not found" to 127 and "permission denied" to 126. */
-export function startError(message: string): Error {
+/** runc's own wording is kept in the message; what it means is read here, once, into a typed start error. */
+export function startError(message: string): ContainerStartError {
   const clean = message.trim().replace(/\s+/g, ' ');
-  if (/executable file not found|no such file or directory|permission denied|is a directory|exec format error/i.test(clean)) {
-    return invalidArgument(`failed to create task for container: ${clean}: unknown`);
-  }
-  return internal(`failed to create task for container: ${clean}: unknown`);
+  const failure = /executable file not found|no such file or directory/i.test(clean)
+    ? 'not-found'
+    : /permission denied|is a directory/i.test(clean)
+      ? 'cannot-run'
+      : /exec format error/i.test(clean)
+        ? 'bad-executable'
+        : 'other';
+  return new ContainerStartError(failure, `failed to create task for container: ${clean}: unknown`);
 }

@@ -25,6 +25,7 @@ import type { ContainerFiles, ContainerVolumes, ExitInfo, ImageResolver, Runtime
 import { resolveContainer } from './resolve.js';
 import { StdioAttachments } from './stdio-attachments.js';
 import type { ConsoleSize, StdioStream } from '../../core/runtime/runtime.js';
+import { startExitCode } from '../../core/runtime/start-error.js';
 import type { ContainersApi, ContainerView, ListOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
 import type { ContainerAccess } from './container-access.js';
 
@@ -150,7 +151,7 @@ export class ContainerService implements ContainersApi {
     } catch (err) {
       const message = (err as Error).message;
       this.attachments.failPending(c.id, err);
-      const exitCode = /executable file not found|no such file or directory/i.test(message) ? 127 : /permission denied|is a directory/i.test(message) ? 126 : 128;
+      const exitCode = startExitCode(err);
       c.state = { ...c.state, status: c.state.status === 'restarting' ? 'exited' : c.state.status, pid: 0, exitCode, error: message, finishedAt: c.state.status === 'restarting' ? nowRfc3339Nano() : c.state.finishedAt };
       this.store.update(c);
       await this.deps.runtime.delete(c.id).catch(() => undefined);
