@@ -16,6 +16,7 @@ import type { ContainerRecord } from '../../src/core/containers/container-record
 import type { PlannedMount } from '../../src/core/containers/mount-specs.js';
 import type { ContainerConfig, HostConfig } from '../../src/spec/docker/containers.js';
 import type { LogEntry } from '../../src/core/runtime/runtime.js';
+import { containerCgroupDir, hostCgroupVersion, readContainerCgroup } from '../helpers/cgroup.js';
 
 const skip = !isRoot() || !existsSync('/bin/busybox') ? 'needs root and busybox-static' : false;
 const which = (tool: string): string | undefined => {
@@ -111,7 +112,6 @@ async function waitForLog(rt: ConmonRuntime, record: ContainerRecord, pattern: R
   return text;
 }
 
-const cgroupDir = (controller: string, id: string): string => `/sys/fs/cgroup/${controller}/berth/${id}`;
 
 describe('runtime-runc conformance', { skip }, () => {
   let rt: ConmonRuntime;
@@ -244,10 +244,10 @@ describe('runtime-runc conformance', { skip }, () => {
       assert.ok((await rt.list()).includes(made.record.id));
       await rt.pause(made.record.id);
       assert.equal((await rt.status(made.record.id)).status, 'paused');
-      assert.equal(readFileSync(join(cgroupDir('freezer', made.record.id), 'freezer.state'), 'utf8').trim(), 'FROZEN');
+      assert.equal(readContainerCgroup(made.record.id, 'freezer', 'freezer.state'), 'FROZEN');
       await rt.resume(made.record.id);
       assert.equal((await rt.status(made.record.id)).status, 'running');
-      assert.equal(readFileSync(join(cgroupDir('freezer', made.record.id), 'freezer.state'), 'utf8').trim(), 'THAWED');
+      assert.equal(readContainerCgroup(made.record.id, 'freezer', 'freezer.state'), 'THAWED');
     } finally {
       await rt.kill(made.record.id, 9);
       await rt.waitExit(made.record.id);
@@ -343,8 +343,8 @@ describe('runtime-runc conformance', { skip }, () => {
     await rt.run(made.request);
     try {
       await waitForLog(rt, made.record, /\n42\n/);
-      assert.equal(readFileSync(join(cgroupDir('memory', made.record.id), 'memory.limit_in_bytes'), 'utf8').trim(), String(64 * 1024 * 1024));
-      assert.equal(readFileSync(join(cgroupDir('pids', made.record.id), 'pids.max'), 'utf8').trim(), '42');
+      assert.equal(readContainerCgroup(made.record.id, 'memory', 'memory.limit_in_bytes'), String(64 * 1024 * 1024));
+      assert.equal(readContainerCgroup(made.record.id, 'pids', 'pids.max'), '42');
     } finally {
       await rt.kill(made.record.id, 9);
       await rt.waitExit(made.record.id);
@@ -370,13 +370,13 @@ describe('runtime-runc conformance', { skip }, () => {
     const conmonPid = Number(readFileSync(join(root, 'state', 'containers', made.record.id, 'conmon.pid'), 'utf8'));
     const bundleRootfs = join(made.request.paths.bundleDir, 'rootfs');
     assert.ok(existsSync(`/proc/${pid}`) && existsSync(`/proc/${conmonPid}`));
-    assert.ok(existsSync(cgroupDir('memory', made.record.id)));
+    assert.ok(existsSync(containerCgroupDir(made.record.id, 'memory')));
     assert.ok(readFileSync('/proc/self/mountinfo', 'utf8').includes(bundleRootfs));
 
     await rt.delete(made.record.id);
     assert.equal(alive(pid), false, 'container process gone');
     assert.equal(alive(conmonPid), false, 'conmon gone');
-    for (const c of ['memory', 'pids', 'cpu', 'devices', 'freezer']) assert.equal(existsSync(cgroupDir(c, made.record.id)), false, `${c} cgroup removed`);
+    for (const c of ['memory', 'pids', 'cpu', 'devices', 'freezer']) assert.equal(existsSync(containerCgroupDir(made.record.id, c)), false, `${c} cgroup removed`);
     assert.equal(readFileSync('/proc/self/mountinfo', 'utf8').includes(bundleRootfs), false, 'rootfs unmounted');
     assert.equal((await rt.status(made.record.id)).status, 'absent');
     await rt.delete(made.record.id); // idempotent
@@ -384,10 +384,8 @@ describe('runtime-runc conformance', { skip }, () => {
 
   test('after every test above: no cgroup, conmon or mount of this run is left', () => {
     const prefix = `berthrt${process.pid}x`;
-    const cgroups = readdirSync('/sys/fs/cgroup').flatMap((controller) => {
-      const dir = `/sys/fs/cgroup/${controller}/berth`;
-      return existsSync(dir) ? readdirSync(dir).filter((d) => d.startsWith(prefix)).map((d) => `${dir}/${d}`) : [];
-    });
+    const berthDirs = hostCgroupVersion === '2' ? ['/sys/fs/cgroup/berth'] : readdirSync('/sys/fs/cgroup').map((controller) => `/sys/fs/cgroup/${controller}/berth`);
+    const cgroups = berthDirs.flatMap((dir) => (existsSync(dir) ? readdirSync(dir).filter((d) => d.startsWith(prefix)).map((d) => `${dir}/${d}`) : []));
     assert.deepEqual(cgroups, []);
     const conmons = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && alive(Number(p))).filter((p) => {
       try {

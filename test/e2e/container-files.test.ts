@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
 import { berth, docker, run } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
+import { readContainerCgroup } from '../helpers/cgroup.js';
 
 const skip = !isRoot() && 'needs root';
 let daemon: TestDaemon;
@@ -142,15 +143,14 @@ test('stats: one-shot and --no-stream in docker shape and columns', { skip }, as
 });
 
 test('pause freezes the cgroup, unpause thaws it; a stopped container cannot be paused (409)', { skip }, async () => {
-  const freezer = join('/sys/fs/cgroup/freezer/berth', id, 'freezer.state');
   for (const cli of [d, b]) {
     assert.equal((await cli(['pause', 'files'])).stdout, 'files\n');
-    assert.equal(readFileSync(freezer, 'utf8').trim(), 'FROZEN');
+    assert.equal(readContainerCgroup(id, 'freezer', 'freezer.state'), 'FROZEN');
     assert.match((await d(['ps', '--filter', 'name=files'])).stdout, /\(Paused\)/);
     const again = await cli(['pause', 'files']);
     assert.match(again.stderr, /is already paused/);
     assert.equal((await cli(['unpause', 'files'])).stdout, 'files\n');
-    assert.equal(readFileSync(freezer, 'utf8').trim(), 'THAWED');
+    assert.equal(readContainerCgroup(id, 'freezer', 'freezer.state'), 'THAWED');
   }
   const created = (await d(['create', 'busybox'])).stdout.trim();
   const refused = await d(['pause', created]);
@@ -200,8 +200,8 @@ test('update changes the cgroup of a running container and the record', { skip }
     const up = await cli(['update', '--memory', '64m', '--memory-swap', '128m', '--pids-limit', '40', '--restart', 'on-failure:2', 'files']);
     assert.equal(up.stdout, 'files\n', up.stderr);
   }
-  assert.equal(readFileSync(join('/sys/fs/cgroup/memory/berth', id, 'memory.limit_in_bytes'), 'utf8').trim(), String(64 * 1024 * 1024));
-  assert.equal(readFileSync(join('/sys/fs/cgroup/pids/berth', id, 'pids.max'), 'utf8').trim(), '40');
+  assert.equal(readContainerCgroup(id, 'memory', 'memory.limit_in_bytes'), String(64 * 1024 * 1024));
+  assert.equal(readContainerCgroup(id, 'pids', 'pids.max'), '40');
   assert.equal((await d(['inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}', 'files'])).stdout, '67108864 40 on-failure:2\n');
 });
 

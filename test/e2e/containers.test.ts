@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
+import { containerCgroupDir } from '../helpers/cgroup.js';
 
 const skip = !isRoot() && 'needs root';
 let daemon: TestDaemon;
@@ -32,7 +33,7 @@ function traces(id: string): string[] {
   const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
   if (ps.split('\n').some((l) => l.includes('conmon') && l.includes(id))) found.push('conmon');
   if (execFileSync('cat', ['/proc/mounts'], { encoding: 'utf8' }).includes(id)) found.push('mount');
-  for (const ctl of ['memory', 'pids', 'cpu']) if (existsSync(join('/sys/fs/cgroup', ctl, 'berth', id))) found.push(`cgroup:${ctl}`);
+  for (const ctl of ['memory', 'pids', 'cpu']) if (existsSync(containerCgroupDir(id, ctl))) found.push(`cgroup:${ctl}`);
   if (existsSync(join(daemon.dataRoot, 'containers', id))) found.push('dir');
   return found;
 }

@@ -1,13 +1,12 @@
-// One sample of a container's resource counters in Docker's stats shape, read from its cgroup (v1: one directory
-// per hierarchy; v2: one unified directory), the host's /proc/stat (system CPU time) and the container's network
-// namespace (/proc/<pid>/net/dev, only when it has its own). Docker's rules: an unlimited memory limit is shown
+// A container's resource counters in Docker's stats shape, read from its cgroup's files (v1: one directory per
+// hierarchy; v2: one unified directory; cgroup-tree.ts says where), the host's /proc/stat (system CPU time) and the
+// container's network namespace (/proc/<pid>/net/dev, only when it has its own). Docker's rules: an unlimited memory limit is shown
 // as the host's memory; v1 blkio falls back to the throttle counters when the CFQ/BFQ ones are empty.
 import { readFile, readlink } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BlkioEntry, BlkioStats, CpuStats, MemoryStats, NetworkStats } from '../../spec/docker/stats.js';
 
-const CGROUP_ROOT = '/sys/fs/cgroup';
 const USER_HZ = 100;
 const NS_PER_TICK = 1e9 / USER_HZ;
 /** v1 reports "no limit" as a page-aligned huge number. */
@@ -64,7 +63,7 @@ export function parseNetDev(t: string): Record<string, NetworkStats> {
   return out;
 }
 
-async function networks(pid: number): Promise<Record<string, NetworkStats> | undefined> {
+export async function networks(pid: number): Promise<Record<string, NetworkStats> | undefined> {
   if (pid <= 0) return undefined;
   const [own, host] = await Promise.all([readlink(`/proc/${pid}/ns/net`).catch(() => ''), readlink('/proc/1/ns/net').catch(() => '')]);
   if (own === '' || own === host) return undefined; // host network: Docker reports none
@@ -72,15 +71,16 @@ async function networks(pid: number): Promise<Record<string, NetworkStats> | und
   return Object.keys(devs).length > 0 ? devs : undefined;
 }
 
-async function sampleV1(path: string): Promise<Omit<CgroupSample, 'networks'>> {
-  const acct = join(CGROUP_ROOT, 'cpuacct', path);
-  const cpuDir = join(CGROUP_ROOT, 'cpu', path);
-  const mem = join(CGROUP_ROOT, 'memory', path);
-  const blk = join(CGROUP_ROOT, 'blkio', path);
+/** v1: `dirOf(controller)` is the cgroup's directory in that controller's hierarchy. */
+export async function sampleV1(dirOf: (controller: string) => string): Promise<Omit<CgroupSample, 'networks'>> {
+  const acct = dirOf('cpuacct');
+  const cpuDir = dirOf('cpu');
+  const mem = dirOf('memory');
+  const blk = dirOf('blkio');
   const [total, percpuText, acctStat, throttle, usage, maxUsage, limit, failcnt, memStat, pidsCurrent, pidsMax] = await Promise.all([
     num(join(acct, 'cpuacct.usage')), text(join(acct, 'cpuacct.usage_percpu')), text(join(acct, 'cpuacct.stat')), text(join(cpuDir, 'cpu.stat')),
     num(join(mem, 'memory.usage_in_bytes')), num(join(mem, 'memory.max_usage_in_bytes')), num(join(mem, 'memory.limit_in_bytes')), num(join(mem, 'memory.failcnt')), text(join(mem, 'memory.stat')),
-    num(join(CGROUP_ROOT, 'pids', path, 'pids.current')), num(join(CGROUP_ROOT, 'pids', path, 'pids.max')),
+    num(join(dirOf('pids'), 'pids.current')), num(join(dirOf('pids'), 'pids.max')),
   ]);
   const ticks = keyValues(acctStat);
   const thr = keyValues(throttle);
@@ -114,8 +114,8 @@ export function parseIoStatV2(t: string): { bytes: BlkioEntry[]; ios: BlkioEntry
   return { bytes, ios };
 }
 
-async function sampleV2(path: string): Promise<Omit<CgroupSample, 'networks'>> {
-  const dir = join(CGROUP_ROOT, path);
+/** v2: `dir` is the cgroup's one directory. */
+export async function sampleV2(dir: string): Promise<Omit<CgroupSample, 'networks'>> {
   const [cpuStat, current, max, memStat, pidsCurrent, pidsMax, ioStat] = await Promise.all([
     text(join(dir, 'cpu.stat')), num(join(dir, 'memory.current')), num(join(dir, 'memory.max')), text(join(dir, 'memory.stat')),
     num(join(dir, 'pids.current')), num(join(dir, 'pids.max')), text(join(dir, 'io.stat')),
@@ -131,21 +131,4 @@ async function sampleV2(path: string): Promise<Omit<CgroupSample, 'networks'>> {
     pids: { current: pidsCurrent ?? 0, ...(pidsMax !== undefined ? { limit: pidsMax } : {}) },
     blkio: { ...emptyBlkio(), io_service_bytes_recursive: io.bytes, io_serviced_recursive: io.ios },
   };
-}
-
-export async function sampleCgroup(cgroupsPath: string, version: '1' | '2', pid: number): Promise<CgroupSample> {
-  const [base, nets, system] = await Promise.all([version === '2' ? sampleV2(cgroupsPath) : sampleV1(cgroupsPath), networks(pid), systemCpuUsage()]);
-  return { ...base, cpu: { ...base.cpu, system_cpu_usage: system, online_cpus: cpus().length }, networks: nets };
-}
-
-/** Host pids of the processes in the container's cgroup. */
-export async function cgroupPids(cgroupsPath: string, version: '1' | '2'): Promise<number[]> {
-  const file = version === '2' ? join(CGROUP_ROOT, cgroupsPath, 'cgroup.procs') : join(CGROUP_ROOT, 'pids', cgroupsPath, 'cgroup.procs');
-  return (await text(file)).split('\n').filter(Boolean).map(Number);
-}
-
-/** The freezer's view: FROZEN, FREEZING or THAWED (v1), or frozen/thawed from cgroup.freeze (v2). */
-export async function freezerState(cgroupsPath: string, version: '1' | '2'): Promise<string> {
-  if (version === '2') return (await text(join(CGROUP_ROOT, cgroupsPath, 'cgroup.freeze'))).trim() === '1' ? 'FROZEN' : 'THAWED';
-  return (await text(join(CGROUP_ROOT, 'freezer', cgroupsPath, 'freezer.state'))).trim();
 }

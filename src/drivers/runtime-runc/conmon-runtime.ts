@@ -30,9 +30,8 @@ import type { OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
 import { ConmonStartError, startConmon } from './conmon-process.js';
 import { LogRotator } from './log-rotator.js';
 import { wasOomKilled } from './oom.js';
-import { removeCgroup } from './cgroups.js';
 import { completeHostFacts } from './host-facts.js';
-import { cgroupPids, freezerState, sampleCgroup } from './cgroup-stats.js';
+import { CgroupTree } from './cgroup-tree.js';
 import { runcUpdateArgs } from './runc-update.js';
 
 const run = promisify(execFile);
@@ -69,9 +68,11 @@ export class ConmonRuntime implements RuntimePort {
   private readonly exits: ExitFiles;
   private readonly rotators = new Map<string, LogRotator>();
   private host: HostRuntimeFacts;
+  private readonly cgroups: CgroupTree;
 
   constructor(config: ConmonRuntimeConfig, host: HostRuntimeFacts, private readonly logger: Logger) {
     this.host = host;
+    this.cgroups = new CgroupTree(host.cgroupVersion);
     this.config = conmonRuntimeConfigSchema.parse(config);
     this.exits = new ExitFiles(join(this.config.stateRoot, 'exits'));
   }
@@ -209,7 +210,7 @@ export class ConmonRuntime implements RuntimePort {
     if (meta && !this.rotators.has(id) && (await this.conmonAlive(id))) this.watchLog(id, meta);
     const record = await this.exits.wait(id, async () => !(await this.conmonAlive(id)) && (await this.status(id)).status !== 'running', options);
     this.stopWatchingLog(id);
-    const oomKilled = await wasOomKilled(this.dir(id), meta?.cgroupsPath, this.host.cgroupVersion);
+    const oomKilled = await wasOomKilled(this.dir(id), meta?.cgroupsPath, this.cgroups);
     return { exitCode: record.exitCode, oomKilled, finishedAt: formatTimeNano(BigInt(Math.floor(record.finishedAtMs * 1_000_000))) };
   }
 
@@ -244,7 +245,7 @@ export class ConmonRuntime implements RuntimePort {
         }
       }
     }
-    if (meta?.cgroupsPath) await removeCgroup(meta.cgroupsPath, this.host.cgroupVersion);
+    if (meta?.cgroupsPath) await this.cgroups.remove(meta.cgroupsPath);
     if (meta) await unmountRootfs(meta.rootfs);
     await rm(join(this.config.stateRoot, 'sockets', id), { recursive: true, force: true });
     // A pending waiter still reads the code from the exit file; otherwise it goes with the container.
@@ -313,13 +314,13 @@ export class ConmonRuntime implements RuntimePort {
   }
 
   async pids(id: string, _options: IoOptions = {}): Promise<number[]> {
-    return cgroupPids(await this.cgroupsPath(id), this.host.cgroupVersion);
+    return this.cgroups.pids(await this.cgroupsPath(id));
   }
 
   async stats(id: string, options: IoOptions = {}): Promise<RuntimeStatsSample> {
     const path = await this.cgroupsPath(id);
     const { pid } = await this.status(id, options);
-    return sampleCgroup(path, this.host.cgroupVersion, pid);
+    return this.cgroups.sample(path, pid);
   }
 
   async update(id: string, resources: ResourceUpdate, options: IoOptions = {}): Promise<void> {
@@ -331,7 +332,7 @@ export class ConmonRuntime implements RuntimePort {
   }
 
   async freezerState(id: string, _options: IoOptions = {}): Promise<string> {
-    return freezerState(await this.cgroupsPath(id), this.host.cgroupVersion);
+    return this.cgroups.freezerState(await this.cgroupsPath(id));
   }
 }
 

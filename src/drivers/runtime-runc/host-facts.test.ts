@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseHardLimits } from './host-facts.js';
-import { oomKillCount } from './oom.js';
+import { oomKillCount } from './cgroup-tree.js';
 import { capabilitiesFromMask } from '../../core/runtime/capabilities.js';
 import { runcMessage } from './conmon-process.js';
 
