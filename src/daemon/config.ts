@@ -41,6 +41,9 @@ export const configFileSchema = z
     'resolv-conf': absolutePath.optional(),
     /** berth's own: the embedded DNS port (53). */
     'dns-port': z.number().int().min(1).max(65535).optional(),
+    /** OCI runtimes with runc's command line, by name (dockerd's shape); "runc" is built in. */
+    runtimes: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'runtime names are letters, digits, _ . -'), z.object({ path: z.string().min(1), runtimeArgs: z.array(z.string()).optional() }).strict()).optional(),
+    'default-runtime': z.string().optional(),
   })
   .strict();
 
@@ -64,6 +67,9 @@ export interface DaemonConfig {
   /** Registries never contacted (tests block docker.io so nothing leaves the machine). */
   blockedRegistries: string[];
   dashboard: DashboardConfig;
+  /** Extra OCI runtimes (runc is always there) and the one containers get when they name none. */
+  runtimes: Record<string, { path: string; runtimeArgs?: string[] }>;
+  defaultRuntime: string;
   network: {
     /** undefined: --bridge=none. */
     bridge: string | undefined;
@@ -114,8 +120,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigFile {
   return parsed.data;
 }
 
+function resolveRuntimes(merged: ConfigFile): { runtimes: DaemonConfig['runtimes']; defaultRuntime: string } {
+  const runtimes = merged.runtimes ?? {};
+  // As dockerd: runc is built in and cannot be redefined.
+  if ('runc' in runtimes) throw new Error('runtime name \'runc\' is reserved');
+  const defaultRuntime = merged['default-runtime'] ?? 'runc';
+  if (defaultRuntime !== 'runc' && !(defaultRuntime in runtimes)) throw new Error(`default-runtime "${defaultRuntime}" is not among the configured runtimes`);
+  return { runtimes, defaultRuntime };
+}
+
 export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
-  const merged: ConfigFile = Object.assign({}, ...layers.map((l) => Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined))));
+  // Runtimes from several layers add up (dockerd's --add-runtime beside daemon.json).
+  const runtimes = Object.assign({}, ...layers.map((l) => l.runtimes ?? {})) as NonNullable<ConfigFile['runtimes']>;
+  const merged: ConfigFile = { ...Object.assign({}, ...layers.map((l) => Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)))), ...(Object.keys(runtimes).length ? { runtimes } : {}) };
   const execRoot = merged['exec-root'] ?? '/run/berth';
   const driver = merged['storage-driver'];
   return {
@@ -137,6 +154,7 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
     insecureRegistries: merged['insecure-registries'] ?? [],
     blockedRegistries: merged['blocked-registries'] ?? [],
     dashboard: resolveDashboardConfig(merged.dashboard, merged['dashboard-token']),
+    ...resolveRuntimes(merged),
     network: {
       bridge: merged.bridge === 'none' ? undefined : (merged.bridge ?? 'berth0'),
       bip: merged.bip,

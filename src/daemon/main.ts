@@ -33,6 +33,8 @@ interface Flags {
   hostGatewayIp?: string;
   resolvConf?: string;
   dnsPort?: string;
+  addRuntime?: string[];
+  defaultRuntime?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -41,6 +43,13 @@ const parseBool = (value: string | undefined): boolean => value === undefined ||
 function parsePool(spec: string): { base: string; size: number } {
   const fields = Object.fromEntries(spec.split(',').map((kv) => kv.split('=') as [string, string]));
   return { base: fields.base ?? '', size: Number(fields.size) };
+}
+
+/** --add-runtime name=path, as dockerd. */
+function parseRuntimeFlag(spec: string): [string, { path: string }] {
+  const eq = spec.indexOf('=');
+  if (eq <= 0 || eq === spec.length - 1) throw new Error(`--add-runtime ${spec}: expected name=path`);
+  return [spec.slice(0, eq), { path: spec.slice(eq + 1) }];
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -72,6 +81,8 @@ function parseFlags(argv: string[]): Flags {
     .option('--host-gateway-ip <ip>', 'address that --add-host host-gateway stands for')
     .option('--resolv-conf <file>', 'resolv.conf containers inherit and the embedded DNS forwards to')
     .option('--dns-port <port>', 'port of the embedded DNS server on network gateways (default 53)')
+    .option('--add-runtime <name=path>', 'register an OCI runtime with runc\'s command line, repeatable', collect)
+    .option('--default-runtime <name>', 'runtime of containers that name none (default runc)')
     .allowExcessArguments(false);
   program.parse(argv);
   return program.opts<Flags>();
@@ -103,6 +114,8 @@ function flagsAsConfig(flags: Flags): ConfigFile {
     'host-gateway-ip': flags.hostGatewayIp,
     'resolv-conf': flags.resolvConf,
     'dns-port': flags.dnsPort !== undefined ? Number(flags.dnsPort) : undefined,
+    runtimes: flags.addRuntime ? Object.fromEntries(flags.addRuntime.map(parseRuntimeFlag)) : undefined,
+    'default-runtime': flags.defaultRuntime,
   };
 }
 

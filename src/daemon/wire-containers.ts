@@ -10,6 +10,8 @@ import type { HostFacts } from '../core/system/host-info.js';
 import { SqliteContainerStore } from '../drivers/container-store-sqlite/sqlite-container-store.js';
 import { LocalContainerFiles } from '../drivers/container-files/local-container-files.js';
 import { ConmonRuntime } from '../drivers/runtime-runc/conmon-runtime.js';
+import { cgroupFeatures } from '../drivers/runtime-runc/host-facts.js';
+import { DEFAULT_CGROUP_PARENT } from '../core/runtime/spec-from-record.js';
 import { ContainerService } from '../engine/containers/container-service.js';
 import { ExecService } from '../engine/exec/exec-service.js';
 import { ContainerExtras } from '../engine/containers/container-extras.js';
@@ -47,6 +49,8 @@ export async function wireContainers(config: DaemonConfig, logger: Logger, event
       runcPath: tools.paths.runc ?? 'runc',
       conmonPath: tools.paths.conmon ?? 'conmon',
       initPath: tools.paths.catatonit ?? tools.paths.tini,
+      runtimes: config.runtimes,
+      defaultRuntime: config.defaultRuntime,
     },
     { goArch: facts.goArch, kernel: os.release(), cgroupVersion: facts.cgroupVersion, hardLimits: hostHardLimits() },
     logger.child({ component: 'runtime' }),
@@ -71,6 +75,12 @@ export async function wireContainers(config: DaemonConfig, logger: Logger, event
     volumes,
     networks: networks.attach,
     probe: (id, cmd, options) => execs.runProbe(id, cmd, options),
+    hostSupport: {
+      cgroupVersion: facts.cgroupVersion,
+      runtimes: ['runc', ...Object.keys(config.runtimes)],
+      defaultRuntime: config.defaultRuntime,
+      ...(await cgroupFeatures(facts.cgroupVersion, DEFAULT_CGROUP_PARENT)),
+    },
   });
   store.images.setUsage((imageId) => service.usersOf(imageId));
   volumes?.setUsers(() => service.volumeUsers());

@@ -2,11 +2,13 @@
 // masked and read-only /proc paths, read-only /sys, a device allowlist, private namespaces (cgroup ns on v2),
 // rlimits no higher than the host allows. Privileged: every capability and host device, no seccomp, rw /sys.
 import { invalidArgument } from '../errdefs.js';
-import type { OciDevice, OciLinux, OciMount, OciResources, OciRlimit, OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
+import type { OciBlockIO, OciDevice, OciLinux, OciMount, OciResources, OciRlimit, OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
+import { containerDeviceNodes, deviceCgroupAllows, type SpecBlkio } from './devices.js';
 import { effectiveCapabilities } from './capabilities.js';
 import { DOCKER_DEFAULT_PROFILE, toOciSeccomp } from './seccomp.js';
 import { parseSecurityOptions } from './security-opts.js';
-import type { ContainerSpecInput, SpecMount, SpecResources, SpecUlimit } from './spec-input.js';
+import type { ContainerSpecInput, NamespaceJoin, SpecMount, SpecUlimit } from './spec-input.js';
+import type { OciNamespaceType } from '../../spec/oci/runtime-spec.js';
 import {
   DEFAULT_DEVICE_CGROUP, DEFAULT_NOFILE, DEFAULT_SHM_SIZE, MASKED_PATHS, PRIVILEGED_DEVICE_CGROUP, READONLY_PATHS, RLIMIT_NAMES, defaultMounts,
 } from './docker-defaults.js';
@@ -66,8 +68,26 @@ function userMount(m: SpecMount): OciMount {
   return { destination: m.destination, type: 'bind', source: m.source, options: ['rbind', m.readOnly ? 'ro' : 'rw', m.propagation ?? 'rprivate'] };
 }
 
-function resources(r: SpecResources, privileged: boolean, host: HostRuntimeFacts): OciResources {
-  const out: OciResources = { devices: privileged ? PRIVILEGED_DEVICE_CGROUP : DEFAULT_DEVICE_CGROUP };
+function blockIO(b: SpecBlkio | undefined): OciBlockIO | undefined {
+  if (!b) return undefined;
+  const rates = (list: SpecBlkio['readBps']): { major: number; minor: number; rate: number }[] => list.map((d) => ({ major: d.major, minor: d.minor, rate: d.value }));
+  const out: OciBlockIO = {
+    ...(b.weight ? { weight: b.weight } : {}),
+    ...(b.weightDevice.length ? { weightDevice: b.weightDevice.map((d) => ({ major: d.major, minor: d.minor, weight: d.value })) } : {}),
+    ...(b.readBps.length ? { throttleReadBpsDevice: rates(b.readBps) } : {}),
+    ...(b.writeBps.length ? { throttleWriteBpsDevice: rates(b.writeBps) } : {}),
+    ...(b.readIOps.length ? { throttleReadIOPSDevice: rates(b.readIOps) } : {}),
+    ...(b.writeIOps.length ? { throttleWriteIOPSDevice: rates(b.writeIOps) } : {}),
+  };
+  return Object.keys(out).length ? out : undefined;
+}
+
+function resources(input: ContainerSpecInput, host: HostRuntimeFacts): OciResources {
+  const { resources: r, privileged } = input;
+  const devices = privileged
+    ? PRIVILEGED_DEVICE_CGROUP
+    : [...DEFAULT_DEVICE_CGROUP, ...deviceCgroupAllows(input.devices ?? []), ...(input.deviceCgroupRules ?? [])];
+  const out: OciResources = { devices };
   if (r.memory && r.memory > 0) {
     const swapAllowed = host.swapLimitSupported ?? true;
     const swap = r.memorySwap === undefined || r.memorySwap === 0 ? r.memory * 2 : r.memorySwap;
@@ -75,6 +95,14 @@ function resources(r: SpecResources, privileged: boolean, host: HostRuntimeFacts
     out.memory = { limit: r.memory, ...(swapAllowed ? { swap } : {}), ...(r.memoryReservation ? { reservation: r.memoryReservation } : {}) };
   } else if (r.memorySwap && r.memorySwap > 0) {
     throw invalidArgument('You should always set the Memory limit when using Memoryswap limit, see usage');
+  }
+  if (r.memorySwappiness !== undefined || r.oomKillDisable || r.kernelMemoryTcp) {
+    out.memory = {
+      ...out.memory,
+      ...(r.memorySwappiness !== undefined ? { swappiness: r.memorySwappiness } : {}),
+      ...(r.oomKillDisable ? { disableOOMKiller: true } : {}),
+      ...(r.kernelMemoryTcp ? { kernelTCP: r.kernelMemoryTcp } : {}),
+    };
   }
   if (r.nanoCpus && (r.cpuQuota || r.cpuPeriod)) throw invalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
   const cpu: NonNullable<OciResources['cpu']> = {};
@@ -87,17 +115,39 @@ function resources(r: SpecResources, privileged: boolean, host: HostRuntimeFacts
   if (r.cpuPeriod) cpu.period = r.cpuPeriod;
   if (r.cpusetCpus) cpu.cpus = r.cpusetCpus;
   if (r.cpusetMems) cpu.mems = r.cpusetMems;
+  if (r.cpuRealtimePeriod) cpu.realtimePeriod = r.cpuRealtimePeriod;
+  if (r.cpuRealtimeRuntime) cpu.realtimeRuntime = r.cpuRealtimeRuntime;
   if (Object.keys(cpu).length > 0) out.cpu = cpu;
   if (r.pidsLimit && r.pidsLimit > 0) out.pids = { limit: r.pidsLimit };
+  const blkio = blockIO(r.blkio);
+  if (blkio) out.blockIO = blkio;
   return out;
 }
 
+const PRIVATE: NamespaceJoin = { mode: 'private' };
+
+/** A namespace entry per join: new (no path), another's (path), or none at all for the host's. */
 function namespaces(input: ContainerSpecInput, host: HostRuntimeFacts): OciLinux['namespaces'] {
-  const ns: OciLinux['namespaces'] = [{ type: 'mount' }, { type: 'pid' }, { type: 'ipc' }, { type: 'uts' }];
-  if (input.network.mode === 'private') ns.push({ type: 'network' });
-  else if (input.network.mode === 'path') ns.push({ type: 'network', path: input.network.path });
-  if (host.cgroupVersion === '2') ns.push({ type: 'cgroup' });
+  const ns: OciLinux['namespaces'] = [{ type: 'mount' }];
+  const add = (type: OciNamespaceType, join: NamespaceJoin): void => {
+    if (join.mode === 'private') ns.push({ type });
+    else if (join.mode === 'path') ns.push({ type, path: join.path });
+  };
+  add('pid', input.namespaces?.pid ?? PRIVATE);
+  add('ipc', input.namespaces?.ipc ?? PRIVATE);
+  add('uts', input.namespaces?.uts ?? PRIVATE);
+  add('network', input.network);
+  const cgroupns = input.namespaces?.cgroup ?? (host.cgroupVersion === '2' ? 'private' : 'host');
+  if (cgroupns === 'private') ns.push({ type: 'cgroup' });
   return ns;
+}
+
+/** /dev/shm per the IPC mode: Docker's tmpfs, none, or the host's or the donor's bound in. */
+function withShm(mounts: OciMount[], input: ContainerSpecInput): OciMount[] {
+  const shm = input.shm ?? { mode: 'tmpfs' };
+  if (shm.mode === 'tmpfs') return mounts;
+  const rest = mounts.filter((m) => m.destination !== '/dev/shm');
+  return shm.mode === 'none' ? rest : [...rest, { destination: '/dev/shm', type: 'bind', source: shm.source, options: ['rbind', 'rprivate'] }];
 }
 
 const pathDepth = (p: string): number => p.split('/').filter(Boolean).length;
@@ -119,7 +169,7 @@ export function buildOciSpec(input: ContainerSpecInput, host: HostRuntimeFacts):
   const userDestinations = new Set(input.mounts.map((m) => m.destination));
   // A user mount on a default destination (e.g. --tmpfs /dev/shm) replaces the default one, as in Docker.
   const mounts: OciMount[] = [
-    ...defaultMounts({ privileged, shmSize: input.shmSize > 0 ? input.shmSize : DEFAULT_SHM_SIZE }).filter((m) => !userDestinations.has(m.destination)),
+    ...withShm(defaultMounts({ privileged, shmSize: input.shmSize > 0 ? input.shmSize : DEFAULT_SHM_SIZE }), input).filter((m) => !userDestinations.has(m.destination)),
     // Parents before children, as Docker sorts them: a volume on /etc does not hide /etc/hosts.
     ...[
       ...etcMounts(input.etcFiles).filter((m) => !userDestinations.has(m.destination)),
@@ -128,6 +178,11 @@ export function buildOciSpec(input: ContainerSpecInput, host: HostRuntimeFacts):
     ].sort((a, b) => pathDepth(a.destination) - pathDepth(b.destination)),
   ];
 
+  const utsPrivate = (input.namespaces?.uts ?? PRIVATE).mode === 'private';
+  // Privileged: every host node; else the --device nodes (a --device beside --privileged is already there).
+  const userNodes = containerDeviceNodes(input.devices ?? []);
+  const hostNodes = privileged ? (host.devices ?? []) : [];
+  const deviceNodes = [...hostNodes.filter((d) => !userNodes.some((u) => u.path === d.path)), ...userNodes];
   return {
     ociVersion: '1.0.2',
     process: {
@@ -142,17 +197,19 @@ export function buildOciSpec(input: ContainerSpecInput, host: HostRuntimeFacts):
       ...(input.oomScoreAdj ? { oomScoreAdj: input.oomScoreAdj } : {}),
     },
     root: { path: input.rootfsPath, readonly: input.readonlyRootfs },
-    hostname: input.hostname,
-    ...(input.domainname ? { domainname: input.domainname } : {}),
+    // runc sets no hostname in a UTS namespace it does not own (--uts host or container:<id>).
+    ...(utsPrivate ? { hostname: input.hostname } : {}),
+    ...(utsPrivate && input.domainname ? { domainname: input.domainname } : {}),
     mounts,
     linux: {
       namespaces: namespaces(input, host),
-      ...(privileged && host.devices?.length ? { devices: host.devices } : {}),
-      resources: resources(input.resources, privileged, host),
+      ...(deviceNodes.length ? { devices: deviceNodes } : {}),
+      resources: resources(input, host),
       cgroupsPath: input.cgroupsPath,
       ...(Object.keys(input.sysctls).length > 0 ? { sysctl: input.sysctls } : {}),
       ...(seccomp ? { seccomp } : {}),
-      ...(confinePaths ? { maskedPaths: MASKED_PATHS, readonlyPaths: READONLY_PATHS } : {}),
+      ...(confinePaths ? { maskedPaths: input.maskedPaths ?? MASKED_PATHS, readonlyPaths: input.readonlyPaths ?? READONLY_PATHS } : {}),
     },
+    ...(input.annotations && Object.keys(input.annotations).length ? { annotations: input.annotations } : {}),
   };
 }

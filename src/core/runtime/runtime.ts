@@ -75,6 +75,10 @@ export interface RunRequest {
   mounts: PlannedMount[];
   /** The network namespace to join (made by networking); absent: the runtime makes a private one per the mode. */
   netnsPath?: string;
+  /** Namespaces of running containers to join (PidMode/IpcMode/UTSMode container:<id>). */
+  namespacePaths?: { pid?: string; ipc?: string; uts?: string };
+  /** With IpcMode container:<id>: the donor's id, whose /dev/shm (kept on the host side) is bound in. */
+  ipcDonor?: string;
 }
 
 export type RuntimeStatus = 'running' | 'paused' | 'stopped' | 'absent';

@@ -3,8 +3,9 @@
 import { invalidArgument } from '../errdefs.js';
 import type { ContainerRecord } from '../containers/container-record.js';
 import type { PlannedMount } from '../containers/mount-specs.js';
-import type { ContainerSpecInput, NetworkNamespace, SpecMount } from './spec-input.js';
+import type { ContainerSpecInput, NamespaceJoin, NetworkNamespace, ShmMount, SpecMount, SpecNamespaces } from './spec-input.js';
 import type { ResolvedUser } from './user.js';
+import { blkioDevices, parseDeviceCgroupRule, parseDevicePermissions, type HostDeviceNode, type SpecBlkio, type SpecDevice } from './devices.js';
 
 export const DEFAULT_PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const DEFAULT_CGROUP_PARENT = '/berth';
@@ -49,13 +50,77 @@ export interface RecordSpecContext {
   hostHostname?: string;
   /** A namespace made by networking (bridge networks, container:<id>): joined instead of a new one. */
   netnsPath?: string;
+  /** Namespaces of other containers to join (PidMode/IpcMode/UTSMode container:<id>), found by the engine. */
+  namespacePaths?: { pid?: string; ipc?: string; uts?: string };
+  /** IpcMode shareable: the container's own /dev/shm, kept on the host; container:<id>: the donor's. */
+  ipcShmSource?: string;
+  /** Host device nodes by host path (Devices, blkio device lists), looked up by the runtime driver. */
+  hostDevices?: Map<string, HostDeviceNode[]>;
+}
+
+function namespaceJoin(field: string, mode: string | undefined, path: string | undefined): NamespaceJoin {
+  if (mode === 'host') return { mode: 'host' };
+  if (mode?.startsWith('container:')) {
+    if (!path) throw invalidArgument(`${field} ${mode}: the container's namespace was not found`);
+    return { mode: 'path', path };
+  }
+  return { mode: 'private' };
+}
+
+export function specNamespaces(ctx: RecordSpecContext): SpecNamespaces {
+  const hc = ctx.record.hostConfig;
+  const p = ctx.namespacePaths ?? {};
+  const cgroup = hc.CgroupnsMode === 'private' || hc.CgroupnsMode === 'host' ? hc.CgroupnsMode : undefined;
+  return {
+    pid: namespaceJoin('PidMode', hc.PidMode, p.pid),
+    ipc: namespaceJoin('IpcMode', hc.IpcMode, p.ipc),
+    uts: namespaceJoin('UTSMode', hc.UTSMode, p.uts),
+    ...(cgroup ? { cgroup } : {}),
+  };
+}
+
+function shmMount(ctx: RecordSpecContext): ShmMount {
+  const mode = ctx.record.hostConfig.IpcMode;
+  if (mode === 'none') return { mode: 'none' };
+  if (mode === 'host') return { mode: 'bind', source: '/dev/shm' };
+  if ((mode === 'shareable' || mode?.startsWith('container:')) && ctx.ipcShmSource) return { mode: 'bind', source: ctx.ipcShmSource };
+  return { mode: 'tmpfs' };
+}
+
+function specDevices(ctx: RecordSpecContext): SpecDevice[] {
+  return (ctx.record.hostConfig.Devices ?? []).map((d) => {
+    const nodes = ctx.hostDevices?.get(d.PathOnHost);
+    if (!nodes?.length) throw invalidArgument(`error gathering device information while adding custom device "${d.PathOnHost}": no such file or directory`);
+    return { pathOnHost: d.PathOnHost, pathInContainer: d.PathInContainer || d.PathOnHost, permissions: parseDevicePermissions(d.CgroupPermissions || 'rwm'), nodes };
+  });
+}
+
+function specBlkio(ctx: RecordSpecContext): SpecBlkio {
+  const hc = ctx.record.hostConfig;
+  const lookup = (path: string): HostDeviceNode | undefined => ctx.hostDevices?.get(path)?.[0];
+  return {
+    ...(hc.BlkioWeight ? { weight: hc.BlkioWeight } : {}),
+    weightDevice: blkioDevices('BlkioWeightDevice', hc.BlkioWeightDevice, lookup),
+    readBps: blkioDevices('BlkioDeviceReadBps', hc.BlkioDeviceReadBps, lookup),
+    writeBps: blkioDevices('BlkioDeviceWriteBps', hc.BlkioDeviceWriteBps, lookup),
+    readIOps: blkioDevices('BlkioDeviceReadIOps', hc.BlkioDeviceReadIOps, lookup),
+    writeIOps: blkioDevices('BlkioDeviceWriteIOps', hc.BlkioDeviceWriteIOps, lookup),
+  };
+}
+
+/** Every host path a record's devices and blkio lists name: what the driver must look up before specInputFromRecord. */
+export function hostDevicePaths(hc: ContainerRecord['hostConfig']): string[] {
+  const lists = [hc.BlkioWeightDevice, hc.BlkioDeviceReadBps, hc.BlkioDeviceWriteBps, hc.BlkioDeviceReadIOps, hc.BlkioDeviceWriteIOps] as ({ Path?: string }[] | null | undefined)[];
+  const paths = [...(hc.Devices ?? []).map((d) => d.PathOnHost), ...lists.flatMap((l) => (l ?? []).map((e) => e.Path ?? ''))];
+  return [...new Set(paths.filter(Boolean))];
 }
 
 export function specInputFromRecord(ctx: RecordSpecContext): ContainerSpecInput {
   const { record: c } = ctx;
   const hc = c.hostConfig;
   const network: NetworkNamespace = ctx.netnsPath ? { mode: 'path', path: ctx.netnsPath } : networkNamespace(hc.NetworkMode);
-  const hostname = c.config.Hostname || (network.mode === 'host' ? (ctx.hostHostname ?? '') : '');
+  const namespaces = specNamespaces(ctx);
+  const hostname = c.config.Hostname || (network.mode === 'host' || namespaces.uts.mode === 'host' ? (ctx.hostHostname ?? '') : '');
   const tty = c.config.Tty ?? false;
   return {
     args: [c.path, ...c.args].filter((a, i) => i > 0 || a !== ''),
@@ -88,10 +153,23 @@ export function specInputFromRecord(ctx: RecordSpecContext): ContainerSpecInput 
       cpusetCpus: hc.CpusetCpus,
       cpusetMems: hc.CpusetMems,
       pidsLimit: hc.PidsLimit ?? undefined,
+      ...(hc.MemorySwappiness !== undefined && hc.MemorySwappiness !== null && hc.MemorySwappiness >= 0 ? { memorySwappiness: hc.MemorySwappiness } : {}),
+      ...(hc.OomKillDisable ? { oomKillDisable: true } : {}),
+      ...(hc.KernelMemoryTCP ? { kernelMemoryTcp: hc.KernelMemoryTCP } : {}),
+      ...(hc.CpuRealtimePeriod ? { cpuRealtimePeriod: hc.CpuRealtimePeriod } : {}),
+      ...(hc.CpuRealtimeRuntime ? { cpuRealtimeRuntime: hc.CpuRealtimeRuntime } : {}),
+      blkio: specBlkio(ctx),
     },
     network,
     ...(ctx.initPath ? { initPath: ctx.initPath } : {}),
     cgroupsPath: `${(hc.CgroupParent || DEFAULT_CGROUP_PARENT).replace(/\/+$/, '')}/${c.id}`,
     ...(hc.OomScoreAdj ? { oomScoreAdj: hc.OomScoreAdj } : {}),
+    namespaces,
+    shm: shmMount(ctx),
+    devices: specDevices(ctx),
+    deviceCgroupRules: (hc.DeviceCgroupRules ?? []).map(parseDeviceCgroupRule),
+    ...(hc.MaskedPaths ? { maskedPaths: hc.MaskedPaths } : {}),
+    ...(hc.ReadonlyPaths ? { readonlyPaths: hc.ReadonlyPaths } : {}),
+    ...(hc.Annotations && Object.keys(hc.Annotations).length ? { annotations: hc.Annotations } : {}),
   };
 }

@@ -1,6 +1,8 @@
 // What the engine knows about a container once image config and create request are merged: the input of
 // buildOciSpec. Berth's own shape, independent of Docker's API types, so the spec builder is easy to test.
 import type { ResolvedUser } from './user.js';
+import type { OciDeviceCgroup } from '../../spec/oci/runtime-spec.js';
+import type { SpecBlkio, SpecDevice } from './devices.js';
 
 export type SpecMount =
   | {
@@ -21,6 +23,20 @@ export type SpecMount =
 
 export type NetworkNamespace = { mode: 'private' } | { mode: 'host' } | { mode: 'path'; path: string };
 
+/** pid, ipc and uts: a new namespace, the host's, or another container's (`/proc/<pid>/ns/<type>`). */
+export type NamespaceJoin = NetworkNamespace;
+
+export interface SpecNamespaces {
+  pid: NamespaceJoin;
+  ipc: NamespaceJoin;
+  uts: NamespaceJoin;
+  /** Absent: the host's default (private on cgroup v2, host on v1, as Docker). */
+  cgroup?: 'private' | 'host';
+}
+
+/** /dev/shm: the container's own tmpfs, none (--ipc none), or a bind of the host's or the IPC donor's. */
+export type ShmMount = { mode: 'tmpfs' } | { mode: 'none' } | { mode: 'bind'; source: string };
+
 export interface SpecResources {
   /** Bytes; 0 or absent for no limit. */
   memory?: number;
@@ -35,6 +51,13 @@ export interface SpecResources {
   cpusetMems?: string;
   /** 0, -1 or absent for no limit. */
   pidsLimit?: number;
+  /** 0-100; absent or -1: the parent's. */
+  memorySwappiness?: number;
+  oomKillDisable?: boolean;
+  kernelMemoryTcp?: number;
+  cpuRealtimePeriod?: number;
+  cpuRealtimeRuntime?: number;
+  blkio?: SpecBlkio;
 }
 
 export interface SpecUlimit {
@@ -77,4 +100,16 @@ export interface ContainerSpecInput {
   /** runc's cgroupsPath (absolute path below each hierarchy, or slice:prefix:name with systemd). */
   cgroupsPath: string;
   oomScoreAdj?: number;
+  /** Absent: all private. */
+  namespaces?: SpecNamespaces;
+  /** Absent: the container's own tmpfs. */
+  shm?: ShmMount;
+  /** --device nodes with their host facts. */
+  devices?: SpecDevice[];
+  /** --device-cgroup-rule lines, parsed. */
+  deviceCgroupRules?: OciDeviceCgroup[];
+  /** Replace Docker's lists when given (HostConfig.MaskedPaths / ReadonlyPaths). */
+  maskedPaths?: string[];
+  readonlyPaths?: string[];
+  annotations?: Record<string, string>;
 }

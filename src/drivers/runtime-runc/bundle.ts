@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { resolveInRoot } from '../../lib/fs/in-root.js';
 import { buildOciSpec, serializeOciSpec, type HostRuntimeFacts } from '../../core/runtime/oci-spec.js';
-import { specInputFromRecord } from '../../core/runtime/spec-from-record.js';
+import { hostDevicePaths, specInputFromRecord } from '../../core/runtime/spec-from-record.js';
+import { lookupDevices } from './device-lookup.js';
 import { resolveUser } from '../../core/runtime/user.js';
 import type { RunRequest } from '../../core/runtime/runtime.js';
 import type { Mount } from '../../core/snapshots/snapshotter.js';
@@ -36,10 +37,11 @@ export async function unmountRootfs(target: string): Promise<void> {
 
 export const readInRoot = (root: string, path: string): Promise<string> => resolveInRoot(root, path).then((p) => readFile(p, 'utf8')).catch(() => '');
 
-export async function writeBundle(request: RunRequest, rootfs: string, host: HostRuntimeFacts, initPath: string | undefined): Promise<OciRuntimeSpec> {
+export async function writeBundle(request: RunRequest, rootfs: string, host: HostRuntimeFacts, initPath: string | undefined, ipcShmSource?: string): Promise<OciRuntimeSpec> {
   const { record: c, paths } = request;
   const [passwd, group] = await Promise.all([readInRoot(rootfs, '/etc/passwd'), readInRoot(rootfs, '/etc/group')]);
   const user = resolveUser(c.config.User ?? '', passwd, group, c.hostConfig.GroupAdd ?? []);
+  const hostDevices = await lookupDevices(hostDevicePaths(c.hostConfig));
   const spec = buildOciSpec(
     specInputFromRecord({
       record: c,
@@ -50,6 +52,9 @@ export async function writeBundle(request: RunRequest, rootfs: string, host: Hos
       initPath: c.hostConfig.Init ? initPath : undefined,
       hostHostname: hostname(),
       ...(request.netnsPath ? { netnsPath: request.netnsPath } : {}),
+      ...(request.namespacePaths ? { namespacePaths: request.namespacePaths } : {}),
+      ...(ipcShmSource ? { ipcShmSource } : {}),
+      hostDevices,
     }),
     host,
   );

@@ -21,6 +21,8 @@ export interface ConmonExecOptions {
   conmonPath: string;
   runcPath: string;
   runcRoot: string;
+  /** The runtime's own global arguments (daemon.json runtimeArgs), after --root. */
+  runtimeArgs?: string[];
   containerId: string;
   execId: string;
   /** conmon's bundle and persist dir for this exec: attach socket, ctl FIFO, pid files, exit. */
@@ -39,7 +41,7 @@ export function conmonExecArgs(o: ConmonExecOptions): string[] {
   return [
     '--api-version', '1',
     '-c', o.containerId, '-u', o.execId, '-n', o.execId,
-    '-r', o.runcPath, '--runtime-arg', '--root', '--runtime-arg', o.runcRoot,
+    '-r', o.runcPath, '--runtime-arg', '--root', '--runtime-arg', o.runcRoot, ...(o.runtimeArgs ?? []).flatMap((a) => ['--runtime-arg', a]),
     '-b', o.execDir, '--persist-dir', o.execDir,
     '-p', join(o.execDir, 'pid'), '-P', join(o.execDir, 'conmon.pid'),
     '--exec', '--exec-attach', '--exec-process-spec', o.processSpecPath,

@@ -13,6 +13,8 @@ export interface ConmonOptions {
   conmonPath: string;
   runcPath: string;
   runcRoot: string;
+  /** The runtime's own global arguments (daemon.json runtimeArgs), after --root. */
+  runtimeArgs?: string[];
   id: string;
   name: string;
   bundleDir: string;
@@ -32,7 +34,7 @@ export function conmonArgs(o: ConmonOptions): string[] {
   return [
     '--api-version', '1',
     '-c', o.id, '-u', o.id, '-n', o.name,
-    '-r', o.runcPath, '--runtime-arg', '--root', '--runtime-arg', o.runcRoot,
+    '-r', o.runcPath, '--runtime-arg', '--root', '--runtime-arg', o.runcRoot, ...(o.runtimeArgs ?? []).flatMap((a) => ['--runtime-arg', a]),
     '-b', o.bundleDir,
     '-p', join(o.stateDir, 'pidfile'), '-P', join(o.stateDir, 'conmon.pid'),
     '-l', `k8s-file:${o.logPath}`, '--log-size-max', String(o.logSizeMax),

@@ -42,6 +42,10 @@ export const conmonRuntimeConfigSchema = z
     stateRoot: z.string().min(1),
     runcPath: z.string().min(1),
     conmonPath: z.string().min(1),
+    /** More OCI runtimes with runc's command line (daemon.json `runtimes`): name -> binary and global arguments. */
+    runtimes: z.record(z.string(), z.object({ path: z.string().min(1), runtimeArgs: z.array(z.string()).optional() }).strict()).default({}),
+    /** The runtime of containers whose HostConfig.Runtime is empty: "runc" or a name in `runtimes`. */
+    defaultRuntime: z.string().default('runc'),
     /** catatonit or tini, bound in as /sbin/docker-init for --init. */
     initPath: z.string().optional(),
     /** Rotation when --log-opt does not say: rotate at logSizeMax bytes, keep logMaxFile files. */
@@ -59,7 +63,17 @@ interface ContainerMeta {
   logPath: string;
   cgroupsPath: string;
   policy: LogPolicy;
+  /** The OCI runtime this container runs under (absent in state written before runtimes: runc). */
+  runtime?: RuntimeBinary;
 }
+
+interface RuntimeBinary {
+  path: string;
+  args: string[];
+}
+
+const isMountPoint = (path: string): Promise<boolean> =>
+  readFile('/proc/self/mountinfo', 'utf8').then((t) => t.split('\n').some((l) => l.split(' ')[4] === path), () => false);
 
 const isMissing = (msg: string): boolean => /does not exist|not found|no such file/i.test(msg);
 
@@ -95,8 +109,30 @@ export class ConmonRuntime implements RuntimePort {
     return join(this.config.stateRoot, 'containers', id);
   }
 
-  private runc(args: string[], options: IoOptions = {}): Promise<{ stdout: string; stderr: string }> {
-    return run(this.config.runcPath, ['--root', join(this.config.stateRoot, 'runc'), ...args], { maxBuffer: 16 * 1024 * 1024, signal: options.signal });
+  /** The binary and global arguments of a runtime name ("" for the default). */
+  private runtimeNamed(name: string | undefined): RuntimeBinary {
+    const wanted = name || this.config.defaultRuntime;
+    if (wanted === 'runc') return { path: this.config.runcPath, args: [] };
+    const r = this.config.runtimes[wanted];
+    if (!r) throw invalidArgument(`Unknown runtime specified ${wanted}`);
+    return { path: r.path, args: r.runtimeArgs ?? [] };
+  }
+
+  /** Which runtime a container runs under: remembered at run(), read back from its meta.json after a restart. */
+  private readonly runtimeOf = new Map<string, RuntimeBinary>();
+
+  private async binaryFor(id: string): Promise<RuntimeBinary> {
+    const known = this.runtimeOf.get(id);
+    if (known) return known;
+    const fromMeta = (await this.meta(id))?.runtime ?? { path: this.config.runcPath, args: [] };
+    this.runtimeOf.set(id, fromMeta);
+    return fromMeta;
+  }
+
+  /** `<runtime> --root <state> [its args] <args...>` for container `id`. */
+  private async runc(id: string, args: string[], options: IoOptions = {}): Promise<{ stdout: string; stderr: string }> {
+    const bin = await this.binaryFor(id);
+    return run(bin.path, ['--root', join(this.config.stateRoot, 'runc'), ...bin.args, ...args], { maxBuffer: 16 * 1024 * 1024, signal: options.signal });
   }
 
   parseSignal(signal: string): number {
@@ -114,17 +150,19 @@ export class ConmonRuntime implements RuntimePort {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const rootfs = join(paths.bundleDir, 'rootfs');
     // Written before anything is mounted, so a delete after a crash at any later point finds what to undo.
-    const meta: ContainerMeta = { bundleDir: paths.bundleDir, rootfs, logPath: c.logPath, cgroupsPath: '', policy };
+    const runtime = this.runtimeNamed(c.hostConfig.Runtime);
+    this.runtimeOf.set(c.id, runtime);
+    const meta: ContainerMeta = { bundleDir: paths.bundleDir, rootfs, logPath: c.logPath, cgroupsPath: '', policy, runtime };
     await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
     try {
       await mountRootfs(request.rootfs, rootfs, options);
-      const spec = await writeBundle(request, rootfs, this.host, this.config.initPath);
+      const spec = await writeBundle(request, rootfs, this.host, this.config.initPath, await this.ipcShm(c, request.ipcDonor));
       meta.cgroupsPath = spec.linux.cgroupsPath ?? '';
       await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
       await touch(c.logPath);
       const pid = await startConmon(
         {
-          conmonPath: this.config.conmonPath, runcPath: this.config.runcPath, runcRoot: join(this.config.stateRoot, 'runc'),
+          conmonPath: this.config.conmonPath, runcPath: runtime.path, runtimeArgs: runtime.args, runcRoot: join(this.config.stateRoot, 'runc'),
           id: c.id, name: c.name, bundleDir: paths.bundleDir, stateDir: dir, exitDir: this.exits.dir,
           socketDir: join(this.config.stateRoot, 'sockets'), logPath: c.logPath, logSizeMax: conmonSizeCap(policy),
           tty: c.config.Tty ?? false, openStdin: c.config.OpenStdin ?? false, stdinOnce: c.config.StdinOnce ?? false,
@@ -134,7 +172,7 @@ export class ConmonRuntime implements RuntimePort {
         throw err instanceof ConmonStartError ? startError(err.message) : err;
       });
       if (options.beforeStart) await options.beforeStart();
-      await this.runc(['start', c.id]).catch((err: { stderr?: string }) => {
+      await this.runc(c.id, ['start', c.id]).catch((err: { stderr?: string }) => {
         throw startError(String(err.stderr ?? err));
       });
       this.watchLog(c.id, meta);
@@ -143,6 +181,25 @@ export class ConmonRuntime implements RuntimePort {
       await this.delete(c.id).catch(() => undefined);
       throw err;
     }
+  }
+
+  /**
+   * /dev/shm that other containers can share: a shareable container's tmpfs is mounted on the host side (in its
+   * state dir) and bound in, so an IpcMode container:<id> joiner can bind the same one (a mount inside another
+   * mount namespace cannot be bound across).
+   */
+  private async ipcShm(c: ContainerRecord, donor: string | undefined): Promise<string | undefined> {
+    if (donor) {
+      const path = join(this.dir(donor), 'shm');
+      if (!(await isMountPoint(path))) throw failedPrecondition(`IpcMode container:${donor}: the donor's /dev/shm is not shareable (restart it with IpcMode shareable)`);
+      return path;
+    }
+    if (c.hostConfig.IpcMode !== 'shareable') return undefined;
+    const path = join(this.dir(c.id), 'shm');
+    await mkdir(path, { recursive: true, mode: 0o700 });
+    const size = c.hostConfig.ShmSize && c.hostConfig.ShmSize > 0 ? c.hostConfig.ShmSize : 64 * 1024 * 1024;
+    if (!(await isMountPoint(path))) await run('mount', ['-t', 'tmpfs', '-o', `nosuid,nodev,noexec,mode=1777,size=${size}`, 'shm', path]);
+    return path;
   }
 
   private watchLog(id: string, meta: ContainerMeta): void {
@@ -168,7 +225,7 @@ export class ConmonRuntime implements RuntimePort {
 
   async kill(id: string, signal: number, options: IoOptions = {}): Promise<void> {
     try {
-      await this.runc(['kill', id, String(signal)], options);
+      await this.runc(id, ['kill', id, String(signal)], options);
     } catch (err) {
       const msg = String((err as { stderr?: string }).stderr ?? err);
       if (/not running|process already finished|container not running/i.test(msg)) throw failedPrecondition(`container ${id} is not running`);
@@ -178,20 +235,20 @@ export class ConmonRuntime implements RuntimePort {
   }
 
   async pause(id: string, options: IoOptions = {}): Promise<void> {
-    await this.runc(['pause', id], options).catch((err: { stderr?: string }) => {
+    await this.runc(id, ['pause', id], options).catch((err: { stderr?: string }) => {
       throw failedPrecondition(`cannot pause container ${id}: ${String(err.stderr ?? err).trim()}`);
     });
   }
 
   async resume(id: string, options: IoOptions = {}): Promise<void> {
-    await this.runc(['resume', id], options).catch((err: { stderr?: string }) => {
+    await this.runc(id, ['resume', id], options).catch((err: { stderr?: string }) => {
       throw failedPrecondition(`cannot unpause container ${id}: ${String(err.stderr ?? err).trim()}`);
     });
   }
 
   async status(id: string, options: IoOptions = {}): Promise<{ status: RuntimeStatus; pid: number }> {
     try {
-      const { stdout } = await this.runc(['state', id], options);
+      const { stdout } = await this.runc(id, ['state', id], options);
       const state = JSON.parse(stdout) as OciState;
       const status: RuntimeStatus = state.status === 'running' ? 'running' : state.status === 'paused' ? 'paused' : 'stopped';
       return { status, pid: state.pid ?? 0 };
@@ -234,7 +291,7 @@ export class ConmonRuntime implements RuntimePort {
   async delete(id: string, _options: IoOptions = {}): Promise<void> {
     this.stopWatchingLog(id);
     const meta = await this.meta(id);
-    await this.runc(['delete', '--force', id]).catch(() => undefined);
+    await this.runc(id, ['delete', '--force', id]).catch(() => undefined);
     if (await this.conmonAlive(id)) {
       const pid = await this.conmonPid(id);
       if (pid) {
@@ -247,10 +304,12 @@ export class ConmonRuntime implements RuntimePort {
     }
     if (meta?.cgroupsPath) await this.cgroups.remove(meta.cgroupsPath);
     if (meta) await unmountRootfs(meta.rootfs);
+    await unmountRootfs(join(this.dir(id), 'shm'));
     await rm(join(this.config.stateRoot, 'sockets', id), { recursive: true, force: true });
     // A pending waiter still reads the code from the exit file; otherwise it goes with the container.
     if (!this.exits.watched(id)) await this.exits.remove(id);
     await rm(this.dir(id), { recursive: true, force: true });
+    this.runtimeOf.delete(id);
     this.logger.debug({ container: id }, 'runtime state removed');
   }
 
@@ -289,7 +348,7 @@ export class ConmonRuntime implements RuntimePort {
     try {
       const proc = await startConmonExec(
         {
-          conmonPath: this.config.conmonPath, runcPath: this.config.runcPath, runcRoot: join(this.config.stateRoot, 'runc'),
+          conmonPath: this.config.conmonPath, runcPath: (await this.binaryFor(id)).path, runtimeArgs: (await this.binaryFor(id)).args, runcRoot: join(this.config.stateRoot, 'runc'),
           containerId: id, execId: request.execId, execDir, processSpecPath, tty: request.tty, stdin: request.stdin,
         },
         options,
@@ -326,7 +385,7 @@ export class ConmonRuntime implements RuntimePort {
   async update(id: string, resources: ResourceUpdate, options: IoOptions = {}): Promise<void> {
     const args = runcUpdateArgs(resources);
     if (args.length === 0) return;
-    await this.runc(['update', ...args, id], options).catch((err: { stderr?: string }) => {
+    await this.runc(id, ['update', ...args, id], options).catch((err: { stderr?: string }) => {
       throw invalidArgument(`Cannot update container ${id}: ${String(err.stderr ?? err).trim()}`);
     });
   }

@@ -65,3 +65,20 @@ export async function completeHostFacts(host: HostRuntimeFacts): Promise<HostRun
     devices: host.devices ?? (await hostDevices()),
   };
 }
+
+const readNumber = (path: string): Promise<number | undefined> => readFile(path, 'utf8').then((t) => Number(t.trim()), () => undefined);
+const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+
+/** What the cgroup controllers of this host can do for HostConfig (see core/containers/host-config-check.ts). */
+export async function cgroupFeatures(cgroupVersion: '1' | '2', parent: string, root = '/sys/fs/cgroup'): Promise<{ blkioWeight: boolean; cpuRealtime: boolean; kernelMemoryTcp: boolean }> {
+  if (cgroupVersion === '2') {
+    return { blkioWeight: await exists(join(root, 'io.weight')).then((y) => y || exists(join(root, 'io.bfq.weight'))), cpuRealtime: false, kernelMemoryTcp: false };
+  }
+  // Real-time tasks need a budget in every ancestor: without one for the containers' parent, runc's write fails.
+  const parentBudget = (await readNumber(join(root, 'cpu', parent, 'cpu.rt_runtime_us'))) ?? 0;
+  return {
+    blkioWeight: (await exists(join(root, 'blkio', 'blkio.weight'))) || (await exists(join(root, 'blkio', 'blkio.bfq.weight'))),
+    cpuRealtime: parentBudget > 0,
+    kernelMemoryTcp: await exists(join(root, 'memory', 'memory.kmem.tcp.limit_in_bytes')),
+  };
+}

@@ -28,6 +28,8 @@ import type { ConsoleSize, StdioStream } from '../../core/runtime/runtime.js';
 import { startExitCode } from '../../core/runtime/start-error.js';
 import type { ContainersApi, ContainerView, ListOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
 import type { ContainerAccess } from './container-access.js';
+import { namespaceJoins } from './namespace-joins.js';
+import type { HostConfigSupport } from '../../core/containers/host-config-check.js';
 
 export interface ContainerServiceDeps {
   store: ContainerStore;
@@ -44,6 +46,8 @@ export interface ContainerServiceDeps {
   networks?: ContainerNetworking;
   /** Runs a health probe in a container (the exec service); absent: health checks do not run. */
   probe?: ProbeRunner;
+  /** What the host can honour of HostConfig; absent: a cautious default (see host-config-check.ts). */
+  hostSupport?: HostConfigSupport;
 }
 
 /** berth's opt-in beyond Docker: restart a container whose health check turns unhealthy. */
@@ -141,7 +145,8 @@ export class ContainerService implements ContainersApi {
       const rootfs = await this.deps.snapshots.mounts(c.snapshotKey);
       const net = this.deps.networks ? await this.deps.networks.setUp(c, { signal }) : {};
       const beforeStart = (): Promise<void> => this.attachments.connectPending(c.id);
-      const { pid } = await this.deps.runtime.run({ record: c, paths, rootfs, mounts: await this.mountsFor(c, signal), ...net }, { signal, beforeStart });
+      const joins = namespaceJoins(this.store, c);
+      const { pid } = await this.deps.runtime.run({ record: c, paths, rootfs, mounts: await this.mountsFor(c, signal), ...net, ...joins }, { signal, beforeStart });
       c.state = { ...c.state, status: 'running', pid, exitCode: 0, error: '', startedAt: nowRfc3339Nano(), oomKilled: false, health: probeSpec(c.config) ? startingHealth(c.state.health) : undefined };
       c.manuallyStopped = false;
       this.store.update(c);

@@ -17,6 +17,7 @@ import { planContainerVolumes, parseVolumesFrom } from '../../core/volumes/conta
 import type { ContainerFiles, ContainerVolumes, ImageResolver } from './ports.js';
 import { resolveContainer } from './resolve.js';
 import type { ContainerNetworking } from '../../core/networks/container-networking.js';
+import { checkHostConfig, DEFAULT_HOST_SUPPORT, namespaceDonors, withHostConfigDefaults, type HostConfigSupport } from '../../core/containers/host-config-check.js';
 
 export interface CreateDeps {
   store: ContainerStore;
@@ -26,6 +27,8 @@ export interface CreateDeps {
   storageDriver: string;
   volumes?: ContainerVolumes;
   networks?: ContainerNetworking;
+  /** What this host can honour (blkio weight, runtimes, cgroup version...); absent: a cautious default. */
+  hostSupport?: HostConfigSupport;
 }
 
 /** Network modes without networking wired (unit tests): a private namespace (loopback only), none, host. */
@@ -35,13 +38,14 @@ function normalizeNetworkMode(mode: string | undefined): string {
   throw notFound(`network ${mode} not found`);
 }
 
-function normalizeHostConfig(hc: HostConfig | undefined, networkMode: (hc: HostConfig) => string): HostConfig {
-  const hostConfig: HostConfig = { ...(hc ?? {}) };
+function normalizeHostConfig(hc: HostConfig | undefined, networkMode: (hc: HostConfig) => string, support: HostConfigSupport): HostConfig {
+  checkHostConfig(hc ?? {}, support);
+  const hostConfig: HostConfig = withHostConfigDefaults(hc ?? {}, support);
   hostConfig.NetworkMode = networkMode(hostConfig);
   const policy = normalizeRestartPolicy(hostConfig.RestartPolicy, hostConfig.AutoRemove ?? false);
   hostConfig.RestartPolicy = { Name: policy.name, MaximumRetryCount: policy.maxRetries };
   hostConfig.LogConfig = { Type: hostConfig.LogConfig?.Type || 'json-file', Config: hostConfig.LogConfig?.Config ?? {} };
-  if (!['json-file', 'k8s-file', 'local'].includes(hostConfig.LogConfig.Type ?? '')) throw invalidArgument(`logger: no log driver named '${hostConfig.LogConfig.Type}' is registered`);
+  if (!['json-file', 'k8s-file', 'local', 'none'].includes(hostConfig.LogConfig.Type ?? '')) throw invalidArgument(`logger: no log driver named '${hostConfig.LogConfig.Type}' is registered`);
   if (hostConfig.Memory && hostConfig.Memory > 0 && hostConfig.Memory < 6 * 1024 * 1024) throw invalidArgument('Minimum memory limit allowed is 6MB');
   if (hostConfig.MemorySwap && hostConfig.MemorySwap > 0 && hostConfig.Memory && hostConfig.MemorySwap < hostConfig.Memory) throw invalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
   if (hostConfig.NanoCpus && (hostConfig.CpuQuota || hostConfig.CpuPeriod)) throw invalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
@@ -83,7 +87,10 @@ async function createNamed(deps: CreateDeps, request: ContainerCreateRequest, na
     );
   }
   const endpoints = networking?.EndpointsConfig;
-  const hostConfig = normalizeHostConfig(rawHostConfig, (hc) => (deps.networks ? deps.networks.checkCreate(hc, endpoints) : normalizeNetworkMode(hc.NetworkMode)));
+  const hostConfig = normalizeHostConfig(rawHostConfig, (hc) => (deps.networks ? deps.networks.checkCreate(hc, endpoints) : normalizeNetworkMode(hc.NetworkMode)), deps.hostSupport ?? DEFAULT_HOST_SUPPORT);
+  // As Docker: a namespace donor that does not exist is a 400 at create (not a 404 the client would answer with a pull).
+  for (const donor of namespaceDonors(hostConfig)) mountsOf(deps.store, donor.ref);
+  if (hostConfig.UTSMode === 'host' && userConfig.Hostname) throw invalidArgument('Conflicting options: hostname and the UTS mode');
   const extraHosts = deps.networks ? deps.networks.resolveExtraHosts(hostConfig.ExtraHosts ?? []) : (hostConfig.ExtraHosts ?? []);
   const mounts = planMounts(hostConfig);
   for (const m of mounts) {
@@ -97,7 +104,7 @@ async function createNamed(deps: CreateDeps, request: ContainerCreateRequest, na
   const { path, args } = commandOf(config);
 
   const id = generateId();
-  config.Hostname = config.Hostname || (hostConfig.NetworkMode === 'host' ? '' : id.slice(0, 12));
+  config.Hostname = config.Hostname || (hostConfig.NetworkMode === 'host' || hostConfig.UTSMode === 'host' ? '' : id.slice(0, 12));
   config.Image = userConfig.Image;
 
   const volumesFrom = (hostConfig.VolumesFrom ?? []).map((spec) => ({ spec, mounts: mountsOf(deps.store, parseVolumesFrom(spec).container) }));

@@ -56,11 +56,27 @@ export interface OciDeviceCgroup {
   access?: string;
 }
 
+export interface OciBlockIODevice {
+  major: number;
+  minor: number;
+}
+
+/** linux.resources.blockIO. */
+export interface OciBlockIO {
+  weight?: number;
+  weightDevice?: (OciBlockIODevice & { weight?: number })[];
+  throttleReadBpsDevice?: (OciBlockIODevice & { rate: number })[];
+  throttleWriteBpsDevice?: (OciBlockIODevice & { rate: number })[];
+  throttleReadIOPSDevice?: (OciBlockIODevice & { rate: number })[];
+  throttleWriteIOPSDevice?: (OciBlockIODevice & { rate: number })[];
+}
+
 export interface OciResources {
   devices?: OciDeviceCgroup[];
-  memory?: { limit?: number; reservation?: number; swap?: number; swappiness?: number; disableOOMKiller?: boolean };
-  cpu?: { shares?: number; quota?: number; period?: number; cpus?: string; mems?: string };
+  memory?: { limit?: number; reservation?: number; swap?: number; swappiness?: number; disableOOMKiller?: boolean; kernelTCP?: number };
+  cpu?: { shares?: number; quota?: number; period?: number; realtimeRuntime?: number; realtimePeriod?: number; cpus?: string; mems?: string };
   pids?: { limit: number };
+  blockIO?: OciBlockIO;
 }
 
 export interface OciSeccompArg {
