@@ -45,7 +45,7 @@ function normalizeHostConfig(hc: HostConfig | undefined, networkMode: (hc: HostC
   const policy = normalizeRestartPolicy(hostConfig.RestartPolicy, hostConfig.AutoRemove ?? false);
   hostConfig.RestartPolicy = { Name: policy.name, MaximumRetryCount: policy.maxRetries };
   hostConfig.LogConfig = { Type: hostConfig.LogConfig?.Type || 'json-file', Config: hostConfig.LogConfig?.Config ?? {} };
-  if (!['json-file', 'k8s-file', 'local', 'none'].includes(hostConfig.LogConfig.Type ?? '')) throw invalidArgument(`logger: no log driver named '${hostConfig.LogConfig.Type}' is registered`);
+  if (!['json-file', 'k8s-file', 'local'].includes(hostConfig.LogConfig.Type ?? '')) throw invalidArgument(`logger: no log driver named '${hostConfig.LogConfig.Type}' is registered`);
   if (hostConfig.Memory && hostConfig.Memory > 0 && hostConfig.Memory < 6 * 1024 * 1024) throw invalidArgument('Minimum memory limit allowed is 6MB');
   if (hostConfig.MemorySwap && hostConfig.MemorySwap > 0 && hostConfig.Memory && hostConfig.MemorySwap < hostConfig.Memory) throw invalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
   if (hostConfig.NanoCpus && (hostConfig.CpuQuota || hostConfig.CpuPeriod)) throw invalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
