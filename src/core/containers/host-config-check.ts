@@ -70,7 +70,7 @@ function checkResources(hc: HostConfig, support: HostConfigSupport): void {
     throw refuse('MemorySwappiness: not supported on cgroup v2');
   }
   if (hc.OomKillDisable && support.cgroupVersion === '2') throw refuse('OomKillDisable: your kernel does not support OomKillDisable (cgroup v2)');
-  if (hc.KernelMemoryTCP && !support.kernelMemoryTcp) throw refuse('KernelMemoryTCP: your kernel does not support kernel memory TCP limit');
+  if (hc.KernelMemoryTCP && !support.kernelMemoryTcp) throw refuse('KernelMemoryTCP: kernel memory TCP limits are not applied on this host (runc sets no kmem limits)');
   if (hc.CpuCount) throw refuse('CpuCount: linux does not support CPU count (a Windows option)');
   if (hc.CpuPercent) throw refuse('CpuPercent: linux does not support CPU percent (a Windows option)');
   if (hc.IOMaximumIOps) throw refuse('Invalid QoS settings: linux does not support configuration of maximum IOPs (IOMaximumIOps)');

@@ -69,6 +69,7 @@ export async function completeHostFacts(host: HostRuntimeFacts): Promise<HostRun
 const readNumber = (path: string): Promise<number | undefined> => readFile(path, 'utf8').then((t) => Number(t.trim()), () => undefined);
 const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
 
+
 /** What the cgroup controllers of this host can do for HostConfig (see core/containers/host-config-check.ts). */
 export async function cgroupFeatures(cgroupVersion: '1' | '2', parent: string, root = '/sys/fs/cgroup'): Promise<{ blkioWeight: boolean; cpuRealtime: boolean; kernelMemoryTcp: boolean }> {
   if (cgroupVersion === '2') {
@@ -79,6 +80,7 @@ export async function cgroupFeatures(cgroupVersion: '1' | '2', parent: string, r
   return {
     blkioWeight: (await exists(join(root, 'blkio', 'blkio.weight'))) || (await exists(join(root, 'blkio', 'blkio.bfq.weight'))),
     cpuRealtime: parentBudget > 0,
-    kernelMemoryTcp: await exists(join(root, 'memory', 'memory.kmem.tcp.limit_in_bytes')),
+    // runc 1.1 writes no kmem limits at all (kernel memory accounting is deprecated): a TCP limit would be dropped.
+    kernelMemoryTcp: false,
   };
 }
