@@ -73,12 +73,12 @@ function ping(socketPath: string): Promise<boolean> {
 }
 
 /** Docker's own engine on private roots, no networking; its managed containerd stops with it. */
-export async function startDockerd(): Promise<DockerEngine> {
+export async function startDockerd(extraArgs: string[] = []): Promise<DockerEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-cli-dockerd-'));
   const socketPath = join(dir, 'docker.sock');
   const child: ChildProcess = spawn(
     'dockerd',
-    ['-H', `unix://${socketPath}`, '--data-root', join(dir, 'root'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--bridge=none', '--iptables=false', '--ip-masq=false'],
+    ['-H', `unix://${socketPath}`, '--data-root', join(dir, 'root'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--bridge=none', '--iptables=false', '--ip-masq=false', ...extraArgs],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
