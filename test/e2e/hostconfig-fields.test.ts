@@ -218,7 +218,7 @@ after(async () => {
     await docker(daemon.env, ['rm', '-f', '-v', 'walk-volume-source']);
     await daemon.cleanup();
   }
-  for (const controller of ['blkio', 'cpu', 'cpuacct', 'cpuset', 'devices', 'freezer', 'memory', 'pids', 'systemd', 'net_cls', 'perf_event', 'hugetlb', 'rdma', 'misc']) {
+  for (const controller of ['blkio', 'cpu', 'cpuacct', 'cpuset', 'devices', 'freezer', 'memory', 'pids', 'systemd', 'net_cls', 'perf_event', 'hugetlb', 'rdma', 'misc', 'unified']) {
     try {
       rmdirSync(`/sys/fs/cgroup/${controller}/berth-walk`);
     } catch {
