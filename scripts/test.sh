@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite: build, lint (types, layer rules), then unit and end-to-end tests in one run.
 #   scripts/test.sh          everything
-#   scripts/test.sh unit     unit tests only (no root needed)
+#   scripts/test.sh unit     unit tests only (no root needed): src/**/*.test.ts and the in-process API tests in test/api/
 #   scripts/test.sh FILE...  just those test files
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 npm run --silent build
 if [ "${1:-}" = "unit" ]; then
-  mapfile -t files < <(find src -name '*.test.ts' | sort)
+  mapfile -t files < <(find src test/api -name '*.test.ts' | sort)
 elif [ $# -gt 0 ]; then
   files=("$@")
 else

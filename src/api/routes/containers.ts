@@ -68,6 +68,8 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
     if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw invalidArgument(`invalid condition: "${condition}"`);
     const abort = abortOf(reply);
     const { ready, result } = containers.wait(req.params.id, condition as 'not-running', { signal: abort });
+    // When the wait cannot be set up both promises reject; the route answers ready's error, so result's must not go unhandled.
+    result.catch(() => undefined);
     await ready;
     // Headers go out at once so the client knows the wait is in place before it starts the container.
     reply.hijack();

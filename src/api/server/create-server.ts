@@ -35,6 +35,11 @@ export function createApiServer(logger: Logger, identity: ServerIdentity): Fasti
   (app.server as unknown as { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
 
   app.decorateRequest('apiVersion', '');
+  const routes: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  routeLists.set(app, routes);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('Api-Version', MAX_API_VERSION);
@@ -84,6 +89,19 @@ export function createApiServer(logger: Logger, identity: ServerIdentity): Fasti
   });
 
   return app;
+}
+
+export interface RegisteredRoute {
+  method: string;
+  /** Fastify's pattern: "/containers/:id/json", "/images/*". */
+  url: string;
+}
+
+const routeLists = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** Every route the server serves, as registered (the contract tests and the fuzz walk this list). */
+export function registeredRoutes(app: FastifyInstance): RegisteredRoute[] {
+  return [...(routeLists.get(app) ?? [])];
 }
 
 /** The request body as a byte stream (tar uploads and the like). */
