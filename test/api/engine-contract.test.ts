@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { pack } from 'tar-stream';
 import { registeredRoutes } from '../../src/api/index.js';
 import { dockerArchiveOf } from '../fixtures/docker-archive.js';
+import { SqliteImageRecords } from '../../src/drivers/metadata-store/sqlite-image-records.js';
 import { startApiEngine, type ApiEngine } from '../helpers/api-engine.js';
 import { EngineContract } from '../helpers/engine-contract.js';
 import { ApiCalls } from '../helpers/api-calls.js';
@@ -55,7 +56,12 @@ test('images: load, list, inspect, history, tag, save, prune, remove', async () 
   await api.call('GET', '/images/contract/img:1/history', '/images/{name}/history', { expect: 200 });
   await api.call('GET', '/images/missing:1/history', '/images/{name}/history', { expect: 404 });
   await api.call('POST', '/images/contract/img:1/tag?repo=contract/other&tag=2', '/images/{name}/tag', { expect: 201 });
-  await api.call('POST', '/images/contract/img:1/tag?repo=contract/other&tag=..%2F..', '/images/{name}/tag', { expect: 400 });
+  // A refused tag stores nothing: listing and lookups by name go on working.
+  const refused = await api.call('POST', '/images/contract/img:1/tag?repo=contract/other&tag=..%2F..', '/images/{name}/tag', { expect: 400 });
+  assert.deepEqual(refused.body, { message: 'invalid tag format' });
+  const tags = await api.call('GET', '/images/json', '/images/json', { expect: 200 });
+  assert.deepEqual((tags.body as { RepoTags: string[] }[]).flatMap((i) => i.RepoTags).sort(), ['contract/img:1', 'contract/other:2']);
+  await api.call('GET', '/images/contract/other:2/json', '/images/{name}/json', { expect: 200 });
   await api.call('POST', '/images/missing:1/tag?repo=x&tag=1', '/images/{name}/tag', { expect: 404 });
   const saved = await api.call('GET', '/images/contract/img:1/get', '/images/{name}/get', { expect: 200 });
   assert.ok(saved.text.length > 0);
@@ -68,6 +74,25 @@ test('images: load, list, inspect, history, tag, save, prune, remove', async () 
   const imported = await api.call('POST', '/images/create?fromSrc=-&repo=contract/imported&tag=1', '/images/create', { payload: await tarOf({ 'a.txt': 'a' }), headers: TAR, expect: 200, jsonLines: true });
   assert.match(JSON.stringify(imported.body), /sha256:/);
   await api.call('POST', '/images/create?fromSrc=http://x', '/images/create', { expect: 501 });
+});
+
+test('images: a name stored unreadable (by an older berth) does not break listing or lookups', async () => {
+  const id = engine.images.find('contract/img:1').id;
+  new SqliteImageRecords(engine.db).tag('docker.io/contract/other:../..', id, new Date().toISOString());
+  const list = await api.call('GET', '/images/json', '/images/json', { expect: 200 });
+  assert.ok((list.body as { RepoTags: string[] }[]).some((i) => i.RepoTags.includes('contract/img:1')));
+  await api.call('GET', '/images/contract/img:1/json', '/images/{name}/json', { expect: 200 });
+  await api.call('GET', `/images/${id}/json`, '/images/{name}/json', { expect: 200 });
+  await api.call('GET', '/system/df', '/system/df', { expect: 200 });
+});
+
+test('bodies that are not what a route takes are refused at once, before any network call', async () => {
+  for (const url of ['/images/load', '/images/create?fromSrc=-', '/build']) await api.call('POST', url, url.replace(/\?.*/, ''), { payload: { not: 'a tar' }, expect: 400 });
+  const calls = engine.registry.calls;
+  for (const payload of [{ username: 5, password: 'p' }, ['u'], { auth: 123 }, { serveraddress: {} }, { username: 'u', password: 'p', serveraddress: 'a b' }, { username: 'u', password: 'p', serveraddress: 'x:99999999' }])
+    await api.call('POST', '/auth', '/auth', { payload, expect: 400 });
+  await api.call('POST', '/auth', '/auth', { payload: '"just a string"', headers: { 'content-type': 'application/json' }, expect: 400 });
+  assert.equal(engine.registry.calls, calls, 'no refused login reached the registry client');
 });
 
 test('registry: pull, push, auth, distribution answer without a network', async () => {

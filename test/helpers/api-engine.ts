@@ -6,6 +6,7 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Database } from 'better-sqlite3';
 import { silentLogger } from '../../src/lib/logger.js';
 import { notFound, unauthorized } from '../../src/core/errdefs.js';
 import { createEngineApi } from '../../src/api/index.js';
@@ -136,6 +137,8 @@ export interface ApiEngine {
   /** The same server listening on a unix socket, for hijacked routes (attach, exec start) that inject cannot drive. */
   socketPath: string;
   images: ImageService;
+  /** The metadata database, for tests that plant what an older berth may have stored. */
+  db: Database;
   containers: ContainerService;
   runtime: FakeRuntime;
   registry: OfflineRegistryClient;
@@ -244,6 +247,7 @@ export async function startApiEngine(): Promise<ApiEngine> {
     dir,
     socketPath,
     images,
+    db,
     containers,
     runtime,
     registry: registryClient,

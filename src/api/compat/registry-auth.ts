@@ -1,14 +1,35 @@
 // X-Registry-Auth (base64url JSON of Docker's AuthConfig) and POST /auth bodies, as registry credentials.
+import { z } from 'zod';
+import { invalidArgument } from '../../core/errdefs.js';
 import type { RegistryCredentials } from '../../core/remotes/registry-client.js';
 
-export interface AuthConfig {
-  username?: string;
-  password?: string;
+/** Docker's AuthConfig: every field a string; other keys (email, ...) ignored as Go's decoder does. */
+const authConfigSchema = z.object({
+  username: z.string().optional(),
+  password: z.string().optional(),
   /** base64 "user:password", as config.json keeps it. */
-  auth?: string;
-  serveraddress?: string;
-  identitytoken?: string;
-  registrytoken?: string;
+  auth: z.string().optional(),
+  email: z.string().optional(),
+  serveraddress: z.string().optional(),
+  identitytoken: z.string().optional(),
+  registrytoken: z.string().optional(),
+});
+
+export type AuthConfig = z.infer<typeof authConfigSchema>;
+
+/** A registry address as `docker login` takes it: host[:port], optionally with a scheme and a path. */
+const SERVER_ADDRESS = /^(https?:\/\/)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?(\/[\x21-\x7e]*)?$/;
+
+/** A POST /auth body, checked whole before anything reaches a registry; InvalidArgument (400) otherwise. */
+export function parseAuthBody(body: unknown): AuthConfig {
+  const parsed = authConfigSchema.safeParse(body ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalidArgument(`invalid auth configuration: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'malformed'}`);
+  }
+  const address = parsed.data.serveraddress;
+  if (address && !SERVER_ADDRESS.test(address)) throw invalidArgument(`invalid registry address: ${JSON.stringify(address.slice(0, 100))}`);
+  return parsed.data;
 }
 
 export function credentialsOf(config: AuthConfig | undefined): RegistryCredentials | undefined {
@@ -33,7 +54,8 @@ export function credentialsFromHeader(header: string | string[] | undefined): Re
   if (!value) return undefined;
   try {
     const json = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
-    return credentialsOf(JSON.parse(json) as AuthConfig);
+    const parsed = authConfigSchema.safeParse(JSON.parse(json));
+    return parsed.success ? credentialsOf(parsed.data) : undefined;
   } catch {
     return undefined;
   }

@@ -5,7 +5,7 @@ import type { RegistryImages } from '../../engine/images/registry-images.js';
 import { invalidArgument } from '../../core/errdefs.js';
 import { queryString, type Query } from '../server/query.js';
 import { streamProgress } from '../compat/progress-stream.js';
-import { credentialsFromHeader, credentialsOf, type AuthConfig } from '../compat/registry-auth.js';
+import { credentialsFromHeader, credentialsOf, parseAuthBody } from '../compat/registry-auth.js';
 
 export function pullRoute(registry: RegistryImages, req: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply, fromImage: string, signal: AbortSignal): Promise<FastifyReply> {
   const credentials = credentialsFromHeader(req.headers['x-registry-auth']);
@@ -30,8 +30,8 @@ export function replySignal(reply: FastifyReply): AbortSignal {
 }
 
 export function distributionRoutes(app: FastifyInstance, registry: RegistryImages): void {
-  app.post<{ Body: AuthConfig | undefined }>('/auth', async (req) => {
-    const body = req.body ?? {};
+  app.post<{ Body: unknown }>('/auth', async (req) => {
+    const body = parseAuthBody(req.body);
     const credentials = credentialsOf(body);
     if (!credentials) throw invalidArgument('no credentials given');
     return registry.login(body.serveraddress, credentials);

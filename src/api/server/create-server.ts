@@ -2,7 +2,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../../lib/logger.js';
-import { notFound } from '../../core/errdefs.js';
+import { invalidArgument, notFound } from '../../core/errdefs.js';
 import { checkApiVersion, splitVersionedPath, MAX_API_VERSION } from './api-version.js';
 import { errorReply } from './error-status.js';
 
@@ -104,7 +104,12 @@ export function registeredRoutes(app: FastifyInstance): RegisteredRoute[] {
   return [...(routeLists.get(app) ?? [])];
 }
 
-/** The request body as a byte stream (tar uploads and the like). */
+/**
+ * The request body as a byte stream (tar uploads and the like). A body sent as JSON was already read and parsed,
+ * so there is no stream left to give: refuse it at once (waiting on the spent stream would hang the request).
+ */
 export function bodyStream(req: FastifyRequest): Readable {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type === 'application/json') throw invalidArgument('this endpoint takes a tar archive, not a JSON body (Content-Type: application/json)');
   return req.raw;
 }

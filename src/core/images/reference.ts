@@ -84,3 +84,23 @@ export const normalizeName = (input: string): string => fullName(withDefaultTag(
 
 /** The familiar form of a stored full name. */
 export const familiarOf = (stored: string): string => familiarName(parseReference(stored));
+
+/**
+ * The stored name for `repo` with `tag` (or repo's own tag, or latest), checked whole before anything is written:
+ * `tag=../..` is refused here rather than stored and found unreadable later.
+ */
+export function taggedName(repo: string, tag: string | undefined): string {
+  const parsed = parseReference(repo);
+  if (tag && !TAG.test(tag)) throw invalidArgument('invalid tag format');
+  return normalizeName(fullName({ ...parsed, tag: tag || parsed.tag }));
+}
+
+/** False for a name that does not parse (one stored before names were checked): skipped, not fatal, when read. */
+export function isValidName(stored: string): boolean {
+  try {
+    parseReference(stored);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -10,7 +10,7 @@ import type { EventPublisher } from '../../core/events/event.js';
 import type { ContentStore } from '../../core/content/content-store.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
 import type { ImageRecord, ImageRecords, LayerRecord } from '../../core/images/image-record.js';
-import { familiarOf, isImageId, normalizeName, parseReference, withDefaultTag, fullName } from '../../core/images/reference.js';
+import { familiarOf, isImageId, isValidName, normalizeName, parseReference, taggedName } from '../../core/images/reference.js';
 import type { ImageConfigFile } from '../../spec/oci/image.js';
 import type { ImageDeleteItem, ImagePruneReport } from '../../spec/docker/images.js';
 import { MEDIA_TYPES } from '../../spec/oci/image.js';
@@ -118,7 +118,15 @@ export class ImageService {
   }
 
   async view(record: ImageRecord): Promise<ImageView> {
-    return { record, config: await this.config(record.id), names: this.deps.records.namesOf(record.id) };
+    return { record, config: await this.config(record.id), names: this.readableNames(record.id) };
+  }
+
+  /** An image's names, less any that do not parse (stored by an older berth): one bad row must not break listing. */
+  private readableNames(id: ImageRecord['id']): string[] {
+    const names = this.deps.records.namesOf(id);
+    const bad = names.filter((n) => !isValidName(n));
+    if (bad.length > 0) this.deps.logger.warn({ image: id, names: bad }, 'image names that do not parse are skipped');
+    return bad.length > 0 ? names.filter(isValidName) : names;
   }
 
   /** Loads every image in a docker-archive or OCI layout tar; returns Docker's progress lines. */
@@ -185,7 +193,7 @@ export class ImageService {
 
   /** `POST /images/create?fromSrc=-`: a rootfs tar (plain or gzip) becomes a one-layer image. */
   async importRootfs(body: Readable, options: { repo?: string; tag?: string; changes: string[]; message?: string; signal?: AbortSignal }): Promise<Digest> {
-    const name = options.repo ? fullName(withDefaultTag({ ...parseReference(options.repo), tag: options.tag || parseReference(options.repo).tag })) : undefined;
+    const name = options.repo ? taggedName(options.repo, options.tag) : undefined;
     const layer = await this.deps.content.ingest(await maybeGunzip(body), {}, { signal: options.signal });
     this.pinned.add(layer.digest);
     try {
@@ -219,7 +227,7 @@ export class ImageService {
    * and a history entry appended to the parent's. Registered like any image (appears whole or not at all).
    */
   async commitLayer(request: { parent: string | undefined; layer: Readable; runConfig: NonNullable<ImageConfigFile['config']>; author?: string; comment?: string; createdBy: string; repo?: string; tag?: string; signal?: AbortSignal }): Promise<Digest> {
-    const name = request.repo ? fullName(withDefaultTag({ ...parseReference(request.repo), tag: request.tag || parseReference(request.repo).tag })) : undefined;
+    const name = request.repo ? taggedName(request.repo, request.tag) : undefined;
     const parent = request.parent ? this.find(request.parent) : undefined;
     const parentConfig = parent ? await this.config(parent.id) : undefined;
     const layer = await this.deps.content.ingest(request.layer, {}, { signal: request.signal });
@@ -253,10 +261,10 @@ export class ImageService {
   }
 
   async tag(ref: string, repo: string, tag: string | undefined): Promise<void> {
+    // Everything checked before the write, as Docker does: a refused tag changes nothing.
+    if (parseReference(repo).digest) throw invalidArgument('refusing to create a tag with a digest reference');
+    const name = taggedName(repo, tag);
     const image = this.find(ref);
-    const parsed = parseReference(repo);
-    if (parsed.digest) throw invalidArgument('refusing to create a tag with a digest reference');
-    const name = fullName(withDefaultTag({ ...parsed, tag: tag || parsed.tag }));
     const previous = this.deps.records.tag(name, image.id, nowRfc3339Nano());
     if (previous) this.publish('untag', previous, familiarOf(name));
     this.publish('tag', image.id, familiarOf(name));
