@@ -165,6 +165,7 @@ test('exec: create, inspect, resize, start detached', async () => {
   const created = await api.call('POST', '/containers/create', '/containers/create', { payload: { Image: 'contract/img:1', Cmd: ['sh'] }, expect: 201 });
   const id = (created.body as { Id: string }).Id;
   await api.call('POST', `/containers/${id}/exec`, '/containers/{id}/exec', { payload: { Cmd: ['true'] }, expect: 409 });
+  await api.call('POST', `/containers/${id}/exec`, '/containers/{id}/exec', { payload: { Cmd: ['true'], DetachKeys: 8 }, expect: 400 });
   await api.call('POST', `/containers/${id}/start`, '/containers/{id}/start', { expect: 204 });
   const exec = await api.call('POST', `/containers/${id}/exec`, '/containers/{id}/exec', { payload: { Cmd: ['true'], AttachStdout: true }, expect: 201 });
   const execId = (exec.body as { Id: string }).Id;
@@ -199,6 +200,9 @@ test('attach: output of a stopped container, websocket refused without an upgrad
 test('volumes: create, list, inspect, remove, prune', async () => {
   await api.call('POST', '/volumes/create', '/volumes/create', { payload: { Name: 'v1', Labels: { a: 'b' } }, expect: 201 });
   await api.call('POST', '/volumes/create', '/volumes/create', { payload: { Name: 'bad/name' }, expect: 400 });
+  const typed = await api.call('POST', '/volumes/create', '/volumes/create', { payload: { Name: 5 }, expect: 400 });
+  assert.deepEqual(typed.body, { message: 'json: cannot unmarshal number into Go struct field CreateOptions.Name of type string' });
+  await api.call('POST', '/volumes/create', '/volumes/create', { payload: { Labels: { a: 1 } }, expect: 400 });
   await api.call('GET', '/volumes', '/volumes', { expect: 200 });
   await api.call('GET', '/volumes/v1', '/volumes/{name}', { expect: 200 });
   await api.call('GET', '/volumes/none', '/volumes/{name}', { expect: 404 });

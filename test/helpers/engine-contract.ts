@@ -18,9 +18,14 @@ type Json = Record<string, unknown>;
 interface OpenApiResponse {
   content?: Record<string, { schema?: Json }>;
 }
+interface OpenApiOperation {
+  responses?: Record<string, OpenApiResponse>;
+  parameters?: { name: string; in: string }[];
+  requestBody?: { content?: Record<string, { schema?: Json }> };
+}
 interface OpenApiDoc {
   components: { schemas: Record<string, Json> };
-  paths: Record<string, Record<string, { responses?: Record<string, OpenApiResponse> }>>;
+  paths: Record<string, Record<string, OpenApiOperation>>;
 }
 
 /**
@@ -82,6 +87,24 @@ export class EngineContract {
   /** Swagger paths like "/containers/{id}/json" with their methods. */
   operations(): { method: string; path: string }[] {
     return Object.entries(this.doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => ['get', 'post', 'put', 'delete', 'head'].includes(m)).map((method) => ({ method: method.toUpperCase(), path })));
+  }
+
+  /** Names of the query parameters the swagger gives an operation. */
+  queryParams(method: string, path: string): string[] {
+    return (this.doc.paths[path]?.[method.toLowerCase()]?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+  }
+
+  /** The JSON request body's schema of an operation (OpenAPI form, $refs unresolved), if it takes one. */
+  bodySchema(method: string, path: string): Json | undefined {
+    const content = this.doc.paths[path]?.[method.toLowerCase()]?.requestBody?.content;
+    return content?.['application/json']?.schema;
+  }
+
+  /** Follows a "#/components/schemas/X" reference. */
+  resolve(schema: Json): Json {
+    const ref = schema.$ref;
+    if (typeof ref !== 'string') return schema;
+    return this.doc.components.schemas[ref.replace('#/components/schemas/', '')] ?? {};
   }
 
   /** The statuses the swagger lists for an operation. */

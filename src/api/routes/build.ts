@@ -40,7 +40,10 @@ export function buildRoutes(app: FastifyInstance, builder: Builder): void {
   app.post<{ Querystring: Query }>('/build', async (req, reply) => {
     const request = buildRequest(req.query);
     const abort = new AbortController();
-    req.raw.socket.once('close', () => abort.abort());
+    const onClose = (): void => abort.abort();
+    // Removed when the build is over: a keep-alive connection outlives it and must not collect listeners.
+    req.raw.socket.once('close', onClose);
+    reply.raw.once('finish', () => req.raw.socket.off('close', onClose));
     let started = false;
     const write = (m: object): void => {
       if (!started) {

@@ -6,6 +6,8 @@ import type { ContainerUpdateRequest } from '../../spec/docker/stats.js';
 import type { PathStat } from '../../core/containers/container-fs.js';
 import { invalidArgument } from '../../core/errdefs.js';
 import { bodyStream } from '../server/create-server.js';
+import { decodeBody } from '../server/json-body.js';
+import { containerUpdateSchema } from '../compat/request-bodies.js';
 import { queryBool, queryList, queryString, type Query } from '../server/query.js';
 
 type IdParams = { Params: { id: string }; Querystring: Query };
@@ -100,7 +102,9 @@ export function containerFileRoutes(app: FastifyInstance, extras: ContainerExtra
     return reply.code(204).send();
   });
 
-  app.post<{ Params: { id: string }; Querystring: Query; Body: ContainerUpdateRequest | undefined }>('/containers/:id/update', async (req) => control.update(req.params.id, req.body ?? {}));
+  app.post<{ Params: { id: string }; Querystring: Query; Body: unknown }>('/containers/:id/update', async (req) =>
+    control.update(req.params.id, decodeBody(containerUpdateSchema, req.body, 'UpdateConfig') as ContainerUpdateRequest),
+  );
 
   app.get<IdParams>('/containers/:id/stats', async (req, reply) => {
     const signal = abortOf(req, reply);

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RegistryImages } from '../../engine/images/registry-images.js';
 import { invalidArgument } from '../../core/errdefs.js';
-import { queryString, type Query } from '../server/query.js';
+import { decodeName, queryString, type Query } from '../server/query.js';
 import { streamProgress } from '../compat/progress-stream.js';
 import { credentialsFromHeader, credentialsOf, parseAuthBody } from '../compat/registry-auth.js';
 
@@ -40,7 +40,7 @@ export function distributionRoutes(app: FastifyInstance, registry: RegistryImage
   app.get<{ Params: { '*': string } }>('/distribution/*', async (req, reply) => {
     const path = req.params['*'];
     if (!path.endsWith('/json')) return reply.callNotFound();
-    const name = decodeURIComponent(path.slice(0, -'/json'.length));
+    const name = decodeName(path.slice(0, -'/json'.length));
     return registry.distribution(name, { credentials: credentialsFromHeader(req.headers['x-registry-auth']) });
   });
 }

@@ -27,6 +27,8 @@ export function eventRoutes(app: FastifyInstance, events: EventLog): void {
     sub.backlog.forEach(write);
     let timer: NodeJS.Timeout | undefined;
     const finish = (): void => {
+      // A keep-alive connection outlives this stream: leave no listener on it.
+      req.raw.socket.off('close', finish);
       sub.close();
       if (timer) clearTimeout(timer);
       res.end();

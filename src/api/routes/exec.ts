@@ -2,7 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ExecService } from '../../engine/exec/exec-service.js';
 import type { ExecCreateRequest, ExecStartRequest } from '../../spec/docker/exec.js';
+import { z } from 'zod';
 import { invalidArgument } from '../../core/errdefs.js';
+import { decodeBody, goBool, goString, goStrings, goStruct } from '../server/json-body.js';
 import { detachKeysParam } from './detach-keys.js';
 import { queryInt, type Query } from '../server/query.js';
 import { hijack, MULTIPLEXED_STREAM, RAW_STREAM } from '../server/hijack.js';
@@ -12,9 +14,25 @@ import { frame, STDOUT } from '../compat/stdcopy.js';
 
 type IdParams = { Params: { id: string }; Querystring: Query };
 
+const consoleSize = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]).nullish();
+const execCreateSchema = goStruct({
+  AttachStdin: goBool,
+  AttachStdout: goBool,
+  AttachStderr: goBool,
+  ConsoleSize: consoleSize,
+  DetachKeys: goString,
+  Tty: goBool,
+  Env: goStrings,
+  Cmd: goStrings,
+  Privileged: goBool,
+  User: goString,
+  WorkingDir: goString,
+});
+const execStartSchema = goStruct({ Detach: goBool, Tty: goBool, ConsoleSize: consoleSize });
+
 export function execRoutes(app: FastifyInstance, execs: ExecService): void {
-  app.post<{ Params: { id: string }; Body: ExecCreateRequest | undefined }>('/containers/:id/exec', async (req, reply) => {
-    const body = req.body ?? {};
+  app.post<{ Params: { id: string }; Body: unknown }>('/containers/:id/exec', async (req, reply) => {
+    const body = decodeBody(execCreateSchema, req.body, 'ExecOptions') as ExecCreateRequest;
     if (body.DetachKeys) detachKeysParam(body.DetachKeys, 'escape keys');
     const { id } = execs.create(req.params.id, body);
     return reply.code(201).send({ Id: id });
@@ -30,8 +48,8 @@ export function execRoutes(app: FastifyInstance, execs: ExecService): void {
     return reply.code(200).send();
   });
 
-  app.post<{ Params: { id: string }; Body: ExecStartRequest | undefined }>('/exec/:id/start', async (req, reply) => {
-    const body = req.body ?? {};
+  app.post<{ Params: { id: string }; Body: unknown }>('/exec/:id/start', async (req, reply) => {
+    const body = decodeBody(execStartSchema, req.body, 'ExecStartOptions') as ExecStartRequest;
     const settings = execs.settings(req.params.id);
     const consoleSize = consoleSizeOf(body.ConsoleSize);
     if (body.Detach) {

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ImageService } from '../../engine/images/image-service.js';
 import { saveArchive } from '../../engine/images/save-archive.js';
 import { invalidArgument, notImplemented } from '../../core/errdefs.js';
-import { queryBool, queryFilters, queryList, queryString, type Query } from '../server/query.js';
+import { decodeName, queryBool, queryFilters, queryList, queryString, type Query } from '../server/query.js';
 import { bodyStream } from '../server/create-server.js';
 import { toImageHistory, toImageInspect, toImageSummary } from '../compat/image-json.js';
 import type { RegistryImages } from '../../engine/images/registry-images.js';
@@ -52,7 +52,7 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, storageD
   app.get<{ Params: { '*': string }; Querystring: Query }>('/images/*', async (req, reply) => {
     const path = req.params['*'];
     const cut = path.lastIndexOf('/');
-    const name = decodeURIComponent(path.slice(0, cut));
+    const name = decodeName(path.slice(0, cut));
     const action = path.slice(cut + 1);
     if (cut < 0 || !name) throw invalidArgument('no image name');
     if (action === 'json') return toImageInspect(await images.view(images.find(name)), storageDriver);
@@ -64,7 +64,7 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, storageD
   app.post<{ Params: { '*': string }; Querystring: Query }>('/images/*', async (req, reply) => {
     const path = req.params['*'];
     const cut = path.lastIndexOf('/');
-    const name = decodeURIComponent(path.slice(0, cut));
+    const name = decodeName(path.slice(0, cut));
     if (cut >= 0 && name && path.slice(cut + 1) === 'push' && registry) return pushRoute(registry, req, reply, name, replySignal(reply));
     if (cut < 0 || path.slice(cut + 1) !== 'tag') return reply.callNotFound();
     const repo = queryString(req.query, 'repo');
@@ -74,7 +74,7 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, storageD
   });
 
   app.delete<{ Params: { '*': string }; Querystring: Query }>('/images/*', async (req) =>
-    images.remove(decodeURIComponent(req.params['*']), { force: queryBool(req.query, 'force'), noprune: queryBool(req.query, 'noprune') }),
+    images.remove(decodeName(req.params['*']), { force: queryBool(req.query, 'force'), noprune: queryBool(req.query, 'noprune') }),
   );
 }
 

@@ -5,6 +5,8 @@ import type { NetworkCreateRequest, NetworksApi } from '../../engine/networks/ty
 import type { EndpointSettings } from '../../spec/docker/containers.js';
 import { queryBool, queryFilters, type Query } from '../server/query.js';
 import { toNetworkJson } from '../compat/network-json.js';
+import { decodeBody } from '../server/json-body.js';
+import { networkConnectSchema, networkCreateSchema, networkDisconnectSchema } from '../compat/request-bodies.js';
 
 type IdParams = { Params: { id: string }; Querystring: Query };
 
@@ -13,9 +15,9 @@ export function networkRoutes(app: FastifyInstance, networks: NetworksApi): void
 
   app.get<IdParams>('/networks/:id', async (req) => toNetworkJson(networks.inspect(req.params.id), true));
 
-  app.post<{ Body: NetworkCreateRequest | undefined }>('/networks/create', async (req, reply) => {
+  app.post<{ Body: unknown }>('/networks/create', async (req, reply) => {
     if (!req.body || typeof req.body !== 'object') throw invalidArgument('network create: empty request');
-    const { id, warning } = await networks.create(req.body);
+    const { id, warning } = await networks.create(decodeBody(networkCreateSchema, req.body, 'CreateRequest') as NetworkCreateRequest);
     return reply.code(201).send({ Id: id, Warning: warning });
   });
 
@@ -26,15 +28,17 @@ export function networkRoutes(app: FastifyInstance, networks: NetworksApi): void
 
   app.post<{ Querystring: Query }>('/networks/prune', async (req) => ({ NetworksDeleted: await networks.prune(queryFilters(req.query)) }));
 
-  app.post<IdParams & { Body: { Container?: string; EndpointConfig?: EndpointSettings } | undefined }>('/networks/:id/connect', async (req, reply) => {
-    if (!req.body?.Container) throw invalidArgument('container name or ID must not be empty');
-    await networks.connect(req.params.id, req.body.Container, req.body.EndpointConfig);
+  app.post<IdParams & { Body: unknown }>('/networks/:id/connect', async (req, reply) => {
+    const body = decodeBody(networkConnectSchema, req.body, 'ConnectOptions');
+    if (!body?.Container) throw invalidArgument('container name or ID must not be empty');
+    await networks.connect(req.params.id, body.Container, body.EndpointConfig as EndpointSettings | undefined);
     return reply.code(200).send();
   });
 
-  app.post<IdParams & { Body: { Container?: string; Force?: boolean } | undefined }>('/networks/:id/disconnect', async (req, reply) => {
-    if (!req.body?.Container) throw invalidArgument('container name or ID must not be empty');
-    await networks.disconnect(req.params.id, req.body.Container, req.body.Force ?? queryBool({}, 'force'));
+  app.post<IdParams & { Body: unknown }>('/networks/:id/disconnect', async (req, reply) => {
+    const body = decodeBody(networkDisconnectSchema, req.body, 'DisconnectOptions');
+    if (!body?.Container) throw invalidArgument('container name or ID must not be empty');
+    await networks.disconnect(req.params.id, body.Container, body.Force ?? queryBool({}, 'force'));
     return reply.code(200).send();
   });
 }

@@ -1,6 +1,7 @@
 // Volume routes: create, list, inspect, remove, prune; parse, call the volume service, reply in Docker's shape.
 import type { FastifyInstance } from 'fastify';
-import { invalidArgument } from '../../core/errdefs.js';
+import { decodeBody } from '../server/json-body.js';
+import { volumeCreateSchema } from '../compat/request-bodies.js';
 import type { VolumeCreateRequest, VolumeService } from '../../engine/volumes/volume-service.js';
 import { queryBool, queryFilters, type Query } from '../server/query.js';
 import { compareApiVersions } from '../server/api-version.js';
@@ -9,9 +10,8 @@ import { toVolumeJson } from '../compat/volume-json.js';
 type NameParams = { Params: { name: string }; Querystring: Query };
 
 export function volumeRoutes(app: FastifyInstance, volumes: VolumeService): void {
-  app.post<{ Body: VolumeCreateRequest | undefined }>('/volumes/create', async (req, reply) => {
-    const body = req.body ?? {};
-    if (typeof body !== 'object') throw invalidArgument('invalid JSON in volume create request');
+  app.post<{ Body: unknown }>('/volumes/create', async (req, reply) => {
+    const body = decodeBody(volumeCreateSchema, req.body, 'CreateOptions') as VolumeCreateRequest;
     const view = await volumes.create(body, {});
     return reply.code(201).send(toVolumeJson(view));
   });

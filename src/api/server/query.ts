@@ -62,3 +62,12 @@ export function checkFilterTerms(filters: Filters, allowed: readonly string[]): 
     if (!allowed.includes(term)) throw invalidArgument(`invalid filter '${term}'`);
   }
 }
+
+/** An image name from a wildcard path (names hold slashes), decoded once more as clients encode it; a bad escape is a bad name. */
+export function decodeName(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw invalidArgument('invalid reference format');
+  }
+}

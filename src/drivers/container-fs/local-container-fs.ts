@@ -4,7 +4,7 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/prom
 import { join, posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { internal, invalidArgument, notFound } from '../../core/errdefs.js';
+import { invalidArgument, notFound, notImplemented } from '../../core/errdefs.js';
 import type { ContainerFsPort, ExtractRequest, FsChange, PathStat, RootfsLease } from '../../core/containers/container-fs.js';
 import type { Mount } from '../../core/snapshots/snapshotter.js';
 import { FdRoot, fdPath, type Resolved } from '../../lib/fs/fd-root.js';
@@ -168,13 +168,13 @@ export class LocalContainerFs implements ContainerFsPort {
 
   async changes(mounts: Mount[], ignore: ReadonlySet<string>): Promise<FsChange[]> {
     const dirs = overlayDirs(mounts);
-    if (!dirs) throw internal('diff needs the overlay snapshotter');
+    if (!dirs) throw notImplemented('diff needs the overlay storage driver');
     return overlayChanges(dirs.upper, dirs.lower, ignore);
   }
 
   diffLayer(mounts: Mount[], ignore: ReadonlySet<string>, options: { signal?: AbortSignal } = {}): { tar: Readable; done: Promise<void> } {
     const dirs = overlayDirs(mounts);
-    if (!dirs) throw internal('commit needs the overlay snapshotter');
+    if (!dirs) throw notImplemented('commit needs the overlay storage driver');
     const exclude = new Set([...ignore].map((p) => p.replace(/^\/+/, '')));
     return this.packRoot(dirs.upper, { signal: options.signal, overlayWhiteouts: true, exclude });
   }
