@@ -76,7 +76,8 @@ async function storeState(): Promise<string> {
   const containers = (await getJson('/containers/json?all=1')) as { Id: string; Names: string[]; State: string }[];
   const volumes = (await getJson('/volumes')) as { Volumes: { Name: string }[] };
   const networks = (await getJson('/networks')) as { Id: string; Name: string }[];
-  for (const name of real.images) await getJson(`/images/${name}/json`).catch(() => assert.fail(`lookup of ${name} broke`));
+  // Lookups by every listed name and id still work (an accepted request may have removed a seeded image).
+  for (const image of images) for (const ref of [image.Id, ...image.RepoTags]) await getJson(`/images/${ref}/json`).catch(() => assert.fail(`lookup of ${ref} broke`));
   return JSON.stringify({
     images: images.map((i) => `${i.Id} ${[...i.RepoTags].sort().join(',')}`).sort(),
     containers: containers.map((c) => `${c.Id} ${c.Names.join(',')} ${c.State}`).sort(),
