@@ -1,6 +1,7 @@
 // The build context: the client's tar (plain or gzip) streamed into a private directory, entry by entry,
 // confined: no entry may climb out (`..`), land through a symlink, or hardlink outside. The Dockerfile is read
-// from it; `.dockerignore` patterns are kept for the copy steps (the CLI filters too, other clients may not).
+// from it. `.dockerignore` is the client's to apply (the docker CLI and docker-py filter what they send); as
+// dockerd's classic builder, the daemon only drops `.dockerignore` and the Dockerfile when they match it.
 import { createWriteStream } from 'node:fs';
 import { link, lstat, mkdir, readFile, rm, symlink, utimes, chmod } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
@@ -8,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { escapesLexically, resolveInRoot } from '../lib/fs/in-root.js';
-import { parseDockerignore, type IgnorePattern } from '../lib/dockerignore.js';
+import { isIgnored, parseDockerignore } from '../lib/dockerignore.js';
 import { invalidArgument } from '../core/errdefs.js';
 import { maybeGunzip } from '../engine/images/archive-ingest.js';
 
@@ -16,7 +17,6 @@ export interface BuildContext {
   root: string;
   dockerfileText: string;
   dockerfileName: string;
-  ignore: IgnorePattern[];
 }
 
 function cleanName(name: string): string {
@@ -90,17 +90,23 @@ export async function receiveContext(body: Readable, root: string, options: { si
   for (const d of dirTimes.reverse()) await utimes(d.path, d.mtime, d.mtime).catch(() => undefined);
 }
 
-/** Reads the Dockerfile (a path inside the context) and .dockerignore. */
+/** Reads the Dockerfile (a path inside the context), then removes it and .dockerignore where .dockerignore lists them. */
 export async function openContext(root: string, dockerfile: string | undefined): Promise<BuildContext> {
   const name = dockerfile || 'Dockerfile';
   const rel = cleanName(name);
   let text: string | undefined;
+  let found = rel;
   for (const candidate of rel === 'Dockerfile' ? ['Dockerfile', 'dockerfile'] : [rel]) {
     text = await readFile(await resolveInRoot(root, candidate), 'utf8').catch(() => undefined);
+    found = candidate;
     if (text !== undefined) break;
   }
   if (text === undefined) throw invalidArgument(`Cannot locate specified Dockerfile: ${name}`);
   if (text.trim() === '') throw invalidArgument(`the Dockerfile (${name}) cannot be empty`);
-  const ignoreText = await readFile(join(root, '.dockerignore'), 'utf8').catch(() => '');
-  return { root, dockerfileText: text, dockerfileName: rel, ignore: parseDockerignore(ignoreText) };
+  const ignoreText = await readFile(join(root, '.dockerignore'), 'utf8').catch(() => undefined);
+  if (ignoreText !== undefined) {
+    const patterns = parseDockerignore(ignoreText);
+    for (const file of ['.dockerignore', found]) if (isIgnored(patterns, file)) await rm(await resolveInRoot(root, file, false), { force: true, recursive: true });
+  }
+  return { root, dockerfileText: text, dockerfileName: rel };
 }

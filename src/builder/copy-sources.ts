@@ -1,18 +1,15 @@
 // COPY/ADD sources: patterns resolved inside a source root (the context, or a stage's or image's tree) with
-// Go's filepath.Match wildcards, symlinks followed only within that root, `.dockerignore` honoured for the
-// context; and one content hash over everything a step would copy (names, types, modes, bytes; not times),
+// Go's filepath.Match wildcards, symlinks followed only within that root; and one content hash over everything a step would copy (names, types, modes, bytes; not times),
 // which is what the build cache keys on.
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { escapesLexically, resolveInRoot } from '../lib/fs/in-root.js';
-import { isIgnored, type IgnorePattern } from '../lib/dockerignore.js';
 import { BuildError } from './ports.js';
 
 export interface SourceRoot {
   root: string;
-  ignore: IgnorePattern[];
   /** "context" words errors as Docker does for the build context. */
   isContext: boolean;
 }
@@ -77,7 +74,6 @@ export async function resolveSources(src: SourceRoot, pattern: string, cmd: stri
   const rels = hasWildcard(clean) ? await expandPattern(src, clean) : [clean === '.' ? '' : clean];
   const out: CopySource[] = [];
   for (const rel of rels) {
-    if (rel !== '' && src.isContext && isIgnored(src.ignore, rel)) continue;
     const hostPath = await resolveInRoot(src.root, rel);
     const st = await lstat(hostPath).catch(() => undefined);
     if (!st) continue;
@@ -91,12 +87,11 @@ async function hashFile(hash: Hash, path: string): Promise<void> {
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
 }
 
-/** Walks a directory source (not following symlinks), skipping ignored context paths. */
+/** Walks a directory source (not following symlinks). */
 export async function* walkTree(src: SourceRoot, hostDir: string, relBase: string): AsyncGenerator<{ host: string; rel: string }> {
   for (const name of (await readdir(hostDir)).sort()) {
     const rel = relBase ? `${relBase}/${name}` : name;
     const host = join(hostDir, name);
-    if (src.isContext && isIgnored(src.ignore, rel)) continue;
     yield { host, rel };
     const st = await lstat(host);
     if (st.isDirectory()) yield* walkTree(src, host, rel);

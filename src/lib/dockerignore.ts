@@ -1,7 +1,8 @@
-// .dockerignore as Docker reads it (moby's patternmatcher): one pattern a line, `#` comments, `!` re-includes,
-// paths cleaned and taken relative to the context root; `*` and `?` stay within one path segment, `**` spans
-// any number of them; a pattern that matches a directory matches everything under it. The last matching
-// pattern decides.
+// .dockerignore as Docker reads it (moby's ignorefile and patternmatcher): one pattern a line; a line that
+// starts with `#` (before any trimming) is a comment; `!` re-includes; paths cleaned and taken relative to the
+// context root; `*` and `?` stay within one path segment, `**` spans any number of them; `[...]` is a Go
+// character class (`^` negates, `!` does not); a pattern that matches a directory matches everything under it.
+// The last matching pattern decides.
 import { posix } from 'node:path';
 
 export interface IgnorePattern {
@@ -12,11 +13,14 @@ export interface IgnorePattern {
 
 export function parseDockerignore(text: string): IgnorePattern[] {
   const patterns: IgnorePattern[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    let line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const line0 = i === 0 ? raw.replace(/^\uFEFF/, '') : raw;
+    if (line0.startsWith('#')) continue;
+    let line = line0.trim();
+    if (line === '') continue;
     const exclusion = line.startsWith('!');
     if (exclusion) line = line.slice(1).trim();
+    // A lone `!` is an error for Docker's pattern matcher; nothing can match it here.
     if (line === '') continue;
     let pattern = posix.normalize(line);
     if (pattern.length > 1 && pattern.startsWith('/')) pattern = pattern.slice(1);
@@ -44,8 +48,8 @@ function toRegExp(pattern: string): RegExp {
       const end = pattern.indexOf(']', i + 1);
       if (end < 0) out += '\\[';
       else {
-        let cls = pattern.slice(i + 1, end);
-        if (cls.startsWith('!')) cls = `^${cls.slice(1)}`;
+        // Passed to the regexp as moby passes it: Go's `[^...]` negates, a leading `!` is a literal.
+        const cls = pattern.slice(i + 1, end);
         out += `[${cls.replace(/\\/g, '\\\\')}]`;
         i = end;
       }
@@ -66,4 +70,13 @@ export function isIgnored(patterns: readonly IgnorePattern[], path: string): boo
     if (p.regexp.test(clean) || parents.some((d) => p.regexp.test(d))) matched = !p.exclusion;
   }
   return matched;
+}
+
+/**
+ * Whether a walk must still look inside an excluded directory: some `!` pattern names a path under it (Docker's
+ * archiver descends then, adding only what is re-included, never the directory entry itself).
+ */
+export function mayReinclude(patterns: readonly IgnorePattern[], dir: string): boolean {
+  const prefix = `${posix.normalize(dir).replace(/^\/+/, '')}/`;
+  return patterns.some((p) => p.exclusion && `${p.pattern}/`.startsWith(prefix));
 }

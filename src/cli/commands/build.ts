@@ -8,7 +8,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { isIgnored, parseDockerignore, type IgnorePattern } from '../../lib/dockerignore.js';
+import { isIgnored, mayReinclude, parseDockerignore, type IgnorePattern } from '../../lib/dockerignore.js';
 import { jsonMessages, messageText, StreamError } from '../../client/json-messages.js';
 import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
@@ -37,8 +37,12 @@ type TarHeader = Parameters<tar.Pack['entry']>[0];
 async function addTree(pack: tar.Pack, root: string, rel: string, ignore: IgnorePattern[], always: Set<string>): Promise<void> {
   for (const name of (await readdir(join(root, rel))).sort()) {
     const path = rel ? `${rel}/${name}` : name;
-    if (isIgnored(ignore, path) && !always.has(path)) continue;
     const full = join(root, path);
+    if (isIgnored(ignore, path) && !always.has(path)) {
+      // As docker's archiver: an excluded directory is still walked when a `!` pattern re-includes something in it.
+      if (mayReinclude(ignore, path) && (await lstat(full)).isDirectory()) await addTree(pack, root, path, ignore, always);
+      continue;
+    }
     const st = await lstat(full);
     const base: TarHeader = { name: path, mode: st.mode & 0o7777, mtime: st.mtime, uid: 0, gid: 0 };
     if (st.isDirectory()) {
