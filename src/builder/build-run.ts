@@ -10,13 +10,15 @@ import { shortId } from '../lib/ids.js';
 import { nowRfc3339Nano } from '../lib/time.js';
 import { isKind } from '../core/errdefs.js';
 import type { LayerRecord } from '../core/images/image-record.js';
-import { MEDIA_TYPES } from '../spec/oci/image.js';
+import { MEDIA_TYPES, type ImageConfigFile } from '../spec/oci/image.js';
 import { chainIds } from '../engine/images/layer-unpacker.js';
 import { parseStages, type Dockerfile, type Instruction, type Stage } from './dockerfile/instructions.js';
 import { ShellLex, envMap } from './dockerfile/shell-lex.js';
 import type { BuildContext } from './build-context.js';
 import { BuildError, type BuildMessage, type BuilderDeps, type BuildRequest } from './ports.js';
 import { OrderedOutput } from './ordered-output.js';
+import { BaseImages } from './base-images.js';
+import { CacheSources } from './cache-sources.js';
 import { cloneConfig, scratchImage, writeStepImage, type StepImage } from './step-image.js';
 import { applyMetadata, DEFAULT_SHELL, nopCreatedBy, type Expander } from './metadata-steps.js';
 import { diffUpperDir } from './layer-diff.js';
@@ -38,6 +40,8 @@ export class BuildRun implements StepContext {
   private readonly abort = new AbortController();
   readonly signal: AbortSignal;
   readonly lex: ShellLex;
+  private readonly baseImages: BaseImages;
+  private readonly cacheSources: CacheSources;
 
   constructor(
     readonly deps: BuilderDeps,
@@ -47,6 +51,8 @@ export class BuildRun implements StepContext {
     signal: AbortSignal | undefined,
   ) {
     this.signal = signal ? AbortSignal.any([signal, this.abort.signal]) : this.abort.signal;
+    this.baseImages = new BaseImages(deps, request, this.signal);
+    this.cacheSources = new CacheSources(deps, request.cacheFrom ?? [], (d) => this.pin(d));
     this.lex = new ShellLex(dockerfile.escape);
     for (const a of dockerfile.metaArgs)
       for (const { key, value } of a.args) {
@@ -141,27 +147,30 @@ export class BuildRun implements StepContext {
     }
   }
 
+  namedImage(name: string, emit: (m: BuildMessage) => void): Promise<StepImage> {
+    return this.baseImages.get(name, emit);
+  }
+
   stageResult(index: number): Promise<StepImage> {
     const r = this.results.get(index);
     if (!r) throw new BuildError(`stage ${index} is not part of this build`, 1);
     return r;
   }
 
-  private async resolveFrom(stage: Stage): Promise<StepImage> {
+  private async resolveFrom(stage: Stage, emit: (m: BuildMessage) => void): Promise<StepImage> {
     const name = this.fromImageName(stage);
     const idx = this.stageIndex(name, stage.index);
     if (idx !== undefined) return this.stageResult(idx);
-    if (name.toLowerCase() === 'scratch') return scratchImage();
-    const record = this.deps.images.find(name);
-    return { record, config: await this.deps.images.config(record.id) };
+    if (name.toLowerCase() === 'scratch') return scratchImage(this.request.platform);
+    return this.namedImage(name, emit);
   }
 
   private async runStage(stage: Stage, first: number, total: number, emit: (m: BuildMessage) => void): Promise<StepImage> {
     const say = (text: string): void => emit({ stream: text });
     let step = first;
     say(`Step ${++step}/${total} : ${stage.from.original}\n`);
-    let image = await this.resolveFrom(stage);
-    const state: StageState = { stage, args: new Map(), flags: { cmdSet: false } };
+    let image = await this.resolveFrom(stage, emit);
+    const state: StageState = { stage, args: new Map(), flags: { cmdSet: false }, emit };
     const triggers = image.config.config?.OnBuild ?? [];
     if (triggers.length > 0) {
       // The base image's ONBUILD triggers run first, as Docker's classic builder runs them; the child does not inherit them.
@@ -235,21 +244,34 @@ export class BuildRun implements StepContext {
     const config = cloneConfig(image.config);
     const comment = applyMetadata(instr, config, this.expander(state, image, instr.line), state.flags);
     const createdBy = nopCreatedBy(config.config?.Shell?.length ? config.config.Shell : DEFAULT_SHELL, comment);
-    return this.cachedStep(this.cacheKey(image, createdBy), image, createdBy, say, async () => ({ image: await writeStepImage(this.deps.content, image, config, { createdBy }, (d) => this.pin(d)), size: 0 }));
+    return this.cachedStep(this.cacheKey(image, createdBy), image, createdBy, say, async () => ({ image: await writeStepImage(this.deps.content, image, config, { createdBy }, (d) => this.pin(d)), size: 0 }), config);
   }
 
   cacheKey(parent: StepImage, createdBy: string, extra: unknown = null): string {
     return createHash('sha256').update(JSON.stringify([parent.record.id, createdBy, extra])).digest('hex');
   }
 
-  /** The cached result of a step, or runs it and records it. */
-  async cachedStep(key: string, parent: StepImage, createdBy: string, say: (t: string) => void, produce: () => Promise<{ image: StepImage; size: number }>): Promise<StepImage> {
+  /**
+   * The cached result of a step, or runs it and records it. `config` is the config the step's image gets
+   * (the parent's unless the step changes it), for a step restored from a cache-from image.
+   */
+  async cachedStep(key: string, parent: StepImage, createdBy: string, say: (t: string) => void, produce: () => Promise<{ image: StepImage; size: number }>, config: ImageConfigFile = parent.config): Promise<StepImage> {
     if (!this.request.noCache) {
       const hit = this.deps.cache.get(key);
       if (hit && (await this.deps.content.has(hit.image.id as Digest))) {
+        const image = { record: hit.image, config: await this.deps.images.config(hit.image.id) };
+        if (!this.cacheSources.active || (await this.cacheSources.allows(image))) {
+          say(' ---> Using cache\n');
+          this.deps.cache.touch(key, nowRfc3339Nano());
+          return image;
+        }
+      }
+      const restored = this.cacheSources.active ? await this.cacheSources.match(parent, createdBy, config) : undefined;
+      if (restored) {
         say(' ---> Using cache\n');
-        this.deps.cache.touch(key, nowRfc3339Nano());
-        return { record: hit.image, config: await this.deps.images.config(hit.image.id) };
+        const now = nowRfc3339Nano();
+        this.deps.cache.put({ key, image: restored.record, parent: parent.record.id, description: createdBy, size: 0, created: now, lastUsed: now, usageCount: 0 });
+        return restored;
       }
     }
     const { image, size } = await produce();

@@ -16,6 +16,7 @@ import { parseStages, type Dockerfile } from './dockerfile/instructions.js';
 import { openContext, receiveContext } from './build-context.js';
 import { BuildRun } from './build-run.js';
 import { INTERMEDIATE_LABEL } from './run-step.js';
+import { forgetKept, keptContainers } from './kept-containers.js';
 import type { BuildMessage, BuilderDeps, BuildRequest } from './ports.js';
 
 export interface BuildCacheUsage {
@@ -34,6 +35,8 @@ export interface BuildCacheUsage {
 
 export class Builder {
   private readonly runs = new Set<BuildRun>();
+  /** Builds started with a buildid, for POST /build/cancel. */
+  private readonly cancellers = new Map<string, AbortController>();
 
   constructor(private readonly deps: BuilderDeps) {}
 
@@ -54,6 +57,10 @@ export class Builder {
       }
     });
     const contextDir = join(this.deps.workRoot, 'contexts', randomBytes(8).toString('hex'));
+    const cancel = new AbortController();
+    const { buildId } = request;
+    if (buildId) this.cancellers.set(buildId, cancel);
+    options = { signal: options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal };
     try {
       await receiveContext(body, contextDir, options);
       const context = await openContext(contextDir, request.dockerfile);
@@ -82,8 +89,14 @@ export class Builder {
         this.runs.delete(run);
       }
     } finally {
+      if (buildId && this.cancellers.get(buildId) === cancel) this.cancellers.delete(buildId);
       await rm(contextDir, { recursive: true, force: true }).catch(() => undefined);
     }
+  }
+
+  /** POST /build/cancel?id=: stops the build started with that buildid, if one is running. */
+  cancel(buildId: string): void {
+    this.cancellers.get(buildId)?.abort();
   }
 
   private register(record: ImageRecord, names: string[]): void {
@@ -137,9 +150,13 @@ export class Builder {
     await mkdir(this.deps.workRoot, { recursive: true });
   }
 
-  /** At start, after containers are restored: RUN containers a crash cut off. */
+  /** At start, after containers are restored: RUN containers a crash cut off (not those kept on purpose). */
   async repairContainers(): Promise<void> {
-    const leftovers = await this.deps.containers.list({ all: true, limit: undefined, size: false, filters: new Map([['label', [INTERMEDIATE_LABEL]]]) });
+    const all = await this.deps.containers.list({ all: true, limit: undefined, size: false, filters: new Map([['label', [INTERMEDIATE_LABEL]]]) });
+    const kept = await keptContainers(this.deps.workRoot);
+    const leftovers = all.filter((c) => !kept.has(c.record.id));
+    const present = new Set(all.map((c) => c.record.id));
+    await forgetKept(this.deps.workRoot, [...kept].filter((id) => !present.has(id)));
     for (const c of leftovers) {
       await this.deps.containers.remove(c.record.id, { force: true, volumes: true }).catch((err: unknown) => {
         if (!isKind(err, 'NotFound')) this.deps.logger.warn({ err, container: c.record.id }, 'removing a build container failed');

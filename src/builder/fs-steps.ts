@@ -81,15 +81,15 @@ export async function copyStep(run: StepContext, instr: CopyInstruction, parent:
   const mode = parseChmod(instr.chmod);
   const releases: (() => Promise<void>)[] = [];
   try {
-    let src: SourceRoot = { root: run.context.root, ignore: run.context.ignore, isContext: true };
+    let src: SourceRoot = { root: run.context.root, isContext: true };
     let fromId: string | undefined;
     if (instr.from !== undefined) {
       const from = expand.word(instr.from);
       const idx = run.stageIndex(from, state.stage.index);
-      const image = idx !== undefined ? await run.stageResult(idx) : await (async (): Promise<StepImage> => { const r = run.deps.images.find(from); return { record: r, config: await run.deps.images.config(r.id) }; })();
+      const image = idx !== undefined ? await run.stageResult(idx) : await run.namedImage(from, state.emit);
       const mounted = await mountReadOnly(run, image);
       releases.push(mounted.release);
-      src = { root: mounted.root, ignore: [], isContext: false };
+      src = { root: mounted.root, isContext: false };
       fromId = image.record.id;
     }
     const heredocs = new Map(instr.heredocs.map((h) => [`<<${h.name}`, h]));
@@ -151,5 +151,5 @@ export async function workdirStep(run: StepContext, instr: { line: number; value
     });
     const image = await writeStepImage(run.deps.content, parent, config, { createdBy, ...(layer ? { layer } : {}) }, (d) => run.pin(d));
     return { image, size: layer?.unpackedSize ?? 0 };
-  });
+  }, config);
 }

@@ -6,6 +6,18 @@ import type { Mount, Snapshotter } from '../core/snapshots/snapshotter.js';
 import type { BuildCacheStore } from '../core/builder/build-cache.js';
 import type { ImageService } from '../engine/images/image-service.js';
 import type { ContainersApi } from '../engine/containers/types.js';
+import type { HostConfig } from '../spec/docker/containers.js';
+import type { Platform } from '../core/remotes/platform.js';
+import type { RegistryCredentials } from '../core/remotes/registry-client.js';
+import type { JsonProgressMessage } from '../core/remotes/progress-message.js';
+
+/**
+ * Pulls one image reference (with a tag or digest) for FROM, COPY --from and RUN --mount=from, through the
+ * engine's own pull use case; progress goes into the build's output as dockerd's builder streams it.
+ */
+export interface BaseImagePuller {
+  pull(reference: string, options: { platform?: Platform; credentials?: RegistryCredentials; signal?: AbortSignal; progress: (m: JsonProgressMessage) => void }): Promise<void>;
+}
 
 /** Mounts a snapshot's mounts on a directory (host effect, behind an interface). */
 export interface RootfsMounter {
@@ -25,7 +37,15 @@ export interface BuilderDeps {
   /** Private working directory: contexts, mount points, RUN --mount=type=cache directories. */
   workRoot: string;
   logger: Logger;
+  /** Absent: images that are not local cannot be used (no registry client wired). */
+  puller?: BaseImagePuller;
 }
+
+/** The HostConfig fields of a build's RUN containers that the request sets (limits, /etc/hosts, /dev/shm). */
+export type RunHostConfig = Pick<HostConfig, 'ExtraHosts' | 'ShmSize' | 'Memory' | 'MemorySwap' | 'CpuShares' | 'CpusetCpus' | 'CpusetMems' | 'CpuPeriod' | 'CpuQuota' | 'CgroupParent' | 'Ulimits'>;
+
+/** When RUN containers are removed: rm=1 (default) on success, forcerm=1 always, rm=0 never. */
+export type RemoveContainers = 'on-success' | 'always' | 'never';
 
 export interface BuildRequest {
   /** Path of the Dockerfile inside the context. */
@@ -38,9 +58,21 @@ export interface BuildRequest {
   noCache: boolean;
   networkMode: string | undefined;
   quiet: boolean;
+  /** pull=1: pull every base image, even one that is local. */
+  pull?: boolean;
+  /** Images whose history the step cache may take steps from (cachefrom). */
+  cacheFrom?: string[];
+  /** The platform base images are pulled and chosen for (already checked to run on this host). */
+  platform?: Platform;
+  /** X-Registry-Config: credentials by registry domain (docker.io for Docker Hub). */
+  registryAuth?: Record<string, RegistryCredentials>;
+  runHostConfig?: RunHostConfig;
+  remove?: RemoveContainers;
+  /** buildid: the name POST /build/cancel?id= cancels the build by. */
+  buildId?: string;
 }
 
-export type BuildMessage = { stream: string } | { aux: { ID: string } };
+export type BuildMessage = { stream: string } | { aux: { ID: string } } | JsonProgressMessage;
 
 /** A build failure with the exit status the CLI should take (a failing RUN's exit code). */
 export class BuildError extends Error {

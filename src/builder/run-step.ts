@@ -14,6 +14,7 @@ import { writeStepImage, type StepImage } from './step-image.js';
 import { DEFAULT_SHELL } from './metadata-steps.js';
 import { hashSources, resolveSources } from './copy-sources.js';
 import { mountReadOnly } from './fs-steps.js';
+import { keepContainer } from './kept-containers.js';
 
 type RunInstruction = Extract<Instruction, { kind: 'run' }>;
 
@@ -62,14 +63,14 @@ async function prepareMounts(run: StepContext, instr: RunInstruction, state: Sta
       // bind: from the context, or from a stage or an image
       const source = m.source ?? '/';
       if (m.from === undefined) {
-        const src = { root: run.context.root, ignore: run.context.ignore, isContext: true };
+        const src = { root: run.context.root, isContext: true };
         const found = await resolveSources(src, source, 'RUN --mount');
         out.binds.push(`${(found[0] as { hostPath: string }).hostPath}:${m.target}${m.readonly ? ':ro' : ''}`);
         out.key.push(['bind', source, m.target, await hashSources(src, found)]);
         continue;
       }
       const idx = run.stageIndex(m.from, state.stage.index);
-      const image = idx !== undefined ? await run.stageResult(idx) : await (async (): Promise<StepImage> => { const r = run.deps.images.find(m.from as string); return { record: r, config: await run.deps.images.config(r.id) }; })();
+      const image = idx !== undefined ? await run.stageResult(idx) : await run.namedImage(m.from as string, state.emit);
       const { root, release } = await mountReadOnly(run, image);
       out.release.push(release);
       out.binds.push(`${await resolveInRoot(root, source)}:${m.target}:ro`);
@@ -103,10 +104,14 @@ export async function runStep(run: StepContext, instr: RunInstruction, parent: S
           User: config.User ?? '',
           WorkingDir: config.WorkingDir ?? '',
           Labels: { [INTERMEDIATE_LABEL]: run.id },
-          HostConfig: { NetworkMode: network, Binds: mounts.binds, Tmpfs: mounts.tmpfs },
+          HostConfig: { ...run.request.runHostConfig, NetworkMode: network, Binds: mounts.binds, Tmpfs: mounts.tmpfs },
         },
         undefined,
       );
+      // As dockerd's classic builder: rm (the default) removes a step's container once the step succeeded,
+      // forcerm whatever happened, rm=0 never; a kept container stays for the user to inspect.
+      const remove = run.request.remove ?? 'on-success';
+      let succeeded = false;
       try {
         say(` ---> Running in ${shortId(id)}\n`);
         const wait = containers.wait(id, 'next-exit', { signal: run.signal });
@@ -118,11 +123,17 @@ export async function runStep(run: StepContext, instr: RunInstruction, parent: S
         if (StatusCode !== 0) throw new BuildError(`The command '${argv.join(' ')}' returned a non-zero code: ${StatusCode}`, StatusCode);
         const layer = await run.commitUpper(snapshotDirs(await run.deps.snapshots.mounts(id)), parent);
         const image = await writeStepImage(run.deps.content, parent, parent.config, { createdBy, ...(layer ? { layer } : {}) }, (d) => run.pin(d));
-        await containers.remove(id, { force: true, volumes: true });
-        say(` ---> Removed intermediate container ${shortId(id)}\n`);
+        succeeded = true;
         return { image, size: layer?.unpackedSize ?? 0 };
       } finally {
-        await containers.remove(id, { force: true, volumes: true }).catch(() => undefined);
+        // A cancelled build (client gone) leaves nothing: nobody is there to inspect it.
+        if (remove === 'always' || (remove === 'on-success' && succeeded) || run.signal.aborted) {
+          const removed = await containers.remove(id, { force: true, volumes: true }).then(
+            () => true,
+            () => false,
+          );
+          if (removed && !run.signal.aborted) say(` ---> Removed intermediate container ${shortId(id)}\n`);
+        } else await keepContainer(run.deps.workRoot, id);
       }
     });
   } finally {

@@ -1,9 +1,10 @@
 // What a step (RUN, COPY/ADD, WORKDIR) needs from the build it is part of; implemented by BuildRun.
 import type { Mount } from '../core/snapshots/snapshotter.js';
 import type { LayerRecord } from '../core/images/image-record.js';
+import type { ImageConfigFile } from '../spec/oci/image.js';
 import type { Stage } from './dockerfile/instructions.js';
 import type { BuildContext } from './build-context.js';
-import type { BuilderDeps, BuildRequest } from './ports.js';
+import type { BuildMessage, BuilderDeps, BuildRequest } from './ports.js';
 import type { StepImage } from './step-image.js';
 import type { Expander, StageFlags } from './metadata-steps.js';
 
@@ -12,6 +13,8 @@ export interface StageState {
   /** ARGs declared in this stage, with their values (undefined: declared without one). */
   args: Map<string, string | undefined>;
   flags: StageFlags;
+  /** The stage's output (pull progress of images it reads). */
+  emit: (m: BuildMessage) => void;
 }
 
 export interface StepContext {
@@ -24,10 +27,12 @@ export interface StepContext {
   pin(digest: string): void;
   stageIndex(ref: string, from: number): number | undefined;
   stageResult(index: number): Promise<StepImage>;
+  /** An image by name or ID, pulled when it is not local (or pull=1). */
+  namedImage(name: string, emit: (m: BuildMessage) => void): Promise<StepImage>;
   expander(state: StageState, image: StepImage, line: number): Expander;
   runArgs(state: StageState, image: StepImage): string[];
   cacheKey(parent: StepImage, createdBy: string, extra?: unknown): string;
-  cachedStep(key: string, parent: StepImage, createdBy: string, say: (t: string) => void, produce: () => Promise<{ image: StepImage; size: number }>): Promise<StepImage>;
+  cachedStep(key: string, parent: StepImage, createdBy: string, say: (t: string) => void, produce: () => Promise<{ image: StepImage; size: number }>, config?: ImageConfigFile): Promise<StepImage>;
   commitUpper(dirs: { upper: string; lowers: string[] }, parent: StepImage): Promise<LayerRecord | undefined>;
 }
 

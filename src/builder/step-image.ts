@@ -2,9 +2,10 @@
 // content store; layers are already stored and committed. The image ID is the config digest, as Docker's.
 import type { Digest } from '../lib/digest.js';
 import { nowRfc3339Nano } from '../lib/time.js';
+import type { Platform } from '../core/remotes/platform.js';
 import type { ContentStore } from '../core/content/content-store.js';
 import type { ImageRecord, LayerRecord } from '../core/images/image-record.js';
-import { MEDIA_TYPES, type ImageConfigFile } from '../spec/oci/image.js';
+import { MEDIA_TYPES, type HistoryEntry, type ImageConfigFile } from '../spec/oci/image.js';
 
 export interface StepImage {
   record: ImageRecord;
@@ -12,29 +13,30 @@ export interface StepImage {
 }
 
 /** An empty image for `FROM scratch`. */
-export function scratchImage(): StepImage {
-  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
-  const config: ImageConfigFile = { architecture: arch, os: 'linux', config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'] }, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
+export function scratchImage(platform?: Platform): StepImage {
+  const arch = platform?.architecture ?? (process.arch === 'x64' ? 'amd64' : process.arch);
+  const config: ImageConfigFile = { architecture: arch, os: 'linux', ...(platform?.variant ? { variant: platform.variant } : {}), config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'] }, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
   return { record: { id: '' as Digest, manifest: '' as Digest, layers: [], size: 0, created: '', loaded: '', lastTagTime: '' }, config };
 }
 
 export const cloneConfig = (config: ImageConfigFile): ImageConfigFile => JSON.parse(JSON.stringify(config)) as ImageConfigFile;
 
 /**
- * Writes the next image: `config` (already changed by the step) with one history entry for `createdBy`, and
+ * Writes the next image: `config` (already changed by the step) with one history entry for `createdBy` (or `entry`), and
  * `layer` appended when the step made one. `pin` is called with each blob before anything can collect it.
  */
 export async function writeStepImage(
   content: ContentStore,
   parent: StepImage,
   config: ImageConfigFile,
-  step: { createdBy: string; layer?: LayerRecord },
+  step: { createdBy: string; layer?: LayerRecord; entry?: HistoryEntry },
   pin: (digest: string) => void,
 ): Promise<StepImage> {
-  const created = nowRfc3339Nano();
+  // `entry`: the history entry to take as it is (a step restored from a cache-from image).
+  const created = step.entry?.created ?? nowRfc3339Nano();
   const next = cloneConfig(config);
   next.created = created;
-  next.history = [...(parent.config.history ?? []), { created, created_by: step.createdBy, ...(step.layer ? {} : { empty_layer: true }) }];
+  next.history = [...(parent.config.history ?? []), step.entry ?? { created, created_by: step.createdBy, ...(step.layer ? {} : { empty_layer: true }) }];
   const layers = step.layer ? [...parent.record.layers, step.layer] : [...parent.record.layers];
   next.rootfs = { type: 'layers', diff_ids: layers.map((l) => l.diffId) };
   const configBlob = await content.put(JSON.stringify(next));

@@ -55,7 +55,8 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
   const volumes = await wireVolumes(config, logger, events, store.db);
   const containers = await wireContainers(config, logger, events, store.db, store, tools, host.facts(), volumes);
   closers.push(() => containers.close());
-  const builder = wireBuilder(config, logger, store.db, store, containers.service);
+  const registryClient = wireRegistryClient(config, logger, events, store.images);
+  const builder = wireBuilder(config, logger, store.db, store, containers.service, registryClient);
   await builder.repairMounts();
   // Start-up repair: half-made snapshots go (container rootfs snapshots stay), then unreferenced blobs and
   // layers; then containers are re-attached, exits recorded, restart policies applied.
@@ -71,7 +72,6 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
     closers.push(() => registry.close());
   }
 
-  const registryClient = wireRegistryClient(config, logger, events, store.images);
   const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName, containers: containers.service, execs: containers.execs, containersPerImage: () => containers.service.containersPerImage(), volumes, registry: registryClient, builder, containerExtras: containers.extras, networks: containers.networks.service });
 
   return {

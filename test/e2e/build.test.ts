@@ -1,7 +1,7 @@
 // Builds end to end with the real docker CLI (DOCKER_BUILDKIT=0: the classic protocol) and with berth build:
 // a multi-stage Dockerfile builds, runs and prints what it should; a rebuild takes every step from the cache,
 // also after a daemon restart; changing one copied file reruns only the steps from there; bad input fails
-// clearly and leaves no container, mount or tag behind.
+// clearly and leaves no mount or tag behind (a failed RUN's container only without --force-rm, as dockerd).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -211,7 +211,17 @@ test('build: bad input fails clearly and leaves nothing behind', { skip }, async
       const result = client === 'docker' ? await d(['build', '-t', `bad-${c.name}`, ctx]) : await b(['build', '-t', `bad-${c.name}`, ctx]);
       assert.equal(result.code, c.code, `${client} ${c.name}: ${result.stdout}${result.stderr}`);
       assert.match(result.stderr, c.message, `${client} ${c.name}`);
-      if (c.name === 'run-fails') assert.match(result.stdout, /visible/);
+      if (c.name === 'run-fails') {
+        assert.match(result.stdout, /visible/);
+        // As dockerd: rm (the default) keeps the failed step's container for inspection; --force-rm does not.
+        const kept = (await d(['ps', '-aq', '--filter', 'status=exited'])).stdout.trim().split('\n').filter(Boolean);
+        assert.equal(kept.length, 1, `${client}: the failed RUN's container is kept`);
+        assert.equal((await d(['inspect', '--format', '{{.State.ExitCode}}', kept[0] as string])).stdout.trim(), '3');
+        assert.equal((await d(['rm', kept[0] as string])).code, 0);
+        const forced = client === 'docker' ? await d(['build', '--force-rm', ctx]) : await b(['build', '--force-rm', ctx]);
+        assert.equal(forced.code, 3);
+        assert.equal((await d(['ps', '-aq'])).stdout, '', `${client} --force-rm: no container left`);
+      }
     }
     assert.equal((await d(['images', '-q', `bad-${c.name}`])).stdout, '', 'nothing tagged');
   }
