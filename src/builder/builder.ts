@@ -78,9 +78,10 @@ export class Builder {
         const unused = run.unusedArgs();
         if (unused.length > 0 && !request.quiet) emit({ stream: `[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n` });
         this.register(image.record, names);
-        emit({ aux: { ID: image.record.id } });
+        // Quiet: only the ID, as a stream line; dockerd's aux goes to the suppressed output then.
         if (request.quiet) emit({ stream: `${image.record.id}\n` });
         else {
+          emit({ aux: { ID: image.record.id } });
           emit({ stream: `Successfully built ${shortId(image.record.id)}\n` });
           for (const n of names) emit({ stream: `Successfully tagged ${familiarOf(n)}\n` });
         }

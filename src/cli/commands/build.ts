@@ -150,6 +150,8 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
         for await (const msg of jsonMessages(res)) {
           const aux = msg.aux as { ID?: string } | undefined;
           if (aux?.ID) imageId = aux.ID;
+          // Quiet: the engine sends only the ID, as a stream line (dockerd sends no aux then).
+          else if (opts.quiet && typeof msg.stream === 'string' && /^sha256:[0-9a-f]{64}\s*$/.test(msg.stream)) imageId = msg.stream.trim();
           ctx.out(messageText(msg, false));
         }
       } catch (err) {
