@@ -12,6 +12,7 @@ import { escapesLexically, resolveInRoot } from '../lib/fs/in-root.js';
 import { isIgnored, parseDockerignore } from '../lib/dockerignore.js';
 import { invalidArgument } from '../core/errdefs.js';
 import { maybeGunzip } from '../engine/images/archive-ingest.js';
+import { TarTail } from './tar-tail.js';
 
 export interface BuildContext {
   root: string;
@@ -38,7 +39,10 @@ async function confinedParent(root: string, rel: string): Promise<string> {
 export async function receiveContext(body: Readable, root: string, options: { signal?: AbortSignal } = {}): Promise<void> {
   await mkdir(root, { recursive: true });
   const extract = tar.extract();
-  const input = await maybeGunzip(body);
+  const raw = await maybeGunzip(body);
+  // The docker CLI's tar with a Dockerfile from outside the context lacks its end blocks (see tar-tail.ts).
+  const input = raw.pipe(new TarTail());
+  raw.on('error', (err) => input.destroy(err));
   input.on('error', (err) => extract.destroy(err));
   input.pipe(extract);
   const dirTimes: { path: string; mtime: Date }[] = [];
