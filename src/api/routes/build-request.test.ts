@@ -21,6 +21,8 @@ test('classic build parameters: honoured values land in the request', () => {
   assert.equal(buildRequest({}, {}).remove, 'on-success');
   // docker-py sends Python booleans as text
   assert.equal(buildRequest({ rm: 'False', pull: 'True' }, {}).remove, 'never');
+  // docker-py 5 with a Dockerfile outside the context sends its generated name, then its text: the first counts.
+  assert.equal(buildRequest({ dockerfile: ['.dockerfile.abc', 'FROM busybox\n'] }, {}).dockerfile, '.dockerfile.abc');
 });
 
 test('classic build parameters berth cannot honour are refused by name', () => {

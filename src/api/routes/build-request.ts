@@ -122,7 +122,14 @@ function refuseUnsupported(q: Query): void {
   if (outputs !== undefined && outputs !== null && !(Array.isArray(outputs) && outputs.length === 0)) throw invalidArgument('outputs are not supported by the classic builder: it stores the image in the engine');
 }
 
-export function buildRequest(q: Query, headers: Record<string, string | string[] | undefined>): BuildRequest {
+/** Go's FormValue takes a repeated parameter's first value (docker-py 5 sends `dockerfile` twice: name, then text). */
+function firstValues(q: Query): Query {
+  const lists = new Set(['t', 'extrahosts', 'securityopt']);
+  return Object.fromEntries(Object.entries(q).map(([k, v]) => [k, Array.isArray(v) && !lists.has(k) ? v[0] : v]));
+}
+
+export function buildRequest(query: Query, headers: Record<string, string | string[] | undefined>): BuildRequest {
+  const q = firstValues(query);
   refuseUnsupported(q);
   return {
     dockerfile: queryString(q, 'dockerfile') || undefined,
