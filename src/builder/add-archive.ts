@@ -1,21 +1,32 @@
-// ADD's local archives: a tar (plain or gzip) is unpacked into the destination directory, confined to the
-// image's tree; anything else is copied as a file.
-import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, lchown, link, mkdir, open, rm, symlink, utimes } from 'node:fs/promises';
-import { posix } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+// ADD's local archives: a tar, plain or compressed (gzip, bzip2, xz, as Docker's ADD recognises them), is
+// unpacked into the destination directory through the one confined extractor (lib/fs/extract-tar.ts), the
+// destination held open as its root (Docker untars ADD chrooted into the destination); anything else is
+// copied as a file. bzip2 and xz are inflated by their own programs, as Docker does for xz.
+import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { lchown, open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import tar from 'tar-stream';
-import { escapesLexically, resolveInRoot } from '../lib/fs/in-root.js';
-import { mkdirAllInRoot, placeInRoot, type WriteOptions } from './in-root-write.js';
+import { FdRoot, fdPath } from '../lib/fs/fd-root.js';
+import { ExtractError, extractTar } from '../lib/fs/extract-tar.js';
+import type { WriteOptions } from './in-root-write.js';
+import { BuildError } from './ports.js';
 
-/** 'gzip' or 'tar' when the file is an archive ADD unpacks. */
-export async function archiveKind(path: string): Promise<'gzip' | 'tar' | undefined> {
+export type ArchiveKind = 'tar' | 'gzip' | 'bzip2' | 'xz';
+
+const MAGIC: [ArchiveKind, number[]][] = [
+  ['gzip', [0x1f, 0x8b]],
+  ['bzip2', [0x42, 0x5a, 0x68]],
+  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+];
+
+/** The kind of archive ADD unpacks, or undefined for a file it copies. */
+export async function archiveKind(path: string): Promise<ArchiveKind | undefined> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(512);
     const { bytesRead } = await fh.read(buf, 0, 512, 0);
-    if (bytesRead >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) return 'gzip';
+    for (const [kind, magic] of MAGIC) if (bytesRead >= magic.length && magic.every((b, i) => buf[i] === b)) return kind;
     if (bytesRead >= 262 && buf.subarray(257, 262).toString('latin1') === 'ustar') return 'tar';
     return undefined;
   } finally {
@@ -23,44 +34,43 @@ export async function archiveKind(path: string): Promise<'gzip' | 'tar' | undefi
   }
 }
 
-export async function extractArchiveInRoot(path: string, kind: 'gzip' | 'tar', root: string, dest: string, options: WriteOptions): Promise<void> {
-  await mkdirAllInRoot(root, dest, options.owner);
-  const extract = tar.extract();
+/** The archive's tar stream; a decompressor that fails fails the stream. */
+function tarStream(path: string, kind: ArchiveKind): Readable {
   const input = createReadStream(path);
-  const source = kind === 'gzip' ? input.pipe(createGunzip()) : input;
-  source.on('error', (err: Error) => extract.destroy(err));
-  source.pipe(extract);
-  for await (const entry of extract) {
-    const h = entry.header;
-    const rel = posix.normalize(h.name.replace(/^\/+/, '')).replace(/\/+$/, '');
-    if (rel === '.' || rel === '' || escapesLexically(rel)) {
-      entry.resume();
-      continue;
+  if (kind === 'tar') return input;
+  if (kind === 'gzip') {
+    const gunzip = createGunzip();
+    input.on('error', (err) => gunzip.destroy(err));
+    return input.pipe(gunzip);
+  }
+  const child = spawn(kind === 'xz' ? 'xz' : 'bzip2', ['-d', '-c', '-q'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out = child.stdout;
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => void (stderr += c.toString()));
+  input.on('error', (err) => out.destroy(err));
+  child.stdin.on('error', () => undefined); // the decompressor may stop reading early; its exit says why
+  child.on('error', (err) => out.destroy(err));
+  child.on('close', (code) => {
+    if (code !== 0) out.destroy(new Error(`${kind}: ${stderr.trim() || `exit status ${code}`}`));
+  });
+  input.pipe(child.stdin);
+  return out;
+}
+
+export async function extractArchiveInRoot(path: string, kind: ArchiveKind, root: string, dest: string, options: WriteOptions): Promise<void> {
+  const fdRoot = await FdRoot.open(root);
+  try {
+    const owner = options.owner;
+    const destDir = await fdRoot.openDir(dest, { createParents: true, onCreate: async (d, n) => (owner ? lchown(fdPath(d.fd, n), owner.uid, owner.gid) : undefined) });
+    try {
+      await extractTar(destDir, tarStream(path, kind), { owner, mode: options.mode });
+    } finally {
+      await destDir.close();
     }
-    const target = await placeInRoot(root, posix.join(dest, rel));
-    const owner = options.owner ?? { uid: h.uid ?? 0, gid: h.gid ?? 0 };
-    const mode = options.mode ?? (h.mode ?? 0o644) & 0o7777;
-    if (h.type === 'directory') {
-      await mkdir(target, { recursive: true });
-      await chmod(target, mode);
-      await lchown(target, owner.uid, owner.gid);
-      entry.resume();
-      continue;
-    }
-    await rm(target, { recursive: true, force: true });
-    if (h.type === 'file' || h.type === 'contiguous-file') {
-      await pipeline(entry, createWriteStream(target, { flags: 'wx' }));
-      await chmod(target, mode);
-      await lchown(target, owner.uid, owner.gid);
-      if (h.mtime) await utimes(target, h.mtime, h.mtime);
-    } else if (h.type === 'symlink') {
-      await symlink(h.linkname ?? '', target);
-      await lchown(target, owner.uid, owner.gid);
-      entry.resume();
-    } else if (h.type === 'link') {
-      const linkRel = posix.normalize((h.linkname ?? '').replace(/^\/+/, ''));
-      if (!escapesLexically(linkRel)) await link(await resolveInRoot(root, posix.join(dest, linkRel), false), target);
-      entry.resume();
-    } else entry.resume();
+  } catch (err) {
+    if (err instanceof ExtractError) throw new BuildError(`ADD failed: invalid archive: ${err.message}`, 1);
+    throw err;
+  } finally {
+    await fdRoot.close();
   }
 }

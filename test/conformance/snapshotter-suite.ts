@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { Snapshotter, Mount } from '../../src/core/snapshots/snapshotter.js';
-import { hostileLayers, ESCAPE_NAMES } from '../fixtures/hostile-tars.js';
+import { hostileLayers, hostileTrees, makeVictim, assertVictimUntouched, ESCAPE_NAMES } from '../fixtures/hostile-tars.js';
 import { testImages } from '../helpers/images.js';
 
 type Factory = (root: string) => Snapshotter;
@@ -236,6 +236,29 @@ export function snapshotterSuite(name: string, factory: Factory, skip: string | 
       assert.deepEqual(readdirSync(dir).sort(), ['root', 'sentinel']);
       assert.deepEqual(readFileSync('/etc/passwd'), passwdBefore);
     } finally {
+      cleanup();
+    }
+  });
+  test(`${name}: trees aimed at a host directory stay in the snapshot, on top of a lower layer too`, { skip }, async () => {
+    const snaps = fresh();
+    const victim = makeVictim();
+    try {
+      await snaps.prepare('base-active', undefined);
+      await snaps.applyLayer('base-active', Readable.from(await packLayer([{ header: { name: 'x/keep', type: 'file', size: 1 }, body: 'k' }])));
+      await snaps.commit('base', 'base-active');
+      for (const [i, hostile] of (await hostileTrees(victim.dir)).entries()) {
+        for (const parent of [undefined, 'base']) {
+          const key = `tree-${i}-${parent ?? 'none'}`;
+          await snaps.prepare(key, parent);
+          const applied = snaps.applyLayer(key, Readable.from(hostile.tar));
+          if (hostile.expect === 'refused') await assert.rejects(applied, /invalid layer/, hostile.name);
+          else await applied;
+          assertVictimUntouched(victim.dir, hostile.name);
+          await snaps.remove(key);
+        }
+      }
+    } finally {
+      victim.cleanup();
       cleanup();
     }
   });

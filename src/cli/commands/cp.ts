@@ -12,7 +12,7 @@ import { requireArgs, usageError } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
 import { ApiError } from '../../client/engine-client.js';
 import { packTree } from '../../lib/fs/pack-tree.js';
-import { extractTree } from '../../lib/fs/extract-tree.js';
+import { extractTar } from '../../lib/fs/extract-tar.js';
 import { openDirNoFollow } from '../../lib/fs/fd-root.js';
 import { humanSize } from '../format/units.js';
 
@@ -161,7 +161,7 @@ async function copyFromContainer(ctx: CliContext, container: string, srcPath: st
     throw new CliExit(1, `${err.code === 'ENOENT' ? `lstat ${extractDir}: no such file or directory` : err.message}`);
   });
   try {
-    await extractTree(dir, body, { noOverwriteDirNonDir: false, noChown: true, rename });
+    await extractTar(dir, body, { noOverwriteDirNonDir: false, noChown: true, rename });
   } catch (err) {
     throw new CliExit(1, (err as Error).message);
   } finally {

@@ -11,8 +11,7 @@ import { FdRoot, fdPath, type Resolved } from '../../lib/fs/fd-root.js';
 import { formatTimeNano } from '../../lib/time.js';
 import { mountRootfs, unmountRootfs } from '../runtime-runc/bundle.js';
 import { packTree } from '../../lib/fs/pack-tree.js';
-import { ExtractError, extractTree } from '../../lib/fs/extract-tree.js';
-import { applyPaxXattrs } from '../snapshot-common/pax-xattrs.js';
+import { ExtractError, extractTar } from '../../lib/fs/extract-tar.js';
 import { overlayChanges, overlayDirs } from './overlay-changes.js';
 import { goFileMode } from './go-file-mode.js';
 
@@ -130,7 +129,7 @@ export class LocalContainerFs implements ContainerFsPort {
         throw err;
       });
       try {
-        await extractTree(dir, tar, { ...request, applyXattrs: applyPaxXattrs }).catch((err: unknown) => {
+        await extractTar(dir, tar, { noOverwriteDirNonDir: request.noOverwriteDirNonDir, owner: request.chown, signal: request.signal }).catch((err: unknown) => {
           throw err instanceof ExtractError ? invalidArgument(err.message, err) : err;
         });
       } finally {

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { getAttribute } from '@napi-rs/xattr';
 import { applyLayer, type WhiteoutMode } from './apply-layer.js';
-import { paxXattrs } from './pax-xattrs.js';
+import { paxXattrs } from '../../lib/fs/pax-xattrs.js';
 
 const isRoot = process.getuid?.() === 0;
 const noWhiteouts: WhiteoutMode = { whiteout: async () => undefined, opaque: async () => undefined };

@@ -2,30 +2,23 @@
 // whiteouts are deletions, and a rootfs is a bind mount of the snapshot's own tree.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import type { Mount } from '../../core/snapshots/snapshotter.js';
 import { BaseSnapshotter } from '../snapshot-common/base-snapshotter.js';
-import type { WhiteoutMode } from '../snapshot-common/apply-layer.js';
+import type { WhiteoutMode } from '../../lib/fs/extract-tar.js';
+import { fdPath } from '../../lib/fs/fd-root.js';
+import { removeAt } from '../../lib/fs/remove-at.js';
 import type { SnapshotEntry } from '../snapshot-common/snapshot-metadata.js';
 
 const run = promisify(execFile);
 
-const writesUnder = (written: ReadonlySet<string>, dir: string): boolean => {
-  for (const p of written) if (p.startsWith(`${dir}/`)) return true;
-  return false;
-};
-
 const deletingWhiteouts: WhiteoutMode = {
   async whiteout(dir, name) {
-    await rm(join(dir, name), { recursive: true, force: true });
+    await removeAt(dir, name);
   },
   async opaque(dir, keep) {
-    for (const name of await readdir(dir).catch(() => [] as string[])) {
-      const path = join(dir, name);
-      // Keep what this layer wrote, and directories it wrote into (a marker may follow their entries).
-      if (!keep.has(path) && !writesUnder(keep, path)) await rm(path, { recursive: true, force: true });
-    }
+    // Keep what this layer wrote, and directories it wrote into (a marker may follow their entries).
+    for (const name of await readdir(fdPath(dir.fd)).catch(() => [] as string[])) if (!keep.has(name)) await removeAt(dir, name);
   },
 };
 

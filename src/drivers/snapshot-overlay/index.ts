@@ -6,19 +6,19 @@ import { join } from 'node:path';
 import type { Mount } from '../../core/snapshots/snapshotter.js';
 import { failedPrecondition } from '../../core/errdefs.js';
 import { BaseSnapshotter } from '../snapshot-common/base-snapshotter.js';
-import type { WhiteoutMode } from '../snapshot-common/apply-layer.js';
+import type { WhiteoutMode } from '../../lib/fs/extract-tar.js';
+import { fdPath } from '../../lib/fs/fd-root.js';
+import { removeAt } from '../../lib/fs/remove-at.js';
 import type { SnapshotEntry } from '../snapshot-common/snapshot-metadata.js';
 import { makeNode, mountOverlay, setXattr, unmount } from '../snapshot-common/host-commands.js';
 
 const overlayWhiteouts: WhiteoutMode = {
   async whiteout(dir, name) {
-    const target = join(dir, name);
-    await rm(target, { recursive: true, force: true });
-    await makeNode(target, 'c', 0, 0, 0o000);
+    await removeAt(dir, name);
+    await makeNode(fdPath(dir.fd, name), 'c', 0, 0, 0o000);
   },
   async opaque(dir) {
-    await mkdir(dir, { recursive: true });
-    await setXattr(dir, 'trusted.overlay.opaque', 'y');
+    await setXattr(fdPath(dir.fd, '.'), 'trusted.overlay.opaque', 'y'); // '/.': the held directory itself, not the fd link
   },
 };
 

@@ -42,8 +42,8 @@ export interface ResolveOptions {
   followLast: boolean;
   /** Create missing intermediate directories (mode 0755) as `mkdir -p` would. */
   createParents?: boolean;
-  /** Called with each directory this walk creates (to set its owner). */
-  onCreate?: (dir: FileHandle, name: string) => Promise<void>;
+  /** Called with each directory this walk creates (to set its owner): its parent, its name, its in-root path. */
+  onCreate?: (dir: FileHandle, name: string, path: string) => Promise<void>;
 }
 
 /** A directory used as `/` for every path given to it; holds it open. */
@@ -89,7 +89,7 @@ export class FdRoot {
           if (isLast) return { dir: top(), name: part, dirPath: `/${names.join('/')}`, release };
           if (!options.createParents) throw Object.assign(new Error(`no such file or directory: /${[...names, part].join('/')}`), { code: 'ENOENT' });
           await mkdir(here, 0o755).catch((err: unknown) => (code(err) === 'EEXIST' ? undefined : Promise.reject(err)));
-          await options.onCreate?.(top(), part);
+          await options.onCreate?.(top(), part, `/${[...names, part].join('/')}`);
           pending.unshift(part);
           continue;
         }
@@ -128,17 +128,23 @@ export class FdRoot {
 
   /** Opens the directory a path names (following symlinks in-root); the caller closes it. */
   async openDir(path: string, options: Omit<ResolveOptions, 'followLast'> = {}): Promise<FileHandle> {
+    return (await this.openDirAt(path, options)).handle;
+  }
+
+  /** As openDir, with the in-root path the directory was found at (symlinks resolved). */
+  async openDirAt(path: string, options: Omit<ResolveOptions, 'followLast'> = {}): Promise<{ handle: FileHandle; path: string }> {
     const r = await this.resolve(path, { ...options, followLast: true });
     try {
       if (r.name === '') {
         // The path names a directory resolution already holds (or the root): hand out an independent handle.
-        return await reopenDir(r.dir);
+        return { handle: await reopenDir(r.dir), path: r.dirPath };
       }
+      const inRoot = r.dirPath === '/' ? `/${r.name}` : `${r.dirPath}/${r.name}`;
       if (options.createParents) {
         const made = await mkdir(fdPath(r.dir.fd, r.name), 0o755).then(() => true, (err: unknown) => (code(err) === 'EEXIST' ? false : Promise.reject(err)));
-        if (made) await options.onCreate?.(r.dir, r.name);
+        if (made) await options.onCreate?.(r.dir, r.name, inRoot);
       }
-      return await openDirNoFollow(fdPath(r.dir.fd, r.name));
+      return { handle: await openDirNoFollow(fdPath(r.dir.fd, r.name)), path: inRoot };
     } finally {
       await r.release();
     }

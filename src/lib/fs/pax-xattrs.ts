@@ -1,10 +1,10 @@
-// Extended attributes carried in a layer's PAX headers (`SCHILY.xattr.NAME=VALUE`, as GNU tar and Docker
+// Extended attributes carried in a tar's PAX headers (`SCHILY.xattr.NAME=VALUE`, as GNU tar and Docker
 // write them), set on the unpacked entry without following symlinks (lsetxattr).
 // Limits: tar-stream decodes PAX values as UTF-8, so a binary value (security.capability) arrives mangled;
 // such values are skipped rather than written wrong. `trusted.overlay.*` is never taken from a layer: those
 // attributes steer overlayfs (opaque, redirect, metacopy) and belong to the snapshotter alone.
 import { setAttribute } from '@napi-rs/xattr';
-import { invalidArgument } from '../../core/errdefs.js';
+import { ExtractError } from './extract-error.js';
 
 const PAX_XATTR = 'SCHILY.xattr.';
 const RESERVED = 'trusted.overlay.';
@@ -29,7 +29,7 @@ export async function applyPaxXattrs(path: string, pax: Record<string, string> |
     try {
       await setAttribute(path, name, value);
     } catch (err) {
-      if (!ignorable(err)) throw invalidArgument(`invalid layer: cannot set xattr ${name}: ${(err as Error).message}`, err);
+      if (!ignorable(err)) throw new ExtractError(`cannot set xattr ${name}: ${(err as Error).message}`, { cause: err });
     }
   }
 }

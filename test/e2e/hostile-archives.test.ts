@@ -1,0 +1,42 @@
+// The hostile-tree corpus (test/fixtures/hostile-tars.ts), each archive aimed at a host directory, through
+// the entry points that take a tar from a user outside the builder: `docker load`, `docker import`, the build
+// context, `docker cp -` into a container. The same body runs against berthd and against Docker's own
+// engine; on both the host directory must come out untouched. On berth, archives its extractor refuses must
+// fail the command. (ADD and the builder's own cases: hostile-builds.test.ts.)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { docker } from '../helpers/run.js';
+import { dockerArchiveOf } from '../fixtures/docker-archive.js';
+import { skip, slug, throughEveryEngine, useEngines } from '../helpers/hostile-engines.js';
+
+useEngines();
+
+test('docker load of hostile layers', { skip }, async () => {
+  await throughEveryEngine('load', async (env, c) => docker(env, ['load'], { input: await dockerArchiveOf(c.tar, `load/${slug(c.name)}:latest`) }));
+});
+
+test('docker import of hostile rootfs tars', { skip }, async () => {
+  await throughEveryEngine('import', async (env, c) => docker(env, ['import', '-', `import/${slug(c.name)}:latest`], { input: c.tar }));
+});
+
+test('a hostile build context, copied into the image', { skip }, async () => {
+  await throughEveryEngine('build context', async (env, c, i) => {
+    const context = await c.withFiles({ Dockerfile: 'FROM busybox\nCOPY . /ctx/\n' });
+    return docker(env, ['build', '-q', '-t', `ctx/${slug(c.name)}`, '-'], { input: i % 2 ? gzipSync(context) : context, timeoutMs: 120_000 });
+  });
+});
+
+test('docker cp - of hostile tars into a container', { skip }, async () => {
+  await throughEveryEngine('cp', async (env, c, i) => {
+    const name = `cp-target-${i}`;
+    assert.equal((await docker(env, ['create', '--name', name, 'busybox', 'true'])).code, 0);
+    try {
+      return await docker(env, ['cp', '-', `${name}:/`], { input: c.tar });
+    } finally {
+      await docker(env, ['rm', '-f', name]);
+    }
+    // cp refuses to replace a directory with a non-directory or the reverse (as Docker's does): not a failure here.
+  }, { confinedSucceeds: false });
+});
+
