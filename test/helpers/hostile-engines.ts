@@ -28,9 +28,15 @@ export function useEngines(): void {
     for (const env of engines()) assert.equal((await docker(env.env, ['load', '-i', images.busybox])).code, 0);
   });
   after(async () => {
-    await berthd?.cleanup();
-    await dockerd?.stop();
-    victim?.cleanup();
+    try {
+      await berthd?.cleanup();
+    } finally {
+      try {
+        await dockerd?.stop();
+      } finally {
+        victim?.cleanup();
+      }
+    }
   });
 }
 

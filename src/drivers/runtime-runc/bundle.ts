@@ -2,10 +2,12 @@
 // the user resolved in the image's /etc/passwd and /etc/group, and config.json with Docker's defaults.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { resolveInRoot } from '../../lib/fs/in-root.js';
+import { FdRoot } from '../../lib/fs/fd-root.js';
+import { failedPrecondition } from '../../core/errdefs.js';
 import { buildOciSpec, serializeOciSpec, type HostRuntimeFacts } from '../../core/runtime/oci-spec.js';
 import { hostDevicePaths, specInputFromRecord } from '../../core/runtime/spec-from-record.js';
 import { lookupDevices } from './device-lookup.js';
@@ -61,10 +63,30 @@ export async function writeBundle(request: RunRequest, rootfs: string, host: Hos
   // The client's window size from the create request (docker run -it), so the TTY has it from the first byte.
   const size = c.hostConfig.ConsoleSize;
   if (spec.process.terminal && Array.isArray(size) && size[0] > 0 && size[1] > 0) spec.process.consoleSize = { height: size[0], width: size[1] };
-  // runc refuses a missing cwd only late and vaguely; Docker creates it.
-  if (spec.process.cwd !== '/') await mkdir(await resolveInRoot(rootfs, spec.process.cwd), { recursive: true });
+  await refuseLinkedDev(rootfs);
+  // runc refuses a missing cwd only late and vaguely; Docker creates it (here through held directories, in-root).
+  if (spec.process.cwd !== '/') await makeDirInRoot(rootfs, spec.process.cwd);
   for (const m of request.mounts) if (m.type === 'bind' && m.createSource) await mkdir(m.source, { recursive: true }).catch(() => undefined);
   await copyUpVolumes(request.mounts, rootfs);
   await writeFile(join(paths.bundleDir, 'config.json'), serializeOciSpec(spec));
   return spec;
+}
+
+/**
+ * runc (1.1) writes its /dev links (fd, ptmx, stdin, stdout, stderr) through `<rootfs>/dev` as a plain path:
+ * an image whose /dev is a symlink would have them made wherever it points on the host. Such a rootfs is
+ * refused before runc sees it (Docker's engine with the same runc writes them on the host).
+ */
+async function refuseLinkedDev(rootfs: string): Promise<void> {
+  const st = await lstat(join(rootfs, 'dev')).catch(() => undefined);
+  if (st && !st.isDirectory()) throw failedPrecondition(`the container's /dev is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a directory'} in its image: refusing to start it (the runtime would create device links through it)`);
+}
+
+async function makeDirInRoot(rootfs: string, path: string): Promise<void> {
+  const root = await FdRoot.open(rootfs);
+  try {
+    await (await root.openDir(path, { createParents: true })).close();
+  } finally {
+    await root.close();
+  }
 }
