@@ -1,19 +1,14 @@
 // The hostile-tree corpus (test/fixtures/hostile-tars.ts), each archive aimed at a host directory, through
-// the entry points that take a tar from a user outside the builder: `docker load`, `docker import`, the build
-// context (`docker cp -` into a container: hostile-cp.test.ts). The same body runs against berthd and against Docker's own
+// the entry points that take a tar from a user outside the builder: `docker import` and the build context
+// (`docker load`: hostile-load.test.ts; `docker cp -` into a container: hostile-cp.test.ts). The same body runs against berthd and against Docker's own
 // engine; on both the host directory must come out untouched. On berth, archives its extractor refuses must
 // fail the command. (ADD and the builder's own cases: hostile-builds.test.ts.)
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { docker } from '../helpers/run.js';
-import { dockerArchiveOf } from '../fixtures/docker-archive.js';
 import { skip, slug, throughEveryEngine, useEngines } from '../helpers/hostile-engines.js';
 
 useEngines();
-
-test('docker load of hostile layers', { skip }, async () => {
-  await throughEveryEngine('load', async (env, c) => docker(env, ['load'], { input: await dockerArchiveOf(c.tar, `load/${slug(c.name)}:latest`) }));
-});
 
 test('docker import of hostile rootfs tars', { skip }, async () => {
   await throughEveryEngine('import', async (env, c) => docker(env, ['import', '-', `import/${slug(c.name)}:latest`], { input: c.tar }));
