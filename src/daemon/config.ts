@@ -83,6 +83,8 @@ export interface DaemonConfig {
     dnsPort: number;
     /** Prefix of the daemon's iptables chains, from the exec root. */
     chainPrefix: string;
+    /** IPv6 networks without a subnet of their own get /64s of this ULA /48 (fd00::/8), from the exec root. */
+    ipv6Pool: { base: string; size: number };
   };
 }
 
@@ -167,8 +169,15 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
       dnsPort: merged['dns-port'] ?? 53,
       // From the exec root (stable across restarts), not the bridge: daemons sharing a bridge keep their own chains.
       chainPrefix: `BERTH-${createHash('sha256').update(execRoot).digest('hex').slice(0, 8)}`,
+      ipv6Pool: ulaPool(execRoot),
     },
   };
+}
+
+/** A ULA /48 (RFC 4193: fd + 40 bits) derived from the exec root, as Docker derives its default IPv6 pool. */
+function ulaPool(execRoot: string): { base: string; size: number } {
+  const h = createHash('sha256').update(`ipv6:${execRoot}`).digest('hex');
+  return { base: `fd${h.slice(0, 2)}:${h.slice(2, 6)}:${h.slice(6, 10)}::/48`, size: 64 };
 }
 
 export const socketPathOf = (host: string): string => host.slice('unix://'.length);

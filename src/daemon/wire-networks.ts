@@ -27,7 +27,7 @@ export async function wireNetworks(config: DaemonConfig, logger: Logger, events:
   const store = new SqliteNetworkStore(db);
   const host = new BridgeHost({ netnsDir: join(config.execRoot, 'netns'), chainPrefix: net.chainPrefix, iptables: net.iptables });
   const lookup: { service?: NetworkService } = {};
-  const dns = new EmbeddedDns({ lookup: (id, name) => lookup.service?.lookup(id, name) ?? [], resolvConfPath: net.resolvConf, port: net.dnsPort, logger: log });
+  const dns = new EmbeddedDns({ lookup: (id, name, asker) => lookup.service?.lookup(id, name, asker) ?? { v4: [], v6: [] }, resolvConfPath: net.resolvConf, port: net.dnsPort, logger: log });
   const service = new NetworkService({
     store,
     containers,
@@ -35,7 +35,7 @@ export async function wireNetworks(config: DaemonConfig, logger: Logger, events:
     dns,
     events,
     logger: log,
-    config: { defaultBridge: net.bridge, bip: net.bip, pools: net.pools ?? DEFAULT_ADDRESS_POOLS, mtu: net.mtu, ipMasq: net.ipMasq, hostGatewayIp: net.hostGatewayIp },
+    config: { defaultBridge: net.bridge, bip: net.bip, pools: net.pools ?? DEFAULT_ADDRESS_POOLS, ipv6Pool: net.ipv6Pool, mtu: net.mtu, ipMasq: net.ipMasq, hostGatewayIp: net.hostGatewayIp },
   });
   lookup.service = service;
   await service.init();

@@ -1,6 +1,6 @@
 // Network routes: parse the request, call one service method, reply in Docker's shape.
 import type { FastifyInstance } from 'fastify';
-import { invalidArgument } from '../../core/errdefs.js';
+import { invalidArgument, notFound } from '../../core/errdefs.js';
 import type { NetworkCreateRequest, NetworksApi } from '../../engine/networks/types.js';
 import type { EndpointSettings } from '../../spec/docker/containers.js';
 import { queryBool, queryFilters, type Query } from '../server/query.js';
@@ -33,6 +33,13 @@ export function networkRoutes(app: FastifyInstance, networks: NetworksApi): void
     if (!body?.Container) throw invalidArgument('container name or ID must not be empty');
     await networks.connect(req.params.id, body.Container, body.EndpointConfig as EndpointSettings | undefined);
     return reply.code(200).send();
+  });
+
+  // A legacy link goes with ?link=1; without it the path names no container (Docker's router reads "app/db" as one name).
+  app.delete<{ Params: { id: string; alias: string }; Querystring: Query }>('/containers/:id/:alias', async (req, reply) => {
+    if (!queryBool(req.query, 'link')) throw notFound(`No such container: ${req.params.id}/${req.params.alias}`);
+    await networks.removeLink(req.params.id, req.params.alias);
+    return reply.code(204).send();
   });
 
   app.post<IdParams & { Body: unknown }>('/networks/:id/disconnect', async (req, reply) => {

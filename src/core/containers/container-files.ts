@@ -15,6 +15,8 @@ export interface ContainerFiles {
   paths(id: string): ContainerPaths;
   /** Creates the directory and writes hostname, hosts and resolv.conf. */
   prepare(id: string, files: { hostname: string; hosts: string; resolvConf: string }): Promise<ContainerPaths>;
+  /** Rewrites /etc/hosts of a running container in place (the bind mount keeps the file's inode). */
+  rewriteHosts(id: string, hosts: string): Promise<void>;
   /** The host's resolv.conf text, for containers to inherit. */
   hostResolvConf(): Promise<string>;
   /** Makes a missing bind source directory (`-v` semantics); false when it cannot. */

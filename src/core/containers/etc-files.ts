@@ -5,6 +5,10 @@ export interface HostsInput {
   domainname?: string;
   /** The container's own address on its network, when it has one. */
   ipAddress?: string;
+  /** Its IPv6 address on an IPv6 network. */
+  ipAddress6?: string;
+  /** Legacy links: "names" for each address of a linked container (after --add-host entries, as Docker). */
+  links?: { ip: string; names: string }[];
   /** --add-host entries, "name:ip" (Docker also accepts "name=ip"). */
   extraHosts?: string[];
 }
@@ -23,7 +27,9 @@ export function hostsFile(input: HostsInput): string {
     const sep = entry.includes('=') ? entry.indexOf('=') : entry.indexOf(':');
     lines.push(`${entry.slice(sep + 1)}\t${entry.slice(0, sep)}`);
   }
+  for (const l of input.links ?? []) lines.push(`${l.ip}\t${l.names}`);
   if (input.ipAddress) lines.push(`${input.ipAddress}\t${fqdn}`);
+  if (input.ipAddress6) lines.push(`${input.ipAddress6}\t${fqdn}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -14,7 +14,8 @@ export interface ContainerNetworking {
   /** --add-host entries with host-gateway replaced by the daemon's host gateway address. */
   resolveExtraHosts(entries: string[]): string[];
   recordCreate(record: ContainerRecord, endpoints: EndpointsConfig): void;
-  setUp(record: ContainerRecord, options?: { signal?: AbortSignal }): Promise<{ netnsPath?: string }>;
+  /** extraEnv: legacy link variables (ALIAS_PORT_..., ALIAS_NAME, ALIAS_ENV_...), below the container's own Env. */
+  setUp(record: ContainerRecord, options?: { signal?: AbortSignal }): Promise<{ netnsPath?: string; extraEnv?: string[] }>;
   tearDown(record: ContainerRecord): Promise<void>;
   forget(record: ContainerRecord): Promise<void>;
   settings(record: ContainerRecord): NetworkSettings;

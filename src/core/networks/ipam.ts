@@ -1,7 +1,8 @@
 // Address management for bridge networks: choosing a subnet for a new network out of the address pools
 // (avoiding every subnet in use, by berth or by the host's routes), the gateway, and container addresses.
 import { conflict, forbidden, invalidArgument, unavailable } from '../errdefs.js';
-import { cidrContains, cidrLast, cidrsOverlap, cidrSize, formatCidr, formatIPv4, parseCidr, parseIPv4, type Cidr } from './ipv4.js';
+import { cidrContains, cidrLast, cidrsOverlap, cidrSize, formatCidr, formatIPv4, isIPv4, parseCidr, parseIPv4, type Cidr } from './ipv4.js';
+import { cidr6Contains, cidrs6Overlap, formatCidr6, formatIPv6, isIPv6, looksIPv6, parseCidr6, parseIPv6, type Cidr6 } from './ipv6.js';
 
 export interface AddressPool {
   /** The pool, e.g. 172.17.0.0/12. */
@@ -38,6 +39,8 @@ export interface SubnetPlan {
   gateway: string;
   /** Addresses are allocated from here (the subnet unless --ip-range). */
   ipRange: string;
+  /** Never given to containers. */
+  auxAddresses?: Record<string, string>;
 }
 
 /** Validates a requested (or chosen) subnet, gateway and ip range as Docker does. */
@@ -71,7 +74,7 @@ const forbiddenOverlap = (): Error => forbidden('Pool overlaps with other one on
 /** The next free address of the range (skipping network, gateway and broadcast), or the requested one if free. */
 export function allocateAddress(plan: SubnetPlan, inUse: Set<string>, requested?: string): string {
   const subnet = parseCidr(plan.subnet);
-  const reserved = new Set([formatIPv4(subnet.base), plan.gateway, formatIPv4(cidrLast(subnet)), ...inUse]);
+  const reserved = new Set([formatIPv4(subnet.base), plan.gateway, formatIPv4(cidrLast(subnet)), ...Object.values(plan.auxAddresses ?? {}), ...inUse]);
   if (requested) {
     const ip = parseIPv4(requested);
     if (!cidrContains(subnet, ip)) throw invalidArgument(`no configured subnet or ip-range contain the IP address ${requested}`);
@@ -84,6 +87,75 @@ export function allocateAddress(plan: SubnetPlan, inUse: Set<string>, requested?
     if (!reserved.has(candidate)) return candidate;
   }
   throw unavailable(`no available IPv4 addresses on this network's address pools: ${plan.subnet}`);
+}
+
+/** Checks IPAM AuxiliaryAddresses against the subnet, with Docker's messages. */
+export function checkAuxAddresses(aux: Record<string, string>, subnetText: string, networkName: string): Record<string, string> {
+  const v6 = looksIPv6(subnetText);
+  for (const [name, addr] of Object.entries(aux)) {
+    const ok = v6 ? isIPv6(addr) : isIPv4(addr);
+    if (!ok) throw invalidArgument(`non parsable secondary ip address (${name}:${addr}) passed for network ${networkName}`);
+    const inside = v6 ? cidr6Contains(parseCidr6(subnetText), parseIPv6(addr)) : cidrContains(parseCidr(subnetText), parseIPv4(addr));
+    if (!inside) throw forbidden(`auxiliary address: (${name}:${addr}) must belong to the master pool: ${subnetText}`);
+  }
+  return aux;
+}
+
+/** The IPv6 twin of planSubnet. */
+export function planSubnet6(subnetText: string, gatewayText: string | undefined, ipRangeText: string | undefined): SubnetPlan {
+  const subnet = parseCidr6(subnetText);
+  if (subnet.prefix > 126) throw invalidArgument(`invalid subnet ${subnetText}: too small for a network`);
+  let gateway = subnet.base + 1n;
+  if (gatewayText) {
+    gateway = parseIPv6(gatewayText);
+    if (!cidr6Contains(subnet, gateway)) throw invalidArgument(`no matching subnet for gateway ${gatewayText}`);
+  }
+  let ipRange = subnet;
+  if (ipRangeText) {
+    ipRange = parseCidr6(ipRangeText);
+    if (!cidr6Contains(subnet, ipRange.base) || ipRange.prefix < subnet.prefix) throw invalidArgument(`no matching subnet for range ${ipRangeText}`);
+  }
+  return { subnet: formatCidr6(subnet), gateway: formatIPv6(gateway), ipRange: formatCidr6(ipRange) };
+}
+
+/** The first /size of the pool that overlaps none of `used` (IPv6 pools: the daemon's ULA /48 in /64s). */
+export function chooseSubnet6(pool: AddressPool, used: Cidr6[]): Cidr6 {
+  const base = parseCidr6(pool.base);
+  const step = 1n << BigInt(128 - pool.size);
+  const count = 1n << BigInt(pool.size - base.prefix);
+  for (let i = 0n; i < count && i < 65536n; i++) {
+    const candidate = { base: base.base + i * step, prefix: pool.size };
+    if (!used.some((u) => cidrs6Overlap(u, candidate))) return candidate;
+  }
+  throw unavailable('could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network');
+}
+
+/** The next free IPv6 address of the range (skipping the subnet-router anycast address and the gateway), or the requested one. */
+export function allocateAddress6(plan: SubnetPlan, inUse: Set<string>, requested?: string): string {
+  const subnet = parseCidr6(plan.subnet);
+  const reserved = new Set([formatIPv6(subnet.base), plan.gateway, ...Object.values(plan.auxAddresses ?? {}).map((a) => formatIPv6(parseIPv6(a))), ...inUse]);
+  if (requested) {
+    const ip = parseIPv6(requested);
+    if (!cidr6Contains(subnet, ip)) throw invalidArgument(`no configured subnet or ip-range contain the IP address ${requested}`);
+    if (reserved.has(formatIPv6(ip))) throw conflict(`Address already in use`);
+    return formatIPv6(ip);
+  }
+  const range = parseCidr6(plan.ipRange);
+  const size = 1n << BigInt(128 - range.prefix);
+  for (let i = 0n; i < size && i < 1n << 20n; i++) {
+    const candidate = formatIPv6(range.base + i);
+    if (!reserved.has(candidate)) return candidate;
+  }
+  throw unavailable(`no available IPv6 addresses on this network's address pools: ${plan.subnet}`);
+}
+
+/** A MAC address as Docker accepts it (Go's net.ParseMAC, 6-byte forms), normalised to lower-case colons. */
+export function parseMac(text: string): string | undefined {
+  const t = text.trim();
+  let bytes: string[] | undefined;
+  if (/^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$/.test(t)) bytes = t.split(/[:-]/);
+  else if (/^([0-9a-fA-F]{4}\.){2}[0-9a-fA-F]{4}$/.test(t)) bytes = t.replace(/\./g, '').match(/../g) ?? undefined;
+  return bytes?.map((b) => b.toLowerCase()).join(':');
 }
 
 /** Docker's MAC for an address: 02:42 then the four octets. */

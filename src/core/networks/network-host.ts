@@ -18,15 +18,21 @@ export interface InterfaceSpec {
   /** Default route via this address (the first network of the container only). */
   gateway?: string;
   mtu: number;
+  /** IPv6 networks: the address with its prefix, and the default route (first network only). */
+  ip6?: { cidr: string; gateway?: string };
+  /** IPAMConfig.LinkLocalIPs as CIDRs (IPv4 /16, IPv6 /64, as Docker). */
+  extraAddresses?: string[];
 }
 
 export interface NetworkHost {
   /** Creates (or adopts) the bridge with the gateway address, up, with route_localnet for loopback ports. */
-  ensureBridge(name: string, gatewayCidr: string, mtu: number): Promise<void>;
+  ensureBridge(name: string, gatewayCidr: string, mtu: number, gateway6Cidr?: string): Promise<void>;
   /** Removes the bridge; with `ownAddress`, only that address while other daemons or interfaces still use it. */
   removeBridge(name: string, ownAddress?: string): Promise<void>;
   /** The subnets of the host's routes that are not on berth's bridges: new subnets must avoid them. */
   hostRoutes(ownBridges: string[]): Promise<string[]>;
+  /** The host's IPv6 routes (ULA and global ones; link-local and multicast left out). */
+  hostRoutes6(): Promise<string[]>;
   /** A new, empty network namespace bind-mounted at a file under the exec root; returns its path. */
   createNetns(containerId: string): Promise<string>;
   netnsPath(containerId: string): string;
@@ -52,5 +58,6 @@ export interface DnsServer {
   close(): Promise<void>;
 }
 
-/** Who the DNS server asks: the addresses a name has on a network (empty: not a container name there). */
-export type NameLookup = (networkId: string, name: string) => string[];
+/** Who the DNS server asks: the addresses a name has on a network (both empty: not a container name there).
+ * `asker` is the querying address: link aliases answer only the container that made the link. */
+export type NameLookup = (networkId: string, name: string, asker: string) => { v4: string[]; v6: string[] };

@@ -24,6 +24,22 @@ export interface NetworkRecord {
   bridgeName: string;
   /** The predefined `bridge` network (no DNS between containers, as in Docker). */
   isDefault: boolean;
+  /** IPAM.Config[].AuxiliaryAddresses: names for addresses never given to containers. */
+  auxAddresses?: Record<string, string>;
+  /** IPAM.Options as given (null when absent). */
+  ipamOptions?: Record<string, string> | null;
+  /** EnableIPv6 as asked (the IPv6 side is used only then). */
+  enableIPv6?: boolean;
+  /** The network's IPv6 subnet (a ULA /64 of the daemon's pool unless the user gave one). */
+  v6?: NetworkV6 | null;
+}
+
+export interface NetworkV6 {
+  subnet: string;
+  gateway: string;
+  ipRange: string;
+  userIpam: { Subnet?: string; Gateway?: string; IPRange?: string } | null;
+  auxAddresses?: Record<string, string>;
 }
 
 export interface EndpointRecord {
@@ -39,6 +55,16 @@ export interface EndpointRecord {
   mac: string;
   /** Host side of the veth while the container runs. */
   hostIfName: string;
+  /** MacAddress asked for (EndpointSettings.MacAddress, or Config.MacAddress for the first network). */
+  requestedMac?: string;
+  /** IPAMConfig.LinkLocalIPs: extra addresses on the interface. */
+  linkLocalIps?: string[];
+  /** --ip6: the IPv6 address asked for. */
+  requestedIp6?: string;
+  /** The IPv6 address while the container runs (IPv6 networks only). */
+  ip6?: string;
+  /** EndpointSettings.Links on a user network: "container:alias", answered by the DNS to this container only. */
+  links?: string[];
 }
 
 /** A published port as programmed: host side and container side. */

@@ -79,6 +79,8 @@ export interface RunRequest {
   namespacePaths?: { pid?: string; ipc?: string; uts?: string };
   /** With IpcMode container:<id>: the donor's id, whose /dev/shm (kept on the host side) is bound in. */
   ipcDonor?: string;
+  /** Variables from the daemon (legacy links), set before the container's own Env, which wins. */
+  extraEnv?: string[];
 }
 
 export type RuntimeStatus = 'running' | 'paused' | 'stopped' | 'absent';

@@ -56,6 +56,8 @@ export interface RecordSpecContext {
   ipcShmSource?: string;
   /** Host device nodes by host path (Devices, blkio device lists), looked up by the runtime driver. */
   hostDevices?: Map<string, HostDeviceNode[]>;
+  /** Legacy link variables: below the container's own Env. */
+  extraEnv?: string[];
 }
 
 function namespaceJoin(field: string, mode: string | undefined, path: string | undefined): NamespaceJoin {
@@ -124,7 +126,7 @@ export function specInputFromRecord(ctx: RecordSpecContext): ContainerSpecInput 
   const tty = c.config.Tty ?? false;
   return {
     args: [c.path, ...c.args].filter((a, i) => i > 0 || a !== ''),
-    env: containerEnv({ env: c.config.Env ?? [], hostname, tty, home: ctx.user.home }),
+    env: containerEnv({ env: [...(ctx.extraEnv ?? []), ...(c.config.Env ?? [])], hostname, tty, home: ctx.user.home }),
     cwd: c.config.WorkingDir || '/',
     user: ctx.user,
     hostname,

@@ -1,5 +1,5 @@
 // A container's own directory under the data root: bundle, log, and the /etc files bind-mounted in.
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
@@ -34,6 +34,10 @@ export class LocalContainerFiles implements ContainerFiles {
     await writeFileAtomic(paths.hostsPath, files.hosts);
     await writeFileAtomic(paths.resolvConfPath, files.resolvConf);
     return paths;
+  }
+
+  async rewriteHosts(id: string, hosts: string): Promise<void> {
+    await writeFile(this.paths(id).hostsPath, hosts);
   }
 
   async hostResolvConf(): Promise<string> {

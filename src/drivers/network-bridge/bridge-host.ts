@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { InterfaceSpec, NetworkHost } from '../../core/networks/network-host.js';
 import type { PortMapping } from '../../core/networks/network-record.js';
-import { jumpRules, ruleset, chainNames, type RuleNetwork, type RulePort } from '../../core/networks/nat-rules.js';
+import { jumpRules, ruleset, ruleset6, chainNames, type RuleNetwork, type RulePort } from '../../core/networks/nat-rules.js';
 import { conflict } from '../../core/errdefs.js';
 import { runTool } from './run-tool.js';
 
@@ -34,11 +34,17 @@ export class BridgeHost implements NetworkHost {
     this.config = bridgeHostConfigSchema.parse(config);
   }
 
-  async ensureBridge(name: string, gatewayCidr: string, mtu: number): Promise<void> {
+  async ensureBridge(name: string, gatewayCidr: string, mtu: number, gateway6Cidr?: string): Promise<void> {
     const exists = await runTool('ip', ['-o', 'link', 'show', 'dev', name], { allowFail: true });
     if (!exists.stdout.trim()) await runTool('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
     const addrs = await runTool('ip', ['-o', '-4', 'addr', 'show', 'dev', name]);
     if (!addrs.stdout.includes(` ${gatewayCidr} `)) await runTool('ip', ['addr', 'replace', gatewayCidr, 'dev', name]);
+    if (gateway6Cidr) {
+      await writeFile(`/proc/sys/net/ipv6/conf/${name}/disable_ipv6`, '0').catch(() => undefined);
+      // nodad: the gateway answers at once (duplicate detection would hold it "tentative" for a second).
+      await runTool('ip', ['-6', 'addr', 'replace', gateway6Cidr, 'dev', name, 'nodad']);
+      await writeFile('/proc/sys/net/ipv6/conf/all/forwarding', '1').catch(() => undefined);
+    }
     await runTool('ip', ['link', 'set', 'dev', name, 'mtu', String(mtu), 'up']);
     // Published ports on 127.0.0.1 are DNATed to the container: the kernel must route loopback sources here.
     await writeFile(`/proc/sys/net/ipv4/conf/${name}/route_localnet`, '1').catch(() => undefined);
@@ -64,6 +70,19 @@ export class BridgeHost implements NetworkHost {
       if (!dest || dest === 'default' || (dev && ownBridges.includes(dev)) || dev === 'lo') continue;
       if (!dest.includes('/')) dest = `${dest}/32`;
       if (/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(dest)) out.push(dest);
+    }
+    return out;
+  }
+
+  async hostRoutes6(): Promise<string[]> {
+    const { stdout } = await runTool('ip', ['-o', '-6', 'route', 'show', 'table', 'all'], { allowFail: true });
+    const out: string[] = [];
+    for (const line of stdout.split('\n')) {
+      const words = line.trim().split(/\s+/);
+      let dest = words[0] === 'local' || words[0] === 'anycast' || words[0] === 'multicast' || words[0] === 'unreachable' ? words[1] : words[0];
+      if (!dest || dest === 'default' || words[0] === 'multicast' || /^f[ef][0-9a-f]{2}:/i.test(dest) || dest.startsWith('::1')) continue;
+      if (!dest.includes('/')) dest = `${dest}/128`;
+      if (dest.includes(':')) out.push(dest);
     }
     return out;
   }
@@ -96,8 +115,12 @@ export class BridgeHost implements NetworkHost {
     try {
       await runTool('ip', ['link', 'add', spec.hostIfName, 'mtu', String(spec.mtu), 'type', 'veth', 'peer', 'name', spec.ifName, 'mtu', String(spec.mtu), 'address', spec.mac, 'netns', netnsPath]);
       await runTool('ip', ['link', 'set', 'dev', spec.hostIfName, 'master', spec.bridge, 'up']);
-      const inside = [`addr add ${spec.ip}/${spec.prefix} dev ${spec.ifName}`, `link set dev ${spec.ifName} up`];
+      const inside = [`addr add ${spec.ip}/${spec.prefix} dev ${spec.ifName}`];
+      for (const cidr of spec.extraAddresses ?? []) inside.push(`addr add ${cidr} dev ${spec.ifName}${cidr.includes(':') ? ' nodad' : ''}`);
+      if (spec.ip6) inside.push(`addr add ${spec.ip6.cidr} dev ${spec.ifName} nodad`);
+      inside.push(`link set dev ${spec.ifName} up`);
       if (spec.gateway) inside.push(`route replace default via ${spec.gateway} dev ${spec.ifName}`);
+      if (spec.ip6?.gateway) inside.push(`route replace default via ${spec.ip6.gateway} dev ${spec.ifName}`);
       await runTool('nsenter', [`--net=${netnsPath}`, 'ip', '-batch', '-'], { input: `${inside.join('\n')}\n` });
     } catch (err) {
       await this.removeInterface(spec.hostIfName);
@@ -118,30 +141,42 @@ export class BridgeHost implements NetworkHost {
   private async applyRulesNow(networks: RuleNetwork[], ports: RulePort[]): Promise<void> {
     if (!this.config.iptables) return;
     const prefix = this.config.chainPrefix;
-    if (networks.length === 0) return this.removeRules();
+    if (networks.length === 0) {
+      await this.removeRules('iptables');
+      return this.removeRules('ip6tables');
+    }
     const { nat, filter } = ruleset(prefix, networks, ports);
-    await runTool('iptables-restore', ['-w', '--noflush'], { input: nat + filter });
+    await this.install('iptables', nat + filter);
+    if (networks.some((n) => n.subnet6)) {
+      const v6 = ruleset6(prefix, networks, ports);
+      await this.install('ip6tables', v6.nat + v6.filter);
+    } else await this.removeRules('ip6tables');
+  }
+
+  private async install(tool: 'iptables' | 'ip6tables', rules: string): Promise<void> {
+    const prefix = this.config.chainPrefix;
+    await runTool(`${tool}-restore`, ['-w', '--noflush'], { input: rules });
     for (const [table, chain, args] of jumpRules(prefix)) {
-      const present = await runTool('iptables', ['-w', '-t', table, '-C', chain, ...args], { allowFail: true });
-      if (present.stderr.trim()) await runTool('iptables', ['-w', '-t', table, '-I', chain, '1', ...args]);
+      const present = await runTool(tool, ['-w', '-t', table, '-C', chain, ...args], { allowFail: true });
+      if (present.stderr.trim()) await runTool(tool, ['-w', '-t', table, '-I', chain, '1', ...args]);
     }
   }
 
   /** Removes the jumps, then the daemon's chains. */
-  private async removeRules(): Promise<void> {
+  private async removeRules(tool: 'iptables' | 'ip6tables'): Promise<void> {
     const prefix = this.config.chainPrefix;
-    const installed = await runTool('iptables', ['-w', '-t', 'filter', '-n', '-L', chainNames(prefix).forward], { allowFail: true });
+    const installed = await runTool(tool, ['-w', '-t', 'filter', '-n', '-L', chainNames(prefix).forward], { allowFail: true });
     if (installed.stderr.trim()) return;
     for (const [table, chain, args] of jumpRules(prefix)) {
       for (let i = 0; i < 8; i++) {
-        const gone = await runTool('iptables', ['-w', '-t', table, '-D', chain, ...args], { allowFail: true });
+        const gone = await runTool(tool, ['-w', '-t', table, '-D', chain, ...args], { allowFail: true });
         if (gone.stderr.trim()) break;
       }
     }
     const c = chainNames(prefix);
     for (const [table, chain] of [['nat', c.dnat], ['nat', c.post], ['filter', c.forward]] as const) {
-      await runTool('iptables', ['-w', '-t', table, '-F', chain], { allowFail: true });
-      await runTool('iptables', ['-w', '-t', table, '-X', chain], { allowFail: true });
+      await runTool(tool, ['-w', '-t', table, '-F', chain], { allowFail: true });
+      await runTool(tool, ['-w', '-t', table, '-X', chain], { allowFail: true });
     }
   }
 

@@ -27,7 +27,7 @@ test('embedded DNS: container names answered per network, other names relayed up
   await new Promise<void>((r) => upstream.bind(0, '127.0.0.1', r));
   const resolvConf = join(dir, 'resolv.conf');
   writeFileSync(resolvConf, 'search example.test\nnameserver 127.0.0.1\n');
-  const lookup = (network: string, name: string): string[] => (network === 'n1' && name === 'web' ? ['10.1.0.2'] : []);
+  const lookup = (network: string, name: string): { v4: string[]; v6: string[] } => (network === 'n1' && name === 'web' ? { v4: ['10.1.0.2'], v6: [] } : network === 'n1' && name === 'six' ? { v4: ['10.1.0.3'], v6: ['fd00:1::3'] } : { v4: [], v6: [] });
   const rcode = (p: dnsPacket.DecodedPacket): string | undefined => (p as { rcode?: string }).rcode;
   try {
     const probe = createSocket('udp4');
@@ -41,6 +41,8 @@ test('embedded DNS: container names answered per network, other names relayed up
     const aaaa = await ask(port, 'web', 'AAAA');
     assert.equal(aaaa.answers?.length, 0);
     assert.equal(rcode(aaaa), 'NOERROR');
+    const six = await ask(port, 'six', 'AAAA');
+    assert.deepEqual(six.answers?.map((x) => (x as { data?: unknown }).data), ['fd00:1::3']);
     const other = await ask(port, 'elsewhere.test');
     assert.deepEqual(other.answers?.map((x) => (x as { data?: unknown }).data), ['10.99.0.1']);
     writeFileSync(resolvConf, '');

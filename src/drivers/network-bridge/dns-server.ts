@@ -32,7 +32,7 @@ export class EmbeddedDns implements DnsServer {
     await this.stop(networkId);
     const socket = createSocket({ type: 'udp4', reuseAddr: true });
     socket.on('message', (msg, rinfo) => {
-      this.answer(networkId, msg).then(
+      this.answer(networkId, msg, rinfo.address).then(
         (reply) => reply && socket.send(reply, rinfo.port, rinfo.address),
         (err: unknown) => this.options.logger.debug({ err }, 'dns query failed'),
       );
@@ -59,7 +59,7 @@ export class EmbeddedDns implements DnsServer {
     await Promise.all([...this.sockets.keys()].map((id) => this.stop(id)));
   }
 
-  private async answer(networkId: string, msg: Buffer): Promise<Buffer | undefined> {
+  private async answer(networkId: string, msg: Buffer, asker: string): Promise<Buffer | undefined> {
     let query: dnsPacket.DecodedPacket;
     try {
       query = dnsPacket.decode(msg);
@@ -69,9 +69,15 @@ export class EmbeddedDns implements DnsServer {
     const question = query.questions?.[0];
     if (!question || query.type !== 'query') return undefined;
     const name = question.name.replace(/\.$/, '').toLowerCase();
-    const addresses = this.options.lookup(networkId, name);
-    if (addresses.length > 0) {
-      const answers: dnsPacket.Answer[] = question.type === 'A' ? addresses.map((ip) => ({ type: 'A', name: question.name, ttl: TTL_S, class: 'IN', data: ip })) : [];
+    const { v4, v6 } = this.options.lookup(networkId, name, asker);
+    if (v4.length > 0 || v6.length > 0) {
+      // A known name without records of the asked type: NOERROR with no answers, so resolvers do not go upstream.
+      const answers: dnsPacket.Answer[] =
+        question.type === 'A'
+          ? v4.map((ip) => ({ type: 'A', name: question.name, ttl: TTL_S, class: 'IN', data: ip }))
+          : question.type === 'AAAA'
+            ? v6.map((ip) => ({ type: 'AAAA', name: question.name, ttl: TTL_S, class: 'IN', data: ip }))
+            : [];
       return dnsPacket.encode({ type: 'response', id: query.id, flags: (query.flags ?? 0) | dnsPacket.RECURSION_AVAILABLE, questions: query.questions, answers });
     }
     return (await this.forward(msg)) ?? dnsPacket.encode({ type: 'response', id: query.id, flags: ((query.flags ?? 0) | dnsPacket.RECURSION_AVAILABLE) + 2, questions: query.questions });

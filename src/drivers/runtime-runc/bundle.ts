@@ -57,6 +57,7 @@ export async function writeBundle(request: RunRequest, rootfs: string, host: Hos
       ...(request.namespacePaths ? { namespacePaths: request.namespacePaths } : {}),
       ...(ipcShmSource ? { ipcShmSource } : {}),
       hostDevices,
+      ...(request.extraEnv ? { extraEnv: request.extraEnv } : {}),
     }),
     host,
   );

@@ -11,12 +11,14 @@ import type { ContainerStore } from '../../core/containers/container-store.js';
 import { isRunningState } from '../../core/containers/container-record.js';
 import { hostsFile, resolvConf } from '../../core/containers/etc-files.js';
 import type { ContainerNetworking, EndpointsConfig } from '../../core/networks/container-networking.js';
-import { allocateAddress, macFor } from '../../core/networks/ipam.js';
+import { allocateAddress, allocateAddress6, macFor } from '../../core/networks/ipam.js';
 import { parseCidr } from '../../core/networks/ipv4.js';
+import { parseCidr6 } from '../../core/networks/ipv6.js';
+import { canonicalLink, linkEnv, linkHostNames, parseLink } from '../../core/networks/legacy-links.js';
 import type { NetworkHost } from '../../core/networks/network-host.js';
 import type { EndpointRecord, NetworkRecord, NetworkStore, PortMapping } from '../../core/networks/network-record.js';
 import { portRequests, portsView, portSummary, validatePortBindings } from '../../core/networks/port-specs.js';
-import type { HostConfig, NetworkSettings, Port } from '../../spec/docker/containers.js';
+import type { EndpointSettings, HostConfig, NetworkSettings, Port } from '../../spec/docker/containers.js';
 import { resolveContainer } from '../containers/resolve.js';
 import type { NetworkService } from './network-service.js';
 import { containerNetworkSettings } from './endpoint-settings.js';
@@ -40,6 +42,7 @@ export class ContainerAttach implements ContainerNetworking {
     deps.networks.live = {
       connect: (cid, nid) => this.lock.run(GLOBAL, () => this.connectLive(cid, nid)),
       disconnect: (cid, nid) => this.lock.run(GLOBAL, () => this.disconnectLive(cid, nid)),
+      removeLink: (parent, alias) => this.removeLink(parent, alias),
     };
   }
 
@@ -53,22 +56,36 @@ export class ContainerAttach implements ContainerNetworking {
   checkCreate(hc: HostConfig, endpoints: EndpointsConfig): string {
     const raw = hc.NetworkMode || 'default';
     const mode = raw === 'default' ? 'bridge' : raw;
+    const links = (hc.Links ?? []).filter((l) => l);
     if (mode.startsWith('container:')) {
       const other = resolveContainer(this.deps.containers, mode.slice('container:'.length));
       if (hc.PortBindings && Object.keys(hc.PortBindings).length > 0) throw invalidArgument('conflicting options: port publishing and the container type network mode');
+      if (links.length > 0) throw invalidArgument("conflicting options: container type network can't be used with links. This would result in undefined behavior");
       return `container:${other.id}`;
     }
+    if (mode === 'host' && links.length > 0) throw invalidArgument("conflicting options: host type networking can't be used with links. This would result in undefined behavior");
+    for (const l of links) this.linkedContainer(parseLink(l).name);
     if (mode === 'host' || mode === 'none') return mode;
     validatePortBindings(hc.PortBindings);
     const n = this.modeNetwork(mode);
     if (!n) return mode;
     if (n.driver !== 'bridge') return n.name;
-    const cfg = endpoints?.[raw] ?? endpoints?.[n.name] ?? endpoints?.[n.id];
-    if (n.isDefault && (cfg?.Aliases ?? []).length > 0) throw invalidArgument('network-scoped alias is supported only for containers in user defined networks');
-    const ip = cfg?.IPAMConfig?.IPv4Address;
-    if (ip && n.isDefault) throw invalidArgument('user specified IP address is supported on user defined networks only');
-    if (ip && !n.userIpam) throw invalidArgument('user specified IP address is supported only when connecting to networks with user configured subnets');
+    this.deps.networks.planEndpoint(n, endpoints?.[raw] ?? endpoints?.[n.name] ?? endpoints?.[n.id]);
+    for (const [key, cfg] of Object.entries(endpoints ?? {})) {
+      if (key === raw || key === 'default') continue;
+      const other = this.modeNetwork(key);
+      if (other?.driver === 'bridge' && other.id !== n.id) this.deps.networks.planEndpoint(other, cfg);
+    }
     return mode;
+  }
+
+  /** A container a link names, or Docker's 400. */
+  private linkedContainer(name: string): ContainerRecord {
+    try {
+      return resolveContainer(this.deps.containers, name);
+    } catch (err) {
+      throw invalidArgument(`could not get container for ${name}: ${(err as Error).message}`, err);
+    }
   }
 
   resolveExtraHosts(entries: string[]): string[] {
@@ -83,20 +100,67 @@ export class ContainerAttach implements ContainerNetworking {
   recordCreate(record: ContainerRecord, endpoints: EndpointsConfig): void {
     const mode = record.hostConfig.NetworkMode ?? 'bridge';
     const primary = this.modeNetwork(mode);
-    if (primary?.driver === 'bridge') this.deps.networks.addEndpoint(primary, record.id, endpoints?.[mode] ?? endpoints?.[primary.name] ?? endpoints?.[primary.id] ?? endpoints?.default);
+    const planned: [NetworkRecord, EndpointSettings | undefined, { mac?: string }][] = [];
+    const links = (record.hostConfig.Links ?? []).filter((l) => l).map(parseLink);
+    if (primary?.driver === 'bridge') {
+      const cfg = endpoints?.[mode] ?? endpoints?.[primary.name] ?? endpoints?.[primary.id] ?? endpoints?.default;
+      // --link on a user network is a DNS alias for this container (EndpointSettings.Links), as Docker.
+      const withLinks = !primary.isDefault && links.length > 0 ? { ...cfg, Links: [...new Set([...(cfg?.Links ?? []), ...links.map((l) => `${l.name}:${l.alias}`)])] } : cfg;
+      planned.push([primary, withLinks, record.config.MacAddress ? { mac: record.config.MacAddress } : {}]);
+    }
     for (const [key, cfg] of Object.entries(endpoints ?? {})) {
       if (key === mode || key === 'default' || !primary) continue;
       const n = this.modeNetwork(key);
-      if (!n) continue;
-      if (n.id !== primary.id && n.driver === 'bridge') this.deps.networks.addEndpoint(n, record.id, cfg);
+      if (n && n.id !== primary.id && n.driver === 'bridge') planned.push([n, cfg, {}]);
+    }
+    // Every endpoint is checked before any is stored.
+    for (const [n, cfg, extra] of planned) this.deps.networks.planEndpoint(n, cfg, extra);
+    for (const [n, cfg, extra] of planned) this.deps.networks.addEndpoint(n, record.id, cfg, extra);
+    if (links.length > 0) {
+      const onUserNetwork = primary !== undefined && !primary.isDefault;
+      record.hostConfig.Links = onUserNetwork ? null : links.map((l) => canonicalLink(this.linkedContainer(l.name).name, record.name, l.alias));
+      this.deps.containers.update(record);
     }
   }
 
-  async setUp(c: ContainerRecord): Promise<{ netnsPath?: string }> {
+  /** DELETE /containers/{id}/{alias}?link=1: the link goes from HostConfig.Links and the running container's /etc/hosts. */
+  async removeLink(parentRef: string, alias: string): Promise<void> {
+    const parent = resolveContainer(this.deps.containers, parentRef);
+    const links = parent.hostConfig.Links ?? [];
+    const kept = links.filter((l) => parseLink(l).alias !== alias);
+    if (kept.length === links.length) throw notFound(`No such container: ${parentRef}/${alias}`);
+    parent.hostConfig.Links = kept.length > 0 ? kept : null;
+    this.deps.containers.update(parent);
+    if (isRunningState(parent.state) && this.deps.store.endpointsOfContainer(parent.id).some((e) => e.ip)) await this.deps.files.rewriteHosts(parent.id, (await this.etcFiles(parent)).hosts);
+  }
+
+  /** Legacy links of a starting container: each linked container must run; its default-bridge address, env and names. */
+  private linkedChildren(c: ContainerRecord, strict = true): { alias: string; child: ContainerRecord; ip: string; ip6: string }[] {
+    const bridge = this.deps.store.findNetworkByName('bridge');
+    const out = [];
+    for (const text of c.hostConfig.Links ?? []) {
+      const { name, alias } = parseLink(text);
+      const child = strict ? this.linkedContainer(name) : this.deps.containers.findByName(name);
+      if (!child) continue;
+      if (!isRunningState(child.state)) {
+        if (strict) throw conflict(`Cannot link to a non running container: /${child.name} AS /${c.name}/${alias}`);
+        continue;
+      }
+      const ep = bridge ? this.deps.store.endpointsOfContainer(child.id).find((e) => e.networkId === bridge.id) : undefined;
+      out.push({ alias, child, ip: ep?.ip ?? '', ip6: ep?.ip6 ?? '' });
+    }
+    return out;
+  }
+
+  async setUp(c: ContainerRecord): Promise<{ netnsPath?: string; extraEnv?: string[] }> {
     const mode = c.hostConfig.NetworkMode ?? '';
     if (mode.startsWith('container:')) return { netnsPath: this.sharedNetns(mode.slice('container:'.length)) };
     const endpoints = this.deps.store.endpointsOfContainer(c.id);
-    if (endpoints.length === 0) return {};
+    const variables = this.linkedChildren(c).flatMap((l) =>
+      l.ip ? linkEnv({ alias: l.alias, parentName: c.name, childIp: l.ip, childEnv: l.child.config.Env ?? [], exposed: Object.keys(l.child.config.ExposedPorts ?? {}) }) : [],
+    );
+    const env = variables.length > 0 ? { extraEnv: variables } : {};
+    if (endpoints.length === 0) return env;
     return this.lock.run(GLOBAL, async () => {
       try {
         const netnsPath = await this.deps.host.createNetns(c.id);
@@ -104,7 +168,7 @@ export class ContainerAttach implements ContainerNetworking {
         for (const ep of endpoints) await this.plug(c, ep, netnsPath, index++);
         await this.publishPorts(c);
         await this.writeEtcFiles(c);
-        return { netnsPath };
+        return { netnsPath, ...env };
       } catch (err) {
         await this.unplugAll(c.id);
         throw err;
@@ -119,29 +183,49 @@ export class ContainerAttach implements ContainerNetworking {
     return own ? this.deps.host.netnsPath(other.id) : `/proc/${other.state.pid}/ns/net`;
   }
 
+  /** Interface name inside the container: the network's prefix (eth unless container_iface_prefix) and the next number for it. */
+  private ifNameFor(containerId: string, ep: EndpointRecord): string {
+    const prefixOf = (networkId: string): string => {
+      const n = this.deps.store.getNetwork(networkId);
+      return n ? this.deps.networks.bridgeOptions(n).ifacePrefix : 'eth';
+    };
+    const endpoints = this.deps.store.endpointsOfContainer(containerId);
+    const prefix = prefixOf(ep.networkId);
+    const before = endpoints.slice(0, Math.max(0, endpoints.findIndex((e) => e.networkId === ep.networkId))).filter((e) => prefixOf(e.networkId) === prefix).length;
+    return `${prefix}${before}`;
+  }
+
   private async plug(c: ContainerRecord, ep: EndpointRecord, netnsPath: string, index: number): Promise<void> {
     const n = this.deps.store.getNetwork(ep.networkId);
     if (!n) throw notFound(`network ${ep.networkId} not found`);
-    const inUse = new Set(this.deps.store.endpointsOfNetwork(n.id).filter((e) => e.ip && e.containerId !== c.id).map((e) => e.ip));
+    const others = this.deps.store.endpointsOfNetwork(n.id).filter((e) => e.containerId !== c.id);
+    const inUse = new Set(others.filter((e) => e.ip).map((e) => e.ip));
+    const v6 = this.deps.networks.v6Of(n);
     let ip: string;
+    let ip6 = '';
     try {
       ip = allocateAddress(n, inUse, ep.requestedIp || undefined);
+      if (v6) ip6 = allocateAddress6(v6, new Set(others.filter((e) => e.ip6).map((e) => e.ip6 ?? '')), ep.requestedIp6 || undefined);
     } catch (err) {
       if (isKind(err, 'Conflict')) throw forbidden(`Address already in use`, err);
       throw err;
     }
-    const plugged: EndpointRecord = { ...ep, ip, mac: macFor(ip), hostIfName: `vb${c.id.slice(0, 10)}${index.toString(16)}` };
+    const plugged: EndpointRecord = { ...ep, ip, ip6, mac: ep.requestedMac || macFor(ip), hostIfName: `vb${c.id.slice(0, 10)}${index.toString(16)}` };
     // Recorded before the veth exists, so a crash midway leaves a record that start-up cleanup finds.
     this.deps.store.upsertEndpoint(plugged);
+    const first = index === 0 && !n.internal;
     await this.deps.host.addInterface(netnsPath, {
       bridge: n.bridgeName,
       hostIfName: plugged.hostIfName,
-      ifName: `eth${index}`,
+      ifName: this.ifNameFor(c.id, ep),
       ip,
       prefix: parseCidr(n.subnet).prefix,
       mac: plugged.mac,
-      ...(index === 0 && !n.internal ? { gateway: n.gateway } : {}),
-      mtu: this.deps.networks.config.mtu,
+      ...(first ? { gateway: n.gateway } : {}),
+      mtu: this.deps.networks.mtuOf(n),
+      ...(v6 ? { ip6: { cidr: `${ip6}/${parseCidr6(v6.subnet).prefix}`, ...(first ? { gateway: v6.gateway } : {}) } } : {}),
+      // As Docker: IPv4 link-local addresses take /16, IPv6 ones /64.
+      extraAddresses: (ep.linkLocalIps ?? []).map((a) => (a.includes(':') ? `${a}/64` : `${a}/16`)),
     });
   }
 
@@ -152,11 +236,15 @@ export class ContainerAttach implements ContainerNetworking {
     const mappings: PortMapping[] = [];
     const epId = this.deps.store.endpointsOfContainer(c.id)[0]?.id ?? '';
     const fail = (why: string, cause?: unknown): Error => internal(`driver failed programming external connectivity on endpoint ${c.name} (${epId}): ${why}`, cause);
+    // com.docker.network.bridge.host_binding_ipv4 of the container's first network: the address of ports that name none.
+    const firstNet = this.deps.store.getNetwork(this.deps.store.endpointsOfContainer(c.id)[0]?.networkId ?? '');
+    const defaultHostIp = firstNet ? this.deps.networks.bridgeOptions(firstNet).hostBindingIp : '';
     for (const r of requests) {
-      let m: PortMapping = { proto: r.proto, containerPort: r.containerPort, hostIp: r.hostIp, hostPort: r.hostPort };
+      const hostIp = r.hostIp || defaultHostIp;
+      let m: PortMapping = { proto: r.proto, containerPort: r.containerPort, hostIp, hostPort: r.hostPort };
       if (r.hostPort === 0) {
         for (let tries = 0; ; tries++) {
-          m = { ...m, hostPort: await this.deps.host.freePort(r.proto, r.hostIp) };
+          m = { ...m, hostPort: await this.deps.host.freePort(r.proto, hostIp) };
           if (![...taken, ...mappings].some((t) => overlaps(t, m))) break;
           if (tries > 50) throw fail('no free host port');
         }
@@ -175,6 +263,10 @@ export class ContainerAttach implements ContainerNetworking {
   }
 
   private async writeEtcFiles(c: ContainerRecord): Promise<void> {
+    await this.deps.files.prepare(c.id, await this.etcFiles(c));
+  }
+
+  private async etcFiles(c: ContainerRecord): Promise<{ hostname: string; hosts: string; resolvConf: string }> {
     const endpoints = this.deps.store.endpointsOfContainer(c.id);
     const first = endpoints[0];
     const firstNet = first ? this.deps.store.getNetwork(first.networkId) : undefined;
@@ -185,11 +277,22 @@ export class ContainerAttach implements ContainerNetworking {
     const resolv = userNet
       ? resolvConf({ hostResolvConf: `nameserver ${userNet.gateway}\n${hostResolv.split('\n').filter((l) => !l.trim().startsWith('nameserver')).join('\n')}`, dns: hc.Dns?.length ? [userNet.gateway, ...hc.Dns] : [], dnsSearch: hc.DnsSearch ?? [], dnsOptions: hc.DnsOptions?.length ? hc.DnsOptions : ['ndots:0'], dropLoopback: false })
       : resolvConf({ hostResolvConf: hostResolv, dns: hc.Dns ?? [], dnsSearch: hc.DnsSearch ?? [], dnsOptions: hc.DnsOptions ?? [], dropLoopback: true });
-    await this.deps.files.prepare(c.id, {
-      hostname: `${hostname}\n`,
-      hosts: hostsFile({ hostname, domainname: c.config.Domainname, extraHosts: this.resolveExtraHosts(hc.ExtraHosts ?? []), ...(first?.ip && firstNet ? { ipAddress: first.ip } : {}) }),
-      resolvConf: resolv,
+    const links = this.linkedChildren(c, false).flatMap(({ alias, child, ip, ip6 }) => {
+      const names = linkHostNames(alias, child.config.Hostname ?? '', child.name);
+      return [...(ip ? [{ ip, names }] : []), ...(ip6 ? [{ ip: ip6, names }] : [])];
     });
+    return {
+      hostname: `${hostname}\n`,
+      hosts: hostsFile({
+        hostname,
+        domainname: c.config.Domainname,
+        extraHosts: this.resolveExtraHosts(hc.ExtraHosts ?? []),
+        links,
+        ...(first?.ip && firstNet ? { ipAddress: first.ip } : {}),
+        ...(first?.ip6 ? { ipAddress6: first.ip6 } : {}),
+      }),
+      resolvConf: resolv,
+    };
   }
 
   async tearDown(c: ContainerRecord): Promise<void> {
@@ -203,7 +306,7 @@ export class ContainerAttach implements ContainerNetworking {
       if (ep.hostIfName) await host.removeInterface(ep.hostIfName);
       if (ep.ip || ep.hostIfName) {
         changed = true;
-        store.upsertEndpoint({ ...ep, ip: '', mac: '', hostIfName: '' });
+        store.upsertEndpoint({ ...ep, ip: '', ip6: '', mac: '', hostIfName: '' });
       }
     }
     store.setPorts(containerId, []);
@@ -230,14 +333,14 @@ export class ContainerAttach implements ContainerNetworking {
     const ep = this.deps.store.endpointsOfContainer(containerId).find((e) => e.networkId === networkId);
     if (!ep) return;
     if (ep.hostIfName) await this.deps.host.removeInterface(ep.hostIfName);
-    this.deps.store.upsertEndpoint({ ...ep, ip: '', mac: '', hostIfName: '' });
+    this.deps.store.upsertEndpoint({ ...ep, ip: '', ip6: '', mac: '', hostIfName: '' });
     await this.deps.networks.applyRules();
   }
 
   settings(c: ContainerRecord): NetworkSettings {
     const running = isRunningState(c.state);
     const endpoints = this.deps.store.endpointsOfContainer(c.id);
-    const mappings = running ? this.deps.store.portsOf(c.id) : [];
+    const mappings = running ? this.shownPorts(c.id) : [];
     const ports = running ? portsView(mappings, c.config.ExposedPorts, c.hostConfig.PortBindings) : {};
     return containerNetworkSettings({
       record: c,
@@ -248,9 +351,16 @@ export class ContainerAttach implements ContainerNetworking {
     });
   }
 
+  /** Published ports as Docker shows them: on an IPv6 network, those on every address also on "::". */
+  private shownPorts(containerId: string): PortMapping[] {
+    const mappings = this.deps.store.portsOf(containerId);
+    if (!this.deps.store.endpointsOfContainer(containerId).some((e) => e.ip6)) return mappings;
+    return mappings.flatMap((m) => (m.hostIp ? [m] : [m, { ...m, hostIp: '::' }]));
+  }
+
   ports(c: ContainerRecord): Port[] {
     if (!isRunningState(c.state)) return [];
-    return portSummary(this.deps.store.portsOf(c.id), c.config.ExposedPorts);
+    return portSummary(this.shownPorts(c.id), c.config.ExposedPorts);
   }
 
   /** Namespaces and endpoints of containers that are not running go; the rule set is rebuilt from the store. */
@@ -265,7 +375,7 @@ export class ContainerAttach implements ContainerNetworking {
         if (!containers.get(ep.containerId)) store.deleteEndpoint(ep.networkId, ep.containerId);
         else if ((ep.ip || ep.hostIfName) && !live(ep.containerId)) {
           if (ep.hostIfName) await host.removeInterface(ep.hostIfName);
-          store.upsertEndpoint({ ...ep, ip: '', mac: '', hostIfName: '' });
+          store.upsertEndpoint({ ...ep, ip: '', ip6: '', mac: '', hostIfName: '' });
         }
       }
       for (const id of store.allPorts().keys()) if (!live(id)) store.setPorts(id, []);

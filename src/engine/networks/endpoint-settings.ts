@@ -2,6 +2,7 @@
 // runs), and the legacy top-level fields mirroring the default bridge's endpoint.
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import { parseCidr } from '../../core/networks/ipv4.js';
+import { parseCidr6 } from '../../core/networks/ipv6.js';
 import type { EndpointRecord, NetworkRecord } from '../../core/networks/network-record.js';
 import type { EndpointSettings, NetworkSettings, PortBinding } from '../../spec/docker/containers.js';
 
@@ -33,15 +34,26 @@ const emptyEndpoint = (networkId: string): EndpointSettings => ({
 
 export function endpointSettings(c: ContainerRecord, e: EndpointRecord, n: NetworkRecord): EndpointSettings {
   const up = e.ip !== '';
+  const v6 = n.enableIPv6 ? n.v6 : undefined;
+  const ipam = {
+    ...(e.requestedIp ? { IPv4Address: e.requestedIp } : {}),
+    ...(e.requestedIp6 ? { IPv6Address: e.requestedIp6 } : {}),
+    ...((e.linkLocalIps ?? []).length > 0 ? { LinkLocalIPs: e.linkLocalIps } : {}),
+  };
   return {
     ...emptyEndpoint(n.id),
-    IPAMConfig: e.requestedIp ? { IPv4Address: e.requestedIp } : null,
+    IPAMConfig: Object.keys(ipam).length > 0 ? ipam : null,
+    Links: (e.links ?? []).length > 0 ? (e.links ?? null) : null,
     Aliases: e.aliases.length > 0 ? e.aliases : null,
-    MacAddress: e.mac,
+    // The configured MAC shows while stopped, the one in use while running (API 1.44+).
+    MacAddress: up ? e.mac : (e.requestedMac ?? ''),
     EndpointID: up ? e.id : '',
     Gateway: up ? n.gateway : '',
     IPAddress: e.ip,
     IPPrefixLen: up ? parseCidr(n.subnet).prefix : 0,
+    IPv6Gateway: up && v6 && e.ip6 ? v6.gateway : '',
+    GlobalIPv6Address: up ? (e.ip6 ?? '') : '',
+    GlobalIPv6PrefixLen: up && v6 && e.ip6 ? parseCidr6(v6.subnet).prefix : 0,
     DNSNames: n.isDefault || !up ? null : [c.name, c.id.slice(0, 12), ...e.aliases],
   };
 }
@@ -68,11 +80,11 @@ export function containerNetworkSettings(input: SettingsInput): NetworkSettings 
     SecondaryIPv6Addresses: null,
     EndpointID: top?.EndpointID ?? '',
     Gateway: top?.Gateway ?? '',
-    GlobalIPv6Address: '',
-    GlobalIPv6PrefixLen: 0,
+    GlobalIPv6Address: top?.GlobalIPv6Address ?? '',
+    GlobalIPv6PrefixLen: top?.GlobalIPv6PrefixLen ?? 0,
     IPAddress: top?.IPAddress ?? '',
     IPPrefixLen: top?.IPPrefixLen ?? 0,
-    IPv6Gateway: '',
+    IPv6Gateway: top?.IPv6Gateway ?? '',
     MacAddress: top?.MacAddress ?? '',
     Networks: networks,
   };

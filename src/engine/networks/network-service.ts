@@ -8,14 +8,16 @@ import { conflict, forbidden, invalidArgument, isKind, notFound } from '../../co
 import type { EventPublisher } from '../../core/events/event.js';
 import type { ContainerStore } from '../../core/containers/container-store.js';
 import { isRunningState } from '../../core/containers/container-record.js';
-import { assertNoOverlap, chooseSubnet, planSubnet } from '../../core/networks/ipam.js';
-import { parseCidr, parseCidrLoose, formatCidr, formatIPv4 } from '../../core/networks/ipv4.js';
+import { assertNoOverlap, checkAuxAddresses, chooseSubnet, chooseSubnet6, parseMac, planSubnet, planSubnet6 } from '../../core/networks/ipam.js';
+import { parseBridgeOptions, type BridgeOptions } from '../../core/networks/bridge-options.js';
+import { cidr6Contains, cidrs6Overlap, formatCidr6, isIPv6, looksIPv6, parseCidr6, parseIPv6 } from '../../core/networks/ipv6.js';
+import { cidrContains, isIPv4, parseCidr, parseCidrLoose, parseIPv4, formatCidr, formatIPv4 } from '../../core/networks/ipv4.js';
 import type { DnsServer, NetworkHost } from '../../core/networks/network-host.js';
-import type { NetworkRecord, NetworkStore } from '../../core/networks/network-record.js';
+import type { EndpointRecord, NetworkRecord, NetworkStore, NetworkV6 } from '../../core/networks/network-record.js';
 import type { RuleNetwork, RulePort } from '../../core/networks/nat-rules.js';
 import type { EndpointSettings } from '../../spec/docker/containers.js';
 import { resolveContainer } from '../containers/resolve.js';
-import type { NetworkCreateRequest, NetworksApi, NetworkServiceConfig, NetworkView } from './types.js';
+import type { IpamConfig, NetworkCreateRequest, NetworksApi, NetworkServiceConfig, NetworkView } from './types.js';
 import { networkFilter } from './network-filters.js';
 
 export interface NetworkServiceDeps {
@@ -32,6 +34,7 @@ export interface NetworkServiceDeps {
 export interface LiveAttach {
   connect(containerId: string, networkId: string): Promise<void>;
   disconnect(containerId: string, networkId: string): Promise<void>;
+  removeLink(parentRef: string, alias: string): Promise<void>;
 }
 
 const PREDEFINED = new Set(['bridge', 'host', 'none']);
@@ -91,8 +94,28 @@ export class NetworkService implements NetworksApi {
     for (const n of this.bridgeNetworks()) await this.bringUp(n);
   }
 
+  /** The network's driver options; a record stored before they were validated falls back to the defaults. */
+  bridgeOptions(n: NetworkRecord): BridgeOptions {
+    try {
+      return parseBridgeOptions(n.options);
+    } catch {
+      return parseBridgeOptions({});
+    }
+  }
+
+  /** MTU of the network's bridge and veths: its own option, else the daemon's --mtu. */
+  mtuOf(n: NetworkRecord): number {
+    return this.bridgeOptions(n).mtu ?? this.config.mtu;
+  }
+
+  /** The IPv6 side when it is in use (EnableIPv6). */
+  v6Of(n: NetworkRecord): NetworkV6 | undefined {
+    return n.enableIPv6 && n.v6 ? n.v6 : undefined;
+  }
+
   private async bringUp(n: NetworkRecord): Promise<void> {
-    await this.deps.host.ensureBridge(n.bridgeName, `${n.gateway}/${parseCidr(n.subnet).prefix}`, this.config.mtu);
+    const v6 = this.v6Of(n);
+    await this.deps.host.ensureBridge(n.bridgeName, `${n.gateway}/${parseCidr(n.subnet).prefix}`, this.mtuOf(n), v6 ? `${v6.gateway}/${parseCidr6(v6.subnet).prefix}` : undefined);
     if (!n.isDefault) await this.deps.dns.serve(n.id, n.gateway).catch((err: unknown) => this.deps.logger.warn({ err, network: n.name }, 'embedded DNS could not listen'));
   }
 
@@ -119,19 +142,29 @@ export class NetworkService implements NetworksApi {
 
   async create(req: NetworkCreateRequest): Promise<{ id: string; warning: string }> {
     const name = req.Name ?? '';
-    if (!name) throw invalidArgument('network name must not be empty');
-    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) throw invalidArgument(`invalid network name "${name}"`);
+    // Docker takes any name but a blank one (spaces, slashes and unicode included).
+    if (typeof name !== 'string' || !name.trim()) throw invalidArgument(`invalid name: ${String(name)}`);
     const driver = req.Driver || 'bridge';
     if (driver !== 'bridge') {
       if (driver === 'host' || driver === 'null') throw forbidden(`only one instance of "${driver}" network is allowed`);
       throw notFound(`plugin "${driver}" not found`);
     }
+    const ipamDriver = req.IPAM?.Driver || 'default';
+    if (ipamDriver !== 'default') throw notFound(`plugin "${ipamDriver}" not found`);
     if (this.deps.store.findNetworkByName(name)) throw conflict(`network with name ${name} already exists`);
-    if (req.EnableIPv6) throw invalidArgument('IPv6 networks are not supported by berth yet');
-    const configs = (req.IPAM?.Config ?? []).filter((c) => !c.Subnet?.includes(':'));
-    if (configs.length > 1) throw invalidArgument('berth supports one IPv4 subnet per network');
-    const want = configs[0];
+    const options = req.Options ?? {};
+    const bridgeOptions = parseBridgeOptions(options);
+    const id = generateId();
+    const bridgeName = bridgeOptions.bridgeName ?? `br-${id.slice(0, 12)}`;
+    const sameBridge = this.bridgeNetworks().find((n) => n.bridgeName === bridgeName);
+    if (sameBridge) throw forbidden(`cannot create network ${id} (${bridgeName}): conflicts with network ${sameBridge.id} (${bridgeName}): networks have same bridge name`);
+    const configs = req.IPAM?.Config ?? [];
+    const v4Configs = configs.filter((c) => !looksIPv6(c.Subnet ?? '') && !looksIPv6(c.Gateway ?? ''));
+    const v6Configs = configs.filter((c) => !v4Configs.includes(c));
+    if (v4Configs.length > 1 || v6Configs.length > 1) throw forbidden("bridge driver doesn't support multiple subnets");
+    const want = v4Configs[0];
     if (want && !want.Subnet && (want.Gateway || want.IPRange)) throw invalidArgument('cannot specify gateway or ip-range without subnet');
+    if (want && !want.Subnet && Object.keys(want.AuxiliaryAddresses ?? {}).length > 0) throw invalidArgument('cannot specify auxiliary addresses without subnet');
     const others = this.bridgeNetworks();
     // Every route counts, those on berth's bridges too: another daemon may share a bridge with its own subnet.
     const hostRoutes = (await this.deps.host.hostRoutes([])).map(parseCidr);
@@ -142,20 +175,23 @@ export class NetworkService implements NetworksApi {
     } else {
       plan = planSubnet(formatCidr(chooseSubnet(this.config.pools, [...hostRoutes, ...others.map((n) => parseCidr(n.subnet))])), undefined, undefined);
     }
-    const id = generateId();
-    const options = req.Options ?? {};
+    const aux = want?.AuxiliaryAddresses && Object.keys(want.AuxiliaryAddresses).length > 0 ? checkAuxAddresses(want.AuxiliaryAddresses, plan.subnet, name) : undefined;
+    const v6 = await this.planV6(name, req.EnableIPv6 === true, v6Configs[0], others);
     const record: NetworkRecord = {
       ...this.newRecord({ name, driver: 'bridge' }),
       id,
       ...plan,
       userIpam: want?.Subnet ? { Subnet: want.Subnet, ...(want.IPRange ? { IPRange: want.IPRange } : {}), ...(want.Gateway ? { Gateway: want.Gateway } : {}) } : null,
+      ...(aux ? { auxAddresses: aux } : {}),
+      ipamOptions: req.IPAM?.Options ?? null,
       internal: req.Internal ?? false,
       attachable: req.Attachable ?? false,
       labels: req.Labels ?? {},
       options,
-      bridgeName: options['com.docker.network.bridge.name'] || `br-${id.slice(0, 12)}`,
+      bridgeName,
+      enableIPv6: req.EnableIPv6 === true,
+      v6,
     };
-    if (record.bridgeName.length > 15) throw invalidArgument(`bridge name ${record.bridgeName} is longer than 15 characters`);
     this.deps.store.insertNetwork(record);
     try {
       await this.bringUp(record);
@@ -166,6 +202,21 @@ export class NetworkService implements NetworksApi {
     }
     this.publish(record, 'create');
     return { id, warning: '' };
+  }
+
+  /** The IPv6 side: the user's subnet (kept even without EnableIPv6, as Docker shows it), else with EnableIPv6 a /64 of the daemon's ULA pool. */
+  private async planV6(name: string, enabled: boolean, want: IpamConfig | undefined, others: NetworkRecord[]): Promise<NetworkV6 | null> {
+    if (!want?.Subnet && (want?.Gateway || want?.IPRange)) throw invalidArgument('cannot specify gateway or ip-range without subnet');
+    const used = [...(await this.deps.host.hostRoutes6()), ...others.flatMap((n) => (n.v6 ? [n.v6.subnet] : []))].map(parseCidr6);
+    if (want?.Subnet) {
+      const plan = planSubnet6(want.Subnet, want.Gateway, want.IPRange);
+      const s = parseCidr6(plan.subnet);
+      if (used.some((u) => u.prefix > 0 && cidrs6Overlap(u, s))) throw forbidden('Pool overlaps with other one on this address space');
+      const aux = want.AuxiliaryAddresses && Object.keys(want.AuxiliaryAddresses).length > 0 ? checkAuxAddresses(want.AuxiliaryAddresses, plan.subnet, name) : undefined;
+      return { ...plan, userIpam: { Subnet: want.Subnet, ...(want.IPRange ? { IPRange: want.IPRange } : {}), ...(want.Gateway ? { Gateway: want.Gateway } : {}) }, ...(aux ? { auxAddresses: aux } : {}) };
+    }
+    if (!enabled) return null;
+    return { ...planSubnet6(formatCidr6(chooseSubnet6(this.config.ipv6Pool, used)), undefined, undefined), userIpam: null };
   }
 
   private async teardownNetwork(n: NetworkRecord): Promise<void> {
@@ -244,15 +295,43 @@ export class NetworkService implements NetworksApi {
     this.publish(n, 'connect', { container: c.id });
   }
 
-  /** Records a container's endpoint on a network (validating aliases and --ip as Docker). */
-  addEndpoint(n: NetworkRecord, containerId: string, config: EndpointSettings | undefined): void {
+  /** Records a container's endpoint on a network (validating aliases, addresses, MAC and links as Docker). */
+  addEndpoint(n: NetworkRecord, containerId: string, config: EndpointSettings | undefined, extra: { mac?: string } = {}): void {
+    const planned = this.planEndpoint(n, config, extra);
+    this.deps.store.upsertEndpoint({ id: generateId(), networkId: n.id, containerId, ...planned, ip: '', mac: '', hostIfName: '' });
+  }
+
+  /** What an endpoint asks for, checked before anything is stored (a refused create or connect changes nothing). */
+  planEndpoint(n: NetworkRecord, config: EndpointSettings | undefined, extra: { mac?: string } = {}): Pick<EndpointRecord, 'aliases' | 'requestedIp' | 'requestedIp6' | 'requestedMac' | 'linkLocalIps' | 'links'> {
     const aliases = (config?.Aliases ?? []).filter((a) => a);
-    const requestedIp = config?.IPAMConfig?.IPv4Address ?? '';
+    const ipam = config?.IPAMConfig ?? {};
+    const requestedIp = ipam.IPv4Address ?? '';
+    const requestedIp6 = ipam.IPv6Address ?? '';
+    const linkLocalIps = ipam.LinkLocalIPs ?? [];
+    const errors: string[] = [];
+    if (requestedIp && (!isIPv4(requestedIp) || requestedIp === '0.0.0.0')) errors.push(`invalid IPv4 address: ${requestedIp}`);
+    if (requestedIp6 && (!isIPv6(requestedIp6) || parseIPv6(requestedIp6) === 0n)) errors.push(`invalid IPv6 address: ${requestedIp6}`);
+    for (const a of linkLocalIps) if (!(isIPv4(a) && a !== '0.0.0.0') && !(isIPv6(a) && parseIPv6(a) !== 0n)) errors.push(`invalid link-local IP address: ${a}`);
+    if (errors.length > 0) throw invalidArgument(`invalid endpoint settings:\n${errors.join('\n')}`);
+    const macText = config?.MacAddress || extra.mac || '';
+    const requestedMac = macText ? parseMac(macText) : '';
+    if (requestedMac === undefined) throw invalidArgument(`invalid MAC address ${macText}`);
     if (n.isDefault && aliases.length > 0) throw invalidArgument('network-scoped alias is supported only for containers in user defined networks');
-    if (requestedIp && n.isDefault) throw invalidArgument('user specified IP address is supported on user defined networks only');
+    if ((requestedIp || requestedIp6) && n.isDefault) throw invalidArgument('user specified IP address is supported on user defined networks only');
     if (requestedIp && !n.userIpam) throw invalidArgument('user specified IP address is supported only when connecting to networks with user configured subnets');
-    if (requestedIp && !parseCidr(n.subnet) /* parse check */) throw invalidArgument(`invalid IPv4 address: ${requestedIp}`);
-    this.deps.store.upsertEndpoint({ id: generateId(), networkId: n.id, containerId, aliases, requestedIp, ip: '', mac: '', hostIfName: '' });
+    if (requestedIp6 && !n.v6?.userIpam) throw invalidArgument('user specified IP address is supported only when connecting to networks with user configured subnets');
+    if (requestedIp && !cidrContains(parseCidr(n.subnet), parseIPv4(requestedIp))) throw invalidArgument(`no configured subnet or ip-range contain the IP address ${requestedIp}`);
+    if (requestedIp6 && n.v6 && !cidr6Contains(parseCidr6(n.v6.subnet), parseIPv6(requestedIp6))) throw invalidArgument(`no configured subnet or ip-range contain the IP address ${requestedIp6}`);
+    const links = (config?.Links ?? []).filter((l) => l);
+    if (links.length > 0 && n.isDefault) throw invalidArgument('links on the default bridge go in HostConfig.Links');
+    for (const l of links) resolveContainer(this.deps.containers, l.split(':')[0]?.replace(/^\//, '') ?? '');
+    return { aliases, requestedIp, requestedIp6, requestedMac, linkLocalIps, links };
+  }
+
+  /** DELETE /containers/{id}/{alias}?link=1. */
+  async removeLink(parentRef: string, alias: string): Promise<void> {
+    if (!this.live) throw notFound(`No such container: ${parentRef}/${alias}`);
+    await this.live.removeLink(parentRef, alias);
   }
 
   async disconnect(ref: string, containerRef: string, force: boolean): Promise<void> {
@@ -279,15 +358,25 @@ export class NetworkService implements NetworksApi {
     await this.deps.host.applyRules([], []);
   }
 
-  /** Container names, short ids and aliases on a user-defined network, for the embedded DNS. */
-  lookup(networkId: string, name: string): string[] {
-    const out: string[] = [];
-    for (const ep of this.deps.store.endpointsOfNetwork(networkId)) {
-      if (!ep.ip) continue;
+  /** Container names, short ids and aliases on a user-defined network, for the embedded DNS: IPv4 and IPv6
+   * addresses. `asker` (the querying address) scopes link aliases (--link on a user network) to the linking container. */
+  lookup(networkId: string, name: string, asker?: string): { v4: string[]; v6: string[] } {
+    const out = { v4: [] as string[], v6: [] as string[] };
+    const endpoints = this.deps.store.endpointsOfNetwork(networkId).filter((ep) => ep.ip);
+    let target = name;
+    const askerEp = asker ? endpoints.find((ep) => ep.ip === asker || ep.ip6 === asker) : undefined;
+    for (const link of askerEp?.links ?? []) {
+      const [linked = '', alias = linked] = link.split(':');
+      if (alias.toLowerCase() === name) target = linked.replace(/^\//, '').toLowerCase();
+    }
+    for (const ep of endpoints) {
       const c = this.deps.containers.get(ep.containerId);
       if (!c) continue;
       const names = [c.name, c.id.slice(0, 12), ...ep.aliases].map((x) => x.toLowerCase());
-      if (names.includes(name)) out.push(ep.ip);
+      if (names.includes(target) || c.id === target) {
+        out.v4.push(ep.ip);
+        if (ep.ip6) out.v6.push(ep.ip6);
+      }
     }
     return out;
   }
@@ -295,11 +384,15 @@ export class NetworkService implements NetworksApi {
   /** The whole rule set from the store: every bridge network and every running container's published ports. */
   async applyRules(): Promise<void> {
     const { store } = this.deps;
-    const networks: RuleNetwork[] = this.bridgeNetworks().map((n) => ({ bridge: n.bridgeName, subnet: n.subnet, internal: n.internal, masquerade: n.options['com.docker.network.bridge.enable_ip_masquerade'] !== 'false' && this.config.ipMasq }));
+    const networks: RuleNetwork[] = this.bridgeNetworks().map((n) => {
+      const o = this.bridgeOptions(n);
+      const v6 = this.v6Of(n);
+      return { bridge: n.bridgeName, subnet: n.subnet, internal: n.internal, masquerade: o.masquerade && this.config.ipMasq, icc: o.icc, ...(v6 ? { subnet6: v6.subnet } : {}) };
+    });
     const ports: RulePort[] = [];
     for (const [containerId, mappings] of store.allPorts()) {
       const ep = store.endpointsOfContainer(containerId).find((e) => e.ip);
-      if (ep) for (const mapping of mappings) ports.push({ containerIp: ep.ip, mapping });
+      if (ep) for (const mapping of mappings) ports.push({ containerIp: ep.ip, ...(ep.ip6 ? { containerIp6: ep.ip6 } : {}), mapping });
     }
     await this.deps.host.applyRules(networks, ports);
   }

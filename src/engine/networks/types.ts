@@ -9,9 +9,16 @@ export interface NetworkCreateRequest {
   Internal?: boolean;
   Attachable?: boolean;
   EnableIPv6?: boolean;
-  IPAM?: { Driver?: string; Config?: { Subnet?: string; IPRange?: string; Gateway?: string }[] | null; Options?: Record<string, string> | null } | null;
+  IPAM?: { Driver?: string; Config?: IpamConfig[] | null; Options?: Record<string, string> | null } | null;
   Options?: Record<string, string> | null;
   Labels?: Record<string, string> | null;
+}
+
+export interface IpamConfig {
+  Subnet?: string;
+  IPRange?: string;
+  Gateway?: string;
+  AuxiliaryAddresses?: Record<string, string> | null;
 }
 
 export interface NetworkView {
@@ -27,6 +34,8 @@ export interface NetworksApi {
   prune(filters: Map<string, string[]>): Promise<string[]>;
   connect(ref: string, container: string, config: EndpointSettings | undefined): Promise<void>;
   disconnect(ref: string, container: string, force: boolean): Promise<void>;
+  /** Removes a legacy link (by alias) from a container. */
+  removeLink(container: string, alias: string): Promise<void>;
 }
 
 export interface NetworkServiceConfig {
@@ -35,6 +44,8 @@ export interface NetworkServiceConfig {
   /** --bip: the default bridge's gateway/prefix, e.g. 172.17.0.1/16; else chosen from the pools. */
   bip: string | undefined;
   pools: AddressPool[];
+  /** Where IPv6 subnets come from when EnableIPv6 names none: a ULA /48 of the daemon's, in /64s. */
+  ipv6Pool: AddressPool;
   mtu: number;
   ipMasq: boolean;
   /** Address --add-host host-gateway stands for; default: the default bridge's gateway. */
