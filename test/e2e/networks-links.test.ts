@@ -35,6 +35,11 @@ bothEngines('legacy links: env, /etc/hosts, inspect, DELETE ?link=1, and their e
   assert.equal(again.status, 404);
   assert.equal(again.json.message, 'No such container: app2/database');
 
+  const ownName = await api(e, 'DELETE', '/v1.41/containers/app2?link=1');
+  assert.ok(ownName.status >= 400);
+  assert.equal(ownName.json.message, 'Conflict, cannot remove the default link name of the container');
+  assert.equal(await ok(e, ['inspect', '-f', '{{.State.Running}}', 'app2']), 'true\n', 'nothing was removed');
+
   const missing = await api(e, 'POST', '/v1.41/containers/create?name=l2', { Image: 'busybox', HostConfig: { Links: ['nosuch:x'] } });
   assert.equal(missing.status, 400);
   assert.equal(missing.json.message, 'could not get container for nosuch: No such container: nosuch');

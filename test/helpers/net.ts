@@ -96,18 +96,32 @@ export async function waitForHttp(url: string, deadlineMs = 15000): Promise<stri
   }
 }
 
-/** What berth leaves on the host for this daemon: veths and bridges, rules mentioning its names, namespaces. */
+/** What berth leaves on the host for this daemon: its bridges (addresses in its 10.X/16) and their veths, its
+ * rules (its chains, bridge names and subnets), its namespaces. Other daemons' objects are not counted, so
+ * tests running side by side do not disturb the count. */
 export function hostFootprint(net: NetConfig, execRoot: string): { links: number; rules: number; netns: number } {
-  const links = execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' }).split('\n').filter((l) => /: (vb[0-9a-f]{10}|br-[0-9a-f]{12})[@:]/.test(l) || l.includes(`: ${net.bridge}:`)).length;
-  const rules = execFileSync('iptables-save', { encoding: 'utf8' }).split('\n').filter((l) => l.includes(net.bridge) || l.includes(`10.${net.octet}.`) || /br-[0-9a-f]{12}/.test(l)).length;
+  const addrs = execFileSync('ip', ['-o', '-4', 'addr'], { encoding: 'utf8' }).split('\n');
+  const bridges = new Set([net.bridge, ...addrs.filter((l) => l.includes(` 10.${net.octet}.`)).map((l) => l.split(/\s+/)[1] ?? '')]);
+  const links = execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => {
+      const name = /^\d+: ([^:@]+)[@:]/.exec(l)?.[1] ?? '';
+      const master = /\bmaster (\S+)/.exec(l)?.[1] ?? '';
+      return bridges.has(name) || (/^vb[0-9a-f]{10}/.test(name) && bridges.has(master));
+    }).length;
+  const prefix = chainPrefixOf(execRoot);
+  const mine = (l: string): boolean => l.includes(prefix) || l.includes(`10.${net.octet}.`) || [...bridges].some((b) => b && new RegExp(`[ !]${b}( |$)`).test(l));
+  const rules = [...execFileSync('iptables-save', { encoding: 'utf8' }).split('\n'), ...execFileSync('ip6tables-save', { encoding: 'utf8' }).split('\n')].filter(mine).length;
   const dir = join(execRoot, 'netns');
   const netns = existsSync(dir) ? readdirSync(dir).length : 0;
   return { links, rules, netns };
 }
 
+const chainPrefixOf = (execRoot: string): string => `BERTH-${createHash('sha256').update(execRoot).digest('hex').slice(0, 8)}`;
+
 /** After the daemon stopped: remove its bridge and chains (IPv4 and IPv6) if a failed test left them. */
 export function scrubHost(net: NetConfig, execRoot: string): void {
-  const prefix = `BERTH-${createHash('sha256').update(execRoot).digest('hex').slice(0, 8)}`;
+  const prefix = chainPrefixOf(execRoot);
   execFileSync('sh', ['-c', `ip link del ${net.bridge} 2>/dev/null; for T in iptables ip6tables; do for t in nat filter; do $T-save -t $t | grep -E '^-A [A-Z]+ .*${prefix}-' | sed 's/^-A/-D/' | while read -r r; do eval $T -w -t $t $r; done; for c in DNAT POST FWD; do $T -w -t $t -F ${prefix}-$c 2>/dev/null; $T -w -t $t -X ${prefix}-$c 2>/dev/null; done; done; done; true`]);
 }
 

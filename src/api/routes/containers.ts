@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ContainersApi, LogEntry } from '../../engine/containers/types.js';
 import type { ContainerCreateRequest } from '../../spec/docker/containers.js';
-import { invalidArgument } from '../../core/errdefs.js';
+import { conflict, invalidArgument } from '../../core/errdefs.js';
 import { queryBool, queryFilters, queryInt, queryString, type Query } from '../server/query.js';
 import { parseTimestampNano } from '../compat/timestamps.js';
 import { frame, STDERR, STDOUT } from '../compat/stdcopy.js';
@@ -84,6 +84,8 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
   });
 
   app.delete<IdParams>('/containers/:id', async (req, reply) => {
+    // ?link=1 removes a legacy link (/containers/{id}/{alias}); a container's own name is no link, and nothing is removed.
+    if (queryBool(req.query, 'link')) throw conflict('Conflict, cannot remove the default link name of the container');
     await containers.remove(req.params.id, { force: queryBool(req.query, 'force'), volumes: queryBool(req.query, 'v') });
     return reply.code(204).send();
   });
