@@ -17,7 +17,7 @@ test('bridge options: Docker names parsed, unknown kept, bad values refused with
   assert.throws(() => parseBridgeOptions({ 'com.docker.network.driver.mtu': 'abc' }), /strconv\.Atoi/);
   assert.throws(() => parseBridgeOptions({ 'com.docker.network.driver.mtu': '20' }), /invalid MTU number/);
   assert.throws(() => parseBridgeOptions({ 'com.docker.network.bridge.host_binding_ipv4': 'nope' }), /nil ip/);
-  assert.throws(() => parseBridgeOptions({ 'com.docker.network.bridge.name': 'a/b' }), /invalid bridge name/);
+  for (const bad of ['a/b', 'a b', 'a\nb', 'a"b', 'a#b', '..']) assert.throws(() => parseBridgeOptions({ 'com.docker.network.bridge.name': bad }), /invalid com\.docker\.network\.bridge\.name/, bad);
   assert.throws(() => parseBridgeOptions({ 'com.docker.network.bridge.name': 'averyveryverylongname' }), /longer than 15/);
   assert.throws(() => parseBridgeOptions({ 'com.docker.network.bridge.inhibit_ipv4': 'true' }), /inhibit_ipv4=true is not supported/);
 });

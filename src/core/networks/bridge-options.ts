@@ -36,9 +36,10 @@ function parseBool(key: string, value: string): boolean {
   throw invalidArgument(`failed to parse ${key} value: ${value} (strconv.ParseBool: parsing "${value}": invalid syntax)`);
 }
 
-/** A Linux interface name: 1 to 15 characters, no '/', ':' or white space. */
+/** An interface name berth takes: 1 to 15 of letters, digits, '_', '.', '-' (it goes into iproute2 arguments and
+ * iptables-restore text, so nothing that could end a word or a line). */
 export function validIfName(name: string): boolean {
-  return name.length > 0 && name.length <= 15 && name !== '.' && name !== '..' && !/[/:\s]/.test(name);
+  return name.length > 0 && name.length <= 15 && name !== '.' && name !== '..' && /^[A-Za-z0-9_.-]+$/.test(name);
 }
 
 export function parseBridgeOptions(options: Record<string, string>): BridgeOptions {
@@ -48,7 +49,7 @@ export function parseBridgeOptions(options: Record<string, string>): BridgeOptio
     switch (key) {
       case OPT.name:
         if (value.length > 15) throw invalidArgument(`bridge name ${value} is longer than 15 characters`);
-        if (!validIfName(value)) throw invalidArgument(`invalid bridge name: ${JSON.stringify(value)}`);
+        if (!validIfName(value)) throw invalidArgument(`invalid ${key} ${JSON.stringify(value)}: letters, digits, '_', '.' and '-' only`);
         out.bridgeName = value;
         break;
       case OPT.icc:

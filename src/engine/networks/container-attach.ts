@@ -98,6 +98,8 @@ export class ContainerAttach implements ContainerNetworking {
   }
 
   recordCreate(record: ContainerRecord, endpoints: EndpointsConfig): void {
+    // Config.NetworkDisabled: no endpoint, so the container gets a namespace with loopback only (as Docker).
+    if (record.config.NetworkDisabled) return;
     const mode = record.hostConfig.NetworkMode ?? 'bridge';
     const primary = this.modeNetwork(mode);
     const planned: [NetworkRecord, EndpointSettings | undefined, { mac?: string }][] = [];
