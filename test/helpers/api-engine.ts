@@ -50,6 +50,7 @@ const fakeNetworkHost = (root: string): NetworkHost => {
   return {
     ensureBridge: async () => undefined,
     removeBridge: async () => undefined,
+    hostRoutes6: async () => [],
     hostRoutes: async () => [],
     createNetns: async (id) => join(root, 'netns', id),
     netnsPath: (id) => join(root, 'netns', id),
@@ -170,7 +171,7 @@ export async function startApiEngine(): Promise<ApiEngine> {
     dns: fakeDns,
     events,
     logger,
-    config: { defaultBridge: 'berth-test0', bip: undefined, pools: DEFAULT_ADDRESS_POOLS, mtu: 1500, ipMasq: true, hostGatewayIp: undefined },
+    config: { defaultBridge: 'berth-test0', bip: undefined, pools: DEFAULT_ADDRESS_POOLS, ipv6Pool: { base: 'fd00:b0:0::/48', size: 64 }, mtu: 1500, ipMasq: true, hostGatewayIp: undefined },
   });
   await networks.init();
   const attach = new ContainerAttach({ networks, store: networkStore, containers: containerStore, host, files, logger });
