@@ -225,6 +225,12 @@ test('networks: create, list, inspect, connect, disconnect, remove, prune', asyn
   await api.call('POST', `/networks/${id}/connect`, '/networks/{id}/connect', { payload: {}, expect: 400 });
   await api.call('POST', `/networks/${id}/disconnect`, '/networks/{id}/disconnect', { payload: { Container: cid }, expect: 200 });
   await api.call('POST', '/networks/none-such/disconnect', '/networks/{id}/disconnect', { payload: { Container: cid }, expect: 404 });
+  // Legacy links: DELETE /containers/{id}/{alias}?link=1 (Docker's router takes "id/alias" as one name; not in the swagger).
+  const linked = await api.call('POST', '/containers/create?name=linker', '/containers/create', { payload: { Image: 'contract/img:1', Cmd: ['sh'], HostConfig: { Links: [`${cid}:alias1`] } }, expect: 201 });
+  await api.call('DELETE', '/containers/linker/alias1', null, { expect: 404 });
+  await api.call('DELETE', '/containers/linker/alias1?link=1', null, { expect: 204 });
+  await api.call('DELETE', '/containers/linker/alias1?link=1', null, { expect: 404 });
+  await api.call('DELETE', `/containers/${(linked.body as { Id: string }).Id}`, '/containers/{id}', { expect: 204 });
   await api.call('DELETE', `/containers/${cid}`, '/containers/{id}', { expect: 204 });
   await api.call('DELETE', `/networks/${id}`, '/networks/{id}', { expect: 204 });
   await api.call('DELETE', '/networks/none-such', '/networks/{id}', { expect: 404 });
