@@ -1,7 +1,8 @@
 // `docker commit`: the container's own layer (its overlay upper dir as an OCI layer tar with whiteouts) on top of
 // its image, with the container's config and the `changes` (Dockerfile instructions) applied, registered through
 // the image service so it appears in `docker images`. With pause (the default) a running container is frozen
-// while its layer is read, and thawed after, as Docker does (with pause/unpause events).
+// while its layer is read, and thawed after, as Docker does (with pause/unpause events); one that has stopped, or
+// is stopping, is committed as it is.
 import type { Readable } from 'node:stream';
 import type { ImageConfigFile } from '../../spec/oci/image.js';
 import { conflict } from '../../core/errdefs.js';
@@ -42,6 +43,21 @@ export interface CommitRequest {
 export class ContainerCommit {
   constructor(private readonly deps: ContainerCommitDeps) {}
 
+  /**
+   * Freezes a container the record shows running. One whose process has just exited (its exit not yet recorded)
+   * cannot be paused: Docker pauses only what runs, so it is committed as it is (false).
+   */
+  private async pausedForCommit(id: string): Promise<boolean> {
+    try {
+      await this.deps.runtime.pause(id);
+      return true;
+    } catch (err) {
+      const now = await this.deps.runtime.status(id).catch(() => ({ status: 'absent' as const }));
+      if (now.status === 'running' || now.status === 'paused') throw err;
+      return false;
+    }
+  }
+
   async commit(request: CommitRequest): Promise<string> {
     // Changes are checked before anything is paused or written.
     const probe = this.deps.access.resolve(request.container);
@@ -49,9 +65,8 @@ export class ContainerCommit {
     const runConfig = applyChanges({ ...base }, request.changes);
     return this.deps.access.locked(request.container, async (c) => {
       if (c.state.status === 'removing') throw conflict(`cannot commit container ${c.id}: container is marked for removal`);
-      const freeze = request.pause && c.state.status === 'running';
+      const freeze = request.pause && c.state.status === 'running' && (await this.pausedForCommit(c.id));
       if (freeze) {
-        await this.deps.runtime.pause(c.id);
         c.state = { ...c.state, status: 'paused' };
         this.deps.access.save(c);
         this.deps.access.publish(c, 'pause');
