@@ -36,13 +36,34 @@ export function probeSpec(config: ContainerConfig): ProbeSpec | undefined {
   };
 }
 
-/** Docker's checks at create: durations 0 or at least 1ms, retries not negative, a known test kind. */
-export function validateHealthConfig(hc: HealthConfig | undefined): void {
+const DURATIONS = ['Interval', 'Timeout', 'StartPeriod', 'StartInterval'] as const;
+
+/**
+ * Docker's checks at create: each duration 0 (the default) or at least 1ms, retries not negative, a known test
+ * kind. A field left out or null (docker-py and docker-compose 1.29 send null for what a file omits) is 0.
+ */
+export function validateHealthConfig(hc: HealthConfig | null | undefined): void {
   if (!hc) return;
   const kind = hc.Test?.[0];
   if (kind !== undefined && !['NONE', 'CMD', 'CMD-SHELL'].includes(kind)) throw invalidArgument(`unknown Healthcheck type '${kind}'`);
-  for (const [name, value] of [['Interval', hc.Interval], ['Timeout', hc.Timeout], ['StartPeriod', hc.StartPeriod], ['StartInterval', hc.StartInterval]] as const) {
-    if (value !== undefined && value !== 0 && value < NS_PER_MS) throw invalidArgument(`${name} in Healthcheck cannot be less than 1ms`);
+  for (const name of [...DURATIONS, 'Retries'] as const) {
+    const value: unknown = hc[name];
+    if (value !== undefined && value !== null && !Number.isSafeInteger(value)) {
+      throw invalidArgument(`json: cannot unmarshal ${typeof value === 'number' ? `number ${value}` : typeof value} into Go struct field HealthConfig.Healthcheck.${name} of type ${name === 'Retries' ? 'int' : 'time.Duration'}`);
+    }
   }
-  if (hc.Retries !== undefined && hc.Retries < 0) throw invalidArgument('Retries in Healthcheck cannot be negative');
+  for (const name of DURATIONS) {
+    const value = hc[name] ?? 0;
+    if (value !== 0 && value < NS_PER_MS) throw invalidArgument(`${name} in Healthcheck cannot be less than 1ms`);
+  }
+  if ((hc.Retries ?? 0) < 0) throw invalidArgument('Retries in Healthcheck cannot be negative');
+}
+
+/** The health check as stored and shown by inspect: Docker omits zero (default) fields, so null and 0 go. */
+export function normalizeHealthConfig(hc: HealthConfig | undefined): HealthConfig | undefined {
+  if (!hc) return hc;
+  const out: HealthConfig = { ...hc };
+  for (const name of [...DURATIONS, 'Retries'] as const) if (!out[name]) delete out[name];
+  if (out.Test === null) delete out.Test;
+  return out;
 }

@@ -12,7 +12,7 @@ import { hostsFile, resolvConf } from '../../core/containers/etc-files.js';
 import type { ContainerStore } from '../../core/containers/container-store.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
 import type { ContainerCreateRequest, HostConfig } from '../../spec/docker/containers.js';
-import { validateHealthConfig } from '../../core/health/health-config.js';
+import { normalizeHealthConfig, validateHealthConfig } from '../../core/health/health-config.js';
 import { planContainerVolumes, parseVolumesFrom } from '../../core/volumes/container-volumes.js';
 import type { ContainerFiles, ContainerVolumes, ImageResolver } from './ports.js';
 import { resolveContainer } from './resolve.js';
@@ -101,6 +101,8 @@ async function createNamed(deps: CreateDeps, request: ContainerCreateRequest, na
   const image = await deps.images.resolve(userConfig.Image);
   const config = mergeContainerConfig(userConfig, image.config);
   validateHealthConfig(config.Healthcheck);
+  config.Healthcheck = normalizeHealthConfig(config.Healthcheck);
+  if (!config.Healthcheck) delete config.Healthcheck;
   const { path, args } = commandOf(config);
 
   const id = generateId();
