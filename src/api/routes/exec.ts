@@ -57,8 +57,7 @@ export function execRoutes(app: FastifyInstance, execs: ExecService): void {
       void session.exited;
       return reply.code(200).send();
     }
-    // As Docker's: the start request's Tty decides the framing (raw or stdcopy), whatever the exec was created with.
-    const tty = body.Tty === true;
+    const tty = settings.tty;
     // Errors found before anything runs (not found, already ran, container stopped) are plain HTTP errors.
     execs.assertStartable(req.params.id);
     // The response head goes out before the process starts, as Docker's does: a client that reads the head through
@@ -79,8 +78,7 @@ export function execRoutes(app: FastifyInstance, execs: ExecService): void {
       multiplexed: !tty,
       stdin: settings.attachStdin,
       stdout: settings.attachStdout,
-      // Docker's start with Tty has no stderr writer: a plain exec's stderr goes nowhere then.
-      stderr: settings.attachStderr && !tty,
+      stderr: settings.attachStderr,
       detachKeys: detachKeysParam(settings.detachKeys),
     });
     if (how === 'gone') {
