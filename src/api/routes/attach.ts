@@ -7,7 +7,8 @@ import type { StdioStream } from '../../core/runtime/runtime.js';
 import { invalidArgument } from '../../core/errdefs.js';
 import { queryBool, queryInt, queryString, type Query } from '../server/query.js';
 import { detachHttpParser, hijack, type HttpParserSocket } from '../server/hijack.js';
-import { abortOf, encodeEntry, streamType } from './containers.js';
+import { encodeEntry, streamType } from './containers.js';
+import { requestSignal } from '../server/request-signal.js';
 import { bridgeStdio } from './stdio-bridge.js';
 import { detachKeysParam } from './detach-keys.js';
 import { DetachScanner } from '../../lib/detach-keys.js';
@@ -37,7 +38,7 @@ function attachParams(q: Query): AttachParams {
 export function attachRoutes(app: FastifyInstance, containers: ContainersApi): void {
   app.post<IdParams>('/containers/:id/attach', async (req, reply) => {
     const p = attachParams(req.query);
-    const signal = abortOf(reply);
+    const signal = requestSignal(req, reply);
     const io = p.stdin && p.stream ? containers.attachStdio(req.params.id, { signal }) : undefined;
     if (!io) {
       const { tty, entries } = await containers.attachOutput(req.params.id, { ...p, signal });
@@ -77,7 +78,7 @@ export function attachRoutes(app: FastifyInstance, containers: ContainersApi): v
   app.get<IdParams>('/containers/:id/attach/ws', async (req, reply) => {
     const p = attachParams(req.query);
     if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket') throw invalidArgument('websocket upgrade expected');
-    const signal = abortOf(reply);
+    const signal = requestSignal(req, reply);
     const io = p.stdin && p.stream ? containers.attachStdio(req.params.id, { signal }) : undefined;
     const output = io ? undefined : await containers.attachOutput(req.params.id, { ...p, signal });
     reply.hijack();

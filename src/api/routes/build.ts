@@ -8,15 +8,12 @@ import { BuildError, type BuildMessage } from '../../builder/ports.js';
 import { queryString, type Query } from '../server/query.js';
 import { buildRequest } from './build-request.js';
 import { bodyStream } from '../server/create-server.js';
+import { requestSignal } from '../server/request-signal.js';
 
 export function buildRoutes(app: FastifyInstance, builder: Builder): void {
   app.post<{ Querystring: Query }>('/build', async (req, reply) => {
     const request = buildRequest(req.query, req.headers);
-    const abort = new AbortController();
-    const onClose = (): void => abort.abort();
-    // Removed when the build is over: a keep-alive connection outlives it and must not collect listeners.
-    req.raw.socket.once('close', onClose);
-    reply.raw.once('finish', () => req.raw.socket.off('close', onClose));
+    const signal = requestSignal(req, reply);
     let started = false;
     const write = (m: object): void => {
       if (!started) {
@@ -27,7 +24,7 @@ export function buildRoutes(app: FastifyInstance, builder: Builder): void {
       reply.raw.write(`${JSON.stringify(m)}\r\n`);
     };
     try {
-      await builder.build(bodyStream(req), request, (m: BuildMessage) => write(m), { signal: abort.signal });
+      await builder.build(bodyStream(req), request, (m: BuildMessage) => write(m), { signal });
     } catch (err) {
       if (!started) throw err;
       const message = err instanceof Error ? err.message : String(err);

@@ -1,6 +1,6 @@
 // Routes for docker cp (HEAD/GET/PUT archive), export, diff, commit, top, stats, pause, unpause and update.
 import { finished } from 'node:stream/promises';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ContainerExtras } from '../../engine/containers/container-extras.js';
 import type { ContainerUpdateRequest } from '../../spec/docker/stats.js';
 import type { PathStat } from '../../core/containers/container-fs.js';
@@ -9,6 +9,7 @@ import { bodyStream } from '../server/create-server.js';
 import { decodeBody } from '../server/json-body.js';
 import { containerUpdateSchema } from '../compat/request-bodies.js';
 import { queryBool, queryList, queryString, type Query } from '../server/query.js';
+import { requestSignal } from '../server/request-signal.js';
 
 type IdParams = { Params: { id: string }; Querystring: Query };
 
@@ -23,18 +24,6 @@ function requirePath(req: FastifyRequest<IdParams>): string {
   return path;
 }
 
-/** Aborts when the client goes away before the exchange is complete. */
-function abortOf(req: FastifyRequest, reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  req.raw.once('close', () => {
-    if (!req.raw.complete) controller.abort();
-  });
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
-}
-
 export function containerFileRoutes(app: FastifyInstance, extras: ContainerExtras): void {
   const { archive, control, stats, commit } = extras;
 
@@ -44,7 +33,7 @@ export function containerFileRoutes(app: FastifyInstance, extras: ContainerExtra
   });
 
   app.get<IdParams>('/containers/:id/archive', { exposeHeadRoute: false }, async (req, reply) => {
-    const { stat, tar } = await archive.archive(req.params.id, requirePath(req), { signal: abortOf(req, reply) });
+    const { stat, tar } = await archive.archive(req.params.id, requirePath(req), { signal: requestSignal(req, reply) });
     return reply.header(STAT_HEADER, statHeader(stat)).type('application/x-tar').send(tar);
   });
 
@@ -54,7 +43,7 @@ export function containerFileRoutes(app: FastifyInstance, extras: ContainerExtra
       await archive.extract(req.params.id, requirePath(req), body, {
         noOverwriteDirNonDir: queryBool(req.query, 'noOverwriteDirNonDir'),
         copyUIDGID: queryBool(req.query, 'copyUIDGID'),
-        signal: abortOf(req, reply),
+        signal: requestSignal(req, reply),
       });
     } catch (err) {
       // The client may still be sending: read the rest (for a while) so the connection stays up for the error.
@@ -66,7 +55,7 @@ export function containerFileRoutes(app: FastifyInstance, extras: ContainerExtra
   });
 
   app.get<IdParams>('/containers/:id/export', async (req, reply) => {
-    const tar = await archive.export(req.params.id, { signal: abortOf(req, reply) });
+    const tar = await archive.export(req.params.id, { signal: requestSignal(req, reply) });
     return reply.type('application/x-tar').send(tar);
   });
 
@@ -85,12 +74,12 @@ export function containerFileRoutes(app: FastifyInstance, extras: ContainerExtra
       pause: queryBool(req.query, 'pause', true),
       changes: queryList(req.query, 'changes').filter((c) => c.trim() !== ''),
       config: body as never,
-      signal: abortOf(req, reply),
+      signal: requestSignal(req, reply),
     });
     return reply.code(201).send({ Id: id });
   });
 
-  app.get<IdParams>('/containers/:id/top', async (req, reply) => control.top(req.params.id, queryString(req.query, 'ps_args') ?? '', { signal: abortOf(req, reply) }));
+  app.get<IdParams>('/containers/:id/top', async (req, reply) => control.top(req.params.id, queryString(req.query, 'ps_args') ?? '', { signal: requestSignal(req, reply) }));
 
   app.post<IdParams>('/containers/:id/pause', async (req, reply) => {
     await control.pause(req.params.id);
@@ -107,7 +96,7 @@ export function containerFileRoutes(app: FastifyInstance, extras: ContainerExtra
   );
 
   app.get<IdParams>('/containers/:id/stats', async (req, reply) => {
-    const signal = abortOf(req, reply);
+    const signal = requestSignal(req, reply);
     const stream = queryBool(req.query, 'stream', true);
     const records = stats.open(req.params.id, { stream, oneShot: queryBool(req.query, 'one-shot'), signal });
     reply.hijack();

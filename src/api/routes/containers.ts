@@ -8,6 +8,7 @@ import { parseTimestampNano } from '../compat/timestamps.js';
 import { frame, STDERR, STDOUT } from '../compat/stdcopy.js';
 import { MULTIPLEXED_STREAM, RAW_STREAM } from '../server/hijack.js';
 import { compareApiVersions } from '../server/api-version.js';
+import { requestSignal } from '../server/request-signal.js';
 import { toContainerInspect, toContainerSummary } from '../compat/container-json.js';
 
 type IdParams = { Params: { id: string }; Querystring: Query };
@@ -24,7 +25,7 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
   app.post<{ Querystring: Query; Body: ContainerCreateRequest | undefined }>('/containers/create', async (req, reply) => {
     if (!req.body || typeof req.body !== 'object') throw invalidArgument('config cannot be empty in order to create a container');
     const name = queryString(req.query, 'name') || undefined;
-    const { id, warnings } = await containers.create(req.body, name, { signal: abortOf(reply) });
+    const { id, warnings } = await containers.create(req.body, name, { signal: requestSignal(req, reply) });
     return reply.code(201).send({ Id: id, Warnings: warnings });
   });
 
@@ -44,7 +45,7 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
   });
 
   app.post<IdParams>('/containers/:id/start', async (req, reply) => {
-    const started = await containers.start(req.params.id, { signal: abortOf(reply) });
+    const started = await containers.start(req.params.id, { signal: requestSignal(req, reply) });
     return reply.code(started ? 204 : 304).send();
   });
 
@@ -66,7 +67,7 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
   app.post<IdParams>('/containers/:id/wait', async (req, reply) => {
     const condition = queryString(req.query, 'condition') || 'not-running';
     if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw invalidArgument(`invalid condition: "${condition}"`);
-    const abort = abortOf(reply);
+    const abort = requestSignal(req, reply);
     const { ready, result } = containers.wait(req.params.id, condition as 'not-running', { signal: abort });
     // When the wait cannot be set up both promises reject; the route answers ready's error, so result's must not go unhandled.
     result.catch(() => undefined);
@@ -107,7 +108,7 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
       sinceNano: since && since !== '0' ? parseTimestampNano(since) : 0n,
       untilNano: until && until !== '0' ? parseTimestampNano(until) : undefined,
       tail,
-      signal: abortOf(reply),
+      signal: requestSignal(req, reply),
     });
     await streamEntries(req, reply, entries, tty, queryBool(q, 'timestamps'));
   });
@@ -120,14 +121,6 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
   });
 
   app.post<{ Querystring: Query }>('/containers/prune', async (req) => containers.prune(queryFilters(req.query)));
-}
-
-/** Aborts when the client goes away, so long operations stop working for nobody. */
-export function abortOf(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  // 'close' on the response fires when it is done or when the client went away first; either way the work is over.
-  reply.raw.once('close', () => controller.abort());
-  return controller.signal;
 }
 
 async function streamEntries(req: FastifyRequest, reply: FastifyReply, entries: AsyncIterable<LogEntry>, tty: boolean, timestamps: boolean): Promise<void> {

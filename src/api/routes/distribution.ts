@@ -20,15 +20,6 @@ export function pushRoute(registry: RegistryImages, req: FastifyRequest<{ Querys
   return streamProgress(reply, (progress) => registry.push(name, tag, { credentials, signal, progress }));
 }
 
-/** Aborted when the client goes away before the response is complete (a pull cancelled with Ctrl-C). */
-export function replySignal(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
-}
-
 export function distributionRoutes(app: FastifyInstance, registry: RegistryImages): void {
   app.post<{ Body: unknown }>('/auth', async (req) => {
     const body = parseAuthBody(req.body);

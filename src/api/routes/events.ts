@@ -5,6 +5,7 @@ import { checkEventFilters } from '../../engine/events/event-filters.js';
 import { queryFilters, queryString, type Query } from '../server/query.js';
 import { parseTimestampNano } from '../compat/timestamps.js';
 import { eventLine } from '../compat/event-json.js';
+import { requestSignal } from '../server/request-signal.js';
 import type { EngineEvent } from '../../core/events/event.js';
 
 export function eventRoutes(app: FastifyInstance, events: EventLog): void {
@@ -27,13 +28,11 @@ export function eventRoutes(app: FastifyInstance, events: EventLog): void {
     sub.backlog.forEach(write);
     let timer: NodeJS.Timeout | undefined;
     const finish = (): void => {
-      // A keep-alive connection outlives this stream: leave no listener on it.
-      req.raw.socket.off('close', finish);
       sub.close();
       if (timer) clearTimeout(timer);
       res.end();
     };
-    req.raw.socket.on('close', finish);
+    requestSignal(req, reply).addEventListener('abort', finish, { once: true });
     if (until !== undefined) {
       const waitMs = Number(until / 1_000_000n) - Date.now();
       if (waitMs <= 0) finish();

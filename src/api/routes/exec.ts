@@ -11,6 +11,7 @@ import { hijack, MULTIPLEXED_STREAM, RAW_STREAM } from '../server/hijack.js';
 import { bridgeStdio } from './stdio-bridge.js';
 import { consoleSizeOf } from './console-size.js';
 import { frame, STDOUT } from '../compat/stdcopy.js';
+import { requestSignal } from '../server/request-signal.js';
 
 type IdParams = { Params: { id: string }; Querystring: Query };
 
@@ -59,12 +60,10 @@ export function execRoutes(app: FastifyInstance, execs: ExecService): void {
     }
     const tty = settings.tty;
     // Errors found before the process starts (not found, already ran, container stopped) are plain HTTP errors.
-    const abort = new AbortController();
-    req.raw.socket.once('close', () => abort.abort());
     let session;
     let startError: Error | undefined;
     try {
-      session = await execs.start(req.params.id, { consoleSize, signal: abort.signal });
+      session = await execs.start(req.params.id, { consoleSize, signal: requestSignal(req, reply) });
     } catch (err) {
       if ((err as { kind?: string }).kind !== 'InvalidArgument') throw err;
       startError = err as Error;

@@ -1,5 +1,5 @@
 // Image routes: parse, call the image service, reply in Docker's shapes (progress as JSON lines).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ImageService } from '../../engine/images/image-service.js';
 import { saveArchive } from '../../engine/images/save-archive.js';
 import { invalidArgument, notImplemented } from '../../core/errdefs.js';
@@ -7,7 +7,8 @@ import { decodeName, queryBool, queryFilters, queryList, queryString, type Query
 import { bodyStream } from '../server/create-server.js';
 import { toImageHistory, toImageInspect, toImageSummary } from '../compat/image-json.js';
 import type { RegistryImages } from '../../engine/images/registry-images.js';
-import { pullRoute, pushRoute, replySignal } from './distribution.js';
+import { pullRoute, pushRoute } from './distribution.js';
+import { requestSignal } from '../server/request-signal.js';
 
 function jsonLines(reply: FastifyReply, lines: object[]): FastifyReply {
   return reply.type('application/json').send(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
@@ -20,14 +21,14 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, storageD
   });
 
   app.post<{ Querystring: Query }>('/images/load', async (req, reply) => {
-    const lines = await images.load(bodyStream(req), { signal: abortOf(req) });
+    const lines = await images.load(bodyStream(req), { signal: requestSignal(req, reply) });
     return jsonLines(reply, lines.map((l) => ({ stream: `${l}\n` })));
   });
 
   app.post<{ Querystring: Query }>('/images/create', async (req, reply) => {
     const fromSrc = queryString(req.query, 'fromSrc');
     const fromImage = queryString(req.query, 'fromImage');
-    if (fromSrc === undefined && fromImage && registry) return pullRoute(registry, req, reply, fromImage, replySignal(reply));
+    if (fromSrc === undefined && fromImage && registry) return pullRoute(registry, req, reply, fromImage, requestSignal(req, reply));
     if (fromSrc === undefined) throw notImplemented('pulling images from a registry is not supported');
     if (fromSrc !== '-') throw notImplemented('importing from a URL is not supported');
     const id = await images.importRootfs(bodyStream(req), {
@@ -35,7 +36,7 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, storageD
       tag: queryString(req.query, 'tag') || undefined,
       changes: queryList(req.query, 'changes'),
       message: queryString(req.query, 'message'),
-      signal: abortOf(req),
+      signal: requestSignal(req, reply),
     });
     return jsonLines(reply, [{ status: id }]);
   });
@@ -65,7 +66,7 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, storageD
     const path = req.params['*'];
     const cut = path.lastIndexOf('/');
     const name = decodeName(path.slice(0, cut));
-    if (cut >= 0 && name && path.slice(cut + 1) === 'push' && registry) return pushRoute(registry, req, reply, name, replySignal(reply));
+    if (cut >= 0 && name && path.slice(cut + 1) === 'push' && registry) return pushRoute(registry, req, reply, name, requestSignal(req, reply));
     if (cut < 0 || path.slice(cut + 1) !== 'tag') return reply.callNotFound();
     const repo = queryString(req.query, 'repo');
     if (!repo) throw invalidArgument('repository name must have at least one component');
@@ -83,11 +84,4 @@ async function sendArchive(reply: FastifyReply, images: ImageService, names: str
   return reply.type('application/x-tar').send(saveArchive(images.content(), entries));
 }
 
-function abortOf(req: FastifyRequest): AbortSignal {
-  const controller = new AbortController();
-  req.raw.once('close', () => {
-    if (!req.raw.complete) controller.abort();
-  });
-  return controller.signal;
-}
 
