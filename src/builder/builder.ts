@@ -2,6 +2,8 @@
 // `POST /build/prune`, the build-cache part of `/system/df`, and start-up repair of what a crash left
 // (mounts, contexts, intermediate containers). Cached step images are kept from image GC through
 // ImageService.setHiddenImages(builder.hiddenImages()).
+import { buildCachePruneFilter } from './build-cache-filters.js';
+import type { Filters } from '../core/filters/filter-args.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -105,9 +107,10 @@ export class Builder {
   }
 
   /** `POST /build/prune`: drops the cache (and RUN cache mounts), then what only the cache held. */
-  async prune(): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
-    const entries = this.deps.cache.list();
-    const named = new Set(this.deps.images.listRecords().flatMap((r) => r.layers.map((l) => l.chainId)));
+  async prune(filters: Filters = new Map()): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
+    const keep = buildCachePruneFilter(filters);
+    const named = new Set<string>(this.deps.images.listRecords().flatMap((r) => r.layers.map((l) => l.chainId)));
+    const entries = this.deps.cache.list().filter((e) => keep(e, { shared: named.has(e.image.layers.at(-1)?.chainId ?? '') }));
     let reclaimed = 0;
     const counted = new Set<string>();
     for (const e of entries) {
@@ -118,7 +121,7 @@ export class Builder {
       }
     }
     this.deps.cache.delete(entries.map((e) => e.key));
-    if (this.runs.size === 0) await rm(join(this.deps.workRoot, 'cache-mounts'), { recursive: true, force: true });
+    if (this.runs.size === 0 && filters.size === 0) await rm(join(this.deps.workRoot, 'cache-mounts'), { recursive: true, force: true });
     await this.deps.images.collectGarbage();
     return { CachesDeleted: entries.map((e) => e.key), SpaceReclaimed: reclaimed };
   }

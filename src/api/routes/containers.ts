@@ -4,7 +4,7 @@ import type { ContainersApi, LogEntry } from '../../engine/containers/types.js';
 import type { ContainerCreateRequest } from '../../spec/docker/containers.js';
 import { conflict, invalidArgument } from '../../core/errdefs.js';
 import { queryBool, queryFilters, queryInt, queryString, type Query } from '../server/query.js';
-import { parseTimestampNano } from '../compat/timestamps.js';
+import { timeFilterNano } from '../../core/filters/filter-args.js';
 import { frame, STDERR, STDOUT } from '../compat/stdcopy.js';
 import { MULTIPLEXED_STREAM, RAW_STREAM } from '../server/hijack.js';
 import { compareApiVersions } from '../server/api-version.js';
@@ -105,8 +105,8 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
       stdout,
       stderr,
       follow: queryBool(q, 'follow'),
-      sinceNano: since && since !== '0' ? parseTimestampNano(since) : 0n,
-      untilNano: until && until !== '0' ? parseTimestampNano(until) : undefined,
+      sinceNano: since && since !== '0' ? timeFilterNano(since) : 0n,
+      untilNano: until && until !== '0' ? timeFilterNano(until) : undefined,
       tail,
       signal: requestSignal(req, reply),
     });

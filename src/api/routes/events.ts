@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EventLog } from '../../engine/events/event-log.js';
 import { checkEventFilters } from '../../engine/events/event-filters.js';
 import { queryFilters, queryString, type Query } from '../server/query.js';
-import { parseTimestampNano } from '../compat/timestamps.js';
+import { timeFilterNano } from '../../core/filters/filter-args.js';
 import { eventLine } from '../compat/event-json.js';
 import { requestSignal } from '../server/request-signal.js';
 import type { EngineEvent } from '../../core/events/event.js';
@@ -15,8 +15,8 @@ export function eventRoutes(app: FastifyInstance, events: EventLog): void {
     checkEventFilters(filters);
     const sinceRaw = queryString(query, 'since');
     const untilRaw = queryString(query, 'until');
-    const since = sinceRaw ? parseTimestampNano(sinceRaw) : undefined;
-    const until = untilRaw ? parseTimestampNano(untilRaw) : undefined;
+    const since = sinceRaw ? timeFilterNano(sinceRaw) : undefined;
+    const until = untilRaw ? timeFilterNano(untilRaw) : undefined;
 
     reply.hijack();
     const res = reply.raw;

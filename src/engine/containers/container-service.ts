@@ -21,6 +21,7 @@ import type { ContainerCreateRequest, ContainerWaitResponse } from '../../spec/d
 import { createContainer } from './create-container.js';
 import { ExitWaiters } from './exit-waiters.js';
 import { buildListFilter } from './list-filters.js';
+import { checkFilterKeys, createdAfter, matchLabels, pruneUntilNano } from '../../core/filters/filter-args.js';
 import type { ContainerFiles, ContainerVolumes, ExitInfo, ImageResolver, RuntimePort } from './ports.js';
 import { resolveContainer } from './resolve.js';
 import { StdioAttachments } from './stdio-attachments.js';
@@ -30,6 +31,8 @@ import type { ContainersApi, ContainerView, ListOptions, LogEntry, LogOptions, W
 import type { ContainerAccess } from './container-access.js';
 import { namespaceJoins } from './namespace-joins.js';
 import type { HostConfigSupport } from '../../core/containers/host-config-check.js';
+
+const CONTAINER_PRUNE_FILTERS = ['label', 'label!', 'until'];
 
 export interface ContainerServiceDeps {
   store: ContainerStore;
@@ -447,14 +450,12 @@ export class ContainerService implements ContainersApi {
   }
 
   async prune(filters: Map<string, string[]>): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {
-    const until = filters.get('until')?.[0];
-    const cutoff = until ? (/^\d+(\.\d+)?$/.test(until) ? Number(until) * 1000 : Date.parse(until)) : undefined;
-    const labelFilter = buildListFilter(new Map([...filters].filter(([k]) => k === 'label')), { imageIdsFor: () => [], lookup: (r) => resolveContainer(this.store, r) });
+    checkFilterKeys(filters, CONTAINER_PRUNE_FILTERS);
+    const until = pruneUntilNano(filters);
     const deleted: string[] = [];
     let reclaimed = 0;
     for (const c of this.store.list()) {
-      if (isRunning(c) || !labelFilter(c)) continue;
-      if (cutoff !== undefined && Date.parse(c.created) >= cutoff) continue;
+      if (isRunning(c) || !matchLabels(filters, c.config.Labels) || createdAfter(c.created, until)) continue;
       const size = (await this.sizes(c)).rw;
       try {
         await this.remove(c.id, { force: false, volumes: false });

@@ -1,6 +1,7 @@
 // `docker ps --filter`: id, name, label, status, ancestor, exited, before, since, health, network, volume.
 import { invalidArgument } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
+import { checkFilterKeys, matchKVList } from '../../core/filters/filter-args.js';
 
 export type Filters = Map<string, string[]>;
 
@@ -14,15 +15,9 @@ export interface FilterContext {
   lookup(idOrName: string): ContainerRecord;
 }
 
-function labelMatches(labels: Record<string, string>, wanted: string): boolean {
-  const eq = wanted.indexOf('=');
-  if (eq < 0) return wanted in labels;
-  return labels[wanted.slice(0, eq)] === wanted.slice(eq + 1);
-}
-
 export function validateListFilters(filters: Filters): void {
+  checkFilterKeys(filters, TERMS);
   for (const [term, values] of filters) {
-    if (!TERMS.includes(term)) throw invalidArgument(`invalid filter '${term}'`);
     if (term === 'status') for (const v of values) if (!STATUSES.includes(v)) throw invalidArgument(`invalid filter 'status=${v}'`);
     if (term === 'health') for (const v of values) if (!['starting', 'healthy', 'unhealthy', 'none'].includes(v)) throw invalidArgument(`Unrecognised filter value for health: ${v}`);
     if (term === 'exited') for (const v of values) if (!/^-?\d+$/.test(v)) throw invalidArgument(`invalid filter 'exited=${v}'`);
@@ -41,7 +36,7 @@ export function buildListFilter(filters: Filters, ctx: FilterContext): (c: Conta
   return (c) =>
     anyOf(get('id'), (v) => c.id.startsWith(v)) &&
     anyOf(get('name'), (v) => new RegExp(v.replace(/^\//, '')).test(c.name)) &&
-    get('label').every((v) => labelMatches(c.config.Labels ?? {}, v)) &&
+    matchKVList(filters, 'label', c.config.Labels) &&
     anyOf(get('status'), (v) => c.state.status === v) &&
     anyOf(get('exited'), (v) => c.state.status === 'exited' && c.state.exitCode === Number(v)) &&
     (get('ancestor').length === 0 || ancestors.has(c.imageId)) &&

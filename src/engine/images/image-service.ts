@@ -1,6 +1,7 @@
 // The image use cases: load, save, import, list, inspect, history, tag, remove, prune, disk usage, and
 // resolving references for containers. Images appear whole (one metadata transaction after every blob and
 // layer is in place) or not at all; what a failed or interrupted load left behind is collected.
+import { checkFilterKeys, createdAfter, createdNano, matchKVList, matchLabels, pruneUntilNano, timeFilterNano } from '../../core/filters/filter-args.js';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../../lib/logger.js';
 import { sha256, type Digest } from '../../lib/digest.js';
@@ -273,13 +274,15 @@ export class ImageService {
   async list(options: { all: boolean; filters: Map<string, string[]> }): Promise<ImageView[]> {
     const views = await Promise.all(this.deps.records.list().map((r) => this.view(r)));
     const get = (t: string): string[] => options.filters.get(t) ?? [];
-    for (const t of options.filters.keys()) if (!['dangling', 'label', 'reference', 'before', 'since', 'until'].includes(t)) throw invalidArgument(`invalid filter '${t}'`);
+    checkFilterKeys(options.filters, IMAGE_LIST_FILTERS);
     const dangling = get('dangling')[0];
     if (dangling !== undefined && !['true', 'false', '1', '0'].includes(dangling)) throw invalidArgument(`invalid filter 'dangling=${dangling}'`);
     // Times compared as instants: RFC 3339 strings with different fraction lengths do not sort as text.
     const at = (view: ImageView): number => Date.parse(view.record.created) || 0;
     const before = get('before').map((r) => Date.parse(this.find(r).created) || 0);
     const since = get('since').map((r) => Date.parse(this.find(r).created) || 0);
+    // `until` as Docker's list reads it: created strictly before the earliest value.
+    const until = get('until').map((v) => timeFilterNano(v));
     const matchRef = (view: ImageView, pattern: string): boolean => {
       const rx = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`);
       return view.names.some((n) => {
@@ -290,11 +293,8 @@ export class ImageService {
     };
     return views
       .filter((v) => dangling === undefined || (v.names.length === 0) === (dangling === 'true' || dangling === '1'))
-      .filter((v) => get('label').every((l) => {
-        const labels = v.config.config?.Labels ?? {};
-        const eq = l.indexOf('=');
-        return eq < 0 ? l in labels : labels[l.slice(0, eq)] === l.slice(eq + 1);
-      }))
+      .filter((v) => matchKVList(options.filters, 'label', v.config.config?.Labels))
+      .filter((v) => until.every((t) => createdNano(v.record.created) < t))
       .filter((v) => get('reference').length === 0 || get('reference').some((p) => matchRef(v, p)))
       .filter((v) => before.every((t) => at(v) < t) && since.every((t) => at(v) > t))
       .sort((a, b) => at(b) - at(a));
@@ -356,17 +356,16 @@ export class ImageService {
   }
 
   async prune(filters: Map<string, string[]>): Promise<ImagePruneReport> {
-    const danglingOnly = !['false', '0'].includes(filters.get('dangling')?.[0] ?? 'true');
-    const until = filters.get('until')?.[0];
-    const cutoff = until === undefined ? undefined : untilToMillis(until);
-    if (cutoff !== undefined && Number.isNaN(cutoff)) throw invalidArgument(`invalid filter 'until=${until}'`);
-    const labels = filters.get('label') ?? [];
+    checkFilterKeys(filters, IMAGE_PRUNE_FILTERS);
+    const danglingOnly = pruneDanglingOnly(filters);
+    const until = pruneUntilNano(filters);
     const deleted: DeleteItem[] = [];
     let reclaimed = 0;
-    for (const view of await this.list({ all: true, filters: new Map(labels.length ? [['label', labels]] : []) })) {
+    for (const view of await this.list({ all: true, filters: new Map() })) {
       if (danglingOnly && view.names.length > 0) continue;
       if (this.usage(view.record.id).length > 0) continue;
-      if (cutoff !== undefined && (Date.parse(view.record.created) || 0) >= cutoff) continue;
+      if (createdAfter(view.record.created, until)) continue;
+      if (view.config.config && !matchLabels(filters, view.config.config.Labels)) continue;
       for (const n of view.names) {
         this.deps.records.untag(n);
         deleted.push({ Untagged: familiarOf(n) });
@@ -508,17 +507,16 @@ export class ImageService {
   }
 }
 
-const DURATION_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
+const IMAGE_LIST_FILTERS = ['dangling', 'label', 'reference', 'before', 'since', 'until'];
+const IMAGE_PRUNE_FILTERS = ['dangling', 'label', 'label!', 'until'];
 
-/** Docker's `until`: Unix seconds, an RFC 3339 time, or a Go duration ("24h", "1h30m") before now. NaN if none. */
-export function untilToMillis(until: string, now = Date.now()): number {
-  if (/^\d+(\.\d+)?$/.test(until)) return Number(until) * 1000;
-  if (/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(until)) {
-    let total = 0;
-    for (const [, n, unit] of until.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(n) * (DURATION_UNITS[unit as string] ?? NaN);
-    return now - total;
-  }
-  return Date.parse(until);
+/** Prune's `dangling`: true (the default) or false; anything else refused as Docker does. */
+function pruneDanglingOnly(filters: Map<string, string[]>): boolean {
+  const values = filters.get('dangling') ?? [];
+  if (values.length === 0) return true;
+  if (values.includes('false') || values.includes('0')) return false;
+  if (values.includes('true') || values.includes('1')) return true;
+  throw invalidArgument(`invalid filter 'dangling=${values.join(',')}'`);
 }
 
 /** A tar with nothing in it (two zero blocks): the diff of an unchanged container. */

@@ -18,7 +18,7 @@ import type { RuleNetwork, RulePort } from '../../core/networks/nat-rules.js';
 import type { EndpointSettings } from '../../spec/docker/containers.js';
 import { resolveContainer } from '../containers/resolve.js';
 import type { IpamConfig, NetworkCreateRequest, NetworksApi, NetworkServiceConfig, NetworkView } from './types.js';
-import { networkFilter } from './network-filters.js';
+import { networkFilter, networkPruneFilter } from './network-filters.js';
 
 export interface NetworkServiceDeps {
   store: NetworkStore;
@@ -261,7 +261,7 @@ export class NetworkService implements NetworksApi {
   }
 
   async prune(filters: Map<string, string[]>): Promise<string[]> {
-    const keep = networkFilter(new Map([...filters].filter(([k]) => k === 'label' || k === 'label!' || k === 'until')), () => false);
+    const keep = networkPruneFilter(filters);
     const deleted: string[] = [];
     for (const n of this.deps.store.listNetworks()) {
       if (PREDEFINED.has(n.name) || n.isDefault || !keep(n)) continue;
