@@ -24,7 +24,7 @@ import { ContainerAttach } from '../../src/engine/networks/container-attach.js';
 import { Builder } from '../../src/builder/builder.js';
 import { DEFAULT_ADDRESS_POOLS } from '../../src/core/networks/ipam.js';
 import type { DnsServer, NetworkHost } from '../../src/core/networks/network-host.js';
-import type { FetchedManifest, RegistryClient, RegistryCredentials } from '../../src/core/remotes/registry-client.js';
+import type { FetchedManifest, RegistryClient, RegistryCredentials, SearchResult } from '../../src/core/remotes/registry-client.js';
 import type { Digest } from '../../src/lib/digest.js';
 import { createHash } from 'node:crypto';
 import type { Mount } from '../../src/core/snapshots/snapshotter.js';
@@ -81,6 +81,10 @@ const REMOTE_INDEX = Buffer.from(
  */
 export class OfflineRegistryClient implements RegistryClient {
   calls = 0;
+  async search(): Promise<SearchResult[]> {
+    this.calls++;
+    return [];
+  }
   repository(domain: string, path: string): ReturnType<RegistryClient['repository']> {
     this.calls++;
     const missing = async (): Promise<never> => {

@@ -9,6 +9,7 @@ import { toImageHistory, toImageInspect, toImageSummary } from '../compat/image-
 import type { RegistryImages } from '../../engine/images/registry-images.js';
 import { pullRoute, pushRoute } from './distribution.js';
 import { requestSignal } from '../server/request-signal.js';
+import { credentialsFromHeader } from '../compat/registry-auth.js';
 
 function jsonLines(reply: FastifyReply, lines: object[]): FastifyReply {
   return reply.type('application/json').send(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
@@ -48,6 +49,12 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, storageD
   });
 
   app.post<{ Querystring: Query }>('/images/prune', async (req) => images.prune(queryFilters(req.query)));
+
+  app.get<{ Querystring: Query }>('/images/search', async (req, reply) => {
+    if (!registry) throw notImplemented('image search needs the registry client');
+    const options = { limit: queryString(req.query, 'limit'), filters: queryFilters(req.query), credentials: credentialsFromHeader(req.headers['x-registry-auth']), signal: requestSignal(req, reply) };
+    return registry.search(queryString(req.query, 'term') ?? '', options);
+  });
 
   // Names contain slashes (registry/team/app:tag), so the name is everything before the last path segment.
   app.get<{ Params: { '*': string }; Querystring: Query }>('/images/*', async (req, reply) => {

@@ -13,9 +13,13 @@ import { buildRoutes } from './build.js';
 import { containerFileRoutes } from './container-files.js';
 import { networkRoutes } from './networks.js';
 import { attachRoutes } from './attach.js';
+import { swarmRoutes } from './swarm.js';
+import { pluginRoutes } from './plugins.js';
 
 export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   systemRoutes(app, deps.system);
+  swarmRoutes(app);
+  pluginRoutes(app);
   eventRoutes(app, deps.events);
   imageRoutes(app, deps.images, deps.storageDriver, deps.registry);
   if (deps.registry) distributionRoutes(app, deps.registry);

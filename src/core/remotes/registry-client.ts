@@ -44,8 +44,19 @@ export interface RemoteRepository {
   listTags(options?: { signal?: AbortSignal }): Promise<string[]>;
 }
 
+/** One hit of a registry's v1 search API, in Docker's ImageSearch shape. */
+export interface SearchResult {
+  name: string;
+  description: string;
+  star_count: number;
+  is_official: boolean;
+  is_automated: boolean;
+}
+
 export interface RegistryClient {
   repository(domain: string, path: string, credentials: RegistryCredentials | undefined, actions: readonly ('pull' | 'push')[]): RemoteRepository;
   /** Checks credentials against the registry's /v2/ endpoint; Unauthorized when they are refused. */
   login(domain: string, credentials: RegistryCredentials, options?: { signal?: AbortSignal }): Promise<{ identityToken?: string }>;
+  /** The registry's v1 search API (`/v1/search?q=&n=`); what it answers as is. Docker Hub's is on its index host. */
+  search(domain: string, query: string, limit: number, credentials: RegistryCredentials | undefined, options?: { signal?: AbortSignal }): Promise<SearchResult[]>;
 }

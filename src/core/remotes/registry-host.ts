@@ -4,6 +4,8 @@
 const isIPv4 = (s: string): boolean => /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(s) && s.split('.').every((p) => Number(p) <= 255);
 
 export const DOCKER_HUB_HOST = 'registry-1.docker.io';
+/** Docker Hub's index (the v1 search API). */
+export const DOCKER_INDEX_HOST = 'index.docker.io';
 
 /** The host[:port] that serves the API for a reference's domain. */
 export const registryHost = (domain: string): string => (domain === 'docker.io' || domain === 'index.docker.io' ? DOCKER_HUB_HOST : domain);

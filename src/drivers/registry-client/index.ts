@@ -1,9 +1,10 @@
 // The registry client driver: repositories over HTTP(S) with token or basic auth, shared per daemon
 // (endpoints found once per host, bearer tokens cached per scope).
 import { z } from 'zod';
-import { unauthorized } from '../../core/errdefs.js';
-import type { RegistryClient, RegistryCredentials, RemoteRepository } from '../../core/remotes/registry-client.js';
-import { registryHost } from '../../core/remotes/registry-host.js';
+import { internal, unauthorized } from '../../core/errdefs.js';
+import type { RegistryClient, RegistryCredentials, RemoteRepository, SearchResult } from '../../core/remotes/registry-client.js';
+import { DOCKER_INDEX_HOST, registryHost } from '../../core/remotes/registry-host.js';
+import { parseSearchResults } from './search-results.js';
 import { parseWwwAuthenticate, repositoryScope } from '../../core/remotes/www-authenticate.js';
 import { Authorizer, TokenCache } from './authorizer.js';
 import { DEFAULT_RETRY, Endpoints, RegistryHttp } from './registry-http.js';
@@ -55,5 +56,16 @@ export class HttpRegistryClient implements RegistryClient {
       if (challenges.length === 0 || credentials.username) throw unauthorized(`login attempt to ${url} failed with status: 401 ${statusText(401)}`);
     }
     throw unauthorized(`login attempt to ${url} failed with status: ${res.status} ${statusText(res.status) || registryErrorText(res.status, body)}`);
+  }
+
+  async search(domain: string, query: string, limit: number, credentials: RegistryCredentials | undefined, options: { signal?: AbortSignal } = {}): Promise<SearchResult[]> {
+    const host = domain === 'docker.io' || domain === DOCKER_INDEX_HOST ? DOCKER_INDEX_HOST : registryHost(domain);
+    const http = this.http(host, credentials, []);
+    const path = `/v1/search?${new URLSearchParams({ q: query, n: String(limit) }).toString()}`;
+    const res = await http.send('GET', path, { headers: { 'X-Docker-Token': 'true' }, signal: options.signal });
+    const body = await res.text();
+    // Docker's words and status (500) for a registry without the v1 search API (a plain v2 registry answers 404).
+    if (res.status !== 200) throw internal(`Unexpected status code ${res.status}${res.status === 404 ? ` (registry ${host} has no search API, /v1/search)` : ''}`);
+    return parseSearchResults(body);
   }
 }

@@ -3,7 +3,7 @@
 // errors and 5xx/429 with exponential back-off when the request body can be sent again.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { forbidden, unavailable } from '../../core/errdefs.js';
-import { allowsPlainHttp, DOCKER_HUB_HOST } from '../../core/remotes/registry-host.js';
+import { allowsPlainHttp, DOCKER_HUB_HOST, DOCKER_INDEX_HOST } from '../../core/remotes/registry-host.js';
 import { parseWwwAuthenticate } from '../../core/remotes/www-authenticate.js';
 import type { Authorizer } from './authorizer.js';
 import { isRetryableStatus } from './registry-errors.js';
@@ -25,8 +25,9 @@ export class Endpoints {
   ) {}
 
   base(host: string, signal?: AbortSignal): Promise<string> {
-    if (this.blocked.includes(host) || (host === DOCKER_HUB_HOST && this.blocked.includes('docker.io'))) {
-      return Promise.reject(forbidden(`registry ${host === DOCKER_HUB_HOST ? 'docker.io' : host} is blocked by the daemon's configuration (blocked-registries)`));
+    const hub = host === DOCKER_HUB_HOST || host === DOCKER_INDEX_HOST;
+    if (this.blocked.includes(host) || (hub && this.blocked.includes('docker.io'))) {
+      return Promise.reject(forbidden(`registry ${hub ? 'docker.io' : host} is blocked by the daemon's configuration (blocked-registries)`));
     }
     let found = this.bases.get(host);
     if (!found) {

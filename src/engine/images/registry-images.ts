@@ -2,7 +2,8 @@
 // every tag of a repository), login, and distribution inspect. The work is in pull-image.ts and push-image.ts.
 import type { Digest } from '../../lib/digest.js';
 import { invalidArgument, notFound } from '../../core/errdefs.js';
-import type { RegistryCredentials } from '../../core/remotes/registry-client.js';
+import type { RegistryCredentials, SearchResult } from '../../core/remotes/registry-client.js';
+import { searchImages, type SearchOptions } from './image-search.js';
 import { hostPlatform, parsePlatform, type Platform } from '../../core/remotes/platform.js';
 import { statusMessage } from '../../core/remotes/progress-message.js';
 import { familiarName, familiarRepository, parseReference, repositoryName, type ImageReference } from '../../core/images/reference.js';
@@ -58,6 +59,11 @@ export class RegistryImages {
     }
     options.progress(statusMessage(`The push refers to repository [${repositoryName(ref)}]`));
     for (const r of tagged) await pushImage(this.deps, r, options);
+  }
+
+  /** GET /images/search: the registry's v1 search API, filtered as Docker filters it. */
+  search(term: string, options: SearchOptions): Promise<SearchResult[]> {
+    return searchImages(this.deps.registry, term, options);
   }
 
   /** POST /auth: checks the credentials against the registry (Docker Hub when no address is given). */

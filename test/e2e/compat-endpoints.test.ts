@@ -1,0 +1,239 @@
+// Endpoints Docker answers outside swarm mode and without plugins, image search through a registry's v1 search
+// API, and health checks that leave fields out (docker-compose 1.29, docker-py): the same requests go to
+// dockerd and to berthd and must get the same answers. Skips without root or without dockerd.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { apiRequest, isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { docker, run } from '../helpers/run.js';
+import { testImages } from '../helpers/images.js';
+import { hasDockerd, startDockerd, type DockerEngine } from './cli-fixture.js';
+
+const skip = !isRoot() ? 'needs root' : !hasDockerd() ? 'dockerd is not installed' : false;
+
+let engine: DockerEngine | undefined;
+let berthd: TestDaemon | undefined;
+/** A registry with the v1 search API, and one without it (a plain v2 registry answers 404). */
+let withSearch: Server | undefined;
+let withoutSearch: Server | undefined;
+const searches: string[] = [];
+
+const socketOf = (env: NodeJS.ProcessEnv): string => (env.DOCKER_HOST ?? '').replace(/^unix:\/\//, '');
+const daemons = (): { name: string; env: NodeJS.ProcessEnv; socket: string }[] =>
+  [
+    { name: 'dockerd', env: (engine as DockerEngine).env },
+    { name: 'berthd', env: (berthd as TestDaemon).env },
+  ].map((d) => ({ ...d, socket: socketOf(d.env) }));
+
+const RESULTS = [
+  { name: 'team/app', description: 'the app', star_count: 12, is_official: true, is_automated: false },
+  { name: 'team/app-tools', description: 'tools', star_count: 3, is_official: false, is_automated: true },
+  { name: 'other/app', description: '', star_count: 0, is_official: false, is_automated: false },
+];
+
+/** Resolves on the container's first event with this status (health_status events carry it in Status). */
+function waitForEvent(env: NodeJS.ProcessEnv, container: string, status: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('docker', ['events', '--since', '0', '--filter', `container=${container}`, '--format', '{{.Status}}'], { env });
+    let seen = '';
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`no "${status}" event for ${container} (saw: ${seen})`));
+    }, 30_000);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      seen += chunk;
+      if (seen.split('\n').includes(status)) {
+        clearTimeout(timer);
+        child.kill();
+        resolve();
+      }
+    });
+  });
+}
+
+async function listen(server: Server): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return (server.address() as { port: number }).port;
+}
+
+let searchPort = 0;
+let plainPort = 0;
+
+before(async () => {
+  if (skip) return;
+  withSearch = createServer((req, res) => {
+    if (req.url?.startsWith('/v1/search')) {
+      searches.push(req.url);
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ num_results: RESULTS.length, query: 'app', results: RESULTS }));
+    } else res.writeHead(404).end('404 page not found\n');
+  });
+  withoutSearch = createServer((_req, res) => res.writeHead(404).end('404 page not found\n'));
+  [searchPort, plainPort] = await Promise.all([listen(withSearch), listen(withoutSearch)]);
+  [engine, berthd] = await Promise.all([startDockerd(), startDaemon()]);
+  const archive = (await testImages()).busybox;
+  for (const { env } of daemons()) assert.equal((await docker(env, ['load', '-i', archive])).code, 0);
+});
+
+after(async () => {
+  for (const { env } of engine && berthd ? daemons() : []) {
+    const ids = (await docker(env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+    if (ids.length) await docker(env, ['rm', '-f', ...ids]);
+  }
+  await Promise.all([engine?.stop(), berthd?.cleanup()]);
+  withSearch?.close();
+  withoutSearch?.close();
+});
+
+/** Status and message of an API answer; Docker 20.10 writes "Invalid filter", Docker 27 "invalid filter". */
+async function answer(socket: string, method: string, path: string, json?: unknown): Promise<string> {
+  const r = await apiRequest(socket, path, { method, json });
+  let body = r.body.trim();
+  try {
+    const parsed = JSON.parse(body) as { message?: string };
+    if (parsed && typeof parsed === 'object' && 'message' in parsed) body = `message: ${String(parsed.message).replace(/^Invalid filter/, 'invalid filter')}`;
+  } catch {
+    // not JSON: compare as text
+  }
+  return `${method} ${path} -> ${r.status} ${body}`;
+}
+
+async function sameAnswers(requests: [string, string, unknown?][]): Promise<void> {
+  const out: Record<string, string[]> = {};
+  for (const { name, socket } of daemons()) {
+    out[name] = [];
+    for (const [method, path, json] of requests) out[name].push(await answer(socket, method, path, json));
+  }
+  assert.deepEqual(out.berthd, out.dockerd);
+}
+
+test('swarm routes answer 503 with Docker messages outside swarm mode; updates check their version first', { skip }, async () => {
+  await sameAnswers([
+    ['GET', '/swarm'], ['GET', '/swarm/unlockkey'], ['POST', '/swarm/leave', {}], ['POST', '/swarm/leave?force=1', {}], ['POST', '/swarm/unlock', {}],
+    ['POST', '/swarm/update', {}], ['GET', '/v1.41/swarm'],
+    ['GET', '/nodes'], ['GET', '/nodes/abc'], ['DELETE', '/nodes/abc'], ['POST', '/nodes/abc/update', {}],
+    ['GET', '/services'], ['GET', '/services/abc'], ['DELETE', '/services/abc'], ['POST', '/services/create', {}], ['POST', '/services/abc/update', {}],
+    ['GET', '/services/abc/logs?stdout=1'], ['GET', '/tasks'], ['GET', '/tasks/abc'], ['GET', '/tasks/abc/logs?stdout=1'],
+    ['GET', '/secrets'], ['GET', '/secrets/abc'], ['DELETE', '/secrets/abc'], ['POST', '/secrets/create', {}], ['POST', '/secrets/abc/update', {}],
+    ['GET', '/configs'], ['GET', '/configs/abc'], ['DELETE', '/configs/abc'], ['POST', '/configs/create', {}], ['POST', '/configs/abc/update', {}],
+  ]);
+  // docker info keeps Docker's "inactive" Swarm section.
+  const infos = await Promise.all(daemons().map(async ({ socket }) => (JSON.parse((await apiRequest(socket, '/info')).body) as { Swarm: unknown }).Swarm));
+  assert.deepEqual(infos[1], infos[0]);
+});
+
+test('swarm and plugin verbs of the docker CLI print what they print on dockerd', { skip }, async () => {
+  const out: Record<string, string[]> = {};
+  for (const { name, env } of daemons()) {
+    out[name] = [];
+    for (const args of [['swarm', 'leave'], ['swarm', 'leave', '--force'], ['node', 'ls'], ['service', 'ls'], ['secret', 'ls'], ['config', 'ls'], ['plugin', 'ls'], ['plugin', 'inspect', 'nope'], ['plugin', 'rm', 'nope'], ['plugin', 'disable', 'nope']]) {
+      const r = await docker(env, args);
+      out[name].push(`$ docker ${args.join(' ')} -> ${r.code}\n${r.stdout}${r.stderr}`);
+    }
+  }
+  assert.deepEqual(out.berthd, out.dockerd);
+});
+
+test('plugin routes answer as Docker without plugins: an empty list, "not found" for a named one', { skip }, async () => {
+  await sameAnswers([
+    ['GET', '/plugins'], ['GET', '/plugins?filters=%7B%22bogus%22%3A%5B%221%22%5D%7D'], ['GET', '/plugins/nope/json'], ['GET', '/plugins/nope:1.0/json'],
+    ['DELETE', '/plugins/nope'], ['POST', '/plugins/nope/disable'], ['POST', '/plugins/nope/enable?timeout=0'], ['POST', '/plugins/nope/push'], ['POST', '/plugins/nope/set', []],
+  ]);
+});
+
+test('image search asks the registry v1 search API with limit and filters as Docker does', { skip }, async () => {
+  const s = (term: string, extra = ''): string => `/images/search?term=${encodeURIComponent(term)}${extra}`;
+  const q = (filters: object): string => `&filters=${encodeURIComponent(JSON.stringify(filters))}`;
+  const reg = `127.0.0.1:${searchPort}`;
+  searches.length = 0;
+  await sameAnswers([
+    ['GET', s(`${reg}/app`)], ['GET', s(`localhost:${searchPort}/app`)], ['GET', s(`${reg}/app`, '&limit=2')],
+    ['GET', s(`${reg}/app`, q({ 'is-official': ['true'] }))], ['GET', s(`${reg}/app`, q({ 'is-official': ['false'] }))],
+    ['GET', s(`${reg}/app`, q({ stars: ['3'] }))], ['GET', s(`${reg}/app`, q({ stars: ['1', '10'] }))], ['GET', s(`${reg}/app`, q({ 'is-automated': ['true'] }))],
+    ['GET', s(`${reg}/app`, q({ stars: ['many'] }))], ['GET', s(`${reg}/app`, q({ bogus: ['1'] }))],
+  ]);
+  // Each daemon asked the registry the same questions (limit passed through as n, 25 by default).
+  const asked = [...new Set(searches)].sort();
+  assert.deepEqual(asked, ['/v1/search?q=app&n=2', '/v1/search?q=app&n=25']);
+
+  for (const { name, socket } of daemons()) {
+    const off = await apiRequest(socket, s(`${reg}/app`, '&limit=0'));
+    assert.equal(off.status, 400, `${name}: ${off.body}`);
+    assert.match(off.body.toLowerCase(), /limit 0 is outside the range of \[1, 100\]/);
+    const maybe = await apiRequest(socket, s(`${reg}/app`, q({ 'is-official': ['maybe'] })));
+    assert.equal(maybe.status, 400, `${name}: ${maybe.body}`);
+    assert.match(maybe.body.toLowerCase(), /invalid filter 'is-official=/);
+    const none = await apiRequest(socket, s(`127.0.0.1:${plainPort}/app`));
+    assert.equal(none.status, 500, `${name}: ${none.body}`);
+    assert.match(none.body, /Unexpected status code 404/);
+  }
+  // The docker CLI's table is the same from both.
+  const tables = await Promise.all(daemons().map(async ({ env }) => (await docker(env, ['search', `${reg}/app`])).stdout));
+  assert.equal(tables[1], tables[0]);
+  assert.match(tables[0] ?? '', /team\/app-tools/);
+  // Docker Hub is blocked on test daemons: berthd refuses by name rather than leaving the machine.
+  const hub = await apiRequest((berthd as TestDaemon).socketPath, s('busybox'));
+  assert.equal(hub.status, 403, hub.body);
+  assert.match(hub.body, /docker\.io is blocked/);
+});
+
+test('health checks that leave durations out (null or 0) take the defaults; less than 1ms is refused', { skip }, async () => {
+  const out: Record<string, string[]> = {};
+  for (const { name, socket } of daemons()) {
+    out[name] = [];
+    const hcs = [
+      { Test: ['CMD', 'true'], Interval: null, Timeout: null, Retries: null, StartPeriod: null },
+      { Test: ['CMD', 'true'], Interval: 0, Timeout: 0, StartPeriod: 0, Retries: 0 },
+      { Test: ['CMD', 'true'], Interval: 1_000_000_000 },
+      { Test: ['CMD', 'true'], Interval: 999 },
+      { Test: ['CMD', 'true'], Timeout: -1 },
+      { Test: ['CMD', 'true'], StartPeriod: 5 },
+      { Test: ['CMD', 'true'], Retries: -1 },
+    ];
+    for (const [i, hc] of hcs.entries()) {
+      const r = await apiRequest(socket, `/containers/create?name=hc-${i}`, { method: 'POST', json: { Image: 'busybox', Cmd: ['true'], Healthcheck: hc, HostConfig: { NetworkMode: 'none' } } });
+      let line = `${JSON.stringify(hc)} -> ${r.status}`;
+      if (r.status === 201) line += ` ${JSON.stringify((JSON.parse((await apiRequest(socket, `/containers/hc-${i}/json`)).body) as { Config: { Healthcheck: unknown } }).Config.Healthcheck)}`;
+      else line += ` ${(JSON.parse(r.body) as { message: string }).message}`;
+      out[name].push(line);
+      await apiRequest(socket, `/containers/hc-${i}?force=1`, { method: 'DELETE' });
+    }
+  }
+  assert.deepEqual(out.berthd, out.dockerd);
+});
+
+test('docker-compose 1.29: a healthcheck that omits fields starts and becomes healthy on both engines', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-compose-hc-'));
+  try {
+    writeFileSync(
+      join(dir, 'docker-compose.yml'),
+      ['version: "2.4"', 'services:', '  web:', '    image: busybox', '    command: ["sleep", "300"]', '    network_mode: none', '    healthcheck:', '      test: ["CMD", "true"]', '      interval: 1s', ''].join('\n'),
+    );
+    const compose = ['-f', join(dir, 'docker-compose.yml'), '-p', 'hcdefaults'];
+    const configs: unknown[] = [];
+    for (const { name, env } of daemons()) {
+      const composeEnv = { ...env };
+      const up = await run('/usr/bin/docker-compose', [...compose, 'up', '-d'], { env: composeEnv });
+      assert.equal(up.code, 0, `${name}: ${up.stderr}`);
+      try {
+        const id = (await docker(env, ['ps', '-q', '--filter', 'label=com.docker.compose.project=hcdefaults'])).stdout.trim();
+        assert.ok(id, `${name}: the service runs`);
+        // Healthy is announced by an event: wait for it rather than polling.
+        await waitForEvent(env, id, 'health_status: healthy');
+        configs.push(JSON.parse((await docker(env, ['inspect', '-f', '{{json .Config.Healthcheck}}', id])).stdout));
+      } finally {
+        const down = await run('/usr/bin/docker-compose', [...compose, 'down', '-v'], { env: composeEnv });
+        assert.equal(down.code, 0, `${name}: ${down.stderr}`);
+      }
+    }
+    assert.deepEqual(configs[1], configs[0]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
