@@ -56,13 +56,6 @@ export function queryFilters(q: Query, key = 'filters'): Filters {
   return filters;
 }
 
-/** Rejects filter terms an endpoint does not know, with Docker's message. */
-export function checkFilterTerms(filters: Filters, allowed: readonly string[]): void {
-  for (const term of filters.keys()) {
-    if (!allowed.includes(term)) throw invalidArgument(`invalid filter '${term}'`);
-  }
-}
-
 /** An image name from a wildcard path (names hold slashes), decoded once more as clients encode it; a bad escape is a bad name. */
 export function decodeName(raw: string): string {
   try {
