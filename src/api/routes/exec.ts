@@ -59,19 +59,17 @@ export function execRoutes(app: FastifyInstance, execs: ExecService): void {
       return reply.code(200).send();
     }
     const tty = settings.tty;
-    // Errors found before the process starts (not found, already ran, container stopped) are plain HTTP errors.
+    // Errors found before anything runs (not found, already ran, container stopped) are plain HTTP errors.
+    execs.assertStartable(req.params.id);
+    // The response head goes out before the process starts, as Docker's does: a client that reads the head through
+    // a buffer and then the stream from the bare socket (docker-py) would lose output that came with the head.
+    const socket = hijack(req, reply, tty ? RAW_STREAM : MULTIPLEXED_STREAM);
     let session;
-    let startError: Error | undefined;
     try {
       session = await execs.start(req.params.id, { consoleSize, signal: requestSignal(req, reply) });
     } catch (err) {
-      if ((err as { kind?: string }).kind !== 'InvalidArgument') throw err;
-      startError = err as Error;
-    }
-    const socket = hijack(req, reply, tty ? RAW_STREAM : MULTIPLEXED_STREAM);
-    if (!session) {
-      // As Docker: the runtime's refusal is written into the stream; inspect then shows exit code 126.
-      const text = Buffer.from(`${startError?.message ?? 'exec failed'}\r\n`);
+      // As Docker: the refusal is written into the stream; inspect then shows exit code 126.
+      const text = Buffer.from(`${(err as Error).message || 'exec failed'}\r\n`);
       socket.end(tty ? text : frame(STDOUT, text));
       return;
     }

@@ -119,14 +119,27 @@ export class ExecService {
   }
 
   /**
-   * Starts the exec. Rejects (409) when it already ran or the container stopped; when the process cannot start the
-   * exec ends with code 126 and the error says why (runc's words).
+   * Throws what start() would before it runs anything: NotFound, or Conflict when the exec already ran or its
+   * container is not running. The API asks before it answers with a stream, so these stay plain HTTP errors.
    */
-  async start(id: string, options: { detach?: boolean; consoleSize?: ConsoleSize; signal?: AbortSignal } = {}): Promise<ExecSession> {
+  assertStartable(id: string): void {
+    this.startable(id);
+  }
+
+  private startable(id: string): ExecRecord {
     const r = this.get(id);
     if (r.running) throw conflict(`Error: Exec command ${r.id} is already running`);
     if (r.started) throw conflict(`Error: Exec command ${r.id} has already run`);
     this.runningContainer(r.containerId);
+    return r;
+  }
+
+  /**
+   * Starts the exec. Rejects (409) when it already ran or the container stopped; when the process cannot start the
+   * exec ends with code 126 and the error says why (runc's words).
+   */
+  async start(id: string, options: { detach?: boolean; consoleSize?: ConsoleSize; signal?: AbortSignal } = {}): Promise<ExecSession> {
+    const r = this.startable(id);
     r.started = true;
     r.running = true;
     let proc;
