@@ -58,7 +58,8 @@ export function execRoutes(app: FastifyInstance, execs: ExecService): void {
       void session.exited;
       return reply.code(200).send();
     }
-    const tty = settings.tty;
+    // As Docker's: the start request's Tty decides the framing (raw or stdcopy), whatever the exec was created with.
+    const tty = body.Tty === true;
     // Errors found before anything runs (not found, already ran, container stopped) are plain HTTP errors.
     execs.assertStartable(req.params.id);
     // The response head goes out before the process starts, as Docker's does: a client that reads the head through
@@ -77,7 +78,8 @@ export function execRoutes(app: FastifyInstance, execs: ExecService): void {
       multiplexed: !tty,
       stdin: settings.attachStdin,
       stdout: settings.attachStdout,
-      stderr: settings.attachStderr,
+      // Docker's start with Tty has no stderr writer: a plain exec's stderr goes nowhere then.
+      stderr: settings.attachStderr && !tty,
       detachKeys: detachKeysParam(settings.detachKeys),
     });
     if (how === 'gone') {
