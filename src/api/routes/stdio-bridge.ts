@@ -53,6 +53,8 @@ export async function bridgeStdio(socket: Duplex, stdio: StdioStream, o: BridgeO
   };
   socket.on('data', onData);
   socket.once('end', onEnd);
+  // The client may have half-closed before the bridge began (while the exec started): its 'end' went unheard.
+  if (socket.readableEnded) onEnd();
   socket.resume();
   try {
     for await (const chunk of stdio.output) {
