@@ -24,6 +24,8 @@ export interface ExecRecord {
   /** When it exited (ms since the epoch), for clean-up. */
   exitedAt: number | undefined;
   process: ExecProcess | undefined;
+  /** A TTY size asked for before the process existed: the size it starts with, or is given once it runs. */
+  pendingSize: { height: number; width: number } | undefined;
 }
 
 export function toExecInspect(r: ExecRecord): ExecInspectResponse {

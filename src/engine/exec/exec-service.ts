@@ -95,6 +95,7 @@ export class ExecService {
       pid: 0,
       exitedAt: undefined,
       process: undefined,
+      pendingSize: undefined,
     };
     if (r.workingDir && !r.workingDir.startsWith('/')) throw invalidArgument(`the working directory '${r.workingDir}' is invalid, it needs to be an absolute path`);
     this.execs.set(r.id, r);
@@ -142,13 +143,17 @@ export class ExecService {
     const r = this.startable(id);
     r.started = true;
     r.running = true;
+    // A size held from a resize before the start is the TTY's size from the outset.
+    const held = r.pendingSize;
+    r.pendingSize = undefined;
     let proc;
     try {
       proc = await this.deps.runtime.exec(
         r.containerId,
         {
           execId: r.id, args: r.cmd, env: r.env, user: r.user, workingDir: r.workingDir, tty: r.tty,
-          stdin: r.attachStdin && !options.detach, privileged: r.privileged, consoleSize: options.consoleSize ?? r.consoleSize,
+          stdin: r.attachStdin && !options.detach, privileged: r.privileged,
+          consoleSize: options.consoleSize ?? held ?? r.consoleSize,
         },
         { signal: options.signal },
       );
@@ -160,6 +165,10 @@ export class ExecService {
     }
     r.process = proc;
     r.pid = proc.pid;
+    // A resize that came while the process was being started is applied now that its TTY exists.
+    const late = r.pendingSize;
+    r.pendingSize = undefined;
+    if (late && r.tty) await proc.resize(late).catch(() => undefined);
     this.publish(r, `exec_start: ${r.cmd.join(' ')}`);
     const exited = proc.exit.then(
       (code) => code,
@@ -177,8 +186,17 @@ export class ExecService {
     return { tty: r.tty, stdio: proc.stdio, exited, kill: () => proc.kill(SIGKILL) };
   }
 
+  /**
+   * Resizes the exec's TTY. Sent before the process exists (a client that resizes as soon as the start's response
+   * head arrives, which comes before the process runs), the size is held and applied once the TTY exists: Docker
+   * waits for the start instead (up to 10 s, then 500); the size ends up the same, and nothing hangs.
+   */
   async resize(id: string, size: ConsoleSize): Promise<void> {
     const r = this.get(id);
+    if (!r.process && r.exitedAt === undefined) {
+      r.pendingSize = size;
+      return;
+    }
     if (!r.process) throw conflict(`Exec ${r.id} is not running`);
     if (!r.tty) return;
     await r.process.resize(size);
