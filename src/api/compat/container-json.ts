@@ -57,7 +57,7 @@ export function toContainerInspect(c: ContainerRecord, sizes?: { rw: number; roo
     ResolvConfPath: c.resolvConfPath,
     HostnamePath: c.hostnamePath,
     HostsPath: c.hostsPath,
-    LogPath: c.logPath,
+    LogPath: c.hostConfig.LogConfig?.Type === 'none' ? '' : c.logPath, // Docker's none driver has no file
     Name: `/${c.name}`,
     RestartCount: c.restartCount,
     Driver: c.storageDriver,

@@ -16,6 +16,7 @@ import type { ConsoleSize, ExecProcess, ExecRequest, ExitInfo, IoOptions, LogEnt
 import type { HostRuntimeFacts } from '../../core/runtime/oci-spec.js';
 import { parseSignal } from '../../core/runtime/signals.js';
 import { conmonSizeCap, logPolicy, type LogPolicy } from '../../core/runtime/log-policy.js';
+import { NONE_LOG_POLICY } from '../../core/runtime/log-drivers.js';
 import type { OciState } from '../../spec/oci/runtime-spec.js';
 import { ExitFiles } from './exit-files.js';
 import { readK8sLog, touch } from './k8s-log.js';
@@ -142,7 +143,7 @@ export class ConmonRuntime implements RuntimePort {
   async run(request: RunRequest, options: RunOptions = {}): Promise<{ pid: number }> {
     const { record: c, paths } = request;
     const dir = this.dir(c.id);
-    const policy = logPolicy(c.hostConfig.LogConfig?.Config, { maxSize: this.config.logSizeMax, maxFile: this.config.logMaxFile });
+    const policy = c.hostConfig.LogConfig?.Type === 'none' ? NONE_LOG_POLICY : logPolicy(c.hostConfig.LogConfig?.Config, { maxSize: this.config.logSizeMax, maxFile: this.config.logMaxFile });
     if (c.hostConfig.Init && !this.config.initPath) throw failedPrecondition('--init needs catatonit or tini on the host (apt-get install catatonit)');
     // Leftovers of an earlier run of this container (skipped when there are none: it costs a runc call).
     if (await this.hasState(c.id)) await this.delete(c.id);

@@ -30,6 +30,7 @@ import { startExitCode } from '../../core/runtime/start-error.js';
 import type { ContainersApi, ContainerView, ListOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
 import type { ContainerAccess } from './container-access.js';
 import { namespaceJoins } from './namespace-joins.js';
+import { checkLogsReadable } from '../../core/runtime/log-drivers.js';
 import type { HostConfigSupport } from '../../core/containers/host-config-check.js';
 
 const CONTAINER_PRUNE_FILTERS = ['label', 'label!', 'until'];
@@ -401,6 +402,7 @@ export class ContainerService implements ContainersApi {
 
   async logs(ref: string, options: LogOptions): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }> {
     const c = resolveContainer(this.store, ref);
+    checkLogsReadable(c.hostConfig.LogConfig?.Type);
     if (!options.follow || !isRunning(c)) return { tty: c.config.Tty ?? false, entries: this.deps.runtime.logs(c, { ...options, follow: false }) };
     // Follow until the container stops: then the reader drains what is left and ends.
     const stop = new AbortController();
@@ -415,7 +417,8 @@ export class ContainerService implements ContainersApi {
     options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
     if (!options.stream) stop.abort();
     else void this.waiters.add(c.id, 'exit', stop.signal).then(() => stop.abort());
-    const since = options.logs ? 0n : nowNano();
+    // The none driver keeps no logs to replay (its file is only attach's buffer).
+    const since = options.logs && c.hostConfig.LogConfig?.Type !== 'none' ? 0n : nowNano();
     return {
       tty: c.config.Tty ?? false,
       entries: this.deps.runtime.logs(c, { stdout: options.stdout, stderr: options.stderr, follow: options.stream, sinceNano: since, untilNano: undefined, tail: undefined, signal: stop.signal }),

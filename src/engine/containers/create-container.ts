@@ -17,6 +17,7 @@ import { planContainerVolumes, parseVolumesFrom } from '../../core/volumes/conta
 import type { ContainerFiles, ContainerVolumes, ImageResolver } from './ports.js';
 import { resolveContainer } from './resolve.js';
 import type { ContainerNetworking } from '../../core/networks/container-networking.js';
+import { checkLogDriver, DEFAULT_LOG_DRIVER } from '../../core/runtime/log-drivers.js';
 import { checkHostConfig, DEFAULT_HOST_SUPPORT, namespaceDonors, withHostConfigDefaults, type HostConfigSupport } from '../../core/containers/host-config-check.js';
 
 export interface CreateDeps {
@@ -44,8 +45,8 @@ function normalizeHostConfig(hc: HostConfig | undefined, networkMode: (hc: HostC
   hostConfig.NetworkMode = networkMode(hostConfig);
   const policy = normalizeRestartPolicy(hostConfig.RestartPolicy, hostConfig.AutoRemove ?? false);
   hostConfig.RestartPolicy = { Name: policy.name, MaximumRetryCount: policy.maxRetries };
-  hostConfig.LogConfig = { Type: hostConfig.LogConfig?.Type || 'json-file', Config: hostConfig.LogConfig?.Config ?? {} };
-  if (!['json-file', 'k8s-file', 'local'].includes(hostConfig.LogConfig.Type ?? '')) throw invalidArgument(`logger: no log driver named '${hostConfig.LogConfig.Type}' is registered`);
+  hostConfig.LogConfig = { Type: hostConfig.LogConfig?.Type || DEFAULT_LOG_DRIVER, Config: hostConfig.LogConfig?.Config ?? {} };
+  checkLogDriver(hostConfig.LogConfig.Type ?? '');
   if (hostConfig.Memory && hostConfig.Memory > 0 && hostConfig.Memory < 6 * 1024 * 1024) throw invalidArgument('Minimum memory limit allowed is 6MB');
   if (hostConfig.MemorySwap && hostConfig.MemorySwap > 0 && hostConfig.Memory && hostConfig.MemorySwap < hostConfig.Memory) throw invalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
   if (hostConfig.NanoCpus && (hostConfig.CpuQuota || hostConfig.CpuPeriod)) throw invalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');

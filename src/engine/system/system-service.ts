@@ -1,6 +1,7 @@
 // Use cases behind /version and /info: what the daemon is and what it holds, in Docker's shapes.
 import type { HostInfo } from '../../core/system/host-info.js';
 import type { SystemInfo, SystemVersion } from '../../spec/docker/system.js';
+import { LOG_DRIVERS } from '../../core/runtime/log-drivers.js';
 
 export interface DaemonIdentity {
   /** Stable per data root, generated once. */
@@ -76,7 +77,7 @@ export class SystemService {
       Driver: this.identity.storageDriver,
       DriverStatus: [['Backing Filesystem', 'extfs']],
       DockerRootDir: this.identity.rootDir,
-      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'none'], Authorization: null, Log: ['json-file', 'k8s-file'] },
+      Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'none'], Authorization: null, Log: [...LOG_DRIVERS] },
       MemoryLimit: true,
       SwapLimit: v1,
       KernelMemoryTCP: false,
