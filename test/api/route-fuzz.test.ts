@@ -194,7 +194,8 @@ test('fuzz: every route answers bad input with a 4xx {"message"}, never a 500 or
           const parsed = JSON.parse(res.body) as Record<string, unknown>;
           assert.deepEqual(Object.keys(parsed), ['message'], `${where}: error body ${res.body.slice(0, 200)}`);
           assert.equal(typeof parsed.message, 'string');
-          assert.equal(await storeState(), before, `${where}: a refused request changed the store`);
+          const after = await storeState();
+          assert.equal(after, before, `${where}: a refused request changed the store (before ${before}, after ${after})`);
         }
       }),
       { numRuns: RUNS, interruptAfterTimeLimit: perRoute, markInterruptAsFailure: false },
