@@ -50,6 +50,16 @@ test('a load registers the image under its names and unpacks each chain id once'
   assert.equal([...snapshots.snapshots.values()].filter((s) => s.kind === 'active').length, 0);
 });
 
+test('a reference filter lists only the names that match it, as Docker does', async () => {
+  await load('busybox');
+  await images.tag('busybox', 'mine/app', 'v1');
+  const names = async (ref: string): Promise<string[][]> => (await images.list({ all: false, filters: new Map([['reference', [ref]]]) })).map((v) => v.names);
+  assert.deepEqual(await names('mine/app'), [['docker.io/mine/app:v1']]);
+  assert.deepEqual(await names('busybox:*'), [['docker.io/library/busybox:latest']]);
+  assert.deepEqual(await names('nothing'), []);
+  assert.equal((await images.list({ all: false, filters: new Map() }))[0]?.names.length, 2);
+});
+
 test('rmi: names only untag; by ID needs force when several names; users block removal', async () => {
   await load('busybox');
   await images.tag('busybox', 'mine', 'v1');

@@ -283,19 +283,21 @@ export class ImageService {
     const since = get('since').map((r) => Date.parse(this.find(r).created) || 0);
     // `until` as Docker's list reads it: created strictly before the earliest value.
     const until = get('until').map((v) => timeFilterNano(v));
-    const matchRef = (view: ImageView, pattern: string): boolean => {
+    const matchName = (n: string, pattern: string): boolean => {
       const rx = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`);
-      return view.names.some((n) => {
-        const familiar = familiarOf(n);
-        const repoOnly = familiar.replace(/:[^:/]+$/, '');
-        return rx.test(familiar) || rx.test(repoOnly) || rx.test(n);
-      });
+      const familiar = familiarOf(n);
+      const repoOnly = familiar.replace(/:[^:/]+$/, '');
+      return rx.test(familiar) || rx.test(repoOnly) || rx.test(n);
     };
+    const references = get('reference');
+    // As Docker: with a reference filter, an image lists only the names that match it (RepoTags, RepoDigests).
+    const matching = (view: ImageView): ImageView => (references.length === 0 ? view : { ...view, names: view.names.filter((n) => references.some((p) => matchName(n, p))) });
     return views
       .filter((v) => dangling === undefined || (v.names.length === 0) === (dangling === 'true' || dangling === '1'))
       .filter((v) => matchKVList(options.filters, 'label', v.config.config?.Labels))
       .filter((v) => until.every((t) => createdNano(v.record.created) < t))
-      .filter((v) => get('reference').length === 0 || get('reference').some((p) => matchRef(v, p)))
+      .map(matching)
+      .filter((v) => references.length === 0 || v.names.length > 0)
       .filter((v) => before.every((t) => at(v) < t) && since.every((t) => at(v) > t))
       .sort((a, b) => at(b) - at(a));
   }
