@@ -97,8 +97,10 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
     const stderr = queryBool(q, 'stderr');
     if (!stdout && !stderr) throw invalidArgument('Bad parameters: you must choose at least one stream');
     const tailRaw = queryString(q, 'tail');
-    const tail = tailRaw === undefined || tailRaw === 'all' || tailRaw === '' ? undefined : Number(tailRaw);
-    if (tail !== undefined && (!Number.isInteger(tail) || tail < 0)) throw invalidArgument(`invalid value for "tail": "${tailRaw}"`);
+    const tailNumber = tailRaw === undefined || tailRaw === 'all' || tailRaw === '' ? undefined : Number(tailRaw);
+    if (tailNumber !== undefined && !Number.isInteger(tailNumber)) throw invalidArgument(`invalid value for "tail": "${tailRaw}"`);
+    // A negative count means every line, as in Docker (Testcontainers asks for tail=-1).
+    const tail = tailNumber !== undefined && tailNumber < 0 ? undefined : tailNumber;
     const since = queryString(q, 'since');
     const until = queryString(q, 'until');
     const { tty, entries } = await containers.logs(req.params.id, {
