@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { isRoot } from '../helpers/daemon.js';
 import { berth } from '../helpers/run.js';
-import { hasDockerd, makeFixture, startDockerd, type DockerEngine, type Fixture } from './cli-fixture.js';
+import { makeFixture, type Fixture } from './cli-fixture.js';
+import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
 import { imageCommandsMatch, same } from './cli-compare.js';
 
 const skip = !isRoot() ? 'needs root' : !hasDockerd() ? 'dockerd is not installed' : false;

@@ -1,10 +1,8 @@
 // Shared by the berth CLI end-to-end tests: a busybox docker-archive with a fixed creation time (so
-// "N years ago" is stable), a throwaway dockerd, and a side-by-side runner of `docker X` and `berth X`.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+// "N years ago" is stable) and a side-by-side runner of `docker X` and `berth X`. Docker's engine: helpers/dockerd.ts.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
-import { request } from 'node:http';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { berth, docker, type RunResult } from '../helpers/run.js';
@@ -52,56 +50,6 @@ export function makeFixture(): Fixture {
   const archive = join(dir, 'busybox.tar');
   execFileSync('tar', ['--owner=0', '--group=0', '-C', out, '-cf', archive, 'manifest.json', `${configId}.json`, layerId]);
   return { dir, archive, rootfs };
-}
-
-export const hasDockerd = (): boolean => existsSync('/usr/sbin/dockerd') || existsSync('/usr/bin/dockerd');
-
-export interface DockerEngine {
-  env: NodeJS.ProcessEnv;
-  stop(): Promise<void>;
-}
-
-function ping(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({ socketPath, path: '/_ping' }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
-    req.on('error', () => resolve(false));
-    req.end();
-  });
-}
-
-/** Docker's own engine on private roots, no networking; its managed containerd stops with it. */
-export async function startDockerd(extraArgs: string[] = []): Promise<DockerEngine> {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-cli-dockerd-'));
-  const socketPath = join(dir, 'docker.sock');
-  const child: ChildProcess = spawn(
-    'dockerd',
-    ['-H', `unix://${socketPath}`, '--data-root', join(dir, 'root'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--bridge=none', '--iptables=false', '--ip-masq=false', ...extraArgs],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      log += chunk;
-      if (log.includes('API listen on')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`dockerd exited with ${code}:\n${log}`)));
-  });
-  if (!(await ping(socketPath))) throw new Error(`dockerd does not answer:\n${log}`);
-  return {
-    env: { ...process.env, DOCKER_HOST: `unix://${socketPath}`, BERTH_HOST: `unix://${socketPath}` },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Runs `docker ARGS` and `berth ARGS` against the same daemon. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from './cli-fixture.js';
+import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
 
 const skip = !isRoot() && 'needs root';
 let scratch: string;
@@ -30,7 +30,7 @@ before(async () => {
   berthd = await startDaemon({ extraArgs: ['--add-runtime', `tracing=${wrapper('berthd')}`] });
   engines.push({ name: 'berthd', env: () => (berthd as TestDaemon).env, runtimeLog: join(scratch, 'rt-berthd.log') });
   if (hasDockerd()) {
-    dockerd = await startDockerd(['--add-runtime', `tracing=${wrapper('dockerd')}`]);
+    dockerd = await startDockerd({ extraArgs: ['--add-runtime', `tracing=${wrapper('dockerd')}`] });
     engines.push({ name: 'dockerd', env: () => (dockerd as DockerEngine).env, runtimeLog: join(scratch, 'rt-dockerd.log') });
   }
   for (const e of engines) assert.equal((await docker(e.env(), ['load', '-i', images.busybox])).code, 0);

@@ -12,7 +12,7 @@ import { isRoot, startDaemon } from '../helpers/daemon.js';
 import { testImages } from '../helpers/images.js';
 import { berth, docker, run } from '../helpers/run.js';
 import { startRegistryProcess, type TestRegistry } from '../helpers/registry.js';
-import { hasDockerd, startDockerd, type DockerEngine } from './cli-fixture.js';
+import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
 
 const hasSkopeo = existsSync('/usr/bin/skopeo');
 const skipDocker = !isRoot() ? 'needs root' : !hasDockerd() ? 'dockerd is not installed' : false;

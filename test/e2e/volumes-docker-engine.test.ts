@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from './cli-fixture.js';
+import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
 import { same } from './cli-compare.js';
 
 const skip = !isRoot() ? 'needs root' : !hasDockerd() ? 'dockerd is not installed' : false;

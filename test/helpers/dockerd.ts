@@ -1,0 +1,125 @@
+// Docker's own engine (docker.io) on private roots and its own socket, as the reference tests compare berth
+// with. Without networking (the default) it has no bridge and no iptables rules; with `network: true` it gets
+// a bridge and an address pool no other test daemon uses, still without iptables (published ports go
+// through docker-proxy), and everything it made on the host (bridges, mounts) is removed at stop.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomInt } from 'node:crypto';
+
+export const hasDockerd = (): boolean => existsSync('/usr/sbin/dockerd') || existsSync('/usr/bin/dockerd');
+
+export interface DockerEngine {
+  socketPath: string;
+  /** DOCKER_HOST/BERTH_HOST pointing at this engine, on top of process.env. */
+  env: NodeJS.ProcessEnv;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export interface DockerdOptions {
+  /** A bridge of its own for the default network, and user networks from a private pool. */
+  network?: boolean;
+  /** Appended to dockerd's flags (e.g. `--add-runtime`). */
+  extraArgs?: string[];
+}
+
+function ping(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ socketPath, path: '/_ping' }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+function get(socketPath: string, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A bridge name and 10.X.0.0/16 that no route of the host uses yet. */
+function privateNet(): { bridge: string; octet: number } {
+  const routes = execFileSync('ip', ['-o', '-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8' });
+  for (;;) {
+    const octet = randomInt(100, 250);
+    if (routes.includes(`10.${octet}.`)) continue;
+    return { bridge: `dk${randomInt(0, 0xffffff).toString(16).padStart(6, '0')}`, octet };
+  }
+}
+
+const ip = (...args: string[]): void => void execFileSync('ip', args, { stdio: 'ignore' });
+
+export async function startDockerd(options: DockerdOptions = {}): Promise<DockerEngine> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-dockerd-'));
+  const socketPath = join(dir, 'docker.sock');
+  const net = options.network ? privateNet() : undefined;
+  const netArgs = net ? [`--bridge=${net.bridge}`, `--default-address-pool=base=10.${net.octet}.0.0/16,size=24`, '--ip=127.0.0.1'] : ['--bridge=none'];
+  if (net) {
+    // dockerd creates only a bridge of the default name; one of another name must exist.
+    ip('link', 'add', net.bridge, 'type', 'bridge');
+    ip('addr', 'add', `10.${net.octet}.255.1/24`, 'dev', net.bridge);
+    ip('link', 'set', net.bridge, 'up');
+  }
+  const child: ChildProcess = spawn(
+    'dockerd',
+    ['-H', `unix://${socketPath}`, '--data-root', join(dir, 'root'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--iptables=false', '--ip-masq=false', ...netArgs, ...(options.extraArgs ?? [])],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let log = '';
+  const networkBridges = async (): Promise<string[]> => {
+    try {
+      const list = JSON.parse(await get(socketPath, '/networks')) as { Id: string; Driver: string; Name: string }[];
+      return list.filter((n) => n.Driver === 'bridge' && n.Name !== 'bridge').map((n) => `br-${n.Id.slice(0, 12)}`);
+    } catch {
+      return [];
+    }
+  };
+  const cleanup = async (): Promise<void> => {
+    const bridges = net && child.exitCode === null ? await networkBridges() : [];
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
+    for (const name of [...bridges, ...(net ? [net.bridge] : [])]) {
+      if (existsSync(`/sys/class/net/${name}`)) ip('link', 'del', name);
+    }
+    const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dir}/`));
+    for (const m of mounts.sort().reverse()) execFileSync('umount', ['-l', m], { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stderr?.setEncoding('utf8');
+      child.stderr?.on('data', (chunk: string) => {
+        log += chunk;
+        if (log.includes('API listen on')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`dockerd exited with ${code}:\n${log}`)));
+    });
+    if (!(await ping(socketPath))) throw new Error(`dockerd does not answer:\n${log}`);
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+  return {
+    socketPath,
+    env: { ...process.env, DOCKER_HOST: `unix://${socketPath}`, BERTH_HOST: `unix://${socketPath}` },
+    logs: () => log,
+    stop: cleanup,
+  };
+}
