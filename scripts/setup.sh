@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 # need a statically linked busybox to run in an otherwise empty root. skopeo and docker-registry
 # (distribution's server) are the registry's peers in tests and bench; apache2-utils (htpasswd) and zstd
 # serve the registry client's tests (htpasswd logins, zstd layers); chromium the dashboard's browser tests;
-# tmux the interactive tests (docker and berth driven in a real terminal).
-PACKAGES=(runc conmon busybox-static iptables catatonit tini iproute2 attr sqlite3 curl jq xz-utils ca-certificates skopeo docker-registry apache2-utils zstd chromium tmux)
+# tmux the interactive tests (docker and berth driven in a real terminal); python3-docker and docker-compose
+# (1.29, on python3-docker) are real clients the client tests drive (test/e2e/clients-*.test.ts).
+PACKAGES=(runc conmon busybox-static iptables catatonit tini iproute2 attr sqlite3 curl jq xz-utils ca-certificates skopeo docker-registry apache2-utils zstd chromium tmux python3-docker docker-compose)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -1,0 +1,42 @@
+// Debian's python3-docker (docker-py 5.0.3) through the basic lifecycles (system, containers, logs, images,
+// volumes, events, networks) against Docker's engine and berthd; the scenarios are in
+// test/fixtures/python-docker-scenarios.py. Exec, files, prune filters, builds and deeper network cases
+// have tests of their own.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ENGINES, loadTestImages, skipClients, startEngine, type Engine } from '../helpers/engines.js';
+import { REPO_ROOT } from '../helpers/daemon.js';
+import { testImages } from '../helpers/images.js';
+import { run } from '../helpers/run.js';
+
+// Debian's interpreter, where python3-docker is installed (not a pyenv python3 earlier on PATH).
+const PYTHON = '/usr/bin/python3';
+const SCENARIOS = join(REPO_ROOT, 'test/fixtures/python-docker-scenarios.py');
+const hasDockerPy = (): boolean => existsSync(PYTHON) && existsSync('/usr/lib/python3/dist-packages/docker/__init__.py');
+const skip = skipClients() || (hasDockerPy() ? false : 'needs python3-docker (apt-get install python3-docker)');
+
+const NAMES = ['system', 'containers', 'run_output', 'logs', 'images', 'volumes', 'events', 'networks'];
+
+for (const name of ENGINES) {
+  describe(`python3-docker against ${name}`, { skip, concurrency: false }, () => {
+    let engine: Engine;
+    before(async () => {
+      engine = await startEngine(name);
+      await loadTestImages(engine);
+    });
+    after(async () => {
+      await engine?.stop();
+    });
+
+    for (const scenario of NAMES) {
+      test(scenario, async () => {
+        const { busybox } = await testImages();
+        const r = await run(PYTHON, [SCENARIOS, scenario, `py-${name}`, busybox], { env: { ...engine.env, PYTHONDONTWRITEBYTECODE: '1' }, timeoutMs: 120_000 });
+        assert.equal(r.code, 0, `${scenario}:\n${r.stderr}${r.stdout}`);
+        assert.equal(r.stdout.trim(), 'ok');
+      });
+    }
+  });
+}

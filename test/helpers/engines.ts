@@ -1,0 +1,63 @@
+// The two engines the client tests run every scenario against: Docker's own (the reference, so each test
+// checks itself) and berthd. Both get networking of their own (a bridge and a private address pool) and the
+// test images from scripts/make-test-images.sh, loaded once: no registry is ever needed.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDaemon, isRoot } from './daemon.js';
+import { hasDockerd, startDockerd } from './dockerd.js';
+import { uniqueNetConfig } from './net.js';
+import { docker } from './run.js';
+import { testImages } from './images.js';
+
+export type EngineName = 'dockerd' | 'berthd';
+/** Both, unless BERTH_CLIENT_ENGINES narrows them (e.g. `berthd` while working on a fix). */
+export const ENGINES: readonly EngineName[] = (process.env.BERTH_CLIENT_ENGINES?.split(',') ?? ['dockerd', 'berthd']).filter((n): n is EngineName => n === 'dockerd' || n === 'berthd');
+
+export interface Engine {
+  name: EngineName;
+  socketPath: string;
+  /** DOCKER_HOST (and BERTH_HOST) pointing at this engine, on top of process.env. */
+  env: NodeJS.ProcessEnv;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/** Why the client tests cannot run here, or false. */
+export const skipClients = (): string | false => (!isRoot() ? 'needs root' : !hasDockerd() ? 'needs dockerd (apt-get install docker.io)' : false);
+
+export async function startEngine(name: EngineName): Promise<Engine> {
+  if (name === 'dockerd') {
+    const d = await startDockerd({ network: true });
+    return { name, socketPath: d.socketPath, env: d.env, logs: d.logs, stop: d.stop };
+  }
+  // The embedded DNS forwards names it does not know to a loopback address that answers nothing.
+  const etc = mkdtempSync(join(tmpdir(), 'berth-clients-etc-'));
+  const resolvConf = join(etc, 'resolv.conf');
+  writeFileSync(resolvConf, 'nameserver 127.0.0.1\n');
+  try {
+    const d = await startDaemon({ extraArgs: uniqueNetConfig(resolvConf).args });
+    return {
+      name,
+      socketPath: d.socketPath,
+      env: d.env,
+      logs: d.logs,
+      async stop() {
+        await d.cleanup();
+        rmSync(etc, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    rmSync(etc, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** busybox:latest and berth-test/layered:latest, loaded with the docker CLI. */
+export async function loadTestImages(engine: Engine): Promise<void> {
+  const { busybox, layered } = await testImages();
+  for (const archive of [busybox, layered]) {
+    const r = await docker(engine.env, ['load', '-i', archive]);
+    if (r.code !== 0) throw new Error(`${engine.name}: docker load ${archive}: ${r.stderr}`);
+  }
+}
