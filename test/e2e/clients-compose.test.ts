@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENGINES, loadTestImages, skipClients, startEngine, type Engine } from '../helpers/engines.js';
+import { ENGINES, skipClients, useEngines, type Engine } from '../helpers/engines.js';
 import { docker, run, type RunResult } from '../helpers/run.js';
 
 const COMPOSE = '/usr/bin/docker-compose';
@@ -77,6 +77,8 @@ function httpGet(port: number, path: string): Promise<{ status: number; body: st
   });
 }
 
+const engineOf = useEngines(skip);
+
 for (const name of ENGINES) {
   describe(`docker-compose 1.29 against ${name}`, { skip, concurrency: false }, () => {
     let engine: Engine;
@@ -99,8 +101,7 @@ for (const name of ENGINES) {
     };
 
     before(async () => {
-      engine = await startEngine(name);
-      await loadTestImages(engine);
+      engine = engineOf(name);
       dir = mkdtempSync(join(tmpdir(), 'berth-compose-'));
       mkdirSync(join(dir, 'web'));
       writeFileSync(join(dir, 'docker-compose.yml'), COMPOSE_FILE);
@@ -110,9 +111,8 @@ for (const name of ENGINES) {
       // The API builder (docker-py), not the CLI's; nothing is ever pulled: every image is local or built.
       env = { ...engine.env, COMPOSE_PROJECT_NAME: project, COMPOSE_FILE: join(dir, 'docker-compose.yml'), COMPOSE_DOCKER_CLI_BUILD: '0', DOCKER_BUILDKIT: '0', COMPOSE_INTERACTIVE_NO_CLI: '1' };
     });
-    after(async () => {
-      if (env) await compose(['down', '-v', '--rmi', 'local', '-t', '1']).catch(() => undefined);
-      await engine?.stop();
+    // What a failed scenario leaves goes with the engine (its stop removes every container and network).
+    after(() => {
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 

@@ -9,7 +9,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { once } from 'node:events';
 import Docker from 'dockerode';
 import tar from 'tar-stream';
-import { ENGINES, loadTestImages, skipClients, startEngine, type Engine } from '../helpers/engines.js';
+import { ENGINES, skipClients, useEngines, type Engine } from '../helpers/engines.js';
 import { testImages } from '../helpers/images.js';
 
 const skip = skipClients();
@@ -71,6 +71,8 @@ const followProgress = (docker: Docker, stream: NodeJS.ReadableStream): Promise<
     docker.modem.followProgress(stream, (err: Error | null, output: Record<string, unknown>[]) => (err ? reject(err) : resolve(output)));
   });
 
+const engineOf = useEngines(skip);
+
 for (const name of ENGINES) {
   describe(`dockerode against ${name}`, { skip, concurrency: false }, () => {
     let engine: Engine;
@@ -79,13 +81,11 @@ for (const name of ENGINES) {
     const p = `dockerode-${name}`;
 
     before(async () => {
-      engine = await startEngine(name);
-      await loadTestImages(engine);
+      engine = engineOf(name);
       docker = new Docker({ socketPath: engine.socketPath });
     });
     after(async () => {
       for (const c of created) await c.remove({ force: true, v: true }).catch(() => undefined);
-      await engine?.stop();
     });
 
     const create = async (opts: Docker.ContainerCreateOptions): Promise<Docker.Container> => {

@@ -2,11 +2,11 @@
 // volumes, events, networks) against Docker's engine and berthd; the scenarios are in
 // test/fixtures/python-docker-scenarios.py. Exec, files, prune filters, builds and deeper network cases
 // have tests of their own.
-import { describe, test, before, after } from 'node:test';
+import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENGINES, loadTestImages, skipClients, startEngine, type Engine } from '../helpers/engines.js';
+import { ENGINES, skipClients, useEngines, type Engine } from '../helpers/engines.js';
 import { REPO_ROOT } from '../helpers/daemon.js';
 import { testImages } from '../helpers/images.js';
 import { run } from '../helpers/run.js';
@@ -19,15 +19,13 @@ const skip = skipClients() || (hasDockerPy() ? false : 'needs python3-docker (ap
 
 const NAMES = ['system', 'containers', 'run_output', 'logs', 'images', 'volumes', 'events', 'networks'];
 
+const engineOf = useEngines(skip);
+
 for (const name of ENGINES) {
   describe(`python3-docker against ${name}`, { skip, concurrency: false }, () => {
     let engine: Engine;
-    before(async () => {
-      engine = await startEngine(name);
-      await loadTestImages(engine);
-    });
-    after(async () => {
-      await engine?.stop();
+    before(() => {
+      engine = engineOf(name);
     });
 
     for (const scenario of NAMES) {

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { get } from 'node:http';
 import { once } from 'node:events';
 import tar from 'tar-stream';
-import { ENGINES, loadTestImages, skipClients, startEngine, type Engine } from '../helpers/engines.js';
+import { ENGINES, skipClients, useEngines, type Engine } from '../helpers/engines.js';
 
 const skip = skipClients();
 const require = createRequire(import.meta.url);
@@ -54,6 +54,8 @@ async function untar(stream: NodeJS.ReadableStream): Promise<Record<string, stri
 
 const HTTPD = ['sh', '-c', 'mkdir -p /www && echo served > /www/index.html && echo starting httpd && exec httpd -f -p 8080 -h /www'];
 
+const engineOf = useEngines(skip);
+
 for (const name of ENGINES) {
   describe(`Testcontainers against ${name}`, { skip, concurrency: false }, () => {
     let engine: Engine;
@@ -65,13 +67,11 @@ for (const name of ENGINES) {
     };
 
     before(async () => {
-      engine = await startEngine(name);
-      await loadTestImages(engine);
+      engine = engineOf(name);
       tc = testcontainersFor(engine);
     });
     after(async () => {
       for (const c of started.reverse()) await c.stop({ timeout: 1 }).catch(() => undefined);
-      await engine?.stop();
     });
 
     test('listening port (the default wait strategy): the mapped port serves', async () => {

@@ -1,6 +1,7 @@
 // The two engines the client tests run every scenario against: Docker's own (the reference, so each test
 // checks itself) and berthd. Both get networking of their own (a bridge and a private address pool) and the
 // test images from scripts/make-test-images.sh, loaded once: no registry is ever needed.
+import { before, after } from 'node:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ export const skipClients = (): string | false => (!isRoot() ? 'needs root' : !ha
 export async function startEngine(name: EngineName): Promise<Engine> {
   if (name === 'dockerd') {
     const d = await startDockerd({ network: true });
-    return { name, socketPath: d.socketPath, env: d.env, logs: d.logs, stop: d.stop };
+    return { name, socketPath: d.socketPath, env: d.env, logs: d.logs, stop: d.stop };  // its stop ends its containers and bridges
   }
   // The embedded DNS forwards names it does not know to a loopback address that answers nothing.
   const etc = mkdtempSync(join(tmpdir(), 'berth-clients-etc-'));
@@ -43,6 +44,10 @@ export async function startEngine(name: EngineName): Promise<Engine> {
       env: d.env,
       logs: d.logs,
       async stop() {
+        // berthd's containers outlive it (conmon): remove them, and the networks' bridges and rules, first.
+        const ids = (await docker(d.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+        if (ids.length > 0) await docker(d.env, ['rm', '-f', '-v', ...ids]);
+        await docker(d.env, ['network', 'prune', '-f']);
         await d.cleanup();
         rmSync(etc, { recursive: true, force: true });
       },
@@ -60,4 +65,30 @@ export async function loadTestImages(engine: Engine): Promise<void> {
     const r = await docker(engine.env, ['load', '-i', archive]);
     if (r.code !== 0) throw new Error(`${engine.name}: docker load ${archive}: ${r.stderr}`);
   }
+}
+
+/** Starts every engine in ENGINES side by side before the file's tests (images loaded), stops them all after;
+ * returns the lookup the file's suites use. Nothing starts when the file is skipped. */
+export function useEngines(skip: string | false): (name: EngineName) => Engine {
+  const started = new Map<EngineName, Engine>();
+  before(async () => {
+    if (skip) return;
+    const results = await Promise.allSettled(
+      ENGINES.map(async (name) => {
+        const engine = await startEngine(name);
+        started.set(name, engine);
+        await loadTestImages(engine);
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
+  after(async () => {
+    await Promise.all([...started.values()].map((e) => e.stop()));
+  });
+  return (name) => {
+    const engine = started.get(name);
+    if (!engine) throw new Error(`${name} did not start`);
+    return engine;
+  };
 }
