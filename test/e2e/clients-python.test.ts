@@ -6,10 +6,10 @@ import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENGINES, skipClients, useEngines, type Engine } from '../helpers/engines.js';
+import { ENGINES, skipClients, useEngines } from '../helpers/engines.js';
 import { REPO_ROOT } from '../helpers/daemon.js';
 import { testImages } from '../helpers/images.js';
-import { run } from '../helpers/run.js';
+import { run, type RunResult } from '../helpers/run.js';
 
 // Debian's interpreter, where python3-docker is installed (not a pyenv python3 earlier on PATH).
 const PYTHON = '/usr/bin/python3';
@@ -23,17 +23,23 @@ const engineOf = useEngines(skip);
 
 for (const name of ENGINES) {
   describe(`python3-docker against ${name}`, { skip, concurrency: false }, () => {
-    let engine: Engine;
-    before(() => {
-      engine = engineOf(name);
+    let results: Map<string, { ok: boolean; error?: string }>;
+    let raw: RunResult;
+    before(async () => {
+      const engine = engineOf(name);
+      const { busybox } = await testImages();
+      raw = await run(PYTHON, [SCENARIOS, NAMES.join(','), `py-${name}`, busybox], { env: { ...engine.env, PYTHONDONTWRITEBYTECODE: '1' }, timeoutMs: 240_000 });
+      results = new Map(raw.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => {
+        const r = JSON.parse(l) as { name: string; ok: boolean; error?: string };
+        return [r.name, r];
+      }));
     });
 
     for (const scenario of NAMES) {
-      test(scenario, async () => {
-        const { busybox } = await testImages();
-        const r = await run(PYTHON, [SCENARIOS, scenario, `py-${name}`, busybox], { env: { ...engine.env, PYTHONDONTWRITEBYTECODE: '1' }, timeoutMs: 120_000 });
-        assert.equal(r.code, 0, `${scenario}:\n${r.stderr}${r.stdout}`);
-        assert.equal(r.stdout.trim(), 'ok');
+      test(scenario, () => {
+        const r = results.get(scenario);
+        assert.ok(r, `${scenario} did not run (exit ${raw.code}):\n${raw.stderr}`);
+        assert.ok(r.ok, r.error);
       });
     }
   });
