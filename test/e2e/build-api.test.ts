@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { startDaemon, isRoot, REPO_ROOT, type TestDaemon } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from './cli-fixture.js';
+import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
 import { api, apiBuild, buildFiles as build, containerIds, contextTar, ok, removeAllContainers, runOutput, type Engine, type Query } from '../helpers/build-api.js';
 
 const skip = (!isRoot() && 'needs root') || (!hasDockerd() && 'needs dockerd');
@@ -29,7 +29,7 @@ before(async () => {
   [berthd, dockerd] = await Promise.all([startDaemon(), startDockerd()]);
   engines = [
     { name: 'berthd', socketPath: berthd.socketPath, env: berthd.env },
-    { name: 'dockerd', socketPath: (dockerd.env.DOCKER_HOST as string).replace(/^unix:\/\//, ''), env: dockerd.env },
+    { name: 'dockerd', socketPath: dockerd.socketPath, env: dockerd.env },
   ];
   for (const e of engines) assert.equal((await docker(e.env, ['load', '-i', images.busybox])).code, 0);
 });

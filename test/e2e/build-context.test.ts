@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
 import { berth, docker, run } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from './cli-fixture.js';
+import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
 import { apiBuild, contextTar, type Engine } from '../helpers/build-api.js';
 
 const PYTHON = '/usr/bin/python3';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from './cli-fixture.js';
+import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
 import { hasDockerRegistry, startRegistry, type TestRegistry } from '../helpers/docker-registry.js';
 import { buildFiles as build, ok, removeAllContainers, runOutput, type Engine } from '../helpers/build-api.js';
 

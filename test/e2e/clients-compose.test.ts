@@ -85,8 +85,6 @@ for (const name of ENGINES) {
     let dir: string;
     const project = `compose${name}`;
     let env: NodeJS.ProcessEnv;
-    // Until null/zero Healthcheck durations mean the default on berthd, `up` is refused there.
-    const todo = name === 'berthd' ? 'FINDINGS: compat-api, a healthcheck that omits fields is refused (400)' : undefined;
     const compose = (args: string[]): Promise<RunResult> => run(COMPOSE, ['--ansi', 'never', ...args], { env: { ...env }, timeoutMs: 180_000 });
     const ok = async (args: string[]): Promise<string> => {
       const r = await compose(args);
@@ -116,7 +114,7 @@ for (const name of ENGINES) {
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    test('up --build --scale: dependencies wait for health and completion', { todo }, async () => {
+    test('up --build --scale: dependencies wait for health and completion', async () => {
       await ok(['up', '-d', '--build', '--scale', 'worker=2']);
       const names = await labelled('ps');
       assert.deepEqual(names, [`${project}_db_1`, `${project}_migrate_1`, `${project}_web_1`, `${project}_worker_1`, `${project}_worker_2`]);
@@ -126,14 +124,14 @@ for (const name of ENGINES) {
       assert.equal(await state(`${project}_web_1`), 'running healthy 0');
     });
 
-    test('ps lists every service with its state', { todo }, async () => {
+    test('ps lists every service with its state', async () => {
       const out = await ok(['ps']);
       for (const n of ['db_1', 'migrate_1', 'web_1', 'worker_1', 'worker_2']) assert.match(out, new RegExp(`${project}_${n} `));
       assert.match(out, /Up \(healthy\)/);
       assert.match(out, /Exit 0/);
     });
 
-    test('published port on 127.0.0.1 serves the built image, with the env file and the named volume', { todo }, async () => {
+    test('published port on 127.0.0.1 serves the built image, with the env file and the named volume', async () => {
       const port = (await ok(['port', 'web', '8080'])).trim();
       assert.match(port, /^127\.0\.0\.1:\d+$/);
       const hostPort = Number(port.split(':')[1]);
@@ -144,13 +142,13 @@ for (const name of ENGINES) {
       assert.equal((await httpGet(hostPort, '/migrated.txt')).body, 'seeded-by-db\n');
     });
 
-    test('scaled replicas reach the service by name; logs by service', { todo }, async () => {
+    test('scaled replicas reach the service by name; logs by service', async () => {
       const out = await ok(['logs', '--no-color', 'worker']);
       const hits = out.split('\n').filter((l) => /worker_\d.*\| web index/.test(l));
       assert.equal(hits.length, 2, out);
     });
 
-    test('stop and start keep the project', { todo }, async () => {
+    test('stop and start keep the project', async () => {
       await ok(['stop', '-t', '1', 'worker']);
       const stopped = (await docker(engine.env, ['ps', '-a', '--filter', `label=com.docker.compose.service=worker`, '--filter', 'status=exited', '--format', '{{.Names}}'])).stdout.split('\n').filter(Boolean);
       assert.equal(stopped.length, 2);
@@ -159,7 +157,7 @@ for (const name of ENGINES) {
       assert.equal(running.length, 2);
     });
 
-    test('down -v leaves no container, network or volume of the project', { todo }, async () => {
+    test('down -v leaves no container, network or volume of the project', async () => {
       assert.deepEqual(await labelled('network'), [`${project}_default`]);
       assert.deepEqual(await labelled('volume'), [`${project}_data`]);
       await ok(['down', '-v', '-t', '1']);

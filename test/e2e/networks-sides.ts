@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { apiRequest, isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
-import { hasDockerd } from './cli-fixture.js';
-import { fakeUpstream, scrubHost, startNetnsDockerd, uniqueNetConfig, type NetConfig, type NetnsDockerd } from '../helpers/net.js';
+import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
+import { fakeUpstream, scrubHost, uniqueNetConfig, type NetConfig } from '../helpers/net.js';
 
 export const skip = !isRoot() && 'needs root';
 
@@ -45,7 +45,7 @@ let work: string;
 let upstream: Awaited<ReturnType<typeof fakeUpstream>>;
 let net: NetConfig;
 let berthd: TestDaemon;
-let dockerd: NetnsDockerd | undefined;
+let dockerd: DockerEngine | undefined;
 const engines: Engine[] = [];
 
 /** Registers the before/after hooks that start and remove both engines. */
@@ -58,7 +58,7 @@ before(async () => {
   berthd = await startDaemon({ extraArgs: [...net.args, ...(options.berthArgs ?? [])] });
   engines.push({ name: 'berthd', env: berthd.env, socketPath: berthd.socketPath, octet: net.octet, onHost: (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8' }) });
   if (hasDockerd()) {
-    dockerd = await startNetnsDockerd();
+    dockerd = await startDockerd({ netns: true });
     const d = dockerd;
     engines.push({ name: 'dockerd', env: d.env, socketPath: d.socketPath, octet: 77, onHost: (cmd, args) => d.inNetns(cmd, args) });
   }

@@ -1,7 +1,9 @@
 // Docker's own engine (docker.io) on private roots and its own socket, as the reference tests compare berth
 // with. Without networking (the default) it has no bridge and no iptables rules; with `network: true` it gets
 // a bridge and an address pool no other test daemon uses, still without iptables (published ports go
-// through docker-proxy), and everything it made on the host (bridges, mounts) is removed at stop.
+// through docker-proxy); with `netns: true` it runs in a network namespace of its own with all its defaults
+// (bridges, iptables and ip6tables rules live and die with the namespace). Everything it made on the host
+// (bridges, mounts) is removed at stop.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
@@ -17,12 +19,16 @@ export interface DockerEngine {
   /** DOCKER_HOST/BERTH_HOST pointing at this engine, on top of process.env. */
   env: NodeJS.ProcessEnv;
   logs(): string;
+  /** Runs a command where the engine's bridges and rules are (its network namespace with `netns`). */
+  inNetns(cmd: string, args: string[]): string;
   stop(): Promise<void>;
 }
 
 export interface DockerdOptions {
   /** A bridge of its own for the default network, and user networks from a private pool. */
   network?: boolean;
+  /** In a network namespace of its own, networking as by default there (unreachable from the host's). */
+  netns?: boolean;
   /** Appended to dockerd's flags (e.g. `--add-runtime`). */
   extraArgs?: string[];
 }
@@ -66,19 +72,18 @@ const ip = (...args: string[]): void => void execFileSync('ip', args, { stdio: '
 export async function startDockerd(options: DockerdOptions = {}): Promise<DockerEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-dockerd-'));
   const socketPath = join(dir, 'docker.sock');
-  const net = options.network ? privateNet() : undefined;
-  const netArgs = net ? [`--bridge=${net.bridge}`, `--default-address-pool=base=10.${net.octet}.0.0/16,size=24`, '--ip=127.0.0.1'] : ['--bridge=none'];
+  const net = options.network && !options.netns ? privateNet() : undefined;
+  const netArgs = options.netns ? [] : net ? [`--bridge=${net.bridge}`, `--default-address-pool=base=10.${net.octet}.0.0/16,size=24`, '--ip=127.0.0.1', '--iptables=false', '--ip-masq=false'] : ['--bridge=none', '--iptables=false', '--ip-masq=false'];
   if (net) {
     // dockerd creates only a bridge of the default name; one of another name must exist.
     ip('link', 'add', net.bridge, 'type', 'bridge');
     ip('addr', 'add', `10.${net.octet}.255.1/24`, 'dev', net.bridge);
     ip('link', 'set', net.bridge, 'up');
   }
-  const child: ChildProcess = spawn(
-    'dockerd',
-    ['-H', `unix://${socketPath}`, '--data-root', join(dir, 'root'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--iptables=false', '--ip-masq=false', ...netArgs, ...(options.extraArgs ?? [])],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const args = ['-H', `unix://${socketPath}`, '--data-root', join(dir, 'root'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), ...netArgs, ...(options.extraArgs ?? [])];
+  const child: ChildProcess = options.netns
+    ? spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec dockerd "$@"', 'sh', ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn('dockerd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   const networkBridges = async (): Promise<string[]> => {
     try {
@@ -120,6 +125,8 @@ export async function startDockerd(options: DockerdOptions = {}): Promise<Docker
     socketPath,
     env: { ...process.env, DOCKER_HOST: `unix://${socketPath}`, BERTH_HOST: `unix://${socketPath}` },
     logs: () => log,
+    inNetns: (cmd, args) =>
+      options.netns ? execFileSync('nsenter', ['-t', String(child.pid), '-n', cmd, ...args], { encoding: 'utf8' }) : execFileSync(cmd, args, { encoding: 'utf8' }),
     stop: cleanup,
   };
 }

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
 import { docker, type RunResult } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
-import { startDockerd, hasDockerd, type DockerEngine } from '../e2e/cli-fixture.js';
+import { startDockerd, hasDockerd, type DockerEngine } from './dockerd.js';
 import { assertVictimUntouched, hostileTrees, makeVictim, tarOfFiles, type HostileTree, type Victim } from '../fixtures/hostile-tars.js';
 
 export const skip = !isRoot() && 'needs root';

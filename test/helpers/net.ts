@@ -3,10 +3,9 @@
 import { createServer, type Server } from 'node:net';
 import { createSocket, type Socket } from 'node:dgram';
 import { get } from 'node:http';
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
@@ -125,41 +124,3 @@ export function scrubHost(net: NetConfig, execRoot: string): void {
   execFileSync('sh', ['-c', `ip link del ${net.bridge} 2>/dev/null; for T in iptables ip6tables; do for t in nat filter; do $T-save -t $t | grep -E '^-A [A-Z]+ .*${prefix}-' | sed 's/^-A/-D/' | while read -r r; do eval $T -w -t $t $r; done; for c in DNAT POST FWD; do $T -w -t $t -F ${prefix}-$c 2>/dev/null; $T -w -t $t -X ${prefix}-$c 2>/dev/null; done; done; done; true`]);
 }
 
-export interface NetnsDockerd {
-  env: NodeJS.ProcessEnv;
-  socketPath: string;
-  /** Runs a command in dockerd's network namespace (its bridges and rules live there). */
-  inNetns(cmd: string, args: string[]): string;
-  stop(): Promise<void>;
-}
-
-/** Docker's engine in a network namespace of its own: its bridges, iptables and ip6tables rules never touch the
- * host's or other daemons', and all of them go with the namespace when it stops. */
-export async function startNetnsDockerd(): Promise<NetnsDockerd> {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-netns-dockerd-'));
-  const socketPath = join(dir, 'docker.sock');
-  const child = spawn('unshare', ['-n', 'sh', '-c', `ip link set lo up && exec dockerd -H unix://${socketPath} --data-root ${dir}/root --exec-root ${dir}/exec --pidfile ${dir}/pid`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      log += chunk;
-      if (log.includes('API listen on')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`dockerd exited with ${code}:\n${log}`)));
-  });
-  const pid = String(child.pid);
-  return {
-    env: { ...process.env, DOCKER_HOST: `unix://${socketPath}`, BERTH_HOST: `unix://${socketPath}` },
-    socketPath,
-    inNetns: (cmd, args) => execFileSync('nsenter', ['-t', pid, '-n', cmd, ...args], { encoding: 'utf8' }),
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
