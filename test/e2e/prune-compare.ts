@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { apiRequest, isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { docker, type RunResult } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from './cli-fixture.js';
+import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
 
 export const skip = !isRoot() ? 'needs root' : !hasDockerd() ? 'dockerd is not installed' : false;
 
