@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { isRoot, REPO_ROOT, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { docker, run } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from './cli-fixture.js';
+import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPTS = join(REPO_ROOT, 'test/e2e/python-exec-files');
