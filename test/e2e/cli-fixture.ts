@@ -61,3 +61,6 @@ export async function both(env: NodeJS.ProcessEnv, args: string[], input?: strin
 
 /** berth's messages name berth where docker's name docker. */
 export const asDocker = (text: string): string => text.replace(/\bberth(?=[ ':])/g, 'docker');
+
+/** @deprecated Docker's engine lives in helpers/dockerd.ts; re-exported for branches written before the move. */
+export { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
