@@ -6,7 +6,7 @@ const forbid = (name, from, to, comment) => ({ name, severity: 'error', comment,
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
-    forbid('lib-spec-are-leaves', '^src/(lib|spec)/', '^src/(core|drivers|engine|builder|api|registry|daemon|client|cli|dashboard)/', 'lib/ and spec/ know no domain'),
+    forbid('lib-spec-are-leaves', '^src/(lib|spec|gen)/', '^src/(core|drivers|engine|builder|api|registry|daemon|client|cli|dashboard)/', 'lib/, spec/ and gen/ know no domain'),
     forbid('core-is-pure', layer('core'), '^src/(drivers|engine|builder|api|registry|daemon|client|cli|dashboard)/', 'core/ sees only lib/ and spec/'),
     forbid('core-no-host-effects', layer('core'), '^(fs|node:fs|child_process|node:child_process|net|node:net|http|node:http|fs/promises|node:fs/promises)$', 'core/ has no fs, net or child_process'),
     forbid('drivers-below-engine', layer('drivers'), '^src/(engine|builder|api|registry|daemon|client|cli|dashboard)/', 'drivers/ implement core/ only'),
