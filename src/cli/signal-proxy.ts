@@ -10,7 +10,7 @@ const PROXIED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SI
 export function proxySignals(ctx: CliContext, id: string): () => void {
   const handlers = PROXIED.map((signal) => {
     const forward = (): void => {
-      ctx.client.call('POST', `/containers/${id}/kill`, { query: { signal } }).catch((err: unknown) => {
+      ctx.client.containers.kill(id, { signal }).catch((err: unknown) => {
         ctx.stderr.write(`error sending signal: ${err instanceof Error ? err.message : String(err)}\n`);
       });
     };

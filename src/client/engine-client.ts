@@ -1,7 +1,13 @@
-// A typed Docker Engine API client over a unix socket. Negotiates the API version once per client,
-// as the docker CLI does, so it works against berthd and Docker's own engine alike.
+// The Engine API client for Node over a unix socket: the typed operations of engine-api.ts on an http transport,
+// plus the hijacked connections (attach, attached exec start). Negotiates the API version once per client, as
+// the docker CLI does, so it works against berthd and Docker's own engine alike.
 import http, { type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { ApiError, EngineApi, encodeQuery, type ApiRequest, type Transport } from './engine-api.js';
+import type { ExecStartBody, OperationAt, QueryOf } from './engine-types.js';
+
+export { ApiError, encodeQuery, type QueryValue } from './engine-api.js';
 
 export const CLIENT_MAX_API_VERSION = '1.47';
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
@@ -14,17 +20,6 @@ export function resolveSocketPath(env: NodeJS.ProcessEnv = process.env): string 
   throw new Error(`unsupported host ${host}: only unix:// sockets are supported`);
 }
 
-/** An error answered by the daemon, carrying its status and message. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
 /** The daemon could not be reached at all. */
 export class ConnectionError extends Error {
   constructor(readonly socketPath: string, cause: unknown) {
@@ -33,16 +28,10 @@ export class ConnectionError extends Error {
   }
 }
 
-export type QueryValue = string | number | boolean | undefined | string[];
-
-export interface RequestOptions {
-  query?: Record<string, QueryValue>;
-  body?: unknown;
-  /** A raw body (tar and the like) streamed to the daemon. */
-  stream?: Readable;
-  contentType?: string;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
+/** A hijacked connection: the raw socket, and whether it carries multiplexed stdout/stderr frames. */
+export interface Hijacked {
+  socket: Socket;
+  multiplexed: boolean;
 }
 
 const compareVersions = (a: string, b: string): number => {
@@ -51,115 +40,132 @@ const compareVersions = (a: string, b: string): number => {
   return a1 - b1 || a2 - b2;
 };
 
-export function encodeQuery(query: Record<string, QueryValue> = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) params.append(key, v);
-    else params.append(key, typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
-  }
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
+const unreachable = (err: NodeJS.ErrnoException): boolean => err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'EACCES';
 
-export class EngineClient {
+/** HTTP/1.1 over the daemon's unix socket, versioned by the negotiated API version. */
+class SocketTransport implements Transport<IncomingMessage, Readable> {
   private version: string | undefined;
   private readonly agent = new http.Agent({ keepAlive: true });
 
-  constructor(readonly socketPath: string = resolveSocketPath()) {}
+  constructor(readonly socketPath: string) {}
 
   /** The negotiated API version: the lower of the daemon's and ours. */
   async apiVersion(): Promise<string> {
     if (this.version) return this.version;
-    const res = await this.send('GET', '/_ping', {}, false);
+    const res = await this.send({ method: 'GET', path: '/_ping' }, false);
     res.resume();
     const server = String(res.headers['api-version'] ?? CLIENT_MAX_API_VERSION);
     this.version = compareVersions(server, CLIENT_MAX_API_VERSION) < 0 ? server : CLIENT_MAX_API_VERSION;
     return this.version;
   }
 
-  /** Sends a request and returns the response once it succeeded; the body is left unread. */
-  async request(method: string, path: string, options: RequestOptions = {}): Promise<IncomingMessage> {
-    const res = await this.send(method, path, options, true);
-    if ((res.statusCode ?? 500) >= 400) throw await this.errorFrom(res);
+  async request(req: ApiRequest<Readable>): Promise<IncomingMessage> {
+    const res = await this.send(req, true);
+    if ((res.statusCode ?? 500) >= 400) throw await errorFrom(res);
     return res;
   }
 
-  async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const res = await this.request(method, path, options);
-    const text = await readText(res);
-    return (text ? JSON.parse(text) : undefined) as T;
+  async json(req: ApiRequest<Readable>): Promise<unknown> {
+    const text = await this.text(req);
+    return text ? (JSON.parse(text) as unknown) : undefined;
   }
 
-  /** A request whose response body is ignored (204s, 304s). */
-  async call(method: string, path: string, options: RequestOptions = {}): Promise<number> {
-    const res = await this.request(method, path, options);
-    res.resume();
-    return res.statusCode ?? 0;
+  async text(req: ApiRequest<Readable>): Promise<string> {
+    return readText(await this.request(req));
+  }
+
+  async discard(req: ApiRequest<Readable>): Promise<void> {
+    (await this.request(req)).resume();
   }
 
   close(): void {
     this.agent.destroy();
   }
 
-  /** A hijacked connection (attach): resolves with the raw socket once the daemon upgraded it. */
-  async hijack(path: string, options: RequestOptions = {}): Promise<{ socket: import('node:net').Socket; multiplexed: boolean }> {
+  /** Resolves with the raw socket once the daemon upgraded the request. */
+  async hijack(req: ApiRequest<Readable>): Promise<Hijacked> {
     const version = await this.apiVersion();
     return new Promise((resolve, reject) => {
-      const req = http.request({
+      const out = http.request({
         socketPath: this.socketPath,
-        method: 'POST',
-        path: `/v${version}${path}${encodeQuery(options.query)}`,
-        headers: { Host: 'berth', Connection: 'Upgrade', Upgrade: 'tcp', ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        method: req.method,
+        path: `/v${version}${req.path}${encodeQuery(req.query)}`,
+        headers: { Host: 'berth', Connection: 'Upgrade', Upgrade: 'tcp', ...(req.body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
       });
-      req.on('upgrade', (res, socket, head) => {
+      out.on('upgrade', (res, socket, head) => {
         if (head.length > 0) socket.unshift(head);
         resolve({ socket, multiplexed: String(res.headers['content-type'] ?? '').includes('multiplexed') });
       });
-      req.on('response', (res) => {
-        void this.errorFrom(res).then(reject, reject);
+      out.on('response', (res) => {
+        void errorFrom(res).then(reject, reject);
       });
-      req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? new ConnectionError(this.socketPath, err) : err));
-      req.end(options.body !== undefined ? JSON.stringify(options.body) : undefined);
+      out.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? new ConnectionError(this.socketPath, err) : err));
+      out.end(req.body !== undefined ? JSON.stringify(req.body) : undefined);
     });
   }
 
-  private async send(method: string, path: string, options: RequestOptions, versioned: boolean): Promise<IncomingMessage> {
+  private async send(req: ApiRequest<Readable>, versioned: boolean): Promise<IncomingMessage> {
     const prefix = versioned ? `/v${await this.apiVersion()}` : '';
-    const headers: Record<string, string> = { Host: 'berth', 'User-Agent': 'berth-cli', ...options.headers };
+    const headers: Record<string, string> = { Host: 'berth', 'User-Agent': 'berth-cli', ...req.headers };
     let payload: string | undefined;
-    if (options.body !== undefined) {
-      payload = JSON.stringify(options.body);
+    if (req.body !== undefined) {
+      payload = JSON.stringify(req.body);
       headers['Content-Type'] = 'application/json';
-    } else if (options.stream) {
-      headers['Content-Type'] = options.contentType ?? 'application/x-tar';
+    } else if (req.upload) {
+      headers['Content-Type'] = req.contentType ?? 'application/x-tar';
     }
+    const upload = req.upload;
     return new Promise((resolve, reject) => {
-      const req = http.request(
-        { socketPath: this.socketPath, method, path: `${prefix}${path}${encodeQuery(options.query)}`, headers, agent: this.agent, signal: options.signal },
+      const out = http.request(
+        { socketPath: this.socketPath, method: req.method, path: `${prefix}${req.path}${encodeQuery(req.query)}`, headers, agent: this.agent, signal: req.signal },
         resolve,
       );
-      req.on('error', (err: NodeJS.ErrnoException) => {
-        reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'EACCES' ? new ConnectionError(this.socketPath, err) : err);
-      });
-      if (options.stream) {
-        options.stream.on('error', (err) => req.destroy(err));
-        options.stream.pipe(req);
-      } else req.end(payload);
+      out.on('error', (err: NodeJS.ErrnoException) => reject(unreachable(err) ? new ConnectionError(this.socketPath, err) : err));
+      if (upload) {
+        upload.on('error', (err) => out.destroy(err));
+        upload.pipe(out);
+      } else out.end(payload);
     });
   }
+}
 
-  private async errorFrom(res: IncomingMessage): Promise<ApiError> {
-    const text = await readText(res);
-    let message = text.trim();
-    try {
-      const parsed = JSON.parse(text) as { message?: string };
-      if (typeof parsed.message === 'string') message = parsed.message;
-    } catch {
-      /* not JSON: keep the text */
-    }
-    return new ApiError(res.statusCode ?? 500, message || `HTTP ${res.statusCode}`);
+async function errorFrom(res: IncomingMessage): Promise<ApiError> {
+  const text = await readText(res);
+  let message = text.trim();
+  try {
+    const parsed = JSON.parse(text) as { message?: string };
+    if (typeof parsed.message === 'string') message = parsed.message;
+  } catch {
+    /* not JSON: keep the text */
   }
+  return new ApiError(res.statusCode ?? 500, message || `HTTP ${res.statusCode}`);
+}
+
+export class EngineClient extends EngineApi<IncomingMessage, Readable> {
+  private readonly socket: SocketTransport;
+
+  constructor(readonly socketPath: string = resolveSocketPath()) {
+    const transport = new SocketTransport(socketPath);
+    super(transport);
+    this.socket = transport;
+  }
+
+  /** The negotiated API version: the lower of the daemon's and ours. */
+  apiVersion(): Promise<string> {
+    return this.socket.apiVersion();
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  /** Hijacked connections: the daemon answers 101 and the request's socket becomes the container's stdio. */
+  readonly hijack = {
+    containerAttach: (id: string, query: QueryOf<OperationAt<'/containers/{id}/attach', 'post'>>): Promise<Hijacked> =>
+      this.socket.hijack(this.build('post', '/containers/{id}/attach', { path: { id }, query })),
+    execStart: (id: string, body: ExecStartBody): Promise<Hijacked> =>
+      this.socket.hijack(this.build('post', '/exec/{id}/start', { path: { id }, body: { ...body, Detach: false } })),
+  };
 }
 
 export async function readText(stream: Readable): Promise<string> {

@@ -14,12 +14,6 @@ interface AttachFlags {
   sigProxy?: boolean;
 }
 
-interface Inspect {
-  Id: string;
-  Config: { Tty?: boolean; OpenStdin?: boolean };
-  State: { Running: boolean; Paused: boolean; Restarting: boolean };
-}
-
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
   const cmd = parent
     .command(name)
@@ -33,22 +27,21 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (args: string[], f: AttachFlags) => {
     requireArgs(cmd, args, { exact: 1 });
     const ref = args[0] ?? '';
-    const c = await ctx.client.json<Inspect>('GET', `/containers/${encodeURIComponent(ref)}/json`);
-    if (!c.State.Running) throw new CliExit(1, 'You cannot attach to a stopped container, start it first');
-    if (c.State.Paused) throw new CliExit(1, 'You cannot attach to a paused container, unpause it first');
-    if (c.State.Restarting) throw new CliExit(1, 'You cannot attach to a restarting container, wait until it is running');
-    const tty = c.Config.Tty ?? false;
-    const stdin = f.stdin && (c.Config.OpenStdin ?? false);
+    const c = await ctx.client.containers.inspect(ref);
+    const id = c.Id ?? ref;
+    if (!c.State?.Running) throw new CliExit(1, 'You cannot attach to a stopped container, start it first');
+    if (c.State?.Paused) throw new CliExit(1, 'You cannot attach to a paused container, unpause it first');
+    if (c.State?.Restarting) throw new CliExit(1, 'You cannot attach to a restarting container, wait until it is running');
+    const tty = c.Config?.Tty ?? false;
+    const stdin = f.stdin && (c.Config?.OpenStdin ?? false);
     if (tty && stdin && !ctx.stdin.isTTY) throw new CliExit(1, 'the input device is not a TTY');
-    const waited = ctx.client.json<{ StatusCode: number }>('POST', `/containers/${c.Id}/wait`);
+    const waited = ctx.client.containers.wait(id);
     waited.catch(() => undefined);
-    const { socket, multiplexed } = await ctx.client.hijack(`/containers/${c.Id}/attach`, {
-      query: { stream: true, stdin, stdout: true, stderr: true, detachKeys: f.detachKeys },
-    });
-    const resize = (h: number, w: number): Promise<void> => ctx.client.call('POST', `/containers/${c.Id}/resize`, { query: { h, w } }).then(() => undefined);
+    const { socket, multiplexed } = await ctx.client.hijack.containerAttach(id, { stream: true, stdin, stdout: true, stderr: true, detachKeys: f.detachKeys });
+    const resize = (h: number, w: number): Promise<void> => ctx.client.containers.resize(id, { h, w });
     // As docker: a size one bigger first, so the program redraws for the real one.
     if (tty && ctx.stdout.isTTY) await resize(ctx.stdout.rows + 1, ctx.stdout.columns + 1).catch(() => undefined);
-    const stopProxy = f.sigProxy !== false && !tty ? proxySignals(ctx, c.Id) : () => undefined;
+    const stopProxy = f.sigProxy !== false && !tty ? proxySignals(ctx, id) : () => undefined;
     let StatusCode: number;
     try {
       const how = await runSession(ctx, { socket, multiplexed, tty, stdin, detachKeys: f.detachKeys, resize });

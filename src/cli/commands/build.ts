@@ -128,8 +128,9 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       if (!opts.quiet) ctx.out(`Sending build context to Docker daemon  ${humanSize(size)}\r\r\n`);
       const buildArgs = keyValues(opts.buildArg, true);
       const labels = keyValues(opts.label, false);
-      const res = await ctx.client.request('POST', '/build', {
-        query: {
+      const res = await ctx.client.images.build(
+        createReadStream(tarPath),
+        {
           t: opts.tag.length ? opts.tag : undefined,
           dockerfile: dockerfileName,
           buildargs: Object.keys(buildArgs).length ? JSON.stringify(buildArgs) : undefined,
@@ -138,13 +139,11 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
           nocache: opts.cache === false ? true : undefined,
           networkmode: opts.network,
           q: opts.quiet ? true : undefined,
-          rm: opts.rm === false ? '0' : undefined,
+          rm: opts.rm === false ? false : undefined,
           forcerm: opts.forceRm ? true : undefined,
-          pull: opts.pull ? true : undefined,
+          pull: opts.pull ? '1' : undefined,
         },
-        stream: createReadStream(tarPath),
-        contentType: 'application/x-tar',
-      });
+      );
       let imageId: string | undefined;
       try {
         for await (const msg of jsonMessages(res)) {

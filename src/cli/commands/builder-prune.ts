@@ -19,7 +19,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (args: string[], opts: { all?: boolean; force?: boolean }) => {
     requireArgs(cmd, args, { max: 0 });
     if (!opts.force && !(await confirm(ctx, opts.all ? WARN_ALL : WARN))) return;
-    const report = await ctx.client.json<{ CachesDeleted: string[] | null; SpaceReclaimed: number }>('POST', '/build/prune', { query: { all: opts.all ? true : undefined } });
+    const report = await ctx.client.images.buildPrune({ all: opts.all ? true : undefined });
     let out = '';
     const deleted = report.CachesDeleted ?? [];
     if (deleted.length) out += `Deleted build cache objects:\n${deleted.map((d) => `${d}\n`).join('')}\n`;

@@ -27,8 +27,8 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (args: string[], opts: { author?: string; change: string[]; message?: string; pause: boolean }) => {
     requireArgs(cmd, args, { min: 1, max: 2 });
     const ref = args[1] ? splitReference(args[1]) : undefined;
-    const res = await ctx.client.json<{ Id: string }>('POST', '/commit', {
-      query: { container: args[0], repo: ref?.repo, tag: ref?.tag, comment: opts.message, author: opts.author, changes: opts.change, pause: opts.pause },
+    const res = await ctx.client.containers.commit({
+      container: args[0], repo: ref?.repo, tag: ref?.tag, comment: opts.message, author: opts.author, changes: opts.change, pause: opts.pause,
     });
     ctx.out(`${res.Id}\n`);
   });

@@ -14,7 +14,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (args: string[], opts: { force?: boolean; filter?: string[] }) => {
     requireArgs(cmd, args, { max: 0 });
     if (!opts.force && !(await confirm(ctx, WARN))) return;
-    const report = await ctx.client.json<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }>('POST', '/containers/prune', { query: { filters: filtersQuery(parseFilters(opts.filter)) } });
+    const report = await ctx.client.containers.prune({ filters: filtersQuery(parseFilters(opts.filter)) });
     const deleted = report.ContainersDeleted ?? [];
     const list = deleted.length ? `Deleted Containers:\n${deleted.map((id) => `${id}\n`).join('')}\n` : '';
     ctx.out(`${list}Total reclaimed space: ${humanSize(report.SpaceReclaimed ?? 0)}\n`);

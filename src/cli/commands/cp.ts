@@ -98,7 +98,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
 }
 
 async function statContainerPath(ctx: CliContext, container: string, path: string): Promise<PathStat | undefined> {
-  const res = await ctx.client.request('HEAD', `/containers/${encodeURIComponent(container)}/archive`, { query: { path } }).catch((err: unknown) => {
+  const res = await ctx.client.containers.archiveInfo(container, path).catch((err: unknown) => {
     // As docker: any failure to stat is ignored (a HEAD error has no body to read anyway); the copy itself reports.
     if (err instanceof ApiError) return undefined;
     throw err;
@@ -126,7 +126,7 @@ async function copyFromContainer(ctx: CliContext, container: string, srcPath: st
     const s = await statContainerPath(ctx, container, srcPath);
     if (s && isSymlinkMode(s.mode)) path = posix.isAbsolute(s.linkTarget) ? s.linkTarget : posix.join(splitPathDirEntry(srcPath).dir, s.linkTarget);
   }
-  const res = await ctx.client.request('GET', `/containers/${encodeURIComponent(container)}/archive`, { query: { path } });
+  const res = await ctx.client.containers.getArchive(container, path);
   if (dstPath === '-') {
     await pipeline(res, ctx.stdout, { end: false });
     return undefined;
@@ -182,10 +182,7 @@ async function copyToContainer(ctx: CliContext, srcPath: string, container: stri
   }
   const dstIsDir = dstStat !== undefined && isDirMode(dstStat.mode);
   const put = async (target: string, body: Readable): Promise<void> => {
-    await ctx.client.call('PUT', `/containers/${encodeURIComponent(container)}/archive`, {
-      query: { path: target, noOverwriteDirNonDir: true, copyUIDGID: copyUIDGID || undefined },
-      stream: body,
-    });
+    await ctx.client.containers.putArchive(container, { path: target, noOverwriteDirNonDir: '1', copyUIDGID: copyUIDGID ? '1' : undefined }, body);
   };
   if (srcPath === '-') {
     if (!dstIsDir) throw new CliExit(1, `destination "${container}:${dstPath}" must be a directory`);

@@ -9,7 +9,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   const cmd = parent.command(name).usage('CONTAINER').description("Inspect changes to files or directories on a container's filesystem").argument('[args...]') as DockerCommand;
   cmd.action(async (args: string[]) => {
     requireArgs(cmd, args, { exact: 1 });
-    const changes = await ctx.client.json<{ Path: string; Kind: number }[] | null>('GET', `/containers/${encodeURIComponent(args[0] ?? '')}/changes`);
+    const changes = await ctx.client.containers.changes(args[0] ?? '');
     ctx.out((changes ?? []).map((c) => `${KINDS[c.Kind] ?? '?'} ${c.Path}\n`).join(''));
   });
   return cmd;

@@ -35,7 +35,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (args: string[], opts: { since?: string; until?: string; format?: string; filter?: string[] }) => {
     requireArgs(cmd, args, { max: 0 });
     const template = opts.format ? compile(parseFormat(opts.format).text) : undefined;
-    const res = await ctx.client.request('GET', '/events', { query: { since: timeArg(opts.since), until: timeArg(opts.until), filters: filtersQuery(parseFilters(opts.filter)) } });
+    const res = await ctx.client.system.events({ since: timeArg(opts.since), until: timeArg(opts.until), filters: filtersQuery(parseFilters(opts.filter)) });
     let pending = '';
     for await (const chunk of res) {
       pending += String(chunk);

@@ -44,23 +44,21 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const { readFileSync } = await import('node:fs');
     const env = [...f.envFile.flatMap((file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'))), ...f.env].map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`));
     const size = tty && ctx.stdout.isTTY ? [ctx.stdout.rows, ctx.stdout.columns] : undefined;
-    const { Id: id } = await ctx.client.json<{ Id: string }>('POST', `/containers/${encodeURIComponent(container)}/exec`, {
-      body: {
-        User: f.user ?? '', Privileged: f.privileged ?? false, Tty: tty, ConsoleSize: size,
-        AttachStdin: interactive && !f.detach, AttachStdout: !f.detach, AttachStderr: !f.detach,
-        DetachKeys: f.detachKeys ?? '', Env: env, WorkingDir: f.workdir ?? '', Cmd: command,
-      },
+    const { Id: id } = await ctx.client.exec.create(container, {
+      User: f.user ?? '', Privileged: f.privileged ?? false, Tty: tty, ConsoleSize: size,
+      AttachStdin: interactive && !f.detach, AttachStdout: !f.detach, AttachStderr: !f.detach,
+      DetachKeys: f.detachKeys ?? '', Env: env, WorkingDir: f.workdir ?? '', Cmd: command,
     });
     if (f.detach) {
-      await ctx.client.call('POST', `/exec/${id}/start`, { body: { Detach: true, Tty: tty, ConsoleSize: size } });
+      await ctx.client.exec.startDetached(id, { Tty: tty, ConsoleSize: size });
       return;
     }
-    const { socket, multiplexed } = await ctx.client.hijack(`/exec/${id}/start`, { body: { Detach: false, Tty: tty, ConsoleSize: size } });
+    const { socket, multiplexed } = await ctx.client.hijack.execStart(id, { Tty: tty, ConsoleSize: size });
     await runSession(ctx, {
       socket, multiplexed, tty, stdin: interactive, detachKeys: f.detachKeys,
-      resize: (h, w) => ctx.client.call('POST', `/exec/${id}/resize`, { query: { h, w } }).then(() => undefined),
+      resize: (h, w) => ctx.client.exec.resize(id, { h, w }),
     });
-    const inspect = await ctx.client.json<{ ExitCode: number | null; Running: boolean }>('GET', `/exec/${id}/json`);
+    const inspect = await ctx.client.exec.inspect(id);
     if (inspect.ExitCode) throw new CliExit(inspect.ExitCode);
   });
   return cmd;

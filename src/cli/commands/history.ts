@@ -6,7 +6,6 @@ import { contextRow, renderList } from '../format/list.js';
 import { shortId } from '../format/image-rows.js';
 import { goRfc3339 } from '../format/go-time.js';
 import { createdSince, humanSize } from '../format/units.js';
-import type { ImageHistoryItem } from '../wire.js';
 
 interface Options {
   format?: string;
@@ -38,7 +37,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('-q, --quiet', 'Only show image IDs') as DockerCommand;
   cmd.action(async (args: string[], opts: Options) => {
     requireArgs(cmd, args, { exact: 1 });
-    const items = await ctx.client.json<ImageHistoryItem[]>('GET', `/images/${encodeURIComponent(args[0] as string)}/history`);
+    const items = await ctx.client.images.history(args[0] as string);
     const trunc = opts.trunc !== false;
     const human = opts.human !== false;
     const now = Date.now();

@@ -1,5 +1,5 @@
 // berth image inspect: the daemon's image JSON, as docker prints it.
-import { ApiError, readText } from '../../client/engine-client.js';
+import { ApiError } from '../../client/engine-client.js';
 import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
 import type { CliContext } from '../context.js';
@@ -14,7 +14,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('-f, --format <string>', 'Format output using a custom template') as DockerCommand;
   cmd.action(async (names: string[], opts: { format?: string }) => {
     requireArgs(cmd, names, { min: 1 });
-    const fetch = async (image: string): Promise<string> => readText(await ctx.client.request('GET', `/images/${encodeURIComponent(image)}/json`));
+    const fetch = async (image: string): Promise<string> => ctx.client.images.inspectText(image);
     await inspectEach(names, fetch, opts.format, (t) => ctx.out(t), (_n, err) => {
       if (err instanceof ApiError) return `Error response from daemon: ${err.message}`;
       throw err;

@@ -5,7 +5,6 @@ import type { CliContext } from '../context.js';
 import { filtersQuery, parseFilters } from '../filters.js';
 import { humanSize } from '../format/units.js';
 import { confirm } from '../prompt.js';
-import type { ImagePruneResponse } from '../wire.js';
 
 const WARN_DANGLING = 'WARNING! This will remove all dangling images.\nAre you sure you want to continue?';
 const WARN_ALL = 'WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue?';
@@ -25,7 +24,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     (filters.dangling ??= {})[String(!opts.all)] = true;
     // Declining ends quietly with status 0, as docker does.
     if (!opts.force && !(await confirm(ctx, opts.all ? WARN_ALL : WARN_DANGLING))) return;
-    const report = await ctx.client.json<ImagePruneResponse>('POST', '/images/prune', { query: { filters: filtersQuery(filters) } });
+    const report = await ctx.client.images.prune({ filters: filtersQuery(filters) });
     let out = '';
     const deleted = report.ImagesDeleted ?? [];
     if (deleted.length) {

@@ -5,7 +5,6 @@ import type { CliContext } from '../context.js';
 import { filtersQuery, parseFilters } from '../filters.js';
 import { renderList } from '../format/list.js';
 import { IMAGE_HEADERS, imageRows } from '../format/image-rows.js';
-import type { ImageSummary } from '../wire.js';
 
 interface Options {
   all?: boolean;
@@ -34,7 +33,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (args: string[], opts: Options) => {
     requireArgs(cmd, args, { max: 1 });
     const filters = parseFilters(opts.filter, args[0] ? { reference: { [args[0]]: true } } : {});
-    const images = await ctx.client.json<ImageSummary[]>('GET', '/images/json', { query: { all: opts.all ? true : undefined, filters: filtersQuery(filters) } });
+    const images = await ctx.client.images.list({ all: opts.all ? true : undefined, filters: filtersQuery(filters) });
     const truncate = opts.trunc !== false;
     // -q is the {{.ID}} format: one line per row, as docker prints it (repeated for each tag).
     const table = !opts.format || opts.format === 'table';

@@ -26,11 +26,10 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       body = await openInput(source);
       fromSrc = '-';
     }
-    const res = await ctx.client.request('POST', '/images/create', {
-      query: { fromSrc, repo: ref, message: opts.message, changes: opts.change, platform: opts.platform },
-      stream: body,
-      contentType: 'application/x-tar',
-    });
+    const res = await ctx.client.images.create(
+      { fromSrc, repo: ref, message: opts.message, changes: opts.change, platform: opts.platform },
+      { upload: body, contentType: 'application/x-tar' },
+    );
     await showProgress(ctx, res);
   });
   return cmd;

@@ -1,5 +1,5 @@
 // berth info / berth system info: the client section and the daemon's /info, in docker's layout.
-import type { SystemInfo } from '../../spec/docker/system.js';
+import type { SystemInfo } from '../../client/engine-types.js';
 import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
 import type { CliContext } from '../context.js';
@@ -54,9 +54,9 @@ export function serverSection(info: Info): string {
   if (runtimes.length) add(` Runtimes: ${runtimes.join(' ')}`);
   add(` Default Runtime: ${info.DefaultRuntime}`);
   add(` Init Binary: ${info.InitBinary}`);
-  const commit = (label: string, c: { ID: string; Expected?: string } | undefined): void => {
+  const commit = (label: string, c: { ID?: string; Expected?: string } | undefined): void => {
     if (!c) return;
-    add(` ${label} version: ${c.ID}${c.Expected && c.Expected !== c.ID ? ` (expected: ${c.Expected})` : ''}`);
+    add(` ${label} version: ${c.ID ?? ''}${c.Expected && c.Expected !== c.ID ? ` (expected: ${c.Expected})` : ''}`);
   };
   commit('containerd', info.ContainerdCommit);
   commit('runc', info.RuncCommit);
@@ -67,7 +67,7 @@ export function serverSection(info: Info): string {
   add(` OSType: ${info.OSType}`);
   add(` Architecture: ${info.Architecture}`);
   add(` CPUs: ${info.NCPU}`);
-  add(` Total Memory: ${bytesSize(info.MemTotal)}`);
+  add(` Total Memory: ${bytesSize(info.MemTotal ?? 0)}`);
   add(` Name: ${info.Name}`);
   add(` ID: ${info.ID}`);
   add(` Docker Root Dir: ${info.DockerRootDir}`);
@@ -88,7 +88,7 @@ export function serverSection(info: Info): string {
   add(` Experimental: ${info.ExperimentalBuild}`);
   const reg = info.RegistryConfig;
   if (reg) {
-    const insecure = [...Object.values(reg.IndexConfigs ?? {}).filter((i) => !i.Secure).map((i) => i.Name), ...(reg.InsecureRegistryCIDRs ?? [])];
+    const insecure = [...Object.values(reg.IndexConfigs ?? {}).flatMap((i) => (i && !i.Secure ? [i.Name ?? ''] : [])), ...(reg.InsecureRegistryCIDRs ?? [])];
     if (insecure.length) {
       add(` Insecure Registries:`);
       for (const r of insecure) add(`  ${r}`);
@@ -120,7 +120,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const template = opts.format ? compile(parseFormat(opts.format).text, { missingRootField: (n) => `can't evaluate field ${n} in type system.dockerInfo` }, 64) : undefined;
     const client = clientVersion('');
     if (!template) ctx.out(`${clientSection(client.Version, debug)}\n`);
-    const info = await ctx.client.json<Info>('GET', '/info');
+    const info = await await ctx.client.system.info();
     if (template) {
       const { ApiVersion: _api, ...clientFields } = client;
       const data = { ...info, ClientInfo: { Debug: debug, ...clientFields, Plugins: [], Warnings: null } };

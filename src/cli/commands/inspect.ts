@@ -1,5 +1,5 @@
 // berth inspect: any object by name or ID, trying types in docker's order. Adding a type is one entry.
-import { ApiError, readText, type EngineClient } from '../../client/engine-client.js';
+import { ApiError, type EngineClient } from '../../client/engine-client.js';
 import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
@@ -10,15 +10,12 @@ interface ObjectType {
   fetch(client: EngineClient, name: string, size: boolean): Promise<string>;
 }
 
-const get = async (client: EngineClient, path: string, query?: Record<string, boolean | undefined>): Promise<string> =>
-  readText(await client.request('GET', path, { query }));
-
 /** The types docker's inspect knows, in the order it tries them. Swarm types are never found here. */
 const TYPES: ObjectType[] = [
-  { type: 'container', fetch: (c, n, size) => get(c, `/containers/${encodeURIComponent(n)}/json`, { size: size || undefined }) },
-  { type: 'image', fetch: (c, n) => get(c, `/images/${encodeURIComponent(n)}/json`) },
-  { type: 'network', fetch: (c, n) => get(c, `/networks/${encodeURIComponent(n)}`) },
-  { type: 'volume', fetch: (c, n) => get(c, `/volumes/${encodeURIComponent(n)}`) },
+  { type: 'container', fetch: (c, n, size) => c.containers.inspectText(n, { size: size || undefined }) },
+  { type: 'image', fetch: (c, n) => c.images.inspectText(n) },
+  { type: 'network', fetch: (c, n) => c.networks.inspectText(n) },
+  { type: 'volume', fetch: (c, n) => c.volumes.inspectText(n) },
 ];
 const ALL_TYPES = ['config', 'container', 'image', 'network', 'node', 'plugin', 'secret', 'service', 'task', 'volume'];
 

@@ -44,7 +44,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       body = ctx.stdin;
     }
     const quiet = opts.quiet === true || !ctx.stdout.isTTY;
-    const res = await ctx.client.request('POST', '/images/load', { query: { quiet: quiet ? true : undefined }, stream: body, contentType: 'application/x-tar' });
+    const res = await ctx.client.images.load(body, { quiet: quiet ? true : undefined });
     await showProgress(ctx, res);
   });
   return cmd;

@@ -31,7 +31,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       if (!ctx.stdin.isTTY) throw new CliExit(1, 'Error: Cannot perform an interactive login from a non TTY device');
       throw new CliExit(1, 'Error: interactive login is not supported by berth yet; use --username with --password-stdin');
     }
-    const reply = await ctx.client.json<{ Status?: string; IdentityToken?: string }>('POST', '/auth', { body: { username: opts.username, password, serveraddress: server } });
+    const reply = await ctx.client.system.auth({ username: opts.username, password, serveraddress: server });
     const stored = await storeCredentials(reply.IdentityToken ? { username: opts.username, identitytoken: reply.IdentityToken, serveraddress: server } : { username: opts.username, password, serveraddress: server });
     if (!stored.helper) {
       ctx.stderr.write(`\nWARNING! Your credentials are stored unencrypted in '${stored.file}'.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n`);

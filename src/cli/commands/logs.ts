@@ -26,12 +26,12 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('-n, --tail <string>', 'Number of lines to show from the end of the logs', 'all') as DockerCommand;
   cmd.action(async (args: string[], opts: Options) => {
     requireArgs(cmd, args, { exact: 1 });
-    const ref = encodeURIComponent(args[0] ?? '');
-    const inspect = await ctx.client.json<{ Config: { Tty?: boolean } }>('GET', `/containers/${ref}/json`);
-    const res = await ctx.client.request('GET', `/containers/${ref}/logs`, {
-      query: { stdout: true, stderr: true, follow: opts.follow, timestamps: opts.timestamps, since: timeArg(opts.since), until: timeArg(opts.until), tail: opts.tail },
+    const ref = args[0] ?? '';
+    const inspect = await ctx.client.containers.inspect(ref);
+    const res = await ctx.client.containers.logs(ref, {
+      stdout: true, stderr: true, follow: opts.follow, timestamps: opts.timestamps, since: timeArg(opts.since), until: timeArg(opts.until), tail: opts.tail,
     });
-    if (inspect.Config.Tty) res.pipe(ctx.stdout);
+    if (inspect.Config?.Tty) res.pipe(ctx.stdout);
     else await demultiplex(res, ctx.stdout, ctx.stderr);
   });
   return cmd;

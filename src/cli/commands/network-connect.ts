@@ -11,7 +11,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (args: string[], o: { alias: string[]; ip?: string }) => {
     requireArgs(cmd, args, { exact: 2 });
     const [network = '', container = ''] = args;
-    await apiErrors(() => ctx.client.call('POST', `/networks/${encodeURIComponent(network)}/connect`, { body: { Container: container, EndpointConfig: { Aliases: o.alias, ...(o.ip ? { IPAMConfig: { IPv4Address: o.ip } } : {}) } } }));
+    await apiErrors(() => ctx.client.networks.connect(network, { Container: container, EndpointConfig: { Aliases: o.alias, ...(o.ip ? { IPAMConfig: { IPv4Address: o.ip } } : {}) } }));
   });
   return cmd;
 }

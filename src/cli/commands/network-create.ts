@@ -27,8 +27,9 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const config = o.subnet.map((subnet, i) => ({ Subnet: subnet, ...(o.ipRange[i] ? { IPRange: o.ipRange[i] } : {}), ...(o.gateway[i] ? { Gateway: o.gateway[i] } : {}) }));
     if (config.length === 0 && (o.gateway.length || o.ipRange.length)) config.push({ Subnet: '', ...(o.gateway[0] ? { Gateway: o.gateway[0] } : {}), ...(o.ipRange[0] ? { IPRange: o.ipRange[0] } : {}) });
     const res = await apiErrors(() =>
-      ctx.client.json<{ Id: string }>('POST', '/networks/create', {
-        body: { Name: args[0], Driver: o.driver, Internal: o.internal ?? false, Attachable: o.attachable ?? false, EnableIPv6: o.ipv6 ?? false, IPAM: { Driver: 'default', Config: config, Options: {} }, Options: keyValues(o.opt), Labels: keyValues(o.label) },
+      ctx.client.networks.create({
+        Name: args[0] ?? '', Driver: o.driver, Internal: o.internal ?? false, Attachable: o.attachable ?? false, EnableIPv6: o.ipv6 ?? false,
+        IPAM: { Driver: 'default', Config: config, Options: {} }, Options: keyValues(o.opt), Labels: keyValues(o.label),
       }),
     );
     ctx.out(`${res.Id}\n`);

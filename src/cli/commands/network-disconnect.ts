@@ -9,7 +9,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (args: string[], o: { force?: boolean }) => {
     requireArgs(cmd, args, { exact: 2 });
     const [network = '', container = ''] = args;
-    await apiErrors(() => ctx.client.call('POST', `/networks/${encodeURIComponent(network)}/disconnect`, { body: { Container: container, Force: o.force ?? false } }));
+    await apiErrors(() => ctx.client.networks.disconnect(network, { Container: container, Force: o.force ?? false }));
   });
   return cmd;
 }

@@ -6,17 +6,6 @@ import { filtersQuery, parseFilters } from '../filters.js';
 import { contextRow, renderList } from '../format/list.js';
 import { apiErrors } from './network-errors.js';
 
-interface NetworkJson {
-  Id: string;
-  Name: string;
-  Driver: string;
-  Scope: string;
-  EnableIPv6: boolean;
-  Internal: boolean;
-  Created: string;
-  Labels: Record<string, string> | null;
-}
-
 const HEADERS = { ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'SCOPE', IPv6: 'IPV6', Internal: 'INTERNAL', Labels: 'LABELS', CreatedAt: 'CREATED AT' };
 const TABLE = 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}';
 
@@ -32,11 +21,11 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.repeatable('-f, --filter <filter>', 'Provide filter values (e.g. "driver=bridge")');
   cmd.action(async (args: string[], o: { format?: string; trunc?: boolean; quiet?: boolean; filter?: string[] }) => {
     requireArgs(cmd, args, { max: 0 });
-    const list = await apiErrors(() => ctx.client.json<NetworkJson[]>('GET', '/networks', { query: { filters: filtersQuery(parseFilters(o.filter)) } }));
-    list.sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
+    const list = await apiErrors(() => ctx.client.networks.list({ filters: filtersQuery(parseFilters(o.filter)) }));
+    list.sort((a, b) => ((a.Name ?? '') < (b.Name ?? '') ? -1 : (a.Name ?? '') > (b.Name ?? '') ? 1 : 0));
     const rows = list.map((n) =>
       contextRow({
-        ID: o.trunc === false ? n.Id : n.Id.slice(0, 12),
+        ID: o.trunc === false ? n.Id : (n.Id ?? '').slice(0, 12),
         Name: n.Name,
         Driver: n.Driver,
         Scope: n.Scope,

@@ -14,7 +14,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (args: string[], o: { force?: boolean; filter?: string[] }) => {
     requireArgs(cmd, args, { max: 0 });
     if (!o.force && !(await confirm(ctx, WARN))) return;
-    const report = await apiErrors(() => ctx.client.json<{ NetworksDeleted: string[] | null }>('POST', '/networks/prune', { query: { filters: filtersQuery(parseFilters(o.filter)) } }));
+    const report = await apiErrors(() => ctx.client.networks.prune({ filters: filtersQuery(parseFilters(o.filter)) }));
     const deleted = report.NetworksDeleted ?? [];
     if (deleted.length) ctx.out(`Deleted Networks:\n${deleted.map((n) => `${n}\n`).join('')}\n`);
   });

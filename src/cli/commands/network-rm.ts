@@ -11,7 +11,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const errors: string[] = [];
     for (const n of names) {
       try {
-        await ctx.client.call('DELETE', `/networks/${encodeURIComponent(n)}`);
+        await ctx.client.networks.remove(n);
         ctx.out(`${n}\n`);
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;

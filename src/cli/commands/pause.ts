@@ -14,7 +14,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (refs: string[]) => {
     requireArgs(cmd, refs, { min: 1 });
     await forEachContainer(ctx, refs, async (ref) => {
-      await ctx.client.call('POST', `/containers/${encodeURIComponent(ref)}/${unpause ? 'unpause' : 'pause'}`);
+      await (unpause ? ctx.client.containers.unpause(ref) : ctx.client.containers.pause(ref));
       return ref;
     });
   });

@@ -2,12 +2,11 @@
 import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
+import type { PortBinding } from '../../client/engine-types.js';
 
-type Ports = Record<string, { HostIp: string; HostPort: string }[] | null> | null | undefined;
-
-const hostAddress = (b: { HostIp: string; HostPort: string }): string => {
+const hostAddress = (b: PortBinding): string => {
   const ip = b.HostIp || '0.0.0.0';
-  return ip.includes(':') ? `[${ip}]:${b.HostPort}` : `${ip}:${b.HostPort}`;
+  return ip.includes(':') ? `[${ip}]:${b.HostPort ?? ''}` : `${ip}:${b.HostPort ?? ''}`;
 };
 
 /** Ports sorted as docker sorts them: by number, then protocol. */
@@ -22,7 +21,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (args: string[]) => {
     requireArgs(cmd, args, { min: 1, max: 2 });
     const [ref = '', wanted] = args;
-    const inspect = await ctx.client.json<{ NetworkSettings?: { Ports?: Ports } }>('GET', `/containers/${encodeURIComponent(ref)}/json`);
+    const inspect = await ctx.client.containers.inspect(ref);
     const ports = inspect.NetworkSettings?.Ports ?? {};
     if (wanted) {
       const [port = '', proto = 'tcp'] = wanted.split('/');

@@ -5,22 +5,9 @@ import type { CliContext } from '../context.js';
 import { filtersQuery, parseFilters } from '../filters.js';
 import { contextRow, renderList } from '../format/list.js';
 import { createdSince, humanSize } from '../format/units.js';
+import type { ContainerSummary } from '../../client/engine-types.js';
 
-interface Summary {
-  Id: string;
-  Names: string[];
-  Image: string;
-  Command: string;
-  Created: number;
-  Status: string;
-  State: string;
-  Ports: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[];
-  Labels: Record<string, string> | null;
-  SizeRw?: number;
-  SizeRootFs?: number;
-  Mounts: { Name?: string; Source: string }[];
-  HostConfig?: { NetworkMode?: string };
-}
+type Summary = ContainerSummary;
 
 interface Options {
   all?: boolean;
@@ -39,20 +26,20 @@ const TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Stat
 const ellipsis = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 function row(c: Summary, truncate: boolean): Record<string, unknown> {
-  const command = truncate ? ellipsis(c.Command, 20) : c.Command;
+  const command = truncate ? ellipsis(c.Command ?? '', 20) : c.Command;
   return contextRow({
-    ID: truncate ? c.Id.slice(0, 12) : c.Id,
+    ID: truncate ? (c.Id ?? '').slice(0, 12) : c.Id,
     Image: c.Image,
     Command: `"${command}"`,
-    CreatedAt: new Date(c.Created * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' +0000 UTC'),
-    RunningFor: createdSince(c.Created),
+    CreatedAt: new Date((c.Created ?? 0) * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' +0000 UTC'),
+    RunningFor: createdSince(c.Created ?? 0),
     Status: c.Status,
     State: c.State,
-    Ports: c.Ports.map((p) => (p.PublicPort ? `${p.IP ?? '0.0.0.0'}:${p.PublicPort}->${p.PrivatePort}/${p.Type}` : `${p.PrivatePort}/${p.Type}`)).join(', '),
-    Names: c.Names.map((n) => n.replace(/^\//, '')).join(','),
+    Ports: (c.Ports ?? []).map((p) => (p.PublicPort ? `${p.IP ?? '0.0.0.0'}:${p.PublicPort}->${p.PrivatePort}/${p.Type}` : `${p.PrivatePort}/${p.Type}`)).join(', '),
+    Names: (c.Names ?? []).map((n) => n.replace(/^\//, '')).join(','),
     Size: c.SizeRw !== undefined ? `${humanSize(c.SizeRw)} (virtual ${humanSize(c.SizeRootFs ?? 0)})` : '0B',
     Labels: Object.entries(c.Labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
-    Mounts: c.Mounts.map((m) => m.Name ?? m.Source).join(','),
+    Mounts: (c.Mounts ?? []).map((m) => m.Name ?? m.Source).join(','),
     Networks: c.HostConfig?.NetworkMode ?? '',
   });
 }
@@ -74,8 +61,8 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (args: string[], opts: Options) => {
     requireArgs(cmd, args, { max: 0 });
     const limit = opts.latest ? 1 : opts.last !== undefined ? Number(opts.last) : undefined;
-    const containers = await ctx.client.json<Summary[]>('GET', '/containers/json', {
-      query: { all: opts.all ? true : undefined, limit, size: opts.size ? true : undefined, filters: filtersQuery(parseFilters(opts.filter, {})) },
+    const containers = await ctx.client.containers.list({
+      all: opts.all ? true : undefined, limit, size: opts.size ? true : undefined, filters: filtersQuery(parseFilters(opts.filter, {})),
     });
     const table = !opts.format || opts.format === 'table';
     const format = table ? (opts.quiet ? '{{.ID}}' : opts.size ? `${TABLE}\t{{.Size}}` : TABLE) : (opts.format as string);

@@ -19,10 +19,10 @@ export const domainOfName = (name: string): string => name.slice(0, name.indexOf
 export async function pullWithProgress(ctx: CliContext, image: string, options: { platform?: string; quiet?: boolean; allTags?: boolean; out?: NodeJS.WriteStream }): Promise<void> {
   const ref = parseUserReference(image);
   const tag = options.allTags ? undefined : (ref.digest ?? ref.tag ?? 'latest');
-  const res = await ctx.client.request('POST', '/images/create', {
-    query: { fromImage: ref.name, tag, platform: options.platform },
-    headers: { 'X-Registry-Auth': await registryAuthHeader(domainOfName(ref.name), process.env) },
-  });
+  const res = await ctx.client.images.create(
+    { fromImage: ref.name, tag, platform: options.platform },
+    { auth: await registryAuthHeader(domainOfName(ref.name), process.env) },
+  );
   const out = options.out ?? ctx.stdout;
   if (options.quiet) {
     for await (const msg of jsonMessages(res)) void msg;

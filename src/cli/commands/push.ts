@@ -28,10 +28,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       if (!opts.quiet) ctx.out('Using default tag: latest\n');
       tag = 'latest';
     }
-    const res = await ctx.client.request('POST', `/images/${ref.name}/push`, {
-      query: { tag: tag ?? '' },
-      headers: { 'X-Registry-Auth': await registryAuthHeader(domainOfName(ref.name), process.env) },
-    });
+    const res = await ctx.client.images.push(ref.name, { tag: tag ?? '' }, await registryAuthHeader(domainOfName(ref.name), process.env));
     const sink = opts.quiet ? undefined : ctx.stdout;
     if (sink) await displayProgress(res, sink, { terminal: sink.isTTY === true });
     else await displayProgress(res, devNull(), { terminal: false });

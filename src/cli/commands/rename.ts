@@ -7,7 +7,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   const cmd = parent.command(name).usage('CONTAINER NEW_NAME').description('Rename a container').argument('[args...]') as DockerCommand;
   cmd.action(async (args: string[]) => {
     requireArgs(cmd, args, { exact: 2 });
-    await ctx.client.call('POST', `/containers/${encodeURIComponent(args[0] ?? '')}/rename`, { query: { name: args[1] } });
+    await ctx.client.containers.rename(args[0] ?? '', args[1] ?? '');
   });
   return cmd;
 }

@@ -3,7 +3,6 @@ import { ApiError } from '../../client/engine-client.js';
 import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
-import type { ImageDeleteItem } from '../wire.js';
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
   const cmd = parent
@@ -18,9 +17,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const errors: string[] = [];
     for (const image of images) {
       try {
-        const items = await ctx.client.json<ImageDeleteItem[]>('DELETE', `/images/${encodeURIComponent(image)}`, {
-          query: { force: opts.force ? true : undefined, noprune: opts.prune === false ? true : undefined },
-        });
+        const items = await ctx.client.images.remove(image, { force: opts.force ? true : undefined, noprune: opts.prune === false ? true : undefined });
         ctx.out((items ?? []).map((i) => (i.Deleted ? `Deleted: ${i.Deleted}\n` : `Untagged: ${i.Untagged}\n`)).join(''));
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;

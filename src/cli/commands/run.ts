@@ -6,6 +6,7 @@ import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
 import { ApiError } from '../../client/engine-client.js';
+import type { ContainerCreateBody, ContainerWait, HostConfig } from '../../client/engine-types.js';
 import { parseMountFlag, splitVolumeFlags } from '../mount-flag.js';
 import { addHealthFlags, healthConfig, type HealthFlags } from '../health-flags.js';
 import { StreamError } from '../../client/json-messages.js';
@@ -83,7 +84,7 @@ function restartPolicy(spec: string | undefined): { Name: string; MaximumRetryCo
   return { Name: name, MaximumRetryCount: count ? Number(count) : 0 };
 }
 
-export function buildCreateBody(image: string, command: string[], f: RunFlags): Record<string, unknown> {
+export function buildCreateBody(image: string, command: string[], f: RunFlags): ContainerCreateBody {
   const env = [...f.envFile.flatMap((file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'))), ...f.env].map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`));
   const tmpfs = Object.fromEntries(f.tmpfs.map((t) => [t.split(':')[0], t.split(':').slice(1).join(':')]));
   const logConfig = Object.fromEntries(f.logOpt.map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
@@ -116,10 +117,11 @@ export function buildCreateBody(image: string, command: string[], f: RunFlags): 
     HostConfig: {
       AutoRemove: f.rm ?? false,
       Binds: volumes.binds,
-      Mounts: f.mount.length ? f.mount.map(parseMountFlag) : undefined,
+      // Names the user typed (mount type, restart policy) go as given: the daemon refuses unknown ones with its message.
+      Mounts: f.mount.length ? (f.mount.map(parseMountFlag) as HostConfig['Mounts']) : undefined,
       VolumesFrom: f.volumesFrom.length ? f.volumesFrom : undefined,
       Tmpfs: tmpfs,
-      RestartPolicy: restartPolicy(f.restart),
+      RestartPolicy: restartPolicy(f.restart) as HostConfig['RestartPolicy'],
       Init: f.init ?? null,
       ReadonlyRootfs: f.readOnly ?? false,
       CapAdd: f.capAdd,
@@ -136,7 +138,8 @@ export function buildCreateBody(image: string, command: string[], f: RunFlags): 
       Memory: f.memory ? parseBytes(f.memory) : 0,
       NanoCpus: f.cpus ? Math.round(Number(f.cpus) * 1e9) : 0,
       PidsLimit: f.pidsLimit ? Number(f.pidsLimit) : null,
-      LogConfig: { Type: '', Config: logConfig },
+      // An empty driver is the daemon's default, as docker sends it (the swagger's enum leaves it out).
+      LogConfig: { Type: '', Config: logConfig } as unknown as HostConfig['LogConfig'],
       ConsoleSize: f.tty && process.stdout.isTTY ? [process.stdout.rows, process.stdout.columns] : [0, 0],
     },
   };
@@ -185,7 +188,7 @@ export function addCreateFlags(cmd: DockerCommand): DockerCommand {
 
 export async function createContainer(ctx: CliContext, image: string, command: string[], flags: RunFlags): Promise<string> {
   try {
-    const res = await ctx.client.json<{ Id: string }>('POST', '/containers/create', { query: { name: flags.name }, body: buildCreateBody(image, command, flags) });
+    const res = await ctx.client.containers.create(buildCreateBody(image, command, flags), { name: flags.name });
     return res.Id;
   } catch (err) {
     if (!(err instanceof ApiError && err.status === 404 && /No such image/.test(err.message))) throw err;
@@ -193,7 +196,7 @@ export async function createContainer(ctx: CliContext, image: string, command: s
     const tagged = withDefaultTag(image);
     ctx.stderr.write(`Unable to find image '${tagged}' locally\n`);
     await pullWithProgress(ctx, tagged, { out: ctx.stderr });
-    const res = await ctx.client.json<{ Id: string }>('POST', '/containers/create', { query: { name: flags.name }, body: buildCreateBody(image, command, flags) });
+    const res = await ctx.client.containers.create(buildCreateBody(image, command, flags), { name: flags.name });
     return res.Id;
   }
 }
@@ -229,7 +232,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     }
     if (flags.detach) {
       try {
-        await ctx.client.call('POST', `/containers/${id}/start`);
+        await ctx.client.containers.start(id);
       } catch (err) {
         if (err instanceof ApiError) throw new CliExit(exitCodeFor(err.message), `berth: Error response from daemon: ${err.message}`);
         throw err;
@@ -237,25 +240,25 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       ctx.out(`${id}\n`);
       return;
     }
-    const { socket, multiplexed } = await ctx.client.hijack(`/containers/${id}/attach`, {
-      query: { stream: true, stdin: streams.stdin, stdout: streams.stdout, stderr: streams.stderr, detachKeys: flags.detachKeys },
+    const { socket, multiplexed } = await ctx.client.hijack.containerAttach(id, {
+      stream: true, stdin: streams.stdin, stdout: streams.stdout, stderr: streams.stderr, detachKeys: flags.detachKeys,
     });
-    const waited = ctx.client.json<{ StatusCode: number }>('POST', `/containers/${id}/wait`, { query: { condition: flags.rm ? 'removed' : 'next-exit' } });
+    const waited = ctx.client.containers.wait(id, { condition: flags.rm ? 'removed' : 'next-exit' });
     // A failed start is reported below; the wait's own failure then means nothing.
     waited.catch(() => undefined);
     try {
-      await ctx.client.call('POST', `/containers/${id}/start`);
+      await ctx.client.containers.start(id);
     } catch (err) {
       socket.destroy();
       if (err instanceof ApiError) throw new CliExit(exitCodeFor(err.message), `berth: Error response from daemon: ${err.message}`);
       throw err;
     }
     const stopProxy = flags.sigProxy !== false && !flags.tty ? proxySignals(ctx, id) : () => undefined;
-    let result: { StatusCode: number };
+    let result: ContainerWait;
     try {
       const session = await runSession(ctx, {
         socket, multiplexed, tty: flags.tty ?? false, stdin: streams.stdin, detachKeys: flags.detachKeys,
-        resize: (h, w) => ctx.client.call('POST', `/containers/${id}/resize`, { query: { h, w } }).then(() => undefined),
+        resize: (h, w) => ctx.client.containers.resize(id, { h, w }),
       });
       // Detached: the container runs on; docker says nothing and exits 0.
       if (session === 'detached') return;

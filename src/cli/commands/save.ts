@@ -18,7 +18,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     requireArgs(cmd, images, { min: 1 });
     if (!opts.output && ctx.stdout.isTTY) throw new CliExit(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
     if (opts.output) await checkOutputDir(dirname(opts.output));
-    const res = await ctx.client.request('GET', '/images/get', { query: { names: images } });
+    const res = await ctx.client.images.save(images);
     if (!opts.output) {
       await pipeline(res, ctx.stdout, { end: false });
       return;

@@ -8,7 +8,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   const cmd = parent.command(name).usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Start one or more stopped containers').argument('[containers...]') as DockerCommand;
   cmd.action(async (refs: string[], _opts: { timeout?: string; signal?: string; force?: boolean; volumes?: boolean }) => {
     requireArgs(cmd, refs, { min: 1 });
-    await forEachContainer(ctx, refs, async (ref) => { await ctx.client.call('POST', `/containers/${encodeURIComponent(ref)}/start`); return ref; });
+    await forEachContainer(ctx, refs, async (ref) => { await ctx.client.containers.start(ref); return ref; });
   });
   return cmd;
 }

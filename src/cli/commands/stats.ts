@@ -6,23 +6,15 @@ import { createInterface } from 'node:readline';
 import type { DockerCommand } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
 import { ApiError } from '../../client/engine-client.js';
+import type { ContainerStats } from '../../client/engine-types.js';
 import { contextRow, renderList } from '../format/list.js';
 import { bytesSize, humanSize } from '../format/units.js';
 
 const DEFAULT_FORMAT = 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';
 const HEADERS = { ID: 'CONTAINER ID', Container: 'CONTAINER', Name: 'NAME', CPUPerc: 'CPU %', MemUsage: 'MEM USAGE / LIMIT', MemPerc: 'MEM %', NetIO: 'NET I/O', BlockIO: 'BLOCK I/O', PIDs: 'PIDS' };
 
-interface StatsRecord {
-  read: string;
-  id: string;
-  name: string;
-  pids_stats?: { current?: number };
-  cpu_stats?: { cpu_usage?: { total_usage?: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
-  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
-  memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
-  blkio_stats?: { io_service_bytes_recursive?: { op: string; value: number }[] | null };
-  networks?: Record<string, { rx_bytes: number; tx_bytes: number }>;
-}
+/** A stats record; any field may be missing from an engine's answer. */
+type StatsRecord = Partial<ContainerStats> & Pick<ContainerStats, 'read' | 'id' | 'name'>;
 
 /** docker's numbers from one record (stats_helpers.go). */
 export function statsRow(container: string, r: StatsRecord | undefined, noTrunc: boolean): Record<string, string> {
@@ -84,7 +76,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('--no-trunc', 'Do not truncate output') as DockerCommand;
   cmd.action(async (refs: string[], flags: StatsFlags) => {
     const named = refs.length > 0;
-    const containers = named ? refs : (await ctx.client.json<{ Id: string }[]>('GET', '/containers/json', { query: { all: flags.all || undefined } })).map((c) => c.Id.slice(0, 12));
+    const containers = named ? refs : (await ctx.client.containers.list({ all: flags.all || undefined })).map((c) => (c.Id ?? '').slice(0, 12));
     const format = !flags.format || flags.format === 'table' ? DEFAULT_FORMAT : flags.format;
     const render = (rows: Record<string, string>[]): string => renderList({ format, rows: rows.map((r) => contextRow(r)), headers: HEADERS, typeName: '*formatter.statsContext' });
     if (!flags.stream) {
@@ -92,7 +84,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       const errors: string[] = [];
       for (const ref of containers) {
         try {
-          const rec = await ctx.client.json<StatsRecord>('GET', `/containers/${encodeURIComponent(ref)}/stats`, { query: { stream: false } });
+          const rec = await ctx.client.containers.stats(ref);
           rows.push(statsRow(ref, rec, !flags.trunc));
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
@@ -115,7 +107,7 @@ async function live(ctx: CliContext, containers: string[], render: (rows: Record
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   for (const ref of containers) {
-    const res = await ctx.client.request('GET', `/containers/${encodeURIComponent(ref)}/stats`, { query: { stream: true }, signal: stop.signal });
+    const res = await ctx.client.containers.statsStream(ref, {}, { signal: stop.signal });
     streams.push(res);
     const lines = createInterface({ input: res });
     lines.on('line', (line) => {

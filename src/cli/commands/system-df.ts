@@ -7,7 +7,7 @@ import { imageRows, isDangling, shortId } from '../format/image-rows.js';
 import { tabwrite } from '../format/tabwriter.js';
 import { createdSince, humanSize } from '../format/units.js';
 import { ellipsis } from './history.js';
-import type { SystemDiskUsage } from '../wire.js';
+import type { SystemDiskUsage } from '../../client/engine-types.js';
 
 const SUMMARY = 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}';
 const HEADERS = { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' };
@@ -27,8 +27,8 @@ export function summaryRows(df: SystemDiskUsage): Record<string, unknown>[] {
   const ctrReclaim = containers.reduce((n, c) => n + (c.State !== 'running' ? (c.SizeRw ?? 0) : 0), 0);
   const volSize = volumes.reduce((n, v) => n + (v.UsageData && v.UsageData.Size !== -1 ? v.UsageData.Size : 0), 0);
   const volReclaim = volumes.reduce((n, v) => n + (v.UsageData && v.UsageData.Size !== -1 && v.UsageData.RefCount === 0 ? v.UsageData.Size : 0), 0);
-  const cacheSize = cache.reduce((n, b) => n + (b.Shared ? 0 : b.Size), 0);
-  const cacheReclaim = cache.reduce((n, b) => n + (b.Shared || b.InUse ? 0 : b.Size), 0);
+  const cacheSize = cache.reduce((n, b) => n + (b.Shared ? 0 : (b.Size ?? 0)), 0);
+  const cacheReclaim = cache.reduce((n, b) => n + (b.Shared || b.InUse ? 0 : (b.Size ?? 0)), 0);
   return [
     { Type: 'Images', TotalCount: String(images.length), Active: String(images.filter((i) => i.Containers > 0).length), Size: humanSize(layers), Reclaimable: withPercent(layers - used, layers) },
     { Type: 'Containers', TotalCount: String(containers.length), Active: String(containers.filter((c) => c.State === 'running').length), Size: humanSize(ctrSize), Reclaimable: withPercent(ctrReclaim, ctrSize) },
@@ -50,8 +50,8 @@ function verbose(df: SystemDiskUsage): string {
   out += '\nContainers space usage:\n\nCONTAINER ID\tIMAGE\tCOMMAND\tLOCAL VOLUMES\tSIZE\tCREATED\tSTATUS\tNAMES\n';
   for (const c of df.Containers ?? []) {
     const volumes = (c.Mounts ?? []).filter((m) => m.Type === 'volume').length;
-    const command = `"${ellipsis(c.Command, 20)}"`;
-    out += `${[shortId(c.Id), c.Image, command, String(volumes), humanSize(c.SizeRw ?? 0), createdSince(c.Created, now), c.Status, (c.Names[0] ?? '').replace(/^\//, '')].join('\t')}\n`;
+    const command = `"${ellipsis(c.Command ?? '', 20)}"`;
+    out += `${[shortId(c.Id ?? ''), c.Image, command, String(volumes), humanSize(c.SizeRw ?? 0), createdSince(c.Created ?? 0, now), c.Status, (c.Names?.[0] ?? '').replace(/^\//, '')].join('\t')}\n`;
   }
   out += '\nLocal Volumes space usage:\n\nVOLUME NAME\tLINKS\tSIZE\n';
   for (const v of df.Volumes ?? []) {
@@ -59,10 +59,10 @@ function verbose(df: SystemDiskUsage): string {
     out += `${[v.Name, String(v.UsageData?.RefCount ?? 0), size].join('\t')}\n`;
   }
   const cache = df.BuildCache ?? [];
-  out += `\nBuild cache usage: ${humanSize(cache.reduce((n, b) => n + b.Size, 0))}\n\nCACHE ID\tCACHE TYPE\tSIZE\tCREATED\tLAST USED\tUSAGE\tSHARED\n`;
+  out += `\nBuild cache usage: ${humanSize(cache.reduce((n, b) => n + (b.Size ?? 0), 0))}\n\nCACHE ID\tCACHE TYPE\tSIZE\tCREATED\tLAST USED\tUSAGE\tSHARED\n`;
   for (const b of cache) {
     const lastUsed = b.LastUsedAt ? createdSince(Date.parse(b.LastUsedAt) / 1000, now) : '';
-    out += `${[b.ID.slice(0, 12), b.Type, humanSize(b.Size), createdSince(Date.parse(b.CreatedAt) / 1000, now), lastUsed, String(b.UsageCount), String(b.Shared)].join('\t')}\n`;
+    out += `${[(b.ID ?? '').slice(0, 12), b.Type, humanSize(b.Size ?? 0), createdSince(Date.parse(b.CreatedAt ?? '') / 1000, now), lastUsed, String(b.UsageCount), String(b.Shared)].join('\t')}\n`;
   }
   return tabwrite(out);
 }
@@ -77,7 +77,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('-v, --verbose', 'Show detailed information on space usage') as DockerCommand;
   cmd.action(async (args: string[], opts: { format?: string; verbose?: boolean }) => {
     requireArgs(cmd, args, { max: 0 });
-    const df = await ctx.client.json<SystemDiskUsage>('GET', '/system/df');
+    const df = await ctx.client.system.df();
     if (opts.verbose && !opts.format) {
       ctx.out(verbose(df));
       return;

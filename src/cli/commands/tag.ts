@@ -16,7 +16,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     if (!/^(sha256:)?[0-9a-f]{64}$/.test(source)) parseUserReference(source);
     const ref = parseUserReference(target);
     if (ref.digest) throw new CliExit(1, 'refusing to create a tag with a digest reference');
-    await ctx.client.call('POST', `/images/${encodeURIComponent(source)}/tag`, { query: { repo: ref.name, tag: ref.tag ?? 'latest' } });
+    await ctx.client.images.tag(source, { repo: ref.name, tag: ref.tag ?? 'latest' });
   });
   return cmd;
 }

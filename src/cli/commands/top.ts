@@ -10,8 +10,8 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (args: string[]) => {
     requireArgs(cmd, args, { min: 1 });
     const [ref = '', ...psArgs] = args;
-    const top = await ctx.client.json<{ Titles: string[]; Processes: string[][] | null }>('GET', `/containers/${encodeURIComponent(ref)}/top`, { query: { ps_args: psArgs.length ? psArgs.join(' ') : undefined } });
-    const lines = [top.Titles.join('\t'), ...(top.Processes ?? []).map((p) => p.join('\t'))];
+    const top = await ctx.client.containers.top(ref, { ps_args: psArgs.length ? psArgs.join(' ') : undefined });
+    const lines = [(top.Titles ?? []).join('\t'), ...(top.Processes ?? []).map((p) => p.join('\t'))];
     ctx.out(tabwrite(`${lines.join('\n')}\n`, { minWidth: 20, padding: 3 }));
   });
   return cmd;

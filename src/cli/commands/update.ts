@@ -73,7 +73,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const body = updateBody(flags);
     if (Object.keys(body).length === 0) throw new CliExit(1, 'you must provide one or more flags when using this command');
     await forEachContainer(ctx, refs, async (ref) => {
-      await ctx.client.json('POST', `/containers/${encodeURIComponent(ref)}/update`, { body });
+      await ctx.client.containers.update(ref, body);
       return ref;
     });
   });

@@ -1,5 +1,5 @@
 // berth version: client and server versions, laid out as docker version prints them.
-import type { SystemVersion } from '../../spec/docker/system.js';
+import type { SystemVersion } from '../../client/engine-types.js';
 import { ConnectionError } from '../../client/engine-client.js';
 import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
@@ -65,10 +65,15 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     let negotiated = '';
     try {
       negotiated = await ctx.client.apiVersion();
-      server = await ctx.client.json<SystemVersion>('GET', '/version');
-      Object.defineProperty(server, 'APIVersion', { value: server.ApiVersion, enumerable: false });
+      const answer = await ctx.client.system.version();
+      server = answer;
+      Object.defineProperty(answer, 'APIVersion', { value: answer.ApiVersion, enumerable: false });
       // docker shows the engine's build time in Go's ANSIC layout.
-      for (const c of server.Components ?? []) if (c.Details?.BuildTime) c.Details.BuildTime = ansic(c.Details.BuildTime);
+      for (const c of answer.Components ?? []) {
+        // The swagger gives Details no fields; engines fill in strings such as BuildTime.
+        const details = c.Details as Record<string, string> | null | undefined;
+        if (details?.BuildTime) details.BuildTime = ansic(details.BuildTime);
+      }
     } catch (err) {
       failure = err;
     }

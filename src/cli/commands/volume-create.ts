@@ -21,8 +21,8 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     requireArgs(cmd, args, { max: 1 });
     if (args[0] && opts.name && args[0] !== opts.name) throw new CliExit(1, 'conflicting options: either specify --name or provide positional arg, not both');
     try {
-      const v = await ctx.client.json<{ Name: string }>('POST', '/volumes/create', {
-        body: { Name: args[0] ?? opts.name ?? '', Driver: opts.driver, DriverOpts: keyValues(opts.opt ?? []), Labels: keyValues(opts.label ?? []) },
+      const v = await ctx.client.volumes.create({
+        Name: args[0] ?? opts.name ?? '', Driver: opts.driver, DriverOpts: keyValues(opts.opt ?? []), Labels: keyValues(opts.label ?? []),
       });
       ctx.out(`${v.Name}\n`);
     } catch (err) {

@@ -6,14 +6,6 @@ import { filtersQuery, parseFilters } from '../filters.js';
 import { contextRow, renderList } from '../format/list.js';
 import { naturalCompare } from '../format/natural-order.js';
 
-interface Volume {
-  Name: string;
-  Driver: string;
-  Scope: string;
-  Mountpoint: string;
-  Labels: Record<string, string> | null;
-}
-
 const HEADERS = { Name: 'VOLUME NAME', Driver: 'DRIVER', Scope: 'SCOPE', Mountpoint: 'MOUNTPOINT', Labels: 'LABELS', Links: 'LINKS', Size: 'SIZE', Group: 'GROUP', Availability: 'AVAILABILITY', Status: 'STATUS' };
 const TABLE = 'table {{.Driver}}\t{{.Name}}';
 
@@ -28,7 +20,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.repeatable('-f, --filter <filter>', "Provide filter values (e.g. 'dangling=true')");
   cmd.action(async (args: string[], opts: { quiet?: boolean; format?: string; filter?: string[] }) => {
     requireArgs(cmd, args, { max: 0 });
-    const res = await ctx.client.json<{ Volumes: Volume[] | null }>('GET', '/volumes', { query: { filters: filtersQuery(parseFilters(opts.filter)) } });
+    const res = await ctx.client.volumes.list({ filters: filtersQuery(parseFilters(opts.filter)) });
     const volumes = [...(res.Volumes ?? [])].sort((a, b) => naturalCompare(a.Name, b.Name));
     const table = !opts.format || opts.format === 'table';
     const format = opts.quiet ? '{{.Name}}' : table ? TABLE : (opts.format as string);

@@ -23,7 +23,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const filters = parseFilters(opts.filter);
     if (opts.all) (filters.all ??= {}).true = true;
     if (!opts.force && !(await confirm(ctx, opts.all ? WARN_ALL : WARN))) return;
-    const report = await ctx.client.json<{ VolumesDeleted: string[] | null; SpaceReclaimed: number }>('POST', '/volumes/prune', { query: { filters: filtersQuery(filters) } });
+    const report = await ctx.client.volumes.prune({ filters: filtersQuery(filters) });
     let out = '';
     const deleted = report.VolumesDeleted ?? [];
     if (deleted.length) out += `Deleted Volumes:\n${deleted.map((v) => `${v}\n`).join('')}\n`;

@@ -16,7 +16,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const errors: string[] = [];
     for (const volume of volumes) {
       try {
-        await ctx.client.call('DELETE', `/volumes/${encodeURIComponent(volume)}`, { query: { force: opts.force ? true : undefined } });
+        await ctx.client.volumes.remove(volume, { force: opts.force ? true : undefined });
         ctx.out(`${volume}\n`);
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;

@@ -1,6 +1,6 @@
 // Rows of `images` as docker's image formatter makes them: one per tag (per digest with --digests),
 // `<none>` for untagged, 12-character IDs unless --no-trunc.
-import type { ImageSummary } from '../wire.js';
+import type { ImageSummary } from '../../client/engine-types.js';
 import { contextRow } from './list.js';
 import { createdSince, humanSize } from './units.js';
 import { goTimeString } from './go-time.js';
@@ -60,7 +60,7 @@ function row(img: ImageSummary, repo: string, tag: string, digest: string, opts:
     Size: humanSize(size, 3),
     Tag: tag,
     UniqueSize: img.SharedSize === undefined || img.SharedSize < 0 ? 'N/A' : humanSize(size - img.SharedSize),
-    VirtualSize: humanSize(img.VirtualSize ?? size),
+    VirtualSize: humanSize((img as ImageSummary & { VirtualSize?: number }).VirtualSize ?? size),
   });
 }
 

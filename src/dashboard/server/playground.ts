@@ -16,7 +16,7 @@ export async function runPlayground(ws: WebSocket, engineSocket: string, logger:
   const remove = (): void => {
     const id = containerId;
     containerId = undefined;
-    if (id) client.call('DELETE', `/containers/${id}`, { query: { force: true } }).then(
+    if (id) client.containers.remove(id, { force: true }).then(
       () => client.close(),
       (err: unknown) => {
         logger.debug({ err, container: id }, 'playground removal failed');
@@ -30,20 +30,18 @@ export async function runPlayground(ws: WebSocket, engineSocket: string, logger:
     remove();
   });
   try {
-    const created = await client.json<{ Id: string }>('POST', '/containers/create', {
-      body: {
-        Image: PLAYGROUND_IMAGE,
-        // pid 1 only holds the container open; the shell is an exec, so it has a TTY of its own.
-        Cmd: ['sh', '-c', "trap 'exit 0' TERM; sleep 86400 & wait"],
-        Labels: { [PLAYGROUND_LABEL]: 'true' },
-        HostConfig: { AutoRemove: true },
-      },
+    const created = await client.containers.create({
+      Image: PLAYGROUND_IMAGE,
+      // pid 1 only holds the container open; the shell is an exec, so it has a TTY of its own.
+      Cmd: ['sh', '-c', "trap 'exit 0' TERM; sleep 86400 & wait"],
+      Labels: { [PLAYGROUND_LABEL]: 'true' },
+      HostConfig: { AutoRemove: true },
     });
     containerId = created.Id;
     if (closed) return remove();
-    await client.call('POST', `/containers/${created.Id}/start`);
-    const exec = await client.json<{ Id: string }>('POST', `/containers/${created.Id}/exec`, {
-      body: { Cmd: ['sh'], Tty: true, AttachStdin: true, AttachStdout: true, AttachStderr: true, Env: ['TERM=xterm-256color', 'PS1=playground$ '] },
+    await client.containers.start(created.Id);
+    const exec = await client.exec.create(created.Id, {
+      Cmd: ['sh'], Tty: true, AttachStdin: true, AttachStdout: true, AttachStderr: true, Env: ['TERM=xterm-256color', 'PS1=playground$ '],
     });
     if (closed) return remove();
     bridgeTerminal(ws, engineSocket, { kind: 'exec', id: exec.Id }, logger, { readyInfo: { exec: exec.Id, container: created.Id } });
