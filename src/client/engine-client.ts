@@ -4,7 +4,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import { ApiError, EngineApi, encodeQuery, type ApiRequest, type Transport } from './engine-api.js';
+import { ApiError, EngineApi, encodeQuery, type ApiRequest, type Signal, type Transport } from './engine-api.js';
 import type { ExecStartBody, OperationAt, QueryOf } from './engine-types.js';
 
 export { ApiError, encodeQuery, type QueryValue } from './engine-api.js';
@@ -91,6 +91,7 @@ class SocketTransport implements Transport<IncomingMessage, Readable> {
         method: req.method,
         path: `/v${version}${req.path}${encodeQuery(req.query)}`,
         headers: { Host: 'berth', Connection: 'Upgrade', Upgrade: 'tcp', ...(req.body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        signal: req.signal,
       });
       out.on('upgrade', (res, socket, head) => {
         if (head.length > 0) socket.unshift(head);
@@ -161,10 +162,10 @@ export class EngineClient extends EngineApi<IncomingMessage, Readable> {
 
   /** Hijacked connections: the daemon answers 101 and the request's socket becomes the container's stdio. */
   readonly hijack = {
-    containerAttach: (id: string, query: QueryOf<OperationAt<'/containers/{id}/attach', 'post'>>): Promise<Hijacked> =>
-      this.socket.hijack(this.build('post', '/containers/{id}/attach', { path: { id }, query })),
-    execStart: (id: string, body: ExecStartBody): Promise<Hijacked> =>
-      this.socket.hijack(this.build('post', '/exec/{id}/start', { path: { id }, body: { ...body, Detach: false } })),
+    containerAttach: (id: string, query: QueryOf<OperationAt<'/containers/{id}/attach', 'post'>>, o: Signal = {}): Promise<Hijacked> =>
+      this.socket.hijack(this.build('post', '/containers/{id}/attach', { path: { id }, query, ...o })),
+    execStart: (id: string, body: ExecStartBody, o: Signal = {}): Promise<Hijacked> =>
+      this.socket.hijack(this.build('post', '/exec/{id}/start', { path: { id }, body: { ...body, Detach: false }, ...o })),
   };
 }
 

@@ -1,11 +1,11 @@
-// A browser terminal: a websocket bridged to a hijacked Engine API stream (exec start, or attach with
-// stdin). Binary frames from the browser are stdin; the engine's raw TTY output goes back as binary
+// A browser terminal: a websocket bridged to a hijacked Engine API stream (the client's typed exec start, or
+// attach with stdin). Binary frames from the browser are stdin; the engine's raw TTY output goes back as binary
 // frames. Text frames are control: {"ready": true} once the engine's stream is open, or
 // {"error": "..."} (then a close) when it could not be opened.
-import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../lib/logger.js';
+import { ApiError, ConnectionError, EngineClient } from '../../client/engine-client.js';
 
 export type TerminalTarget = { kind: 'exec'; id: string } | { kind: 'attach'; id: string };
 
@@ -18,17 +18,6 @@ export function parseTerminalPath(pathname: string): TerminalTarget | 'playgroun
   return { kind: match[1] as 'exec' | 'attach', id: match[2] as string };
 }
 
-function engineRequest(engineSocket: string, target: TerminalTarget): http.ClientRequest {
-  const id = encodeURIComponent(target.id);
-  const path = target.kind === 'exec' ? `/exec/${id}/start` : `/containers/${id}/attach?stream=1&stdin=1&stdout=1&stderr=1`;
-  return http.request({
-    socketPath: engineSocket,
-    method: 'POST',
-    path,
-    headers: { host: 'berth', Connection: 'Upgrade', Upgrade: 'tcp', 'Content-Type': 'application/json' },
-  });
-}
-
 export interface BridgeOptions {
   /** Sent with {"ready": true} once the engine's stream is open (e.g. the ids of a playground). */
   readyInfo?: Record<string, string>;
@@ -37,54 +26,53 @@ export interface BridgeOptions {
 }
 
 export function bridgeTerminal(ws: WebSocket, engineSocket: string, target: TerminalTarget, logger: Logger, options: BridgeOptions = {}): void {
-  const req = engineRequest(engineSocket, target);
+  const client = new EngineClient(engineSocket);
+  const abort = new AbortController();
   let stream: Duplex | undefined;
+  let closed = false;
   const fail = (message: string): void => {
     if (ws.readyState === ws.OPEN) {
       ws.send(JSON.stringify({ error: message }));
       ws.close(1011, 'engine stream failed');
     }
   };
-  req.on('upgrade', (_res, socket, head) => {
-    stream = socket;
-    ws.send(JSON.stringify({ ready: true, ...options.readyInfo }));
-    if (head.length > 0) ws.send(head);
-    socket.on('data', (chunk: Buffer) => ws.send(chunk));
-    socket.on('end', () => ws.close(1000, 'stream ended'));
-    socket.on('error', (err) => {
-      logger.debug({ err }, 'terminal stream error');
-      ws.close(1011, 'stream error');
-    });
-    socket.on('close', () => ws.close(1000, 'stream closed'));
-  });
-  req.on('response', (res) => {
-    // Not upgraded: the engine answered with an error (or a plain 200 stream we did not ask for).
-    let body = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => (body += chunk));
-    res.on('end', () => {
-      let message = `engine answered ${res.statusCode ?? '?'}`;
-      try {
-        message = (JSON.parse(body) as { message?: string }).message ?? message;
-      } catch {
-        /* not JSON */
-      }
-      fail(res.statusCode === 404 && !body.includes('No such') ? `not available: this engine has no ${target.kind} stream yet` : message);
-    });
-  });
-  req.on('error', (err) => fail(`engine unreachable: ${err.message}`));
-  req.end(target.kind === 'exec' ? JSON.stringify({ Detach: false, Tty: true }) : undefined);
+  const opened =
+    target.kind === 'exec'
+      ? client.hijack.execStart(target.id, { Tty: true }, { signal: abort.signal })
+      : client.hijack.containerAttach(target.id, { stream: true, stdin: true, stdout: true, stderr: true }, { signal: abort.signal });
+  opened.then(
+    ({ socket }) => {
+      client.close();
+      if (closed) return void socket.destroy();
+      stream = socket;
+      ws.send(JSON.stringify({ ready: true, ...options.readyInfo }));
+      socket.on('data', (chunk: Buffer) => ws.send(chunk));
+      socket.on('end', () => ws.close(1000, 'stream ended'));
+      socket.on('error', (err) => {
+        logger.debug({ err }, 'terminal stream error');
+        ws.close(1011, 'stream error');
+      });
+      socket.on('close', () => ws.close(1000, 'stream closed'));
+    },
+    (err: unknown) => {
+      client.close();
+      // Not upgraded: the engine answered with an error (or a plain 200 stream we did not ask for).
+      if (err instanceof ApiError) fail(err.status === 404 && !err.message.includes('No such') ? `not available: this engine has no ${target.kind} stream yet` : err.message);
+      else if (!closed) fail(`engine unreachable: ${((err instanceof ConnectionError ? err.cause : err) as Error).message}`);
+    },
+  );
 
   ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
     if (!stream || !isBinary) return;
     stream.write(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer));
   });
   ws.on('close', () => {
+    closed = true;
     // Closing our write side ends stdin (a shell sees EOF); then let the stream go.
     if (stream) {
       stream.end();
       stream.destroy();
-    } else req.destroy();
+    } else abort.abort();
     options.onClose?.();
   });
 }
