@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=dist/dashboard/index.html
-if [ -f "$out" ] && [ -z "$(find dashboard package-lock.json -newer "$out" -print -quit)" ]; then
+# The SPA also bundles the shared engine client and the types it reads (src/client, src/gen, src/spec).
+if [ -f "$out" ] && [ -z "$(find dashboard src/client src/gen src/spec package-lock.json -newer "$out" -print -quit)" ]; then
   exit 0
 fi
 npx vite build --config dashboard/vite.config.mjs

@@ -1,13 +1,10 @@
-// The Engine API through the dashboard server (/api -> the daemon's socket). Versioned as the CLI does.
+// The Engine API through the dashboard server (/api -> the daemon's socket), versioned as the CLI does: the typed
+// client of src/client/engine-api.ts over fetch. Streams come back as the fetch Response, body unread.
+import { ApiError as EngineError, EngineApi, encodeQuery, type ApiRequest, type Transport } from '../../src/client/engine-api.js';
+
 export const API = '/api/v1.47';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
+export class ApiError extends EngineError {
   /** The engine has no such endpoint (yet): the page shows "not available" instead of an error. */
   get notAvailable(): boolean {
     return this.status === 501 || (this.status === 404 && /page not found|not found$/i.test(this.message) && !/no such/i.test(this.message));
@@ -21,42 +18,53 @@ export const onUnauthorised = (fn: Listener): (() => void) => {
   return () => unauthorisedListeners.delete(fn);
 };
 
-export async function raw(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
-  const { json, ...rest } = init;
-  const res = await fetch(`${API}${path}`, {
-    credentials: 'same-origin',
-    ...rest,
-    headers: json !== undefined ? { 'Content-Type': 'application/json', ...(rest.headers ?? {}) } : rest.headers,
-    body: json !== undefined ? JSON.stringify(json) : rest.body,
-  });
-  if (!res.ok) {
-    let message = `${res.status} ${res.statusText}`;
-    try {
-      const body = (await res.json()) as { message?: string };
-      if (body.message) message = body.message;
-    } catch {
-      /* not JSON */
+class FetchTransport implements Transport<Response, BodyInit> {
+  /** `reportUnauthorised`: a 401 tells the app to show the login page. */
+  constructor(private readonly reportUnauthorised: boolean) {}
+
+  async request(req: ApiRequest<BodyInit>): Promise<Response> {
+    const headers: Record<string, string> = { ...req.headers };
+    if (req.body !== undefined) headers['Content-Type'] = 'application/json';
+    else if (req.upload !== undefined) headers['Content-Type'] = req.contentType ?? 'application/x-tar';
+    const res = await fetch(`${API}${req.path}${encodeQuery(req.query)}`, {
+      method: req.method,
+      credentials: 'same-origin',
+      headers,
+      body: req.body !== undefined ? JSON.stringify(req.body) : req.upload,
+      signal: req.signal ?? null,
+    });
+    if (!res.ok) {
+      let message = `${res.status} ${res.statusText}`;
+      try {
+        const body = (await res.json()) as { message?: string };
+        if (body.message) message = body.message;
+      } catch {
+        /* not JSON */
+      }
+      if (res.status === 401 && this.reportUnauthorised) for (const fn of unauthorisedListeners) fn();
+      throw new ApiError(res.status, message);
     }
-    if (res.status === 401) for (const fn of unauthorisedListeners) fn();
-    throw new ApiError(res.status, message);
+    return res;
   }
-  return res;
+
+  async json(req: ApiRequest<BodyInit>): Promise<unknown> {
+    const text = await this.text(req);
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  }
+
+  async text(req: ApiRequest<BodyInit>): Promise<string> {
+    return (await this.request(req)).text();
+  }
+
+  async discard(req: ApiRequest<BodyInit>): Promise<void> {
+    await (await this.request(req)).text();
+  }
 }
 
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const res = await raw(path, { signal });
-  return (await res.json()) as T;
-}
-
-export async function post<T = unknown>(path: string, json?: unknown): Promise<T | undefined> {
-  const res = await raw(path, { method: 'POST', json: json ?? undefined, headers: json === undefined ? {} : undefined });
-  const text = await res.text();
-  return text ? (JSON.parse(text) as T) : undefined;
-}
-
-export async function del(path: string): Promise<void> {
-  await raw(path, { method: 'DELETE' });
-}
+/** The engine, as the pages use it. */
+export const engine = new EngineApi(new FetchTransport(true));
+/** The same, for the background events stream, which retries on its own and never sends the user to the login page. */
+export const backgroundEngine = new EngineApi(new FetchTransport(false));
 
 /** Reads a streamed body as JSON lines (events, stats, pull progress) until it ends or the signal aborts. */
 export async function jsonLines<T>(res: Response, onItem: (item: T) => void): Promise<void> {

@@ -1,6 +1,6 @@
 // The shell of the app: navigation, the login screen when the token is missing, and the pages.
 import { useEffect, useState } from 'preact/hooks';
-import { getJson, onUnauthorised } from './api.js';
+import { engine, onUnauthorised } from './api.js';
 import { useRoute } from './router.js';
 import { ContainersPage } from './pages/containers.js';
 import { ContainerPage } from './pages/container.js';
@@ -37,7 +37,7 @@ export function App() {
   const [version, setVersion] = useState('');
   useEffect(() => onUnauthorised(() => setAuthorised(false)), []);
   useEffect(() => {
-    getJson<{ Version: string; ApiVersion: string }>('/version').then(
+    engine.system.version().then(
       (v) => {
         setAuthorised(true);
         setVersion(`engine ${v.Version} · API ${v.ApiVersion}`);

@@ -1,13 +1,8 @@
 // One live events stream for the whole app (GET /events, JSON lines); pages subscribe to it.
-import { API, jsonLines } from './api.js';
+import { backgroundEngine, jsonLines } from './api.js';
+import type { EventMessage } from '../../src/client/engine-types.js';
 
-export interface EngineEvent {
-  Type: string;
-  Action: string;
-  Actor: { ID: string; Attributes: Record<string, string> };
-  time: number;
-  timeNano: number;
-}
+export type EngineEvent = EventMessage;
 
 type Listener = (e: EngineEvent) => void;
 const listeners = new Set<Listener>();
@@ -18,15 +13,13 @@ async function run(): Promise<void> {
   let delay = 500;
   for (;;) {
     try {
-      const res = await fetch(`${API}/events`, { credentials: 'same-origin' });
-      if (res.ok) {
-        delay = 500;
-        await jsonLines<EngineEvent>(res, (e) => {
-          recentEvents.push(e);
-          if (recentEvents.length > 5000) recentEvents.splice(0, recentEvents.length - 5000);
-          for (const fn of listeners) fn(e);
-        });
-      }
+      const res = await backgroundEngine.system.events();
+      delay = 500;
+      await jsonLines<EngineEvent>(res, (e) => {
+        recentEvents.push(e);
+        if (recentEvents.length > 5000) recentEvents.splice(0, recentEvents.length - 5000);
+        for (const fn of listeners) fn(e);
+      });
     } catch {
       /* reconnect below */
     }

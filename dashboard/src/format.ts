@@ -10,10 +10,10 @@ export function bytes(n: number | undefined): string {
   return `${i === 0 ? n : n.toFixed(n < 10 ? 2 : 1)}${units[i]}`;
 }
 
-export const shortId = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
+export const shortId = (id: string | undefined): string => (id ?? '').replace(/^sha256:/, '').slice(0, 12);
 
-export function ago(unixSeconds: number): string {
-  const s = Math.max(0, Date.now() / 1000 - unixSeconds);
+export function ago(unixSeconds: number | undefined): string {
+  const s = Math.max(0, Date.now() / 1000 - (unixSeconds ?? 0));
   if (s < 60) return `${Math.floor(s)}s ago`;
   if (s < 3600) return `${Math.floor(s / 60)}m ago`;
   if (s < 86400) return `${Math.floor(s / 3600)}h ago`;

@@ -38,7 +38,7 @@ export function useEvents(types: string[], onChange: (e: EngineEvent) => void): 
     let timer: ReturnType<typeof setTimeout> | undefined;
     let last: EngineEvent | undefined;
     const off = subscribe((e) => {
-      if (!types.includes(e.Type)) return;
+      if (!types.includes(e.Type ?? '')) return;
       last = e;
       if (timer) return;
       timer = setTimeout(() => {

@@ -139,7 +139,8 @@ export class EngineApi<Res, Upload> {
   readonly containers = {
     list: (query?: QueryOf<Op<'/containers/json', 'get'>>, o: Signal = {}) => this.callJson('get', '/containers/json', { query, ...o }),
     create: (body: ContainerCreateBody, query?: QueryOf<Op<'/containers/create', 'post'>>) => this.callJson('post', '/containers/create', { body, query }),
-    inspect: (id: string, query?: QueryOf<Op<'/containers/{id}/json', 'get'>>) => this.callJson('get', '/containers/{id}/json', { path: { id }, query }),
+    inspect: (id: string, query?: QueryOf<Op<'/containers/{id}/json', 'get'>>, o: Signal = {}) =>
+      this.callJson('get', '/containers/{id}/json', { path: { id }, query, ...o }),
     /** The daemon's JSON text as sent (inspect prints it as is). */
     inspectText: (id: string, query?: QueryOf<Op<'/containers/{id}/json', 'get'>>) => this.callText('get', '/containers/{id}/json', { path: { id }, query }),
     top: (id: string, query?: QueryOf<Op<'/containers/{id}/top', 'get'>>) => this.callJson('get', '/containers/{id}/top', { path: { id }, query }),

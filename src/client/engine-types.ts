@@ -61,5 +61,7 @@ export type SystemVersion = Schemas['SystemVersion'];
 export type SystemDiskUsage = Ok<'/system/df', 'get'>;
 export type BuildCache = Schemas['BuildCache'];
 export type EventMessage = Schemas['EventMessage'];
+/** One line of a pull's progress stream. */
+export type PullProgress = Schemas['CreateImageInfo'];
 export type AuthConfig = Schemas['AuthConfig'];
 export type IdResponse = Schemas['IdResponse'];

@@ -1,7 +1,7 @@
 // Container logs that follow and stay responsive at 100,000+ lines: the stream is split into lines
 // in a plain array, re-rendered at most once a frame, and shown through the virtual list.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { raw, errorText } from '../api.js';
+import { engine, errorText } from '../api.js';
 import { VirtualList } from './virtual-list.js';
 import { LogSplitter } from '../log-splitter.js';
 
@@ -24,7 +24,7 @@ export function LogView({ id, tty, tail }: { id: string; tty: boolean; tail: str
       });
     };
     (async () => {
-      const res = await raw(`/containers/${id}/logs?stdout=1&stderr=1&follow=1&tail=${tail}`, { signal: abort.signal });
+      const res = await engine.containers.logs(id, { stdout: true, stderr: true, follow: true, tail }, { signal: abort.signal });
       setStatus('following');
       const reader = res.body!.getReader();
       for (;;) {

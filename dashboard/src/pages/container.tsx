@@ -1,6 +1,6 @@
 // One container: overview and inspect JSON, logs (follow), stats charts over time, a terminal (exec).
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { getJson, post, raw, jsonLines } from '../api.js';
+import { engine, jsonLines } from '../api.js';
 import { useEvents, useLoad } from '../hooks.js';
 import { Heading, Problem } from '../components/common.js';
 import { LogView } from '../components/log-view.js';
@@ -9,24 +9,25 @@ import { Terminal, type TerminalSession } from '../components/terminal.js';
 import { containerActions } from './containers.js';
 import { bytes, shortId } from '../format.js';
 import { go } from '../router.js';
-import { cpuPercent, memoryUsed, type ContainerInspect, type Stats } from '../types.js';
+import { cpuPercent, memoryUsed } from '../stats.js';
+import type { ContainerInspect, ContainerStats } from '../../../src/client/engine-types.js';
 
 const TABS = ['overview', 'logs', 'stats', 'terminal', 'inspect'] as const;
 
 function Overview({ c }: { c: ContainerInspect }) {
   const ports = Object.entries(c.NetworkSettings?.Ports ?? {}).flatMap(([p, bindings]) => (bindings ?? []).map((b) => `${b.HostIp || '0.0.0.0'}:${b.HostPort} → ${p}`));
   const rows: [string, string][] = [
-    ['ID', c.Id],
-    ['Image', c.Config.Image],
-    ['Command', [c.Path, ...c.Args].join(' ')],
-    ['State', `${c.State.Status}${c.State.Running ? ` (pid ${c.State.Pid})` : ` (exit ${c.State.ExitCode})`}`],
-    ['Created', c.Created],
-    ['Started', c.State.StartedAt],
-    ['Finished', c.State.FinishedAt],
-    ['Restart policy', c.HostConfig.RestartPolicy?.Name || 'no'],
+    ['ID', c.Id ?? ''],
+    ['Image', c.Config?.Image ?? ''],
+    ['Command', [c.Path, ...(c.Args ?? [])].join(' ')],
+    ['State', `${c.State?.Status}${c.State?.Running ? ` (pid ${c.State.Pid})` : ` (exit ${c.State?.ExitCode})`}`],
+    ['Created', c.Created ?? ''],
+    ['Started', c.State?.StartedAt ?? ''],
+    ['Finished', c.State?.FinishedAt ?? ''],
+    ['Restart policy', c.HostConfig?.RestartPolicy?.Name || 'no'],
     ['Ports', ports.join(', ') || '–'],
     ['Mounts', (c.Mounts ?? []).map((m) => `${m.Source} → ${m.Destination}`).join(', ') || '–'],
-    ['Env', (c.Config.Env ?? []).join('\n')],
+    ['Env', (c.Config?.Env ?? []).join('\n')],
   ];
   return (
     <dl class="kv">
@@ -43,9 +44,10 @@ function StatsCharts({ id, running }: { id: string; running: boolean }) {
   useEffect(() => {
     if (!running) return;
     const abort = new AbortController();
-    raw(`/containers/${id}/stats?stream=true`, { signal: abort.signal })
+    engine.containers
+      .statsStream(id, {}, { signal: abort.signal })
       .then((res) =>
-        jsonLines<Stats>(res, (s) => {
+        jsonLines<ContainerStats>(res, (s) => {
           setCpu((v) => [...v.slice(-119), cpuPercent(s)]);
           setMem((v) => [...v.slice(-119), memoryUsed(s)]);
           setLimit(s.memory_stats.limit);
@@ -66,30 +68,30 @@ function StatsCharts({ id, running }: { id: string; running: boolean }) {
 }
 
 export function ContainerPage({ id, tab }: { id: string; tab: string }) {
-  const inspect = useLoad((signal) => getJson<ContainerInspect>(`/containers/${id}/json`, signal), [id]);
+  const inspect = useLoad((signal) => engine.containers.inspect(id, {}, { signal }), [id]);
   const [actionError, setActionError] = useState<unknown>(undefined);
   useEvents(['container'], (e) => {
-    if (e.Actor.ID === inspect.data?.Id && e.Action === 'destroy') go('containers');
-    else if (e.Actor.ID === inspect.data?.Id) inspect.reload();
+    if (e.Actor?.ID === inspect.data?.Id && e.Action === 'destroy') go('containers');
+    else if (e.Actor?.ID === inspect.data?.Id) inspect.reload();
   });
   const c = inspect.data;
-  const running = c?.State.Running === true;
+  const running = c?.State?.Running === true;
   const session = useCallback(async (): Promise<TerminalSession> => {
-    const exec = await post<{ Id: string }>(`/containers/${id}/exec`, { AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, Cmd: ['sh'], Env: ['TERM=xterm-256color'] });
+    const exec = await engine.exec.create(id, { AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, Cmd: ['sh'], Env: ['TERM=xterm-256color'] });
     if (!exec) throw new Error('no exec id');
-    return { path: `/api/ws/exec/${exec.Id}`, resize: (h, w) => post(`/exec/${exec.Id}/resize?h=${h}&w=${w}`) };
+    return { path: `/api/ws/exec/${exec.Id}`, resize: (h, w) => engine.exec.resize(exec.Id, { h, w }) };
   }, [id]);
   if (!c) return <section class="page">{inspect.error ? <Problem error={inspect.error} /> : 'loading…'}</section>;
-  const name = c.Name.replace(/^\//, '');
+  const name = (c.Name ?? '').replace(/^\//, '');
   const current = (TABS as readonly string[]).includes(tab) ? tab : 'overview';
   return (
     <section class="page">
       <Heading title={name}>
-        <span class={`badge ${c.State.Status}`} data-testid="state">
-          {c.State.Status}
+        <span class={`badge ${c.State?.Status}`} data-testid="state">
+          {c.State?.Status}
         </span>
         <small class="muted">{shortId(c.Id)}</small>
-        {containerActions({ Id: c.Id, State: c.State.Status }, name, setActionError)}
+        {containerActions({ Id: c.Id, State: c.State?.Status }, name, setActionError)}
       </Heading>
       <Problem error={actionError} />
       <nav class="tabs">
@@ -100,8 +102,8 @@ export function ContainerPage({ id, tab }: { id: string; tab: string }) {
         ))}
       </nav>
       {current === 'overview' && <Overview c={c} />}
-      {current === 'logs' && <LogView id={c.Id} tty={c.Config.Tty} tail="all" />}
-      {current === 'stats' && <StatsCharts id={c.Id} running={running} />}
+      {current === 'logs' && <LogView id={c.Id ?? id} tty={c.Config?.Tty ?? false} tail="all" />}
+      {current === 'stats' && <StatsCharts id={c.Id ?? id} running={running} />}
       {current === 'terminal' && (running ? <Terminal session={session} /> : <div class="notice">Start the container to open a terminal.</div>)}
       {current === 'inspect' && <pre class="json">{JSON.stringify(c, null, 2)}</pre>}
     </section>

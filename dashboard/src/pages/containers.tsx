@@ -1,13 +1,14 @@
 // Containers: a virtualised list (fast at 500+) with state, image, ports as links, uptime, live CPU and
 // memory for the rows in view, and the lifecycle actions. Refreshed by container events.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { getJson, post, del } from '../api.js';
+import { engine } from '../api.js';
 import { useEvents, useLoad } from '../hooks.js';
 import { VirtualList } from '../components/virtual-list.js';
 import { ActionButton, Heading, Problem } from '../components/common.js';
 import { bytes, displayName, shortId } from '../format.js';
 import { go } from '../router.js';
-import { cpuPercent, memoryUsed, type ContainerSummary, type Port, type Stats } from '../types.js';
+import { cpuPercent, memoryUsed } from '../stats.js';
+import type { Port } from '../../../src/client/engine-types.js';
 
 export function PortLinks({ ports }: { ports: Port[] }) {
   const published = ports.filter((p) => p.PublicPort);
@@ -42,7 +43,7 @@ function LiveUsage({ id, running }: { id: string; running: boolean }) {
     }
     const abort = new AbortController();
     const sample = (): void => {
-      getJson<Stats>(`/containers/${id}/stats?stream=false`, abort.signal).then(
+      engine.containers.stats(id, {}, { signal: abort.signal }).then(
         (s) => setUsage(`${cpuPercent(s).toFixed(1)}% · ${bytes(memoryUsed(s))}`),
         () => setUsage('–'),
       );
@@ -57,37 +58,38 @@ function LiveUsage({ id, running }: { id: string; running: boolean }) {
   return <span class="usage">{usage}</span>;
 }
 
-export function containerActions(c: { Id: string; State: string }, name: string, onError: (e: unknown) => void) {
+export function containerActions(c: { Id?: string; State?: string }, name: string, onError: (e: unknown) => void) {
+  const id = c.Id ?? '';
   const act = (fn: () => Promise<unknown>) => () => fn().catch(onError);
   const running = c.State === 'running' || c.State === 'restarting';
   const paused = c.State === 'paused';
   return (
     <span class="row-actions">
-      {!running && !paused && <ActionButton label="Start" testId="start" onClick={act(() => post(`/containers/${c.Id}/start`))} />}
-      {running && <ActionButton label="Stop" testId="stop" onClick={act(() => post(`/containers/${c.Id}/stop`))} />}
-      {running && <ActionButton label="Restart" testId="restart" onClick={act(() => post(`/containers/${c.Id}/restart`))} />}
-      {running && <ActionButton label="Pause" testId="pause" onClick={act(() => post(`/containers/${c.Id}/pause`))} />}
-      {paused && <ActionButton label="Unpause" testId="unpause" onClick={act(() => post(`/containers/${c.Id}/unpause`))} />}
+      {!running && !paused && <ActionButton label="Start" testId="start" onClick={act(() => engine.containers.start(id))} />}
+      {running && <ActionButton label="Stop" testId="stop" onClick={act(() => engine.containers.stop(id))} />}
+      {running && <ActionButton label="Restart" testId="restart" onClick={act(() => engine.containers.restart(id))} />}
+      {running && <ActionButton label="Pause" testId="pause" onClick={act(() => engine.containers.pause(id))} />}
+      {paused && <ActionButton label="Unpause" testId="unpause" onClick={act(() => engine.containers.unpause(id))} />}
       <ActionButton
         label="Remove"
         danger
         testId="remove"
         confirm={`Remove container ${name}${running ? ' (it is running: it will be killed)' : ''}? Its writable layer is lost.`}
-        onClick={act(() => del(`/containers/${c.Id}?force=1`))}
+        onClick={act(() => engine.containers.remove(id, { force: true }))}
       />
     </span>
   );
 }
 
 export function ContainersPage() {
-  const list = useLoad((signal) => getJson<ContainerSummary[]>('/containers/json?all=1', signal), []);
+  const list = useLoad((signal) => engine.containers.list({ all: true }, { signal }), []);
   const [filter, setFilter] = useState('');
   const [actionError, setActionError] = useState<unknown>(undefined);
   useEvents(['container'], () => list.reload());
   const rows = useMemo(() => {
     const all = list.data ?? [];
     const f = filter.trim().toLowerCase();
-    return f ? all.filter((c) => displayName(c.Names).toLowerCase().includes(f) || c.Image.toLowerCase().includes(f)) : all;
+    return f ? all.filter((c) => displayName(c.Names).toLowerCase().includes(f) || (c.Image ?? '').toLowerCase().includes(f)) : all;
   }, [list.data, filter]);
 
   return (
@@ -118,7 +120,7 @@ export function ContainersPage() {
           if (!c) return null;
           const name = displayName(c.Names);
           return (
-            <div class="containers-grid clickable" data-name={name} data-state={c.State} onClick={() => go('containers', c.Id)}>
+            <div class="containers-grid clickable" data-name={name} data-state={c.State} onClick={() => go('containers', c.Id ?? '')}>
               <span class="name" title={c.Id}>
                 {name} <small>{shortId(c.Id)}</small>
               </span>
@@ -127,8 +129,8 @@ export function ContainersPage() {
                 <span class={`badge ${c.State}`}>{c.State}</span>
               </span>
               <span class="ellipsis">{c.Status}</span>
-              <PortLinks ports={c.Ports} />
-              <LiveUsage id={c.Id} running={c.State === 'running'} />
+              <PortLinks ports={c.Ports ?? []} />
+              <LiveUsage id={c.Id ?? ''} running={c.State === 'running'} />
               {containerActions(c, name, setActionError)}
             </div>
           );

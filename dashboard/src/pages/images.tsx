@@ -1,20 +1,13 @@
 // Images: list, layers and history with sizes, remove, pull with live progress, run with a form.
 import { useState } from 'preact/hooks';
-import { getJson, del, raw, jsonLines } from '../api.js';
+import { engine, jsonLines } from '../api.js';
 import { useEvents, useLoad } from '../hooks.js';
 import { ActionButton, Heading, Problem } from '../components/common.js';
 import { bytes, ago, shortId } from '../format.js';
 import { RunForm } from './run-form.js';
-import type { HistoryItem, ImageSummary } from '../types.js';
+import type { PullProgress } from '../../../src/client/engine-types.js';
 
-interface Progress {
-  id?: string;
-  status?: string;
-  progress?: string;
-  progressDetail?: { current?: number; total?: number };
-  error?: string;
-  errorDetail?: { message: string };
-}
+type Progress = PullProgress;
 
 function PullForm({ onPulled }: { onPulled: () => void }) {
   const [rows, setRows] = useState<Map<string, Progress>>(new Map());
@@ -30,7 +23,7 @@ function PullForm({ onPulled }: { onPulled: () => void }) {
       const at = ref.lastIndexOf(':');
       const slash = ref.lastIndexOf('/');
       const [name, tag] = at > slash ? [ref.slice(0, at), ref.slice(at + 1)] : [ref, 'latest'];
-      const res = await raw(`/images/create?fromImage=${encodeURIComponent(name)}&tag=${encodeURIComponent(tag)}`, { method: 'POST' });
+      const res = await engine.images.create({ fromImage: name, tag });
       await jsonLines<Progress>(res, (p) => {
         if (p.error) throw new Error(p.errorDetail?.message ?? p.error);
         if (p.id && p.progressDetail !== undefined) setRows((m) => new Map(m).set(p.id!, p));
@@ -78,7 +71,7 @@ function PullForm({ onPulled }: { onPulled: () => void }) {
 }
 
 function History({ id }: { id: string }) {
-  const history = useLoad((signal) => getJson<HistoryItem[]>(`/images/${id}/history`, signal), [id]);
+  const history = useLoad((signal) => engine.images.history(id, { signal }), [id]);
   if (history.error) return <Problem error={history.error} />;
   return (
     <table class="history" data-testid="history">
@@ -105,7 +98,7 @@ function History({ id }: { id: string }) {
 }
 
 export function ImagesPage() {
-  const list = useLoad((signal) => getJson<ImageSummary[]>('/images/json', signal), []);
+  const list = useLoad((signal) => engine.images.list({}, { signal }), []);
   const [open, setOpen] = useState<string | undefined>(undefined);
   const [runImage, setRunImage] = useState<string | undefined>(undefined);
   const [actionError, setActionError] = useState<unknown>(undefined);
@@ -140,7 +133,7 @@ export function ImagesPage() {
                 <td>{bytes(img.Size)}</td>
                 <td class="row-actions">
                   <ActionButton label="Run…" testId="run" onClick={() => setRunImage(label)} />
-                  <ActionButton label="Remove" danger testId="remove-image" confirm={`Remove image ${label}?`} onClick={() => del(`/images/${encodeURIComponent(tags[0] ?? img.Id)}`).catch(setActionError)} />
+                  <ActionButton label="Remove" danger testId="remove-image" confirm={`Remove image ${label}?`} onClick={() => engine.images.remove(tags[0] ?? img.Id).catch(setActionError)} />
                 </td>
               </tr>,
               open === img.Id ? (

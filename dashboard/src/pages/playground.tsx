@@ -1,7 +1,7 @@
 // The playground: one click runs a busybox shell in the browser terminal. The dashboard server creates
 // the container (AutoRemove) and removes it when the terminal's websocket closes.
 import { useCallback, useState } from 'preact/hooks';
-import { post } from '../api.js';
+import { engine } from '../api.js';
 import { Heading } from '../components/common.js';
 import { Terminal, type TerminalSession } from '../components/terminal.js';
 
@@ -11,7 +11,7 @@ export function PlaygroundPage() {
     let execId: string | undefined;
     return {
       path: '/api/ws/playground',
-      resize: (h, w) => (execId ? post(`/exec/${execId}/resize?h=${h}&w=${w}`) : Promise.resolve()),
+      resize: (h, w) => (execId ? engine.exec.resize(execId, { h, w }) : Promise.resolve()),
       onOpen: async (info) => {
         execId = typeof info.exec === 'string' ? info.exec : undefined;
       },

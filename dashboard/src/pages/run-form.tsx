@@ -1,6 +1,7 @@
 // "Run" with the common options: name, command, ports, env, volumes, restart policy. Creates and starts.
 import { useState } from 'preact/hooks';
-import { post } from '../api.js';
+import { engine } from '../api.js';
+import type { ContainerCreateBody, HostConfig } from '../../../src/client/engine-types.js';
 import { Problem } from '../components/common.js';
 import { go } from '../router.js';
 import { portSpec } from '../port-spec.js';
@@ -18,7 +19,7 @@ export function RunForm({ image, onDone }: { image: string; onDone: () => void }
       const ports = portSpec(lines(get('ports')));
       const restart = get('restart');
       const command = get('command');
-      const body = {
+      const body: ContainerCreateBody = {
         Image: get('image'),
         Cmd: command ? ['sh', '-c', command] : undefined,
         Env: lines(get('env')),
@@ -26,13 +27,14 @@ export function RunForm({ image, onDone }: { image: string; onDone: () => void }
         HostConfig: {
           PortBindings: ports.bindings,
           Binds: lines(get('volumes')),
-          RestartPolicy: { Name: restart === 'no' ? '' : restart, MaximumRetryCount: 0 },
+          // The form offers only Docker's policy names.
+          RestartPolicy: { Name: restart === 'no' ? '' : restart, MaximumRetryCount: 0 } as HostConfig['RestartPolicy'],
         },
       };
       const name = get('name');
-      const created = await post<{ Id: string }>(`/containers/create${name ? `?name=${encodeURIComponent(name)}` : ''}`, body);
+      const created = await engine.containers.create(body, { name: name || undefined });
       if (!created) throw new Error('create answered nothing');
-      await post(`/containers/${created.Id}/start`);
+      await engine.containers.start(created.Id);
       onDone();
       go('containers', created.Id);
     } catch (err) {

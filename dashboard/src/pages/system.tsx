@@ -1,24 +1,16 @@
 // System: disk usage (GET /system/df) with prune, and the live events feed.
 import { useEffect, useState } from 'preact/hooks';
-import { getJson, post } from '../api.js';
+import { engine } from '../api.js';
 import { useEvents, useLoad } from '../hooks.js';
 import { ActionButton, Heading, Problem } from '../components/common.js';
 import { VirtualList } from '../components/virtual-list.js';
 import { recentEvents, subscribe, type EngineEvent } from '../events.js';
 import { bytes } from '../format.js';
 
-interface DiskUsage {
-  LayersSize?: number;
-  Images?: { Size: number; SharedSize: number; Containers: number }[] | null;
-  Containers?: { SizeRw?: number; State: string }[] | null;
-  Volumes?: { UsageData?: { Size: number; RefCount: number } }[] | null;
-  BuildCache?: { Size: number; InUse: boolean }[] | null;
-}
-
 function EventsFeed() {
   const [count, setCount] = useState(recentEvents.length);
   useEffect(() => subscribe(() => setCount(recentEvents.length)), []);
-  const describe = (e: EngineEvent): string => `${new Date(e.time * 1000).toLocaleTimeString()}  ${e.Type} ${e.Action}  ${e.Actor.Attributes.name ?? e.Actor.ID.slice(0, 12)}`;
+  const describe = (e: EngineEvent): string => `${new Date((e.time ?? 0) * 1000).toLocaleTimeString()}  ${e.Type} ${e.Action}  ${e.Actor?.Attributes?.name ?? (e.Actor?.ID ?? '').slice(0, 12)}`;
   return (
     <div class="events">
       <h2>Events</h2>
@@ -27,8 +19,16 @@ function EventsFeed() {
   );
 }
 
+/** The prune of each row, as POST /{what}/prune. */
+const PRUNE = {
+  images: () => engine.images.prune(),
+  containers: () => engine.containers.prune(),
+  volumes: () => engine.volumes.prune(),
+  build: () => engine.images.buildPrune(),
+};
+
 export function SystemPage() {
-  const df = useLoad((signal) => getJson<DiskUsage>('/system/df', signal), []);
+  const df = useLoad((signal) => engine.system.df({}, { signal }), []);
   const [result, setResult] = useState<string>('');
   const [error, setError] = useState<unknown>(undefined);
   useEvents(['container', 'image', 'volume'], () => df.reload());
@@ -39,12 +39,12 @@ export function SystemPage() {
         ['Images', d.Images?.length ?? 0, d.LayersSize ?? sum((d.Images ?? []).map((i) => i.Size)), 'images'],
         ['Containers', d.Containers?.length ?? 0, sum((d.Containers ?? []).map((c) => c.SizeRw ?? 0)), 'containers'],
         ['Local volumes', d.Volumes?.length ?? 0, sum((d.Volumes ?? []).map((v) => Math.max(0, v.UsageData?.Size ?? 0))), 'volumes'],
-        ['Build cache', d.BuildCache?.length ?? 0, sum((d.BuildCache ?? []).map((b) => b.Size)), 'build'],
+        ['Build cache', d.BuildCache?.length ?? 0, sum((d.BuildCache ?? []).map((b) => b.Size ?? 0)), 'build'],
       ]
     : [];
   const prune = async (what: string): Promise<void> => {
     try {
-      const out = await post<{ SpaceReclaimed?: number }>(`/${what}/prune`);
+      const out = await PRUNE[what as keyof typeof PRUNE]();
       setResult(`${what}: reclaimed ${bytes(out?.SpaceReclaimed ?? 0)}`);
       df.reload();
     } catch (err) {

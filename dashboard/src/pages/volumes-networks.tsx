@@ -1,25 +1,12 @@
 // Volumes and networks: list, create, inspect, remove. Each says "not available" until the engine has them.
 import { useState } from 'preact/hooks';
-import { getJson, post, del } from '../api.js';
+import { engine } from '../api.js';
 import { useEvents, useLoad } from '../hooks.js';
 import { ActionButton, Heading, Problem } from '../components/common.js';
 
-interface Volume {
-  Name: string;
-  Driver: string;
-  Mountpoint: string;
-  CreatedAt?: string;
-}
-interface Network {
-  Id: string;
-  Name: string;
-  Driver: string;
-  Scope: string;
-  IPAM?: { Config?: { Subnet?: string; Gateway?: string }[] };
-}
-
-function Inspect({ path }: { path: string }) {
-  const data = useLoad((signal) => getJson<unknown>(path, signal), [path]);
+/** One object's inspect JSON; `id` names it (reloaded when it changes). */
+function Inspect({ id, load }: { id: string; load: (signal: AbortSignal) => Promise<unknown> }) {
+  const data = useLoad(load, [id]);
   return data.error ? <Problem error={data.error} /> : <pre class="json">{JSON.stringify(data.data, null, 2)}</pre>;
 }
 
@@ -49,14 +36,14 @@ function CreateForm({ label, onCreate }: { label: string; onCreate: (name: strin
 }
 
 export function VolumesPage() {
-  const list = useLoad((signal) => getJson<{ Volumes: Volume[] | null }>('/volumes', signal), []);
+  const list = useLoad((signal) => engine.volumes.list({}, { signal }), []);
   const [open, setOpen] = useState<string | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   useEvents(['volume'], () => list.reload());
   return (
     <section class="page">
       <Heading title="Volumes" />
-      <CreateForm label="volume" onCreate={(name) => post('/volumes/create', { Name: name || undefined }).then(list.reload)} />
+      <CreateForm label="volume" onCreate={(name) => engine.volumes.create({ Name: name || undefined }).then(list.reload)} />
       <Problem error={list.error ?? error} />
       <table class="list" data-testid="volumes">
         <thead>
@@ -74,13 +61,13 @@ export function VolumesPage() {
               <td>{v.Driver}</td>
               <td class="ellipsis">{v.Mountpoint}</td>
               <td>
-                <ActionButton label="Remove" danger confirm={`Remove volume ${v.Name}? Its data is lost.`} onClick={() => del(`/volumes/${encodeURIComponent(v.Name)}`).then(list.reload, setError)} />
+                <ActionButton label="Remove" danger confirm={`Remove volume ${v.Name}? Its data is lost.`} onClick={() => engine.volumes.remove(v.Name).then(list.reload, setError)} />
               </td>
             </tr>,
             open === v.Name ? (
               <tr key={`${v.Name}-inspect`}>
                 <td colSpan={4}>
-                  <Inspect path={`/volumes/${encodeURIComponent(v.Name)}`} />
+                  <Inspect id={v.Name} load={(signal) => engine.volumes.inspect(v.Name, { signal })} />
                 </td>
               </tr>
             ) : null,
@@ -92,7 +79,7 @@ export function VolumesPage() {
 }
 
 export function NetworksPage() {
-  const list = useLoad((signal) => getJson<Network[]>('/networks', signal), []);
+  const list = useLoad((signal) => engine.networks.list({}, { signal }), []);
   const [open, setOpen] = useState<string | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   useEvents(['network'], () => list.reload());
@@ -100,7 +87,7 @@ export function NetworksPage() {
   return (
     <section class="page">
       <Heading title="Networks" />
-      <CreateForm label="network" onCreate={(name) => post('/networks/create', { Name: name, Driver: 'bridge' }).then(list.reload)} />
+      <CreateForm label="network" onCreate={(name) => engine.networks.create({ Name: name, Driver: 'bridge' }).then(list.reload)} />
       <Problem error={list.error ?? error} />
       <table class="list" data-testid="networks">
         <thead>
@@ -117,12 +104,12 @@ export function NetworksPage() {
               <td>{n.Name}</td>
               <td>{n.Driver}</td>
               <td>{(n.IPAM?.Config ?? []).map((c) => c.Subnet).join(', ')}</td>
-              <td>{!builtin.has(n.Name) && <ActionButton label="Remove" danger confirm={`Remove network ${n.Name}?`} onClick={() => del(`/networks/${n.Id}`).then(list.reload, setError)} />}</td>
+              <td>{!builtin.has(n.Name ?? '') && <ActionButton label="Remove" danger confirm={`Remove network ${n.Name}?`} onClick={() => engine.networks.remove(n.Id ?? '').then(list.reload, setError)} />}</td>
             </tr>,
             open === n.Id ? (
               <tr key={`${n.Id}-inspect`}>
                 <td colSpan={4}>
-                  <Inspect path={`/networks/${n.Id}`} />
+                  <Inspect id={n.Id ?? ''} load={(signal) => engine.networks.inspect(n.Id ?? '', { signal })} />
                 </td>
               </tr>
             ) : null,
