@@ -42,7 +42,7 @@ import { LocalVolumeDriver } from '../../src/drivers/volume-local/local-volume-d
 import { SqliteVolumeStore } from '../../src/drivers/volume-local/sqlite-volume-store.js';
 import { SqliteBuildCache } from '../../src/drivers/build-cache-sqlite/sqlite-build-cache.js';
 import type { ProcessTable } from '../../src/core/runtime/process-table.js';
-import { FakeRuntime } from './fake-runtime.js';
+import { FakeRuntime } from '../../src/engine/containers/fake-runtime.js';
 
 /** Host networking that does nothing: namespaces are names, rules are dropped, every port is free. */
 const fakeNetworkHost = (root: string): NetworkHost => {

@@ -1,19 +1,19 @@
 // The container use cases: lifecycle, listing, logs, waits. State changes of one container are serialised;
-// exits are watched per running container and drive restart policies and AutoRemove.
+// exits are watched per running container and handed to the restart supervisor (policies, AutoRemove).
 import type { Logger } from '../../lib/logger.js';
 import { KeyedMutex } from '../../lib/keyed-mutex.js';
-import { nowNano, nowRfc3339Nano } from '../../lib/time.js';
+import { systemClock, type Clock, type TimerId } from '../../lib/clock.js';
+import { nowNano } from '../../lib/time.js';
 import { conflict, invalidArgument, isKind, notFound } from '../../core/errdefs.js';
 import type { EventPublisher } from '../../core/events/event.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import type { ContainerStore } from '../../core/containers/container-store.js';
 import { assertRemovable, assertRunning, canStart, isRunning } from '../../core/containers/lifecycle.js';
 import { normalizeContainerName } from '../../core/containers/names.js';
-import { nextBackoff, normalizeRestartPolicy, shouldRestart } from '../../core/containers/restart-policy.js';
 import { planMounts, type PlannedMount } from '../../core/containers/mount-specs.js';
 import { startMounts } from '../../core/volumes/container-volumes.js';
 import { probeSpec } from '../../core/health/health-config.js';
-import { startingHealth, stoppedHealth, type HealthStatus } from '../../core/health/health-state.js';
+import { startingHealth, stoppedHealth } from '../../core/health/health-state.js';
 import { HealthMonitor, type ProbeRunner } from '../health/health-monitor.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
 import type { ContainerNetworking } from '../../core/networks/container-networking.js';
@@ -31,6 +31,7 @@ import type { ContainersApi, ContainerView, ListOptions, LogEntry, LogOptions, W
 import type { ContainerAccess } from './container-access.js';
 import { namespaceJoins } from './namespace-joins.js';
 import { checkLogsReadable } from '../../core/runtime/log-drivers.js';
+import { RestartSupervisor } from './restart-supervisor.js';
 import type { HostConfigSupport } from '../../core/containers/host-config-check.js';
 
 const CONTAINER_PRUNE_FILTERS = ['label', 'label!', 'until'];
@@ -52,10 +53,11 @@ export interface ContainerServiceDeps {
   probe?: ProbeRunner;
   /** What the host can honour of HostConfig; absent: a cautious default (see host-config-check.ts). */
   hostSupport?: HostConfigSupport;
+  /** Timers and time for back-off, stop timeouts and health probes; absent: the real clock. */
+  clock?: Clock;
 }
 
-/** berth's opt-in beyond Docker: restart a container whose health check turns unhealthy. */
-export const RESTART_ON_UNHEALTHY_LABEL = 'berth.restart-on-unhealthy';
+export { RESTART_ON_UNHEALTHY_LABEL } from './restart-supervisor.js';
 
 const DEFAULT_STOP_TIMEOUT_S = 10;
 const SIGKILL = 9;
@@ -65,15 +67,27 @@ export class ContainerService implements ContainersApi {
   private readonly waiters = new ExitWaiters();
   /** Per running container: settles once its exit has been recorded. */
   private readonly exitHandled = new Map<string, Promise<void>>();
-  private readonly restartTimers = new Map<string, { timer: NodeJS.Timeout; delayMs: number }>();
-  private readonly backoff = new Map<string, number>();
-  private readonly background = new Set<Promise<unknown>>();
   private closed = false;
+  private readonly clock: Clock;
   private readonly health: HealthMonitor | undefined;
   private readonly attachments: StdioAttachments;
+  private readonly supervisor: RestartSupervisor;
 
   constructor(private readonly deps: ContainerServiceDeps) {
+    this.clock = deps.clock ?? systemClock;
     this.attachments = new StdioAttachments(deps.runtime);
+    this.supervisor = new RestartSupervisor({
+      clock: this.clock,
+      logger: deps.logger.child({ component: 'restart' }),
+      containers: {
+        locked: (id, work) => this.locks.run(id, () => work(this.store.get(id))),
+        launch: (c) => this.launch(c),
+        stop: (id) => this.stop(id, {}),
+        remove: (id) => this.remove(id, { force: true, volumes: true }),
+        save: (c) => this.store.update(c),
+        publish: (c, action, extra) => this.publish(c, action, extra),
+      },
+    });
     const probe = deps.probe;
     this.health = probe
       ? new HealthMonitor({
@@ -86,28 +100,14 @@ export class ContainerService implements ContainersApi {
               this.store.update(c);
               return c;
             }),
-          changed: (c, status) => this.healthChanged(c, status),
+          changed: (c, status) => {
+            this.publish(c, `health_status: ${status}`);
+            this.supervisor.healthChanged(c, status);
+          },
           logger: deps.logger.child({ component: 'health' }),
+          clock: this.clock,
         })
       : undefined;
-  }
-
-  private healthChanged(c: ContainerRecord, status: HealthStatus): void {
-    this.publish(c, `health_status: ${status}`);
-    if (status === 'unhealthy' && c.config.Labels?.[RESTART_ON_UNHEALTHY_LABEL] === 'true' && !this.closed) this.track(this.restartUnhealthy(c.id));
-  }
-
-  /** The opt-in restart: stop as `docker stop` does, start again, count it in RestartCount, publish `restart`. */
-  private async restartUnhealthy(id: string): Promise<void> {
-    this.deps.logger.info({ container: id }, 'restarting an unhealthy container (berth.restart-on-unhealthy)');
-    await this.stop(id, {});
-    await this.locks.run(id, async () => {
-      const c = this.store.get(id);
-      if (!c || isRunning(c) || c.state.status === 'removing' || this.closed) return;
-      c.restartCount += 1;
-      await this.launch(c);
-      this.publish(c, 'restart', { reason: 'unhealthy' });
-    });
   }
 
   private get store(): ContainerStore {
@@ -116,12 +116,6 @@ export class ContainerService implements ContainersApi {
 
   private publish(c: ContainerRecord, action: string, extra: Record<string, string> = {}): void {
     this.deps.events.publish({ type: 'container', action, actor: { id: c.id, attributes: { ...(c.config.Labels ?? {}), image: c.image, name: c.name, ...extra } } });
-  }
-
-  private track(work: Promise<unknown>): void {
-    const tracked = work.catch((err: unknown) => this.deps.logger.error({ err }, 'container background work failed'));
-    this.background.add(tracked);
-    void tracked.finally(() => this.background.delete(tracked));
   }
 
   async create(request: ContainerCreateRequest, name: string | undefined): Promise<{ id: string; warnings: string[] }> {
@@ -151,25 +145,25 @@ export class ContainerService implements ContainersApi {
       const beforeStart = (): Promise<void> => this.attachments.connectPending(c.id);
       const joins = namespaceJoins(this.store, c);
       const { pid } = await this.deps.runtime.run({ record: c, paths, rootfs, mounts: await this.mountsFor(c, signal), ...net, ...joins }, { signal, beforeStart });
-      c.state = { ...c.state, status: 'running', pid, exitCode: 0, error: '', startedAt: nowRfc3339Nano(), oomKilled: false, health: probeSpec(c.config) ? startingHealth(c.state.health) : undefined };
+      c.state = { ...c.state, status: 'running', pid, exitCode: 0, error: '', startedAt: this.clock.timestamp(), oomKilled: false, health: probeSpec(c.config) ? startingHealth(c.state.health) : undefined };
       c.manuallyStopped = false;
       this.store.update(c);
       this.publish(c, 'start');
+      this.supervisor.launched(c);
       this.watchExit(c.id);
       this.health?.watch(c);
     } catch (err) {
       const message = (err as Error).message;
       this.attachments.failPending(c.id, err);
       const exitCode = startExitCode(err);
-      c.state = { ...c.state, status: c.state.status === 'restarting' ? 'exited' : c.state.status, pid: 0, exitCode, error: message, finishedAt: c.state.status === 'restarting' ? nowRfc3339Nano() : c.state.finishedAt };
+      c.state = { ...c.state, status: c.state.status === 'restarting' ? 'exited' : c.state.status, pid: 0, exitCode, error: message, finishedAt: c.state.status === 'restarting' ? this.clock.timestamp() : c.state.finishedAt };
       this.store.update(c);
       await this.deps.runtime.delete(c.id).catch(() => undefined);
       await this.deps.volumes?.releaseFor(c.id, c.mounts);
       await this.deps.networks?.tearDown(c).catch((e: unknown) => this.deps.logger.warn({ err: e, container: c.id }, 'network cleanup failed'));
       this.publish(c, 'die', { exitCode: String(exitCode) });
       this.waiters.exited(c.id, exitCode);
-      // As Docker: an AutoRemove container whose start failed is removed (the client waits for that).
-      if (c.hostConfig.AutoRemove) this.track(this.removeLater(c.id));
+      this.supervisor.startFailed(c);
       throw isKind(err, 'Internal') || !(err as { kind?: string }).kind ? invalidArgument(message, err) : err;
     }
   }
@@ -193,13 +187,12 @@ export class ContainerService implements ContainersApi {
     this.exitHandled.set(id, settled);
   }
 
-  /** Records an exit, then applies AutoRemove or the restart policy. Caller holds the lock. */
+  /** Records an exit, then lets the supervisor apply AutoRemove or the restart policy. Caller holds the lock. */
   private async recordExit(id: string, exit: ExitInfo): Promise<void> {
     const c = this.store.get(id);
     if (!c) return;
-    const ranMs = c.state.startedAt ? Date.now() - Date.parse(c.state.startedAt) : 0;
     this.health?.unwatch(id);
-    c.state = { ...c.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt || nowRfc3339Nano() };
+    c.state = { ...c.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt || this.clock.timestamp() };
     if (c.state.health) c.state.health = stoppedHealth(c.state.health);
     this.store.update(c);
     await this.deps.runtime.delete(id).catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'runtime cleanup failed'));
@@ -210,46 +203,8 @@ export class ContainerService implements ContainersApi {
     this.waiters.exited(id, exit.exitCode);
 
     if (this.closed) return;
-    if (c.hostConfig.AutoRemove) {
-      this.track(this.removeLater(id));
-      return;
-    }
-    const policy = normalizeRestartPolicy(c.hostConfig.RestartPolicy, false);
-    if (!shouldRestart(policy, { exitCode: exit.exitCode, manuallyStopped: c.manuallyStopped, restartCount: c.restartCount })) return;
-    const delayMs = nextBackoff(this.backoff.get(id) ?? 0, ranMs);
-    this.backoff.set(id, delayMs);
-    c.state.status = 'restarting';
-    this.store.update(c);
-    const timer = setTimeout(() => {
-      this.restartTimers.delete(id);
-      this.track(this.locks.run(id, () => this.restartAfterExit(id)));
-    }, delayMs);
-    this.restartTimers.set(id, { timer, delayMs });
-  }
-
-  /** Removal queued behind the current holder of the container's lock. */
-  private removeLater(id: string): Promise<void> {
-    return this.remove(id, { force: true, volumes: true }).catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
-  }
-
-  private async restartAfterExit(id: string): Promise<void> {
-    const c = this.store.get(id);
-    if (!c || c.state.status !== 'restarting' || this.closed) return;
-    c.restartCount += 1;
-    try {
-      await this.launch(c);
-    } catch (err) {
-      this.deps.logger.warn({ err, container: id }, 'restart by policy failed');
-    }
-  }
-
-  private cancelRestart(c: ContainerRecord): boolean {
-    const pending = this.restartTimers.get(c.id);
-    if (pending) clearTimeout(pending.timer);
-    this.restartTimers.delete(c.id);
-    if (c.state.status !== 'restarting') return false;
-    c.state.status = 'exited';
-    return true;
+    this.supervisor.exited(c, exit.exitCode);
+    if (c.state.status === 'restarting') this.store.update(c);
   }
 
   async stop(ref: string, options: { timeoutSeconds?: number; signal?: string }): Promise<boolean> {
@@ -258,7 +213,7 @@ export class ContainerService implements ContainersApi {
     return this.locks.run(id, async () => {
       const c = resolveContainer(this.store, id);
       c.manuallyStopped = true;
-      if (this.cancelRestart(c)) {
+      if (this.supervisor.cancel(c)) {
         this.store.update(c);
         return true;
       }
@@ -288,7 +243,10 @@ export class ContainerService implements ContainersApi {
         await exited;
         return;
       }
-      const done = await Promise.race([exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), timeout * 1000).unref())]);
+      let timer: TimerId | undefined;
+      const timedOut = new Promise<false>((r) => (timer = this.clock.setTimeout(() => r(false), timeout * 1000)));
+      const done = await Promise.race([exited.then(() => true), timedOut]);
+      this.clock.clearTimeout(timer);
       if (done) return;
     }
     await this.deps.runtime.kill(c.id, SIGKILL).catch(() => undefined);
@@ -337,7 +295,7 @@ export class ContainerService implements ContainersApi {
     await this.locks.run(id, async () => {
       const c = resolveContainer(this.store, id);
       assertRemovable(c, options.force);
-      this.cancelRestart(c);
+      this.supervisor.cancel(c);
       if (isRunning(c)) {
         c.manuallyStopped = true;
         this.store.update(c);
@@ -361,7 +319,7 @@ export class ContainerService implements ContainersApi {
     await this.deps.files.remove(c.id);
     await this.deps.networks?.forget(c);
     this.store.delete(c.id);
-    this.backoff.delete(c.id);
+    this.supervisor.forget(c.id);
     this.attachments.failPending(c.id, notFound(`No such container: ${c.id}`));
     this.publish(c, 'destroy');
     this.waiters.removed(c.id, c.state.exitCode);
@@ -484,8 +442,7 @@ export class ContainerService implements ContainersApi {
       await this.locks.run(c.id, async () => {
         if (c.state.status === 'removing') return this.destroy(c);
         if (!isRunning(c)) {
-          const policy = normalizeRestartPolicy(c.hostConfig.RestartPolicy, false);
-          if ((policy.name === 'always' || policy.name === 'unless-stopped') && !c.manuallyStopped && c.state.status === 'exited' && c.state.startedAt) {
+          if (this.supervisor.startsAtDaemonStart(c)) {
             await this.launch(c).catch((err: unknown) => this.deps.logger.warn({ err, container: c.id }, 'start at restore failed'));
           }
           return;
@@ -495,6 +452,7 @@ export class ContainerService implements ContainersApi {
           if (c.state.status === 'restarting') c.state.status = status;
           c.state = { ...c.state, status, pid };
           this.store.update(c);
+          this.supervisor.launched(c);
           this.watchExit(c.id);
           this.health?.watch(c);
         } else if (c.state.status === 'restarting') {
@@ -544,8 +502,6 @@ export class ContainerService implements ContainersApi {
   async close(): Promise<void> {
     this.closed = true;
     await this.health?.close();
-    for (const { timer } of this.restartTimers.values()) clearTimeout(timer);
-    this.restartTimers.clear();
-    await Promise.allSettled([...this.background]);
+    await this.supervisor.close();
   }
 }

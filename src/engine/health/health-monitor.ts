@@ -5,6 +5,7 @@
 // of status publishes Docker's `health_status: <status>` event. Timers live in memory and are re-armed
 // from the records when the daemon restarts (watch() on restore), so checks go on across restarts.
 import type { Logger } from '../../lib/logger.js';
+import { systemClock, type Clock, type TimerId } from '../../lib/clock.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
 import { isKind } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
@@ -24,10 +25,12 @@ export interface HealthMonitorDeps {
   /** A status change: the container service publishes the event and acts on it (opt-in restart). */
   changed(c: ContainerRecord, status: HealthStatus): void;
   logger: Logger;
+  /** Absent: the real clock. */
+  clock?: Clock;
 }
 
 interface Watch {
-  timer: NodeJS.Timeout | undefined;
+  timer: TimerId | undefined;
   running: Promise<void> | undefined;
 }
 
@@ -35,7 +38,11 @@ export class HealthMonitor {
   private readonly watches = new Map<string, Watch>();
   private closed = false;
 
-  constructor(private readonly deps: HealthMonitorDeps) {}
+  private readonly clock: Clock;
+
+  constructor(private readonly deps: HealthMonitorDeps) {
+    this.clock = deps.clock ?? systemClock;
+  }
 
   /** Arms the timer of a running container that has a health check (no-op otherwise, or when armed). */
   watch(c: ContainerRecord): void {
@@ -47,7 +54,7 @@ export class HealthMonitor {
 
   unwatch(id: string): void {
     const w = this.watches.get(id);
-    if (w?.timer) clearTimeout(w.timer);
+    this.clock.clearTimeout(w?.timer);
     this.watches.delete(id);
   }
 
@@ -60,7 +67,7 @@ export class HealthMonitor {
   }
 
   private interval(c: ContainerRecord, spec: ProbeSpec): number {
-    const sinceStart = Date.now() - Date.parse(c.state.startedAt);
+    const sinceStart = this.clock.now() - Date.parse(c.state.startedAt);
     if (sinceStart >= spec.startPeriodMs) return spec.intervalMs;
     return (c.state.health?.Status ?? 'starting') === 'starting' ? spec.startIntervalMs : spec.intervalMs;
   }
@@ -69,7 +76,7 @@ export class HealthMonitor {
     const c = this.deps.get(id);
     const spec = c && probeSpec(c.config);
     if (!c || !spec || this.watches.get(id) !== w) return;
-    w.timer = setTimeout(() => {
+    w.timer = this.clock.setTimeout(() => {
       w.timer = undefined;
       w.running = this.tick(id, w).catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'health probe failed'));
       void w.running.finally(() => {

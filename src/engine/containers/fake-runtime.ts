@@ -1,10 +1,13 @@
-// An in-memory RuntimePort for in-process API tests (no root, no runc): a "process" runs from run() until it is
-// killed, exits with 128+signal, writes nothing; execs exit 0 at once. It makes the bundle's rootfs directory so
-// that cp into a running container works through the real container-fs driver. Small on purpose: it answers
-// what the API contract tests need, not a model of runc.
+// An in-memory RuntimePort for tests without root or runc (the lifecycle unit tests, the in-process API tests).
+// A "process" runs from run() until the test ends it (exit()) or a signal does (128+signal; a signal the test
+// made it ignore leaves it running, as a program that traps SIGTERM); it writes nothing; execs exit 0 at once
+// (`sleep` runs until killed). Deterministic: nothing happens by itself, and tests can wait for a run or a
+// signal. daemonRestarted() plays a daemon that died: its exit watches never hear back, while processes go on
+// and their exits reach the next daemon's watches, as conmon's exit files do. run() makes the bundle's rootfs
+// directory so that cp into a running container works through the real container-fs driver.
 import { mkdir } from 'node:fs/promises';
-import { conflict, notFound } from '../../src/core/errdefs.js';
-import { parseSignal } from '../../src/core/runtime/signals.js';
+import { conflict, notFound } from '../../core/errdefs.js';
+import { parseSignal } from '../../core/runtime/signals.js';
 import type {
   ConsoleSize,
   ExecProcess,
@@ -21,7 +24,7 @@ import type {
   RuntimeStatus,
   StdioChunk,
   StdioStream,
-} from '../../src/core/runtime/runtime.js';
+} from '../../core/runtime/runtime.js';
 
 interface FakeProcess {
   pid: number;
@@ -29,6 +32,9 @@ interface FakeProcess {
   exit: Promise<ExitInfo>;
   exited: (info: ExitInfo) => void;
 }
+
+/** Signals that stop, continue or merely inform a process: they never end it. */
+const HARMLESS_SIGNALS = new Set([17, 18, 19, 20, 21, 22, 23, 28]);
 
 const nowRfc3339 = (): string => new Date().toISOString().replace('Z', '000000Z');
 
@@ -42,19 +48,85 @@ function fakeStdio(ended: Promise<unknown>): StdioStream {
   return { output: output(), write: () => undefined, endInput: () => undefined, close };
 }
 
+/** One-shot waiters keyed by container id. */
+class Waiters<T> {
+  private readonly waiting = new Map<string, ((value: T) => void)[]>();
+  next(id: string): Promise<T> {
+    return new Promise<T>((resolve) => this.waiting.set(id, [...(this.waiting.get(id) ?? []), resolve]));
+  }
+  fire(id: string, value: T): void {
+    const list = this.waiting.get(id) ?? [];
+    this.waiting.delete(id);
+    for (const resolve of list) resolve(value);
+  }
+}
+
 export class FakeRuntime implements RuntimePort {
   readonly processes = new Map<string, FakeProcess>();
+  /** Every signal sent, in order. */
+  readonly signals: { id: string; signal: number }[] = [];
+  /** How many times each container's process was started. */
+  readonly runs = new Map<string, number>();
+  private readonly ignoring = new Map<string, Set<number>>();
+  private readonly failures = new Map<string, Error>();
+  private readonly runWaiters = new Waiters<number>();
+  private readonly signalWaiters = new Waiters<number>();
+  /** Bumped by daemonRestarted(): exit watches of an earlier generation never settle. */
+  private generation = 0;
   private nextPid = 1000;
+
+  // --- what a test controls ---
+
+  /** The container's process ends by itself with this code (as conmon records it). */
+  exit(id: string, exitCode: number, options: { oomKilled?: boolean } = {}): void {
+    const p = this.running(id);
+    p.status = 'stopped';
+    p.exited({ exitCode, oomKilled: options.oomKilled ?? false, finishedAt: nowRfc3339() });
+  }
+
+  /** The container's process survives this signal from now on (a program that traps SIGTERM). */
+  ignoreSignal(id: string, signal: number): void {
+    this.ignoring.set(id, new Set([...(this.ignoring.get(id) ?? []), signal]));
+  }
+
+  /** The next run() of this container rejects with `error` (a typed start error, say) after cleaning up. */
+  failNextRun(id: string, error: Error): void {
+    this.failures.set(id, error);
+  }
+
+  /** Settles with the pid when the container's process next starts. */
+  nextRun(id: string): Promise<number> {
+    return this.runWaiters.next(id);
+  }
+
+  /** Settles with the signal when the container's process is next signalled. */
+  nextSignal(id: string): Promise<number> {
+    return this.signalWaiters.next(id);
+  }
+
+  /** The daemon died: the exit watches it had never settle; processes and their exits live on for the next. */
+  daemonRestarted(): void {
+    this.generation++;
+  }
+
+  // --- RuntimePort ---
 
   async run(request: RunRequest, options: RunOptions = {}): Promise<{ pid: number }> {
     const id = request.record.id;
     if (this.processes.get(id)?.status === 'running') throw conflict(`container ${id} is already running`);
+    const failure = this.failures.get(id);
+    if (failure) {
+      this.failures.delete(id);
+      throw failure;
+    }
     await mkdir(`${request.paths.bundleDir}/rootfs`, { recursive: true });
     let exited: (info: ExitInfo) => void = () => undefined;
     const exit = new Promise<ExitInfo>((resolve) => (exited = resolve));
     const process: FakeProcess = { pid: this.nextPid++, status: 'running', exit, exited };
     this.processes.set(id, process);
+    this.runs.set(id, (this.runs.get(id) ?? 0) + 1);
     await options.beforeStart?.();
+    this.runWaiters.fire(id, process.pid);
     return { pid: process.pid };
   }
 
@@ -72,8 +144,9 @@ export class FakeRuntime implements RuntimePort {
 
   async kill(id: string, signal: number): Promise<void> {
     const p = this.running(id);
-    // SIGSTOP/SIGCONT and the like leave the process alone; everything else ends it.
-    if ([17, 18, 19, 20, 21, 22, 23, 28].includes(signal)) return;
+    this.signals.push({ id, signal });
+    this.signalWaiters.fire(id, signal);
+    if (HARMLESS_SIGNALS.has(signal) || (signal !== 9 && this.ignoring.get(id)?.has(signal))) return;
     p.status = 'stopped';
     p.exited({ exitCode: 128 + signal, oomKilled: false, finishedAt: nowRfc3339() });
   }
@@ -88,13 +161,15 @@ export class FakeRuntime implements RuntimePort {
 
   async waitExit(id: string, options: IoOptions = {}): Promise<ExitInfo> {
     const p = this.get(id);
+    const generation = this.generation;
+    const exit = p.exit.then((info) => (generation === this.generation ? info : new Promise<ExitInfo>(() => undefined)));
     const signal = options.signal;
-    if (!signal) return p.exit;
+    if (!signal) return exit;
     return new Promise<ExitInfo>((resolve, reject) => {
       const onAbort = (): void => reject(signal.reason ?? new Error('aborted'));
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
-      void p.exit.then((info) => {
+      void exit.then((info) => {
         signal.removeEventListener('abort', onAbort);
         resolve(info);
       });
@@ -110,6 +185,7 @@ export class FakeRuntime implements RuntimePort {
     const p = this.processes.get(id);
     if (p && p.status !== 'stopped') p.exited({ exitCode: 137, oomKilled: false, finishedAt: nowRfc3339() });
     this.processes.delete(id);
+    this.ignoring.delete(id);
   }
 
   async *logs(_record: unknown, _options: LogReadOptions): AsyncIterable<LogEntry> {

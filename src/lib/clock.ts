@@ -1,0 +1,28 @@
+// Time as the engine's timers see it (restart back-off, stop timeouts, health probe intervals): injected, so unit
+// tests move time by hand (`ManualClock`) instead of sleeping.
+import { formatTimeNano, nowRfc3339Nano } from './time.js';
+
+/** An opaque timer, as returned by `Clock.setTimeout`. */
+export type TimerId = { readonly timer: unknown };
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Now as Docker prints times (RFC 3339, nanoseconds, UTC), for records (StartedAt, FinishedAt). */
+  timestamp(): string;
+  setTimeout(fn: () => void, ms: number): TimerId;
+  clearTimeout(id: TimerId | undefined): void;
+}
+
+/** A time in milliseconds as Docker prints times. */
+export const timestampOf = (ms: number): string => formatTimeNano(BigInt(ms) * 1_000_000n);
+
+/** The real clock and Node's timers. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  timestamp: nowRfc3339Nano,
+  setTimeout: (fn, ms) => ({ timer: setTimeout(fn, ms) }),
+  clearTimeout: (id) => {
+    if (id) clearTimeout(id.timer as NodeJS.Timeout);
+  },
+};
