@@ -1,0 +1,115 @@
+// Reading containers without changing them: list (filters, limit, sizes), inspect, the counts `docker info`
+// shows, which containers use an image, a volume or a snapshot; and prune, which removes the stopped ones that
+// match through the lifecycle's own removal.
+import type { ContainerRecord } from '../../core/containers/container-record.js';
+import type { ContainerStore } from '../../core/containers/container-store.js';
+import { isRunning } from '../../core/containers/lifecycle.js';
+import type { ContainerNetworking } from '../../core/networks/container-networking.js';
+import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
+import type { Logger } from '../../lib/logger.js';
+import { buildListFilter } from './list-filters.js';
+import { checkFilterKeys, createdAfter, matchLabels, pruneUntilNano } from '../../core/filters/filter-args.js';
+import type { ImageResolver } from './ports.js';
+import { resolveContainer } from './resolve.js';
+import type { ContainerView, ListOptions } from './types.js';
+
+const CONTAINER_PRUNE_FILTERS = ['label', 'label!', 'until'];
+
+export interface ContainerListingDeps {
+  store: ContainerStore;
+  images: ImageResolver;
+  snapshots: Snapshotter;
+  networks?: ContainerNetworking;
+  logger: Logger;
+  /** The lifecycle's removal (prune goes through it, so a container removed meanwhile is skipped cleanly). */
+  remove(id: string): Promise<void>;
+}
+
+export class ContainerListing {
+  constructor(private readonly deps: ContainerListingDeps) {}
+
+  private get store(): ContainerStore {
+    return this.deps.store;
+  }
+
+  async list(options: ListOptions): Promise<ContainerView[]> {
+    const keep = buildListFilter(options.filters, {
+      imageIdsFor: (ref) => this.deps.images.idsFor(ref),
+      lookup: (ref) => resolveContainer(this.store, ref),
+    });
+    const all = options.all || (options.limit !== undefined && options.limit > 0) || options.filters.has('status') || options.filters.has('exited');
+    let records = this.store.list().filter((c) => (all || isRunning(c)) && keep(c));
+    if (options.limit !== undefined && options.limit > 0) records = records.slice(0, options.limit);
+    return Promise.all(records.map(async (record) => ({ ...this.netView(record), ...(options.size ? { size: await this.sizes(record) } : {}) })));
+  }
+
+  async inspect(ref: string, options: { size: boolean }): Promise<ContainerView> {
+    const record = resolveContainer(this.store, ref);
+    return { ...this.netView(record), ...(options.size ? { size: await this.sizes(record) } : {}) };
+  }
+
+  private netView(record: ContainerRecord): ContainerView {
+    const n = this.deps.networks;
+    return n ? { record, network: n.settings(record), ports: n.ports(record) } : { record };
+  }
+
+  /** The writable layer's size and the whole root filesystem's (the image's layers added); zeros when unknown. */
+  private async sizes(c: ContainerRecord): Promise<{ rw: number; rootFs: number }> {
+    try {
+      const rw = (await this.deps.snapshots.usage(c.snapshotKey)).size;
+      const info = await this.deps.snapshots.stat(c.snapshotKey);
+      let rootFs = rw;
+      for (let parent = info.parent; parent; parent = (await this.deps.snapshots.stat(parent)).parent) rootFs += (await this.deps.snapshots.usage(parent)).size;
+      return { rw, rootFs };
+    } catch {
+      return { rw: 0, rootFs: 0 };
+    }
+  }
+
+  async prune(filters: Map<string, string[]>): Promise<{ ContainersDeleted: string[]; SpaceReclaimed: number }> {
+    checkFilterKeys(filters, CONTAINER_PRUNE_FILTERS);
+    const until = pruneUntilNano(filters);
+    const deleted: string[] = [];
+    let reclaimed = 0;
+    for (const c of this.store.list()) {
+      if (isRunning(c) || !matchLabels(filters, c.config.Labels) || createdAfter(c.created, until)) continue;
+      const size = (await this.sizes(c)).rw;
+      try {
+        await this.deps.remove(c.id);
+        deleted.push(c.id);
+        reclaimed += size;
+      } catch (err) {
+        this.deps.logger.warn({ err, container: c.id }, 'prune could not remove container');
+      }
+    }
+    return { ContainersDeleted: deleted, SpaceReclaimed: reclaimed };
+  }
+
+  counts(): { containersRunning: number; containersPaused: number; containersStopped: number } {
+    const all = this.store.list();
+    const paused = all.filter((c) => c.state.status === 'paused').length;
+    const running = all.filter((c) => c.state.status === 'running' || c.state.status === 'restarting').length;
+    return { containersRunning: running, containersPaused: paused, containersStopped: all.length - running - paused };
+  }
+
+  /** Containers using an image, for image removal and prune. */
+  usersOf(imageId: string): { id: string; running: boolean }[] {
+    return this.store.list().filter((c) => c.imageId === imageId).map((c) => ({ id: c.id, running: isRunning(c) }));
+  }
+
+  /** Containers with their mounts, so the volume service knows which volumes are in use. */
+  volumeUsers(): { id: string; running: boolean; mounts: ContainerRecord['mounts'] }[] {
+    return this.store.list().map((c) => ({ id: c.id, running: isRunning(c), mounts: c.mounts }));
+  }
+
+  containersPerImage(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const c of this.store.list()) counts.set(c.imageId, (counts.get(c.imageId) ?? 0) + 1);
+    return counts;
+  }
+
+  /** Snapshot keys that belong to containers, so the snapshotter's start-up cleanup keeps them. */
+  snapshotKeys(): Set<string> {
+    return new Set(this.store.list().map((c) => c.snapshotKey));
+  }
+}

@@ -1,0 +1,124 @@
+// One run of a container's process: starting it (rootfs, network, mounts, joined namespaces, attaches waiting
+// for the start) and recording its end (state, runtime and network cleanup, die/oom events, waiters), with exits
+// and failed starts handed to the restart supervisor. Callers hold the container's lock; the exit watch takes it.
+import type { Logger } from '../../lib/logger.js';
+import type { Clock } from '../../lib/clock.js';
+import type { KeyedMutex } from '../../lib/keyed-mutex.js';
+import { invalidArgument, isKind } from '../../core/errdefs.js';
+import type { ContainerRecord } from '../../core/containers/container-record.js';
+import type { ContainerStore } from '../../core/containers/container-store.js';
+import { planMounts, type PlannedMount } from '../../core/containers/mount-specs.js';
+import { startMounts } from '../../core/volumes/container-volumes.js';
+import { probeSpec } from '../../core/health/health-config.js';
+import { startingHealth, stoppedHealth } from '../../core/health/health-state.js';
+import type { ContainerNetworking } from '../../core/networks/container-networking.js';
+import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
+import { startExitCode } from '../../core/runtime/start-error.js';
+import type { HealthMonitor } from '../health/health-monitor.js';
+import type { ExitWaiters } from './exit-waiters.js';
+import { namespaceJoins } from './namespace-joins.js';
+import type { ContainerFiles, ContainerVolumes, ExitInfo, RuntimePort } from './ports.js';
+import type { RestartSupervisor } from './restart-supervisor.js';
+import type { StdioAttachments } from './stdio-attachments.js';
+
+export interface ContainerRunsDeps {
+  store: ContainerStore;
+  snapshots: Snapshotter;
+  files: ContainerFiles;
+  runtime: RuntimePort;
+  logger: Logger;
+  volumes?: ContainerVolumes;
+  networks?: ContainerNetworking;
+  clock: Clock;
+  locks: KeyedMutex;
+  waiters: ExitWaiters;
+  attachments: StdioAttachments;
+  health: HealthMonitor | undefined;
+  supervisor: RestartSupervisor;
+  publish(c: ContainerRecord, action: string, extra?: Record<string, string>): void;
+  /** The daemon is shutting down: exits are recorded, nothing is restarted. */
+  closed(): boolean;
+}
+
+export class ContainerRuns {
+  /** Per running container: settles once its exit has been recorded. */
+  private readonly exitHandled = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: ContainerRunsDeps) {}
+
+  /** Settles once the exit of the container's current run has been recorded (at once when none is watched). */
+  async exitRecorded(id: string): Promise<void> {
+    await this.exitHandled.get(id);
+  }
+
+  /** Starts the process; on failure records the error (exit 127/126 as Docker) and rethrows. Caller holds the lock. */
+  async launch(c: ContainerRecord, signal?: AbortSignal): Promise<void> {
+    const paths = this.deps.files.paths(c.id);
+    try {
+      const rootfs = await this.deps.snapshots.mounts(c.snapshotKey);
+      const net = this.deps.networks ? await this.deps.networks.setUp(c, { signal }) : {};
+      const beforeStart = (): Promise<void> => this.deps.attachments.connectPending(c.id);
+      const joins = namespaceJoins(this.deps.store, c);
+      const { pid } = await this.deps.runtime.run({ record: c, paths, rootfs, mounts: await this.mountsFor(c, signal), ...net, ...joins }, { signal, beforeStart });
+      c.state = { ...c.state, status: 'running', pid, exitCode: 0, error: '', startedAt: this.deps.clock.timestamp(), oomKilled: false, health: probeSpec(c.config) ? startingHealth(c.state.health) : undefined };
+      c.manuallyStopped = false;
+      this.deps.store.update(c);
+      this.deps.publish(c, 'start');
+      this.deps.supervisor.launched(c);
+      this.watchExit(c.id);
+      this.deps.health?.watch(c);
+    } catch (err) {
+      const message = (err as Error).message;
+      this.deps.attachments.failPending(c.id, err);
+      const exitCode = startExitCode(err);
+      c.state = { ...c.state, status: c.state.status === 'restarting' ? 'exited' : c.state.status, pid: 0, exitCode, error: message, finishedAt: c.state.status === 'restarting' ? this.deps.clock.timestamp() : c.state.finishedAt };
+      this.deps.store.update(c);
+      await this.deps.runtime.delete(c.id).catch(() => undefined);
+      await this.deps.volumes?.releaseFor(c.id, c.mounts);
+      await this.deps.networks?.tearDown(c).catch((e: unknown) => this.deps.logger.warn({ err: e, container: c.id }, 'network cleanup failed'));
+      this.deps.publish(c, 'die', { exitCode: String(exitCode) });
+      this.deps.waiters.exited(c.id, exitCode);
+      this.deps.supervisor.startFailed(c);
+      throw isKind(err, 'Internal') || !(err as { kind?: string }).kind ? invalidArgument(message, err) : err;
+    }
+  }
+
+  /** Binds and tmpfs as planned; volumes mounted and bound from their data directory (filled from the image on the first start). */
+  private async mountsFor(c: ContainerRecord, signal?: AbortSignal): Promise<PlannedMount[]> {
+    const planned = planMounts(c.hostConfig);
+    if (!this.deps.volumes) return planned;
+    await this.deps.volumes.mountFor(c.id, c.mounts, { signal });
+    return startMounts(planned, c.mounts, { copyUp: !c.state.startedAt });
+  }
+
+  watchExit(id: string): void {
+    if (this.exitHandled.has(id)) return;
+    const handled = this.deps.runtime.waitExit(id).then(
+      (exit) => this.deps.locks.run(id, () => this.recordExit(id, exit)),
+      (err: unknown) => this.deps.logger.error({ err, container: id }, 'waiting for exit failed'),
+    );
+    // Not tracked as background work: a live container's watch outlives the daemon's shutdown by design.
+    const settled = handled.finally(() => this.exitHandled.delete(id));
+    this.exitHandled.set(id, settled);
+  }
+
+  /** Records an exit, then lets the supervisor apply AutoRemove or the restart policy. Caller holds the lock. */
+  private async recordExit(id: string, exit: ExitInfo): Promise<void> {
+    const c = this.deps.store.get(id);
+    if (!c) return;
+    this.deps.health?.unwatch(id);
+    c.state = { ...c.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt || this.deps.clock.timestamp() };
+    if (c.state.health) c.state.health = stoppedHealth(c.state.health);
+    this.deps.store.update(c);
+    await this.deps.runtime.delete(id).catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'runtime cleanup failed'));
+    await this.deps.volumes?.releaseFor(id, c.mounts);
+    await this.deps.networks?.tearDown(c).catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'network cleanup failed'));
+    if (exit.oomKilled) this.deps.publish(c, 'oom');
+    this.deps.publish(c, 'die', { exitCode: String(exit.exitCode) });
+    this.deps.waiters.exited(id, exit.exitCode);
+
+    if (this.deps.closed()) return;
+    this.deps.supervisor.exited(c, exit.exitCode);
+    if (c.state.status === 'restarting') this.deps.store.update(c);
+  }
+}
