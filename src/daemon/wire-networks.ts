@@ -13,6 +13,8 @@ import { BridgeHost } from '../drivers/network-bridge/bridge-host.js';
 import { EmbeddedDns } from '../drivers/network-bridge/dns-server.js';
 import { NetworkService } from '../engine/networks/network-service.js';
 import { ContainerAttach } from '../engine/networks/container-attach.js';
+import { NetworkRecords } from '../engine/networks/network-records.js';
+import { lookupName } from '../engine/networks/dns-names.js';
 import type { DaemonConfig } from './config.js';
 
 export interface NetworkSide {
@@ -26,20 +28,22 @@ export async function wireNetworks(config: DaemonConfig, logger: Logger, events:
   const log = logger.child({ component: 'networks' });
   const store = new SqliteNetworkStore(db);
   const host = new BridgeHost({ netnsDir: join(config.execRoot, 'netns'), chainPrefix: net.chainPrefix, iptables: net.iptables });
-  const lookup: { service?: NetworkService } = {};
-  const dns = new EmbeddedDns({ lookup: (id, name, asker) => lookup.service?.lookup(id, name, asker) ?? { v4: [], v6: [] }, resolvConfPath: net.resolvConf, port: net.dnsPort, logger: log });
+  const dns = new EmbeddedDns({ lookup: (id, name, asker) => lookupName({ store, containers }, id, name, asker), resolvConfPath: net.resolvConf, port: net.dnsPort, logger: log });
+  const networkConfig = { defaultBridge: net.bridge, bip: net.bip, pools: net.pools ?? DEFAULT_ADDRESS_POOLS, ipv6Pool: net.ipv6Pool, mtu: net.mtu, ipMasq: net.ipMasq, hostGatewayIp: net.hostGatewayIp };
+  const records = new NetworkRecords({ store, host, config: networkConfig });
+  const attach = new ContainerAttach({ networks: records, store, containers, host, files, logger: log });
   const service = new NetworkService({
+    records,
+    live: attach.live,
     store,
     containers,
     host,
     dns,
     events,
     logger: log,
-    config: { defaultBridge: net.bridge, bip: net.bip, pools: net.pools ?? DEFAULT_ADDRESS_POOLS, ipv6Pool: net.ipv6Pool, mtu: net.mtu, ipMasq: net.ipMasq, hostGatewayIp: net.hostGatewayIp },
+    config: networkConfig,
   });
-  lookup.service = service;
   await service.init();
-  const attach = new ContainerAttach({ networks: service, store, containers, host, files, logger: log });
   return {
     service,
     attach,

@@ -21,6 +21,7 @@ import { ExecService } from '../../src/engine/exec/exec-service.js';
 import { VolumeService } from '../../src/engine/volumes/volume-service.js';
 import { NetworkService } from '../../src/engine/networks/network-service.js';
 import { ContainerAttach } from '../../src/engine/networks/container-attach.js';
+import { NetworkRecords } from '../../src/engine/networks/network-records.js';
 import { Builder } from '../../src/builder/builder.js';
 import { DEFAULT_ADDRESS_POOLS } from '../../src/core/networks/ipam.js';
 import type { DnsServer, NetworkHost } from '../../src/core/networks/network-host.js';
@@ -168,17 +169,20 @@ export async function startApiEngine(): Promise<ApiEngine> {
   const files = new LocalContainerFiles({ root: join(dir, 'containers') });
   const host = fakeNetworkHost(dir);
   const networkStore = new SqliteNetworkStore(db);
+  const networkRecords = new NetworkRecords({ store: networkStore, host, config: { defaultBridge: 'berth-test0', bip: undefined, pools: DEFAULT_ADDRESS_POOLS, ipv6Pool: { base: 'fd00:b0:0::/48', size: 64 }, mtu: 1500, ipMasq: true, hostGatewayIp: undefined } });
+  const attach = new ContainerAttach({ networks: networkRecords, store: networkStore, containers: containerStore, host, files, logger });
   const networks = new NetworkService({
+    records: networkRecords,
+    live: attach.live,
     store: networkStore,
     containers: containerStore,
     host,
     dns: fakeDns,
     events,
     logger,
-    config: { defaultBridge: 'berth-test0', bip: undefined, pools: DEFAULT_ADDRESS_POOLS, ipv6Pool: { base: 'fd00:b0:0::/48', size: 64 }, mtu: 1500, ipMasq: true, hostGatewayIp: undefined },
+    config: networkRecords.config,
   });
   await networks.init();
-  const attach = new ContainerAttach({ networks, store: networkStore, containers: containerStore, host, files, logger });
   const execs = new ExecService({ store: containerStore, runtime, events, logger });
   const containers = new ContainerService({
     store: containerStore,

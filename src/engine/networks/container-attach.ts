@@ -20,11 +20,13 @@ import type { EndpointRecord, NetworkRecord, NetworkStore, PortMapping } from '.
 import { portRequests, portsView, portSummary, validatePortBindings } from '../../core/networks/port-specs.js';
 import type { EndpointSettings, HostConfig, NetworkSettings, Port } from '../../spec/docker/containers.js';
 import { resolveContainer } from '../containers/resolve.js';
-import type { NetworkService } from './network-service.js';
+import type { LiveAttach } from './network-service.js';
+import type { NetworkRecords } from './network-records.js';
+import { addEndpoint, planEndpoint } from './endpoint-plan.js';
 import { containerNetworkSettings } from './endpoint-settings.js';
 
 export interface ContainerAttachDeps {
-  networks: NetworkService;
+  networks: NetworkRecords;
   store: NetworkStore;
   containers: ContainerStore;
   host: NetworkHost;
@@ -38,13 +40,14 @@ const overlaps = (a: PortMapping, b: PortMapping): boolean => a.proto === b.prot
 export class ContainerAttach implements ContainerNetworking {
   private readonly lock = new KeyedMutex();
 
-  constructor(private readonly deps: ContainerAttachDeps) {
-    deps.networks.live = {
-      connect: (cid, nid) => this.lock.run(GLOBAL, () => this.connectLive(cid, nid)),
-      disconnect: (cid, nid) => this.lock.run(GLOBAL, () => this.disconnectLive(cid, nid)),
-      removeLink: (parent, alias) => this.removeLink(parent, alias),
-    };
-  }
+  constructor(private readonly deps: ContainerAttachDeps) {}
+
+  /** For the network service (wired by the daemon): connect, disconnect and unlink reach running containers. */
+  readonly live: LiveAttach = {
+    connect: (cid, nid) => this.lock.run(GLOBAL, () => this.connectLive(cid, nid)),
+    disconnect: (cid, nid) => this.lock.run(GLOBAL, () => this.disconnectLive(cid, nid)),
+    removeLink: (parent, alias) => this.removeLink(parent, alias),
+  };
 
   /** The network a mode names: a user network, or the default bridge (undefined with --bridge=none). */
   private modeNetwork(mode: string): NetworkRecord | undefined {
@@ -70,11 +73,11 @@ export class ContainerAttach implements ContainerNetworking {
     const n = this.modeNetwork(mode);
     if (!n) return mode;
     if (n.driver !== 'bridge') return n.name;
-    this.deps.networks.planEndpoint(n, endpoints?.[raw] ?? endpoints?.[n.name] ?? endpoints?.[n.id]);
+    planEndpoint(this.deps.containers, n, endpoints?.[raw] ?? endpoints?.[n.name] ?? endpoints?.[n.id]);
     for (const [key, cfg] of Object.entries(endpoints ?? {})) {
       if (key === raw || key === 'default') continue;
       const other = this.modeNetwork(key);
-      if (other?.driver === 'bridge' && other.id !== n.id) this.deps.networks.planEndpoint(other, cfg);
+      if (other?.driver === 'bridge' && other.id !== n.id) planEndpoint(this.deps.containers, other, cfg);
     }
     return mode;
   }
@@ -116,8 +119,8 @@ export class ContainerAttach implements ContainerNetworking {
       if (n && n.id !== primary.id && n.driver === 'bridge') planned.push([n, cfg, {}]);
     }
     // Every endpoint is checked before any is stored.
-    for (const [n, cfg, extra] of planned) this.deps.networks.planEndpoint(n, cfg, extra);
-    for (const [n, cfg, extra] of planned) this.deps.networks.addEndpoint(n, record.id, cfg, extra);
+    for (const [n, cfg, extra] of planned) planEndpoint(this.deps.containers, n, cfg, extra);
+    for (const [n, cfg, extra] of planned) addEndpoint(this.deps, n, record.id, cfg, extra);
     if (links.length > 0) {
       const onUserNetwork = primary !== undefined && !primary.isDefault;
       record.hostConfig.Links = onUserNetwork ? null : links.map((l) => canonicalLink(this.linkedContainer(l.name).name, record.name, l.alias));

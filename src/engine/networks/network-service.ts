@@ -1,6 +1,7 @@
 // Networks: the predefined bridge/host/none, user-defined bridge networks (create, list, inspect, remove,
-// prune), connecting and disconnecting containers, the embedded DNS's name table, and the daemon-wide
-// iptables rule set, rebuilt from the store whenever networks or published ports change.
+// prune), connecting and disconnecting containers. Beside it: network-records.ts (lookups, options, the rule set),
+// endpoint-plan.ts (an endpoint's checks), dns-names.ts (the embedded DNS's names), and the container side
+// (container-attach.ts), which reaches running containers through the `LiveAttach` port it is given.
 import { generateId } from '../../lib/ids.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
 import type { Logger } from '../../lib/logger.js';
@@ -8,17 +9,18 @@ import { conflict, forbidden, invalidArgument, isKind, notFound } from '../../co
 import type { EventPublisher } from '../../core/events/event.js';
 import type { ContainerStore } from '../../core/containers/container-store.js';
 import { isRunningState } from '../../core/containers/container-record.js';
-import { assertNoOverlap, checkAuxAddresses, chooseSubnet, chooseSubnet6, parseMac, planSubnet, planSubnet6 } from '../../core/networks/ipam.js';
-import { parseBridgeOptions, type BridgeOptions } from '../../core/networks/bridge-options.js';
-import { cidr6Contains, cidrs6Overlap, formatCidr6, isIPv6, looksIPv6, parseCidr6, parseIPv6 } from '../../core/networks/ipv6.js';
-import { cidrContains, isIPv4, parseCidr, parseCidrLoose, parseIPv4, formatCidr, formatIPv4 } from '../../core/networks/ipv4.js';
+import { assertNoOverlap, checkAuxAddresses, chooseSubnet, chooseSubnet6, planSubnet, planSubnet6 } from '../../core/networks/ipam.js';
+import { parseBridgeOptions } from '../../core/networks/bridge-options.js';
+import { cidrs6Overlap, formatCidr6, looksIPv6, parseCidr6 } from '../../core/networks/ipv6.js';
+import { parseCidr, parseCidrLoose, formatCidr, formatIPv4 } from '../../core/networks/ipv4.js';
 import type { DnsServer, NetworkHost } from '../../core/networks/network-host.js';
-import type { EndpointRecord, NetworkRecord, NetworkStore, NetworkV6 } from '../../core/networks/network-record.js';
-import type { RuleNetwork, RulePort } from '../../core/networks/nat-rules.js';
+import type { NetworkRecord, NetworkStore, NetworkV6 } from '../../core/networks/network-record.js';
 import type { EndpointSettings } from '../../spec/docker/containers.js';
 import { resolveContainer } from '../containers/resolve.js';
 import type { IpamConfig, NetworkCreateRequest, NetworksApi, NetworkServiceConfig, NetworkView } from './types.js';
 import { networkFilter, networkPruneFilter } from './network-filters.js';
+import type { NetworkRecords } from './network-records.js';
+import { addEndpoint } from './endpoint-plan.js';
 
 export interface NetworkServiceDeps {
   store: NetworkStore;
@@ -28,9 +30,12 @@ export interface NetworkServiceDeps {
   events: EventPublisher;
   logger: Logger;
   config: NetworkServiceConfig;
+  records: NetworkRecords;
+  /** The container side, so connect/disconnect on a running container reach its namespace. */
+  live: LiveAttach;
 }
 
-/** Hooks the container side registers, so connect/disconnect on a running container reach its namespace. */
+/** What the container side does for a running container when it is connected, disconnected or unlinked. */
 export interface LiveAttach {
   connect(containerId: string, networkId: string): Promise<void>;
   disconnect(containerId: string, networkId: string): Promise<void>;
@@ -40,8 +45,6 @@ export interface LiveAttach {
 const PREDEFINED = new Set(['bridge', 'host', 'none']);
 
 export class NetworkService implements NetworksApi {
-  live: LiveAttach | undefined;
-
   constructor(private readonly deps: NetworkServiceDeps) {}
 
   get config(): NetworkServiceConfig {
@@ -73,7 +76,7 @@ export class NetworkService implements NetworksApi {
         const { ip, prefix } = parseCidrLoose(this.config.bip);
         plan = planSubnet(formatCidr({ base: parseCidr(this.config.bip).base, prefix }), formatIPv4(ip), undefined);
       } else {
-        const used = [...(await this.deps.host.hostRoutes([])), ...this.bridgeNetworks().map((n) => n.subnet)].map(parseCidr);
+        const used = [...(await this.deps.host.hostRoutes([])), ...this.deps.records.bridgeNetworks().map((n) => n.subnet)].map(parseCidr);
         plan = planSubnet(formatCidr(chooseSubnet(this.config.pools, used)), undefined, undefined);
       }
       store.insertNetwork({
@@ -91,53 +94,17 @@ export class NetworkService implements NetworksApi {
         },
       });
     }
-    for (const n of this.bridgeNetworks()) await this.bringUp(n);
-  }
-
-  /** The network's driver options; a record stored before they were validated falls back to the defaults. */
-  bridgeOptions(n: NetworkRecord): BridgeOptions {
-    try {
-      return parseBridgeOptions(n.options);
-    } catch {
-      return parseBridgeOptions({});
-    }
-  }
-
-  /** MTU of the network's bridge and veths: its own option, else the daemon's --mtu. */
-  mtuOf(n: NetworkRecord): number {
-    return this.bridgeOptions(n).mtu ?? this.config.mtu;
-  }
-
-  /** The IPv6 side when it is in use (EnableIPv6). */
-  v6Of(n: NetworkRecord): NetworkV6 | undefined {
-    return n.enableIPv6 && n.v6 ? n.v6 : undefined;
+    for (const n of this.deps.records.bridgeNetworks()) await this.bringUp(n);
   }
 
   private async bringUp(n: NetworkRecord): Promise<void> {
-    const v6 = this.v6Of(n);
-    await this.deps.host.ensureBridge(n.bridgeName, `${n.gateway}/${parseCidr(n.subnet).prefix}`, this.mtuOf(n), v6 ? `${v6.gateway}/${parseCidr6(v6.subnet).prefix}` : undefined);
+    const v6 = this.deps.records.v6Of(n);
+    await this.deps.host.ensureBridge(n.bridgeName, `${n.gateway}/${parseCidr(n.subnet).prefix}`, this.deps.records.mtuOf(n), v6 ? `${v6.gateway}/${parseCidr6(v6.subnet).prefix}` : undefined);
     if (!n.isDefault) await this.deps.dns.serve(n.id, n.gateway).catch((err: unknown) => this.deps.logger.warn({ err, network: n.name }, 'embedded DNS could not listen'));
   }
 
   private newRecord(p: { name: string; driver: NetworkRecord['driver'] }): NetworkRecord {
     return { id: generateId(), name: p.name, driver: p.driver, created: nowRfc3339Nano(), subnet: '', gateway: '', ipRange: '', userIpam: null, internal: false, attachable: false, labels: {}, options: {}, bridgeName: '', isDefault: false };
-  }
-
-  bridgeNetworks(): NetworkRecord[] {
-    return this.deps.store.listNetworks().filter((n) => n.driver === 'bridge');
-  }
-
-  /** By full id, exact name, then unique id prefix, as Docker. */
-  resolve(ref: string): NetworkRecord {
-    const { store } = this.deps;
-    const byId = store.getNetwork(ref);
-    if (byId) return byId;
-    const byName = store.findNetworkByName(ref);
-    if (byName) return byName;
-    const matches = store.listNetworks().filter((n) => n.id.startsWith(ref));
-    if (matches.length === 1 && matches[0]) return matches[0];
-    if (matches.length > 1) throw notFound(`network ${ref} is ambiguous (${matches.length} matches found on name)`);
-    throw notFound(`network ${ref} not found`);
   }
 
   async create(req: NetworkCreateRequest): Promise<{ id: string; warning: string }> {
@@ -156,7 +123,7 @@ export class NetworkService implements NetworksApi {
     const bridgeOptions = parseBridgeOptions(options);
     const id = generateId();
     const bridgeName = bridgeOptions.bridgeName ?? `br-${id.slice(0, 12)}`;
-    const sameBridge = this.bridgeNetworks().find((n) => n.bridgeName === bridgeName);
+    const sameBridge = this.deps.records.bridgeNetworks().find((n) => n.bridgeName === bridgeName);
     if (sameBridge) throw forbidden(`cannot create network ${id} (${bridgeName}): conflicts with network ${sameBridge.id} (${bridgeName}): networks have same bridge name`);
     const configs = req.IPAM?.Config ?? [];
     const v4Configs = configs.filter((c) => !looksIPv6(c.Subnet ?? '') && !looksIPv6(c.Gateway ?? ''));
@@ -165,7 +132,7 @@ export class NetworkService implements NetworksApi {
     const want = v4Configs[0];
     if (want && !want.Subnet && (want.Gateway || want.IPRange)) throw invalidArgument('cannot specify gateway or ip-range without subnet');
     if (want && !want.Subnet && Object.keys(want.AuxiliaryAddresses ?? {}).length > 0) throw invalidArgument('cannot specify auxiliary addresses without subnet');
-    const others = this.bridgeNetworks();
+    const others = this.deps.records.bridgeNetworks();
     // Every route counts, those on berth's bridges too: another daemon may share a bridge with its own subnet.
     const hostRoutes = (await this.deps.host.hostRoutes([])).map(parseCidr);
     let plan;
@@ -195,7 +162,7 @@ export class NetworkService implements NetworksApi {
     this.deps.store.insertNetwork(record);
     try {
       await this.bringUp(record);
-      await this.applyRules();
+      await this.deps.records.applyRules();
     } catch (err) {
       await this.teardownNetwork(record).catch(() => undefined);
       throw err;
@@ -224,7 +191,7 @@ export class NetworkService implements NetworksApi {
     await this.deps.host.removeBridge(n.bridgeName);
     for (const ep of this.deps.store.endpointsOfNetwork(n.id)) this.deps.store.deleteEndpoint(n.id, ep.containerId);
     this.deps.store.deleteNetwork(n.id);
-    await this.applyRules();
+    await this.deps.records.applyRules();
   }
 
   view(n: NetworkRecord): NetworkView {
@@ -248,11 +215,11 @@ export class NetworkService implements NetworksApi {
   }
 
   inspect(ref: string): NetworkView {
-    return this.view(this.resolve(ref));
+    return this.view(this.deps.records.resolve(ref));
   }
 
   async remove(ref: string): Promise<void> {
-    const n = this.resolve(ref);
+    const n = this.deps.records.resolve(ref);
     if (PREDEFINED.has(n.name) && (n.isDefault || n.driver !== 'bridge')) throw forbidden(`${n.name} is a pre-defined network and cannot be removed`);
     const active = this.deps.store.endpointsOfNetwork(n.id).filter((e) => e.ip);
     if (active.length > 0) throw forbidden(`error while removing network: network ${n.name} id ${n.id} has active endpoints`);
@@ -276,17 +243,17 @@ export class NetworkService implements NetworksApi {
   }
 
   async connect(ref: string, containerRef: string, config: EndpointSettings | undefined): Promise<void> {
-    const n = this.resolve(ref);
+    const n = this.deps.records.resolve(ref);
     const c = resolveContainer(this.deps.containers, containerRef);
     const mode = c.hostConfig.NetworkMode ?? '';
     if (mode === 'host' || mode === 'none' || mode.startsWith('container:') || n.driver !== 'bridge') {
       throw forbidden('container sharing network namespace with another container or host cannot be connected to any other network');
     }
     if (this.deps.store.endpointsOfContainer(c.id).some((e) => e.networkId === n.id)) throw forbidden(`endpoint with name ${c.name} already exists in network ${n.name}`);
-    this.addEndpoint(n, c.id, config);
-    if (isRunningState(c.state) && this.live) {
+    addEndpoint(this.deps, n, c.id, config);
+    if (isRunningState(c.state)) {
       try {
-        await this.live.connect(c.id, n.id);
+        await this.deps.live.connect(c.id, n.id);
       } catch (err) {
         this.deps.store.deleteEndpoint(n.id, c.id);
         throw err;
@@ -295,47 +262,13 @@ export class NetworkService implements NetworksApi {
     this.publish(n, 'connect', { container: c.id });
   }
 
-  /** Records a container's endpoint on a network (validating aliases, addresses, MAC and links as Docker). */
-  addEndpoint(n: NetworkRecord, containerId: string, config: EndpointSettings | undefined, extra: { mac?: string } = {}): void {
-    const planned = this.planEndpoint(n, config, extra);
-    this.deps.store.upsertEndpoint({ id: generateId(), networkId: n.id, containerId, ...planned, ip: '', mac: '', hostIfName: '' });
-  }
-
-  /** What an endpoint asks for, checked before anything is stored (a refused create or connect changes nothing). */
-  planEndpoint(n: NetworkRecord, config: EndpointSettings | undefined, extra: { mac?: string } = {}): Pick<EndpointRecord, 'aliases' | 'requestedIp' | 'requestedIp6' | 'requestedMac' | 'linkLocalIps' | 'links'> {
-    const aliases = (config?.Aliases ?? []).filter((a) => a);
-    const ipam = config?.IPAMConfig ?? {};
-    const requestedIp = ipam.IPv4Address ?? '';
-    const requestedIp6 = ipam.IPv6Address ?? '';
-    const linkLocalIps = ipam.LinkLocalIPs ?? [];
-    const errors: string[] = [];
-    if (requestedIp && (!isIPv4(requestedIp) || requestedIp === '0.0.0.0')) errors.push(`invalid IPv4 address: ${requestedIp}`);
-    if (requestedIp6 && (!isIPv6(requestedIp6) || parseIPv6(requestedIp6) === 0n)) errors.push(`invalid IPv6 address: ${requestedIp6}`);
-    for (const a of linkLocalIps) if (!(isIPv4(a) && a !== '0.0.0.0') && !(isIPv6(a) && parseIPv6(a) !== 0n)) errors.push(`invalid link-local IP address: ${a}`);
-    if (errors.length > 0) throw invalidArgument(`invalid endpoint settings:\n${errors.join('\n')}`);
-    const macText = config?.MacAddress || extra.mac || '';
-    const requestedMac = macText ? parseMac(macText) : '';
-    if (requestedMac === undefined) throw invalidArgument(`invalid MAC address ${macText}`);
-    if (n.isDefault && aliases.length > 0) throw invalidArgument('network-scoped alias is supported only for containers in user defined networks');
-    if ((requestedIp || requestedIp6) && n.isDefault) throw invalidArgument('user specified IP address is supported on user defined networks only');
-    if (requestedIp && !n.userIpam) throw invalidArgument('user specified IP address is supported only when connecting to networks with user configured subnets');
-    if (requestedIp6 && !n.v6?.userIpam) throw invalidArgument('user specified IP address is supported only when connecting to networks with user configured subnets');
-    if (requestedIp && !cidrContains(parseCidr(n.subnet), parseIPv4(requestedIp))) throw invalidArgument(`no configured subnet or ip-range contain the IP address ${requestedIp}`);
-    if (requestedIp6 && n.v6 && !cidr6Contains(parseCidr6(n.v6.subnet), parseIPv6(requestedIp6))) throw invalidArgument(`no configured subnet or ip-range contain the IP address ${requestedIp6}`);
-    const links = (config?.Links ?? []).filter((l) => l);
-    if (links.length > 0 && n.isDefault) throw invalidArgument('links on the default bridge go in HostConfig.Links');
-    for (const l of links) resolveContainer(this.deps.containers, l.split(':')[0]?.replace(/^\//, '') ?? '');
-    return { aliases, requestedIp, requestedIp6, requestedMac, linkLocalIps, links };
-  }
-
   /** DELETE /containers/{id}/{alias}?link=1. */
   async removeLink(parentRef: string, alias: string): Promise<void> {
-    if (!this.live) throw notFound(`No such container: ${parentRef}/${alias}`);
-    await this.live.removeLink(parentRef, alias);
+    await this.deps.live.removeLink(parentRef, alias);
   }
 
   async disconnect(ref: string, containerRef: string, force: boolean): Promise<void> {
-    const n = this.resolve(ref);
+    const n = this.deps.records.resolve(ref);
     let c;
     try {
       c = resolveContainer(this.deps.containers, containerRef);
@@ -346,7 +279,7 @@ export class NetworkService implements NetworksApi {
     }
     const ep = this.deps.store.endpointsOfContainer(c.id).find((e) => e.networkId === n.id);
     if (!ep) throw forbidden(`container ${c.id} is not connected to network ${n.name}`);
-    if (ep.ip && this.live) await this.live.disconnect(c.id, n.id);
+    if (ep.ip) await this.deps.live.disconnect(c.id, n.id);
     this.deps.store.deleteEndpoint(n.id, c.id);
     this.publish(n, 'disconnect', { container: c.id });
   }
@@ -354,46 +287,7 @@ export class NetworkService implements NetworksApi {
   /** At a clean daemon stop with no container on a bridge: bridges and rules go (init brings them back). */
   async shutdown(): Promise<void> {
     if (this.deps.store.allEndpoints().some((e) => e.ip)) return;
-    for (const n of this.bridgeNetworks()) await this.deps.host.removeBridge(n.bridgeName, `${n.gateway}/${parseCidr(n.subnet).prefix}`);
+    for (const n of this.deps.records.bridgeNetworks()) await this.deps.host.removeBridge(n.bridgeName, `${n.gateway}/${parseCidr(n.subnet).prefix}`);
     await this.deps.host.applyRules([], []);
-  }
-
-  /** Container names, short ids and aliases on a user-defined network, for the embedded DNS: IPv4 and IPv6
-   * addresses. `asker` (the querying address) scopes link aliases (--link on a user network) to the linking container. */
-  lookup(networkId: string, name: string, asker?: string): { v4: string[]; v6: string[] } {
-    const out = { v4: [] as string[], v6: [] as string[] };
-    const endpoints = this.deps.store.endpointsOfNetwork(networkId).filter((ep) => ep.ip);
-    let target = name;
-    const askerEp = asker ? endpoints.find((ep) => ep.ip === asker || ep.ip6 === asker) : undefined;
-    for (const link of askerEp?.links ?? []) {
-      const [linked = '', alias = linked] = link.split(':');
-      if (alias.toLowerCase() === name) target = linked.replace(/^\//, '').toLowerCase();
-    }
-    for (const ep of endpoints) {
-      const c = this.deps.containers.get(ep.containerId);
-      if (!c) continue;
-      const names = [c.name, c.id.slice(0, 12), ...ep.aliases].map((x) => x.toLowerCase());
-      if (names.includes(target) || c.id === target) {
-        out.v4.push(ep.ip);
-        if (ep.ip6) out.v6.push(ep.ip6);
-      }
-    }
-    return out;
-  }
-
-  /** The whole rule set from the store: every bridge network and every running container's published ports. */
-  async applyRules(): Promise<void> {
-    const { store } = this.deps;
-    const networks: RuleNetwork[] = this.bridgeNetworks().map((n) => {
-      const o = this.bridgeOptions(n);
-      const v6 = this.v6Of(n);
-      return { bridge: n.bridgeName, subnet: n.subnet, internal: n.internal, masquerade: o.masquerade && this.config.ipMasq, icc: o.icc, ...(v6 ? { subnet6: v6.subnet } : {}) };
-    });
-    const ports: RulePort[] = [];
-    for (const [containerId, mappings] of store.allPorts()) {
-      const ep = store.endpointsOfContainer(containerId).find((e) => e.ip);
-      if (ep) for (const mapping of mappings) ports.push({ containerIp: ep.ip, ...(ep.ip6 ? { containerIp6: ep.ip6 } : {}), mapping });
-    }
-    await this.deps.host.applyRules(networks, ports);
   }
 }

@@ -1,0 +1,26 @@
+// The embedded DNS's name table: container names, short ids and aliases on a user-defined network, IPv4 and IPv6.
+import type { ContainerStore } from '../../core/containers/container-store.js';
+import type { NetworkStore } from '../../core/networks/network-record.js';
+
+/** Container names, short ids and aliases on a user-defined network, for the embedded DNS: IPv4 and IPv6
+ * addresses. `asker` (the querying address) scopes link aliases (--link on a user network) to the linking container. */
+export function lookupName(stores: { store: NetworkStore; containers: ContainerStore }, networkId: string, name: string, asker?: string): { v4: string[]; v6: string[] } {
+  const out = { v4: [] as string[], v6: [] as string[] };
+  const endpoints = stores.store.endpointsOfNetwork(networkId).filter((ep) => ep.ip);
+  let target = name;
+  const askerEp = asker ? endpoints.find((ep) => ep.ip === asker || ep.ip6 === asker) : undefined;
+  for (const link of askerEp?.links ?? []) {
+    const [linked = '', alias = linked] = link.split(':');
+    if (alias.toLowerCase() === name) target = linked.replace(/^\//, '').toLowerCase();
+  }
+  for (const ep of endpoints) {
+    const c = stores.containers.get(ep.containerId);
+    if (!c) continue;
+    const names = [c.name, c.id.slice(0, 12), ...ep.aliases].map((x) => x.toLowerCase());
+    if (names.includes(target) || c.id === target) {
+      out.v4.push(ep.ip);
+      if (ep.ip6) out.v6.push(ep.ip6);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+// What the store says about networks, as both the network use cases and the container side need it: lookup by
+// reference, the bridge networks, each one's driver options, MTU and IPv6 side, and the daemon-wide iptables rule
+// set, rebuilt from the store whenever networks or published ports change.
+import type { NetworkHost } from '../../core/networks/network-host.js';
+import type { NetworkRecord, NetworkStore, NetworkV6 } from '../../core/networks/network-record.js';
+import type { RuleNetwork, RulePort } from '../../core/networks/nat-rules.js';
+import { notFound } from '../../core/errdefs.js';
+import { parseBridgeOptions, type BridgeOptions } from '../../core/networks/bridge-options.js';
+import type { NetworkServiceConfig } from './types.js';
+
+export interface NetworkRecordsDeps {
+  store: NetworkStore;
+  host: NetworkHost;
+  config: NetworkServiceConfig;
+}
+
+export class NetworkRecords {
+  constructor(private readonly deps: NetworkRecordsDeps) {}
+
+  get config(): NetworkServiceConfig {
+    return this.deps.config;
+  }
+
+  /** By full id, exact name, then unique id prefix, as Docker. */
+  resolve(ref: string): NetworkRecord {
+    const { store } = this.deps;
+    const byId = store.getNetwork(ref);
+    if (byId) return byId;
+    const byName = store.findNetworkByName(ref);
+    if (byName) return byName;
+    const matches = store.listNetworks().filter((n) => n.id.startsWith(ref));
+    if (matches.length === 1 && matches[0]) return matches[0];
+    if (matches.length > 1) throw notFound(`network ${ref} is ambiguous (${matches.length} matches found on name)`);
+    throw notFound(`network ${ref} not found`);
+  }
+
+  bridgeNetworks(): NetworkRecord[] {
+    return this.deps.store.listNetworks().filter((n) => n.driver === 'bridge');
+  }
+
+  /** The network's driver options; a record stored before they were validated falls back to the defaults. */
+  bridgeOptions(n: NetworkRecord): BridgeOptions {
+    try {
+      return parseBridgeOptions(n.options);
+    } catch {
+      return parseBridgeOptions({});
+    }
+  }
+
+  /** MTU of the network's bridge and veths: its own option, else the daemon's --mtu. */
+  mtuOf(n: NetworkRecord): number {
+    return this.bridgeOptions(n).mtu ?? this.config.mtu;
+  }
+
+  /** The IPv6 side when it is in use (EnableIPv6). */
+  v6Of(n: NetworkRecord): NetworkV6 | undefined {
+    return n.enableIPv6 && n.v6 ? n.v6 : undefined;
+  }
+
+  /** The whole rule set from the store: every bridge network and every running container's published ports. */
+  async applyRules(): Promise<void> {
+    const { store } = this.deps;
+    const networks: RuleNetwork[] = this.bridgeNetworks().map((n) => {
+      const o = this.bridgeOptions(n);
+      const v6 = this.v6Of(n);
+      return { bridge: n.bridgeName, subnet: n.subnet, internal: n.internal, masquerade: o.masquerade && this.config.ipMasq, icc: o.icc, ...(v6 ? { subnet6: v6.subnet } : {}) };
+    });
+    const ports: RulePort[] = [];
+    for (const [containerId, mappings] of store.allPorts()) {
+      const ep = store.endpointsOfContainer(containerId).find((e) => e.ip);
+      if (ep) for (const mapping of mappings) ports.push({ containerIp: ep.ip, ...(ep.ip6 ? { containerIp6: ep.ip6 } : {}), mapping });
+    }
+    await this.deps.host.applyRules(networks, ports);
+  }
+}
