@@ -1,0 +1,56 @@
+// A container's state directory under the driver's state root (`containers/<id>/`): meta.json, what a later
+// driver instance needs to know about a container it did not start, and conmon's pid file, from which the
+// driver tells whether the container's monitor still lives.
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LogPolicy } from '../../core/runtime/log-policy.js';
+import type { RuntimeBinary } from './runtime-config.js';
+
+export interface ContainerMeta {
+  bundleDir: string;
+  rootfs: string;
+  logPath: string;
+  cgroupsPath: string;
+  policy: LogPolicy;
+  /** The OCI runtime this container runs under (absent in state written before runtimes: runc). */
+  runtime?: RuntimeBinary;
+}
+
+export class ContainerStateDirs {
+  constructor(private readonly stateRoot: string) {}
+
+  dir(id: string): string {
+    return join(this.stateRoot, 'containers', id);
+  }
+
+  async meta(id: string): Promise<ContainerMeta | undefined> {
+    return readFile(join(this.dir(id), 'meta.json'), 'utf8').then((t) => JSON.parse(t) as ContainerMeta, () => undefined);
+  }
+
+  async writeMeta(id: string, meta: ContainerMeta): Promise<void> {
+    await writeFile(join(this.dir(id), 'meta.json'), JSON.stringify(meta));
+  }
+
+  /** Leftovers of an earlier run: the state dir or runc's state. */
+  async hasState(id: string): Promise<boolean> {
+    const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+    return (await exists(this.dir(id))) || (await exists(join(this.stateRoot, 'runc', id)));
+  }
+
+  async conmonPid(id: string): Promise<number | undefined> {
+    const pid = Number.parseInt(await readFile(join(this.dir(id), 'conmon.pid'), 'utf8').catch(() => ''), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  }
+
+  async conmonAlive(id: string): Promise<boolean> {
+    const pid = await this.conmonPid(id);
+    if (!pid) return false;
+    try {
+      process.kill(pid, 0);
+      // A recycled pid is not our conmon.
+      return (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes(id);
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+// One more process in a running container (docker exec): the OCI process built from the container's own spec and
+// the request (user resolved in the container's /etc/passwd and /etc/group), run under its own conmon; its state
+// dir `execs/<exec id>/` goes once its code is known.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { invalidArgument } from '../../core/errdefs.js';
+import type { ExecProcess, ExecRequest, IoOptions } from '../../core/runtime/runtime.js';
+import { execProcess } from '../../core/runtime/exec-process.js';
+import { resolveUser } from '../../core/runtime/user.js';
+import { effectiveCapabilities } from '../../core/runtime/capabilities.js';
+import type { OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
+import { readInRoot } from './bundle.js';
+import { startConmonExec } from './conmon-exec.js';
+import type { ContainerMeta } from './container-state.js';
+import type { RuntimeBinary } from './runtime-config.js';
+
+export interface ExecTarget {
+  id: string;
+  meta: ContainerMeta;
+  /** The container's state dir. */
+  dir: string;
+  runtime: RuntimeBinary;
+}
+
+export interface ExecEnvironment {
+  conmonPath: string;
+  runcRoot: string;
+  /** Every capability the host has: an exec's privileged set. */
+  hostCapabilities: string[] | undefined;
+}
+
+export async function execInContainer(env: ExecEnvironment, target: ExecTarget, request: ExecRequest, options: IoOptions = {}): Promise<ExecProcess> {
+  const { id, meta } = target;
+  if (!/^[0-9a-f]{8,64}$/.test(request.execId)) throw invalidArgument(`invalid exec id ${request.execId}`);
+  const spec = JSON.parse(await readFile(join(meta.bundleDir, 'config.json'), 'utf8')) as OciRuntimeSpec;
+  let user;
+  if (request.user) {
+    const [passwd, group] = await Promise.all([readInRoot(meta.rootfs, '/etc/passwd'), readInRoot(meta.rootfs, '/etc/group')]);
+    user = resolveUser(request.user, passwd, group);
+  }
+  const allCaps = effectiveCapabilities([], [], true, env.hostCapabilities);
+  const execDir = join(target.dir, 'execs', request.execId);
+  await mkdir(execDir, { recursive: true, mode: 0o700 });
+  const processSpecPath = join(execDir, 'process.json');
+  await writeFile(processSpecPath, JSON.stringify(execProcess(spec.process, request, user, allCaps)));
+  try {
+    const proc = await startConmonExec(
+      {
+        conmonPath: env.conmonPath, runcPath: target.runtime.path, runtimeArgs: target.runtime.args, runcRoot: env.runcRoot,
+        containerId: id, execId: request.execId, execDir, processSpecPath, tty: request.tty, stdin: request.stdin,
+      },
+      options,
+    );
+    // The exec's state goes once its code is known.
+    const exit = proc.exit.finally(() => rm(execDir, { recursive: true, force: true }));
+    return { ...proc, exit };
+  } catch (err) {
+    await rm(execDir, { recursive: true, force: true });
+    throw err;
+  }
+}

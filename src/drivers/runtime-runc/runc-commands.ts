@@ -1,0 +1,91 @@
+// The OCI runtime's command line for one container (`<runtime> --root <state> [its args] <command> <id>`), with
+// the binary the container runs under (remembered at run, read back from meta.json after a daemon restart) and
+// the runtime's refusals turned into error kinds.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { failedPrecondition, internal, invalidArgument, notFound } from '../../core/errdefs.js';
+import type { IoOptions, RuntimeStatus } from '../../core/runtime/runtime.js';
+import type { OciState } from '../../spec/oci/runtime-spec.js';
+import type { ContainerStateDirs } from './container-state.js';
+import type { RuntimeBinary } from './runtime-config.js';
+
+const run = promisify(execFile);
+const isMissing = (msg: string): boolean => /does not exist|not found|no such file/i.test(msg);
+const stderrOf = (err: unknown): string => String((err as { stderr?: string }).stderr ?? err);
+
+export class RuncCommands {
+  private readonly runtimeOf = new Map<string, RuntimeBinary>();
+
+  constructor(
+    private readonly stateRoot: string,
+    private readonly runcPath: string,
+    private readonly states: ContainerStateDirs,
+  ) {}
+
+  /** The runc state root every runtime binary shares. */
+  get root(): string {
+    return join(this.stateRoot, 'runc');
+  }
+
+  remember(id: string, binary: RuntimeBinary): void {
+    this.runtimeOf.set(id, binary);
+  }
+
+  forget(id: string): void {
+    this.runtimeOf.delete(id);
+  }
+
+  async binaryFor(id: string): Promise<RuntimeBinary> {
+    const known = this.runtimeOf.get(id);
+    if (known) return known;
+    const fromMeta = (await this.states.meta(id))?.runtime ?? { path: this.runcPath, args: [] };
+    this.runtimeOf.set(id, fromMeta);
+    return fromMeta;
+  }
+
+  async run(id: string, args: string[], options: IoOptions = {}): Promise<{ stdout: string; stderr: string }> {
+    const bin = await this.binaryFor(id);
+    return run(bin.path, ['--root', this.root, ...bin.args, ...args], { maxBuffer: 16 * 1024 * 1024, signal: options.signal });
+  }
+
+  async kill(id: string, signal: number, options: IoOptions = {}): Promise<void> {
+    try {
+      await this.run(id, ['kill', id, String(signal)], options);
+    } catch (err) {
+      const msg = stderrOf(err);
+      if (/not running|process already finished|container not running/i.test(msg)) throw failedPrecondition(`container ${id} is not running`);
+      if (isMissing(msg)) throw notFound(`No such container: ${id}`);
+      throw internal(`kill failed: ${msg.trim()}`);
+    }
+  }
+
+  async pause(id: string, options: IoOptions = {}): Promise<void> {
+    await this.run(id, ['pause', id], options).catch((err: unknown) => {
+      throw failedPrecondition(`cannot pause container ${id}: ${stderrOf(err).trim()}`);
+    });
+  }
+
+  async resume(id: string, options: IoOptions = {}): Promise<void> {
+    await this.run(id, ['resume', id], options).catch((err: unknown) => {
+      throw failedPrecondition(`cannot unpause container ${id}: ${stderrOf(err).trim()}`);
+    });
+  }
+
+  async status(id: string, options: IoOptions = {}): Promise<{ status: RuntimeStatus; pid: number }> {
+    try {
+      const { stdout } = await this.run(id, ['state', id], options);
+      const state = JSON.parse(stdout) as OciState;
+      const status: RuntimeStatus = state.status === 'running' ? 'running' : state.status === 'paused' ? 'paused' : 'stopped';
+      return { status, pid: state.pid ?? 0 };
+    } catch {
+      return { status: 'absent', pid: 0 };
+    }
+  }
+
+  async update(id: string, args: string[], options: IoOptions = {}): Promise<void> {
+    await this.run(id, ['update', ...args, id], options).catch((err: unknown) => {
+      throw invalidArgument(`Cannot update container ${id}: ${stderrOf(err).trim()}`);
+    });
+  }
+}
