@@ -1,42 +1,38 @@
 // The image use cases: load, save, import, list, inspect, history, tag, remove, prune, disk usage, and
 // resolving references for containers. Images appear whole (one metadata transaction after every blob and
-// layer is in place) or not at all; what a failed or interrupted load left behind is collected.
-import { checkFilterKeys, createdAfter, createdNano, matchKVList, matchLabels, pruneUntilNano, timeFilterNano } from '../../core/filters/filter-args.js';
+// layer is in place) or not at all; what a failed or interrupted load left behind is collected. Beside it:
+// image-registration.ts (recording an image), image-removal.ts (rmi, prune), image-gc.ts (collection, pins).
+import { checkFilterKeys, createdNano, matchKVList, timeFilterNano } from '../../core/filters/filter-args.js';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../../lib/logger.js';
 import { sha256, type Digest } from '../../lib/digest.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
-import { conflict, invalidArgument, isKind, notFound } from '../../core/errdefs.js';
+import { invalidArgument, isKind, notFound } from '../../core/errdefs.js';
 import type { EventPublisher } from '../../core/events/event.js';
 import type { ContentStore } from '../../core/content/content-store.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
-import type { ImageRecord, ImageRecords, LayerRecord } from '../../core/images/image-record.js';
+import type { ImageRecord, ImageRecords } from '../../core/images/image-record.js';
 import { familiarOf, isImageId, isValidName, normalizeName, parseReference, taggedName } from '../../core/images/reference.js';
 import type { ImageConfigFile } from '../../spec/oci/image.js';
 import type { ImageDeleteItem, ImagePruneReport } from '../../spec/docker/images.js';
 import { MEDIA_TYPES } from '../../spec/oci/image.js';
 import { ingestArchive, maybeGunzip } from './archive-ingest.js';
 import { imagesInArchive } from './archive-images.js';
-import { chainIds, EXTRACT_PREFIX, LayerUnpacker } from './layer-unpacker.js';
+import { LayerUnpacker } from './layer-unpacker.js';
+import { ImageCollector, type HiddenImages } from './image-gc.js';
+import { registerImage, type RegistrationDeps } from './image-registration.js';
+import { pruneImages, removeImage, tryNormalize, type RemovalDeps } from './image-removal.js';
 import { applyChanges } from './image-changes.js';
-import { noImageUsage, type ImageUsage, type ImageUser } from '../../core/images/image-usage.js';
+import { noImageUsage, type ImageUsage } from '../../core/images/image-usage.js';
 
-export interface ImageView {
-  record: ImageRecord;
-  config: ImageConfigFile;
-  /** Full names pointing at it. */
-  names: string[];
-}
+export type { ImageView } from './image-view.js';
+import type { ImageView } from './image-view.js';
 
 export type { ImageUsage } from '../../core/images/image-usage.js';
 
 export type DeleteItem = ImageDeleteItem;
 
-/** Images kept outside the named store (the build cache) and what builds in progress hold: kept from GC, found by full ID. */
-export interface HiddenImages {
-  list(): ImageRecord[];
-  pinned(): { blobs: Iterable<string>; chains: Iterable<string> };
-}
+export type { HiddenImages } from './image-gc.js';
 
 export interface ImageServiceDeps {
   records: ImageRecords;
@@ -49,13 +45,25 @@ export interface ImageServiceDeps {
 export class ImageService {
   private readonly unpacker: LayerUnpacker;
   private readonly configs = new Map<Digest, ImageConfigFile>();
-  /** Blobs of loads in progress: never collected. */
-  private readonly pinned = new Set<Digest>();
+  private readonly collector: ImageCollector;
+  private readonly registration: RegistrationDeps;
+  private readonly removal: RemovalDeps;
   private usage: ImageUsage = noImageUsage;
   private hidden: HiddenImages = { list: () => [], pinned: () => ({ blobs: [], chains: [] }) };
 
   constructor(private readonly deps: ImageServiceDeps) {
     this.unpacker = new LayerUnpacker(deps.content, deps.snapshots);
+    this.collector = new ImageCollector({ ...deps, hidden: () => this.hidden });
+    this.removal = {
+      records: deps.records,
+      find: (ref) => this.find(ref),
+      usage: (id) => this.usage(id),
+      views: () => this.list({ all: true, filters: new Map() }),
+      forget: (id) => void this.configs.delete(id),
+      collectGarbage: () => this.collectGarbage(),
+      publish: (action, id, name) => this.publish(action, id, name),
+    };
+    this.registration = { ...deps, unpacker: this.unpacker, collector: this.collector, config: (id) => this.config(id), publish: (action, id, name) => this.publish(action, id, name) };
   }
 
   setUsage(usage: ImageUsage): void {
@@ -134,14 +142,14 @@ export class ImageService {
   async load(body: Readable, options: { signal?: AbortSignal } = {}): Promise<string[]> {
     const files = await ingestArchive(body, this.deps.content, options);
     const blobs = [...files.values()].map((f) => f.digest);
-    blobs.forEach((b) => this.pinned.add(b));
+    const release = this.collector.pin(blobs);
     try {
       const found = await imagesInArchive(files, this.deps.content);
       if (found.length === 0) throw invalidArgument('invalid archive: no images in it');
       const lines: string[] = [];
       for (const image of found) {
         const names = image.names.map((n) => normalizeName(n));
-        const id = await this.register(image.config, image.layers, image.manifest, names, options);
+        const id = await registerImage(this.registration, image.config, image.layers, image.manifest, names, options);
         if (names.length === 0) lines.push(`Loaded image ID: ${id}`);
         for (const n of names) lines.push(`Loaded image: ${familiarOf(n)}`);
         for (const n of names) this.publish('load', id, familiarOf(n));
@@ -149,54 +157,16 @@ export class ImageService {
       }
       return lines;
     } finally {
-      blobs.forEach((b) => this.pinned.delete(b));
+      release();
       await this.collectGarbage().catch((err: unknown) => this.deps.logger.warn({ err }, 'image garbage collection failed'));
     }
-  }
-
-  /** Unpacks layers, checks them against the config, stores the manifest, then records image and names at once. */
-  private async register(configDigest: Digest, layers: { blob: Digest; mediaType: string; size: number }[], manifestDigest: Digest | undefined, names: string[], options: { signal?: AbortSignal }): Promise<Digest> {
-    let config: ImageConfigFile;
-    try {
-      config = await this.config(configDigest);
-    } catch {
-      throw invalidArgument(`invalid archive: config ${configDigest} is not valid JSON`);
-    }
-    const diffIds = config.rootfs?.diff_ids;
-    if (!Array.isArray(diffIds) || diffIds.length !== layers.length) throw invalidArgument(`invalid archive: config lists ${diffIds?.length ?? 0} layers, the manifest ${layers.length}`);
-    const sizes = await this.unpacker.unpack(layers.map((l, i) => ({ ...l, diffId: diffIds[i] as Digest })), options);
-    const chains = chainIds(diffIds as Digest[]);
-    const layerRecords: LayerRecord[] = layers.map((l, i) => ({ blob: l.blob, mediaType: l.mediaType, size: l.size, diffId: diffIds[i] as Digest, chainId: chains[i] as Digest, unpackedSize: sizes[i] ?? 0 }));
-    const manifest = manifestDigest ?? (await this.writeManifest(configDigest, layerRecords));
-    const now = nowRfc3339Nano();
-    const record: ImageRecord = { id: configDigest, manifest, layers: layerRecords, size: sizes.reduce((a, b) => a + b, 0), created: config.created ?? now, loaded: now, lastTagTime: names.length > 0 ? now : '' };
-    this.pinned.add(manifest);
-    let retagged: { name: string; previous: Digest }[];
-    try {
-      ({ retagged } = this.deps.records.save(record, names));
-    } finally {
-      if (!manifestDigest) this.pinned.delete(manifest);
-    }
-    for (const r of retagged) this.publish('untag', r.previous, familiarOf(r.name));
-    return configDigest;
-  }
-
-  private async writeManifest(config: Digest, layers: LayerRecord[]): Promise<Digest> {
-    const configInfo = await this.deps.content.info(config);
-    const manifest = {
-      schemaVersion: 2,
-      mediaType: MEDIA_TYPES.ociManifest,
-      config: { mediaType: MEDIA_TYPES.ociConfig, digest: config, size: configInfo.size },
-      layers: layers.map((l) => ({ mediaType: l.mediaType === MEDIA_TYPES.dockerLayer ? MEDIA_TYPES.ociLayer : l.mediaType, digest: l.blob, size: l.size })),
-    };
-    return (await this.deps.content.put(JSON.stringify(manifest))).digest;
   }
 
   /** `POST /images/create?fromSrc=-`: a rootfs tar (plain or gzip) becomes a one-layer image. */
   async importRootfs(body: Readable, options: { repo?: string; tag?: string; changes: string[]; message?: string; signal?: AbortSignal }): Promise<Digest> {
     const name = options.repo ? taggedName(options.repo, options.tag) : undefined;
     const layer = await this.deps.content.ingest(await maybeGunzip(body), {}, { signal: options.signal });
-    this.pinned.add(layer.digest);
+    const releaseLayer = this.collector.pin([layer.digest]);
     try {
       const arch = process.arch === 'x64' ? 'amd64' : process.arch;
       const created = new Date().toISOString();
@@ -209,16 +179,16 @@ export class ImageService {
         history: [{ created, created_by: '', comment: options.message || 'Imported from -' }],
       };
       const configBlob = await this.deps.content.put(JSON.stringify(config));
-      this.pinned.add(configBlob.digest);
+      const releaseConfig = this.collector.pin([configBlob.digest]);
       try {
-        const id = await this.register(configBlob.digest, [{ blob: layer.digest, mediaType: MEDIA_TYPES.ociLayer, size: layer.size }], undefined, name ? [name] : [], options);
+        const id = await registerImage(this.registration, configBlob.digest, [{ blob: layer.digest, mediaType: MEDIA_TYPES.ociLayer, size: layer.size }], undefined, name ? [name] : [], options);
         this.publish('import', id);
         return id;
       } finally {
-        this.pinned.delete(configBlob.digest);
+        releaseConfig();
       }
     } finally {
-      this.pinned.delete(layer.digest);
+      releaseLayer();
       await this.collectGarbage().catch(() => undefined);
     }
   }
@@ -232,7 +202,7 @@ export class ImageService {
     const parent = request.parent ? this.find(request.parent) : undefined;
     const parentConfig = parent ? await this.config(parent.id) : undefined;
     const layer = await this.deps.content.ingest(request.layer, {}, { signal: request.signal });
-    this.pinned.add(layer.digest);
+    const releaseLayer = this.collector.pin([layer.digest]);
     // Nothing changed: Docker records an empty-layer history entry and no new layer.
     const empty = layer.digest === EMPTY_TAR_DIGEST;
     try {
@@ -248,15 +218,15 @@ export class ImageService {
         rootfs: { type: 'layers', diff_ids: [...(parentConfig?.rootfs?.diff_ids ?? []), ...(empty ? [] : [layer.digest])] },
       };
       const configBlob = await this.deps.content.put(JSON.stringify(config));
-      this.pinned.add(configBlob.digest);
+      const releaseConfig = this.collector.pin([configBlob.digest]);
       try {
         const layers = [...(parent?.layers ?? []).map((l) => ({ blob: l.blob, mediaType: l.mediaType, size: l.size })), ...(empty ? [] : [{ blob: layer.digest, mediaType: MEDIA_TYPES.ociLayer, size: layer.size }])];
-        return await this.register(configBlob.digest, layers, undefined, name ? [name] : [], { signal: request.signal });
+        return await registerImage(this.registration, configBlob.digest, layers, undefined, name ? [name] : [], { signal: request.signal });
       } finally {
-        this.pinned.delete(configBlob.digest);
+        releaseConfig();
       }
     } finally {
-      this.pinned.delete(layer.digest);
+      releaseLayer();
       await this.collectGarbage().catch(() => undefined);
     }
   }
@@ -302,122 +272,22 @@ export class ImageService {
       .sort((a, b) => at(b) - at(a));
   }
 
-  async remove(ref: string, options: { force: boolean; noprune: boolean }): Promise<DeleteItem[]> {
-    const image = this.find(ref);
-    const names = this.deps.records.namesOf(image.id);
-    const byId = isImageId(ref) || (!names.includes(this.tryNormalize(ref) ?? '') && image.id.slice(7).startsWith(ref.replace(/^sha256:/, '')));
-    const users = this.usage(image.id);
-    const items: DeleteItem[] = [];
-    const short = image.id.slice(7, 19);
-
-    if (!byId) {
-      const name = normalizeName(ref);
-      // As Docker: removing a repository's last tag also drops that repository's digest references (pulls, pushes).
-      const repoOf = (n: string): string => n.replace(/@.*$/, '').replace(/:[^:/]+$/, '');
-      const sameRepoTags = names.filter((n) => n !== name && !n.includes('@') && repoOf(n) === repoOf(name));
-      const digestRefs = name.includes('@') || sameRepoTags.length > 0 ? [] : names.filter((n) => n.includes('@') && repoOf(n) === repoOf(name));
-      const untag = (): DeleteItem[] =>
-        [name, ...digestRefs].map((n) => {
-          this.deps.records.untag(n);
-          this.publish('untag', image.id, familiarOf(n));
-          return { Untagged: familiarOf(n) };
-        });
-      if (names.some((n) => n !== name && !digestRefs.includes(n)) || (users.length > 0 && options.force && !users.some((u) => u.running))) return untag();
-      if (users.length > 0) {
-        const user = users[0] as ImageUser;
-        throw conflict(`conflict: unable to remove repository reference "${ref}" (must force) - container ${user.id.slice(0, 12)} is using its referenced image ${short}`);
-      }
-      items.push(...untag());
-    } else {
-      const running = users.find((u) => u.running);
-      if (running) throw conflict(`conflict: unable to delete ${short} (cannot be forced) - image is being used by running container ${running.id.slice(0, 12)}`);
-      if (users.length > 0 && !options.force) throw conflict(`conflict: unable to delete ${short} (must be forced) - image is being used by stopped container ${(users[0] as { id: string }).id.slice(0, 12)}`);
-      if (names.length > 1 && !options.force) throw conflict(`conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories`);
-      for (const n of names) {
-        this.deps.records.untag(n);
-        this.publish('untag', image.id, familiarOf(n));
-        items.push({ Untagged: familiarOf(n) });
-      }
-      if (users.length > 0) return items;
-    }
-    if (this.deps.records.namesOf(image.id).length > 0 || this.usage(image.id).length > 0) return items;
-    this.deps.records.delete(image.id);
-    this.configs.delete(image.id);
-    items.push({ Deleted: image.id });
-    this.publish('delete', image.id);
-    if (!options.noprune) await this.collectGarbage();
-    return items;
+  remove(ref: string, options: { force: boolean; noprune: boolean }): Promise<DeleteItem[]> {
+    return removeImage(this.removal, ref, options);
   }
 
-  private tryNormalize(ref: string): string | undefined {
-    try {
-      return normalizeName(ref);
-    } catch {
-      return undefined;
-    }
-  }
-
-  async prune(filters: Map<string, string[]>): Promise<ImagePruneReport> {
-    checkFilterKeys(filters, IMAGE_PRUNE_FILTERS);
-    const danglingOnly = pruneDanglingOnly(filters);
-    const until = pruneUntilNano(filters);
-    const deleted: DeleteItem[] = [];
-    let reclaimed = 0;
-    for (const view of await this.list({ all: true, filters: new Map() })) {
-      if (danglingOnly && view.names.length > 0) continue;
-      if (this.usage(view.record.id).length > 0) continue;
-      if (createdAfter(view.record.created, until)) continue;
-      if (view.config.config && !matchLabels(filters, view.config.config.Labels)) continue;
-      for (const n of view.names) {
-        this.deps.records.untag(n);
-        deleted.push({ Untagged: familiarOf(n) });
-      }
-      this.deps.records.delete(view.record.id);
-      deleted.push({ Deleted: view.record.id });
-      reclaimed += view.record.size;
-      this.publish('delete', view.record.id);
-    }
-    if (deleted.length > 0) await this.collectGarbage();
-    return { ImagesDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed };
+  prune(filters: Map<string, string[]>): Promise<ImagePruneReport> {
+    return pruneImages(this.removal, filters);
   }
 
   /** At start, before any load: drops layer extractions a crash interrupted (active `extract-*` snapshots). */
-  async dropInterruptedUnpacks(): Promise<number> {
-    const stale = (await this.deps.snapshots.list()).filter((s) => s.kind === 'active' && s.key.startsWith(EXTRACT_PREFIX));
-    for (const s of stale) await this.deps.snapshots.remove(s.key).catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
-    if (stale.length > 0) this.deps.logger.info({ count: stale.length }, 'dropped interrupted layer unpacks');
-    return stale.length;
+  dropInterruptedUnpacks(): Promise<number> {
+    return this.collector.dropInterruptedUnpacks();
   }
 
   /** Blobs and layer snapshots that no image references are removed (bottom-up for snapshots). */
-  async collectGarbage(): Promise<void> {
-    const images = this.deps.records.list();
-    const blobs = new Set<string>(this.pinned);
-    const chains = new Set<string>();
-    const held = this.hidden.pinned();
-    for (const b of held.blobs) blobs.add(b);
-    for (const c of held.chains) chains.add(c);
-    for (const image of [...images, ...this.hidden.list()]) {
-      blobs.add(image.id);
-      blobs.add(image.manifest);
-      for (const l of image.layers) {
-        blobs.add(l.blob);
-        chains.add(l.chainId);
-      }
-    }
-    for (const digest of await this.deps.content.list()) if (!blobs.has(digest)) await this.deps.content.delete(digest);
-    // Remove unreferenced committed layers, children first, so each removal finds no children.
-    let removed = true;
-    while (removed) {
-      removed = false;
-      const all = await this.deps.snapshots.list();
-      const parents = new Set(all.map((s) => s.parent).filter(Boolean));
-      for (const s of all) {
-        if (s.kind !== 'committed' || chains.has(s.key) || parents.has(s.key)) continue;
-        await this.deps.snapshots.remove(s.key).catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
-        removed = true;
-      }
-    }
+  collectGarbage(): Promise<void> {
+    return this.collector.collect();
   }
 
   /** What `docker save` writes for these references: each image once, with the names asked for. */
@@ -427,7 +297,7 @@ export class ImageService {
       const image = this.find(ref);
       const entry = out.get(image.id) ?? { image, tags: [] };
       // By name: that name travels with it; by ID: no names, as Docker does.
-      const normalized = isImageId(ref) ? undefined : this.tryNormalize(ref);
+      const normalized = isImageId(ref) ? undefined : tryNormalize(ref);
       if (normalized && this.deps.records.namesOf(image.id).includes(normalized) && !entry.tags.includes(familiarOf(normalized))) entry.tags.push(familiarOf(normalized));
       out.set(image.id, entry);
     }
@@ -445,14 +315,12 @@ export class ImageService {
 
   /** Keeps blobs from garbage collection until the returned release is called. */
   pin(digests: Digest[]): () => void {
-    const added = digests.filter((d) => !this.pinned.has(d));
-    added.forEach((d) => this.pinned.add(d));
-    return () => added.forEach((d) => this.pinned.delete(d));
+    return this.collector.pin(digests);
   }
 
   /** Records a pulled image (every blob stored, layers unpacked) under `names` (tags and repo digests). */
   registerPulled(config: Digest, layers: { blob: Digest; mediaType: string; size: number }[], manifest: Digest, names: string[], options: { signal?: AbortSignal } = {}): Promise<Digest> {
-    return this.register(config, layers, manifest, names, options);
+    return registerImage(this.registration, config, layers, manifest, names, options);
   }
 
   /** Adds a name (a repo digest after a push) without touching the image's tag time. */
@@ -472,7 +340,7 @@ export class ImageService {
     try {
       image = this.find(ref);
     } catch (err) {
-      if (isKind(err, 'NotFound')) throw notFound(`No such image: ${this.tryNormalize(ref) ? familiarOf(normalizeName(ref)) : ref}`);
+      if (isKind(err, 'NotFound')) throw notFound(`No such image: ${tryNormalize(ref) ? familiarOf(normalizeName(ref)) : ref}`);
       throw err;
     }
     const config = await this.config(image.id);
@@ -510,16 +378,6 @@ export class ImageService {
 }
 
 const IMAGE_LIST_FILTERS = ['dangling', 'label', 'reference', 'before', 'since', 'until'];
-const IMAGE_PRUNE_FILTERS = ['dangling', 'label', 'label!', 'until'];
-
-/** Prune's `dangling`: true (the default) or false; anything else refused as Docker does. */
-function pruneDanglingOnly(filters: Map<string, string[]>): boolean {
-  const values = filters.get('dangling') ?? [];
-  if (values.length === 0) return true;
-  if (values.includes('false') || values.includes('0')) return false;
-  if (values.includes('true') || values.includes('1')) return true;
-  throw invalidArgument(`invalid filter 'dangling=${values.join(',')}'`);
-}
 
 /** A tar with nothing in it (two zero blocks): the diff of an unchanged container. */
 export const EMPTY_TAR_DIGEST = sha256(Buffer.alloc(1024));

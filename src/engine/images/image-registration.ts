@@ -1,0 +1,62 @@
+// Registering an image whose blobs are stored: its layers unpacked (chain ids shared), checked against the config's
+// diff ids, a manifest written when it came without one, then the image and its names recorded in one
+// transaction, so it appears whole or not at all.
+import type { Digest } from '../../lib/digest.js';
+import { nowRfc3339Nano } from '../../lib/time.js';
+import { invalidArgument } from '../../core/errdefs.js';
+import type { ContentStore } from '../../core/content/content-store.js';
+import type { ImageRecord, ImageRecords, LayerRecord } from '../../core/images/image-record.js';
+import { familiarOf } from '../../core/images/reference.js';
+import { MEDIA_TYPES, type ImageConfigFile } from '../../spec/oci/image.js';
+import type { ImageCollector } from './image-gc.js';
+import { chainIds, type LayerUnpacker } from './layer-unpacker.js';
+
+export interface RegistrationDeps {
+  records: ImageRecords;
+  content: ContentStore;
+  unpacker: LayerUnpacker;
+  collector: ImageCollector;
+  config(id: Digest): Promise<ImageConfigFile>;
+  publish(action: string, id: string, name?: string): void;
+}
+
+export type StoredLayer = { blob: Digest; mediaType: string; size: number };
+
+/** Unpacks layers, checks them against the config, stores the manifest, then records image and names at once. */
+export async function registerImage(deps: RegistrationDeps, configDigest: Digest, layers: StoredLayer[], manifestDigest: Digest | undefined, names: string[], options: { signal?: AbortSignal }): Promise<Digest> {
+  let config: ImageConfigFile;
+  try {
+    config = await deps.config(configDigest);
+  } catch {
+    throw invalidArgument(`invalid archive: config ${configDigest} is not valid JSON`);
+  }
+  const diffIds = config.rootfs?.diff_ids;
+  if (!Array.isArray(diffIds) || diffIds.length !== layers.length) throw invalidArgument(`invalid archive: config lists ${diffIds?.length ?? 0} layers, the manifest ${layers.length}`);
+  const sizes = await deps.unpacker.unpack(layers.map((l, i) => ({ ...l, diffId: diffIds[i] as Digest })), options);
+  const chains = chainIds(diffIds as Digest[]);
+  const layerRecords: LayerRecord[] = layers.map((l, i) => ({ blob: l.blob, mediaType: l.mediaType, size: l.size, diffId: diffIds[i] as Digest, chainId: chains[i] as Digest, unpackedSize: sizes[i] ?? 0 }));
+  const manifest = manifestDigest ?? (await writeManifest(deps.content, configDigest, layerRecords));
+  const now = nowRfc3339Nano();
+  const record: ImageRecord = { id: configDigest, manifest, layers: layerRecords, size: sizes.reduce((a, b) => a + b, 0), created: config.created ?? now, loaded: now, lastTagTime: names.length > 0 ? now : '' };
+  // A manifest written here is nobody's until the record is saved.
+  const release = manifestDigest ? () => undefined : deps.collector.pin([manifest]);
+  let retagged: { name: string; previous: Digest }[];
+  try {
+    ({ retagged } = deps.records.save(record, names));
+  } finally {
+    release();
+  }
+  for (const r of retagged) deps.publish('untag', r.previous, familiarOf(r.name));
+  return configDigest;
+}
+
+async function writeManifest(content: ContentStore, config: Digest, layers: LayerRecord[]): Promise<Digest> {
+  const configInfo = await content.info(config);
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPES.ociManifest,
+    config: { mediaType: MEDIA_TYPES.ociConfig, digest: config, size: configInfo.size },
+    layers: layers.map((l) => ({ mediaType: l.mediaType === MEDIA_TYPES.dockerLayer ? MEDIA_TYPES.ociLayer : l.mediaType, digest: l.blob, size: l.size })),
+  };
+  return (await content.put(JSON.stringify(manifest))).digest;
+}
