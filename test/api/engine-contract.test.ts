@@ -110,6 +110,14 @@ test('containers: create, inspect, list, start, top, stats, logs, pause, update,
   await api.call('POST', '/containers/create?name=c1', '/containers/create', { payload: { Image: 'contract/img:1' }, expect: 409 });
   await api.call('POST', '/containers/create', '/containers/create', { payload: { Image: 'missing:1' }, expect: 404 });
   await api.call('POST', '/containers/create', '/containers/create', { payload: 'not json', headers: { 'content-type': 'application/json' }, expect: 400 });
+  // Config's fields are typed as Docker's decoder types them (an object for Image was a 500); a string Cmd is a one-element list.
+  const typed = await api.call('POST', '/containers/create', '/containers/create', { payload: { Image: {} }, expect: 400 });
+  assert.deepEqual(typed.body, { message: 'json: cannot unmarshal object into Go struct field Config.Image of type string' });
+  await api.call('POST', '/containers/create', '/containers/create', { payload: { Image: 'contract/img:1', Env: 'A=1' }, expect: 400 });
+  const strCmd = await api.call('POST', '/containers/create?name=strcmd', '/containers/create', { payload: { Image: 'contract/img:1', Cmd: 'sh -c true' }, expect: 201 });
+  const strCmdView = await api.call('GET', '/containers/strcmd/json', '/containers/{id}/json', { expect: 200 });
+  assert.deepEqual((strCmdView.body as { Config: { Cmd: string[] } }).Config.Cmd, ['sh -c true'], JSON.stringify(strCmd.body));
+  await api.call('DELETE', '/containers/strcmd', '/containers/{id}', { expect: 204 });
   await api.call('GET', '/containers/json?all=1', '/containers/json', { expect: 200 });
   await api.call('GET', `/containers/${id}/json`, '/containers/{id}/json', { expect: 200 });
   await api.call('GET', `/containers/${NONE}/json`, '/containers/{id}/json', { expect: 404 });

@@ -59,3 +59,38 @@ export const containerUpdateSchema = goStruct({
   OomKillDisable: goBool,
   RestartPolicy: goStruct({ Name: goString, MaximumRetryCount: goInt }),
 });
+
+/** Docker's strslice.StrSlice: a JSON string is a one-element list. */
+const goStrSlice = z.union([z.string().transform((s) => [s]), z.array(z.string())]).nullish();
+const goSet = z.record(z.string(), z.looseObject({})).nullish();
+
+/** The container Config half of a create body (HostConfig's fields are checked field by field by its own spec). */
+export const containerCreateSchema = goStruct({
+  Hostname: goString,
+  Domainname: goString,
+  User: goString,
+  AttachStdin: goBool,
+  AttachStdout: goBool,
+  AttachStderr: goBool,
+  ExposedPorts: goSet,
+  Tty: goBool,
+  OpenStdin: goBool,
+  StdinOnce: goBool,
+  Env: goStrings,
+  Cmd: goStrSlice,
+  Healthcheck: goStruct({ Test: goStrSlice, Interval: goInt, Timeout: goInt, StartPeriod: goInt, StartInterval: goInt, Retries: goInt }),
+  ArgsEscaped: goBool,
+  Image: goString,
+  Volumes: goSet,
+  WorkingDir: goString,
+  Entrypoint: goStrSlice,
+  NetworkDisabled: goBool,
+  MacAddress: goString,
+  OnBuild: goStrings,
+  Labels: goStringMap,
+  StopSignal: goString,
+  StopTimeout: goInt,
+  Shell: goStrSlice,
+  HostConfig: z.looseObject({}).nullish(),
+  NetworkingConfig: goStruct({ EndpointsConfig: z.record(z.string(), endpointSettingsSchema).nullish() }),
+});

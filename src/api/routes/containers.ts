@@ -9,6 +9,8 @@ import { frame, STDERR, STDOUT } from '../compat/stdcopy.js';
 import { MULTIPLEXED_STREAM, RAW_STREAM } from '../server/hijack.js';
 import { compareApiVersions } from '../server/api-version.js';
 import { requestSignal } from '../server/request-signal.js';
+import { decodeBody } from '../server/json-body.js';
+import { containerCreateSchema } from '../compat/request-bodies.js';
 import { toContainerInspect, toContainerSummary } from '../compat/container-json.js';
 
 type IdParams = { Params: { id: string }; Querystring: Query };
@@ -25,7 +27,8 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
   app.post<{ Querystring: Query; Body: ContainerCreateRequest | undefined }>('/containers/create', async (req, reply) => {
     if (!req.body || typeof req.body !== 'object') throw invalidArgument('config cannot be empty in order to create a container');
     const name = queryString(req.query, 'name') || undefined;
-    const { id, warnings } = await containers.create(req.body, name, { signal: requestSignal(req, reply) });
+    const body = decodeBody(containerCreateSchema, req.body, 'Config') as ContainerCreateRequest;
+    const { id, warnings } = await containers.create(body, name, { signal: requestSignal(req, reply) });
     return reply.code(201).send({ Id: id, Warnings: warnings });
   });
 
