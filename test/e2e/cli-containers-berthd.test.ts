@@ -49,10 +49,11 @@ test('berth run -d, ps, logs, stop, rm agree with docker', { skip }, async () =>
 
 test('berth events replays what happened; container prune removes stopped containers', { skip }, async () => {
   assert.equal((await b(['run', '--name', 'brief', 'busybox', 'true'])).code, 0);
-  const events = await b(['events', '--since', '1m', '--until', '0s', '--filter', 'container=brief', '--format', '{{.Action}}']);
-  assert.equal(events.stdout, 'create\nstart\ndie\n');
-  // One absolute end for both clients (each would otherwise read its own "now", the docker CLI to the second).
+  // An absolute end past now: a relative one (`--until 0s`) is now truncated to the second, as Docker's
+  // GetTimestamp does, and would cut off the events of the current second. Both clients below use the same end.
   const until = String(Math.ceil(Date.now() / 1000) + 1);
+  const events = await b(['events', '--since', '1m', '--until', until, '--filter', 'container=brief', '--format', '{{.Action}}']);
+  assert.equal(events.stdout, 'create\nstart\ndie\n');
   const [lines, theirs] = await Promise.all([
     b(['events', '--since', '1m', '--until', until, '--filter', 'container=brief', '--filter', 'event=die']),
     docker(daemon.env, ['events', '--since', '1m', '--until', until, '--filter', 'container=brief', '--filter', 'event=die']),
