@@ -9,7 +9,10 @@
 //   (fchown, fchmod), xattrs with lsetxattr; nothing is ever chmod'ed or chown'ed through a path that could
 //   be a symlink;
 // - a hardlink's target resolves in-root and must be an existing non-directory;
-// - `.wh.` names are whiteouts in layer mode only (handed to the snapshotter), plain files otherwise.
+// - `.wh.` names are whiteouts in layer mode only (handed to the snapshotter), plain files otherwise;
+// - mounts (docker cp into a container with volumes and binds) are entered where the container sees them:
+//   a mount point takes only a directory entry (its owner and mode), is never removed or replaced, and a
+//   read-only mount refuses every write.
 import { constants } from 'node:fs';
 import { copyFile, lchown, link, lstat, lutimes, mkdir, open, symlink, type FileHandle } from 'node:fs/promises';
 import { posix } from 'node:path';
@@ -18,7 +21,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import tar from 'tar-stream';
 import { escapesLexically, isPlainName, resolveInRoot } from './in-root.js';
-import { FdRoot, fdPath, openDirNoFollow } from './fd-root.js';
+import { FdRoot, fdPath, openDirNoFollow, reopenDir, type FdMount, type FdMounts } from './fd-root.js';
 import { ExtractError } from './extract-error.js';
 import { HeldDirs } from './held-dirs.js';
 import { removeAt } from './remove-at.js';
@@ -58,6 +61,8 @@ export interface ExtractOptions {
   rename?: (name: string) => string | undefined;
   /** Largest single file accepted (bytes); a header claiming more is refused before its data is read. */
   maxFileSize?: number;
+  /** What is mounted below the destination (paths relative to it, '/'-rooted): entries land there. */
+  mounts?: FdMounts;
   signal?: AbortSignal;
 }
 
@@ -82,7 +87,7 @@ type Header = tar.Header & { pax?: Record<string, string> | null };
 
 /** Unpacks `archive` (an uncompressed tar stream) into the held directory `destination`; returns the bytes of file data written. */
 export async function extractTar(destination: FileHandle, archive: Readable, options: ExtractOptions = {}): Promise<{ size: number }> {
-  const root = FdRoot.of(destination);
+  const root = FdRoot.of(destination, options.mounts);
   const extract = tar.extract();
   // An entry destroyed before we started reading it never settles a pipeline: fail on the extractor's error too.
   const extractFailed = new Promise<never>((_resolve, reject) => extract.on('error', reject));
@@ -113,9 +118,10 @@ export async function extractTar(destination: FileHandle, archive: Readable, opt
   const dirs = new HeldDirs(root, onCreate);
 
   /** Makes way for a new entry named `base` in `dir`: refuses a dir/non-dir swap when asked; false when a directory stays. */
-  const makeWay = async (dir: FileHandle, base: string, entryName: string, isDir: boolean): Promise<boolean> => {
+  const makeWay = async (dir: FileHandle, base: string, entryName: string, isDir: boolean, inRoot: string): Promise<boolean> => {
     const existing = await lstat(fdPath(dir.fd, base)).catch(() => undefined);
     if (!existing) return true;
+    if (!(isDir && existing.isDirectory()) && root.mountAtOrBelow(inRoot)) throw refuse(`cannot overwrite mount point "${inRoot}" with "${entryName}"`);
     if (options.noOverwriteDirNonDir && existing.isDirectory() && !isDir) throw refuse(`cannot overwrite directory "${base}" with non-directory "${entryName}"`);
     if (options.noOverwriteDirNonDir && !existing.isDirectory() && isDir) throw refuse(`cannot overwrite non-directory "${base}" with directory "${entryName}"`);
     if (isDir && existing.isDirectory()) return false;
@@ -124,12 +130,12 @@ export async function extractTar(destination: FileHandle, archive: Readable, opt
     return true;
   };
   /** Creates optimistically (most entries are new); on EEXIST makes way and tries once more. */
-  const create = async <T>(dir: FileHandle, base: string, entryName: string, isDir: boolean, make: () => Promise<T>): Promise<T | undefined> => {
+  const create = async <T>(dir: FileHandle, base: string, entryName: string, isDir: boolean, inRoot: string, make: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await make();
     } catch (err) {
       if (code(err) !== 'EEXIST') throw err;
-      if (!(await makeWay(dir, base, entryName, isDir))) return undefined;
+      if (!(await makeWay(dir, base, entryName, isDir, inRoot))) return undefined;
       return make();
     }
   };
@@ -160,6 +166,14 @@ export async function extractTar(destination: FileHandle, archive: Readable, opt
       const base = posix.basename(name);
       const target = fdPath(dir.fd, base);
       const inRoot = joinPath(parent.path, base);
+      const mounted = root.mountAt(inRoot);
+      if (mounted) {
+        await onMountPoint(mounted, h, inRoot, options);
+        dirTimes.set(inRoot, h.mtime ?? EPOCH);
+        entry.resume();
+        await dirs.settle();
+        continue;
+      }
 
       if (layer && base.startsWith(WHITEOUT_PREFIX)) {
         if (base === OPAQUE) {
@@ -181,7 +195,7 @@ export async function extractTar(destination: FileHandle, archive: Readable, opt
       const mtime = h.mtime ?? EPOCH;
       switch (h.type) {
         case 'directory': {
-          await create(dir, base, h.name, true, () => mkdir(target, 0o700));
+          await create(dir, base, h.name, true, inRoot, () => mkdir(target, 0o700));
           const d = await openDirNoFollow(target);
           try {
             if (!options.noChown) await d.chown(uid, gid);
@@ -196,7 +210,7 @@ export async function extractTar(destination: FileHandle, archive: Readable, opt
         case 'file':
         case 'contiguous-file': {
           if ((h.size ?? 0) > maxFileSize) throw refuse(`${h.name} claims ${h.size} bytes, more than the ${maxFileSize} allowed`);
-          const file = (await create(dir, base, h.name, false, () => open(target, NEW_FILE, 0o600))) as FileHandle;
+          const file = (await create(dir, base, h.name, false, inRoot, () => open(target, NEW_FILE, 0o600))) as FileHandle;
           try {
             await Promise.race([writeAll(file, entry, options.signal), extractFailed]);
             if (!options.noChown) await file.chown(uid, gid);
@@ -210,7 +224,7 @@ export async function extractTar(destination: FileHandle, archive: Readable, opt
           break;
         }
         case 'symlink':
-          await create(dir, base, h.name, false, () => symlink(h.linkname ?? '', target));
+          await create(dir, base, h.name, false, inRoot, () => symlink(h.linkname ?? '', target));
           if (!options.noChown) await lchown(target, uid, gid);
           await applyPaxXattrs(target, h.pax);
           await lutimes(target, mtime, mtime);
@@ -224,7 +238,7 @@ export async function extractTar(destination: FileHandle, archive: Readable, opt
           try {
             const st = await lstat(fdPath(source.dir.fd, source.name));
             if (st.isDirectory()) throw refuse(`hardlink to a directory: ${h.linkname}`);
-            await create(dir, base, h.name, false, () => link(fdPath(source.dir.fd, source.name), target));
+            await create(dir, base, h.name, false, inRoot, () => link(fdPath(source.dir.fd, source.name), target));
           } finally {
             await source.release();
           }
@@ -234,7 +248,7 @@ export async function extractTar(destination: FileHandle, archive: Readable, opt
         case 'block-device':
         case 'fifo': {
           const type = h.type === 'fifo' ? 'p' : h.type === 'character-device' ? 'c' : 'b';
-          await create(dir, base, h.name, false, () => mknodExclusive(target, type, h.devmajor ?? 0, h.devminor ?? 0, mode));
+          await create(dir, base, h.name, false, inRoot, () => mknodExclusive(target, type, h.devmajor ?? 0, h.devminor ?? 0, mode));
           if (!options.noChown) await lchown(target, uid, gid);
           await applyPaxXattrs(target, h.pax);
           break;
@@ -249,7 +263,7 @@ export async function extractTar(destination: FileHandle, archive: Readable, opt
       if (layer) written.add(inRoot);
       await dirs.settle();
     }
-    await setDirTimes(destination, dirTimes);
+    await setDirTimes(destination, dirTimes, options.mounts);
   } catch (err) {
     archive.unpipe(extract);
     archive.resume();
@@ -259,6 +273,20 @@ export async function extractTar(destination: FileHandle, archive: Readable, opt
     await dirs.close();
   }
   return { size };
+}
+
+/** A directory entry for a mount point sets the mounted directory's owner and mode; anything else is refused. */
+async function onMountPoint(m: FdMount, h: Header, path: string, options: ExtractOptions): Promise<void> {
+  if (h.type !== 'directory' || m.file) throw refuse(`cannot overwrite mount point "${path}" with "${h.name}"`);
+  if (m.readOnly) throw refuse('mounted volume is marked read-only');
+  const { uid, gid } = options.owner ?? { uid: h.uid ?? 0, gid: h.gid ?? 0 };
+  const d = await reopenDir(m.dir);
+  try {
+    if (!options.noChown) await d.chown(uid, gid);
+    await d.chmod(options.mode ?? (h.mode ?? 0o755) & 0o7777);
+  } finally {
+    await d.close();
+  }
 }
 
 /** Writes an entry's data to what was opened for it. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { FdRoot, fdPath } from './fd-root.js';
@@ -63,6 +63,59 @@ test('openDir with createParents makes missing directories inside the root only'
     assert.equal(await readFile(join(base, 'secret'), 'utf8'), 'outside');
   } finally {
     await r.close();
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('mounts are stepped into where the container sees them; their symlinks resolve against the root', async () => {
+  const { base, root } = fixture();
+  const vol = join(base, 'vol');
+  mkdirSync(join(vol, 'sub'), { recursive: true });
+  writeFileSync(join(vol, 'sub', 'data'), 'in volume');
+  symlinkSync('/etc', join(vol, 'etc-link'));
+  symlinkSync('../../../../../../', join(vol, 'climb'));
+  writeFileSync(join(base, 'single'), 'one file');
+  const volDir = await open(vol, 'r');
+  const baseDir = await open(base, 'r');
+  const mounts = new Map([
+    ['/mnt/vol', { dir: volDir, file: '', readOnly: false }],
+    ['/ro', { dir: volDir, file: '', readOnly: true }],
+    ['/etc/one', { dir: baseDir, file: 'single', readOnly: false }],
+  ]);
+  const r = await FdRoot.open(root, mounts);
+  try {
+    // /mnt does not exist in the root: the mount point's parent is made, as runc does at start.
+    const res = await r.resolve('/mnt/vol/sub/data', { followLast: true });
+    assert.equal(await readFile(fdPath(res.dir.fd, res.name), 'utf8'), 'in volume');
+    assert.equal(res.dirPath, '/mnt/vol/sub');
+    await res.release();
+    assert.equal(await resolvedPath(r, '/mnt/vol/etc-link/secret'), '/etc/secret');
+    const inRoot = await r.resolve('/mnt/vol/etc-link/secret', { followLast: true });
+    assert.equal(await readFile(fdPath(inRoot.dir.fd, inRoot.name), 'utf8'), 'inside');
+    await inRoot.release();
+    // Climbing out of the volume lands in the root, never in the host directory above the volume.
+    assert.equal(await resolvedPath(r, '/mnt/vol/climb/etc/secret'), '/etc/secret');
+    await assert.rejects(r.resolve('/mnt/vol/climb/single', { followLast: true }).then(async (x) => {
+      const st = await readFile(fdPath(x.dir.fd, x.name), 'utf8');
+      await x.release();
+      return st;
+    }), { code: 'ENOENT' });
+    // The mount point itself, unfollowed, names the mounted directory.
+    const point = await r.resolve('/mnt/vol', { followLast: false });
+    assert.deepEqual([point.name, point.dirPath], ['', '/mnt/vol']);
+    await point.release();
+    // A file mount.
+    const one = await r.resolve('/etc/one', { followLast: false });
+    assert.equal(await readFile(fdPath(one.dir.fd, one.name), 'utf8'), 'one file');
+    await one.release();
+    // Writes into a read-only mount are refused; reads are not.
+    await assert.rejects(r.openDir('/ro/sub', { writable: true }), { code: 'EROFS' });
+    await (await r.openDir('/ro/sub')).close();
+    assert.equal(r.mountOf('/ro/sub/x')?.readOnly, true);
+  } finally {
+    await r.close();
+    await volDir.close();
+    await baseDir.close();
     rmSync(base, { recursive: true, force: true });
   }
 });

@@ -5,6 +5,9 @@
 // whose magic link jumps to the held directory without looking at the path again. Symlinks are followed by
 // reading them and restarting from the root (absolute) or the held directory (relative); `..` pops the held
 // stack and never goes above the root; a component swapped between lstat and open fails open and is retried.
+// Mounts (a container's volumes and binds) are other held directories grafted at in-root paths: the walk steps
+// into them where the container would, and symlinks inside them still resolve against the root (as in the
+// container), so nothing reaches the host beyond what is mounted.
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readlink, type FileHandle } from 'node:fs/promises';
 import { PathEscapeError } from './in-root.js';
@@ -26,6 +29,21 @@ export const openDirNoFollow = (path: string): Promise<FileHandle> => open(path,
 /** An independent handle on a held directory (through its magic link, which must be followed). */
 export const reopenDir = (dir: FileHandle): Promise<FileHandle> => open(fdPath(dir.fd), constants.O_RDONLY | constants.O_DIRECTORY);
 
+/** A directory (or one file) mounted at an in-root path. */
+export interface FdMount {
+  /** The mounted directory; for a file mount, the directory holding the file. Owned by the caller. */
+  dir: FileHandle;
+  /** '' for a directory mount; the mounted file's name in `dir` for a file mount. */
+  file: string;
+  readOnly: boolean;
+}
+
+/** In-root absolute paths ('/vol1', no trailing slash) to what is mounted there. */
+export type FdMounts = ReadonlyMap<string, FdMount>;
+
+/** The EROFS a write into a read-only mount meets. */
+const readOnlyError = (path: string): Error => Object.assign(new Error('mounted volume is marked read-only'), { code: 'EROFS', path });
+
 export interface Resolved {
   /** The directory holding the final component (the root itself when the path names the root). */
   dir: FileHandle;
@@ -33,6 +51,8 @@ export interface Resolved {
   name: string;
   /** The in-root path of `dir`, '/'-rooted (for link targets and messages). */
   dirPath: string;
+  /** `dir` lies in a read-only mount. */
+  readOnly: boolean;
   /** Closes every directory this resolution opened (never the root). */
   release(): Promise<void>;
 }
@@ -44,19 +64,45 @@ export interface ResolveOptions {
   createParents?: boolean;
   /** Called with each directory this walk creates (to set its owner): its parent, its name, its in-root path. */
   onCreate?: (dir: FileHandle, name: string, path: string) => Promise<void>;
+  /** The caller writes there: EROFS when the directory (or one to create) lies in a read-only mount. */
+  writable?: boolean;
 }
 
 /** A directory used as `/` for every path given to it; holds it open. */
 export class FdRoot {
-  private constructor(readonly handle: FileHandle) {}
+  private constructor(
+    readonly handle: FileHandle,
+    private readonly mounts: FdMounts,
+  ) {}
 
-  static async open(path: string): Promise<FdRoot> {
-    return new FdRoot(await openDirNoFollow(path));
+  static async open(path: string, mounts: FdMounts = new Map()): Promise<FdRoot> {
+    return new FdRoot(await openDirNoFollow(path), mounts);
   }
 
   /** A root held through a handle the caller owns (a directory already resolved inside another root). */
-  static of(handle: FileHandle): FdRoot {
-    return new FdRoot(handle);
+  static of(handle: FileHandle, mounts: FdMounts = new Map()): FdRoot {
+    return new FdRoot(handle, mounts);
+  }
+
+  /** What is mounted exactly at an in-root path. */
+  mountAt(path: string): FdMount | undefined {
+    return this.mounts.get(path);
+  }
+
+  /** The innermost mount holding an in-root path (the path itself included). */
+  mountOf(path: string): FdMount | undefined {
+    for (let p = path; p !== '/' && p !== ''; p = p.slice(0, p.lastIndexOf('/'))) {
+      const m = this.mounts.get(p);
+      if (m) return m;
+    }
+    return undefined;
+  }
+
+  /** Some mount lies at or below this in-root path (removing it would remove a mount point). */
+  mountAtOrBelow(path: string): boolean {
+    const prefix = path === '/' ? '/' : `${path}/`;
+    for (const key of this.mounts.keys()) if (key === path || key.startsWith(prefix)) return true;
+    return false;
   }
 
   close(): Promise<void> {
@@ -73,6 +119,12 @@ export class FdRoot {
     let pending = parts(path);
     let hops = 0;
     let retries = 0;
+    const dirPath = (): string => `/${names.join('/')}`;
+    const readOnly = (): boolean => this.mountOf(dirPath())?.readOnly ?? false;
+    const done = (dir: FileHandle, name: string, at = dirPath(), ro = readOnly()): Resolved => {
+      if (options.writable && ro) throw readOnlyError(at);
+      return { dir, name, dirPath: at, readOnly: ro, release };
+    };
     try {
       while (pending.length > 0) {
         const part = pending.shift() as string;
@@ -82,14 +134,29 @@ export class FdRoot {
           continue;
         }
         const isLast = pending.length === 0;
-        if (isLast && !options.followLast) return { dir: top(), name: part, dirPath: `/${names.join('/')}`, release };
+        const childPath = names.length === 0 ? `/${part}` : `${dirPath()}/${part}`;
+        const mount = this.mounts.get(childPath);
+        if (mount) {
+          // A mount point is never a symlink: step into what is mounted, last component or not.
+          if (mount.file) {
+            if (!isLast) throw Object.assign(new Error(`not a directory: ${childPath}`), { code: 'ENOTDIR' });
+            return done(mount.dir, mount.file, dirPath(), mount.readOnly);
+          }
+          stack.push(await reopenDir(mount.dir));
+          names.push(part);
+          continue;
+        }
+        if (isLast && !options.followLast) return done(top(), part);
         const here = fdPath(top().fd, part);
         const st = await lstat(here).catch((err: unknown) => (code(err) === 'ENOENT' ? undefined : Promise.reject(err)));
         if (!st) {
-          if (isLast) return { dir: top(), name: part, dirPath: `/${names.join('/')}`, release };
-          if (!options.createParents) throw Object.assign(new Error(`no such file or directory: /${[...names, part].join('/')}`), { code: 'ENOENT' });
+          if (isLast) return done(top(), part);
+          // A missing directory above a mount point is made, as runc does when it mounts (and Docker's cp view).
+          const aboveMount = this.mountAtOrBelow(childPath);
+          if (!options.createParents && !aboveMount) throw Object.assign(new Error(`no such file or directory: ${childPath}`), { code: 'ENOENT' });
+          if ((options.writable || aboveMount) && readOnly()) throw readOnlyError(childPath);
           await mkdir(here, 0o755).catch((err: unknown) => (code(err) === 'EEXIST' ? undefined : Promise.reject(err)));
-          await options.onCreate?.(top(), part, `/${[...names, part].join('/')}`);
+          await options.onCreate?.(top(), part, childPath);
           pending.unshift(part);
           continue;
         }
@@ -109,8 +176,8 @@ export class FdRoot {
           pending = [...parts(target), ...pending];
           continue;
         }
-        if (isLast) return { dir: top(), name: part, dirPath: `/${names.join('/')}`, release };
-        if (!st.isDirectory()) throw Object.assign(new Error(`not a directory: /${[...names, part].join('/')}`), { code: 'ENOTDIR' });
+        if (isLast) return done(top(), part);
+        if (!st.isDirectory()) throw Object.assign(new Error(`not a directory: ${childPath}`), { code: 'ENOTDIR' });
         try {
           stack.push(await openDirNoFollow(here));
           names.push(part);
@@ -119,7 +186,7 @@ export class FdRoot {
           pending.unshift(part); // changed between lstat and open
         }
       }
-      return { dir: top(), name: '', dirPath: `/${names.join('/')}`, release };
+      return done(top(), '');
     } catch (err) {
       await release();
       throw err;

@@ -27,7 +27,7 @@ export class HeldDirs {
     const found = this.held.get(rel);
     if (found) return found;
     if (this.held.size >= MAX_HELD) this.invalidate();
-    const dir = await this.root.openDirAt(rel, { createParents: true, onCreate: this.onCreate });
+    const dir = await this.root.openDirAt(rel, { createParents: true, writable: true, onCreate: this.onCreate });
     this.held.set(rel, dir);
     return dir;
   }

@@ -9,13 +9,15 @@ import { PassThrough, type Readable } from 'node:stream';
 import tar from 'tar-stream';
 type Hdr = Parameters<ReturnType<typeof tar.pack>["entry"]>[0];
 import { getAttribute } from '@napi-rs/xattr';
-import { fdPath, openDirNoFollow, reopenDir } from './fd-root.js';
+import { fdPath, openDirNoFollow, reopenDir, type FdMount } from './fd-root.js';
 
 export interface PackOptions {
   /** Turn overlayfs whiteouts and opaque directories into OCI `.wh.` entries. */
   overlayWhiteouts?: boolean;
   /** Skip these entries (tar names, no leading or trailing slash), e.g. mount points of runtime files. */
   exclude?: ReadonlySet<string>;
+  /** What is mounted at a path relative to the packed entry ('a/b'): packed instead of what lies beneath it. */
+  mountAt?: (relative: string) => FdMount | undefined;
   signal?: AbortSignal;
 }
 
@@ -62,7 +64,7 @@ export function packTree(dir: FileHandle, name: string, tarName: string, options
     });
   };
 
-  const walk = async (parent: FileHandle, entry: string, entryTar: string): Promise<void> => {
+  const walk = async (parent: FileHandle, entry: string, entryTar: string, relative: string): Promise<void> => {
     options.signal?.throwIfAborted();
     const path = entry === '' ? fdPath(parent.fd) : fdPath(parent.fd, entry);
     // The held directory itself is named by its magic link, which must be followed (stat, not lstat).
@@ -85,7 +87,10 @@ export function packTree(dir: FileHandle, name: string, tarName: string, options
         const children = (await readdir(fdPath(handle.fd))).sort();
         for (const child of children) {
           if (options.exclude?.has(`${prefix}${child}`)) continue;
-          await walk(handle, child, `${prefix}${child}`);
+          const rel = relative === '' ? child : `${relative}/${child}`;
+          const mount = options.mountAt?.(rel);
+          if (mount) await walk(mount.dir, mount.file, `${prefix}${child}`, rel);
+          else await walk(handle, child, `${prefix}${child}`, rel);
         }
       } finally {
         await handle.close();
@@ -132,7 +137,7 @@ export function packTree(dir: FileHandle, name: string, tarName: string, options
   const out = new PassThrough();
   pack.on('error', (err: Error) => out.destroy(err));
   pack.pipe(out);
-  walk(dir, name, tarName).then(
+  walk(dir, name, tarName, '').then(
     () => pack.finalize(),
     (err: unknown) => pack.destroy(err as Error),
   );
