@@ -22,6 +22,21 @@ export interface FsChange {
   Kind: 0 | 1 | 2;
 }
 
+/** A volume or bind as cp sees it: `source` (a host path) appears at `destination` inside the container. */
+export interface ViewMount {
+  destination: string;
+  source: string;
+  readOnly: boolean;
+}
+
+/** A container's files as its processes see them: the merged root with its volumes and binds in place. */
+export interface ContainerView {
+  root: string;
+  mounts: ViewMount[];
+  /** The root itself is read-only (ReadonlyRootfs): only a destination in a writable mount takes an upload. */
+  readOnlyRoot: boolean;
+}
+
 export interface RootfsLease {
   /** Host path of the merged root. */
   root: string;
@@ -39,13 +54,16 @@ export interface ContainerFsPort {
   /** Mounts a snapshot's mounts on a private directory; the lease unmounts it. */
   mount(mounts: Mount[], options?: { signal?: AbortSignal }): Promise<RootfsLease>;
   /** NotFound when the path does not exist (the last component is not followed). */
-  statPath(root: string, path: string): Promise<PathStat>;
+  statPath(view: ContainerView, path: string): Promise<PathStat>;
   /** The path's stat and a tar of it, entries named as Docker does (under the requested base name). */
-  archivePath(root: string, path: string, options?: { signal?: AbortSignal }): Promise<{ stat: PathStat; tar: Readable; done: Promise<void> }>;
-  /** Extracts a tar into the directory `path` names (symlinks followed in-root); NotFound / InvalidArgument as Docker. */
-  extractToDir(root: string, path: string, tar: Readable, request: ExtractRequest): Promise<void>;
-  /** A file's text inside the root, '' when absent (for /etc/passwd). */
-  readText(root: string, path: string): Promise<string>;
+  archivePath(view: ContainerView, path: string, options?: { signal?: AbortSignal }): Promise<{ stat: PathStat; tar: Readable; done: Promise<void> }>;
+  /**
+   * Extracts a tar into the directory `path` names (symlinks followed in-root); NotFound / InvalidArgument as Docker,
+   * InvalidArgument when it would write into a read-only mount, or (the destination resolved) a read-only root.
+   */
+  extractToDir(view: ContainerView, path: string, tar: Readable, request: ExtractRequest): Promise<void>;
+  /** A file's text inside the container, '' when absent (for /etc/passwd). */
+  readText(view: ContainerView, path: string): Promise<string>;
   /** The whole merged tree as a tar (docker export). `exclude` names top-level entries to skip. */
   exportRoot(root: string, options?: { signal?: AbortSignal }): { tar: Readable; done: Promise<void> };
   /** What the container changed over its image, from the snapshot's mounts (overlay upper dir). */

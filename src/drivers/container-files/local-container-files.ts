@@ -49,6 +49,8 @@ export class LocalContainerFiles implements ContainerFiles {
   }
 
   async ensureBindSource(path: string): Promise<void> {
+    // `-v /host/file:/x` binds an existing file: only a missing source is made (a directory, as Docker does).
+    if (await this.bindSourceExists(path)) return;
     await mkdir(path, { recursive: true, mode: 0o755 });
   }
 

@@ -1,19 +1,21 @@
 // ContainerFsPort on the host: stat, archive, extract and export through held directories (fd-root.ts), so a
 // running container cannot steer us outside its root; stopped containers' rootfs mounted under a private dir.
+// Volumes and binds are walked into where the container sees them (view-mounts.ts), never mounted on the host.
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { invalidArgument, notFound, notImplemented } from '../../core/errdefs.js';
-import type { ContainerFsPort, ExtractRequest, FsChange, PathStat, RootfsLease } from '../../core/containers/container-fs.js';
+import type { ContainerFsPort, ContainerView, ExtractRequest, FsChange, PathStat, RootfsLease } from '../../core/containers/container-fs.js';
 import type { Mount } from '../../core/snapshots/snapshotter.js';
-import { FdRoot, fdPath, type Resolved } from '../../lib/fs/fd-root.js';
+import { FdRoot, fdPath, type FdMount, type Resolved } from '../../lib/fs/fd-root.js';
 import { formatTimeNano } from '../../lib/time.js';
 import { mountRootfs, unmountRootfs } from '../runtime-runc/bundle.js';
 import { packTree } from '../../lib/fs/pack-tree.js';
 import { ExtractError, extractTar } from '../../lib/fs/extract-tar.js';
 import { overlayChanges, overlayDirs } from './overlay-changes.js';
 import { goFileMode } from './go-file-mode.js';
+import { holdMounts, mountsBelow } from './view-mounts.js';
 
 const code = (err: unknown): string | undefined => (err as NodeJS.ErrnoException).code;
 
@@ -59,9 +61,23 @@ export class LocalContainerFs implements ContainerFsPort {
     };
   }
 
-  private async resolved<T>(root: string, path: string, followLast: boolean, use: (r: Resolved, fdRoot: FdRoot) => Promise<T>): Promise<T> {
-    const fdRoot = await FdRoot.open(root);
+  /** The view's root and mounts held open for the length of `use`. */
+  private async withView<T>(view: ContainerView, use: (fdRoot: FdRoot, mounts: ReadonlyMap<string, FdMount>) => Promise<T>): Promise<T> {
+    const held = await holdMounts(view.mounts);
     try {
+      const fdRoot = await FdRoot.open(view.root, held.mounts);
+      try {
+        return await use(fdRoot, held.mounts);
+      } finally {
+        await fdRoot.close();
+      }
+    } finally {
+      await held.close();
+    }
+  }
+
+  private async resolved<T>(view: ContainerView, path: string, followLast: boolean, use: (r: Resolved, fdRoot: FdRoot) => Promise<T>): Promise<T> {
+    return this.withView(view, async (fdRoot) => {
       const r = await fdRoot.resolve(path, { followLast }).catch((err: unknown) => {
         if (code(err) === 'ENOENT') throw notFound(`no such file or directory: ${path}`);
         if (code(err) === 'ENOTDIR') throw invalidArgument(`not a directory: ${path}`);
@@ -72,9 +88,7 @@ export class LocalContainerFs implements ContainerFsPort {
       } finally {
         await r.release();
       }
-    } finally {
-      await fdRoot.close();
-    }
+    });
   }
 
   private async statResolved(r: Resolved, fdRoot: FdRoot, path: string): Promise<PathStat> {
@@ -92,56 +106,63 @@ export class LocalContainerFs implements ContainerFsPort {
     return { name: baseName(path), size: Number(st.size), mode: goFileMode(Number(st.mode)), mtime: formatTimeNano(st.mtimeNs), linkTarget };
   }
 
-  async statPath(root: string, path: string): Promise<PathStat> {
-    return this.resolved(root, path, followsLast(path), (r, fdRoot) => this.statResolved(r, fdRoot, path));
+  async statPath(view: ContainerView, path: string): Promise<PathStat> {
+    return this.resolved(view, path, followsLast(path), (r, fdRoot) => this.statResolved(r, fdRoot, path));
   }
 
-  async archivePath(root: string, path: string, options: { signal?: AbortSignal } = {}): Promise<{ stat: PathStat; tar: Readable; done: Promise<void> }> {
-    const fdRoot = await FdRoot.open(root);
+  async archivePath(view: ContainerView, path: string, options: { signal?: AbortSignal } = {}): Promise<{ stat: PathStat; tar: Readable; done: Promise<void> }> {
+    const held = await holdMounts(view.mounts);
+    let fdRoot: FdRoot | undefined;
     let r: Resolved | undefined;
+    const release = async (): Promise<void> => {
+      await r?.release();
+      await fdRoot?.close();
+      await held.close();
+    };
     try {
+      fdRoot = await FdRoot.open(view.root, held.mounts);
       r = await fdRoot.resolve(path, { followLast: followsLast(path) }).catch((err: unknown) => {
         if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') throw notFound(`no such file or directory: ${path}`);
         throw err;
       });
       const stat = await this.statResolved(r, fdRoot, path);
       const rebase = stat.name === '/' ? '.' : stat.name;
-      const tar = packTree(r.dir, r.name, rebase, { signal: options.signal });
-      const held = r;
-      const done = finished(tar).catch(() => undefined).finally(async () => {
-        await held.release();
-        await fdRoot.close();
-      });
+      // Mounts below a packed directory are packed from what is mounted, as the container sees them.
+      const below = mountsBelow(held.mounts, r.name === '' ? r.dirPath : posix.join(r.dirPath, r.name));
+      const tar = packTree(r.dir, r.name, rebase, { signal: options.signal, mountAt: (rel) => below.get(`/${rel}`) });
+      const done = finished(tar).catch(() => undefined).finally(release);
       return { stat, tar, done };
     } catch (err) {
-      await r?.release();
-      await fdRoot.close();
+      await release();
       throw err;
     }
   }
 
-  async extractToDir(root: string, path: string, tar: Readable, request: ExtractRequest): Promise<void> {
-    const fdRoot = await FdRoot.open(root);
-    try {
-      const dir = await fdRoot.openDir(path).catch((err: unknown) => {
+  async extractToDir(view: ContainerView, path: string, tar: Readable, request: ExtractRequest): Promise<void> {
+    await this.withView(view, async (fdRoot, held) => {
+      const dir = await fdRoot.openDirAt(path, { writable: true }).catch((err: unknown) => {
         if (code(err) === 'ENOENT') throw notFound(`no such file or directory: ${path}`);
         if (code(err) === 'ENOTDIR' || code(err) === 'ELOOP') throw invalidArgument('extraction point is not a directory');
+        if (code(err) === 'EROFS') throw invalidArgument((err as Error).message, err);
         throw err;
       });
       try {
-        await extractTar(dir, tar, { noOverwriteDirNonDir: request.noOverwriteDirNonDir, owner: request.chown, signal: request.signal }).catch((err: unknown) => {
+        // As Docker's: the resolved destination decides (a symlink in a volume may lead back into the root).
+        if (view.readOnlyRoot && !fdRoot.mountOf(dir.path)) throw invalidArgument('container rootfs is marked read-only');
+        // The extraction is rooted at the destination: mounts below it are keyed relative to it.
+        const mounts = mountsBelow(held, dir.path);
+        const options = { noOverwriteDirNonDir: request.noOverwriteDirNonDir, owner: request.chown, mounts, signal: request.signal };
+        await extractTar(dir.handle, tar, options).catch((err: unknown) => {
           throw err instanceof ExtractError ? invalidArgument(err.message, err) : err;
         });
       } finally {
-        await dir.close();
+        await dir.handle.close();
       }
-    } finally {
-      await fdRoot.close();
-    }
+    });
   }
 
-  async readText(root: string, path: string): Promise<string> {
-    return this.resolved(root, path, true, async (r) => (r.name === '' ? '' : readFile(fdPath(r.dir.fd, r.name), 'utf8').catch(() => ''))).catch(() => '');
+  async readText(view: ContainerView, path: string): Promise<string> {
+    return this.resolved(view, path, true, async (r) => (r.name === '' ? '' : readFile(fdPath(r.dir.fd, r.name), 'utf8').catch(() => ''))).catch(() => '');
   }
 
   exportRoot(root: string, options: { signal?: AbortSignal } = {}): { tar: Readable; done: Promise<void> } {

@@ -1,11 +1,12 @@
 // docker cp (stat, archive, extract), export and diff. Each works on running and stopped containers: a running
 // one's rootfs is its bundle's mount; a stopped one's is mounted privately for the operation. The container's
 // lock is held until the operation (the tar stream included) is over, so it is not started, stopped or removed
-// under a copy. Paths are resolved in-root by the ContainerFsPort.
+// under a copy. Paths are resolved in-root by the ContainerFsPort, through the container's volumes and binds
+// as its processes see them (not tmpfs, as Docker's cp does not show them either).
 import type { Readable } from 'node:stream';
 import { conflict, invalidArgument, isKind, notFound } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
-import type { ContainerFsPort, FsChange, PathStat, RootfsLease } from '../../core/containers/container-fs.js';
+import type { ContainerFsPort, ContainerView, FsChange, PathStat, RootfsLease } from '../../core/containers/container-fs.js';
 import { isRunning } from '../../core/containers/lifecycle.js';
 import { resolveUser } from '../../core/runtime/user.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
@@ -34,6 +35,12 @@ export function ignoredPaths(c: ContainerRecord): Set<string> {
   return out;
 }
 
+/** The container's files with its volumes and binds where it sees them. */
+export function containerView(root: string, c: ContainerRecord): ContainerView {
+  const mounts = c.mounts.filter((m) => (m.Type === 'volume' || m.Type === 'bind') && m.Source).map((m) => ({ destination: m.Destination, source: m.Source, readOnly: !m.RW }));
+  return { root, mounts, readOnlyRoot: c.hostConfig.ReadonlyRootfs === true };
+}
+
 export class ContainerArchive {
   constructor(private readonly deps: ContainerArchiveDeps) {}
 
@@ -44,11 +51,11 @@ export class ContainerArchive {
     return this.deps.fs.mount(await this.deps.snapshots.mounts(c.snapshotKey), { signal });
   }
 
-  private async withRootfs<T>(ref: string, work: (root: string, c: ContainerRecord) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  private async withRootfs<T>(ref: string, work: (view: ContainerView, c: ContainerRecord) => Promise<T>, signal?: AbortSignal): Promise<T> {
     return this.deps.access.locked(ref, async (c) => {
       const lease = await this.rootfs(c, signal);
       try {
-        return await work(lease.root, c);
+        return await work(containerView(lease.root, c), c);
       } finally {
         await lease.release();
       }
@@ -63,24 +70,24 @@ export class ContainerArchive {
 
   async statPath(ref: string, path: string): Promise<PathStat> {
     if (!path) throw invalidArgument('path is required');
-    return this.withRootfs(ref, (root) => this.deps.fs.statPath(root, path).catch((err: unknown) => ContainerArchive.fileNotFound(err, path, ref)));
+    return this.withRootfs(ref, (view) => this.deps.fs.statPath(view, path).catch((err: unknown) => ContainerArchive.fileNotFound(err, path, ref)));
   }
 
   /** The stat and a tar of the path; the lock is held until the tar has been read or dropped. */
   async archive(ref: string, path: string, options: { signal?: AbortSignal } = {}): Promise<{ stat: PathStat; tar: Readable }> {
     if (!path) throw invalidArgument('path is required');
-    return this.streaming(ref, async (root, c) => {
-      const out = await this.deps.fs.archivePath(root, path, options).catch((err: unknown) => ContainerArchive.fileNotFound(err, path, ref));
+    return this.streaming(ref, async (view, c) => {
+      const out = await this.deps.fs.archivePath(view, path, options).catch((err: unknown) => ContainerArchive.fileNotFound(err, path, ref));
       this.deps.access.publish(c, 'archive-path');
       return out;
     }, options.signal);
   }
 
   /** Holds the lock and the rootfs until the returned stream is over; resolves as soon as it can be read. */
-  private streaming<T extends { tar: Readable; done: Promise<void> }>(ref: string, open: (root: string, c: ContainerRecord) => Promise<T>, signal?: AbortSignal): Promise<Omit<T, 'done'>> {
+  private streaming<T extends { tar: Readable; done: Promise<void> }>(ref: string, open: (view: ContainerView, c: ContainerRecord) => Promise<T>, signal?: AbortSignal): Promise<Omit<T, 'done'>> {
     return new Promise((resolve, reject) => {
-      this.withRootfs(ref, async (root, c) => {
-        const { done, ...rest } = await open(root, c);
+      this.withRootfs(ref, async (view, c) => {
+        const { done, ...rest } = await open(view, c);
         resolve(rest);
         await done;
       }, signal).catch(reject);
@@ -89,22 +96,22 @@ export class ContainerArchive {
 
   async extract(ref: string, path: string, tar: Readable, options: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean; signal?: AbortSignal }): Promise<void> {
     if (!path) throw invalidArgument('path is required');
-    await this.withRootfs(ref, async (root, c) => {
-      if (c.hostConfig.ReadonlyRootfs) throw invalidArgument('container rootfs is marked read-only');
+    await this.withRootfs(ref, async (view, c) => {
       let chown: { uid: number; gid: number } | undefined;
       if (options.copyUIDGID && c.config.User) {
-        const [passwd, group] = await Promise.all([this.deps.fs.readText(root, '/etc/passwd'), this.deps.fs.readText(root, '/etc/group')]);
+        const [passwd, group] = await Promise.all([this.deps.fs.readText(view, '/etc/passwd'), this.deps.fs.readText(view, '/etc/group')]);
         const user = resolveUser(c.config.User, passwd, group);
         chown = { uid: user.uid, gid: user.gid };
       }
-      await this.deps.fs.extractToDir(root, path, tar, { noOverwriteDirNonDir: options.noOverwriteDirNonDir, chown, signal: options.signal }).catch((err: unknown) => ContainerArchive.fileNotFound(err, path, ref));
+      await this.deps.fs.extractToDir(view, path, tar, { noOverwriteDirNonDir: options.noOverwriteDirNonDir, chown, signal: options.signal }).catch((err: unknown) => ContainerArchive.fileNotFound(err, path, ref));
       this.deps.access.publish(c, 'extract-to-dir');
     }, options.signal);
   }
 
   async export(ref: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
-    const { tar } = await this.streaming(ref, async (root, c) => {
-      const out = this.deps.fs.exportRoot(root, options);
+    const { tar } = await this.streaming(ref, async (view, c) => {
+      // As Docker's export: the container's own files, without its volumes.
+      const out = this.deps.fs.exportRoot(view.root, options);
       this.deps.access.publish(c, 'export');
       return out;
     }, options.signal);
