@@ -48,6 +48,14 @@ const inContainer = async (cmd: string): Promise<string> => {
 
 /** The private mounts of stopped containers' rootfs: none may be left behind. */
 const leftoverMounts = (): string[] => readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.includes(join(daemon.execRoot, 'rootfs-mounts')));
+/**
+ * The daemon unmounts a stopped container's rootfs once its side of a tar stream (cp, export) is done, which may be
+ * just after the client has read the end: wait for that (bounded), then none may be left.
+ */
+async function assertNoMountLeft(): Promise<void> {
+  for (const deadline = Date.now() + 10_000; leftoverMounts().length > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(leftoverMounts(), []);
+}
 
 test('cp both ways with docker and berth: files, directories, dir/., tar streams', { skip }, async () => {
   const src = join(work, 'src');
@@ -87,7 +95,7 @@ test('cp works on a stopped container and leaves no mount behind', { skip }, asy
     assert.equal(back.code, 0, back.stderr);
     assert.match(back.stdout, /stopped\n/);
   }
-  assert.deepEqual(leftoverMounts(), []);
+  await assertNoMountLeft();
   await d(['rm', 'stopped']);
 });
 
@@ -192,10 +200,7 @@ test('diff, commit then run the new image, export', { skip }, async () => {
   const file = join(work, 'export.tar');
   assert.equal((await b(['export', '-o', file, 'changer'])).code, 0);
   assert.ok(existsSync(file));
-  // The daemon unmounts the stopped container's rootfs once its side of the tar stream is done, which may be just
-  // after the client has read the end: wait for that (bounded), then none may be left.
-  for (const deadline = Date.now() + 10_000; leftoverMounts().length > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
-  assert.deepEqual(leftoverMounts(), []);
+  await assertNoMountLeft();
 });
 
 test('update changes the cgroup of a running container and the record', { skip }, async () => {
