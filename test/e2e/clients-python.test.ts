@@ -19,10 +19,8 @@ const hasDockerPy = (): boolean => existsSync(PYTHON) && existsSync('/usr/lib/py
 const skip = skipClients() || (hasDockerPy() ? false : 'needs python3-docker (apt-get install python3-docker)');
 
 const NAMES = ['system', 'containers', 'run_output', 'logs', 'images', 'volumes', 'events', 'networks', 'healthcheck', 'archive_mounts', 'build', 'links', 'ipv6', 'prune'];
-/** Scenarios that wait on a fix another branch is landing, by engine. */
-const TODO: Partial<Record<EngineName, Record<string, string>>> = {
-  berthd: { archive_mounts: 'exec-files: GET/PUT /containers/{id}/archive on a path inside a volume answers 404 (cp does not see mounts)' },
-};
+/** Scenarios that wait on a fix, by engine (none today). */
+const TODO: Partial<Record<EngineName, Record<string, string>>> = {};
 
 const engineOf = useEngines(skip);
 // Both engines' scenarios run at once (each in one interpreter: docker-py's import is slow), started by the
