@@ -28,7 +28,22 @@ import { network } from './workloads/network.js';
 import { buildWorkload } from './workloads/build.js';
 
 // Idle memory first, while both daemons are fresh, and again at the end; the heavy ones last.
-const WORKLOADS: Workload[] = [memoryIdle, runLatency, execLatency, cliStartup, ps, lifecycle, memoryPerContainer, logs, loadSave, registryServe, registryPull, network, buildWorkload, memoryIdleAfter];
+const WORKLOADS: Workload[] = [
+  memoryIdle,
+  runLatency,
+  execLatency,
+  cliStartup,
+  ps,
+  lifecycle,
+  memoryPerContainer,
+  logs,
+  loadSave,
+  registryServe,
+  registryPull,
+  network,
+  buildWorkload,
+  memoryIdleAfter,
+];
 
 const BENCH_DIR = import.meta.dirname;
 const REPO_ROOT = resolve(BENCH_DIR, '..');
@@ -37,7 +52,8 @@ const log = (message: string): void => console.error(`bench: ${message}`);
 
 async function loadBusybox(engine: Engine, images: Images): Promise<void> {
   const result = await docker(engine, ['load', '-i', images.busyboxTar], { timeoutMs: 120_000 });
-  if (!result.stdout.includes('busybox:latest')) throw new Error(`load of busybox printed ${JSON.stringify(result.stdout)}`);
+  if (!result.stdout.includes('busybox:latest'))
+    throw new Error(`load of busybox printed ${JSON.stringify(result.stdout)}`);
 }
 
 const abort = new AbortController();
@@ -65,7 +81,12 @@ async function main(): Promise<void> {
 
   log('starting dockerd and berthd on their own roots');
   const dockerEngine = await startDockerd(join(WORK, 'docker'), machine.versions.dockerd ?? 'dockerd', abort.signal);
-  const berthEngine = await startBerthd(REPO_ROOT, join(WORK, 'berth'), `berthd ${machine.versions.berth}`, abort.signal);
+  const berthEngine = await startBerthd(
+    REPO_ROOT,
+    join(WORK, 'berth'),
+    `berthd ${machine.versions.berth}`,
+    abort.signal,
+  );
   await loadBusybox(dockerEngine, images);
   let berthLoadError: string | undefined;
   try {
@@ -83,7 +104,14 @@ async function main(): Promise<void> {
     try {
       const rows = await workload.run({
         engines: { berth: berthEngine, docker: dockerEngine },
-        images, repoRoot: REPO_ROOT, scratch, floor, quick: settings.quick, heavy: settings.heavy, signal: abort.signal, log,
+        images,
+        repoRoot: REPO_ROOT,
+        scratch,
+        floor,
+        quick: settings.quick,
+        heavy: settings.heavy,
+        signal: abort.signal,
+        log,
       });
       reports.push({ workload, rows });
     } catch (error) {
@@ -98,8 +126,16 @@ async function main(): Promise<void> {
   const whyFile = join(BENCH_DIR, 'why.json');
   const why = existsSync(whyFile) ? (JSON.parse(await readFile(whyFile, 'utf8')) as Record<string, string>) : {};
   const date = new Date();
-  const report = renderReport({ date, gitSha: sha, machine, ...settings, seconds: (performance.now() - started) / 1000, workloads: reports, why })
-    + (berthLoadError ? `\nberth could not load busybox: ${berthLoadError}\n` : '');
+  const report =
+    renderReport({
+      date,
+      gitSha: sha,
+      machine,
+      ...settings,
+      seconds: (performance.now() - started) / 1000,
+      workloads: reports,
+      why,
+    }) + (berthLoadError ? `\nberth could not load busybox: ${berthLoadError}\n` : '');
   const results = join(BENCH_DIR, 'results');
   await mkdir(results, { recursive: true });
   const name = `${date.toISOString().slice(0, 10)}-${sha}.md`;

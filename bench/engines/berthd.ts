@@ -2,34 +2,59 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cliEnv, type Engine } from './engine.js';
-import { killLeftovers, removeAllContainers, startDaemonProcess, stopProcess, unmountAndRemove } from './daemon-process.js';
+import {
+  killLeftovers,
+  removeAllContainers,
+  startDaemonProcess,
+  stopProcess,
+  unmountAndRemove,
+} from './daemon-process.js';
 import { findProcesses } from '../lib/memory.js';
 import { onCleanup } from '../lib/cleanup.js';
 
 /** networkArgs replace the default (as the bench's dockerd: no bridge, no rules). */
-export async function startBerthd(repoRoot: string, workDir: string, label: string, signal?: AbortSignal, networkArgs = ['--bridge=none', '--iptables=false']): Promise<Engine> {
+export async function startBerthd(
+  repoRoot: string,
+  workDir: string,
+  label: string,
+  signal?: AbortSignal,
+  networkArgs = ['--bridge=none', '--iptables=false'],
+): Promise<Engine> {
   await unmountAndRemove(workDir);
   await mkdir(join(workDir, 'cli'), { recursive: true });
   const socketPath = join(workDir, 'berth.sock');
   await writeFile(join(workDir, 'daemon.json'), '{}\n');
   const args = [
     join(repoRoot, 'bin/berthd'),
-    '-H', `unix://${socketPath}`,
-    '--data-root', join(workDir, 'root'),
-    '--exec-root', join(workDir, 'exec'),
-    '--pidfile', join(workDir, 'berthd.pid'),
-    '--config-file', join(workDir, 'daemon.json'),
-    '--log-level', 'info',
+    '-H',
+    `unix://${socketPath}`,
+    '--data-root',
+    join(workDir, 'root'),
+    '--exec-root',
+    join(workDir, 'exec'),
+    '--pidfile',
+    join(workDir, 'berthd.pid'),
+    '--config-file',
+    join(workDir, 'daemon.json'),
+    '--log-level',
+    'info',
     // As the bench's dockerd (--bridge=none --iptables=false): loopback-only containers, no rules.
     ...networkArgs,
     // dockerd serves no web UI: compare the engines alone (and never clash over the default 127.0.0.1:9900).
-    '--dashboard', 'off',
+    '--dashboard',
+    'off',
   ];
   const unregister = onCleanup('berth work dir', async () => {
     await killLeftovers(workDir);
     await unmountAndRemove(workDir);
   });
-  const { child } = await startDaemonProcess(process.execPath, args, join(workDir, '..', 'berthd.log'), /"msg":"API listening"/, signal);
+  const { child } = await startDaemonProcess(
+    process.execPath,
+    args,
+    join(workDir, '..', 'berthd.log'),
+    /"msg":"API listening"/,
+    signal,
+  );
   const env = cliEnv(socketPath, join(workDir, 'cli'));
   const engine: Engine = {
     name: 'berth',

@@ -11,7 +11,13 @@ export interface StartedDaemon {
   logFile: string;
 }
 
-export async function startDaemonProcess(command: string, args: string[], logFile: string, ready: RegExp, signal?: AbortSignal): Promise<StartedDaemon> {
+export async function startDaemonProcess(
+  command: string,
+  args: string[],
+  logFile: string,
+  ready: RegExp,
+  signal?: AbortSignal,
+): Promise<StartedDaemon> {
   const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
   const log = createWriteStream(logFile);
   child.stderr!.pipe(log);
@@ -25,7 +31,8 @@ export async function startDaemonProcess(command: string, args: string[], logFil
         resolve();
       }
     };
-    const onExit = (code: number | null): void => reject(new Error(`${command} exited with ${code} before it was ready:\n${seen.slice(-2000)}`));
+    const onExit = (code: number | null): void =>
+      reject(new Error(`${command} exited with ${code} before it was ready:\n${seen.slice(-2000)}`));
     child.stderr!.on('data', onData);
     child.once('exit', onExit);
     signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
@@ -47,7 +54,8 @@ export async function stopProcess(child: ChildProcess, graceMs = 30_000): Promis
 export async function removeAllContainers(env: NodeJS.ProcessEnv): Promise<void> {
   const list = await exec('docker', ['ps', '-aq', '--no-trunc'], { env, timeoutMs: 60_000 });
   const ids = list.code === 0 ? list.stdout.split('\n').filter(Boolean) : [];
-  for (let i = 0; i < ids.length; i += 50) await exec('docker', ['rm', '-f', ...ids.slice(i, i + 50)], { env, timeoutMs: 120_000 });
+  for (let i = 0; i < ids.length; i += 50)
+    await exec('docker', ['rm', '-f', ...ids.slice(i, i + 50)], { env, timeoutMs: 120_000 });
 }
 
 /** Kills (by pid) processes whose command line names `workDir`, and their descendants (container processes). */

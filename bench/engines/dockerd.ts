@@ -4,12 +4,23 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cliEnv, type Engine } from './engine.js';
-import { killLeftovers, removeAllContainers, startDaemonProcess, stopProcess, unmountAndRemove } from './daemon-process.js';
+import {
+  killLeftovers,
+  removeAllContainers,
+  startDaemonProcess,
+  stopProcess,
+  unmountAndRemove,
+} from './daemon-process.js';
 import { findProcesses } from '../lib/memory.js';
 import { onCleanup } from '../lib/cleanup.js';
 
 /** networkArgs replace the default (off the host network), e.g. for the networking workload's own daemon. */
-export async function startDockerd(workDir: string, label: string, signal?: AbortSignal, networkArgs = ['--bridge=none', '--iptables=false', '--ip-masq=false']): Promise<Engine> {
+export async function startDockerd(
+  workDir: string,
+  label: string,
+  signal?: AbortSignal,
+  networkArgs = ['--bridge=none', '--iptables=false', '--ip-masq=false'],
+): Promise<Engine> {
   await unmountAndRemove(workDir);
   await mkdir(join(workDir, 'cli'), { recursive: true });
   const socketPath = join(workDir, 'docker.sock');
@@ -17,18 +28,29 @@ export async function startDockerd(workDir: string, label: string, signal?: Abor
   const configFile = join(workDir, 'daemon.json');
   await writeFile(configFile, '{}\n');
   const args = [
-    '-H', `unix://${socketPath}`,
-    '--data-root', join(workDir, 'root'),
-    '--exec-root', execRoot,
-    '--pidfile', join(workDir, 'docker.pid'),
-    '--config-file', configFile,
+    '-H',
+    `unix://${socketPath}`,
+    '--data-root',
+    join(workDir, 'root'),
+    '--exec-root',
+    execRoot,
+    '--pidfile',
+    join(workDir, 'docker.pid'),
+    '--config-file',
+    configFile,
     ...networkArgs,
   ];
   const unregister = onCleanup('docker work dir', async () => {
     await killLeftovers(workDir);
     await unmountAndRemove(workDir);
   });
-  const { child } = await startDaemonProcess('dockerd', args, join(workDir, '..', 'dockerd.log'), /API listen on /, signal);
+  const { child } = await startDaemonProcess(
+    'dockerd',
+    args,
+    join(workDir, '..', 'dockerd.log'),
+    /API listen on /,
+    signal,
+  );
   const env = cliEnv(socketPath, join(workDir, 'cli'));
   const engine: Engine = {
     name: 'docker',
@@ -37,9 +59,12 @@ export async function startDockerd(workDir: string, label: string, signal?: Abor
     workDir,
     env,
     async daemonPids() {
-      const containerd = (await findProcesses(['containerd'], execRoot)).filter((p) => !p.comm.startsWith('containerd-shim'));
+      const containerd = (await findProcesses(['containerd'], execRoot)).filter(
+        (p) => !p.comm.startsWith('containerd-shim'),
+      );
       // A dockerd that found a system containerd uses it: its memory could not be told apart from others'.
-      if (containerd.length === 0) throw new Error('dockerd runs on a containerd the bench did not start; its memory cannot be attributed');
+      if (containerd.length === 0)
+        throw new Error('dockerd runs on a containerd the bench did not start; its memory cannot be attributed');
       return [child.pid!, ...containerd.map((p) => p.pid)];
     },
     async supervisorPids() {

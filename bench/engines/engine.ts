@@ -21,5 +21,11 @@ export interface Engine {
 
 /** The docker CLI environment for a socket, with its own config dir so ~/.docker is left alone. */
 export function cliEnv(socketPath: string, configDir: string): NodeJS.ProcessEnv {
-  return { ...process.env, DOCKER_HOST: `unix://${socketPath}`, BERTH_HOST: `unix://${socketPath}`, DOCKER_CONFIG: configDir, DOCKER_CLI_HINTS: 'false' };
+  return {
+    ...process.env,
+    DOCKER_HOST: `unix://${socketPath}`,
+    BERTH_HOST: `unix://${socketPath}`,
+    DOCKER_CONFIG: configDir,
+    DOCKER_CLI_HINTS: 'false',
+  };
 }

@@ -9,21 +9,44 @@ export interface ApiResult {
 }
 
 /** GETs `path`; keeps at most `keepBytes` of the body (all bytes are counted). */
-export function apiGet(socketPath: string, path: string, options: { keepBytes?: number; signal?: AbortSignal } = {}): Promise<ApiResult> {
+export function apiGet(
+  socketPath: string,
+  path: string,
+  options: { keepBytes?: number; signal?: AbortSignal } = {},
+): Promise<ApiResult> {
   const keep = options.keepBytes ?? 1024 * 1024;
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const req = request({ socketPath, path, method: 'GET', headers: { Host: 'docker' }, ...(options.signal ? { signal: options.signal } : {}) }, (res) => {
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      let kept = 0;
-      res.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        if (kept < keep) { chunks.push(chunk); kept += chunk.length; }
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        socketPath,
+        path,
+        method: 'GET',
+        headers: { Host: 'docker' },
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        let kept = 0;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (kept < keep) {
+            chunks.push(chunk);
+            kept += chunk.length;
+          }
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            bytes,
+            body: Buffer.concat(chunks).toString('utf8'),
+            ms: performance.now() - started,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -21,9 +21,11 @@ function* prngChunks(seed: number, bytes: number): Generator<Buffer> {
   for (let done = 0; done < bytes; done += CHUNK) {
     const words = new Uint32Array(Math.min(CHUNK, bytes - done) / 4);
     for (let i = 0; i < words.length; i++) {
-      x ^= x << 13; x >>>= 0;
+      x ^= x << 13;
+      x >>>= 0;
       x ^= x >>> 17;
-      x ^= x << 5; x >>>= 0;
+      x ^= x << 5;
+      x >>>= 0;
       words[i] = x;
     }
     yield Buffer.from(words.buffer);
@@ -31,15 +33,31 @@ function* prngChunks(seed: number, bytes: number): Generator<Buffer> {
 }
 
 function header(name: string, size: number, type: 'file' | 'directory' = 'file'): EntryHeader {
-  return { name, size, type, mode: type === 'file' ? 0o644 : 0o755, mtime: MTIME, uid: 0, gid: 0, uname: '', gname: '' };
+  return {
+    name,
+    size,
+    type,
+    mode: type === 'file' ? 0o644 : 0o755,
+    mtime: MTIME,
+    uid: 0,
+    gid: 0,
+    uname: '',
+    gname: '',
+  };
 }
 
-async function writeEntry(pack: tar.Pack, name: string, size: number, chunks: Iterable<Buffer> | AsyncIterable<Buffer>): Promise<void> {
+async function writeEntry(
+  pack: tar.Pack,
+  name: string,
+  size: number,
+  chunks: Iterable<Buffer> | AsyncIterable<Buffer>,
+): Promise<void> {
   let entry!: ReturnType<tar.Pack['entry']>;
   const written = new Promise<void>((resolve, reject) => {
     entry = pack.entry(header(name, size), (error) => (error ? reject(error) : resolve()));
   });
-  for await (const chunk of chunks) if (!entry.write(chunk)) await new Promise<void>((resolve) => entry.once('drain', () => resolve()));
+  for await (const chunk of chunks)
+    if (!entry.write(chunk)) await new Promise<void>((resolve) => entry.once('drain', () => resolve()));
   entry.end(undefined);
   await written;
 }
@@ -52,9 +70,12 @@ async function packToFile(file: string, fill: (pack: tar.Pack) => Promise<void>)
   const hashing = new Writable({
     write(chunk: Buffer, _enc, callback) {
       hash.update(chunk);
-      if (out.write(chunk)) callback(); else out.once('drain', () => callback());
+      if (out.write(chunk)) callback();
+      else out.once('drain', () => callback());
     },
-    final(callback) { out.end(callback); },
+    final(callback) {
+      out.end(callback);
+    },
   });
   const piped = pipeline(pack, hashing);
   await fill(pack);
@@ -68,18 +89,23 @@ export async function makeBigImage(file: string): Promise<string> {
   const layerFile = `${file}.layer`;
   const layerDigest = await packToFile(layerFile, async (pack) => {
     pack.entry(header('data/', 0, 'directory'));
-    for (let i = 0; i < FILES; i++) await writeEntry(pack, `data/blob-${i}`, FILE_BYTES, prngChunks(0x9e3779b9 + i, FILE_BYTES));
+    for (let i = 0; i < FILES; i++)
+      await writeEntry(pack, `data/blob-${i}`, FILE_BYTES, prngChunks(0x9e3779b9 + i, FILE_BYTES));
   });
-  const config = Buffer.from(JSON.stringify({
-    architecture: process.arch === 'x64' ? 'amd64' : process.arch,
-    os: 'linux',
-    created: MTIME.toISOString(),
-    config: { Cmd: ['/bin/sh'], Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'] },
-    rootfs: { type: 'layers', diff_ids: [`sha256:${layerDigest}`] },
-    history: [{ created: MTIME.toISOString(), created_by: 'bench: 100 MiB of seeded pseudo-random data' }],
-  }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: process.arch === 'x64' ? 'amd64' : process.arch,
+      os: 'linux',
+      created: MTIME.toISOString(),
+      config: { Cmd: ['/bin/sh'], Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'] },
+      rootfs: { type: 'layers', diff_ids: [`sha256:${layerDigest}`] },
+      history: [{ created: MTIME.toISOString(), created_by: 'bench: 100 MiB of seeded pseudo-random data' }],
+    }),
+  );
   const configDigest = createHash('sha256').update(config).digest('hex');
-  const manifest = Buffer.from(JSON.stringify([{ Config: `${configDigest}.json`, RepoTags: [BIG_IMAGE], Layers: [`${layerDigest}/layer.tar`] }]));
+  const manifest = Buffer.from(
+    JSON.stringify([{ Config: `${configDigest}.json`, RepoTags: [BIG_IMAGE], Layers: [`${layerDigest}/layer.tar`] }]),
+  );
   const layerSize = (await stat(layerFile)).size;
   await packToFile(`${file}.tmp`, async (pack) => {
     pack.entry(header(`${layerDigest}/`, 0, 'directory'));

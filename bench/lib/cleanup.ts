@@ -30,7 +30,10 @@ export function runCleanup(): Promise<void> {
 
 /** On SIGINT/SIGTERM: clean up, then exit with 130/143. */
 export function cleanupOnSignals(abort: AbortController): void {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.once(signal, () => {
       console.error(`bench: ${signal}, cleaning up`);
       abort.abort(new Error(signal));

@@ -24,6 +24,7 @@ export async function unpackDockerArchive(archive: string, rootfs: string): Prom
   await mkdir(rootfs, { recursive: true });
   await execOk('tar', ['-xf', archive, '-C', scratch]);
   const manifest = JSON.parse(await readFile(join(scratch, 'manifest.json'), 'utf8')) as Array<{ Layers: string[] }>;
-  for (const layer of manifest[0]?.Layers ?? []) await execOk('tar', ['-xf', join(scratch, layer), '-C', rootfs, '--numeric-owner']);
+  for (const layer of manifest[0]?.Layers ?? [])
+    await execOk('tar', ['-xf', join(scratch, layer), '-C', rootfs, '--numeric-owner']);
   await rm(scratch, { recursive: true, force: true });
 }

@@ -44,18 +44,23 @@ export async function listProcesses(): Promise<ProcessInfo[]> {
   const entries = await readdir('/proc');
   const found: ProcessInfo[] = [];
   await Promise.all(
-    entries.filter((name) => /^\d+$/.test(name)).map(async (name) => {
-      try {
-        const [stat, cmdline] = await Promise.all([readFile(`/proc/${name}/stat`, 'utf8'), readFile(`/proc/${name}/cmdline`, 'utf8')]);
-        // stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
-        const close = stat.lastIndexOf(')');
-        const comm = stat.slice(stat.indexOf('(') + 1, close);
-        const ppid = Number(stat.slice(close + 2).split(' ')[1]);
-        found.push({ pid: Number(name), ppid, comm, cmdline: cmdline.replaceAll('\0', ' ').trim() });
-      } catch {
-        // the process exited while we looked
-      }
-    }),
+    entries
+      .filter((name) => /^\d+$/.test(name))
+      .map(async (name) => {
+        try {
+          const [stat, cmdline] = await Promise.all([
+            readFile(`/proc/${name}/stat`, 'utf8'),
+            readFile(`/proc/${name}/cmdline`, 'utf8'),
+          ]);
+          // stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
+          const close = stat.lastIndexOf(')');
+          const comm = stat.slice(stat.indexOf('(') + 1, close);
+          const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+          found.push({ pid: Number(name), ppid, comm, cmdline: cmdline.replaceAll('\0', ' ').trim() });
+        } catch {
+          // the process exited while we looked
+        }
+      }),
   );
   return found;
 }
@@ -72,7 +77,11 @@ export function descendants(all: readonly ProcessInfo[], root: number): ProcessI
   const queue = [root];
   while (queue.length > 0) {
     const parent = queue.shift()!;
-    for (const p of all) if (p.ppid === parent) { out.push(p); queue.push(p.pid); }
+    for (const p of all)
+      if (p.ppid === parent) {
+        out.push(p);
+        queue.push(p.pid);
+      }
   }
   return out;
 }

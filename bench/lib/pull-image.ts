@@ -31,9 +31,11 @@ function* prng(seed: number, bytes: number): Generator<Buffer> {
   for (let done = 0; done < bytes; done += 1024 * 1024) {
     const words = new Uint32Array(Math.min(1024 * 1024, bytes - done) / 4);
     for (let i = 0; i < words.length; i++) {
-      x ^= x << 13; x >>>= 0;
+      x ^= x << 13;
+      x >>>= 0;
       x ^= x >>> 17;
-      x ^= x << 5; x >>>= 0;
+      x ^= x << 5;
+      x >>>= 0;
       words[i] = x;
     }
     yield Buffer.from(words.buffer);
@@ -41,7 +43,12 @@ function* prng(seed: number, bytes: number): Generator<Buffer> {
 }
 
 const hasher = (hash: ReturnType<typeof createHash>): Transform =>
-  new Transform({ transform(chunk: Buffer, _e, done) { hash.update(chunk); done(null, chunk); } });
+  new Transform({
+    transform(chunk: Buffer, _e, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
 
 /** One layer: a tar with one file of `LAYER_BYTES`, gzipped; returns blob digest, size and diff id. */
 async function makeLayer(dir: string, index: number): Promise<BlobFile & { diffId: string }> {
@@ -52,7 +59,14 @@ async function makeLayer(dir: string, index: number): Promise<BlobFile & { diffI
   const blob = createHash('sha256');
   const tmp = join(dir, `layer${index}.tmp`);
   const done = pipeline(pack, hasher(diff), createGzip({ level: 1 }), hasher(blob), createWriteStream(tmp));
-  const entry = pack.entry({ name: `data/layer${index}.bin`, size: LAYER_BYTES, mode: 0o644, mtime: MTIME, uid: 0, gid: 0 });
+  const entry = pack.entry({
+    name: `data/layer${index}.bin`,
+    size: LAYER_BYTES,
+    mode: 0o644,
+    mtime: MTIME,
+    uid: 0,
+    gid: 0,
+  });
   await pipeline(Readable.from(prng(index + 7, LAYER_BYTES)), entry);
   pack.finalize();
   await done;
@@ -68,22 +82,34 @@ export async function preparePullImage(dir: string): Promise<PullImage> {
   await mkdir(dir, { recursive: true });
   const layers: (BlobFile & { diffId: string })[] = [];
   for (let i = 0; i < LAYERS; i++) layers.push(await makeLayer(dir, i));
-  const configBytes = Buffer.from(JSON.stringify({
-    architecture: process.arch === 'x64' ? 'amd64' : process.arch,
-    os: 'linux',
-    created: MTIME.toISOString(),
-    config: { Cmd: ['/bin/sh'] },
-    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
-  }));
+  const configBytes = Buffer.from(
+    JSON.stringify({
+      architecture: process.arch === 'x64' ? 'amd64' : process.arch,
+      os: 'linux',
+      created: MTIME.toISOString(),
+      config: { Cmd: ['/bin/sh'] },
+      rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
+    }),
+  );
   const configDigest = `sha256:${createHash('sha256').update(configBytes).digest('hex')}`;
   const configPath = join(dir, configDigest.slice(7));
   await writeFile(configPath, configBytes);
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: configDigest, size: configBytes.length },
-    layers: layers.map((l) => ({ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: l.digest, size: l.size })),
-  }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      config: {
+        mediaType: 'application/vnd.docker.container.image.v1+json',
+        digest: configDigest,
+        size: configBytes.length,
+      },
+      layers: layers.map((l) => ({
+        mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+        digest: l.digest,
+        size: l.size,
+      })),
+    }),
+  );
   return { config: { digest: configDigest, size: configBytes.length, path: configPath }, layers, manifest };
 }
 
@@ -103,7 +129,11 @@ export async function uploadPullImage(host: string, repo: string, tag: string, i
     await put.body?.cancel();
     if (put.status !== 201) throw new Error(`upload of ${blob.digest}: ${put.status}`);
   }
-  const res = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, { method: 'PUT', body: image.manifest, headers: { 'Content-Type': 'application/vnd.docker.distribution.manifest.v2+json' } });
+  const res = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, {
+    method: 'PUT',
+    body: image.manifest,
+    headers: { 'Content-Type': 'application/vnd.docker.distribution.manifest.v2+json' },
+  });
   await res.body?.cancel();
   if (res.status !== 201) throw new Error(`manifest upload: ${res.status}`);
 }

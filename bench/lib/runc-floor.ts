@@ -29,7 +29,14 @@ export async function prepareRuncFloor(busyboxTar: string, dir: string): Promise
   return {
     stateRoot,
     async runOnce(index) {
-      const result = await exec('runc', ['--root', stateRoot, 'run', '--bundle', bundle, `bench-floor-${index + 1000}`]);
+      const result = await exec('runc', [
+        '--root',
+        stateRoot,
+        'run',
+        '--bundle',
+        bundle,
+        `bench-floor-${index + 1000}`,
+      ]);
       if (result.code !== 0 || result.stdout !== '') throw new Error(describeFailure('runc run', result));
       return result.ms;
     },

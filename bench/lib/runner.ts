@@ -1,9 +1,7 @@
 // The alternating runner: a warm-up of each side, then A B A B ... N times each.
 // A side that throws stops being sampled and is recorded with its error; the other side carries on.
 
-export type Outcome =
-  | { kind: 'measured'; samples: number[] }
-  | { kind: 'failed'; error: string };
+export type Outcome = { kind: 'measured'; samples: number[] } | { kind: 'failed'; error: string };
 
 export type Sampler = (index: number) => Promise<number>;
 
@@ -15,7 +13,10 @@ export interface AlternateOptions {
   progress?: (side: string, index: number, value: number) => void;
 }
 
-export async function alternate(sides: { berth: Sampler; docker: Sampler }, options: AlternateOptions): Promise<{ berth: Outcome; docker: Outcome }> {
+export async function alternate(
+  sides: { berth: Sampler; docker: Sampler },
+  options: AlternateOptions,
+): Promise<{ berth: Outcome; docker: Outcome }> {
   const state = {
     berth: { samples: [] as number[], error: undefined as string | undefined },
     docker: { samples: [] as number[], error: undefined as string | undefined },
@@ -45,7 +46,9 @@ export async function alternate(sides: { berth: Sampler; docker: Sampler }, opti
   }
   const outcome = (side: 'berth' | 'docker'): Outcome => {
     const entry = state[side];
-    return entry.error !== undefined ? { kind: 'failed', error: entry.error } : { kind: 'measured', samples: entry.samples };
+    return entry.error !== undefined
+      ? { kind: 'failed', error: entry.error }
+      : { kind: 'measured', samples: entry.samples };
   };
   return { berth: outcome('berth'), docker: outcome('docker') };
 }

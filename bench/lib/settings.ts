@@ -12,7 +12,8 @@ function count(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
   return value;
 }
 
@@ -20,6 +21,9 @@ export function readSettings(): Settings {
   return {
     quick: { warmup: count('BENCH_WARMUP', 2), n: Math.max(1, count('BENCH_N', 10)) },
     heavy: { warmup: 0, n: Math.max(1, count('BENCH_HEAVY_N', 2)) },
-    only: (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    only: (process.env.BENCH_ONLY ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }

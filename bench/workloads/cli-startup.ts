@@ -10,7 +10,8 @@ type Check = (stdout: string) => boolean;
 
 async function timed(command: string, args: string[], engine: Engine, check: Check): Promise<number> {
   const result = await exec(command, args, { env: engine.env });
-  if (result.code !== 0 || !check(result.stdout)) throw new Error(describeFailure(`${command} ${args.join(' ')}`, result));
+  if (result.code !== 0 || !check(result.stdout))
+    throw new Error(describeFailure(`${command} ${args.join(' ')}`, result));
   return result.ms;
 }
 
@@ -27,15 +28,28 @@ export const cliStartup: Workload = {
     const berthBin = join(repoRoot, 'bin/berth');
     const rows: Row[] = [];
     const bare = await repeat(async () => (await exec(process.execPath, ['-e', '0'])).ms, { ...quick, signal });
-    const floorNote = bare.kind === 'measured' ? `\`node -e 0\` alone (the floor of any Node CLI): ${summarize(bare.samples).median.toFixed(0)} ms median` : '';
+    const floorNote =
+      bare.kind === 'measured'
+        ? `\`node -e 0\` alone (the floor of any Node CLI): ${summarize(bare.samples).median.toFixed(0)} ms median`
+        : '';
     for (const daemon of [engines.berth, engines.docker]) {
       for (const { args, check } of COMMANDS) {
         const sides = await alternate(
-          { berth: () => timed(process.execPath, [berthBin, ...args], daemon, check), docker: () => timed('docker', args, daemon, check) },
+          {
+            berth: () => timed(process.execPath, [berthBin, ...args], daemon, check),
+            docker: () => timed('docker', args, daemon, check),
+          },
           { ...quick, signal },
         );
         const where = daemon.name === 'berth' ? 'berthd' : 'dockerd';
-        rows.push({ id: `cli-${args.join('-')}-on-${where}`, metric: `\`berth ${args.join(' ')}\` vs \`docker ${args.join(' ')}\` on ${where}`, unit: 'ms', ...sides, target: 1, note: floorNote });
+        rows.push({
+          id: `cli-${args.join('-')}-on-${where}`,
+          metric: `\`berth ${args.join(' ')}\` vs \`docker ${args.join(' ')}\` on ${where}`,
+          unit: 'ms',
+          ...sides,
+          target: 1,
+          note: floorNote,
+        });
       }
     }
     return rows;

@@ -11,7 +11,8 @@ export async function docker(engine: Engine, args: string[], options: ExecOption
 /** `docker create|run -d` printed a full container ID. */
 export function containerId(result: ExecResult): string {
   const id = result.stdout.trim().split('\n').pop() ?? '';
-  if (!/^[0-9a-f]{64}$/.test(id)) throw new Error(`expected a container ID, got ${JSON.stringify(result.stdout.slice(0, 200))}`);
+  if (!/^[0-9a-f]{64}$/.test(id))
+    throw new Error(`expected a container ID, got ${JSON.stringify(result.stdout.slice(0, 200))}`);
   return id;
 }
 
@@ -26,7 +27,8 @@ export async function inParallel(count: number, width: number, task: (index: num
 
 /** Removes containers by ID, 50 to a call. */
 export async function removeContainers(engine: Engine, ids: readonly string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 50) await docker(engine, ['rm', '-f', ...ids.slice(i, i + 50)], { timeoutMs: 300_000 });
+  for (let i = 0; i < ids.length; i += 50)
+    await docker(engine, ['rm', '-f', ...ids.slice(i, i + 50)], { timeoutMs: 300_000 });
 }
 
 export const BUSYBOX = 'busybox:latest';

@@ -6,14 +6,16 @@ import { failed, type Workload } from './workload.js';
 
 async function execTrue(engine: Engine, id: string): Promise<number> {
   const result = await docker(engine, ['exec', id, 'true']);
-  if (result.stdout !== '' || result.stderr !== '') throw new Error(`exec printed output: ${(result.stdout + result.stderr).slice(0, 200)}`);
+  if (result.stdout !== '' || result.stderr !== '')
+    throw new Error(`exec printed output: ${(result.stdout + result.stderr).slice(0, 200)}`);
   return result.ms;
 }
 
 /** Once per engine: the exec really runs in the container (its output comes back). */
 async function checkExec(engine: Engine, id: string): Promise<void> {
   const result = await docker(engine, ['exec', id, 'sh', '-c', 'echo $((6*7))']);
-  if (result.stdout !== '42\n') throw new Error(`exec printed ${JSON.stringify(result.stdout.slice(0, 200))}, expected "42"`);
+  if (result.stdout !== '42\n')
+    throw new Error(`exec printed ${JSON.stringify(result.stdout.slice(0, 200))}, expected "42"`);
 }
 
 export const execLatency: Workload = {
@@ -41,7 +43,17 @@ export const execLatency: Workload = {
       if (id) await removeContainers(engines[side], [id]);
     }
     log(`exec latency: berth ${sides.berth.kind}, docker ${sides.docker.kind}`);
-    const orError = (side: 'berth' | 'docker', outcome: Outcome): Outcome => (errors[side] ? failed(errors[side]) : outcome);
-    return [{ id: 'exec', metric: '`docker exec c true` (running busybox)', unit: 'ms', berth: orError('berth', sides.berth), docker: orError('docker', sides.docker), target: 1 }];
+    const orError = (side: 'berth' | 'docker', outcome: Outcome): Outcome =>
+      errors[side] ? failed(errors[side]) : outcome;
+    return [
+      {
+        id: 'exec',
+        metric: '`docker exec c true` (running busybox)',
+        unit: 'ms',
+        berth: orError('berth', sides.berth),
+        docker: orError('docker', sides.docker),
+        target: 1,
+      },
+    ];
   },
 };

@@ -27,13 +27,24 @@ async function lifecycles(engine: Engine, width: number): Promise<number> {
 export const lifecycle: Workload = {
   id: 'lifecycle',
   title: '2. Container lifecycle',
-  notes: [`Each container runs \`${SERVICE.join(' ')}\` so that \`stop\` is answered at once; four CLI calls a container.`],
+  notes: [
+    `Each container runs \`${SERVICE.join(' ')}\` so that \`stop\` is answered at once; four CLI calls a container.`,
+  ],
   async run({ engines, heavy, signal }) {
     const rows: Row[] = [];
     for (const width of [1, 10]) {
-      const sides = await alternate({ berth: () => lifecycles(engines.berth, width), docker: () => lifecycles(engines.docker, width) }, { ...heavy, signal });
+      const sides = await alternate(
+        { berth: () => lifecycles(engines.berth, width), docker: () => lifecycles(engines.docker, width) },
+        { ...heavy, signal },
+      );
       const how = width === 1 ? 'sequential' : `${width} at a time`;
-      rows.push({ id: `lifecycle-${width === 1 ? 'sequential' : `parallel-${width}`}`, metric: `create+start+stop+rm ×${CONTAINERS}, ${how}`, unit: 'ms', ...sides, target: 1 });
+      rows.push({
+        id: `lifecycle-${width === 1 ? 'sequential' : `parallel-${width}`}`,
+        metric: `create+start+stop+rm ×${CONTAINERS}, ${how}`,
+        unit: 'ms',
+        ...sides,
+        target: 1,
+      });
     }
     return rows;
   },

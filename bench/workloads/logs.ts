@@ -17,7 +17,10 @@ async function startWriter(engine: Engine): Promise<string> {
 }
 
 async function readLogs(engine: Engine, id: string, follow: boolean): Promise<number> {
-  const result = await docker(engine, ['logs', ...(follow ? ['-f'] : []), id], { discardStdout: true, timeoutMs: 600_000 });
+  const result = await docker(engine, ['logs', ...(follow ? ['-f'] : []), id], {
+    discardStdout: true,
+    timeoutMs: 600_000,
+  });
   if (result.stdoutBytes !== BYTES) throw new Error(`logs returned ${result.stdoutBytes} bytes, expected ${BYTES}`);
   return result.ms;
 }
@@ -30,7 +33,8 @@ async function waitExit0(engine: Engine, id: string): Promise<void> {
 /** The same read through the API alone: multiplexed frames, so a little more than BYTES arrive. */
 async function readLogsApi(engine: Engine, id: string): Promise<number> {
   const result = await apiGet(engine.socketPath, `/v1.41/containers/${id}/logs?stdout=1&stderr=1`, { keepBytes: 0 });
-  if (result.status !== 200 || result.bytes < BYTES) throw new Error(`GET logs answered ${result.status} with ${result.bytes} bytes, expected at least ${BYTES}`);
+  if (result.status !== 200 || result.bytes < BYTES)
+    throw new Error(`GET logs answered ${result.status} with ${result.bytes} bytes, expected at least ${BYTES}`);
   return result.ms;
 }
 
@@ -45,7 +49,7 @@ export const logs: Workload = {
   title: '5. Logs',
   notes: [
     `The writer: \`yes '<${LINE.length} chars>' | head -n ${LINES}\` (${BYTES} bytes, whole lines), log option max-size=1g on both (no rotation).`,
-    'Whole lines because dockerd\'s `logs -f` drops a last line without a newline when the container exits.',
+    "Whole lines because dockerd's `logs -f` drops a last line without a newline when the container exits.",
   ],
   async run({ engines, quick, heavy, signal }) {
     const finished: Partial<Record<'berth' | 'docker', string>> = {};
@@ -58,11 +62,20 @@ export const logs: Workload = {
       });
       return readLogs(engine, finished[side], false);
     };
-    const full = await alternate({ berth: readAll('berth'), docker: readAll('docker') }, { warmup: 0, n: Math.min(quick.n, 2), signal });
+    const full = await alternate(
+      { berth: readAll('berth'), docker: readAll('docker') },
+      { warmup: 0, n: Math.min(quick.n, 2), signal },
+    );
     const viaApi = (side: 'berth' | 'docker') => (): Promise<number> =>
-      finished[side] ? readLogsApi(engines[side], finished[side]) : Promise.reject(new Error('the writer container did not run'));
-    const api = await alternate({ berth: viaApi('berth'), docker: viaApi('docker') }, { warmup: 0, n: Math.min(quick.n, 2), signal });
-    for (const side of ['berth', 'docker'] as const) if (finished[side]) await removeContainers(engines[side], [finished[side]]);
+      finished[side]
+        ? readLogsApi(engines[side], finished[side])
+        : Promise.reject(new Error('the writer container did not run'));
+    const api = await alternate(
+      { berth: viaApi('berth'), docker: viaApi('docker') },
+      { warmup: 0, n: Math.min(quick.n, 2), signal },
+    );
+    for (const side of ['berth', 'docker'] as const)
+      if (finished[side]) await removeContainers(engines[side], [finished[side]]);
 
     const follow = (side: 'berth' | 'docker') => async (): Promise<number> => {
       const engine = engines[side];
@@ -74,11 +87,35 @@ export const logs: Workload = {
         return ms;
       });
     };
-    const live = await alternate({ berth: follow('berth'), docker: follow('docker') }, { warmup: 0, n: heavy.n, signal });
+    const live = await alternate(
+      { berth: follow('berth'), docker: follow('docker') },
+      { warmup: 0, n: heavy.n, signal },
+    );
     const rows: Row[] = [
-      { id: 'logs', metric: '`docker logs` of 100 MB', unit: 'ms', ...full, target: 1, note: `berth ${throughput(full.berth)}, docker ${throughput(full.docker)}` },
-      { id: 'logs-api', metric: '`GET /containers/{id}/logs` of 100 MB (API alone, no CLI)', unit: 'ms', ...api, target: 1, note: `berth ${throughput(api.berth)}, docker ${throughput(api.docker)}` },
-      { id: 'logs-follow', metric: '`docker logs -f` while 100 MB are written', unit: 'ms', ...live, target: 1, note: `berth ${throughput(live.berth)}, docker ${throughput(live.docker)}` },
+      {
+        id: 'logs',
+        metric: '`docker logs` of 100 MB',
+        unit: 'ms',
+        ...full,
+        target: 1,
+        note: `berth ${throughput(full.berth)}, docker ${throughput(full.docker)}`,
+      },
+      {
+        id: 'logs-api',
+        metric: '`GET /containers/{id}/logs` of 100 MB (API alone, no CLI)',
+        unit: 'ms',
+        ...api,
+        target: 1,
+        note: `berth ${throughput(api.berth)}, docker ${throughput(api.docker)}`,
+      },
+      {
+        id: 'logs-follow',
+        metric: '`docker logs -f` while 100 MB are written',
+        unit: 'ms',
+        ...live,
+        target: 1,
+        note: `berth ${throughput(live.berth)}, docker ${throughput(live.docker)}`,
+      },
     ];
     return rows;
   },

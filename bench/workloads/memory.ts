@@ -19,8 +19,12 @@ function idleWorkload(id: string, title: string, when: string): Workload {
     title,
     notes: [`PSS from /proc/PID/smaps_rollup, ${when}. Docker counts dockerd and the containerd it started.`],
     async run({ engines, quick, signal }) {
-      const sides = await alternate({ berth: () => daemonPss(engines.berth), docker: () => daemonPss(engines.docker) }, { warmup: 0, n: Math.min(quick.n, 3), signal });
-      const uss = async (engine: Engine): Promise<string> => `${((await totalUssKiB(await engine.daemonPids())) / MiB).toFixed(1)} MiB`;
+      const sides = await alternate(
+        { berth: () => daemonPss(engines.berth), docker: () => daemonPss(engines.docker) },
+        { warmup: 0, n: Math.min(quick.n, 3), signal },
+      );
+      const uss = async (engine: Engine): Promise<string> =>
+        `${((await totalUssKiB(await engine.daemonPids())) / MiB).toFixed(1)} MiB`;
       const note = `private memory (USS, not shared with any other process): berth ${await uss(engines.berth)}, docker ${await uss(engines.docker)}. PSS splits the node binary's pages with every other node process on the machine.`;
       return [{ id, metric: `idle daemon PSS, ${when}`, unit: 'MiB', ...sides, target: 0.5, note }];
     },
@@ -28,7 +32,11 @@ function idleWorkload(id: string, title: string, when: string): Workload {
 }
 
 export const memoryIdle = idleWorkload('memory-idle', '4a. Idle daemon memory', 'right after start and image load');
-export const memoryIdleAfter = idleWorkload('memory-idle-after', '4c. Idle daemon memory after the workloads', 'after all other workloads, no containers left');
+export const memoryIdleAfter = idleWorkload(
+  'memory-idle-after',
+  '4c. Idle daemon memory after the workloads',
+  'after all other workloads, no containers left',
+);
 
 interface PerContainer {
   total: number;
@@ -46,7 +54,8 @@ async function perContainer(engine: Engine): Promise<PerContainer> {
     const count = running.stdout.split('\n').filter(Boolean).length;
     if (count !== CONTAINERS) throw new Error(`${count} containers running, expected ${CONTAINERS}`);
     const supervisorPids = await engine.supervisorPids();
-    if (supervisorPids.length !== CONTAINERS) throw new Error(`found ${supervisorPids.length} per-container supervisors, expected ${CONTAINERS}`);
+    if (supervisorPids.length !== CONTAINERS)
+      throw new Error(`found ${supervisorPids.length} per-container supervisors, expected ${CONTAINERS}`);
     const supervisors = (await totalPssKiB(supervisorPids)) / MiB;
     const after = await daemonPss(engine);
     await removeContainers(engine, ids);
@@ -59,20 +68,34 @@ export const memoryPerContainer: Workload = {
   title: '4b. Memory per running container',
   notes: [
     `${CONTAINERS} \`busybox sleep 3600\` containers: (daemon PSS growth + all per-container supervisors' PSS) / ${CONTAINERS}.`,
-    'The containers\' own processes are the same on both engines and are not counted.',
+    "The containers' own processes are the same on both engines and are not counted.",
   ],
   async run({ engines, heavy, signal }) {
     const supervisors: Record<'berth' | 'docker', number[]> = { berth: [], docker: [] };
-    const sample = (side: 'berth' | 'docker') => async (index: number): Promise<number> => {
-      const result = await perContainer(engines[side]);
-      if (index >= 0) supervisors[side].push(result.supervisors);
-      return result.total;
-    };
-    const sides = await alternate({ berth: sample('berth'), docker: sample('docker') }, { warmup: 0, n: heavy.n, signal });
+    const sample =
+      (side: 'berth' | 'docker') =>
+      async (index: number): Promise<number> => {
+        const result = await perContainer(engines[side]);
+        if (index >= 0) supervisors[side].push(result.supervisors);
+        return result.total;
+      };
+    const sides = await alternate(
+      { berth: sample('berth'), docker: sample('docker') },
+      { warmup: 0, n: heavy.n, signal },
+    );
     const shares = (side: 'berth' | 'docker', outcome: Outcome): string =>
-      outcome.kind === 'measured' ? `${side} supervisor alone ${(supervisors[side].reduce((a, b) => a + b, 0) / supervisors[side].length).toFixed(2)} MiB` : '';
+      outcome.kind === 'measured'
+        ? `${side} supervisor alone ${(supervisors[side].reduce((a, b) => a + b, 0) / supervisors[side].length).toFixed(2)} MiB`
+        : '';
     const note = [shares('berth', sides.berth), shares('docker', sides.docker)].filter(Boolean).join('; ');
-    const row: Row = { id: 'memory-per-container', metric: `added PSS per running container (${CONTAINERS} up)`, unit: 'MiB', ...sides, target: 0.2, note };
+    const row: Row = {
+      id: 'memory-per-container',
+      metric: `added PSS per running container (${CONTAINERS} up)`,
+      unit: 'MiB',
+      ...sides,
+      target: 0.2,
+      note,
+    };
     return [row];
   },
 };

@@ -31,7 +31,10 @@ function fetchBytes(url: string, agent: Agent | false = false): Promise<number> 
   return new Promise((resolve, reject) => {
     const req = get(url, { agent }, (res) => {
       let bytes = 0;
-      res.on('data', (d: Buffer) => (bytes += d.length)).on('end', () => resolve(bytes)).on('error', reject);
+      res
+        .on('data', (d: Buffer) => (bytes += d.length))
+        .on('end', () => resolve(bytes))
+        .on('error', reject);
     });
     req.setTimeout(30_000, () => req.destroy(new Error(`timeout on ${url}`)));
     req.on('error', reject);
@@ -39,7 +42,7 @@ function fetchBytes(url: string, agent: Agent | false = false): Promise<number> 
 }
 
 async function waitForHttp(url: string): Promise<void> {
-  for (const until = Date.now() + 20_000; ; ) {
+  for (const until = Date.now() + 20_000; ;) {
     try {
       await fetchBytes(url);
       return;
@@ -61,8 +64,11 @@ async function restoreIptables(before: { rules: Set<string>; forwardPolicy: stri
   for (const table of ['nat', 'filter']) {
     const now = (await exec('iptables-save', ['-t', table])).stdout.split('\n');
     const added = now.filter((l) => l.startsWith('-A ') && !before.rules.has(l));
-    for (const rule of added.reverse()) await exec('sh', ['-c', `iptables -w -t ${table} ${rule.replace(/^-A/, '-D')}`]);
-    for (const chain of now.filter((l) => l.startsWith(':') && !before.rules.has(l)).map((l) => l.slice(1).split(' ')[0] ?? '')) {
+    for (const rule of added.reverse())
+      await exec('sh', ['-c', `iptables -w -t ${table} ${rule.replace(/^-A/, '-D')}`]);
+    for (const chain of now
+      .filter((l) => l.startsWith(':') && !before.rules.has(l))
+      .map((l) => l.slice(1).split(' ')[0] ?? '')) {
       if (['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING', 'FORWARD'].includes(chain)) continue;
       await exec('iptables', ['-w', '-t', table, '-F', chain]);
       await exec('iptables', ['-w', '-t', table, '-X', chain]);
@@ -79,7 +85,23 @@ interface Served {
 async function serve(engine: Engine, busyboxTar: string, www: string): Promise<Served> {
   await docker(engine, ['load', '-i', busyboxTar], { timeoutMs: 120_000 });
   const port = await freePort();
-  containerId(await docker(engine, ['run', '-d', '-p', `127.0.0.1:${port}:80`, '-v', `${www}:/www:ro`, BUSYBOX, 'httpd', '-f', '-p', '80', '-h', '/www']));
+  containerId(
+    await docker(engine, [
+      'run',
+      '-d',
+      '-p',
+      `127.0.0.1:${port}:80`,
+      '-v',
+      `${www}:/www:ro`,
+      BUSYBOX,
+      'httpd',
+      '-f',
+      '-p',
+      '80',
+      '-h',
+      '/www',
+    ]),
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/small`);
   return { engine, url };
@@ -97,7 +119,7 @@ export const network: Workload = {
   notes: [
     `Each engine runs a daemon of its own for this workload with its default bridge on (berth: its own bridge and subnet, iptables on; dockerd: a bridge made for it, iptables and its default userland proxy on). busybox httpd in a container publishes port 80 on 127.0.0.1.`,
     `Throughput: one GET of a ${BIG / 1024 / 1024} MiB file; connection rate: ${CONNECTIONS} sequential GETs of a 5-byte file, each on a new TCP connection.`,
-    "Docker forwards a loopback-published port through docker-proxy (a process per port); berth through DNAT rules alone (route_localnet on its bridge).",
+    'Docker forwards a loopback-published port through docker-proxy (a process per port); berth through DNAT rules alone (route_localnet on its bridge).',
   ],
   async run({ engines, images, repoRoot, scratch, quick, signal, log }) {
     const www = join(scratch, 'www');
@@ -105,7 +127,9 @@ export const network: Workload = {
     await writeFile(join(www, 'big'), Buffer.alloc(BIG, 7));
     await writeFile(join(www, 'small'), 'small');
     const octet = 100 + Math.floor(Math.random() * 100);
-    const tag = Math.floor(Math.random() * 0xffff).toString(16).padStart(4, '0');
+    const tag = Math.floor(Math.random() * 0xffff)
+      .toString(16)
+      .padStart(4, '0');
     const dockerBridge = `bbdk${tag}`;
     const before = await iptablesSnapshot();
     const work = join(engines.berth.workDir, '..', 'net');
@@ -116,9 +140,20 @@ export const network: Workload = {
       await exec('ip', ['addr', 'add', `10.${octet}.2.1/24`, 'dev', dockerBridge]);
       await exec('ip', ['link', 'set', dockerBridge, 'up']);
       log('  starting a berthd and a dockerd with bridges on');
-      berth = await startBerthd(repoRoot, join(work, 'berth'), engines.berth.label, signal, [`--bridge=bbrt${tag}`, `--bip=10.${octet}.1.1/24`, `--default-address-pool=base=10.${octet}.128.0/17,size=24`]);
-      dockerEngine = await startDockerd(join(work, 'docker'), engines.docker.label, signal, [`--bridge=${dockerBridge}`, '--iptables=true', '--ip-masq=true']);
-      const served = { berth: await serve(berth, images.busyboxTar, www), docker: await serve(dockerEngine, images.busyboxTar, www) };
+      berth = await startBerthd(repoRoot, join(work, 'berth'), engines.berth.label, signal, [
+        `--bridge=bbrt${tag}`,
+        `--bip=10.${octet}.1.1/24`,
+        `--default-address-pool=base=10.${octet}.128.0/17,size=24`,
+      ]);
+      dockerEngine = await startDockerd(join(work, 'docker'), engines.docker.label, signal, [
+        `--bridge=${dockerBridge}`,
+        '--iptables=true',
+        '--ip-masq=true',
+      ]);
+      const served = {
+        berth: await serve(berth, images.busyboxTar, www),
+        docker: await serve(dockerEngine, images.busyboxTar, www),
+      };
       const big = (side: 'berth' | 'docker') => async (): Promise<number> => {
         const t0 = performance.now();
         const bytes = await fetchBytes(`${served[side].url}/big`);
@@ -127,16 +162,39 @@ export const network: Workload = {
       };
       const connect = (side: 'berth' | 'docker') => async (): Promise<number> => {
         const t0 = performance.now();
-        for (let i = 0; i < CONNECTIONS; i++) if ((await fetchBytes(`${served[side].url}/small`)) !== 5) throw new Error('GET /small returned the wrong size');
+        for (let i = 0; i < CONNECTIONS; i++)
+          if ((await fetchBytes(`${served[side].url}/small`)) !== 5)
+            throw new Error('GET /small returned the wrong size');
         return performance.now() - t0;
       };
-      const throughput = await alternate({ berth: big('berth'), docker: big('docker') }, { warmup: 1, n: quick.n, signal });
-      const rate = await alternate({ berth: connect('berth'), docker: connect('docker') }, { warmup: 1, n: Math.max(3, Math.floor(quick.n / 2)), signal });
-      const mbps = (o: Outcome): string => (median(o) ? `${((BIG / 1e6) / (median(o)! / 1000)).toFixed(0)} MB/s` : '–');
-      const cps = (o: Outcome): string => (median(o) ? `${(CONNECTIONS / (median(o)! / 1000)).toFixed(0)} conn/s` : '–');
+      const throughput = await alternate(
+        { berth: big('berth'), docker: big('docker') },
+        { warmup: 1, n: quick.n, signal },
+      );
+      const rate = await alternate(
+        { berth: connect('berth'), docker: connect('docker') },
+        { warmup: 1, n: Math.max(3, Math.floor(quick.n / 2)), signal },
+      );
+      const mbps = (o: Outcome): string => (median(o) ? `${(BIG / 1e6 / (median(o)! / 1000)).toFixed(0)} MB/s` : '–');
+      const cps = (o: Outcome): string =>
+        median(o) ? `${(CONNECTIONS / (median(o)! / 1000)).toFixed(0)} conn/s` : '–';
       const rows: Row[] = [
-        { id: 'net-throughput', metric: `GET of ${BIG / 1024 / 1024} MiB through \`-p 127.0.0.1:PORT:80\``, unit: 'ms', ...throughput, target: 1, note: `berth ${mbps(throughput.berth)}, docker ${mbps(throughput.docker)}` },
-        { id: 'net-connections', metric: `${CONNECTIONS} new connections, one GET each, through \`-p 127.0.0.1:PORT:80\``, unit: 'ms', ...rate, target: 1, note: `berth ${cps(rate.berth)}, docker ${cps(rate.docker)}` },
+        {
+          id: 'net-throughput',
+          metric: `GET of ${BIG / 1024 / 1024} MiB through \`-p 127.0.0.1:PORT:80\``,
+          unit: 'ms',
+          ...throughput,
+          target: 1,
+          note: `berth ${mbps(throughput.berth)}, docker ${mbps(throughput.docker)}`,
+        },
+        {
+          id: 'net-connections',
+          metric: `${CONNECTIONS} new connections, one GET each, through \`-p 127.0.0.1:PORT:80\``,
+          unit: 'ms',
+          ...rate,
+          target: 1,
+          note: `berth ${cps(rate.berth)}, docker ${cps(rate.docker)}`,
+        },
       ];
       return rows;
     } finally {

@@ -30,7 +30,8 @@ async function psAll(engine: Engine): Promise<number> {
 async function listApi(engine: Engine): Promise<number> {
   const result = await apiGet(engine.socketPath, '/v1.41/containers/json?all=1');
   const count = result.status === 200 ? (JSON.parse(result.body) as unknown[]).length : -1;
-  if (count !== CONTAINERS) throw new Error(`GET /containers/json answered ${result.status} with ${count} containers, expected ${CONTAINERS}`);
+  if (count !== CONTAINERS)
+    throw new Error(`GET /containers/json answered ${result.status} with ${count} containers, expected ${CONTAINERS}`);
   return result.ms;
 }
 
@@ -49,13 +50,34 @@ export const ps: Workload = {
     }
     const sampler = (side: 'berth' | 'docker', measure: (engine: Engine) => Promise<number>) =>
       ids[side] ? () => measure(engines[side]) : () => Promise.reject(ids[`${side}Error`] as Error);
-    const sides = await alternate({ berth: sampler('berth', psAll), docker: sampler('docker', psAll) }, { ...quick, signal });
-    const api = await alternate({ berth: sampler('berth', listApi), docker: sampler('docker', listApi) }, { ...quick, signal });
+    const sides = await alternate(
+      { berth: sampler('berth', psAll), docker: sampler('docker', psAll) },
+      { ...quick, signal },
+    );
+    const api = await alternate(
+      { berth: sampler('berth', listApi), docker: sampler('docker', listApi) },
+      { ...quick, signal },
+    );
     for (const side of ['berth', 'docker'] as const) if (ids[side]) await removeContainers(engines[side], ids[side]);
-    const orSetupError = (side: 'berth' | 'docker', outcome: Outcome): Outcome => (ids[side] ? outcome : failed(ids[`${side}Error`]));
+    const orSetupError = (side: 'berth' | 'docker', outcome: Outcome): Outcome =>
+      ids[side] ? outcome : failed(ids[`${side}Error`]);
     const rows: Row[] = [
-      { id: 'ps', metric: `\`docker ps -a\` with ${CONTAINERS} containers`, unit: 'ms', berth: orSetupError('berth', sides.berth), docker: orSetupError('docker', sides.docker), target: 0.5 },
-      { id: 'ps-api', metric: `\`GET /containers/json?all=1\` with ${CONTAINERS} containers (API alone, no CLI)`, unit: 'ms', berth: orSetupError('berth', api.berth), docker: orSetupError('docker', api.docker), target: 0.5 },
+      {
+        id: 'ps',
+        metric: `\`docker ps -a\` with ${CONTAINERS} containers`,
+        unit: 'ms',
+        berth: orSetupError('berth', sides.berth),
+        docker: orSetupError('docker', sides.docker),
+        target: 0.5,
+      },
+      {
+        id: 'ps-api',
+        metric: `\`GET /containers/json?all=1\` with ${CONTAINERS} containers (API alone, no CLI)`,
+        unit: 'ms',
+        berth: orSetupError('berth', api.berth),
+        docker: orSetupError('docker', api.docker),
+        target: 0.5,
+      },
     ];
     return rows;
   },

@@ -10,7 +10,8 @@ import type { Workload } from './workload.js';
 
 async function pullOnce(engine: Engine, ref: string): Promise<number> {
   const result = await docker(engine, ['pull', ref], { timeoutMs: 600_000 });
-  if (!result.stdout.includes('Status: Downloaded newer image')) throw new Error(`pull printed ${JSON.stringify(result.stdout.slice(-300))}`);
+  if (!result.stdout.includes('Status: Downloaded newer image'))
+    throw new Error(`pull printed ${JSON.stringify(result.stdout.slice(-300))}`);
   await docker(engine, ['rmi', ref]); // not timed: the next pull must download and unpack again
   return result.ms;
 }
@@ -31,9 +32,20 @@ export const registryPull: Workload = {
       const ref = `${registry.host}/bench/pull:v1`;
       const counts = { warmup: 0, n: Math.max(heavy.n, 3) };
       void scratch;
-      const pulled = await alternate({ berth: () => pullOnce(engines.berth, ref), docker: () => pullOnce(engines.docker, ref) }, { ...counts, signal });
+      const pulled = await alternate(
+        { berth: () => pullOnce(engines.berth, ref), docker: () => pullOnce(engines.docker, ref) },
+        { ...counts, signal },
+      );
       const mib = [image.config, ...image.layers].reduce((n, b) => n + b.size, 0) / 1024 / 1024;
-      return [{ id: 'registry-pull', metric: `\`docker pull\` of ${mib.toFixed(0)} MiB in 4 layers`, unit: 'ms', ...pulled, target: 1 }];
+      return [
+        {
+          id: 'registry-pull',
+          metric: `\`docker pull\` of ${mib.toFixed(0)} MiB in 4 layers`,
+          unit: 'ms',
+          ...pulled,
+          target: 1,
+        },
+      ];
     } finally {
       await registry.stop();
     }

@@ -47,7 +47,23 @@ function stopper(child: ChildProcess, root: string): () => Promise<void> {
 }
 
 async function startBerthRegistry(repoRoot: string, root: string): Promise<Server> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/berth'), 'registry', 'serve', '--addr', '127.0.0.1:0', '--root', root, '--log-level', 'warn', '--gc-interval', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      join(repoRoot, 'bin/berth'),
+      'registry',
+      'serve',
+      '--addr',
+      '127.0.0.1:0',
+      '--root',
+      root,
+      '--log-level',
+      'warn',
+      '--gc-interval',
+      '0',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const addr = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (c: string) => {
@@ -75,7 +91,10 @@ async function startDistribution(root: string): Promise<Server> {
   // It logs nothing at level error when it is up: ask it until it answers.
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited: ${log}`);
-    const up = await fetch(`http://${addr}/v2/`).then((r) => r.ok, () => false);
+    const up = await fetch(`http://${addr}/v2/`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) break;
     if (i > 200) throw new Error(`docker-registry does not answer: ${log}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -83,7 +102,8 @@ async function startDistribution(root: string): Promise<Server> {
   return { addr, stop: stopper(child, root) };
 }
 
-const skopeo = async (args: string[]): Promise<number> => (await execOk('skopeo', ['--insecure-policy', ...args], { timeoutMs: 600_000 })).ms;
+const skopeo = async (args: string[]): Promise<number> =>
+  (await execOk('skopeo', ['--insecure-policy', ...args], { timeoutMs: 600_000 })).ms;
 
 interface Samples {
   push: number[];
@@ -100,7 +120,8 @@ export const registryServe: Workload = {
     `Big: one image, one 100 MiB gzip layer of incompressible bytes. Small: ${SMALL_IMAGES} busybox images (one ~1 MiB layer each) into ${SMALL_IMAGES} repositories, one skopeo call each (request-bound).`,
   ],
   async run({ images, repoRoot, scratch, heavy, signal, log }) {
-    if (!existsSync('/usr/bin/docker-registry') || !existsSync('/usr/bin/skopeo')) throw new Error('needs docker-registry and skopeo (scripts/setup.sh)');
+    if (!existsSync('/usr/bin/docker-registry') || !existsSync('/usr/bin/skopeo'))
+      throw new Error('needs docker-registry and skopeo (scripts/setup.sh)');
     const work = join(scratch, 'registry-serve');
     const bigOci = join(work, 'big-oci');
     const smallOci = join(work, 'small-oci');
@@ -108,25 +129,53 @@ export const registryServe: Workload = {
     await mkdir(work, { recursive: true });
     await skopeo(['copy', '-q', `docker-archive:${images.bigTar}`, `oci:${bigOci}:big`]);
     await skopeo(['copy', '-q', `docker-archive:${images.busyboxTar}`, `oci:${smallOci}:small`]);
-    const samples: Record<Side, Samples> = { berth: { push: [], pull: [], smallPush: [], smallPull: [] }, docker: { push: [], pull: [], smallPush: [], smallPull: [] } };
+    const samples: Record<Side, Samples> = {
+      berth: { push: [], pull: [], smallPush: [], smallPull: [] },
+      docker: { push: [], pull: [], smallPush: [], smallPull: [] },
+    };
     const errors: Partial<Record<Side, string>> = {};
 
     const once_ = async (side: Side, i: number, keep: boolean): Promise<void> => {
       const root = join(work, `${side}-${i}`);
       const server = side === 'berth' ? await startBerthRegistry(repoRoot, root) : await startDistribution(root);
       try {
-        const push = await skopeo(['copy', '-q', '--dest-tls-verify=false', `oci:${bigOci}:big`, `docker://${server.addr}/bench/big:v1`]);
+        const push = await skopeo([
+          'copy',
+          '-q',
+          '--dest-tls-verify=false',
+          `oci:${bigOci}:big`,
+          `docker://${server.addr}/bench/big:v1`,
+        ]);
         const pullDir = join(work, `${side}-pull-${i}`);
-        const pull = await skopeo(['copy', '-q', '--src-tls-verify=false', `docker://${server.addr}/bench/big:v1`, `oci:${pullDir}:big`]);
+        const pull = await skopeo([
+          'copy',
+          '-q',
+          '--src-tls-verify=false',
+          `docker://${server.addr}/bench/big:v1`,
+          `oci:${pullDir}:big`,
+        ]);
         const pulledBytes = (await stat(join(pullDir, 'blobs', 'sha256'))).isDirectory();
         await rm(pullDir, { recursive: true, force: true });
         if (!pulledBytes) throw new Error('pull wrote no blobs');
         let smallPush = 0;
         let smallPull = 0;
-        for (let k = 0; k < SMALL_IMAGES; k++) smallPush += await skopeo(['copy', '-q', '--dest-tls-verify=false', `oci:${smallOci}:small`, `docker://${server.addr}/bench/small${k}:v1`]);
+        for (let k = 0; k < SMALL_IMAGES; k++)
+          smallPush += await skopeo([
+            'copy',
+            '-q',
+            '--dest-tls-verify=false',
+            `oci:${smallOci}:small`,
+            `docker://${server.addr}/bench/small${k}:v1`,
+          ]);
         for (let k = 0; k < SMALL_IMAGES; k++) {
           const dir = join(work, `${side}-small-${k}`);
-          smallPull += await skopeo(['copy', '-q', '--src-tls-verify=false', `docker://${server.addr}/bench/small${k}:v1`, `oci:${dir}:small`]);
+          smallPull += await skopeo([
+            'copy',
+            '-q',
+            '--src-tls-verify=false',
+            `docker://${server.addr}/bench/small${k}:v1`,
+            `oci:${dir}:small`,
+          ]);
           await rm(dir, { recursive: true, force: true });
         }
         if (keep) {
@@ -159,18 +208,52 @@ export const registryServe: Workload = {
     }
     await rm(work, { recursive: true, force: true });
 
-    const outcome = (side: Side, key: keyof Samples): Outcome => (errors[side] ? { kind: 'failed', error: errors[side] as string } : { kind: 'measured', samples: samples[side][key] });
+    const outcome = (side: Side, key: keyof Samples): Outcome =>
+      errors[side]
+        ? { kind: 'failed', error: errors[side] as string }
+        : { kind: 'measured', samples: samples[side][key] };
     const bigMiB = (await exec('du', ['-sm', images.bigTar])).stdout.split('\t')[0];
     const rate = (key: 'push' | 'pull'): string => {
       const mb = Number(bigMiB);
-      const fmt = (s: Side) => (samples[s][key].length ? `${(mb / (median(samples[s][key]) / 1000)).toFixed(0)} MiB/s` : 'n/a');
+      const fmt = (s: Side) =>
+        samples[s][key].length ? `${(mb / (median(samples[s][key]) / 1000)).toFixed(0)} MiB/s` : 'n/a';
       return `berth ${fmt('berth')}, docker-registry ${fmt('docker')}`;
     };
     const rows: Row[] = [
-      { id: 'registry-push-big', metric: 'skopeo push of a 100 MiB image', unit: 'ms', berth: outcome('berth', 'push'), docker: outcome('docker', 'push'), target: 1, note: rate('push') },
-      { id: 'registry-pull-big', metric: 'skopeo pull of a 100 MiB image', unit: 'ms', berth: outcome('berth', 'pull'), docker: outcome('docker', 'pull'), target: 1, note: rate('pull') },
-      { id: 'registry-push-small', metric: `skopeo push of ${SMALL_IMAGES} busybox images`, unit: 'ms', berth: outcome('berth', 'smallPush'), docker: outcome('docker', 'smallPush'), target: 1 },
-      { id: 'registry-pull-small', metric: `skopeo pull of ${SMALL_IMAGES} busybox images`, unit: 'ms', berth: outcome('berth', 'smallPull'), docker: outcome('docker', 'smallPull'), target: 1 },
+      {
+        id: 'registry-push-big',
+        metric: 'skopeo push of a 100 MiB image',
+        unit: 'ms',
+        berth: outcome('berth', 'push'),
+        docker: outcome('docker', 'push'),
+        target: 1,
+        note: rate('push'),
+      },
+      {
+        id: 'registry-pull-big',
+        metric: 'skopeo pull of a 100 MiB image',
+        unit: 'ms',
+        berth: outcome('berth', 'pull'),
+        docker: outcome('docker', 'pull'),
+        target: 1,
+        note: rate('pull'),
+      },
+      {
+        id: 'registry-push-small',
+        metric: `skopeo push of ${SMALL_IMAGES} busybox images`,
+        unit: 'ms',
+        berth: outcome('berth', 'smallPush'),
+        docker: outcome('docker', 'smallPush'),
+        target: 1,
+      },
+      {
+        id: 'registry-pull-small',
+        metric: `skopeo pull of ${SMALL_IMAGES} busybox images`,
+        unit: 'ms',
+        berth: outcome('berth', 'smallPull'),
+        docker: outcome('docker', 'smallPull'),
+        target: 1,
+      },
     ];
     return rows;
   },

@@ -6,14 +6,16 @@ import type { Workload } from './workload.js';
 
 async function runTrue(engine: Engine): Promise<number> {
   const result = await docker(engine, ['run', '--rm', ...NO_NETWORK, BUSYBOX, 'true']);
-  if (result.stdout !== '' || result.stderr !== '') throw new Error(`run printed output: ${(result.stdout + result.stderr).slice(0, 200)}`);
+  if (result.stdout !== '' || result.stderr !== '')
+    throw new Error(`run printed output: ${(result.stdout + result.stderr).slice(0, 200)}`);
   return result.ms;
 }
 
 /** Once per engine: a container really runs (a daemon that skips the work must not post a fast time). */
 async function checkRuns(engine: Engine): Promise<void> {
   const result = await docker(engine, ['run', '--rm', ...NO_NETWORK, BUSYBOX, 'sh', '-c', 'echo $((6*7))']);
-  if (result.stdout !== '42\n') throw new Error(`run printed ${JSON.stringify(result.stdout.slice(0, 200))}, expected "42"`);
+  if (result.stdout !== '42\n')
+    throw new Error(`run printed ${JSON.stringify(result.stdout.slice(0, 200))}, expected "42"`);
 }
 
 export const runLatency: Workload = {
@@ -21,13 +23,29 @@ export const runLatency: Workload = {
   title: '1. Run latency',
   notes: ['Both engines run with `--network none` until berth has networking (dockerd runs with `--bridge=none`).'],
   async run({ engines, floor, quick, signal, log }) {
-    const sampler = (engine: Engine) => async (index: number): Promise<number> => {
-      if (index === -1 || (quick.warmup === 0 && index === 0)) await checkRuns(engine);
-      return runTrue(engine);
-    };
-    const sides = await alternate({ berth: sampler(engines.berth), docker: sampler(engines.docker) }, { ...quick, signal });
+    const sampler =
+      (engine: Engine) =>
+      async (index: number): Promise<number> => {
+        if (index === -1 || (quick.warmup === 0 && index === 0)) await checkRuns(engine);
+        return runTrue(engine);
+      };
+    const sides = await alternate(
+      { berth: sampler(engines.berth), docker: sampler(engines.docker) },
+      { ...quick, signal },
+    );
     log(`run latency: berth ${sides.berth.kind}, docker ${sides.docker.kind}`);
-    const floorOutcome = floor ? await repeat((i) => floor.runOnce(i), { ...quick, signal }) : { kind: 'failed' as const, error: 'runc bundle not prepared' };
-    return [{ id: 'run', metric: '`docker run --rm --network none busybox true`', unit: 'ms', ...sides, target: 0.33, floor: { outcome: floorOutcome, target: 2 } }];
+    const floorOutcome = floor
+      ? await repeat((i) => floor.runOnce(i), { ...quick, signal })
+      : { kind: 'failed' as const, error: 'runc bundle not prepared' };
+    return [
+      {
+        id: 'run',
+        metric: '`docker run --rm --network none busybox true`',
+        unit: 'ms',
+        ...sides,
+        target: 0.33,
+        floor: { outcome: floorOutcome, target: 2 },
+      },
+    ];
   },
 };

@@ -48,4 +48,7 @@ export interface Workload {
 }
 
 /** A side that could not run at all (setup failed). */
-export const failed = (error: unknown): Outcome => ({ kind: 'failed', error: error instanceof Error ? error.message : String(error) });
+export const failed = (error: unknown): Outcome => ({
+  kind: 'failed',
+  error: error instanceof Error ? error.message : String(error),
+});

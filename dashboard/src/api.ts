@@ -1,13 +1,22 @@
 // The Engine API through the dashboard server (/api -> the daemon's socket), versioned as the CLI does: the typed
 // client of src/client/engine-api.ts over fetch. Streams come back as the fetch Response, body unread.
-import { ApiError as EngineError, EngineApi, encodeQuery, type ApiRequest, type Transport } from '../../src/client/engine-api.js';
+import {
+  ApiError as EngineError,
+  EngineApi,
+  encodeQuery,
+  type ApiRequest,
+  type Transport,
+} from '../../src/client/engine-api.js';
 
 export const API = '/api/v1.47';
 
 export class ApiError extends EngineError {
   /** The engine has no such endpoint (yet): the page shows "not available" instead of an error. */
   get notAvailable(): boolean {
-    return this.status === 501 || (this.status === 404 && /page not found|not found$/i.test(this.message) && !/no such/i.test(this.message));
+    return (
+      this.status === 501 ||
+      (this.status === 404 && /page not found|not found$/i.test(this.message) && !/no such/i.test(this.message))
+    );
   }
 }
 
@@ -85,4 +94,9 @@ export async function jsonLines<T>(res: Response, onItem: (item: T) => void): Pr
   if (buffer.trim()) onItem(JSON.parse(buffer) as T);
 }
 
-export const errorText = (err: unknown): string => (err instanceof ApiError && err.notAvailable ? 'not available on this engine yet' : err instanceof Error ? err.message : String(err));
+export const errorText = (err: unknown): string =>
+  err instanceof ApiError && err.notAvailable
+    ? 'not available on this engine yet'
+    : err instanceof Error
+      ? err.message
+      : String(err);

@@ -22,7 +22,10 @@ function Login() {
   return (
     <div class="login" data-testid="login">
       <h1>berth dashboard</h1>
-      <p>Open the login URL printed in the daemon's log, or paste the token (it is also in the file `dashboard-token` under the daemon's exec root).</p>
+      <p>
+        Open the login URL printed in the daemon's log, or paste the token (it is also in the file `dashboard-token`
+        under the daemon's exec root).
+      </p>
       <form action="/login" method="get">
         <input name="token" type="password" placeholder="token" autoFocus />
         <button type="submit">Log in</button>

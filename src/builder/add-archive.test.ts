@@ -30,7 +30,10 @@ for (const kind of ['tar', 'gzip', 'bzip2', 'xz'] as const) {
         const archive = join(work, `a-${i}`);
         writeFileSync(archive, compress(c.tar, kind));
         assert.equal(await archiveKind(archive), kind, c.name);
-        const done = extractArchiveInRoot(archive, kind, root, i % 2 ? '/' : '/opt/', { owner: undefined, mode: undefined });
+        const done = extractArchiveInRoot(archive, kind, root, i % 2 ? '/' : '/opt/', {
+          owner: undefined,
+          mode: undefined,
+        });
         if (c.expect === 'refused') await assert.rejects(done, /ADD failed: invalid archive/, c.name);
         else await done;
         assertVictimUntouched(victim.dir, `${kind}: ${c.name}`);

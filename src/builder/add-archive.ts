@@ -26,7 +26,8 @@ export async function archiveKind(path: string): Promise<ArchiveKind | undefined
   try {
     const buf = Buffer.alloc(512);
     const { bytesRead } = await fh.read(buf, 0, 512, 0);
-    for (const [kind, magic] of MAGIC) if (bytesRead >= magic.length && magic.every((b, i) => buf[i] === b)) return kind;
+    for (const [kind, magic] of MAGIC)
+      if (bytesRead >= magic.length && magic.every((b, i) => buf[i] === b)) return kind;
     if (bytesRead >= 262 && buf.subarray(257, 262).toString('latin1') === 'ustar') return 'tar';
     return undefined;
   } finally {
@@ -57,11 +58,20 @@ function tarStream(path: string, kind: ArchiveKind): Readable {
   return out;
 }
 
-export async function extractArchiveInRoot(path: string, kind: ArchiveKind, root: string, dest: string, options: WriteOptions): Promise<void> {
+export async function extractArchiveInRoot(
+  path: string,
+  kind: ArchiveKind,
+  root: string,
+  dest: string,
+  options: WriteOptions,
+): Promise<void> {
   const fdRoot = await FdRoot.open(root);
   try {
     const owner = options.owner;
-    const destDir = await fdRoot.openDir(dest, { createParents: true, onCreate: async (d, n) => (owner ? lchown(fdPath(d.fd, n), owner.uid, owner.gid) : undefined) });
+    const destDir = await fdRoot.openDir(dest, {
+      createParents: true,
+      onCreate: async (d, n) => (owner ? lchown(fdPath(d.fd, n), owner.uid, owner.gid) : undefined),
+    });
     try {
       await extractTar(destDir, tarStream(path, kind), { owner, mode: options.mode });
     } finally {

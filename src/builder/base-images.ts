@@ -33,7 +33,18 @@ export class BaseImages {
       const config = await this.deps.images.config(record.id);
       const { platform } = this.request;
       // An image for another platform is not the one asked for: dockerd looks it up as not found (and pulls).
-      if (platform && !platformMatches(platform, normalizePlatform({ os: config.os || 'linux', architecture: config.architecture || 'amd64', variant: config.variant }))) return undefined;
+      if (
+        platform &&
+        !platformMatches(
+          platform,
+          normalizePlatform({
+            os: config.os || 'linux',
+            architecture: config.architecture || 'amd64',
+            variant: config.variant,
+          }),
+        )
+      )
+        return undefined;
       return { record, config };
     } catch (err) {
       if (isKind(err, 'NotFound')) return undefined;
@@ -50,11 +61,18 @@ export class BaseImages {
     const { puller } = this.deps;
     if (!pullable || !puller) {
       const { platform } = this.request;
-      throw notFound(platform ? `No such image: ${name} for platform ${formatPlatform(platform)}` : `No such image: ${name}`);
+      throw notFound(
+        platform ? `No such image: ${name} for platform ${formatPlatform(platform)}` : `No such image: ${name}`,
+      );
     }
     const ref = withDefaultTag(parseReference(name));
     const reference = fullName(ref);
-    await puller.pull(reference, { platform: this.request.platform, credentials: this.request.registryAuth?.[ref.domain], signal: this.signal, progress: emit });
+    await puller.pull(reference, {
+      platform: this.request.platform,
+      credentials: this.request.registryAuth?.[ref.domain],
+      signal: this.signal,
+      progress: emit,
+    });
     const image = await this.local(reference);
     if (!image) throw notFound(`pulled ${familiarName(ref)}, but it is not for the build's platform`);
     return image;

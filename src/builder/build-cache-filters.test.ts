@@ -5,11 +5,21 @@ import type { BuildCacheEntry } from '../core/builder/build-cache.js';
 
 const now = Date.parse('2024-06-01T12:00:00Z');
 const entry = (key: string, lastUsed: string, description = 'RUN true'): BuildCacheEntry =>
-  ({ key, image: { layers: [] }, parent: 'sha256:p', description, size: 1, created: lastUsed, lastUsed, usageCount: 1 }) as unknown as BuildCacheEntry;
+  ({
+    key,
+    image: { layers: [] },
+    parent: 'sha256:p',
+    description,
+    size: 1,
+    created: lastUsed,
+    lastUsed,
+    usageCount: 1,
+  }) as unknown as BuildCacheEntry;
 const old = entry('aaa111', '2024-05-01T00:00:00Z');
 const fresh = entry('bbb222', '2024-06-01T11:59:00Z', 'COPY . /');
 const f = (entries: [string, string[]][]): Map<string, string[]> => new Map(entries);
-const kept = (filters: Map<string, string[]>, shared = false): string[] => [old, fresh].filter((e) => buildCachePruneFilter(filters, now)(e, { shared })).map((e) => e.key);
+const kept = (filters: Map<string, string[]>, shared = false): string[] =>
+  [old, fresh].filter((e) => buildCachePruneFilter(filters, now)(e, { shared })).map((e) => e.key);
 
 test('build prune: until (and its old name unused-for) spares what was used since', () => {
   assert.deepEqual(kept(f([])), ['aaa111', 'bbb222']);
@@ -19,7 +29,16 @@ test('build prune: until (and its old name unused-for) spares what was used sinc
   // Durations only, as Docker's builder (the other prunes also take dates and timestamps).
   assert.throws(() => kept(f([['until', ['2024-06-01T11:59:00Z']]])), /"until" filter expects a duration/);
   assert.throws(() => kept(f([['until', ['1000000000']]])), /"until" filter expects a duration/);
-  assert.throws(() => kept(f([['until', ['1h']], ['unused-for', ['2h']]])), /conflicting filters: "until" and "unused-for"/);
+  assert.throws(
+    () =>
+      kept(
+        f([
+          ['until', ['1h']],
+          ['unused-for', ['2h']],
+        ]),
+      ),
+    /conflicting filters: "until" and "unused-for"/,
+  );
 });
 
 test('build prune: id, description, shared/private select; unknown keys are refused', () => {
@@ -27,7 +46,11 @@ test('build prune: id, description, shared/private select; unknown keys are refu
   assert.deepEqual(kept(f([['description', ['COPY . /']]])), ['bbb222']);
   assert.deepEqual(kept(f([['shared', ['true']]]), false), []);
   assert.deepEqual(kept(f([['private', ['true']]]), false), ['aaa111', 'bbb222']);
-  assert.deepEqual(kept(f([['label', ['a']]])), ['aaa111', 'bbb222'], 'label is accepted and, as in Docker, selects nothing away');
+  assert.deepEqual(
+    kept(f([['label', ['a']]])),
+    ['aaa111', 'bbb222'],
+    'label is accepted and, as in Docker, selects nothing away',
+  );
   assert.throws(() => kept(f([['bogus', ['1']]])), /invalid filter 'bogus'/);
   assert.throws(() => kept(f([['mutable', ['true']]])), /invalid filter 'mutable'/);
 });

@@ -23,12 +23,17 @@ export interface BuildContext {
 function cleanName(name: string): string {
   const clean = posix.normalize(name.replace(/^\/+/, '')).replace(/\/+$/, '');
   if (clean === '.' || clean === '') return '';
-  if (escapesLexically(clean)) throw invalidArgument(`invalid build context: entry ${JSON.stringify(name)} climbs out of the context`);
+  if (escapesLexically(clean))
+    throw invalidArgument(`invalid build context: entry ${JSON.stringify(name)} climbs out of the context`);
   return clean;
 }
 
 /** Unpacks the context through the one confined extractor, the context directory as its root. */
-export async function receiveContext(body: Readable, root: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+export async function receiveContext(
+  body: Readable,
+  root: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
   await mkdir(root, { recursive: true });
   const raw = await maybeGunzip(body);
   // The docker CLI's tar with a Dockerfile from outside the context lacks its end blocks (see tar-tail.ts).
@@ -62,7 +67,8 @@ export async function openContext(root: string, dockerfile: string | undefined):
   const ignoreText = await readFile(await resolveInRoot(root, '.dockerignore'), 'utf8').catch(() => undefined);
   if (ignoreText !== undefined) {
     const patterns = parseDockerignore(ignoreText);
-    for (const file of ['.dockerignore', found]) if (isIgnored(patterns, file)) await rm(await resolveInRoot(root, file, false), { force: true, recursive: true });
+    for (const file of ['.dockerignore', found])
+      if (isIgnored(patterns, file)) await rm(await resolveInRoot(root, file, false), { force: true, recursive: true });
   }
   return { root, dockerfileText: text, dockerfileName: rel };
 }

@@ -29,7 +29,18 @@ import { copyStep, workdirStep } from './fs-steps.js';
 const EMPTY_TAR = sha256(Buffer.alloc(1024));
 
 /** Build args Docker allows without an ARG (proxies); never reported as unused. */
-const PREDEFINED_ARGS = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
+const PREDEFINED_ARGS = new Set([
+  'HTTP_PROXY',
+  'http_proxy',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'FTP_PROXY',
+  'ftp_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+]);
 
 export class BuildRun implements StepContext {
   readonly id = randomBytes(8).toString('hex');
@@ -58,7 +69,12 @@ export class BuildRun implements StepContext {
       for (const { key, value } of a.args) {
         this.usedArgs.add(key);
         const given = this.request.buildArgs[key];
-        const resolved = typeof given === 'string' ? given : value !== undefined ? new ShellLex(dockerfile.escape, a.line).processWord(value, this.metaArgs) : undefined;
+        const resolved =
+          typeof given === 'string'
+            ? given
+            : value !== undefined
+              ? new ShellLex(dockerfile.escape, a.line).processWord(value, this.metaArgs)
+              : undefined;
         if (resolved !== undefined) this.metaArgs.set(key, resolved);
       }
   }
@@ -111,7 +127,20 @@ export class BuildRun implements StepContext {
     if (Object.keys(this.request.labels).length > 0) {
       const q = (s: string): string => `"${s.replace(/[\\"$]/g, '\\$&')}"`;
       const pairs = Object.entries(this.request.labels).map(([k, v]) => ({ key: q(k), value: q(v) }));
-      target = { ...target, instructions: [...target.instructions, { kind: 'label', line: 0, original: `LABEL ${Object.entries(this.request.labels).map(([k, v]) => `${k}=${v}`).join(' ')}`, pairs }] };
+      target = {
+        ...target,
+        instructions: [
+          ...target.instructions,
+          {
+            kind: 'label',
+            line: 0,
+            original: `LABEL ${Object.entries(this.request.labels)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}`,
+            pairs,
+          },
+        ],
+      };
     }
     const needed = new Set<number>();
     const visit = (s: Stage): void => {
@@ -132,12 +161,17 @@ export class BuildRun implements StepContext {
       for (const [slot, stage] of order.entries()) {
         const first = base;
         base += 1 + stage.instructions.length;
-        const result = this.runStage(stage, first, total, (m) => output.write(slot, m)).finally(() => output.finish(slot));
+        const result = this.runStage(stage, first, total, (m) => output.write(slot, m)).finally(() =>
+          output.finish(slot),
+        );
         result.catch(() => this.abort.abort());
         this.results.set(stage.index, result);
       }
       const settled = await Promise.allSettled([...this.results.values()]);
-      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isKind(r.reason, 'Canceled') && (r.reason as Error).name !== 'AbortError');
+      const failed = settled.find(
+        (r): r is PromiseRejectedResult =>
+          r.status === 'rejected' && !isKind(r.reason, 'Canceled') && (r.reason as Error).name !== 'AbortError',
+      );
       const anyFailed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       // Output held for stages after a failure is dropped: a sequential build would never have run them.
       if (failed || anyFailed) throw (failed ?? anyFailed)?.reason;
@@ -165,7 +199,12 @@ export class BuildRun implements StepContext {
     return this.namedImage(name, emit);
   }
 
-  private async runStage(stage: Stage, first: number, total: number, emit: (m: BuildMessage) => void): Promise<StepImage> {
+  private async runStage(
+    stage: Stage,
+    first: number,
+    total: number,
+    emit: (m: BuildMessage) => void,
+  ): Promise<StepImage> {
     const say = (text: string): void => emit({ stream: text });
     let step = first;
     say(`Step ${++step}/${total} : ${stage.from.original}\n`);
@@ -183,7 +222,10 @@ export class BuildRun implements StepContext {
         try {
           parsed = parseStages(`FROM scratch\n${trigger}\n`).stages[0]?.instructions[0];
         } catch (err) {
-          throw new BuildError(`failed to process ONBUILD trigger ${JSON.stringify(trigger)}: ${(err as Error).message}`, 1);
+          throw new BuildError(
+            `failed to process ONBUILD trigger ${JSON.stringify(trigger)}: ${(err as Error).message}`,
+            1,
+          );
         }
         if (parsed) image = await this.dispatch(parsed, image, state, say);
       }
@@ -216,7 +258,12 @@ export class BuildRun implements StepContext {
       .map(([k, v]) => `${k}=${v as string}`);
   }
 
-  private async dispatch(instr: Instruction, image: StepImage, state: StageState, say: (t: string) => void): Promise<StepImage> {
+  private async dispatch(
+    instr: Instruction,
+    image: StepImage,
+    state: StageState,
+    say: (t: string) => void,
+  ): Promise<StepImage> {
     switch (instr.kind) {
       case 'run':
         return runStep(this, instr, image, state, say);
@@ -231,7 +278,12 @@ export class BuildRun implements StepContext {
         for (const { key, value } of instr.args) {
           this.usedArgs.add(key);
           const given = this.request.buildArgs[key];
-          const resolved = typeof given === 'string' ? given : value !== undefined ? this.expander(state, image, instr.line).word(value) : this.metaArgs.get(key);
+          const resolved =
+            typeof given === 'string'
+              ? given
+              : value !== undefined
+                ? this.expander(state, image, instr.line).word(value)
+                : this.metaArgs.get(key);
           state.args.set(key, resolved);
         }
         return this.metadataStep(instr, image, state, say);
@@ -240,22 +292,46 @@ export class BuildRun implements StepContext {
     }
   }
 
-  private async metadataStep(instr: Instruction, image: StepImage, state: StageState, say: (t: string) => void): Promise<StepImage> {
+  private async metadataStep(
+    instr: Instruction,
+    image: StepImage,
+    state: StageState,
+    say: (t: string) => void,
+  ): Promise<StepImage> {
     const config = cloneConfig(image.config);
     const comment = applyMetadata(instr, config, this.expander(state, image, instr.line), state.flags);
     const createdBy = nopCreatedBy(config.config?.Shell?.length ? config.config.Shell : DEFAULT_SHELL, comment);
-    return this.cachedStep(this.cacheKey(image, createdBy), image, createdBy, say, async () => ({ image: await writeStepImage(this.deps.content, image, config, { createdBy }, (d) => this.pin(d)), size: 0 }), config);
+    return this.cachedStep(
+      this.cacheKey(image, createdBy),
+      image,
+      createdBy,
+      say,
+      async () => ({
+        image: await writeStepImage(this.deps.content, image, config, { createdBy }, (d) => this.pin(d)),
+        size: 0,
+      }),
+      config,
+    );
   }
 
   cacheKey(parent: StepImage, createdBy: string, extra: unknown = null): string {
-    return createHash('sha256').update(JSON.stringify([parent.record.id, createdBy, extra])).digest('hex');
+    return createHash('sha256')
+      .update(JSON.stringify([parent.record.id, createdBy, extra]))
+      .digest('hex');
   }
 
   /**
    * The cached result of a step, or runs it and records it. `config` is the config the step's image gets
    * (the parent's unless the step changes it), for a step restored from a cache-from image.
    */
-  async cachedStep(key: string, parent: StepImage, createdBy: string, say: (t: string) => void, produce: () => Promise<{ image: StepImage; size: number }>, config: ImageConfigFile = parent.config): Promise<StepImage> {
+  async cachedStep(
+    key: string,
+    parent: StepImage,
+    createdBy: string,
+    say: (t: string) => void,
+    produce: () => Promise<{ image: StepImage; size: number }>,
+    config: ImageConfigFile = parent.config,
+  ): Promise<StepImage> {
     if (!this.request.noCache) {
       const hit = this.deps.cache.get(key);
       if (hit && (await this.deps.content.has(hit.image.id as Digest))) {
@@ -270,13 +346,31 @@ export class BuildRun implements StepContext {
       if (restored) {
         say(' ---> Using cache\n');
         const now = nowRfc3339Nano();
-        this.deps.cache.put({ key, image: restored.record, parent: parent.record.id, description: createdBy, size: 0, created: now, lastUsed: now, usageCount: 0 });
+        this.deps.cache.put({
+          key,
+          image: restored.record,
+          parent: parent.record.id,
+          description: createdBy,
+          size: 0,
+          created: now,
+          lastUsed: now,
+          usageCount: 0,
+        });
         return restored;
       }
     }
     const { image, size } = await produce();
     const now = nowRfc3339Nano();
-    this.deps.cache.put({ key, image: image.record, parent: parent.record.id, description: createdBy, size, created: now, lastUsed: now, usageCount: 0 });
+    this.deps.cache.put({
+      key,
+      image: image.record,
+      parent: parent.record.id,
+      description: createdBy,
+      size,
+      created: now,
+      lastUsed: now,
+      usageCount: 0,
+    });
     return image;
   }
 
@@ -285,15 +379,27 @@ export class BuildRun implements StepContext {
     const blob = await this.deps.content.ingest(diffUpperDir(dirs.upper, dirs.lowers), {}, { signal: this.signal });
     this.pin(blob.digest);
     if (blob.digest === EMPTY_TAR) return undefined;
-    const layers = [...parent.record.layers.map((l) => ({ blob: l.blob, mediaType: l.mediaType, diffId: l.diffId })), { blob: blob.digest, mediaType: MEDIA_TYPES.ociLayer, diffId: blob.digest }];
+    const layers = [
+      ...parent.record.layers.map((l) => ({ blob: l.blob, mediaType: l.mediaType, diffId: l.diffId })),
+      { blob: blob.digest, mediaType: MEDIA_TYPES.ociLayer, diffId: blob.digest },
+    ];
     const chainId = chainIds(layers.map((l) => l.diffId)).at(-1) as Digest;
     this.pinned.chains.add(chainId);
     const sizes = await this.deps.images.unpackLayers(layers, { signal: this.signal });
-    return { blob: blob.digest, mediaType: MEDIA_TYPES.ociLayer, size: blob.size, diffId: blob.digest, chainId, unpackedSize: sizes.at(-1) ?? 0 };
+    return {
+      blob: blob.digest,
+      mediaType: MEDIA_TYPES.ociLayer,
+      size: blob.size,
+      diffId: blob.digest,
+      chainId,
+      unpackedSize: sizes.at(-1) ?? 0,
+    };
   }
 
   /** Unused --build-arg names, for Docker's warning. */
   unusedArgs(): string[] {
-    return Object.keys(this.request.buildArgs).filter((k) => !this.usedArgs.has(k) && !PREDEFINED_ARGS.has(k)).sort();
+    return Object.keys(this.request.buildArgs)
+      .filter((k) => !this.usedArgs.has(k) && !PREDEFINED_ARGS.has(k))
+      .sort();
   }
 }

@@ -45,12 +45,20 @@ export class Builder {
   hiddenImages(): HiddenImages {
     return {
       list: () => this.deps.cache.list().map((e) => e.image),
-      pinned: () => ({ blobs: [...this.runs].flatMap((r) => [...r.pinned.blobs]), chains: [...this.runs].flatMap((r) => [...r.pinned.chains]) }),
+      pinned: () => ({
+        blobs: [...this.runs].flatMap((r) => [...r.pinned.blobs]),
+        chains: [...this.runs].flatMap((r) => [...r.pinned.chains]),
+      }),
     };
   }
 
   /** Builds; emits Docker's classic progress; resolves to the image ID. Errors before the first message are plain API errors. */
-  async build(body: Readable, request: BuildRequest, emit: (m: BuildMessage) => void, options: { signal?: AbortSignal } = {}): Promise<string> {
+  async build(
+    body: Readable,
+    request: BuildRequest,
+    emit: (m: BuildMessage) => void,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<string> {
     const names = request.tags.map((t) => {
       try {
         return normalizeName(t);
@@ -78,7 +86,8 @@ export class Builder {
       try {
         const image = await run.execute(request.quiet ? () => undefined : emit);
         const unused = run.unusedArgs();
-        if (unused.length > 0 && !request.quiet) emit({ stream: `[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n` });
+        if (unused.length > 0 && !request.quiet)
+          emit({ stream: `[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n` });
         this.register(image.record, names);
         // Quiet: only the ID, as a stream line; dockerd's aux goes to the suppressed output then.
         if (request.quiet) emit({ stream: `${image.record.id}\n` });
@@ -110,7 +119,9 @@ export class Builder {
   async prune(filters: Filters = new Map()): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
     const keep = buildCachePruneFilter(filters);
     const named = new Set<string>(this.deps.images.listRecords().flatMap((r) => r.layers.map((l) => l.chainId)));
-    const entries = this.deps.cache.list().filter((e) => keep(e, { shared: named.has(e.image.layers.at(-1)?.chainId ?? '') }));
+    const entries = this.deps.cache
+      .list()
+      .filter((e) => keep(e, { shared: named.has(e.image.layers.at(-1)?.chainId ?? '') }));
     let reclaimed = 0;
     const counted = new Set<string>();
     for (const e of entries) {
@@ -121,7 +132,8 @@ export class Builder {
       }
     }
     this.deps.cache.delete(entries.map((e) => e.key));
-    if (this.runs.size === 0 && filters.size === 0) await rm(join(this.deps.workRoot, 'cache-mounts'), { recursive: true, force: true });
+    if (this.runs.size === 0 && filters.size === 0)
+      await rm(join(this.deps.workRoot, 'cache-mounts'), { recursive: true, force: true });
     await this.deps.images.collectGarbage();
     return { CachesDeleted: entries.map((e) => e.key), SpaceReclaimed: reclaimed };
   }
@@ -156,16 +168,26 @@ export class Builder {
 
   /** At start, after containers are restored: RUN containers a crash cut off (not those kept on purpose). */
   async repairContainers(): Promise<void> {
-    const all = await this.deps.containers.list({ all: true, limit: undefined, size: false, filters: new Map([['label', [INTERMEDIATE_LABEL]]]) });
+    const all = await this.deps.containers.list({
+      all: true,
+      limit: undefined,
+      size: false,
+      filters: new Map([['label', [INTERMEDIATE_LABEL]]]),
+    });
     const kept = await keptContainers(this.deps.workRoot);
     const leftovers = all.filter((c) => !kept.has(c.record.id));
     const present = new Set(all.map((c) => c.record.id));
-    await forgetKept(this.deps.workRoot, [...kept].filter((id) => !present.has(id)));
+    await forgetKept(
+      this.deps.workRoot,
+      [...kept].filter((id) => !present.has(id)),
+    );
     for (const c of leftovers) {
       await this.deps.containers.remove(c.record.id, { force: true, volumes: true }).catch((err: unknown) => {
-        if (!isKind(err, 'NotFound')) this.deps.logger.warn({ err, container: c.record.id }, 'removing a build container failed');
+        if (!isKind(err, 'NotFound'))
+          this.deps.logger.warn({ err, container: c.record.id }, 'removing a build container failed');
       });
     }
-    if (leftovers.length > 0) this.deps.logger.info({ count: leftovers.length }, 'removed build containers a crash left');
+    if (leftovers.length > 0)
+      this.deps.logger.info({ count: leftovers.length }, 'removed build containers a crash left');
   }
 }

@@ -10,7 +10,11 @@ import type { BuilderDeps } from './ports.js';
 import { writeStepImage, type StepImage } from './step-image.js';
 
 const sameEntry = (a: HistoryEntry, b: HistoryEntry): boolean =>
-  (a.created ?? '') === (b.created ?? '') && (a.created_by ?? '') === (b.created_by ?? '') && (a.author ?? '') === (b.author ?? '') && (a.comment ?? '') === (b.comment ?? '') && !!a.empty_layer === !!b.empty_layer;
+  (a.created ?? '') === (b.created ?? '') &&
+  (a.created_by ?? '') === (b.created_by ?? '') &&
+  (a.author ?? '') === (b.author ?? '') &&
+  (a.comment ?? '') === (b.comment ?? '') &&
+  !!a.empty_layer === !!b.empty_layer;
 
 /** True when `prefix` (an image's history and layers) begins `image`; an empty prefix begins anything. */
 function isPrefix(prefix: StepImage, image: StepImage, strict: boolean): boolean {
@@ -82,7 +86,13 @@ export class CacheSources {
       const layer = at === undefined ? undefined : source.record.layers[at];
       if (at !== undefined && !layer) continue;
       const restored = { ...config, architecture: source.config.architecture, os: source.config.os };
-      return writeStepImage(this.deps.content, parent, restored, { createdBy, ...(layer ? { layer } : {}), entry }, this.pin);
+      return writeStepImage(
+        this.deps.content,
+        parent,
+        restored,
+        { createdBy, ...(layer ? { layer } : {}), entry },
+        this.pin,
+      );
     }
     return undefined;
   }

@@ -39,7 +39,8 @@ function segmentRegExp(segment: string): RegExp {
         out += `[${cls}]`;
         i = end;
       }
-    } else if (ch === '\\' && i + 1 < segment.length) out += (segment[++i] as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    } else if (ch === '\\' && i + 1 < segment.length)
+      out += (segment[++i] as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     else out += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${out}$`);
@@ -56,7 +57,8 @@ async function expandPattern(src: SourceRoot, pattern: string): Promise<string[]
       }
       const dir = await resolveInRoot(src.root, base);
       const rx = segmentRegExp(segment);
-      for (const name of (await readdir(dir).catch(() => [] as string[])).sort()) if (rx.test(name)) next.push(base ? `${base}/${name}` : name);
+      for (const name of (await readdir(dir).catch(() => [] as string[])).sort())
+        if (rx.test(name)) next.push(base ? `${base}/${name}` : name);
     }
     candidates = next;
   }
@@ -64,13 +66,19 @@ async function expandPattern(src: SourceRoot, pattern: string): Promise<string[]
 }
 
 function notFound(src: SourceRoot, name: string, cmd: string): BuildError {
-  return new BuildError(src.isContext ? `${cmd} failed: file not found in build context or excluded by .dockerignore: stat ${name}: file does not exist` : `${cmd} failed: stat ${name}: file does not exist`, 1);
+  return new BuildError(
+    src.isContext
+      ? `${cmd} failed: file not found in build context or excluded by .dockerignore: stat ${name}: file does not exist`
+      : `${cmd} failed: stat ${name}: file does not exist`,
+    1,
+  );
 }
 
 /** The sources one pattern names; a missing one is an error worded as Docker's. */
 export async function resolveSources(src: SourceRoot, pattern: string, cmd: string): Promise<CopySource[]> {
   const clean = posix.normalize(pattern.replace(/^\/+/, '')) || '.';
-  if (src.isContext && escapesLexically(clean)) throw new BuildError(`${cmd} failed: forbidden path outside the build context: ${pattern} ()`, 1);
+  if (src.isContext && escapesLexically(clean))
+    throw new BuildError(`${cmd} failed: forbidden path outside the build context: ${pattern} ()`, 1);
   const rels = hasWildcard(clean) ? await expandPattern(src, clean) : [clean === '.' ? '' : clean];
   const out: CopySource[] = [];
   for (const rel of rels) {
@@ -88,7 +96,11 @@ async function hashFile(hash: Hash, path: string): Promise<void> {
 }
 
 /** Walks a directory source (not following symlinks). */
-export async function* walkTree(src: SourceRoot, hostDir: string, relBase: string): AsyncGenerator<{ host: string; rel: string }> {
+export async function* walkTree(
+  src: SourceRoot,
+  hostDir: string,
+  relBase: string,
+): AsyncGenerator<{ host: string; rel: string }> {
   for (const name of (await readdir(hostDir)).sort()) {
     const rel = relBase ? `${relBase}/${name}` : name;
     const host = join(hostDir, name);
@@ -104,7 +116,9 @@ export async function hashSources(src: SourceRoot, sources: CopySource[]): Promi
   const add = async (host: string, rel: string): Promise<void> => {
     const st = await lstat(host);
     const type = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : st.isFile() ? 'f' : 'o';
-    hash.update(`${rel}\0${type}\0${(st.mode & 0o7777).toString(8)}\0${st.isFile() ? st.size : 0}\0${type === 'l' ? await readlink(host) : ''}\0`);
+    hash.update(
+      `${rel}\0${type}\0${(st.mode & 0o7777).toString(8)}\0${st.isFile() ? st.size : 0}\0${type === 'l' ? await readlink(host) : ''}\0`,
+    );
     if (type === 'f') await hashFile(hash, host);
   };
   for (const s of sources) {

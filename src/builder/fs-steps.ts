@@ -14,13 +14,23 @@ import { BuildError } from './ports.js';
 import { cloneConfig, writeStepImage, type StepImage } from './step-image.js';
 import { DEFAULT_SHELL } from './metadata-steps.js';
 import { hashSources, resolveSources, type CopySource, type SourceRoot } from './copy-sources.js';
-import { copyIntoRoot, isDirInRoot, mkdirAllInRoot, writeContentInRoot, type Ownership, type WriteOptions } from './in-root-write.js';
+import {
+  copyIntoRoot,
+  isDirInRoot,
+  mkdirAllInRoot,
+  writeContentInRoot,
+  type Ownership,
+  type WriteOptions,
+} from './in-root-write.js';
 import { archiveKind, extractArchiveInRoot } from './add-archive.js';
 
 type CopyInstruction = Extract<Instruction, { kind: 'copy' | 'add' }>;
 
 /** An image's tree mounted read-only on a private directory. */
-export async function mountReadOnly(run: StepContext, image: StepImage): Promise<{ root: string; release: () => Promise<void> }> {
+export async function mountReadOnly(
+  run: StepContext,
+  image: StepImage,
+): Promise<{ root: string; release: () => Promise<void> }> {
   const root = join(run.workDir, `ro-${randomBytes(6).toString('hex')}`);
   await mkdir(root, { recursive: true });
   const top = image.record.layers.at(-1)?.chainId;
@@ -36,7 +46,11 @@ export async function mountReadOnly(run: StepContext, image: StepImage): Promise
 }
 
 /** Runs `write` on a writable snapshot of `parent`; its changes become a layer (undefined if none). */
-async function withWritableRoot(run: StepContext, parent: StepImage, write: (root: string) => Promise<void>): Promise<LayerRecord | undefined> {
+async function withWritableRoot(
+  run: StepContext,
+  parent: StepImage,
+  write: (root: string) => Promise<void>,
+): Promise<LayerRecord | undefined> {
   const key = `build-${run.id}-${randomBytes(6).toString('hex')}`;
   const root = join(run.workDir, key);
   await mkdir(root, { recursive: true });
@@ -55,7 +69,8 @@ async function withWritableRoot(run: StepContext, parent: StepImage, write: (roo
   }
 }
 
-const shellOf = (image: StepImage): string[] => (image.config.config?.Shell?.length ? image.config.config.Shell : DEFAULT_SHELL);
+const shellOf = (image: StepImage): string[] =>
+  image.config.config?.Shell?.length ? image.config.config.Shell : DEFAULT_SHELL;
 
 /** --chown names resolved against the image's own /etc/passwd and /etc/group. */
 async function ownership(root: string, chown: string | undefined): Promise<Ownership | undefined> {
@@ -75,7 +90,13 @@ function parseChmod(chmod: string | undefined): number | undefined {
   return parseInt(chmod, 8);
 }
 
-export async function copyStep(run: StepContext, instr: CopyInstruction, parent: StepImage, state: StageState, say: (t: string) => void): Promise<StepImage> {
+export async function copyStep(
+  run: StepContext,
+  instr: CopyInstruction,
+  parent: StepImage,
+  state: StageState,
+  say: (t: string) => void,
+): Promise<StepImage> {
   const cmd = instr.kind.toUpperCase();
   const expand = run.expander(state, parent, instr.line);
   const mode = parseChmod(instr.chmod);
@@ -102,7 +123,8 @@ export async function copyStep(run: StepContext, instr: CopyInstruction, parent:
         continue;
       }
       const pattern = expand.word(raw);
-      if (/^https?:\/\//.test(pattern)) throw new BuildError(`${cmd} failed: fetching ${pattern} is not supported (no network access)`, 1);
+      if (/^https?:\/\//.test(pattern))
+        throw new BuildError(`${cmd} failed: fetching ${pattern} is not supported (no network access)`, 1);
       sources.push(...(await resolveSources(src, pattern, cmd)));
     }
     const destRaw = expand.word(instr.dest);
@@ -110,15 +132,26 @@ export async function copyStep(run: StepContext, instr: CopyInstruction, parent:
     const dest = posix.isAbsolute(destRaw) ? destRaw : posix.join(workdir, destRaw);
     const count = sources.length + inline.length;
     const destIsDir = destRaw.endsWith('/') || destRaw === '.' || destRaw.endsWith('/.');
-    if (count > 1 && !destIsDir) throw new BuildError(`When using ${cmd} with more than one source file, the destination must be a directory and end with a /`, 1);
+    if (count > 1 && !destIsDir)
+      throw new BuildError(
+        `When using ${cmd} with more than one source file, the destination must be a directory and end with a /`,
+        1,
+      );
     const hash = createHash('sha256').update(await hashSources(src, sources));
     for (const i of inline) hash.update(`<<${i.name}\0${i.content}`);
     const kind = count > 1 ? 'multi' : sources[0]?.isDir ? 'dir' : 'file';
     const createdBy = [...shellOf(parent), `#(nop) ${cmd} ${kind}:${hash.digest('hex')} in ${destRaw} `].join(' ');
-    const key = run.cacheKey(parent, createdBy, { chown: instr.chown ?? null, chmod: instr.chmod ?? null, from: fromId ?? null });
+    const key = run.cacheKey(parent, createdBy, {
+      chown: instr.chown ?? null,
+      chmod: instr.chmod ?? null,
+      from: fromId ?? null,
+    });
     return await run.cachedStep(key, parent, createdBy, say, async () => {
       const layer = await withWritableRoot(run, parent, async (root) => {
-        const options: WriteOptions = { owner: await ownership(root, instr.chown === undefined ? undefined : expand.word(instr.chown)), mode };
+        const options: WriteOptions = {
+          owner: await ownership(root, instr.chown === undefined ? undefined : expand.word(instr.chown)),
+          mode,
+        };
         const intoDir = destIsDir || (await isDirInRoot(root, dest));
         for (const s of sources) {
           if (s.isDir) {
@@ -127,11 +160,26 @@ export async function copyStep(run: StepContext, instr: CopyInstruction, parent:
           }
           const archive = instr.kind === 'add' && src.isContext ? await archiveKind(s.hostPath) : undefined;
           if (archive) await extractArchiveInRoot(s.hostPath, archive, root, dest, options);
-          else await copyIntoRoot(src, s.hostPath, s.rel, root, intoDir ? posix.join(dest, posix.basename(s.rel || s.hostPath)) : dest, options);
+          else
+            await copyIntoRoot(
+              src,
+              s.hostPath,
+              s.rel,
+              root,
+              intoDir ? posix.join(dest, posix.basename(s.rel || s.hostPath)) : dest,
+              options,
+            );
         }
-        for (const i of inline) await writeContentInRoot(root, intoDir ? posix.join(dest, i.name) : dest, i.content, options);
+        for (const i of inline)
+          await writeContentInRoot(root, intoDir ? posix.join(dest, i.name) : dest, i.content, options);
       });
-      const image = await writeStepImage(run.deps.content, parent, parent.config, { createdBy, ...(layer ? { layer } : {}) }, (d) => run.pin(d));
+      const image = await writeStepImage(
+        run.deps.content,
+        parent,
+        parent.config,
+        { createdBy, ...(layer ? { layer } : {}) },
+        (d) => run.pin(d),
+      );
       return { image, size: layer?.unpackedSize ?? 0 };
     });
   } finally {
@@ -139,17 +187,36 @@ export async function copyStep(run: StepContext, instr: CopyInstruction, parent:
   }
 }
 
-export async function workdirStep(run: StepContext, instr: { line: number; value: string }, parent: StepImage, state: StageState, say: (t: string) => void): Promise<StepImage> {
+export async function workdirStep(
+  run: StepContext,
+  instr: { line: number; value: string },
+  parent: StepImage,
+  state: StageState,
+  say: (t: string) => void,
+): Promise<StepImage> {
   const value = run.expander(state, parent, instr.line).word(instr.value);
   const path = posix.resolve(parent.config.config?.WorkingDir || '/', value);
   const config = cloneConfig(parent.config);
   (config.config ??= {}).WorkingDir = path;
   const createdBy = [...shellOf(parent), `#(nop) WORKDIR ${path}`].join(' ');
-  return run.cachedStep(run.cacheKey(parent, createdBy), parent, createdBy, say, async () => {
-    const layer = await withWritableRoot(run, parent, async (root) => {
-      await mkdirAllInRoot(root, path);
-    });
-    const image = await writeStepImage(run.deps.content, parent, config, { createdBy, ...(layer ? { layer } : {}) }, (d) => run.pin(d));
-    return { image, size: layer?.unpackedSize ?? 0 };
-  }, config);
+  return run.cachedStep(
+    run.cacheKey(parent, createdBy),
+    parent,
+    createdBy,
+    say,
+    async () => {
+      const layer = await withWritableRoot(run, parent, async (root) => {
+        await mkdirAllInRoot(root, path);
+      });
+      const image = await writeStepImage(
+        run.deps.content,
+        parent,
+        config,
+        { createdBy, ...(layer ? { layer } : {}) },
+        (d) => run.pin(d),
+      );
+      return { image, size: layer?.unpackedSize ?? 0 };
+    },
+    config,
+  );
 }

@@ -45,7 +45,13 @@ export async function isDirInRoot(root: string, path: string): Promise<boolean> 
 }
 
 /** Copies one entry (file, symlink or directory node, not its contents) from the host to `dest` in root. */
-async function copyEntry(hostSrc: string, root: string, dest: string, options: WriteOptions, preserveOwner: boolean): Promise<void> {
+async function copyEntry(
+  hostSrc: string,
+  root: string,
+  dest: string,
+  options: WriteOptions,
+  preserveOwner: boolean,
+): Promise<void> {
   const st = await lstat(hostSrc);
   const target = await placeInRoot(root, dest);
   const existing = await lstat(target).catch(() => undefined);
@@ -72,7 +78,15 @@ async function copyEntry(hostSrc: string, root: string, dest: string, options: W
 }
 
 /** A file source to `dest` (a file path), or a directory source's contents into `dest`. */
-export async function copyIntoRoot(src: SourceRoot, hostSrc: string, rel: string, root: string, dest: string, options: WriteOptions, preserveOwner = false): Promise<void> {
+export async function copyIntoRoot(
+  src: SourceRoot,
+  hostSrc: string,
+  rel: string,
+  root: string,
+  dest: string,
+  options: WriteOptions,
+  preserveOwner = false,
+): Promise<void> {
   const st = await lstat(hostSrc);
   if (!st.isDirectory()) {
     await copyEntry(hostSrc, root, dest, options, preserveOwner);
@@ -86,7 +100,12 @@ export async function copyIntoRoot(src: SourceRoot, hostSrc: string, rel: string
 }
 
 /** A file with given content (COPY heredocs). */
-export async function writeContentInRoot(root: string, dest: string, content: string, options: WriteOptions): Promise<void> {
+export async function writeContentInRoot(
+  root: string,
+  dest: string,
+  content: string,
+  options: WriteOptions,
+): Promise<void> {
   const target = await placeInRoot(root, dest);
   await rm(target, { recursive: true, force: true });
   await writeFile(target, content);

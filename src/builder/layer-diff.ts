@@ -32,7 +32,9 @@ const header = (name: string, st: Stats, extra: Partial<TarHeader>): TarHeader =
 async function entry(pack: tar.Pack, h: TarHeader, body?: Readable): Promise<void> {
   if (!body) {
     // An explicit empty body: without one tar-stream waits for file data (whiteouts are empty files).
-    await new Promise<void>((resolve, reject) => pack.entry(h, Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      pack.entry(h, Buffer.alloc(0), (err) => (err ? reject(err) : resolve())),
+    );
     return;
   }
   const sink = pack.entry(h);
@@ -54,7 +56,14 @@ async function emit(w: Walk, h: TarHeader, body?: Readable): Promise<void> {
 }
 
 async function inLower(w: Walk, path: string): Promise<boolean> {
-  for (const lower of w.lowers) if (await lstat(join(lower, path)).then(() => true, () => false)) return true;
+  for (const lower of w.lowers)
+    if (
+      await lstat(join(lower, path)).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
   return false;
 }
 
@@ -65,7 +74,13 @@ async function walk(w: Walk, rel: string): Promise<void> {
     const full = join(w.root, path);
     const st = await lstat(full);
     if (st.isCharacterDevice() && st.rdev === 0) {
-      await emit(w, { name: rel ? `${rel}/.wh.${name}` : `.wh.${name}`, mode: 0o644, type: 'file', size: 0, mtime: st.mtime });
+      await emit(w, {
+        name: rel ? `${rel}/.wh.${name}` : `.wh.${name}`,
+        mode: 0o644,
+        type: 'file',
+        size: 0,
+        mtime: st.mtime,
+      });
       continue;
     }
     if (st.isDirectory()) {
@@ -73,7 +88,8 @@ async function walk(w: Walk, rel: string): Promise<void> {
       const opaque = await isOpaque(full);
       if (opaque || !(await inLower(w, path))) {
         await emit(w, dirHeader);
-        if (opaque) await emit(w, { name: `${path}/.wh..wh..opq`, mode: 0o644, type: 'file', size: 0, mtime: st.mtime });
+        if (opaque)
+          await emit(w, { name: `${path}/.wh..wh..opq`, mode: 0o644, type: 'file', size: 0, mtime: st.mtime });
         await walk(w, path);
         continue;
       }
@@ -98,9 +114,22 @@ async function walk(w: Walk, rel: string): Promise<void> {
       await emit(w, header(path, st, { type: 'file', size: st.size }), createReadStream(full));
       continue;
     }
-    const type = st.isCharacterDevice() ? 'character-device' : st.isBlockDevice() ? 'block-device' : st.isFIFO() ? 'fifo' : undefined;
+    const type = st.isCharacterDevice()
+      ? 'character-device'
+      : st.isBlockDevice()
+        ? 'block-device'
+        : st.isFIFO()
+          ? 'fifo'
+          : undefined;
     if (!type) continue; // sockets are not part of layers
-    await emit(w, header(path, st, { type, devmajor: (st.rdev >> 8) & 0xfff, devminor: (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00) }));
+    await emit(
+      w,
+      header(path, st, {
+        type,
+        devmajor: (st.rdev >> 8) & 0xfff,
+        devminor: (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00),
+      }),
+    );
   }
 }
 

@@ -32,7 +32,10 @@ export function goDuration(ns: number): string {
 const trim = (n: number): string => String(Number(n.toFixed(9)));
 
 /** Go's %q of an int: a quoted rune. */
-const goRune = (n: number): string => (n >= 0x20 && n < 0x7f ? `'${n === 0x27 || n === 0x5c ? '\\' : ''}${String.fromCharCode(n)}'` : `'\\x${n.toString(16).padStart(2, '0')}'`);
+const goRune = (n: number): string =>
+  n >= 0x20 && n < 0x7f
+    ? `'${n === 0x27 || n === 0x5c ? '\\' : ''}${String.fromCharCode(n)}'`
+    : `'\\x${n.toString(16).padStart(2, '0')}'`;
 
 /** Exec form as is; shell form wrapped in the current SHELL. */
 export function commandLine(form: CommandForm, shell: readonly string[]): string[] {
@@ -45,7 +48,12 @@ export interface StageFlags {
 }
 
 /** Applies a metadata instruction to `config` (mutated); returns the history comment. */
-export function applyMetadata(instr: Instruction, config: ImageConfigFile, expand: Expander, flags: StageFlags): string {
+export function applyMetadata(
+  instr: Instruction,
+  config: ImageConfigFile,
+  expand: Expander,
+  flags: StageFlags,
+): string {
   const c = (config.config ??= {});
   const shell = c.Shell && c.Shell.length > 0 ? c.Shell : DEFAULT_SHELL;
   switch (instr.kind) {
@@ -101,12 +109,20 @@ export function applyMetadata(instr: Instruction, config: ImageConfigFile, expan
       c.StopSignal = expand.word(instr.value);
       return `STOPSIGNAL ${c.StopSignal}`;
     case 'healthcheck': {
-      const hc = { Test: instr.test, Interval: instr.interval, Timeout: instr.timeout, StartPeriod: instr.startPeriod, StartInterval: instr.startInterval, Retries: instr.retries };
+      const hc = {
+        Test: instr.test,
+        Interval: instr.interval,
+        Timeout: instr.timeout,
+        StartPeriod: instr.startPeriod,
+        StartInterval: instr.startInterval,
+        Retries: instr.retries,
+      };
       const previous = c.Healthcheck;
       c.Healthcheck = instr.test[0] === 'NONE' ? { Test: ['NONE'] } : hc;
       // Docker keeps an earlier HEALTHCHECK's settings for fields this one leaves at zero.
       if (previous && instr.test[0] !== 'NONE') {
-        for (const k of ['Interval', 'Timeout', 'StartPeriod', 'Retries'] as const) if (!c.Healthcheck[k] && previous[k]) c.Healthcheck[k] = previous[k];
+        for (const k of ['Interval', 'Timeout', 'StartPeriod', 'Retries'] as const)
+          if (!c.Healthcheck[k] && previous[k]) c.Healthcheck[k] = previous[k];
       }
       const h = c.Healthcheck;
       return `HEALTHCHECK &{${goQuoteList(h.Test ?? [])} "${goDuration(h.Interval ?? 0)}" "${goDuration(h.Timeout ?? 0)}" "${goDuration(h.StartPeriod ?? 0)}" "${goDuration((h as { StartInterval?: number }).StartInterval ?? 0)}" ${goRune(h.Retries ?? 0)}}`;
@@ -128,4 +144,5 @@ export function applyMetadata(instr: Instruction, config: ImageConfigFile, expan
 }
 
 /** The history line of a metadata step. */
-export const nopCreatedBy = (shell: readonly string[], comment: string): string => [...shell, '#(nop) ', comment].join(' ');
+export const nopCreatedBy = (shell: readonly string[], comment: string): string =>
+  [...shell, '#(nop) ', comment].join(' ');

@@ -16,7 +16,15 @@ import type { JsonProgressMessage } from '../core/remotes/progress-message.js';
  * engine's own pull use case; progress goes into the build's output as dockerd's builder streams it.
  */
 export interface BaseImagePuller {
-  pull(reference: string, options: { platform?: Platform; credentials?: RegistryCredentials; signal?: AbortSignal; progress: (m: JsonProgressMessage) => void }): Promise<void>;
+  pull(
+    reference: string,
+    options: {
+      platform?: Platform;
+      credentials?: RegistryCredentials;
+      signal?: AbortSignal;
+      progress: (m: JsonProgressMessage) => void;
+    },
+  ): Promise<void>;
 }
 
 /** Mounts a snapshot's mounts on a directory (host effect, behind an interface). */
@@ -42,7 +50,20 @@ export interface BuilderDeps {
 }
 
 /** The HostConfig fields of a build's RUN containers that the request sets (limits, /etc/hosts, /dev/shm). */
-export type RunHostConfig = Pick<HostConfig, 'ExtraHosts' | 'ShmSize' | 'Memory' | 'MemorySwap' | 'CpuShares' | 'CpusetCpus' | 'CpusetMems' | 'CpuPeriod' | 'CpuQuota' | 'CgroupParent' | 'Ulimits'>;
+export type RunHostConfig = Pick<
+  HostConfig,
+  | 'ExtraHosts'
+  | 'ShmSize'
+  | 'Memory'
+  | 'MemorySwap'
+  | 'CpuShares'
+  | 'CpusetCpus'
+  | 'CpusetMems'
+  | 'CpuPeriod'
+  | 'CpuQuota'
+  | 'CgroupParent'
+  | 'Ulimits'
+>;
 
 /** When RUN containers are removed: rm=1 (default) on success, forcerm=1 always, rm=0 never. */
 export type RemoveContainers = 'on-success' | 'always' | 'never';

@@ -83,7 +83,13 @@ async function prepareMounts(run: StepContext, instr: RunInstruction, state: Sta
   }
 }
 
-export async function runStep(run: StepContext, instr: RunInstruction, parent: StepImage, state: StageState, say: (t: string) => void): Promise<StepImage> {
+export async function runStep(
+  run: StepContext,
+  instr: RunInstruction,
+  parent: StepImage,
+  state: StageState,
+  say: (t: string) => void,
+): Promise<StepImage> {
   const config = parent.config.config ?? {};
   const shell = config.Shell?.length ? config.Shell : DEFAULT_SHELL;
   const argv = commandOf(instr, shell);
@@ -118,11 +124,26 @@ export async function runStep(run: StepContext, instr: RunInstruction, parent: S
         await wait.ready;
         await containers.start(id, { signal: run.signal });
         const { StatusCode } = await wait.result;
-        const logs = await containers.logs(id, { stdout: true, stderr: true, follow: false, sinceNano: 0n, untilNano: undefined, tail: undefined });
-        for await (const e of logs.entries) say(e.stream === 'stderr' ? `\u001b[91m${e.data.toString('utf8')}\u001b[0m` : e.data.toString('utf8'));
-        if (StatusCode !== 0) throw new BuildError(`The command '${argv.join(' ')}' returned a non-zero code: ${StatusCode}`, StatusCode);
+        const logs = await containers.logs(id, {
+          stdout: true,
+          stderr: true,
+          follow: false,
+          sinceNano: 0n,
+          untilNano: undefined,
+          tail: undefined,
+        });
+        for await (const e of logs.entries)
+          say(e.stream === 'stderr' ? `\u001b[91m${e.data.toString('utf8')}\u001b[0m` : e.data.toString('utf8'));
+        if (StatusCode !== 0)
+          throw new BuildError(`The command '${argv.join(' ')}' returned a non-zero code: ${StatusCode}`, StatusCode);
         const layer = await run.commitUpper(snapshotDirs(await run.deps.snapshots.mounts(id)), parent);
-        const image = await writeStepImage(run.deps.content, parent, parent.config, { createdBy, ...(layer ? { layer } : {}) }, (d) => run.pin(d));
+        const image = await writeStepImage(
+          run.deps.content,
+          parent,
+          parent.config,
+          { createdBy, ...(layer ? { layer } : {}) },
+          (d) => run.pin(d),
+        );
         succeeded = true;
         return { image, size: layer?.unpackedSize ?? 0 };
       } finally {

@@ -32,7 +32,14 @@ export interface StepContext {
   expander(state: StageState, image: StepImage, line: number): Expander;
   runArgs(state: StageState, image: StepImage): string[];
   cacheKey(parent: StepImage, createdBy: string, extra?: unknown): string;
-  cachedStep(key: string, parent: StepImage, createdBy: string, say: (t: string) => void, produce: () => Promise<{ image: StepImage; size: number }>, config?: ImageConfigFile): Promise<StepImage>;
+  cachedStep(
+    key: string,
+    parent: StepImage,
+    createdBy: string,
+    say: (t: string) => void,
+    produce: () => Promise<{ image: StepImage; size: number }>,
+    config?: ImageConfigFile,
+  ): Promise<StepImage>;
   commitUpper(dirs: { upper: string; lowers: string[] }, parent: StepImage): Promise<LayerRecord | undefined>;
 }
 
@@ -41,7 +48,8 @@ export function snapshotDirs(mounts: Mount[]): { upper: string; lowers: string[]
   const m = mounts[0];
   if (!m) throw new Error('snapshot has no mounts');
   if (m.type === 'bind') return { upper: m.source, lowers: [] };
-  const opt = (name: string): string | undefined => m.options.find((o) => o.startsWith(`${name}=`))?.slice(name.length + 1);
+  const opt = (name: string): string | undefined =>
+    m.options.find((o) => o.startsWith(`${name}=`))?.slice(name.length + 1);
   const upper = opt('upperdir');
   if (!upper) throw new Error('snapshot mounts have no upper dir');
   return { upper, lowers: (opt('lowerdir') ?? '').split(':').filter(Boolean) };

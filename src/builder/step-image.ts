@@ -15,11 +15,22 @@ export interface StepImage {
 /** An empty image for `FROM scratch`. */
 export function scratchImage(platform?: Platform): StepImage {
   const arch = platform?.architecture ?? (process.arch === 'x64' ? 'amd64' : process.arch);
-  const config: ImageConfigFile = { architecture: arch, os: 'linux', ...(platform?.variant ? { variant: platform.variant } : {}), config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'] }, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
-  return { record: { id: '' as Digest, manifest: '' as Digest, layers: [], size: 0, created: '', loaded: '', lastTagTime: '' }, config };
+  const config: ImageConfigFile = {
+    architecture: arch,
+    os: 'linux',
+    ...(platform?.variant ? { variant: platform.variant } : {}),
+    config: { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'] },
+    rootfs: { type: 'layers', diff_ids: [] },
+    history: [],
+  };
+  return {
+    record: { id: '' as Digest, manifest: '' as Digest, layers: [], size: 0, created: '', loaded: '', lastTagTime: '' },
+    config,
+  };
 }
 
-export const cloneConfig = (config: ImageConfigFile): ImageConfigFile => JSON.parse(JSON.stringify(config)) as ImageConfigFile;
+export const cloneConfig = (config: ImageConfigFile): ImageConfigFile =>
+  JSON.parse(JSON.stringify(config)) as ImageConfigFile;
 
 /**
  * Writes the next image: `config` (already changed by the step) with one history entry for `createdBy` (or `entry`), and
@@ -36,7 +47,10 @@ export async function writeStepImage(
   const created = step.entry?.created ?? nowRfc3339Nano();
   const next = cloneConfig(config);
   next.created = created;
-  next.history = [...(parent.config.history ?? []), step.entry ?? { created, created_by: step.createdBy, ...(step.layer ? {} : { empty_layer: true }) }];
+  next.history = [
+    ...(parent.config.history ?? []),
+    step.entry ?? { created, created_by: step.createdBy, ...(step.layer ? {} : { empty_layer: true }) },
+  ];
   const layers = step.layer ? [...parent.record.layers, step.layer] : [...parent.record.layers];
   next.rootfs = { type: 'layers', diff_ids: layers.map((l) => l.diffId) };
   const configBlob = await content.put(JSON.stringify(next));
@@ -45,7 +59,11 @@ export async function writeStepImage(
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.ociManifest,
     config: { mediaType: MEDIA_TYPES.ociConfig, digest: configBlob.digest, size: configBlob.size },
-    layers: layers.map((l) => ({ mediaType: l.mediaType === MEDIA_TYPES.dockerLayer ? MEDIA_TYPES.ociLayer : l.mediaType, digest: l.blob, size: l.size })),
+    layers: layers.map((l) => ({
+      mediaType: l.mediaType === MEDIA_TYPES.dockerLayer ? MEDIA_TYPES.ociLayer : l.mediaType,
+      digest: l.blob,
+      size: l.size,
+    })),
   };
   const manifestBlob = await content.put(JSON.stringify(manifest));
   pin(manifestBlob.digest);

@@ -32,8 +32,16 @@ test('a tar that ends right after its last file (the docker CLI with -f outside 
   const cut = full.subarray(0, 512 + 512 + 512 + 'FROM busybox\n'.length);
   assert.deepEqual(await names(cut), ['a=one', '.dockerfile.x=FROM busybox\n']);
   assert.deepEqual(await names(cut, 7), ['a=one', '.dockerfile.x=FROM busybox\n']);
-  assert.deepEqual(await names(full), ['a=one', '.dockerfile.x=FROM busybox\n'], 'a complete tar is passed on as it is');
-  assert.deepEqual(await names(full.subarray(0, 2048)), ['a=one', '.dockerfile.x=FROM busybox\n'], 'ending at a header boundary');
+  assert.deepEqual(
+    await names(full),
+    ['a=one', '.dockerfile.x=FROM busybox\n'],
+    'a complete tar is passed on as it is',
+  );
+  assert.deepEqual(
+    await names(full.subarray(0, 2048)),
+    ['a=one', '.dockerfile.x=FROM busybox\n'],
+    'ending at a header boundary',
+  );
 });
 
 test('a tar cut inside an entry still fails as truncated', async () => {

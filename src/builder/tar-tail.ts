@@ -16,7 +16,10 @@ function entrySize(header: Buffer): number {
     for (let i = 1; i < field.length; i++) n = n * 256 + (field[i] as number);
     return n;
   }
-  const text = field.toString('latin1').replace(/[\0 ]+$/g, '').trim();
+  const text = field
+    .toString('latin1')
+    .replace(/[\0 ]+$/g, '')
+    .trim();
   return text === '' ? 0 : parseInt(text, 8);
 }
 
@@ -55,7 +58,8 @@ export class TarTail extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    if (!this.ended && this.header.length === 0 && this.dataLeft === 0) done(null, Buffer.alloc(this.paddingLeft + 2 * BLOCK));
+    if (!this.ended && this.header.length === 0 && this.dataLeft === 0)
+      done(null, Buffer.alloc(this.paddingLeft + 2 * BLOCK));
     else done();
   }
 }

@@ -19,7 +19,10 @@ function usageBlock(cmd: Command): string {
 
 /** A usage error: docker's message, the command's usage line and where to find help. */
 export function usageError(cmd: Command, message: string, code: number, hint: 'Run' | 'See' | 'SRun' = 'Run'): CliExit {
-  return new CliExit(code, `${message}\n\n${usageBlock(cmd)}\n\n${hint} '${commandPath(cmd)} --help' for more information`);
+  return new CliExit(
+    code,
+    `${message}\n\n${usageBlock(cmd)}\n\n${hint} '${commandPath(cmd)} --help' for more information`,
+  );
 }
 
 /** docker's boolean flags that default to true: `=false` turns into the negation (any other `--flag=false` is dropped: off is the default). */
@@ -43,13 +46,19 @@ function translate(cmd: Command, message: string, code: string | undefined): Cli
     case 'commander.optionMissingArgument': {
       const long = /--[\w-]+/.exec(option)?.[0];
       const short = /^-(\w)\b/.exec(option)?.[1];
-      const used = process.argv.slice(2).find((a) => a === long || (short && a.startsWith('-') && !a.startsWith('--') && a.endsWith(short)));
+      const used = process.argv
+        .slice(2)
+        .find((a) => a === long || (short && a.startsWith('-') && !a.startsWith('--') && a.endsWith(short)));
       const what = used && !used.startsWith('--') && short ? `'${short}' in -${short}` : (long ?? option);
       return usageError(cmd, `flag needs an argument: ${what}`, 125);
     }
     case 'commander.unknownCommand': {
       const sub = /'([^']+)'/.exec(message)?.[1] ?? '';
-      if (!cmd.parent) return new CliExit(1, `${PROGRAM}: unknown command: ${PROGRAM} ${sub}\n\nRun '${PROGRAM} --help' for more information`);
+      if (!cmd.parent)
+        return new CliExit(
+          1,
+          `${PROGRAM}: unknown command: ${PROGRAM} ${sub}\n\nRun '${PROGRAM} --help' for more information`,
+        );
       return usageError(cmd, `${PROGRAM}: unknown command: ${commandPath(cmd)} ${sub}`, 1);
     }
     case 'commander.invalidArgument':
@@ -73,15 +82,20 @@ export class DockerCommand extends Command {
     const path = commandPath(this);
     let out = `\nUsage:  ${path}${this.usage() ? ` ${this.usage()}` : ''}\n\n${this.description()}\n`;
     const aliases = this.aliases();
-    if (aliases.length && this.parent) out += `\nAliases:\n  ${[path, ...aliases.map((a) => `${commandPath(this.parent as Command)} ${a}`)].join(', ')}\n`;
+    if (aliases.length && this.parent)
+      out += `\nAliases:\n  ${[path, ...aliases.map((a) => `${commandPath(this.parent as Command)} ${a}`)].join(', ')}\n`;
     const subs = this.commands.filter((c) => c.name() !== 'help');
     if (subs.length) {
       const width = Math.max(...subs.map((c) => c.name().length)) + 2;
       out += `\nCommands:\n${subs.map((c) => `  ${c.name().padEnd(width)}${c.description()}\n`).join('')}`;
     }
-    const options = this.options.filter((o) => !o.negate || !this.options.some((p) => p !== o && p.attributeName() === o.attributeName() && !p.negate));
+    const options = this.options.filter(
+      (o) => !o.negate || !this.options.some((p) => p !== o && p.attributeName() === o.attributeName() && !p.negate),
+    );
     if (options.length) {
-      const flags = options.map((o) => `${o.short ? `${o.short}, ` : '    '}${o.long ?? ''}${o.required || o.optional ? ' string' : ''}`);
+      const flags = options.map(
+        (o) => `${o.short ? `${o.short}, ` : '    '}${o.long ?? ''}${o.required || o.optional ? ' string' : ''}`,
+      );
       const width = Math.max(...flags.map((f) => f.length)) + 3;
       out += `\nOptions:\n${options.map((o, i) => `  ${(flags[i] as string).padEnd(width)}${o.description}\n`).join('')}`;
     }
@@ -95,7 +109,12 @@ export class DockerCommand extends Command {
 
   /** A repeatable flag (`--filter a --filter b`). */
   repeatable(flags: string, description: string): this {
-    return this.addOption(new Option(flags, description).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]));
+    return this.addOption(
+      new Option(flags, description).argParser((value: string, previous: string[] | undefined) => [
+        ...(previous ?? []),
+        value,
+      ]),
+    );
   }
 }
 
@@ -103,11 +122,14 @@ export class DockerCommand extends Command {
 export function requireArgs(cmd: Command, args: string[], rule: { min?: number; max?: number; exact?: number }): void {
   const noun = (n: number): string => (n === 1 ? 'argument' : 'arguments');
   const name = `'${commandPath(cmd)}'`;
-  if (rule.exact !== undefined && args.length !== rule.exact) throw usageError(cmd, `${PROGRAM}: ${name} requires ${rule.exact} ${noun(rule.exact)}`, 1);
+  if (rule.exact !== undefined && args.length !== rule.exact)
+    throw usageError(cmd, `${PROGRAM}: ${name} requires ${rule.exact} ${noun(rule.exact)}`, 1);
   if (rule.max === 0 && args.length > 0) throw usageError(cmd, `${PROGRAM}: ${name} accepts no arguments`, 1);
-  if (rule.min !== undefined && args.length < rule.min) throw usageError(cmd, `${PROGRAM}: ${name} requires at least ${rule.min} ${noun(rule.min)}`, 1, 'See');
+  if (rule.min !== undefined && args.length < rule.min)
+    throw usageError(cmd, `${PROGRAM}: ${name} requires at least ${rule.min} ${noun(rule.min)}`, 1, 'See');
   // docker 28 prints "SRun" here (a typo in its RequiresMaxArgs); byte-identical output keeps it.
-  if (rule.max !== undefined && args.length > rule.max) throw usageError(cmd, `${PROGRAM}: ${name} requires at most ${rule.max} ${noun(rule.max)}`, 1, 'SRun');
+  if (rule.max !== undefined && args.length > rule.max)
+    throw usageError(cmd, `${PROGRAM}: ${name} requires at most ${rule.max} ${noun(rule.max)}`, 1, 'SRun');
 }
 
 /**

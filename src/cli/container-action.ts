@@ -3,7 +3,11 @@
 import { ApiError } from '../client/engine-client.js';
 import { CliExit, type CliContext } from './context.js';
 
-export async function forEachContainer(ctx: CliContext, refs: string[], act: (ref: string) => Promise<string | undefined>): Promise<void> {
+export async function forEachContainer(
+  ctx: CliContext,
+  refs: string[],
+  act: (ref: string) => Promise<string | undefined>,
+): Promise<void> {
   const errors: string[] = [];
   for (const ref of refs) {
     try {

@@ -23,7 +23,8 @@ interface ConfigFile {
   [key: string]: unknown;
 }
 
-export const configPath = (env: NodeJS.ProcessEnv = process.env): string => join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
+export const configPath = (env: NodeJS.ProcessEnv = process.env): string =>
+  join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
 
 function readConfig(path: string): ConfigFile {
   try {
@@ -43,7 +44,9 @@ function writeConfig(path: string, config: ConfigFile): void {
 
 /** The key a registry's credentials live under: Docker Hub's URL, else host[:port]. */
 export function serverKey(domain: string): string {
-  return domain === 'docker.io' || domain === 'index.docker.io' || domain === 'registry-1.docker.io' ? INDEX_SERVER : domain;
+  return domain === 'docker.io' || domain === 'index.docker.io' || domain === 'registry-1.docker.io'
+    ? INDEX_SERVER
+    : domain;
 }
 
 /** Host part of a server address given on the command line ("https://host:5000/v2/" -> "host:5000"). */
@@ -61,20 +64,31 @@ function runHelper(helper: string, action: 'get' | 'store' | 'erase', input: str
     const child = spawn(`docker-credential-${helper}`, [action], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.on('error', (err) => reject(new Error(`error getting credentials - err: ${err.message}, out: \`${out.trim()}\``)));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(out.trim() || `docker-credential-${helper} ${action} exited with ${code}`))));
+    child.on('error', (err) =>
+      reject(new Error(`error getting credentials - err: ${err.message}, out: \`${out.trim()}\``)),
+    );
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(new Error(out.trim() || `docker-credential-${helper} ${action} exited with ${code}`)),
+    );
     child.stdin.end(input);
   });
 }
 
-export async function getCredentials(key: string, env: NodeJS.ProcessEnv = process.env): Promise<AuthEntry | undefined> {
+export async function getCredentials(
+  key: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AuthEntry | undefined> {
   const config = readConfig(configPath(env));
   const helper = helperFor(config, key);
   if (helper) {
     try {
       const reply = JSON.parse(await runHelper(helper, 'get', key)) as { Username?: string; Secret?: string };
       if (!reply.Secret) return undefined;
-      return reply.Username === '<token>' ? { identitytoken: reply.Secret, serveraddress: key } : { username: reply.Username, password: reply.Secret, serveraddress: key };
+      return reply.Username === '<token>'
+        ? { identitytoken: reply.Secret, serveraddress: key }
+        : { username: reply.Username, password: reply.Secret, serveraddress: key };
     } catch (err) {
       if (/credentials not found/i.test((err as Error).message)) return undefined;
       throw err;
@@ -94,14 +108,21 @@ export async function getCredentials(key: string, env: NodeJS.ProcessEnv = proce
 }
 
 /** Returns where they went: the helper's name, or the config file's path (plain text). */
-export async function storeCredentials(entry: AuthEntry, env: NodeJS.ProcessEnv = process.env): Promise<{ helper?: string; file: string }> {
+export async function storeCredentials(
+  entry: AuthEntry,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ helper?: string; file: string }> {
   const path = configPath(env);
   const config = readConfig(path);
   const key = entry.serveraddress;
   const helper = helperFor(config, key);
   if (helper) {
     const secret = entry.identitytoken ?? entry.password ?? '';
-    await runHelper(helper, 'store', JSON.stringify({ ServerURL: key, Username: entry.identitytoken ? '<token>' : entry.username, Secret: secret }));
+    await runHelper(
+      helper,
+      'store',
+      JSON.stringify({ ServerURL: key, Username: entry.identitytoken ? '<token>' : entry.username, Secret: secret }),
+    );
     config.auths = { ...config.auths, [key]: {} };
   } else {
     const value: { auth?: string; identitytoken?: string } = {};

@@ -7,7 +7,11 @@ export function parseFilters(flags: string[] | undefined, extra: Filters = {}): 
   const filters: Filters = structuredClone(extra);
   for (const flag of flags ?? []) {
     const eq = flag.indexOf('=');
-    if (eq < 0) throw new CliExit(125, `invalid argument "${flag}" for "-f, --filter" flag: bad format of filter (expected name=value)\nSee '${process.argv[1] ? 'berth' : 'berth'} --help'.`);
+    if (eq < 0)
+      throw new CliExit(
+        125,
+        `invalid argument "${flag}" for "-f, --filter" flag: bad format of filter (expected name=value)\nSee '${process.argv[1] ? 'berth' : 'berth'} --help'.`,
+      );
     const key = flag.slice(0, eq).trim().toLowerCase();
     const value = flag.slice(eq + 1).trim();
     (filters[key] ??= {})[value] = true;
@@ -16,4 +20,5 @@ export function parseFilters(flags: string[] | undefined, extra: Filters = {}): 
 }
 
 /** The query value, or undefined when there are no filters (docker then omits the parameter). */
-export const filtersQuery = (filters: Filters): string | undefined => (Object.keys(filters).length ? JSON.stringify(filters) : undefined);
+export const filtersQuery = (filters: Filters): string | undefined =>
+  Object.keys(filters).length ? JSON.stringify(filters) : undefined;

@@ -25,7 +25,11 @@ export async function main(argv: string[], servers: ServerHooks = {}): Promise<n
     .option('-c, --context <string>', 'Name of the context to use to connect to the daemon')
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ writeErr: (s) => void ctx.stderr.write(s), writeOut: (s) => void ctx.stdout.write(s), outputError: () => {} });
+    .configureOutput({
+      writeErr: (s) => void ctx.stderr.write(s),
+      writeOut: (s) => void ctx.stdout.write(s),
+      outputError: () => {},
+    });
   program.hook('preSubcommand', (cmd) => {
     const host = cmd.opts<{ host?: string }>().host;
     if (host) ctx.host = host;
@@ -48,7 +52,13 @@ function reportError(err: unknown, stderr: NodeJS.WritableStream): number {
     if (err.message) stderr.write(`${err.message}\n`);
     return err.code;
   }
-  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string' && err.code.startsWith('commander.')) {
+  if (
+    err &&
+    typeof err === 'object' &&
+    'code' in err &&
+    typeof err.code === 'string' &&
+    err.code.startsWith('commander.')
+  ) {
     const exitCode = (err as { exitCode?: number }).exitCode ?? 1;
     return exitCode === 0 ? 0 : 125;
   }

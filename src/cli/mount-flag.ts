@@ -8,11 +8,16 @@ export interface MountFlag {
   ReadOnly?: boolean;
   Consistency?: string;
   BindOptions?: { Propagation?: string; NonRecursive?: boolean };
-  VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string>; DriverConfig?: { Name?: string; Options?: Record<string, string> } };
+  VolumeOptions?: {
+    NoCopy?: boolean;
+    Labels?: Record<string, string>;
+    DriverConfig?: { Name?: string; Options?: Record<string, string> };
+  };
   TmpfsOptions?: { SizeBytes?: number; Mode?: number };
 }
 
-const bad = (value: string, why: string): CliExit => new CliExit(125, `invalid argument "${value}" for "--mount" flag: ${why}\nSee 'berth run --help'.`);
+const bad = (value: string, why: string): CliExit =>
+  new CliExit(125, `invalid argument "${value}" for "--mount" flag: ${why}\nSee 'berth run --help'.`);
 
 const truthy = (key: string, v: string | undefined, raw: string): boolean => {
   if (v === undefined || v === '' || v === 'true' || v === '1') return true;
@@ -46,18 +51,41 @@ export function parseMountFlag(raw: string): MountFlag {
     const eq = field.indexOf('=');
     const key = (eq < 0 ? field : field.slice(0, eq)).trim().toLowerCase();
     const value = eq < 0 ? undefined : field.slice(eq + 1);
-    if (value === undefined && !['readonly', 'ro', 'volume-nocopy', 'bind-nonrecursive'].includes(key)) throw bad(raw, `invalid field '${field}' must be a key=value pair`);
+    if (value === undefined && !['readonly', 'ro', 'volume-nocopy', 'bind-nonrecursive'].includes(key))
+      throw bad(raw, `invalid field '${field}' must be a key=value pair`);
     const v = value ?? '';
     switch (key) {
-      case 'type': m.Type = v; break;
-      case 'source': case 'src': m.Source = v; break;
-      case 'target': case 'dst': case 'destination': m.Target = v; break;
-      case 'readonly': case 'ro': m.ReadOnly = truthy(key, value, raw); break;
-      case 'consistency': m.Consistency = v; break;
-      case 'bind-propagation': (m.BindOptions ??= {}).Propagation = v; break;
-      case 'bind-nonrecursive': (m.BindOptions ??= {}).NonRecursive = truthy(key, value, raw); break;
-      case 'volume-nocopy': volume().NoCopy = truthy(key, value, raw); break;
-      case 'volume-driver': (volume().DriverConfig ??= {}).Name = v; break;
+      case 'type':
+        m.Type = v;
+        break;
+      case 'source':
+      case 'src':
+        m.Source = v;
+        break;
+      case 'target':
+      case 'dst':
+      case 'destination':
+        m.Target = v;
+        break;
+      case 'readonly':
+      case 'ro':
+        m.ReadOnly = truthy(key, value, raw);
+        break;
+      case 'consistency':
+        m.Consistency = v;
+        break;
+      case 'bind-propagation':
+        (m.BindOptions ??= {}).Propagation = v;
+        break;
+      case 'bind-nonrecursive':
+        (m.BindOptions ??= {}).NonRecursive = truthy(key, value, raw);
+        break;
+      case 'volume-nocopy':
+        volume().NoCopy = truthy(key, value, raw);
+        break;
+      case 'volume-driver':
+        (volume().DriverConfig ??= {}).Name = v;
+        break;
       case 'volume-label': {
         const [k = '', ...rest] = v.split('=');
         (volume().Labels ??= {})[k] = rest.join('=');
@@ -75,12 +103,16 @@ export function parseMountFlag(raw: string): MountFlag {
         (m.TmpfsOptions ??= {}).SizeBytes = Math.floor(Number(s[1]) * (UNIT[(s[2] ?? '').toLowerCase()] ?? 1));
         break;
       }
-      case 'tmpfs-mode': (m.TmpfsOptions ??= {}).Mode = parseInt(v, 8); break;
-      default: throw bad(raw, `unexpected key '${key}' in '${field}'`);
+      case 'tmpfs-mode':
+        (m.TmpfsOptions ??= {}).Mode = parseInt(v, 8);
+        break;
+      default:
+        throw bad(raw, `unexpected key '${key}' in '${field}'`);
     }
   }
   if (!m.Target) throw bad(raw, 'target is required');
-  if (m.Type !== 'volume' && m.VolumeOptions) throw bad(raw, `cannot mix 'volume-*' options with mount type '${m.Type}'`);
+  if (m.Type !== 'volume' && m.VolumeOptions)
+    throw bad(raw, `cannot mix 'volume-*' options with mount type '${m.Type}'`);
   if (m.Type !== 'bind' && m.BindOptions) throw bad(raw, `cannot mix 'bind-*' options with mount type '${m.Type}'`);
   if (m.Type !== 'tmpfs' && m.TmpfsOptions) throw bad(raw, `cannot mix 'tmpfs-*' options with mount type '${m.Type}'`);
   return m;

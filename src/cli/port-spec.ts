@@ -48,11 +48,16 @@ export function parsePublish(specs: string[], expose: string[]): PublishSpec {
     let hStart = 0;
     let hEnd = 0;
     if (hostPart) [hStart, hEnd] = parseRange(hostPart, 'hostPort');
-    if (hostPart && hEnd - hStart !== cEnd - cStart && cEnd !== cStart) fail(`invalid ranges specified for container and host Ports: ${containerPart} and ${hostPart}`);
+    if (hostPart && hEnd - hStart !== cEnd - cStart && cEnd !== cStart)
+      fail(`invalid ranges specified for container and host Ports: ${containerPart} and ${hostPart}`);
     for (let p = cStart; p <= cEnd; p++) {
       const key = `${p}/${proto}`;
       out.exposed[key] = {};
-      const hostPort = !hostPart ? '' : cEnd === cStart && hEnd !== hStart ? `${hStart}-${hEnd}` : String(hStart + (p - cStart));
+      const hostPort = !hostPart
+        ? ''
+        : cEnd === cStart && hEnd !== hStart
+          ? `${hStart}-${hEnd}`
+          : String(hStart + (p - cStart));
       (out.bindings[key] ??= []).push({ HostIp: ip, HostPort: hostPort });
     }
   }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { displayProgress, progressText } from './progress-display.js';
 
-const stream = (messages: object[]): Readable => Readable.from([messages.map((m) => JSON.stringify(m)).join('\n') + '\n']);
+const stream = (messages: object[]): Readable =>
+  Readable.from([messages.map((m) => JSON.stringify(m)).join('\n') + '\n']);
 
 function sink(terminal: boolean, columns = 120): { out: NodeJS.WriteStream; text: () => string } {
   let text = '';
@@ -22,7 +23,10 @@ const messages = [
 test('non-terminal: one line a message, byte updates left out', async () => {
   const s = sink(false);
   await displayProgress(stream(messages), s.out, { terminal: false });
-  assert.equal(s.text(), 'latest: Pulling from library/busybox\naaa: Pulling fs layer\naaa: Download complete\nDigest: sha256:x\n');
+  assert.equal(
+    s.text(),
+    'latest: Pulling from library/busybox\naaa: Pulling fs layer\naaa: Download complete\nDigest: sha256:x\n',
+  );
 });
 
 test('terminal: each id keeps a line redrawn in place', async () => {
@@ -41,12 +45,18 @@ test('terminal: each id keeps a line redrawn in place', async () => {
 
 test('bars as the docker CLI draws them', () => {
   assert.equal(progressText({}, 200), '');
-  assert.equal(progressText({ current: 1_000_000, total: 2_000_000 }, 200), `[${'='.repeat(25)}>${' '.repeat(25)}]      1MB/2MB`);
+  assert.equal(
+    progressText({ current: 1_000_000, total: 2_000_000 }, 200),
+    `[${'='.repeat(25)}>${' '.repeat(25)}]      1MB/2MB`,
+  );
   assert.equal(progressText({ current: 1_000_000, total: 2_000_000 }, 80), '     1MB/2MB');
 });
 
 test('aux messages go to the callback', async () => {
   const seen: unknown[] = [];
-  await displayProgress(stream([{ progressDetail: {}, aux: { Tag: 'v1' } }]), sink(false).out, { terminal: false, onAux: (a) => seen.push(a) });
+  await displayProgress(stream([{ progressDetail: {}, aux: { Tag: 'v1' } }]), sink(false).out, {
+    terminal: false,
+    onAux: (a) => seen.push(a),
+  });
   assert.deepEqual(seen, [{ Tag: 'v1' }]);
 });

@@ -13,13 +13,18 @@ export function progressText(detail: { current?: number; total?: number }, width
   if (total <= 0) return humanSize(current).padStart(8);
   const filled = Math.min(50, Math.floor(Math.floor((current / total) * 100) / 2));
   const bar = width > 110 ? `[${'='.repeat(filled)}>${' '.repeat(Math.max(0, 50 - filled))}] ` : '';
-  const numbers = current > total ? humanSize(current).padStart(8) : `${humanSize(current).padStart(8)}/${humanSize(total)}`;
+  const numbers =
+    current > total ? humanSize(current).padStart(8) : `${humanSize(current).padStart(8)}/${humanSize(total)}`;
   return bar + numbers;
 }
 
 const hasProgress = (m: JsonMessage): boolean => m.progressDetail !== undefined;
 
-export async function displayProgress(stream: Readable, out: NodeJS.WriteStream, options: { terminal: boolean; onAux?: (aux: unknown) => void }): Promise<void> {
+export async function displayProgress(
+  stream: Readable,
+  out: NodeJS.WriteStream,
+  options: { terminal: boolean; onAux?: (aux: unknown) => void },
+): Promise<void> {
   const { terminal } = options;
   let ids = new Map<string, number>();
   const width = (): number => (terminal ? out.columns || 80 : 200);

@@ -3,8 +3,11 @@
 import { CliExit } from './context.js';
 
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
-const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
-const REFERENCE = new RegExp(`^((?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*)(?::([\\w][\\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$`);
+const DOMAIN =
+  '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
+const REFERENCE = new RegExp(
+  `^((?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*)(?::([\\w][\\w.-]{0,127}))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$`,
+);
 
 export interface NamedReference {
   /** Fully qualified repository name: docker.io/library/busybox. */
@@ -16,13 +19,17 @@ export interface NamedReference {
 export function parseNormalizedNamed(ref: string): NamedReference {
   const m = REFERENCE.exec(ref);
   if (!m) {
-    if (/[A-Z]/.test(ref) && REFERENCE.test(ref.toLowerCase())) throw new Error(`invalid reference format: repository name (${remainder(ref)}) must be lowercase`);
+    if (/[A-Z]/.test(ref) && REFERENCE.test(ref.toLowerCase()))
+      throw new Error(`invalid reference format: repository name (${remainder(ref)}) must be lowercase`);
     throw new Error('invalid reference format');
   }
   let name = m[1] as string;
   const slash = name.indexOf('/');
   const first = slash < 0 ? '' : name.slice(0, slash);
-  if (slash < 0 || !(first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())) {
+  if (
+    slash < 0 ||
+    !(first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())
+  ) {
     name = `docker.io/${slash < 0 ? `library/${name}` : name}`;
   }
   if (name.length > 255) throw new Error('repository name must not be more than 255 characters');

@@ -22,5 +22,7 @@ export interface RunningRegistry {
 
 export interface ServerHooks {
   /** Loads daemon/registry-host.ts on demand (only `registry serve` pays for it). */
-  registryHost?: () => Promise<{ startRegistryHost(options: RegistryServeOptions, logger: Logger): Promise<RunningRegistry> }>;
+  registryHost?: () => Promise<{
+    startRegistryHost(options: RegistryServeOptions, logger: Logger): Promise<RunningRegistry>;
+  }>;
 }

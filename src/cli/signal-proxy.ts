@@ -4,7 +4,26 @@
 import type { CliContext } from './context.js';
 
 /** What Node lets a process catch, less those docker never forwards (SIGCHLD, SIGPIPE, SIGURG, SIGWINCH). */
-const PROXIED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGCONT', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGVTALRM', 'SIGPROF', 'SIGXCPU', 'SIGXFSZ', 'SIGSYS', 'SIGTRAP', 'SIGPWR'];
+const PROXIED: NodeJS.Signals[] = [
+  'SIGINT',
+  'SIGTERM',
+  'SIGHUP',
+  'SIGQUIT',
+  'SIGUSR1',
+  'SIGUSR2',
+  'SIGALRM',
+  'SIGCONT',
+  'SIGTSTP',
+  'SIGTTIN',
+  'SIGTTOU',
+  'SIGVTALRM',
+  'SIGPROF',
+  'SIGXCPU',
+  'SIGXFSZ',
+  'SIGSYS',
+  'SIGTRAP',
+  'SIGPWR',
+];
 
 /** Forwards signals to container `id` until the returned function is called. */
 export function proxySignals(ctx: CliContext, id: string): () => void {

@@ -22,7 +22,10 @@ export function resolveSocketPath(env: NodeJS.ProcessEnv = process.env): string 
 
 /** The daemon could not be reached at all. */
 export class ConnectionError extends Error {
-  constructor(readonly socketPath: string, cause: unknown) {
+  constructor(
+    readonly socketPath: string,
+    cause: unknown,
+  ) {
     super(`Cannot connect to the berth daemon at unix://${socketPath}. Is the daemon running?`, { cause });
     this.name = 'ConnectionError';
   }
@@ -40,7 +43,8 @@ const compareVersions = (a: string, b: string): number => {
   return a1 - b1 || a2 - b2;
 };
 
-const unreachable = (err: NodeJS.ErrnoException): boolean => err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'EACCES';
+const unreachable = (err: NodeJS.ErrnoException): boolean =>
+  err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'EACCES';
 
 /** HTTP/1.1 over the daemon's unix socket, versioned by the negotiated API version. */
 class SocketTransport implements Transport<IncomingMessage, Readable> {
@@ -90,7 +94,12 @@ class SocketTransport implements Transport<IncomingMessage, Readable> {
         socketPath: this.socketPath,
         method: req.method,
         path: `/v${version}${req.path}${encodeQuery(req.query)}`,
-        headers: { Host: 'berth', Connection: 'Upgrade', Upgrade: 'tcp', ...(req.body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        headers: {
+          Host: 'berth',
+          Connection: 'Upgrade',
+          Upgrade: 'tcp',
+          ...(req.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        },
         signal: req.signal,
       });
       out.on('upgrade', (res, socket, head) => {
@@ -100,7 +109,9 @@ class SocketTransport implements Transport<IncomingMessage, Readable> {
       out.on('response', (res) => {
         void errorFrom(res).then(reject, reject);
       });
-      out.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? new ConnectionError(this.socketPath, err) : err));
+      out.on('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? new ConnectionError(this.socketPath, err) : err),
+      );
       out.end(req.body !== undefined ? JSON.stringify(req.body) : undefined);
     });
   }
@@ -118,10 +129,19 @@ class SocketTransport implements Transport<IncomingMessage, Readable> {
     const upload = req.upload;
     return new Promise((resolve, reject) => {
       const out = http.request(
-        { socketPath: this.socketPath, method: req.method, path: `${prefix}${req.path}${encodeQuery(req.query)}`, headers, agent: this.agent, signal: req.signal },
+        {
+          socketPath: this.socketPath,
+          method: req.method,
+          path: `${prefix}${req.path}${encodeQuery(req.query)}`,
+          headers,
+          agent: this.agent,
+          signal: req.signal,
+        },
         resolve,
       );
-      out.on('error', (err: NodeJS.ErrnoException) => reject(unreachable(err) ? new ConnectionError(this.socketPath, err) : err));
+      out.on('error', (err: NodeJS.ErrnoException) =>
+        reject(unreachable(err) ? new ConnectionError(this.socketPath, err) : err),
+      );
       if (upload) {
         upload.on('error', (err) => out.destroy(err));
         upload.pipe(out);
@@ -162,10 +182,16 @@ export class EngineClient extends EngineApi<IncomingMessage, Readable> {
 
   /** Hijacked connections: the daemon answers 101 and the request's socket becomes the container's stdio. */
   readonly hijack = {
-    containerAttach: (id: string, query: QueryOf<OperationAt<'/containers/{id}/attach', 'post'>>, o: Signal = {}): Promise<Hijacked> =>
+    containerAttach: (
+      id: string,
+      query: QueryOf<OperationAt<'/containers/{id}/attach', 'post'>>,
+      o: Signal = {},
+    ): Promise<Hijacked> =>
       this.socket.hijack(this.build('post', '/containers/{id}/attach', { path: { id }, query, ...o })),
     execStart: (id: string, body: ExecStartBody, o: Signal = {}): Promise<Hijacked> =>
-      this.socket.hijack(this.build('post', '/exec/{id}/start', { path: { id }, body: { ...body, Detach: false }, ...o })),
+      this.socket.hijack(
+        this.build('post', '/exec/{id}/start', { path: { id }, body: { ...body, Detach: false }, ...o }),
+      ),
   };
 }
 

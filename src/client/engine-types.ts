@@ -12,14 +12,24 @@ interface AnyOperation {
 }
 
 /** The operation the spec defines for `method` on `path` (never if it has none). */
-export type OperationAt<P extends ApiPath, M extends HttpMethod> = paths[P][M] extends infer O ? (O extends AnyOperation ? O : never) : never;
+export type OperationAt<P extends ApiPath, M extends HttpMethod> = paths[P][M] extends infer O
+  ? O extends AnyOperation
+    ? O
+    : never
+  : never;
 /** The methods the spec defines on `path`. */
-export type MethodsOf<P extends ApiPath> = { [M in HttpMethod]: [OperationAt<P, M>] extends [never] ? never : M }[HttpMethod];
+export type MethodsOf<P extends ApiPath> = {
+  [M in HttpMethod]: [OperationAt<P, M>] extends [never] ? never : M;
+}[HttpMethod];
 
 export type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? Exclude<Q, undefined> : never;
 export type PathParamsOf<O> = O extends { parameters: { path?: infer Q } } ? Exclude<Q, undefined> : never;
 export type HeadersOf<O> = O extends { parameters: { header?: infer H } } ? Exclude<H, undefined> : never;
-export type JsonBodyOf<O> = O extends { requestBody?: { content: infer C } } ? (C extends { 'application/json': infer B } ? B : never) : never;
+export type JsonBodyOf<O> = O extends { requestBody?: { content: infer C } }
+  ? C extends { 'application/json': infer B }
+    ? B
+    : never
+  : never;
 type JsonContent<R> = R extends { content: { 'application/json': infer B } } ? B : void;
 /** The JSON body of the operation's success answer (200, else 201), void when it has none. */
 export type ResultOf<O> = O extends { responses: infer R }

@@ -31,7 +31,8 @@ export async function* jsonMessages(stream: Readable): AsyncGenerator<JsonMessag
     const text = line.trim();
     if (!text) return undefined;
     const msg = JSON.parse(text) as JsonMessage;
-    if (msg.errorDetail || msg.error) throw new StreamError(msg.errorDetail?.message ?? msg.error ?? 'unknown error', msg.errorDetail?.code);
+    if (msg.errorDetail || msg.error)
+      throw new StreamError(msg.errorDetail?.message ?? msg.error ?? 'unknown error', msg.errorDetail?.code);
     return msg;
   };
   stream.setEncoding('utf8');

@@ -2,7 +2,11 @@
 // stdout and stderr; raw streams (TTY) pass through.
 import type { Readable } from 'node:stream';
 
-export async function demultiplex(source: Readable, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<void> {
+export async function demultiplex(
+  source: Readable,
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+): Promise<void> {
   let pending: Buffer = Buffer.alloc(0);
   for await (const chunk of source) {
     pending = pending.length > 0 ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);

@@ -72,7 +72,24 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
     closers.push(() => registry.close());
   }
 
-  const api = createEngineApi(logger, { engineVersion: BERTH_VERSION }, { system, events, images: store.images, storageDriver: store.driverName, containers: containers.service, execs: containers.execs, containersPerImage: () => containers.service.containersPerImage(), volumes, registry: registryClient, builder, containerExtras: containers.extras, networks: containers.networks.service });
+  const api = createEngineApi(
+    logger,
+    { engineVersion: BERTH_VERSION },
+    {
+      system,
+      events,
+      images: store.images,
+      storageDriver: store.driverName,
+      containers: containers.service,
+      execs: containers.execs,
+      containersPerImage: () => containers.service.containersPerImage(),
+      volumes,
+      registry: registryClient,
+      builder,
+      containerExtras: containers.extras,
+      networks: containers.networks.service,
+    },
+  );
 
   return {
     api,

@@ -21,7 +21,10 @@ export const configFileSchema = z
     'log-level': z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional(),
     debug: z.boolean().optional(),
     'storage-driver': z.enum(['overlay2', 'overlay', 'native', 'vfs']).optional(),
-    'registry-addr': z.string().regex(/^.*:\d+$/, 'registry-addr must be host:port').optional(),
+    'registry-addr': z
+      .string()
+      .regex(/^.*:\d+$/, 'registry-addr must be host:port')
+      .optional(),
     'registry-root': absolutePath.optional(),
     'registry-htpasswd': absolutePath.optional(),
     'insecure-registries': z.array(z.string().min(1)).optional(),
@@ -30,9 +33,22 @@ export const configFileSchema = z
     dashboard: z.string().optional(),
     'dashboard-token': z.string().optional(),
     /** The default bridge network's Linux bridge, or "none" for loopback-only containers by default. */
-    bridge: z.string().regex(/^(none|[A-Za-z0-9_.-]{1,15})$/, 'bridge must be "none" or an interface name of at most 15 characters').optional(),
-    bip: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'bip must be an address with a prefix, e.g. 172.17.0.1/16').optional(),
-    'default-address-pools': z.array(z.object({ base: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/), size: z.number().int().min(8).max(30) }).strict()).min(1).optional(),
+    bridge: z
+      .string()
+      .regex(/^(none|[A-Za-z0-9_.-]{1,15})$/, 'bridge must be "none" or an interface name of at most 15 characters')
+      .optional(),
+    bip: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'bip must be an address with a prefix, e.g. 172.17.0.1/16')
+      .optional(),
+    'default-address-pools': z
+      .array(
+        z
+          .object({ base: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/), size: z.number().int().min(8).max(30) })
+          .strict(),
+      )
+      .min(1)
+      .optional(),
     iptables: z.boolean().optional(),
     'ip-masq': z.boolean().optional(),
     mtu: z.number().int().min(68).max(65535).optional(),
@@ -42,7 +58,12 @@ export const configFileSchema = z
     /** berth's own: the embedded DNS port (53). */
     'dns-port': z.number().int().min(1).max(65535).optional(),
     /** OCI runtimes with runc's command line, by name (dockerd's shape); "runc" is built in. */
-    runtimes: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'runtime names are letters, digits, _ . -'), z.object({ path: z.string().min(1), runtimeArgs: z.array(z.string()).optional() }).strict()).optional(),
+    runtimes: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'runtime names are letters, digits, _ . -'),
+        z.object({ path: z.string().min(1), runtimeArgs: z.array(z.string()).optional() }).strict(),
+      )
+      .optional(),
     'default-runtime': z.string().optional(),
   })
   .strict();
@@ -125,16 +146,23 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigFile {
 function resolveRuntimes(merged: ConfigFile): { runtimes: DaemonConfig['runtimes']; defaultRuntime: string } {
   const runtimes = merged.runtimes ?? {};
   // As dockerd: runc is built in and cannot be redefined.
-  if ('runc' in runtimes) throw new Error('runtime name \'runc\' is reserved');
+  if ('runc' in runtimes) throw new Error("runtime name 'runc' is reserved");
   const defaultRuntime = merged['default-runtime'] ?? 'runc';
-  if (defaultRuntime !== 'runc' && !(defaultRuntime in runtimes)) throw new Error(`default-runtime "${defaultRuntime}" is not among the configured runtimes`);
+  if (defaultRuntime !== 'runc' && !(defaultRuntime in runtimes))
+    throw new Error(`default-runtime "${defaultRuntime}" is not among the configured runtimes`);
   return { runtimes, defaultRuntime };
 }
 
 export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
   // Runtimes from several layers add up (dockerd's --add-runtime beside daemon.json).
   const runtimes = Object.assign({}, ...layers.map((l) => l.runtimes ?? {})) as NonNullable<ConfigFile['runtimes']>;
-  const merged: ConfigFile = { ...Object.assign({}, ...layers.map((l) => Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)))), ...(Object.keys(runtimes).length ? { runtimes } : {}) };
+  const merged: ConfigFile = {
+    ...Object.assign(
+      {},
+      ...layers.map((l) => Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined))),
+    ),
+    ...(Object.keys(runtimes).length ? { runtimes } : {}),
+  };
   const execRoot = merged['exec-root'] ?? '/run/berth';
   const driver = merged['storage-driver'];
   return {

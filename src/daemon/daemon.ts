@@ -49,7 +49,13 @@ export class Daemon {
       if (config.group !== undefined) chownSync(path, 0, groupId(config.group));
       this.logger.info({ socket: path }, 'API listening');
     }
-    this.dashboard = await startConfiguredDashboard(config.dashboard, config.execRoot, socketPathOf(config.hosts[0] ?? ''), this.dashboardStarter, this.logger);
+    this.dashboard = await startConfiguredDashboard(
+      config.dashboard,
+      config.execRoot,
+      socketPathOf(config.hosts[0] ?? ''),
+      this.dashboardStarter,
+      this.logger,
+    );
     await writeFileAtomic(config.pidfile, `${process.pid}\n`);
   }
 

@@ -37,7 +37,9 @@ export function resolveDashboardConfig(address: string | undefined, token: strin
   const parsed = parseDashboardAddress(address ?? DEFAULT_DASHBOARD_ADDRESS);
   if (token !== undefined && token.length < 16) throw new Error('dashboard-token must be at least 16 characters');
   if (parsed && !isLoopbackHost(parsed.host) && token === undefined) {
-    throw new Error(`dashboard address ${parsed.host} is not loopback: set a token (--dashboard-token or "dashboard-token") to expose it`);
+    throw new Error(
+      `dashboard address ${parsed.host} is not loopback: set a token (--dashboard-token or "dashboard-token") to expose it`,
+    );
   }
   return { host: parsed?.host, port: parsed?.port ?? 0, token, explicit: address !== undefined };
 }

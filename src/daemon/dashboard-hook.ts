@@ -41,7 +41,10 @@ export async function startConfiguredDashboard(
   try {
     dashboard = await starter({ host: config.host, port: config.port, token, engineSocket, logger: log });
   } catch (err) {
-    if (config.explicit) throw new Error(`dashboard: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`, { cause: err });
+    if (config.explicit)
+      throw new Error(`dashboard: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`, {
+        cause: err,
+      });
     log.warn({ err }, 'dashboard not started (default address unavailable); set --dashboard ADDR or off');
     return undefined;
   }

@@ -27,7 +27,9 @@ export const HOST_TOOLS: HostTool[] = [
   { name: 'tini', pkg: 'tini', required: false },
 ];
 
-const SEARCH_PATH = (process.env.PATH ?? '').split(delimiter).concat(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/libexec/podman']);
+const SEARCH_PATH = (process.env.PATH ?? '')
+  .split(delimiter)
+  .concat(['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/libexec/podman']);
 
 export function findExecutable(name: string): string | undefined {
   for (const dir of SEARCH_PATH) {
@@ -73,5 +75,8 @@ export async function checkHostTools(tools: HostTool[] = HOST_TOOLS): Promise<To
 
 export const missingToolsMessage = (missing: HostTool[]): string =>
   missing
-    .map((t) => `berthd: ${t.name} not found; install the '${t.pkg}' package (apt-get install ${t.pkg}, or run scripts/setup.sh)`)
+    .map(
+      (t) =>
+        `berthd: ${t.name} not found; install the '${t.pkg}' package (apt-get install ${t.pkg}, or run scripts/setup.sh)`,
+    )
     .join('\n');

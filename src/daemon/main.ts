@@ -81,7 +81,7 @@ function parseFlags(argv: string[]): Flags {
     .option('--host-gateway-ip <ip>', 'address that --add-host host-gateway stands for')
     .option('--resolv-conf <file>', 'resolv.conf containers inherit and the embedded DNS forwards to')
     .option('--dns-port <port>', 'port of the embedded DNS server on network gateways (default 53)')
-    .option('--add-runtime <name=path>', 'register an OCI runtime with runc\'s command line, repeatable', collect)
+    .option('--add-runtime <name=path>', "register an OCI runtime with runc's command line, repeatable", collect)
     .option('--default-runtime <name>', 'runtime of containers that name none (default runc)')
     .allowExcessArguments(false);
   program.parse(argv);
@@ -128,7 +128,10 @@ export async function main(argv: string[], extensions: DaemonExtensions = {}): P
   const flags = parseFlags(argv);
   let config;
   try {
-    const file = readConfigFile(flags.configFile ?? process.env.BERTH_CONFIG_FILE ?? DEFAULT_CONFIG_FILE, flags.configFile !== undefined);
+    const file = readConfigFile(
+      flags.configFile ?? process.env.BERTH_CONFIG_FILE ?? DEFAULT_CONFIG_FILE,
+      flags.configFile !== undefined,
+    );
     config = resolveConfig(file, configFromEnv(process.env), flagsAsConfig(flags));
   } catch (err) {
     process.stderr.write(`berthd: ${(err as Error).message}\n`);

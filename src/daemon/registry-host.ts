@@ -40,7 +40,8 @@ export function parseAddr(addr: string): { host: string; port: number } {
 
 export async function startRegistryHost(options: RegistryHostOptions, logger: Logger): Promise<RegistryHost> {
   const { host, port } = parseAddr(options.addr);
-  if (options.tokenSecret !== undefined && options.tokenSecret.length < 16) throw new Error('the registry token secret must be at least 16 characters');
+  if (options.tokenSecret !== undefined && options.tokenSecret.length < 16)
+    throw new Error('the registry token secret must be at least 16 characters');
   mkdirSync(options.root, { recursive: true });
   const lock = RootLock.acquire(options.root, { file: 'registry.lock', what: 'registry' });
   const content = new LocalContentStore({ root: join(options.root, 'content') });
@@ -56,7 +57,14 @@ export async function startRegistryHost(options: RegistryHostOptions, logger: Lo
       auth: {
         ...(options.htpasswd ? { htpasswd: Htpasswd.load(options.htpasswd) } : {}),
         ...(options.tokenSecret
-          ? { token: { secret: options.tokenSecret, service: options.tokenService ?? 'berth-registry', ttlSeconds: 300, ...(options.tokenRealm ? { realm: options.tokenRealm } : {}) } }
+          ? {
+              token: {
+                secret: options.tokenSecret,
+                service: options.tokenService ?? 'berth-registry',
+                ttlSeconds: 300,
+                ...(options.tokenRealm ? { realm: options.tokenRealm } : {}),
+              },
+            }
           : {}),
       },
       gc: { ...(options.gcGraceMs !== undefined ? { graceMs: options.gcGraceMs } : {}) },
@@ -68,7 +76,9 @@ export async function startRegistryHost(options: RegistryHostOptions, logger: Lo
     let collecting: Promise<unknown> = Promise.resolve();
     if (options.gcIntervalMs) {
       timer = setInterval(() => {
-        collecting = server.gc.collect().catch((err: unknown) => logger.error({ err }, 'registry garbage collection failed'));
+        collecting = server.gc
+          .collect()
+          .catch((err: unknown) => logger.error({ err }, 'registry garbage collection failed'));
       }, options.gcIntervalMs);
       timer.unref();
     }

@@ -15,7 +15,10 @@ const isAlive = (pid: number): boolean => {
 export class RootLock {
   private constructor(private readonly path: string) {}
 
-  static acquire(dataRoot: string, owner: { file: string; what: string } = { file: 'berthd.lock', what: 'berthd' }): RootLock {
+  static acquire(
+    dataRoot: string,
+    owner: { file: string; what: string } = { file: 'berthd.lock', what: 'berthd' },
+  ): RootLock {
     const path = join(dataRoot, owner.file);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {

@@ -13,7 +13,14 @@ import { formatPlatform } from '../core/remotes/platform.js';
 import type { ImageStore } from './wire-images.js';
 import type { DaemonConfig } from './config.js';
 
-export function wireBuilder(config: DaemonConfig, logger: Logger, db: Database, store: ImageStore, containers: ContainersApi, registry: RegistryImages): Builder {
+export function wireBuilder(
+  config: DaemonConfig,
+  logger: Logger,
+  db: Database,
+  store: ImageStore,
+  containers: ContainersApi,
+  registry: RegistryImages,
+): Builder {
   const builder = new Builder({
     images: store.images,
     content: store.images.content(),
@@ -24,7 +31,13 @@ export function wireBuilder(config: DaemonConfig, logger: Logger, db: Database, 
     workRoot: join(config.dataRoot, 'builder'),
     logger: logger.child({ component: 'builder' }),
     puller: {
-      pull: (reference, o) => registry.pull(reference, undefined, { platform: o.platform ? formatPlatform(o.platform) : undefined, credentials: o.credentials, signal: o.signal, progress: o.progress }),
+      pull: (reference, o) =>
+        registry.pull(reference, undefined, {
+          platform: o.platform ? formatPlatform(o.platform) : undefined,
+          credentials: o.credentials,
+          signal: o.signal,
+          progress: o.progress,
+        }),
     },
   });
   store.images.setHiddenImages(builder.hiddenImages());

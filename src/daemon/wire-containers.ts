@@ -42,7 +42,16 @@ export interface ContainerSide {
   close(): Promise<void>;
 }
 
-export async function wireContainers(config: DaemonConfig, logger: Logger, events: EventPublisher, db: Database, store: ImageStore, tools: ToolReport, facts: HostFacts, volumes?: VolumeService): Promise<ContainerSide> {
+export async function wireContainers(
+  config: DaemonConfig,
+  logger: Logger,
+  events: EventPublisher,
+  db: Database,
+  store: ImageStore,
+  tools: ToolReport,
+  facts: HostFacts,
+  volumes?: VolumeService,
+): Promise<ContainerSide> {
   const runtime = new ConmonRuntime(
     {
       stateRoot: join(config.execRoot, 'runtime'),
@@ -57,9 +66,17 @@ export async function wireContainers(config: DaemonConfig, logger: Logger, event
   );
   await runtime.init();
   const containerStore = new SqliteContainerStore(db);
-  const files = new LocalContainerFiles({ root: join(config.dataRoot, 'containers'), hostResolvConf: config.network.resolvConf });
+  const files = new LocalContainerFiles({
+    root: join(config.dataRoot, 'containers'),
+    hostResolvConf: config.network.resolvConf,
+  });
   const networks = await wireNetworks(config, logger, events, db, containerStore, files);
-  const execs = new ExecService({ store: containerStore, runtime, events, logger: logger.child({ component: 'exec' }) });
+  const execs = new ExecService({
+    store: containerStore,
+    runtime,
+    events,
+    logger: logger.child({ component: 'exec' }),
+  });
   const service = new ContainerService({
     store: containerStore,
     images: {

@@ -26,10 +26,20 @@ export async function wireImages(config: DaemonConfig, logger: Logger, events: E
   const content = new LocalContentStore({ root: join(config.dataRoot, 'content') });
   await content.cleanupIngests();
   const snapshotRoot = join(config.dataRoot, 'snapshots');
-  const useOverlay = config.storageDriver === 'overlay' || (config.storageDriver === 'auto' && (await OverlaySnapshotter.isSupported(snapshotRoot)));
+  const useOverlay =
+    config.storageDriver === 'overlay' ||
+    (config.storageDriver === 'auto' && (await OverlaySnapshotter.isSupported(snapshotRoot)));
   const snapshotLogger = logger.child({ component: 'snapshots' });
-  const snapshots = useOverlay ? new OverlaySnapshotter({ root: snapshotRoot }, snapshotLogger) : new NativeSnapshotter({ root: snapshotRoot }, snapshotLogger);
-  const images = new ImageService({ records: new SqliteImageRecords(db), content, snapshots, events, logger: logger.child({ component: 'images' }) });
+  const snapshots = useOverlay
+    ? new OverlaySnapshotter({ root: snapshotRoot }, snapshotLogger)
+    : new NativeSnapshotter({ root: snapshotRoot }, snapshotLogger);
+  const images = new ImageService({
+    records: new SqliteImageRecords(db),
+    content,
+    snapshots,
+    events,
+    logger: logger.child({ component: 'images' }),
+  });
   await images.dropInterruptedUnpacks();
   return { db, snapshots, images, driverName: useOverlay ? 'overlay2' : 'native' };
 }

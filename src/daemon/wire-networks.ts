@@ -23,13 +23,37 @@ export interface NetworkSide {
   close(): Promise<void>;
 }
 
-export async function wireNetworks(config: DaemonConfig, logger: Logger, events: EventPublisher, db: Database, containers: ContainerStore, files: ContainerFiles): Promise<NetworkSide> {
+export async function wireNetworks(
+  config: DaemonConfig,
+  logger: Logger,
+  events: EventPublisher,
+  db: Database,
+  containers: ContainerStore,
+  files: ContainerFiles,
+): Promise<NetworkSide> {
   const net = config.network;
   const log = logger.child({ component: 'networks' });
   const store = new SqliteNetworkStore(db);
-  const host = new BridgeHost({ netnsDir: join(config.execRoot, 'netns'), chainPrefix: net.chainPrefix, iptables: net.iptables });
-  const dns = new EmbeddedDns({ lookup: (id, name, asker) => lookupName({ store, containers }, id, name, asker), resolvConfPath: net.resolvConf, port: net.dnsPort, logger: log });
-  const networkConfig = { defaultBridge: net.bridge, bip: net.bip, pools: net.pools ?? DEFAULT_ADDRESS_POOLS, ipv6Pool: net.ipv6Pool, mtu: net.mtu, ipMasq: net.ipMasq, hostGatewayIp: net.hostGatewayIp };
+  const host = new BridgeHost({
+    netnsDir: join(config.execRoot, 'netns'),
+    chainPrefix: net.chainPrefix,
+    iptables: net.iptables,
+  });
+  const dns = new EmbeddedDns({
+    lookup: (id, name, asker) => lookupName({ store, containers }, id, name, asker),
+    resolvConfPath: net.resolvConf,
+    port: net.dnsPort,
+    logger: log,
+  });
+  const networkConfig = {
+    defaultBridge: net.bridge,
+    bip: net.bip,
+    pools: net.pools ?? DEFAULT_ADDRESS_POOLS,
+    ipv6Pool: net.ipv6Pool,
+    mtu: net.mtu,
+    ipMasq: net.ipMasq,
+    hostGatewayIp: net.hostGatewayIp,
+  };
   const records = new NetworkRecords({ store, host, config: networkConfig });
   const attach = new ContainerAttach({ networks: records, store, containers, host, files, logger: log });
   const service = new NetworkService({

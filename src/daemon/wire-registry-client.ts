@@ -6,7 +6,15 @@ import type { ImageService } from '../engine/images/image-service.js';
 import { RegistryImages } from '../engine/images/registry-images.js';
 import type { DaemonConfig } from './config.js';
 
-export function wireRegistryClient(config: DaemonConfig, logger: Logger, events: EventPublisher, images: ImageService): RegistryImages {
-  const registry = new HttpRegistryClient({ insecureRegistries: config.insecureRegistries, blockedRegistries: config.blockedRegistries });
+export function wireRegistryClient(
+  config: DaemonConfig,
+  logger: Logger,
+  events: EventPublisher,
+  images: ImageService,
+): RegistryImages {
+  const registry = new HttpRegistryClient({
+    insecureRegistries: config.insecureRegistries,
+    blockedRegistries: config.blockedRegistries,
+  });
   return new RegistryImages({ images, registry, events, logger: logger.child({ component: 'registry-client' }) });
 }

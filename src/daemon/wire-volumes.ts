@@ -9,10 +9,20 @@ import { SqliteVolumeStore } from '../drivers/volume-local/sqlite-volume-store.j
 import { VolumeService } from '../engine/volumes/volume-service.js';
 import type { DaemonConfig } from './config.js';
 
-export async function wireVolumes(config: DaemonConfig, logger: Logger, events: EventPublisher, db: Database): Promise<VolumeService> {
+export async function wireVolumes(
+  config: DaemonConfig,
+  logger: Logger,
+  events: EventPublisher,
+  db: Database,
+): Promise<VolumeService> {
   const driver = new LocalVolumeDriver({ root: join(config.dataRoot, 'volumes') });
   await driver.init();
-  const service = new VolumeService({ store: new SqliteVolumeStore(db), driver, events, logger: logger.child({ component: 'volumes' }) });
+  const service = new VolumeService({
+    store: new SqliteVolumeStore(db),
+    driver,
+    events,
+    logger: logger.child({ component: 'volumes' }),
+  });
   await service.restore();
   return service;
 }

@@ -22,7 +22,10 @@ test('dockerignore edge cases read as moby reads them', () => {
   assert.ok(!isIgnored(p, '#comment'));
   assert.ok(isIgnored(p, '#hash'));
   assert.ok(isIgnored(p, 'notes#1'));
-  assert.ok(isIgnored(p, 'rooted') && !isIgnored(p, 'sub/rooted'), 'a leading / anchors at the context root, as any pattern');
+  assert.ok(
+    isIgnored(p, 'rooted') && !isIgnored(p, 'sub/rooted'),
+    'a leading / anchors at the context root, as any pattern',
+  );
   assert.ok(isIgnored(p, 'deep.tmp') && isIgnored(p, 'a/b/deep.tmp'));
   assert.ok(isIgnored(p, '!x') && isIgnored(p, 'ax') && !isIgnored(p, 'cx'), 'Go classes: [!a] is "!" or "a"');
   assert.ok(isIgnored(p, 'cy') && !isIgnored(p, 'by'), '[^b] negates');

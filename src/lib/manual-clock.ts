@@ -54,7 +54,9 @@ export class ManualClock implements Clock {
   async advance(ms: number): Promise<void> {
     const end = this.current + ms;
     for (;;) {
-      const next = [...this.pending.values()].filter((p) => p.due <= end).sort((a, b) => a.due - b.due || a.seq - b.seq)[0];
+      const next = [...this.pending.values()]
+        .filter((p) => p.due <= end)
+        .sort((a, b) => a.due - b.due || a.seq - b.seq)[0];
       if (!next) break;
       this.pending.delete(next.id);
       this.current = next.due;

@@ -14,7 +14,8 @@ test('Go durations as time.ParseDuration reads them', () => {
   assert.equal(parseGoDuration('2µs'), 2000);
   assert.equal(parseGoDuration('.5s'), 5e8);
   assert.equal(parseGoDuration('0'), 0);
-  for (const bad of ['', '10', '1d', 'h', '.s', '1h 30m', '2024-01-01', 'yesterday']) assert.equal(parseGoDuration(bad), undefined, bad);
+  for (const bad of ['', '10', '1d', 'h', '.s', '1h 30m', '2024-01-01', 'yesterday'])
+    assert.equal(parseGoDuration(bad), undefined, bad);
 });
 
 test('GetTimestamp: a duration is that long before now, in whole seconds', () => {
@@ -46,8 +47,15 @@ test('GetTimestamp: RFC 3339 dates and their prefixes, with a zone or in the loc
 });
 
 test('GetTimestamp refuses what is neither, with Docker messages', () => {
-  assert.throws(() => getTimestamp('yesterday', now), (e: unknown) => e instanceof TimeParseError && e.message === 'failed to parse value as time or duration: "yesterday"');
-  assert.throws(() => getTimestamp('24', now) && getTimestamp('24x', now), /failed to parse value as time or duration: "24x"/);
+  assert.throws(
+    () => getTimestamp('yesterday', now),
+    (e: unknown) =>
+      e instanceof TimeParseError && e.message === 'failed to parse value as time or duration: "yesterday"',
+  );
+  assert.throws(
+    () => getTimestamp('24', now) && getTimestamp('24x', now),
+    /failed to parse value as time or duration: "24x"/,
+  );
   assert.throws(() => getTimestamp('2020-13-01', now), /month out of range/);
   assert.throws(() => getTimestamp('2020-02-30', now), /day out of range/);
   assert.throws(() => getTimestamp('2020-01-01T25:00:00Z', now), /out of range/);

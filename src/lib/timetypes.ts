@@ -7,7 +7,7 @@
 
 export class TimeParseError extends Error {}
 
-const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** Go's time.ParseDuration, in nanoseconds; undefined when `value` is not a Go duration. */
 export function parseGoDuration(value: string): number | undefined {
@@ -50,14 +50,24 @@ const ZONED = {
 function parseDate(value: string, re: RegExp, offsetMinutes: number): string {
   const m = re.exec(value);
   if (!m) throw new TimeParseError(`parsing time "${value}": cannot parse as an RFC 3339 date`);
-  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] || '0')) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] || '0')) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
   if (mo < 1 || mo > 12) throw new TimeParseError(`parsing time "${value}": month out of range`);
   if (d < 1 || d > daysInMonth) throw new TimeParseError(`parsing time "${value}": day out of range`);
-  if (h > 23 || mi > 59 || s > 59) throw new TimeParseError(`parsing time "${value}": hour, minute or second out of range`);
+  if (h > 23 || mi > 59 || s > 59)
+    throw new TimeParseError(`parsing time "${value}": hour, minute or second out of range`);
   const zone = m[8];
   let offset = offsetMinutes;
-  if (zone !== undefined) offset = zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  if (zone !== undefined)
+    offset =
+      zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
   const utc = Date.UTC(y, mo - 1, d, h, mi, s);
   const seconds = Math.floor(utc / 1000) - offset * 60;
   const nanos = (m[7] ?? '').slice(0, 9).padEnd(9, '0');

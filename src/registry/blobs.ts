@@ -7,7 +7,10 @@ import { checkDigest, checkName } from './names.js';
 type BlobRoute = { name: string; digest: string };
 
 /** `bytes=a-b`, `bytes=a-`, `bytes=-n` against a size; undefined when absent, 'invalid' when unsatisfiable. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined | 'invalid' {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | undefined | 'invalid' {
   if (!header) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return 'invalid';
@@ -33,14 +36,21 @@ export const getBlob: Handler<BlobRoute> = async (ctx, route, req, reply) => {
   const info = await ctx.content.info(digest).catch(() => {
     throw registryError('BLOB_UNKNOWN', 'blob unknown to registry', { digest });
   });
-  reply.header('Docker-Content-Digest', digest).header('Accept-Ranges', 'bytes').header('ETag', `"${digest}"`).header('Cache-Control', 'max-age=31536000');
+  reply
+    .header('Docker-Content-Digest', digest)
+    .header('Accept-Ranges', 'bytes')
+    .header('ETag', `"${digest}"`)
+    .header('Cache-Control', 'max-age=31536000');
   reply.type('application/octet-stream');
   const range = parseRange(req.headers.range, info.size);
   if (range === 'invalid') {
     return reply.code(416).header('Content-Range', `bytes */${info.size}`).header('Content-Length', '0').send();
   }
   if (range) {
-    reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${info.size}`).header('Content-Length', String(range.end - range.start + 1));
+    reply
+      .code(206)
+      .header('Content-Range', `bytes ${range.start}-${range.end}/${info.size}`)
+      .header('Content-Length', String(range.end - range.start + 1));
     return req.method === 'HEAD' ? reply.send() : reply.send(ctx.content.read(digest, range));
   }
   reply.header('Content-Length', String(info.size));

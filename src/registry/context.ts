@@ -30,6 +30,7 @@ export function bodyStream(req: FastifyRequest): NodeJS.ReadableStream | undefin
 
 export const queryOf = (req: FastifyRequest): Record<string, string | undefined> => {
   const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries((req.query ?? {}) as Record<string, string | string[]>)) out[k] = Array.isArray(v) ? v[0] : v;
+  for (const [k, v] of Object.entries((req.query ?? {}) as Record<string, string | string[]>))
+    out[k] = Array.isArray(v) ? v[0] : v;
   return out;
 };

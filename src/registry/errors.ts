@@ -39,9 +39,21 @@ export class RegistryError extends Error {
   }
 
   body(): { errors: { code: string; message: string; detail?: unknown }[] } {
-    return { errors: [{ code: this.code === 'RANGE_INVALID' ? 'BLOB_UPLOAD_INVALID' : this.code, message: this.message, detail: this.detail ?? null }] };
+    return {
+      errors: [
+        {
+          code: this.code === 'RANGE_INVALID' ? 'BLOB_UPLOAD_INVALID' : this.code,
+          message: this.message,
+          detail: this.detail ?? null,
+        },
+      ],
+    };
   }
 }
 
-export const registryError = (code: RegistryErrorCode, message: string, detail?: unknown, status?: number): RegistryError =>
-  new RegistryError(code, message, detail, status);
+export const registryError = (
+  code: RegistryErrorCode,
+  message: string,
+  detail?: unknown,
+  status?: number,
+): RegistryError => new RegistryError(code, message, detail, status);

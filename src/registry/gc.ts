@@ -72,7 +72,10 @@ export class GarbageCollector {
 
   private async sweepBlob(digest: Digest): Promise<number | undefined> {
     if (this.ctx.index.isReferenced(digest)) return undefined;
-    const size = await this.ctx.content.info(digest).then((i) => i.size, () => 0);
+    const size = await this.ctx.content.info(digest).then(
+      (i) => i.size,
+      () => 0,
+    );
     await this.ctx.content.delete(digest);
     return size;
   }

@@ -18,14 +18,17 @@ function paginate(reply: FastifyReply, path: string, items: string[], n: number 
 export const listTags: Handler<{ name: string }> = async (ctx, route, req, reply) => {
   const name = checkName(route.name);
   const page = parsePage(queryOf(req));
-  if (!ctx.index.repositoryExists(name)) throw registryError('NAME_UNKNOWN', 'repository name not known to registry', { name });
-  const tags = page.n === 0 ? [] : ctx.index.listTags(name, { ...page, ...(page.n !== undefined ? { n: page.n + 1 } : {}) });
+  if (!ctx.index.repositoryExists(name))
+    throw registryError('NAME_UNKNOWN', 'repository name not known to registry', { name });
+  const tags =
+    page.n === 0 ? [] : ctx.index.listTags(name, { ...page, ...(page.n !== undefined ? { n: page.n + 1 } : {}) });
   return reply.type('application/json').send({ name, tags: paginate(reply, `/v2/${name}/tags/list`, tags, page.n) });
 };
 
 export const catalog: Handler<unknown> = async (ctx, _route, req, reply) => {
   const page = parsePage(queryOf(req));
-  const repos = page.n === 0 ? [] : ctx.index.listRepositories({ ...page, ...(page.n !== undefined ? { n: page.n + 1 } : {}) });
+  const repos =
+    page.n === 0 ? [] : ctx.index.listRepositories({ ...page, ...(page.n !== undefined ? { n: page.n + 1 } : {}) });
   return reply.type('application/json').send({ repositories: paginate(reply, '/v2/_catalog', repos, page.n) });
 };
 
@@ -45,5 +48,7 @@ export const referrers: Handler<{ name: string; digest: string }> = async (ctx, 
     ...(r.artifactType ? { artifactType: r.artifactType } : {}),
     ...(r.annotations ? { annotations: r.annotations } : {}),
   }));
-  return reply.type(MEDIA_TYPES.ociIndex).send(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests })));
+  return reply
+    .type(MEDIA_TYPES.ociIndex)
+    .send(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests })));
 };

@@ -24,16 +24,22 @@ const invalid = (message: string, detail?: unknown) => registryError('MANIFEST_I
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function descriptor(v: unknown, where: string): { mediaType: string; digest: Digest; urls?: unknown; artifactType?: string } {
+function descriptor(
+  v: unknown,
+  where: string,
+): { mediaType: string; digest: Digest; urls?: unknown; artifactType?: string } {
   if (!isObject(v)) throw invalid(`${where}: descriptor must be an object`);
   if (typeof v.mediaType !== 'string' || v.mediaType === '') throw invalid(`${where}: descriptor has no mediaType`);
-  if (typeof v.digest !== 'string' || !isDigest(v.digest)) throw invalid(`${where}: descriptor digest is invalid`, { digest: v.digest ?? null });
-  if (typeof v.size !== 'number' || !Number.isSafeInteger(v.size) || v.size < 0) throw invalid(`${where}: descriptor size is invalid`);
+  if (typeof v.digest !== 'string' || !isDigest(v.digest))
+    throw invalid(`${where}: descriptor digest is invalid`, { digest: v.digest ?? null });
+  if (typeof v.size !== 'number' || !Number.isSafeInteger(v.size) || v.size < 0)
+    throw invalid(`${where}: descriptor size is invalid`);
   return v as { mediaType: string; digest: Digest; urls?: unknown };
 }
 
 /** Strips parameters: `application/json; charset=utf-8` -> `application/json`. */
-const bareType = (contentType: string | undefined): string | undefined => contentType?.split(';')[0]?.trim().toLowerCase() || undefined;
+const bareType = (contentType: string | undefined): string | undefined =>
+  contentType?.split(';')[0]?.trim().toLowerCase() || undefined;
 
 export function parseManifest(bytes: Buffer, contentType: string | undefined): ParsedManifest {
   let doc: unknown;
@@ -47,10 +53,22 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
   if (doc.schemaVersion !== 2) throw invalid('manifest invalid: schemaVersion must be 2');
   const header = bareType(contentType);
   const field = typeof doc.mediaType === 'string' ? doc.mediaType : undefined;
-  if (field !== undefined && header !== undefined && header !== field && header !== 'application/json' && header !== 'application/octet-stream') {
+  if (
+    field !== undefined &&
+    header !== undefined &&
+    header !== field &&
+    header !== 'application/json' &&
+    header !== 'application/octet-stream'
+  ) {
     throw invalid('manifest invalid: mediaType does not match Content-Type', { mediaType: field, contentType: header });
   }
-  const mediaType = field ?? (header && MANIFEST_MEDIA_TYPES.includes(header) ? header : 'manifests' in doc ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest);
+  const mediaType =
+    field ??
+    (header && MANIFEST_MEDIA_TYPES.includes(header)
+      ? header
+      : 'manifests' in doc
+        ? MEDIA_TYPES.ociIndex
+        : MEDIA_TYPES.ociManifest);
   const parsed: ParsedManifest = { mediaType, refs: { blobs: [], manifests: [] } };
 
   if (IMAGE_TYPES.has(mediaType)) {
@@ -65,7 +83,9 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
     parsed.artifactType = typeof doc.artifactType === 'string' ? doc.artifactType : config.mediaType;
   } else if (INDEX_TYPES.has(mediaType)) {
     if (!Array.isArray(doc.manifests)) throw invalid('manifest invalid: manifests must be an array');
-    doc.manifests.forEach((m: unknown, i: number) => parsed.refs.manifests.push(descriptor(m, `manifests[${i}]`).digest));
+    doc.manifests.forEach((m: unknown, i: number) =>
+      parsed.refs.manifests.push(descriptor(m, `manifests[${i}]`).digest),
+    );
     if (typeof doc.artifactType === 'string') parsed.artifactType = doc.artifactType;
   } else {
     throw invalid(`unsupported manifest media type ${mediaType}`, { mediaType });

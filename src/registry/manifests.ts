@@ -27,13 +27,18 @@ export const getManifest: Handler<ManifestRoute> = async (ctx, route, req, reply
   const bytes = await ctx.content.readAll(digest).catch(() => {
     throw registryError('MANIFEST_UNKNOWN', 'manifest unknown', { digest });
   });
-  reply.header('Docker-Content-Digest', digest).header('ETag', `"${digest}"`).header('Content-Length', String(bytes.length)).type(record.mediaType);
+  reply
+    .header('Docker-Content-Digest', digest)
+    .header('ETag', `"${digest}"`)
+    .header('Content-Length', String(bytes.length))
+    .type(record.mediaType);
   return req.method === 'HEAD' ? reply.send() : reply.send(bytes);
 };
 
 /** Reads at most `limit` bytes of the body; 413 beyond. */
 async function readLimited(req: FastifyRequest, limit: number): Promise<Buffer> {
-  const tooLarge = () => registryError('MANIFEST_INVALID', `manifest too large: the limit is ${limit} bytes`, { limit }, 413);
+  const tooLarge = () =>
+    registryError('MANIFEST_INVALID', `manifest too large: the limit is ${limit} bytes`, { limit }, 413);
   const declared = Number(req.headers['content-length']);
   const body = bodyStream(req);
   if (Number.isFinite(declared) && declared > limit) {
@@ -59,7 +64,11 @@ export const putManifest: Handler<ManifestRoute> = async (ctx, route, req, reply
   const ref = parseReference(route.ref);
   const bytes = await readLimited(req, ctx.maxManifestBytes);
   const digest = sha256(bytes);
-  if ('digest' in ref && ref.digest !== digest) throw registryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { digest: ref.digest, computed: digest });
+  if ('digest' in ref && ref.digest !== digest)
+    throw registryError('DIGEST_INVALID', 'provided digest did not match uploaded content', {
+      digest: ref.digest,
+      computed: digest,
+    });
   const parsed = parseManifest(bytes, req.headers['content-type']);
   const record = {
     repo: name,
@@ -79,7 +88,11 @@ export const putManifest: Handler<ManifestRoute> = async (ctx, route, req, reply
       throw registryError('MANIFEST_BLOB_UNKNOWN', 'blob unknown to registry', { digest: missing[0], missing });
     }
   });
-  reply.code(201).header('Location', manifestUrl(name, digest)).header('Docker-Content-Digest', digest).header('Content-Length', '0');
+  reply
+    .code(201)
+    .header('Location', manifestUrl(name, digest))
+    .header('Docker-Content-Digest', digest)
+    .header('Content-Length', '0');
   if (parsed.subject) reply.header('OCI-Subject', parsed.subject);
   return reply.send();
 };

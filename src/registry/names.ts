@@ -11,7 +11,8 @@ const ANY_DIGEST_RE = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 export const MAX_NAME_LENGTH = 255;
 
 export function checkName(name: string): string {
-  if (name.length > MAX_NAME_LENGTH || !NAME_RE.test(name)) throw registryError('NAME_INVALID', 'invalid repository name', { name });
+  if (name.length > MAX_NAME_LENGTH || !NAME_RE.test(name))
+    throw registryError('NAME_INVALID', 'invalid repository name', { name });
   return name;
 }
 
@@ -19,7 +20,8 @@ export const isTag = (s: string): boolean => TAG_RE.test(s);
 
 /** A digest from a URL or query; DIGEST_INVALID when malformed or of an algorithm this registry does not store. */
 export function checkDigest(s: string | undefined): Digest {
-  if (s === undefined || !ANY_DIGEST_RE.test(s)) throw registryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { digest: s ?? null });
+  if (s === undefined || !ANY_DIGEST_RE.test(s))
+    throw registryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { digest: s ?? null });
   if (!isDigest(s)) throw registryError('DIGEST_INVALID', 'unsupported digest algorithm', { digest: s });
   return s;
 }
@@ -35,7 +37,8 @@ export function parseReference(ref: string): { tag: string } | { digest: Digest 
 export function parsePage(query: Record<string, string | undefined>): { n?: number; last?: string } {
   const page: { n?: number; last?: string } = {};
   if (query.n !== undefined && query.n !== '') {
-    if (!/^\d+$/.test(query.n)) throw registryError('PAGINATION_NUMBER_INVALID', 'invalid number of results requested', { n: query.n });
+    if (!/^\d+$/.test(query.n))
+      throw registryError('PAGINATION_NUMBER_INVALID', 'invalid number of results requested', { n: query.n });
     page.n = Math.min(Number(query.n), 10000);
   }
   if (query.last) page.last = query.last;

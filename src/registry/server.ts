@@ -1,7 +1,13 @@
 // The OCI distribution server: a Fastify app serving /v2/ (distribution spec v1.1), the token endpoint
 // when bearer auth is on, and `POST /_berth/gc` (an online garbage collection on demand). Bodies stay
 // streams: blobs are never buffered, manifests are read up to their size limit.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { ContentStore } from '../core/content/content-store.js';
 import type { RegistryIndex } from '../core/registry-server/registry-index.js';
 import { KeyedMutex } from '../lib/keyed-mutex.js';
@@ -47,10 +53,20 @@ const HANDLERS: { [K in RegistryRoute['kind']]: Partial<Record<string, AnyHandle
   base: {},
   catalog: { GET: catalog as AnyHandler },
   tags: { GET: listTags as AnyHandler },
-  manifest: { GET: getManifest as AnyHandler, HEAD: getManifest as AnyHandler, PUT: putManifest as AnyHandler, DELETE: deleteManifest as AnyHandler },
+  manifest: {
+    GET: getManifest as AnyHandler,
+    HEAD: getManifest as AnyHandler,
+    PUT: putManifest as AnyHandler,
+    DELETE: deleteManifest as AnyHandler,
+  },
   blob: { GET: getBlob as AnyHandler, HEAD: getBlob as AnyHandler, DELETE: deleteBlob as AnyHandler },
   uploads: { POST: startUpload as AnyHandler },
-  upload: { GET: uploadStatus as AnyHandler, PATCH: patchUpload as AnyHandler, PUT: finishUpload as AnyHandler, DELETE: cancelUpload as AnyHandler },
+  upload: {
+    GET: uploadStatus as AnyHandler,
+    PATCH: patchUpload as AnyHandler,
+    PUT: finishUpload as AnyHandler,
+    DELETE: cancelUpload as AnyHandler,
+  },
   referrers: { GET: referrers as AnyHandler },
 };
 
@@ -66,7 +82,10 @@ export function createRegistryServer(options: RegistryServerOptions): RegistrySe
     logger,
     maxManifestBytes: options.maxManifestBytes ?? 4 * 1024 * 1024,
   };
-  const gc = new GarbageCollector(ctx, { graceMs: options.gc?.graceMs ?? 60 * 60_000, uploadTtlMs: options.gc?.uploadTtlMs ?? 24 * 60 * 60_000 });
+  const gc = new GarbageCollector(ctx, {
+    graceMs: options.gc?.graceMs ?? 60 * 60_000,
+    uploadTtlMs: options.gc?.uploadTtlMs ?? 24 * 60 * 60_000,
+  });
   const auth = new RegistryAuth(options.auth ?? {});
 
   const app = Fastify({
@@ -87,18 +106,31 @@ export function createRegistryServer(options: RegistryServerOptions): RegistrySe
 
   app.setErrorHandler(async (err, req, reply) => {
     const known = err instanceof RegistryError ? err : undefined;
-    const status = known?.status ?? ((err as { statusCode?: number }).statusCode && (err as { statusCode: number }).statusCode < 500 ? (err as { statusCode: number }).statusCode : 500);
+    const status =
+      known?.status ??
+      ((err as { statusCode?: number }).statusCode && (err as { statusCode: number }).statusCode < 500
+        ? (err as { statusCode: number }).statusCode
+        : 500);
     if (status >= 500) req.log.error({ err }, 'registry request failed');
     if (reply.sent || reply.raw.headersSent) {
       reply.raw.destroy();
       return;
     }
-    const body = known?.body() ?? { errors: [{ code: status >= 500 ? 'UNKNOWN' : 'UNSUPPORTED', message: err instanceof Error ? err.message : String(err), detail: null }] };
+    const body = known?.body() ?? {
+      errors: [
+        {
+          code: status >= 500 ? 'UNKNOWN' : 'UNSUPPORTED',
+          message: err instanceof Error ? err.message : String(err),
+          detail: null,
+        },
+      ],
+    };
     for (const [k, v] of Object.entries(known?.headers ?? {})) reply.header(k, v);
     return reply.code(status).type('application/json').send(body);
   });
 
-  const grantOf = async (req: FastifyRequest, route: RegistryRoute): Promise<Grant> => (auth.enabled ? auth.authorize(req, accessFor(route, req.method)) : ALLOW_ALL);
+  const grantOf = async (req: FastifyRequest, route: RegistryRoute): Promise<Grant> =>
+    auth.enabled ? auth.authorize(req, accessFor(route, req.method)) : ALLOW_ALL;
 
   app.route({
     method: [...METHODS],
@@ -114,14 +146,20 @@ export function createRegistryServer(options: RegistryServerOptions): RegistrySe
       return handler(ctx, route as never, req, reply);
     },
   });
-  app.route({ method: ['GET', 'HEAD'], url: '/v2', handler: async (req, reply) => {
-    await grantOf(req, { kind: 'base' });
-    return reply.type('application/json').send('{}');
-  } });
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/v2',
+    handler: async (req, reply) => {
+      await grantOf(req, { kind: 'base' });
+      return reply.type('application/json').send('{}');
+    },
+  });
 
   if (auth.tokenService !== undefined) {
     app.get('/token', async (req) => auth.issueToken(req, req.query as Record<string, string | string[]>));
-    app.post('/token', async (req) => auth.issueToken(req, Object.fromEntries(new URLSearchParams(await readText(req)))));
+    app.post('/token', async (req) =>
+      auth.issueToken(req, Object.fromEntries(new URLSearchParams(await readText(req)))),
+    );
   }
 
   app.post('/_berth/gc', async (req) => {

@@ -34,7 +34,8 @@ export class UploadFiles {
     try {
       return (await stat(this.path(id))).size;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw registryError('BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry', { uuid: id });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw registryError('BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry', { uuid: id });
       throw err;
     }
   }

@@ -16,13 +16,20 @@ import { blobUrl, uploadUrl } from './router.js';
 const rangeOf = (size: number): string => `0-${Math.max(0, size - 1)}`;
 
 /** Streams `data` (or moves a staging file) through the content store's verifying writer and links the blob into `repo`. */
-export async function commitBlob(ctx: RegistryContext, repo: string, digest: Digest, data: (() => Readable | NodeJS.ReadableStream) | { file: string }, options: { signal?: AbortSignal } = {}): Promise<void> {
+export async function commitBlob(
+  ctx: RegistryContext,
+  repo: string,
+  digest: Digest,
+  data: (() => Readable | NodeJS.ReadableStream) | { file: string },
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
   await ctx.locks.run(digestLock(digest), async () => {
     try {
       if (typeof data === 'function') await ctx.content.ingest(Readable.from(data()), { digest }, options);
       else await ctx.content.commitFile(data.file, { digest }, options);
     } catch (err) {
-      if (isKind(err, 'InvalidArgument')) throw registryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { digest });
+      if (isKind(err, 'InvalidArgument'))
+        throw registryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { digest });
       throw err;
     }
     ctx.index.linkBlob(repo, digest);
@@ -30,14 +37,25 @@ export async function commitBlob(ctx: RegistryContext, repo: string, digest: Dig
 }
 
 function created(reply: FastifyReply, name: string, digest: Digest): FastifyReply {
-  return reply.code(201).header('Location', blobUrl(name, digest)).header('Docker-Content-Digest', digest).header('Content-Length', '0').send();
+  return reply
+    .code(201)
+    .header('Location', blobUrl(name, digest))
+    .header('Docker-Content-Digest', digest)
+    .header('Content-Length', '0')
+    .send();
 }
 
 async function newSession(ctx: RegistryContext, name: string, reply: FastifyReply): Promise<FastifyReply> {
   const id = randomUUID();
   await ctx.uploads.create(id);
   ctx.index.createUpload({ id, repo: name, startedAt: Date.now() });
-  return reply.code(202).header('Location', uploadUrl(name, id)).header('Range', '0-0').header('Docker-Upload-UUID', id).header('Content-Length', '0').send();
+  return reply
+    .code(202)
+    .header('Location', uploadUrl(name, id))
+    .header('Range', '0-0')
+    .header('Docker-Upload-UUID', id)
+    .header('Content-Length', '0')
+    .send();
 }
 
 export const startUpload: Handler<{ name: string }> = async (ctx, route, req, reply) => {
@@ -47,7 +65,13 @@ export const startUpload: Handler<{ name: string }> = async (ctx, route, req, re
     const digest = checkDigest(query.mount);
     const from = query.from !== undefined ? checkName(query.from) : undefined;
     // Mounted only when the source repository holds the blob; otherwise an ordinary session (202).
-    if (from !== undefined && req.registryMayPull(from) && ctx.index.mountBlob(name, from, digest) && (await ctx.content.has(digest))) return created(reply, name, digest);
+    if (
+      from !== undefined &&
+      req.registryMayPull(from) &&
+      ctx.index.mountBlob(name, from, digest) &&
+      (await ctx.content.has(digest))
+    )
+      return created(reply, name, digest);
     return newSession(ctx, name, reply);
   }
   if (query.digest !== undefined) {
@@ -62,7 +86,8 @@ export const startUpload: Handler<{ name: string }> = async (ctx, route, req, re
 function sessionOf(ctx: RegistryContext, route: { name: string; id: string }): { name: string; id: string } {
   const name = checkName(route.name);
   const session = /^[0-9a-f-]{36}$/.test(route.id) ? ctx.index.getUpload(route.id) : undefined;
-  if (!session || session.repo !== name) throw registryError('BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry', { uuid: route.id });
+  if (!session || session.repo !== name)
+    throw registryError('BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry', { uuid: route.id });
   return { name, id: session.id };
 }
 
@@ -83,7 +108,8 @@ async function appendChunk(ctx: RegistryContext, id: string, req: FastifyRequest
   if (!body) return current;
   try {
     const written = await ctx.uploads.append(id, body, { signal: abortSignalOf(req) });
-    if (expected !== undefined && written !== expected) throw registryError('SIZE_INVALID', 'chunk length does not match its Content-Range', { expected, written });
+    if (expected !== undefined && written !== expected)
+      throw registryError('SIZE_INVALID', 'chunk length does not match its Content-Range', { expected, written });
   } catch (err) {
     await ctx.uploads.truncate(id, current);
     throw err;
@@ -94,7 +120,13 @@ async function appendChunk(ctx: RegistryContext, id: string, req: FastifyRequest
 export const patchUpload: Handler<{ name: string; id: string }> = async (ctx, route, req, reply) => {
   const { name, id } = sessionOf(ctx, route);
   const size = await ctx.locks.run(uploadLock(id), () => appendChunk(ctx, id, req));
-  return reply.code(202).header('Location', uploadUrl(name, id)).header('Range', rangeOf(size)).header('Docker-Upload-UUID', id).header('Content-Length', '0').send();
+  return reply
+    .code(202)
+    .header('Location', uploadUrl(name, id))
+    .header('Range', rangeOf(size))
+    .header('Docker-Upload-UUID', id)
+    .header('Content-Length', '0')
+    .send();
 };
 
 export const finishUpload: Handler<{ name: string; id: string }> = async (ctx, route, req, reply) => {
@@ -117,7 +149,12 @@ export const finishUpload: Handler<{ name: string; id: string }> = async (ctx, r
 export const uploadStatus: Handler<{ name: string; id: string }> = async (ctx, route, _req, reply) => {
   const { name, id } = sessionOf(ctx, route);
   const size = await ctx.uploads.size(id);
-  return reply.code(204).header('Location', uploadUrl(name, id)).header('Range', rangeOf(size)).header('Docker-Upload-UUID', id).send();
+  return reply
+    .code(204)
+    .header('Location', uploadUrl(name, id))
+    .header('Range', rangeOf(size))
+    .header('Docker-Upload-UUID', id)
+    .send();
 };
 
 export const cancelUpload: Handler<{ name: string; id: string }> = async (ctx, route, _req, reply) => {

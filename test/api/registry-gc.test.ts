@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { LocalContentStore } from '../../src/drivers/content-local/local-content-store.js';
 import { sha256 } from '../../src/lib/digest.js';
 import type { GarbageCollector } from '../../src/registry/gc.js';
-import { pushBlob, pushImage, pushManifest, randomBlob, startInProcessRegistry, type Blob } from '../helpers/registry.js';
+import {
+  pushBlob,
+  pushImage,
+  pushManifest,
+  randomBlob,
+  startInProcessRegistry,
+  type Blob,
+} from '../helpers/registry.js';
 
 const HOUR = 60 * 60_000;
 
@@ -39,7 +46,23 @@ test('GC keeps manifests under a deleted tag, frees what a deleted manifest alon
     // The same layer pushed to a second repository, whose manifest stays.
     const shared = doomed.blobs[1] as Blob;
     await pushBlob(reg.url, 'gc/copy', shared);
-    await pushManifest(reg.url, 'gc/copy', 'v1', Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: shared.digest, size: shared.bytes.length }, layers: [] })));
+    await pushManifest(
+      reg.url,
+      'gc/copy',
+      'v1',
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          config: {
+            mediaType: 'application/vnd.oci.image.config.v1+json',
+            digest: shared.digest,
+            size: shared.bytes.length,
+          },
+          layers: [],
+        }),
+      ),
+    );
     clock.offsetMs = 0;
     // A push in progress now: blob in, manifest not yet.
     const inflight = randomBlob(64);
@@ -48,12 +71,16 @@ test('GC keeps manifests under a deleted tag, frees what a deleted manifest alon
     const orphan = await new LocalContentStore({ root: join(reg.root, 'content') }).put('orphan bytes');
 
     assert.equal((await fetch(`${reg.url}/v2/gc/app/manifests/keep`, { method: 'DELETE' })).status, 202);
-    assert.equal((await fetch(`${reg.url}/v2/gc/app/manifests/${doomed.manifest.digest}`, { method: 'DELETE' })).status, 202);
+    assert.equal(
+      (await fetch(`${reg.url}/v2/gc/app/manifests/${doomed.manifest.digest}`, { method: 'DELETE' })).status,
+      202,
+    );
     const report = await gc.collect();
 
     await pullWhole(reg.url, 'gc/app', 'other');
     await pullWhole(reg.url, 'gc/app', kept.manifest.digest);
-    for (const b of [doomed.manifest, doomed.blobs[0] as Blob, doomed.blobs[2] as Blob, abandoned]) assert.equal(existsSync(file(b)), false, b.digest);
+    for (const b of [doomed.manifest, doomed.blobs[0] as Blob, doomed.blobs[2] as Blob, abandoned])
+      assert.equal(existsSync(file(b)), false, b.digest);
     assert.equal(existsSync(join(reg.root, 'content', 'blobs', 'sha256', orphan.digest.slice(7))), false);
     assert.equal(existsSync(file(shared)), true, 'still held by gc/copy');
     assert.equal((await fetch(`${reg.url}/v2/gc/copy/blobs/${shared.digest}`)).status, 200);
@@ -62,7 +89,19 @@ test('GC keeps manifests under a deleted tag, frees what a deleted manifest alon
     assert.equal(report.blobsRemoved, 5);
     const config = randomBlob(8);
     await pushBlob(reg.url, 'gc/app', config);
-    const late = await pushManifest(reg.url, 'gc/app', 'late', Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: 8 }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: inflight.digest, size: 64 }] })));
+    const late = await pushManifest(
+      reg.url,
+      'gc/app',
+      'late',
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: 8 },
+          layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: inflight.digest, size: 64 }],
+        }),
+      ),
+    );
     assert.equal(late.status, 201);
   } finally {
     await reg.close();
@@ -76,7 +115,8 @@ test('pushes and pulls go on while GC runs again and again, and every image stay
   try {
     const old = await Promise.all([0, 1, 2, 3].map((i) => pushImage(reg.url, `gc/old${i}`, 'v1', 2)));
     clock.offsetMs = 0;
-    for (const [i, o] of old.entries()) await fetch(`${reg.url}/v2/gc/old${i}/manifests/${o.manifest.digest}`, { method: 'DELETE' });
+    for (const [i, o] of old.entries())
+      await fetch(`${reg.url}/v2/gc/old${i}/manifests/${o.manifest.digest}`, { method: 'DELETE' });
     let pushing = true;
     let collections = 0;
     const collector = (async () => {
@@ -96,7 +136,9 @@ test('pushes and pulls go on while GC runs again and again, and every image stay
     for (let i = 0; i < 12; i++) await pullWhole(reg.url, `gc/new${i % 3}`, `t${i}`);
     await gc.collect();
     for (let i = 0; i < 12; i++) await pullWhole(reg.url, `gc/new${i % 3}`, `t${i}`);
-    for (const o of old) for (const b of [o.manifest, ...o.blobs]) assert.equal(existsSync(join(reg.root, 'content', 'blobs', 'sha256', b.digest.slice(7))), false);
+    for (const o of old)
+      for (const b of [o.manifest, ...o.blobs])
+        assert.equal(existsSync(join(reg.root, 'content', 'blobs', 'sha256', b.digest.slice(7))), false);
   } finally {
     await reg.close();
   }

@@ -4,7 +4,19 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { blobOf, errorCode, imageManifest, OCI_INDEX, OCI_MANIFEST, pushBlob, pushImage, pushManifest, randomBlob, startInProcessRegistry, type TestRegistry } from '../helpers/registry.js';
+import {
+  blobOf,
+  errorCode,
+  imageManifest,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  pushBlob,
+  pushImage,
+  pushManifest,
+  randomBlob,
+  startInProcessRegistry,
+  type TestRegistry,
+} from '../helpers/registry.js';
 
 let reg: TestRegistry;
 let url: string;
@@ -54,10 +66,18 @@ test('chunked upload: PATCH in order, 416 out of order, status, PUT with digest'
   assert.equal(start.status, 202);
   const loc = start.headers.get('location') as string;
   assert.match(loc, /^\/v2\/proto\/chunked\/blobs\/uploads\/[0-9a-f-]{36}$/);
-  const p1 = await fetch(`${url}${loc}`, { method: 'PATCH', body: blob.bytes.subarray(0, 1000), headers: { 'content-type': 'application/octet-stream', 'content-range': '0-999' } });
+  const p1 = await fetch(`${url}${loc}`, {
+    method: 'PATCH',
+    body: blob.bytes.subarray(0, 1000),
+    headers: { 'content-type': 'application/octet-stream', 'content-range': '0-999' },
+  });
   assert.equal(p1.status, 202);
   assert.equal(p1.headers.get('range'), '0-999');
-  const wrong = await fetch(`${url}${loc}`, { method: 'PATCH', body: blob.bytes.subarray(2000), headers: { 'content-type': 'application/octet-stream', 'content-range': '2000-2999' } });
+  const wrong = await fetch(`${url}${loc}`, {
+    method: 'PATCH',
+    body: blob.bytes.subarray(2000),
+    headers: { 'content-type': 'application/octet-stream', 'content-range': '2000-2999' },
+  });
   assert.equal(wrong.status, 416);
   assert.equal(await errorCode(wrong), 'BLOB_UPLOAD_INVALID');
   const status = await fetch(`${url}${loc}`);
@@ -66,7 +86,11 @@ test('chunked upload: PATCH in order, 416 out of order, status, PUT with digest'
   // A chunk without Content-Range (docker's streamed PATCH) appends.
   const p2 = await fetch(`${url}${loc}`, { method: 'PATCH', body: blob.bytes.subarray(1000, 2000) });
   assert.equal(p2.headers.get('range'), '0-1999');
-  const done = await fetch(`${url}${loc}?digest=${blob.digest}`, { method: 'PUT', body: blob.bytes.subarray(2000), headers: { 'content-type': 'application/octet-stream', 'content-range': '2000-2999' } });
+  const done = await fetch(`${url}${loc}?digest=${blob.digest}`, {
+    method: 'PUT',
+    body: blob.bytes.subarray(2000),
+    headers: { 'content-type': 'application/octet-stream', 'content-range': '2000-2999' },
+  });
   assert.equal(done.status, 201);
   assert.equal(done.headers.get('docker-content-digest'), blob.digest);
   const get = await fetch(`${url}/v2/proto/chunked/blobs/${blob.digest}`);
@@ -78,7 +102,11 @@ test('chunked upload: PATCH in order, 416 out of order, status, PUT with digest'
 test('a digest mismatch is DIGEST_INVALID and stores nothing', async () => {
   const blob = randomBlob(100);
   const liar = blobOf('something else');
-  const res = await fetch(`${url}/v2/proto/bad/blobs/uploads/?digest=${liar.digest}`, { method: 'POST', body: blob.bytes, headers: { 'content-type': 'application/octet-stream' } });
+  const res = await fetch(`${url}/v2/proto/bad/blobs/uploads/?digest=${liar.digest}`, {
+    method: 'POST',
+    body: blob.bytes,
+    headers: { 'content-type': 'application/octet-stream' },
+  });
   assert.equal(res.status, 400);
   assert.equal(await errorCode(res), 'DIGEST_INVALID');
   const start = await fetch(`${url}/v2/proto/bad/blobs/uploads/`, { method: 'POST' });
@@ -120,14 +148,29 @@ test('manifests by tag and digest; missing blobs, malformed and oversized manife
   assert.equal(await errorCode(await fetch(`${url}/v2/proto/img/manifests/dangling`)), 'MANIFEST_UNKNOWN');
   assert.equal(existsSync(blobFile(blobOf(dangling).digest)), false);
 
-  for (const bad of ['{not json', '{"schemaVersion":1,"name":"x","tag":"y","fsLayers":[]}', '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"digest":"nope"},"layers":[]}']) {
+  for (const bad of [
+    '{not json',
+    '{"schemaVersion":1,"name":"x","tag":"y","fsLayers":[]}',
+    '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"digest":"nope"},"layers":[]}',
+  ]) {
     const r = await pushManifest(url, 'proto/img', 'bad', Buffer.from(bad));
     assert.equal(r.status, 400, bad);
     assert.equal(await errorCode(r), 'MANIFEST_INVALID');
   }
-  const mismatch = await pushManifest(url, 'proto/img', 'bad', manifest.bytes, 'application/vnd.docker.distribution.manifest.v2+json');
+  const mismatch = await pushManifest(
+    url,
+    'proto/img',
+    'bad',
+    manifest.bytes,
+    'application/vnd.docker.distribution.manifest.v2+json',
+  );
   assert.equal(await errorCode(mismatch), 'MANIFEST_INVALID');
-  const huge = await pushManifest(url, 'proto/img', 'huge', Buffer.from(JSON.stringify({ schemaVersion: 2, pad: 'x'.repeat(70 * 1024) })));
+  const huge = await pushManifest(
+    url,
+    'proto/img',
+    'huge',
+    Buffer.from(JSON.stringify({ schemaVersion: 2, pad: 'x'.repeat(70 * 1024) })),
+  );
   assert.equal(huge.status, 413);
   const wrongDigest = await pushManifest(url, 'proto/img', blobOf('x').digest, manifest.bytes);
   assert.equal(await errorCode(wrongDigest), 'DIGEST_INVALID');
@@ -140,42 +183,95 @@ test('manifests by tag and digest; missing blobs, malformed and oversized manife
 test('an index needs its manifests in the repository; subject and referrers with artifactType filter', async () => {
   const a = await pushImage(url, 'proto/multi', 'a');
   const missing = blobOf('{"schemaVersion":2}');
-  const idx = (ms: { digest: string; size: number }[]) => Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: ms.map((m) => ({ mediaType: OCI_MANIFEST, ...m, platform: { architecture: 'amd64', os: 'linux' } })) }));
+  const idx = (ms: { digest: string; size: number }[]) =>
+    Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: ms.map((m) => ({ mediaType: OCI_MANIFEST, ...m, platform: { architecture: 'amd64', os: 'linux' } })),
+      }),
+    );
   const bad = await pushManifest(url, 'proto/multi', 'idx', idx([{ digest: missing.digest, size: 19 }]), OCI_INDEX);
   assert.equal(await errorCode(bad), 'MANIFEST_BLOB_UNKNOWN');
-  const good = await pushManifest(url, 'proto/multi', 'idx', idx([{ digest: a.manifest.digest, size: a.manifest.bytes.length }]), OCI_INDEX);
+  const good = await pushManifest(
+    url,
+    'proto/multi',
+    'idx',
+    idx([{ digest: a.manifest.digest, size: a.manifest.bytes.length }]),
+    OCI_INDEX,
+  );
   assert.equal(good.status, 201);
 
   const emptyConfig = blobOf('{}');
   await pushBlob(url, 'proto/multi', emptyConfig);
   const subject = { mediaType: OCI_MANIFEST, digest: a.manifest.digest, size: a.manifest.bytes.length };
-  const sig = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: 'application/vnd.example.sig', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: emptyConfig.digest, size: 2 }, layers: [], subject, annotations: { who: 'me' } }));
-  const sbom = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: 'application/vnd.example.sbom', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: emptyConfig.digest, size: 2 }, layers: [], subject }));
+  const sig = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      artifactType: 'application/vnd.example.sig',
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: emptyConfig.digest, size: 2 },
+      layers: [],
+      subject,
+      annotations: { who: 'me' },
+    }),
+  );
+  const sbom = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      artifactType: 'application/vnd.example.sbom',
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: emptyConfig.digest, size: 2 },
+      layers: [],
+      subject,
+    }),
+  );
   const put = await pushManifest(url, 'proto/multi', blobOf(sig).digest, sig);
   assert.equal(put.status, 201);
   assert.equal(put.headers.get('oci-subject'), a.manifest.digest);
   await pushManifest(url, 'proto/multi', blobOf(sbom).digest, sbom);
   // A subject that is not (yet) in the registry is accepted.
-  const orphan = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: 'x/y', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: emptyConfig.digest, size: 2 }, layers: [], subject: { ...subject, digest: missing.digest } }));
+  const orphan = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      artifactType: 'x/y',
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: emptyConfig.digest, size: 2 },
+      layers: [],
+      subject: { ...subject, digest: missing.digest },
+    }),
+  );
   assert.equal((await pushManifest(url, 'proto/multi', blobOf(orphan).digest, orphan)).status, 201);
 
   const all = await fetch(`${url}/v2/proto/multi/referrers/${a.manifest.digest}`);
   assert.equal(all.status, 200);
   assert.equal(all.headers.get('content-type'), OCI_INDEX);
-  const list = (await all.json()) as { manifests: { digest: string; artifactType: string; annotations?: Record<string, string> }[] };
+  const list = (await all.json()) as {
+    manifests: { digest: string; artifactType: string; annotations?: Record<string, string> }[];
+  };
   assert.deepEqual(list.manifests.map((m) => m.digest).sort(), [blobOf(sig).digest, blobOf(sbom).digest].sort());
-  assert.deepEqual(list.manifests.find((m) => m.artifactType === 'application/vnd.example.sig')?.annotations, { who: 'me' });
-  const filtered = await fetch(`${url}/v2/proto/multi/referrers/${a.manifest.digest}?artifactType=application/vnd.example.sbom`);
+  assert.deepEqual(list.manifests.find((m) => m.artifactType === 'application/vnd.example.sig')?.annotations, {
+    who: 'me',
+  });
+  const filtered = await fetch(
+    `${url}/v2/proto/multi/referrers/${a.manifest.digest}?artifactType=application/vnd.example.sbom`,
+  );
   assert.equal(filtered.headers.get('oci-filters-applied'), 'artifactType');
-  assert.deepEqual(((await filtered.json()) as { manifests: { digest: string }[] }).manifests.map((m) => m.digest), [blobOf(sbom).digest]);
-  const none = (await (await fetch(`${url}/v2/proto/multi/referrers/${missing.digest.replace(/.$/, '0')}`)).json()) as { manifests: unknown[] };
+  assert.deepEqual(
+    ((await filtered.json()) as { manifests: { digest: string }[] }).manifests.map((m) => m.digest),
+    [blobOf(sbom).digest],
+  );
+  const none = (await (await fetch(`${url}/v2/proto/multi/referrers/${missing.digest.replace(/.$/, '0')}`)).json()) as {
+    manifests: unknown[];
+  };
   assert.deepEqual(none.manifests, []);
   assert.equal((await fetch(`${url}/v2/proto/multi/referrers/sha256:bad`)).status, 400);
 });
 
 test('tag list and catalog paginate with n, last and Link', async () => {
   const { manifest } = await pushImage(url, 'proto/tags', 't0');
-  for (const t of ['b', 'a', 'c', 'C', 'd']) assert.equal((await pushManifest(url, 'proto/tags', t, manifest.bytes)).status, 201);
+  for (const t of ['b', 'a', 'c', 'C', 'd'])
+    assert.equal((await pushManifest(url, 'proto/tags', t, manifest.bytes)).status, 201);
   const all = (await (await fetch(`${url}/v2/proto/tags/tags/list`)).json()) as { name: string; tags: string[] };
   assert.deepEqual(all, { name: 'proto/tags', tags: ['C', 'a', 'b', 'c', 'd', 't0'] });
   const p1 = await fetch(`${url}/v2/proto/tags/tags/list?n=2`);
@@ -203,11 +299,15 @@ test('tag list and catalog paginate with n, last and Link', async () => {
 test('cross-repository mount: 201 when the source has the blob, else a new upload session', async () => {
   const blob = randomBlob(300);
   await pushBlob(url, 'proto/src', blob);
-  const mount = await fetch(`${url}/v2/proto/dst/blobs/uploads/?mount=${blob.digest}&from=proto/src`, { method: 'POST' });
+  const mount = await fetch(`${url}/v2/proto/dst/blobs/uploads/?mount=${blob.digest}&from=proto/src`, {
+    method: 'POST',
+  });
   assert.equal(mount.status, 201);
   assert.equal(mount.headers.get('location'), `/v2/proto/dst/blobs/${blob.digest}`);
   assert.equal((await fetch(`${url}/v2/proto/dst/blobs/${blob.digest}`, { method: 'HEAD' })).status, 200);
-  const fallback = await fetch(`${url}/v2/proto/dst2/blobs/uploads/?mount=${blob.digest}&from=proto/nowhere`, { method: 'POST' });
+  const fallback = await fetch(`${url}/v2/proto/dst2/blobs/uploads/?mount=${blob.digest}&from=proto/nowhere`, {
+    method: 'POST',
+  });
   assert.equal(fallback.status, 202);
   assert.match(fallback.headers.get('location') ?? '', /\/blobs\/uploads\//);
 });
@@ -220,7 +320,10 @@ test('deleting a tag keeps the manifest under its digest and other tags; deletin
   assert.equal((await fetch(`${url}/v2/proto/del/manifests/one`)).status, 404);
   assert.equal((await fetch(`${url}/v2/proto/del/manifests/two`)).status, 200);
   assert.equal((await fetch(`${url}/v2/proto/del/manifests/${manifest.digest}`)).status, 200);
-  assert.equal(await errorCode(await fetch(`${url}/v2/proto/del/manifests/one`, { method: 'DELETE' })), 'MANIFEST_UNKNOWN');
+  assert.equal(
+    await errorCode(await fetch(`${url}/v2/proto/del/manifests/one`, { method: 'DELETE' })),
+    'MANIFEST_UNKNOWN',
+  );
   assert.equal((await fetch(`${url}/v2/proto/del/manifests/${manifest.digest}`, { method: 'DELETE' })).status, 202);
   assert.equal((await fetch(`${url}/v2/proto/del/manifests/two`)).status, 404);
   assert.equal((await fetch(`${url}/v2/proto/del/blobs/${blobs[1]?.digest}`, { method: 'DELETE' })).status, 202);

@@ -27,7 +27,13 @@ const WAIT_BY_DESIGN = new Set(['POST /containers/:id/stop', 'POST /containers/:
 
 let engine: ApiEngine;
 let contract: EngineContract;
-const real = { containers: [] as string[], images: ['fuzz/img:1'], volumes: ['fuzzvol'], networks: ['fuzznet', 'bridge'], execs: [] as string[] };
+const real = {
+  containers: [] as string[],
+  images: ['fuzz/img:1'],
+  volumes: ['fuzzvol'],
+  networks: ['fuzznet', 'bridge'],
+  execs: [] as string[],
+};
 
 interface Answer {
   status: number;
@@ -42,23 +48,32 @@ function send(method: string, path: string, body: string | undefined): Promise<A
       req.destroy();
       reject(new Error(`${method} ${path}: no answer within ${ANSWER_MS} ms`));
     }, ANSWER_MS);
-    const req = request({ socketPath: engine.socketPath, method, path, headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const status = res.statusCode ?? 0;
-      const type = String(res.headers['content-type'] ?? '');
-      if (status < 400) {
-        clearTimeout(timer);
-        res.destroy();
-        req.destroy();
-        return resolve({ status, body: '', type });
-      }
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status, body: Buffer.concat(chunks).toString('utf8'), type });
-      });
-      res.on('error', () => undefined);
-    });
+    const req = request(
+      {
+        socketPath: engine.socketPath,
+        method,
+        path,
+        headers:
+          body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        const type = String(res.headers['content-type'] ?? '');
+        if (status < 400) {
+          clearTimeout(timer);
+          res.destroy();
+          req.destroy();
+          return resolve({ status, body: '', type });
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status, body: Buffer.concat(chunks).toString('utf8'), type });
+        });
+        res.on('error', () => undefined);
+      },
+    );
     req.on('error', (err) => {
       clearTimeout(timer);
       reject(err);
@@ -80,7 +95,9 @@ async function storeState(): Promise<string> {
   const volumes = (await getJson('/volumes')) as { Volumes: { Name: string }[] };
   const networks = (await getJson('/networks')) as { Id: string; Name: string }[];
   // Lookups by every listed name and id still work (an accepted request may have removed a seeded image).
-  for (const image of images) for (const ref of [image.Id, ...image.RepoTags]) await getJson(`/images/${ref}/json`).catch(() => assert.fail(`lookup of ${ref} broke`));
+  for (const image of images)
+    for (const ref of [image.Id, ...image.RepoTags])
+      await getJson(`/images/${ref}/json`).catch(() => assert.fail(`lookup of ${ref} broke`));
   return JSON.stringify({
     images: images.map((i) => `${i.Id} ${[...i.RepoTags].sort().join(',')}`).sort(),
     containers: containers.map((c) => `${c.Id} ${c.Names.join(',')} ${c.State}`).sort(),
@@ -94,7 +111,28 @@ async function storeState(): Promise<string> {
 const weirdString = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
-  fc.constantFrom('', ' ', '..', '../..', '/', '%', '-1', '0', '1', '99999999999999999999', '1e400', 'NaN', 'true', 'null', '{}', '[]', '{"a":', 'sha256:', '😀', 'a'.repeat(300)),
+  fc.constantFrom(
+    '',
+    ' ',
+    '..',
+    '../..',
+    '/',
+    '%',
+    '-1',
+    '0',
+    '1',
+    '99999999999999999999',
+    '1e400',
+    'NaN',
+    'true',
+    'null',
+    '{}',
+    '[]',
+    '{"a":',
+    'sha256:',
+    '😀',
+    'a'.repeat(300),
+  ),
   fc.integer().map(String),
   fc.json({ maxDepth: 2 }),
 );
@@ -115,7 +153,9 @@ function valueFor(schema: Record<string, unknown> | undefined, depth: number): f
   if (names.length === 0) return anyJson;
   const fields = fc.dictionary(fc.constantFrom(...names), fc.constant(null), { maxKeys: 4 }).chain((picked) => {
     const keys = Object.keys(picked);
-    return fc.tuple(...keys.map((k) => valueFor(props[k], depth + 1))).map((values) => Object.fromEntries(keys.map((k, i) => [k, values[i]])));
+    return fc
+      .tuple(...keys.map((k) => valueFor(props[k], depth + 1)))
+      .map((values) => Object.fromEntries(keys.map((k, i) => [k, values[i]])));
   });
   return fc.oneof({ weight: 1, arbitrary: anyJson }, { weight: 3, arbitrary: fields });
 }
@@ -124,27 +164,63 @@ const swaggerPathOf = (url: string): string => url.replace(/:([A-Za-z]+)/g, '{$1
 
 function pathParam(route: RegisteredRoute): fc.Arbitrary<string> {
   const key = `${route.method} ${route.url}`;
-  const pool = route.url.startsWith('/volumes') ? real.volumes : route.url.startsWith('/networks') ? real.networks : route.url.startsWith('/exec') ? real.execs : WAIT_BY_DESIGN.has(key) ? [] : real.containers;
+  const pool = route.url.startsWith('/volumes')
+    ? real.volumes
+    : route.url.startsWith('/networks')
+      ? real.networks
+      : route.url.startsWith('/exec')
+        ? real.execs
+        : WAIT_BY_DESIGN.has(key)
+          ? []
+          : real.containers;
   const known = pool.length > 0 ? [fc.constantFrom(...pool)] : [];
-  return fc.oneof(weirdString.filter((s) => s !== ''), ...known).map(encodeURIComponent);
+  return fc
+    .oneof(
+      weirdString.filter((s) => s !== ''),
+      ...known,
+    )
+    .map(encodeURIComponent);
 }
 
 function wildcard(route: RegisteredRoute): fc.Arbitrary<string> {
-  const name = fc.oneof(fc.constantFrom(...real.images), weirdString.filter((s) => s !== '')).map(encodeURIComponent);
+  const name = fc
+    .oneof(
+      fc.constantFrom(...real.images),
+      weirdString.filter((s) => s !== ''),
+    )
+    .map(encodeURIComponent);
   if (route.method === 'DELETE') return name;
-  const actions = route.url.startsWith('/distribution') ? ['json'] : route.method === 'GET' ? ['json', 'history', 'get'] : ['tag', 'push'];
-  return fc.tuple(name, fc.oneof(fc.constantFrom(...actions), weirdString.map(encodeURIComponent))).map(([n, a]) => `${n}/${a}`);
+  const actions = route.url.startsWith('/distribution')
+    ? ['json']
+    : route.method === 'GET'
+      ? ['json', 'history', 'get']
+      : ['tag', 'push'];
+  return fc
+    .tuple(name, fc.oneof(fc.constantFrom(...actions), weirdString.map(encodeURIComponent)))
+    .map(([n, a]) => `${n}/${a}`);
 }
 
 function pathFor(route: RegisteredRoute): fc.Arbitrary<string> {
-  const parts = route.url.split('/').map((seg) => (seg.startsWith(':') ? pathParam(route) : seg === '*' ? wildcard(route) : fc.constant(seg)));
+  const parts = route.url
+    .split('/')
+    .map((seg) => (seg.startsWith(':') ? pathParam(route) : seg === '*' ? wildcard(route) : fc.constant(seg)));
   return fc.tuple(...parts).map((segs) => segs.join('/'));
 }
 
 function queryFor(route: RegisteredRoute): fc.Arbitrary<string> {
   const names = contract.queryParams(route.method, swaggerPathOf(route.url.replace('/*', '/{name}/json')));
-  const key = fc.oneof(...(names.length > 0 ? [{ weight: 4, arbitrary: fc.constantFrom(...names) }] : []), { weight: 1, arbitrary: fc.constantFrom('filters', 'all', 't', 'signal', 'name', 'force', 'tag', 'repo', 'path') }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) });
-  return fc.array(fc.tuple(key, weirdString), { maxLength: 5 }).map((pairs) => (pairs.length === 0 ? '' : `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`));
+  const key = fc.oneof(
+    ...(names.length > 0 ? [{ weight: 4, arbitrary: fc.constantFrom(...names) }] : []),
+    { weight: 1, arbitrary: fc.constantFrom('filters', 'all', 't', 'signal', 'name', 'force', 'tag', 'repo', 'path') },
+    { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
+  );
+  return fc
+    .array(fc.tuple(key, weirdString), { maxLength: 5 })
+    .map((pairs) =>
+      pairs.length === 0
+        ? ''
+        : `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`,
+    );
 }
 
 function bodyFor(route: RegisteredRoute): fc.Arbitrary<string | undefined> {
@@ -152,7 +228,18 @@ function bodyFor(route: RegisteredRoute): fc.Arbitrary<string | undefined> {
   return fc.oneof(
     fc.constant(undefined),
     fc.json({ maxDepth: 3 }),
-    fc.constantFrom('', '{', '{"a":1', 'nul', '[]', '"s"', '1', 'null', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}'),
+    fc.constantFrom(
+      '',
+      '{',
+      '{"a":1',
+      'nul',
+      '[]',
+      '"s"',
+      '1',
+      'null',
+      '{"__proto__":{"x":1}}',
+      '{"constructor":{"prototype":{}}}',
+    ),
     valueFor(schema, 0).map((v) => JSON.stringify(v)),
   );
 }
@@ -160,13 +247,26 @@ function bodyFor(route: RegisteredRoute): fc.Arbitrary<string | undefined> {
 before(async () => {
   engine = await startApiEngine();
   contract = await EngineContract.load();
-  await engine.app.inject({ method: 'POST', url: '/images/load', payload: await dockerArchiveOf(Buffer.alloc(1024), 'fuzz/img:1'), headers: { 'content-type': 'application/x-tar' } });
+  await engine.app.inject({
+    method: 'POST',
+    url: '/images/load',
+    payload: await dockerArchiveOf(Buffer.alloc(1024), 'fuzz/img:1'),
+    headers: { 'content-type': 'application/x-tar' },
+  });
   for (const name of ['fz-created', 'fz-running']) {
-    const res = await engine.app.inject({ method: 'POST', url: `/containers/create?name=${name}`, payload: { Image: 'fuzz/img:1', Cmd: ['sh'] } });
+    const res = await engine.app.inject({
+      method: 'POST',
+      url: `/containers/create?name=${name}`,
+      payload: { Image: 'fuzz/img:1', Cmd: ['sh'] },
+    });
     real.containers.push((res.json() as { Id: string }).Id, name);
   }
   await engine.app.inject({ method: 'POST', url: '/containers/fz-running/start' });
-  const exec = await engine.app.inject({ method: 'POST', url: '/containers/fz-running/exec', payload: { Cmd: ['sleep', '1'] } });
+  const exec = await engine.app.inject({
+    method: 'POST',
+    url: '/containers/fz-running/exec',
+    payload: { Cmd: ['sleep', '1'] },
+  });
   real.execs.push((exec.json() as { Id: string }).Id);
   await engine.app.inject({ method: 'POST', url: '/volumes/create', payload: { Name: 'fuzzvol' } });
   await engine.app.inject({ method: 'POST', url: '/networks/create', payload: { Name: 'fuzznet' } });
@@ -184,28 +284,39 @@ test('fuzz: every route answers bad input with a 4xx {"message"}, never a 500 or
   for (const route of routes) {
     await fc
       .assert(
-      fc.asyncProperty(pathFor(route), queryFor(route), bodyFor(route), async (path, query, body) => {
-        const url = `${path}${query}`;
-        // Taken right before the request: an earlier accepted one (a kill) may still be settling in the background.
-        const before = await storeState();
-        const res = await send(route.method, url, body);
-        requests++;
-        const where = `${route.method} ${url} body=${body?.slice(0, 200)}`;
-        assert.ok(ALLOWED.has(res.status) || (res.status === 503 && SWARM_ROUTE.test(route.url)), `${where}: answered ${res.status} ${res.body.slice(0, 300)}`);
-        if (res.status >= 400 && route.method !== 'HEAD') {
-          assert.equal(res.type, 'application/json', `${where}: error type`);
-          const parsed = JSON.parse(res.body) as Record<string, unknown>;
-          assert.deepEqual(Object.keys(parsed), ['message'], `${where}: error body ${res.body.slice(0, 200)}`);
-          assert.equal(typeof parsed.message, 'string');
-          const after = await storeState();
-          assert.equal(after, before, `${where}: a refused request changed the store (before ${before}, after ${after})`);
-        }
-      }),
-      { numRuns: RUNS, interruptAfterTimeLimit: perRoute, markInterruptAsFailure: false },
-    )
+        fc.asyncProperty(pathFor(route), queryFor(route), bodyFor(route), async (path, query, body) => {
+          const url = `${path}${query}`;
+          // Taken right before the request: an earlier accepted one (a kill) may still be settling in the background.
+          const before = await storeState();
+          const res = await send(route.method, url, body);
+          requests++;
+          const where = `${route.method} ${url} body=${body?.slice(0, 200)}`;
+          assert.ok(
+            ALLOWED.has(res.status) || (res.status === 503 && SWARM_ROUTE.test(route.url)),
+            `${where}: answered ${res.status} ${res.body.slice(0, 300)}`,
+          );
+          if (res.status >= 400 && route.method !== 'HEAD') {
+            assert.equal(res.type, 'application/json', `${where}: error type`);
+            const parsed = JSON.parse(res.body) as Record<string, unknown>;
+            assert.deepEqual(Object.keys(parsed), ['message'], `${where}: error body ${res.body.slice(0, 200)}`);
+            assert.equal(typeof parsed.message, 'string');
+            const after = await storeState();
+            assert.equal(
+              after,
+              before,
+              `${where}: a refused request changed the store (before ${before}, after ${after})`,
+            );
+          }
+        }),
+        { numRuns: RUNS, interruptAfterTimeLimit: perRoute, markInterruptAsFailure: false },
+      )
       .catch((err: unknown) => {
-        const counterexample = String((err as Error).message).split('\n').find((l) => l.startsWith('Counterexample')) ?? '';
-        const cause = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message.split('\n')[0] : String(err);
+        const counterexample =
+          String((err as Error).message)
+            .split('\n')
+            .find((l) => l.startsWith('Counterexample')) ?? '';
+        const cause =
+          (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message.split('\n')[0] : String(err);
         failures.push(`${route.method} ${route.url}: ${cause}\n  ${counterexample}`);
       });
   }

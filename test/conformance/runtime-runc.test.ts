@@ -34,8 +34,18 @@ const hostHardNofile = Number(execFileSync('sh', ['-c', 'ulimit -Hn'], { encodin
 
 function newRuntime(): ConmonRuntime {
   return new ConmonRuntime(
-    { stateRoot: join(root, 'state'), runcPath: which('runc') ?? 'runc', conmonPath: which('conmon') ?? 'conmon', initPath: which('catatonit') ?? which('tini') },
-    { goArch: 'amd64', kernel: os.release(), cgroupVersion: existsSync('/sys/fs/cgroup/cgroup.controllers') ? '2' : '1', hardLimits: { RLIMIT_NOFILE: hostHardNofile } },
+    {
+      stateRoot: join(root, 'state'),
+      runcPath: which('runc') ?? 'runc',
+      conmonPath: which('conmon') ?? 'conmon',
+      initPath: which('catatonit') ?? which('tini'),
+    },
+    {
+      goArch: 'amd64',
+      kernel: os.release(),
+      cgroupVersion: existsSync('/sys/fs/cgroup/cgroup.controllers') ? '2' : '1',
+      hardLimits: { RLIMIT_NOFILE: hostHardNofile },
+    },
     silentLogger(),
   );
 }
@@ -55,26 +65,54 @@ interface Made {
   request: Parameters<ConmonRuntime['run']>[0];
 }
 
-async function container(cmd: string[], config: ContainerConfig = {}, hostConfig: HostConfig = {}, mounts: PlannedMount[] = []): Promise<Made> {
+async function container(
+  cmd: string[],
+  config: ContainerConfig = {},
+  hostConfig: HostConfig = {},
+  mounts: PlannedMount[] = [],
+): Promise<Made> {
   const id = `berthrt${process.pid}x${String(++counter).padStart(4, '0')}`.padEnd(64, '0');
   const dir = join(root, 'containers', id);
   const bundleDir = join(dir, 'bundle');
   await mkdir(bundleDir, { recursive: true });
-  const paths = { dir, bundleDir, logPath: join(dir, `${id}-json.log`), hostsPath: join(dir, 'hosts'), hostnamePath: join(dir, 'hostname'), resolvConfPath: join(dir, 'resolv.conf') };
+  const paths = {
+    dir,
+    bundleDir,
+    logPath: join(dir, `${id}-json.log`),
+    hostsPath: join(dir, 'hosts'),
+    hostnamePath: join(dir, 'hostname'),
+    resolvConfPath: join(dir, 'resolv.conf'),
+  };
   await writeFile(paths.hostsPath, '127.0.0.1\tlocalhost\n');
   await writeFile(paths.hostnamePath, 'rt\n');
   await writeFile(paths.resolvConfPath, 'nameserver 127.0.0.1\n');
   const [path = '', ...args] = cmd;
   const record = {
-    id, name: `rt-${counter}`, path, args, config: { Hostname: 'rt', ...config }, hostConfig, logPath: paths.logPath,
-    hostsPath: paths.hostsPath, hostnamePath: paths.hostnamePath, resolvConfPath: paths.resolvConfPath,
+    id,
+    name: `rt-${counter}`,
+    path,
+    args,
+    config: { Hostname: 'rt', ...config },
+    hostConfig,
+    logPath: paths.logPath,
+    hostsPath: paths.hostsPath,
+    hostnamePath: paths.hostnamePath,
+    resolvConfPath: paths.resolvConfPath,
   } as unknown as ContainerRecord;
   return { record, request: { record, paths, rootfs: [{ type: 'bind', source: rootfs, options: ['rbind'] }], mounts } };
 }
 
 async function logText(rt: ConmonRuntime, record: ContainerRecord): Promise<string> {
   const out: LogEntry[] = [];
-  for await (const e of rt.logs(record, { follow: false, sinceNano: 0n, untilNano: undefined, tail: undefined, stdout: true, stderr: true })) out.push(e);
+  for await (const e of rt.logs(record, {
+    follow: false,
+    sinceNano: 0n,
+    untilNano: undefined,
+    tail: undefined,
+    stdout: true,
+    stderr: true,
+  }))
+    out.push(e);
   return Buffer.concat(out.map((e) => e.data)).toString();
 }
 
@@ -90,7 +128,8 @@ async function runToExit(rt: ConmonRuntime, made: Made): Promise<{ exitCode: num
 }
 
 // A masked /proc path this kernel has: masked ones are /dev/null inside, so they read empty.
-const maskedProcPath = ['/proc/timer_list', '/proc/keys', '/proc/sched_debug', '/proc/kcore'].find((p) => existsSync(p)) ?? '/proc/keys';
+const maskedProcPath =
+  ['/proc/timer_list', '/proc/keys', '/proc/sched_debug', '/proc/kcore'].find((p) => existsSync(p)) ?? '/proc/keys';
 
 /** Exited counts as gone: a zombie waits only for its parent (this process, for conmon) to reap it. */
 function alive(pid: number): boolean {
@@ -105,13 +144,20 @@ function alive(pid: number): boolean {
 async function waitForLog(rt: ConmonRuntime, record: ContainerRecord, pattern: RegExp): Promise<string> {
   const stop = new AbortController();
   let text = '';
-  for await (const e of rt.logs(record, { follow: true, sinceNano: 0n, untilNano: undefined, tail: undefined, stdout: true, stderr: true, signal: stop.signal })) {
+  for await (const e of rt.logs(record, {
+    follow: true,
+    sinceNano: 0n,
+    untilNano: undefined,
+    tail: undefined,
+    stdout: true,
+    stderr: true,
+    signal: stop.signal,
+  })) {
     text += e.data.toString();
     if (pattern.test(text)) stop.abort();
   }
   return text;
 }
-
 
 describe('runtime-runc conformance', { skip }, () => {
   let rt: ConmonRuntime;
@@ -142,8 +188,19 @@ describe('runtime-runc conformance', { skip }, () => {
     assert.equal(exit.oomKilled, false);
     assert.match(exit.finishedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$/);
     const entries: LogEntry[] = [];
-    for await (const e of rt.logs(made.record, { follow: false, sinceNano: 0n, untilNano: undefined, tail: undefined, stdout: true, stderr: true })) entries.push(e);
-    assert.deepEqual(entries.map((e) => [e.stream, e.data.toString()]).sort(), [['stderr', 'oops\n'], ['stdout', 'hi\n']]);
+    for await (const e of rt.logs(made.record, {
+      follow: false,
+      sinceNano: 0n,
+      untilNano: undefined,
+      tail: undefined,
+      stdout: true,
+      stderr: true,
+    }))
+      entries.push(e);
+    assert.deepEqual(entries.map((e) => [e.stream, e.data.toString()]).sort(), [
+      ['stderr', 'oops\n'],
+      ['stdout', 'hi\n'],
+    ]);
     assert.match(entries[0]?.time ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
     await rt.delete(made.record.id);
   });
@@ -154,7 +211,16 @@ describe('runtime-runc conformance', { skip }, () => {
     assert.equal(exitCode, 0);
     const read = async (o: Partial<Parameters<ConmonRuntime['logs']>[1]>): Promise<string[]> => {
       const out: string[] = [];
-      for await (const e of rt.logs(made.record, { follow: false, sinceNano: 0n, untilNano: undefined, tail: undefined, stdout: true, stderr: true, ...o })) out.push(e.data.toString());
+      for await (const e of rt.logs(made.record, {
+        follow: false,
+        sinceNano: 0n,
+        untilNano: undefined,
+        tail: undefined,
+        stdout: true,
+        stderr: true,
+        ...o,
+      }))
+        out.push(e.data.toString());
       return out;
     };
     // stdout and stderr are separate pipes, so their relative order is not fixed (as with Docker).
@@ -171,7 +237,15 @@ describe('runtime-runc conformance', { skip }, () => {
     const stop = new AbortController();
     const seen: string[] = [];
     const follower = (async () => {
-      for await (const e of rt.logs(live.record, { follow: true, sinceNano: 0n, untilNano: undefined, tail: undefined, stdout: true, stderr: true, signal: stop.signal })) {
+      for await (const e of rt.logs(live.record, {
+        follow: true,
+        sinceNano: 0n,
+        untilNano: undefined,
+        tail: undefined,
+        stdout: true,
+        stderr: true,
+        signal: stop.signal,
+      })) {
         seen.push(e.data.toString());
         if (seen.length === 1) await rt.kill(live.record.id, 9);
       }
@@ -194,23 +268,39 @@ describe('runtime-runc conformance', { skip }, () => {
       `  until grep -q "round-$r-end" /logs/${logName}.1 2>/dev/null && [ -e /logs/${logName} ]; do usleep 20000; done`,
       'done; echo done',
     ].join('\n');
-    const rotating = await container(['sh', '-c', script], {}, { LogConfig: { Type: 'k8s-file', Config: { 'max-size': '2k', 'max-file': '3' } } }, [
-      { type: 'bind', source: join(root, 'containers', made.record.id), destination: '/logs', readOnly: true, options: ['rprivate'], createSource: false } as unknown as PlannedMount,
-    ]);
+    const rotating = await container(
+      ['sh', '-c', script],
+      {},
+      { LogConfig: { Type: 'k8s-file', Config: { 'max-size': '2k', 'max-file': '3' } } },
+      [
+        {
+          type: 'bind',
+          source: join(root, 'containers', made.record.id),
+          destination: '/logs',
+          readOnly: true,
+          options: ['rprivate'],
+          createSource: false,
+        } as unknown as PlannedMount,
+      ],
+    );
     // The log lives in the first container's directory so the second can watch it through the bind mount.
     Object.assign(rotating.record, { logPath: join(root, 'containers', made.record.id, logName) });
     rotating.request.paths = { ...rotating.request.paths, logPath: rotating.record.logPath };
     const { exitCode, log } = await runToExit(rt, rotating);
     assert.equal(exitCode, 0);
     const files = (await readdir(join(root, 'containers', made.record.id))).filter((f) => f.startsWith(logName)).sort();
-    assert.deepEqual(files, [logName, `${logName}.1`, `${logName}.2`], 'max-file 3: the live file and two rotated ones');
+    assert.deepEqual(
+      files,
+      [logName, `${logName}.1`, `${logName}.2`],
+      'max-file 3: the live file and two rotated ones',
+    );
     const lines = log.split('\n').filter(Boolean);
     assert.equal(lines[0], 'round-3-line-0', 'rounds 1 and 2 rotated away');
     assert.equal(lines.at(-1), 'done');
     assert.equal(lines.length, 2 * 61 + 1, 'nothing lost or repeated in what is kept');
   });
 
-  test('exit codes: the process\'s own (3), and a missing executable fails the start with runc\'s wording', async () => {
+  test("exit codes: the process's own (3), and a missing executable fails the start with runc's wording", async () => {
     assert.equal((await runToExit(rt, await container(['sh', '-c', 'exit 3']))).exitCode, 3);
     const missing = await container(['/no/such/binary']);
     await assert.rejects(rt.run(missing.request), /no such file or directory|executable file not found/);
@@ -257,7 +347,10 @@ describe('runtime-runc conformance', { skip }, () => {
   });
 
   test('a TTY container runs on a terminal and its output reaches the log', async () => {
-    const { exitCode, log } = await runToExit(rt, await container(['sh', '-c', '[ -t 1 ] && echo on-a-tty; echo TERM=$TERM'], { Tty: true, Env: ['TERM=xterm'] }));
+    const { exitCode, log } = await runToExit(
+      rt,
+      await container(['sh', '-c', '[ -t 1 ] && echo on-a-tty; echo TERM=$TERM'], { Tty: true, Env: ['TERM=xterm'] }),
+    );
     assert.equal(exitCode, 0);
     assert.match(log, /on-a-tty\r?\n/);
   });
@@ -303,7 +396,7 @@ describe('runtime-runc conformance', { skip }, () => {
     }
   });
 
-  test('Docker\'s default capabilities and seccomp are in force; masked and read-only paths', async () => {
+  test("Docker's default capabilities and seccomp are in force; masked and read-only paths", async () => {
     const script = [
       'grep CapEff /proc/self/status',
       'unshare -U true 2>/dev/null && echo unshare-allowed || echo unshare-blocked',
@@ -319,7 +412,10 @@ describe('runtime-runc conformance', { skip }, () => {
     assert.match(log, /procsys-ro/);
     assert.match(log, /sys-ro/);
 
-    const privileged = await runToExit(rt, await container(['sh', '-c', 'grep CapEff /proc/self/status'], {}, { Privileged: true }));
+    const privileged = await runToExit(
+      rt,
+      await container(['sh', '-c', 'grep CapEff /proc/self/status'], {}, { Privileged: true }),
+    );
     assert.doesNotMatch(privileged.log, /00000000a80425fb/);
   });
 
@@ -327,19 +423,41 @@ describe('runtime-runc conformance', { skip }, () => {
     const hostDir = join(root, 'bind-src');
     await mkdir(hostDir, { recursive: true });
     const mounts = [
-      { type: 'tmpfs', source: 'tmpfs', destination: '/scratch', readOnly: false, options: ['size=1m'], createSource: false },
-      { type: 'bind', source: hostDir, destination: '/data', readOnly: false, options: ['rprivate'], createSource: false },
+      {
+        type: 'tmpfs',
+        source: 'tmpfs',
+        destination: '/scratch',
+        readOnly: false,
+        options: ['size=1m'],
+        createSource: false,
+      },
+      {
+        type: 'bind',
+        source: hostDir,
+        destination: '/data',
+        readOnly: false,
+        options: ['rprivate'],
+        createSource: false,
+      },
     ] as unknown as PlannedMount[];
-    const script = 'touch /rootfile 2>/dev/null && echo root-rw || echo root-ro; grep " /scratch " /proc/mounts; echo from-container > /data/f';
-    const { exitCode, log } = await runToExit(rt, await container(['sh', '-c', script], {}, { ReadonlyRootfs: true }, mounts));
+    const script =
+      'touch /rootfile 2>/dev/null && echo root-rw || echo root-ro; grep " /scratch " /proc/mounts; echo from-container > /data/f';
+    const { exitCode, log } = await runToExit(
+      rt,
+      await container(['sh', '-c', script], {}, { ReadonlyRootfs: true }, mounts),
+    );
     assert.equal(exitCode, 0);
     assert.match(log, /root-ro/);
     assert.match(log, /tmpfs \/scratch tmpfs .*size=1024k/);
     assert.equal(await readFile(join(hostDir, 'f'), 'utf8'), 'from-container\n');
   });
 
-  test('memory and pids limits are in the cgroup; nofile is Docker\'s default capped to the host', async () => {
-    const made = await container(['sh', '-c', 'ulimit -n; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max; sleep 100'], {}, { Memory: 64 * 1024 * 1024, PidsLimit: 42 });
+  test("memory and pids limits are in the cgroup; nofile is Docker's default capped to the host", async () => {
+    const made = await container(
+      ['sh', '-c', 'ulimit -n; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max; sleep 100'],
+      {},
+      { Memory: 64 * 1024 * 1024, PidsLimit: 42 },
+    );
     await rt.run(made.request);
     try {
       await waitForLog(rt, made.record, /\n42\n/);
@@ -356,7 +474,11 @@ describe('runtime-runc conformance', { skip }, () => {
 
   test('a memory-starved process is OOM-killed: 137 and oomKilled', async () => {
     // tail holds a newline-free stream whole, so it grows until the cgroup's limit (no swap) kills it.
-    const made = await container(['sh', '-c', 'head -c 256m /dev/zero | tail'], {}, { Memory: 16 * 1024 * 1024, MemorySwap: 16 * 1024 * 1024 });
+    const made = await container(
+      ['sh', '-c', 'head -c 256m /dev/zero | tail'],
+      {},
+      { Memory: 16 * 1024 * 1024, MemorySwap: 16 * 1024 * 1024 },
+    );
     await rt.run(made.request);
     const exit = await rt.waitExit(made.record.id);
     await rt.delete(made.record.id);
@@ -376,7 +498,8 @@ describe('runtime-runc conformance', { skip }, () => {
     await rt.delete(made.record.id);
     assert.equal(alive(pid), false, 'container process gone');
     assert.equal(alive(conmonPid), false, 'conmon gone');
-    for (const c of ['memory', 'pids', 'cpu', 'devices', 'freezer']) assert.equal(existsSync(containerCgroupDir(made.record.id, c)), false, `${c} cgroup removed`);
+    for (const c of ['memory', 'pids', 'cpu', 'devices', 'freezer'])
+      assert.equal(existsSync(containerCgroupDir(made.record.id, c)), false, `${c} cgroup removed`);
     assert.equal(readFileSync('/proc/self/mountinfo', 'utf8').includes(bundleRootfs), false, 'rootfs unmounted');
     assert.equal((await rt.status(made.record.id)).status, 'absent');
     await rt.delete(made.record.id); // idempotent
@@ -384,16 +507,30 @@ describe('runtime-runc conformance', { skip }, () => {
 
   test('after every test above: no cgroup, conmon or mount of this run is left', () => {
     const prefix = `berthrt${process.pid}x`;
-    const berthDirs = hostCgroupVersion === '2' ? ['/sys/fs/cgroup/berth'] : readdirSync('/sys/fs/cgroup').map((controller) => `/sys/fs/cgroup/${controller}/berth`);
-    const cgroups = berthDirs.flatMap((dir) => (existsSync(dir) ? readdirSync(dir).filter((d) => d.startsWith(prefix)).map((d) => `${dir}/${d}`) : []));
+    const berthDirs =
+      hostCgroupVersion === '2'
+        ? ['/sys/fs/cgroup/berth']
+        : readdirSync('/sys/fs/cgroup').map((controller) => `/sys/fs/cgroup/${controller}/berth`);
+    const cgroups = berthDirs.flatMap((dir) =>
+      existsSync(dir)
+        ? readdirSync(dir)
+            .filter((d) => d.startsWith(prefix))
+            .map((d) => `${dir}/${d}`)
+        : [],
+    );
     assert.deepEqual(cgroups, []);
-    const conmons = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && alive(Number(p))).filter((p) => {
-      try {
-        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(root) && readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'conmon';
-      } catch {
-        return false;
-      }
-    });
+    const conmons = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p) && alive(Number(p)))
+      .filter((p) => {
+        try {
+          return (
+            readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(root) &&
+            readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'conmon'
+          );
+        } catch {
+          return false;
+        }
+      });
     assert.deepEqual(conmons, []);
     assert.equal(readFileSync('/proc/self/mountinfo', 'utf8').includes(root), false);
   });

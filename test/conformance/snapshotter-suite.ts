@@ -2,14 +2,30 @@
 // children protect parents, crash leftovers are cleaned, and hostile layers stay confined.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync, readFileSync, readdirSync, mkdirSync, lstatSync, readlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  rmSync,
+  existsSync,
+  readFileSync,
+  readdirSync,
+  mkdirSync,
+  lstatSync,
+  readlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { Snapshotter, Mount } from '../../src/core/snapshots/snapshotter.js';
-import { hostileLayers, hostileTrees, makeVictim, assertVictimUntouched, ESCAPE_NAMES } from '../fixtures/hostile-tars.js';
+import {
+  hostileLayers,
+  hostileTrees,
+  makeVictim,
+  assertVictimUntouched,
+  ESCAPE_NAMES,
+} from '../fixtures/hostile-tars.js';
 import { testImages } from '../helpers/images.js';
 
 type Factory = (root: string) => Snapshotter;
@@ -29,7 +45,9 @@ async function archiveLayers(path: string): Promise<Buffer[]> {
 }
 
 /** A layer tar from entries (tar-stream). */
-async function packLayer(entries: { header: Partial<tar.Header> & { name: string }; body?: string }[]): Promise<Buffer> {
+async function packLayer(
+  entries: { header: Partial<tar.Header> & { name: string }; body?: string }[],
+): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
   pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
@@ -90,53 +108,68 @@ export function snapshotterSuite(name: string, factory: Factory, skip: string | 
     }
   });
 
-  test(`${name}: modes, owners, mtimes, symlinks and hardlinks survive; a hardlink to a lower file is copied up`, { skip }, async () => {
-    const snaps = fresh();
-    const merged = join(dir, 'merged');
-    mkdirSync(merged);
-    const mtime = new Date('2020-01-02T03:04:05Z');
-    try {
-      await snaps.prepare('x0', undefined);
-      await snaps.applyLayer('x0', Readable.from(await packLayer([
-        { header: { name: 'etc/', type: 'directory', mode: 0o750, uid: 1000, gid: 1001, mtime } },
-        { header: { name: 'etc/conf', type: 'file', mode: 0o4711, uid: 1000, gid: 1001, mtime, size: 6 }, body: 'hello\n' },
-        { header: { name: 'etc/alias', type: 'link', linkname: 'etc/conf' } },
-        { header: { name: 'etc/sym', type: 'symlink', linkname: '/etc/conf', mtime } },
-      ])));
-      await snaps.commit('l0', 'x0');
-      await snaps.prepare('x1', 'l0');
-      await snaps.applyLayer('x1', Readable.from(await packLayer([
-        { header: { name: 'etc/lower-alias', type: 'link', linkname: '/etc/conf' } },
-      ])));
-      await snaps.commit('l1', 'x1');
-      await snaps.prepare('view', 'l1');
-      mountAt(await snaps.mounts('view'), merged);
+  test(
+    `${name}: modes, owners, mtimes, symlinks and hardlinks survive; a hardlink to a lower file is copied up`,
+    { skip },
+    async () => {
+      const snaps = fresh();
+      const merged = join(dir, 'merged');
+      mkdirSync(merged);
+      const mtime = new Date('2020-01-02T03:04:05Z');
       try {
-        const conf = lstatSync(join(merged, 'etc/conf'));
-        assert.equal(conf.mode & 0o7777, 0o4711);
-        assert.equal(conf.uid, 1000);
-        assert.equal(conf.gid, 1001);
-        assert.equal(conf.mtimeMs, mtime.getTime());
-        const etc = lstatSync(join(merged, 'etc'));
-        assert.equal(etc.mode & 0o7777, 0o750);
-        assert.equal(etc.uid, 1000);
-        // etc/alias shares l0's inode; overlay's copy-up of etc/conf into l1 parts them, as it does in Docker.
-        assert.equal(readFileSync(join(merged, 'etc/alias'), 'utf8'), 'hello\n');
-        assert.equal(lstatSync(join(merged, 'etc/lower-alias')).ino, conf.ino);
-        assert.equal(readlinkSync(join(merged, 'etc/sym')), '/etc/conf');
-        assert.equal(readFileSync(join(merged, 'etc/lower-alias'), 'utf8'), 'hello\n');
-        assert.equal(lstatSync(join(merged, 'etc/lower-alias')).mode & 0o7777, 0o4711);
+        await snaps.prepare('x0', undefined);
+        await snaps.applyLayer(
+          'x0',
+          Readable.from(
+            await packLayer([
+              { header: { name: 'etc/', type: 'directory', mode: 0o750, uid: 1000, gid: 1001, mtime } },
+              {
+                header: { name: 'etc/conf', type: 'file', mode: 0o4711, uid: 1000, gid: 1001, mtime, size: 6 },
+                body: 'hello\n',
+              },
+              { header: { name: 'etc/alias', type: 'link', linkname: 'etc/conf' } },
+              { header: { name: 'etc/sym', type: 'symlink', linkname: '/etc/conf', mtime } },
+            ]),
+          ),
+        );
+        await snaps.commit('l0', 'x0');
+        await snaps.prepare('x1', 'l0');
+        await snaps.applyLayer(
+          'x1',
+          Readable.from(
+            await packLayer([{ header: { name: 'etc/lower-alias', type: 'link', linkname: '/etc/conf' } }]),
+          ),
+        );
+        await snaps.commit('l1', 'x1');
+        await snaps.prepare('view', 'l1');
+        mountAt(await snaps.mounts('view'), merged);
+        try {
+          const conf = lstatSync(join(merged, 'etc/conf'));
+          assert.equal(conf.mode & 0o7777, 0o4711);
+          assert.equal(conf.uid, 1000);
+          assert.equal(conf.gid, 1001);
+          assert.equal(conf.mtimeMs, mtime.getTime());
+          const etc = lstatSync(join(merged, 'etc'));
+          assert.equal(etc.mode & 0o7777, 0o750);
+          assert.equal(etc.uid, 1000);
+          // etc/alias shares l0's inode; overlay's copy-up of etc/conf into l1 parts them, as it does in Docker.
+          assert.equal(readFileSync(join(merged, 'etc/alias'), 'utf8'), 'hello\n');
+          assert.equal(lstatSync(join(merged, 'etc/lower-alias')).ino, conf.ino);
+          assert.equal(readlinkSync(join(merged, 'etc/sym')), '/etc/conf');
+          assert.equal(readFileSync(join(merged, 'etc/lower-alias'), 'utf8'), 'hello\n');
+          assert.equal(lstatSync(join(merged, 'etc/lower-alias')).mode & 0o7777, 0o4711);
+        } finally {
+          execFileSync('umount', [merged]);
+        }
+        await assert.rejects(snaps.remove('no-such-key'), (err: { kind?: string }) => err.kind === 'NotFound');
+        assert.equal((await snaps.stat('l1')).parent, 'l0');
+        assert.equal((await snaps.stat('view')).kind, 'active');
+        await snaps.remove('view');
       } finally {
-        execFileSync('umount', [merged]);
+        cleanup();
       }
-      await assert.rejects(snaps.remove('no-such-key'), (err: { kind?: string }) => err.kind === 'NotFound');
-      assert.equal((await snaps.stat('l1')).parent, 'l0');
-      assert.equal((await snaps.stat('view')).kind, 'active');
-      await snaps.remove('view');
-    } finally {
-      cleanup();
-    }
-  });
+    },
+  );
 
   test(`${name}: cleanup drops active snapshots nobody keeps`, { skip }, async () => {
     const snaps = fresh();
@@ -144,7 +177,10 @@ export function snapshotterSuite(name: string, factory: Factory, skip: string | 
       await snaps.prepare('keep-me', undefined);
       await snaps.prepare('half-made', undefined);
       await snaps.cleanup(new Set(['keep-me']));
-      assert.deepEqual((await snaps.list()).map((s) => s.key), ['keep-me']);
+      assert.deepEqual(
+        (await snaps.list()).map((s) => s.key),
+        ['keep-me'],
+      );
     } finally {
       cleanup();
     }
@@ -155,7 +191,10 @@ export function snapshotterSuite(name: string, factory: Factory, skip: string | 
     const root = join(dir, 'root');
     try {
       await first.prepare('x0', undefined);
-      await first.applyLayer('x0', Readable.from(await packLayer([{ header: { name: 'base', type: 'file', size: 5 }, body: 'base\n' }])));
+      await first.applyLayer(
+        'x0',
+        Readable.from(await packLayer([{ header: { name: 'base', type: 'file', size: 5 }, body: 'base\n' }])),
+      );
       await first.commit('l0', 'x0');
       await first.prepare('cut-off', 'l0');
       // A crash between creating a snapshot's directory and recording it leaves a directory nobody names.
@@ -164,13 +203,22 @@ export function snapshotterSuite(name: string, factory: Factory, skip: string | 
       writeFileSync(join(root, '.snapshots.json.0123abcd.tmp'), '{"half":');
       const second = factory(root);
       await second.cleanup(new Set());
-      assert.deepEqual((await second.list()).map((s) => [s.key, s.kind]), [['l0', 'committed']]);
+      assert.deepEqual(
+        (await second.list()).map((s) => [s.key, s.kind]),
+        [['l0', 'committed']],
+      );
       assert.equal(existsSync(join(root, 'snapshots', 'stray')), false);
-      assert.deepEqual(readdirSync(root).filter((n) => n.endsWith('.tmp')), []);
+      assert.deepEqual(
+        readdirSync(root).filter((n) => n.endsWith('.tmp')),
+        [],
+      );
       assert.equal(readdirSync(join(root, 'snapshots')).length, 1);
       const [mount] = await second.mounts('l0');
       assert.equal(readFileSync(join(mount?.source ?? '', 'base'), 'utf8'), 'base\n');
-      await assert.rejects(second.applyLayer('l0', Readable.from(Buffer.alloc(1024))), (err: { kind?: string }) => err.kind === 'InvalidArgument');
+      await assert.rejects(
+        second.applyLayer('l0', Readable.from(Buffer.alloc(1024))),
+        (err: { kind?: string }) => err.kind === 'InvalidArgument',
+      );
     } finally {
       cleanup();
     }
@@ -182,13 +230,21 @@ export function snapshotterSuite(name: string, factory: Factory, skip: string | 
     mkdirSync(merged);
     try {
       await snaps.prepare('x0', undefined);
-      await snaps.applyLayer('x0', Readable.from(await packLayer([{ header: { name: 'o/old/f', type: 'file', size: 1 }, body: 'o' }])));
+      await snaps.applyLayer(
+        'x0',
+        Readable.from(await packLayer([{ header: { name: 'o/old/f', type: 'file', size: 1 }, body: 'o' }])),
+      );
       await snaps.commit('l0', 'x0');
       await snaps.prepare('x1', 'l0');
-      await snaps.applyLayer('x1', Readable.from(await packLayer([
-        { header: { name: 'o/sub/new', type: 'file', size: 1 }, body: 'n' },
-        { header: { name: 'o/.wh..wh..opq', type: 'file', size: 0 } },
-      ])));
+      await snaps.applyLayer(
+        'x1',
+        Readable.from(
+          await packLayer([
+            { header: { name: 'o/sub/new', type: 'file', size: 1 }, body: 'n' },
+            { header: { name: 'o/.wh..wh..opq', type: 'file', size: 0 } },
+          ]),
+        ),
+      );
       await snaps.commit('l1', 'x1');
       await snaps.prepare('view', 'l1');
       mountAt(await snaps.mounts('view'), merged);
@@ -239,27 +295,34 @@ export function snapshotterSuite(name: string, factory: Factory, skip: string | 
       cleanup();
     }
   });
-  test(`${name}: trees aimed at a host directory stay in the snapshot, on top of a lower layer too`, { skip }, async () => {
-    const snaps = fresh();
-    const victim = makeVictim();
-    try {
-      await snaps.prepare('base-active', undefined);
-      await snaps.applyLayer('base-active', Readable.from(await packLayer([{ header: { name: 'x/keep', type: 'file', size: 1 }, body: 'k' }])));
-      await snaps.commit('base', 'base-active');
-      for (const [i, hostile] of (await hostileTrees(victim.dir)).entries()) {
-        for (const parent of [undefined, 'base']) {
-          const key = `tree-${i}-${parent ?? 'none'}`;
-          await snaps.prepare(key, parent);
-          const applied = snaps.applyLayer(key, Readable.from(hostile.tar));
-          if (hostile.expect === 'refused') await assert.rejects(applied, /invalid layer/, hostile.name);
-          else await applied;
-          assertVictimUntouched(victim.dir, hostile.name);
-          await snaps.remove(key);
+  test(
+    `${name}: trees aimed at a host directory stay in the snapshot, on top of a lower layer too`,
+    { skip },
+    async () => {
+      const snaps = fresh();
+      const victim = makeVictim();
+      try {
+        await snaps.prepare('base-active', undefined);
+        await snaps.applyLayer(
+          'base-active',
+          Readable.from(await packLayer([{ header: { name: 'x/keep', type: 'file', size: 1 }, body: 'k' }])),
+        );
+        await snaps.commit('base', 'base-active');
+        for (const [i, hostile] of (await hostileTrees(victim.dir)).entries()) {
+          for (const parent of [undefined, 'base']) {
+            const key = `tree-${i}-${parent ?? 'none'}`;
+            await snaps.prepare(key, parent);
+            const applied = snaps.applyLayer(key, Readable.from(hostile.tar));
+            if (hostile.expect === 'refused') await assert.rejects(applied, /invalid layer/, hostile.name);
+            else await applied;
+            assertVictimUntouched(victim.dir, hostile.name);
+            await snaps.remove(key);
+          }
         }
+      } finally {
+        victim.cleanup();
+        cleanup();
       }
-    } finally {
-      victim.cleanup();
-      cleanup();
-    }
-  });
+    },
+  );
 }

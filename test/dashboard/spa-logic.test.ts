@@ -47,7 +47,11 @@ test('100,000 lines split quickly enough for the browser', () => {
 test('port lines in docker -p syntax', () => {
   assert.deepEqual(portSpec(['8080:80', '127.0.0.1:5353:53/udp', '9000']), {
     exposed: { '80/tcp': {}, '53/udp': {}, '9000/tcp': {} },
-    bindings: { '80/tcp': [{ HostIp: '', HostPort: '8080' }], '53/udp': [{ HostIp: '127.0.0.1', HostPort: '5353' }], '9000/tcp': [{ HostIp: '', HostPort: '' }] },
+    bindings: {
+      '80/tcp': [{ HostIp: '', HostPort: '8080' }],
+      '53/udp': [{ HostIp: '127.0.0.1', HostPort: '5353' }],
+      '9000/tcp': [{ HostIp: '', HostPort: '' }],
+    },
   });
   assert.throws(() => portSpec(['80:http']), /invalid port "80:http"/);
 });

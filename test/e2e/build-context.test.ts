@@ -51,8 +51,12 @@ function writeTree(dir: string, files: Record<string, string>): string {
 
 /** docker-py 5 (Debian's): images.build(path, dockerfile) as a script would call it; prints the image ID. */
 async function dockerPyBuild(engine: Engine, path: string, dockerfile: string | undefined): Promise<string> {
-  const script = 'import docker,sys\nc=docker.from_env(timeout=180)\nimg,_=c.images.build(path=sys.argv[1], dockerfile=(sys.argv[2] or None), rm=True)\nprint(img.id)\n';
-  const r = await run(PYTHON, ['-c', script, path, dockerfile ?? ''], { env: { ...engine.env, PYTHONDONTWRITEBYTECODE: '1' }, timeoutMs: 180_000 });
+  const script =
+    'import docker,sys\nc=docker.from_env(timeout=180)\nimg,_=c.images.build(path=sys.argv[1], dockerfile=(sys.argv[2] or None), rm=True)\nprint(img.id)\n';
+  const r = await run(PYTHON, ['-c', script, path, dockerfile ?? ''], {
+    env: { ...engine.env, PYTHONDONTWRITEBYTECODE: '1' },
+    timeoutMs: 180_000,
+  });
   assert.equal(r.code, 0, `docker-py on ${engine.name}: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -88,48 +92,103 @@ after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-test('a Dockerfile outside the context: docker CLI -f and docker-py dockerfile= (absolute path) build alike on both engines', { skip }, async () => {
-  const ctx = writeTree(join(work, 'outside-ctx'), { 'app.txt': 'app\n', '.dockerignore': 'secret\n', secret: 'no\n' });
-  const outside = writeTree(join(work, 'elsewhere'), { 'Dockerfile.app': LIST });
-  const results: Record<string, string> = {};
-  for (const engine of engines) {
-    results[`${engine.name} cli`] = await listing(engine, await cliBuild(engine, 'docker', ['-f', join(outside, 'Dockerfile.app'), ctx]));
-    results[`${engine.name} py`] = await listing(engine, await dockerPyBuild(engine, ctx, join(outside, 'Dockerfile.app')));
-    results[`${engine.name} berth`] = await listing(engine, await cliBuild(engine, 'berth', ['-f', join(outside, 'Dockerfile.app'), ctx]));
-  }
-  assert.match(results['dockerd cli'] as string, /^\.\n\.\/\.dockerignore\n\.\/app\.txt\n$/, 'the generated Dockerfile is dropped, as .dockerignore lists it');
-  assert.equal(results['berthd cli'], results['dockerd cli']);
-  assert.equal(results['berthd py'], results['dockerd py']);
-  assert.equal(results['berthd berth'], results['dockerd berth']);
-  assert.doesNotMatch(results['dockerd py'] as string, /secret/);
-});
+test(
+  'a Dockerfile outside the context: docker CLI -f and docker-py dockerfile= (absolute path) build alike on both engines',
+  { skip },
+  async () => {
+    const ctx = writeTree(join(work, 'outside-ctx'), {
+      'app.txt': 'app\n',
+      '.dockerignore': 'secret\n',
+      secret: 'no\n',
+    });
+    const outside = writeTree(join(work, 'elsewhere'), { 'Dockerfile.app': LIST });
+    const results: Record<string, string> = {};
+    for (const engine of engines) {
+      results[`${engine.name} cli`] = await listing(
+        engine,
+        await cliBuild(engine, 'docker', ['-f', join(outside, 'Dockerfile.app'), ctx]),
+      );
+      results[`${engine.name} py`] = await listing(
+        engine,
+        await dockerPyBuild(engine, ctx, join(outside, 'Dockerfile.app')),
+      );
+      results[`${engine.name} berth`] = await listing(
+        engine,
+        await cliBuild(engine, 'berth', ['-f', join(outside, 'Dockerfile.app'), ctx]),
+      );
+    }
+    assert.match(
+      results['dockerd cli'] as string,
+      /^\.\n\.\/\.dockerignore\n\.\/app\.txt\n$/,
+      'the generated Dockerfile is dropped, as .dockerignore lists it',
+    );
+    assert.equal(results['berthd cli'], results['dockerd cli']);
+    assert.equal(results['berthd py'], results['dockerd py']);
+    assert.equal(results['berthd berth'], results['dockerd berth']);
+    assert.doesNotMatch(results['dockerd py'] as string, /secret/);
+  },
+);
 
-test('.dockerignore edge cases: each client gets the same image contents from berthd and dockerd; berth build sends what docker build sends', { skip }, async () => {
-  const ctx = writeTree(join(work, 'ignore-ctx'), { ...CONTEXT, Dockerfile: LIST, '.dockerignore': IGNORE });
-  const results: Record<string, string> = {};
-  for (const engine of engines) {
-    results[`${engine.name} docker`] = await listing(engine, await cliBuild(engine, 'docker', [ctx]));
-    results[`${engine.name} berth`] = await listing(engine, await cliBuild(engine, 'berth', [ctx]));
-    results[`${engine.name} py`] = await listing(engine, await dockerPyBuild(engine, ctx, undefined));
-  }
-  const expected = ['.', './#notes', './.dockerignore', './Dockerfile', './cx', './dir', './dir/keep', './keep.txt', './sub', './sub/rooted'].join('\n') + '\n';
-  assert.equal(results['dockerd docker'], expected, 'Docker: the CLI applies the patterns');
-  assert.equal(results['berthd docker'], results['dockerd docker']);
-  assert.equal(results['dockerd berth'], results['dockerd docker'], 'berth build sends what docker build sends');
-  assert.equal(results['berthd berth'], results['dockerd docker']);
-  assert.equal(results['berthd py'], results['dockerd py'], 'docker-py (its own matcher) gets the same from both engines');
-});
+test(
+  '.dockerignore edge cases: each client gets the same image contents from berthd and dockerd; berth build sends what docker build sends',
+  { skip },
+  async () => {
+    const ctx = writeTree(join(work, 'ignore-ctx'), { ...CONTEXT, Dockerfile: LIST, '.dockerignore': IGNORE });
+    const results: Record<string, string> = {};
+    for (const engine of engines) {
+      results[`${engine.name} docker`] = await listing(engine, await cliBuild(engine, 'docker', [ctx]));
+      results[`${engine.name} berth`] = await listing(engine, await cliBuild(engine, 'berth', [ctx]));
+      results[`${engine.name} py`] = await listing(engine, await dockerPyBuild(engine, ctx, undefined));
+    }
+    const expected =
+      [
+        '.',
+        './#notes',
+        './.dockerignore',
+        './Dockerfile',
+        './cx',
+        './dir',
+        './dir/keep',
+        './keep.txt',
+        './sub',
+        './sub/rooted',
+      ].join('\n') + '\n';
+    assert.equal(results['dockerd docker'], expected, 'Docker: the CLI applies the patterns');
+    assert.equal(results['berthd docker'], results['dockerd docker']);
+    assert.equal(results['dockerd berth'], results['dockerd docker'], 'berth build sends what docker build sends');
+    assert.equal(results['berthd berth'], results['dockerd docker']);
+    assert.equal(
+      results['berthd py'],
+      results['dockerd py'],
+      'docker-py (its own matcher) gets the same from both engines',
+    );
+  },
+);
 
-test('a raw API client sends everything: the engine drops only .dockerignore and the Dockerfile, and only when .dockerignore lists them', { skip }, async () => {
-  const tar = await contextTar({ ...CONTEXT, Dockerfile: LIST, '.dockerignore': `${IGNORE}.dockerignore\nDockerfile\n` });
-  const listings: string[] = [];
-  for (const engine of engines) {
-    const r = await apiBuild(engine, tar, { nocache: '1' });
-    assert.equal(r.error, undefined, `${engine.name}: ${r.text}`);
-    listings.push(await listing(engine, r.id as string));
-  }
-  assert.equal(listings[0], listings[1], 'berthd and dockerd agree');
-  const names = (listings[0] as string).split('\n');
-  assert.ok(names.includes('./a.txt') && names.includes('./dir/drop') && names.includes('./#hash'), 'the engine does not apply the other patterns');
-  assert.ok(!names.includes('./.dockerignore') && !names.includes('./Dockerfile'), 'listed .dockerignore and Dockerfile are dropped');
-});
+test(
+  'a raw API client sends everything: the engine drops only .dockerignore and the Dockerfile, and only when .dockerignore lists them',
+  { skip },
+  async () => {
+    const tar = await contextTar({
+      ...CONTEXT,
+      Dockerfile: LIST,
+      '.dockerignore': `${IGNORE}.dockerignore\nDockerfile\n`,
+    });
+    const listings: string[] = [];
+    for (const engine of engines) {
+      const r = await apiBuild(engine, tar, { nocache: '1' });
+      assert.equal(r.error, undefined, `${engine.name}: ${r.text}`);
+      listings.push(await listing(engine, r.id as string));
+    }
+    assert.equal(listings[0], listings[1], 'berthd and dockerd agree');
+    const names = (listings[0] as string).split('\n');
+    assert.ok(
+      names.includes('./a.txt') && names.includes('./dir/drop') && names.includes('./#hash'),
+      'the engine does not apply the other patterns',
+    );
+    assert.ok(
+      !names.includes('./.dockerignore') && !names.includes('./Dockerfile'),
+      'listed .dockerignore and Dockerfile are dropped',
+    );
+  },
+);

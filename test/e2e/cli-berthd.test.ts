@@ -27,7 +27,11 @@ test('version and info print what docker prints for berthd', { skip }, async () 
   await same(daemon.env, ['version'], withoutClient);
   await same(daemon.env, ['info'], withoutClient);
   await same(daemon.env, ['system', 'info', '--format', '{{.Name}} {{.NCPU}} {{.DockerRootDir}} {{json .Runtimes}}']);
-  await same(daemon.env, ['version', '--format', '{{.Server.Version}} {{.Server.APIVersion}} {{range .Server.Components}}{{.Name}},{{end}}']);
+  await same(daemon.env, [
+    'version',
+    '--format',
+    '{{.Server.Version}} {{.Server.APIVersion}} {{range .Server.Components}}{{.Name}},{{end}}',
+  ]);
   await same(daemon.env, ['version', '--format', '{{.Server.Nope'], withoutClient);
   const json = await berth(daemon.env, ['version', '--format', '{{json .}}']);
   const parsed = JSON.parse(json.stdout) as { Client: { ApiVersion: string }; Server: { ApiVersion: string } };
@@ -38,7 +42,16 @@ test('version and info print what docker prints for berthd', { skip }, async () 
 test('inspect of missing objects and usage errors match docker', { skip }, async () => {
   await same(daemon.env, ['inspect', 'nothing-here']);
   await same(daemon.env, ['inspect', '--type', 'bogus', 'x']);
-  for (const args of [['images', '--bogus'], ['history'], ['tag', 'a'], ['save'], ['load', 'x'], ['image', 'prune', 'x'], ['system', 'df', 'x'], ['info', '--format']]) {
+  for (const args of [
+    ['images', '--bogus'],
+    ['history'],
+    ['tag', 'a'],
+    ['save'],
+    ['load', 'x'],
+    ['image', 'prune', 'x'],
+    ['system', 'df', 'x'],
+    ['info', '--format'],
+  ]) {
     await same(daemon.env, args);
   }
 });
@@ -54,7 +67,9 @@ test('-H and BERTH_HOST pick the daemon; a missing one is reported', { skip }, a
 
 test('save refuses to write a tar to a terminal', { skip }, async () => {
   // script(1) gives berth a terminal for stdout.
-  const res = await run('script', ['-qec', `${process.execPath} ${BERTH} save busybox`, '/dev/null'], { env: daemon.env });
+  const res = await run('script', ['-qec', `${process.execPath} ${BERTH} save busybox`, '/dev/null'], {
+    env: daemon.env,
+  });
   assert.match(res.stdout, /cowardly refusing to save to a terminal\. Use the -o flag or redirect/);
   assert.notEqual(res.code, 0);
 });

@@ -8,7 +8,11 @@ import { berth, docker } from '../helpers/run.js';
 import { asDocker, both, type Fixture } from './cli-fixture.js';
 
 /** Both clients print the same stdout and stderr (berth naming itself) and exit the same. */
-export async function same(env: NodeJS.ProcessEnv, args: string[], normalise: (s: string) => string = (s) => s): Promise<string> {
+export async function same(
+  env: NodeJS.ProcessEnv,
+  args: string[],
+  normalise: (s: string) => string = (s) => s,
+): Promise<string> {
   const r = await both(env, args);
   const label = `berth ${args.join(' ')}`;
   assert.equal(normalise(asDocker(r.berth.stdout)), normalise(r.docker.stdout), `${label}: stdout`);
@@ -34,28 +38,60 @@ export async function imageCommandsMatch(env: NodeJS.ProcessEnv, fixture: Fixtur
   await ok(env, ['image', 'tag', 'busybox:two', 'example.com/team/busybox:three']);
 
   for (const args of [
-    ['images'], ['images', '-a'], ['image', 'ls', '--no-trunc'], ['images', '--digests'], ['image', 'list', 'busybox'],
-    ['images', '--format', '{{json .}}'], ['images', '--format', 'json'], ['images', '--format', 'table {{.ID}}\t{{.Repository}}:{{.Tag}}\t{{.Size}}'],
-    ['images', '--filter', 'reference=busybox:two'], ['images', '--format', '{{.Nope}}'], ['images', '--format', '{{.ID}'],
-  ]) await same(env, args, sortedLines);
+    ['images'],
+    ['images', '-a'],
+    ['image', 'ls', '--no-trunc'],
+    ['images', '--digests'],
+    ['image', 'list', 'busybox'],
+    ['images', '--format', '{{json .}}'],
+    ['images', '--format', 'json'],
+    ['images', '--format', 'table {{.ID}}\t{{.Repository}}:{{.Tag}}\t{{.Size}}'],
+    ['images', '--filter', 'reference=busybox:two'],
+    ['images', '--format', '{{.Nope}}'],
+    ['images', '--format', '{{.ID}'],
+  ])
+    await same(env, args, sortedLines);
   await same(env, ['images', '-aq']);
   await same(env, ['image', 'ls', '-q', '--no-trunc']);
 
   for (const args of [
-    ['image', 'inspect', 'busybox'], ['inspect', 'busybox', 'busybox:two'], ['image', 'inspect', 'busybox', 'nope'],
-    ['inspect', '--type', 'image', 'busybox'], ['inspect', 'nope'],
-    ['image', 'inspect', '-f', '{{.Config.Cmd}} {{index .RepoTags 0}} {{json .Config.Labels}} {{.Config.Labels}} {{.Config.Entrypoint}} {{len .RootFS.Layers}}', 'busybox'],
-    ['image', 'inspect', '--format', '{{range .RepoTags}}{{.}},{{end}} {{.Os}}/{{.Architecture}} {{.Author}}', 'busybox'],
+    ['image', 'inspect', 'busybox'],
+    ['inspect', 'busybox', 'busybox:two'],
+    ['image', 'inspect', 'busybox', 'nope'],
+    ['inspect', '--type', 'image', 'busybox'],
+    ['inspect', 'nope'],
+    [
+      'image',
+      'inspect',
+      '-f',
+      '{{.Config.Cmd}} {{index .RepoTags 0}} {{json .Config.Labels}} {{.Config.Labels}} {{.Config.Entrypoint}} {{len .RootFS.Layers}}',
+      'busybox',
+    ],
+    [
+      'image',
+      'inspect',
+      '--format',
+      '{{range .RepoTags}}{{.}},{{end}} {{.Os}}/{{.Architecture}} {{.Author}}',
+      'busybox',
+    ],
     ['image', 'inspect', '-f', '{{.Nope', 'busybox'],
-  ]) await same(env, args);
+  ])
+    await same(env, args);
 
   for (const args of [
-    ['history', 'busybox'], ['history', '--no-trunc', 'busybox'], ['image', 'history', '-H=false', 'busybox'], ['history', '-q', 'busybox'],
-    ['history', '--format', 'json', 'busybox'], ['history', '--format', '{{.ID}}: {{.CreatedBy}}', 'busybox'],
-  ]) await same(env, args);
+    ['history', 'busybox'],
+    ['history', '--no-trunc', 'busybox'],
+    ['image', 'history', '-H=false', 'busybox'],
+    ['history', '-q', 'busybox'],
+    ['history', '--format', 'json', 'busybox'],
+    ['history', '--format', '{{.ID}}: {{.CreatedBy}}', 'busybox'],
+  ])
+    await same(env, args);
 
   await same(env, ['system', 'df']);
-  await same(env, ['system', 'df', '-v'], (s) => s.replace(/\d+ seconds? ago|Less than a second ago|About a minute ago/g, 'recently'));
+  await same(env, ['system', 'df', '-v'], (s) =>
+    s.replace(/\d+ seconds? ago|Less than a second ago|About a minute ago/g, 'recently'),
+  );
   await same(env, ['system', 'df', '--format', '{{json .}}']);
 
   // save | load round trip through a file, and to stdout.
@@ -83,12 +119,25 @@ export async function imageCommandsMatch(env: NodeJS.ProcessEnv, fixture: Fixtur
   assert.deepEqual([b.stdout, b.stderr, b.code], [d.stdout, d.stderr, d.code]);
 
   // import with changes, then prune the dangling import: docker's prompt and report.
-  const id = (await ok(env, ['import', '-c', 'CMD ["/bin/sh", "-c", "echo hi"]', '-m', 'imported', fixture.rootfs])).trim();
+  const id = (
+    await ok(env, ['import', '-c', 'CMD ["/bin/sh", "-c", "echo hi"]', '-m', 'imported', fixture.rootfs])
+  ).trim();
   assert.match(id, /^sha256:[0-9a-f]{64}$/);
-  assert.equal(await ok(env, ['image', 'inspect', '-f', '{{.Config.Cmd}}|{{.Comment}}', id]), '[/bin/sh -c echo hi]|imported\n');
+  assert.equal(
+    await ok(env, ['image', 'inspect', '-f', '{{.Config.Cmd}}|{{.Comment}}', id]),
+    '[/bin/sh -c echo hi]|imported\n',
+  );
   const declined = await berth(env, ['image', 'prune'], { input: 'n\n' });
-  assert.deepEqual([declined.stdout, declined.code], ['WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] ', 0]);
+  assert.deepEqual(
+    [declined.stdout, declined.code],
+    ['WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] ', 0],
+  );
   const pruned = await berth(env, ['image', 'prune'], { input: 'y\n' });
   assert.equal(pruned.code, 0, pruned.stderr);
-  assert.match(pruned.stdout, new RegExp(`\\[y/N\\] Deleted Images:\\ndeleted: ${id}\\n(deleted: sha256:[0-9a-f]{64}\\n)*\\nTotal reclaimed space: [0-9.]+[kMG]?B\\n$`));
+  assert.match(
+    pruned.stdout,
+    new RegExp(
+      `\\[y/N\\] Deleted Images:\\ndeleted: ${id}\\n(deleted: sha256:[0-9a-f]{64}\\n)*\\nTotal reclaimed space: [0-9.]+[kMG]?B\\n$`,
+    ),
+  );
 }

@@ -32,7 +32,20 @@ test('berth run streams stdout and stderr apart and exits with the container cod
 });
 
 test('berth run -d, ps, logs, stop, rm agree with docker', { skip }, async () => {
-  const id = (await b(['run', '-d', '--name', 'svc', '-e', 'X=1', 'busybox', 'sh', '-c', 'echo x=$X; trap "exit 0" TERM; while true; do sleep 0.1; done'])).stdout.trim();
+  const id = (
+    await b([
+      'run',
+      '-d',
+      '--name',
+      'svc',
+      '-e',
+      'X=1',
+      'busybox',
+      'sh',
+      '-c',
+      'echo x=$X; trap "exit 0" TERM; while true; do sleep 0.1; done',
+    ])
+  ).stdout.trim();
   assert.match(id, /^[0-9a-f]{64}$/);
   const ours = await b(['ps', '--format', '{{.ID}} {{.Names}} {{.Command}}']);
   const theirs = await docker(daemon.env, ['ps', '--format', '{{.ID}} {{.Names}} {{.Command}}']);
@@ -52,11 +65,31 @@ test('berth events replays what happened; container prune removes stopped contai
   // An absolute end past now: a relative one (`--until 0s`) is now truncated to the second, as Docker's
   // GetTimestamp does, and would cut off the events of the current second. Both clients below use the same end.
   const until = String(Math.ceil(Date.now() / 1000) + 1);
-  const events = await b(['events', '--since', '1m', '--until', until, '--filter', 'container=brief', '--format', '{{.Action}}']);
+  const events = await b([
+    'events',
+    '--since',
+    '1m',
+    '--until',
+    until,
+    '--filter',
+    'container=brief',
+    '--format',
+    '{{.Action}}',
+  ]);
   assert.equal(events.stdout, 'create\nstart\ndie\n');
   const [lines, theirs] = await Promise.all([
     b(['events', '--since', '1m', '--until', until, '--filter', 'container=brief', '--filter', 'event=die']),
-    docker(daemon.env, ['events', '--since', '1m', '--until', until, '--filter', 'container=brief', '--filter', 'event=die']),
+    docker(daemon.env, [
+      'events',
+      '--since',
+      '1m',
+      '--until',
+      until,
+      '--filter',
+      'container=brief',
+      '--filter',
+      'event=die',
+    ]),
   ]);
   assert.match(lines.stdout, / container die [0-9a-f]{64} \(exitCode=0, image=busybox, name=brief\)\n$/);
   assert.equal(lines.stdout, theirs.stdout);

@@ -32,16 +32,34 @@ test('info and version server sections match docker (dockerd)', { skip }, async 
   // The client sections differ by design; Runtimes is a Go map, printed in any order by docker.
   await same(env, ['info'], (s) => s.replace(/^Client:\n(.*\n)*?\n/m, '').replace(/ Runtimes: .*\n/, ''));
   await same(env, ['version'], (s) => s.replace(/^Client:\n(.*\n)*?\n/m, ''));
-  await same(env, ['version', '--format', '{{.Server.APIVersion}} {{.Server.Os}} {{(index .Server.Components 0).Name}}']);
+  await same(env, [
+    'version',
+    '--format',
+    '{{.Server.APIVersion}} {{.Server.Os}} {{(index .Server.Components 0).Name}}',
+  ]);
   await same(env, ['info', '--format', '{{.Images}} {{.Driver}} {{.DockerRootDir}} {{json .Plugins.Volume}}']);
 });
 
 test('usage errors are docker usage errors', { skip }, async () => {
   const env = (engine as DockerEngine).env;
-  for (const args of [['images', '--bogus'], ['images', '-x'], ['images', '-af'], ['images', 'a', 'b'], ['tag'], ['rmi'], ['version', 'x'], ['foo'], ['image', 'foo'], ['images', '--filter']]) {
+  for (const args of [
+    ['images', '--bogus'],
+    ['images', '-x'],
+    ['images', '-af'],
+    ['images', 'a', 'b'],
+    ['tag'],
+    ['rmi'],
+    ['version', 'x'],
+    ['foo'],
+    ['image', 'foo'],
+    ['images', '--filter'],
+  ]) {
     await same(env, args);
   }
   const bad = await berth(env, ['tag', 'busybox', 'Bad:x']);
-  assert.equal(bad.stderr, 'Error parsing reference: "Bad:x" is not a valid repository/tag: invalid reference format: repository name (library/Bad) must be lowercase\n');
+  assert.equal(
+    bad.stderr,
+    'Error parsing reference: "Bad:x" is not a valid repository/tag: invalid reference format: repository name (library/Bad) must be lowercase\n',
+  );
   assert.equal(bad.code, 1);
 });

@@ -26,7 +26,18 @@ export function makeFixture(): Fixture {
   copyFileSync('/bin/busybox', join(root, 'bin/busybox'));
   symlinkSync('busybox', join(root, 'bin/sh'));
   const rootfs = join(dir, 'rootfs.tar');
-  execFileSync('tar', ['--sort=name', '--mtime=2020-01-01', '--owner=0', '--group=0', '--numeric-owner', '-C', root, '-cf', rootfs, 'bin']);
+  execFileSync('tar', [
+    '--sort=name',
+    '--mtime=2020-01-01',
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    '-C',
+    root,
+    '-cf',
+    rootfs,
+    'bin',
+  ]);
   const layerId = sha256(rootfs);
   const out = join(dir, 'archive');
   mkdirSync(join(out, layerId), { recursive: true });
@@ -39,21 +50,42 @@ export function makeFixture(): Fixture {
     config: { Env: ['PATH=/bin'], Cmd: ['/bin/sh'], Labels: { a: 'b', html: '<x&y>' } },
     rootfs: { type: 'layers', diff_ids: [`sha256:${layerId}`] },
     history: [
-      { created: CREATED, created_by: '/bin/sh -c #(nop) ADD file:0123456789abcdef0123456789abcdef in / ', comment: 'busybox layer' },
+      {
+        created: CREATED,
+        created_by: '/bin/sh -c #(nop) ADD file:0123456789abcdef0123456789abcdef in / ',
+        comment: 'busybox layer',
+      },
       { created: CREATED, created_by: '/bin/sh -c #(nop)  CMD ["/bin/sh"]', empty_layer: true },
     ],
   };
   const configText = JSON.stringify(config);
   const configId = createHash('sha256').update(configText).digest('hex');
   writeFileSync(join(out, `${configId}.json`), configText);
-  writeFileSync(join(out, 'manifest.json'), JSON.stringify([{ Config: `${configId}.json`, RepoTags: ['busybox:latest'], Layers: [`${layerId}/layer.tar`] }]));
+  writeFileSync(
+    join(out, 'manifest.json'),
+    JSON.stringify([{ Config: `${configId}.json`, RepoTags: ['busybox:latest'], Layers: [`${layerId}/layer.tar`] }]),
+  );
   const archive = join(dir, 'busybox.tar');
-  execFileSync('tar', ['--owner=0', '--group=0', '-C', out, '-cf', archive, 'manifest.json', `${configId}.json`, layerId]);
+  execFileSync('tar', [
+    '--owner=0',
+    '--group=0',
+    '-C',
+    out,
+    '-cf',
+    archive,
+    'manifest.json',
+    `${configId}.json`,
+    layerId,
+  ]);
   return { dir, archive, rootfs };
 }
 
 /** Runs `docker ARGS` and `berth ARGS` against the same daemon. */
-export async function both(env: NodeJS.ProcessEnv, args: string[], input?: string | Buffer): Promise<{ docker: RunResult; berth: RunResult }> {
+export async function both(
+  env: NodeJS.ProcessEnv,
+  args: string[],
+  input?: string | Buffer,
+): Promise<{ docker: RunResult; berth: RunResult }> {
   const d = await docker(env, args, { input });
   const b = await berth(env, args, { input });
   return { docker: d, berth: b };

@@ -85,7 +85,8 @@ for (const name of ENGINES) {
     let dir: string;
     const project = `compose${name}`;
     let env: NodeJS.ProcessEnv;
-    const compose = (args: string[]): Promise<RunResult> => run(COMPOSE, ['--ansi', 'never', ...args], { env: { ...env }, timeoutMs: 180_000 });
+    const compose = (args: string[]): Promise<RunResult> =>
+      run(COMPOSE, ['--ansi', 'never', ...args], { env: { ...env }, timeoutMs: 180_000 });
     const ok = async (args: string[]): Promise<string> => {
       const r = await compose(args);
       assert.equal(r.code, 0, `docker-compose ${args.join(' ')}:\n${r.stderr}\n${r.stdout}`);
@@ -107,7 +108,14 @@ for (const name of ENGINES) {
       writeFileSync(join(dir, 'web/Dockerfile'), DOCKERFILE);
       writeFileSync(join(dir, 'web/index.html'), 'web index\n');
       // The API builder (docker-py), not the CLI's; nothing is ever pulled: every image is local or built.
-      env = { ...engine.env, COMPOSE_PROJECT_NAME: project, COMPOSE_FILE: join(dir, 'docker-compose.yml'), COMPOSE_DOCKER_CLI_BUILD: '0', DOCKER_BUILDKIT: '0', COMPOSE_INTERACTIVE_NO_CLI: '1' };
+      env = {
+        ...engine.env,
+        COMPOSE_PROJECT_NAME: project,
+        COMPOSE_FILE: join(dir, 'docker-compose.yml'),
+        COMPOSE_DOCKER_CLI_BUILD: '0',
+        DOCKER_BUILDKIT: '0',
+        COMPOSE_INTERACTIVE_NO_CLI: '1',
+      };
     });
     // What a failed scenario leaves goes with the engine (its stop removes every container and network).
     after(() => {
@@ -117,8 +125,22 @@ for (const name of ENGINES) {
     test('up --build --scale: dependencies wait for health and completion', async () => {
       await ok(['up', '-d', '--build', '--scale', 'worker=2']);
       const names = await labelled('ps');
-      assert.deepEqual(names, [`${project}_db_1`, `${project}_migrate_1`, `${project}_web_1`, `${project}_worker_1`, `${project}_worker_2`]);
-      const state = async (container: string): Promise<string> => (await docker(engine.env, ['inspect', '-f', '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}} {{.State.ExitCode}}', container])).stdout.trim();
+      assert.deepEqual(names, [
+        `${project}_db_1`,
+        `${project}_migrate_1`,
+        `${project}_web_1`,
+        `${project}_worker_1`,
+        `${project}_worker_2`,
+      ]);
+      const state = async (container: string): Promise<string> =>
+        (
+          await docker(engine.env, [
+            'inspect',
+            '-f',
+            '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}} {{.State.ExitCode}}',
+            container,
+          ])
+        ).stdout.trim();
       assert.equal(await state(`${project}_db_1`), 'running healthy 0');
       assert.equal(await state(`${project}_migrate_1`), 'exited  0');
       assert.equal(await state(`${project}_web_1`), 'running healthy 0');
@@ -126,7 +148,8 @@ for (const name of ENGINES) {
 
     test('ps lists every service with its state', async () => {
       const out = await ok(['ps']);
-      for (const n of ['db_1', 'migrate_1', 'web_1', 'worker_1', 'worker_2']) assert.match(out, new RegExp(`${project}_${n} `));
+      for (const n of ['db_1', 'migrate_1', 'web_1', 'worker_1', 'worker_2'])
+        assert.match(out, new RegExp(`${project}_${n} `));
       assert.match(out, /Up \(healthy\)/);
       assert.match(out, /Exit 0/);
     });
@@ -150,10 +173,33 @@ for (const name of ENGINES) {
 
     test('stop and start keep the project', async () => {
       await ok(['stop', '-t', '1', 'worker']);
-      const stopped = (await docker(engine.env, ['ps', '-a', '--filter', `label=com.docker.compose.service=worker`, '--filter', 'status=exited', '--format', '{{.Names}}'])).stdout.split('\n').filter(Boolean);
+      const stopped = (
+        await docker(engine.env, [
+          'ps',
+          '-a',
+          '--filter',
+          `label=com.docker.compose.service=worker`,
+          '--filter',
+          'status=exited',
+          '--format',
+          '{{.Names}}',
+        ])
+      ).stdout
+        .split('\n')
+        .filter(Boolean);
       assert.equal(stopped.length, 2);
       await ok(['start', 'worker']);
-      const running = (await docker(engine.env, ['ps', '--filter', `label=com.docker.compose.service=worker`, '--format', '{{.Names}}'])).stdout.split('\n').filter(Boolean);
+      const running = (
+        await docker(engine.env, [
+          'ps',
+          '--filter',
+          `label=com.docker.compose.service=worker`,
+          '--format',
+          '{{.Names}}',
+        ])
+      ).stdout
+        .split('\n')
+        .filter(Boolean);
       assert.equal(running.length, 2);
     });
 

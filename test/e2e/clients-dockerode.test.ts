@@ -24,7 +24,7 @@ async function collect(stream: AsyncIterable<unknown>): Promise<Buffer> {
 function demuxBuffer(buf: Buffer): { stdout: string; stderr: string } {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  for (let i = 0; i + 8 <= buf.length; ) {
+  for (let i = 0; i + 8 <= buf.length;) {
     const size = buf.readUInt32BE(i + 4);
     (buf[i] === 2 ? err : out).push(buf.subarray(i + 8, i + 8 + size));
     i += 8 + size;
@@ -47,7 +47,8 @@ async function demuxed(docker: Docker, stream: NodeJS.ReadableStream): Promise<{
 
 function tarOf(files: Record<string, string>): Promise<Buffer> {
   const pack = tar.pack();
-  for (const [name, content] of Object.entries(files)) pack.entry({ name, mode: 0o644, mtime: new Date(1_700_000_000_000) }, content);
+  for (const [name, content] of Object.entries(files))
+    pack.entry({ name, mode: 0o644, mtime: new Date(1_700_000_000_000) }, content);
   pack.finalize();
   return collect(pack);
 }
@@ -68,7 +69,9 @@ async function untar(stream: Readable): Promise<Record<string, string>> {
 
 const followProgress = (docker: Docker, stream: NodeJS.ReadableStream): Promise<Record<string, unknown>[]> =>
   new Promise((resolve, reject) => {
-    docker.modem.followProgress(stream, (err: Error | null, output: Record<string, unknown>[]) => (err ? reject(err) : resolve(output)));
+    docker.modem.followProgress(stream, (err: Error | null, output: Record<string, unknown>[]) =>
+      err ? reject(err) : resolve(output),
+    );
   });
 
 const engineOf = useEngines(skip);
@@ -103,14 +106,23 @@ for (const name of ENGINES) {
     });
 
     test('container lifecycle: create, start, inspect, list, top, stop, wait, remove', async () => {
-      const c = await create({ name: `${p}-life`, Cmd: ['sleep', '60'], Labels: { suite: p }, Env: ['A=1'], StopTimeout: 1 });
+      const c = await create({
+        name: `${p}-life`,
+        Cmd: ['sleep', '60'],
+        Labels: { suite: p },
+        Env: ['A=1'],
+        StopTimeout: 1,
+      });
       await c.start();
       const info = await c.inspect();
       assert.equal(info.State.Running, true);
       assert.equal(info.Name, `/${p}-life`);
       assert.ok(info.Config.Env.includes('A=1'));
       const list = await docker.listContainers({ filters: { label: [`suite=${p}`] } });
-      assert.deepEqual(list.map((x) => x.Id), [c.id]);
+      assert.deepEqual(
+        list.map((x) => x.Id),
+        [c.id],
+      );
       assert.equal(list[0]?.Names[0], `/${p}-life`);
       const top = await c.top();
       assert.ok(top.Processes.some((row: string[]) => row.join(' ').includes('sleep 60')));
@@ -137,7 +149,10 @@ for (const name of ENGINES) {
       assert.equal(demuxBuffer((await c.logs({ stdout: true, tail: -1 })) as unknown as Buffer).stdout, 'out1\nout2\n');
       const stamped = demuxBuffer((await c.logs({ stdout: true, timestamps: true })) as unknown as Buffer).stdout;
       assert.match(stamped, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z out1\n/);
-      const followed = await demuxed(docker, (await c.logs({ stdout: true, stderr: true, follow: true })) as unknown as NodeJS.ReadableStream);
+      const followed = await demuxed(
+        docker,
+        (await c.logs({ stdout: true, stderr: true, follow: true })) as unknown as NodeJS.ReadableStream,
+      );
       assert.deepEqual(followed, { stdout: 'out1\nout2\n', stderr: 'err1\n' });
     });
 
@@ -154,28 +169,59 @@ for (const name of ENGINES) {
     test('exec: output demuxed, exit code, stdin, env and workdir', async () => {
       const c = await create({ Cmd: ['sleep', '60'], StopTimeout: 1 });
       await c.start();
-      const exec = await c.exec({ Cmd: ['sh', '-c', 'echo "hello $X from $(pwd)"; echo oops >&2; exit 3'], AttachStdout: true, AttachStderr: true, Env: ['X=exec'], WorkingDir: '/tmp' });
+      const exec = await c.exec({
+        Cmd: ['sh', '-c', 'echo "hello $X from $(pwd)"; echo oops >&2; exit 3'],
+        AttachStdout: true,
+        AttachStderr: true,
+        Env: ['X=exec'],
+        WorkingDir: '/tmp',
+      });
       const stream = await exec.start({ hijack: true, stdin: false });
       assert.deepEqual(await demuxed(docker, stream), { stdout: 'hello exec from /tmp\n', stderr: 'oops\n' });
       const info = await exec.inspect();
       assert.equal(info.ExitCode, 3);
       assert.equal(info.Running, false);
 
-      const cat = await c.exec({ Cmd: ['sh', '-c', 'cat; echo end'], AttachStdin: true, AttachStdout: true, AttachStderr: true });
+      const cat = await c.exec({
+        Cmd: ['sh', '-c', 'cat; echo end'],
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+      });
       const duplex = await cat.start({ hijack: true, stdin: true });
       const result = demuxed(docker, duplex);
       duplex.end('piped in\n');
       assert.deepEqual(await result, { stdout: 'piped in\nend\n', stderr: '' });
 
-      const tty = await c.exec({ Cmd: ['sh', '-c', 'echo tty; echo err >&2'], AttachStdout: true, AttachStderr: true, Tty: true });
-      const raw = (await collect((await tty.start({ hijack: true, stdin: false, Tty: true })) as unknown as Readable)).toString();
+      const tty = await c.exec({
+        Cmd: ['sh', '-c', 'echo tty; echo err >&2'],
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: true,
+      });
+      const raw = (
+        await collect((await tty.start({ hijack: true, stdin: false, Tty: true })) as unknown as Readable)
+      ).toString();
       assert.equal(raw, 'tty\r\nerr\r\n');
       await c.kill();
     });
 
     test('attach: stdin in, stdout and stderr out, StdinOnce ends the container', async () => {
-      const c = await create({ Cmd: ['sh', '-c', 'cat; echo bye >&2'], OpenStdin: true, StdinOnce: true, AttachStdin: true, AttachStdout: true, AttachStderr: true });
-      const stream = (await c.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as NodeJS.ReadWriteStream;
+      const c = await create({
+        Cmd: ['sh', '-c', 'cat; echo bye >&2'],
+        OpenStdin: true,
+        StdinOnce: true,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+      });
+      const stream = (await c.attach({
+        stream: true,
+        stdin: true,
+        stdout: true,
+        stderr: true,
+        hijack: true,
+      })) as unknown as NodeJS.ReadWriteStream;
       const result = demuxed(docker, stream);
       await c.start();
       stream.end('to cat\n');
@@ -187,7 +233,10 @@ for (const name of ENGINES) {
       const c = await create({ Cmd: ['sleep', '60'], StopTimeout: 1 });
       await c.putArchive(await tarOf({ 'in/a.txt': 'alpha\n', 'in/b.txt': 'beta\n' }), { path: '/tmp' });
       const head = (await c.infoArchive({ path: '/tmp/in/a.txt' })) as unknown as { headers: Record<string, string> };
-      const stat = JSON.parse(Buffer.from(head.headers['x-docker-container-path-stat'] ?? '', 'base64').toString()) as { name: string; size: number };
+      const stat = JSON.parse(Buffer.from(head.headers['x-docker-container-path-stat'] ?? '', 'base64').toString()) as {
+        name: string;
+        size: number;
+      };
       assert.equal(stat.name, 'a.txt');
       assert.equal(stat.size, 6);
       const files = await untar((await c.getArchive({ path: '/tmp/in' })) as unknown as Readable);
@@ -195,14 +244,20 @@ for (const name of ENGINES) {
       await c.start();
       const exec = await c.exec({ Cmd: ['cat', '/tmp/in/b.txt'], AttachStdout: true, AttachStderr: true });
       assert.equal((await demuxed(docker, await exec.start({ hijack: true, stdin: false }))).stdout, 'beta\n');
-      await assert.rejects(c.getArchive({ path: '/no/such' }), (err: { statusCode?: number }) => err.statusCode === 404);
+      await assert.rejects(
+        c.getArchive({ path: '/no/such' }),
+        (err: { statusCode?: number }) => err.statusCode === 404,
+      );
       await c.kill();
     });
 
     test('images: load with followProgress, list, inspect, history, tag, remove', async () => {
       const { busybox } = await testImages();
       const output = await followProgress(docker, await docker.loadImage(createReadStream(busybox)));
-      assert.ok(output.some((o) => typeof o.stream === 'string' && /Loaded image/.test(o.stream)), JSON.stringify(output));
+      assert.ok(
+        output.some((o) => typeof o.stream === 'string' && /Loaded image/.test(o.stream)),
+        JSON.stringify(output),
+      );
       const image = docker.getImage('busybox:latest');
       const info = await image.inspect();
       assert.match(info.Id, /^sha256:[0-9a-f]{64}$/);
@@ -218,12 +273,23 @@ for (const name of ENGINES) {
       assert.equal(typeof listed[0]?.Created, 'number');
       const removed = await docker.getImage(`${p}/tagged:v1`).remove();
       assert.deepEqual(removed, [{ Untagged: `${p}/tagged:v1` }]);
-      await assert.rejects(docker.getImage(`${p}/tagged:v1`).inspect(), (err: { statusCode?: number }) => err.statusCode === 404);
+      await assert.rejects(
+        docker.getImage(`${p}/tagged:v1`).inspect(),
+        (err: { statusCode?: number }) => err.statusCode === 404,
+      );
     });
 
     test('build: classic builder from a tar context, progress followed, image runs', async () => {
-      const context = await tarOf({ Dockerfile: 'FROM busybox\nARG WHO=nobody\nCOPY greeting.txt /greeting.txt\nRUN echo "built for $WHO" > /who.txt\nLABEL suite=dockerode\nCMD ["cat", "/greeting.txt", "/who.txt"]\n', 'greeting.txt': 'hi from the context\n' });
-      const stream = await docker.buildImage(Readable.from([context]), { t: `${p}-built:1`, version: '1', buildargs: { WHO: 'dockerode' } } as Docker.ImageBuildOptions);
+      const context = await tarOf({
+        Dockerfile:
+          'FROM busybox\nARG WHO=nobody\nCOPY greeting.txt /greeting.txt\nRUN echo "built for $WHO" > /who.txt\nLABEL suite=dockerode\nCMD ["cat", "/greeting.txt", "/who.txt"]\n',
+        'greeting.txt': 'hi from the context\n',
+      });
+      const stream = await docker.buildImage(Readable.from([context]), {
+        t: `${p}-built:1`,
+        version: '1',
+        buildargs: { WHO: 'dockerode' },
+      } as Docker.ImageBuildOptions);
       const output = await followProgress(docker, stream);
       const text = output.map((o) => (typeof o.stream === 'string' ? o.stream : '')).join('');
       assert.match(text, /Step 1\/6 : FROM busybox/);
@@ -243,19 +309,36 @@ for (const name of ENGINES) {
 
     test('build failure: the error arrives through followProgress', async () => {
       const context = await tarOf({ Dockerfile: 'FROM busybox\nRUN exit 5\n' });
-      const stream = await docker.buildImage(Readable.from([context]), { t: `${p}-broken:1`, version: '1' } as Docker.ImageBuildOptions);
+      const stream = await docker.buildImage(Readable.from([context]), {
+        t: `${p}-broken:1`,
+        version: '1',
+      } as Docker.ImageBuildOptions);
       const output = await followProgress(docker, stream);
-      const failure = output.find((o) => o.error !== undefined) as { error: string; errorDetail: { code?: number; message: string } } | undefined;
+      const failure = output.find((o) => o.error !== undefined) as
+        { error: string; errorDetail: { code?: number; message: string } } | undefined;
       assert.match(failure?.error ?? '', /returned a non-zero code: 5/);
       assert.equal(failure?.errorDetail.code, 5);
       assert.equal(failure?.errorDetail.message, failure?.error);
-      await assert.rejects(docker.getImage(`${p}-broken:1`).inspect(), (err: { statusCode?: number }) => err.statusCode === 404);
+      await assert.rejects(
+        docker.getImage(`${p}-broken:1`).inspect(),
+        (err: { statusCode?: number }) => err.statusCode === 404,
+      );
     });
 
     test('events: a live stream with filters, and a since/until window', async () => {
       const since = Math.floor(Date.now() / 1000) - 1;
-      const stream = (await docker.getEvents({ filters: { type: ['container'], label: [`events=${p}`] } })) as unknown as Readable;
-      const seen: { Type: string; Action: string; Actor: { ID: string; Attributes: Record<string, string> }; id?: string; status?: string; time: number; timeNano: number }[] = [];
+      const stream = (await docker.getEvents({
+        filters: { type: ['container'], label: [`events=${p}`] },
+      })) as unknown as Readable;
+      const seen: {
+        Type: string;
+        Action: string;
+        Actor: { ID: string; Attributes: Record<string, string> };
+        id?: string;
+        status?: string;
+        time: number;
+        timeNano: number;
+      }[] = [];
       let buffered = '';
       const gotDestroy = new Promise<void>((resolve) => {
         stream.on('data', (chunk: Buffer) => {
@@ -277,7 +360,10 @@ for (const name of ENGINES) {
       await c.remove();
       await gotDestroy;
       stream.destroy();
-      assert.deepEqual(seen.map((e) => e.Action), ['create', 'start', 'die', 'destroy']);
+      assert.deepEqual(
+        seen.map((e) => e.Action),
+        ['create', 'start', 'die', 'destroy'],
+      );
       for (const e of seen) {
         assert.equal(e.Type, 'container');
         assert.equal(e.Actor.ID, c.id);
@@ -289,13 +375,23 @@ for (const name of ENGINES) {
       }
       assert.equal(seen[2]?.Actor.Attributes.exitCode, '0');
       const until = Math.ceil(Date.now() / 1000) + 1;
-      const past = (await collect((await docker.getEvents({ since, until, filters: { container: [c.id] } })) as unknown as Readable)).toString();
-      const actions = past.trim().split('\n').map((l) => (JSON.parse(l) as { Action: string }).Action);
+      const past = (
+        await collect((await docker.getEvents({ since, until, filters: { container: [c.id] } })) as unknown as Readable)
+      ).toString();
+      const actions = past
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { Action: string }).Action);
       assert.deepEqual(actions, ['create', 'start', 'die', 'destroy']);
     });
 
     test('networks: create, inspect, connect, disconnect, list, remove', async () => {
-      const net = await docker.createNetwork({ Name: `${p}-net`, Driver: 'bridge', Labels: { suite: p }, CheckDuplicate: true });
+      const net = await docker.createNetwork({
+        Name: `${p}-net`,
+        Driver: 'bridge',
+        Labels: { suite: p },
+        CheckDuplicate: true,
+      });
       try {
         const info = await net.inspect();
         assert.equal(info.Name, `${p}-net`);
@@ -311,7 +407,10 @@ for (const name of ENGINES) {
         const attached = await net.inspect();
         assert.deepEqual(Object.keys(attached.Containers ?? {}), [c.id]);
         const listed = await docker.listNetworks({ filters: { label: [`suite=${p}`] } });
-        assert.deepEqual(listed.map((n) => n.Name), [`${p}-net`]);
+        assert.deepEqual(
+          listed.map((n) => n.Name),
+          [`${p}-net`],
+        );
         await net.disconnect({ Container: c.id });
         assert.equal((await c.inspect()).NetworkSettings.Networks[`${p}-net`], undefined);
         await c.remove({ force: true });
@@ -322,7 +421,9 @@ for (const name of ENGINES) {
     });
 
     test('volumes: create, list, inspect, use from two containers, remove', async () => {
-      const volume = (await docker.createVolume({ Name: `${p}-vol`, Labels: { suite: p } })) as unknown as { name: string };
+      const volume = (await docker.createVolume({ Name: `${p}-vol`, Labels: { suite: p } })) as unknown as {
+        name: string;
+      };
       assert.equal(volume.name, `${p}-vol`);
       const v = docker.getVolume(`${p}-vol`);
       const info = await v.inspect();
@@ -330,11 +431,20 @@ for (const name of ENGINES) {
       assert.equal(info.Labels.suite, p);
       assert.match(info.Mountpoint, /\/_data$/);
       const list = await docker.listVolumes({ filters: { label: [`suite=${p}`] } });
-      assert.deepEqual(list.Volumes.map((x) => x.Name), [`${p}-vol`]);
-      const writer = await create({ Cmd: ['sh', '-c', 'echo kept > /data/f'], HostConfig: { Binds: [`${p}-vol:/data`] } });
+      assert.deepEqual(
+        list.Volumes.map((x) => x.Name),
+        [`${p}-vol`],
+      );
+      const writer = await create({
+        Cmd: ['sh', '-c', 'echo kept > /data/f'],
+        HostConfig: { Binds: [`${p}-vol:/data`] },
+      });
       await writer.start();
       await writer.wait();
-      const reader = await create({ Cmd: ['cat', '/data/f'], HostConfig: { Mounts: [{ Type: 'volume', Source: `${p}-vol`, Target: '/data', ReadOnly: true }] } });
+      const reader = await create({
+        Cmd: ['cat', '/data/f'],
+        HostConfig: { Mounts: [{ Type: 'volume', Source: `${p}-vol`, Target: '/data', ReadOnly: true }] },
+      });
       await reader.start();
       await reader.wait();
       assert.equal(demuxBuffer((await reader.logs({ stdout: true })) as unknown as Buffer).stdout, 'kept\n');

@@ -15,10 +15,26 @@ import { run, type RunResult } from '../helpers/run.js';
 // Debian's interpreter, where python3-docker is installed (not a pyenv python3 earlier on PATH).
 const PYTHON = '/usr/bin/python3';
 const SCENARIOS = join(REPO_ROOT, 'test/fixtures/python-docker-scenarios.py');
-const hasDockerPy = (): boolean => existsSync(PYTHON) && existsSync('/usr/lib/python3/dist-packages/docker/__init__.py');
+const hasDockerPy = (): boolean =>
+  existsSync(PYTHON) && existsSync('/usr/lib/python3/dist-packages/docker/__init__.py');
 const skip = skipClients() || (hasDockerPy() ? false : 'needs python3-docker (apt-get install python3-docker)');
 
-const NAMES = ['system', 'containers', 'run_output', 'logs', 'images', 'volumes', 'events', 'networks', 'healthcheck', 'archive_mounts', 'build', 'links', 'ipv6', 'prune'];
+const NAMES = [
+  'system',
+  'containers',
+  'run_output',
+  'logs',
+  'images',
+  'volumes',
+  'events',
+  'networks',
+  'healthcheck',
+  'archive_mounts',
+  'build',
+  'links',
+  'ipv6',
+  'prune',
+];
 /** Scenarios that wait on a fix, by engine (none today). */
 const TODO: Partial<Record<EngineName, Record<string, string>>> = {};
 
@@ -43,10 +59,15 @@ for (const name of ENGINES) {
     before(async () => {
       await startRuns();
       raw = await (runs.get(name) as Promise<RunResult>);
-      results = new Map(raw.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => {
-        const r = JSON.parse(l) as { name: string; ok: boolean; error?: string };
-        return [r.name, r];
-      }));
+      results = new Map(
+        raw.stdout
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => {
+            const r = JSON.parse(l) as { name: string; ok: boolean; error?: string };
+            return [r.name, r];
+          }),
+      );
     });
 
     for (const scenario of NAMES) {

@@ -21,7 +21,8 @@ function testcontainersFor(engine: Engine): TC {
   process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
   // Published ports are reached on IPv4 loopback (dockerd here binds them to 127.0.0.1 only; "localhost" may be ::1).
   process.env.TESTCONTAINERS_HOST_OVERRIDE = '127.0.0.1';
-  for (const key of Object.keys(require.cache)) if (key.includes('/node_modules/testcontainers/')) delete require.cache[key];
+  for (const key of Object.keys(require.cache))
+    if (key.includes('/node_modules/testcontainers/')) delete require.cache[key];
   return require('testcontainers') as TC;
 }
 
@@ -52,7 +53,11 @@ async function untar(stream: NodeJS.ReadableStream): Promise<Record<string, stri
   return files;
 }
 
-const HTTPD = ['sh', '-c', 'mkdir -p /www && echo served > /www/index.html && echo starting httpd && exec httpd -f -p 8080 -h /www'];
+const HTTPD = [
+  'sh',
+  '-c',
+  'mkdir -p /www && echo served > /www/index.html && echo starting httpd && exec httpd -f -p 8080 -h /www',
+];
 
 const engineOf = useEngines(skip);
 
@@ -75,7 +80,13 @@ for (const name of ENGINES) {
     });
 
     test('listening port (the default wait strategy): the mapped port serves', async () => {
-      const c = track(await new tc.GenericContainer('busybox').withCommand(HTTPD).withExposedPorts(8080).withStartupTimeout(60_000).start());
+      const c = track(
+        await new tc.GenericContainer('busybox')
+          .withCommand(HTTPD)
+          .withExposedPorts(8080)
+          .withStartupTimeout(60_000)
+          .start(),
+      );
       const port = c.getMappedPort(8080);
       assert.ok(port > 0);
       assert.deepEqual(await httpGet(c.getHost(), port, '/index.html'), { status: 200, body: 'served\n' });
@@ -87,14 +98,21 @@ for (const name of ENGINES) {
         await new tc.GenericContainer('busybox')
           .withCommand(HTTPD)
           .withExposedPorts(8080)
-          .withWaitStrategy(tc.Wait.forAll([tc.Wait.forLogMessage('starting httpd'), tc.Wait.forHttp('/index.html', 8080).forStatusCode(200)]))
+          .withWaitStrategy(
+            tc.Wait.forAll([
+              tc.Wait.forLogMessage('starting httpd'),
+              tc.Wait.forHttp('/index.html', 8080).forStatusCode(200),
+            ]),
+          )
           .withStartupTimeout(60_000)
           .start(),
       );
       assert.equal((await httpGet(c.getHost(), c.getMappedPort(8080), '/index.html')).body, 'served\n');
       const logs = await c.logs();
       let text = '';
-      await new Promise<void>((resolve) => logs.on('data', (d: Buffer | string) => (text += d.toString()).includes('starting httpd\n') && resolve()));
+      await new Promise<void>((resolve) =>
+        logs.on('data', (d: Buffer | string) => (text += d.toString()).includes('starting httpd\n') && resolve()),
+      );
       assert.equal(text, 'starting httpd\n');
       await c.stop({ timeout: 1 });
     });
@@ -143,8 +161,17 @@ for (const name of ENGINES) {
     test('networks: a container reaches another by its alias', async () => {
       const network = await new tc.Network().start();
       try {
-        const server = track(await new tc.GenericContainer('busybox').withCommand(HTTPD).withNetwork(network).withNetworkAliases('server').withWaitStrategy(tc.Wait.forLogMessage('starting httpd')).start());
-        const client = track(await new tc.GenericContainer('busybox').withCommand(['sleep', '600']).withNetwork(network).start());
+        const server = track(
+          await new tc.GenericContainer('busybox')
+            .withCommand(HTTPD)
+            .withNetwork(network)
+            .withNetworkAliases('server')
+            .withWaitStrategy(tc.Wait.forLogMessage('starting httpd'))
+            .start(),
+        );
+        const client = track(
+          await new tc.GenericContainer('busybox').withCommand(['sleep', '600']).withNetwork(network).start(),
+        );
         const r = await client.exec(['wget', '-q', '-O', '-', 'http://server:8080/index.html']);
         assert.deepEqual([r.exitCode, r.output], [0, 'served\n']);
         assert.equal(client.getNetworkNames().length, 1);

@@ -46,7 +46,9 @@ before(async () => {
   withSearch = createServer((req, res) => {
     if (req.url?.startsWith('/v1/search')) {
       searches.push(req.url);
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ num_results: RESULTS.length, query: 'app', results: RESULTS }));
+      res
+        .writeHead(200, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify({ num_results: RESULTS.length, query: 'app', results: RESULTS }));
     } else res.writeHead(404).end('404 page not found\n');
   });
   withoutSearch = createServer((_req, res) => res.writeHead(404).end('404 page not found\n'));
@@ -72,7 +74,8 @@ async function answer(socket: string, method: string, path: string, json?: unkno
   let body = r.body.trim();
   try {
     const parsed = JSON.parse(body) as { message?: string };
-    if (parsed && typeof parsed === 'object' && 'message' in parsed) body = `message: ${String(parsed.message).replace(/^Invalid filter/, 'invalid filter')}`;
+    if (parsed && typeof parsed === 'object' && 'message' in parsed)
+      body = `message: ${String(parsed.message).replace(/^Invalid filter/, 'invalid filter')}`;
   } catch {
     // not JSON: compare as text
   }
@@ -88,26 +91,68 @@ async function sameAnswers(requests: [string, string, unknown?][]): Promise<void
   assert.deepEqual(out.berthd, out.dockerd);
 }
 
-test('swarm routes answer 503 with Docker messages outside swarm mode; updates check their version first', { skip }, async () => {
-  await sameAnswers([
-    ['GET', '/swarm'], ['GET', '/swarm/unlockkey'], ['POST', '/swarm/leave', {}], ['POST', '/swarm/leave?force=1', {}], ['POST', '/swarm/unlock', {}],
-    ['POST', '/swarm/update', {}], ['GET', '/v1.41/swarm'],
-    ['GET', '/nodes'], ['GET', '/nodes/abc'], ['DELETE', '/nodes/abc'], ['POST', '/nodes/abc/update', {}],
-    ['GET', '/services'], ['GET', '/services/abc'], ['DELETE', '/services/abc'], ['POST', '/services/create', {}], ['POST', '/services/abc/update', {}],
-    ['GET', '/services/abc/logs?stdout=1'], ['GET', '/tasks'], ['GET', '/tasks/abc'], ['GET', '/tasks/abc/logs?stdout=1'],
-    ['GET', '/secrets'], ['GET', '/secrets/abc'], ['DELETE', '/secrets/abc'], ['POST', '/secrets/create', {}], ['POST', '/secrets/abc/update', {}],
-    ['GET', '/configs'], ['GET', '/configs/abc'], ['DELETE', '/configs/abc'], ['POST', '/configs/create', {}], ['POST', '/configs/abc/update', {}],
-  ]);
-  // docker info keeps Docker's "inactive" Swarm section.
-  const infos = await Promise.all(daemons().map(async ({ socket }) => (JSON.parse((await apiRequest(socket, '/info')).body) as { Swarm: unknown }).Swarm));
-  assert.deepEqual(infos[1], infos[0]);
-});
+test(
+  'swarm routes answer 503 with Docker messages outside swarm mode; updates check their version first',
+  { skip },
+  async () => {
+    await sameAnswers([
+      ['GET', '/swarm'],
+      ['GET', '/swarm/unlockkey'],
+      ['POST', '/swarm/leave', {}],
+      ['POST', '/swarm/leave?force=1', {}],
+      ['POST', '/swarm/unlock', {}],
+      ['POST', '/swarm/update', {}],
+      ['GET', '/v1.41/swarm'],
+      ['GET', '/nodes'],
+      ['GET', '/nodes/abc'],
+      ['DELETE', '/nodes/abc'],
+      ['POST', '/nodes/abc/update', {}],
+      ['GET', '/services'],
+      ['GET', '/services/abc'],
+      ['DELETE', '/services/abc'],
+      ['POST', '/services/create', {}],
+      ['POST', '/services/abc/update', {}],
+      ['GET', '/services/abc/logs?stdout=1'],
+      ['GET', '/tasks'],
+      ['GET', '/tasks/abc'],
+      ['GET', '/tasks/abc/logs?stdout=1'],
+      ['GET', '/secrets'],
+      ['GET', '/secrets/abc'],
+      ['DELETE', '/secrets/abc'],
+      ['POST', '/secrets/create', {}],
+      ['POST', '/secrets/abc/update', {}],
+      ['GET', '/configs'],
+      ['GET', '/configs/abc'],
+      ['DELETE', '/configs/abc'],
+      ['POST', '/configs/create', {}],
+      ['POST', '/configs/abc/update', {}],
+    ]);
+    // docker info keeps Docker's "inactive" Swarm section.
+    const infos = await Promise.all(
+      daemons().map(
+        async ({ socket }) => (JSON.parse((await apiRequest(socket, '/info')).body) as { Swarm: unknown }).Swarm,
+      ),
+    );
+    assert.deepEqual(infos[1], infos[0]);
+  },
+);
 
 test('swarm and plugin verbs of the docker CLI print what they print on dockerd', { skip }, async () => {
   const out: Record<string, string[]> = {};
   for (const { name, env } of daemons()) {
     out[name] = [];
-    for (const args of [['swarm', 'leave'], ['swarm', 'leave', '--force'], ['node', 'ls'], ['service', 'ls'], ['secret', 'ls'], ['config', 'ls'], ['plugin', 'ls'], ['plugin', 'inspect', 'nope'], ['plugin', 'rm', 'nope'], ['plugin', 'disable', 'nope']]) {
+    for (const args of [
+      ['swarm', 'leave'],
+      ['swarm', 'leave', '--force'],
+      ['node', 'ls'],
+      ['service', 'ls'],
+      ['secret', 'ls'],
+      ['config', 'ls'],
+      ['plugin', 'ls'],
+      ['plugin', 'inspect', 'nope'],
+      ['plugin', 'rm', 'nope'],
+      ['plugin', 'disable', 'nope'],
+    ]) {
       const r = await docker(env, args);
       out[name].push(`$ docker ${args.join(' ')} -> ${r.code}\n${r.stdout}${r.stderr}`);
     }
@@ -115,12 +160,23 @@ test('swarm and plugin verbs of the docker CLI print what they print on dockerd'
   assert.deepEqual(out.berthd, out.dockerd);
 });
 
-test('plugin routes answer as Docker without plugins: an empty list, "not found" for a named one', { skip }, async () => {
-  await sameAnswers([
-    ['GET', '/plugins'], ['GET', '/plugins?filters=%7B%22bogus%22%3A%5B%221%22%5D%7D'], ['GET', '/plugins/nope/json'], ['GET', '/plugins/nope:1.0/json'],
-    ['DELETE', '/plugins/nope'], ['POST', '/plugins/nope/disable'], ['POST', '/plugins/nope/enable?timeout=0'], ['POST', '/plugins/nope/push'], ['POST', '/plugins/nope/set', []],
-  ]);
-});
+test(
+  'plugin routes answer as Docker without plugins: an empty list, "not found" for a named one',
+  { skip },
+  async () => {
+    await sameAnswers([
+      ['GET', '/plugins'],
+      ['GET', '/plugins?filters=%7B%22bogus%22%3A%5B%221%22%5D%7D'],
+      ['GET', '/plugins/nope/json'],
+      ['GET', '/plugins/nope:1.0/json'],
+      ['DELETE', '/plugins/nope'],
+      ['POST', '/plugins/nope/disable'],
+      ['POST', '/plugins/nope/enable?timeout=0'],
+      ['POST', '/plugins/nope/push'],
+      ['POST', '/plugins/nope/set', []],
+    ]);
+  },
+);
 
 test('image search asks the registry v1 search API with limit and filters as Docker does', { skip }, async () => {
   const s = (term: string, extra = ''): string => `/images/search?term=${encodeURIComponent(term)}${extra}`;
@@ -128,10 +184,16 @@ test('image search asks the registry v1 search API with limit and filters as Doc
   const reg = `127.0.0.1:${searchPort}`;
   searches.length = 0;
   await sameAnswers([
-    ['GET', s(`${reg}/app`)], ['GET', s(`localhost:${searchPort}/app`)], ['GET', s(`${reg}/app`, '&limit=2')],
-    ['GET', s(`${reg}/app`, q({ 'is-official': ['true'] }))], ['GET', s(`${reg}/app`, q({ 'is-official': ['false'] }))],
-    ['GET', s(`${reg}/app`, q({ stars: ['3'] }))], ['GET', s(`${reg}/app`, q({ stars: ['1', '10'] }))], ['GET', s(`${reg}/app`, q({ 'is-automated': ['true'] }))],
-    ['GET', s(`${reg}/app`, q({ stars: ['many'] }))], ['GET', s(`${reg}/app`, q({ bogus: ['1'] }))],
+    ['GET', s(`${reg}/app`)],
+    ['GET', s(`localhost:${searchPort}/app`)],
+    ['GET', s(`${reg}/app`, '&limit=2')],
+    ['GET', s(`${reg}/app`, q({ 'is-official': ['true'] }))],
+    ['GET', s(`${reg}/app`, q({ 'is-official': ['false'] }))],
+    ['GET', s(`${reg}/app`, q({ stars: ['3'] }))],
+    ['GET', s(`${reg}/app`, q({ stars: ['1', '10'] }))],
+    ['GET', s(`${reg}/app`, q({ 'is-automated': ['true'] }))],
+    ['GET', s(`${reg}/app`, q({ stars: ['many'] }))],
+    ['GET', s(`${reg}/app`, q({ bogus: ['1'] }))],
   ]);
   // Each daemon asked the registry the same questions (limit passed through as n, 25 by default).
   const asked = [...new Set(searches)].sort();
@@ -149,7 +211,9 @@ test('image search asks the registry v1 search API with limit and filters as Doc
     assert.match(none.body, /Unexpected status code 404/);
   }
   // The docker CLI's table is the same from both.
-  const tables = await Promise.all(daemons().map(async ({ env }) => (await docker(env, ['search', `${reg}/app`])).stdout));
+  const tables = await Promise.all(
+    daemons().map(async ({ env }) => (await docker(env, ['search', `${reg}/app`])).stdout),
+  );
   assert.equal(tables[1], tables[0]);
   assert.match(tables[0] ?? '', /team\/app-tools/);
   // Docker Hub is blocked on test daemons: berthd refuses by name rather than leaving the machine.
@@ -158,27 +222,35 @@ test('image search asks the registry v1 search API with limit and filters as Doc
   assert.match(hub.body, /docker\.io is blocked/);
 });
 
-test('health checks that leave durations out (null or 0) take the defaults; less than 1ms is refused', { skip }, async () => {
-  const out: Record<string, string[]> = {};
-  for (const { name, socket } of daemons()) {
-    out[name] = [];
-    const hcs = [
-      { Test: ['CMD', 'true'], Interval: null, Timeout: null, Retries: null, StartPeriod: null },
-      { Test: ['CMD', 'true'], Interval: 0, Timeout: 0, StartPeriod: 0, Retries: 0 },
-      { Test: ['CMD', 'true'], Interval: 1_000_000_000 },
-      { Test: ['CMD', 'true'], Interval: 999 },
-      { Test: ['CMD', 'true'], Timeout: -1 },
-      { Test: ['CMD', 'true'], StartPeriod: 5 },
-      { Test: ['CMD', 'true'], Retries: -1 },
-    ];
-    for (const [i, hc] of hcs.entries()) {
-      const r = await apiRequest(socket, `/containers/create?name=hc-${i}`, { method: 'POST', json: { Image: 'busybox', Cmd: ['true'], Healthcheck: hc, HostConfig: { NetworkMode: 'none' } } });
-      let line = `${JSON.stringify(hc)} -> ${r.status}`;
-      if (r.status === 201) line += ` ${JSON.stringify((JSON.parse((await apiRequest(socket, `/containers/hc-${i}/json`)).body) as { Config: { Healthcheck: unknown } }).Config.Healthcheck)}`;
-      else line += ` ${(JSON.parse(r.body) as { message: string }).message}`;
-      out[name].push(line);
-      await apiRequest(socket, `/containers/hc-${i}?force=1`, { method: 'DELETE' });
+test(
+  'health checks that leave durations out (null or 0) take the defaults; less than 1ms is refused',
+  { skip },
+  async () => {
+    const out: Record<string, string[]> = {};
+    for (const { name, socket } of daemons()) {
+      out[name] = [];
+      const hcs = [
+        { Test: ['CMD', 'true'], Interval: null, Timeout: null, Retries: null, StartPeriod: null },
+        { Test: ['CMD', 'true'], Interval: 0, Timeout: 0, StartPeriod: 0, Retries: 0 },
+        { Test: ['CMD', 'true'], Interval: 1_000_000_000 },
+        { Test: ['CMD', 'true'], Interval: 999 },
+        { Test: ['CMD', 'true'], Timeout: -1 },
+        { Test: ['CMD', 'true'], StartPeriod: 5 },
+        { Test: ['CMD', 'true'], Retries: -1 },
+      ];
+      for (const [i, hc] of hcs.entries()) {
+        const r = await apiRequest(socket, `/containers/create?name=hc-${i}`, {
+          method: 'POST',
+          json: { Image: 'busybox', Cmd: ['true'], Healthcheck: hc, HostConfig: { NetworkMode: 'none' } },
+        });
+        let line = `${JSON.stringify(hc)} -> ${r.status}`;
+        if (r.status === 201)
+          line += ` ${JSON.stringify((JSON.parse((await apiRequest(socket, `/containers/hc-${i}/json`)).body) as { Config: { Healthcheck: unknown } }).Config.Healthcheck)}`;
+        else line += ` ${(JSON.parse(r.body) as { message: string }).message}`;
+        out[name].push(line);
+        await apiRequest(socket, `/containers/hc-${i}?force=1`, { method: 'DELETE' });
+      }
     }
-  }
-  assert.deepEqual(out.berthd, out.dockerd);
-});
+    assert.deepEqual(out.berthd, out.dockerd);
+  },
+);

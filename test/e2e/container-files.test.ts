@@ -47,13 +47,17 @@ const inContainer = async (cmd: string): Promise<string> => {
 };
 
 /** The private mounts of stopped containers' rootfs: none may be left behind. */
-const leftoverMounts = (): string[] => readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.includes(join(daemon.execRoot, 'rootfs-mounts')));
+const leftoverMounts = (): string[] =>
+  readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(join(daemon.execRoot, 'rootfs-mounts')));
 /**
  * The daemon unmounts a stopped container's rootfs once its side of a tar stream (cp, export) is done, which may be
  * just after the client has read the end: wait for that (bounded), then none may be left.
  */
 async function assertNoMountLeft(): Promise<void> {
-  for (const deadline = Date.now() + 10_000; leftoverMounts().length > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+  for (const deadline = Date.now() + 10_000; leftoverMounts().length > 0 && Date.now() < deadline;)
+    await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual(leftoverMounts(), []);
 }
 
@@ -62,7 +66,10 @@ test('cp both ways with docker and berth: files, directories, dir/., tar streams
   mkdirSync(join(src, 'tree', 'sub'), { recursive: true });
   writeFileSync(join(src, 'hello.txt'), 'hello\n');
   writeFileSync(join(src, 'tree', 'sub', 'deep.txt'), 'deep\n');
-  for (const [name, cli] of [['docker', d], ['berth', b]] as const) {
+  for (const [name, cli] of [
+    ['docker', d],
+    ['berth', b],
+  ] as const) {
     const up = await cli(['cp', join(src, 'hello.txt'), `files:/tmp/${name}.txt`]);
     assert.equal(up.code, 0, up.stderr);
     const tree = await cli(['cp', join(src, 'tree'), `files:/tmp/${name}-tree`]);
@@ -78,7 +85,14 @@ test('cp both ways with docker and berth: files, directories, dir/., tar streams
     assert.equal((await cli(['cp', `files:/tmp/${name}-tree/.`, join(out, 'contents')])).code, 0);
     assert.deepEqual(readdirSync(join(out, 'contents')), ['sub']);
     // `-`: a tar on stdout, and a tar from stdin.
-    const tar = await run('sh', ['-c', `${name === 'docker' ? 'docker' : `${process.execPath} ${join(process.cwd(), 'bin/berth')}`} cp files:/tmp/${name}-tree - | tar t | sort`], { env: { ...daemon.env, DOCKER_CLI_HINTS: 'false' } });
+    const tar = await run(
+      'sh',
+      [
+        '-c',
+        `${name === 'docker' ? 'docker' : `${process.execPath} ${join(process.cwd(), 'bin/berth')}`} cp files:/tmp/${name}-tree - | tar t | sort`,
+      ],
+      { env: { ...daemon.env, DOCKER_CLI_HINTS: 'false' } },
+    );
     assert.equal(tar.stdout, `${name}-tree/\n${name}-tree/sub/\n${name}-tree/sub/deep.txt\n`);
     const stdinTar = execFileSync('tar', ['c', '-C', src, 'hello.txt']);
     assert.equal((await cli(['cp', '-', 'files:/root'], stdinTar)).code, 0);
@@ -131,8 +145,24 @@ test('top: host ps rows for the container, docker and berth print the same', { s
 });
 
 test('stats: one-shot and --no-stream in docker shape and columns', { skip }, async () => {
-  const res = JSON.parse(execFileSync('curl', ['-s', '--unix-socket', daemon.socketPath, 'http://x/containers/files/stats?stream=false'], { encoding: 'utf8' })) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(res).slice(0, 11), ['read', 'preread', 'pids_stats', 'blkio_stats', 'num_procs', 'storage_stats', 'cpu_stats', 'precpu_stats', 'memory_stats', 'name', 'id']);
+  const res = JSON.parse(
+    execFileSync('curl', ['-s', '--unix-socket', daemon.socketPath, 'http://x/containers/files/stats?stream=false'], {
+      encoding: 'utf8',
+    }),
+  ) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(res).slice(0, 11), [
+    'read',
+    'preread',
+    'pids_stats',
+    'blkio_stats',
+    'num_procs',
+    'storage_stats',
+    'cpu_stats',
+    'precpu_stats',
+    'memory_stats',
+    'name',
+    'id',
+  ]);
   const cpu = res.cpu_stats as { cpu_usage: { total_usage: number }; system_cpu_usage: number; online_cpus: number };
   const pre = res.precpu_stats as { system_cpu_usage?: number };
   assert.ok(cpu.cpu_usage.total_usage > 0 && cpu.system_cpu_usage > 0 && cpu.online_cpus > 0);
@@ -144,7 +174,12 @@ test('stats: one-shot and --no-stream in docker shape and columns', { skip }, as
     assert.equal(out.code, 0, out.stderr);
     const [header, row] = out.stdout.split('\n');
     assert.equal(header, 'CONTAINER ID   NAME      CPU %     MEM USAGE / LIMIT   MEM %     NET I/O   BLOCK I/O   PIDS');
-    assert.match(row ?? '', new RegExp(`^${id.slice(0, 12)}   files     \\d+\\.\\d\\d%\\s+[\\d.]+[KMG]?i?B / [\\d.]+[KMG]iB\\s+\\d+\\.\\d\\d%\\s+0B / 0B\\s+\\S+ / \\S+\\s+1$`));
+    assert.match(
+      row ?? '',
+      new RegExp(
+        `^${id.slice(0, 12)}   files     \\d+\\.\\d\\d%\\s+[\\d.]+[KMG]?i?B / [\\d.]+[KMG]iB\\s+\\d+\\.\\d\\d%\\s+0B / 0B\\s+\\S+ / \\S+\\s+1$`,
+      ),
+    );
   }
   const formatted = await b(['stats', '--no-stream', '--format', '{{.Name}} {{.PIDs}}', 'files']);
   assert.equal(formatted.stdout, 'files 1\n');
@@ -164,26 +199,88 @@ test('pause freezes the cgroup, unpause thaws it; a stopped container cannot be 
   const refused = await d(['pause', created]);
   assert.equal(refused.code, 1);
   assert.equal(refused.stderr, `Error response from daemon: container ${created} is not running\n`);
-  const status = execFileSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', '--unix-socket', daemon.socketPath, `http://x/containers/${created}/pause`], { encoding: 'utf8' });
+  const status = execFileSync(
+    'curl',
+    [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '-X',
+      'POST',
+      '--unix-socket',
+      daemon.socketPath,
+      `http://x/containers/${created}/pause`,
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(status, '409');
-  const events = await d(['events', '--since', '0', '--until', `${Math.floor(Date.now() / 1000) + 1}`, '--filter', 'container=files', '--filter', 'event=pause', '--filter', 'event=unpause', '--format', '{{.Action}}']);
+  const events = await d([
+    'events',
+    '--since',
+    '0',
+    '--until',
+    `${Math.floor(Date.now() / 1000) + 1}`,
+    '--filter',
+    'container=files',
+    '--filter',
+    'event=pause',
+    '--filter',
+    'event=unpause',
+    '--format',
+    '{{.Action}}',
+  ]);
   assert.equal(events.stdout, 'pause\nunpause\npause\nunpause\n');
 });
 
 test('diff, commit then run the new image, export', { skip }, async () => {
-  assert.equal((await d(['run', '--name', 'changer', 'busybox', 'sh', '-c', 'echo new > /new.txt && rm /etc/group && mkdir -p /opt/app && echo x > /opt/app/x'])).code, 0);
+  assert.equal(
+    (
+      await d([
+        'run',
+        '--name',
+        'changer',
+        'busybox',
+        'sh',
+        '-c',
+        'echo new > /new.txt && rm /etc/group && mkdir -p /opt/app && echo x > /opt/app/x',
+      ])
+    ).code,
+    0,
+  );
   for (const cli of [d, b]) {
     const diff = await cli(['diff', 'changer']);
     assert.equal(diff.stdout, 'C /etc\nD /etc/group\nA /new.txt\nA /opt\nA /opt/app\nA /opt/app/x\n');
   }
-  const committed = await d(['commit', '-m', 'the message', '-a', 'someone', '-c', 'ENV FROM_COMMIT=yes', 'changer', 'committed:one']);
+  const committed = await d([
+    'commit',
+    '-m',
+    'the message',
+    '-a',
+    'someone',
+    '-c',
+    'ENV FROM_COMMIT=yes',
+    'changer',
+    'committed:one',
+  ]);
   assert.equal(committed.code, 0, committed.stderr);
   assert.match(committed.stdout, /^sha256:[0-9a-f]{64}\n$/);
-  const ran = await d(['run', '--rm', 'committed:one', 'sh', '-c', 'cat /new.txt; echo $FROM_COMMIT; test -e /etc/group || echo gone']);
+  const ran = await d([
+    'run',
+    '--rm',
+    'committed:one',
+    'sh',
+    '-c',
+    'cat /new.txt; echo $FROM_COMMIT; test -e /etc/group || echo gone',
+  ]);
   assert.equal(ran.stdout, 'new\nyes\ngone\n');
   assert.match((await d(['images', 'committed'])).stdout, /committed\s+one/);
   const history = await d(['history', '--no-trunc', '--format', '{{.CreatedBy}}|{{.Comment}}', 'committed:one']);
-  assert.equal(history.stdout.split('\n')[0], 'sh -c echo new > /new.txt && rm /etc/group && mkdir -p /opt/app && echo x > /opt/app/x|the message');
+  assert.equal(
+    history.stdout.split('\n')[0],
+    'sh -c echo new > /new.txt && rm /etc/group && mkdir -p /opt/app && echo x > /opt/app/x|the message',
+  );
   assert.equal((await d(['image', 'inspect', '-f', '{{.Author}}', 'committed:one'])).stdout, 'someone\n');
   const viaBerth = await b(['commit', '-c', 'CMD ["cat", "/new.txt"]', 'changer', 'committed:two']);
   assert.equal(viaBerth.code, 0, viaBerth.stderr);
@@ -192,7 +289,9 @@ test('diff, commit then run the new image, export', { skip }, async () => {
   assert.equal(bad.code, 1);
   for (const cli of ['docker', 'berth']) {
     const cmd = cli === 'docker' ? 'docker' : `${process.execPath} ${join(process.cwd(), 'bin/berth')}`;
-    const listing = await run('sh', ['-c', `${cmd} export changer | tar t`], { env: { ...daemon.env, DOCKER_CLI_HINTS: 'false' } });
+    const listing = await run('sh', ['-c', `${cmd} export changer | tar t`], {
+      env: { ...daemon.env, DOCKER_CLI_HINTS: 'false' },
+    });
     const names = listing.stdout.split('\n');
     assert.ok(names.includes('new.txt') && names.includes('bin/sh') && names.includes('opt/app/x'), listing.stderr);
     assert.ok(!names.includes('etc/group'));
@@ -205,12 +304,33 @@ test('diff, commit then run the new image, export', { skip }, async () => {
 
 test('update changes the cgroup of a running container and the record', { skip }, async () => {
   for (const cli of [d, b]) {
-    const up = await cli(['update', '--memory', '64m', '--memory-swap', '128m', '--pids-limit', '40', '--restart', 'on-failure:2', 'files']);
+    const up = await cli([
+      'update',
+      '--memory',
+      '64m',
+      '--memory-swap',
+      '128m',
+      '--pids-limit',
+      '40',
+      '--restart',
+      'on-failure:2',
+      'files',
+    ]);
     assert.equal(up.stdout, 'files\n', up.stderr);
   }
   assert.equal(readContainerCgroup(id, 'memory', 'memory.limit_in_bytes'), String(64 * 1024 * 1024));
   assert.equal(readContainerCgroup(id, 'pids', 'pids.max'), '40');
-  assert.equal((await d(['inspect', '-f', '{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}', 'files'])).stdout, '67108864 40 on-failure:2\n');
+  assert.equal(
+    (
+      await d([
+        'inspect',
+        '-f',
+        '{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}',
+        'files',
+      ])
+    ).stdout,
+    '67108864 40 on-failure:2\n',
+  );
 });
 
 test('port lists nothing for a container without published ports', { skip }, async () => {

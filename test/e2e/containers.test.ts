@@ -21,7 +21,11 @@ before(async () => {
 });
 after(async () => {
   if (!daemon) return;
-  await docker(daemon.env, ['rm', '-f', ...(await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);
+  await docker(daemon.env, [
+    'rm',
+    '-f',
+    ...(await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean),
+  ]);
   await daemon.cleanup();
 });
 
@@ -51,7 +55,19 @@ test('run attached streams output and exits with the container code', { skip }, 
   assert.match(missing.stderr, /executable file not found/);
   // Killed from outside: 128 + 9.
   const attached = d(['run', '--name', 'victim', 'busybox', 'sh', '-c', 'echo ready; sleep 30']);
-  const events = await d(['events', '--since', '0', '--until', `${Math.floor(Date.now() / 1000) + 5}`, '--filter', 'container=victim', '--filter', 'event=start', '--format', '{{.Action}}']);
+  const events = await d([
+    'events',
+    '--since',
+    '0',
+    '--until',
+    `${Math.floor(Date.now() / 1000) + 5}`,
+    '--filter',
+    'container=victim',
+    '--filter',
+    'event=start',
+    '--format',
+    '{{.Action}}',
+  ]);
   assert.match(events.stdout, /start/);
   assert.equal((await d(['kill', 'victim'])).code, 0);
   const killed = await attached;
@@ -61,13 +77,31 @@ test('run attached streams output and exits with the container code', { skip }, 
 });
 
 test('run -d, ps, logs, stop, start, kill, restart, rename, wait, inspect, rm', { skip }, async () => {
-  const id = (await d(['run', '-d', '--name', 'web', '-e', 'GREETING=hello', 'busybox', 'sh', '-c', 'echo $GREETING; trap "exit 0" TERM; while true; do sleep 0.1; done'])).stdout.trim();
+  const id = (
+    await d([
+      'run',
+      '-d',
+      '--name',
+      'web',
+      '-e',
+      'GREETING=hello',
+      'busybox',
+      'sh',
+      '-c',
+      'echo $GREETING; trap "exit 0" TERM; while true; do sleep 0.1; done',
+    ])
+  ).stdout.trim();
   assert.match(id, /^[0-9a-f]{64}$/);
   const ps = await d(['ps', '--format', '{{.ID}} {{.Names}} {{.Status}}']);
   assert.match(ps.stdout, new RegExp(`^${id.slice(0, 12)} web Up`, 'm'));
   const logs = await d(['logs', 'web']);
   assert.equal(logs.stdout, 'hello\n');
-  const inspect = JSON.parse((await d(['inspect', 'web'])).stdout) as { Id: string; Name: string; State: { Status: string; Running: boolean; Pid: number }; Config: { Env: string[] } }[];
+  const inspect = JSON.parse((await d(['inspect', 'web'])).stdout) as {
+    Id: string;
+    Name: string;
+    State: { Status: string; Running: boolean; Pid: number };
+    Config: { Env: string[] };
+  }[];
   assert.equal(inspect[0]?.Name, '/web');
   assert.equal(inspect[0]?.State.Running, true);
   assert.ok((inspect[0]?.State.Pid ?? 0) > 0);
@@ -77,7 +111,10 @@ test('run -d, ps, logs, stop, start, kill, restart, rename, wait, inspect, rm', 
   assert.equal((await d(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'web'])).stdout.trim(), 'exited 0');
   assert.equal((await d(['start', 'web'])).code, 0);
   assert.equal((await d(['kill', 'web'])).code, 0);
-  assert.equal((await d(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'web'])).stdout.trim(), 'exited 137');
+  assert.equal(
+    (await d(['inspect', '-f', '{{.State.Status}} {{.State.ExitCode}}', 'web'])).stdout.trim(),
+    'exited 137',
+  );
   assert.equal((await d(['restart', 'web'])).code, 0);
   assert.equal((await d(['inspect', '-f', '{{.State.Status}}', 'web'])).stdout.trim(), 'running');
   assert.equal((await d(['rename', 'web', 'web2'])).code, 0);
@@ -90,7 +127,16 @@ test('run -d, ps, logs, stop, start, kill, restart, rename, wait, inspect, rm', 
 });
 
 test('logs -f follows until the container exits; -t, --tail and stream separation', { skip }, async () => {
-  await d(['run', '-d', '--name', 'talker', 'busybox', 'sh', '-c', 'for i in 1 2 3; do echo out$i; echo err$i >&2; sleep 0.2; done']);
+  await d([
+    'run',
+    '-d',
+    '--name',
+    'talker',
+    'busybox',
+    'sh',
+    '-c',
+    'for i in 1 2 3; do echo out$i; echo err$i >&2; sleep 0.2; done',
+  ]);
   const follow = await d(['logs', '-f', 'talker']);
   assert.equal(follow.code, 0);
   assert.equal(follow.stdout, 'out1\nout2\nout3\n');
@@ -107,8 +153,14 @@ test('bad input gets Docker errors and leaves nothing behind', { skip }, async (
   const noImage = await d(['run', '--rm', 'nope:latest', 'true']);
   assert.equal(noImage.code, 125);
   assert.match(noImage.stderr, /No such image|Unable to find image/);
-  assert.match((await d(['run', '--restart', 'bogus', 'busybox', 'true'])).stderr, /invalid restart policy|unknown policy/);
-  assert.match((await d(['run', '--mount', 'type=bind,source=/no/such/dir,target=/x', 'busybox', 'true'])).stderr, /bind source path does not exist/);
+  assert.match(
+    (await d(['run', '--restart', 'bogus', 'busybox', 'true'])).stderr,
+    /invalid restart policy|unknown policy/,
+  );
+  assert.match(
+    (await d(['run', '--mount', 'type=bind,source=/no/such/dir,target=/x', 'busybox', 'true'])).stderr,
+    /bind source path does not exist/,
+  );
   assert.match((await d(['kill', '-s', 'NOPE', 'nosuch'])).stderr, /No such container|Invalid signal/);
   await d(['create', '--name', 'taken', 'busybox', 'true']);
   const dup = await d(['create', '--name', 'taken', 'busybox', 'true']);
@@ -119,10 +171,17 @@ test('bad input gets Docker errors and leaves nothing behind', { skip }, async (
 });
 
 test('20 concurrent creates with one name: exactly one wins; 50 concurrent run -d all succeed', { skip }, async () => {
-  const creates = await Promise.all(Array.from({ length: 20 }, () => d(['create', '--name', 'race', 'busybox', 'true'])));
+  const creates = await Promise.all(
+    Array.from({ length: 20 }, () => d(['create', '--name', 'race', 'busybox', 'true'])),
+  );
   assert.equal(creates.filter((r) => r.code === 0).length, 1);
-  const runs = await Promise.all(Array.from({ length: 50 }, (_, i) => d(['run', '-d', '--name', `many-${i}`, 'busybox', 'sleep', '30'])));
-  assert.deepEqual(runs.map((r) => r.code), runs.map(() => 0));
+  const runs = await Promise.all(
+    Array.from({ length: 50 }, (_, i) => d(['run', '-d', '--name', `many-${i}`, 'busybox', 'sleep', '30'])),
+  );
+  assert.deepEqual(
+    runs.map((r) => r.code),
+    runs.map(() => 0),
+  );
   const ids = (await d(['ps', '-q', '--filter', 'name=many-'])).stdout.trim().split('\n');
   assert.equal(ids.length, 50);
   assert.equal((await d(['rm', '-f', 'race', ...runs.map((_, i) => `many-${i}`)])).code, 0);
@@ -131,7 +190,19 @@ test('20 concurrent creates with one name: exactly one wins; 50 concurrent run -
 
 test('restart always brings a dying process back; container prune removes stopped ones', { skip }, async () => {
   await d(['run', '-d', '--name', 'phoenix', '--restart', 'always', 'busybox', 'sh', '-c', 'sleep 0.2; exit 1']);
-  const events = await d(['events', '--since', '0', '--until', `${Math.floor(Date.now() / 1000) + 3}`, '--filter', 'container=phoenix', '--filter', 'event=start', '--format', '{{.Action}}']);
+  const events = await d([
+    'events',
+    '--since',
+    '0',
+    '--until',
+    `${Math.floor(Date.now() / 1000) + 3}`,
+    '--filter',
+    'container=phoenix',
+    '--filter',
+    'event=start',
+    '--format',
+    '{{.Action}}',
+  ]);
   assert.ok(events.stdout.trim().split('\n').length >= 2, `restarted: ${events.stdout}`);
   assert.equal((await d(['rm', '-f', 'phoenix'])).code, 0);
   await d(['run', '--name', 'done1', 'busybox', 'true']);
@@ -141,11 +212,27 @@ test('restart always brings a dying process back; container prune removes stoppe
 });
 
 test('containers outlive kill -9 of berthd and stay manageable', { skip }, async () => {
-  const id = (await d(['run', '-d', '--name', 'survivor', 'busybox', 'sh', '-c', 'echo alive; trap "exit 7" TERM; while true; do sleep 0.1; done'])).stdout.trim();
-  const quick = (await d(['run', '-d', '--name', 'ends-while-down', 'busybox', 'sh', '-c', 'read x; exit 5'])).stdout.trim();
+  const id = (
+    await d([
+      'run',
+      '-d',
+      '--name',
+      'survivor',
+      'busybox',
+      'sh',
+      '-c',
+      'echo alive; trap "exit 7" TERM; while true; do sleep 0.1; done',
+    ])
+  ).stdout.trim();
+  const quick = (
+    await d(['run', '-d', '--name', 'ends-while-down', 'busybox', 'sh', '-c', 'read x; exit 5'])
+  ).stdout.trim();
   await daemon.kill9();
   // While the daemon is down the second container's process ends.
-  execFileSync('sh', ['-c', `kill -TERM $(cat ${join(daemon.execRoot, 'runtime/containers', quick, 'pidfile')}) || true`]);
+  execFileSync('sh', [
+    '-c',
+    `kill -TERM $(cat ${join(daemon.execRoot, 'runtime/containers', quick, 'pidfile')}) || true`,
+  ]);
   daemon = await startDaemon({ dir: daemon.dir });
   assert.equal((await d(['inspect', '-f', '{{.State.Status}}', 'survivor'])).stdout.trim(), 'running');
   assert.equal((await d(['logs', 'survivor'])).stdout, 'alive\n');
@@ -155,5 +242,8 @@ test('containers outlive kill -9 of berthd and stay manageable', { skip }, async
   assert.equal((await d(['inspect', '-f', '{{.State.ExitCode}}', 'survivor'])).stdout.trim(), '7');
   assert.equal((await d(['rm', 'survivor', 'ends-while-down'])).code, 0);
   assert.deepEqual(traces(id), []);
-  assert.deepEqual(readdirSync(join(daemon.dataRoot, 'containers')).filter((n) => n === id), []);
+  assert.deepEqual(
+    readdirSync(join(daemon.dataRoot, 'containers')).filter((n) => n === id),
+    [],
+  );
 });

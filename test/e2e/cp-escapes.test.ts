@@ -32,9 +32,13 @@ async function api(method: string, path: string, body?: string): Promise<{ statu
   return { status: Number(r.stdout.slice(cut + 1)), body: r.stdout.slice(0, cut) };
 }
 
-async function tarFile(name: string, entries: { name: string; type?: 'file' | 'symlink' | 'link'; linkname?: string; body?: string }[]): Promise<string> {
+async function tarFile(
+  name: string,
+  entries: { name: string; type?: 'file' | 'symlink' | 'link'; linkname?: string; body?: string }[],
+): Promise<string> {
   const pack = tar.pack();
-  for (const e of entries) pack.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname, mode: 0o644 }, e.body ?? '');
+  for (const e of entries)
+    pack.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname, mode: 0o644 }, e.body ?? '');
   pack.finalize();
   const chunks: Buffer[] = [];
   for await (const c of pack as unknown as AsyncIterable<Buffer>) chunks.push(c);
@@ -57,11 +61,17 @@ before(async () => {
   assert.equal((await d(['load', '-i', (await testImages()).busybox])).code, 0);
   // The links are made by the container itself; /ready says they are there.
   const script = [
-    'ln -s / /rootlink', `ln -s ${host} /abs`, `ln -s ../../../../../../../..${host} /climb`, 'mkdir -p /w /real',
-    'echo inside > /real/secret.txt', 'touch /ready', 'sleep 3600',
+    'ln -s / /rootlink',
+    `ln -s ${host} /abs`,
+    `ln -s ../../../../../../../..${host} /climb`,
+    'mkdir -p /w /real',
+    'echo inside > /real/secret.txt',
+    'touch /ready',
+    'sleep 3600',
   ].join('; ');
   assert.equal((await d(['run', '-d', '--name', 'esc', 'busybox', 'sh', '-c', script])).code, 0);
-  for (let i = 0; i < 100 && (await api('HEAD', '/containers/esc/archive?path=/ready')).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 100 && (await api('HEAD', '/containers/esc/archive?path=/ready')).status !== 200; i++)
+    await new Promise((r) => setTimeout(r, 50));
 });
 after(async () => {
   if (!daemon) return;
@@ -72,7 +82,14 @@ after(async () => {
 });
 
 test('reads through absolute symlinks, climbs and links to / stay inside', { skip }, async () => {
-  for (const path of ['/abs/secret.txt', '/climb/secret.txt', `/rootlink${host}/secret.txt`, `/../../..${host}/secret.txt`, '/abs/', '/climb/.']) {
+  for (const path of [
+    '/abs/secret.txt',
+    '/climb/secret.txt',
+    `/rootlink${host}/secret.txt`,
+    `/../../..${host}/secret.txt`,
+    '/abs/',
+    '/climb/.',
+  ]) {
     const r = await api('GET', `/containers/esc/archive?path=${encodeURIComponent(path)}`);
     assert.equal(r.status, 404, `${path}: ${r.body}`);
     assert.ok(!r.body.includes(SECRET));
@@ -81,8 +98,14 @@ test('reads through absolute symlinks, climbs and links to / stay inside', { ski
   assert.equal(inside.status, 200);
   assert.match(inside.body, /inside/);
   // The link itself is reported, its target resolved in the container's terms.
-  const head = execFileSync('curl', ['-s', '-I', '--unix-socket', daemon.socketPath, 'http://x/containers/esc/archive?path=/abs'], { encoding: 'utf8' });
-  const stat = JSON.parse(Buffer.from(/X-Docker-Container-Path-Stat: (\S+)/i.exec(head)?.[1] ?? '', 'base64').toString()) as { linkTarget: string; name: string };
+  const head = execFileSync(
+    'curl',
+    ['-s', '-I', '--unix-socket', daemon.socketPath, 'http://x/containers/esc/archive?path=/abs'],
+    { encoding: 'utf8' },
+  );
+  const stat = JSON.parse(
+    Buffer.from(/X-Docker-Container-Path-Stat: (\S+)/i.exec(head)?.[1] ?? '', 'base64').toString(),
+  ) as { linkTarget: string; name: string };
   assert.equal(stat.name, 'abs');
   assert.equal(stat.linkTarget, host);
   for (const cli of [d, (args: string[]) => berth(daemon.env, args)]) {
@@ -101,23 +124,34 @@ test('writes through escaping paths and hostile tars stay inside', { skip }, asy
   }
   const climbing = await tarFile('climb.tar', [{ name: `../../../../../../..${host}/pwned.txt`, body: 'x' }]);
   assert.equal((await api('PUT', '/containers/esc/archive?path=/w', climbing)).status, 400);
-  const hardlink = await tarFile('hardlink.tar', [{ name: 'h', type: 'link', linkname: `../../../..${host}/secret.txt` }]);
+  const hardlink = await tarFile('hardlink.tar', [
+    { name: 'h', type: 'link', linkname: `../../../..${host}/secret.txt` },
+  ]);
   assert.equal((await api('PUT', '/containers/esc/archive?path=/w', hardlink)).status, 400);
   // A symlink to the host directory, then a file "through" it: resolved inside the destination.
-  const through = await tarFile('through.tar', [{ name: 'evil', type: 'symlink', linkname: host }, { name: 'evil/pwned.txt', body: 'x' }]);
+  const through = await tarFile('through.tar', [
+    { name: 'evil', type: 'symlink', linkname: host },
+    { name: 'evil/pwned.txt', body: 'x' },
+  ]);
   const put = await api('PUT', '/containers/esc/archive?path=/w', through);
   assert.equal(put.status, 200, put.body);
-  assert.equal((await api('GET', `/containers/esc/archive?path=${encodeURIComponent(`/w${host}/pwned.txt`)}`)).status, 200);
+  assert.equal(
+    (await api('GET', `/containers/esc/archive?path=${encodeURIComponent(`/w${host}/pwned.txt`)}`)).status,
+    200,
+  );
   // Through the CLIs too (docker's client resolves the link and is told it does not exist).
   writeFileSync(join(work, 'pwned.txt'), 'x');
-  for (const cli of [d, (args: string[]) => berth(daemon.env, args)]) assert.notEqual((await cli(['cp', join(work, 'pwned.txt'), 'esc:/abs/'])).code, 0);
+  for (const cli of [d, (args: string[]) => berth(daemon.env, args)])
+    assert.notEqual((await cli(['cp', join(work, 'pwned.txt'), 'esc:/abs/'])).code, 0);
   hostUnchanged();
 });
 
 test('a path swapped between a directory and a symlink to the host during copies never escapes', { skip }, async () => {
   // Two swappers: a symlink flipping between an inside directory and the host's, and a directory replaced by a link.
   const script = [
-    'mkdir -p /real', 'echo inside > /real/secret.txt', 'touch /ready',
+    'mkdir -p /real',
+    'echo inside > /real/secret.txt',
+    'touch /ready',
     `{ while :; do ln -sfn ${host} /swap; ln -sfn /real /swap; done & }`,
     `while :; do rm -rf /d; mkdir /d; echo inside > /d/secret.txt; rm -rf /d; ln -s ${host} /d; done`,
   ].join('; ');
@@ -128,7 +162,10 @@ test('a path swapped between a directory and a symlink to the host during copies
     if (!ready) await new Promise((r) => setTimeout(r, 50));
   }
   assert.ok(ready, 'the racer started');
-  const upload = await tarFile('race.tar', [{ name: 'pwned.txt', body: 'x' }, { name: 'sub/pwned.txt', body: 'x' }]);
+  const upload = await tarFile('race.tar', [
+    { name: 'pwned.txt', body: 'x' },
+    { name: 'sub/pwned.txt', body: 'x' },
+  ]);
   let reads = 0;
   for (let i = 0; i < 25; i++) {
     for (const path of ['/swap/secret.txt', '/d/secret.txt', '/swap/', '/d/.']) {
@@ -136,7 +173,8 @@ test('a path swapped between a directory and a symlink to the host during copies
       assert.ok(!r.body.includes(SECRET), `read the host's file through ${path}`);
       if (r.status === 200) reads++;
     }
-    for (const path of ['/swap', '/d', '/swap/sub', '/d/']) await api('PUT', `/containers/racer/archive?path=${encodeURIComponent(path)}`, upload);
+    for (const path of ['/swap', '/d', '/swap/sub', '/d/'])
+      await api('PUT', `/containers/racer/archive?path=${encodeURIComponent(path)}`, upload);
   }
   assert.ok(reads > 0, 'some reads landed inside while the paths flipped');
   hostUnchanged();

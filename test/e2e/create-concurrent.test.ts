@@ -23,7 +23,10 @@ after(async () => {
 });
 
 const createUnnamed = (socketPath: string) =>
-  apiRequest(socketPath, '/v1.47/containers/create', { method: 'POST', json: { Image: 'busybox', Cmd: ['true'], HostConfig: { NetworkMode: 'none' } } });
+  apiRequest(socketPath, '/v1.47/containers/create', {
+    method: 'POST',
+    json: { Image: 'busybox', Cmd: ['true'], HostConfig: { NetworkMode: 'none' } },
+  });
 
 // 150 at once from 3,599 adjective_noun names: without reservations, two drawing the same name is near certain.
 test('150 concurrent unnamed creates all succeed with distinct names', { skip }, async () => {

@@ -34,10 +34,15 @@ test('versioned and unversioned routes; out-of-range versions get 400 with Docke
   const tooNew = await get(daemon.socketPath, '/v1.99/version');
   assert.equal(tooNew.status, 400);
   assert.equal(tooNew.headers['content-type'], 'application/json');
-  assert.deepEqual(JSON.parse(tooNew.body), { message: 'client version 1.99 is too new. Maximum supported API version is 1.47' });
+  assert.deepEqual(JSON.parse(tooNew.body), {
+    message: 'client version 1.99 is too new. Maximum supported API version is 1.47',
+  });
   const tooOld = await get(daemon.socketPath, '/v1.12/version');
   assert.equal(tooOld.status, 400);
-  assert.match(JSON.parse(tooOld.body).message, /client version 1.12 is too old. Minimum supported API version is 1.24/);
+  assert.match(
+    JSON.parse(tooOld.body).message,
+    /client version 1.12 is too old. Minimum supported API version is 1.24/,
+  );
   const missing = await get(daemon.socketPath, '/v1.47/nothing/here');
   assert.equal(missing.status, 404);
   assert.deepEqual(JSON.parse(missing.body), { message: 'page not found' });
@@ -49,7 +54,12 @@ test('docker version and docker info work against berthd', { skip }, async () =>
   assert.equal(version.stdout.trim(), '1.47 linux');
   const info = await docker(daemon.env, ['info', '--format', '{{json .}}']);
   assert.equal(info.code, 0, info.stderr);
-  const parsed = JSON.parse(info.stdout) as { DockerRootDir: string; NCPU: number; MemTotal: number; CgroupVersion: string };
+  const parsed = JSON.parse(info.stdout) as {
+    DockerRootDir: string;
+    NCPU: number;
+    MemTotal: number;
+    CgroupVersion: string;
+  };
   assert.equal(parsed.DockerRootDir, daemon.dataRoot);
   assert.ok(parsed.NCPU >= 1);
   assert.ok(parsed.MemTotal > 0);

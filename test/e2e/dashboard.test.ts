@@ -31,13 +31,19 @@ after(async () => {
 });
 
 const d = (args: string[]) => docker(s.daemon.env, args);
-const api = (path: string, init: RequestInit = {}) => fetch(`${s.url}api/v1.47${path}`, { ...init, headers: { Authorization: `Bearer ${s.token}`, ...(init.headers ?? {}) } });
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(`${s.url}api/v1.47${path}`, {
+    ...init,
+    headers: { Authorization: `Bearer ${s.token}`, ...(init.headers ?? {}) },
+  });
 
 /** Whether the engine answers an exec create for this container (exec lands in its own issue). */
 /** Reads the events stream (through the dashboard) from the start until one event matches the filters. */
 async function firstEvent(filters: Record<string, string[]>): Promise<unknown> {
   const abort = new AbortController();
-  const res = await api(`/events?since=0&filters=${encodeURIComponent(JSON.stringify(filters))}`, { signal: abort.signal });
+  const res = await api(`/events?since=0&filters=${encodeURIComponent(JSON.stringify(filters))}`, {
+    signal: abort.signal,
+  });
   const reader = res.body!.getReader();
   const { value } = await reader.read();
   abort.abort();
@@ -66,7 +72,10 @@ test('the dashboard needs its token and refuses cross-site requests', { skip }, 
   assert.equal((await fetch(`${s.url}login?token=wrong-token-wrong-token`)).status, 401);
   assert.equal((await api('/version')).status, 200);
   assert.equal((await api('/version', { headers: { Origin: 'http://evil.example' } })).status, 403);
-  assert.equal((await api('/containers/create', { method: 'POST', headers: { 'Sec-Fetch-Site': 'cross-site' } })).status, 403);
+  assert.equal(
+    (await api('/containers/create', { method: 'POST', headers: { 'Sec-Fetch-Site': 'cross-site' } })).status,
+    403,
+  );
   // The token cookie is HttpOnly and SameSite=Strict.
   const login = await fetch(`${s.url}login?token=${s.token}`, { redirect: 'manual' });
   assert.equal(login.status, 303);
@@ -78,7 +87,15 @@ test('the dashboard needs its token and refuses cross-site requests', { skip }, 
 });
 
 test('containers: start and stop a container by clicking', { skip }, async () => {
-  const created = await d(['create', '--name', 'clicky', 'busybox', 'sh', '-c', "trap 'exit 0' TERM; sleep 1000 & wait"]);
+  const created = await d([
+    'create',
+    '--name',
+    'clicky',
+    'busybox',
+    'sh',
+    '-c',
+    "trap 'exit 0' TERM; sleep 1000 & wait",
+  ]);
   assert.equal(created.code, 0, created.stderr);
   const { page } = s;
   await page.goto(`${s.url}#/containers`);
@@ -96,14 +113,28 @@ test('containers: start and stop a container by clicking', { skip }, async () =>
 });
 
 test('container page: logs follow as the container writes', { skip }, async () => {
-  const run = await d(['run', '-d', '--name', 'ticker', 'busybox', 'sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done']);
+  const run = await d([
+    'run',
+    '-d',
+    '--name',
+    'ticker',
+    'busybox',
+    'sh',
+    '-c',
+    'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done',
+  ]);
   assert.equal(run.code, 0, run.stderr);
   const id = run.stdout.trim();
   const { page } = s;
   await page.goto(`${s.url}#/containers/${id}/logs`);
   const lines = page.getByTestId('log-lines');
-  await lines.getByText(/^tick \d+$/).first().waitFor();
-  const seen = Math.max(...(await lines.getByText(/^tick \d+$/).allInnerTexts()).map((t) => Number(t.slice('tick '.length))));
+  await lines
+    .getByText(/^tick \d+$/)
+    .first()
+    .waitFor();
+  const seen = Math.max(
+    ...(await lines.getByText(/^tick \d+$/).allInnerTexts()).map((t) => Number(t.slice('tick '.length))),
+  );
   // Lines written after the page opened arrive without a reload, and the view follows them.
   await lines.getByText(`tick ${seen + 3}`, { exact: true }).waitFor();
   await s.shot('container-logs');
@@ -133,7 +164,9 @@ test('container page: 100,000 log lines stay scrollable to the last one', { skip
   const scrollMs = Date.now() - scrollStart;
   const rendered = await list.locator('.vrow').count();
   assert.ok(rendered < 200, `only the rows in view are in the DOM (${rendered})`);
-  console.log(`# 100,001 log lines: loaded and shown in ${loadedMs} ms, scrolled top -> last line in ${scrollMs} ms, ${rendered} rows in the DOM`);
+  console.log(
+    `# 100,001 log lines: loaded and shown in ${loadedMs} ms, scrolled top -> last line in ${scrollMs} ms, ${rendered} rows in the DOM`,
+  );
   await s.shot('logs-100k');
   await d(['rm', 'chatty']);
 });
@@ -155,7 +188,9 @@ test('images: list, history with sizes, and the run form', { skip }, async () =>
   await form.locator('select[name="restart"]').selectOption('unless-stopped');
   await form.getByRole('button', { name: 'Run' }).click();
   await page.getByTestId('state').filter({ hasText: 'running' }).waitFor();
-  const inspect = JSON.parse((await d(['inspect', 'from-form'])).stdout) as [{ Config: { Env: string[] }; HostConfig: { RestartPolicy: { Name: string } } }];
+  const inspect = JSON.parse((await d(['inspect', 'from-form'])).stdout) as [
+    { Config: { Env: string[] }; HostConfig: { RestartPolicy: { Name: string } } },
+  ];
   assert.ok(inspect[0].Config.Env.includes('GREETING=hello'));
   assert.equal(inspect[0].HostConfig.RestartPolicy.Name, 'unless-stopped');
   await d(['rm', '-f', 'from-form']);
@@ -167,7 +202,10 @@ test('system: disk usage and the live events feed', { skip }, async () => {
   await page.getByTestId('disk-usage').locator('tbody tr').first().waitFor();
   const created = await d(['create', '--name', 'evented', 'busybox', 'true']);
   assert.equal(created.code, 0, created.stderr);
-  await page.getByTestId('events').getByText(/container create\s+evented/).waitFor();
+  await page
+    .getByTestId('events')
+    .getByText(/container create\s+evented/)
+    .waitFor();
   await s.shot('system');
   await d(['rm', 'evented']);
 });
@@ -177,7 +215,14 @@ test('volumes and networks pages answer (or say the engine has none yet)', { ski
   for (const name of ['volumes', 'networks']) {
     await page.goto(`${s.url}#/${name}`);
     await page.locator(`[data-testid="${name}"], .notice, .error`).first().waitFor();
-    assert.equal(await page.locator('.error').count(), 0, await page.locator('.error').allInnerTexts().then((t) => t.join()));
+    assert.equal(
+      await page.locator('.error').count(),
+      0,
+      await page
+        .locator('.error')
+        .allInnerTexts()
+        .then((t) => t.join()),
+    );
     await s.shot(name);
   }
   // The built-in networks are listed and inspectable (test daemons run with --bridge=none: no bridge here).
@@ -198,13 +243,20 @@ test('terminal: echo hi in a container shell', { skip }, async () => {
   await page.getByTestId('terminal').click();
   await page.keyboard.type('echo hi');
   await page.keyboard.press('Enter');
-  await page.locator('.xterm-rows > div').filter({ hasText: /^\s*hi\s*$/ }).first().waitFor();
+  await page
+    .locator('.xterm-rows > div')
+    .filter({ hasText: /^\s*hi\s*$/ })
+    .first()
+    .waitFor();
   await s.shot('terminal');
   // The TTY has the terminal's size, and follows the window's.
   const ttySize = async (marker: string): Promise<[number, number]> => {
     await page.keyboard.type(`echo ${marker} $(stty size)`);
     await page.keyboard.press('Enter');
-    const row = page.locator('.xterm-rows > div').filter({ hasText: new RegExp(`^\\s*${marker} \\d+ \\d+\\s*$`) }).first();
+    const row = page
+      .locator('.xterm-rows > div')
+      .filter({ hasText: new RegExp(`^\\s*${marker} \\d+ \\d+\\s*$`) })
+      .first();
     await row.waitFor();
     const [, rows, cols] = (await row.innerText()).trim().split(/\s+/).map(Number);
     return [rows ?? 0, cols ?? 0];
@@ -232,7 +284,11 @@ test('playground: a busybox shell that removes itself', { skip }, async () => {
   await page.getByTestId('terminal').click();
   await page.keyboard.type('echo hi from the playground');
   await page.keyboard.press('Enter');
-  await page.locator('.xterm-rows > div').filter({ hasText: /^\s*hi from the playground\s*$/ }).first().waitFor();
+  await page
+    .locator('.xterm-rows > div')
+    .filter({ hasText: /^\s*hi from the playground\s*$/ })
+    .first()
+    .waitFor();
   await s.shot('playground');
   await page.keyboard.type('exit');
   await page.keyboard.press('Enter');
@@ -244,7 +300,16 @@ test('playground: a busybox shell that removes itself', { skip }, async () => {
 });
 
 test('containers: pause by clicking, and live CPU and memory charts', { skip }, async () => {
-  const run = await d(['run', '-d', '--name', 'busy', 'busybox', 'sh', '-c', "trap 'exit 0' TERM; while true; do i=0; while [ $i -lt 2000 ]; do i=$((i+1)); done; sleep 0.1; done"]);
+  const run = await d([
+    'run',
+    '-d',
+    '--name',
+    'busy',
+    'busybox',
+    'sh',
+    '-c',
+    "trap 'exit 0' TERM; while true; do i=0; while [ $i -lt 2000 ]; do i=$((i+1)); done; sleep 0.1; done",
+  ]);
   assert.equal(run.code, 0, run.stderr);
   const id = run.stdout.trim();
   const { page } = s;
@@ -262,28 +327,35 @@ test('containers: pause by clicking, and live CPU and memory charts', { skip }, 
   await d(['rm', '-f', 'busy']);
 });
 
-test('images: pull from a local registry with live progress', { skip: skip || (!hasDockerRegistry() && 'needs docker-registry (scripts/setup.sh)') }, async () => {
-  const registry = await startRegistry();
-  try {
-    const ref = `${registry.host}/dash/layered:v1`;
-    assert.equal((await d(['tag', 'berth-test/layered:latest', ref])).code, 0);
-    const push = await d(['push', ref]);
-    assert.equal(push.code, 0, push.stderr);
-    assert.equal((await d(['rmi', ref, 'berth-test/layered:latest'])).code, 0);
-    const { page } = s;
-    await page.goto(`${s.url}#/images`);
-    await page.locator('input[name="ref"]').fill(ref);
-    await page.getByRole('button', { name: 'Pull' }).click();
-    await page.getByTestId('pull-log').filter({ hasText: `Status: Downloaded newer image for ${ref}` }).waitFor();
-    const layers = page.getByTestId('pull-layer');
-    assert.equal(await layers.count(), 3);
-    assert.equal(await layers.filter({ hasText: /Pull complete|Already exists/ }).count(), 3);
-    await page.locator(`[data-image="${ref}"]`).waitFor();
-    await s.shot('images-pull');
-  } finally {
-    await registry.stop();
-  }
-});
+test(
+  'images: pull from a local registry with live progress',
+  { skip: skip || (!hasDockerRegistry() && 'needs docker-registry (scripts/setup.sh)') },
+  async () => {
+    const registry = await startRegistry();
+    try {
+      const ref = `${registry.host}/dash/layered:v1`;
+      assert.equal((await d(['tag', 'berth-test/layered:latest', ref])).code, 0);
+      const push = await d(['push', ref]);
+      assert.equal(push.code, 0, push.stderr);
+      assert.equal((await d(['rmi', ref, 'berth-test/layered:latest'])).code, 0);
+      const { page } = s;
+      await page.goto(`${s.url}#/images`);
+      await page.locator('input[name="ref"]').fill(ref);
+      await page.getByRole('button', { name: 'Pull' }).click();
+      await page
+        .getByTestId('pull-log')
+        .filter({ hasText: `Status: Downloaded newer image for ${ref}` })
+        .waitFor();
+      const layers = page.getByTestId('pull-layer');
+      assert.equal(await layers.count(), 3);
+      assert.equal(await layers.filter({ hasText: /Pull complete|Already exists/ }).count(), 3);
+      await page.locator(`[data-image="${ref}"]`).waitFor();
+      await s.shot('images-pull');
+    } finally {
+      await registry.stop();
+    }
+  },
+);
 
 test('volumes: create, inspect and remove from the page', { skip }, async () => {
   const { page } = s;
@@ -306,7 +378,10 @@ test('containers: the list stays fast with 500 containers', { skip }, async () =
   const { page } = s;
   const started = Date.now();
   await page.goto(`${s.url}#/containers`);
-  await page.getByTestId('container-count').filter({ hasText: new RegExp(`^${created} of ${created}$`) }).waitFor();
+  await page
+    .getByTestId('container-count')
+    .filter({ hasText: new RegExp(`^${created} of ${created}$`) })
+    .waitFor();
   const shownMs = Date.now() - started;
   await s.shot('containers-500');
   const list = page.getByTestId('containers');
@@ -316,7 +391,10 @@ test('containers: the list stays fast with 500 containers', { skip }, async () =
   await list.locator(`[data-row="${created - 1}"]`).waitFor();
   const scrollMs = Date.now() - scrollStart;
   await page.locator('input[placeholder="Filter by name or image"]').fill('bulk-499');
-  await page.getByTestId('container-count').filter({ hasText: `1 of ${created}` }).waitFor();
+  await page
+    .getByTestId('container-count')
+    .filter({ hasText: `1 of ${created}` })
+    .waitFor();
   console.log(`# ${created} containers: list shown in ${shownMs} ms, scrolled to the last row in ${scrollMs} ms`);
 });
 
@@ -327,7 +405,11 @@ async function createMany(count: number): Promise<number> {
     Array.from({ length: 8 }, async () => {
       while (next < count) {
         const n = next++;
-        const res = await api(`/containers/create?name=bulk-${n}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ Image: 'busybox', Cmd: ['true'] }) });
+        const res = await api(`/containers/create?name=bulk-${n}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ Image: 'busybox', Cmd: ['true'] }),
+        });
         assert.equal(res.status, 201, await res.text());
       }
     }),

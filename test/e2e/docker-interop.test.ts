@@ -23,7 +23,23 @@ const skip = !isRoot() ? 'needs root' : !hasDockerd() ? 'needs dockerd (apt-get 
 test('an image saved by Docker loads into berth, and one saved by berth loads into Docker', { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-interop-'));
   const sock = join(dir, 'docker.sock');
-  const dockerd = spawn('dockerd', ['-H', `unix://${sock}`, '--data-root', join(dir, 'root'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), '--bridge=none', '--iptables=false', '--ip-masq=false'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const dockerd = spawn(
+    'dockerd',
+    [
+      '-H',
+      `unix://${sock}`,
+      '--data-root',
+      join(dir, 'root'),
+      '--exec-root',
+      join(dir, 'exec'),
+      '--pidfile',
+      join(dir, 'pid'),
+      '--bridge=none',
+      '--iptables=false',
+      '--ip-masq=false',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
   await new Promise<void>((resolve, reject) => {
     dockerd.stderr.on('data', (c: Buffer) => {
@@ -43,7 +59,10 @@ test('an image saved by Docker loads into berth, and one saved by berth loads in
     const fromDocker = join(dir, 'from-docker.tar');
     assert.equal((await docker(dockerEnv, ['save', '-o', fromDocker, 'berth-test/layered'])).code, 0);
     assert.equal((await docker(berthd.env, ['load', '-i', fromDocker])).code, 0);
-    assert.equal((await docker(berthd.env, ['images', '-q', '--no-trunc', 'berth-test/layered'])).stdout.trim(), dockerId);
+    assert.equal(
+      (await docker(berthd.env, ['images', '-q', '--no-trunc', 'berth-test/layered'])).stdout.trim(),
+      dockerId,
+    );
 
     assert.equal((await docker(berthd.env, ['tag', 'berth-test/layered', 'made-by-berth:v1'])).code, 0);
     const fromBerth = join(dir, 'from-berth.tar');

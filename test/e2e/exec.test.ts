@@ -21,7 +21,11 @@ before(async () => {
 });
 after(async () => {
   if (!daemon) return;
-  await docker(daemon.env, ['rm', '-f', ...(await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);
+  await docker(daemon.env, [
+    'rm',
+    '-f',
+    ...(await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean),
+  ]);
   await daemon.cleanup();
 });
 
@@ -30,9 +34,14 @@ const b = (args: string[], input?: string) => berth(daemon.env, args, { input })
 
 /** Processes in the host's table whose command line contains `text`. */
 const processesWith = (text: string): string[] =>
-  execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(text) && !l.includes('ps -eo'));
+  execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes(text) && !l.includes('ps -eo'));
 
-for (const [client, run] of [['docker', d], ['berth', b]] as const) {
+for (const [client, run] of [
+  ['docker', d],
+  ['berth', b],
+] as const) {
   test(`${client} exec: output, streams and exit codes`, { skip }, async () => {
     const ls = await run(['exec', 'box', 'ls', '/']);
     assert.equal(ls.code, 0, ls.stderr);
@@ -41,11 +50,26 @@ for (const [client, run] of [['docker', d], ['berth', b]] as const) {
     assert.deepEqual([split.code, split.stdout, split.stderr], [3, 'out\n', 'err\n']);
     const piped = await run(['exec', '-i', 'box', 'sh', '-c', 'cat; echo done'], 'hi\n');
     assert.deepEqual([piped.code, piped.stdout], [0, 'hi\ndone\n']);
-    const opts = await run(['exec', '-e', 'FOO=bar', '-u', 'nobody', '-w', '/tmp', 'box', 'sh', '-c', 'echo $FOO $(id -u) $(pwd)']);
+    const opts = await run([
+      'exec',
+      '-e',
+      'FOO=bar',
+      '-u',
+      'nobody',
+      '-w',
+      '/tmp',
+      'box',
+      'sh',
+      '-c',
+      'echo $FOO $(id -u) $(pwd)',
+    ]);
     assert.equal(opts.stdout, 'bar 65534 /tmp\n', opts.stderr);
     const missing = await run(['exec', 'box', 'no-such-command']);
     assert.equal(missing.code, 126);
-    assert.match(missing.stdout + missing.stderr, /OCI runtime exec failed: exec failed: .*executable file not found in \$PATH: unknown/);
+    assert.match(
+      missing.stdout + missing.stderr,
+      /OCI runtime exec failed: exec failed: .*executable file not found in \$PATH: unknown/,
+    );
   });
 
   test(`${client} exec -d runs on after the client returns; --privileged gets every capability`, { skip }, async () => {
@@ -60,7 +84,9 @@ for (const [client, run] of [['docker', d], ['berth', b]] as const) {
     const plain = await run(['exec', 'box', 'sh', '-c', 'grep CapEff /proc/self/status']);
     const privileged = await run(['exec', '--privileged', 'box', 'sh', '-c', 'grep CapEff /proc/self/status']);
     assert.notEqual(plain.stdout, privileged.stdout);
-    assert.ok(BigInt(`0x${privileged.stdout.split(':')[1]?.trim()}`) > BigInt(`0x${plain.stdout.split(':')[1]?.trim()}`));
+    assert.ok(
+      BigInt(`0x${privileged.stdout.split(':')[1]?.trim()}`) > BigInt(`0x${plain.stdout.split(':')[1]?.trim()}`),
+    );
   });
 
   test(`${client} exec in a stopped or missing container is refused as Docker does`, { skip }, async () => {
@@ -76,15 +102,22 @@ for (const [client, run] of [['docker', d], ['berth', b]] as const) {
 }
 
 test('20 concurrent execs each get their own output and exit code', { skip }, async () => {
-  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => d(['exec', 'box', 'sh', '-c', `echo out-${i}; echo err-${i} >&2; exit ${i}`])));
+  const results = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => d(['exec', 'box', 'sh', '-c', `echo out-${i}; echo err-${i} >&2; exit ${i}`])),
+  );
   results.forEach((r, i) => assert.deepEqual([r.code, r.stdout, r.stderr], [i, `out-${i}\n`, `err-${i}\n`]));
 });
 
 test('an exec whose client vanishes is ended, not left behind', { skip }, async () => {
   // A sleep of its own length marks the exec's process in the host's table.
   const marker = String(100000 + process.pid);
-  const client = spawn('docker', ['exec', 'box', 'sh', '-c', `echo started; exec sleep ${marker}`], { env: daemon.env, stdio: ['ignore', 'pipe', 'ignore'] });
-  await new Promise<void>((resolve) => client.stdout.on('data', (c: Buffer) => c.toString().includes('started') && resolve()));
+  const client = spawn('docker', ['exec', 'box', 'sh', '-c', `echo started; exec sleep ${marker}`], {
+    env: daemon.env,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  await new Promise<void>((resolve) =>
+    client.stdout.on('data', (c: Buffer) => c.toString().includes('started') && resolve()),
+  );
   // "started" comes just before the shell turns into sleep: wait for it to show.
   const shown = Date.now() + 10_000;
   const execs = (): string[] => processesWith(marker).filter((l) => new RegExp(`^\\s*\\d+ sleep ${marker}$`).test(l));
@@ -101,12 +134,31 @@ test('an exec whose client vanishes is ended, not left behind', { skip }, async 
 });
 
 test('exec create and inspect: ExitCode and Running as Docker reports them', { skip }, async () => {
-  const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
-    const args = ['--unix-socket', daemon.socketPath, '-s', '-X', method, '-H', 'Content-Type: application/json', '-w', '\n%{http_code}', ...(body ? ['-d', JSON.stringify(body)] : []), `http://d${path}`];
+  const api = async (
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Record<string, unknown> }> => {
+    const args = [
+      '--unix-socket',
+      daemon.socketPath,
+      '-s',
+      '-X',
+      method,
+      '-H',
+      'Content-Type: application/json',
+      '-w',
+      '\n%{http_code}',
+      ...(body ? ['-d', JSON.stringify(body)] : []),
+      `http://d${path}`,
+    ];
     const out = execFileSync('curl', args, { encoding: 'utf8' });
     const i = out.lastIndexOf('\n');
     const text = out.slice(0, i);
-    return { status: Number(out.slice(i + 1)), json: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    return {
+      status: Number(out.slice(i + 1)),
+      json: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {},
+    };
   };
   const created = await api('POST', '/containers/box/exec', { Cmd: ['sh', '-c', 'exit 7'], AttachStdout: true });
   assert.equal(created.status, 201);
@@ -114,7 +166,13 @@ test('exec create and inspect: ExitCode and Running as Docker reports them', { s
   const before = await api('GET', `/exec/${id}/json`);
   assert.equal(before.json.Running, false);
   assert.equal(before.json.ExitCode, null);
-  assert.deepEqual(before.json.ProcessConfig, { arguments: ['-c', 'exit 7'], entrypoint: 'sh', privileged: false, tty: false, user: '' });
+  assert.deepEqual(before.json.ProcessConfig, {
+    arguments: ['-c', 'exit 7'],
+    entrypoint: 'sh',
+    privileged: false,
+    tty: false,
+    user: '',
+  });
   const started = await api('POST', `/exec/${id}/start`, { Detach: false });
   assert.equal(started.status, 200);
   const after = await api('GET', `/exec/${id}/json`);

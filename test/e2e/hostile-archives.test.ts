@@ -11,12 +11,17 @@ import { skip, slug, throughEveryEngine, useEngines } from '../helpers/hostile-e
 useEngines();
 
 test('docker import of hostile rootfs tars', { skip }, async () => {
-  await throughEveryEngine('import', async (env, c) => docker(env, ['import', '-', `import/${slug(c.name)}:latest`], { input: c.tar }));
+  await throughEveryEngine('import', async (env, c) =>
+    docker(env, ['import', '-', `import/${slug(c.name)}:latest`], { input: c.tar }),
+  );
 });
 
 test('a hostile build context, copied into the image', { skip }, async () => {
   await throughEveryEngine('build context', async (env, c, i) => {
     const context = await c.withFiles({ Dockerfile: 'FROM busybox\nCOPY . /ctx/\n' });
-    return docker(env, ['build', '-q', '-t', `ctx/${slug(c.name)}`, '-'], { input: i % 2 ? gzipSync(context) : context, timeoutMs: 120_000 });
+    return docker(env, ['build', '-q', '-t', `ctx/${slug(c.name)}`, '-'], {
+      input: i % 2 ? gzipSync(context) : context,
+      timeoutMs: 120_000,
+    });
   });
 });

@@ -9,15 +9,18 @@ import { skip, throughEveryEngine, useEngines } from '../helpers/hostile-engines
 useEngines();
 
 test('docker cp - of hostile tars into a container', { skip }, async () => {
-  await throughEveryEngine('cp', async (env, c, i) => {
-    const name = `cp-target-${i}`;
-    assert.equal((await docker(env, ['create', '--name', name, 'busybox', 'true'])).code, 0);
-    try {
-      return await docker(env, ['cp', '-', `${name}:/`], { input: c.tar });
-    } finally {
-      await docker(env, ['rm', '-f', name]);
-    }
-    // cp refuses to replace a directory with a non-directory or the reverse (as Docker's does): not a failure here.
-  }, { confinedSucceeds: false });
+  await throughEveryEngine(
+    'cp',
+    async (env, c, i) => {
+      const name = `cp-target-${i}`;
+      assert.equal((await docker(env, ['create', '--name', name, 'busybox', 'true'])).code, 0);
+      try {
+        return await docker(env, ['cp', '-', `${name}:/`], { input: c.tar });
+      } finally {
+        await docker(env, ['rm', '-f', name]);
+      }
+      // cp refuses to replace a directory with a non-directory or the reverse (as Docker's does): not a failure here.
+    },
+    { confinedSucceeds: false },
+  );
 });
-

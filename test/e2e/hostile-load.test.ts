@@ -9,5 +9,7 @@ import { skip, slug, throughEveryEngine, useEngines } from '../helpers/hostile-e
 useEngines();
 
 test('docker load of hostile layers', { skip }, async () => {
-  await throughEveryEngine('load', async (env, c) => docker(env, ['load'], { input: await dockerArchiveOf(c.tar, `load/${slug(c.name)}:latest`) }));
+  await throughEveryEngine('load', async (env, c) =>
+    docker(env, ['load'], { input: await dockerArchiveOf(c.tar, `load/${slug(c.name)}:latest`) }),
+  );
 });

@@ -28,7 +28,12 @@ test('kill -9 during a load leaves a consistent store', { skip }, async () => {
   try {
     const ingest = join(daemon.dataRoot, 'content/ingest');
     // Send half the archive and hold the rest back: the daemon is mid-ingest.
-    const req = request({ socketPath: daemon.socketPath, method: 'POST', path: '/v1.47/images/load', headers: { 'Content-Type': 'application/x-tar', 'Transfer-Encoding': 'chunked' } });
+    const req = request({
+      socketPath: daemon.socketPath,
+      method: 'POST',
+      path: '/v1.47/images/load',
+      headers: { 'Content-Type': 'application/x-tar', 'Transfer-Encoding': 'chunked' },
+    });
     req.on('error', () => undefined);
     req.write(archive.subarray(0, archive.length / 2));
     await until(() => listDir(ingest).length > 0, 'an ingest in progress');

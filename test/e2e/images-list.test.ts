@@ -25,7 +25,16 @@ after(async () => {
 
 const d = (args: string[], input?: Buffer) => docker(daemon.env, args, input ? { input } : {});
 const api = async (method: string, path: string): Promise<{ status: number; body: unknown }> => {
-  const res = await run('curl', ['-s', '-X', method, '-w', '\n%{http_code}', '--unix-socket', daemon.socketPath, `http://d/v1.47${path}`]);
+  const res = await run('curl', [
+    '-s',
+    '-X',
+    method,
+    '-w',
+    '\n%{http_code}',
+    '--unix-socket',
+    daemon.socketPath,
+    `http://d/v1.47${path}`,
+  ]);
   const lines = res.stdout.trimEnd().split('\n');
   const status = Number(lines.pop());
   const text = lines.join('\n');
@@ -62,7 +71,13 @@ test('gzip loads, untagged loads, list flags and filters, rmi by ID prefix, API 
 
   const list = await api('GET', '/images/json');
   assert.equal(list.status, 200);
-  const rows = list.body as { Created: unknown; Containers: number; Id: string; RepoTags: string[]; SharedSize: number }[];
+  const rows = list.body as {
+    Created: unknown;
+    Containers: number;
+    Id: string;
+    RepoTags: string[];
+    SharedSize: number;
+  }[];
   for (const row of rows) {
     assert.ok(Number.isInteger(row.Created), `Created is an integer: ${String(row.Created)}`);
     assert.equal(row.Containers, -1);
@@ -84,7 +99,10 @@ test('gzip loads, untagged loads, list flags and filters, rmi by ID prefix, API 
   const busyboxId = (await d(['image', 'inspect', '-f', '{{.Id}}', 'busybox'])).stdout.trim();
   const conflicted = await api('DELETE', `/images/${busyboxId.slice(7, 19)}`);
   assert.equal(conflicted.status, 409);
-  assert.match((conflicted.body as { message: string }).message, /^conflict: unable to delete [a-f0-9]{12} \(must be forced\) - image is referenced in multiple repositories$/);
+  assert.match(
+    (conflicted.body as { message: string }).message,
+    /^conflict: unable to delete [a-f0-9]{12} \(must be forced\) - image is referenced in multiple repositories$/,
+  );
   const untag = await d(['rmi', 'other/box:2']);
   assert.equal(untag.stdout.trim(), 'Untagged: other/box:2');
   const byPrefix = await d(['rmi', busyboxId.slice(7, 17)]);

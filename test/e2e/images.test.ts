@@ -38,9 +38,18 @@ test('load, list, inspect, history, tag, save | load round trip, rmi, prune', { 
   assert.equal((await d(['load', '-i', images.layered])).code, 0);
 
   const ls = await d(['images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}']);
-  assert.deepEqual(ls.stdout.trim().split('\n').sort(), ['berth-test/layered:latest d77af981bafd', 'busybox:latest fef0701aac05']);
+  assert.deepEqual(ls.stdout.trim().split('\n').sort(), [
+    'berth-test/layered:latest d77af981bafd',
+    'busybox:latest fef0701aac05',
+  ]);
 
-  const inspect = JSON.parse((await d(['image', 'inspect', 'busybox'])).stdout) as { Id: string; RepoTags: string[]; Config: { Cmd: string[] }; RootFS: { Layers: string[] }; Os: string }[];
+  const inspect = JSON.parse((await d(['image', 'inspect', 'busybox'])).stdout) as {
+    Id: string;
+    RepoTags: string[];
+    Config: { Cmd: string[] };
+    RootFS: { Layers: string[] };
+    Os: string;
+  }[];
   assert.equal(inspect[0]?.Id, 'sha256:fef0701aac0519c5ba5ef0dc30f308e589e88463823db1db92a890aeaf5e1d02');
   assert.deepEqual(inspect[0]?.Config.Cmd, ['sh']);
   assert.equal(inspect[0]?.RootFS.Layers.length, 1);
@@ -50,7 +59,10 @@ test('load, list, inspect, history, tag, save | load round trip, rmi, prune', { 
   assert.match(history.stdout.split('\n')[0] ?? '', /^sha256:fef0701a.* \/bin\/sh -c #\(nop\)  CMD \["sh"\]$/);
 
   assert.equal((await d(['tag', 'busybox', 'registry.local:5000/team/box:v1'])).code, 0);
-  assert.equal((await d(['image', 'inspect', '-f', '{{.Id}}', 'registry.local:5000/team/box:v1'])).stdout.trim(), inspect[0]?.Id);
+  assert.equal(
+    (await d(['image', 'inspect', '-f', '{{.Id}}', 'registry.local:5000/team/box:v1'])).stdout.trim(),
+    inspect[0]?.Id,
+  );
 
   const saved = join(daemon.dir, 'saved.tar');
   assert.equal((await d(['save', '-o', saved, 'busybox', 'registry.local:5000/team/box:v1'])).code, 0);
@@ -83,7 +95,10 @@ test('import a rootfs tar with changes', { skip }, async () => {
   const rootfs = execFileSync('tar', ['-C', '/bin', '-c', 'busybox'], { maxBuffer: 64 * 1024 * 1024 });
   const res = await d(['import', '-c', 'CMD ["/busybox","true"]', '-c', 'ENV A=b', '-', 'imported:v1'], rootfs);
   assert.equal(res.code, 0, res.stderr);
-  const cfg = JSON.parse((await d(['image', 'inspect', '-f', '{{json .Config}}', 'imported:v1'])).stdout) as { Cmd: string[]; Env: string[] };
+  const cfg = JSON.parse((await d(['image', 'inspect', '-f', '{{json .Config}}', 'imported:v1'])).stdout) as {
+    Cmd: string[];
+    Env: string[];
+  };
   assert.deepEqual(cfg.Cmd, ['/busybox', 'true']);
   assert.deepEqual(cfg.Env, ['A=b']);
   assert.equal((await d(['rmi', 'imported:v1'])).code, 0);
@@ -95,11 +110,15 @@ test('hostile, truncated and corrupt archives are refused; nothing is registered
     const archive = await dockerArchiveOf(hostile.layer, `hostile/${hostile.name.replace(/[^a-z0-9]+/g, '-')}:latest`);
     const res = await d(['load'], archive);
     if (hostile.expect === 'refused') assert.notEqual(res.code, 0, `${hostile.name} should be refused`);
-    for (const name of ['escape-abs', 'escape-dotdot', 'escape-symlink-root', 'escape-chain']) assert.equal(existsSync(join('/', name)), false);
+    for (const name of ['escape-abs', 'escape-dotdot', 'escape-symlink-root', 'escape-chain'])
+      assert.equal(existsSync(join('/', name)), false);
   }
   await d(['image', 'prune', '-af']);
   const busybox = (await import('node:fs')).readFileSync(images.busybox);
-  for (const [what, bytes] of [['truncated', busybox.subarray(0, busybox.length / 2)], ['garbage', Buffer.alloc(4096, 7)]] as const) {
+  for (const [what, bytes] of [
+    ['truncated', busybox.subarray(0, busybox.length / 2)],
+    ['garbage', Buffer.alloc(4096, 7)],
+  ] as const) {
     const res = await d(['load'], bytes);
     assert.equal(res.code, 1, `${what}: ${res.stdout}`);
     assert.match(res.stderr, /invalid|unexpected|error/i);

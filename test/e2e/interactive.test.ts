@@ -23,7 +23,11 @@ before(async () => {
 after(async () => {
   for (const t of terminals) t.close();
   if (!daemon) return;
-  await docker(daemon.env, ['rm', '-f', ...(await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean)]);
+  await docker(daemon.env, [
+    'rm',
+    '-f',
+    ...(await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean),
+  ]);
   await daemon.cleanup();
 });
 
@@ -66,29 +70,33 @@ const CLIENTS = [
 ] as const;
 
 for (const [client, command] of CLIENTS) {
-  test(`${client} run -it: a terminal that resizes, detaches with ctrl-p ctrl-q, and attach comes back`, { skip }, async () => {
-    const name = `${client}-tty`;
-    const t = term(`${command} run -it --name ${name} busybox sh`);
-    await t.waitFor(/\/ # $/m);
-    t.send('tty; stty size', 'Enter');
-    await t.waitFor(/^\/dev\/pts\/\d+\n30 100$/m);
-    await resizeAndCheck(t, 120, 40);
-    t.send('C-p', 'C-q');
-    await t.waitFor(/EXITED=0/);
-    const ps = await docker(daemon.env, ['inspect', '-f', '{{.State.Running}}', name]);
-    assert.equal(ps.stdout.trim(), 'true', 'the container runs on after the detach');
+  test(
+    `${client} run -it: a terminal that resizes, detaches with ctrl-p ctrl-q, and attach comes back`,
+    { skip },
+    async () => {
+      const name = `${client}-tty`;
+      const t = term(`${command} run -it --name ${name} busybox sh`);
+      await t.waitFor(/\/ # $/m);
+      t.send('tty; stty size', 'Enter');
+      await t.waitFor(/^\/dev\/pts\/\d+\n30 100$/m);
+      await resizeAndCheck(t, 120, 40);
+      t.send('C-p', 'C-q');
+      await t.waitFor(/EXITED=0/);
+      const ps = await docker(daemon.env, ['inspect', '-f', '{{.State.Running}}', name]);
+      assert.equal(ps.stdout.trim(), 'true', 'the container runs on after the detach');
 
-    const again = term(`${command} attach ${name}`);
-    // The prompt is redrawn only if the shell notices the resize: type until the answer shows instead.
-    await sendUntil(again, ['echo back-$((40+2))', 'Enter'], /^back-42$/m);
-    again.send('C-p', 'C-q');
-    await again.waitFor(/read escape sequence\nEXITED=1/);
+      const again = term(`${command} attach ${name}`);
+      // The prompt is redrawn only if the shell notices the resize: type until the answer shows instead.
+      await sendUntil(again, ['echo back-$((40+2))', 'Enter'], /^back-42$/m);
+      again.send('C-p', 'C-q');
+      await again.waitFor(/read escape sequence\nEXITED=1/);
 
-    const last = term(`${command} attach ${name}`);
-    await sendUntil(last, ['exit 3', 'Enter'], /EXITED=3/);
-    const code = await docker(daemon.env, ['inspect', '-f', '{{.State.ExitCode}}', name]);
-    assert.equal(code.stdout.trim(), '3');
-  });
+      const last = term(`${command} attach ${name}`);
+      await sendUntil(last, ['exit 3', 'Enter'], /EXITED=3/);
+      const code = await docker(daemon.env, ['inspect', '-f', '{{.State.ExitCode}}', name]);
+      assert.equal(code.stdout.trim(), '3');
+    },
+  );
 
   test(`${client} exec -it: a shell in a pts, its exit code`, { skip }, async () => {
     const name = `${client}-exec-box`;
@@ -106,32 +114,42 @@ for (const [client, command] of CLIENTS) {
     const run = client === 'docker' ? docker : berth;
     const r = await run(daemon.env, ['run', '-i', '--rm', 'busybox', 'cat'], { input: 'hi\n', timeoutMs: 30_000 });
     assert.deepEqual([r.code, r.stdout], [0, 'hi\n'], r.stderr);
-    const split = await run(daemon.env, ['run', '-i', '--rm', 'busybox', 'sh', '-c', 'read a; echo "got $a"; echo err >&2; exit 4'], { input: 'x\n', timeoutMs: 30_000 });
+    const split = await run(
+      daemon.env,
+      ['run', '-i', '--rm', 'busybox', 'sh', '-c', 'read a; echo "got $a"; echo err >&2; exit 4'],
+      { input: 'x\n', timeoutMs: 30_000 },
+    );
     assert.deepEqual([split.code, split.stdout, split.stderr], [4, 'got x\n', 'err\n']);
   });
 }
 
-test('attach/ws: stdin over websocket messages, output back; a nonsense detach-key spec is a 400', { skip }, async () => {
-  const run = await docker(daemon.env, ['run', '-d', '-i', '--name', 'ws-cat', 'busybox', 'cat']);
-  assert.equal(run.code, 0, run.stderr);
-  const ws = new WebSocket('ws+unix://' + daemon.socketPath + ':/v1.47/containers/ws-cat/attach/ws?stream=1&stdin=1&stdout=1&stderr=1');
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const got = new Promise<string>((resolve) => {
-    let text = '';
-    ws.on('message', (d: Buffer) => {
-      text += d.toString();
-      if (text.includes('over ws\n')) resolve(text);
+test(
+  'attach/ws: stdin over websocket messages, output back; a nonsense detach-key spec is a 400',
+  { skip },
+  async () => {
+    const run = await docker(daemon.env, ['run', '-d', '-i', '--name', 'ws-cat', 'busybox', 'cat']);
+    assert.equal(run.code, 0, run.stderr);
+    const ws = new WebSocket(
+      'ws+unix://' + daemon.socketPath + ':/v1.47/containers/ws-cat/attach/ws?stream=1&stdin=1&stdout=1&stderr=1',
+    );
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
     });
-  });
-  ws.send(Buffer.from('over ws\n'));
-  assert.equal(await got, 'over ws\n');
-  ws.close();
-  const bad = await docker(daemon.env, ['attach', '--detach-keys', 'ctrl-1', 'ws-cat']);
-  assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /received 400/);
-  const badExec = await docker(daemon.env, ['exec', '--detach-keys', 'nonsense', 'ws-cat', 'true']);
-  assert.equal(badExec.stderr, 'Error response from daemon: Invalid escape keys (nonsense) provided\n');
-});
+    const got = new Promise<string>((resolve) => {
+      let text = '';
+      ws.on('message', (d: Buffer) => {
+        text += d.toString();
+        if (text.includes('over ws\n')) resolve(text);
+      });
+    });
+    ws.send(Buffer.from('over ws\n'));
+    assert.equal(await got, 'over ws\n');
+    ws.close();
+    const bad = await docker(daemon.env, ['attach', '--detach-keys', 'ctrl-1', 'ws-cat']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /received 400/);
+    const badExec = await docker(daemon.env, ['exec', '--detach-keys', 'nonsense', 'ws-cat', 'true']);
+    assert.equal(badExec.stderr, 'Error response from daemon: Invalid escape keys (nonsense) provided\n');
+  },
+);

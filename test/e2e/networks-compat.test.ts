@@ -31,7 +31,10 @@ bothEngines('names Docker accepts, driver options honoured and shown, bad option
   // The bridge carries the name; masquerading is off (no rule for the subnet).
   assert.match(e.onHost('ip', ['-o', 'link', 'show', 'dev', bridgeName]), new RegExp(`: ${bridgeName}:`));
   const subnet = (await ok(e, ['network', 'inspect', '-f', '{{(index .IPAM.Config 0).Subnet}}', 'opts'])).trim();
-  assert.doesNotMatch(e.onHost('iptables-save', ['-t', 'nat']), new RegExp(`-s ${subnet.replace(/\./g, '\\.')} ! -o ${bridgeName} -j MASQUERADE`));
+  assert.doesNotMatch(
+    e.onHost('iptables-save', ['-t', 'nat']),
+    new RegExp(`-s ${subnet.replace(/\./g, '\\.')} ! -o ${bridgeName} -j MASQUERADE`),
+  );
 
   await ok(e, ['run', '-d', '--name', 'o1', '--network', 'opts', '-p', '80', 'busybox', 'sleep', '600']);
   await ok(e, ['run', '-d', '--name', 'o2', '--network', 'opts', 'busybox', 'sleep', '600']);
@@ -43,11 +46,20 @@ bothEngines('names Docker accepts, driver options honoured and shown, bad option
   const ping = await docker(e.env, ['exec', 'o1', 'ping', '-c', '1', '-W', '1', o2ip]);
   assert.notEqual(ping.code, 0, 'icc=false drops traffic between containers');
 
-  const badBool = await api(e, 'POST', '/v1.41/networks/create', { Name: 'bad1', Options: { 'com.docker.network.bridge.enable_icc': 'maybe' } });
+  const badBool = await api(e, 'POST', '/v1.41/networks/create', {
+    Name: 'bad1',
+    Options: { 'com.docker.network.bridge.enable_icc': 'maybe' },
+  });
   assert.match(String(badBool.json.message), /failed to parse com\.docker\.network\.bridge\.enable_icc value: maybe/);
-  const badMtu = await api(e, 'POST', '/v1.41/networks/create', { Name: 'bad2', Options: { 'com.docker.network.driver.mtu': 'abc' } });
+  const badMtu = await api(e, 'POST', '/v1.41/networks/create', {
+    Name: 'bad2',
+    Options: { 'com.docker.network.driver.mtu': 'abc' },
+  });
   assert.match(String(badMtu.json.message), /failed to parse com\.docker\.network\.driver\.mtu value: abc/);
-  const sameBridge = await api(e, 'POST', '/v1.41/networks/create', { Name: 'bad3', Options: { 'com.docker.network.bridge.name': bridgeName } });
+  const sameBridge = await api(e, 'POST', '/v1.41/networks/create', {
+    Name: 'bad3',
+    Options: { 'com.docker.network.bridge.name': bridgeName },
+  });
   assert.equal(sameBridge.status, 403);
   assert.match(String(sameBridge.json.message), /networks have same bridge name/);
   const left = (await ok(e, ['network', 'ls', '--format', '{{.Name}}'])).split('\n');

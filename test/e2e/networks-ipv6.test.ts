@@ -30,8 +30,16 @@ bothEngines('IPv6 network: addresses and gateways in inspect, AAAA answers, IPv6
   const b = JSON.parse(await ok(e, ['inspect', '-f', '{{json .NetworkSettings.Networks.six}}', 'v6b']));
   assert.equal(b.GlobalIPv6Address, `${prefix}::99`);
   assert.deepEqual(b.IPAMConfig, { IPv6Address: `${prefix}::99` });
-  const containers = JSON.parse(await ok(e, ['network', 'inspect', '-f', '{{json .Containers}}', 'six'])) as Record<string, { Name: string; IPv6Address: string }>;
-  assert.deepEqual(Object.values(containers).map((c) => `${c.Name} ${c.IPv6Address}`).sort(), [`v6a ${prefix}::2/64`, `v6b ${prefix}::99/64`]);
+  const containers = JSON.parse(await ok(e, ['network', 'inspect', '-f', '{{json .Containers}}', 'six'])) as Record<
+    string,
+    { Name: string; IPv6Address: string }
+  >;
+  assert.deepEqual(
+    Object.values(containers)
+      .map((c) => `${c.Name} ${c.IPv6Address}`)
+      .sort(),
+    [`v6a ${prefix}::2/64`, `v6b ${prefix}::99/64`],
+  );
   assert.match(await ok(e, ['exec', 'v6a', 'ip', '-6', 'route']), new RegExp(`default via ${prefix}::1 dev eth0`));
   const aaaa = await ok(e, ['exec', 'v6a', 'nslookup', '-type=AAAA', 'v6b']);
   assert.match(aaaa, new RegExp(`Address: ${prefix}::99`));
@@ -39,7 +47,11 @@ bothEngines('IPv6 network: addresses and gateways in inspect, AAAA answers, IPv6
   assert.equal(ping.code, 0, ping.stdout + ping.stderr);
   // A container's own IPv6 name in /etc/hosts.
   assert.match(await ok(e, ['exec', 'v6b', 'cat', '/etc/hosts']), new RegExp(`${prefix}::99\\t`));
-  const outside = await api(e, 'POST', '/v1.41/containers/create?name=bad6', { Image: 'busybox', HostConfig: { NetworkMode: 'six' }, NetworkingConfig: { EndpointsConfig: { six: { IPAMConfig: { IPv6Address: 'fd00:ffff::1' } } } } });
+  const outside = await api(e, 'POST', '/v1.41/containers/create?name=bad6', {
+    Image: 'busybox',
+    HostConfig: { NetworkMode: 'six' },
+    NetworkingConfig: { EndpointsConfig: { six: { IPAMConfig: { IPv6Address: 'fd00:ffff::1' } } } },
+  });
   if (e.name === 'berthd') {
     assert.equal(outside.status, 400);
     assert.equal(outside.json.message, 'no configured subnet or ip-range contain the IP address fd00:ffff::1');
@@ -48,31 +60,63 @@ bothEngines('IPv6 network: addresses and gateways in inspect, AAAA answers, IPv6
   await ok(e, ['network', 'rm', 'six']);
 });
 
-test('berthd: --ipv6 without a subnet takes a ULA /64; ports published over IPv6 via ip6tables; rules go with the network', { skip }, async () => {
-  const e = berthOnly();
-  await ok(e, ['network', 'create', '--ipv6', 'ula']);
-  const ipam = JSON.parse(await ok(e, ['network', 'inspect', '-f', '{{json .IPAM.Config}}', 'ula'])) as { Subnet: string; Gateway: string }[];
-  const v6 = ipam[1];
-  assert.ok(v6, JSON.stringify(ipam));
-  assert.match(v6.Subnet, /^fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::\/64$/);
-  assert.equal(v6.Gateway, v6.Subnet.replace('/64', '1'));
-  // A second one gets the next /64 of the daemon's pool.
-  await ok(e, ['network', 'create', '--ipv6', 'ula2']);
-  const second = JSON.parse(await ok(e, ['network', 'inspect', '-f', '{{json .IPAM.Config}}', 'ula2']))[1] as { Subnet: string };
-  assert.notEqual(second.Subnet, v6.Subnet);
-  await ok(e, ['network', 'rm', 'ula2']);
+test(
+  'berthd: --ipv6 without a subnet takes a ULA /64; ports published over IPv6 via ip6tables; rules go with the network',
+  { skip },
+  async () => {
+    const e = berthOnly();
+    await ok(e, ['network', 'create', '--ipv6', 'ula']);
+    const ipam = JSON.parse(await ok(e, ['network', 'inspect', '-f', '{{json .IPAM.Config}}', 'ula'])) as {
+      Subnet: string;
+      Gateway: string;
+    }[];
+    const v6 = ipam[1];
+    assert.ok(v6, JSON.stringify(ipam));
+    assert.match(v6.Subnet, /^fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::\/64$/);
+    assert.equal(v6.Gateway, v6.Subnet.replace('/64', '1'));
+    // A second one gets the next /64 of the daemon's pool.
+    await ok(e, ['network', 'create', '--ipv6', 'ula2']);
+    const second = JSON.parse(await ok(e, ['network', 'inspect', '-f', '{{json .IPAM.Config}}', 'ula2']))[1] as {
+      Subnet: string;
+    };
+    assert.notEqual(second.Subnet, v6.Subnet);
+    await ok(e, ['network', 'rm', 'ula2']);
 
-  await ok(e, ['run', '-d', '--name', 'web6', '--network', 'ula', '-p', '80', 'busybox', 'sh', '-c', 'mkdir /www && echo hello six > /www/index.html && httpd -f -p 80 -h /www']);
-  const ports = JSON.parse(await ok(e, ['inspect', '-f', '{{json .NetworkSettings.Ports}}', 'web6']))['80/tcp'] as { HostIp: string; HostPort: string }[];
-  assert.deepEqual(ports.map((p) => p.HostIp), ['0.0.0.0', '::']);
-  const hostPort = ports[0]?.HostPort ?? '';
-  const rules = execFileSync('ip6tables-save', ['-t', 'nat'], { encoding: 'utf8' });
-  const ip6 = (await ok(e, ['inspect', '-f', '{{.NetworkSettings.Networks.ula.GlobalIPv6Address}}', 'web6'])).trim();
-  assert.match(rules, new RegExp(`--dport ${hostPort} -j DNAT --to-destination \\[${ip6}\\]:80`));
-  // From the host to its own address on the bridge (the IPv6 gateway): DNAT to the container over IPv6.
-  assert.equal(await waitForHttp(`http://[${v6.Gateway}]:${hostPort}/`), 'hello six\n');
-  await ok(e, ['rm', '-f', 'web6']);
-  await ok(e, ['network', 'rm', 'ula']);
-  const left = execFileSync('ip6tables-save', { encoding: 'utf8' });
-  assert.doesNotMatch(left, new RegExp(`${v6.Subnet.replace('::/64', '')}|${ip6}`), 'no IPv6 rule of the network is left');
-});
+    await ok(e, [
+      'run',
+      '-d',
+      '--name',
+      'web6',
+      '--network',
+      'ula',
+      '-p',
+      '80',
+      'busybox',
+      'sh',
+      '-c',
+      'mkdir /www && echo hello six > /www/index.html && httpd -f -p 80 -h /www',
+    ]);
+    const ports = JSON.parse(await ok(e, ['inspect', '-f', '{{json .NetworkSettings.Ports}}', 'web6']))['80/tcp'] as {
+      HostIp: string;
+      HostPort: string;
+    }[];
+    assert.deepEqual(
+      ports.map((p) => p.HostIp),
+      ['0.0.0.0', '::'],
+    );
+    const hostPort = ports[0]?.HostPort ?? '';
+    const rules = execFileSync('ip6tables-save', ['-t', 'nat'], { encoding: 'utf8' });
+    const ip6 = (await ok(e, ['inspect', '-f', '{{.NetworkSettings.Networks.ula.GlobalIPv6Address}}', 'web6'])).trim();
+    assert.match(rules, new RegExp(`--dport ${hostPort} -j DNAT --to-destination \\[${ip6}\\]:80`));
+    // From the host to its own address on the bridge (the IPv6 gateway): DNAT to the container over IPv6.
+    assert.equal(await waitForHttp(`http://[${v6.Gateway}]:${hostPort}/`), 'hello six\n');
+    await ok(e, ['rm', '-f', 'web6']);
+    await ok(e, ['network', 'rm', 'ula']);
+    const left = execFileSync('ip6tables-save', { encoding: 'utf8' });
+    assert.doesNotMatch(
+      left,
+      new RegExp(`${v6.Subnet.replace('::/64', '')}|${ip6}`),
+      'no IPv6 rule of the network is left',
+    );
+  },
+);

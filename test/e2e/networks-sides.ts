@@ -50,35 +50,47 @@ const engines: Engine[] = [];
 
 /** Registers the before/after hooks that start and remove both engines. */
 export function sideBySide(options: { berthArgs?: string[] } = {}): void {
-before(async () => {
-  if (skip) return;
-  work = mkdtempSync(join(tmpdir(), 'berth-netcompat-'));
-  upstream = await fakeUpstream(work);
-  net = uniqueNetConfig(upstream.resolvConf);
-  berthd = await startDaemon({ extraArgs: [...net.args, ...(options.berthArgs ?? [])] });
-  engines.push({ name: 'berthd', env: berthd.env, socketPath: berthd.socketPath, octet: net.octet, onHost: (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8' }) });
-  if (hasDockerd()) {
-    dockerd = await startDockerd({ netns: true });
-    const d = dockerd;
-    engines.push({ name: 'dockerd', env: d.env, socketPath: d.socketPath, octet: 77, onHost: (cmd, args) => d.inNetns(cmd, args) });
-  }
-  const images = await testImages();
-  for (const e of engines) await ok(e, ['load', '-i', images.busybox]);
-});
+  before(async () => {
+    if (skip) return;
+    work = mkdtempSync(join(tmpdir(), 'berth-netcompat-'));
+    upstream = await fakeUpstream(work);
+    net = uniqueNetConfig(upstream.resolvConf);
+    berthd = await startDaemon({ extraArgs: [...net.args, ...(options.berthArgs ?? [])] });
+    engines.push({
+      name: 'berthd',
+      env: berthd.env,
+      socketPath: berthd.socketPath,
+      octet: net.octet,
+      onHost: (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8' }),
+    });
+    if (hasDockerd()) {
+      dockerd = await startDockerd({ netns: true });
+      const d = dockerd;
+      engines.push({
+        name: 'dockerd',
+        env: d.env,
+        socketPath: d.socketPath,
+        octet: 77,
+        onHost: (cmd, args) => d.inNetns(cmd, args),
+      });
+    }
+    const images = await testImages();
+    for (const e of engines) await ok(e, ['load', '-i', images.busybox]);
+  });
 
-after(async () => {
-  if (skip) return;
-  for (const e of engines) {
-    const ids = (await docker(e.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-    if (ids.length > 0) await docker(e.env, ['rm', '-f', ...ids]);
-    await docker(e.env, ['network', 'prune', '-f']);
-  }
-  await dockerd?.stop();
-  await berthd.cleanup();
-  scrubHost(net, berthd.execRoot);
-  await upstream.close();
-  rmSync(work, { recursive: true, force: true });
-});
+  after(async () => {
+    if (skip) return;
+    for (const e of engines) {
+      const ids = (await docker(e.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
+      if (ids.length > 0) await docker(e.env, ['rm', '-f', ...ids]);
+      await docker(e.env, ['network', 'prune', '-f']);
+    }
+    await dockerd?.stop();
+    await berthd.cleanup();
+    scrubHost(net, berthd.execRoot);
+    await upstream.close();
+    rmSync(work, { recursive: true, force: true });
+  });
 }
 
 /** The same body for each engine (dockerd only where the machine has it). */
@@ -99,4 +111,3 @@ export const berthOnly = (): Engine => {
   assert.ok(e);
   return e;
 };
-

@@ -25,7 +25,19 @@ export function useBothDaemons(): void {
     for (const { env } of daemons()) {
       assert.equal((await docker(env, ['load', '-i', archive])).code, 0);
       // A running container is never pruned, whatever the filters.
-      await ok(env, ['run', '-d', '--network', 'none', '--name', 'c-running', '--label', 'a=1', 'busybox', 'sleep', '600']);
+      await ok(env, [
+        'run',
+        '-d',
+        '--network',
+        'none',
+        '--name',
+        'c-running',
+        '--label',
+        'a=1',
+        'busybox',
+        'sleep',
+        '600',
+      ]);
     }
   });
 
@@ -52,7 +64,12 @@ export const lines = (s: string): string[] => s.split('\n').filter(Boolean).sort
 export const outcome = (r: RunResult): string => (r.code === 0 ? 'ok' : `${r.code}: ${r.stderr.trim().toLowerCase()}`);
 
 /** Straight API calls (the machine is slow; a CLI process per step is not): JSON in, JSON out, status checked. */
-export async function api(socket: string, method: string, path: string, json?: unknown): Promise<{ status: number; body: unknown }> {
+export async function api(
+  socket: string,
+  method: string,
+  path: string,
+  json?: unknown,
+): Promise<{ status: number; body: unknown }> {
   const r = await apiRequest(socket, path, { method, json });
   let body: unknown = r.body;
   try {
@@ -79,20 +96,30 @@ export async function prune(socket: string, path: string, filters: string[]): Pr
   const r = await api(socket, 'POST', `${path}?filters=${encodeURIComponent(JSON.stringify(map))}`);
   // Docker 20.10 answers 500 for a bad `until` (berth, like later Dockers, 400): compare the refusal, not its status.
   // Docker 20.10 writes "invalid filter 'k=[v]'", later ones (and berth) "invalid filter 'k=v'".
-  return r.status === 200 ? 'ok' : `refused: ${String((r.body as { message?: string }).message).toLowerCase().replace(/=\[([^\]]*)\]'/, "=$1'")}`;
+  return r.status === 200
+    ? 'ok'
+    : `refused: ${String((r.body as { message?: string }).message)
+        .toLowerCase()
+        .replace(/=\[([^\]]*)\]'/, "=$1'")}`;
 }
 
 /** Runs `cases` on both daemons side by side: set up, prune, list what remains; then compares the two. */
-export async function compare(what: string, cases: string[][], run: (socket: string, filters: string[]) => Promise<string>): Promise<void> {
+export async function compare(
+  what: string,
+  cases: string[][],
+  run: (socket: string, filters: string[]) => Promise<string>,
+): Promise<void> {
   const results: Record<string, string[]> = {};
   await Promise.all(
     daemons().map(async ({ name, env }) => {
       const socket = (env.DOCKER_HOST ?? '').replace(/^unix:\/\//, '');
       results[name] = [];
-      for (const filters of cases) results[name].push(`${what} ${filters.join(' ') || '(none)'} -> ${await run(socket, filters)}`);
+      for (const filters of cases)
+        results[name].push(`${what} ${filters.join(' ') || '(none)'} -> ${await run(socket, filters)}`);
     }),
   );
   assert.deepEqual(results.berthd, results.dockerd);
 }
 
-export const names = (list: unknown, key: (o: Record<string, unknown>) => string): string[] => (list as Record<string, unknown>[]).map(key).sort();
+export const names = (list: unknown, key: (o: Record<string, unknown>) => string): string[] =>
+  (list as Record<string, unknown>[]).map(key).sort();

@@ -33,7 +33,9 @@ test('chunked upload, mount across repositories, tag list, download from an offs
   const data = randomBytes(10_000);
   const digest = sha256(data);
   const progress: number[] = [];
-  await repo.pushBlob({ digest, size: data.length }, () => Readable.from([data]), { onProgress: (n) => progress.push(n) });
+  await repo.pushBlob({ digest, size: data.length }, () => Readable.from([data]), {
+    onProgress: (n) => progress.push(n),
+  });
   assert.deepEqual(progress, [4096, 8192, 10_000]);
   assert.equal(await repo.hasBlob(digest), true);
   assert.deepEqual(await readAll(repo.openBlob({ digest, size: data.length })), data);
@@ -48,18 +50,32 @@ test('chunked upload, mount across repositories, tag list, download from an offs
 
   const config = Buffer.from('{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}');
   await repo.pushBlob({ digest: sha256(config), size: config.length }, () => Readable.from([config]));
-  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length }, layers: [] }));
-  for (const tag of ['a', 'b', 'c']) assert.equal(await repo.putManifest(tag, 'application/vnd.oci.image.manifest.v1+json', manifest), sha256(manifest));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+      layers: [],
+    }),
+  );
+  for (const tag of ['a', 'b', 'c'])
+    assert.equal(await repo.putManifest(tag, 'application/vnd.oci.image.manifest.v1+json', manifest), sha256(manifest));
   assert.deepEqual((await repo.listTags()).sort(), ['a', 'b', 'c']);
   const fetched = await repo.getManifest('b');
   assert.equal(fetched.digest, sha256(manifest));
   assert.equal(fetched.mediaType, 'application/vnd.oci.image.manifest.v1+json');
-  await assert.rejects(repo.getManifest('zzz'), (err: { kind?: string; message?: string }) => err.kind === 'NotFound' && /manifest unknown/.test(err.message ?? ''));
+  await assert.rejects(
+    repo.getManifest('zzz'),
+    (err: { kind?: string; message?: string }) => err.kind === 'NotFound' && /manifest unknown/.test(err.message ?? ''),
+  );
   await assert.rejects(repo.getManifest(sha256('x')), (err: { kind?: string }) => err.kind === 'NotFound');
 });
 
 /** A token server and a gate demanding its tokens, in front of the registry. */
-async function startTokenGate(upstream: string, users: Record<string, string>): Promise<{ host: string; tokenRequests: { auth?: string; scope: string[] }[]; close(): Promise<void> }> {
+async function startTokenGate(
+  upstream: string,
+  users: Record<string, string>,
+): Promise<{ host: string; tokenRequests: { auth?: string; scope: string[] }[]; close(): Promise<void> }> {
   const tokens = new Map<string, string>();
   const tokenRequests: { auth?: string; scope: string[] }[] = [];
   let host = '';
@@ -70,9 +86,13 @@ async function startTokenGate(upstream: string, users: Record<string, string>): 
       tokenRequests.push({ auth, scope: url.searchParams.getAll('scope') });
       let who = 'anonymous';
       if (auth) {
-        const [user, pass] = Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString().split(':');
+        const [user, pass] = Buffer.from(auth.replace(/^Basic /, ''), 'base64')
+          .toString()
+          .split(':');
         if (users[user ?? ''] !== pass) {
-          res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED","message":"incorrect username or password"}]}');
+          res
+            .writeHead(401, { 'Content-Type': 'application/json' })
+            .end('{"errors":[{"code":"UNAUTHORIZED","message":"incorrect username or password"}]}');
           return;
         }
         who = user as string;
@@ -88,17 +108,30 @@ async function startTokenGate(upstream: string, users: Record<string, string>): 
     if (!who || (push && who === 'anonymous')) {
       const repo = /^\/v2\/(.+?)\/(blobs|manifests|tags)\//.exec(url.pathname)?.[1];
       const scope = repo ? `,scope="repository:${repo}:${push ? 'pull,push' : 'pull'}"` : '';
-      res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="http://${host}/token",service="gate"${scope}`, 'Content-Type': 'application/json' });
+      res.writeHead(401, {
+        'WWW-Authenticate': `Bearer realm="http://${host}/token",service="gate"${scope}`,
+        'Content-Type': 'application/json',
+      });
       res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
       return;
     }
     const [upHost, upPort] = upstream.split(':');
-    const forward = http.request({ host: upHost, port: Number(upPort), method: req.method, path: req.url, headers: { ...req.headers, host: upstream, authorization: '' } }, (up) => {
-      const headers = { ...up.headers };
-      if (headers.location) headers.location = String(headers.location).replace(`http://${upstream}`, `http://${host}`);
-      res.writeHead(up.statusCode ?? 502, headers);
-      up.pipe(res);
-    });
+    const forward = http.request(
+      {
+        host: upHost,
+        port: Number(upPort),
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream, authorization: '' },
+      },
+      (up) => {
+        const headers = { ...up.headers };
+        if (headers.location)
+          headers.location = String(headers.location).replace(`http://${upstream}`, `http://${host}`);
+        res.writeHead(up.statusCode ?? 502, headers);
+        up.pipe(res);
+      },
+    );
     req.pipe(forward);
   });
   server.listen(0, '127.0.0.1');
@@ -122,7 +155,12 @@ test('bearer tokens: anonymous pull, credentialed push, wrong password refused, 
     const digest = sha256(data) as Digest;
     const writer = client.repository(gate.host, 'gated/app', { username: 'bob', password: 'pw' }, ['pull', 'push']);
     await writer.pushBlob({ digest, size: data.length }, () => Readable.from([data]));
-    assert.ok(gate.tokenRequests.some((r) => r.auth?.startsWith('Basic ') && r.scope.includes('repository:gated/app:pull,push')), JSON.stringify(gate.tokenRequests));
+    assert.ok(
+      gate.tokenRequests.some(
+        (r) => r.auth?.startsWith('Basic ') && r.scope.includes('repository:gated/app:pull,push'),
+      ),
+      JSON.stringify(gate.tokenRequests),
+    );
 
     const anonymous = client.repository(gate.host, 'gated/app', undefined, ['pull']);
     assert.deepEqual(await readAll(anonymous.openBlob({ digest, size: data.length })), data);
@@ -130,8 +168,15 @@ test('bearer tokens: anonymous pull, credentialed push, wrong password refused, 
     assert.equal(await client.repository(gate.host, 'gated/app', undefined, ['pull']).hasBlob(digest), true);
     assert.equal(gate.tokenRequests.length, before, 'a cached token is reused');
 
-    await assert.rejects(anonymous.pushBlob({ digest, size: data.length }, () => Readable.from([data])), (err: { kind?: string }) => err.kind === 'Unauthorized' || err.kind === 'Unavailable');
-    await assert.rejects(client.login(gate.host, { username: 'bob', password: 'nope' }), (err: { kind?: string; message?: string }) => err.kind === 'Unauthorized' && /incorrect username or password/.test(err.message ?? ''));
+    await assert.rejects(
+      anonymous.pushBlob({ digest, size: data.length }, () => Readable.from([data])),
+      (err: { kind?: string }) => err.kind === 'Unauthorized' || err.kind === 'Unavailable',
+    );
+    await assert.rejects(
+      client.login(gate.host, { username: 'bob', password: 'nope' }),
+      (err: { kind?: string; message?: string }) =>
+        err.kind === 'Unauthorized' && /incorrect username or password/.test(err.message ?? ''),
+    );
     assert.deepEqual(await client.login(gate.host, { username: 'bob', password: 'pw' }), {});
   } finally {
     await gate.close();

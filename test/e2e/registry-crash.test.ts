@@ -44,7 +44,10 @@ async function fileGrows(dir: string, bytes: number, accept: (name: string) => b
 
 /** Starts a streamed request body and writes `first` into it, leaving the request open. */
 function openUpload(url: string, method: string, first: Buffer): ClientRequest {
-  const req = request(url, { method, headers: { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' } });
+  const req = request(url, {
+    method,
+    headers: { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+  });
   req.on('error', () => {});
   req.write(first);
   return req;
@@ -64,7 +67,11 @@ test('kill -9 mid-upload loses nothing committed and shows nothing half-written;
     const patch = openUpload(`${reg.url}${loc}`, 'PATCH', big.bytes.subarray(0, half));
     // A monolithic upload of another blob, also cut off.
     const other = randomBlob(4 * 1024 * 1024);
-    const mono = openUpload(`${reg.url}/v2/crash/app/blobs/uploads/?digest=${other.digest}`, 'POST', other.bytes.subarray(0, 2 * 1024 * 1024));
+    const mono = openUpload(
+      `${reg.url}/v2/crash/app/blobs/uploads/?digest=${other.digest}`,
+      'POST',
+      other.bytes.subarray(0, 2 * 1024 * 1024),
+    );
     await fileGrows(join(root, 'r', 'uploads'), 64 * 1024);
     await fileGrows(join(root, 'r', 'content', 'ingest'), 64 * 1024);
     await reg.kill9();
@@ -92,7 +99,11 @@ test('kill -9 mid-upload loses nothing committed and shows nothing half-written;
     assert.equal(status.status, 204);
     const have = Number(/^0-(\d+)$/.exec(status.headers.get('range') ?? '')?.[1]) + 1;
     assert.ok(have > 0 && have <= half, `resume offset ${have}`);
-    const rest = await fetch(`${reg.url}${loc}`, { method: 'PATCH', body: big.bytes.subarray(have), headers: { 'content-type': 'application/octet-stream', 'content-range': `${have}-${big.bytes.length - 1}` } });
+    const rest = await fetch(`${reg.url}${loc}`, {
+      method: 'PATCH',
+      body: big.bytes.subarray(have),
+      headers: { 'content-type': 'application/octet-stream', 'content-range': `${have}-${big.bytes.length - 1}` },
+    });
     assert.equal(rest.status, 202);
     const done = await fetch(`${reg.url}${loc}?digest=${big.digest}`, { method: 'PUT' });
     assert.equal(done.status, 201);

@@ -49,11 +49,14 @@ test('images whose /dev, /etc, workdir, volume and tmpfs targets are links to a 
         const image = `rootfs-links/${c.name}`;
         const imported = await docker(engine.env, ['import', '-', image], { input: await rootfsWith(c.links) });
         assert.equal(imported.code, 0, imported.stderr);
-        const res = await docker(engine.env, ['run', '--rm', ...c.args, image, '/bin/sh', '-c', 'true'], { timeoutMs: 60_000 });
+        const res = await docker(engine.env, ['run', '--rm', ...c.args, image, '/bin/sh', '-c', 'true'], {
+          timeoutMs: 60_000,
+        });
         if (engine.name === 'docker' && c.name === 'dev') {
           // Seen here: fd, ptmx, stdin, stdout and stderr made in the host directory (not on every run).
           const planted = readdirSync(v).filter((n) => !['secret', 'sub'].includes(n));
-          for (const n of planted) assert.ok(['fd', 'ptmx', 'stderr', 'stdin', 'stdout'].includes(n), `Docker planted ${n}`);
+          for (const n of planted)
+            assert.ok(['fd', 'ptmx', 'stderr', 'stdin', 'stdout'].includes(n), `Docker planted ${n}`);
           for (const n of planted) rmSync(join(v, n));
         }
         if (engine.name === 'berth' && c.name === 'dev') assert.match(res.stderr, /\/dev is a symbolic link/);

@@ -30,7 +30,11 @@ after(async () => {
 
 /** The same setup on a daemon: two named volumes (one labelled, one tmpfs) and one in use. */
 async function setUp(env: NodeJS.ProcessEnv): Promise<string> {
-  for (const args of [['volume', 'create', 'alpha'], ['volume', 'create', '--label', 'tier=db', '--label', 'x', 'beta'], ['volume', 'create', '-o', 'type=tmpfs', '-o', 'device=tmpfs', '-o', 'o=size=1m', 'gamma']]) {
+  for (const args of [
+    ['volume', 'create', 'alpha'],
+    ['volume', 'create', '--label', 'tier=db', '--label', 'x', 'beta'],
+    ['volume', 'create', '-o', 'type=tmpfs', '-o', 'device=tmpfs', '-o', 'o=size=1m', 'gamma'],
+  ]) {
     const r = await docker(env, args);
     assert.equal(r.code, 0, r.stderr);
   }
@@ -41,21 +45,39 @@ async function setUp(env: NodeJS.ProcessEnv): Promise<string> {
 
 /** Daemon-specific parts (roots, ids, dates) replaced, so outputs compare. */
 const normalise = (s: string, root: string, id: string): string =>
-  s.replaceAll(root, '<root>').replaceAll(id, '<id>').replace(/"CreatedAt": "[^"]+"/g, '"CreatedAt": "<t>"').replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, '<t>');
+  s
+    .replaceAll(root, '<root>')
+    .replaceAll(id, '<id>')
+    .replace(/"CreatedAt": "[^"]+"/g, '"CreatedAt": "<t>"')
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, '<t>');
 
 test('berth volume commands print what docker prints, on dockerd', { skip }, async () => {
   const env = (engine as DockerEngine).env;
   await setUp(env);
   for (const args of [
-    ['volume', 'ls'], ['volume', 'ls', '-q'], ['volume', 'ls', '-f', 'dangling=true'], ['volume', 'ls', '-f', 'label=tier'], ['volume', 'ls', '--format', '{{.Name}}\t{{.Labels}}'],
-    ['volume', 'inspect', 'beta', 'gamma'], ['volume', 'inspect', '-f', '{{.Options}}', 'gamma'], ['volume', 'inspect', 'nope'], ['volume', 'rm', 'nope'], ['volume', 'rm', 'alpha'],
-    ['volume', 'create', '-o', 'foo=bar', 'bad'], ['volume', 'create', '-o', 'type=tmpfs', 'bad'], ['volume', 'ls', '-f', 'bogus=1'],
-  ]) await same(env, args);
+    ['volume', 'ls'],
+    ['volume', 'ls', '-q'],
+    ['volume', 'ls', '-f', 'dangling=true'],
+    ['volume', 'ls', '-f', 'label=tier'],
+    ['volume', 'ls', '--format', '{{.Name}}\t{{.Labels}}'],
+    ['volume', 'inspect', 'beta', 'gamma'],
+    ['volume', 'inspect', '-f', '{{.Options}}', 'gamma'],
+    ['volume', 'inspect', 'nope'],
+    ['volume', 'rm', 'nope'],
+    ['volume', 'rm', 'alpha'],
+    ['volume', 'create', '-o', 'foo=bar', 'bad'],
+    ['volume', 'create', '-o', 'type=tmpfs', 'bad'],
+    ['volume', 'ls', '-f', 'bogus=1'],
+  ])
+    await same(env, args);
   await docker(env, ['rm', 'user']);
 });
 
 test('the docker CLI gets the same answers from berthd as from dockerd', { skip }, async () => {
-  const engines = [{ env: (engine as DockerEngine).env, root: '' }, { env: (berthd as TestDaemon).env, root: (berthd as TestDaemon).dataRoot }];
+  const engines = [
+    { env: (engine as DockerEngine).env, root: '' },
+    { env: (berthd as TestDaemon).env, root: (berthd as TestDaemon).dataRoot },
+  ];
   const dockerRoot = (await docker(engines[0]?.env ?? {}, ['info', '-f', '{{.DockerRootDir}}'])).stdout.trim();
   (engines[0] as { root: string }).root = dockerRoot;
   const outputs: string[][] = [];
@@ -64,9 +86,17 @@ test('the docker CLI gets the same answers from berthd as from dockerd', { skip 
     const id = (await docker(env, ['inspect', '-f', '{{.Id}}', 'user'])).stdout.trim();
     const out: string[] = [];
     for (const args of [
-      ['volume', 'ls'], ['volume', 'inspect', 'alpha', 'beta', 'gamma'], ['volume', 'ls', '-f', 'dangling=false'], ['volume', 'ls', '-f', 'name=^b'],
-      ['inspect', '-f', '{{json .Mounts}}', 'user'], ['volume', 'rm', 'alpha'], ['volume', 'rm', 'nope'], ['volume', 'rm', '-f', 'nope'],
-      ['volume', 'create', '-o', 'o=bind', 'bad'], ['volume', 'create', '-d', 'nope', 'bad'], ['volume', 'create', 'bad name'],
+      ['volume', 'ls'],
+      ['volume', 'inspect', 'alpha', 'beta', 'gamma'],
+      ['volume', 'ls', '-f', 'dangling=false'],
+      ['volume', 'ls', '-f', 'name=^b'],
+      ['inspect', '-f', '{{json .Mounts}}', 'user'],
+      ['volume', 'rm', 'alpha'],
+      ['volume', 'rm', 'nope'],
+      ['volume', 'rm', '-f', 'nope'],
+      ['volume', 'create', '-o', 'o=bind', 'bad'],
+      ['volume', 'create', '-d', 'nope', 'bad'],
+      ['volume', 'create', 'bad name'],
       ['run', '--rm', '--volumes-from', 'nosuch', 'busybox', 'true'],
     ]) {
       const r = await docker(env, args);

@@ -26,7 +26,13 @@ interface RawAnswer {
 }
 
 /** One request over a unix socket, read to its end (a hijacked stream ends when the server closes it). */
-function overSocket(socketPath: string, method: string, url: string, headers: Record<string, string>, payload: string | Buffer | undefined): Promise<RawAnswer> {
+function overSocket(
+  socketPath: string,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  payload: string | Buffer | undefined,
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const req = request({ socketPath, method, path: url, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -34,7 +40,12 @@ function overSocket(socketPath: string, method: string, url: string, headers: Re
       res.on('error', reject);
       res.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) as unknown });
+        resolve({
+          statusCode: res.statusCode ?? 0,
+          headers: res.headers,
+          body,
+          json: () => JSON.parse(body) as unknown,
+        });
       });
     });
     req.on('error', reject);
@@ -50,7 +61,12 @@ export interface Answer {
 }
 
 const routeRegex = (url: string): RegExp =>
-  new RegExp(`^${url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '[^/]+').replace(/\*/g, '.*')}$`);
+  new RegExp(
+    `^${url
+      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/:[A-Za-z]+/g, '[^/]+')
+      .replace(/\*/g, '.*')}$`,
+  );
 
 export class ApiCalls {
   readonly covered = new Map<string, Set<number>>();
@@ -99,7 +115,10 @@ export class ApiCalls {
       body = res.json();
       assert.deepEqual(Object.keys(body as object), ['message'], `${where}: an error is {"message"}`);
     } else if (options.jsonLines) {
-      body = res.body.split(/\r?\n/).filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
+      body = res.body
+        .split(/\r?\n/)
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as unknown);
     } else if (type.startsWith('application/json') && res.body !== '') {
       body = res.json();
     } else if (type.startsWith('text/plain')) {
@@ -107,10 +126,28 @@ export class ApiCalls {
     }
     const unchecked = { ok: true, errors: '', noSchema: true };
     // HEAD answers have no body to check; the status must still be one Docker answers.
-    const check = swaggerPath === null ? unchecked : method === 'HEAD' ? (this.contract.validateResponse(method, swaggerPath, res.statusCode, undefined), unchecked) : this.contract.validateResponse(method, swaggerPath, res.statusCode, body);
-    if (!options.jsonLines && !check.noSchema) assert.ok(check.ok, `${where} answered ${res.statusCode} outside the swagger's schema:\n${check.errors}\n${res.body.slice(0, 500)}`);
-    if (swaggerPath !== null && check.noSchema && res.statusCode < 400 && !options.jsonLines && type.startsWith('application/json')) {
-      assert.ok(res.body === '' || res.body === '\n', `${where}: the swagger gives no body for ${res.statusCode}: ${res.body.slice(0, 200)}`);
+    const check =
+      swaggerPath === null
+        ? unchecked
+        : method === 'HEAD'
+          ? (this.contract.validateResponse(method, swaggerPath, res.statusCode, undefined), unchecked)
+          : this.contract.validateResponse(method, swaggerPath, res.statusCode, body);
+    if (!options.jsonLines && !check.noSchema)
+      assert.ok(
+        check.ok,
+        `${where} answered ${res.statusCode} outside the swagger's schema:\n${check.errors}\n${res.body.slice(0, 500)}`,
+      );
+    if (
+      swaggerPath !== null &&
+      check.noSchema &&
+      res.statusCode < 400 &&
+      !options.jsonLines &&
+      type.startsWith('application/json')
+    ) {
+      assert.ok(
+        res.body === '' || res.body === '\n',
+        `${where}: the swagger gives no body for ${res.statusCode}: ${res.body.slice(0, 200)}`,
+      );
     }
     return { status: res.statusCode, headers: res.headers, text: res.body, body };
   }

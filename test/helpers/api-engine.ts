@@ -25,7 +25,12 @@ import { NetworkRecords } from '../../src/engine/networks/network-records.js';
 import { Builder } from '../../src/builder/builder.js';
 import { DEFAULT_ADDRESS_POOLS } from '../../src/core/networks/ipam.js';
 import type { DnsServer, NetworkHost } from '../../src/core/networks/network-host.js';
-import type { FetchedManifest, RegistryClient, RegistryCredentials, SearchResult } from '../../src/core/remotes/registry-client.js';
+import type {
+  FetchedManifest,
+  RegistryClient,
+  RegistryCredentials,
+  SearchResult,
+} from '../../src/core/remotes/registry-client.js';
 import type { Digest } from '../../src/lib/digest.js';
 import { createHash } from 'node:crypto';
 import type { Mount } from '../../src/core/snapshots/snapshotter.js';
@@ -72,7 +77,14 @@ const REMOTE_INDEX = Buffer.from(
   JSON.stringify({
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'a'.repeat(64)}`, size: 100, platform: { architecture: 'amd64', os: 'linux' } }],
+    manifests: [
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: `sha256:${'a'.repeat(64)}`,
+        size: 100,
+        platform: { architecture: 'amd64', os: 'linux' },
+      },
+    ],
   }),
 );
 
@@ -93,7 +105,11 @@ export class OfflineRegistryClient implements RegistryClient {
     };
     const getManifest = async (): Promise<FetchedManifest> => {
       if (domain !== 'localhost:5999' || path !== 'contract/remote') return missing();
-      return { digest: `sha256:${createHash('sha256').update(REMOTE_INDEX).digest('hex')}` as Digest, mediaType: 'application/vnd.oci.image.index.v1+json', bytes: REMOTE_INDEX };
+      return {
+        digest: `sha256:${createHash('sha256').update(REMOTE_INDEX).digest('hex')}` as Digest,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        bytes: REMOTE_INDEX,
+      };
     };
     return {
       domain,
@@ -128,7 +144,10 @@ class DirContainerFs extends LocalContainerFs {
 }
 
 const fakeProcesses: ProcessTable = {
-  list: async (_args, pids) => ({ Titles: ['UID', 'PID', 'PPID', 'C', 'STIME', 'TTY', 'TIME', 'CMD'], Processes: pids.map((p) => ['root', String(p), '0', '0', '00:00', '?', '00:00:00', 'fake']) }),
+  list: async (_args, pids) => ({
+    Titles: ['UID', 'PID', 'PPID', 'C', 'STIME', 'TTY', 'TIME', 'CMD'],
+    Processes: pids.map((p) => ['root', String(p), '0', '0', '00:00', '?', '00:00:00', 'fake']),
+  }),
 };
 
 const fakeMounter: RootfsMounter = {
@@ -169,8 +188,27 @@ export async function startApiEngine(): Promise<ApiEngine> {
   const files = new LocalContainerFiles({ root: join(dir, 'containers') });
   const host = fakeNetworkHost(dir);
   const networkStore = new SqliteNetworkStore(db);
-  const networkRecords = new NetworkRecords({ store: networkStore, host, config: { defaultBridge: 'berth-test0', bip: undefined, pools: DEFAULT_ADDRESS_POOLS, ipv6Pool: { base: 'fd00:b0:0::/48', size: 64 }, mtu: 1500, ipMasq: true, hostGatewayIp: undefined } });
-  const attach = new ContainerAttach({ networks: networkRecords, store: networkStore, containers: containerStore, host, files, logger });
+  const networkRecords = new NetworkRecords({
+    store: networkStore,
+    host,
+    config: {
+      defaultBridge: 'berth-test0',
+      bip: undefined,
+      pools: DEFAULT_ADDRESS_POOLS,
+      ipv6Pool: { base: 'fd00:b0:0::/48', size: 64 },
+      mtu: 1500,
+      ipMasq: true,
+      hostGatewayIp: undefined,
+    },
+  });
+  const attach = new ContainerAttach({
+    networks: networkRecords,
+    store: networkStore,
+    containers: containerStore,
+    host,
+    files,
+    logger,
+  });
   const networks = new NetworkService({
     records: networkRecords,
     live: attach.live,
@@ -210,7 +248,16 @@ export async function startApiEngine(): Promise<ApiEngine> {
     processes: fakeProcesses,
     images: { commitLayer: (request) => images.commitLayer(request) },
   });
-  const builder = new Builder({ images, content, snapshots, containers, cache: new SqliteBuildCache(db), mounter: fakeMounter, workRoot: join(dir, 'builder'), logger });
+  const builder = new Builder({
+    images,
+    content,
+    snapshots,
+    containers,
+    cache: new SqliteBuildCache(db),
+    mounter: fakeMounter,
+    workRoot: join(dir, 'builder'),
+    logger,
+  });
   images.setHiddenImages(builder.hiddenImages());
   const registryClient = new OfflineRegistryClient();
   const registry = new RegistryImages({ images, registry: registryClient, events, logger });
@@ -235,20 +282,24 @@ export async function startApiEngine(): Promise<ApiEngine> {
     async () => ({ images: images.count(), ...containers.counts() }),
     () => events.listenerCount(),
   );
-  const app = createEngineApi(logger, { engineVersion: '0.0.0-test' }, {
-    system,
-    events,
-    images,
-    storageDriver: 'native',
-    containers,
-    execs,
-    containersPerImage: () => containers.containersPerImage(),
-    volumes,
-    registry,
-    builder,
-    containerExtras: extras,
-    networks,
-  });
+  const app = createEngineApi(
+    logger,
+    { engineVersion: '0.0.0-test' },
+    {
+      system,
+      events,
+      images,
+      storageDriver: 'native',
+      containers,
+      execs,
+      containersPerImage: () => containers.containersPerImage(),
+      volumes,
+      registry,
+      builder,
+      containerExtras: extras,
+      networks,
+    },
+  );
   const socketPath = join(dir, 'api.sock');
   await app.listen({ path: socketPath });
   return {

@@ -49,10 +49,21 @@ function queryString(query: Query): string {
 }
 
 /** POST /v1.41/build (the newest version both engines speak). */
-export function apiBuild(engine: Engine, body: Buffer, query: Query = {}, headers: Record<string, string> = {}, options: { path?: string; onText?: (text: string) => void } = {}): Promise<BuildReply> {
+export function apiBuild(
+  engine: Engine,
+  body: Buffer,
+  query: Query = {},
+  headers: Record<string, string> = {},
+  options: { path?: string; onText?: (text: string) => void } = {},
+): Promise<BuildReply> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { socketPath: engine.socketPath, path: `${options.path ?? '/v1.41/build'}?${queryString(query)}`, method: 'POST', headers: { 'Content-Type': 'application/x-tar', ...headers } },
+      {
+        socketPath: engine.socketPath,
+        path: `${options.path ?? '/v1.41/build'}?${queryString(query)}`,
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-tar', ...headers },
+      },
       (res) => {
         let raw = '';
         res.setEncoding('utf8');
@@ -67,7 +78,9 @@ export function apiBuild(engine: Engine, body: Buffer, query: Query = {}, header
             .flatMap((l) => l.replace(/}\s*{/g, '}\n{').split('\n'))
             .map((l) => JSON.parse(l) as Record<string, unknown>);
           const text = messages.map((m) => (typeof m.stream === 'string' ? m.stream : '')).join('');
-          const errorLine = messages.find((m) => typeof m.error === 'string' || (res.statusCode !== 200 && typeof m.message === 'string'));
+          const errorLine = messages.find(
+            (m) => typeof m.error === 'string' || (res.statusCode !== 200 && typeof m.message === 'string'),
+          );
           const aux = messages.find((m) => typeof (m.aux as { ID?: string } | undefined)?.ID === 'string');
           resolve({
             status: res.statusCode ?? 0,
@@ -85,7 +98,11 @@ export function apiBuild(engine: Engine, body: Buffer, query: Query = {}, header
 }
 
 /** One Engine API call with a JSON reply (or text), for checks around builds. */
-export function api(engine: Engine, method: string, path: string): Promise<{ status: number; body: string; json: () => unknown }> {
+export function api(
+  engine: Engine,
+  method: string,
+  path: string,
+): Promise<{ status: number; body: string; json: () => unknown }> {
   return new Promise((resolve, reject) => {
     const req = request({ socketPath: engine.socketPath, path, method }, (res) => {
       let body = '';
@@ -110,12 +127,17 @@ export function runOutput(text: string): string {
 
 /** A build that must succeed: status 200, no error line, an image ID. */
 export function ok(r: BuildReply, what: string): BuildReply {
-  if (r.status !== 200 || r.error !== undefined || !r.id) throw new Error(`${what}: build failed (${r.status}): ${r.error ?? ''}\n${r.text}`);
+  if (r.status !== 200 || r.error !== undefined || !r.id)
+    throw new Error(`${what}: build failed (${r.status}): ${r.error ?? ''}\n${r.text}`);
   return r;
 }
 
-export const buildFiles = (engine: Engine, files: Record<string, string>, query: Query = {}, headers: Record<string, string> = {}): Promise<BuildReply> =>
-  contextTar(files).then((tar) => apiBuild(engine, tar, query, headers));
+export const buildFiles = (
+  engine: Engine,
+  files: Record<string, string>,
+  query: Query = {},
+  headers: Record<string, string> = {},
+): Promise<BuildReply> => contextTar(files).then((tar) => apiBuild(engine, tar, query, headers));
 
 /** Ids of every container on the engine. */
 export async function containerIds(engine: Engine): Promise<string[]> {

@@ -40,7 +40,8 @@ export interface StartOptions {
 }
 
 /** Test daemons run side by side: unless a test asks for a bridge of its own, none (loopback-only as before). */
-const bridgeArgs = (extra: string[]): string[] => (extra.some((a) => /^(-b|--bridge)(=|$)/.test(a)) ? [] : ['--bridge=none']);
+const bridgeArgs = (extra: string[]): string[] =>
+  extra.some((a) => /^(-b|--bridge)(=|$)/.test(a)) ? [] : ['--bridge=none'];
 
 export async function startDaemon(options: StartOptions = {}): Promise<TestDaemon> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'berth-e2e-'));
@@ -49,7 +50,25 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
   const execRoot = join(dir, 'exec');
   const child = spawn(
     process.execPath,
-    [BERTHD, '-H', `unix://${socketPath}`, '--data-root', dataRoot, '--exec-root', execRoot, '--pidfile', join(dir, 'berthd.pid'), '--log-level', 'debug', '--blocked-registry', 'docker.io', '--dashboard', options.dashboard ?? 'off', ...bridgeArgs(options.extraArgs ?? []), ...(options.extraArgs ?? [])],
+    [
+      BERTHD,
+      '-H',
+      `unix://${socketPath}`,
+      '--data-root',
+      dataRoot,
+      '--exec-root',
+      execRoot,
+      '--pidfile',
+      join(dir, 'berthd.pid'),
+      '--log-level',
+      'debug',
+      '--blocked-registry',
+      'docker.io',
+      '--dashboard',
+      options.dashboard ?? 'off',
+      ...bridgeArgs(options.extraArgs ?? []),
+      ...(options.extraArgs ?? []),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -99,7 +118,11 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
 }
 
 /** One Engine API request over a daemon's socket, straight (no CLI): the reply's status, headers and text. */
-export function apiRequest(socketPath: string, path: string, options: { method?: string; json?: unknown } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+export function apiRequest(
+  socketPath: string,
+  path: string,
+  options: { method?: string; json?: unknown } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const headers = options.json === undefined ? {} : { 'Content-Type': 'application/json' };
     const req = request({ socketPath, path, method: options.method ?? 'GET', headers }, (res) => {

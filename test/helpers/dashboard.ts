@@ -25,7 +25,10 @@ export interface DashboardSession {
 export function dashboardUrl(daemon: TestDaemon): Promise<{ url: string; login: string }> {
   return new Promise((resolve, reject) => {
     const find = (): boolean => {
-      const line = daemon.logs().split('\n').find((l) => l.includes('"msg":"dashboard listening"'));
+      const line = daemon
+        .logs()
+        .split('\n')
+        .find((l) => l.includes('"msg":"dashboard listening"'));
       if (!line) return false;
       const { url, login } = JSON.parse(line) as { url: string; login: string };
       resolve({ url, login });
@@ -44,7 +47,11 @@ export async function startDashboardSession(): Promise<DashboardSession> {
   const daemon = await startDaemon({ dashboard: '127.0.0.1:0' });
   const { url, login } = await dashboardUrl(daemon);
   const token = new URL(login).searchParams.get('token') ?? '';
-  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   // Confirmations ("remove ...?") are accepted, as a user clicking OK.
   page.on('dialog', (dialog) => void dialog.accept());

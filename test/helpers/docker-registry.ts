@@ -43,7 +43,8 @@ export async function startRegistry(options: { users?: Record<string, string> } 
   if (options.users) {
     const file = join(dir, 'htpasswd');
     writeFileSync(file, '');
-    for (const [user, password] of Object.entries(options.users)) execFileSync('htpasswd', ['-Bb', file, user, password], { stdio: 'ignore' });
+    for (const [user, password] of Object.entries(options.users))
+      execFileSync('htpasswd', ['-Bb', file, user, password], { stdio: 'ignore' });
     auth = `auth:\n  htpasswd:\n    realm: basic-realm\n    path: ${file}\n`;
   }
   const config = join(dir, 'config.yml');

@@ -73,16 +73,39 @@ export async function startDockerd(options: DockerdOptions = {}): Promise<Docker
   const dir = mkdtempSync(join(tmpdir(), 'berth-dockerd-'));
   const socketPath = join(dir, 'docker.sock');
   const net = options.network && !options.netns ? privateNet() : undefined;
-  const netArgs = options.netns ? [] : net ? [`--bridge=${net.bridge}`, `--default-address-pool=base=10.${net.octet}.0.0/16,size=24`, '--ip=127.0.0.1', '--iptables=false', '--ip-masq=false'] : ['--bridge=none', '--iptables=false', '--ip-masq=false'];
+  const netArgs = options.netns
+    ? []
+    : net
+      ? [
+          `--bridge=${net.bridge}`,
+          `--default-address-pool=base=10.${net.octet}.0.0/16,size=24`,
+          '--ip=127.0.0.1',
+          '--iptables=false',
+          '--ip-masq=false',
+        ]
+      : ['--bridge=none', '--iptables=false', '--ip-masq=false'];
   if (net) {
     // dockerd creates only a bridge of the default name; one of another name must exist.
     ip('link', 'add', net.bridge, 'type', 'bridge');
     ip('addr', 'add', `10.${net.octet}.255.1/24`, 'dev', net.bridge);
     ip('link', 'set', net.bridge, 'up');
   }
-  const args = ['-H', `unix://${socketPath}`, '--data-root', join(dir, 'root'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'), ...netArgs, ...(options.extraArgs ?? [])];
+  const args = [
+    '-H',
+    `unix://${socketPath}`,
+    '--data-root',
+    join(dir, 'root'),
+    '--exec-root',
+    join(dir, 'exec'),
+    '--pidfile',
+    join(dir, 'pid'),
+    ...netArgs,
+    ...(options.extraArgs ?? []),
+  ];
   const child: ChildProcess = options.netns
-    ? spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec dockerd "$@"', 'sh', ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+    ? spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec dockerd "$@"', 'sh', ...args], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
     : spawn('dockerd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   const networkBridges = async (): Promise<string[]> => {
@@ -103,7 +126,10 @@ export async function startDockerd(options: DockerdOptions = {}): Promise<Docker
     for (const name of [...bridges, ...(net ? [net.bridge] : [])]) {
       if (existsSync(`/sys/class/net/${name}`)) ip('link', 'del', name);
     }
-    const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dir}/`));
+    const mounts = readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '')
+      .filter((m) => m.startsWith(`${dir}/`));
     for (const m of mounts.sort().reverse()) execFileSync('umount', ['-l', m], { stdio: 'ignore' });
     rmSync(dir, { recursive: true, force: true });
   };
@@ -126,7 +152,9 @@ export async function startDockerd(options: DockerdOptions = {}): Promise<Docker
     env: { ...process.env, DOCKER_HOST: `unix://${socketPath}`, BERTH_HOST: `unix://${socketPath}` },
     logs: () => log,
     inNetns: (cmd, args) =>
-      options.netns ? execFileSync('nsenter', ['-t', String(child.pid), '-n', cmd, ...args], { encoding: 'utf8' }) : execFileSync(cmd, args, { encoding: 'utf8' }),
+      options.netns
+        ? execFileSync('nsenter', ['-t', String(child.pid), '-n', cmd, ...args], { encoding: 'utf8' })
+        : execFileSync(cmd, args, { encoding: 'utf8' }),
     stop: cleanup,
   };
 }

@@ -40,9 +40,15 @@ function allowGoNulls(node: unknown, key?: string): void {
   if (Array.isArray(node)) return node.forEach((n) => allowGoNulls(n));
   if (typeof node !== 'object' || node === null) return;
   const schema = node as Json;
-  if (schema.type === 'array' || schema.type === 'object' || (key !== undefined && GO_POINTER_SCALARS.has(key) && typeof schema.type === 'string')) schema.type = [schema.type, 'null'];
+  if (
+    schema.type === 'array' ||
+    schema.type === 'object' ||
+    (key !== undefined && GO_POINTER_SCALARS.has(key) && typeof schema.type === 'string')
+  )
+    schema.type = [schema.type, 'null'];
   for (const [k, v] of Object.entries(schema)) {
-    if (k === 'properties' && typeof v === 'object' && v !== null) for (const [name, prop] of Object.entries(v)) allowGoNulls(prop, name);
+    if (k === 'properties' && typeof v === 'object' && v !== null)
+      for (const [name, prop] of Object.entries(v)) allowGoNulls(prop, name);
     else allowGoNulls(v);
   }
 }
@@ -74,7 +80,9 @@ export class EngineContract {
   private readonly validators = new Map<string, ValidateFunction | null>();
 
   private constructor(private readonly doc: OpenApiDoc) {
-    const schemas = Object.fromEntries(Object.entries(doc.components.schemas).map(([name, schema]) => [name, toJsonSchema(schema)]));
+    const schemas = Object.fromEntries(
+      Object.entries(doc.components.schemas).map(([name, schema]) => [name, toJsonSchema(schema)]),
+    );
     this.ajv.addSchema({ $id: 'engine', components: { schemas } });
   }
 
@@ -86,12 +94,18 @@ export class EngineContract {
 
   /** Swagger paths like "/containers/{id}/json" with their methods. */
   operations(): { method: string; path: string }[] {
-    return Object.entries(this.doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((m) => ['get', 'post', 'put', 'delete', 'head'].includes(m)).map((method) => ({ method: method.toUpperCase(), path })));
+    return Object.entries(this.doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops)
+        .filter((m) => ['get', 'post', 'put', 'delete', 'head'].includes(m))
+        .map((method) => ({ method: method.toUpperCase(), path })),
+    );
   }
 
   /** Names of the query parameters the swagger gives an operation. */
   queryParams(method: string, path: string): string[] {
-    return (this.doc.paths[path]?.[method.toLowerCase()]?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+    return (this.doc.paths[path]?.[method.toLowerCase()]?.parameters ?? [])
+      .filter((p) => p.in === 'query')
+      .map((p) => p.name);
   }
 
   /** The JSON request body's schema of an operation (OpenAPI form, $refs unresolved), if it takes one. */
@@ -117,9 +131,14 @@ export class EngineContract {
     if (this.validators.has(key)) return this.validators.get(key) ?? null;
     const op = this.doc.paths[path]?.[method.toLowerCase()];
     if (!op) throw new Error(`the swagger has no ${method} ${path}`);
-    const generic: OpenApiResponse | undefined = DOCKER_ERROR_STATUSES.has(status) ? { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } } } : undefined;
+    const generic: OpenApiResponse | undefined = DOCKER_ERROR_STATUSES.has(status)
+      ? { content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } } }
+      : undefined;
     const response: OpenApiResponse | undefined = op.responses?.[String(status)] ?? generic;
-    if (!response) throw new Error(`the swagger lists no status ${status} for ${method} ${path} (it lists ${Object.keys(op.responses ?? {}).join(', ')})`);
+    if (!response)
+      throw new Error(
+        `the swagger lists no status ${status} for ${method} ${path} (it lists ${Object.keys(op.responses ?? {}).join(', ')})`,
+      );
     const schema = response.content?.['application/json']?.schema ?? response.content?.['text/plain']?.schema;
     const validate = schema ? this.ajv.compile({ allOf: [this.refOrSchema(schema)] }) : null;
     this.validators.set(key, validate);
@@ -128,7 +147,9 @@ export class EngineContract {
 
   /** Response schemas refer to #/components/schemas/X of the whole document: point them at the registered one. */
   private refOrSchema(schema: Json): Json {
-    return JSON.parse(JSON.stringify(toJsonSchema(schema)).replaceAll('"#/components/schemas/', '"engine#/components/schemas/')) as Json;
+    return JSON.parse(
+      JSON.stringify(toJsonSchema(schema)).replaceAll('"#/components/schemas/', '"engine#/components/schemas/'),
+    ) as Json;
   }
 
   validateResponse(method: string, path: string, status: number, body: unknown): ResponseCheck {

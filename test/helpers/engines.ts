@@ -13,7 +13,9 @@ import { testImages } from './images.js';
 
 export type EngineName = 'dockerd' | 'berthd';
 /** Both, unless BERTH_CLIENT_ENGINES narrows them (e.g. `berthd` while working on a fix). */
-export const ENGINES: readonly EngineName[] = (process.env.BERTH_CLIENT_ENGINES?.split(',') ?? ['dockerd', 'berthd']).filter((n): n is EngineName => n === 'dockerd' || n === 'berthd');
+export const ENGINES: readonly EngineName[] = (
+  process.env.BERTH_CLIENT_ENGINES?.split(',') ?? ['dockerd', 'berthd']
+).filter((n): n is EngineName => n === 'dockerd' || n === 'berthd');
 
 export interface Engine {
   name: EngineName;
@@ -25,12 +27,13 @@ export interface Engine {
 }
 
 /** Why the client tests cannot run here, or false. */
-export const skipClients = (): string | false => (!isRoot() ? 'needs root' : !hasDockerd() ? 'needs dockerd (apt-get install docker.io)' : false);
+export const skipClients = (): string | false =>
+  !isRoot() ? 'needs root' : !hasDockerd() ? 'needs dockerd (apt-get install docker.io)' : false;
 
 export async function startEngine(name: EngineName): Promise<Engine> {
   if (name === 'dockerd') {
     const d = await startDockerd({ network: true });
-    return { name, socketPath: d.socketPath, env: d.env, logs: d.logs, stop: d.stop };  // its stop ends its containers and bridges
+    return { name, socketPath: d.socketPath, env: d.env, logs: d.logs, stop: d.stop }; // its stop ends its containers and bridges
   }
   // The embedded DNS forwards names it does not know to a loopback address that answers nothing.
   const etc = mkdtempSync(join(tmpdir(), 'berth-clients-etc-'));

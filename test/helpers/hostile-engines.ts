@@ -9,7 +9,14 @@ import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
 import { docker, type RunResult } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
 import { startDockerd, hasDockerd, type DockerEngine } from './dockerd.js';
-import { assertVictimUntouched, hostileTrees, makeVictim, tarOfFiles, type HostileTree, type Victim } from '../fixtures/hostile-tars.js';
+import {
+  assertVictimUntouched,
+  hostileTrees,
+  makeVictim,
+  tarOfFiles,
+  type HostileTree,
+  type Victim,
+} from '../fixtures/hostile-tars.js';
 
 export const skip = !isRoot() && 'needs root';
 let berthd: TestDaemon;
@@ -44,7 +51,9 @@ export const victimDir = (): string => victim.dir;
 export const theCorpus = (): HostileTree[] => corpus;
 
 export function engines(): { name: 'berth' | 'docker'; env: NodeJS.ProcessEnv }[] {
-  const out: { name: 'berth' | 'docker'; env: NodeJS.ProcessEnv }[] = [{ name: 'berth', env: { ...berthd.env, DOCKER_BUILDKIT: '0' } }];
+  const out: { name: 'berth' | 'docker'; env: NodeJS.ProcessEnv }[] = [
+    { name: 'berth', env: { ...berthd.env, DOCKER_BUILDKIT: '0' } },
+  ];
   if (dockerd) out.push({ name: 'docker', env: { ...dockerd.env, DOCKER_BUILDKIT: '0' } });
   return out;
 }
@@ -68,15 +77,24 @@ export async function throughEveryEngine(
       for (const [i, c] of cases.entries()) {
         const res = await fn(engine.env, c, i);
         assertVictimUntouched(victim.dir, `${what} on ${engine.name}: ${c.name}`);
-        if (engine.name === 'berth' && c.expect === 'refused') assert.notEqual(res.code, 0, `${what}: ${c.name} should be refused`);
-        if (engine.name === 'berth' && c.expect === 'confined' && options.confinedSucceeds !== false) assert.equal(res.code, 0, `${what}: ${c.name}: ${res.stderr}`);
+        if (engine.name === 'berth' && c.expect === 'refused')
+          assert.notEqual(res.code, 0, `${what}: ${c.name} should be refused`);
+        if (engine.name === 'berth' && c.expect === 'confined' && options.confinedSucceeds !== false)
+          assert.equal(res.code, 0, `${what}: ${c.name}: ${res.stderr}`);
       }
     }),
   );
 }
 
 /** A build whose Dockerfile ADDs the case's archive (compressed as asked) at / and into /opt/. */
-export async function addBuild(env: NodeJS.ProcessEnv, c: HostileTree, kind: 'tar' | 'gzip' | 'bzip2' | 'xz'): Promise<RunResult> {
-  const context = await tarOfFiles({ Dockerfile: 'FROM busybox\nADD evil.tar /\nADD evil.tar /opt/\n', 'evil.tar': compress(c.tar, kind) });
+export async function addBuild(
+  env: NodeJS.ProcessEnv,
+  c: HostileTree,
+  kind: 'tar' | 'gzip' | 'bzip2' | 'xz',
+): Promise<RunResult> {
+  const context = await tarOfFiles({
+    Dockerfile: 'FROM busybox\nADD evil.tar /\nADD evil.tar /opt/\n',
+    'evil.tar': compress(c.tar, kind),
+  });
   return docker(env, ['build', '-q', '-t', `add-${kind}/${slug(c.name)}`, '-'], { input: context, timeoutMs: 120_000 });
 }

@@ -10,7 +10,11 @@ let made: Promise<{ busybox: string; busyboxOci: string; layered: string }> | un
 export function testImages(): Promise<{ busybox: string; busyboxOci: string; layered: string }> {
   made ??= Promise.resolve().then(() => {
     execFileSync('bash', [join(REPO_ROOT, 'scripts/make-test-images.sh'), TEST_IMAGES_DIR], { stdio: 'ignore' });
-    return { busybox: join(TEST_IMAGES_DIR, 'busybox.tar'), busyboxOci: join(TEST_IMAGES_DIR, 'busybox-oci.tar'), layered: join(TEST_IMAGES_DIR, 'layered.tar') };
+    return {
+      busybox: join(TEST_IMAGES_DIR, 'busybox.tar'),
+      busyboxOci: join(TEST_IMAGES_DIR, 'busybox-oci.tar'),
+      layered: join(TEST_IMAGES_DIR, 'layered.tar'),
+    };
   });
   return made;
 }

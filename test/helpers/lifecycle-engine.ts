@@ -74,7 +74,12 @@ export class LifecycleEngine {
   static async start(): Promise<LifecycleEngine> {
     const dir = await mkdtemp(join(tmpdir(), 'berth-lifecycle-'));
     const db = openDatabase({ root: dir });
-    return new LifecycleEngine(dir, db, new SqliteContainerStore(db), new LocalContainerFiles({ root: join(dir, 'containers') }));
+    return new LifecycleEngine(
+      dir,
+      db,
+      new SqliteContainerStore(db),
+      new LocalContainerFiles({ root: join(dir, 'containers') }),
+    );
   }
 
   private newService(): ContainerService {

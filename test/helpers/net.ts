@@ -22,14 +22,26 @@ export function uniqueNetConfig(resolvConf: string): NetConfig {
   const routes = execFileSync('ip', ['-o', '-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8' });
   for (;;) {
     const octet = randomInt(100, 250);
-    if (routes.includes(` 10.${octet}.`) || routes.includes(`\n10.${octet}.`) || routes.startsWith(`10.${octet}.`)) continue;
+    if (routes.includes(` 10.${octet}.`) || routes.includes(`\n10.${octet}.`) || routes.startsWith(`10.${octet}.`))
+      continue;
     const bridge = `bt${randomInt(0, 0xffffff).toString(16).padStart(6, '0')}`;
-    return { bridge, octet, args: [`--bridge=${bridge}`, `--bip=10.${octet}.255.1/24`, `--default-address-pool=base=10.${octet}.0.0/16,size=24`, `--resolv-conf=${resolvConf}`] };
+    return {
+      bridge,
+      octet,
+      args: [
+        `--bridge=${bridge}`,
+        `--bip=10.${octet}.255.1/24`,
+        `--default-address-pool=base=10.${octet}.0.0/16,size=24`,
+        `--resolv-conf=${resolvConf}`,
+      ],
+    };
   }
 }
 
 /** A DNS server on 127.x.y.z:53 that answers every A query with 10.99.99.<n>: the only upstream tests use. */
-export async function fakeUpstream(dir: string): Promise<{ address: string; resolvConf: string; close(): Promise<void> }> {
+export async function fakeUpstream(
+  dir: string,
+): Promise<{ address: string; resolvConf: string; close(): Promise<void> }> {
   for (;;) {
     const address = `127.${randomInt(1, 250)}.${randomInt(1, 250)}.${randomInt(1, 250)}`;
     const socket: Socket = createSocket('udp4');
@@ -37,8 +49,19 @@ export async function fakeUpstream(dir: string): Promise<{ address: string; reso
       const q = dnsPacket.decode(msg);
       const question = q.questions?.[0];
       if (!question) return;
-      const answers: dnsPacket.Answer[] = question.type === 'A' ? [{ type: 'A', name: question.name, ttl: 5, class: 'IN', data: '10.99.99.7' }] : [];
-      socket.send(dnsPacket.encode({ type: 'response', id: q.id, flags: dnsPacket.RECURSION_AVAILABLE, questions: q.questions, answers }), rinfo.port, rinfo.address);
+      const answers: dnsPacket.Answer[] =
+        question.type === 'A' ? [{ type: 'A', name: question.name, ttl: 5, class: 'IN', data: '10.99.99.7' }] : [];
+      socket.send(
+        dnsPacket.encode({
+          type: 'response',
+          id: q.id,
+          flags: dnsPacket.RECURSION_AVAILABLE,
+          questions: q.questions,
+          answers,
+        }),
+        rinfo.port,
+        rinfo.address,
+      );
     });
     const ok = await new Promise<boolean>((resolve) => {
       socket.once('error', () => resolve(false));
@@ -67,7 +90,8 @@ export async function holdPort(): Promise<{ port: number; server: Server }> {
 
 /** The host's own first non-loopback IPv4 address. */
 export function hostAddress(): string {
-  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   throw new Error('no non-loopback IPv4 address');
 }
 
@@ -75,7 +99,10 @@ export function httpGet(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = get(url, { timeout: 3000 }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve(body));
+      res
+        .setEncoding('utf8')
+        .on('data', (d: string) => (body += d))
+        .on('end', () => resolve(body));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
@@ -100,7 +127,10 @@ export async function waitForHttp(url: string, deadlineMs = 15000): Promise<stri
  * tests running side by side do not disturb the count. */
 export function hostFootprint(net: NetConfig, execRoot: string): { links: number; rules: number; netns: number } {
   const addrs = execFileSync('ip', ['-o', '-4', 'addr'], { encoding: 'utf8' }).split('\n');
-  const bridges = new Set([net.bridge, ...addrs.filter((l) => l.includes(` 10.${net.octet}.`)).map((l) => l.split(/\s+/)[1] ?? '')]);
+  const bridges = new Set([
+    net.bridge,
+    ...addrs.filter((l) => l.includes(` 10.${net.octet}.`)).map((l) => l.split(/\s+/)[1] ?? ''),
+  ]);
   const links = execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' })
     .split('\n')
     .filter((l) => {
@@ -109,18 +139,27 @@ export function hostFootprint(net: NetConfig, execRoot: string): { links: number
       return bridges.has(name) || (/^vb[0-9a-f]{10}/.test(name) && bridges.has(master));
     }).length;
   const prefix = chainPrefixOf(execRoot);
-  const mine = (l: string): boolean => l.includes(prefix) || l.includes(`10.${net.octet}.`) || [...bridges].some((b) => b && new RegExp(`[ !]${b}( |$)`).test(l));
-  const rules = [...execFileSync('iptables-save', { encoding: 'utf8' }).split('\n'), ...execFileSync('ip6tables-save', { encoding: 'utf8' }).split('\n')].filter(mine).length;
+  const mine = (l: string): boolean =>
+    l.includes(prefix) ||
+    l.includes(`10.${net.octet}.`) ||
+    [...bridges].some((b) => b && new RegExp(`[ !]${b}( |$)`).test(l));
+  const rules = [
+    ...execFileSync('iptables-save', { encoding: 'utf8' }).split('\n'),
+    ...execFileSync('ip6tables-save', { encoding: 'utf8' }).split('\n'),
+  ].filter(mine).length;
   const dir = join(execRoot, 'netns');
   const netns = existsSync(dir) ? readdirSync(dir).length : 0;
   return { links, rules, netns };
 }
 
-const chainPrefixOf = (execRoot: string): string => `BERTH-${createHash('sha256').update(execRoot).digest('hex').slice(0, 8)}`;
+const chainPrefixOf = (execRoot: string): string =>
+  `BERTH-${createHash('sha256').update(execRoot).digest('hex').slice(0, 8)}`;
 
 /** After the daemon stopped: remove its bridge and chains (IPv4 and IPv6) if a failed test left them. */
 export function scrubHost(net: NetConfig, execRoot: string): void {
   const prefix = chainPrefixOf(execRoot);
-  execFileSync('sh', ['-c', `ip link del ${net.bridge} 2>/dev/null; for T in iptables ip6tables; do for t in nat filter; do $T-save -t $t | grep -E '^-A [A-Z]+ .*${prefix}-' | sed 's/^-A/-D/' | while read -r r; do eval $T -w -t $t $r; done; for c in DNAT POST FWD; do $T -w -t $t -F ${prefix}-$c 2>/dev/null; $T -w -t $t -X ${prefix}-$c 2>/dev/null; done; done; done; true`]);
+  execFileSync('sh', [
+    '-c',
+    `ip link del ${net.bridge} 2>/dev/null; for T in iptables ip6tables; do for t in nat filter; do $T-save -t $t | grep -E '^-A [A-Z]+ .*${prefix}-' | sed 's/^-A/-D/' | while read -r r; do eval $T -w -t $t $r; done; for c in DNAT POST FWD; do $T -w -t $t -F ${prefix}-$c 2>/dev/null; $T -w -t $t -X ${prefix}-$c 2>/dev/null; done; done; done; true`,
+  ]);
 }
-

@@ -26,10 +26,19 @@ export interface TestRegistry {
 }
 
 /** `clock.offsetMs` shifts the index's clock (lease times), to make pushes look old to GC without waiting. */
-export async function startInProcessRegistry(options: Partial<Omit<RegistryServerOptions, 'content' | 'index' | 'uploadsDir' | 'logger'>> = {}, clock = { offsetMs: 0 }): Promise<TestRegistry> {
+export async function startInProcessRegistry(
+  options: Partial<Omit<RegistryServerOptions, 'content' | 'index' | 'uploadsDir' | 'logger'>> = {},
+  clock = { offsetMs: 0 },
+): Promise<TestRegistry> {
   const root = mkdtempSync(join(tmpdir(), 'berth-registry-'));
   const index = new SqliteRegistryIndex({ root }, () => Date.now() + clock.offsetMs);
-  const server = createRegistryServer({ content: new LocalContentStore({ root: join(root, 'content') }), index, uploadsDir: join(root, 'uploads'), logger: silentLogger(), ...options });
+  const server = createRegistryServer({
+    content: new LocalContentStore({ root: join(root, 'content') }),
+    index,
+    uploadsDir: join(root, 'uploads'),
+    logger: silentLogger(),
+    ...options,
+  });
   await server.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = server.app.server.address() as { port: number };
   const addr = `127.0.0.1:${port}`;
@@ -51,7 +60,22 @@ export async function startInProcessRegistry(options: Partial<Omit<RegistryServe
 /** `berth registry serve` as a child process on a free port. */
 export async function startRegistryProcess(options: { root?: string; args?: string[] } = {}): Promise<TestRegistry> {
   const root = options.root ?? mkdtempSync(join(tmpdir(), 'berth-registry-'));
-  const child = spawn(process.execPath, [BERTH, 'registry', 'serve', '--addr', '127.0.0.1:0', '--root', join(root, 'r'), '--log-level', 'debug', ...(options.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      BERTH,
+      'registry',
+      'serve',
+      '--addr',
+      '127.0.0.1:0',
+      '--root',
+      join(root, 'r'),
+      '--log-level',
+      'debug',
+      ...(options.args ?? []),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   let err = '';
   child.stderr?.setEncoding('utf8').on('data', (c: string) => (err += c));
@@ -103,8 +127,17 @@ export const blobOf = (bytes: Buffer | string): Blob => {
 export const randomBlob = (size = 1024): Blob => blobOf(randomBytes(size));
 
 /** Monolithic upload: POST ?digest= with the body. */
-export async function pushBlob(url: string, repo: string, blob: Blob, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${url}/v2/${repo}/blobs/uploads/?digest=${blob.digest}`, { method: 'POST', body: blob.bytes, headers: { 'content-type': 'application/octet-stream', ...headers } });
+export async function pushBlob(
+  url: string,
+  repo: string,
+  blob: Blob,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${url}/v2/${repo}/blobs/uploads/?digest=${blob.digest}`, {
+    method: 'POST',
+    body: blob.bytes,
+    headers: { 'content-type': 'application/octet-stream', ...headers },
+  });
 }
 
 export function imageManifest(config: Blob, layers: Blob[], extra: Record<string, unknown> = {}): Buffer {
@@ -120,13 +153,37 @@ export function imageManifest(config: Blob, layers: Blob[], extra: Record<string
   );
 }
 
-export async function pushManifest(url: string, repo: string, ref: string, bytes: Buffer, mediaType = OCI_MANIFEST, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${url}/v2/${repo}/manifests/${ref}`, { method: 'PUT', body: bytes, headers: { 'content-type': mediaType, ...headers } });
+export async function pushManifest(
+  url: string,
+  repo: string,
+  ref: string,
+  bytes: Buffer,
+  mediaType = OCI_MANIFEST,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${url}/v2/${repo}/manifests/${ref}`, {
+    method: 'PUT',
+    body: bytes,
+    headers: { 'content-type': mediaType, ...headers },
+  });
 }
 
 /** A made-up image (config + `layers` random layers) pushed under `repo:tag`; returns its manifest. */
-export async function pushImage(url: string, repo: string, tag: string, layers = 2, headers: Record<string, string> = {}): Promise<{ manifest: Blob; blobs: Blob[] }> {
-  const config = blobOf(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, nonce: randomBytes(8).toString('hex') }));
+export async function pushImage(
+  url: string,
+  repo: string,
+  tag: string,
+  layers = 2,
+  headers: Record<string, string> = {},
+): Promise<{ manifest: Blob; blobs: Blob[] }> {
+  const config = blobOf(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: [] },
+      nonce: randomBytes(8).toString('hex'),
+    }),
+  );
   const layerBlobs = Array.from({ length: layers }, () => randomBlob(2048));
   for (const b of [config, ...layerBlobs]) {
     const res = await pushBlob(url, repo, b, headers);

@@ -22,7 +22,16 @@ export function openTerminal(command: string, env: NodeJS.ProcessEnv, size = { w
     .filter(([k]) => ['DOCKER_HOST', 'BERTH_HOST', 'PATH', 'DOCKER_CLI_HINTS'].includes(k))
     .flatMap(([k, v]) => ['-e', `${k}=${v ?? ''}`]);
   // The command's exit code lands on screen; the shell then waits so the pane stays readable.
-  tmux('new-session', '-d', '-x', String(size.width), '-y', String(size.height), ...envArgs, `${command}; echo EXITED=$?; sleep 600`);
+  tmux(
+    'new-session',
+    '-d',
+    '-x',
+    String(size.width),
+    '-y',
+    String(size.height),
+    ...envArgs,
+    `${command}; echo EXITED=$?; sleep 600`,
+  );
   const screen = (): string => tmux('capture-pane', '-p', '-J', '-S', '-200');
   return {
     send: (...keys) => void tmux('send-keys', ...keys),

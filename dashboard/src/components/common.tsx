@@ -22,7 +22,14 @@ export function Heading({ title, children }: { title: string; children?: Compone
 }
 
 /** Runs an action after confirm() when it loses data. */
-export function ActionButton(props: { label: string; confirm?: string; danger?: boolean; onClick: () => Promise<unknown> | void; disabled?: boolean; testId?: string }) {
+export function ActionButton(props: {
+  label: string;
+  confirm?: string;
+  danger?: boolean;
+  onClick: () => Promise<unknown> | void;
+  disabled?: boolean;
+  testId?: string;
+}) {
   return (
     <button
       class={props.danger ? 'danger' : ''}

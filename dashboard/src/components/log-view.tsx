@@ -24,7 +24,11 @@ export function LogView({ id, tty, tail }: { id: string; tty: boolean; tail: str
       });
     };
     (async () => {
-      const res = await engine.containers.logs(id, { stdout: true, stderr: true, follow: true, tail }, { signal: abort.signal });
+      const res = await engine.containers.logs(
+        id,
+        { stdout: true, stderr: true, follow: true, tail },
+        { signal: abort.signal },
+      );
       setStatus('following');
       const reader = res.body!.getReader();
       for (;;) {
@@ -49,7 +53,8 @@ export function LogView({ id, tty, tail }: { id: string; tty: boolean; tail: str
         <span data-testid="log-count">{lines.length.toLocaleString('en')} lines</span>
         <span class="muted">{status}</span>
         <label>
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow((e.target as HTMLInputElement).checked)} /> follow
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow((e.target as HTMLInputElement).checked)} />{' '}
+          follow
         </label>
       </div>
       <VirtualList

@@ -55,7 +55,9 @@ export function Terminal({ session }: { session: () => Promise<TerminalSession> 
                 // The engine's stream is open: now the session may start (e.g. the attached container).
                 setStatus('connected');
                 sendSize();
-                void (s.onOpen?.(msg) ?? Promise.resolve()).then(sendSize, (err: unknown) => setStatus(`error: ${(err as Error).message}`));
+                void (s.onOpen?.(msg) ?? Promise.resolve()).then(sendSize, (err: unknown) =>
+                  setStatus(`error: ${(err as Error).message}`),
+                );
               }
             } catch {
               term.write(m.data);

@@ -15,7 +15,9 @@ import type { ContainerInspect, ContainerStats } from '../../../src/client/engin
 const TABS = ['overview', 'logs', 'stats', 'terminal', 'inspect'] as const;
 
 function Overview({ c }: { c: ContainerInspect }) {
-  const ports = Object.entries(c.NetworkSettings?.Ports ?? {}).flatMap(([p, bindings]) => (bindings ?? []).map((b) => `${b.HostIp || '0.0.0.0'}:${b.HostPort} → ${p}`));
+  const ports = Object.entries(c.NetworkSettings?.Ports ?? {}).flatMap(([p, bindings]) =>
+    (bindings ?? []).map((b) => `${b.HostIp || '0.0.0.0'}:${b.HostPort} → ${p}`),
+  );
   const rows: [string, string][] = [
     ['ID', c.Id ?? ''],
     ['Image', c.Config?.Image ?? ''],
@@ -29,11 +31,7 @@ function Overview({ c }: { c: ContainerInspect }) {
     ['Mounts', (c.Mounts ?? []).map((m) => `${m.Source} → ${m.Destination}`).join(', ') || '–'],
     ['Env', (c.Config?.Env ?? []).join('\n')],
   ];
-  return (
-    <dl class="kv">
-      {rows.map(([k, v]) => [<dt key={`${k}-t`}>{k}</dt>, <dd key={`${k}-d`}>{v}</dd>])}
-    </dl>
-  );
+  return <dl class="kv">{rows.map(([k, v]) => [<dt key={`${k}-t`}>{k}</dt>, <dd key={`${k}-d`}>{v}</dd>])}</dl>;
 }
 
 function StatsCharts({ id, running }: { id: string; running: boolean }) {
@@ -77,7 +75,14 @@ export function ContainerPage({ id, tab }: { id: string; tab: string }) {
   const c = inspect.data;
   const running = c?.State?.Running === true;
   const session = useCallback(async (): Promise<TerminalSession> => {
-    const exec = await engine.exec.create(id, { AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, Cmd: ['sh'], Env: ['TERM=xterm-256color'] });
+    const exec = await engine.exec.create(id, {
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+      Cmd: ['sh'],
+      Env: ['TERM=xterm-256color'],
+    });
     if (!exec) throw new Error('no exec id');
     return { path: `/api/ws/exec/${exec.Id}`, resize: (h, w) => engine.exec.resize(exec.Id, { h, w }) };
   }, [id]);
@@ -104,9 +109,9 @@ export function ContainerPage({ id, tab }: { id: string; tab: string }) {
       {current === 'overview' && <Overview c={c} />}
       {current === 'logs' && <LogView id={c.Id ?? id} tty={c.Config?.Tty ?? false} tail="all" />}
       {current === 'stats' && <StatsCharts id={c.Id ?? id} running={running} />}
-      {current === 'terminal' && (running ? <Terminal session={session} /> : <div class="notice">Start the container to open a terminal.</div>)}
+      {current === 'terminal' &&
+        (running ? <Terminal session={session} /> : <div class="notice">Start the container to open a terminal.</div>)}
       {current === 'inspect' && <pre class="json">{JSON.stringify(c, null, 2)}</pre>}
     </section>
   );
 }
-

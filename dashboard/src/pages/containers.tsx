@@ -20,7 +20,14 @@ export function PortLinks({ ports }: { ports: Port[] }) {
         if (seen.has(key)) return null;
         seen.add(key);
         return p.Type === 'tcp' ? (
-          <a key={key} class="port" href={`http://${location.hostname}:${p.PublicPort}/`} target="_blank" rel="noreferrer" onClick={(e) => e.stopPropagation()}>
+          <a
+            key={key}
+            class="port"
+            href={`http://${location.hostname}:${p.PublicPort}/`}
+            target="_blank"
+            rel="noreferrer"
+            onClick={(e) => e.stopPropagation()}
+          >
             {p.PublicPort}:{p.PrivatePort}
           </a>
         ) : (
@@ -65,7 +72,9 @@ export function containerActions(c: { Id?: string; State?: string }, name: strin
   const paused = c.State === 'paused';
   return (
     <span class="row-actions">
-      {!running && !paused && <ActionButton label="Start" testId="start" onClick={act(() => engine.containers.start(id))} />}
+      {!running && !paused && (
+        <ActionButton label="Start" testId="start" onClick={act(() => engine.containers.start(id))} />
+      )}
       {running && <ActionButton label="Stop" testId="stop" onClick={act(() => engine.containers.stop(id))} />}
       {running && <ActionButton label="Restart" testId="restart" onClick={act(() => engine.containers.restart(id))} />}
       {running && <ActionButton label="Pause" testId="pause" onClick={act(() => engine.containers.pause(id))} />}
@@ -89,13 +98,19 @@ export function ContainersPage() {
   const rows = useMemo(() => {
     const all = list.data ?? [];
     const f = filter.trim().toLowerCase();
-    return f ? all.filter((c) => displayName(c.Names).toLowerCase().includes(f) || (c.Image ?? '').toLowerCase().includes(f)) : all;
+    return f
+      ? all.filter((c) => displayName(c.Names).toLowerCase().includes(f) || (c.Image ?? '').toLowerCase().includes(f))
+      : all;
   }, [list.data, filter]);
 
   return (
     <section class="page">
       <Heading title="Containers">
-        <input placeholder="Filter by name or image" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+        <input
+          placeholder="Filter by name or image"
+          value={filter}
+          onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
+        />
         <span class="count" data-testid="container-count">
           {rows.length} of {list.data?.length ?? 0}
         </span>
@@ -120,7 +135,12 @@ export function ContainersPage() {
           if (!c) return null;
           const name = displayName(c.Names);
           return (
-            <div class="containers-grid clickable" data-name={name} data-state={c.State} onClick={() => go('containers', c.Id ?? '')}>
+            <div
+              class="containers-grid clickable"
+              data-name={name}
+              data-state={c.State}
+              onClick={() => go('containers', c.Id ?? '')}
+            >
               <span class="name" title={c.Id}>
                 {name} <small>{shortId(c.Id)}</small>
               </span>

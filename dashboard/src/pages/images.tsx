@@ -53,11 +53,16 @@ function PullForm({ onPulled }: { onPulled: () => void }) {
       <Problem error={error} />
       {[...rows.values()].map((p) => {
         const total = p.progressDetail?.total ?? 0;
-        const pct = total ? Math.round(((p.progressDetail?.current ?? 0) / total) * 100) : p.status?.match(/complete|exists/i) ? 100 : 0;
+        const pct = total
+          ? Math.round(((p.progressDetail?.current ?? 0) / total) * 100)
+          : p.status?.match(/complete|exists/i)
+            ? 100
+            : 0;
         return (
           <div class="progress-row" key={p.id} data-testid="pull-layer">
             <code>{p.id}</code> <span>{p.status}</span>
-            <progress max={100} value={pct} /> <small>{total ? `${bytes(p.progressDetail?.current)} / ${bytes(total)}` : ''}</small>
+            <progress max={100} value={pct} />{' '}
+            <small>{total ? `${bytes(p.progressDetail?.current)} / ${bytes(total)}` : ''}</small>
           </div>
         );
       })}
@@ -124,7 +129,12 @@ export function ImagesPage() {
             const tags = img.RepoTags?.filter((t) => t !== '<none>:<none>') ?? [];
             const label = tags[0] ?? shortId(img.Id);
             return [
-              <tr key={img.Id} class="clickable" data-image={label} onClick={() => setOpen(open === img.Id ? undefined : img.Id)}>
+              <tr
+                key={img.Id}
+                class="clickable"
+                data-image={label}
+                onClick={() => setOpen(open === img.Id ? undefined : img.Id)}
+              >
                 <td>{tags.length ? tags.join(', ') : '<none>'}</td>
                 <td>
                   <code>{shortId(img.Id)}</code>
@@ -133,7 +143,13 @@ export function ImagesPage() {
                 <td>{bytes(img.Size)}</td>
                 <td class="row-actions">
                   <ActionButton label="Run…" testId="run" onClick={() => setRunImage(label)} />
-                  <ActionButton label="Remove" danger testId="remove-image" confirm={`Remove image ${label}?`} onClick={() => engine.images.remove(tags[0] ?? img.Id).catch(setActionError)} />
+                  <ActionButton
+                    label="Remove"
+                    danger
+                    testId="remove-image"
+                    confirm={`Remove image ${label}?`}
+                    onClick={() => engine.images.remove(tags[0] ?? img.Id).catch(setActionError)}
+                  />
                 </td>
               </tr>,
               open === img.Id ? (

@@ -6,7 +6,11 @@ import { Problem } from '../components/common.js';
 import { go } from '../router.js';
 import { portSpec } from '../port-spec.js';
 
-const lines = (text: string): string[] => text.split('\n').map((l) => l.trim()).filter(Boolean);
+const lines = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 export function RunForm({ image, onDone }: { image: string; onDone: () => void }) {
   const [error, setError] = useState<unknown>(undefined);

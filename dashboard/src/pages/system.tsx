@@ -10,11 +10,19 @@ import { bytes } from '../format.js';
 function EventsFeed() {
   const [count, setCount] = useState(recentEvents.length);
   useEffect(() => subscribe(() => setCount(recentEvents.length)), []);
-  const describe = (e: EngineEvent): string => `${new Date((e.time ?? 0) * 1000).toLocaleTimeString()}  ${e.Type} ${e.Action}  ${e.Actor?.Attributes?.name ?? (e.Actor?.ID ?? '').slice(0, 12)}`;
+  const describe = (e: EngineEvent): string =>
+    `${new Date((e.time ?? 0) * 1000).toLocaleTimeString()}  ${e.Type} ${e.Action}  ${e.Actor?.Attributes?.name ?? (e.Actor?.ID ?? '').slice(0, 12)}`;
   return (
     <div class="events">
       <h2>Events</h2>
-      <VirtualList count={count} rowHeight={20} follow className="event-lines" testId="events" renderRow={(i) => <span>{recentEvents[i] ? describe(recentEvents[i]!) : ''}</span>} />
+      <VirtualList
+        count={count}
+        rowHeight={20}
+        follow
+        className="event-lines"
+        testId="events"
+        renderRow={(i) => <span>{recentEvents[i] ? describe(recentEvents[i]!) : ''}</span>}
+      />
     </div>
   );
 }
@@ -38,7 +46,12 @@ export function SystemPage() {
     ? [
         ['Images', d.Images?.length ?? 0, d.LayersSize ?? sum((d.Images ?? []).map((i) => i.Size)), 'images'],
         ['Containers', d.Containers?.length ?? 0, sum((d.Containers ?? []).map((c) => c.SizeRw ?? 0)), 'containers'],
-        ['Local volumes', d.Volumes?.length ?? 0, sum((d.Volumes ?? []).map((v) => Math.max(0, v.UsageData?.Size ?? 0))), 'volumes'],
+        [
+          'Local volumes',
+          d.Volumes?.length ?? 0,
+          sum((d.Volumes ?? []).map((v) => Math.max(0, v.UsageData?.Size ?? 0))),
+          'volumes',
+        ],
         ['Build cache', d.BuildCache?.length ?? 0, sum((d.BuildCache ?? []).map((b) => b.Size ?? 0)), 'build'],
       ]
     : [];
@@ -71,7 +84,12 @@ export function SystemPage() {
               <td>{count}</td>
               <td>{bytes(size as number)}</td>
               <td>
-                <ActionButton label="Prune" danger confirm={`Prune unused ${String(label).toLowerCase()}? This cannot be undone.`} onClick={() => prune(what as string)} />
+                <ActionButton
+                  label="Prune"
+                  danger
+                  confirm={`Prune unused ${String(label).toLowerCase()}? This cannot be undone.`}
+                  onClick={() => prune(what as string)}
+                />
               </td>
             </tr>
           ))}

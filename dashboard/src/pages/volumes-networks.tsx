@@ -19,13 +19,10 @@ function CreateForm({ label, onCreate }: { label: string; onCreate: (name: strin
         e.preventDefault();
         const form = e.currentTarget;
         const name = String(new FormData(form).get('name') ?? '').trim();
-        onCreate(name).then(
-          () => {
-            setError(undefined);
-            form.reset();
-          },
-          setError,
-        );
+        onCreate(name).then(() => {
+          setError(undefined);
+          form.reset();
+        }, setError);
       }}
     >
       <input name="name" placeholder={`new ${label} name`} />
@@ -43,7 +40,10 @@ export function VolumesPage() {
   return (
     <section class="page">
       <Heading title="Volumes" />
-      <CreateForm label="volume" onCreate={(name) => engine.volumes.create({ Name: name || undefined }).then(list.reload)} />
+      <CreateForm
+        label="volume"
+        onCreate={(name) => engine.volumes.create({ Name: name || undefined }).then(list.reload)}
+      />
       <Problem error={list.error ?? error} />
       <table class="list" data-testid="volumes">
         <thead>
@@ -61,7 +61,12 @@ export function VolumesPage() {
               <td>{v.Driver}</td>
               <td class="ellipsis">{v.Mountpoint}</td>
               <td>
-                <ActionButton label="Remove" danger confirm={`Remove volume ${v.Name}? Its data is lost.`} onClick={() => engine.volumes.remove(v.Name).then(list.reload, setError)} />
+                <ActionButton
+                  label="Remove"
+                  danger
+                  confirm={`Remove volume ${v.Name}? Its data is lost.`}
+                  onClick={() => engine.volumes.remove(v.Name).then(list.reload, setError)}
+                />
               </td>
             </tr>,
             open === v.Name ? (
@@ -87,7 +92,10 @@ export function NetworksPage() {
   return (
     <section class="page">
       <Heading title="Networks" />
-      <CreateForm label="network" onCreate={(name) => engine.networks.create({ Name: name, Driver: 'bridge' }).then(list.reload)} />
+      <CreateForm
+        label="network"
+        onCreate={(name) => engine.networks.create({ Name: name, Driver: 'bridge' }).then(list.reload)}
+      />
       <Problem error={list.error ?? error} />
       <table class="list" data-testid="networks">
         <thead>
@@ -104,7 +112,16 @@ export function NetworksPage() {
               <td>{n.Name}</td>
               <td>{n.Driver}</td>
               <td>{(n.IPAM?.Config ?? []).map((c) => c.Subnet).join(', ')}</td>
-              <td>{!builtin.has(n.Name ?? '') && <ActionButton label="Remove" danger confirm={`Remove network ${n.Name}?`} onClick={() => engine.networks.remove(n.Id ?? '').then(list.reload, setError)} />}</td>
+              <td>
+                {!builtin.has(n.Name ?? '') && (
+                  <ActionButton
+                    label="Remove"
+                    danger
+                    confirm={`Remove network ${n.Name}?`}
+                    onClick={() => engine.networks.remove(n.Id ?? '').then(list.reload, setError)}
+                  />
+                )}
+              </td>
             </tr>,
             open === n.Id ? (
               <tr key={`${n.Id}-inspect`}>

@@ -28,11 +28,30 @@ const emptyNetworkSettings = (mode: string): NetworkSettings => ({
   IPv6Gateway: '',
   MacAddress: '',
   Networks: {
-    [mode]: { IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, DNSNames: null },
+    [mode]: {
+      IPAMConfig: null,
+      Links: null,
+      Aliases: null,
+      MacAddress: '',
+      DriverOpts: null,
+      NetworkID: '',
+      EndpointID: '',
+      Gateway: '',
+      IPAddress: '',
+      IPPrefixLen: 0,
+      IPv6Gateway: '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      DNSNames: null,
+    },
   },
 });
 
-export function toContainerInspect(c: ContainerRecord, sizes?: { rw: number; rootFs: number }, network?: NetworkView): ContainerInspect {
+export function toContainerInspect(
+  c: ContainerRecord,
+  sizes?: { rw: number; rootFs: number },
+  network?: NetworkView,
+): ContainerInspect {
   const s = c.state;
   return {
     Id: c.id,
@@ -87,7 +106,9 @@ export function statusText(c: ContainerRecord, now = Date.now()): string {
     case 'restarting':
       return `Restarting (${s.exitCode}) ${humanDuration(since(s.finishedAt))} ago`;
     case 'exited':
-      return s.finishedAt && s.finishedAt !== ZERO_TIME ? `Exited (${s.exitCode}) ${humanDuration(since(s.finishedAt))} ago` : 'Exited';
+      return s.finishedAt && s.finishedAt !== ZERO_TIME
+        ? `Exited (${s.exitCode}) ${humanDuration(since(s.finishedAt))} ago`
+        : 'Exited';
     case 'removing':
       return 'Removal In Progress';
     case 'dead':
@@ -97,7 +118,12 @@ export function statusText(c: ContainerRecord, now = Date.now()): string {
   }
 }
 
-export function toContainerSummary(c: ContainerRecord, sizes?: { rw: number; rootFs: number }, ports: Port[] = [], network?: NetworkView): ContainerSummary {
+export function toContainerSummary(
+  c: ContainerRecord,
+  sizes?: { rw: number; rootFs: number },
+  ports: Port[] = [],
+  network?: NetworkView,
+): ContainerSummary {
   const settings = network?.settings ?? emptyNetworkSettings(c.hostConfig.NetworkMode || 'none');
   return {
     Id: c.id,

@@ -29,4 +29,5 @@ export function toDockerEvent(event: EngineEvent): DockerEventMessage {
 }
 
 /** One event as a JSON line; timeNano is an int64 in Docker's JSON, beyond what a JS number holds exactly. */
-export const eventLine = (event: EngineEvent): string => `${JSON.stringify(toDockerEvent(event)).replace(/"timeNano":"(\d+)"/, '"timeNano":$1')}\n`;
+export const eventLine = (event: EngineEvent): string =>
+  `${JSON.stringify(toDockerEvent(event)).replace(/"timeNano":"(\d+)"/, '"timeNano":$1')}\n`;

@@ -7,7 +7,11 @@ import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../../spec/do
 const seconds = (rfc3339: string): number => Math.floor(Date.parse(rfc3339) / 1000) || 0;
 
 const repoDigests = (view: ImageView): string[] => view.names.filter((n) => n.includes('@')).map(familiarOf);
-const repoTags = (view: ImageView): string[] => view.names.filter((n) => !n.includes('@')).map(familiarOf).sort();
+const repoTags = (view: ImageView): string[] =>
+  view.names
+    .filter((n) => !n.includes('@'))
+    .map(familiarOf)
+    .sort();
 
 export function toImageSummary(view: ImageView, containers = -1): ImageSummary {
   return {
@@ -70,11 +74,19 @@ export function toImageInspect(view: ImageView, storageDriver: string): ImageIns
 
 /** Newest first; the top entry carries the image ID and tags, the others "<missing>", as Docker shows. */
 export function toImageHistory(view: ImageView): ImageHistoryItem[] {
-  const history: HistoryEntry[] = view.config.history ?? view.record.layers.map(() => ({ created: view.record.created, created_by: '' }));
+  const history: HistoryEntry[] =
+    view.config.history ?? view.record.layers.map(() => ({ created: view.record.created, created_by: '' }));
   let layer = 0;
   const rows = history.map((h): ImageHistoryItem => {
     const size = h.empty_layer ? 0 : (view.record.layers[layer++]?.unpackedSize ?? 0);
-    return { Id: '<missing>', Created: seconds(h.created ?? view.record.created), CreatedBy: h.created_by ?? '', Tags: null, Size: size, Comment: h.comment ?? '' };
+    return {
+      Id: '<missing>',
+      Created: seconds(h.created ?? view.record.created),
+      CreatedBy: h.created_by ?? '',
+      Tags: null,
+      Size: size,
+      Comment: h.comment ?? '',
+    };
   });
   rows.reverse();
   if (rows[0]) {

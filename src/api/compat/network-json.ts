@@ -8,10 +8,21 @@ type Side = Pick<NetworkRecord, 'subnet' | 'gateway' | 'ipRange' | 'userIpam' | 
 function ipamEntry(s: Side): Record<string, unknown> {
   const aux = s.auxAddresses && Object.keys(s.auxAddresses).length > 0 ? { AuxiliaryAddresses: s.auxAddresses } : {};
   if (!s.userIpam) return { Subnet: s.subnet, Gateway: s.gateway, ...aux };
-  return { Subnet: s.subnet, ...(s.userIpam.IPRange ? { IPRange: s.ipRange } : {}), ...(s.userIpam.Gateway ? { Gateway: s.gateway } : {}), ...aux };
+  return {
+    Subnet: s.subnet,
+    ...(s.userIpam.IPRange ? { IPRange: s.ipRange } : {}),
+    ...(s.userIpam.Gateway ? { Gateway: s.gateway } : {}),
+    ...aux,
+  };
 }
 
-const v6Side = (v6: NetworkV6): Side => ({ subnet: v6.subnet, gateway: v6.gateway, ipRange: v6.ipRange, userIpam: v6.userIpam, ...(v6.auxAddresses ? { auxAddresses: v6.auxAddresses } : {}) });
+const v6Side = (v6: NetworkV6): Side => ({
+  subnet: v6.subnet,
+  gateway: v6.gateway,
+  ipRange: v6.ipRange,
+  userIpam: v6.userIpam,
+  ...(v6.auxAddresses ? { auxAddresses: v6.auxAddresses } : {}),
+});
 
 export function toNetworkJson(view: NetworkView, withContainers: boolean): Record<string, unknown> {
   const n = view.record;
@@ -20,7 +31,13 @@ export function toNetworkJson(view: NetworkView, withContainers: boolean): Recor
   for (const c of view.containers) {
     const prefix = n.subnet ? n.subnet.split('/')[1] : '';
     const prefix6 = n.v6 ? n.v6.subnet.split('/')[1] : '';
-    containers[c.id] = { Name: c.name, EndpointID: c.endpoint.id, MacAddress: c.endpoint.mac, IPv4Address: c.endpoint.ip ? `${c.endpoint.ip}/${prefix}` : '', IPv6Address: c.endpoint.ip6 ? `${c.endpoint.ip6}/${prefix6}` : '' };
+    containers[c.id] = {
+      Name: c.name,
+      EndpointID: c.endpoint.id,
+      MacAddress: c.endpoint.mac,
+      IPv4Address: c.endpoint.ip ? `${c.endpoint.ip}/${prefix}` : '',
+      IPv6Address: c.endpoint.ip6 ? `${c.endpoint.ip6}/${prefix6}` : '',
+    };
   }
   const ipamOptions = n.ipamOptions !== undefined ? n.ipamOptions : n.isDefault || n.driver !== 'bridge' ? null : {};
   return {

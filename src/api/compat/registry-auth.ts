@@ -18,17 +18,21 @@ const authConfigSchema = z.object({
 export type AuthConfig = z.infer<typeof authConfigSchema>;
 
 /** A registry address as `docker login` takes it: host[:port], optionally with a scheme and a path. */
-const SERVER_ADDRESS = /^(https?:\/\/)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?(\/[\x21-\x7e]*)?$/;
+const SERVER_ADDRESS =
+  /^(https?:\/\/)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?(\/[\x21-\x7e]*)?$/;
 
 /** A POST /auth body, checked whole before anything reaches a registry; InvalidArgument (400) otherwise. */
 export function parseAuthBody(body: unknown): AuthConfig {
   const parsed = authConfigSchema.safeParse(body ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw invalidArgument(`invalid auth configuration: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'malformed'}`);
+    throw invalidArgument(
+      `invalid auth configuration: ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'malformed'}`,
+    );
   }
   const address = parsed.data.serveraddress;
-  if (address && !SERVER_ADDRESS.test(address)) throw invalidArgument(`invalid registry address: ${JSON.stringify(address.slice(0, 100))}`);
+  if (address && !SERVER_ADDRESS.test(address))
+    throw invalidArgument(`invalid registry address: ${JSON.stringify(address.slice(0, 100))}`);
   return parsed.data;
 }
 

@@ -3,9 +3,19 @@
 import { z } from 'zod';
 import { goBool, goInt, goString, goStringMap, goStrings, goStruct } from '../server/json-body.js';
 
-export const volumeCreateSchema = goStruct({ Name: goString, Driver: goString, DriverOpts: goStringMap, Labels: goStringMap });
+export const volumeCreateSchema = goStruct({
+  Name: goString,
+  Driver: goString,
+  DriverOpts: goStringMap,
+  Labels: goStringMap,
+});
 
-const ipamConfig = goStruct({ Subnet: goString, IPRange: goString, Gateway: goString, AuxiliaryAddresses: goStringMap });
+const ipamConfig = goStruct({
+  Subnet: goString,
+  IPRange: goString,
+  Gateway: goString,
+  AuxiliaryAddresses: goStringMap,
+});
 export const networkCreateSchema = goStruct({
   Name: goString,
   Driver: goString,
@@ -78,7 +88,14 @@ export const containerCreateSchema = goStruct({
   StdinOnce: goBool,
   Env: goStrings,
   Cmd: goStrSlice,
-  Healthcheck: goStruct({ Test: goStrSlice, Interval: goInt, Timeout: goInt, StartPeriod: goInt, StartInterval: goInt, Retries: goInt }),
+  Healthcheck: goStruct({
+    Test: goStrSlice,
+    Interval: goInt,
+    Timeout: goInt,
+    StartPeriod: goInt,
+    StartInterval: goInt,
+    Retries: goInt,
+  }),
   ArgsEscaped: goBool,
   Image: goString,
   Volumes: goSet,

@@ -62,7 +62,14 @@ export function attachRoutes(app: FastifyInstance, containers: ContainersApi): v
       socket.end();
       return;
     }
-    const how = await bridgeStdio(socket, stdio, { multiplexed: !io.tty, stdin: true, stdout: p.stdout, stderr: p.stderr, detachKeys: p.detachKeys, endWithInput: io.tty });
+    const how = await bridgeStdio(socket, stdio, {
+      multiplexed: !io.tty,
+      stdin: true,
+      stdout: p.stdout,
+      stderr: p.stderr,
+      detachKeys: p.detachKeys,
+      endWithInput: io.tty,
+    });
     if (how !== 'gone') socket.end();
   });
 
@@ -77,7 +84,8 @@ export function attachRoutes(app: FastifyInstance, containers: ContainersApi): v
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   app.get<IdParams>('/containers/:id/attach/ws', async (req, reply) => {
     const p = attachParams(req.query);
-    if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket') throw invalidArgument('websocket upgrade expected');
+    if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
+      throw invalidArgument('websocket upgrade expected');
     const signal = requestSignal(req, reply);
     const io = p.stdin && p.stream ? containers.attachStdio(req.params.id, { signal }) : undefined;
     const output = io ? undefined : await containers.attachOutput(req.params.id, { ...p, signal });
@@ -107,8 +115,19 @@ export function attachRoutes(app: FastifyInstance, containers: ContainersApi): v
 }
 
 /** What the container wrote before, for `logs=1`. */
-async function replayLogs(containers: ContainersApi, req: FastifyRequest<IdParams>, p: AttachParams, write: (data: Buffer) => void, raw: boolean): Promise<void> {
-  const { tty, entries } = await containers.attachOutput(req.params.id, { stdout: p.stdout, stderr: p.stderr, logs: true, stream: false });
+async function replayLogs(
+  containers: ContainersApi,
+  req: FastifyRequest<IdParams>,
+  p: AttachParams,
+  write: (data: Buffer) => void,
+  raw: boolean,
+): Promise<void> {
+  const { tty, entries } = await containers.attachOutput(req.params.id, {
+    stdout: p.stdout,
+    stderr: p.stderr,
+    logs: true,
+    stream: false,
+  });
   for await (const entry of entries) write(raw ? entry.data : encodeEntry(entry, tty, false));
 }
 

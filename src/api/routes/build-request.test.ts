@@ -9,13 +9,41 @@ const refused = (fn: () => unknown, name: RegExp): void => {
 
 test('classic build parameters: honoured values land in the request', () => {
   const r = buildRequest(
-    { t: ['a:1', 'b'], pull: '1', rm: '0', cachefrom: '["x:1"]', extrahosts: ['h:1.2.3.4'], shmsize: '1048576', memory: '67108864', memswap: '-1', cpushares: '512', cpusetcpus: '0', cpuperiod: '50000', cpuquota: '25000', ulimits: '[{"Name":"nofile","Soft":10,"Hard":20}]', buildid: 'b1', platform: 'linux/amd64', version: '1', isolation: 'default' },
+    {
+      t: ['a:1', 'b'],
+      pull: '1',
+      rm: '0',
+      cachefrom: '["x:1"]',
+      extrahosts: ['h:1.2.3.4'],
+      shmsize: '1048576',
+      memory: '67108864',
+      memswap: '-1',
+      cpushares: '512',
+      cpusetcpus: '0',
+      cpuperiod: '50000',
+      cpuquota: '25000',
+      ulimits: '[{"Name":"nofile","Soft":10,"Hard":20}]',
+      buildid: 'b1',
+      platform: 'linux/amd64',
+      version: '1',
+      isolation: 'default',
+    },
     {},
   );
   assert.equal(r.pull, true);
   assert.equal(r.remove, 'never');
   assert.deepEqual(r.cacheFrom, ['x:1']);
-  assert.deepEqual(r.runHostConfig, { ExtraHosts: ['h:1.2.3.4'], ShmSize: 1048576, Memory: 67108864, MemorySwap: -1, CpuShares: 512, CpusetCpus: '0', CpuPeriod: 50000, CpuQuota: 25000, Ulimits: [{ Name: 'nofile', Soft: 10, Hard: 20 }] });
+  assert.deepEqual(r.runHostConfig, {
+    ExtraHosts: ['h:1.2.3.4'],
+    ShmSize: 1048576,
+    Memory: 67108864,
+    MemorySwap: -1,
+    CpuShares: 512,
+    CpusetCpus: '0',
+    CpuPeriod: 50000,
+    CpuQuota: 25000,
+    Ulimits: [{ Name: 'nofile', Soft: 10, Hard: 20 }],
+  });
   assert.equal(r.buildId, 'b1');
   assert.equal(buildRequest({ forcerm: '1', rm: '0' }, {}).remove, 'always');
   assert.equal(buildRequest({}, {}).remove, 'on-success');
@@ -51,8 +79,17 @@ test('platform: parsed as dockerd does, refused when the host cannot run it', ()
 });
 
 test('X-Registry-Config: a base64url map of registries to auth configs, keyed by domain', () => {
-  const header = Buffer.from(JSON.stringify({ 'https://index.docker.io/v1/': { username: 'u', password: 'p' }, '127.0.0.1:5000': { auth: Buffer.from('a:b').toString('base64') }, 'http://other:1/v2/': {} })).toString('base64url');
-  assert.deepEqual(registryConfig(header), { 'docker.io': { username: 'u', password: 'p' }, '127.0.0.1:5000': { username: 'a', password: 'b' } });
+  const header = Buffer.from(
+    JSON.stringify({
+      'https://index.docker.io/v1/': { username: 'u', password: 'p' },
+      '127.0.0.1:5000': { auth: Buffer.from('a:b').toString('base64') },
+      'http://other:1/v2/': {},
+    }),
+  ).toString('base64url');
+  assert.deepEqual(registryConfig(header), {
+    'docker.io': { username: 'u', password: 'p' },
+    '127.0.0.1:5000': { username: 'a', password: 'b' },
+  });
   assert.deepEqual(registryConfig('!!not base64 json'), {});
   assert.deepEqual(registryConfig(undefined), {});
 });

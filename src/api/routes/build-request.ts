@@ -22,41 +22,67 @@ function jsonParam(q: Query, key: string, what: string): unknown {
 function jsonMap<T>(q: Query, key: string, what: string, isValue: (v: unknown) => boolean): Record<string, T> {
   const value = jsonParam(q, key, what);
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value) || !Object.values(value).every(isValue)) throw invalidArgument(`error reading ${what}: ${key} must be a JSON object of strings`);
+  if (typeof value !== 'object' || Array.isArray(value) || !Object.values(value).every(isValue))
+    throw invalidArgument(`error reading ${what}: ${key} must be a JSON object of strings`);
   return value as Record<string, T>;
 }
 
 function cacheFrom(q: Query): string[] {
   const value = jsonParam(q, 'cachefrom', 'cache-from images');
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw invalidArgument('error reading cache-from images: cachefrom must be a JSON array of strings');
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+    throw invalidArgument('error reading cache-from images: cachefrom must be a JSON array of strings');
   return value as string[];
 }
 
 function ulimits(q: Query): Ulimit[] | undefined {
   const value = jsonParam(q, 'ulimits', 'ulimit settings');
   if (value === undefined || value === null) return undefined;
-  const ok = (u: unknown): boolean => typeof u === 'object' && u !== null && typeof (u as Ulimit).Name === 'string' && Number.isInteger((u as Ulimit).Soft) && Number.isInteger((u as Ulimit).Hard);
-  if (!Array.isArray(value) || !value.every(ok)) throw invalidArgument('error reading ulimit settings: ulimits must be a JSON array of {"Name","Soft","Hard"}');
+  const ok = (u: unknown): boolean =>
+    typeof u === 'object' &&
+    u !== null &&
+    typeof (u as Ulimit).Name === 'string' &&
+    Number.isInteger((u as Ulimit).Soft) &&
+    Number.isInteger((u as Ulimit).Hard);
+  if (!Array.isArray(value) || !value.every(ok))
+    throw invalidArgument('error reading ulimit settings: ulimits must be a JSON array of {"Name","Soft","Hard"}');
   return value as Ulimit[];
 }
 
 /** The architectures this host runs natively (berth does not emulate others). */
 function runnable(host: Platform): Platform[] {
-  const extra: Record<string, Platform[]> = { amd64: [{ os: 'linux', architecture: '386' }], arm64: [normalizePlatform({ os: 'linux', architecture: 'arm' })] };
+  const extra: Record<string, Platform[]> = {
+    amd64: [{ os: 'linux', architecture: '386' }],
+    arm64: [normalizePlatform({ os: 'linux', architecture: 'arm' })],
+  };
   return [host, ...(extra[host.architecture] ?? [])];
 }
 
 /** platform=os[/arch[/variant]]: parsed as dockerd parses it; one this host cannot run is refused. */
-export function buildPlatform(spec: string | undefined, host: Platform = hostPlatform(process.arch)): Platform | undefined {
+export function buildPlatform(
+  spec: string | undefined,
+  host: Platform = hostPlatform(process.arch),
+): Platform | undefined {
   if (!spec) return undefined;
   const parts = spec.trim().split('/');
-  if (parts.length > 3 || parts.some((p) => p === '' || !/^[A-Za-z0-9_.-]+$/.test(p))) throw invalidArgument(`"${spec}": cannot parse platform specifier: invalid argument`);
+  if (parts.length > 3 || parts.some((p) => p === '' || !/^[A-Za-z0-9_.-]+$/.test(p)))
+    throw invalidArgument(`"${spec}": cannot parse platform specifier: invalid argument`);
   const [os = '', architecture = host.architecture, variant] = parts;
-  const wanted = normalizePlatform({ os, architecture, ...(variant ? { variant } : parts.length === 1 ? { variant: host.variant } : {}) });
+  const wanted = normalizePlatform({
+    os,
+    architecture,
+    ...(variant ? { variant } : parts.length === 1 ? { variant: host.variant } : {}),
+  });
   if (wanted.os !== 'linux') throw invalidArgument(`platform ${spec}: operating system is not supported`);
-  const ok = runnable(host).some((p) => p.architecture === wanted.architecture && (p.variant === undefined || wanted.variant === undefined || p.variant === wanted.variant));
-  if (!ok) throw invalidArgument(`platform ${formatPlatform(wanted)} is not supported: this host runs ${runnable(host).map(formatPlatform).join(', ')} and berth does not emulate other architectures`);
+  const ok = runnable(host).some(
+    (p) =>
+      p.architecture === wanted.architecture &&
+      (p.variant === undefined || wanted.variant === undefined || p.variant === wanted.variant),
+  );
+  if (!ok)
+    throw invalidArgument(
+      `platform ${formatPlatform(wanted)} is not supported: this host runs ${runnable(host).map(formatPlatform).join(', ')} and berth does not emulate other architectures`,
+    );
   return wanted;
 }
 
@@ -109,17 +135,26 @@ function runHostConfig(q: Query): RunHostConfig {
 /** Parameters berth cannot honour: refused by name unless they carry their default. */
 function refuseUnsupported(q: Query): void {
   const remote = queryString(q, 'remote');
-  if (remote) throw invalidArgument(`remote build contexts are not supported (remote=${remote}): send the context as the request body`);
-  if (queryList(q, 'securityopt').length > 0) throw invalidArgument('The daemon on this platform does not support setting security options on build');
+  if (remote)
+    throw invalidArgument(
+      `remote build contexts are not supported (remote=${remote}): send the context as the request body`,
+    );
+  if (queryList(q, 'securityopt').length > 0)
+    throw invalidArgument('The daemon on this platform does not support setting security options on build');
   if (queryBool(q, 'squash')) throw invalidArgument('squash is only supported with experimental mode');
   const isolation = queryString(q, 'isolation') ?? '';
-  if (isolation !== '' && isolation.toLowerCase() !== 'default') throw invalidArgument(`Unsupported isolation: ${JSON.stringify(isolation)}`);
+  if (isolation !== '' && isolation.toLowerCase() !== 'default')
+    throw invalidArgument(`Unsupported isolation: ${JSON.stringify(isolation)}`);
   const version = queryString(q, 'version') ?? '';
   if (version === '2') throw invalidArgument('buildkit is not enabled on daemon');
   if (version !== '' && version !== '1') throw invalidArgument(`invalid version ${version}`);
-  if (queryString(q, 'session')) throw invalidArgument('session is not supported by the classic builder: a build session (BuildKit, or a context streamed over a session) cannot be attached');
+  if (queryString(q, 'session'))
+    throw invalidArgument(
+      'session is not supported by the classic builder: a build session (BuildKit, or a context streamed over a session) cannot be attached',
+    );
   const outputs = jsonParam(q, 'outputs', 'outputs');
-  if (outputs !== undefined && outputs !== null && !(Array.isArray(outputs) && outputs.length === 0)) throw invalidArgument('outputs are not supported by the classic builder: it stores the image in the engine');
+  if (outputs !== undefined && outputs !== null && !(Array.isArray(outputs) && outputs.length === 0))
+    throw invalidArgument('outputs are not supported by the classic builder: it stores the image in the engine');
 }
 
 /** Go's FormValue takes a repeated parameter's first value (docker-py 5 sends `dockerfile` twice: name, then text). */

@@ -19,7 +19,10 @@ export function buildRoutes(app: FastifyInstance, builder: Builder): void {
       if (!started) {
         started = true;
         reply.hijack();
-        reply.raw.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'Content-Type': 'application/json' });
+        reply.raw.writeHead(200, {
+          ...(reply.getHeaders() as Record<string, string>),
+          'Content-Type': 'application/json',
+        });
       }
       reply.raw.write(`${JSON.stringify(m)}\r\n`);
     };

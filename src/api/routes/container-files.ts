@@ -16,7 +16,10 @@ type IdParams = { Params: { id: string }; Querystring: Query };
 const STAT_HEADER = 'X-Docker-Container-Path-Stat';
 
 /** Docker's header: base64 of the JSON stat, fields in Go's order. */
-const statHeader = (s: PathStat): string => Buffer.from(JSON.stringify({ name: s.name, size: s.size, mode: s.mode, mtime: s.mtime, linkTarget: s.linkTarget })).toString('base64');
+const statHeader = (s: PathStat): string =>
+  Buffer.from(
+    JSON.stringify({ name: s.name, size: s.size, mode: s.mode, mtime: s.mtime, linkTarget: s.linkTarget }),
+  ).toString('base64');
 
 function requirePath(req: FastifyRequest<IdParams>): string {
   const path = queryString(req.query, 'path');
@@ -79,7 +82,9 @@ export function containerFileRoutes(app: FastifyInstance, extras: ContainerExtra
     return reply.code(201).send({ Id: id });
   });
 
-  app.get<IdParams>('/containers/:id/top', async (req, reply) => control.top(req.params.id, queryString(req.query, 'ps_args') ?? '', { signal: requestSignal(req, reply) }));
+  app.get<IdParams>('/containers/:id/top', async (req, reply) =>
+    control.top(req.params.id, queryString(req.query, 'ps_args') ?? '', { signal: requestSignal(req, reply) }),
+  );
 
   app.post<IdParams>('/containers/:id/pause', async (req, reply) => {
     await control.pause(req.params.id);
@@ -92,7 +97,10 @@ export function containerFileRoutes(app: FastifyInstance, extras: ContainerExtra
   });
 
   app.post<{ Params: { id: string }; Querystring: Query; Body: unknown }>('/containers/:id/update', async (req) =>
-    control.update(req.params.id, decodeBody(containerUpdateSchema, req.body, 'UpdateConfig') as ContainerUpdateRequest),
+    control.update(
+      req.params.id,
+      decodeBody(containerUpdateSchema, req.body, 'UpdateConfig') as ContainerUpdateRequest,
+    ),
   );
 
   app.get<IdParams>('/containers/:id/stats', async (req, reply) => {

@@ -24,13 +24,17 @@ export const streamType = (req: FastifyRequest, tty: boolean): string =>
   tty || compareApiVersions(req.apiVersion, '1.42') < 0 ? RAW_STREAM : MULTIPLEXED_STREAM;
 
 export function containerRoutes(app: FastifyInstance, containers: ContainersApi): void {
-  app.post<{ Querystring: Query; Body: ContainerCreateRequest | undefined }>('/containers/create', async (req, reply) => {
-    if (!req.body || typeof req.body !== 'object') throw invalidArgument('config cannot be empty in order to create a container');
-    const name = queryString(req.query, 'name') || undefined;
-    const body = decodeBody(containerCreateSchema, req.body, 'Config') as ContainerCreateRequest;
-    const { id, warnings } = await containers.create(body, name, { signal: requestSignal(req, reply) });
-    return reply.code(201).send({ Id: id, Warnings: warnings });
-  });
+  app.post<{ Querystring: Query; Body: ContainerCreateRequest | undefined }>(
+    '/containers/create',
+    async (req, reply) => {
+      if (!req.body || typeof req.body !== 'object')
+        throw invalidArgument('config cannot be empty in order to create a container');
+      const name = queryString(req.query, 'name') || undefined;
+      const body = decodeBody(containerCreateSchema, req.body, 'Config') as ContainerCreateRequest;
+      const { id, warnings } = await containers.create(body, name, { signal: requestSignal(req, reply) });
+      return reply.code(201).send({ Id: id, Warnings: warnings });
+    },
+  );
 
   app.get<{ Querystring: Query }>('/containers/json', async (req) => {
     const views = await containers.list({
@@ -39,7 +43,9 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
       size: queryBool(req.query, 'size'),
       filters: queryFilters(req.query),
     });
-    return views.map((v) => toContainerSummary(v.record, v.size, v.ports, v.network ? { settings: v.network } : undefined));
+    return views.map((v) =>
+      toContainerSummary(v.record, v.size, v.ports, v.network ? { settings: v.network } : undefined),
+    );
   });
 
   app.get<IdParams>('/containers/:id/json', async (req) => {
@@ -53,12 +59,18 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
   });
 
   app.post<IdParams>('/containers/:id/stop', async (req, reply) => {
-    const stopped = await containers.stop(req.params.id, { timeoutSeconds: queryInt(req.query, 't'), signal: queryString(req.query, 'signal') || undefined });
+    const stopped = await containers.stop(req.params.id, {
+      timeoutSeconds: queryInt(req.query, 't'),
+      signal: queryString(req.query, 'signal') || undefined,
+    });
     return reply.code(stopped ? 204 : 304).send();
   });
 
   app.post<IdParams>('/containers/:id/restart', async (req, reply) => {
-    await containers.restart(req.params.id, { timeoutSeconds: queryInt(req.query, 't'), signal: queryString(req.query, 'signal') || undefined });
+    await containers.restart(req.params.id, {
+      timeoutSeconds: queryInt(req.query, 't'),
+      signal: queryString(req.query, 'signal') || undefined,
+    });
     return reply.code(204).send();
   });
 
@@ -69,7 +81,8 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
 
   app.post<IdParams>('/containers/:id/wait', async (req, reply) => {
     const condition = queryString(req.query, 'condition') || 'not-running';
-    if (!['not-running', 'next-exit', 'removed'].includes(condition)) throw invalidArgument(`invalid condition: "${condition}"`);
+    if (!['not-running', 'next-exit', 'removed'].includes(condition))
+      throw invalidArgument(`invalid condition: "${condition}"`);
     const abort = requestSignal(req, reply);
     const { ready, result } = containers.wait(req.params.id, condition as 'not-running', { signal: abort });
     // When the wait cannot be set up both promises reject; the route answers ready's error, so result's must not go unhandled.
@@ -90,7 +103,10 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
   app.delete<IdParams>('/containers/:id', async (req, reply) => {
     // ?link=1 removes a legacy link (/containers/{id}/{alias}); a container's own name is no link, and nothing is removed.
     if (queryBool(req.query, 'link')) throw conflict('Conflict, cannot remove the default link name of the container');
-    await containers.remove(req.params.id, { force: queryBool(req.query, 'force'), volumes: queryBool(req.query, 'v') });
+    await containers.remove(req.params.id, {
+      force: queryBool(req.query, 'force'),
+      volumes: queryBool(req.query, 'v'),
+    });
     return reply.code(204).send();
   });
 
@@ -101,7 +117,8 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
     if (!stdout && !stderr) throw invalidArgument('Bad parameters: you must choose at least one stream');
     const tailRaw = queryString(q, 'tail');
     const tailNumber = tailRaw === undefined || tailRaw === 'all' || tailRaw === '' ? undefined : Number(tailRaw);
-    if (tailNumber !== undefined && !Number.isInteger(tailNumber)) throw invalidArgument(`invalid value for "tail": "${tailRaw}"`);
+    if (tailNumber !== undefined && !Number.isInteger(tailNumber))
+      throw invalidArgument(`invalid value for "tail": "${tailRaw}"`);
     // A negative count means every line, as in Docker (Testcontainers asks for tail=-1).
     const tail = tailNumber !== undefined && tailNumber < 0 ? undefined : tailNumber;
     const since = queryString(q, 'since');
@@ -128,7 +145,13 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
   app.post<{ Querystring: Query }>('/containers/prune', async (req) => containers.prune(queryFilters(req.query)));
 }
 
-async function streamEntries(req: FastifyRequest, reply: FastifyReply, entries: AsyncIterable<LogEntry>, tty: boolean, timestamps: boolean): Promise<void> {
+async function streamEntries(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  entries: AsyncIterable<LogEntry>,
+  tty: boolean,
+  timestamps: boolean,
+): Promise<void> {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'Content-Type': streamType(req, tty) });

@@ -7,14 +7,28 @@ import { decodeName, queryString, type Query } from '../server/query.js';
 import { streamProgress } from '../compat/progress-stream.js';
 import { credentialsFromHeader, credentialsOf, parseAuthBody } from '../compat/registry-auth.js';
 
-export function pullRoute(registry: RegistryImages, req: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply, fromImage: string, signal: AbortSignal): Promise<FastifyReply> {
+export function pullRoute(
+  registry: RegistryImages,
+  req: FastifyRequest<{ Querystring: Query }>,
+  reply: FastifyReply,
+  fromImage: string,
+  signal: AbortSignal,
+): Promise<FastifyReply> {
   const credentials = credentialsFromHeader(req.headers['x-registry-auth']);
   const tag = queryString(req.query, 'tag') || undefined;
   const platform = queryString(req.query, 'platform') || undefined;
-  return streamProgress(reply, (progress) => registry.pull(fromImage, tag, { platform, credentials, signal, progress }));
+  return streamProgress(reply, (progress) =>
+    registry.pull(fromImage, tag, { platform, credentials, signal, progress }),
+  );
 }
 
-export function pushRoute(registry: RegistryImages, req: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply, name: string, signal: AbortSignal): Promise<FastifyReply> {
+export function pushRoute(
+  registry: RegistryImages,
+  req: FastifyRequest<{ Querystring: Query }>,
+  reply: FastifyReply,
+  name: string,
+  signal: AbortSignal,
+): Promise<FastifyReply> {
   const credentials = credentialsFromHeader(req.headers['x-registry-auth']);
   const tag = queryString(req.query, 'tag') || undefined;
   return streamProgress(reply, (progress) => registry.push(name, tag, { credentials, signal, progress }));

@@ -15,7 +15,12 @@ function jsonLines(reply: FastifyReply, lines: object[]): FastifyReply {
   return reply.type('application/json').send(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
 }
 
-export function imageRoutes(app: FastifyInstance, images: ImageService, storageDriver: string, registry?: RegistryImages): void {
+export function imageRoutes(
+  app: FastifyInstance,
+  images: ImageService,
+  storageDriver: string,
+  registry?: RegistryImages,
+): void {
   app.get<{ Querystring: Query }>('/images/json', async (req) => {
     const views = await images.list({ all: queryBool(req.query, 'all'), filters: queryFilters(req.query) });
     return views.map((v) => toImageSummary(v));
@@ -23,13 +28,17 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, storageD
 
   app.post<{ Querystring: Query }>('/images/load', async (req, reply) => {
     const lines = await images.load(bodyStream(req), { signal: requestSignal(req, reply) });
-    return jsonLines(reply, lines.map((l) => ({ stream: `${l}\n` })));
+    return jsonLines(
+      reply,
+      lines.map((l) => ({ stream: `${l}\n` })),
+    );
   });
 
   app.post<{ Querystring: Query }>('/images/create', async (req, reply) => {
     const fromSrc = queryString(req.query, 'fromSrc');
     const fromImage = queryString(req.query, 'fromImage');
-    if (fromSrc === undefined && fromImage && registry) return pullRoute(registry, req, reply, fromImage, requestSignal(req, reply));
+    if (fromSrc === undefined && fromImage && registry)
+      return pullRoute(registry, req, reply, fromImage, requestSignal(req, reply));
     if (fromSrc === undefined) throw notImplemented('pulling images from a registry is not supported');
     if (fromSrc !== '-') throw notImplemented('importing from a URL is not supported');
     const id = await images.importRootfs(bodyStream(req), {
@@ -52,7 +61,12 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, storageD
 
   app.get<{ Querystring: Query }>('/images/search', async (req, reply) => {
     if (!registry) throw notImplemented('image search needs the registry client');
-    const options = { limit: queryString(req.query, 'limit'), filters: queryFilters(req.query), credentials: credentialsFromHeader(req.headers['x-registry-auth']), signal: requestSignal(req, reply) };
+    const options = {
+      limit: queryString(req.query, 'limit'),
+      filters: queryFilters(req.query),
+      credentials: credentialsFromHeader(req.headers['x-registry-auth']),
+      signal: requestSignal(req, reply),
+    };
     return registry.search(queryString(req.query, 'term') ?? '', options);
   });
 
@@ -73,7 +87,8 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, storageD
     const path = req.params['*'];
     const cut = path.lastIndexOf('/');
     const name = decodeName(path.slice(0, cut));
-    if (cut >= 0 && name && path.slice(cut + 1) === 'push' && registry) return pushRoute(registry, req, reply, name, requestSignal(req, reply));
+    if (cut >= 0 && name && path.slice(cut + 1) === 'push' && registry)
+      return pushRoute(registry, req, reply, name, requestSignal(req, reply));
     if (cut < 0 || path.slice(cut + 1) !== 'tag') return reply.callNotFound();
     const repo = queryString(req.query, 'repo');
     if (!repo) throw invalidArgument('repository name must have at least one component');
@@ -82,7 +97,10 @@ export function imageRoutes(app: FastifyInstance, images: ImageService, storageD
   });
 
   app.delete<{ Params: { '*': string }; Querystring: Query }>('/images/*', async (req) =>
-    images.remove(decodeName(req.params['*']), { force: queryBool(req.query, 'force'), noprune: queryBool(req.query, 'noprune') }),
+    images.remove(decodeName(req.params['*']), {
+      force: queryBool(req.query, 'force'),
+      noprune: queryBool(req.query, 'noprune'),
+    }),
   );
 }
 
@@ -90,5 +108,3 @@ async function sendArchive(reply: FastifyReply, images: ImageService, names: str
   const entries = await images.saveEntries(names);
   return reply.type('application/x-tar').send(saveArchive(images.content(), entries));
 }
-
-

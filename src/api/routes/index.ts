@@ -23,7 +23,13 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   eventRoutes(app, deps.events);
   imageRoutes(app, deps.images, deps.storageDriver, deps.registry);
   if (deps.registry) distributionRoutes(app, deps.registry);
-  systemDfRoutes(app, { images: deps.images, containers: deps.containers, containersPerImage: deps.containersPerImage, volumes: deps.volumes, buildCache: deps.builder });
+  systemDfRoutes(app, {
+    images: deps.images,
+    containers: deps.containers,
+    containersPerImage: deps.containersPerImage,
+    volumes: deps.volumes,
+    buildCache: deps.builder,
+  });
   if (deps.containers) containerRoutes(app, deps.containers);
   if (deps.containers) attachRoutes(app, deps.containers);
   if (deps.execs) execRoutes(app, deps.execs);

@@ -11,13 +11,17 @@ import { networkConnectSchema, networkCreateSchema, networkDisconnectSchema } fr
 type IdParams = { Params: { id: string }; Querystring: Query };
 
 export function networkRoutes(app: FastifyInstance, networks: NetworksApi): void {
-  app.get<{ Querystring: Query }>('/networks', async (req) => networks.list(queryFilters(req.query)).map((v) => toNetworkJson(v, false)));
+  app.get<{ Querystring: Query }>('/networks', async (req) =>
+    networks.list(queryFilters(req.query)).map((v) => toNetworkJson(v, false)),
+  );
 
   app.get<IdParams>('/networks/:id', async (req) => toNetworkJson(networks.inspect(req.params.id), true));
 
   app.post<{ Body: unknown }>('/networks/create', async (req, reply) => {
     if (!req.body || typeof req.body !== 'object') throw invalidArgument('network create: empty request');
-    const { id, warning } = await networks.create(decodeBody(networkCreateSchema, req.body, 'CreateRequest') as NetworkCreateRequest);
+    const { id, warning } = await networks.create(
+      decodeBody(networkCreateSchema, req.body, 'CreateRequest') as NetworkCreateRequest,
+    );
     return reply.code(201).send({ Id: id, Warning: warning });
   });
 
@@ -26,7 +30,9 @@ export function networkRoutes(app: FastifyInstance, networks: NetworksApi): void
     return reply.code(204).send();
   });
 
-  app.post<{ Querystring: Query }>('/networks/prune', async (req) => ({ NetworksDeleted: await networks.prune(queryFilters(req.query)) }));
+  app.post<{ Querystring: Query }>('/networks/prune', async (req) => ({
+    NetworksDeleted: await networks.prune(queryFilters(req.query)),
+  }));
 
   app.post<IdParams & { Body: unknown }>('/networks/:id/connect', async (req, reply) => {
     const body = decodeBody(networkConnectSchema, req.body, 'ConnectOptions');
@@ -36,11 +42,14 @@ export function networkRoutes(app: FastifyInstance, networks: NetworksApi): void
   });
 
   // A legacy link goes with ?link=1; without it the path names no container (Docker's router reads "app/db" as one name).
-  app.delete<{ Params: { id: string; alias: string }; Querystring: Query }>('/containers/:id/:alias', async (req, reply) => {
-    if (!queryBool(req.query, 'link')) throw notFound(`No such container: ${req.params.id}/${req.params.alias}`);
-    await networks.removeLink(req.params.id, req.params.alias);
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: { id: string; alias: string }; Querystring: Query }>(
+    '/containers/:id/:alias',
+    async (req, reply) => {
+      if (!queryBool(req.query, 'link')) throw notFound(`No such container: ${req.params.id}/${req.params.alias}`);
+      await networks.removeLink(req.params.id, req.params.alias);
+      return reply.code(204).send();
+    },
+  );
 
   app.post<IdParams & { Body: unknown }>('/networks/:id/disconnect', async (req, reply) => {
     const body = decodeBody(networkDisconnectSchema, req.body, 'DisconnectOptions');

@@ -6,13 +6,15 @@ import { queryFilters, type Query } from '../server/query.js';
 import { checkFilterKeys } from '../../core/filters/filter-args.js';
 
 const pluginNotFound = (name: string): Error => notFound(`plugin ${JSON.stringify(name)} not found`);
-const noInstall = async (): Promise<never> => Promise.reject(notImplemented('berth does not support plugins: installing one is not available'));
+const noInstall = async (): Promise<never> =>
+  Promise.reject(notImplemented('berth does not support plugins: installing one is not available'));
 
 export function pluginRoutes(app: FastifyInstance): void {
   app.get<{ Querystring: Query }>('/plugins', async (req) => {
     const filters = queryFilters(req.query);
     checkFilterKeys(filters, ['capability', 'enable']);
-    for (const v of filters.get('enable') ?? []) if (v !== 'true' && v !== 'false') throw invalidArgument(`Invalid filter 'enable=${v}'`);
+    for (const v of filters.get('enable') ?? [])
+      if (v !== 'true' && v !== 'false') throw invalidArgument(`Invalid filter 'enable=${v}'`);
     return [];
   });
   app.get('/plugins/privileges', noInstall);

@@ -20,7 +20,9 @@ export function systemDfRoutes(app: FastifyInstance, sources: DiskUsageSources):
   app.get('/system/df', async () => {
     const views = await sources.images.list({ all: true, filters: new Map() });
     const perImage = sources.containersPerImage?.() ?? new Map<string, number>();
-    const containers = sources.containers ? await sources.containers.list({ all: true, limit: undefined, size: true, filters: new Map() }) : [];
+    const containers = sources.containers
+      ? await sources.containers.list({ all: true, limit: undefined, size: true, filters: new Map() })
+      : [];
     return {
       LayersSize: sources.images.layersSize(),
       Images: views.map((v) => ({ ...toImageSummary(v, perImage.get(v.record.id) ?? 0), SharedSize: 0 })),

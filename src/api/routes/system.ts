@@ -12,7 +12,10 @@ export function systemRoutes(app: FastifyInstance, system: SystemService): void 
 
   app.get('/_ping', async (_req, reply) => reply.headers(pingHeaders).type('text/plain; charset=utf-8').send('OK'));
   app.head('/_ping', async (_req, reply) =>
-    reply.headers({ ...pingHeaders, 'Content-Length': '0' }).type('text/plain; charset=utf-8').send(),
+    reply
+      .headers({ ...pingHeaders, 'Content-Length': '0' })
+      .type('text/plain; charset=utf-8')
+      .send(),
   );
   app.get('/version', async () => system.version());
   app.get('/info', async () => system.info());

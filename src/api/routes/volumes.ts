@@ -16,7 +16,10 @@ export function volumeRoutes(app: FastifyInstance, volumes: VolumeService): void
     return reply.code(201).send(toVolumeJson(view));
   });
 
-  app.get<{ Querystring: Query }>('/volumes', async (req) => ({ Volumes: volumes.list(queryFilters(req.query)).map(toVolumeJson), Warnings: null }));
+  app.get<{ Querystring: Query }>('/volumes', async (req) => ({
+    Volumes: volumes.list(queryFilters(req.query)).map(toVolumeJson),
+    Warnings: null,
+  }));
 
   app.get<NameParams>('/volumes/:name', async (req) => toVolumeJson(volumes.inspect(req.params.name)));
 

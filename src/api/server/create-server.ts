@@ -55,7 +55,8 @@ export function createApiServer(logger: Logger, identity: ServerIdentity): Fasti
   // Docker clients compare Content-Type to exactly "application/json".
   app.addHook('onSend', async (_req, reply, payload) => {
     const type = reply.getHeader('content-type');
-    if (typeof type === 'string' && type.startsWith('application/json;')) reply.header('content-type', 'application/json');
+    if (typeof type === 'string' && type.startsWith('application/json;'))
+      reply.header('content-type', 'application/json');
     return payload;
   });
 
@@ -109,7 +110,11 @@ export function registeredRoutes(app: FastifyInstance): RegisteredRoute[] {
  * so there is no stream left to give: refuse it at once (waiting on the spent stream would hang the request).
  */
 export function bodyStream(req: FastifyRequest): Readable {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type === 'application/json') throw invalidArgument('this endpoint takes a tar archive, not a JSON body (Content-Type: application/json)');
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
+  if (type === 'application/json')
+    throw invalidArgument('this endpoint takes a tar archive, not a JSON body (Content-Type: application/json)');
   return req.raw;
 }

@@ -29,7 +29,11 @@ export function hijack(req: FastifyRequest, reply: FastifyReply, contentType: st
   reply.hijack();
   const socket = req.raw.socket as HttpParserSocket;
   detachHttpParser(socket);
-  const upgrade = (req.headers.upgrade ?? '').toString().toLowerCase() === 'tcp' || String(req.headers.connection ?? '').toLowerCase().includes('upgrade');
+  const upgrade =
+    (req.headers.upgrade ?? '').toString().toLowerCase() === 'tcp' ||
+    String(req.headers.connection ?? '')
+      .toLowerCase()
+      .includes('upgrade');
   const head = [
     upgrade ? 'HTTP/1.1 101 UPGRADED' : 'HTTP/1.1 200 OK',
     `Content-Type: ${contentType}`,

@@ -12,11 +12,13 @@ export const goStringMap = z.record(z.string(), z.string()).nullish();
 /** A struct: known fields typed, others ignored. */
 export const goStruct = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape).nullish();
 
-const jsonType = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v);
+const jsonType = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v;
 
 function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
   let v = body;
-  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined;
   return v;
 }
 
@@ -24,7 +26,11 @@ function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
 function dropNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropNulls);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, dropNulls(v)]),
+  );
 }
 
 /** The body decoded as `schema` says (null fields dropped), or InvalidArgument worded as Go's decoder words it. */
@@ -37,5 +43,7 @@ export function decodeBody<T extends z.ZodType>(schema: T, body: unknown, struct
   const expected = issue && 'expected' in issue ? String(issue.expected) : 'value';
   const field = path.filter((p) => typeof p === 'string').join('.');
   if (path.length === 0) throw invalidArgument(`json: cannot unmarshal ${got} into Go value of type ${structName}`);
-  throw invalidArgument(`json: cannot unmarshal ${got} into Go struct field ${structName}.${field} of type ${expected}`);
+  throw invalidArgument(
+    `json: cannot unmarshal ${got} into Go struct field ${structName}.${field} of type ${expected}`,
+  );
 }

@@ -46,11 +46,17 @@ export function queryFilters(q: Query, key = 'filters'): Filters {
   } catch {
     throw invalidArgument(`invalid filter: ${raw}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidArgument(`invalid filter: ${raw}`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw invalidArgument(`invalid filter: ${raw}`);
   for (const [term, values] of Object.entries(parsed as Record<string, unknown>)) {
     if (Array.isArray(values)) filters.set(term, values.map(String));
     else if (typeof values === 'object' && values !== null)
-      filters.set(term, Object.entries(values).filter(([, on]) => on === true).map(([v]) => v));
+      filters.set(
+        term,
+        Object.entries(values)
+          .filter(([, on]) => on === true)
+          .map(([v]) => v),
+      );
     else throw invalidArgument(`invalid filter: ${raw}`);
   }
   return filters;

@@ -38,12 +38,28 @@ export type Instruction =
   | (Base & { kind: 'shell'; shell: string[] })
   | (Base & { kind: 'env' | 'label'; pairs: KeyValue[] })
   | (Base & { kind: 'arg'; args: KeyValue[] })
-  | (Base & { kind: 'copy' | 'add'; sources: string[]; dest: string; from: string | undefined; chown: string | undefined; chmod: string | undefined; heredocs: Heredoc[] })
+  | (Base & {
+      kind: 'copy' | 'add';
+      sources: string[];
+      dest: string;
+      from: string | undefined;
+      chown: string | undefined;
+      chmod: string | undefined;
+      heredocs: Heredoc[];
+    })
   | (Base & { kind: 'expose'; ports: string[] })
   | (Base & { kind: 'user' | 'workdir' | 'stopsignal' | 'maintainer'; value: string })
   | (Base & { kind: 'volume'; paths: string[] })
   | (Base & { kind: 'onbuild'; expression: string })
-  | (Base & { kind: 'healthcheck'; test: string[]; interval: number; timeout: number; startPeriod: number; startInterval: number; retries: number });
+  | (Base & {
+      kind: 'healthcheck';
+      test: string[];
+      interval: number;
+      timeout: number;
+      startPeriod: number;
+      startInterval: number;
+      retries: number;
+    });
 
 export interface Stage {
   index: number;
@@ -103,7 +119,11 @@ function keyValues(node: DockerfileNode, escape: string): KeyValue[] {
   }
   return words.map((word) => {
     const eq = word.indexOf('=');
-    if (eq < 0) throw new DockerfileParseError(node.line, `Syntax error - can't find = in "${word}". Must be of the form: name=value`);
+    if (eq < 0)
+      throw new DockerfileParseError(
+        node.line,
+        `Syntax error - can't find = in "${word}". Must be of the form: name=value`,
+      );
     if (eq === 0) throw new DockerfileParseError(node.line, `${name} names can not be blank`);
     return { key: word.slice(0, eq), value: word.slice(eq + 1) };
   });
@@ -116,7 +136,8 @@ export function parseGoDuration(text: string): number | undefined {
   if (text === '0') return 0;
   if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) return undefined;
   let total = 0;
-  for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(n) * (DURATION_UNITS[unit as string] as number);
+  for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
+    total += Number(n) * (DURATION_UNITS[unit as string] as number);
   return Math.round(total);
 }
 
@@ -137,14 +158,24 @@ function healthcheck(node: DockerfileNode, flags: Map<string, string>): Extract<
     if (raw === undefined) return 0;
     const value = parseGoDuration(raw);
     if (value === undefined) throw new DockerfileParseError(node.line, `time: invalid duration "${raw}"`);
-    if (value !== 0 && value < 1e6) throw new DockerfileParseError(node.line, `Interval "${name}" cannot be less than 1ms`);
+    if (value !== 0 && value < 1e6)
+      throw new DockerfileParseError(node.line, `Interval "${name}" cannot be less than 1ms`);
     return value;
   };
   const retriesRaw = flags.get('retries');
   const retries = retriesRaw === undefined ? 0 : Number(retriesRaw);
-  if (!Number.isInteger(retries)) throw new DockerfileParseError(node.line, `strconv.ParseInt: parsing "${retriesRaw}": invalid syntax`);
+  if (!Number.isInteger(retries))
+    throw new DockerfileParseError(node.line, `strconv.ParseInt: parsing "${retriesRaw}": invalid syntax`);
   if (retries < 0) throw new DockerfileParseError(node.line, '--retries cannot be negative');
-  return { ...base, test: json ? ['CMD', ...json] : ['CMD-SHELL', cmd], interval: duration('interval'), timeout: duration('timeout'), startPeriod: duration('start-period'), startInterval: duration('start-interval'), retries };
+  return {
+    ...base,
+    test: json ? ['CMD', ...json] : ['CMD-SHELL', cmd],
+    interval: duration('interval'),
+    timeout: duration('timeout'),
+    startPeriod: duration('start-period'),
+    startInterval: duration('start-interval'),
+    retries,
+  };
 }
 
 /** `--mount=type=cache,target=/x,id=y` as Docker's RUN --mount reads it. */
@@ -157,20 +188,49 @@ function runMount(spec: string, line: number): RunMount {
     const value = eq < 0 ? 'true' : field.slice(eq + 1);
     switch (key) {
       case 'type':
-        if (value !== 'bind' && value !== 'cache' && value !== 'tmpfs') throw new DockerfileParseError(line, `unsupported mount type "${value}"`);
+        if (value !== 'bind' && value !== 'cache' && value !== 'tmpfs')
+          throw new DockerfileParseError(line, `unsupported mount type "${value}"`);
         mount.type = value;
         break;
-      case 'target': case 'dst': case 'destination': mount.target = value; break;
-      case 'source': case 'src': mount.source = value; break;
-      case 'from': mount.from = value; break;
-      case 'id': mount.id = value; break;
-      case 'sharing': mount.sharing = value; break;
-      case 'readonly': case 'ro': mount.readonly = value !== 'false'; readonlySet = true; break;
-      case 'rw': case 'readwrite': mount.readonly = value === 'false'; readonlySet = true; break;
-      case 'mode': mount.mode = parseInt(value, 8); break;
-      case 'uid': mount.uid = Number(value); break;
-      case 'gid': mount.gid = Number(value); break;
-      default: throw new DockerfileParseError(line, `unexpected key '${key}' in '${field}'`);
+      case 'target':
+      case 'dst':
+      case 'destination':
+        mount.target = value;
+        break;
+      case 'source':
+      case 'src':
+        mount.source = value;
+        break;
+      case 'from':
+        mount.from = value;
+        break;
+      case 'id':
+        mount.id = value;
+        break;
+      case 'sharing':
+        mount.sharing = value;
+        break;
+      case 'readonly':
+      case 'ro':
+        mount.readonly = value !== 'false';
+        readonlySet = true;
+        break;
+      case 'rw':
+      case 'readwrite':
+        mount.readonly = value === 'false';
+        readonlySet = true;
+        break;
+      case 'mode':
+        mount.mode = parseInt(value, 8);
+        break;
+      case 'uid':
+        mount.uid = Number(value);
+        break;
+      case 'gid':
+        mount.gid = Number(value);
+        break;
+      default:
+        throw new DockerfileParseError(line, `unexpected key '${key}' in '${field}'`);
     }
   }
   if (!mount.target) throw new DockerfileParseError(line, 'mount target must be set');
@@ -187,16 +247,25 @@ export function toInstruction(node: DockerfileNode, escape: string): Instruction
   switch (node.instruction) {
     case 'from': {
       const w = words();
-      if (w.length !== 1 && !(w.length === 3 && (w[1] as string).toLowerCase() === 'as')) throw new DockerfileParseError(node.line, 'FROM requires either one or three arguments');
+      if (w.length !== 1 && !(w.length === 3 && (w[1] as string).toLowerCase() === 'as'))
+        throw new DockerfileParseError(node.line, 'FROM requires either one or three arguments');
       const stage = w.length === 3 ? (w[2] as string).toLowerCase() : undefined;
-      if (stage !== undefined && !/^[a-z][a-z0-9-_.]*$/.test(stage)) throw new DockerfileParseError(node.line, `invalid name for build stage: "${w[2] as string}", name can't start with a number or contain symbols`);
+      if (stage !== undefined && !/^[a-z][a-z0-9-_.]*$/.test(stage))
+        throw new DockerfileParseError(
+          node.line,
+          `invalid name for build stage: "${w[2] as string}", name can't start with a number or contain symbols`,
+        );
       return { ...base, kind: 'from', image: w[0] as string, name: stage, platform: flags.get('platform') };
     }
     case 'run': {
       if (node.rest.trim() === '') throw new DockerfileParseError(node.line, 'RUN requires at least one argument');
-      const mounts = (flags.get('mount') ?? '').split('\n').filter(Boolean).map((m) => runMount(m, node.line));
+      const mounts = (flags.get('mount') ?? '')
+        .split('\n')
+        .filter(Boolean)
+        .map((m) => runMount(m, node.line));
       const network = flags.get('network');
-      if (network !== undefined && !['default', 'none', 'host'].includes(network)) throw new DockerfileParseError(node.line, `unsupported network mode "${network}"`);
+      if (network !== undefined && !['default', 'none', 'host'].includes(network))
+        throw new DockerfileParseError(node.line, `unsupported network mode "${network}"`);
       return { ...base, kind: 'run', form: commandForm(node), mounts, network, heredocs: node.heredocs };
     }
     case 'cmd':
@@ -214,17 +283,41 @@ export function toInstruction(node: DockerfileNode, escape: string): Instruction
     case 'arg': {
       const w = words();
       if (w.length === 0) throw new DockerfileParseError(node.line, 'ARG requires at least one argument');
-      return { ...base, kind: 'arg', args: w.map((word) => { const eq = word.indexOf('='); return eq < 0 ? { key: word, value: undefined } : { key: word.slice(0, eq), value: word.slice(eq + 1) }; }) };
+      return {
+        ...base,
+        kind: 'arg',
+        args: w.map((word) => {
+          const eq = word.indexOf('=');
+          return eq < 0 ? { key: word, value: undefined } : { key: word.slice(0, eq), value: word.slice(eq + 1) };
+        }),
+      };
     }
     case 'copy':
     case 'add': {
       const list = parseJsonArray(node.rest) ?? words();
       const heredocNames = new Set(node.heredocs.map((h) => h.name));
-      const sources = list.slice(0, -1).map((s) => { const m = /^<<-?["']?([a-zA-Z_][a-zA-Z0-9_]*)["']?$/.exec(s); return m && heredocNames.has(m[1] as string) ? `<<${m[1] as string}` : s; });
-      if (list.length < 2) throw new DockerfileParseError(node.line, `${name} requires at least two arguments, but only one was provided. Destination could not be determined.`);
+      const sources = list.slice(0, -1).map((s) => {
+        const m = /^<<-?["']?([a-zA-Z_][a-zA-Z0-9_]*)["']?$/.exec(s);
+        return m && heredocNames.has(m[1] as string) ? `<<${m[1] as string}` : s;
+      });
+      if (list.length < 2)
+        throw new DockerfileParseError(
+          node.line,
+          `${name} requires at least two arguments, but only one was provided. Destination could not be determined.`,
+        );
       const from = flags.get('from');
-      if (node.instruction === 'add' && from !== undefined) throw new DockerfileParseError(node.line, 'Unknown flag: from');
-      return { ...base, kind: node.instruction, sources, dest: list[list.length - 1] as string, from, chown: flags.get('chown'), chmod: flags.get('chmod'), heredocs: node.heredocs };
+      if (node.instruction === 'add' && from !== undefined)
+        throw new DockerfileParseError(node.line, 'Unknown flag: from');
+      return {
+        ...base,
+        kind: node.instruction,
+        sources,
+        dest: list[list.length - 1] as string,
+        from,
+        chown: flags.get('chown'),
+        chmod: flags.get('chmod'),
+        heredocs: node.heredocs,
+      };
     }
     case 'expose': {
       const ports = words();
@@ -237,20 +330,24 @@ export function toInstruction(node: DockerfileNode, escape: string): Instruction
     case 'maintainer': {
       const value = node.rest.trim();
       if (value === '') throw new DockerfileParseError(node.line, `${name} requires exactly one argument`);
-      if ((node.instruction === 'user' || node.instruction === 'stopsignal') && words().length !== 1) throw new DockerfileParseError(node.line, `${name} requires exactly one argument`);
+      if ((node.instruction === 'user' || node.instruction === 'stopsignal') && words().length !== 1)
+        throw new DockerfileParseError(node.line, `${name} requires exactly one argument`);
       return { ...base, kind: node.instruction, value };
     }
     case 'volume': {
       const paths = parseJsonArray(node.rest) ?? words();
-      if (paths.length === 0 || paths.some((p) => p.trim() === '')) throw new DockerfileParseError(node.line, 'VOLUME specified can not be an empty string');
+      if (paths.length === 0 || paths.some((p) => p.trim() === ''))
+        throw new DockerfileParseError(node.line, 'VOLUME specified can not be an empty string');
       return { ...base, kind: 'volume', paths };
     }
     case 'onbuild': {
       const expression = node.rest.trim();
       const trigger = (expression.split(/\s+/)[0] ?? '').toUpperCase();
       if (trigger === '') throw new DockerfileParseError(node.line, 'ONBUILD requires at least one argument');
-      if (trigger === 'ONBUILD') throw new DockerfileParseError(node.line, "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
-      if (trigger === 'FROM' || trigger === 'MAINTAINER') throw new DockerfileParseError(node.line, `${trigger} isn't allowed as an ONBUILD trigger`);
+      if (trigger === 'ONBUILD')
+        throw new DockerfileParseError(node.line, "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
+      if (trigger === 'FROM' || trigger === 'MAINTAINER')
+        throw new DockerfileParseError(node.line, `${trigger} isn't allowed as an ONBUILD trigger`);
       return { ...base, kind: 'onbuild', expression };
     }
     case 'healthcheck':

@@ -37,8 +37,24 @@ const HEREDOC_INSTRUCTIONS = new Set(['run', 'copy', 'add']);
 const HEREDOC = /<<(-?)\s*(["']?)([a-zA-Z_][a-zA-Z0-9_]*)\2/g;
 
 export const KNOWN_INSTRUCTIONS = new Set([
-  'add', 'arg', 'cmd', 'copy', 'entrypoint', 'env', 'expose', 'from', 'healthcheck', 'label', 'maintainer',
-  'onbuild', 'run', 'shell', 'stopsignal', 'user', 'volume', 'workdir',
+  'add',
+  'arg',
+  'cmd',
+  'copy',
+  'entrypoint',
+  'env',
+  'expose',
+  'from',
+  'healthcheck',
+  'label',
+  'maintainer',
+  'onbuild',
+  'run',
+  'shell',
+  'stopsignal',
+  'user',
+  'volume',
+  'workdir',
 ]);
 
 function parseDirectives(lines: string[]): { directives: ParsedDockerfile['directives']; next: number } {
@@ -54,7 +70,8 @@ function parseDirectives(lines: string[]): { directives: ParsedDockerfile['direc
     if (seen.has(name)) throw new DockerfileParseError(i + 1, `only one ${name} parser directive can be used`);
     seen.add(name);
     if (name === 'escape') {
-      if (value !== '`' && value !== '\\') throw new DockerfileParseError(i + 1, `invalid escape token '${value}' does not match \` or \\`);
+      if (value !== '`' && value !== '\\')
+        throw new DockerfileParseError(i + 1, `invalid escape token '${value}' does not match \` or \\`);
       directives.escape = value;
     } else if (name === 'syntax') directives.syntax = value;
     else directives.check = value;
@@ -101,9 +118,18 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     if (!m) continue;
     const word = m[1] as string;
     const instruction = word.toLowerCase();
-    if (!KNOWN_INSTRUCTIONS.has(instruction)) throw new DockerfileParseError(start + 1, `unknown instruction: ${word.toUpperCase()}`);
+    if (!KNOWN_INSTRUCTIONS.has(instruction))
+      throw new DockerfileParseError(start + 1, `unknown instruction: ${word.toUpperCase()}`);
     const { flags, rest } = extractFlags((m[2] as string).trimEnd());
-    const node: DockerfileNode = { instruction, line: start + 1, endLine, flags, rest, original: logical.trim(), heredocs: [] };
+    const node: DockerfileNode = {
+      instruction,
+      line: start + 1,
+      endLine,
+      flags,
+      rest,
+      original: logical.trim(),
+      heredocs: [],
+    };
     if (HEREDOC_INSTRUCTIONS.has(instruction) || (instruction === 'onbuild' && /^\s*(run|copy|add)\b/i.test(rest))) {
       for (const h of rest.matchAll(HEREDOC)) {
         const chomp = h[1] === '-';

@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ShellLex } from './shell-lex.js';
 
-const env = new Map([['A', 'x'], ['EMPTY', ''], ['SP', 'a b']]);
+const env = new Map([
+  ['A', 'x'],
+  ['EMPTY', ''],
+  ['SP', 'a b'],
+]);
 const lex = new ShellLex('\\', 7);
 
 test('variables: plain, braces, defaults and alternatives', () => {
@@ -24,7 +28,10 @@ test('quotes and escapes', () => {
 });
 
 test('errors name the line', () => {
-  assert.throws(() => lex.processWord("'open", env), /line 7: unexpected end of statement while looking for matching single-quote/);
+  assert.throws(
+    () => lex.processWord("'open", env),
+    /line 7: unexpected end of statement while looking for matching single-quote/,
+  );
   assert.throws(() => lex.processWord('${NOPE:?is required}', env), /NOPE: is required/);
   assert.throws(() => lex.processWord('${A', env), /missing }/);
 });

@@ -144,7 +144,8 @@ export class ShellLex {
       this.pos++;
     }
     const modifier = this.text[this.pos];
-    if (modifier !== '-' && modifier !== '+' && modifier !== '?') this.fail(`unsupported modifier (${op}${modifier ?? ''}) in substitution`);
+    if (modifier !== '-' && modifier !== '+' && modifier !== '?')
+      this.fail(`unsupported modifier (${op}${modifier ?? ''}) in substitution`);
     this.pos++;
     const word = this.braceWord(env);
     const value = env.get(name);

@@ -31,13 +31,20 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const id = c.Id ?? ref;
     if (!c.State?.Running) throw new CliExit(1, 'You cannot attach to a stopped container, start it first');
     if (c.State?.Paused) throw new CliExit(1, 'You cannot attach to a paused container, unpause it first');
-    if (c.State?.Restarting) throw new CliExit(1, 'You cannot attach to a restarting container, wait until it is running');
+    if (c.State?.Restarting)
+      throw new CliExit(1, 'You cannot attach to a restarting container, wait until it is running');
     const tty = c.Config?.Tty ?? false;
     const stdin = f.stdin && (c.Config?.OpenStdin ?? false);
     if (tty && stdin && !ctx.stdin.isTTY) throw new CliExit(1, 'the input device is not a TTY');
     const waited = ctx.client.containers.wait(id);
     waited.catch(() => undefined);
-    const { socket, multiplexed } = await ctx.client.hijack.containerAttach(id, { stream: true, stdin, stdout: true, stderr: true, detachKeys: f.detachKeys });
+    const { socket, multiplexed } = await ctx.client.hijack.containerAttach(id, {
+      stream: true,
+      stdin,
+      stdout: true,
+      stderr: true,
+      detachKeys: f.detachKeys,
+    });
     const resize = (h: number, w: number): Promise<void> => ctx.client.containers.resize(id, { h, w });
     // As docker: a size one bigger first, so the program redraws for the real one.
     if (tty && ctx.stdout.isTTY) await resize(ctx.stdout.rows + 1, ctx.stdout.columns + 1).catch(() => undefined);

@@ -34,23 +34,34 @@ interface BuildOptions {
 
 type TarHeader = Parameters<tar.Pack['entry']>[0];
 
-async function addTree(pack: tar.Pack, root: string, rel: string, ignore: IgnorePattern[], always: Set<string>): Promise<void> {
+async function addTree(
+  pack: tar.Pack,
+  root: string,
+  rel: string,
+  ignore: IgnorePattern[],
+  always: Set<string>,
+): Promise<void> {
   for (const name of (await readdir(join(root, rel))).sort()) {
     const path = rel ? `${rel}/${name}` : name;
     const full = join(root, path);
     if (isIgnored(ignore, path) && !always.has(path)) {
       // As docker's archiver: an excluded directory is still walked when a `!` pattern re-includes something in it.
-      if (mayReinclude(ignore, path) && (await lstat(full)).isDirectory()) await addTree(pack, root, path, ignore, always);
+      if (mayReinclude(ignore, path) && (await lstat(full)).isDirectory())
+        await addTree(pack, root, path, ignore, always);
       continue;
     }
     const st = await lstat(full);
     const base: TarHeader = { name: path, mode: st.mode & 0o7777, mtime: st.mtime, uid: 0, gid: 0 };
     if (st.isDirectory()) {
-      await new Promise<void>((ok, fail) => pack.entry({ ...base, name: `${path}/`, type: 'directory' }, (e) => (e ? fail(e) : ok())));
+      await new Promise<void>((ok, fail) =>
+        pack.entry({ ...base, name: `${path}/`, type: 'directory' }, (e) => (e ? fail(e) : ok())),
+      );
       await addTree(pack, root, path, ignore, always);
     } else if (st.isSymbolicLink()) {
       const linkname = await readlink(full);
-      await new Promise<void>((ok, fail) => pack.entry({ ...base, type: 'symlink', linkname }, (e) => (e ? fail(e) : ok())));
+      await new Promise<void>((ok, fail) =>
+        pack.entry({ ...base, type: 'symlink', linkname }, (e) => (e ? fail(e) : ok())),
+      );
     } else if (st.isFile()) {
       await pipeline(createReadStream(full), pack.entry({ ...base, type: 'file', size: st.size }));
     }
@@ -58,7 +69,11 @@ async function addTree(pack: tar.Pack, root: string, rel: string, ignore: Ignore
 }
 
 /** Packs the context into `out`; returns the dockerfile path to name in the request. */
-async function packContext(contextDir: string, dockerfile: { path?: string; text?: string }, out: string): Promise<string> {
+async function packContext(
+  contextDir: string,
+  dockerfile: { path?: string; text?: string },
+  out: string,
+): Promise<string> {
   const ignore = parseDockerignore(await readFile(join(contextDir, '.dockerignore'), 'utf8').catch(() => ''));
   const pack = tar.pack();
   const done = pipeline(pack, createWriteStream(out));
@@ -115,10 +130,14 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     if (target === '-') throw new CliExit(1, 'building from a context on stdin is not supported');
     const st = await stat(contextDir).catch(() => undefined);
     if (!st?.isDirectory()) throw new CliExit(1, `unable to prepare context: path "${target}" not found`);
-    if (opts.file && opts.file !== '-') dockerfile = { path: resolve(opts.file.startsWith('/') ? opts.file : resolve(opts.file)) };
+    if (opts.file && opts.file !== '-')
+      dockerfile = { path: resolve(opts.file.startsWith('/') ? opts.file : resolve(opts.file)) };
     else if (!opts.file) dockerfile = { path: join(contextDir, 'Dockerfile') };
     if (dockerfile.path && !(await stat(dockerfile.path).catch(() => undefined))) {
-      throw new CliExit(1, `unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${dockerfile.path}: no such file or directory`);
+      throw new CliExit(
+        1,
+        `unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${dockerfile.path}: no such file or directory`,
+      );
     }
     const tmp = await mkdtemp(join(tmpdir(), 'berth-build-'));
     try {
@@ -128,29 +147,27 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       if (!opts.quiet) ctx.out(`Sending build context to Docker daemon  ${humanSize(size)}\r\r\n`);
       const buildArgs = keyValues(opts.buildArg, true);
       const labels = keyValues(opts.label, false);
-      const res = await ctx.client.images.build(
-        createReadStream(tarPath),
-        {
-          t: opts.tag.length ? opts.tag : undefined,
-          dockerfile: dockerfileName,
-          buildargs: Object.keys(buildArgs).length ? JSON.stringify(buildArgs) : undefined,
-          labels: Object.keys(labels).length ? JSON.stringify(labels) : undefined,
-          target: opts.target,
-          nocache: opts.cache === false ? true : undefined,
-          networkmode: opts.network,
-          q: opts.quiet ? true : undefined,
-          rm: opts.rm === false ? false : undefined,
-          forcerm: opts.forceRm ? true : undefined,
-          pull: opts.pull ? '1' : undefined,
-        },
-      );
+      const res = await ctx.client.images.build(createReadStream(tarPath), {
+        t: opts.tag.length ? opts.tag : undefined,
+        dockerfile: dockerfileName,
+        buildargs: Object.keys(buildArgs).length ? JSON.stringify(buildArgs) : undefined,
+        labels: Object.keys(labels).length ? JSON.stringify(labels) : undefined,
+        target: opts.target,
+        nocache: opts.cache === false ? true : undefined,
+        networkmode: opts.network,
+        q: opts.quiet ? true : undefined,
+        rm: opts.rm === false ? false : undefined,
+        forcerm: opts.forceRm ? true : undefined,
+        pull: opts.pull ? '1' : undefined,
+      });
       let imageId: string | undefined;
       try {
         for await (const msg of jsonMessages(res)) {
           const aux = msg.aux as { ID?: string } | undefined;
           if (aux?.ID) imageId = aux.ID;
           // Quiet: the engine sends only the ID, as a stream line (dockerd sends no aux then).
-          else if (opts.quiet && typeof msg.stream === 'string' && /^sha256:[0-9a-f]{64}\s*$/.test(msg.stream)) imageId = msg.stream.trim();
+          else if (opts.quiet && typeof msg.stream === 'string' && /^sha256:[0-9a-f]{64}\s*$/.test(msg.stream))
+            imageId = msg.stream.trim();
           ctx.out(messageText(msg, false));
         }
       } catch (err) {

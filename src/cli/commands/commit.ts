@@ -16,7 +16,7 @@ function splitReference(ref: string): { repo: string; tag: string | undefined } 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
   const cmd = parent
     .command(name)
-    .usage("[OPTIONS] CONTAINER [REPOSITORY[:TAG]]")
+    .usage('[OPTIONS] CONTAINER [REPOSITORY[:TAG]]')
     .description("Create a new image from a container's changes")
     .argument('[args...]')
     .option('-a, --author <string>', 'Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")')
@@ -28,7 +28,13 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     requireArgs(cmd, args, { min: 1, max: 2 });
     const ref = args[1] ? splitReference(args[1]) : undefined;
     const res = await ctx.client.containers.commit({
-      container: args[0], repo: ref?.repo, tag: ref?.tag, comment: opts.message, author: opts.author, changes: opts.change, pause: opts.pause,
+      container: args[0],
+      repo: ref?.repo,
+      tag: ref?.tag,
+      comment: opts.message,
+      author: opts.author,
+      changes: opts.change,
+      pause: opts.pause,
     });
     ctx.out(`${res.Id}\n`);
   });

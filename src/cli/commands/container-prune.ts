@@ -9,7 +9,12 @@ import { confirm } from '../prompt.js';
 const WARN = 'WARNING! This will remove all stopped containers.\nAre you sure you want to continue?';
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
-  const cmd = parent.command(name).usage('[OPTIONS]').description('Remove all stopped containers').argument('[args...]').option('-f, --force', 'Do not prompt for confirmation') as DockerCommand;
+  const cmd = parent
+    .command(name)
+    .usage('[OPTIONS]')
+    .description('Remove all stopped containers')
+    .argument('[args...]')
+    .option('-f, --force', 'Do not prompt for confirmation') as DockerCommand;
   cmd.repeatable('--filter <filter>', 'Provide filter values (e.g. "until=<timestamp>")');
   cmd.action(async (args: string[], opts: { force?: boolean; filter?: string[] }) => {
     requireArgs(cmd, args, { max: 0 });

@@ -45,18 +45,22 @@ function splitPathDirEntry(path: string): { dir: string; base: string } {
   else cleaned = cleaned.length > 1 ? cleaned.replace(/\/+$/, '') : cleaned;
   if (cleaned === '.' && !path.endsWith('.')) return { dir: '.', base: '.' };
   const slash = cleaned.lastIndexOf('/');
-  return slash < 0 ? { dir: '.', base: cleaned } : { dir: cleaned.slice(0, slash) || '/', base: cleaned.slice(slash + 1) };
+  return slash < 0
+    ? { dir: '.', base: cleaned }
+    : { dir: cleaned.slice(0, slash) || '/', base: cleaned.slice(slash + 1) };
 }
 
 const assertsDirectory = (path: string): boolean => path.endsWith('/') || path.endsWith('/.') || path === '.';
 
 /** A rename of the first path component, as docker's RebaseArchiveEntries. */
-const rebase = (oldBase: string, newBase: string) => (name: string): string | undefined => {
-  const trimmed = name.replace(/^\/+/, '');
-  if (trimmed === oldBase || trimmed === `${oldBase}/`) return `${newBase}${trimmed.slice(oldBase.length)}`;
-  if (trimmed.startsWith(`${oldBase}/`)) return `${newBase}${trimmed.slice(oldBase.length)}`;
-  return name;
-};
+const rebase =
+  (oldBase: string, newBase: string) =>
+  (name: string): string | undefined => {
+    const trimmed = name.replace(/^\/+/, '');
+    if (trimmed === oldBase || trimmed === `${oldBase}/`) return `${newBase}${trimmed.slice(oldBase.length)}`;
+    if (trimmed.startsWith(`${oldBase}/`)) return `${newBase}${trimmed.slice(oldBase.length)}`;
+    return name;
+  };
 
 function decodeStat(header: string | string[] | undefined): PathStat {
   const value = Array.isArray(header) ? header[0] : header;
@@ -78,7 +82,10 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .argument('[args...]')
     .option('-a, --archive', 'Archive mode (copy all uid/gid information)')
     .option('-L, --follow-link', 'Always follow symbol link in SRC_PATH')
-    .option('-q, --quiet', 'Suppress progress output during copy. Progress output is automatically suppressed if no terminal is attached to STDERR') as DockerCommand;
+    .option(
+      '-q, --quiet',
+      'Suppress progress output during copy. Progress output is automatically suppressed if no terminal is attached to STDERR',
+    ) as DockerCommand;
   cmd.action(async (args: string[], flags: CpFlags) => {
     requireArgs(cmd, args, { exact: 2 });
     const [srcArg = '', dstArg = ''] = args;
@@ -91,7 +98,14 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const quiet = flags.quiet || !ctx.stderr.isTTY;
     const copied = src.container
       ? await copyFromContainer(ctx, src.container, src.path, dst.path, flags.followLink ?? false)
-      : await copyToContainer(ctx, src.path, dst.container, dst.path, flags.followLink ?? false, flags.archive ?? false);
+      : await copyToContainer(
+          ctx,
+          src.path,
+          dst.container,
+          dst.path,
+          flags.followLink ?? false,
+          flags.archive ?? false,
+        );
     if (!quiet && copied) ctx.stderr.write(`Successfully copied ${humanSize(copied.bytes)} to ${copied.to}\n`);
   });
   return cmd;
@@ -120,11 +134,18 @@ function counting(stream: Readable, counter: { bytes: number }): Readable {
   return stream.pipe(counted);
 }
 
-async function copyFromContainer(ctx: CliContext, container: string, srcPath: string, dstPath: string, followLink: boolean): Promise<{ bytes: number; to: string } | undefined> {
+async function copyFromContainer(
+  ctx: CliContext,
+  container: string,
+  srcPath: string,
+  dstPath: string,
+  followLink: boolean,
+): Promise<{ bytes: number; to: string } | undefined> {
   let path = srcPath;
   if (followLink) {
     const s = await statContainerPath(ctx, container, srcPath);
-    if (s && isSymlinkMode(s.mode)) path = posix.isAbsolute(s.linkTarget) ? s.linkTarget : posix.join(splitPathDirEntry(srcPath).dir, s.linkTarget);
+    if (s && isSymlinkMode(s.mode))
+      path = posix.isAbsolute(s.linkTarget) ? s.linkTarget : posix.join(splitPathDirEntry(srcPath).dir, s.linkTarget);
   }
   const res = await ctx.client.containers.getArchive(container, path);
   if (dstPath === '-') {
@@ -136,7 +157,9 @@ async function copyFromContainer(ctx: CliContext, container: string, srcPath: st
   const counter = { bytes: 0 };
   const body = counting(res, counter);
   // The destination, symlinks followed (CopyInfoDestinationPath).
-  const dstStat = await stat(dstPath).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+  const dstStat = await stat(dstPath).catch((err: NodeJS.ErrnoException) =>
+    err.code === 'ENOENT' ? undefined : Promise.reject(err),
+  );
   if (dstStat && !dstStat.isDirectory() && assertsDirectory(dstPath)) {
     res.destroy();
     throw new CliExit(1, 'not a directory');
@@ -170,11 +193,20 @@ async function copyFromContainer(ctx: CliContext, container: string, srcPath: st
   return { bytes: counter.bytes, to: dstPath };
 }
 
-async function copyToContainer(ctx: CliContext, srcPath: string, container: string, dstPath: string, followLink: boolean, copyUIDGID: boolean): Promise<{ bytes: number; to: string } | undefined> {
+async function copyToContainer(
+  ctx: CliContext,
+  srcPath: string,
+  container: string,
+  dstPath: string,
+  followLink: boolean,
+  copyUIDGID: boolean,
+): Promise<{ bytes: number; to: string } | undefined> {
   let dstInfoPath = dstPath;
   let dstStat = await statContainerPath(ctx, container, dstPath);
   if (dstStat && isSymlinkMode(dstStat.mode)) {
-    dstInfoPath = posix.isAbsolute(dstStat.linkTarget) ? dstStat.linkTarget : posix.join(splitPathDirEntry(dstPath).dir, dstStat.linkTarget);
+    dstInfoPath = posix.isAbsolute(dstStat.linkTarget)
+      ? dstStat.linkTarget
+      : posix.join(splitPathDirEntry(dstPath).dir, dstStat.linkTarget);
     dstStat = await statContainerPath(ctx, container, dstInfoPath);
   }
   if (dstStat && !isDirMode(dstStat.mode) && !isRegularMode(dstStat.mode)) {
@@ -182,7 +214,11 @@ async function copyToContainer(ctx: CliContext, srcPath: string, container: stri
   }
   const dstIsDir = dstStat !== undefined && isDirMode(dstStat.mode);
   const put = async (target: string, body: Readable): Promise<void> => {
-    await ctx.client.containers.putArchive(container, { path: target, noOverwriteDirNonDir: '1', copyUIDGID: copyUIDGID ? '1' : undefined }, body);
+    await ctx.client.containers.putArchive(
+      container,
+      { path: target, noOverwriteDirNonDir: '1', copyUIDGID: copyUIDGID ? '1' : undefined },
+      body,
+    );
   };
   if (srcPath === '-') {
     if (!dstIsDir) throw new CliExit(1, `destination "${container}:${dstPath}" must be a directory`);
@@ -191,7 +227,10 @@ async function copyToContainer(ctx: CliContext, srcPath: string, container: stri
   }
   // The local source (CopyInfoSourcePath): -L follows a symlink, keeping the name given.
   let resolved = srcPath;
-  if (followLink) resolved = (await realpath(srcPath).catch(() => srcPath)) + (srcPath.endsWith('/.') ? '/.' : srcPath.endsWith('/') ? '/' : '');
+  if (followLink)
+    resolved =
+      (await realpath(srcPath).catch(() => srcPath)) +
+      (srcPath.endsWith('/.') ? '/.' : srcPath.endsWith('/') ? '/' : '');
   const srcStat = await lstat(resolved).catch((err: NodeJS.ErrnoException) => {
     throw new CliExit(1, err.code === 'ENOENT' ? `lstat ${srcPath}: no such file or directory` : err.message);
   });

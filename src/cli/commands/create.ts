@@ -5,7 +5,14 @@ import type { CliContext } from '../context.js';
 import { addCreateFlags, createContainer, type RunFlags } from './run.js';
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
-  const cmd = addCreateFlags(parent.command(name).usage('[OPTIONS] IMAGE [COMMAND] [ARG...]').description('Create a new container').argument('[args...]').passThroughOptions() as DockerCommand);
+  const cmd = addCreateFlags(
+    parent
+      .command(name)
+      .usage('[OPTIONS] IMAGE [COMMAND] [ARG...]')
+      .description('Create a new container')
+      .argument('[args...]')
+      .passThroughOptions() as DockerCommand,
+  );
   cmd.action(async (args: string[], flags: RunFlags) => {
     requireArgs(cmd, args, { min: 1 });
     const [image = '', ...command] = args;

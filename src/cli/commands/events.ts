@@ -18,7 +18,10 @@ interface EventMessage {
 function defaultLine(e: EventMessage, raw: string): string {
   const nanos = /"timeNano":(\d+)/.exec(raw)?.[1] ?? String(e.timeNano);
   const time = `${new Date(e.time * 1000).toISOString().slice(0, 19)}.${nanos.slice(-9)}Z`;
-  const attrs = Object.entries(e.Actor.Attributes).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(', ');
+  const attrs = Object.entries(e.Actor.Attributes)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   return `${time} ${e.Type} ${e.Action} ${e.Actor.ID}${attrs ? ` (${attrs})` : ''}\n`;
 }
 
@@ -35,7 +38,11 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (args: string[], opts: { since?: string; until?: string; format?: string; filter?: string[] }) => {
     requireArgs(cmd, args, { max: 0 });
     const template = opts.format ? compile(parseFormat(opts.format).text) : undefined;
-    const res = await ctx.client.system.events({ since: timeArg(opts.since), until: timeArg(opts.until), filters: filtersQuery(parseFilters(opts.filter)) });
+    const res = await ctx.client.system.events({
+      since: timeArg(opts.since),
+      until: timeArg(opts.until),
+      filters: filtersQuery(parseFilters(opts.filter)),
+    });
     let pending = '';
     for await (const chunk of res) {
       pending += String(chunk);
@@ -45,7 +52,11 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
         pending = pending.slice(nl + 1);
         if (!raw.trim()) continue;
         const event = JSON.parse(raw) as EventMessage;
-        ctx.out(template ? `${execute(template, contextRow(event as unknown as Record<string, unknown>))}\n` : defaultLine(event, raw));
+        ctx.out(
+          template
+            ? `${execute(template, contextRow(event as unknown as Record<string, unknown>))}\n`
+            : defaultLine(event, raw),
+        );
       }
     }
   });

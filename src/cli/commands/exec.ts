@@ -42,12 +42,27 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const interactive = f.interactive ?? false;
     if (tty && interactive && !f.detach && !ctx.stdin.isTTY) throw new CliExit(1, 'the input device is not a TTY');
     const { readFileSync } = await import('node:fs');
-    const env = [...f.envFile.flatMap((file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'))), ...f.env].map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`));
+    const env = [
+      ...f.envFile.flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => l.trim() && !l.startsWith('#')),
+      ),
+      ...f.env,
+    ].map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`));
     const size = tty && ctx.stdout.isTTY ? [ctx.stdout.rows, ctx.stdout.columns] : undefined;
     const { Id: id } = await ctx.client.exec.create(container, {
-      User: f.user ?? '', Privileged: f.privileged ?? false, Tty: tty, ConsoleSize: size,
-      AttachStdin: interactive && !f.detach, AttachStdout: !f.detach, AttachStderr: !f.detach,
-      DetachKeys: f.detachKeys ?? '', Env: env, WorkingDir: f.workdir ?? '', Cmd: command,
+      User: f.user ?? '',
+      Privileged: f.privileged ?? false,
+      Tty: tty,
+      ConsoleSize: size,
+      AttachStdin: interactive && !f.detach,
+      AttachStdout: !f.detach,
+      AttachStderr: !f.detach,
+      DetachKeys: f.detachKeys ?? '',
+      Env: env,
+      WorkingDir: f.workdir ?? '',
+      Cmd: command,
     });
     if (f.detach) {
       await ctx.client.exec.startDetached(id, { Tty: tty, ConsoleSize: size });
@@ -55,7 +70,11 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     }
     const { socket, multiplexed } = await ctx.client.hijack.execStart(id, { Tty: tty, ConsoleSize: size });
     await runSession(ctx, {
-      socket, multiplexed, tty, stdin: interactive, detachKeys: f.detachKeys,
+      socket,
+      multiplexed,
+      tty,
+      stdin: interactive,
+      detachKeys: f.detachKeys,
       resize: (h, w) => ctx.client.exec.resize(id, { h, w }),
     });
     const inspect = await ctx.client.exec.inspect(id);

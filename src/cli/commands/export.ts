@@ -14,7 +14,8 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('-o, --output <string>', 'Write to a file, instead of STDOUT') as DockerCommand;
   cmd.action(async (args: string[], opts: { output?: string }) => {
     requireArgs(cmd, args, { exact: 1 });
-    if (!opts.output && ctx.stdout.isTTY) throw new CliExit(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
+    if (!opts.output && ctx.stdout.isTTY)
+      throw new CliExit(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
     const res = await ctx.client.containers.export(args[0] ?? '');
     if (opts.output) await pipeline(res, createWriteStream(opts.output, { mode: 0o644 }));
     else await pipeline(res, ctx.stdout, { end: false });

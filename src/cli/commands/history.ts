@@ -14,7 +14,14 @@ interface Options {
   quiet?: boolean;
 }
 
-const HEADERS = { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT' };
+const HEADERS = {
+  ID: 'IMAGE',
+  CreatedSince: 'CREATED',
+  CreatedAt: 'CREATED AT',
+  CreatedBy: 'CREATED BY',
+  Size: 'SIZE',
+  Comment: 'COMMENT',
+};
 
 /** docker's formatter.Ellipsis: cut to `max` characters, the last one an ellipsis. */
 export function ellipsis(text: string, max: number): string {
@@ -57,9 +64,10 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
         Size: human ? humanSize(h.Size, 3) : String(h.Size),
       });
     });
-    const format = !opts.format || opts.format === 'table'
-      ? `table {{.ID}}\t${human ? '{{.CreatedSince}}' : '{{.CreatedAt}}'}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}`
-      : opts.format;
+    const format =
+      !opts.format || opts.format === 'table'
+        ? `table {{.ID}}\t${human ? '{{.CreatedSince}}' : '{{.CreatedAt}}'}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}`
+        : opts.format;
     ctx.out(renderList({ format, rows, headers: HEADERS, typeName: '*image.historyContext' }));
   });
   return cmd;

@@ -7,7 +7,8 @@ import { humanSize } from '../format/units.js';
 import { confirm } from '../prompt.js';
 
 const WARN_DANGLING = 'WARNING! This will remove all dangling images.\nAre you sure you want to continue?';
-const WARN_ALL = 'WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue?';
+const WARN_ALL =
+  'WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue?';
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
   const cmd = parent

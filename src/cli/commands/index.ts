@@ -44,12 +44,48 @@ const build: Loader = () => import('./build.js');
 const attach: Loader = () => import('./attach.js');
 
 /** `berth container ...`. */
-const CONTAINER_VERBS: Record<string, Loader> = { attach, create, exec, inspect: () => import('./inspect.js'), kill, logs, ls: ps, prune: () => import('./container-prune.js'), rename, restart, rm, run, start, stop, wait,
-  commit, cp, diff, export: exportVerb, pause, port, stats, top, unpause: pause, update };
+const CONTAINER_VERBS: Record<string, Loader> = {
+  attach,
+  create,
+  exec,
+  inspect: () => import('./inspect.js'),
+  kill,
+  logs,
+  ls: ps,
+  prune: () => import('./container-prune.js'),
+  rename,
+  restart,
+  rm,
+  run,
+  start,
+  stop,
+  wait,
+  commit,
+  cp,
+  diff,
+  export: exportVerb,
+  pause,
+  port,
+  stats,
+  top,
+  unpause: pause,
+  update,
+};
 
 /** `berth image ...`: docker's image management command. */
 const IMAGE_VERBS: Record<string, Loader> = {
-  build, history, import: imports, inspect: () => import('./image-inspect.js'), load, ls: images, prune: () => import('./image-prune.js'), pull, push, rm: rmi, save, tag,
+  build,
+  history,
+  import: imports,
+  inspect: () => import('./image-inspect.js'),
+  load,
+  ls: images,
+  prune: () => import('./image-prune.js'),
+  pull,
+  push,
+  rm: rmi,
+  save,
+  tag,
 };
 const IMAGE_ALIASES: Record<string, string> = { list: 'ls', remove: 'rm' };
 
@@ -64,34 +100,88 @@ const BUILDER_VERBS: Record<string, Loader> = { build, prune: () => import('./bu
 
 /** `berth volume ...`. */
 const VOLUME_VERBS: Record<string, Loader> = {
-  create: () => import('./volume-create.js'), inspect: () => import('./volume-inspect.js'), ls: () => import('./volume-ls.js'), prune: () => import('./volume-prune.js'), rm: () => import('./volume-rm.js'),
+  create: () => import('./volume-create.js'),
+  inspect: () => import('./volume-inspect.js'),
+  ls: () => import('./volume-ls.js'),
+  prune: () => import('./volume-prune.js'),
+  rm: () => import('./volume-rm.js'),
 };
 
 /** `berth network ...`. */
 const NETWORK_VERBS: Record<string, Loader> = {
-  connect: () => import('./network-connect.js'), create: () => import('./network-create.js'), disconnect: () => import('./network-disconnect.js'),
-  inspect: () => import('./network-inspect.js'), ls: () => import('./network-ls.js'), prune: () => import('./network-prune.js'), rm: () => import('./network-rm.js'),
+  connect: () => import('./network-connect.js'),
+  create: () => import('./network-create.js'),
+  disconnect: () => import('./network-disconnect.js'),
+  inspect: () => import('./network-inspect.js'),
+  ls: () => import('./network-ls.js'),
+  prune: () => import('./network-prune.js'),
+  rm: () => import('./network-rm.js'),
 };
 
-const GROUPS: Record<string, { description: string; verbs: Record<string, Loader>; aliases: Record<string, string> }> = {
-  network: { description: 'Manage networks', verbs: NETWORK_VERBS, aliases: { list: 'ls', remove: 'rm' } },
-  image: { description: 'Manage images', verbs: IMAGE_VERBS, aliases: IMAGE_ALIASES },
-  builder: { description: 'Manage builds', verbs: BUILDER_VERBS, aliases: {} },
-  system: { description: 'Manage Docker', verbs: SYSTEM_VERBS, aliases: {} },
-  container: { description: 'Manage containers', verbs: CONTAINER_VERBS, aliases: { list: 'ls', ps: 'ls', remove: 'rm' } },
-  registry: { description: "Run berth's OCI registry server", verbs: REGISTRY_VERBS, aliases: {} },
-  volume: { description: 'Manage volumes', verbs: VOLUME_VERBS, aliases: { list: 'ls', remove: 'rm' } },
-};
+const GROUPS: Record<string, { description: string; verbs: Record<string, Loader>; aliases: Record<string, string> }> =
+  {
+    network: { description: 'Manage networks', verbs: NETWORK_VERBS, aliases: { list: 'ls', remove: 'rm' } },
+    image: { description: 'Manage images', verbs: IMAGE_VERBS, aliases: IMAGE_ALIASES },
+    builder: { description: 'Manage builds', verbs: BUILDER_VERBS, aliases: {} },
+    system: { description: 'Manage Docker', verbs: SYSTEM_VERBS, aliases: {} },
+    container: {
+      description: 'Manage containers',
+      verbs: CONTAINER_VERBS,
+      aliases: { list: 'ls', ps: 'ls', remove: 'rm' },
+    },
+    registry: { description: "Run berth's OCI registry server", verbs: REGISTRY_VERBS, aliases: {} },
+    volume: { description: 'Manage volumes', verbs: VOLUME_VERBS, aliases: { list: 'ls', remove: 'rm' } },
+  };
 
 const TOP_VERBS: Record<string, Loader> = {
-  build, history, images, import: imports, info, inspect: () => import('./inspect.js'), load, rmi, save, tag, version: () => import('./version.js'),
-  attach, create, events, exec, kill, logs, ps, rename, restart, rm, run, start, stop, wait,
-  commit, cp, diff, export: exportVerb, pause, port, stats, top, unpause: pause, update,
-  pull, push, login: () => import('./login.js'), logout: () => import('./logout.js'),
+  build,
+  history,
+  images,
+  import: imports,
+  info,
+  inspect: () => import('./inspect.js'),
+  load,
+  rmi,
+  save,
+  tag,
+  version: () => import('./version.js'),
+  attach,
+  create,
+  events,
+  exec,
+  kill,
+  logs,
+  ps,
+  rename,
+  restart,
+  rm,
+  run,
+  start,
+  stop,
+  wait,
+  commit,
+  cp,
+  diff,
+  export: exportVerb,
+  pause,
+  port,
+  stats,
+  top,
+  unpause: pause,
+  update,
+  pull,
+  push,
+  login: () => import('./login.js'),
+  logout: () => import('./logout.js'),
 };
 
 /** Registers the verb named `verb` (or every verb when it is not known) on the program. */
-export async function registerCommands(program: DockerCommand, ctx: CliContext, verb: string | undefined, args: string[]): Promise<void> {
+export async function registerCommands(
+  program: DockerCommand,
+  ctx: CliContext,
+  verb: string | undefined,
+  args: string[],
+): Promise<void> {
   const known = verb !== undefined && (verb in TOP_VERBS || verb in GROUPS);
   for (const name of [...Object.keys(TOP_VERBS), ...Object.keys(GROUPS)].sort()) {
     if (known && name !== verb) continue;
@@ -102,8 +192,18 @@ export async function registerCommands(program: DockerCommand, ctx: CliContext, 
 }
 
 /** A management command: registers just the subcommand being run when it is known; bare, prints help. */
-async function registerGroup(program: DockerCommand, ctx: CliContext, name: string, spec: (typeof GROUPS)[string], sub: string | undefined): Promise<void> {
-  const group = program.command(name).usage('COMMAND').description(spec.description).argument('[command...]') as DockerCommand;
+async function registerGroup(
+  program: DockerCommand,
+  ctx: CliContext,
+  name: string,
+  spec: (typeof GROUPS)[string],
+  sub: string | undefined,
+): Promise<void> {
+  const group = program
+    .command(name)
+    .usage('COMMAND')
+    .description(spec.description)
+    .argument('[command...]') as DockerCommand;
   group.errorUsage = '';
   const resolved = sub && (spec.verbs[sub] ? sub : spec.aliases[sub]);
   for (const verb of resolved ? [resolved] : Object.keys(spec.verbs)) {

@@ -19,7 +19,8 @@ function securityOptions(options: string[]): string {
   for (const option of options) {
     const fields = Object.fromEntries(option.split(',').map((kv) => kv.split('=', 2) as [string, string]));
     out += `  ${fields.name ?? option}\n`;
-    for (const [k, v] of Object.entries(fields)) if (k !== 'name') out += `   ${k[0]?.toUpperCase()}${k.slice(1)}: ${v}\n`;
+    for (const [k, v] of Object.entries(fields))
+      if (k !== 'name') out += `   ${k[0]?.toUpperCase()}${k.slice(1)}: ${v}\n`;
   }
   return out;
 }
@@ -61,7 +62,8 @@ export function serverSection(info: Info): string {
   commit('containerd', info.ContainerdCommit);
   commit('runc', info.RuncCommit);
   commit('init', info.InitCommit);
-  if (info.SecurityOptions?.length) add(` Security Options:\n${securityOptions(info.SecurityOptions).replace(/\n$/, '')}`);
+  if (info.SecurityOptions?.length)
+    add(` Security Options:\n${securityOptions(info.SecurityOptions).replace(/\n$/, '')}`);
   add(` Kernel Version: ${info.KernelVersion}`);
   add(` Operating System: ${info.OperatingSystem}`);
   add(` OSType: ${info.OSType}`);
@@ -88,7 +90,10 @@ export function serverSection(info: Info): string {
   add(` Experimental: ${info.ExperimentalBuild}`);
   const reg = info.RegistryConfig;
   if (reg) {
-    const insecure = [...Object.values(reg.IndexConfigs ?? {}).flatMap((i) => (i && !i.Secure ? [i.Name ?? ''] : [])), ...(reg.InsecureRegistryCIDRs ?? [])];
+    const insecure = [
+      ...Object.values(reg.IndexConfigs ?? {}).flatMap((i) => (i && !i.Secure ? [i.Name ?? ''] : [])),
+      ...(reg.InsecureRegistryCIDRs ?? []),
+    ];
     if (insecure.length) {
       add(` Insecure Registries:`);
       for (const r of insecure) add(`  ${r}`);
@@ -116,8 +121,16 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('-f, --format <string>', 'Format output using a custom template') as DockerCommand;
   cmd.action(async (args: string[], opts: { format?: string }, command: DockerCommand) => {
     requireArgs(cmd, args, { max: 0 });
-    const debug = command.parent?.parent?.opts<{ debug?: boolean }>().debug === true || command.parent?.opts<{ debug?: boolean }>().debug === true;
-    const template = opts.format ? compile(parseFormat(opts.format).text, { missingRootField: (n) => `can't evaluate field ${n} in type system.dockerInfo` }, 64) : undefined;
+    const debug =
+      command.parent?.parent?.opts<{ debug?: boolean }>().debug === true ||
+      command.parent?.opts<{ debug?: boolean }>().debug === true;
+    const template = opts.format
+      ? compile(
+          parseFormat(opts.format).text,
+          { missingRootField: (n) => `can't evaluate field ${n} in type system.dockerInfo` },
+          64,
+        )
+      : undefined;
     const client = clientVersion('');
     if (!template) ctx.out(`${clientSection(client.Version, debug)}\n`);
     const info = await await ctx.client.system.info();
@@ -132,4 +145,3 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   });
   return cmd;
 }
-

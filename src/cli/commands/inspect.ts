@@ -20,7 +20,8 @@ const TYPES: ObjectType[] = [
 const ALL_TYPES = ['config', 'container', 'image', 'network', 'node', 'plugin', 'secret', 'service', 'task', 'volume'];
 
 /** Not found, or a route this daemon does not serve: try the next type. */
-const notThere = (err: unknown): boolean => err instanceof ApiError && (err.status === 404 || err.status === 501 || err.status === 405);
+const notThere = (err: unknown): boolean =>
+  err instanceof ApiError && (err.status === 404 || err.status === 501 || err.status === 405);
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
   const cmd = parent
@@ -47,11 +48,17 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       }
       throw new CliExit(1, `Error: No such object: ${object}`);
     };
-    await inspectEach(names, fetch, opts.format, (t) => ctx.out(t), (_n, err) => {
-      if (err instanceof CliExit) return err.message;
-      if (err instanceof ApiError) return `Error response from daemon: ${err.message}`;
-      throw err;
-    });
+    await inspectEach(
+      names,
+      fetch,
+      opts.format,
+      (t) => ctx.out(t),
+      (_n, err) => {
+        if (err instanceof CliExit) return err.message;
+        if (err instanceof ApiError) return `Error response from daemon: ${err.message}`;
+        throw err;
+      },
+    );
   });
   return cmd;
 }

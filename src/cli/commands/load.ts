@@ -12,7 +12,9 @@ export async function openInput(path: string): Promise<Readable> {
   const stream = createReadStream(path);
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
-    stream.once('error', (err: NodeJS.ErrnoException) => reject(new CliExit(1, `open ${path}: ${err.code === 'ENOENT' ? 'no such file or directory' : err.message}`)));
+    stream.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new CliExit(1, `open ${path}: ${err.code === 'ENOENT' ? 'no such file or directory' : err.message}`)),
+    );
   });
   return stream;
 }

@@ -29,12 +29,21 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const server = args[0] ? normaliseServer(args[0]) : INDEX_SERVER;
     if (!opts.username || !password) {
       if (!ctx.stdin.isTTY) throw new CliExit(1, 'Error: Cannot perform an interactive login from a non TTY device');
-      throw new CliExit(1, 'Error: interactive login is not supported by berth yet; use --username with --password-stdin');
+      throw new CliExit(
+        1,
+        'Error: interactive login is not supported by berth yet; use --username with --password-stdin',
+      );
     }
     const reply = await ctx.client.system.auth({ username: opts.username, password, serveraddress: server });
-    const stored = await storeCredentials(reply.IdentityToken ? { username: opts.username, identitytoken: reply.IdentityToken, serveraddress: server } : { username: opts.username, password, serveraddress: server });
+    const stored = await storeCredentials(
+      reply.IdentityToken
+        ? { username: opts.username, identitytoken: reply.IdentityToken, serveraddress: server }
+        : { username: opts.username, password, serveraddress: server },
+    );
     if (!stored.helper) {
-      ctx.stderr.write(`\nWARNING! Your credentials are stored unencrypted in '${stored.file}'.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n`);
+      ctx.stderr.write(
+        `\nWARNING! Your credentials are stored unencrypted in '${stored.file}'.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/go/credential-store/\n\n`,
+      );
     }
     ctx.out(`${reply.Status || 'Login Succeeded'}\n`);
   });

@@ -29,7 +29,13 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const ref = args[0] ?? '';
     const inspect = await ctx.client.containers.inspect(ref);
     const res = await ctx.client.containers.logs(ref, {
-      stdout: true, stderr: true, follow: opts.follow, timestamps: opts.timestamps, since: timeArg(opts.since), until: timeArg(opts.until), tail: opts.tail,
+      stdout: true,
+      stderr: true,
+      follow: opts.follow,
+      timestamps: opts.timestamps,
+      since: timeArg(opts.since),
+      until: timeArg(opts.until),
+      tail: opts.tail,
     });
     if (inspect.Config?.Tty) res.pipe(ctx.stdout);
     else await demultiplex(res, ctx.stdout, ctx.stderr);

@@ -6,7 +6,16 @@ import { filtersQuery, parseFilters } from '../filters.js';
 import { contextRow, renderList } from '../format/list.js';
 import { apiErrors } from './network-errors.js';
 
-const HEADERS = { ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'SCOPE', IPv6: 'IPV6', Internal: 'INTERNAL', Labels: 'LABELS', CreatedAt: 'CREATED AT' };
+const HEADERS = {
+  ID: 'NETWORK ID',
+  Name: 'NAME',
+  Driver: 'DRIVER',
+  Scope: 'SCOPE',
+  IPv6: 'IPV6',
+  Internal: 'INTERNAL',
+  Labels: 'LABELS',
+  CreatedAt: 'CREATED AT',
+};
 const TABLE = 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}';
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
@@ -31,7 +40,9 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
         Scope: n.Scope,
         IPv6: String(n.EnableIPv6),
         Internal: String(n.Internal),
-        Labels: Object.entries(n.Labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
+        Labels: Object.entries(n.Labels ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
         CreatedAt: n.Created,
       }),
     );

@@ -6,10 +6,16 @@ import { filtersQuery, parseFilters } from '../filters.js';
 import { confirm } from '../prompt.js';
 import { apiErrors } from './network-errors.js';
 
-const WARN = 'WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue?';
+const WARN =
+  'WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue?';
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
-  const cmd = parent.command(name).usage('[OPTIONS]').description('Remove all unused networks').argument('[args...]').option('-f, --force', 'Do not prompt for confirmation') as DockerCommand;
+  const cmd = parent
+    .command(name)
+    .usage('[OPTIONS]')
+    .description('Remove all unused networks')
+    .argument('[args...]')
+    .option('-f, --force', 'Do not prompt for confirmation') as DockerCommand;
   cmd.repeatable('--filter <filter>', 'Provide filter values (e.g. "until=<timestamp>")');
   cmd.action(async (args: string[], o: { force?: boolean; filter?: string[] }) => {
     requireArgs(cmd, args, { max: 0 });

@@ -5,7 +5,12 @@ import { requireArgs } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
-  const cmd = parent.command(name).usage('NETWORK [NETWORK...]').description('Remove one or more networks').argument('[names...]').option('-f, --force', 'Do not error if the network does not exist') as DockerCommand;
+  const cmd = parent
+    .command(name)
+    .usage('NETWORK [NETWORK...]')
+    .description('Remove one or more networks')
+    .argument('[names...]')
+    .option('-f, --force', 'Do not error if the network does not exist') as DockerCommand;
   cmd.action(async (names: string[], o: { force?: boolean }) => {
     requireArgs(cmd, names, { min: 1 });
     const errors: string[] = [];

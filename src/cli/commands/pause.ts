@@ -9,7 +9,11 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   const cmd = parent
     .command(name)
     .usage('CONTAINER [CONTAINER...]')
-    .description(unpause ? 'Unpause all processes within one or more containers' : 'Pause all processes within one or more containers')
+    .description(
+      unpause
+        ? 'Unpause all processes within one or more containers'
+        : 'Pause all processes within one or more containers',
+    )
     .argument('[containers...]') as DockerCommand;
   cmd.action(async (refs: string[]) => {
     requireArgs(cmd, refs, { min: 1 });

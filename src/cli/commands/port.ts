@@ -17,7 +17,11 @@ const byPort = (a: string, b: string): number => {
 };
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
-  const cmd = parent.command(name).usage('CONTAINER [PRIVATE_PORT[/PROTO]]').description('List port mappings or a specific mapping for the container').argument('[args...]') as DockerCommand;
+  const cmd = parent
+    .command(name)
+    .usage('CONTAINER [PRIVATE_PORT[/PROTO]]')
+    .description('List port mappings or a specific mapping for the container')
+    .argument('[args...]') as DockerCommand;
   cmd.action(async (args: string[]) => {
     requireArgs(cmd, args, { min: 1, max: 2 });
     const [ref = '', wanted] = args;
@@ -25,15 +29,18 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const ports = inspect.NetworkSettings?.Ports ?? {};
     if (wanted) {
       const [port = '', proto = 'tcp'] = wanted.split('/');
-      if (!/^\d+$/.test(port)) throw new CliExit(1, `Error: invalid port (${port}): strconv.ParseUint: parsing "${port}": invalid syntax`);
+      if (!/^\d+$/.test(port))
+        throw new CliExit(1, `Error: invalid port (${port}): strconv.ParseUint: parsing "${port}": invalid syntax`);
       const key = `${port}/${proto}`;
       const bindings = ports[key];
-      if (!bindings || bindings.length === 0) throw new CliExit(1, `Error: No public port '${key}' published for ${ref}`);
+      if (!bindings || bindings.length === 0)
+        throw new CliExit(1, `Error: No public port '${key}' published for ${ref}`);
       ctx.out(bindings.map((b) => `${hostAddress(b)}\n`).join(''));
       return;
     }
     const lines: string[] = [];
-    for (const key of Object.keys(ports).sort(byPort)) for (const b of ports[key] ?? []) lines.push(`${key} -> ${hostAddress(b)}\n`);
+    for (const key of Object.keys(ports).sort(byPort))
+      for (const b of ports[key] ?? []) lines.push(`${key} -> ${hostAddress(b)}\n`);
     ctx.out(lines.join(''));
   });
   return cmd;

@@ -20,7 +20,21 @@ interface Options {
   filter?: string[];
 }
 
-const HEADERS = { ID: 'CONTAINER ID', Image: 'IMAGE', Command: 'COMMAND', CreatedAt: 'CREATED AT', RunningFor: 'CREATED', Status: 'STATUS', Ports: 'PORTS', Names: 'NAMES', Size: 'SIZE', Labels: 'LABELS', State: 'STATE', Mounts: 'MOUNTS', Networks: 'NETWORKS' };
+const HEADERS = {
+  ID: 'CONTAINER ID',
+  Image: 'IMAGE',
+  Command: 'COMMAND',
+  CreatedAt: 'CREATED AT',
+  RunningFor: 'CREATED',
+  Status: 'STATUS',
+  Ports: 'PORTS',
+  Names: 'NAMES',
+  Size: 'SIZE',
+  Labels: 'LABELS',
+  State: 'STATE',
+  Mounts: 'MOUNTS',
+  Networks: 'NETWORKS',
+};
 const TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
 
 const ellipsis = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
@@ -31,14 +45,25 @@ function row(c: Summary, truncate: boolean): Record<string, unknown> {
     ID: truncate ? (c.Id ?? '').slice(0, 12) : c.Id,
     Image: c.Image,
     Command: `"${command}"`,
-    CreatedAt: new Date((c.Created ?? 0) * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' +0000 UTC'),
+    CreatedAt: new Date((c.Created ?? 0) * 1000)
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' +0000 UTC'),
     RunningFor: createdSince(c.Created ?? 0),
     Status: c.Status,
     State: c.State,
-    Ports: (c.Ports ?? []).map((p) => (p.PublicPort ? `${p.IP ?? '0.0.0.0'}:${p.PublicPort}->${p.PrivatePort}/${p.Type}` : `${p.PrivatePort}/${p.Type}`)).join(', '),
+    Ports: (c.Ports ?? [])
+      .map((p) =>
+        p.PublicPort
+          ? `${p.IP ?? '0.0.0.0'}:${p.PublicPort}->${p.PrivatePort}/${p.Type}`
+          : `${p.PrivatePort}/${p.Type}`,
+      )
+      .join(', '),
     Names: (c.Names ?? []).map((n) => n.replace(/^\//, '')).join(','),
     Size: c.SizeRw !== undefined ? `${humanSize(c.SizeRw)} (virtual ${humanSize(c.SizeRootFs ?? 0)})` : '0B',
-    Labels: Object.entries(c.Labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
+    Labels: Object.entries(c.Labels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
     Mounts: (c.Mounts ?? []).map((m) => m.Name ?? m.Source).join(','),
     Networks: c.HostConfig?.NetworkMode ?? '',
   });
@@ -62,11 +87,27 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     requireArgs(cmd, args, { max: 0 });
     const limit = opts.latest ? 1 : opts.last !== undefined ? Number(opts.last) : undefined;
     const containers = await ctx.client.containers.list({
-      all: opts.all ? true : undefined, limit, size: opts.size ? true : undefined, filters: filtersQuery(parseFilters(opts.filter, {})),
+      all: opts.all ? true : undefined,
+      limit,
+      size: opts.size ? true : undefined,
+      filters: filtersQuery(parseFilters(opts.filter, {})),
     });
     const table = !opts.format || opts.format === 'table';
-    const format = table ? (opts.quiet ? '{{.ID}}' : opts.size ? `${TABLE}\t{{.Size}}` : TABLE) : (opts.format as string);
-    ctx.out(renderList({ format, rows: containers.map((c) => row(c, opts.trunc !== false)), headers: HEADERS, typeName: '*formatter.ContainerContext' }));
+    const format = table
+      ? opts.quiet
+        ? '{{.ID}}'
+        : opts.size
+          ? `${TABLE}\t{{.Size}}`
+          : TABLE
+      : (opts.format as string);
+    ctx.out(
+      renderList({
+        format,
+        rows: containers.map((c) => row(c, opts.trunc !== false)),
+        headers: HEADERS,
+        typeName: '*formatter.ContainerContext',
+      }),
+    );
   });
   return cmd;
 }

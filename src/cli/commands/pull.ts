@@ -16,7 +16,11 @@ export function withDefaultTag(image: string): string {
 export const domainOfName = (name: string): string => name.slice(0, name.indexOf('/'));
 
 /** Pulls `image` (a tag or digest is added by the caller), printing docker's progress unless quiet. */
-export async function pullWithProgress(ctx: CliContext, image: string, options: { platform?: string; quiet?: boolean; allTags?: boolean; out?: NodeJS.WriteStream }): Promise<void> {
+export async function pullWithProgress(
+  ctx: CliContext,
+  image: string,
+  options: { platform?: string; quiet?: boolean; allTags?: boolean; out?: NodeJS.WriteStream },
+): Promise<void> {
   const ref = parseUserReference(image);
   const tag = options.allTags ? undefined : (ref.digest ?? ref.tag ?? 'latest');
   const res = await ctx.client.images.create(
@@ -45,7 +49,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     requireArgs(cmd, args, { exact: 1 });
     const image = args[0] as string;
     const ref = parseUserReference(image);
-    if (opts.allTags && (ref.tag || ref.digest)) throw new CliExit(1, 'tag can\'t be used with --all-tags/-a');
+    if (opts.allTags && (ref.tag || ref.digest)) throw new CliExit(1, "tag can't be used with --all-tags/-a");
     let target = image;
     if (!opts.allTags && !ref.tag && !ref.digest) {
       if (!opts.quiet) ctx.out('Using default tag: latest\n');

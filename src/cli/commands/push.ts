@@ -21,14 +21,18 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     requireArgs(cmd, args, { exact: 1 });
     const image = args[0] as string;
     const ref = parseUserReference(image);
-    if (opts.allTags && (ref.tag || ref.digest)) throw new CliExit(1, 'tag can\'t be used with --all-tags/-a');
+    if (opts.allTags && (ref.tag || ref.digest)) throw new CliExit(1, "tag can't be used with --all-tags/-a");
     if (ref.digest) throw new CliExit(1, 'cannot push a digest reference');
     let tag = ref.tag;
     if (!opts.allTags && !tag) {
       if (!opts.quiet) ctx.out('Using default tag: latest\n');
       tag = 'latest';
     }
-    const res = await ctx.client.images.push(ref.name, { tag: tag ?? '' }, await registryAuthHeader(domainOfName(ref.name), process.env));
+    const res = await ctx.client.images.push(
+      ref.name,
+      { tag: tag ?? '' },
+      await registryAuthHeader(domainOfName(ref.name), process.env),
+    );
     const sink = opts.quiet ? undefined : ctx.stdout;
     if (sink) await displayProgress(res, sink, { terminal: sink.isTTY === true });
     else await displayProgress(res, devNull(), { terminal: false });

@@ -31,12 +31,19 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('--addr <host:port>', 'address to listen on', '127.0.0.1:5000')
     .option('--root <dir>', 'storage directory', '/var/lib/berth-registry')
     .option('--htpasswd <file>', 'htpasswd file (bcrypt entries) for basic auth, or for the token endpoint')
-    .option('--token-secret <secret>', 'sign bearer tokens with this secret and serve /token (also BERTH_REGISTRY_TOKEN_SECRET)')
+    .option(
+      '--token-secret <secret>',
+      'sign bearer tokens with this secret and serve /token (also BERTH_REGISTRY_TOKEN_SECRET)',
+    )
     .option('--token-service <name>', 'service name in bearer challenges', 'berth-registry')
     .option('--token-realm <url>', 'token endpoint URL in challenges (default: http://<Host>/token)')
     .option('--gc-interval <seconds>', 'collect garbage online every this many seconds (0: never on its own)', '3600')
     .option('--gc-grace <seconds>', 'lease of a blob no manifest references yet', '3600')
-    .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info')) as DockerCommand;
+    .addOption(
+      new Option('--log-level <level>', 'log level')
+        .choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal'])
+        .default('info'),
+    ) as DockerCommand;
   cmd.action(async () => {
     const flags = cmd.opts<ServeFlags>();
     const tokenSecret = flags.tokenSecret ?? process.env.BERTH_REGISTRY_TOKEN_SECRET;

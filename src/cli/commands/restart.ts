@@ -5,10 +5,21 @@ import type { CliContext } from '../context.js';
 import { forEachContainer } from '../container-action.js';
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
-  const cmd = parent.command(name).usage('[OPTIONS] CONTAINER [CONTAINER...]').description('Restart one or more containers').argument('[containers...]').option('-t, --timeout <int>', 'Seconds to wait before killing the container').option('-s, --signal <string>', 'Signal to send to the container') as DockerCommand;
-  cmd.action(async (refs: string[], opts: { timeout?: string; signal?: string; force?: boolean; volumes?: boolean }) => {
-    requireArgs(cmd, refs, { min: 1 });
-    await forEachContainer(ctx, refs, async (ref) => { await ctx.client.containers.restart(ref, { t: opts.timeout, signal: opts.signal }); return ref; });
-  });
+  const cmd = parent
+    .command(name)
+    .usage('[OPTIONS] CONTAINER [CONTAINER...]')
+    .description('Restart one or more containers')
+    .argument('[containers...]')
+    .option('-t, --timeout <int>', 'Seconds to wait before killing the container')
+    .option('-s, --signal <string>', 'Signal to send to the container') as DockerCommand;
+  cmd.action(
+    async (refs: string[], opts: { timeout?: string; signal?: string; force?: boolean; volumes?: boolean }) => {
+      requireArgs(cmd, refs, { min: 1 });
+      await forEachContainer(ctx, refs, async (ref) => {
+        await ctx.client.containers.restart(ref, { t: opts.timeout, signal: opts.signal });
+        return ref;
+      });
+    },
+  );
   return cmd;
 }

@@ -17,8 +17,13 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const errors: string[] = [];
     for (const image of images) {
       try {
-        const items = await ctx.client.images.remove(image, { force: opts.force ? true : undefined, noprune: opts.prune === false ? true : undefined });
-        ctx.out((items ?? []).map((i) => (i.Deleted ? `Deleted: ${i.Deleted}\n` : `Untagged: ${i.Untagged}\n`)).join(''));
+        const items = await ctx.client.images.remove(image, {
+          force: opts.force ? true : undefined,
+          noprune: opts.prune === false ? true : undefined,
+        });
+        ctx.out(
+          (items ?? []).map((i) => (i.Deleted ? `Deleted: ${i.Deleted}\n` : `Untagged: ${i.Untagged}\n`)).join(''),
+        );
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         errors.push(`Error response from daemon: ${err.message}`);

@@ -65,7 +65,8 @@ export interface RunFlags extends HealthFlags {
 export function attachedStreams(f: RunFlags): { stdin: boolean; stdout: boolean; stderr: boolean } {
   if (f.detach) return { stdin: false, stdout: false, stderr: false };
   const picked = (f.attach ?? []).map((s) => s.toLowerCase());
-  if (picked.length > 0) return { stdin: picked.includes('stdin'), stdout: picked.includes('stdout'), stderr: picked.includes('stderr') };
+  if (picked.length > 0)
+    return { stdin: picked.includes('stdin'), stdout: picked.includes('stdout'), stderr: picked.includes('stderr') };
   return { stdin: f.interactive ?? false, stdout: true, stderr: true };
 }
 
@@ -85,13 +86,23 @@ function restartPolicy(spec: string | undefined): { Name: string; MaximumRetryCo
 }
 
 export function buildCreateBody(image: string, command: string[], f: RunFlags): ContainerCreateBody {
-  const env = [...f.envFile.flatMap((file) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'))), ...f.env].map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`));
+  const env = [
+    ...f.envFile.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() && !l.startsWith('#')),
+    ),
+    ...f.env,
+  ].map((e) => (e.includes('=') ? e : `${e}=${process.env[e] ?? ''}`));
   const tmpfs = Object.fromEntries(f.tmpfs.map((t) => [t.split(':')[0], t.split(':').slice(1).join(':')]));
   const logConfig = Object.fromEntries(f.logOpt.map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)]));
   const volumes = splitVolumeFlags(f.volume);
   const ports = parsePublish(f.publish ?? [], f.expose ?? []);
   const network = f.network ?? 'default';
-  const endpoint = (f.networkAlias ?? []).length > 0 || f.ip ? { Aliases: f.networkAlias, ...(f.ip ? { IPAMConfig: { IPv4Address: f.ip } } : {}) } : {};
+  const endpoint =
+    (f.networkAlias ?? []).length > 0 || f.ip
+      ? { Aliases: f.networkAlias, ...(f.ip ? { IPAMConfig: { IPv4Address: f.ip } } : {}) }
+      : {};
   return {
     Image: image,
     Cmd: command.length > 0 ? command : undefined,
@@ -186,7 +197,12 @@ export function addCreateFlags(cmd: DockerCommand): DockerCommand {
     .option('-i, --interactive', 'Keep STDIN open even if not attached') as DockerCommand;
 }
 
-export async function createContainer(ctx: CliContext, image: string, command: string[], flags: RunFlags): Promise<string> {
+export async function createContainer(
+  ctx: CliContext,
+  image: string,
+  command: string[],
+  flags: RunFlags,
+): Promise<string> {
   try {
     const res = await ctx.client.containers.create(buildCreateBody(image, command, flags), { name: flags.name });
     return res.Id;
@@ -220,7 +236,8 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     requireArgs(cmd, args, { min: 1 });
     const [image = '', ...command] = args;
     const streams = attachedStreams(flags);
-    if (flags.detach && (flags.attach ?? []).length > 0) throw new CliExit(125, 'berth: Conflicting options: -a and -d');
+    if (flags.detach && (flags.attach ?? []).length > 0)
+      throw new CliExit(125, 'berth: Conflicting options: -a and -d');
     if (flags.tty && streams.stdin && !ctx.stdin.isTTY) throw new CliExit(1, 'the input device is not a TTY');
     let id: string;
     try {
@@ -234,14 +251,19 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       try {
         await ctx.client.containers.start(id);
       } catch (err) {
-        if (err instanceof ApiError) throw new CliExit(exitCodeFor(err.message), `berth: Error response from daemon: ${err.message}`);
+        if (err instanceof ApiError)
+          throw new CliExit(exitCodeFor(err.message), `berth: Error response from daemon: ${err.message}`);
         throw err;
       }
       ctx.out(`${id}\n`);
       return;
     }
     const { socket, multiplexed } = await ctx.client.hijack.containerAttach(id, {
-      stream: true, stdin: streams.stdin, stdout: streams.stdout, stderr: streams.stderr, detachKeys: flags.detachKeys,
+      stream: true,
+      stdin: streams.stdin,
+      stdout: streams.stdout,
+      stderr: streams.stderr,
+      detachKeys: flags.detachKeys,
     });
     const waited = ctx.client.containers.wait(id, { condition: flags.rm ? 'removed' : 'next-exit' });
     // A failed start is reported below; the wait's own failure then means nothing.
@@ -250,14 +272,19 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       await ctx.client.containers.start(id);
     } catch (err) {
       socket.destroy();
-      if (err instanceof ApiError) throw new CliExit(exitCodeFor(err.message), `berth: Error response from daemon: ${err.message}`);
+      if (err instanceof ApiError)
+        throw new CliExit(exitCodeFor(err.message), `berth: Error response from daemon: ${err.message}`);
       throw err;
     }
     const stopProxy = flags.sigProxy !== false && !flags.tty ? proxySignals(ctx, id) : () => undefined;
     let result: ContainerWait;
     try {
       const session = await runSession(ctx, {
-        socket, multiplexed, tty: flags.tty ?? false, stdin: streams.stdin, detachKeys: flags.detachKeys,
+        socket,
+        multiplexed,
+        tty: flags.tty ?? false,
+        stdin: streams.stdin,
+        detachKeys: flags.detachKeys,
         resize: (h, w) => ctx.client.containers.resize(id, { h, w }),
       });
       // Detached: the container runs on; docker says nothing and exits 0.

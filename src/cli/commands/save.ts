@@ -16,7 +16,8 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('-o, --output <string>', 'Write to a file, instead of STDOUT') as DockerCommand;
   cmd.action(async (images: string[], opts: { output?: string }) => {
     requireArgs(cmd, images, { min: 1 });
-    if (!opts.output && ctx.stdout.isTTY) throw new CliExit(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
+    if (!opts.output && ctx.stdout.isTTY)
+      throw new CliExit(1, 'cowardly refusing to save to a terminal. Use the -o flag or redirect');
     if (opts.output) await checkOutputDir(dirname(opts.output));
     const res = await ctx.client.images.save(images);
     if (!opts.output) {
@@ -31,7 +32,8 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     } catch (err) {
       await rm(temp, { force: true });
       const e = err as NodeJS.ErrnoException;
-      if (e.code === 'ENOENT' || e.code === 'EACCES') throw new CliExit(1, `failed to save image: invalid output path: ${e.message}`);
+      if (e.code === 'ENOENT' || e.code === 'EACCES')
+        throw new CliExit(1, `failed to save image: invalid output path: ${e.message}`);
       throw err;
     }
   });
@@ -41,10 +43,14 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
 /** docker checks the output's directory before asking the daemon for anything. */
 async function checkOutputDir(dir: string): Promise<void> {
   try {
-    if (!(await stat(dir)).isDirectory()) throw new CliExit(1, `failed to save image: invalid output path: "${dir}" must be a directory`);
+    if (!(await stat(dir)).isDirectory())
+      throw new CliExit(1, `failed to save image: invalid output path: "${dir}" must be a directory`);
   } catch (err) {
     if (err instanceof CliExit) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new CliExit(1, `failed to save image: invalid output path: stat ${dir}: ${code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+    throw new CliExit(
+      1,
+      `failed to save image: invalid output path: stat ${dir}: ${code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`,
+    );
   }
 }

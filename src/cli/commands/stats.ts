@@ -10,8 +10,19 @@ import type { ContainerStats } from '../../client/engine-types.js';
 import { contextRow, renderList } from '../format/list.js';
 import { bytesSize, humanSize } from '../format/units.js';
 
-const DEFAULT_FORMAT = 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';
-const HEADERS = { ID: 'CONTAINER ID', Container: 'CONTAINER', Name: 'NAME', CPUPerc: 'CPU %', MemUsage: 'MEM USAGE / LIMIT', MemPerc: 'MEM %', NetIO: 'NET I/O', BlockIO: 'BLOCK I/O', PIDs: 'PIDS' };
+const DEFAULT_FORMAT =
+  'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';
+const HEADERS = {
+  ID: 'CONTAINER ID',
+  Container: 'CONTAINER',
+  Name: 'NAME',
+  CPUPerc: 'CPU %',
+  MemUsage: 'MEM USAGE / LIMIT',
+  MemPerc: 'MEM %',
+  NetIO: 'NET I/O',
+  BlockIO: 'BLOCK I/O',
+  PIDs: 'PIDS',
+};
 
 /** A stats record; any field may be missing from an engine's answer. */
 type StatsRecord = Partial<ContainerStats> & Pick<ContainerStats, 'read' | 'id' | 'name'>;
@@ -19,7 +30,17 @@ type StatsRecord = Partial<ContainerStats> & Pick<ContainerStats, 'read' | 'id' 
 /** docker's numbers from one record (stats_helpers.go). */
 export function statsRow(container: string, r: StatsRecord | undefined, noTrunc: boolean): Record<string, string> {
   if (!r || r.read === '0001-01-01T00:00:00Z') {
-    return { Container: container, ID: r ? (noTrunc ? r.id : r.id.slice(0, 12)) : container, Name: r && r.name.length > 1 ? r.name.slice(1) : '--', CPUPerc: '0.00%', MemUsage: '0B / 0B', MemPerc: '0.00%', NetIO: '0B / 0B', BlockIO: '0B / 0B', PIDs: '0' };
+    return {
+      Container: container,
+      ID: r ? (noTrunc ? r.id : r.id.slice(0, 12)) : container,
+      Name: r && r.name.length > 1 ? r.name.slice(1) : '--',
+      CPUPerc: '0.00%',
+      MemUsage: '0B / 0B',
+      MemPerc: '0.00%',
+      NetIO: '0B / 0B',
+      BlockIO: '0B / 0B',
+      PIDs: '0',
+    };
   }
   const cpuDelta = (r.cpu_stats?.cpu_usage?.total_usage ?? 0) - (r.precpu_stats?.cpu_usage?.total_usage ?? 0);
   const systemDelta = (r.cpu_stats?.system_cpu_usage ?? 0) - (r.precpu_stats?.system_cpu_usage ?? 0);
@@ -29,7 +50,12 @@ export function statsRow(container: string, r: StatsRecord | undefined, noTrunc:
   const usage = m.usage ?? 0;
   const v1Inactive = m.stats?.total_inactive_file;
   const v2Inactive = m.stats?.inactive_file ?? 0;
-  const mem = v1Inactive !== undefined && v1Inactive < usage ? usage - v1Inactive : v2Inactive < usage ? usage - v2Inactive : usage;
+  const mem =
+    v1Inactive !== undefined && v1Inactive < usage
+      ? usage - v1Inactive
+      : v2Inactive < usage
+        ? usage - v2Inactive
+        : usage;
   const limit = m.limit ?? 0;
   const memPerc = limit !== 0 ? (mem / limit) * 100 : 0;
   let rx = 0;
@@ -76,9 +102,17 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('--no-trunc', 'Do not truncate output') as DockerCommand;
   cmd.action(async (refs: string[], flags: StatsFlags) => {
     const named = refs.length > 0;
-    const containers = named ? refs : (await ctx.client.containers.list({ all: flags.all || undefined })).map((c) => (c.Id ?? '').slice(0, 12));
+    const containers = named
+      ? refs
+      : (await ctx.client.containers.list({ all: flags.all || undefined })).map((c) => (c.Id ?? '').slice(0, 12));
     const format = !flags.format || flags.format === 'table' ? DEFAULT_FORMAT : flags.format;
-    const render = (rows: Record<string, string>[]): string => renderList({ format, rows: rows.map((r) => contextRow(r)), headers: HEADERS, typeName: '*formatter.statsContext' });
+    const render = (rows: Record<string, string>[]): string =>
+      renderList({
+        format,
+        rows: rows.map((r) => contextRow(r)),
+        headers: HEADERS,
+        typeName: '*formatter.statsContext',
+      });
     if (!flags.stream) {
       const rows: Record<string, string>[] = [];
       const errors: string[] = [];
@@ -101,7 +135,12 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
 }
 
 /** One stream per container, the latest record of each redrawn every second until interrupted. */
-async function live(ctx: CliContext, containers: string[], render: (rows: Record<string, string>[]) => string, noTrunc: boolean): Promise<void> {
+async function live(
+  ctx: CliContext,
+  containers: string[],
+  render: (rows: Record<string, string>[]) => string,
+  noTrunc: boolean,
+): Promise<void> {
   const latest = new Map<string, StatsRecord | undefined>(containers.map((c) => [c, undefined]));
   const streams: IncomingMessage[] = [];
   const stop = new AbortController();
@@ -118,16 +157,25 @@ async function live(ctx: CliContext, containers: string[], render: (rows: Record
   if (ctx.stdout.isTTY) ctx.out('\x1b[2J');
   const draw = (): void => {
     const table = render(containers.map((c) => statsRow(c, latest.get(c), noTrunc)));
-    ctx.out(`\x1b[H${table.split('\n').slice(0, -1).map((l) => `${l}\x1b[K\n`).join('')}\x1b[J`);
+    ctx.out(
+      `\x1b[H${table
+        .split('\n')
+        .slice(0, -1)
+        .map((l) => `${l}\x1b[K\n`)
+        .join('')}\x1b[J`,
+    );
   };
   await new Promise<void>((resolve) => {
     const timer = setInterval(draw, 1000);
-    stop.signal.addEventListener('abort', () => {
-      clearInterval(timer);
-      resolve();
-    }, { once: true });
+    stop.signal.addEventListener(
+      'abort',
+      () => {
+        clearInterval(timer);
+        resolve();
+      },
+      { once: true },
+    );
     if (streams.length === 0) draw();
   });
   for (const s of streams) s.destroy();
 }
-

@@ -26,14 +26,41 @@ export function summaryRows(df: SystemDiskUsage): Record<string, unknown>[] {
   const ctrSize = containers.reduce((n, c) => n + (c.SizeRw ?? 0), 0);
   const ctrReclaim = containers.reduce((n, c) => n + (c.State !== 'running' ? (c.SizeRw ?? 0) : 0), 0);
   const volSize = volumes.reduce((n, v) => n + (v.UsageData && v.UsageData.Size !== -1 ? v.UsageData.Size : 0), 0);
-  const volReclaim = volumes.reduce((n, v) => n + (v.UsageData && v.UsageData.Size !== -1 && v.UsageData.RefCount === 0 ? v.UsageData.Size : 0), 0);
+  const volReclaim = volumes.reduce(
+    (n, v) => n + (v.UsageData && v.UsageData.Size !== -1 && v.UsageData.RefCount === 0 ? v.UsageData.Size : 0),
+    0,
+  );
   const cacheSize = cache.reduce((n, b) => n + (b.Shared ? 0 : (b.Size ?? 0)), 0);
   const cacheReclaim = cache.reduce((n, b) => n + (b.Shared || b.InUse ? 0 : (b.Size ?? 0)), 0);
   return [
-    { Type: 'Images', TotalCount: String(images.length), Active: String(images.filter((i) => i.Containers > 0).length), Size: humanSize(layers), Reclaimable: withPercent(layers - used, layers) },
-    { Type: 'Containers', TotalCount: String(containers.length), Active: String(containers.filter((c) => c.State === 'running').length), Size: humanSize(ctrSize), Reclaimable: withPercent(ctrReclaim, ctrSize) },
-    { Type: 'Local Volumes', TotalCount: String(volumes.length), Active: String(volumes.filter((v) => (v.UsageData?.RefCount ?? 0) > 0).length), Size: humanSize(volSize), Reclaimable: withPercent(volReclaim, volSize) },
-    { Type: 'Build Cache', TotalCount: String(cache.length), Active: String(cache.filter((b) => b.InUse).length), Size: humanSize(cacheSize), Reclaimable: humanSize(cacheReclaim) },
+    {
+      Type: 'Images',
+      TotalCount: String(images.length),
+      Active: String(images.filter((i) => i.Containers > 0).length),
+      Size: humanSize(layers),
+      Reclaimable: withPercent(layers - used, layers),
+    },
+    {
+      Type: 'Containers',
+      TotalCount: String(containers.length),
+      Active: String(containers.filter((c) => c.State === 'running').length),
+      Size: humanSize(ctrSize),
+      Reclaimable: withPercent(ctrReclaim, ctrSize),
+    },
+    {
+      Type: 'Local Volumes',
+      TotalCount: String(volumes.length),
+      Active: String(volumes.filter((v) => (v.UsageData?.RefCount ?? 0) > 0).length),
+      Size: humanSize(volSize),
+      Reclaimable: withPercent(volReclaim, volSize),
+    },
+    {
+      Type: 'Build Cache',
+      TotalCount: String(cache.length),
+      Active: String(cache.filter((b) => b.InUse).length),
+      Size: humanSize(cacheSize),
+      Reclaimable: humanSize(cacheReclaim),
+    },
   ].map(contextRow);
 }
 
@@ -42,7 +69,13 @@ function verbose(df: SystemDiskUsage): string {
   let out = 'Images space usage:\n\nREPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\tSHARED SIZE\tUNIQUE SIZE\tCONTAINERS\n';
   for (const img of df.Images ?? []) {
     // Only the first tag of each image, as docker shows it.
-    const first = isDangling(img) ? img : { ...img, RepoTags: (img.RepoTags ?? []).slice(0, 1), RepoDigests: (img.RepoTags ?? []).length ? [] : img.RepoDigests };
+    const first = isDangling(img)
+      ? img
+      : {
+          ...img,
+          RepoTags: (img.RepoTags ?? []).slice(0, 1),
+          RepoDigests: (img.RepoTags ?? []).length ? [] : img.RepoDigests,
+        };
     const row = imageRows([first], { truncate: true, digests: false, now })[0];
     if (!row) continue;
     out += `${[row.Repository, row.Tag, row.ID, row.CreatedSince, row.Size, row.SharedSize, row.UniqueSize, img.Containers < 0 ? 'N/A' : String(img.Containers)].join('\t')}\n`;
@@ -83,7 +116,9 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       return;
     }
     const format = !opts.format || opts.format === 'table' ? SUMMARY : opts.format;
-    ctx.out(renderList({ format, rows: summaryRows(df), headers: HEADERS, typeName: '*formatter.diskUsageImagesContext' }));
+    ctx.out(
+      renderList({ format, rows: summaryRows(df), headers: HEADERS, typeName: '*formatter.diskUsageImagesContext' }),
+    );
   });
   return cmd;
 }

@@ -5,7 +5,11 @@ import type { CliContext } from '../context.js';
 import { tabwrite } from '../format/tabwriter.js';
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
-  const cmd = parent.command(name).usage('CONTAINER [ps OPTIONS]').description('Display the running processes of a container').argument('[args...]') as DockerCommand;
+  const cmd = parent
+    .command(name)
+    .usage('CONTAINER [ps OPTIONS]')
+    .description('Display the running processes of a container')
+    .argument('[args...]') as DockerCommand;
   cmd.passThroughOptions().allowUnknownOption();
   cmd.action(async (args: string[]) => {
     requireArgs(cmd, args, { min: 1 });

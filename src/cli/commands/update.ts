@@ -71,7 +71,8 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (refs: string[], flags: UpdateFlags) => {
     requireArgs(cmd, refs, { min: 1 });
     const body = updateBody(flags);
-    if (Object.keys(body).length === 0) throw new CliExit(1, 'you must provide one or more flags when using this command');
+    if (Object.keys(body).length === 0)
+      throw new CliExit(1, 'you must provide one or more flags when using this command');
     await forEachContainer(ctx, refs, async (ref) => {
       await ctx.client.containers.update(ref, body);
       return ref;

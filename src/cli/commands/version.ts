@@ -44,7 +44,8 @@ export function ansic(text: string): string {
   const ms = Date.parse(text);
   const zone = /(Z|[+-]\d{2}:\d{2})$/.exec(text)?.[1];
   if (Number.isNaN(ms) || !zone) return text;
-  const offset = zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  const offset =
+    zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
   const d = new Date(ms + offset * 60_000);
   const p2 = (n: number): string => String(n).padStart(2, '0');
   return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
@@ -59,7 +60,14 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('-f, --format <string>', 'Format output using a custom template') as DockerCommand;
   cmd.action(async (args: string[], opts: { format?: string }) => {
     requireArgs(cmd, args, { max: 0 });
-    const template = opts.format ? compile(parseFormat(opts.format).text, { missingRootField: (n) => `can't evaluate field ${n} in type system.versionInfo` }, 64, 'version') : undefined;
+    const template = opts.format
+      ? compile(
+          parseFormat(opts.format).text,
+          { missingRootField: (n) => `can't evaluate field ${n} in type system.versionInfo` },
+          64,
+          'version',
+        )
+      : undefined;
     let server: SystemVersion | undefined;
     let failure: unknown;
     let negotiated = '';

@@ -5,7 +5,9 @@ import { requireArgs } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
 
 const keyValues = (items: string[]): Record<string, string> =>
-  Object.fromEntries(items.map((i) => (i.includes('=') ? [i.slice(0, i.indexOf('=')), i.slice(i.indexOf('=') + 1)] : [i, ''])));
+  Object.fromEntries(
+    items.map((i) => (i.includes('=') ? [i.slice(0, i.indexOf('=')), i.slice(i.indexOf('=') + 1)] : [i, ''])),
+  );
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
   const cmd = parent
@@ -19,10 +21,14 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.repeatable('-o, --opt <map>', 'Set driver specific options');
   cmd.action(async (args: string[], opts: { driver: string; name?: string; label?: string[]; opt?: string[] }) => {
     requireArgs(cmd, args, { max: 1 });
-    if (args[0] && opts.name && args[0] !== opts.name) throw new CliExit(1, 'conflicting options: either specify --name or provide positional arg, not both');
+    if (args[0] && opts.name && args[0] !== opts.name)
+      throw new CliExit(1, 'conflicting options: either specify --name or provide positional arg, not both');
     try {
       const v = await ctx.client.volumes.create({
-        Name: args[0] ?? opts.name ?? '', Driver: opts.driver, DriverOpts: keyValues(opts.opt ?? []), Labels: keyValues(opts.label ?? []),
+        Name: args[0] ?? opts.name ?? '',
+        Driver: opts.driver,
+        DriverOpts: keyValues(opts.opt ?? []),
+        Labels: keyValues(opts.label ?? []),
       });
       ctx.out(`${v.Name}\n`);
     } catch (err) {

@@ -15,10 +15,16 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
   cmd.action(async (names: string[], opts: { format?: string }) => {
     requireArgs(cmd, names, { min: 1 });
     const fetch = async (volume: string): Promise<string> => ctx.client.volumes.inspectText(volume);
-    await inspectEach(names, fetch, opts.format, (t) => ctx.out(t), (_n, err) => {
-      if (err instanceof ApiError) return `Error response from daemon: ${err.message}`;
-      throw err;
-    });
+    await inspectEach(
+      names,
+      fetch,
+      opts.format,
+      (t) => ctx.out(t),
+      (_n, err) => {
+        if (err instanceof ApiError) return `Error response from daemon: ${err.message}`;
+        throw err;
+      },
+    );
   });
   return cmd;
 }

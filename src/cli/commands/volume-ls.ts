@@ -6,7 +6,18 @@ import { filtersQuery, parseFilters } from '../filters.js';
 import { contextRow, renderList } from '../format/list.js';
 import { naturalCompare } from '../format/natural-order.js';
 
-const HEADERS = { Name: 'VOLUME NAME', Driver: 'DRIVER', Scope: 'SCOPE', Mountpoint: 'MOUNTPOINT', Labels: 'LABELS', Links: 'LINKS', Size: 'SIZE', Group: 'GROUP', Availability: 'AVAILABILITY', Status: 'STATUS' };
+const HEADERS = {
+  Name: 'VOLUME NAME',
+  Driver: 'DRIVER',
+  Scope: 'SCOPE',
+  Mountpoint: 'MOUNTPOINT',
+  Labels: 'LABELS',
+  Links: 'LINKS',
+  Size: 'SIZE',
+  Group: 'GROUP',
+  Availability: 'AVAILABILITY',
+  Status: 'STATUS',
+};
 const TABLE = 'table {{.Driver}}\t{{.Name}}';
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
@@ -30,7 +41,9 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
         Driver: v.Driver,
         Scope: v.Scope,
         Mountpoint: v.Mountpoint,
-        Labels: Object.entries(v.Labels ?? {}).map(([k, val]) => `${k}=${val}`).join(','),
+        Labels: Object.entries(v.Labels ?? {})
+          .map(([k, val]) => `${k}=${val}`)
+          .join(','),
         Links: 'N/A',
         Size: 'N/A',
         Group: 'N/A',

@@ -6,8 +6,10 @@ import { filtersQuery, parseFilters } from '../filters.js';
 import { humanSize } from '../format/units.js';
 import { confirm } from '../prompt.js';
 
-const WARN = 'WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue?';
-const WARN_ALL = 'WARNING! This will remove all local volumes not used by at least one container.\nAre you sure you want to continue?';
+const WARN =
+  'WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue?';
+const WARN_ALL =
+  'WARNING! This will remove all local volumes not used by at least one container.\nAre you sure you want to continue?';
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
   const cmd = parent

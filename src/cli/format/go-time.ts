@@ -3,8 +3,11 @@
 const pad = (n: number, width = 2): string => String(Math.abs(n)).padStart(width, '0');
 
 function zoneName(date: Date): string {
-  if (date.getTimezoneOffset() === 0 && (!process.env.TZ || /^(UTC|Etc\/UTC|UTC0|:?UTC)$/.test(process.env.TZ))) return 'UTC';
-  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName');
+  if (date.getTimezoneOffset() === 0 && (!process.env.TZ || /^(UTC|Etc\/UTC|UTC0|:?UTC)$/.test(process.env.TZ)))
+    return 'UTC';
+  const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' })
+    .formatToParts(date)
+    .find((p) => p.type === 'timeZoneName');
   return part?.value ?? 'UTC';
 }
 

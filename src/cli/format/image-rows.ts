@@ -6,8 +6,17 @@ import { createdSince, humanSize } from './units.js';
 import { goTimeString } from './go-time.js';
 
 export const IMAGE_HEADERS: Record<string, string> = {
-  ID: 'IMAGE ID', Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT',
-  Size: 'SIZE', Containers: 'CONTAINERS', VirtualSize: 'VIRTUAL SIZE', SharedSize: 'SHARED SIZE', UniqueSize: 'UNIQUE SIZE',
+  ID: 'IMAGE ID',
+  Repository: 'REPOSITORY',
+  Tag: 'TAG',
+  Digest: 'DIGEST',
+  CreatedSince: 'CREATED',
+  CreatedAt: 'CREATED AT',
+  Size: 'SIZE',
+  Containers: 'CONTAINERS',
+  VirtualSize: 'VIRTUAL SIZE',
+  SharedSize: 'SHARED SIZE',
+  UniqueSize: 'UNIQUE SIZE',
 };
 
 /** docker's stringid.TruncateID: drop the algorithm, keep 12 characters. */
@@ -29,14 +38,18 @@ export function splitReference(ref: string): { repo: string; tag: string; digest
 /** docker.io/library/busybox -> busybox, as docker's FamiliarName. */
 export function familiar(repo: string): string {
   let name = repo.replace(/^(docker\.io|index\.docker\.io)\//, '');
-  if (name !== repo && name.startsWith('library/') && name.split('/').length === 2) name = name.slice('library/'.length);
+  if (name !== repo && name.startsWith('library/') && name.split('/').length === 2)
+    name = name.slice('library/'.length);
   return name;
 }
 
 export const isDangling = (img: ImageSummary): boolean => {
   const tags = img.RepoTags ?? [];
   const digests = img.RepoDigests ?? [];
-  return (tags.length === 0 || (tags.length === 1 && tags[0] === '<none>:<none>')) && (digests.length === 0 || (digests.length === 1 && digests[0] === '<none>@<none>'));
+  return (
+    (tags.length === 0 || (tags.length === 1 && tags[0] === '<none>:<none>')) &&
+    (digests.length === 0 || (digests.length === 1 && digests[0] === '<none>@<none>'))
+  );
 };
 
 export interface ImageRowOptions {
@@ -47,7 +60,13 @@ export interface ImageRowOptions {
 
 const sizeOrNA = (n: number | undefined): string => (n === undefined || n < 0 ? 'N/A' : humanSize(n));
 
-function row(img: ImageSummary, repo: string, tag: string, digest: string, opts: ImageRowOptions): Record<string, unknown> {
+function row(
+  img: ImageSummary,
+  repo: string,
+  tag: string,
+  digest: string,
+  opts: ImageRowOptions,
+): Record<string, unknown> {
   const size = img.Size;
   return contextRow({
     Containers: img.Containers === undefined || img.Containers < 0 ? 'N/A' : String(img.Containers),

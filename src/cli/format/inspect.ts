@@ -13,7 +13,11 @@ export function renderInspect(objects: RawObject[], format: string | undefined):
     return `${indentJson(`[${objects.join(',')}]`)}\n`;
   }
   const { text } = parseFormat(format);
-  const template = compile(text, { nullText: inspectNullText, missingRootField: (name) => `map has no entry for key "${name}"` }, 64);
+  const template = compile(
+    text,
+    { nullText: inspectNullText, missingRootField: (name) => `map has no entry for key "${name}"` },
+    64,
+  );
   let out = '';
   for (const raw of objects) {
     try {

@@ -19,7 +19,11 @@ export function contextRow<Row extends Record<string, unknown>>(row: Row): Row {
   Object.defineProperty(row, GO_JSON, {
     enumerable: false,
     value: () => {
-      const sorted = Object.fromEntries(Object.keys(row).sort().map((k) => [k, row[k]]));
+      const sorted = Object.fromEntries(
+        Object.keys(row)
+          .sort()
+          .map((k) => [k, row[k]]),
+      );
       return goJson(sorted, true);
     },
   });
@@ -28,7 +32,9 @@ export function contextRow<Row extends Record<string, unknown>>(row: Row): Row {
 
 export function renderList<Row extends object>(spec: ListSpec<Row>): string {
   const { table, text } = parseFormat(spec.format);
-  const template = compile(text, { missingRootField: (name) => `can't evaluate field ${name} in type ${spec.typeName}` });
+  const template = compile(text, {
+    missingRootField: (name) => `can't evaluate field ${name} in type ${spec.typeName}`,
+  });
   let body = '';
   for (const row of spec.rows) body += `${execute(template, row)}\n`;
   if (!table) return body;

@@ -20,7 +20,14 @@ export function tabwrite(text: string, options: TabwriterOptions = DOCKER_TABWRI
 }
 
 /** Lays out column `column` for lines [from, to), then recurses into the columns to its right. */
-function format(lines: string[][], from: number, to: number, column: number, out: string[], options: TabwriterOptions): void {
+function format(
+  lines: string[][],
+  from: number,
+  to: number,
+  column: number,
+  out: string[],
+  options: TabwriterOptions,
+): void {
   let line = from;
   while (line < to) {
     const cells = lines[line] as string[];

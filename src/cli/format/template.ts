@@ -1,6 +1,12 @@
 // docker's --format: the `table` and `json` keywords, docker's extra template functions, and how a
 // template error is reported.
-import { GoTemplate, goJson, type TemplateOptions, type TemplateFunc, type NullPrinter } from '../../lib/go-template/index.js';
+import {
+  GoTemplate,
+  goJson,
+  type TemplateOptions,
+  type TemplateFunc,
+  type NullPrinter,
+} from '../../lib/go-template/index.js';
 import { CliExit } from '../context.js';
 
 /** Functions docker adds to every template. */
@@ -12,19 +18,24 @@ export const DOCKER_FUNCS: Record<string, TemplateFunc> = {
     if (!Array.isArray(list)) throw new Error(`wrong type for value; expected []string; got ${typeof list}`);
     return list.join(String(sep));
   },
-  title: (s) => String(s).replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toUpperCase()),
+  title: (s) =>
+    String(s).replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, pre: string, c: string) => pre + c.toUpperCase()),
   lower: (s) => String(s).toLowerCase(),
   upper: (s) => String(s).toUpperCase(),
   pad: (s, prefix, suffix) => (s === '' ? '' : ' '.repeat(Number(prefix)) + String(s) + ' '.repeat(Number(suffix))),
   truncate: (s, length) => {
     const text = String(s);
-    return Buffer.byteLength(text) < Number(length) ? text : Buffer.from(text).subarray(0, Number(length)).toString('utf8');
+    return Buffer.byteLength(text) < Number(length)
+      ? text
+      : Buffer.from(text).subarray(0, Number(length)).toString('utf8');
   },
 };
 
 /** Go prints nil slices as `[]` and nil maps as `map[]`; JSON null does not say which, the field name does. */
-const MAP_FIELDS = /^(Labels|Volumes|ExposedPorts|Options|Data|Ports|Networks|DriverOpts|Annotations|Sysctls|StorageOpt|Tmpfs|Status|Metadata|Plugins)$/;
-export const inspectNullText: NullPrinter = (field) => (field === undefined ? '<nil>' : MAP_FIELDS.test(field) ? 'map[]' : '[]');
+const MAP_FIELDS =
+  /^(Labels|Volumes|ExposedPorts|Options|Data|Ports|Networks|DriverOpts|Annotations|Sysctls|StorageOpt|Tmpfs|Status|Metadata|Plugins)$/;
+export const inspectNullText: NullPrinter = (field) =>
+  field === undefined ? '<nil>' : MAP_FIELDS.test(field) ? 'map[]' : '[]';
 
 export interface ParsedFormat {
   table: boolean;
@@ -38,7 +49,10 @@ export function parseFormat(format: string): ParsedFormat {
   const table = format.startsWith('table');
   if (table) text = text.slice('table'.length);
   else if (format.trim() === 'json') text = '{{json .}}';
-  text = text.replace(/^ +| +$/g, '').replaceAll('\\t', '\t').replaceAll('\\n', '\n');
+  text = text
+    .replace(/^ +| +$/g, '')
+    .replaceAll('\\t', '\t')
+    .replaceAll('\\n', '\n');
   return { table, text };
 }
 
@@ -58,7 +72,10 @@ const NAMES = new WeakMap<GoTemplate, string>();
 
 export function templateError(err: unknown, exitCode = 1, name = ''): CliExit {
   let message = err instanceof Error ? err.message : String(err);
-  if (name) message = message.replace(/^template: :/, `template: ${name}:`).replace(/executing "" at/, `executing "${name}" at`);
+  if (name)
+    message = message
+      .replace(/^template: :/, `template: ${name}:`)
+      .replace(/executing "" at/, `executing "${name}" at`);
   return new CliExit(exitCode, `template parsing error: ${message}`);
 }
 

@@ -22,6 +22,6 @@ export const bytesSize = (size: number): string => customSize(size, 4, 1024, BIN
 
 export { humanDuration };
 
-
 /** "N ago" for a unix time in seconds, as docker's CreatedSince. */
-export const createdSince = (unixSeconds: number, now = Date.now()): string => `${humanDuration(now - unixSeconds * 1000)} ago`;
+export const createdSince = (unixSeconds: number, now = Date.now()): string =>
+  `${humanDuration(now - unixSeconds * 1000)} ago`;

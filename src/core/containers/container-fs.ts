@@ -56,7 +56,11 @@ export interface ContainerFsPort {
   /** NotFound when the path does not exist (the last component is not followed). */
   statPath(view: ContainerView, path: string): Promise<PathStat>;
   /** The path's stat and a tar of it, entries named as Docker does (under the requested base name). */
-  archivePath(view: ContainerView, path: string, options?: { signal?: AbortSignal }): Promise<{ stat: PathStat; tar: Readable; done: Promise<void> }>;
+  archivePath(
+    view: ContainerView,
+    path: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ stat: PathStat; tar: Readable; done: Promise<void> }>;
   /**
    * Extracts a tar into the directory `path` names (symlinks followed in-root); NotFound / InvalidArgument as Docker,
    * InvalidArgument when it would write into a read-only mount, or (the destination resolved) a read-only root.
@@ -69,5 +73,9 @@ export interface ContainerFsPort {
   /** What the container changed over its image, from the snapshot's mounts (overlay upper dir). */
   changes(mounts: Mount[], ignore: ReadonlySet<string>): Promise<FsChange[]>;
   /** The container's own layer as an OCI layer tar with whiteouts (for commit). */
-  diffLayer(mounts: Mount[], ignore: ReadonlySet<string>, options?: { signal?: AbortSignal }): { tar: Readable; done: Promise<void> };
+  diffLayer(
+    mounts: Mount[],
+    ignore: ReadonlySet<string>,
+    options?: { signal?: AbortSignal },
+  ): { tar: Readable; done: Promise<void> };
 }

@@ -44,4 +44,5 @@ export interface ContainerRecord {
   mounts: MountPoint[];
 }
 
-export const isRunningState = (s: ContainerRunState): boolean => s.status === 'running' || s.status === 'paused' || s.status === 'restarting';
+export const isRunningState = (s: ContainerRunState): boolean =>
+  s.status === 'running' || s.status === 'paused' || s.status === 'restarting';

@@ -47,7 +47,8 @@ const isLoopback = (ns: string): boolean => ns.startsWith('127.') || ns === '::1
 
 export function resolvConf(input: ResolvInput): string {
   const host = input.hostResolvConf.split('\n').map((l) => l.trim());
-  const pick = (key: string): string[] => host.filter((l) => l.startsWith(`${key} `) || l.startsWith(`${key}\t`)).flatMap((l) => l.split(/\s+/).slice(1));
+  const pick = (key: string): string[] =>
+    host.filter((l) => l.startsWith(`${key} `) || l.startsWith(`${key}\t`)).flatMap((l) => l.split(/\s+/).slice(1));
   let nameservers = input.dns && input.dns.length > 0 ? input.dns : pick('nameserver');
   if (input.dropLoopback) nameservers = nameservers.filter((ns) => !isLoopback(ns));
   const search = input.dnsSearch && input.dnsSearch.length > 0 ? input.dnsSearch : pick('search');

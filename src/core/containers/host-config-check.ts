@@ -21,17 +21,24 @@ export interface HostConfigSupport {
 }
 
 export const DEFAULT_HOST_SUPPORT: HostConfigSupport = {
-  cgroupVersion: '2', runtimes: ['runc'], defaultRuntime: 'runc', blkioWeight: false, cpuRealtime: false, kernelMemoryTcp: false,
+  cgroupVersion: '2',
+  runtimes: ['runc'],
+  defaultRuntime: 'runc',
+  blkioWeight: false,
+  cpuRealtime: false,
+  kernelMemoryTcp: false,
 };
 
 const refuse = (message: string): Error => invalidArgument(message);
-const nonEmpty = (v: unknown): boolean => (Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null && v !== '' && v !== 0 && v !== false);
+const nonEmpty = (v: unknown): boolean =>
+  Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null && v !== '' && v !== 0 && v !== false;
 
 /** "host", "private", "shareable", "none", "container:<ref>" as Docker reads them; `allowed` lists the plain words. */
 function checkMode(field: string, value: string | undefined, allowed: string[]): void {
   if (!value) return;
   if (value.startsWith('container:') && value.length > 'container:'.length) return;
-  if (!allowed.includes(value)) throw refuse(`invalid ${field}: "${value}" (${[...allowed, 'container:<name|id>'].join(', ')})`);
+  if (!allowed.includes(value))
+    throw refuse(`invalid ${field}: "${value}" (${[...allowed, 'container:<name|id>'].join(', ')})`);
 }
 
 /** The container names a namespace mode refers to ("container:<ref>"), to be checked before anything is made. */
@@ -45,39 +52,74 @@ export function namespaceDonors(hc: HostConfig): { field: string; ref: string }[
 }
 
 function checkResources(hc: HostConfig, support: HostConfigSupport): void {
-  if (hc.BlkioWeight && (hc.BlkioWeight < 10 || hc.BlkioWeight > 1000)) throw refuse('Range of blkio weight is from 10 to 1000');
+  if (hc.BlkioWeight && (hc.BlkioWeight < 10 || hc.BlkioWeight > 1000))
+    throw refuse('Range of blkio weight is from 10 to 1000');
   if ((hc.BlkioWeight || nonEmpty(hc.BlkioWeightDevice)) && !support.blkioWeight) {
     const field = hc.BlkioWeight ? 'BlkioWeight' : 'BlkioWeightDevice';
-    throw refuse(`${field}: your kernel does not support Block I/O weight or the cgroup is not mounted (no proportional I/O scheduler)`);
+    throw refuse(
+      `${field}: your kernel does not support Block I/O weight or the cgroup is not mounted (no proportional I/O scheduler)`,
+    );
   }
   for (const w of (hc.BlkioWeightDevice ?? []) as { Path?: string; Weight?: number }[]) {
-    if (!w.Path || !w.Weight || w.Weight < 10 || w.Weight > 1000) throw refuse(`BlkioWeightDevice: invalid weight device ${JSON.stringify(w)} (a Path and a Weight from 10 to 1000)`);
+    if (!w.Path || !w.Weight || w.Weight < 10 || w.Weight > 1000)
+      throw refuse(
+        `BlkioWeightDevice: invalid weight device ${JSON.stringify(w)} (a Path and a Weight from 10 to 1000)`,
+      );
   }
-  for (const field of ['BlkioDeviceReadBps', 'BlkioDeviceWriteBps', 'BlkioDeviceReadIOps', 'BlkioDeviceWriteIOps'] as const) {
+  for (const field of [
+    'BlkioDeviceReadBps',
+    'BlkioDeviceWriteBps',
+    'BlkioDeviceReadIOps',
+    'BlkioDeviceWriteIOps',
+  ] as const) {
     for (const t of (hc[field] ?? []) as { Path?: string; Rate?: number }[]) {
-      if (!t.Path || typeof t.Rate !== 'number' || t.Rate < 0) throw refuse(`${field}: invalid throttle device ${JSON.stringify(t)} (a Path and a Rate)`);
+      if (!t.Path || typeof t.Rate !== 'number' || t.Rate < 0)
+        throw refuse(`${field}: invalid throttle device ${JSON.stringify(t)} (a Path and a Rate)`);
     }
   }
   if ((hc.CpuRealtimePeriod || hc.CpuRealtimeRuntime) && !support.cpuRealtime) {
     const field = hc.CpuRealtimeRuntime ? 'CpuRealtimeRuntime' : 'CpuRealtimePeriod';
-    throw refuse(`${field}: real-time CPU scheduling is not available to containers (no RT group scheduling budget for berthd's cgroup)`);
+    throw refuse(
+      `${field}: real-time CPU scheduling is not available to containers (no RT group scheduling budget for berthd's cgroup)`,
+    );
   }
-  if (hc.CpuRealtimeRuntime && hc.CpuRealtimePeriod && hc.CpuRealtimeRuntime > hc.CpuRealtimePeriod) throw refuse('cpu-rt-runtime can not be greater than cpu-rt-period');
-  if (hc.MemorySwappiness !== undefined && hc.MemorySwappiness !== null && hc.MemorySwappiness !== -1 && (hc.MemorySwappiness < 0 || hc.MemorySwappiness > 100)) {
+  if (hc.CpuRealtimeRuntime && hc.CpuRealtimePeriod && hc.CpuRealtimeRuntime > hc.CpuRealtimePeriod)
+    throw refuse('cpu-rt-runtime can not be greater than cpu-rt-period');
+  if (
+    hc.MemorySwappiness !== undefined &&
+    hc.MemorySwappiness !== null &&
+    hc.MemorySwappiness !== -1 &&
+    (hc.MemorySwappiness < 0 || hc.MemorySwappiness > 100)
+  ) {
     throw refuse(`Invalid value: ${hc.MemorySwappiness}, valid memory swappiness range is 0-100`);
   }
-  if (hc.MemorySwappiness !== undefined && hc.MemorySwappiness !== null && hc.MemorySwappiness !== -1 && support.cgroupVersion === '2') {
+  if (
+    hc.MemorySwappiness !== undefined &&
+    hc.MemorySwappiness !== null &&
+    hc.MemorySwappiness !== -1 &&
+    support.cgroupVersion === '2'
+  ) {
     throw refuse('MemorySwappiness: not supported on cgroup v2');
   }
-  if (hc.OomKillDisable && support.cgroupVersion === '2') throw refuse('OomKillDisable: your kernel does not support OomKillDisable (cgroup v2)');
-  if (hc.KernelMemoryTCP && !support.kernelMemoryTcp) throw refuse('KernelMemoryTCP: kernel memory TCP limits are not applied on this host (runc sets no kmem limits)');
+  if (hc.OomKillDisable && support.cgroupVersion === '2')
+    throw refuse('OomKillDisable: your kernel does not support OomKillDisable (cgroup v2)');
+  if (hc.KernelMemoryTCP && !support.kernelMemoryTcp)
+    throw refuse('KernelMemoryTCP: kernel memory TCP limits are not applied on this host (runc sets no kmem limits)');
   if (hc.CpuCount) throw refuse('CpuCount: linux does not support CPU count (a Windows option)');
   if (hc.CpuPercent) throw refuse('CpuPercent: linux does not support CPU percent (a Windows option)');
-  if (hc.IOMaximumIOps) throw refuse('Invalid QoS settings: linux does not support configuration of maximum IOPs (IOMaximumIOps)');
-  if (hc.IOMaximumBandwidth) throw refuse('Invalid QoS settings: linux does not support configuration of maximum bandwidth (IOMaximumBandwidth)');
+  if (hc.IOMaximumIOps)
+    throw refuse('Invalid QoS settings: linux does not support configuration of maximum IOPs (IOMaximumIOps)');
+  if (hc.IOMaximumBandwidth)
+    throw refuse(
+      'Invalid QoS settings: linux does not support configuration of maximum bandwidth (IOMaximumBandwidth)',
+    );
   if (nonEmpty(hc.DeviceRequests)) {
-    const caps = JSON.stringify(((hc.DeviceRequests ?? []) as { Capabilities?: unknown }[]).map((r) => r.Capabilities ?? []).flat());
-    throw refuse(`DeviceRequests: could not select device driver "" with capabilities: ${caps} (berth has no GPU device drivers)`);
+    const caps = JSON.stringify(
+      ((hc.DeviceRequests ?? []) as { Capabilities?: unknown }[]).map((r) => r.Capabilities ?? []).flat(),
+    );
+    throw refuse(
+      `DeviceRequests: could not select device driver "" with capabilities: ${caps} (berth has no GPU device drivers)`,
+    );
   }
   for (const d of hc.Devices ?? []) {
     if (!d.PathOnHost) throw refuse('Devices: PathOnHost must be set');
@@ -88,20 +130,32 @@ function checkResources(hc: HostConfig, support: HostConfigSupport): void {
 
 export function checkHostConfig(hc: HostConfig, support: HostConfigSupport): void {
   checkResources(hc, support);
-  if (hc.Isolation && hc.Isolation !== 'default') throw refuse(`Invalid Isolation: "${hc.Isolation}" - linux only supports 'default'`);
-  if (hc.StorageOpt && Object.keys(hc.StorageOpt).length > 0) throw refuse("StorageOpt: --storage-opt is supported only for overlay over xfs with 'pquota' mount option (berth's snapshotters have no per-container quota)");
-  if (hc.UsernsMode && hc.UsernsMode !== 'host') throw refuse(`invalid UsernsMode: "${hc.UsernsMode}" (only "host": berthd runs without user namespace remapping)`);
+  if (hc.Isolation && hc.Isolation !== 'default')
+    throw refuse(`Invalid Isolation: "${hc.Isolation}" - linux only supports 'default'`);
+  if (hc.StorageOpt && Object.keys(hc.StorageOpt).length > 0)
+    throw refuse(
+      "StorageOpt: --storage-opt is supported only for overlay over xfs with 'pquota' mount option (berth's snapshotters have no per-container quota)",
+    );
+  if (hc.UsernsMode && hc.UsernsMode !== 'host')
+    throw refuse(`invalid UsernsMode: "${hc.UsernsMode}" (only "host": berthd runs without user namespace remapping)`);
   if (hc.Cgroup) throw refuse(`Cgroup: joining another container's cgroup ("${hc.Cgroup}") is not supported`);
-  if (hc.VolumeDriver && hc.VolumeDriver !== 'local') throw refuse(`VolumeDriver: error looking up volume plugin ${hc.VolumeDriver}: plugin "${hc.VolumeDriver}" not found`);
+  if (hc.VolumeDriver && hc.VolumeDriver !== 'local')
+    throw refuse(
+      `VolumeDriver: error looking up volume plugin ${hc.VolumeDriver}: plugin "${hc.VolumeDriver}" not found`,
+    );
   checkMode('PidMode', hc.PidMode, ['host']);
   checkMode('IpcMode', hc.IpcMode, ['host', 'private', 'shareable', 'none']);
   checkMode('UTSMode', hc.UTSMode, ['host']);
-  if (hc.CgroupnsMode && !['host', 'private'].includes(hc.CgroupnsMode)) throw refuse(`invalid cgroup namespace mode: ${hc.CgroupnsMode}`);
+  if (hc.CgroupnsMode && !['host', 'private'].includes(hc.CgroupnsMode))
+    throw refuse(`invalid cgroup namespace mode: ${hc.CgroupnsMode}`);
   if (hc.Runtime && !support.runtimes.includes(hc.Runtime)) throw refuse(`Unknown runtime specified ${hc.Runtime}`);
   for (const field of ['MaskedPaths', 'ReadonlyPaths'] as const) {
-    for (const p of hc[field] ?? []) if (typeof p !== 'string' || !p.startsWith('/')) throw refuse(`${field}: ${JSON.stringify(p)} is not an absolute path`);
+    for (const p of hc[field] ?? [])
+      if (typeof p !== 'string' || !p.startsWith('/'))
+        throw refuse(`${field}: ${JSON.stringify(p)} is not an absolute path`);
   }
-  if (hc.Annotations && Object.entries(hc.Annotations).some(([k, v]) => !k || typeof v !== 'string')) throw refuse('Annotations: keys must be non-empty and values strings');
+  if (hc.Annotations && Object.entries(hc.Annotations).some(([k, v]) => !k || typeof v !== 'string'))
+    throw refuse('Annotations: keys must be non-empty and values strings');
 }
 
 /** Docker's defaults as inspect shows them after create; `systempathsUnconfined` leaves the path lists empty. */

@@ -2,7 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mergeContainerConfig, commandOf } from './merge-config.js';
 
-const image = { Cmd: ['sh'], Env: ['PATH=/bin', 'A=image'], WorkingDir: '/srv', Labels: { a: 'image', b: 'image' }, User: 'app', Entrypoint: null };
+const image = {
+  Cmd: ['sh'],
+  Env: ['PATH=/bin', 'A=image'],
+  WorkingDir: '/srv',
+  Labels: { a: 'image', b: 'image' },
+  User: 'app',
+  Entrypoint: null,
+};
 
 test('image config fills what the request leaves out', () => {
   const merged = mergeContainerConfig({ Env: ['A=user'], Labels: { b: 'user' } }, image);

@@ -28,7 +28,10 @@ function mergeEnv(user: string[] | null | undefined, image: string[] | null | un
   return [...own, ...(image ?? []).filter((e) => !keys.has(envKey(e)))];
 }
 
-const union = (a: Record<string, object> | null | undefined, b: Record<string, object> | null | undefined): Record<string, object> | null => {
+const union = (
+  a: Record<string, object> | null | undefined,
+  b: Record<string, object> | null | undefined,
+): Record<string, object> | null => {
   const merged = { ...(b ?? {}), ...(a ?? {}) };
   return Object.keys(merged).length > 0 ? merged : null;
 };

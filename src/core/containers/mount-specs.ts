@@ -28,7 +28,10 @@ const PROPAGATIONS = ['private', 'rprivate', 'shared', 'rshared', 'slave', 'rsla
 
 function checkDestination(dest: string, raw: string): string {
   if (!dest) throw invalidArgument(`invalid volume specification: '${raw}'`);
-  if (!isAbsolute(dest)) throw invalidArgument(`invalid mount config for type "bind": invalid mount path: '${dest}' mount path must be absolute`);
+  if (!isAbsolute(dest))
+    throw invalidArgument(
+      `invalid mount config for type "bind": invalid mount path: '${dest}' mount path must be absolute`,
+    );
   const clean = posix.normalize(dest);
   if (clean === '/') throw invalidArgument(`invalid specification: destination can't be '/' in '${raw}'`);
   return clean.replace(/\/$/, '');
@@ -39,29 +42,84 @@ function parseBind(raw: string): PlannedMount {
   if (parts.length === 1 && isAbsolute(raw)) {
     // `-v /path` sent as a bind: an anonymous volume, as Docker makes.
     const destination = checkDestination(raw, raw);
-    return { type: 'volume', source: '', destination, readOnly: false, options: [], createSource: true, point: { Type: 'volume', Name: '', Source: '', Destination: destination, Driver: 'local', Mode: '', RW: true, Propagation: '' } };
+    return {
+      type: 'volume',
+      source: '',
+      destination,
+      readOnly: false,
+      options: [],
+      createSource: true,
+      point: {
+        Type: 'volume',
+        Name: '',
+        Source: '',
+        Destination: destination,
+        Driver: 'local',
+        Mode: '',
+        RW: true,
+        Propagation: '',
+      },
+    };
   }
   if (parts.length < 2 || parts.length > 3) throw invalidArgument(`invalid volume specification: '${raw}'`);
   const [source = '', dest = '', mode = ''] = parts;
   const destination = checkDestination(dest, raw);
   const modes = mode ? mode.split(',') : [];
-  for (const m of modes) if (!['ro', 'rw', 'z', 'Z', 'nocopy', ...PROPAGATIONS].includes(m)) throw invalidArgument(`invalid mode: ${m}`);
+  for (const m of modes)
+    if (!['ro', 'rw', 'z', 'Z', 'nocopy', ...PROPAGATIONS].includes(m)) throw invalidArgument(`invalid mode: ${m}`);
   const readOnly = modes.includes('ro');
   const propagation = modes.find((m) => PROPAGATIONS.includes(m)) ?? 'rprivate';
   if (!isAbsolute(source)) {
     // A name, not a path: a named volume (the volumes issue resolves it).
-    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(source)) throw invalidArgument(`create ${source}: "${source}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`);
-    return { type: 'volume', source, destination, readOnly, options: [], createSource: true, noCopy: modes.includes('nocopy'), point: { Type: 'volume', Name: source, Source: '', Destination: destination, Driver: 'local', Mode: mode || 'z', RW: !readOnly, Propagation: '' } };
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(source))
+      throw invalidArgument(
+        `create ${source}: "${source}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`,
+      );
+    return {
+      type: 'volume',
+      source,
+      destination,
+      readOnly,
+      options: [],
+      createSource: true,
+      noCopy: modes.includes('nocopy'),
+      point: {
+        Type: 'volume',
+        Name: source,
+        Source: '',
+        Destination: destination,
+        Driver: 'local',
+        Mode: mode || 'z',
+        RW: !readOnly,
+        Propagation: '',
+      },
+    };
   }
   const src = posix.normalize(source);
-  return { type: 'bind', source: src, destination, readOnly, options: [propagation], createSource: true, point: { Type: 'bind', Source: src, Destination: destination, Mode: mode, RW: !readOnly, Propagation: propagation } };
+  return {
+    type: 'bind',
+    source: src,
+    destination,
+    readOnly,
+    options: [propagation],
+    createSource: true,
+    point: { Type: 'bind', Source: src, Destination: destination, Mode: mode, RW: !readOnly, Propagation: propagation },
+  };
 }
 
 function parseTmpfs(dest: string, opts: string): PlannedMount {
   const destination = checkDestination(dest, dest);
   const options = opts ? opts.split(',') : [];
   const readOnly = options.includes('ro');
-  return { type: 'tmpfs', source: 'tmpfs', destination, readOnly, options: options.filter((o) => o !== 'ro' && o !== 'rw'), createSource: false, point: { Type: 'tmpfs', Source: '', Destination: destination, Mode: opts, RW: !readOnly, Propagation: '' } };
+  return {
+    type: 'tmpfs',
+    source: 'tmpfs',
+    destination,
+    readOnly,
+    options: options.filter((o) => o !== 'ro' && o !== 'rw'),
+    createSource: false,
+    point: { Type: 'tmpfs', Source: '', Destination: destination, Mode: opts, RW: !readOnly, Propagation: '' },
+  };
 }
 
 function fromMountSpec(m: NonNullable<HostConfig['Mounts']>[number]): PlannedMount {
@@ -72,27 +130,76 @@ function fromMountSpec(m: NonNullable<HostConfig['Mounts']>[number]): PlannedMou
   const readOnly = m.ReadOnly ?? false;
   switch (type) {
     case 'bind': {
-      if (m.VolumeOptions) throw invalidArgument(`invalid mount config for type "bind": field VolumeOptions must not be specified`);
-      if (m.TmpfsOptions) throw invalidArgument(`invalid mount config for type "bind": field TmpfsOptions must not be specified`);
+      if (m.VolumeOptions)
+        throw invalidArgument(`invalid mount config for type "bind": field VolumeOptions must not be specified`);
+      if (m.TmpfsOptions)
+        throw invalidArgument(`invalid mount config for type "bind": field TmpfsOptions must not be specified`);
       if (!m.Source) throw invalidArgument(`invalid mount config for type "bind": field Source must not be empty`);
-      if (!isAbsolute(m.Source)) throw invalidArgument(`invalid mount config for type "bind": invalid mount path: '${m.Source}' mount path must be absolute`);
+      if (!isAbsolute(m.Source))
+        throw invalidArgument(
+          `invalid mount config for type "bind": invalid mount path: '${m.Source}' mount path must be absolute`,
+        );
       const propagation = m.BindOptions?.Propagation || 'rprivate';
-      return { type: 'bind', source: posix.normalize(m.Source), destination, readOnly, options: [propagation], createSource: m.BindOptions?.CreateMountpoint ?? false, point: { Type: 'bind', Source: posix.normalize(m.Source), Destination: destination, Mode: '', RW: !readOnly, Propagation: propagation } };
+      return {
+        type: 'bind',
+        source: posix.normalize(m.Source),
+        destination,
+        readOnly,
+        options: [propagation],
+        createSource: m.BindOptions?.CreateMountpoint ?? false,
+        point: {
+          Type: 'bind',
+          Source: posix.normalize(m.Source),
+          Destination: destination,
+          Mode: '',
+          RW: !readOnly,
+          Propagation: propagation,
+        },
+      };
     }
     case 'tmpfs': {
       if (m.Source) throw invalidArgument(`invalid mount config for type "tmpfs": field Source must not be specified`);
       const options: string[] = [];
       if (m.TmpfsOptions?.SizeBytes) options.push(`size=${m.TmpfsOptions.SizeBytes}`);
       if (m.TmpfsOptions?.Mode) options.push(`mode=${m.TmpfsOptions.Mode.toString(8)}`);
-      return { type: 'tmpfs', source: 'tmpfs', destination, readOnly, options, createSource: false, point: { Type: 'tmpfs', Source: '', Destination: destination, Mode: '', RW: !readOnly, Propagation: '' } };
+      return {
+        type: 'tmpfs',
+        source: 'tmpfs',
+        destination,
+        readOnly,
+        options,
+        createSource: false,
+        point: { Type: 'tmpfs', Source: '', Destination: destination, Mode: '', RW: !readOnly, Propagation: '' },
+      };
     }
     case 'volume': {
-      if (m.BindOptions) throw invalidArgument(`invalid mount config for type "volume": field BindOptions must not be specified`);
-      if (m.TmpfsOptions) throw invalidArgument(`invalid mount config for type "volume": field TmpfsOptions must not be specified`);
+      if (m.BindOptions)
+        throw invalidArgument(`invalid mount config for type "volume": field BindOptions must not be specified`);
+      if (m.TmpfsOptions)
+        throw invalidArgument(`invalid mount config for type "volume": field TmpfsOptions must not be specified`);
       const name = m.Source ?? '';
       const vo = m.VolumeOptions;
       const volumeOptions = { driverOptions: vo?.DriverConfig?.Options ?? {}, labels: vo?.Labels ?? {} };
-      return { type: 'volume', source: name, destination, readOnly, options: [], createSource: true, noCopy: vo?.NoCopy ?? false, volumeOptions, point: { Type: 'volume', Name: name, Source: '', Destination: destination, Driver: 'local', Mode: 'z', RW: !readOnly, Propagation: '' } };
+      return {
+        type: 'volume',
+        source: name,
+        destination,
+        readOnly,
+        options: [],
+        createSource: true,
+        noCopy: vo?.NoCopy ?? false,
+        volumeOptions,
+        point: {
+          Type: 'volume',
+          Name: name,
+          Source: '',
+          Destination: destination,
+          Driver: 'local',
+          Mode: 'z',
+          RW: !readOnly,
+          Propagation: '',
+        },
+      };
     }
     default:
       throw invalidArgument(`invalid mount config: mount type unknown: "${type}"`);

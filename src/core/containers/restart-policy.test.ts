@@ -4,14 +4,24 @@ import { nextBackoff, normalizeRestartPolicy, shouldRestart, startsWithDaemon } 
 
 test('policies are validated with Docker-style errors', () => {
   assert.deepEqual(normalizeRestartPolicy(undefined, false), { name: 'no', maxRetries: 0 });
-  assert.deepEqual(normalizeRestartPolicy({ Name: 'on-failure', MaximumRetryCount: 3 }, false), { name: 'on-failure', maxRetries: 3 });
+  assert.deepEqual(normalizeRestartPolicy({ Name: 'on-failure', MaximumRetryCount: 3 }, false), {
+    name: 'on-failure',
+    maxRetries: 3,
+  });
   assert.throws(() => normalizeRestartPolicy({ Name: 'sometimes' as 'no' }, false), /invalid restart policy/);
-  assert.throws(() => normalizeRestartPolicy({ Name: 'always', MaximumRetryCount: 2 }, false), /only be used with 'on-failure'/);
+  assert.throws(
+    () => normalizeRestartPolicy({ Name: 'always', MaximumRetryCount: 2 }, false),
+    /only be used with 'on-failure'/,
+  );
   assert.throws(() => normalizeRestartPolicy({ Name: 'always' }, true), /--restart and --rm/);
 });
 
 test('who restarts after an exit', () => {
-  const exit = (exitCode: number, restartCount = 0, manuallyStopped = false) => ({ exitCode, restartCount, manuallyStopped });
+  const exit = (exitCode: number, restartCount = 0, manuallyStopped = false) => ({
+    exitCode,
+    restartCount,
+    manuallyStopped,
+  });
   assert.equal(shouldRestart({ name: 'always', maxRetries: 0 }, exit(0)), true);
   assert.equal(shouldRestart({ name: 'always', maxRetries: 0 }, exit(0, 0, true)), false);
   assert.equal(shouldRestart({ name: 'on-failure', maxRetries: 0 }, exit(0)), false);

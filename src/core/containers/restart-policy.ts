@@ -13,9 +13,13 @@ export interface NormalizedPolicy {
 export function normalizeRestartPolicy(policy: RestartPolicy | undefined, autoRemove: boolean): NormalizedPolicy {
   const name = policy?.Name || 'no';
   const maxRetries = policy?.MaximumRetryCount ?? 0;
-  if (!['no', 'always', 'unless-stopped', 'on-failure'].includes(name)) throw invalidArgument(`invalid restart policy: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`);
+  if (!['no', 'always', 'unless-stopped', 'on-failure'].includes(name))
+    throw invalidArgument(
+      `invalid restart policy: unknown policy '${name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'`,
+    );
   if (maxRetries < 0) throw invalidArgument('invalid restart policy: maximum retry count cannot be negative');
-  if (maxRetries > 0 && name !== 'on-failure') throw invalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
+  if (maxRetries > 0 && name !== 'on-failure')
+    throw invalidArgument(`invalid restart policy: maximum retry count can only be used with 'on-failure'`);
   if (autoRemove && name !== 'no') throw invalidArgument(`conflicting options: cannot specify both --restart and --rm`);
   return { name: name as PolicyName, maxRetries };
 }
@@ -41,7 +45,7 @@ export function shouldRestart(policy: NormalizedPolicy, exit: ExitFacts): boolea
 
 /** Should a stopped container with this policy be started when the daemon starts? */
 export function startsWithDaemon(policy: NormalizedPolicy, manuallyStopped: boolean): boolean {
-  return (policy.name === 'always' || (policy.name === 'unless-stopped' && !manuallyStopped));
+  return policy.name === 'always' || (policy.name === 'unless-stopped' && !manuallyStopped);
 }
 
 const INITIAL_DELAY_MS = 100;

@@ -11,13 +11,21 @@ export interface BlobInfo {
 
 export interface ContentStore {
   /** Streams a blob in; InvalidArgument when `expected` is given and does not match. Returns what was stored. */
-  ingest(data: Readable, expected?: { digest?: Digest; size?: number }, options?: { signal?: AbortSignal }): Promise<BlobInfo>;
+  ingest(
+    data: Readable,
+    expected?: { digest?: Digest; size?: number },
+    options?: { signal?: AbortSignal },
+  ): Promise<BlobInfo>;
   /**
    * Moves a complete file into the store when its size and digest match, with no second copy (the
    * registry's upload staging files, kept on the store's filesystem). The file is consumed either way;
    * InvalidArgument on a mismatch, as for ingest.
    */
-  commitFile(path: string, expected: { digest: Digest; size?: number }, options?: { signal?: AbortSignal }): Promise<BlobInfo>;
+  commitFile(
+    path: string,
+    expected: { digest: Digest; size?: number },
+    options?: { signal?: AbortSignal },
+  ): Promise<BlobInfo>;
   /** Stores a small in-memory blob (configs, manifests). */
   put(data: Uint8Array | string): Promise<BlobInfo>;
   has(digest: Digest): Promise<boolean>;

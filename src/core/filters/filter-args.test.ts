@@ -28,7 +28,16 @@ test('label! excludes what matches all its values (moby matchLabels)', () => {
   assert.equal(matchLabels(f([['label!', ['keep=x']]]), { keep: 'y' }), true);
   assert.equal(matchLabels(f([['label!', ['a', 'b']]]), { a: '' }), true);
   assert.equal(matchLabels(f([['label!', ['a', 'b']]]), { a: '', b: '' }), false);
-  assert.equal(matchLabels(f([['label', ['a']], ['label!', ['b']]]), { a: '' }), true);
+  assert.equal(
+    matchLabels(
+      f([
+        ['label', ['a']],
+        ['label!', ['b']],
+      ]),
+      { a: '' },
+    ),
+    true,
+  );
 });
 
 test('prune until: a duration before now; objects created after it are kept; one value at most', () => {
@@ -40,5 +49,8 @@ test('prune until: a duration before now; objects created after it are kept; one
   assert.equal(pruneUntilNano(f([]), now), undefined);
   assert.equal(createdAfter('2024-06-01T11:00:00Z', undefined), false);
   assert.throws(() => pruneUntilNano(f([['until', ['1h', '2h']]]), now), /more than one until filter specified/);
-  assert.throws(() => pruneUntilNano(f([['until', ['soon']]]), now), (e: unknown) => (e as { kind?: string }).kind === 'InvalidArgument');
+  assert.throws(
+    () => pruneUntilNano(f([['until', ['soon']]]), now),
+    (e: unknown) => (e as { kind?: string }).kind === 'InvalidArgument',
+  );
 });

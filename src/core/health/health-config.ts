@@ -45,11 +45,14 @@ const DURATIONS = ['Interval', 'Timeout', 'StartPeriod', 'StartInterval'] as con
 export function validateHealthConfig(hc: HealthConfig | null | undefined): void {
   if (!hc) return;
   const kind = hc.Test?.[0];
-  if (kind !== undefined && !['NONE', 'CMD', 'CMD-SHELL'].includes(kind)) throw invalidArgument(`unknown Healthcheck type '${kind}'`);
+  if (kind !== undefined && !['NONE', 'CMD', 'CMD-SHELL'].includes(kind))
+    throw invalidArgument(`unknown Healthcheck type '${kind}'`);
   for (const name of [...DURATIONS, 'Retries'] as const) {
     const value: unknown = hc[name];
     if (value !== undefined && value !== null && !Number.isSafeInteger(value)) {
-      throw invalidArgument(`json: cannot unmarshal ${typeof value === 'number' ? `number ${value}` : typeof value} into Go struct field HealthConfig.Healthcheck.${name} of type ${name === 'Retries' ? 'int' : 'time.Duration'}`);
+      throw invalidArgument(
+        `json: cannot unmarshal ${typeof value === 'number' ? `number ${value}` : typeof value} into Go struct field HealthConfig.Healthcheck.${name} of type ${name === 'Retries' ? 'int' : 'time.Duration'}`,
+      );
     }
   }
   for (const name of DURATIONS) {

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { applyProbeResult, probeOutput, startingHealth, type HealthLogEntry } from './health-state.js';
 import { probeSpec, validateHealthConfig } from './health-config.js';
 
-const at = (ms: number, code: number): HealthLogEntry => ({ Start: new Date(ms).toISOString(), End: new Date(ms + 1).toISOString(), ExitCode: code, Output: '' });
+const at = (ms: number, code: number): HealthLogEntry => ({
+  Start: new Date(ms).toISOString(),
+  End: new Date(ms + 1).toISOString(),
+  ExitCode: code,
+  Output: '',
+});
 
 test('health: a pass is healthy, failures count to retries, the start period forgives while starting', () => {
   const opts = { retries: 2, startPeriodMs: 1000, startedAtMs: 0 };
@@ -24,7 +29,14 @@ test('health: output cut at 4096 bytes with "..."; CMD-SHELL through the shell; 
   assert.equal(probeOutput('x'.repeat(5000)), `${'x'.repeat(4096)}...`);
   assert.equal(probeOutput('ok\n'), 'ok\n');
   assert.deepEqual(probeSpec({ Healthcheck: { Test: ['CMD-SHELL', 'exit 0'] } })?.cmd, ['/bin/sh', '-c', 'exit 0']);
-  assert.deepEqual(probeSpec({ Healthcheck: { Test: ['CMD', 'true'], Interval: 1e9 } }), { cmd: ['true'], intervalMs: 1000, timeoutMs: 30000, startPeriodMs: 0, startIntervalMs: 5000, retries: 3 });
+  assert.deepEqual(probeSpec({ Healthcheck: { Test: ['CMD', 'true'], Interval: 1e9 } }), {
+    cmd: ['true'],
+    intervalMs: 1000,
+    timeoutMs: 30000,
+    startPeriodMs: 0,
+    startIntervalMs: 5000,
+    retries: 3,
+  });
   assert.equal(probeSpec({ Healthcheck: { Test: ['NONE'] } }), undefined);
   assert.throws(() => validateHealthConfig({ Interval: 10 }), /Interval in Healthcheck cannot be less than 1ms/);
   assert.throws(() => validateHealthConfig({ Retries: -1 }), /Retries in Healthcheck cannot be negative/);
@@ -32,5 +44,12 @@ test('health: output cut at 4096 bytes with "..."; CMD-SHELL through the shell; 
 
 test('Go duration strings for timeout messages', async () => {
   const { goDuration } = await import('./go-duration.js');
-  assert.deepEqual([500, 1000, 1500, 30000, 90000, 3600000].map(goDuration), ['500ms', '1s', '1.5s', '30s', '1m30s', '1h0m0s']);
+  assert.deepEqual([500, 1000, 1500, 30000, 90000, 3600000].map(goDuration), [
+    '500ms',
+    '1s',
+    '1.5s',
+    '30s',
+    '1m30s',
+    '1h0m0s',
+  ]);
 });

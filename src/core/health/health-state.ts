@@ -28,12 +28,20 @@ export function probeOutput(raw: Buffer | string): string {
 }
 
 /** A fresh start: "starting", the earlier log kept (Docker keeps it across restarts). */
-export const startingHealth = (previous: HealthState | undefined): HealthState => ({ Status: 'starting', FailingStreak: previous?.FailingStreak ?? 0, Log: previous?.Log ?? [] });
+export const startingHealth = (previous: HealthState | undefined): HealthState => ({
+  Status: 'starting',
+  FailingStreak: previous?.FailingStreak ?? 0,
+  Log: previous?.Log ?? [],
+});
 
 /** Stopped: Docker reports a stopped container with a health check as unhealthy. */
 export const stoppedHealth = (previous: HealthState): HealthState => ({ ...previous, Status: 'unhealthy' });
 
-export function applyProbeResult(state: HealthState, entry: HealthLogEntry, opts: { retries: number; startPeriodMs: number; startedAtMs: number }): HealthState {
+export function applyProbeResult(
+  state: HealthState,
+  entry: HealthLogEntry,
+  opts: { retries: number; startPeriodMs: number; startedAtMs: number },
+): HealthState {
   const Log = [...state.Log, entry].slice(-MAX_LOG_ENTRIES);
   if (entry.ExitCode === 0) return { Status: 'healthy', FailingStreak: 0, Log };
   const inStartPeriod = state.Status === 'starting' && Date.parse(entry.Start) - opts.startedAtMs < opts.startPeriodMs;
@@ -43,4 +51,5 @@ export function applyProbeResult(state: HealthState, entry: HealthLogEntry, opts
 }
 
 /** ps's suffix: "(healthy)", "(unhealthy)", "(health: starting)". */
-export const healthSuffix = (s: HealthState): string => (s.Status === 'starting' ? ' (health: starting)' : ` (${s.Status})`);
+export const healthSuffix = (s: HealthState): string =>
+  s.Status === 'starting' ? ' (health: starting)' : ` (${s.Status})`;

@@ -19,7 +19,10 @@ test('familiar names', () => {
 });
 
 test('invalid references are refused with Docker message', () => {
-  assert.throws(() => parseReference('Busybox'), /repository name \(library\/Busybox\) must be lowercase|must be lowercase/);
+  assert.throws(
+    () => parseReference('Busybox'),
+    /repository name \(library\/Busybox\) must be lowercase|must be lowercase/,
+  );
   assert.throws(() => parseReference('bad name'), /invalid reference format/);
   assert.throws(() => parseReference('a:b:c'), /invalid reference format/);
   assert.throws(() => parseReference(''), /invalid reference format/);

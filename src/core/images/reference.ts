@@ -16,7 +16,8 @@ export interface ImageReference {
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
-const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?$|^\[[a-fA-F0-9:]+\](?::[0-9]+)?$/;
+const DOMAIN =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?$|^\[[a-fA-F0-9:]+\](?::[0-9]+)?$/;
 
 const invalid = (): Error => invalidArgument('invalid reference format');
 
@@ -44,16 +45,21 @@ export function parseReference(input: string): ImageReference {
   let path = rest;
   const slash = rest.indexOf('/');
   const first = slash >= 0 ? rest.slice(0, slash) : '';
-  if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())) {
+  if (
+    slash >= 0 &&
+    (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())
+  ) {
     if (!DOMAIN.test(first)) throw invalid();
     domain = first === 'index.docker.io' ? DEFAULT_DOMAIN : first;
     path = rest.slice(slash + 1);
   }
   if (path === '') throw invalid();
-  if (path !== path.toLowerCase()) throw invalidArgument(`invalid reference format: repository name (${path}) must be lowercase`);
+  if (path !== path.toLowerCase())
+    throw invalidArgument(`invalid reference format: repository name (${path}) must be lowercase`);
   for (const component of path.split('/')) if (!COMPONENT.test(component)) throw invalid();
   if (domain === DEFAULT_DOMAIN && !path.includes('/')) path = `library/${path}`;
-  if ((domain + path).length > 255) throw invalidArgument('invalid reference format: repository name must not be more than 255 characters');
+  if ((domain + path).length > 255)
+    throw invalidArgument('invalid reference format: repository name must not be more than 255 characters');
   return { domain, path, tag, digest };
 }
 
@@ -72,7 +78,9 @@ export function fullName(ref: ImageReference): string {
 /** The familiar repository, e.g. busybox or myregistry:5000/team/app. */
 export function familiarRepository(ref: ImageReference): string {
   if (ref.domain !== DEFAULT_DOMAIN) return repositoryName(ref);
-  return ref.path.startsWith('library/') && ref.path.split('/').length === 2 ? ref.path.slice('library/'.length) : ref.path;
+  return ref.path.startsWith('library/') && ref.path.split('/').length === 2
+    ? ref.path.slice('library/'.length)
+    : ref.path;
 }
 
 export function familiarName(ref: ImageReference): string {

@@ -33,7 +33,9 @@ export interface BridgeOptions {
 function parseBool(key: string, value: string): boolean {
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
   if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
-  throw invalidArgument(`failed to parse ${key} value: ${value} (strconv.ParseBool: parsing "${value}": invalid syntax)`);
+  throw invalidArgument(
+    `failed to parse ${key} value: ${value} (strconv.ParseBool: parsing "${value}": invalid syntax)`,
+  );
 }
 
 /** An interface name berth takes: 1 to 15 of letters, digits, '_', '.', '-' (it goes into iproute2 arguments and
@@ -49,7 +51,8 @@ export function parseBridgeOptions(options: Record<string, string>): BridgeOptio
     switch (key) {
       case OPT.name:
         if (value.length > 15) throw invalidArgument(`bridge name ${value} is longer than 15 characters`);
-        if (!validIfName(value)) throw invalidArgument(`invalid ${key} ${JSON.stringify(value)}: letters, digits, '_', '.' and '-' only`);
+        if (!validIfName(value))
+          throw invalidArgument(`invalid ${key} ${JSON.stringify(value)}: letters, digits, '_', '.' and '-' only`);
         out.bridgeName = value;
         break;
       case OPT.icc:
@@ -60,26 +63,33 @@ export function parseBridgeOptions(options: Record<string, string>): BridgeOptio
         break;
       case OPT.hostBinding:
         if (!isIPv4(value) && !isIPv6(value)) throw invalidArgument(`failed to parse ${key} value: ${value} (nil ip)`);
-        if (isIPv6(value)) throw invalidArgument(`${key}: berth publishes ports on IPv4 host addresses only (${value})`);
+        if (isIPv6(value))
+          throw invalidArgument(`${key}: berth publishes ports on IPv4 host addresses only (${value})`);
         out.hostBindingIp = value === '0.0.0.0' ? '' : value;
         break;
       case OPT.mtu: {
-        if (!/^[+-]?\d+$/.test(value)) throw invalidArgument(`failed to parse ${key} value: ${value} (strconv.Atoi: parsing "${value}": invalid syntax)`);
+        if (!/^[+-]?\d+$/.test(value))
+          throw invalidArgument(
+            `failed to parse ${key} value: ${value} (strconv.Atoi: parsing "${value}": invalid syntax)`,
+          );
         const mtu = Number(value);
         if (mtu !== 0 && (mtu < 68 || mtu > 65535)) throw invalidArgument(`invalid MTU number: ${mtu}`);
         if (mtu > 0) out.mtu = mtu;
         break;
       }
       case OPT.ifacePrefix:
-        if (!/^[A-Za-z][A-Za-z0-9_-]{0,11}$/.test(value)) throw invalidArgument(`invalid ${key}: ${JSON.stringify(value)}`);
+        if (!/^[A-Za-z][A-Za-z0-9_-]{0,11}$/.test(value))
+          throw invalidArgument(`invalid ${key}: ${JSON.stringify(value)}`);
         out.ifacePrefix = value;
         break;
       case OPT.inhibitIPv4:
-        if (parseBool(key, value)) throw invalidArgument(`${key}=true is not supported by berth (its bridges always carry the IPv4 gateway)`);
+        if (parseBool(key, value))
+          throw invalidArgument(`${key}=true is not supported by berth (its bridges always carry the IPv4 gateway)`);
         break;
       case OPT.gatewayModeV4:
       case OPT.gatewayModeV6:
-        if (value !== 'nat' && value !== '') throw invalidArgument(`${key}=${value} is not supported by berth (only "nat")`);
+        if (value !== 'nat' && value !== '')
+          throw invalidArgument(`${key}=${value} is not supported by berth (only "nat")`);
         break;
       default:
         // Unknown options are kept and shown, as Docker does.

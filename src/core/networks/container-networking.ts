@@ -15,7 +15,10 @@ export interface ContainerNetworking {
   resolveExtraHosts(entries: string[]): string[];
   recordCreate(record: ContainerRecord, endpoints: EndpointsConfig): void;
   /** extraEnv: legacy link variables (ALIAS_PORT_..., ALIAS_NAME, ALIAS_ENV_...), below the container's own Env. */
-  setUp(record: ContainerRecord, options?: { signal?: AbortSignal }): Promise<{ netnsPath?: string; extraEnv?: string[] }>;
+  setUp(
+    record: ContainerRecord,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ netnsPath?: string; extraEnv?: string[] }>;
   tearDown(record: ContainerRecord): Promise<void>;
   forget(record: ContainerRecord): Promise<void>;
   settings(record: ContainerRecord): NetworkSettings;

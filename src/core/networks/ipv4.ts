@@ -28,7 +28,8 @@ export const maskOf = (prefix: number): number => (prefix === 0 ? 0 : (0xfffffff
 export function parseCidrLoose(text: string): { ip: number; prefix: number } {
   const [addr = '', len, ...rest] = text.trim().split('/');
   const prefix = Number(len);
-  if (rest.length > 0 || len === undefined || !/^\d{1,2}$/.test(len) || prefix > 32) throw invalidArgument(`invalid CIDR address: ${text}`);
+  if (rest.length > 0 || len === undefined || !/^\d{1,2}$/.test(len) || prefix > 32)
+    throw invalidArgument(`invalid CIDR address: ${text}`);
   if (!isIPv4(addr)) throw invalidArgument(`invalid CIDR address: ${text}`);
   return { ip: parseIPv4(addr), prefix };
 }
@@ -43,11 +44,11 @@ export const formatCidr = (c: Cidr): string => `${formatIPv4(c.base)}/${c.prefix
 
 export const cidrSize = (c: Cidr): number => 2 ** (32 - c.prefix);
 
-export const cidrContains = (c: Cidr, ip: number): boolean => ((ip & maskOf(c.prefix)) >>> 0) === c.base;
+export const cidrContains = (c: Cidr, ip: number): boolean => (ip & maskOf(c.prefix)) >>> 0 === c.base;
 
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   const prefix = Math.min(a.prefix, b.prefix);
-  return ((a.base & maskOf(prefix)) >>> 0) === ((b.base & maskOf(prefix)) >>> 0);
+  return (a.base & maskOf(prefix)) >>> 0 === (b.base & maskOf(prefix)) >>> 0;
 }
 
 /** The last address of the subnet (broadcast). */

@@ -9,7 +9,8 @@ test('IPv6 text: ::, IPv4 tails, RFC 5952 output; zones and junk refused', () =>
   assert.equal(formatIPv6(parseIPv6('::ffff:10.1.2.3')), '::ffff:a01:203');
   assert.equal(formatIPv6(parseIPv6('fd00:1:0:1:0:0:0:1')), 'fd00:1:0:1::1');
   assert.equal(formatIPv6(0n), '::');
-  for (const bad of ['fe80::1%eth0', '1:2:3', 'fd00::1::2', 'g::1', '10.0.0.1']) assert.equal(tryParseIPv6(bad), undefined, bad);
+  for (const bad of ['fe80::1%eth0', '1:2:3', 'fd00::1::2', 'g::1', '10.0.0.1'])
+    assert.equal(tryParseIPv6(bad), undefined, bad);
   assert.equal(formatCidr6(parseCidr6('fd00:1::5/64')), 'fd00:1::/64');
   assert.ok(cidrs6Overlap(parseCidr6('fd00::/48'), parseCidr6('fd00:0:0:1::/64')));
 });

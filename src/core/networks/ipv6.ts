@@ -58,7 +58,7 @@ export function formatIPv6(n: bigint): string {
   for (let i = 7; i >= 0; i--) groups.push(Number((n >> BigInt(i * 16)) & 0xffffn));
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -80,7 +80,8 @@ export function parseCidr6(text: string): Cidr6 {
   const [addr = '', len, ...rest] = text.trim().split('/');
   const prefix = Number(len);
   const ip = tryParseIPv6(addr);
-  if (rest.length > 0 || len === undefined || !/^\d{1,3}$/.test(len) || prefix > 128 || ip === undefined) throw invalidArgument(`invalid CIDR address: ${text}`);
+  if (rest.length > 0 || len === undefined || !/^\d{1,3}$/.test(len) || prefix > 128 || ip === undefined)
+    throw invalidArgument(`invalid CIDR address: ${text}`);
   return { base: ip & maskOf6(prefix), prefix };
 }
 

@@ -13,7 +13,13 @@ test('links: parse forms, canonical form, hosts names', () => {
 });
 
 test('link env: as dockerd 20.10 sets it (ports sorted, ranges of three or more, HOME and PATH left out)', () => {
-  const env = linkEnv({ alias: 'my-rng', parentName: 'app', childIp: '172.17.0.3', childEnv: ['PATH=/bin', 'HOME=/root', 'A=b=c'], exposed: ['9000/udp', '8002/tcp', '8000/tcp', '8001/tcp'] });
+  const env = linkEnv({
+    alias: 'my-rng',
+    parentName: 'app',
+    childIp: '172.17.0.3',
+    childEnv: ['PATH=/bin', 'HOME=/root', 'A=b=c'],
+    exposed: ['9000/udp', '8002/tcp', '8000/tcp', '8001/tcp'],
+  });
   assert.deepEqual(env.sort(), [
     'MY_RNG_ENV_A=b=c',
     'MY_RNG_NAME=/app/my-rng',

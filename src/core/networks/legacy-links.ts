@@ -22,7 +22,8 @@ export function parseLink(text: string): LinkSpec {
   return { name, alias };
 }
 
-export const canonicalLink = (childName: string, parentName: string, alias: string): string => `/${childName}:/${parentName}/${alias}`;
+export const canonicalLink = (childName: string, parentName: string, alias: string): string =>
+  `/${childName}:/${parentName}/${alias}`;
 
 export interface LinkedChild {
   alias: string;
@@ -39,26 +40,41 @@ export interface LinkedChild {
 export function linkEnv(l: LinkedChild): string[] {
   const alias = l.alias.toUpperCase().replace(/-/g, '_');
   const env: string[] = [`${alias}_NAME=/${l.parentName}/${l.alias}`];
-  const ports = l.exposed.map(parsePortKey).sort((a, b) => a.port - b.port || (a.proto === 'tcp' ? -1 : b.proto === 'tcp' ? 1 : 0));
+  const ports = l.exposed
+    .map(parsePortKey)
+    .sort((a, b) => a.port - b.port || (a.proto === 'tcp' ? -1 : b.proto === 'tcp' ? 1 : 0));
   const first = ports[0];
   const out: string[] = [];
   if (first) out.push(`${alias}_PORT=${first.proto}://${l.childIp}:${first.port}`);
   // Runs of three or more consecutive port numbers also get _START/_END variables.
-  for (let i = 0; i < ports.length; ) {
+  for (let i = 0; i < ports.length;) {
     let j = i;
     while (j + 1 < ports.length && (ports[j + 1]?.port ?? 0) === (ports[j]?.port ?? 0) + 1) j++;
     const p = ports[i];
     const q = ports[j];
     if (p && q && j > i + 1) {
       const key = `${alias}_PORT_${p.port}_${p.proto.toUpperCase()}`;
-      out.push(`${key}_START=${p.proto}://${l.childIp}:${p.port}`, `${key}_ADDR=${l.childIp}`, `${key}_PROTO=${p.proto}`, `${key}_PORT_START=${p.port}`);
-      out.push(`${alias}_PORT_${p.port}_${q.proto.toUpperCase()}_END=${q.proto}://${l.childIp}:${q.port}`, `${alias}_PORT_${p.port}_${q.proto.toUpperCase()}_PORT_END=${q.port}`);
+      out.push(
+        `${key}_START=${p.proto}://${l.childIp}:${p.port}`,
+        `${key}_ADDR=${l.childIp}`,
+        `${key}_PROTO=${p.proto}`,
+        `${key}_PORT_START=${p.port}`,
+      );
+      out.push(
+        `${alias}_PORT_${p.port}_${q.proto.toUpperCase()}_END=${q.proto}://${l.childIp}:${q.port}`,
+        `${alias}_PORT_${p.port}_${q.proto.toUpperCase()}_PORT_END=${q.port}`,
+      );
       i = j + 1;
     } else i++;
   }
   for (const p of ports) {
     const key = `${alias}_PORT_${p.port}_${p.proto.toUpperCase()}`;
-    out.push(`${key}=${p.proto}://${l.childIp}:${p.port}`, `${key}_ADDR=${l.childIp}`, `${key}_PORT=${p.port}`, `${key}_PROTO=${p.proto}`);
+    out.push(
+      `${key}=${p.proto}://${l.childIp}:${p.port}`,
+      `${key}_ADDR=${l.childIp}`,
+      `${key}_PORT=${p.port}`,
+      `${key}_PROTO=${p.proto}`,
+    );
   }
   for (const e of l.childEnv) {
     const eq = e.indexOf('=');
@@ -72,4 +88,5 @@ export function linkEnv(l: LinkedChild): string[] {
 }
 
 /** The /etc/hosts names of a link: the alias, the child's hostname, and its name when that differs from the alias. */
-export const linkHostNames = (alias: string, childHostname: string, childName: string): string => [alias, childHostname, ...(alias !== childName ? [childName] : [])].filter(Boolean).join(' ');
+export const linkHostNames = (alias: string, childHostname: string, childName: string): string =>
+  [alias, childHostname, ...(alias !== childName ? [childName] : [])].filter(Boolean).join(' ');

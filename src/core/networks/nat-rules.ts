@@ -28,7 +28,11 @@ export interface ChainNames {
   forward: string;
 }
 
-export const chainNames = (prefix: string): ChainNames => ({ dnat: `${prefix}-DNAT`, post: `${prefix}-POST`, forward: `${prefix}-FWD` });
+export const chainNames = (prefix: string): ChainNames => ({
+  dnat: `${prefix}-DNAT`,
+  post: `${prefix}-POST`,
+  forward: `${prefix}-FWD`,
+});
 
 /** The rules in built-in chains that lead into the daemon's own: [table, chain, rule args]. */
 export function jumpRules(prefix: string): [table: 'nat' | 'filter', chain: string, args: string[]][] {
@@ -50,16 +54,23 @@ export function ruleset(prefix: string, networks: RuleNetwork[], ports: RulePort
     if (n.masquerade && !n.internal) nat.push(`-A ${c.post} -s ${n.subnet} ! -o ${n.bridge} -j MASQUERADE`);
     filter.push(`-A ${c.forward} -i ${n.bridge} -o ${n.bridge} -j ${n.icc === false ? 'DROP' : 'ACCEPT'}`);
     if (n.internal) {
-      filter.push(`-A ${c.forward} -i ${n.bridge} ! -o ${n.bridge} -j DROP`, `-A ${c.forward} -o ${n.bridge} ! -i ${n.bridge} -j DROP`);
+      filter.push(
+        `-A ${c.forward} -i ${n.bridge} ! -o ${n.bridge} -j DROP`,
+        `-A ${c.forward} -o ${n.bridge} ! -i ${n.bridge} -j DROP`,
+      );
     } else {
       filter.push(`-A ${c.forward} -o ${n.bridge} -j ACCEPT`, `-A ${c.forward} -i ${n.bridge} -j ACCEPT`);
     }
   }
   for (const { containerIp, mapping: m } of ports) {
     const dst = m.hostIp ? ` -d ${m.hostIp}/32` : '';
-    nat.push(`-A ${c.dnat}${dst} -p ${m.proto} -m ${m.proto} --dport ${m.hostPort} -j DNAT --to-destination ${containerIp}:${m.containerPort}`);
+    nat.push(
+      `-A ${c.dnat}${dst} -p ${m.proto} -m ${m.proto} --dport ${m.hostPort} -j DNAT --to-destination ${containerIp}:${m.containerPort}`,
+    );
     // Hairpin: a container reaching a published port of a neighbour on its own bridge gets replies via the host.
-    nat.push(`-A ${c.post} -s ${containerIp}/32 -d ${containerIp}/32 -p ${m.proto} -m ${m.proto} --dport ${m.containerPort} -j MASQUERADE`);
+    nat.push(
+      `-A ${c.post} -s ${containerIp}/32 -d ${containerIp}/32 -p ${m.proto} -m ${m.proto} --dport ${m.containerPort} -j MASQUERADE`,
+    );
   }
   return { nat: `${nat.join('\n')}\nCOMMIT\n`, filter: `${filter.join('\n')}\nCOMMIT\n` };
 }
@@ -74,15 +85,22 @@ export function ruleset6(prefix: string, networks: RuleNetwork[], ports: RulePor
     if (n.masquerade && !n.internal) nat.push(`-A ${c.post} -s ${n.subnet6} ! -o ${n.bridge} -j MASQUERADE`);
     filter.push(`-A ${c.forward} -i ${n.bridge} -o ${n.bridge} -j ${n.icc === false ? 'DROP' : 'ACCEPT'}`);
     if (n.internal) {
-      filter.push(`-A ${c.forward} -i ${n.bridge} ! -o ${n.bridge} -j DROP`, `-A ${c.forward} -o ${n.bridge} ! -i ${n.bridge} -j DROP`);
+      filter.push(
+        `-A ${c.forward} -i ${n.bridge} ! -o ${n.bridge} -j DROP`,
+        `-A ${c.forward} -o ${n.bridge} ! -i ${n.bridge} -j DROP`,
+      );
     } else {
       filter.push(`-A ${c.forward} -o ${n.bridge} -j ACCEPT`, `-A ${c.forward} -i ${n.bridge} -j ACCEPT`);
     }
   }
   for (const { containerIp6, mapping: m } of ports) {
     if (!containerIp6 || m.hostIp) continue;
-    nat.push(`-A ${c.dnat} -p ${m.proto} -m ${m.proto} --dport ${m.hostPort} -j DNAT --to-destination [${containerIp6}]:${m.containerPort}`);
-    nat.push(`-A ${c.post} -s ${containerIp6}/128 -d ${containerIp6}/128 -p ${m.proto} -m ${m.proto} --dport ${m.containerPort} -j MASQUERADE`);
+    nat.push(
+      `-A ${c.dnat} -p ${m.proto} -m ${m.proto} --dport ${m.hostPort} -j DNAT --to-destination [${containerIp6}]:${m.containerPort}`,
+    );
+    nat.push(
+      `-A ${c.post} -s ${containerIp6}/128 -d ${containerIp6}/128 -p ${m.proto} -m ${m.proto} --dport ${m.containerPort} -j MASQUERADE`,
+    );
   }
   return { nat: `${nat.join('\n')}\nCOMMIT\n`, filter: `${filter.join('\n')}\nCOMMIT\n` };
 }

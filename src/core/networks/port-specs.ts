@@ -31,7 +31,11 @@ function parseHostPort(text: string | undefined): number {
 }
 
 /** What to publish: every binding of PortBindings; with PublishAllPorts, every exposed port not bound yet. */
-export function portRequests(bindings: Record<string, PortBinding[] | null> | null | undefined, publishAll: boolean, exposed: Record<string, object> | null | undefined): PortRequest[] {
+export function portRequests(
+  bindings: Record<string, PortBinding[] | null> | null | undefined,
+  publishAll: boolean,
+  exposed: Record<string, object> | null | undefined,
+): PortRequest[] {
   const out: PortRequest[] = [];
   const bound = new Set<string>();
   for (const [key, list] of Object.entries(bindings ?? {})) {
@@ -43,7 +47,12 @@ export function portRequests(bindings: Record<string, PortBinding[] | null> | nu
         if (hostIp === '::' || hostIp.includes(':')) continue; // IPv6 bindings: not served (berth's bridges are IPv4)
         throw invalidArgument(`invalid IP address: ${hostIp}`);
       }
-      out.push({ proto, containerPort: port, hostIp: hostIp === '0.0.0.0' ? '' : hostIp, hostPort: parseHostPort(b.HostPort) });
+      out.push({
+        proto,
+        containerPort: port,
+        hostIp: hostIp === '0.0.0.0' ? '' : hostIp,
+        hostPort: parseHostPort(b.HostPort),
+      });
     }
   }
   if (publishAll) {
@@ -61,7 +70,11 @@ export function validatePortBindings(bindings: Record<string, PortBinding[] | nu
 }
 
 /** NetworkSettings.Ports: every exposed or bound port, with its host bindings (null when not published). */
-export function portsView(mappings: PortMapping[], exposed: Record<string, object> | null | undefined, bindings: Record<string, PortBinding[] | null> | null | undefined): Record<string, PortBinding[] | null> {
+export function portsView(
+  mappings: PortMapping[],
+  exposed: Record<string, object> | null | undefined,
+  bindings: Record<string, PortBinding[] | null> | null | undefined,
+): Record<string, PortBinding[] | null> {
   const out: Record<string, PortBinding[] | null> = {};
   const keyOf = (port: number, proto: string): string => `${port}/${proto}`;
   for (const key of [...Object.keys(exposed ?? {}), ...Object.keys(bindings ?? {})]) {
@@ -77,10 +90,16 @@ export function portsView(mappings: PortMapping[], exposed: Record<string, objec
 
 /** ps's Ports: published ones with their host side, exposed ones alone; sorted as Docker's API does not. */
 export function portSummary(mappings: PortMapping[], exposed: Record<string, object> | null | undefined): Port[] {
-  const out: Port[] = mappings.map((m) => ({ IP: m.hostIp || '0.0.0.0', PrivatePort: m.containerPort, PublicPort: m.hostPort, Type: m.proto }));
+  const out: Port[] = mappings.map((m) => ({
+    IP: m.hostIp || '0.0.0.0',
+    PrivatePort: m.containerPort,
+    PublicPort: m.hostPort,
+    Type: m.proto,
+  }));
   for (const key of Object.keys(exposed ?? {})) {
     const { port, proto } = parsePortKey(key);
-    if (!mappings.some((m) => m.containerPort === port && m.proto === proto)) out.push({ PrivatePort: port, Type: proto });
+    if (!mappings.some((m) => m.containerPort === port && m.proto === proto))
+      out.push({ PrivatePort: port, Type: proto });
   }
   return out;
 }

@@ -7,7 +7,16 @@ export interface Platform {
   variant?: string;
 }
 
-const ARCH_ALIASES: Record<string, string> = { x86_64: 'amd64', 'x86-64': 'amd64', x64: 'amd64', aarch64: 'arm64', armhf: 'arm', armel: 'arm', i386: '386', ia32: '386' };
+const ARCH_ALIASES: Record<string, string> = {
+  x86_64: 'amd64',
+  'x86-64': 'amd64',
+  x64: 'amd64',
+  aarch64: 'arm64',
+  armhf: 'arm',
+  armel: 'arm',
+  i386: '386',
+  ia32: '386',
+};
 
 export function normalizePlatform(p: Platform): Platform {
   const os = p.os.toLowerCase();
@@ -23,9 +32,11 @@ export function normalizePlatform(p: Platform): Platform {
 export function parsePlatform(spec: string, host: Platform): Platform | undefined {
   if (spec.trim() === '') return undefined;
   const parts = spec.trim().split('/');
-  if (parts.length > 3 || parts.some((p) => p === '')) throw new Error(`"${spec}": unknown operating system or architecture: invalid argument`);
+  if (parts.length > 3 || parts.some((p) => p === ''))
+    throw new Error(`"${spec}": unknown operating system or architecture: invalid argument`);
   const [os = '', architecture, variant] = parts;
-  if (architecture === undefined) return normalizePlatform({ ...host, os, variant: os === host.os ? host.variant : undefined });
+  if (architecture === undefined)
+    return normalizePlatform({ ...host, os, variant: os === host.os ? host.variant : undefined });
   return normalizePlatform({ os, architecture, variant });
 }
 
@@ -40,11 +51,18 @@ export function hostPlatform(nodeArch: string, nodePlatform = 'linux'): Platform
 export function platformMatches(want: Platform, have: Platform): boolean {
   const w = normalizePlatform(want);
   const h = normalizePlatform(have);
-  return w.os === h.os && w.architecture === h.architecture && (w.variant === undefined || h.variant === undefined || w.variant === h.variant);
+  return (
+    w.os === h.os &&
+    w.architecture === h.architecture &&
+    (w.variant === undefined || h.variant === undefined || w.variant === h.variant)
+  );
 }
 
 /** The best entry for `want`: an exact variant match first, then a compatible one. */
-export function selectPlatform<T extends { platform?: Platform }>(entries: readonly T[], want: Platform): T | undefined {
+export function selectPlatform<T extends { platform?: Platform }>(
+  entries: readonly T[],
+  want: Platform,
+): T | undefined {
   const candidates = entries.filter((e) => e.platform && platformMatches(want, e.platform));
   const w = normalizePlatform(want);
   return candidates.find((e) => normalizePlatform(e.platform as Platform).variant === w.variant) ?? candidates[0];

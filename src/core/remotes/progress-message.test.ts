@@ -16,6 +16,11 @@ test('progress bars as dockerd renders them', () => {
   assert.equal(progressBar(1_000_000, 2_000_000), `[${'='.repeat(25)}>${' '.repeat(25)}]      1MB/2MB`);
   assert.equal(progressBar(2_000_000, 2_000_000), `[${'='.repeat(50)}>] ${'2MB'.padStart(8)}/2MB`);
   assert.equal(progressBar(10, 0), '     10B');
-  assert.deepEqual(Object.keys(bytesMessage('abc', 'Downloading', 1, 2)), ['status', 'progressDetail', 'progress', 'id']);
+  assert.deepEqual(Object.keys(bytesMessage('abc', 'Downloading', 1, 2)), [
+    'status',
+    'progressDetail',
+    'progress',
+    'id',
+  ]);
   assert.equal(shortId(`sha256:${'ab'.repeat(32)}`), 'abababababab');
 });

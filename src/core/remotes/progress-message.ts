@@ -35,12 +35,14 @@ export function progressBar(current: number, total: number): string {
   if (total <= 0) return humanSize(current).padStart(8);
   const filled = Math.min(50, Math.floor(Math.floor((current / total) * 100) / 2));
   const bar = `[${'='.repeat(filled)}>${' '.repeat(Math.max(0, 50 - filled))}] `;
-  const numbers = current > total ? humanSize(current).padStart(8) : `${humanSize(current).padStart(8)}/${humanSize(total)}`;
+  const numbers =
+    current > total ? humanSize(current).padStart(8) : `${humanSize(current).padStart(8)}/${humanSize(total)}`;
   return bar + numbers;
 }
 
 /** A plain status line (`Digest: ...`, `Status: ...`), optionally for one id. */
-export const statusMessage = (status: string, id?: string): JsonProgressMessage => (id === undefined ? { status } : { status, id });
+export const statusMessage = (status: string, id?: string): JsonProgressMessage =>
+  id === undefined ? { status } : { status, id };
 
 /** A per-layer step (`Pulling fs layer`, `Pull complete`): dockerd sends an empty progressDetail with these. */
 export const stepMessage = (id: string, status: string): JsonProgressMessage => ({ status, progressDetail: {}, id });

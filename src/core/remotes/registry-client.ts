@@ -38,7 +38,11 @@ export interface RemoteRepository {
   /** Cross-repository mount from another repository of the same registry; false when the registry declined. */
   mountBlob(digest: Digest, fromPath: string, options?: { signal?: AbortSignal }): Promise<boolean>;
   /** Uploads a blob (monolithic when small, chunked when large); `open` is called again for a retry. */
-  pushBlob(blob: BlobRef, open: () => Readable, options?: { signal?: AbortSignal; onProgress?: (bytes: number) => void }): Promise<void>;
+  pushBlob(
+    blob: BlobRef,
+    open: () => Readable,
+    options?: { signal?: AbortSignal; onProgress?: (bytes: number) => void },
+  ): Promise<void>;
   putManifest(reference: string, mediaType: string, bytes: Buffer, options?: { signal?: AbortSignal }): Promise<Digest>;
   /** Every tag of the repository (following pagination). */
   listTags(options?: { signal?: AbortSignal }): Promise<string[]>;
@@ -54,9 +58,24 @@ export interface SearchResult {
 }
 
 export interface RegistryClient {
-  repository(domain: string, path: string, credentials: RegistryCredentials | undefined, actions: readonly ('pull' | 'push')[]): RemoteRepository;
+  repository(
+    domain: string,
+    path: string,
+    credentials: RegistryCredentials | undefined,
+    actions: readonly ('pull' | 'push')[],
+  ): RemoteRepository;
   /** Checks credentials against the registry's /v2/ endpoint; Unauthorized when they are refused. */
-  login(domain: string, credentials: RegistryCredentials, options?: { signal?: AbortSignal }): Promise<{ identityToken?: string }>;
+  login(
+    domain: string,
+    credentials: RegistryCredentials,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ identityToken?: string }>;
   /** The registry's v1 search API (`/v1/search?q=&n=`); what it answers as is. Docker Hub's is on its index host. */
-  search(domain: string, query: string, limit: number, credentials: RegistryCredentials | undefined, options?: { signal?: AbortSignal }): Promise<SearchResult[]>;
+  search(
+    domain: string,
+    query: string,
+    limit: number,
+    credentials: RegistryCredentials | undefined,
+    options?: { signal?: AbortSignal },
+  ): Promise<SearchResult[]>;
 }

@@ -1,14 +1,16 @@
 // Which host serves a registry domain and whether plain HTTP may be used with it: only loopback hosts and
 // the ones the daemon's config lists as insecure (`--insecure-registry`, host[:port] or CIDR).
 
-const isIPv4 = (s: string): boolean => /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(s) && s.split('.').every((p) => Number(p) <= 255);
+const isIPv4 = (s: string): boolean =>
+  /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(s) && s.split('.').every((p) => Number(p) <= 255);
 
 export const DOCKER_HUB_HOST = 'registry-1.docker.io';
 /** Docker Hub's index (the v1 search API). */
 export const DOCKER_INDEX_HOST = 'index.docker.io';
 
 /** The host[:port] that serves the API for a reference's domain. */
-export const registryHost = (domain: string): string => (domain === 'docker.io' || domain === 'index.docker.io' ? DOCKER_HUB_HOST : domain);
+export const registryHost = (domain: string): string =>
+  domain === 'docker.io' || domain === 'index.docker.io' ? DOCKER_HUB_HOST : domain;
 
 const hostOnly = (hostPort: string): string => {
   if (hostPort.startsWith('[')) return hostPort.slice(1, hostPort.indexOf(']'));

@@ -62,4 +62,5 @@ export function parseWwwAuthenticate(header: string): AuthChallenge[] {
 }
 
 /** The scope string of the token flow: `repository:team/app:pull,push`. */
-export const repositoryScope = (path: string, actions: readonly string[]): string => `repository:${path}:${actions.join(',')}`;
+export const repositoryScope = (path: string, actions: readonly string[]): string =>
+  `repository:${path}:${actions.join(',')}`;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALL_CAPABILITIES, DEFAULT_CAPABILITIES, effectiveCapabilities } from './capabilities.js';
 
-test('Docker\'s default set has the 14 capabilities and no SYS_ADMIN', () => {
+test("Docker's default set has the 14 capabilities and no SYS_ADMIN", () => {
   const caps = effectiveCapabilities([], [], false);
   assert.equal(caps.length, 14);
   assert.deepEqual([...caps].sort(), [...DEFAULT_CAPABILITIES].sort());

@@ -25,7 +25,8 @@ export interface SpecDevice {
 }
 
 export function parseDevicePermissions(mode: string): string {
-  if (!/^[rwm]{1,3}$/.test(mode) || new Set(mode).size !== mode.length) throw invalidArgument(`Devices: invalid device mode: ${mode}`);
+  if (!/^[rwm]{1,3}$/.test(mode) || new Set(mode).size !== mode.length)
+    throw invalidArgument(`Devices: invalid device mode: ${mode}`);
   return mode;
 }
 
@@ -48,7 +49,10 @@ export function containerDeviceNodes(devices: SpecDevice[]): OciDevice[] {
   const out: OciDevice[] = [];
   for (const d of devices) {
     for (const n of d.nodes) {
-      const path = n.path === d.pathOnHost ? d.pathInContainer : d.pathInContainer.replace(/\/+$/, '') + n.path.slice(d.pathOnHost.replace(/\/+$/, '').length);
+      const path =
+        n.path === d.pathOnHost
+          ? d.pathInContainer
+          : d.pathInContainer.replace(/\/+$/, '') + n.path.slice(d.pathOnHost.replace(/\/+$/, '').length);
       out.push({ path, type: n.type, major: n.major, minor: n.minor, fileMode: n.fileMode, uid: n.uid, gid: n.gid });
     }
   }
@@ -56,7 +60,9 @@ export function containerDeviceNodes(devices: SpecDevice[]): OciDevice[] {
 }
 
 export function deviceCgroupAllows(devices: SpecDevice[]): OciDeviceCgroup[] {
-  return devices.flatMap((d) => d.nodes.map((n) => ({ allow: true, type: n.type, major: n.major, minor: n.minor, access: d.permissions })));
+  return devices.flatMap((d) =>
+    d.nodes.map((n) => ({ allow: true, type: n.type, major: n.major, minor: n.minor, access: d.permissions })),
+  );
 }
 
 /** One blkio entry with its device as major:minor. */
@@ -76,7 +82,11 @@ export interface SpecBlkio {
 }
 
 /** HostConfig's [{Path, Weight|Rate}] with the paths looked up; a path that is no block device is refused by name. */
-export function blkioDevices(field: string, entries: unknown[] | null | undefined, lookup: (path: string) => HostDeviceNode | undefined): BlkioDeviceValue[] {
+export function blkioDevices(
+  field: string,
+  entries: unknown[] | null | undefined,
+  lookup: (path: string) => HostDeviceNode | undefined,
+): BlkioDeviceValue[] {
   return ((entries ?? []) as { Path: string; Weight?: number; Rate?: number }[]).map((e) => {
     const node = lookup(e.Path);
     if (!node || node.type !== 'b') throw invalidArgument(`${field}: ${e.Path} is not a block device`);

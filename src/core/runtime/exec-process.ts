@@ -17,7 +17,12 @@ export function mergeEnv(base: string[], over: string[]): string[] {
   return out;
 }
 
-export function execProcess(container: OciProcess, request: ExecRequest, user: ResolvedUser | undefined, allCapabilities: string[]): OciProcess {
+export function execProcess(
+  container: OciProcess,
+  request: ExecRequest,
+  user: ResolvedUser | undefined,
+  allCapabilities: string[],
+): OciProcess {
   let env = container.env ?? [];
   if (request.tty && !env.some((e) => envKey(e) === 'TERM')) env = [...env, 'TERM=xterm'];
   env = mergeEnv(env, request.env);
@@ -29,11 +34,17 @@ export function execProcess(container: OciProcess, request: ExecRequest, user: R
     cwd: request.workingDir || container.cwd || '/',
   };
   if (user) {
-    process.user = { uid: user.uid, gid: user.gid, ...(user.additionalGids.length ? { additionalGids: user.additionalGids } : {}) };
+    process.user = {
+      uid: user.uid,
+      gid: user.gid,
+      ...(user.additionalGids.length ? { additionalGids: user.additionalGids } : {}),
+    };
     // HOME follows the exec's user unless the exec or the container set it.
-    if (!request.env.some((e) => envKey(e) === 'HOME')) process.env = mergeEnv(process.env ?? [], [`HOME=${user.home}`]);
+    if (!request.env.some((e) => envKey(e) === 'HOME'))
+      process.env = mergeEnv(process.env ?? [], [`HOME=${user.home}`]);
   }
-  if (request.privileged) process.capabilities = { bounding: allCapabilities, effective: allCapabilities, permitted: allCapabilities };
+  if (request.privileged)
+    process.capabilities = { bounding: allCapabilities, effective: allCapabilities, permitted: allCapabilities };
   if (request.tty && request.consoleSize) {
     process.consoleSize = { ...request.consoleSize };
   }

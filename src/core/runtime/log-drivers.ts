@@ -18,5 +18,6 @@ export function checkLogsReadable(type: string | undefined): void {
 
 /** The driver name a create asks for: Docker's message for one it does not have. */
 export function checkLogDriver(type: string): void {
-  if (!(LOG_DRIVERS as readonly string[]).includes(type)) throw invalidArgument(`logger: no log driver named '${type}' is registered`);
+  if (!(LOG_DRIVERS as readonly string[]).includes(type))
+    throw invalidArgument(`logger: no log driver named '${type}' is registered`);
 }

@@ -20,14 +20,14 @@ test('rotation is on by default; max-size and max-file override it', () => {
   assert.deepEqual(logPolicy({}, { maxSize: 7, maxFile: 2 }), { maxSize: 7, maxFile: 2 });
 });
 
-test('bad log options get Docker\'s errors', () => {
+test("bad log options get Docker's errors", () => {
   assert.throws(() => logPolicy({ 'max-file': '0' }), /max-file cannot be less than 1/);
   assert.throws(() => logPolicy({ 'max-file': 'x' }), /invalid syntax/);
   assert.throws(() => logPolicy({ 'max-size': 'big' }), /invalid size: 'big'/);
   assert.throws(() => logPolicy({ bogus: '1' }), /unknown log opt 'bogus'/);
 });
 
-test('conmon\'s own cap is the policy with one file, a backstop above max-size otherwise', () => {
+test("conmon's own cap is the policy with one file, a backstop above max-size otherwise", () => {
   assert.equal(conmonSizeCap({ maxSize: 1000, maxFile: 1 }), 1000);
   assert.ok(conmonSizeCap({ maxSize: 1000, maxFile: 3 }) > 1000);
   assert.deepEqual(rotatedNames('/l/c.log', 3), ['/l/c.log.1', '/l/c.log.2']);

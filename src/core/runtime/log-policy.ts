@@ -12,7 +12,18 @@ export interface LogPolicy {
 
 export const DEFAULT_LOG_POLICY: LogPolicy = { maxSize: 20 * 1024 * 1024, maxFile: 5 };
 
-const KNOWN_OPTIONS = ['max-size', 'max-file', 'compress', 'mode', 'max-buffer-size', 'labels', 'labels-regex', 'env', 'env-regex', 'tag'];
+const KNOWN_OPTIONS = [
+  'max-size',
+  'max-file',
+  'compress',
+  'mode',
+  'max-buffer-size',
+  'labels',
+  'labels-regex',
+  'env',
+  'env-regex',
+  'tag',
+];
 
 const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
 
@@ -23,14 +34,19 @@ export function parseRamSize(value: string): number {
   return Math.floor(Number(m[1]) * (UNITS[(m[2] ?? '').toLowerCase()] ?? 1));
 }
 
-export function logPolicy(options: Record<string, string> | undefined, defaults: LogPolicy = DEFAULT_LOG_POLICY): LogPolicy {
+export function logPolicy(
+  options: Record<string, string> | undefined,
+  defaults: LogPolicy = DEFAULT_LOG_POLICY,
+): LogPolicy {
   const opts = options ?? {};
-  for (const key of Object.keys(opts)) if (!KNOWN_OPTIONS.includes(key)) throw invalidArgument(`unknown log opt '${key}' for k8s-file log driver`);
+  for (const key of Object.keys(opts))
+    if (!KNOWN_OPTIONS.includes(key)) throw invalidArgument(`unknown log opt '${key}' for k8s-file log driver`);
   const maxSize = opts['max-size'] !== undefined ? parseRamSize(opts['max-size']) : defaults.maxSize;
   if (maxSize <= 0) throw invalidArgument('max-size must be a positive number');
   let maxFile = defaults.maxFile;
   if (opts['max-file'] !== undefined) {
-    if (!/^-?\d+$/.test(opts['max-file'])) throw invalidArgument(`strconv.Atoi: parsing "${opts['max-file']}": invalid syntax`);
+    if (!/^-?\d+$/.test(opts['max-file']))
+      throw invalidArgument(`strconv.Atoi: parsing "${opts['max-file']}": invalid syntax`);
     maxFile = Number(opts['max-file']);
     if (maxFile < 1) throw invalidArgument('max-file cannot be less than 1');
   }
@@ -38,10 +54,12 @@ export function logPolicy(options: Record<string, string> | undefined, defaults:
 }
 
 /** Names of the rotated files, newest first: log.1 … log.(maxFile-1). */
-export const rotatedNames = (path: string, maxFile: number): string[] => Array.from({ length: Math.max(0, maxFile - 1) }, (_, i) => `${path}.${i + 1}`);
+export const rotatedNames = (path: string, maxFile: number): string[] =>
+  Array.from({ length: Math.max(0, maxFile - 1) }, (_, i) => `${path}.${i + 1}`);
 
 /**
  * conmon's own cap (it truncates the live file when a write would pass it). With one file that is the
  * whole policy; with more, it is a backstop well above max-size for when the daemon is not there to rotate.
  */
-export const conmonSizeCap = (p: LogPolicy): number => (p.maxFile <= 1 ? p.maxSize : Math.max(p.maxSize * 2, p.maxSize + 1024 * 1024));
+export const conmonSizeCap = (p: LogPolicy): number =>
+  p.maxFile <= 1 ? p.maxSize : Math.max(p.maxSize * 2, p.maxSize + 1024 * 1024);

@@ -5,10 +5,28 @@ import type { ContainerSpecInput } from './spec-input.js';
 
 const host: HostRuntimeFacts = { goArch: 'amd64', kernel: '6.1.0', cgroupVersion: '1', hardLimits: {} };
 const input: ContainerSpecInput = {
-  args: ['sh'], env: [], cwd: '/', user: { uid: 0, gid: 0, additionalGids: [], home: '/' }, hostname: '', domainname: '',
-  tty: false, openStdin: false, rootfsPath: '/r', readonlyRootfs: false, privileged: false, capAdd: [], capDrop: [],
-  securityOpt: [], sysctls: {}, ulimits: [{ name: 'core', soft: -1, hard: -1 }], mounts: [], etcFiles: {}, shmSize: 0,
-  resources: {}, network: { mode: 'private' }, cgroupsPath: '/berth/x',
+  args: ['sh'],
+  env: [],
+  cwd: '/',
+  user: { uid: 0, gid: 0, additionalGids: [], home: '/' },
+  hostname: '',
+  domainname: '',
+  tty: false,
+  openStdin: false,
+  rootfsPath: '/r',
+  readonlyRootfs: false,
+  privileged: false,
+  capAdd: [],
+  capDrop: [],
+  securityOpt: [],
+  sysctls: {},
+  ulimits: [{ name: 'core', soft: -1, hard: -1 }],
+  mounts: [],
+  etcFiles: {},
+  shmSize: 0,
+  resources: {},
+  network: { mode: 'private' },
+  cgroupsPath: '/berth/x',
 };
 
 test('an unlimited ulimit (-1) is written as RLIM_INFINITY, exactly 2^64-1', () => {
@@ -18,5 +36,8 @@ test('an unlimited ulimit (-1) is written as RLIM_INFINITY, exactly 2^64-1', () 
 });
 
 test('unlimited is refused when the host itself has a finite hard limit', () => {
-  assert.throws(() => buildOciSpec(input, { ...host, hardLimits: { RLIMIT_CORE: 1000 } }), /hard limit unlimited is above the host's hard limit 1000/);
+  assert.throws(
+    () => buildOciSpec(input, { ...host, hardLimits: { RLIMIT_CORE: 1000 } }),
+    /hard limit unlimited is above the host's hard limit 1000/,
+  );
 });

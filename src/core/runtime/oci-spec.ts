@@ -2,7 +2,15 @@
 // masked and read-only /proc paths, read-only /sys, a device allowlist, private namespaces (cgroup ns on v2),
 // rlimits no higher than the host allows. Privileged: every capability and host device, no seccomp, rw /sys.
 import { invalidArgument } from '../errdefs.js';
-import type { OciBlockIO, OciDevice, OciLinux, OciMount, OciResources, OciRlimit, OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
+import type {
+  OciBlockIO,
+  OciDevice,
+  OciLinux,
+  OciMount,
+  OciResources,
+  OciRlimit,
+  OciRuntimeSpec,
+} from '../../spec/oci/runtime-spec.js';
 import { containerDeviceNodes, deviceCgroupAllows, type SpecBlkio } from './devices.js';
 import { effectiveCapabilities } from './capabilities.js';
 import { DOCKER_DEFAULT_PROFILE, toOciSeccomp } from './seccomp.js';
@@ -10,7 +18,14 @@ import { parseSecurityOptions } from './security-opts.js';
 import type { ContainerSpecInput, NamespaceJoin, SpecMount, SpecUlimit } from './spec-input.js';
 import type { OciNamespaceType } from '../../spec/oci/runtime-spec.js';
 import {
-  DEFAULT_DEVICE_CGROUP, DEFAULT_NOFILE, DEFAULT_SHM_SIZE, MASKED_PATHS, PRIVILEGED_DEVICE_CGROUP, READONLY_PATHS, RLIMIT_NAMES, defaultMounts,
+  DEFAULT_DEVICE_CGROUP,
+  DEFAULT_NOFILE,
+  DEFAULT_SHM_SIZE,
+  MASKED_PATHS,
+  PRIVILEGED_DEVICE_CGROUP,
+  READONLY_PATHS,
+  RLIMIT_NAMES,
+  defaultMounts,
 } from './docker-defaults.js';
 
 export { MASKED_PATHS, READONLY_PATHS } from './docker-defaults.js';
@@ -38,7 +53,9 @@ export const RLIM_INFINITY = 2 ** 64;
 
 /** config.json text: exact 2^64-1 for unlimited rlimits. */
 export function serializeOciSpec(spec: OciRuntimeSpec): string {
-  return JSON.stringify(spec, (_key, value: unknown) => (value === RLIM_INFINITY ? '__RLIM_INFINITY__' : value)).replaceAll('"__RLIM_INFINITY__"', '18446744073709551615');
+  return JSON.stringify(spec, (_key, value: unknown) =>
+    value === RLIM_INFINITY ? '__RLIM_INFINITY__' : value,
+  ).replaceAll('"__RLIM_INFINITY__"', '18446744073709551615');
 }
 
 function rlimits(ulimits: SpecUlimit[], host: HostRuntimeFacts): OciRlimit[] {
@@ -51,10 +68,14 @@ function rlimits(ulimits: SpecUlimit[], host: HostRuntimeFacts): OciRlimit[] {
   for (const u of ulimits) {
     const type = RLIMIT_NAMES[u.name];
     if (!type) throw invalidArgument(`invalid ulimit type: ${u.name}`);
-    if (u.soft > u.hard && u.hard !== -1) throw invalidArgument(`ulimit soft limit must be less than or equal to hard limit: ${u.soft} > ${u.hard}`);
+    if (u.soft > u.hard && u.hard !== -1)
+      throw invalidArgument(`ulimit soft limit must be less than or equal to hard limit: ${u.soft} > ${u.hard}`);
     const cap = capOf(type);
     // -1 is unlimited; asking for more than the daemon itself may have is refused rather than silently lowered.
-    if (cap !== undefined && (u.hard === -1 || u.hard > cap)) throw invalidArgument(`ulimit ${u.name}: hard limit ${u.hard === -1 ? 'unlimited' : u.hard} is above the host's hard limit ${cap}`);
+    if (cap !== undefined && (u.hard === -1 || u.hard > cap))
+      throw invalidArgument(
+        `ulimit ${u.name}: hard limit ${u.hard === -1 ? 'unlimited' : u.hard} is above the host's hard limit ${cap}`,
+      );
     const toOci = (n: number): number => (n === -1 ? RLIM_INFINITY : n);
     limits.set(type, { type, hard: toOci(u.hard), soft: toOci(u.soft) });
   }
@@ -63,17 +84,30 @@ function rlimits(ulimits: SpecUlimit[], host: HostRuntimeFacts): OciRlimit[] {
 
 function userMount(m: SpecMount): OciMount {
   if (m.type === 'tmpfs') {
-    return { destination: m.destination, type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'noexec', ...(m.readOnly ? ['ro'] : []), ...m.options] };
+    return {
+      destination: m.destination,
+      type: 'tmpfs',
+      source: 'tmpfs',
+      options: ['nosuid', 'nodev', 'noexec', ...(m.readOnly ? ['ro'] : []), ...m.options],
+    };
   }
-  return { destination: m.destination, type: 'bind', source: m.source, options: ['rbind', m.readOnly ? 'ro' : 'rw', m.propagation ?? 'rprivate'] };
+  return {
+    destination: m.destination,
+    type: 'bind',
+    source: m.source,
+    options: ['rbind', m.readOnly ? 'ro' : 'rw', m.propagation ?? 'rprivate'],
+  };
 }
 
 function blockIO(b: SpecBlkio | undefined): OciBlockIO | undefined {
   if (!b) return undefined;
-  const rates = (list: SpecBlkio['readBps']): { major: number; minor: number; rate: number }[] => list.map((d) => ({ major: d.major, minor: d.minor, rate: d.value }));
+  const rates = (list: SpecBlkio['readBps']): { major: number; minor: number; rate: number }[] =>
+    list.map((d) => ({ major: d.major, minor: d.minor, rate: d.value }));
   const out: OciBlockIO = {
     ...(b.weight ? { weight: b.weight } : {}),
-    ...(b.weightDevice.length ? { weightDevice: b.weightDevice.map((d) => ({ major: d.major, minor: d.minor, weight: d.value })) } : {}),
+    ...(b.weightDevice.length
+      ? { weightDevice: b.weightDevice.map((d) => ({ major: d.major, minor: d.minor, weight: d.value })) }
+      : {}),
     ...(b.readBps.length ? { throttleReadBpsDevice: rates(b.readBps) } : {}),
     ...(b.writeBps.length ? { throttleWriteBpsDevice: rates(b.writeBps) } : {}),
     ...(b.readIOps.length ? { throttleReadIOPSDevice: rates(b.readIOps) } : {}),
@@ -91,8 +125,13 @@ function resources(input: ContainerSpecInput, host: HostRuntimeFacts): OciResour
   if (r.memory && r.memory > 0) {
     const swapAllowed = host.swapLimitSupported ?? true;
     const swap = r.memorySwap === undefined || r.memorySwap === 0 ? r.memory * 2 : r.memorySwap;
-    if (swap !== -1 && swap < r.memory) throw invalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
-    out.memory = { limit: r.memory, ...(swapAllowed ? { swap } : {}), ...(r.memoryReservation ? { reservation: r.memoryReservation } : {}) };
+    if (swap !== -1 && swap < r.memory)
+      throw invalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
+    out.memory = {
+      limit: r.memory,
+      ...(swapAllowed ? { swap } : {}),
+      ...(r.memoryReservation ? { reservation: r.memoryReservation } : {}),
+    };
   } else if (r.memorySwap && r.memorySwap > 0) {
     throw invalidArgument('You should always set the Memory limit when using Memoryswap limit, see usage');
   }
@@ -104,7 +143,8 @@ function resources(input: ContainerSpecInput, host: HostRuntimeFacts): OciResour
       ...(r.kernelMemoryTcp ? { kernelTCP: r.kernelMemoryTcp } : {}),
     };
   }
-  if (r.nanoCpus && (r.cpuQuota || r.cpuPeriod)) throw invalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
+  if (r.nanoCpus && (r.cpuQuota || r.cpuPeriod))
+    throw invalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
   const cpu: NonNullable<OciResources['cpu']> = {};
   if (r.cpuShares) cpu.shares = r.cpuShares;
   if (r.nanoCpus) {
@@ -147,14 +187,22 @@ function withShm(mounts: OciMount[], input: ContainerSpecInput): OciMount[] {
   const shm = input.shm ?? { mode: 'tmpfs' };
   if (shm.mode === 'tmpfs') return mounts;
   const rest = mounts.filter((m) => m.destination !== '/dev/shm');
-  return shm.mode === 'none' ? rest : [...rest, { destination: '/dev/shm', type: 'bind', source: shm.source, options: ['rbind', 'rprivate'] }];
+  return shm.mode === 'none'
+    ? rest
+    : [...rest, { destination: '/dev/shm', type: 'bind', source: shm.source, options: ['rbind', 'rprivate'] }];
 }
 
 const pathDepth = (p: string): number => p.split('/').filter(Boolean).length;
 
 function etcMounts(etc: ContainerSpecInput['etcFiles']): OciMount[] {
-  const files: [string, string | undefined][] = [['/etc/resolv.conf', etc.resolvConf], ['/etc/hostname', etc.hostname], ['/etc/hosts', etc.hosts]];
-  return files.filter((f): f is [string, string] => Boolean(f[1])).map(([destination, source]) => ({ destination, type: 'bind', source, options: ['rbind', 'rprivate'] }));
+  const files: [string, string | undefined][] = [
+    ['/etc/resolv.conf', etc.resolvConf],
+    ['/etc/hostname', etc.hostname],
+    ['/etc/hosts', etc.hosts],
+  ];
+  return files
+    .filter((f): f is [string, string] => Boolean(f[1]))
+    .map(([destination, source]) => ({ destination, type: 'bind', source, options: ['rbind', 'rprivate'] }));
 }
 
 export function buildOciSpec(input: ContainerSpecInput, host: HostRuntimeFacts): OciRuntimeSpec {
@@ -162,18 +210,28 @@ export function buildOciSpec(input: ContainerSpecInput, host: HostRuntimeFacts):
   const { privileged } = input;
   const caps = effectiveCapabilities(input.capAdd, input.capDrop, privileged, host.capabilities);
   const security = parseSecurityOptions(input.securityOpt);
-  const seccomp = privileged || security.seccomp === 'unconfined'
-    ? undefined
-    : toOciSeccomp(security.seccomp ?? DOCKER_DEFAULT_PROFILE, { goArch: host.goArch, kernel: host.kernel, capabilities: caps });
+  const seccomp =
+    privileged || security.seccomp === 'unconfined'
+      ? undefined
+      : toOciSeccomp(security.seccomp ?? DOCKER_DEFAULT_PROFILE, {
+          goArch: host.goArch,
+          kernel: host.kernel,
+          capabilities: caps,
+        });
   const confinePaths = !privileged && !security.unmaskSystemPaths;
   const userDestinations = new Set(input.mounts.map((m) => m.destination));
   // A user mount on a default destination (e.g. --tmpfs /dev/shm) replaces the default one, as in Docker.
   const mounts: OciMount[] = [
-    ...withShm(defaultMounts({ privileged, shmSize: input.shmSize > 0 ? input.shmSize : DEFAULT_SHM_SIZE }), input).filter((m) => !userDestinations.has(m.destination)),
+    ...withShm(
+      defaultMounts({ privileged, shmSize: input.shmSize > 0 ? input.shmSize : DEFAULT_SHM_SIZE }),
+      input,
+    ).filter((m) => !userDestinations.has(m.destination)),
     // Parents before children, as Docker sorts them: a volume on /etc does not hide /etc/hosts.
     ...[
       ...etcMounts(input.etcFiles).filter((m) => !userDestinations.has(m.destination)),
-      ...(input.initPath ? [{ destination: INIT_PATH, type: 'bind', source: input.initPath, options: ['rbind', 'ro', 'rprivate'] }] : []),
+      ...(input.initPath
+        ? [{ destination: INIT_PATH, type: 'bind', source: input.initPath, options: ['rbind', 'ro', 'rprivate'] }]
+        : []),
       ...input.mounts.map(userMount),
     ].sort((a, b) => pathDepth(a.destination) - pathDepth(b.destination)),
   ];
@@ -187,7 +245,11 @@ export function buildOciSpec(input: ContainerSpecInput, host: HostRuntimeFacts):
     ociVersion: '1.0.2',
     process: {
       terminal: input.tty,
-      user: { uid: input.user.uid, gid: input.user.gid, ...(input.user.additionalGids.length ? { additionalGids: input.user.additionalGids } : {}) },
+      user: {
+        uid: input.user.uid,
+        gid: input.user.gid,
+        ...(input.user.additionalGids.length ? { additionalGids: input.user.additionalGids } : {}),
+      },
       args: input.initPath ? [INIT_PATH, '--', ...input.args] : input.args,
       env: input.env,
       cwd: input.cwd || '/',
@@ -208,7 +270,9 @@ export function buildOciSpec(input: ContainerSpecInput, host: HostRuntimeFacts):
       cgroupsPath: input.cgroupsPath,
       ...(Object.keys(input.sysctls).length > 0 ? { sysctl: input.sysctls } : {}),
       ...(seccomp ? { seccomp } : {}),
-      ...(confinePaths ? { maskedPaths: input.maskedPaths ?? MASKED_PATHS, readonlyPaths: input.readonlyPaths ?? READONLY_PATHS } : {}),
+      ...(confinePaths
+        ? { maskedPaths: input.maskedPaths ?? MASKED_PATHS, readonlyPaths: input.readonlyPaths ?? READONLY_PATHS }
+        : {}),
     },
     ...(input.annotations && Object.keys(input.annotations).length ? { annotations: input.annotations } : {}),
   };

@@ -34,13 +34,20 @@ export const DOCKER_DEFAULT_PROFILE = dockerDefault as DockerSeccompProfile;
 
 /** Go's GOARCH to libseccomp's native architecture name. */
 export const SECCOMP_ARCH: Record<string, string> = {
-  amd64: 'SCMP_ARCH_X86_64', arm64: 'SCMP_ARCH_AARCH64', '386': 'SCMP_ARCH_X86', arm: 'SCMP_ARCH_ARM',
-  ppc64le: 'SCMP_ARCH_PPC64LE', s390x: 'SCMP_ARCH_S390X', riscv64: 'SCMP_ARCH_RISCV64', mips64le: 'SCMP_ARCH_MIPSEL64',
+  amd64: 'SCMP_ARCH_X86_64',
+  arm64: 'SCMP_ARCH_AARCH64',
+  '386': 'SCMP_ARCH_X86',
+  arm: 'SCMP_ARCH_ARM',
+  ppc64le: 'SCMP_ARCH_PPC64LE',
+  s390x: 'SCMP_ARCH_S390X',
+  riscv64: 'SCMP_ARCH_RISCV64',
+  mips64le: 'SCMP_ARCH_MIPSEL64',
 };
 
 /** "6.18.44-fc" >= "5.8"? Compares major.minor(.patch) numerically, as Docker does. */
 export function kernelAtLeast(kernel: string, min: string): boolean {
-  const parse = (v: string): number[] => (/^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(v) ?? []).slice(1).map((n) => Number(n ?? 0));
+  const parse = (v: string): number[] =>
+    (/^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(v) ?? []).slice(1).map((n) => Number(n ?? 0));
   const a = parse(kernel);
   const b = parse(min);
   for (let i = 0; i < 3; i++) {
@@ -71,18 +78,26 @@ function applies(rule: DockerRule, env: SeccompEnvironment, caps: Set<string>): 
 
 export function toOciSeccomp(profile: DockerSeccompProfile, env: SeccompEnvironment): OciSeccomp {
   if (!profile.defaultAction) throw invalidArgument('decoding seccomp profile failed: defaultAction is required');
-  if (profile.architectures?.length && profile.archMap?.length) throw invalidArgument("use either 'architectures' or 'archMap'");
+  if (profile.architectures?.length && profile.archMap?.length)
+    throw invalidArgument("use either 'architectures' or 'archMap'");
   const native = SECCOMP_ARCH[env.goArch];
   const architectures = profile.architectures?.length
     ? profile.architectures
-    : (profile.archMap ?? []).filter((a) => a.architecture === native).flatMap((a) => [a.architecture, ...(a.subArchitectures ?? [])]);
+    : (profile.archMap ?? [])
+        .filter((a) => a.architecture === native)
+        .flatMap((a) => [a.architecture, ...(a.subArchitectures ?? [])]);
   const caps = new Set(env.capabilities);
   const syscalls: OciSeccompSyscall[] = [];
   for (const rule of profile.syscalls ?? []) {
     if (rule.name && rule.names?.length) throw invalidArgument("use either 'name' or 'names'");
     if (!applies(rule, env, caps)) continue;
     const names = rule.names?.length ? rule.names : rule.name ? [rule.name] : [];
-    syscalls.push({ names, action: rule.action, ...(rule.errnoRet !== undefined ? { errnoRet: rule.errnoRet } : {}), ...(rule.args?.length ? { args: rule.args } : {}) });
+    syscalls.push({
+      names,
+      action: rule.action,
+      ...(rule.errnoRet !== undefined ? { errnoRet: rule.errnoRet } : {}),
+      ...(rule.args?.length ? { args: rule.args } : {}),
+    });
   }
   return {
     defaultAction: profile.defaultAction,
@@ -101,7 +116,11 @@ export function parseSeccompProfile(json: string): DockerSeccompProfile {
   } catch (err) {
     throw invalidArgument(`decoding seccomp profile failed: ${(err as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { defaultAction?: unknown }).defaultAction !== 'string') {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    typeof (parsed as { defaultAction?: unknown }).defaultAction !== 'string'
+  ) {
     throw invalidArgument('decoding seccomp profile failed: defaultAction is required');
   }
   return parsed as DockerSeccompProfile;

@@ -18,8 +18,11 @@ test('real-time signals count from RTMIN and RTMAX', () => {
   assert.throws(() => parseSignal('SIGRTMIN+31'), /Invalid signal: SIGRTMIN\+31/);
 });
 
-test('unknown names and out-of-range numbers get Docker\'s error', () => {
-  assert.throws(() => parseSignal('SIGFOO'), (e: Error) => e.message === 'Invalid signal: SIGFOO');
+test("unknown names and out-of-range numbers get Docker's error", () => {
+  assert.throws(
+    () => parseSignal('SIGFOO'),
+    (e: Error) => e.message === 'Invalid signal: SIGFOO',
+  );
   assert.throws(() => parseSignal('0'), /Invalid signal: 0/);
   assert.throws(() => parseSignal('65'), /Invalid signal: 65/);
   assert.throws(() => parseSignal(''), /Invalid signal/);

@@ -3,9 +3,23 @@
 import { invalidArgument } from '../errdefs.js';
 import type { ContainerRecord } from '../containers/container-record.js';
 import type { PlannedMount } from '../containers/mount-specs.js';
-import type { ContainerSpecInput, NamespaceJoin, NetworkNamespace, ShmMount, SpecMount, SpecNamespaces } from './spec-input.js';
+import type {
+  ContainerSpecInput,
+  NamespaceJoin,
+  NetworkNamespace,
+  ShmMount,
+  SpecMount,
+  SpecNamespaces,
+} from './spec-input.js';
 import type { ResolvedUser } from './user.js';
-import { blkioDevices, parseDeviceCgroupRule, parseDevicePermissions, type HostDeviceNode, type SpecBlkio, type SpecDevice } from './devices.js';
+import {
+  blkioDevices,
+  parseDeviceCgroupRule,
+  parseDevicePermissions,
+  type HostDeviceNode,
+  type SpecBlkio,
+  type SpecDevice,
+} from './devices.js';
 
 export const DEFAULT_PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const DEFAULT_CGROUP_PARENT = '/berth';
@@ -33,10 +47,17 @@ export function networkNamespace(mode: string | undefined): NetworkNamespace {
 }
 
 export function specMount(m: PlannedMount): SpecMount {
-  if (m.type === 'tmpfs') return { type: 'tmpfs', destination: m.destination, readOnly: m.readOnly, options: m.options };
+  if (m.type === 'tmpfs')
+    return { type: 'tmpfs', destination: m.destination, readOnly: m.readOnly, options: m.options };
   // The engine turns volumes into binds of their data directory before the runtime sees them.
   if (m.type === 'volume') throw invalidArgument(`volume "${m.source}" was not resolved to a host path`);
-  return { type: 'bind', source: m.source, destination: m.destination, readOnly: m.readOnly, propagation: m.options[0] ?? 'rprivate' };
+  return {
+    type: 'bind',
+    source: m.source,
+    destination: m.destination,
+    readOnly: m.readOnly,
+    propagation: m.options[0] ?? 'rprivate',
+  };
 }
 
 export interface RecordSpecContext {
@@ -85,15 +106,24 @@ function shmMount(ctx: RecordSpecContext): ShmMount {
   const mode = ctx.record.hostConfig.IpcMode;
   if (mode === 'none') return { mode: 'none' };
   if (mode === 'host') return { mode: 'bind', source: '/dev/shm' };
-  if ((mode === 'shareable' || mode?.startsWith('container:')) && ctx.ipcShmSource) return { mode: 'bind', source: ctx.ipcShmSource };
+  if ((mode === 'shareable' || mode?.startsWith('container:')) && ctx.ipcShmSource)
+    return { mode: 'bind', source: ctx.ipcShmSource };
   return { mode: 'tmpfs' };
 }
 
 function specDevices(ctx: RecordSpecContext): SpecDevice[] {
   return (ctx.record.hostConfig.Devices ?? []).map((d) => {
     const nodes = ctx.hostDevices?.get(d.PathOnHost);
-    if (!nodes?.length) throw invalidArgument(`error gathering device information while adding custom device "${d.PathOnHost}": no such file or directory`);
-    return { pathOnHost: d.PathOnHost, pathInContainer: d.PathInContainer || d.PathOnHost, permissions: parseDevicePermissions(d.CgroupPermissions || 'rwm'), nodes };
+    if (!nodes?.length)
+      throw invalidArgument(
+        `error gathering device information while adding custom device "${d.PathOnHost}": no such file or directory`,
+      );
+    return {
+      pathOnHost: d.PathOnHost,
+      pathInContainer: d.PathInContainer || d.PathOnHost,
+      permissions: parseDevicePermissions(d.CgroupPermissions || 'rwm'),
+      nodes,
+    };
   });
 }
 
@@ -112,17 +142,29 @@ function specBlkio(ctx: RecordSpecContext): SpecBlkio {
 
 /** Every host path a record's devices and blkio lists name: what the driver must look up before specInputFromRecord. */
 export function hostDevicePaths(hc: ContainerRecord['hostConfig']): string[] {
-  const lists = [hc.BlkioWeightDevice, hc.BlkioDeviceReadBps, hc.BlkioDeviceWriteBps, hc.BlkioDeviceReadIOps, hc.BlkioDeviceWriteIOps] as ({ Path?: string }[] | null | undefined)[];
-  const paths = [...(hc.Devices ?? []).map((d) => d.PathOnHost), ...lists.flatMap((l) => (l ?? []).map((e) => e.Path ?? ''))];
+  const lists = [
+    hc.BlkioWeightDevice,
+    hc.BlkioDeviceReadBps,
+    hc.BlkioDeviceWriteBps,
+    hc.BlkioDeviceReadIOps,
+    hc.BlkioDeviceWriteIOps,
+  ] as ({ Path?: string }[] | null | undefined)[];
+  const paths = [
+    ...(hc.Devices ?? []).map((d) => d.PathOnHost),
+    ...lists.flatMap((l) => (l ?? []).map((e) => e.Path ?? '')),
+  ];
   return [...new Set(paths.filter(Boolean))];
 }
 
 export function specInputFromRecord(ctx: RecordSpecContext): ContainerSpecInput {
   const { record: c } = ctx;
   const hc = c.hostConfig;
-  const network: NetworkNamespace = ctx.netnsPath ? { mode: 'path', path: ctx.netnsPath } : networkNamespace(hc.NetworkMode);
+  const network: NetworkNamespace = ctx.netnsPath
+    ? { mode: 'path', path: ctx.netnsPath }
+    : networkNamespace(hc.NetworkMode);
   const namespaces = specNamespaces(ctx);
-  const hostname = c.config.Hostname || (network.mode === 'host' || namespaces.uts.mode === 'host' ? (ctx.hostHostname ?? '') : '');
+  const hostname =
+    c.config.Hostname || (network.mode === 'host' || namespaces.uts.mode === 'host' ? (ctx.hostHostname ?? '') : '');
   const tty = c.config.Tty ?? false;
   return {
     args: [c.path, ...c.args].filter((a, i) => i > 0 || a !== ''),
@@ -155,7 +197,9 @@ export function specInputFromRecord(ctx: RecordSpecContext): ContainerSpecInput 
       cpusetCpus: hc.CpusetCpus,
       cpusetMems: hc.CpusetMems,
       pidsLimit: hc.PidsLimit ?? undefined,
-      ...(hc.MemorySwappiness !== undefined && hc.MemorySwappiness !== null && hc.MemorySwappiness >= 0 ? { memorySwappiness: hc.MemorySwappiness } : {}),
+      ...(hc.MemorySwappiness !== undefined && hc.MemorySwappiness !== null && hc.MemorySwappiness >= 0
+        ? { memorySwappiness: hc.MemorySwappiness }
+        : {}),
       ...(hc.OomKillDisable ? { oomKillDisable: true } : {}),
       ...(hc.KernelMemoryTCP ? { kernelMemoryTcp: hc.KernelMemoryTCP } : {}),
       ...(hc.CpuRealtimePeriod ? { cpuRealtimePeriod: hc.CpuRealtimePeriod } : {}),

@@ -5,7 +5,12 @@ import { EngineError } from '../errdefs.js';
 
 export type StartFailure = 'not-found' | 'cannot-run' | 'bad-executable' | 'other';
 
-const EXIT_CODES: Record<StartFailure, number> = { 'not-found': 127, 'cannot-run': 126, 'bad-executable': 128, other: 128 };
+const EXIT_CODES: Record<StartFailure, number> = {
+  'not-found': 127,
+  'cannot-run': 126,
+  'bad-executable': 128,
+  other: 128,
+};
 
 export class ContainerStartError extends EngineError {
   readonly exitCode: number;

@@ -13,7 +13,11 @@ const MAX_ID = 2147483647;
 const isNumeric = (s: string): boolean => /^\d+$/.test(s);
 
 const parseTable = (text: string): string[][] =>
-  text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'));
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(':'));
 
 function checkId(n: number): number {
   if (n > MAX_ID) throw invalidArgument(`uids and gids must be in range 0-${MAX_ID}`);
@@ -35,11 +39,14 @@ export function resolveUser(spec: string, passwd: string, group: string, groupAd
   const groups = parseTable(group);
   // A name is looked up by name; a number by uid, and may have no entry at all.
   const entry = isNumeric(userPart) ? users.find((u) => u[2] === userPart) : users.find((u) => u[0] === userPart);
-  if (!entry && !isNumeric(userPart)) throw invalidArgument(`unable to find user ${userPart}: no matching entries in passwd file`);
+  if (!entry && !isNumeric(userPart))
+    throw invalidArgument(`unable to find user ${userPart}: no matching entries in passwd file`);
   const uid = checkId(entry ? Number(entry[2]) : Number(userPart));
   const gid = groupPart ? groupId(groupPart, groups) : entry ? Number(entry[3]) : 0;
   const name = entry?.[0];
-  const supplementary = name ? groups.filter((g) => (g[3] ?? '').split(',').includes(name)).map((g) => Number(g[2])) : [];
+  const supplementary = name
+    ? groups.filter((g) => (g[3] ?? '').split(',').includes(name)).map((g) => Number(g[2]))
+    : [];
   const extra = groupAdd.map((g) => groupId(g, groups));
   const additionalGids = [...new Set([...supplementary, ...extra])].filter((g) => g !== gid || extra.includes(g));
   return { uid, gid, additionalGids, home: entry?.[5] || '/' };

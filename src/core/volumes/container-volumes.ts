@@ -32,7 +32,8 @@ export interface PlanInput {
 /** `container[:ro|:rw]` of --volumes-from. */
 export function parseVolumesFrom(spec: string): { container: string; mode: '' | 'ro' | 'rw' } {
   const [container = '', mode = '', ...rest] = spec.split(':');
-  if (!container || rest.length || !['', 'ro', 'rw'].includes(mode)) throw invalidArgument(`invalid mode: ${mode || spec}`);
+  if (!container || rest.length || !['', 'ro', 'rw'].includes(mode))
+    throw invalidArgument(`invalid mode: ${mode || spec}`);
   return { container, mode: mode as '' | 'ro' | 'rw' };
 }
 
@@ -40,7 +41,13 @@ export function planContainerVolumes(input: PlanInput): { points: MountPoint[]; 
   const byDest = new Map<string, MountPoint>();
   const needs = new Map<string, VolumeNeed>();
   const need = (name: string, anonymous: boolean, m?: PlannedMount): void => {
-    if (!needs.has(name)) needs.set(name, { name, anonymous, driverOptions: m?.volumeOptions?.driverOptions ?? {}, labels: m?.volumeOptions?.labels ?? {} });
+    if (!needs.has(name))
+      needs.set(name, {
+        name,
+        anonymous,
+        driverOptions: m?.volumeOptions?.driverOptions ?? {},
+        labels: m?.volumeOptions?.labels ?? {},
+      });
   };
   for (const from of input.volumesFrom) {
     const { mode } = parseVolumesFrom(from.spec);
@@ -66,7 +73,16 @@ export function planContainerVolumes(input: PlanInput): { points: MountPoint[]; 
     if (byDest.has(dest)) continue;
     const name = input.newName();
     need(name, true);
-    byDest.set(dest, { Type: 'volume', Name: name, Source: input.dataPath(name), Destination: dest, Driver: 'local', Mode: '', RW: true, Propagation: '' });
+    byDest.set(dest, {
+      Type: 'volume',
+      Name: name,
+      Source: input.dataPath(name),
+      Destination: dest,
+      Driver: 'local',
+      Mode: '',
+      RW: true,
+      Propagation: '',
+    });
   }
   return { points: [...byDest.values()], needs: [...needs.values()] };
 }
@@ -77,20 +93,46 @@ const depth = (p: string): number => p.split('/').filter(Boolean).length;
  * The mounts to start with: tmpfs and binds as planned from the host config, volumes (and what
  * --volumes-from brought) from the record's points as binds of their data directory. Parents before children.
  */
-export function startMounts(planned: PlannedMount[], points: MountPoint[], options: { copyUp: boolean }): PlannedMount[] {
+export function startMounts(
+  planned: PlannedMount[],
+  points: MountPoint[],
+  options: { copyUp: boolean },
+): PlannedMount[] {
   const plannedByDest = new Map(planned.map((m) => [m.destination, m]));
   const out: PlannedMount[] = planned.filter((m) => m.type === 'tmpfs');
   for (const p of points) {
     const plan = plannedByDest.get(p.Destination);
     if (p.Type === 'volume') {
       const noCopy = plan?.type === 'volume' ? (plan.noCopy ?? false) : false;
-      out.push({ type: 'bind', source: p.Source, destination: p.Destination, readOnly: !p.RW, options: ['rprivate'], createSource: false, copyUp: options.copyUp && !noCopy, point: p });
+      out.push({
+        type: 'bind',
+        source: p.Source,
+        destination: p.Destination,
+        readOnly: !p.RW,
+        options: ['rprivate'],
+        createSource: false,
+        copyUp: options.copyUp && !noCopy,
+        point: p,
+      });
     } else if (p.Type === 'bind') {
-      out.push(plan?.type === 'bind' ? plan : { type: 'bind', source: p.Source, destination: p.Destination, readOnly: !p.RW, options: [p.Propagation || 'rprivate'], createSource: false, point: p });
+      out.push(
+        plan?.type === 'bind'
+          ? plan
+          : {
+              type: 'bind',
+              source: p.Source,
+              destination: p.Destination,
+              readOnly: !p.RW,
+              options: [p.Propagation || 'rprivate'],
+              createSource: false,
+              point: p,
+            },
+      );
     }
   }
   return out.sort((a, b) => depth(a.destination) - depth(b.destination));
 }
 
 /** Names of the volumes a container's mount points use. */
-export const volumeNames = (points: MountPoint[]): string[] => points.filter((p) => p.Type === 'volume' && p.Name).map((p) => p.Name as string);
+export const volumeNames = (points: MountPoint[]): string[] =>
+  points.filter((p) => p.Type === 'volume' && p.Name).map((p) => p.Name as string);

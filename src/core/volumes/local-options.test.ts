@@ -13,5 +13,9 @@ test('local driver options: Docker messages for unknown and incomplete options',
 
 test('local driver options: the mount they ask for', () => {
   assert.equal(deviceMount({}), undefined);
-  assert.deepEqual(deviceMount({ type: 'none', o: 'bind', device: '/srv' }), { type: 'none', device: '/srv', options: 'bind' });
+  assert.deepEqual(deviceMount({ type: 'none', o: 'bind', device: '/srv' }), {
+    type: 'none',
+    device: '/srv',
+    options: 'bind',
+  });
 });

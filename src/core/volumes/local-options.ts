@@ -12,7 +12,8 @@ export function validateLocalOptions(name: string, options: Record<string, strin
   }
   for (const key of ['device', 'o', 'type']) {
     if (!(key in options)) continue;
-    for (const needed of REQUIRES[key] ?? []) if (!(needed in options)) throw invalidArgument(`create ${name}: missing required option: "${needed}"`);
+    for (const needed of REQUIRES[key] ?? [])
+      if (!(needed in options)) throw invalidArgument(`create ${name}: missing required option: "${needed}"`);
   }
 }
 

@@ -8,7 +8,10 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 test('the token comes from a Bearer header or the per-port cookie', () => {
   assert.equal(requestToken(req({ authorization: 'Bearer abc' }), 9900), 'abc');
-  assert.equal(requestToken(req({ cookie: 'x=1; berth_dashboard_9900=t%2Bk; berth_dashboard_9901=other' }), 9900), 't+k');
+  assert.equal(
+    requestToken(req({ cookie: 'x=1; berth_dashboard_9900=t%2Bk; berth_dashboard_9901=other' }), 9900),
+    't+k',
+  );
   assert.equal(requestToken(req({ cookie: 'berth_dashboard_9901=other' }), 9900), undefined);
   assert.equal(readCookie(req({}), 'a'), undefined);
   assert.match(loginCookie(9900, 'tok'), /^berth_dashboard_9900=tok; Path=\/; HttpOnly; SameSite=Strict$/);
@@ -23,12 +26,30 @@ test('tokens compare whole', () => {
 
 test('same-origin requests pass; other origins, sites and hosts do not', () => {
   assert.equal(crossSiteReason(req({ host: '127.0.0.1:9900' }), LOOPBACK), undefined);
-  assert.equal(crossSiteReason(req({ host: '127.0.0.1:9900', origin: 'http://127.0.0.1:9900', 'sec-fetch-site': 'same-origin' }), LOOPBACK), undefined);
+  assert.equal(
+    crossSiteReason(
+      req({ host: '127.0.0.1:9900', origin: 'http://127.0.0.1:9900', 'sec-fetch-site': 'same-origin' }),
+      LOOPBACK,
+    ),
+    undefined,
+  );
   assert.equal(crossSiteReason(req({ host: '[::1]:9900', origin: 'http://[::1]:9900' }), LOOPBACK), undefined);
-  assert.match(crossSiteReason(req({ host: '127.0.0.1:9900', origin: 'http://evil.example' }), LOOPBACK) ?? '', /Origin/);
-  assert.match(crossSiteReason(req({ host: '127.0.0.1:9900', origin: 'http://localhost:9900' }), LOOPBACK) ?? '', /Origin/);
-  assert.match(crossSiteReason(req({ host: '127.0.0.1:9900', 'sec-fetch-site': 'cross-site' }), LOOPBACK) ?? '', /Sec-Fetch-Site/);
-  assert.match(crossSiteReason(req({ host: '127.0.0.1:9900', 'sec-fetch-site': 'same-site' }), LOOPBACK) ?? '', /Sec-Fetch-Site/);
+  assert.match(
+    crossSiteReason(req({ host: '127.0.0.1:9900', origin: 'http://evil.example' }), LOOPBACK) ?? '',
+    /Origin/,
+  );
+  assert.match(
+    crossSiteReason(req({ host: '127.0.0.1:9900', origin: 'http://localhost:9900' }), LOOPBACK) ?? '',
+    /Origin/,
+  );
+  assert.match(
+    crossSiteReason(req({ host: '127.0.0.1:9900', 'sec-fetch-site': 'cross-site' }), LOOPBACK) ?? '',
+    /Sec-Fetch-Site/,
+  );
+  assert.match(
+    crossSiteReason(req({ host: '127.0.0.1:9900', 'sec-fetch-site': 'same-site' }), LOOPBACK) ?? '',
+    /Sec-Fetch-Site/,
+  );
   // DNS rebinding: a name that resolves to us but is not ours.
   assert.match(crossSiteReason(req({ host: 'rebind.evil.example:9900' }), LOOPBACK) ?? '', /unexpected Host/);
   assert.match(crossSiteReason(req({}), LOOPBACK) ?? '', /missing Host/);

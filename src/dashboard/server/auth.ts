@@ -33,7 +33,10 @@ export function loginCookie(port: number, token: string): string {
  * A same-origin check: the browser's Origin (when sent) must be this server as addressed by Host, and
  * Fetch Metadata must not say cross-site. Host must be one the server answers to (DNS rebinding).
  */
-export function crossSiteReason(req: IncomingMessage, allowedHostnames: ReadonlySet<string> | undefined): string | undefined {
+export function crossSiteReason(
+  req: IncomingMessage,
+  allowedHostnames: ReadonlySet<string> | undefined,
+): string | undefined {
   const host = req.headers.host;
   if (!host) return 'missing Host';
   if (allowedHostnames && !allowedHostnames.has(hostnameOf(host))) return `unexpected Host ${host}`;

@@ -16,13 +16,14 @@ export async function runPlayground(ws: WebSocket, engineSocket: string, logger:
   const remove = (): void => {
     const id = containerId;
     containerId = undefined;
-    if (id) client.containers.remove(id, { force: true }).then(
-      () => client.close(),
-      (err: unknown) => {
-        logger.debug({ err, container: id }, 'playground removal failed');
-        client.close();
-      },
-    );
+    if (id)
+      client.containers.remove(id, { force: true }).then(
+        () => client.close(),
+        (err: unknown) => {
+          logger.debug({ err, container: id }, 'playground removal failed');
+          client.close();
+        },
+      );
     else client.close();
   };
   ws.once('close', () => {
@@ -41,14 +42,27 @@ export async function runPlayground(ws: WebSocket, engineSocket: string, logger:
     if (closed) return remove();
     await client.containers.start(created.Id);
     const exec = await client.exec.create(created.Id, {
-      Cmd: ['sh'], Tty: true, AttachStdin: true, AttachStdout: true, AttachStderr: true, Env: ['TERM=xterm-256color', 'PS1=playground$ '],
+      Cmd: ['sh'],
+      Tty: true,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Env: ['TERM=xterm-256color', 'PS1=playground$ '],
     });
     if (closed) return remove();
-    bridgeTerminal(ws, engineSocket, { kind: 'exec', id: exec.Id }, logger, { readyInfo: { exec: exec.Id, container: created.Id } });
+    bridgeTerminal(ws, engineSocket, { kind: 'exec', id: exec.Id }, logger, {
+      readyInfo: { exec: exec.Id, container: created.Id },
+    });
   } catch (err) {
     const message = (err as Error).message;
     if (ws.readyState === ws.OPEN) {
-      ws.send(JSON.stringify({ error: /No such image/i.test(message) ? `${message}: pull or load ${PLAYGROUND_IMAGE} first (Images page)` : message }));
+      ws.send(
+        JSON.stringify({
+          error: /No such image/i.test(message)
+            ? `${message}: pull or load ${PLAYGROUND_IMAGE} first (Images page)`
+            : message,
+        }),
+      );
       ws.close(1011, 'playground failed');
     }
     remove();

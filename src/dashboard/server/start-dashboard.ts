@@ -49,7 +49,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const authorised = (req: IncomingMessage): string | undefined => {
     const reason = crossSiteReason(req, allowedHosts);
     if (reason) return `cross-site request refused (${reason})`;
-    if (!tokenMatches(requestToken(req, port), token)) return 'login required: open the login URL printed in the daemon log';
+    if (!tokenMatches(requestToken(req, port), token))
+      return 'login required: open the login URL printed in the daemon log';
     return undefined;
   };
 
@@ -77,7 +78,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const target = parseTerminalPath(url.pathname);
     const refusal = authorised(req);
     if (!target || refusal) {
-      socket.end(`HTTP/1.1 ${target ? '403 Forbidden' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${target ? '403 Forbidden' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

@@ -25,7 +25,13 @@ export interface BridgeOptions {
   onClose?: () => void;
 }
 
-export function bridgeTerminal(ws: WebSocket, engineSocket: string, target: TerminalTarget, logger: Logger, options: BridgeOptions = {}): void {
+export function bridgeTerminal(
+  ws: WebSocket,
+  engineSocket: string,
+  target: TerminalTarget,
+  logger: Logger,
+  options: BridgeOptions = {},
+): void {
   const client = new EngineClient(engineSocket);
   const abort = new AbortController();
   let stream: Duplex | undefined;
@@ -39,7 +45,11 @@ export function bridgeTerminal(ws: WebSocket, engineSocket: string, target: Term
   const opened =
     target.kind === 'exec'
       ? client.hijack.execStart(target.id, { Tty: true }, { signal: abort.signal })
-      : client.hijack.containerAttach(target.id, { stream: true, stdin: true, stdout: true, stderr: true }, { signal: abort.signal });
+      : client.hijack.containerAttach(
+          target.id,
+          { stream: true, stdin: true, stdout: true, stderr: true },
+          { signal: abort.signal },
+        );
   opened.then(
     ({ socket }) => {
       client.close();
@@ -57,8 +67,14 @@ export function bridgeTerminal(ws: WebSocket, engineSocket: string, target: Term
     (err: unknown) => {
       client.close();
       // Not upgraded: the engine answered with an error (or a plain 200 stream we did not ask for).
-      if (err instanceof ApiError) fail(err.status === 404 && !err.message.includes('No such') ? `not available: this engine has no ${target.kind} stream yet` : err.message);
-      else if (!closed) fail(`engine unreachable: ${((err instanceof ConnectionError ? err.cause : err) as Error).message}`);
+      if (err instanceof ApiError)
+        fail(
+          err.status === 404 && !err.message.includes('No such')
+            ? `not available: this engine has no ${target.kind} stream yet`
+            : err.message,
+        );
+      else if (!closed)
+        fail(`engine unreachable: ${((err instanceof ConnectionError ? err.cause : err) as Error).message}`);
     },
   );
 

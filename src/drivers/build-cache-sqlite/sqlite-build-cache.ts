@@ -18,7 +18,9 @@ export class SqliteBuildCache implements BuildCacheStore {
   constructor(private readonly db: Database) {
     this.q = {
       get: db.prepare('SELECT entry FROM build_cache WHERE key = ?'),
-      put: db.prepare('INSERT INTO build_cache (key, image_id, entry, last_used) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET image_id = excluded.image_id, entry = excluded.entry, last_used = excluded.last_used'),
+      put: db.prepare(
+        'INSERT INTO build_cache (key, image_id, entry, last_used) VALUES (?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET image_id = excluded.image_id, entry = excluded.entry, last_used = excluded.last_used',
+      ),
       list: db.prepare('SELECT entry FROM build_cache'),
       del: db.prepare('DELETE FROM build_cache WHERE key = ?'),
     };

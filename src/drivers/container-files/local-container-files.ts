@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
 import type { ContainerFiles, ContainerPaths } from '../../core/containers/container-files.js';
 
-export const containerFilesConfigSchema = z.object({ root: z.string(), hostResolvConf: z.string().default('/etc/resolv.conf') }).strict();
+export const containerFilesConfigSchema = z
+  .object({ root: z.string(), hostResolvConf: z.string().default('/etc/resolv.conf') })
+  .strict();
 export type ContainerFilesConfig = z.input<typeof containerFilesConfigSchema>;
 
 export class LocalContainerFiles implements ContainerFiles {

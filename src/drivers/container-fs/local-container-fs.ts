@@ -6,7 +6,14 @@ import { join, posix } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { invalidArgument, notFound, notImplemented } from '../../core/errdefs.js';
-import type { ContainerFsPort, ContainerView, ExtractRequest, FsChange, PathStat, RootfsLease } from '../../core/containers/container-fs.js';
+import type {
+  ContainerFsPort,
+  ContainerView,
+  ExtractRequest,
+  FsChange,
+  PathStat,
+  RootfsLease,
+} from '../../core/containers/container-fs.js';
 import type { Mount } from '../../core/snapshots/snapshotter.js';
 import { FdRoot, fdPath, type FdMount, type Resolved } from '../../lib/fs/fd-root.js';
 import { formatTimeNano } from '../../lib/time.js';
@@ -62,7 +69,10 @@ export class LocalContainerFs implements ContainerFsPort {
   }
 
   /** The view's root and mounts held open for the length of `use`. */
-  private async withView<T>(view: ContainerView, use: (fdRoot: FdRoot, mounts: ReadonlyMap<string, FdMount>) => Promise<T>): Promise<T> {
+  private async withView<T>(
+    view: ContainerView,
+    use: (fdRoot: FdRoot, mounts: ReadonlyMap<string, FdMount>) => Promise<T>,
+  ): Promise<T> {
     const held = await holdMounts(view.mounts);
     try {
       const fdRoot = await FdRoot.open(view.root, held.mounts);
@@ -76,7 +86,12 @@ export class LocalContainerFs implements ContainerFsPort {
     }
   }
 
-  private async resolved<T>(view: ContainerView, path: string, followLast: boolean, use: (r: Resolved, fdRoot: FdRoot) => Promise<T>): Promise<T> {
+  private async resolved<T>(
+    view: ContainerView,
+    path: string,
+    followLast: boolean,
+    use: (r: Resolved, fdRoot: FdRoot) => Promise<T>,
+  ): Promise<T> {
     return this.withView(view, async (fdRoot) => {
       const r = await fdRoot.resolve(path, { followLast }).catch((err: unknown) => {
         if (code(err) === 'ENOENT') throw notFound(`no such file or directory: ${path}`);
@@ -93,7 +108,9 @@ export class LocalContainerFs implements ContainerFsPort {
 
   private async statResolved(r: Resolved, fdRoot: FdRoot, path: string): Promise<PathStat> {
     // The held directory itself is named by its magic link, which must be followed (stat, not lstat).
-    const st = await (r.name === '' ? stat(fdPath(r.dir.fd), { bigint: true }) : lstat(fdPath(r.dir.fd, r.name), { bigint: true })).catch((err: unknown) => {
+    const st = await (
+      r.name === '' ? stat(fdPath(r.dir.fd), { bigint: true }) : lstat(fdPath(r.dir.fd, r.name), { bigint: true })
+    ).catch((err: unknown) => {
       if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') throw notFound(`no such file or directory: ${path}`);
       throw err;
     });
@@ -103,14 +120,24 @@ export class LocalContainerFs implements ContainerFsPort {
       linkTarget = posix.join(target.dirPath, target.name);
       await target.release();
     }
-    return { name: baseName(path), size: Number(st.size), mode: goFileMode(Number(st.mode)), mtime: formatTimeNano(st.mtimeNs), linkTarget };
+    return {
+      name: baseName(path),
+      size: Number(st.size),
+      mode: goFileMode(Number(st.mode)),
+      mtime: formatTimeNano(st.mtimeNs),
+      linkTarget,
+    };
   }
 
   async statPath(view: ContainerView, path: string): Promise<PathStat> {
     return this.resolved(view, path, followsLast(path), (r, fdRoot) => this.statResolved(r, fdRoot, path));
   }
 
-  async archivePath(view: ContainerView, path: string, options: { signal?: AbortSignal } = {}): Promise<{ stat: PathStat; tar: Readable; done: Promise<void> }> {
+  async archivePath(
+    view: ContainerView,
+    path: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ stat: PathStat; tar: Readable; done: Promise<void> }> {
     const held = await holdMounts(view.mounts);
     let fdRoot: FdRoot | undefined;
     let r: Resolved | undefined;
@@ -130,7 +157,9 @@ export class LocalContainerFs implements ContainerFsPort {
       // Mounts below a packed directory are packed from what is mounted, as the container sees them.
       const below = mountsBelow(held.mounts, r.name === '' ? r.dirPath : posix.join(r.dirPath, r.name));
       const tar = packTree(r.dir, r.name, rebase, { signal: options.signal, mountAt: (rel) => below.get(`/${rel}`) });
-      const done = finished(tar).catch(() => undefined).finally(release);
+      const done = finished(tar)
+        .catch(() => undefined)
+        .finally(release);
       return { stat, tar, done };
     } catch (err) {
       await release();
@@ -142,16 +171,23 @@ export class LocalContainerFs implements ContainerFsPort {
     await this.withView(view, async (fdRoot, held) => {
       const dir = await fdRoot.openDirAt(path, { writable: true }).catch((err: unknown) => {
         if (code(err) === 'ENOENT') throw notFound(`no such file or directory: ${path}`);
-        if (code(err) === 'ENOTDIR' || code(err) === 'ELOOP') throw invalidArgument('extraction point is not a directory');
+        if (code(err) === 'ENOTDIR' || code(err) === 'ELOOP')
+          throw invalidArgument('extraction point is not a directory');
         if (code(err) === 'EROFS') throw invalidArgument((err as Error).message, err);
         throw err;
       });
       try {
         // As Docker's: the resolved destination decides (a symlink in a volume may lead back into the root).
-        if (view.readOnlyRoot && !fdRoot.mountOf(dir.path)) throw invalidArgument('container rootfs is marked read-only');
+        if (view.readOnlyRoot && !fdRoot.mountOf(dir.path))
+          throw invalidArgument('container rootfs is marked read-only');
         // The extraction is rooted at the destination: mounts below it are keyed relative to it.
         const mounts = mountsBelow(held, dir.path);
-        const options = { noOverwriteDirNonDir: request.noOverwriteDirNonDir, owner: request.chown, mounts, signal: request.signal };
+        const options = {
+          noOverwriteDirNonDir: request.noOverwriteDirNonDir,
+          owner: request.chown,
+          mounts,
+          signal: request.signal,
+        };
         await extractTar(dir.handle, tar, options).catch((err: unknown) => {
           throw err instanceof ExtractError ? invalidArgument(err.message, err) : err;
         });
@@ -162,14 +198,19 @@ export class LocalContainerFs implements ContainerFsPort {
   }
 
   async readText(view: ContainerView, path: string): Promise<string> {
-    return this.resolved(view, path, true, async (r) => (r.name === '' ? '' : readFile(fdPath(r.dir.fd, r.name), 'utf8').catch(() => ''))).catch(() => '');
+    return this.resolved(view, path, true, async (r) =>
+      r.name === '' ? '' : readFile(fdPath(r.dir.fd, r.name), 'utf8').catch(() => ''),
+    ).catch(() => '');
   }
 
   exportRoot(root: string, options: { signal?: AbortSignal } = {}): { tar: Readable; done: Promise<void> } {
     return this.packRoot(root, { signal: options.signal });
   }
 
-  private packRoot(root: string, options: { signal?: AbortSignal; overlayWhiteouts?: boolean; exclude?: ReadonlySet<string> }): { tar: Readable; done: Promise<void> } {
+  private packRoot(
+    root: string,
+    options: { signal?: AbortSignal; overlayWhiteouts?: boolean; exclude?: ReadonlySet<string> },
+  ): { tar: Readable; done: Promise<void> } {
     const out = new PassThrough();
     const done = (async () => {
       const fdRoot = await FdRoot.open(root);
@@ -192,7 +233,11 @@ export class LocalContainerFs implements ContainerFsPort {
     return overlayChanges(dirs.upper, dirs.lower, ignore);
   }
 
-  diffLayer(mounts: Mount[], ignore: ReadonlySet<string>, options: { signal?: AbortSignal } = {}): { tar: Readable; done: Promise<void> } {
+  diffLayer(
+    mounts: Mount[],
+    ignore: ReadonlySet<string>,
+    options: { signal?: AbortSignal } = {},
+  ): { tar: Readable; done: Promise<void> } {
     const dirs = overlayDirs(mounts);
     if (!dirs) throw notImplemented('commit needs the overlay storage driver');
     const exclude = new Set([...ignore].map((p) => p.replace(/^\/+/, '')));

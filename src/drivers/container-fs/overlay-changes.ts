@@ -17,13 +17,19 @@ export function overlayDirs(mounts: Mount[]): { upper: string; lower: string[] }
   const m = mounts[0];
   if (mounts.length !== 1 || !m) return undefined;
   if (m.type === 'bind') return m.options.includes('rw') ? { upper: m.source, lower: [] } : undefined;
-  const opt = (key: string): string | undefined => m.options.flatMap((o) => o.split(',')).find((o) => o.startsWith(`${key}=`))?.slice(key.length + 1);
+  const opt = (key: string): string | undefined =>
+    m.options
+      .flatMap((o) => o.split(','))
+      .find((o) => o.startsWith(`${key}=`))
+      ?.slice(key.length + 1);
   const upper = opt('upperdir');
   if (!upper) return undefined;
   return { upper, lower: (opt('lowerdir') ?? '').split(':').filter(Boolean) };
 }
 
-const sameTime = (a: Stats, b: Stats): boolean => Math.floor(a.mtimeMs / 1000) === Math.floor(b.mtimeMs / 1000) && (a.mtimeMs === b.mtimeMs || a.mtimeMs % 1000 === 0 || b.mtimeMs % 1000 === 0);
+const sameTime = (a: Stats, b: Stats): boolean =>
+  Math.floor(a.mtimeMs / 1000) === Math.floor(b.mtimeMs / 1000) &&
+  (a.mtimeMs === b.mtimeMs || a.mtimeMs % 1000 === 0 || b.mtimeMs % 1000 === 0);
 
 async function inLower(lower: string[], path: string): Promise<Stats | undefined> {
   for (const root of lower) {
@@ -55,29 +61,45 @@ export async function overlayChanges(upper: string, lower: string[], ignore: Rea
       const held = st.isDirectory() ? await openDirNoFollow(host).catch(() => undefined) : undefined;
       if (st.isDirectory() && !held) continue;
       try {
-      const whiteout = st.isCharacterDevice() && st.rdev === 0;
-      const opaque = held !== undefined && (await getAttribute(fdPath(held.fd), 'trusted.overlay.opaque').catch(() => null))?.toString() === 'y';
-      let kind: FsChange['Kind'] | undefined;
-      if (whiteout || opaque) kind = 2;
-      else {
-        kind = 1;
-        const below = await inLower(lower, path);
-        if (below) {
-          kind = below.isDirectory() && st.isDirectory() && below.size === st.size && (below.mode & 0o7777) === (st.mode & 0o7777) && sameTime(below, st) ? undefined : 0;
-          // A directory copied up only to hold the runtime's mount points (/etc for /etc/hosts) is no change of the container's.
-          if (kind === 0 && below.isDirectory() && st.isDirectory() && held && (await onlyIgnored(fdPath(held.fd), path, ignore))) kind = undefined;
+        const whiteout = st.isCharacterDevice() && st.rdev === 0;
+        const opaque =
+          held !== undefined &&
+          (await getAttribute(fdPath(held.fd), 'trusted.overlay.opaque').catch(() => null))?.toString() === 'y';
+        let kind: FsChange['Kind'] | undefined;
+        if (whiteout || opaque) kind = 2;
+        else {
+          kind = 1;
+          const below = await inLower(lower, path);
+          if (below) {
+            kind =
+              below.isDirectory() &&
+              st.isDirectory() &&
+              below.size === st.size &&
+              (below.mode & 0o7777) === (st.mode & 0o7777) &&
+              sameTime(below, st)
+                ? undefined
+                : 0;
+            // A directory copied up only to hold the runtime's mount points (/etc for /etc/hosts) is no change of the container's.
+            if (
+              kind === 0 &&
+              below.isDirectory() &&
+              st.isDirectory() &&
+              held &&
+              (await onlyIgnored(fdPath(held.fd), path, ignore))
+            )
+              kind = undefined;
+          }
         }
-      }
-      if (kind !== undefined) changes.push({ Path: path, Kind: kind });
-      if (st.isDirectory()) changedDirs.add(path);
-      if (kind === 1 || kind === 2) {
-        const parent = posix.dirname(path);
-        if (parent !== '/' && !changedDirs.has(parent)) {
-          changes.push({ Path: parent, Kind: 0 });
-          changedDirs.add(parent);
+        if (kind !== undefined) changes.push({ Path: path, Kind: kind });
+        if (st.isDirectory()) changedDirs.add(path);
+        if (kind === 1 || kind === 2) {
+          const parent = posix.dirname(path);
+          if (parent !== '/' && !changedDirs.has(parent)) {
+            changes.push({ Path: parent, Kind: 0 });
+            changedDirs.add(parent);
+          }
         }
-      }
-      if (held) await visit(held, path);
+        if (held) await visit(held, path);
       } finally {
         await held?.close();
       }

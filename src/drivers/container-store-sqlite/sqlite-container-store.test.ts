@@ -32,7 +32,8 @@ test('a name can be claimed once; the conflict names the holder', () => {
   store.insert(record('a'.repeat(64), 'web'));
   assert.throws(
     () => store.insert(record('b'.repeat(64), 'web')),
-    (err: Error) => isKind(err, 'AlreadyExists') && err.message.includes(`"/web" is already in use by container "${'a'.repeat(64)}"`),
+    (err: Error) =>
+      isKind(err, 'AlreadyExists') && err.message.includes(`"/web" is already in use by container "${'a'.repeat(64)}"`),
   );
   assert.equal(store.list().length, 1);
 });
@@ -46,8 +47,14 @@ test('lookup by id, name and prefix; rename keeps uniqueness; delete', () => {
   assert.equal(store.findByIdPrefix('a').length, 2);
   assert.equal(store.findByIdPrefix('ab').length, 1);
   assert.equal(store.findByIdPrefix("a' OR 1=1 --").length, 0);
-  assert.deepEqual(store.list().map((c) => c.name), ['two', 'one']);
-  assert.throws(() => store.rename('ab'.repeat(32), 'two'), (err) => isKind(err, 'AlreadyExists'));
+  assert.deepEqual(
+    store.list().map((c) => c.name),
+    ['two', 'one'],
+  );
+  assert.throws(
+    () => store.rename('ab'.repeat(32), 'two'),
+    (err) => isKind(err, 'AlreadyExists'),
+  );
   store.rename('ab'.repeat(32), 'three');
   assert.equal(store.findByName('three')?.id, 'ab'.repeat(32));
   store.delete('ab'.repeat(32));

@@ -19,7 +19,9 @@ interface Row {
   record: string;
 }
 
-const isUniqueViolation = (err: unknown): boolean => (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+const isUniqueViolation = (err: unknown): boolean =>
+  (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+  (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 
 export class SqliteContainerStore implements ContainerStore {
   private readonly stmts;

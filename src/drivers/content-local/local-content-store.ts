@@ -23,7 +23,11 @@ export class LocalContentStore implements ContentStore {
     return join(this.root, 'blobs', 'sha256', digestHex(digest));
   }
 
-  async ingest(data: Readable, expected: { digest?: Digest; size?: number } = {}, options: { signal?: AbortSignal } = {}): Promise<BlobInfo> {
+  async ingest(
+    data: Readable,
+    expected: { digest?: Digest; size?: number } = {},
+    options: { signal?: AbortSignal } = {},
+  ): Promise<BlobInfo> {
     const ingestDir = join(this.root, 'ingest');
     await mkdir(ingestDir, { recursive: true });
     await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
@@ -32,8 +36,10 @@ export class LocalContentStore implements ContentStore {
     try {
       await pipeline(data, hasher, createWriteStream(tmp, { flags: 'wx' }), { signal: options.signal });
       const digest = hasher.digest();
-      if (expected.size !== undefined && hasher.bytes !== expected.size) throw invalidArgument(`size mismatch: expected ${expected.size} bytes, got ${hasher.bytes}`);
-      if (expected.digest !== undefined && digest !== expected.digest) throw invalidArgument(`digest mismatch: expected ${expected.digest}, got ${digest}`);
+      if (expected.size !== undefined && hasher.bytes !== expected.size)
+        throw invalidArgument(`size mismatch: expected ${expected.size} bytes, got ${hasher.bytes}`);
+      if (expected.digest !== undefined && digest !== expected.digest)
+        throw invalidArgument(`digest mismatch: expected ${expected.digest}, got ${digest}`);
       const fh = await open(tmp, 'r');
       await fh.sync();
       await fh.close();
@@ -44,14 +50,22 @@ export class LocalContentStore implements ContentStore {
     }
   }
 
-  async commitFile(path: string, expected: { digest: Digest; size?: number }, options: { signal?: AbortSignal } = {}): Promise<BlobInfo> {
+  async commitFile(
+    path: string,
+    expected: { digest: Digest; size?: number },
+    options: { signal?: AbortSignal } = {},
+  ): Promise<BlobInfo> {
     await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
     const hasher = new DigestingStream();
     try {
-      await pipeline(createReadStream(path), hasher, new Writable({ write: (_c, _e, done) => done() }), { signal: options.signal });
+      await pipeline(createReadStream(path), hasher, new Writable({ write: (_c, _e, done) => done() }), {
+        signal: options.signal,
+      });
       const digest = hasher.digest();
-      if (expected.size !== undefined && hasher.bytes !== expected.size) throw invalidArgument(`size mismatch: expected ${expected.size} bytes, got ${hasher.bytes}`);
-      if (digest !== expected.digest) throw invalidArgument(`digest mismatch: expected ${expected.digest}, got ${digest}`);
+      if (expected.size !== undefined && hasher.bytes !== expected.size)
+        throw invalidArgument(`size mismatch: expected ${expected.size} bytes, got ${hasher.bytes}`);
+      if (digest !== expected.digest)
+        throw invalidArgument(`digest mismatch: expected ${expected.digest}, got ${digest}`);
       const fh = await open(path, 'r');
       await fh.sync();
       await fh.close();
@@ -73,7 +87,10 @@ export class LocalContentStore implements ContentStore {
   }
 
   async has(digest: Digest): Promise<boolean> {
-    return stat(this.blobPath(digest)).then(() => true, () => false);
+    return stat(this.blobPath(digest)).then(
+      () => true,
+      () => false,
+    );
   }
 
   async info(digest: Digest): Promise<BlobInfo> {

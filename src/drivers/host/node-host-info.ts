@@ -3,7 +3,14 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import type { HostFacts, HostInfo } from '../../core/system/host-info.js';
 
-const GO_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' };
+const GO_ARCH: Record<string, string> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ia32: '386',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+};
 
 function readOsRelease(): { name: string; version: string } {
   try {

@@ -9,4 +9,10 @@ import { buildCacheMigration } from './migrations/005-build-cache.js';
 
 export type { Migration } from './migrations/migration.js';
 
-export const MIGRATIONS: Migration[] = [imagesMigration, containersMigration, networksMigration, volumesMigration, buildCacheMigration];
+export const MIGRATIONS: Migration[] = [
+  imagesMigration,
+  containersMigration,
+  networksMigration,
+  volumesMigration,
+  buildCacheMigration,
+];

@@ -8,12 +8,16 @@ export class SqliteImageRecords implements ImageRecords {
 
   constructor(private readonly db: Database) {
     this.q = {
-      upsert: db.prepare('INSERT INTO images (id, record) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record'),
+      upsert: db.prepare(
+        'INSERT INTO images (id, record) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET record = excluded.record',
+      ),
       get: db.prepare('SELECT record FROM images WHERE id = ?'),
       list: db.prepare('SELECT record FROM images'),
       prefix: db.prepare("SELECT record FROM images WHERE id LIKE 'sha256:' || ? || '%'"),
       nameGet: db.prepare('SELECT image_id FROM image_names WHERE name = ?'),
-      nameSet: db.prepare('INSERT INTO image_names (name, image_id) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET image_id = excluded.image_id'),
+      nameSet: db.prepare(
+        'INSERT INTO image_names (name, image_id) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET image_id = excluded.image_id',
+      ),
       nameDel: db.prepare('DELETE FROM image_names WHERE name = ?'),
       namesOf: db.prepare('SELECT name FROM image_names WHERE image_id = ? ORDER BY name'),
       del: db.prepare('DELETE FROM images WHERE id = ?'),

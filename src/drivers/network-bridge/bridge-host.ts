@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { InterfaceSpec, NetworkHost } from '../../core/networks/network-host.js';
 import type { PortMapping } from '../../core/networks/network-record.js';
-import { jumpRules, ruleset, ruleset6, chainNames, type RuleNetwork, type RulePort } from '../../core/networks/nat-rules.js';
+import {
+  jumpRules,
+  ruleset,
+  ruleset6,
+  chainNames,
+  type RuleNetwork,
+  type RulePort,
+} from '../../core/networks/nat-rules.js';
 import { conflict } from '../../core/errdefs.js';
 import { runTool } from './run-tool.js';
 
@@ -79,8 +86,18 @@ export class BridgeHost implements NetworkHost {
     const out: string[] = [];
     for (const line of stdout.split('\n')) {
       const words = line.trim().split(/\s+/);
-      let dest = words[0] === 'local' || words[0] === 'anycast' || words[0] === 'multicast' || words[0] === 'unreachable' ? words[1] : words[0];
-      if (!dest || dest === 'default' || words[0] === 'multicast' || /^f[ef][0-9a-f]{2}:/i.test(dest) || dest.startsWith('::1')) continue;
+      let dest =
+        words[0] === 'local' || words[0] === 'anycast' || words[0] === 'multicast' || words[0] === 'unreachable'
+          ? words[1]
+          : words[0];
+      if (
+        !dest ||
+        dest === 'default' ||
+        words[0] === 'multicast' ||
+        /^f[ef][0-9a-f]{2}:/i.test(dest) ||
+        dest.startsWith('::1')
+      )
+        continue;
       if (!dest.includes('/')) dest = `${dest}/128`;
       if (dest.includes(':')) out.push(dest);
     }
@@ -113,10 +130,28 @@ export class BridgeHost implements NetworkHost {
   async addInterface(netnsPath: string, spec: InterfaceSpec): Promise<void> {
     await this.removeInterface(spec.hostIfName);
     try {
-      await runTool('ip', ['link', 'add', spec.hostIfName, 'mtu', String(spec.mtu), 'type', 'veth', 'peer', 'name', spec.ifName, 'mtu', String(spec.mtu), 'address', spec.mac, 'netns', netnsPath]);
+      await runTool('ip', [
+        'link',
+        'add',
+        spec.hostIfName,
+        'mtu',
+        String(spec.mtu),
+        'type',
+        'veth',
+        'peer',
+        'name',
+        spec.ifName,
+        'mtu',
+        String(spec.mtu),
+        'address',
+        spec.mac,
+        'netns',
+        netnsPath,
+      ]);
       await runTool('ip', ['link', 'set', 'dev', spec.hostIfName, 'master', spec.bridge, 'up']);
       const inside = [`addr add ${spec.ip}/${spec.prefix} dev ${spec.ifName}`];
-      for (const cidr of spec.extraAddresses ?? []) inside.push(`addr add ${cidr} dev ${spec.ifName}${cidr.includes(':') ? ' nodad' : ''}`);
+      for (const cidr of spec.extraAddresses ?? [])
+        inside.push(`addr add ${cidr} dev ${spec.ifName}${cidr.includes(':') ? ' nodad' : ''}`);
       if (spec.ip6) inside.push(`addr add ${spec.ip6.cidr} dev ${spec.ifName} nodad`);
       inside.push(`link set dev ${spec.ifName} up`);
       if (spec.gateway) inside.push(`route replace default via ${spec.gateway} dev ${spec.ifName}`);
@@ -165,7 +200,9 @@ export class BridgeHost implements NetworkHost {
   /** Removes the jumps, then the daemon's chains. */
   private async removeRules(tool: 'iptables' | 'ip6tables'): Promise<void> {
     const prefix = this.config.chainPrefix;
-    const installed = await runTool(tool, ['-w', '-t', 'filter', '-n', '-L', chainNames(prefix).forward], { allowFail: true });
+    const installed = await runTool(tool, ['-w', '-t', 'filter', '-n', '-L', chainNames(prefix).forward], {
+      allowFail: true,
+    });
     if (installed.stderr.trim()) return;
     for (const [table, chain, args] of jumpRules(prefix)) {
       for (let i = 0; i < 8; i++) {
@@ -174,7 +211,11 @@ export class BridgeHost implements NetworkHost {
       }
     }
     const c = chainNames(prefix);
-    for (const [table, chain] of [['nat', c.dnat], ['nat', c.post], ['filter', c.forward]] as const) {
+    for (const [table, chain] of [
+      ['nat', c.dnat],
+      ['nat', c.post],
+      ['filter', c.forward],
+    ] as const) {
       await runTool(tool, ['-w', '-t', table, '-F', chain], { allowFail: true });
       await runTool(tool, ['-w', '-t', table, '-X', chain], { allowFail: true });
     }
@@ -187,7 +228,12 @@ export class BridgeHost implements NetworkHost {
       else if (m.proto === 'tcp') await bindTcp(host, m.hostPort);
     } catch (err) {
       const code = (err as { code?: string }).code;
-      const why = code === 'EADDRINUSE' ? 'bind: address already in use' : code === 'EADDRNOTAVAIL' ? 'bind: cannot assign requested address' : (err as Error).message;
+      const why =
+        code === 'EADDRINUSE'
+          ? 'bind: address already in use'
+          : code === 'EADDRNOTAVAIL'
+            ? 'bind: cannot assign requested address'
+            : (err as Error).message;
       throw conflict(`failed to bind host port for ${host}:${m.hostPort}:${m.proto}: ${why}`, err);
     }
   }

@@ -78,9 +78,23 @@ export class EmbeddedDns implements DnsServer {
           : question.type === 'AAAA'
             ? v6.map((ip) => ({ type: 'AAAA', name: question.name, ttl: TTL_S, class: 'IN', data: ip }))
             : [];
-      return dnsPacket.encode({ type: 'response', id: query.id, flags: (query.flags ?? 0) | dnsPacket.RECURSION_AVAILABLE, questions: query.questions, answers });
+      return dnsPacket.encode({
+        type: 'response',
+        id: query.id,
+        flags: (query.flags ?? 0) | dnsPacket.RECURSION_AVAILABLE,
+        questions: query.questions,
+        answers,
+      });
     }
-    return (await this.forward(msg)) ?? dnsPacket.encode({ type: 'response', id: query.id, flags: ((query.flags ?? 0) | dnsPacket.RECURSION_AVAILABLE) + 2, questions: query.questions });
+    return (
+      (await this.forward(msg)) ??
+      dnsPacket.encode({
+        type: 'response',
+        id: query.id,
+        flags: ((query.flags ?? 0) | dnsPacket.RECURSION_AVAILABLE) + 2,
+        questions: query.questions,
+      })
+    );
   }
 
   private async upstreams(): Promise<string[]> {

@@ -7,7 +7,11 @@ export interface ToolResult {
   stderr: string;
 }
 
-export function runTool(cmd: string, args: string[], options: { input?: string; allowFail?: boolean } = {}): Promise<ToolResult> {
+export function runTool(
+  cmd: string,
+  args: string[],
+  options: { input?: string; allowFail?: boolean } = {},
+): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

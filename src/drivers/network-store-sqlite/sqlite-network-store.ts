@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS network_ports (
 );
 `;
 
-const isUniqueViolation = (err: unknown): boolean => String((err as { code?: string }).code).startsWith('SQLITE_CONSTRAINT');
+const isUniqueViolation = (err: unknown): boolean =>
+  String((err as { code?: string }).code).startsWith('SQLITE_CONSTRAINT');
 
 export class SqliteNetworkStore implements NetworkStore {
   private readonly s;
@@ -37,15 +38,25 @@ export class SqliteNetworkStore implements NetworkStore {
       byName: db.prepare<[string], { record: string }>('SELECT record FROM networks WHERE name = ?'),
       insert: db.prepare('INSERT INTO networks (id, name, created, record) VALUES (?, ?, ?, ?)'),
       delete: db.prepare('DELETE FROM networks WHERE id = ?'),
-      epOfNet: db.prepare<[string], { record: string }>('SELECT record FROM network_endpoints WHERE network_id = ? ORDER BY rowid'),
-      epOfCtr: db.prepare<[string], { record: string }>('SELECT record FROM network_endpoints WHERE container_id = ? ORDER BY rowid'),
+      epOfNet: db.prepare<[string], { record: string }>(
+        'SELECT record FROM network_endpoints WHERE network_id = ? ORDER BY rowid',
+      ),
+      epOfCtr: db.prepare<[string], { record: string }>(
+        'SELECT record FROM network_endpoints WHERE container_id = ? ORDER BY rowid',
+      ),
       epAll: db.prepare<[], { record: string }>('SELECT record FROM network_endpoints ORDER BY rowid'),
-      epUpsert: db.prepare('INSERT INTO network_endpoints (network_id, container_id, record) VALUES (?, ?, ?) ON CONFLICT(network_id, container_id) DO UPDATE SET record = excluded.record'),
+      epUpsert: db.prepare(
+        'INSERT INTO network_endpoints (network_id, container_id, record) VALUES (?, ?, ?) ON CONFLICT(network_id, container_id) DO UPDATE SET record = excluded.record',
+      ),
       epDelete: db.prepare('DELETE FROM network_endpoints WHERE network_id = ? AND container_id = ?'),
       portsGet: db.prepare<[string], { ports: string }>('SELECT ports FROM network_ports WHERE container_id = ?'),
-      portsSet: db.prepare('INSERT INTO network_ports (container_id, ports) VALUES (?, ?) ON CONFLICT(container_id) DO UPDATE SET ports = excluded.ports'),
+      portsSet: db.prepare(
+        'INSERT INTO network_ports (container_id, ports) VALUES (?, ?) ON CONFLICT(container_id) DO UPDATE SET ports = excluded.ports',
+      ),
       portsDelete: db.prepare('DELETE FROM network_ports WHERE container_id = ?'),
-      portsAll: db.prepare<[], { container_id: string; ports: string }>('SELECT container_id, ports FROM network_ports'),
+      portsAll: db.prepare<[], { container_id: string; ports: string }>(
+        'SELECT container_id, ports FROM network_ports',
+      ),
     };
   }
 

@@ -34,7 +34,8 @@ export class TokenCache {
   }
 }
 
-const basic = (c: RegistryCredentials): string => `Basic ${Buffer.from(`${c.username ?? ''}:${c.password ?? ''}`).toString('base64')}`;
+const basic = (c: RegistryCredentials): string =>
+  `Basic ${Buffer.from(`${c.username ?? ''}:${c.password ?? ''}`).toString('base64')}`;
 
 export class Authorizer {
   /** The Authorization header that last worked (or the scheme the registry asked for). */
@@ -69,12 +70,20 @@ export class Authorizer {
    * Answers a 401 to a request sent with `sentWith`: returns true when a different Authorization header is
    * ready to retry with (another request running in parallel may already have set it).
    */
-  async respond(challenges: AuthChallenge[], extraScopes: string[], signal?: AbortSignal, sentWith: string | undefined = this.header): Promise<boolean> {
+  async respond(
+    challenges: AuthChallenge[],
+    extraScopes: string[],
+    signal?: AbortSignal,
+    sentWith: string | undefined = this.header,
+  ): Promise<boolean> {
     const bearer = challenges.find((c) => c.scheme === 'bearer');
     if (bearer?.params.realm) {
-      const scopes = [...new Set([...this.scopes(), ...extraScopes, ...(bearer.params.scope ? bearer.params.scope.split(' ') : [])])];
+      const scopes = [
+        ...new Set([...this.scopes(), ...extraScopes, ...(bearer.params.scope ? bearer.params.scope.split(' ') : [])]),
+      ];
       const key = this.cacheKey(scopes);
-      const token = this.cache.get(key) ?? (await this.fetchToken(bearer.params.realm, bearer.params.service, scopes, key, signal));
+      const token =
+        this.cache.get(key) ?? (await this.fetchToken(bearer.params.realm, bearer.params.service, scopes, key, signal));
       const next = `Bearer ${token}`;
       if (next === sentWith) return false;
       this.header = next;
@@ -90,15 +99,30 @@ export class Authorizer {
     return false;
   }
 
-  private async fetchToken(realm: string, service: string | undefined, scopes: string[], key: string, signal?: AbortSignal): Promise<string> {
+  private async fetchToken(
+    realm: string,
+    service: string | undefined,
+    scopes: string[],
+    key: string,
+    signal?: AbortSignal,
+  ): Promise<string> {
     const url = new URL(realm);
     const c = this.credentials;
     let res: Response;
     if (c?.identityToken) {
-      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: c.identityToken, client_id: 'berth' });
+      const form = new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: c.identityToken,
+        client_id: 'berth',
+      });
       if (service) form.set('service', service);
       if (scopes.length) form.set('scope', scopes.join(' '));
-      res = await this.fetcher(url.toString(), { method: 'POST', body: form, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, signal });
+      res = await this.fetcher(url.toString(), {
+        method: 'POST',
+        body: form,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        signal,
+      });
     } else {
       if (service) url.searchParams.set('service', service);
       for (const s of scopes) url.searchParams.append('scope', s);
@@ -107,11 +131,19 @@ export class Authorizer {
         url.searchParams.set('offline_token', 'true');
         url.searchParams.set('client_id', 'berth');
       }
-      res = await this.fetcher(url.toString(), { method: 'GET', headers: c?.username ? { Authorization: basic(c) } : {}, signal });
+      res = await this.fetcher(url.toString(), {
+        method: 'GET',
+        headers: c?.username ? { Authorization: basic(c) } : {},
+        signal,
+      });
     }
     const text = await res.text();
-    if (res.status === 401 || res.status === 403) throw unauthorized(registryErrorText(res.status, text) || 'unauthorized: incorrect username or password');
-    if (!res.ok) throw unauthorized(`failed to fetch a token from ${url.origin}${url.pathname}: ${res.status} ${registryErrorText(res.status, text)}`);
+    if (res.status === 401 || res.status === 403)
+      throw unauthorized(registryErrorText(res.status, text) || 'unauthorized: incorrect username or password');
+    if (!res.ok)
+      throw unauthorized(
+        `failed to fetch a token from ${url.origin}${url.pathname}: ${res.status} ${registryErrorText(res.status, text)}`,
+      );
     let body: { token?: string; access_token?: string; expires_in?: number; refresh_token?: string };
     try {
       body = JSON.parse(text) as typeof body;

@@ -2,7 +2,12 @@
 // (endpoints found once per host, bearer tokens cached per scope).
 import { z } from 'zod';
 import { internal, unauthorized } from '../../core/errdefs.js';
-import type { RegistryClient, RegistryCredentials, RemoteRepository, SearchResult } from '../../core/remotes/registry-client.js';
+import type {
+  RegistryClient,
+  RegistryCredentials,
+  RemoteRepository,
+  SearchResult,
+} from '../../core/remotes/registry-client.js';
 import { DOCKER_INDEX_HOST, registryHost } from '../../core/remotes/registry-host.js';
 import { parseSearchResults } from './search-results.js';
 import { parseWwwAuthenticate, repositoryScope } from '../../core/remotes/www-authenticate.js';
@@ -35,16 +40,37 @@ export class HttpRegistryClient implements RegistryClient {
   }
 
   private http(host: string, credentials: RegistryCredentials | undefined, scopes: string[]): RegistryHttp {
-    const authorizer = new Authorizer(host, credentials, () => scopes, this.tokens, (url, init) => fetch(url, init));
-    return new RegistryHttp(host, this.endpoints, authorizer, { attempts: this.config.retryAttempts, baseDelayMs: this.config.retryDelayMs });
+    const authorizer = new Authorizer(
+      host,
+      credentials,
+      () => scopes,
+      this.tokens,
+      (url, init) => fetch(url, init),
+    );
+    return new RegistryHttp(host, this.endpoints, authorizer, {
+      attempts: this.config.retryAttempts,
+      baseDelayMs: this.config.retryDelayMs,
+    });
   }
 
-  repository(domain: string, path: string, credentials: RegistryCredentials | undefined, actions: readonly ('pull' | 'push')[]): RemoteRepository {
+  repository(
+    domain: string,
+    path: string,
+    credentials: RegistryCredentials | undefined,
+    actions: readonly ('pull' | 'push')[],
+  ): RemoteRepository {
     const http = this.http(registryHost(domain), credentials, [repositoryScope(path, actions)]);
-    return new HttpRemoteRepository(domain, path, http, { monolithicMax: this.config.monolithicMax, chunkSize: this.config.chunkSize });
+    return new HttpRemoteRepository(domain, path, http, {
+      monolithicMax: this.config.monolithicMax,
+      chunkSize: this.config.chunkSize,
+    });
   }
 
-  async login(domain: string, credentials: RegistryCredentials, options: { signal?: AbortSignal } = {}): Promise<{ identityToken?: string }> {
+  async login(
+    domain: string,
+    credentials: RegistryCredentials,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ identityToken?: string }> {
     const http = this.http(registryHost(domain), credentials, []);
     const url = await http.url('/v2/', options.signal);
     const res = await http.send('GET', '/v2/', { signal: options.signal });
@@ -53,19 +79,31 @@ export class HttpRegistryClient implements RegistryClient {
     if (res.status === 401) {
       const challenges = parseWwwAuthenticate(res.headers.get('www-authenticate') ?? '');
       // No credentials were accepted: Docker's wording for a registry that keeps answering 401.
-      if (challenges.length === 0 || credentials.username) throw unauthorized(`login attempt to ${url} failed with status: 401 ${statusText(401)}`);
+      if (challenges.length === 0 || credentials.username)
+        throw unauthorized(`login attempt to ${url} failed with status: 401 ${statusText(401)}`);
     }
-    throw unauthorized(`login attempt to ${url} failed with status: ${res.status} ${statusText(res.status) || registryErrorText(res.status, body)}`);
+    throw unauthorized(
+      `login attempt to ${url} failed with status: ${res.status} ${statusText(res.status) || registryErrorText(res.status, body)}`,
+    );
   }
 
-  async search(domain: string, query: string, limit: number, credentials: RegistryCredentials | undefined, options: { signal?: AbortSignal } = {}): Promise<SearchResult[]> {
+  async search(
+    domain: string,
+    query: string,
+    limit: number,
+    credentials: RegistryCredentials | undefined,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<SearchResult[]> {
     const host = domain === 'docker.io' || domain === DOCKER_INDEX_HOST ? DOCKER_INDEX_HOST : registryHost(domain);
     const http = this.http(host, credentials, []);
     const path = `/v1/search?${new URLSearchParams({ q: query, n: String(limit) }).toString()}`;
     const res = await http.send('GET', path, { headers: { 'X-Docker-Token': 'true' }, signal: options.signal });
     const body = await res.text();
     // Docker's words and status (500) for a registry without the v1 search API (a plain v2 registry answers 404).
-    if (res.status !== 200) throw internal(`Unexpected status code ${res.status}${res.status === 404 ? ` (registry ${host} has no search API, /v1/search)` : ''}`);
+    if (res.status !== 200)
+      throw internal(
+        `Unexpected status code ${res.status}${res.status === 404 ? ` (registry ${host} has no search API, /v1/search)` : ''}`,
+      );
     return parseSearchResults(body);
   }
 }

@@ -1,6 +1,13 @@
 // Registry error bodies (`{"errors":[{"code","message","detail"}]}`) turned into EngineErrors, worded as
 // the distribution client words them ("manifest unknown: manifest unknown").
-import { forbidden, invalidArgument, notFound, unauthorized, unavailable, type EngineError } from '../../core/errdefs.js';
+import {
+  forbidden,
+  invalidArgument,
+  notFound,
+  unauthorized,
+  unavailable,
+  type EngineError,
+} from '../../core/errdefs.js';
 
 interface RegistryErrorBody {
   errors?: { code?: string; message?: string; detail?: unknown }[];
@@ -22,7 +29,18 @@ export function registryErrorText(status: number, body: string): string {
 }
 
 export const statusText = (status: number): string =>
-  ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 416: 'Requested Range Not Satisfiable', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' })[status] ?? '';
+  ({
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    405: 'Method Not Allowed',
+    416: 'Requested Range Not Satisfiable',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+  })[status] ?? '';
 
 export function registryError(status: number, body: string, context?: string): EngineError {
   const text = registryErrorText(status, body);

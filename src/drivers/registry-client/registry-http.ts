@@ -27,7 +27,9 @@ export class Endpoints {
   base(host: string, signal?: AbortSignal): Promise<string> {
     const hub = host === DOCKER_HUB_HOST || host === DOCKER_INDEX_HOST;
     if (this.blocked.includes(host) || (hub && this.blocked.includes('docker.io'))) {
-      return Promise.reject(forbidden(`registry ${hub ? 'docker.io' : host} is blocked by the daemon's configuration (blocked-registries)`));
+      return Promise.reject(
+        forbidden(`registry ${hub ? 'docker.io' : host} is blocked by the daemon's configuration (blocked-registries)`),
+      );
     }
     let found = this.bases.get(host);
     if (!found) {
@@ -41,7 +43,9 @@ export class Endpoints {
   private async probe(host: string, signal?: AbortSignal): Promise<string> {
     if (!allowsPlainHttp(host, this.insecure)) return `https://${host}`;
     try {
-      const res = await fetch(`https://${host}/v2/`, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(5000)]) : AbortSignal.timeout(5000) });
+      const res = await fetch(`https://${host}/v2/`, {
+        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(5000)]) : AbortSignal.timeout(5000),
+      });
       await res.body?.cancel();
       return `https://${host}`;
     } catch (err) {
@@ -100,13 +104,17 @@ export class RegistryHttp {
         } as RequestInit);
       } catch (err) {
         options.signal?.throwIfAborted();
-        if (!replayable || ++failures >= this.retry.attempts) throw unavailable(`${method} ${url}: ${describe(err)}`, err);
+        if (!replayable || ++failures >= this.retry.attempts)
+          throw unavailable(`${method} ${url}: ${describe(err)}`, err);
         await backoff(failures - 1, this.retry, options.signal);
         continue;
       }
       if (res.status === 401 && authRounds < 2) {
         const challenges = parseWwwAuthenticate(res.headers.get('www-authenticate') ?? '');
-        if (challenges.length > 0 && (await this.auth.respond(challenges, options.extraScopes ?? [], options.signal, authorization))) {
+        if (
+          challenges.length > 0 &&
+          (await this.auth.respond(challenges, options.extraScopes ?? [], options.signal, authorization))
+        ) {
           await res.body?.cancel();
           authRounds++;
           if (replayable) continue;

@@ -10,7 +10,12 @@ import { registryError } from './registry-errors.js';
 import { resumableBlob } from './resumable-blob.js';
 import { repositoryScope } from '../../core/remotes/www-authenticate.js';
 
-const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ');
+const MANIFEST_ACCEPT = [
+  MEDIA_TYPES.ociIndex,
+  MEDIA_TYPES.dockerManifestList,
+  MEDIA_TYPES.ociManifest,
+  MEDIA_TYPES.dockerManifest,
+].join(', ');
 /** Manifests above this are refused (the distribution server's own limit is 4 MiB). */
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
@@ -31,20 +36,29 @@ export class HttpRemoteRepository implements RemoteRepository {
   ) {}
 
   async getManifest(reference: string, options: { signal?: AbortSignal } = {}): Promise<FetchedManifest> {
-    const res = await this.http.send('GET', `/v2/${this.path}/manifests/${reference}`, { headers: { Accept: MANIFEST_ACCEPT }, signal: options.signal });
+    const res = await this.http.send('GET', `/v2/${this.path}/manifests/${reference}`, {
+      headers: { Accept: MANIFEST_ACCEPT },
+      signal: options.signal,
+    });
     if (res.status !== 200) throw registryError(res.status, await res.text());
     const length = Number(res.headers.get('content-length') ?? 0);
     if (length > MAX_MANIFEST_BYTES) throw invalidArgument(`manifest ${reference} is too large (${length} bytes)`);
     const bytes = Buffer.from(await res.arrayBuffer());
-    if (bytes.length > MAX_MANIFEST_BYTES) throw invalidArgument(`manifest ${reference} is too large (${bytes.length} bytes)`);
+    if (bytes.length > MAX_MANIFEST_BYTES)
+      throw invalidArgument(`manifest ${reference} is too large (${bytes.length} bytes)`);
     const digest = sha256(bytes);
     const named = isDigest(reference) ? reference : res.headers.get('docker-content-digest');
     if (named && named !== digest) throw invalidArgument(`manifest verification failed for digest ${named}`);
     let mediaType = (res.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
     try {
-      const parsed = JSON.parse(bytes.toString('utf8')) as { mediaType?: string; manifests?: unknown; config?: unknown };
+      const parsed = JSON.parse(bytes.toString('utf8')) as {
+        mediaType?: string;
+        manifests?: unknown;
+        config?: unknown;
+      };
       if (parsed.mediaType) mediaType = parsed.mediaType;
-      else if (!mediaType.includes('manifest') && !mediaType.includes('index')) mediaType = parsed.manifests ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest;
+      else if (!mediaType.includes('manifest') && !mediaType.includes('index'))
+        mediaType = parsed.manifests ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest;
     } catch {
       throw invalidArgument(`manifest ${reference} is not valid JSON`);
     }
@@ -64,45 +78,69 @@ export class HttpRemoteRepository implements RemoteRepository {
   }
 
   async mountBlob(digest: Digest, fromPath: string, options: { signal?: AbortSignal } = {}): Promise<boolean> {
-    const res = await this.http.send('POST', `/v2/${this.path}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(fromPath)}`, {
-      signal: options.signal,
-      extraScopes: [repositoryScope(fromPath, ['pull'])],
-    });
+    const res = await this.http.send(
+      'POST',
+      `/v2/${this.path}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(fromPath)}`,
+      {
+        signal: options.signal,
+        extraScopes: [repositoryScope(fromPath, ['pull'])],
+      },
+    );
     await res.body?.cancel();
     if (res.status === 201) return true;
     if (res.status === 202) {
       // An upload was opened instead; cancel it so it does not linger.
       const location = res.headers.get('location');
-      if (location) await this.http.send('DELETE', await this.absolute(location), { signal: options.signal }).then((r) => r.body?.cancel(), () => undefined);
+      if (location)
+        await this.http.send('DELETE', await this.absolute(location), { signal: options.signal }).then(
+          (r) => r.body?.cancel(),
+          () => undefined,
+        );
       return false;
     }
     return false;
   }
 
-  async pushBlob(blob: BlobRef, open: () => Readable, options: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {}): Promise<void> {
+  async pushBlob(
+    blob: BlobRef,
+    open: () => Readable,
+    options: { signal?: AbortSignal; onProgress?: (bytes: number) => void } = {},
+  ): Promise<void> {
     // A failed upload starts over in a new upload session with the blob opened again.
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.pushOnce(blob, open, options);
       } catch (err) {
         options.signal?.throwIfAborted();
-        if (attempt >= 2 || ((err as { kind?: string }).kind && (err as { kind?: string }).kind !== 'Unavailable')) throw err;
+        if (attempt >= 2 || ((err as { kind?: string }).kind && (err as { kind?: string }).kind !== 'Unavailable'))
+          throw err;
       }
     }
   }
 
-  private async pushOnce(blob: BlobRef, open: () => Readable, options: { signal?: AbortSignal; onProgress?: (bytes: number) => void }): Promise<void> {
+  private async pushOnce(
+    blob: BlobRef,
+    open: () => Readable,
+    options: { signal?: AbortSignal; onProgress?: (bytes: number) => void },
+  ): Promise<void> {
     let location = await this.startUpload(options.signal);
     if (blob.size <= this.upload.monolithicMax) {
       // Streamed in one PUT: the upload session above already settled authorization.
-      const res = await this.http.send('PUT', withDigest(location, blob.digest), { stream: counted(open(), options.onProgress), headers: { 'Content-Type': 'application/octet-stream' }, signal: options.signal });
+      const res = await this.http.send('PUT', withDigest(location, blob.digest), {
+        stream: counted(open(), options.onProgress),
+        headers: { 'Content-Type': 'application/octet-stream' },
+        signal: options.signal,
+      });
       return this.expectCreated(res, blob.digest);
     }
     let offset = 0;
     for await (const chunk of chunked(open(), this.upload.chunkSize)) {
       const res = await this.http.send('PATCH', location, {
         body: chunk,
-        headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': `${offset}-${offset + chunk.length - 1}` },
+        headers: {
+          'Content-Type': 'application/octet-stream',
+          'Content-Range': `${offset}-${offset + chunk.length - 1}`,
+        },
         signal: options.signal,
       });
       if (res.status !== 202) throw registryError(res.status, await res.text(), `uploading ${blob.digest}`);
@@ -111,12 +149,24 @@ export class HttpRemoteRepository implements RemoteRepository {
       options.onProgress?.(offset);
       location = await this.absolute(res.headers.get('location') ?? location);
     }
-    const res = await this.http.send('PUT', withDigest(location, blob.digest), { body: Buffer.alloc(0), signal: options.signal });
+    const res = await this.http.send('PUT', withDigest(location, blob.digest), {
+      body: Buffer.alloc(0),
+      signal: options.signal,
+    });
     return this.expectCreated(res, blob.digest);
   }
 
-  async putManifest(reference: string, mediaType: string, bytes: Buffer, options: { signal?: AbortSignal } = {}): Promise<Digest> {
-    const res = await this.http.send('PUT', `/v2/${this.path}/manifests/${reference}`, { body: bytes, headers: { 'Content-Type': mediaType }, signal: options.signal });
+  async putManifest(
+    reference: string,
+    mediaType: string,
+    bytes: Buffer,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Digest> {
+    const res = await this.http.send('PUT', `/v2/${this.path}/manifests/${reference}`, {
+      body: bytes,
+      headers: { 'Content-Type': mediaType },
+      signal: options.signal,
+    });
     if (res.status !== 201 && res.status !== 200) throw registryError(res.status, await res.text());
     await res.body?.cancel();
     const digest = sha256(bytes);

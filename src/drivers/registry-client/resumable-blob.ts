@@ -7,7 +7,13 @@ import type { BlobRef } from '../../core/remotes/registry-client.js';
 import { backoff, describe, DEFAULT_RETRY, type RegistryHttp, type RetryPolicy } from './registry-http.js';
 import { registryError } from './registry-errors.js';
 
-export function resumableBlob(http: RegistryHttp, path: string, blob: BlobRef, options: { offset?: number; signal?: AbortSignal }, retry: RetryPolicy = DEFAULT_RETRY): Readable {
+export function resumableBlob(
+  http: RegistryHttp,
+  path: string,
+  blob: BlobRef,
+  options: { offset?: number; signal?: AbortSignal },
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Readable {
   const url = `/v2/${path}/blobs/${blob.digest}`;
   async function* chunks(): AsyncGenerator<Buffer> {
     let position = options.offset ?? 0;
@@ -15,8 +21,12 @@ export function resumableBlob(http: RegistryHttp, path: string, blob: BlobRef, o
     while (position < blob.size || (blob.size === 0 && position === 0)) {
       let progressed = false;
       try {
-        const res = await http.send('GET', url, { headers: position > 0 ? { Range: `bytes=${position}-` } : {}, signal: options.signal });
-        if (res.status !== 200 && res.status !== 206) throw registryError(res.status, await res.text(), `GET ${blob.digest}`);
+        const res = await http.send('GET', url, {
+          headers: position > 0 ? { Range: `bytes=${position}-` } : {},
+          signal: options.signal,
+        });
+        if (res.status !== 200 && res.status !== 206)
+          throw registryError(res.status, await res.text(), `GET ${blob.digest}`);
         let skip = position > 0 && res.status === 200 ? position : 0;
         if (!res.body) return;
         for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {

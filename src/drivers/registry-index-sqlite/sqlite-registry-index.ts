@@ -7,7 +7,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Digest } from '../../lib/digest.js';
-import type { ManifestRecord, ManifestReferences, Page, RegistryIndex, UploadSession } from '../../core/registry-server/registry-index.js';
+import type {
+  ManifestRecord,
+  ManifestReferences,
+  Page,
+  RegistryIndex,
+  UploadSession,
+} from '../../core/registry-server/registry-index.js';
 
 export const registryIndexConfigSchema = z.object({ root: z.string().min(1) }).strict();
 
@@ -63,7 +69,10 @@ const pageArgs = (page: Page): [string, number] => [page.last ?? '', page.n ?? -
 export class SqliteRegistryIndex implements RegistryIndex {
   private readonly db: Db;
 
-  constructor(config: z.infer<typeof registryIndexConfigSchema>, private readonly now: () => number = Date.now) {
+  constructor(
+    config: z.infer<typeof registryIndexConfigSchema>,
+    private readonly now: () => number = Date.now,
+  ) {
     const { root } = registryIndexConfigSchema.parse(config);
     mkdirSync(root, { recursive: true });
     this.db = new Database(join(root, 'registry.db'));
@@ -76,16 +85,20 @@ export class SqliteRegistryIndex implements RegistryIndex {
 
   linkBlob(repo: string, digest: Digest): void {
     this.db
-      .prepare('INSERT INTO blob_links (repo, digest, touched_at) VALUES (?, ?, ?) ON CONFLICT (repo, digest) DO UPDATE SET touched_at = excluded.touched_at')
+      .prepare(
+        'INSERT INTO blob_links (repo, digest, touched_at) VALUES (?, ?, ?) ON CONFLICT (repo, digest) DO UPDATE SET touched_at = excluded.touched_at',
+      )
       .run(repo, digest, this.now());
   }
 
   touchBlob(repo: string, digest: Digest): boolean {
-    const row = this.db.prepare('SELECT touched_at FROM blob_links WHERE repo = ? AND digest = ?').get(repo, digest) as { touched_at: number } | undefined;
+    const row = this.db.prepare('SELECT touched_at FROM blob_links WHERE repo = ? AND digest = ?').get(repo, digest) as
+      { touched_at: number } | undefined;
     if (!row) return this.getManifest(repo, digest) !== undefined;
     // Leases are hours long: refreshing one at most once a minute keeps reads from writing.
     const now = this.now();
-    if (now - row.touched_at > TOUCH_RESOLUTION_MS) this.db.prepare('UPDATE blob_links SET touched_at = ? WHERE repo = ? AND digest = ?').run(now, repo, digest);
+    if (now - row.touched_at > TOUCH_RESOLUTION_MS)
+      this.db.prepare('UPDATE blob_links SET touched_at = ? WHERE repo = ? AND digest = ?').run(now, repo, digest);
     return true;
   }
 
@@ -115,25 +128,42 @@ export class SqliteRegistryIndex implements RegistryIndex {
           `INSERT INTO manifests (repo, digest, media_type, size, subject, artifact_type, annotations, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (repo, digest) DO NOTHING`,
         )
-        .run(record.repo, record.digest, record.mediaType, record.size, record.subject ?? null, record.artifactType ?? null, record.annotations ? JSON.stringify(record.annotations) : null, this.now());
+        .run(
+          record.repo,
+          record.digest,
+          record.mediaType,
+          record.size,
+          record.subject ?? null,
+          record.artifactType ?? null,
+          record.annotations ? JSON.stringify(record.annotations) : null,
+          this.now(),
+        );
       const ref = this.db.prepare('INSERT OR IGNORE INTO manifest_refs (repo, manifest, ref) VALUES (?, ?, ?)');
       for (const d of [...refs.blobs, ...refs.manifests]) ref.run(record.repo, record.digest, d);
       const touch = this.db.prepare('UPDATE blob_links SET touched_at = ? WHERE repo = ? AND digest = ?');
       for (const d of refs.blobs) touch.run(this.now(), record.repo, d);
       if (tag !== undefined) {
-        this.db.prepare('INSERT INTO tags (repo, tag, digest) VALUES (?, ?, ?) ON CONFLICT (repo, tag) DO UPDATE SET digest = excluded.digest').run(record.repo, tag, record.digest);
+        this.db
+          .prepare(
+            'INSERT INTO tags (repo, tag, digest) VALUES (?, ?, ?) ON CONFLICT (repo, tag) DO UPDATE SET digest = excluded.digest',
+          )
+          .run(record.repo, tag, record.digest);
       }
       return { missing: [] };
     })();
   }
 
   getManifest(repo: string, digest: Digest): ManifestRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM manifests WHERE repo = ? AND digest = ?').get(repo, digest) as ManifestRow | undefined;
+    const row = this.db.prepare('SELECT * FROM manifests WHERE repo = ? AND digest = ?').get(repo, digest) as
+      ManifestRow | undefined;
     return row && toRecord(row);
   }
 
   resolveTag(repo: string, tag: string): Digest | undefined {
-    return (this.db.prepare('SELECT digest FROM tags WHERE repo = ? AND tag = ?').get(repo, tag) as { digest: Digest } | undefined)?.digest;
+    return (
+      this.db.prepare('SELECT digest FROM tags WHERE repo = ? AND tag = ?').get(repo, tag) as
+        { digest: Digest } | undefined
+    )?.digest;
   }
 
   deleteTag(repo: string, tag: string): boolean {
@@ -146,33 +176,44 @@ export class SqliteRegistryIndex implements RegistryIndex {
 
   repositoryExists(repo: string): boolean {
     return Boolean(
-      this.db.prepare('SELECT 1 FROM manifests WHERE repo = ? UNION ALL SELECT 1 FROM blob_links WHERE repo = ? LIMIT 1').get(repo, repo),
+      this.db
+        .prepare('SELECT 1 FROM manifests WHERE repo = ? UNION ALL SELECT 1 FROM blob_links WHERE repo = ? LIMIT 1')
+        .get(repo, repo),
     );
   }
 
   listTags(repo: string, page: Page): string[] {
-    const rows = this.db.prepare('SELECT tag FROM tags WHERE repo = ? AND tag > ? ORDER BY tag LIMIT ?').all(repo, ...pageArgs(page)) as { tag: string }[];
+    const rows = this.db
+      .prepare('SELECT tag FROM tags WHERE repo = ? AND tag > ? ORDER BY tag LIMIT ?')
+      .all(repo, ...pageArgs(page)) as { tag: string }[];
     return rows.map((r) => r.tag);
   }
 
   listRepositories(page: Page): string[] {
     const rows = this.db
-      .prepare('SELECT repo FROM (SELECT repo FROM manifests UNION SELECT repo FROM blob_links) WHERE repo > ? ORDER BY repo LIMIT ?')
+      .prepare(
+        'SELECT repo FROM (SELECT repo FROM manifests UNION SELECT repo FROM blob_links) WHERE repo > ? ORDER BY repo LIMIT ?',
+      )
       .all(...pageArgs(page)) as { repo: string }[];
     return rows.map((r) => r.repo);
   }
 
   referrers(repo: string, subject: Digest): ManifestRecord[] {
-    const rows = this.db.prepare('SELECT * FROM manifests WHERE repo = ? AND subject = ? ORDER BY digest').all(repo, subject) as ManifestRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM manifests WHERE repo = ? AND subject = ? ORDER BY digest')
+      .all(repo, subject) as ManifestRow[];
     return rows.map(toRecord);
   }
 
   createUpload(session: UploadSession): void {
-    this.db.prepare('INSERT INTO uploads (id, repo, started_at) VALUES (?, ?, ?)').run(session.id, session.repo, session.startedAt);
+    this.db
+      .prepare('INSERT INTO uploads (id, repo, started_at) VALUES (?, ?, ?)')
+      .run(session.id, session.repo, session.startedAt);
   }
 
   getUpload(id: string): UploadSession | undefined {
-    const row = this.db.prepare('SELECT id, repo, started_at FROM uploads WHERE id = ?').get(id) as { id: string; repo: string; started_at: number } | undefined;
+    const row = this.db.prepare('SELECT id, repo, started_at FROM uploads WHERE id = ?').get(id) as
+      { id: string; repo: string; started_at: number } | undefined;
     return row && { id: row.id, repo: row.repo, startedAt: row.started_at };
   }
 
@@ -181,7 +222,11 @@ export class SqliteRegistryIndex implements RegistryIndex {
   }
 
   listUploads(): UploadSession[] {
-    const rows = this.db.prepare('SELECT id, repo, started_at FROM uploads').all() as { id: string; repo: string; started_at: number }[];
+    const rows = this.db.prepare('SELECT id, repo, started_at FROM uploads').all() as {
+      id: string;
+      repo: string;
+      started_at: number;
+    }[];
     return rows.map((r) => ({ id: r.id, repo: r.repo, startedAt: r.started_at }));
   }
 
@@ -195,7 +240,11 @@ export class SqliteRegistryIndex implements RegistryIndex {
   }
 
   isReferenced(digest: Digest): boolean {
-    return Boolean(this.db.prepare('SELECT 1 FROM blob_links WHERE digest = ? UNION ALL SELECT 1 FROM manifests WHERE digest = ? LIMIT 1').get(digest, digest));
+    return Boolean(
+      this.db
+        .prepare('SELECT 1 FROM blob_links WHERE digest = ? UNION ALL SELECT 1 FROM manifests WHERE digest = ? LIMIT 1')
+        .get(digest, digest),
+    );
   }
 
   close(): void {

@@ -19,27 +19,44 @@ import { copyUpVolumes } from './volume-copy-up.js';
 
 const run = promisify(execFile);
 
-export async function mountRootfs(mounts: Mount[], target: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+export async function mountRootfs(
+  mounts: Mount[],
+  target: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
   await mkdir(target, { recursive: true });
   await unmountRootfs(target);
   for (const m of mounts) {
     if (m.type === 'bind') await run('mount', ['--bind', m.source, target], { signal: options.signal });
-    else await run('mount', ['-t', 'overlay', 'overlay', '-o', m.options.join(','), target], { signal: options.signal });
+    else
+      await run('mount', ['-t', 'overlay', 'overlay', '-o', m.options.join(','), target], { signal: options.signal });
   }
 }
 
 /** Unmounts every layer stacked on target (a retried start may have left one). */
 export async function unmountRootfs(target: string): Promise<void> {
   for (let i = 0; i < 8; i++) {
-    const mounted = await readFile('/proc/self/mountinfo', 'utf8').then((t) => t.split('\n').some((l) => l.split(' ')[4] === target), () => false);
+    const mounted = await readFile('/proc/self/mountinfo', 'utf8').then(
+      (t) => t.split('\n').some((l) => l.split(' ')[4] === target),
+      () => false,
+    );
     if (!mounted) return;
     await run('umount', [target]).catch(() => run('umount', ['-l', target]));
   }
 }
 
-export const readInRoot = (root: string, path: string): Promise<string> => resolveInRoot(root, path).then((p) => readFile(p, 'utf8')).catch(() => '');
+export const readInRoot = (root: string, path: string): Promise<string> =>
+  resolveInRoot(root, path)
+    .then((p) => readFile(p, 'utf8'))
+    .catch(() => '');
 
-export async function writeBundle(request: RunRequest, rootfs: string, host: HostRuntimeFacts, initPath: string | undefined, ipcShmSource?: string): Promise<OciRuntimeSpec> {
+export async function writeBundle(
+  request: RunRequest,
+  rootfs: string,
+  host: HostRuntimeFacts,
+  initPath: string | undefined,
+  ipcShmSource?: string,
+): Promise<OciRuntimeSpec> {
   const { record: c, paths } = request;
   const [passwd, group] = await Promise.all([readInRoot(rootfs, '/etc/passwd'), readInRoot(rootfs, '/etc/group')]);
   const user = resolveUser(c.config.User ?? '', passwd, group, c.hostConfig.GroupAdd ?? []);
@@ -63,11 +80,13 @@ export async function writeBundle(request: RunRequest, rootfs: string, host: Hos
   );
   // The client's window size from the create request (docker run -it), so the TTY has it from the first byte.
   const size = c.hostConfig.ConsoleSize;
-  if (spec.process.terminal && Array.isArray(size) && size[0] > 0 && size[1] > 0) spec.process.consoleSize = { height: size[0], width: size[1] };
+  if (spec.process.terminal && Array.isArray(size) && size[0] > 0 && size[1] > 0)
+    spec.process.consoleSize = { height: size[0], width: size[1] };
   await refuseLinkedDev(rootfs);
   // runc refuses a missing cwd only late and vaguely; Docker creates it (here through held directories, in-root).
   if (spec.process.cwd !== '/') await makeDirInRoot(rootfs, spec.process.cwd);
-  for (const m of request.mounts) if (m.type === 'bind' && m.createSource) await mkdir(m.source, { recursive: true }).catch(() => undefined);
+  for (const m of request.mounts)
+    if (m.type === 'bind' && m.createSource) await mkdir(m.source, { recursive: true }).catch(() => undefined);
   await copyUpVolumes(request.mounts, rootfs);
   await writeFile(join(paths.bundleDir, 'config.json'), serializeOciSpec(spec));
   return spec;
@@ -80,7 +99,10 @@ export async function writeBundle(request: RunRequest, rootfs: string, host: Hos
  */
 async function refuseLinkedDev(rootfs: string): Promise<void> {
   const st = await lstat(join(rootfs, 'dev')).catch(() => undefined);
-  if (st && !st.isDirectory()) throw failedPrecondition(`the container's /dev is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a directory'} in its image: refusing to start it (the runtime would create device links through it)`);
+  if (st && !st.isDirectory())
+    throw failedPrecondition(
+      `the container's /dev is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a directory'} in its image: refusing to start it (the runtime would create device links through it)`,
+    );
 }
 
 async function makeDirInRoot(rootfs: string, path: string): Promise<void> {

@@ -38,7 +38,8 @@ const v1Files = (p: string): Record<string, string> => ({
 });
 
 const v2Files = (p: string): Record<string, string> => ({
-  [`${p.slice(1)}/cpu.stat`]: 'usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\nnr_periods 7\nnr_throttled 2\nthrottled_usec 9\n',
+  [`${p.slice(1)}/cpu.stat`]:
+    'usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\nnr_periods 7\nnr_throttled 2\nthrottled_usec 9\n',
   [`${p.slice(1)}/memory.current`]: '1048576\n',
   [`${p.slice(1)}/memory.max`]: 'max\n',
   [`${p.slice(1)}/memory.stat`]: 'anon 8192\nfile 4096\n',
@@ -64,7 +65,10 @@ test('cgroup v1: stats from each hierarchy, pids, freezer, OOM kills, removal of
     assert.equal(s.memory.failcnt, 3);
     assert.deepEqual(s.pids, { current: 2, limit: 40 });
     // The CFQ counters are empty: Docker falls back to the throttle ones.
-    assert.deepEqual(s.blkio.io_service_bytes_recursive, [{ major: 8, minor: 0, op: 'Read', value: 4096 }, { major: 8, minor: 0, op: 'Write', value: 512 }]);
+    assert.deepEqual(s.blkio.io_service_bytes_recursive, [
+      { major: 8, minor: 0, op: 'Read', value: 4096 },
+      { major: 8, minor: 0, op: 'Write', value: 512 },
+    ]);
     assert.equal(s.networks, undefined);
     assert.deepEqual(await cg.pids(PATH), [101, 102]);
     assert.equal(await cg.freezerState(PATH), 'FROZEN');
@@ -94,7 +98,10 @@ test('cgroup v2: stats from the one directory, in v1 units as Docker reports the
     // "max" is no limit: Docker shows the host's memory.
     assert.equal(s.memory.limit, totalmem());
     assert.deepEqual(s.pids, { current: 2 });
-    assert.deepEqual(s.blkio.io_service_bytes_recursive, [{ major: 8, minor: 0, op: 'read', value: 4096 }, { major: 8, minor: 0, op: 'write', value: 512 }]);
+    assert.deepEqual(s.blkio.io_service_bytes_recursive, [
+      { major: 8, minor: 0, op: 'read', value: 4096 },
+      { major: 8, minor: 0, op: 'write', value: 512 },
+    ]);
     assert.deepEqual(await cg.pids(PATH), [201]);
     assert.equal(await cg.freezerState(PATH), 'THAWED');
     writeFileSync(join(t.root, PATH, 'cgroup.freeze'), '1\n');

@@ -47,18 +47,25 @@ export class CgroupTree {
 
   /** The freezer's view: FROZEN, FREEZING or THAWED (v1), or FROZEN/THAWED from cgroup.freeze (v2). */
   async freezerState(path: string): Promise<string> {
-    if (this.version === '2') return (await text(join(this.dir('freezer', path), 'cgroup.freeze'))).trim() === '1' ? 'FROZEN' : 'THAWED';
+    if (this.version === '2')
+      return (await text(join(this.dir('freezer', path), 'cgroup.freeze'))).trim() === '1' ? 'FROZEN' : 'THAWED';
     return (await text(join(this.dir('freezer', path), 'freezer.state'))).trim();
   }
 
   /** OOM kills the cgroup counted (v1 memory.oom_control, v2 memory.events), while it exists. */
   async oomKills(path: string): Promise<number> {
-    return oomKillCount(await text(join(this.dir('memory', path), this.version === '2' ? 'memory.events' : 'memory.oom_control')));
+    return oomKillCount(
+      await text(join(this.dir('memory', path), this.version === '2' ? 'memory.events' : 'memory.oom_control')),
+    );
   }
 
   /** One sample in Docker's stats shape: the cgroup's counters, the host's CPU time, the container's networks. */
   async sample(path: string, pid: number): Promise<CgroupSample> {
-    const [base, nets, system] = await Promise.all([this.version === '2' ? sampleV2(join(this.root, path)) : sampleV1((controller) => this.dir(controller, path)), networks(pid), systemCpuUsage()]);
+    const [base, nets, system] = await Promise.all([
+      this.version === '2' ? sampleV2(join(this.root, path)) : sampleV1((controller) => this.dir(controller, path)),
+      networks(pid),
+      systemCpuUsage(),
+    ]);
     return { ...base, cpu: { ...base.cpu, system_cpu_usage: system, online_cpus: cpus().length }, networks: nets };
   }
 }

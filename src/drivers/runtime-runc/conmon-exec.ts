@@ -39,14 +39,40 @@ interface SyncMessage {
 
 export function conmonExecArgs(o: ConmonExecOptions): string[] {
   return [
-    '--api-version', '1',
-    '-c', o.containerId, '-u', o.execId, '-n', o.execId,
-    '-r', o.runcPath, '--runtime-arg', '--root', '--runtime-arg', o.runcRoot, ...(o.runtimeArgs ?? []).flatMap((a) => ['--runtime-arg', a]),
-    '-b', o.execDir, '--persist-dir', o.execDir,
-    '-p', join(o.execDir, 'pid'), '-P', join(o.execDir, 'conmon.pid'),
-    '--exec', '--exec-attach', '--exec-process-spec', o.processSpecPath,
-    '-l', 'none', '--full-attach', '--socket-dir-path', o.execDir,
-    '--log-level', 'error',
+    '--api-version',
+    '1',
+    '-c',
+    o.containerId,
+    '-u',
+    o.execId,
+    '-n',
+    o.execId,
+    '-r',
+    o.runcPath,
+    '--runtime-arg',
+    '--root',
+    '--runtime-arg',
+    o.runcRoot,
+    ...(o.runtimeArgs ?? []).flatMap((a) => ['--runtime-arg', a]),
+    '-b',
+    o.execDir,
+    '--persist-dir',
+    o.execDir,
+    '-p',
+    join(o.execDir, 'pid'),
+    '-P',
+    join(o.execDir, 'conmon.pid'),
+    '--exec',
+    '--exec-attach',
+    '--exec-process-spec',
+    o.processSpecPath,
+    '-l',
+    'none',
+    '--full-attach',
+    '--socket-dir-path',
+    o.execDir,
+    '--log-level',
+    'error',
     ...(o.tty ? ['-t'] : []),
     ...(o.stdin ? ['-i'] : []),
   ];
@@ -64,7 +90,10 @@ async function* messages(stream: Readable): AsyncGenerator<SyncMessage> {
   }
 }
 
-export async function startConmonExec(o: ConmonExecOptions, options: { signal?: AbortSignal } = {}): Promise<ExecProcess> {
+export async function startConmonExec(
+  o: ConmonExecOptions,
+  options: { signal?: AbortSignal } = {},
+): Promise<ExecProcess> {
   const stderrPath = join(o.execDir, 'conmon.stderr');
   const stderrFile = await open(stderrPath, 'w');
   const child = spawn(o.conmonPath, conmonExecArgs(o), {
@@ -94,7 +123,8 @@ export async function startConmonExec(o: ConmonExecOptions, options: { signal?: 
   try {
     start.write('0');
     const attachReady = await Promise.race([messages(attach).next(), spawnError]);
-    if (attachReady.done) throw new Error(runcMessage(await conmonWords()) || 'conmon exited before the exec could attach');
+    if (attachReady.done)
+      throw new Error(runcMessage(await conmonWords()) || 'conmon exited before the exec could attach');
     const stdio = await connectAttachSocket(o.execDir);
     start.write('1');
     const first = await Promise.race([syncMessages.next(), spawnError]);

@@ -32,15 +32,40 @@ export interface ConmonOptions {
 
 export function conmonArgs(o: ConmonOptions): string[] {
   return [
-    '--api-version', '1',
-    '-c', o.id, '-u', o.id, '-n', o.name,
-    '-r', o.runcPath, '--runtime-arg', '--root', '--runtime-arg', o.runcRoot, ...(o.runtimeArgs ?? []).flatMap((a) => ['--runtime-arg', a]),
-    '-b', o.bundleDir,
-    '-p', join(o.stateDir, 'pidfile'), '-P', join(o.stateDir, 'conmon.pid'),
-    '-l', `k8s-file:${o.logPath}`, '--log-size-max', String(o.logSizeMax),
-    '--exit-dir', o.exitDir, '--persist-dir', o.stateDir,
-    '--socket-dir-path', o.socketDir, '--full-attach',
-    '--log-level', 'error',
+    '--api-version',
+    '1',
+    '-c',
+    o.id,
+    '-u',
+    o.id,
+    '-n',
+    o.name,
+    '-r',
+    o.runcPath,
+    '--runtime-arg',
+    '--root',
+    '--runtime-arg',
+    o.runcRoot,
+    ...(o.runtimeArgs ?? []).flatMap((a) => ['--runtime-arg', a]),
+    '-b',
+    o.bundleDir,
+    '-p',
+    join(o.stateDir, 'pidfile'),
+    '-P',
+    join(o.stateDir, 'conmon.pid'),
+    '-l',
+    `k8s-file:${o.logPath}`,
+    '--log-size-max',
+    String(o.logSizeMax),
+    '--exit-dir',
+    o.exitDir,
+    '--persist-dir',
+    o.stateDir,
+    '--socket-dir-path',
+    o.socketDir,
+    '--full-attach',
+    '--log-level',
+    'error',
     ...(o.tty ? ['-t'] : []),
     ...(o.openStdin ? ['-i'] : []),
     // Docker closes a container's stdin at the end of an attach only for StdinOnce without a TTY.
@@ -67,7 +92,9 @@ export async function startConmon(o: ConmonOptions, options: { signal?: AbortSig
     sync = child.stdio[3] as Readable;
     const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
     spawnError.catch(() => undefined);
-    const abort = new Promise<never>((_, reject) => options.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true }));
+    const abort = new Promise<never>((_, reject) =>
+      options.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true }),
+    );
     abort.catch(() => undefined);
     const firstLine = (async (): Promise<string | undefined> => {
       for await (const line of createInterface({ input: sync })) if (line.trim()) return line;
@@ -89,7 +116,12 @@ export async function startConmon(o: ConmonOptions, options: { signal?: AbortSig
 
 /** runc logs `time=… level=error msg="runc create failed: …"`; keep just the message. */
 export function runcMessage(raw: string): string {
-  const lines = raw.split('\n').map((l) => l.trim()).filter(Boolean);
-  const picked = lines.map((l) => /msg="((?:[^"\\]|\\.)*)"/.exec(l)?.[1]?.replace(/\\"/g, '"').replace(/\\\\/g, '\\') ?? l);
+  const lines = raw
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const picked = lines.map(
+    (l) => /msg="((?:[^"\\]|\\.)*)"/.exec(l)?.[1]?.replace(/\\"/g, '"').replace(/\\\\/g, '\\') ?? l,
+  );
   return picked.join('; ').trim();
 }

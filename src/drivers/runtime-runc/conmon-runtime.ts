@@ -10,7 +10,22 @@ import type { Logger } from '../../lib/logger.js';
 import { formatTimeNano } from '../../lib/time.js';
 import { failedPrecondition } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
-import type { ConsoleSize, ExecProcess, ExecRequest, ExitInfo, IoOptions, LogEntry, LogReadOptions, ResourceUpdate, RunOptions, RunRequest, RuntimePort, RuntimeStatsSample, RuntimeStatus, StdioStream } from '../../core/runtime/runtime.js';
+import type {
+  ConsoleSize,
+  ExecProcess,
+  ExecRequest,
+  ExitInfo,
+  IoOptions,
+  LogEntry,
+  LogReadOptions,
+  ResourceUpdate,
+  RunOptions,
+  RunRequest,
+  RuntimePort,
+  RuntimeStatsSample,
+  RuntimeStatus,
+  StdioStream,
+} from '../../core/runtime/runtime.js';
 import type { HostRuntimeFacts } from '../../core/runtime/oci-spec.js';
 import { parseSignal } from '../../core/runtime/signals.js';
 import { conmonSizeCap, logPolicy } from '../../core/runtime/log-policy.js';
@@ -26,7 +41,12 @@ import { wasOomKilled } from './oom.js';
 import { completeHostFacts } from './host-facts.js';
 import { CgroupTree } from './cgroup-tree.js';
 import { runcUpdateArgs } from './runc-update.js';
-import { conmonRuntimeConfigSchema, runtimeNamed, type ConmonRuntimeConfig, type ParsedRuntimeConfig } from './runtime-config.js';
+import {
+  conmonRuntimeConfigSchema,
+  runtimeNamed,
+  type ConmonRuntimeConfig,
+  type ParsedRuntimeConfig,
+} from './runtime-config.js';
 import { ContainerStateDirs, type ContainerMeta } from './container-state.js';
 import { RuncCommands } from './runc-commands.js';
 import { startError } from './runc-start-error.js';
@@ -42,7 +62,11 @@ export class ConmonRuntime implements RuntimePort {
   private readonly states: ContainerStateDirs;
   private readonly runc: RuncCommands;
 
-  constructor(config: ConmonRuntimeConfig, host: HostRuntimeFacts, private readonly logger: Logger) {
+  constructor(
+    config: ConmonRuntimeConfig,
+    host: HostRuntimeFacts,
+    private readonly logger: Logger,
+  ) {
     this.host = host;
     this.cgroups = new CgroupTree(host.cgroupVersion);
     this.config = conmonRuntimeConfigSchema.parse(config);
@@ -72,8 +96,15 @@ export class ConmonRuntime implements RuntimePort {
   async run(request: RunRequest, options: RunOptions = {}): Promise<{ pid: number }> {
     const { record: c, paths } = request;
     const dir = this.states.dir(c.id);
-    const policy = c.hostConfig.LogConfig?.Type === 'none' ? NONE_LOG_POLICY : logPolicy(c.hostConfig.LogConfig?.Config, { maxSize: this.config.logSizeMax, maxFile: this.config.logMaxFile });
-    if (c.hostConfig.Init && !this.config.initPath) throw failedPrecondition('--init needs catatonit or tini on the host (apt-get install catatonit)');
+    const policy =
+      c.hostConfig.LogConfig?.Type === 'none'
+        ? NONE_LOG_POLICY
+        : logPolicy(c.hostConfig.LogConfig?.Config, {
+            maxSize: this.config.logSizeMax,
+            maxFile: this.config.logMaxFile,
+          });
+    if (c.hostConfig.Init && !this.config.initPath)
+      throw failedPrecondition('--init needs catatonit or tini on the host (apt-get install catatonit)');
     // Leftovers of an earlier run of this container (skipped when there are none: it costs a runc call).
     if (await this.states.hasState(c.id)) await this.delete(c.id);
     await this.exits.remove(c.id);
@@ -82,20 +113,44 @@ export class ConmonRuntime implements RuntimePort {
     // Written before anything is mounted, so a delete after a crash at any later point finds what to undo.
     const runtime = runtimeNamed(this.config, c.hostConfig.Runtime);
     this.runc.remember(c.id, runtime);
-    const meta: ContainerMeta = { bundleDir: paths.bundleDir, rootfs, logPath: c.logPath, cgroupsPath: '', policy, runtime };
+    const meta: ContainerMeta = {
+      bundleDir: paths.bundleDir,
+      rootfs,
+      logPath: c.logPath,
+      cgroupsPath: '',
+      policy,
+      runtime,
+    };
     await this.states.writeMeta(c.id, meta);
     try {
       await mountRootfs(request.rootfs, rootfs, options);
-      const spec = await writeBundle(request, rootfs, this.host, this.config.initPath, await ipcShm((id) => this.states.dir(id), c, request.ipcDonor));
+      const spec = await writeBundle(
+        request,
+        rootfs,
+        this.host,
+        this.config.initPath,
+        await ipcShm((id) => this.states.dir(id), c, request.ipcDonor),
+      );
       meta.cgroupsPath = spec.linux.cgroupsPath ?? '';
       await this.states.writeMeta(c.id, meta);
       await touch(c.logPath);
       const pid = await startConmon(
         {
-          conmonPath: this.config.conmonPath, runcPath: runtime.path, runtimeArgs: runtime.args, runcRoot: this.runc.root,
-          id: c.id, name: c.name, bundleDir: paths.bundleDir, stateDir: dir, exitDir: this.exits.dir,
-          socketDir: join(this.config.stateRoot, 'sockets'), logPath: c.logPath, logSizeMax: conmonSizeCap(policy),
-          tty: c.config.Tty ?? false, openStdin: c.config.OpenStdin ?? false, stdinOnce: c.config.StdinOnce ?? false,
+          conmonPath: this.config.conmonPath,
+          runcPath: runtime.path,
+          runtimeArgs: runtime.args,
+          runcRoot: this.runc.root,
+          id: c.id,
+          name: c.name,
+          bundleDir: paths.bundleDir,
+          stateDir: dir,
+          exitDir: this.exits.dir,
+          socketDir: join(this.config.stateRoot, 'sockets'),
+          logPath: c.logPath,
+          logSizeMax: conmonSizeCap(policy),
+          tty: c.config.Tty ?? false,
+          openStdin: c.config.OpenStdin ?? false,
+          stdinOnce: c.config.StdinOnce ?? false,
         },
         options,
       ).catch((err: unknown) => {
@@ -149,10 +204,18 @@ export class ConmonRuntime implements RuntimePort {
     const meta = await this.states.meta(id);
     // Re-attach after a daemon restart: keep rotating the log of a container that still runs.
     if (meta && !this.rotators.has(id) && (await this.states.conmonAlive(id))) this.watchLog(id, meta);
-    const record = await this.exits.wait(id, async () => !(await this.states.conmonAlive(id)) && (await this.status(id)).status !== 'running', options);
+    const record = await this.exits.wait(
+      id,
+      async () => !(await this.states.conmonAlive(id)) && (await this.status(id)).status !== 'running',
+      options,
+    );
     this.stopWatchingLog(id);
     const oomKilled = await wasOomKilled(this.states.dir(id), meta?.cgroupsPath, this.cgroups);
-    return { exitCode: record.exitCode, oomKilled, finishedAt: formatTimeNano(BigInt(Math.floor(record.finishedAtMs * 1_000_000))) };
+    return {
+      exitCode: record.exitCode,
+      oomKilled,
+      finishedAt: formatTimeNano(BigInt(Math.floor(record.finishedAtMs * 1_000_000))),
+    };
   }
 
   async delete(id: string, _options: IoOptions = {}): Promise<void> {
@@ -200,8 +263,17 @@ export class ConmonRuntime implements RuntimePort {
 
   async exec(id: string, request: ExecRequest, options: IoOptions = {}): Promise<ExecProcess> {
     const meta = await this.runningMeta(id);
-    const env = { conmonPath: this.config.conmonPath, runcRoot: this.runc.root, hostCapabilities: this.host.capabilities };
-    return execInContainer(env, { id, meta, dir: this.states.dir(id), runtime: await this.runc.binaryFor(id) }, request, options);
+    const env = {
+      conmonPath: this.config.conmonPath,
+      runcRoot: this.runc.root,
+      hostCapabilities: this.host.capabilities,
+    };
+    return execInContainer(
+      env,
+      { id, meta, dir: this.states.dir(id), runtime: await this.runc.binaryFor(id) },
+      request,
+      options,
+    );
   }
 
   logs(record: ContainerRecord, options: LogReadOptions): AsyncIterable<LogEntry> {

@@ -24,7 +24,10 @@ export class ContainerStateDirs {
   }
 
   async meta(id: string): Promise<ContainerMeta | undefined> {
-    return readFile(join(this.dir(id), 'meta.json'), 'utf8').then((t) => JSON.parse(t) as ContainerMeta, () => undefined);
+    return readFile(join(this.dir(id), 'meta.json'), 'utf8').then(
+      (t) => JSON.parse(t) as ContainerMeta,
+      () => undefined,
+    );
   }
 
   async writeMeta(id: string, meta: ContainerMeta): Promise<void> {
@@ -33,7 +36,11 @@ export class ContainerStateDirs {
 
   /** Leftovers of an earlier run: the state dir or runc's state. */
   async hasState(id: string): Promise<boolean> {
-    const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+    const exists = (p: string): Promise<boolean> =>
+      access(p).then(
+        () => true,
+        () => false,
+      );
     return (await exists(this.dir(id))) || (await exists(join(this.stateRoot, 'runc', id)));
   }
 

@@ -13,16 +13,37 @@ export async function lookupDevice(path: string): Promise<HostDeviceNode[]> {
   try {
     real = await realpath(path);
   } catch (err) {
-    throw invalidArgument(`error gathering device information while adding custom device "${path}": ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+    throw invalidArgument(
+      `error gathering device information while adding custom device "${path}": ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`,
+    );
   }
   const st = await stat(real);
   if (st.isDirectory()) {
     const nodes = await hostDevices(real);
     const real2host = (p: string): string => path.replace(/\/+$/, '') + p.slice(real.length);
-    return nodes.map((n) => ({ path: real2host(n.path), type: n.type as 'c' | 'b', major: n.major ?? 0, minor: n.minor ?? 0, fileMode: n.fileMode ?? 0o660, uid: n.uid ?? 0, gid: n.gid ?? 0 }));
+    return nodes.map((n) => ({
+      path: real2host(n.path),
+      type: n.type as 'c' | 'b',
+      major: n.major ?? 0,
+      minor: n.minor ?? 0,
+      fileMode: n.fileMode ?? 0o660,
+      uid: n.uid ?? 0,
+      gid: n.gid ?? 0,
+    }));
   }
-  if (!st.isCharacterDevice() && !st.isBlockDevice()) throw invalidArgument(`error gathering device information while adding custom device "${path}": not a device node`);
-  return [{ path, type: st.isCharacterDevice() ? 'c' : 'b', major: majorOf(st.rdev), minor: minorOf(st.rdev), fileMode: st.mode & 0o7777, uid: st.uid, gid: st.gid }];
+  if (!st.isCharacterDevice() && !st.isBlockDevice())
+    throw invalidArgument(`error gathering device information while adding custom device "${path}": not a device node`);
+  return [
+    {
+      path,
+      type: st.isCharacterDevice() ? 'c' : 'b',
+      major: majorOf(st.rdev),
+      minor: minorOf(st.rdev),
+      fileMode: st.mode & 0o7777,
+      uid: st.uid,
+      gid: st.gid,
+    },
+  ];
 }
 
 export async function lookupDevices(paths: string[]): Promise<Map<string, HostDeviceNode[]>> {

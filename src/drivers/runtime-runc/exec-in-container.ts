@@ -29,13 +29,21 @@ export interface ExecEnvironment {
   hostCapabilities: string[] | undefined;
 }
 
-export async function execInContainer(env: ExecEnvironment, target: ExecTarget, request: ExecRequest, options: IoOptions = {}): Promise<ExecProcess> {
+export async function execInContainer(
+  env: ExecEnvironment,
+  target: ExecTarget,
+  request: ExecRequest,
+  options: IoOptions = {},
+): Promise<ExecProcess> {
   const { id, meta } = target;
   if (!/^[0-9a-f]{8,64}$/.test(request.execId)) throw invalidArgument(`invalid exec id ${request.execId}`);
   const spec = JSON.parse(await readFile(join(meta.bundleDir, 'config.json'), 'utf8')) as OciRuntimeSpec;
   let user;
   if (request.user) {
-    const [passwd, group] = await Promise.all([readInRoot(meta.rootfs, '/etc/passwd'), readInRoot(meta.rootfs, '/etc/group')]);
+    const [passwd, group] = await Promise.all([
+      readInRoot(meta.rootfs, '/etc/passwd'),
+      readInRoot(meta.rootfs, '/etc/group'),
+    ]);
     user = resolveUser(request.user, passwd, group);
   }
   const allCaps = effectiveCapabilities([], [], true, env.hostCapabilities);
@@ -46,8 +54,16 @@ export async function execInContainer(env: ExecEnvironment, target: ExecTarget, 
   try {
     const proc = await startConmonExec(
       {
-        conmonPath: env.conmonPath, runcPath: target.runtime.path, runtimeArgs: target.runtime.args, runcRoot: env.runcRoot,
-        containerId: id, execId: request.execId, execDir, processSpecPath, tty: request.tty, stdin: request.stdin,
+        conmonPath: env.conmonPath,
+        runcPath: target.runtime.path,
+        runtimeArgs: target.runtime.args,
+        runcRoot: env.runcRoot,
+        containerId: id,
+        execId: request.execId,
+        execDir,
+        processSpecPath,
+        tty: request.tty,
+        stdin: request.stdin,
       },
       options,
     );

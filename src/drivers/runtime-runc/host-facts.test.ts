@@ -23,8 +23,12 @@ test('capability masks decode by bit; the oom_kill counter is read from cgroup f
   assert.equal(oomKillCount('low 0\nhigh 0\nmax 0\noom 0\n'), 0);
 });
 
-test('runc\'s logfmt error lines come down to their message', () => {
-  const raw = 'time="2026-01-01T00:00:00Z" level=error msg="runc create failed: unable to start container process: exec: \\"nope\\": executable file not found in $PATH"\n';
-  assert.equal(runcMessage(raw), 'runc create failed: unable to start container process: exec: "nope": executable file not found in $PATH');
+test("runc's logfmt error lines come down to their message", () => {
+  const raw =
+    'time="2026-01-01T00:00:00Z" level=error msg="runc create failed: unable to start container process: exec: \\"nope\\": executable file not found in $PATH"\n';
+  assert.equal(
+    runcMessage(raw),
+    'runc create failed: unable to start container process: exec: "nope": executable file not found in $PATH',
+  );
   assert.equal(runcMessage('plain words\n'), 'plain words');
 });

@@ -12,19 +12,30 @@ const run = promisify(execFile);
 const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
 
 const isMountPoint = (path: string): Promise<boolean> =>
-  readFile('/proc/self/mountinfo', 'utf8').then((t) => t.split('\n').some((l) => l.split(' ')[4] === path), () => false);
+  readFile('/proc/self/mountinfo', 'utf8').then(
+    (t) => t.split('\n').some((l) => l.split(' ')[4] === path),
+    () => false,
+  );
 
 /** The host-side /dev/shm to bind in: the donor's, or this container's own when it is shareable; else none. */
-export async function ipcShm(stateDir: (id: string) => string, c: ContainerRecord, donor: string | undefined): Promise<string | undefined> {
+export async function ipcShm(
+  stateDir: (id: string) => string,
+  c: ContainerRecord,
+  donor: string | undefined,
+): Promise<string | undefined> {
   if (donor) {
     const path = join(stateDir(donor), 'shm');
-    if (!(await isMountPoint(path))) throw failedPrecondition(`IpcMode container:${donor}: the donor's /dev/shm is not shareable (restart it with IpcMode shareable)`);
+    if (!(await isMountPoint(path)))
+      throw failedPrecondition(
+        `IpcMode container:${donor}: the donor's /dev/shm is not shareable (restart it with IpcMode shareable)`,
+      );
     return path;
   }
   if (c.hostConfig.IpcMode !== 'shareable') return undefined;
   const path = join(stateDir(c.id), 'shm');
   await mkdir(path, { recursive: true, mode: 0o700 });
   const size = c.hostConfig.ShmSize && c.hostConfig.ShmSize > 0 ? c.hostConfig.ShmSize : DEFAULT_SHM_SIZE;
-  if (!(await isMountPoint(path))) await run('mount', ['-t', 'tmpfs', '-o', `nosuid,nodev,noexec,mode=1777,size=${size}`, 'shm', path]);
+  if (!(await isMountPoint(path)))
+    await run('mount', ['-t', 'tmpfs', '-o', `nosuid,nodev,noexec,mode=1777,size=${size}`, 'shm', path]);
   return path;
 }

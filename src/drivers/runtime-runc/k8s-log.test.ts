@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { LineJoiner, parseLine, parseTimeNano, readK8sLog } from './k8s-log.js';
 import type { LogEntry, LogReadOptions } from '../../core/runtime/runtime.js';
 
-const all: LogReadOptions = { follow: false, sinceNano: 0n, untilNano: undefined, tail: undefined, stdout: true, stderr: true };
+const all: LogReadOptions = {
+  follow: false,
+  sinceNano: 0n,
+  untilNano: undefined,
+  tail: undefined,
+  stdout: true,
+  stderr: true,
+};
 
 async function collect(path: string, o: Partial<LogReadOptions> = {}): Promise<string[]> {
   const out: string[] = [];
@@ -15,14 +22,19 @@ async function collect(path: string, o: Partial<LogReadOptions> = {}): Promise<s
 }
 
 test('k8s-file lines parse into stream, partial flag, text and a nanosecond time', () => {
-  assert.deepEqual(parseLine('2024-01-02T03:04:05.123456789Z stdout F hello world'), { time: '2024-01-02T03:04:05.123456789Z', stream: 'stdout', partial: false, text: 'hello world' });
+  assert.deepEqual(parseLine('2024-01-02T03:04:05.123456789Z stdout F hello world'), {
+    time: '2024-01-02T03:04:05.123456789Z',
+    stream: 'stdout',
+    partial: false,
+    text: 'hello world',
+  });
   assert.equal(parseLine('2024-01-02T03:04:05.1+01:00 stderr P x')?.time, '2024-01-02T02:04:05.100000000Z');
   assert.equal(parseLine('2024-01-02T03:04:05Z stdout F')?.text, '');
   assert.equal(parseLine('garbage'), undefined);
   assert.equal(parseTimeNano('2024-01-02T03:04:05.000000001Z') % 1_000_000_000n, 1n);
 });
 
-test('partial lines are joined per stream and keep the first part\'s time', () => {
+test("partial lines are joined per stream and keep the first part's time", () => {
   const j = new LineJoiner();
   assert.equal(j.push({ time: 't1', stream: 'stdout', partial: true, text: 'ab' }), undefined);
   const err = j.push({ time: 't2', stream: 'stderr', partial: false, text: 'e' });
@@ -30,7 +42,10 @@ test('partial lines are joined per stream and keep the first part\'s time', () =
   const out = j.push({ time: 't3', stream: 'stdout', partial: false, text: 'cd' }) as LogEntry;
   assert.deepEqual([out.time, out.data.toString()], ['t1', 'abcd\n']);
   j.push({ time: 't4', stream: 'stdout', partial: true, text: 'tail' });
-  assert.deepEqual(j.flush().map((e) => e.data.toString()), ['tail']);
+  assert.deepEqual(
+    j.flush().map((e) => e.data.toString()),
+    ['tail'],
+  );
 });
 
 test('rotated files are read oldest first, then the live one; tail spans them; since/until filter', async () => {
@@ -43,7 +58,13 @@ test('rotated files are read oldest first, then the live one; tail spans them; s
     assert.deepEqual(await collect(log), ['stdout:one\n', 'stdout:two\n', 'stderr:three\n', 'stdout:four\n']);
     assert.deepEqual(await collect(log, { tail: 2 }), ['stderr:three\n', 'stdout:four\n']);
     assert.deepEqual(await collect(log, { stdout: false }), ['stderr:three\n']);
-    assert.deepEqual(await collect(log, { sinceNano: parseTimeNano('2024-01-01T00:00:03Z'), untilNano: parseTimeNano('2024-01-01T00:00:04Z') }), ['stderr:three\n']);
+    assert.deepEqual(
+      await collect(log, {
+        sinceNano: parseTimeNano('2024-01-01T00:00:03Z'),
+        untilNano: parseTimeNano('2024-01-01T00:00:04Z'),
+      }),
+      ['stderr:three\n'],
+    );
     assert.deepEqual(await collect(join(dir, 'missing.log')), []);
   } finally {
     await rm(dir, { recursive: true, force: true });

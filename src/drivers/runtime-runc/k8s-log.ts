@@ -31,7 +31,12 @@ export function parseLine(line: string): K8sLine | undefined {
   if (stream !== 'stdout' && stream !== 'stderr') return undefined;
   const c = line.indexOf(' ', b + 1);
   const tag = c < 0 ? line.slice(b + 1) : line.slice(b + 1, c);
-  return { time: formatTimeNano(parseTimeNano(line.slice(0, a))), stream, partial: tag.startsWith('P'), text: c < 0 ? '' : line.slice(c + 1) };
+  return {
+    time: formatTimeNano(parseTimeNano(line.slice(0, a))),
+    stream,
+    partial: tag.startsWith('P'),
+    text: c < 0 ? '' : line.slice(c + 1),
+  };
 }
 
 /** Joins partial lines per stream; an entry carries the time of its first part. */
@@ -52,7 +57,11 @@ export class LineJoiner {
 
   /** What is held without its end (the program wrote no newline yet, or never will). */
   flush(): LogEntry[] {
-    const out = [...this.pending].map(([stream, p]) => ({ time: p.time, stream: stream as LogEntry['stream'], data: Buffer.from(p.parts.join('')) }));
+    const out = [...this.pending].map(([stream, p]) => ({
+      time: p.time,
+      stream: stream as LogEntry['stream'],
+      data: Buffer.from(p.parts.join('')),
+    }));
     this.pending.clear();
     return out.sort((x, y) => (x.time < y.time ? -1 : 1));
   }
@@ -89,7 +98,13 @@ const openOrUndefined = (path: string): Promise<FileHandle | undefined> => open(
 async function rotatedFiles(path: string): Promise<string[]> {
   const files: string[] = [];
   for (let i = 1; i < 1000; i++) {
-    if (!(await stat(`${path}.${i}`).then(() => true, () => false))) break;
+    if (
+      !(await stat(`${path}.${i}`).then(
+        () => true,
+        () => false,
+      ))
+    )
+      break;
     files.push(`${path}.${i}`);
   }
   return files.reverse();

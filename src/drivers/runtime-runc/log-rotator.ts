@@ -82,7 +82,10 @@ export class LogRotator {
 
   private async check(): Promise<void> {
     if (this.rotating || this.stopped) return;
-    const size = await stat(this.logPath).then((s) => s.size, () => 0);
+    const size = await stat(this.logPath).then(
+      (s) => s.size,
+      () => 0,
+    );
     if (size < this.policy.maxSize) return;
     this.rotating = true;
     try {

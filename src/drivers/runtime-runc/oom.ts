@@ -5,7 +5,17 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CgroupTree } from './cgroup-tree.js';
 
-export async function wasOomKilled(persistDir: string, cgroupsPath: string | undefined, cgroups: CgroupTree): Promise<boolean> {
-  if (await access(join(persistDir, 'oom')).then(() => true, () => false)) return true;
+export async function wasOomKilled(
+  persistDir: string,
+  cgroupsPath: string | undefined,
+  cgroups: CgroupTree,
+): Promise<boolean> {
+  if (
+    await access(join(persistDir, 'oom')).then(
+      () => true,
+      () => false,
+    )
+  )
+    return true;
   return cgroupsPath ? (await cgroups.oomKills(cgroupsPath)) > 0 : false;
 }

@@ -46,7 +46,10 @@ export class RuncCommands {
 
   async run(id: string, args: string[], options: IoOptions = {}): Promise<{ stdout: string; stderr: string }> {
     const bin = await this.binaryFor(id);
-    return run(bin.path, ['--root', this.root, ...bin.args, ...args], { maxBuffer: 16 * 1024 * 1024, signal: options.signal });
+    return run(bin.path, ['--root', this.root, ...bin.args, ...args], {
+      maxBuffer: 16 * 1024 * 1024,
+      signal: options.signal,
+    });
   }
 
   async kill(id: string, signal: number, options: IoOptions = {}): Promise<void> {
@@ -54,7 +57,8 @@ export class RuncCommands {
       await this.run(id, ['kill', id, String(signal)], options);
     } catch (err) {
       const msg = stderrOf(err);
-      if (/not running|process already finished|container not running/i.test(msg)) throw failedPrecondition(`container ${id} is not running`);
+      if (/not running|process already finished|container not running/i.test(msg))
+        throw failedPrecondition(`container ${id} is not running`);
       if (isMissing(msg)) throw notFound(`No such container: ${id}`);
       throw internal(`kill failed: ${msg.trim()}`);
     }
@@ -76,7 +80,8 @@ export class RuncCommands {
     try {
       const { stdout } = await this.run(id, ['state', id], options);
       const state = JSON.parse(stdout) as OciState;
-      const status: RuntimeStatus = state.status === 'running' ? 'running' : state.status === 'paused' ? 'paused' : 'stopped';
+      const status: RuntimeStatus =
+        state.status === 'running' ? 'running' : state.status === 'paused' ? 'paused' : 'stopped';
       return { status, pid: state.pid ?? 0 };
     } catch {
       return { status: 'absent', pid: 0 };

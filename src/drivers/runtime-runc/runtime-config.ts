@@ -9,13 +9,19 @@ export const conmonRuntimeConfigSchema = z
     runcPath: z.string().min(1),
     conmonPath: z.string().min(1),
     /** More OCI runtimes with runc's command line (daemon.json `runtimes`): name -> binary and global arguments. */
-    runtimes: z.record(z.string(), z.object({ path: z.string().min(1), runtimeArgs: z.array(z.string()).optional() }).strict()).default({}),
+    runtimes: z
+      .record(z.string(), z.object({ path: z.string().min(1), runtimeArgs: z.array(z.string()).optional() }).strict())
+      .default({}),
     /** The runtime of containers whose HostConfig.Runtime is empty: "runc" or a name in `runtimes`. */
     defaultRuntime: z.string().default('runc'),
     /** catatonit or tini, bound in as /sbin/docker-init for --init. */
     initPath: z.string().optional(),
     /** Rotation when --log-opt does not say: rotate at logSizeMax bytes, keep logMaxFile files. */
-    logSizeMax: z.number().int().positive().default(20 * 1024 * 1024),
+    logSizeMax: z
+      .number()
+      .int()
+      .positive()
+      .default(20 * 1024 * 1024),
     logMaxFile: z.number().int().positive().default(5),
   })
   .strict();

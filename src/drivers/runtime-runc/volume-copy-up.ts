@@ -9,13 +9,28 @@ import type { PlannedMount } from '../../core/containers/mount-specs.js';
 
 const run = promisify(execFile);
 
-const isEmptyDir = (path: string): Promise<boolean> => readdir(path).then((e) => e.length === 0, () => false);
+const isEmptyDir = (path: string): Promise<boolean> =>
+  readdir(path).then(
+    (e) => e.length === 0,
+    () => false,
+  );
 
-export async function copyUpVolumes(mounts: PlannedMount[], rootfs: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+export async function copyUpVolumes(
+  mounts: PlannedMount[],
+  rootfs: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
   for (const m of mounts) {
     if (!m.copyUp || !(await isEmptyDir(m.source))) continue;
     const from = await resolveInRoot(rootfs, m.destination).catch(() => undefined);
-    if (!from || !(await stat(from).then((s) => s.isDirectory(), () => false))) continue;
+    if (
+      !from ||
+      !(await stat(from).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ))
+    )
+      continue;
     if (await isEmptyDir(from)) continue;
     await run('cp', ['-a', '--', `${from}/.`, `${m.source}/`], { signal: options.signal });
   }

@@ -29,7 +29,10 @@ export abstract class BaseSnapshotter implements Snapshotter {
   protected readonly meta: SnapshotMetadata;
   private readonly maxLayerFileSize: number | undefined;
 
-  constructor(config: SnapshotterConfig, protected readonly logger: Logger) {
+  constructor(
+    config: SnapshotterConfig,
+    protected readonly logger: Logger,
+  ) {
     const parsed = snapshotterConfigSchema.parse(config);
     this.root = parsed.root;
     this.maxLayerFileSize = parsed.maxLayerFileSize;
@@ -100,7 +103,12 @@ export abstract class BaseSnapshotter implements Snapshotter {
     const entry = await this.entry(key);
     if (entry.kind !== 'active') throw invalidArgument(`snapshot ${key} is not active`);
     const lowerRoots = (await this.parentsOf(entry)).map((p) => this.fsDir(p.dir));
-    return applyLayer(this.fsDir(entry.dir), layer, { whiteouts: this.whiteoutMode(), lowerRoots, maxFileSize: this.maxLayerFileSize, signal: options.signal });
+    return applyLayer(this.fsDir(entry.dir), layer, {
+      whiteouts: this.whiteoutMode(),
+      lowerRoots,
+      maxFileSize: this.maxLayerFileSize,
+      signal: options.signal,
+    });
   }
 
   async commit(name: string, key: string): Promise<void> {
@@ -132,7 +140,12 @@ export abstract class BaseSnapshotter implements Snapshotter {
   }
 
   async list(): Promise<SnapshotInfo[]> {
-    return Object.entries(await this.meta.read()).map(([key, e]) => ({ key, kind: e.kind, parent: e.parent, created: e.created }));
+    return Object.entries(await this.meta.read()).map(([key, e]) => ({
+      key,
+      kind: e.kind,
+      parent: e.parent,
+      created: e.created,
+    }));
   }
 
   async usage(key: string): Promise<Usage> {
@@ -152,7 +165,8 @@ export abstract class BaseSnapshotter implements Snapshotter {
     });
     const known = new Set(Object.values(await this.meta.read()).map((e) => e.dir));
     const dirs = await readdir(join(this.root, 'snapshots')).catch(() => [] as string[]);
-    for (const dir of dirs) if (!known.has(dir)) await rm(join(this.root, 'snapshots', dir), { recursive: true, force: true });
+    for (const dir of dirs)
+      if (!known.has(dir)) await rm(join(this.root, 'snapshots', dir), { recursive: true, force: true });
     // Temp files of a metadata write a crash cut short (writeFileAtomic names them `.NAME.RANDOM.tmp`).
     for (const name of await readdir(this.root).catch(() => [] as string[])) {
       if (/^\..+\.tmp$/.test(name)) await rm(join(this.root, name), { force: true });

@@ -15,7 +15,14 @@ export async function setXattr(path: string, name: string, value: string): Promi
 }
 
 export async function mountOverlay(lower: string[], upper: string, work: string, target: string): Promise<void> {
-  await run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower.join(':')},upperdir=${upper},workdir=${work}`, target]);
+  await run('mount', [
+    '-t',
+    'overlay',
+    'overlay',
+    '-o',
+    `lowerdir=${lower.join(':')},upperdir=${upper},workdir=${work}`,
+    target,
+  ]);
 }
 
 export async function unmount(target: string): Promise<void> {

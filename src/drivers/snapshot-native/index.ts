@@ -18,7 +18,8 @@ const deletingWhiteouts: WhiteoutMode = {
   },
   async opaque(dir, keep) {
     // Keep what this layer wrote, and directories it wrote into (a marker may follow their entries).
-    for (const name of await readdir(fdPath(dir.fd)).catch(() => [] as string[])) if (!keep.has(name)) await removeAt(dir, name);
+    for (const name of await readdir(fdPath(dir.fd)).catch(() => [] as string[]))
+      if (!keep.has(name)) await removeAt(dir, name);
   },
 };
 

@@ -30,7 +30,9 @@ const MAX_MOUNT_DATA = 4000;
 /** Refuses mount options the kernel would cut off (absolute lowerdirs: some 60 to 90 layers, by the root path length). */
 function fitsOnePage(options: string[], layers: number): string[] {
   if (options.join(',').length > MAX_MOUNT_DATA) {
-    throw failedPrecondition(`too many layers for one overlay mount: ${layers} layers need more than ${MAX_MOUNT_DATA} bytes of mount options`);
+    throw failedPrecondition(
+      `too many layers for one overlay mount: ${layers} layers need more than ${MAX_MOUNT_DATA} bytes of mount options`,
+    );
   }
   return options;
 }
@@ -75,11 +77,25 @@ export class OverlaySnapshotter extends BaseSnapshotter {
   async mounts(key: string): Promise<Mount[]> {
     const entry = await this.entry(key);
     const parents = await this.parentsOf(entry);
-    if (parents.length === 0) return [{ type: 'bind', source: this.fsDir(entry.dir), options: [entry.kind === 'active' ? 'rw' : 'ro', 'rbind'] }];
+    if (parents.length === 0)
+      return [
+        { type: 'bind', source: this.fsDir(entry.dir), options: [entry.kind === 'active' ? 'rw' : 'ro', 'rbind'] },
+      ];
     const lower = parents.map((p) => this.fsDir(p.dir));
-    if (entry.kind === 'committed') return [{ type: 'overlay', source: 'overlay', options: fitsOnePage([`lowerdir=${[this.fsDir(entry.dir), ...lower].join(':')}`], parents.length + 1) }];
+    if (entry.kind === 'committed')
+      return [
+        {
+          type: 'overlay',
+          source: 'overlay',
+          options: fitsOnePage([`lowerdir=${[this.fsDir(entry.dir), ...lower].join(':')}`], parents.length + 1),
+        },
+      ];
     await lstat(this.workDir(entry.dir)).catch(() => mkdir(this.workDir(entry.dir), { recursive: true }));
-    const options = [`lowerdir=${lower.join(':')}`, `upperdir=${this.fsDir(entry.dir)}`, `workdir=${this.workDir(entry.dir)}`];
+    const options = [
+      `lowerdir=${lower.join(':')}`,
+      `upperdir=${this.fsDir(entry.dir)}`,
+      `workdir=${this.workDir(entry.dir)}`,
+    ];
     return [{ type: 'overlay', source: 'overlay', options: fitsOnePage(options, parents.length) }];
   }
 }

@@ -54,29 +54,44 @@ export class LocalVolumeDriver implements VolumeDriver {
     if (!device || (await isMountPoint(path))) return path;
     await mkdir(path, { recursive: true });
     if (isBindDevice(device)) {
-      const exists = await stat(device.device).then(() => true, () => false);
-      if (!exists) throw invalidArgument(`error while mounting volume '${path}': failed to mount local volume: mount ${device.device}:${path}, flags: 0x1000: no such file or directory`);
+      const exists = await stat(device.device).then(
+        () => true,
+        () => false,
+      );
+      if (!exists)
+        throw invalidArgument(
+          `error while mounting volume '${path}': failed to mount local volume: mount ${device.device}:${path}, flags: 0x1000: no such file or directory`,
+        );
     }
     const args = ['-t', device.type, ...(device.options ? ['-o', device.options] : []), device.device, path];
     try {
       await run('mount', args, { signal: options.signal });
     } catch (err) {
-      const detail = String((err as { stderr?: string }).stderr ?? err).trim().replace(/^mount: /, '');
-      throw invalidArgument(`error while mounting volume '${path}': failed to mount local volume: mount ${device.device}:${path}, data: ${device.options}: ${detail}`, err);
+      const detail = String((err as { stderr?: string }).stderr ?? err)
+        .trim()
+        .replace(/^mount: /, '');
+      throw invalidArgument(
+        `error while mounting volume '${path}': failed to mount local volume: mount ${device.device}:${path}, data: ${device.options}: ${detail}`,
+        err,
+      );
     }
     return path;
   }
 
   async unmount(name: string, _options: VolumeIo = {}): Promise<void> {
     const path = this.dataPath(name);
-    for (let i = 0; i < 8 && (await isMountPoint(path)); i++) await run('umount', [path]).catch(() => run('umount', ['-l', path]));
+    for (let i = 0; i < 8 && (await isMountPoint(path)); i++)
+      await run('umount', [path]).catch(() => run('umount', ['-l', path]));
   }
 
   async remove(name: string, options: VolumeIo = {}): Promise<void> {
     await this.unmount(name, options);
     const dir = join(this.root, name);
     const doomed = join(this.root, `${REMOVING}${name}-${randomBytes(4).toString('hex')}`);
-    const moved = await rename(dir, doomed).then(() => true, (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? false : Promise.reject(err)));
+    const moved = await rename(dir, doomed).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? false : Promise.reject(err)),
+    );
     if (moved) await this.purge(doomed);
   }
 

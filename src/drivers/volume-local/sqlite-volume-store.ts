@@ -40,7 +40,9 @@ export class SqliteVolumeStore implements VolumeStore {
     // Tables come from the metadata store's migrations; tests on a bare database get them here.
     db.exec(VOLUMES_SCHEMA);
     this.stmts = {
-      insert: db.prepare('INSERT INTO volumes (name, driver, labels, options, created, anonymous) VALUES (?, ?, ?, ?, ?, ?)'),
+      insert: db.prepare(
+        'INSERT INTO volumes (name, driver, labels, options, created, anonymous) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
       get: db.prepare('SELECT * FROM volumes WHERE name = ?'),
       list: db.prepare('SELECT * FROM volumes ORDER BY name'),
       delete: db.prepare('DELETE FROM volumes WHERE name = ?'),
@@ -49,9 +51,17 @@ export class SqliteVolumeStore implements VolumeStore {
 
   insert(v: VolumeRecord): void {
     try {
-      this.stmts.insert.run(v.name, v.driver, JSON.stringify(v.labels), JSON.stringify(v.options), v.created, v.anonymous ? 1 : 0);
+      this.stmts.insert.run(
+        v.name,
+        v.driver,
+        JSON.stringify(v.labels),
+        JSON.stringify(v.options),
+        v.created,
+        v.anonymous ? 1 : 0,
+      );
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw alreadyExists(`volume ${v.name} already exists`, err);
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+        throw alreadyExists(`volume ${v.name} already exists`, err);
       throw err;
     }
   }

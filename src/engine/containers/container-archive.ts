@@ -6,7 +6,13 @@
 import type { Readable } from 'node:stream';
 import { conflict, invalidArgument, isKind, notFound } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
-import type { ContainerFsPort, ContainerView, FsChange, PathStat, RootfsLease } from '../../core/containers/container-fs.js';
+import type {
+  ContainerFsPort,
+  ContainerView,
+  FsChange,
+  PathStat,
+  RootfsLease,
+} from '../../core/containers/container-fs.js';
 import { isRunning } from '../../core/containers/lifecycle.js';
 import { resolveUser } from '../../core/runtime/user.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
@@ -21,7 +27,19 @@ export interface ContainerArchiveDeps {
 }
 
 /** Files the runtime puts into every container: mount points, not the container's own changes (Docker keeps them in an init layer). */
-export const RUNTIME_PATHS: ReadonlySet<string> = new Set(['/etc/hosts', '/etc/hostname', '/etc/resolv.conf', '/.dockerenv', '/dev', '/proc', '/sys', '/dev/shm', '/dev/pts', '/dev/mqueue', '/dev/console']);
+export const RUNTIME_PATHS: ReadonlySet<string> = new Set([
+  '/etc/hosts',
+  '/etc/hostname',
+  '/etc/resolv.conf',
+  '/.dockerenv',
+  '/dev',
+  '/proc',
+  '/sys',
+  '/dev/shm',
+  '/dev/pts',
+  '/dev/mqueue',
+  '/dev/console',
+]);
 
 /** Mount destinations of the container's own mounts (volumes, binds, tmpfs) and the runtime's. */
 export function ignoredPaths(c: ContainerRecord): Set<string> {
@@ -37,7 +55,9 @@ export function ignoredPaths(c: ContainerRecord): Set<string> {
 
 /** The container's files with its volumes and binds where it sees them. */
 export function containerView(root: string, c: ContainerRecord): ContainerView {
-  const mounts = c.mounts.filter((m) => (m.Type === 'volume' || m.Type === 'bind') && m.Source).map((m) => ({ destination: m.Destination, source: m.Source, readOnly: !m.RW }));
+  const mounts = c.mounts
+    .filter((m) => (m.Type === 'volume' || m.Type === 'bind') && m.Source)
+    .map((m) => ({ destination: m.Destination, source: m.Source, readOnly: !m.RW }));
   return { root, mounts, readOnlyRoot: c.hostConfig.ReadonlyRootfs === true };
 }
 
@@ -46,12 +66,17 @@ export class ContainerArchive {
 
   /** The merged rootfs of a container: its bundle's mount while it runs, a private mount otherwise. Caller holds the lock. */
   private async rootfs(c: ContainerRecord, signal?: AbortSignal): Promise<RootfsLease> {
-    if (isRunning(c) && c.state.status !== 'restarting') return { root: `${this.deps.files.paths(c.id).bundleDir}/rootfs`, release: async () => undefined };
+    if (isRunning(c) && c.state.status !== 'restarting')
+      return { root: `${this.deps.files.paths(c.id).bundleDir}/rootfs`, release: async () => undefined };
     if (c.state.status === 'removing') throw conflict(`container ${c.id} is marked for removal`);
     return this.deps.fs.mount(await this.deps.snapshots.mounts(c.snapshotKey), { signal });
   }
 
-  private async withRootfs<T>(ref: string, work: (view: ContainerView, c: ContainerRecord) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  private async withRootfs<T>(
+    ref: string,
+    work: (view: ContainerView, c: ContainerRecord) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     return this.deps.access.locked(ref, async (c) => {
       const lease = await this.rootfs(c, signal);
       try {
@@ -70,51 +95,93 @@ export class ContainerArchive {
 
   async statPath(ref: string, path: string): Promise<PathStat> {
     if (!path) throw invalidArgument('path is required');
-    return this.withRootfs(ref, (view) => this.deps.fs.statPath(view, path).catch((err: unknown) => ContainerArchive.fileNotFound(err, path, ref)));
+    return this.withRootfs(ref, (view) =>
+      this.deps.fs.statPath(view, path).catch((err: unknown) => ContainerArchive.fileNotFound(err, path, ref)),
+    );
   }
 
   /** The stat and a tar of the path; the lock is held until the tar has been read or dropped. */
-  async archive(ref: string, path: string, options: { signal?: AbortSignal } = {}): Promise<{ stat: PathStat; tar: Readable }> {
+  async archive(
+    ref: string,
+    path: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ stat: PathStat; tar: Readable }> {
     if (!path) throw invalidArgument('path is required');
-    return this.streaming(ref, async (view, c) => {
-      const out = await this.deps.fs.archivePath(view, path, options).catch((err: unknown) => ContainerArchive.fileNotFound(err, path, ref));
-      this.deps.access.publish(c, 'archive-path');
-      return out;
-    }, options.signal);
+    return this.streaming(
+      ref,
+      async (view, c) => {
+        const out = await this.deps.fs
+          .archivePath(view, path, options)
+          .catch((err: unknown) => ContainerArchive.fileNotFound(err, path, ref));
+        this.deps.access.publish(c, 'archive-path');
+        return out;
+      },
+      options.signal,
+    );
   }
 
   /** Holds the lock and the rootfs until the returned stream is over; resolves as soon as it can be read. */
-  private streaming<T extends { tar: Readable; done: Promise<void> }>(ref: string, open: (view: ContainerView, c: ContainerRecord) => Promise<T>, signal?: AbortSignal): Promise<Omit<T, 'done'>> {
+  private streaming<T extends { tar: Readable; done: Promise<void> }>(
+    ref: string,
+    open: (view: ContainerView, c: ContainerRecord) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<Omit<T, 'done'>> {
     return new Promise((resolve, reject) => {
-      this.withRootfs(ref, async (view, c) => {
-        const { done, ...rest } = await open(view, c);
-        resolve(rest);
-        await done;
-      }, signal).catch(reject);
+      this.withRootfs(
+        ref,
+        async (view, c) => {
+          const { done, ...rest } = await open(view, c);
+          resolve(rest);
+          await done;
+        },
+        signal,
+      ).catch(reject);
     });
   }
 
-  async extract(ref: string, path: string, tar: Readable, options: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean; signal?: AbortSignal }): Promise<void> {
+  async extract(
+    ref: string,
+    path: string,
+    tar: Readable,
+    options: { noOverwriteDirNonDir: boolean; copyUIDGID: boolean; signal?: AbortSignal },
+  ): Promise<void> {
     if (!path) throw invalidArgument('path is required');
-    await this.withRootfs(ref, async (view, c) => {
-      let chown: { uid: number; gid: number } | undefined;
-      if (options.copyUIDGID && c.config.User) {
-        const [passwd, group] = await Promise.all([this.deps.fs.readText(view, '/etc/passwd'), this.deps.fs.readText(view, '/etc/group')]);
-        const user = resolveUser(c.config.User, passwd, group);
-        chown = { uid: user.uid, gid: user.gid };
-      }
-      await this.deps.fs.extractToDir(view, path, tar, { noOverwriteDirNonDir: options.noOverwriteDirNonDir, chown, signal: options.signal }).catch((err: unknown) => ContainerArchive.fileNotFound(err, path, ref));
-      this.deps.access.publish(c, 'extract-to-dir');
-    }, options.signal);
+    await this.withRootfs(
+      ref,
+      async (view, c) => {
+        let chown: { uid: number; gid: number } | undefined;
+        if (options.copyUIDGID && c.config.User) {
+          const [passwd, group] = await Promise.all([
+            this.deps.fs.readText(view, '/etc/passwd'),
+            this.deps.fs.readText(view, '/etc/group'),
+          ]);
+          const user = resolveUser(c.config.User, passwd, group);
+          chown = { uid: user.uid, gid: user.gid };
+        }
+        await this.deps.fs
+          .extractToDir(view, path, tar, {
+            noOverwriteDirNonDir: options.noOverwriteDirNonDir,
+            chown,
+            signal: options.signal,
+          })
+          .catch((err: unknown) => ContainerArchive.fileNotFound(err, path, ref));
+        this.deps.access.publish(c, 'extract-to-dir');
+      },
+      options.signal,
+    );
   }
 
   async export(ref: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
-    const { tar } = await this.streaming(ref, async (view, c) => {
-      // As Docker's export: the container's own files, without its volumes.
-      const out = this.deps.fs.exportRoot(view.root, options);
-      this.deps.access.publish(c, 'export');
-      return out;
-    }, options.signal);
+    const { tar } = await this.streaming(
+      ref,
+      async (view, c) => {
+        // As Docker's export: the container's own files, without its volumes.
+        const out = this.deps.fs.exportRoot(view.root, options);
+        this.deps.access.publish(c, 'export');
+        return out;
+      },
+      options.signal,
+    );
     return tar;
   }
 

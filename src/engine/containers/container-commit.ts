@@ -16,7 +16,17 @@ import { ignoredPaths } from './container-archive.js';
 type RunConfig = NonNullable<ImageConfigFile['config']>;
 
 export interface ImageCommitter {
-  commitLayer(request: { parent: string | undefined; layer: Readable; runConfig: RunConfig; author?: string; comment?: string; createdBy: string; repo?: string; tag?: string; signal?: AbortSignal }): Promise<string>;
+  commitLayer(request: {
+    parent: string | undefined;
+    layer: Readable;
+    runConfig: RunConfig;
+    author?: string;
+    comment?: string;
+    createdBy: string;
+    repo?: string;
+    tag?: string;
+    signal?: AbortSignal;
+  }): Promise<string>;
 }
 
 export interface ContainerCommitDeps {
@@ -64,7 +74,8 @@ export class ContainerCommit {
     const base = (request.config ?? probe.config) as unknown as RunConfig;
     const runConfig = applyChanges({ ...base }, request.changes);
     return this.deps.access.locked(request.container, async (c) => {
-      if (c.state.status === 'removing') throw conflict(`cannot commit container ${c.id}: container is marked for removal`);
+      if (c.state.status === 'removing')
+        throw conflict(`cannot commit container ${c.id}: container is marked for removal`);
       const freeze = request.pause && c.state.status === 'running' && (await this.pausedForCommit(c.id));
       if (freeze) {
         c.state = { ...c.state, status: 'paused' };
@@ -72,7 +83,9 @@ export class ContainerCommit {
         this.deps.access.publish(c, 'pause');
       }
       try {
-        const { tar, done } = this.deps.fs.diffLayer(await this.deps.snapshots.mounts(c.snapshotKey), ignoredPaths(c), { signal: request.signal });
+        const { tar, done } = this.deps.fs.diffLayer(await this.deps.snapshots.mounts(c.snapshotKey), ignoredPaths(c), {
+          signal: request.signal,
+        });
         const id = await this.deps.images.commitLayer({
           parent: c.imageId || undefined,
           layer: tar,

@@ -22,7 +22,8 @@ export class ContainerControl {
   async pause(ref: string): Promise<void> {
     await this.deps.access.locked(ref, async (c) => {
       if (c.state.status === 'paused') throw conflict(`container ${c.id} is already paused`);
-      if (c.state.status === 'restarting') throw conflict(`container ${c.id} is restarting, wait until the container is running`);
+      if (c.state.status === 'restarting')
+        throw conflict(`container ${c.id} is restarting, wait until the container is running`);
       if (c.state.status !== 'running') throw notRunning(c);
       await this.deps.runtime.pause(c.id);
       c.state = { ...c.state, status: 'paused' };
@@ -50,7 +51,8 @@ export class ContainerControl {
 
   async top(ref: string, psArgs: string, options: { signal?: AbortSignal } = {}): Promise<ProcessList> {
     const c = this.deps.access.resolve(ref);
-    if (c.state.status === 'restarting') throw conflict(`Container ${c.id} is restarting, wait until the container is running`);
+    if (c.state.status === 'restarting')
+      throw conflict(`Container ${c.id} is restarting, wait until the container is running`);
     if (c.state.status !== 'running' && c.state.status !== 'paused') throw notRunning(c);
     const pids = await this.deps.runtime.pids(c.id, options);
     const list = await this.deps.processes.list(psArgs || '-ef', pids, options);
@@ -63,17 +65,38 @@ export class ContainerControl {
     return this.deps.access.locked(ref, async (c) => {
       if (c.state.status === 'removing') throw conflict(`container ${c.id} is marked for removal`);
       if (request.RestartPolicy && request.RestartPolicy.Name !== undefined) {
-        if (c.hostConfig.AutoRemove && request.RestartPolicy.Name !== 'no') throw conflict('Restart policy cannot be updated because AutoRemove is enabled for the container');
-        normalizeRestartPolicy({ Name: request.RestartPolicy.Name as "no", MaximumRetryCount: request.RestartPolicy.MaximumRetryCount ?? 0 }, false);
+        if (c.hostConfig.AutoRemove && request.RestartPolicy.Name !== 'no')
+          throw conflict('Restart policy cannot be updated because AutoRemove is enabled for the container');
+        normalizeRestartPolicy(
+          { Name: request.RestartPolicy.Name as 'no', MaximumRetryCount: request.RestartPolicy.MaximumRetryCount ?? 0 },
+          false,
+        );
       }
       const resources = toResources(request);
-      if ((c.state.status === 'running' || c.state.status === 'paused') && Object.keys(resources).length > 0) await this.deps.runtime.update(c.id, resources);
+      if ((c.state.status === 'running' || c.state.status === 'paused') && Object.keys(resources).length > 0)
+        await this.deps.runtime.update(c.id, resources);
       const hc = c.hostConfig as unknown as Record<string, unknown>;
-      for (const key of ['Memory', 'MemorySwap', 'MemoryReservation', 'CpuShares', 'CpuQuota', 'CpuPeriod', 'NanoCpus', 'CpusetCpus', 'CpusetMems', 'PidsLimit', 'BlkioWeight'] as const) {
+      for (const key of [
+        'Memory',
+        'MemorySwap',
+        'MemoryReservation',
+        'CpuShares',
+        'CpuQuota',
+        'CpuPeriod',
+        'NanoCpus',
+        'CpusetCpus',
+        'CpusetMems',
+        'PidsLimit',
+        'BlkioWeight',
+      ] as const) {
         const value = request[key];
         if (value !== undefined && value !== null && !(value === 0 && key !== 'PidsLimit')) hc[key] = value;
       }
-      if (request.RestartPolicy?.Name !== undefined) c.hostConfig.RestartPolicy = { Name: request.RestartPolicy.Name as 'no', MaximumRetryCount: request.RestartPolicy.MaximumRetryCount ?? 0 };
+      if (request.RestartPolicy?.Name !== undefined)
+        c.hostConfig.RestartPolicy = {
+          Name: request.RestartPolicy.Name as 'no',
+          MaximumRetryCount: request.RestartPolicy.MaximumRetryCount ?? 0,
+        };
       this.deps.access.save(c);
       this.deps.access.publish(c, 'update');
       return { Warnings: [] };

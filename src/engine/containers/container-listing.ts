@@ -37,10 +37,19 @@ export class ContainerListing {
       imageIdsFor: (ref) => this.deps.images.idsFor(ref),
       lookup: (ref) => resolveContainer(this.store, ref),
     });
-    const all = options.all || (options.limit !== undefined && options.limit > 0) || options.filters.has('status') || options.filters.has('exited');
+    const all =
+      options.all ||
+      (options.limit !== undefined && options.limit > 0) ||
+      options.filters.has('status') ||
+      options.filters.has('exited');
     let records = this.store.list().filter((c) => (all || isRunning(c)) && keep(c));
     if (options.limit !== undefined && options.limit > 0) records = records.slice(0, options.limit);
-    return Promise.all(records.map(async (record) => ({ ...this.netView(record), ...(options.size ? { size: await this.sizes(record) } : {}) })));
+    return Promise.all(
+      records.map(async (record) => ({
+        ...this.netView(record),
+        ...(options.size ? { size: await this.sizes(record) } : {}),
+      })),
+    );
   }
 
   async inspect(ref: string, options: { size: boolean }): Promise<ContainerView> {
@@ -59,7 +68,8 @@ export class ContainerListing {
       const rw = (await this.deps.snapshots.usage(c.snapshotKey)).size;
       const info = await this.deps.snapshots.stat(c.snapshotKey);
       let rootFs = rw;
-      for (let parent = info.parent; parent; parent = (await this.deps.snapshots.stat(parent)).parent) rootFs += (await this.deps.snapshots.usage(parent)).size;
+      for (let parent = info.parent; parent; parent = (await this.deps.snapshots.stat(parent)).parent)
+        rootFs += (await this.deps.snapshots.usage(parent)).size;
       return { rw, rootFs };
     } catch {
       return { rw: 0, rootFs: 0 };
@@ -94,7 +104,10 @@ export class ContainerListing {
 
   /** Containers using an image, for image removal and prune. */
   usersOf(imageId: string): { id: string; running: boolean }[] {
-    return this.store.list().filter((c) => c.imageId === imageId).map((c) => ({ id: c.id, running: isRunning(c) }));
+    return this.store
+      .list()
+      .filter((c) => c.imageId === imageId)
+      .map((c) => ({ id: c.id, running: isRunning(c) }));
   }
 
   /** Containers with their mounts, so the volume service knows which volumes are in use. */

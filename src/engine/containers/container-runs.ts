@@ -59,8 +59,20 @@ export class ContainerRuns {
       const net = this.deps.networks ? await this.deps.networks.setUp(c, { signal }) : {};
       const beforeStart = (): Promise<void> => this.deps.attachments.connectPending(c.id);
       const joins = namespaceJoins(this.deps.store, c);
-      const { pid } = await this.deps.runtime.run({ record: c, paths, rootfs, mounts: await this.mountsFor(c, signal), ...net, ...joins }, { signal, beforeStart });
-      c.state = { ...c.state, status: 'running', pid, exitCode: 0, error: '', startedAt: this.deps.clock.timestamp(), oomKilled: false, health: probeSpec(c.config) ? startingHealth(c.state.health) : undefined };
+      const { pid } = await this.deps.runtime.run(
+        { record: c, paths, rootfs, mounts: await this.mountsFor(c, signal), ...net, ...joins },
+        { signal, beforeStart },
+      );
+      c.state = {
+        ...c.state,
+        status: 'running',
+        pid,
+        exitCode: 0,
+        error: '',
+        startedAt: this.deps.clock.timestamp(),
+        oomKilled: false,
+        health: probeSpec(c.config) ? startingHealth(c.state.health) : undefined,
+      };
       c.manuallyStopped = false;
       this.deps.store.update(c);
       this.deps.publish(c, 'start');
@@ -71,11 +83,20 @@ export class ContainerRuns {
       const message = (err as Error).message;
       this.deps.attachments.failPending(c.id, err);
       const exitCode = startExitCode(err);
-      c.state = { ...c.state, status: c.state.status === 'restarting' ? 'exited' : c.state.status, pid: 0, exitCode, error: message, finishedAt: c.state.status === 'restarting' ? this.deps.clock.timestamp() : c.state.finishedAt };
+      c.state = {
+        ...c.state,
+        status: c.state.status === 'restarting' ? 'exited' : c.state.status,
+        pid: 0,
+        exitCode,
+        error: message,
+        finishedAt: c.state.status === 'restarting' ? this.deps.clock.timestamp() : c.state.finishedAt,
+      };
       this.deps.store.update(c);
       await this.deps.runtime.delete(c.id).catch(() => undefined);
       await this.deps.volumes?.releaseFor(c.id, c.mounts);
-      await this.deps.networks?.tearDown(c).catch((e: unknown) => this.deps.logger.warn({ err: e, container: c.id }, 'network cleanup failed'));
+      await this.deps.networks
+        ?.tearDown(c)
+        .catch((e: unknown) => this.deps.logger.warn({ err: e, container: c.id }, 'network cleanup failed'));
       this.deps.publish(c, 'die', { exitCode: String(exitCode) });
       this.deps.waiters.exited(c.id, exitCode);
       this.deps.supervisor.startFailed(c);
@@ -107,12 +128,23 @@ export class ContainerRuns {
     const c = this.deps.store.get(id);
     if (!c) return;
     this.deps.health?.unwatch(id);
-    c.state = { ...c.state, status: 'exited', pid: 0, exitCode: exit.exitCode, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt || this.deps.clock.timestamp() };
+    c.state = {
+      ...c.state,
+      status: 'exited',
+      pid: 0,
+      exitCode: exit.exitCode,
+      oomKilled: exit.oomKilled,
+      finishedAt: exit.finishedAt || this.deps.clock.timestamp(),
+    };
     if (c.state.health) c.state.health = stoppedHealth(c.state.health);
     this.deps.store.update(c);
-    await this.deps.runtime.delete(id).catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'runtime cleanup failed'));
+    await this.deps.runtime
+      .delete(id)
+      .catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'runtime cleanup failed'));
     await this.deps.volumes?.releaseFor(id, c.mounts);
-    await this.deps.networks?.tearDown(c).catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'network cleanup failed'));
+    await this.deps.networks
+      ?.tearDown(c)
+      .catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'network cleanup failed'));
     if (exit.oomKilled) this.deps.publish(c, 'oom');
     this.deps.publish(c, 'die', { exitCode: String(exit.exitCode) });
     this.deps.waiters.exited(id, exit.exitCode);

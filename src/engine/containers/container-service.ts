@@ -53,7 +53,6 @@ export interface ContainerServiceDeps {
 
 export { RESTART_ON_UNHEALTHY_LABEL } from './restart-supervisor.js';
 
-
 export class ContainerService implements ContainersApi {
   private readonly locks = new KeyedMutex();
   private readonly waiters = new ExitWaiters();
@@ -70,7 +69,12 @@ export class ContainerService implements ContainersApi {
     this.clock = deps.clock ?? systemClock;
     this.attachments = new StdioAttachments(deps.runtime);
     this.listing = new ContainerListing({ ...deps, remove: (id) => this.remove(id, { force: false, volumes: false }) });
-    this.streams = new ContainerStreams({ store: deps.store, runtime: deps.runtime, waiters: this.waiters, attachments: this.attachments });
+    this.streams = new ContainerStreams({
+      store: deps.store,
+      runtime: deps.runtime,
+      waiters: this.waiters,
+      attachments: this.attachments,
+    });
     this.supervisor = new RestartSupervisor({
       clock: this.clock,
       logger: deps.logger.child({ component: 'restart' }),
@@ -121,7 +125,11 @@ export class ContainerService implements ContainersApi {
   }
 
   private publish(c: ContainerRecord, action: string, extra: Record<string, string> = {}): void {
-    this.deps.events.publish({ type: 'container', action, actor: { id: c.id, attributes: { ...(c.config.Labels ?? {}), image: c.image, name: c.name, ...extra } } });
+    this.deps.events.publish({
+      type: 'container',
+      action,
+      actor: { id: c.id, attributes: { ...(c.config.Labels ?? {}), image: c.image, name: c.name, ...extra } },
+    });
   }
 
   async create(request: ContainerCreateRequest, name: string | undefined): Promise<{ id: string; warnings: string[] }> {
@@ -145,25 +153,27 @@ export class ContainerService implements ContainersApi {
   async stop(ref: string, options: { timeoutSeconds?: number; signal?: string }): Promise<boolean> {
     const { id } = resolveContainer(this.store, ref);
     const signal = options.signal ? this.deps.runtime.parseSignal(options.signal) : undefined;
-    return this.locks.run(id, async () => {
-      const c = resolveContainer(this.store, id);
-      c.manuallyStopped = true;
-      if (this.supervisor.cancel(c)) {
+    return this.locks
+      .run(id, async () => {
+        const c = resolveContainer(this.store, id);
+        c.manuallyStopped = true;
+        if (this.supervisor.cancel(c)) {
+          this.store.update(c);
+          return true;
+        }
         this.store.update(c);
+        if (!isRunning(c)) return false;
+        await stopProcess(this.deps.runtime, this.clock, c, signal, options.timeoutSeconds);
         return true;
-      }
-      this.store.update(c);
-      if (!isRunning(c)) return false;
-      await stopProcess(this.deps.runtime, this.clock, c, signal, options.timeoutSeconds);
-      return true;
-    }).then(async (stopped) => {
-      await this.runs.exitRecorded(id);
-      if (stopped) {
-        const c = this.store.get(id);
-        if (c) this.publish(c, 'stop');
-      }
-      return stopped;
-    });
+      })
+      .then(async (stopped) => {
+        await this.runs.exitRecorded(id);
+        if (stopped) {
+          const c = this.store.get(id);
+          if (c) this.publish(c, 'stop');
+        }
+        return stopped;
+      });
   }
 
   async restart(ref: string, options: { timeoutSeconds?: number; signal?: string }): Promise<void> {
@@ -188,7 +198,11 @@ export class ContainerService implements ContainersApi {
     if (signal === SIGKILL) await this.runs.exitRecorded(id);
   }
 
-  wait(ref: string, condition: WaitCondition, options: { signal?: AbortSignal } = {}): { ready: Promise<void>; result: Promise<ContainerWaitResponse> } {
+  wait(
+    ref: string,
+    condition: WaitCondition,
+    options: { signal?: AbortSignal } = {},
+  ): { ready: Promise<void>; result: Promise<ContainerWaitResponse> } {
     let c: ContainerRecord;
     try {
       c = resolveContainer(this.store, ref);
@@ -227,7 +241,9 @@ export class ContainerService implements ContainersApi {
   private async destroy(c: ContainerRecord): Promise<void> {
     this.health?.unwatch(c.id);
     await this.deps.runtime.delete(c.id);
-    await this.deps.snapshots.remove(c.snapshotKey).catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
+    await this.deps.snapshots
+      .remove(c.snapshotKey)
+      .catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
     await this.deps.files.remove(c.id);
     await this.deps.networks?.forget(c);
     this.store.delete(c.id);
@@ -249,11 +265,17 @@ export class ContainerService implements ContainersApi {
     return this.streams.logs(ref, options);
   }
 
-  attachOutput(ref: string, options: { stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; signal?: AbortSignal }): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }> {
+  attachOutput(
+    ref: string,
+    options: { stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; signal?: AbortSignal },
+  ): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }> {
     return this.streams.attachOutput(ref, options);
   }
 
-  attachStdio(ref: string, options: { signal?: AbortSignal } = {}): { tty: boolean; connect: Promise<StdioStream> } | undefined {
+  attachStdio(
+    ref: string,
+    options: { signal?: AbortSignal } = {},
+  ): { tty: boolean; connect: Promise<StdioStream> } | undefined {
     return this.streams.attachStdio(ref, options);
   }
 
@@ -284,7 +306,9 @@ export class ContainerService implements ContainersApi {
         if (c.state.status === 'removing') return this.destroy(c);
         if (!isRunning(c)) {
           if (this.supervisor.startsAtDaemonStart(c)) {
-            await this.runs.launch(c).catch((err: unknown) => this.deps.logger.warn({ err, container: c.id }, 'start at restore failed'));
+            await this.runs
+              .launch(c)
+              .catch((err: unknown) => this.deps.logger.warn({ err, container: c.id }, 'start at restore failed'));
           }
           return;
         }

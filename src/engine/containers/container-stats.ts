@@ -20,17 +20,31 @@ interface Sample {
 
 const INTERVAL_MS = 1000;
 
-const emptyCpu = (): CpuStats => ({ cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 }, throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 } });
+const emptyCpu = (): CpuStats => ({
+  cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 },
+  throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 },
+});
 const emptyBlkio = (): BlkioStats => ({
-  io_service_bytes_recursive: null, io_serviced_recursive: null, io_queue_recursive: null, io_service_time_recursive: null,
-  io_wait_time_recursive: null, io_merged_recursive: null, io_time_recursive: null, sectors_recursive: null,
+  io_service_bytes_recursive: null,
+  io_serviced_recursive: null,
+  io_queue_recursive: null,
+  io_service_time_recursive: null,
+  io_wait_time_recursive: null,
+  io_merged_recursive: null,
+  io_time_recursive: null,
+  sectors_recursive: null,
 });
 
 /** Docker's field order (Go struct order); empty fields left out where Docker's omitempty drops them. */
 function cpuJson(cpu: CpuStats): CpuStats {
   const usage = cpu.cpu_usage;
   return {
-    cpu_usage: { total_usage: usage.total_usage, ...(usage.percpu_usage?.length ? { percpu_usage: usage.percpu_usage } : {}), usage_in_kernelmode: usage.usage_in_kernelmode, usage_in_usermode: usage.usage_in_usermode },
+    cpu_usage: {
+      total_usage: usage.total_usage,
+      ...(usage.percpu_usage?.length ? { percpu_usage: usage.percpu_usage } : {}),
+      usage_in_kernelmode: usage.usage_in_kernelmode,
+      usage_in_usermode: usage.usage_in_usermode,
+    },
     ...(cpu.system_cpu_usage ? { system_cpu_usage: cpu.system_cpu_usage } : {}),
     ...(cpu.online_cpus ? { online_cpus: cpu.online_cpus } : {}),
     throttling_data: cpu.throttling_data,
@@ -47,7 +61,11 @@ function memoryJson(m: MemoryStats): MemoryStats {
   };
 }
 
-export function statsJson(c: ContainerRecord, current: Sample | undefined, previous: Sample | undefined): ContainerStatsJson {
+export function statsJson(
+  c: ContainerRecord,
+  current: Sample | undefined,
+  previous: Sample | undefined,
+): ContainerStatsJson {
   const s = current?.stats;
   return {
     read: current?.read ?? ZERO_TIME,
@@ -70,10 +88,14 @@ const running = (c: ContainerRecord): boolean => c.state.status === 'running' ||
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 export class ContainerStats {
@@ -88,12 +110,19 @@ export class ContainerStats {
   }
 
   /** Resolves the container first, so a bad name fails before any byte is written. */
-  open(ref: string, options: { stream: boolean; oneShot: boolean; signal?: AbortSignal }): AsyncIterable<ContainerStatsJson> {
+  open(
+    ref: string,
+    options: { stream: boolean; oneShot: boolean; signal?: AbortSignal },
+  ): AsyncIterable<ContainerStatsJson> {
     const first = this.deps.access.resolve(ref);
     return this.records(first.id, first, options);
   }
 
-  private async *records(id: string, first: ContainerRecord, options: { stream: boolean; oneShot: boolean; signal?: AbortSignal }): AsyncIterable<ContainerStatsJson> {
+  private async *records(
+    id: string,
+    first: ContainerRecord,
+    options: { stream: boolean; oneShot: boolean; signal?: AbortSignal },
+  ): AsyncIterable<ContainerStatsJson> {
     const { signal } = options;
     if (!options.stream) {
       if (!running(first)) {

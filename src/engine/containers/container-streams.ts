@@ -28,15 +28,22 @@ export class ContainerStreams {
   async logs(ref: string, options: LogOptions): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }> {
     const c = resolveContainer(this.deps.store, ref);
     checkLogsReadable(c.hostConfig.LogConfig?.Type);
-    if (!options.follow || !isRunning(c)) return { tty: c.config.Tty ?? false, entries: this.deps.runtime.logs(c, { ...options, follow: false }) };
+    if (!options.follow || !isRunning(c))
+      return { tty: c.config.Tty ?? false, entries: this.deps.runtime.logs(c, { ...options, follow: false }) };
     // Follow until the container stops: then the reader drains what is left and ends.
     const stop = new AbortController();
     options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
     void this.deps.waiters.add(c.id, 'exit', stop.signal).then(() => stop.abort());
-    return { tty: c.config.Tty ?? false, entries: this.deps.runtime.logs(c, { ...options, follow: true, signal: stop.signal }) };
+    return {
+      tty: c.config.Tty ?? false,
+      entries: this.deps.runtime.logs(c, { ...options, follow: true, signal: stop.signal }),
+    };
   }
 
-  async attachOutput(ref: string, options: { stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; signal?: AbortSignal }): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }> {
+  async attachOutput(
+    ref: string,
+    options: { stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; signal?: AbortSignal },
+  ): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }> {
     const c = resolveContainer(this.deps.store, ref);
     const stop = new AbortController();
     options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
@@ -46,7 +53,15 @@ export class ContainerStreams {
     const since = options.logs && c.hostConfig.LogConfig?.Type !== 'none' ? 0n : nowNano();
     return {
       tty: c.config.Tty ?? false,
-      entries: this.deps.runtime.logs(c, { stdout: options.stdout, stderr: options.stderr, follow: options.stream, sinceNano: since, untilNano: undefined, tail: undefined, signal: stop.signal }),
+      entries: this.deps.runtime.logs(c, {
+        stdout: options.stdout,
+        stderr: options.stderr,
+        follow: options.stream,
+        sinceNano: since,
+        untilNano: undefined,
+        tail: undefined,
+        signal: stop.signal,
+      }),
     };
   }
 
@@ -54,10 +69,16 @@ export class ContainerStreams {
    * The container's stdio, stdin included (OpenStdin containers). `connect` settles at once for a running container,
    * else at its next start; the caller can answer its client before that.
    */
-  attachStdio(ref: string, options: { signal?: AbortSignal } = {}): { tty: boolean; connect: Promise<StdioStream> } | undefined {
+  attachStdio(
+    ref: string,
+    options: { signal?: AbortSignal } = {},
+  ): { tty: boolean; connect: Promise<StdioStream> } | undefined {
     const c = resolveContainer(this.deps.store, ref);
     if (!c.config.OpenStdin) return undefined;
-    const connect = isRunning(c) && c.state.status !== 'restarting' ? this.deps.runtime.attach(c.id, options) : this.deps.attachments.waitForStart(c.id, options.signal);
+    const connect =
+      isRunning(c) && c.state.status !== 'restarting'
+        ? this.deps.runtime.attach(c.id, options)
+        : this.deps.attachments.waitForStart(c.id, options.signal);
     connect.catch(() => undefined);
     return { tty: c.config.Tty ?? false, connect };
   }

@@ -18,7 +18,13 @@ import type { ContainerFiles, ContainerVolumes, ImageResolver } from './ports.js
 import { resolveContainer } from './resolve.js';
 import type { ContainerNetworking } from '../../core/networks/container-networking.js';
 import { checkLogDriver, DEFAULT_LOG_DRIVER } from '../../core/runtime/log-drivers.js';
-import { checkHostConfig, DEFAULT_HOST_SUPPORT, namespaceDonors, withHostConfigDefaults, type HostConfigSupport } from '../../core/containers/host-config-check.js';
+import {
+  checkHostConfig,
+  DEFAULT_HOST_SUPPORT,
+  namespaceDonors,
+  withHostConfigDefaults,
+  type HostConfigSupport,
+} from '../../core/containers/host-config-check.js';
 
 export interface CreateDeps {
   store: ContainerStore;
@@ -39,17 +45,32 @@ function normalizeNetworkMode(mode: string | undefined): string {
   throw notFound(`network ${mode} not found`);
 }
 
-function normalizeHostConfig(hc: HostConfig | undefined, networkMode: (hc: HostConfig) => string, support: HostConfigSupport): HostConfig {
+function normalizeHostConfig(
+  hc: HostConfig | undefined,
+  networkMode: (hc: HostConfig) => string,
+  support: HostConfigSupport,
+): HostConfig {
   checkHostConfig(hc ?? {}, support);
   const hostConfig: HostConfig = withHostConfigDefaults(hc ?? {}, support);
   hostConfig.NetworkMode = networkMode(hostConfig);
   const policy = normalizeRestartPolicy(hostConfig.RestartPolicy, hostConfig.AutoRemove ?? false);
   hostConfig.RestartPolicy = { Name: policy.name, MaximumRetryCount: policy.maxRetries };
-  hostConfig.LogConfig = { Type: hostConfig.LogConfig?.Type || DEFAULT_LOG_DRIVER, Config: hostConfig.LogConfig?.Config ?? {} };
+  hostConfig.LogConfig = {
+    Type: hostConfig.LogConfig?.Type || DEFAULT_LOG_DRIVER,
+    Config: hostConfig.LogConfig?.Config ?? {},
+  };
   checkLogDriver(hostConfig.LogConfig.Type ?? '');
-  if (hostConfig.Memory && hostConfig.Memory > 0 && hostConfig.Memory < 6 * 1024 * 1024) throw invalidArgument('Minimum memory limit allowed is 6MB');
-  if (hostConfig.MemorySwap && hostConfig.MemorySwap > 0 && hostConfig.Memory && hostConfig.MemorySwap < hostConfig.Memory) throw invalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
-  if (hostConfig.NanoCpus && (hostConfig.CpuQuota || hostConfig.CpuPeriod)) throw invalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
+  if (hostConfig.Memory && hostConfig.Memory > 0 && hostConfig.Memory < 6 * 1024 * 1024)
+    throw invalidArgument('Minimum memory limit allowed is 6MB');
+  if (
+    hostConfig.MemorySwap &&
+    hostConfig.MemorySwap > 0 &&
+    hostConfig.Memory &&
+    hostConfig.MemorySwap < hostConfig.Memory
+  )
+    throw invalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
+  if (hostConfig.NanoCpus && (hostConfig.CpuQuota || hostConfig.CpuPeriod))
+    throw invalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
   return hostConfig;
 }
 
@@ -66,7 +87,11 @@ function mountsOf(store: ContainerStore, ref: string): ContainerRecord['mounts']
  * without a name would otherwise draw the same one and the later would fail with a name conflict. */
 const generatedNamesInFlight = new Set<string>();
 
-export async function createContainer(deps: CreateDeps, request: ContainerCreateRequest, requestedName: string | undefined): Promise<ContainerRecord> {
+export async function createContainer(
+  deps: CreateDeps,
+  request: ContainerCreateRequest,
+  requestedName: string | undefined,
+): Promise<ContainerRecord> {
   if (!request.Image) throw invalidArgument('Config.Image: must be set');
   if (requestedName) return createNamed(deps, request, normalizeContainerName(requestedName));
   const name = generateContainerName((n) => generatedNamesInFlight.has(n) || deps.store.findByName(n) !== undefined);
@@ -88,11 +113,18 @@ async function createNamed(deps: CreateDeps, request: ContainerCreateRequest, na
     );
   }
   const endpoints = networking?.EndpointsConfig;
-  const hostConfig = normalizeHostConfig(rawHostConfig, (hc) => (deps.networks ? deps.networks.checkCreate(hc, endpoints) : normalizeNetworkMode(hc.NetworkMode)), deps.hostSupport ?? DEFAULT_HOST_SUPPORT);
+  const hostConfig = normalizeHostConfig(
+    rawHostConfig,
+    (hc) => (deps.networks ? deps.networks.checkCreate(hc, endpoints) : normalizeNetworkMode(hc.NetworkMode)),
+    deps.hostSupport ?? DEFAULT_HOST_SUPPORT,
+  );
   // As Docker: a namespace donor that does not exist is a 400 at create (not a 404 the client would answer with a pull).
   for (const donor of namespaceDonors(hostConfig)) mountsOf(deps.store, donor.ref);
-  if (hostConfig.UTSMode === 'host' && userConfig.Hostname) throw invalidArgument('Conflicting options: hostname and the UTS mode');
-  const extraHosts = deps.networks ? deps.networks.resolveExtraHosts(hostConfig.ExtraHosts ?? []) : (hostConfig.ExtraHosts ?? []);
+  if (hostConfig.UTSMode === 'host' && userConfig.Hostname)
+    throw invalidArgument('Conflicting options: hostname and the UTS mode');
+  const extraHosts = deps.networks
+    ? deps.networks.resolveExtraHosts(hostConfig.ExtraHosts ?? [])
+    : (hostConfig.ExtraHosts ?? []);
   const mounts = planMounts(hostConfig);
   for (const m of mounts) {
     if (m.type === 'bind' && !m.createSource && !(await deps.files.bindSourceExists(m.source))) {
@@ -107,12 +139,22 @@ async function createNamed(deps: CreateDeps, request: ContainerCreateRequest, na
   const { path, args } = commandOf(config);
 
   const id = generateId();
-  config.Hostname = config.Hostname || (hostConfig.NetworkMode === 'host' || hostConfig.UTSMode === 'host' ? '' : id.slice(0, 12));
+  config.Hostname =
+    config.Hostname || (hostConfig.NetworkMode === 'host' || hostConfig.UTSMode === 'host' ? '' : id.slice(0, 12));
   config.Image = userConfig.Image;
 
-  const volumesFrom = (hostConfig.VolumesFrom ?? []).map((spec) => ({ spec, mounts: mountsOf(deps.store, parseVolumesFrom(spec).container) }));
+  const volumesFrom = (hostConfig.VolumesFrom ?? []).map((spec) => ({
+    spec,
+    mounts: mountsOf(deps.store, parseVolumesFrom(spec).container),
+  }));
   const volumePlan = deps.volumes
-    ? planContainerVolumes({ planned: mounts, configVolumes: Object.keys(config.Volumes ?? {}), volumesFrom, newName: generateId, dataPath: (n) => deps.volumes?.dataPath(n) ?? '' })
+    ? planContainerVolumes({
+        planned: mounts,
+        configVolumes: Object.keys(config.Volumes ?? {}),
+        volumesFrom,
+        newName: generateId,
+        dataPath: (n) => deps.volumes?.dataPath(n) ?? '',
+      })
     : { points: mounts.map((m) => m.point), needs: [] };
 
   const undo: (() => Promise<unknown>)[] = [];
@@ -129,7 +171,13 @@ async function createNamed(deps: CreateDeps, request: ContainerCreateRequest, na
     const paths = await deps.files.prepare(id, {
       hostname: `${config.Hostname || 'localhost'}\n`,
       hosts: hostsFile({ hostname: config.Hostname || 'localhost', domainname: config.Domainname, extraHosts }),
-      resolvConf: resolvConf({ hostResolvConf: hostResolv, dns: hostConfig.Dns ?? [], dnsSearch: hostConfig.DnsSearch ?? [], dnsOptions: hostConfig.DnsOptions ?? [], dropLoopback: hostConfig.NetworkMode !== 'host' }),
+      resolvConf: resolvConf({
+        hostResolvConf: hostResolv,
+        dns: hostConfig.Dns ?? [],
+        dnsSearch: hostConfig.DnsSearch ?? [],
+        dnsOptions: hostConfig.DnsOptions ?? [],
+        dropLoopback: hostConfig.NetworkMode !== 'host',
+      }),
     });
     const record: ContainerRecord = {
       id,
@@ -158,6 +206,8 @@ async function createNamed(deps: CreateDeps, request: ContainerCreateRequest, na
     return record;
   } catch (err) {
     for (const step of undo.reverse()) await step().catch(() => undefined);
-    throw isKind(err, 'NotFound') && String((err as Error).message).startsWith('snapshot') ? notFound(`No such image: ${userConfig.Image}`, err) : err;
+    throw isKind(err, 'NotFound') && String((err as Error).message).startsWith('snapshot')
+      ? notFound(`No such image: ${userConfig.Image}`, err)
+      : err;
   }
 }

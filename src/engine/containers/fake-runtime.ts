@@ -162,7 +162,9 @@ export class FakeRuntime implements RuntimePort {
   async waitExit(id: string, options: IoOptions = {}): Promise<ExitInfo> {
     const p = this.get(id);
     const generation = this.generation;
-    const exit = p.exit.then((info) => (generation === this.generation ? info : new Promise<ExitInfo>(() => undefined)));
+    const exit = p.exit.then((info) =>
+      generation === this.generation ? info : new Promise<ExitInfo>(() => undefined),
+    );
     const signal = options.signal;
     if (!signal) return exit;
     return new Promise<ExitInfo>((resolve, reject) => {
@@ -212,7 +214,13 @@ export class FakeRuntime implements RuntimePort {
   async exec(id: string, request: ExecRequest): Promise<ExecProcess> {
     const container = this.running(id);
     let kill: (signal: number) => void = () => undefined;
-    const exit = request.args[0] === 'sleep' ? Promise.race([new Promise<number>((resolve) => (kill = (signal) => resolve(128 + signal))), container.exit.then(() => 137)]) : Promise.resolve(0);
+    const exit =
+      request.args[0] === 'sleep'
+        ? Promise.race([
+            new Promise<number>((resolve) => (kill = (signal) => resolve(128 + signal))),
+            container.exit.then(() => 137),
+          ])
+        : Promise.resolve(0);
     return { pid: this.nextPid++, stdio: fakeStdio(exit), exit, resize: async () => undefined, kill };
   }
 
@@ -223,10 +231,24 @@ export class FakeRuntime implements RuntimePort {
   async stats(id: string): Promise<RuntimeStatsSample> {
     this.running(id);
     return {
-      cpu: { cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 }, system_cpu_usage: 0, online_cpus: 1, throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 } },
+      cpu: {
+        cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 },
+        system_cpu_usage: 0,
+        online_cpus: 1,
+        throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 },
+      },
       memory: { usage: 0, limit: 0, stats: {} },
       pids: { current: 1 },
-      blkio: { io_service_bytes_recursive: null, io_serviced_recursive: null, io_queue_recursive: null, io_service_time_recursive: null, io_wait_time_recursive: null, io_merged_recursive: null, io_time_recursive: null, sectors_recursive: null },
+      blkio: {
+        io_service_bytes_recursive: null,
+        io_serviced_recursive: null,
+        io_queue_recursive: null,
+        io_service_time_recursive: null,
+        io_wait_time_recursive: null,
+        io_merged_recursive: null,
+        io_time_recursive: null,
+        sectors_recursive: null,
+      },
       networks: undefined,
     } as RuntimeStatsSample;
   }

@@ -86,7 +86,10 @@ test('kill sends the signal; SIGKILL waits for the exit to be recorded; a stoppe
     await e.service.kill(id, undefined);
     assert.equal(e.record(id).state.status, 'exited');
     assert.equal(e.record(id).state.exitCode, 137);
-    assert.deepEqual(e.runtime.signals.map((s) => s.signal), [1, SIGKILL]);
+    assert.deepEqual(
+      e.runtime.signals.map((s) => s.signal),
+      [1, SIGKILL],
+    );
     await assert.rejects(e.service.kill(id, 'SIGKILL'), (err: { kind?: string }) => err.kind === 'Conflict');
   }));
 
@@ -94,7 +97,10 @@ test('a start that fails records the typed error (127) and a die event, and reth
   withEngine(async (e) => {
     const id = await e.create();
     e.runtime.failNextRun(id, new ContainerStartError('not-found', 'exec: "nope": executable file not found in $PATH'));
-    await assert.rejects(e.service.start(id), (err: Error & { kind?: string }) => err.kind === 'InvalidArgument' && /not found/.test(err.message));
+    await assert.rejects(
+      e.service.start(id),
+      (err: Error & { kind?: string }) => err.kind === 'InvalidArgument' && /not found/.test(err.message),
+    );
     const c = e.record(id);
     assert.equal(c.state.status, 'created');
     assert.equal(c.state.exitCode, 127);
@@ -115,7 +121,10 @@ test('restart stops and starts again, publishing restart', () =>
 test('remove refuses a running container without force; with force it kills and removes every trace', () =>
   withEngine(async (e) => {
     const id = await e.run();
-    await assert.rejects(e.service.remove(id, { force: false, volumes: false }), (err: { kind?: string }) => err.kind === 'Conflict');
+    await assert.rejects(
+      e.service.remove(id, { force: false, volumes: false }),
+      (err: { kind?: string }) => err.kind === 'Conflict',
+    );
     assert.equal(e.record(id).state.status, 'running', 'a refused removal changes nothing');
     const { result } = e.service.wait(id, 'removed');
     await e.service.remove(id, { force: true, volumes: false });

@@ -5,7 +5,23 @@ import { checkFilterKeys, matchKVList } from '../../core/filters/filter-args.js'
 
 export type Filters = Map<string, string[]>;
 
-const TERMS = ['id', 'name', 'label', 'status', 'ancestor', 'exited', 'before', 'since', 'health', 'network', 'volume', 'isolation', 'is-task', 'publish', 'expose'];
+const TERMS = [
+  'id',
+  'name',
+  'label',
+  'status',
+  'ancestor',
+  'exited',
+  'before',
+  'since',
+  'health',
+  'network',
+  'volume',
+  'isolation',
+  'is-task',
+  'publish',
+  'expose',
+];
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'];
 
 export interface FilterContext {
@@ -18,9 +34,14 @@ export interface FilterContext {
 export function validateListFilters(filters: Filters): void {
   checkFilterKeys(filters, TERMS);
   for (const [term, values] of filters) {
-    if (term === 'status') for (const v of values) if (!STATUSES.includes(v)) throw invalidArgument(`invalid filter 'status=${v}'`);
-    if (term === 'health') for (const v of values) if (!['starting', 'healthy', 'unhealthy', 'none'].includes(v)) throw invalidArgument(`Unrecognised filter value for health: ${v}`);
-    if (term === 'exited') for (const v of values) if (!/^-?\d+$/.test(v)) throw invalidArgument(`invalid filter 'exited=${v}'`);
+    if (term === 'status')
+      for (const v of values) if (!STATUSES.includes(v)) throw invalidArgument(`invalid filter 'status=${v}'`);
+    if (term === 'health')
+      for (const v of values)
+        if (!['starting', 'healthy', 'unhealthy', 'none'].includes(v))
+          throw invalidArgument(`Unrecognised filter value for health: ${v}`);
+    if (term === 'exited')
+      for (const v of values) if (!/^-?\d+$/.test(v)) throw invalidArgument(`invalid filter 'exited=${v}'`);
   }
 }
 

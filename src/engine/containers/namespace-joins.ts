@@ -28,8 +28,10 @@ export function namespaceJoins(store: ContainerStore, c: ContainerRecord): Names
       throw isKind(err, 'NotFound') ? invalidArgument(`${field}: ${(err as Error).message}`, err) : err;
     }
     if (donor.id === c.id) throw invalidArgument(`${field}: cannot join own ${LABEL[field]} namespace`);
-    if (donor.state.status !== 'running' || donor.state.pid <= 0) throw conflict(`cannot join ${LABEL[field]} of a non running container: ${donor.id}`);
-    if (field === 'IpcMode' && donor.hostConfig.IpcMode !== 'shareable') throw conflict('non-shareable IPC (hint: use IpcMode:shareable for the donor container)');
+    if (donor.state.status !== 'running' || donor.state.pid <= 0)
+      throw conflict(`cannot join ${LABEL[field]} of a non running container: ${donor.id}`);
+    if (field === 'IpcMode' && donor.hostConfig.IpcMode !== 'shareable')
+      throw conflict('non-shareable IPC (hint: use IpcMode:shareable for the donor container)');
     const kind = KIND[field] as 'pid' | 'ipc' | 'uts';
     paths[kind] = `/proc/${donor.state.pid}/ns/${kind}`;
     if (kind === 'ipc') ipcDonor = donor.id;

@@ -15,7 +15,8 @@ async function withEngine(body: (e: LifecycleEngine) => Promise<void>): Promise<
   }
 }
 
-const withPolicy = (e: LifecycleEngine, policy: RestartPolicy): Promise<string> => e.run({ HostConfig: { RestartPolicy: policy } });
+const withPolicy = (e: LifecycleEngine, policy: RestartPolicy): Promise<string> =>
+  e.run({ HostConfig: { RestartPolicy: policy } });
 
 /**
  * The process exits with `code`; settles once the exit is recorded and the restart, if any, armed (both happen

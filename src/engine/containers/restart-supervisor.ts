@@ -144,7 +144,9 @@ export class RestartSupervisor {
 
   /** Removal queued behind the current holder of the container's lock. */
   private removeLater(id: string): Promise<void> {
-    return this.deps.containers.remove(id).catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
+    return this.deps.containers
+      .remove(id)
+      .catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
   }
 
   private track(work: Promise<unknown>): void {

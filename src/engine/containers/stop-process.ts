@@ -9,7 +9,13 @@ const DEFAULT_STOP_TIMEOUT_S = 10;
 export const SIGKILL = 9;
 
 /** Settles once the process has exited. The caller must not hold what recording the exit needs (the lock). */
-export async function stopProcess(runtime: RuntimePort, clock: Clock, c: ContainerRecord, signal: number | undefined, timeoutSeconds: number | undefined): Promise<void> {
+export async function stopProcess(
+  runtime: RuntimePort,
+  clock: Clock,
+  c: ContainerRecord,
+  signal: number | undefined,
+  timeoutSeconds: number | undefined,
+): Promise<void> {
   const sig = signal ?? runtime.parseSignal(c.config.StopSignal || 'SIGTERM');
   const timeout = timeoutSeconds ?? c.config.StopTimeout ?? DEFAULT_STOP_TIMEOUT_S;
   const exited = runtime.waitExit(c.id);

@@ -1,5 +1,10 @@
 // The container service's surface as the API sees it.
-import type { ContainerCreateRequest, ContainerWaitResponse, NetworkSettings, Port } from '../../spec/docker/containers.js';
+import type {
+  ContainerCreateRequest,
+  ContainerWaitResponse,
+  NetworkSettings,
+  Port,
+} from '../../spec/docker/containers.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 
 export interface ContainerView {
@@ -36,7 +41,11 @@ export interface ListOptions {
 }
 
 export interface ContainersApi {
-  create(request: ContainerCreateRequest, name: string | undefined, options?: { signal?: AbortSignal }): Promise<{ id: string; warnings: string[] }>;
+  create(
+    request: ContainerCreateRequest,
+    name: string | undefined,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ id: string; warnings: string[] }>;
   /** Resolves true when started, false when it was already running (304). */
   start(ref: string, options?: { signal?: AbortSignal }): Promise<boolean>;
   /** Resolves false when it was not running (304). */
@@ -44,18 +53,28 @@ export interface ContainersApi {
   restart(ref: string, options: { timeoutSeconds?: number; signal?: string }): Promise<void>;
   kill(ref: string, signal: string | undefined): Promise<void>;
   /** Settles once the condition holds; `ready` resolves as soon as the wait is registered. */
-  wait(ref: string, condition: WaitCondition, options?: { signal?: AbortSignal }): { ready: Promise<void>; result: Promise<ContainerWaitResponse> };
+  wait(
+    ref: string,
+    condition: WaitCondition,
+    options?: { signal?: AbortSignal },
+  ): { ready: Promise<void>; result: Promise<ContainerWaitResponse> };
   remove(ref: string, options: { force: boolean; volumes: boolean }): Promise<void>;
   list(options: ListOptions): Promise<ContainerView[]>;
   inspect(ref: string, options: { size: boolean }): Promise<ContainerView>;
   logs(ref: string, options: LogOptions): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
   /** Output from now until the container stops (attach without stdin); `logs` replays what was written before. */
-  attachOutput(ref: string, options: { stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; signal?: AbortSignal }): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
+  attachOutput(
+    ref: string,
+    options: { stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; signal?: AbortSignal },
+  ): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
   /**
    * stdin and output through the container's monitor; `connect` settles when running (at once, or at the next start).
    * Undefined when the container has no stdin (not OpenStdin): attach its output with attachOutput.
    */
-  attachStdio(ref: string, options?: { signal?: AbortSignal }): { tty: boolean; connect: Promise<StdioStream> } | undefined;
+  attachStdio(
+    ref: string,
+    options?: { signal?: AbortSignal },
+  ): { tty: boolean; connect: Promise<StdioStream> } | undefined;
   /** The TTY's window size; Conflict when not running. */
   resize(ref: string, size: ConsoleSize): Promise<void>;
   rename(ref: string, newName: string): Promise<void>;

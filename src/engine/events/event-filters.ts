@@ -5,7 +5,22 @@ import { matchKVList } from '../../core/filters/filter-args.js';
 
 export type EventFilters = Map<string, string[]>;
 
-const KNOWN_TERMS = ['container', 'event', 'image', 'label', 'type', 'network', 'volume', 'daemon', 'scope', 'plugin', 'node', 'service', 'secret', 'config'];
+const KNOWN_TERMS = [
+  'container',
+  'event',
+  'image',
+  'label',
+  'type',
+  'network',
+  'volume',
+  'daemon',
+  'scope',
+  'plugin',
+  'node',
+  'service',
+  'secret',
+  'config',
+];
 
 export function checkEventFilters(filters: EventFilters): void {
   for (const term of filters.keys()) if (!KNOWN_TERMS.includes(term)) throw invalidArgument(`invalid filter '${term}'`);
@@ -23,7 +38,9 @@ export function eventMatches(event: EngineEvent, filters: EventFilters): boolean
   const { id, attributes } = event.actor;
   const action = event.action.split(':')[0] ?? event.action;
   const byType = (type: string, values: string[] | undefined): boolean =>
-    values === undefined || values.length === 0 || (event.type === type && fuzzyMatchesAny(values, [id, attributes.name]));
+    values === undefined ||
+    values.length === 0 ||
+    (event.type === type && fuzzyMatchesAny(values, [id, attributes.name]));
   return (
     matchesAny(filters.get('type'), [event.type]) &&
     matchesAny(filters.get('event'), [action, event.action]) &&
@@ -31,7 +48,11 @@ export function eventMatches(event: EngineEvent, filters: EventFilters): boolean
     byType('network', filters.get('network')) &&
     byType('volume', filters.get('volume')) &&
     (filters.get('image') === undefined ||
-      matchesAny(filters.get('image'), [attributes.image, event.type === 'image' ? id : undefined, event.type === 'image' ? attributes.name : undefined])) &&
+      matchesAny(filters.get('image'), [
+        attributes.image,
+        event.type === 'image' ? id : undefined,
+        event.type === 'image' ? attributes.name : undefined,
+      ])) &&
     matchesAny(filters.get('scope'), ['local']) &&
     matchKVList(filters, 'label', attributes)
   );

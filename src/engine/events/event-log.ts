@@ -33,9 +33,18 @@ export class EventLog implements EventPublisher {
   }
 
   /** History within [sinceNano, untilNano] matching filters; then live events while the subscription is open. */
-  subscribe(filters: EventFilters, onEvent: (event: EngineEvent) => void, sinceNano?: bigint, untilNano?: bigint): Subscription {
-    const inWindow = (e: EngineEvent): boolean => (sinceNano === undefined || e.timeNano >= sinceNano) && (untilNano === undefined || e.timeNano <= untilNano);
-    const backlog = sinceNano === undefined && untilNano === undefined ? [] : this.history.filter((e) => inWindow(e) && eventMatches(e, filters));
+  subscribe(
+    filters: EventFilters,
+    onEvent: (event: EngineEvent) => void,
+    sinceNano?: bigint,
+    untilNano?: bigint,
+  ): Subscription {
+    const inWindow = (e: EngineEvent): boolean =>
+      (sinceNano === undefined || e.timeNano >= sinceNano) && (untilNano === undefined || e.timeNano <= untilNano);
+    const backlog =
+      sinceNano === undefined && untilNano === undefined
+        ? []
+        : this.history.filter((e) => inWindow(e) && eventMatches(e, filters));
     const deliver = (e: EngineEvent): void => {
       if (inWindow(e) && eventMatches(e, filters)) onEvent(e);
     };

@@ -38,7 +38,13 @@ export function toExecInspect(r: ExecRecord): ExecInspectResponse {
     OpenStderr: r.attachStderr,
     OpenStdin: r.attachStdin,
     OpenStdout: r.attachStdout,
-    ProcessConfig: { arguments: r.cmd.slice(1), entrypoint: r.cmd[0] ?? '', privileged: r.privileged, tty: r.tty, user: r.user },
+    ProcessConfig: {
+      arguments: r.cmd.slice(1),
+      entrypoint: r.cmd[0] ?? '',
+      privileged: r.privileged,
+      tty: r.tty,
+      user: r.user,
+    },
     Running: r.running,
     Pid: r.pid,
   };

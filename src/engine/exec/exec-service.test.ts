@@ -13,13 +13,28 @@ import { ExecService } from './exec-service.js';
 const ID = 'c'.repeat(64);
 
 function setup() {
-  const container = { id: ID, name: '/box', image: 'busybox', config: {}, state: { status: 'running' } } as unknown as ContainerRecord;
-  const store = { get: (id: string) => (id === ID ? container : undefined), findByName: () => undefined, findByIdPrefix: () => [] };
+  const container = {
+    id: ID,
+    name: '/box',
+    image: 'busybox',
+    config: {},
+    state: { status: 'running' },
+  } as unknown as ContainerRecord;
+  const store = {
+    get: (id: string) => (id === ID ? container : undefined),
+    findByName: () => undefined,
+    findByIdPrefix: () => [],
+  };
   const sizes: ConsoleSize[] = [];
   let exit: (code: number) => void = () => undefined;
   const process: ExecProcess = {
     pid: 42,
-    stdio: { output: (async function* () {})(), write: () => undefined, endInput: () => undefined, close: () => undefined },
+    stdio: {
+      output: (async function* () {})(),
+      write: () => undefined,
+      endInput: () => undefined,
+      close: () => undefined,
+    },
     exit: new Promise<number>((resolve) => (exit = resolve)),
     resize: async (size) => void sizes.push(size),
     kill: () => exit(137),
@@ -33,9 +48,22 @@ function setup() {
         runExec = (p) => (p instanceof Error ? reject(p) : resolve(p));
       }),
   } as unknown as RuntimePort;
-  const execs = new ExecService({ store: store as unknown as ContainerStore, runtime, events: nullPublisher, logger: silentLogger() });
+  const execs = new ExecService({
+    store: store as unknown as ContainerStore,
+    runtime,
+    events: nullPublisher,
+    logger: silentLogger(),
+  });
   const { id } = execs.create(ID, { Cmd: ['sh'], Tty: true, AttachStdin: true, AttachStdout: true });
-  return { execs, id, sizes, requests, process, runExec: (p: ExecProcess | Error) => runExec(p), exit: (code: number) => exit(code) };
+  return {
+    execs,
+    id,
+    sizes,
+    requests,
+    process,
+    runExec: (p: ExecProcess | Error) => runExec(p),
+    exit: (code: number) => exit(code),
+  };
 }
 
 test('a resize sent while the exec starts is applied once its TTY exists', async () => {
@@ -47,7 +75,10 @@ test('a resize sent while the exec starts is applied once its TTY exists', async
   await started;
   assert.deepEqual(t.sizes, [{ height: 40, width: 120 }]);
   await t.execs.resize(t.id, { height: 41, width: 121 });
-  assert.deepEqual(t.sizes, [{ height: 40, width: 120 }, { height: 41, width: 121 }]);
+  assert.deepEqual(t.sizes, [
+    { height: 40, width: 120 },
+    { height: 41, width: 121 },
+  ]);
   t.exit(0);
 });
 
@@ -57,7 +88,10 @@ test('a resize sent before the start is the size the TTY starts with; a size in 
   const started = t.execs.start(t.id);
   t.runExec(t.process);
   await started;
-  assert.deepEqual(t.requests.map((r) => r.consoleSize), [{ height: 30, width: 90 }]);
+  assert.deepEqual(
+    t.requests.map((r) => r.consoleSize),
+    [{ height: 30, width: 90 }],
+  );
   assert.deepEqual(t.sizes, []);
   t.exit(0);
   const u = setup();
@@ -65,7 +99,10 @@ test('a resize sent before the start is the size the TTY starts with; a size in 
   const own = u.execs.start(u.id, { consoleSize: { height: 50, width: 150 } });
   u.runExec(u.process);
   await own;
-  assert.deepEqual(u.requests.map((r) => r.consoleSize), [{ height: 50, width: 150 }]);
+  assert.deepEqual(
+    u.requests.map((r) => r.consoleSize),
+    [{ height: 50, width: 150 }],
+  );
   u.exit(0);
 });
 
@@ -74,12 +111,18 @@ test('a resize of an exec whose start failed, or that exited, is refused', async
   const start = failed.execs.start(failed.id);
   failed.runExec(new Error('exec failed: no such file'));
   await assert.rejects(start);
-  await assert.rejects(failed.execs.resize(failed.id, { height: 30, width: 90 }), (err: unknown) => isKind(err, 'Conflict'));
+  await assert.rejects(failed.execs.resize(failed.id, { height: 30, width: 90 }), (err: unknown) =>
+    isKind(err, 'Conflict'),
+  );
   const exited = setup();
   const session = exited.execs.start(exited.id);
   exited.runExec(exited.process);
   exited.exit(0);
-  await (await session).exited;
-  await assert.rejects(exited.execs.resize(exited.id, { height: 1, width: 1 }), (err: unknown) => isKind(err, 'Conflict'));
+  await (
+    await session
+  ).exited;
+  await assert.rejects(exited.execs.resize(exited.id, { height: 1, width: 1 }), (err: unknown) =>
+    isKind(err, 'Conflict'),
+  );
   assert.deepEqual(exited.sizes, []);
 });

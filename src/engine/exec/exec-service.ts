@@ -60,7 +60,10 @@ export class ExecService {
     this.deps.events.publish({
       type: 'container',
       action,
-      actor: { id: c.id, attributes: { ...(c.config.Labels ?? {}), image: c.image, name: c.name, execID: r.id, ...extra } },
+      actor: {
+        id: c.id,
+        attributes: { ...(c.config.Labels ?? {}), image: c.image, name: c.name, execID: r.id, ...extra },
+      },
     });
   }
 
@@ -97,7 +100,8 @@ export class ExecService {
       process: undefined,
       pendingSize: undefined,
     };
-    if (r.workingDir && !r.workingDir.startsWith('/')) throw invalidArgument(`the working directory '${r.workingDir}' is invalid, it needs to be an absolute path`);
+    if (r.workingDir && !r.workingDir.startsWith('/'))
+      throw invalidArgument(`the working directory '${r.workingDir}' is invalid, it needs to be an absolute path`);
     this.execs.set(r.id, r);
     this.publish(r, `exec_create: ${cmd.join(' ')}`);
     return { id: r.id };
@@ -114,9 +118,21 @@ export class ExecService {
   }
 
   /** The exec's settings, for the API to decide how to stream before it starts. */
-  settings(id: string): { tty: boolean; attachStdin: boolean; attachStdout: boolean; attachStderr: boolean; detachKeys: string } {
+  settings(id: string): {
+    tty: boolean;
+    attachStdin: boolean;
+    attachStdout: boolean;
+    attachStderr: boolean;
+    detachKeys: string;
+  } {
     const r = this.get(id);
-    return { tty: r.tty, attachStdin: r.attachStdin, attachStdout: r.attachStdout, attachStderr: r.attachStderr, detachKeys: r.detachKeys };
+    return {
+      tty: r.tty,
+      attachStdin: r.attachStdin,
+      attachStdout: r.attachStdout,
+      attachStderr: r.attachStderr,
+      detachKeys: r.detachKeys,
+    };
   }
 
   /**
@@ -139,7 +155,10 @@ export class ExecService {
    * Starts the exec. Rejects (409) when it already ran or the container stopped; when the process cannot start the
    * exec ends with code 126 and the error says why (runc's words).
    */
-  async start(id: string, options: { detach?: boolean; consoleSize?: ConsoleSize; signal?: AbortSignal } = {}): Promise<ExecSession> {
+  async start(
+    id: string,
+    options: { detach?: boolean; consoleSize?: ConsoleSize; signal?: AbortSignal } = {},
+  ): Promise<ExecSession> {
     const r = this.startable(id);
     r.started = true;
     r.running = true;
@@ -151,8 +170,14 @@ export class ExecService {
       proc = await this.deps.runtime.exec(
         r.containerId,
         {
-          execId: r.id, args: r.cmd, env: r.env, user: r.user, workingDir: r.workingDir, tty: r.tty,
-          stdin: r.attachStdin && !options.detach, privileged: r.privileged,
+          execId: r.id,
+          args: r.cmd,
+          env: r.env,
+          user: r.user,
+          workingDir: r.workingDir,
+          tty: r.tty,
+          stdin: r.attachStdin && !options.detach,
+          privileged: r.privileged,
           consoleSize: options.consoleSize ?? held ?? r.consoleSize,
         },
         { signal: options.signal },
@@ -170,18 +195,20 @@ export class ExecService {
     r.pendingSize = undefined;
     if (late && r.tty) await proc.resize(late).catch(() => undefined);
     this.publish(r, `exec_start: ${r.cmd.join(' ')}`);
-    const exited = proc.exit.then(
-      (code) => code,
-      () => -1,
-    ).then((code) => {
-      r.exitCode = code;
-      r.running = false;
-      r.pid = 0;
-      r.exitedAt = Date.now();
-      r.process = undefined;
-      this.publish(r, 'exec_die', { exitCode: String(code) });
-      return code;
-    });
+    const exited = proc.exit
+      .then(
+        (code) => code,
+        () => -1,
+      )
+      .then((code) => {
+        r.exitCode = code;
+        r.running = false;
+        r.pid = 0;
+        r.exitedAt = Date.now();
+        r.process = undefined;
+        this.publish(r, 'exec_die', { exitCode: String(code) });
+        return code;
+      });
     if (options.detach) proc.stdio.close();
     return { tty: r.tty, stdio: proc.stdio, exited, kill: () => proc.kill(SIGKILL) };
   }
@@ -206,13 +233,26 @@ export class ExecService {
    * Runs a command in a running container and captures its output (stdout and stderr, up to maxOutputBytes),
    * killing it after timeoutMs. For the daemon's own checks (health probes); no exec record is kept.
    */
-  async runProbe(containerRef: string, cmd: string[], options: { timeoutMs: number; maxOutputBytes?: number; env?: string[]; user?: string; signal?: AbortSignal }): Promise<ProbeResult> {
+  async runProbe(
+    containerRef: string,
+    cmd: string[],
+    options: { timeoutMs: number; maxOutputBytes?: number; env?: string[]; user?: string; signal?: AbortSignal },
+  ): Promise<ProbeResult> {
     const c = this.runningContainer(containerRef);
     if (cmd.length === 0) throw invalidArgument('No exec command specified');
     const limit = options.maxOutputBytes ?? 4096;
     const proc = await this.deps.runtime.exec(
       c.id,
-      { execId: generateId(), args: cmd, env: options.env ?? [], user: options.user ?? '', workingDir: '', tty: false, stdin: false, privileged: false },
+      {
+        execId: generateId(),
+        args: cmd,
+        env: options.env ?? [],
+        user: options.user ?? '',
+        workingDir: '',
+        tty: false,
+        stdin: false,
+        privileged: false,
+      },
       { signal: options.signal },
     );
     let timedOut = false;

@@ -10,11 +10,22 @@ import { nowRfc3339Nano } from '../../lib/time.js';
 import { isKind } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import { probeSpec, type ProbeSpec } from '../../core/health/health-config.js';
-import { applyProbeResult, MAX_OUTPUT_BYTES, probeOutput, startingHealth, type HealthLogEntry, type HealthStatus } from '../../core/health/health-state.js';
+import {
+  applyProbeResult,
+  MAX_OUTPUT_BYTES,
+  probeOutput,
+  startingHealth,
+  type HealthLogEntry,
+  type HealthStatus,
+} from '../../core/health/health-state.js';
 import { goDuration } from '../../core/health/go-duration.js';
 
 export interface ProbeRunner {
-  (containerId: string, cmd: string[], options: { timeoutMs: number; maxOutputBytes: number; user?: string }): Promise<{ exitCode: number; output: string; timedOut: boolean }>;
+  (
+    containerId: string,
+    cmd: string[],
+    options: { timeoutMs: number; maxOutputBytes: number; user?: string },
+  ): Promise<{ exitCode: number; output: string; timedOut: boolean }>;
 }
 
 export interface HealthMonitorDeps {
@@ -76,14 +87,19 @@ export class HealthMonitor {
     const c = this.deps.get(id);
     const spec = c && probeSpec(c.config);
     if (!c || !spec || this.watches.get(id) !== w) return;
-    w.timer = this.clock.setTimeout(() => {
-      w.timer = undefined;
-      w.running = this.tick(id, w).catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'health probe failed'));
-      void w.running.finally(() => {
-        w.running = undefined;
-        if (this.watches.get(id) === w) this.arm(id, w);
-      });
-    }, this.interval(c, spec));
+    w.timer = this.clock.setTimeout(
+      () => {
+        w.timer = undefined;
+        w.running = this.tick(id, w).catch((err: unknown) =>
+          this.deps.logger.warn({ err, container: id }, 'health probe failed'),
+        );
+        void w.running.finally(() => {
+          w.running = undefined;
+          if (this.watches.get(id) === w) this.arm(id, w);
+        });
+      },
+      this.interval(c, spec),
+    );
   }
 
   private async tick(id: string, w: Watch): Promise<void> {
@@ -98,7 +114,11 @@ export class HealthMonitor {
     const updated = await this.deps.update(id, (rec) => {
       if (rec.state.status !== 'running') return false;
       const before = rec.state.health?.Status;
-      rec.state.health = applyProbeResult(rec.state.health ?? startingHealth(undefined), entry, { retries: spec.retries, startPeriodMs: spec.startPeriodMs, startedAtMs: Date.parse(rec.state.startedAt) });
+      rec.state.health = applyProbeResult(rec.state.health ?? startingHealth(undefined), entry, {
+        retries: spec.retries,
+        startPeriodMs: spec.startPeriodMs,
+        startedAtMs: Date.parse(rec.state.startedAt),
+      });
       if (rec.state.health.Status !== before) status = rec.state.health.Status;
       return true;
     });
@@ -109,8 +129,18 @@ export class HealthMonitor {
   private async runProbe(c: ContainerRecord, spec: ProbeSpec): Promise<HealthLogEntry | undefined> {
     const Start = nowRfc3339Nano();
     try {
-      const r = await this.deps.probe(c.id, spec.cmd, { timeoutMs: spec.timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES + 1, user: c.config.User || undefined });
-      if (r.timedOut) return { Start, End: nowRfc3339Nano(), ExitCode: -1, Output: `Health check exceeded timeout (${goDuration(spec.timeoutMs)})` };
+      const r = await this.deps.probe(c.id, spec.cmd, {
+        timeoutMs: spec.timeoutMs,
+        maxOutputBytes: MAX_OUTPUT_BYTES + 1,
+        user: c.config.User || undefined,
+      });
+      if (r.timedOut)
+        return {
+          Start,
+          End: nowRfc3339Nano(),
+          ExitCode: -1,
+          Output: `Health check exceeded timeout (${goDuration(spec.timeoutMs)})`,
+        };
       return { Start, End: nowRfc3339Nano(), ExitCode: r.exitCode, Output: probeOutput(r.output) };
     } catch (err) {
       if (isKind(err, 'Conflict') || isKind(err, 'NotFound')) return undefined;

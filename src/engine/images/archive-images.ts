@@ -3,7 +3,12 @@
 import { invalidArgument } from '../../core/errdefs.js';
 import { isDigest, type Digest } from '../../lib/digest.js';
 import type { BlobInfo, ContentStore } from '../../core/content/content-store.js';
-import { MEDIA_TYPES, type DockerArchiveManifestEntry, type ImageIndex, type ImageManifest } from '../../spec/oci/image.js';
+import {
+  MEDIA_TYPES,
+  type DockerArchiveManifestEntry,
+  type ImageIndex,
+  type ImageManifest,
+} from '../../spec/oci/image.js';
 
 export interface ArchiveImage {
   config: Digest;
@@ -31,10 +36,14 @@ function blobOf(files: Map<string, BlobInfo>, path: string, what: string): BlobI
 export async function imagesInArchive(files: Map<string, BlobInfo>, content: ContentStore): Promise<ArchiveImage[]> {
   const manifestJson = files.get('manifest.json');
   if (manifestJson) {
-    const entries = parseJson<DockerArchiveManifestEntry[]>(await content.readAll(manifestJson.digest), 'manifest.json');
+    const entries = parseJson<DockerArchiveManifestEntry[]>(
+      await content.readAll(manifestJson.digest),
+      'manifest.json',
+    );
     if (!Array.isArray(entries)) throw invalidArgument('invalid archive: manifest.json is not a list');
     return entries.map((entry) => {
-      if (typeof entry.Config !== 'string' || !Array.isArray(entry.Layers)) throw invalidArgument('invalid archive: malformed manifest.json entry');
+      if (typeof entry.Config !== 'string' || !Array.isArray(entry.Layers))
+        throw invalidArgument('invalid archive: malformed manifest.json entry');
       return {
         config: blobOf(files, entry.Config, 'config').digest,
         layers: entry.Layers.map((l) => {
@@ -47,7 +56,10 @@ export async function imagesInArchive(files: Map<string, BlobInfo>, content: Con
     });
   }
   const indexJson = files.get('index.json');
-  if (!indexJson) throw invalidArgument('invalid archive: neither manifest.json nor index.json found (not a docker-archive or OCI layout)');
+  if (!indexJson)
+    throw invalidArgument(
+      'invalid archive: neither manifest.json nor index.json found (not a docker-archive or OCI layout)',
+    );
   const index = parseJson<ImageIndex>(await content.readAll(indexJson.digest), 'index.json');
   const images: ArchiveImage[] = [];
   const fromDescriptor = async (digest: string, names: string[]): Promise<void> => {
@@ -58,14 +70,17 @@ export async function imagesInArchive(files: Map<string, BlobInfo>, content: Con
     if (Array.isArray(doc.manifests)) {
       // A nested index: take the linux manifest for this machine's architecture, else the first.
       const arch = process.arch === 'x64' ? 'amd64' : process.arch;
-      const pick = doc.manifests.find((m) => m.platform?.os === 'linux' && m.platform.architecture === arch) ?? doc.manifests[0];
+      const pick =
+        doc.manifests.find((m) => m.platform?.os === 'linux' && m.platform.architecture === arch) ?? doc.manifests[0];
       if (pick) await fromDescriptor(pick.digest, names);
       return;
     }
-    if (!doc.config || !Array.isArray(doc.layers)) throw invalidArgument(`invalid archive: ${digest} is not an image manifest`);
+    if (!doc.config || !Array.isArray(doc.layers))
+      throw invalidArgument(`invalid archive: ${digest} is not an image manifest`);
     const check = (d: string, what: string): Digest => {
       const b = blobOf(files, `blobs/sha256/${d.replace(/^sha256:/, '')}`, what);
-      if (b.digest !== d) throw invalidArgument(`invalid archive: ${what} ${d} does not match its digest (${b.digest})`);
+      if (b.digest !== d)
+        throw invalidArgument(`invalid archive: ${what} ${d} does not match its digest (${b.digest})`);
       return b.digest;
     };
     images.push({

@@ -36,7 +36,11 @@ export async function maybeGunzip(input: Readable): Promise<Readable> {
 
 export const cleanArchivePath = (name: string): string => name.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
 
-export async function ingestArchive(body: Readable, content: ContentStore, options: { signal?: AbortSignal } = {}): Promise<Map<string, BlobInfo>> {
+export async function ingestArchive(
+  body: Readable,
+  content: ContentStore,
+  options: { signal?: AbortSignal } = {},
+): Promise<Map<string, BlobInfo>> {
   const files = new Map<string, BlobInfo>();
   const extract = tar.extract();
   const failed = new Promise<never>((_r, reject) => extract.on('error', reject));
@@ -51,7 +55,10 @@ export async function ingestArchive(body: Readable, content: ContentStore, optio
         entry.resume();
         continue;
       }
-      const info = await Promise.race([content.ingest(entry as unknown as Readable, { size: entry.header.size }, options), failed]);
+      const info = await Promise.race([
+        content.ingest(entry as unknown as Readable, { size: entry.header.size }, options),
+        failed,
+      ]);
       files.set(cleanArchivePath(entry.header.name), info);
     }
   } catch (err) {

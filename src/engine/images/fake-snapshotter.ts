@@ -11,7 +11,8 @@ export class FakeSnapshotter implements Snapshotter {
 
   async prepare(key: string, parent: string | undefined): Promise<Mount[]> {
     if (this.snapshots.has(key)) throw alreadyExists(`snapshot ${key} exists`);
-    if (parent !== undefined && this.snapshots.get(parent)?.kind !== 'committed') throw notFound(`parent ${parent} not committed`);
+    if (parent !== undefined && this.snapshots.get(parent)?.kind !== 'committed')
+      throw notFound(`parent ${parent} not committed`);
     this.snapshots.set(key, { key, kind: 'active', parent, created: new Date().toISOString(), size: 0 });
     return [];
   }

@@ -58,10 +58,28 @@ export function applyChanges(config: RunConfig, changes: string[]): RunConfig {
         out.Labels = { ...(out.Labels ?? {}), ...Object.fromEntries(keyValues(arg)) };
         break;
       case 'EXPOSE':
-        out.ExposedPorts = { ...(out.ExposedPorts ?? {}), ...Object.fromEntries(arg.trim().split(/\s+/).map((p) => [p.includes('/') ? p : `${p}/tcp`, {}])) };
+        out.ExposedPorts = {
+          ...(out.ExposedPorts ?? {}),
+          ...Object.fromEntries(
+            arg
+              .trim()
+              .split(/\s+/)
+              .map((p) => [p.includes('/') ? p : `${p}/tcp`, {}]),
+          ),
+        };
         break;
       case 'VOLUME':
-        out.Volumes = { ...(out.Volumes ?? {}), ...Object.fromEntries(jsonOrShell(arg)[0] === '/bin/sh' ? arg.trim().split(/\s+/).map((v) => [v, {}]) : jsonOrShell(arg).map((v) => [v, {}])) };
+        out.Volumes = {
+          ...(out.Volumes ?? {}),
+          ...Object.fromEntries(
+            jsonOrShell(arg)[0] === '/bin/sh'
+              ? arg
+                  .trim()
+                  .split(/\s+/)
+                  .map((v) => [v, {}])
+              : jsonOrShell(arg).map((v) => [v, {}]),
+          ),
+        };
         break;
       case 'WORKDIR':
         out.WorkingDir = arg.trim();

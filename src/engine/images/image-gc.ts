@@ -39,8 +39,13 @@ export class ImageCollector {
 
   /** At start, before any load: drops layer extractions a crash interrupted (active `extract-*` snapshots). */
   async dropInterruptedUnpacks(): Promise<number> {
-    const stale = (await this.deps.snapshots.list()).filter((s) => s.kind === 'active' && s.key.startsWith(EXTRACT_PREFIX));
-    for (const s of stale) await this.deps.snapshots.remove(s.key).catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
+    const stale = (await this.deps.snapshots.list()).filter(
+      (s) => s.kind === 'active' && s.key.startsWith(EXTRACT_PREFIX),
+    );
+    for (const s of stale)
+      await this.deps.snapshots
+        .remove(s.key)
+        .catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
     if (stale.length > 0) this.deps.logger.info({ count: stale.length }, 'dropped interrupted layer unpacks');
     return stale.length;
   }
@@ -70,7 +75,9 @@ export class ImageCollector {
       const parents = new Set(all.map((s) => s.parent).filter(Boolean));
       for (const s of all) {
         if (s.kind !== 'committed' || chains.has(s.key) || parents.has(s.key)) continue;
-        await this.deps.snapshots.remove(s.key).catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
+        await this.deps.snapshots
+          .remove(s.key)
+          .catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
         removed = true;
       }
     }

@@ -23,7 +23,14 @@ export interface RegistrationDeps {
 export type StoredLayer = { blob: Digest; mediaType: string; size: number };
 
 /** Unpacks layers, checks them against the config, stores the manifest, then records image and names at once. */
-export async function registerImage(deps: RegistrationDeps, configDigest: Digest, layers: StoredLayer[], manifestDigest: Digest | undefined, names: string[], options: { signal?: AbortSignal }): Promise<Digest> {
+export async function registerImage(
+  deps: RegistrationDeps,
+  configDigest: Digest,
+  layers: StoredLayer[],
+  manifestDigest: Digest | undefined,
+  names: string[],
+  options: { signal?: AbortSignal },
+): Promise<Digest> {
   let config: ImageConfigFile;
   try {
     config = await deps.config(configDigest);
@@ -31,13 +38,34 @@ export async function registerImage(deps: RegistrationDeps, configDigest: Digest
     throw invalidArgument(`invalid archive: config ${configDigest} is not valid JSON`);
   }
   const diffIds = config.rootfs?.diff_ids;
-  if (!Array.isArray(diffIds) || diffIds.length !== layers.length) throw invalidArgument(`invalid archive: config lists ${diffIds?.length ?? 0} layers, the manifest ${layers.length}`);
-  const sizes = await deps.unpacker.unpack(layers.map((l, i) => ({ ...l, diffId: diffIds[i] as Digest })), options);
+  if (!Array.isArray(diffIds) || diffIds.length !== layers.length)
+    throw invalidArgument(
+      `invalid archive: config lists ${diffIds?.length ?? 0} layers, the manifest ${layers.length}`,
+    );
+  const sizes = await deps.unpacker.unpack(
+    layers.map((l, i) => ({ ...l, diffId: diffIds[i] as Digest })),
+    options,
+  );
   const chains = chainIds(diffIds as Digest[]);
-  const layerRecords: LayerRecord[] = layers.map((l, i) => ({ blob: l.blob, mediaType: l.mediaType, size: l.size, diffId: diffIds[i] as Digest, chainId: chains[i] as Digest, unpackedSize: sizes[i] ?? 0 }));
+  const layerRecords: LayerRecord[] = layers.map((l, i) => ({
+    blob: l.blob,
+    mediaType: l.mediaType,
+    size: l.size,
+    diffId: diffIds[i] as Digest,
+    chainId: chains[i] as Digest,
+    unpackedSize: sizes[i] ?? 0,
+  }));
   const manifest = manifestDigest ?? (await writeManifest(deps.content, configDigest, layerRecords));
   const now = nowRfc3339Nano();
-  const record: ImageRecord = { id: configDigest, manifest, layers: layerRecords, size: sizes.reduce((a, b) => a + b, 0), created: config.created ?? now, loaded: now, lastTagTime: names.length > 0 ? now : '' };
+  const record: ImageRecord = {
+    id: configDigest,
+    manifest,
+    layers: layerRecords,
+    size: sizes.reduce((a, b) => a + b, 0),
+    created: config.created ?? now,
+    loaded: now,
+    lastTagTime: names.length > 0 ? now : '',
+  };
   // A manifest written here is nobody's until the record is saved.
   const release = manifestDigest ? () => undefined : deps.collector.pin([manifest]);
   let retagged: { name: string; previous: Digest }[];
@@ -56,7 +84,11 @@ async function writeManifest(content: ContentStore, config: Digest, layers: Laye
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.ociManifest,
     config: { mediaType: MEDIA_TYPES.ociConfig, digest: config, size: configInfo.size },
-    layers: layers.map((l) => ({ mediaType: l.mediaType === MEDIA_TYPES.dockerLayer ? MEDIA_TYPES.ociLayer : l.mediaType, digest: l.blob, size: l.size })),
+    layers: layers.map((l) => ({
+      mediaType: l.mediaType === MEDIA_TYPES.dockerLayer ? MEDIA_TYPES.ociLayer : l.mediaType,
+      digest: l.blob,
+      size: l.size,
+    })),
   };
   return (await content.put(JSON.stringify(manifest))).digest;
 }

@@ -33,10 +33,16 @@ export function tryNormalize(ref: string): string | undefined {
   }
 }
 
-export async function removeImage(deps: RemovalDeps, ref: string, options: { force: boolean; noprune: boolean }): Promise<ImageDeleteItem[]> {
+export async function removeImage(
+  deps: RemovalDeps,
+  ref: string,
+  options: { force: boolean; noprune: boolean },
+): Promise<ImageDeleteItem[]> {
   const image = deps.find(ref);
   const names = deps.records.namesOf(image.id);
-  const byId = isImageId(ref) || (!names.includes(tryNormalize(ref) ?? '') && image.id.slice(7).startsWith(ref.replace(/^sha256:/, '')));
+  const byId =
+    isImageId(ref) ||
+    (!names.includes(tryNormalize(ref) ?? '') && image.id.slice(7).startsWith(ref.replace(/^sha256:/, '')));
   const users = deps.usage(image.id);
   const items: ImageDeleteItem[] = [];
   const short = image.id.slice(7, 19);
@@ -46,24 +52,42 @@ export async function removeImage(deps: RemovalDeps, ref: string, options: { for
     // As Docker: removing a repository's last tag also drops that repository's digest references (pulls, pushes).
     const repoOf = (n: string): string => n.replace(/@.*$/, '').replace(/:[^:/]+$/, '');
     const sameRepoTags = names.filter((n) => n !== name && !n.includes('@') && repoOf(n) === repoOf(name));
-    const digestRefs = name.includes('@') || sameRepoTags.length > 0 ? [] : names.filter((n) => n.includes('@') && repoOf(n) === repoOf(name));
+    const digestRefs =
+      name.includes('@') || sameRepoTags.length > 0
+        ? []
+        : names.filter((n) => n.includes('@') && repoOf(n) === repoOf(name));
     const untag = (): ImageDeleteItem[] =>
       [name, ...digestRefs].map((n) => {
         deps.records.untag(n);
         deps.publish('untag', image.id, familiarOf(n));
         return { Untagged: familiarOf(n) };
       });
-    if (names.some((n) => n !== name && !digestRefs.includes(n)) || (users.length > 0 && options.force && !users.some((u) => u.running))) return untag();
+    if (
+      names.some((n) => n !== name && !digestRefs.includes(n)) ||
+      (users.length > 0 && options.force && !users.some((u) => u.running))
+    )
+      return untag();
     if (users.length > 0) {
       const user = users[0] as ImageUser;
-      throw conflict(`conflict: unable to remove repository reference "${ref}" (must force) - container ${user.id.slice(0, 12)} is using its referenced image ${short}`);
+      throw conflict(
+        `conflict: unable to remove repository reference "${ref}" (must force) - container ${user.id.slice(0, 12)} is using its referenced image ${short}`,
+      );
     }
     items.push(...untag());
   } else {
     const running = users.find((u) => u.running);
-    if (running) throw conflict(`conflict: unable to delete ${short} (cannot be forced) - image is being used by running container ${running.id.slice(0, 12)}`);
-    if (users.length > 0 && !options.force) throw conflict(`conflict: unable to delete ${short} (must be forced) - image is being used by stopped container ${(users[0] as { id: string }).id.slice(0, 12)}`);
-    if (names.length > 1 && !options.force) throw conflict(`conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories`);
+    if (running)
+      throw conflict(
+        `conflict: unable to delete ${short} (cannot be forced) - image is being used by running container ${running.id.slice(0, 12)}`,
+      );
+    if (users.length > 0 && !options.force)
+      throw conflict(
+        `conflict: unable to delete ${short} (must be forced) - image is being used by stopped container ${(users[0] as { id: string }).id.slice(0, 12)}`,
+      );
+    if (names.length > 1 && !options.force)
+      throw conflict(
+        `conflict: unable to delete ${short} (must be forced) - image is referenced in multiple repositories`,
+      );
     for (const n of names) {
       deps.records.untag(n);
       deps.publish('untag', image.id, familiarOf(n));

@@ -11,7 +11,8 @@ const DEFAULT_LIMIT = 25;
 export function splitSearchTerm(term: string): { index: string; remote: string } {
   const slash = term.indexOf('/');
   const first = slash < 0 ? term : term.slice(0, slash);
-  if (slash < 0 || (!first.includes('.') && !first.includes(':') && first !== 'localhost')) return { index: 'docker.io', remote: term };
+  if (slash < 0 || (!first.includes('.') && !first.includes(':') && first !== 'localhost'))
+    return { index: 'docker.io', remote: term };
   return { index: first, remote: term.slice(slash + 1) };
 }
 
@@ -32,7 +33,11 @@ export interface SearchOptions {
   signal?: AbortSignal;
 }
 
-export async function searchImages(registry: RegistryClient, term: string, options: SearchOptions): Promise<SearchResult[]> {
+export async function searchImages(
+  registry: RegistryClient,
+  term: string,
+  options: SearchOptions,
+): Promise<SearchResult[]> {
   const { filters } = options;
   checkFilterKeys(filters, ['is-automated', 'is-official', 'stars']);
   const automated = boolFilter(filters, 'is-automated');
@@ -44,14 +49,23 @@ export async function searchImages(registry: RegistryClient, term: string, optio
   }
   let limit = DEFAULT_LIMIT;
   if (options.limit !== undefined && options.limit !== '') {
-    if (!/^[+-]?\d+$/.test(options.limit)) throw invalidArgument(`invalid limit specified: strconv.Atoi: parsing ${JSON.stringify(options.limit)}: invalid syntax`);
+    if (!/^[+-]?\d+$/.test(options.limit))
+      throw invalidArgument(
+        `invalid limit specified: strconv.Atoi: parsing ${JSON.stringify(options.limit)}: invalid syntax`,
+      );
     limit = Number(options.limit);
   }
   if (limit < 1 || limit > 100) throw invalidArgument(`limit ${limit} is outside the range of [1, 100]`);
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(term)) throw invalidArgument(`invalid repository name: repository name (${term}) should not have a scheme`);
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(term))
+    throw invalidArgument(`invalid repository name: repository name (${term}) should not have a scheme`);
   const { index, remote } = splitSearchTerm(term);
   // Docker Hub stores "library/foo" as "foo".
   const query = index === 'docker.io' ? remote.replace(/^library\//, '') : remote;
   const results = await registry.search(index, query, limit, options.credentials, { signal: options.signal });
-  return results.filter((r) => (automated === undefined || r.is_automated === automated) && (official === undefined || r.is_official === official) && r.star_count >= stars);
+  return results.filter(
+    (r) =>
+      (automated === undefined || r.is_automated === automated) &&
+      (official === undefined || r.is_official === official) &&
+      r.star_count >= stars,
+  );
 }

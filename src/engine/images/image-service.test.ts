@@ -28,7 +28,13 @@ beforeEach(() => {
   db = openDatabase({ root: dir });
   content = new LocalContentStore({ root: join(dir, 'content') });
   snapshots = new FakeSnapshotter();
-  images = new ImageService({ records: new SqliteImageRecords(db), content, snapshots, events: nullPublisher, logger: silentLogger() });
+  images = new ImageService({
+    records: new SqliteImageRecords(db),
+    content,
+    snapshots,
+    events: nullPublisher,
+    logger: silentLogger(),
+  });
 });
 afterEach(() => {
   db.close();
@@ -37,7 +43,8 @@ afterEach(() => {
 
 // Two zero blocks make an empty tar; more zeros make a different (still valid) layer.
 const emptyLayer = (blocks = 2): Buffer => Buffer.alloc(512 * blocks);
-const load = async (tag: string, layer = emptyLayer()): Promise<string[]> => images.load(Readable.from([await dockerArchiveOf(layer, tag)]));
+const load = async (tag: string, layer = emptyLayer()): Promise<string[]> =>
+  images.load(Readable.from([await dockerArchiveOf(layer, tag)]));
 const rejectsWith = async (promise: Promise<unknown>, kind: string, message: RegExp): Promise<void> =>
   assert.rejects(promise, (err: unknown) => isKind(err, kind as never) && message.test((err as Error).message));
 
@@ -53,7 +60,8 @@ test('a load registers the image under its names and unpacks each chain id once'
 test('a reference filter lists only the names that match it, as Docker does', async () => {
   await load('busybox');
   await images.tag('busybox', 'mine/app', 'v1');
-  const names = async (ref: string): Promise<string[][]> => (await images.list({ all: false, filters: new Map([['reference', [ref]]]) })).map((v) => v.names);
+  const names = async (ref: string): Promise<string[][]> =>
+    (await images.list({ all: false, filters: new Map([['reference', [ref]]]) })).map((v) => v.names);
   assert.deepEqual(await names('mine/app'), [['docker.io/mine/app:v1']]);
   assert.deepEqual(await names('busybox:*'), [['docker.io/library/busybox:latest']]);
   assert.deepEqual(await names('nothing'), []);
@@ -64,13 +72,24 @@ test('rmi: names only untag; by ID needs force when several names; users block r
   await load('busybox');
   await images.tag('busybox', 'mine', 'v1');
   const id = images.find('busybox').id;
-  await rejectsWith(images.remove(id.slice(7, 19), { force: false, noprune: false }), 'Conflict', /must be forced\) - image is referenced in multiple repositories$/);
+  await rejectsWith(
+    images.remove(id.slice(7, 19), { force: false, noprune: false }),
+    'Conflict',
+    /must be forced\) - image is referenced in multiple repositories$/,
+  );
   assert.deepEqual(await images.remove('mine:v1', { force: false, noprune: false }), [{ Untagged: 'mine:v1' }]);
 
   images.setUsage(() => [{ id: 'c'.repeat(64), running: false }]);
-  await rejectsWith(images.remove('busybox', { force: false, noprune: false }), 'Conflict', /^conflict: unable to remove repository reference "busybox" \(must force\) - container cccccccccccc is using its referenced image [a-f0-9]{12}$/);
+  await rejectsWith(
+    images.remove('busybox', { force: false, noprune: false }),
+    'Conflict',
+    /^conflict: unable to remove repository reference "busybox" \(must force\) - container cccccccccccc is using its referenced image [a-f0-9]{12}$/,
+  );
   images.setUsage(() => []);
-  assert.deepEqual(await images.remove('busybox', { force: false, noprune: false }), [{ Untagged: 'busybox:latest' }, { Deleted: id }]);
+  assert.deepEqual(await images.remove('busybox', { force: false, noprune: false }), [
+    { Untagged: 'busybox:latest' },
+    { Deleted: id },
+  ]);
   assert.deepEqual(await content.list(), []);
   assert.equal(snapshots.snapshots.size, 0);
 });
@@ -83,7 +102,10 @@ test('prune takes dangling images by default and all unused ones with dangling=f
   assert.equal(dangling.ImagesDeleted?.length, 1);
   assert.equal(images.count(), 1);
   const all = await images.prune(new Map([['dangling', ['false']]]));
-  assert.deepEqual(all.ImagesDeleted?.map((i) => Object.keys(i)[0]), ['Untagged', 'Deleted']);
+  assert.deepEqual(
+    all.ImagesDeleted?.map((i) => Object.keys(i)[0]),
+    ['Untagged', 'Deleted'],
+  );
   assert.equal(images.count(), 0);
   assert.deepEqual(await content.list(), []);
   assert.equal(snapshots.snapshots.size, 0);
@@ -100,22 +122,54 @@ test('a diff id mismatch or a garbage archive registers nothing and leaves no bl
 
 test('references are looked up as Docker does', async () => {
   await load('busybox');
-  await rejectsWith(Promise.resolve().then(() => images.find('nope')), 'NotFound', /^No such image: nope:latest$/);
-  await rejectsWith(Promise.resolve().then(() => images.find('Bad:x')), 'InvalidArgument', /invalid reference format/);
+  await rejectsWith(
+    Promise.resolve().then(() => images.find('nope')),
+    'NotFound',
+    /^No such image: nope:latest$/,
+  );
+  await rejectsWith(
+    Promise.resolve().then(() => images.find('Bad:x')),
+    'InvalidArgument',
+    /invalid reference format/,
+  );
   const id = images.find('busybox').id;
   assert.equal(images.find(id.slice(7, 12)).id, id);
 });
 
 test('prune until takes Go durations; unknown keys and bad times are refused; before/since compare instants', async () => {
-  await rejectsWith(images.prune(new Map([['until', ['yesterday']]])), 'InvalidArgument', /failed to parse value as time or duration: "yesterday"/);
+  await rejectsWith(
+    images.prune(new Map([['until', ['yesterday']]])),
+    'InvalidArgument',
+    /failed to parse value as time or duration: "yesterday"/,
+  );
   await rejectsWith(images.prune(new Map([['reference', ['x']]])), 'InvalidArgument', /invalid filter 'reference'/);
   await load('old:1');
   await load('new:1', emptyLayer(3));
   // The fixture's configs carry no created time, so both were stamped at load: "until" a minute ago keeps both.
-  assert.equal((await images.prune(new Map([['dangling', ['false']], ['until', ['1m']]]))).ImagesDeleted, null);
+  assert.equal(
+    (
+      await images.prune(
+        new Map([
+          ['dangling', ['false']],
+          ['until', ['1m']],
+        ]),
+      )
+    ).ImagesDeleted,
+    null,
+  );
   assert.equal(images.count(), 2);
   const later = new Date(Date.now() + 60_000).toISOString();
-  assert.equal((await images.prune(new Map([['dangling', ['false']], ['until', [later]]]))).ImagesDeleted?.length, 4);
+  assert.equal(
+    (
+      await images.prune(
+        new Map([
+          ['dangling', ['false']],
+          ['until', [later]],
+        ]),
+      )
+    ).ImagesDeleted?.length,
+    4,
+  );
   assert.equal(images.count(), 0);
 });
 
@@ -124,5 +178,8 @@ test('at start, extractions a crash cut off are dropped and committed layers kep
   await snapshots.prepare('extract-0123456789ab-sha256:feed', undefined);
   await snapshots.prepare('container-upper', images.find('busybox').layers[0]?.chainId);
   assert.equal(await images.dropInterruptedUnpacks(), 1);
-  assert.deepEqual([...snapshots.snapshots.keys()].sort(), [images.find('busybox').layers[0]?.chainId, 'container-upper'].sort());
+  assert.deepEqual(
+    [...snapshots.snapshots.keys()].sort(),
+    [images.find('busybox').layers[0]?.chainId, 'container-upper'].sort(),
+  );
 });

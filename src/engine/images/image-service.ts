@@ -12,7 +12,14 @@ import type { EventPublisher } from '../../core/events/event.js';
 import type { ContentStore } from '../../core/content/content-store.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
 import type { ImageRecord, ImageRecords } from '../../core/images/image-record.js';
-import { familiarOf, isImageId, isValidName, normalizeName, parseReference, taggedName } from '../../core/images/reference.js';
+import {
+  familiarOf,
+  isImageId,
+  isValidName,
+  normalizeName,
+  parseReference,
+  taggedName,
+} from '../../core/images/reference.js';
 import type { ImageConfigFile } from '../../spec/oci/image.js';
 import type { ImageDeleteItem, ImagePruneReport } from '../../spec/docker/images.js';
 import { MEDIA_TYPES } from '../../spec/oci/image.js';
@@ -63,7 +70,13 @@ export class ImageService {
       collectGarbage: () => this.collectGarbage(),
       publish: (action, id, name) => this.publish(action, id, name),
     };
-    this.registration = { ...deps, unpacker: this.unpacker, collector: this.collector, config: (id) => this.config(id), publish: (action, id, name) => this.publish(action, id, name) };
+    this.registration = {
+      ...deps,
+      unpacker: this.unpacker,
+      collector: this.collector,
+      config: (id) => this.config(id),
+      publish: (action, id, name) => this.publish(action, id, name),
+    };
   }
 
   setUsage(usage: ImageUsage): void {
@@ -82,7 +95,10 @@ export class ImageService {
   }
 
   /** Unpacks layers (blobs already stored) into committed snapshots, reusing existing chain ids; returns unpacked sizes. */
-  unpackLayers(layers: { blob: Digest; mediaType: string; diffId: Digest }[], options: { signal?: AbortSignal } = {}): Promise<number[]> {
+  unpackLayers(
+    layers: { blob: Digest; mediaType: string; diffId: Digest }[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<number[]> {
     return this.unpacker.unpack(layers, options);
   }
 
@@ -158,12 +174,17 @@ export class ImageService {
       return lines;
     } finally {
       release();
-      await this.collectGarbage().catch((err: unknown) => this.deps.logger.warn({ err }, 'image garbage collection failed'));
+      await this.collectGarbage().catch((err: unknown) =>
+        this.deps.logger.warn({ err }, 'image garbage collection failed'),
+      );
     }
   }
 
   /** `POST /images/create?fromSrc=-`: a rootfs tar (plain or gzip) becomes a one-layer image. */
-  async importRootfs(body: Readable, options: { repo?: string; tag?: string; changes: string[]; message?: string; signal?: AbortSignal }): Promise<Digest> {
+  async importRootfs(
+    body: Readable,
+    options: { repo?: string; tag?: string; changes: string[]; message?: string; signal?: AbortSignal },
+  ): Promise<Digest> {
     const name = options.repo ? taggedName(options.repo, options.tag) : undefined;
     const layer = await this.deps.content.ingest(await maybeGunzip(body), {}, { signal: options.signal });
     const releaseLayer = this.collector.pin([layer.digest]);
@@ -181,7 +202,14 @@ export class ImageService {
       const configBlob = await this.deps.content.put(JSON.stringify(config));
       const releaseConfig = this.collector.pin([configBlob.digest]);
       try {
-        const id = await registerImage(this.registration, configBlob.digest, [{ blob: layer.digest, mediaType: MEDIA_TYPES.ociLayer, size: layer.size }], undefined, name ? [name] : [], options);
+        const id = await registerImage(
+          this.registration,
+          configBlob.digest,
+          [{ blob: layer.digest, mediaType: MEDIA_TYPES.ociLayer, size: layer.size }],
+          undefined,
+          name ? [name] : [],
+          options,
+        );
         this.publish('import', id);
         return id;
       } finally {
@@ -197,7 +225,17 @@ export class ImageService {
    * `docker commit`: a new image = the parent's layers + `layer` (an uncompressed layer tar), with `runConfig`
    * and a history entry appended to the parent's. Registered like any image (appears whole or not at all).
    */
-  async commitLayer(request: { parent: string | undefined; layer: Readable; runConfig: NonNullable<ImageConfigFile['config']>; author?: string; comment?: string; createdBy: string; repo?: string; tag?: string; signal?: AbortSignal }): Promise<Digest> {
+  async commitLayer(request: {
+    parent: string | undefined;
+    layer: Readable;
+    runConfig: NonNullable<ImageConfigFile['config']>;
+    author?: string;
+    comment?: string;
+    createdBy: string;
+    repo?: string;
+    tag?: string;
+    signal?: AbortSignal;
+  }): Promise<Digest> {
     const name = request.repo ? taggedName(request.repo, request.tag) : undefined;
     const parent = request.parent ? this.find(request.parent) : undefined;
     const parentConfig = parent ? await this.config(parent.id) : undefined;
@@ -213,15 +251,32 @@ export class ImageService {
         ...(request.author ? { author: request.author } : {}),
         config: request.runConfig,
         created,
-        history: [...(parentConfig?.history ?? []), { created, ...(request.author ? { author: request.author } : {}), created_by: request.createdBy, ...(request.comment ? { comment: request.comment } : {}), ...(empty ? { empty_layer: true } : {}) }],
+        history: [
+          ...(parentConfig?.history ?? []),
+          {
+            created,
+            ...(request.author ? { author: request.author } : {}),
+            created_by: request.createdBy,
+            ...(request.comment ? { comment: request.comment } : {}),
+            ...(empty ? { empty_layer: true } : {}),
+          },
+        ],
         os: parentConfig?.os ?? 'linux',
-        rootfs: { type: 'layers', diff_ids: [...(parentConfig?.rootfs?.diff_ids ?? []), ...(empty ? [] : [layer.digest])] },
+        rootfs: {
+          type: 'layers',
+          diff_ids: [...(parentConfig?.rootfs?.diff_ids ?? []), ...(empty ? [] : [layer.digest])],
+        },
       };
       const configBlob = await this.deps.content.put(JSON.stringify(config));
       const releaseConfig = this.collector.pin([configBlob.digest]);
       try {
-        const layers = [...(parent?.layers ?? []).map((l) => ({ blob: l.blob, mediaType: l.mediaType, size: l.size })), ...(empty ? [] : [{ blob: layer.digest, mediaType: MEDIA_TYPES.ociLayer, size: layer.size }])];
-        return await registerImage(this.registration, configBlob.digest, layers, undefined, name ? [name] : [], { signal: request.signal });
+        const layers = [
+          ...(parent?.layers ?? []).map((l) => ({ blob: l.blob, mediaType: l.mediaType, size: l.size })),
+          ...(empty ? [] : [{ blob: layer.digest, mediaType: MEDIA_TYPES.ociLayer, size: layer.size }]),
+        ];
+        return await registerImage(this.registration, configBlob.digest, layers, undefined, name ? [name] : [], {
+          signal: request.signal,
+        });
       } finally {
         releaseConfig();
       }
@@ -246,7 +301,8 @@ export class ImageService {
     const get = (t: string): string[] => options.filters.get(t) ?? [];
     checkFilterKeys(options.filters, IMAGE_LIST_FILTERS);
     const dangling = get('dangling')[0];
-    if (dangling !== undefined && !['true', 'false', '1', '0'].includes(dangling)) throw invalidArgument(`invalid filter 'dangling=${dangling}'`);
+    if (dangling !== undefined && !['true', 'false', '1', '0'].includes(dangling))
+      throw invalidArgument(`invalid filter 'dangling=${dangling}'`);
     // Times compared as instants: RFC 3339 strings with different fraction lengths do not sort as text.
     const at = (view: ImageView): number => Date.parse(view.record.created) || 0;
     const before = get('before').map((r) => Date.parse(this.find(r).created) || 0);
@@ -254,14 +310,22 @@ export class ImageService {
     // `until` as Docker's list reads it: created strictly before the earliest value.
     const until = get('until').map((v) => timeFilterNano(v));
     const matchName = (n: string, pattern: string): boolean => {
-      const rx = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`);
+      const rx = new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\?/g, '.')}$`,
+      );
       const familiar = familiarOf(n);
       const repoOnly = familiar.replace(/:[^:/]+$/, '');
       return rx.test(familiar) || rx.test(repoOnly) || rx.test(n);
     };
     const references = get('reference');
     // As Docker: with a reference filter, an image lists only the names that match it (RepoTags, RepoDigests).
-    const matching = (view: ImageView): ImageView => (references.length === 0 ? view : { ...view, names: view.names.filter((n) => references.some((p) => matchName(n, p))) });
+    const matching = (view: ImageView): ImageView =>
+      references.length === 0
+        ? view
+        : { ...view, names: view.names.filter((n) => references.some((p) => matchName(n, p))) };
     return views
       .filter((v) => dangling === undefined || (v.names.length === 0) === (dangling === 'true' || dangling === '1'))
       .filter((v) => matchKVList(options.filters, 'label', v.config.config?.Labels))
@@ -298,7 +362,12 @@ export class ImageService {
       const entry = out.get(image.id) ?? { image, tags: [] };
       // By name: that name travels with it; by ID: no names, as Docker does.
       const normalized = isImageId(ref) ? undefined : tryNormalize(ref);
-      if (normalized && this.deps.records.namesOf(image.id).includes(normalized) && !entry.tags.includes(familiarOf(normalized))) entry.tags.push(familiarOf(normalized));
+      if (
+        normalized &&
+        this.deps.records.namesOf(image.id).includes(normalized) &&
+        !entry.tags.includes(familiarOf(normalized))
+      )
+        entry.tags.push(familiarOf(normalized));
       out.set(image.id, entry);
     }
     return [...out.values()];
@@ -319,7 +388,13 @@ export class ImageService {
   }
 
   /** Records a pulled image (every blob stored, layers unpacked) under `names` (tags and repo digests). */
-  registerPulled(config: Digest, layers: { blob: Digest; mediaType: string; size: number }[], manifest: Digest, names: string[], options: { signal?: AbortSignal } = {}): Promise<Digest> {
+  registerPulled(
+    config: Digest,
+    layers: { blob: Digest; mediaType: string; size: number }[],
+    manifest: Digest,
+    names: string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<Digest> {
     return registerImage(this.registration, config, layers, manifest, names, options);
   }
 
@@ -335,12 +410,15 @@ export class ImageService {
   }
 
   /** For containers: the image's config and top layer. */
-  async resolveForContainer(ref: string): Promise<{ id: string; config: NonNullable<ImageConfigFile['config']>; topChainId: string | undefined }> {
+  async resolveForContainer(
+    ref: string,
+  ): Promise<{ id: string; config: NonNullable<ImageConfigFile['config']>; topChainId: string | undefined }> {
     let image: ImageRecord;
     try {
       image = this.find(ref);
     } catch (err) {
-      if (isKind(err, 'NotFound')) throw notFound(`No such image: ${tryNormalize(ref) ? familiarOf(normalizeName(ref)) : ref}`);
+      if (isKind(err, 'NotFound'))
+        throw notFound(`No such image: ${tryNormalize(ref) ? familiarOf(normalizeName(ref)) : ref}`);
       throw err;
     }
     const config = await this.config(image.id);

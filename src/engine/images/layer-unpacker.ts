@@ -32,7 +32,10 @@ export class LayerUnpacker {
   ) {}
 
   /** Returns the unpacked size of each layer. */
-  async unpack(layers: { blob: Digest; mediaType: string; diffId: Digest }[], options: { signal?: AbortSignal } = {}): Promise<number[]> {
+  async unpack(
+    layers: { blob: Digest; mediaType: string; diffId: Digest }[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<number[]> {
     const chains = chainIds(layers.map((l) => l.diffId));
     const sizes: number[] = [];
     for (const [i, layer] of layers.entries()) {
@@ -44,7 +47,12 @@ export class LayerUnpacker {
   }
 
   /** One layer on top of `parent` (already committed), committed as `chainId`; for pulls, which unpack as layers arrive. */
-  unpackLayer(layer: { blob: Digest; mediaType: string; diffId: Digest }, chainId: Digest, parent: Digest | undefined, options: { signal?: AbortSignal } & UnpackProgress = {}): Promise<number> {
+  unpackLayer(
+    layer: { blob: Digest; mediaType: string; diffId: Digest },
+    chainId: Digest,
+    parent: Digest | undefined,
+    options: { signal?: AbortSignal } & UnpackProgress = {},
+  ): Promise<number> {
     return this.locks.run(chainId, () => this.unpackOne(layer, chainId, parent, options.signal, options.onProgress));
   }
 
@@ -53,7 +61,13 @@ export class LayerUnpacker {
     return (await this.snapshots.stat(chainId).catch(() => undefined))?.kind === 'committed';
   }
 
-  private async unpackOne(layer: { blob: Digest; mediaType: string; diffId: Digest }, chainId: Digest, parent: Digest | undefined, signal?: AbortSignal, onProgress?: (bytes: number) => void): Promise<number> {
+  private async unpackOne(
+    layer: { blob: Digest; mediaType: string; diffId: Digest },
+    chainId: Digest,
+    parent: Digest | undefined,
+    signal?: AbortSignal,
+    onProgress?: (bytes: number) => void,
+  ): Promise<number> {
     const existing = await this.snapshots.stat(chainId).catch(() => undefined);
     if (existing?.kind === 'committed') return (await this.snapshots.usage(chainId)).size;
     const key = `${EXTRACT_PREFIX}${randomBytes(6).toString('hex')}-${chainId}`;
@@ -71,8 +85,12 @@ export class LayerUnpacker {
       const result = await this.snapshots.applyLayer(key, stream.pipe(hasher), { signal });
       // Drain whatever follows the tar's end-of-archive blocks so the digest covers the whole blob.
       hasher.resume();
-      if (!hasher.readableEnded) await new Promise((resolve, reject) => hasher.once('end', resolve).once('error', reject));
-      if (hasher.digest() !== layer.diffId) throw invalidArgument(`layer ${layer.blob} does not match its diff id ${layer.diffId} (got ${hasher.digest()})`);
+      if (!hasher.readableEnded)
+        await new Promise((resolve, reject) => hasher.once('end', resolve).once('error', reject));
+      if (hasher.digest() !== layer.diffId)
+        throw invalidArgument(
+          `layer ${layer.blob} does not match its diff id ${layer.diffId} (got ${hasher.digest()})`,
+        );
       await this.snapshots.commit(chainId, key, { signal });
       return result.size;
     } catch (err) {

@@ -10,7 +10,13 @@ import type { RegistryClient, RegistryCredentials, RemoteRepository } from '../.
 import { formatPlatform, selectPlatform, type Platform } from '../../core/remotes/platform.js';
 import { shortId, statusMessage, stepMessage } from '../../core/remotes/progress-message.js';
 import { familiarName, fullName, type ImageReference } from '../../core/images/reference.js';
-import { MEDIA_TYPES, type Descriptor, type ImageConfigFile, type ImageIndex, type ImageManifest } from '../../spec/oci/image.js';
+import {
+  MEDIA_TYPES,
+  type Descriptor,
+  type ImageConfigFile,
+  type ImageIndex,
+  type ImageManifest,
+} from '../../spec/oci/image.js';
 import type { ImageService } from './image-service.js';
 import { chainIds } from './layer-unpacker.js';
 import { byteReporter, CountingStream, type ProgressSink } from './pull-progress.js';
@@ -48,21 +54,26 @@ export async function pullImage(deps: PullDeps, ref: ImageReference, options: Pu
   const content = deps.images.content();
 
   const top = await repo.getManifest(tagOrDigest, { signal }).catch((err: unknown) => {
-    if (isKind(err, 'NotFound')) throw notFound(`manifest for ${familiarName(ref)} not found: ${(err as Error).message}`);
+    if (isKind(err, 'NotFound'))
+      throw notFound(`manifest for ${familiarName(ref)} not found: ${(err as Error).message}`);
     throw err;
   });
   let manifestBlob = top;
   if (INDEX_TYPES.includes(top.mediaType)) {
     const index = JSON.parse(top.bytes.toString('utf8')) as ImageIndex;
     const chosen = selectPlatform(index.manifests ?? [], options.platform) as Descriptor | undefined;
-    if (!chosen || !isDigest(chosen.digest)) throw notFound(`no matching manifest for ${formatPlatform(options.platform)} in the manifest list entries`);
+    if (!chosen || !isDigest(chosen.digest))
+      throw notFound(`no matching manifest for ${formatPlatform(options.platform)} in the manifest list entries`);
     manifestBlob = await repo.getManifest(chosen.digest, { signal });
   }
-  if (!MANIFEST_TYPES.includes(manifestBlob.mediaType)) throw invalidArgument(`unsupported manifest media type ${manifestBlob.mediaType} for ${familiarName(ref)}`);
+  if (!MANIFEST_TYPES.includes(manifestBlob.mediaType))
+    throw invalidArgument(`unsupported manifest media type ${manifestBlob.mediaType} for ${familiarName(ref)}`);
   const manifest = JSON.parse(manifestBlob.bytes.toString('utf8')) as ImageManifest;
-  if (!manifest.config || !isDigest(manifest.config.digest) || !Array.isArray(manifest.layers)) throw invalidArgument(`invalid manifest for ${familiarName(ref)}`);
+  if (!manifest.config || !isDigest(manifest.config.digest) || !Array.isArray(manifest.layers))
+    throw invalidArgument(`invalid manifest for ${familiarName(ref)}`);
   for (const l of manifest.layers) {
-    if (!isDigest(l.digest) || !/tar/.test(l.mediaType) || /foreign|nondistributable/.test(l.mediaType)) throw invalidArgument(`unsupported layer ${l.digest} (${l.mediaType})`);
+    if (!isDigest(l.digest) || !/tar/.test(l.mediaType) || /foreign|nondistributable/.test(l.mediaType))
+      throw invalidArgument(`unsupported layer ${l.digest} (${l.mediaType})`);
   }
 
   progress(statusMessage(`Pulling from ${ref.path}`, tagOrDigest));
@@ -72,10 +83,16 @@ export async function pullImage(deps: PullDeps, ref: ImageReference, options: Pu
   try {
     await content.put(top.bytes);
     if (manifestBlob !== top) await content.put(manifestBlob.bytes);
-    if (!(await content.has(configDigest))) await content.ingest(repo.openBlob({ digest: configDigest, size: manifest.config.size }, { signal }), { digest: configDigest, size: manifest.config.size }, { signal });
+    if (!(await content.has(configDigest)))
+      await content.ingest(
+        repo.openBlob({ digest: configDigest, size: manifest.config.size }, { signal }),
+        { digest: configDigest, size: manifest.config.size },
+        { signal },
+      );
     const config = JSON.parse((await content.readAll(configDigest)).toString('utf8')) as ImageConfigFile;
     const diffIds = (config.rootfs?.diff_ids ?? []) as Digest[];
-    if (diffIds.length !== layers.length) throw invalidArgument(`invalid image: config lists ${diffIds.length} layers, the manifest ${layers.length}`);
+    if (diffIds.length !== layers.length)
+      throw invalidArgument(`invalid image: config lists ${diffIds.length} layers, the manifest ${layers.length}`);
 
     const tagName = ref.digest ? undefined : fullName({ ...ref, digest: undefined });
     const digestName = fullName({ ...ref, tag: undefined, digest: top.digest });
@@ -87,9 +104,22 @@ export async function pullImage(deps: PullDeps, ref: ImageReference, options: Pu
     }
 
     await fetchAndUnpack(deps, repo, layers, diffIds, options);
-    const id = await deps.images.registerPulled(configDigest, layers.map((l) => ({ blob: l.digest, mediaType: l.mediaType, size: l.size })), manifestBlob.digest, names, { signal });
+    const id = await deps.images.registerPulled(
+      configDigest,
+      layers.map((l) => ({ blob: l.digest, mediaType: l.mediaType, size: l.size })),
+      manifestBlob.digest,
+      names,
+      { signal },
+    );
     progress(statusMessage(`Digest: ${top.digest}`));
-    deps.events.publish({ type: 'image', action: 'pull', actor: { id: familiarName(ref), attributes: { name: familiarName({ ...ref, tag: undefined, digest: undefined }) } } });
+    deps.events.publish({
+      type: 'image',
+      action: 'pull',
+      actor: {
+        id: familiarName(ref),
+        attributes: { name: familiarName({ ...ref, tag: undefined, digest: undefined }) },
+      },
+    });
     return { id, digest: top.digest, upToDate: current === configDigest };
   } finally {
     release();
@@ -97,13 +127,22 @@ export async function pullImage(deps: PullDeps, ref: ImageReference, options: Pu
 }
 
 /** Downloads what is missing (three at a time) and unpacks in order, each layer once it and its parent are ready. */
-async function fetchAndUnpack(deps: PullDeps, repo: RemoteRepository, layers: (Descriptor & { digest: Digest })[], diffIds: Digest[], options: PullOptions): Promise<void> {
+async function fetchAndUnpack(
+  deps: PullDeps,
+  repo: RemoteRepository,
+  layers: (Descriptor & { digest: Digest })[],
+  diffIds: Digest[],
+  options: PullOptions,
+): Promise<void> {
   const { progress } = options;
   const content = deps.images.content();
   const unpacker = deps.images.layers();
   const chains = chainIds(diffIds);
-  const present = await Promise.all(layers.map(async (l, i) => (await unpacker.hasLayer(chains[i] as Digest)) && (await content.has(l.digest))));
-  for (const [i, l] of layers.entries()) progress(stepMessage(shortId(l.digest), present[i] ? 'Already exists' : 'Pulling fs layer'));
+  const present = await Promise.all(
+    layers.map(async (l, i) => (await unpacker.hasLayer(chains[i] as Digest)) && (await content.has(l.digest))),
+  );
+  for (const [i, l] of layers.entries())
+    progress(stepMessage(shortId(l.digest), present[i] ? 'Already exists' : 'Pulling fs layer'));
 
   const abort = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
@@ -129,11 +168,14 @@ async function fetchAndUnpack(deps: PullDeps, repo: RemoteRepository, layers: (D
     try {
       if (!(await content.has(layer.digest))) {
         const report = byteReporter(progress, id, 'Downloading', layer.size);
-        const counted = repo.openBlob({ digest: layer.digest, size: layer.size }, { signal }).pipe(new CountingStream(report));
+        const counted = repo
+          .openBlob({ digest: layer.digest, size: layer.size }, { signal })
+          .pipe(new CountingStream(report));
         try {
           await content.ingest(counted, { digest: layer.digest, size: layer.size }, { signal });
         } catch (err) {
-          if (isKind(err, 'InvalidArgument')) throw invalidArgument(`filesystem layer verification failed for digest ${layer.digest}`, err);
+          if (isKind(err, 'InvalidArgument'))
+            throw invalidArgument(`filesystem layer verification failed for digest ${layer.digest}`, err);
           throw err;
         }
         progress(stepMessage(id, 'Verifying Checksum'));
@@ -155,7 +197,12 @@ async function fetchAndUnpack(deps: PullDeps, repo: RemoteRepository, layers: (D
       await downloads.get(l.digest);
       const id = shortId(l.digest);
       const report = byteReporter(progress, id, 'Extracting', l.size);
-      await unpacker.unpackLayer({ blob: l.digest, mediaType: l.mediaType, diffId: diffIds[i] as Digest }, chains[i] as Digest, i === 0 ? undefined : chains[i - 1], { signal, onProgress: report });
+      await unpacker.unpackLayer(
+        { blob: l.digest, mediaType: l.mediaType, diffId: diffIds[i] as Digest },
+        chains[i] as Digest,
+        i === 0 ? undefined : chains[i - 1],
+        { signal, onProgress: report },
+      );
       progress(stepMessage(id, 'Pull complete'));
     }
   } catch (err) {

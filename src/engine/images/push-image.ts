@@ -5,7 +5,13 @@ import type { Digest } from '../../lib/digest.js';
 import { isKind, notFound } from '../../core/errdefs.js';
 import type { RegistryCredentials, RemoteRepository } from '../../core/remotes/registry-client.js';
 import { auxMessage, shortId, statusMessage, stepMessage } from '../../core/remotes/progress-message.js';
-import { familiarName, fullName, parseReference, repositoryName, type ImageReference } from '../../core/images/reference.js';
+import {
+  familiarName,
+  fullName,
+  parseReference,
+  repositoryName,
+  type ImageReference,
+} from '../../core/images/reference.js';
 import type { ImageRecord, LayerRecord } from '../../core/images/image-record.js';
 import { MEDIA_TYPES } from '../../spec/oci/image.js';
 import type { PullDeps } from './pull-image.js';
@@ -27,7 +33,8 @@ export async function pushImage(deps: PullDeps, ref: ImageReference, options: Pu
   try {
     image = deps.images.find(name);
   } catch (err) {
-    if (isKind(err, 'NotFound')) throw notFound(`An image does not exist locally with the tag: ${familiarName({ ...ref, tag: undefined })}`);
+    if (isKind(err, 'NotFound'))
+      throw notFound(`An image does not exist locally with the tag: ${familiarName({ ...ref, tag: undefined })}`);
     throw err;
   }
   const content = deps.images.content();
@@ -45,22 +52,34 @@ export async function pushImage(deps: PullDeps, ref: ImageReference, options: Pu
     for (const l of unique) progress(stepMessage(shortId(l.diffId), 'Preparing'));
     await uploadLayers(repo, unique, sources, content, options);
     const configInfo = await content.info(image.id);
-    if (!(await repo.hasBlob(image.id, { signal }))) await repo.pushBlob(configInfo, () => content.read(image.id), { signal });
+    if (!(await repo.hasBlob(image.id, { signal })))
+      await repo.pushBlob(configInfo, () => content.read(image.id), { signal });
     const bytes = await content.readAll(image.manifest);
-    const mediaType = (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ?? MEDIA_TYPES.ociManifest;
+    const mediaType =
+      (JSON.parse(bytes.toString('utf8')) as { mediaType?: string }).mediaType ?? MEDIA_TYPES.ociManifest;
     const tag = ref.tag ?? 'latest';
     const digest = await repo.putManifest(tag, mediaType, bytes, { signal });
     progress(statusMessage(`${tag}: digest: ${digest} size: ${bytes.length}`));
     progress(auxMessage({ Tag: tag, Digest: digest, Size: bytes.length }));
     deps.images.addName(image.id, `${repositoryName(ref)}@${digest}`);
-    deps.events.publish({ type: 'image', action: 'push', actor: { id: familiarName(ref), attributes: { name: familiarName({ ...ref, tag: undefined }) } } });
+    deps.events.publish({
+      type: 'image',
+      action: 'push',
+      actor: { id: familiarName(ref), attributes: { name: familiarName({ ...ref, tag: undefined }) } },
+    });
     return digest;
   } finally {
     release();
   }
 }
 
-async function uploadLayers(repo: RemoteRepository, layers: LayerRecord[], sources: string[], content: ReturnType<PullDeps['images']['content']>, options: PushOptions): Promise<void> {
+async function uploadLayers(
+  repo: RemoteRepository,
+  layers: LayerRecord[],
+  sources: string[],
+  content: ReturnType<PullDeps['images']['content']>,
+  options: PushOptions,
+): Promise<void> {
   const { progress, signal } = options;
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -83,7 +102,10 @@ async function uploadLayers(repo: RemoteRepository, layers: LayerRecord[], sourc
         continue;
       }
       const report = byteReporter(progress, id, 'Pushing', layer.size);
-      await repo.pushBlob({ digest: layer.blob, size: layer.size }, () => content.read(layer.blob), { signal, onProgress: report });
+      await repo.pushBlob({ digest: layer.blob, size: layer.size }, () => content.read(layer.blob), {
+        signal,
+        onProgress: report,
+      });
       progress(stepMessage(id, 'Pushed'));
     }
   };

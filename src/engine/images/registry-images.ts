@@ -6,7 +6,13 @@ import type { RegistryCredentials, SearchResult } from '../../core/remotes/regis
 import { searchImages, type SearchOptions } from './image-search.js';
 import { hostPlatform, parsePlatform, type Platform } from '../../core/remotes/platform.js';
 import { statusMessage } from '../../core/remotes/progress-message.js';
-import { familiarName, familiarRepository, parseReference, repositoryName, type ImageReference } from '../../core/images/reference.js';
+import {
+  familiarName,
+  familiarRepository,
+  parseReference,
+  repositoryName,
+  type ImageReference,
+} from '../../core/images/reference.js';
 import { MEDIA_TYPES, type ImageConfigFile, type ImageIndex, type ImageManifest } from '../../spec/oci/image.js';
 import { pullImage, type PullDeps } from './pull-image.js';
 import { pushImage } from './push-image.js';
@@ -23,9 +29,16 @@ export class RegistryImages {
   constructor(private readonly deps: PullDeps) {}
 
   /** `fromImage` with `tag` (a tag or a digest); neither: every tag of the repository. */
-  async pull(fromImage: string, tag: string | undefined, options: { platform?: string; credentials?: RegistryCredentials; signal?: AbortSignal; progress: ProgressSink }): Promise<void> {
+  async pull(
+    fromImage: string,
+    tag: string | undefined,
+    options: { platform?: string; credentials?: RegistryCredentials; signal?: AbortSignal; progress: ProgressSink },
+  ): Promise<void> {
     let ref = parseReference(fromImage);
-    if (tag) ref = tag.includes(':') ? { ...ref, tag: undefined, digest: parseReference(`x@${tag}`).digest } : { ...ref, tag: parseReference(`x:${tag}`).tag };
+    if (tag)
+      ref = tag.includes(':')
+        ? { ...ref, tag: undefined, digest: parseReference(`x@${tag}`).digest }
+        : { ...ref, tag: parseReference(`x:${tag}`).tag };
     let platform: Platform;
     try {
       platform = parsePlatform(options.platform ?? '', this.host) ?? this.host;
@@ -35,18 +48,32 @@ export class RegistryImages {
     const each = { platform, credentials: options.credentials, signal: options.signal, progress: options.progress };
     if (ref.tag || ref.digest) {
       const result = await pullImage(this.deps, ref, each);
-      options.progress(statusMessage(`Status: ${result.upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${familiarName(ref)}`));
+      options.progress(
+        statusMessage(
+          `Status: ${result.upToDate ? 'Image is up to date' : 'Downloaded newer image'} for ${familiarName(ref)}`,
+        ),
+      );
       return;
     }
-    const tags = await this.deps.registry.repository(ref.domain, ref.path, options.credentials, ['pull']).listTags({ signal: options.signal });
+    const tags = await this.deps.registry
+      .repository(ref.domain, ref.path, options.credentials, ['pull'])
+      .listTags({ signal: options.signal });
     if (tags.length === 0) throw notFound(`no tags found for ${familiarRepository(ref)}`);
     let newer = false;
     for (const t of tags) newer = !(await pullImage(this.deps, { ...ref, tag: t }, each)).upToDate || newer;
-    options.progress(statusMessage(`Status: ${newer ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarRepository(ref)}`));
+    options.progress(
+      statusMessage(
+        `Status: ${newer ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarRepository(ref)}`,
+      ),
+    );
   }
 
   /** `name` with `tag`; no tag: every local tag of that repository. */
-  async push(name: string, tag: string | undefined, options: { credentials?: RegistryCredentials; signal?: AbortSignal; progress: ProgressSink }): Promise<void> {
+  async push(
+    name: string,
+    tag: string | undefined,
+    options: { credentials?: RegistryCredentials; signal?: AbortSignal; progress: ProgressSink },
+  ): Promise<void> {
     const ref = parseReference(name);
     if (ref.digest) throw invalidArgument('cannot push a digest reference');
     const tagged: ImageReference[] = [];
@@ -54,8 +81,11 @@ export class RegistryImages {
     else {
       const repo = repositoryName(ref);
       const views = await this.deps.images.list({ all: true, filters: new Map() });
-      for (const v of views) for (const n of v.names) if (!n.includes('@') && n.slice(0, n.lastIndexOf(':')) === repo) tagged.push(parseReference(n));
-      if (tagged.length === 0) throw notFound(`An image does not exist locally with the tag: ${familiarRepository(ref)}`);
+      for (const v of views)
+        for (const n of v.names)
+          if (!n.includes('@') && n.slice(0, n.lastIndexOf(':')) === repo) tagged.push(parseReference(n));
+      if (tagged.length === 0)
+        throw notFound(`An image does not exist locally with the tag: ${familiarRepository(ref)}`);
     }
     options.progress(statusMessage(`The push refers to repository [${repositoryName(ref)}]`));
     for (const r of tagged) await pushImage(this.deps, r, options);
@@ -67,13 +97,20 @@ export class RegistryImages {
   }
 
   /** POST /auth: checks the credentials against the registry (Docker Hub when no address is given). */
-  async login(serverAddress: string | undefined, credentials: RegistryCredentials, options: { signal?: AbortSignal } = {}): Promise<{ Status: string; IdentityToken: string }> {
+  async login(
+    serverAddress: string | undefined,
+    credentials: RegistryCredentials,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ Status: string; IdentityToken: string }> {
     const domain = domainOf(serverAddress);
     const { identityToken } = await this.deps.registry.login(domain, credentials, options);
     return { Status: 'Login Succeeded', IdentityToken: identityToken ?? '' };
   }
 
-  async distribution(name: string, options: { credentials?: RegistryCredentials; signal?: AbortSignal } = {}): Promise<DistributionInspect> {
+  async distribution(
+    name: string,
+    options: { credentials?: RegistryCredentials; signal?: AbortSignal } = {},
+  ): Promise<DistributionInspect> {
     const ref = parseReference(name);
     const repo = this.deps.registry.repository(ref.domain, ref.path, options.credentials, ['pull']);
     const m = await repo.getManifest(ref.digest ?? ref.tag ?? 'latest', options);
@@ -83,8 +120,17 @@ export class RegistryImages {
       return { Descriptor: descriptor, Platforms: index.manifests.flatMap((d) => (d.platform ? [d.platform] : [])) };
     }
     const manifest = JSON.parse(m.bytes.toString('utf8')) as ImageManifest;
-    const config = JSON.parse((await readAll(repo.openBlob({ digest: manifest.config.digest as Digest, size: manifest.config.size }, options))).toString('utf8')) as ImageConfigFile;
-    return { Descriptor: descriptor, Platforms: [{ architecture: config.architecture, os: config.os, ...(config.variant ? { variant: config.variant } : {}) }] };
+    const config = JSON.parse(
+      (
+        await readAll(repo.openBlob({ digest: manifest.config.digest as Digest, size: manifest.config.size }, options))
+      ).toString('utf8'),
+    ) as ImageConfigFile;
+    return {
+      Descriptor: descriptor,
+      Platforms: [
+        { architecture: config.architecture, os: config.os, ...(config.variant ? { variant: config.variant } : {}) },
+      ],
+    };
   }
 }
 

@@ -35,7 +35,8 @@ export interface ContainerAttachDeps {
 }
 
 const GLOBAL = 'networking';
-const overlaps = (a: PortMapping, b: PortMapping): boolean => a.proto === b.proto && a.hostPort === b.hostPort && (!a.hostIp || !b.hostIp || a.hostIp === b.hostIp);
+const overlaps = (a: PortMapping, b: PortMapping): boolean =>
+  a.proto === b.proto && a.hostPort === b.hostPort && (!a.hostIp || !b.hostIp || a.hostIp === b.hostIp);
 
 export class ContainerAttach implements ContainerNetworking {
   private readonly lock = new KeyedMutex();
@@ -62,11 +63,18 @@ export class ContainerAttach implements ContainerNetworking {
     const links = (hc.Links ?? []).filter((l) => l);
     if (mode.startsWith('container:')) {
       const other = resolveContainer(this.deps.containers, mode.slice('container:'.length));
-      if (hc.PortBindings && Object.keys(hc.PortBindings).length > 0) throw invalidArgument('conflicting options: port publishing and the container type network mode');
-      if (links.length > 0) throw invalidArgument("conflicting options: container type network can't be used with links. This would result in undefined behavior");
+      if (hc.PortBindings && Object.keys(hc.PortBindings).length > 0)
+        throw invalidArgument('conflicting options: port publishing and the container type network mode');
+      if (links.length > 0)
+        throw invalidArgument(
+          "conflicting options: container type network can't be used with links. This would result in undefined behavior",
+        );
       return `container:${other.id}`;
     }
-    if (mode === 'host' && links.length > 0) throw invalidArgument("conflicting options: host type networking can't be used with links. This would result in undefined behavior");
+    if (mode === 'host' && links.length > 0)
+      throw invalidArgument(
+        "conflicting options: host type networking can't be used with links. This would result in undefined behavior",
+      );
     for (const l of links) this.linkedContainer(parseLink(l).name);
     if (mode === 'host' || mode === 'none') return mode;
     validatePortBindings(hc.PortBindings);
@@ -110,7 +118,10 @@ export class ContainerAttach implements ContainerNetworking {
     if (primary?.driver === 'bridge') {
       const cfg = endpoints?.[mode] ?? endpoints?.[primary.name] ?? endpoints?.[primary.id] ?? endpoints?.default;
       // --link on a user network is a DNS alias for this container (EndpointSettings.Links), as Docker.
-      const withLinks = !primary.isDefault && links.length > 0 ? { ...cfg, Links: [...new Set([...(cfg?.Links ?? []), ...links.map((l) => `${l.name}:${l.alias}`)])] } : cfg;
+      const withLinks =
+        !primary.isDefault && links.length > 0
+          ? { ...cfg, Links: [...new Set([...(cfg?.Links ?? []), ...links.map((l) => `${l.name}:${l.alias}`)])] }
+          : cfg;
       planned.push([primary, withLinks, record.config.MacAddress ? { mac: record.config.MacAddress } : {}]);
     }
     for (const [key, cfg] of Object.entries(endpoints ?? {})) {
@@ -123,7 +134,9 @@ export class ContainerAttach implements ContainerNetworking {
     for (const [n, cfg, extra] of planned) addEndpoint(this.deps, n, record.id, cfg, extra);
     if (links.length > 0) {
       const onUserNetwork = primary !== undefined && !primary.isDefault;
-      record.hostConfig.Links = onUserNetwork ? null : links.map((l) => canonicalLink(this.linkedContainer(l.name).name, record.name, l.alias));
+      record.hostConfig.Links = onUserNetwork
+        ? null
+        : links.map((l) => canonicalLink(this.linkedContainer(l.name).name, record.name, l.alias));
       this.deps.containers.update(record);
     }
   }
@@ -136,11 +149,15 @@ export class ContainerAttach implements ContainerNetworking {
     if (kept.length === links.length) throw notFound(`No such container: ${parentRef}/${alias}`);
     parent.hostConfig.Links = kept.length > 0 ? kept : null;
     this.deps.containers.update(parent);
-    if (isRunningState(parent.state) && this.deps.store.endpointsOfContainer(parent.id).some((e) => e.ip)) await this.deps.files.rewriteHosts(parent.id, (await this.etcFiles(parent)).hosts);
+    if (isRunningState(parent.state) && this.deps.store.endpointsOfContainer(parent.id).some((e) => e.ip))
+      await this.deps.files.rewriteHosts(parent.id, (await this.etcFiles(parent)).hosts);
   }
 
   /** Legacy links of a starting container: each linked container must run; its default-bridge address, env and names. */
-  private linkedChildren(c: ContainerRecord, strict = true): { alias: string; child: ContainerRecord; ip: string; ip6: string }[] {
+  private linkedChildren(
+    c: ContainerRecord,
+    strict = true,
+  ): { alias: string; child: ContainerRecord; ip: string; ip6: string }[] {
     const bridge = this.deps.store.findNetworkByName('bridge');
     const out = [];
     for (const text of c.hostConfig.Links ?? []) {
@@ -151,7 +168,9 @@ export class ContainerAttach implements ContainerNetworking {
         if (strict) throw conflict(`Cannot link to a non running container: /${child.name} AS /${c.name}/${alias}`);
         continue;
       }
-      const ep = bridge ? this.deps.store.endpointsOfContainer(child.id).find((e) => e.networkId === bridge.id) : undefined;
+      const ep = bridge
+        ? this.deps.store.endpointsOfContainer(child.id).find((e) => e.networkId === bridge.id)
+        : undefined;
       out.push({ alias, child, ip: ep?.ip ?? '', ip6: ep?.ip6 ?? '' });
     }
     return out;
@@ -162,7 +181,15 @@ export class ContainerAttach implements ContainerNetworking {
     if (mode.startsWith('container:')) return { netnsPath: this.sharedNetns(mode.slice('container:'.length)) };
     const endpoints = this.deps.store.endpointsOfContainer(c.id);
     const variables = this.linkedChildren(c).flatMap((l) =>
-      l.ip ? linkEnv({ alias: l.alias, parentName: c.name, childIp: l.ip, childEnv: l.child.config.Env ?? [], exposed: Object.keys(l.child.config.ExposedPorts ?? {}) }) : [],
+      l.ip
+        ? linkEnv({
+            alias: l.alias,
+            parentName: c.name,
+            childIp: l.ip,
+            childEnv: l.child.config.Env ?? [],
+            exposed: Object.keys(l.child.config.ExposedPorts ?? {}),
+          })
+        : [],
     );
     const env = variables.length > 0 ? { extraEnv: variables } : {};
     if (endpoints.length === 0) return env;
@@ -183,7 +210,8 @@ export class ContainerAttach implements ContainerNetworking {
 
   private sharedNetns(ref: string): string {
     const other = resolveContainer(this.deps.containers, ref);
-    if (!isRunningState(other.state) || !other.state.pid) throw conflict(`cannot join network of a non running container: ${other.id}`);
+    if (!isRunningState(other.state) || !other.state.pid)
+      throw conflict(`cannot join network of a non running container: ${other.id}`);
     const own = this.deps.store.endpointsOfContainer(other.id).some((e) => e.ip);
     return own ? this.deps.host.netnsPath(other.id) : `/proc/${other.state.pid}/ns/net`;
   }
@@ -196,7 +224,15 @@ export class ContainerAttach implements ContainerNetworking {
     };
     const endpoints = this.deps.store.endpointsOfContainer(containerId);
     const prefix = prefixOf(ep.networkId);
-    const before = endpoints.slice(0, Math.max(0, endpoints.findIndex((e) => e.networkId === ep.networkId))).filter((e) => prefixOf(e.networkId) === prefix).length;
+    const before = endpoints
+      .slice(
+        0,
+        Math.max(
+          0,
+          endpoints.findIndex((e) => e.networkId === ep.networkId),
+        ),
+      )
+      .filter((e) => prefixOf(e.networkId) === prefix).length;
     return `${prefix}${before}`;
   }
 
@@ -210,12 +246,23 @@ export class ContainerAttach implements ContainerNetworking {
     let ip6 = '';
     try {
       ip = allocateAddress(n, inUse, ep.requestedIp || undefined);
-      if (v6) ip6 = allocateAddress6(v6, new Set(others.filter((e) => e.ip6).map((e) => e.ip6 ?? '')), ep.requestedIp6 || undefined);
+      if (v6)
+        ip6 = allocateAddress6(
+          v6,
+          new Set(others.filter((e) => e.ip6).map((e) => e.ip6 ?? '')),
+          ep.requestedIp6 || undefined,
+        );
     } catch (err) {
       if (isKind(err, 'Conflict')) throw forbidden(`Address already in use`, err);
       throw err;
     }
-    const plugged: EndpointRecord = { ...ep, ip, ip6, mac: ep.requestedMac || macFor(ip), hostIfName: `vb${c.id.slice(0, 10)}${index.toString(16)}` };
+    const plugged: EndpointRecord = {
+      ...ep,
+      ip,
+      ip6,
+      mac: ep.requestedMac || macFor(ip),
+      hostIfName: `vb${c.id.slice(0, 10)}${index.toString(16)}`,
+    };
     // Recorded before the veth exists, so a crash midway leaves a record that start-up cleanup finds.
     this.deps.store.upsertEndpoint(plugged);
     const first = index === 0 && !n.internal;
@@ -228,19 +275,26 @@ export class ContainerAttach implements ContainerNetworking {
       mac: plugged.mac,
       ...(first ? { gateway: n.gateway } : {}),
       mtu: this.deps.networks.mtuOf(n),
-      ...(v6 ? { ip6: { cidr: `${ip6}/${parseCidr6(v6.subnet).prefix}`, ...(first ? { gateway: v6.gateway } : {}) } } : {}),
+      ...(v6
+        ? { ip6: { cidr: `${ip6}/${parseCidr6(v6.subnet).prefix}`, ...(first ? { gateway: v6.gateway } : {}) } }
+        : {}),
       // As Docker: IPv4 link-local addresses take /16, IPv6 ones /64.
       extraAddresses: (ep.linkLocalIps ?? []).map((a) => (a.includes(':') ? `${a}/64` : `${a}/16`)),
     });
   }
 
   private async publishPorts(c: ContainerRecord): Promise<void> {
-    const requests = portRequests(c.hostConfig.PortBindings, c.hostConfig.PublishAllPorts ?? false, c.config.ExposedPorts);
+    const requests = portRequests(
+      c.hostConfig.PortBindings,
+      c.hostConfig.PublishAllPorts ?? false,
+      c.config.ExposedPorts,
+    );
     if (requests.length === 0) return;
     const taken: PortMapping[] = [...this.deps.store.allPorts()].filter(([id]) => id !== c.id).flatMap(([, m]) => m);
     const mappings: PortMapping[] = [];
     const epId = this.deps.store.endpointsOfContainer(c.id)[0]?.id ?? '';
-    const fail = (why: string, cause?: unknown): Error => internal(`driver failed programming external connectivity on endpoint ${c.name} (${epId}): ${why}`, cause);
+    const fail = (why: string, cause?: unknown): Error =>
+      internal(`driver failed programming external connectivity on endpoint ${c.name} (${epId}): ${why}`, cause);
     // com.docker.network.bridge.host_binding_ipv4 of the container's first network: the address of ports that name none.
     const firstNet = this.deps.store.getNetwork(this.deps.store.endpointsOfContainer(c.id)[0]?.networkId ?? '');
     const defaultHostIp = firstNet ? this.deps.networks.bridgeOptions(firstNet).hostBindingIp : '';
@@ -254,7 +308,8 @@ export class ContainerAttach implements ContainerNetworking {
           if (tries > 50) throw fail('no free host port');
         }
       } else {
-        if ([...taken, ...mappings].some((t) => overlaps(t, m))) throw fail(`Bind for ${m.hostIp || '0.0.0.0'}:${m.hostPort} failed: port is already allocated`);
+        if ([...taken, ...mappings].some((t) => overlaps(t, m)))
+          throw fail(`Bind for ${m.hostIp || '0.0.0.0'}:${m.hostPort} failed: port is already allocated`);
         try {
           await this.deps.host.checkPortFree(m);
         } catch (err) {
@@ -280,8 +335,23 @@ export class ContainerAttach implements ContainerNetworking {
     const hostResolv = await this.deps.files.hostResolvConf();
     const userNet = endpoints.map((e) => this.deps.store.getNetwork(e.networkId)).find((n) => n && !n.isDefault);
     const resolv = userNet
-      ? resolvConf({ hostResolvConf: `nameserver ${userNet.gateway}\n${hostResolv.split('\n').filter((l) => !l.trim().startsWith('nameserver')).join('\n')}`, dns: hc.Dns?.length ? [userNet.gateway, ...hc.Dns] : [], dnsSearch: hc.DnsSearch ?? [], dnsOptions: hc.DnsOptions?.length ? hc.DnsOptions : ['ndots:0'], dropLoopback: false })
-      : resolvConf({ hostResolvConf: hostResolv, dns: hc.Dns ?? [], dnsSearch: hc.DnsSearch ?? [], dnsOptions: hc.DnsOptions ?? [], dropLoopback: true });
+      ? resolvConf({
+          hostResolvConf: `nameserver ${userNet.gateway}\n${hostResolv
+            .split('\n')
+            .filter((l) => !l.trim().startsWith('nameserver'))
+            .join('\n')}`,
+          dns: hc.Dns?.length ? [userNet.gateway, ...hc.Dns] : [],
+          dnsSearch: hc.DnsSearch ?? [],
+          dnsOptions: hc.DnsOptions?.length ? hc.DnsOptions : ['ndots:0'],
+          dropLoopback: false,
+        })
+      : resolvConf({
+          hostResolvConf: hostResolv,
+          dns: hc.Dns ?? [],
+          dnsSearch: hc.DnsSearch ?? [],
+          dnsOptions: hc.DnsOptions ?? [],
+          dropLoopback: true,
+        });
     const links = this.linkedChildren(c, false).flatMap(({ alias, child, ip, ip6 }) => {
       const names = linkHostNames(alias, child.config.Hostname ?? '', child.name);
       return [...(ip ? [{ ip, names }] : []), ...(ip6 ? [{ ip: ip6, names }] : [])];
@@ -330,7 +400,8 @@ export class ContainerAttach implements ContainerNetworking {
     const ep = endpoints[index];
     const c = this.deps.containers.get(containerId);
     if (!ep || !c) return;
-    if (!endpoints.some((e) => e.ip)) throw forbidden(`container ${containerId} has no network namespace of berth's to connect`);
+    if (!endpoints.some((e) => e.ip))
+      throw forbidden(`container ${containerId} has no network namespace of berth's to connect`);
     await this.plug(c, ep, this.deps.host.netnsPath(containerId), index);
   }
 
@@ -389,4 +460,3 @@ export class ContainerAttach implements ContainerNetworking {
     });
   }
 }
-

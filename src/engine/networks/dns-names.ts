@@ -4,7 +4,12 @@ import type { NetworkStore } from '../../core/networks/network-record.js';
 
 /** Container names, short ids and aliases on a user-defined network, for the embedded DNS: IPv4 and IPv6
  * addresses. `asker` (the querying address) scopes link aliases (--link on a user network) to the linking container. */
-export function lookupName(stores: { store: NetworkStore; containers: ContainerStore }, networkId: string, name: string, asker?: string): { v4: string[]; v6: string[] } {
+export function lookupName(
+  stores: { store: NetworkStore; containers: ContainerStore },
+  networkId: string,
+  name: string,
+  asker?: string,
+): { v4: string[]; v6: string[] } {
   const out = { v4: [] as string[], v6: [] as string[] };
   const endpoints = stores.store.endpointsOfNetwork(networkId).filter((ep) => ep.ip);
   let target = name;

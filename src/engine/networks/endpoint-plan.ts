@@ -11,35 +11,71 @@ import type { EndpointRecord, NetworkRecord, NetworkStore } from '../../core/net
 import type { EndpointSettings } from '../../spec/docker/containers.js';
 import { resolveContainer } from '../containers/resolve.js';
 
-export type PlannedEndpoint = Pick<EndpointRecord, 'aliases' | 'requestedIp' | 'requestedIp6' | 'requestedMac' | 'linkLocalIps' | 'links'>;
+export type PlannedEndpoint = Pick<
+  EndpointRecord,
+  'aliases' | 'requestedIp' | 'requestedIp6' | 'requestedMac' | 'linkLocalIps' | 'links'
+>;
 
 /** Records a container's endpoint on a network (validating aliases, addresses, MAC and links as Docker). */
-export function addEndpoint(stores: { store: NetworkStore; containers: ContainerStore }, n: NetworkRecord, containerId: string, config: EndpointSettings | undefined, extra: { mac?: string } = {}): void {
-const planned = planEndpoint(stores.containers, n, config, extra);
-stores.store.upsertEndpoint({ id: generateId(), networkId: n.id, containerId, ...planned, ip: '', mac: '', hostIfName: '' });
+export function addEndpoint(
+  stores: { store: NetworkStore; containers: ContainerStore },
+  n: NetworkRecord,
+  containerId: string,
+  config: EndpointSettings | undefined,
+  extra: { mac?: string } = {},
+): void {
+  const planned = planEndpoint(stores.containers, n, config, extra);
+  stores.store.upsertEndpoint({
+    id: generateId(),
+    networkId: n.id,
+    containerId,
+    ...planned,
+    ip: '',
+    mac: '',
+    hostIfName: '',
+  });
 }
 
 /** What an endpoint asks for, checked before anything is stored (a refused create or connect changes nothing). */
-export function planEndpoint(containers: ContainerStore, n: NetworkRecord, config: EndpointSettings | undefined, extra: { mac?: string } = {}): PlannedEndpoint {
+export function planEndpoint(
+  containers: ContainerStore,
+  n: NetworkRecord,
+  config: EndpointSettings | undefined,
+  extra: { mac?: string } = {},
+): PlannedEndpoint {
   const aliases = (config?.Aliases ?? []).filter((a) => a);
   const ipam = config?.IPAMConfig ?? {};
   const requestedIp = ipam.IPv4Address ?? '';
   const requestedIp6 = ipam.IPv6Address ?? '';
   const linkLocalIps = ipam.LinkLocalIPs ?? [];
   const errors: string[] = [];
-  if (requestedIp && (!isIPv4(requestedIp) || requestedIp === '0.0.0.0')) errors.push(`invalid IPv4 address: ${requestedIp}`);
-  if (requestedIp6 && (!isIPv6(requestedIp6) || parseIPv6(requestedIp6) === 0n)) errors.push(`invalid IPv6 address: ${requestedIp6}`);
-  for (const a of linkLocalIps) if (!(isIPv4(a) && a !== '0.0.0.0') && !(isIPv6(a) && parseIPv6(a) !== 0n)) errors.push(`invalid link-local IP address: ${a}`);
+  if (requestedIp && (!isIPv4(requestedIp) || requestedIp === '0.0.0.0'))
+    errors.push(`invalid IPv4 address: ${requestedIp}`);
+  if (requestedIp6 && (!isIPv6(requestedIp6) || parseIPv6(requestedIp6) === 0n))
+    errors.push(`invalid IPv6 address: ${requestedIp6}`);
+  for (const a of linkLocalIps)
+    if (!(isIPv4(a) && a !== '0.0.0.0') && !(isIPv6(a) && parseIPv6(a) !== 0n))
+      errors.push(`invalid link-local IP address: ${a}`);
   if (errors.length > 0) throw invalidArgument(`invalid endpoint settings:\n${errors.join('\n')}`);
   const macText = config?.MacAddress || extra.mac || '';
   const requestedMac = macText ? parseMac(macText) : '';
   if (requestedMac === undefined) throw invalidArgument(`invalid MAC address ${macText}`);
-  if (n.isDefault && aliases.length > 0) throw invalidArgument('network-scoped alias is supported only for containers in user defined networks');
-  if ((requestedIp || requestedIp6) && n.isDefault) throw invalidArgument('user specified IP address is supported on user defined networks only');
-  if (requestedIp && !n.userIpam) throw invalidArgument('user specified IP address is supported only when connecting to networks with user configured subnets');
-  if (requestedIp6 && !n.v6?.userIpam) throw invalidArgument('user specified IP address is supported only when connecting to networks with user configured subnets');
-  if (requestedIp && !cidrContains(parseCidr(n.subnet), parseIPv4(requestedIp))) throw invalidArgument(`no configured subnet or ip-range contain the IP address ${requestedIp}`);
-  if (requestedIp6 && n.v6 && !cidr6Contains(parseCidr6(n.v6.subnet), parseIPv6(requestedIp6))) throw invalidArgument(`no configured subnet or ip-range contain the IP address ${requestedIp6}`);
+  if (n.isDefault && aliases.length > 0)
+    throw invalidArgument('network-scoped alias is supported only for containers in user defined networks');
+  if ((requestedIp || requestedIp6) && n.isDefault)
+    throw invalidArgument('user specified IP address is supported on user defined networks only');
+  if (requestedIp && !n.userIpam)
+    throw invalidArgument(
+      'user specified IP address is supported only when connecting to networks with user configured subnets',
+    );
+  if (requestedIp6 && !n.v6?.userIpam)
+    throw invalidArgument(
+      'user specified IP address is supported only when connecting to networks with user configured subnets',
+    );
+  if (requestedIp && !cidrContains(parseCidr(n.subnet), parseIPv4(requestedIp)))
+    throw invalidArgument(`no configured subnet or ip-range contain the IP address ${requestedIp}`);
+  if (requestedIp6 && n.v6 && !cidr6Contains(parseCidr6(n.v6.subnet), parseIPv6(requestedIp6)))
+    throw invalidArgument(`no configured subnet or ip-range contain the IP address ${requestedIp6}`);
   const links = (config?.Links ?? []).filter((l) => l);
   if (links.length > 0 && n.isDefault) throw invalidArgument('links on the default bridge go in HostConfig.Links');
   for (const l of links) resolveContainer(containers, l.split(':')[0]?.replace(/^\//, '') ?? '');

@@ -61,7 +61,8 @@ export function endpointSettings(c: ContainerRecord, e: EndpointRecord, n: Netwo
 export function containerNetworkSettings(input: SettingsInput): NetworkSettings {
   const c = input.record;
   const networks: Record<string, EndpointSettings> = {};
-  for (const { endpoint, network } of input.endpoints) if (network) networks[network.name] = endpointSettings(c, endpoint, network);
+  for (const { endpoint, network } of input.endpoints)
+    if (network) networks[network.name] = endpointSettings(c, endpoint, network);
   if (input.endpoints.length === 0 && !(c.hostConfig.NetworkMode ?? '').startsWith('container:')) {
     const mode = c.hostConfig.NetworkMode || 'none';
     networks[mode] = emptyEndpoint(input.modeNetwork?.id ?? '');

@@ -1,13 +1,21 @@
 // GET /networks and POST /networks/prune filters, as Docker: list takes driver, id, name (both regular
 // expressions, as filters.Match), label, scope, type, dangling; prune takes label, label! and until.
 import { invalidArgument } from '../../core/errdefs.js';
-import { checkFilterKeys, createdAfter, matchKVList, matchLabels, pruneUntilNano, type Filters } from '../../core/filters/filter-args.js';
+import {
+  checkFilterKeys,
+  createdAfter,
+  matchKVList,
+  matchLabels,
+  pruneUntilNano,
+  type Filters,
+} from '../../core/filters/filter-args.js';
 import type { NetworkRecord } from '../../core/networks/network-record.js';
 
 const LIST_KEYS = ['driver', 'id', 'name', 'label', 'scope', 'type', 'dangling'];
 const PRUNE_KEYS = ['label', 'label!', 'until'];
 
-const predefined = (n: NetworkRecord): boolean => ['bridge', 'host', 'none'].includes(n.name) && (n.isDefault || n.driver !== 'bridge');
+const predefined = (n: NetworkRecord): boolean =>
+  ['bridge', 'host', 'none'].includes(n.name) && (n.isDefault || n.driver !== 'bridge');
 
 /** Docker's filters.Match: the exact value, or an unanchored regular expression that matches. */
 function match(patterns: string[], source: string): boolean {
@@ -24,7 +32,8 @@ function match(patterns: string[], source: string): boolean {
 export function networkFilter(filters: Filters, inUse: (n: NetworkRecord) => boolean): (n: NetworkRecord) => boolean {
   checkFilterKeys(filters, LIST_KEYS);
   const get = (key: string): string[] => filters.get(key) ?? [];
-  for (const v of get('type')) if (v !== 'custom' && v !== 'builtin') throw invalidArgument(`invalid filter: 'type'='${v}'`);
+  for (const v of get('type'))
+    if (v !== 'custom' && v !== 'builtin') throw invalidArgument(`invalid filter: 'type'='${v}'`);
   const dangling = get('dangling');
   if (dangling.length > 1) throw invalidArgument('got more than one value for filter key "dangling"');
   if (dangling.length === 1 && !['true', 'false', '1', '0'].includes(dangling[0] ?? '')) {

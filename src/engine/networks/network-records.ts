@@ -63,12 +63,21 @@ export class NetworkRecords {
     const networks: RuleNetwork[] = this.bridgeNetworks().map((n) => {
       const o = this.bridgeOptions(n);
       const v6 = this.v6Of(n);
-      return { bridge: n.bridgeName, subnet: n.subnet, internal: n.internal, masquerade: o.masquerade && this.config.ipMasq, icc: o.icc, ...(v6 ? { subnet6: v6.subnet } : {}) };
+      return {
+        bridge: n.bridgeName,
+        subnet: n.subnet,
+        internal: n.internal,
+        masquerade: o.masquerade && this.config.ipMasq,
+        icc: o.icc,
+        ...(v6 ? { subnet6: v6.subnet } : {}),
+      };
     });
     const ports: RulePort[] = [];
     for (const [containerId, mappings] of store.allPorts()) {
       const ep = store.endpointsOfContainer(containerId).find((e) => e.ip);
-      if (ep) for (const mapping of mappings) ports.push({ containerIp: ep.ip, ...(ep.ip6 ? { containerIp6: ep.ip6 } : {}), mapping });
+      if (ep)
+        for (const mapping of mappings)
+          ports.push({ containerIp: ep.ip, ...(ep.ip6 ? { containerIp6: ep.ip6 } : {}), mapping });
     }
     await this.deps.host.applyRules(networks, ports);
   }

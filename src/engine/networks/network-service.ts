@@ -9,7 +9,14 @@ import { conflict, forbidden, invalidArgument, isKind, notFound } from '../../co
 import type { EventPublisher } from '../../core/events/event.js';
 import type { ContainerStore } from '../../core/containers/container-store.js';
 import { isRunningState } from '../../core/containers/container-record.js';
-import { assertNoOverlap, checkAuxAddresses, chooseSubnet, chooseSubnet6, planSubnet, planSubnet6 } from '../../core/networks/ipam.js';
+import {
+  assertNoOverlap,
+  checkAuxAddresses,
+  chooseSubnet,
+  chooseSubnet6,
+  planSubnet,
+  planSubnet6,
+} from '../../core/networks/ipam.js';
 import { parseBridgeOptions } from '../../core/networks/bridge-options.js';
 import { cidrs6Overlap, formatCidr6, looksIPv6, parseCidr6 } from '../../core/networks/ipv6.js';
 import { parseCidr, parseCidrLoose, formatCidr, formatIPv4 } from '../../core/networks/ipv4.js';
@@ -52,19 +59,32 @@ export class NetworkService implements NetworksApi {
   }
 
   private publish(n: NetworkRecord, action: string, extra: Record<string, string> = {}): void {
-    this.deps.events.publish({ type: 'network', action, actor: { id: n.id, attributes: { name: n.name, type: n.driver, ...extra } } });
+    this.deps.events.publish({
+      type: 'network',
+      action,
+      actor: { id: n.id, attributes: { name: n.name, type: n.driver, ...extra } },
+    });
   }
 
   /** At daemon start: the predefined networks, every bridge up, DNS listeners. */
   async init(): Promise<void> {
     const { store } = this.deps;
-    for (const [name, driver] of [['none', 'null'], ['host', 'host']] as const) {
+    for (const [name, driver] of [
+      ['none', 'null'],
+      ['host', 'host'],
+    ] as const) {
       if (!store.findNetworkByName(name)) store.insertNetwork(this.newRecord({ name, driver }));
     }
     const existing = store.findNetworkByName('bridge');
     const wanted = this.config.defaultBridge;
-    if (existing && (!wanted || existing.bridgeName !== wanted || (this.config.bip && `${existing.gateway}/${parseCidr(existing.subnet).prefix}` !== this.config.bip))) {
-      for (const ep of store.endpointsOfNetwork(existing.id)) if (!ep.ip) store.deleteEndpoint(ep.networkId, ep.containerId);
+    if (
+      existing &&
+      (!wanted ||
+        existing.bridgeName !== wanted ||
+        (this.config.bip && `${existing.gateway}/${parseCidr(existing.subnet).prefix}` !== this.config.bip))
+    ) {
+      for (const ep of store.endpointsOfNetwork(existing.id))
+        if (!ep.ip) store.deleteEndpoint(ep.networkId, ep.containerId);
       if (store.endpointsOfNetwork(existing.id).length === 0) {
         store.deleteNetwork(existing.id);
         if (existing.bridgeName !== wanted) await this.deps.host.removeBridge(existing.bridgeName);
@@ -76,7 +96,10 @@ export class NetworkService implements NetworksApi {
         const { ip, prefix } = parseCidrLoose(this.config.bip);
         plan = planSubnet(formatCidr({ base: parseCidr(this.config.bip).base, prefix }), formatIPv4(ip), undefined);
       } else {
-        const used = [...(await this.deps.host.hostRoutes([])), ...this.deps.records.bridgeNetworks().map((n) => n.subnet)].map(parseCidr);
+        const used = [
+          ...(await this.deps.host.hostRoutes([])),
+          ...this.deps.records.bridgeNetworks().map((n) => n.subnet),
+        ].map(parseCidr);
         plan = planSubnet(formatCidr(chooseSubnet(this.config.pools, used)), undefined, undefined);
       }
       store.insertNetwork({
@@ -99,12 +122,35 @@ export class NetworkService implements NetworksApi {
 
   private async bringUp(n: NetworkRecord): Promise<void> {
     const v6 = this.deps.records.v6Of(n);
-    await this.deps.host.ensureBridge(n.bridgeName, `${n.gateway}/${parseCidr(n.subnet).prefix}`, this.deps.records.mtuOf(n), v6 ? `${v6.gateway}/${parseCidr6(v6.subnet).prefix}` : undefined);
-    if (!n.isDefault) await this.deps.dns.serve(n.id, n.gateway).catch((err: unknown) => this.deps.logger.warn({ err, network: n.name }, 'embedded DNS could not listen'));
+    await this.deps.host.ensureBridge(
+      n.bridgeName,
+      `${n.gateway}/${parseCidr(n.subnet).prefix}`,
+      this.deps.records.mtuOf(n),
+      v6 ? `${v6.gateway}/${parseCidr6(v6.subnet).prefix}` : undefined,
+    );
+    if (!n.isDefault)
+      await this.deps.dns
+        .serve(n.id, n.gateway)
+        .catch((err: unknown) => this.deps.logger.warn({ err, network: n.name }, 'embedded DNS could not listen'));
   }
 
   private newRecord(p: { name: string; driver: NetworkRecord['driver'] }): NetworkRecord {
-    return { id: generateId(), name: p.name, driver: p.driver, created: nowRfc3339Nano(), subnet: '', gateway: '', ipRange: '', userIpam: null, internal: false, attachable: false, labels: {}, options: {}, bridgeName: '', isDefault: false };
+    return {
+      id: generateId(),
+      name: p.name,
+      driver: p.driver,
+      created: nowRfc3339Nano(),
+      subnet: '',
+      gateway: '',
+      ipRange: '',
+      userIpam: null,
+      internal: false,
+      attachable: false,
+      labels: {},
+      options: {},
+      bridgeName: '',
+      isDefault: false,
+    };
   }
 
   async create(req: NetworkCreateRequest): Promise<{ id: string; warning: string }> {
@@ -113,7 +159,8 @@ export class NetworkService implements NetworksApi {
     if (typeof name !== 'string' || !name.trim()) throw invalidArgument(`invalid name: ${String(name)}`);
     const driver = req.Driver || 'bridge';
     if (driver !== 'bridge') {
-      if (driver === 'host' || driver === 'null') throw forbidden(`only one instance of "${driver}" network is allowed`);
+      if (driver === 'host' || driver === 'null')
+        throw forbidden(`only one instance of "${driver}" network is allowed`);
       throw notFound(`plugin "${driver}" not found`);
     }
     const ipamDriver = req.IPAM?.Driver || 'default';
@@ -124,14 +171,19 @@ export class NetworkService implements NetworksApi {
     const id = generateId();
     const bridgeName = bridgeOptions.bridgeName ?? `br-${id.slice(0, 12)}`;
     const sameBridge = this.deps.records.bridgeNetworks().find((n) => n.bridgeName === bridgeName);
-    if (sameBridge) throw forbidden(`cannot create network ${id} (${bridgeName}): conflicts with network ${sameBridge.id} (${bridgeName}): networks have same bridge name`);
+    if (sameBridge)
+      throw forbidden(
+        `cannot create network ${id} (${bridgeName}): conflicts with network ${sameBridge.id} (${bridgeName}): networks have same bridge name`,
+      );
     const configs = req.IPAM?.Config ?? [];
     const v4Configs = configs.filter((c) => !looksIPv6(c.Subnet ?? '') && !looksIPv6(c.Gateway ?? ''));
     const v6Configs = configs.filter((c) => !v4Configs.includes(c));
     if (v4Configs.length > 1 || v6Configs.length > 1) throw forbidden("bridge driver doesn't support multiple subnets");
     const want = v4Configs[0];
-    if (want && !want.Subnet && (want.Gateway || want.IPRange)) throw invalidArgument('cannot specify gateway or ip-range without subnet');
-    if (want && !want.Subnet && Object.keys(want.AuxiliaryAddresses ?? {}).length > 0) throw invalidArgument('cannot specify auxiliary addresses without subnet');
+    if (want && !want.Subnet && (want.Gateway || want.IPRange))
+      throw invalidArgument('cannot specify gateway or ip-range without subnet');
+    if (want && !want.Subnet && Object.keys(want.AuxiliaryAddresses ?? {}).length > 0)
+      throw invalidArgument('cannot specify auxiliary addresses without subnet');
     const others = this.deps.records.bridgeNetworks();
     // Every route counts, those on berth's bridges too: another daemon may share a bridge with its own subnet.
     const hostRoutes = (await this.deps.host.hostRoutes([])).map(parseCidr);
@@ -140,15 +192,28 @@ export class NetworkService implements NetworksApi {
       plan = planSubnet(want.Subnet, want.Gateway, want.IPRange);
       assertNoOverlap(plan.subnet, others, hostRoutes);
     } else {
-      plan = planSubnet(formatCidr(chooseSubnet(this.config.pools, [...hostRoutes, ...others.map((n) => parseCidr(n.subnet))])), undefined, undefined);
+      plan = planSubnet(
+        formatCidr(chooseSubnet(this.config.pools, [...hostRoutes, ...others.map((n) => parseCidr(n.subnet))])),
+        undefined,
+        undefined,
+      );
     }
-    const aux = want?.AuxiliaryAddresses && Object.keys(want.AuxiliaryAddresses).length > 0 ? checkAuxAddresses(want.AuxiliaryAddresses, plan.subnet, name) : undefined;
+    const aux =
+      want?.AuxiliaryAddresses && Object.keys(want.AuxiliaryAddresses).length > 0
+        ? checkAuxAddresses(want.AuxiliaryAddresses, plan.subnet, name)
+        : undefined;
     const v6 = await this.planV6(name, req.EnableIPv6 === true, v6Configs[0], others);
     const record: NetworkRecord = {
       ...this.newRecord({ name, driver: 'bridge' }),
       id,
       ...plan,
-      userIpam: want?.Subnet ? { Subnet: want.Subnet, ...(want.IPRange ? { IPRange: want.IPRange } : {}), ...(want.Gateway ? { Gateway: want.Gateway } : {}) } : null,
+      userIpam: want?.Subnet
+        ? {
+            Subnet: want.Subnet,
+            ...(want.IPRange ? { IPRange: want.IPRange } : {}),
+            ...(want.Gateway ? { Gateway: want.Gateway } : {}),
+          }
+        : null,
       ...(aux ? { auxAddresses: aux } : {}),
       ipamOptions: req.IPAM?.Options ?? null,
       internal: req.Internal ?? false,
@@ -172,18 +237,41 @@ export class NetworkService implements NetworksApi {
   }
 
   /** The IPv6 side: the user's subnet (kept even without EnableIPv6, as Docker shows it), else with EnableIPv6 a /64 of the daemon's ULA pool. */
-  private async planV6(name: string, enabled: boolean, want: IpamConfig | undefined, others: NetworkRecord[]): Promise<NetworkV6 | null> {
-    if (!want?.Subnet && (want?.Gateway || want?.IPRange)) throw invalidArgument('cannot specify gateway or ip-range without subnet');
-    const used = [...(await this.deps.host.hostRoutes6()), ...others.flatMap((n) => (n.v6 ? [n.v6.subnet] : []))].map(parseCidr6);
+  private async planV6(
+    name: string,
+    enabled: boolean,
+    want: IpamConfig | undefined,
+    others: NetworkRecord[],
+  ): Promise<NetworkV6 | null> {
+    if (!want?.Subnet && (want?.Gateway || want?.IPRange))
+      throw invalidArgument('cannot specify gateway or ip-range without subnet');
+    const used = [...(await this.deps.host.hostRoutes6()), ...others.flatMap((n) => (n.v6 ? [n.v6.subnet] : []))].map(
+      parseCidr6,
+    );
     if (want?.Subnet) {
       const plan = planSubnet6(want.Subnet, want.Gateway, want.IPRange);
       const s = parseCidr6(plan.subnet);
-      if (used.some((u) => u.prefix > 0 && cidrs6Overlap(u, s))) throw forbidden('Pool overlaps with other one on this address space');
-      const aux = want.AuxiliaryAddresses && Object.keys(want.AuxiliaryAddresses).length > 0 ? checkAuxAddresses(want.AuxiliaryAddresses, plan.subnet, name) : undefined;
-      return { ...plan, userIpam: { Subnet: want.Subnet, ...(want.IPRange ? { IPRange: want.IPRange } : {}), ...(want.Gateway ? { Gateway: want.Gateway } : {}) }, ...(aux ? { auxAddresses: aux } : {}) };
+      if (used.some((u) => u.prefix > 0 && cidrs6Overlap(u, s)))
+        throw forbidden('Pool overlaps with other one on this address space');
+      const aux =
+        want.AuxiliaryAddresses && Object.keys(want.AuxiliaryAddresses).length > 0
+          ? checkAuxAddresses(want.AuxiliaryAddresses, plan.subnet, name)
+          : undefined;
+      return {
+        ...plan,
+        userIpam: {
+          Subnet: want.Subnet,
+          ...(want.IPRange ? { IPRange: want.IPRange } : {}),
+          ...(want.Gateway ? { Gateway: want.Gateway } : {}),
+        },
+        ...(aux ? { auxAddresses: aux } : {}),
+      };
     }
     if (!enabled) return null;
-    return { ...planSubnet6(formatCidr6(chooseSubnet6(this.config.ipv6Pool, used)), undefined, undefined), userIpam: null };
+    return {
+      ...planSubnet6(formatCidr6(chooseSubnet6(this.config.ipv6Pool, used)), undefined, undefined),
+      userIpam: null,
+    };
   }
 
   private async teardownNetwork(n: NetworkRecord): Promise<void> {
@@ -203,7 +291,21 @@ export class NetworkService implements NetworksApi {
     }
     if (n.driver !== 'bridge') {
       for (const c of this.deps.containers.list()) {
-        if (c.hostConfig.NetworkMode === n.name && isRunningState(c.state)) containers.push({ id: c.id, name: c.name, endpoint: { id: '', networkId: n.id, containerId: c.id, aliases: [], requestedIp: '', ip: '', mac: '', hostIfName: '' } });
+        if (c.hostConfig.NetworkMode === n.name && isRunningState(c.state))
+          containers.push({
+            id: c.id,
+            name: c.name,
+            endpoint: {
+              id: '',
+              networkId: n.id,
+              containerId: c.id,
+              aliases: [],
+              requestedIp: '',
+              ip: '',
+              mac: '',
+              hostIfName: '',
+            },
+          });
       }
     }
     return { record: n, containers };
@@ -211,7 +313,10 @@ export class NetworkService implements NetworksApi {
 
   list(filters: Map<string, string[]>): NetworkView[] {
     const keep = networkFilter(filters, (n) => this.view(n).containers.length > 0);
-    return this.deps.store.listNetworks().filter(keep).map((n) => this.view(n));
+    return this.deps.store
+      .listNetworks()
+      .filter(keep)
+      .map((n) => this.view(n));
   }
 
   inspect(ref: string): NetworkView {
@@ -220,9 +325,11 @@ export class NetworkService implements NetworksApi {
 
   async remove(ref: string): Promise<void> {
     const n = this.deps.records.resolve(ref);
-    if (PREDEFINED.has(n.name) && (n.isDefault || n.driver !== 'bridge')) throw forbidden(`${n.name} is a pre-defined network and cannot be removed`);
+    if (PREDEFINED.has(n.name) && (n.isDefault || n.driver !== 'bridge'))
+      throw forbidden(`${n.name} is a pre-defined network and cannot be removed`);
     const active = this.deps.store.endpointsOfNetwork(n.id).filter((e) => e.ip);
-    if (active.length > 0) throw forbidden(`error while removing network: network ${n.name} id ${n.id} has active endpoints`);
+    if (active.length > 0)
+      throw forbidden(`error while removing network: network ${n.name} id ${n.id} has active endpoints`);
     await this.teardownNetwork(n);
     this.publish(n, 'destroy');
   }
@@ -247,9 +354,12 @@ export class NetworkService implements NetworksApi {
     const c = resolveContainer(this.deps.containers, containerRef);
     const mode = c.hostConfig.NetworkMode ?? '';
     if (mode === 'host' || mode === 'none' || mode.startsWith('container:') || n.driver !== 'bridge') {
-      throw forbidden('container sharing network namespace with another container or host cannot be connected to any other network');
+      throw forbidden(
+        'container sharing network namespace with another container or host cannot be connected to any other network',
+      );
     }
-    if (this.deps.store.endpointsOfContainer(c.id).some((e) => e.networkId === n.id)) throw forbidden(`endpoint with name ${c.name} already exists in network ${n.name}`);
+    if (this.deps.store.endpointsOfContainer(c.id).some((e) => e.networkId === n.id))
+      throw forbidden(`endpoint with name ${c.name} already exists in network ${n.name}`);
     addEndpoint(this.deps, n, c.id, config);
     if (isRunningState(c.state)) {
       try {
@@ -274,7 +384,8 @@ export class NetworkService implements NetworksApi {
       c = resolveContainer(this.deps.containers, containerRef);
     } catch (err) {
       if (!force) throw err;
-      for (const ep of this.deps.store.endpointsOfNetwork(n.id)) if (ep.containerId.startsWith(containerRef)) this.deps.store.deleteEndpoint(n.id, ep.containerId);
+      for (const ep of this.deps.store.endpointsOfNetwork(n.id))
+        if (ep.containerId.startsWith(containerRef)) this.deps.store.deleteEndpoint(n.id, ep.containerId);
       return;
     }
     const ep = this.deps.store.endpointsOfContainer(c.id).find((e) => e.networkId === n.id);
@@ -287,7 +398,8 @@ export class NetworkService implements NetworksApi {
   /** At a clean daemon stop with no container on a bridge: bridges and rules go (init brings them back). */
   async shutdown(): Promise<void> {
     if (this.deps.store.allEndpoints().some((e) => e.ip)) return;
-    for (const n of this.deps.records.bridgeNetworks()) await this.deps.host.removeBridge(n.bridgeName, `${n.gateway}/${parseCidr(n.subnet).prefix}`);
+    for (const n of this.deps.records.bridgeNetworks())
+      await this.deps.host.removeBridge(n.bridgeName, `${n.gateway}/${parseCidr(n.subnet).prefix}`);
     await this.deps.host.applyRules([], []);
   }
 }

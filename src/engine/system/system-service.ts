@@ -40,7 +40,15 @@ export class SystemService {
 
   version(): SystemVersion {
     const facts = this.host.facts();
-    const details = { ApiVersion: this.identity.apiVersion, MinAPIVersion: this.identity.minApiVersion, GitCommit: this.identity.gitCommit, Os: 'linux', Arch: facts.goArch, KernelVersion: facts.kernelVersion, NodeVersion: process.version };
+    const details = {
+      ApiVersion: this.identity.apiVersion,
+      MinAPIVersion: this.identity.minApiVersion,
+      GitCommit: this.identity.gitCommit,
+      Os: 'linux',
+      Arch: facts.goArch,
+      KernelVersion: facts.kernelVersion,
+      NodeVersion: process.version,
+    };
     const components = [
       { Name: 'Engine', Version: this.identity.version, Details: details },
       ...Object.entries(facts.toolVersions).map(([Name, Version]) => ({ Name, Version, Details: { GitCommit: '' } })),
@@ -123,7 +131,14 @@ export class SystemService {
       ServerVersion: this.identity.version,
       Runtimes: this.identity.runtimes,
       DefaultRuntime: this.identity.defaultRuntime,
-      Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
+      Swarm: {
+        NodeID: '',
+        NodeAddr: '',
+        LocalNodeState: 'inactive',
+        ControlAvailable: false,
+        Error: '',
+        RemoteManagers: null,
+      },
       LiveRestoreEnabled: true,
       Isolation: '',
       InitBinary: this.identity.initBinary,

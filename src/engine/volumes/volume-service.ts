@@ -61,18 +61,26 @@ export class VolumeService {
   }
 
   private publish(v: VolumeRecord, action: string, extra: Record<string, string> = {}): void {
-    this.deps.events.publish({ type: 'volume', action, actor: { id: v.name, attributes: { driver: v.driver, ...extra } } });
+    this.deps.events.publish({
+      type: 'volume',
+      action,
+      actor: { id: v.name, attributes: { driver: v.driver, ...extra } },
+    });
   }
 
   private view(record: VolumeRecord): VolumeView {
     return { record, mountpoint: this.deps.driver.dataPath(record.name) };
   }
 
-  async create(request: VolumeCreateRequest, options: { anonymous?: boolean; signal?: AbortSignal } = {}): Promise<VolumeView> {
+  async create(
+    request: VolumeCreateRequest,
+    options: { anonymous?: boolean; signal?: AbortSignal } = {},
+  ): Promise<VolumeView> {
     const anonymous = options.anonymous ?? false;
     const name = request.Name || generateId();
     const driver = request.Driver || DEFAULT_VOLUME_DRIVER;
-    if (driver !== this.deps.driver.name) throw notFound(`create ${name}: error looking up volume plugin ${driver}: plugin "${driver}" not found`);
+    if (driver !== this.deps.driver.name)
+      throw notFound(`create ${name}: error looking up volume plugin ${driver}: plugin "${driver}" not found`);
     if (!isValidVolumeName(name)) throw invalidArgument(`create ${name}: ${invalidNameMessage(name)}`);
     const driverOptions = request.DriverOpts ?? {};
     validateLocalOptions(name, driverOptions);
@@ -97,7 +105,10 @@ export class VolumeService {
 
   list(filters: Filters): VolumeView[] {
     const keep = volumeListFilter(filters, (name) => this.usersOf(name).length > 0);
-    return this.deps.store.list().filter(keep).map((r) => this.view(r));
+    return this.deps.store
+      .list()
+      .filter(keep)
+      .map((r) => this.view(r));
   }
 
   async remove(name: string, options: { force: boolean; signal?: AbortSignal }): Promise<void> {
@@ -116,7 +127,10 @@ export class VolumeService {
     });
   }
 
-  async prune(filters: Filters, options: { apiAtLeast142: boolean; signal?: AbortSignal }): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }> {
+  async prune(
+    filters: Filters,
+    options: { apiAtLeast142: boolean; signal?: AbortSignal },
+  ): Promise<{ VolumesDeleted: string[]; SpaceReclaimed: number }> {
     const keep = volumePruneFilter(filters, options.apiAtLeast142);
     const deleted: string[] = [];
     let reclaimed = 0;
@@ -155,7 +169,10 @@ export class VolumeService {
     try {
       for (const need of needs) {
         if (this.deps.store.get(need.name)) continue;
-        await this.create({ Name: need.name, DriverOpts: need.driverOptions, Labels: need.labels }, { anonymous: need.anonymous, signal: options.signal });
+        await this.create(
+          { Name: need.name, DriverOpts: need.driverOptions, Labels: need.labels },
+          { anonymous: need.anonymous, signal: options.signal },
+        );
         made.push(need.name);
       }
       return made;
@@ -167,7 +184,10 @@ export class VolumeService {
 
   /** Undoes ensure() (a create that failed later). */
   async drop(names: string[]): Promise<void> {
-    for (const name of names) await this.remove(name, { force: true }).catch((err: unknown) => this.deps.logger.warn({ err, volume: name }, 'volume rollback failed'));
+    for (const name of names)
+      await this.remove(name, { force: true }).catch((err: unknown) =>
+        this.deps.logger.warn({ err, volume: name }, 'volume rollback failed'),
+      );
   }
 
   /** At container start: every volume's data made available (typed volumes mounted), mount events. */
@@ -177,7 +197,12 @@ export class VolumeService {
       const record = this.deps.store.get(p.Name);
       if (!record) throw notFound(`get ${p.Name}: no such volume`);
       await this.deps.driver.mount(record, options);
-      this.publish(record, 'mount', { container: containerId, destination: p.Destination, propagation: p.Propagation, 'read/write': String(p.RW) });
+      this.publish(record, 'mount', {
+        container: containerId,
+        destination: p.Destination,
+        propagation: p.Propagation,
+        'read/write': String(p.RW),
+      });
     }
   }
 
@@ -189,7 +214,9 @@ export class VolumeService {
       this.publish(record, 'unmount', { container: containerId });
       if (!Object.keys(record.options).length) continue;
       if (this.usersOf(name).some((u) => u.running && u.id !== containerId)) continue;
-      await this.deps.driver.unmount(name).catch((err: unknown) => this.deps.logger.warn({ err, volume: name }, 'volume unmount failed'));
+      await this.deps.driver
+        .unmount(name)
+        .catch((err: unknown) => this.deps.logger.warn({ err, volume: name }, 'volume unmount failed'));
     }
   }
 
@@ -198,7 +225,9 @@ export class VolumeService {
     for (const name of volumeNames(points)) {
       const record = this.deps.store.get(name);
       if (!record?.anonymous) continue;
-      await this.remove(name, { force: true }).catch((err: unknown) => this.deps.logger.warn({ err, volume: name }, 'anonymous volume kept'));
+      await this.remove(name, { force: true }).catch((err: unknown) =>
+        this.deps.logger.warn({ err, volume: name }, 'anonymous volume kept'),
+      );
     }
   }
 
@@ -207,7 +236,14 @@ export class VolumeService {
     for (const name of await this.deps.driver.onDisk()) {
       if (this.deps.store.get(name)) continue;
       const anonymous = /^[0-9a-f]{64}$/.test(name);
-      this.deps.store.insert({ name, driver: this.deps.driver.name, labels: anonymous ? { [ANONYMOUS_LABEL]: '' } : {}, options: {}, created: createdNow(), anonymous });
+      this.deps.store.insert({
+        name,
+        driver: this.deps.driver.name,
+        labels: anonymous ? { [ANONYMOUS_LABEL]: '' } : {},
+        options: {},
+        created: createdNow(),
+        anonymous,
+      });
       this.deps.logger.info({ volume: name }, 'adopted a volume directory without a record');
     }
   }

@@ -6,9 +6,17 @@ import type { FileHandle } from 'node:fs/promises';
 import { fdPath, openDirNoFollow, reopenDir, type FdMounts } from './fd-root.js';
 
 /** Sets each directory's atime and mtime; keys are in-root paths ('/'-rooted, symlinks already resolved). */
-export async function setDirTimes(root: FileHandle, times: ReadonlyMap<string, Date>, mounts?: FdMounts): Promise<void> {
+export async function setDirTimes(
+  root: FileHandle,
+  times: ReadonlyMap<string, Date>,
+  mounts?: FdMounts,
+): Promise<void> {
   const stack: { name: string; handle: FileHandle }[] = [];
-  const pop = async (): Promise<void> => void (await stack.pop()?.handle.close().catch(() => undefined));
+  const pop = async (): Promise<void> =>
+    void (await stack
+      .pop()
+      ?.handle.close()
+      .catch(() => undefined));
   try {
     for (const path of [...times.keys()].sort()) {
       const parts = path.split('/').filter((p) => p !== '');
@@ -25,7 +33,9 @@ export async function setDirTimes(root: FileHandle, times: ReadonlyMap<string, D
           reached = false;
           break;
         }
-        const handle = await (mount ? reopenDir(mount.dir) : openDirNoFollow(fdPath(parent.fd, name))).catch(() => undefined);
+        const handle = await (mount ? reopenDir(mount.dir) : openDirNoFollow(fdPath(parent.fd, name))).catch(
+          () => undefined,
+        );
         if (!handle) {
           reached = false;
           break;
@@ -33,7 +43,11 @@ export async function setDirTimes(root: FileHandle, times: ReadonlyMap<string, D
         stack.push({ name, handle });
       }
       const mtime = times.get(path) as Date;
-      if (reached) await stack.at(-1)?.handle.utimes(mtime, mtime).catch(() => undefined);
+      if (reached)
+        await stack
+          .at(-1)
+          ?.handle.utimes(mtime, mtime)
+          .catch(() => undefined);
     }
   } finally {
     while (stack.length > 0) await pop();

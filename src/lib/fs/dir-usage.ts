@@ -2,7 +2,10 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export async function dirUsage(root: string, options: { signal?: AbortSignal } = {}): Promise<{ size: number; inodes: number }> {
+export async function dirUsage(
+  root: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<{ size: number; inodes: number }> {
   const seen = new Set<string>();
   let size = 0;
   let inodes = 0;

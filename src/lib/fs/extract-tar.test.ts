@@ -16,16 +16,20 @@ type Entry = { name: string; type?: 'file' | 'directory' | 'symlink'; body?: str
 
 async function tarOf(entries: Entry[]): Promise<Readable> {
   const pack = tar.pack();
-  for (const e of entries) pack.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname, mode: e.mode }, e.body ?? '');
+  for (const e of entries)
+    pack.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname, mode: e.mode }, e.body ?? '');
   pack.finalize();
   const chunks: Buffer[] = [];
   for await (const c of pack) chunks.push(c as Buffer);
   return Readable.from([Buffer.concat(chunks)]);
 }
 
-async function withMounts(use: (t: { base: string; root: FileHandle; mounts: Map<string, FdMount> }) => Promise<void>): Promise<void> {
+async function withMounts(
+  use: (t: { base: string; root: FileHandle; mounts: Map<string, FdMount> }) => Promise<void>,
+): Promise<void> {
   const base = mkdtempSync(join(tmpdir(), 'berth-extract-mounts-'));
-  for (const d of ['root/vol', 'root/ro', 'root/etc', 'root/data', 'vol', 'ro']) mkdirSync(join(base, d), { recursive: true });
+  for (const d of ['root/vol', 'root/ro', 'root/etc', 'root/data', 'vol', 'ro'])
+    mkdirSync(join(base, d), { recursive: true });
   symlinkSync('/etc', join(base, 'vol', 'etc-link'));
   const handles = await Promise.all(['root', 'vol', 'ro'].map((d) => open(join(base, d), 'r')));
   const [root, vol, ro] = handles as [FileHandle, FileHandle, FileHandle];
@@ -67,7 +71,10 @@ test('read-only mounts and mount points are never written, replaced or removed',
     await refused([{ name: 'ro/', type: 'directory' }], /read-only/);
     await refused([{ name: 'vol', body: 'a file over a mount point' }], /cannot overwrite mount point "\/vol"/);
     await refused([{ name: 'vol', type: 'symlink', linkname: '/etc' }], /cannot overwrite mount point/);
-    await refused([{ name: 'data', body: 'a file over a directory holding a mount point' }], /cannot overwrite mount point "\/data"/);
+    await refused(
+      [{ name: 'data', body: 'a file over a directory holding a mount point' }],
+      /cannot overwrite mount point "\/data"/,
+    );
     assert.deepEqual(readdirSync(join(base, 'ro')), []);
     assert.ok(statSync(join(base, 'vol')).isDirectory());
     assert.ok(statSync(join(base, 'root', 'data')).isDirectory());

@@ -77,7 +77,13 @@ const code = (err: unknown): string | undefined => (err as NodeJS.ErrnoException
 const refuse = (message: string): ExtractError => new ExtractError(message);
 const joinPath = (dir: string, name: string): string => (dir === '/' ? `/${name}` : `${dir}/${name}`);
 
-async function makeNode(path: string, type: 'c' | 'b' | 'p', major: number, minor: number, mode: number): Promise<void> {
+async function makeNode(
+  path: string,
+  type: 'c' | 'b' | 'p',
+  major: number,
+  minor: number,
+  mode: number,
+): Promise<void> {
   const args = ['-m', (mode & 0o7777).toString(8), path, type];
   if (type !== 'p') args.push(String(major), String(minor));
   await run('mknod', args);
@@ -86,7 +92,11 @@ async function makeNode(path: string, type: 'c' | 'b' | 'p', major: number, mino
 type Header = tar.Header & { pax?: Record<string, string> | null };
 
 /** Unpacks `archive` (an uncompressed tar stream) into the held directory `destination`; returns the bytes of file data written. */
-export async function extractTar(destination: FileHandle, archive: Readable, options: ExtractOptions = {}): Promise<{ size: number }> {
+export async function extractTar(
+  destination: FileHandle,
+  archive: Readable,
+  options: ExtractOptions = {},
+): Promise<{ size: number }> {
   const root = FdRoot.of(destination, options.mounts);
   const extract = tar.extract();
   // An entry destroyed before we started reading it never settles a pipeline: fail on the extractor's error too.
@@ -118,19 +128,35 @@ export async function extractTar(destination: FileHandle, archive: Readable, opt
   const dirs = new HeldDirs(root, onCreate);
 
   /** Makes way for a new entry named `base` in `dir`: refuses a dir/non-dir swap when asked; false when a directory stays. */
-  const makeWay = async (dir: FileHandle, base: string, entryName: string, isDir: boolean, inRoot: string): Promise<boolean> => {
+  const makeWay = async (
+    dir: FileHandle,
+    base: string,
+    entryName: string,
+    isDir: boolean,
+    inRoot: string,
+  ): Promise<boolean> => {
     const existing = await lstat(fdPath(dir.fd, base)).catch(() => undefined);
     if (!existing) return true;
-    if (!(isDir && existing.isDirectory()) && root.mountAtOrBelow(inRoot)) throw refuse(`cannot overwrite mount point "${inRoot}" with "${entryName}"`);
-    if (options.noOverwriteDirNonDir && existing.isDirectory() && !isDir) throw refuse(`cannot overwrite directory "${base}" with non-directory "${entryName}"`);
-    if (options.noOverwriteDirNonDir && !existing.isDirectory() && isDir) throw refuse(`cannot overwrite non-directory "${base}" with directory "${entryName}"`);
+    if (!(isDir && existing.isDirectory()) && root.mountAtOrBelow(inRoot))
+      throw refuse(`cannot overwrite mount point "${inRoot}" with "${entryName}"`);
+    if (options.noOverwriteDirNonDir && existing.isDirectory() && !isDir)
+      throw refuse(`cannot overwrite directory "${base}" with non-directory "${entryName}"`);
+    if (options.noOverwriteDirNonDir && !existing.isDirectory() && isDir)
+      throw refuse(`cannot overwrite non-directory "${base}" with directory "${entryName}"`);
     if (isDir && existing.isDirectory()) return false;
     await removeAt(dir, base);
     dirs.invalidate();
     return true;
   };
   /** Creates optimistically (most entries are new); on EEXIST makes way and tries once more. */
-  const create = async <T>(dir: FileHandle, base: string, entryName: string, isDir: boolean, inRoot: string, make: () => Promise<T>): Promise<T | undefined> => {
+  const create = async <T>(
+    dir: FileHandle,
+    base: string,
+    entryName: string,
+    isDir: boolean,
+    inRoot: string,
+    make: () => Promise<T>,
+  ): Promise<T | undefined> => {
     try {
       return await make();
     } catch (err) {
@@ -209,8 +235,11 @@ export async function extractTar(destination: FileHandle, archive: Readable, opt
         }
         case 'file':
         case 'contiguous-file': {
-          if ((h.size ?? 0) > maxFileSize) throw refuse(`${h.name} claims ${h.size} bytes, more than the ${maxFileSize} allowed`);
-          const file = (await create(dir, base, h.name, false, inRoot, () => open(target, NEW_FILE, 0o600))) as FileHandle;
+          if ((h.size ?? 0) > maxFileSize)
+            throw refuse(`${h.name} claims ${h.size} bytes, more than the ${maxFileSize} allowed`);
+          const file = (await create(dir, base, h.name, false, inRoot, () =>
+            open(target, NEW_FILE, 0o600),
+          )) as FileHandle;
           try {
             await Promise.race([writeAll(file, entry, options.signal), extractFailed]);
             if (!options.noChown) await file.chown(uid, gid);
@@ -248,7 +277,9 @@ export async function extractTar(destination: FileHandle, archive: Readable, opt
         case 'block-device':
         case 'fifo': {
           const type = h.type === 'fifo' ? 'p' : h.type === 'character-device' ? 'c' : 'b';
-          await create(dir, base, h.name, false, inRoot, () => mknodExclusive(target, type, h.devmajor ?? 0, h.devminor ?? 0, mode));
+          await create(dir, base, h.name, false, inRoot, () =>
+            mknodExclusive(target, type, h.devmajor ?? 0, h.devminor ?? 0, mode),
+          );
           if (!options.noChown) await lchown(target, uid, gid);
           await applyPaxXattrs(target, h.pax);
           break;
@@ -290,17 +321,33 @@ async function onMountPoint(m: FdMount, h: Header, path: string, options: Extrac
 }
 
 /** Writes an entry's data to what was opened for it. */
-async function writeAll(file: FileHandle, data: AsyncIterable<unknown>, signal: AbortSignal | undefined): Promise<void> {
+async function writeAll(
+  file: FileHandle,
+  data: AsyncIterable<unknown>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   for await (const chunk of data) {
     signal?.throwIfAborted();
     const buf = chunk as Buffer;
-    for (let off = 0; off < buf.length; ) off += (await file.write(buf, off, buf.length - off)).bytesWritten;
+    for (let off = 0; off < buf.length;) off += (await file.write(buf, off, buf.length - off)).bytesWritten;
   }
 }
 
 /** mknod(1) fails with "File exists" when the name is taken: surfaced as EEXIST so the entry can make way. */
-async function mknodExclusive(path: string, type: 'c' | 'b' | 'p', major: number, minor: number, mode: number): Promise<void> {
-  if (await lstat(path).then(() => true, () => false)) throw Object.assign(new Error(`${path} exists`), { code: 'EEXIST' });
+async function mknodExclusive(
+  path: string,
+  type: 'c' | 'b' | 'p',
+  major: number,
+  minor: number,
+  mode: number,
+): Promise<void> {
+  if (
+    await lstat(path).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw Object.assign(new Error(`${path} exists`), { code: 'EEXIST' });
   await makeNode(path, type, major, minor, mode);
 }
 
@@ -331,11 +378,23 @@ function childrenWritten(written: ReadonlySet<string>, dir: string): Set<string>
  * The entry a hardlink names, resolved in-root without following its last component. A target only a lower
  * layer holds is copied up first (owner, mode, times kept), as overlayfs would.
  */
-async function linkSource(root: FdRoot, dirs: HeldDirs, linkname: string, lowerRoots: string[]): Promise<Awaited<ReturnType<FdRoot['resolve']>> | undefined> {
+async function linkSource(
+  root: FdRoot,
+  dirs: HeldDirs,
+  linkname: string,
+  lowerRoots: string[],
+): Promise<Awaited<ReturnType<FdRoot['resolve']>> | undefined> {
   const find = async (): Promise<Awaited<ReturnType<FdRoot['resolve']>> | undefined> => {
     const r = await root.resolve(linkname, { followLast: false }).catch(() => undefined);
     if (!r) return undefined;
-    if (r.name !== '' && (await lstat(fdPath(r.dir.fd, r.name)).then(() => true, () => false))) return r;
+    if (
+      r.name !== '' &&
+      (await lstat(fdPath(r.dir.fd, r.name)).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return r;
     await r.release();
     return undefined;
   };

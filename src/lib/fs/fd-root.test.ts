@@ -95,11 +95,14 @@ test('mounts are stepped into where the container sees them; their symlinks reso
     await inRoot.release();
     // Climbing out of the volume lands in the root, never in the host directory above the volume.
     assert.equal(await resolvedPath(r, '/mnt/vol/climb/etc/secret'), '/etc/secret');
-    await assert.rejects(r.resolve('/mnt/vol/climb/single', { followLast: true }).then(async (x) => {
-      const st = await readFile(fdPath(x.dir.fd, x.name), 'utf8');
-      await x.release();
-      return st;
-    }), { code: 'ENOENT' });
+    await assert.rejects(
+      r.resolve('/mnt/vol/climb/single', { followLast: true }).then(async (x) => {
+        const st = await readFile(fdPath(x.dir.fd, x.name), 'utf8');
+        await x.release();
+        return st;
+      }),
+      { code: 'ENOENT' },
+    );
     // The mount point itself, unfollowed, names the mounted directory.
     const point = await r.resolve('/mnt/vol', { followLast: false });
     assert.deepEqual([point.name, point.dirPath], ['', '/mnt/vol']);

@@ -19,7 +19,8 @@ export const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.
 const parts = (path: string): string[] => path.split('/').filter((p) => p !== '' && p !== '.');
 
 /** A host path naming `name` inside the directory held by `fd`, safe from swaps of anything above it. */
-export const fdPath = (fd: number, name = ''): string => (name ? `/proc/${process.pid}/fd/${fd}/${name}` : `/proc/${process.pid}/fd/${fd}`);
+export const fdPath = (fd: number, name = ''): string =>
+  name ? `/proc/${process.pid}/fd/${fd}/${name}` : `/proc/${process.pid}/fd/${fd}`;
 
 const code = (err: unknown): string | undefined => (err as NodeJS.ErrnoException).code;
 
@@ -27,7 +28,8 @@ const code = (err: unknown): string | undefined => (err as NodeJS.ErrnoException
 export const openDirNoFollow = (path: string): Promise<FileHandle> => open(path, DIR_FLAGS);
 
 /** An independent handle on a held directory (through its magic link, which must be followed). */
-export const reopenDir = (dir: FileHandle): Promise<FileHandle> => open(fdPath(dir.fd), constants.O_RDONLY | constants.O_DIRECTORY);
+export const reopenDir = (dir: FileHandle): Promise<FileHandle> =>
+  open(fdPath(dir.fd), constants.O_RDONLY | constants.O_DIRECTORY);
 
 /** A directory (or one file) mounted at an in-root path. */
 export interface FdMount {
@@ -42,7 +44,8 @@ export interface FdMount {
 export type FdMounts = ReadonlyMap<string, FdMount>;
 
 /** The EROFS a write into a read-only mount meets. */
-const readOnlyError = (path: string): Error => Object.assign(new Error('mounted volume is marked read-only'), { code: 'EROFS', path });
+const readOnlyError = (path: string): Error =>
+  Object.assign(new Error('mounted volume is marked read-only'), { code: 'EROFS', path });
 
 export interface Resolved {
   /** The directory holding the final component (the root itself when the path names the root). */
@@ -114,7 +117,11 @@ export class FdRoot {
     const names: string[] = [];
     const top = (): FileHandle => stack[stack.length - 1] ?? this.handle;
     const release = async (): Promise<void> => {
-      while (stack.length > 0) await stack.pop()?.close().catch(() => undefined);
+      while (stack.length > 0)
+        await stack
+          .pop()
+          ?.close()
+          .catch(() => undefined);
     };
     let pending = parts(path);
     let hops = 0;
@@ -148,12 +155,15 @@ export class FdRoot {
         }
         if (isLast && !options.followLast) return done(top(), part);
         const here = fdPath(top().fd, part);
-        const st = await lstat(here).catch((err: unknown) => (code(err) === 'ENOENT' ? undefined : Promise.reject(err)));
+        const st = await lstat(here).catch((err: unknown) =>
+          code(err) === 'ENOENT' ? undefined : Promise.reject(err),
+        );
         if (!st) {
           if (isLast) return done(top(), part);
           // A missing directory above a mount point is made, as runc does when it mounts (and Docker's cp view).
           const aboveMount = this.mountAtOrBelow(childPath);
-          if (!options.createParents && !aboveMount) throw Object.assign(new Error(`no such file or directory: ${childPath}`), { code: 'ENOENT' });
+          if (!options.createParents && !aboveMount)
+            throw Object.assign(new Error(`no such file or directory: ${childPath}`), { code: 'ENOENT' });
           if ((options.writable || aboveMount) && readOnly()) throw readOnlyError(childPath);
           await mkdir(here, 0o755).catch((err: unknown) => (code(err) === 'EEXIST' ? undefined : Promise.reject(err)));
           await options.onCreate?.(top(), part, childPath);
@@ -199,7 +209,10 @@ export class FdRoot {
   }
 
   /** As openDir, with the in-root path the directory was found at (symlinks resolved). */
-  async openDirAt(path: string, options: Omit<ResolveOptions, 'followLast'> = {}): Promise<{ handle: FileHandle; path: string }> {
+  async openDirAt(
+    path: string,
+    options: Omit<ResolveOptions, 'followLast'> = {},
+  ): Promise<{ handle: FileHandle; path: string }> {
     const r = await this.resolve(path, { ...options, followLast: true });
     try {
       if (r.name === '') {
@@ -208,7 +221,10 @@ export class FdRoot {
       }
       const inRoot = r.dirPath === '/' ? `/${r.name}` : `${r.dirPath}/${r.name}`;
       if (options.createParents) {
-        const made = await mkdir(fdPath(r.dir.fd, r.name), 0o755).then(() => true, (err: unknown) => (code(err) === 'EEXIST' ? false : Promise.reject(err)));
+        const made = await mkdir(fdPath(r.dir.fd, r.name), 0o755).then(
+          () => true,
+          (err: unknown) => (code(err) === 'EEXIST' ? false : Promise.reject(err)),
+        );
         if (made) await options.onCreate?.(r.dir, r.name, inRoot);
       }
       return { handle: await openDirNoFollow(fdPath(r.dir.fd, r.name)), path: inRoot };

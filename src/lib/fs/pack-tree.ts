@@ -7,7 +7,7 @@ import { constants } from 'node:fs';
 import { lstat, open, readdir, readlink, stat, type FileHandle } from 'node:fs/promises';
 import { PassThrough, type Readable } from 'node:stream';
 import tar from 'tar-stream';
-type Hdr = Parameters<ReturnType<typeof tar.pack>["entry"]>[0];
+type Hdr = Parameters<ReturnType<typeof tar.pack>['entry']>[0];
 import { getAttribute } from '@napi-rs/xattr';
 import { fdPath, openDirNoFollow, reopenDir, type FdMount } from './fd-root.js';
 
@@ -81,7 +81,11 @@ export function packTree(dir: FileHandle, name: string, tarName: string, options
       try {
         if (entryTar !== '') await add({ ...base, name: `${entryTar}/`, type: 'directory' });
         const prefix = entryTar === '' ? '' : `${entryTar}/`;
-        if (options.overlayWhiteouts && entryTar !== '' && (await getAttribute(fdPath(handle.fd), 'trusted.overlay.opaque').catch(() => null))?.toString() === 'y') {
+        if (
+          options.overlayWhiteouts &&
+          entryTar !== '' &&
+          (await getAttribute(fdPath(handle.fd), 'trusted.overlay.opaque').catch(() => null))?.toString() === 'y'
+        ) {
           await add({ ...base, name: `${prefix}.wh..wh..opq`, type: 'file', mode: 0o644, size: 0 });
         }
         const children = (await readdir(fdPath(handle.fd))).sort();
@@ -125,9 +129,20 @@ export function packTree(dir: FileHandle, name: string, tarName: string, options
     if (st.isCharacterDevice() || st.isBlockDevice()) {
       if (options.overlayWhiteouts && st.isCharacterDevice() && st.rdev === 0) {
         const slash = entryTar.lastIndexOf('/');
-        return add({ ...base, name: `${entryTar.slice(0, slash + 1)}.wh.${entryTar.slice(slash + 1)}`, type: 'file', mode: 0o644, size: 0 });
+        return add({
+          ...base,
+          name: `${entryTar.slice(0, slash + 1)}.wh.${entryTar.slice(slash + 1)}`,
+          type: 'file',
+          mode: 0o644,
+          size: 0,
+        });
       }
-      return add({ ...base, type: st.isCharacterDevice() ? 'character-device' : 'block-device', devmajor: major(st.rdev), devminor: minor(st.rdev) });
+      return add({
+        ...base,
+        type: st.isCharacterDevice() ? 'character-device' : 'block-device',
+        devmajor: major(st.rdev),
+        devminor: minor(st.rdev),
+      });
     }
     if (st.isFIFO()) return add({ ...base, type: 'fifo' });
     // Sockets are not archived (as tar and Docker skip them).

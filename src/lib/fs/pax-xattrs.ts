@@ -11,7 +11,8 @@ const RESERVED = 'trusted.overlay.';
 const REPLACEMENT_CHAR = '\uFFFD';
 
 /** Filesystems without xattrs, or namespaces the caller may not write, are skipped as Docker does. */
-const ignorable = (err: unknown): boolean => /not supported|not permitted|os error (1|61|95)\)/i.test(String((err as Error)?.message));
+const ignorable = (err: unknown): boolean =>
+  /not supported|not permitted|os error (1|61|95)\)/i.test(String((err as Error)?.message));
 
 export function paxXattrs(pax: Record<string, string> | null | undefined): [string, Buffer][] {
   const out: [string, Buffer][] = [];
@@ -29,7 +30,8 @@ export async function applyPaxXattrs(path: string, pax: Record<string, string> |
     try {
       await setAttribute(path, name, value);
     } catch (err) {
-      if (!ignorable(err)) throw new ExtractError(`cannot set xattr ${name}: ${(err as Error).message}`, { cause: err });
+      if (!ignorable(err))
+        throw new ExtractError(`cannot set xattr ${name}: ${(err as Error).message}`, { cause: err });
     }
   }
 }

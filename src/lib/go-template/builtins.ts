@@ -5,7 +5,8 @@ import { MISSING, isObject, isTrue, printValue } from './values.js';
 
 export type TemplateFunc = (...args: unknown[]) => unknown;
 
-const basic = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const basic = (v: unknown): v is string | number | boolean =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 function comparable(a: unknown, b: unknown): void {
   if (a === MISSING || b === MISSING || a === null || b === null) return;
@@ -22,7 +23,8 @@ function eq(first: unknown, ...rest: unknown[]): boolean {
 }
 
 function order(a: unknown, b: unknown): number {
-  if (!basic(a) || !basic(b) || typeof a === 'boolean' || typeof b === 'boolean') throw new Error('invalid type for comparison');
+  if (!basic(a) || !basic(b) || typeof a === 'boolean' || typeof b === 'boolean')
+    throw new Error('invalid type for comparison');
   if (typeof a !== typeof b) throw new Error('incompatible types for comparison');
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -38,7 +40,8 @@ function sprint(args: unknown[]): string {
 
 function indexInto(item: unknown, key: unknown): unknown {
   if (Array.isArray(item) || typeof item === 'string') {
-    if (typeof key !== 'number' || !Number.isInteger(key)) throw new Error(`cannot index slice/array with type ${goTypeName(key)}`);
+    if (typeof key !== 'number' || !Number.isInteger(key))
+      throw new Error(`cannot index slice/array with type ${goTypeName(key)}`);
     const len = typeof item === 'string' ? Buffer.byteLength(item) : item.length;
     if (key < 0 || key >= len) throw new Error(`index out of range: ${key}`);
     return typeof item === 'string' ? Buffer.from(item)[key] : item[key];
@@ -62,7 +65,14 @@ function length(v: unknown): number {
   throw new Error(`len of type ${goTypeName(v)}`);
 }
 
-const HTML_ESCAPES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&#39;', '"': '&#34;', '\0': '\uFFFD' };
+const HTML_ESCAPES: Record<string, string> = {
+  '<': '&lt;',
+  '>': '&gt;',
+  '&': '&amp;',
+  "'": '&#39;',
+  '"': '&#34;',
+  '\0': '\uFFFD',
+};
 
 export const BUILTINS: Record<string, TemplateFunc> = {
   not: (v) => !isTrue(v),
@@ -85,6 +95,13 @@ export const BUILTINS: Record<string, TemplateFunc> = {
   ge: (a, b) => order(a, b) >= 0,
   html: (...args) => sprint(args).replace(/[<>&'"\0]/g, (c) => HTML_ESCAPES[c] ?? c),
   js: (...args) =>
-    sprint(args).replace(/[\\'"<>&=\n\r\t]/g, (c) => (c === '\\' || c === "'" || c === '"' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)),
-  urlquery: (...args) => encodeURIComponent(sprint(args)).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    sprint(args).replace(/[\\'"<>&=\n\r\t]/g, (c) =>
+      c === '\\' || c === "'" || c === '"'
+        ? `\\${c}`
+        : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+    ),
+  urlquery: (...args) =>
+    encodeURIComponent(sprint(args))
+      .replace(/%20/g, '+')
+      .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
 };

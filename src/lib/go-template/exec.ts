@@ -57,7 +57,8 @@ export class Executor {
         return;
       case 'action': {
         const value = this.evalPipe(node.pipe, dot);
-        if (node.pipe.decl.length === 0) this.out.push(printValue(value, this.options.nullText, lastFieldName(node.pipe)));
+        if (node.pipe.decl.length === 0)
+          this.out.push(printValue(value, this.options.nullText, lastFieldName(node.pipe)));
         return;
       }
       case 'if':
@@ -98,8 +99,12 @@ export class Executor {
     const value = this.evalPipe({ ...pipe, decl: [] }, dot);
     let entries: [unknown, unknown][];
     if (Array.isArray(value)) entries = value.map((v, i) => [i, v]);
-    else if (isObject(value)) entries = Object.keys(value).sort().map((k) => [k, value[k]]);
-    else if (typeof value === 'number' && Number.isInteger(value)) entries = Array.from({ length: Math.max(0, value) }, (_, i) => [i, i]);
+    else if (isObject(value))
+      entries = Object.keys(value)
+        .sort()
+        .map((k) => [k, value[k]]);
+    else if (typeof value === 'number' && Number.isInteger(value))
+      entries = Array.from({ length: Math.max(0, value) }, (_, i) => [i, i]);
     else if (value === null || value === MISSING) entries = [];
     else this.fail(pipe.pos, pipeText(pipe), `range can't iterate over ${printValue(value)}`);
     for (const [key, elem] of entries) {
@@ -152,7 +157,13 @@ export class Executor {
     const [first, ...rest] = cmd.args as [Arg, ...Arg[]];
     if (first.kind === 'identifier') return this.callFunc(first.name, first.pos, rest, dot, final, cmd);
     const value = this.evalArg(first, dot, rest, final);
-    if (typeof value !== 'function' && (rest.length > 0 || final.length > 0) && first.kind !== 'field' && first.kind !== 'variable' && first.kind !== 'pipe') {
+    if (
+      typeof value !== 'function' &&
+      (rest.length > 0 || final.length > 0) &&
+      first.kind !== 'field' &&
+      first.kind !== 'variable' &&
+      first.kind !== 'pipe'
+    ) {
       this.fail(first.pos, argString(first), `can't give argument to non-function ${argString(first)}`);
     }
     return value;
@@ -160,7 +171,10 @@ export class Executor {
 
   private callFunc(name: string, pos: number, argNodes: Arg[], dot: unknown, final: unknown[], cmd: Command): unknown {
     if (name === 'and' || name === 'or') {
-      const thunks: (() => unknown)[] = [...argNodes.map((a) => () => this.evalArg(a, dot, [], [])), ...final.map((f) => () => f)];
+      const thunks: (() => unknown)[] = [
+        ...argNodes.map((a) => () => this.evalArg(a, dot, [], [])),
+        ...final.map((f) => () => f),
+      ];
       if (thunks.length === 0) this.fail(pos, name, `wrong number of args for ${name}: want at least 1 got 0`);
       let v: unknown;
       for (const thunk of thunks) {
@@ -176,7 +190,11 @@ export class Executor {
       return fn(...args);
     } catch (err) {
       if (err instanceof ExecError) throw err;
-      return this.fail(pos, commandString(cmd), `error calling ${name}: ${err instanceof Error ? err.message : String(err)}`);
+      return this.fail(
+        pos,
+        commandString(cmd),
+        `error calling ${name}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 
@@ -206,7 +224,14 @@ export class Executor {
     }
   }
 
-  private evalFields(node: Arg, receiver: unknown, names: string[], args: Arg[], final: unknown[], atRoot: boolean): unknown {
+  private evalFields(
+    node: Arg,
+    receiver: unknown,
+    names: string[],
+    args: Arg[],
+    final: unknown[],
+    atRoot: boolean,
+  ): unknown {
     let value = receiver;
     names.forEach((name, i) => {
       const last = i === names.length - 1;
@@ -214,9 +239,15 @@ export class Executor {
         value = MISSING;
         return;
       }
-      if (!isObject(value)) this.fail(node.pos, argString(node), `can't evaluate field ${name} in type ${typeof value === 'string' ? 'string' : Array.isArray(value) ? '[]interface {}' : typeof value}`);
+      if (!isObject(value))
+        this.fail(
+          node.pos,
+          argString(node),
+          `can't evaluate field ${name} in type ${typeof value === 'string' ? 'string' : Array.isArray(value) ? '[]interface {}' : typeof value}`,
+        );
       if (!Object.hasOwn(value, name) && !(name in value && typeof value[name] === 'function')) {
-        if (atRoot && i === 0 && this.options.missingRootField) this.fail(node.pos, argString(node), this.options.missingRootField(name));
+        if (atRoot && i === 0 && this.options.missingRootField)
+          this.fail(node.pos, argString(node), this.options.missingRootField(name));
         value = MISSING;
         return;
       }
@@ -226,7 +257,8 @@ export class Executor {
         value = (field as TemplateFunc).call(value, ...callArgs);
         return;
       }
-      if (last && (args.length > 0 || final.length > 0)) this.fail(node.pos, argString(node), `${name} is not a method but has arguments`);
+      if (last && (args.length > 0 || final.length > 0))
+        this.fail(node.pos, argString(node), `${name} is not a method but has arguments`);
       value = field;
     });
     return value;
@@ -236,7 +268,9 @@ export class Executor {
 function lastFieldName(pipe: Pipe): string | undefined {
   const cmd = pipe.cmds[pipe.cmds.length - 1];
   const arg = cmd?.args.length === 1 ? cmd.args[0] : undefined;
-  return arg && (arg.kind === 'field' || arg.kind === 'variable' || arg.kind === 'pipe') ? arg.names[arg.names.length - 1] : undefined;
+  return arg && (arg.kind === 'field' || arg.kind === 'variable' || arg.kind === 'pipe')
+    ? arg.names[arg.names.length - 1]
+    : undefined;
 }
 
 function pipeText(pipe: Pipe): string {

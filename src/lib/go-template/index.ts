@@ -6,7 +6,17 @@ import { Executor, type ExecOptions } from './exec.js';
 import { parse } from './parser.js';
 
 export { TemplateError, ExecError } from './errors.js';
-export { MISSING, GO_JSON, goJson, goJsonString, indentJson, printValue, isTrue, type GoJsonMarshaler, type NullPrinter } from './values.js';
+export {
+  MISSING,
+  GO_JSON,
+  goJson,
+  goJsonString,
+  indentJson,
+  printValue,
+  isTrue,
+  type GoJsonMarshaler,
+  type NullPrinter,
+} from './values.js';
 export { sprintf, formatG } from './printf.js';
 export type { TemplateFunc } from './builtins.js';
 

@@ -3,8 +3,27 @@
 import { TemplateError } from './errors.js';
 
 export type TokenKind =
-  | 'text' | 'left' | 'right' | 'space' | 'identifier' | 'field' | 'variable' | 'dot' | 'string' | 'rawString'
-  | 'char' | 'number' | 'bool' | 'nil' | 'pipe' | 'lparen' | 'rparen' | 'declare' | 'assign' | 'comma' | 'eof';
+  | 'text'
+  | 'left'
+  | 'right'
+  | 'space'
+  | 'identifier'
+  | 'field'
+  | 'variable'
+  | 'dot'
+  | 'string'
+  | 'rawString'
+  | 'char'
+  | 'number'
+  | 'bool'
+  | 'nil'
+  | 'pipe'
+  | 'lparen'
+  | 'rparen'
+  | 'declare'
+  | 'assign'
+  | 'comma'
+  | 'eof';
 
 export interface Token {
   kind: TokenKind;
@@ -143,7 +162,9 @@ function scanQuoted(input: string, start: number, quote: string, left: number): 
 }
 
 function scanNumber(input: string, start: number): number {
-  const m = /^[+-]?(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(\d[\d_]*)?\.?\d*([eE][+-]?\d+)?)i?/.exec(input.slice(start));
+  const m = /^[+-]?(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(\d[\d_]*)?\.?\d*([eE][+-]?\d+)?)i?/.exec(
+    input.slice(start),
+  );
   const len = m?.[0].length ?? 0;
   return start + Math.max(len, 1);
 }

@@ -100,8 +100,12 @@ class Parser {
         return { kind: word.text, pos: word.pos };
       case 'template': {
         const name = this.nextNonSpace();
-        if (name.kind !== 'string' && name.kind !== 'rawString') this.fail(`unexpected "${name.text}" in template clause`, name.pos);
-        const pipe = this.peekNonSpace().kind === 'right' ? (this.nextNonSpace(), undefined) : this.parsePipe('template clause', 'right');
+        if (name.kind !== 'string' && name.kind !== 'rawString')
+          this.fail(`unexpected "${name.text}" in template clause`, name.pos);
+        const pipe =
+          this.peekNonSpace().kind === 'right'
+            ? (this.nextNonSpace(), undefined)
+            : this.parsePipe('template clause', 'right');
         return { kind: 'template', pos: word.pos, name: unquote(name.text), pipe };
       }
       default:
@@ -120,7 +124,10 @@ class Parser {
     if (body.end === 'else') {
       // `{{else if ...}}` and `{{else with ...}}` nest a new control inside the else branch.
       const after = this.peekNonSpace();
-      if ((kind === 'if' && after.kind === 'identifier' && after.text === 'if') || (kind === 'with' && after.kind === 'identifier' && after.text === 'with')) {
+      if (
+        (kind === 'if' && after.kind === 'identifier' && after.text === 'if') ||
+        (kind === 'with' && after.kind === 'identifier' && after.text === 'with')
+      ) {
         this.nextNonSpace();
         elseList = [this.parseControl(kind, after.pos)];
       } else {
@@ -148,7 +155,8 @@ class Parser {
       } else if (op.kind === 'comma' && allowTwoVars) {
         const v2 = this.nextNonSpace();
         const op2 = this.nextNonSpace();
-        if (v2.kind !== 'variable' || (op2.kind !== 'declare' && op2.kind !== 'assign')) this.fail(`range can only initialize variables`, v2.pos);
+        if (v2.kind !== 'variable' || (op2.kind !== 'declare' && op2.kind !== 'assign'))
+          this.fail(`range can only initialize variables`, v2.pos);
         pipe.decl.push(v.text, v2.text);
         pipe.isAssign = op2.kind === 'assign';
       } else this.i = save;
@@ -164,7 +172,8 @@ class Parser {
         if (pipe.cmds.length === 0) this.fail(`missing value for ${context}`, t.pos);
         return pipe;
       }
-      if (t.kind === 'eof' || t.kind === 'right' || t.kind === 'rparen') this.fail(t.kind === 'eof' ? 'unclosed action' : `unexpected "${t.text}" in ${context}`, t.pos);
+      if (t.kind === 'eof' || t.kind === 'right' || t.kind === 'rparen')
+        this.fail(t.kind === 'eof' ? 'unclosed action' : `unexpected "${t.text}" in ${context}`, t.pos);
       pipe.cmds.push(this.parseCommand(context));
       const sep = this.peekNonSpace();
       if (sep.kind === 'pipe') this.nextNonSpace();
@@ -250,7 +259,8 @@ function parseNumber(t: Token, parser: Parser): Arg {
   } else if (/^[+-]?0[0-7]+$/.test(text)) {
     value = parseInt(text, 8);
   } else value = Number(text);
-  if (text === '' || Number.isNaN(value) || text.endsWith('i')) return parser.error(`bad number syntax: "${t.text}"`, t.pos);
+  if (text === '' || Number.isNaN(value) || text.endsWith('i'))
+    return parser.error(`bad number syntax: "${t.text}"`, t.pos);
   const isFloat = /[.eE]/.test(text) && !/^[+-]?0[xX]/.test(text);
   return { kind: 'number', pos: t.pos, value, isFloat, text: t.text };
 }
@@ -262,14 +272,24 @@ export function unquote(text: string): string {
   if (q === '`') return body;
   return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)/g, (_m, e: string) => {
     switch (e[0]) {
-      case 'n': return '\n';
-      case 't': return '\t';
-      case 'r': return '\r';
-      case 'a': return '\x07';
-      case 'b': return '\b';
-      case 'f': return '\f';
-      case 'v': return '\v';
-      case 'x': case 'u': case 'U': return String.fromCodePoint(parseInt(e.slice(1), 16));
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      case 'a':
+        return '\x07';
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      case 'v':
+        return '\v';
+      case 'x':
+      case 'u':
+      case 'U':
+        return String.fromCodePoint(parseInt(e.slice(1), 16));
       default:
         if (/^[0-7]{3}$/.test(e)) return String.fromCodePoint(parseInt(e, 8));
         return e;

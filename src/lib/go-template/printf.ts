@@ -44,7 +44,13 @@ export function formatG(n: number, precision: number | undefined, upper = false)
   return upper ? text.toUpperCase() : text;
 }
 
-function formatOne(verb: string, v: unknown, flags: string, width: number | undefined, prec: number | undefined): string {
+function formatOne(
+  verb: string,
+  v: unknown,
+  flags: string,
+  width: number | undefined,
+  prec: number | undefined,
+): string {
   const num = typeof v === 'number';
   switch (verb) {
     case 'v':
@@ -76,7 +82,8 @@ function formatOne(verb: string, v: unknown, flags: string, width: number | unde
       const base = { d: 10, x: 16, X: 16, o: 8, b: 2 }[verb];
       let text = Math.abs(v).toString(base);
       if (verb === 'X') text = text.toUpperCase();
-      if (flags.includes('#') && verb !== 'd') text = (verb === 'o' ? '0' : verb === 'b' ? '0b' : verb === 'X' ? '0X' : '0x') + text;
+      if (flags.includes('#') && verb !== 'd')
+        text = (verb === 'o' ? '0' : verb === 'b' ? '0b' : verb === 'X' ? '0X' : '0x') + text;
       return pad(signed(v, v < 0 ? `-${text}` : text, flags), width, flags, true);
     }
     case 'f':
@@ -127,6 +134,10 @@ export function sprintf(format: string, args: unknown[]): string {
     out += formatOne(verb, args[argi++], flags, width, prec);
   }
   out += format.slice(last);
-  if (argi < args.length) out += `%!(EXTRA ${args.slice(argi).map((a) => `${goTypeName(a)}=${printValue(a)}`).join(', ')})`;
+  if (argi < args.length)
+    out += `%!(EXTRA ${args
+      .slice(argi)
+      .map((a) => `${goTypeName(a)}=${printValue(a)}`)
+      .join(', ')})`;
   return out;
 }

@@ -15,12 +15,21 @@ export function parseScope(scope: string): Access | undefined {
   const first = scope.indexOf(':');
   const last = scope.lastIndexOf(':');
   if (first <= 0 || last === first) return undefined;
-  return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions: scope.slice(last + 1).split(',').filter(Boolean) };
+  return {
+    type: scope.slice(0, first),
+    name: scope.slice(first + 1, last),
+    actions: scope
+      .slice(last + 1)
+      .split(',')
+      .filter(Boolean),
+  };
 }
 
 /** The access an endpoint needs; [] = any authenticated caller (GET /v2/). */
 export function accessFor(route: RegistryRoute, method: string): Access[] {
-  const repo = (actions: string[]): Access[] => [{ type: 'repository', name: (route as { name: string }).name, actions }];
+  const repo = (actions: string[]): Access[] => [
+    { type: 'repository', name: (route as { name: string }).name, actions },
+  ];
   switch (route.kind) {
     case 'base':
       return [];
@@ -47,7 +56,9 @@ export interface Grant {
 export const ALLOW_ALL: Grant = { allows: () => true };
 
 export const grantFromClaims = (access: Access[]): Grant => ({
-  allows: (type, name, action) => access.some((a) => a.type === type && a.name === name && (a.actions.includes(action) || a.actions.includes('*'))),
+  allows: (type, name, action) =>
+    access.some((a) => a.type === type && a.name === name && (a.actions.includes(action) || a.actions.includes('*'))),
 });
 
-export const covers = (grant: Grant, needed: Access[]): boolean => needed.every((a) => a.actions.every((act) => grant.allows(a.type, a.name, act)));
+export const covers = (grant: Grant, needed: Access[]): boolean =>
+  needed.every((a) => a.actions.every((act) => grant.allows(a.type, a.name, act)));

@@ -48,7 +48,11 @@ export class RegistryAuth {
     if (this.options.htpasswd) {
       const creds = parseBasic(req.headers.authorization);
       if (creds && (await this.options.htpasswd.verify(creds.user, creds.password))) return ALLOW_ALL;
-      throw this.challenge(`Basic realm="${this.options.basicRealm ?? 'berth-registry'}"`, creds ? 'invalid username or password' : 'authentication required', needed);
+      throw this.challenge(
+        `Basic realm="${this.options.basicRealm ?? 'berth-registry'}"`,
+        creds ? 'invalid username or password' : 'authentication required',
+        needed,
+      );
     }
     return ALLOW_ALL;
   }
@@ -61,13 +65,18 @@ export class RegistryAuth {
     if (!m) throw this.challenge(header, 'authentication required', needed);
     let access: Access[];
     try {
-      const { payload } = await jwtVerify(m[1] as string, this.key as Uint8Array, { issuer: ISSUER, audience: token.service, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(m[1] as string, this.key as Uint8Array, {
+        issuer: ISSUER,
+        audience: token.service,
+        algorithms: ['HS256'],
+      });
       access = Array.isArray(payload.access) ? (payload.access as Access[]) : [];
     } catch {
       throw this.challenge(`${header},error="invalid_token"`, 'invalid token', needed);
     }
     const grant = grantFromClaims(access);
-    if (!covers(grant, needed)) throw this.challenge(`${header},error="insufficient_scope"`, 'insufficient scope', needed);
+    if (!covers(grant, needed))
+      throw this.challenge(`${header},error="insufficient_scope"`, 'insufficient scope', needed);
     return grant;
   }
 
@@ -78,18 +87,30 @@ export class RegistryAuth {
   }
 
   /** The token endpoint: checks the caller's basic credentials (when an htpasswd is configured) and signs the scopes asked. */
-  async issueToken(req: FastifyRequest, params: Record<string, string | string[] | undefined>): Promise<Record<string, unknown>> {
+  async issueToken(
+    req: FastifyRequest,
+    params: Record<string, string | string[] | undefined>,
+  ): Promise<Record<string, unknown>> {
     const token = this.options.token;
     if (!token || !this.key) throw registryError('UNSUPPORTED', 'this registry issues no tokens');
     let subject = '';
-    const creds = parseBasic(req.headers.authorization) ?? (params.username !== undefined ? { user: String(params.username), password: String(params.password ?? '') } : undefined);
+    const creds =
+      parseBasic(req.headers.authorization) ??
+      (params.username !== undefined
+        ? { user: String(params.username), password: String(params.password ?? '') }
+        : undefined);
     if (this.options.htpasswd) {
       if (!creds || !(await this.options.htpasswd.verify(creds.user, creds.password))) {
-        throw this.challenge(`Basic realm="${this.options.basicRealm ?? 'berth-registry'}"`, creds ? 'invalid username or password' : 'authentication required', []);
+        throw this.challenge(
+          `Basic realm="${this.options.basicRealm ?? 'berth-registry'}"`,
+          creds ? 'invalid username or password' : 'authentication required',
+          [],
+        );
       }
       subject = creds.user;
     }
-    if (params.service !== undefined && params.service !== token.service) throw registryError('DENIED', `unknown service ${String(params.service)}`);
+    if (params.service !== undefined && params.service !== token.service)
+      throw registryError('DENIED', `unknown service ${String(params.service)}`);
     const scopes = ([] as string[]).concat(params.scope ?? []).flatMap((s) => s.split(' '));
     const access = scopes.map(parseScope).filter((a): a is Access => a !== undefined);
     const issuedAt = new Date();

@@ -49,8 +49,19 @@ export interface MountSpec {
   Type?: 'bind' | 'volume' | 'tmpfs' | 'npipe' | 'cluster' | 'image';
   ReadOnly?: boolean;
   Consistency?: string;
-  BindOptions?: { Propagation?: string; NonRecursive?: boolean; CreateMountpoint?: boolean; ReadOnlyNonRecursive?: boolean; ReadOnlyForceRecursive?: boolean };
-  VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string>; DriverConfig?: { Name?: string; Options?: Record<string, string> }; Subpath?: string };
+  BindOptions?: {
+    Propagation?: string;
+    NonRecursive?: boolean;
+    CreateMountpoint?: boolean;
+    ReadOnlyNonRecursive?: boolean;
+    ReadOnlyForceRecursive?: boolean;
+  };
+  VolumeOptions?: {
+    NoCopy?: boolean;
+    Labels?: Record<string, string>;
+    DriverConfig?: { Name?: string; Options?: Record<string, string> };
+    Subpath?: string;
+  };
   TmpfsOptions?: { SizeBytes?: number; Mode?: number; Options?: string[][] };
 }
 
@@ -185,7 +196,11 @@ export interface ContainerState {
   Error: string;
   StartedAt: string;
   FinishedAt: string;
-  Health?: { Status: string; FailingStreak: number; Log: { Start: string; End: string; ExitCode: number; Output: string }[] };
+  Health?: {
+    Status: string;
+    FailingStreak: number;
+    Log: { Start: string; End: string; ExitCode: number; Output: string }[];
+  };
 }
 
 export interface MountPoint {

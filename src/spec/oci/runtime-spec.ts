@@ -73,8 +73,23 @@ export interface OciBlockIO {
 
 export interface OciResources {
   devices?: OciDeviceCgroup[];
-  memory?: { limit?: number; reservation?: number; swap?: number; swappiness?: number; disableOOMKiller?: boolean; kernelTCP?: number };
-  cpu?: { shares?: number; quota?: number; period?: number; realtimeRuntime?: number; realtimePeriod?: number; cpus?: string; mems?: string };
+  memory?: {
+    limit?: number;
+    reservation?: number;
+    swap?: number;
+    swappiness?: number;
+    disableOOMKiller?: boolean;
+    kernelTCP?: number;
+  };
+  cpu?: {
+    shares?: number;
+    quota?: number;
+    period?: number;
+    realtimeRuntime?: number;
+    realtimePeriod?: number;
+    cpus?: string;
+    mems?: string;
+  };
   pids?: { limit: number };
   blockIO?: OciBlockIO;
 }
