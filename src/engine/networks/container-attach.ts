@@ -180,16 +180,16 @@ export class ContainerAttach implements ContainerNetworking {
     const mode = c.hostConfig.NetworkMode ?? '';
     if (mode.startsWith('container:')) return { netnsPath: this.sharedNetns(mode.slice('container:'.length)) };
     const endpoints = this.deps.store.endpointsOfContainer(c.id);
+    // A child without a default-bridge address (a daemon without the bridge) still gives ALIAS_NAME and its
+    // ALIAS_ENV_* variables, as Docker's engine does there; only the address variables need the address.
     const variables = this.linkedChildren(c).flatMap((l) =>
-      l.ip
-        ? linkEnv({
-            alias: l.alias,
-            parentName: c.name,
-            childIp: l.ip,
-            childEnv: l.child.config.Env ?? [],
-            exposed: Object.keys(l.child.config.ExposedPorts ?? {}),
-          })
-        : [],
+      linkEnv({
+        alias: l.alias,
+        parentName: c.name,
+        childIp: l.ip,
+        childEnv: l.child.config.Env ?? [],
+        exposed: l.ip ? Object.keys(l.child.config.ExposedPorts ?? {}) : [],
+      }),
     );
     const env = variables.length > 0 ? { extraEnv: variables } : {};
     if (endpoints.length === 0) return env;
