@@ -28,8 +28,12 @@ test('who restarts after an exit', () => {
   assert.equal(shouldRestart({ name: 'on-failure', maxRetries: 2 }, exit(1, 1)), true);
   assert.equal(shouldRestart({ name: 'on-failure', maxRetries: 2 }, exit(1, 2)), false);
   assert.equal(shouldRestart({ name: 'no', maxRetries: 0 }, exit(1)), false);
-  assert.equal(startsWithDaemon({ name: 'unless-stopped', maxRetries: 0 }, true), false);
-  assert.equal(startsWithDaemon({ name: 'unless-stopped', maxRetries: 0 }, false), true);
+  assert.equal(startsWithDaemon({ name: 'unless-stopped', maxRetries: 0 }, true, 137), false);
+  assert.equal(startsWithDaemon({ name: 'unless-stopped', maxRetries: 0 }, false, 0), true);
+  assert.equal(startsWithDaemon({ name: 'always', maxRetries: 0 }, true, 0), true);
+  assert.equal(startsWithDaemon({ name: 'on-failure', maxRetries: 2 }, true, 137), true);
+  assert.equal(startsWithDaemon({ name: 'on-failure', maxRetries: 0 }, false, 0), false);
+  assert.equal(startsWithDaemon({ name: 'no', maxRetries: 0 }, false, 1), false);
 });
 
 test("Docker's back-off: 100 ms doubling to a minute, reset after a 10 s run", () => {

@@ -43,9 +43,20 @@ export function shouldRestart(policy: NormalizedPolicy, exit: ExitFacts): boolea
   }
 }
 
-/** Should a stopped container with this policy be started when the daemon starts? */
-export function startsWithDaemon(policy: NormalizedPolicy, manuallyStopped: boolean): boolean {
-  return policy.name === 'always' || (policy.name === 'unless-stopped' && !manuallyStopped);
+/** Should a stopped container with this policy be started when the daemon starts? Docker's rule (checked against
+ * dockerd 20.10): `always` even when stopped by hand, `unless-stopped` unless stopped by hand, `on-failure` after a
+ * non-zero exit (a stop by hand included), its retry count starting afresh with the daemon. */
+export function startsWithDaemon(policy: NormalizedPolicy, manuallyStopped: boolean, exitCode: number): boolean {
+  switch (policy.name) {
+    case 'always':
+      return true;
+    case 'unless-stopped':
+      return !manuallyStopped;
+    case 'on-failure':
+      return exitCode !== 0;
+    default:
+      return false;
+  }
 }
 
 const INITIAL_DELAY_MS = 100;

@@ -69,12 +69,18 @@ test('a container that was waiting to restart when the daemon died is started at
     assert.equal(e.runtime.runs.get(id), 2);
   }));
 
-test('at restore: an exit while down restarts by policy; one stopped by hand or never started stays as it is', () =>
+test('at restore: an exit while down restarts by policy; unless-stopped stopped by hand or never started stays as it is', () =>
   withEngine(async (e) => {
     const always = await e.run({ HostConfig: { RestartPolicy: { Name: 'always' } } });
     const stoppedByHand = await e.run({ HostConfig: { RestartPolicy: { Name: 'unless-stopped' } } });
+    const alwaysStoppedByHand = await e.run({ HostConfig: { RestartPolicy: { Name: 'always' } } });
+    const onFailureStoppedByHand = await e.run({
+      HostConfig: { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 1 } },
+    });
     const neverStarted = await e.create({ HostConfig: { RestartPolicy: { Name: 'always' } } });
     await e.service.stop(stoppedByHand, {});
+    await e.service.stop(alwaysStoppedByHand, {});
+    await e.service.stop(onFailureStoppedByHand, {});
     // The daemon shuts down; its containers keep running, and one exits while no daemon restarts it.
     const die = e.events.next('die', always);
     await e.daemonRestart(() => e.runtime.exit(always, 0));
@@ -85,6 +91,12 @@ test('at restore: an exit while down restarts by policy; one stopped by hand or 
     assert.equal(e.record(always).state.status, 'running');
     assert.equal(e.record(stoppedByHand).state.status, 'exited');
     assert.equal(e.runtime.runs.get(stoppedByHand), 1);
+    // Docker's rule (dockerd 20.10 does the same): a stopped `always` container comes back with the daemon, and so
+    // does an `on-failure` one whose stop left a non-zero exit code.
+    assert.equal(e.record(alwaysStoppedByHand).state.status, 'running');
+    assert.equal(e.runtime.runs.get(alwaysStoppedByHand), 2);
+    assert.equal(e.runtime.runs.get(onFailureStoppedByHand), 2);
+    assert.equal(e.record(onFailureStoppedByHand).state.status, 'running');
     assert.equal(e.record(neverStarted).state.status, 'created');
     assert.equal(e.runtime.runs.get(neverStarted), undefined);
   }));

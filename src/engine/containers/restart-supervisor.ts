@@ -10,7 +10,12 @@ import type { Logger } from '../../lib/logger.js';
 import { isKind } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import { isRunning } from '../../core/containers/lifecycle.js';
-import { nextBackoff, normalizeRestartPolicy, shouldRestart } from '../../core/containers/restart-policy.js';
+import {
+  nextBackoff,
+  normalizeRestartPolicy,
+  shouldRestart,
+  startsWithDaemon,
+} from '../../core/containers/restart-policy.js';
 import type { HealthStatus } from '../../core/health/health-state.js';
 
 /** berth's opt-in beyond Docker: restart a container whose health check turns unhealthy. */
@@ -100,8 +105,11 @@ export class RestartSupervisor {
   /** At daemon start, for a container that is not running: should it be started again? */
   startsAtDaemonStart(c: ContainerRecord): boolean {
     const policy = normalizeRestartPolicy(c.hostConfig.RestartPolicy, false);
-    const always = policy.name === 'always' || policy.name === 'unless-stopped';
-    return always && !c.manuallyStopped && c.state.status === 'exited' && Boolean(c.state.startedAt);
+    return (
+      startsWithDaemon(policy, c.manuallyStopped, c.state.exitCode) &&
+      c.state.status === 'exited' &&
+      Boolean(c.state.startedAt)
+    );
   }
 
   /** The container is gone: drop what is kept about it. */
