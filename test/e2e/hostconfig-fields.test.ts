@@ -705,7 +705,7 @@ async function execOutput(id: string, script: string): Promise<{ out: string; co
     req.end(JSON.stringify({ Detach: false, Tty: false }));
   });
   const parts: Buffer[] = [];
-  for (let at = 0; at + 8 <= raw.length; ) {
+  for (let at = 0; at + 8 <= raw.length;) {
     const size = raw.readUInt32BE(at + 4);
     parts.push(raw.subarray(at + 8, at + 8 + size));
     at += 8 + size;
