@@ -6,6 +6,7 @@ import { readFile, readlink } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BlkioEntry, BlkioStats, CpuStats, MemoryStats, NetworkStats } from '../../spec/docker/stats.js';
+import { emptyBlkioStats } from '../../core/runtime/empty-stats.js';
 
 const USER_HZ = 100;
 const NS_PER_TICK = 1e9 / USER_HZ;
@@ -33,17 +34,6 @@ const keyValues = (t: string): Record<string, number> =>
       .map((l) => l.split(/\s+/))
       .map(([k, v]) => [k ?? '', Number(v)]),
   );
-
-const emptyBlkio = (): BlkioStats => ({
-  io_service_bytes_recursive: null,
-  io_serviced_recursive: null,
-  io_queue_recursive: null,
-  io_service_time_recursive: null,
-  io_wait_time_recursive: null,
-  io_merged_recursive: null,
-  io_time_recursive: null,
-  sectors_recursive: null,
-});
 
 /** The host's CPU time in nanoseconds, as Docker computes system_cpu_usage from /proc/stat. */
 export async function systemCpuUsage(): Promise<number> {
@@ -144,7 +134,7 @@ export async function sampleV1(dirOf: (controller: string) => string): Promise<O
       limit: limit === undefined || limit >= UNLIMITED_V1 ? totalmem() : Math.min(limit, totalmem()),
     },
     pids: { current: pidsCurrent ?? 0, ...(pidsMax !== undefined ? { limit: pidsMax } : {}) },
-    blkio: { ...emptyBlkio(), io_service_bytes_recursive: bytes, io_serviced_recursive: serviced },
+    blkio: { ...emptyBlkioStats(), io_service_bytes_recursive: bytes, io_serviced_recursive: serviced },
   };
 }
 
@@ -200,6 +190,6 @@ export async function sampleV2(dir: string): Promise<Omit<CgroupSample, 'network
       limit: max === undefined ? totalmem() : Math.min(max, totalmem()),
     },
     pids: { current: pidsCurrent ?? 0, ...(pidsMax !== undefined ? { limit: pidsMax } : {}) },
-    blkio: { ...emptyBlkio(), io_service_bytes_recursive: io.bytes, io_serviced_recursive: io.ios },
+    blkio: { ...emptyBlkioStats(), io_service_bytes_recursive: io.bytes, io_serviced_recursive: io.ios },
   };
 }

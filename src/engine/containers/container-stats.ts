@@ -5,7 +5,8 @@
 import { ZERO_TIME, nowRfc3339Nano } from '../../lib/time.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import type { RuntimePort, RuntimeStatsSample } from '../../core/runtime/runtime.js';
-import type { BlkioStats, ContainerStatsJson, CpuStats, MemoryStats } from '../../spec/docker/stats.js';
+import type { ContainerStatsJson, CpuStats, MemoryStats } from '../../spec/docker/stats.js';
+import { emptyBlkioStats, emptyCpuStats } from '../../core/runtime/empty-stats.js';
 import type { ContainerAccess } from './container-access.js';
 
 export interface ContainerStatsDeps {
@@ -19,21 +20,6 @@ interface Sample {
 }
 
 const INTERVAL_MS = 1000;
-
-const emptyCpu = (): CpuStats => ({
-  cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 },
-  throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 },
-});
-const emptyBlkio = (): BlkioStats => ({
-  io_service_bytes_recursive: null,
-  io_serviced_recursive: null,
-  io_queue_recursive: null,
-  io_service_time_recursive: null,
-  io_wait_time_recursive: null,
-  io_merged_recursive: null,
-  io_time_recursive: null,
-  sectors_recursive: null,
-});
 
 /** Docker's field order (Go struct order); empty fields left out where Docker's omitempty drops them. */
 function cpuJson(cpu: CpuStats): CpuStats {
@@ -71,11 +57,11 @@ export function statsJson(
     read: current?.read ?? ZERO_TIME,
     preread: previous?.read ?? ZERO_TIME,
     pids_stats: s?.pids ?? {},
-    blkio_stats: s?.blkio ?? emptyBlkio(),
+    blkio_stats: s?.blkio ?? emptyBlkioStats(),
     num_procs: 0,
     storage_stats: {},
-    cpu_stats: s ? cpuJson(s.cpu) : emptyCpu(),
-    precpu_stats: previous ? cpuJson(previous.stats.cpu) : emptyCpu(),
+    cpu_stats: s ? cpuJson(s.cpu) : emptyCpuStats(),
+    precpu_stats: previous ? cpuJson(previous.stats.cpu) : emptyCpuStats(),
     memory_stats: s ? memoryJson(s.memory) : {},
     name: `/${c.name}`,
     id: c.id,

@@ -7,6 +7,7 @@
 // directory so that cp into a running container works through the real container-fs driver.
 import { mkdir } from 'node:fs/promises';
 import { conflict, notFound } from '../../core/errdefs.js';
+import { emptyBlkioStats, emptyCpuStats } from '../../core/runtime/empty-stats.js';
 import { parseSignal } from '../../core/runtime/signals.js';
 import type {
   ConsoleSize,
@@ -231,24 +232,10 @@ export class FakeRuntime implements RuntimePort {
   async stats(id: string): Promise<RuntimeStatsSample> {
     this.running(id);
     return {
-      cpu: {
-        cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 },
-        system_cpu_usage: 0,
-        online_cpus: 1,
-        throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 },
-      },
+      cpu: { ...emptyCpuStats(), system_cpu_usage: 0, online_cpus: 1 },
       memory: { usage: 0, limit: 0, stats: {} },
       pids: { current: 1 },
-      blkio: {
-        io_service_bytes_recursive: null,
-        io_serviced_recursive: null,
-        io_queue_recursive: null,
-        io_service_time_recursive: null,
-        io_wait_time_recursive: null,
-        io_merged_recursive: null,
-        io_time_recursive: null,
-        sectors_recursive: null,
-      },
+      blkio: emptyBlkioStats(),
       networks: undefined,
     } as RuntimeStatsSample;
   }
