@@ -136,3 +136,13 @@ export class LifecycleEngine {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
+
+/** Runs `body` over a fresh engine and closes it, whatever the body does. */
+export async function withLifecycleEngine(body: (e: LifecycleEngine) => Promise<void>): Promise<void> {
+  const e = await LifecycleEngine.start();
+  try {
+    await body(e);
+  } finally {
+    await e.close();
+  }
+}

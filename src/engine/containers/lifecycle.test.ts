@@ -2,22 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ContainerStartError } from '../../core/runtime/start-error.js';
-import { LifecycleEngine } from '../../../test/helpers/lifecycle-engine.js';
+import { withLifecycleEngine } from '../../../test/helpers/lifecycle-engine.js';
 
 const SIGTERM = 15;
 const SIGKILL = 9;
 
-async function withEngine(body: (e: LifecycleEngine) => Promise<void>): Promise<void> {
-  const e = await LifecycleEngine.start();
-  try {
-    await body(e);
-  } finally {
-    await e.close();
-  }
-}
-
 test('create makes a record in created state; start runs the process once', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.create({}, 'web');
     assert.equal(e.record(id).state.status, 'created');
     assert.equal(e.record(id).name, 'web');
@@ -33,7 +24,7 @@ test('create makes a record in created state; start runs the process once', () =
   }));
 
 test('a process that ends by itself is recorded with its code; waits settle with it', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.run();
     const { result } = e.service.wait(id, 'not-running');
     const die = e.events.next('die', id);
@@ -48,7 +39,7 @@ test('a process that ends by itself is recorded with its code; waits settle with
   }));
 
 test('stop sends the stop signal and records the exit; the container is marked stopped by hand', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.run({ StopSignal: 'SIGINT' });
     assert.equal(await e.service.stop(id, {}), true);
     assert.deepEqual(e.runtime.signals, [{ id, signal: 2 }]);
@@ -61,7 +52,7 @@ test('stop sends the stop signal and records the exit; the container is marked s
   }));
 
 test('stop waits out the timeout on the clock, then kills a process that ignores the signal', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.run();
     e.runtime.ignoreSignal(id, SIGTERM);
     const armed = e.clock.nextTimer();
@@ -78,7 +69,7 @@ test('stop waits out the timeout on the clock, then kills a process that ignores
   }));
 
 test('kill sends the signal; SIGKILL waits for the exit to be recorded; a stopped container cannot be killed', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.run();
     e.runtime.ignoreSignal(id, 1);
     await e.service.kill(id, 'SIGHUP');
@@ -94,7 +85,7 @@ test('kill sends the signal; SIGKILL waits for the exit to be recorded; a stoppe
   }));
 
 test('a start that fails records the typed error (127) and a die event, and rethrows it', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.create();
     e.runtime.failNextRun(id, new ContainerStartError('not-found', 'exec: "nope": executable file not found in $PATH'));
     await assert.rejects(
@@ -110,7 +101,7 @@ test('a start that fails records the typed error (127) and a die event, and reth
   }));
 
 test('restart stops and starts again, publishing restart', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.run();
     await e.service.restart(id, {});
     assert.equal(e.runtime.runs.get(id), 2);
@@ -119,7 +110,7 @@ test('restart stops and starts again, publishing restart', () =>
   }));
 
 test('remove refuses a running container without force; with force it kills and removes every trace', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.run();
     await assert.rejects(
       e.service.remove(id, { force: false, volumes: false }),

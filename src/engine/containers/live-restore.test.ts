@@ -2,19 +2,10 @@
 // containers did while no daemon was up, and applies their restart policies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LifecycleEngine } from '../../../test/helpers/lifecycle-engine.js';
-
-async function withEngine(body: (e: LifecycleEngine) => Promise<void>): Promise<void> {
-  const e = await LifecycleEngine.start();
-  try {
-    await body(e);
-  } finally {
-    await e.close();
-  }
-}
+import { withLifecycleEngine } from '../../../test/helpers/lifecycle-engine.js';
 
 test('a container still running is re-attached: same pid, and its later exit is recorded by the new daemon', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.run();
     const pid = e.record(id).state.pid;
     await e.daemonRestart();
@@ -29,7 +20,7 @@ test('a container still running is re-attached: same pid, and its later exit is 
   }));
 
 test('a container that exited while the daemon was down is recorded with its code at restore', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.run();
     const die = e.events.next('die', id);
     await e.daemonRestart(() => e.runtime.exit(id, 3));
@@ -43,7 +34,7 @@ test('a container that exited while the daemon was down is recorded with its cod
   }));
 
 test('restart policy always: one that exited while the daemon was down is restarted after the back-off', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.run({ HostConfig: { RestartPolicy: { Name: 'always' } } });
     const die = e.events.next('die', id);
     await e.daemonRestart(() => e.runtime.exit(id, 1));
@@ -58,7 +49,7 @@ test('restart policy always: one that exited while the daemon was down is restar
   }));
 
 test('a container that was waiting to restart when the daemon died is started at restore', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.run({ HostConfig: { RestartPolicy: { Name: 'on-failure' } } });
     const die = e.events.next('die', id);
     e.runtime.exit(id, 1);
@@ -70,7 +61,7 @@ test('a container that was waiting to restart when the daemon died is started at
   }));
 
 test('at restore: an exit while down restarts by policy; unless-stopped stopped by hand or never started stays as it is', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const always = await e.run({ HostConfig: { RestartPolicy: { Name: 'always' } } });
     const stoppedByHand = await e.run({ HostConfig: { RestartPolicy: { Name: 'unless-stopped' } } });
     const alwaysStoppedByHand = await e.run({ HostConfig: { RestartPolicy: { Name: 'always' } } });
@@ -102,7 +93,7 @@ test('at restore: an exit while down restarts by policy; unless-stopped stopped 
   }));
 
 test('an always container whose exit the old daemon recorded while shutting down is started by the new one', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.run({ HostConfig: { RestartPolicy: { Name: 'always' } } });
     await e.service.close();
     const die = e.events.next('die', id);
@@ -116,7 +107,7 @@ test('an always container whose exit the old daemon recorded while shutting down
   }));
 
 test('a removal cut short by the daemon dying is finished at restore', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.create();
     const c = e.record(id);
     c.state.status = 'removing';

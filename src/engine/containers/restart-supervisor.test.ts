@@ -3,17 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ContainerStartError } from '../../core/runtime/start-error.js';
-import { LifecycleEngine } from '../../../test/helpers/lifecycle-engine.js';
+import { LifecycleEngine, withLifecycleEngine } from '../../../test/helpers/lifecycle-engine.js';
 import type { RestartPolicy } from '../../spec/docker/containers.js';
-
-async function withEngine(body: (e: LifecycleEngine) => Promise<void>): Promise<void> {
-  const e = await LifecycleEngine.start();
-  try {
-    await body(e);
-  } finally {
-    await e.close();
-  }
-}
 
 const withPolicy = (e: LifecycleEngine, policy: RestartPolicy): Promise<string> =>
   e.run({ HostConfig: { RestartPolicy: policy } });
@@ -36,7 +27,7 @@ async function advanceToRestart(e: LifecycleEngine, id: string, ms: number): Pro
 }
 
 test('policy no: an exit is final', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await withPolicy(e, { Name: 'no' });
     await exitWith(e, id, 1);
     assert.equal(e.record(id).state.status, 'exited');
@@ -44,7 +35,7 @@ test('policy no: an exit is final', () =>
   }));
 
 test('policy always: restarts after 100 ms, doubling while runs are short, reset by a run of 10 s', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await withPolicy(e, { Name: 'always' });
     await exitWith(e, id, 0);
     assert.equal(e.record(id).state.status, 'restarting');
@@ -71,7 +62,7 @@ test('policy always: restarts after 100 ms, doubling while runs are short, reset
   }));
 
 test('the back-off stops doubling at one minute', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await withPolicy(e, { Name: 'always' });
     const delays: number[] = [];
     for (let i = 0; i < 13; i++) {
@@ -85,7 +76,7 @@ test('the back-off stops doubling at one minute', () =>
   }));
 
 test('policy on-failure:2: no restart after exit 0; at most two restarts after failures', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const clean = await withPolicy(e, { Name: 'on-failure', MaximumRetryCount: 2 });
     await exitWith(e, clean, 0);
     assert.equal(e.record(clean).state.status, 'exited');
@@ -103,7 +94,7 @@ test('policy on-failure:2: no restart after exit 0; at most two restarts after f
   }));
 
 test('policy unless-stopped: restarts after an exit, not after docker stop; a stop cancels a pending restart', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await withPolicy(e, { Name: 'unless-stopped' });
     await exitWith(e, id, 2);
     assert.equal(e.record(id).state.status, 'restarting');
@@ -120,7 +111,7 @@ test('policy unless-stopped: restarts after an exit, not after docker stop; a st
   }));
 
 test('a restart that fails to start leaves the container exited with the start error', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await withPolicy(e, { Name: 'always' });
     await exitWith(e, id, 0);
     e.runtime.failNextRun(id, new ContainerStartError('cannot-run', 'permission denied'));
@@ -132,7 +123,7 @@ test('a restart that fails to start leaves the container exited with the start e
   }));
 
 test('AutoRemove: the container is removed when its process exits, and when its start fails', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.run({ HostConfig: { AutoRemove: true } });
     const removed = e.service.wait(id, 'removed').result;
     e.runtime.exit(id, 0);
@@ -150,7 +141,7 @@ test('AutoRemove: the container is removed when its process exits, and when its 
 const healthcheck = { Test: ['CMD', 'check'], Interval: 1_000_000_000, Retries: 1 };
 
 test('berth.restart-on-unhealthy=true: an unhealthy container is stopped and started again', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.run({ Healthcheck: healthcheck, Labels: { 'berth.restart-on-unhealthy': 'true' } });
     e.probe.result = { exitCode: 1, output: 'down', timedOut: false };
     const unhealthy = e.events.next('health_status: unhealthy', id);
@@ -166,7 +157,7 @@ test('berth.restart-on-unhealthy=true: an unhealthy container is stopped and sta
   }));
 
 test('without the label an unhealthy container keeps running', () =>
-  withEngine(async (e) => {
+  withLifecycleEngine(async (e) => {
     const id = await e.run({ Healthcheck: healthcheck });
     e.probe.result = { exitCode: 1, output: 'down', timedOut: false };
     const unhealthy = e.events.next('health_status: unhealthy', id);
