@@ -67,14 +67,16 @@ export class Authorizer {
   }
 
   /**
-   * Answers a 401 to a request sent with `sentWith`: returns true when a different Authorization header is
-   * ready to retry with (another request running in parallel may already have set it).
+   * Answers a 401 to a request sent with `sentWith` (undefined: sent without credentials): returns true when a
+   * different Authorization header is ready to retry with (another request running in parallel may already
+   * have set it). `sentWith` has no default: a default would stand in for "sent without", and a request sent
+   * anonymously while another set the header would then give up instead of retrying with that header.
    */
   async respond(
     challenges: AuthChallenge[],
     extraScopes: string[],
+    sentWith: string | undefined,
     signal?: AbortSignal,
-    sentWith: string | undefined = this.header,
   ): Promise<boolean> {
     const bearer = challenges.find((c) => c.scheme === 'bearer');
     if (bearer?.params.realm) {

@@ -113,7 +113,7 @@ export class RegistryHttp {
         const challenges = parseWwwAuthenticate(res.headers.get('www-authenticate') ?? '');
         if (
           challenges.length > 0 &&
-          (await this.auth.respond(challenges, options.extraScopes ?? [], options.signal, authorization))
+          (await this.auth.respond(challenges, options.extraScopes ?? [], authorization, options.signal))
         ) {
           await res.body?.cancel();
           authRounds++;
