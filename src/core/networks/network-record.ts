@@ -65,6 +65,8 @@ export interface EndpointRecord {
   ip6?: string;
   /** EndpointSettings.Links on a user network: "container:alias", answered by the DNS to this container only. */
   links?: string[];
+  /** EndpointSettings.DriverOpts as given (null when absent), shown in inspect as Docker shows them. */
+  driverOpts?: Record<string, string> | null;
 }
 
 /** A published port as programmed: host side and container side. */

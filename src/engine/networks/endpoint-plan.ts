@@ -13,8 +13,11 @@ import { resolveContainer } from '../containers/resolve.js';
 
 export type PlannedEndpoint = Pick<
   EndpointRecord,
-  'aliases' | 'requestedIp' | 'requestedIp6' | 'requestedMac' | 'linkLocalIps' | 'links'
+  'aliases' | 'requestedIp' | 'requestedIp6' | 'requestedMac' | 'linkLocalIps' | 'links' | 'driverOpts'
 >;
+
+/** Endpoint driver options newer Docker engines act on and berth does not: refused by name rather than ignored. */
+const UNSUPPORTED_DRIVER_OPTS = ['com.docker.network.endpoint.sysctls', 'com.docker.network.endpoint.ifname'];
 
 /** Records a container's endpoint on a network (validating aliases, addresses, MAC and links as Docker). */
 export function addEndpoint(
@@ -79,5 +82,10 @@ export function planEndpoint(
   const links = (config?.Links ?? []).filter((l) => l);
   if (links.length > 0 && n.isDefault) throw invalidArgument('links on the default bridge go in HostConfig.Links');
   for (const l of links) resolveContainer(containers, l.split(':')[0]?.replace(/^\//, '') ?? '');
-  return { aliases, requestedIp, requestedIp6, requestedMac, linkLocalIps, links };
+  // Any other option is the driver's business: the bridge driver keeps and shows them (as Docker's does).
+  const driverOpts = config?.DriverOpts ?? null;
+  for (const key of UNSUPPORTED_DRIVER_OPTS)
+    if (driverOpts && key in driverOpts)
+      throw invalidArgument(`endpoint driver option ${key} is not supported by berth`);
+  return { aliases, requestedIp, requestedIp6, requestedMac, linkLocalIps, links, driverOpts };
 }

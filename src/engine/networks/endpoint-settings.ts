@@ -45,6 +45,7 @@ export function endpointSettings(c: ContainerRecord, e: EndpointRecord, n: Netwo
     IPAMConfig: Object.keys(ipam).length > 0 ? ipam : null,
     Links: (e.links ?? []).length > 0 ? (e.links ?? null) : null,
     Aliases: e.aliases.length > 0 ? e.aliases : null,
+    DriverOpts: e.driverOpts ?? null,
     // The configured MAC shows while stopped, the one in use while running (API 1.44+).
     MacAddress: up ? e.mac : (e.requestedMac ?? ''),
     EndpointID: up ? e.id : '',
