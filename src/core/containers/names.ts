@@ -1,5 +1,5 @@
 // Container names: Docker's rules, and generated names (adjective_noun) for containers created without one.
-import { invalidArgument } from '../errdefs.js';
+import { internal, invalidArgument } from '../errdefs.js';
 
 const VALID_NAME = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
@@ -138,13 +138,32 @@ const NOUNS = [
 ];
 
 const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)] as T;
+const randomName = (random: () => number): string => `${pick(ADJECTIVES, random)}_${pick(NOUNS, random)}`;
 
-/** A random name; after a few collisions a digit is appended, as Docker does. */
-export function generateContainerName(taken: (name: string) => boolean, random: () => number = Math.random): string {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const name = `${pick(ADJECTIVES, random)}_${pick(NOUNS, random)}`;
-    const candidate = attempt < 3 ? name : `${name}${Math.floor(random() * 10)}`;
+/** Attempts in Docker's order (moby's generateNewName): a random adjective_noun, five more with a random digit
+ * appended, then the short id. */
+const DOCKER_ATTEMPTS = 6;
+
+/**
+ * A name for a container created without one, never a taken one. As Docker: adjective_noun, then up to five
+ * with a digit appended, then the container's short id. Beyond Docker (whose name reservation is atomic, so
+ * its short id cannot be taken in practice): while that is taken too, random names with a larger number
+ * appended (3,599 × a million of them), until one is free; a bound only guards against a broken random source.
+ */
+export function generateContainerName(
+  taken: (name: string) => boolean,
+  id: string,
+  random: () => number = Math.random,
+): string {
+  for (let attempt = 0; attempt < DOCKER_ATTEMPTS; attempt++) {
+    const candidate = attempt === 0 ? randomName(random) : `${randomName(random)}${Math.floor(random() * 10)}`;
     if (!taken(candidate)) return candidate;
   }
-  return `${pick(ADJECTIVES, random)}_${pick(NOUNS, random)}_${Math.floor(random() * 1e6)}`;
+  const shortId = id.slice(0, 12);
+  if (!taken(shortId)) return shortId;
+  for (let attempt = 0; attempt < 10_000; attempt++) {
+    const candidate = `${randomName(random)}${Math.floor(random() * 1_000_000)}`;
+    if (!taken(candidate)) return candidate;
+  }
+  throw internal('no free container name found');
 }

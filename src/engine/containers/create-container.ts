@@ -84,8 +84,15 @@ function mountsOf(store: ContainerStore, ref: string): ContainerRecord['mounts']
 }
 
 /** Generated names of creates still in progress: the store learns a name only at the end, so concurrent creates
- * without a name would otherwise draw the same one and the later would fail with a name conflict. */
+ * without a name would otherwise draw the same one. */
 const generatedNamesInFlight = new Set<string>();
+
+/** How a create names its container: the name asked for, or one drawn for it (held in flight until stored). */
+interface Naming {
+  name: string;
+  /** A new name after the drawn one was taken meanwhile (a named create or a rename got it first). */
+  redraw?: () => string;
+}
 
 export async function createContainer(
   deps: CreateDeps,
@@ -93,17 +100,47 @@ export async function createContainer(
   requestedName: string | undefined,
 ): Promise<ContainerRecord> {
   if (!request.Image) throw invalidArgument('Config.Image: must be set');
-  if (requestedName) return createNamed(deps, request, normalizeContainerName(requestedName));
-  const name = generateContainerName((n) => generatedNamesInFlight.has(n) || deps.store.findByName(n) !== undefined);
-  generatedNamesInFlight.add(name);
+  const id = generateId();
+  if (requestedName) return createNamed(deps, request, id, { name: normalizeContainerName(requestedName) });
+  const taken = (n: string): boolean => generatedNamesInFlight.has(n) || deps.store.findByName(n) !== undefined;
+  const naming: Naming = { name: generateContainerName(taken, id) };
+  generatedNamesInFlight.add(naming.name);
+  naming.redraw = () => {
+    generatedNamesInFlight.delete(naming.name);
+    naming.name = generateContainerName(taken, id);
+    generatedNamesInFlight.add(naming.name);
+    return naming.name;
+  };
   try {
-    return await createNamed(deps, request, name);
+    return await createNamed(deps, request, id, naming);
   } finally {
-    generatedNamesInFlight.delete(name);
+    generatedNamesInFlight.delete(naming.name);
   }
 }
 
-async function createNamed(deps: CreateDeps, request: ContainerCreateRequest, name: string): Promise<ContainerRecord> {
+/** Stores the record; a drawn name that was taken meanwhile is drawn again, so a create without a name never
+ * fails with a name conflict (Docker's reservation is atomic; here the UNIQUE constraint decides at insert). */
+function insertRecord(store: ContainerStore, record: ContainerRecord, naming: Naming): void {
+  for (;;) {
+    try {
+      store.insert(record);
+      return;
+    } catch (err) {
+      // Only a name taken by another container is redrawn (an id clash or any other error is not).
+      const holder = isKind(err, 'AlreadyExists') ? store.findByName(record.name) : undefined;
+      if (!naming.redraw || !holder || holder.id === record.id) throw err;
+      record.name = naming.redraw();
+    }
+  }
+}
+
+async function createNamed(
+  deps: CreateDeps,
+  request: ContainerCreateRequest,
+  id: string,
+  naming: Naming,
+): Promise<ContainerRecord> {
+  const name = naming.name;
   const { HostConfig: rawHostConfig, NetworkingConfig: networking, ...userConfig } = request;
   if (!userConfig.Image) throw invalidArgument('Config.Image: must be set');
   const holder = deps.store.findByName(name);
@@ -138,7 +175,6 @@ async function createNamed(deps: CreateDeps, request: ContainerCreateRequest, na
   if (!config.Healthcheck) delete config.Healthcheck;
   const { path, args } = commandOf(config);
 
-  const id = generateId();
   config.Hostname =
     config.Hostname || (hostConfig.NetworkMode === 'host' || hostConfig.UTSMode === 'host' ? '' : id.slice(0, 12));
   config.Image = userConfig.Image;
@@ -200,7 +236,7 @@ async function createNamed(deps: CreateDeps, request: ContainerCreateRequest, na
       resolvConfPath: paths.resolvConfPath,
       mounts: volumePlan.points,
     };
-    deps.store.insert(record);
+    insertRecord(deps.store, record, naming);
     undo.push(async () => deps.store.delete(id));
     deps.networks?.recordCreate(record, endpoints);
     return record;
