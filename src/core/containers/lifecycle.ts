@@ -9,13 +9,16 @@ export const canStart = (c: ContainerRecord): boolean => c.state.status === 'cre
 export const isRunning = (c: ContainerRecord): boolean =>
   c.state.status === 'running' || c.state.status === 'paused' || c.state.status === 'restarting';
 
-/** Removal needs force while running; a paused container cannot be removed even with force in Docker without unpausing (we kill it). */
+/** Removal needs force while running, paused or restarting (force kills it). The wording is dockerd 20.10's,
+ * which clients match on ("You cannot remove a running container"; newer ones look for "stop the container
+ * before", which it also has), with the full id and the state as Docker names it. */
 export function assertRemovable(c: ContainerRecord, force: boolean): void {
   if (c.state.status === 'removing') throw conflict(`removal of container ${c.id} is already in progress`);
   if (isRunning(c) && !force) {
-    const what = c.state.status === 'paused' ? 'paused' : 'running';
+    const state = c.state.status;
+    const procedure = 'Stop the container before attempting removal or force remove';
     throw conflict(
-      `cannot remove container "/${c.name}": container is ${what}: stop the container before removing or force remove`,
+      `You cannot remove a ${state} container ${c.id}. ${state === 'paused' ? `Unpause and then ${procedure.toLowerCase()}` : procedure}`,
     );
   }
 }
