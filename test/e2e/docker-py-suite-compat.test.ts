@@ -53,5 +53,64 @@ for (const name of ENGINES) {
         await call(e, `/containers/${id}?force=1`, { method: 'DELETE' });
       }
     });
+
+    test('image inspect at API 1.41: a committed image shows its container and config, others an empty one', async () => {
+      const e = engineOf(name);
+      const created = await call(e, '/containers/create', {
+        method: 'POST',
+        json: { Image: 'busybox', Cmd: ['touch', '/test'], HostConfig: { NetworkMode: 'none' } },
+      });
+      const id = (JSON.parse(created.body) as { Id: string }).Id;
+      let image = '';
+      try {
+        assert.equal((await call(e, `/containers/${id}/start`, { method: 'POST' })).status, 204);
+        assert.equal((await call(e, `/containers/${id}/wait`, { method: 'POST' })).status, 200);
+        const committed = await call(e, `/commit?container=${id}&changes=${encodeURIComponent('EXPOSE 8000')}`, {
+          method: 'POST',
+        });
+        assert.equal(committed.status, 201, committed.body);
+        image = (JSON.parse(committed.body) as { Id: string }).Id;
+        type Inspect = {
+          Container?: string;
+          ContainerConfig?: Record<string, unknown>;
+          Config: Record<string, unknown>;
+          Size: number;
+          VirtualSize?: number;
+        };
+        const inspect = JSON.parse((await call(e, `/v1.41/images/${image}/json`)).body) as Inspect;
+        assert.equal(inspect.Container, id);
+        assert.equal(inspect.ContainerConfig?.Image, 'busybox');
+        assert.deepEqual(inspect.ContainerConfig?.Cmd, ['touch', '/test']);
+        assert.equal(inspect.ContainerConfig?.Hostname, id.slice(0, 12));
+        assert.ok(!inspect.ContainerConfig?.ExposedPorts, "the container's config, not the image's");
+        assert.deepEqual(inspect.Config.ExposedPorts, { '8000/tcp': {} });
+        assert.equal(inspect.VirtualSize, inspect.Size);
+
+        const base = JSON.parse((await call(e, '/v1.41/images/busybox/json')).body) as Inspect;
+        assert.equal(base.Container, '');
+        assert.deepEqual(base.ContainerConfig, {
+          Hostname: '',
+          Domainname: '',
+          User: '',
+          AttachStdin: false,
+          AttachStdout: false,
+          AttachStderr: false,
+          Tty: false,
+          OpenStdin: false,
+          StdinOnce: false,
+          Env: null,
+          Cmd: null,
+          Image: '',
+          Volumes: null,
+          WorkingDir: '',
+          Entrypoint: null,
+          OnBuild: null,
+          Labels: null,
+        });
+      } finally {
+        await call(e, `/containers/${id}?force=1`, { method: 'DELETE' });
+        if (image) await call(e, `/images/${image}`, { method: 'DELETE' });
+      }
+    });
   });
 }

@@ -1,8 +1,11 @@
-// Images in Docker's shapes: summary (GET /images/json), inspect, history.
+// Images in Docker's shapes: summary (GET /images/json), inspect, history; fields that older API versions have
+// and newer ones dropped are added by the request's version, as dockerd's image router does (VirtualSize below
+// 1.44, Container and ContainerConfig below 1.45).
 import type { ImageView } from '../../engine/images/image-service.js';
 import { familiarOf } from '../../core/images/reference.js';
 import type { HistoryEntry } from '../../spec/oci/image.js';
-import type { ImageHistoryItem, ImageInspect, ImageSummary } from '../../spec/docker/images.js';
+import type { ImageHistoryItem, ImageInspect, ImageInspectConfig, ImageSummary } from '../../spec/docker/images.js';
+import { compareApiVersions } from '../server/api-version.js';
 
 const seconds = (rfc3339: string): number => Math.floor(Date.parse(rfc3339) / 1000) || 0;
 
@@ -13,8 +16,31 @@ const repoTags = (view: ImageView): string[] =>
     .map(familiarOf)
     .sort();
 
-export function toImageSummary(view: ImageView, containers = -1): ImageSummary {
-  return {
+const below = (apiVersion: string, version: string): boolean => compareApiVersions(apiVersion, version) < 0;
+
+/** Docker's Config struct with nothing set: ContainerConfig of an image that no container was committed to. */
+const zeroContainerConfig = (): ImageInspectConfig => ({
+  Hostname: '',
+  Domainname: '',
+  User: '',
+  AttachStdin: false,
+  AttachStdout: false,
+  AttachStderr: false,
+  Tty: false,
+  OpenStdin: false,
+  StdinOnce: false,
+  Env: null,
+  Cmd: null,
+  Image: '',
+  Volumes: null,
+  WorkingDir: '',
+  Entrypoint: null,
+  OnBuild: null,
+  Labels: null,
+});
+
+export function toImageSummary(view: ImageView, apiVersion: string, containers = -1): ImageSummary {
+  const summary: ImageSummary = {
     Containers: containers,
     Created: seconds(view.record.created),
     Id: view.record.id,
@@ -25,10 +51,18 @@ export function toImageSummary(view: ImageView, containers = -1): ImageSummary {
     SharedSize: -1,
     Size: view.record.size,
   };
+  if (below(apiVersion, '1.44')) summary.VirtualSize = summary.Size;
+  return summary;
 }
 
-export function toImageInspect(view: ImageView, storageDriver: string): ImageInspect {
+export function toImageInspect(view: ImageView, storageDriver: string, apiVersion: string): ImageInspect {
   const c = view.config.config ?? {};
+  const legacy = below(apiVersion, '1.45')
+    ? {
+        Container: view.config.container ?? '',
+        ContainerConfig: (view.config.container_config as ImageInspectConfig | undefined) ?? zeroContainerConfig(),
+      }
+    : {};
   return {
     Id: view.record.id,
     RepoTags: repoTags(view),
@@ -36,6 +70,7 @@ export function toImageInspect(view: ImageView, storageDriver: string): ImageIns
     Parent: '',
     Comment: view.config.history?.[view.config.history.length - 1]?.comment ?? '',
     Created: view.config.created ?? view.record.created,
+    ...legacy,
     DockerVersion: '',
     Author: view.config.author ?? '',
     Config: {
@@ -66,6 +101,7 @@ export function toImageInspect(view: ImageView, storageDriver: string): ImageIns
     Variant: view.config.variant,
     Os: view.config.os,
     Size: view.record.size,
+    ...(below(apiVersion, '1.44') ? { VirtualSize: view.record.size } : {}),
     GraphDriver: { Name: storageDriver, Data: null },
     RootFS: { Type: 'layers', Layers: view.record.layers.map((l) => l.diffId) },
     Metadata: { LastTagTime: view.record.lastTagTime || '0001-01-01T00:00:00Z' },

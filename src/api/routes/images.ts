@@ -23,7 +23,7 @@ export function imageRoutes(
 ): void {
   app.get<{ Querystring: Query }>('/images/json', async (req) => {
     const views = await images.list({ all: queryBool(req.query, 'all'), filters: queryFilters(req.query) });
-    return views.map((v) => toImageSummary(v));
+    return views.map((v) => toImageSummary(v, req.apiVersion));
   });
 
   app.post<{ Querystring: Query }>('/images/load', async (req, reply) => {
@@ -77,7 +77,7 @@ export function imageRoutes(
     const name = decodeName(path.slice(0, cut));
     const action = path.slice(cut + 1);
     if (cut < 0 || !name) throw invalidArgument('no image name');
-    if (action === 'json') return toImageInspect(await images.view(images.find(name)), storageDriver);
+    if (action === 'json') return toImageInspect(await images.view(images.find(name)), storageDriver, req.apiVersion);
     if (action === 'history') return toImageHistory(await images.view(images.find(name)));
     if (action === 'get') return sendArchive(reply, images, [name]);
     return reply.callNotFound();

@@ -17,7 +17,7 @@ export interface DiskUsageSources {
 }
 
 export function systemDfRoutes(app: FastifyInstance, sources: DiskUsageSources): void {
-  app.get('/system/df', async () => {
+  app.get('/system/df', async (req) => {
     const views = await sources.images.list({ all: true, filters: new Map() });
     const perImage = sources.containersPerImage?.() ?? new Map<string, number>();
     const containers = sources.containers
@@ -25,7 +25,10 @@ export function systemDfRoutes(app: FastifyInstance, sources: DiskUsageSources):
       : [];
     return {
       LayersSize: sources.images.layersSize(),
-      Images: views.map((v) => ({ ...toImageSummary(v, perImage.get(v.record.id) ?? 0), SharedSize: 0 })),
+      Images: views.map((v) => ({
+        ...toImageSummary(v, req.apiVersion, perImage.get(v.record.id) ?? 0),
+        SharedSize: 0,
+      })),
       Containers: containers.map((c) => toContainerSummary(c.record, c.size)),
       Volumes: sources.volumes ? (await sources.volumes.diskUsage()).map(toVolumeJson) : [],
       BuildCache: sources.buildCache?.usage() ?? [],

@@ -20,6 +20,8 @@ export interface ImageCommitter {
     parent: string | undefined;
     layer: Readable;
     runConfig: RunConfig;
+    /** The committed container, recorded in the image config as Docker's `container` and `container_config`. */
+    container?: { id: string; config: Record<string, unknown> };
     author?: string;
     comment?: string;
     createdBy: string;
@@ -90,6 +92,7 @@ export class ContainerCommit {
           parent: c.imageId || undefined,
           layer: tar,
           runConfig,
+          container: { id: c.id, config: c.config as unknown as Record<string, unknown> },
           author: request.author,
           comment: request.comment,
           createdBy: (c.config.Cmd ?? []).join(' '),

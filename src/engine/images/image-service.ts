@@ -229,6 +229,7 @@ export class ImageService {
     parent: string | undefined;
     layer: Readable;
     runConfig: NonNullable<ImageConfigFile['config']>;
+    container?: { id: string; config: Record<string, unknown> };
     author?: string;
     comment?: string;
     createdBy: string;
@@ -250,6 +251,7 @@ export class ImageService {
         architecture: parentConfig?.architecture ?? arch,
         ...(request.author ? { author: request.author } : {}),
         config: request.runConfig,
+        ...(request.container ? { container: request.container.id, container_config: request.container.config } : {}),
         created,
         history: [
           ...(parentConfig?.history ?? []),

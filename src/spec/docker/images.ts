@@ -12,6 +12,8 @@ export interface ImageSummary {
   RepoTags: string[];
   SharedSize: number;
   Size: number;
+  /** API < 1.44 only: Size again. */
+  VirtualSize?: number;
 }
 
 export interface ImageInspectConfig {
@@ -46,6 +48,10 @@ export interface ImageInspect {
   Parent: string;
   Comment: string;
   Created: string;
+  /** API < 1.45 only: the committed container's id ('' for other images). */
+  Container?: string;
+  /** API < 1.45 only: the committed container's config (Docker's zero config for other images). */
+  ContainerConfig?: ImageInspectConfig;
   DockerVersion: string;
   Author: string;
   Config: ImageInspectConfig;
@@ -53,6 +59,8 @@ export interface ImageInspect {
   Variant?: string;
   Os: string;
   Size: number;
+  /** API < 1.44 only: Size again. */
+  VirtualSize?: number;
   GraphDriver: { Name: string; Data: Record<string, string> | null };
   RootFS: { Type: 'layers'; Layers: string[] };
   Metadata: { LastTagTime: string };

@@ -67,6 +67,9 @@ export interface ImageConfigFile {
   };
   rootfs: { type: 'layers'; diff_ids: string[] };
   history?: HistoryEntry[];
+  /** Docker's v1 image fields, written by `docker commit`: the container's id and its own config. */
+  container?: string;
+  container_config?: Record<string, unknown>;
 }
 
 /** One entry of a docker-archive's manifest.json. */
