@@ -1,8 +1,10 @@
 // JSON request bodies checked for the types Docker's decoder demands, before a route hands them on: a field of the
 // wrong type is Docker's 400 ("json: cannot unmarshal string into Go struct field ExecConfig.Tty of type bool"),
-// never a crash further in. As Go's decoder: null leaves a field unset, unknown fields are ignored.
+// never a crash further in. As Go's decoder: null leaves a field unset, unknown fields are ignored, and a key names
+// its field whatever its case (go-field-names.ts).
 import { z } from 'zod';
 import { invalidArgument } from '../../core/errdefs.js';
+import { withGoFieldNames } from './go-field-names.js';
 
 export const goString = z.string().nullish();
 export const goBool = z.boolean().nullish();
@@ -35,11 +37,12 @@ function dropNulls(value: unknown): unknown {
 
 /** The body decoded as `schema` says (null fields dropped), or InvalidArgument worded as Go's decoder words it. */
 export function decodeBody<T extends z.ZodType>(schema: T, body: unknown, structName: string): z.output<T> {
-  const parsed = schema.safeParse(body ?? {});
+  const named = withGoFieldNames(schema, body ?? {});
+  const parsed = schema.safeParse(named);
   if (parsed.success) return dropNulls(parsed.data) as z.output<T>;
   const issue = parsed.error.issues[0];
   const path = issue?.path ?? [];
-  const got = jsonType(valueAt(body, path));
+  const got = jsonType(valueAt(named, path));
   const expected = issue && 'expected' in issue ? String(issue.expected) : 'value';
   const field = path.filter((p) => typeof p === 'string').join('.');
   if (path.length === 0) throw invalidArgument(`json: cannot unmarshal ${got} into Go value of type ${structName}`);
