@@ -4,7 +4,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
+import { request } from 'node:http';
 import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { docker } from '../helpers/run.js';
+import { testImages } from '../helpers/images.js';
 import { apiRequest } from '../helpers/daemon.js';
 import { ENGINES, skipClients, useEngines, type Engine } from '../helpers/engines.js';
 
@@ -27,6 +33,43 @@ async function runSleeper(e: Engine, extra: Record<string, unknown> = {}): Promi
   const started = await call(e, `/containers/${id}/start`, { method: 'POST' });
   assert.equal(started.status, 204, started.body);
   return id;
+}
+
+/** POST /images/load with a raw body. */
+function loadRaw(e: Engine, query: string, body: Buffer): Promise<Reply & { type: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        socketPath: e.socketPath,
+        method: 'POST',
+        path: `/v1.41/images/load?${query}`,
+        headers: { 'Content-Type': 'application/x-tar' },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: text, type: String(res.headers['content-type']) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** What a load could leave behind: the images, the layers' size, and on berthd its blobs and ingests. */
+async function storeState(e: Engine): Promise<string> {
+  const images = (JSON.parse((await call(e, '/images/json?all=1')).body) as { Id: string }[]).map((i) => i.Id).sort();
+  const df = JSON.parse((await call(e, '/system/df')).body) as { LayersSize: number };
+  const root = (JSON.parse((await call(e, '/info')).body) as { DockerRootDir: string }).DockerRootDir;
+  const files = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).sort() : []);
+  const berth =
+    e.name === 'berthd'
+      ? { blobs: files(join(root, 'content/blobs/sha256')), ingest: files(join(root, 'content/ingest')) }
+      : {};
+  return JSON.stringify({ images, layers: df.LayersSize, ...berth });
 }
 
 /** POST /exec/ID/start hijacked as docker-py does it (Upgrade: tcp), past the response head: the raw socket. */
@@ -172,6 +215,40 @@ for (const name of ENGINES) {
       } finally {
         await call(e, `/containers/${id}?force=1`, { method: 'DELETE' });
       }
+    });
+
+    test('load of a body that is not an image archive: 200 with an errorDetail line, docker load exits 1, nothing kept', async () => {
+      const e = engineOf(name);
+      const before = await storeState(e);
+      const busybox = readFileSync((await testImages()).busybox);
+      const bodies = { abc: Buffer.from('abc'), truncated: busybox.subarray(0, Math.floor(busybox.length / 2)) };
+      for (const [what, body] of Object.entries(bodies)) {
+        for (const quiet of ['0', '1']) {
+          const r = await loadRaw(e, `quiet=${quiet}`, body);
+          const where = `${what} quiet=${quiet}: ${r.body}`;
+          assert.equal(r.status, 200, where);
+          assert.equal(r.type, 'application/json', where);
+          const lines = r.body.split('\n').filter(Boolean);
+          const last = JSON.parse(lines.at(-1) ?? '{}') as { error?: string; errorDetail?: { message?: string } };
+          assert.ok(last.error, where);
+          assert.equal(last.errorDetail?.message, last.error, where);
+        }
+      }
+      const dir = mkdtempSync(join(tmpdir(), 'berth-load-abc-'));
+      try {
+        writeFileSync(join(dir, 'abc.tar'), 'abc');
+        for (const args of [
+          ['load', '-i'],
+          ['load', '-q', '-i'],
+        ]) {
+          const r = await docker(e.env, [...args, join(dir, 'abc.tar')]);
+          assert.equal(r.code, 1, r.stderr);
+          assert.ok(r.stderr.trim() !== '' && !r.stderr.startsWith('Error response from daemon'), r.stderr);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      assert.equal(await storeState(e), before, 'a failed load keeps nothing');
     });
   });
 }

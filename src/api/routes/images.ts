@@ -10,6 +10,7 @@ import type { RegistryImages } from '../../engine/images/registry-images.js';
 import { pullRoute, pushRoute } from './distribution.js';
 import { requestSignal } from '../server/request-signal.js';
 import { credentialsFromHeader } from '../compat/registry-auth.js';
+import { errorMessage } from '../../core/remotes/progress-message.js';
 
 function jsonLines(reply: FastifyReply, lines: object[]): FastifyReply {
   return reply.type('application/json').send(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
@@ -26,8 +27,16 @@ export function imageRoutes(
     return views.map((v) => toImageSummary(v, req.apiVersion));
   });
 
+  // As dockerd's: 200 whatever the archive holds; a load that fails (nothing kept) is an errorDetail line, which
+  // `docker load` prints before it exits 1 and docker-py raises as ImageLoadError.
   app.post<{ Querystring: Query }>('/images/load', async (req, reply) => {
-    const lines = await images.load(bodyStream(req), { signal: requestSignal(req, reply) });
+    const body = bodyStream(req);
+    let lines: string[];
+    try {
+      lines = await images.load(body, { signal: requestSignal(req, reply) });
+    } catch (err) {
+      return jsonLines(reply, [errorMessage(err instanceof Error ? err.message : String(err))]);
+    }
     return jsonLines(
       reply,
       lines.map((l) => ({ stream: `${l}\n` })),
