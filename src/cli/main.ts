@@ -5,6 +5,7 @@ import { DockerCommand, NEGATIONS, PROGRAM, normaliseBooleanFlags } from './comm
 import { createContext, CliExit } from './context.js';
 import { registerCommands } from './commands/index.js';
 import { splitVerb } from './argv.js';
+import { clientVersion } from './client-info.js';
 import type { ServerHooks } from './server-hooks.js';
 
 export async function main(argv: string[], servers: ServerHooks = {}): Promise<number> {
@@ -23,6 +24,7 @@ export async function main(argv: string[], servers: ServerHooks = {}): Promise<n
     .option('-l, --log-level <string>', 'Set the logging level ("debug", "info", "warn", "error", "fatal")')
     .option('--config <string>', 'Location of client config files')
     .option('-c, --context <string>', 'Name of the context to use to connect to the daemon')
+    .option('-v, --version', 'Print version information and quit')
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
@@ -36,6 +38,12 @@ export async function main(argv: string[], servers: ServerHooks = {}): Promise<n
   });
   try {
     const { verb } = splitVerb(args);
+    // As docker: `-v`/`--version` without a verb prints one line and quits (with a verb, the verb runs).
+    if (verb === undefined && args.some((a) => a === '-v' || a === '--version') && !args.some(isHelp)) {
+      const { Version, GitCommit } = clientVersion('');
+      ctx.out(`${PROGRAM} version ${Version}, build ${GitCommit || 'unknown-commit'}\n`);
+      return 0;
+    }
     await registerCommands(program, ctx, verb, args);
     await program.parseAsync(normaliseBooleanFlags(args, NEGATIONS), { from: 'user' });
     return 0;
@@ -45,6 +53,8 @@ export async function main(argv: string[], servers: ServerHooks = {}): Promise<n
     ctx.closeClient();
   }
 }
+
+const isHelp = (arg: string): boolean => arg === '-h' || arg === '--help';
 
 function reportError(err: unknown, stderr: NodeJS.WritableStream): number {
   if (err instanceof CliExit) {

@@ -2,13 +2,16 @@
 // docker CLI on the same daemon. The image commands run as soon as berthd serves the image routes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { startDaemon, isRoot, BERTH, type TestDaemon } from '../helpers/daemon.js';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDaemon, isRoot, BERTH, REPO_ROOT, type TestDaemon } from '../helpers/daemon.js';
 import { berth, run } from '../helpers/run.js';
-import { makeFixture, type Fixture } from './cli-fixture.js';
+import { both, makeFixture, type Fixture } from './cli-fixture.js';
 import { imageCommandsMatch, same } from './cli-compare.js';
 
 const skip = !isRoot() && 'needs root';
+const PACKAGE_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 let daemon: TestDaemon;
 let fixture: Fixture | undefined;
@@ -37,6 +40,21 @@ test('version and info print what docker prints for berthd', { skip }, async () 
   const parsed = JSON.parse(json.stdout) as { Client: { ApiVersion: string }; Server: { ApiVersion: string } };
   assert.equal(parsed.Client.ApiVersion, '1.47');
   assert.equal(parsed.Server.ApiVersion, '1.47');
+});
+
+test('--version and -v print one line shaped as docker --version; with a verb the verb runs', { skip }, async () => {
+  const shape = /^(\w+) version (\S+), build (\S+)\n$/;
+  for (const flag of ['--version', '-v']) {
+    const r = await both(daemon.env, [flag]);
+    assert.equal(r.docker.stdout.match(shape)?.[1], 'Docker', r.docker.stdout);
+    const [, name, version] = r.berth.stdout.match(shape) ?? [];
+    assert.deepEqual([name, version, r.berth.stderr, r.berth.code], ['berth', PACKAGE_VERSION, '', 0], r.berth.stdout);
+  }
+  // docker ignores -v before a verb and refuses --version after one; berth does the same.
+  assert.match(await same(daemon.env, ['-v', 'ps', '--format', '{{.ID}}']), /^$/);
+  await same(daemon.env, ['ps', '--version']);
+  const help = await berth(daemon.env, ['--version', '--help']);
+  assert.deepEqual([help.stdout.includes('Usage:  berth [OPTIONS] COMMAND'), help.code], [true, 0]);
 });
 
 test('inspect of missing objects and usage errors match docker', { skip }, async () => {
