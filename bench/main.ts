@@ -19,6 +19,7 @@ import { runLatency } from './workloads/run-latency.js';
 import { execLatency } from './workloads/exec-latency.js';
 import { cliStartup } from './workloads/cli-startup.js';
 import { ps } from './workloads/ps.js';
+import { scale } from './workloads/scale.js';
 import { lifecycle } from './workloads/lifecycle.js';
 import { logs } from './workloads/logs.js';
 import { loadSave } from './workloads/load-save.js';
@@ -34,6 +35,7 @@ const WORKLOADS: Workload[] = [
   execLatency,
   cliStartup,
   ps,
+  scale,
   lifecycle,
   memoryPerContainer,
   logs,

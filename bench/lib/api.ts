@@ -1,4 +1,4 @@
-// A direct Engine API GET over the daemon's unix socket: the server's time without a CLI's start-up.
+// Direct Engine API requests over the daemon's unix socket: the server's time without a CLI's start-up.
 import { request } from 'node:http';
 
 export interface ApiResult {
@@ -9,11 +9,23 @@ export interface ApiResult {
 }
 
 /** GETs `path`; keeps at most `keepBytes` of the body (all bytes are counted). */
-export function apiGet(
+export const apiGet = (
   socketPath: string,
   path: string,
   options: { keepBytes?: number; signal?: AbortSignal } = {},
+): Promise<ApiResult> => apiRequest(socketPath, 'GET', path, options);
+
+/** POSTs `json` to `path`. */
+export const apiPost = (socketPath: string, path: string, json: unknown): Promise<ApiResult> =>
+  apiRequest(socketPath, 'POST', path, { json });
+
+function apiRequest(
+  socketPath: string,
+  method: string,
+  path: string,
+  options: { keepBytes?: number; signal?: AbortSignal; json?: unknown },
 ): Promise<ApiResult> {
+  const body = options.json === undefined ? undefined : JSON.stringify(options.json);
   const keep = options.keepBytes ?? 1024 * 1024;
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -21,8 +33,8 @@ export function apiGet(
       {
         socketPath,
         path,
-        method: 'GET',
-        headers: { Host: 'docker' },
+        method,
+        headers: { Host: 'docker', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         ...(options.signal ? { signal: options.signal } : {}),
       },
       (res) => {
@@ -48,6 +60,6 @@ export function apiGet(
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
