@@ -2,7 +2,7 @@
 // bind-mounted at files under <exec-root>/netns (so they outlive the daemon with the container), and the
 // daemon's own iptables chains. Every name here comes from the daemon's config, so daemons side by side
 // (tests, benches) never touch each other's bridges, namespaces or rules.
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
@@ -19,6 +19,12 @@ import {
 } from '../../core/networks/nat-rules.js';
 import { conflict } from '../../core/errdefs.js';
 import { runTool } from './run-tool.js';
+
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 export const bridgeHostConfigSchema = z
   .object({
@@ -123,6 +129,9 @@ export class BridgeHost implements NetworkHost {
 
   async removeNetns(containerId: string): Promise<void> {
     const path = this.netnsPath(containerId);
+    // No file, no mount: a mount point cannot be unlinked while mounted. Spares an umount process per removal of
+    // a container that never had a namespace of berth's (--network none, never started).
+    if (!(await exists(path))) return;
     await runTool('umount', ['-l', path], { allowFail: true });
     await rm(path, { force: true });
   }
