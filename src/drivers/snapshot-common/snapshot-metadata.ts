@@ -1,9 +1,8 @@
 // The snapshotters' own bookkeeping: key -> directory id, kind, parent. One JSON file, rewritten atomically
-// under a lock, so a crash leaves the old or the new table and never half of one.
+// by one writer at a time, so a crash leaves the old or the new table and never half of one.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../lib/atomic-file.js';
-import { KeyedMutex } from '../../lib/keyed-mutex.js';
 import type { SnapshotKind } from '../../core/snapshots/snapshotter.js';
 
 export interface SnapshotEntry {
@@ -15,9 +14,17 @@ export interface SnapshotEntry {
 
 export type SnapshotTable = Record<string, SnapshotEntry>;
 
+interface PendingChange {
+  change: (table: SnapshotTable) => unknown;
+  resolve: (result: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
 export class SnapshotMetadata {
-  private readonly lock = new KeyedMutex();
   private table: SnapshotTable | undefined;
+  /** Changes asked for while a write is under way: the next write persists them all at once (a group commit). */
+  private pending: PendingChange[] = [];
+  private writing: Promise<void> | undefined;
 
   constructor(private readonly root: string) {}
 
@@ -35,14 +42,43 @@ export class SnapshotMetadata {
     return this.table;
   }
 
-  /** Applies a change to a copy and persists it; the in-memory table changes only once the write landed. */
+  /**
+   * Applies a change to a copy and persists it; the in-memory table changes only once the write landed, and the
+   * promise settles only then. Changes that arrive while a write is in flight are applied in order and written
+   * together by the next one (one fsync for many removals), each to its own copy so one that throws leaves the
+   * others' result as if it had never been asked for.
+   */
   update<T>(change: (table: SnapshotTable) => T): Promise<T> {
-    return this.lock.run('table', async () => {
-      const next = structuredClone(await this.read());
-      const result = change(next);
-      await writeFileAtomic(this.path, JSON.stringify(next));
-      this.table = next;
-      return result;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ change, resolve: resolve as (result: unknown) => void, reject });
+      this.writing ??= this.writeAll().finally(() => (this.writing = undefined));
     });
+  }
+
+  private async writeAll(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0);
+      let next = await this.read();
+      const done: { item: PendingChange; result: unknown }[] = [];
+      for (const item of batch) {
+        const copy = structuredClone(next);
+        try {
+          const result = item.change(copy);
+          next = copy;
+          done.push({ item, result });
+        } catch (err) {
+          item.reject(err);
+        }
+      }
+      if (done.length === 0) continue;
+      try {
+        await writeFileAtomic(this.path, JSON.stringify(next));
+      } catch (err) {
+        for (const { item } of done) item.reject(err);
+        continue;
+      }
+      this.table = next;
+      for (const { item, result } of done) item.resolve(result);
+    }
   }
 }

@@ -7,6 +7,7 @@ import { isRunning } from '../../core/containers/lifecycle.js';
 import type { ContainerNetworking } from '../../core/networks/container-networking.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
 import type { Logger } from '../../lib/logger.js';
+import { eachLimited } from '../../lib/each-limited.js';
 import { buildListFilter } from './list-filters.js';
 import { checkFilterKeys, createdAfter, matchLabels, pruneUntilNano } from '../../core/filters/filter-args.js';
 import type { ImageResolver } from './ports.js';
@@ -14,6 +15,7 @@ import { resolveContainer } from './resolve.js';
 import type { ContainerView, ListOptions } from './types.js';
 
 const CONTAINER_PRUNE_FILTERS = ['label', 'label!', 'until'];
+const PRUNE_CONCURRENCY = 8;
 
 export interface ContainerListingDeps {
   store: ContainerStore;
@@ -81,9 +83,12 @@ export class ContainerListing {
     const until = pruneUntilNano(filters);
     const deleted: string[] = [];
     let reclaimed = 0;
-    for (const c of this.store.list()) {
-      if (isRunning(c) || !matchLabels(filters, c.config.Labels) || createdAfter(c.created, until)) continue;
-      const size = (await this.sizes(c)).rw;
+    const stopped = this.store
+      .list()
+      .filter((c) => !isRunning(c) && matchLabels(filters, c.config.Labels) && !createdAfter(c.created, until));
+    // A few at a time: each removal waits on the disk (directory removal, metadata writes), not on the CPU.
+    await eachLimited(stopped, PRUNE_CONCURRENCY, async (c) => {
+      const size = await this.writableSize(c);
       try {
         await this.deps.remove(c.id);
         deleted.push(c.id);
@@ -91,8 +96,19 @@ export class ContainerListing {
       } catch (err) {
         this.deps.logger.warn({ err, container: c.id }, 'prune could not remove container');
       }
-    }
+    });
+    // In the store's order (newest first), whatever order the removals finished in.
+    const order = new Map(stopped.map((c, i) => [c.id, i]));
+    deleted.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
     return { ContainersDeleted: deleted, SpaceReclaimed: reclaimed };
+  }
+
+  /** The writable layer's size alone (what a removal reclaims; the image's layers stay). */
+  private async writableSize(c: ContainerRecord): Promise<number> {
+    return this.deps.snapshots.usage(c.snapshotKey).then(
+      (u) => u.size,
+      () => 0,
+    );
   }
 
   counts(): { containersRunning: number; containersPaused: number; containersStopped: number } {
