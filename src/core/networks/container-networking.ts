@@ -23,6 +23,8 @@ export interface ContainerNetworking {
   forget(record: ContainerRecord): Promise<void>;
   settings(record: ContainerRecord): NetworkSettings;
   ports(record: ContainerRecord): Port[];
+  /** settings() and ports() of many containers (a list), reading the network store once rather than per container. */
+  views(records: ContainerRecord[]): { settings: NetworkSettings; ports: Port[] }[];
   /** After a daemon restart, once containers are restored: orphans go, rules are rebuilt. */
   restore(): Promise<void>;
 }

@@ -38,3 +38,16 @@ test('concurrent updates all persist; a throwing one changes nothing and rejects
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test('a change asked for as soon as another settles is written too (the writer never stops with work queued)', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'berth-snapmeta-'));
+  try {
+    const meta = new SnapshotMetadata(root);
+    const chained = (i: number): Promise<number> =>
+      meta.update((t) => (t[`c${i}`] = entry(`c${i}`))).then(() => (i < 20 ? chained(i + 1) : i));
+    assert.equal(await chained(0), 20);
+    assert.equal(Object.keys(await new SnapshotMetadata(root).read()).length, 21);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

@@ -24,7 +24,7 @@ export class SnapshotMetadata {
   private table: SnapshotTable | undefined;
   /** Changes asked for while a write is under way: the next write persists them all at once (a group commit). */
   private pending: PendingChange[] = [];
-  private writing: Promise<void> | undefined;
+  private writing = false;
 
   constructor(private readonly root: string) {}
 
@@ -51,34 +51,44 @@ export class SnapshotMetadata {
   update<T>(change: (table: SnapshotTable) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ change, resolve: resolve as (result: unknown) => void, reject });
-      this.writing ??= this.writeAll().finally(() => (this.writing = undefined));
+      if (!this.writing) void this.writeAll();
     });
   }
 
+  /** The one writer. The flag drops in the same step as the last check of the queue (no await between), so a
+   * change asked for by a caller that the last write settled always finds a writer or starts one. */
   private async writeAll(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0);
-      let next = await this.read();
-      const done: { item: PendingChange; result: unknown }[] = [];
-      for (const item of batch) {
-        const copy = structuredClone(next);
-        try {
-          const result = item.change(copy);
-          next = copy;
-          done.push({ item, result });
-        } catch (err) {
-          item.reject(err);
-        }
-      }
-      if (done.length === 0) continue;
-      try {
-        await writeFileAtomic(this.path, JSON.stringify(next));
-      } catch (err) {
-        for (const { item } of done) item.reject(err);
-        continue;
-      }
-      this.table = next;
-      for (const { item, result } of done) item.resolve(result);
+    this.writing = true;
+    try {
+      while (this.pending.length > 0) await this.writeBatch(this.pending.splice(0));
+    } finally {
+      this.writing = false;
     }
+  }
+
+  private async writeBatch(batch: PendingChange[]): Promise<void> {
+    const base = await this.read();
+    // One copy per batch (the table has an entry per container: a copy per change grew with the square).
+    // A change that throws is rare; the batch's copy is then made again from the changes that succeeded.
+    let next = structuredClone(base);
+    const done: { item: PendingChange; result: unknown }[] = [];
+    for (const item of batch) {
+      try {
+        done.push({ item, result: item.change(next) });
+      } catch (err) {
+        item.reject(err);
+        next = structuredClone(base);
+        for (const ok of done) ok.item.change(next);
+      }
+    }
+    if (done.length === 0) return;
+    try {
+      await writeFileAtomic(this.path, JSON.stringify(next));
+    } catch (err) {
+      for (const { item } of done) item.reject(err);
+      return;
+    }
+    this.table = next;
+    for (const { item, result } of done) item.resolve(result);
   }
 }

@@ -46,9 +46,11 @@ export class ContainerListing {
       options.filters.has('exited');
     let records = this.store.list().filter((c) => (all || isRunning(c)) && keep(c));
     if (options.limit !== undefined && options.limit > 0) records = records.slice(0, options.limit);
+    const net = this.deps.networks?.views(records);
     return Promise.all(
-      records.map(async (record) => ({
-        ...this.netView(record),
+      records.map(async (record, i) => ({
+        record,
+        ...(net?.[i] ? { network: net[i].settings, ports: net[i].ports } : {}),
         ...(options.size ? { size: await this.sizes(record) } : {}),
       })),
     );

@@ -24,6 +24,7 @@ import type { LiveAttach } from './network-service.js';
 import type { NetworkRecords } from './network-records.js';
 import { addEndpoint, planEndpoint } from './endpoint-plan.js';
 import { containerNetworkSettings } from './endpoint-settings.js';
+import { snapshotLookup, storeLookup, type NetworkLookup } from './network-lookup.js';
 
 export interface ContainerAttachDeps {
   networks: NetworkRecords;
@@ -413,30 +414,35 @@ export class ContainerAttach implements ContainerNetworking {
     await this.deps.networks.applyRules();
   }
 
-  settings(c: ContainerRecord): NetworkSettings {
+  settings(c: ContainerRecord, lookup: NetworkLookup = storeLookup(this.deps.store)): NetworkSettings {
     const running = isRunningState(c.state);
-    const endpoints = this.deps.store.endpointsOfContainer(c.id);
-    const mappings = running ? this.shownPorts(c.id) : [];
+    const endpoints = lookup.endpointsOf(c.id);
+    const mappings = running ? this.shownPorts(c.id, lookup) : [];
     const ports = running ? portsView(mappings, c.config.ExposedPorts, c.hostConfig.PortBindings) : {};
     return containerNetworkSettings({
       record: c,
-      endpoints: endpoints.map((e) => ({ endpoint: e, network: this.deps.store.getNetwork(e.networkId) })),
-      modeNetwork: this.deps.store.findNetworkByName(c.hostConfig.NetworkMode ?? ''),
+      endpoints: endpoints.map((e) => ({ endpoint: e, network: lookup.network(e.networkId) })),
+      modeNetwork: lookup.networkByName(c.hostConfig.NetworkMode ?? ''),
       sandboxKey: running && endpoints.some((e) => e.ip) ? this.deps.host.netnsPath(c.id) : '',
       ports,
     });
   }
 
   /** Published ports as Docker shows them: on an IPv6 network, those on every address also on "::". */
-  private shownPorts(containerId: string): PortMapping[] {
-    const mappings = this.deps.store.portsOf(containerId);
-    if (!this.deps.store.endpointsOfContainer(containerId).some((e) => e.ip6)) return mappings;
+  private shownPorts(containerId: string, lookup: NetworkLookup = storeLookup(this.deps.store)): PortMapping[] {
+    const mappings = lookup.portsOf(containerId);
+    if (!lookup.endpointsOf(containerId).some((e) => e.ip6)) return mappings;
     return mappings.flatMap((m) => (m.hostIp ? [m] : [m, { ...m, hostIp: '::' }]));
   }
 
-  ports(c: ContainerRecord): Port[] {
+  ports(c: ContainerRecord, lookup: NetworkLookup = storeLookup(this.deps.store)): Port[] {
     if (!isRunningState(c.state)) return [];
-    return portSummary(this.shownPorts(c.id), c.config.ExposedPorts);
+    return portSummary(this.shownPorts(c.id, lookup), c.config.ExposedPorts);
+  }
+
+  views(records: ContainerRecord[]): { settings: NetworkSettings; ports: Port[] }[] {
+    const lookup = snapshotLookup(this.deps.store);
+    return records.map((c) => ({ settings: this.settings(c, lookup), ports: this.ports(c, lookup) }));
   }
 
   /** Namespaces and endpoints of containers that are not running go; the rule set is rebuilt from the store. */
