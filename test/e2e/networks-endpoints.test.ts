@@ -1,11 +1,13 @@
 // Endpoints as docker-py's own network tests use them, side by side with Docker's engine (API 1.41, as
-// docker-py 5.0.3 speaks): endpoint driver options kept and shown.
+// docker-py 5.0.3 speaks): endpoint driver options kept and shown; endpoint links naming a container that
+// does not exist (yet): aliases the embedded DNS resolves once it does.
 import assert from 'node:assert/strict';
-import { api, bothEngines, ok, sideBySide } from './networks-sides.js';
+import { docker } from '../helpers/run.js';
+import { api, bothEngines, ok, sideBySide, type Engine } from './networks-sides.js';
 
 sideBySide();
 
-const driverOptsOf = async (e: Parameters<Parameters<typeof bothEngines>[1]>[0], name: string): Promise<unknown> => {
+const driverOptsOf = async (e: Engine, name: string): Promise<unknown> => {
   const r = await api(e, 'GET', `/v1.41/containers/${name}/json`);
   assert.equal(r.status, 200);
   const networks = (r.json.NetworkSettings as { Networks: Record<string, { DriverOpts: unknown }> }).Networks;
@@ -57,3 +59,73 @@ bothEngines('endpoint DriverOpts: kept at create and connect, shown in inspect',
   await ok(e, ['rm', '-f', 'dopts', 'dplain']);
   await ok(e, ['network', 'rm', 'doptsnet']);
 });
+
+const linksOf = async (e: Engine, name: string): Promise<string> =>
+  ok(e, ['inspect', '-f', '{{json .HostConfig.Links}} {{json .NetworkSettings.Networks}}', name]);
+
+/** The addresses `nslookup NAME` answers inside a container (none when the name is unknown). */
+const lookup = async (e: Engine, container: string, name: string): Promise<string> => {
+  const r = await docker(e.env, ['exec', container, 'nslookup', name]);
+  return r.stdout;
+};
+
+bothEngines(
+  'endpoint Links naming a container that does not exist yet: accepted, shown, resolved once it runs',
+  async (e) => {
+    await ok(e, ['network', 'create', 'lnk']);
+    const created = await api(e, 'POST', '/v1.41/containers/create?name=lapp', {
+      Image: 'busybox',
+      Cmd: ['sleep', '600'],
+      HostConfig: { NetworkMode: 'lnk' },
+      NetworkingConfig: { EndpointsConfig: { lnk: { Links: ['lfoo:bar'] } } },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    assert.match(await linksOf(e, 'lapp'), /^null \{"lnk":\{[^}]*"Links":\["lfoo:bar"\]/);
+    await ok(e, ['start', 'lapp']);
+
+    // Connect: kept as written, "/name:/parent/alias" and a bare name included.
+    await ok(e, ['run', '-d', '--name', 'lother', 'busybox', 'sleep', '600']);
+    const connected = await api(e, 'POST', '/v1.41/networks/lnk/connect', {
+      Container: 'lother',
+      EndpointConfig: { Links: ['lfoo:bar2', '/lfoo:/lother/bar3', 'nosuch'] },
+    });
+    assert.equal(connected.status, 200, JSON.stringify(connected.json));
+    assert.match(await linksOf(e, 'lother'), /"lnk":\{[^}]*"Links":\["lfoo:bar2","\/lfoo:\/lother\/bar3","nosuch"\]/);
+
+    // The linked container comes later: the aliases now answer with its address, to the linking containers.
+    await ok(e, ['run', '-d', '--name', 'lfoo', '--network', 'lnk', 'busybox', 'sleep', '600']);
+    const fooIp = (await ok(e, ['inspect', '-f', '{{.NetworkSettings.Networks.lnk.IPAddress}}', 'lfoo'])).trim();
+    const answer = new RegExp(`Address: ${fooIp.replace(/\./g, '\\.')}`);
+    assert.match(await lookup(e, 'lapp', 'bar'), answer);
+    assert.match(await lookup(e, 'lother', 'bar2'), answer);
+    assert.match(await lookup(e, 'lother', 'bar3'), answer);
+
+    // --link on a user network is such an alias too: the container need not exist.
+    await ok(e, ['create', '--name', 'lcli', '--network', 'lnk', '--link', 'nosuch:x', 'busybox', 'true']);
+    assert.match(await linksOf(e, 'lcli'), /^null \{"lnk":\{[^}]*"Links":\["nosuch:x"\]/);
+    // On the default bridge endpoint Links are kept and shown (they do nothing there); HostConfig.Links still need the container.
+    const onBridge = await api(e, 'POST', '/v1.41/containers/create?name=lbr', {
+      Image: 'busybox',
+      Cmd: ['sleep', '600'],
+      NetworkingConfig: { EndpointsConfig: { bridge: { Links: ['lfoo:bar'] } } },
+    });
+    assert.equal(onBridge.status, 201, JSON.stringify(onBridge.json));
+    assert.match(await linksOf(e, 'lbr'), /"bridge":\{[^}]*"Links":\["lfoo:bar"\]/);
+    const legacy = await docker(e.env, ['create', '--name', 'lleg', '--link', 'nosuch:x', 'busybox', 'true']);
+    assert.notEqual(legacy.code, 0);
+    assert.match(legacy.stderr, /could not get container for nosuch: No such container: nosuch/);
+
+    // A malformed link is refused at a running container's connect (Docker: 500, berth: 400).
+    await ok(e, ['start', 'lbr']);
+    const bad = await api(e, 'POST', '/v1.41/networks/lnk/connect', {
+      Container: 'lbr',
+      EndpointConfig: { Links: ['a:b:c'] },
+    });
+    assert.ok(bad.status >= 400);
+    assert.equal(bad.json.message, 'bad format for links: a:b:c');
+    // Docker 20.10 leaves a half-made endpoint behind (inspect lists lnk without a gateway); berth changes nothing.
+    if (e.name === 'berthd') assert.doesNotMatch(await linksOf(e, 'lbr'), /"lnk"/);
+    await ok(e, ['rm', '-f', 'lapp', 'lother', 'lfoo', 'lcli', 'lbr']);
+    await ok(e, ['network', 'rm', 'lnk']);
+  },
+);

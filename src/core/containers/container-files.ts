@@ -17,6 +17,8 @@ export interface ContainerFiles {
   prepare(id: string, files: { hostname: string; hosts: string; resolvConf: string }): Promise<ContainerPaths>;
   /** Rewrites /etc/hosts of a running container in place (the bind mount keeps the file's inode). */
   rewriteHosts(id: string, hosts: string): Promise<void>;
+  /** Rewrites resolv.conf of a running container in place, as rewriteHosts. */
+  rewriteResolvConf(id: string, resolvConf: string): Promise<void>;
   /** The host's resolv.conf text, for containers to inherit. */
   hostResolvConf(): Promise<string>;
   /** Makes a missing bind source directory (`-v` semantics); false when it cannot. */

@@ -42,6 +42,10 @@ export class LocalContainerFiles implements ContainerFiles {
     await writeFile(this.paths(id).hostsPath, hosts);
   }
 
+  async rewriteResolvConf(id: string, resolvConf: string): Promise<void> {
+    await writeFile(this.paths(id).resolvConfPath, resolvConf);
+  }
+
   async hostResolvConf(): Promise<string> {
     try {
       return await readFile(this.config.hostResolvConf, 'utf8');

@@ -76,17 +76,21 @@ export class ContainerAttach implements ContainerNetworking {
       throw invalidArgument(
         "conflicting options: host type networking can't be used with links. This would result in undefined behavior",
       );
-    for (const l of links) this.linkedContainer(parseLink(l).name);
+    const n = mode === 'host' || mode === 'none' ? undefined : this.modeNetwork(mode);
+    // On a user network a link is a DNS alias resolved when asked, so the container may come later (as Docker).
+    for (const l of links) {
+      const { name } = parseLink(l);
+      if (!n || n.isDefault || n.driver !== 'bridge') this.linkedContainer(name);
+    }
     if (mode === 'host' || mode === 'none') return mode;
     validatePortBindings(hc.PortBindings);
-    const n = this.modeNetwork(mode);
     if (!n) return mode;
     if (n.driver !== 'bridge') return n.name;
-    planEndpoint(this.deps.containers, n, endpoints?.[raw] ?? endpoints?.[n.name] ?? endpoints?.[n.id]);
+    planEndpoint(n, endpoints?.[raw] ?? endpoints?.[n.name] ?? endpoints?.[n.id]);
     for (const [key, cfg] of Object.entries(endpoints ?? {})) {
       if (key === raw || key === 'default') continue;
       const other = this.modeNetwork(key);
-      if (other?.driver === 'bridge' && other.id !== n.id) planEndpoint(this.deps.containers, other, cfg);
+      if (other?.driver === 'bridge' && other.id !== n.id) planEndpoint(other, cfg);
     }
     return mode;
   }
@@ -131,7 +135,7 @@ export class ContainerAttach implements ContainerNetworking {
       if (n && n.id !== primary.id && n.driver === 'bridge') planned.push([n, cfg, {}]);
     }
     // Every endpoint is checked before any is stored.
-    for (const [n, cfg, extra] of planned) planEndpoint(this.deps.containers, n, cfg, extra);
+    for (const [n, cfg, extra] of planned) planEndpoint(n, cfg, extra);
     for (const [n, cfg, extra] of planned) addEndpoint(this.deps, n, record.id, cfg, extra);
     if (links.length > 0) {
       const onUserNetwork = primary !== undefined && !primary.isDefault;
@@ -327,8 +331,17 @@ export class ContainerAttach implements ContainerNetworking {
     await this.deps.files.prepare(c.id, await this.etcFiles(c));
   }
 
+  /** After a live connect or disconnect: /etc/hosts names the addresses the container has now, and resolv.conf
+   * points at a user network's DNS while it has one (Docker rewrites both then too). */
+  private async rewriteEtcFiles(c: ContainerRecord): Promise<void> {
+    const files = await this.etcFiles(c);
+    await this.deps.files.rewriteHosts(c.id, files.hosts);
+    await this.deps.files.rewriteResolvConf(c.id, files.resolvConf);
+  }
+
   private async etcFiles(c: ContainerRecord): Promise<{ hostname: string; hosts: string; resolvConf: string }> {
-    const endpoints = this.deps.store.endpointsOfContainer(c.id);
+    // Only endpoints that are plugged in (a live disconnect leaves its endpoint without an address first).
+    const endpoints = this.deps.store.endpointsOfContainer(c.id).filter((e) => e.ip);
     const first = endpoints[0];
     const firstNet = first ? this.deps.store.getNetwork(first.networkId) : undefined;
     const hc = c.hostConfig;
@@ -404,6 +417,7 @@ export class ContainerAttach implements ContainerNetworking {
     if (!endpoints.some((e) => e.ip))
       throw forbidden(`container ${containerId} has no network namespace of berth's to connect`);
     await this.plug(c, ep, this.deps.host.netnsPath(containerId), index);
+    await this.rewriteEtcFiles(c);
   }
 
   private async disconnectLive(containerId: string, networkId: string): Promise<void> {
@@ -412,6 +426,8 @@ export class ContainerAttach implements ContainerNetworking {
     if (ep.hostIfName) await this.deps.host.removeInterface(ep.hostIfName);
     this.deps.store.upsertEndpoint({ ...ep, ip: '', ip6: '', mac: '', hostIfName: '' });
     await this.deps.networks.applyRules();
+    const c = this.deps.containers.get(containerId);
+    if (c) await this.rewriteEtcFiles(c);
   }
 
   settings(c: ContainerRecord, lookup: NetworkLookup = storeLookup(this.deps.store)): NetworkSettings {

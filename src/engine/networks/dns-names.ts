@@ -1,6 +1,16 @@
 // The embedded DNS's name table: container names, short ids and aliases on a user-defined network, IPv4 and IPv6.
 import type { ContainerStore } from '../../core/containers/container-store.js';
 import type { NetworkStore } from '../../core/networks/network-record.js';
+import { parseLink, type LinkSpec } from '../../core/networks/legacy-links.js';
+
+/** "name", "name:alias" or "/name:/parent/alias", as Docker parses them; one it could not parse names nothing. */
+const parsedLink = (text: string): LinkSpec | undefined => {
+  try {
+    return parseLink(text);
+  } catch {
+    return undefined;
+  }
+};
 
 /** Container names, short ids and aliases on a user-defined network, for the embedded DNS: IPv4 and IPv6
  * addresses. `asker` (the querying address) scopes link aliases (--link on a user network) to the linking container. */
@@ -14,9 +24,9 @@ export function lookupName(
   const endpoints = stores.store.endpointsOfNetwork(networkId).filter((ep) => ep.ip);
   let target = name;
   const askerEp = asker ? endpoints.find((ep) => ep.ip === asker || ep.ip6 === asker) : undefined;
-  for (const link of askerEp?.links ?? []) {
-    const [linked = '', alias = linked] = link.split(':');
-    if (alias.toLowerCase() === name) target = linked.replace(/^\//, '').toLowerCase();
+  for (const text of askerEp?.links ?? []) {
+    const link = parsedLink(text);
+    if (link?.alias.toLowerCase() === name) target = link.name.toLowerCase();
   }
   for (const ep of endpoints) {
     const c = stores.containers.get(ep.containerId);

@@ -1,15 +1,15 @@
 // A container's endpoint on a network as a create or connect asks for it: aliases, addresses, MAC, link-local
 // addresses and links, checked as Docker checks them before anything is stored (a refused request changes
-// nothing), then recorded; the address itself is allocated at the container's start.
+// nothing), then recorded; the address itself is allocated at the container's start. Links are names the
+// embedded DNS resolves at query time, so the container they name need not exist yet (as in Docker).
 import { generateId } from '../../lib/ids.js';
 import { invalidArgument } from '../../core/errdefs.js';
-import type { ContainerStore } from '../../core/containers/container-store.js';
 import { parseMac } from '../../core/networks/ipam.js';
 import { cidr6Contains, isIPv6, parseCidr6, parseIPv6 } from '../../core/networks/ipv6.js';
 import { cidrContains, isIPv4, parseCidr, parseIPv4 } from '../../core/networks/ipv4.js';
 import type { EndpointRecord, NetworkRecord, NetworkStore } from '../../core/networks/network-record.js';
 import type { EndpointSettings } from '../../spec/docker/containers.js';
-import { resolveContainer } from '../containers/resolve.js';
+import { parseLink } from '../../core/networks/legacy-links.js';
 
 export type PlannedEndpoint = Pick<
   EndpointRecord,
@@ -21,13 +21,13 @@ const UNSUPPORTED_DRIVER_OPTS = ['com.docker.network.endpoint.sysctls', 'com.doc
 
 /** Records a container's endpoint on a network (validating aliases, addresses, MAC and links as Docker). */
 export function addEndpoint(
-  stores: { store: NetworkStore; containers: ContainerStore },
+  stores: { store: NetworkStore },
   n: NetworkRecord,
   containerId: string,
   config: EndpointSettings | undefined,
   extra: { mac?: string } = {},
 ): void {
-  const planned = planEndpoint(stores.containers, n, config, extra);
+  const planned = planEndpoint(n, config, extra);
   stores.store.upsertEndpoint({
     id: generateId(),
     networkId: n.id,
@@ -41,7 +41,6 @@ export function addEndpoint(
 
 /** What an endpoint asks for, checked before anything is stored (a refused create or connect changes nothing). */
 export function planEndpoint(
-  containers: ContainerStore,
   n: NetworkRecord,
   config: EndpointSettings | undefined,
   extra: { mac?: string } = {},
@@ -79,9 +78,12 @@ export function planEndpoint(
     throw invalidArgument(`no configured subnet or ip-range contain the IP address ${requestedIp}`);
   if (requestedIp6 && n.v6 && !cidr6Contains(parseCidr6(n.v6.subnet), parseIPv6(requestedIp6)))
     throw invalidArgument(`no configured subnet or ip-range contain the IP address ${requestedIp6}`);
-  const links = (config?.Links ?? []).filter((l) => l);
-  if (links.length > 0 && n.isDefault) throw invalidArgument('links on the default bridge go in HostConfig.Links');
-  for (const l of links) resolveContainer(containers, l.split(':')[0]?.replace(/^\//, '') ?? '');
+  // Kept as written (inspect shows them so); on the default bridge, which has no embedded DNS, they do nothing, as in Docker.
+  const links = config?.Links ?? [];
+  for (const l of links) {
+    if (!l) throw invalidArgument('empty string specified for links');
+    parseLink(l);
+  }
   // Any other option is the driver's business: the bridge driver keeps and shows them (as Docker's does).
   const driverOpts = config?.DriverOpts ?? null;
   for (const key of UNSUPPORTED_DRIVER_OPTS)
