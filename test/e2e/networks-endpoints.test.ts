@@ -1,7 +1,9 @@
 // Endpoints as docker-py's own network tests use them, side by side with Docker's engine (API 1.41, as
 // docker-py 5.0.3 speaks): endpoint driver options kept and shown; endpoint links naming a container that
-// does not exist (yet): aliases the embedded DNS resolves once it does.
+// does not exist (yet): aliases the embedded DNS resolves once it does; a running container whose last network
+// was disconnected keeps its namespace and is connected again (with IPAM addresses).
 import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
 import { docker } from '../helpers/run.js';
 import { api, bothEngines, ok, sideBySide, type Engine } from './networks-sides.js';
 
@@ -127,5 +129,58 @@ bothEngines(
     if (e.name === 'berthd') assert.doesNotMatch(await linksOf(e, 'lbr'), /"lnk"/);
     await ok(e, ['rm', '-f', 'lapp', 'lother', 'lfoo', 'lcli', 'lbr']);
     await ok(e, ['network', 'rm', 'lnk']);
+  },
+);
+
+const ulaHex = (): string => randomInt(0x100, 0xfff).toString(16);
+const addressesIn = async (e: Engine, container: string): Promise<string> => ok(e, ['exec', container, 'ip', 'addr']);
+
+bothEngines(
+  'a running container with no network left keeps its namespace: connected again, with IPAM addresses',
+  async (e) => {
+    const x = e.octet;
+    const v6 = `fd00:${ulaHex()}:${ulaHex()}`;
+    await ok(e, ['network', 'create', '--subnet', `10.${x}.60.0/24`, '--ipv6', '--subnet', `${v6}::/64`, 'rnet']);
+    await ok(e, ['network', 'create', '--subnet', `10.${x}.61.0/24`, 'rnet2']);
+    await ok(e, ['run', '-d', '--name', 'rc', '--network', 'rnet', 'busybox', 'sleep', '600']);
+    const sandbox = (await ok(e, ['inspect', '-f', '{{.NetworkSettings.SandboxKey}}', 'rc'])).trim();
+    assert.notEqual(sandbox, '');
+    await ok(e, ['network', 'disconnect', 'rnet', 'rc']);
+    assert.equal(await ok(e, ['inspect', '-f', '{{json .NetworkSettings.Networks}}', 'rc']), '{}\n');
+    assert.equal((await ok(e, ['inspect', '-f', '{{.NetworkSettings.SandboxKey}}', 'rc'])).trim(), sandbox, 'kept');
+    assert.doesNotMatch(await addressesIn(e, 'rc'), new RegExp(`10\\.${x}\\.60\\.`));
+
+    // docker-py's test_connect_with_ipv4_address / test_connect_with_ipv6_address.
+    const connected = await api(e, 'POST', '/v1.41/networks/rnet/connect', {
+      Container: 'rc',
+      EndpointConfig: { IPAMConfig: { IPv4Address: `10.${x}.60.50`, IPv6Address: `${v6}::50` } },
+    });
+    assert.equal(connected.status, 200, JSON.stringify(connected.json));
+    const settings = JSON.parse(await ok(e, ['inspect', '-f', '{{json .NetworkSettings.Networks.rnet}}', 'rc']));
+    assert.equal(settings.IPAddress, `10.${x}.60.50`);
+    assert.equal(settings.GlobalIPv6Address, `${v6}::50`);
+    assert.equal(settings.Gateway, `10.${x}.60.1`);
+    const addresses = await addressesIn(e, 'rc');
+    assert.match(addresses, new RegExp(`inet 10\\.${x}\\.60\\.50/24`));
+    assert.match(addresses, new RegExp(`inet6 ${v6}::50/64`));
+    assert.match(await ok(e, ['exec', 'rc', 'ip', 'route']), new RegExp(`default via 10\\.${x}\\.60\\.1 `));
+
+    // Disconnect and connect in any order: interface names never clash, every address is there.
+    await ok(e, ['network', 'connect', 'rnet2', 'rc']);
+    await ok(e, ['network', 'disconnect', 'rnet', 'rc']);
+    await ok(e, ['network', 'connect', 'rnet', 'rc']);
+    const both = await addressesIn(e, 'rc');
+    assert.match(both, new RegExp(`inet 10\\.${x}\\.60\\.\\d+/24`));
+    assert.match(both, new RegExp(`inet 10\\.${x}\\.61\\.\\d+/24`));
+    assert.equal((both.match(/^\d+: eth\d+@/gm) ?? []).length, 2, both);
+
+    // Created on a network, disconnected before it ran: it starts with none and is connected while running.
+    await ok(e, ['create', '--name', 'rc2', '--network', 'rnet', 'busybox', 'sleep', '600']);
+    await ok(e, ['network', 'disconnect', 'rnet', 'rc2']);
+    await ok(e, ['start', 'rc2']);
+    await ok(e, ['network', 'connect', 'rnet', 'rc2']);
+    assert.match(await addressesIn(e, 'rc2'), new RegExp(`inet 10\\.${x}\\.60\\.\\d+/24`));
+    await ok(e, ['rm', '-f', 'rc', 'rc2']);
+    await ok(e, ['network', 'rm', 'rnet', 'rnet2']);
   },
 );

@@ -55,6 +55,8 @@ export interface EndpointRecord {
   mac: string;
   /** Host side of the veth while the container runs. */
   hostIfName: string;
+  /** The interface's name inside the container while it runs (eth0, ...). */
+  ifName?: string;
   /** MacAddress asked for (EndpointSettings.MacAddress, or Config.MacAddress for the first network). */
   requestedMac?: string;
   /** IPAMConfig.LinkLocalIPs: extra addresses on the interface. */

@@ -41,6 +41,9 @@ const overlaps = (a: PortMapping, b: PortMapping): boolean =>
 
 export class ContainerAttach implements ContainerNetworking {
   private readonly lock = new KeyedMutex();
+  /** Running containers whose network namespace is berth's: it stays when their last network is disconnected,
+   * so they can be connected again (Docker keeps the sandbox likewise). */
+  private readonly sandboxes = new Set<string>();
 
   constructor(private readonly deps: ContainerAttachDeps) {}
 
@@ -197,12 +200,16 @@ export class ContainerAttach implements ContainerNetworking {
       }),
     );
     const env = variables.length > 0 ? { extraEnv: variables } : {};
-    if (endpoints.length === 0) return env;
+    if (endpoints.length === 0 && !this.connectableWithoutEndpoints(c)) return env;
     return this.lock.run(GLOBAL, async () => {
       try {
         const netnsPath = await this.deps.host.createNetns(c.id);
-        let index = 0;
-        for (const ep of endpoints) await this.plug(c, ep, netnsPath, index++);
+        this.sandboxes.add(c.id);
+        let first = true;
+        for (const ep of endpoints) {
+          await this.plug(c, ep, netnsPath, first);
+          first = false;
+        }
         await this.publishPorts(c);
         await this.writeEtcFiles(c);
         return { netnsPath, ...env };
@@ -213,35 +220,54 @@ export class ContainerAttach implements ContainerNetworking {
     });
   }
 
+  /** A container whose every endpoint was disconnected before it started still gets berth's namespace when its
+   * mode names a bridge network, so it can be connected while running (as Docker). */
+  private connectableWithoutEndpoints(c: ContainerRecord): boolean {
+    if (c.config.NetworkDisabled) return false;
+    try {
+      return this.modeNetwork(c.hostConfig.NetworkMode || 'bridge')?.driver === 'bridge';
+    } catch {
+      return false;
+    }
+  }
+
   private sharedNetns(ref: string): string {
     const other = resolveContainer(this.deps.containers, ref);
     if (!isRunningState(other.state) || !other.state.pid)
       throw conflict(`cannot join network of a non running container: ${other.id}`);
-    const own = this.deps.store.endpointsOfContainer(other.id).some((e) => e.ip);
-    return own ? this.deps.host.netnsPath(other.id) : `/proc/${other.state.pid}/ns/net`;
+    return this.sandboxes.has(other.id) ? this.deps.host.netnsPath(other.id) : `/proc/${other.state.pid}/ns/net`;
   }
 
-  /** Interface name inside the container: the network's prefix (eth unless container_iface_prefix) and the next number for it. */
-  private ifNameFor(containerId: string, ep: EndpointRecord): string {
+  /** Names of a new interface: inside, the network's prefix (eth unless container_iface_prefix) with the lowest
+   * number the container's plugged interfaces leave free; on the host, the lowest free veth suffix. Free rather
+   * than positional, so a connect after a disconnect never takes a name still in use. */
+  private interfaceNames(c: ContainerRecord, ep: EndpointRecord): { ifName: string; hostIfName: string } {
     const prefixOf = (networkId: string): string => {
       const n = this.deps.store.getNetwork(networkId);
       return n ? this.deps.networks.bridgeOptions(n).ifacePrefix : 'eth';
     };
-    const endpoints = this.deps.store.endpointsOfContainer(containerId);
+    const plugged = this.deps.store
+      .endpointsOfContainer(c.id)
+      .filter((e) => e.hostIfName && e.networkId !== ep.networkId);
+    // An endpoint plugged before names were recorded had the positional name.
+    const inside = new Set(
+      plugged.map(
+        (e, i) =>
+          e.ifName ??
+          `${prefixOf(e.networkId)}${plugged.slice(0, i).filter((o) => prefixOf(o.networkId) === prefixOf(e.networkId)).length}`,
+      ),
+    );
+    const onHost = new Set(plugged.map((e) => e.hostIfName));
     const prefix = prefixOf(ep.networkId);
-    const before = endpoints
-      .slice(
-        0,
-        Math.max(
-          0,
-          endpoints.findIndex((e) => e.networkId === ep.networkId),
-        ),
-      )
-      .filter((e) => prefixOf(e.networkId) === prefix).length;
-    return `${prefix}${before}`;
+    let i = 0;
+    while (inside.has(`${prefix}${i}`)) i++;
+    let j = 0;
+    while (onHost.has(`vb${c.id.slice(0, 10)}${j.toString(16)}`)) j++;
+    return { ifName: `${prefix}${i}`, hostIfName: `vb${c.id.slice(0, 10)}${j.toString(16)}` };
   }
 
-  private async plug(c: ContainerRecord, ep: EndpointRecord, netnsPath: string, index: number): Promise<void> {
+  /** `gateway`: the default routes go via this network (the container's first one). */
+  private async plug(c: ContainerRecord, ep: EndpointRecord, netnsPath: string, gateway: boolean): Promise<void> {
     const n = this.deps.store.getNetwork(ep.networkId);
     if (!n) throw notFound(`network ${ep.networkId} not found`);
     const others = this.deps.store.endpointsOfNetwork(n.id).filter((e) => e.containerId !== c.id);
@@ -266,15 +292,15 @@ export class ContainerAttach implements ContainerNetworking {
       ip,
       ip6,
       mac: ep.requestedMac || macFor(ip),
-      hostIfName: `vb${c.id.slice(0, 10)}${index.toString(16)}`,
+      ...this.interfaceNames(c, ep),
     };
     // Recorded before the veth exists, so a crash midway leaves a record that start-up cleanup finds.
     this.deps.store.upsertEndpoint(plugged);
-    const first = index === 0 && !n.internal;
+    const first = gateway && !n.internal;
     await this.deps.host.addInterface(netnsPath, {
       bridge: n.bridgeName,
       hostIfName: plugged.hostIfName,
-      ifName: this.ifNameFor(c.id, ep),
+      ifName: plugged.ifName ?? 'eth0',
       ip,
       prefix: parseCidr(n.subnet).prefix,
       mac: plugged.mac,
@@ -395,11 +421,12 @@ export class ContainerAttach implements ContainerNetworking {
       if (ep.hostIfName) await host.removeInterface(ep.hostIfName);
       if (ep.ip || ep.hostIfName) {
         changed = true;
-        store.upsertEndpoint({ ...ep, ip: '', ip6: '', mac: '', hostIfName: '' });
+        store.upsertEndpoint({ ...ep, ip: '', ip6: '', mac: '', hostIfName: '', ifName: undefined });
       }
     }
     store.setPorts(containerId, []);
     await host.removeNetns(containerId);
+    this.sandboxes.delete(containerId);
     if (changed) await this.deps.networks.applyRules();
   }
 
@@ -410,13 +437,15 @@ export class ContainerAttach implements ContainerNetworking {
 
   private async connectLive(containerId: string, networkId: string): Promise<void> {
     const endpoints = this.deps.store.endpointsOfContainer(containerId);
-    const index = endpoints.findIndex((e) => e.networkId === networkId);
-    const ep = endpoints[index];
+    const ep = endpoints.find((e) => e.networkId === networkId);
     const c = this.deps.containers.get(containerId);
     if (!ep || !c) return;
-    if (!endpoints.some((e) => e.ip))
+    if (!this.sandboxes.has(containerId))
       throw forbidden(`container ${containerId} has no network namespace of berth's to connect`);
-    await this.plug(c, ep, this.deps.host.netnsPath(containerId), index);
+    // With no other network plugged (its last one was disconnected), this one carries the default routes.
+    const gateway = !endpoints.some((e) => e.hostIfName && e.networkId !== networkId);
+    await this.plug(c, ep, this.deps.host.netnsPath(containerId), gateway);
+    await this.deps.networks.applyRules();
     await this.rewriteEtcFiles(c);
   }
 
@@ -424,7 +453,7 @@ export class ContainerAttach implements ContainerNetworking {
     const ep = this.deps.store.endpointsOfContainer(containerId).find((e) => e.networkId === networkId);
     if (!ep) return;
     if (ep.hostIfName) await this.deps.host.removeInterface(ep.hostIfName);
-    this.deps.store.upsertEndpoint({ ...ep, ip: '', ip6: '', mac: '', hostIfName: '' });
+    this.deps.store.upsertEndpoint({ ...ep, ip: '', ip6: '', mac: '', hostIfName: '', ifName: undefined });
     await this.deps.networks.applyRules();
     const c = this.deps.containers.get(containerId);
     if (c) await this.rewriteEtcFiles(c);
@@ -439,7 +468,7 @@ export class ContainerAttach implements ContainerNetworking {
       record: c,
       endpoints: endpoints.map((e) => ({ endpoint: e, network: lookup.network(e.networkId) })),
       modeNetwork: lookup.networkByName(c.hostConfig.NetworkMode ?? ''),
-      sandboxKey: running && endpoints.some((e) => e.ip) ? this.deps.host.netnsPath(c.id) : '',
+      sandboxKey: running && this.sandboxes.has(c.id) ? this.deps.host.netnsPath(c.id) : '',
       ports,
     });
   }
@@ -473,11 +502,14 @@ export class ContainerAttach implements ContainerNetworking {
         if (!containers.get(ep.containerId)) store.deleteEndpoint(ep.networkId, ep.containerId);
         else if ((ep.ip || ep.hostIfName) && !live(ep.containerId)) {
           if (ep.hostIfName) await host.removeInterface(ep.hostIfName);
-          store.upsertEndpoint({ ...ep, ip: '', ip6: '', mac: '', hostIfName: '' });
+          store.upsertEndpoint({ ...ep, ip: '', ip6: '', mac: '', hostIfName: '', ifName: undefined });
         }
       }
       for (const id of store.allPorts().keys()) if (!live(id)) store.setPorts(id, []);
-      for (const id of await host.listNetns()) if (!live(id)) await host.removeNetns(id);
+      for (const id of await host.listNetns()) {
+        if (live(id)) this.sandboxes.add(id);
+        else await host.removeNetns(id);
+      }
       await this.deps.networks.applyRules();
     });
   }

@@ -64,7 +64,13 @@ export function containerNetworkSettings(input: SettingsInput): NetworkSettings 
   const networks: Record<string, EndpointSettings> = {};
   for (const { endpoint, network } of input.endpoints)
     if (network) networks[network.name] = endpointSettings(c, endpoint, network);
-  if (input.endpoints.length === 0 && !(c.hostConfig.NetworkMode ?? '').startsWith('container:')) {
+  // A container disconnected from every bridge network shows none (as Docker); host, none and a bridge-less
+  // daemon's default mode show their mode's entry.
+  if (
+    input.endpoints.length === 0 &&
+    input.modeNetwork?.driver !== 'bridge' &&
+    !(c.hostConfig.NetworkMode ?? '').startsWith('container:')
+  ) {
     const mode = c.hostConfig.NetworkMode || 'none';
     networks[mode] = emptyEndpoint(input.modeNetwork?.id ?? '');
   }
