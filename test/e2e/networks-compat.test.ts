@@ -69,3 +69,47 @@ bothEngines('names Docker accepts, driver options honoured and shown, bad option
   await ok(e, ['network', 'rm', 'opts', 'test 01']);
   assert.throws(() => e.onHost('ip', ['link', 'show', 'dev', bridgeName]), 'the bridge goes with the network');
 });
+
+bothEngines(
+  'CheckDuplicate before API 1.44: a second network of a name when asked; its name is then ambiguous',
+  async (e) => {
+    const first = await api(e, 'POST', '/v1.41/networks/create', { Name: 'dup', CheckDuplicate: true });
+    assert.equal(first.status, 201, JSON.stringify(first.json));
+    const refused = await api(e, 'POST', '/v1.41/networks/create', { Name: 'dup', CheckDuplicate: true });
+    assert.equal(refused.status, 409);
+    assert.equal(refused.json.message, 'network with name dup already exists');
+    const second = await api(e, 'POST', '/v1.41/networks/create', { Name: 'dup', CheckDuplicate: false });
+    assert.equal(second.status, 201, JSON.stringify(second.json));
+    assert.equal(second.json.Warning, `Network with name dup (id : ${String(first.json.Id)}) already exists`);
+    assert.notEqual(second.json.Id, first.json.Id);
+    assert.equal((await ok(e, ['network', 'ls', '-q', '--filter', 'name=^dup$'])).trim().split('\n').length, 2);
+
+    // By name both are meant: refused with Docker's words for each use; by id each is found.
+    const inspected = await api(e, 'GET', '/v1.41/networks/dup');
+    assert.equal(inspected.status, 400);
+    assert.equal(inspected.json.message, '2 matches found based on name: network dup is ambiguous');
+    await ok(e, ['run', '-d', '--name', 'dupc', 'busybox', 'sleep', '600']);
+    const connect = await api(e, 'POST', '/v1.41/networks/dup/connect', { Container: 'dupc' });
+    assert.equal(connect.status, 400);
+    assert.equal(connect.json.message, 'network dup is ambiguous (2 matches found on name)');
+    const removed = await api(e, 'DELETE', '/v1.41/networks/dup');
+    assert.equal(removed.status, 400);
+    assert.equal(removed.json.message, 'network dup is ambiguous (2 matches found based on name)');
+    const byId = await api(e, 'GET', `/v1.41/networks/${String(second.json.Id)}`);
+    assert.equal(byId.status, 200);
+    assert.equal(byId.json.Name, 'dup');
+
+    const predefined = await api(e, 'POST', '/v1.41/networks/create', { Name: 'bridge' });
+    assert.equal(predefined.status, 403);
+    assert.equal(predefined.json.message, 'operation is not permitted on predefined bridge network ');
+    if (e.name === 'berthd') {
+      // From API 1.44 on (beyond dockerd 20.10) Docker ignores CheckDuplicate and always refuses a name in use.
+      const newer = await api(e, 'POST', '/v1.44/networks/create', { Name: 'dup', CheckDuplicate: false });
+      assert.equal(newer.status, 409);
+      assert.equal(newer.json.message, 'network with name dup already exists');
+    }
+    await ok(e, ['rm', '-f', 'dupc']);
+    for (const id of [first.json.Id, second.json.Id]) await ok(e, ['network', 'rm', String(id)]);
+    assert.equal((await ok(e, ['network', 'ls', '-q', '--filter', 'name=^dup$'])).trim(), '');
+  },
+);

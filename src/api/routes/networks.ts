@@ -6,6 +6,7 @@ import type { EndpointSettings } from '../../spec/docker/containers.js';
 import { queryBool, queryFilters, type Query } from '../server/query.js';
 import { toNetworkJson } from '../compat/network-json.js';
 import { decodeBody } from '../server/json-body.js';
+import { compareApiVersions } from '../server/api-version.js';
 import { networkConnectSchema, networkCreateSchema, networkDisconnectSchema } from '../compat/request-bodies.js';
 
 type IdParams = { Params: { id: string }; Querystring: Query };
@@ -19,9 +20,11 @@ export function networkRoutes(app: FastifyInstance, networks: NetworksApi): void
 
   app.post<{ Body: unknown }>('/networks/create', async (req, reply) => {
     if (!req.body || typeof req.body !== 'object') throw invalidArgument('network create: empty request');
-    const { id, warning } = await networks.create(
-      decodeBody(networkCreateSchema, req.body, 'CreateRequest') as NetworkCreateRequest,
-    );
+    const body = decodeBody(networkCreateSchema, req.body, 'CreateRequest') as NetworkCreateRequest;
+    // CheckDuplicate is honoured before API 1.44 (false: a second network of the name); from 1.44 Docker ignores
+    // it and always refuses a name in use.
+    const checkDuplicate = compareApiVersions(req.apiVersion, '1.44') >= 0 || body.CheckDuplicate === true;
+    const { id, warning } = await networks.create({ ...body, CheckDuplicate: checkDuplicate });
     return reply.code(201).send({ Id: id, Warning: warning });
   });
 

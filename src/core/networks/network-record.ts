@@ -84,9 +84,12 @@ export interface PortMapping {
 export interface NetworkStore {
   listNetworks(): NetworkRecord[];
   getNetwork(id: string): NetworkRecord | undefined;
+  /** The oldest network of that name. */
   findNetworkByName(name: string): NetworkRecord | undefined;
-  /** AlreadyExists when the name is taken. */
-  insertNetwork(n: NetworkRecord): void;
+  /** Every network of that name, oldest first (names repeat only when a create allowed it). */
+  networksByName(name: string): NetworkRecord[];
+  /** Conflict when the name is taken, unless `uniqueName: false` (checked and inserted atomically). */
+  insertNetwork(n: NetworkRecord, options?: { uniqueName?: boolean }): void;
   deleteNetwork(id: string): void;
   endpointsOfNetwork(networkId: string): EndpointRecord[];
   endpointsOfContainer(containerId: string): EndpointRecord[];

@@ -6,6 +6,7 @@ import { containersMigration } from './migrations/002-containers.js';
 import { networksMigration } from './migrations/003-networks.js';
 import { volumesMigration } from './migrations/004-volumes.js';
 import { buildCacheMigration } from './migrations/005-build-cache.js';
+import { networkNamesMigration } from './migrations/006-network-names.js';
 
 export type { Migration } from './migrations/migration.js';
 
@@ -15,4 +16,5 @@ export const MIGRATIONS: Migration[] = [
   networksMigration,
   volumesMigration,
   buildCacheMigration,
+  networkNamesMigration,
 ];

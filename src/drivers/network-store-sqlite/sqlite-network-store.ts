@@ -1,5 +1,6 @@
-// NetworkStore on SQLite: networks (name UNIQUE, so one of two concurrent creates wins), endpoints keyed by
-// (network, container), and each running container's published ports.
+// NetworkStore on SQLite: networks (names may repeat, as Docker's API before 1.44 lets a create ask for it; the
+// unique-name check and the insert run in one transaction), endpoints keyed by (network, container), and each
+// running container's published ports.
 import type { Database } from 'better-sqlite3';
 import { conflict } from '../../core/errdefs.js';
 import type { EndpointRecord, NetworkRecord, NetworkStore, PortMapping } from '../../core/networks/network-record.js';
@@ -24,18 +25,34 @@ CREATE TABLE IF NOT EXISTS network_ports (
 );
 `;
 
+/** Migration 6: network names no longer UNIQUE (CheckDuplicate: false before API 1.44 makes a second one). */
+export const NETWORK_NAMES_SHARED_SCHEMA = `
+CREATE TABLE networks_v6 (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created TEXT NOT NULL,
+  record TEXT NOT NULL
+);
+INSERT INTO networks_v6 (id, name, created, record) SELECT id, name, created, record FROM networks;
+DROP TABLE networks;
+ALTER TABLE networks_v6 RENAME TO networks;
+CREATE INDEX IF NOT EXISTS networks_name ON networks(name);
+`;
+
 const isUniqueViolation = (err: unknown): boolean =>
   String((err as { code?: string }).code).startsWith('SQLITE_CONSTRAINT');
 
 export class SqliteNetworkStore implements NetworkStore {
   private readonly s;
 
-  constructor(db: Database) {
+  constructor(private readonly db: Database) {
     db.exec(NETWORKS_SCHEMA);
     this.s = {
       list: db.prepare<[], { record: string }>('SELECT record FROM networks ORDER BY created, id'),
       get: db.prepare<[string], { record: string }>('SELECT record FROM networks WHERE id = ?'),
-      byName: db.prepare<[string], { record: string }>('SELECT record FROM networks WHERE name = ?'),
+      byName: db.prepare<[string], { record: string }>(
+        'SELECT record FROM networks WHERE name = ? ORDER BY created, id',
+      ),
       insert: db.prepare('INSERT INTO networks (id, name, created, record) VALUES (?, ?, ?, ?)'),
       delete: db.prepare('DELETE FROM networks WHERE id = ?'),
       epOfNet: db.prepare<[string], { record: string }>(
@@ -74,13 +91,21 @@ export class SqliteNetworkStore implements NetworkStore {
     return row ? (JSON.parse(row.record) as NetworkRecord) : undefined;
   }
 
-  insertNetwork(n: NetworkRecord): void {
-    try {
-      this.s.insert.run(n.id, n.name, n.created, JSON.stringify(n));
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict(`network with name ${n.name} already exists`, err);
-      throw err;
-    }
+  networksByName(name: string): NetworkRecord[] {
+    return this.s.byName.all(name).map((r) => JSON.parse(r.record) as NetworkRecord);
+  }
+
+  insertNetwork(n: NetworkRecord, options: { uniqueName?: boolean } = {}): void {
+    this.db.transaction(() => {
+      if (options.uniqueName !== false && this.s.byName.get(n.name))
+        throw conflict(`network with name ${n.name} already exists`);
+      try {
+        this.s.insert.run(n.id, n.name, n.created, JSON.stringify(n));
+      } catch (err) {
+        if (isUniqueViolation(err)) throw conflict(`network with id ${n.id} already exists`, err);
+        throw err;
+      }
+    })();
   }
 
   deleteNetwork(id: string): void {

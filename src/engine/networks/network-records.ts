@@ -4,7 +4,7 @@
 import type { NetworkHost } from '../../core/networks/network-host.js';
 import type { NetworkRecord, NetworkStore, NetworkV6 } from '../../core/networks/network-record.js';
 import type { RuleNetwork, RulePort } from '../../core/networks/nat-rules.js';
-import { notFound } from '../../core/errdefs.js';
+import { invalidArgument, notFound } from '../../core/errdefs.js';
 import { parseBridgeOptions, type BridgeOptions } from '../../core/networks/bridge-options.js';
 import type { NetworkServiceConfig } from './types.js';
 
@@ -21,16 +21,24 @@ export class NetworkRecords {
     return this.deps.config;
   }
 
-  /** By full id, exact name, then unique id prefix, as Docker. */
-  resolve(ref: string): NetworkRecord {
+  /** By full id, exact name, then unique id prefix, as Docker. Two networks of one name (or id prefix) are
+   * ambiguous: 400 in the wording Docker's inspect, remove, or other uses have. */
+  resolve(ref: string, use: 'inspect' | 'remove' | 'use' = 'use'): NetworkRecord {
     const { store } = this.deps;
     const byId = store.getNetwork(ref);
     if (byId) return byId;
-    const byName = store.findNetworkByName(ref);
-    if (byName) return byName;
-    const matches = store.listNetworks().filter((n) => n.id.startsWith(ref));
+    const ambiguous = (count: number, basis: 'name' | 'ID prefix'): Error =>
+      invalidArgument(
+        use === 'inspect'
+          ? `${count} matches found based on ${basis}: network ${ref} is ambiguous`
+          : `network ${ref} is ambiguous (${count} matches found ${use === 'use' && basis === 'name' ? 'on' : 'based on'} ${basis})`,
+      );
+    const byName = store.networksByName(ref);
+    if (byName.length === 1 && byName[0]) return byName[0];
+    if (byName.length > 1) throw ambiguous(byName.length, 'name');
+    const matches = ref ? store.listNetworks().filter((n) => n.id.startsWith(ref)) : [];
     if (matches.length === 1 && matches[0]) return matches[0];
-    if (matches.length > 1) throw notFound(`network ${ref} is ambiguous (${matches.length} matches found on name)`);
+    if (matches.length > 1) throw ambiguous(matches.length, 'ID prefix');
     throw notFound(`network ${ref} not found`);
   }
 

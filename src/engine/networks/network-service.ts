@@ -165,7 +165,13 @@ export class NetworkService implements NetworksApi {
     }
     const ipamDriver = req.IPAM?.Driver || 'default';
     if (ipamDriver !== 'default') throw notFound(`plugin "${ipamDriver}" not found`);
-    if (this.deps.store.findNetworkByName(name)) throw conflict(`network with name ${name} already exists`);
+    const sameName = this.deps.store.networksByName(name);
+    const predefined = sameName.find((n) => PREDEFINED.has(n.name) && (n.isDefault || n.driver !== 'bridge'));
+    if (predefined) throw forbidden(`operation is not permitted on predefined ${name} network `);
+    const checkDuplicate = req.CheckDuplicate === true;
+    if (checkDuplicate && sameName[0]) throw conflict(`network with name ${name} already exists`);
+    // Docker before API 1.44 creates a second network of the name when asked not to check, and warns.
+    const warning = sameName[0] ? `Network with name ${name} (id : ${sameName[0].id}) already exists` : '';
     const options = req.Options ?? {};
     const bridgeOptions = parseBridgeOptions(options);
     const id = generateId();
@@ -224,7 +230,7 @@ export class NetworkService implements NetworksApi {
       enableIPv6: req.EnableIPv6 === true,
       v6,
     };
-    this.deps.store.insertNetwork(record);
+    this.deps.store.insertNetwork(record, { uniqueName: checkDuplicate });
     try {
       await this.bringUp(record);
       await this.deps.records.applyRules();
@@ -233,7 +239,7 @@ export class NetworkService implements NetworksApi {
       throw err;
     }
     this.publish(record, 'create');
-    return { id, warning: '' };
+    return { id, warning };
   }
 
   /** The IPv6 side: the user's subnet (kept even without EnableIPv6, as Docker shows it), else with EnableIPv6 a /64 of the daemon's ULA pool. */
@@ -320,11 +326,11 @@ export class NetworkService implements NetworksApi {
   }
 
   inspect(ref: string): NetworkView {
-    return this.view(this.deps.records.resolve(ref));
+    return this.view(this.deps.records.resolve(ref, 'inspect'));
   }
 
   async remove(ref: string): Promise<void> {
-    const n = this.deps.records.resolve(ref);
+    const n = this.deps.records.resolve(ref, 'remove');
     if (PREDEFINED.has(n.name) && (n.isDefault || n.driver !== 'bridge'))
       throw forbidden(`${n.name} is a pre-defined network and cannot be removed`);
     const active = this.deps.store.endpointsOfNetwork(n.id).filter((e) => e.ip);

@@ -5,6 +5,8 @@ import type { EndpointSettings } from '../../spec/docker/containers.js';
 
 export interface NetworkCreateRequest {
   Name?: string;
+  /** Refuse a name in use (the API sets it from API 1.44 on, where Docker always refuses). */
+  CheckDuplicate?: boolean;
   Driver?: string;
   Internal?: boolean;
   Attachable?: boolean;
