@@ -20,7 +20,8 @@ export const storeLookup = (store: NetworkStore): NetworkLookup => ({
 export function snapshotLookup(store: NetworkStore): NetworkLookup {
   const networks = store.listNetworks();
   const byId = new Map(networks.map((n) => [n.id, n]));
-  const byName = new Map(networks.map((n) => [n.name, n]));
+  // The oldest of networks that share a name, as the store's findNetworkByName.
+  const byName = new Map([...networks].reverse().map((n) => [n.name, n]));
   const endpoints = new Map<string, EndpointRecord[]>();
   // allEndpoints is in insertion order, as endpointsOfContainer is for one container.
   for (const e of store.allEndpoints()) {
