@@ -2,54 +2,26 @@
 // exec and attach (exec_run stream and not, demux, tty, socket=True; attach before start), cp on volumes and binds
 // (get_archive / put_archive / HEAD, running and stopped, symlinks in a volume that point out of it) and commit of a
 // container whose process is exiting. Each scenario is a small script in python-exec-files/ printing JSON.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isRoot, REPO_ROOT, startDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { docker, run } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
+import { REPO_ROOT } from '../helpers/daemon.js';
+import { run } from '../helpers/run.js';
+import { ENGINES, skipClients, useEngines } from '../helpers/engines.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPTS = join(REPO_ROOT, 'test/e2e/python-exec-files');
 const hasDockerPy = (): boolean => existsSync(PYTHON) && existsSync('/usr/lib/python3/dist-packages/docker');
-const skip = !isRoot()
-  ? 'needs root'
-  : !hasDockerd()
-    ? 'dockerd is not installed'
-    : !hasDockerPy()
-      ? 'python3-docker is not installed'
-      : false;
-
-let engine: DockerEngine | undefined;
-let berthd: TestDaemon | undefined;
+const skip = skipClients() || (!hasDockerPy() && 'python3-docker is not installed');
+const engine = useEngines(skip);
 const dirs: string[] = [];
-
-before(async () => {
-  if (skip) return;
-  [engine, berthd] = await Promise.all([startDockerd(), startDaemon()]);
-  const archive = (await testImages()).busybox;
-  for (const env of [engine.env, berthd.env]) {
-    const load = await docker(env, ['load', '-i', archive]);
-    assert.equal(load.code, 0, load.stderr);
-  }
-});
-after(async () => {
-  for (const env of [engine?.env, berthd?.env]) {
-    if (!env) continue;
-    const ids = (await docker(env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-    if (ids.length) await docker(env, ['rm', '-f', ...ids]);
-  }
-  await Promise.all([engine?.stop(), berthd?.cleanup()]);
+after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-const engines = (): [string, NodeJS.ProcessEnv][] => [
-  ['dockerd', (engine as DockerEngine).env],
-  ['berthd', (berthd as TestDaemon).env],
-];
+const engines = (): [string, NodeJS.ProcessEnv][] => ENGINES.map((name) => [name, engine(name).env]);
 
 /** Runs a scenario on both engines at once (the file has 300 s on a busy machine), then checks each the same way. */
 async function onBoth<T>(

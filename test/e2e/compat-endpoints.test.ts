@@ -5,26 +5,18 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
-import { apiRequest, isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { apiRequest } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
+import { ENGINES, skipClients, useEngines } from '../helpers/engines.js';
 
-const skip = !isRoot() ? 'needs root' : !hasDockerd() ? 'dockerd is not installed' : false;
-
-let engine: DockerEngine | undefined;
-let berthd: TestDaemon | undefined;
+const skip = skipClients();
+const engine = useEngines(skip);
 /** A registry with the v1 search API, and one without it (a plain v2 registry answers 404). */
 let withSearch: Server | undefined;
 let withoutSearch: Server | undefined;
 const searches: string[] = [];
 
-const socketOf = (env: NodeJS.ProcessEnv): string => (env.DOCKER_HOST ?? '').replace(/^unix:\/\//, '');
-const daemons = (): { name: string; env: NodeJS.ProcessEnv; socket: string }[] =>
-  [
-    { name: 'dockerd', env: (engine as DockerEngine).env },
-    { name: 'berthd', env: (berthd as TestDaemon).env },
-  ].map((d) => ({ ...d, socket: socketOf(d.env) }));
+const daemons = () => ENGINES.map((name) => ({ ...engine(name), socket: engine(name).socketPath }));
 
 const RESULTS = [
   { name: 'team/app', description: 'the app', star_count: 12, is_official: true, is_automated: false },
@@ -53,17 +45,9 @@ before(async () => {
   });
   withoutSearch = createServer((_req, res) => res.writeHead(404).end('404 page not found\n'));
   [searchPort, plainPort] = await Promise.all([listen(withSearch), listen(withoutSearch)]);
-  [engine, berthd] = await Promise.all([startDockerd(), startDaemon()]);
-  const archive = (await testImages()).busybox;
-  for (const { env } of daemons()) assert.equal((await docker(env, ['load', '-i', archive])).code, 0);
 });
 
-after(async () => {
-  for (const { env } of engine && berthd ? daemons() : []) {
-    const ids = (await docker(env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-    if (ids.length) await docker(env, ['rm', '-f', ...ids]);
-  }
-  await Promise.all([engine?.stop(), berthd?.cleanup()]);
+after(() => {
   withSearch?.close();
   withoutSearch?.close();
 });
@@ -217,7 +201,7 @@ test('image search asks the registry v1 search API with limit and filters as Doc
   assert.equal(tables[1], tables[0]);
   assert.match(tables[0] ?? '', /team\/app-tools/);
   // Docker Hub is blocked on test daemons: berthd refuses by name rather than leaving the machine.
-  const hub = await apiRequest((berthd as TestDaemon).socketPath, s('busybox'));
+  const hub = await apiRequest(engine('berthd').socketPath, s('busybox'));
   assert.equal(hub.status, 403, hub.body);
   assert.match(hub.body, /docker\.io is blocked/);
 });

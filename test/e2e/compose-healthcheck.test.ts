@@ -1,35 +1,17 @@
 // docker-compose 1.29 with a healthcheck that leaves fields out (it sends null for them): the service starts and
 // becomes healthy on dockerd and on berthd, with the same Config.Healthcheck. Skips without root or dockerd.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { docker, run } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
+import { ENGINES, skipClients, useEngines } from '../helpers/engines.js';
 
-const skip = !isRoot() ? 'needs root' : !hasDockerd() ? 'dockerd is not installed' : false;
-
-let engine: DockerEngine | undefined;
-let berthd: TestDaemon | undefined;
-const daemons = (): { name: string; env: NodeJS.ProcessEnv }[] => [
-  { name: 'dockerd', env: (engine as DockerEngine).env },
-  { name: 'berthd', env: (berthd as TestDaemon).env },
-];
-
-before(async () => {
-  if (skip) return;
-  [engine, berthd] = await Promise.all([startDockerd(), startDaemon()]);
-  const archive = (await testImages()).busybox;
-  for (const { env } of daemons()) assert.equal((await docker(env, ['load', '-i', archive])).code, 0);
-});
-
-after(async () => {
-  await Promise.all([engine?.stop(), berthd?.cleanup()]);
-});
+const skip = skipClients();
+const engine = useEngines(skip);
+const daemons = () => ENGINES.map(engine);
 
 /** Resolves on the container's first event with this status (health_status events carry it in Status). */
 function waitForEvent(env: NodeJS.ProcessEnv, container: string, status: string): Promise<void> {

@@ -2,37 +2,15 @@
 // --log-driver none; they run and attach as any other, `docker logs` is refused as Docker refuses it (501,
 // "configured logging driver does not support reading"), and inspect shows the driver. Skips without root or
 // without dockerd.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiRequest, isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { apiRequest } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
+import { ENGINES, skipClients, useEngines } from '../helpers/engines.js';
 
-const skip = !isRoot() ? 'needs root' : !hasDockerd() ? 'dockerd is not installed' : false;
-
-let engine: DockerEngine | undefined;
-let berthd: TestDaemon | undefined;
-const daemons = (): { name: string; env: NodeJS.ProcessEnv; socket: string }[] =>
-  [
-    { name: 'dockerd', env: (engine as DockerEngine).env },
-    { name: 'berthd', env: (berthd as TestDaemon).env },
-  ].map((d) => ({ ...d, socket: (d.env.DOCKER_HOST ?? '').replace(/^unix:\/\//, '') }));
-
-before(async () => {
-  if (skip) return;
-  [engine, berthd] = await Promise.all([startDockerd(), startDaemon()]);
-  const archive = (await testImages()).busybox;
-  for (const { env } of daemons()) assert.equal((await docker(env, ['load', '-i', archive])).code, 0);
-});
-
-after(async () => {
-  for (const { env } of engine && berthd ? daemons() : []) {
-    const ids = (await docker(env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-    if (ids.length) await docker(env, ['rm', '-f', ...ids]);
-  }
-  await Promise.all([engine?.stop(), berthd?.cleanup()]);
-});
+const skip = skipClients();
+const engine = useEngines(skip);
+const daemons = () => ENGINES.map(engine);
 
 /** What a CLI call gave: its exit code, its output, its error (daemon-neutral). */
 async function outcome(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
@@ -46,7 +24,7 @@ test(
   async () => {
     const results: Record<string, string[]> = {};
     await Promise.all(
-      daemons().map(async ({ name, env, socket }) => {
+      daemons().map(async ({ name, env, socketPath: socket }) => {
         const out: string[] = [];
         // Attached output does not go through the log driver.
         out.push(

@@ -1,54 +1,32 @@
 // Shared by the prune-filter end-to-end tests: dockerd and berthd side by side (each with busybox and one
 // running container that no prune may take), straight API helpers, and a comparer of what remains.
-import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiRequest, isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { apiRequest } from '../helpers/daemon.js';
 import { docker, type RunResult } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
+import { ENGINES, skipClients, useEngines, type Engine, type EngineName } from '../helpers/engines.js';
 
-export const skip = !isRoot() ? 'needs root' : !hasDockerd() ? 'dockerd is not installed' : false;
+export const skip = skipClients();
 
-let engine: DockerEngine | undefined;
-let berthd: TestDaemon | undefined;
-export const daemons = (): { name: string; env: NodeJS.ProcessEnv }[] => [
-  { name: 'dockerd', env: (engine as DockerEngine).env },
-  { name: 'berthd', env: (berthd as TestDaemon).env },
-];
+let engine: ((name: EngineName) => Engine) | undefined;
+export const daemons = (): Engine[] => ENGINES.map((name) => (engine as NonNullable<typeof engine>)(name));
 
-/** Starts both daemons for the calling test file (before/after hooks of its own). */
+/** Starts both daemons for the calling test file, each with one running container. */
 export function useBothDaemons(): void {
-  before(async () => {
-    if (skip) return;
-    [engine, berthd] = await Promise.all([startDockerd(), startDaemon()]);
-    const archive = (await testImages()).busybox;
-    for (const { env } of daemons()) {
-      assert.equal((await docker(env, ['load', '-i', archive])).code, 0);
-      // A running container is never pruned, whatever the filters.
-      await ok(env, [
-        'run',
-        '-d',
-        '--network',
-        'none',
-        '--name',
-        'c-running',
-        '--label',
-        'a=1',
-        'busybox',
-        'sleep',
-        '600',
-      ]);
-    }
-  });
-
-  after(async () => {
-    for (const { env } of engine && berthd ? daemons() : []) {
-      const ids = (await docker(env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-      if (ids.length) await docker(env, ['rm', '-f', ...ids]);
-      await docker(env, ['network', 'prune', '-f']);
-      await docker(env, ['volume', 'prune', '-f'], {});
-    }
-    await Promise.all([engine?.stop(), berthd?.cleanup()]);
+  engine = useEngines(skip, async ({ env }) => {
+    // A running container is never pruned, whatever the filters.
+    await ok(env, [
+      'run',
+      '-d',
+      '--network',
+      'none',
+      '--name',
+      'c-running',
+      '--label',
+      'a=1',
+      'busybox',
+      'sleep',
+      '600',
+    ]);
   });
 }
 

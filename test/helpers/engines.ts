@@ -70,9 +70,12 @@ export async function loadTestImages(engine: Engine): Promise<void> {
   }
 }
 
-/** Starts every engine in ENGINES side by side before the file's tests (images loaded), stops them all after;
- * returns the lookup the file's suites use. Nothing starts when the file is skipped. */
-export function useEngines(skip: string | false): (name: EngineName) => Engine {
+/** Starts every engine in ENGINES side by side before the file's tests (images loaded, then `setUp` run on
+ * each), stops them all after; returns the lookup the file's suites use. Nothing starts when the file is skipped. */
+export function useEngines(
+  skip: string | false,
+  setUp: (engine: Engine) => Promise<void> = async () => undefined,
+): (name: EngineName) => Engine {
   const started = new Map<EngineName, Engine>();
   before(async () => {
     if (skip) return;
@@ -81,6 +84,7 @@ export function useEngines(skip: string | false): (name: EngineName) => Engine {
         const engine = await startEngine(name);
         started.set(name, engine);
         await loadTestImages(engine);
+        await setUp(engine);
       }),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
