@@ -16,6 +16,7 @@ import type { ImageRecord, LayerRecord } from '../../core/images/image-record.js
 import { MEDIA_TYPES } from '../../spec/oci/image.js';
 import type { PullDeps } from './pull-image.js';
 import { byteReporter, type ProgressSink } from './pull-progress.js';
+import { eachLimited } from '../../lib/each-limited.js';
 
 const CONCURRENT_UPLOADS = 5;
 
@@ -81,36 +82,28 @@ async function uploadLayers(
   options: PushOptions,
 ): Promise<void> {
   const { progress, signal } = options;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < layers.length) {
-      const layer = layers[next++] as LayerRecord;
-      const id = shortId(layer.diffId);
-      if (await repo.hasBlob(layer.blob, { signal })) {
-        progress(stepMessage(id, 'Layer already exists'));
-        continue;
-      }
-      let mounted: string | undefined;
-      for (const from of sources) {
-        if (await repo.mountBlob(layer.blob, from, { signal }).catch(() => false)) {
-          mounted = from;
-          break;
-        }
-      }
-      if (mounted) {
-        progress(stepMessage(id, `Mounted from ${mounted}`));
-        continue;
-      }
-      const report = byteReporter(progress, id, 'Pushing', layer.size);
-      await repo.pushBlob({ digest: layer.blob, size: layer.size }, () => content.read(layer.blob), {
-        signal,
-        onProgress: report,
-      });
-      progress(stepMessage(id, 'Pushed'));
+  await eachLimited(layers, CONCURRENT_UPLOADS, async (layer) => {
+    const id = shortId(layer.diffId);
+    if (await repo.hasBlob(layer.blob, { signal })) {
+      progress(stepMessage(id, 'Layer already exists'));
+      return;
     }
-  };
-  const workers = Array.from({ length: Math.min(CONCURRENT_UPLOADS, layers.length) }, () => worker());
-  const results = await Promise.allSettled(workers);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+    let mounted: string | undefined;
+    for (const from of sources) {
+      if (await repo.mountBlob(layer.blob, from, { signal }).catch(() => false)) {
+        mounted = from;
+        break;
+      }
+    }
+    if (mounted) {
+      progress(stepMessage(id, `Mounted from ${mounted}`));
+      return;
+    }
+    const report = byteReporter(progress, id, 'Pushing', layer.size);
+    await repo.pushBlob({ digest: layer.blob, size: layer.size }, () => content.read(layer.blob), {
+      signal,
+      onProgress: report,
+    });
+    progress(stepMessage(id, 'Pushed'));
+  });
 }
