@@ -32,4 +32,16 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm install --no-audit --no-fund
 fi
 npm run --silent build
+
+# The real clients no package ships (docker-buildx, crictl, critest), built offline from the sources in
+# ../shared/peers into a cache directory (about five minutes the first time, then nothing). buildx is not
+# installed as the machine's docker CLI plugin: tests that want BuildKit point DOCKER_CONFIG at a directory
+# holding it, so `docker build` elsewhere keeps the classic protocol.
+PEERS_SRC=${BERTH_PEERS_SRC:-../shared/peers}
+PEERS_DIR=${BERTH_PEERS_DIR:-/var/cache/berth-peers}
+if [ -f "$PEERS_SRC/build.sh" ]; then
+  bash "$PEERS_SRC/build.sh" "$PEERS_DIR"
+else
+  echo "setup: $PEERS_SRC/build.sh not found; BuildKit and CRI tests will report the peers missing"
+fi
 echo "setup: done"
