@@ -16,6 +16,7 @@ import type { ConsoleSize, ExecProcess } from '../../core/runtime/runtime.js';
 import { connectAttachSocket } from './attach-socket.js';
 import { requestResize } from './conmon-ctl.js';
 import { runcMessage } from './conmon-process.js';
+import { phase } from '../../lib/phases.js';
 
 export interface ConmonExecOptions {
   conmonPath: string;
@@ -125,7 +126,9 @@ export async function startConmonExec(
     const attachReady = await Promise.race([messages(attach).next(), spawnError]);
     if (attachReady.done)
       throw new Error(runcMessage(await conmonWords()) || 'conmon exited before the exec could attach');
+    phase('conmon-attach-ready');
     const stdio = await connectAttachSocket(o.execDir);
+    phase('attach-socket');
     start.write('1');
     const first = await Promise.race([syncMessages.next(), spawnError]);
     if (first.done || first.value.data <= 0) {
@@ -134,6 +137,7 @@ export async function startConmonExec(
       throw execStartError(runcMessage(words) || 'conmon exited without starting the exec');
     }
     const pid = first.value.data;
+    phase('runc-exec');
     const exit = (async (): Promise<number> => {
       try {
         for (;;) {

@@ -52,6 +52,7 @@ import { RuncCommands } from './runc-commands.js';
 import { startError } from './runc-start-error.js';
 import { ipcShm } from './ipc-shm.js';
 import { execInContainer } from './exec-in-container.js';
+import { phase } from '../../lib/phases.js';
 
 export class ConmonRuntime implements RuntimePort {
   private readonly config: ParsedRuntimeConfig;
@@ -122,8 +123,10 @@ export class ConmonRuntime implements RuntimePort {
       runtime,
     };
     await this.states.writeMeta(c.id, meta);
+    phase('runtime-state');
     try {
       await mountRootfs(request.rootfs, rootfs, options);
+      phase('rootfs-mount');
       const spec = await writeBundle(
         request,
         rootfs,
@@ -134,6 +137,7 @@ export class ConmonRuntime implements RuntimePort {
       meta.cgroupsPath = spec.linux.cgroupsPath ?? '';
       await this.states.writeMeta(c.id, meta);
       await touch(c.logPath);
+      phase('bundle');
       const pid = await startConmon(
         {
           conmonPath: this.config.conmonPath,
@@ -156,10 +160,13 @@ export class ConmonRuntime implements RuntimePort {
       ).catch((err: unknown) => {
         throw err instanceof ConmonStartError ? startError(err.message) : err;
       });
+      phase('conmon-runc-create');
       if (options.beforeStart) await options.beforeStart();
+      phase('attach');
       await this.runc.run(c.id, ['start', c.id]).catch((err: { stderr?: string }) => {
         throw startError(String(err.stderr ?? err));
       });
+      phase('runc-start');
       this.watchLog(c.id, meta);
       return { pid };
     } catch (err) {

@@ -13,6 +13,7 @@ import { readInRoot } from './bundle.js';
 import { startConmonExec } from './conmon-exec.js';
 import type { ContainerMeta } from './container-state.js';
 import type { RuntimeBinary } from './runtime-config.js';
+import { phase } from '../../lib/phases.js';
 
 export interface ExecTarget {
   id: string;
@@ -51,6 +52,7 @@ export async function execInContainer(
   await mkdir(execDir, { recursive: true, mode: 0o700 });
   const processSpecPath = join(execDir, 'process.json');
   await writeFile(processSpecPath, JSON.stringify(execProcess(spec.process, request, user, allCaps)));
+  phase('process-spec');
   try {
     const proc = await startConmonExec(
       {

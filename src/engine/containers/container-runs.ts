@@ -20,6 +20,7 @@ import { namespaceJoins } from './namespace-joins.js';
 import type { ContainerFiles, ContainerVolumes, ExitInfo, RuntimePort } from './ports.js';
 import type { RestartSupervisor } from './restart-supervisor.js';
 import type { StdioAttachments } from './stdio-attachments.js';
+import { phase } from '../../lib/phases.js';
 
 export interface ContainerRunsDeps {
   store: ContainerStore;
@@ -56,11 +57,15 @@ export class ContainerRuns {
     const paths = this.deps.files.paths(c.id);
     try {
       const rootfs = await this.deps.snapshots.mounts(c.snapshotKey);
+      phase('snapshot-mounts');
       const net = this.deps.networks ? await this.deps.networks.setUp(c, { signal }) : {};
+      phase('network');
       const beforeStart = (): Promise<void> => this.deps.attachments.connectPending(c.id);
       const joins = namespaceJoins(this.deps.store, c);
+      const mounts = await this.mountsFor(c, signal);
+      phase('volumes');
       const { pid } = await this.deps.runtime.run(
-        { record: c, paths, rootfs, mounts: await this.mountsFor(c, signal), ...net, ...joins },
+        { record: c, paths, rootfs, mounts, ...net, ...joins },
         { signal, beforeStart },
       );
       c.state = {
@@ -79,6 +84,7 @@ export class ContainerRuns {
       this.deps.supervisor.launched(c);
       this.watchExit(c.id);
       this.deps.health?.watch(c);
+      phase('record');
     } catch (err) {
       const message = (err as Error).message;
       this.deps.attachments.failPending(c.id, err);

@@ -29,6 +29,7 @@ import { ContainerStreams } from './container-streams.js';
 import { SIGKILL, stopProcess } from './stop-process.js';
 import { ContainerRuns } from './container-runs.js';
 import type { HostConfigSupport } from '../../core/containers/host-config-check.js';
+import { phase, timedPhases } from '../../lib/phases.js';
 
 export interface ContainerServiceDeps {
   store: ContainerStore;
@@ -133,7 +134,7 @@ export class ContainerService implements ContainersApi {
   }
 
   async create(request: ContainerCreateRequest, name: string | undefined): Promise<{ id: string; warnings: string[] }> {
-    const record = await createContainer(this.deps, request, name);
+    const record = await timedPhases(this.deps.logger, 'create', {}, () => createContainer(this.deps, request, name));
     this.publish(record, 'create');
     return { id: record.id, warnings: [] };
   }
@@ -145,7 +146,7 @@ export class ContainerService implements ContainersApi {
       if (c.state.status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
       if (isRunning(c)) return false;
       if (!canStart(c)) throw conflict(`container ${c.id} is marked for removal and cannot be started`);
-      await this.runs.launch(c, options.signal);
+      await timedPhases(this.deps.logger, 'start', { container: c.id }, () => this.runs.launch(c, options.signal));
       return true;
     });
   }
@@ -218,35 +219,42 @@ export class ContainerService implements ContainersApi {
 
   async remove(ref: string, options: { force: boolean; volumes: boolean }): Promise<void> {
     const { id } = resolveContainer(this.store, ref);
-    await this.locks.run(id, async () => {
-      const c = resolveContainer(this.store, id);
-      assertRemovable(c, options.force);
-      this.supervisor.cancel(c);
-      if (isRunning(c)) {
-        c.manuallyStopped = true;
+    await this.locks.run(id, () =>
+      timedPhases(this.deps.logger, 'remove', { container: id }, async () => {
+        const c = resolveContainer(this.store, id);
+        assertRemovable(c, options.force);
+        this.supervisor.cancel(c);
+        if (isRunning(c)) {
+          c.manuallyStopped = true;
+          this.store.update(c);
+          await this.deps.runtime.kill(id, SIGKILL).catch(() => undefined);
+          if (c.state.status === 'paused') await this.deps.runtime.resume(id).catch(() => undefined);
+          const exit = await this.deps.runtime.waitExit(id);
+          c.state = { ...c.state, status: 'exited', pid: 0, exitCode: exit.exitCode, finishedAt: exit.finishedAt };
+          phase('kill-wait');
+        }
+        c.state.status = 'removing';
         this.store.update(c);
-        await this.deps.runtime.kill(id, SIGKILL).catch(() => undefined);
-        if (c.state.status === 'paused') await this.deps.runtime.resume(id).catch(() => undefined);
-        const exit = await this.deps.runtime.waitExit(id);
-        c.state = { ...c.state, status: 'exited', pid: 0, exitCode: exit.exitCode, finishedAt: exit.finishedAt };
-      }
-      c.state.status = 'removing';
-      this.store.update(c);
-      await this.destroy(c);
-      if (options.volumes) await this.deps.volumes?.removeAnonymous(c.mounts);
-    });
+        await this.destroy(c);
+        if (options.volumes) await this.deps.volumes?.removeAnonymous(c.mounts);
+      }),
+    );
   }
 
   /** Removes every trace of a container. Caller holds the lock. Idempotent, so a crash midway can be finished. */
   private async destroy(c: ContainerRecord): Promise<void> {
     this.health?.unwatch(c.id);
     await this.deps.runtime.delete(c.id);
+    phase('runtime-delete');
     await this.deps.snapshots
       .remove(c.snapshotKey)
       .catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
+    phase('snapshot-remove');
     await this.deps.files.remove(c.id);
     await this.deps.networks?.forget(c);
+    phase('files-network');
     this.store.delete(c.id);
+    phase('store');
     this.supervisor.forget(c.id);
     this.attachments.failPending(c.id, notFound(`No such container: ${c.id}`));
     this.publish(c, 'destroy');

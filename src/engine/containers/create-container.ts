@@ -25,6 +25,7 @@ import {
   withHostConfigDefaults,
   type HostConfigSupport,
 } from '../../core/containers/host-config-check.js';
+import { phase } from '../../lib/phases.js';
 
 export interface CreateDeps {
   store: ContainerStore;
@@ -169,6 +170,7 @@ async function createNamed(
     }
   }
   const image = await deps.images.resolve(userConfig.Image);
+  phase('image');
   const config = mergeContainerConfig(userConfig, image.config);
   validateHealthConfig(config.Healthcheck);
   config.Healthcheck = normalizeHealthConfig(config.Healthcheck);
@@ -198,8 +200,10 @@ async function createNamed(
     if (deps.volumes && volumePlan.needs.length) {
       const made = await deps.volumes.ensure(volumePlan.needs);
       undo.push(() => deps.volumes?.drop(made) ?? Promise.resolve());
+      phase('volumes');
     }
     await deps.snapshots.prepare(id, image.topChainId);
+    phase('snapshot');
     undo.push(() => deps.snapshots.remove(id));
     for (const m of mounts) if (m.type === 'bind' && m.createSource) await deps.files.ensureBindSource(m.source);
     const hostResolv = await deps.files.hostResolvConf();
@@ -215,6 +219,7 @@ async function createNamed(
         dropLoopback: hostConfig.NetworkMode !== 'host',
       }),
     });
+    phase('etc-files');
     const record: ContainerRecord = {
       id,
       name,
@@ -237,6 +242,7 @@ async function createNamed(
       mounts: volumePlan.points,
     };
     insertRecord(deps.store, record, naming);
+    phase('store');
     undo.push(async () => deps.store.delete(id));
     deps.networks?.recordCreate(record, endpoints);
     return record;

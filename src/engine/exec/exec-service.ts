@@ -12,6 +12,7 @@ import type { ConsoleSize, RuntimePort, StdioChunk, StdioStream } from '../../co
 import type { ExecCreateRequest, ExecInspectResponse } from '../../spec/docker/exec.js';
 import { resolveContainer } from '../containers/resolve.js';
 import { toExecInspect, type ExecRecord } from './exec-record.js';
+import { timedPhases } from '../../lib/phases.js';
 
 export interface ExecServiceDeps {
   store: ContainerStore;
@@ -167,20 +168,22 @@ export class ExecService {
     r.pendingSize = undefined;
     let proc;
     try {
-      proc = await this.deps.runtime.exec(
-        r.containerId,
-        {
-          execId: r.id,
-          args: r.cmd,
-          env: r.env,
-          user: r.user,
-          workingDir: r.workingDir,
-          tty: r.tty,
-          stdin: r.attachStdin && !options.detach,
-          privileged: r.privileged,
-          consoleSize: options.consoleSize ?? held ?? r.consoleSize,
-        },
-        { signal: options.signal },
+      proc = await timedPhases(this.deps.logger, 'exec-start', { container: r.containerId, exec: r.id }, () =>
+        this.deps.runtime.exec(
+          r.containerId,
+          {
+            execId: r.id,
+            args: r.cmd,
+            env: r.env,
+            user: r.user,
+            workingDir: r.workingDir,
+            tty: r.tty,
+            stdin: r.attachStdin && !options.detach,
+            privileged: r.privileged,
+            consoleSize: options.consoleSize ?? held ?? r.consoleSize,
+          },
+          { signal: options.signal },
+        ),
       );
     } catch (err) {
       r.running = false;
