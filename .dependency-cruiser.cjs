@@ -1,5 +1,5 @@
 // The layer rules of docs/architecture.md: imports point down the layers only.
-// L0 lib/ spec/ -> L1 core/ -> L2 drivers/ -> L3 engine/ builder/ -> L4 api/ registry/ -> L5 daemon/ client/ -> L6 cli/ dashboard/
+// L0 lib/ spec/ -> L1 core/ -> L2 drivers/ -> L3 engine/ builder/ -> L4 api/ registry/ -> L5 daemon/ client/ -> L6 compose/ cli/ dashboard/
 const layer = (name) => `^src/${name}/`;
 const forbid = (name, from, to, comment) => ({
   name,
@@ -60,6 +60,13 @@ module.exports = {
       '^src/(core|drivers|engine|builder|api|registry|daemon|cli|dashboard)/',
       'client/ uses spec/ and lib/ only',
     ),
+    forbid(
+      'compose-uses-client',
+      layer('compose'),
+      '^src/(core|drivers|engine|builder|api|registry|daemon|cli|dashboard)/',
+      "compose/ reaches the engine only through client/, so it drives Docker's engine as well as berthd",
+    ),
+    forbid('only-cli-imports-compose', '^src/(?!(cli|compose)/)', '^src/compose/', 'compose/ is L6: only cli/ uses it'),
     forbid('nothing-imports-top', '^src/(?!cli/)', '^src/cli/', 'nothing imports cli/'),
     forbid('nothing-imports-dashboard', '^src/(?!dashboard/)', '^src/dashboard/', 'nothing imports dashboard/'),
     // `berth registry serve` runs daemon/registry-host.ts in the CLI process: bin/berth hands it in (cli/server-hooks.ts).

@@ -1,0 +1,130 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadProject, type LoadOptions } from './load.js';
+
+const roots: string[] = [];
+after(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+/** A project directory with the given files; the loader's options over it. */
+function project(files: Record<string, string>, opts: Partial<LoadOptions> = {}): LoadOptions & { dir: string } {
+  const root = mkdtempSync(join(tmpdir(), 'berth-compose-load-'));
+  const dir = join(root, 'My_App');
+  mkdirSync(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  roots.push(root);
+  return { dir, files: [], env: {}, cwd: dir, ...opts };
+}
+
+test('one file found by its default name; defaults filled in; the directory names the project', () => {
+  const p = project({ 'compose.yaml': 'services:\n  web:\n    image: busybox\n    command: httpd -f -p "8080"\n' });
+  const loaded = loadProject(p);
+  assert.equal(loaded.name, 'my_app');
+  assert.equal(loaded.workingDir, p.dir);
+  assert.deepEqual(loaded.configFiles, [join(p.dir, 'compose.yaml')]);
+  assert.deepEqual(loaded.services.web?.command, ['httpd', '-f', '-p', '8080']);
+  assert.deepEqual(loaded.services.web?.networks, { default: { aliases: [] } });
+  assert.equal(loaded.services.web?.replicas, 1);
+  assert.deepEqual(loaded.networks, {
+    default: {
+      name: 'my_app_default',
+      external: false,
+      driverOpts: {},
+      labels: {},
+      internal: false,
+      attachable: false,
+    },
+  });
+});
+
+test('.env feeds interpolation and COMPOSE_PROJECT_NAME; the shell environment wins over it', () => {
+  const p = project(
+    {
+      'compose.yaml':
+        'services:\n  s:\n    image: ${IMAGE:-busybox}\n    environment:\n      - GREETING=${GREETING}\n      - FROM_SHELL\n    env_file: vars.env\n',
+      '.env': 'GREETING=hello\nCOMPOSE_PROJECT_NAME=fromdotenv\nIMAGE=from-dotenv\n',
+      'vars.env': 'X=1\nGREETING=overridden-by-environment\n',
+    },
+    { env: { IMAGE: 'from-shell', FROM_SHELL: 'yes' } },
+  );
+  const loaded = loadProject(p);
+  assert.equal(loaded.name, 'fromdotenv');
+  assert.equal(loaded.services.s?.image, 'from-shell');
+  assert.deepEqual(loaded.services.s?.environment, { X: '1', GREETING: 'hello', FROM_SHELL: 'yes' });
+});
+
+test('several -f files merge in order; name: sets the project', () => {
+  const p = project({
+    'a.yaml': 'name: base\nservices:\n  s:\n    image: busybox\n    ports: ["8080:80"]\n    environment: {A: "1"}\n',
+    'b.yaml': 'services:\n  s:\n    ports: ["8080:80", "9090:90"]\n    environment: [B=2]\n  t:\n    image: busybox\n',
+  });
+  const loaded = loadProject({ ...p, files: ['a.yaml', 'b.yaml'] });
+  assert.equal(loaded.name, 'base');
+  assert.deepEqual(
+    loaded.services.s?.ports.map((x) => `${x.published}:${x.target}`),
+    ['8080:80', '9090:90'],
+  );
+  assert.deepEqual(loaded.services.s?.environment, { A: '1', B: '2' });
+  assert.deepEqual(Object.keys(loaded.services), ['s', 't']);
+});
+
+test('schema errors name the file, the line and the key', () => {
+  const p = project({ 'compose.yaml': 'services:\n  web:\n    image: busybox\n    bogus: 1\n' });
+  assert.throws(
+    () => loadProject(p),
+    (err: Error) => {
+      assert.equal(
+        err.message,
+        `${join(p.dir, 'compose.yaml')}:4:5: services.web: additional property bogus is not allowed`,
+      );
+      return true;
+    },
+  );
+  const q = project({ 'compose.yaml': 'services:\n  web:\n    image: busybox\n    privileged: [1]\n' });
+  assert.throws(() => loadProject(q), /compose.yaml:4:5: services.web.privileged must be a boolean/);
+  const r = project({ 'compose.yaml': 'services:\n  web:\n    image: busybox\n   bad indent: x\n' });
+  assert.throws(() => loadProject(r), /compose.yaml:\d+:\d+: invalid YAML/);
+});
+
+test('what berth does not honour yet is refused by name, with its line', () => {
+  const p = project({
+    'compose.yaml': 'services:\n  web:\n    image: busybox\n    secrets: [s]\nsecrets:\n  s:\n    file: ./s\n',
+  });
+  assert.throws(() => loadProject(p), /compose.yaml:4:5: services.web.secrets is not supported by berth compose yet/);
+  const q = project({ 'compose.yaml': 'services:\n  web:\n    image: busybox\n    ports: !reset []\n' });
+  assert.throws(() => loadProject(q), /the YAML tag !reset is not supported/);
+  const r = project({ 'compose.yaml': 'services:\n  web:\n    build: .\n' });
+  assert.throws(() => loadProject(r), /services.web.build is not supported by berth compose yet/);
+});
+
+test('a required variable that is missing fails the load', () => {
+  const p = project({ 'compose.yaml': 'services:\n  web:\n    image: ${TAG:?TAG must be set}\n' });
+  assert.throws(() => loadProject(p), /required variable TAG is missing a value: TAG must be set/);
+});
+
+test('profiles: services with profiles run only when one is enabled', () => {
+  const files = {
+    'compose.yaml': 'services:\n  a:\n    image: busybox\n  debug:\n    image: busybox\n    profiles: [dev]\n',
+  };
+  assert.deepEqual(Object.keys(loadProject(project(files)).services), ['a']);
+  assert.deepEqual(Object.keys(loadProject(project(files, { profiles: ['dev'] })).services), ['a', 'debug']);
+  assert.deepEqual(Object.keys(loadProject(project(files, { env: { COMPOSE_PROFILES: 'dev' } })).services), [
+    'a',
+    'debug',
+  ]);
+});
+
+test('references to undefined services, networks and volumes are refused', () => {
+  const dep = project({ 'compose.yaml': 'services:\n  a:\n    image: busybox\n    depends_on: [b]\n' });
+  assert.throws(() => loadProject(dep), /service "a" depends on undefined service "b"/);
+  const net = project({ 'compose.yaml': 'services:\n  a:\n    image: busybox\n    networks: [back]\n' });
+  assert.throws(() => loadProject(net), /service "a" refers to undefined network back/);
+  const vol = project({ 'compose.yaml': 'services:\n  a:\n    image: busybox\n    volumes: [data:/d]\n' });
+  assert.throws(() => loadProject(vol), /service "a" refers to undefined volume data/);
+});
+
+test('no compose file is an error', () => {
+  assert.throws(() => loadProject(project({})), /no configuration file provided: not found/);
+});

@@ -1,0 +1,116 @@
+// Loading a project: find the compose files, read `.env`, then per file parse, interpolate, validate against the
+// schema and refuse what berth does not honour; merge the files; settle the project name; normalise.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ComposeError } from './errors.js';
+import { parseDotenv } from './dotenv.js';
+import { interpolateTree, type Lookup } from './interpolate.js';
+import { mergeFiles } from './merge.js';
+import type { Project } from './model.js';
+import { normaliseProject } from './normalise.js';
+import { projectName } from './project-name.js';
+import { checkSchema } from './schema-check.js';
+import { parseSourceFile } from './source-file.js';
+import { refuseUnsupported } from './supported.js';
+
+export interface LoadOptions {
+  /** `-f` files, in order; none: COMPOSE_FILE, else the default names in `cwd`. */
+  files: string[];
+  /** `-p`. */
+  projectName?: string;
+  /** `--project-directory`; default: the first file's directory. */
+  projectDirectory?: string;
+  /** `--env-file`; default: `.env` in the project directory. */
+  envFiles?: string[];
+  /** `--profile`; default: COMPOSE_PROFILES. */
+  profiles?: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  warn?: (message: string) => void;
+}
+
+const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+const OVERRIDE_FILES = [
+  'compose.override.yaml',
+  'compose.override.yml',
+  'docker-compose.override.yaml',
+  'docker-compose.override.yml',
+];
+
+/** The compose files to read, absolute. */
+export function findComposeFiles(opts: Pick<LoadOptions, 'files' | 'env' | 'cwd'>): string[] {
+  if (opts.files.length > 0) return opts.files.map((f) => (f === '-' ? f : resolve(opts.cwd, f)));
+  const fromEnv = opts.env.COMPOSE_FILE;
+  if (fromEnv)
+    return fromEnv
+      .split(opts.env.COMPOSE_PATH_SEPARATOR ?? ':')
+      .filter(Boolean)
+      .map((f) => resolve(opts.cwd, f));
+  const main = DEFAULT_FILES.map((f) => join(opts.cwd, f)).find((f) => existsSync(f));
+  if (!main) throw new ComposeError('no configuration file provided: not found');
+  const override = OVERRIDE_FILES.map((f) => join(opts.cwd, f)).find((f) => existsSync(f));
+  return override ? [main, override] : [main];
+}
+
+const readIfExists = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+};
+
+/** The variables interpolation sees: the shell's environment over the env files'. */
+function environment(opts: LoadOptions, workingDir: string): Lookup {
+  const fromFiles = new Map<string, string>();
+  const shell: Lookup = (name) => opts.env[name];
+  const explicit = opts.envFiles && opts.envFiles.length > 0;
+  for (const file of explicit ? (opts.envFiles ?? []) : [join(workingDir, '.env')]) {
+    const path = resolve(opts.cwd, file);
+    const text = readIfExists(path);
+    if (text === undefined) {
+      if (explicit) throw new ComposeError(`couldn't find env file: ${path}`);
+      continue;
+    }
+    for (const [k, v] of parseDotenv(text, path, (n) => shell(n) ?? fromFiles.get(n))) fromFiles.set(k, v);
+  }
+  return (name) => shell(name) ?? fromFiles.get(name);
+}
+
+export function loadProject(opts: LoadOptions): Project {
+  const files = findComposeFiles(opts);
+  if (files.includes('-'))
+    throw new ComposeError('reading a compose file from stdin (-f -) is not supported by berth compose yet');
+  const workingDir = resolve(opts.cwd, opts.projectDirectory ?? dirname(files[0] as string));
+  const base = environment(opts, workingDir);
+  const early = opts.projectName || base('COMPOSE_PROJECT_NAME');
+  const lookup: Lookup = (name) => (name === 'COMPOSE_PROJECT_NAME' && early ? early : base(name));
+  const unset = new Set<string>();
+  const datas = files.map((path) => {
+    const text = readIfExists(path);
+    if (text === undefined) throw new ComposeError(`open ${path}: no such file or directory`);
+    const file = parseSourceFile(path, text);
+    const data = interpolateTree(file.data, lookup, [], { onUnset: (n) => unset.add(n) }) as Record<string, unknown>;
+    checkSchema(file, data);
+    refuseUnsupported(file, data);
+    if (data.version !== undefined)
+      opts.warn?.(
+        `${path}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`,
+      );
+    return data;
+  });
+  for (const name of unset) opts.warn?.(`The "${name}" variable is not set. Defaulting to a blank string.`);
+  const merged = mergeFiles(datas);
+  const name = projectName({
+    ...(opts.projectName ? { flag: opts.projectName } : {}),
+    ...(base('COMPOSE_PROJECT_NAME') ? { env: base('COMPOSE_PROJECT_NAME') as string } : {}),
+    ...(typeof merged.name === 'string' && merged.name ? { fileName: merged.name } : {}),
+    workingDir,
+  });
+  const profiles =
+    opts.profiles && opts.profiles.length > 0
+      ? opts.profiles
+      : (base('COMPOSE_PROFILES') ?? '').split(',').filter(Boolean);
+  return normaliseProject(merged, { name, workingDir, configFiles: files, lookup, readFile: readIfExists, profiles });
+}

@@ -1,0 +1,120 @@
+// The normalised application model: what the loader produces from one or more compose files, what `config` prints,
+// and what the planner turns into containers, networks and volumes. Field names follow the Compose Specification.
+
+export interface Project {
+  name: string;
+  /** The project directory: relative paths in the files are resolved against it. */
+  workingDir: string;
+  /** The compose files, absolute, in the order given. */
+  configFiles: string[];
+  /** The services of the active profiles, by name. */
+  services: Record<string, ServiceConfig>;
+  /** Services left out because none of their profiles is active (for `down` and orphans). */
+  disabledServices: string[];
+  networks: Record<string, NetworkConfig>;
+  volumes: Record<string, VolumeConfig>;
+}
+
+export interface ServiceConfig {
+  name: string;
+  image: string;
+  command?: string[];
+  entrypoint?: string[];
+  environment: Record<string, string>;
+  ports: PortConfig[];
+  expose: string[];
+  volumes: VolumeMount[];
+  /** Network key (in `networks`) -> how the service joins it. */
+  networks: Record<string, ServiceNetwork>;
+  dependsOn: Record<string, Dependency>;
+  healthcheck?: Healthcheck;
+  restart?: string;
+  labels: Record<string, string>;
+  user?: string;
+  workingDir?: string;
+  hostname?: string;
+  domainname?: string;
+  extraHosts: string[];
+  capAdd: string[];
+  capDrop: string[];
+  privileged: boolean;
+  readOnly: boolean;
+  init?: boolean;
+  stopSignal?: string;
+  /** Seconds. */
+  stopGracePeriod?: number;
+  tmpfs: string[];
+  replicas: number;
+  containerName?: string;
+  profiles: string[];
+  tty: boolean;
+  stdinOpen: boolean;
+}
+
+export interface PortConfig {
+  target: number;
+  /** A port or a range (`8000-8005`); absent: a port chosen by the engine. */
+  published?: string;
+  hostIp?: string;
+  protocol: 'tcp' | 'udp' | 'sctp';
+}
+
+export type VolumeMount =
+  | { type: 'volume'; source?: string; target: string; readOnly: boolean; nocopy: boolean }
+  | {
+      type: 'bind';
+      source: string;
+      target: string;
+      readOnly: boolean;
+      createHostPath: boolean;
+      propagation?: string;
+      selinux?: string;
+    }
+  | { type: 'tmpfs'; target: string; readOnly: boolean; size?: number; mode?: number };
+
+export interface ServiceNetwork {
+  aliases: string[];
+  ipv4Address?: string;
+  ipv6Address?: string;
+}
+
+export type DependencyCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
+
+export interface Dependency {
+  condition: DependencyCondition;
+  restart: boolean;
+  required: boolean;
+}
+
+export interface Healthcheck {
+  test?: string[];
+  /** Nanoseconds, as the Engine API takes them. */
+  interval?: number;
+  timeout?: number;
+  startPeriod?: number;
+  startInterval?: number;
+  retries?: number;
+  disable: boolean;
+}
+
+export interface NetworkConfig {
+  /** The engine's name: `<project>_<key>` unless named or external. */
+  name: string;
+  external: boolean;
+  driver?: string;
+  driverOpts: Record<string, string>;
+  labels: Record<string, string>;
+  internal: boolean;
+  attachable: boolean;
+  enableIpv6?: boolean;
+  ipam?: { driver?: string; config: { subnet?: string; gateway?: string; ipRange?: string }[] };
+}
+
+export interface VolumeConfig {
+  /** The engine's name: `<project>_<key>` unless named or external. */
+  name: string;
+  external: boolean;
+  driver?: string;
+  driverOpts: Record<string, string>;
+  labels: Record<string, string>;
+}

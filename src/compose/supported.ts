@@ -1,0 +1,104 @@
+// What berth compose honours of the Compose Specification so far. Anything else present in a file is refused by
+// name (never silently dropped), so a file either runs as written or says what it needs.
+import { ComposeError } from './errors.js';
+import type { KeyPath } from './interpolate.js';
+import type { SourceFile } from './source-file.js';
+
+export const TOP_LEVEL = new Set(['version', 'name', 'services', 'networks', 'volumes']);
+
+export const SERVICE_KEYS = new Set([
+  'image',
+  'command',
+  'entrypoint',
+  'environment',
+  'env_file',
+  'ports',
+  'expose',
+  'volumes',
+  'networks',
+  'depends_on',
+  'healthcheck',
+  'restart',
+  'labels',
+  'user',
+  'working_dir',
+  'hostname',
+  'domainname',
+  'extra_hosts',
+  'cap_add',
+  'cap_drop',
+  'privileged',
+  'read_only',
+  'init',
+  'stop_signal',
+  'stop_grace_period',
+  'tmpfs',
+  'deploy',
+  'scale',
+  'container_name',
+  'profiles',
+  'tty',
+  'stdin_open',
+]);
+
+export const DEPLOY_KEYS = new Set(['replicas', 'mode']);
+export const SERVICE_NETWORK_KEYS = new Set(['aliases', 'ipv4_address', 'ipv6_address']);
+export const NETWORK_KEYS = new Set([
+  'name',
+  'external',
+  'driver',
+  'driver_opts',
+  'labels',
+  'internal',
+  'attachable',
+  'enable_ipv6',
+  'ipam',
+]);
+export const VOLUME_KEYS = new Set(['name', 'external', 'driver', 'driver_opts', 'labels']);
+export const HEALTHCHECK_KEYS = new Set([
+  'test',
+  'interval',
+  'timeout',
+  'start_period',
+  'start_interval',
+  'retries',
+  'disable',
+]);
+export const DEPENDS_ON_KEYS = new Set(['condition', 'restart', 'required']);
+
+type Tree = Record<string, unknown>;
+const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Throws for the first key of `value` outside `known` (extensions `x-*` are always allowed). */
+function refuseUnknown(file: SourceFile, value: unknown, known: ReadonlySet<string>, keys: KeyPath): void {
+  if (!isTree(value)) return;
+  for (const key of Object.keys(value)) {
+    if (key.startsWith('x-') || known.has(key)) continue;
+    const path = [...keys, key];
+    throw new ComposeError(`${file.where(path)}: ${path.join('.')} is not supported by berth compose yet`);
+  }
+}
+
+const entries = (v: unknown): [string, unknown][] => (isTree(v) ? Object.entries(v) : []);
+
+/** Refuses, with its file, line and key, the first thing in a (validated) file that berth compose does not honour. */
+export function refuseUnsupported(file: SourceFile, data: Tree): void {
+  for (const [name, service] of entries(data.services)) {
+    const at = ['services', name];
+    refuseUnknown(file, service, SERVICE_KEYS, at);
+    if (!isTree(service)) continue;
+    refuseUnknown(file, service.deploy, DEPLOY_KEYS, [...at, 'deploy']);
+    if (isTree(service.deploy) && service.deploy.mode !== undefined && service.deploy.mode !== 'replicated')
+      throw new ComposeError(
+        `${file.where([...at, 'deploy', 'mode'])}: deploy.mode ${String(service.deploy.mode)} is not supported by berth compose yet`,
+      );
+    refuseUnknown(file, service.healthcheck, HEALTHCHECK_KEYS, [...at, 'healthcheck']);
+    for (const [net, cfg] of entries(service.networks))
+      refuseUnknown(file, cfg, SERVICE_NETWORK_KEYS, [...at, 'networks', net]);
+    for (const [dep, cfg] of entries(service.depends_on))
+      refuseUnknown(file, cfg, DEPENDS_ON_KEYS, [...at, 'depends_on', dep]);
+  }
+  refuseUnknown(file, data, TOP_LEVEL, []);
+  for (const [name, net] of entries(data.networks)) refuseUnknown(file, net, NETWORK_KEYS, ['networks', name]);
+  for (const [name, vol] of entries(data.volumes)) refuseUnknown(file, vol, VOLUME_KEYS, ['volumes', name]);
+}
