@@ -45,7 +45,7 @@ export function toImageSummary(view: ImageView, apiVersion: string, containers =
     Created: seconds(view.record.created),
     Id: view.record.id,
     Labels: view.config.config?.Labels ?? null,
-    ParentId: '',
+    ParentId: view.record.parent ?? '',
     RepoDigests: repoDigests(view),
     RepoTags: repoTags(view),
     SharedSize: -1,
@@ -67,7 +67,7 @@ export function toImageInspect(view: ImageView, storageDriver: string, apiVersio
     Id: view.record.id,
     RepoTags: repoTags(view),
     RepoDigests: repoDigests(view),
-    Parent: '',
+    Parent: view.record.parent ?? '',
     Comment: view.config.history?.[view.config.history.length - 1]?.comment ?? '',
     Created: view.config.created ?? view.record.created,
     ...legacy,
@@ -108,8 +108,9 @@ export function toImageInspect(view: ImageView, storageDriver: string, apiVersio
   };
 }
 
-/** Newest first; the top entry carries the image ID and tags, the others "<missing>", as Docker shows. */
-export function toImageHistory(view: ImageView): ImageHistoryItem[] {
+/** Newest first; the top entry carries the image ID and tags, the next ones those of its parent, grandparent...
+ * while there are local ones (`ancestors`, nearest first), the others "<missing>", as Docker shows. */
+export function toImageHistory(view: ImageView, ancestors: { id: string; names: string[] }[] = []): ImageHistoryItem[] {
   const history: HistoryEntry[] =
     view.config.history ?? view.record.layers.map(() => ({ created: view.record.created, created_by: '' }));
   let layer = 0;
@@ -125,9 +126,13 @@ export function toImageHistory(view: ImageView): ImageHistoryItem[] {
     };
   });
   rows.reverse();
-  if (rows[0]) {
-    rows[0].Id = view.record.id;
-    rows[0].Tags = repoTags(view).length > 0 ? repoTags(view) : null;
-  }
+  const owners = [{ id: view.record.id, names: view.names }, ...ancestors];
+  owners.forEach((owner, i) => {
+    const row = rows[i];
+    if (!row) return;
+    const tags = repoTags({ ...view, names: owner.names });
+    row.Id = owner.id;
+    row.Tags = tags.length > 0 ? tags : null;
+  });
   return rows;
 }

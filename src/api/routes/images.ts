@@ -87,7 +87,10 @@ export function imageRoutes(
     const action = path.slice(cut + 1);
     if (cut < 0 || !name) throw invalidArgument('no image name');
     if (action === 'json') return toImageInspect(await images.view(images.find(name)), storageDriver, req.apiVersion);
-    if (action === 'history') return toImageHistory(await images.view(images.find(name)));
+    if (action === 'history') {
+      const image = images.find(name);
+      return toImageHistory(await images.view(image), images.ancestors(image.id));
+    }
     if (action === 'get') return sendArchive(reply, images, [name]);
     return reply.callNotFound();
   });

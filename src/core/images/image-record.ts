@@ -25,6 +25,10 @@ export interface ImageRecord {
   created: string;
   loaded: string;
   lastTagTime: string;
+  /** Docker's Parent: the local image a commit was made from (a link between local images, never pulled,
+   * loaded or pushed). An image that is some image's parent is not removed by ID, nor by prune, while the child
+   * is there; the child's removal takes its parent along when nothing else keeps the parent. */
+  parent?: Digest;
 }
 
 export interface ImageRecords {

@@ -29,7 +29,7 @@ export async function registerImage(
   layers: StoredLayer[],
   manifestDigest: Digest | undefined,
   names: string[],
-  options: { signal?: AbortSignal },
+  options: { signal?: AbortSignal; parent?: Digest },
 ): Promise<Digest> {
   let config: ImageConfigFile;
   try {
@@ -65,6 +65,7 @@ export async function registerImage(
     created: config.created ?? now,
     loaded: now,
     lastTagTime: names.length > 0 ? now : '',
+    ...(options.parent ? { parent: options.parent } : {}),
   };
   // A manifest written here is nobody's until the record is saved.
   const release = manifestDigest ? () => undefined : deps.collector.pin([manifest]);

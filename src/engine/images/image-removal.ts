@@ -75,6 +75,8 @@ export async function removeImage(
     }
     items.push(...untag());
   } else {
+    if (hasChildren(deps.records, image.id))
+      throw conflict(`conflict: unable to delete ${short} (cannot be forced) - image has dependent child images`);
     const running = users.find((u) => u.running);
     if (running)
       throw conflict(
@@ -95,13 +97,45 @@ export async function removeImage(
     }
     if (users.length > 0) return items;
   }
-  if (deps.records.namesOf(image.id).length > 0 || deps.usage(image.id).length > 0) return items;
-  deps.records.delete(image.id);
-  deps.forget(image.id);
-  items.push({ Deleted: image.id });
-  deps.publish('delete', image.id);
+  // Untagged but some image's parent: kept, as an intermediate image (Docker's untag-only).
+  if (!unkept(deps, image.id)) return items;
+  items.push(...deleteWithParents(deps, image, !options.noprune).items);
   if (!options.noprune) await deps.collectGarbage();
   return items;
+}
+
+const hasChildren = (records: ImageRecords, id: Digest): boolean => records.list().some((r) => r.parent === id);
+
+/** Nothing keeps the image: no name, no container, no child image. */
+const unkept = (deps: RemovalDeps, id: Digest): boolean =>
+  deps.records.namesOf(id).length === 0 && deps.usage(id).length === 0 && !hasChildren(deps.records, id);
+
+/** Deletes the image's record; with `parents`, then its parent's, and so on, while nothing else keeps them (Docker's
+ * prune of the parent chain after a removal). */
+function deleteWithParents(
+  deps: RemovalDeps,
+  image: ImageRecord,
+  parents: boolean,
+): { items: ImageDeleteItem[]; size: number } {
+  const items: ImageDeleteItem[] = [];
+  let size = 0;
+  for (let current: ImageRecord | undefined = image; current;) {
+    deps.records.delete(current.id);
+    deps.forget(current.id);
+    items.push({ Deleted: current.id });
+    size += current.size;
+    deps.publish('delete', current.id);
+    const parent: ImageRecord | undefined = current.parent ? deps.records.get(current.parent) : undefined;
+    current = parents && parent && unkept(deps, parent.id) ? parent : undefined;
+  }
+  return { items, size };
+}
+
+/** How far down a parent chain an image is: children are pruned before their parents. */
+function depth(records: ImageRecords, record: ImageRecord): number {
+  let n = 0;
+  for (let p = record.parent; p && n < 10_000; p = records.get(p)?.parent) n++;
+  return n;
 }
 
 export async function pruneImages(deps: RemovalDeps, filters: Map<string, string[]>): Promise<ImagePruneReport> {
@@ -110,19 +144,23 @@ export async function pruneImages(deps: RemovalDeps, filters: Map<string, string
   const until = pruneUntilNano(filters);
   const deleted: ImageDeleteItem[] = [];
   let reclaimed = 0;
-  for (const view of await deps.views()) {
+  const views = (await deps.views()).sort((a, b) => depth(deps.records, b.record) - depth(deps.records, a.record));
+  for (const view of views) {
+    if (!deps.records.get(view.record.id)) continue; // taken along with a child already
     if (danglingOnly && view.names.length > 0) continue;
     if (deps.usage(view.record.id).length > 0) continue;
     if (createdAfter(view.record.created, until)) continue;
     if (view.config.config && !matchLabels(filters, view.config.config.Labels)) continue;
+    // Some image's parent: dangling prune leaves it; `-a` untags it, and it goes with its last child, as Docker.
+    if (hasChildren(deps.records, view.record.id) && danglingOnly) continue;
     for (const n of view.names) {
       deps.records.untag(n);
       deleted.push({ Untagged: familiarOf(n) });
     }
-    deps.records.delete(view.record.id);
-    deleted.push({ Deleted: view.record.id });
-    reclaimed += view.record.size;
-    deps.publish('delete', view.record.id);
+    if (!unkept(deps, view.record.id)) continue;
+    const gone = deleteWithParents(deps, view.record, true);
+    deleted.push(...gone.items);
+    reclaimed += gone.size;
   }
   if (deleted.length > 0) await deps.collectGarbage();
   return { ImagesDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed };

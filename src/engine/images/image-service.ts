@@ -278,6 +278,7 @@ export class ImageService {
         ];
         return await registerImage(this.registration, configBlob.digest, layers, undefined, name ? [name] : [], {
           signal: request.signal,
+          parent: parent?.id,
         });
       } finally {
         releaseConfig();
@@ -299,7 +300,9 @@ export class ImageService {
   }
 
   async list(options: { all: boolean; filters: Map<string, string[]> }): Promise<ImageView[]> {
-    const views = await Promise.all(this.deps.records.list().map((r) => this.view(r)));
+    const records = this.deps.records.list();
+    const views = await Promise.all(records.map((r) => this.view(r)));
+    const parents = new Set(records.map((r) => r.parent));
     const get = (t: string): string[] => options.filters.get(t) ?? [];
     checkFilterKeys(options.filters, IMAGE_LIST_FILTERS);
     const dangling = get('dangling')[0];
@@ -328,14 +331,30 @@ export class ImageService {
       references.length === 0
         ? view
         : { ...view, names: view.names.filter((n) => references.some((p) => matchName(n, p))) };
-    return views
-      .filter((v) => dangling === undefined || (v.names.length === 0) === (dangling === 'true' || dangling === '1'))
-      .filter((v) => matchKVList(options.filters, 'label', v.config.config?.Labels))
-      .filter((v) => until.every((t) => createdNano(v.record.created) < t))
-      .map(matching)
-      .filter((v) => references.length === 0 || v.names.length > 0)
-      .filter((v) => before.every((t) => at(v) < t) && since.every((t) => at(v) > t))
-      .sort((a, b) => at(b) - at(a));
+    return (
+      views
+        .filter((v) => dangling === undefined || (v.names.length === 0) === (dangling === 'true' || dangling === '1'))
+        // An untagged parent is an intermediate image, as Docker lists it: with `all` only, never as dangling.
+        .filter((v) => v.names.length > 0 || !parents.has(v.record.id) || (options.all && dangling === undefined))
+        .filter((v) => matchKVList(options.filters, 'label', v.config.config?.Labels))
+        .filter((v) => until.every((t) => createdNano(v.record.created) < t))
+        .map(matching)
+        .filter((v) => references.length === 0 || v.names.length > 0)
+        .filter((v) => before.every((t) => at(v) < t) && since.every((t) => at(v) > t))
+        .sort((a, b) => at(b) - at(a))
+    );
+  }
+
+  /** The image's parent, its parent's parent and so on (Docker's history walks them), as far as they are here. */
+  ancestors(id: Digest): { id: Digest; names: string[] }[] {
+    const out: { id: Digest; names: string[] }[] = [];
+    for (let p = this.deps.records.get(id)?.parent; p && out.length < 10_000;) {
+      const record = this.deps.records.get(p);
+      if (!record) break;
+      out.push({ id: p, names: this.deps.records.namesOf(p) });
+      p = record.parent;
+    }
+    return out;
   }
 
   remove(ref: string, options: { force: boolean; noprune: boolean }): Promise<DeleteItem[]> {
