@@ -67,6 +67,18 @@ module.exports = {
       "compose/ reaches the engine only through client/, so it drives Docker's engine as well as berthd",
     ),
     forbid('only-cli-imports-compose', '^src/(?!(cli|compose)/)', '^src/compose/', 'compose/ is L6: only cli/ uses it'),
+    forbid(
+      'cri-beside-api',
+      layer('cri'),
+      '^src/(drivers|api|registry|daemon|client|cli|dashboard|compose)/',
+      'cri/ calls engine/ use cases, beside api/ and never through it',
+    ),
+    forbid(
+      'only-daemon-wires-cri',
+      '^src/(lib|spec|gen|core|drivers|engine|builder|api|registry|client|compose)/',
+      layer('cri'),
+      'cri/ is wired by daemon/ only',
+    ),
     forbid('nothing-imports-top', '^src/(?!cli/)', '^src/cli/', 'nothing imports cli/'),
     forbid('nothing-imports-dashboard', '^src/(?!dashboard/)', '^src/dashboard/', 'nothing imports dashboard/'),
     // `berth registry serve` runs daemon/registry-host.ts in the CLI process: bin/berth hands it in (cli/server-hooks.ts).

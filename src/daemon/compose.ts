@@ -1,5 +1,6 @@
 // Composition root: builds drivers from config, injects them into engine services, and hands those
 // to the API. Start order here; stop order is the reverse (see Daemon.stop).
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../lib/logger.js';
 import { createEngineApi, MAX_API_VERSION, MIN_API_VERSION } from '../api/index.js';
@@ -16,9 +17,12 @@ import { wireBuilder } from './wire-builder.js';
 import { BERTH_VERSION } from './version.js';
 import { startRegistryHost } from './registry-host.js';
 import { wireRegistryClient } from './wire-registry-client.js';
+import type { CriDeps } from '../cri/cri-deps.js';
 
 export interface Composition {
   api: FastifyInstance;
+  /** The engine use cases the Kubernetes CRI server is given (daemon.ts starts it on its own socket). */
+  cri: CriDeps;
   /** Stops background work and closes stores, in reverse start order. */
   close(): Promise<void>;
 }
@@ -91,8 +95,17 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
     },
   );
 
+  const cri: CriDeps = {
+    images: store.images,
+    registry: registryClient,
+    runtimeVersion: BERTH_VERSION,
+    imageFsMountpoint: join(config.dataRoot, 'snapshots'),
+    logger: logger.child({ component: 'cri' }),
+  };
+
   return {
     api,
+    cri,
     async close() {
       for (const close of closers.reverse()) await close();
     },

@@ -65,6 +65,11 @@ export const configFileSchema = z
       )
       .optional(),
     'default-runtime': z.string().optional(),
+    /** The Kubernetes CRI's socket (a path or unix:///path); "" turns the CRI off. */
+    'cri-socket': z
+      .string()
+      .refine((s) => s === '' || isAbsolute(s.replace(/^unix:\/\//, '')), 'cri-socket must be an absolute path or ""')
+      .optional(),
   })
   .strict();
 
@@ -83,6 +88,8 @@ export interface DaemonConfig {
   storageDriver: 'auto' | 'overlay' | 'native';
   /** berth's OCI registry served by the daemon; absent = off. */
   registry: { addr: string; root: string; htpasswd?: string } | undefined;
+  /** The CRI's unix socket path (default <exec-root>/cri.sock, i.e. /run/berth/cri.sock); absent = off. */
+  criSocket: string | undefined;
   /** Registries (host[:port] or CIDR) the registry client may reach over plain HTTP; loopback always may. */
   insecureRegistries: string[];
   /** Registries never contacted (tests block docker.io so nothing leaves the machine). */
@@ -181,6 +188,7 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
           ...(merged['registry-htpasswd'] ? { htpasswd: merged['registry-htpasswd'] } : {}),
         }
       : undefined,
+    criSocket: criSocketOf(merged['cri-socket'], execRoot),
     insecureRegistries: merged['insecure-registries'] ?? [],
     blockedRegistries: merged['blocked-registries'] ?? [],
     dashboard: resolveDashboardConfig(merged.dashboard, merged['dashboard-token']),
@@ -200,6 +208,12 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
       ipv6Pool: ulaPool(execRoot),
     },
   };
+}
+
+/** The CRI socket from its setting: unset = beside the API socket in the exec root, "" = off. */
+function criSocketOf(setting: string | undefined, execRoot: string): string | undefined {
+  if (setting === undefined) return join(execRoot, 'cri.sock');
+  return setting === '' ? undefined : setting.replace(/^unix:\/\//, '');
 }
 
 /** A ULA /48 (RFC 4193: fd + 40 bits) derived from the exec root, as Docker derives its default IPv6 pool. */

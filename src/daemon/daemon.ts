@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../lib/atomic-file.js';
 import { socketPathOf, type DaemonConfig } from './config.js';
 import { RootLock } from './root-lock.js';
 import { compose, type Composition } from './compose.js';
+import { startCriServer, type CriServer } from '../cri/cri-server.js';
 import type { ToolReport } from './host-tools.js';
 import { startConfiguredDashboard, type DashboardStarter, type RunningDashboard } from './dashboard-hook.js';
 
@@ -22,6 +23,7 @@ export class Daemon {
   private lock: RootLock | undefined;
   private composition: Composition | undefined;
   private dashboard: RunningDashboard | undefined;
+  private cri: CriServer | undefined;
 
   constructor(
     private readonly config: DaemonConfig,
@@ -35,6 +37,11 @@ export class Daemon {
     mkdirSync(config.execRoot, { recursive: true, mode: 0o711 });
     this.lock = RootLock.acquire(config.dataRoot);
     this.composition = await compose(config, this.logger, tools);
+    // The CRI listens before the Engine API: "API listening" means both doors are open.
+    if (config.criSocket) {
+      this.cri = await startCriServer(config.criSocket, this.composition.cri);
+      this.logger.info({ socket: config.criSocket }, 'CRI listening');
+    }
     for (const host of config.hosts) {
       const path = socketPathOf(host);
       mkdirSync(dirname(path), { recursive: true });
@@ -62,6 +69,7 @@ export class Daemon {
   async stop(): Promise<void> {
     this.logger.info('shutting down');
     await this.dashboard?.close();
+    await this.cri?.close();
     await this.composition?.api.close();
     await this.composition?.close();
     try {

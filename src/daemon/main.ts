@@ -35,6 +35,7 @@ interface Flags {
   dnsPort?: string;
   addRuntime?: string[];
   defaultRuntime?: string;
+  criSocket?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -83,6 +84,7 @@ function parseFlags(argv: string[]): Flags {
     .option('--dns-port <port>', 'port of the embedded DNS server on network gateways (default 53)')
     .option('--add-runtime <name=path>', "register an OCI runtime with runc's command line, repeatable", collect)
     .option('--default-runtime <name>', 'runtime of containers that name none (default runc)')
+    .option('--cri-socket <path>', 'Kubernetes CRI socket (default <exec-root>/cri.sock); "" turns the CRI off')
     .allowExcessArguments(false);
   program.parse(argv);
   return program.opts<Flags>();
@@ -116,6 +118,7 @@ function flagsAsConfig(flags: Flags): ConfigFile {
     'dns-port': flags.dnsPort !== undefined ? Number(flags.dnsPort) : undefined,
     runtimes: flags.addRuntime ? Object.fromEntries(flags.addRuntime.map(parseRuntimeFlag)) : undefined,
     'default-runtime': flags.defaultRuntime,
+    'cri-socket': flags.criSocket,
   };
 }
 

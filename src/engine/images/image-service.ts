@@ -474,6 +474,19 @@ export class ImageService {
       }
     return total;
   }
+
+  /** Bytes and inodes the unpacked layers of every image take on disk, measured (the CRI's ImageFsInfo). */
+  async layersUsage(): Promise<{ bytes: number; inodes: number }> {
+    const chains = new Set(this.deps.records.list().flatMap((image) => image.layers.map((l) => l.chainId)));
+    let bytes = 0;
+    let inodes = 0;
+    for (const chain of chains) {
+      const usage = await this.deps.snapshots.usage(chain).catch(() => ({ size: 0, inodes: 0 }));
+      bytes += usage.size;
+      inodes += usage.inodes;
+    }
+    return { bytes, inodes };
+  }
 }
 
 const IMAGE_LIST_FILTERS = ['dangling', 'label', 'reference', 'before', 'since', 'until'];

@@ -1,0 +1,225 @@
+// The Kubernetes CRI on berthd, driven by the real crictl (v1.26.1, grpc-go, as kubelet's client): version and
+// status; the image service on berth's one image store (what crictl pulls from a loopback registry shows in
+// `docker images`, and what docker loaded shows in `crictl images`); pulls with credentials; image fs info;
+// and the methods not implemented yet answering UNIMPLEMENTED with their name.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { docker } from '../helpers/run.js';
+import { testImages } from '../helpers/images.js';
+import { hasDockerRegistry, startRegistry, type TestRegistry } from '../helpers/docker-registry.js';
+import { CRICTL, crictl, requirePeer } from '../helpers/cri.js';
+
+const skip = (!isRoot() && 'needs root') || (!hasDockerRegistry() && 'needs docker-registry (scripts/setup.sh)');
+let registry: TestRegistry;
+let privateRegistry: TestRegistry;
+let daemon: TestDaemon;
+let configDir: string;
+let env: NodeJS.ProcessEnv;
+let layeredId: string;
+
+const ok = (r: { code: number | null; stdout: string; stderr: string }, what: string): string => {
+  assert.equal(r.code, 0, `${what}: ${r.stderr}${r.stdout}`);
+  return r.stdout;
+};
+
+interface CriImage {
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  size: string;
+  uid: { value: string } | null;
+  username: string;
+}
+
+before(async () => {
+  if (skip) return;
+  requirePeer(CRICTL);
+  const images = await testImages();
+  [registry, privateRegistry, daemon] = await Promise.all([
+    startRegistry(),
+    startRegistry({ users: { kube: 'let-me-in' } }),
+    startDaemon(),
+  ]);
+  configDir = mkdtempSync(join(tmpdir(), 'berth-docker-config-'));
+  env = { ...daemon.env, DOCKER_CONFIG: configDir };
+  for (const tar of [images.busybox, images.layered]) ok(await docker(env, ['load', '-i', tar]), 'docker load');
+  layeredId = ok(
+    await docker(env, ['image', 'inspect', '--format', '{{.Id}}', 'berth-test/layered']),
+    'inspect',
+  ).trim();
+  // Into the registries, then out of berth: the CRI pulls must really download.
+  const pub = `${registry.host}/e2e/layered:v1`;
+  const priv = `${privateRegistry.host}/e2e/private:v1`;
+  ok(await docker(env, ['tag', 'berth-test/layered', pub]), 'tag');
+  ok(await docker(env, ['tag', 'berth-test/layered', priv]), 'tag');
+  ok(await docker(env, ['push', pub]), 'push');
+  ok(
+    await docker(env, ['login', '-u', 'kube', '--password-stdin', privateRegistry.host], { input: 'let-me-in' }),
+    'login',
+  );
+  ok(await docker(env, ['push', priv]), 'push');
+  ok(await docker(env, ['rmi', pub, priv, 'berth-test/layered']), 'rmi');
+});
+after(async () => {
+  await Promise.all([daemon?.cleanup(), registry?.stop(), privateRegistry?.stop()]);
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
+});
+
+const criImages = async (): Promise<CriImage[]> =>
+  (JSON.parse(ok(await crictl(daemon, ['images', '-o', 'json']), 'crictl images')) as { images: CriImage[] }).images;
+const dockerImages = async (): Promise<string[]> =>
+  ok(await docker(env, ['images', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}']), 'docker images')
+    .split('\n')
+    .filter(Boolean);
+
+test(
+  'crictl version and info: runtime berth, CRI v1; RuntimeReady, NetworkReady false until pod networking',
+  { skip },
+  async () => {
+    const version = ok(await crictl(daemon, ['version']), 'crictl version');
+    assert.match(version, /^Version:\s+0\.1\.0$/m);
+    assert.match(version, /^RuntimeName:\s+berth$/m);
+    assert.match(version, /^RuntimeVersion:\s+\S+$/m);
+    assert.match(version, /^RuntimeApiVersion:\s+v1$/m);
+    const info = JSON.parse(ok(await crictl(daemon, ['info']), 'crictl info')) as {
+      status: { conditions: { type: string; status: boolean; reason: string }[] };
+      config: { imageFsMountpoint: string };
+    };
+    assert.deepEqual(
+      info.status.conditions.map((c) => [c.type, c.status, c.reason]),
+      [
+        ['RuntimeReady', true, ''],
+        ['NetworkReady', false, 'NetworkPluginNotReady'],
+      ],
+    );
+    assert.equal(info.config.imageFsMountpoint, join(daemon.dataRoot, 'snapshots'));
+  },
+);
+
+test(
+  'what docker loaded shows in crictl images and inspecti (by name, familiar name, ID and ID prefix)',
+  { skip },
+  async () => {
+    const busyboxId = ok(await docker(env, ['image', 'inspect', '--format', '{{.Id}}', 'busybox']), 'inspect').trim();
+    const listed = (await criImages()).find((i) => i.id === busyboxId);
+    assert.ok(listed, 'busybox in crictl images');
+    assert.deepEqual(listed.repoTags, ['docker.io/library/busybox:latest']);
+    assert.ok(Number(listed.size) > 0);
+    for (const ref of ['busybox', 'docker.io/library/busybox:latest', busyboxId, busyboxId.slice(7, 19)]) {
+      const status = JSON.parse(ok(await crictl(daemon, ['inspecti', ref]), `inspecti ${ref}`)) as {
+        status: CriImage;
+        info: { id: string; imageSpec: { rootfs: { diff_ids: string[] } } };
+      };
+      assert.equal(status.status.id, busyboxId, ref);
+      assert.equal(status.info.id, busyboxId);
+      assert.equal(status.info.imageSpec.rootfs.diff_ids.length, 1);
+    }
+    const table = ok(await crictl(daemon, ['images']), 'crictl images');
+    assert.match(table, new RegExp(`^docker\\.io/library/busybox\\s+latest\\s+${busyboxId.slice(7, 20)}\\s`, 'm'));
+    const missing = await crictl(daemon, ['inspecti', 'not-here:1']);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /no such image \\"not-here:1\\" present/);
+  },
+);
+
+test(
+  'crictl pull from a loopback registry shows in docker images; crictl rmi takes it out of docker too',
+  { skip },
+  async () => {
+    const ref = `${registry.host}/e2e/layered:v1`;
+    assert.ok(!(await dockerImages()).some((l) => l.startsWith(`${registry.host}/e2e/layered`)));
+    const pull = ok(await crictl(daemon, ['pull', ref]), 'crictl pull');
+    assert.equal(pull.trim(), `Image is up to date for ${layeredId}`);
+    assert.ok((await dockerImages()).includes(`${ref} ${layeredId.slice(7, 19)}`), 'pulled image in docker images');
+    const run = await docker(env, ['run', '--rm', ref, 'cat', '/data/new']);
+    assert.equal(run.stdout, 'new\n', run.stderr);
+
+    const listed = (await criImages()).find((i) => i.id === layeredId);
+    assert.ok(listed);
+    assert.deepEqual(listed.repoTags, [ref]);
+    assert.equal(listed.repoDigests.length, 1);
+    assert.match(listed.repoDigests[0] ?? '', new RegExp(`^${registry.host}/e2e/layered@sha256:[0-9a-f]{64}$`));
+    // By its repo digest too, as kubelet asks for images pinned by digest.
+    const byDigest = JSON.parse(ok(await crictl(daemon, ['inspecti', listed.repoDigests[0] ?? '']), 'inspecti')) as {
+      status: CriImage;
+    };
+    assert.equal(byDigest.status.id, layeredId);
+    // A second pull of the same tag is the same image.
+    assert.equal(ok(await crictl(daemon, ['pull', ref]), 'pull again').trim(), `Image is up to date for ${layeredId}`);
+
+    const rmi = ok(await crictl(daemon, ['rmi', ref]), 'crictl rmi');
+    assert.equal(rmi.trim(), `Deleted: ${ref}`);
+    assert.ok(!(await criImages()).some((i) => i.id === layeredId));
+    assert.ok(!(await dockerImages()).some((l) => l.includes(layeredId.slice(7, 19))), 'gone from docker images');
+  },
+);
+
+test(
+  'crictl pull with credentials (--creds, --auth); without them or with wrong ones it is refused',
+  { skip },
+  async () => {
+    const ref = `${privateRegistry.host}/e2e/private:v1`;
+    const anonymous = await crictl(daemon, ['pull', ref]);
+    assert.notEqual(anonymous.code, 0);
+    assert.match(anonymous.stderr, /code = Unauthenticated/);
+    const wrong = await crictl(daemon, ['pull', '--creds', 'kube:nope', ref]);
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.stderr, /code = Unauthenticated/);
+    assert.ok(!(await criImages()).some((i) => i.repoTags.includes(ref)));
+
+    assert.equal(
+      ok(await crictl(daemon, ['pull', '--creds', 'kube:let-me-in', ref]), 'pull --creds').trim(),
+      `Image is up to date for ${layeredId}`,
+    );
+    ok(await crictl(daemon, ['rmi', ref]), 'rmi');
+    const auth = Buffer.from('kube:let-me-in').toString('base64');
+    ok(await crictl(daemon, ['pull', '--auth', auth, ref]), 'pull --auth');
+    assert.ok((await criImages()).some((i) => i.repoTags.includes(ref)));
+    ok(await crictl(daemon, ['rmi', ref]), 'rmi');
+  },
+);
+
+test('crictl imagefsinfo: the snapshot root, with the bytes and inodes of the unpacked layers', { skip }, async () => {
+  const fsinfo = async (): Promise<{ mountpoint: string; bytes: number; inodes: number }> => {
+    const s = (
+      JSON.parse(ok(await crictl(daemon, ['imagefsinfo']), 'imagefsinfo')) as {
+        status: {
+          timestamp: string;
+          fsId: { mountpoint: string };
+          usedBytes: { value: string };
+          inodesUsed: { value: string };
+        };
+      }
+    ).status;
+    assert.ok(Math.abs(Number(s.timestamp) / 1e6 - Date.now()) < 60_000, 'timestamp in nanoseconds, now');
+    return { mountpoint: s.fsId.mountpoint, bytes: Number(s.usedBytes.value), inodes: Number(s.inodesUsed.value) };
+  };
+  const before = await fsinfo();
+  assert.equal(before.mountpoint, join(daemon.dataRoot, 'snapshots'));
+  assert.ok(before.bytes > 0 && before.inodes > 0, 'busybox is unpacked');
+  const ref = `${registry.host}/e2e/layered:v1`;
+  ok(await crictl(daemon, ['pull', ref]), 'pull');
+  const after = await fsinfo();
+  assert.ok(after.bytes > before.bytes && after.inodes > before.inodes, JSON.stringify({ before, after }));
+  ok(await crictl(daemon, ['rmi', ref]), 'rmi');
+  assert.deepEqual(await fsinfo().then((f) => [f.bytes, f.inodes]), [before.bytes, before.inodes]);
+});
+
+test('pods and containers are not implemented yet: UNIMPLEMENTED, naming the method', { skip }, async () => {
+  for (const [args, method] of [
+    [['pods'], 'ListPodSandbox'],
+    [['ps'], 'ListContainers'],
+    [['stats'], 'ListContainerStats'],
+  ] as const) {
+    const r = await crictl(daemon, [...args]);
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      new RegExp(`code = Unimplemented desc = runtime\\.v1\\.RuntimeService\\.${method} is not implemented`),
+    );
+  }
+});
