@@ -53,12 +53,22 @@ export function ignoredPaths(c: ContainerRecord): Set<string> {
   return out;
 }
 
-/** The container's files with its volumes and binds where it sees them. */
+/** The container's files with its volumes and binds where it sees them, and the /etc files the engine writes for
+ * it (hosts, hostname, resolv.conf) where a mount of the user's does not take their place: Docker's cp shows these
+ * as the container's processes read them, not the empty mount points under them. */
 export function containerView(root: string, c: ContainerRecord): ContainerView {
   const mounts = c.mounts
     .filter((m) => (m.Type === 'volume' || m.Type === 'bind') && m.Source)
     .map((m) => ({ destination: m.Destination, source: m.Source, readOnly: !m.RW }));
-  return { root, mounts, readOnlyRoot: c.hostConfig.ReadonlyRootfs === true };
+  const taken = new Set(c.mounts.map((m) => m.Destination));
+  const etc = [
+    { destination: '/etc/hosts', source: c.hostsPath },
+    { destination: '/etc/hostname', source: c.hostnamePath },
+    { destination: '/etc/resolv.conf', source: c.resolvConfPath },
+  ]
+    .filter((f) => f.source && !taken.has(f.destination))
+    .map((f) => ({ ...f, readOnly: false }));
+  return { root, mounts: [...etc, ...mounts], readOnlyRoot: c.hostConfig.ReadonlyRootfs === true };
 }
 
 export class ContainerArchive {
