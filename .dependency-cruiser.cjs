@@ -1,5 +1,5 @@
 // The layer rules of docs/architecture.md: imports point down the layers only.
-// L0 lib/ spec/ -> L1 core/ -> L2 drivers/ -> L3 engine/ builder/ -> L4 api/ registry/ -> L5 daemon/ client/ -> L6 compose/ cli/ dashboard/
+// L0 lib/ spec/ gen/ -> L1 core/ -> L2 drivers/ -> L3 engine/ builder/ -> L4 api/ registry/ buildkit/ cri/ -> L5 daemon/ client/ -> L6 compose/ cli/ dashboard/
 const layer = (name) => `^src/${name}/`;
 const forbid = (name, from, to, comment) => ({
   name,
@@ -15,13 +15,13 @@ module.exports = {
     forbid(
       'lib-spec-are-leaves',
       '^src/(lib|spec|gen)/',
-      '^src/(core|drivers|engine|builder|api|registry|daemon|client|cli|dashboard)/',
+      '^src/(core|drivers|engine|builder|api|registry|buildkit|daemon|client|cli|dashboard)/',
       'lib/, spec/ and gen/ know no domain',
     ),
     forbid(
       'core-is-pure',
       layer('core'),
-      '^src/(drivers|engine|builder|api|registry|daemon|client|cli|dashboard)/',
+      '^src/(drivers|engine|builder|api|registry|buildkit|daemon|client|cli|dashboard)/',
       'core/ sees only lib/ and spec/',
     ),
     forbid(
@@ -33,20 +33,20 @@ module.exports = {
     forbid(
       'drivers-below-engine',
       layer('drivers'),
-      '^src/(engine|builder|api|registry|daemon|client|cli|dashboard)/',
+      '^src/(engine|builder|api|registry|buildkit|daemon|client|cli|dashboard)/',
       'drivers/ implement core/ only',
     ),
     forbid(
       'engine-sees-core-not-drivers',
       '^src/(engine|builder)/',
-      '^src/(drivers|api|registry|daemon|client|cli|dashboard)/',
+      '^src/(drivers|api|registry|buildkit|daemon|client|cli|dashboard)/',
       'engine/ and builder/ get drivers injected',
     ),
     forbid(
       'api-below-daemon',
-      '^src/(api|registry)/',
+      '^src/(api|registry|buildkit)/',
       '^src/(drivers|daemon|client|cli|dashboard)/',
-      'api/ and registry/ call engine/, never drivers',
+      'api/, registry/ and buildkit/ call engine/ and builder/, never drivers',
     ),
     forbid(
       'registry-server-client-apart',
@@ -57,13 +57,13 @@ module.exports = {
     forbid(
       'client-is-spec-and-lib',
       layer('client'),
-      '^src/(core|drivers|engine|builder|api|registry|daemon|cli|dashboard)/',
+      '^src/(core|drivers|engine|builder|api|registry|buildkit|daemon|cli|dashboard)/',
       'client/ uses spec/ and lib/ only',
     ),
     forbid(
       'compose-uses-client',
       layer('compose'),
-      '^src/(core|drivers|engine|builder|api|registry|daemon|cli|dashboard)/',
+      '^src/(core|drivers|engine|builder|api|registry|buildkit|daemon|cli|dashboard)/',
       "compose/ reaches the engine only through client/, so it drives Docker's engine as well as berthd",
     ),
     forbid('only-cli-imports-compose', '^src/(?!(cli|compose)/)', '^src/compose/', 'compose/ is L6: only cli/ uses it'),
@@ -86,7 +86,7 @@ module.exports = {
     forbid(
       'cli-dashboard-use-client',
       '^src/(cli|dashboard)/',
-      '^src/(core|drivers|engine|builder|api|registry|daemon)/',
+      '^src/(core|drivers|engine|builder|api|registry|buildkit|daemon)/',
       'cli/ and dashboard/ reach the daemon only through the Engine API',
     ),
   ],
