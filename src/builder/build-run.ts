@@ -25,6 +25,7 @@ import { diffUpperDir } from './layer-diff.js';
 import type { StageState, StepContext } from './step-context.js';
 import { runStep } from './run-step.js';
 import { copyStep, workdirStep } from './fs-steps.js';
+import { StageObserver } from './stage-observer.js';
 
 const EMPTY_TAR = sha256(Buffer.alloc(1024));
 
@@ -208,7 +209,14 @@ export class BuildRun implements StepContext {
     const say = (text: string): void => emit({ stream: text });
     let step = first;
     say(`Step ${++step}/${total} : ${stage.from.original}\n`);
-    let image = await this.resolveFrom(stage, emit);
+    const observed = new StageObserver(this.request.steps, stage, this.dockerfile.stages.length);
+    const fromName = this.fromImageName(stage);
+    const fromImage =
+      this.stageIndex(fromName, stage.index) === undefined && fromName.toLowerCase() !== 'scratch'
+        ? fromName
+        : undefined;
+    const fromStep = observed.begin(`FROM ${fromName}`, fromImage);
+    let image = await fromStep.track(() => this.resolveFrom(stage, emit));
     const state: StageState = { stage, args: new Map(), flags: { cmdSet: false }, emit };
     const triggers = image.config.config?.OnBuild ?? [];
     if (triggers.length > 0) {
@@ -234,7 +242,9 @@ export class BuildRun implements StepContext {
     for (const instr of stage.instructions) {
       this.signal.throwIfAborted();
       say(`Step ${++step}/${total} : ${instr.original}\n`);
-      image = await this.dispatch(instr, image, state, say);
+      const observedStep = observed.step(instr);
+      const parent = image;
+      image = await observedStep.track(() => this.dispatch(instr, parent, state, observedStep.say(say)));
       say(` ---> ${shortId(image.record.id)}\n`);
     }
     return image;

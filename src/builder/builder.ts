@@ -15,7 +15,8 @@ import type { ImageRecord } from '../core/images/image-record.js';
 import type { HiddenImages } from '../engine/images/image-service.js';
 import { DockerfileParseError } from './dockerfile/errors.js';
 import { parseStages, type Dockerfile } from './dockerfile/instructions.js';
-import { openContext, receiveContext } from './build-context.js';
+import { openContext, receiveContext, type BuildContext } from './build-context.js';
+import type { StepImage } from './step-image.js';
 import { BuildRun } from './build-run.js';
 import { INTERMEDIATE_LABEL } from './run-step.js';
 import { forgetKept, keptContainers } from './kept-containers.js';
@@ -74,35 +75,59 @@ export class Builder {
     try {
       await receiveContext(body, contextDir, options);
       const context = await openContext(contextDir, request.dockerfile);
-      let dockerfile: Dockerfile;
-      try {
-        dockerfile = parseStages(context.dockerfileText);
-      } catch (err) {
-        if (err instanceof DockerfileParseError) throw invalidArgument(err.message);
-        throw err;
+      const { image, unused } = await this.run(context, request, request.quiet ? () => undefined : emit, options);
+      if (unused.length > 0 && !request.quiet)
+        emit({ stream: `[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n` });
+      this.register(image.record, names);
+      // Quiet: only the ID, as a stream line; dockerd's aux goes to the suppressed output then.
+      if (request.quiet) emit({ stream: `${image.record.id}\n` });
+      else {
+        emit({ aux: { ID: image.record.id } });
+        emit({ stream: `Successfully built ${shortId(image.record.id)}\n` });
+        for (const n of names) emit({ stream: `Successfully tagged ${familiarOf(n)}\n` });
       }
-      const run = new BuildRun(this.deps, request, context, dockerfile, options.signal);
-      this.runs.add(run);
-      try {
-        const image = await run.execute(request.quiet ? () => undefined : emit);
-        const unused = run.unusedArgs();
-        if (unused.length > 0 && !request.quiet)
-          emit({ stream: `[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n` });
-        this.register(image.record, names);
-        // Quiet: only the ID, as a stream line; dockerd's aux goes to the suppressed output then.
-        if (request.quiet) emit({ stream: `${image.record.id}\n` });
-        else {
-          emit({ aux: { ID: image.record.id } });
-          emit({ stream: `Successfully built ${shortId(image.record.id)}\n` });
-          for (const n of names) emit({ stream: `Successfully tagged ${familiarOf(n)}\n` });
-        }
-        return image.record.id;
-      } finally {
-        this.runs.delete(run);
-      }
+      return image.record.id;
     } finally {
       if (buildId && this.cancellers.get(buildId) === cancel) this.cancellers.delete(buildId);
       await rm(contextDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Builds a context that is already a directory (BuildKit's session sync put it there), with the Dockerfile's
+   * text given apart; the image is stored untagged (the caller's exporter names it). Progress goes to
+   * request.steps; the classic stream is dropped.
+   */
+  async buildDirectory(
+    context: BuildContext,
+    request: BuildRequest,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ record: ImageRecord; unusedArgs: string[] }> {
+    const { image, unused } = await this.run(context, request, () => undefined, options);
+    this.register(image.record, []);
+    return { record: image.record, unusedArgs: unused };
+  }
+
+  private async run(
+    context: BuildContext,
+    request: BuildRequest,
+    emit: (m: BuildMessage) => void,
+    options: { signal?: AbortSignal },
+  ): Promise<{ image: StepImage; unused: string[] }> {
+    let dockerfile: Dockerfile;
+    try {
+      dockerfile = parseStages(context.dockerfileText);
+    } catch (err) {
+      if (err instanceof DockerfileParseError) throw invalidArgument(err.message);
+      throw err;
+    }
+    const run = new BuildRun(this.deps, request, context, dockerfile, options.signal);
+    this.runs.add(run);
+    try {
+      const image = await run.execute(emit);
+      return { image, unused: run.unusedArgs() };
+    } finally {
+      this.runs.delete(run);
     }
   }
 

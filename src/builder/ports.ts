@@ -91,6 +91,35 @@ export interface BuildRequest {
   remove?: RemoveContainers;
   /** buildid: the name POST /build/cancel?id= cancels the build by. */
   buildId?: string;
+  /** Told of each step as it runs (BuildKit's progress shows steps as vertexes; the classic stream has none). */
+  steps?: StepObserver;
+}
+
+/** A step as BuildKit's progress names it: a stage's FROM or one of its filesystem steps (RUN, COPY, ADD, WORKDIR). */
+export interface StepInfo {
+  stage: { index: number; name: string | undefined };
+  /** How many stages the Dockerfile has (names carry the stage only when there are several). */
+  stageCount: number;
+  /** 1 for FROM, then each filesystem step in order. */
+  ordinal: number;
+  /** FROM plus the stage's filesystem steps. */
+  total: number;
+  /** `FROM <image or stage as named, args expanded>` or the instruction as written. */
+  text: string;
+  /** For a FROM of an image (not a stage, not scratch): the image's name. */
+  image?: string;
+}
+
+export interface StepHandle {
+  /** Output of the step (a RUN's stdout and stderr, pull progress lines). */
+  log(text: string, stream: 'stdout' | 'stderr'): void;
+  /** The step's result came from the build cache. */
+  cached(): void;
+  end(error?: Error): void;
+}
+
+export interface StepObserver {
+  begin(step: StepInfo): StepHandle;
 }
 
 export type BuildMessage = { stream: string } | { aux: { ID: string } } | JsonProgressMessage;
