@@ -14,6 +14,7 @@ import { wireImages } from './wire-images.js';
 import { wireContainers } from './wire-containers.js';
 import { wireVolumes } from './wire-volumes.js';
 import { wireBuilder } from './wire-builder.js';
+import { wireBuildkit } from './wire-buildkit.js';
 import { BERTH_VERSION } from './version.js';
 import { startRegistryHost } from './registry-host.js';
 import { wireRegistryClient } from './wire-registry-client.js';
@@ -102,6 +103,9 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
     imageFsMountpoint: join(config.dataRoot, 'snapshots'),
     logger: logger.child({ component: 'cri' }),
   };
+
+  const buildkit = wireBuildkit(api, config, logger, builder, store.images);
+  closers.push(() => buildkit.close());
 
   return {
     api,

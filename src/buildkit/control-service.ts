@@ -1,0 +1,83 @@
+// moby.buildkit.v1.Control on /grpc: the calls buildx makes (ListWorkers, Info, Solve, Status). Solve runs the
+// dockerfile.v0 frontend itself when asked directly, or waits for the client's gateway build (buildx) to
+// return its result; then the exporter stores the image. Unimplemented calls answer gRPC Unimplemented.
+import { ConnectError, Code, type ServiceImpl } from '@connectrpc/connect';
+import { create } from '@bufbuild/protobuf';
+import {
+  Control,
+  ListWorkersResponseSchema,
+  InfoResponseSchema,
+  SolveResponseSchema,
+} from '../gen/buildkit/github.com/moby/buildkit/api/services/control/control_pb.js';
+import type { ImageRecord } from '../core/images/image-record.js';
+import type { BuildkitDeps } from './deps.js';
+import { berthBuildkitVersion, berthWorker } from './worker.js';
+import { checkExporter, exportImage } from './exporter.js';
+import { runDockerfileFrontend } from './dockerfile-frontend.js';
+import { DOCKERFILE_FRONTEND } from './gateway-service.js';
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const aborted = (): void => reject(new ConnectError('solve canceled', Code.Canceled));
+    if (signal.aborted) return aborted();
+    signal.addEventListener('abort', aborted, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', aborted));
+  });
+}
+
+export function controlService(deps: BuildkitDeps): Partial<ServiceImpl<typeof Control>> {
+  const { solves, sessions } = deps;
+  return {
+    listWorkers: () => create(ListWorkersResponseSchema, { record: [berthWorker(deps.version)] }),
+
+    info: () => create(InfoResponseSchema, { buildkitVersion: berthBuildkitVersion(deps.version) }),
+
+    async solve(req, ctx) {
+      checkExporter(req.Exporter, req.ExporterAttrs);
+      if (req.Definition && req.Definition.def.length > 0)
+        throw new ConnectError('solving an LLB definition is not supported by berth yet', Code.Unimplemented);
+      if (req.Frontend && req.Frontend !== DOCKERFILE_FRONTEND)
+        throw new ConnectError(
+          `frontend "${req.Frontend}" is not supported by berth (only ${DOCKERFILE_FRONTEND})`,
+          Code.Unimplemented,
+        );
+      if ((req.Cache?.Exports.length ?? 0) > 0 || (req.Cache?.Imports.length ?? 0) > 0)
+        throw new ConnectError(
+          'cache import and export (--cache-from, --cache-to) are not supported by berth yet',
+          Code.Unimplemented,
+        );
+      const state = solves.get(req.Ref);
+      state.setSession(req.Session);
+      try {
+        let record: ImageRecord | undefined;
+        if (req.Frontend === DOCKERFILE_FRONTEND) {
+          const session = await sessions.get(req.Session, { signal: ctx.signal });
+          record = await runDockerfileFrontend({
+            builder: deps.builder,
+            session,
+            progress: state.progress,
+            attrs: req.FrontendAttrs,
+            workRoot: deps.workRoot,
+            signal: ctx.signal,
+          });
+        } else {
+          const returned = await raceAbort(state.returned, ctx.signal);
+          if (returned.error) throw new ConnectError(returned.error.message, returned.error.code as Code);
+          if (returned.ref) {
+            record = state.results.get(returned.ref);
+            if (!record) throw new ConnectError(`unknown result reference ${returned.ref}`, Code.InvalidArgument);
+          }
+        }
+        if (!record || req.Exporter === '') return create(SolveResponseSchema, { ExporterResponse: {} });
+        const response = await exportImage(deps.images, record, req.ExporterAttrs, state.progress);
+        return create(SolveResponseSchema, { ExporterResponse: response });
+      } finally {
+        solves.finish(req.Ref);
+      }
+    },
+
+    async *status(req, ctx) {
+      yield* solves.get(req.Ref).progress.stream(ctx.signal);
+    },
+  };
+}

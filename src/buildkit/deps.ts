@@ -1,0 +1,16 @@
+// What the BuildKit door needs, injected by the daemon.
+import type { Builder } from '../builder/builder.js';
+import type { ImageService } from '../engine/images/image-service.js';
+import type { Sessions } from './sessions.js';
+import type { Solves } from './solves.js';
+
+export interface BuildkitDeps {
+  builder: Builder;
+  images: ImageService;
+  sessions: Sessions;
+  solves: Solves;
+  /** Private scratch space (synced Dockerfiles and contexts). */
+  workRoot: string;
+  /** berth's version, shown as the worker's BuildKit version. */
+  version: string;
+}

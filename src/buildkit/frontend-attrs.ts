@@ -1,0 +1,64 @@
+// The dockerfile.v0 frontend's attributes (what `docker buildx build` flags become) as a builder request.
+// An attribute berth cannot honour yet is refused by name rather than ignored.
+import { ConnectError, Code } from '@connectrpc/connect';
+import { formatPlatform, hostPlatform, parsePlatform } from '../core/remotes/platform.js';
+import type { BuildRequest } from '../builder/ports.js';
+
+/** Attributes clients send that change nothing berth does (defaults, hints for other workers). */
+const NEUTRAL = new Set(['filename', 'target', 'no-cache', 'platform', 'network', 'image-resolve-mode', 'add-hosts']);
+
+export interface DockerfileAttrs {
+  filename: string;
+  request: BuildRequest;
+}
+
+function refuse(what: string): never {
+  throw new ConnectError(`${what} is not supported by berth's BuildKit frontend yet`, Code.Unimplemented);
+}
+
+export function dockerfileAttrs(attrs: Record<string, string>): DockerfileAttrs {
+  const buildArgs: Record<string, string> = {};
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key.startsWith('build-arg:')) buildArgs[key.slice('build-arg:'.length)] = value;
+    else if (key.startsWith('label:')) labels[key.slice('label:'.length)] = value;
+    else if (key.startsWith('context:')) refuse(`named context ${key.slice('context:'.length)} (--build-context)`);
+    else if (!NEUTRAL.has(key)) refuse(`frontend attribute ${key}`);
+  }
+  const host = hostPlatform(process.arch);
+  if (attrs.platform) {
+    for (const spec of attrs.platform.split(',')) {
+      const wanted = parsePlatform(spec, host);
+      if (!wanted || formatPlatform(wanted) !== formatPlatform(host))
+        throw new ConnectError(
+          `platform ${spec} is not supported: berth builds for ${formatPlatform(host)} only`,
+          Code.Unimplemented,
+        );
+    }
+  }
+  const network = attrs.network || 'default';
+  if (!['default', 'none', 'host'].includes(network)) refuse(`network mode ${network}`);
+  const extraHosts = (attrs['add-hosts'] ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean)
+    .map((h) => h.replace('=', ':'));
+  const filename = attrs.filename || 'Dockerfile';
+  return {
+    filename,
+    request: {
+      dockerfile: filename,
+      tags: [],
+      buildArgs,
+      labels,
+      target: attrs.target || undefined,
+      noCache: 'no-cache' in attrs,
+      networkMode: network === 'default' ? undefined : network,
+      quiet: false,
+      pull: attrs['image-resolve-mode'] === 'pull',
+      platform: host,
+      runHostConfig: extraHosts.length > 0 ? { ExtraHosts: extraHosts } : undefined,
+      remove: 'always',
+    },
+  };
+}

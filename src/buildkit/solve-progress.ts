@@ -1,0 +1,122 @@
+// One build's SolveStatus stream (Control.Status): vertexes as BuildKit names them, their logs and statuses.
+// Every update is kept, so a Status call that arrives late still sees the whole build; the stream ends when
+// the build does.
+import { createHash } from 'node:crypto';
+import { create } from '@bufbuild/protobuf';
+import { timestampNow } from '@bufbuild/protobuf/wkt';
+import {
+  StatusResponseSchema,
+  VertexLogSchema,
+  VertexSchema,
+  VertexStatusSchema,
+  type StatusResponse,
+  type Vertex,
+} from '../gen/buildkit/github.com/moby/buildkit/api/services/control/control_pb.js';
+
+export class VertexProgress {
+  private readonly vertex: Vertex;
+
+  constructor(
+    private readonly progress: SolveProgress,
+    digest: string,
+    name: string,
+  ) {
+    this.vertex = create(VertexSchema, { digest, name, started: timestampNow() });
+    this.progress.publish({ vertexes: [this.vertex] });
+  }
+
+  get digest(): string {
+    return this.vertex.digest;
+  }
+
+  log(text: string, stream: 'stdout' | 'stderr' = 'stdout'): void {
+    if (text === '') return;
+    const log = create(VertexLogSchema, {
+      vertex: this.vertex.digest,
+      timestamp: timestampNow(),
+      stream: stream === 'stderr' ? 2n : 1n,
+      msg: Buffer.from(text),
+    });
+    this.progress.publish({ logs: [log] });
+  }
+
+  /** A named sub-step (`writing image sha256:…`, `transferring context:` with its bytes), started and completed at once. */
+  status(id: string, bytes?: number): void {
+    const now = timestampNow();
+    const status = create(VertexStatusSchema, {
+      ID: id,
+      vertex: this.vertex.digest,
+      ...(bytes !== undefined ? { current: BigInt(bytes) } : {}),
+      timestamp: now,
+      started: now,
+      completed: now,
+    });
+    this.progress.publish({ statuses: [status] });
+  }
+
+  cached(): void {
+    this.vertex.cached = true;
+    this.progress.publish({ vertexes: [{ ...this.vertex }] });
+  }
+
+  end(error?: Error): void {
+    if (this.vertex.completed) return;
+    this.vertex.completed = timestampNow();
+    if (error) this.vertex.error = error.message;
+    this.progress.publish({ vertexes: [{ ...this.vertex }] });
+  }
+
+  /** Runs work as this vertex: completed when it settles, with its error when it fails. */
+  async track<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      const result = await work();
+      this.end();
+      return result;
+    } catch (err) {
+      this.end(err as Error);
+      throw err;
+    }
+  }
+}
+
+export class SolveProgress {
+  private readonly updates: StatusResponse[] = [];
+  private finished = false;
+  private readonly wakers = new Set<() => void>();
+
+  constructor(private readonly ref: string) {}
+
+  /** A vertex; the digest is derived from the build and the name, so it is stable within a build. */
+  vertex(name: string): VertexProgress {
+    const digest = `sha256:${createHash('sha256').update(`${this.ref}\0${name}`).digest('hex')}`;
+    return new VertexProgress(this, digest, name);
+  }
+
+  publish(update: { vertexes?: Vertex[]; statuses?: StatusResponse['statuses']; logs?: StatusResponse['logs'] }): void {
+    if (this.finished) return;
+    this.updates.push(create(StatusResponseSchema, update));
+    this.wake();
+  }
+
+  finish(): void {
+    this.finished = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const w of this.wakers) w();
+    this.wakers.clear();
+  }
+
+  async *stream(signal?: AbortSignal): AsyncGenerator<StatusResponse> {
+    let next = 0;
+    for (;;) {
+      while (next < this.updates.length) yield this.updates[next++] as StatusResponse;
+      if (this.finished || signal?.aborted) return;
+      await new Promise<void>((resolve) => {
+        this.wakers.add(resolve);
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// BuildKit's door on the Engine API socket: POST /grpc and POST /session are HTTP/1.1 upgrades to h2c, answered
+// "101 Switching Protocols" as dockerd answers them; the socket then belongs to buildkit/.
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../lib/logger.js';
+import type { Builder } from '../builder/builder.js';
+import type { ImageService } from '../engine/images/image-service.js';
+import { invalidArgument } from '../core/errdefs.js';
+import { detachHttpParser, type HttpParserSocket } from '../api/server/hijack.js';
+import { BuildkitDoor, sessionHeaders } from '../buildkit/buildkit-door.js';
+import type { DaemonConfig } from './config.js';
+import { BERTH_VERSION } from './version.js';
+
+function upgradeToH2c(req: FastifyRequest, reply: FastifyReply): HttpParserSocket {
+  const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
+  if (upgrade !== 'h2c') throw invalidArgument(`${req.url} needs a connection upgrade to h2c (Upgrade: h2c)`);
+  reply.hijack();
+  const socket = req.raw.socket as HttpParserSocket;
+  detachHttpParser(socket);
+  socket.setTimeout(0);
+  socket.setNoDelay(true);
+  socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n');
+  return socket;
+}
+
+export function wireBuildkit(
+  api: FastifyInstance,
+  config: DaemonConfig,
+  logger: Logger,
+  builder: Builder,
+  images: ImageService,
+): BuildkitDoor {
+  const door = new BuildkitDoor({
+    builder,
+    images,
+    // Under the builder's contexts/, which start-up repair empties.
+    workRoot: join(config.dataRoot, 'builder', 'contexts', 'buildkit'),
+    version: BERTH_VERSION,
+    logger: logger.child({ component: 'buildkit' }),
+  });
+  api.post('/grpc', async (req, reply) => {
+    door.serveGrpc(upgradeToH2c(req, reply));
+  });
+  api.post('/session', async (req, reply) => {
+    const headers = sessionHeaders(req.headers);
+    if (!headers) throw invalidArgument('no session ID (X-Docker-Expose-Session-Uuid)');
+    door.attachSession(upgradeToH2c(req, reply), headers);
+  });
+  return door;
+}

@@ -1,0 +1,115 @@
+// `docker build` through buildx (BuildKit: POST /session and POST /grpc, upgraded to h2c) against Docker's engine
+// 20.10 and berthd side by side: the context travels over the session's filesync, steps show as BuildKit
+// vertexes with their logs, a rebuild shows CACHED, a failing RUN fails the build with its error, and the
+// image runs.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ENGINES, skipClients, useEngines } from '../helpers/engines.js';
+import { buildxConfig, type BuildxConfig } from '../helpers/buildx.js';
+import { docker } from '../helpers/run.js';
+
+const skip = skipClients();
+const engine = useEngines(skip);
+
+const DOCKERFILE = [
+  'FROM busybox',
+  'RUN echo hello-from-run && echo built > /built.txt',
+  'COPY a.txt /a.txt',
+  'ENV GREETING=hi-there',
+  'CMD ["cat", "/a.txt"]',
+  '',
+].join('\n');
+
+let buildx: BuildxConfig;
+let context: string;
+
+before(() => {
+  if (skip) return;
+  buildx = buildxConfig();
+  context = mkdtempSync(join(tmpdir(), 'berth-buildkit-ctx-'));
+  writeFileSync(join(context, 'Dockerfile'), DOCKERFILE);
+  writeFileSync(join(context, 'a.txt'), 'content of a\n');
+  writeFileSync(join(context, 'ignored.txt'), 'never sent\n');
+  writeFileSync(join(context, '.dockerignore'), 'ignored.txt\n');
+  writeFileSync(
+    join(context, 'Dockerfile.fail'),
+    'FROM busybox\nRUN echo before-failing; echo oops-on-stderr >&2; exit 3\n',
+  );
+  writeFileSync(join(context, 'Dockerfile.ignored'), 'FROM busybox\nCOPY ignored.txt /\n');
+});
+
+after(() => {
+  buildx?.cleanup();
+  if (context) rmSync(context, { recursive: true, force: true });
+});
+
+for (const name of ENGINES) {
+  describe(`docker build with buildx against ${name}`, { skip }, () => {
+    const build = (args: string[]) =>
+      docker(buildx.env(engine(name).env), ['build', '--progress=plain', ...args, context], { timeoutMs: 120_000 });
+
+    test('builds, names the steps as BuildKit does, and the image runs', async () => {
+      const r = await build(['-t', 'bk-test:one']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /#\d+ \[1\/3\] FROM docker\.io\/library\/busybox\n/);
+      assert.match(r.stderr, /#\d+ transferring context: \d+B done/);
+      assert.match(r.stderr, /#\d+ \[2\/3\] RUN echo hello-from-run/);
+      assert.match(r.stderr, /#\d+ [\d.]+ hello-from-run/);
+      assert.match(r.stderr, /#\d+ \[3\/3\] COPY a\.txt \/a\.txt/);
+      assert.match(r.stderr, /naming to docker\.io\/library\/bk-test:one/);
+
+      const env = engine(name).env;
+      const ran = await docker(env, ['run', '--rm', '--network', 'none', 'bk-test:one']);
+      assert.equal(ran.code, 0, ran.stderr);
+      assert.equal(ran.stdout, 'content of a\n');
+      const shell = await docker(env, [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        'bk-test:one',
+        'sh',
+        '-c',
+        'echo $GREETING; cat /built.txt',
+      ]);
+      assert.equal(shell.stdout, 'hi-there\nbuilt\n');
+    });
+
+    test('a second build takes the steps from the cache', async () => {
+      const r = await build(['-t', 'bk-test:two']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /#(\d+) \[2\/3\] RUN echo hello-from-run[^\n]*\n#\1 CACHED/);
+      assert.match(r.stderr, /#(\d+) \[3\/3\] COPY a\.txt \/a\.txt\n#\1 CACHED/);
+      const ids = await Promise.all(
+        ['bk-test:one', 'bk-test:two'].map(
+          async (t) => (await docker(engine(name).env, ['image', 'inspect', '-f', '{{.Id}}', t])).stdout,
+        ),
+      );
+      assert.equal(ids[0], ids[1]);
+    });
+
+    test('.dockerignore keeps a file out of the context', async () => {
+      const r = await build(['-f', join(context, 'Dockerfile.ignored'), '-t', 'bk-test:ignored']);
+      assert.notEqual(r.code, 0, 'COPY of an ignored file must fail');
+      assert.match(r.stderr, /ignored\.txt/);
+    });
+
+    test('a failing RUN fails the build with its output and exit code', async () => {
+      const r = await build(['-f', join(context, 'Dockerfile.fail'), '-t', 'bk-test:fail']);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /#\d+ [\d.]+ before-failing/);
+      assert.match(r.stderr, /#\d+ [\d.]+ oops-on-stderr/);
+      // BuildKit's words since v0.10 (Docker 23+); Docker 20.10's BuildKit 0.8 said "executor failed running [...]".
+      const failed =
+        name === 'dockerd'
+          ? /ERROR: failed to solve: executor failed running \[\/bin\/sh -c echo before-failing; echo oops-on-stderr >&2; exit 3\]: exit code: 3/
+          : /ERROR: failed to solve: process "\/bin\/sh -c echo before-failing; echo oops-on-stderr >&2; exit 3" did not complete successfully: exit code: 3/;
+      assert.match(r.stderr, failed);
+      const inspect = await docker(engine(name).env, ['image', 'inspect', 'bk-test:fail']);
+      assert.notEqual(inspect.code, 0);
+    });
+  });
+}
