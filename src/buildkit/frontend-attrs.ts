@@ -5,7 +5,21 @@ import { formatPlatform, hostPlatform, parsePlatform } from '../core/remotes/pla
 import type { BuildRequest } from '../builder/ports.js';
 
 /** Attributes clients send that change nothing berth does (defaults, hints for other workers). */
-const NEUTRAL = new Set(['filename', 'target', 'no-cache', 'platform', 'network', 'image-resolve-mode', 'add-hosts']);
+const HANDLED = new Set([
+  'filename',
+  'target',
+  'no-cache',
+  'platform',
+  'multi-platform',
+  'network',
+  'force-network-mode',
+  'image-resolve-mode',
+  'add-hosts',
+  'shm-size',
+  'cgroup-parent',
+  'dockerfilekey',
+  'frontend.caps',
+]);
 
 export interface DockerfileAttrs {
   filename: string;
@@ -16,6 +30,12 @@ function refuse(what: string): never {
   throw new ConnectError(`${what} is not supported by berth's BuildKit frontend yet`, Code.Unimplemented);
 }
 
+function shmSize(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new ConnectError(`invalid shm-size ${value}`, Code.InvalidArgument);
+  return n;
+}
+
 export function dockerfileAttrs(attrs: Record<string, string>): DockerfileAttrs {
   const buildArgs: Record<string, string> = {};
   const labels: Record<string, string> = {};
@@ -23,8 +43,11 @@ export function dockerfileAttrs(attrs: Record<string, string>): DockerfileAttrs 
     if (key.startsWith('build-arg:')) buildArgs[key.slice('build-arg:'.length)] = value;
     else if (key.startsWith('label:')) labels[key.slice('label:'.length)] = value;
     else if (key.startsWith('context:')) refuse(`named context ${key.slice('context:'.length)} (--build-context)`);
-    else if (!NEUTRAL.has(key)) refuse(`frontend attribute ${key}`);
+    else if (key === 'context') refuse('a remote or streamed build context (frontend attribute context)');
+    else if (!HANDLED.has(key)) refuse(`frontend attribute ${key}`);
   }
+  if (attrs['no-cache']) refuse(`no-cache for some stages only (--no-cache-filter ${attrs['no-cache']})`);
+  if (attrs.dockerfilekey && attrs.dockerfilekey !== 'dockerfile') refuse(`dockerfilekey ${attrs.dockerfilekey}`);
   const host = hostPlatform(process.arch);
   if (attrs.platform) {
     for (const spec of attrs.platform.split(',')) {
@@ -36,7 +59,7 @@ export function dockerfileAttrs(attrs: Record<string, string>): DockerfileAttrs 
         );
     }
   }
-  const network = attrs.network || 'default';
+  const network = attrs['force-network-mode'] || attrs.network || 'default';
   if (!['default', 'none', 'host'].includes(network)) refuse(`network mode ${network}`);
   const extraHosts = (attrs['add-hosts'] ?? '')
     .split(',')
@@ -57,7 +80,11 @@ export function dockerfileAttrs(attrs: Record<string, string>): DockerfileAttrs 
       quiet: false,
       pull: attrs['image-resolve-mode'] === 'pull',
       platform: host,
-      runHostConfig: extraHosts.length > 0 ? { ExtraHosts: extraHosts } : undefined,
+      runHostConfig: {
+        ...(extraHosts.length > 0 ? { ExtraHosts: extraHosts } : {}),
+        ...(attrs['shm-size'] ? { ShmSize: shmSize(attrs['shm-size']) } : {}),
+        ...(attrs['cgroup-parent'] ? { CgroupParent: attrs['cgroup-parent'] } : {}),
+      },
       remove: 'always',
     },
   };

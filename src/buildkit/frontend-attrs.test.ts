@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dockerfileAttrs } from './frontend-attrs.js';
+
+test('buildx attributes become a build request', () => {
+  const { filename, request } = dockerfileAttrs({
+    filename: 'Dockerfile.dev',
+    target: 'app',
+    'build-arg:V': '2',
+    'label:team': 'x',
+    'no-cache': '',
+    'force-network-mode': 'none',
+    'add-hosts': 'db=10.0.0.2',
+    'shm-size': '1048576',
+    dockerfilekey: 'dockerfile',
+  });
+  assert.equal(filename, 'Dockerfile.dev');
+  assert.equal(request.target, 'app');
+  assert.deepEqual(request.buildArgs, { V: '2' });
+  assert.deepEqual(request.labels, { team: 'x' });
+  assert.equal(request.noCache, true);
+  assert.equal(request.networkMode, 'none');
+  assert.deepEqual(request.runHostConfig, { ExtraHosts: ['db:10.0.0.2'], ShmSize: 1048576 });
+});
+
+test('defaults: Dockerfile, cache on, default network', () => {
+  const { filename, request } = dockerfileAttrs({});
+  assert.equal(filename, 'Dockerfile');
+  assert.equal(request.noCache, false);
+  assert.equal(request.networkMode, undefined);
+});
+
+test('what berth cannot honour is refused by name', () => {
+  assert.throws(() => dockerfileAttrs({ 'context:base': 'docker-image://alpine' }), /named context base/);
+  assert.throws(() => dockerfileAttrs({ context: 'https://example.com/repo.git' }), /context/);
+  assert.throws(() => dockerfileAttrs({ 'no-cache': 'build' }), /no-cache-filter build/);
+  assert.throws(() => dockerfileAttrs({ ulimit: 'nofile=1024:1024' }), /frontend attribute ulimit/);
+  assert.throws(() => dockerfileAttrs({ platform: 'linux/s390x' }), /platform linux\/s390x/);
+  assert.throws(() => dockerfileAttrs({ 'force-network-mode': 'bridge2' }), /network mode bridge2/);
+});
