@@ -10,7 +10,7 @@ import { detachHttpParser, hijack, type HttpParserSocket } from '../server/hijac
 import { encodeEntry, streamType } from './containers.js';
 import { requestSignal } from '../server/request-signal.js';
 import { bridgeStdio } from './stdio-bridge.js';
-import { detachKeysParam } from './detach-keys.js';
+import { detachKeysParam, NO_DETACH_KEYS } from './detach-keys.js';
 import { DetachScanner } from '../../lib/detach-keys.js';
 
 type IdParams = { Params: { id: string }; Querystring: Query };
@@ -67,7 +67,8 @@ export function attachRoutes(app: FastifyInstance, containers: ContainersApi): v
       stdin: true,
       stdout: p.stdout,
       stderr: p.stderr,
-      detachKeys: p.detachKeys,
+      // As Docker's: the keys are watched on a TTY only; without one they are input like any other.
+      detachKeys: io.tty ? p.detachKeys : NO_DETACH_KEYS,
       endWithInput: io.tty,
     });
     if (how !== 'gone') socket.end();
@@ -105,7 +106,7 @@ export function attachRoutes(app: FastifyInstance, containers: ContainersApi): v
       if (!io) return;
       if (p.logs) await replayLogs(containers, req, p, (data) => ws.send(data), true);
       const stdio = await io.connect;
-      await websocketBridge(ws, stdio, p);
+      await websocketBridge(ws, stdio, io.tty ? p : { ...p, detachKeys: NO_DETACH_KEYS });
     } catch {
       /* the container went or never started: close the socket */
     } finally {

@@ -9,3 +9,6 @@ export function detachKeysParam(spec: string | undefined, what = 'detach keys'):
     throw err instanceof DetachKeysError ? invalidArgument(err.message) : err;
   }
 }
+
+/** Nothing is watched for (a session without a TTY, as Docker's). */
+export const NO_DETACH_KEYS = Buffer.alloc(0);

@@ -5,7 +5,7 @@ import type { ExecCreateRequest, ExecStartRequest } from '../../spec/docker/exec
 import { z } from 'zod';
 import { invalidArgument } from '../../core/errdefs.js';
 import { decodeBody, goBool, goString, goStrings, goStruct } from '../server/json-body.js';
-import { detachKeysParam } from './detach-keys.js';
+import { detachKeysParam, NO_DETACH_KEYS } from './detach-keys.js';
 import { queryInt, type Query } from '../server/query.js';
 import { hijack, MULTIPLEXED_STREAM, RAW_STREAM } from '../server/hijack.js';
 import { bridgeStdio } from './stdio-bridge.js';
@@ -80,8 +80,15 @@ export function execRoutes(app: FastifyInstance, execs: ExecService): void {
       stdout: settings.attachStdout,
       // Docker's start with Tty has no stderr writer: a plain exec's stderr goes nowhere then.
       stderr: settings.attachStderr && !tty,
-      detachKeys: detachKeysParam(settings.detachKeys),
+      // As Docker's: the keys are watched on a TTY only; without one they are input like any other.
+      detachKeys: settings.tty ? detachKeysParam(settings.detachKeys) : NO_DETACH_KEYS,
     });
+    if (how === 'detached' && settings.tty) {
+      // Docker 20.10 words the detach as a failed attach, in the stream, and ends the exec (exit code 126).
+      session.detached();
+      socket.end(Buffer.from('exec attach failed: error on attach stdin: read escape sequence\r\n'));
+      return;
+    }
     if (how === 'gone') {
       // Nobody reads it any more: end the process rather than leave it behind.
       session.kill();

@@ -29,6 +29,11 @@ export interface ExecSession {
   exited: Promise<number>;
   /** Ends the process (the client went away). */
   kill(): void;
+  /**
+   * The client typed the detach keys on a TTY exec. Docker 20.10 takes that as a failed attach: the exec ends with
+   * exit code 126 and its streams are closed, which hangs up the process on its TTY (SIGHUP here).
+   */
+  detached(): void;
 }
 
 export interface ProbeResult {
@@ -42,6 +47,7 @@ export interface ProbeResult {
 export const EXEC_START_FAILED = 126;
 const KEEP_EXITED_MS = 10 * 60 * 1000;
 const SIGKILL = 9;
+const SIGHUP = 1;
 
 export class ExecService {
   private readonly execs = new Map<string, ExecRecord>();
@@ -204,7 +210,7 @@ export class ExecService {
         () => -1,
       )
       .then((code) => {
-        r.exitCode = code;
+        r.exitCode ??= code; // a detach already recorded Docker's 126
         r.running = false;
         r.pid = 0;
         r.exitedAt = Date.now();
@@ -213,7 +219,15 @@ export class ExecService {
         return code;
       });
     if (options.detach) proc.stdio.close();
-    return { tty: r.tty, stdio: proc.stdio, exited, kill: () => proc.kill(SIGKILL) };
+    const detached = (): void => {
+      if (!r.running) return;
+      r.running = false;
+      r.exitCode = EXEC_START_FAILED;
+      r.exitedAt = Date.now();
+      proc.stdio.close();
+      proc.kill(SIGHUP);
+    };
+    return { tty: r.tty, stdio: proc.stdio, exited, kill: () => proc.kill(SIGKILL), detached };
   }
 
   /**
