@@ -1,10 +1,11 @@
-// moby.buildkit.v1.Control on /grpc: the calls buildx makes (ListWorkers, Info, Solve, Status). Solve runs the
+// moby.buildkit.v1.Control on /grpc: the calls buildx makes (ListWorkers, Info, Solve, Status, DiskUsage, Prune). Solve runs the
 // dockerfile.v0 frontend itself when asked directly, or waits for the client's gateway build (buildx) to
 // return its result; then the exporter stores the image. Unimplemented calls answer gRPC Unimplemented.
 import { ConnectError, Code, type ServiceImpl } from '@connectrpc/connect';
 import { create } from '@bufbuild/protobuf';
 import {
   Control,
+  DiskUsageResponseSchema,
   ListWorkersResponseSchema,
   InfoResponseSchema,
   SolveResponseSchema,
@@ -14,6 +15,7 @@ import type { BuildkitDeps } from './deps.js';
 import { berthBuildkitVersion, berthWorker } from './worker.js';
 import { checkExporter, exportImage } from './exporter.js';
 import { runDockerfileFrontend } from './dockerfile-frontend.js';
+import { diskUsage, pruneCache } from './build-cache-usage.js';
 import { DOCKERFILE_FRONTEND } from './gateway-service.js';
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -31,6 +33,12 @@ export function controlService(deps: BuildkitDeps): Partial<ServiceImpl<typeof C
     listWorkers: () => create(ListWorkersResponseSchema, { record: [berthWorker(deps.version)] }),
 
     info: () => create(InfoResponseSchema, { buildkitVersion: berthBuildkitVersion(deps.version) }),
+
+    diskUsage: (req) => create(DiskUsageResponseSchema, { record: diskUsage(deps.builder, req.filter) }),
+
+    async *prune(req) {
+      yield* await pruneCache(deps.builder, req);
+    },
 
     async solve(req, ctx) {
       checkExporter(req.Exporter, req.ExporterAttrs);

@@ -1,7 +1,7 @@
 // `docker build` through buildx (BuildKit: POST /session and POST /grpc, upgraded to h2c) against Docker's engine
 // 20.10 and berthd side by side: the context travels over the session's filesync, steps show as BuildKit
-// vertexes with their logs, a rebuild shows CACHED, a failing RUN fails the build with its error, and the
-// image runs.
+// vertexes with their logs, a rebuild shows CACHED, `buildx du` and `buildx prune` see the build cache, a
+// failing RUN fails the build with its error, and the image runs.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -95,6 +95,25 @@ for (const name of ENGINES) {
       const r = await build(['-f', join(context, 'Dockerfile.ignored'), '-t', 'bk-test:ignored']);
       assert.notEqual(r.code, 0, 'COPY of an ignored file must fail');
       assert.match(r.stderr, /ignored\.txt/);
+    });
+
+    test('buildx du lists the build cache; buildx prune empties it and the next build runs again', async () => {
+      const env = buildx.env(engine(name).env);
+      const du = await docker(env, ['buildx', 'du']);
+      assert.equal(du.code, 0, du.stderr);
+      assert.match(du.stdout, /^ID\s+RECLAIMABLE\s+SIZE\s+LAST ACCESSED/);
+      assert.match(du.stdout, /\n[0-9a-z]{25}\s/);
+      const prune = await docker(env, ['buildx', 'prune', '-f']);
+      assert.equal(prune.code, 0, prune.stderr);
+      assert.match(prune.stdout, /Total:/);
+      // dockerd 20.10 keeps the records its images still share; berth drops every step of its cache, so the
+      // rebuild runs the RUN again.
+      const after = await docker(env, ['buildx', 'du']);
+      assert.equal(after.code, 0, after.stderr);
+      if (name === 'berthd') assert.doesNotMatch(after.stdout, /\n[0-9a-z]{25}\s/);
+      const r = await build(['-t', 'bk-test:three']);
+      assert.equal(r.code, 0, r.stderr);
+      if (name === 'berthd') assert.match(r.stderr, /#\d+ [\d.]+ hello-from-run/);
     });
 
     test('a failing RUN fails the build with its output and exit code', async () => {
