@@ -29,6 +29,8 @@ export const configFileSchema = z
     'registry-htpasswd': absolutePath.optional(),
     'insecure-registries': z.array(z.string().min(1)).optional(),
     'blocked-registries': z.array(z.string().min(1)).optional(),
+    /** containerd's hosts directory: DIR/<registry domain>/hosts.toml names pull mirrors (CRI and Engine API pulls). */
+    'registry-config-dir': absolutePath.optional(),
     /** The web dashboard's HOST:PORT, or "off". */
     dashboard: z.string().optional(),
     'dashboard-token': z.string().optional(),
@@ -94,6 +96,8 @@ export interface DaemonConfig {
   insecureRegistries: string[];
   /** Registries never contacted (tests block docker.io so nothing leaves the machine). */
   blockedRegistries: string[];
+  /** DIR/<domain>/hosts.toml: pull mirrors per registry (default /etc/berth/certs.d; absent files = none). */
+  registryConfigDir: string;
   dashboard: DashboardConfig;
   /** Extra OCI runtimes (runc is always there) and the one containers get when they name none. */
   runtimes: Record<string, { path: string; runtimeArgs?: string[] }>;
@@ -191,6 +195,7 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
     criSocket: criSocketOf(merged['cri-socket'], execRoot),
     insecureRegistries: merged['insecure-registries'] ?? [],
     blockedRegistries: merged['blocked-registries'] ?? [],
+    registryConfigDir: merged['registry-config-dir'] ?? '/etc/berth/certs.d',
     dashboard: resolveDashboardConfig(merged.dashboard, merged['dashboard-token']),
     ...resolveRuntimes(merged),
     network: {

@@ -36,6 +36,7 @@ interface Flags {
   addRuntime?: string[];
   defaultRuntime?: string;
   criSocket?: string;
+  registryConfigDir?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -84,6 +85,10 @@ function parseFlags(argv: string[]): Flags {
     .option('--dns-port <port>', 'port of the embedded DNS server on network gateways (default 53)')
     .option('--add-runtime <name=path>', "register an OCI runtime with runc's command line, repeatable", collect)
     .option('--default-runtime <name>', 'runtime of containers that name none (default runc)')
+    .option(
+      '--registry-config-dir <dir>',
+      'pull mirrors per registry: DIR/<domain>/hosts.toml (default /etc/berth/certs.d)',
+    )
     .option('--cri-socket <path>', 'Kubernetes CRI socket (default <exec-root>/cri.sock); "" turns the CRI off')
     .allowExcessArguments(false);
   program.parse(argv);
@@ -119,6 +124,7 @@ function flagsAsConfig(flags: Flags): ConfigFile {
     runtimes: flags.addRuntime ? Object.fromEntries(flags.addRuntime.map(parseRuntimeFlag)) : undefined,
     'default-runtime': flags.defaultRuntime,
     'cri-socket': flags.criSocket,
+    'registry-config-dir': flags.registryConfigDir,
   };
 }
 

@@ -15,6 +15,7 @@ export function wireRegistryClient(
   const registry = new HttpRegistryClient({
     insecureRegistries: config.insecureRegistries,
     blockedRegistries: config.blockedRegistries,
+    hostsDir: config.registryConfigDir,
   });
   return new RegistryImages({ images, registry, events, logger: logger.child({ component: 'registry-client' }) });
 }

@@ -15,6 +15,7 @@ import { Authorizer, TokenCache } from './authorizer.js';
 import { DEFAULT_RETRY, Endpoints, RegistryHttp } from './registry-http.js';
 import { DEFAULT_UPLOAD, HttpRemoteRepository } from './remote-repository.js';
 import { registryErrorText, statusText } from './registry-errors.js';
+import { pullEndpoint } from './registry-hosts.js';
 
 export const registryClientConfigSchema = z
   .object({
@@ -22,6 +23,8 @@ export const registryClientConfigSchema = z
     insecureRegistries: z.array(z.string()).default([]),
     /** Registries never contacted (host[:port], or docker.io); requests to them fail as Forbidden. */
     blockedRegistries: z.array(z.string()).default([]),
+    /** containerd's hosts directory (DIR/<domain>/hosts.toml): pull mirrors per registry domain. */
+    hostsDir: z.string().optional(),
     retryAttempts: z.number().int().min(1).default(DEFAULT_RETRY.attempts),
     retryDelayMs: z.number().int().min(0).default(DEFAULT_RETRY.baseDelayMs),
     monolithicMax: z.number().int().min(0).default(DEFAULT_UPLOAD.monolithicMax),
@@ -39,7 +42,12 @@ export class HttpRegistryClient implements RegistryClient {
     this.endpoints = new Endpoints(this.config.insecureRegistries, this.config.blockedRegistries);
   }
 
-  private http(host: string, credentials: RegistryCredentials | undefined, scopes: string[]): RegistryHttp {
+  private http(
+    host: string,
+    credentials: RegistryCredentials | undefined,
+    scopes: string[],
+    scheme?: 'http' | 'https',
+  ): RegistryHttp {
     const authorizer = new Authorizer(
       host,
       credentials,
@@ -47,10 +55,13 @@ export class HttpRegistryClient implements RegistryClient {
       this.tokens,
       (url, init) => fetch(url, init),
     );
-    return new RegistryHttp(host, this.endpoints, authorizer, {
-      attempts: this.config.retryAttempts,
-      baseDelayMs: this.config.retryDelayMs,
-    });
+    return new RegistryHttp(
+      host,
+      this.endpoints,
+      authorizer,
+      { attempts: this.config.retryAttempts, baseDelayMs: this.config.retryDelayMs },
+      scheme,
+    );
   }
 
   repository(
@@ -59,7 +70,12 @@ export class HttpRegistryClient implements RegistryClient {
     credentials: RegistryCredentials | undefined,
     actions: readonly ('pull' | 'push')[],
   ): RemoteRepository {
-    const http = this.http(registryHost(domain), credentials, [repositoryScope(path, actions)]);
+    const scopes = [repositoryScope(path, actions)];
+    // Pulls go to the domain's configured mirror when there is one (pushes always go to the domain itself).
+    const mirror = actions.includes('push') ? undefined : pullEndpoint(this.config.hostsDir, domain);
+    const http = mirror
+      ? this.http(mirror.host, credentials, scopes, mirror.scheme)
+      : this.http(registryHost(domain), credentials, scopes);
     return new HttpRemoteRepository(domain, path, http, {
       monolithicMax: this.config.monolithicMax,
       chunkSize: this.config.chunkSize,

@@ -24,13 +24,15 @@ export class Endpoints {
     private readonly blocked: readonly string[] = [],
   ) {}
 
-  base(host: string, signal?: AbortSignal): Promise<string> {
+  /** `scheme` given (a configured mirror's URL): no probing, but a blocked host stays blocked. */
+  base(host: string, signal?: AbortSignal, scheme?: 'http' | 'https'): Promise<string> {
     const hub = host === DOCKER_HUB_HOST || host === DOCKER_INDEX_HOST;
     if (this.blocked.includes(host) || (hub && this.blocked.includes('docker.io'))) {
       return Promise.reject(
         forbidden(`registry ${hub ? 'docker.io' : host} is blocked by the daemon's configuration (blocked-registries)`),
       );
     }
+    if (scheme) return Promise.resolve(`${scheme}://${host}`);
     let found = this.bases.get(host);
     if (!found) {
       found = this.probe(host, signal);
@@ -75,11 +77,13 @@ export class RegistryHttp {
     private readonly endpoints: Endpoints,
     readonly auth: Authorizer,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    /** Set for a configured mirror: its URL's scheme, not probed. */
+    private readonly scheme?: 'http' | 'https',
   ) {}
 
   async url(pathOrUrl: string, signal?: AbortSignal): Promise<string> {
     if (/^https?:\/\//.test(pathOrUrl)) return pathOrUrl;
-    return `${await this.endpoints.base(this.host, signal)}${pathOrUrl}`;
+    return `${await this.endpoints.base(this.host, signal, this.scheme)}${pathOrUrl}`;
   }
 
   /** Sends a request; 401s are answered once per new credential, transient failures retried. */
