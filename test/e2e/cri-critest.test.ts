@@ -4,7 +4,8 @@
 // gcr.io itself is blocked: nothing leaves the machine, and the names critest checks stay gcr.io's.
 // Runs: "Runtime info" version, and every "Image Manager" spec but the pull by upstream digest, which needs
 // the real image's digest (as on containerd offline). "Runtime info" conditions fails until pod networking:
-// NetworkReady is false.
+// NetworkReady is false. containerd 1.6's CRI is the anchor: the same critest runs against it, reading the
+// very same hosts directory, and crictl's view of each image is compared field by field.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,8 +16,12 @@ import { docker, run } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
 import { hasDockerRegistry, startRegistry, type TestRegistry } from '../helpers/docker-registry.js';
 import { CRICTL, CRITEST, criSocketOf, crictl, requirePeer } from '../helpers/cri.js';
+import { hasContainerd, startContainerd, type TestContainerd } from '../helpers/containerd.js';
 
-const skip = (!isRoot() && 'needs root') || (!hasDockerRegistry() && 'needs docker-registry (scripts/setup.sh)');
+const skip =
+  (!isRoot() && 'needs root') ||
+  (!hasDockerRegistry() && 'needs docker-registry (scripts/setup.sh)') ||
+  (!hasContainerd() && 'needs containerd (docker.io, scripts/setup.sh)');
 const UPSTREAM = 'gcr.io/k8s-staging-cri-tools';
 
 /** critest's image names (pkg/validate/consts.go) and what each stand-in is on top of busybox. */
@@ -39,6 +44,7 @@ const STAND_INS: Record<string, string> = {
 
 let registry: TestRegistry;
 let daemon: TestDaemon;
+let containerd: TestContainerd;
 let hostsDir: string;
 let env: NodeJS.ProcessEnv;
 
@@ -54,16 +60,20 @@ before(async () => {
     join(hostsDir, 'gcr.io', 'hosts.toml'),
     `server = "http://${registry.host}"\n\n[host."http://${registry.host}"]\n  capabilities = ["pull", "resolve"]\n`,
   );
-  daemon = await startDaemon({
-    extraArgs: [
-      '--registry-config-dir',
-      hostsDir,
-      '--blocked-registry',
-      'gcr.io',
-      '--blocked-registry',
-      'registry.k8s.io',
-    ],
-  });
+  [daemon, containerd] = await Promise.all([
+    startDaemon({
+      extraArgs: [
+        '--registry-config-dir',
+        hostsDir,
+        '--blocked-registry',
+        'gcr.io',
+        '--blocked-registry',
+        'registry.k8s.io',
+      ],
+    }),
+    // The same hosts directory: containerd's own layout, which berth reads.
+    startContainerd({ registryHostsDir: hostsDir }),
+  ]);
   env = daemon.env;
   const ok = (r: { code: number | null; stderr: string }, what: string): void =>
     assert.equal(r.code, 0, `${what}: ${r.stderr}`);
@@ -76,12 +86,12 @@ before(async () => {
   }
 });
 after(async () => {
-  await Promise.all([daemon?.cleanup(), registry?.stop()]);
+  await Promise.all([daemon?.cleanup(), containerd?.cleanup(), registry?.stop()]);
   if (hostsDir) rmSync(hostsDir, { recursive: true, force: true });
 });
 
-const critest = (focus: string, skipSpecs?: string) => {
-  const endpoint = `unix://${criSocketOf(daemon)}`;
+const critest = (socket: string, focus: string, skipSpecs?: string) => {
+  const endpoint = `unix://${socket}`;
   return run(
     CRITEST,
     [
@@ -116,18 +126,51 @@ test(
   },
 );
 
-test('critest "Runtime info": version passes', { skip }, async () => {
-  const r = await critest('runtime should return version info');
-  assert.match(r.stdout, /Ran 1 of \d+ Specs/, r.stdout);
-  assert.match(r.stdout, /SUCCESS! -- 1 Passed \| 0 Failed/, r.stdout);
+const engines = (): [string, string][] => [
+  ['berthd', criSocketOf(daemon)],
+  ['containerd', containerd.socketPath],
+];
+
+test('critest "Runtime info": version passes, on berthd as on containerd', { skip }, async () => {
+  for (const [name, socket] of engines()) {
+    const r = await critest(socket, 'runtime should return version info');
+    assert.match(r.stdout, /Ran 1 of \d+ Specs/, `${name}: ${r.stdout}`);
+    assert.match(r.stdout, /SUCCESS! -- 1 Passed \| 0 Failed/, `${name}: ${r.stdout}`);
+  }
 });
 
 test(
-  'critest "Image Manager": all 6 specs that can run offline pass (the pull by upstream digest is skipped)',
+  'critest "Image Manager": the 6 specs that can run offline pass on berthd as on containerd (the pull by upstream digest skipped)',
   { skip },
   async () => {
-    const r = await critest('Image Manager', 'with digest');
-    assert.match(r.stdout, /Ran 6 of \d+ Specs/, r.stdout);
-    assert.match(r.stdout, /SUCCESS! -- 6 Passed \| 0 Failed/, r.stdout);
+    for (const [name, socket] of engines()) {
+      const r = await critest(socket, 'Image Manager', 'with digest');
+      const ran = /Ran 6 of \d+ Specs in ([\d.]+) seconds/.exec(r.stdout);
+      assert.ok(ran, `${name}: ${r.stdout}`);
+      console.log(`critest Image Manager on ${name}: ${ran[1]} s`);
+      assert.match(r.stdout, /SUCCESS! -- 6 Passed \| 0 Failed/, `${name}: ${r.stdout}`);
+    }
+  },
+);
+
+test(
+  'crictl inspecti of each stand-in: id, repo tags, repo digests, uid and username as containerd answers',
+  { skip },
+  async () => {
+    const view = async (socket: string, ref: string): Promise<Record<string, unknown>> => {
+      const pulled = await crictl(socket, ['pull', ref]);
+      assert.equal(pulled.code, 0, pulled.stderr);
+      const inspected = await crictl(socket, ['inspecti', ref]);
+      assert.equal(inspected.code, 0, inspected.stderr);
+      const status = (JSON.parse(inspected.stdout) as { status: Record<string, unknown> }).status;
+      assert.equal((await crictl(socket, ['rmi', ref])).code, 0);
+      // Size is left out: containerd counts the compressed blobs, berth the unpacked layers as `docker images`.
+      const { id, repoTags, repoDigests, uid, username } = status;
+      return { id, repoTags, repoDigests, uid, username };
+    };
+    for (const name of Object.keys(STAND_INS)) {
+      const ref = `${UPSTREAM}/${name}`;
+      assert.deepEqual(await view(criSocketOf(daemon), ref), await view(containerd.socketPath, ref), ref);
+    }
   },
 );

@@ -20,8 +20,9 @@ export function requirePeer(path: string): void {
 /** The daemon's CRI socket: by default beside its API socket's exec root. */
 export const criSocketOf = (daemon: TestDaemon): string => join(daemon.execRoot, 'cri.sock');
 
-export function crictl(daemon: TestDaemon, args: string[], options: RunOptions = {}): Promise<RunResult> {
-  const endpoint = `unix://${criSocketOf(daemon)}`;
+/** crictl against a berthd (its CRI socket) or any CRI socket path (containerd's). */
+export function crictl(target: TestDaemon | string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const endpoint = `unix://${typeof target === 'string' ? target : criSocketOf(target)}`;
   // --config /dev/null: no /etc/crictl.yaml of the machine's applies.
   return run(CRICTL, ['--config', '/dev/null', '--runtime-endpoint', endpoint, '--image-endpoint', endpoint, ...args], {
     timeoutMs: 120_000,
