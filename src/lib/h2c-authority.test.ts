@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { mendedConnection } from './h2c-authority.js';
+import { AuthorityRewriter, mendedConnection } from './h2c-authority.js';
 
 test('a socket path as :authority reaches the server as localhost; every other header, and later blocks, intact', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-h2c-'));
@@ -76,4 +76,13 @@ test('a valid authority is kept as the client sent it', async () => {
     listener.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a header block that does not decode is an error (the connection is dropped), not a half-read block passed on', () => {
+  const rewriter = new AuthorityRewriter();
+  const preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+  assert.deepEqual(rewriter.push(preface), preface);
+  // HEADERS, END_HEADERS, stream 1: an indexed field pointing past both tables.
+  const frame = Buffer.from([0, 0, 1, 0x1, 0x4, 0, 0, 0, 1, 0xff & 0xbf]);
+  assert.throws(() => rewriter.push(frame), /header block does not decode: Indexed field OOB/);
 });

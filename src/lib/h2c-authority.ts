@@ -37,10 +37,14 @@ export class AuthorityRewriter {
   private prefaceDone = false;
   private pending: PendingBlock | undefined;
   private readonly fromClient = hpack.decompressor.create({ table: { size: TABLE_SIZE } });
+  /** hpack.js reports a bad block as a synchronous 'error' event (its callback form reports it a tick late). */
+  private decodeError: Error | undefined;
 
-  constructor(private readonly replacement = 'localhost') {}
+  constructor(private readonly replacement = 'localhost') {
+    this.fromClient.on('error', (err: Error) => (this.decodeError = err));
+  }
 
-  /** Bytes from the client in; the bytes to hand the server out (frames are held until complete). */
+  /** Bytes from the client in; the bytes to hand the server out (frames are held until complete). Throws on a header block that does not decode. */
   push(chunk: Buffer): Buffer {
     this.input = this.input.length === 0 ? chunk : Buffer.concat([this.input, chunk]);
     const out: Buffer[] = [];
@@ -90,9 +94,9 @@ export class AuthorityRewriter {
 
   private rewritten(block: PendingBlock): Buffer[] {
     this.fromClient.write(Buffer.concat(block.fragments));
-    let failure: Error | null = null;
-    this.fromClient.execute((err) => (failure = err));
-    if (failure) throw failure;
+    this.fromClient.execute();
+    // The client's HPACK state is lost with a bad block: the caller drops the connection.
+    if (this.decodeError) throw new Error(`HTTP/2 header block does not decode: ${this.decodeError.message}`);
     const parts: Buffer[] = [];
     for (let f = this.fromClient.read(); f !== null; f = this.fromClient.read()) {
       const value = f.name === ':authority' && !AUTHORITY.test(f.value) ? this.replacement : f.value;

@@ -7,8 +7,9 @@ declare module 'hpack.js' {
   }
   interface Decompressor {
     write(block: Buffer): boolean;
-    /** Decodes what was written; errors are thrown to `cb` when given, else emitted. */
+    /** Decodes what was written; errors go to `cb` on the next tick when given, else are emitted at once. */
     execute(cb?: (err: Error | null) => void): void;
+    on(event: 'error', listener: (err: Error) => void): this;
     read(): HeaderField | null;
     updateTableSize(size: number): void;
   }
