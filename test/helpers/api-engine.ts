@@ -63,6 +63,7 @@ const fakeNetworkHost = (root: string): NetworkHost => {
     listNetns: async () => [],
     removeNetns: async () => undefined,
     addInterface: async () => undefined,
+    setDefaultRoutes: async () => undefined,
     removeInterface: async () => undefined,
     applyRules: async () => undefined,
     checkPortFree: async () => undefined,

@@ -3,8 +3,8 @@
 export interface HostsInput {
   hostname: string;
   domainname?: string;
-  /** The container's own address on its network, when it has one. */
-  ipAddress?: string;
+  /** The container's own IPv4 addresses, one line each, in the order it joined its networks (as Docker). */
+  ipAddresses?: string[];
   /** Its IPv6 address on an IPv6 network. */
   ipAddress6?: string;
   /** Legacy links: "names" for each address of a linked container (after --add-host entries, as Docker). */
@@ -28,7 +28,7 @@ export function hostsFile(input: HostsInput): string {
     lines.push(`${entry.slice(sep + 1)}\t${entry.slice(0, sep)}`);
   }
   for (const l of input.links ?? []) lines.push(`${l.ip}\t${l.names}`);
-  if (input.ipAddress) lines.push(`${input.ipAddress}\t${fqdn}`);
+  for (const ip of input.ipAddresses ?? []) lines.push(`${ip}\t${fqdn}`);
   if (input.ipAddress6) lines.push(`${input.ipAddress6}\t${fqdn}`);
   return `${lines.join('\n')}\n`;
 }

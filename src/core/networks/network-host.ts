@@ -40,6 +40,12 @@ export interface NetworkHost {
   listNetns(): Promise<string[]>;
   removeNetns(containerId: string): Promise<void>;
   addInterface(netnsPath: string, spec: InterfaceSpec): Promise<void>;
+  /** Replaces the namespace's default routes with those via `to` (IPv4, and IPv6 when it has a gateway); none
+   * when `to` is undefined. */
+  setDefaultRoutes(
+    netnsPath: string,
+    to: { ifName: string; gateway: string; gateway6?: string } | undefined,
+  ): Promise<void>;
   /** Removes the container side too (a veth pair goes as one); idempotent. */
   removeInterface(hostIfName: string): Promise<void>;
   /** Replaces the daemon's chains with this rule set; with no networks, removes the chains and jumps. */

@@ -172,6 +172,21 @@ export class BridgeHost implements NetworkHost {
     }
   }
 
+  async setDefaultRoutes(
+    netnsPath: string,
+    to: { ifName: string; gateway: string; gateway6?: string } | undefined,
+  ): Promise<void> {
+    const ns = `--net=${netnsPath}`;
+    // -force: a default route that is not there (no IPv6 one) does not stop the batch, nor is it an error.
+    await runTool('nsenter', [ns, 'ip', '-force', '-batch', '-'], {
+      input: 'route del default\nroute del ::/0\n',
+      allowFail: true,
+    });
+    const add = to ? [`route replace default via ${to.gateway} dev ${to.ifName}`] : [];
+    if (to?.gateway6) add.push(`route replace default via ${to.gateway6} dev ${to.ifName}`);
+    if (add.length > 0) await runTool('nsenter', [ns, 'ip', '-batch', '-'], { input: `${add.join('\n')}\n` });
+  }
+
   async removeInterface(hostIfName: string): Promise<void> {
     await runTool('ip', ['link', 'del', 'dev', hostIfName], { allowFail: true });
   }

@@ -12,6 +12,7 @@ import { isRunningState } from '../../core/containers/container-record.js';
 import { hostsFile, resolvConf } from '../../core/containers/etc-files.js';
 import type { ContainerNetworking, EndpointsConfig } from '../../core/networks/container-networking.js';
 import { allocateAddress, allocateAddress6, macFor } from '../../core/networks/ipam.js';
+import { gatewayEndpoint } from '../../core/networks/gateway-endpoint.js';
 import { parseCidr } from '../../core/networks/ipv4.js';
 import { parseCidr6 } from '../../core/networks/ipv6.js';
 import { canonicalLink, linkEnv, linkHostNames, parseLink } from '../../core/networks/legacy-links.js';
@@ -44,6 +45,9 @@ export class ContainerAttach implements ContainerNetworking {
   /** Running containers whose network namespace is berth's: it stays when their last network is disconnected,
    * so they can be connected again (Docker keeps the sandbox likewise). */
   private readonly sandboxes = new Set<string>();
+  /** Per sandbox, the next interface number of each prefix: Docker's counter, so a name is not used twice while the
+   * sandbox lives (a reconnect after a disconnect gets a new one). */
+  private readonly nextIfIndex = new Map<string, Map<string, number>>();
 
   constructor(private readonly deps: ContainerAttachDeps) {}
 
@@ -205,11 +209,9 @@ export class ContainerAttach implements ContainerNetworking {
       try {
         const netnsPath = await this.deps.host.createNetns(c.id);
         this.sandboxes.add(c.id);
-        let first = true;
-        for (const ep of endpoints) {
-          await this.plug(c, ep, netnsPath, first);
-          first = false;
-        }
+        this.nextIfIndex.delete(c.id);
+        const gateway = this.gatewayOf(endpoints);
+        for (const ep of endpoints) await this.plug(c, ep, netnsPath, ep.networkId === gateway?.networkId);
         await this.publishPorts(c);
         await this.writeEtcFiles(c);
         return { netnsPath, ...env };
@@ -238,9 +240,9 @@ export class ContainerAttach implements ContainerNetworking {
     return this.sandboxes.has(other.id) ? this.deps.host.netnsPath(other.id) : `/proc/${other.state.pid}/ns/net`;
   }
 
-  /** Names of a new interface: inside, the network's prefix (eth unless container_iface_prefix) with the lowest
-   * number the container's plugged interfaces leave free; on the host, the lowest free veth suffix. Free rather
-   * than positional, so a connect after a disconnect never takes a name still in use. */
+  /** Names of a new interface: inside, the network's prefix (eth unless container_iface_prefix) with the sandbox's
+   * next number, as Docker counts (after a daemon restart, above those plugged); on the host, the lowest free veth
+   * suffix. */
   private interfaceNames(c: ContainerRecord, ep: EndpointRecord): { ifName: string; hostIfName: string } {
     const prefixOf = (networkId: string): string => {
       const n = this.deps.store.getNetwork(networkId);
@@ -259,11 +261,37 @@ export class ContainerAttach implements ContainerNetworking {
     );
     const onHost = new Set(plugged.map((e) => e.hostIfName));
     const prefix = prefixOf(ep.networkId);
-    let i = 0;
+    const counters = this.nextIfIndex.get(c.id) ?? new Map<string, number>();
+    const numbers = [...inside].map((n) => (n.startsWith(prefix) ? Number(n.slice(prefix.length)) : NaN));
+    let i = counters.get(prefix) ?? Math.max(-1, ...numbers.filter(Number.isInteger)) + 1;
     while (inside.has(`${prefix}${i}`)) i++;
+    counters.set(prefix, i + 1);
+    this.nextIfIndex.set(c.id, counters);
     let j = 0;
     while (onHost.has(`vb${c.id.slice(0, 10)}${j.toString(16)}`)) j++;
     return { ifName: `${prefix}${i}`, hostIfName: `vb${c.id.slice(0, 10)}${j.toString(16)}` };
+  }
+
+  /** Of these endpoints, the one whose network carries the default routes, as Docker orders them. */
+  private gatewayOf(endpoints: EndpointRecord[]): EndpointRecord | undefined {
+    const candidates = endpoints.flatMap((endpoint) => {
+      const n = this.deps.store.getNetwork(endpoint.networkId);
+      if (!n) return [];
+      return [{ endpoint, networkName: n.name, internal: n.internal, dualStack: Boolean(this.deps.networks.v6Of(n)) }];
+    });
+    return gatewayEndpoint(candidates)?.endpoint;
+  }
+
+  /** The default routes via this plugged endpoint's network (IPv6 too on an IPv6 network), or none. */
+  private async routeVia(containerId: string, ep: EndpointRecord | undefined): Promise<void> {
+    const n = ep ? this.deps.store.getNetwork(ep.networkId) : undefined;
+    const v6 = n ? this.deps.networks.v6Of(n) : undefined;
+    await this.deps.host.setDefaultRoutes(
+      this.deps.host.netnsPath(containerId),
+      ep && n
+        ? { ifName: ep.ifName ?? 'eth0', gateway: n.gateway, ...(v6 ? { gateway6: v6.gateway } : {}) }
+        : undefined,
+    );
   }
 
   /** `gateway`: the default routes go via this network (the container's first one). */
@@ -369,7 +397,6 @@ export class ContainerAttach implements ContainerNetworking {
     // Only endpoints that are plugged in (a live disconnect leaves its endpoint without an address first).
     const endpoints = this.deps.store.endpointsOfContainer(c.id).filter((e) => e.ip);
     const first = endpoints[0];
-    const firstNet = first ? this.deps.store.getNetwork(first.networkId) : undefined;
     const hc = c.hostConfig;
     const hostname = c.config.Hostname || 'localhost';
     const hostResolv = await this.deps.files.hostResolvConf();
@@ -403,7 +430,7 @@ export class ContainerAttach implements ContainerNetworking {
         domainname: c.config.Domainname,
         extraHosts: this.resolveExtraHosts(hc.ExtraHosts ?? []),
         links,
-        ...(first?.ip && firstNet ? { ipAddress: first.ip } : {}),
+        ipAddresses: endpoints.filter((e) => this.deps.store.getNetwork(e.networkId)).map((e) => e.ip),
         ...(first?.ip6 ? { ipAddress6: first.ip6 } : {}),
       }),
       resolvConf: resolv,
@@ -427,6 +454,7 @@ export class ContainerAttach implements ContainerNetworking {
     store.setPorts(containerId, []);
     await host.removeNetns(containerId);
     this.sandboxes.delete(containerId);
+    this.nextIfIndex.delete(containerId);
     if (changed) await this.deps.networks.applyRules();
   }
 
@@ -442,18 +470,29 @@ export class ContainerAttach implements ContainerNetworking {
     if (!ep || !c) return;
     if (!this.sandboxes.has(containerId))
       throw forbidden(`container ${containerId} has no network namespace of berth's to connect`);
-    // With no other network plugged (its last one was disconnected), this one carries the default routes.
-    const gateway = !endpoints.some((e) => e.hostIfName && e.networkId !== networkId);
-    await this.plug(c, ep, this.deps.host.netnsPath(containerId), gateway);
+    const plugged = endpoints.filter((e) => e.hostIfName && e.networkId !== networkId);
+    // The default routes move to this network when it sorts first (as Docker's); alone, it carries them.
+    const takesRoutes = this.gatewayOf([...plugged, ep])?.networkId === networkId;
+    await this.plug(c, ep, this.deps.host.netnsPath(containerId), takesRoutes && plugged.length === 0);
+    if (takesRoutes && plugged.length > 0) {
+      const now = this.deps.store.endpointsOfContainer(containerId).find((e) => e.networkId === networkId);
+      await this.routeVia(containerId, now);
+    }
     await this.deps.networks.applyRules();
     await this.rewriteEtcFiles(c);
   }
 
   private async disconnectLive(containerId: string, networkId: string): Promise<void> {
-    const ep = this.deps.store.endpointsOfContainer(containerId).find((e) => e.networkId === networkId);
+    const endpoints = this.deps.store.endpointsOfContainer(containerId);
+    const ep = endpoints.find((e) => e.networkId === networkId);
     if (!ep) return;
+    const plugged = endpoints.filter((e) => e.hostIfName);
+    const hadRoutes = ep.hostIfName !== '' && this.gatewayOf(plugged)?.networkId === networkId;
     if (ep.hostIfName) await this.deps.host.removeInterface(ep.hostIfName);
     this.deps.store.upsertEndpoint({ ...ep, ip: '', ip6: '', mac: '', hostIfName: '', ifName: undefined });
+    // Its default routes went with its interface: the next network in Docker's order takes them.
+    const next = hadRoutes ? this.gatewayOf(plugged.filter((e) => e.networkId !== networkId)) : undefined;
+    if (next) await this.routeVia(containerId, next);
     await this.deps.networks.applyRules();
     const c = this.deps.containers.get(containerId);
     if (c) await this.rewriteEtcFiles(c);
