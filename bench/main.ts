@@ -27,6 +27,10 @@ import { registryServe } from './workloads/registry-serve.js';
 import { registryPull } from './workloads/registry-pull.js';
 import { network } from './workloads/network.js';
 import { buildWorkload } from './workloads/build.js';
+import { PhaseLog, summarizePhases } from './lib/phase-report.js';
+import { burstWorkload } from './workloads/burst.js';
+import { eventsWorkload } from './workloads/events.js';
+import { idleCpuWorkload } from './workloads/idle-cpu.js';
 
 // Idle memory first, while both daemons are fresh, and again at the end; the heavy ones last.
 const WORKLOADS: Workload[] = [
@@ -36,8 +40,11 @@ const WORKLOADS: Workload[] = [
   cliStartup,
   ps,
   scale,
+  burstWorkload,
   lifecycle,
   memoryPerContainer,
+  idleCpuWorkload,
+  eventsWorkload,
   logs,
   loadSave,
   registryServe,
@@ -83,11 +90,15 @@ async function main(): Promise<void> {
 
   log('starting dockerd and berthd on their own roots');
   const dockerEngine = await startDockerd(join(WORK, 'docker'), machine.versions.dockerd ?? 'dockerd', abort.signal);
+  const cpuProfileDir = join(BENCH_DIR, 'results', 'profiles', `${new Date().toISOString().slice(0, 10)}-${sha}`);
+  if (settings.profile) await mkdir(cpuProfileDir, { recursive: true });
   const berthEngine = await startBerthd(
     REPO_ROOT,
     join(WORK, 'berth'),
     `berthd ${machine.versions.berth}`,
     abort.signal,
+    undefined,
+    settings.profile ? { cpuProfileDir } : undefined,
   );
   await loadBusybox(dockerEngine, images);
   let berthLoadError: string | undefined;
@@ -98,6 +109,8 @@ async function main(): Promise<void> {
     log(`berth could not load busybox: ${berthLoadError}`);
   }
 
+  const phaseLog = settings.profile && berthEngine.logFile ? new PhaseLog(berthEngine.logFile) : undefined;
+  await phaseLog?.skipToEnd();
   const reports: WorkloadReport[] = [];
   for (const workload of WORKLOADS) {
     if (settings.only.length > 0 && !settings.only.includes(workload.id)) continue;
@@ -115,9 +128,11 @@ async function main(): Promise<void> {
         signal: abort.signal,
         log,
       });
-      reports.push({ workload, rows });
+      const phases = phaseLog ? summarizePhases(await phaseLog.sinceLast()) : undefined;
+      reports.push({ workload, rows, ...(phases ? { phases } : {}) });
     } catch (error) {
       if (abort.signal.aborted) throw error;
+      await phaseLog?.sinceLast();
       reports.push({ workload, rows: [], error: (error as Error).message });
     }
     log(`  done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -145,6 +160,7 @@ async function main(): Promise<void> {
   await writeFile(join(results, 'latest.md'), report);
   console.log(report);
   log(`report written to bench/results/${name} and bench/results/latest.md`);
+  if (settings.profile) log(`berthd's CPU profile (open in Chrome DevTools): ${cpuProfileDir}`);
 }
 
 main().catch(async (error: unknown) => {

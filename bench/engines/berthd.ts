@@ -19,12 +19,15 @@ export async function startBerthd(
   label: string,
   signal?: AbortSignal,
   networkArgs = ['--bridge=none', '--iptables=false'],
+  profile?: { cpuProfileDir: string },
 ): Promise<Engine> {
   await unmountAndRemove(workDir);
   await mkdir(join(workDir, 'cli'), { recursive: true });
   const socketPath = join(workDir, 'berth.sock');
   await writeFile(join(workDir, 'daemon.json'), '{}\n');
   const args = [
+    // BENCH_PROFILE: a V8 CPU profile of the whole run, written when berthd exits.
+    ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile.cpuProfileDir] : []),
     join(repoRoot, 'bin/berthd'),
     '-H',
     `unix://${socketPath}`,
@@ -37,7 +40,8 @@ export async function startBerthd(
     '--config-file',
     join(workDir, 'daemon.json'),
     '--log-level',
-    'info',
+    // debug carries the per-operation phase timings (src/lib/phases.ts) that the profile report summarises.
+    profile ? 'debug' : 'info',
     // As the bench's dockerd (--bridge=none --iptables=false): loopback-only containers, no rules.
     ...networkArgs,
     // dockerd serves no web UI: compare the engines alone (and never clash over the default 127.0.0.1:9900).
@@ -62,6 +66,7 @@ export async function startBerthd(
     socketPath,
     workDir,
     env,
+    logFile: join(workDir, '..', 'berthd.log'),
     async daemonPids() {
       return [child.pid!];
     },

@@ -9,6 +9,8 @@ export interface Engine {
   socketPath: string;
   /** Roots of this engine: every process and mount of it names a path under here. */
   workDir: string;
+  /** The daemon's log (berthd only: the phase timings of a profiled run are read from it). */
+  logFile?: string;
   /** Environment for the docker CLI (and berth's) pointed at this daemon. */
   env: NodeJS.ProcessEnv;
   /** The daemon's long-lived processes (berthd; dockerd and its containerd). */

@@ -10,6 +10,8 @@ export interface WorkloadReport {
   rows: Row[];
   /** The workload itself threw (a harness or Docker failure). */
   error?: string;
+  /** BENCH_PROFILE: berthd's median phase timings of the operations this workload made. */
+  phases?: string[];
 }
 
 export interface ReportInput {
@@ -116,11 +118,13 @@ export function renderReport(input: ReportInput): string {
   out.push('## Misses', '', ...(misses.length > 0 ? misses : ['None.']), '');
 
   out.push('## Details', '');
-  for (const { workload, rows, error } of input.workloads) {
+  for (const { workload, rows, error, phases } of input.workloads) {
     out.push(`### ${workload.title}`, '');
     for (const note of workload.notes) out.push(`- ${note}`);
     if (error !== undefined) out.push(`- The workload failed: ${error}`);
     out.push('');
+    if (phases && phases.length > 0)
+      out.push('berthd phases (median ms per operation, from its debug log):', '', ...phases.map((p) => `- ${p}`), '');
     for (const row of rows) {
       out.push(
         `${row.metric}:`,

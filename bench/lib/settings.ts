@@ -6,6 +6,8 @@ export interface Settings {
   heavy: RunCounts;
   /** Workload ids to run; empty: all. */
   only: string[];
+  /** BENCH_PROFILE=1: berthd logs phase timings (summarised per workload) and writes a CPU profile. */
+  profile: boolean;
 }
 
 function count(name: string, fallback: number): number {
@@ -25,5 +27,6 @@ export function readSettings(): Settings {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    profile: process.env.BENCH_PROFILE === '1',
   };
 }

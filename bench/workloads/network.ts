@@ -14,6 +14,7 @@ import { startDockerd } from '../engines/dockerd.js';
 import type { Engine } from '../engines/engine.js';
 import { BUSYBOX, containerId, docker } from './cli.js';
 import type { Row, Workload } from './workload.js';
+import { PORTS, publishedPortsRows } from './published-ports.js';
 
 const BIG = 64 * 1024 * 1024;
 const CONNECTIONS = 200;
@@ -120,6 +121,7 @@ export const network: Workload = {
     `Each engine runs a daemon of its own for this workload with its default bridge on (berth: its own bridge and subnet, iptables on; dockerd: a bridge made for it, iptables and its default userland proxy on). busybox httpd in a container publishes port 80 on 127.0.0.1.`,
     `Throughput: one GET of a ${BIG / 1024 / 1024} MiB file; connection rate: ${CONNECTIONS} sequential GETs of a 5-byte file, each on a new TCP connection.`,
     'Docker forwards a loopback-published port through docker-proxy (a process per port); berth through DNAT rules alone (route_localnet on its bridge).',
+    `${PORTS} published ports: \`run -d\` of \`busybox sleep 3600\` with ${PORTS} \`-p 127.0.0.1:PORT:N\` (checked with \`docker port\`), and the PSS the engine's processes (daemon, supervisors, docker-proxy) gain while it runs.`,
   ],
   async run({ engines, images, repoRoot, scratch, quick, signal, log }) {
     const www = join(scratch, 'www');
@@ -196,6 +198,22 @@ export const network: Workload = {
           note: `berth ${cps(rate.berth)}, docker ${cps(rate.docker)}`,
         },
       ];
+      const hostPorts = async (): Promise<number[]> => {
+        const ports = new Set<number>();
+        while (ports.size < PORTS) ports.add(await freePort());
+        return [...ports];
+      };
+      log(`  a container with ${PORTS} published ports`);
+      const networkEngines = { berth: served.berth.engine, docker: served.docker.engine };
+      const ports = { berth: await hostPorts(), docker: await hostPorts() };
+      rows.push(
+        ...(await publishedPortsRows(
+          networkEngines,
+          ports,
+          { warmup: 1, n: Math.max(3, Math.floor(quick.n / 2)) },
+          signal,
+        )),
+      );
       return rows;
     } finally {
       await berth?.stop().catch((e: unknown) => log(`  berthd stop: ${(e as Error).message}`));

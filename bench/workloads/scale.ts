@@ -1,11 +1,12 @@
-// Scale: N containers (100, then 1000) created, listed with `ps -a` (CLI and API alone), then removed with one
-// `rm -f` of all of them; and `container prune` of 500 stopped ones. Reports how each cost grows from 100 to 1000.
+// Scale: N containers (100, then 1000) created, the daemon's memory with them, listed with `ps -a` (CLI and API
+// alone), then removed with one `rm -f` of all of them; and `container prune` of 500 stopped ones. Reports how each cost grows from 100 to 1000.
 import { alternate, type Outcome } from '../lib/runner.js';
 import type { Engine } from '../engines/engine.js';
 import { apiGet, apiPost } from '../lib/api.js';
 import { BUSYBOX, docker, inParallel, removeAll } from './cli.js';
 import { failed, type Row, type Workload } from './workload.js';
 import { median } from '../lib/stats.js';
+import { totalPssKiB } from '../lib/memory.js';
 
 const SIZES = [100, 1000];
 const PRUNED = 500;
@@ -132,6 +133,14 @@ export const scale: Workload = {
         unit: 'ms',
         ...created,
         target: 1,
+      });
+      const pss = await each(errors, async (side) => (await totalPssKiB(await engines[side].daemonPids())) / 1024);
+      add('pss', size, {
+        id: `scale-pss-${size}`,
+        metric: `daemon PSS with ${size} containers created (not running)`,
+        unit: 'MiB',
+        ...pss,
+        target: 0.6,
       });
       const sampler = (side: Side, measure: (e: Engine, n: number) => Promise<number>) =>
         errors[side] === undefined ? () => measure(engines[side], size) : () => Promise.reject(errors[side] as Error);
