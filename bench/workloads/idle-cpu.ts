@@ -1,21 +1,17 @@
 // Idle CPU: what an engine burns with 50 containers running and nothing asked of it, with health checks off and
-// on, as CPU seconds per minute. The row is the machine's busy time over a window with the containers up minus a
-// window just before with none (a health check runs short-lived processes that no daemon process reaps on
-// berth's side: conmon daemonizes, so only the machine's count sees them). The note adds the CPU of the tracked
-// processes alone (berth: berthd and the conmons; Docker: dockerd, containerd and the shims).
+// on, as CPU seconds per minute. The engine's daemon processes are put in a CPU accounting cgroup of their own
+// before the containers start (lib/cpu-group.ts), so the count holds everything the engine runs for them: berthd,
+// the conmons and the daemonized conmons of health-check execs; dockerd, containerd, the shims; runc. The
+// containers' own processes are in their own cgroups and are not counted.
 import type { Engine } from '../engines/engine.js';
-import { machineBusySeconds, totalCpuSeconds } from '../lib/cpu.js';
+import { CpuGroup } from '../lib/cpu-group.js';
 import { BUSYBOX, NO_NETWORK, cleaningUp, containerId, docker, inParallel, removeContainers } from './cli.js';
 import { failed, type Row, type Workload } from './workload.js';
 import type { Outcome } from '../lib/runner.js';
 
 const CONTAINERS = 50;
-const WINDOW_MS = 20_000;
+const WINDOW_MS = 30_000;
 const HEALTH = ['--health-cmd', 'true', '--health-interval', '10s', '--health-timeout', '5s'];
-
-async function enginePids(engine: Engine): Promise<number[]> {
-  return [...(await engine.daemonPids()), ...(await engine.supervisorPids())];
-}
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -24,49 +20,39 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-interface IdleCpu {
-  /** Machine CPU seconds per minute added by the containers. */
-  machine: number;
-  /** CPU seconds per minute of the daemon and supervisors alone. */
-  tracked: number;
-}
-
-/** CPU per minute over one window with `CONTAINERS` containers up (health checks when asked), less the idle window. */
-async function idleCpu(engine: Engine, health: boolean, signal: AbortSignal): Promise<IdleCpu> {
+/** CPU milliseconds per minute of the engine over one window with `CONTAINERS` containers up. */
+async function idleCpu(engine: Engine, health: boolean, signal: AbortSignal): Promise<number> {
+  const group = await CpuGroup.around(`berth-bench-${process.pid}-${engine.name}`, await engine.daemonPids());
   const ids: string[] = [];
-  const baselineStart = await machineBusySeconds();
-  await pause(WINDOW_MS, signal);
-  const baseline = (await machineBusySeconds()) - baselineStart;
-  return cleaningUp(engine, async () => {
-    await inParallel(CONTAINERS, 5, async () => {
-      const args = ['run', '-d', ...NO_NETWORK, ...(health ? HEALTH : []), BUSYBOX, 'sleep', '3600'];
-      ids.push(containerId(await docker(engine, args)));
+  try {
+    return await cleaningUp(engine, async () => {
+      await inParallel(CONTAINERS, 5, async () => {
+        const args = ['run', '-d', ...NO_NETWORK, ...(health ? HEALTH : []), BUSYBOX, 'sleep', '3600'];
+        ids.push(containerId(await docker(engine, args)));
+      });
+      const supervisors = await engine.supervisorPids();
+      if (supervisors.length < CONTAINERS)
+        throw new Error(`found ${supervisors.length} supervisors, expected ${CONTAINERS}`);
+      const before = await group.seconds();
+      await pause(WINDOW_MS, signal);
+      const used = (await group.seconds()) - before;
+      await removeContainers(engine, ids);
+      return (used * 1000 * 60_000) / WINDOW_MS;
     });
-    // The window starts after every container is up (and, with checks, after the first round has begun).
-    const pids = await enginePids(engine);
-    if (pids.length < 1 + CONTAINERS) throw new Error(`found ${pids.length - 1} supervisors, expected ${CONTAINERS}`);
-    const [trackedStart, machineStart] = [await totalCpuSeconds(pids), await machineBusySeconds()];
-    await pause(WINDOW_MS, signal);
-    const machine = (await machineBusySeconds()) - machineStart - baseline;
-    const tracked = (await totalCpuSeconds(pids)) - trackedStart;
-    await removeContainers(engine, ids);
-    const perMinute = (seconds: number): number => (Math.max(0, seconds) * 60_000) / WINDOW_MS;
-    return { machine: perMinute(machine), tracked: perMinute(tracked) };
-  });
+  } finally {
+    await group.close();
+  }
 }
 
-/** One window per side (berth, then Docker): the machine's other load drifts less than between runs. */
+/** One window per side, berth then Docker. */
 async function measure(
   engines: { berth: Engine; docker: Engine },
   health: boolean,
   signal: AbortSignal,
-): Promise<{ berth: Outcome; docker: Outcome; note: string }> {
-  const tracked: string[] = [];
+): Promise<{ berth: Outcome; docker: Outcome }> {
   const side = async (engine: Engine): Promise<Outcome> => {
     try {
-      const measured = await idleCpu(engine, health, signal);
-      tracked.push(`${engine.name} ${(measured.tracked * 1000).toFixed(0)} ms`);
-      return { kind: 'measured', samples: [measured.machine * 1000] };
+      return { kind: 'measured', samples: [await idleCpu(engine, health, signal)] };
     } catch (error) {
       if (signal.aborted) throw error;
       return failed(error);
@@ -74,29 +60,26 @@ async function measure(
   };
   const berth = await side(engines.berth);
   const docker = await side(engines.docker);
-  return { berth, docker, note: `daemon and supervisors alone: ${tracked.join(', ')} CPU per minute` };
+  return { berth, docker };
 }
 
 export const idleCpuWorkload: Workload = {
   id: 'idle-cpu',
   title: `Idle CPU with ${CONTAINERS} running containers`,
   notes: [
-    `${CONTAINERS} \`busybox sleep 3600\` containers; the machine's CPU time over ${WINDOW_MS / 1000} s with them up, less ${WINDOW_MS / 1000} s just before without them, given per minute (read ms as CPU ms per minute). One window per side: noisy on a shared machine.`,
+    `${CONTAINERS} \`busybox sleep 3600\` containers; the CPU time of every process the engine runs for them (a cgroup around the daemon and all it starts, containers excluded) over ${WINDOW_MS / 1000} s, given per minute (read ms as CPU ms per minute).`,
     `With health checks: \`${HEALTH.join(' ')}\` on every container (${CONTAINERS / 10} checks a second in all).`,
   ],
   async run({ engines, signal, log }) {
     const rows: Row[] = [];
     for (const health of [false, true]) {
       log(`  idle CPU, health checks ${health ? 'on' : 'off'}`);
-      const { berth, docker, note } = await measure(engines, health, signal);
       rows.push({
         id: health ? 'idle-cpu-health' : 'idle-cpu',
         metric: `CPU per minute, ${CONTAINERS} containers idle${health ? ', health checks every 10 s' : ''}`,
         unit: 'ms',
-        berth,
-        docker,
+        ...(await measure(engines, health, signal)),
         target: 1,
-        note,
       });
     }
     return rows;
