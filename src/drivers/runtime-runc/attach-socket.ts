@@ -5,7 +5,8 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SeqpacketSocket } from 'node-unix-socket';
-import type { StdioChunk, StdioStream } from '../../core/runtime/runtime.js';
+import type { StdioStream } from '../../core/runtime/runtime.js';
+import { ChunkQueue } from './chunk-queue.js';
 
 const STDOUT_PIPE = 2;
 const STDERR_PIPE = 3;
@@ -13,41 +14,6 @@ const STDERR_PIPE = 3;
 const READ_BUFFER = 64 * 1024;
 /** conmon reads at most 32 KiB per packet: anything longer would be cut. */
 const WRITE_PACKET = 16 * 1024;
-
-class ChunkQueue implements AsyncIterable<StdioChunk> {
-  private readonly items: StdioChunk[] = [];
-  private ended = false;
-  private wake: (() => void) | undefined;
-
-  push(chunk: StdioChunk): void {
-    if (this.ended) return;
-    this.items.push(chunk);
-    this.notify();
-  }
-
-  end(): void {
-    this.ended = true;
-    this.notify();
-  }
-
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<StdioChunk> {
-    for (;;) {
-      const next = this.items.shift();
-      if (next) {
-        yield next;
-        continue;
-      }
-      if (this.ended) return;
-      await new Promise<void>((resolve) => (this.wake = resolve));
-    }
-  }
-}
 
 export async function connectAttachSocket(dir: string, options: { signal?: AbortSignal } = {}): Promise<StdioStream> {
   options.signal?.throwIfAborted();

@@ -11,11 +11,11 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { invalidArgument } from '../../core/errdefs.js';
 import type { ConsoleSize, ExecProcess } from '../../core/runtime/runtime.js';
 import { connectAttachSocket } from './attach-socket.js';
 import { requestResize } from './conmon-ctl.js';
 import { runcMessage } from './conmon-process.js';
+import { execStartError } from './exec-start-error.js';
 import { phase } from '../../lib/phases.js';
 
 export interface ConmonExecOptions {
@@ -177,10 +177,4 @@ export async function startConmonExec(
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
-}
-
-/** runc's own words, as Docker reports them ("OCI runtime exec failed: exec failed: …: unknown"). */
-function execStartError(message: string): Error {
-  const text = `OCI runtime exec failed: ${message.trim().replace(/\s+/g, ' ')}: unknown`;
-  return invalidArgument(text);
 }

@@ -1,6 +1,7 @@
 // One more process in a running container (docker exec): the OCI process built from the container's own spec and
-// the request (user resolved in the container's /etc/passwd and /etc/group), run under its own conmon; its state
-// dir `execs/<exec id>/` goes once its code is known.
+// the request (user resolved in the container's /etc/passwd and /etc/group), run under its own conmon when it has a
+// TTY or a stdin (conmon-exec.ts) and by runc as the daemon's child otherwise (plain-exec.ts); its state dir
+// `execs/<exec id>/` goes once its code is known.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidArgument } from '../../core/errdefs.js';
@@ -11,6 +12,7 @@ import { effectiveCapabilities } from '../../core/runtime/capabilities.js';
 import type { OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
 import { readInRoot } from './bundle.js';
 import { startConmonExec } from './conmon-exec.js';
+import { startPlainExec } from './plain-exec.js';
 import type { ContainerMeta } from './container-state.js';
 import type { RuntimeBinary } from './runtime-config.js';
 import { phase } from '../../lib/phases.js';
@@ -54,21 +56,22 @@ export async function execInContainer(
   await writeFile(processSpecPath, JSON.stringify(execProcess(spec.process, request, user, allCaps)));
   phase('process-spec');
   try {
-    const proc = await startConmonExec(
-      {
-        conmonPath: env.conmonPath,
-        runcPath: target.runtime.path,
-        runtimeArgs: target.runtime.args,
-        runcRoot: env.runcRoot,
-        containerId: id,
-        execId: request.execId,
-        execDir,
-        processSpecPath,
-        tty: request.tty,
-        stdin: request.stdin,
-      },
-      options,
-    );
+    const runc = {
+      runcPath: target.runtime.path,
+      runtimeArgs: target.runtime.args,
+      runcRoot: env.runcRoot,
+      containerId: id,
+      execDir,
+      processSpecPath,
+    };
+    // A TTY or a stdin needs conmon (it owns the terminal and the attach socket); anything else runs as a child.
+    const proc =
+      request.tty || request.stdin
+        ? await startConmonExec(
+            { ...runc, conmonPath: env.conmonPath, execId: request.execId, tty: request.tty, stdin: request.stdin },
+            options,
+          )
+        : await startPlainExec(runc, options);
     // The exec's state goes once its code is known.
     const exit = proc.exit.finally(() => rm(execDir, { recursive: true, force: true }));
     return { ...proc, exit };

@@ -1,0 +1,124 @@
+// An exec with no TTY and no stdin (`docker exec c cmd`, docker-py's exec_run, every health probe) run by
+// `runc exec` as a child of the daemon, with pipes for its output: no conmon of its own, no attach socket, no
+// handshake. runc waits for the process, forwards signals to it and exits with its code (128+N for signal N).
+// runc writes the pid file once the process has started; when runc exits without one, the process never ran and
+// runc's log says why. What this gives up against the conmon path (conmon-exec.ts): the exec does not outlive the
+// daemon (its output pipes close with it), which Docker's engine does not promise for an exec's stream either.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { watch } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExecProcess, StdioChunk } from '../../core/runtime/runtime.js';
+import { ChunkQueue } from './chunk-queue.js';
+import { runcMessage } from './conmon-process.js';
+import { execStartError } from './exec-start-error.js';
+import { phase } from '../../lib/phases.js';
+
+export interface PlainExecOptions {
+  runcPath: string;
+  runcRoot: string;
+  /** The runtime's own global arguments (daemon.json runtimeArgs), after --root. */
+  runtimeArgs?: string[];
+  containerId: string;
+  /** This exec's state dir: runc's pid file and log. */
+  execDir: string;
+  processSpecPath: string;
+}
+
+/** The pid in runc's pid file, or 0 while there is none. */
+async function readPid(path: string): Promise<number> {
+  const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : 0;
+}
+
+export async function startPlainExec(
+  o: PlainExecOptions,
+  options: { signal?: AbortSignal } = {},
+): Promise<ExecProcess> {
+  options.signal?.throwIfAborted();
+  const pidFile = join(o.execDir, 'pid');
+  const logFile = join(o.execDir, 'runc.log');
+  // Watching before the spawn: the pid file may appear (renamed into place) as soon as runc runs.
+  const watcher = watch(o.execDir);
+  const child = spawn(
+    o.runcPath,
+    [
+      '--root',
+      o.runcRoot,
+      '--log',
+      logFile,
+      ...(o.runtimeArgs ?? []),
+      'exec',
+      '--process',
+      o.processSpecPath,
+      '--pid-file',
+      pidFile,
+      o.containerId,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const queue = new ChunkQueue();
+  const push = (stream: StdioChunk['stream']) => (data: Buffer) => queue.push({ stream, data });
+  child.stdout!.on('data', push('stdout'));
+  child.stderr!.on('data', push('stderr'));
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('error', () => resolve(null));
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + constants.signals[signal] : null)));
+  });
+  child.once('close', () => queue.end());
+  const onAbort = (): void => void child.kill('SIGKILL');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const pid = await new Promise<number>((resolve, reject) => {
+      const check = (): void =>
+        void readPid(pidFile).then((found) => {
+          if (found) resolve(found);
+        });
+      watcher.on('change', (_event, name) => {
+        if (String(name) === 'pid') check();
+      });
+      watcher.on('error', reject);
+      check();
+      void exited.then(async (code) => {
+        const found = await readPid(pidFile);
+        if (found) return resolve(found);
+        const words = runcMessage(await readFile(logFile, 'utf8').catch(() => ''));
+        reject(execStartError(words || `runc exec exited ${code ?? 'abnormally'} before the process started`));
+      });
+    });
+    phase('runc-exec');
+    return {
+      pid,
+      exit: exited.then((code) => code ?? -1),
+      stdio: {
+        output: queue,
+        write: () => undefined,
+        endInput: () => undefined,
+        // A detach: the reader goes, the pipes keep being drained (a closed pipe would kill the process with
+        // SIGPIPE at its next write; `exec -d` runs on).
+        close: () => queue.end(),
+      },
+      resize: async () => undefined,
+      kill(signal: number): void {
+        // The process leads its own process group (runc gives it a session): signal the group, so what it started
+        // (a health probe's `sh -c 'sleep 9; ...'`) goes with it.
+        try {
+          process.kill(-pid, signal);
+        } catch {
+          try {
+            process.kill(pid, signal);
+          } catch {
+            /* already gone */
+          }
+        }
+      },
+    };
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  } finally {
+    watcher.close();
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
