@@ -52,6 +52,8 @@ export interface ImageServiceDeps {
 export class ImageService {
   private readonly unpacker: LayerUnpacker;
   private readonly configs = new Map<Digest, ImageConfigFile>();
+  /** Measured usage of committed layer snapshots, by chain id (immutable, so measured once). */
+  private readonly layerUsage = new Map<Digest, { size: number; inodes: number }>();
   private readonly collector: ImageCollector;
   private readonly registration: RegistrationDeps;
   private readonly removal: RemovalDeps;
@@ -475,15 +477,23 @@ export class ImageService {
     return total;
   }
 
-  /** Bytes and inodes the unpacked layers of every image take on disk, measured (the CRI's ImageFsInfo). */
+  /**
+   * Bytes and inodes the unpacked layers of every image take on disk (the CRI's ImageFsInfo, which kubelet asks
+   * for often). Each layer is measured once: committed snapshots never change.
+   */
   async layersUsage(): Promise<{ bytes: number; inodes: number }> {
     const chains = new Set(this.deps.records.list().flatMap((image) => image.layers.map((l) => l.chainId)));
+    for (const known of this.layerUsage.keys()) if (!chains.has(known)) this.layerUsage.delete(known);
     let bytes = 0;
     let inodes = 0;
     for (const chain of chains) {
-      const usage = await this.deps.snapshots.usage(chain).catch(() => ({ size: 0, inodes: 0 }));
-      bytes += usage.size;
-      inodes += usage.inodes;
+      let usage = this.layerUsage.get(chain);
+      if (!usage) {
+        usage = await this.deps.snapshots.usage(chain).catch(() => undefined);
+        if (usage) this.layerUsage.set(chain, usage);
+      }
+      bytes += usage?.size ?? 0;
+      inodes += usage?.inodes ?? 0;
     }
     return { bytes, inodes };
   }
