@@ -12,6 +12,7 @@ import { requestSignal } from '../server/request-signal.js';
 import { decodeBody } from '../server/json-body.js';
 import { containerCreateSchema } from '../compat/request-bodies.js';
 import { toContainerInspect, toContainerSummary } from '../compat/container-json.js';
+import { BatchedWrites } from '../server/batched-writes.js';
 
 type IdParams = { Params: { id: string }; Querystring: Query };
 
@@ -156,11 +157,13 @@ async function streamEntries(
   const res = reply.raw;
   res.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'Content-Type': streamType(req, tty) });
   res.flushHeaders();
+  const out = new BatchedWrites(res);
   try {
     for await (const entry of entries) {
       if (res.destroyed) break;
-      if (!res.write(encodeEntry(entry, tty, timestamps))) await new Promise((resolve) => res.once('drain', resolve));
+      await out.write(encodeEntry(entry, tty, timestamps));
     }
+    await out.flush();
   } finally {
     res.end();
   }
