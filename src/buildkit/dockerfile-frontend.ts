@@ -6,7 +6,7 @@ import { join, posix } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConnectError, Code } from '@connectrpc/connect';
 import { isIgnored, mayReinclude, parseDockerignore } from '../lib/dockerignore.js';
-import { BuildError, type StepInfo, type StepObserver } from '../builder/ports.js';
+import { BuildError, type StepHandle, type StepInfo, type StepObserver } from '../builder/ports.js';
 import type { Builder } from '../builder/builder.js';
 import type { ImageRecord } from '../core/images/image-record.js';
 import { fullName, parseReference } from '../core/images/reference.js';
@@ -40,9 +40,17 @@ function qualified(image: string): string {
   }
 }
 
+const UNSHOWN: StepHandle = { log: () => undefined, cached: () => undefined, end: () => undefined };
+
 function stepObserver(progress: SolveProgress): StepObserver {
+  // BuildKit shows one vertex for an image several stages start from.
+  const images = new Set<string>();
   return {
     begin(step) {
+      if (step.image) {
+        if (images.has(step.image)) return UNSHOWN;
+        images.add(step.image);
+      }
       const vertex = progress.vertex(stepVertexName(step));
       return {
         log: (text, stream) => vertex.log(text, stream),

@@ -2,7 +2,7 @@
 // Every update is kept, so a Status call that arrives late still sees the whole build; the stream ends when
 // the build does.
 import { createHash } from 'node:crypto';
-import { create } from '@bufbuild/protobuf';
+import { clone, create } from '@bufbuild/protobuf';
 import { timestampNow } from '@bufbuild/protobuf/wkt';
 import {
   StatusResponseSchema,
@@ -22,7 +22,7 @@ export class VertexProgress {
     name: string,
   ) {
     this.vertex = create(VertexSchema, { digest, name, started: timestampNow() });
-    this.progress.publish({ vertexes: [this.vertex] });
+    this.publish();
   }
 
   get digest(): string {
@@ -56,14 +56,19 @@ export class VertexProgress {
 
   cached(): void {
     this.vertex.cached = true;
-    this.progress.publish({ vertexes: [{ ...this.vertex }] });
+    this.publish();
   }
 
   end(error?: Error): void {
     if (this.vertex.completed) return;
     this.vertex.completed = timestampNow();
     if (error) this.vertex.error = error.message;
-    this.progress.publish({ vertexes: [{ ...this.vertex }] });
+    this.publish();
+  }
+
+  /** A copy: updates are sent later, and the vertex changes meanwhile. */
+  private publish(): void {
+    this.progress.publish({ vertexes: [clone(VertexSchema, this.vertex)] });
   }
 
   /** Runs work as this vertex: completed when it settles, with its error when it fails. */
@@ -109,14 +114,17 @@ export class SolveProgress {
   }
 
   async *stream(signal?: AbortSignal): AsyncGenerator<StatusResponse> {
-    let next = 0;
-    for (;;) {
-      while (next < this.updates.length) yield this.updates[next++] as StatusResponse;
-      if (this.finished || signal?.aborted) return;
-      await new Promise<void>((resolve) => {
-        this.wakers.add(resolve);
-        signal?.addEventListener('abort', () => resolve(), { once: true });
-      });
+    const stop = (): void => this.wake();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      let next = 0;
+      for (;;) {
+        while (next < this.updates.length) yield this.updates[next++] as StatusResponse;
+        if (this.finished || signal?.aborted) return;
+        await new Promise<void>((resolve) => this.wakers.add(resolve));
+      }
+    } finally {
+      signal?.removeEventListener('abort', stop);
     }
   }
 }

@@ -38,6 +38,10 @@ before(() => {
     join(context, 'Dockerfile.fail'),
     'FROM busybox\nRUN echo before-failing; echo oops-on-stderr >&2; exit 3\n',
   );
+  writeFileSync(
+    join(context, 'Dockerfile.multi'),
+    'ARG BASE=busybox\nFROM $BASE AS build\nWORKDIR /src\nRUN echo compiled > out.txt\nFROM busybox\nCOPY --from=build /src/out.txt /out.txt\nCMD ["cat", "/out.txt"]\n',
+  );
   writeFileSync(join(context, 'Dockerfile.ignored'), 'FROM busybox\nCOPY ignored.txt /\n');
 });
 
@@ -89,6 +93,16 @@ for (const name of ENGINES) {
         ),
       );
       assert.equal(ids[0], ids[1]);
+    });
+
+    test('a multi-stage build names each stage in its steps', async () => {
+      const r = await build(['-f', join(context, 'Dockerfile.multi'), '-t', 'bk-test:multi']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /#\d+ \[build 1\/3\] FROM docker\.io\/library\/busybox\n/);
+      assert.match(r.stderr, /#\d+ \[build 3\/3\] RUN echo compiled > out\.txt\n/);
+      assert.match(r.stderr, /#\d+ \[stage-1 2\/2\] COPY --from=build \/src\/out\.txt \/out\.txt\n/);
+      const ran = await docker(engine(name).env, ['run', '--rm', '--network', 'none', 'bk-test:multi']);
+      assert.equal(ran.stdout, 'compiled\n');
     });
 
     test('.dockerignore keeps a file out of the context', async () => {
