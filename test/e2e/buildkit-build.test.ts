@@ -98,7 +98,8 @@ for (const name of ENGINES) {
     test('a multi-stage build names each stage in its steps', async () => {
       const r = await build(['-f', join(context, 'Dockerfile.multi'), '-t', 'bk-test:multi']);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, /#\d+ \[build 1\/3\] FROM docker\.io\/library\/busybox\n/);
+      // One vertex for the image both stages start from, named after whichever stage reached it first.
+      assert.match(r.stderr, /#\d+ \[(build 1\/3|stage-1 1\/2)\] FROM docker\.io\/library\/busybox\n/);
       assert.match(r.stderr, /#\d+ \[build 3\/3\] RUN echo compiled > out\.txt\n/);
       assert.match(r.stderr, /#\d+ \[stage-1 2\/2\] COPY --from=build \/src\/out\.txt \/out\.txt\n/);
       const ran = await docker(engine(name).env, ['run', '--rm', '--network', 'none', 'bk-test:multi']);
