@@ -13,8 +13,28 @@ const parsedLink = (text: string): LinkSpec | undefined => {
 };
 
 /** Container names, short ids and aliases on a user-defined network, for the embedded DNS: IPv4 and IPv6
- * addresses. `asker` (the querying address) scopes link aliases (--link on a user network) to the linking container. */
+ * addresses. `asker` (the querying address) scopes link aliases (--link on a user network) to the linking container.
+ * A name the network does not know is looked up on the asker's other networks, as Docker's resolver answers for
+ * every network of the container (a container on `front` and `back` asks the one nameserver of its first network). */
 export function lookupName(
+  stores: { store: NetworkStore; containers: ContainerStore },
+  networkId: string,
+  name: string,
+  asker?: string,
+): { v4: string[]; v6: string[] } {
+  const found = lookupOnNetwork(stores, networkId, name, asker);
+  if (found.v4.length > 0 || found.v6.length > 0 || !asker) return found;
+  const askerEp = stores.store.endpointsOfNetwork(networkId).find((ep) => ep.ip === asker || ep.ip6 === asker);
+  if (!askerEp) return found;
+  for (const other of stores.store.endpointsOfContainer(askerEp.containerId)) {
+    if (other.networkId === networkId || !other.ip) continue;
+    const there = lookupOnNetwork(stores, other.networkId, name, other.ip);
+    if (there.v4.length > 0 || there.v6.length > 0) return there;
+  }
+  return found;
+}
+
+function lookupOnNetwork(
   stores: { store: NetworkStore; containers: ContainerStore },
   networkId: string,
   name: string,
