@@ -145,6 +145,7 @@ const TOP_VERBS: Record<string, Loader> = {
   save,
   tag,
   version: () => import('./version.js'),
+  compose: () => import('./compose.js'),
   attach,
   create,
   events,

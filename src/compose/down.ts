@@ -1,0 +1,49 @@
+// `down`: the project's containers stopped and removed (dependents first), then its networks, and with `volumes`
+// its named volumes. Orphans (containers of services the files no longer have) only with `removeOrphans`.
+import type { EngineClient } from '../client/engine-client.js';
+import { dependencyOrder } from './dependency-order.js';
+import type { Project } from './model.js';
+import type { Progress } from './progress.js';
+import { projectContainers } from './project-containers.js';
+import { removeContainer } from './remove.js';
+import { removeNetworks, removeVolumes } from './resources.js';
+
+export interface DownOptions {
+  volumes?: boolean;
+  removeOrphans?: boolean;
+  /** Seconds to wait before killing. */
+  timeout?: number;
+  progress: Progress;
+}
+
+export async function down(client: EngineClient, project: Project, opts: DownOptions): Promise<void> {
+  const containers = await projectContainers(client, project.name);
+  const known = new Set([...Object.keys(project.services), ...project.disabledServices]);
+  const doomed = containers.filter((c) => known.has(c.service) || opts.removeOrphans);
+  const orphans = containers.filter((c) => !known.has(c.service));
+  if (orphans.length > 0 && !opts.removeOrphans)
+    opts.progress(
+      'Container',
+      orphans.map((c) => c.name).join(', '),
+      'Found orphan containers for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.',
+    );
+  // Dependents first: each service's containers together, services in reverse dependency order, the rest last.
+  const order = dependencyOrder(project.services).reverse();
+  const groups = [
+    ...order.map((s) => doomed.filter((c) => c.service === s)),
+    doomed.filter((c) => !order.includes(c.service)),
+  ];
+  for (const group of groups)
+    await Promise.all(
+      group.map((c) =>
+        removeContainer(
+          client,
+          c,
+          { stopTimeout: opts.timeout ?? project.services[c.service]?.stopGracePeriod, volumes: opts.volumes ?? false },
+          opts.progress,
+        ),
+      ),
+    );
+  await removeNetworks(client, project, opts.progress);
+  if (opts.volumes) await removeVolumes(client, project, opts.progress);
+}

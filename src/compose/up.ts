@@ -1,0 +1,158 @@
+// `up`: the project's networks and volumes, then each service in dependency order converged to its plan (created,
+// recreated when its configuration hash changed, started when stopped, scaled), each after its dependencies meet
+// their conditions. A second `up` of an unchanged project touches nothing.
+import { ApiError, type EngineClient } from '../client/engine-client.js';
+import { jsonMessages } from '../client/json-messages.js';
+import { serviceHash } from './config-hash.js';
+import { containerPlan, type ContainerPlan } from './container-spec.js';
+import { dependencyOrder } from './dependency-order.js';
+import { waitForDependencies } from './dependency-wait.js';
+import { LABEL } from './labels.js';
+import type { Project, ServiceConfig } from './model.js';
+import { planService, type PlanOptions } from './plan.js';
+import type { Progress } from './progress.js';
+import { projectContainers, type ProjectContainer } from './project-containers.js';
+import { ensureResources } from './resources.js';
+import { removeContainer } from './remove.js';
+
+export interface UpOptions extends PlanOptions {
+  /** berth compose's version, for the labels. */
+  version: string;
+  /** Remove containers of services the project no longer has. */
+  removeOrphans?: boolean;
+  /** Only these services (and their dependencies); all when empty. */
+  services?: string[];
+  /** Create the containers but do not start them (`create`). */
+  noStart?: boolean;
+  progress: Progress;
+}
+
+const isNotFound = (err: unknown): boolean => err instanceof ApiError && err.status === 404;
+
+/** Pulls the image when the engine does not have it. */
+async function ensureImage(client: EngineClient, image: string, service: string, progress: Progress): Promise<void> {
+  try {
+    await client.images.inspect(image);
+    return;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  progress('Container', service, `Pulling ${image}`);
+  const stream = await client.images.create({ fromImage: image });
+  for await (const _ of jsonMessages(stream));
+  progress('Container', service, 'Pulled');
+}
+
+async function createContainer(
+  client: EngineClient,
+  plan: ContainerPlan,
+  progress: Progress,
+): Promise<ProjectContainer> {
+  progress('Container', plan.name, 'Creating');
+  const created = await client.containers.create(plan.body, { name: plan.name });
+  for (const { network, endpoint } of plan.connect)
+    await client.networks.connect(network, { Container: created.Id, EndpointConfig: endpoint });
+  progress('Container', plan.name, 'Created');
+  const labels = plan.body.Labels ?? {};
+  return {
+    id: created.Id,
+    name: plan.name,
+    state: 'created',
+    labels,
+    service: labels[LABEL.service] ?? '',
+    number: Number(labels[LABEL.containerNumber]),
+  };
+}
+
+/** The services to bring up: those asked for and everything they depend on. */
+function selected(project: Project, names: string[] | undefined): Set<string> {
+  if (!names || names.length === 0) return new Set(Object.keys(project.services));
+  const out = new Set<string>();
+  const add = (name: string): void => {
+    if (out.has(name)) return;
+    out.add(name);
+    for (const dep of Object.keys(project.services[name]?.dependsOn ?? {})) add(dep);
+  };
+  names.forEach(add);
+  return out;
+}
+
+async function convergeService(
+  client: EngineClient,
+  project: Project,
+  service: ServiceConfig,
+  existing: ProjectContainer[],
+  opts: UpOptions,
+): Promise<ProjectContainer[]> {
+  const hash = serviceHash(service);
+  const actions = planService(existing, service.replicas, hash, opts);
+  const result: ProjectContainer[] = [];
+  const needsImage = actions.some((a) => a.kind === 'create' || a.kind === 'recreate');
+  if (needsImage) await ensureImage(client, service.image, service.name, opts.progress);
+  for (const action of actions) {
+    if (action.kind === 'remove') {
+      await removeContainer(
+        client,
+        action.container,
+        { stopTimeout: service.stopGracePeriod, volumes: true },
+        opts.progress,
+      );
+      continue;
+    }
+    const plan = containerPlan(project, service, action.number, hash, { version: opts.version });
+    if (action.kind === 'recreate') {
+      opts.progress('Container', action.container.name, 'Recreate');
+      await removeContainer(
+        client,
+        action.container,
+        { stopTimeout: service.stopGracePeriod, volumes: true },
+        () => {},
+      );
+      result.push(await createContainer(client, plan, () => {}));
+      opts.progress('Container', plan.name, 'Recreated');
+    } else if (action.kind === 'create') result.push(await createContainer(client, plan, opts.progress));
+    else {
+      if (action.kind === 'keep') opts.progress('Container', action.container.name, 'Running');
+      result.push({ ...action.container, service: service.name, number: action.number });
+    }
+  }
+  return result;
+}
+
+export async function up(client: EngineClient, project: Project, opts: UpOptions): Promise<void> {
+  const wanted = selected(project, opts.services);
+  const services = Object.fromEntries(Object.entries(project.services).filter(([name]) => wanted.has(name)));
+  await ensureResources(client, { ...project, services }, opts.version, opts.progress);
+  const all = await projectContainers(client, project.name);
+  const orphans = all.filter((c) => !project.services[c.service]);
+  if (orphans.length > 0) {
+    if (opts.removeOrphans) for (const c of orphans) await removeContainer(client, c, { volumes: true }, opts.progress);
+    else
+      opts.progress(
+        'Container',
+        orphans.map((c) => c.name).join(', '),
+        `Found orphan containers for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`,
+      );
+  }
+  const containers = new Map<string, ProjectContainer[]>();
+  for (const name of dependencyOrder(services)) {
+    const service = services[name] as ServiceConfig;
+    const mine = await convergeService(
+      client,
+      project,
+      service,
+      all.filter((c) => c.service === name),
+      opts,
+    );
+    containers.set(name, mine);
+    if (opts.noStart) continue;
+    await waitForDependencies(client, service.dependsOn, (dep) => containers.get(dep) ?? [], opts.progress);
+    for (const c of mine) {
+      if (c.state === 'running') continue;
+      opts.progress('Container', c.name, 'Starting');
+      await client.containers.start(c.id);
+      c.state = 'running';
+      opts.progress('Container', c.name, 'Started');
+    }
+  }
+}
