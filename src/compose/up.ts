@@ -6,6 +6,7 @@ import { jsonMessages } from '../client/json-messages.js';
 import { serviceHash } from './config-hash.js';
 import { containerPlan, type ContainerPlan } from './container-spec.js';
 import { dependencyOrder } from './dependency-order.js';
+import { ComposeError } from './errors.js';
 import { waitForDependencies } from './dependency-wait.js';
 import { LABEL } from './labels.js';
 import type { Project, ServiceConfig } from './model.js';
@@ -70,6 +71,7 @@ function selected(project: Project, names: string[] | undefined): Set<string> {
   const out = new Set<string>();
   const add = (name: string): void => {
     if (out.has(name)) return;
+    if (!project.services[name]) throw new ComposeError(`no such service: ${name}`);
     out.add(name);
     for (const dep of Object.keys(project.services[name]?.dependsOn ?? {})) add(dep);
   };

@@ -1,7 +1,7 @@
 // berth compose up: create and start the project's containers; -d leaves them running in the background, without it
 // the services' logs follow until Ctrl-C, which stops them.
 import type { DockerCommand } from '../command.js';
-import type { CliContext } from '../context.js';
+import { CliExit, type CliContext } from '../context.js';
 import { composeExit, composeVersion, progressOn, project } from '../compose-project.js';
 import { up } from '../../compose/up.js';
 import { stopProject } from '../../compose/lifecycle.js';
@@ -10,11 +10,12 @@ import { followLogs } from '../compose-log-stream.js';
 interface Options {
   detach?: boolean;
   forceRecreate?: boolean;
-  noRecreate?: boolean;
+  /** commander names a `--no-X` flag's value X (true unless the flag is given). */
+  recreate?: boolean;
   removeOrphans?: boolean;
-  noStart?: boolean;
-  noColor?: boolean;
-  noLogPrefix?: boolean;
+  start?: boolean;
+  color?: boolean;
+  logPrefix?: boolean;
   timeout?: string;
 }
 
@@ -36,16 +37,17 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       'Use this timeout in seconds for container shutdown when attached or when containers are already running',
     ) as DockerCommand;
   cmd.action(async (services: string[], opts: Options) => {
+    if (opts.forceRecreate && opts.recreate === false)
+      throw new CliExit(1, '--force-recreate and --no-recreate are incompatible');
     const p = project(ctx, cmd);
-    // commander turns --no-X into X: false.
-    const noStart = opts.noStart === false ? true : false;
+    const noStart = opts.start === false;
     try {
       await up(ctx.client, p, {
         version: composeVersion(),
         progress: progressOn(ctx),
         services,
         ...(opts.forceRecreate ? { forceRecreate: true } : {}),
-        ...(opts.noRecreate === false ? { noRecreate: true } : {}),
+        ...(opts.recreate === false ? { noRecreate: true } : {}),
         ...(opts.removeOrphans ? { removeOrphans: true } : {}),
         noStart,
       });
@@ -57,8 +59,8 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       try {
         ctx.stderr.write('Attaching to ' + Object.keys(p.services).join(', ') + '\n');
         await followLogs(ctx, p, services, {
-          color: opts.noColor !== false,
-          prefix: opts.noLogPrefix !== false,
+          color: opts.color !== false,
+          prefix: opts.logPrefix !== false,
           signal: stopping.signal,
           untilExit: true,
         });
