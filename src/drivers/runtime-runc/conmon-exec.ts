@@ -16,6 +16,7 @@ import { connectAttachSocket } from './attach-socket.js';
 import { requestResize } from './conmon-ctl.js';
 import { runcMessage } from './conmon-process.js';
 import { execStartError } from './exec-start-error.js';
+import { signalExec } from './exec-signal.js';
 import { phase } from '../../lib/phases.js';
 
 export interface ConmonExecOptions {
@@ -157,19 +158,7 @@ export async function startConmonExec(
       stdio,
       exit,
       resize: (size: ConsoleSize) => requestResize(o.execDir, size),
-      kill(signal: number): void {
-        // The exec leads its own process group (runc gives it a session): signal the group, so what it
-        // started (a health probe's `sh -c 'sleep 9; ...'`) goes with it instead of lingering in the container.
-        try {
-          process.kill(-pid, signal);
-        } catch {
-          try {
-            process.kill(pid, signal);
-          } catch {
-            /* already gone */
-          }
-        }
-      },
+      kill: (signal: number) => signalExec(pid, signal),
     };
   } catch (err) {
     closePipes();

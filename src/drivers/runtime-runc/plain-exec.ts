@@ -13,6 +13,7 @@ import type { ExecProcess, StdioChunk } from '../../core/runtime/runtime.js';
 import { ChunkQueue } from './chunk-queue.js';
 import { runcMessage } from './conmon-process.js';
 import { execStartError } from './exec-start-error.js';
+import { signalExec } from './exec-signal.js';
 import { phase } from '../../lib/phases.js';
 
 export interface PlainExecOptions {
@@ -100,19 +101,7 @@ export async function startPlainExec(
         close: () => queue.end(),
       },
       resize: async () => undefined,
-      kill(signal: number): void {
-        // The process leads its own process group (runc gives it a session): signal the group, so what it started
-        // (a health probe's `sh -c 'sleep 9; ...'`) goes with it.
-        try {
-          process.kill(-pid, signal);
-        } catch {
-          try {
-            process.kill(pid, signal);
-          } catch {
-            /* already gone */
-          }
-        }
-      },
+      kill: (signal: number) => signalExec(pid, signal),
     };
   } catch (err) {
     child.kill('SIGKILL');
