@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 # tmux the interactive tests (docker and berth driven in a real terminal); python3-docker and docker-compose
 # (1.29, on python3-docker) are real clients the client tests drive (test/e2e/clients-*.test.ts); docker.io is
 # Docker's own engine (dockerd 20.10), the reference those tests also run against, each on its own socket and
-# roots (the package's service is not started here).
-PACKAGES=(runc conmon busybox-static iptables catatonit tini iproute2 attr sqlite3 curl jq xz-utils ca-certificates skopeo docker-registry apache2-utils zstd chromium tmux python3-docker docker-compose docker.io)
+# roots (the package's service is not started here). uidmap (newuidmap/newgidmap), rootlesskit and slirp4netns are
+# what a berthd started by an ordinary user runs on (rootless; `berth rootless check` names any that is missing).
+PACKAGES=(runc conmon busybox-static iptables catatonit tini iproute2 attr sqlite3 curl jq xz-utils ca-certificates skopeo docker-registry apache2-utils zstd chromium tmux python3-docker docker-compose docker.io uidmap rootlesskit slirp4netns)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -1,4 +1,4 @@
-// Servers the berth CLI can run in its own process (`berth registry serve`). The CLI is a client of the
+// Servers the berth CLI can run in its own process (`berth registry serve`), and host checks (`berth rootless check`). The CLI is a client of the
 // Engine API and imports nothing above it; the entry point (bin/berth) hands it these from daemon/, the
 // composition root, so the server keeps one implementation and the CLI keeps its layer.
 import type { Logger } from '../lib/logger.js';
@@ -24,5 +24,9 @@ export interface ServerHooks {
   /** Loads daemon/registry-host.ts on demand (only `registry serve` pays for it). */
   registryHost?: () => Promise<{
     startRegistryHost(options: RegistryServeOptions, logger: Logger): Promise<RunningRegistry>;
+  }>;
+  /** Loads daemon/rootless/check.ts: the host facts rootless berthd needs, judged as berthd judges them. */
+  rootlessCheck?: () => Promise<{
+    rootlessCheck(env?: NodeJS.ProcessEnv): Promise<{ ok: boolean; report: string }>;
   }>;
 }

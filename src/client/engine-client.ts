@@ -1,7 +1,9 @@
 // The Engine API client for Node over a unix socket: the typed operations of engine-api.ts on an http transport,
 // plus the hijacked connections (attach, attached exec start). Negotiates the API version once per client, as
 // the docker CLI does, so it works against berthd and Docker's own engine alike.
+import { existsSync } from 'node:fs';
 import http, { type IncomingMessage } from 'node:http';
+import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { ApiError, EngineApi, encodeQuery, type ApiRequest, type Signal, type Transport } from './engine-api.js';
@@ -12,10 +14,17 @@ export { ApiError, encodeQuery, type QueryValue } from './engine-api.js';
 export const CLIENT_MAX_API_VERSION = '1.47';
 export const DEFAULT_SOCKET = '/run/berth/berth.sock';
 
-/** BERTH_HOST, then DOCKER_HOST, then the default socket. */
+/** A rootless berthd's socket for an ordinary user, when that user has one running: $XDG_RUNTIME_DIR/berth.sock. */
+export function rootlessSocket(env: NodeJS.ProcessEnv, uid = process.getuid?.()): string | undefined {
+  if (uid === 0 || uid === undefined || !env.XDG_RUNTIME_DIR) return undefined;
+  const path = join(env.XDG_RUNTIME_DIR, 'berth.sock');
+  return existsSync(path) ? path : undefined;
+}
+
+/** BERTH_HOST, then DOCKER_HOST, then (an ordinary user) the own rootless daemon's socket, then the default one. */
 export function resolveSocketPath(env: NodeJS.ProcessEnv = process.env): string {
   const host = env.BERTH_HOST || env.DOCKER_HOST;
-  if (!host) return DEFAULT_SOCKET;
+  if (!host) return rootlessSocket(env) ?? DEFAULT_SOCKET;
   if (host.startsWith('unix://')) return host.slice('unix://'.length);
   throw new Error(`unsupported host ${host}: only unix:// sockets are supported`);
 }

@@ -50,7 +50,8 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
       defaultRuntime: config.defaultRuntime,
       runtimes: { ...(tools.paths.runc ? { runc: { path: tools.paths.runc } } : {}), ...config.runtimes },
       initBinary: tools.paths.catatonit ? 'catatonit' : 'tini',
-      securityOptions: ['name=seccomp,profile=builtin', 'name=cgroupns'],
+      // name=rootless as Docker's rootless engine shows it.
+      securityOptions: ['name=seccomp,profile=builtin', ...(config.rootless ? ['name=rootless'] : []), 'name=cgroupns'],
       debug: config.debug,
     },
     async () => ({ images: store.images.count(), ...containers.service.counts() }),

@@ -79,6 +79,8 @@ export type ConfigFile = z.infer<typeof configFileSchema>;
 
 export interface DaemonConfig {
   hosts: string[];
+  /** Started by an ordinary user, running as uid 0 of rootlesskit's user namespace (daemon/rootless/). */
+  rootless: boolean;
   dataRoot: string;
   execRoot: string;
   pidfile: string;
@@ -178,6 +180,7 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
   const driver = merged['storage-driver'];
   return {
     hosts: merged.hosts ?? [`unix://${join(execRoot, 'berth.sock')}`],
+    rootless: false,
     dataRoot: merged['data-root'] ?? '/var/lib/berth',
     execRoot,
     pidfile: merged.pidfile ?? join(execRoot, 'berthd.pid'),

@@ -1,4 +1,5 @@
 // berthd's command line: flags named as dockerd's, then the daemon until a signal stops it.
+import { mkdir, realpath } from 'node:fs/promises';
 import { Command } from 'commander';
 import { createLogger } from '../lib/logger.js';
 import { configFromEnv, readConfigFile, resolveConfig, DEFAULT_CONFIG_FILE, type ConfigFile } from './config.js';
@@ -6,6 +7,10 @@ import { checkHostTools, missingToolsMessage } from './host-tools.js';
 import { Daemon } from './daemon.js';
 import { BERTH_VERSION } from './version.js';
 import type { DashboardStarter } from './dashboard-hook.js';
+import { missingPrerequisites, prerequisitesReport } from '../core/rootless/prerequisites.js';
+import { gatherRootlessFacts } from './rootless/host-facts.js';
+import { rootlessDefaults, rootlessPaths } from './rootless/paths.js';
+import { isRootlessChild, runUnderRootlesskit } from './rootless/reexec.js';
 
 interface Flags {
   host?: string[];
@@ -133,25 +138,49 @@ export interface DaemonExtensions {
   dashboard?: DashboardStarter;
 }
 
+async function realRoots(dataRoot: string, execRoot: string): Promise<{ dataRoot: string; execRoot: string }> {
+  await mkdir(dataRoot, { recursive: true, mode: 0o700 });
+  await mkdir(execRoot, { recursive: true, mode: 0o700 });
+  return { dataRoot: await realpath(dataRoot), execRoot: await realpath(execRoot) };
+}
+
+/** Started by an ordinary user: every prerequisite checked, then berthd again under rootlesskit (never returns). */
+async function startRootless(argv: string[]): Promise<never> {
+  const facts = await gatherRootlessFacts();
+  const missing = missingPrerequisites(facts);
+  const required = missing.filter((m) => m.required);
+  if (required.length > 0) {
+    process.stderr.write(
+      `berthd: cannot run rootless as ${facts.user.name}; \`berth rootless check\` lists the same:\n${prerequisitesReport(missing)}`,
+    );
+    process.exit(1);
+  }
+  const network = facts.slirp4netns ? 'slirp4netns' : 'pasta';
+  return runUnderRootlesskit(facts.rootlesskit as string, rootlessPaths(process.env), network, argv);
+}
+
 export async function main(argv: string[], extensions: DaemonExtensions = {}): Promise<void> {
   const flags = parseFlags(argv);
+  const rootless = isRootlessChild(process.env);
+  if (process.getuid?.() !== 0 && !rootless) await startRootless(argv);
+  const paths = rootless ? rootlessPaths(process.env) : undefined;
   let config;
   try {
     const file = readConfigFile(
-      flags.configFile ?? process.env.BERTH_CONFIG_FILE ?? DEFAULT_CONFIG_FILE,
+      flags.configFile ?? process.env.BERTH_CONFIG_FILE ?? paths?.configFile ?? DEFAULT_CONFIG_FILE,
       flags.configFile !== undefined,
     );
-    config = resolveConfig(file, configFromEnv(process.env), flagsAsConfig(flags));
+    const defaults = paths ? rootlessDefaults(paths) : {};
+    config = { ...resolveConfig(defaults, file, configFromEnv(process.env), flagsAsConfig(flags)), rootless };
   } catch (err) {
     process.stderr.write(`berthd: ${(err as Error).message}\n`);
     process.exit(1);
   }
+  // Inside rootlesskit /run is a copy-up: /run/user is a symlink into its hidden bind of the host's /run, and
+  // mountinfo names mounts by the real path. Roots are used by their real paths so mounts under them are found.
+  if (rootless) config = { ...config, ...(await realRoots(config.dataRoot, config.execRoot)) };
   const logger = createLogger({ level: config.logLevel });
-
-  if (process.getuid?.() !== 0) {
-    process.stderr.write('berthd: must run as root\n');
-    process.exit(1);
-  }
+  if (rootless) logger.info({ dataRoot: config.dataRoot, execRoot: config.execRoot }, 'running rootless');
   const tools = await checkHostTools();
   if (tools.missingRequired.length > 0) {
     process.stderr.write(`${missingToolsMessage(tools.missingRequired)}\n`);

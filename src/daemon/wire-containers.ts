@@ -10,6 +10,7 @@ import type { HostFacts } from '../core/system/host-info.js';
 import { SqliteContainerStore } from '../drivers/container-store-sqlite/sqlite-container-store.js';
 import { LocalContainerFiles } from '../drivers/container-files/local-container-files.js';
 import { ConmonRuntime } from '../drivers/runtime-runc/conmon-runtime.js';
+import type { HostConfigSupport } from '../core/containers/host-config-check.js';
 import { cgroupFeatures } from '../drivers/runtime-runc/host-facts.js';
 import { DEFAULT_CGROUP_PARENT } from '../core/runtime/spec-from-record.js';
 import { ContainerService } from '../engine/containers/container-service.js';
@@ -61,7 +62,13 @@ export async function wireContainers(
       runtimes: config.runtimes,
       defaultRuntime: config.defaultRuntime,
     },
-    { goArch: facts.goArch, kernel: os.release(), cgroupVersion: facts.cgroupVersion, hardLimits: hostHardLimits() },
+    {
+      goArch: facts.goArch,
+      kernel: os.release(),
+      cgroupVersion: facts.cgroupVersion,
+      hardLimits: hostHardLimits(),
+      ...(config.rootless && facts.cgroupVersion === '1' ? { cgroupsUnavailable: true } : {}),
+    },
     logger.child({ component: 'runtime' }),
   );
   await runtime.init();
@@ -71,6 +78,18 @@ export async function wireContainers(
     hostResolvConf: config.network.resolvConf,
   });
   const networks = await wireNetworks(config, logger, events, db, containerStore, files);
+  const hostSupport: HostConfigSupport = {
+    cgroupVersion: facts.cgroupVersion,
+    runtimes: ['runc', ...Object.keys(config.runtimes)],
+    defaultRuntime: config.defaultRuntime,
+    ...(await cgroupFeatures(facts.cgroupVersion, DEFAULT_CGROUP_PARENT)),
+    ...(config.rootless && facts.cgroupVersion === '1'
+      ? {
+          limitsUnavailable:
+            'berthd runs rootless and this host has cgroup v1, which cannot be delegated to an ordinary user (cgroup v2 with systemd delegation can)',
+        }
+      : {}),
+  };
   const execs = new ExecService({
     store: containerStore,
     runtime,
@@ -92,12 +111,7 @@ export async function wireContainers(
     volumes,
     networks: networks.attach,
     probe: (id, cmd, options) => execs.runProbe(id, cmd, options),
-    hostSupport: {
-      cgroupVersion: facts.cgroupVersion,
-      runtimes: ['runc', ...Object.keys(config.runtimes)],
-      defaultRuntime: config.defaultRuntime,
-      ...(await cgroupFeatures(facts.cgroupVersion, DEFAULT_CGROUP_PARENT)),
-    },
+    hostSupport,
   });
   store.images.setUsage((imageId) => service.usersOf(imageId));
   volumes?.setUsers(() => service.volumeUsers());
@@ -111,6 +125,7 @@ export async function wireContainers(
     runtime,
     processes: new HostProcessTable(),
     images: { commitLayer: (request) => store.images.commitLayer(request) },
+    hostSupport,
   });
   return {
     service,

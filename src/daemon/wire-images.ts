@@ -26,9 +26,10 @@ export async function wireImages(config: DaemonConfig, logger: Logger, events: E
   const content = new LocalContentStore({ root: join(config.dataRoot, 'content') });
   await content.cleanupIngests();
   const snapshotRoot = join(config.dataRoot, 'snapshots');
+  // Rootless: the copying driver until overlay's user.overlay.* xattrs (mount option userxattr) are wired in.
   const useOverlay =
     config.storageDriver === 'overlay' ||
-    (config.storageDriver === 'auto' && (await OverlaySnapshotter.isSupported(snapshotRoot)));
+    (config.storageDriver === 'auto' && !config.rootless && (await OverlaySnapshotter.isSupported(snapshotRoot)));
   const snapshotLogger = logger.child({ component: 'snapshots' });
   const snapshots = useOverlay
     ? new OverlaySnapshotter({ root: snapshotRoot }, snapshotLogger)

@@ -18,6 +18,8 @@ export interface HostConfigSupport {
   cpuRealtime: boolean;
   /** memory.kmem.tcp (cgroup v1 only). */
   kernelMemoryTcp: boolean;
+  /** Set when no cgroup limit can be applied at all, saying why (rootless on cgroup v1: nothing is delegated). */
+  limitsUnavailable?: string;
 }
 
 export const DEFAULT_HOST_SUPPORT: HostConfigSupport = {
@@ -128,7 +130,45 @@ function checkResources(hc: HostConfig, support: HostConfigSupport): void {
   for (const rule of hc.DeviceCgroupRules ?? []) parseDeviceCgroupRule(rule);
 }
 
+/** The HostConfig fields that are cgroup limits, and whether a value asks for one (0, -1 and null ask for none). */
+const LIMIT_FIELDS: [keyof HostConfig, (v: unknown) => boolean][] = [
+  ['Memory', (v) => typeof v === 'number' && v > 0],
+  ['MemoryReservation', (v) => typeof v === 'number' && v > 0],
+  ['MemorySwap', (v) => typeof v === 'number' && v > 0],
+  ['MemorySwappiness', (v) => typeof v === 'number' && v !== -1],
+  ['KernelMemoryTCP', (v) => typeof v === 'number' && v > 0],
+  ['NanoCpus', (v) => typeof v === 'number' && v > 0],
+  ['CpuShares', (v) => typeof v === 'number' && v > 0],
+  ['CpuPeriod', (v) => typeof v === 'number' && v > 0],
+  ['CpuQuota', (v) => typeof v === 'number' && v > 0],
+  ['CpuRealtimePeriod', (v) => typeof v === 'number' && v > 0],
+  ['CpuRealtimeRuntime', (v) => typeof v === 'number' && v > 0],
+  ['CpusetCpus', nonEmpty],
+  ['CpusetMems', nonEmpty],
+  ['PidsLimit', (v) => typeof v === 'number' && v > 0],
+  ['BlkioWeight', (v) => typeof v === 'number' && v > 0],
+  ['BlkioWeightDevice', nonEmpty],
+  ['BlkioDeviceReadBps', nonEmpty],
+  ['BlkioDeviceWriteBps', nonEmpty],
+  ['BlkioDeviceReadIOps', nonEmpty],
+  ['BlkioDeviceWriteIOps', nonEmpty],
+  ['OomKillDisable', (v) => v === true],
+  ['DeviceCgroupRules', nonEmpty],
+];
+
+/** The first cgroup limit a HostConfig (or an update's resources) asks for, by field name. */
+export function requestedLimit(hc: Partial<HostConfig>): keyof HostConfig | undefined {
+  return LIMIT_FIELDS.find(([field, asks]) => asks(hc[field]))?.[0];
+}
+
+/** Refuses any cgroup limit when the host can apply none (rootless on cgroup v1), naming the field and why. */
+export function checkLimitsAvailable(hc: Partial<HostConfig>, support: HostConfigSupport): void {
+  const field = support.limitsUnavailable === undefined ? undefined : requestedLimit(hc);
+  if (field) throw refuse(`${field}: resource limits are not available: ${support.limitsUnavailable}`);
+}
+
 export function checkHostConfig(hc: HostConfig, support: HostConfigSupport): void {
+  checkLimitsAvailable(hc, support);
   checkResources(hc, support);
   if (hc.Isolation && hc.Isolation !== 'default')
     throw refuse(`Invalid Isolation: "${hc.Isolation}" - linux only supports 'default'`);

@@ -44,6 +44,8 @@ export interface HostRuntimeFacts {
   devices?: OciDevice[];
   /** The daemon's bounding set: what privileged and --cap-add ALL can give (default: every capability). */
   capabilities?: string[];
+  /** No cgroup can be made (rootless on cgroup v1): containers get no cgroupsPath and stay in the daemon's. */
+  cgroupsUnavailable?: boolean;
 }
 
 const INIT_PATH = '/sbin/docker-init';
@@ -267,7 +269,8 @@ export function buildOciSpec(input: ContainerSpecInput, host: HostRuntimeFacts):
       namespaces: namespaces(input, host),
       ...(deviceNodes.length ? { devices: deviceNodes } : {}),
       resources: resources(input, host),
-      cgroupsPath: input.cgroupsPath,
+      // runc (rootless) tolerates a cgroup it cannot make only when no path was asked for.
+      ...(host.cgroupsUnavailable ? {} : { cgroupsPath: input.cgroupsPath }),
       ...(Object.keys(input.sysctls).length > 0 ? { sysctl: input.sysctls } : {}),
       ...(seccomp ? { seccomp } : {}),
       ...(confinePaths

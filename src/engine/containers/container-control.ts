@@ -3,6 +3,8 @@
 import { conflict } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import { normalizeRestartPolicy } from '../../core/containers/restart-policy.js';
+import { checkLimitsAvailable, type HostConfigSupport } from '../../core/containers/host-config-check.js';
+import type { HostConfig } from '../../spec/docker/containers.js';
 import type { ProcessList, ProcessTable } from '../../core/runtime/process-table.js';
 import type { ResourceUpdate, RuntimePort } from '../../core/runtime/runtime.js';
 import type { ContainerUpdateRequest } from '../../spec/docker/stats.js';
@@ -12,6 +14,7 @@ export interface ContainerControlDeps {
   access: ContainerAccess;
   runtime: RuntimePort;
   processes: ProcessTable;
+  hostSupport?: HostConfigSupport;
 }
 
 const notRunning = (c: ContainerRecord): Error => conflict(`container ${c.id} is not running`);
@@ -62,6 +65,7 @@ export class ContainerControl {
 
   /** New limits in the record and, while it runs, in its cgroup; a new restart policy. */
   async update(ref: string, request: ContainerUpdateRequest): Promise<{ Warnings: string[] }> {
+    if (this.deps.hostSupport) checkLimitsAvailable(request as Partial<HostConfig>, this.deps.hostSupport);
     return this.deps.access.locked(ref, async (c) => {
       if (c.state.status === 'removing') throw conflict(`container ${c.id} is marked for removal`);
       if (request.RestartPolicy && request.RestartPolicy.Name !== undefined) {

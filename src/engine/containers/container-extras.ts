@@ -1,6 +1,7 @@
 // The container operations beside the lifecycle (issue 4, non-interactive half): files (cp, export, diff),
 // control (pause, unpause, update, top), stats and commit. One object for the API to be given.
 import type { ContainerFsPort } from '../../core/containers/container-fs.js';
+import type { HostConfigSupport } from '../../core/containers/host-config-check.js';
 import type { ProcessTable } from '../../core/runtime/process-table.js';
 import type { RuntimePort } from '../../core/runtime/runtime.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
@@ -19,6 +20,8 @@ export interface ContainerExtrasDeps {
   runtime: RuntimePort;
   processes: ProcessTable;
   images: ImageCommitter;
+  /** What the host can apply (update refuses limits it cannot, as create does). */
+  hostSupport?: HostConfigSupport;
 }
 
 export class ContainerExtras {

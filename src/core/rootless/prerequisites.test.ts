@@ -1,0 +1,113 @@
+// The rootless prerequisites judged from fixture facts: each missing piece named with its fix.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { missingPrerequisites, prerequisitesReport, type RootlessFacts } from './prerequisites.js';
+import { subIdRanges } from './subid.js';
+
+const complete: RootlessFacts = {
+  user: { name: 'alice', id: 1000, gid: 1000 },
+  subuid: 'bob:100000:65536\nalice:165536:65536\n',
+  subgid: '# comment\n1000:165536:65536\n',
+  newuidmap: { path: '/usr/bin/newuidmap', privileged: true },
+  newgidmap: { path: '/usr/bin/newgidmap', privileged: true },
+  rootlesskit: '/usr/bin/rootlesskit',
+  slirp4netns: '/usr/bin/slirp4netns',
+  pasta: undefined,
+  unprivilegedUsernsClone: 1,
+  maxUserNamespaces: 15000,
+  overlayInUserns: true,
+  tunAccessible: true,
+  runtimeDir: { path: '/run/user/1000', usable: true },
+};
+
+const whats = (f: RootlessFacts): string[] => missingPrerequisites(f).map((m) => m.what);
+
+test('a complete host misses nothing', () => {
+  assert.deepEqual(missingPrerequisites(complete), []);
+  assert.match(prerequisitesReport([]), /every prerequisite/);
+});
+
+test('subid ranges match by name or uid, ignore comments, other users and malformed lines', () => {
+  assert.deepEqual(subIdRanges(complete.subuid ?? '', { name: 'alice', id: 1000 }), [{ start: 165536, count: 65536 }]);
+  assert.deepEqual(subIdRanges(complete.subgid ?? '', { name: 'alice', id: 1000 }), [{ start: 165536, count: 65536 }]);
+  assert.deepEqual(subIdRanges('alice:x:1\nalice:5:0\n', { name: 'alice', id: 1000 }), []);
+});
+
+test('missing or short subid ranges name the file and the usermod command', () => {
+  const missing = missingPrerequisites({ ...complete, subuid: undefined, subgid: 'alice:200000:1000\n' });
+  assert.equal(missing.length, 2);
+  assert.match(missing[0]?.what ?? '', /\/etc\/subuid gives alice no range/);
+  assert.match(missing[0]?.fix ?? '', /usermod --add-subuids 100000-165535 alice/);
+  assert.match(missing[1]?.what ?? '', /\/etc\/subgid gives alice only 1000 ids/);
+  assert.match(missing[1]?.fix ?? '', /usermod --add-subgids/);
+  // Two ranges adding up to enough are enough.
+  assert.deepEqual(whats({ ...complete, subuid: 'alice:100000:30000\nalice:200000:40000\n' }), []);
+});
+
+test('uidmap helpers: absent, or present without privilege', () => {
+  const absent = missingPrerequisites({ ...complete, newuidmap: undefined, newgidmap: undefined });
+  assert.deepEqual(
+    absent.map((m) => m.fix),
+    ["install the 'uidmap' package (apt-get install uidmap)", "install the 'uidmap' package (apt-get install uidmap)"],
+  );
+  const unprivileged = missingPrerequisites({
+    ...complete,
+    newgidmap: { path: '/usr/bin/newgidmap', privileged: false },
+  });
+  assert.match(unprivileged[0]?.what ?? '', /newgidmap is neither setuid root nor has cap_setgid/);
+});
+
+test('user namespaces switched off by either sysctl', () => {
+  assert.match(
+    missingPrerequisites({ ...complete, unprivilegedUsernsClone: 0 })[0]?.fix ?? '',
+    /kernel\.unprivileged_userns_clone=1/,
+  );
+  assert.match(missingPrerequisites({ ...complete, maxUserNamespaces: 0 })[0]?.fix ?? '', /user\.max_user_namespaces/);
+  // A kernel without Debian's switch is fine.
+  assert.deepEqual(whats({ ...complete, unprivilegedUsernsClone: undefined }), []);
+});
+
+test('rootlesskit, the network helper and its tap device', () => {
+  assert.match(
+    missingPrerequisites({ ...complete, rootlesskit: undefined })[0]?.fix ?? '',
+    /apt-get install rootlesskit/,
+  );
+  const noHelper = missingPrerequisites({ ...complete, slirp4netns: undefined });
+  assert.match(noHelper[0]?.fix ?? '', /apt-get install slirp4netns.*passt/);
+  assert.deepEqual(whats({ ...complete, slirp4netns: undefined, pasta: '/usr/bin/pasta' }), []);
+  assert.match(missingPrerequisites({ ...complete, tunAccessible: false })[0]?.fix ?? '', /chmod 0666 \/dev\/net\/tun/);
+});
+
+test('overlayfs refused in a user namespace is a warning: the native driver takes over', () => {
+  const [m] = missingPrerequisites({ ...complete, overlayInUserns: false });
+  assert.equal(m?.required, false);
+  assert.match(prerequisitesReport([m!]), /^warning: overlayfs cannot be mounted/);
+});
+
+test('XDG_RUNTIME_DIR unset or not the user own', () => {
+  assert.match(
+    missingPrerequisites({ ...complete, runtimeDir: undefined })[0]?.what ?? '',
+    /XDG_RUNTIME_DIR is not set/,
+  );
+  const [m] = missingPrerequisites({ ...complete, runtimeDir: { path: '/run/user/1000', usable: false } });
+  assert.match(m?.fix ?? '', /chown alice \/run\/user\/1000/);
+});
+
+test('every missing piece at once is listed, each with its fix, in the report', () => {
+  const bare: RootlessFacts = {
+    ...complete,
+    subuid: undefined,
+    subgid: undefined,
+    newuidmap: undefined,
+    newgidmap: undefined,
+    rootlesskit: undefined,
+    slirp4netns: undefined,
+    unprivilegedUsernsClone: 0,
+    runtimeDir: undefined,
+  };
+  const missing = missingPrerequisites(bare);
+  assert.equal(missing.length, 8);
+  const report = prerequisitesReport(missing);
+  assert.equal(report.match(/^missing: /gm)?.length, 8);
+  assert.equal(report.match(/^ {2}fix: /gm)?.length, 8);
+});

@@ -1,0 +1,159 @@
+// Rootless berthd end to end: a user of the test's own making, the prerequisite check (missing subids named,
+// then every prerequisite there), berthd started by that user with no flags for roots or socket, and the docker
+// CLI run by that user: run, exit codes, exec, logs, volumes, cp, cgroup limits refused, info.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isRoot } from '../helpers/daemon.js';
+import { testImages } from '../helpers/images.js';
+import {
+  asUser,
+  berthAs,
+  createTestUser,
+  dockerAs,
+  ensureTunUsable,
+  startRootlessDaemon,
+  type RootlessDaemon,
+  type TestUser,
+} from '../helpers/rootless.js';
+import { BERTHD } from '../helpers/daemon.js';
+
+const skip = !isRoot() ? 'needs root to create a user' : false;
+
+let user: TestUser;
+let daemon: RootlessDaemon | undefined;
+
+before(async () => {
+  if (skip) return;
+  ensureTunUsable();
+  user = createTestUser();
+});
+
+after(async () => {
+  if (skip) return;
+  await daemon?.stop();
+  user.remove();
+});
+
+const ok = (r: { code: number | null; stdout: string; stderr: string }, what: string): string => {
+  assert.equal(r.code, 0, `${what}: ${r.stderr}${r.stdout}`);
+  return r.stdout;
+};
+
+test('without subuid/subgid ranges the check and berthd name what is missing and its fix', { skip }, async () => {
+  user.removeSubIds();
+  const check = await berthAs(user, ['rootless', 'check']);
+  assert.equal(check.code, 1, check.stdout + check.stderr);
+  assert.match(check.stdout, new RegExp(`missing: /etc/subuid gives ${user.name} no range`));
+  assert.match(check.stdout, new RegExp(`missing: /etc/subgid gives ${user.name} no range`));
+  assert.match(check.stdout, /fix: give .* \(as root: usermod --add-subuids/);
+  const refused = await asUser(user, [process.execPath, BERTHD, '--dashboard', 'off']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, new RegExp(`cannot run rootless as ${user.name}`));
+  assert.match(refused.stderr, /missing: \/etc\/subuid gives .* no range/);
+  assert.ok(!existsSync(join(user.runtimeDir, 'berth.sock')));
+});
+
+test('with the ranges every prerequisite is there', { skip }, async () => {
+  user.addSubIds();
+  const check = await berthAs(user, ['rootless', 'check']);
+  assert.equal(check.code, 0, check.stdout + check.stderr);
+  assert.match(check.stdout, /every prerequisite is there/);
+});
+
+test('berthd started by the user runs rootless on its own roots and socket', { skip }, async () => {
+  daemon = await startRootlessDaemon(user);
+  assert.ok(existsSync(daemon.socketPath));
+  assert.equal(statSync(daemon.socketPath).uid, user.uid);
+  assert.equal(statSync(daemon.dataRoot).uid, user.uid);
+  // berth finds the user's daemon with no BERTH_HOST or DOCKER_HOST.
+  const info = ok(await berthAs(user, ['info', '--format', '{{json .SecurityOptions}}']), 'berth info');
+  assert.ok((JSON.parse(info) as string[]).includes('name=rootless'), info);
+  const rootDir = ok(await berthAs(user, ['info', '--format', '{{.DockerRootDir}}']), 'root dir');
+  assert.equal(rootDir.trim(), daemon.dataRoot);
+});
+
+const dockerEnv = (): NodeJS.ProcessEnv => ({ DOCKER_HOST: `unix://${daemon?.socketPath}` });
+const dk = (args: string[], input?: string) =>
+  dockerAs(user, args, { env: dockerEnv(), ...(input === undefined ? {} : { input }) });
+
+test('docker CLI: load, run with output and exit codes, as root of a mapped namespace', { skip }, async () => {
+  const images = await testImages();
+  ok(await dk(['load', '-i', images.busybox]), 'load');
+  assert.equal(ok(await dk(['run', '--rm', 'busybox', 'echo', 'hello rootless']), 'run'), 'hello rootless\n');
+  const failed = await dk(['run', '--rm', 'busybox', 'sh', '-c', 'exit 7']);
+  assert.equal(failed.code, 7);
+  // uid 0 inside is the user outside; uid 1 inside is the first subuid.
+  const maps = ok(await dk(['run', '--rm', 'busybox', 'cat', '/proc/self/uid_map']), 'uid_map');
+  const rows = maps
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number));
+  assert.deepEqual(rows[0], [0, user.uid, 1]);
+  assert.deepEqual(rows[1], [1, user.subuidStart(), 65536]);
+  const owners = ok(await dk(['run', '--rm', 'busybox', 'stat', '-c', '%u:%g', '/bin/sh', '/tmp']), 'stat');
+  assert.equal(owners, '0:0\n0:0\n');
+});
+
+test('a detached container runs as the user on the host; exec and logs work', { skip }, async () => {
+  ok(await dk(['run', '-d', '--name', 'sleeper', 'busybox', 'sh', '-c', 'echo started; exec sleep 300']), 'run -d');
+  const pid = Number(ok(await dk(['inspect', '--format', '{{.State.Pid}}', 'sleeper']), 'inspect').trim());
+  const hostUid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  assert.equal(hostUid, user.uid);
+  assert.equal(ok(await dk(['exec', 'sleeper', 'sh', '-c', 'echo from exec; id -u']), 'exec'), 'from exec\n0\n');
+  const asNobody = await dk(['exec', '-u', '65534', 'sleeper', 'id', '-u']);
+  assert.equal(ok(asNobody, 'exec -u'), '65534\n');
+  const logs = await dk(['logs', 'sleeper']);
+  assert.equal(ok(logs, 'logs'), 'started\n');
+  ok(await dk(['rm', '-f', 'sleeper']), 'rm -f');
+  assert.throws(() => readFileSync(`/proc/${pid}/status`));
+});
+
+test('volumes keep the owners a container sets, shifted into the subuid range on the host', { skip }, async () => {
+  ok(await dk(['volume', 'create', 'data']), 'volume create');
+  ok(
+    await dk([
+      'run',
+      '--rm',
+      '-v',
+      'data:/data',
+      'busybox',
+      'sh',
+      '-c',
+      'echo kept > /data/f && chown 1000:1000 /data/f',
+    ]),
+    'write',
+  );
+  const read = ok(await dk(['run', '--rm', '-v', 'data:/data', 'busybox', 'stat', '-c', '%u %n', '/data/f']), 'stat');
+  assert.equal(read, '1000 /data/f\n');
+  const mountpoint = ok(await dk(['volume', 'inspect', '--format', '{{.Mountpoint}}', 'data']), 'inspect').trim();
+  assert.ok(mountpoint.startsWith(daemon?.dataRoot ?? '/nowhere'), mountpoint);
+  // uid 1000 inside is subuid start + 999 outside.
+  assert.equal(statSync(join(mountpoint, 'f')).uid, user.subuidStart() + 999);
+});
+
+test('cp into and out of a container', { skip }, async () => {
+  ok(await dk(['create', '--name', 'files', 'busybox', 'true']), 'create');
+  ok(await asUser(user, ['sh', '-c', 'echo from host > "$HOME/in.txt"']), 'write host file');
+  ok(await dk(['cp', join(user.home, 'in.txt'), 'files:/in.txt']), 'cp in');
+  ok(await dk(['cp', 'files:/in.txt', join(user.home, 'out.txt')]), 'cp out');
+  assert.equal(readFileSync(join(user.home, 'out.txt'), 'utf8'), 'from host\n');
+  assert.equal(statSync(join(user.home, 'out.txt')).uid, user.uid);
+  ok(await dk(['rm', 'files']), 'rm');
+});
+
+test('cgroup limits are refused by name with the reason (cgroup v1 is not delegated)', { skip }, async () => {
+  const v1 = !existsSync('/sys/fs/cgroup/cgroup.controllers');
+  if (!v1) return;
+  const refused = await dk(['run', '--rm', '-m', '64m', 'busybox', 'true']);
+  assert.equal(refused.code, 125);
+  assert.match(refused.stderr, /Memory: resource limits are not available: berthd runs rootless .* cgroup v1/);
+  const pids = await dk(['run', '--rm', '--pids-limit', '10', 'busybox', 'true']);
+  assert.match(pids.stderr, /PidsLimit: resource limits are not available/);
+  ok(await dk(['create', '--name', 'limited', 'busybox', 'true']), 'create');
+  const update = await dk(['update', '--cpus', '1', 'limited']);
+  assert.notEqual(update.code, 0);
+  assert.match(update.stderr, /NanoCpus: resource limits are not available/);
+  ok(await dk(['rm', 'limited']), 'rm');
+});
