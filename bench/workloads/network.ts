@@ -3,6 +3,7 @@
 // (the bench's main daemons run without), each with its own bridge and subnet; Docker's rules are removed and
 // the host's FORWARD policy restored afterwards. Docker serves loopback ports through docker-proxy (its
 // default userland proxy); berth through DNAT rules alone.
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { get, type Agent } from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -54,21 +55,29 @@ async function waitForHttp(url: string): Promise<void> {
   }
 }
 
-/** iptables-save lines, to undo exactly what dockerd added. */
+/** iptables-save lines, to undo exactly what this workload's daemons added. */
 async function iptablesSnapshot(): Promise<{ rules: Set<string>; forwardPolicy: string }> {
   const out = (await exec('iptables-save', [])).stdout;
   const policy = /^:FORWARD (\w+)/m.exec(out)?.[1] ?? 'ACCEPT';
   return { rules: new Set(out.split('\n')), forwardPolicy: policy };
 }
 
-async function restoreIptables(before: { rules: Set<string>; forwardPolicy: string }): Promise<void> {
+/**
+ * Removes the rules and chains added since `before` that belong to this workload's daemons: dockerd's DOCKER*
+ * chains and anything naming the bench's bridges, subnet or berthd's chain prefix. Other daemons on the host (a
+ * test suite's berthds, with chains of their own) may add rules meanwhile; those are left alone.
+ */
+async function restoreIptables(
+  before: { rules: Set<string>; forwardPolicy: string },
+  ours: (line: string) => boolean,
+): Promise<void> {
   for (const table of ['nat', 'filter']) {
     const now = (await exec('iptables-save', ['-t', table])).stdout.split('\n');
-    const added = now.filter((l) => l.startsWith('-A ') && !before.rules.has(l));
+    const added = now.filter((l) => l.startsWith('-A ') && !before.rules.has(l) && ours(l));
     for (const rule of added.reverse())
       await exec('sh', ['-c', `iptables -w -t ${table} ${rule.replace(/^-A/, '-D')}`]);
     for (const chain of now
-      .filter((l) => l.startsWith(':') && !before.rules.has(l))
+      .filter((l) => l.startsWith(':') && !before.rules.has(l) && ours(l))
       .map((l) => l.slice(1).split(' ')[0] ?? '')) {
       if (['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING', 'FORWARD'].includes(chain)) continue;
       await exec('iptables', ['-w', '-t', table, '-F', chain]);
@@ -135,6 +144,15 @@ export const network: Workload = {
     const dockerBridge = `bbdk${tag}`;
     const before = await iptablesSnapshot();
     const work = join(engines.berth.workDir, '..', 'net');
+    // berthd names its chains BERTH-<first 8 hex of sha256(exec root)> (daemon/config.ts).
+    const berthChains = `BERTH-${createHash('sha256')
+      .update(join(work, 'berth', 'exec'))
+      .digest('hex')
+      .slice(0, 8)}`;
+    const ours = (line: string): boolean =>
+      [/\bDOCKER/, new RegExp(`\\b(bbdk|bbrt)${tag}\\b`), new RegExp(`\\b10\\.${octet}\\.`)].some((re) =>
+        re.test(line),
+      ) || line.includes(berthChains);
     let berth: Engine | undefined;
     let dockerEngine: Engine | undefined;
     try {
@@ -220,7 +238,7 @@ export const network: Workload = {
       await dockerEngine?.stop().catch((e: unknown) => log(`  dockerd stop: ${(e as Error).message}`));
       await exec('ip', ['link', 'del', dockerBridge]).catch(() => undefined);
       await exec('ip', ['link', 'del', `bbrt${tag}`]).catch(() => undefined);
-      await restoreIptables(before);
+      await restoreIptables(before, ours);
     }
   },
 };
