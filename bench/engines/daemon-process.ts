@@ -17,8 +17,9 @@ export async function startDaemonProcess(
   logFile: string,
   ready: RegExp,
   signal?: AbortSignal,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<StartedDaemon> {
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false, env });
   const log = createWriteStream(logFile);
   child.stderr!.pipe(log);
   let seen = '';
