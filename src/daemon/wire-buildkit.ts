@@ -1,5 +1,6 @@
 // BuildKit's door on the Engine API socket: POST /grpc and POST /session are HTTP/1.1 upgrades to h2c, answered
-// "101 Switching Protocols" as dockerd answers them; the socket then belongs to buildkit/.
+// "101 Switching Protocols" as dockerd answers them; the socket then belongs to buildkit/. buildkit/ (its gRPC
+// stack and generated code, ~6 MiB of heap) is loaded on the first BuildKit request, not by an idle daemon.
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../lib/logger.js';
@@ -7,7 +8,7 @@ import type { Builder } from '../builder/builder.js';
 import type { ImageService } from '../engine/images/image-service.js';
 import { invalidArgument } from '../core/errdefs.js';
 import { detachHttpParser, type HttpParserSocket } from '../api/server/hijack.js';
-import { BuildkitDoor, sessionHeaders } from '../buildkit/buildkit-door.js';
+import type { BuildkitDoor } from '../buildkit/buildkit-door.js';
 import type { DaemonConfig } from './config.js';
 import { BERTH_VERSION } from './version.js';
 
@@ -23,28 +24,44 @@ function upgradeToH2c(req: FastifyRequest, reply: FastifyReply): HttpParserSocke
   return socket;
 }
 
+interface LoadedDoor {
+  door: BuildkitDoor;
+  sessionHeaders: (typeof import('../buildkit/buildkit-door.js'))['sessionHeaders'];
+}
+
 export function wireBuildkit(
   api: FastifyInstance,
   config: DaemonConfig,
   logger: Logger,
   builder: Builder,
   images: ImageService,
-): BuildkitDoor {
-  const door = new BuildkitDoor({
-    builder,
-    images,
-    // Under the builder's contexts/, which start-up repair empties.
-    workRoot: join(config.dataRoot, 'builder', 'contexts', 'buildkit'),
-    version: BERTH_VERSION,
-    logger: logger.child({ component: 'buildkit' }),
-  });
+): { close(): Promise<void> } {
+  let door: Promise<LoadedDoor> | undefined;
+  const loaded = (): Promise<LoadedDoor> =>
+    (door ??= import('../buildkit/buildkit-door.js').then(({ BuildkitDoor, sessionHeaders }) => ({
+      sessionHeaders,
+      door: new BuildkitDoor({
+        builder,
+        images,
+        // Under the builder's contexts/, which start-up repair empties.
+        workRoot: join(config.dataRoot, 'builder', 'contexts', 'buildkit'),
+        version: BERTH_VERSION,
+        logger: logger.child({ component: 'buildkit' }),
+      }),
+    })));
   api.post('/grpc', async (req, reply) => {
+    const { door } = await loaded();
     door.serveGrpc(upgradeToH2c(req, reply));
   });
   api.post('/session', async (req, reply) => {
+    const { door, sessionHeaders } = await loaded();
     const headers = sessionHeaders(req.headers);
     if (!headers) throw invalidArgument('no session ID (X-Docker-Expose-Session-Uuid)');
     door.attachSession(upgradeToH2c(req, reply), headers);
   });
-  return door;
+  return {
+    async close() {
+      if (door !== undefined) (await door).door.close();
+    },
+  };
 }
