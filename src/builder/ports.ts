@@ -91,8 +91,27 @@ export interface BuildRequest {
   remove?: RemoveContainers;
   /** buildid: the name POST /build/cancel?id= cancels the build by. */
   buildId?: string;
+  /** A BuildKit client's session: the secrets and ssh agents RUN --mount=type=secret|ssh read (none for /build). */
+  session?: BuildSession;
   /** Told of each step as it runs (BuildKit's progress shows steps as vertexes; the classic stream has none). */
   steps?: StepObserver;
+}
+
+/** Why the client could not give a secret or an ssh agent, in BuildKit's words. */
+export interface Missing {
+  missing: string;
+}
+
+/** What a BuildKit client shares with its build for as long as the build runs. */
+export interface BuildSession {
+  /** The secret's bytes (never written into a layer or the image). */
+  secret(id: string, options: { signal?: AbortSignal }): Promise<Uint8Array | Missing>;
+  /** Serves a unix socket at socketPath reaching the client's ssh agent `id`, until close(). */
+  sshAgent(
+    id: string,
+    socketPath: string,
+    options: { signal?: AbortSignal },
+  ): Promise<{ close(): Promise<void> } | Missing>;
 }
 
 /** A step as BuildKit's progress names it: a stage's FROM or one of its filesystem steps (RUN, COPY, ADD, WORKDIR). */

@@ -1,7 +1,8 @@
 // RUN: the command runs in a real container made from the step's parent image (through the container service
 // and the same runtime as `docker run`), its output is shown, and its rootfs upper dir becomes the layer.
 // The container is removed whatever happens. RUN --mount: type=cache (a persistent directory per id),
-// type=bind (from the context, a stage or an image; read-only unless rw), type=tmpfs.
+// type=bind (from the context, a stage or an image; read-only unless rw), type=tmpfs, type=secret and type=ssh
+// (from a BuildKit client's session: session-mounts.ts).
 import { createHash } from 'node:crypto';
 import { mkdir, chown, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { DEFAULT_SHELL } from './metadata-steps.js';
 import { hashSources, resolveSources } from './copy-sources.js';
 import { mountReadOnly } from './fs-steps.js';
 import { keepContainer } from './kept-containers.js';
+import { clearMountStubs, prepareSessionMounts, sessionMountKeys } from './session-mounts.js';
 
 type RunInstruction = Extract<Instruction, { kind: 'run' }>;
 
@@ -44,7 +46,9 @@ interface PreparedMounts {
 async function prepareMounts(run: StepContext, instr: RunInstruction, state: StageState): Promise<PreparedMounts> {
   const out: PreparedMounts = { binds: [], tmpfs: {}, key: [], release: [] };
   try {
+    out.key.push(...sessionMountKeys(instr.mounts));
     for (const m of instr.mounts) {
+      if (m.type === 'secret' || m.type === 'ssh') continue; // fetched only when the step runs
       if (m.type === 'tmpfs') {
         out.tmpfs[m.target] = '';
         out.key.push(['tmpfs', m.target]);
@@ -101,16 +105,27 @@ export async function runStep(
     const key = run.cacheKey(parent, createdBy, { network, mounts: mounts.key });
     return await run.cachedStep(key, parent, createdBy, say, async () => {
       const { containers } = run.deps;
+      const env = [...(config.Env ?? []), ...args];
+      const shared = await prepareSessionMounts(instr.mounts, run.request.session, run.workDir, {
+        signal: run.signal,
+        hasSshAuthSock: env.some((e) => e.startsWith('SSH_AUTH_SOCK=')),
+      });
+      mounts.release.push(() => shared.release());
       const { id } = await containers.create(
         {
           Image: parent.record.id,
           Cmd: argv,
           Entrypoint: [''],
-          Env: [...(config.Env ?? []), ...args],
+          Env: [...env, ...shared.env],
           User: config.User ?? '',
           WorkingDir: config.WorkingDir ?? '',
           Labels: { [INTERMEDIATE_LABEL]: run.id },
-          HostConfig: { ...run.request.runHostConfig, NetworkMode: network, Binds: mounts.binds, Tmpfs: mounts.tmpfs },
+          HostConfig: {
+            ...run.request.runHostConfig,
+            NetworkMode: network,
+            Binds: [...mounts.binds, ...shared.binds],
+            Tmpfs: mounts.tmpfs,
+          },
         },
         undefined,
       );
@@ -136,7 +151,9 @@ export async function runStep(
           say(e.stream === 'stderr' ? `\u001b[91m${e.data.toString('utf8')}\u001b[0m` : e.data.toString('utf8'));
         if (StatusCode !== 0)
           throw new BuildError(`The command '${argv.join(' ')}' returned a non-zero code: ${StatusCode}`, StatusCode);
-        const layer = await run.commitUpper(snapshotDirs(await run.deps.snapshots.mounts(id)), parent);
+        const dirs = snapshotDirs(await run.deps.snapshots.mounts(id));
+        await clearMountStubs(dirs.upper, dirs.lowers, shared.targets);
+        const layer = await run.commitUpper(dirs, parent);
         const image = await writeStepImage(
           run.deps.content,
           parent,

@@ -14,6 +14,7 @@ import type { ClientSession } from './sessions.js';
 import { syncFromSession } from './filesync.js';
 import type { SolveProgress } from './solve-progress.js';
 import { dockerfileAttrs } from './frontend-attrs.js';
+import { sessionShares } from './session-shares.js';
 
 export interface FrontendRun {
   builder: Builder;
@@ -119,7 +120,7 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
 
     const built = await run.builder.buildDirectory(
       { root: contextDir, dockerfileText, dockerfileName: base },
-      { ...request, steps: stepObserver(run.progress) },
+      { ...request, steps: stepObserver(run.progress), session: sessionShares(run.session) },
       { signal },
     );
     return built.record;

@@ -19,7 +19,7 @@ interface Base {
 export type CommandForm = { json: true; args: string[] } | { json: false; command: string };
 
 export interface RunMount {
-  type: 'bind' | 'cache' | 'tmpfs';
+  type: 'bind' | 'cache' | 'tmpfs' | 'secret' | 'ssh';
   target: string;
   source?: string;
   from?: string;
@@ -29,7 +29,11 @@ export interface RunMount {
   mode?: number;
   uid?: number;
   gid?: number;
+  /** secret and ssh: a missing one fails the step (else the mount is left out). */
+  required?: boolean;
 }
+
+const MOUNT_TYPES = new Set(['bind', 'cache', 'tmpfs', 'secret', 'ssh']);
 
 export type Instruction =
   | (Base & { kind: 'from'; image: string; name: string | undefined; platform: string | undefined })
@@ -188,9 +192,8 @@ function runMount(spec: string, line: number): RunMount {
     const value = eq < 0 ? 'true' : field.slice(eq + 1);
     switch (key) {
       case 'type':
-        if (value !== 'bind' && value !== 'cache' && value !== 'tmpfs')
-          throw new DockerfileParseError(line, `unsupported mount type "${value}"`);
-        mount.type = value;
+        if (!MOUNT_TYPES.has(value)) throw new DockerfileParseError(line, `unsupported mount type "${value}"`);
+        mount.type = value as RunMount['type'];
         break;
       case 'target':
       case 'dst':
@@ -229,13 +232,33 @@ function runMount(spec: string, line: number): RunMount {
       case 'gid':
         mount.gid = Number(value);
         break;
+      case 'required':
+        mount.required = value !== 'false';
+        break;
       default:
         throw new DockerfileParseError(line, `unexpected key '${key}' in '${field}'`);
     }
   }
+  if (mount.type === 'secret' || mount.type === 'ssh') return secretOrSsh(mount, line);
   if (!mount.target) throw new DockerfileParseError(line, 'mount target must be set');
   if (mount.type === 'cache' && !readonlySet) mount.readonly = false;
   if (mount.type === 'tmpfs') mount.readonly = false;
+  return mount;
+}
+
+/**
+ * BuildKit's defaults: a secret's id is its target's base name and its target /run/secrets/<id> (mode 0400);
+ * ssh's id is "default" and its target /run/buildkit/ssh_agent.<n>, numbered when the step runs (mode 0600).
+ */
+function secretOrSsh(mount: RunMount, line: number): RunMount {
+  if (mount.type === 'secret') {
+    if (!mount.id && !mount.target) throw new DockerfileParseError(line, 'one of source, target required');
+    mount.id ||= mount.target.split('/').filter(Boolean).at(-1);
+    mount.target ||= `/run/secrets/${mount.id as string}`;
+  } else mount.id ||= 'default';
+  mount.mode ??= mount.type === 'secret' ? 0o400 : 0o600;
+  mount.readonly = true;
+  mount.required ??= false;
   return mount;
 }
 
