@@ -1,12 +1,27 @@
-// What the CRI server is given by the daemon: engine use cases (never api/), and a few facts about the node.
+// What the CRI server is given by the daemon: engine use cases (never api/), pod networking (a core interface
+// the daemon fills with CNI), and a few facts about the node.
 import type { Logger } from '../lib/logger.js';
 import type { ImageService } from '../engine/images/image-service.js';
 import type { RegistryImages } from '../engine/images/registry-images.js';
+import type { ContainerService } from '../engine/containers/container-service.js';
+import type { ExecService } from '../engine/exec/exec-service.js';
+import type { PodNetwork } from '../core/networks/pod-network.js';
 
 export interface CriDeps {
   images: ImageService;
   /** Pulls through berth's registry client (the Engine API's pull use case). */
   registry: RegistryImages;
+  /** Pods' infra containers and their containers are berth containers. */
+  containers: ContainerService;
+  execs: ExecService;
+  /** Pod networks (CNI). */
+  podNetwork: PodNetwork;
+  /** The CNI directories in use, shown by a verbose Status. */
+  cni: { confDir: string; binDirs: string[] };
+  /** Where each pod's addresses are kept (<data-root>/cri/pods). */
+  podStateDir: string;
+  /** catatonit, berth's pause binary (pause-image.ts). */
+  catatonitPath: string;
   /** berth's version, answered as the runtime's version. */
   runtimeVersion: string;
   /** Where image layers live: ImageFsInfo's mount point (the snapshotter's root, as containerd answers). */

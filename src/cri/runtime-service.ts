@@ -1,9 +1,13 @@
-// runtime.v1.RuntimeService: what berth answers today. Methods left out here answer UNIMPLEMENTED, naming
-// themselves ("runtime.v1.RuntimeService.RunPodSandbox is not implemented"): Connect does that for any
-// method a service implementation omits.
+// runtime.v1.RuntimeService: version and status, pod sandboxes (pod-sandboxes.ts) and their containers
+// (pod-containers.ts). Methods left out here answer UNIMPLEMENTED, naming themselves
+// ("runtime.v1.RuntimeService.Attach is not implemented"): Connect does that for any method a service
+// implementation omits.
 import type { ServiceImpl } from '@connectrpc/connect';
 import type { CriDeps } from './cri-deps.js';
 import type { RuntimeService } from './proto.js';
+import { PodSandboxes } from './pod-sandboxes.js';
+import { PodContainers } from './pod-containers.js';
+import { PodStates } from './pod-states.js';
 
 /** The version of the kubelet's runtime API that this server speaks (containerd and CRI-O answer the same). */
 export const KUBELET_API_VERSION = '0.1.0';
@@ -11,6 +15,15 @@ export const RUNTIME_NAME = 'berth';
 export const RUNTIME_API_VERSION = 'v1';
 
 export function runtimeService(deps: CriDeps): Partial<ServiceImpl<typeof RuntimeService>> {
+  const sandboxes = new PodSandboxes({
+    containers: deps.containers,
+    images: deps.images,
+    network: deps.podNetwork,
+    states: new PodStates(deps.podStateDir),
+    catatonitPath: deps.catatonitPath,
+    logger: deps.logger,
+  });
+  const containers = new PodContainers({ containers: deps.containers, execs: deps.execs, sandboxes });
   return {
     version() {
       return {
@@ -21,14 +34,16 @@ export function runtimeService(deps: CriDeps): Partial<ServiceImpl<typeof Runtim
       };
     },
 
-    status(req) {
+    async status(req) {
+      const network = await deps.podNetwork.status();
       const info: Record<string, string> = req.verbose
         ? {
             config: JSON.stringify({
               runtimeName: RUNTIME_NAME,
               runtimeVersion: deps.runtimeVersion,
               imageFsMountpoint: deps.imageFsMountpoint,
-              implemented: ['Version', 'Status', 'ImageService'],
+              podStateDir: deps.podStateDir,
+              cni: deps.cni,
             }),
           }
         : {};
@@ -36,17 +51,62 @@ export function runtimeService(deps: CriDeps): Partial<ServiceImpl<typeof Runtim
         status: {
           conditions: [
             { type: 'RuntimeReady', status: true, reason: '', message: '' },
-            // Honest until pod sandboxes and CNI networking exist: kubelet then schedules no pods here.
-            {
-              type: 'NetworkReady',
-              status: false,
-              reason: 'NetworkPluginNotReady',
-              message: 'berth: pod networking (CNI) is not implemented yet',
-            },
+            network.ready
+              ? { type: 'NetworkReady', status: true, reason: '', message: '' }
+              : { type: 'NetworkReady', status: false, reason: 'NetworkPluginNotReady', message: network.message },
           ],
         },
         info,
       };
+    },
+
+    async runPodSandbox(req) {
+      if (!req.config) throw new Error('RunPodSandboxRequest.Config: must be set');
+      return { podSandboxId: await sandboxes.run(req.config, req.runtimeHandler) };
+    },
+    async stopPodSandbox(req) {
+      await sandboxes.stop(req.podSandboxId);
+      return {};
+    },
+    async removePodSandbox(req) {
+      await sandboxes.remove(req.podSandboxId);
+      return {};
+    },
+    async podSandboxStatus(req) {
+      return sandboxes.status(req.podSandboxId, req.verbose);
+    },
+    async listPodSandbox(req) {
+      return { items: await sandboxes.list(req.filter) };
+    },
+
+    async createContainer(req) {
+      if (!req.config) throw new Error('CreateContainerRequest.Config: must be set');
+      return { containerId: await containers.create(req.podSandboxId, req.config) };
+    },
+    async startContainer(req) {
+      await containers.start(req.containerId);
+      return {};
+    },
+    async stopContainer(req) {
+      await containers.stop(req.containerId, Number(req.timeout));
+      return {};
+    },
+    async removeContainer(req) {
+      await containers.remove(req.containerId);
+      return {};
+    },
+    async containerStatus(req) {
+      return containers.status(req.containerId, req.verbose);
+    },
+    async listContainers(req) {
+      return { containers: await containers.list(req.filter) };
+    },
+    async execSync(req, ctx) {
+      return containers.execSync(req.containerId, req.cmd, Number(req.timeout), ctx.signal);
+    },
+    async reopenContainerLog(req) {
+      await containers.reopenLog(req.containerId);
+      return {};
     },
   };
 }

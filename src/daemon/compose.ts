@@ -19,6 +19,7 @@ import { BERTH_VERSION } from './version.js';
 import { startRegistryHost } from './registry-host.js';
 import { wireRegistryClient } from './wire-registry-client.js';
 import type { CriDeps } from '../cri/cri-deps.js';
+import { CniNetwork } from '../drivers/cni/cni-network.js';
 
 export interface Composition {
   api: FastifyInstance;
@@ -100,6 +101,12 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
   const cri: CriDeps = {
     images: store.images,
     registry: registryClient,
+    containers: containers.service,
+    execs: containers.execs,
+    podNetwork: new CniNetwork(config.cni, logger.child({ component: 'cni' })),
+    cni: config.cni,
+    podStateDir: join(config.dataRoot, 'cri', 'pods'),
+    catatonitPath: tools.paths.catatonit ?? '/usr/bin/catatonit',
     runtimeVersion: BERTH_VERSION,
     imageFsMountpoint: join(config.dataRoot, 'snapshots'),
     logger: logger.child({ component: 'cri' }),

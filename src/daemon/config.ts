@@ -31,6 +31,9 @@ export const configFileSchema = z
     'blocked-registries': z.array(z.string().min(1)).optional(),
     /** containerd's hosts directory: DIR/<registry domain>/hosts.toml names pull mirrors (CRI and Engine API pulls). */
     'registry-config-dir': absolutePath.optional(),
+    /** Pod networks (CRI): the CNI configuration directory (kubelet's --cni-conf-dir) and plugin directories. */
+    'cni-conf-dir': absolutePath.optional(),
+    'cni-bin-dir': z.array(absolutePath).min(1).optional(),
     /** The web dashboard's HOST:PORT, or "off". */
     dashboard: z.string().optional(),
     'dashboard-token': z.string().optional(),
@@ -100,6 +103,8 @@ export interface DaemonConfig {
   blockedRegistries: string[];
   /** DIR/<domain>/hosts.toml: pull mirrors per registry (default /etc/berth/certs.d; absent files = none). */
   registryConfigDir: string;
+  /** CNI for pod networks: the first network list in confDir, plugins found in binDirs in order. */
+  cni: { confDir: string; binDirs: string[] };
   dashboard: DashboardConfig;
   /** Extra OCI runtimes (runc is always there) and the one containers get when they name none. */
   runtimes: Record<string, { path: string; runtimeArgs?: string[] }>;
@@ -199,6 +204,11 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
     insecureRegistries: merged['insecure-registries'] ?? [],
     blockedRegistries: merged['blocked-registries'] ?? [],
     registryConfigDir: merged['registry-config-dir'] ?? '/etc/berth/certs.d',
+    cni: {
+      confDir: merged['cni-conf-dir'] ?? '/etc/cni/net.d',
+      // Debian's containernetworking-plugins, then where upstream's release archives are usually unpacked.
+      binDirs: merged['cni-bin-dir'] ?? ['/usr/lib/cni', '/opt/cni/bin'],
+    },
     dashboard: resolveDashboardConfig(merged.dashboard, merged['dashboard-token']),
     ...resolveRuntimes(merged),
     network: {

@@ -42,6 +42,8 @@ interface Flags {
   defaultRuntime?: string;
   criSocket?: string;
   registryConfigDir?: string;
+  cniConfDir?: string;
+  cniBinDir?: string[];
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -95,6 +97,12 @@ function parseFlags(argv: string[]): Flags {
       'pull mirrors per registry: DIR/<domain>/hosts.toml (default /etc/berth/certs.d)',
     )
     .option('--cri-socket <path>', 'Kubernetes CRI socket (default <exec-root>/cri.sock); "" turns the CRI off')
+    .option('--cni-conf-dir <dir>', "pods' CNI network configuration directory (default /etc/cni/net.d)")
+    .option(
+      '--cni-bin-dir <dirs>',
+      'CNI plugin directories, comma-separated, repeatable (default /usr/lib/cni,/opt/cni/bin)',
+      (value: string, previous: string[] = []) => [...previous, ...value.split(',').filter(Boolean)],
+    )
     .allowExcessArguments(false);
   program.parse(argv);
   return program.opts<Flags>();
@@ -130,6 +138,8 @@ function flagsAsConfig(flags: Flags): ConfigFile {
     'default-runtime': flags.defaultRuntime,
     'cri-socket': flags.criSocket,
     'registry-config-dir': flags.registryConfigDir,
+    'cni-conf-dir': flags.cniConfDir,
+    'cni-bin-dir': flags.cniBinDir,
   };
 }
 

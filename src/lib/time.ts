@@ -22,3 +22,12 @@ export function nowNano(): bigint {
 }
 
 export const nowRfc3339Nano = (): string => formatTimeNano(nowNano());
+
+/** Nanoseconds since the epoch of an RFC 3339 time (any fraction, Z or an offset); 0 when it does not parse. */
+export function parseTimeNano(rfc3339: string): bigint {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(rfc3339);
+  if (!m) return 0n;
+  const ms = Date.parse(`${m[1]}${m[3]}`);
+  if (Number.isNaN(ms)) return 0n;
+  return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0').slice(0, 9) || '0');
+}

@@ -8,12 +8,10 @@
 // very same hosts directory, and crictl's view of each image is compared field by field.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
 import { docker, run } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
+import { CRI_TOOLS, IMAGE_STAND_INS, pushStandIns, registryHostsDir } from '../helpers/critest-standins.js';
 import { hasDockerRegistry, startRegistry, type TestRegistry } from '../helpers/docker-registry.js';
 import { CRICTL, CRITEST, criSocketOf, crictl, requirePeer } from '../helpers/cri.js';
 import { hasContainerd, startContainerd, type TestContainerd } from '../helpers/containerd.js';
@@ -22,25 +20,7 @@ const skip =
   (!isRoot() && 'needs root') ||
   (!hasDockerRegistry() && 'needs docker-registry (scripts/setup.sh)') ||
   (!hasContainerd() && 'needs containerd (docker.io, scripts/setup.sh)');
-const UPSTREAM = 'gcr.io/k8s-staging-cri-tools';
-
-/** critest's image names (pkg/validate/consts.go) and what each stand-in is on top of busybox. */
-const STAND_INS: Record<string, string> = {
-  'test-image-latest:latest': 'LABEL stand-in=latest',
-  'test-image-tag:test': 'LABEL stand-in=tag',
-  'test-image-tag:all': 'LABEL stand-in=all',
-  'test-image-user-uid:latest': 'LABEL stand-in=uid\nUSER 1002',
-  'test-image-user-username:latest': 'LABEL stand-in=username\nUSER www-data',
-  'test-image-user-uid-group:latest': 'LABEL stand-in=uid-group\nUSER 1003:users',
-  'test-image-user-username-group:latest': 'LABEL stand-in=username-group\nUSER www-data:users',
-  'test-image-1:latest': 'LABEL stand-in=1',
-  'test-image-2:latest': 'LABEL stand-in=2',
-  'test-image-3:latest': 'LABEL stand-in=3',
-  // Three tags of one image.
-  'test-image-tags:1': 'LABEL stand-in=tags',
-  'test-image-tags:2': 'LABEL stand-in=tags',
-  'test-image-tags:3': 'LABEL stand-in=tags',
-};
+const UPSTREAM = CRI_TOOLS;
 
 let registry: TestRegistry;
 let daemon: TestDaemon;
@@ -52,14 +32,8 @@ before(async () => {
   if (skip) return;
   requirePeer(CRICTL);
   requirePeer(CRITEST);
-  const images = await testImages();
   registry = await startRegistry();
-  hostsDir = mkdtempSync(join(tmpdir(), 'berth-registry-hosts-'));
-  mkdirSync(join(hostsDir, 'gcr.io'));
-  writeFileSync(
-    join(hostsDir, 'gcr.io', 'hosts.toml'),
-    `server = "http://${registry.host}"\n\n[host."http://${registry.host}"]\n  capabilities = ["pull", "resolve"]\n`,
-  );
+  hostsDir = registryHostsDir(registry, ['gcr.io']);
   [daemon, containerd] = await Promise.all([
     startDaemon({
       extraArgs: [
@@ -75,15 +49,7 @@ before(async () => {
     startContainerd({ registryHostsDir: hostsDir }),
   ]);
   env = daemon.env;
-  const ok = (r: { code: number | null; stderr: string }, what: string): void =>
-    assert.equal(r.code, 0, `${what}: ${r.stderr}`);
-  ok(await docker(env, ['load', '-i', images.busybox]), 'load');
-  for (const [name, lines] of Object.entries(STAND_INS)) {
-    const local = `${registry.host}/k8s-staging-cri-tools/${name}`;
-    ok(await docker(env, ['build', '-q', '-t', local, '-'], { input: `FROM busybox\n${lines}\n` }), `build ${name}`);
-    ok(await docker(env, ['push', local]), `push ${name}`);
-    ok(await docker(env, ['rmi', local]), `rmi ${name}`);
-  }
+  await pushStandIns(daemon, registry, { images: true });
 });
 after(async () => {
   await Promise.all([daemon?.cleanup(), containerd?.cleanup(), registry?.stop()]);
@@ -168,8 +134,7 @@ test(
       const { id, repoTags, repoDigests, uid, username } = status;
       return { id, repoTags, repoDigests, uid, username };
     };
-    for (const name of Object.keys(STAND_INS)) {
-      const ref = `${UPSTREAM}/${name}`;
+    for (const ref of Object.keys(IMAGE_STAND_INS)) {
       assert.deepEqual(await view(criSocketOf(daemon), ref), await view(containerd.socketPath, ref), ref);
     }
   },

@@ -209,12 +209,8 @@ test('crictl imagefsinfo: the snapshot root, with the bytes and inodes of the un
   assert.deepEqual(await fsinfo().then((f) => [f.bytes, f.inodes]), [before.bytes, before.inodes]);
 });
 
-test('pods and containers are not implemented yet: UNIMPLEMENTED, naming the method', { skip }, async () => {
-  for (const [args, method] of [
-    [['pods'], 'ListPodSandbox'],
-    [['ps'], 'ListContainers'],
-    [['stats'], 'ListContainerStats'],
-  ] as const) {
+test('what is not implemented yet answers UNIMPLEMENTED, naming the method', { skip }, async () => {
+  for (const [args, method] of [[['stats'], 'ListContainerStats']] as const) {
     const r = await crictl(daemon, [...args]);
     assert.notEqual(r.code, 0);
     assert.match(

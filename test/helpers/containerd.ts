@@ -16,7 +16,9 @@ export interface TestContainerd {
 
 export const hasContainerd = (): boolean => existsSync('/usr/bin/containerd');
 
-export async function startContainerd(options: { registryHostsDir?: string } = {}): Promise<TestContainerd> {
+export async function startContainerd(
+  options: { registryHostsDir?: string; sandboxImage?: string; cni?: { confDir: string; binDir: string } } = {},
+): Promise<TestContainerd> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-containerd-'));
   const socketPath = join(dir, 'containerd.sock');
   const config = join(dir, 'config.toml');
@@ -32,8 +34,11 @@ export async function startContainerd(options: { registryHostsDir?: string } = {
       '[metrics]\n  address = ""',
       `[plugins."io.containerd.internal.v1.opt"]\n  path = "${dir}/opt"`,
       '[plugins."io.containerd.grpc.v1.cri"]',
+      ...(options.sandboxImage ? [`  sandbox_image = "${options.sandboxImage}"`] : []),
+      // Root here lacks CAP_SYS_RESOURCE: oom_score_adj no lower than containerd's own (else runc fails to start pods).
+      '  restrict_oom_score_adj = true',
       `  [plugins."io.containerd.grpc.v1.cri".registry]\n    config_path = "${options.registryHostsDir ?? join(dir, 'hosts')}"`,
-      `  [plugins."io.containerd.grpc.v1.cri".cni]\n    bin_dir = "${dir}/cni-bin"\n    conf_dir = "${dir}/cni-conf"`,
+      `  [plugins."io.containerd.grpc.v1.cri".cni]\n    bin_dir = "${options.cni?.binDir ?? `${dir}/cni-bin`}"\n    conf_dir = "${options.cni?.confDir ?? `${dir}/cni-conf`}"`,
       '',
     ].join('\n'),
   );

@@ -23,6 +23,8 @@ const KNOWN_OPTIONS = [
   'env',
   'env-regex',
   'tag',
+  // k8s-file's path (as podman's): the log where its owner wants it (the CRI's log_directory/log_path).
+  'path',
 ];
 
 const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
@@ -41,6 +43,9 @@ export function logPolicy(
   const opts = options ?? {};
   for (const key of Object.keys(opts))
     if (!KNOWN_OPTIONS.includes(key)) throw invalidArgument(`unknown log opt '${key}' for k8s-file log driver`);
+  // A log at a path its owner gave is rotated by that owner (kubelet renames it and asks for a reopen), not here.
+  if (opts.path !== undefined && opts['max-size'] === undefined && opts['max-file'] === undefined)
+    return { maxSize: Number.MAX_SAFE_INTEGER, maxFile: 1 };
   const maxSize = opts['max-size'] !== undefined ? parseRamSize(opts['max-size']) : defaults.maxSize;
   if (maxSize <= 0) throw invalidArgument('max-size must be a positive number');
   let maxFile = defaults.maxFile;

@@ -179,6 +179,8 @@ export interface RuntimePort {
   update(id: string, resources: ResourceUpdate, options?: IoOptions): Promise<void>;
   /** The freezer's state of a running container: FROZEN, FREEZING or THAWED. */
   freezerState(id: string, options?: IoOptions): Promise<string>;
+  /** Has the monitor reopen the log file at its path (after its owner renamed it); FailedPrecondition when not running. */
+  reopenLog(id: string, options?: IoOptions): Promise<void>;
 }
 
 /** The name the design notes use. */

@@ -36,7 +36,8 @@ import { mountRootfs, unmountRootfs, writeBundle } from './bundle.js';
 import { connectAttachSocket } from './attach-socket.js';
 import { requestResize } from './conmon-ctl.js';
 import { ConmonStartError, startConmon } from './conmon-process.js';
-import { LogRotator } from './log-rotator.js';
+import { LogRotator, requestLogReopen } from './log-rotator.js';
+import { fileCreated } from './file-created.js';
 import { wasOomKilled } from './oom.js';
 import { completeHostFacts } from './host-facts.js';
 import { CgroupTree } from './cgroup-tree.js';
@@ -320,5 +321,18 @@ export class ConmonRuntime implements RuntimePort {
 
   async freezerState(id: string, _options: IoOptions = {}): Promise<string> {
     return this.cgroups.freezerState(await this.cgroupsPath(id));
+  }
+
+  async reopenLog(id: string, _options: IoOptions = {}): Promise<void> {
+    const meta = await this.states.meta(id);
+    if (!meta) throw failedPrecondition(`container ${id} is not running`);
+    // conmon reopens when it reads the FIFO: the caller is answered once the new file is there (as containerd,
+    // which writes its logs itself, answers after reopening).
+    const created = fileCreated(meta.logPath, 5000);
+    if (!(await requestLogReopen(meta.bundleDir))) {
+      created.cancel();
+      throw failedPrecondition(`container ${id} is not running`);
+    }
+    await created.done;
   }
 }

@@ -3,18 +3,12 @@
 // (log.N … log.1, see log-rotator.ts) are read before the live one. since/until/tail filters; follow keeps
 // reading the live file across rotations (by inode) until the signal aborts, draining what is there first.
 import { watch, type FSWatcher } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { LogEntry, LogReadOptions } from '../../core/runtime/runtime.js';
-import { formatTimeNano } from '../../lib/time.js';
+import { formatTimeNano, parseTimeNano } from '../../lib/time.js';
 
-export function parseTimeNano(rfc3339: string): bigint {
-  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(rfc3339);
-  if (!m) return 0n;
-  const ms = Date.parse(`${m[1]}${m[3]}`);
-  if (Number.isNaN(ms)) return 0n;
-  return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0').slice(0, 9) || '0');
-}
+export { parseTimeNano };
 
 export interface K8sLine {
   time: string;
@@ -212,6 +206,7 @@ export async function* readK8sLog(path: string, options: LogReadOptions): AsyncG
 
 /** Opens and closes the file so it exists before conmon first writes (readers and watchers can start). */
 export async function touch(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
   const fh = await open(path, 'a');
   await fh.close();
 }

@@ -261,6 +261,13 @@ export class ContainerService implements ContainersApi {
     this.waiters.removed(c.id, c.state.exitCode);
   }
 
+  /** The CRI's ReopenContainerLog: the monitor reopens the log at its path (its owner renamed it). */
+  async reopenLog(ref: string): Promise<void> {
+    const c = resolveContainer(this.store, ref);
+    assertRunning(c);
+    await this.deps.runtime.reopenLog(c.id);
+  }
+
   list(options: ListOptions): Promise<ContainerView[]> {
     return this.listing.list(options);
   }

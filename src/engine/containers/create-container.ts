@@ -75,6 +75,16 @@ function normalizeHostConfig(
   return hostConfig;
 }
 
+/** k8s-file's `path` option: the log file where the caller wants it (the CRI's <log_directory>/<log_path>). */
+function logPathOf(hostConfig: HostConfig): string | undefined {
+  const path = hostConfig.LogConfig?.Config?.path;
+  if (path === undefined) return undefined;
+  if (hostConfig.LogConfig?.Type !== 'k8s-file')
+    throw invalidArgument(`unknown log opt 'path' for ${hostConfig.LogConfig?.Type ?? ''} log driver`);
+  if (!path.startsWith('/')) throw invalidArgument(`log opt path: ${path} is not an absolute path`);
+  return path;
+}
+
 /** --volumes-from's source; Docker answers 400 (not 404) for a missing one, so the client does not try a pull. */
 function mountsOf(store: ContainerStore, ref: string): ContainerRecord['mounts'] {
   try {
@@ -235,7 +245,7 @@ async function createNamed(
       manuallyStopped: false,
       snapshotKey: id,
       storageDriver: deps.storageDriver,
-      logPath: paths.logPath,
+      logPath: logPathOf(hostConfig) ?? paths.logPath,
       hostsPath: paths.hostsPath,
       hostnamePath: paths.hostnamePath,
       resolvConfPath: paths.resolvConfPath,

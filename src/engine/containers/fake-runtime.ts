@@ -247,4 +247,8 @@ export class FakeRuntime implements RuntimePort {
   async freezerState(id: string): Promise<string> {
     return this.running(id).status === 'paused' ? 'FROZEN' : 'THAWED';
   }
+
+  async reopenLog(id: string): Promise<void> {
+    this.running(id);
+  }
 }

@@ -255,9 +255,22 @@ export class ExecService {
     cmd: string[],
     options: { timeoutMs: number; maxOutputBytes?: number; env?: string[]; user?: string; signal?: AbortSignal },
   ): Promise<ProbeResult> {
+    const r = await this.runSync(containerRef, cmd, { ...options, maxOutputBytes: options.maxOutputBytes ?? 4096 });
+    return { exitCode: r.exitCode, output: r.output.toString('utf8'), timedOut: r.timedOut };
+  }
+
+  /**
+   * Runs a command to its end and captures its output, interleaved and per stream, each up to maxOutputBytes
+   * (health probes; the CRI's ExecSync), killed after timeoutMs when given. No exec record is kept.
+   */
+  async runSync(
+    containerRef: string,
+    cmd: string[],
+    options: { timeoutMs?: number; maxOutputBytes?: number; env?: string[]; user?: string; signal?: AbortSignal },
+  ): Promise<{ exitCode: number; output: Buffer; stdout: Buffer; stderr: Buffer; timedOut: boolean }> {
     const c = this.runningContainer(containerRef);
     if (cmd.length === 0) throw invalidArgument('No exec command specified');
-    const limit = options.maxOutputBytes ?? 4096;
+    const limit = options.maxOutputBytes ?? 16 * 1024 * 1024;
     const proc = await this.deps.runtime.exec(
       c.id,
       {
@@ -272,17 +285,21 @@ export class ExecService {
       },
       { signal: options.signal },
     );
+    // Cancelled while the process was being started: it goes now (the abort listener below comes too late for it).
+    if (options.signal?.aborted) proc.kill(SIGKILL);
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      proc.kill(SIGKILL);
-    }, options.timeoutMs);
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          proc.kill(SIGKILL);
+        }, options.timeoutMs)
+      : undefined;
     const onAbort = (): void => proc.kill(SIGKILL);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const output = await collect(proc.stdio.output, limit);
+      const { output, stdout, stderr } = await collect(proc.stdio.output, limit);
       const exitCode = await proc.exit;
-      return { exitCode, output, timedOut };
+      return { exitCode, output, stdout, stderr, timedOut };
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -296,14 +313,24 @@ export class ExecService {
   }
 }
 
-async function collect(output: AsyncIterable<StdioChunk>, limit: number): Promise<string> {
-  const parts: Buffer[] = [];
-  let size = 0;
+async function collect(
+  output: AsyncIterable<StdioChunk>,
+  limit: number,
+): Promise<{ output: Buffer; stdout: Buffer; stderr: Buffer }> {
+  const all: Buffer[] = [];
+  const byStream: Record<'stdout' | 'stderr', Buffer[]> = { stdout: [], stderr: [] };
+  const sizes = { all: 0, stdout: 0, stderr: 0 };
   for await (const chunk of output) {
-    if (size >= limit) continue;
-    const take = chunk.data.subarray(0, limit - size);
-    parts.push(take);
-    size += take.length;
+    if (sizes.all < limit) {
+      const take = chunk.data.subarray(0, limit - sizes.all);
+      all.push(take);
+      sizes.all += take.length;
+    }
+    if (sizes[chunk.stream] < limit) {
+      const take = chunk.data.subarray(0, limit - sizes[chunk.stream]);
+      byStream[chunk.stream].push(take);
+      sizes[chunk.stream] += take.length;
+    }
   }
-  return Buffer.concat(parts).toString('utf8');
+  return { output: Buffer.concat(all), stdout: Buffer.concat(byStream.stdout), stderr: Buffer.concat(byStream.stderr) };
 }

@@ -1,0 +1,242 @@
+// Pods through berthd's CRI, driven by the real crictl (v1.26.1): runp (a pod with its own network from a CNI
+// conflist of Debian's plugins on a bridge of this test's own), create, start, exec -s, logs, ps, pods, inspect,
+// inspectp, stop, stopp, rmp. The pod's containers share its network, hostname and DNS; the log is in the CRI
+// format at the path kubelet would give; `berth ps` shows the pod's containers under dockershim's names.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { berth, docker } from '../helpers/run.js';
+import { testImages } from '../helpers/images.js';
+import { CRICTL, crictl, requirePeer } from '../helpers/cri.js';
+import { CNI_BIN_DIR, makeTestCni, type TestCni } from '../helpers/cni.js';
+import { httpGet, waitForHttp } from '../helpers/net.js';
+
+const skip =
+  (!isRoot() && 'needs root') || (!existsSync(join(CNI_BIN_DIR, 'bridge')) && 'needs containernetworking-plugins');
+let daemon: TestDaemon;
+let cni: TestCni;
+let work: string;
+
+const ok = (r: { code: number | null; stdout: string; stderr: string }, what: string): string => {
+  assert.equal(r.code, 0, `${what}: ${r.stderr}${r.stdout}`);
+  return r.stdout;
+};
+
+before(async () => {
+  if (skip) return;
+  requirePeer(CRICTL);
+  cni = makeTestCni('pods');
+  daemon = await startDaemon({ extraArgs: ['--cni-conf-dir', cni.confDir, '--cni-bin-dir', CNI_BIN_DIR] });
+  work = mkdtempSync(join(tmpdir(), 'berth-cri-pods-'));
+  ok(await docker(daemon.env, ['load', '-i', (await testImages()).busybox]), 'docker load');
+});
+after(async () => {
+  // Pods a failed test left behind: their containers would outlive the daemon (live restore).
+  if (daemon) {
+    const pods = (await crictl(daemon, ['pods', '-q'])).stdout.split('\n').filter(Boolean);
+    for (const id of pods) await crictl(daemon, ['rmp', '-f', id]);
+  }
+  await daemon?.cleanup();
+  cni?.cleanup();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const podConfig = (name: string, logDir: string): string => {
+  const path = join(work, `${name}-pod.json`);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      metadata: { name, namespace: 'e2e', uid: `uid-${name}`, attempt: 1 },
+      hostname: `${name}-host`,
+      log_directory: logDir,
+      dns_config: { servers: ['10.99.0.10'], searches: ['e2e.svc.cluster.local'], options: ['ndots:5'] },
+      labels: { app: name, 'io.kubernetes.pod.name': name },
+      annotations: { 'e2e/note': 'kept' },
+      linux: {},
+    }),
+  );
+  return path;
+};
+
+const containerConfig = (name: string, command: string[], extra: Record<string, unknown> = {}): string => {
+  const path = join(work, `${name}-container.json`);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      metadata: { name, attempt: 0 },
+      image: { image: 'busybox' },
+      command,
+      envs: [{ key: 'GREETING', value: 'hello from the pod' }],
+      log_path: `${name}/0.log`,
+      labels: { tier: name },
+      linux: {},
+      ...extra,
+    }),
+  );
+  return path;
+};
+
+test('crictl info: NetworkReady once a CNI config is in the configuration directory', { skip }, async () => {
+  const info = JSON.parse(ok(await crictl(daemon, ['info']), 'info')) as {
+    status: { conditions: { type: string; status: boolean }[] };
+  };
+  assert.deepEqual(
+    info.status.conditions.map((c) => [c.type, c.status]),
+    [
+      ['RuntimeReady', true],
+      ['NetworkReady', true],
+    ],
+  );
+});
+
+test(
+  'a pod with crictl: runp, create, start, exec -s, logs, ps, stop, stopp (network torn down), rmp',
+  { skip },
+  async () => {
+    const logDir = join(work, 'logs-web');
+    const pod = podConfig('web', logDir);
+    const podId = ok(await crictl(daemon, ['runp', pod]), 'runp').trim();
+    assert.match(podId, /^[0-9a-f]{64}$/);
+
+    const pods = ok(await crictl(daemon, ['pods', '--name', 'web', '-o', 'json']), 'pods');
+    const listed = (JSON.parse(pods) as { items: { id: string; state: string; metadata: { namespace: string } }[] })
+      .items;
+    assert.deepEqual(
+      listed.map((p) => [p.id, p.state, p.metadata.namespace]),
+      [[podId, 'SANDBOX_READY', 'e2e']],
+    );
+    const inspected = JSON.parse(ok(await crictl(daemon, ['inspectp', podId]), 'inspectp')) as {
+      status: { network: { ip: string }; labels: Record<string, string>; annotations: Record<string, string> };
+    };
+    const podIp = inspected.status.network.ip;
+    assert.equal(podIp.split('.').slice(0, 3).join('.'), cni.gateway.split('.').slice(0, 3).join('.'), podIp);
+    assert.deepEqual(inspected.status.labels, { app: 'web', 'io.kubernetes.pod.name': 'web' });
+    assert.deepEqual(inspected.status.annotations, { 'e2e/note': 'kept' });
+
+    // A web server in the pod: reached from the host at the pod's address, on the test's bridge.
+    const serve = containerConfig('server', [
+      'sh',
+      '-c',
+      'mkdir -p /www && echo "$GREETING" > /www/index.html && echo started; echo to-stderr >&2; ' +
+        'trap "exit 3" TERM; httpd -f -p 8080 -h /www & wait',
+    ]);
+    const serverId = ok(await crictl(daemon, ['create', podId, serve, pod]), 'create').trim();
+    ok(await crictl(daemon, ['start', serverId]), 'start');
+    assert.equal((await waitForHttp(`http://${podIp}:8080/`)).trim(), 'hello from the pod');
+
+    // The pod's hostname and DNS config, in the container (it shares the pod's UTS namespace and files).
+    const exec = ok(
+      await crictl(daemon, ['exec', '-s', serverId, 'sh', '-c', 'hostname; cat /etc/resolv.conf; echo "$GREETING"']),
+      'exec -s',
+    );
+    assert.match(exec, /^web-host\n/);
+    assert.match(exec, /nameserver 10\.99\.0\.10/);
+    assert.match(exec, /search e2e\.svc\.cluster\.local/);
+    assert.match(exec, /options ndots:5/);
+    assert.match(exec, /hello from the pod/);
+    const failing = await crictl(daemon, ['exec', '-s', serverId, 'sh', '-c', 'exit 7']);
+    assert.match(failing.stderr, /command 'sh -c exit 7' exited with 7/);
+    const slow = await crictl(daemon, ['exec', '-s', '--timeout', '1', serverId, 'sleep', '30']);
+    assert.notEqual(slow.code, 0);
+    assert.match(slow.stderr, /DeadlineExceeded|timed out|deadline/i);
+
+    // The log, in the CRI format at <log_directory>/<log_path>, and through crictl logs.
+    const logs = await crictl(daemon, ['logs', serverId]);
+    assert.equal(logs.stdout, 'started\n');
+    assert.equal(logs.stderr, 'to-stderr\n');
+    const file = readFileSync(join(logDir, 'server', '0.log'), 'utf8')
+      .split('\n')
+      .filter(Boolean);
+    assert.match(file[0] ?? '', /^\d{4}-\d\d-\d\dT[\d:.]+[+-]\d\d:\d\d stdout F started$/);
+    assert.match(file[1] ?? '', / stderr F to-stderr$/);
+
+    // crictl ps, and berth ps: the pod's containers under dockershim's names.
+    const ps = JSON.parse(ok(await crictl(daemon, ['ps', '-o', 'json']), 'ps')) as {
+      containers: { id: string; podSandboxId: string; state: string; labels: Record<string, string> }[];
+    };
+    assert.deepEqual(
+      ps.containers.map((c) => [c.id, c.podSandboxId, c.state, c.labels]),
+      [[serverId, podId, 'CONTAINER_RUNNING', { tier: 'server' }]],
+    );
+    const names = ok(await berth(daemon.env, ['ps', '--format', '{{.Names}}']), 'berth ps')
+      .split('\n')
+      .filter(Boolean);
+    assert.deepEqual(names.sort(), ['k8s_POD_web_e2e_uid-web_1', 'k8s_server_web_e2e_uid-web_0']);
+
+    // Stop with a grace period: the trap answers SIGTERM with 3.
+    ok(await crictl(daemon, ['stop', '--timeout', '10', serverId]), 'stop');
+    const status = JSON.parse(ok(await crictl(daemon, ['inspect', serverId]), 'inspect')) as {
+      status: { state: string; exitCode: number; reason: string; logPath: string; finishedAt: string };
+    };
+    assert.equal(status.status.state, 'CONTAINER_EXITED');
+    assert.equal(status.status.exitCode, 3);
+    assert.equal(status.status.reason, 'Error');
+    assert.equal(status.status.logPath, join(logDir, 'server', '0.log'));
+
+    // A container that completes.
+    const done = containerConfig('once', ['true']);
+    const onceId = ok(await crictl(daemon, ['create', podId, done, pod]), 'create once').trim();
+    ok(await crictl(daemon, ['start', onceId]), 'start once');
+    const exited = await waitFor(async () => {
+      const s = JSON.parse(ok(await crictl(daemon, ['inspect', onceId]), 'inspect once')) as {
+        status: { state: string; exitCode: number; reason: string };
+      };
+      return s.status.state === 'CONTAINER_EXITED' ? s.status : undefined;
+    });
+    assert.deepEqual([exited.exitCode, exited.reason], [0, 'Completed']);
+
+    // stopp: the pod is NotReady, its address released (host-local's lease file gone), the server unreachable.
+    ok(await crictl(daemon, ['stopp', podId]), 'stopp');
+    ok(await crictl(daemon, ['stopp', podId]), 'stopp again (idempotent)');
+    const after = JSON.parse(ok(await crictl(daemon, ['inspectp', podId]), 'inspectp')) as {
+      status: { state: string };
+    };
+    assert.equal(after.status.state, 'SANDBOX_NOTREADY');
+    const leases = readdirSync(join(cni.confDir, '..', 'ipam', 'berth-test-pods'));
+    assert.ok(!leases.includes(podIp), `lease of ${podIp} released: ${leases.join(' ')}`);
+    await assert.rejects(httpGet(`http://${podIp}:8080/`));
+
+    ok(await crictl(daemon, ['rmp', podId]), 'rmp');
+    assert.equal(ok(await crictl(daemon, ['pods', '-q']), 'pods').trim(), '');
+    assert.equal(ok(await crictl(daemon, ['ps', '-a', '-q']), 'ps').trim(), '');
+    assert.equal(ok(await berth(daemon.env, ['ps', '-a', '-q']), 'berth ps').trim(), '');
+  },
+);
+
+test('pods with the host network, and options berth cannot honour refused by name', { skip }, async () => {
+  const path = join(work, 'hostnet-pod.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      metadata: { name: 'hostnet', namespace: 'e2e', uid: 'uid-hostnet', attempt: 0 },
+      linux: { security_context: { namespace_options: { network: 2 } } },
+    }),
+  );
+  const podId = ok(await crictl(daemon, ['runp', path]), 'runp').trim();
+  const status = JSON.parse(ok(await crictl(daemon, ['inspectp', podId]), 'inspectp')) as {
+    status: { state: string; network: { ip: string }; linux: { namespaces: { options: { network: string } } } };
+  };
+  assert.equal(status.status.state, 'SANDBOX_READY');
+  assert.equal(status.status.linux.namespaces.options.network, 'NODE');
+  const c = containerConfig('selinux', ['sleep', '60'], {
+    linux: { security_context: { selinux_options: { type: 'spc_t' } } },
+  });
+  const refused = await crictl(daemon, ['create', podId, c, path]);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /SELinux options are not supported by berth/);
+  ok(await crictl(daemon, ['rmp', '-f', podId]), 'rmp -f');
+  assert.equal(ok(await crictl(daemon, ['pods', '-q']), 'pods').trim(), '');
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, deadlineMs = 20_000): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
