@@ -152,7 +152,8 @@ export async function runStep(
         if (StatusCode !== 0)
           throw new BuildError(`The command '${argv.join(' ')}' returned a non-zero code: ${StatusCode}`, StatusCode);
         const dirs = snapshotDirs(await run.deps.snapshots.mounts(id));
-        await clearMountStubs(dirs.upper, dirs.lowers, shared.targets);
+        // As BuildKit: the empty files runc made to mount a file on are not part of the layer (directories are).
+        await clearMountStubs(dirs.upper, dirs.lowers, [...instr.mounts.map((m) => m.target), ...shared.targets]);
         const layer = await run.commitUpper(dirs, parent);
         const image = await writeStepImage(
           run.deps.content,

@@ -1,8 +1,9 @@
 // RUN --mount=type=secret and type=ssh: what the client's session shares, mounted into one RUN only. A secret is
 // a file of its own (mode, uid, gid as asked) bound read-only on the target; an ssh agent is a unix socket that
 // forwards to the client's agent, SSH_AUTH_SOCK naming the first. Neither is part of the step's cache key beyond
-// its id and target, and the empty stub runc makes for the mount point is removed before the layer is taken,
-// so nothing of them lands in the image (directories made for the target stay, as in Docker 20.10's BuildKit).
+// its id and target, and the empty stub runc makes for the mount point is removed before the layer is taken
+// (clearMountStubs, for every RUN mount of a file), so nothing of them lands in the image (directories made for
+// the target stay, as in Docker 20.10's BuildKit).
 import { chmod, chown, lstat, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { RunMount } from './dockerfile/instructions.js';

@@ -19,6 +19,10 @@ const HANDLED = new Set([
   'cgroup-parent',
   'dockerfilekey',
   'frontend.caps',
+  // buildx sends the git origin and commit of a context inside a git work tree; BuildKit reads them for
+  // provenance attestations only, which berth does not make.
+  'vcs:source',
+  'vcs:revision',
 ]);
 
 export interface DockerfileAttrs {
