@@ -10,6 +10,7 @@ import type { ContainerFiles } from '../core/containers/container-files.js';
 import { DEFAULT_ADDRESS_POOLS } from '../core/networks/ipam.js';
 import { SqliteNetworkStore } from '../drivers/network-store-sqlite/sqlite-network-store.js';
 import { BridgeHost } from '../drivers/network-bridge/bridge-host.js';
+import { RootlesskitPorts } from '../drivers/network-bridge/rootlesskit-ports.js';
 import { EmbeddedDns } from '../drivers/network-bridge/dns-server.js';
 import { NetworkService } from '../engine/networks/network-service.js';
 import { ContainerAttach } from '../engine/networks/container-attach.js';
@@ -34,11 +35,12 @@ export async function wireNetworks(
   const net = config.network;
   const log = logger.child({ component: 'networks' });
   const store = new SqliteNetworkStore(db);
-  const host = new BridgeHost({
-    netnsDir: join(config.execRoot, 'netns'),
-    chainPrefix: net.chainPrefix,
-    iptables: net.iptables,
-  });
+  // Rootless: the rules live in rootlesskit's namespace; rootlesskit's port driver carries the host side.
+  const stateDir = process.env.ROOTLESSKIT_STATE_DIR;
+  const host = new BridgeHost(
+    { netnsDir: join(config.execRoot, 'netns'), chainPrefix: net.chainPrefix, iptables: net.iptables },
+    config.rootless && stateDir ? new RootlesskitPorts(join(stateDir, 'api.sock')) : undefined,
+  );
   const dns = new EmbeddedDns({
     lookup: (id, name, asker) => lookupName({ store, containers }, id, name, asker),
     resolvConfPath: net.resolvConf,

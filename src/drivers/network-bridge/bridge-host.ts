@@ -38,13 +38,20 @@ export const bridgeHostConfigSchema = z
   .strict();
 export type BridgeHostConfig = z.input<typeof bridgeHostConfigSchema>;
 
+/** Something beyond the namespace that must forward the published ports too (rootless: rootlesskit). */
+export interface PortForwarder {
+  sync(ports: RulePort[]): Promise<void>;
+}
+
 export class BridgeHost implements NetworkHost {
   private readonly config: z.output<typeof bridgeHostConfigSchema>;
+  private readonly forwarder: PortForwarder | undefined;
   /** Serialises rule applies: each replaces the whole set. */
   private rulesChain: Promise<void> = Promise.resolve();
 
-  constructor(config: BridgeHostConfig) {
+  constructor(config: BridgeHostConfig, forwarder?: PortForwarder) {
     this.config = bridgeHostConfigSchema.parse(config);
+    this.forwarder = forwarder;
   }
 
   async ensureBridge(name: string, gatewayCidr: string, mtu: number, gateway6Cidr?: string): Promise<void> {
@@ -198,6 +205,11 @@ export class BridgeHost implements NetworkHost {
   }
 
   private async applyRulesNow(networks: RuleNetwork[], ports: RulePort[]): Promise<void> {
+    await this.installRules(networks, ports);
+    await this.forwarder?.sync(ports);
+  }
+
+  private async installRules(networks: RuleNetwork[], ports: RulePort[]): Promise<void> {
     if (!this.config.iptables) return;
     const prefix = this.config.chainPrefix;
     if (networks.length === 0) {

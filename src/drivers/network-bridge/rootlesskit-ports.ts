@@ -1,0 +1,85 @@
+// Published ports of a rootless daemon: berth's DNAT rules live in rootlesskit's network namespace, which the
+// host cannot reach, so each published port is also asked of rootlesskit's port driver (its REST API on
+// $ROOTLESSKIT_STATE_DIR/api.sock, the way Docker's rootlesskit-docker-proxy asks it). rootlesskit listens on the
+// host address and port and connects to 127.0.0.1:<port> inside, where berth's OUTPUT DNAT takes it to the
+// container. Declarative: each sync makes rootlesskit's set equal to the ports given (leftovers of an earlier
+// daemon included). The builtin driver loses the client's source address (connections come from 127.0.0.1).
+import { request } from 'node:http';
+import type { RulePort } from '../../core/networks/nat-rules.js';
+import { internal } from '../../core/errdefs.js';
+
+interface PortSpec {
+  proto: string;
+  parentIP: string;
+  parentPort: number;
+  childIP?: string;
+  childPort: number;
+}
+
+interface PortStatus {
+  id: number;
+  spec: PortSpec;
+}
+
+const keyOf = (s: PortSpec): string => `${s.proto}/${s.parentIP}:${s.parentPort}->${s.childPort}`;
+
+/** rootlesskit's spec for a published port: the host side as published, the namespace's loopback inside. */
+export function portSpecOf(p: RulePort): PortSpec | undefined {
+  const m = p.mapping;
+  if (m.proto !== 'tcp' && m.proto !== 'udp') return undefined;
+  return {
+    proto: m.proto,
+    parentIP: m.hostIp || '0.0.0.0',
+    parentPort: m.hostPort,
+    childIP: '127.0.0.1',
+    childPort: m.hostPort,
+  };
+}
+
+export class RootlesskitPorts {
+  constructor(private readonly apiSocket: string) {}
+
+  private call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        { socketPath: this.apiSocket, path, method, headers: body ? { 'Content-Type': 'application/json' } : {} },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => {
+            if ((res.statusCode ?? 500) >= 300) {
+              const message = (() => {
+                try {
+                  return (JSON.parse(text) as { message?: string }).message ?? text;
+                } catch {
+                  return text;
+                }
+              })();
+              reject(internal(`rootlesskit port driver: ${message.trim()}`));
+            } else resolve((text ? JSON.parse(text) : undefined) as T);
+          });
+        },
+      );
+      req.on('error', (err) => reject(internal(`rootlesskit API ${this.apiSocket}: ${err.message}`, err)));
+      req.end(body ? JSON.stringify(body) : undefined);
+    });
+  }
+
+  /** Makes rootlesskit forward exactly these ports: stale ones removed first, missing ones added. */
+  async sync(ports: RulePort[]): Promise<void> {
+    const wanted = new Map<string, PortSpec>();
+    for (const p of ports) {
+      const spec = portSpecOf(p);
+      if (spec) wanted.set(keyOf(spec), spec);
+    }
+    const current = await this.call<PortStatus[]>('GET', '/v1/ports');
+    const have = new Set<string>();
+    for (const status of current ?? []) {
+      const key = keyOf({ ...status.spec, childPort: status.spec.childPort });
+      if (wanted.has(key)) have.add(key);
+      else await this.call('DELETE', `/v1/ports/${status.id}`);
+    }
+    for (const [key, spec] of wanted) if (!have.has(key)) await this.call('POST', '/v1/ports', spec);
+  }
+}
