@@ -154,8 +154,8 @@ export interface RootlessDaemon {
 export async function startRootlessDaemon(user: TestUser, extraArgs: string[] = []): Promise<RootlessDaemon> {
   const child = spawn(
     'setpriv',
+    // bin/berthd itself, not `node bin/berthd`: its shebang carries berthd's V8 flags.
     asUserArgv(user, [
-      process.execPath,
       BERTHD,
       '--log-level',
       'debug',

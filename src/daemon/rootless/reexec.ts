@@ -37,10 +37,14 @@ export function runUnderRootlesskit(
   network: 'slirp4netns' | 'pasta',
   argv: string[],
 ): Promise<never> {
-  const child = spawn(rootlesskit, rootlesskitArgs(paths, network, [process.execPath, ...argv.slice(1)]), {
-    stdio: 'inherit',
-    env: { ...process.env, [ROOTLESS_CHILD_ENV]: '1' },
-  });
+  const child = spawn(
+    rootlesskit,
+    rootlesskitArgs(paths, network, [process.execPath, ...process.execArgv, ...argv.slice(1)]),
+    {
+      stdio: 'inherit',
+      env: { ...process.env, [ROOTLESS_CHILD_ENV]: '1' },
+    },
+  );
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
   return new Promise<never>(() => {
     child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + 15 : 1)));
