@@ -106,10 +106,10 @@ export function renderReport(input: ReportInput): string {
         const fs = status(row.berth, row.floor.outcome, 'runc', floorRatio, row.floor.target);
         if (fs.miss)
           misses.push(
-            `- **${row.metric} against runc alone**: ${floorRatio.toFixed(2)} against ≤ ${row.floor.target}. Why / what would fix it: ${input.why[`${row.id}-floor`] ?? '_to fill in_'}`,
+            `- **${row.metric} against runc alone**: ${floorRatio.toFixed(2)} against ≤ ${row.floor.target ?? '–'}. Why / what would fix it: ${input.why[`${row.id}-floor`] ?? '_to fill in_'}`,
           );
         out.push(
-          `| ${workload.title} | berth against runc alone (\`runc run --bundle\`, the floor) | ${medianOf(row.berth, row.unit)} | runc ${medianOf(row.floor.outcome, row.unit)} | berth/runc ${Number.isFinite(floorRatio) ? floorRatio.toFixed(2) : '–'} | ≤ ${row.floor.target} | ${cell(fs.text)} |`,
+          `| ${workload.title} | berth against runc alone (${row.floor.label ?? '\`runc run --bundle\`, the floor'}) | ${medianOf(row.berth, row.unit)} | runc ${medianOf(row.floor.outcome, row.unit)} | berth/runc ${Number.isFinite(floorRatio) ? floorRatio.toFixed(2) : '–'} | ${row.floor.target !== undefined ? `≤ ${row.floor.target}` : '–'} | ${cell(fs.text)} |`,
         );
       }
     }

@@ -105,7 +105,7 @@ export const logs: Workload = {
         metric: '`GET /containers/{id}/logs` of 100 MB (API alone, no CLI)',
         unit: 'ms',
         ...api,
-        target: 1,
+        target: 0.7,
         note: `berth ${throughput(api.berth)}, docker ${throughput(api.docker)}`,
       },
       {

@@ -15,7 +15,8 @@ export interface Row {
   /** Largest acceptable ratio berth/Docker (lower is better); none: reported only. */
   target?: number;
   /** runc alone on a bundle, and the largest acceptable ratio berth/runc. */
-  floor?: { outcome: Outcome; target: number };
+  /** The same work done by runc alone: `label` says what ran; without a target the row is only reported. */
+  floor?: { outcome: Outcome; target?: number; label?: string };
   /** Extra figures derived from the samples (throughput, per-process shares). */
   note?: string;
 }
