@@ -9,7 +9,7 @@ SOCK=${BERTH_SOCK:-/run/berth/berth.sock}
 export BERTH_HOST="unix://$SOCK"
 if ! node bin/berth version >/dev/null 2>&1; then
   mkdir -p /var/log
-  nohup bin/berthd -H "unix://$SOCK" >>/var/log/berthd.log 2>&1 &
+  nohup node bin/berthd -H "unix://$SOCK" >>/var/log/berthd.log 2>&1 &
   for _ in $(seq 1 100); do node bin/berth version >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 echo "berthd is up on $SOCK (log: /var/log/berthd.log)"

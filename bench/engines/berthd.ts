@@ -26,6 +26,9 @@ export async function startBerthd(
   const socketPath = join(workDir, 'berth.sock');
   await writeFile(join(workDir, 'daemon.json'), '{}\n');
   const args = [
+    // BENCH_PROFILE: a V8 CPU profile of the whole run, written when berthd exits.
+    ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile.cpuProfileDir] : []),
+    join(repoRoot, 'bin/berthd'),
     '-H',
     `unix://${socketPath}`,
     '--data-root',
@@ -49,15 +52,12 @@ export async function startBerthd(
     await killLeftovers(workDir);
     await unmountAndRemove(workDir);
   });
-  // bin/berthd run as users run it, so the node flags of its first line apply. BENCH_PROFILE: a V8 CPU profile
-  // of the whole run, written when berthd exits.
   const { child } = await startDaemonProcess(
-    join(repoRoot, 'bin/berthd'),
+    process.execPath,
     args,
     join(workDir, '..', 'berthd.log'),
     /"msg":"API listening"/,
     signal,
-    profile ? { ...process.env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile.cpuProfileDir}` } : process.env,
   );
   const env = cliEnv(socketPath, join(workDir, 'cli'));
   const engine: Engine = {

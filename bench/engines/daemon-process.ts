@@ -17,9 +17,8 @@ export async function startDaemonProcess(
   logFile: string,
   ready: RegExp,
   signal?: AbortSignal,
-  env: NodeJS.ProcessEnv = process.env,
 ): Promise<StartedDaemon> {
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false, env });
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
   const log = createWriteStream(logFile);
   child.stderr!.pipe(log);
   let seen = '';
