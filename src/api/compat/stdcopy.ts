@@ -6,8 +6,10 @@ export const STDOUT = 1;
 export const STDERR = 2;
 
 export function frame(stream: 0 | 1 | 2, payload: Buffer): Buffer {
-  const header = Buffer.alloc(8);
-  header.writeUInt8(stream, 0);
-  header.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([header, payload]);
+  // One allocation (from Node's pool for small frames) and one copy: logs frame a million lines per 100 MB.
+  const out = Buffer.allocUnsafe(8 + payload.length);
+  out.writeUInt32BE(stream << 24, 0);
+  out.writeUInt32BE(payload.length, 4);
+  payload.copy(out, 8);
+  return out;
 }

@@ -161,7 +161,8 @@ async function streamEntries(
   try {
     for await (const entry of entries) {
       if (res.destroyed) break;
-      await out.write(encodeEntry(entry, tty, timestamps));
+      const full = out.write(encodeEntry(entry, tty, timestamps));
+      if (full) await full;
     }
     await out.flush();
   } finally {

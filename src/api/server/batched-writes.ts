@@ -15,8 +15,11 @@ export class BatchedWrites {
 
   constructor(private readonly out: Writable) {}
 
-  /** Queues `chunk`; resolves at once, or once the response has room again when a full batch went out. */
-  async write(chunk: Buffer): Promise<void> {
+  /**
+   * Queues `chunk`. Undefined when the caller may go on at once; a promise, to wait on, when a full batch went out
+   * (it resolves once the response has room again). Not async: an await per frame is a million for a 100 MB log.
+   */
+  write(chunk: Buffer): Promise<void> | undefined {
     this.parts.push(chunk);
     this.size += chunk.length;
     if (this.size >= BATCH_BYTES) return this.flush();
@@ -27,6 +30,7 @@ export class BatchedWrites {
         void this.flush();
       });
     }
+    return undefined;
   }
 
   /** Writes what is queued; resolves when the response can take more (or is gone). */

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile, appendFile, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LineJoiner, parseLine, parseTimeNano, readK8sLog } from './k8s-log.js';
+import { LineJoiner, normaliseLogTime, parseLine, parseTimeNano, readK8sLog } from './k8s-log.js';
+import { formatTimeNano } from '../../lib/time.js';
 import type { LogEntry, LogReadOptions } from '../../core/runtime/runtime.js';
 
 const all: LogReadOptions = {
@@ -32,6 +33,22 @@ test('k8s-file lines parse into stream, partial flag, text and a nanosecond time
   assert.equal(parseLine('2024-01-02T03:04:05Z stdout F')?.text, '');
   assert.equal(parseLine('garbage'), undefined);
   assert.equal(parseTimeNano('2024-01-02T03:04:05.000000001Z') % 1_000_000_000n, 1n);
+});
+
+test('normaliseLogTime gives what a full parse and format gives, across seconds, days and offsets', () => {
+  for (const raw of [
+    '2024-01-02T03:04:05.123456789Z',
+    '2024-01-02T03:04:05.9Z',
+    '2024-01-02T03:04:05Z',
+    '2024-01-02T03:04:06.000000001Z',
+    '2024-01-01T00:30:00.5+01:00',
+    '2024-01-01T00:30:00.6+01:00',
+    '2023-12-31T23:30:00.123-02:30',
+    '2024-02-29T23:59:59.999999999-00:00',
+    '2024-02-29T23:59:59.999999999+00:00',
+  ])
+    assert.equal(normaliseLogTime(raw), formatTimeNano(parseTimeNano(raw)), raw);
+  assert.equal(normaliseLogTime('garbage'), formatTimeNano(0n));
 });
 
 test("partial lines are joined per stream and keep the first part's time", () => {
