@@ -101,6 +101,14 @@ function userMount(m: SpecMount): OciMount {
   };
 }
 
+/** As Docker: a shared bind makes the rootfs rshared, a slave one rslave, so the propagation can happen at all. */
+function rootfsPropagation(mounts: ContainerSpecInput['mounts']): { rootfsPropagation?: string } {
+  const kinds = mounts.map((m) => (m.type === 'bind' ? (m.propagation ?? '') : ''));
+  if (kinds.some((p) => p === 'shared' || p === 'rshared')) return { rootfsPropagation: 'rshared' };
+  if (kinds.some((p) => p === 'slave' || p === 'rslave')) return { rootfsPropagation: 'rslave' };
+  return {};
+}
+
 function blockIO(b: SpecBlkio | undefined): OciBlockIO | undefined {
   if (!b) return undefined;
   const rates = (list: SpecBlkio['readBps']): { major: number; minor: number; rate: number }[] =>
@@ -273,6 +281,7 @@ export function buildOciSpec(input: ContainerSpecInput, host: HostRuntimeFacts):
       ...(host.cgroupsUnavailable ? {} : { cgroupsPath: input.cgroupsPath }),
       ...(Object.keys(input.sysctls).length > 0 ? { sysctl: input.sysctls } : {}),
       ...(seccomp ? { seccomp } : {}),
+      ...rootfsPropagation(input.mounts),
       ...(confinePaths
         ? { maskedPaths: input.maskedPaths ?? MASKED_PATHS, readonlyPaths: input.readonlyPaths ?? READONLY_PATHS }
         : {}),
