@@ -136,6 +136,23 @@ export class Builder {
     this.cancellers.get(buildId)?.abort();
   }
 
+  /** Runs fn on a built image's filesystem mounted read-only (BuildKit's local and tar exporters read it). */
+  async withImageRoot<T>(record: ImageRecord, fn: (root: string) => Promise<T>): Promise<T> {
+    const root = join(this.deps.workRoot, `export-${randomBytes(6).toString('hex')}`);
+    await mkdir(root, { recursive: true });
+    const top = record.layers.at(-1)?.chainId;
+    try {
+      if (top) await this.deps.mounter.mount(await this.deps.snapshots.mounts(top), root, { readonly: true });
+      try {
+        return await fn(root);
+      } finally {
+        if (top) await this.deps.mounter.unmount(root);
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }
+
   private register(record: ImageRecord, names: string[]): void {
     this.deps.images.registerBuilt(record, names);
   }

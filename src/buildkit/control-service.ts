@@ -14,6 +14,7 @@ import type { ImageRecord } from '../core/images/image-record.js';
 import type { BuildkitDeps } from './deps.js';
 import { berthBuildkitVersion, berthWorker } from './worker.js';
 import { checkExporter, exportImage } from './exporter.js';
+import { exportTarToClient } from './client-exporters.js';
 import { runDockerfileFrontend } from './dockerfile-frontend.js';
 import { diskUsage, pruneCache } from './build-cache-usage.js';
 import { DOCKERFILE_FRONTEND } from './gateway-service.js';
@@ -77,6 +78,11 @@ export function controlService(deps: BuildkitDeps): Partial<ServiceImpl<typeof C
           }
         }
         if (!record || req.Exporter === '') return create(SolveResponseSchema, { ExporterResponse: {} });
+        if (req.Exporter === 'tar') {
+          const session = await sessions.get(req.Session, { signal: ctx.signal });
+          const response = await exportTarToClient(deps.builder, session, record, state.progress, ctx.signal);
+          return create(SolveResponseSchema, { ExporterResponse: response });
+        }
         const response = await exportImage(deps.images, record, req.ExporterAttrs, state.progress);
         return create(SolveResponseSchema, { ExporterResponse: response });
       } finally {

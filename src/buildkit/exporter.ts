@@ -1,23 +1,26 @@
 // Exporters of a finished solve. The docker driver's default, `moby` (also reachable as `image`): the image goes
-// into berth's store under the `name` attribute's names (-t). Others are refused by name.
+// into berth's store under the `name` attribute's names (-t). `tar` goes back to the client
+// (client-exporters.ts). Others are refused by name.
 import { ConnectError, Code } from '@connectrpc/connect';
 import { normalizeName } from '../core/images/reference.js';
 import type { ImageRecord } from '../core/images/image-record.js';
 import type { ImageService } from '../engine/images/image-service.js';
 import type { SolveProgress } from './solve-progress.js';
 
-const EXPORTERS = new Set(['', 'moby', 'image']);
-const KNOWN_ATTRS = new Set(['name', 'push']);
+const EXPORTERS = new Set(['', 'moby', 'image', 'tar']);
+const KNOWN_ATTRS: Record<string, Set<string>> = { tar: new Set() };
+const IMAGE_ATTRS = new Set(['name', 'push']);
 
 /** Refuses an exporter (or attribute) berth does not implement, before any work starts. */
 export function checkExporter(type: string, attrs: Record<string, string>): void {
   if (!EXPORTERS.has(type))
     throw new ConnectError(
-      `exporter "${type}" is not supported by berth yet (only the image exporter, moby)`,
+      `exporter "${type}" is not supported by berth yet (only the image exporter, moby, and tar)`,
       Code.Unimplemented,
     );
+  const known = KNOWN_ATTRS[type] ?? IMAGE_ATTRS;
   for (const key of Object.keys(attrs))
-    if (!KNOWN_ATTRS.has(key))
+    if (!known.has(key))
       throw new ConnectError(`exporter attribute "${key}" is not supported by berth yet`, Code.Unimplemented);
   if (attrs.push === 'true')
     throw new ConnectError('push from a build is not supported by berth yet', Code.Unimplemented);
