@@ -1,5 +1,5 @@
 // The service's configuration hash (label com.docker.compose.config-hash): as Compose v2 does, the sha256 of the
-// service's configuration without what does not change a container (replicas, depends_on, profiles). A container
+// service's configuration without what does not change a container (replicas, depends_on, profiles, build: a rebuilt image shows as a changed image ID instead). A container
 // whose label differs from the service's hash is recreated; one that matches is left alone.
 import { createHash } from 'node:crypto';
 import type { ServiceConfig } from './model.js';
@@ -17,6 +17,6 @@ function canonicalJson(value: unknown): string {
 }
 
 export function serviceHash(service: ServiceConfig): string {
-  const { replicas: _r, dependsOn: _d, profiles: _p, ...rest } = service;
+  const { replicas: _r, dependsOn: _d, profiles: _p, build: _b, ...rest } = service;
   return createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }

@@ -1,6 +1,7 @@
 // A service's container as the Engine API creates it: the create body (config, host config, the first network) and
 // the other networks to connect before it starts. Pure: the same service and number always give the same request.
 import type { ContainerCreateBody } from '../client/engine-types.js';
+import { fileMountsOf, type InjectedFile } from './file-objects.js';
 import { LABEL } from './labels.js';
 import type { Project, ServiceConfig, ServiceNetwork } from './model.js';
 
@@ -11,6 +12,8 @@ type Endpoint = NonNullable<NonNullable<ContainerCreateBody['NetworkingConfig']>
 export interface ContainerPlan {
   name: string;
   body: ContainerCreateBody;
+  /** Secrets and configs from the environment or inline content, written into the container before its start. */
+  files: InjectedFile[];
   /** Networks (engine names) after the first, to connect before the start. */
   connect: { network: string; endpoint: Endpoint }[];
 }
@@ -71,8 +74,9 @@ function mountsOf(project: Project, service: ServiceConfig): { mounts: Mount[]; 
   return { mounts, binds, anonymous };
 }
 
-function endpoint(project: Project, service: ServiceConfig, number: number, cfg: ServiceNetwork): Endpoint {
-  const ep: Endpoint = { Aliases: [containerName(project.name, service, number), service.name, ...cfg.aliases] };
+/** `name` is given for service containers; one-off ones get no aliases (as `compose run` without --use-aliases). */
+function endpoint(service: ServiceConfig, name: string | undefined, cfg: ServiceNetwork): Endpoint {
+  const ep: Endpoint = name ? { Aliases: [name, service.name, ...cfg.aliases] } : {};
   if (cfg.ipv4Address || cfg.ipv6Address)
     ep.IPAMConfig = {
       ...(cfg.ipv4Address ? { IPv4Address: cfg.ipv4Address } : {}),
@@ -84,6 +88,10 @@ function endpoint(project: Project, service: ServiceConfig, number: number, cfg:
 export interface ProjectLabels {
   /** berth compose's version, for com.docker.compose.version. */
   version: string;
+  /** The image's ID, for com.docker.compose.image. */
+  imageId?: string;
+  /** A one-off container (`run`): its slug names it `<project>-<service>-run-<slug>`. */
+  oneoffSlug?: string;
 }
 
 export function containerPlan(
@@ -93,7 +101,9 @@ export function containerPlan(
   hash: string,
   meta: ProjectLabels,
 ): ContainerPlan {
-  const name = containerName(project.name, service, number);
+  const name = meta.oneoffSlug
+    ? `${project.name}-${service.name}-run-${meta.oneoffSlug.slice(0, 12)}`
+    : containerName(project.name, service, number);
   const labels: Record<string, string> = {
     ...service.labels,
     [LABEL.project]: project.name,
@@ -102,7 +112,9 @@ export function containerPlan(
     [LABEL.configHash]: hash,
     [LABEL.workingDir]: project.workingDir,
     [LABEL.configFiles]: project.configFiles.join(','),
-    [LABEL.oneoff]: 'False',
+    [LABEL.oneoff]: meta.oneoffSlug ? 'True' : 'False',
+    ...(meta.oneoffSlug ? { [LABEL.slug]: meta.oneoffSlug } : {}),
+    ...(meta.imageId ? { [LABEL.image]: meta.imageId } : {}),
     [LABEL.dependsOn]: Object.entries(service.dependsOn)
       .map(([dep, d]) => `${dep}:${d.condition}:${d.restart}`)
       .join(','),
@@ -117,9 +129,11 @@ export function containerPlan(
   }
   for (const e of service.expose) exposed[e.includes('/') ? e : `${e}/tcp`] = {};
   const { mounts, binds, anonymous } = mountsOf(project, service);
+  const objects = fileMountsOf(service.secrets, service.configs, project);
+  for (const b of objects.binds) mounts.push({ Type: 'bind', Source: b.source, Target: b.target, ReadOnly: true });
   const networks = Object.entries(service.networks).map(([key, cfg]) => ({
     network: project.networks[key]?.name ?? key,
-    endpoint: endpoint(project, service, number, cfg),
+    endpoint: endpoint(service, meta.oneoffSlug ? undefined : name, cfg),
   }));
   const [first, ...rest] = networks;
   const host: HostConfig = {
@@ -159,7 +173,7 @@ export function containerPlan(
     ...(service.healthcheck ? { Healthcheck: healthcheckBody(service) } : {}),
     ...(first ? { NetworkingConfig: { EndpointsConfig: { [first.network]: first.endpoint } } } : {}),
   };
-  return { name, body, connect: rest };
+  return { name, body, connect: rest, files: objects.files };
 }
 
 function tmpfsMap(entries: string[]): Record<string, string> {

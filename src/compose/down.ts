@@ -1,6 +1,7 @@
 // `down`: the project's containers stopped and removed (dependents first), then its networks, and with `volumes`
 // its named volumes. Orphans (containers of services the files no longer have) only with `removeOrphans`.
-import type { EngineClient } from '../client/engine-client.js';
+import { ApiError, type EngineClient } from '../client/engine-client.js';
+import { ComposeError } from './errors.js';
 import { dependencyOrder } from './dependency-order.js';
 import type { Project } from './model.js';
 import type { Progress } from './progress.js';
@@ -13,11 +14,31 @@ export interface DownOptions {
   removeOrphans?: boolean;
   /** Seconds to wait before killing. */
   timeout?: number;
+  /** `local`: the images built for services that name none; `all`: every service's image. */
+  rmi?: 'local' | 'all';
   progress: Progress;
 }
 
+async function removeImages(client: EngineClient, project: Project, rmi: 'local' | 'all', progress: Progress) {
+  const services = [...Object.values(project.services)];
+  const images = new Set(
+    services.filter((s) => rmi === 'all' || (s.build !== undefined && !s.build.named)).map((s) => s.image),
+  );
+  for (const image of images) {
+    progress('Image', image, 'Removing');
+    try {
+      await client.images.remove(image);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) continue;
+      if (err instanceof ApiError) throw new ComposeError(`image ${image}: ${err.message}`);
+      throw err;
+    }
+    progress('Image', image, 'Removed');
+  }
+}
+
 export async function down(client: EngineClient, project: Project, opts: DownOptions): Promise<void> {
-  const containers = await projectContainers(client, project.name);
+  const containers = await projectContainers(client, project.name, undefined, true);
   const known = new Set([...Object.keys(project.services), ...project.disabledServices]);
   const doomed = containers.filter((c) => known.has(c.service) || opts.removeOrphans);
   const orphans = containers.filter((c) => !known.has(c.service));
@@ -46,4 +67,5 @@ export async function down(client: EngineClient, project: Project, opts: DownOpt
     );
   await removeNetworks(client, project, opts.progress);
   if (opts.volumes) await removeVolumes(client, project, opts.progress);
+  if (opts.rmi) await removeImages(client, project, opts.rmi, opts.progress);
 }

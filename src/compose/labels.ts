@@ -11,6 +11,8 @@ export const LABEL = {
   oneoff: 'com.docker.compose.oneoff',
   dependsOn: 'com.docker.compose.depends_on',
   version: 'com.docker.compose.version',
+  image: 'com.docker.compose.image',
+  slug: 'com.docker.compose.slug',
   network: 'com.docker.compose.network',
   volume: 'com.docker.compose.volume',
 } as const;

@@ -90,13 +90,13 @@ test('schema errors name the file, the line and the key', () => {
 
 test('what berth does not honour yet is refused by name, with its line', () => {
   const p = project({
-    'compose.yaml': 'services:\n  web:\n    image: busybox\n    secrets: [s]\nsecrets:\n  s:\n    file: ./s\n',
+    'compose.yaml': 'services:\n  web:\n    image: busybox\n    ulimits:\n      nofile: 1024\n',
   });
-  assert.throws(() => loadProject(p), /compose.yaml:4:5: services.web.secrets is not supported by berth compose yet/);
+  assert.throws(() => loadProject(p), /compose.yaml:4:5: services.web.ulimits is not supported by berth compose yet/);
   const q = project({ 'compose.yaml': 'services:\n  web:\n    image: busybox\n    ports: !reset []\n' });
   assert.throws(() => loadProject(q), /the YAML tag !reset is not supported/);
-  const r = project({ 'compose.yaml': 'services:\n  web:\n    build: .\n' });
-  assert.throws(() => loadProject(r), /services.web.build is not supported by berth compose yet/);
+  const r = project({ 'compose.yaml': 'services:\n  web:\n    build:\n      context: .\n      ssh: [default]\n' });
+  assert.throws(() => loadProject(r), /services.web.build.ssh is not supported by berth compose yet/);
 });
 
 test('a required variable that is missing fails the load', () => {
@@ -127,4 +127,82 @@ test('references to undefined services, networks and volumes are refused', () =>
 
 test('no compose file is an error', () => {
   assert.throws(() => loadProject(project({})), /no configuration file provided: not found/);
+});
+
+test('build: a string is the context; a mapping resolves dockerfile against it; bare args read the environment', () => {
+  const p = project(
+    {
+      'compose.yaml': [
+        'services:',
+        '  short:',
+        '    build: ./app',
+        '  long:',
+        '    image: me/long:1',
+        '    build:',
+        '      context: ctx',
+        '      dockerfile: other.Dockerfile',
+        '      target: final',
+        '      args: [GIVEN=1, FROM_ENV, UNSET]',
+        '',
+      ].join('\n'),
+    },
+    { env: { FROM_ENV: 'env' } },
+  );
+  const loaded = loadProject(p);
+  assert.equal(loaded.services.short?.image, 'my_app-short');
+  assert.deepEqual(loaded.services.short?.build, {
+    context: join(p.dir, 'app'),
+    dockerfile: join(p.dir, 'app/Dockerfile'),
+    args: {},
+    labels: {},
+    named: false,
+  });
+  assert.deepEqual(loaded.services.long?.build, {
+    context: join(p.dir, 'ctx'),
+    dockerfile: join(p.dir, 'ctx/other.Dockerfile'),
+    args: { GIVEN: '1', FROM_ENV: 'env' },
+    target: 'final',
+    labels: {},
+    named: true,
+  });
+  assert.equal(loaded.services.long?.image, 'me/long:1');
+});
+
+test('secrets and configs: file, environment and content sources; targets as Compose places them', () => {
+  const p = project(
+    {
+      'compose.yaml': [
+        'services:',
+        '  app:',
+        '    image: busybox',
+        '    secrets: [token, {source: env_secret, target: renamed, mode: 0440}]',
+        '    configs: [conf, {source: inline, target: /etc/inline.conf}]',
+        'secrets:',
+        '  token: {file: ./token.txt}',
+        '  env_secret: {environment: SECRET_VALUE}',
+        'configs:',
+        '  conf: {file: conf.ini}',
+        '  inline: {content: "a=1"}',
+        '',
+      ].join('\n'),
+    },
+    { env: { SECRET_VALUE: 's3cret' } },
+  );
+  const loaded = loadProject(p);
+  assert.deepEqual(loaded.secrets, {
+    token: { name: 'token', file: join(p.dir, 'token.txt') },
+    env_secret: { name: 'env_secret', content: 's3cret' },
+  });
+  assert.deepEqual(loaded.services.app?.secrets, [
+    { source: 'token', target: '/run/secrets/token' },
+    { source: 'env_secret', target: '/run/secrets/renamed', mode: 0o440 },
+  ]);
+  assert.deepEqual(loaded.services.app?.configs, [
+    { source: 'conf', target: '/conf' },
+    { source: 'inline', target: '/etc/inline.conf' },
+  ]);
+  const missing = project({
+    'compose.yaml': 'services:\n  a:\n    image: busybox\n    secrets: [s]\nsecrets:\n  s:\n    environment: NOPE\n',
+  });
+  assert.throws(() => loadProject(missing), /environment variable "NOPE" required by secrets "s" is not set/);
 });

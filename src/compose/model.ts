@@ -13,11 +13,29 @@ export interface Project {
   disabledServices: string[];
   networks: Record<string, NetworkConfig>;
   volumes: Record<string, VolumeConfig>;
+  secrets: Record<string, FileObject>;
+  configs: Record<string, FileObject>;
+}
+
+/** A top-level secret or config: a host file, or text (an environment variable's value, or a config's `content`). */
+export type FileObject = { name: string; file: string } | { name: string; content: string };
+
+/** A service's use of a secret or config: where the file appears in the container. */
+export interface FileMount {
+  /** The key in the project's `secrets` or `configs`. */
+  source: string;
+  /** Absolute: /run/secrets/<name> for secrets, /<name> for configs unless given. */
+  target: string;
+  uid?: string;
+  gid?: string;
+  mode?: number;
 }
 
 export interface ServiceConfig {
   name: string;
+  /** The image to run; for a service with `build` and no `image`, `<project>-<service>`. */
   image: string;
+  build?: BuildConfig;
   command?: string[];
   entrypoint?: string[];
   environment: Record<string, string>;
@@ -49,6 +67,22 @@ export interface ServiceConfig {
   profiles: string[];
   tty: boolean;
   stdinOpen: boolean;
+  secrets: FileMount[];
+  configs: FileMount[];
+}
+
+/** A service's `build`: sent to the Engine API's /build (the classic protocol, which both engines speak). */
+export interface BuildConfig {
+  /** Absolute. */
+  context: string;
+  /** Absolute. */
+  dockerfile: string;
+  /** Build arguments; a name given without a value and not set in the environment is left out. */
+  args: Record<string, string>;
+  target?: string;
+  labels: Record<string, string>;
+  /** The service names its image (`image:`); otherwise it is `<project>-<service>`, local to this project. */
+  named: boolean;
 }
 
 export interface PortConfig {

@@ -3,7 +3,9 @@
 import { ComposeError } from './errors.js';
 import type { Lookup } from './interpolate.js';
 import { parseDotenv } from './dotenv.js';
+import { isAbsolute, join } from 'node:path';
 import type {
+  BuildConfig,
   Dependency,
   DependencyCondition,
   Healthcheck,
@@ -13,6 +15,7 @@ import type {
   ServiceNetwork,
   VolumeConfig,
 } from './model.js';
+import { normaliseFileObjects, serviceFileMounts } from './file-objects.js';
 import { parsePort } from './port-syntax.js';
 import { commandOf, listOrDict, parseDuration, scalarText } from './syntax.js';
 import { hostPath, parseVolumeMount } from './volume-syntax.js';
@@ -71,6 +74,20 @@ export function normaliseProject(data: Tree, ctx: NormaliseContext): Project {
           `service "${service.name}" refers to undefined volume ${mount.source}: invalid compose project`,
         );
   }
+  const secrets = normaliseFileObjects('secrets', data.secrets, ctx.workingDir, ctx.lookup);
+  const configs = normaliseFileObjects('configs', data.configs, ctx.workingDir, ctx.lookup);
+  for (const service of Object.values(services)) {
+    for (const m of service.secrets)
+      if (!secrets[m.source])
+        throw new ComposeError(
+          `service "${service.name}" refers to undefined secret ${m.source}: invalid compose project`,
+        );
+    for (const m of service.configs)
+      if (!configs[m.source])
+        throw new ComposeError(
+          `service "${service.name}" refers to undefined config ${m.source}: invalid compose project`,
+        );
+  }
   return {
     name: ctx.name,
     workingDir: ctx.workingDir,
@@ -79,6 +96,8 @@ export function normaliseProject(data: Tree, ctx: NormaliseContext): Project {
     disabledServices: disabled,
     networks,
     volumes,
+    secrets,
+    configs,
   };
 }
 
@@ -145,16 +164,49 @@ function networksOf(raw: Tree): Record<string, ServiceNetwork> {
   return out;
 }
 
+/** `build` as a string (the context) or a mapping; paths resolved against the project directory. */
+function buildOf(raw: unknown, named: boolean, ctx: NormaliseContext): BuildConfig | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const b = typeof raw === 'string' ? { context: raw } : tree(raw);
+  const context = hostPath(typeof b.context === 'string' ? b.context : '.', ctx.workingDir);
+  const dockerfile = typeof b.dockerfile === 'string' ? b.dockerfile : 'Dockerfile';
+  const args: Record<string, string> = {};
+  // A bare name takes its value from the environment; unset, it is not passed (the Dockerfile's default holds).
+  const given = Array.isArray(b.args)
+    ? (b.args as unknown[]).map((a) => {
+        const text = scalarText(a);
+        const eq = text.indexOf('=');
+        return eq < 0 ? ([text, undefined] as const) : ([text.slice(0, eq), text.slice(eq + 1)] as const);
+      })
+    : Object.entries(tree(b.args)).map(([k, v]) => [k, v === null ? undefined : scalarText(v)] as const);
+  for (const [k, v] of given) {
+    const value = v ?? ctx.lookup(k);
+    if (value !== undefined) args[k] = value;
+  }
+  return {
+    context,
+    dockerfile: isAbsolute(dockerfile) ? dockerfile : join(context, dockerfile),
+    args,
+    ...(typeof b.target === 'string' ? { target: b.target } : {}),
+    labels: listOrDict(b.labels, () => ''),
+    named,
+  };
+}
+
 function normaliseService(name: string, raw: Tree, ctx: NormaliseContext): ServiceConfig {
   const where = `services.${name}`;
-  if (typeof raw.image !== 'string' || raw.image === '')
+  const named = typeof raw.image === 'string' && raw.image !== '';
+  const build = buildOf(raw.build, named, ctx);
+  const image = named ? (raw.image as string) : build ? `${ctx.name}-${name}` : '';
+  if (!image)
     throw new ComposeError(
       `service "${name}" has neither an image nor a build context specified: invalid compose project`,
     );
   const replicas = tree(raw.deploy).replicas ?? raw.scale ?? 1;
   const service: ServiceConfig = {
     name,
-    image: raw.image,
+    image,
+    ...(build ? { build } : {}),
     environment: environmentOf(name, raw, ctx),
     ports: (Array.isArray(raw.ports) ? raw.ports : []).flatMap((p: unknown, i) => parsePort(p, `${where}.ports[${i}]`)),
     expose: strings(raw.expose),
@@ -174,6 +226,8 @@ function normaliseService(name: string, raw: Tree, ctx: NormaliseContext): Servi
     profiles: strings(raw.profiles),
     tty: raw.tty === true,
     stdinOpen: raw.stdin_open === true,
+    secrets: serviceFileMounts('secrets', raw.secrets),
+    configs: serviceFileMounts('configs', raw.configs),
   };
   const command = commandOf(raw.command, `${where}.command`);
   if (command) service.command = command;

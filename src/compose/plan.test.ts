@@ -63,6 +63,8 @@ test('scale up fills the free numbers; scale down removes the highest', () => {
 const service = (name: string, extra: Partial<ServiceConfig> = {}): ServiceConfig => ({
   name,
   image: 'busybox',
+  secrets: [],
+  configs: [],
   environment: {},
   ports: [],
   expose: [],
@@ -113,6 +115,8 @@ test('the container request: name, Compose labels, ports, mounts, first network 
     configFiles: ['/w/compose.yaml'],
     services: {},
     disabledServices: [],
+    secrets: {},
+    configs: {},
     networks: {
       front: { name: 'p_front', external: false, driverOpts: {}, labels: {}, internal: false, attachable: false },
       back: { name: 'shared', external: true, driverOpts: {}, labels: {}, internal: false, attachable: false },
@@ -153,4 +157,16 @@ test('the container request: name, Compose labels, ports, mounts, first network 
   assert.equal(plan.body.HostConfig?.NetworkMode, 'p_front');
   assert.deepEqual(plan.body.NetworkingConfig?.EndpointsConfig, { p_front: { Aliases: ['p-web-2', 'web', 'www'] } });
   assert.deepEqual(plan.connect, [{ network: 'shared', endpoint: { Aliases: ['p-web-2', 'web'] } }]);
+});
+
+test('a container made from another image than the service has now is recreated', () => {
+  const made = { ...c(1, 'h'), labels: { ...c(1, 'h').labels, 'com.docker.compose.image': 'sha256:old' } };
+  assert.deepEqual(
+    planService([made], 1, 'h', {}, 'sha256:old').map((a) => a.kind),
+    ['keep'],
+  );
+  assert.deepEqual(
+    planService([made], 1, 'h', {}, 'sha256:new').map((a) => a.kind),
+    ['recreate'],
+  );
 });

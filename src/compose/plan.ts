@@ -25,13 +25,22 @@ export interface PlanOptions {
 
 const numberOf = (c: Existing): number => Number(c.labels[LABEL.containerNumber] ?? 0);
 
-export function planService(existing: Existing[], replicas: number, hash: string, opts: PlanOptions = {}): Action[] {
+/** `image`: the ID of the service's image now; a container made from another one is stale, as a changed hash. */
+export function planService(
+  existing: Existing[],
+  replicas: number,
+  hash: string,
+  opts: PlanOptions = {},
+  image?: string,
+): Action[] {
   const sorted = [...existing].sort((a, b) => numberOf(a) - numberOf(b));
   const kept = sorted.slice(0, replicas);
   const actions: Action[] = sorted.slice(replicas).map((container) => ({ kind: 'remove', container }));
   for (const container of kept) {
     const number = numberOf(container);
-    const stale = opts.forceRecreate || (!opts.noRecreate && container.labels[LABEL.configHash] !== hash);
+    const changed =
+      container.labels[LABEL.configHash] !== hash || (image !== undefined && container.labels[LABEL.image] !== image);
+    const stale = opts.forceRecreate || (!opts.noRecreate && changed);
     if (stale) actions.push({ kind: 'recreate', number, container });
     else if (container.state !== 'running') actions.push({ kind: 'start', number, container });
     else actions.push({ kind: 'keep', number, container });

@@ -8,11 +8,12 @@ export interface ProjectContainer extends Existing {
   number: number;
 }
 
-/** The project's service containers (not one-off ones), all states, sorted by service then number. */
+/** The project's service containers (one-off ones too with `oneoff`), all states, sorted by service then number. */
 export async function projectContainers(
   client: EngineClient,
   project: string,
   service?: string,
+  oneoff = false,
 ): Promise<ProjectContainer[]> {
   const list = await client.containers.list({ all: true, filters: JSON.stringify(projectFilters(project, service)) });
   return list
@@ -27,6 +28,6 @@ export async function projectContainers(
         number: Number(labels[LABEL.containerNumber] ?? 0),
       };
     })
-    .filter((c) => c.labels[LABEL.oneoff] !== 'True')
+    .filter((c) => oneoff || c.labels[LABEL.oneoff] !== 'True')
     .sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number);
 }

@@ -1,6 +1,6 @@
 // The model in the Compose Specification's own field names, as `config` prints it: every short syntax in its long
 // form, defaults written out, durations as Go durations.
-import type { Project, ServiceConfig, VolumeMount } from './model.js';
+import type { FileMount, FileObject, Project, ServiceConfig, VolumeMount } from './model.js';
 
 type Tree = Record<string, unknown>;
 
@@ -48,8 +48,37 @@ function volume(v: VolumeMount): Tree {
   return out;
 }
 
+const fileMount = (m: FileMount): Tree => ({
+  source: m.source,
+  target: m.target,
+  ...(m.uid !== undefined ? { uid: m.uid } : {}),
+  ...(m.gid !== undefined ? { gid: m.gid } : {}),
+  ...(m.mode !== undefined ? { mode: m.mode } : {}),
+});
+
+/** A secret or config as `config` prints it: the file, or that it has content (never the secret itself). */
+const fileObjects = (objects: Record<string, FileObject>, kind: 'secrets' | 'configs'): Tree =>
+  Object.fromEntries(
+    Object.entries(objects).map(([k, o]) => [
+      k,
+      'file' in o
+        ? { name: o.name, file: o.file }
+        : kind === 'configs'
+          ? { name: o.name, content: o.content }
+          : { name: o.name },
+    ]),
+  );
+
 function service(s: ServiceConfig): Tree {
   const out: Tree = {};
+  if (s.build)
+    out.build = {
+      context: s.build.context,
+      dockerfile: s.build.dockerfile,
+      ...(Object.keys(s.build.args).length ? { args: s.build.args } : {}),
+      ...(s.build.target ? { target: s.build.target } : {}),
+      ...(Object.keys(s.build.labels).length ? { labels: s.build.labels } : {}),
+    };
   if (s.capAdd.length) out.cap_add = s.capAdd;
   if (s.capDrop.length) out.cap_drop = s.capDrop;
   if (s.command) out.command = s.command;
@@ -115,6 +144,8 @@ function service(s: ServiceConfig): Tree {
   if (s.user !== undefined) out.user = s.user;
   if (s.volumes.length) out.volumes = s.volumes.map(volume);
   if (s.workingDir) out.working_dir = s.workingDir;
+  if (s.secrets.length) out.secrets = s.secrets.map(fileMount);
+  if (s.configs.length) out.configs = s.configs.map(fileMount);
   return out;
 }
 
@@ -155,5 +186,7 @@ export function renderModel(p: Project, only: string[] = []): Tree {
         return [k, vol];
       }),
     );
+  if (Object.keys(p.secrets).length) out.secrets = fileObjects(p.secrets, 'secrets');
+  if (Object.keys(p.configs).length) out.configs = fileObjects(p.configs, 'configs');
   return out;
 }

@@ -4,10 +4,11 @@ import { ComposeError } from './errors.js';
 import type { KeyPath } from './interpolate.js';
 import type { SourceFile } from './source-file.js';
 
-export const TOP_LEVEL = new Set(['version', 'name', 'services', 'networks', 'volumes']);
+export const TOP_LEVEL = new Set(['version', 'name', 'services', 'networks', 'volumes', 'secrets', 'configs']);
 
 export const SERVICE_KEYS = new Set([
   'image',
+  'build',
   'command',
   'entrypoint',
   'environment',
@@ -39,8 +40,11 @@ export const SERVICE_KEYS = new Set([
   'profiles',
   'tty',
   'stdin_open',
+  'secrets',
+  'configs',
 ]);
 
+export const BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target', 'labels']);
 export const DEPLOY_KEYS = new Set(['replicas', 'mode']);
 export const SERVICE_NETWORK_KEYS = new Set(['aliases', 'ipv4_address', 'ipv6_address']);
 export const NETWORK_KEYS = new Set([
@@ -64,6 +68,9 @@ export const HEALTHCHECK_KEYS = new Set([
   'retries',
   'disable',
 ]);
+/** Secrets and configs from files or the environment; `external` ones live in a swarm, which berth is not. */
+export const SECRET_KEYS = new Set(['name', 'file', 'environment', 'labels']);
+export const CONFIG_KEYS = new Set(['name', 'file', 'environment', 'content', 'labels']);
 export const DEPENDS_ON_KEYS = new Set(['condition', 'restart', 'required']);
 
 type Tree = Record<string, unknown>;
@@ -92,6 +99,7 @@ export function refuseUnsupported(file: SourceFile, data: Tree): void {
       throw new ComposeError(
         `${file.where([...at, 'deploy', 'mode'])}: deploy.mode ${String(service.deploy.mode)} is not supported by berth compose yet`,
       );
+    refuseUnknown(file, service.build, BUILD_KEYS, [...at, 'build']);
     refuseUnknown(file, service.healthcheck, HEALTHCHECK_KEYS, [...at, 'healthcheck']);
     for (const [net, cfg] of entries(service.networks))
       refuseUnknown(file, cfg, SERVICE_NETWORK_KEYS, [...at, 'networks', net]);
@@ -101,4 +109,6 @@ export function refuseUnsupported(file: SourceFile, data: Tree): void {
   refuseUnknown(file, data, TOP_LEVEL, []);
   for (const [name, net] of entries(data.networks)) refuseUnknown(file, net, NETWORK_KEYS, ['networks', name]);
   for (const [name, vol] of entries(data.volumes)) refuseUnknown(file, vol, VOLUME_KEYS, ['volumes', name]);
+  for (const [name, secret] of entries(data.secrets)) refuseUnknown(file, secret, SECRET_KEYS, ['secrets', name]);
+  for (const [name, config] of entries(data.configs)) refuseUnknown(file, config, CONFIG_KEYS, ['configs', name]);
 }

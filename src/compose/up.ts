@@ -1,11 +1,12 @@
 // `up`: the project's networks and volumes, then each service in dependency order converged to its plan (created,
 // recreated when its configuration hash changed, started when stopped, scaled), each after its dependencies meet
 // their conditions. A second `up` of an unchanged project touches nothing.
-import { ApiError, type EngineClient } from '../client/engine-client.js';
-import { jsonMessages } from '../client/json-messages.js';
+import type { EngineClient } from '../client/engine-client.js';
 import { serviceHash } from './config-hash.js';
 import { containerPlan, type ContainerPlan } from './container-spec.js';
 import { dependencyOrder } from './dependency-order.js';
+import { ensureImages } from './images.js';
+import { injectFiles } from './inject-files.js';
 import { ComposeError } from './errors.js';
 import { waitForDependencies } from './dependency-wait.js';
 import { LABEL } from './labels.js';
@@ -25,23 +26,11 @@ export interface UpOptions extends PlanOptions {
   services?: string[];
   /** Create the containers but do not start them (`create`). */
   noStart?: boolean;
+  /** Build the services' images even when they exist (`--build`). */
+  build?: boolean;
   progress: Progress;
-}
-
-const isNotFound = (err: unknown): boolean => err instanceof ApiError && err.status === 404;
-
-/** Pulls the image when the engine does not have it. */
-async function ensureImage(client: EngineClient, image: string, service: string, progress: Progress): Promise<void> {
-  try {
-    await client.images.inspect(image);
-    return;
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-  }
-  progress('Container', service, `Pulling ${image}`);
-  const stream = await client.images.create({ fromImage: image });
-  for await (const _ of jsonMessages(stream));
-  progress('Container', service, 'Pulled');
+  /** The builder's output. */
+  output: (text: string) => void;
 }
 
 async function createContainer(
@@ -53,6 +42,7 @@ async function createContainer(
   const created = await client.containers.create(plan.body, { name: plan.name });
   for (const { network, endpoint } of plan.connect)
     await client.networks.connect(network, { Container: created.Id, EndpointConfig: endpoint });
+  await injectFiles(client, created.Id, plan.files);
   progress('Container', plan.name, 'Created');
   const labels = plan.body.Labels ?? {};
   return {
@@ -84,13 +74,12 @@ async function convergeService(
   project: Project,
   service: ServiceConfig,
   existing: ProjectContainer[],
+  imageId: string | undefined,
   opts: UpOptions,
 ): Promise<ProjectContainer[]> {
   const hash = serviceHash(service);
-  const actions = planService(existing, service.replicas, hash, opts);
+  const actions = planService(existing, service.replicas, hash, opts, imageId);
   const result: ProjectContainer[] = [];
-  const needsImage = actions.some((a) => a.kind === 'create' || a.kind === 'recreate');
-  if (needsImage) await ensureImage(client, service.image, service.name, opts.progress);
   for (const action of actions) {
     if (action.kind === 'remove') {
       await removeContainer(
@@ -101,7 +90,10 @@ async function convergeService(
       );
       continue;
     }
-    const plan = containerPlan(project, service, action.number, hash, { version: opts.version });
+    const plan = containerPlan(project, service, action.number, hash, {
+      version: opts.version,
+      ...(imageId ? { imageId } : {}),
+    });
     if (action.kind === 'recreate') {
       opts.progress('Container', action.container.name, 'Recreate');
       await removeContainer(
@@ -136,14 +128,21 @@ export async function up(client: EngineClient, project: Project, opts: UpOptions
         `Found orphan containers for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`,
       );
   }
+  const order = dependencyOrder(services);
+  const images = await ensureImages(
+    client,
+    order.map((name) => services[name] as ServiceConfig).filter((s) => s.replicas > 0),
+    opts,
+  );
   const containers = new Map<string, ProjectContainer[]>();
-  for (const name of dependencyOrder(services)) {
+  for (const name of order) {
     const service = services[name] as ServiceConfig;
     const mine = await convergeService(
       client,
       project,
       service,
       all.filter((c) => c.service === name),
+      images.get(service.image),
       opts,
     );
     containers.set(name, mine);

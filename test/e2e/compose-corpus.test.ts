@@ -63,3 +63,21 @@ scenario('attached up: service_completed_successfully, logs followed until every
   assert.deepEqual((await s.ok('attached', ['config', '--volumes'])).stdout, 'shared\n');
   await s.downClean('attached', 'attached');
 });
+
+scenario('secrets and configs: file sources bound read-only, environment and inline ones written in', async (s) => {
+  await s.ok('secrets', ['up', '-d']);
+  const cat = async (path: string): Promise<string> => {
+    const r = await s.exec('secrets-app-1', ['cat', path]);
+    assert.equal(r.code, 0, `${path}: ${r.stderr}`);
+    return r.stdout;
+  };
+  assert.equal(await cat('/run/secrets/db_password'), 'hunter2\n');
+  assert.equal(await cat('/run/secrets/api.key'), 'key-from-dotenv');
+  assert.equal(await cat('/app_conf'), 'setting=1\n');
+  assert.equal(await cat('/etc/inline.conf'), 'inline=yes');
+  const modes = await s.exec('secrets-app-1', ['stat', '-c', '%a %n', '/run/secrets/api.key', '/etc/inline.conf']);
+  assert.equal(modes.stdout, '400 /run/secrets/api.key\n440 /etc/inline.conf\n');
+  const write = await s.exec('secrets-app-1', ['sh', '-c', 'echo x > /run/secrets/db_password']);
+  assert.notEqual(write.code, 0, 'a file secret is read-only');
+  await s.downClean('secrets', 'secrets');
+});

@@ -119,7 +119,7 @@ scenario('what berth compose does not honour is refused by name, with the file a
   assert.equal(r.code, 1);
   assert.equal(
     r.stderr,
-    `${join(s.corpus, 'unsupported/compose.yaml')}:4:5: services.web.secrets is not supported by berth compose yet\n`,
+    `${join(s.corpus, 'unsupported/compose.yaml')}:4:5: services.web.ulimits is not supported by berth compose yet\n`,
   );
   assert.deepEqual(await s.leftovers('unsupported'), []);
 });

@@ -1,6 +1,6 @@
 // berth compose down: stop and remove the project's containers and networks; -v its named volumes too.
 import type { DockerCommand } from '../command.js';
-import type { CliContext } from '../context.js';
+import { CliExit, type CliContext } from '../context.js';
 import { composeExit, progressOn, project } from '../compose-project.js';
 import { down } from '../../compose/down.js';
 
@@ -8,7 +8,7 @@ interface Options {
   volumes?: boolean;
   removeOrphans?: boolean;
   timeout?: string;
-  rmi?: string;
+  rmi?: 'local' | 'all';
 }
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
@@ -24,13 +24,15 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('-t, --timeout <int>', 'Specify a shutdown timeout in seconds')
     .option('--rmi <string>', 'Remove images used by services ("local"|"all")') as DockerCommand;
   cmd.action(async (opts: Options) => {
-    if (opts.rmi !== undefined) throw composeExit(new Error('--rmi is not supported by berth compose yet'));
+    if (opts.rmi !== undefined && opts.rmi !== 'local' && opts.rmi !== 'all')
+      throw new CliExit(1, `invalid value for --rmi: ${opts.rmi}`);
     const p = project(ctx, cmd);
     try {
       await down(ctx.client, p, {
         progress: progressOn(ctx),
         ...(opts.volumes ? { volumes: true } : {}),
         ...(opts.removeOrphans ? { removeOrphans: true } : {}),
+        ...(opts.rmi ? { rmi: opts.rmi } : {}),
         ...(opts.timeout !== undefined ? { timeout: Number(opts.timeout) } : {}),
       });
     } catch (err) {

@@ -17,6 +17,7 @@ interface Options {
   color?: boolean;
   logPrefix?: boolean;
   timeout?: string;
+  build?: boolean;
 }
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
@@ -26,6 +27,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .description('Create and start containers')
     .argument('[services...]')
     .option('-d, --detach', 'Detached mode: Run containers in the background')
+    .option('--build', 'Build images before starting containers')
     .option('--force-recreate', "Recreate containers even if their configuration and image haven't changed")
     .option('--no-recreate', "If containers already exist, don't recreate them")
     .option('--remove-orphans', 'Remove containers for services not defined in the Compose file')
@@ -45,7 +47,9 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       await up(ctx.client, p, {
         version: composeVersion(),
         progress: progressOn(ctx),
+        output: (text) => void ctx.stderr.write(text),
         services,
+        ...(opts.build ? { build: true } : {}),
         ...(opts.forceRecreate ? { forceRecreate: true } : {}),
         ...(opts.recreate === false ? { noRecreate: true } : {}),
         ...(opts.removeOrphans ? { removeOrphans: true } : {}),

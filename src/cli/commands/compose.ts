@@ -3,7 +3,16 @@
 // its own file (compose-<verb>.ts).
 import { PROGRAM, usageError, type DockerCommand } from '../command.js';
 import type { CliContext } from '../context.js';
+import { register as build } from './compose-build.js';
 import { register as config } from './compose-config.js';
+import { register as containerVerb } from './compose-container-verbs.js';
+import { register as cp } from './compose-cp.js';
+import { register as events } from './compose-events.js';
+import { register as exec } from './compose-exec.js';
+import { INFO_VERBS } from './compose-info-verbs.js';
+import { register as ls, registerVersion as version } from './compose-ls.js';
+import { registerPull as pull, registerPush as push } from './compose-registry-verbs.js';
+import { register as run } from './compose-run.js';
 import { register as down } from './compose-down.js';
 import { register as logs } from './compose-logs.js';
 import { register as ps } from './compose-ps.js';
@@ -12,7 +21,30 @@ import { register as start } from './compose-start.js';
 import { register as stop } from './compose-stop.js';
 import { register as up } from './compose-up.js';
 
-const VERBS = { config, down, logs, ps, rm, start, stop, up };
+const VERBS = {
+  build,
+  config,
+  cp,
+  down,
+  events,
+  exec,
+  ...INFO_VERBS,
+  kill: containerVerb,
+  logs,
+  ls,
+  pause: containerVerb,
+  ps,
+  pull,
+  push,
+  restart: containerVerb,
+  rm,
+  run,
+  start,
+  stop,
+  unpause: containerVerb,
+  up,
+  version,
+};
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
   const group = parent

@@ -134,7 +134,7 @@ function counting(stream: Readable, counter: { bytes: number }): Readable {
   return stream.pipe(counted);
 }
 
-async function copyFromContainer(
+export async function copyFromContainer(
   ctx: CliContext,
   container: string,
   srcPath: string,
@@ -193,7 +193,7 @@ async function copyFromContainer(
   return { bytes: counter.bytes, to: dstPath };
 }
 
-async function copyToContainer(
+export async function copyToContainer(
   ctx: CliContext,
   srcPath: string,
   container: string,
