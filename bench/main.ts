@@ -1,12 +1,13 @@
 // npm run bench: berth against Docker's engine, side by side, in one run. See bench/README.md.
-import { mkdir, readFile, writeFile, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { mkdir, writeFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
 import { cleanupOnSignals, onCleanup, runCleanup } from './lib/cleanup.js';
 import { exec } from './lib/exec.js';
 import { prepareImages, type Images } from './lib/images.js';
 import { machineFacts } from './lib/machine.js';
-import { renderReport, type WorkloadReport } from './lib/report.js';
+import { type ReportData, type WorkloadReport } from './lib/report.js';
+import { renderReportFile } from './lib/render-file.js';
 import { prepareRuncFloor, type RuncFloor } from './lib/runc-floor.js';
 import { readSettings } from './lib/settings.js';
 import { startBerthd } from './engines/berthd.js';
@@ -140,26 +141,28 @@ async function main(): Promise<void> {
 
   log('stopping both daemons and cleaning up');
   await runCleanup();
-  const whyFile = join(BENCH_DIR, 'why.json');
-  const why = existsSync(whyFile) ? (JSON.parse(await readFile(whyFile, 'utf8')) as Record<string, string>) : {};
   const date = new Date();
-  const report =
-    renderReport({
-      date,
-      gitSha: sha,
-      machine,
-      ...settings,
-      seconds: (performance.now() - started) / 1000,
-      workloads: reports,
-      why,
-    }) + (berthLoadError ? `\nberth could not load busybox: ${berthLoadError}\n` : '');
+  const data: ReportData = {
+    date: date.toISOString(),
+    gitSha: sha,
+    machine,
+    ...settings,
+    seconds: (performance.now() - started) / 1000,
+    workloads: reports.map(({ workload, ...rest }) => ({
+      workload: { id: workload.id, title: workload.title, notes: workload.notes },
+      ...rest,
+    })),
+    loadAtEnd: loadavg()[0]!,
+    ...(berthLoadError ? { trailer: `\nberth could not load busybox: ${berthLoadError}\n` } : {}),
+  };
   const results = join(BENCH_DIR, 'results');
   await mkdir(results, { recursive: true });
-  const name = `${date.toISOString().slice(0, 10)}-${sha}.md`;
-  await writeFile(join(results, name), report);
-  await writeFile(join(results, 'latest.md'), report);
+  const name = `${date.toISOString().slice(0, 10)}-${sha}`;
+  // The measurements beside the report: `npm run bench:render` renders it again after bench/why.json changes.
+  await writeFile(join(results, `${name}.json`), JSON.stringify(data, null, 1) + '\n');
+  const report = await renderReportFile(join(results, `${name}.json`), { latest: true });
   console.log(report);
-  log(`report written to bench/results/${name} and bench/results/latest.md`);
+  log(`report written to bench/results/${name}.md and bench/results/latest.md (data: ${name}.json)`);
   if (settings.profile) log(`berthd's CPU profile (open in Chrome DevTools): ${cpuProfileDir}`);
 }
 

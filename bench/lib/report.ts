@@ -1,12 +1,12 @@
 // The Markdown report: machine, a summary table with ratios against targets, details, and the misses to explain.
-import { loadavg } from 'node:os';
 import type { MachineFacts } from './machine.js';
 import type { Outcome } from './runner.js';
 import { pairedRatio, summarize } from './stats.js';
 import type { Row, RunCounts, Workload } from '../workloads/workload.js';
 
 export interface WorkloadReport {
-  workload: Workload;
+  /** What the report shows of the workload (a report re-rendered from its JSON has no `run`). */
+  workload: Pick<Workload, 'id' | 'title' | 'notes'>;
   rows: Row[];
   /** The workload itself threw (a harness or Docker failure). */
   error?: string;
@@ -24,7 +24,14 @@ export interface ReportInput {
   workloads: WorkloadReport[];
   /** Explanations of misses by row id (bench/why.json). */
   why: Record<string, string>;
+  /** The 1-minute load average when the run ended (rendering later must not read the load of its own time). */
+  loadAtEnd: number;
+  /** Appended as it is (berth could not load busybox). */
+  trailer?: string;
 }
+
+/** What `npm run bench` keeps beside each report, to render it again with a newer bench/why.json. */
+export type ReportData = Omit<ReportInput, 'why' | 'date'> & { date: string };
 
 type Status = { text: string; miss: boolean };
 
@@ -74,7 +81,7 @@ export function renderReport(input: ReportInput): string {
     `| memory | ${machine.memory} |`,
     `| kernel | ${machine.kernel} |`,
     `| cgroup | ${machine.cgroup} |`,
-    `| load average (1 min) at start, at end | ${machine.load}, ${loadavg()[0]!.toFixed(2)} |`,
+    `| load average (1 min) at start, at end | ${machine.load}, ${input.loadAtEnd.toFixed(2)} |`,
   );
   for (const [name, version] of Object.entries(machine.versions)) out.push(`| ${name} | ${cell(version)} |`);
   out.push(
@@ -137,5 +144,5 @@ export function renderReport(input: ReportInput): string {
       out.push('');
     }
   }
-  return out.join('\n');
+  return out.join('\n') + (input.trailer ?? '');
 }
