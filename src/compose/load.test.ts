@@ -206,3 +206,21 @@ test('secrets and configs: file, environment and content sources; targets as Com
   });
   assert.throws(() => loadProject(missing), /environment variable "NOPE" required by secrets "s" is not set/);
 });
+
+test('extends: same file and another file; the extending keys win; cycles refused', () => {
+  const p = project({
+    'compose.yaml': [
+      'services:',
+      '  base: {image: busybox, environment: {A: base, B: base}}',
+      '  child: {extends: base, environment: {B: child}}',
+      '  remote: {extends: {file: other.yaml, service: s}}',
+      '',
+    ].join('\n'),
+    'other.yaml': 'services:\n  s:\n    build: ./ctx\n',
+  });
+  const loaded = loadProject(p);
+  assert.deepEqual(loaded.services.child?.environment, { A: 'base', B: 'child' });
+  assert.equal(loaded.services.remote?.build?.context, join(p.dir, 'ctx'));
+  const cycle = project({ 'compose.yaml': 'services:\n  a: {image: x, extends: b}\n  b: {image: x, extends: a}\n' });
+  assert.throws(() => loadProject(cycle), /extends cycle/);
+});

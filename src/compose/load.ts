@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ComposeError } from './errors.js';
 import { parseDotenv } from './dotenv.js';
 import { interpolateTree, type Lookup } from './interpolate.js';
+import { resolveExtends } from './extends.js';
 import { mergeFiles } from './merge.js';
 import type { Project } from './model.js';
 import { normaliseProject } from './normalise.js';
@@ -87,18 +88,22 @@ export function loadProject(opts: LoadOptions): Project {
   const early = opts.projectName || base('COMPOSE_PROJECT_NAME');
   const lookup: Lookup = (name) => (name === 'COMPOSE_PROJECT_NAME' && early ? early : base(name));
   const unset = new Set<string>();
-  const datas = files.map((path) => {
+  const read = (path: string): Record<string, unknown> => {
     const text = readIfExists(path);
     if (text === undefined) throw new ComposeError(`open ${path}: no such file or directory`);
     const file = parseSourceFile(path, text);
     const data = interpolateTree(file.data, lookup, [], { onUnset: (n) => unset.add(n) }) as Record<string, unknown>;
     checkSchema(file, data);
     refuseUnsupported(file, data);
+    return data;
+  };
+  const datas = files.map((path) => {
+    const data = read(path);
     if (data.version !== undefined)
       opts.warn?.(
         `${path}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`,
       );
-    return data;
+    return resolveExtends(data, path, read);
   });
   for (const name of unset) opts.warn?.(`The "${name}" variable is not set. Defaulting to a blank string.`);
   const merged = mergeFiles(datas);

@@ -56,7 +56,7 @@ function uniqueBy(base: unknown[], over: unknown[], key: (e: unknown) => string)
   return [...base.filter((e) => !replaced.has(key(e))), ...over];
 }
 
-function mergeService(base: Tree, over: Tree): Tree {
+export function mergeService(base: Tree, over: Tree): Tree {
   const out: Tree = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const prev = out[key];

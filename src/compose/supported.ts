@@ -42,6 +42,7 @@ export const SERVICE_KEYS = new Set([
   'stdin_open',
   'secrets',
   'configs',
+  'extends',
 ]);
 
 export const BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target', 'labels']);
