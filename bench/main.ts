@@ -28,6 +28,7 @@ import { registryServe } from './workloads/registry-serve.js';
 import { registryPull } from './workloads/registry-pull.js';
 import { network } from './workloads/network.js';
 import { buildWorkload } from './workloads/build.js';
+import { buildkitWorkload } from './workloads/buildkit.js';
 import { PhaseLog, summarizePhases } from './lib/phase-report.js';
 import { burstWorkload } from './workloads/burst.js';
 import { eventsWorkload } from './workloads/events.js';
@@ -52,6 +53,7 @@ const WORKLOADS: Workload[] = [
   registryPull,
   network,
   buildWorkload,
+  buildkitWorkload,
   memoryIdleAfter,
 ];
 
