@@ -1,18 +1,11 @@
 // The CRI's own door into berthd: gRPC over HTTP/2 without TLS (h2c with prior knowledge, as grpc-go
-// clients such as kubelet and crictl speak) on a unix socket of its own, beside the Engine API.
-// Connections are accepted here and handed to Node's HTTP/2 server through lib/h2c-authority.ts, which
-// mends the `:authority` those clients send (their socket's path) so that nghttp2 accepts their calls.
-import { createServer as createHttp2Server, type Http2Session } from 'node:http2';
+// clients such as kubelet and crictl speak) on a unix socket of its own, beside the Engine API. The socket
+// listens from the start; the gRPC service behind it (cri-connections.ts) is loaded on the first connection.
 import { createServer as createNetServer } from 'node:net';
 import { mkdirSync, unlinkSync, chmodSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { connectNodeAdapter } from '@connectrpc/connect-node';
-import { mendedConnection } from '../lib/h2c-authority.js';
 import type { CriDeps } from './cri-deps.js';
-import { errorInterceptor } from './cri-errors.js';
-import { ImageService, RuntimeService } from './proto.js';
-import { runtimeService } from './runtime-service.js';
-import { imageService } from './image-service.js';
+import type { CriConnections } from './cri-connections.js';
 
 export interface CriServer {
   socketPath: string;
@@ -20,24 +13,25 @@ export interface CriServer {
 }
 
 export async function startCriServer(socketPath: string, deps: CriDeps): Promise<CriServer> {
-  const handler = connectNodeAdapter({
-    // gRPC only: kubelet and crictl speak nothing else; Connect and gRPC-Web stay off.
-    grpc: true,
-    connect: false,
-    grpcWeb: false,
-    interceptors: [errorInterceptor(deps.logger)],
-    routes(router) {
-      router.service(RuntimeService, runtimeService(deps));
-      router.service(ImageService, imageService(deps));
-    },
+  let connections: Promise<CriConnections> | undefined;
+  const loaded = (): Promise<CriConnections> =>
+    (connections ??= import('./cri-connections.js').then(({ criConnections }) => criConnections(deps)));
+  // A socket not yet read keeps what the client sent until the service is loaded and reads it; until then an
+  // error on it (the client gone) must not be an unhandled 'error' event.
+  const listener = createNetServer((socket) => {
+    const early = (): void => void socket.destroy();
+    socket.on('error', early);
+    loaded().then(
+      (served) => {
+        socket.off('error', early);
+        if (!socket.destroyed) served.accept(socket);
+      },
+      (err: unknown) => {
+        deps.logger.error({ err }, 'CRI service could not be loaded');
+        socket.destroy();
+      },
+    );
   });
-  const http2 = createHttp2Server(handler);
-  const sessions = new Set<Http2Session>();
-  http2.on('session', (session: Http2Session) => {
-    sessions.add(session);
-    session.once('close', () => sessions.delete(session));
-  });
-  const listener = createNetServer((socket) => http2.emit('connection', mendedConnection(socket)));
 
   mkdirSync(dirname(socketPath), { recursive: true });
   // The daemon holds its root lock, so a socket file left here belongs to a dead daemon.
@@ -59,7 +53,7 @@ export async function startCriServer(socketPath: string, deps: CriDeps): Promise
     async close() {
       const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
       // Open HTTP/2 sessions (a kubelet keeps one) would hold the listener's close forever.
-      for (const session of sessions) session.close();
+      if (connections !== undefined) (await connections).closeSessions();
       await closed;
     },
   };
