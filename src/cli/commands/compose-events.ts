@@ -4,14 +4,7 @@ import type { DockerCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { composeExit, project } from '../compose-project.js';
 import { LABEL } from '../../compose/labels.js';
-
-interface EventMessage {
-  Type: string;
-  Action: string;
-  Actor: { ID: string; Attributes: Record<string, string> };
-  time: number;
-  timeNano: number;
-}
+import { eventMessages, type EventMessage } from '../../client/event-stream.js';
 
 /** Compose v2's time: `2006-01-02 15:04:05.000000` in UTC. */
 const timeText = (e: EventMessage): string => {
@@ -32,33 +25,24 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       const res = await ctx.client.system.events({
         filters: JSON.stringify({ type: ['container'], label: [`${LABEL.project}=${p.name}`] }),
       });
-      let pending = '';
-      for await (const chunk of res) {
-        pending += String(chunk);
-        let nl: number;
-        while ((nl = pending.indexOf('\n')) >= 0) {
-          const raw = pending.slice(0, nl);
-          pending = pending.slice(nl + 1);
-          if (!raw.trim()) continue;
-          const e = JSON.parse(raw) as EventMessage;
-          const service = e.Actor.Attributes[LABEL.service] ?? '';
-          if (services.length > 0 && !services.includes(service)) continue;
-          // Compose v2 leaves its own labels out of the attributes it shows.
-          const attributes = Object.fromEntries(
-            Object.entries(e.Actor.Attributes).filter(([k]) => !k.startsWith('com.docker.compose.')),
+      for await (const { event: e } of eventMessages(res)) {
+        const service = e.Actor.Attributes[LABEL.service] ?? '';
+        if (services.length > 0 && !services.includes(service)) continue;
+        // Compose v2 leaves its own labels out of the attributes it shows.
+        const attributes = Object.fromEntries(
+          Object.entries(e.Actor.Attributes).filter(([k]) => !k.startsWith('com.docker.compose.')),
+        );
+        if (opts.json) {
+          ctx.out(
+            `${JSON.stringify({ action: e.Action, attributes, id: e.Actor.ID, service, time: new Date(e.timeNano / 1e6).toISOString(), type: e.Type })}\n`,
           );
-          if (opts.json) {
-            ctx.out(
-              `${JSON.stringify({ action: e.Action, attributes, id: e.Actor.ID, service, time: new Date(e.timeNano / 1e6).toISOString(), type: e.Type })}\n`,
-            );
-            continue;
-          }
-          const attrs = Object.entries(attributes)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([k, v]) => `${k}=${v}`)
-            .join(', ');
-          ctx.out(`${timeText(e)} ${e.Type} ${e.Action} ${e.Actor.ID} (${attrs})\n`);
+          continue;
         }
+        const attrs = Object.entries(attributes)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ');
+        ctx.out(`${timeText(e)} ${e.Type} ${e.Action} ${e.Actor.ID} (${attrs})\n`);
       }
     } catch (err) {
       throw composeExit(err);

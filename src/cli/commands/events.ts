@@ -6,14 +6,7 @@ import { timeArg } from '../time-arg.js';
 import { filtersQuery, parseFilters } from '../filters.js';
 import { compile, execute, parseFormat } from '../format/template.js';
 import { contextRow } from '../format/list.js';
-
-interface EventMessage {
-  Type: string;
-  Action: string;
-  Actor: { ID: string; Attributes: Record<string, string> };
-  time: number;
-  timeNano: number;
-}
+import { eventMessages, type EventMessage } from '../../client/event-stream.js';
 
 function defaultLine(e: EventMessage, raw: string): string {
   const nanos = /"timeNano":(\d+)/.exec(raw)?.[1] ?? String(e.timeNano);
@@ -43,22 +36,12 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       until: timeArg(opts.until),
       filters: filtersQuery(parseFilters(opts.filter)),
     });
-    let pending = '';
-    for await (const chunk of res) {
-      pending += String(chunk);
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const raw = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        if (!raw.trim()) continue;
-        const event = JSON.parse(raw) as EventMessage;
-        ctx.out(
-          template
-            ? `${execute(template, contextRow(event as unknown as Record<string, unknown>))}\n`
-            : defaultLine(event, raw),
-        );
-      }
-    }
+    for await (const { event, raw } of eventMessages(res))
+      ctx.out(
+        template
+          ? `${execute(template, contextRow(event as unknown as Record<string, unknown>))}\n`
+          : defaultLine(event, raw),
+      );
   });
   return cmd;
 }
