@@ -1,39 +1,5 @@
-// critest v1.26.1's security context specs ("Security Context") on berthd and
-// on containerd 1.6 side by side (test/helpers/critest-pair.ts): every spec containerd passes here, berthd passes.
-import { test, before, after } from 'node:test';
-import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { isRoot } from '../helpers/daemon.js';
-import { hasDockerRegistry } from '../helpers/docker-registry.js';
-import { hasContainerd } from '../helpers/containerd.js';
-import { CNI_BIN_DIR } from '../helpers/cni.js';
-import { startCritestPair, type CritestPair } from '../helpers/critest-pair.js';
+// critest v1.26.1's security context specs ("Security Context") on berthd and on containerd 1.6 side by side
+// (test/helpers/critest-side-by-side.ts).
+import { critestSideBySide } from '../helpers/critest-side-by-side.js';
 
-const skip =
-  (!isRoot() && 'needs root') ||
-  (!hasDockerRegistry() && 'needs docker-registry (scripts/setup.sh)') ||
-  (!hasContainerd() && 'needs containerd (docker.io, scripts/setup.sh)') ||
-  (!existsSync(`${CNI_BIN_DIR}/bridge`) && 'needs containernetworking-plugins (scripts/setup.sh)');
-let pair: CritestPair;
-
-before(async () => {
-  if (!skip) pair = await startCritestPair();
-});
-after(async () => {
-  await pair?.cleanup();
-});
-
-test('critest security context specs: berthd passes every spec containerd passes', { skip }, async () => {
-  const r = await pair.run('Security Context');
-  console.log(
-    `critest security context: berthd ${r.berthd.passed.length} passed / ${r.berthd.failed.length} failed; ` +
-      `containerd ${r.containerd.passed.length} passed / ${r.containerd.failed.length} failed`,
-  );
-  for (const [engine, o] of Object.entries(r)) for (const name of o.failed) console.log(`failed on ${engine}: ${name}`);
-  assert.ok(r.containerd.passed.length > 0, r.containerd.summary);
-  assert.deepEqual(
-    r.containerd.passed.filter((name) => !r.berthd.passed.includes(name)),
-    [],
-    `passing on containerd, not on berthd:\n${r.berthd.summary}`,
-  );
-});
+critestSideBySide('security context', 'Security Context');
