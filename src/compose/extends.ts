@@ -8,11 +8,11 @@ import { canonicalService, mergeService } from './merge.js';
 type Tree = Record<string, unknown>;
 const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const rebase = (path: string, dir: string): string =>
+export const rebase = (path: string, dir: string): string =>
   isAbsolute(path) || path.startsWith('~') ? path : resolve(dir, path);
 
 /** A service of another file with its relative paths resolved against that file's directory. */
-function rebased(service: Tree, dir: string): Tree {
+export function rebased(service: Tree, dir: string): Tree {
   const out: Tree = { ...service };
   if (typeof out.build === 'string') out.build = rebase(out.build, dir);
   else if (isTree(out.build))

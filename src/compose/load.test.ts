@@ -2,7 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadProject, type LoadOptions } from './load.js';
 
 const roots: string[] = [];
@@ -13,7 +13,10 @@ function project(files: Record<string, string>, opts: Partial<LoadOptions> = {})
   const root = mkdtempSync(join(tmpdir(), 'berth-compose-load-'));
   const dir = join(root, 'My_App');
   mkdirSync(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   roots.push(root);
   return { dir, files: [], env: {}, cwd: dir, ...opts };
 }
@@ -223,4 +226,91 @@ test('extends: same file and another file; the extending keys win; cycles refuse
   assert.equal(loaded.services.remote?.build?.context, join(p.dir, 'ctx'));
   const cycle = project({ 'compose.yaml': 'services:\n  a: {image: x, extends: b}\n  b: {image: x, extends: a}\n' });
   assert.throws(() => loadProject(cycle), /extends cycle/);
+});
+
+test("include, short syntax: the part's services, volumes and networks, its paths against its own directory", () => {
+  const p = project(
+    {
+      'compose.yaml': 'include: [db/compose.yaml]\nservices:\n  web: {image: busybox, depends_on: [db]}\n',
+      'db/compose.yaml': [
+        'name: ignored',
+        'services:',
+        '  db:',
+        '    image: ${DB_IMAGE}',
+        '    env_file: db.env',
+        '    environment: [TAG, FROM_PARENT]',
+        '    volumes: [data:/data, ./init:/init]',
+        '    networks: [back]',
+        'volumes: {data: {}}',
+        'networks: {back: {}}',
+        '',
+      ].join('\n'),
+      'db/.env': 'DB_IMAGE=busybox:db\nTAG=from-part\nFROM_PARENT=part\n',
+      'db/db.env': 'X=1\n',
+      '.env': 'FROM_PARENT=parent\n',
+    },
+    { env: {} },
+  );
+  const loaded = loadProject(p);
+  assert.equal(loaded.name, 'my_app');
+  assert.deepEqual(Object.keys(loaded.services).sort(), ['db', 'web']);
+  const db = loaded.services.db;
+  assert.equal(db?.image, 'busybox:db');
+  assert.deepEqual(db?.environment, { X: '1', TAG: 'from-part', FROM_PARENT: 'parent' });
+  assert.ok(
+    db?.volumes.some((v) => v.type === 'bind' && v.source === join(p.dir, 'db/init')),
+    JSON.stringify(db?.volumes),
+  );
+  assert.equal(loaded.volumes.data?.name, 'my_app_data');
+  assert.equal(loaded.networks.back?.name, 'my_app_back');
+});
+
+test('include, long syntax: several files, project_directory and env_file relative to the including project', () => {
+  const p = project({
+    'compose.yaml': [
+      'include:',
+      '  - path: [parts/a.yaml, parts/a.override.yaml]',
+      '    project_directory: shared',
+      '    env_file: vars/part.env',
+      'services:',
+      '  main: {image: busybox}',
+      '',
+    ].join('\n'),
+    'parts/a.yaml': 'services:\n  a:\n    image: busybox:${A_TAG}\n    build: ./ctx\n    environment: {ONE: "1"}\n',
+    'parts/a.override.yaml': 'services:\n  a:\n    environment: {TWO: "2"}\n',
+    'vars/part.env': 'A_TAG=long\n',
+  });
+  const loaded = loadProject(p);
+  assert.equal(loaded.services.a?.image, 'busybox:long');
+  assert.deepEqual(loaded.services.a?.environment, { ONE: '1', TWO: '2' });
+  assert.equal(loaded.services.a?.build?.context, join(p.dir, 'shared/ctx'));
+  const missing = project({
+    'compose.yaml': 'include: [{path: a.yaml, env_file: nope.env}]\n',
+    'a.yaml': 'services: {a: {image: x}}\n',
+  });
+  assert.throws(() => loadProject(missing), /couldn't find env file: .*nope\.env/);
+});
+
+test('include: a name defined differently on both sides is refused; the same definition is not; cycles refused', () => {
+  const clash = project({
+    'compose.yaml': 'include: [part.yaml]\nservices:\n  s: {image: busybox}\n',
+    'part.yaml': 'services:\n  s: {image: other}\n',
+  });
+  assert.throws(() => loadProject(clash), /services\.s conflicts with imported resource/);
+  const net = project({
+    'compose.yaml': 'include: [part.yaml]\nservices: {s: {image: x}}\nnetworks: {n: {internal: true}}\n',
+    'part.yaml': 'services: {t: {image: x}}\nnetworks: {n: {}}\n',
+  });
+  assert.throws(() => loadProject(net), /networks\.n conflicts with imported resource/);
+  const same = project({
+    'compose.yaml': 'include: [part.yaml]\nservices:\n  s: {image: busybox, command: [a]}\n',
+    'part.yaml': 'services:\n  s: {image: busybox, command: [a]}\n',
+  });
+  assert.deepEqual(Object.keys(loadProject(same).services), ['s']);
+  const cycle = project({
+    'compose.yaml': 'include: [a.yaml]\nservices: {s: {image: x}}\n',
+    'a.yaml': 'include: [b.yaml]\nservices: {a: {image: x}}\n',
+    'b.yaml': 'include: [a.yaml]\nservices: {b: {image: x}}\n',
+  });
+  assert.throws(() => loadProject(cycle), /include cycle detected/);
 });

@@ -6,6 +6,7 @@ import { ComposeError } from './errors.js';
 import { parseDotenv } from './dotenv.js';
 import { interpolateTree, type Lookup } from './interpolate.js';
 import { resolveExtends } from './extends.js';
+import { resolveIncludes, type IncludeHooks } from './include.js';
 import { mergeFiles } from './merge.js';
 import type { Project } from './model.js';
 import { normaliseProject } from './normalise.js';
@@ -62,21 +63,25 @@ const readIfExists = (path: string): string | undefined => {
   }
 };
 
-/** The variables interpolation sees: the shell's environment over the env files'. */
-function environment(opts: LoadOptions, workingDir: string): Lookup {
+/** `outer`'s variables, then those of the env `files` in order (a missing file is an error when `required`). */
+function envFilesLookup(files: string[], required: boolean, outer: Lookup): Lookup {
   const fromFiles = new Map<string, string>();
-  const shell: Lookup = (name) => opts.env[name];
-  const explicit = opts.envFiles && opts.envFiles.length > 0;
-  for (const file of explicit ? (opts.envFiles ?? []) : [join(workingDir, '.env')]) {
-    const path = resolve(opts.cwd, file);
+  for (const path of files) {
     const text = readIfExists(path);
     if (text === undefined) {
-      if (explicit) throw new ComposeError(`couldn't find env file: ${path}`);
+      if (required) throw new ComposeError(`couldn't find env file: ${path}`);
       continue;
     }
-    for (const [k, v] of parseDotenv(text, path, (n) => shell(n) ?? fromFiles.get(n))) fromFiles.set(k, v);
+    for (const [k, v] of parseDotenv(text, path, (n) => outer(n) ?? fromFiles.get(n))) fromFiles.set(k, v);
   }
-  return (name) => shell(name) ?? fromFiles.get(name);
+  return (name) => outer(name) ?? fromFiles.get(name);
+}
+
+/** The variables interpolation sees: the shell's environment over the env files'. */
+function environment(opts: LoadOptions, workingDir: string): Lookup {
+  const explicit = opts.envFiles && opts.envFiles.length > 0;
+  const files = explicit ? (opts.envFiles ?? []).map((f) => resolve(opts.cwd, f)) : [join(workingDir, '.env')];
+  return envFilesLookup(files, Boolean(explicit), (name) => opts.env[name]);
 }
 
 export function loadProject(opts: LoadOptions): Project {
@@ -88,22 +93,29 @@ export function loadProject(opts: LoadOptions): Project {
   const early = opts.projectName || base('COMPOSE_PROJECT_NAME');
   const lookup: Lookup = (name) => (name === 'COMPOSE_PROJECT_NAME' && early ? early : base(name));
   const unset = new Set<string>();
-  const read = (path: string): Record<string, unknown> => {
-    const text = readIfExists(path);
-    if (text === undefined) throw new ComposeError(`open ${path}: no such file or directory`);
-    const file = parseSourceFile(path, text);
-    const data = interpolateTree(file.data, lookup, [], { onUnset: (n) => unset.add(n) }) as Record<string, unknown>;
-    checkSchema(file, data);
-    refuseUnsupported(file, data);
-    return data;
+  const readWith =
+    (vars: Lookup) =>
+    (path: string): Record<string, unknown> => {
+      const text = readIfExists(path);
+      if (text === undefined) throw new ComposeError(`open ${path}: no such file or directory`);
+      const file = parseSourceFile(path, text);
+      const data = interpolateTree(file.data, vars, [], { onUnset: (n) => unset.add(n) }) as Record<string, unknown>;
+      checkSchema(file, data);
+      refuseUnsupported(file, data);
+      return data;
+    };
+  const includeHooks: IncludeHooks = {
+    readFile: (path, vars) => resolveExtends(readWith(vars)(path), path, readWith(vars)),
+    envLookup: envFilesLookup,
   };
   const datas = files.map((path) => {
-    const data = read(path);
+    const data = readWith(lookup)(path);
     if (data.version !== undefined)
       opts.warn?.(
         `${path}: the attribute \`version\` is obsolete, it will be ignored, please remove it to avoid potential confusion`,
       );
-    return resolveExtends(data, path, read);
+    const at = { path, workingDir, lookup, chain: [] };
+    return resolveIncludes(resolveExtends(data, path, readWith(lookup)), at, includeHooks);
   });
   for (const name of unset) opts.warn?.(`The "${name}" variable is not set. Defaulting to a blank string.`);
   const merged = mergeFiles(datas);

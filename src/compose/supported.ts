@@ -4,7 +4,16 @@ import { ComposeError } from './errors.js';
 import type { KeyPath } from './interpolate.js';
 import type { SourceFile } from './source-file.js';
 
-export const TOP_LEVEL = new Set(['version', 'name', 'services', 'networks', 'volumes', 'secrets', 'configs']);
+export const TOP_LEVEL = new Set([
+  'version',
+  'name',
+  'services',
+  'networks',
+  'volumes',
+  'secrets',
+  'configs',
+  'include',
+]);
 
 export const SERVICE_KEYS = new Set([
   'image',
