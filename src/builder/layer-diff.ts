@@ -1,6 +1,6 @@
 // An overlay upper directory as an OCI layer tar: files, directories, symlinks, hardlinks and special files
 // as they are; overlay's whiteouts (char device 0:0) become `.wh.<name>` entries and opaque directories
-// (trusted.overlay.opaque=y) get a `.wh..wh..opq` entry. Streamed, never buffered whole.
+// (overlay's opaque xattr = y) get a `.wh..wh..opq` entry. Streamed, never buffered whole.
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,15 +8,10 @@ import type { Stats } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { getAttribute } from '@napi-rs/xattr';
+import { isOverlayOpaque } from '../lib/fs/overlay-xattrs.js';
 
 /** Files runc creates as bind-mount targets; empty ones in an upper dir are not part of a layer (Docker's init layer). */
 const MOUNT_TARGETS = new Set(['etc/hosts', 'etc/hostname', 'etc/resolv.conf']);
-
-async function isOpaque(path: string): Promise<boolean> {
-  const value = await getAttribute(path, 'trusted.overlay.opaque').catch(() => null);
-  return value?.toString() === 'y';
-}
 
 type TarHeader = Parameters<tar.Pack['entry']>[0];
 
@@ -85,7 +80,7 @@ async function walk(w: Walk, rel: string): Promise<void> {
     }
     if (st.isDirectory()) {
       const dirHeader = header(`${path}/`, st, { type: 'directory' });
-      const opaque = await isOpaque(full);
+      const opaque = await isOverlayOpaque(full);
       if (opaque || !(await inLower(w, path))) {
         await emit(w, dirHeader);
         if (opaque)

@@ -26,10 +26,11 @@ export async function wireImages(config: DaemonConfig, logger: Logger, events: E
   const content = new LocalContentStore({ root: join(config.dataRoot, 'content') });
   await content.cleanupIngests();
   const snapshotRoot = join(config.dataRoot, 'snapshots');
-  // Rootless: the copying driver until overlay's user.overlay.* xattrs (mount option userxattr) are wired in.
+  // Rootless too: the probe mounts in berthd's user namespace with `userxattr` (lib/fs/overlay-xattrs.ts), so a
+  // kernel that refuses overlay there (before 5.11) gets the copying driver.
   const useOverlay =
     config.storageDriver === 'overlay' ||
-    (config.storageDriver === 'auto' && !config.rootless && (await OverlaySnapshotter.isSupported(snapshotRoot)));
+    (config.storageDriver === 'auto' && (await OverlaySnapshotter.isSupported(snapshotRoot)));
   const snapshotLogger = logger.child({ component: 'snapshots' });
   const snapshots = useOverlay
     ? new OverlaySnapshotter({ root: snapshotRoot }, snapshotLogger)

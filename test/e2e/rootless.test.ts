@@ -4,7 +4,7 @@
 // DNS, a port published on 127.0.0.1 (rootlesskit's port driver) and a host port already taken.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { get } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
@@ -75,6 +75,8 @@ test('berthd started by the user runs rootless on its own roots and socket', { s
   assert.ok((JSON.parse(info) as string[]).includes('name=rootless'), info);
   const rootDir = ok(await berthAs(user, ['info', '--format', '{{.DockerRootDir}}']), 'root dir');
   assert.equal(rootDir.trim(), daemon.dataRoot);
+  // overlayfs mounted in the user namespace (userxattr), not the copying fallback.
+  assert.equal(ok(await berthAs(user, ['info', '--format', '{{.Driver}}']), 'driver').trim(), 'overlay2');
 });
 
 const dockerEnv = (): NodeJS.ProcessEnv => ({ DOCKER_HOST: `unix://${daemon?.socketPath}` });
@@ -145,6 +147,63 @@ test('cp into and out of a container', { skip }, async () => {
   assert.equal(statSync(join(user.home, 'out.txt')).uid, user.uid);
   ok(await dk(['rm', 'files']), 'rm');
 });
+
+/** `tar -tv` lines of a tar the docker CLI writes to stdout, as `owner path` (numeric ids). */
+const tarOwners = async (args: string[], paths: string[]): Promise<string> => {
+  const cmd = `docker ${args.join(' ')} | tar -tv --numeric-owner -f - ${paths.join(' ')}`;
+  const listing = ok(await asUser(user, ['sh', '-c', cmd], { env: dockerEnv() }), cmd);
+  return listing
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .map((f) => `${f[1]} ${f[f.length - 1]}`)
+    .join('\n');
+};
+
+test(
+  'overlay rootless: commit keeps owners, whiteouts and opaque dirs; export and cp show them',
+  { skip },
+  async () => {
+    const make = 'mkdir /data && echo old > /data/old && echo keep > /data/keep && chown 1000:1000 /data/keep';
+    ok(await dk(['run', '--name', 'layer1', 'busybox', 'sh', '-c', make]), 'run layer1');
+    ok(await dk(['commit', 'layer1', 'rl-layers:1']), 'commit 1');
+    // A file deleted (whiteout) and a directory replaced (opaque) in the next layer.
+    const change = 'rm /bin/true && rm -rf /data && mkdir /data && echo new > /data/new && chown 1000:2000 /data/new';
+    ok(await dk(['run', '--name', 'layer2', 'rl-layers:1', 'sh', '-c', change]), 'run layer2');
+    ok(await dk(['commit', 'layer2', 'rl-layers:2']), 'commit 2');
+    ok(await dk(['rm', 'layer1', 'layer2']), 'rm');
+    // Saved, removed and loaded again: the layers are unpacked anew, whiteouts and opaque dirs from `.wh.` entries.
+    const saved = join(user.home, 'layers.tar');
+    ok(await dk(['save', '-o', saved, 'rl-layers:2']), 'save');
+    ok(await dk(['rmi', 'rl-layers:2', 'rl-layers:1']), 'rmi');
+    ok(await dk(['load', '-i', saved]), 'load');
+    const seen = ok(
+      await dk([
+        'run',
+        '--rm',
+        'rl-layers:2',
+        'sh',
+        '-c',
+        'ls /data; stat -c %u:%g /data/new; ls /bin/true || echo gone',
+      ]),
+      'run layer 2',
+    );
+    assert.equal(seen, 'new\n1000:2000\ngone\n');
+    ok(await dk(['create', '--name', 'exported', 'rl-layers:2']), 'create');
+    assert.equal(await tarOwners(['export', 'exported'], ['data/new']), '1000/2000 data/new');
+    assert.equal(await tarOwners(['cp', 'exported:/data/new', '-'], ['new']), '1000/2000 new');
+    ok(await dk(['rm', 'exported']), 'rm exported');
+    // On the host the layer's files belong to the mapped ids: uid 1000 inside is subuid start + 999.
+    const snapshots = join(daemon?.dataRoot ?? '/nowhere', 'snapshots', 'snapshots');
+    const hostOwners = readdirSync(snapshots)
+      .map((d) => join(snapshots, d, 'fs', 'data', 'new'))
+      .filter((f) => existsSync(f))
+      .map((f) => `${statSync(f).uid}:${statSync(f).gid}`);
+    assert.ok(hostOwners.length > 0, 'no snapshot holds data/new');
+    for (const o of hostOwners) assert.equal(o, `${user.subuidStart() + 999}:${user.subgidStart() + 1999}`);
+    ok(await dk(['rmi', 'rl-layers:2']), 'rmi');
+  },
+);
 
 test('cgroup limits are refused by name with the reason (cgroup v1 is not delegated)', { skip }, async () => {
   const v1 = !existsSync('/sys/fs/cgroup/cgroup.controllers');

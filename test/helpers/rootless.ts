@@ -19,6 +19,8 @@ export interface TestUser {
   env: NodeJS.ProcessEnv;
   /** First id of the user's subuid range (uid 1 inside a container is this on the host). */
   subuidStart(): number;
+  /** First id of the user's subgid range. */
+  subgidStart(): number;
   addSubIds(): void;
   removeSubIds(): void;
   remove(): void;
@@ -62,8 +64,8 @@ export function createTestUser(): TestUser {
   mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
   chownSync(runtimeDir, uid, gid);
   chmodSync(runtimeDir, 0o700);
-  const rangesOf = (): string =>
-    readFileSync('/etc/subuid', 'utf8')
+  const rangesOf = (file = '/etc/subuid'): string =>
+    readFileSync(file, 'utf8')
       .split('\n')
       .find((l) => l.startsWith(`${name}:`)) ?? '';
   const user: TestUser = {
@@ -81,6 +83,7 @@ export function createTestUser(): TestUser {
       DOCKER_CLI_HINTS: 'false',
     },
     subuidStart: () => Number(rangesOf().split(':')[1]),
+    subgidStart: () => Number(rangesOf('/etc/subgid').split(':')[1]),
     addSubIds() {
       if (rangesOf()) return;
       const start = freeSubIdStart();

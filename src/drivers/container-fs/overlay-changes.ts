@@ -6,11 +6,11 @@
 import { lstat, readdir, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { posix } from 'node:path';
-import { getAttribute } from '@napi-rs/xattr';
 import type { FsChange } from '../../core/containers/container-fs.js';
 import type { Mount } from '../../core/snapshots/snapshotter.js';
 import { FdRoot, fdPath, openDirNoFollow } from '../../lib/fs/fd-root.js';
 import { resolveInRoot } from '../../lib/fs/in-root.js';
+import { isOverlayOpaque } from '../../lib/fs/overlay-xattrs.js';
 
 /** The upper dir and lower dirs (top first) of an overlay rootfs; undefined for anything else. */
 export function overlayDirs(mounts: Mount[]): { upper: string; lower: string[] } | undefined {
@@ -62,9 +62,7 @@ export async function overlayChanges(upper: string, lower: string[], ignore: Rea
       if (st.isDirectory() && !held) continue;
       try {
         const whiteout = st.isCharacterDevice() && st.rdev === 0;
-        const opaque =
-          held !== undefined &&
-          (await getAttribute(fdPath(held.fd), 'trusted.overlay.opaque').catch(() => null))?.toString() === 'y';
+        const opaque = held !== undefined && (await isOverlayOpaque(fdPath(held.fd, '.')));
         let kind: FsChange['Kind'] | undefined;
         if (whiteout || opaque) kind = 2;
         else {

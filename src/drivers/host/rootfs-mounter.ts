@@ -10,7 +10,9 @@ export class HostRootfsMounter {
   async mount(mounts: Mount[], target: string, options: { readonly?: boolean } = {}): Promise<void> {
     for (const m of mounts) {
       if (m.type === 'overlay') {
-        const opts = options.readonly ? m.options.filter((o) => o.startsWith('lowerdir=')) : m.options;
+        const opts = options.readonly
+          ? m.options.filter((o) => !o.startsWith('upperdir=') && !o.startsWith('workdir='))
+          : m.options;
         await run('mount', ['-t', 'overlay', 'overlay', '-o', opts.join(','), target]);
       } else {
         await run('mount', ['--bind', ...(options.readonly ? ['-o', 'ro'] : []), m.source, target]);

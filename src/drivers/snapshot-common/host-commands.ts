@@ -1,6 +1,7 @@
 // The few file operations Node cannot do itself: device nodes and extended attributes (mknod, setfattr).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { overlayMountOptions } from '../../lib/fs/overlay-xattrs.js';
 
 const run = promisify(execFile);
 
@@ -20,7 +21,7 @@ export async function mountOverlay(lower: string[], upper: string, work: string,
     'overlay',
     'overlay',
     '-o',
-    `lowerdir=${lower.join(':')},upperdir=${upper},workdir=${work}`,
+    [...overlayMountOptions(), `lowerdir=${lower.join(':')}`, `upperdir=${upper}`, `workdir=${work}`].join(','),
     target,
   ]);
 }

@@ -1,6 +1,6 @@
 // The overlay snapshotter: each snapshot is one overlayfs upper dir; a container's rootfs is an overlay of
 // its parents (lowerdir, top first) under its own upper. Whiteouts become overlay's: char device 0:0 and the
-// trusted.overlay.opaque xattr.
+// opaque xattr (trusted.overlay.* on the host, user.overlay.* with `userxattr` when rootless: lib/fs/overlay-xattrs.ts).
 import { mkdir, mkdtemp, readdir, rm, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Mount } from '../../core/snapshots/snapshotter.js';
@@ -9,6 +9,7 @@ import { BaseSnapshotter } from '../snapshot-common/base-snapshotter.js';
 import type { WhiteoutMode } from '../../lib/fs/extract-tar.js';
 import { fdPath } from '../../lib/fs/fd-root.js';
 import { removeAt } from '../../lib/fs/remove-at.js';
+import { overlayMountOptions, overlayXattr } from '../../lib/fs/overlay-xattrs.js';
 import type { SnapshotEntry } from '../snapshot-common/snapshot-metadata.js';
 import { makeNode, mountOverlay, setXattr, unmount } from '../snapshot-common/host-commands.js';
 
@@ -18,7 +19,7 @@ const overlayWhiteouts: WhiteoutMode = {
     await makeNode(fdPath(dir.fd, name), 'c', 0, 0, 0o000);
   },
   async opaque(dir) {
-    await setXattr(fdPath(dir.fd, '.'), 'trusted.overlay.opaque', 'y'); // '/.': the held directory itself, not the fd link
+    await setXattr(fdPath(dir.fd, '.'), overlayXattr('opaque'), 'y'); // '/.': the held directory itself, not the fd link
   },
 };
 
@@ -87,11 +88,15 @@ export class OverlaySnapshotter extends BaseSnapshotter {
         {
           type: 'overlay',
           source: 'overlay',
-          options: fitsOnePage([`lowerdir=${[this.fsDir(entry.dir), ...lower].join(':')}`], parents.length + 1),
+          options: fitsOnePage(
+            [...overlayMountOptions(), `lowerdir=${[this.fsDir(entry.dir), ...lower].join(':')}`],
+            parents.length + 1,
+          ),
         },
       ];
     await lstat(this.workDir(entry.dir)).catch(() => mkdir(this.workDir(entry.dir), { recursive: true }));
     const options = [
+      ...overlayMountOptions(),
       `lowerdir=${lower.join(':')}`,
       `upperdir=${this.fsDir(entry.dir)}`,
       `workdir=${this.workDir(entry.dir)}`,

@@ -8,8 +8,8 @@ import { lstat, open, readdir, readlink, stat, type FileHandle } from 'node:fs/p
 import { PassThrough, type Readable } from 'node:stream';
 import tar from 'tar-stream';
 type Hdr = Parameters<ReturnType<typeof tar.pack>['entry']>[0];
-import { getAttribute } from '@napi-rs/xattr';
 import { fdPath, openDirNoFollow, reopenDir, type FdMount } from './fd-root.js';
+import { isOverlayOpaque } from './overlay-xattrs.js';
 
 export interface PackOptions {
   /** Turn overlayfs whiteouts and opaque directories into OCI `.wh.` entries. */
@@ -81,11 +81,7 @@ export function packTree(dir: FileHandle, name: string, tarName: string, options
       try {
         if (entryTar !== '') await add({ ...base, name: `${entryTar}/`, type: 'directory' });
         const prefix = entryTar === '' ? '' : `${entryTar}/`;
-        if (
-          options.overlayWhiteouts &&
-          entryTar !== '' &&
-          (await getAttribute(fdPath(handle.fd), 'trusted.overlay.opaque').catch(() => null))?.toString() === 'y'
-        ) {
+        if (options.overlayWhiteouts && entryTar !== '' && (await isOverlayOpaque(fdPath(handle.fd, '.')))) {
           await add({ ...base, name: `${prefix}.wh..wh..opq`, type: 'file', mode: 0o644, size: 0 });
         }
         const children = (await readdir(fdPath(handle.fd))).sort();

@@ -1,13 +1,13 @@
 // Extended attributes carried in a tar's PAX headers (`SCHILY.xattr.NAME=VALUE`, as GNU tar and Docker
 // write them), set on the unpacked entry without following symlinks (lsetxattr).
 // Limits: tar-stream decodes PAX values as UTF-8, so a binary value (security.capability) arrives mangled;
-// such values are skipped rather than written wrong. `trusted.overlay.*` is never taken from a layer: those
-// attributes steer overlayfs (opaque, redirect, metacopy) and belong to the snapshotter alone.
+// such values are skipped rather than written wrong. Overlay's own attributes (`trusted.overlay.*`, `user.overlay.*`)
+// are never taken from a layer: they steer overlayfs (opaque, redirect, metacopy) and belong to the snapshotter alone.
 import { setAttribute } from '@napi-rs/xattr';
 import { ExtractError } from './extract-error.js';
+import { isOverlayXattr } from './overlay-xattrs.js';
 
 const PAX_XATTR = 'SCHILY.xattr.';
-const RESERVED = 'trusted.overlay.';
 const REPLACEMENT_CHAR = '\uFFFD';
 
 /** Filesystems without xattrs, or namespaces the caller may not write, are skipped as Docker does. */
@@ -19,7 +19,7 @@ export function paxXattrs(pax: Record<string, string> | null | undefined): [stri
   for (const [key, value] of Object.entries(pax ?? {})) {
     if (!key.startsWith(PAX_XATTR)) continue;
     const name = key.slice(PAX_XATTR.length);
-    if (name === '' || name.startsWith(RESERVED) || value.includes(REPLACEMENT_CHAR)) continue;
+    if (name === '' || isOverlayXattr(name) || value.includes(REPLACEMENT_CHAR)) continue;
     out.push([name, Buffer.from(value, 'utf8')]);
   }
   return out;
