@@ -1,7 +1,9 @@
-// critest's runtime specs on berthd and on containerd 1.6 side by side: a loopback registry with the stand-ins
+// critest's specs on berthd and on containerd 1.6 side by side: a loopback registry with the stand-ins
 // (critest-standins.ts) as the only server of gcr.io and registry.k8s.io, each engine with a CNI network of its
-// own (cni.ts), containerd's sandbox image a pause stand-in (catatonit, as berth's own). run() runs one focus on
-// both at once and answers each spec's outcome from ginkgo's JSON report.
+// own (cni.ts), containerd's sandbox image a pause stand-in (catatonit, as berth's own). run() lists the specs a
+// focus selects (critest's dry run), deals them out to a few critest processes per engine, all running at once
+// against the same two daemons (critest's specs are made to run in parallel: containerd's CI runs them so), and
+// answers each spec's outcome from ginkgo's JSON reports.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +26,8 @@ export interface SpecOutcomes {
 export interface CritestPair {
   daemon: TestDaemon;
   containerd: TestContainerd;
-  run(focus: string, skip?: string): Promise<{ berthd: SpecOutcomes; containerd: SpecOutcomes }>;
+  /** Every spec `focus` selects and `skip` does not, in `shards` critest processes per engine. */
+  run(focus: string, skip?: string, shards?: number): Promise<{ berthd: SpecOutcomes; containerd: SpecOutcomes }>;
   cleanup(): Promise<void>;
 }
 
@@ -34,7 +37,14 @@ interface GinkgoSpec {
   State: string;
 }
 
-async function critest(socket: string, focus: string, skip: string | undefined, dir: string): Promise<SpecOutcomes> {
+const specName = (spec: GinkgoSpec): string => [...(spec.ContainerHierarchyTexts ?? []), spec.LeafNodeText].join(' ');
+
+/** critest with ginkgo's focus and skip, its JSON report read back (no report: `undefined`, and why). */
+async function critest(
+  socket: string,
+  filter: string[],
+  dir: string,
+): Promise<{ specs?: GinkgoSpec[]; stdout: string; error: string }> {
   const report = join(dir, `report-${Math.random().toString(16).slice(2)}.json`);
   const endpoint = `unix://${socket}`;
   const r = await run(
@@ -44,27 +54,70 @@ async function critest(socket: string, focus: string, skip: string | undefined, 
       endpoint,
       '--image-endpoint',
       endpoint,
-      `--ginkgo.focus=${focus}`,
-      ...(skip ? [`--ginkgo.skip=${skip}`] : []),
+      ...filter,
       '--ginkgo.no-color',
       `--ginkgo.json-report=${report}`,
     ],
     { timeoutMs: 280_000 },
   );
-  const out: SpecOutcomes = { passed: [], failed: [], skipped: [], summary: r.stdout.slice(-3000) };
-  let suites: { SpecReports: GinkgoSpec[] | null }[] = [];
   try {
-    suites = JSON.parse(readFileSync(report, 'utf8')) as typeof suites;
+    const suites = JSON.parse(readFileSync(report, 'utf8')) as { SpecReports: GinkgoSpec[] | null }[];
+    return {
+      specs: suites.flatMap((s) => s.SpecReports ?? []).filter((s) => s.LeafNodeText),
+      stdout: r.stdout,
+      error: '',
+    };
   } catch {
-    out.failed.push(`no report (critest exited ${r.code}): ${r.stderr.slice(-500)}`);
+    return { stdout: r.stdout, error: `no report (critest exited ${r.code}): ${r.stderr.slice(-500)}` };
   }
-  for (const spec of suites.flatMap((s) => s.SpecReports ?? [])) {
-    if (!spec.LeafNodeText) continue;
-    const name = [...(spec.ContainerHierarchyTexts ?? []), spec.LeafNodeText].join(' ');
-    if (spec.State === 'passed') out.passed.push(name);
-    else if (spec.State === 'skipped' || spec.State === 'pending') out.skipped.push(name);
-    else out.failed.push(name);
+}
+
+/** The specs critest would run: a dry run, which contacts no engine. */
+async function selectedSpecs(focus: string, skip: string | undefined, dir: string): Promise<string[]> {
+  const filter = [`--ginkgo.focus=${focus}`, ...(skip ? [`--ginkgo.skip=${skip}`] : []), '--ginkgo.dry-run'];
+  const r = await critest('/nonexistent', filter, dir);
+  if (!r.specs) throw new Error(`critest dry run: ${r.error}`);
+  return r.specs.filter((s) => s.State === 'passed').map(specName);
+}
+
+/** A focus selecting exactly these specs: each name literal (`\\Q…\\E`, RE2) at the end of ginkgo's spec text. */
+const exactly = (names: string[]): string => names.map((name) => `\\Q${name}\\E$`).join('|');
+
+/**
+ * Groups whose specs share state and must run one after another in one process: the Image Manager specs pull
+ * and remove the same images (test-image-tags:1, 2 and 3 are one image) and count what the engine lists.
+ */
+const SERIAL_GROUPS = ['[k8s.io] Image Manager '];
+
+/** The specs dealt out to `shards` lists: serial groups whole, the rest one by one, each to the shortest list. */
+function deal(names: string[], shards: number): string[][] {
+  const units: string[][] = SERIAL_GROUPS.map((group) => names.filter((name) => name.startsWith(group)));
+  for (const name of names) if (!SERIAL_GROUPS.some((group) => name.startsWith(group))) units.push([name]);
+  const dealt: string[][] = Array.from({ length: shards }, () => []);
+  for (const unit of units.filter((u) => u.length > 0)) {
+    const shortest = dealt.reduce((a, b) => (b.length < a.length ? b : a));
+    shortest.push(...unit);
   }
+  return dealt.filter((list) => list.length > 0);
+}
+
+/** One engine's outcomes over all shards; a spec dealt out but in no report counts as failed. */
+async function critestShards(socket: string, shards: string[][], dir: string): Promise<SpecOutcomes> {
+  const out: SpecOutcomes = { passed: [], failed: [], skipped: [], summary: '' };
+  const results = await Promise.all(shards.map((names) => critest(socket, [`--ginkgo.focus=${exactly(names)}`], dir)));
+  results.forEach((r, i) => {
+    out.summary += r.error || r.stdout.slice(-1500);
+    const seen = new Set<string>();
+    for (const spec of r.specs ?? []) {
+      const name = specName(spec);
+      if (spec.State === 'skipped' && !shards[i]!.includes(name)) continue;
+      seen.add(name);
+      if (spec.State === 'passed') out.passed.push(name);
+      else if (spec.State === 'skipped' || spec.State === 'pending') out.skipped.push(name);
+      else out.failed.push(name);
+    }
+    for (const name of shards[i]!) if (!seen.has(name)) out.failed.push(`${name} (not in the report)`);
+  });
   return out;
 }
 
@@ -84,6 +137,9 @@ export async function startCritestPair(): Promise<CritestPair> {
         'gcr.io',
         '--blocked-registry',
         'registry.k8s.io',
+        // Blocked and not mirrored: never contacted at all.
+        '--blocked-registry',
+        'quay.io',
         '--cni-conf-dir',
         cniBerth.confDir,
         '--cni-bin-dir',
@@ -100,10 +156,11 @@ export async function startCritestPair(): Promise<CritestPair> {
   return {
     daemon,
     containerd,
-    async run(focus, skip) {
+    async run(focus, skip, shards = 4) {
+      const dealt = deal(await selectedSpecs(focus, skip, work), shards);
       const [b, c] = await Promise.all([
-        critest(criSocketOf(daemon), focus, skip, work),
-        critest(containerd.socketPath, focus, skip, work),
+        critestShards(criSocketOf(daemon), dealt, work),
+        critestShards(containerd.socketPath, dealt, work),
       ]);
       return { berthd: b, containerd: c };
     },

@@ -168,21 +168,30 @@ export async function pushStandIns(
   which: { images?: boolean; runtime?: boolean; pause?: boolean },
 ): Promise<void> {
   ok(await docker(daemon.env, ['load', '-i', (await testImages()).busybox]), 'load busybox');
+  const builds: [string, string, Record<string, ContextFile>?][] = [];
   if (which.images)
-    for (const [name, lines] of Object.entries(IMAGE_STAND_INS))
-      await buildAndPush(daemon, registry, name, `FROM busybox\n${lines}`);
+    for (const [name, lines] of Object.entries(IMAGE_STAND_INS)) builds.push([name, `FROM busybox\n${lines}`]);
   if (which.runtime)
     for (const [name, { dockerfile, files }] of Object.entries(RUNTIME_STAND_INS))
-      await buildAndPush(daemon, registry, name, dockerfile, files);
+      builds.push([name, dockerfile, files]);
   if (which.pause)
-    await buildAndPush(
-      daemon,
-      registry,
+    builds.push([
       PAUSE_STAND_IN,
       'FROM scratch\nCOPY pause /pause\nENTRYPOINT ["/pause", "-P"]',
-      {
-        pause: { copyOf: '/usr/bin/catatonit' },
-      },
-    );
+      { pause: { copyOf: '/usr/bin/catatonit' } },
+    ]);
+  // A few at a time (each is mostly waiting on the daemon and the registry), but stand-ins with one Dockerfile in
+  // one queue: built one after another, the build cache makes them one image (test-image-tags:1, 2 and 3 must be).
+  const queues = new Map<string, typeof builds>();
+  for (const build of builds) {
+    const key = JSON.stringify([build[1], build[2]]);
+    queues.set(key, [...(queues.get(key) ?? []), build]);
+  }
+  const pending = [...queues.values()];
+  const worker = async (): Promise<void> => {
+    for (let queue = pending.shift(); queue; queue = pending.shift())
+      for (const [name, dockerfile, files] of queue) await buildAndPush(daemon, registry, name, dockerfile, files);
+  };
+  await Promise.all([worker(), worker(), worker()]);
   ok(await docker(daemon.env, ['rmi', 'busybox']), 'rmi busybox');
 }
