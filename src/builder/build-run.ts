@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { sha256, type Digest } from '../lib/digest.js';
 import { shortId } from '../lib/ids.js';
 import { nowRfc3339Nano } from '../lib/time.js';
+import { phase, timedPhases } from '../lib/phases.js';
 import { isKind } from '../core/errdefs.js';
 import type { LayerRecord } from '../core/images/image-record.js';
 import { MEDIA_TYPES, type ImageConfigFile } from '../spec/oci/image.js';
@@ -26,6 +27,7 @@ import type { StageState, StepContext } from './step-context.js';
 import { runStep } from './run-step.js';
 import { copyStep, workdirStep } from './fs-steps.js';
 import { StageObserver } from './stage-observer.js';
+import type { ImageSourceHashes } from './image-source-hashes.js';
 
 const EMPTY_TAR = sha256(Buffer.alloc(1024));
 
@@ -61,6 +63,7 @@ export class BuildRun implements StepContext {
     readonly context: BuildContext,
     readonly dockerfile: Dockerfile,
     signal: AbortSignal | undefined,
+    readonly imageSourceHashes: ImageSourceHashes,
   ) {
     this.signal = signal ? AbortSignal.any([signal, this.abort.signal]) : this.abort.signal;
     this.baseImages = new BaseImages(deps, request, this.signal);
@@ -244,7 +247,11 @@ export class BuildRun implements StepContext {
       say(`Step ${++step}/${total} : ${instr.original}\n`);
       const observedStep = observed.step(instr);
       const parent = image;
-      image = await observedStep.track(() => this.dispatch(instr, parent, state, observedStep.say(say)));
+      image = await observedStep.track(() =>
+        timedPhases(this.deps.logger, 'build-step', { build: this.id, step: instr.original.slice(0, 80) }, () =>
+          this.dispatch(instr, parent, state, observedStep.say(say)),
+        ),
+      );
       say(` ---> ${shortId(image.record.id)}\n`);
     }
     return image;
@@ -342,6 +349,7 @@ export class BuildRun implements StepContext {
     produce: () => Promise<{ image: StepImage; size: number }>,
     config: ImageConfigFile = parent.config,
   ): Promise<StepImage> {
+    phase('cache-key');
     if (!this.request.noCache) {
       const hit = this.deps.cache.get(key);
       if (hit && (await this.deps.content.has(hit.image.id as Digest))) {
@@ -349,6 +357,7 @@ export class BuildRun implements StepContext {
         if (!this.cacheSources.active || (await this.cacheSources.allows(image))) {
           say(' ---> Using cache\n');
           this.deps.cache.touch(key, nowRfc3339Nano());
+          phase('cache-hit');
           return image;
         }
       }
@@ -369,6 +378,7 @@ export class BuildRun implements StepContext {
         return restored;
       }
     }
+    phase('cache-lookup');
     const { image, size } = await produce();
     const now = nowRfc3339Nano();
     this.deps.cache.put({
@@ -384,10 +394,19 @@ export class BuildRun implements StepContext {
     return image;
   }
 
-  /** An upper dir as the step's layer: stored, committed as a snapshot; undefined when nothing changed. */
-  async commitUpper(dirs: { upper: string; lowers: string[] }, parent: StepImage): Promise<LayerRecord | undefined> {
+  /**
+   * An upper dir as the step's layer: stored, committed as a snapshot; undefined when nothing changed. With
+   * `activeKey` (the active snapshot holding that upper dir, on the parent's top layer) the snapshot itself becomes
+   * the layer's, instead of the stored tar being unpacked again; the caller then finds the key gone.
+   */
+  async commitUpper(
+    dirs: { upper: string; lowers: string[] },
+    parent: StepImage,
+    activeKey?: string,
+  ): Promise<LayerRecord | undefined> {
     const blob = await this.deps.content.ingest(diffUpperDir(dirs.upper, dirs.lowers), {}, { signal: this.signal });
     this.pin(blob.digest);
+    phase('layer-tar');
     if (blob.digest === EMPTY_TAR) return undefined;
     const layers = [
       ...parent.record.layers.map((l) => ({ blob: l.blob, mediaType: l.mediaType, diffId: l.diffId })),
@@ -395,7 +414,10 @@ export class BuildRun implements StepContext {
     ];
     const chainId = chainIds(layers.map((l) => l.diffId)).at(-1) as Digest;
     this.pinned.chains.add(chainId);
-    const sizes = await this.deps.images.unpackLayers(layers, { signal: this.signal });
+    const sizes = activeKey
+      ? [await this.deps.images.adoptLayer(chainId, activeKey, { signal: this.signal })]
+      : await this.deps.images.unpackLayers(layers, { signal: this.signal });
+    phase(activeKey ? 'layer-commit' : 'layer-unpack');
     return {
       blob: blob.digest,
       mediaType: MEDIA_TYPES.ociLayer,

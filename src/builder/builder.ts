@@ -18,6 +18,7 @@ import { parseStages, type Dockerfile } from './dockerfile/instructions.js';
 import { openContext, receiveContext, type BuildContext } from './build-context.js';
 import type { StepImage } from './step-image.js';
 import { BuildRun } from './build-run.js';
+import { ImageSourceHashes } from './image-source-hashes.js';
 import { INTERMEDIATE_LABEL } from './run-step.js';
 import { forgetKept, keptContainers } from './kept-containers.js';
 import type { BuildMessage, BuilderDeps, BuildRequest } from './ports.js';
@@ -38,6 +39,7 @@ export interface BuildCacheUsage {
 
 export class Builder {
   private readonly runs = new Set<BuildRun>();
+  private readonly imageSourceHashes = new ImageSourceHashes();
   /** Builds started with a buildid, for POST /build/cancel. */
   private readonly cancellers = new Map<string, AbortController>();
 
@@ -121,7 +123,7 @@ export class Builder {
       if (err instanceof DockerfileParseError) throw invalidArgument(err.message);
       throw err;
     }
-    const run = new BuildRun(this.deps, request, context, dockerfile, options.signal);
+    const run = new BuildRun(this.deps, request, context, dockerfile, options.signal, this.imageSourceHashes);
     this.runs.add(run);
     try {
       const image = await run.execute(emit);

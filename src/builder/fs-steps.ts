@@ -5,6 +5,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import { join, posix } from 'node:path';
 import { resolveInRoot } from '../lib/fs/in-root.js';
+import { phase } from '../lib/phases.js';
 import { resolveUser } from '../core/runtime/user.js';
 import { isEngineError } from '../core/errdefs.js';
 import type { LayerRecord } from '../core/images/image-record.js';
@@ -57,15 +58,19 @@ async function withWritableRoot(
   try {
     const mounts = await run.deps.snapshots.prepare(key, parent.record.layers.at(-1)?.chainId, { signal: run.signal });
     await run.deps.mounter.mount(mounts, root);
+    phase('snapshot-mount');
     try {
       await write(root);
+      phase('write');
     } finally {
       await run.deps.mounter.unmount(root);
+      phase('unmount');
     }
-    return await run.commitUpper(snapshotDirs(mounts), parent);
+    return await run.commitUpper(snapshotDirs(mounts), parent, key);
   } finally {
     await run.deps.snapshots.remove(key).catch(() => undefined);
     await rm(root, { recursive: true, force: true }).catch(() => undefined);
+    phase('snapshot-remove');
   }
 }
 
@@ -102,19 +107,16 @@ export async function copyStep(
   const mode = parseChmod(instr.chmod);
   const releases: (() => Promise<void>)[] = [];
   try {
-    let src: SourceRoot = { root: run.context.root, isContext: true };
-    let fromId: string | undefined;
+    let fromImage: StepImage | undefined;
     if (instr.from !== undefined) {
       const from = expand.word(instr.from);
       const idx = run.stageIndex(from, state.stage.index);
-      const image = idx !== undefined ? await run.stageResult(idx) : await run.namedImage(from, state.emit);
-      const mounted = await mountReadOnly(run, image);
-      releases.push(mounted.release);
-      src = { root: mounted.root, isContext: false };
-      fromId = image.record.id;
+      fromImage = idx !== undefined ? await run.stageResult(idx) : await run.namedImage(from, state.emit);
+      phase('from-image');
     }
+    const fromId = fromImage?.record.id;
     const heredocs = new Map(instr.heredocs.map((h) => [`<<${h.name}`, h]));
-    const sources: CopySource[] = [];
+    const patterns: string[] = [];
     const inline: { name: string; content: string }[] = [];
     for (const raw of instr.sources) {
       const doc = heredocs.get(raw);
@@ -125,21 +127,43 @@ export async function copyStep(
       const pattern = expand.word(raw);
       if (/^https?:\/\//.test(pattern))
         throw new BuildError(`${cmd} failed: fetching ${pattern} is not supported (no network access)`, 1);
-      sources.push(...(await resolveSources(src, pattern, cmd)));
+      patterns.push(pattern);
+    }
+    // The source tree: the context, or the image mounted read-only, only when something needs to read it.
+    let resolved: { src: SourceRoot; sources: CopySource[] } | undefined;
+    const resolve = async (): Promise<{ src: SourceRoot; sources: CopySource[] }> => {
+      if (resolved) return resolved;
+      let src: SourceRoot = { root: run.context.root, isContext: true };
+      if (fromImage) {
+        const mounted = await mountReadOnly(run, fromImage);
+        releases.push(mounted.release);
+        phase('from-mount');
+        src = { root: mounted.root, isContext: false };
+      }
+      const sources: CopySource[] = [];
+      for (const pattern of patterns) sources.push(...(await resolveSources(src, pattern, cmd)));
+      resolved = { src, sources };
+      return resolved;
+    };
+    let hashed = fromId ? run.imageSourceHashes.get(fromId, patterns) : undefined;
+    if (!hashed) {
+      const { src, sources } = await resolve();
+      hashed = { digest: await hashSources(src, sources), count: sources.length, firstIsDir: !!sources[0]?.isDir };
+      if (fromId) run.imageSourceHashes.set(fromId, patterns, hashed);
     }
     const destRaw = expand.word(instr.dest);
     const workdir = parent.config.config?.WorkingDir || '/';
     const dest = posix.isAbsolute(destRaw) ? destRaw : posix.join(workdir, destRaw);
-    const count = sources.length + inline.length;
+    const count = hashed.count + inline.length;
     const destIsDir = destRaw.endsWith('/') || destRaw === '.' || destRaw.endsWith('/.');
     if (count > 1 && !destIsDir)
       throw new BuildError(
         `When using ${cmd} with more than one source file, the destination must be a directory and end with a /`,
         1,
       );
-    const hash = createHash('sha256').update(await hashSources(src, sources));
+    const hash = createHash('sha256').update(hashed.digest);
     for (const i of inline) hash.update(`<<${i.name}\0${i.content}`);
-    const kind = count > 1 ? 'multi' : sources[0]?.isDir ? 'dir' : 'file';
+    const kind = count > 1 ? 'multi' : hashed.firstIsDir ? 'dir' : 'file';
     const createdBy = [...shellOf(parent), `#(nop) ${cmd} ${kind}:${hash.digest('hex')} in ${destRaw} `].join(' ');
     const key = run.cacheKey(parent, createdBy, {
       chown: instr.chown ?? null,
@@ -147,6 +171,7 @@ export async function copyStep(
       from: fromId ?? null,
     });
     return await run.cachedStep(key, parent, createdBy, say, async () => {
+      const { src, sources } = await resolve();
       const layer = await withWritableRoot(run, parent, async (root) => {
         const options: WriteOptions = {
           owner: await ownership(root, instr.chown === undefined ? undefined : expand.word(instr.chown)),
@@ -180,10 +205,12 @@ export async function copyStep(
         { createdBy, ...(layer ? { layer } : {}) },
         (d) => run.pin(d),
       );
+      phase('image');
       return { image, size: layer?.unpackedSize ?? 0 };
     });
   } finally {
     for (const r of releases) await r().catch(() => undefined);
+    if (releases.length > 0) phase('from-unmount');
   }
 }
 

@@ -2,7 +2,7 @@
 // as they are; overlay's whiteouts (char device 0:0) become `.wh.<name>` entries and opaque directories
 // (overlay's opaque xattr = y) get a `.wh..wh..opq` entry. Streamed, never buffered whole.
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir, readlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Stats } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
@@ -50,8 +50,8 @@ async function emit(w: Walk, h: TarHeader, body?: Readable): Promise<void> {
   await entry(w.pack, h, body);
 }
 
-async function inLower(w: Walk, path: string): Promise<boolean> {
-  for (const lower of w.lowers)
+async function inLower(lowers: string[], path: string): Promise<boolean> {
+  for (const lower of lowers)
     if (
       await lstat(join(lower, path)).then(
         () => true,
@@ -81,7 +81,7 @@ async function walk(w: Walk, rel: string): Promise<void> {
     if (st.isDirectory()) {
       const dirHeader = header(`${path}/`, st, { type: 'directory' });
       const opaque = await isOverlayOpaque(full);
-      if (opaque || !(await inLower(w, path))) {
+      if (opaque || !(await inLower(w.lowers, path))) {
         await emit(w, dirHeader);
         if (opaque)
           await emit(w, { name: `${path}/.wh..wh..opq`, mode: 0o644, type: 'file', size: 0, mtime: st.mtime });
@@ -98,7 +98,7 @@ async function walk(w: Walk, rel: string): Promise<void> {
       continue;
     }
     if (st.isFile()) {
-      if (st.size === 0 && MOUNT_TARGETS.has(path) && !(await inLower(w, path))) continue;
+      if (st.size === 0 && MOUNT_TARGETS.has(path) && !(await inLower(w.lowers, path))) continue;
       const inode = `${st.dev}:${st.ino}`;
       const first = st.nlink > 1 ? w.links.get(inode) : undefined;
       if (first) {
@@ -125,6 +125,18 @@ async function walk(w: Walk, rel: string): Promise<void> {
         devminor: (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00),
       }),
     );
+  }
+}
+
+/**
+ * Removes the empty files runc made to bind /etc/hosts, /etc/hostname and /etc/resolv.conf on (those no lower
+ * dir has), as the layer tar leaves them out: for an upper dir that becomes a snapshot as it is.
+ */
+export async function dropMountTargetStubs(upper: string, lowers: string[]): Promise<void> {
+  for (const path of MOUNT_TARGETS) {
+    const st = await lstat(join(upper, path)).catch(() => undefined);
+    if (!st?.isFile() || st.size !== 0) continue;
+    if (!(await inLower(lowers, path))) await unlink(join(upper, path));
   }
 }
 

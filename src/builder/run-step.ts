@@ -8,6 +8,7 @@ import { mkdir, chown, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shortId } from '../lib/ids.js';
 import { resolveInRoot } from '../lib/fs/in-root.js';
+import { phase } from '../lib/phases.js';
 import type { Instruction } from './dockerfile/instructions.js';
 import { snapshotDirs, type StageState, type StepContext } from './step-context.js';
 import { BuildError } from './ports.js';
@@ -17,6 +18,7 @@ import { hashSources, resolveSources } from './copy-sources.js';
 import { mountReadOnly } from './fs-steps.js';
 import { keepContainer } from './kept-containers.js';
 import { clearMountStubs, prepareSessionMounts, sessionMountKeys } from './session-mounts.js';
+import { dropMountTargetStubs } from './layer-diff.js';
 
 type RunInstruction = Extract<Instruction, { kind: 'run' }>;
 
@@ -129,6 +131,7 @@ export async function runStep(
         },
         undefined,
       );
+      phase('container-create');
       // As dockerd's classic builder: rm (the default) removes a step's container once the step succeeded,
       // forcerm whatever happened, rm=0 never; a kept container stays for the user to inspect.
       const remove = run.request.remove ?? 'on-success';
@@ -139,6 +142,7 @@ export async function runStep(
         await wait.ready;
         await containers.start(id, { signal: run.signal });
         const { StatusCode } = await wait.result;
+        phase('container-run');
         const logs = await containers.logs(id, {
           stdout: true,
           stderr: true,
@@ -151,10 +155,15 @@ export async function runStep(
           say(e.stream === 'stderr' ? `\u001b[91m${e.data.toString('utf8')}\u001b[0m` : e.data.toString('utf8'));
         if (StatusCode !== 0)
           throw new BuildError(`The command '${argv.join(' ')}' returned a non-zero code: ${StatusCode}`, StatusCode);
+        phase('logs');
         const dirs = snapshotDirs(await run.deps.snapshots.mounts(id));
         // As BuildKit: the empty files runc made to mount a file on are not part of the layer (directories are).
         await clearMountStubs(dirs.upper, dirs.lowers, [...instr.mounts.map((m) => m.target), ...shared.targets]);
-        const layer = await run.commitUpper(dirs, parent);
+        // A container removed after the step gives its snapshot to the layer (no unpack of the layer's tar); a kept
+        // one (rm=0, forcerm off) keeps it, for the user to inspect.
+        const adopt = remove !== 'never';
+        if (adopt) await dropMountTargetStubs(dirs.upper, dirs.lowers);
+        const layer = await run.commitUpper(dirs, parent, adopt ? id : undefined);
         const image = await writeStepImage(
           run.deps.content,
           parent,
@@ -162,6 +171,7 @@ export async function runStep(
           { createdBy, ...(layer ? { layer } : {}) },
           (d) => run.pin(d),
         );
+        phase('image');
         succeeded = true;
         return { image, size: layer?.unpackedSize ?? 0 };
       } finally {
@@ -172,6 +182,7 @@ export async function runStep(
             () => false,
           );
           if (removed && !run.signal.aborted) say(` ---> Removed intermediate container ${shortId(id)}\n`);
+          phase('container-remove');
         } else await keepContainer(run.deps.workRoot, id);
       }
     });

@@ -7,6 +7,7 @@ import type { BuildContext } from './build-context.js';
 import type { BuildMessage, BuilderDeps, BuildRequest } from './ports.js';
 import type { StepImage } from './step-image.js';
 import type { Expander, StageFlags } from './metadata-steps.js';
+import type { ImageSourceHashes } from './image-source-hashes.js';
 
 export interface StageState {
   stage: Stage;
@@ -24,6 +25,8 @@ export interface StepContext {
   readonly context: BuildContext;
   readonly signal: AbortSignal;
   readonly workDir: string;
+  /** COPY --from source hashes kept across builds (by image ID). */
+  readonly imageSourceHashes: ImageSourceHashes;
   pin(digest: string): void;
   stageIndex(ref: string, from: number): number | undefined;
   stageResult(index: number): Promise<StepImage>;
@@ -40,7 +43,11 @@ export interface StepContext {
     produce: () => Promise<{ image: StepImage; size: number }>,
     config?: ImageConfigFile,
   ): Promise<StepImage>;
-  commitUpper(dirs: { upper: string; lowers: string[] }, parent: StepImage): Promise<LayerRecord | undefined>;
+  commitUpper(
+    dirs: { upper: string; lowers: string[] },
+    parent: StepImage,
+    activeKey?: string,
+  ): Promise<LayerRecord | undefined>;
 }
 
 /** The upper and lower dirs of an active snapshot's mounts (overlay), or the bind source (no parents). */

@@ -22,7 +22,7 @@ export class BuildkitDoor {
 
   constructor(options: { builder: Builder; images: ImageService; workRoot: string; version: string; logger: Logger }) {
     this.deps = { ...options, sessions: new Sessions(), solves: new Solves() };
-    const logger = options.logger;
+    const { logger } = options;
     const handler = connectNodeAdapter({
       grpc: true,
       connect: false,

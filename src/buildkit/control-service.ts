@@ -12,6 +12,7 @@ import {
 } from '../gen/buildkit/github.com/moby/buildkit/api/services/control/control_pb.js';
 import type { ImageRecord } from '../core/images/image-record.js';
 import type { BuildkitDeps } from './deps.js';
+import { phase, timedPhases } from '../lib/phases.js';
 import { berthBuildkitVersion, berthWorker } from './worker.js';
 import { checkExporter, exportImage } from './exporter.js';
 import { exportTarToClient } from './client-exporters.js';
@@ -57,37 +58,41 @@ export function controlService(deps: BuildkitDeps): Partial<ServiceImpl<typeof C
         );
       const state = solves.get(req.Ref);
       state.setSession(req.Session);
-      try {
-        let record: ImageRecord | undefined;
-        if (req.Frontend === DOCKERFILE_FRONTEND) {
-          const session = await sessions.get(req.Session, { signal: ctx.signal });
-          record = await runDockerfileFrontend({
-            builder: deps.builder,
-            session,
-            progress: state.progress,
-            attrs: req.FrontendAttrs,
-            workRoot: deps.workRoot,
-            signal: ctx.signal,
-          });
-        } else {
-          const returned = await raceAbort(state.returned, ctx.signal);
-          if (returned.error) throw new ConnectError(returned.error.message, returned.error.code as Code);
-          if (returned.ref) {
-            record = state.results.get(returned.ref);
-            if (!record) throw new ConnectError(`unknown result reference ${returned.ref}`, Code.InvalidArgument);
+      return timedPhases(deps.logger, 'buildkit-solve', { ref: req.Ref, exporter: req.Exporter }, async () => {
+        try {
+          let record: ImageRecord | undefined;
+          if (req.Frontend === DOCKERFILE_FRONTEND) {
+            const session = await sessions.get(req.Session, { signal: ctx.signal });
+            record = await runDockerfileFrontend({
+              builder: deps.builder,
+              session,
+              progress: state.progress,
+              attrs: req.FrontendAttrs,
+              workRoot: deps.workRoot,
+              signal: ctx.signal,
+            });
+          } else {
+            const returned = await raceAbort(state.returned, ctx.signal);
+            if (returned.error) throw new ConnectError(returned.error.message, returned.error.code as Code);
+            if (returned.ref) {
+              record = state.results.get(returned.ref);
+              if (!record) throw new ConnectError(`unknown result reference ${returned.ref}`, Code.InvalidArgument);
+            }
           }
-        }
-        if (!record || req.Exporter === '') return create(SolveResponseSchema, { ExporterResponse: {} });
-        if (req.Exporter === 'tar') {
-          const session = await sessions.get(req.Session, { signal: ctx.signal });
-          const response = await exportTarToClient(deps.builder, session, record, state.progress, ctx.signal);
+          phase('frontend');
+          if (!record || req.Exporter === '') return create(SolveResponseSchema, { ExporterResponse: {} });
+          if (req.Exporter === 'tar') {
+            const session = await sessions.get(req.Session, { signal: ctx.signal });
+            const response = await exportTarToClient(deps.builder, session, record, state.progress, ctx.signal);
+            return create(SolveResponseSchema, { ExporterResponse: response });
+          }
+          const response = await exportImage(deps.images, record, req.ExporterAttrs, state.progress);
           return create(SolveResponseSchema, { ExporterResponse: response });
+        } finally {
+          solves.finish(req.Ref);
+          phase('export');
         }
-        const response = await exportImage(deps.images, record, req.ExporterAttrs, state.progress);
-        return create(SolveResponseSchema, { ExporterResponse: response });
-      } finally {
-        solves.finish(req.Ref);
-      }
+      });
     },
 
     async *status(req, ctx) {

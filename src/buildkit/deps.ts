@@ -1,6 +1,7 @@
 // What the BuildKit door needs, injected by the daemon.
 import type { Builder } from '../builder/builder.js';
 import type { ImageService } from '../engine/images/image-service.js';
+import type { Logger } from '../lib/logger.js';
 import type { Sessions } from './sessions.js';
 import type { Solves } from './solves.js';
 
@@ -13,4 +14,6 @@ export interface BuildkitDeps {
   workRoot: string;
   /** berth's version, shown as the worker's BuildKit version. */
   version: string;
+  /** Debug level carries each solve's phase timings (lib/phases.ts). */
+  logger: Logger;
 }

@@ -4,6 +4,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { phase } from '../lib/phases.js';
 import { ConnectError, Code } from '@connectrpc/connect';
 import { isIgnored, mayReinclude, parseDockerignore } from '../lib/dockerignore.js';
 import { BuildError, type StepHandle, type StepInfo, type StepObserver } from '../builder/ports.js';
@@ -98,6 +99,7 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
       return text;
     });
 
+    phase('dockerfile');
     const ignore = run.progress.vertex('[internal] load .dockerignore');
     const patterns = await ignore.track(async () => {
       const got = await syncFromSession(run.session, ignoreDir, {
@@ -110,6 +112,7 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
       return parseDockerignore(text);
     });
 
+    phase('dockerignore');
     const contextVertex = run.progress.vertex('[internal] load build context');
     await contextVertex.track(async () => {
       const keep = (path: string, kind: string): boolean =>
@@ -118,11 +121,13 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
       contextVertex.status('transferring context:', got.bytes);
     });
 
+    phase('context');
     const built = await run.builder.buildDirectory(
       { root: contextDir, dockerfileText, dockerfileName: base },
       { ...request, steps: stepObserver(run.progress), session: sessionShares(run.session) },
       { signal },
     );
+    phase('build');
     return built.record;
   } catch (err) {
     throw toConnectError(err);

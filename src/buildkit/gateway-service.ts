@@ -15,6 +15,7 @@ import {
 } from '../gen/buildkit/github.com/moby/buildkit/frontend/gateway/pb/gateway_pb.js';
 import { APICapSchema } from '../gen/buildkit/github.com/moby/buildkit/util/apicaps/pb/caps_pb.js';
 import type { BuildkitDeps } from './deps.js';
+import { phase, timedPhases } from '../lib/phases.js';
 import type { SolveState } from './solves.js';
 import { berthWorker } from './worker.js';
 import { runDockerfileFrontend } from './dockerfile-frontend.js';
@@ -50,14 +51,17 @@ export function gatewayService(deps: BuildkitDeps): Partial<ServiceImpl<typeof L
           `frontend "${req.Frontend}" is not supported by berth (only ${DOCKERFILE_FRONTEND})`,
           Code.Unimplemented,
         );
-      const session = await deps.sessions.get(await state.session, { signal: ctx.signal });
-      const record = await runDockerfileFrontend({
-        builder: deps.builder,
-        session,
-        progress: state.progress,
-        attrs: req.FrontendOpt,
-        workRoot: deps.workRoot,
-        signal: ctx.signal,
+      const record = await timedPhases(deps.logger, 'buildkit-frontend', { ref: state.ref }, async () => {
+        const session = await deps.sessions.get(await state.session, { signal: ctx.signal });
+        phase('session');
+        return runDockerfileFrontend({
+          builder: deps.builder,
+          session,
+          progress: state.progress,
+          attrs: req.FrontendOpt,
+          workRoot: deps.workRoot,
+          signal: ctx.signal,
+        });
       });
       const id = randomBytes(16).toString('hex');
       state.results.set(id, record);

@@ -97,6 +97,11 @@ export class ImageService {
   }
 
   /** Unpacks layers (blobs already stored) into committed snapshots, reusing existing chain ids; returns unpacked sizes. */
+  /** A build step's active snapshot committed as its layer's chain id (LayerUnpacker.adopt). */
+  adoptLayer(chainId: Digest, key: string, options: { signal?: AbortSignal } = {}): Promise<number> {
+    return this.unpacker.adopt(chainId, key, options);
+  }
+
   unpackLayers(
     layers: { blob: Digest; mediaType: string; diffId: Digest }[],
     options: { signal?: AbortSignal } = {},

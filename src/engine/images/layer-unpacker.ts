@@ -56,6 +56,19 @@ export class LayerUnpacker {
     return this.locks.run(chainId, () => this.unpackOne(layer, chainId, parent, options.signal, options.onProgress));
   }
 
+  /**
+   * Commits an active snapshot as `chainId` when its tree already is that layer over its parent (a build step's
+   * upper dir, whose tar made the layer), instead of unpacking the tar again; returns the unpacked size. An
+   * existing `chainId` is reused and the active snapshot left to its owner.
+   */
+  adopt(chainId: Digest, key: string, options: { signal?: AbortSignal } = {}): Promise<number> {
+    return this.locks.run(chainId, async () => {
+      const existing = await this.snapshots.stat(chainId).catch(() => undefined);
+      if (existing?.kind !== 'committed') await this.snapshots.commit(chainId, key, options);
+      return (await this.snapshots.usage(chainId)).size;
+    });
+  }
+
   /** True when the layer stack up to `chainId` is unpacked already. */
   async hasLayer(chainId: Digest): Promise<boolean> {
     return (await this.snapshots.stat(chainId).catch(() => undefined))?.kind === 'committed';
