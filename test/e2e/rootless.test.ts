@@ -4,14 +4,18 @@
 // DNS, a port published on 127.0.0.1 (rootlesskit's port driver) and a host port already taken.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { get } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { isRoot } from '../helpers/daemon.js';
 import { testImages } from '../helpers/images.js';
+import { openTerminal, type Terminal } from '../helpers/terminal.js';
+import { startRegistryProcess } from '../helpers/registry.js';
 import {
   asUser,
+  asUserArgv,
   berthAs,
   createTestUser,
   dockerAs,
@@ -35,6 +39,7 @@ before(async () => {
 
 after(async () => {
   if (skip) return;
+  for (const t of terminals) t.close();
   await daemon?.stop();
   user.remove();
 });
@@ -204,6 +209,94 @@ test(
     ok(await dk(['rmi', 'rl-layers:2']), 'rmi');
   },
 );
+
+/** One shell word. */
+const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
+const terminals: Terminal[] = [];
+
+/** The docker CLI as the user in a real terminal (tmux). */
+const dockerTerm = (args: string[]): Terminal => {
+  const argv = ['setpriv', ...asUserArgv(user, ['docker', ...args], dockerEnv())];
+  const t = openTerminal(argv.map(quote).join(' '), { PATH: process.env.PATH });
+  terminals.push(t);
+  return t;
+};
+
+test('run -it in a terminal: a pts, ctrl-p ctrl-q detaches, attach comes back, exit code', { skip }, async () => {
+  const t = dockerTerm(['run', '-it', '--name', 'tty', 'busybox', 'sh']);
+  await t.waitFor(/\/ # $/m);
+  t.send('tty; echo in-$((40+2))', 'Enter');
+  await t.waitFor(/^\/dev\/pts\/\d+\nin-42$/m);
+  t.send('C-p', 'C-q');
+  await t.waitFor(/EXITED=0/);
+  assert.equal(ok(await dk(['inspect', '-f', '{{.State.Running}}', 'tty']), 'inspect').trim(), 'true');
+  const again = dockerTerm(['attach', 'tty']);
+  // The prompt is not redrawn on attach: type until the answer shows (bounded).
+  for (let attempt = 0; ; attempt++) {
+    again.send('echo back-$((6*7))', 'Enter');
+    try {
+      await again.waitFor(/^back-42$/m, 2000);
+      break;
+    } catch (err) {
+      if (attempt >= 8) throw err;
+    }
+  }
+  again.send('exit 3', 'Enter');
+  await again.waitFor(/EXITED=3/);
+  assert.equal(ok(await dk(['inspect', '-f', '{{.State.ExitCode}}', 'tty']), 'exit code').trim(), '3');
+  ok(await dk(['rm', 'tty']), 'rm');
+});
+
+test('build (classic): COPY and RUN rootless, a replaced directory and the owners RUN set', { skip }, async () => {
+  const ctx = join(user.home, 'ctx');
+  mkdirSync(ctx);
+  writeFileSync(join(ctx, 'hello.txt'), 'hi\n');
+  writeFileSync(
+    join(ctx, 'Dockerfile'),
+    [
+      'FROM busybox',
+      'COPY hello.txt /hello.txt',
+      'RUN rm -rf /home && mkdir /home && echo built > /home/f && chown 1000:1000 /home/f',
+      'CMD ["sh", "-c", "cat /hello.txt; ls /home; stat -c %u /home/f"]',
+    ].join('\n'),
+  );
+  execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, ctx]);
+  const built = await dockerAs(user, ['build', '-t', 'rl-built', ctx], {
+    env: { ...dockerEnv(), DOCKER_BUILDKIT: '0' },
+  });
+  ok(built, 'build');
+  assert.equal(ok(await dk(['run', '--rm', 'rl-built']), 'run built'), 'hi\nf\n1000\n');
+});
+
+test("push to and pull from a registry on the daemon's loopback", { skip }, async () => {
+  // berthd's 127.0.0.1 is its network namespace's (rootlesskit): the registry serves there.
+  const registry = await startRegistryProcess({ prefix: ['nsenter', '-t', String(daemon?.namespacePid()), '-n'] });
+  try {
+    const ref = `${registry.addr}/rootless/built:1`;
+    ok(await dk(['tag', 'rl-built', ref]), 'tag');
+    ok(await dk(['push', ref]), 'push');
+    ok(await dk(['rmi', ref, 'rl-built']), 'rmi');
+    const pulled = ok(await dk(['pull', ref]), 'pull');
+    assert.match(pulled, /Downloaded newer image/);
+    assert.equal(ok(await dk(['run', '--rm', ref]), 'run pulled'), 'hi\nf\n1000\n');
+    ok(await dk(['rmi', ref]), 'rmi pulled');
+  } finally {
+    await registry.close();
+  }
+});
+
+test("top lists the container's processes without a cgroup; stats are refused with the reason", { skip }, async () => {
+  ok(await dk(['run', '-d', '--name', 'watched', 'busybox', 'sh', '-c', 'sleep 301 & exec sleep 300']), 'run');
+  const top = ok(await dk(['top', 'watched']), 'top');
+  assert.match(top, /sleep 300/);
+  assert.match(top, /sleep 301/);
+  if (!existsSync('/sys/fs/cgroup/cgroup.controllers')) {
+    const stats = await dk(['stats', '--no-stream', 'watched']);
+    assert.notEqual(stats.code, 0);
+    assert.match(stats.stderr, /stats are not available: berthd runs rootless .* cgroup v1/);
+  }
+  ok(await dk(['rm', '-f', 'watched']), 'rm');
+});
 
 test('cgroup limits are refused by name with the reason (cgroup v1 is not delegated)', { skip }, async () => {
   const v1 = !existsSync('/sys/fs/cgroup/cgroup.controllers');

@@ -57,12 +57,19 @@ export async function startInProcessRegistry(
   };
 }
 
-/** `berth registry serve` as a child process on a free port. */
-export async function startRegistryProcess(options: { root?: string; args?: string[] } = {}): Promise<TestRegistry> {
+/**
+ * `berth registry serve` as a child process on a free port. `prefix` runs it through another command (e.g.
+ * nsenter into a rootless daemon's network namespace, so that its 127.0.0.1 is the daemon's).
+ */
+export async function startRegistryProcess(
+  options: { root?: string; args?: string[]; prefix?: string[] } = {},
+): Promise<TestRegistry> {
   const root = options.root ?? mkdtempSync(join(tmpdir(), 'berth-registry-'));
+  const [command, ...prefixArgs] = [...(options.prefix ?? []), process.execPath];
   const child = spawn(
-    process.execPath,
+    command as string,
     [
+      ...prefixArgs,
       BERTH,
       'registry',
       'serve',

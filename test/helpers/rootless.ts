@@ -149,6 +149,8 @@ export interface RootlessDaemon {
   process: ChildProcess;
   socketPath: string;
   dataRoot: string;
+  /** rootlesskit's child (the holder of the user, mount and network namespaces berthd runs in). */
+  namespacePid(): number;
   logs(): string;
   stop(): Promise<number | null>;
 }
@@ -184,6 +186,7 @@ export async function startRootlessDaemon(user: TestUser, extraArgs: string[] = 
     process: child,
     socketPath: join(user.runtimeDir, 'berth.sock'),
     dataRoot: join(user.home, '.local/share/berth'),
+    namespacePid: () => Number(readFileSync(join(user.runtimeDir, 'berth-rootlesskit', 'child_pid'), 'utf8').trim()),
     logs: () => stderr,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;

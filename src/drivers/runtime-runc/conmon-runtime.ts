@@ -40,6 +40,7 @@ import { LogRotator, requestLogReopen } from './log-rotator.js';
 import { fileCreated } from './file-created.js';
 import { wasOomKilled } from './oom.js';
 import { completeHostFacts } from './host-facts.js';
+import { pidNamespaceMembers } from './pid-namespace-members.js';
 import { CgroupTree } from './cgroup-tree.js';
 import { runcUpdateArgs } from './runc-update.js';
 import {
@@ -303,7 +304,12 @@ export class ConmonRuntime implements RuntimePort {
     return path;
   }
 
-  async pids(id: string, _options: IoOptions = {}): Promise<number[]> {
+  async pids(id: string, options: IoOptions = {}): Promise<number[]> {
+    if (this.host.cgroupsUnavailable) {
+      const { status, pid } = await this.status(id, options);
+      if (status !== 'running' && status !== 'paused') throw failedPrecondition(`container ${id} is not running`);
+      return pidNamespaceMembers(pid);
+    }
     return this.cgroups.pids(await this.cgroupsPath(id));
   }
 

@@ -8,10 +8,14 @@ import type { RuntimePort, RuntimeStatsSample } from '../../core/runtime/runtime
 import type { ContainerStatsJson, CpuStats, MemoryStats } from '../../spec/docker/stats.js';
 import { emptyBlkioStats, emptyCpuStats } from '../../core/runtime/empty-stats.js';
 import type { ContainerAccess } from './container-access.js';
+import type { HostConfigSupport } from '../../core/containers/host-config-check.js';
+import { failedPrecondition } from '../../core/errdefs.js';
 
 export interface ContainerStatsDeps {
   access: ContainerAccess;
   runtime: RuntimePort;
+  /** Without cgroups (rootless on cgroup v1) there is nothing to sample: refused by name, not shown as zeros. */
+  hostSupport?: HostConfigSupport;
 }
 
 interface Sample {
@@ -101,6 +105,8 @@ export class ContainerStats {
     options: { stream: boolean; oneShot: boolean; signal?: AbortSignal },
   ): AsyncIterable<ContainerStatsJson> {
     const first = this.deps.access.resolve(ref);
+    const unavailable = this.deps.hostSupport?.limitsUnavailable;
+    if (unavailable !== undefined) throw failedPrecondition(`stats are not available: ${unavailable}`);
     return this.records(first.id, first, options);
   }
 
