@@ -238,3 +238,79 @@ test(
     assert.deepEqual(out.berthd, out.dockerd);
   },
 );
+
+test(
+  'inspect of a container created with no HostConfig carries every HostConfig and Config field with Docker zero values',
+  { skip },
+  async () => {
+    // Clients index into inspect without checking (inspect['HostConfig']['Privileged']): a missing key breaks them.
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const { name, socket } of daemons()) {
+      const r = await apiRequest(socket, '/v1.41/containers/create?name=zero-values', {
+        method: 'POST',
+        json: { Image: 'busybox', Cmd: ['true'] },
+      });
+      assert.equal(r.status, 201, r.body);
+      const inspect = JSON.parse((await apiRequest(socket, '/v1.41/containers/zero-values/json')).body) as {
+        HostConfig: Record<string, unknown>;
+        Config: Record<string, unknown>;
+      };
+      await apiRequest(socket, '/containers/zero-values?force=1', { method: 'DELETE' });
+      // Values that name the engine's own choices (paths, runtime, spellings of the default: NetworkMode
+      // "default" and RestartPolicy "" on dockerd 20.10, "bridge" and "no" on berth as on newer Docker) are
+      // compared by key only.
+      const own = new Set([
+        'NetworkMode',
+        'RestartPolicy',
+        'Runtime',
+        'MaskedPaths',
+        'ReadonlyPaths',
+        'Hostname',
+        'Env',
+        'Image',
+      ]);
+      const shape = (o: Record<string, unknown>) =>
+        Object.fromEntries(Object.entries(o).map(([k, v]) => [k, own.has(k) ? typeof v : v]));
+      out[name] = { HostConfig: shape(inspect.HostConfig), Config: shape(inspect.Config) };
+    }
+    const hc = (n: string) => out[n]?.HostConfig as Record<string, unknown>;
+    // dockerd 20.10 leaves Runtime out when it is the default one; berth always names it (as newer Docker does).
+    const { Runtime: _r, ...berthHostConfig } = hc('berthd');
+    const { Runtime: _d, ...dockerHostConfig } = hc('dockerd');
+    assert.deepEqual(berthHostConfig, dockerHostConfig);
+    // ExposedPorts is omitted by dockerd when empty and null on berthd: both mean none.
+    const { ExposedPorts: _b, ...berthConfig } = out.berthd?.Config as Record<string, unknown>;
+    const { ExposedPorts: _e, ...dockerConfig } = out.dockerd?.Config as Record<string, unknown>;
+    assert.deepEqual(berthConfig, dockerConfig);
+  },
+);
+
+test('below API 1.45 a container on a user network has its short ID among its aliases', { skip }, async () => {
+  for (const { name, socket, env } of daemons()) {
+    assert.equal((await docker(env, ['network', 'create', 'alias-net'])).code, 0);
+    const run = await docker(env, [
+      'run',
+      '-d',
+      '--name',
+      'alias-c',
+      '--network',
+      'alias-net',
+      'busybox',
+      'sleep',
+      '60',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const id = run.stdout.trim();
+    const aliasesAt = async (version: string) =>
+      (
+        JSON.parse((await apiRequest(socket, `/${version}/containers/alias-c/json`)).body) as {
+          NetworkSettings: { Networks: Record<string, { Aliases: string[] | null }> };
+        }
+      ).NetworkSettings.Networks['alias-net']?.Aliases ?? null;
+    assert.deepEqual(await aliasesAt('v1.41'), [id.slice(0, 12)], name);
+    // dockerd 20.10 stops at 1.41; berth answers newer versions, where the short ID is in DNSNames only.
+    if (name === 'berthd') assert.equal(await aliasesAt('v1.45'), null);
+    await docker(env, ['rm', '-f', 'alias-c']);
+    await docker(env, ['network', 'rm', 'alias-net']);
+  }
+});

@@ -34,7 +34,7 @@ interface OpenApiDoc {
  * So null is allowed where the swagger says array or object, and for the few scalars Docker declares as pointers.
  * Everything else must match the swagger as the converters give it.
  */
-const GO_POINTER_SCALARS = new Set(['ExitCode']);
+const GO_POINTER_SCALARS = new Set(['ExitCode', 'MemorySwappiness', 'PidsLimit']);
 
 function allowGoNulls(node: unknown, key?: string): void {
   if (Array.isArray(node)) return node.forEach((n) => allowGoNulls(n));

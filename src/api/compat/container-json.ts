@@ -4,6 +4,8 @@ import { humanDuration } from '../../lib/human-duration.js';
 import type { ContainerInspect, ContainerSummary, NetworkSettings, Port } from '../../spec/docker/containers.js';
 import { ZERO_TIME } from '../../lib/time.js';
 import { healthSuffix } from '../../core/health/health-state.js';
+import { fullContainerConfig, fullHostConfig } from './config-zero-values.js';
+import { compareApiVersions } from '../server/api-version.js';
 
 export interface NetworkView {
   settings: NetworkSettings;
@@ -49,6 +51,7 @@ const emptyNetworkSettings = (mode: string): NetworkSettings => ({
 
 export function toContainerInspect(
   c: ContainerRecord,
+  apiVersion: string,
   sizes?: { rw: number; rootFs: number },
   network?: NetworkView,
 ): ContainerInspect {
@@ -85,13 +88,30 @@ export function toContainerInspect(
     ProcessLabel: '',
     AppArmorProfile: '',
     ExecIDs: null,
-    HostConfig: c.hostConfig,
+    HostConfig: fullHostConfig(c.hostConfig, apiVersion),
     GraphDriver: { Name: c.storageDriver, Data: null },
     ...(sizes ? { SizeRw: sizes.rw, SizeRootFs: sizes.rootFs } : {}),
     Mounts: c.mounts,
-    Config: c.config,
-    NetworkSettings: network?.settings ?? emptyNetworkSettings(c.hostConfig.NetworkMode || 'none'),
+    Config: fullContainerConfig(c.config),
+    NetworkSettings: withShortIdAliases(
+      network?.settings ?? emptyNetworkSettings(c.hostConfig.NetworkMode || 'none'),
+      c.id.slice(0, 12),
+      apiVersion,
+    ),
   };
+}
+
+/** Below API 1.45 Docker lists the short container ID among the aliases of every network with DNS (1.45 moved
+ * it to DNSNames); compose 1.29 and older clients read it there. */
+function withShortIdAliases(settings: NetworkSettings, shortId: string, apiVersion: string): NetworkSettings {
+  if (compareApiVersions(apiVersion, '1.45') >= 0) return settings;
+  const networks = Object.fromEntries(
+    Object.entries(settings.Networks ?? {}).map(([name, e]) => {
+      if (!e.DNSNames || e.Aliases?.includes(shortId)) return [name, e];
+      return [name, { ...e, Aliases: [...(e.Aliases ?? []), shortId] }];
+    }),
+  );
+  return { ...settings, Networks: networks };
 }
 
 /** ps's Status column: "Up 3 seconds", "Exited (0) 2 minutes ago", "Created", "Up 1 hour (Paused)". */

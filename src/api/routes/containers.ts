@@ -51,7 +51,12 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
 
   app.get<IdParams>('/containers/:id/json', async (req) => {
     const view = await containers.inspect(req.params.id, { size: queryBool(req.query, 'size') });
-    return toContainerInspect(view.record, view.size, view.network ? { settings: view.network } : undefined);
+    return toContainerInspect(
+      view.record,
+      req.apiVersion,
+      view.size,
+      view.network ? { settings: view.network } : undefined,
+    );
   });
 
   app.post<IdParams>('/containers/:id/start', async (req, reply) => {

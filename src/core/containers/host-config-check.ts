@@ -3,7 +3,7 @@
 // that inspect shows (IpcMode, CgroupnsMode, Runtime, masked and read-only paths) are filled in.
 import { invalidArgument } from '../errdefs.js';
 import type { HostConfig } from '../../spec/docker/containers.js';
-import { MASKED_PATHS, READONLY_PATHS } from '../runtime/docker-defaults.js';
+import { DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from '../runtime/docker-defaults.js';
 import { parseDeviceCgroupRule, parseDevicePermissions } from '../runtime/devices.js';
 
 /** What this host and daemon can do, found once at start. */
@@ -204,6 +204,7 @@ export function withHostConfigDefaults(hc: HostConfig, support: HostConfigSuppor
   out.IpcMode = hc.IpcMode || 'private';
   out.CgroupnsMode = hc.CgroupnsMode || (support.cgroupVersion === '2' ? 'private' : 'host');
   out.Runtime = hc.Runtime || support.defaultRuntime;
+  out.ShmSize = hc.ShmSize && hc.ShmSize > 0 ? hc.ShmSize : DEFAULT_SHM_SIZE; // recorded, as dockerd does
   const unconfined = (hc.SecurityOpt ?? []).some((o) => /^systempaths[=:]unconfined$/.test(o));
   if (!hc.Privileged) {
     out.MaskedPaths = hc.MaskedPaths ?? (unconfined ? [] : MASKED_PATHS);

@@ -7,9 +7,9 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { failedPrecondition } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
+import { DEFAULT_SHM_SIZE } from '../../core/runtime/docker-defaults.js';
 
 const run = promisify(execFile);
-const DEFAULT_SHM_SIZE = 64 * 1024 * 1024;
 
 const isMountPoint = (path: string): Promise<boolean> =>
   readFile('/proc/self/mountinfo', 'utf8').then(

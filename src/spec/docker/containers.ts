@@ -142,6 +142,8 @@ export interface HostConfig {
   Devices?: { PathOnHost: string; PathInContainer: string; CgroupPermissions: string }[] | null;
   DeviceCgroupRules?: string[] | null;
   DeviceRequests?: unknown[] | null;
+  /** Gone from the API after 1.41. */
+  KernelMemory?: number;
   KernelMemoryTCP?: number;
   MemoryReservation?: number;
   MemorySwap?: number;

@@ -1,0 +1,106 @@
+// Docker's engine serialises its Go structs whole: a field nobody set still appears, as "", 0, false or null.
+// Clients index into inspect output without checking (docker-py scripts read inspect['HostConfig']['Privileged']),
+// so berth's inspect carries every field too, with Docker's zero value under whatever the container has.
+import type { ContainerConfig, HostConfig } from '../../spec/docker/containers.js';
+import { compareApiVersions } from '../server/api-version.js';
+
+/** HostConfig's fields as dockerd 20.10 writes them for a container created with an empty HostConfig. */
+const HOST_CONFIG_ZERO: HostConfig = {
+  Binds: null,
+  ContainerIDFile: '',
+  LogConfig: { Type: '', Config: {} },
+  NetworkMode: '',
+  PortBindings: null,
+  RestartPolicy: { Name: '', MaximumRetryCount: 0 },
+  AutoRemove: false,
+  VolumeDriver: '',
+  VolumesFrom: null,
+  CapAdd: null,
+  CapDrop: null,
+  CgroupnsMode: '',
+  Dns: null,
+  DnsOptions: null,
+  DnsSearch: null,
+  ExtraHosts: null,
+  GroupAdd: null,
+  IpcMode: '',
+  Cgroup: '',
+  Links: null,
+  OomScoreAdj: 0,
+  PidMode: '',
+  Privileged: false,
+  PublishAllPorts: false,
+  ReadonlyRootfs: false,
+  SecurityOpt: null,
+  UTSMode: '',
+  UsernsMode: '',
+  ShmSize: 0,
+  ConsoleSize: [0, 0],
+  Isolation: '',
+  CpuShares: 0,
+  Memory: 0,
+  NanoCpus: 0,
+  CgroupParent: '',
+  BlkioWeight: 0,
+  BlkioWeightDevice: null,
+  BlkioDeviceReadBps: null,
+  BlkioDeviceWriteBps: null,
+  BlkioDeviceReadIOps: null,
+  BlkioDeviceWriteIOps: null,
+  CpuPeriod: 0,
+  CpuQuota: 0,
+  CpuRealtimePeriod: 0,
+  CpuRealtimeRuntime: 0,
+  CpusetCpus: '',
+  CpusetMems: '',
+  Devices: null,
+  DeviceCgroupRules: null,
+  DeviceRequests: null,
+  KernelMemoryTCP: 0,
+  MemoryReservation: 0,
+  MemorySwap: 0,
+  MemorySwappiness: null,
+  OomKillDisable: false,
+  PidsLimit: null,
+  Ulimits: null,
+  CpuCount: 0,
+  CpuPercent: 0,
+  IOMaximumIOps: 0,
+  IOMaximumBandwidth: 0,
+};
+
+/** Config's fields that dockerd always writes (the rest are omitempty in Docker's struct). */
+const CONTAINER_CONFIG_ZERO: ContainerConfig = {
+  Hostname: '',
+  Domainname: '',
+  User: '',
+  AttachStdin: false,
+  AttachStdout: false,
+  AttachStderr: false,
+  Tty: false,
+  OpenStdin: false,
+  StdinOnce: false,
+  Env: null,
+  Cmd: null,
+  Image: '',
+  Volumes: null,
+  WorkingDir: '',
+  Entrypoint: null,
+  OnBuild: null,
+  Labels: {},
+};
+
+/** The container's HostConfig over Docker's zero values; KernelMemory only for the API versions that had it. */
+export function fullHostConfig(hostConfig: HostConfig, apiVersion: string): HostConfig {
+  const zero = compareApiVersions(apiVersion, '1.42') < 0 ? { ...HOST_CONFIG_ZERO, KernelMemory: 0 } : HOST_CONFIG_ZERO;
+  return { ...zero, ...definedOnly(hostConfig) };
+}
+
+export function fullContainerConfig(config: ContainerConfig): ContainerConfig {
+  return { ...CONTAINER_CONFIG_ZERO, ...definedOnly(config) };
+}
+
+/** A field present but undefined would hide its zero value and vanish from the JSON. */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
