@@ -2,41 +2,20 @@
 // becomes healthy on dockerd and on berthd, with the same Config.Healthcheck. Skips without root or dockerd.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docker, run } from '../helpers/run.js';
 import { ENGINES, skipClients, useEngines } from '../helpers/engines.js';
+import { waitForEventLines } from '../helpers/events.js';
 
 const skip = skipClients();
 const engine = useEngines(skip);
 const daemons = () => ENGINES.map(engine);
 
 /** Resolves on the container's first event with this status (health_status events carry it in Status). */
-function waitForEvent(env: NodeJS.ProcessEnv, container: string, status: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'docker',
-      ['events', '--since', '0', '--filter', `container=${container}`, '--format', '{{.Status}}'],
-      { env },
-    );
-    let seen = '';
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`no "${status}" event for ${container} (saw: ${seen})`));
-    }, 30_000);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      seen += chunk;
-      if (seen.split('\n').includes(status)) {
-        clearTimeout(timer);
-        child.kill();
-        resolve();
-      }
-    });
-  });
-}
+const waitForEvent = (env: NodeJS.ProcessEnv, container: string, status: string): Promise<unknown> =>
+  waitForEventLines(env, [`container=${container}`], '{{.Status}}', (lines) => lines.includes(status), 30_000);
 
 test(
   'docker-compose 1.29: a healthcheck that omits fields starts and becomes healthy on both engines',
