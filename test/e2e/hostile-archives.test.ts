@@ -6,14 +6,12 @@
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { docker } from '../helpers/run.js';
-import { skip, slug, throughEveryEngine, useEngines } from '../helpers/hostile-engines.js';
+import { dockerWith, importTree, skip, slug, throughEveryEngine, useEngines } from '../helpers/hostile-engines.js';
 
 useEngines();
 
 test('docker import of hostile rootfs tars', { skip }, async () => {
-  await throughEveryEngine('import', async (env, c) =>
-    docker(env, ['import', '-', `import/${slug(c.name)}:latest`], { input: c.tar }),
-  );
+  await throughEveryEngine('import', async (env, c) => importTree(dockerWith(env), c));
 });
 
 test('a hostile build context, copied into the image', { skip }, async () => {

@@ -2,14 +2,10 @@
 // layer of an image given to `docker load`, against berthd and Docker's own engine: on both the host
 // directory must come out untouched; on berth, layers the extractor refuses fail the load.
 import { test } from 'node:test';
-import { docker } from '../helpers/run.js';
-import { dockerArchiveOf } from '../fixtures/docker-archive.js';
-import { skip, slug, throughEveryEngine, useEngines } from '../helpers/hostile-engines.js';
+import { dockerWith, loadLayer, skip, throughEveryEngine, useEngines } from '../helpers/hostile-engines.js';
 
 useEngines();
 
 test('docker load of hostile layers', { skip }, async () => {
-  await throughEveryEngine('load', async (env, c) =>
-    docker(env, ['load'], { input: await dockerArchiveOf(c.tar, `load/${slug(c.name)}:latest`) }),
-  );
+  await throughEveryEngine('load', async (env, c) => loadLayer(dockerWith(env), c));
 });

@@ -13,6 +13,8 @@ import { isRoot } from '../helpers/daemon.js';
 import { testImages } from '../helpers/images.js';
 import { openTerminal, type Terminal } from '../helpers/terminal.js';
 import { startRegistryProcess } from '../helpers/registry.js';
+import { hostileTrees, makeVictim } from '../fixtures/hostile-tars.js';
+import { cpInto, loadLayer, throughEngines, type DockerCall } from '../helpers/hostile-engines.js';
 import {
   asUser,
   asUserArgv,
@@ -85,7 +87,7 @@ test('berthd started by the user runs rootless on its own roots and socket', { s
 });
 
 const dockerEnv = (): NodeJS.ProcessEnv => ({ DOCKER_HOST: `unix://${daemon?.socketPath}` });
-const dk = (args: string[], input?: string) =>
+const dk = (args: string[], input?: string | Buffer) =>
   dockerAs(user, args, { env: dockerEnv(), ...(input === undefined ? {} : { input }) });
 
 test('docker CLI: load, run with output and exit codes, as root of a mapped namespace', { skip }, async () => {
@@ -297,6 +299,29 @@ test("top lists the container's processes without a cgroup; stats are refused wi
   }
   ok(await dk(['rm', '-f', 'watched']), 'rm');
 });
+
+test(
+  'the hostile-tree corpus through cp and load: a host directory the user owns stays untouched',
+  { skip },
+  async () => {
+    // The victim belongs to the user, so only confinement (not host permissions) keeps the daemon off it. cp
+    // extracts into a container's rootfs, load into a layer snapshot (import takes the same path as load).
+    const victim = makeVictim();
+    try {
+      execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, victim.dir]);
+      const cases = await hostileTrees(victim.dir);
+      const dkCall: DockerCall = (args, options) => dk(args, options?.input);
+      const rootless = [{ name: 'berth' as const, env: dockerEnv() }];
+      await throughEngines(rootless, victim.dir, 'rootless cp', async (_env, c, i) => cpInto(dkCall, c, i), {
+        cases,
+        confinedSucceeds: false,
+      });
+      await throughEngines(rootless, victim.dir, 'rootless load', async (_env, c) => loadLayer(dkCall, c), { cases });
+    } finally {
+      victim.cleanup();
+    }
+  },
+);
 
 test('cgroup limits are refused by name with the reason (cgroup v1 is not delegated)', { skip }, async () => {
   const v1 = !existsSync('/sys/fs/cgroup/cgroup.controllers');

@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
 import { docker, type RunResult } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
+import { dockerArchiveOf } from '../fixtures/docker-archive.js';
 import { startDockerd, hasDockerd, type DockerEngine } from './dockerd.js';
 import {
   assertVictimUntouched,
@@ -71,12 +72,23 @@ export async function throughEveryEngine(
   fn: (env: NodeJS.ProcessEnv, c: HostileTree, i: number) => Promise<RunResult>,
   options: { cases?: HostileTree[]; confinedSucceeds?: boolean } = {},
 ): Promise<void> {
-  const cases = options.cases ?? corpus;
+  await throughEngines(engines(), victim.dir, what, fn, { cases: corpus, ...options });
+}
+
+/** The same loop for engines a test file started itself (the rootless berthd), aimed at its own victim. */
+export async function throughEngines(
+  targets: { name: 'berth' | 'docker'; env: NodeJS.ProcessEnv }[],
+  victimDir: string,
+  what: string,
+  fn: (env: NodeJS.ProcessEnv, c: HostileTree, i: number) => Promise<RunResult>,
+  options: { cases: HostileTree[]; confinedSucceeds?: boolean },
+): Promise<void> {
+  const cases = options.cases;
   await Promise.all(
-    engines().map(async (engine) => {
+    targets.map(async (engine) => {
       for (const [i, c] of cases.entries()) {
         const res = await fn(engine.env, c, i);
-        assertVictimUntouched(victim.dir, `${what} on ${engine.name}: ${c.name}`);
+        assertVictimUntouched(victimDir, `${what} on ${engine.name}: ${c.name}`);
         if (engine.name === 'berth' && c.expect === 'refused')
           assert.notEqual(res.code, 0, `${what}: ${c.name} should be refused`);
         if (engine.name === 'berth' && c.expect === 'confined' && options.confinedSucceeds !== false)
@@ -98,3 +110,30 @@ export async function addBuild(
   });
   return docker(env, ['build', '-q', '-t', `add-${kind}/${slug(c.name)}`, '-'], { input: context, timeoutMs: 120_000 });
 }
+
+/** The docker CLI against one engine (rootful: `docker(env, …)`; rootless: the same run as the daemon's user). */
+export type DockerCall = (args: string[], options?: { input?: Buffer; timeoutMs?: number }) => Promise<RunResult>;
+export const dockerWith =
+  (env: NodeJS.ProcessEnv): DockerCall =>
+  (args, options) =>
+    docker(env, args, options);
+
+/** `docker cp -` of the case into a fresh container's `/`. */
+export async function cpInto(dk: DockerCall, c: HostileTree, i: number): Promise<RunResult> {
+  const name = `cp-target-${i}`;
+  assert.equal((await dk(['create', '--name', name, 'busybox', 'true'])).code, 0);
+  try {
+    return await dk(['cp', '-', `${name}:/`], { input: c.tar });
+  } finally {
+    await dk(['rm', '-f', name]);
+  }
+}
+
+/** `docker load` of an image whose one layer is the case. */
+export async function loadLayer(dk: DockerCall, c: HostileTree): Promise<RunResult> {
+  return dk(['load'], { input: await dockerArchiveOf(c.tar, `load/${slug(c.name)}:latest`) });
+}
+
+/** `docker import` of the case as a rootfs. */
+export const importTree = (dk: DockerCall, c: HostileTree): Promise<RunResult> =>
+  dk(['import', '-', `import/${slug(c.name)}:latest`], { input: c.tar });
