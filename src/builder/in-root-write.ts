@@ -59,8 +59,8 @@ async function copyEntry(
   if (st.isDirectory()) {
     if (existing && !existing.isDirectory()) await rm(target, { force: true });
     if (!existing?.isDirectory()) await mkdir(target);
-    await chmod(target, options.mode ?? st.mode & 0o7777);
     await lchown(target, owner.uid, owner.gid);
+    await chmod(target, options.mode ?? st.mode & 0o7777);
     await utimes(target, st.atime, st.mtime);
     return;
   }
@@ -72,8 +72,9 @@ async function copyEntry(
   }
   if (!st.isFile()) return;
   await copyFile(hostSrc, target);
-  await chmod(target, options.mode ?? st.mode & 0o7777);
+  // Owner first: a chown clears the set-uid and set-gid bits the mode then sets.
   await lchown(target, owner.uid, owner.gid);
+  await chmod(target, options.mode ?? st.mode & 0o7777);
   await utimes(target, st.atime, st.mtime);
 }
 
@@ -109,7 +110,7 @@ export async function writeContentInRoot(
   const target = await placeInRoot(root, dest);
   await rm(target, { recursive: true, force: true });
   await writeFile(target, content);
-  await chmod(target, options.mode ?? 0o644);
   const owner = options.owner ?? { uid: 0, gid: 0 };
   await lchown(target, owner.uid, owner.gid);
+  await chmod(target, options.mode ?? 0o644);
 }

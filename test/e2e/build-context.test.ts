@@ -5,7 +5,7 @@
 // the docker CLI sends; and a raw API client's .dockerignore is left to it, as dockerd's builder leaves it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
@@ -190,5 +190,33 @@ test(
       !names.includes('./.dockerignore') && !names.includes('./Dockerfile'),
       'listed .dockerignore and Dockerfile are dropped',
     );
+  },
+);
+
+test(
+  'COPY keeps set-uid, set-gid and sticky bits, from the context and from a stage (classic builder)',
+  { skip },
+  async () => {
+    const dir = writeTree(join(work, 'setuid'), {
+      tool: '#!/bin/sh\necho tool\n',
+      Dockerfile: [
+        'FROM busybox AS build',
+        'RUN mkdir -p /out/shared && echo grp > /out/grp && chmod 2755 /out/grp && chmod 3777 /out/shared && cp /bin/busybox /out/su && chmod 4755 /out/su',
+        'FROM busybox',
+        'COPY tool /usr/local/bin/tool',
+        'COPY --from=build /out/ /opt/',
+        'CMD ["stat", "-c", "%a %n", "/usr/local/bin/tool", "/opt/grp", "/opt/shared", "/opt/su"]',
+        '',
+      ].join('\n'),
+    });
+    chmodSync(join(dir, 'tool'), 0o4755);
+    const listings: string[] = [];
+    for (const engine of engines) listings.push(await listing(engine, await cliBuild(engine, 'docker', [dir])));
+    assert.equal(listings[0], '4755 /usr/local/bin/tool\n2755 /opt/grp\n3777 /opt/shared\n4755 /opt/su\n', 'berthd');
+    // Docker 20.10's classic builder drops the set-uid bit of a context file (the CLI sends it: berthd keeps it, as
+    // BuildKit does on both engines, see the corpus's setuid case); from a stage it keeps every bit.
+    const fromStage = (text: string | undefined): string[] =>
+      (text ?? '').split('\n').filter((l) => l.includes('/opt/'));
+    assert.deepEqual(fromStage(listings[1]), fromStage(listings[0]), 'berthd and dockerd agree on COPY --from');
   },
 );

@@ -5,7 +5,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tar from 'tar-stream';
@@ -31,6 +31,8 @@ interface Case {
   dockerd?: string;
   dockerdFails?: string;
   files?: Record<string, string>;
+  /** Modes (octal) set on context files before the build: git keeps no set-uid, set-gid or sticky bit. */
+  modes?: Record<string, string>;
 }
 
 const cases = readdirSync(CORPUS, { withFileTypes: true })
@@ -99,6 +101,7 @@ async function buildCase(name: EngineName, c: { name: string; spec: Case }): Pro
   const env = buildx.env(engine(name).env);
   const dir = join(CORPUS, c.name);
   const tag = `corpus-${c.name}`;
+  for (const [file, mode] of Object.entries(c.spec.modes ?? {})) chmodSync(join(dir, file), parseInt(mode, 8));
   if (c.spec.before) {
     const b = await docker(env, ['build', '-f', join(dir, c.spec.before.file), '-t', c.spec.before.tag, dir], {
       timeoutMs: 120_000,
