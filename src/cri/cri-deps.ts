@@ -5,6 +5,7 @@ import type { ImageService } from '../engine/images/image-service.js';
 import type { RegistryImages } from '../engine/images/registry-images.js';
 import type { ContainerService } from '../engine/containers/container-service.js';
 import type { ExecService } from '../engine/exec/exec-service.js';
+import type { ContainerExtras } from '../engine/containers/container-extras.js';
 import type { PodNetwork } from '../core/networks/pod-network.js';
 
 export interface CriDeps {
@@ -14,6 +15,8 @@ export interface CriDeps {
   /** Pods' infra containers and their containers are berth containers. */
   containers: ContainerService;
   execs: ExecService;
+  /** Stats and resource updates: the same use cases as `docker stats` and `docker update`. */
+  extras: ContainerExtras;
   /** Pod networks (CNI). */
   podNetwork: PodNetwork;
   /** The CNI directories in use, shown by a verbose Status. */

@@ -8,6 +8,7 @@ import type { RuntimeService } from './proto.js';
 import { PodSandboxes } from './pod-sandboxes.js';
 import { PodContainers } from './pod-containers.js';
 import { PodStates } from './pod-states.js';
+import { PodStats } from './pod-stats.js';
 
 /** The version of the kubelet's runtime API that this server speaks (containerd and CRI-O answer the same). */
 export const KUBELET_API_VERSION = '0.1.0';
@@ -24,6 +25,13 @@ export function runtimeService(deps: CriDeps): Partial<ServiceImpl<typeof Runtim
     logger: deps.logger,
   });
   const containers = new PodContainers({ containers: deps.containers, execs: deps.execs, sandboxes });
+  const stats = new PodStats({
+    containers: deps.containers,
+    extras: deps.extras,
+    sandboxes,
+    podContainers: containers,
+    imageFsMountpoint: deps.imageFsMountpoint,
+  });
   return {
     version() {
       return {
@@ -107,6 +115,23 @@ export function runtimeService(deps: CriDeps): Partial<ServiceImpl<typeof Runtim
     async reopenContainerLog(req) {
       await containers.reopenLog(req.containerId);
       return {};
+    },
+    async updateContainerResources(req) {
+      await stats.update(req.containerId, req.linux);
+      return {};
+    },
+
+    async containerStats(req) {
+      return { stats: await stats.container(req.containerId) };
+    },
+    async listContainerStats(req) {
+      return { stats: await stats.listContainers(req.filter) };
+    },
+    async podSandboxStats(req) {
+      return { stats: await stats.pod(req.podSandboxId) };
+    },
+    async listPodSandboxStats(req) {
+      return { stats: await stats.listPods(req.filter) };
     },
   };
 }

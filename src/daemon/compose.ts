@@ -103,6 +103,7 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
     registry: registryClient,
     containers: containers.service,
     execs: containers.execs,
+    extras: containers.extras,
     podNetwork: new CniNetwork(config.cni, logger.child({ component: 'cni' })),
     cni: config.cni,
     podStateDir: join(config.dataRoot, 'cri', 'pods'),

@@ -4,30 +4,17 @@
 // and a registry hosts directory (containerd's hosts.toml layout, which both engines read) makes that registry
 // those domains' only server, while the domains themselves are blocked: nothing leaves the machine, and the names
 // critest checks stay the upstream ones. Every spec containerd passes here, berthd must pass; the specs run dealt
-// out to a few critest processes per engine at once, and are compared one by one.
+// out to a few critest processes per engine at once, and are compared one by one. The "Security Context" specs
+// run in cri-critest-security.test.ts with a pair of their own (critest-side-by-side.ts says why).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { isRoot } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
 import { CRI_TOOLS, IMAGE_STAND_INS } from '../helpers/critest-standins.js';
-import { hasDockerRegistry } from '../helpers/docker-registry.js';
 import { CRICTL, criSocketOf, crictl, requirePeer } from '../helpers/cri.js';
-import { hasContainerd } from '../helpers/containerd.js';
-import { CNI_BIN_DIR } from '../helpers/cni.js';
 import { startCritestPair, type CritestPair } from '../helpers/critest-pair.js';
+import { critestSideBySide, critestSkip } from '../helpers/critest-side-by-side.js';
 
-const skip =
-  (!isRoot() && 'needs root') ||
-  (!hasDockerRegistry() && 'needs docker-registry (scripts/setup.sh)') ||
-  (!hasContainerd() && 'needs containerd (docker.io, scripts/setup.sh)') ||
-  (!existsSync(`${CNI_BIN_DIR}/bridge`) && 'needs containernetworking-plugins (scripts/setup.sh)');
-
-/**
- * Left out on both engines: critest's benchmarks (always skipped), the pull by upstream digest (needs the real
- * image, as on containerd offline), and what berthd does not serve yet: container stats and streaming.
- */
-const NOT_RUN = ['benchmark', 'public image with digest', 'stats', 'Streaming'].join('|');
+const skip = critestSkip;
 
 let pair: CritestPair;
 
@@ -86,17 +73,4 @@ test(
   },
 );
 
-test('critest: berthd passes every spec containerd passes', { skip }, async () => {
-  const r = await pair.run('.', NOT_RUN);
-  console.log(
-    `critest: berthd ${r.berthd.passed.length} passed / ${r.berthd.failed.length} failed; ` +
-      `containerd ${r.containerd.passed.length} passed / ${r.containerd.failed.length} failed`,
-  );
-  for (const [engine, o] of Object.entries(r)) for (const spec of o.failed) console.log(`failed on ${engine}: ${spec}`);
-  assert.ok(r.containerd.passed.length > 0, r.containerd.summary);
-  assert.deepEqual(
-    r.containerd.passed.filter((spec) => !r.berthd.passed.includes(spec)),
-    [],
-    `passing on containerd, not on berthd:\n${r.berthd.summary}`,
-  );
-});
+critestSideBySide('(all but Security Context)', () => pair, '.', ['Security Context']);

@@ -13,6 +13,7 @@ import { testImages } from '../helpers/images.js';
 import { CRICTL, crictl, requirePeer } from '../helpers/cri.js';
 import { CNI_BIN_DIR, makeTestCni, type TestCni } from '../helpers/cni.js';
 import { httpGet, waitForHttp } from '../helpers/net.js';
+import { readContainerCgroup } from '../helpers/cgroup.js';
 
 const skip =
   (!isRoot() && 'needs root') || (!existsSync(join(CNI_BIN_DIR, 'bridge')) && 'needs containernetworking-plugins');
@@ -142,6 +143,80 @@ test(
     const slow = await crictl(daemon, ['exec', '-s', '--timeout', '1', serverId, 'sleep', '30']);
     assert.notEqual(slow.code, 0);
     assert.match(slow.stderr, /DeadlineExceeded|timed out|deadline/i);
+
+    // crictl stats and statsp: the container's and the pod's counters from their cgroups, and the writable layer
+    // (the server wrote /www/index.html into it).
+    type U64 = { value: string } | undefined;
+    type Stats = {
+      attributes: { id: string };
+      cpu?: { usageCoreNanoSeconds: U64 };
+      memory?: { workingSetBytes: U64 };
+      writableLayer?: { usedBytes: U64 };
+    };
+    const positive = (v: U64): boolean => Number(v?.value ?? 0) > 0;
+    const containerStats = (
+      JSON.parse(ok(await crictl(daemon, ['stats', '-o', 'json', '--seconds', '0', serverId]), 'stats')) as {
+        stats: Stats[];
+      }
+    ).stats;
+    assert.deepEqual(
+      containerStats.map((c) => [
+        c.attributes.id,
+        positive(c.cpu?.usageCoreNanoSeconds),
+        positive(c.memory?.workingSetBytes),
+        positive(c.writableLayer?.usedBytes),
+      ]),
+      [[serverId, true, true, true]],
+    );
+    assert.match(ok(await crictl(daemon, ['stats', '--seconds', '1']), 'stats table'), /CPU %[\s\S]*\n[0-9a-f]{13}\s/);
+    const podStats = (
+      JSON.parse(ok(await crictl(daemon, ['statsp', '-o', 'json', '--seconds', '0', podId]), 'statsp')) as {
+        stats: {
+          attributes: { id: string; metadata: { name: string } };
+          linux: {
+            cpu?: { usageCoreNanoSeconds: U64 };
+            memory?: { workingSetBytes: U64 };
+            network?: { defaultInterface?: { name: string; rxBytes: U64 } };
+            process?: { processCount: U64 };
+            containers: Stats[];
+          };
+        }[];
+      }
+    ).stats;
+    assert.deepEqual(
+      podStats.map((p) => [
+        p.attributes.id,
+        p.attributes.metadata.name,
+        positive(p.linux.cpu?.usageCoreNanoSeconds),
+        positive(p.linux.memory?.workingSetBytes),
+        p.linux.network?.defaultInterface?.name,
+        positive(p.linux.network?.defaultInterface?.rxBytes),
+        Number(p.linux.process?.processCount?.value) >= 3, // pause, sh, httpd
+        p.linux.containers.map((c) => c.attributes.id),
+      ]),
+      [[podId, 'web', true, true, 'eth0', true, true, [serverId]]],
+    );
+    ok(await crictl(daemon, ['statsp']), 'statsp table');
+
+    // crictl update: CPU and memory limits applied to the running container's cgroup (runc update).
+    ok(
+      await crictl(daemon, [
+        'update',
+        '--cpu-period',
+        '100000',
+        '--cpu-quota',
+        '20000',
+        '--cpu-share',
+        '256',
+        '--memory',
+        String(64 << 20),
+        serverId,
+      ]),
+      'update',
+    );
+    assert.equal(readContainerCgroup(serverId, 'cpu', 'cpu.cfs_quota_us'), '20000');
+    assert.equal(readContainerCgroup(serverId, 'cpu', 'cpu.shares'), '256');
+    assert.equal(readContainerCgroup(serverId, 'memory', 'memory.limit_in_bytes'), String(64 << 20));
 
     // The log, in the CRI format at <log_directory>/<log_path>, and through crictl logs.
     const logs = await crictl(daemon, ['logs', serverId]);
