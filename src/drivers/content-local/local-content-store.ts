@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import { DigestingStream, digestHex, isDigest, type Digest } from '../../lib/digest.js';
+import { BULK_CHUNK } from '../../lib/bulk-io.js';
 import { invalidArgument, notFound } from '../../core/errdefs.js';
 import type { BlobInfo, ContentStore } from '../../core/content/content-store.js';
 
@@ -34,7 +35,9 @@ export class LocalContentStore implements ContentStore {
     const tmp = join(ingestDir, randomBytes(12).toString('hex'));
     const hasher = new DigestingStream();
     try {
-      await pipeline(data, hasher, createWriteStream(tmp, { flags: 'wx' }), { signal: options.signal });
+      await pipeline(data, hasher, createWriteStream(tmp, { flags: 'wx', highWaterMark: BULK_CHUNK }), {
+        signal: options.signal,
+      });
       const digest = hasher.digest();
       if (expected.size !== undefined && hasher.bytes !== expected.size)
         throw invalidArgument(`size mismatch: expected ${expected.size} bytes, got ${hasher.bytes}`);
@@ -58,9 +61,14 @@ export class LocalContentStore implements ContentStore {
     await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
     const hasher = new DigestingStream();
     try {
-      await pipeline(createReadStream(path), hasher, new Writable({ write: (_c, _e, done) => done() }), {
-        signal: options.signal,
-      });
+      await pipeline(
+        createReadStream(path, { highWaterMark: BULK_CHUNK }),
+        hasher,
+        new Writable({ write: (_c, _e, done) => done() }),
+        {
+          signal: options.signal,
+        },
+      );
       const digest = hasher.digest();
       if (expected.size !== undefined && hasher.bytes !== expected.size)
         throw invalidArgument(`size mismatch: expected ${expected.size} bytes, got ${hasher.bytes}`);
@@ -74,7 +82,7 @@ export class LocalContentStore implements ContentStore {
       } catch (err) {
         // Another filesystem: copy through the ordinary verifying writer.
         if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-        return await this.ingest(createReadStream(path), { digest }, options);
+        return await this.ingest(createReadStream(path, { highWaterMark: BULK_CHUNK }), { digest }, options);
       }
       return { digest, size: hasher.bytes };
     } finally {
@@ -102,7 +110,7 @@ export class LocalContentStore implements ContentStore {
   }
 
   read(digest: Digest, range?: { start: number; end?: number }): Readable {
-    return createReadStream(this.blobPath(digest), range);
+    return createReadStream(this.blobPath(digest), { ...range, highWaterMark: BULK_CHUNK });
   }
 
   async readAll(digest: Digest): Promise<Buffer> {

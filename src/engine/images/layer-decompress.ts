@@ -3,6 +3,7 @@
 import { createGunzip } from 'node:zlib';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { Decompress } from 'fzstd';
+import { INFLATE_CHUNK } from '../../lib/bulk-io.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -50,7 +51,7 @@ export class ZstdDecompressStream extends Transform {
 /** The uncompressed tar stream of a layer blob; errors of the source travel to the result. */
 export function decompress(blob: Readable, compression: Compression): Readable {
   if (compression === 'none') return blob;
-  const inflate = compression === 'gzip' ? createGunzip() : new ZstdDecompressStream();
+  const inflate = compression === 'gzip' ? createGunzip({ chunkSize: INFLATE_CHUNK }) : new ZstdDecompressStream();
   blob.on('error', (err) => inflate.destroy(err));
   return blob.pipe(inflate);
 }

@@ -81,3 +81,27 @@ test('read-only mounts and mount points are never written, replaced or removed',
     assert.ok(existsSync(join(base, 'vol', 'etc-link')));
   });
 });
+
+test('a file larger than the write batch arrives whole, whatever the chunks it came in', async () => {
+  const body = Buffer.alloc(2.5 * 1024 * 1024 + 123);
+  for (let i = 0; i < body.length; i++) body[i] = (i * 7919) % 251;
+  const pack = tar.pack();
+  pack.entry({ name: 'big.bin', size: body.length }, body);
+  pack.finalize();
+  const whole: Buffer[] = [];
+  for await (const c of pack) whole.push(c as Buffer);
+  const archive = Buffer.concat(whole);
+  // Uneven chunks, as a network or an inflater hands them over.
+  const chunks: Buffer[] = [];
+  for (let off = 0, n = 1; off < archive.length; off += n, n = (n * 31 + 4099) % 300_000)
+    chunks.push(archive.subarray(off, off + n));
+  const base = mkdtempSync(join(tmpdir(), 'berth-extract-big-'));
+  const root = await open(base, 'r');
+  try {
+    await extractTar(root, Readable.from(chunks), { noChown: true });
+    assert.ok(readFileSync(join(base, 'big.bin')).equals(body));
+  } finally {
+    await root.close();
+    rmSync(base, { recursive: true, force: true });
+  }
+});

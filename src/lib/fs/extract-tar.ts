@@ -27,6 +27,7 @@ import { HeldDirs } from './held-dirs.js';
 import { removeAt } from './remove-at.js';
 import { setDirTimes } from './dir-times.js';
 import { applyPaxXattrs } from './pax-xattrs.js';
+import { BULK_CHUNK } from '../bulk-io.js';
 
 export { ExtractError } from './extract-error.js';
 
@@ -326,11 +327,35 @@ async function writeAll(
   data: AsyncIterable<unknown>,
   signal: AbortSignal | undefined,
 ): Promise<void> {
+  // Chunks are gathered and written with one writev per BULK_CHUNK: a write per tar-stream chunk (a few KiB)
+  // made the thread-pool round trips the largest cost of unpacking a big layer.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = async (): Promise<void> => {
+    let buffers = pending;
+    pending = [];
+    pendingBytes = 0;
+    while (buffers.length > 0) {
+      const { bytesWritten } = await file.writev(buffers);
+      buffers = skipWritten(buffers, bytesWritten);
+    }
+  };
   for await (const chunk of data) {
     signal?.throwIfAborted();
-    const buf = chunk as Buffer;
-    for (let off = 0; off < buf.length;) off += (await file.write(buf, off, buf.length - off)).bytesWritten;
+    pending.push(chunk as Buffer);
+    pendingBytes += (chunk as Buffer).length;
+    if (pendingBytes >= BULK_CHUNK) await flush();
   }
+  await flush();
+}
+
+/** What is left of `buffers` after a short writev wrote `written` bytes. */
+function skipWritten(buffers: Buffer[], written: number): Buffer[] {
+  let i = 0;
+  while (i < buffers.length && written >= (buffers[i] as Buffer).length) written -= (buffers[i++] as Buffer).length;
+  const rest = buffers.slice(i);
+  if (rest.length > 0 && written > 0) rest[0] = (rest[0] as Buffer).subarray(written);
+  return rest;
 }
 
 /** mknod(1) fails with "File exists" when the name is taken: surfaced as EEXIST so the entry can make way. */
