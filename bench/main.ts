@@ -29,6 +29,7 @@ import { registryPull } from './workloads/registry-pull.js';
 import { network } from './workloads/network.js';
 import { buildWorkload } from './workloads/build.js';
 import { buildkitWorkload } from './workloads/buildkit.js';
+import { criWorkload } from './workloads/cri.js';
 import { PhaseLog, summarizePhases } from './lib/phase-report.js';
 import { burstWorkload } from './workloads/burst.js';
 import { eventsWorkload } from './workloads/events.js';
@@ -54,6 +55,7 @@ const WORKLOADS: Workload[] = [
   network,
   buildWorkload,
   buildkitWorkload,
+  criWorkload,
   memoryIdleAfter,
 ];
 
