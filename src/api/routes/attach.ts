@@ -39,7 +39,7 @@ export function attachRoutes(app: FastifyInstance, containers: ContainersApi): v
   app.post<IdParams>('/containers/:id/attach', async (req, reply) => {
     const p = attachParams(req.query);
     const signal = requestSignal(req, reply);
-    const io = p.stdin && p.stream ? containers.attachStdio(req.params.id, { signal }) : undefined;
+    const io = p.stdin && p.stream ? await containers.attachStdio(req.params.id, { signal }) : undefined;
     if (!io) {
       const { tty, entries } = await containers.attachOutput(req.params.id, { ...p, signal });
       const socket = hijack(req, reply, streamType(req, tty));
@@ -88,7 +88,7 @@ export function attachRoutes(app: FastifyInstance, containers: ContainersApi): v
     if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
       throw invalidArgument('websocket upgrade expected');
     const signal = requestSignal(req, reply);
-    const io = p.stdin && p.stream ? containers.attachStdio(req.params.id, { signal }) : undefined;
+    const io = p.stdin && p.stream ? await containers.attachStdio(req.params.id, { signal }) : undefined;
     const output = io ? undefined : await containers.attachOutput(req.params.id, { ...p, signal });
     reply.hijack();
     const socket = req.raw.socket as HttpParserSocket;

@@ -157,6 +157,8 @@ export interface RuntimePort {
   resume(id: string, options?: IoOptions): Promise<void>;
   /** Resolves once the process has exited; at once when it already has. Rejects when the signal aborts. */
   waitExit(id: string, options?: IoOptions): Promise<ExitInfo>;
+  /** True once the process has ended and its monitor recorded the exit, whether or not waitExit has settled yet. */
+  hasExited(id: string, options?: IoOptions): Promise<boolean>;
   status(id: string, options?: IoOptions): Promise<{ status: RuntimeStatus; pid: number }>;
   /** Removes every runtime trace: runc state, monitor, cgroup, mounts. Idempotent. */
   delete(id: string, options?: IoOptions): Promise<void>;

@@ -227,6 +227,10 @@ export class ConmonRuntime implements RuntimePort {
     };
   }
 
+  async hasExited(id: string, _options: IoOptions = {}): Promise<boolean> {
+    return (await this.exits.read(id)) !== undefined;
+  }
+
   async delete(id: string, _options: IoOptions = {}): Promise<void> {
     this.stopWatchingLog(id);
     // Never run (or already cleaned): no state dir and no runc state, so nothing is mounted or running. The

@@ -272,7 +272,19 @@ export class ContainerService implements ContainersApi {
     return this.listing.list(options);
   }
 
-  inspect(ref: string, options: { size: boolean }): Promise<ContainerView> {
+  /**
+   * Waits for the exit of a container whose process has ended but whose exit is not recorded yet, so that inspect and
+   * attach never treat it as running: dockerd's wait for the exit it is handling (under the container's lock).
+   * docker-compose 1.29's `run` attaches after the start, and starts the container again (its attaches now waiting
+   * for that start) when inspect finds it stopped: that is how it shows the output of a short command.
+   */
+  private async exitSettled(ref: string): Promise<void> {
+    const c = resolveContainer(this.store, ref);
+    if (c.state.status === 'running' && (await this.deps.runtime.hasExited(c.id))) await this.runs.exitRecorded(c.id);
+  }
+
+  async inspect(ref: string, options: { size: boolean }): Promise<ContainerView> {
+    await this.exitSettled(ref);
     return this.listing.inspect(ref, options);
   }
 
@@ -280,17 +292,19 @@ export class ContainerService implements ContainersApi {
     return this.streams.logs(ref, options);
   }
 
-  attachOutput(
+  async attachOutput(
     ref: string,
     options: { stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; signal?: AbortSignal },
   ): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }> {
+    await this.exitSettled(ref);
     return this.streams.attachOutput(ref, options);
   }
 
-  attachStdio(
+  async attachStdio(
     ref: string,
     options: { signal?: AbortSignal } = {},
-  ): { tty: boolean; connect: Promise<StdioStream> } | undefined {
+  ): Promise<{ tty: boolean; connect: Promise<StdioStream> } | undefined> {
+    await this.exitSettled(ref);
     return this.streams.attachStdio(ref, options);
   }
 

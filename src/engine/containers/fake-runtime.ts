@@ -179,6 +179,10 @@ export class FakeRuntime implements RuntimePort {
     });
   }
 
+  async hasExited(id: string): Promise<boolean> {
+    return this.processes.get(id)?.status === 'stopped';
+  }
+
   async status(id: string): Promise<{ status: RuntimeStatus; pid: number }> {
     const p = this.processes.get(id);
     return p ? { status: p.status, pid: p.status === 'stopped' ? 0 : p.pid } : { status: 'absent', pid: 0 };

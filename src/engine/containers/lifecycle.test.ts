@@ -38,6 +38,17 @@ test('a process that ends by itself is recorded with its code; waits settle with
     assert.equal(c.manuallyStopped, false);
   }));
 
+test('inspect never reports running a process that has ended: it waits for the exit being recorded', () =>
+  withLifecycleEngine(async (e) => {
+    const id = await e.run();
+    e.runtime.exit(id, 0);
+    // The exit is not recorded yet (its handling runs later), but inspect answers with it.
+    assert.equal(e.record(id).state.status, 'running');
+    const view = await e.service.inspect(id, { size: false });
+    assert.equal(view.record.state.status, 'exited');
+    assert.equal(view.record.state.exitCode, 0);
+  }));
+
 test('stop sends the stop signal and records the exit; the container is marked stopped by hand', () =>
   withLifecycleEngine(async (e) => {
     const id = await e.run({ StopSignal: 'SIGINT' });

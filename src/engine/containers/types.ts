@@ -74,7 +74,7 @@ export interface ContainersApi {
   attachStdio(
     ref: string,
     options?: { signal?: AbortSignal },
-  ): { tty: boolean; connect: Promise<StdioStream> } | undefined;
+  ): Promise<{ tty: boolean; connect: Promise<StdioStream> } | undefined>;
   /** The TTY's window size; Conflict when not running. */
   resize(ref: string, size: ConsoleSize): Promise<void>;
   rename(ref: string, newName: string): Promise<void>;
