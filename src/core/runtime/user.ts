@@ -44,10 +44,10 @@ export function resolveUser(spec: string, passwd: string, group: string, groupAd
   const uid = checkId(entry ? Number(entry[2]) : Number(userPart));
   const gid = groupPart ? groupId(groupPart, groups) : entry ? Number(entry[3]) : 0;
   const name = entry?.[0];
-  const supplementary = name
-    ? groups.filter((g) => (g[3] ?? '').split(',').includes(name)).map((g) => Number(g[2]))
-    : [];
+  // As Docker's: the process's groups are its gid, the groups listing the user unless a group was given, --group-add.
+  const supplementary =
+    name && !groupPart ? groups.filter((g) => (g[3] ?? '').split(',').includes(name)).map((g) => Number(g[2])) : [];
   const extra = groupAdd.map((g) => groupId(g, groups));
-  const additionalGids = [...new Set([...supplementary, ...extra])].filter((g) => g !== gid || extra.includes(g));
+  const additionalGids = [...new Set([gid, ...supplementary, ...extra])];
   return { uid, gid, additionalGids, home: entry?.[5] || '/' };
 }
