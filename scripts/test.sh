@@ -18,4 +18,4 @@ fi
 [ ${#files[@]} -gt 0 ] || { echo "no test files found" >&2; exit 1; }
 
 # End-to-end tests each run their own daemon on temporary roots, so files can run side by side.
-exec node --import tsx --test --test-concurrency="${BERTH_TEST_CONCURRENCY:-2}" --test-timeout=300000 "${files[@]}"
+exec node --import tsx --test --test-concurrency="${BERTH_TEST_CONCURRENCY:-2}" --test-timeout=600000 "${files[@]}"

@@ -20,13 +20,13 @@ export async function commitBlob(
   ctx: RegistryContext,
   repo: string,
   digest: Digest,
-  data: (() => Readable | NodeJS.ReadableStream) | { file: string },
+  data: (() => Readable | NodeJS.ReadableStream) | { file: string; hashedAs?: Digest },
   options: { signal?: AbortSignal } = {},
 ): Promise<void> {
   await ctx.locks.run(digestLock(digest), async () => {
     try {
       if (typeof data === 'function') await ctx.content.ingest(Readable.from(data()), { digest }, options);
-      else await ctx.content.commitFile(data.file, { digest }, options);
+      else await ctx.content.commitFile(data.file, { digest }, { ...options, hashedAs: data.hashedAs });
     } catch (err) {
       if (isKind(err, 'InvalidArgument'))
         throw registryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { digest });
@@ -134,9 +134,9 @@ export const finishUpload: Handler<{ name: string; id: string }> = async (ctx, r
   const query = queryOf(req);
   const digest = checkDigest(query.digest);
   await ctx.locks.run(uploadLock(id), async () => {
-    await appendChunk(ctx, id, req);
+    const size = await appendChunk(ctx, id, req);
     try {
-      await commitBlob(ctx, name, digest, { file: ctx.uploads.path(id) });
+      await commitBlob(ctx, name, digest, { file: ctx.uploads.path(id), hashedAs: ctx.uploads.digestOf(id, size) });
     } finally {
       // A finished session is gone whether its digest matched or not, as distribution does.
       ctx.index.deleteUpload(id);

@@ -99,6 +99,27 @@ test('chunked upload: PATCH in order, 416 out of order, status, PUT with digest'
   assert.equal(await errorCode(gone), 'BLOB_UPLOAD_UNKNOWN');
 });
 
+test('a chunk refused halfway is cut off, and the upload finishes with the right digest after it', async () => {
+  // The registry hashes chunks as they arrive; a chunk it refused after writing part of it must not count.
+  const blob = randomBlob(4000);
+  const start = await fetch(`${url}/v2/proto/resumed/blobs/uploads/`, { method: 'POST' });
+  const loc = start.headers.get('location') as string;
+  await fetch(`${url}${loc}`, { method: 'PATCH', body: blob.bytes.subarray(0, 1000) });
+  const short = await fetch(`${url}${loc}`, {
+    method: 'PATCH',
+    body: blob.bytes.subarray(1000, 1500),
+    headers: { 'content-type': 'application/octet-stream', 'content-range': '1000-1999' },
+  });
+  assert.equal(short.status, 400);
+  assert.equal(await errorCode(short), 'SIZE_INVALID');
+  assert.equal((await fetch(`${url}${loc}`)).headers.get('range'), '0-999');
+  await fetch(`${url}${loc}`, { method: 'PATCH', body: blob.bytes.subarray(1000) });
+  const done = await fetch(`${url}${loc}?digest=${blob.digest}`, { method: 'PUT' });
+  assert.equal(done.status, 201);
+  const get = await fetch(`${url}/v2/proto/resumed/blobs/${blob.digest}`);
+  assert.deepEqual(Buffer.from(await get.arrayBuffer()), blob.bytes);
+});
+
 test('a digest mismatch is DIGEST_INVALID and stores nothing', async () => {
   const blob = randomBlob(100);
   const liar = blobOf('something else');

@@ -19,12 +19,13 @@ export interface ContentStore {
   /**
    * Moves a complete file into the store when its size and digest match, with no second copy (the
    * registry's upload staging files, kept on the store's filesystem). The file is consumed either way;
-   * InvalidArgument on a mismatch, as for ingest.
+   * InvalidArgument on a mismatch, as for ingest. `hashedAs`: the digest the caller computed over every byte
+   * as it wrote the file; the file is then not read back to hash it (it is still fsynced before the rename).
    */
   commitFile(
     path: string,
     expected: { digest: Digest; size?: number },
-    options?: { signal?: AbortSignal },
+    options?: { signal?: AbortSignal; hashedAs?: Digest },
   ): Promise<BlobInfo>;
   /** Stores a small in-memory blob (configs, manifests). */
   put(data: Uint8Array | string): Promise<BlobInfo>;

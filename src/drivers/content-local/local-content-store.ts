@@ -56,22 +56,15 @@ export class LocalContentStore implements ContentStore {
   async commitFile(
     path: string,
     expected: { digest: Digest; size?: number },
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; hashedAs?: Digest } = {},
   ): Promise<BlobInfo> {
     await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
-    const hasher = new DigestingStream();
     try {
-      await pipeline(
-        createReadStream(path, { highWaterMark: BULK_CHUNK }),
-        hasher,
-        new Writable({ write: (_c, _e, done) => done() }),
-        {
-          signal: options.signal,
-        },
-      );
-      const digest = hasher.digest();
-      if (expected.size !== undefined && hasher.bytes !== expected.size)
-        throw invalidArgument(`size mismatch: expected ${expected.size} bytes, got ${hasher.bytes}`);
+      const { digest, bytes } = options.hashedAs
+        ? { digest: options.hashedAs, bytes: (await stat(path)).size }
+        : await hashFile(path, options.signal);
+      if (expected.size !== undefined && bytes !== expected.size)
+        throw invalidArgument(`size mismatch: expected ${expected.size} bytes, got ${bytes}`);
       if (digest !== expected.digest)
         throw invalidArgument(`digest mismatch: expected ${expected.digest}, got ${digest}`);
       const fh = await open(path, 'r');
@@ -84,7 +77,7 @@ export class LocalContentStore implements ContentStore {
         if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
         return await this.ingest(createReadStream(path, { highWaterMark: BULK_CHUNK }), { digest }, options);
       }
-      return { digest, size: hasher.bytes };
+      return { digest, size: bytes };
     } finally {
       await rm(path, { force: true });
     }
@@ -133,4 +126,15 @@ export class LocalContentStore implements ContentStore {
   async cleanupIngests(): Promise<void> {
     await rm(join(this.root, 'ingest'), { recursive: true, force: true });
   }
+}
+
+async function hashFile(path: string, signal: AbortSignal | undefined): Promise<{ digest: Digest; bytes: number }> {
+  const hasher = new DigestingStream();
+  await pipeline(
+    createReadStream(path, { highWaterMark: BULK_CHUNK }),
+    hasher,
+    new Writable({ write: (_c, _e, done) => done() }),
+    { signal },
+  );
+  return { digest: hasher.digest(), bytes: hasher.bytes };
 }
