@@ -15,6 +15,23 @@ import type { Builder } from '../builder/builder.js';
 import type { ImageRecord } from '../core/images/image-record.js';
 import type { ClientSession } from './sessions.js';
 import type { SolveProgress } from './solve-progress.js';
+import { sendTreeToClient } from './local-export.js';
+
+/** `-o type=local,dest=DIR`: the final filesystem written by the client into DIR (local-export.ts). */
+export async function exportLocalToClient(
+  builder: Builder,
+  session: ClientSession,
+  record: ImageRecord,
+  progress: SolveProgress,
+  signal?: AbortSignal,
+): Promise<Record<string, string>> {
+  const vertex = progress.vertex('exporting to client');
+  return vertex.track(async () => {
+    const bytes = await builder.withImageRoot(record, (root) => sendTreeToClient(session, root, signal));
+    vertex.status('copying files', bytes);
+    return {};
+  });
+}
 
 async function* chunks(tar: AsyncIterable<Buffer>): AsyncIterable<BytesMessage> {
   for await (const data of tar) yield create(BytesMessageSchema, { data });

@@ -15,7 +15,7 @@ import type { BuildkitDeps } from './deps.js';
 import { phase, timedPhases } from '../lib/phases.js';
 import { berthBuildkitVersion, berthWorker } from './worker.js';
 import { checkExporter, exportImage } from './exporter.js';
-import { exportTarToClient } from './client-exporters.js';
+import { exportLocalToClient, exportTarToClient } from './client-exporters.js';
 import { runDockerfileFrontend } from './dockerfile-frontend.js';
 import { diskUsage, pruneCache } from './build-cache-usage.js';
 import { DOCKERFILE_FRONTEND } from './gateway-service.js';
@@ -81,9 +81,10 @@ export function controlService(deps: BuildkitDeps): Partial<ServiceImpl<typeof C
           }
           phase('frontend');
           if (!record || req.Exporter === '') return create(SolveResponseSchema, { ExporterResponse: {} });
-          if (req.Exporter === 'tar') {
+          if (req.Exporter === 'tar' || req.Exporter === 'local') {
             const session = await sessions.get(req.Session, { signal: ctx.signal });
-            const response = await exportTarToClient(deps.builder, session, record, state.progress, ctx.signal);
+            const send = req.Exporter === 'tar' ? exportTarToClient : exportLocalToClient;
+            const response = await send(deps.builder, session, record, state.progress, ctx.signal);
             return create(SolveResponseSchema, { ExporterResponse: response });
           }
           const response = await exportImage(deps.images, record, req.ExporterAttrs, state.progress);

@@ -7,15 +7,15 @@ import type { ImageRecord } from '../core/images/image-record.js';
 import type { ImageService } from '../engine/images/image-service.js';
 import type { SolveProgress } from './solve-progress.js';
 
-const EXPORTERS = new Set(['', 'moby', 'image', 'tar']);
-const KNOWN_ATTRS: Record<string, Set<string>> = { tar: new Set() };
+const EXPORTERS = new Set(['', 'moby', 'image', 'tar', 'local']);
+const KNOWN_ATTRS: Record<string, Set<string>> = { tar: new Set(), local: new Set() };
 const IMAGE_ATTRS = new Set(['name', 'push']);
 
 /** Refuses an exporter (or attribute) berth does not implement, before any work starts. */
 export function checkExporter(type: string, attrs: Record<string, string>): void {
   if (!EXPORTERS.has(type))
     throw new ConnectError(
-      `exporter "${type}" is not supported by berth yet (only the image exporter, moby, and tar)`,
+      `exporter "${type}" is not supported by berth yet (only the image exporter, moby, tar and local)`,
       Code.Unimplemented,
     );
   const known = KNOWN_ATTRS[type] ?? IMAGE_ATTRS;

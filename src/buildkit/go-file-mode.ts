@@ -40,3 +40,26 @@ export function unixPermissions(mode: number): number {
   if (mode & GO_MODE.sticky) perm |= 0o1000;
   return perm;
 }
+
+/** A unix stat as Go's os.FileMode bits (what fsutil's Stat.mode carries), unsigned. */
+export function goFileMode(st: {
+  mode: number;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+}): number {
+  let mode = st.mode & 0o777;
+  if (st.mode & 0o4000) mode += GO_MODE.setuid;
+  if (st.mode & 0o2000) mode += GO_MODE.setgid;
+  if (st.mode & 0o1000) mode += GO_MODE.sticky;
+  if (st.isDirectory()) mode += GO_MODE.dir;
+  else if (st.isSymbolicLink()) mode += GO_MODE.symlink;
+  else if (st.isCharacterDevice()) mode += GO_MODE.device + GO_MODE.charDevice;
+  else if (st.isBlockDevice()) mode += GO_MODE.device;
+  else if (st.isFIFO()) mode += GO_MODE.namedPipe;
+  else if (st.isSocket()) mode += GO_MODE.socket;
+  return mode;
+}

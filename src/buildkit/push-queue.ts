@@ -3,6 +3,23 @@ export class PushQueue<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];
   private wake: (() => void) | undefined;
   private ended = false;
+  private readonly drainWaiters: { max: number; wake: () => void }[] = [];
+
+  /** Settles once at most `max` items wait to be sent (a producer's backpressure). */
+  drained(max: number): Promise<void> {
+    if (this.items.length <= max || this.ended) return Promise.resolve();
+    return new Promise((wake) => this.drainWaiters.push({ max, wake }));
+  }
+
+  private wakeDrained(): void {
+    for (let i = this.drainWaiters.length - 1; i >= 0; i--) {
+      const w = this.drainWaiters[i] as { max: number; wake: () => void };
+      if (this.items.length <= w.max || this.ended) {
+        this.drainWaiters.splice(i, 1);
+        w.wake();
+      }
+    }
+  }
 
   push(item: T): void {
     this.items.push(item);
@@ -12,12 +29,14 @@ export class PushQueue<T> implements AsyncIterable<T> {
   end(): void {
     this.ended = true;
     this.wake?.();
+    this.wakeDrained();
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     for (;;) {
       const next = this.items.shift();
       if (next !== undefined) {
+        this.wakeDrained();
         yield next;
         continue;
       }

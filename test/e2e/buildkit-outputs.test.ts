@@ -1,9 +1,9 @@
 // Where a buildx build's result goes besides the image store, against Docker's engine 20.10 and berthd side by
-// side: `-o type=tar,dest=FILE` (the final filesystem sent back over the session), `--iidfile` and
+// side: `-o type=tar,dest=FILE` and `-o type=local,dest=DIR` (the final filesystem sent back over the session), `--iidfile` and
 // `--metadata-file` (written by buildx from the Solve's exporter response).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINES, skipClients, useEngines, type EngineName } from '../helpers/engines.js';
@@ -17,6 +17,7 @@ let buildx: BuildxConfig;
 let context: string;
 let out: string;
 const tarLists = new Map<EngineName, string>();
+const localLists = new Map<EngineName, string>();
 
 before(() => {
   if (skip) return;
@@ -54,6 +55,20 @@ for (const name of ENGINES) {
       assert.equal(content.stdout, 'exported content\n');
       tarLists.set(name, (await run('tar', ['-tf', file])).stdout.split('\n').sort().join('\n'));
       if (tarLists.size === 2) assert.equal(tarLists.get('berthd'), tarLists.get('dockerd'));
+    });
+
+    test('-o type=local writes the final filesystem into a directory, with modes and links', async () => {
+      const dir = join(out, `${name}-local`);
+      const r = await build(['-o', `type=local,dest=${dir}`]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /#\d+ exporting to client\n/);
+      const st = lstatSync(join(dir, 'data/a.txt'));
+      assert.equal(st.mode & 0o7777, 0o600);
+      assert.equal(readFileSync(join(dir, 'data/a.txt'), 'utf8'), 'exported content\n');
+      assert.equal(readlinkSync(join(dir, 'data/link')), 'a.txt');
+      assert.equal(lstatSync(join(dir, 'bin/busybox')).mode & 0o7777, 0o755);
+      localLists.set(name, (await run('find', [dir, '-printf', '%P %y %m\n'])).stdout.split('\n').sort().join('\n'));
+      if (localLists.size === 2) assert.equal(localLists.get('berthd'), localLists.get('dockerd'));
     });
 
     test('--iidfile and --metadata-file name the image built', async () => {
