@@ -13,6 +13,7 @@ import { isRoot } from '../helpers/daemon.js';
 import { testImages } from '../helpers/images.js';
 import { openTerminal, type Terminal } from '../helpers/terminal.js';
 import { startRegistryProcess } from '../helpers/registry.js';
+import { registerCpEscapes } from '../helpers/cp-escape-suite.js';
 import { hostileTrees, makeVictim } from '../fixtures/hostile-tars.js';
 import { cpInto, loadLayer, throughEngines, type DockerCall } from '../helpers/hostile-engines.js';
 import {
@@ -321,6 +322,19 @@ test(
       victim.cleanup();
     }
   },
+);
+
+// The cp escape corpus against the rootless daemon, at a host directory the user owns.
+registerCpEscapes(
+  skip,
+  () => ({
+    socketPath: daemon?.socketPath ?? '/nowhere',
+    docker: (args) => dk(args),
+    berth: (args) => berthAs(user, args),
+    owner: { uid: user.uid, gid: user.gid },
+    raceRounds: 8,
+  }),
+  'rootless: ',
 );
 
 test('cgroup limits are refused by name with the reason (cgroup v1 is not delegated)', { skip }, async () => {
