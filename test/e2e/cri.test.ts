@@ -210,7 +210,8 @@ test('crictl imagefsinfo: the snapshot root, with the bytes and inodes of the un
 });
 
 test('what is not implemented yet answers UNIMPLEMENTED, naming the method', { skip }, async () => {
-  for (const [args, method] of [[['stats'], 'ListContainerStats']] as const) {
+  // Streaming (the URL of a stream server) is not built yet: crictl port-forward asks for it first.
+  for (const [args, method] of [[['port-forward', 'no-such-pod', '8080:80'], 'PortForward']] as const) {
     const r = await crictl(daemon, [...args]);
     assert.notEqual(r.code, 0);
     assert.match(
