@@ -2,6 +2,7 @@
 // Clients index into inspect output without checking (docker-py scripts read inspect['HostConfig']['Privileged']),
 // so berth's inspect carries every field too, with Docker's zero value under whatever the container has.
 import type { ContainerConfig, HostConfig } from '../../spec/docker/containers.js';
+import type { ImageInspectConfig } from '../../spec/docker/images.js';
 import { compareApiVersions } from '../server/api-version.js';
 
 /** HostConfig's fields as dockerd 20.10 writes them for a container created with an empty HostConfig. */
@@ -69,8 +70,9 @@ const HOST_CONFIG_ZERO: HostConfig = {
   IOMaximumBandwidth: 0,
 };
 
-/** Config's fields that dockerd always writes (the rest are omitempty in Docker's struct). */
-const CONTAINER_CONFIG_ZERO: ContainerConfig = {
+/** Docker's Config struct with nothing set, as dockerd writes it: the fields that are not omitempty. An image's
+ * ContainerConfig when no container was committed to it; under a container's own Config in inspect. */
+export const zeroContainerConfig = (): ImageInspectConfig => ({
   Hostname: '',
   Domainname: '',
   User: '',
@@ -87,8 +89,8 @@ const CONTAINER_CONFIG_ZERO: ContainerConfig = {
   WorkingDir: '',
   Entrypoint: null,
   OnBuild: null,
-  Labels: {},
-};
+  Labels: null,
+});
 
 /** The container's HostConfig over Docker's zero values; KernelMemory only for the API versions that had it. */
 export function fullHostConfig(hostConfig: HostConfig, apiVersion: string): HostConfig {
@@ -97,7 +99,8 @@ export function fullHostConfig(hostConfig: HostConfig, apiVersion: string): Host
 }
 
 export function fullContainerConfig(config: ContainerConfig): ContainerConfig {
-  return { ...CONTAINER_CONFIG_ZERO, ...definedOnly(config) };
+  // A container's labels are an empty map when it has none (dockerd fills them from the image), never null.
+  return { ...zeroContainerConfig(), Labels: {}, ...definedOnly(config) };
 }
 
 /** A field present but undefined would hide its zero value and vanish from the JSON. */

@@ -6,6 +6,7 @@ import { familiarOf } from '../../core/images/reference.js';
 import type { HistoryEntry } from '../../spec/oci/image.js';
 import type { ImageHistoryItem, ImageInspect, ImageInspectConfig, ImageSummary } from '../../spec/docker/images.js';
 import { compareApiVersions } from '../server/api-version.js';
+import { zeroContainerConfig } from './config-zero-values.js';
 
 const seconds = (rfc3339: string): number => Math.floor(Date.parse(rfc3339) / 1000) || 0;
 
@@ -17,27 +18,6 @@ const repoTags = (view: ImageView): string[] =>
     .sort();
 
 const below = (apiVersion: string, version: string): boolean => compareApiVersions(apiVersion, version) < 0;
-
-/** Docker's Config struct with nothing set: ContainerConfig of an image that no container was committed to. */
-const zeroContainerConfig = (): ImageInspectConfig => ({
-  Hostname: '',
-  Domainname: '',
-  User: '',
-  AttachStdin: false,
-  AttachStdout: false,
-  AttachStderr: false,
-  Tty: false,
-  OpenStdin: false,
-  StdinOnce: false,
-  Env: null,
-  Cmd: null,
-  Image: '',
-  Volumes: null,
-  WorkingDir: '',
-  Entrypoint: null,
-  OnBuild: null,
-  Labels: null,
-});
 
 export function toImageSummary(view: ImageView, apiVersion: string, containers = -1): ImageSummary {
   const summary: ImageSummary = {
