@@ -109,19 +109,33 @@ test('docker CLI: load, run with output and exit codes, as root of a mapped name
   assert.equal(owners, '0:0\n0:0\n');
 });
 
-test('a detached container runs as the user on the host; exec and logs work', { skip }, async () => {
-  ok(await dk(['run', '-d', '--name', 'sleeper', 'busybox', 'sh', '-c', 'echo started; exec sleep 300']), 'run -d');
-  const pid = Number(ok(await dk(['inspect', '--format', '{{.State.Pid}}', 'sleeper']), 'inspect').trim());
-  const hostUid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-  assert.equal(hostUid, user.uid);
-  assert.equal(ok(await dk(['exec', 'sleeper', 'sh', '-c', 'echo from exec; id -u']), 'exec'), 'from exec\n0\n');
-  const asNobody = await dk(['exec', '-u', '65534', 'sleeper', 'id', '-u']);
-  assert.equal(ok(asNobody, 'exec -u'), '65534\n');
-  const logs = await dk(['logs', 'sleeper']);
-  assert.equal(ok(logs, 'logs'), 'started\n');
-  ok(await dk(['rm', '-f', 'sleeper']), 'rm -f');
-  assert.throws(() => readFileSync(`/proc/${pid}/status`));
-});
+test(
+  'a detached container runs as the user on the host; exec, logs and top work, stats refused',
+  { skip },
+  async () => {
+    const script = 'echo started; sleep 301 & exec sleep 300';
+    ok(await dk(['run', '-d', '--name', 'sleeper', 'busybox', 'sh', '-c', script]), 'run -d');
+    const pid = Number(ok(await dk(['inspect', '--format', '{{.State.Pid}}', 'sleeper']), 'inspect').trim());
+    const hostUid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    assert.equal(hostUid, user.uid);
+    assert.equal(ok(await dk(['exec', 'sleeper', 'sh', '-c', 'echo from exec; id -u']), 'exec'), 'from exec\n0\n');
+    const asNobody = await dk(['exec', '-u', '65534', 'sleeper', 'id', '-u']);
+    assert.equal(ok(asNobody, 'exec -u'), '65534\n');
+    const logs = await dk(['logs', 'sleeper']);
+    assert.equal(ok(logs, 'logs'), 'started\n');
+    // top without a cgroup: the processes of the container's pid namespace.
+    const top = ok(await dk(['top', 'sleeper']), 'top');
+    assert.match(top, /sleep 300/);
+    assert.match(top, /sleep 301/);
+    if (!existsSync('/sys/fs/cgroup/cgroup.controllers')) {
+      const stats = await dk(['stats', '--no-stream', 'sleeper']);
+      assert.notEqual(stats.code, 0);
+      assert.match(stats.stderr, /stats are not available: berthd runs rootless .* cgroup v1/);
+    }
+    ok(await dk(['rm', '-f', 'sleeper']), 'rm -f');
+    assert.throws(() => readFileSync(`/proc/${pid}/status`));
+  },
+);
 
 test('volumes keep the owners a container sets, shifted into the subuid range on the host', { skip }, async () => {
   ok(await dk(['volume', 'create', 'data']), 'volume create');
@@ -288,19 +302,6 @@ test("push to and pull from a registry on the daemon's loopback", { skip }, asyn
   }
 });
 
-test("top lists the container's processes without a cgroup; stats are refused with the reason", { skip }, async () => {
-  ok(await dk(['run', '-d', '--name', 'watched', 'busybox', 'sh', '-c', 'sleep 301 & exec sleep 300']), 'run');
-  const top = ok(await dk(['top', 'watched']), 'top');
-  assert.match(top, /sleep 300/);
-  assert.match(top, /sleep 301/);
-  if (!existsSync('/sys/fs/cgroup/cgroup.controllers')) {
-    const stats = await dk(['stats', '--no-stream', 'watched']);
-    assert.notEqual(stats.code, 0);
-    assert.match(stats.stderr, /stats are not available: berthd runs rootless .* cgroup v1/);
-  }
-  ok(await dk(['rm', '-f', 'watched']), 'rm');
-});
-
 test(
   'the hostile-tree corpus through cp and load: a host directory the user owns stays untouched',
   { skip },
@@ -313,11 +314,14 @@ test(
       const cases = await hostileTrees(victim.dir);
       const dkCall: DockerCall = (args, options) => dk(args, options?.input);
       const rootless = [{ name: 'berth' as const, env: dockerEnv() }];
-      await throughEngines(rootless, victim.dir, 'rootless cp', async (_env, c, i) => cpInto(dkCall, c, i), {
-        cases,
-        confinedSucceeds: false,
-      });
-      await throughEngines(rootless, victim.dir, 'rootless load', async (_env, c) => loadLayer(dkCall, c), { cases });
+      // cp and load side by side: each checks the victim after every case, and the daemon serves both at once.
+      await Promise.all([
+        throughEngines(rootless, victim.dir, 'rootless cp', async (_env, c, i) => cpInto(dkCall, c, i), {
+          cases,
+          confinedSucceeds: false,
+        }),
+        throughEngines(rootless, victim.dir, 'rootless load', async (_env, c) => loadLayer(dkCall, c), { cases }),
+      ]);
     } finally {
       victim.cleanup();
     }
@@ -332,7 +336,9 @@ registerCpEscapes(
     docker: (args) => dk(args),
     berth: (args) => berthAs(user, args),
     owner: { uid: user.uid, gid: user.gid },
-    raceRounds: 8,
+    // cp-escapes.test.ts runs the race 25 rounds rootful through the same code path; here it proves the rootless
+    // daemon's confinement, for which a few rounds of every path do.
+    raceRounds: 3,
   }),
   'rootless: ',
 );
@@ -359,9 +365,13 @@ test('a user network: containers find each other by name through the embedded DN
     await dk(['inspect', '--format', '{{.NetworkSettings.Networks.backend.IPAddress}}', 'db']),
     'inspect',
   ).trim();
-  const lookup = ok(await dk(['run', '--rm', '--network', 'backend', 'busybox', 'nslookup', 'db']), 'nslookup');
+  // One container asks the name and reaches the address (ping fails, and so the run, when it cannot).
+  const lookup = ok(
+    await dk(['run', '--rm', '--network', 'backend', 'busybox', 'sh', '-c', 'nslookup db && ping -c 1 -W 5 db']),
+    'nslookup and ping',
+  );
   assert.match(lookup, new RegExp(`Address:\\s+${dbIp.replaceAll('.', '\\.')}`));
-  ok(await dk(['run', '--rm', '--network', 'backend', 'busybox', 'ping', '-c', '1', '-W', '5', 'db']), 'ping');
+  assert.match(lookup, /1 packets received/);
   ok(await dk(['rm', '-f', 'db']), 'rm');
   ok(await dk(['network', 'rm', 'backend']), 'network rm');
 });
