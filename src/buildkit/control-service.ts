@@ -9,6 +9,8 @@ import {
   ListWorkersResponseSchema,
   InfoResponseSchema,
   SolveResponseSchema,
+  type SolveRequest,
+  type SolveResponse,
 } from '../gen/buildkit/github.com/moby/buildkit/api/services/control/control_pb.js';
 import type { ImageRecord } from '../core/images/image-record.js';
 import type { BuildkitDeps } from './deps.js';
@@ -19,6 +21,8 @@ import { exportLocalToClient, exportTarToClient } from './client-exporters.js';
 import { runDockerfileFrontend } from './dockerfile-frontend.js';
 import { diskUsage, pruneCache } from './build-cache-usage.js';
 import { DOCKERFILE_FRONTEND } from './gateway-service.js';
+import type { SolveState } from './solves.js';
+import { checkCacheOptions } from './cache-options.js';
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -29,8 +33,60 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** What berth cannot honour, refused by name before any work starts. */
+function refuseUnsupported(req: SolveRequest): void {
+  checkExporter(req.Exporter, req.ExporterAttrs);
+  if (req.Definition && req.Definition.def.length > 0)
+    throw new ConnectError('solving an LLB definition is not supported by berth yet', Code.Unimplemented);
+  if (req.Frontend && req.Frontend !== DOCKERFILE_FRONTEND)
+    throw new ConnectError(
+      `frontend "${req.Frontend}" is not supported by berth (only ${DOCKERFILE_FRONTEND})`,
+      Code.Unimplemented,
+    );
+  checkCacheOptions(req.Cache);
+}
+
+/** Runs the build (the frontend here, or the client's gateway build), then its exporter. */
+async function solveAndExport(
+  deps: BuildkitDeps,
+  req: SolveRequest,
+  state: SolveState,
+  signal: AbortSignal,
+): Promise<SolveResponse> {
+  const { sessions } = deps;
+  let record: ImageRecord | undefined;
+  if (req.Frontend === DOCKERFILE_FRONTEND) {
+    const session = await sessions.get(req.Session, { signal });
+    record = await runDockerfileFrontend({
+      builder: deps.builder,
+      session,
+      progress: state.progress,
+      attrs: req.FrontendAttrs,
+      workRoot: deps.workRoot,
+      signal,
+    });
+  } else {
+    const returned = await raceAbort(state.returned, signal);
+    if (returned.error) throw new ConnectError(returned.error.message, returned.error.code as Code);
+    if (returned.ref) {
+      record = state.results.get(returned.ref);
+      if (!record) throw new ConnectError(`unknown result reference ${returned.ref}`, Code.InvalidArgument);
+    }
+  }
+  phase('frontend');
+  if (!record || req.Exporter === '') return create(SolveResponseSchema, { ExporterResponse: {} });
+  if (req.Exporter === 'tar' || req.Exporter === 'local') {
+    const session = await sessions.get(req.Session, { signal });
+    const send = req.Exporter === 'tar' ? exportTarToClient : exportLocalToClient;
+    const response = await send(deps.builder, session, record, state.progress, signal);
+    return create(SolveResponseSchema, { ExporterResponse: response });
+  }
+  const response = await exportImage(deps.images, record, req.ExporterAttrs, state.progress);
+  return create(SolveResponseSchema, { ExporterResponse: response });
+}
+
 export function controlService(deps: BuildkitDeps): Partial<ServiceImpl<typeof Control>> {
-  const { solves, sessions } = deps;
+  const { solves } = deps;
   return {
     listWorkers: () => create(ListWorkersResponseSchema, { record: [berthWorker(deps.version)] }),
 
@@ -43,57 +99,26 @@ export function controlService(deps: BuildkitDeps): Partial<ServiceImpl<typeof C
     },
 
     async solve(req, ctx) {
-      checkExporter(req.Exporter, req.ExporterAttrs);
-      if (req.Definition && req.Definition.def.length > 0)
-        throw new ConnectError('solving an LLB definition is not supported by berth yet', Code.Unimplemented);
-      if (req.Frontend && req.Frontend !== DOCKERFILE_FRONTEND)
-        throw new ConnectError(
-          `frontend "${req.Frontend}" is not supported by berth (only ${DOCKERFILE_FRONTEND})`,
-          Code.Unimplemented,
-        );
-      if ((req.Cache?.Exports.length ?? 0) > 0 || (req.Cache?.Imports.length ?? 0) > 0)
-        throw new ConnectError(
-          'cache import and export (--cache-from, --cache-to) are not supported by berth yet',
-          Code.Unimplemented,
-        );
       const state = solves.get(req.Ref);
-      state.setSession(req.Session);
-      return timedPhases(deps.logger, 'buildkit-solve', { ref: req.Ref, exporter: req.Exporter }, async () => {
-        try {
-          let record: ImageRecord | undefined;
-          if (req.Frontend === DOCKERFILE_FRONTEND) {
-            const session = await sessions.get(req.Session, { signal: ctx.signal });
-            record = await runDockerfileFrontend({
-              builder: deps.builder,
-              session,
-              progress: state.progress,
-              attrs: req.FrontendAttrs,
-              workRoot: deps.workRoot,
-              signal: ctx.signal,
-            });
-          } else {
-            const returned = await raceAbort(state.returned, ctx.signal);
-            if (returned.error) throw new ConnectError(returned.error.message, returned.error.code as Code);
-            if (returned.ref) {
-              record = state.results.get(returned.ref);
-              if (!record) throw new ConnectError(`unknown result reference ${returned.ref}`, Code.InvalidArgument);
-            }
+      // Every way out ends the build (a refusal too): Status ends and the client's gateway calls fail, so
+      // buildx returns the error instead of waiting for a build that never started.
+      let failure: unknown;
+      try {
+        refuseUnsupported(req);
+        state.setSession(req.Session);
+        return await timedPhases(deps.logger, 'buildkit-solve', { ref: req.Ref, exporter: req.Exporter }, async () => {
+          try {
+            return await solveAndExport(deps, req, state, ctx.signal);
+          } finally {
+            phase('export');
           }
-          phase('frontend');
-          if (!record || req.Exporter === '') return create(SolveResponseSchema, { ExporterResponse: {} });
-          if (req.Exporter === 'tar' || req.Exporter === 'local') {
-            const session = await sessions.get(req.Session, { signal: ctx.signal });
-            const send = req.Exporter === 'tar' ? exportTarToClient : exportLocalToClient;
-            const response = await send(deps.builder, session, record, state.progress, ctx.signal);
-            return create(SolveResponseSchema, { ExporterResponse: response });
-          }
-          const response = await exportImage(deps.images, record, req.ExporterAttrs, state.progress);
-          return create(SolveResponseSchema, { ExporterResponse: response });
-        } finally {
-          solves.finish(req.Ref);
-          phase('export');
-        }
-      });
+        });
+      } catch (err) {
+        failure = err;
+        throw err;
+      } finally {
+        solves.finish(req.Ref, failure);
+      }
     },
 
     async *status(req, ctx) {

@@ -52,7 +52,7 @@ export function gatewayService(deps: BuildkitDeps): Partial<ServiceImpl<typeof L
           Code.Unimplemented,
         );
       const record = await timedPhases(deps.logger, 'buildkit-frontend', { ref: state.ref }, async () => {
-        const session = await deps.sessions.get(await state.session, { signal: ctx.signal });
+        const session = await deps.sessions.get(await state.sessionId(ctx.signal), { signal: ctx.signal });
         phase('session');
         return runDockerfileFrontend({
           builder: deps.builder,

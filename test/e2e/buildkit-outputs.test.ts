@@ -71,6 +71,32 @@ for (const name of ENGINES) {
       if (localLists.size === 2) assert.equal(localLists.get('berthd'), localLists.get('dockerd'));
     });
 
+    // buildx's gateway client waits on the daemon's gateway calls, not on the Solve, so a refused Solve must end
+    // them too, or the CLI prints the error and never exits. An exporter neither engine has is refused by both.
+    test('a Solve refused at its start fails the build and the CLI exits with the error', async () => {
+      const r = await build(['-o', 'type=bogus']);
+      assert.equal(r.code, 1, r.stderr);
+      // buildx prints a gRPC code other than Unknown before the message; berth refuses with Unimplemented.
+      const refused =
+        name === 'dockerd' ? /exporter "bogus" could not be found/ : /Unimplemented: exporter "bogus" is not supported/;
+      assert.match(r.stderr, new RegExp(`ERROR: failed to solve: ${refused.source}`));
+      if (name !== 'berthd') return;
+      // Docker 20.10's BuildKit ignores image exporter attributes it does not know and only warns about a cache
+      // importer it does not have; berth refuses both by name.
+      const attr = await build(['-o', 'type=image,name=bk-out:attr,never-heard-of=1']);
+      assert.equal(attr.code, 1, attr.stderr);
+      assert.match(
+        attr.stderr,
+        /ERROR: failed to solve: Unimplemented: exporter attribute "never-heard-of" is not supported by berth/,
+      );
+      const importer = await build(['--cache-from', 'type=bogus,ref=x']);
+      assert.equal(importer.code, 1, importer.stderr);
+      assert.match(
+        importer.stderr,
+        /ERROR: failed to solve: Unimplemented: cache importer "bogus" \(--cache-from type=bogus\) is not supported/,
+      );
+    });
+
     test('--iidfile and --metadata-file name the image built', async () => {
       const iid = join(out, `${name}.iid`);
       const meta = join(out, `${name}.json`);
