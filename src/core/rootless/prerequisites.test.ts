@@ -11,6 +11,7 @@ const complete: RootlessFacts = {
   newuidmap: { path: '/usr/bin/newuidmap', privileged: true },
   newgidmap: { path: '/usr/bin/newgidmap', privileged: true },
   rootlesskit: '/usr/bin/rootlesskit',
+  nsenter: '/usr/bin/nsenter',
   slirp4netns: '/usr/bin/slirp4netns',
   pasta: undefined,
   unprivilegedUsernsClone: 1,
@@ -67,11 +68,12 @@ test('user namespaces switched off by either sysctl', () => {
   assert.deepEqual(whats({ ...complete, unprivilegedUsernsClone: undefined }), []);
 });
 
-test('rootlesskit, the network helper and its tap device', () => {
+test('rootlesskit, nsenter, the network helper and its tap device', () => {
   assert.match(
     missingPrerequisites({ ...complete, rootlesskit: undefined })[0]?.fix ?? '',
     /apt-get install rootlesskit/,
   );
+  assert.match(missingPrerequisites({ ...complete, nsenter: undefined })[0]?.fix ?? '', /apt-get install util-linux/);
   const noHelper = missingPrerequisites({ ...complete, slirp4netns: undefined });
   assert.match(noHelper[0]?.fix ?? '', /apt-get install slirp4netns.*passt/);
   assert.deepEqual(whats({ ...complete, slirp4netns: undefined, pasta: '/usr/bin/pasta' }), []);
@@ -101,13 +103,14 @@ test('every missing piece at once is listed, each with its fix, in the report', 
     newuidmap: undefined,
     newgidmap: undefined,
     rootlesskit: undefined,
+    nsenter: undefined,
     slirp4netns: undefined,
     unprivilegedUsernsClone: 0,
     runtimeDir: undefined,
   };
   const missing = missingPrerequisites(bare);
-  assert.equal(missing.length, 8);
+  assert.equal(missing.length, 9);
   const report = prerequisitesReport(missing);
-  assert.equal(report.match(/^missing: /gm)?.length, 8);
-  assert.equal(report.match(/^ {2}fix: /gm)?.length, 8);
+  assert.equal(report.match(/^missing: /gm)?.length, 9);
+  assert.equal(report.match(/^ {2}fix: /gm)?.length, 9);
 });

@@ -14,6 +14,8 @@ export interface RootlessFacts {
   newuidmap: { path: string; privileged: boolean } | undefined;
   newgidmap: { path: string; privileged: boolean } | undefined;
   rootlesskit: string | undefined;
+  /** util-linux's nsenter: berthd enters the namespaces rootlesskit holds, which outlive it. */
+  nsenter: string | undefined;
   slirp4netns: string | undefined;
   pasta: string | undefined;
   /** /proc/sys/kernel/unprivileged_userns_clone (Debian's switch; undefined when the kernel has none). */
@@ -85,6 +87,12 @@ export function missingPrerequisites(f: RootlessFacts): MissingPrerequisite[] {
     out.push({
       what: 'rootlesskit not found (berthd runs under it: user, mount and network namespaces, port forwarding)',
       fix: "install the 'rootlesskit' package (apt-get install rootlesskit)",
+      required: true,
+    });
+  if (!f.nsenter)
+    out.push({
+      what: 'nsenter not found (berthd enters the namespaces rootlesskit holds, so containers outlive berthd)',
+      fix: "install the 'util-linux' package (apt-get install util-linux)",
       required: true,
     });
   if (!f.slirp4netns && !f.pasta)

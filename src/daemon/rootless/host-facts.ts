@@ -84,6 +84,7 @@ export async function gatherRootlessFacts(env: NodeJS.ProcessEnv = process.env):
     newuidmap,
     newgidmap,
     rootlesskit: findExecutable('rootlesskit'),
+    nsenter: findExecutable('nsenter'),
     slirp4netns: findExecutable('slirp4netns'),
     pasta: findExecutable('pasta'),
     unprivilegedUsernsClone: usernsClone,
