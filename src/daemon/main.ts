@@ -10,7 +10,8 @@ import type { DashboardStarter } from './dashboard-hook.js';
 import { missingPrerequisites, prerequisitesReport } from '../core/rootless/prerequisites.js';
 import { gatherRootlessFacts } from './rootless/host-facts.js';
 import { rootlessDefaults, rootlessPaths } from './rootless/paths.js';
-import { isRootlessChild, runUnderRootlesskit } from './rootless/reexec.js';
+import { isRootlessChild, runInNamespaces } from './rootless/reexec.js';
+import { ensureHolder } from './rootless/namespace-holder.js';
 
 interface Flags {
   host?: string[];
@@ -154,7 +155,7 @@ async function realRoots(dataRoot: string, execRoot: string): Promise<{ dataRoot
   return { dataRoot: await realpath(dataRoot), execRoot: await realpath(execRoot) };
 }
 
-/** Started by an ordinary user: every prerequisite checked, then berthd again under rootlesskit (never returns). */
+/** Started by an ordinary user: every prerequisite checked, then berthd again in rootlesskit's namespaces (never returns). */
 async function startRootless(argv: string[]): Promise<never> {
   const facts = await gatherRootlessFacts();
   const missing = missingPrerequisites(facts);
@@ -166,7 +167,15 @@ async function startRootless(argv: string[]): Promise<never> {
     process.exit(1);
   }
   const network = facts.slirp4netns ? 'slirp4netns' : 'pasta';
-  return runUnderRootlesskit(facts.rootlesskit as string, rootlessPaths(process.env), network, argv);
+  const paths = rootlessPaths(process.env);
+  let holder: number;
+  try {
+    holder = await ensureHolder(facts.rootlesskit as string, paths, network);
+  } catch (err) {
+    process.stderr.write(`berthd: cannot start rootlesskit: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  return runInNamespaces(facts.nsenter as string, holder, paths, argv);
 }
 
 export async function main(argv: string[], extensions: DaemonExtensions = {}): Promise<void> {

@@ -1,13 +1,15 @@
 // Rootless berthd end to end: a user of the test's own making, the prerequisite check (missing subids named,
 // then every prerequisite there), berthd started by that user with no flags for roots or socket, and the docker
 // CLI run by that user: run, exit codes, exec, logs, volumes, cp, cgroup limits refused, info, a user network with
-// DNS, a port published on 127.0.0.1 (rootlesskit's port driver) and a host port already taken.
+// DNS, a port published on 127.0.0.1 (rootlesskit's port driver), live restore after kill -9 of berthd and a host
+// port already taken.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { get } from 'node:http';
+import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { isRoot } from '../helpers/daemon.js';
 import { testImages } from '../helpers/images.js';
@@ -389,31 +391,44 @@ const httpGet = (port: number): Promise<string | undefined> =>
     req.on('timeout', () => req.destroy());
   });
 
-test('a port published on 127.0.0.1 reaches the container from the host, and is gone after rm', { skip }, async () => {
-  const port = await freeHostPort();
-  ok(
-    await dk([
-      'run',
-      '-d',
-      '--name',
-      'web',
-      '-p',
-      `127.0.0.1:${port}:80`,
-      'busybox',
-      'sh',
-      '-c',
-      'echo served > /index.html && exec httpd -f -p 80',
-    ]),
-    'run web',
-  );
+let webPort = 0;
+
+test('a port published on 127.0.0.1 reaches the container from the host', { skip }, async () => {
+  webPort = await freeHostPort();
+  // httpd not as pid 1, so that stop's SIGTERM ends the container at once (exit 0) instead of after 10 s.
+  const script = 'echo served > /index.html; echo started; trap "exit 0" TERM; httpd -f -p 80 & wait';
+  ok(await dk(['run', '-d', '--name', 'web', '-p', `127.0.0.1:${webPort}:80`, 'busybox', 'sh', '-c', script]), 'run');
   // httpd listens a moment after the start: ask until it answers (bounded).
   let body: string | undefined;
-  for (let i = 0; i < 50 && body === undefined; i++) body = await httpGet(port);
+  for (let i = 0; i < 50 && body === undefined; i++) body = await httpGet(webPort);
   assert.equal(body, 'served\n');
-  assert.equal(ok(await dk(['port', 'web', '80']), 'port'), `127.0.0.1:${port}\n`);
-  ok(await dk(['rm', '-f', 'web']), 'rm');
-  assert.equal(await httpGet(port), undefined);
+  assert.equal(ok(await dk(['port', 'web', '80']), 'port'), `127.0.0.1:${webPort}\n`);
 });
+
+test(
+  'live restore: after kill -9 of berthd the container and its port live on, the next berthd adopts them',
+  { skip },
+  async () => {
+    const before = daemon as RootlessDaemon;
+    const holder = before.namespacePid();
+    const exited = once(before.process, 'exit');
+    process.kill(before.daemonPid(), 'SIGKILL');
+    assert.deepEqual((await exited)[0], 128 + 9);
+    // rootlesskit's port driver and the container's network live in the holder's namespaces, not in berthd.
+    assert.equal(await httpGet(webPort), 'served\n');
+    daemon = await startRootlessDaemon(user);
+    assert.equal(daemon.namespacePid(), holder, 'the restarted berthd entered the same namespaces');
+    assert.match(ok(await dk(['ps', '--filter', 'name=web', '--format', '{{.Status}}']), 'ps'), /^Up /);
+    assert.equal(ok(await dk(['logs', 'web']), 'logs'), 'started\n');
+    // exec joins the container's namespaces: only possible from the same user namespace.
+    assert.equal(ok(await dk(['exec', 'web', 'cat', '/index.html']), 'exec'), 'served\n');
+    assert.equal(await httpGet(webPort), 'served\n');
+    ok(await dk(['stop', 'web']), 'stop');
+    assert.equal(ok(await dk(['inspect', '-f', '{{.State.ExitCode}}', 'web']), 'exit code').trim(), '0');
+    ok(await dk(['rm', 'web']), 'rm');
+    assert.equal(await httpGet(webPort), undefined);
+  },
+);
 
 test('a host port already taken is refused at start with the reason', { skip }, async () => {
   const server = createServer();

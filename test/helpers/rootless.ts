@@ -151,6 +151,8 @@ export interface RootlessDaemon {
   dataRoot: string;
   /** rootlesskit's child (the holder of the user, mount and network namespaces berthd runs in). */
   namespacePid(): number;
+  /** The berthd serving the socket (inside the namespaces; the process started waits for it). */
+  daemonPid(): number;
   logs(): string;
   stop(): Promise<number | null>;
 }
@@ -187,6 +189,7 @@ export async function startRootlessDaemon(user: TestUser, extraArgs: string[] = 
     socketPath: join(user.runtimeDir, 'berth.sock'),
     dataRoot: join(user.home, '.local/share/berth'),
     namespacePid: () => Number(readFileSync(join(user.runtimeDir, 'berth-rootlesskit', 'child_pid'), 'utf8').trim()),
+    daemonPid: () => Number(readFileSync(join(user.runtimeDir, 'berth', 'berthd.pid'), 'utf8').trim()),
     logs: () => stderr,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
