@@ -20,6 +20,7 @@ import { namespaceJoins } from './namespace-joins.js';
 import type { ContainerFiles, ContainerVolumes, ExitInfo, RuntimePort } from './ports.js';
 import type { RestartSupervisor } from './restart-supervisor.js';
 import type { StdioAttachments } from './stdio-attachments.js';
+import type { OutputFollowers } from './output-followers.js';
 import { phase } from '../../lib/phases.js';
 
 export interface ContainerRunsDeps {
@@ -34,6 +35,8 @@ export interface ContainerRunsDeps {
   locks: KeyedMutex;
   waiters: ExitWaiters;
   attachments: StdioAttachments;
+  /** Attaches and `logs -f` of the run: ended, all output delivered, before the exit is announced (as Docker). */
+  followers: OutputFollowers;
   health: HealthMonitor | undefined;
   supervisor: RestartSupervisor;
   publish(c: ContainerRecord, action: string, extra?: Record<string, string>): void;
@@ -98,6 +101,7 @@ export class ContainerRuns {
         finishedAt: c.state.status === 'restarting' ? this.deps.clock.timestamp() : c.state.finishedAt,
       };
       this.deps.store.update(c);
+      await this.deps.followers.end(c.id);
       await this.deps.runtime.delete(c.id).catch(() => undefined);
       await this.deps.volumes?.releaseFor(c.id, c.mounts);
       await this.deps.networks
@@ -144,6 +148,8 @@ export class ContainerRuns {
     };
     if (c.state.health) c.state.health = stoppedHealth(c.state.health);
     this.deps.store.update(c);
+    // The exit is recorded (a wait answers at once): the output streams end now, before any cleanup and `die`.
+    await this.deps.followers.end(id);
     await this.deps.runtime
       .delete(id)
       .catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'runtime cleanup failed'));

@@ -20,6 +20,7 @@ import { ExitWaiters } from './exit-waiters.js';
 import type { ContainerFiles, ContainerVolumes, ImageResolver, RuntimePort } from './ports.js';
 import { resolveContainer } from './resolve.js';
 import { StdioAttachments } from './stdio-attachments.js';
+import { OutputFollowers } from './output-followers.js';
 import type { ConsoleSize, StdioStream } from '../../core/runtime/runtime.js';
 import type { ContainersApi, ContainerView, ListOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
 import type { ContainerAccess } from './container-access.js';
@@ -61,6 +62,7 @@ export class ContainerService implements ContainersApi {
   private readonly clock: Clock;
   private readonly health: HealthMonitor | undefined;
   private readonly attachments: StdioAttachments;
+  private readonly followers: OutputFollowers;
   private readonly supervisor: RestartSupervisor;
   private readonly listing: ContainerListing;
   private readonly streams: ContainerStreams;
@@ -69,12 +71,14 @@ export class ContainerService implements ContainersApi {
   constructor(private readonly deps: ContainerServiceDeps) {
     this.clock = deps.clock ?? systemClock;
     this.attachments = new StdioAttachments(deps.runtime);
+    this.followers = new OutputFollowers(this.clock);
     this.listing = new ContainerListing({ ...deps, remove: (id) => this.remove(id, { force: false, volumes: false }) });
     this.streams = new ContainerStreams({
       store: deps.store,
       runtime: deps.runtime,
       waiters: this.waiters,
       attachments: this.attachments,
+      followers: this.followers,
     });
     this.supervisor = new RestartSupervisor({
       clock: this.clock,
@@ -114,6 +118,7 @@ export class ContainerService implements ContainersApi {
       locks: this.locks,
       waiters: this.waiters,
       attachments: this.attachments,
+      followers: this.followers,
       health: this.health,
       supervisor: this.supervisor,
       publish: (c, action, extra) => this.publish(c, action, extra),

@@ -11,6 +11,7 @@ import type { ExitWaiters } from './exit-waiters.js';
 import type { RuntimePort } from './ports.js';
 import { resolveContainer } from './resolve.js';
 import type { StdioAttachments } from './stdio-attachments.js';
+import type { OutputFollowers } from './output-followers.js';
 import type { LogEntry, LogOptions } from './types.js';
 
 export interface ContainerStreamsDeps {
@@ -20,6 +21,8 @@ export interface ContainerStreamsDeps {
   waiters: ExitWaiters;
   /** Attaches made before a start, connected by the start itself. */
   attachments: StdioAttachments;
+  /** Followers of the output, ended (drained) by the end of a run before its `die`. */
+  followers: OutputFollowers;
 }
 
 export class ContainerStreams {
@@ -36,7 +39,11 @@ export class ContainerStreams {
     void this.deps.waiters.add(c.id, 'exit', stop.signal).then(() => stop.abort());
     return {
       tty: c.config.Tty ?? false,
-      entries: this.deps.runtime.logs(c, { ...options, follow: true, signal: stop.signal }),
+      entries: this.deps.followers.follow(
+        c.id,
+        stop,
+        this.deps.runtime.logs(c, { ...options, follow: true, signal: stop.signal }),
+      ),
     };
   }
 
@@ -51,17 +58,18 @@ export class ContainerStreams {
     else void this.deps.waiters.add(c.id, 'exit', stop.signal).then(() => stop.abort());
     // The none driver keeps no logs to replay (its file is only attach's buffer).
     const since = options.logs && c.hostConfig.LogConfig?.Type !== 'none' ? 0n : nowNano();
+    const entries = this.deps.runtime.logs(c, {
+      stdout: options.stdout,
+      stderr: options.stderr,
+      follow: options.stream,
+      sinceNano: since,
+      untilNano: undefined,
+      tail: undefined,
+      signal: stop.signal,
+    });
     return {
       tty: c.config.Tty ?? false,
-      entries: this.deps.runtime.logs(c, {
-        stdout: options.stdout,
-        stderr: options.stderr,
-        follow: options.stream,
-        sinceNano: since,
-        untilNano: undefined,
-        tail: undefined,
-        signal: stop.signal,
-      }),
+      entries: options.stream ? this.deps.followers.follow(c.id, stop, entries) : entries,
     };
   }
 

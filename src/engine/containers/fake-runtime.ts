@@ -195,8 +195,10 @@ export class FakeRuntime implements RuntimePort {
     this.ignoring.delete(id);
   }
 
-  async *logs(_record: unknown, _options: LogReadOptions): AsyncIterable<LogEntry> {
-    return;
+  /** No output; a follow lasts until its reader is stopped, as the real one's. */
+  async *logs(_record: unknown, options: LogReadOptions): AsyncIterable<LogEntry> {
+    const signal = options.follow ? options.signal : undefined;
+    if (signal && !signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve));
   }
 
   parseSignal(signal: string): number {

@@ -38,6 +38,32 @@ test('a process that ends by itself is recorded with its code; waits settle with
     assert.equal(c.manuallyStopped, false);
   }));
 
+test('an exit ends the output followers (attach, logs -f) before it announces die, as Docker', () =>
+  withLifecycleEngine(async (e) => {
+    const id = await e.run();
+    const order: string[] = [];
+    const drain = async (what: string, entries: AsyncIterable<unknown>): Promise<void> => {
+      for await (const _ of entries);
+      order.push(what);
+    };
+    const attach = await e.service.attachOutput(id, { stdout: true, stderr: true, logs: false, stream: true });
+    const logs = await e.service.logs(id, {
+      follow: true,
+      stdout: true,
+      stderr: true,
+      sinceNano: 0n,
+      untilNano: undefined,
+      tail: undefined,
+    });
+    const ended = [drain('attach ended', attach.entries), drain('logs ended', logs.entries)];
+    const die = e.events.next('die', id).then(() => order.push('die'));
+    e.runtime.exit(id, 3);
+    await Promise.all([...ended, die]);
+    assert.deepEqual(order.slice(2), ['die'], order.join(', '));
+    // A wait made once the stream ended answers with the code (docker-compose 1.29's "exited with code 3").
+    assert.deepEqual(await e.service.wait(id, 'not-running').result, { StatusCode: 3, Error: null });
+  }));
+
 test('inspect never reports running a process that has ended: it waits for the exit being recorded', () =>
   withLifecycleEngine(async (e) => {
     const id = await e.run();
