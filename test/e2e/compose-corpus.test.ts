@@ -1,7 +1,9 @@
 // `berth compose` against Docker's engine and berthd side by side (each scenario runs on both at once), the rest of
-// the corpus: interpolation and env files, profiles, scale, and an attached `up`.
+// the corpus: interpolation and env files, profiles, scale, an attached `up`, secrets and configs, per-service options,
+// an override file (docker-compose 1.29 runs the corpus in clients-compose.test.ts).
 import assert from 'node:assert/strict';
-import { useComposeEngines } from './compose-harness.js';
+import { join } from 'node:path';
+import { checkOptions, useComposeEngines } from './compose-harness.js';
 
 const scenario = useComposeEngines();
 
@@ -80,4 +82,17 @@ scenario('secrets and configs: file sources bound read-only, environment and inl
   const write = await s.exec('secrets-app-1', ['sh', '-c', 'echo x > /run/secrets/db_password']);
   assert.notEqual(write.code, 0, 'a file secret is read-only');
   await s.downClean('secrets', 'secrets');
+});
+
+scenario('per-service options; an override file', async (s) => {
+  await s.ok('options', ['up', '-d']);
+  await checkOptions(s, 'options-app-1');
+  await s.downClean('options', 'options');
+
+  const override = ['-f', join(s.corpus, 'override/compose.override.yaml')];
+  await s.ok('override', [...override, 'up', '-d']);
+  const web = await s.exec('override-probe-1', ['wget', '-qO-', 'http://web/']);
+  assert.equal(web.stdout, 'base override\n', web.stderr);
+  await s.ok('override', [...override, 'down', '-v']);
+  assert.deepEqual(await s.leftovers('override'), []);
 });

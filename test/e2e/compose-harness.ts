@@ -3,12 +3,12 @@
 // is written into the repository), and `scenario`, which runs a test body on every engine at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/daemon.js';
 import { ENGINES, skipClients, useEngines, type Engine, type EngineName } from '../helpers/engines.js';
-import { berth, docker, type RunResult } from '../helpers/run.js';
+import { berth, docker, run, type RunResult } from '../helpers/run.js';
 
 /** One engine's side of a scenario. */
 export interface Side {
@@ -26,11 +26,25 @@ export interface Side {
   leftovers(project: string): Promise<string[]>;
   /** `down -v`, then nothing of the project is left. */
   downClean(dir: string, project: string): Promise<void>;
+  /** docker-compose 1.29 (Debian's, on docker-py) with `--project-directory DIR -f DIR/compose.yaml ARGS`. */
+  v1(dir: string, args: string[], env?: NodeJS.ProcessEnv): Promise<RunResult>;
+  /** The same, asserting exit 0. */
+  v1Ok(dir: string, args: string[], env?: NodeJS.ProcessEnv): Promise<RunResult>;
+  /** docker-compose 1.29's `down -v`, then nothing of the project is left. */
+  v1DownClean(dir: string, project: string, args?: string[]): Promise<void>;
 }
 
-export function useComposeEngines(): (title: string, body: (s: Side) => Promise<void>) => void {
+const COMPOSE_V1 = '/usr/bin/docker-compose';
+/** Why docker-compose 1.29 cannot run here, or false. */
+export const skipV1 = (): string | false =>
+  existsSync(COMPOSE_V1) ? false : 'needs docker-compose 1.29 (apt-get install docker-compose)';
+
+export type Scenario = (title: string, body: (s: Side) => Promise<void>, options?: { skip?: string | false }) => void;
+
+/** The scenarios of one file; `shared` is the engines a file already started (one berthd/dockerd pair a file). */
+export function useComposeEngines(shared?: (name: EngineName) => Engine): Scenario {
   const skip = skipClients();
-  const engineOf = useEngines(skip);
+  const engineOf = shared ?? useEngines(skip);
   let corpus = '';
   before(() => {
     if (skip) return;
@@ -76,11 +90,44 @@ export function useComposeEngines(): (title: string, body: (s: Side) => Promise<
         await s.ok(dir, ['down', '-v']);
         assert.deepEqual(await s.leftovers(project), [], `[${name}] left behind`);
       },
+      v1: (dir, args, env = {}) =>
+        run(
+          COMPOSE_V1,
+          [
+            '--ansi',
+            'never',
+            '--project-directory',
+            join(corpus, dir),
+            '-f',
+            join(corpus, dir, 'compose.yaml'),
+            ...args,
+          ],
+          {
+            // The API's builder (docker-py's), and run's attach through docker-py rather than the docker CLI.
+            env: {
+              ...engine.env,
+              COMPOSE_DOCKER_CLI_BUILD: '0',
+              DOCKER_BUILDKIT: '0',
+              COMPOSE_INTERACTIVE_NO_CLI: '1',
+              ...env,
+            },
+            timeoutMs: 120_000,
+          },
+        ),
+      async v1Ok(dir, args, env = {}) {
+        const r = await s.v1(dir, args, env);
+        assert.equal(r.code, 0, `[${name}] docker-compose ${args.join(' ')} (${dir}):\n${r.stderr}\n${r.stdout}`);
+        return r;
+      },
+      async v1DownClean(dir, project, args = []) {
+        await s.v1Ok(dir, [...args, 'down', '-v']);
+        assert.deepEqual(await s.leftovers(project), [], `[${name}] left behind by docker-compose 1.29`);
+      },
     };
     return s;
   };
-  return (title, body) =>
-    test(title, { skip }, async () => {
+  return (title, body, options = {}) =>
+    test(title, { skip: skip || options.skip }, async () => {
       await Promise.all(
         ENGINES.map((name) =>
           body(side(name)).catch((err: unknown) => {
@@ -90,4 +137,24 @@ export function useComposeEngines(): (title: string, body: (s: Side) => Promise<
         ),
       );
     });
+}
+
+/** The `id` Docker gives `user: 1000:1000` in the busybox image (app is also listed in staff: not taken then). */
+const OPTIONS_ID = 'uid=1000(app) gid=1000(app) groups=1000(app)\n';
+
+/** The options fixture's (test/fixtures/compose/options) container answers as configured (whichever client made it). */
+export async function checkOptions(s: Side, container: string): Promise<void> {
+  const r = await s.exec(container, ['sh', '-c', 'id; pwd; hostname; grep db.example /etc/hosts; cat /scratch/state']);
+  assert.equal(r.stdout, `${OPTIONS_ID}/scratch\napp-host\n10.9.8.7\tdb.example\nok\n`, r.stderr);
+  assert.notEqual((await s.exec(container, ['touch', '/x'])).code, 0, 'read_only');
+  const caps = (await s.exec(container, ['grep', 'CapBnd', '/proc/1/status'])).stdout;
+  assert.ok(!(BigInt(`0x${caps.split(':')[1]?.trim()}`) & (1n << 13n)), `NET_RAW dropped: ${caps}`);
+  assert.equal(
+    await s.inspect(
+      container,
+      '{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.Init}} {{index .Config.Labels "berth.test/tier"}}',
+    ),
+    'unless-stopped true front',
+  );
+  assert.match((await s.dockerOk(['port', container, '8080/tcp'])).trim(), /^127\.0\.0\.1:\d+$/);
 }

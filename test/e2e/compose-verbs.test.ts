@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useComposeEngines } from './compose-harness.js';
+import { useComposeEngines, type Side } from './compose-harness.js';
 import { BERTH } from '../helpers/daemon.js';
 
 const scenario = useComposeEngines();
@@ -36,8 +36,26 @@ scenario('run: one-off containers, --rm, -e, --service-ports, --no-deps, exit co
   await s.downClean('oneoff', 'oneoff');
 });
 
-scenario('exec, restart, kill, pause, unpause, images, top, port, cp, wait, ls, version', async (s) => {
+/** `berth compose events --json web`, running until stopped; `start` settles with the first start event it prints. */
+function followEvents(s: Side): { start: Promise<Record<string, unknown>>; stop(): void } {
+  const events = spawn(
+    process.execPath,
+    [BERTH, 'compose', '-f', join(s.corpus, 'verbs/compose.yaml'), 'events', '--json', 'web'],
+    { env: s.engine.env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const start = new Promise<Record<string, unknown>>((resolve) => {
+    createInterface({ input: events.stdout }).on('line', (line) => {
+      const e = JSON.parse(line) as Record<string, unknown>;
+      if (e.action === 'start') resolve(e);
+    });
+  });
+  return { start, stop: () => events.kill() };
+}
+
+scenario('exec, restart, events, kill, pause, unpause, images, top, port, cp, wait, ls, version', async (s) => {
   await s.ok('verbs', ['up', '-d', 'web']);
+  // Opened now, the events stream is connected long before the restart below (and a restart is repeated if not).
+  const events = followEvents(s);
   const e = await s.ok('verbs', [
     'exec',
     '-T',
@@ -57,6 +75,20 @@ scenario('exec, restart, kill, pause, unpause, images, top, port, cp, wait, ls, 
   const started = await s.inspect('verbs-web-1', '{{.State.StartedAt}}');
   await s.ok('verbs', ['restart', 'web']);
   assert.notEqual(await s.inspect('verbs-web-1', '{{.State.StartedAt}}'), started);
+  try {
+    let event = await Promise.race([events.start, s.ok('verbs', ['top', 'web']).then(() => undefined)]);
+    for (let i = 0; i < 10 && !event; i++) {
+      await s.ok('verbs', ['restart', 'web']);
+      event = await Promise.race([events.start, s.ok('verbs', ['top', 'web']).then(() => undefined)]);
+    }
+    assert.ok(event, 'a start event');
+    assert.equal(event.type, 'container');
+    assert.equal(event.service, 'web');
+    assert.match(String(event.id), /^[0-9a-f]{64}$/);
+    assert.match(String((event.attributes as Record<string, string>).name), /^verbs-web-[12]$/);
+  } finally {
+    events.stop();
+  }
   await s.ok('verbs', ['pause', 'web']);
   assert.equal(await s.inspect('verbs-web-1', '{{.State.Status}}'), 'paused');
   await s.ok('verbs', ['unpause']);
@@ -88,37 +120,5 @@ scenario('exec, restart, kill, pause, unpause, images, top, port, cp, wait, ls, 
   const waited = await s.compose('verbs', ['wait', 'job']);
   assert.equal(waited.code, 3, waited.stderr);
   assert.match(waited.stdout, /^container "[0-9a-f]{64}" exited with status code 3\n$/);
-  await s.downClean('verbs', 'verbs');
-});
-
-scenario('events --json while restarting', async (s) => {
-  await s.ok('verbs', ['up', '-d', 'web']);
-  const events = spawn(
-    process.execPath,
-    [BERTH, 'compose', '-f', join(s.corpus, 'verbs/compose.yaml'), 'events', '--json', 'web'],
-    { env: s.engine.env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  try {
-    const lines = createInterface({ input: events.stdout });
-    const seen = new Promise<Record<string, unknown>>((resolve) => {
-      lines.on('line', (line) => {
-        const e = JSON.parse(line) as Record<string, unknown>;
-        if (e.action === 'start') resolve(e);
-      });
-    });
-    // The events stream is open once the daemon has sent its headers; restart until the stream reports a start.
-    let event: Record<string, unknown> | undefined;
-    for (let i = 0; i < 20 && !event; i++) {
-      await s.ok('verbs', ['restart', 'web']);
-      event = await Promise.race([seen, new Promise<undefined>((r) => setTimeout(() => r(undefined), 500))]);
-    }
-    assert.ok(event, 'a start event');
-    assert.equal(event.type, 'container');
-    assert.equal(event.service, 'web');
-    assert.match(String(event.id), /^[0-9a-f]{64}$/);
-    assert.match(String((event.attributes as Record<string, string>).name), /^verbs-web-[12]$/);
-  } finally {
-    events.kill();
-  }
   await s.downClean('verbs', 'verbs');
 });
