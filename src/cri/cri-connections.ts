@@ -11,14 +11,16 @@ import { errorInterceptor } from './cri-errors.js';
 import { ImageService, RuntimeService } from './proto.js';
 import { runtimeService } from './runtime-service.js';
 import { imageService } from './image-service.js';
+import { criStreams } from './streaming/cri-streams.js';
 
 export interface CriConnections {
   accept(socket: Socket): void;
-  /** Ends the open HTTP/2 sessions (a kubelet keeps one open). */
-  closeSessions(): void;
+  /** Ends the open HTTP/2 sessions (a kubelet keeps one open) and the streaming server. */
+  closeSessions(): Promise<void>;
 }
 
 export function criConnections(deps: CriDeps): CriConnections {
+  const streams = criStreams(deps);
   const handler = connectNodeAdapter({
     // gRPC only: kubelet and crictl speak nothing else; Connect and gRPC-Web stay off.
     grpc: true,
@@ -26,7 +28,7 @@ export function criConnections(deps: CriDeps): CriConnections {
     grpcWeb: false,
     interceptors: [errorInterceptor(deps.logger)],
     routes(router) {
-      router.service(RuntimeService, runtimeService(deps));
+      router.service(RuntimeService, runtimeService(deps, streams));
       router.service(ImageService, imageService(deps));
     },
   });
@@ -38,8 +40,9 @@ export function criConnections(deps: CriDeps): CriConnections {
   });
   return {
     accept: (socket) => void http2.emit('connection', mendedConnection(socket)),
-    closeSessions: () => {
+    closeSessions: async () => {
       for (const session of sessions) session.close();
+      await streams.close();
     },
   };
 }

@@ -25,6 +25,8 @@ export interface CriDeps {
   podStateDir: string;
   /** catatonit, berth's pause binary (pause-image.ts). */
   catatonitPath: string;
+  /** Where the streaming server for Exec, Attach and PortForward listens (127.0.0.1, port 0: any free one). */
+  streamServer: { address: string; port: number };
   /** berth's version, answered as the runtime's version. */
   runtimeVersion: string;
   /** Where image layers live: ImageFsInfo's mount point (the snapshotter's root, as containerd answers). */

@@ -53,7 +53,7 @@ export async function startCriServer(socketPath: string, deps: CriDeps): Promise
     async close() {
       const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
       // Open HTTP/2 sessions (a kubelet keeps one) would hold the listener's close forever.
-      if (connections !== undefined) (await connections).closeSessions();
+      if (connections !== undefined) await (await connections).closeSessions();
       await closed;
     },
   };

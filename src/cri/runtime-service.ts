@@ -9,13 +9,15 @@ import { PodSandboxes } from './pod-sandboxes.js';
 import { PodContainers } from './pod-containers.js';
 import { PodStates } from './pod-states.js';
 import { PodStats } from './pod-stats.js';
+import type { CriStreams } from './streaming/cri-streams.js';
+import { streamRequests } from './stream-requests.js';
 
 /** The version of the kubelet's runtime API that this server speaks (containerd and CRI-O answer the same). */
 export const KUBELET_API_VERSION = '0.1.0';
 export const RUNTIME_NAME = 'berth';
 export const RUNTIME_API_VERSION = 'v1';
 
-export function runtimeService(deps: CriDeps): Partial<ServiceImpl<typeof RuntimeService>> {
+export function runtimeService(deps: CriDeps, streams: CriStreams): Partial<ServiceImpl<typeof RuntimeService>> {
   const sandboxes = new PodSandboxes({
     containers: deps.containers,
     images: deps.images,
@@ -32,6 +34,7 @@ export function runtimeService(deps: CriDeps): Partial<ServiceImpl<typeof Runtim
     podContainers: containers,
     imageFsMountpoint: deps.imageFsMountpoint,
   });
+  const streaming = streamRequests(containers, streams);
   return {
     version() {
       return {
@@ -111,6 +114,12 @@ export function runtimeService(deps: CriDeps): Partial<ServiceImpl<typeof Runtim
     },
     async execSync(req, ctx) {
       return containers.execSync(req.containerId, req.cmd, Number(req.timeout), ctx.signal);
+    },
+    async exec(req) {
+      return { url: await streaming.exec(req) };
+    },
+    async attach(req) {
+      return { url: await streaming.attach(req) };
     },
     async reopenContainerLog(req) {
       await containers.reopenLog(req.containerId);

@@ -108,6 +108,7 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
     cni: config.cni,
     podStateDir: join(config.dataRoot, 'cri', 'pods'),
     catatonitPath: tools.paths.catatonit ?? '/usr/bin/catatonit',
+    streamServer: config.criStreamServer,
     runtimeVersion: BERTH_VERSION,
     imageFsMountpoint: join(config.dataRoot, 'snapshots'),
     logger: logger.child({ component: 'cri' }),

@@ -75,6 +75,9 @@ export const configFileSchema = z
       .string()
       .refine((s) => s === '' || isAbsolute(s.replace(/^unix:\/\//, '')), 'cri-socket must be an absolute path or ""')
       .optional(),
+    /** The CRI streaming server's address and port (containerd's stream_server_address / stream_server_port). */
+    'cri-stream-address': z.union([z.ipv4(), z.ipv6()]).optional(),
+    'cri-stream-port': z.number().int().min(0).max(65535).optional(),
   })
   .strict();
 
@@ -97,6 +100,8 @@ export interface DaemonConfig {
   registry: { addr: string; root: string; htpasswd?: string } | undefined;
   /** The CRI's unix socket path (default <exec-root>/cri.sock, i.e. /run/berth/cri.sock); absent = off. */
   criSocket: string | undefined;
+  /** Where the CRI's streaming server listens: loopback, a free port, unless configured. */
+  criStreamServer: { address: string; port: number };
   /** Registries (host[:port] or CIDR) the registry client may reach over plain HTTP; loopback always may. */
   insecureRegistries: string[];
   /** Registries never contacted (tests block docker.io so nothing leaves the machine). */
@@ -201,6 +206,7 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
         }
       : undefined,
     criSocket: criSocketOf(merged['cri-socket'], execRoot),
+    criStreamServer: { address: merged['cri-stream-address'] ?? '127.0.0.1', port: merged['cri-stream-port'] ?? 0 },
     insecureRegistries: merged['insecure-registries'] ?? [],
     blockedRegistries: merged['blocked-registries'] ?? [],
     registryConfigDir: merged['registry-config-dir'] ?? '/etc/berth/certs.d',

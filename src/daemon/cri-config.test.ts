@@ -12,3 +12,13 @@ test('the CRI socket: beside the API socket by default, a path or unix:// URL wh
   assert.equal(resolveConfig({ 'cri-socket': '' }, { 'cri-socket': '/a.sock' }).criSocket, '/a.sock');
   assert.equal(configFileSchema.safeParse({ 'cri-socket': 'relative.sock' }).success, false);
 });
+
+test("the CRI streaming server: loopback and any free port by default (containerd's), else as configured", () => {
+  assert.deepEqual(resolveConfig({}).criStreamServer, { address: '127.0.0.1', port: 0 });
+  assert.deepEqual(resolveConfig({ 'cri-stream-address': '::1', 'cri-stream-port': 10010 }).criStreamServer, {
+    address: '::1',
+    port: 10010,
+  });
+  assert.equal(configFileSchema.safeParse({ 'cri-stream-address': 'localhost' }).success, false);
+  assert.equal(configFileSchema.safeParse({ 'cri-stream-port': 70000 }).success, false);
+});

@@ -42,6 +42,8 @@ interface Flags {
   addRuntime?: string[];
   defaultRuntime?: string;
   criSocket?: string;
+  criStreamAddress?: string;
+  criStreamPort?: string;
   registryConfigDir?: string;
   cniConfDir?: string;
   cniBinDir?: string[];
@@ -98,6 +100,8 @@ function parseFlags(argv: string[]): Flags {
       'pull mirrors per registry: DIR/<domain>/hosts.toml (default /etc/berth/certs.d)',
     )
     .option('--cri-socket <path>', 'Kubernetes CRI socket (default <exec-root>/cri.sock); "" turns the CRI off')
+    .option('--cri-stream-address <ip>', "the CRI streaming server's address (default 127.0.0.1)")
+    .option('--cri-stream-port <port>', "the CRI streaming server's port (default 0: any free port)")
     .option('--cni-conf-dir <dir>', "pods' CNI network configuration directory (default /etc/cni/net.d)")
     .option(
       '--cni-bin-dir <dirs>',
@@ -138,6 +142,8 @@ function flagsAsConfig(flags: Flags): ConfigFile {
     runtimes: flags.addRuntime ? Object.fromEntries(flags.addRuntime.map(parseRuntimeFlag)) : undefined,
     'default-runtime': flags.defaultRuntime,
     'cri-socket': flags.criSocket,
+    'cri-stream-address': flags.criStreamAddress,
+    'cri-stream-port': flags.criStreamPort !== undefined ? Number(flags.criStreamPort) : undefined,
     'registry-config-dir': flags.registryConfigDir,
     'cni-conf-dir': flags.cniConfDir,
     'cni-bin-dir': flags.cniBinDir,

@@ -4,22 +4,40 @@
 // format at the path kubelet would give; `berth ps` shows the pod's containers under dockershim's names.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
 import { berth, docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
-import { CRICTL, crictl, requirePeer } from '../helpers/cri.js';
+import { CRICTL, criSocketOf, crictl, requirePeer } from '../helpers/cri.js';
 import { CNI_BIN_DIR, makeTestCni, type TestCni } from '../helpers/cni.js';
 import { httpGet, waitForHttp } from '../helpers/net.js';
 import { readContainerCgroup } from '../helpers/cgroup.js';
+import { hasContainerd, startContainerd, type TestContainerd } from '../helpers/containerd.js';
+import { streamingScenario } from '../helpers/cri-streaming.js';
+import { run } from '../helpers/run.js';
 
 const skip =
-  (!isRoot() && 'needs root') || (!existsSync(join(CNI_BIN_DIR, 'bridge')) && 'needs containernetworking-plugins');
+  (!isRoot() && 'needs root') ||
+  (!existsSync(join(CNI_BIN_DIR, 'bridge')) && 'needs containernetworking-plugins') ||
+  (!hasContainerd() && 'needs containerd (docker.io, scripts/setup.sh)');
 let daemon: TestDaemon;
 let cni: TestCni;
 let work: string;
+/** containerd 1.6's CRI, the anchor of the streaming test, with a CNI network of its own. */
+let containerd: TestContainerd;
+let cniContainerd: TestCni;
+const PAUSE = 'registry.k8s.io/pause:3.6';
 
 const ok = (r: { code: number | null; stdout: string; stderr: string }, what: string): string => {
   assert.equal(r.code, 0, `${what}: ${r.stderr}${r.stdout}`);
@@ -30,9 +48,24 @@ before(async () => {
   if (skip) return;
   requirePeer(CRICTL);
   cni = makeTestCni('pods');
-  daemon = await startDaemon({ extraArgs: ['--cni-conf-dir', cni.confDir, '--cni-bin-dir', CNI_BIN_DIR] });
+  cniContainerd = makeTestCni('pods-containerd');
+  [daemon, containerd] = await Promise.all([
+    startDaemon({ extraArgs: ['--cni-conf-dir', cni.confDir, '--cni-bin-dir', CNI_BIN_DIR] }),
+    startContainerd({ sandboxImage: PAUSE, cni: { confDir: cniContainerd.confDir, binDir: CNI_BIN_DIR } }),
+  ]);
   work = mkdtempSync(join(tmpdir(), 'berth-cri-pods-'));
-  ok(await docker(daemon.env, ['load', '-i', (await testImages()).busybox]), 'docker load');
+  const busybox = (await testImages()).busybox;
+  ok(await docker(daemon.env, ['load', '-i', busybox]), 'docker load');
+  // containerd's images: busybox, and a pause of catatonit (as berth's own) built by berthd, both imported.
+  const pauseDir = join(work, 'pause');
+  mkdirSync(pauseDir);
+  copyFileSync('/usr/bin/catatonit', join(pauseDir, 'pause'));
+  writeFileSync(join(pauseDir, 'Dockerfile'), 'FROM scratch\nCOPY pause /pause\nENTRYPOINT ["/pause", "-P"]\n');
+  ok(await docker(daemon.env, ['build', '-q', '-t', PAUSE, pauseDir]), 'build pause');
+  ok(await docker(daemon.env, ['save', '-o', join(work, 'pause.tar'), PAUSE]), 'save pause');
+  ok(await docker(daemon.env, ['rmi', PAUSE]), 'rmi pause');
+  for (const tar of [join(work, 'pause.tar'), busybox])
+    ok(await run('ctr', ['--address', containerd.socketPath, '-n', 'k8s.io', 'images', 'import', tar]), 'ctr import');
 });
 after(async () => {
   // Pods a failed test left behind: their containers would outlive the daemon (live restore).
@@ -40,8 +73,13 @@ after(async () => {
     const pods = (await crictl(daemon, ['pods', '-q'])).stdout.split('\n').filter(Boolean);
     for (const id of pods) await crictl(daemon, ['rmp', '-f', id]);
   }
-  await daemon?.cleanup();
+  if (containerd) {
+    const pods = (await crictl(containerd.socketPath, ['pods', '-q'])).stdout.split('\n').filter(Boolean);
+    for (const id of pods) await crictl(containerd.socketPath, ['rmp', '-f', id]);
+  }
+  await Promise.all([daemon?.cleanup(), containerd?.cleanup()]);
   cni?.cleanup();
+  cniContainerd?.cleanup();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -278,6 +316,33 @@ test(
     assert.equal(ok(await crictl(daemon, ['pods', '-q']), 'pods').trim(), '');
     assert.equal(ok(await crictl(daemon, ['ps', '-a', '-q']), 'ps').trim(), '');
     assert.equal(ok(await berth(daemon.env, ['ps', '-a', '-q']), 'berth ps').trim(), '');
+  },
+);
+
+test(
+  'streaming, on berthd and containerd side by side: crictl exec -i, exec -it (TTY, resize), attach -i',
+  { skip },
+  async () => {
+    const pod = podConfig('streams', join(work, 'logs-streams'));
+    const shell = containerConfig('shell', ['sh'], { stdin: true });
+    const answers = await Promise.all(
+      [criSocketOf(daemon), containerd.socketPath].map(async (socket) => {
+        const podId = ok(await crictl(socket, ['runp', pod]), 'runp').trim();
+        const id = ok(await crictl(socket, ['create', podId, shell, pod]), 'create').trim();
+        ok(await crictl(socket, ['start', id]), 'start');
+        const answer = await streamingScenario(socket, id);
+        ok(await crictl(socket, ['rmp', '-f', podId]), 'rmp');
+        return answer;
+      }),
+    );
+    const [berthd, anchor] = answers;
+    assert.deepEqual(berthd, anchor);
+    assert.deepEqual(berthd!.execWithInput, {
+      code: 1,
+      stdout: 'piped input\n',
+      error: 'execing command in container: command terminated with exit code 4',
+    });
+    assert.deepEqual(berthd!.attach, { code: 0, stdout: 'attached\n', stillRunning: true });
   },
 );
 

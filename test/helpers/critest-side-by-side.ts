@@ -19,9 +19,9 @@ export const critestSkip =
 
 /**
  * Left out on both engines: critest's benchmarks (always skipped), the pull by upstream digest (needs the real
- * image, as on containerd offline), and what berthd does not serve yet: streaming.
+ * image, as on containerd offline), and what berthd does not serve yet: PortForward.
  */
-export const NOT_RUN = ['benchmark', 'public image with digest', 'Streaming'];
+export const NOT_RUN = ['benchmark', 'public image with digest', 'support portforward'];
 
 /** The test: `focus` (minus NOT_RUN and `skip`) on both engines, compared spec by spec. */
 export function critestSideBySide(name: string, pair: () => CritestPair, focus: string, skip: string[] = []): void {

@@ -1,0 +1,29 @@
+// The CRI's streaming server with what it serves: Exec and Attach as remote commands (remote-command.ts) through
+// the engine's exec and attach use cases, PortForward through the pod's network namespace.
+import type { Duplex } from 'node:stream';
+import type { CriDeps } from '../cri-deps.js';
+import { StreamingServer } from './streaming-server.js';
+import { REMOTE_COMMAND_PROTOCOLS, serveRemoteCommand } from './remote-command.js';
+import { runExecStream, type ExecStreamRequest } from './exec-stream.js';
+import { runAttachStream, type AttachStreamRequest } from './attach-stream.js';
+
+export type CriStreamRequest = ({ kind: 'exec' } & ExecStreamRequest) | ({ kind: 'attach' } & AttachStreamRequest);
+
+export type CriStreams = StreamingServer<CriStreamRequest>;
+
+export function criStreams(deps: CriDeps): CriStreams {
+  return new StreamingServer<CriStreamRequest>({
+    address: deps.streamServer.address,
+    port: deps.streamServer.port,
+    protocols: { exec: REMOTE_COMMAND_PROTOCOLS, attach: REMOTE_COMMAND_PROTOCOLS, portforward: [] },
+    logger: deps.logger,
+    serve(request, socket: Duplex) {
+      switch (request.kind) {
+        case 'exec':
+          return serveRemoteCommand(socket, request, (streams) => runExecStream(deps.execs, request, streams));
+        case 'attach':
+          return serveRemoteCommand(socket, request, (streams) => runAttachStream(deps.containers, request, streams));
+      }
+    },
+  });
+}

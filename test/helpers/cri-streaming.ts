@@ -1,0 +1,78 @@
+// crictl's streaming verbs (exec, exec -it, attach, port-forward) as one scenario run the same way against any CRI
+// socket (berthd's, containerd's), answering what a user sees, so that the two engines' answers can be compared.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { openTerminal } from './terminal.js';
+import { CRICTL, crictl } from './cri.js';
+
+export interface StreamingAnswers {
+  execWithInput: { code: number | null; stdout: string; error: string };
+  execTty: { screen: string[] };
+  attach: { code: number | null; stdout: string; stillRunning: boolean };
+}
+
+const lastError = (stderr: string): string =>
+  (/level=fatal msg="([^"]*)"/.exec(stderr)?.[1] ?? stderr.trim()).replace(/\s+/g, ' ');
+
+/** `container`: a running `sh` reading its stdin (stdin: true, not stdin_once, no TTY). */
+export async function streamingScenario(socket: string, container: string): Promise<StreamingAnswers> {
+  // exec, no TTY, stdin piped: the input reaches the process, its end ends it, its exit code comes back.
+  const piped = await crictl(socket, ['exec', '-i', container, 'sh', '-c', 'cat; echo done >&2; exit 4'], {
+    input: 'piped input\n',
+  });
+  // exec -it in a real terminal: a TTY of the terminal's size, resized with it, exit code on the way out.
+  const term = openTerminal(`${CRICTL} --config /dev/null -r unix://${socket} exec -it ${container} sh`, process.env, {
+    width: 91,
+    height: 27,
+  });
+  let screen: string[];
+  try {
+    await term.waitFor(/# $/m);
+    term.send('stty size; tty', 'Enter');
+    await term.waitFor(/^27 91$/m);
+    term.resize(83, 25);
+    term.send('stty size', 'Enter');
+    await term.waitFor(/^25 83$/m);
+    term.send('exit 5', 'Enter');
+    const text = await term.waitFor(/EXITED=\d+/);
+    screen = text
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .filter((line) => /^(\d+ \d+|\/dev\/pts\/\d+|EXITED=\d+)$/.test(line) || /exit code/.test(line))
+      .map((line) => line.replace(/\/dev\/pts\/\d+/, '/dev/pts/N').replace(/^FATA\[\d+\] /, ''));
+  } finally {
+    term.close();
+  }
+  // attach with stdin, no TTY: commands to the container's shell, its output back; the end of input ends the
+  // attach, not the container (not stdin_once).
+  const attached = await attachUntil(socket, container, 'echo attached; echo to-err >&2\n', /attached\n/);
+  const ps = await crictl(socket, ['ps', '-q', '--state', 'Running', '--id', container]);
+  return {
+    execWithInput: { code: piped.code, stdout: piped.stdout, error: lastError(piped.stderr) },
+    execTty: { screen },
+    attach: { code: attached.code, stdout: attached.stdout, stillRunning: ps.stdout.trim().length > 0 },
+  };
+}
+
+/** crictl attach -i: `input` typed, stdin held open until stdout matches `until`, then ended. */
+async function attachUntil(
+  socket: string,
+  container: string,
+  input: string,
+  until: RegExp,
+): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn(CRICTL, ['--config', '/dev/null', '-r', `unix://${socket}`, 'attach', '-i', container], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
+  let stdout = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (text: string) => {
+    stdout += text;
+    if (until.test(stdout)) child.stdin.end();
+  });
+  child.stderr.resume();
+  child.stdin.write(input);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout };
+}
