@@ -4,11 +4,11 @@
 // the host's FORWARD policy restored afterwards. Docker serves loopback ports through docker-proxy (its
 // default userland proxy); berth through DNAT rules alone.
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
-import { get, type Agent } from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exec } from '../lib/exec.js';
+import { fetchBytes, freePort, waitForHttp } from '../lib/http.js';
+import { iptablesSnapshot, restoreIptables } from '../lib/iptables.js';
 import { alternate, type Outcome } from '../lib/runner.js';
 import { startBerthd } from '../engines/berthd.js';
 import { startDockerd } from '../engines/dockerd.js';
@@ -19,73 +19,6 @@ import { PORTS, publishedPortsRows } from './published-ports.js';
 
 const BIG = 64 * 1024 * 1024;
 const CONNECTIONS = 200;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-/** One GET on a new connection; resolves with the body's size. */
-function fetchBytes(url: string, agent: Agent | false = false): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { agent }, (res) => {
-      let bytes = 0;
-      res
-        .on('data', (d: Buffer) => (bytes += d.length))
-        .on('end', () => resolve(bytes))
-        .on('error', reject);
-    });
-    req.setTimeout(30_000, () => req.destroy(new Error(`timeout on ${url}`)));
-    req.on('error', reject);
-  });
-}
-
-async function waitForHttp(url: string): Promise<void> {
-  for (const until = Date.now() + 20_000; ;) {
-    try {
-      await fetchBytes(url);
-      return;
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-/** iptables-save lines, to undo exactly what this workload's daemons added. */
-async function iptablesSnapshot(): Promise<{ rules: Set<string>; forwardPolicy: string }> {
-  const out = (await exec('iptables-save', [])).stdout;
-  const policy = /^:FORWARD (\w+)/m.exec(out)?.[1] ?? 'ACCEPT';
-  return { rules: new Set(out.split('\n')), forwardPolicy: policy };
-}
-
-/**
- * Removes the rules and chains added since `before` that belong to this workload's daemons: dockerd's DOCKER*
- * chains and anything naming the bench's bridges, subnet or berthd's chain prefix. Other daemons on the host (a
- * test suite's berthds, with chains of their own) may add rules meanwhile; those are left alone.
- */
-async function restoreIptables(
-  before: { rules: Set<string>; forwardPolicy: string },
-  ours: (line: string) => boolean,
-): Promise<void> {
-  for (const table of ['nat', 'filter']) {
-    const now = (await exec('iptables-save', ['-t', table])).stdout.split('\n');
-    const added = now.filter((l) => l.startsWith('-A ') && !before.rules.has(l) && ours(l));
-    for (const rule of added.reverse())
-      await exec('sh', ['-c', `iptables -w -t ${table} ${rule.replace(/^-A/, '-D')}`]);
-    for (const chain of now
-      .filter((l) => l.startsWith(':') && !before.rules.has(l) && ours(l))
-      .map((l) => l.slice(1).split(' ')[0] ?? '')) {
-      if (['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING', 'FORWARD'].includes(chain)) continue;
-      await exec('iptables', ['-w', '-t', table, '-F', chain]);
-      await exec('iptables', ['-w', '-t', table, '-X', chain]);
-    }
-  }
-  await exec('iptables', ['-w', '-P', 'FORWARD', before.forwardPolicy]);
-}
 
 interface Served {
   engine: Engine;
