@@ -30,6 +30,7 @@ import { network } from './workloads/network.js';
 import { buildWorkload } from './workloads/build.js';
 import { buildkitWorkload } from './workloads/buildkit.js';
 import { criWorkload } from './workloads/cri.js';
+import { rootlessWorkload } from './workloads/rootless.js';
 import { PhaseLog, summarizePhases } from './lib/phase-report.js';
 import { burstWorkload } from './workloads/burst.js';
 import { eventsWorkload } from './workloads/events.js';
@@ -56,6 +57,7 @@ const WORKLOADS: Workload[] = [
   buildWorkload,
   buildkitWorkload,
   criWorkload,
+  rootlessWorkload,
   memoryIdleAfter,
 ];
 
