@@ -404,8 +404,11 @@ export class BuildRun implements StepContext {
     parent: StepImage,
     activeKey?: string,
   ): Promise<LayerRecord | undefined> {
-    const blob = await this.deps.content.ingest(diffUpperDir(dirs.upper, dirs.lowers), {}, { signal: this.signal });
-    this.pin(blob.digest);
+    const blob = await this.deps.content.ingest(
+      diffUpperDir(dirs.upper, dirs.lowers),
+      {},
+      { signal: this.signal, lease: { add: (d) => this.pin(d) } },
+    );
     phase('layer-tar');
     if (blob.digest === EMPTY_TAR) return undefined;
     const layers = [

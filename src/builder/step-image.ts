@@ -53,8 +53,7 @@ export async function writeStepImage(
   ];
   const layers = step.layer ? [...parent.record.layers, step.layer] : [...parent.record.layers];
   next.rootfs = { type: 'layers', diff_ids: layers.map((l) => l.diffId) };
-  const configBlob = await content.put(JSON.stringify(next));
-  pin(configBlob.digest);
+  const configBlob = await content.put(JSON.stringify(next), { lease: { add: pin } });
   const manifest = {
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.ociManifest,
@@ -65,8 +64,7 @@ export async function writeStepImage(
       size: l.size,
     })),
   };
-  const manifestBlob = await content.put(JSON.stringify(manifest));
-  pin(manifestBlob.digest);
+  const manifestBlob = await content.put(JSON.stringify(manifest), { lease: { add: pin } });
   const record: ImageRecord = {
     id: configBlob.digest,
     manifest: manifestBlob.digest,

@@ -9,12 +9,20 @@ export interface BlobInfo {
   size: number;
 }
 
+/**
+ * What keeps a blob from garbage collection from the moment it appears under its digest: the store calls `add`
+ * before the rename that makes the blob visible, so a collection that lists the blob also sees it held.
+ */
+export interface Lease {
+  add(digest: Digest): void;
+}
+
 export interface ContentStore {
   /** Streams a blob in; InvalidArgument when `expected` is given and does not match. Returns what was stored. */
   ingest(
     data: Readable,
     expected?: { digest?: Digest; size?: number },
-    options?: { signal?: AbortSignal },
+    options?: { signal?: AbortSignal; lease?: Lease },
   ): Promise<BlobInfo>;
   /**
    * Moves a complete file into the store when its size and digest match, with no second copy (the
@@ -25,10 +33,10 @@ export interface ContentStore {
   commitFile(
     path: string,
     expected: { digest: Digest; size?: number },
-    options?: { signal?: AbortSignal; hashedAs?: Digest },
+    options?: { signal?: AbortSignal; hashedAs?: Digest; lease?: Lease },
   ): Promise<BlobInfo>;
   /** Stores a small in-memory blob (configs, manifests). */
-  put(data: Uint8Array | string): Promise<BlobInfo>;
+  put(data: Uint8Array | string, options?: { lease?: Lease }): Promise<BlobInfo>;
   has(digest: Digest): Promise<boolean>;
   info(digest: Digest): Promise<BlobInfo>;
   /** The blob's bytes, or the inclusive byte range `start..end` of them (HTTP Range requests). */

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { DigestingStream, digestHex, isDigest, type Digest } from '../../lib/digest.js';
 import { BULK_CHUNK } from '../../lib/bulk-io.js';
 import { invalidArgument, notFound } from '../../core/errdefs.js';
-import type { BlobInfo, ContentStore } from '../../core/content/content-store.js';
+import type { BlobInfo, ContentStore, Lease } from '../../core/content/content-store.js';
 
 export const contentStoreConfigSchema = z.object({ root: z.string().min(1) }).strict();
 
@@ -27,7 +27,7 @@ export class LocalContentStore implements ContentStore {
   async ingest(
     data: Readable,
     expected: { digest?: Digest; size?: number } = {},
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; lease?: Lease } = {},
   ): Promise<BlobInfo> {
     const ingestDir = join(this.root, 'ingest');
     await mkdir(ingestDir, { recursive: true });
@@ -46,6 +46,7 @@ export class LocalContentStore implements ContentStore {
       const fh = await open(tmp, 'r');
       await fh.sync();
       await fh.close();
+      options.lease?.add(digest);
       await rename(tmp, this.blobPath(digest));
       return { digest, size: hasher.bytes };
     } finally {
@@ -56,7 +57,7 @@ export class LocalContentStore implements ContentStore {
   async commitFile(
     path: string,
     expected: { digest: Digest; size?: number },
-    options: { signal?: AbortSignal; hashedAs?: Digest } = {},
+    options: { signal?: AbortSignal; hashedAs?: Digest; lease?: Lease } = {},
   ): Promise<BlobInfo> {
     await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
     try {
@@ -70,6 +71,7 @@ export class LocalContentStore implements ContentStore {
       const fh = await open(path, 'r');
       await fh.sync();
       await fh.close();
+      options.lease?.add(digest);
       try {
         await rename(path, this.blobPath(digest));
       } catch (err) {
@@ -83,8 +85,8 @@ export class LocalContentStore implements ContentStore {
     }
   }
 
-  put(data: Uint8Array | string): Promise<BlobInfo> {
-    return this.ingest(Readable.from([Buffer.from(data)]));
+  put(data: Uint8Array | string, options: { lease?: Lease } = {}): Promise<BlobInfo> {
+    return this.ingest(Readable.from([Buffer.from(data)]), {}, options);
   }
 
   async has(digest: Digest): Promise<boolean> {

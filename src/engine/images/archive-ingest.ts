@@ -4,7 +4,7 @@ import { createGunzip } from 'node:zlib';
 import { PassThrough, type Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { invalidArgument } from '../../core/errdefs.js';
-import type { BlobInfo, ContentStore } from '../../core/content/content-store.js';
+import type { BlobInfo, ContentStore, Lease } from '../../core/content/content-store.js';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -39,7 +39,7 @@ export const cleanArchivePath = (name: string): string => name.replace(/^(\.\/)+
 export async function ingestArchive(
   body: Readable,
   content: ContentStore,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; lease?: Lease } = {},
 ): Promise<Map<string, BlobInfo>> {
   const files = new Map<string, BlobInfo>();
   const extract = tar.extract();

@@ -4,7 +4,7 @@
 import type { Digest } from '../../lib/digest.js';
 import { nowRfc3339Nano } from '../../lib/time.js';
 import { invalidArgument } from '../../core/errdefs.js';
-import type { ContentStore } from '../../core/content/content-store.js';
+import type { ContentStore, Lease } from '../../core/content/content-store.js';
 import type { ImageRecord, ImageRecords, LayerRecord } from '../../core/images/image-record.js';
 import { familiarOf } from '../../core/images/reference.js';
 import { MEDIA_TYPES, type ImageConfigFile } from '../../spec/oci/image.js';
@@ -42,44 +42,53 @@ export async function registerImage(
     throw invalidArgument(
       `invalid archive: config lists ${diffIds?.length ?? 0} layers, the manifest ${layers.length}`,
     );
-  const sizes = await deps.unpacker.unpack(
-    layers.map((l, i) => ({ ...l, diffId: diffIds[i] as Digest })),
-    options,
-  );
   const chains = chainIds(diffIds as Digest[]);
-  const layerRecords: LayerRecord[] = layers.map((l, i) => ({
-    blob: l.blob,
-    mediaType: l.mediaType,
-    size: l.size,
-    diffId: diffIds[i] as Digest,
-    chainId: chains[i] as Digest,
-    unpackedSize: sizes[i] ?? 0,
-  }));
-  const manifest = manifestDigest ?? (await writeManifest(deps.content, configDigest, layerRecords));
-  const now = nowRfc3339Nano();
-  const record: ImageRecord = {
-    id: configDigest,
-    manifest,
-    layers: layerRecords,
-    size: sizes.reduce((a, b) => a + b, 0),
-    created: config.created ?? now,
-    loaded: now,
-    lastTagTime: names.length > 0 ? now : '',
-    ...(options.parent ? { parent: options.parent } : {}),
-  };
-  // A manifest written here is nobody's until the record is saved.
-  const release = manifestDigest ? () => undefined : deps.collector.pin([manifest]);
+  // Held until the record is saved: the layers' snapshots (a collection between their unpacking and the save
+  // would find them nobody's), the layers' blobs, and a manifest written here.
+  const lease = deps.collector.lease();
+  chains.forEach((c) => lease.add(c));
+  layers.forEach((l) => lease.add(l.blob));
+  lease.add(configDigest);
   let retagged: { name: string; previous: Digest }[];
   try {
+    const sizes = await deps.unpacker.unpack(
+      layers.map((l, i) => ({ ...l, diffId: diffIds[i] as Digest })),
+      options,
+    );
+    const layerRecords: LayerRecord[] = layers.map((l, i) => ({
+      blob: l.blob,
+      mediaType: l.mediaType,
+      size: l.size,
+      diffId: diffIds[i] as Digest,
+      chainId: chains[i] as Digest,
+      unpackedSize: sizes[i] ?? 0,
+    }));
+    const manifest = manifestDigest ?? (await writeManifest(deps.content, configDigest, layerRecords, lease));
+    const now = nowRfc3339Nano();
+    const record: ImageRecord = {
+      id: configDigest,
+      manifest,
+      layers: layerRecords,
+      size: sizes.reduce((a, b) => a + b, 0),
+      created: config.created ?? now,
+      loaded: now,
+      lastTagTime: names.length > 0 ? now : '',
+      ...(options.parent ? { parent: options.parent } : {}),
+    };
     ({ retagged } = deps.records.save(record, names));
   } finally {
-    release();
+    lease.release();
   }
   for (const r of retagged) deps.publish('untag', r.previous, familiarOf(r.name));
   return configDigest;
 }
 
-async function writeManifest(content: ContentStore, config: Digest, layers: LayerRecord[]): Promise<Digest> {
+async function writeManifest(
+  content: ContentStore,
+  config: Digest,
+  layers: LayerRecord[],
+  lease: Lease,
+): Promise<Digest> {
   const configInfo = await content.info(config);
   const manifest = {
     schemaVersion: 2,
@@ -91,5 +100,5 @@ async function writeManifest(content: ContentStore, config: Digest, layers: Laye
       size: l.size,
     })),
   };
-  return (await content.put(JSON.stringify(manifest))).digest;
+  return (await content.put(JSON.stringify(manifest), { lease })).digest;
 }

@@ -163,10 +163,10 @@ export class ImageService {
 
   /** Loads every image in a docker-archive or OCI layout tar; returns Docker's progress lines. */
   async load(body: Readable, options: { signal?: AbortSignal } = {}): Promise<string[]> {
-    const files = await ingestArchive(body, this.deps.content, options);
-    const blobs = [...files.values()].map((f) => f.digest);
-    const release = this.collector.pin(blobs);
+    // Held from the first blob on: a collection while a long archive streams in must not take its blobs.
+    const lease = this.collector.lease();
     try {
+      const files = await ingestArchive(body, this.deps.content, { ...options, lease });
       const found = await imagesInArchive(files, this.deps.content);
       if (found.length === 0) throw invalidArgument('invalid archive: no images in it');
       const lines: string[] = [];
@@ -180,7 +180,7 @@ export class ImageService {
       }
       return lines;
     } finally {
-      release();
+      lease.release();
       await this.collectGarbage().catch((err: unknown) =>
         this.deps.logger.warn({ err }, 'image garbage collection failed'),
       );
@@ -193,9 +193,9 @@ export class ImageService {
     options: { repo?: string; tag?: string; changes: string[]; message?: string; signal?: AbortSignal },
   ): Promise<Digest> {
     const name = options.repo ? taggedName(options.repo, options.tag) : undefined;
-    const layer = await this.deps.content.ingest(await maybeGunzip(body), {}, { signal: options.signal });
-    const releaseLayer = this.collector.pin([layer.digest]);
+    const lease = this.collector.lease();
     try {
+      const layer = await this.deps.content.ingest(await maybeGunzip(body), {}, { signal: options.signal, lease });
       const arch = process.arch === 'x64' ? 'amd64' : process.arch;
       const created = new Date().toISOString();
       const config: ImageConfigFile = {
@@ -206,24 +206,19 @@ export class ImageService {
         rootfs: { type: 'layers', diff_ids: [layer.digest] },
         history: [{ created, created_by: '', comment: options.message || 'Imported from -' }],
       };
-      const configBlob = await this.deps.content.put(JSON.stringify(config));
-      const releaseConfig = this.collector.pin([configBlob.digest]);
-      try {
-        const id = await registerImage(
-          this.registration,
-          configBlob.digest,
-          [{ blob: layer.digest, mediaType: MEDIA_TYPES.ociLayer, size: layer.size }],
-          undefined,
-          name ? [name] : [],
-          options,
-        );
-        this.publish('import', id);
-        return id;
-      } finally {
-        releaseConfig();
-      }
+      const configBlob = await this.deps.content.put(JSON.stringify(config), { lease });
+      const id = await registerImage(
+        this.registration,
+        configBlob.digest,
+        [{ blob: layer.digest, mediaType: MEDIA_TYPES.ociLayer, size: layer.size }],
+        undefined,
+        name ? [name] : [],
+        options,
+      );
+      this.publish('import', id);
+      return id;
     } finally {
-      releaseLayer();
+      lease.release();
       await this.collectGarbage().catch(() => undefined);
     }
   }
@@ -247,11 +242,13 @@ export class ImageService {
     const name = request.repo ? taggedName(request.repo, request.tag) : undefined;
     const parent = request.parent ? this.find(request.parent) : undefined;
     const parentConfig = parent ? await this.config(parent.id) : undefined;
-    const layer = await this.deps.content.ingest(request.layer, {}, { signal: request.signal });
-    const releaseLayer = this.collector.pin([layer.digest]);
-    // Nothing changed: Docker records an empty-layer history entry and no new layer.
-    const empty = layer.digest === EMPTY_TAR_DIGEST;
+    // The parent's layers too: the new image references them only once it is recorded.
+    const lease = this.collector.lease();
+    parent?.layers.forEach((l) => lease.add(l.blob));
     try {
+      const layer = await this.deps.content.ingest(request.layer, {}, { signal: request.signal, lease });
+      // Nothing changed: Docker records an empty-layer history entry and no new layer.
+      const empty = layer.digest === EMPTY_TAR_DIGEST;
       const created = nowRfc3339Nano();
       const arch = process.arch === 'x64' ? 'amd64' : process.arch;
       const config: ImageConfigFile = {
@@ -276,22 +273,17 @@ export class ImageService {
           diff_ids: [...(parentConfig?.rootfs?.diff_ids ?? []), ...(empty ? [] : [layer.digest])],
         },
       };
-      const configBlob = await this.deps.content.put(JSON.stringify(config));
-      const releaseConfig = this.collector.pin([configBlob.digest]);
-      try {
-        const layers = [
-          ...(parent?.layers ?? []).map((l) => ({ blob: l.blob, mediaType: l.mediaType, size: l.size })),
-          ...(empty ? [] : [{ blob: layer.digest, mediaType: MEDIA_TYPES.ociLayer, size: layer.size }]),
-        ];
-        return await registerImage(this.registration, configBlob.digest, layers, undefined, name ? [name] : [], {
-          signal: request.signal,
-          parent: parent?.id,
-        });
-      } finally {
-        releaseConfig();
-      }
+      const configBlob = await this.deps.content.put(JSON.stringify(config), { lease });
+      const layers = [
+        ...(parent?.layers ?? []).map((l) => ({ blob: l.blob, mediaType: l.mediaType, size: l.size })),
+        ...(empty ? [] : [{ blob: layer.digest, mediaType: MEDIA_TYPES.ociLayer, size: layer.size }]),
+      ];
+      return await registerImage(this.registration, configBlob.digest, layers, undefined, name ? [name] : [], {
+        signal: request.signal,
+        parent: parent?.id,
+      });
     } finally {
-      releaseLayer();
+      lease.release();
       await this.collectGarbage().catch(() => undefined);
     }
   }
