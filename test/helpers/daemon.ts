@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { request } from 'node:http';
+import { stopAtExit } from './teardown.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const BERTHD = join(REPO_ROOT, 'bin/berthd');
@@ -71,6 +72,7 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  stopAtExit(child);
   let stderr = '';
   const ready = new Promise<void>((resolveReady, rejectReady) => {
     child.stderr?.setEncoding('utf8');

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { stopAtExit } from './teardown.js';
 
 export interface TestRegistry {
   /** host:port, e.g. 127.0.0.1:41234. */
@@ -52,7 +53,7 @@ export async function startRegistry(options: { users?: Record<string, string> } 
     config,
     `version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${auth}`,
   );
-  const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = stopAtExit(spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] }));
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {

@@ -11,6 +11,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
+import { stopAtExit } from './teardown.js';
 
 export const hasDockerd = (): boolean => existsSync('/usr/sbin/dockerd') || existsSync('/usr/bin/dockerd');
 
@@ -107,6 +108,7 @@ export async function startDockerd(options: DockerdOptions = {}): Promise<Docker
         stdio: ['ignore', 'ignore', 'pipe'],
       })
     : spawn('dockerd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  stopAtExit(child);
   let log = '';
   const networkBridges = async (): Promise<string[]> => {
     try {

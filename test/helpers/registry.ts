@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/lib/logger.js';
 import { sha256, type Digest } from '../../src/lib/digest.js';
 import { createRegistryServer, type RegistryServer, type RegistryServerOptions } from '../../src/registry/server.js';
 import { BERTH } from './daemon.js';
+import { stopAtExit } from './teardown.js';
 
 export interface TestRegistry {
   url: string;
@@ -83,6 +84,7 @@ export async function startRegistryProcess(
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  stopAtExit(child);
   let out = '';
   let err = '';
   child.stderr?.setEncoding('utf8').on('data', (c: string) => (err += c));
