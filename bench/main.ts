@@ -31,6 +31,7 @@ import { buildWorkload } from './workloads/build.js';
 import { buildkitWorkload } from './workloads/buildkit.js';
 import { criWorkload } from './workloads/cri.js';
 import { rootlessWorkload } from './workloads/rootless.js';
+import { composeWorkload } from './workloads/compose.js';
 import { PhaseLog, summarizePhases } from './lib/phase-report.js';
 import { burstWorkload } from './workloads/burst.js';
 import { eventsWorkload } from './workloads/events.js';
@@ -58,6 +59,7 @@ const WORKLOADS: Workload[] = [
   buildkitWorkload,
   criWorkload,
   rootlessWorkload,
+  composeWorkload,
   memoryIdleAfter,
 ];
 
