@@ -20,6 +20,7 @@ import { BuildError, type BuildMessage, type BuilderDeps, type BuildRequest } fr
 import { OrderedOutput } from './ordered-output.js';
 import { BaseImages } from './base-images.js';
 import { CacheSources } from './cache-sources.js';
+import { InlineCacheFrom } from './inline-cache.js';
 import { cloneConfig, scratchImage, writeStepImage, type StepImage } from './step-image.js';
 import { applyMetadata, DEFAULT_SHELL, nopCreatedBy, type Expander } from './metadata-steps.js';
 import { diffUpperDir } from './layer-diff.js';
@@ -56,6 +57,7 @@ export class BuildRun implements StepContext {
   readonly lex: ShellLex;
   private readonly baseImages: BaseImages;
   private readonly cacheSources: CacheSources;
+  private readonly inlineCacheFrom: InlineCacheFrom;
 
   constructor(
     readonly deps: BuilderDeps,
@@ -68,6 +70,11 @@ export class BuildRun implements StepContext {
     this.signal = signal ? AbortSignal.any([signal, this.abort.signal]) : this.abort.signal;
     this.baseImages = new BaseImages(deps, request, this.signal);
     this.cacheSources = new CacheSources(deps, request.cacheFrom ?? [], (d) => this.pin(d));
+    this.inlineCacheFrom = new InlineCacheFrom(
+      request.inlineCacheFrom ?? [],
+      (name) => this.baseImages.get(name, () => undefined),
+      (image, err) => deps.logger.warn({ image, err }, 'cache-from image unavailable, skipped'),
+    );
     this.lex = new ShellLex(dockerfile.escape);
     for (const a of dockerfile.metaArgs)
       for (const { key, value } of a.args) {
@@ -361,7 +368,9 @@ export class BuildRun implements StepContext {
           return image;
         }
       }
-      const restored = this.cacheSources.active ? await this.cacheSources.match(parent, createdBy, config) : undefined;
+      const restored =
+        (await this.inlineCacheFrom.match(this.deps.content, key, parent, config, createdBy, (d) => this.pin(d))) ??
+        (this.cacheSources.active ? await this.cacheSources.match(parent, createdBy, config) : undefined);
       if (restored) {
         say(' ---> Using cache\n');
         const now = nowRfc3339Nano();

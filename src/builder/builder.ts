@@ -22,6 +22,7 @@ import { ImageSourceHashes } from './image-source-hashes.js';
 import { INTERMEDIATE_LABEL } from './run-step.js';
 import { forgetKept, keptContainers } from './kept-containers.js';
 import type { BuildMessage, BuilderDeps, BuildRequest } from './ports.js';
+import { withInlineCache } from './inline-cache.js';
 
 export interface BuildCacheUsage {
   ID: string;
@@ -103,11 +104,15 @@ export class Builder {
   async buildDirectory(
     context: BuildContext,
     request: BuildRequest,
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; inlineCache?: boolean } = {},
   ): Promise<{ record: ImageRecord; unusedArgs: string[] }> {
     const { image, unused } = await this.run(context, request, () => undefined, options);
-    this.register(image.record, []);
-    return { record: image.record, unusedArgs: unused };
+    // --cache-to type=inline: only the image carrying its step keys is stored (its config differs).
+    const record = options.inlineCache
+      ? await withInlineCache(this.deps.content, this.deps.cache, image, () => undefined)
+      : image.record;
+    this.register(record, []);
+    return { record, unusedArgs: unused };
   }
 
   private async run(

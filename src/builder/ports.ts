@@ -83,6 +83,9 @@ export interface BuildRequest {
   pull?: boolean;
   /** Images whose history the step cache may take steps from (cachefrom). */
   cacheFrom?: string[];
+  /** Images whose inline cache (BuildKit's --cache-from, inline-cache.ts) may give steps by their cache key;
+   * pulled when not local. */
+  inlineCacheFrom?: string[];
   /** The platform base images are pulled and chosen for (already checked to run on this host). */
   platform?: Platform;
   /** X-Registry-Config: credentials by registry domain (docker.io for Docker Hub). */

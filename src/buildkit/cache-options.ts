@@ -4,27 +4,40 @@
 import { ConnectError, Code } from '@connectrpc/connect';
 import type { CacheOptions } from '../gen/buildkit/github.com/moby/buildkit/api/services/control/control_pb.js';
 
-/** Cache importers and exporters berth serves (none yet: each is refused with its type named). */
-const IMPORTERS = new Set<string>();
-const EXPORTERS = new Set<string>();
+/** What a Solve's cache options ask of the build. */
+export interface SolveCache {
+  /** --cache-to type=inline: the image carries its step cache keys (builder/inline-cache.ts). */
+  inline: boolean;
+}
 
-export function checkCacheOptions(cache: CacheOptions | undefined): void {
-  if (!cache) return;
+/** Cache importers and exporters berth serves, with the attributes each takes; others are refused by name. */
+const IMPORTERS: Record<string, Set<string>> = { registry: new Set(['ref']) };
+const EXPORTERS: Record<string, Set<string>> = { inline: new Set(['mode']) };
+
+function refuse(message: string): never {
+  throw new ConnectError(message, Code.Unimplemented);
+}
+
+export function checkCacheOptions(cache: CacheOptions | undefined): SolveCache {
+  if (!cache) return { inline: false };
   if (cache.ExportRefDeprecated || cache.ImportRefsDeprecated.length > 0)
-    throw new ConnectError(
-      'the deprecated cache options (export-cache, import-cache) are not supported by berth',
-      Code.Unimplemented,
-    );
-  for (const entry of cache.Exports)
-    if (!EXPORTERS.has(entry.Type))
-      throw new ConnectError(
-        `cache exporter "${entry.Type}" (--cache-to type=${entry.Type}) is not supported by berth yet`,
-        Code.Unimplemented,
-      );
-  for (const entry of cache.Imports)
-    if (!IMPORTERS.has(entry.Type))
-      throw new ConnectError(
-        `cache importer "${entry.Type}" (--cache-from type=${entry.Type}) is not supported by berth yet`,
-        Code.Unimplemented,
-      );
+    refuse('the deprecated cache options (export-cache, import-cache) are not supported by berth');
+  for (const { Type, Attrs } of cache.Exports) {
+    const known =
+      EXPORTERS[Type] ?? refuse(`cache exporter "${Type}" (--cache-to type=${Type}) is not supported by berth yet`);
+    for (const key of Object.keys(Attrs))
+      if (!known.has(key))
+        refuse(`cache exporter attribute "${key}" (--cache-to type=${Type}) is not supported by berth yet`);
+    // berth's inline cache holds the final stage's steps (mode=min), not every stage's.
+    if (Type === 'inline' && (Attrs.mode ?? 'min') !== 'min')
+      refuse(`inline cache mode "${Attrs.mode}" is not supported (only min)`);
+  }
+  for (const { Type, Attrs } of cache.Imports) {
+    const known =
+      IMPORTERS[Type] ?? refuse(`cache importer "${Type}" (--cache-from type=${Type}) is not supported by berth yet`);
+    for (const key of Object.keys(Attrs))
+      if (!known.has(key))
+        refuse(`cache importer attribute "${key}" (--cache-from type=${Type}) is not supported by berth yet`);
+  }
+  return { inline: cache.Exports.some((e) => e.Type === 'inline') };
 }

@@ -22,7 +22,7 @@ import { runDockerfileFrontend } from './dockerfile-frontend.js';
 import { diskUsage, pruneCache } from './build-cache-usage.js';
 import { DOCKERFILE_FRONTEND } from './gateway-service.js';
 import type { SolveState } from './solves.js';
-import { checkCacheOptions } from './cache-options.js';
+import { checkCacheOptions, type SolveCache } from './cache-options.js';
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -34,7 +34,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /** What berth cannot honour, refused by name before any work starts. */
-function refuseUnsupported(req: SolveRequest): void {
+function refuseUnsupported(req: SolveRequest): SolveCache {
   checkExporter(req.Exporter, req.ExporterAttrs);
   if (req.Definition && req.Definition.def.length > 0)
     throw new ConnectError('solving an LLB definition is not supported by berth yet', Code.Unimplemented);
@@ -43,7 +43,7 @@ function refuseUnsupported(req: SolveRequest): void {
       `frontend "${req.Frontend}" is not supported by berth (only ${DOCKERFILE_FRONTEND})`,
       Code.Unimplemented,
     );
-  checkCacheOptions(req.Cache);
+  return checkCacheOptions(req.Cache);
 }
 
 /** Runs the build (the frontend here, or the client's gateway build), then its exporter. */
@@ -63,6 +63,7 @@ async function solveAndExport(
       progress: state.progress,
       attrs: req.FrontendAttrs,
       workRoot: deps.workRoot,
+      inlineCache: state.cache.inline,
       signal,
     });
   } else {
@@ -104,8 +105,7 @@ export function controlService(deps: BuildkitDeps): Partial<ServiceImpl<typeof C
       // buildx returns the error instead of waiting for a build that never started.
       let failure: unknown;
       try {
-        refuseUnsupported(req);
-        state.setSession(req.Session);
+        state.start(req.Session, refuseUnsupported(req));
         return await timedPhases(deps.logger, 'buildkit-solve', { ref: req.Ref, exporter: req.Exporter }, async () => {
           try {
             return await solveAndExport(deps, req, state, ctx.signal);

@@ -24,6 +24,8 @@ export interface FrontendRun {
   attrs: Record<string, string>;
   /** Private scratch space for the synced directories. */
   workRoot: string;
+  /** --cache-to type=inline: the image carries its step cache keys. */
+  inlineCache?: boolean;
   signal?: AbortSignal;
 }
 
@@ -125,7 +127,7 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
     const built = await run.builder.buildDirectory(
       { root: contextDir, dockerfileText, dockerfileName: base },
       { ...request, steps: stepObserver(run.progress), session: sessionShares(run.session) },
-      { signal },
+      { signal, inlineCache: run.inlineCache },
     );
     phase('build');
     return built.record;

@@ -38,3 +38,11 @@ test('what berth cannot honour is refused by name', () => {
   assert.throws(() => dockerfileAttrs({ platform: 'linux/s390x' }), /platform linux\/s390x/);
   assert.throws(() => dockerfileAttrs({ 'force-network-mode': 'bridge2' }), /network mode bridge2/);
 });
+
+test('cache-imports (--cache-from) name the images whose inline cache to read; other importers are refused', () => {
+  const imports = JSON.stringify([{ Type: 'registry', Attrs: { ref: 'localhost:5000/app:cache' } }]);
+  assert.deepEqual(dockerfileAttrs({ 'cache-imports': imports }).request.inlineCacheFrom, ['localhost:5000/app:cache']);
+  const local = JSON.stringify([{ Type: 'local', Attrs: { src: '/tmp/c' } }]);
+  assert.throws(() => dockerfileAttrs({ 'cache-imports': local }), /cache importer local/);
+  assert.throws(() => dockerfileAttrs({ 'cache-imports': '{' }), /invalid cache-imports/);
+});

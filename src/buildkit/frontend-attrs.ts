@@ -34,6 +34,23 @@ function refuse(what: string): never {
   throw new ConnectError(`${what} is not supported by berth's BuildKit frontend yet`, Code.Unimplemented);
 }
 
+/** `cache-imports` (what buildx sends for --cache-from, as JSON): the images whose inline cache to read. */
+function cacheImports(value: string): string[] {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(value);
+  } catch {
+    throw new ConnectError(`invalid cache-imports ${value}`, Code.InvalidArgument);
+  }
+  if (!Array.isArray(entries)) throw new ConnectError(`invalid cache-imports ${value}`, Code.InvalidArgument);
+  return entries.map((e: { Type?: string; Attrs?: Record<string, string> }) => {
+    if (e.Type !== 'registry') refuse(`cache importer ${e.Type ?? ''} (--cache-from type=${e.Type ?? ''})`);
+    const ref = e.Attrs?.ref;
+    if (!ref) throw new ConnectError('registry cache importer requires ref', Code.InvalidArgument);
+    return ref;
+  });
+}
+
 function shmSize(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0) throw new ConnectError(`invalid shm-size ${value}`, Code.InvalidArgument);
@@ -48,6 +65,7 @@ export function dockerfileAttrs(attrs: Record<string, string>): DockerfileAttrs 
     else if (key.startsWith('label:')) labels[key.slice('label:'.length)] = value;
     else if (key.startsWith('context:')) refuse(`named context ${key.slice('context:'.length)} (--build-context)`);
     else if (key === 'context') refuse('a remote or streamed build context (frontend attribute context)');
+    else if (key === 'cache-imports') continue;
     else if (!HANDLED.has(key)) refuse(`frontend attribute ${key}`);
   }
   if (attrs['no-cache']) refuse(`no-cache for some stages only (--no-cache-filter ${attrs['no-cache']})`);
@@ -83,6 +101,7 @@ export function dockerfileAttrs(attrs: Record<string, string>): DockerfileAttrs 
       networkMode: network === 'default' ? undefined : network,
       quiet: false,
       pull: attrs['image-resolve-mode'] === 'pull',
+      ...(attrs['cache-imports'] ? { inlineCacheFrom: cacheImports(attrs['cache-imports']) } : {}),
       platform: host,
       runHostConfig: {
         ...(extraHosts.length > 0 ? { ExtraHosts: extraHosts } : {}),

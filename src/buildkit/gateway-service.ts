@@ -60,6 +60,7 @@ export function gatewayService(deps: BuildkitDeps): Partial<ServiceImpl<typeof L
           progress: state.progress,
           attrs: req.FrontendOpt,
           workRoot: deps.workRoot,
+          inlineCache: state.cache.inline,
           signal: ctx.signal,
         });
       });

@@ -4,6 +4,7 @@
 import { ConnectError, Code } from '@connectrpc/connect';
 import type { ImageRecord } from '../core/images/image-record.js';
 import { SolveProgress } from './solve-progress.js';
+import type { SolveCache } from './cache-options.js';
 
 export interface GatewayReturn {
   /** The ref returned as the build's result; undefined for a build with no result (buildx's capability probe). */
@@ -36,8 +37,13 @@ export class SolveState {
     this.session.catch(() => undefined); // read by gateway calls only; none may be waiting
   }
 
-  setSession(id: string): void {
-    this.resolveSession(id);
+  /** What Control.Solve's cache options ask (read by the gateway's frontend once the session is known). */
+  cache: SolveCache = { inline: false };
+
+  /** Control.Solve has accepted the build: its session and cache options. */
+  start(sessionId: string, cache: SolveCache): void {
+    this.cache = cache;
+    this.resolveSession(sessionId);
   }
 
   /** The session of this build, once Control.Solve names it. Fails when the build ended without one (its

@@ -1,6 +1,7 @@
 // Where a buildx build's result goes besides the image store, against Docker's engine 20.10 and berthd side by
 // side: `-o type=tar,dest=FILE` and `-o type=local,dest=DIR` (the final filesystem sent back over the session), `--iidfile` and
-// `--metadata-file` (written by buildx from the Solve's exporter response).
+// `--metadata-file` (written by buildx from the Solve's exporter response), a refused Solve, and the inline cache
+// (`--cache-to type=inline`, pushed to a loopback docker-registry, then `--cache-from` it with no local cache).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,18 +10,22 @@ import { join } from 'node:path';
 import { ENGINES, skipClients, useEngines, type EngineName } from '../helpers/engines.js';
 import { buildxConfig, type BuildxConfig } from '../helpers/buildx.js';
 import { docker, run } from '../helpers/run.js';
+import { hasDockerRegistry, startRegistry, type TestRegistry } from '../helpers/docker-registry.js';
 
-const skip = skipClients();
+const skip = skipClients() || (!hasDockerRegistry() && 'needs docker-registry');
 const engine = useEngines(skip);
 
 let buildx: BuildxConfig;
 let context: string;
 let out: string;
+let cacheContext: string;
+let registry: TestRegistry;
 const tarLists = new Map<EngineName, string>();
 const localLists = new Map<EngineName, string>();
 
-before(() => {
+before(async () => {
   if (skip) return;
+  registry = await startRegistry();
   buildx = buildxConfig();
   context = mkdtempSync(join(tmpdir(), 'berth-buildkit-outputs-'));
   out = mkdtempSync(join(tmpdir(), 'berth-buildkit-out-'));
@@ -29,12 +34,36 @@ before(() => {
     'FROM busybox\nCOPY a.txt /data/a.txt\nRUN ln -s a.txt /data/link && chmod 0600 /data/a.txt\n',
   );
   writeFileSync(join(context, 'a.txt'), 'exported content\n');
+  cacheContext = mkdtempSync(join(tmpdir(), 'berth-buildkit-cache-'));
+  writeFileSync(
+    join(cacheContext, 'Dockerfile'),
+    'FROM busybox\nENV STEP=cached\nRUN echo ran-the-step > /step.txt\nCOPY a.txt /a.txt\n',
+  );
+  writeFileSync(join(cacheContext, 'a.txt'), 'cache content\n');
 });
 
-after(() => {
+after(async () => {
   buildx?.cleanup();
-  for (const d of [context, out]) if (d) rmSync(d, { recursive: true, force: true });
+  await registry?.stop();
+  for (const d of [context, out, cacheContext]) if (d) rmSync(d, { recursive: true, force: true });
 });
+
+/** The image's config as the registry serves it (inspect does not show every key). */
+async function registryConfig(ref: string): Promise<{ config: Record<string, unknown>; layers: string[] }> {
+  const [repo, tag] = ref.slice(registry.host.length + 1).split(':') as [string, string];
+  const accept = 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
+  const answer = await fetch(`http://${registry.host}/v2/${repo}/manifests/${tag}`, { headers: { accept } });
+  const body = await answer.text();
+  const manifest = JSON.parse(body) as { config?: { digest: string }; layers?: { digest: string }[] };
+  if (!manifest.config || !manifest.layers) throw new Error(`${ref}: not an image manifest: ${answer.status} ${body}`);
+  const config = (await (
+    await fetch(`http://${registry.host}/v2/${repo}/blobs/${manifest.config.digest}`)
+  ).json()) as Record<string, unknown>;
+  return { config, layers: manifest.layers.map((l) => l.digest) };
+}
+
+/** BuildKit's inline cache: the records of a CacheConfig (the layers are the image's). */
+type InlineCache = { digest: string; layers?: { layer: number }[]; inputs?: { link: number }[][] }[];
 
 for (const name of ENGINES) {
   describe(`buildx outputs against ${name}`, { skip }, () => {
@@ -95,6 +124,57 @@ for (const name of ENGINES) {
         importer.stderr,
         /ERROR: failed to solve: Unimplemented: cache importer "bogus" \(--cache-from type=bogus\) is not supported/,
       );
+    });
+
+    test('--cache-to type=inline puts the cache in the image config; --cache-from reuses its steps', async () => {
+      const env = engine(name).env;
+      const ref = `${registry.host}/bk-inline-${name}:1`;
+      const built = await docker(
+        buildx.env(env),
+        ['build', '--progress=plain', '--cache-to', 'type=inline', '-t', ref, cacheContext],
+        { timeoutMs: 120_000 },
+      );
+      assert.equal(built.code, 0, built.stderr);
+      const pushed = await docker(env, ['push', ref]);
+      assert.equal(pushed.code, 0, pushed.stderr);
+      // BuildKit's shape on both: base64 JSON records, each a digest, pointing at the image's layers and each other.
+      const { config, layers } = await registryConfig(ref);
+      const field = config['moby.buildkit.cache.v0'];
+      assert.equal(typeof field, 'string');
+      const records = JSON.parse(Buffer.from(field as string, 'base64').toString('utf8')) as InlineCache;
+      assert.ok(Array.isArray(records) && records.length >= 2, String(field));
+      for (const r of records) {
+        assert.match(r.digest, /^sha256:[0-9a-f]{64}$/);
+        for (const input of r.inputs ?? []) for (const { link } of input) assert.ok(link >= 0 && link < records.length);
+      }
+      const top = Math.max(...records.flatMap((r) => (r.layers ?? []).map((l) => l.layer)));
+      assert.equal(top, layers.length - 1);
+
+      // No local trace of the build: the image and the build cache gone, the next build reads the registry's.
+      assert.equal((await docker(env, ['rmi', ref])).code, 0);
+      const pruned = await docker(buildx.env(env), ['buildx', 'prune', '-af']);
+      assert.equal(pruned.code, 0, pruned.stderr);
+      const again = await docker(
+        buildx.env(env),
+        ['build', '--progress=plain', '--cache-from', ref, '-t', `bk-inline-${name}:2`, cacheContext],
+        { timeoutMs: 120_000 },
+      );
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stderr, /#(\d+) \[2\/3\] RUN echo ran-the-step > \/step\.txt\n#\1 CACHED/);
+      // dockerd pulls the cached layers under the step's vertex.
+      assert.match(again.stderr, /#(\d+) \[3\/3\] COPY a\.txt \/a\.txt\n(#\1 pulling [^\n]*\n)*#\1 CACHED/);
+      assert.doesNotMatch(again.stderr, / ran-the-step\n/);
+      const ran = await docker(env, [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        `bk-inline-${name}:2`,
+        'cat',
+        '/step.txt',
+        '/a.txt',
+      ]);
+      assert.equal(ran.stdout, 'ran-the-step\ncache content\n', ran.stderr);
     });
 
     test('--iidfile and --metadata-file name the image built', async () => {
