@@ -7,6 +7,7 @@ import type { ContainerService } from '../engine/containers/container-service.js
 import type { ExecService } from '../engine/exec/exec-service.js';
 import type { ContainerExtras } from '../engine/containers/container-extras.js';
 import type { PodNetwork } from '../core/networks/pod-network.js';
+import type { LoopbackDialer } from '../core/networks/loopback-dialer.js';
 
 export interface CriDeps {
   images: ImageService;
@@ -19,6 +20,8 @@ export interface CriDeps {
   extras: ContainerExtras;
   /** Pod networks (CNI). */
   podNetwork: PodNetwork;
+  /** PortForward's connections to a pod's port, inside its network namespace. */
+  loopbackDialer: LoopbackDialer;
   /** The CNI directories in use, shown by a verbose Status. */
   cni: { confDir: string; binDirs: string[] };
   /** Where each pod's addresses are kept (<data-root>/cri/pods). */

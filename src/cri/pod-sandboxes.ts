@@ -4,7 +4,7 @@
 // as the CRI asks (a second call, or one after a half-done first, finishes the work and succeeds).
 import { create } from '@bufbuild/protobuf';
 import type { Logger } from '../lib/logger.js';
-import { invalidArgument, isKind, notFound } from '../core/errdefs.js';
+import { failedPrecondition, invalidArgument, isKind, notFound } from '../core/errdefs.js';
 import { isRunningState, type ContainerRecord } from '../core/containers/container-record.js';
 import type { PodNetwork, PodNetworkRequest, PodPortMapping } from '../core/networks/pod-network.js';
 import type { ContainerService } from '../engine/containers/container-service.js';
@@ -69,6 +69,17 @@ export class PodSandboxes {
       if (!isKind(err, 'NotFound')) throw err;
     }
     throw notFound(`pod sandbox ${ref} not found`);
+  }
+
+  /**
+   * The running pod's network namespace, for PortForward: its infra process's, or undefined for a host-network pod
+   * (the daemon's own). FailedPrecondition when the pod is not running.
+   */
+  async netns(ref: string): Promise<string | undefined> {
+    const record = await this.record(ref);
+    if (!isRunningState(record.state) || record.state.pid <= 0)
+      throw failedPrecondition(`pod sandbox ${record.id} is not running`);
+    return this.facts(record).hostNetwork ? undefined : `/proc/${record.state.pid}/ns/net`;
   }
 
   /** What a container of this pod takes from it. */

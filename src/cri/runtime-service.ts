@@ -34,7 +34,7 @@ export function runtimeService(deps: CriDeps, streams: CriStreams): Partial<Serv
     podContainers: containers,
     imageFsMountpoint: deps.imageFsMountpoint,
   });
-  const streaming = streamRequests(containers, streams);
+  const streaming = streamRequests(containers, sandboxes, deps.loopbackDialer, streams);
   return {
     version() {
       return {
@@ -120,6 +120,9 @@ export function runtimeService(deps: CriDeps, streams: CriStreams): Partial<Serv
     },
     async attach(req) {
       return { url: await streaming.attach(req) };
+    },
+    async portForward(req) {
+      return { url: await streaming.portForward(req) };
     },
     async reopenContainerLog(req) {
       await containers.reopenLog(req.containerId);

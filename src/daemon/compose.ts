@@ -20,6 +20,7 @@ import { startRegistryHost } from './registry-host.js';
 import { wireRegistryClient } from './wire-registry-client.js';
 import type { CriDeps } from '../cri/cri-deps.js';
 import { CniNetwork } from '../drivers/cni/cni-network.js';
+import { NetnsLoopbackDialer } from '../drivers/cni/netns-dialer.js';
 
 export interface Composition {
   api: FastifyInstance;
@@ -105,6 +106,7 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
     execs: containers.execs,
     extras: containers.extras,
     podNetwork: new CniNetwork(config.cni, logger.child({ component: 'cni' })),
+    loopbackDialer: new NetnsLoopbackDialer(),
     cni: config.cni,
     podStateDir: join(config.dataRoot, 'cri', 'pods'),
     catatonitPath: tools.paths.catatonit ?? '/usr/bin/catatonit',

@@ -8,7 +8,7 @@
 //   first 64 KiB of a stream. Each stream's send window is refilled whenever it runs low. (The session window is
 //   not enforced by spdy-transport at SPDY version 3, which spdystream's frames carry.)
 import type { Duplex } from 'node:stream';
-import transport, { type Connection, type SpdyStream } from 'spdy-transport';
+import type { Connection, SpdyStream } from 'spdy-transport';
 
 export type { SpdyStream };
 
@@ -27,7 +27,12 @@ export interface SpdyServerConnection {
  * Serves SPDY on `socket`; `onStream` gets each stream the client opens, with its headers, and answers it with
  * `accept` (SYN_REPLY) or `reject` (RST_STREAM).
  */
-export function spdyServerConnection(socket: Duplex, onStream: (stream: SpdyStream) => void): SpdyServerConnection {
+export async function spdyServerConnection(
+  socket: Duplex,
+  onStream: (stream: SpdyStream) => void,
+): Promise<SpdyServerConnection> {
+  // Loaded with the first streaming connection: a daemon that never streams does not hold it.
+  const { default: transport } = await import('spdy-transport');
   const connection: Connection = transport.connection.create(socket, { protocol: 'spdy', isServer: true });
   const parser = connection._spdyState.parser;
   const parseKVs = parser.parseKVs.bind(parser);

@@ -320,7 +320,7 @@ test(
 );
 
 test(
-  'streaming, on berthd and containerd side by side: crictl exec -i, exec -it (TTY, resize), attach -i',
+  'streaming, on berthd and containerd side by side: crictl exec -i, exec -it (TTY, resize), attach -i, port-forward',
   { skip },
   async () => {
     const pod = podConfig('streams', join(work, 'logs-streams'));
@@ -330,7 +330,7 @@ test(
         const podId = ok(await crictl(socket, ['runp', pod]), 'runp').trim();
         const id = ok(await crictl(socket, ['create', podId, shell, pod]), 'create').trim();
         ok(await crictl(socket, ['start', id]), 'start');
-        const answer = await streamingScenario(socket, id);
+        const answer = await streamingScenario(socket, podId, id);
         ok(await crictl(socket, ['rmp', '-f', podId]), 'rmp');
         return answer;
       }),
@@ -343,6 +343,7 @@ test(
       error: 'execing command in container: command terminated with exit code 4',
     });
     assert.deepEqual(berthd!.attach, { code: 0, stdout: 'attached\n', stillRunning: true });
+    assert.deepEqual(berthd!.portForward, { pages: ['forwarded\n', 'forwarded\n'], refused: true });
   },
 );
 

@@ -210,8 +210,10 @@ test('crictl imagefsinfo: the snapshot root, with the bytes and inodes of the un
 });
 
 test('what is not implemented yet answers UNIMPLEMENTED, naming the method', { skip }, async () => {
-  // Streaming (the URL of a stream server) is not built yet: crictl port-forward asks for it first.
-  for (const [args, method] of [[['port-forward', 'no-such-pod', '8080:80'], 'PortForward']] as const) {
+  // Checkpointing (CRIU) is not built: crictl checkpoint asks for it first.
+  for (const [args, method] of [
+    [['checkpoint', '--export', '/tmp/berth-no-checkpoint.tar', 'no-such-container'], 'CheckpointContainer'],
+  ] as const) {
     const r = await crictl(daemon, [...args]);
     assert.notEqual(r.code, 0);
     assert.match(

@@ -4,18 +4,20 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { openTerminal } from './terminal.js';
 import { CRICTL, crictl } from './cri.js';
+import { httpGet } from './net.js';
 
 export interface StreamingAnswers {
   execWithInput: { code: number | null; stdout: string; error: string };
   execTty: { screen: string[] };
   attach: { code: number | null; stdout: string; stillRunning: boolean };
+  portForward: { pages: string[]; refused: boolean };
 }
 
 const lastError = (stderr: string): string =>
   (/level=fatal msg="([^"]*)"/.exec(stderr)?.[1] ?? stderr.trim()).replace(/\s+/g, ' ');
 
-/** `container`: a running `sh` reading its stdin (stdin: true, not stdin_once, no TTY). */
-export async function streamingScenario(socket: string, container: string): Promise<StreamingAnswers> {
+/** `container`: a running `sh` reading its stdin (stdin: true, not stdin_once, no TTY), in pod `podId`. */
+export async function streamingScenario(socket: string, podId: string, container: string): Promise<StreamingAnswers> {
   // exec, no TTY, stdin piped: the input reaches the process, its end ends it, its exit code comes back.
   const piped = await crictl(socket, ['exec', '-i', container, 'sh', '-c', 'cat; echo done >&2; exit 4'], {
     input: 'piped input\n',
@@ -47,10 +49,20 @@ export async function streamingScenario(socket: string, container: string): Prom
   // attach, not the container (not stdin_once).
   const attached = await attachUntil(socket, container, 'echo attached; echo to-err >&2\n', /attached\n/);
   const ps = await crictl(socket, ['ps', '-q', '--state', 'Running', '--id', container]);
+  // port-forward to a server listening on the pod's loopback only: reached through the pod's network namespace.
+  await crictl(socket, [
+    'exec',
+    container,
+    'sh',
+    '-c',
+    'mkdir -p /www && echo forwarded > /www/index.html && httpd -p 127.0.0.1:8080 -h /www',
+  ]);
+  const portForward = await forwardedPages(socket, podId);
   return {
     execWithInput: { code: piped.code, stdout: piped.stdout, error: lastError(piped.stderr) },
     execTty: { screen },
     attach: { code: attached.code, stdout: attached.stdout, stillRunning: ps.stdout.trim().length > 0 },
+    portForward,
   };
 }
 
@@ -75,4 +87,44 @@ async function attachUntil(
   child.stdin.write(input);
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, stdout };
+}
+
+/**
+ * crictl port-forward of pod ports 8080 (served) and 8081 (nothing there) to local ports it picks: two pages
+ * fetched through 8080 (two connections over the one SPDY connection), and a fetch through 8081 refused.
+ */
+async function forwardedPages(socket: string, podId: string): Promise<{ pages: string[]; refused: boolean }> {
+  const child = spawn(
+    CRICTL,
+    ['--config', '/dev/null', '-r', `unix://${socket}`, 'port-forward', podId, ':8080', ':8081'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => (stderr += text));
+  const exited = once(child, 'exit');
+  try {
+    const ports = await new Promise<number[]>((resolve, reject) => {
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (text: string) => {
+        stdout += text;
+        const found = [...stdout.matchAll(/Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/g)];
+        if (found.length === 2) resolve(found.map((m) => Number(m[1])));
+      });
+      void exited.then(() => reject(new Error(`crictl port-forward exited: ${stderr}`)));
+    });
+    const pages = [await httpGet(`http://127.0.0.1:${ports[0]}/`), await httpGet(`http://127.0.0.1:${ports[0]}/`)];
+    const refused = await httpGet(`http://127.0.0.1:${ports[1]}/`).then(
+      () => false,
+      () => true,
+    );
+    return { pages, refused: refused && /connection refused/.test(stderr) };
+  } finally {
+    child.kill();
+    await exited;
+  }
 }

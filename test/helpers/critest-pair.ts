@@ -89,6 +89,14 @@ const exactly = (names: string[]): string => names.map((name) => `\\Q${name}\\E$
  */
 const SERIAL_GROUPS = ['[k8s.io] Image Manager '];
 
+/**
+ * Specs that use fixed ports on the host (critest's port forward listens on localhost:12001 and 12002, its
+ * host-network web server on 12003): run on one engine at a time, else the two engines' runs take each other's
+ * ports. Each engine runs them in one process, berthd after its other specs, containerd before its own, one
+ * engine's turn never overlapping the other's.
+ */
+const ONE_ENGINE_AT_A_TIME = ['support portforward'];
+
 /** The specs dealt out to `shards` lists: serial groups whole, the rest one by one, each to the shortest list. */
 function deal(names: string[], shards: number): string[][] {
   const units: string[][] = SERIAL_GROUPS.map((group) => names.filter((name) => name.startsWith(group)));
@@ -100,6 +108,14 @@ function deal(names: string[], shards: number): string[][] {
   }
   return dealt.filter((list) => list.length > 0);
 }
+
+/** Outcomes of two runs on one engine, together. */
+const merged = (a: SpecOutcomes, b: SpecOutcomes): SpecOutcomes => ({
+  passed: [...a.passed, ...b.passed],
+  failed: [...a.failed, ...b.failed],
+  skipped: [...a.skipped, ...b.skipped],
+  summary: a.summary + b.summary,
+});
 
 /** One engine's outcomes over all shards; a spec dealt out but in no report counts as failed. */
 async function critestShards(socket: string, shards: string[][], dir: string): Promise<SpecOutcomes> {
@@ -158,10 +174,26 @@ export async function startCritestPair(options: { imageStandIns?: boolean } = {}
     daemon,
     containerd,
     async run(focus, skip, shards = 4) {
-      const dealt = deal(await selectedSpecs(focus, skip, work), shards);
+      const names = await selectedSpecs(focus, skip, work);
+      const inTurn = names.filter((name) => ONE_ENGINE_AT_A_TIME.some((part) => name.includes(part)));
+      const dealt = deal(
+        names.filter((name) => !inTurn.includes(name)),
+        shards,
+      );
+      const none: SpecOutcomes = { passed: [], failed: [], skipped: [], summary: '' };
+      let turn: Promise<unknown> = Promise.resolve();
+      const ownTurn = (socket: string): Promise<SpecOutcomes> => {
+        const run = turn.then(() => (inTurn.length ? critestShards(socket, [inTurn], work) : none));
+        turn = run;
+        return run;
+      };
       const [b, c] = await Promise.all([
-        critestShards(criSocketOf(daemon), dealt, work),
-        critestShards(containerd.socketPath, dealt, work),
+        critestShards(criSocketOf(daemon), dealt, work).then(async (main) =>
+          merged(main, await ownTurn(criSocketOf(daemon))),
+        ),
+        ownTurn(containerd.socketPath).then(async (own) =>
+          merged(own, await critestShards(containerd.socketPath, dealt, work)),
+        ),
       ]);
       return { berthd: b, containerd: c };
     },

@@ -18,10 +18,10 @@ export const critestSkip =
   (!existsSync(`${CNI_BIN_DIR}/bridge`) && 'needs containernetworking-plugins (scripts/setup.sh)');
 
 /**
- * Left out on both engines: critest's benchmarks (always skipped), the pull by upstream digest (needs the real
- * image, as on containerd offline), and what berthd does not serve yet: PortForward.
+ * Left out on both engines: critest's benchmarks (always skipped) and the pull by upstream digest (needs the real
+ * image, as on containerd offline).
  */
-export const NOT_RUN = ['benchmark', 'public image with digest', 'support portforward'];
+export const NOT_RUN = ['benchmark', 'public image with digest'];
 
 /** The test: `focus` (minus NOT_RUN and `skip`) on both engines, compared spec by spec. */
 export function critestSideBySide(name: string, pair: () => CritestPair, focus: string, skip: string[] = []): void {

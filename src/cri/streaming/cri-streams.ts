@@ -1,13 +1,17 @@
 // The CRI's streaming server with what it serves: Exec and Attach as remote commands (remote-command.ts) through
-// the engine's exec and attach use cases, PortForward through the pod's network namespace.
+// the engine's exec and attach use cases, PortForward (port-forward.ts) into the pod's network namespace.
 import type { Duplex } from 'node:stream';
 import type { CriDeps } from '../cri-deps.js';
 import { StreamingServer } from './streaming-server.js';
 import { REMOTE_COMMAND_PROTOCOLS, serveRemoteCommand } from './remote-command.js';
 import { runExecStream, type ExecStreamRequest } from './exec-stream.js';
 import { runAttachStream, type AttachStreamRequest } from './attach-stream.js';
+import { PORT_FORWARD_PROTOCOLS, servePortForward, type PortForwardTarget } from './port-forward.js';
 
-export type CriStreamRequest = ({ kind: 'exec' } & ExecStreamRequest) | ({ kind: 'attach' } & AttachStreamRequest);
+export type CriStreamRequest =
+  | ({ kind: 'exec' } & ExecStreamRequest)
+  | ({ kind: 'attach' } & AttachStreamRequest)
+  | ({ kind: 'portforward' } & PortForwardTarget);
 
 export type CriStreams = StreamingServer<CriStreamRequest>;
 
@@ -15,7 +19,11 @@ export function criStreams(deps: CriDeps): CriStreams {
   return new StreamingServer<CriStreamRequest>({
     address: deps.streamServer.address,
     port: deps.streamServer.port,
-    protocols: { exec: REMOTE_COMMAND_PROTOCOLS, attach: REMOTE_COMMAND_PROTOCOLS, portforward: [] },
+    protocols: {
+      exec: REMOTE_COMMAND_PROTOCOLS,
+      attach: REMOTE_COMMAND_PROTOCOLS,
+      portforward: PORT_FORWARD_PROTOCOLS,
+    },
     logger: deps.logger,
     serve(request, socket: Duplex) {
       switch (request.kind) {
@@ -23,6 +31,8 @@ export function criStreams(deps: CriDeps): CriStreams {
           return serveRemoteCommand(socket, request, (streams) => runExecStream(deps.execs, request, streams));
         case 'attach':
           return serveRemoteCommand(socket, request, (streams) => runAttachStream(deps.containers, request, streams));
+        case 'portforward':
+          return servePortForward(socket, request);
       }
     },
   });

@@ -48,7 +48,7 @@ export async function serveRemoteCommand(
   const streams = new Map<StreamType, SpdyStream>();
   let allThere: () => void = () => undefined;
   const arrived = new Promise<void>((resolve) => (allThere = resolve));
-  const connection = spdyServerConnection(socket, (stream) => {
+  const connection = await spdyServerConnection(socket, (stream) => {
     acceptStream(stream);
     const type = stream.headers.streamtype as StreamType;
     if (!wanted.includes(type) || streams.has(type)) return;
