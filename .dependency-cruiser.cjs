@@ -66,7 +66,12 @@ module.exports = {
       '^src/(core|drivers|engine|builder|api|registry|buildkit|daemon|cli|dashboard)/',
       "compose/ reaches the engine only through client/, so it drives Docker's engine as well as berthd",
     ),
-    forbid('only-cli-imports-compose', '^src/(?!(cli|compose)/)', '^src/compose/', 'compose/ is L6: only cli/ uses it'),
+    forbid(
+      'only-cli-and-dashboard-import-compose',
+      '^src/(?!(cli|compose|dashboard)/)',
+      '^src/compose/',
+      "compose/ is L6: only cli/ and the dashboard's compose actions use it",
+    ),
     forbid(
       'cri-beside-api',
       layer('cri'),

@@ -94,6 +94,17 @@ export async function jsonLines<T>(res: Response, onItem: (item: T) => void): Pr
   if (buffer.trim()) onItem(JSON.parse(buffer) as T);
 }
 
+/** A compose project's `up` or `down`, run by the dashboard server with berth compose's own code; its progress lines. */
+export async function composeAction(project: string, action: 'up' | 'down'): Promise<string[]> {
+  const res = await fetch(`/api/compose/projects/${encodeURIComponent(project)}/${action}`, {
+    method: 'POST',
+    credentials: 'same-origin',
+  });
+  const body = (await res.json().catch(() => ({}))) as { message?: string; lines?: string[] };
+  if (!res.ok) throw new ApiError(res.status, body.message ?? `${res.status} ${res.statusText}`);
+  return body.lines ?? [];
+}
+
 export const errorText = (err: unknown): string =>
   err instanceof ApiError && err.notAvailable
     ? 'not available on this engine yet'

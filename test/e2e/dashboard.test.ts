@@ -5,7 +5,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { isRoot } from '../helpers/daemon.js';
-import { docker } from '../helpers/run.js';
+import { berth, docker } from '../helpers/run.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { testImages } from '../helpers/images.js';
 import { chromiumPath, startDashboardSession, type DashboardSession } from '../helpers/dashboard.js';
 import { hasDockerRegistry, startRegistry } from '../helpers/docker-registry.js';
@@ -110,6 +113,45 @@ test('containers: start and stop a container by clicking', { skip }, async () =>
   await page.locator('[data-name="clicky"]').getByTestId('stop').click();
   await page.locator('[data-name="clicky"][data-state="exited"]').waitFor();
   assert.match((await d(['inspect', '-f', '{{.State.Status}}', 'clicky'])).stdout, /exited/);
+});
+
+test('compose projects: grouped by label; logs, up and down run berth compose through the API', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-dashboard-compose-'));
+  try {
+    const service = (name: string): string =>
+      `  ${name}:\n    image: busybox\n    command: sh -c 'echo ${name} says hi; exec sleep 1000'\n    stop_signal: SIGKILL\n`;
+    writeFileSync(join(dir, 'compose.yaml'), `services:\n${service('web')}${service('worker')}`);
+    const up = await berth(s.daemon.env, ['compose', '-p', 'dash', '-f', join(dir, 'compose.yaml'), 'up', '-d']);
+    assert.equal(up.code, 0, up.stderr);
+    const { page } = s;
+    await page.goto(`${s.url}#/containers`);
+    const project = page.locator('[data-project="dash"]');
+    await page.locator('[data-project="dash"][data-running="2"]').waitFor();
+    await project.getByTestId('compose-logs').click();
+    const logs = await project.getByTestId('compose-log-lines').textContent();
+    assert.match(logs ?? '', /^dash-web-1 {2}\| web says hi$/m);
+    assert.match(logs ?? '', /^dash-worker-1 {2}\| worker says hi$/m);
+    // Up starts what is stopped (berth compose's up, on the dashboard server); the list follows the events.
+    assert.equal((await d(['stop', 'dash-web-1'])).code, 0);
+    await page.locator('[data-project="dash"][data-running="1"]').waitFor();
+    await project.getByTestId('compose-up').click();
+    await page.locator('[data-project="dash"][data-running="2"]').waitFor();
+    // The confirm dialog is accepted by the session (helpers/dashboard.ts).
+    await project.getByTestId('compose-down').click();
+    await project.waitFor({ state: 'detached' });
+    const filter = ['--filter', 'label=com.docker.compose.project=dash'];
+    assert.equal((await d(['ps', '-aq', ...filter])).stdout, '');
+    assert.equal((await d(['network', 'ls', '-q', ...filter])).stdout, '');
+    // A project nobody knows: Docker's error shape.
+    const res = await fetch(`${s.url}api/compose/projects/nothere/up`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${s.token}` },
+    });
+    assert.equal(res.status, 404);
+    assert.match(((await res.json()) as { message: string }).message, /no such compose project: nothere/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('container page: logs follow as the container writes', { skip }, async () => {

@@ -8,6 +8,7 @@ import { ActionButton, Heading, Problem } from '../components/common.js';
 import { bytes, displayName, shortId } from '../format.js';
 import { go } from '../router.js';
 import { cpuPercent, memoryUsed } from '../stats.js';
+import { ComposeProjects } from './compose-projects.js';
 import type { Port } from '../../../src/client/engine-types.js';
 
 export function PortLinks({ ports }: { ports: Port[] }) {
@@ -116,6 +117,7 @@ export function ContainersPage() {
         </span>
       </Heading>
       <Problem error={list.error ?? actionError} />
+      <ComposeProjects containers={list.data ?? []} onError={setActionError} />
       <div class="table-head containers-grid">
         <span>Name</span>
         <span>Image</span>

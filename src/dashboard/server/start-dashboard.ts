@@ -1,6 +1,7 @@
 // The dashboard's HTTP server: the built SPA, /login, /api/* proxied to the Engine API, and terminal
 // websockets. It talks to the daemon only over the Engine API socket, as any client would.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { serveAsset, securityHeaders } from './static-assets.js';
 import { proxyToEngine } from './engine-proxy.js';
 import { bridgeTerminal, parseTerminalPath } from './terminal-bridge.js';
 import { runPlayground } from './playground.js';
+import { handleCompose, isComposePath } from './compose-projects.js';
 
 export interface DashboardOptions {
   host: string;
@@ -30,6 +32,16 @@ export interface DashboardServer {
 // dist/src/dashboard/server/ -> dist/dashboard/
 const DEFAULT_ASSETS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../dashboard');
 
+/** berth's version (com.docker.compose.version on what the dashboard's compose actions create), as the CLI's. */
+function packageVersion(): string {
+  try {
+    const url = new URL('../../../../package.json', import.meta.url);
+    return (JSON.parse(readFileSync(url, 'utf8')) as { version?: string }).version ?? 'dev';
+  } catch {
+    return 'dev';
+  }
+}
+
 function deny(res: ServerResponse, status: number, message: string): void {
   securityHeaders(res);
   res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -39,6 +51,7 @@ function deny(res: ServerResponse, status: number, message: string): void {
 export async function startDashboard(options: DashboardOptions): Promise<DashboardServer> {
   const { token, engineSocket, logger } = options;
   const assets = options.assetsDir ?? DEFAULT_ASSETS;
+  const version = packageVersion();
   const server = http.createServer();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
   let port = options.port;
@@ -67,6 +80,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
       const refusal = authorised(req);
       if (refusal) return deny(res, refusal.startsWith('cross-site') ? 403 : 401, refusal);
+      const path = url.pathname.slice('/api'.length);
+      // Compose actions run berth compose's own code (src/compose) here, through the Engine API.
+      if (isComposePath(path)) return void handleCompose(engineSocket, version, req, res, path, logger);
       return proxyToEngine(engineSocket, req, res, `${url.pathname.slice('/api'.length) || '/'}${url.search}`, logger);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'method not allowed');
