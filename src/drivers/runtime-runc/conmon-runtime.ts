@@ -213,10 +213,11 @@ export class ConmonRuntime implements RuntimePort {
     const meta = await this.states.meta(id);
     // Re-attach after a daemon restart: keep rotating the log of a container that still runs.
     if (meta && !this.rotators.has(id) && (await this.states.conmonAlive(id))) this.watchLog(id, meta);
+    const monitorAlive = await this.states.conmonProbe(id);
     const record = await this.exits.wait(
       id,
       async () => !(await this.states.conmonAlive(id)) && (await this.status(id)).status !== 'running',
-      options,
+      { ...options, ...(monitorAlive ? { monitorAlive } : {}) },
     );
     this.stopWatchingLog(id);
     const oomKilled = await wasOomKilled(this.states.dir(id), meta?.cgroupsPath, this.cgroups);

@@ -1,6 +1,7 @@
 // A container's state directory under the driver's state root (`containers/<id>/`): meta.json, what a later
 // driver instance needs to know about a container it did not start, and conmon's pid file, from which the
 // driver tells whether the container's monitor still lives.
+import { readFileSync } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogPolicy } from '../../core/runtime/log-policy.js';
@@ -47,6 +48,26 @@ export class ContainerStateDirs {
   async conmonPid(id: string): Promise<number | undefined> {
     const pid = Number.parseInt(await readFile(join(this.dir(id), 'conmon.pid'), 'utf8').catch(() => ''), 10);
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  }
+
+  /**
+   * A cheap synchronous check of this container's conmon for pollers: one read of /proc/<pid>/stat, for the pid
+   * read (and checked against its cmdline) now: alive while that process is a conmon and not a zombie. Undefined
+   * when that conmon is not running. A pid recycled by another conmon is not told apart, so pollers still make
+   * the full check now and then.
+   */
+  async conmonProbe(id: string): Promise<(() => boolean) | undefined> {
+    const pid = await this.conmonPid(id);
+    if (!pid || !(await this.conmonAlive(id))) return undefined;
+    const statPath = `/proc/${pid}/stat`;
+    return () => {
+      try {
+        // "<pid> (conmon) S ...": the command name, then the state.
+        return /^\d+ \(conmon\) [^Z]/.test(readFileSync(statPath, 'latin1'));
+      } catch {
+        return false;
+      }
+    };
   }
 
   async conmonAlive(id: string): Promise<boolean> {

@@ -37,3 +37,32 @@ test('a monitor gone without an exit file gives 255; an aborted wait rejects and
     await assert.rejects(waiting, { name: 'AbortError' });
     assert.equal(exits.watched('c3'), false);
   }));
+
+test('the poll asks a waiter probe instead of waking it, wakes it when its monitor is gone, and wakes all every 30 s', async (t) => {
+  t.mock.timers.enable({ apis: ['setInterval'] });
+  await withExits(async (exits) => {
+    let alive = true;
+    let checks = 0;
+    const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
+    const waiting = exits.wait(
+      'c4',
+      async () => {
+        checks++;
+        return !alive;
+      },
+      { monitorAlive: () => alive },
+    );
+    await settle();
+    assert.equal(checks, 1, 'checked once on entry');
+    t.mock.timers.tick(2000);
+    await settle();
+    assert.equal(checks, 1, 'a live monitor is not woken by the poll');
+    t.mock.timers.tick(28_000);
+    await settle();
+    assert.equal(checks, 2, 'every 30 s every waiter is woken');
+    alive = false;
+    t.mock.timers.tick(2000);
+    assert.equal((await waiting).exitCode, 255);
+    assert.equal(checks, 3);
+  });
+});
