@@ -44,6 +44,17 @@ httpd -p 80 -h /usr/share/nginx/html
 trap 'exit 0' TERM INT
 while :; do sleep 1; done
 `;
+// pgrep NAME as busybox's: the pids of the processes whose name contains NAME (itself left out), 1 when none.
+const PGREP_SCRIPT = `#!/bin/sh
+found=1
+for dir in /proc/[0-9]*; do
+  pid=\${dir#/proc/}
+  [ "$pid" = "$$" ] && continue
+  name=$(cat "$dir/comm" 2>/dev/null) || continue
+  case "$name" in *"$1"*) echo "$pid"; found=0 ;; esac
+done
+exit $found
+`;
 const HOSTNET_SCRIPT = `#!/bin/sh
 mkdir -p /www && echo ok > /www/index.html
 exec httpd -f -p 12003 -h /www
@@ -52,7 +63,8 @@ exec httpd -f -p 12003 -h /www
 /** The runtime specs' images: each a Dockerfile over busybox, with files from a context directory. */
 const RUNTIME_STAND_INS: Record<string, { dockerfile: string; files?: Record<string, ContextFile> }> = {
   // critest's default image. /bin/ls a file of its own (busybox's applets are symlinks to one binary, which a
-  // masked /bin/ls would hide entirely); util-linux's ipcs with its libc for the IPC namespace specs.
+  // masked /bin/ls would hide entirely); util-linux's ipcs with its libc for the IPC namespace specs; a pgrep
+  // (Debian's busybox has no pgrep applet, and the execSync timeout spec looks for its `sleep` with one).
   [`${E2E_IMAGES}/busybox:1.29-2`]: {
     dockerfile: [
       'FROM busybox',
@@ -60,12 +72,14 @@ const RUNTIME_STAND_INS: Record<string, { dockerfile: string; files?: Record<str
       'COPY ipcs /usr/bin/ipcs',
       'COPY libc.so.6 /lib/x86_64-linux-gnu/libc.so.6',
       'COPY ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2',
+      'COPY pgrep /usr/bin/pgrep',
     ].join('\n'),
     files: {
       ls: { copyOf: '/bin/busybox' },
       ipcs: { copyOf: '/usr/bin/ipcs' },
       'libc.so.6': { copyOf: '/lib/x86_64-linux-gnu/libc.so.6' },
       'ld-linux-x86-64.so.2': { copyOf: '/lib64/ld-linux-x86-64.so.2' },
+      pgrep: PGREP_SCRIPT,
     },
   },
   // httpd's stand-in: the line critest looks for in its log, then busybox's httpd on port 80.
