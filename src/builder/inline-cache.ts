@@ -64,8 +64,7 @@ export async function withInlineCache(
 ): Promise<ImageRecord> {
   const metadata = Buffer.from(JSON.stringify(inlineCacheRecords(cache, image))).toString('base64');
   const config = { ...image.config, [INLINE_CACHE_KEY]: metadata };
-  const configBlob = await content.put(JSON.stringify(config));
-  pin(configBlob.digest);
+  const configBlob = await content.put(JSON.stringify(config), { lease: { add: pin } });
   const manifest = {
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.ociManifest,
@@ -76,8 +75,7 @@ export async function withInlineCache(
       size: l.size,
     })),
   };
-  const manifestBlob = await content.put(JSON.stringify(manifest));
-  pin(manifestBlob.digest);
+  const manifestBlob = await content.put(JSON.stringify(manifest), { lease: { add: pin } });
   return { ...image.record, id: configBlob.digest, manifest: manifestBlob.digest };
 }
 
