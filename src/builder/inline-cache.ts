@@ -12,8 +12,9 @@ import type { Digest } from '../lib/digest.js';
 import type { BuildCacheEntry, BuildCacheStore } from '../core/builder/build-cache.js';
 import type { ImageRecord } from '../core/images/image-record.js';
 import type { ContentStore } from '../core/content/content-store.js';
-import { MEDIA_TYPES, type HistoryEntry, type ImageConfigFile } from '../spec/oci/image.js';
+import type { HistoryEntry, ImageConfigFile } from '../spec/oci/image.js';
 import { writeStepImage, type StepImage } from './step-image.js';
+import { ociManifestOf } from '../core/images/oci-manifest.js';
 
 export const INLINE_CACHE_KEY = 'moby.buildkit.cache.v0';
 
@@ -65,16 +66,7 @@ export async function withInlineCache(
   const metadata = Buffer.from(JSON.stringify(inlineCacheRecords(cache, image))).toString('base64');
   const config = { ...image.config, [INLINE_CACHE_KEY]: metadata };
   const configBlob = await content.put(JSON.stringify(config), { lease: { add: pin } });
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: MEDIA_TYPES.ociManifest,
-    config: { mediaType: MEDIA_TYPES.ociConfig, digest: configBlob.digest, size: configBlob.size },
-    layers: image.record.layers.map((l) => ({
-      mediaType: l.mediaType === MEDIA_TYPES.dockerLayer ? MEDIA_TYPES.ociLayer : l.mediaType,
-      digest: l.blob,
-      size: l.size,
-    })),
-  };
+  const manifest = ociManifestOf(configBlob, image.record.layers);
   const manifestBlob = await content.put(JSON.stringify(manifest), { lease: { add: pin } });
   return { ...image.record, id: configBlob.digest, manifest: manifestBlob.digest };
 }

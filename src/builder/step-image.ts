@@ -5,7 +5,8 @@ import { nowRfc3339Nano } from '../lib/time.js';
 import type { Platform } from '../core/remotes/platform.js';
 import type { ContentStore } from '../core/content/content-store.js';
 import type { ImageRecord, LayerRecord } from '../core/images/image-record.js';
-import { MEDIA_TYPES, type HistoryEntry, type ImageConfigFile } from '../spec/oci/image.js';
+import type { HistoryEntry, ImageConfigFile } from '../spec/oci/image.js';
+import { ociManifestOf } from '../core/images/oci-manifest.js';
 
 export interface StepImage {
   record: ImageRecord;
@@ -54,16 +55,7 @@ export async function writeStepImage(
   const layers = step.layer ? [...parent.record.layers, step.layer] : [...parent.record.layers];
   next.rootfs = { type: 'layers', diff_ids: layers.map((l) => l.diffId) };
   const configBlob = await content.put(JSON.stringify(next), { lease: { add: pin } });
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: MEDIA_TYPES.ociManifest,
-    config: { mediaType: MEDIA_TYPES.ociConfig, digest: configBlob.digest, size: configBlob.size },
-    layers: layers.map((l) => ({
-      mediaType: l.mediaType === MEDIA_TYPES.dockerLayer ? MEDIA_TYPES.ociLayer : l.mediaType,
-      digest: l.blob,
-      size: l.size,
-    })),
-  };
+  const manifest = ociManifestOf(configBlob, layers);
   const manifestBlob = await content.put(JSON.stringify(manifest), { lease: { add: pin } });
   const record: ImageRecord = {
     id: configBlob.digest,

@@ -7,9 +7,10 @@ import { invalidArgument } from '../../core/errdefs.js';
 import type { ContentStore, Lease } from '../../core/content/content-store.js';
 import type { ImageRecord, ImageRecords, LayerRecord } from '../../core/images/image-record.js';
 import { familiarOf } from '../../core/images/reference.js';
-import { MEDIA_TYPES, type ImageConfigFile } from '../../spec/oci/image.js';
+import type { ImageConfigFile } from '../../spec/oci/image.js';
 import type { ImageCollector } from './image-gc.js';
 import { chainIds, type LayerUnpacker } from './layer-unpacker.js';
+import { ociManifestOf } from '../../core/images/oci-manifest.js';
 
 export interface RegistrationDeps {
   records: ImageRecords;
@@ -89,16 +90,6 @@ async function writeManifest(
   layers: LayerRecord[],
   lease: Lease,
 ): Promise<Digest> {
-  const configInfo = await content.info(config);
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: MEDIA_TYPES.ociManifest,
-    config: { mediaType: MEDIA_TYPES.ociConfig, digest: config, size: configInfo.size },
-    layers: layers.map((l) => ({
-      mediaType: l.mediaType === MEDIA_TYPES.dockerLayer ? MEDIA_TYPES.ociLayer : l.mediaType,
-      digest: l.blob,
-      size: l.size,
-    })),
-  };
+  const manifest = ociManifestOf(await content.info(config), layers);
   return (await content.put(JSON.stringify(manifest), { lease })).digest;
 }
