@@ -18,26 +18,30 @@ function refuse(message: string): never {
   throw new ConnectError(message, Code.Unimplemented);
 }
 
+/** Each entry's type and attributes must be in `known`; the first that is not is refused by name. */
+function refuseUnknown(
+  entries: readonly { Type: string; Attrs: Record<string, string> }[],
+  known: Record<string, Set<string>>,
+  kind: 'exporter' | 'importer',
+  flag: string,
+): void {
+  for (const { Type, Attrs } of entries) {
+    const attrs = known[Type] ?? refuse(`cache ${kind} "${Type}" (${flag} type=${Type}) is not supported by berth yet`);
+    for (const key of Object.keys(Attrs))
+      if (!attrs.has(key))
+        refuse(`cache ${kind} attribute "${key}" (${flag} type=${Type}) is not supported by berth yet`);
+  }
+}
+
 export function checkCacheOptions(cache: CacheOptions | undefined): SolveCache {
   if (!cache) return { inline: false };
   if (cache.ExportRefDeprecated || cache.ImportRefsDeprecated.length > 0)
     refuse('the deprecated cache options (export-cache, import-cache) are not supported by berth');
-  for (const { Type, Attrs } of cache.Exports) {
-    const known =
-      EXPORTERS[Type] ?? refuse(`cache exporter "${Type}" (--cache-to type=${Type}) is not supported by berth yet`);
-    for (const key of Object.keys(Attrs))
-      if (!known.has(key))
-        refuse(`cache exporter attribute "${key}" (--cache-to type=${Type}) is not supported by berth yet`);
-    // berth's inline cache holds the final stage's steps (mode=min), not every stage's.
+  refuseUnknown(cache.Exports, EXPORTERS, 'exporter', '--cache-to');
+  // berth's inline cache holds the final stage's steps (mode=min), not every stage's.
+  for (const { Type, Attrs } of cache.Exports)
     if (Type === 'inline' && (Attrs.mode ?? 'min') !== 'min')
       refuse(`inline cache mode "${Attrs.mode}" is not supported (only min)`);
-  }
-  for (const { Type, Attrs } of cache.Imports) {
-    const known =
-      IMPORTERS[Type] ?? refuse(`cache importer "${Type}" (--cache-from type=${Type}) is not supported by berth yet`);
-    for (const key of Object.keys(Attrs))
-      if (!known.has(key))
-        refuse(`cache importer attribute "${key}" (--cache-from type=${Type}) is not supported by berth yet`);
-  }
+  refuseUnknown(cache.Imports, IMPORTERS, 'importer', '--cache-from');
   return { inline: cache.Exports.some((e) => e.Type === 'inline') };
 }
