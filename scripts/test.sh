@@ -28,5 +28,13 @@ else
 fi
 [ ${#files[@]} -gt 0 ] || { echo "no test files found" >&2; exit 1; }
 
-# End-to-end tests each run their own daemon on temporary roots, so files can run side by side.
-exec node --import tsx --test --test-concurrency="${BERTH_TEST_CONCURRENCY:-2}" --test-timeout=600000 "${files[@]}"
+# End-to-end tests each run their own daemon on temporary roots, so files can run side by side. Each file prints
+# its wall time (test/helpers/file-clock.ts); the slowest are listed again at the end.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+node --import tsx --import ./test/helpers/file-clock.ts --test --test-concurrency="${BERTH_TEST_CONCURRENCY:-2}" \
+  --test-timeout=600000 "${files[@]}" | tee "$log" || status=$?
+echo "# slowest test files (wall time, seconds):"
+grep -o 'file wall time .*' "$log" | awk '{print $4, $6}' | sort -rn | head -25 | sed 's/^/#   /'
+exit "$status"
