@@ -119,14 +119,12 @@ export class PodSandboxes {
       }));
     try {
       await this.deps.containers.start(id);
-      const record = await this.record(id);
-      if (!this.facts(record).hostNetwork) {
-        const pod = this.networkRequest(record, portMappings);
+      // A host-network pod has no CNI attachment, so nothing to keep beside its record (no state file).
+      if (request.HostConfig?.NetworkMode !== 'host') {
+        const pod = this.networkRequest(await this.record(id), portMappings);
         await this.deps.states.put(id, { ips: [], attached: true, portMappings });
         const { ips } = await this.deps.network.attach(pod);
         await this.deps.states.put(id, { ips, attached: true, portMappings });
-      } else {
-        await this.deps.states.put(id, { ips: [], attached: false, portMappings: [] });
       }
       return id;
     } catch (err) {

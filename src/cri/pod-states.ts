@@ -1,5 +1,6 @@
 // What the CRI keeps of a pod beside its infra container's record: the addresses CNI gave it, in one small
-// JSON file per pod under the data root (written atomically), so PodSandboxStatus answers them after a restart.
+// JSON file per pod with a CNI network under the data root (written atomically), so PodSandboxStatus answers
+// them after a restart. A host-network pod has none.
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../lib/atomic-file.js';

@@ -127,15 +127,16 @@ export class ConmonRuntime implements RuntimePort {
     await this.states.writeMeta(c.id, meta);
     phase('runtime-state');
     try {
-      await mountRootfs(request.rootfs, rootfs, options);
+      // The rootfs and a shareable /dev/shm (a pod sandbox's) are independent mounts, each a `mount` process:
+      // made side by side, and both settled before anything goes on (or delete undoes them).
+      const [mounted, shm] = await Promise.allSettled([
+        mountRootfs(request.rootfs, rootfs, options),
+        ipcShm((id) => this.states.dir(id), c, request.ipcDonor),
+      ]);
+      if (mounted.status === 'rejected') throw mounted.reason;
+      if (shm.status === 'rejected') throw shm.reason;
       phase('rootfs-mount');
-      const spec = await writeBundle(
-        request,
-        rootfs,
-        this.host,
-        this.config.initPath,
-        await ipcShm((id) => this.states.dir(id), c, request.ipcDonor),
-      );
+      const spec = await writeBundle(request, rootfs, this.host, this.config.initPath, shm.value);
       meta.cgroupsPath = spec.linux.cgroupsPath ?? '';
       await this.states.writeMeta(c.id, meta);
       await touch(c.logPath);
