@@ -80,8 +80,11 @@ export class RegistryAuth {
     return grant;
   }
 
+  // The detail is always there, as distribution sends it: Docker's client turns an error without detail and with
+  // the code's stock message into a bare code, which dockerd's push does not recognise as final and retries for
+  // 50 s (5 rounds of back-off) before it reports `unauthorized`.
   private challenge(header: string, message: string, needed: Access[]): RegistryError {
-    const err = registryError('UNAUTHORIZED', message, needed.length ? needed : null);
+    const err = registryError('UNAUTHORIZED', message, needed);
     err.headers['WWW-Authenticate'] = header;
     return err;
   }
@@ -94,6 +97,8 @@ export class RegistryAuth {
     const token = this.options.token;
     if (!token || !this.key) throw registryError('UNSUPPORTED', 'this registry issues no tokens');
     let subject = '';
+    const scopes = ([] as string[]).concat(params.scope ?? []).flatMap((s) => s.split(' '));
+    const access = scopes.map(parseScope).filter((a): a is Access => a !== undefined);
     const creds =
       parseBasic(req.headers.authorization) ??
       (params.username !== undefined
@@ -104,15 +109,13 @@ export class RegistryAuth {
         throw this.challenge(
           `Basic realm="${this.options.basicRealm ?? 'berth-registry'}"`,
           creds ? 'invalid username or password' : 'authentication required',
-          [],
+          access,
         );
       }
       subject = creds.user;
     }
     if (params.service !== undefined && params.service !== token.service)
       throw registryError('DENIED', `unknown service ${String(params.service)}`);
-    const scopes = ([] as string[]).concat(params.scope ?? []).flatMap((s) => s.split(' '));
-    const access = scopes.map(parseScope).filter((a): a is Access => a !== undefined);
     const issuedAt = new Date();
     const jwt = await new SignJWT({ access })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
