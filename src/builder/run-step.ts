@@ -140,7 +140,8 @@ export async function runStep(
         say(` ---> Running in ${shortId(id)}\n`);
         const wait = containers.wait(id, 'next-exit', { signal: run.signal });
         await wait.ready;
-        await containers.start(id, { signal: run.signal });
+        // Foreground: runc run as berthd's child, no conmon (a step's container never outlives its build).
+        await containers.start(id, { signal: run.signal, foreground: true });
         const { StatusCode } = await wait.result;
         phase('container-run');
         const logs = await containers.logs(id, {

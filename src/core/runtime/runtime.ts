@@ -92,6 +92,11 @@ export interface IoOptions {
 export interface RunOptions extends IoOptions {
   /** Runs once the process exists but before it starts: stdio attached here misses no output. */
   beforeStart?: () => Promise<void>;
+  /**
+   * The daemon itself waits for the process (a build step): no monitor of its own, no stdin/TTY/attach, and it
+   * does not outlive the daemon; what it gains is a faster start and exit.
+   */
+  foreground?: boolean;
 }
 
 export interface ConsoleSize {

@@ -55,6 +55,18 @@ import { startError } from './runc-start-error.js';
 import { ipcShm } from './ipc-shm.js';
 import { execInContainer } from './exec-in-container.js';
 import { phase } from '../../lib/phases.js';
+import { startForeground } from './foreground-run.js';
+
+/** `promise`, or a rejection once `signal` aborts (the promise itself goes on). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
 
 export class ConmonRuntime implements RuntimePort {
   private readonly config: ParsedRuntimeConfig;
@@ -64,6 +76,8 @@ export class ConmonRuntime implements RuntimePort {
   private readonly cgroups: CgroupTree;
   private readonly states: ContainerStateDirs;
   private readonly runc: RuncCommands;
+  /** Containers run by `runc run` as the daemon's children (RunOptions.foreground): their exit codes to come. */
+  private readonly foreground = new Map<string, { exit: Promise<number>; ended: boolean }>();
 
   constructor(
     config: ConmonRuntimeConfig,
@@ -141,6 +155,31 @@ export class ConmonRuntime implements RuntimePort {
       await this.states.writeMeta(c.id, meta);
       await touch(c.logPath);
       phase('bundle');
+      if (options.foreground) {
+        if (options.beforeStart) await options.beforeStart();
+        const run = await startForeground(
+          {
+            runcPath: runtime.path,
+            runtimeArgs: runtime.args,
+            runcRoot: this.runc.root,
+            id: c.id,
+            bundleDir: paths.bundleDir,
+            stateDir: dir,
+            logPath: c.logPath,
+          },
+          options.signal,
+        );
+        const entry = { exit: run.exit, ended: false };
+        // The exit file too, so hasExited and a waiter after a daemon restart read the code as for conmon's.
+        entry.exit = run.exit.then(async (code) => {
+          await this.exits.record(c.id, code);
+          entry.ended = true;
+          return code;
+        });
+        this.foreground.set(c.id, entry);
+        phase('runc-run');
+        return { pid: run.pid };
+      }
       const pid = await startConmon(
         {
           conmonPath: this.config.conmonPath,
@@ -212,6 +251,15 @@ export class ConmonRuntime implements RuntimePort {
 
   async waitExit(id: string, options: IoOptions = {}): Promise<ExitInfo> {
     const meta = await this.states.meta(id);
+    const foreground = this.foreground.get(id);
+    if (foreground) {
+      const exitCode = await abortable(foreground.exit, options.signal);
+      return {
+        exitCode,
+        oomKilled: await wasOomKilled(this.states.dir(id), meta?.cgroupsPath, this.cgroups),
+        finishedAt: formatTimeNano(BigInt(Date.now()) * 1_000_000n),
+      };
+    }
     // Re-attach after a daemon restart: keep rotating the log of a container that still runs.
     if (meta && !this.rotators.has(id) && (await this.states.conmonAlive(id))) this.watchLog(id, meta);
     const monitorAlive = await this.states.conmonProbe(id);
@@ -245,7 +293,11 @@ export class ConmonRuntime implements RuntimePort {
       return;
     }
     const meta = await this.states.meta(id);
-    await this.runc.run(id, ['delete', '--force', id]).catch(() => undefined);
+    // A foreground run that ended took its runc state with it: no `runc delete` process is needed.
+    const foreground = this.foreground.get(id);
+    this.foreground.delete(id);
+    if (!foreground?.ended) await this.runc.run(id, ['delete', '--force', id]).catch(() => undefined);
+    await foreground?.exit;
     if (await this.states.conmonAlive(id)) {
       const pid = await this.states.conmonPid(id);
       if (pid) {

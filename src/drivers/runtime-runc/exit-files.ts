@@ -4,7 +4,7 @@
 // every 30 s it wakes them all to read their exit files, in case an event was missed. Waking all 50 idle
 // containers every 2 s (two file reads, a stat and /proc each) was most of an idle daemon's CPU.
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface ExitRecord {
@@ -106,6 +106,13 @@ export class ExitFiles {
   /** True while someone waits for this container's exit. */
   watched(id: string): boolean {
     return (this.waiters.get(id)?.size ?? 0) > 0;
+  }
+
+  /** Writes an exit as conmon does, for a process the daemon ran itself (foreground-run.ts). */
+  async record(id: string, exitCode: number): Promise<void> {
+    const tmp = join(this.dir, `.${id}.tmp`);
+    await writeFile(tmp, String(exitCode));
+    await rename(tmp, join(this.dir, id));
   }
 
   async remove(id: string): Promise<void> {

@@ -56,7 +56,7 @@ export class ContainerRuns {
   }
 
   /** Starts the process; on failure records the error (exit 127/126 as Docker) and rethrows. Caller holds the lock. */
-  async launch(c: ContainerRecord, signal?: AbortSignal): Promise<void> {
+  async launch(c: ContainerRecord, signal?: AbortSignal, foreground?: boolean): Promise<void> {
     const paths = this.deps.files.paths(c.id);
     try {
       const rootfs = await this.deps.snapshots.mounts(c.snapshotKey);
@@ -69,7 +69,7 @@ export class ContainerRuns {
       phase('volumes');
       const { pid } = await this.deps.runtime.run(
         { record: c, paths, rootfs, mounts, ...net, ...joins },
-        { signal, beforeStart },
+        { signal, beforeStart, ...(foreground ? { foreground } : {}) },
       );
       c.state = {
         ...c.state,

@@ -144,14 +144,16 @@ export class ContainerService implements ContainersApi {
     return { id: record.id, warnings: [] };
   }
 
-  async start(ref: string, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+  async start(ref: string, options: { signal?: AbortSignal; foreground?: boolean } = {}): Promise<boolean> {
     const { id } = resolveContainer(this.store, ref);
     return this.locks.run(id, async () => {
       const c = resolveContainer(this.store, id);
       if (c.state.status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
       if (isRunning(c)) return false;
       if (!canStart(c)) throw conflict(`container ${c.id} is marked for removal and cannot be started`);
-      await timedPhases(this.deps.logger, 'start', { container: c.id }, () => this.runs.launch(c, options.signal));
+      await timedPhases(this.deps.logger, 'start', { container: c.id }, () =>
+        this.runs.launch(c, options.signal, options.foreground),
+      );
       return true;
     });
   }

@@ -47,7 +47,8 @@ export interface ContainersApi {
     options?: { signal?: AbortSignal },
   ): Promise<{ id: string; warnings: string[] }>;
   /** Resolves true when started, false when it was already running (304). */
-  start(ref: string, options?: { signal?: AbortSignal }): Promise<boolean>;
+  /** `foreground`: the daemon runs and waits for the process itself (RunOptions.foreground; build steps). */
+  start(ref: string, options?: { signal?: AbortSignal; foreground?: boolean }): Promise<boolean>;
   /** Resolves false when it was not running (304). */
   stop(ref: string, options: { timeoutSeconds?: number; signal?: string }): Promise<boolean>;
   restart(ref: string, options: { timeoutSeconds?: number; signal?: string }): Promise<void>;

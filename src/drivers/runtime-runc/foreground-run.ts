@@ -1,0 +1,119 @@
+// A container's process run by `runc run` as a child of the daemon, without conmon: for short-lived processes the
+// daemon waits for anyway (a build's RUN steps, as BuildKit's runc executor runs them). One runc process creates
+// and starts the container, waits for it, hands its output over pipes (written here to the container's k8s-file
+// log, as conmon would), removes its own state when the process ends and exits with the process's code (128+N
+// for signal N). That spares conmon, the separate `runc start` and `runc delete` processes and the exit file
+// round trip. What it gives up against conmon: the process does not outlive the daemon, has no stdin, no TTY and
+// no attach socket. The spec, and so the isolation (namespaces, cgroup, mounts, capabilities), is the same.
+import { spawn } from 'node:child_process';
+import { createWriteStream, watch } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { constants } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { nowRfc3339Nano } from '../../lib/time.js';
+import { runcMessage } from './conmon-process.js';
+import { startError } from './runc-start-error.js';
+
+export interface ForegroundRunOptions {
+  runcPath: string;
+  runcRoot: string;
+  /** The runtime's own global arguments (daemon.json runtimeArgs), after --root. */
+  runtimeArgs?: string[];
+  id: string;
+  bundleDir: string;
+  /** The container's state dir: runc's pid file and log. */
+  stateDir: string;
+  logPath: string;
+}
+
+export interface ForegroundRun {
+  pid: number;
+  /** The exit code, once the process ended and all its output is in the log. */
+  exit: Promise<number>;
+}
+
+/** The pid in runc's pid file, or 0 while there is none. */
+async function readPid(path: string): Promise<number> {
+  const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : 0;
+}
+
+/** k8s-file lines of one chunk of output: whole lines `F`, a trailing piece without its newline `P`. */
+function logLines(stream: 'stdout' | 'stderr', data: Buffer): string {
+  const time = nowRfc3339Nano();
+  const parts = data.toString('utf8').split('\n');
+  const last = parts.pop() as string;
+  const lines = parts.map((p) => `${time} ${stream} F ${p}\n`);
+  if (last !== '') lines.push(`${time} ${stream} P ${last}\n`);
+  return lines.join('');
+}
+
+/** Resolves once the process runs (runc wrote its pid file); rejects with runc's message when it never started. */
+export async function startForeground(o: ForegroundRunOptions, signal?: AbortSignal): Promise<ForegroundRun> {
+  signal?.throwIfAborted();
+  const pidFile = join(o.stateDir, 'pid');
+  const logFile = join(o.stateDir, 'runc.log');
+  const log = createWriteStream(o.logPath, { flags: 'a' });
+  // Watching before the spawn: the pid file may appear (renamed into place) as soon as runc runs.
+  const watcher = watch(o.stateDir);
+  const child = spawn(
+    o.runcPath,
+    [
+      '--root',
+      o.runcRoot,
+      '--log',
+      logFile,
+      ...(o.runtimeArgs ?? []),
+      'run',
+      '--bundle',
+      o.bundleDir,
+      '--pid-file',
+      pidFile,
+      o.id,
+    ],
+    // Its own process group: a terminal's ^C to the daemon's group does not reach the step.
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  child.stdout!.on('data', (d: Buffer) => log.write(logLines('stdout', d)));
+  child.stderr!.on('data', (d: Buffer) => log.write(logLines('stderr', d)));
+  const code = new Promise<number | null>((resolve) => {
+    child.once('error', () => resolve(null));
+    // 'close': the process ended and its pipes are drained.
+    child.once('close', (c, sig) => resolve(c ?? (sig ? 128 + constants.signals[sig] : null)));
+  });
+  const exit = code.then(async (c) => {
+    log.end();
+    await once(log, 'close').catch(() => undefined);
+    return c ?? 255;
+  });
+  const onAbort = (): void => void child.kill('SIGKILL');
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const pid = await new Promise<number>((resolve, reject) => {
+      const check = (): void =>
+        void readPid(pidFile).then((found) => {
+          if (found) resolve(found);
+        });
+      watcher.on('change', (_event, name) => {
+        if (String(name) === 'pid') check();
+      });
+      watcher.on('error', reject);
+      check();
+      void code.then(async (c) => {
+        const found = await readPid(pidFile);
+        if (found) return resolve(found);
+        const words = runcMessage(await readFile(logFile, 'utf8').catch(() => ''));
+        reject(startError(words || `runc run exited ${c ?? 'abnormally'} before the process started`));
+      });
+    });
+    return { pid, exit };
+  } catch (err) {
+    child.kill('SIGKILL');
+    await exit;
+    throw err;
+  } finally {
+    watcher.close();
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
