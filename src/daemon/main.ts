@@ -176,7 +176,11 @@ async function startRootless(argv: string[]): Promise<never> {
   const paths = rootlessPaths(process.env);
   let holder: number;
   try {
-    holder = await ensureHolder(facts.rootlesskit as string, paths, network);
+    holder = await ensureHolder(
+      { rootlesskit: facts.rootlesskit as string, flock: facts.flock as string },
+      paths,
+      network,
+    );
   } catch (err) {
     process.stderr.write(`berthd: cannot start rootlesskit: ${(err as Error).message}\n`);
     process.exit(1);

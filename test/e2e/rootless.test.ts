@@ -25,6 +25,7 @@ import {
   createTestUser,
   dockerAs,
   ensureTunUsable,
+  rootlesskitsOf,
   startRootlessDaemon,
   type RootlessDaemon,
   type TestUser,
@@ -76,7 +77,15 @@ test('with the ranges every prerequisite is there', { skip }, async () => {
 });
 
 test('berthd started by the user runs rootless on its own roots and socket', { skip }, async () => {
-  daemon = await startRootlessDaemon(user);
+  // Two berthds started at the same instant with no rootlesskit yet take turns at starting it: one rootlesskit
+  // runs, the second berthd enters its namespaces and is refused by the data root's lock.
+  const both = await Promise.allSettled([startRootlessDaemon(user), startRootlessDaemon(user)]);
+  const started = both.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const refused = both.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
+  assert.equal(started.length, 1, refused.join('\n'));
+  daemon = started[0] as RootlessDaemon;
+  assert.match(refused[0] ?? '', /another berthd \(pid \d+\) is using data root/);
+  assert.equal(rootlesskitsOf(user).length, 1, 'one rootlesskit for the user');
   assert.ok(existsSync(daemon.socketPath));
   assert.equal(statSync(daemon.socketPath).uid, user.uid);
   assert.equal(statSync(daemon.dataRoot).uid, user.uid);

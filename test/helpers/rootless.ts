@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BERTH, BERTHD } from './daemon.js';
 import { run, type RunOptions, type RunResult } from './run.js';
+import { stopAtExit } from './teardown.js';
 
 export interface TestUser {
   name: string;
@@ -174,6 +175,7 @@ export async function startRootlessDaemon(user: TestUser, extraArgs: string[] = 
     ]),
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  stopAtExit(child);
   let stderr = '';
   child.stderr?.setEncoding('utf8');
   const ready = new Promise<void>((resolve, reject) => {
@@ -199,4 +201,17 @@ export async function startRootlessDaemon(user: TestUser, extraArgs: string[] = 
       return code;
     },
   };
+}
+
+/** rootlesskit processes (not their children) running with the user's berth state dir. */
+export function rootlesskitsOf(user: TestUser): number[] {
+  const stateDirFlag = `--state-dir=${join(user.runtimeDir, 'berth-rootlesskit')}`;
+  return pidsOf((uid) => uid === user.uid).filter((pid) => {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return argv[0]?.endsWith('rootlesskit') === true && argv.includes(stateDirFlag);
+    } catch {
+      return false;
+    }
+  });
 }

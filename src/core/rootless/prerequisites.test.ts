@@ -12,6 +12,7 @@ const complete: RootlessFacts = {
   newgidmap: { path: '/usr/bin/newgidmap', privileged: true },
   rootlesskit: '/usr/bin/rootlesskit',
   nsenter: '/usr/bin/nsenter',
+  flock: '/usr/bin/flock',
   slirp4netns: '/usr/bin/slirp4netns',
   pasta: undefined,
   unprivilegedUsernsClone: 1,
@@ -68,12 +69,13 @@ test('user namespaces switched off by either sysctl', () => {
   assert.deepEqual(whats({ ...complete, unprivilegedUsernsClone: undefined }), []);
 });
 
-test('rootlesskit, nsenter, the network helper and its tap device', () => {
+test('rootlesskit, nsenter, flock, the network helper and its tap device', () => {
   assert.match(
     missingPrerequisites({ ...complete, rootlesskit: undefined })[0]?.fix ?? '',
     /apt-get install rootlesskit/,
   );
   assert.match(missingPrerequisites({ ...complete, nsenter: undefined })[0]?.fix ?? '', /apt-get install util-linux/);
+  assert.match(missingPrerequisites({ ...complete, flock: undefined })[0]?.what ?? '', /^flock not found/);
   const noHelper = missingPrerequisites({ ...complete, slirp4netns: undefined });
   assert.match(noHelper[0]?.fix ?? '', /apt-get install slirp4netns.*passt/);
   assert.deepEqual(whats({ ...complete, slirp4netns: undefined, pasta: '/usr/bin/pasta' }), []);
@@ -104,13 +106,14 @@ test('every missing piece at once is listed, each with its fix, in the report', 
     newgidmap: undefined,
     rootlesskit: undefined,
     nsenter: undefined,
+    flock: undefined,
     slirp4netns: undefined,
     unprivilegedUsernsClone: 0,
     runtimeDir: undefined,
   };
   const missing = missingPrerequisites(bare);
-  assert.equal(missing.length, 9);
+  assert.equal(missing.length, 10);
   const report = prerequisitesReport(missing);
-  assert.equal(report.match(/^missing: /gm)?.length, 9);
-  assert.equal(report.match(/^ {2}fix: /gm)?.length, 9);
+  assert.equal(report.match(/^missing: /gm)?.length, 10);
+  assert.equal(report.match(/^ {2}fix: /gm)?.length, 10);
 });

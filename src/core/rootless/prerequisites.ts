@@ -16,6 +16,8 @@ export interface RootlessFacts {
   rootlesskit: string | undefined;
   /** util-linux's nsenter: berthd enters the namespaces rootlesskit holds, which outlive it. */
   nsenter: string | undefined;
+  /** util-linux's flock: berthds starting at once take turns to find or start rootlesskit. */
+  flock: string | undefined;
   slirp4netns: string | undefined;
   pasta: string | undefined;
   /** /proc/sys/kernel/unprivileged_userns_clone (Debian's switch; undefined when the kernel has none). */
@@ -92,6 +94,12 @@ export function missingPrerequisites(f: RootlessFacts): MissingPrerequisite[] {
   if (!f.nsenter)
     out.push({
       what: 'nsenter not found (berthd enters the namespaces rootlesskit holds, so containers outlive berthd)',
+      fix: "install the 'util-linux' package (apt-get install util-linux)",
+      required: true,
+    });
+  if (!f.flock)
+    out.push({
+      what: 'flock not found (berthds starting at once take turns to start rootlesskit)',
       fix: "install the 'util-linux' package (apt-get install util-linux)",
       required: true,
     });

@@ -85,6 +85,7 @@ export async function gatherRootlessFacts(env: NodeJS.ProcessEnv = process.env):
     newgidmap,
     rootlesskit: findExecutable('rootlesskit'),
     nsenter: findExecutable('nsenter'),
+    flock: findExecutable('flock'),
     slirp4netns: findExecutable('slirp4netns'),
     pasta: findExecutable('pasta'),
     unprivilegedUsernsClone: usernsClone,

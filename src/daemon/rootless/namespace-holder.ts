@@ -15,6 +15,7 @@ import {
   mkdirSync,
   watch,
 } from 'node:fs';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import type { RootlessPaths } from './paths.js';
 
@@ -95,10 +96,45 @@ function whenReady(stateDir: string, exited: Promise<string>): Promise<void> {
 }
 
 /**
+ * Runs `fn` holding an exclusive lock on `lockPath`: util-linux's flock takes it on an open file description it
+ * shares with this process, and exits; the lock stays until this process closes its descriptor (or dies, even by
+ * kill -9, so a stale lock is never left). Node opens files close-on-exec: processes spawned meanwhile (rootlesskit)
+ * do not inherit it.
+ */
+export async function withLock<T>(flock: string, lockPath: string, fn: () => Promise<T>): Promise<T> {
+  const fd = openSync(lockPath, 'a', 0o600);
+  try {
+    const locker = spawn(flock, ['--exclusive', '3'], { stdio: ['ignore', 'ignore', 'pipe', fd] });
+    let stderr = '';
+    locker.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const [code] = (await Promise.race([
+      once(locker, 'exit'),
+      once(locker, 'error').then(([err]) => Promise.reject(err as Error)),
+    ])) as [number | null];
+    if (code !== 0) throw new Error(`flock ${lockPath} failed (${code}): ${stderr.trim()}`);
+    return await fn();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * The holder's pid: an earlier one when it lives (waiting for it to be ready when it is still starting), else a
  * new rootlesskit started detached (its own session, so it outlives this berthd and the terminal it came from).
+ * Berthds starting at the same instant take turns ($XDG_RUNTIME_DIR/berth-rootlesskit.lock): the first starts
+ * rootlesskit and waits for it to be ready, the next finds it, so no second rootlesskit is left behind.
  */
-export async function ensureHolder(
+export function ensureHolder(
+  tools: { rootlesskit: string; flock: string },
+  paths: RootlessPaths,
+  network: 'slirp4netns' | 'pasta',
+): Promise<number> {
+  return withLock(tools.flock, `${paths.rootlesskitStateDir}.lock`, () =>
+    findOrStartHolder(tools.rootlesskit, paths, network),
+  );
+}
+
+async function findOrStartHolder(
   rootlesskit: string,
   paths: RootlessPaths,
   network: 'slirp4netns' | 'pasta',
