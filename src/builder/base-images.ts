@@ -10,6 +10,10 @@ import type { StepImage } from './step-image.js';
 
 export class BaseImages {
   private readonly resolved = new Map<string, Promise<StepImage>>();
+  /** Names this build's pulls added to the store (they were not local before), by the name asked for. */
+  private readonly added = new Map<string, string>();
+  /** Names asked for as something else than a cache source (FROM, COPY --from, RUN --mount). */
+  private readonly used = new Set<string>();
 
   constructor(
     private readonly deps: BuilderDeps,
@@ -18,7 +22,8 @@ export class BaseImages {
   ) {}
 
   /** The image `name` names, pulling it when needed; pull progress goes to `emit`. */
-  get(name: string, emit: (m: BuildMessage) => void): Promise<StepImage> {
+  get(name: string, emit: (m: BuildMessage) => void, purpose: 'base' | 'cache' = 'base'): Promise<StepImage> {
+    if (purpose === 'base') this.used.add(name);
     let found = this.resolved.get(name);
     if (!found) {
       found = this.resolve(name, emit);
@@ -67,14 +72,24 @@ export class BaseImages {
     }
     const ref = withDefaultTag(parseReference(name));
     const reference = fullName(ref);
+    const wasLocal = this.request.pull ? (await this.local(reference)) !== undefined : false;
     await puller.pull(reference, {
       platform: this.request.platform,
       credentials: this.request.registryAuth?.[ref.domain],
       signal: this.signal,
       progress: emit,
     });
+    if (!wasLocal) this.added.set(name, reference);
     const image = await this.local(reference);
     if (!image) throw notFound(`pulled ${familiarName(ref)}, but it is not for the build's platform`);
     return image;
+  }
+
+  /**
+   * The names pulled only as cache sources (`--cache-from <image>`) that were not in the store before: BuildKit
+   * imports a cache without naming it among the engine's images, so the caller takes these names off again.
+   */
+  cacheOnlyPulls(): string[] {
+    return [...this.added].filter(([name]) => !this.used.has(name)).map(([, reference]) => reference);
   }
 }

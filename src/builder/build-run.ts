@@ -72,7 +72,7 @@ export class BuildRun implements StepContext {
     this.cacheSources = new CacheSources(deps, request.cacheFrom ?? [], (d) => this.pin(d));
     this.inlineCacheFrom = new InlineCacheFrom(
       request.inlineCacheFrom ?? [],
-      (name) => this.baseImages.get(name, () => undefined),
+      (name) => this.baseImages.get(name, () => undefined, 'cache'),
       (image, err) => deps.logger.warn({ image, err }, 'cache-from image unavailable, skipped'),
     );
     this.lex = new ShellLex(dockerfile.escape);
@@ -438,6 +438,11 @@ export class BuildRun implements StepContext {
       chainId,
       unpackedSize: sizes.at(-1) ?? 0,
     };
+  }
+
+  /** Names pulled only as cache sources, not in the store before the build (see BaseImages.cacheOnlyPulls). */
+  cacheOnlyPulls(): string[] {
+    return this.baseImages.cacheOnlyPulls();
   }
 
   /** Unused --build-arg names, for Docker's warning. */

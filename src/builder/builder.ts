@@ -78,10 +78,16 @@ export class Builder {
     try {
       await receiveContext(body, contextDir, options);
       const context = await openContext(contextDir, request.dockerfile);
-      const { image, unused } = await this.run(context, request, request.quiet ? () => undefined : emit, options);
+      const { image, unused, cacheOnly } = await this.run(
+        context,
+        request,
+        request.quiet ? () => undefined : emit,
+        options,
+      );
       if (unused.length > 0 && !request.quiet)
         emit({ stream: `[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n` });
       this.register(image.record, names);
+      await this.untagCacheImages(cacheOnly);
       // Quiet: only the ID, as a stream line; dockerd's aux goes to the suppressed output then.
       if (request.quiet) emit({ stream: `${image.record.id}\n` });
       else {
@@ -106,12 +112,13 @@ export class Builder {
     request: BuildRequest,
     options: { signal?: AbortSignal; inlineCache?: boolean } = {},
   ): Promise<{ record: ImageRecord; unusedArgs: string[] }> {
-    const { image, unused } = await this.run(context, request, () => undefined, options);
+    const { image, unused, cacheOnly } = await this.run(context, request, () => undefined, options);
     // --cache-to type=inline: only the image carrying its step keys is stored (its config differs).
     const record = options.inlineCache
       ? await withInlineCache(this.deps.content, this.deps.cache, image, () => undefined)
       : image.record;
     this.register(record, []);
+    await this.untagCacheImages(cacheOnly);
     return { record, unusedArgs: unused };
   }
 
@@ -120,7 +127,7 @@ export class Builder {
     request: BuildRequest,
     emit: (m: BuildMessage) => void,
     options: { signal?: AbortSignal },
-  ): Promise<{ image: StepImage; unused: string[] }> {
+  ): Promise<{ image: StepImage; unused: string[]; cacheOnly: string[] }> {
     let dockerfile: Dockerfile;
     try {
       dockerfile = parseStages(context.dockerfileText);
@@ -132,7 +139,10 @@ export class Builder {
     this.runs.add(run);
     try {
       const image = await run.execute(emit);
-      return { image, unused: run.unusedArgs() };
+      return { image, unused: run.unusedArgs(), cacheOnly: run.cacheOnlyPulls() };
+    } catch (err) {
+      await this.untagCacheImages(run.cacheOnlyPulls());
+      throw err;
     } finally {
       this.runs.delete(run);
     }
@@ -158,6 +168,17 @@ export class Builder {
     } finally {
       await rm(root, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Takes off the names of cache-from images the build pulled (after the result is registered: the steps restored
+   * from them are build cache entries, which keep their layers). An image in use by then keeps its name.
+   */
+  private async untagCacheImages(references: string[]): Promise<void> {
+    for (const reference of references)
+      await this.deps.images
+        .remove(reference, { force: false, noprune: false })
+        .catch((err: unknown) => this.deps.logger.debug({ err, reference }, 'cache-from image kept'));
   }
 
   private register(record: ImageRecord, names: string[]): void {

@@ -176,6 +176,9 @@ for (const name of ENGINES) {
         { timeoutMs: 120_000 },
       );
       assert.equal(again.code, 0, again.stderr);
+      // The cache image is read, not stored under its name (BuildKit keeps it in its own content store).
+      const cacheImage = await docker(env, ['image', 'inspect', ref]);
+      assert.notEqual(cacheImage.code, 0, `--cache-from tagged ${ref}`);
       const id = (await docker(env, ['image', 'inspect', '-f', '{{.Id}}', tag])).stdout.trim();
       assert.match(id, /^sha256:[0-9a-f]{64}$/);
       assert.equal(readFileSync(iid, 'utf8'), id);
