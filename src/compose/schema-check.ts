@@ -1,24 +1,17 @@
 // Validation against the Compose Specification's JSON schema (schema/compose-spec.json, from compose-spec/compose-spec,
 // see schema/README.md), after interpolation as Compose does it. The first error is reported with the file, the line
-// and the key it concerns.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import schema from './schema/compose-spec.json' with { type: 'json' };
+// and the key it concerns. The schema is compiled ahead of time (src/gen/compose-spec-validate.ts, Ajv standalone
+// code): compiling it on every run cost each `berth compose` command ~0.5 s of CPU.
+import type { ErrorObject } from 'ajv';
+import { validate as validateComposeSpec } from '../gen/compose-spec-validate.js';
 import { ComposeError } from './errors.js';
 import type { SourceFile } from './source-file.js';
 
-let validator: ValidateFunction | undefined;
-
-function compiled(): ValidateFunction {
-  if (validator) return validator;
-  // The schema names draft-07 by an https URL Ajv does not know, and uses `deprecated` (a later draft's keyword).
-  const { $schema: _draft, ...body } = schema as Record<string, unknown>;
-  validator = new Ajv({ allErrors: true, strict: false }).compile(body);
-  return validator;
-}
+/** The generated code's shape (it is not type-checked): Ajv's validate function, its errors set after a failure. */
+const validate = validateComposeSpec as { (data: unknown): boolean; errors?: ErrorObject[] | null };
 
 /** Throws a ComposeError naming the file, line and key of the first schema violation of `data`. */
 export function checkSchema(file: SourceFile, data: unknown): void {
-  const validate = compiled();
   if (validate(data)) return;
   const error = mostSpecific(validate.errors ?? []);
   if (!error) throw new ComposeError(`${file.path}: does not match the Compose Specification`);

@@ -39,7 +39,13 @@ const COMPOSE_V1 = '/usr/bin/docker-compose';
 export const skipV1 = (): string | false =>
   existsSync(COMPOSE_V1) ? false : 'needs docker-compose 1.29 (apt-get install docker-compose)';
 
-export type Scenario = (title: string, body: (s: Side) => Promise<void>, options?: { skip?: string | false }) => void;
+export interface ScenarioOptions {
+  skip?: string | false;
+  /** Only these engines: for a scenario whose outcome cannot depend on the engine (refused before any request). */
+  engines?: readonly EngineName[];
+}
+
+export type Scenario = (title: string, body: (s: Side) => Promise<void>, options?: ScenarioOptions) => void;
 
 /** The scenarios of one file; `shared` is the engines a file already started (one berthd/dockerd pair a file). */
 export function useComposeEngines(shared?: (name: EngineName) => Engine): Scenario {
@@ -129,7 +135,7 @@ export function useComposeEngines(shared?: (name: EngineName) => Engine): Scenar
   return (title, body, options = {}) =>
     test(title, { skip: skip || options.skip }, async () => {
       await Promise.all(
-        ENGINES.map((name) =>
+        ENGINES.filter((name) => !options.engines || options.engines.includes(name)).map((name) =>
           body(side(name)).catch((err: unknown) => {
             if (err instanceof Error) err.message = `[${name}] ${err.message}`;
             throw err;

@@ -1,6 +1,6 @@
 // `berth compose` against Docker's engine and berthd side by side (each scenario runs on both at once): one-off
 // `run`, `exec`, and the verbs that act on a project's containers (images built from `build:` and the registry verbs
-// are in compose-build.test.ts).
+// are in compose.test.ts).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';

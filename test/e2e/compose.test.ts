@@ -1,13 +1,23 @@
-// `berth compose` against Docker's engine and berthd side by side (each scenario runs on both at once): one service,
-// web + database, several networks, and refusals. Every project comes up, answers (a published loopback port, a
-// service by name, an alias), and `down -v` leaves no container, network or volume with its label behind. A second
-// `up -d` of an unchanged file touches nothing; a changed service is recreated and its named volume survives.
+// `berth compose` against Docker's engine and berthd side by side (each scenario runs on both at once, one daemon pair
+// for the file): one service, web + database, several networks; images built from `build:` through /build, pushed to
+// and pulled from a loopback registry; `extends` and `include`; refusals. Every project comes up, answers (a
+// published loopback port, a service by name, an alias), and `down -v` leaves no container, network or volume with
+// its label behind. A second `up -d` of an unchanged file touches nothing; a changed service is recreated and its
+// named volume survives.
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { useComposeEngines } from './compose-harness.js';
-import { get } from 'node:http';
+import { startInProcessRegistry, type TestRegistry } from '../helpers/registry.js';
 
 const scenario = useComposeEngines();
+let registry: TestRegistry;
+before(async () => {
+  registry = await startInProcessRegistry();
+});
+after(() => registry?.close());
 
 function httpGet(port: number, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -43,7 +53,6 @@ scenario('one service: Compose labels and names, a published loopback port, ps, 
   const ps = (await s.ok('single', ['ps'])).stdout;
   assert.match(ps, /^NAME\s+IMAGE\s+COMMAND\s+SERVICE\s+CREATED\s+STATUS\s+PORTS\n/);
   assert.match(ps, /^single-web-1\s+busybox\s+.*\s+web\s+.*Up .*127\.0\.0\.1:\d+->8080\/tcp/m);
-  assert.deepEqual((await s.ok('single', ['ps', '--services'])).stdout, 'web\n');
   await s.ok('single', ['stop']);
   assert.equal(await s.inspect('single-web-1', '{{.State.Status}}'), 'exited');
   assert.equal((await s.ok('single', ['ps'])).stdout.split('\n').length, 2, 'ps shows running containers only');
@@ -114,12 +123,102 @@ scenario('several networks: aliases answer, networks keep services apart', async
   await s.downClean('networks', 'networks');
 });
 
-scenario('what berth compose does not honour is refused by name, with the file and the line', async (s) => {
-  const r = await s.compose('unsupported', ['up', '-d']);
-  assert.equal(r.code, 1);
-  assert.equal(
-    r.stderr,
-    `${join(s.corpus, 'unsupported/compose.yaml')}:4:5: services.web.ulimits is not supported by berth compose yet\n`,
-  );
-  assert.deepEqual(await s.leftovers('unsupported'), []);
+scenario(
+  'build: context, dockerfile, args, target; up --build recreates on a changed image; down --rmi local',
+  async (s) => {
+    const up = await s.ok('build', ['up', '-d']);
+    assert.match(up.stderr, /Service app {2}Built/);
+    const logs = async (): Promise<string> =>
+      (await s.ok('build', ['logs', '--no-color', '--no-log-prefix', 'app'])).stdout;
+    // The container's output may lag its start: wait for the three lines.
+    let out = '';
+    for (let i = 0; i < 100 && !/1\n$/.test(out); i++) {
+      out = await logs();
+      if (!/1\n$/.test(out)) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(out, 'hello from a build arg\nfinal\n1\n');
+    assert.equal(await s.inspect('build-app-1', '{{.Config.Image}}'), 'build-app');
+    assert.equal((await s.exec('build-tool-1', ['cat', '/stage'])).stdout, 'tool\n');
+    const imageId = await s.inspect('build-app-1', '{{.Image}}');
+    assert.equal(await s.inspect('build-app-1', '{{index .Config.Labels "com.docker.compose.image"}}'), imageId);
+    const appId = await s.inspect('build-app-1', '{{.Id}}');
+    // Unchanged: a second up neither builds nor recreates.
+    const again = await s.ok('build', ['up', '-d']);
+    assert.doesNotMatch(again.stderr, /Build|Creat|Recreat/);
+    assert.equal(await s.inspect('build-app-1', '{{.Id}}'), appId);
+    // A changed context and --build: a new image, the container recreated from it.
+    writeFileSync(join(s.corpus, 'build/app/version'), '2\n');
+    const rebuilt = await s.ok('build', ['up', '-d', '--build', 'app']);
+    assert.match(rebuilt.stderr, /Recreated/);
+    assert.notEqual(await s.inspect('build-app-1', '{{.Image}}'), imageId);
+    assert.equal((await s.exec('build-app-1', ['cat', '/version'])).stdout, '2\n');
+    await s.ok('build', ['down', '--rmi', 'local']);
+    assert.deepEqual(await s.leftovers('build'), []);
+    const images = (await s.dockerOk(['images', '--format', '{{.Repository}}:{{.Tag}}'])).split('\n');
+    assert.ok(!images.includes('build-app:latest'), 'build-app removed (local: built, not named)');
+    assert.ok(images.includes('berth-compose-test/tool:1'), 'a named image is kept by --rmi local');
+    await s.dockerOk(['rmi', 'berth-compose-test/tool:1']);
+  },
+);
+
+scenario('push to and pull from a loopback registry', async (s) => {
+  const env = { REGISTRY: registry.addr, REPO: `pushed-${s.name}` };
+  await s.ok('registry', ['build'], env);
+  await s.ok('registry', ['push'], env);
+  await s.dockerOk(['rmi', `${registry.addr}/pushed-${s.name}:1`]);
+  await s.ok('registry', ['pull'], env);
+  assert.equal((await s.ok('registry', ['run', '--rm', 'puller'], env)).stdout, 'made here\n');
+  await s.ok('registry', ['down', '--rmi', 'all'], env);
+  assert.deepEqual(await s.leftovers('registry'), []);
 });
+
+scenario('extends: a service of this file, and one of another file with its relative paths', async (s) => {
+  await s.ok('extends', ['up', '-d']);
+  const env = async (c: string): Promise<string[]> => (await s.exec(c, ['env'])).stdout.split('\n');
+  const child = await env('extends-child-1');
+  assert.ok(child.includes('LEVEL=child') && child.includes('OWN=yes'), child.join('\n'));
+  const remote = await env('extends-remote-1');
+  assert.ok(remote.includes('FROM_SHARED_FILE=shared') && remote.includes('LOCAL=here'), remote.join('\n'));
+  assert.equal(await s.inspect('extends-remote-1', '{{index .Config.Labels "berth.test/from"}}'), 'common');
+  assert.equal(await s.inspect('extends-child-1', '{{json .Config.Cmd}}'), '["sleep","3600"]');
+  await s.downClean('extends', 'extends');
+});
+
+scenario('include: short and long syntax, each part with its own directory and variables', async (s) => {
+  await s.ok('include', ['up', '-d']);
+  const services = (await s.ok('include', ['ps', '--services'])).stdout.split('\n').filter(Boolean).sort();
+  assert.deepEqual(services, ['cache', 'db', 'web']);
+  // web reaches the included db (its bind mount resolved in db/) and cache (its env_file in cache/conf/) by name.
+  const db = await s.exec('include-web-1', ['wget', '-qO-', 'http://db:5432/']);
+  assert.equal(db.stdout, 'rows from the included db\n', db.stderr);
+  const cache = await s.exec('include-web-1', ['wget', '-qO-', 'http://cache:6379/']);
+  assert.equal(cache.stdout, 'cache from vars/cache.env mode-from-conf\n', cache.stderr);
+  const dbEnv = (await s.exec('include-db-1', ['env'])).stdout.split('\n');
+  assert.ok(dbEnv.includes('DB_NAME=from-db-dotenv'), dbEnv.join('\n'));
+  await s.downClean('include', 'include');
+});
+
+// Refused while loading, before any request to the engine: one engine says all there is to say.
+scenario(
+  'refusals: what berth compose does not honour (file and line), an include conflict; nothing created',
+  async (s) => {
+    const r = await s.compose('unsupported', ['up', '-d']);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr,
+      `${join(s.corpus, 'unsupported/compose.yaml')}:4:5: services.web.ulimits is not supported by berth compose yet\n`,
+    );
+    assert.deepEqual(await s.leftovers('unsupported'), []);
+    const dir = join(s.corpus, 'include-conflict');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      'include: [../include/db/compose.yaml]\nservices:\n  db: {image: busybox}\n',
+    );
+    const conflict = await s.compose('include-conflict', ['up', '-d']);
+    assert.notEqual(conflict.code, 0);
+    assert.match(conflict.stderr, /services\.db conflicts with imported resource/);
+    assert.deepEqual(await s.leftovers('include-conflict'), []);
+  },
+  { engines: ['berthd'] },
+);
