@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { create } from '@bufbuild/protobuf';
 import { containerCreateRequest, seccompOption, type SandboxFacts } from './container-spec.js';
+import { criLabels } from './cri-labels.js';
 import { ContainerConfigSchema, MountPropagation, NamespaceMode, SecurityProfile_ProfileType } from './proto.js';
 
 const sandbox: SandboxFacts = {
@@ -105,4 +106,24 @@ test('seccomp: RuntimeDefault is berth default, Localhost reads the file, privil
     () => seccompOption({ seccompProfilePath: 'my-profile' } as never, noProfile),
     /not "runtime\/default"/,
   );
+});
+
+test("dockershim's labels on a pod's container, hidden from the CRI's answers; the CRI's own kept", () => {
+  const config = create(ContainerConfigSchema, {
+    metadata: { name: 'app', attempt: 0 },
+    image: { image: 'busybox' },
+    logPath: 'app/0.log',
+    labels: { tier: 'web', 'io.kubernetes.pod.name': 'web' },
+  });
+  const labels = containerCreateRequest(config, sandbox, noProfile).request.Labels ?? {};
+  assert.deepEqual(Object.fromEntries(Object.entries(labels).filter(([k]) => k.startsWith('io.kubernetes.'))), {
+    'io.kubernetes.pod.name': 'web',
+    'io.kubernetes.pod.namespace': 'ns',
+    'io.kubernetes.pod.uid': 'u1',
+    'io.kubernetes.container.name': 'app',
+    'io.kubernetes.docker.type': 'container',
+    'io.kubernetes.sandbox.id': 'sb1',
+    'io.kubernetes.container.logpath': '/var/log/pods/ns_web_u1/app/0.log',
+  });
+  assert.deepEqual(criLabels(labels), { tier: 'web', 'io.kubernetes.pod.name': 'web' });
 });

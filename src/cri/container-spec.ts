@@ -15,6 +15,7 @@ import {
   SANDBOX_ID,
   checkCriLabels,
   podContainerName,
+  withDockershimLabels,
 } from './cri-labels.js';
 import {
   MountPropagation,
@@ -189,7 +190,7 @@ export function containerCreateRequest(
     StdinOnce: config.stdinOnce,
     AttachStdin: false,
     Labels: {
-      ...config.labels,
+      ...withDockershimLabels(config.labels, sandbox.meta, { name: meta.name, sandboxId: sandbox.id, logPath }),
       [KIND]: 'container',
       [SANDBOX_ID]: sandbox.id,
       [METADATA]: JSON.stringify({ name: meta.name, attempt: meta.attempt }),

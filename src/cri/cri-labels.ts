@@ -2,8 +2,9 @@
 // labels carry the CRI labels as they are (so `berth ps --filter label=io.kubernetes.pod.name=...` works, as
 // under dockershim) and the CRI's own facts under io.berth.cri.* keys, which the CRI never answers as labels.
 import { invalidArgument } from '../core/errdefs.js';
+import { CRI_LABEL_PREFIX } from '../core/containers/cri-owned-labels.js';
 
-const PREFIX = 'io.berth.cri.';
+const PREFIX = CRI_LABEL_PREFIX;
 /** "sandbox" or "container". */
 export const KIND = `${PREFIX}kind`;
 /** A container's pod sandbox id. */
@@ -23,13 +24,42 @@ export const NAMESPACES = `${PREFIX}namespaces`;
 /** A sandbox's hostname, DNS and cgroup parent, which its containers share, as JSON. */
 export const POD_SHARED = `${PREFIX}pod-shared`;
 
+/** The Kubernetes labels berth added (JSON list of keys): not the CRI's, so never answered as its labels. */
+export const ADDED = `${PREFIX}added-labels`;
+
 export type CriKind = 'sandbox' | 'container';
 
-/** The labels the CRI gave: every label but berth's own. */
+/** The labels the CRI gave: every label but berth's own and those it added. */
 export function criLabels(labels: Record<string, string> | null | undefined): Record<string, string> {
+  const added = new Set(jsonLabel<string[]>(labels, ADDED, []));
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels ?? {})) if (!k.startsWith(PREFIX)) out[k] = v;
+  for (const [k, v] of Object.entries(labels ?? {})) if (!k.startsWith(PREFIX) && !added.has(k)) out[k] = v;
   return out;
+}
+
+/**
+ * The labels a pod's containers carried under dockershim, so `berth ps --filter label=io.kubernetes.pod.name=web`,
+ * `docker inspect` and tools written for dockershim find them: kubelet's io.kubernetes.pod.{name,namespace,uid}
+ * and io.kubernetes.container.name (POD for the infra container), dockershim's own io.kubernetes.docker.type
+ * (podsandbox or container), io.kubernetes.sandbox.id and io.kubernetes.container.logpath. Added to the CRI's
+ * labels where it did not set them (kubelet sets the pod's with the same values), and listed under ADDED.
+ */
+export function withDockershimLabels(
+  given: Record<string, string>,
+  pod: { name: string; namespace: string; uid: string },
+  container: { name: string; sandboxId?: string; logPath?: string },
+): Record<string, string> {
+  const wanted: Record<string, string> = {
+    'io.kubernetes.pod.name': pod.name,
+    'io.kubernetes.pod.namespace': pod.namespace,
+    'io.kubernetes.pod.uid': pod.uid,
+    'io.kubernetes.container.name': container.name,
+    'io.kubernetes.docker.type': container.sandboxId ? 'container' : 'podsandbox',
+    ...(container.sandboxId ? { 'io.kubernetes.sandbox.id': container.sandboxId } : {}),
+    ...(container.logPath ? { 'io.kubernetes.container.logpath': container.logPath } : {}),
+  };
+  const added = Object.keys(wanted).filter((k) => !(k in given));
+  return { ...given, ...Object.fromEntries(added.map((k) => [k, wanted[k] ?? ''])), [ADDED]: JSON.stringify(added) };
 }
 
 /** A CRI label may not use berth's own prefix: it would be hidden from the CRI's answers. */

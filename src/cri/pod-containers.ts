@@ -87,7 +87,7 @@ export class PodContainers {
         throw invalidArgument(`seccomp profile ${path}: ${(err as Error).message}`, err);
       }
     });
-    const { id } = await this.deps.containers.create(request, name);
+    const { id } = await this.deps.containers.create(request, name, { forPod: true });
     return id;
   }
 

@@ -108,7 +108,7 @@ export class PodSandboxes {
       throw invalidArgument(`runtime handler ${runtimeHandler}: berth runs pods with runc only`);
     const image = await ensurePauseImage(this.deps.images, this.deps.catatonitPath);
     const { name, request } = sandboxCreateRequest(config, image);
-    const { id } = await this.deps.containers.create(request, name);
+    const { id } = await this.deps.containers.create(request, name, { forPod: true });
     const portMappings = config.portMappings
       .filter((p) => p.hostPort > 0)
       .map((p) => ({

@@ -12,6 +12,7 @@ import {
   POD_SHARED,
   checkCriLabels,
   podContainerName,
+  withDockershimLabels,
 } from './cri-labels.js';
 import { NamespaceMode, type PodSandboxConfig } from './proto.js';
 
@@ -90,7 +91,7 @@ export function sandboxCreateRequest(
     Image: image,
     ...(shared.hostname ? { Hostname: shared.hostname } : {}),
     Labels: {
-      ...config.labels,
+      ...withDockershimLabels(config.labels, meta, { name: 'POD' }),
       [KIND]: 'sandbox',
       [METADATA]: JSON.stringify(meta),
       [ANNOTATIONS]: JSON.stringify(config.annotations),

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogSplitter } from '../../dashboard/src/log-splitter.js';
 import { portSpec } from '../../dashboard/src/port-spec.js';
+import { podLabel, podOf } from '../../dashboard/src/pods.js';
 
 const frame = (stream: 1 | 2, text: string | Buffer): Buffer => {
   const body = Buffer.isBuffer(text) ? text : Buffer.from(text);
@@ -54,4 +55,13 @@ test('port lines in docker -p syntax', () => {
     },
   });
   assert.throws(() => portSpec(['80:http']), /invalid port "80:http"/);
+});
+
+test('a pod is shown for the containers of the CRI only, not for Docker API look-alikes', () => {
+  const pod = { 'io.kubernetes.pod.name': 'web', 'io.kubernetes.pod.namespace': 'e2e' };
+  const infra = podOf({ ...pod, 'io.berth.cri.kind': 'sandbox' });
+  assert.deepEqual(infra, { namespace: 'e2e', name: 'web', infra: true });
+  assert.equal(podLabel(podOf({ ...pod, 'io.berth.cri.kind': 'container' }) ?? infra), 'e2e/web');
+  assert.equal(podOf(pod), undefined);
+  assert.equal(podOf(undefined), undefined);
 });

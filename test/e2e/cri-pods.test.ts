@@ -278,6 +278,31 @@ test(
       .split('\n')
       .filter(Boolean);
     assert.deepEqual(names.sort(), ['k8s_POD_web_e2e_uid-web_1', 'k8s_server_web_e2e_uid-web_0']);
+    // With their pod, as under dockershim: kubelet's and dockershim's labels on the berth containers (the ones the
+    // CRI did not give are berth's, and not in crictl's answers above), found by a label filter of berth and docker.
+    const inPod = ok(
+      await berth(daemon.env, ['ps', '--filter', 'label=io.kubernetes.pod.namespace=e2e', '--format', '{{.Names}}']),
+      'berth ps --filter',
+    );
+    assert.deepEqual(inPod.split('\n').filter(Boolean).sort(), names.sort());
+    const dockershim = ok(
+      await docker(daemon.env, [
+        'ps',
+        '--filter',
+        'label=io.kubernetes.pod.name=web',
+        '--format',
+        '{{.Names}} {{.Label "io.kubernetes.docker.type"}} {{.Label "io.kubernetes.container.name"}} {{.Label "io.kubernetes.pod.uid"}} {{.Label "io.kubernetes.sandbox.id"}}',
+      ]),
+      'docker ps --filter',
+    );
+    assert.deepEqual(dockershim.split('\n').filter(Boolean).sort(), [
+      'k8s_POD_web_e2e_uid-web_1 podsandbox POD uid-web ',
+      `k8s_server_web_e2e_uid-web_0 container server uid-web ${podId}`,
+    ]);
+    // Only the CRI makes pods: a Docker API create with berth's CRI label is refused by name.
+    const forged = await docker(daemon.env, ['create', '--label', 'io.berth.cri.kind=sandbox', 'busybox']);
+    assert.notEqual(forged.code, 0);
+    assert.match(forged.stderr, /label io\.berth\.cri\.kind: the prefix io\.berth\.cri\. is reserved/);
 
     // Stop with a grace period: the trap answers SIGTERM with 3.
     ok(await crictl(daemon, ['stop', '--timeout', '10', serverId]), 'stop');

@@ -122,7 +122,23 @@ async function forwardedPages(socket: string, podId: string): Promise<{ pages: s
       () => false,
       () => true,
     );
-    return { pages, refused: refused && /connection refused/.test(stderr) };
+    // crictl reports the refused dial on stderr, possibly after the fetch has already failed: wait for its line.
+    const logged =
+      refused &&
+      (await new Promise<boolean>((resolve) => {
+        const check = (): void => {
+          if (/connection refused/.test(stderr)) done(true);
+        };
+        const timer = setTimeout(() => done(false), 10_000);
+        function done(seen: boolean): void {
+          clearTimeout(timer);
+          child.stderr.off('data', check);
+          resolve(seen);
+        }
+        child.stderr.on('data', check);
+        check();
+      }));
+    return { pages, refused: logged };
   } finally {
     child.kill();
     await exited;

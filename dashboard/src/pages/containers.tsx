@@ -9,6 +9,7 @@ import { bytes, displayName, shortId } from '../format.js';
 import { go } from '../router.js';
 import { cpuPercent, memoryUsed } from '../stats.js';
 import { ComposeProjects } from './compose-projects.js';
+import { podLabel, podOf } from '../pods.js';
 import type { Port } from '../../../src/client/engine-types.js';
 
 export function PortLinks({ ports }: { ports: Port[] }) {
@@ -99,8 +100,17 @@ export function ContainersPage() {
   const rows = useMemo(() => {
     const all = list.data ?? [];
     const f = filter.trim().toLowerCase();
+    const pod = (c: (typeof all)[number]): string => {
+      const p = podOf(c.Labels);
+      return p ? podLabel(p).toLowerCase() : '';
+    };
     return f
-      ? all.filter((c) => displayName(c.Names).toLowerCase().includes(f) || (c.Image ?? '').toLowerCase().includes(f))
+      ? all.filter(
+          (c) =>
+            displayName(c.Names).toLowerCase().includes(f) ||
+            (c.Image ?? '').toLowerCase().includes(f) ||
+            pod(c).includes(f),
+        )
       : all;
   }, [list.data, filter]);
 
@@ -108,7 +118,7 @@ export function ContainersPage() {
     <section class="page">
       <Heading title="Containers">
         <input
-          placeholder="Filter by name or image"
+          placeholder="Filter by name, image or pod"
           value={filter}
           onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
         />
@@ -136,6 +146,7 @@ export function ContainersPage() {
           const c = rows[i];
           if (!c) return null;
           const name = displayName(c.Names);
+          const pod = podOf(c.Labels);
           return (
             <div
               class="containers-grid clickable"
@@ -145,6 +156,16 @@ export function ContainersPage() {
             >
               <span class="name" title={c.Id}>
                 {name} <small>{shortId(c.Id)}</small>
+                {pod && (
+                  <small
+                    class="pod"
+                    data-pod={podLabel(pod)}
+                    title={pod.infra ? 'the pod’s infra container' : 'in pod'}
+                  >
+                    {' '}
+                    pod {podLabel(pod)}
+                  </small>
+                )}
               </span>
               <span class="ellipsis">{c.Image}</span>
               <span>

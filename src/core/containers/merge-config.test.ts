@@ -36,3 +36,11 @@ test('--entrypoint "" clears the image entrypoint', () => {
 test('no command at all is refused', () => {
   assert.throws(() => commandOf(mergeContainerConfig({}, { Env: [] })), /No command specified/);
 });
+
+test("an image's io.berth.cri.* labels (a pod's container committed) are not inherited: no pod by image", () => {
+  const merged = mergeContainerConfig(
+    { Labels: { own: 'x' } },
+    { ...image, Labels: { a: 'image', 'io.berth.cri.kind': 'container', 'io.berth.cri.sandbox-id': 'p1' } },
+  );
+  assert.deepEqual(merged.Labels, { a: 'image', own: 'x' });
+});

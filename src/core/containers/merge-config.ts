@@ -1,6 +1,7 @@
 // The effective container config: the create request merged over the image's config, by Docker's rules.
 import { invalidArgument } from '../errdefs.js';
 import type { ContainerConfig, HealthConfig } from '../../spec/docker/containers.js';
+import { withoutCriOwnedLabels } from './cri-owned-labels.js';
 
 /** The part of an image's config that containers inherit (OCI config.config plus Docker's extras). */
 export interface ImageRunConfig {
@@ -55,7 +56,8 @@ export function mergeContainerConfig(user: ContainerConfig, image: ImageRunConfi
   merged.User = user.User || image.User || '';
   merged.ExposedPorts = union(user.ExposedPorts, image.ExposedPorts);
   merged.Env = mergeEnv(user.Env, image.Env);
-  merged.Labels = { ...(image.Labels ?? {}), ...(user.Labels ?? {}) };
+  // An image's io.berth.cri.* labels (a pod's container committed) make no pod of a container run from it.
+  merged.Labels = { ...withoutCriOwnedLabels(image.Labels), ...(user.Labels ?? {}) };
   merged.Volumes = union(user.Volumes, image.Volumes);
   merged.WorkingDir = user.WorkingDir || image.WorkingDir || '';
   merged.StopSignal = user.StopSignal || image.StopSignal || undefined;

@@ -22,6 +22,7 @@ import { resolveContainer } from './resolve.js';
 import { StdioAttachments } from './stdio-attachments.js';
 import { OutputFollowers } from './output-followers.js';
 import type { ConsoleSize, StdioStream } from '../../core/runtime/runtime.js';
+import { refuseCriOwnedLabels } from '../../core/containers/cri-owned-labels.js';
 import type { ContainersApi, ContainerView, ListOptions, LogEntry, LogOptions, WaitCondition } from './types.js';
 import type { ContainerAccess } from './container-access.js';
 import { RestartSupervisor } from './restart-supervisor.js';
@@ -138,7 +139,12 @@ export class ContainerService implements ContainersApi {
     });
   }
 
-  async create(request: ContainerCreateRequest, name: string | undefined): Promise<{ id: string; warnings: string[] }> {
+  async create(
+    request: ContainerCreateRequest,
+    name: string | undefined,
+    options: { forPod?: boolean } = {},
+  ): Promise<{ id: string; warnings: string[] }> {
+    if (!options.forPod) refuseCriOwnedLabels(request.Labels);
     const record = await timedPhases(this.deps.logger, 'create', {}, () => createContainer(this.deps, request, name));
     this.publish(record, 'create');
     return { id: record.id, warnings: [] };

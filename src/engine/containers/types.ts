@@ -41,10 +41,11 @@ export interface ListOptions {
 }
 
 export interface ContainersApi {
+  /** `forPod`: made by berth's CRI, which alone may set the io.berth.cri.* labels (refused otherwise). */
   create(
     request: ContainerCreateRequest,
     name: string | undefined,
-    options?: { signal?: AbortSignal },
+    options?: { signal?: AbortSignal; forPod?: boolean },
   ): Promise<{ id: string; warnings: string[] }>;
   /** Resolves true when started, false when it was already running (304). */
   /** `foreground`: the daemon runs and waits for the process itself (RunOptions.foreground; build steps). */
