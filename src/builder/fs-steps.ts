@@ -24,6 +24,7 @@ import {
   type WriteOptions,
 } from './in-root-write.js';
 import { archiveKind, extractArchiveInRoot } from './add-archive.js';
+import { workdirInUpper } from './upper-workdir.js';
 
 type CopyInstruction = Extract<Instruction, { kind: 'copy' | 'add' }>;
 
@@ -46,17 +47,32 @@ export async function mountReadOnly(
   };
 }
 
-/** Runs `write` on a writable snapshot of `parent`; its changes become a layer (undefined if none). */
+/**
+ * Runs `write` on a writable snapshot of `parent`; its changes become a layer (undefined if none). `unmounted`, when
+ * given, is tried first on the snapshot's dirs as they are (no mount); it answers false to have `write` run instead.
+ * A snapshot that is a plain directory (bind) is written in place: mounting it would show the same tree.
+ */
 async function withWritableRoot(
   run: StepContext,
   parent: StepImage,
   write: (root: string) => Promise<void>,
+  unmounted?: (dirs: { upper: string; lowers: string[] }) => Promise<boolean>,
 ): Promise<LayerRecord | undefined> {
   const key = `build-${run.id}-${randomBytes(6).toString('hex')}`;
   const root = join(run.workDir, key);
   await mkdir(root, { recursive: true });
   try {
     const mounts = await run.deps.snapshots.prepare(key, parent.record.layers.at(-1)?.chainId, { signal: run.signal });
+    const dirs = snapshotDirs(mounts);
+    if (mounts.length === 1 && mounts[0]?.type === 'bind') {
+      await write(dirs.upper);
+      phase('write');
+      return await run.commitUpper(dirs, parent, key);
+    }
+    if (unmounted && (await unmounted(dirs))) {
+      phase('write-upper');
+      return await run.commitUpper(dirs, parent, key);
+    }
     await run.deps.mounter.mount(mounts, root);
     phase('snapshot-mount');
     try {
@@ -66,7 +82,7 @@ async function withWritableRoot(
       await run.deps.mounter.unmount(root);
       phase('unmount');
     }
-    return await run.commitUpper(snapshotDirs(mounts), parent, key);
+    return await run.commitUpper(dirs, parent, key);
   } finally {
     await run.deps.snapshots.remove(key).catch(() => undefined);
     await rm(root, { recursive: true, force: true }).catch(() => undefined);
@@ -232,9 +248,14 @@ export async function workdirStep(
     createdBy,
     say,
     async () => {
-      const layer = await withWritableRoot(run, parent, async (root) => {
-        await mkdirAllInRoot(root, path);
-      });
+      const layer = await withWritableRoot(
+        run,
+        parent,
+        async (root) => {
+          await mkdirAllInRoot(root, path);
+        },
+        (dirs) => workdirInUpper(dirs.upper, dirs.lowers, path),
+      );
       const image = await writeStepImage(
         run.deps.content,
         parent,
