@@ -2,10 +2,10 @@
 // its named volumes. Orphans (containers of services the files no longer have) only with `removeOrphans`.
 import { ApiError, type EngineClient } from '../client/engine-client.js';
 import { ComposeError } from './errors.js';
-import { dependencyOrder } from './dependency-order.js';
+import { eachInReverseDependencyOrder } from './dependency-order.js';
 import type { Project } from './model.js';
 import type { Progress } from './progress.js';
-import { projectContainers } from './project-containers.js';
+import { projectContainers, type ProjectContainer } from './project-containers.js';
 import { removeContainer } from './remove.js';
 import { removeNetworks, removeVolumes } from './resources.js';
 
@@ -48,23 +48,18 @@ export async function down(client: EngineClient, project: Project, opts: DownOpt
       orphans.map((c) => c.name).join(', '),
       'Found orphan containers for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.',
     );
-  // Dependents first: each service's containers together, services in reverse dependency order, the rest last.
-  const order = dependencyOrder(project.services).reverse();
-  const groups = [
-    ...order.map((s) => doomed.filter((c) => c.service === s)),
-    doomed.filter((c) => !order.includes(c.service)),
-  ];
-  for (const group of groups)
-    await Promise.all(
-      group.map((c) =>
-        removeContainer(
-          client,
-          c,
-          { stopTimeout: opts.timeout ?? project.services[c.service]?.stopGracePeriod, volumes: opts.volumes ?? false },
-          opts.progress,
-        ),
-      ),
+  const remove = (c: ProjectContainer): Promise<void> =>
+    removeContainer(
+      client,
+      c,
+      { stopTimeout: opts.timeout ?? project.services[c.service]?.stopGracePeriod, volumes: opts.volumes ?? false },
+      opts.progress,
     );
+  // Dependents first, each service's containers together, independent services at the same time; the rest last.
+  await eachInReverseDependencyOrder(project.services, async (service) => {
+    await Promise.all(doomed.filter((c) => c.service === service).map(remove));
+  });
+  await Promise.all(doomed.filter((c) => !project.services[c.service]).map(remove));
   await removeNetworks(client, project, opts.progress);
   if (opts.volumes) await removeVolumes(client, project, opts.progress);
   if (opts.rmi) await removeImages(client, project, opts.rmi, opts.progress);

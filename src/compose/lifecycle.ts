@@ -1,7 +1,7 @@
 // stop, start and rm of a project's service containers: stop dependents first, start dependencies first (waiting for
 // their conditions), rm only what is stopped.
 import type { EngineClient } from '../client/engine-client.js';
-import { dependencyOrder } from './dependency-order.js';
+import { dependencyOrder, eachInReverseDependencyOrder } from './dependency-order.js';
 import { waitForDependencies } from './dependency-wait.js';
 import type { Project } from './model.js';
 import type { Progress } from './progress.js';
@@ -33,14 +33,13 @@ export async function stopProject(
   opts: ServiceSelection & { timeout?: number },
 ): Promise<void> {
   const containers = await byService(client, project, opts.services);
-  const order = dependencyOrder(project.services).reverse();
-  const rest = [...containers.keys()].filter((s) => !order.includes(s));
-  for (const service of [...order, ...rest])
-    await Promise.all(
-      (containers.get(service) ?? []).map((c) =>
-        stopContainer(client, c, opts.timeout ?? project.services[service]?.stopGracePeriod, opts.progress),
-      ),
-    );
+  const stop = (service: string) => (c: ProjectContainer) =>
+    stopContainer(client, c, opts.timeout ?? project.services[service]?.stopGracePeriod, opts.progress);
+  // Dependents first, independent services at the same time; containers of services the files lack last.
+  await eachInReverseDependencyOrder(project.services, async (service) => {
+    await Promise.all((containers.get(service) ?? []).map(stop(service)));
+  });
+  for (const [service, list] of containers) if (!project.services[service]) await Promise.all(list.map(stop(service)));
 }
 
 export async function startProject(client: EngineClient, project: Project, opts: ServiceSelection): Promise<void> {

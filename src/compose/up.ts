@@ -4,7 +4,7 @@
 import type { EngineClient } from '../client/engine-client.js';
 import { serviceHash } from './config-hash.js';
 import { containerPlan, type ContainerPlan } from './container-spec.js';
-import { dependencyOrder } from './dependency-order.js';
+import { dependencyOrder, eachInDependencyOrder } from './dependency-order.js';
 import { ensureImages } from './images.js';
 import { injectFiles } from './inject-files.js';
 import { ComposeError } from './errors.js';
@@ -79,38 +79,40 @@ async function convergeService(
 ): Promise<ProjectContainer[]> {
   const hash = serviceHash(service);
   const actions = planService(existing, service.replicas, hash, opts, imageId);
-  const result: ProjectContainer[] = [];
-  for (const action of actions) {
-    if (action.kind === 'remove') {
-      await removeContainer(
-        client,
-        action.container,
-        { stopTimeout: service.stopGracePeriod, volumes: true },
-        opts.progress,
-      );
-      continue;
-    }
-    const plan = containerPlan(project, service, action.number, hash, {
-      version: opts.version,
-      ...(imageId ? { imageId } : {}),
-    });
-    if (action.kind === 'recreate') {
-      opts.progress('Container', action.container.name, 'Recreate');
-      await removeContainer(
-        client,
-        action.container,
-        { stopTimeout: service.stopGracePeriod, volumes: true },
-        () => {},
-      );
-      result.push(await createContainer(client, plan, () => {}));
-      opts.progress('Container', plan.name, 'Recreated');
-    } else if (action.kind === 'create') result.push(await createContainer(client, plan, opts.progress));
-    else {
+  // The service's containers are independent of each other: converged together.
+  const converged = await Promise.all(
+    actions.map(async (action): Promise<ProjectContainer | undefined> => {
+      if (action.kind === 'remove') {
+        await removeContainer(
+          client,
+          action.container,
+          { stopTimeout: service.stopGracePeriod, volumes: true },
+          opts.progress,
+        );
+        return undefined;
+      }
+      const plan = containerPlan(project, service, action.number, hash, {
+        version: opts.version,
+        ...(imageId ? { imageId } : {}),
+      });
+      if (action.kind === 'recreate') {
+        opts.progress('Container', action.container.name, 'Recreate');
+        await removeContainer(
+          client,
+          action.container,
+          { stopTimeout: service.stopGracePeriod, volumes: true },
+          () => {},
+        );
+        const created = await createContainer(client, plan, () => {});
+        opts.progress('Container', plan.name, 'Recreated');
+        return created;
+      }
+      if (action.kind === 'create') return createContainer(client, plan, opts.progress);
       if (action.kind === 'keep') opts.progress('Container', action.container.name, 'Running');
-      result.push({ ...action.container, service: service.name, number: action.number });
-    }
-  }
-  return result;
+      return { ...action.container, service: service.name, number: action.number };
+    }),
+  );
+  return converged.filter((c): c is ProjectContainer => c !== undefined);
 }
 
 export async function up(client: EngineClient, project: Project, opts: UpOptions): Promise<void> {
@@ -134,8 +136,9 @@ export async function up(client: EngineClient, project: Project, opts: UpOptions
     order.map((name) => services[name] as ServiceConfig).filter((s) => s.replicas > 0),
     opts,
   );
+  // Each service once its dependencies are up (created, started, their conditions met), independent ones together.
   const containers = new Map<string, ProjectContainer[]>();
-  for (const name of order) {
+  await eachInDependencyOrder(services, async (name) => {
     const service = services[name] as ServiceConfig;
     const mine = await convergeService(
       client,
@@ -146,14 +149,17 @@ export async function up(client: EngineClient, project: Project, opts: UpOptions
       opts,
     );
     containers.set(name, mine);
-    if (opts.noStart) continue;
+    if (opts.noStart) return;
     await waitForDependencies(client, service.dependsOn, (dep) => containers.get(dep) ?? [], opts.progress);
-    for (const c of mine) {
-      if (c.state === 'running') continue;
-      opts.progress('Container', c.name, 'Starting');
-      await client.containers.start(c.id);
-      c.state = 'running';
-      opts.progress('Container', c.name, 'Started');
-    }
-  }
+    await Promise.all(
+      mine
+        .filter((c) => c.state !== 'running')
+        .map(async (c) => {
+          opts.progress('Container', c.name, 'Starting');
+          await client.containers.start(c.id);
+          c.state = 'running';
+          opts.progress('Container', c.name, 'Started');
+        }),
+    );
+  });
 }
