@@ -10,6 +10,9 @@ import { compose, type Composition } from './compose.js';
 import { startCriServer, type CriServer } from '../cri/cri-server.js';
 import type { ToolReport } from './host-tools.js';
 import { startConfiguredDashboard, type DashboardStarter, type RunningDashboard } from './dashboard-hook.js';
+import { IdleMemoryTrimmer } from './idle-memory-trim.js';
+import { mallocTrim } from '../lib/libc.js';
+import { fullGarbageCollection } from '../lib/full-gc.js';
 
 function groupId(name: string): number {
   if (/^\d+$/.test(name)) return Number(name);
@@ -24,12 +27,20 @@ export class Daemon {
   private composition: Composition | undefined;
   private dashboard: RunningDashboard | undefined;
   private cri: CriServer | undefined;
+  private readonly trimmer: IdleMemoryTrimmer;
 
   constructor(
     private readonly config: DaemonConfig,
     private readonly logger: Logger,
     private readonly dashboardStarter?: DashboardStarter,
-  ) {}
+  ) {
+    // After a burst: V8 collects what the burst left (its Buffers' native memory goes back to malloc), then malloc
+    // gives its free pages to the kernel.
+    this.trimmer = new IdleMemoryTrimmer(async () => {
+      fullGarbageCollection();
+      return mallocTrim();
+    }, logger);
+  }
 
   async start(tools: ToolReport): Promise<void> {
     const { config } = this;
@@ -37,6 +48,7 @@ export class Daemon {
     mkdirSync(config.execRoot, { recursive: true, mode: 0o711 });
     this.lock = RootLock.acquire(config.dataRoot);
     this.composition = await compose(config, this.logger, tools);
+    this.composition.api.addHook('onResponse', async () => this.trimmer.noteActivity());
     // The CRI listens before the Engine API: "API listening" means both doors are open.
     if (config.criSocket) {
       this.cri = await startCriServer(config.criSocket, this.composition.cri);
@@ -64,10 +76,13 @@ export class Daemon {
       this.logger,
     );
     await writeFileAtomic(config.pidfile, `${process.pid}\n`);
+    this.trimmer.noteActivity(); // start-up itself is a burst (restore, image store)
+    this.trimmer.start();
   }
 
   async stop(): Promise<void> {
     this.logger.info('shutting down');
+    this.trimmer.stop();
     await this.dashboard?.close();
     await this.cri?.close();
     await this.composition?.api.close();
