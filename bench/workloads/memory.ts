@@ -1,5 +1,6 @@
 // 4. Memory as proportional set size: the idle daemon (berthd; dockerd + containerd), and what each running
 // container adds (conmon; containerd-shim-runc-v2, plus any growth of the daemon itself).
+import { setTimeout } from 'node:timers/promises';
 import { alternate, type Outcome } from '../lib/runner.js';
 import { totalPssKiB, totalUssKiB } from '../lib/memory.js';
 import type { Engine } from '../engines/engine.js';
@@ -8,6 +9,12 @@ import type { Row, Workload } from './workload.js';
 
 const CONTAINERS = 50;
 const MiB = 1024;
+/**
+ * Idle means idle: both engines are left without requests this long before their memory is read. berthd gives
+ * memory back after one quiet 10 s period (daemon/idle-memory-trim.ts); Go's runtime returns memory to the kernel
+ * in the background as well.
+ */
+const IDLE_SETTLE_MS = 25_000;
 
 async function daemonPss(engine: Engine): Promise<number> {
   return (await totalPssKiB(await engine.daemonPids())) / MiB;
@@ -17,8 +24,11 @@ function idleWorkload(id: string, title: string, when: string, target: number): 
   return {
     id,
     title,
-    notes: [`PSS from /proc/PID/smaps_rollup, ${when}. Docker counts dockerd and the containerd it started.`],
+    notes: [
+      `PSS from /proc/PID/smaps_rollup, ${when}, after ${IDLE_SETTLE_MS / 1000} s without requests to either engine. Docker counts dockerd and the containerd it started.`,
+    ],
     async run({ engines, quick, signal }) {
+      await setTimeout(IDLE_SETTLE_MS, undefined, { signal });
       const sides = await alternate(
         { berth: () => daemonPss(engines.berth), docker: () => daemonPss(engines.docker) },
         { warmup: 0, n: Math.min(quick.n, 3), signal },
