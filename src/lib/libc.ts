@@ -7,15 +7,20 @@ interface LibcCalls {
   mallocTrim: { async(pad: number, done: (err: unknown, result: number) => void): void };
 }
 
+/** The part of koffi's API used here (typed locally: a checkout without koffi installed still type-checks). */
+interface Koffi {
+  load(path: string): { func(signature: string): unknown };
+}
+
 let calls: LibcCalls | null | undefined;
 
 function libc(): LibcCalls | null {
   if (calls !== undefined) return calls;
   try {
     // koffi ships CommonJS; loading it lazily keeps it out of processes that never trim (the CLI).
-    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+    const koffi = createRequire(import.meta.url)('koffi') as Koffi;
     const lib = koffi.load('libc.so.6');
-    calls = { mallocTrim: lib.func('int malloc_trim(size_t pad)') as unknown as LibcCalls['mallocTrim'] };
+    calls = { mallocTrim: lib.func('int malloc_trim(size_t pad)') as LibcCalls['mallocTrim'] };
   } catch {
     calls = null;
   }
