@@ -155,6 +155,17 @@ describe('the BuildKit corpus builds the same images on dockerd and berthd', { s
           assert.ok(r.stderr.includes(c.spec.fails), `${name}: ${r.stderr}`);
           for (const line of c.spec.output ?? []) assert.match(r.stderr, new RegExp(`#\\d+ [\\d.]+ ${line}\\n`));
           assert.match(r.stderr, /ERROR: failed to solve: /);
+          // BuildKit's words since v0.10 (Docker 23+); Docker 20.10's BuildKit 0.8 said "executor failed running [...]".
+          if (name === 'berthd')
+            assert.match(
+              r.stderr,
+              /ERROR: failed to solve: process "\/bin\/sh -c [^"]*" did not complete successfully: exit code: /,
+            );
+        }
+        // Nothing is named after a failed build.
+        for (const name of ENGINES) {
+          const inspect = await docker(engine(name).env, ['image', 'inspect', `corpus-${c.name}`]);
+          assert.notEqual(inspect.code, 0, `${name}: a failed build named its image`);
         }
         return;
       }
