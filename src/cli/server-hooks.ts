@@ -29,4 +29,14 @@ export interface ServerHooks {
   rootlessCheck?: () => Promise<{
     rootlessCheck(env?: NodeJS.ProcessEnv): Promise<{ ok: boolean; report: string }>;
   }>;
+  /** Loads daemon/rootless/unit.ts: the user's rootless berthd and rootlesskit, found and ended (`berth rootless stop`). */
+  rootlessUnit?: () => Promise<{
+    rootlessUnit(env?: NodeJS.ProcessEnv): {
+      socket: string;
+      daemonPid: number | undefined;
+      holderPid: number | undefined;
+      containersRun: boolean;
+    };
+    endRootlessUnit(env?: NodeJS.ProcessEnv): Promise<void>;
+  }>;
 }

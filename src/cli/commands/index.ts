@@ -96,7 +96,10 @@ const SYSTEM_VERBS: Record<string, Loader> = { df: () => import('./system-df.js'
 const REGISTRY_VERBS: Record<string, Loader> = { serve: () => import('./registry-serve.js') };
 
 /** `berth rootless ...`: what a rootless berthd needs from this host. */
-const ROOTLESS_VERBS: Record<string, Loader> = { check: () => import('./rootless-check.js') };
+const ROOTLESS_VERBS: Record<string, Loader> = {
+  check: () => import('./rootless-check.js'),
+  stop: () => import('./rootless-stop.js'),
+};
 
 /** `berth builder ...`. */
 const BUILDER_VERBS: Record<string, Loader> = { build, prune: () => import('./builder-prune.js') };
@@ -133,7 +136,7 @@ const GROUPS: Record<string, { description: string; verbs: Record<string, Loader
       aliases: { list: 'ls', ps: 'ls', remove: 'rm' },
     },
     registry: { description: "Run berth's OCI registry server", verbs: REGISTRY_VERBS, aliases: {} },
-    rootless: { description: 'Check what a rootless berthd needs', verbs: ROOTLESS_VERBS, aliases: {} },
+    rootless: { description: 'Check what a rootless berthd needs, stop it', verbs: ROOTLESS_VERBS, aliases: {} },
     volume: { description: 'Manage volumes', verbs: VOLUME_VERBS, aliases: { list: 'ls', remove: 'rm' } },
   };
 

@@ -32,7 +32,8 @@ export function rootlesskitArgs(paths: RootlessPaths, network: 'slirp4netns' | '
     '--port-driver=builtin',
     '--copy-up=/etc',
     '--copy-up=/run',
-    // Mounts made on the host (a new USB disk, a bind) still show inside.
+    // Mounts made on the host (a new USB disk, a bind) still show inside, where the host's / is a shared mount
+    // (systemd's); on a private / rootlesskit 1.1 warns in its log and keeps the namespace's mounts private.
     '--propagation=rslave',
     ...command,
   ];
