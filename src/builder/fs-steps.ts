@@ -122,6 +122,12 @@ export async function copyStep(
   const expand = run.expander(state, parent, instr.line);
   const mode = parseChmod(instr.chmod);
   const releases: (() => Promise<void>)[] = [];
+  // The source mounts go once the copy is written, beside the target's unmount and commit (not after them).
+  let released: Promise<void> | undefined;
+  const release = (): Promise<void> =>
+    (released ??= (async () => {
+      await Promise.all(releases.splice(0).map((r) => r().catch(() => undefined)));
+    })());
   try {
     let fromImage: StepImage | undefined;
     if (instr.from !== undefined) {
@@ -213,6 +219,7 @@ export async function copyStep(
         }
         for (const i of inline)
           await writeContentInRoot(root, intoDir ? posix.join(dest, i.name) : dest, i.content, options);
+        void release();
       });
       const image = await writeStepImage(
         run.deps.content,
@@ -225,8 +232,10 @@ export async function copyStep(
       return { image, size: layer?.unpackedSize ?? 0 };
     });
   } finally {
-    for (const r of releases) await r().catch(() => undefined);
-    if (releases.length > 0) phase('from-unmount');
+    if (releases.length > 0 || released) {
+      await release();
+      phase('from-unmount');
+    }
   }
 }
 
