@@ -112,6 +112,7 @@ export function containerPlan(
     [LABEL.configHash]: hash,
     [LABEL.workingDir]: project.workingDir,
     [LABEL.configFiles]: project.configFiles.join(','),
+    ...(project.envFiles ? { [LABEL.environmentFile]: project.envFiles.join(',') } : {}),
     [LABEL.oneoff]: meta.oneoffSlug ? 'True' : 'False',
     ...(meta.oneoffSlug ? { [LABEL.slug]: meta.oneoffSlug } : {}),
     ...(meta.imageId ? { [LABEL.image]: meta.imageId } : {}),

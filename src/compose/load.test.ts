@@ -314,3 +314,11 @@ test('include: a name defined differently on both sides is refused; the same def
   });
   assert.throws(() => loadProject(cycle), /include cycle detected/);
 });
+
+test('--env-file: the files recorded absolute, for the environment_file label (none given: none recorded)', () => {
+  const p = project({ 'compose.yaml': 'services:\n  web:\n    image: busybox:${TAG}\n', 'conf/prod.env': 'TAG=1.2\n' });
+  const loaded = loadProject({ ...p, envFiles: ['conf/prod.env'] });
+  assert.deepEqual(loaded.envFiles, [join(p.dir, 'conf/prod.env')]);
+  assert.equal(loaded.services.web?.image, 'busybox:1.2');
+  assert.equal(loadProject({ ...p, env: { TAG: '1' } }).envFiles, undefined);
+});

@@ -77,11 +77,14 @@ function envFilesLookup(files: string[], required: boolean, outer: Lookup): Look
   return (name) => outer(name) ?? fromFiles.get(name);
 }
 
+/** The `--env-file` files, absolute (none given: none). */
+const explicitEnvFiles = (opts: LoadOptions): string[] => (opts.envFiles ?? []).map((f) => resolve(opts.cwd, f));
+
 /** The variables interpolation sees: the shell's environment over the env files'. */
 function environment(opts: LoadOptions, workingDir: string): Lookup {
-  const explicit = opts.envFiles && opts.envFiles.length > 0;
-  const files = explicit ? (opts.envFiles ?? []).map((f) => resolve(opts.cwd, f)) : [join(workingDir, '.env')];
-  return envFilesLookup(files, Boolean(explicit), (name) => opts.env[name]);
+  const explicit = explicitEnvFiles(opts);
+  const files = explicit.length > 0 ? explicit : [join(workingDir, '.env')];
+  return envFilesLookup(files, explicit.length > 0, (name) => opts.env[name]);
 }
 
 export function loadProject(opts: LoadOptions): Project {
@@ -129,5 +132,14 @@ export function loadProject(opts: LoadOptions): Project {
     opts.profiles && opts.profiles.length > 0
       ? opts.profiles
       : (base('COMPOSE_PROFILES') ?? '').split(',').filter(Boolean);
-  return normaliseProject(merged, { name, workingDir, configFiles: files, lookup, readFile: readIfExists, profiles });
+  const project = normaliseProject(merged, {
+    name,
+    workingDir,
+    configFiles: files,
+    lookup,
+    readFile: readIfExists,
+    profiles,
+  });
+  const envFiles = explicitEnvFiles(opts);
+  return envFiles.length > 0 ? { ...project, envFiles } : project;
 }

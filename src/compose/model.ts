@@ -7,6 +7,8 @@ export interface Project {
   workingDir: string;
   /** The compose files, absolute, in the order given. */
   configFiles: string[];
+  /** The `--env-file` files, absolute, when any was given (Compose v2 records them in a label, as berth does). */
+  envFiles?: string[];
   /** The services of the active profiles, by name. */
   services: Record<string, ServiceConfig>;
   /** Services left out because none of their profiles is active (for `down` and orphans). */

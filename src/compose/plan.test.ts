@@ -148,6 +148,10 @@ test('the container request: name, Compose labels, ports, mounts, first network 
     'com.docker.compose.version': '0.1.0',
   });
   assert.deepEqual(plan.body.HostConfig?.PortBindings, { '80/tcp': [{ HostIp: '', HostPort: '8080' }] });
+  const withEnvFiles = containerPlan({ ...project, envFiles: ['/w/a.env', '/w/b.env'] }, s, 2, 'h', {
+    version: '0.1.0',
+  });
+  assert.equal(withEnvFiles.body.Labels?.['com.docker.compose.project.environment_file'], '/w/a.env,/w/b.env');
   assert.deepEqual(plan.body.HostConfig?.Mounts, [
     { Type: 'volume', Source: 'p_data', Target: '/data', ReadOnly: false },
   ]);

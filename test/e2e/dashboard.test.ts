@@ -119,10 +119,15 @@ test('compose projects: grouped by label; logs, up and down run berth compose th
   const dir = mkdtempSync(join(tmpdir(), 'berth-dashboard-compose-'));
   try {
     const service = (name: string): string =>
-      `  ${name}:\n    image: busybox\n    command: sh -c 'echo ${name} says hi; exec sleep 1000'\n    stop_signal: SIGKILL\n`;
+      `  ${name}:\n    image: busybox\n    command: sh -c 'echo ${name} says hi; exec sleep 1000'\n` +
+      `    stop_signal: SIGKILL\n    labels: {berth.test/who: '\${WHO}'}\n`;
     writeFileSync(join(dir, 'compose.yaml'), `services:\n${service('web')}${service('worker')}`);
-    const up = await berth(s.daemon.env, ['compose', '-p', 'dash', '-f', join(dir, 'compose.yaml'), 'up', '-d']);
+    // Brought up with an --env-file: the dashboard's Up interpolates with it too (its label), so it recreates nothing.
+    writeFileSync(join(dir, 'dash.env'), 'WHO=from-env-file\n');
+    const file = ['-p', 'dash', '-f', join(dir, 'compose.yaml'), '--env-file', join(dir, 'dash.env')];
+    const up = await berth(s.daemon.env, ['compose', ...file, 'up', '-d']);
     assert.equal(up.code, 0, up.stderr);
+    const workerId = (await d(['inspect', '-f', '{{.Id}}', 'dash-worker-1'])).stdout;
     const { page } = s;
     await page.goto(`${s.url}#/containers`);
     const project = page.locator('[data-project="dash"]');
@@ -136,6 +141,7 @@ test('compose projects: grouped by label; logs, up and down run berth compose th
     await page.locator('[data-project="dash"][data-running="1"]').waitFor();
     await project.getByTestId('compose-up').click();
     await page.locator('[data-project="dash"][data-running="2"]').waitFor();
+    assert.equal((await d(['inspect', '-f', '{{.Id}}', 'dash-worker-1'])).stdout, workerId, 'worker not recreated');
     // The confirm dialog is accepted by the session (helpers/dashboard.ts).
     await project.getByTestId('compose-down').click();
     await project.waitFor({ state: 'detached' });

@@ -1,8 +1,9 @@
 // The dashboard's compose actions: `POST /compose/projects/{name}/up` and `/down`. A project is found by its
 // containers' Compose labels (its files and working directory, whoever made it), loaded and applied by berth compose's
 // own code (src/compose: loadProject, up, down) through the Engine API client, exactly as `berth compose -p NAME -f
-// FILES up -d` / `down` would. Variables come from the project's `.env` and the daemon's environment, not from the
-// shell of whoever ran the first `up` (as with Compose v2 run from elsewhere).
+// FILES up -d` / `down` would. Variables come from the `--env-file` files the project was brought up with (Compose v2's
+// label com.docker.compose.project.environment_file, which berth compose sets too), else its `.env`, and the daemon's
+// environment: the shell environment of whoever ran the first `up` is recorded nowhere (nor by Compose v2).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, EngineClient } from '../../client/engine-client.js';
 import type { Logger } from '../../lib/logger.js';
@@ -47,12 +48,14 @@ export async function handleCompose(
     const labels = containers.find((c) => c.Labels?.[LABEL.configFiles])?.Labels;
     const files = labels?.[LABEL.configFiles]?.split(',').filter(Boolean) ?? [];
     const workingDir = labels?.[LABEL.workingDir];
+    const envFiles = labels?.[LABEL.environmentFile]?.split(',').filter(Boolean) ?? [];
     if (!workingDir || files.length === 0)
       return reply(res, 404, { message: `no such compose project: ${name} (no container with its files' labels)` });
     const project = loadProject({
       files,
       projectName: name,
       projectDirectory: workingDir,
+      ...(envFiles.length > 0 ? { envFiles } : {}),
       env: process.env,
       cwd: workingDir,
       warn: (message) => logger.warn({ project: name }, message),
