@@ -23,8 +23,19 @@ export const criSocketOf = (daemon: TestDaemon): string => join(daemon.execRoot,
 /** crictl against a berthd (its CRI socket) or any CRI socket path (containerd's). */
 export function crictl(target: TestDaemon | string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   const endpoint = `unix://${typeof target === 'string' ? target : criSocketOf(target)}`;
-  // --config /dev/null: no /etc/crictl.yaml of the machine's applies.
-  return run(CRICTL, ['--config', '/dev/null', '--runtime-endpoint', endpoint, '--image-endpoint', endpoint, ...args], {
+  // --config /dev/null: no /etc/crictl.yaml of the machine's applies. --timeout 60s instead of crictl's 2 s per
+  // call: on a loaded machine containerd's StopPodSandbox alone took longer (tests assert behaviour, not timings).
+  const common = [
+    '--config',
+    '/dev/null',
+    '--timeout',
+    '60s',
+    '--runtime-endpoint',
+    endpoint,
+    '--image-endpoint',
+    endpoint,
+  ];
+  return run(CRICTL, [...common, ...args], {
     timeoutMs: 120_000,
     ...options,
   });
