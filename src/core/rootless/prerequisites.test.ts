@@ -15,6 +15,7 @@ const complete: RootlessFacts = {
   flock: '/usr/bin/flock',
   slirp4netns: '/usr/bin/slirp4netns',
   pasta: undefined,
+  rootlesskitPasta: false,
   unprivilegedUsernsClone: 1,
   maxUserNamespaces: 15000,
   overlayInUserns: true,
@@ -78,7 +79,12 @@ test('rootlesskit, nsenter, flock, the network helper and its tap device', () =>
   assert.match(missingPrerequisites({ ...complete, flock: undefined })[0]?.what ?? '', /^flock not found/);
   const noHelper = missingPrerequisites({ ...complete, slirp4netns: undefined });
   assert.match(noHelper[0]?.fix ?? '', /apt-get install slirp4netns.*passt/);
-  assert.deepEqual(whats({ ...complete, slirp4netns: undefined, pasta: '/usr/bin/pasta' }), []);
+  assert.deepEqual(whats({ ...complete, slirp4netns: undefined, pasta: '/usr/bin/pasta', rootlesskitPasta: true }), []);
+  // rootlesskit 1.x has no --net=pasta: pasta alone is no helper there.
+  assert.match(
+    whats({ ...complete, slirp4netns: undefined, pasta: '/usr/bin/pasta' })[0] ?? '',
+    /this rootlesskit cannot use it/,
+  );
   assert.match(missingPrerequisites({ ...complete, tunAccessible: false })[0]?.fix ?? '', /chmod 0666 \/dev\/net\/tun/);
 });
 

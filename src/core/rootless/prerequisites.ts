@@ -20,6 +20,8 @@ export interface RootlessFacts {
   flock: string | undefined;
   slirp4netns: string | undefined;
   pasta: string | undefined;
+  /** rootlesskit offers --net=pasta (2.0 and later; 1.x knows only slirp4netns, vpnkit and lxc-user-nic). */
+  rootlesskitPasta: boolean;
   /** /proc/sys/kernel/unprivileged_userns_clone (Debian's switch; undefined when the kernel has none). */
   unprivilegedUsernsClone: number | undefined;
   /** /proc/sys/user/max_user_namespaces. */
@@ -103,7 +105,13 @@ export function missingPrerequisites(f: RootlessFacts): MissingPrerequisite[] {
       fix: "install the 'util-linux' package (apt-get install util-linux)",
       required: true,
     });
-  if (!f.slirp4netns && !f.pasta)
+  if (!f.slirp4netns && f.pasta && !f.rootlesskitPasta)
+    out.push({
+      what: 'pasta is the only network helper, and this rootlesskit cannot use it (--net=pasta needs rootlesskit 2.0)',
+      fix: "install the 'slirp4netns' package (apt-get install slirp4netns), or rootlesskit 2.0 or later",
+      required: true,
+    });
+  else if (!f.slirp4netns && !f.pasta)
     out.push({
       what: 'no network helper: neither slirp4netns nor pasta found (containers would reach nothing outside)',
       fix: "install the 'slirp4netns' package (apt-get install slirp4netns), or 'passt' for pasta",

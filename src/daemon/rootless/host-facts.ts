@@ -63,31 +63,45 @@ async function probeOverlayInUserns(): Promise<boolean | undefined> {
   }
 }
 
+/** Whether `rootlesskit --help` lists pasta among its --net drivers (rootlesskit 2.0 and later). */
+async function rootlesskitHasPasta(rootlesskit: string | undefined): Promise<boolean> {
+  if (!rootlesskit) return false;
+  const help = await run(rootlesskit, ['--help'], { timeout: 10_000 }).then(
+    (r) => r.stdout + r.stderr,
+    () => '',
+  );
+  return /^\s*--net\b.*\bpasta\b/m.test(help);
+}
+
 export async function gatherRootlessFacts(env: NodeJS.ProcessEnv = process.env): Promise<RootlessFacts> {
   const me = userInfo();
   const usernsClone = await readNumber('/proc/sys/kernel/unprivileged_userns_clone');
   const maxUserns = await readNumber('/proc/sys/user/max_user_namespaces');
   const usernsOff = usernsClone === 0 || maxUserns === 0;
-  const [subuid, subgid, newuidmap, newgidmap, tunAccessible, runtimeDir, overlayInUserns] = await Promise.all([
-    readText('/etc/subuid'),
-    readText('/etc/subgid'),
-    idMapper('newuidmap'),
-    idMapper('newgidmap'),
-    canOpenReadWrite('/dev/net/tun'),
-    runtimeDirFact(env, me.uid),
-    usernsOff ? Promise.resolve(undefined) : probeOverlayInUserns(),
-  ]);
+  const rootlesskit = findExecutable('rootlesskit');
+  const [subuid, subgid, newuidmap, newgidmap, tunAccessible, runtimeDir, overlayInUserns, rootlesskitPasta] =
+    await Promise.all([
+      readText('/etc/subuid'),
+      readText('/etc/subgid'),
+      idMapper('newuidmap'),
+      idMapper('newgidmap'),
+      canOpenReadWrite('/dev/net/tun'),
+      runtimeDirFact(env, me.uid),
+      usernsOff ? Promise.resolve(undefined) : probeOverlayInUserns(),
+      rootlesskitHasPasta(rootlesskit),
+    ]);
   return {
     user: { name: me.username, id: me.uid, gid: me.gid },
     subuid,
     subgid,
     newuidmap,
     newgidmap,
-    rootlesskit: findExecutable('rootlesskit'),
+    rootlesskit,
     nsenter: findExecutable('nsenter'),
     flock: findExecutable('flock'),
     slirp4netns: findExecutable('slirp4netns'),
     pasta: findExecutable('pasta'),
+    rootlesskitPasta,
     unprivilegedUsernsClone: usernsClone,
     maxUserNamespaces: maxUserns,
     overlayInUserns,
