@@ -1,10 +1,15 @@
 // Calls into the C library that Node does not expose, through koffi (a maintained FFI library with prebuilt
 // binaries). Loaded on first use; where it cannot load (another libc, an unsupported platform), the calls report
-// that they did nothing instead of failing.
+// that they did nothing instead of failing. Every call runs on a thread-pool thread (koffi's async calls), so a
+// slow one (an unmount waiting on its filesystem) never holds the event loop.
 import { createRequire } from 'node:module';
 
+type AsyncCall<A extends unknown[]> = { async(...args: [...A, (err: unknown, result: number) => void]): void };
+
 interface LibcCalls {
-  mallocTrim: { async(pad: number, done: (err: unknown, result: number) => void): void };
+  mallocTrim: AsyncCall<[number]>;
+  mount: AsyncCall<[string | null, string, string | null, number, string | null]>;
+  umount2: AsyncCall<[string, number]>;
 }
 
 /** The part of koffi's API used here (typed locally: a checkout without koffi installed still type-checks). */
@@ -20,7 +25,13 @@ function libc(): LibcCalls | null {
     // koffi ships CommonJS; loading it lazily keeps it out of processes that never trim (the CLI).
     const koffi = createRequire(import.meta.url)('koffi') as Koffi;
     const lib = koffi.load('libc.so.6');
-    calls = { mallocTrim: lib.func('int malloc_trim(size_t pad)') as LibcCalls['mallocTrim'] };
+    calls = {
+      mallocTrim: lib.func('int malloc_trim(size_t pad)') as LibcCalls['mallocTrim'],
+      mount: lib.func(
+        'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
+      ) as LibcCalls['mount'],
+      umount2: lib.func('int umount2(const char *target, int flags)') as LibcCalls['umount2'],
+    };
   } catch {
     calls = null;
   }
@@ -40,4 +51,45 @@ export function mallocTrim(): Promise<boolean> {
       err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(true),
     ),
   );
+}
+
+function callAsync<A extends unknown[]>(fn: AsyncCall<A>, ...args: A): Promise<number> {
+  return new Promise((resolve, reject) =>
+    fn.async(...args, (err: unknown, result: number) =>
+      err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result),
+    ),
+  );
+}
+
+/** mount(2)'s flags used here. */
+export const MS_RDONLY = 0x1;
+export const MS_NOSUID = 0x2;
+export const MS_NODEV = 0x4;
+export const MS_NOEXEC = 0x8;
+export const MS_REMOUNT = 0x20;
+export const MS_BIND = 0x1000;
+/** umount2(2)'s lazy detach. */
+export const MNT_DETACH = 0x2;
+
+/**
+ * mount(2). Resolves 'unavailable' where the C library cannot be called, 'failed' when the kernel refused (errno
+ * does not survive the thread hop: callers that need the reason ask mount(8) for it).
+ */
+export async function mountSyscall(
+  source: string | null,
+  target: string,
+  fstype: string | null,
+  flags: number,
+  data: string | null,
+): Promise<'ok' | 'failed' | 'unavailable'> {
+  const lib = libc();
+  if (!lib) return 'unavailable';
+  return (await callAsync(lib.mount, source, target, fstype, flags, data)) === 0 ? 'ok' : 'failed';
+}
+
+/** umount2(2); results as mountSyscall's. */
+export async function umountSyscall(target: string, flags: number): Promise<'ok' | 'failed' | 'unavailable'> {
+  const lib = libc();
+  if (!lib) return 'unavailable';
+  return (await callAsync(lib.umount2, target, flags)) === 0 ? 'ok' : 'failed';
 }

@@ -1,10 +1,7 @@
-// Mounting snapshot trees for the builder (mount(8)/umount(8)); read-only overlays have no upper dir.
-import { execFile } from 'node:child_process';
+// Mounting snapshot trees for the builder (lib/mount.ts); read-only overlays have no upper dir.
 import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import type { Mount } from '../../core/snapshots/snapshotter.js';
-
-const run = promisify(execFile);
+import { bindMount, mountOverlay, unmount } from '../../lib/mount.js';
 
 export class HostRootfsMounter {
   async mount(mounts: Mount[], target: string, options: { readonly?: boolean } = {}): Promise<void> {
@@ -13,15 +10,15 @@ export class HostRootfsMounter {
         const opts = options.readonly
           ? m.options.filter((o) => !o.startsWith('upperdir=') && !o.startsWith('workdir='))
           : m.options;
-        await run('mount', ['-t', 'overlay', 'overlay', '-o', opts.join(','), target]);
+        await mountOverlay(opts, target);
       } else {
-        await run('mount', ['--bind', ...(options.readonly ? ['-o', 'ro'] : []), m.source, target]);
+        await bindMount(m.source, target, { readonly: options.readonly });
       }
     }
   }
 
   async unmount(target: string): Promise<void> {
-    await run('umount', [target]).catch(() => run('umount', ['-l', target]));
+    await unmount(target).catch(() => unmount(target, { lazy: true }));
   }
 
   async unmountUnder(dir: string): Promise<void> {
@@ -32,6 +29,6 @@ export class HostRootfsMounter {
       .map((p) => p.replace(/\\040/g, ' '))
       .filter((p) => p.startsWith(`${dir}/`))
       .sort((a, b) => b.length - a.length);
-    for (const p of points) await run('umount', ['-l', p]).catch(() => undefined);
+    for (const p of points) await unmount(p, { lazy: true }).catch(() => undefined);
   }
 }

@@ -1,7 +1,5 @@
 // The OCI bundle of one container: its rootfs mounted at <bundle>/rootfs from the snapshotter's mounts,
 // the user resolved in the image's /etc/passwd and /etc/group, and config.json with Docker's defaults.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
@@ -16,8 +14,7 @@ import type { RunRequest } from '../../core/runtime/runtime.js';
 import type { Mount } from '../../core/snapshots/snapshotter.js';
 import type { OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
 import { copyUpVolumes } from './volume-copy-up.js';
-
-const run = promisify(execFile);
+import { bindMount, mountOverlay, unmount } from '../../lib/mount.js';
 
 export async function mountRootfs(
   mounts: Mount[],
@@ -27,9 +24,8 @@ export async function mountRootfs(
   await mkdir(target, { recursive: true });
   await unmountRootfs(target);
   for (const m of mounts) {
-    if (m.type === 'bind') await run('mount', ['--bind', m.source, target], { signal: options.signal });
-    else
-      await run('mount', ['-t', 'overlay', 'overlay', '-o', m.options.join(','), target], { signal: options.signal });
+    if (m.type === 'bind') await bindMount(m.source, target, { signal: options.signal });
+    else await mountOverlay(m.options, target, { signal: options.signal });
   }
 }
 
@@ -41,7 +37,7 @@ export async function unmountRootfs(target: string): Promise<void> {
       () => false,
     );
     if (!mounted) return;
-    await run('umount', [target]).catch(() => run('umount', ['-l', target]));
+    await unmount(target).catch(() => unmount(target, { lazy: true }));
   }
 }
 

@@ -1,15 +1,12 @@
 // /dev/shm that other containers can share: a shareable container's tmpfs is mounted on the host side (in its
 // state dir) and bound in, so an IpcMode container:<id> joiner can bind the same one (a mount inside another
 // mount namespace cannot be bound across).
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { failedPrecondition } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import { DEFAULT_SHM_SIZE } from '../../core/runtime/docker-defaults.js';
-
-const run = promisify(execFile);
+import { mountTmpfs } from '../../lib/mount.js';
 
 const isMountPoint = (path: string): Promise<boolean> =>
   readFile('/proc/self/mountinfo', 'utf8').then(
@@ -36,6 +33,6 @@ export async function ipcShm(
   await mkdir(path, { recursive: true, mode: 0o700 });
   const size = c.hostConfig.ShmSize && c.hostConfig.ShmSize > 0 ? c.hostConfig.ShmSize : DEFAULT_SHM_SIZE;
   if (!(await isMountPoint(path)))
-    await run('mount', ['-t', 'tmpfs', '-o', `nosuid,nodev,noexec,mode=1777,size=${size}`, 'shm', path]);
+    await mountTmpfs('shm', path, ['nosuid', 'nodev', 'noexec', 'mode=1777', `size=${size}`]);
   return path;
 }

@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { overlayMountOptions } from '../../lib/fs/overlay-xattrs.js';
+import { mountOverlay as mountOverlayFs, unmount as unmountFs } from '../../lib/mount.js';
 
 const run = promisify(execFile);
 
@@ -16,16 +17,12 @@ export async function setXattr(path: string, name: string, value: string): Promi
 }
 
 export async function mountOverlay(lower: string[], upper: string, work: string, target: string): Promise<void> {
-  await run('mount', [
-    '-t',
-    'overlay',
-    'overlay',
-    '-o',
-    [...overlayMountOptions(), `lowerdir=${lower.join(':')}`, `upperdir=${upper}`, `workdir=${work}`].join(','),
+  await mountOverlayFs(
+    [...overlayMountOptions(), `lowerdir=${lower.join(':')}`, `upperdir=${upper}`, `workdir=${work}`],
     target,
-  ]);
+  );
 }
 
 export async function unmount(target: string): Promise<void> {
-  await run('umount', [target]);
+  await unmountFs(target);
 }
