@@ -7,12 +7,11 @@
 // no attach socket. The spec, and so the isolation (namespaces, cgroup, mounts, capabilities), is the same.
 import { spawn } from 'node:child_process';
 import { createWriteStream, watch } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { nowRfc3339Nano } from '../../lib/time.js';
-import { runcMessage } from './conmon-process.js';
+import { pidWhenStarted } from './runc-pid-file.js';
 import { startError } from './runc-start-error.js';
 
 export interface ForegroundRunOptions {
@@ -31,12 +30,6 @@ export interface ForegroundRun {
   pid: number;
   /** The exit code, once the process ended and all its output is in the log. */
   exit: Promise<number>;
-}
-
-/** The pid in runc's pid file, or 0 while there is none. */
-async function readPid(path: string): Promise<number> {
-  const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-  return Number.isInteger(pid) && pid > 0 ? pid : 0;
 }
 
 /** k8s-file lines of one chunk of output: whole lines `F`, a trailing piece without its newline `P`. */
@@ -90,22 +83,13 @@ export async function startForeground(o: ForegroundRunOptions, signal?: AbortSig
   const onAbort = (): void => void child.kill('SIGKILL');
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const pid = await new Promise<number>((resolve, reject) => {
-      const check = (): void =>
-        void readPid(pidFile).then((found) => {
-          if (found) resolve(found);
-        });
-      watcher.on('change', (_event, name) => {
-        if (String(name) === 'pid') check();
-      });
-      watcher.on('error', reject);
-      check();
-      void code.then(async (c) => {
-        const found = await readPid(pidFile);
-        if (found) return resolve(found);
-        const words = runcMessage(await readFile(logFile, 'utf8').catch(() => ''));
-        reject(startError(words || `runc run exited ${c ?? 'abnormally'} before the process started`));
-      });
+    const pid = await pidWhenStarted({
+      watcher,
+      pidFile,
+      logFile,
+      exited: code,
+      failure: startError,
+      command: 'runc run',
     });
     return { pid, exit };
   } catch (err) {

@@ -7,11 +7,10 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { watch } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecProcess, StdioChunk } from '../../core/runtime/runtime.js';
 import { ChunkQueue } from './chunk-queue.js';
-import { runcMessage } from './conmon-process.js';
+import { pidWhenStarted } from './runc-pid-file.js';
 import { execStartError } from './exec-start-error.js';
 import { signalExec } from './exec-signal.js';
 import { phase } from '../../lib/phases.js';
@@ -25,12 +24,6 @@ export interface PlainExecOptions {
   /** This exec's state dir: runc's pid file and log. */
   execDir: string;
   processSpecPath: string;
-}
-
-/** The pid in runc's pid file, or 0 while there is none. */
-async function readPid(path: string): Promise<number> {
-  const pid = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-  return Number.isInteger(pid) && pid > 0 ? pid : 0;
 }
 
 export async function startPlainExec(
@@ -71,22 +64,13 @@ export async function startPlainExec(
   const onAbort = (): void => void child.kill('SIGKILL');
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const pid = await new Promise<number>((resolve, reject) => {
-      const check = (): void =>
-        void readPid(pidFile).then((found) => {
-          if (found) resolve(found);
-        });
-      watcher.on('change', (_event, name) => {
-        if (String(name) === 'pid') check();
-      });
-      watcher.on('error', reject);
-      check();
-      void exited.then(async (code) => {
-        const found = await readPid(pidFile);
-        if (found) return resolve(found);
-        const words = runcMessage(await readFile(logFile, 'utf8').catch(() => ''));
-        reject(execStartError(words || `runc exec exited ${code ?? 'abnormally'} before the process started`));
-      });
+    const pid = await pidWhenStarted({
+      watcher,
+      pidFile,
+      logFile,
+      exited,
+      failure: execStartError,
+      command: 'runc exec',
     });
     phase('runc-exec');
     return {
