@@ -438,7 +438,7 @@ test('containers: the list stays fast with 500 containers', { skip }, async () =
   await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
   await list.locator(`[data-row="${created - 1}"]`).waitFor();
   const scrollMs = Date.now() - scrollStart;
-  await page.locator('input[placeholder="Filter by name or image"]').fill('bulk-499');
+  await page.locator('input[placeholder="Filter by name, image or pod"]').fill('bulk-499');
   await page
     .getByTestId('container-count')
     .filter({ hasText: `1 of ${created}` })
