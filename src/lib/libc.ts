@@ -22,7 +22,7 @@ let calls: LibcCalls | null | undefined;
 function libc(): LibcCalls | null {
   if (calls !== undefined) return calls;
   try {
-    // koffi ships CommonJS; loading it lazily keeps it out of processes that never trim (the CLI).
+    // koffi ships CommonJS; loading it lazily keeps it out of processes that never call libc (the CLI).
     const koffi = createRequire(import.meta.url)('koffi') as Koffi;
     const lib = koffi.load('libc.so.6');
     calls = {
@@ -39,18 +39,15 @@ function libc(): LibcCalls | null {
 }
 
 /**
- * glibc's malloc_trim(0) on a thread-pool thread: gives the free pages of every malloc arena back to the kernel.
- * glibc keeps memory that Buffers and native code freed (a daemon that created 1000 containers held ~110 MB of
- * it); V8's heap is not malloc's and is unaffected. Resolves false when nothing could be called.
+ * glibc's malloc_trim(0) on a thread-pool thread: gives the free pages of every malloc arena back to the kernel
+ * (memory that Buffers and native code freed and glibc kept; V8's own heap is not malloc's). Resolves false when
+ * nothing could be called.
  */
-export function mallocTrim(): Promise<boolean> {
+export async function mallocTrim(): Promise<boolean> {
   const lib = libc();
-  if (!lib) return Promise.resolve(false);
-  return new Promise((resolve, reject) =>
-    lib.mallocTrim.async(0, (err) =>
-      err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(true),
-    ),
-  );
+  if (!lib) return false;
+  await callAsync(lib.mallocTrim, 0);
+  return true;
 }
 
 function callAsync<A extends unknown[]>(fn: AsyncCall<A>, ...args: A): Promise<number> {

@@ -24,8 +24,9 @@ type Signal = { signal?: AbortSignal };
 /** An overlay filesystem on target; `options` are overlay's data options (lowerdir=, upperdir=, workdir=, ...). */
 export async function mountOverlay(options: string[], target: string, { signal }: Signal = {}): Promise<void> {
   signal?.throwIfAborted();
-  if ((await mountSyscall('overlay', target, 'overlay', 0, options.join(','))) === 'ok') return;
-  await run('mount', ['-t', 'overlay', 'overlay', '-o', options.join(','), target], { signal });
+  const data = options.join(',');
+  if ((await mountSyscall('overlay', target, 'overlay', 0, data)) === 'ok') return;
+  await run('mount', ['-t', 'overlay', 'overlay', '-o', data, target], { signal });
 }
 
 const FLAG_OPTIONS: Record<string, number> = { nosuid: MS_NOSUID, nodev: MS_NODEV, noexec: MS_NOEXEC, ro: MS_RDONLY };
