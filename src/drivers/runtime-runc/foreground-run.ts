@@ -6,12 +6,11 @@
 // round trip. What it gives up against conmon: the process does not outlive the daemon, has no stdin, no TTY and
 // no attach socket. The spec, and so the isolation (namespaces, cgroup, mounts, capabilities), is the same.
 import { spawn } from 'node:child_process';
-import { createWriteStream, watch } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { constants } from 'node:os';
-import { join } from 'node:path';
 import { once } from 'node:events';
 import { nowRfc3339Nano } from '../../lib/time.js';
-import { pidWhenStarted } from './runc-pid-file.js';
+import { pidWhenStarted, watchRuncFiles } from './runc-pid-file.js';
 import { startError } from './runc-start-error.js';
 
 export interface ForegroundRunOptions {
@@ -45,11 +44,10 @@ function logLines(stream: 'stdout' | 'stderr', data: Buffer): string {
 /** Resolves once the process runs (runc wrote its pid file); rejects with runc's message when it never started. */
 export async function startForeground(o: ForegroundRunOptions, signal?: AbortSignal): Promise<ForegroundRun> {
   signal?.throwIfAborted();
-  const pidFile = join(o.stateDir, 'pid');
-  const logFile = join(o.stateDir, 'runc.log');
   const log = createWriteStream(o.logPath, { flags: 'a' });
   // Watching before the spawn: the pid file may appear (renamed into place) as soon as runc runs.
-  const watcher = watch(o.stateDir);
+  const files = watchRuncFiles(o.stateDir);
+  const { pidFile, logFile, watcher } = files;
   const child = spawn(
     o.runcPath,
     [
@@ -83,14 +81,7 @@ export async function startForeground(o: ForegroundRunOptions, signal?: AbortSig
   const onAbort = (): void => void child.kill('SIGKILL');
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const pid = await pidWhenStarted({
-      watcher,
-      pidFile,
-      logFile,
-      exited: code,
-      failure: startError,
-      command: 'runc run',
-    });
+    const pid = await pidWhenStarted({ ...files, exited: code, failure: startError, command: 'runc run' });
     return { pid, exit };
   } catch (err) {
     child.kill('SIGKILL');

@@ -6,11 +6,9 @@
 // daemon (its output pipes close with it), which Docker's engine does not promise for an exec's stream either.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { watch } from 'node:fs';
-import { join } from 'node:path';
 import type { ExecProcess, StdioChunk } from '../../core/runtime/runtime.js';
 import { ChunkQueue } from './chunk-queue.js';
-import { pidWhenStarted } from './runc-pid-file.js';
+import { pidWhenStarted, watchRuncFiles } from './runc-pid-file.js';
 import { execStartError } from './exec-start-error.js';
 import { signalExec } from './exec-signal.js';
 import { phase } from '../../lib/phases.js';
@@ -31,10 +29,9 @@ export async function startPlainExec(
   options: { signal?: AbortSignal } = {},
 ): Promise<ExecProcess> {
   options.signal?.throwIfAborted();
-  const pidFile = join(o.execDir, 'pid');
-  const logFile = join(o.execDir, 'runc.log');
   // Watching before the spawn: the pid file may appear (renamed into place) as soon as runc runs.
-  const watcher = watch(o.execDir);
+  const files = watchRuncFiles(o.execDir);
+  const { pidFile, logFile, watcher } = files;
   const child = spawn(
     o.runcPath,
     [
@@ -64,14 +61,7 @@ export async function startPlainExec(
   const onAbort = (): void => void child.kill('SIGKILL');
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const pid = await pidWhenStarted({
-      watcher,
-      pidFile,
-      logFile,
-      exited,
-      failure: execStartError,
-      command: 'runc exec',
-    });
+    const pid = await pidWhenStarted({ ...files, exited: exited, failure: execStartError, command: 'runc exec' });
     phase('runc-exec');
     return {
       pid,

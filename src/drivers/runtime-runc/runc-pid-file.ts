@@ -1,8 +1,8 @@
 // Waiting for a process that a `runc run` or `runc exec` child starts: runc writes its pid file (renamed into place)
 // once the process runs, or exits first with the reason in its log.
-import type { FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { runcMessage } from './conmon-process.js';
 
 /** The pid in runc's pid file, or 0 while there is none. */
@@ -11,12 +11,20 @@ async function readPid(path: string): Promise<number> {
   return Number.isInteger(pid) && pid > 0 ? pid : 0;
 }
 
-export interface PidWait {
-  /** Watches the pid file's directory; made before the spawn, so that no rename is missed. */
-  watcher: FSWatcher;
+/** Where a runc child writes its pid and log, watched from before the spawn so that no rename is missed. */
+export interface RuncFiles {
   pidFile: string;
   /** runc's --log, read for its message when it exits without starting the process. */
   logFile: string;
+  watcher: FSWatcher;
+}
+
+/** The pid and log files of a runc child in `dir` (its state or exec dir), with the watch on them started. */
+export function watchRuncFiles(dir: string): RuncFiles {
+  return { pidFile: join(dir, 'pid'), logFile: join(dir, 'runc.log'), watcher: watch(dir) };
+}
+
+export interface PidWait extends RuncFiles {
   /** runc's exit code (null when unknown). */
   exited: Promise<number | null>;
   /** The error for a start that failed with this message. */
