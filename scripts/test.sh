@@ -28,6 +28,10 @@ else
 fi
 [ ${#files[@]} -gt 0 ] || { echo "no test files found" >&2; exit 1; }
 
+# Rules that stopped test daemons left behind (a run killed half-way, older runs on this host) would take the host
+# ports they published from whoever binds them next: removed first. Running daemons' chains stay.
+if [ "$(id -u)" = 0 ] && command -v iptables-save >/dev/null; then node --import tsx test/helpers/host-chains.ts; fi
+
 # End-to-end tests each run their own daemon on temporary roots, so files can run side by side. Each file prints
 # its wall time (test/helpers/file-clock.ts); the slowest are listed again at the end.
 log=$(mktemp)

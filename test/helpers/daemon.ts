@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { request } from 'node:http';
 import { stopAtExit } from './teardown.js';
+import { removeDaemonChains } from './host-chains.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const BERTHD = join(REPO_ROOT, 'bin/berthd');
@@ -27,7 +28,7 @@ export interface TestDaemon {
   stop(): Promise<number | null>;
   /** SIGKILL and wait for exit: the crash case. */
   kill9(): Promise<void>;
-  /** Stop, then remove the temporary directory. */
+  /** Remove the containers still running, stop, remove rules a dead daemon left, then the temporary directory. */
   cleanup(): Promise<void>;
 }
 
@@ -112,11 +113,31 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
       await done;
     },
     async cleanup() {
+      // berthd keeps running containers and their rules when it stops (live restore): a test's daemon is never
+      // started again, so what still runs is removed first, through the API, as a user would.
+      if (!exited()) await withTimeout(removeRunningContainers(socketPath), 60_000).catch(() => undefined);
       await daemon.stop();
+      if (isRoot()) removeDaemonChains(execRoot);
       if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
     },
   };
   return daemon;
+}
+
+async function removeRunningContainers(socketPath: string): Promise<void> {
+  const listed = await apiRequest(socketPath, '/containers/json');
+  if (listed.status !== 200) return;
+  const running = JSON.parse(listed.body) as { Id: string }[];
+  await Promise.all(
+    running.map((c) => apiRequest(socketPath, `/containers/${c.Id}?force=1&v=1`, { method: 'DELETE' })),
+  );
+}
+
+/** A daemon that hangs on a request still gets stopped: `promise` is given up on after `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** One Engine API request over a daemon's socket, straight (no CLI): the reply's status, headers and text. */

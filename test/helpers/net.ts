@@ -7,8 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
+import { chainPrefixOf, removeDaemonChains } from './host-chains.js';
 
 export interface NetConfig {
   bridge: string;
@@ -152,14 +153,8 @@ export function hostFootprint(net: NetConfig, execRoot: string): { links: number
   return { links, rules, netns };
 }
 
-const chainPrefixOf = (execRoot: string): string =>
-  `BERTH-${createHash('sha256').update(execRoot).digest('hex').slice(0, 8)}`;
-
 /** After the daemon stopped: remove its bridge and chains (IPv4 and IPv6) if a failed test left them. */
 export function scrubHost(net: NetConfig, execRoot: string): void {
-  const prefix = chainPrefixOf(execRoot);
-  execFileSync('sh', [
-    '-c',
-    `ip link del ${net.bridge} 2>/dev/null; for T in iptables ip6tables; do for t in nat filter; do $T-save -t $t | grep -E '^-A [A-Z]+ .*${prefix}-' | sed 's/^-A/-D/' | while read -r r; do eval $T -w -t $t $r; done; for c in DNAT POST FWD; do $T -w -t $t -F ${prefix}-$c 2>/dev/null; $T -w -t $t -X ${prefix}-$c 2>/dev/null; done; done; done; true`,
-  ]);
+  execFileSync('sh', ['-c', `ip link del ${net.bridge} 2>/dev/null; true`]);
+  removeDaemonChains(execRoot);
 }
