@@ -18,6 +18,10 @@ export interface BuildContext {
   root: string;
   dockerfileText: string;
   dockerfileName: string;
+  /** sha256 (hex) of context files by host path, when the receiver hashed them as they came (BuildKit's sync). */
+  fileDigests?: ReadonlyMap<string, string>;
+  /** Told when a RUN binds the context writable (the context, or its digests, may change then). */
+  onWritableBind?: () => void;
 }
 
 function cleanName(name: string): string {

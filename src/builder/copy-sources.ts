@@ -1,7 +1,7 @@
 // COPY/ADD sources: patterns resolved inside a source root (the context, or a stage's or image's tree) with
 // Go's filepath.Match wildcards, symlinks followed only within that root; and one content hash over everything a step would copy (names, types, modes, bytes; not times),
 // which is what the build cache keys on.
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
@@ -12,6 +12,8 @@ export interface SourceRoot {
   root: string;
   /** "context" words errors as Docker does for the build context. */
   isContext: boolean;
+  /** Known sha256 (hex) of files by host path: hashed without reading them again. */
+  digests?: ReadonlyMap<string, string>;
 }
 
 export interface CopySource {
@@ -91,8 +93,10 @@ export async function resolveSources(src: SourceRoot, pattern: string, cmd: stri
   return out;
 }
 
-async function hashFile(hash: Hash, path: string): Promise<void> {
+async function fileDigest(path: string): Promise<string> {
+  const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /** Walks a directory source (not following symlinks). */
@@ -110,7 +114,7 @@ export async function* walkTree(
   }
 }
 
-/** One digest over the sources' names, types, modes and contents (hex, as in Docker's `file:<hash>`). */
+/** One digest over the sources' names, types, modes and each file's content digest (hex, as in Docker's `file:<hash>`). */
 export async function hashSources(src: SourceRoot, sources: CopySource[]): Promise<string> {
   const hash = createHash('sha256');
   const add = async (host: string, rel: string): Promise<void> => {
@@ -119,7 +123,7 @@ export async function hashSources(src: SourceRoot, sources: CopySource[]): Promi
     hash.update(
       `${rel}\0${type}\0${(st.mode & 0o7777).toString(8)}\0${st.isFile() ? st.size : 0}\0${type === 'l' ? await readlink(host) : ''}\0`,
     );
-    if (type === 'f') await hashFile(hash, host);
+    if (type === 'f') hash.update(src.digests?.get(host) ?? (await fileDigest(host)));
   };
   for (const s of sources) {
     // A source named directly is followed: hash what it points at.

@@ -155,7 +155,7 @@ export async function copyStep(
     let resolved: { src: SourceRoot; sources: CopySource[] } | undefined;
     const resolve = async (): Promise<{ src: SourceRoot; sources: CopySource[] }> => {
       if (resolved) return resolved;
-      let src: SourceRoot = { root: run.context.root, isContext: true };
+      let src: SourceRoot = { root: run.context.root, isContext: true, digests: run.context.fileDigests };
       if (fromImage) {
         const mounted = await mountReadOnly(run, fromImage);
         releases.push(mounted.release);

@@ -69,8 +69,9 @@ async function prepareMounts(run: StepContext, instr: RunInstruction, state: Sta
       // bind: from the context, or from a stage or an image
       const source = m.source ?? '/';
       if (m.from === undefined) {
-        const src = { root: run.context.root, isContext: true };
+        const src = { root: run.context.root, isContext: true, digests: run.context.fileDigests };
         const found = await resolveSources(src, source, 'RUN --mount');
+        if (!m.readonly) run.context.onWritableBind?.();
         out.binds.push(`${(found[0] as { hostPath: string }).hostPath}:${m.target}${m.readonly ? ':ro' : ''}`);
         out.key.push(['bind', source, m.target, await hashSources(src, found)]);
         continue;

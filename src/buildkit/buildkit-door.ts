@@ -10,6 +10,7 @@ import type { ImageService } from '../engine/images/image-service.js';
 import { H2cServer } from './h2c.js';
 import { Sessions, type SessionHeaders } from './sessions.js';
 import { Solves } from './solves.js';
+import { SyncedDirs } from './synced-dirs.js';
 import { controlService } from './control-service.js';
 import { gatewayService } from './gateway-service.js';
 import type { BuildkitDeps } from './deps.js';
@@ -21,7 +22,12 @@ export class BuildkitDoor {
   private readonly grpc: H2cServer;
 
   constructor(options: { builder: Builder; images: ImageService; workRoot: string; version: string; logger: Logger }) {
-    this.deps = { ...options, sessions: new Sessions(), solves: new Solves() };
+    this.deps = {
+      ...options,
+      sessions: new Sessions(),
+      solves: new Solves(),
+      syncedDirs: new SyncedDirs(options.workRoot),
+    };
     const { logger } = options;
     const handler = connectNodeAdapter({
       grpc: true,

@@ -62,7 +62,7 @@ async function solveAndExport(
       session,
       progress: state.progress,
       attrs: req.FrontendAttrs,
-      workRoot: deps.workRoot,
+      syncedDirs: deps.syncedDirs,
       inlineCache: state.cache.inline,
       signal,
     });
@@ -96,7 +96,10 @@ export function controlService(deps: BuildkitDeps): Partial<ServiceImpl<typeof C
     diskUsage: (req) => create(DiskUsageResponseSchema, { record: diskUsage(deps.builder, req.filter) }),
 
     async *prune(req) {
-      yield* await pruneCache(deps.builder, req);
+      const pruned = await pruneCache(deps.builder, req);
+      // The kept contexts go with the cache, as BuildKit's local sources do.
+      await deps.syncedDirs.clear();
+      yield* pruned;
     },
 
     async solve(req, ctx) {

@@ -4,6 +4,7 @@ import type { ImageService } from '../engine/images/image-service.js';
 import type { Logger } from '../lib/logger.js';
 import type { Sessions } from './sessions.js';
 import type { Solves } from './solves.js';
+import type { SyncedDirs } from './synced-dirs.js';
 
 export interface BuildkitDeps {
   builder: Builder;
@@ -12,6 +13,8 @@ export interface BuildkitDeps {
   solves: Solves;
   /** Private scratch space (synced Dockerfiles and contexts). */
   workRoot: string;
+  /** The synced directories, kept between builds of the same context. */
+  syncedDirs: SyncedDirs;
   /** berth's version, shown as the worker's BuildKit version. */
   version: string;
   /** Debug level carries each solve's phase timings (lib/phases.ts). */

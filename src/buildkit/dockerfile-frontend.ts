@@ -1,9 +1,8 @@
 // The dockerfile.v0 frontend: the Dockerfile and the context come from the client's session (filesync), then
 // berth's one builder runs the build, each step shown as a BuildKit vertex. The image is stored untagged; the
 // exporter names it.
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { phase } from '../lib/phases.js';
 import { ConnectError, Code } from '@connectrpc/connect';
 import { isIgnored, mayReinclude, parseDockerignore } from '../lib/dockerignore.js';
@@ -12,7 +11,8 @@ import type { Builder } from '../builder/builder.js';
 import type { ImageRecord } from '../core/images/image-record.js';
 import { fullName, parseReference } from '../core/images/reference.js';
 import type { ClientSession } from './sessions.js';
-import { syncFromSession } from './filesync.js';
+import { syncFromSession, type SyncedTree, type SyncOptions, type SyncResult } from './filesync.js';
+import type { SyncedDirs } from './synced-dirs.js';
 import type { SolveProgress } from './solve-progress.js';
 import { dockerfileAttrs } from './frontend-attrs.js';
 import { sessionShares } from './session-shares.js';
@@ -22,8 +22,8 @@ export interface FrontendRun {
   session: ClientSession;
   progress: SolveProgress;
   attrs: Record<string, string>;
-  /** Private scratch space for the synced directories. */
-  workRoot: string;
+  /** Where the synced directories live, kept between builds of the same context. */
+  syncedDirs: SyncedDirs;
   /** --cache-to type=inline: the image carries its step cache keys. */
   inlineCache?: boolean;
   signal?: AbortSignal;
@@ -73,68 +73,117 @@ function buildkitError(err: Error): Error {
   return err;
 }
 
+/** One synced directory of the build: taken from the kept ones, put back (or dropped) when the build ends. */
+interface BuildDir {
+  key: string | undefined;
+  dir: string;
+  previous?: SyncedTree;
+  /** Set when its sync completed: only then may it be kept. */
+  tree?: SyncedTree;
+}
+
 export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageRecord> {
   const { filename, request } = dockerfileAttrs(run.attrs);
-  const dir = join(run.workRoot, randomBytes(8).toString('hex'));
-  const signal = run.signal;
+  // A failing part stops the others (the three syncs run at once).
+  const stop = new AbortController();
+  const signal = run.signal ? AbortSignal.any([run.signal, stop.signal]) : stop.signal;
+  const base = posix.basename(filename);
+  const keyOf = (dirName: string, include = ''): string | undefined =>
+    run.session.sharedKey ? `${run.session.sharedKey}\0${dirName}\0${include}` : undefined;
+  const dirs: BuildDir[] = [];
+  const syncs: Promise<unknown>[] = [];
+  const take = async (key: string | undefined): Promise<BuildDir> => {
+    const taken: BuildDir = { key, ...(await run.syncedDirs.take(key)) };
+    dirs.push(taken);
+    return taken;
+  };
+  const sync = (d: BuildDir, options: Omit<SyncOptions, 'previous' | 'signal'>): Promise<SyncResult> => {
+    const syncing = syncFromSession(run.session, d.dir, { ...options, previous: d.previous, signal }).then((got) => {
+      d.tree = got.tree;
+      return got;
+    });
+    syncs.push(syncing.catch(() => undefined));
+    return syncing;
+  };
+  let contextDir: BuildDir | undefined;
   try {
-    const dockerfileDir = join(dir, 'dockerfile');
-    const contextDir = join(dir, 'context');
-    const ignoreDir = join(dir, 'dockerignore');
-    for (const d of [dockerfileDir, contextDir, ignoreDir]) await mkdir(d, { recursive: true });
+    const [dockerfileDir, ignoreDir] = await Promise.all([
+      take(keyOf('dockerfile', base)),
+      take(keyOf('context', '.dockerignore')),
+    ]);
+    contextDir = await take(keyOf('context'));
+    const contextRoot = contextDir.dir;
 
-    const base = posix.basename(filename);
+    // The Dockerfile, .dockerignore and the context are asked for at once; the context's listing is applied
+    // once .dockerignore is known (the files it excludes are still never sent).
     const definition = run.progress.vertex(`[internal] load build definition from ${base}`);
-    const dockerfileText = await definition.track(async () => {
-      const got = await syncFromSession(run.session, dockerfileDir, {
-        dirName: 'dockerfile',
-        includePattern: base,
-        signal,
-      });
+    const dockerfileText = definition.track(async () => {
+      const got = await sync(dockerfileDir, { dirName: 'dockerfile', includePattern: base });
       definition.status('transferring dockerfile:', got.bytes);
-      const text = await readFile(join(dockerfileDir, base), 'utf8').catch(() => undefined);
+      const text = await readFile(join(dockerfileDir.dir, base), 'utf8').catch(() => undefined);
       if (text === undefined)
         throw new ConnectError(
           `failed to read dockerfile: open ${base}: no such file or directory`,
           Code.InvalidArgument,
         );
+      phase('dockerfile');
       return text;
     });
-
-    phase('dockerfile');
     const ignore = run.progress.vertex('[internal] load .dockerignore');
-    const patterns = await ignore.track(async () => {
-      const got = await syncFromSession(run.session, ignoreDir, {
-        dirName: 'context',
-        includePattern: '.dockerignore',
-        signal,
-      });
+    const patterns = ignore.track(async () => {
+      const got = await sync(ignoreDir, { dirName: 'context', includePattern: '.dockerignore' });
       ignore.status('transferring context:', got.bytes);
-      const text = await readFile(join(ignoreDir, '.dockerignore'), 'utf8').catch(() => '');
+      const text = await readFile(join(ignoreDir.dir, '.dockerignore'), 'utf8').catch(() => '');
+      phase('dockerignore');
       return parseDockerignore(text);
     });
+    const keep = async (path: string, kind: string): Promise<boolean> => {
+      const p = await patterns;
+      return !isIgnored(p, path) || (kind === 'dir' && mayReinclude(p, path));
+    };
+    const contextSync = sync(contextDir, { dirName: 'context', keep });
+    const context = (async () => {
+      // Shown once .dockerignore is loaded, as BuildKit orders them.
+      await patterns;
+      const vertex = run.progress.vertex('[internal] load build context');
+      return vertex.track(async () => {
+        const got = await contextSync;
+        vertex.status('transferring context:', got.bytes);
+        phase('context');
+        return got;
+      });
+    })();
+    const [text, , synced] = await Promise.all([dockerfileText, patterns, context]);
 
-    phase('dockerignore');
-    const contextVertex = run.progress.vertex('[internal] load build context');
-    await contextVertex.track(async () => {
-      const keep = (path: string, kind: string): boolean =>
-        !isIgnored(patterns, path) || (kind === 'dir' && mayReinclude(patterns, path));
-      const got = await syncFromSession(run.session, contextDir, { dirName: 'context', keep, signal });
-      contextVertex.status('transferring context:', got.bytes);
-    });
-
-    phase('context');
+    const fileDigests = new Map<string, string>();
+    for (const [rel, entry] of synced.tree) if (entry.digest) fileDigests.set(join(contextRoot, rel), entry.digest);
+    const written = contextDir;
     const built = await run.builder.buildDirectory(
-      { root: contextDir, dockerfileText, dockerfileName: base },
+      {
+        root: contextRoot,
+        dockerfileText: text,
+        dockerfileName: base,
+        fileDigests,
+        // A RUN binding the context writable may change it: its digests are stale and it is not kept.
+        onWritableBind: () => {
+          fileDigests.clear();
+          delete written.tree;
+        },
+      },
       { ...request, steps: stepObserver(run.progress), session: sessionShares(run.session) },
       { signal, inlineCache: run.inlineCache },
     );
     phase('build');
     return built.record;
   } catch (err) {
+    stop.abort();
     throw toConnectError(err);
   } finally {
-    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    // No sync may still write into a directory being kept or removed.
+    await Promise.all(syncs);
+    for (const d of dirs)
+      if (d.tree) await run.syncedDirs.put(d.key, d.dir, d.tree);
+      else await run.syncedDirs.discard(d.dir);
   }
 }
 

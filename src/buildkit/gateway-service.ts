@@ -59,7 +59,7 @@ export function gatewayService(deps: BuildkitDeps): Partial<ServiceImpl<typeof L
           session,
           progress: state.progress,
           attrs: req.FrontendOpt,
-          workRoot: deps.workRoot,
+          syncedDirs: deps.syncedDirs,
           inlineCache: state.cache.inline,
           signal: ctx.signal,
         });
