@@ -62,9 +62,6 @@ for (const name of ENGINES) {
       assert.match(r.stderr, /naming to docker\.io\/library\/bk-test:one/);
 
       const env = engine(name).env;
-      const ran = await docker(env, ['run', '--rm', '--network', 'none', 'bk-test:one']);
-      assert.equal(ran.code, 0, ran.stderr);
-      assert.equal(ran.stdout, 'content of a\n');
       const shell = await docker(env, [
         'run',
         '--rm',
@@ -73,9 +70,10 @@ for (const name of ENGINES) {
         'bk-test:one',
         'sh',
         '-c',
-        'echo $GREETING; cat /built.txt',
+        'cat /a.txt; echo $GREETING; cat /built.txt',
       ]);
-      assert.equal(shell.stdout, 'hi-there\nbuilt\n');
+      assert.equal(shell.code, 0, shell.stderr);
+      assert.equal(shell.stdout, 'content of a\nhi-there\nbuilt\n');
     });
 
     test('a second build takes the steps from the cache', async () => {
@@ -122,9 +120,17 @@ for (const name of ENGINES) {
       const after = await docker(env, ['buildx', 'du']);
       assert.equal(after.code, 0, after.stderr);
       if (name === 'berthd') assert.doesNotMatch(after.stdout, /\n[0-9a-z]{25}\s/);
-      const r = await build(['-t', 'bk-test:three']);
-      assert.equal(r.code, 0, r.stderr);
-      if (name === 'berthd') assert.match(r.stderr, /#\d+ [\d.]+ hello-from-run/);
+      // A changed file travels again (the engines keep the synced context between builds) and is copied.
+      writeFileSync(join(context, 'a.txt'), `changed for ${name}\n`);
+      try {
+        const r = await build(['-t', 'bk-test:three']);
+        assert.equal(r.code, 0, r.stderr);
+        if (name === 'berthd') assert.match(r.stderr, /#\d+ [\d.]+ hello-from-run/);
+        const ran = await docker(engine(name).env, ['run', '--rm', '--network', 'none', 'bk-test:three']);
+        assert.equal(ran.stdout, `changed for ${name}\n`);
+      } finally {
+        writeFileSync(join(context, 'a.txt'), 'content of a\n');
+      }
     });
   });
 }
