@@ -1,7 +1,8 @@
 // RuntimePort on runc, each container under its own conmon (see conmon-process.ts): conmon runs `runc create`,
 // holds stdio, writes the k8s-file log and records the exit code (128+N for signal N) in the exit dir; the
-// daemon runs `runc start`. Containers live on when the daemon stops; a new driver instance picks them up
-// (waitExit reads exits that happened meanwhile, and restarts log rotation). Beside it: runtime-config.ts (the
+// daemon starts the created container through runc's exec fifo as `runc start` would (exec-fifo-start.ts).
+// Containers live on when the daemon stops; a new driver instance picks them up (waitExit reads exits that
+// happened meanwhile, and restarts log rotation). Beside it: runtime-config.ts (the
 // config, runtimes by name), container-state.ts (meta.json, conmon's pid), runc-commands.ts (runc's command
 // line and its refusals as error kinds), runc-start-error.ts, ipc-shm.ts and exec-in-container.ts.
 import { mkdir, readdir, rm } from 'node:fs/promises';
@@ -56,6 +57,7 @@ import { ipcShm } from './ipc-shm.js';
 import { execInContainer } from './exec-in-container.js';
 import { phase } from '../../lib/phases.js';
 import { startForeground } from './foreground-run.js';
+import { startThroughExecFifo } from './exec-fifo-start.js';
 
 /** `promise`, or a rejection once `signal` aborts (the promise itself goes on). */
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -205,16 +207,25 @@ export class ConmonRuntime implements RuntimePort {
       phase('conmon-runc-create');
       if (options.beforeStart) await options.beforeStart();
       phase('attach');
-      await this.runc.run(c.id, ['start', c.id]).catch((err: { stderr?: string }) => {
-        throw startError(String(err.stderr ?? err));
-      });
-      phase('runc-start');
+      await this.startCreated(c.id, pid);
+      phase('start');
       this.watchLog(c.id, meta);
       return { pid };
     } catch (err) {
       await this.delete(c.id).catch(() => undefined);
       throw err;
     }
+  }
+
+  /** `runc start`: done through the exec fifo in the daemon (exec-fifo-start.ts), by the runtime where it has none. */
+  private async startCreated(id: string, pid: number): Promise<void> {
+    const through = await startThroughExecFifo(this.runc.root, id, pid).catch((err: unknown) => {
+      throw startError(err instanceof Error ? err.message : String(err));
+    });
+    if (through === 'started') return;
+    await this.runc.run(id, ['start', id]).catch((err: { stderr?: string }) => {
+      throw startError(String(err.stderr ?? err));
+    });
   }
 
   private watchLog(id: string, meta: ContainerMeta): void {
