@@ -14,7 +14,7 @@ const MiB = 1024;
  * memory back after one quiet 10 s period (daemon/idle-memory-trim.ts); Go's runtime returns memory to the kernel
  * in the background as well.
  */
-const IDLE_SETTLE_MS = 25_000;
+export const IDLE_SETTLE_MS = 25_000;
 
 async function daemonPss(engine: Engine): Promise<number> {
   return (await totalPssKiB(await engine.daemonPids())) / MiB;

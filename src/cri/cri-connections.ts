@@ -26,7 +26,7 @@ export function criConnections(deps: CriDeps): CriConnections {
     grpc: true,
     connect: false,
     grpcWeb: false,
-    interceptors: [errorInterceptor(deps.logger)],
+    interceptors: [errorInterceptor(deps.logger, deps.onCall)],
     routes(router) {
       router.service(RuntimeService, runtimeService(deps, streams));
       router.service(ImageService, imageService(deps));

@@ -35,4 +35,6 @@ export interface CriDeps {
   /** Where image layers live: ImageFsInfo's mount point (the snapshotter's root, as containerd answers). */
   imageFsMountpoint: string;
   logger: Logger;
+  /** Told of every CRI call served (the daemon's idle memory trim counts them, as it counts API requests). */
+  onCall?: () => void;
 }

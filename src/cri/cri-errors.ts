@@ -26,12 +26,13 @@ export function toConnectError(err: unknown): ConnectError {
   return new ConnectError(err instanceof Error ? err.message : String(err), Code.Internal, undefined, undefined, err);
 }
 
-/** Every call logged at debug with its method; failures with the code they answer. */
+/** Every call logged at debug with its method; failures with the code they answer. `onCall` hears of each. */
 export const errorInterceptor =
-  (logger: Logger): Interceptor =>
+  (logger: Logger, onCall?: () => void): Interceptor =>
   (next) =>
   async (req) => {
     const method = `${req.service.typeName}.${req.method.name}`;
+    onCall?.();
     try {
       const res = await next(req);
       logger.debug({ method }, 'CRI call');

@@ -51,7 +51,10 @@ export class Daemon {
     this.composition.api.addHook('onResponse', async () => this.trimmer.noteActivity());
     // The CRI listens before the Engine API: "API listening" means both doors are open.
     if (config.criSocket) {
-      this.cri = await startCriServer(config.criSocket, this.composition.cri);
+      this.cri = await startCriServer(config.criSocket, {
+        ...this.composition.cri,
+        onCall: () => this.trimmer.noteActivity(),
+      });
       this.logger.info({ socket: config.criSocket }, 'CRI listening');
     }
     for (const host of config.hosts) {
