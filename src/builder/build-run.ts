@@ -66,6 +66,7 @@ export class BuildRun implements StepContext {
     readonly dockerfile: Dockerfile,
     signal: AbortSignal | undefined,
     readonly imageSourceHashes: ImageSourceHashes,
+    private readonly options: { deferCleanup?: boolean } = {},
   ) {
     this.signal = signal ? AbortSignal.any([signal, this.abort.signal]) : this.abort.signal;
     this.baseImages = new BaseImages(deps, request, this.signal);
@@ -96,6 +97,15 @@ export class BuildRun implements StepContext {
 
   pin(digest: string): void {
     this.pinned.blobs.add(digest);
+  }
+
+  /** Clean-up the build waits for before it ends, not before its next step. */
+  private readonly deferred: Promise<unknown>[] = [];
+
+  defer(cleanup: () => Promise<unknown>): Promise<unknown> | undefined {
+    if (!this.options.deferCleanup) return cleanup();
+    this.deferred.push(cleanup().catch(() => undefined));
+    return undefined;
   }
 
   /** A stage referenced by name or index from stage `from` (earlier stages only), or undefined (an image). */
@@ -188,6 +198,7 @@ export class BuildRun implements StepContext {
       if (failed || anyFailed) throw (failed ?? anyFailed)?.reason;
       return await (this.results.get(target.index) as Promise<StepImage>);
     } finally {
+      await Promise.all(this.deferred);
       await rm(this.workDir, { recursive: true, force: true }).catch(() => undefined);
     }
   }

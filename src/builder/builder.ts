@@ -112,7 +112,7 @@ export class Builder {
     request: BuildRequest,
     options: { signal?: AbortSignal; inlineCache?: boolean } = {},
   ): Promise<{ record: ImageRecord; unusedArgs: string[] }> {
-    const { image, unused, cacheOnly } = await this.run(context, request, () => undefined, options);
+    const { image, unused, cacheOnly } = await this.run(context, request, undefined, options);
     // --cache-to type=inline: only the image carrying its step keys is stored (its config differs).
     const record = options.inlineCache
       ? await withInlineCache(this.deps.content, this.deps.cache, image, () => undefined)
@@ -122,10 +122,11 @@ export class Builder {
     return { record, unusedArgs: unused };
   }
 
+  /** `emit` undefined: the classic stream is not shown (BuildKit's progress comes from request.steps). */
   private async run(
     context: BuildContext,
     request: BuildRequest,
-    emit: (m: BuildMessage) => void,
+    emit: ((m: BuildMessage) => void) | undefined,
     options: { signal?: AbortSignal },
   ): Promise<{ image: StepImage; unused: string[]; cacheOnly: string[] }> {
     let dockerfile: Dockerfile;
@@ -135,10 +136,13 @@ export class Builder {
       if (err instanceof DockerfileParseError) throw invalidArgument(err.message);
       throw err;
     }
-    const run = new BuildRun(this.deps, request, context, dockerfile, options.signal, this.imageSourceHashes);
+    const run = new BuildRun(this.deps, request, context, dockerfile, options.signal, this.imageSourceHashes, {
+      // Nothing shows the order of the classic lines then: a step's container goes while the next steps run.
+      deferCleanup: emit === undefined,
+    });
     this.runs.add(run);
     try {
-      const image = await run.execute(emit);
+      const image = await run.execute(emit ?? (() => undefined));
       return { image, unused: run.unusedArgs(), cacheOnly: run.cacheOnlyPulls() };
     } catch (err) {
       await this.untagCacheImages(run.cacheOnlyPulls());

@@ -114,24 +114,38 @@ export async function* walkTree(
   }
 }
 
+/** Entries of one directory described at once (their lstat and file digests in parallel), at most this many. */
+const DESCRIBE_AT_ONCE = 64;
+
 /** One digest over the sources' names, types, modes and each file's content digest (hex, as in Docker's `file:<hash>`). */
 export async function hashSources(src: SourceRoot, sources: CopySource[]): Promise<string> {
   const hash = createHash('sha256');
-  const add = async (host: string, rel: string): Promise<void> => {
+  const describe = async (host: string, rel: string): Promise<{ text: string; isDir: boolean }> => {
     const st = await lstat(host);
     const type = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : st.isFile() ? 'f' : 'o';
-    hash.update(
-      `${rel}\0${type}\0${(st.mode & 0o7777).toString(8)}\0${st.isFile() ? st.size : 0}\0${type === 'l' ? await readlink(host) : ''}\0`,
-    );
-    if (type === 'f') hash.update(src.digests?.get(host) ?? (await fileDigest(host)));
+    const text = `${rel}\0${type}\0${(st.mode & 0o7777).toString(8)}\0${st.isFile() ? st.size : 0}\0${type === 'l' ? await readlink(host) : ''}\0`;
+    const digest = type === 'f' ? (src.digests?.get(host) ?? (await fileDigest(host))) : '';
+    return { text: text + digest, isDir: type === 'd' };
+  };
+  // Walk order: an entry, then what is under it, then its next sibling (names sorted); symlinks not followed.
+  const walk = async (hostDir: string, relBase: string): Promise<void> => {
+    const names = (await readdir(hostDir)).sort();
+    for (let i = 0; i < names.length; i += DESCRIBE_AT_ONCE) {
+      const chunk = names.slice(i, i + DESCRIBE_AT_ONCE);
+      const rels = chunk.map((name) => (relBase ? `${relBase}/${name}` : name));
+      const described = await Promise.all(chunk.map((name, j) => describe(join(hostDir, name), rels[j] as string)));
+      for (const [j, d] of described.entries()) {
+        hash.update(d.text);
+        if (d.isDir) await walk(join(hostDir, chunk[j] as string), rels[j] as string);
+      }
+    }
   };
   for (const s of sources) {
     // A source named directly is followed: hash what it points at.
     const st = await lstat(s.hostPath);
     hash.update(`@${s.rel}\0`);
-    if (st.isDirectory()) {
-      for await (const e of walkTree(src, s.hostPath, s.rel)) await add(e.host, e.rel);
-    } else await add(s.hostPath, s.rel);
+    if (st.isDirectory()) await walk(s.hostPath, s.rel);
+    else hash.update((await describe(s.hostPath, s.rel)).text);
   }
   return hash.digest('hex');
 }

@@ -179,12 +179,15 @@ export async function runStep(
       } finally {
         // A cancelled build (client gone) leaves nothing: nobody is there to inspect it.
         if (remove === 'always' || (remove === 'on-success' && succeeded) || run.signal.aborted) {
-          const removed = await containers.remove(id, { force: true, volumes: true }).then(
-            () => true,
-            () => false,
-          );
-          if (removed && !run.signal.aborted) say(` ---> Removed intermediate container ${shortId(id)}\n`);
-          phase('container-remove');
+          const removing = run.defer(() => containers.remove(id, { force: true, volumes: true }));
+          if (removing) {
+            const removed = await removing.then(
+              () => true,
+              () => false,
+            );
+            if (removed && !run.signal.aborted) say(` ---> Removed intermediate container ${shortId(id)}\n`);
+            phase('container-remove');
+          }
         } else await keepContainer(run.deps.workRoot, id);
       }
     });

@@ -28,6 +28,11 @@ export interface StepContext {
   /** COPY --from source hashes kept across builds (by image ID). */
   readonly imageSourceHashes: ImageSourceHashes;
   pin(digest: string): void;
+  /**
+   * Runs clean-up that no later step needs: at once, awaited (the promise returned), when the classic stream shows
+   * its order; else in the background, the build ending only once it is done (undefined returned).
+   */
+  defer(cleanup: () => Promise<unknown>): Promise<unknown> | undefined;
   stageIndex(ref: string, from: number): number | undefined;
   stageResult(index: number): Promise<StepImage>;
   /** An image by name or ID, pulled when it is not local (or pull=1). */
