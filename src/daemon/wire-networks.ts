@@ -11,6 +11,7 @@ import { DEFAULT_ADDRESS_POOLS } from '../core/networks/ipam.js';
 import { SqliteNetworkStore } from '../drivers/network-store-sqlite/sqlite-network-store.js';
 import { BridgeHost } from '../drivers/network-bridge/bridge-host.js';
 import { RootlesskitPorts } from '../drivers/network-bridge/rootlesskit-ports.js';
+import { PortReservations } from '../drivers/network-bridge/port-reservations.js';
 import { EmbeddedDns } from '../drivers/network-bridge/dns-server.js';
 import { NetworkService } from '../engine/networks/network-service.js';
 import { ContainerAttach } from '../engine/networks/container-attach.js';
@@ -40,6 +41,7 @@ export async function wireNetworks(
   const host = new BridgeHost(
     { netnsDir: join(config.execRoot, 'netns'), chainPrefix: net.chainPrefix, iptables: net.iptables },
     config.rootless && stateDir ? new RootlesskitPorts(join(stateDir, 'api.sock')) : undefined,
+    config.rootless ? undefined : new PortReservations((msg, err) => log.warn({ err }, msg)),
   );
   const dns = new EmbeddedDns({
     lookup: (id, name, asker) => lookupName({ store, containers }, id, name, asker),

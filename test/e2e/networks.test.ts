@@ -14,6 +14,7 @@ import {
   freePort,
   holdPort,
   hostAddress,
+  listenError,
   hostFootprint,
   scrubHost,
   uniqueNetConfig,
@@ -112,7 +113,13 @@ test(
     const netInspect = JSON.parse((await docker(env, ['network', 'inspect', 'app'])).stdout)[0];
     assert.equal(Object.values(netInspect.Containers as Record<string, { Name: string }>)[0]?.Name, 'web');
 
+    // Published ports are held while published, as Docker's proxy holds them: a program binding one is told so,
+    // instead of getting a socket that never receives a connection (the DNAT rule takes them first).
+    assert.equal(await listenError('127.0.0.1', loopPort), 'EADDRINUSE');
+    assert.equal(await listenError('0.0.0.0', hostPort), 'EADDRINUSE');
+
     assert.equal((await docker(env, ['rm', '-f', 'web'])).code, 0);
+    assert.equal(await listenError('127.0.0.1', loopPort), undefined);
     assert.equal((await docker(env, ['network', 'rm', 'app'])).stdout, 'app\n');
     assert.deepEqual(hostFootprint(net, daemon.execRoot), before);
   },

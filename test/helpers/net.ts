@@ -89,6 +89,21 @@ export async function holdPort(): Promise<{ port: number; server: Server }> {
   return { port: (server.address() as { port: number }).port, server };
 }
 
+/** The error code a program gets when it listens on host:port now (undefined: it could; the port is let go). */
+export async function listenError(host: string, port: number): Promise<string | undefined> {
+  const server = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port, exclusive: true }, resolve);
+    });
+  } catch (err) {
+    return (err as { code?: string }).code ?? String(err);
+  }
+  await new Promise((r) => server.close(r));
+  return undefined;
+}
+
 /** The host's own first non-loopback IPv4 address. */
 export function hostAddress(): string {
   for (const list of Object.values(networkInterfaces()))

@@ -19,6 +19,7 @@ import {
 } from '../../core/networks/nat-rules.js';
 import { conflict } from '../../core/errdefs.js';
 import { runTool } from './run-tool.js';
+import type { PortReservations } from './port-reservations.js';
 
 const exists = (path: string): Promise<boolean> =>
   access(path).then(
@@ -46,12 +47,15 @@ export interface PortForwarder {
 export class BridgeHost implements NetworkHost {
   private readonly config: z.output<typeof bridgeHostConfigSchema>;
   private readonly forwarder: PortForwarder | undefined;
+  private readonly reservations: PortReservations | undefined;
   /** Serialises rule applies: each replaces the whole set. */
   private rulesChain: Promise<void> = Promise.resolve();
 
-  constructor(config: BridgeHostConfig, forwarder?: PortForwarder) {
+  /** `reservations`: the host sockets holding published ports (rootful; rootless, rootlesskit holds them). */
+  constructor(config: BridgeHostConfig, forwarder?: PortForwarder, reservations?: PortReservations) {
     this.config = bridgeHostConfigSchema.parse(config);
     this.forwarder = forwarder;
+    this.reservations = reservations;
   }
 
   async ensureBridge(name: string, gatewayCidr: string, mtu: number, gateway6Cidr?: string): Promise<void> {
@@ -207,6 +211,7 @@ export class BridgeHost implements NetworkHost {
   private async applyRulesNow(networks: RuleNetwork[], ports: RulePort[]): Promise<void> {
     await this.installRules(networks, ports);
     await this.forwarder?.sync(ports);
+    await this.reservations?.sync(ports);
   }
 
   private async installRules(networks: RuleNetwork[], ports: RulePort[]): Promise<void> {
@@ -258,6 +263,8 @@ export class BridgeHost implements NetworkHost {
   }
 
   async checkPortFree(m: PortMapping): Promise<void> {
+    // Held by berthd for a mapping on its way out (the caller has checked no other container publishes it).
+    if (this.reservations?.holds(m)) return;
     const host = m.hostIp || '0.0.0.0';
     try {
       if (m.proto === 'udp') await bindUdp(host, m.hostPort);
