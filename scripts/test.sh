@@ -16,7 +16,7 @@ else
   mapfile -t files < <(find src test -name '*.test.ts' | sort)
   # The longest files first (CI, 2026-12-04: 1-3 min each with their daemons), so that the run does not end on
   # one of them alone on its slot while the other slot has nothing left.
-  longest=(cri-critest cri-critest-security clients-compose compose-corpus compose-verbs rootless registry-peers
+  longest=(cri-critest cri-critest-security clients-compose compose-corpus rootless registry-peers
     buildkit-corpus clients-python compose containers)
   first=()
   for name in "${longest[@]}"; do

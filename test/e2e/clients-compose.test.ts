@@ -84,159 +84,163 @@ function httpGet(port: number, path: string): Promise<{ status: number; body: st
 
 const engineOf = useEngines(skip);
 
-for (const name of ENGINES) {
-  describe(`docker-compose 1.29 against ${name}`, { skip, concurrency: false }, () => {
-    let engine: Engine;
-    let dir: string;
-    const project = `compose${name}`;
-    let env: NodeJS.ProcessEnv;
-    const compose = (args: string[]): Promise<RunResult> =>
-      run(COMPOSE, ['--ansi', 'never', ...args], { env: { ...env }, timeoutMs: 180_000 });
-    const ok = async (args: string[]): Promise<string> => {
-      const r = await compose(args);
-      assert.equal(r.code, 0, `docker-compose ${args.join(' ')}:\n${r.stderr}\n${r.stdout}`);
-      return r.stdout;
-    };
-    const labelled = async (kind: 'ps' | 'network' | 'volume'): Promise<string[]> => {
-      const args = kind === 'ps' ? ['ps', '-a', '--format', '{{.Names}}'] : [kind, 'ls', '--format', '{{.Name}}'];
-      const r = await docker(engine.env, [...args, '--filter', `label=com.docker.compose.project=${project}`]);
-      assert.equal(r.code, 0, r.stderr);
-      return r.stdout.split('\n').filter(Boolean).sort();
-    };
-
-    before(async () => {
-      engine = engineOf(name);
-      dir = mkdtempSync(join(tmpdir(), 'berth-compose-'));
-      mkdirSync(join(dir, 'web'));
-      writeFileSync(join(dir, 'docker-compose.yml'), COMPOSE_FILE);
-      writeFileSync(join(dir, 'web.env'), '# comment\nGREETING=hello from env file\nFROM_FILE_OVERRIDDEN=file\n');
-      writeFileSync(join(dir, 'web/Dockerfile'), DOCKERFILE);
-      writeFileSync(join(dir, 'web/index.html'), 'web index\n');
-      // The API builder (docker-py), not the CLI's; nothing is ever pulled: every image is local or built.
-      env = {
-        ...engine.env,
-        COMPOSE_PROJECT_NAME: project,
-        COMPOSE_FILE: join(dir, 'docker-compose.yml'),
-        COMPOSE_DOCKER_CLI_BUILD: '0',
-        DOCKER_BUILDKIT: '0',
-        COMPOSE_INTERACTIVE_NO_CLI: '1',
+// One suite per engine, both at once (each suite's tests in order): the dependency waits overlap.
+describe('docker-compose 1.29, a multi-service project', { skip, concurrency: true }, () => {
+  for (const name of ENGINES) {
+    describe(`docker-compose 1.29 against ${name}`, { skip, concurrency: false }, () => {
+      let engine: Engine;
+      let dir: string;
+      const project = `compose${name}`;
+      let env: NodeJS.ProcessEnv;
+      const compose = (args: string[]): Promise<RunResult> =>
+        run(COMPOSE, ['--ansi', 'never', ...args], { env: { ...env }, timeoutMs: 180_000 });
+      const ok = async (args: string[]): Promise<string> => {
+        const r = await compose(args);
+        assert.equal(r.code, 0, `docker-compose ${args.join(' ')}:\n${r.stderr}\n${r.stdout}`);
+        return r.stdout;
       };
-    });
-    // What a failed scenario leaves goes with the engine (its stop removes every container and network).
-    after(() => {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+      const labelled = async (kind: 'ps' | 'network' | 'volume'): Promise<string[]> => {
+        const args = kind === 'ps' ? ['ps', '-a', '--format', '{{.Names}}'] : [kind, 'ls', '--format', '{{.Name}}'];
+        const r = await docker(engine.env, [...args, '--filter', `label=com.docker.compose.project=${project}`]);
+        assert.equal(r.code, 0, r.stderr);
+        return r.stdout.split('\n').filter(Boolean).sort();
+      };
 
-    test('up --build --scale: dependencies wait for health and completion', async () => {
-      await ok(['up', '-d', '--build', '--scale', 'worker=2']);
-      const names = await labelled('ps');
-      assert.deepEqual(names, [
-        `${project}_db_1`,
-        `${project}_migrate_1`,
-        `${project}_web_1`,
-        `${project}_worker_1`,
-        `${project}_worker_2`,
-      ]);
-      const state = async (container: string): Promise<string> =>
-        (
-          await docker(engine.env, [
-            'inspect',
-            '-f',
-            '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}} {{.State.ExitCode}}',
-            container,
-          ])
-        ).stdout.trim();
-      assert.equal(await state(`${project}_db_1`), 'running healthy 0');
-      assert.equal(await state(`${project}_migrate_1`), 'exited  0');
-      assert.equal(await state(`${project}_web_1`), 'running healthy 0');
-    });
+      before(async () => {
+        engine = engineOf(name);
+        dir = mkdtempSync(join(tmpdir(), 'berth-compose-'));
+        mkdirSync(join(dir, 'web'));
+        writeFileSync(join(dir, 'docker-compose.yml'), COMPOSE_FILE);
+        writeFileSync(join(dir, 'web.env'), '# comment\nGREETING=hello from env file\nFROM_FILE_OVERRIDDEN=file\n');
+        writeFileSync(join(dir, 'web/Dockerfile'), DOCKERFILE);
+        writeFileSync(join(dir, 'web/index.html'), 'web index\n');
+        // The API builder (docker-py), not the CLI's; nothing is ever pulled: every image is local or built.
+        env = {
+          ...engine.env,
+          COMPOSE_PROJECT_NAME: project,
+          COMPOSE_FILE: join(dir, 'docker-compose.yml'),
+          COMPOSE_DOCKER_CLI_BUILD: '0',
+          DOCKER_BUILDKIT: '0',
+          COMPOSE_INTERACTIVE_NO_CLI: '1',
+        };
+      });
+      // A failed test leaves the project up: take it down here, not only with the engine.
+      after(async () => {
+        if (engine && (await labelled('ps')).length > 0) await compose(['down', '-v', '-t', '0']);
+        if (dir) rmSync(dir, { recursive: true, force: true });
+      });
 
-    test('a second up of the unchanged file touches nothing', async () => {
-      const ids = async (): Promise<string> =>
-        (
+      test('up --build --scale: dependencies wait for health and completion', async () => {
+        await ok(['up', '-d', '--build', '--scale', 'worker=2']);
+        const names = await labelled('ps');
+        assert.deepEqual(names, [
+          `${project}_db_1`,
+          `${project}_migrate_1`,
+          `${project}_web_1`,
+          `${project}_worker_1`,
+          `${project}_worker_2`,
+        ]);
+        const state = async (container: string): Promise<string> =>
+          (
+            await docker(engine.env, [
+              'inspect',
+              '-f',
+              '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}} {{.State.ExitCode}}',
+              container,
+            ])
+          ).stdout.trim();
+        assert.equal(await state(`${project}_db_1`), 'running healthy 0');
+        assert.equal(await state(`${project}_migrate_1`), 'exited  0');
+        assert.equal(await state(`${project}_web_1`), 'running healthy 0');
+      });
+
+      test('a second up of the unchanged file touches nothing', async () => {
+        const ids = async (): Promise<string> =>
+          (
+            await docker(engine.env, [
+              'ps',
+              '-aq',
+              '--no-trunc',
+              '--filter',
+              `label=com.docker.compose.project=${project}`,
+            ])
+          ).stdout;
+        const before = await ids();
+        const again = await compose(['up', '-d', '--scale', 'worker=2']);
+        assert.equal(again.code, 0, again.stderr);
+        for (const service of ['db_1', 'web_1', 'worker_2'])
+          assert.match(again.stderr, new RegExp(`${project}_${service} is up-to-date`));
+        assert.equal(await ids(), before);
+      });
+
+      test('ps lists every service with its state', async () => {
+        const out = await ok(['ps']);
+        for (const n of ['db_1', 'migrate_1', 'web_1', 'worker_1', 'worker_2'])
+          assert.match(out, new RegExp(`${project}_${n} `));
+        assert.match(out, /Up \(healthy\)/);
+        assert.match(out, /Exit 0/);
+      });
+
+      test('published port on 127.0.0.1 serves the built image, with the env file and the named volume', async () => {
+        const port = (await ok(['port', 'web', '8080'])).trim();
+        assert.match(port, /^127\.0\.0\.1:\d+$/);
+        const hostPort = Number(port.split(':')[1]);
+        assert.deepEqual(await httpGet(hostPort, '/index.html'), { status: 200, body: 'web index\n' });
+        const envText = (await httpGet(hostPort, '/env.txt')).body;
+        assert.match(envText, /^GREETING=hello from env file$/m);
+        assert.match(envText, /^FROM_FILE_OVERRIDDEN=compose$/m);
+        assert.equal((await httpGet(hostPort, '/migrated.txt')).body, 'seeded-by-db\n');
+      });
+
+      test('scaled replicas reach the service by name; logs by service', async () => {
+        const out = await ok(['logs', '--no-color', 'worker']);
+        const hits = out.split('\n').filter((l) => /worker_\d.*\| web index/.test(l));
+        assert.equal(hits.length, 2, out);
+      });
+
+      test('stop and start keep the project', async () => {
+        await ok(['stop', '-t', '1', 'worker']);
+        const stopped = (
           await docker(engine.env, [
             'ps',
-            '-aq',
-            '--no-trunc',
+            '-a',
             '--filter',
-            `label=com.docker.compose.project=${project}`,
+            `label=com.docker.compose.service=worker`,
+            '--filter',
+            'status=exited',
+            '--format',
+            '{{.Names}}',
           ])
-        ).stdout;
-      const before = await ids();
-      const again = await compose(['up', '-d', '--scale', 'worker=2']);
-      assert.equal(again.code, 0, again.stderr);
-      for (const service of ['db_1', 'web_1', 'worker_2'])
-        assert.match(again.stderr, new RegExp(`${project}_${service} is up-to-date`));
-      assert.equal(await ids(), before);
-    });
+        ).stdout
+          .split('\n')
+          .filter(Boolean);
+        assert.equal(stopped.length, 2);
+        await ok(['start', 'worker']);
+        const running = (
+          await docker(engine.env, [
+            'ps',
+            '--filter',
+            `label=com.docker.compose.service=worker`,
+            '--format',
+            '{{.Names}}',
+          ])
+        ).stdout
+          .split('\n')
+          .filter(Boolean);
+        assert.equal(running.length, 2);
+      });
 
-    test('ps lists every service with its state', async () => {
-      const out = await ok(['ps']);
-      for (const n of ['db_1', 'migrate_1', 'web_1', 'worker_1', 'worker_2'])
-        assert.match(out, new RegExp(`${project}_${n} `));
-      assert.match(out, /Up \(healthy\)/);
-      assert.match(out, /Exit 0/);
+      test('down -v leaves no container, network or volume of the project', async () => {
+        assert.deepEqual(await labelled('network'), [`${project}_default`]);
+        assert.deepEqual(await labelled('volume'), [`${project}_data`]);
+        await ok(['down', '-v', '-t', '1']);
+        assert.deepEqual(await labelled('ps'), []);
+        assert.deepEqual(await labelled('network'), []);
+        assert.deepEqual(await labelled('volume'), []);
+      });
     });
-
-    test('published port on 127.0.0.1 serves the built image, with the env file and the named volume', async () => {
-      const port = (await ok(['port', 'web', '8080'])).trim();
-      assert.match(port, /^127\.0\.0\.1:\d+$/);
-      const hostPort = Number(port.split(':')[1]);
-      assert.deepEqual(await httpGet(hostPort, '/index.html'), { status: 200, body: 'web index\n' });
-      const envText = (await httpGet(hostPort, '/env.txt')).body;
-      assert.match(envText, /^GREETING=hello from env file$/m);
-      assert.match(envText, /^FROM_FILE_OVERRIDDEN=compose$/m);
-      assert.equal((await httpGet(hostPort, '/migrated.txt')).body, 'seeded-by-db\n');
-    });
-
-    test('scaled replicas reach the service by name; logs by service', async () => {
-      const out = await ok(['logs', '--no-color', 'worker']);
-      const hits = out.split('\n').filter((l) => /worker_\d.*\| web index/.test(l));
-      assert.equal(hits.length, 2, out);
-    });
-
-    test('stop and start keep the project', async () => {
-      await ok(['stop', '-t', '1', 'worker']);
-      const stopped = (
-        await docker(engine.env, [
-          'ps',
-          '-a',
-          '--filter',
-          `label=com.docker.compose.service=worker`,
-          '--filter',
-          'status=exited',
-          '--format',
-          '{{.Names}}',
-        ])
-      ).stdout
-        .split('\n')
-        .filter(Boolean);
-      assert.equal(stopped.length, 2);
-      await ok(['start', 'worker']);
-      const running = (
-        await docker(engine.env, [
-          'ps',
-          '--filter',
-          `label=com.docker.compose.service=worker`,
-          '--format',
-          '{{.Names}}',
-        ])
-      ).stdout
-        .split('\n')
-        .filter(Boolean);
-      assert.equal(running.length, 2);
-    });
-
-    test('down -v leaves no container, network or volume of the project', async () => {
-      assert.deepEqual(await labelled('network'), [`${project}_default`]);
-      assert.deepEqual(await labelled('volume'), [`${project}_data`]);
-      await ok(['down', '-v', '-t', '1']);
-      assert.deepEqual(await labelled('ps'), []);
-      assert.deepEqual(await labelled('network'), []);
-      assert.deepEqual(await labelled('volume'), []);
-    });
-  });
-}
+  }
+});
 
 /** Resolves on the container's first event with this status (health_status events carry it in Status). */
 const waitForEvent = (env: NodeJS.ProcessEnv, container: string, status: string): Promise<unknown> =>

@@ -32,6 +32,8 @@ export interface Side {
   v1Ok(dir: string, args: string[], env?: NodeJS.ProcessEnv): Promise<RunResult>;
   /** docker-compose 1.29's `down -v`, then nothing of the project is left. */
   v1DownClean(dir: string, project: string, args?: string[]): Promise<void>;
+  /** After a failed scenario: `down -v --remove-orphans -t 0` of every project directory it used (best effort). */
+  takeDown(): Promise<void>;
 }
 
 const COMPOSE_V1 = '/usr/bin/docker-compose';
@@ -62,16 +64,20 @@ export function useComposeEngines(shared?: (name: EngineName) => Engine): Scenar
   });
   const side = (name: EngineName): Side => {
     const engine = engineOf(name);
+    // The project directories this side used, with the environment of the last use (a file may need its variables).
+    const used = new Map<string, NodeJS.ProcessEnv>();
     const s: Side = {
       name,
       engine,
       corpus,
-      compose: (dir, args, env = {}) =>
-        berth(
+      compose(dir, args, env = {}) {
+        used.set(dir, env);
+        return berth(
           { ...engine.env, ...env },
           ['compose', '--project-directory', join(corpus, dir), '-f', join(corpus, dir, 'compose.yaml'), ...args],
           { timeoutMs: 120_000 },
-        ),
+        );
+      },
       async ok(dir, args, env = {}) {
         const r = await s.compose(dir, args, env);
         assert.equal(r.code, 0, `[${name}] berth compose ${args.join(' ')} (${dir}):\n${r.stderr}\n${r.stdout}`);
@@ -96,8 +102,9 @@ export function useComposeEngines(shared?: (name: EngineName) => Engine): Scenar
         await s.ok(dir, ['down', '-v']);
         assert.deepEqual(await s.leftovers(project), [], `[${name}] left behind`);
       },
-      v1: (dir, args, env = {}) =>
-        run(
+      v1(dir, args, env = {}) {
+        used.set(dir, env);
+        return run(
           COMPOSE_V1,
           [
             '--ansi',
@@ -119,7 +126,8 @@ export function useComposeEngines(shared?: (name: EngineName) => Engine): Scenar
             },
             timeoutMs: 120_000,
           },
-        ),
+        );
+      },
       async v1Ok(dir, args, env = {}) {
         const r = await s.v1(dir, args, env);
         assert.equal(r.code, 0, `[${name}] docker-compose ${args.join(' ')} (${dir}):\n${r.stderr}\n${r.stdout}`);
@@ -129,19 +137,32 @@ export function useComposeEngines(shared?: (name: EngineName) => Engine): Scenar
         await s.v1Ok(dir, [...args, 'down', '-v']);
         assert.deepEqual(await s.leftovers(project), [], `[${name}] left behind by docker-compose 1.29`);
       },
+      // docker-compose 1.29 names a project's containers differently but labels them (and names its networks and
+      // volumes) as berth compose does, so berth compose's `down` takes its projects down too.
+      async takeDown() {
+        for (const [dir, env] of used) await s.compose(dir, ['down', '-v', '--remove-orphans', '-t', '0'], env);
+      },
     };
     return s;
   };
+  // Each engine's side runs to its end (a failure on one does not leave the other running into the next scenario),
+  // and a side that failed takes its projects down: nothing of a failed scenario outlives it (ports, rules, bridges).
   return (title, body, options = {}) =>
     test(title, { skip: skip || options.skip }, async () => {
-      await Promise.all(
-        ENGINES.filter((name) => !options.engines || options.engines.includes(name)).map((name) =>
-          body(side(name)).catch((err: unknown) => {
+      const results = await Promise.allSettled(
+        ENGINES.filter((name) => !options.engines || options.engines.includes(name)).map(async (name) => {
+          const s = side(name);
+          try {
+            await body(s);
+          } catch (err) {
+            await s.takeDown();
             if (err instanceof Error) err.message = `[${name}] ${err.message}`;
             throw err;
-          }),
-        ),
+          }
+        }),
       );
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     });
 }
 
