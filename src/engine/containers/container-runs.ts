@@ -21,7 +21,7 @@ import type { ContainerFiles, ContainerVolumes, ExitInfo, RuntimePort } from './
 import type { RestartSupervisor } from './restart-supervisor.js';
 import type { StdioAttachments } from './stdio-attachments.js';
 import type { OutputFollowers } from './output-followers.js';
-import { phase } from '../../lib/phases.js';
+import { phase, timedPhases } from '../../lib/phases.js';
 
 export interface ContainerRunsDeps {
   store: ContainerStore;
@@ -135,6 +135,10 @@ export class ContainerRuns {
 
   /** Records an exit, then lets the supervisor apply AutoRemove or the restart policy. Caller holds the lock. */
   private async recordExit(id: string, exit: ExitInfo): Promise<void> {
+    await timedPhases(this.deps.logger, 'exit', { container: id }, () => this.recordExitTimed(id, exit));
+  }
+
+  private async recordExitTimed(id: string, exit: ExitInfo): Promise<void> {
     const c = this.deps.store.get(id);
     if (!c) return;
     this.deps.health?.unwatch(id);
@@ -150,13 +154,17 @@ export class ContainerRuns {
     this.deps.store.update(c);
     // The exit is recorded (a wait answers at once): the output streams end now, before any cleanup and `die`.
     await this.deps.followers.end(id);
+    phase('followers');
     await this.deps.runtime
       .delete(id)
       .catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'runtime cleanup failed'));
+    phase('runtime-delete');
     await this.deps.volumes?.releaseFor(id, c.mounts);
+    phase('volumes');
     await this.deps.networks
       ?.tearDown(c)
       .catch((err: unknown) => this.deps.logger.warn({ err, container: id }, 'network cleanup failed'));
+    phase('network');
     if (exit.oomKilled) this.deps.publish(c, 'oom');
     this.deps.publish(c, 'die', { exitCode: String(exit.exitCode) });
     this.deps.waiters.exited(id, exit.exitCode);

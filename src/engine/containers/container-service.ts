@@ -166,6 +166,10 @@ export class ContainerService implements ContainersApi {
 
   async stop(ref: string, options: { timeoutSeconds?: number; signal?: string }): Promise<boolean> {
     const { id } = resolveContainer(this.store, ref);
+    return timedPhases(this.deps.logger, 'stop', { container: id }, () => this.stopTimed(id, options));
+  }
+
+  private async stopTimed(id: string, options: { timeoutSeconds?: number; signal?: string }): Promise<boolean> {
     const signal = options.signal ? this.deps.runtime.parseSignal(options.signal) : undefined;
     return this.locks
       .run(id, async () => {
@@ -178,10 +182,12 @@ export class ContainerService implements ContainersApi {
         this.store.update(c);
         if (!isRunning(c)) return false;
         await stopProcess(this.deps.runtime, this.clock, c, signal, options.timeoutSeconds);
+        phase('signal-to-exit');
         return true;
       })
       .then(async (stopped) => {
         await this.runs.exitRecorded(id);
+        phase('exit-recorded');
         if (stopped) {
           const c = this.store.get(id);
           if (c) this.publish(c, 'stop');
