@@ -96,8 +96,29 @@ export async function removeNetworks(client: EngineClient, project: Project, pro
     });
     for (const n of found.filter((x) => x.Name === net.name)) {
       progress('Network', net.name, 'Removing');
-      await client.networks.remove(n.Id ?? net.name);
+      await removeNetwork(client, n.Id ?? net.name);
       progress('Network', net.name, 'Removed');
+    }
+  }
+}
+
+const stillInUse = (err: unknown): boolean =>
+  err instanceof ApiError && err.status === 403 && /has active endpoints/.test(err.message);
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Docker's engine can answer a network removal right after its last container's removal with "has active
+ * endpoints": it releases the endpoint after the removal has returned (moby#17217, seen on dockerd 20.10 with ten
+ * containers removed at once). Asked again a little later, it succeeds; a network still in use after ~3 s is an error.
+ */
+async function removeNetwork(client: EngineClient, id: string): Promise<void> {
+  for (let delayMs = 50; ; delayMs *= 2) {
+    try {
+      await client.networks.remove(id);
+      return;
+    } catch (err) {
+      if (!stillInUse(err) || delayMs > 2_000) throw err;
+      await pause(delayMs);
     }
   }
 }
