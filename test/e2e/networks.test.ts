@@ -3,6 +3,7 @@
 // messages, live restore of rules, and nothing left behind. Driven by the real docker CLI and by berth.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,13 +89,12 @@ test(
     assert.equal(await waitForHttp(`http://127.0.0.1:${loopPort}/`), 'hello from web\n');
     assert.equal(await waitForHttp(`http://${hostAddress()}:${hostPort}/`), 'hello from web\n');
 
-    const byName = await docker(env, ['run', '--rm', '--network', 'app', 'busybox', 'wget', '-qO-', 'http://web/']);
-    assert.equal(byName.stdout, 'hello from web\n', byName.stderr);
-    const byAlias = await docker(env, ['run', '--rm', '--network', 'app', 'busybox', 'wget', '-qO-', 'http://www/']);
-    assert.equal(byAlias.stdout, 'hello from web\n', byAlias.stderr);
-    // Other names go to the host's resolvers: here a fake upstream on loopback.
-    const forwarded = await docker(env, ['run', '--rm', '--network', 'app', 'busybox', 'nslookup', 'upstream.test']);
-    assert.match(forwarded.stdout, /10\.99\.99\.7/, forwarded.stderr);
+    // By name, by alias, and other names through the host's resolvers (here a fake upstream on loopback).
+    const names = await docker(env, [
+      ...['run', '--rm', '--network', 'app', 'busybox', 'sh', '-c'],
+      'wget -qO- http://web/ && wget -qO- http://www/ && nslookup upstream.test',
+    ]);
+    assert.match(names.stdout, /^hello from web\nhello from web\n[^]*10\.99\.99\.7/, names.stderr);
     // The default bridge: an address and a route via berth's bridge, but no names (as in Docker).
     const onBridge = await docker(env, ['run', '--rm', 'busybox', 'ip', '-o', '-4', 'addr', 'show', 'eth0']);
     assert.match(onBridge.stdout, new RegExp(`inet 10\\.${net.octet}\\.255\\.\\d+/24`));
@@ -118,7 +118,40 @@ test(
     assert.equal(await listenError('127.0.0.1', loopPort), 'EADDRINUSE');
     assert.equal(await listenError('0.0.0.0', hostPort), 'EADDRINUSE');
 
-    assert.equal((await docker(env, ['rm', '-f', 'web'])).code, 0);
+    // Containers with published ports starting at once, on both networks: every one's DNAT rule is in (they
+    // share iptables applies), with its own address; removed at once (web too), no rule is left.
+    const many = await Promise.all(
+      [0, 1, 2, 3, 4].map(async (i) => {
+        const p = await freePort();
+        const network = i % 2 ? 'app' : 'bridge';
+        const r = await docker(env, [
+          'run',
+          '-d',
+          '--name',
+          `many${i}`,
+          '--network',
+          network,
+          '-p',
+          `127.0.0.1:${p}:80`,
+          'busybox',
+          'sleep',
+          '600',
+        ]);
+        assert.equal(r.code, 0, r.stderr);
+        const ip = (
+          await docker(env, ['inspect', '-f', `{{.NetworkSettings.Networks.${network}.IPAddress}}`, `many${i}`])
+        ).stdout.trim();
+        return { name: `many${i}`, rule: `--dport ${p} -j DNAT --to-destination ${ip}:80` };
+      }),
+    );
+    const dnat = execFileSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' });
+    for (const { rule } of many) assert.ok(dnat.includes(rule), `${rule} in\n${dnat}`);
+    assert.equal(new Set(many.map((m) => m.rule.split(' ').pop())).size, many.length, 'one address each');
+    const removed = await Promise.all(['web', ...many.map((m) => m.name)].map((n) => docker(env, ['rm', '-f', n])));
+    assert.deepEqual(
+      removed.map((r) => r.code),
+      [0, 0, 0, 0, 0, 0],
+    );
     assert.equal(await listenError('127.0.0.1', loopPort), undefined);
     assert.equal((await docker(env, ['network', 'rm', 'app'])).stdout, 'app\n');
     assert.deepEqual(hostFootprint(net, daemon.execRoot), before);

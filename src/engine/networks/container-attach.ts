@@ -1,9 +1,14 @@
 // Containers on networks: the endpoints a create asks for, and at each start a network namespace with one
 // veth per network (address, default route via the first), published ports as DNAT rules, and the /etc
-// files that name the container's address and berth's DNS; undone after each exit. One start at a time
-// allocates addresses and host ports, so two containers never get the same one.
+// files that name the container's address and berth's DNS; undone after each exit.
+// What is serialised, and how: one container's namespace and interfaces by a lock per container; addresses are
+// allocated and recorded in one synchronous step (no await between reading the addresses in use and storing the
+// new one), so two starts never get the same address; host ports by a lock of their own (their check binds the
+// port, an await); the iptables rule set by NetworkRecords (one apply at a time, concurrent asks share the next).
+// Namespaces, veths, addresses, routes and /etc files of different containers are made side by side.
 import type { Logger } from '../../lib/logger.js';
 import { KeyedMutex } from '../../lib/keyed-mutex.js';
+import { phase } from '../../lib/phases.js';
 import { conflict, forbidden, internal, invalidArgument, isKind, notFound } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import type { ContainerFiles } from '../../core/containers/container-files.js';
@@ -36,12 +41,15 @@ export interface ContainerAttachDeps {
   logger: Logger;
 }
 
-const GLOBAL = 'networking';
+/** Key of the host-port allocation lock (container ids are 64 hex digits, so never this). */
+const PORTS = 'host-ports';
 const overlaps = (a: PortMapping, b: PortMapping): boolean =>
   a.proto === b.proto && a.hostPort === b.hostPort && (!a.hostIp || !b.hostIp || a.hostIp === b.hostIp);
 
 export class ContainerAttach implements ContainerNetworking {
   private readonly lock = new KeyedMutex();
+  /** While the start-up cleanup runs, nothing else attaches or detaches. */
+  private restoring: Promise<void> = Promise.resolve();
   /** Running containers whose network namespace is berth's: it stays when their last network is disconnected,
    * so they can be connected again (Docker keeps the sandbox likewise). */
   private readonly sandboxes = new Set<string>();
@@ -53,10 +61,16 @@ export class ContainerAttach implements ContainerNetworking {
 
   /** For the network service (wired by the daemon): connect, disconnect and unlink reach running containers. */
   readonly live: LiveAttach = {
-    connect: (cid, nid) => this.lock.run(GLOBAL, () => this.connectLive(cid, nid)),
-    disconnect: (cid, nid) => this.lock.run(GLOBAL, () => this.disconnectLive(cid, nid)),
+    connect: (cid, nid) => this.forContainer(cid, () => this.connectLive(cid, nid)),
+    disconnect: (cid, nid) => this.forContainer(cid, () => this.disconnectLive(cid, nid)),
     removeLink: (parent, alias) => this.removeLink(parent, alias),
   };
+
+  /** Work on one container's namespace and interfaces: one at a time per container, after any start-up cleanup. */
+  private async forContainer<T>(containerId: string, work: () => Promise<T>): Promise<T> {
+    await this.restoring;
+    return this.lock.run(containerId, work);
+  }
 
   /** The network a mode names: a user network, or the default bridge (undefined with --bridge=none). */
   private modeNetwork(mode: string): NetworkRecord | undefined {
@@ -205,15 +219,19 @@ export class ContainerAttach implements ContainerNetworking {
     );
     const env = variables.length > 0 ? { extraEnv: variables } : {};
     if (endpoints.length === 0 && !this.connectableWithoutEndpoints(c)) return env;
-    return this.lock.run(GLOBAL, async () => {
+    return this.forContainer(c.id, async () => {
       try {
         const netnsPath = await this.deps.host.createNetns(c.id);
+        phase('network-netns');
         this.sandboxes.add(c.id);
         this.nextIfIndex.delete(c.id);
         const gateway = this.gatewayOf(endpoints);
         for (const ep of endpoints) await this.plug(c, ep, netnsPath, ep.networkId === gateway?.networkId);
+        phase('network-interfaces');
         await this.publishPorts(c);
+        phase('network-ports');
         await this.writeEtcFiles(c);
+        phase('network-etc');
         return { netnsPath, ...env };
       } catch (err) {
         await this.unplugAll(c.id);
@@ -298,6 +316,7 @@ export class ContainerAttach implements ContainerNetworking {
   private async plug(c: ContainerRecord, ep: EndpointRecord, netnsPath: string, gateway: boolean): Promise<void> {
     const n = this.deps.store.getNetwork(ep.networkId);
     if (!n) throw notFound(`network ${ep.networkId} not found`);
+    // From reading the addresses in use to recording this one, no await: concurrent starts never share an address.
     const others = this.deps.store.endpointsOfNetwork(n.id).filter((e) => e.containerId !== c.id);
     const inUse = new Set(others.filter((e) => e.ip).map((e) => e.ip));
     const v6 = this.deps.networks.v6Of(n);
@@ -349,6 +368,12 @@ export class ContainerAttach implements ContainerNetworking {
       c.config.ExposedPorts,
     );
     if (requests.length === 0) return;
+    await this.lock.run(PORTS, () => this.allocatePorts(c, requests));
+    await this.deps.networks.applyRules();
+  }
+
+  /** Host ports for the requests, recorded for the container; under the ports lock (checking a port binds it). */
+  private async allocatePorts(c: ContainerRecord, requests: ReturnType<typeof portRequests>): Promise<void> {
     const taken: PortMapping[] = [...this.deps.store.allPorts()].filter(([id]) => id !== c.id).flatMap(([, m]) => m);
     const mappings: PortMapping[] = [];
     const epId = this.deps.store.endpointsOfContainer(c.id)[0]?.id ?? '';
@@ -378,7 +403,6 @@ export class ContainerAttach implements ContainerNetworking {
       mappings.push(m);
     }
     this.deps.store.setPorts(c.id, mappings);
-    await this.deps.networks.applyRules();
   }
 
   private async writeEtcFiles(c: ContainerRecord): Promise<void> {
@@ -438,24 +462,32 @@ export class ContainerAttach implements ContainerNetworking {
   }
 
   async tearDown(c: ContainerRecord): Promise<void> {
-    await this.lock.run(GLOBAL, () => this.unplugAll(c.id));
+    await this.forContainer(c.id, () => this.unplugAll(c.id));
   }
 
   private async unplugAll(containerId: string): Promise<void> {
     const { store, host } = this.deps;
-    // The rules name a container only through its published ports: without them, they stay as they are (re-applying
-    // them cost each removal of a container ~6 iptables runs under the networking lock).
+    // The rules name a container only through its published ports: without them, they stay as they are.
     const published = store.portsOf(containerId).length > 0;
-    for (const ep of store.endpointsOfContainer(containerId)) {
-      if (ep.hostIfName) await host.removeInterface(ep.hostIfName);
+    store.setPorts(containerId, []);
+    // The rules without this container's ports are applied while its interfaces go, and its addresses are released
+    // only once they are in: no rule is left sending a port to an address another container may get next.
+    const rules = published
+      ? this.deps.networks.applyRules().then(
+          () => undefined,
+          (err: unknown) => err,
+        )
+      : undefined;
+    const endpoints = store.endpointsOfContainer(containerId);
+    for (const ep of endpoints) if (ep.hostIfName) await host.removeInterface(ep.hostIfName);
+    const rulesFailed = await rules;
+    for (const ep of endpoints)
       if (ep.ip || ep.hostIfName)
         store.upsertEndpoint({ ...ep, ip: '', ip6: '', mac: '', hostIfName: '', ifName: undefined });
-    }
-    store.setPorts(containerId, []);
     await host.removeNetns(containerId);
     this.sandboxes.delete(containerId);
     this.nextIfIndex.delete(containerId);
-    if (published) await this.deps.networks.applyRules();
+    if (rulesFailed) throw rulesFailed;
   }
 
   async forget(c: ContainerRecord): Promise<void> {
@@ -531,25 +563,30 @@ export class ContainerAttach implements ContainerNetworking {
 
   /** Namespaces and endpoints of containers that are not running go; the rule set is rebuilt from the store. */
   async restore(): Promise<void> {
-    await this.lock.run(GLOBAL, async () => {
-      const { store, host, containers } = this.deps;
-      const live = (id: string): boolean => {
-        const c = containers.get(id);
-        return c !== undefined && isRunningState(c.state);
-      };
-      for (const ep of store.allEndpoints()) {
-        if (!containers.get(ep.containerId)) store.deleteEndpoint(ep.networkId, ep.containerId);
-        else if ((ep.ip || ep.hostIfName) && !live(ep.containerId)) {
-          if (ep.hostIfName) await host.removeInterface(ep.hostIfName);
-          store.upsertEndpoint({ ...ep, ip: '', ip6: '', mac: '', hostIfName: '', ifName: undefined });
-        }
+    const done = this.restoreNow();
+    this.restoring = done.catch(() => undefined);
+    await done;
+  }
+
+  private async restoreNow(): Promise<void> {
+    await this.restoring;
+    const { store, host, containers } = this.deps;
+    const live = (id: string): boolean => {
+      const c = containers.get(id);
+      return c !== undefined && isRunningState(c.state);
+    };
+    for (const ep of store.allEndpoints()) {
+      if (!containers.get(ep.containerId)) store.deleteEndpoint(ep.networkId, ep.containerId);
+      else if ((ep.ip || ep.hostIfName) && !live(ep.containerId)) {
+        if (ep.hostIfName) await host.removeInterface(ep.hostIfName);
+        store.upsertEndpoint({ ...ep, ip: '', ip6: '', mac: '', hostIfName: '', ifName: undefined });
       }
-      for (const id of store.allPorts().keys()) if (!live(id)) store.setPorts(id, []);
-      for (const id of await host.listNetns()) {
-        if (live(id)) this.sandboxes.add(id);
-        else await host.removeNetns(id);
-      }
-      await this.deps.networks.applyRules();
-    });
+    }
+    for (const id of store.allPorts().keys()) if (!live(id)) store.setPorts(id, []);
+    for (const id of await host.listNetns()) {
+      if (live(id)) this.sandboxes.add(id);
+      else await host.removeNetns(id);
+    }
+    await this.deps.networks.applyRules();
   }
 }

@@ -1,10 +1,12 @@
 // What the store says about networks, as both the network use cases and the container side need it: lookup by
 // reference, the bridge networks, each one's driver options, MTU and IPv6 side, and the daemon-wide iptables rule
-// set, rebuilt from the store whenever networks or published ports change.
+// set, rebuilt from the store whenever networks or published ports change (one apply at a time; asks that come
+// while one runs share the next, which reads the store when it starts).
 import type { NetworkHost } from '../../core/networks/network-host.js';
 import type { NetworkRecord, NetworkStore, NetworkV6 } from '../../core/networks/network-record.js';
 import type { RuleNetwork, RulePort } from '../../core/networks/nat-rules.js';
 import { invalidArgument, notFound } from '../../core/errdefs.js';
+import { LatestRun } from '../../lib/latest-run.js';
 import { parseBridgeOptions, type BridgeOptions } from '../../core/networks/bridge-options.js';
 import type { NetworkServiceConfig } from './types.js';
 
@@ -15,6 +17,8 @@ export interface NetworkRecordsDeps {
 }
 
 export class NetworkRecords {
+  private readonly rules = new LatestRun(() => this.applyRulesNow());
+
   constructor(private readonly deps: NetworkRecordsDeps) {}
 
   get config(): NetworkServiceConfig {
@@ -65,8 +69,14 @@ export class NetworkRecords {
     return n.enableIPv6 && n.v6 ? n.v6 : undefined;
   }
 
+  /** Settles once the host has a rule set read from the store after this call (ten containers starting at once
+   * are served by one or two iptables-restore runs, not ten in a row). */
+  applyRules(): Promise<void> {
+    return this.rules.run();
+  }
+
   /** The whole rule set from the store: every bridge network and every running container's published ports. */
-  async applyRules(): Promise<void> {
+  private async applyRulesNow(): Promise<void> {
     const { store } = this.deps;
     const networks: RuleNetwork[] = this.bridgeNetworks().map((n) => {
       const o = this.bridgeOptions(n);
