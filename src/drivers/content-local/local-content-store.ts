@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
-import { DigestingStream, digestHex, isDigest, type Digest } from '../../lib/digest.js';
+import { DigestingStream, digestHex, isDigest, sha256, type Digest } from '../../lib/digest.js';
 import { BULK_CHUNK } from '../../lib/bulk-io.js';
 import { invalidArgument, notFound } from '../../core/errdefs.js';
 import type { BlobInfo, ContentStore, Lease } from '../../core/content/content-store.js';
@@ -85,8 +85,39 @@ export class LocalContentStore implements ContentStore {
     }
   }
 
-  put(data: Uint8Array | string, options: { lease?: Lease } = {}): Promise<BlobInfo> {
-    return this.ingest(Readable.from([Buffer.from(data)]), {}, options);
+  /**
+   * A small blob is hashed in memory and written in one call (fsynced, then renamed in), or not at all when the store
+   * has it: a build writes a config and a manifest per step, and ingest's stream costs several more file operations.
+   */
+  async put(data: Uint8Array | string, options: { lease?: Lease } = {}): Promise<BlobInfo> {
+    const bytes = Buffer.from(data);
+    const digest = sha256(bytes);
+    options.lease?.add(digest);
+    if (await this.has(digest)) return { digest, size: bytes.length };
+    const tmp = join(this.root, 'ingest', randomBytes(12).toString('hex'));
+    const fh = await open(tmp, 'wx').catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      await mkdir(join(this.root, 'ingest'), { recursive: true });
+      await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
+      return open(tmp, 'wx');
+    });
+    try {
+      try {
+        await fh.writeFile(bytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, this.blobPath(digest)).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+        await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
+        await rename(tmp, this.blobPath(digest));
+      });
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    return { digest, size: bytes.length };
   }
 
   async has(digest: Digest): Promise<boolean> {
