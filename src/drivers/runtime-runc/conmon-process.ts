@@ -2,12 +2,16 @@
 // container is created, and the monitor lives on in its own session (spawn detached + unref), so it
 // outlives the daemon. Over _OCI_SYNCPIPE (fd 3) conmon reports {"data": <pid>} once `runc create`
 // succeeded, or {"data": -1, "message": "<runc's stderr>"} when it failed. No _OCI_STARTPIPE: nothing has
-// to happen between conmon's start and `runc create`. conmon's own stderr goes to a file in its state dir.
+// to happen between conmon's start and `runc create`. conmon's own stderr goes to a file in its state dir. conmon
+// is launched with posix_spawn (lib/posix-spawn.ts), without a fork of the daemon, where the C library allows.
 import { spawn } from 'node:child_process';
+import { closeSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { pipeNoFork, reap, spawnNoFork } from '../../lib/posix-spawn.js';
 
 export interface ConmonOptions {
   conmonPath: string;
@@ -75,22 +79,64 @@ export function conmonArgs(o: ConmonOptions): string[] {
 
 export class ConmonStartError extends Error {}
 
+/** conmon launched: its sync pipe's read end, and its first process's end (a launch failure rejects). */
+interface Launched {
+  sync: Readable;
+  ended: Promise<void>;
+}
+
+/** conmon through posix_spawn (lib/posix-spawn.ts: no fork of the daemon), or Node's spawn where it is unavailable. */
+async function launch(o: ConmonOptions, stderrFd: number): Promise<Launched> {
+  const env = { ...process.env, _OCI_SYNCPIPE: '3' };
+  const pipe = pipeNoFork();
+  if (pipe !== 'unavailable') {
+    const [readFd, writeFd] = pipe;
+    let pid: number | 'unavailable';
+    try {
+      pid = await spawnNoFork(o.conmonPath, conmonArgs(o), {
+        stdio: ['null', 'null', stderrFd, writeFd],
+        cwd: o.stateDir,
+        env,
+        setsid: true,
+      });
+    } catch (err) {
+      closeSync(readFd);
+      throw err;
+    } finally {
+      // Only conmon holds the write end now: its end of file is conmon's end.
+      closeSync(writeFd);
+    }
+    // conmon's first process exits once it has forked the monitor: reaped here, as Node reaps its children.
+    if (pid !== 'unavailable')
+      return { sync: new Socket({ fd: readFd, readable: true, writable: false }), ended: reap(pid) };
+    closeSync(readFd);
+  }
+  const child = spawn(o.conmonPath, conmonArgs(o), {
+    detached: true,
+    // conmon drops files (an `oom` marker) in its working directory: keep them in its own.
+    cwd: o.stateDir,
+    stdio: ['ignore', 'ignore', stderrFd, 'pipe'],
+    env,
+  });
+  child.unref();
+  return {
+    sync: child.stdio[3] as Readable,
+    ended: new Promise<void>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', () => resolve());
+    }),
+  };
+}
+
 /** Spawns conmon; resolves with the container's pid, or rejects with runc's (or conmon's) own words. */
 export async function startConmon(o: ConmonOptions, options: { signal?: AbortSignal } = {}): Promise<number> {
   const stderrPath = join(o.stateDir, 'conmon.stderr');
   const stderrFile = await open(stderrPath, 'w');
   let sync: Readable | undefined;
   try {
-    const child = spawn(o.conmonPath, conmonArgs(o), {
-      detached: true,
-      // conmon drops files (an `oom` marker) in its working directory: keep them in its own.
-      cwd: o.stateDir,
-      stdio: ['ignore', 'ignore', stderrFile.fd, 'pipe'],
-      env: { ...process.env, _OCI_SYNCPIPE: '3' },
-    });
-    child.unref();
-    sync = child.stdio[3] as Readable;
-    const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
+    const launched = await launch(o, stderrFile.fd);
+    sync = launched.sync;
+    const spawnError = launched.ended.then(() => new Promise<never>(() => undefined));
     spawnError.catch(() => undefined);
     const abort = new Promise<never>((_, reject) =>
       options.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true }),

@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { pipeNoFork, reap, spawnNoFork } from './posix-spawn.js';
+
+test('posix_spawn gives the child its fds, directory, environment, session and default signals', async (t) => {
+  const pipe = pipeNoFork();
+  if (pipe === 'unavailable') return t.skip('no C library binding here');
+  const [read, write] = pipe;
+  const script = 'echo "$X $(pwd)" >&3; ls /proc/$$/fd >&3; grep -E "^(SigIgn|SigBlk|NSsid)" /proc/$$/status >&3';
+  const pid = await spawnNoFork('/bin/sh', ['-c', script], {
+    stdio: ['null', 'null', 'null', write],
+    cwd: '/tmp',
+    env: { X: 'y', PATH: '/usr/bin:/bin' },
+    setsid: true,
+  });
+  closeSync(write);
+  assert.notEqual(pid, 'unavailable');
+  if (pid === 'unavailable') return;
+  let out = '';
+  const fifo = new Socket({ fd: read, readable: true, writable: false });
+  fifo.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((resolve) => fifo.on('end', resolve));
+  await reap(pid);
+  const [first, ...rest] = out.trim().split('\n');
+  assert.equal(first, 'y /tmp');
+  // Nothing ignored (glibc's own signals 32 and 33 included) and nothing blocked, as after Node's spawn.
+  assert.match(out, /SigIgn:\s+0+\n/);
+  assert.match(out, /SigBlk:\s+0+\n/);
+  assert.match(out, new RegExp(`NSsid:\\s+${pid}\\b`));
+  // 0-3, and the shell's own copy of 3 for ls's redirection at most: nothing of this process leaked.
+  assert.ok(
+    rest.filter((l) => /^\d+$/.test(l)).every((fd) => Number(fd) <= 3 || Number(fd) >= 10),
+    out,
+  );
+  await assert.rejects(spawnNoFork('/nonexistent', [], { stdio: [], env: {} }), { code: 'ENOENT' });
+});
