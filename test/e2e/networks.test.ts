@@ -121,36 +121,34 @@ test(
     // Containers with published ports starting at once, on both networks: every one's DNAT rule is in (they
     // share iptables applies), with its own address; removed at once (web too), no rule is left.
     const many = await Promise.all(
-      [0, 1, 2, 3, 4].map(async (i) => {
-        const p = await freePort();
-        const network = i % 2 ? 'app' : 'bridge';
+      ['bridge', 'app', 'bridge'].map(async (network, i) => {
+        const port = await freePort();
         const r = await docker(env, [
-          'run',
-          '-d',
-          '--name',
-          `many${i}`,
-          '--network',
-          network,
-          '-p',
-          `127.0.0.1:${p}:80`,
-          'busybox',
-          'sleep',
-          '600',
+          ...['run', '-d', '--name', `many${i}`, '--network', network, '-p', `127.0.0.1:${port}:80`],
+          ...['busybox', 'sleep', '600'],
         ]);
         assert.equal(r.code, 0, r.stderr);
-        const ip = (
-          await docker(env, ['inspect', '-f', `{{.NetworkSettings.Networks.${network}.IPAddress}}`, `many${i}`])
-        ).stdout.trim();
-        return { name: `many${i}`, rule: `--dport ${p} -j DNAT --to-destination ${ip}:80` };
+        return { name: `many${i}`, port };
       }),
     );
+    const addresses = (
+      await docker(env, [
+        'inspect',
+        '-f',
+        '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
+        ...many.map((m) => m.name),
+      ])
+    ).stdout.split('\n');
     const dnat = execFileSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' });
-    for (const { rule } of many) assert.ok(dnat.includes(rule), `${rule} in\n${dnat}`);
-    assert.equal(new Set(many.map((m) => m.rule.split(' ').pop())).size, many.length, 'one address each');
+    many.forEach(({ port }, i) => {
+      const rule = `--dport ${port} -j DNAT --to-destination ${addresses[i]}:80`;
+      assert.ok(dnat.includes(rule), `${rule} in\n${dnat}`);
+    });
+    assert.equal(new Set(addresses.slice(0, many.length)).size, many.length, 'one address each');
     const removed = await Promise.all(['web', ...many.map((m) => m.name)].map((n) => docker(env, ['rm', '-f', n])));
     assert.deepEqual(
       removed.map((r) => r.code),
-      [0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 0],
     );
     assert.equal(await listenError('127.0.0.1', loopPort), undefined);
     assert.equal((await docker(env, ['network', 'rm', 'app'])).stdout, 'app\n');
