@@ -3,7 +3,10 @@
 // (module resolution and loading, see docs/architecture.md). Verbs stay lazy: esbuild turns each
 // `import('./verb.js')` into a function that runs that verb's module on first use.
 // The bundle sits beside main.js so paths relative to the module (../../../package.json) resolve the same.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { Script } from 'node:vm';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
@@ -13,10 +16,23 @@ const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 // and is required when the verb that needs it runs (native addons and pino's destinations cannot be bundled).
 const external = Object.keys(pkg.dependencies).filter((name) => name !== 'commander');
 
-await build({
+// The Compose schema's compiled validator (src/gen/compose-spec-validate.ts, ~240 KB) is half the bundle's bytes, and
+// V8 parses every byte of the file at each start, whatever the command. It is bundled apart, beside its module, and
+// the CLI's bundle requires it when a compose command first validates a file.
+const BUNDLE = 'dist/src/cli/berth.cjs';
+const COMPOSE_VALIDATOR = 'dist/src/gen/compose-spec-validate.cjs';
+const composeValidatorApart = {
+  name: 'compose-validator-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/gen\/compose-spec-validate\.js$/ }, () => ({
+      path: '../gen/compose-spec-validate.cjs',
+      external: true,
+    }));
+  },
+};
+
+const shared = {
   absWorkingDir: new URL('.', root).pathname,
-  entryPoints: ['dist/src/cli/main.js'],
-  outfile: 'dist/src/cli/berth.cjs',
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -28,4 +44,23 @@ await build({
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
+};
+
+await build({ ...shared, entryPoints: ['dist/src/gen/compose-spec-validate.js'], outfile: COMPOSE_VALIDATOR });
+
+await build({
+  ...shared,
+  plugins: [composeValidatorApart],
+  entryPoints: ['dist/src/cli/main.js'],
+  outfile: BUNDLE,
 });
+
+// V8's code cache of the bundle, which bin/berth hands to V8 with the source: the bundle's top level is then not
+// compiled again at every start. Made by loading the bundle as bin/berth does (its top level only defines; no
+// command runs). V8 checks the cache against the source and its own version and flags, and compiles as before
+// when it does not match.
+const bundlePath = new URL(BUNDLE, root).pathname;
+const script = new Script(Module.wrap(readFileSync(bundlePath, 'utf8')), { filename: bundlePath });
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(bundlePath), module, bundlePath, dirname(bundlePath));
+writeFileSync(`${bundlePath}.cache`, script.createCachedData());
