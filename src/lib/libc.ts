@@ -12,19 +12,37 @@ interface LibcCalls {
   umount2: AsyncCall<[string, number]>;
 }
 
+/** The C library as koffi loads it: `func` declares one of its functions from a C prototype. */
+export interface CLibrary {
+  func(signature: string): unknown;
+}
+
 /** The part of koffi's API used here (typed locally: a checkout without koffi installed still type-checks). */
 interface Koffi {
-  load(path: string): { func(signature: string): unknown };
+  load(path: string): CLibrary;
+}
+
+let library: CLibrary | null | undefined;
+
+/** glibc through koffi, loaded once; null where koffi or the library cannot be loaded. */
+export function cLibrary(): CLibrary | null {
+  if (library !== undefined) return library;
+  try {
+    // koffi ships CommonJS; loading it lazily keeps it out of processes that never call libc (the CLI).
+    library = (createRequire(import.meta.url)('koffi') as Koffi).load('libc.so.6');
+  } catch {
+    library = null;
+  }
+  return library;
 }
 
 let calls: LibcCalls | null | undefined;
 
 function libc(): LibcCalls | null {
   if (calls !== undefined) return calls;
+  const lib = cLibrary();
+  if (!lib) return (calls = null);
   try {
-    // koffi ships CommonJS; loading it lazily keeps it out of processes that never call libc (the CLI).
-    const koffi = createRequire(import.meta.url)('koffi') as Koffi;
-    const lib = koffi.load('libc.so.6');
     calls = {
       mallocTrim: lib.func('int malloc_trim(size_t pad)') as LibcCalls['mallocTrim'],
       mount: lib.func(

@@ -6,7 +6,7 @@
 // and an empty signal mask (the daemon ignores SIGPIPE), a working directory, an environment, optionally its own
 // session. Nothing reaps it but `reap` (libuv waits only for its own children). Where the C library cannot be
 // called, every call answers 'unavailable' and the caller spawns through Node.
-import { createRequire } from 'node:module';
+import { cLibrary } from './libc.js';
 
 type Callback = (err: unknown, result: number) => void;
 type AsyncFn<A extends unknown[]> = { async(...args: [...A, Callback]): void };
@@ -30,10 +30,6 @@ interface SpawnCalls {
   waitpid: AsyncFn<[number, Int32Array, number]>;
 }
 
-interface Koffi {
-  load(path: string): { func(signature: string): unknown };
-}
-
 // glibc's x86-64/aarch64 sizes, rounded up: the structures are opaque and only ever passed by pointer.
 const FILE_ACTIONS_BYTES = 128;
 const ATTR_BYTES = 512;
@@ -48,9 +44,9 @@ let calls: SpawnCalls | null | undefined;
 
 function libc(): SpawnCalls | null {
   if (calls !== undefined) return calls;
+  const lib = cLibrary();
+  if (!lib) return (calls = null);
   try {
-    const koffi = createRequire(import.meta.url)('koffi') as Koffi;
-    const lib = koffi.load('libc.so.6');
     const f = <T>(signature: string): T => lib.func(signature) as T;
     calls = {
       posixSpawn: f(
