@@ -60,6 +60,11 @@ await build({
 // command runs). V8 checks the cache against the source and its own version and flags, and compiles as before
 // when it does not match.
 const bundlePath = new URL(BUNDLE, root).pathname;
+// A script compiled by vm (as bin/berth does, to hand V8 the cache) has no loader for import(): the bundle must
+// have none left (esbuild turns berth's own lazy imports into functions; Node's modules are required statically).
+const dynamicImport = /\bimport\((?!\))/.exec(readFileSync(bundlePath, 'utf8'));
+if (dynamicImport)
+  throw new Error(`${BUNDLE} has an import() call (index ${dynamicImport.index}): bin/berth cannot load it`);
 const script = new Script(Module.wrap(readFileSync(bundlePath, 'utf8')), { filename: bundlePath });
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(bundlePath), module, bundlePath, dirname(bundlePath));

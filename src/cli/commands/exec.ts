@@ -1,5 +1,6 @@
 // berth exec: run a command in a running container, as docker exec does (create, start hijacked or detached,
 // then the exit code from the exec's inspect).
+import { readFileSync } from 'node:fs';
 import type { DockerCommand } from '../command.js';
 import { requireArgs } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
@@ -41,7 +42,6 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const tty = f.tty ?? false;
     const interactive = f.interactive ?? false;
     if (tty && interactive && !f.detach && !ctx.stdin.isTTY) throw new CliExit(1, 'the input device is not a TTY');
-    const { readFileSync } = await import('node:fs');
     const env = [
       ...f.envFile.flatMap((file) =>
         readFileSync(file, 'utf8')
