@@ -49,6 +49,7 @@ import {
   runtimeNamed,
   type ConmonRuntimeConfig,
   type ParsedRuntimeConfig,
+  type RuntimeBinary,
 } from './runtime-config.js';
 import { ContainerStateDirs, type ContainerMeta } from './container-state.js';
 import { RuncCommands } from './runc-commands.js';
@@ -207,7 +208,7 @@ export class ConmonRuntime implements RuntimePort {
       phase('conmon-runc-create');
       if (options.beforeStart) await options.beforeStart();
       phase('attach');
-      await this.startCreated(c.id, pid);
+      await this.startCreated(c.id, pid, runtime);
       phase('start');
       this.watchLog(c.id, meta);
       return { pid };
@@ -217,11 +218,17 @@ export class ConmonRuntime implements RuntimePort {
     }
   }
 
-  /** `runc start`: done through the exec fifo in the daemon (exec-fifo-start.ts), by the runtime where it has none. */
-  private async startCreated(id: string, pid: number): Promise<void> {
-    const through = await startThroughExecFifo(this.runc.root, id, pid).catch((err: unknown) => {
-      throw startError(err instanceof Error ? err.message : String(err));
-    });
+  /**
+   * `runc start`: for berth's own runc, done through the exec fifo in the daemon (exec-fifo-start.ts); a runtime a
+   * user configured (`--add-runtime`, `Runtime`) is asked itself, whatever its start does, as is runc without a fifo.
+   */
+  private async startCreated(id: string, pid: number, runtime: RuntimeBinary): Promise<void> {
+    const ownRunc = runtime.path === this.config.runcPath && runtime.args.length === 0;
+    const through = ownRunc
+      ? await startThroughExecFifo(this.runc.root, id, pid).catch((err: unknown) => {
+          throw startError(err instanceof Error ? err.message : String(err));
+        })
+      : 'no-fifo';
     if (through === 'started') return;
     await this.runc.run(id, ['start', id]).catch((err: { stderr?: string }) => {
       throw startError(String(err.stderr ?? err));
