@@ -4,7 +4,8 @@
 // slow one (an unmount waiting on its filesystem) never holds the event loop.
 import { createRequire } from 'node:module';
 
-type AsyncCall<A extends unknown[]> = { async(...args: [...A, (err: unknown, result: number) => void]): void };
+/** A C function as koffi declares it, called on a thread-pool thread with a Node-style callback. */
+export type AsyncCall<A extends unknown[]> = { async(...args: [...A, (err: unknown, result: number) => void]): void };
 
 interface LibcCalls {
   mallocTrim: AsyncCall<[number]>;
@@ -68,7 +69,8 @@ export async function mallocTrim(): Promise<boolean> {
   return true;
 }
 
-function callAsync<A extends unknown[]>(fn: AsyncCall<A>, ...args: A): Promise<number> {
+/** Calls `fn` on a thread-pool thread; resolves its C return value. */
+export function callAsync<A extends unknown[]>(fn: AsyncCall<A>, ...args: A): Promise<number> {
   return new Promise((resolve, reject) =>
     fn.async(...args, (err: unknown, result: number) =>
       err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result),

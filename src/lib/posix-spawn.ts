@@ -6,14 +6,12 @@
 // and an empty signal mask (the daemon ignores SIGPIPE), a working directory, an environment, optionally its own
 // session. Nothing reaps it but `reap` (libuv waits only for its own children). Where the C library cannot be
 // called, every call answers 'unavailable' and the caller spawns through Node.
-import { cLibrary } from './libc.js';
+import { callAsync, cLibrary, type AsyncCall } from './libc.js';
 
-type Callback = (err: unknown, result: number) => void;
-type AsyncFn<A extends unknown[]> = { async(...args: [...A, Callback]): void };
-type Fn<A extends unknown[]> = ((...args: A) => number) & AsyncFn<A>;
+type Fn<A extends unknown[]> = ((...args: A) => number) & AsyncCall<A>;
 
 interface SpawnCalls {
-  posixSpawn: AsyncFn<[Int32Array, string, Buffer, Buffer, (string | null)[], (string | null)[]]>;
+  posixSpawn: AsyncCall<[Int32Array, string, Buffer, Buffer, (string | null)[], (string | null)[]]>;
   fileActionsInit: Fn<[Buffer]>;
   fileActionsDestroy: Fn<[Buffer]>;
   addDup2: Fn<[Buffer, number, number]>;
@@ -27,7 +25,7 @@ interface SpawnCalls {
   attrSetsigmask: Fn<[Buffer, Buffer]>;
   sigemptyset: Fn<[Buffer]>;
   pipe2: Fn<[Int32Array, number]>;
-  waitpid: AsyncFn<[number, Int32Array, number]>;
+  waitpid: AsyncCall<[number, Int32Array, number]>;
 }
 
 // glibc's x86-64/aarch64 sizes, rounded up: the structures are opaque and only ever passed by pointer.
@@ -121,11 +119,7 @@ export async function spawnNoFork(
       .filter((e): e is [string, string] => e[1] !== undefined)
       .map(([k, v]) => `${k}=${v}`);
     const pid = new Int32Array(1);
-    const errno = await new Promise<number>((resolve, reject) =>
-      lib.posixSpawn.async(pid, path, actions, attr, [path, ...args, null], [...env, null], (err, result) =>
-        err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result),
-      ),
-    );
+    const errno = await callAsync(lib.posixSpawn, pid, path, actions, attr, [path, ...args, null], [...env, null]);
     if (errno !== 0) throw spawnError(path, errno);
     return pid[0]!;
   } finally {
@@ -148,5 +142,6 @@ export async function reap(pid: number): Promise<void> {
   const lib = libc();
   if (!lib) return;
   const status = new Int32Array(1);
-  await new Promise<void>((resolve) => lib.waitpid.async(pid, status, 0, () => resolve()));
+  // Settles however waitpid ends: the caller only waits for the child to be gone.
+  await callAsync(lib.waitpid, pid, status, 0).catch(() => undefined);
 }
