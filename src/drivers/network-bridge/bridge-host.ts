@@ -3,8 +3,6 @@
 // daemon's own iptables chains. Every name here comes from the daemon's config, so daemons side by side
 // (tests, benches) never touch each other's bridges, namespaces or rules.
 import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { InterfaceSpec, NetworkHost } from '../../core/networks/network-host.js';
@@ -20,6 +18,7 @@ import {
 import { conflict } from '../../core/errdefs.js';
 import { runTool } from './run-tool.js';
 import type { PortReservations } from './port-reservations.js';
+import { bindHostPort, closeHostPortSocket } from './host-port-socket.js';
 import { unmount } from '../../lib/mount.js';
 
 const exists = (path: string): Promise<boolean> =>
@@ -266,8 +265,7 @@ export class BridgeHost implements NetworkHost {
     if (this.reservations?.holds(m)) return;
     const host = m.hostIp || '0.0.0.0';
     try {
-      if (m.proto === 'udp') await bindUdp(host, m.hostPort);
-      else if (m.proto === 'tcp') await bindTcp(host, m.hostPort);
+      if (m.proto === 'udp' || m.proto === 'tcp') await bindAndRelease(m.proto, host, m.hostPort);
     } catch (err) {
       const code = (err as { code?: string }).code;
       const why =
@@ -281,7 +279,7 @@ export class BridgeHost implements NetworkHost {
   }
 
   async freePort(proto: PortMapping['proto'], hostIp: string): Promise<number> {
-    return proto === 'udp' ? bindUdp(hostIp || '0.0.0.0', 0) : bindTcp(hostIp || '0.0.0.0', 0);
+    return bindAndRelease(proto === 'udp' ? 'udp' : 'tcp', hostIp || '0.0.0.0', 0);
   }
 }
 
@@ -297,24 +295,8 @@ function savedRules(listing: string): Set<string> {
 }
 
 /** Binds and releases at once: proves the port free now (DNAT then takes it before any socket would). */
-function bindTcp(host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ host, port, exclusive: true }, () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : port));
-    });
-  });
-}
-
-function bindUdp(host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind({ address: host, port, exclusive: true }, () => {
-      const p = socket.address().port;
-      socket.close(() => resolve(p));
-    });
-  });
+async function bindAndRelease(proto: 'tcp' | 'udp', host: string, port: number): Promise<number> {
+  const bound = await bindHostPort(proto, host, port);
+  await closeHostPortSocket(bound.socket);
+  return bound.port;
 }

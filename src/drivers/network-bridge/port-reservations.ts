@@ -2,17 +2,15 @@
 // Docker's proxy (or its stand-in without the userland proxy) holds them. The DNAT rules take the traffic before
 // any socket sees it, so nothing is ever accepted on these sockets; they only keep the kernel from handing the
 // port to another program, which would bind it without error and then never receive a connection.
-import { createServer, isIPv6, type Server } from 'node:net';
-import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
 import type { RulePort } from '../../core/networks/nat-rules.js';
 import type { PortMapping } from '../../core/networks/network-record.js';
-
-type Holder = Server | Socket;
+import { bindHostPort, closeHostPortSocket, type HostPortSocket } from './host-port-socket.js';
 
 const keyOf = (m: PortMapping): string => `${m.proto}/${m.hostIp || '0.0.0.0'}/${m.hostPort}`;
 
 export class PortReservations {
-  private readonly held = new Map<string, Holder>();
+  private readonly held = new Map<string, HostPortSocket>();
 
   constructor(private readonly warn: (message: string, err: unknown) => void) {}
 
@@ -28,7 +26,7 @@ export class PortReservations {
     for (const [key, holder] of this.held)
       if (!wanted.has(key)) {
         this.held.delete(key);
-        holder.close();
+        void closeHostPortSocket(holder);
       }
     await Promise.all(
       [...wanted].map(async ([key, m]) => {
@@ -45,27 +43,10 @@ export class PortReservations {
   }
 }
 
-function hold(m: PortMapping): Promise<Holder> {
+async function hold(m: PortMapping): Promise<HostPortSocket> {
   const host = m.hostIp || '0.0.0.0';
-  return new Promise((resolve, reject) => {
-    if (m.proto === 'udp') {
-      const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
-      socket.once('error', reject);
-      socket.bind({ address: host, port: m.hostPort, exclusive: true }, () => {
-        socket.off('error', reject);
-        socket.on('error', () => undefined);
-        socket.unref();
-        resolve(socket);
-      });
-      return;
-    }
-    const server = createServer((connection) => connection.destroy());
-    server.once('error', reject);
-    server.listen({ host, port: m.hostPort, exclusive: true, ipv6Only: isIPv6(host) }, () => {
-      server.off('error', reject);
-      server.on('error', () => undefined);
-      server.unref();
-      resolve(server);
-    });
-  });
+  const proto = m.proto === 'udp' ? 'udp' : 'tcp';
+  const { socket } = await bindHostPort(proto, host, m.hostPort, { ipv6Only: isIPv6(host) });
+  socket.unref();
+  return socket;
 }
