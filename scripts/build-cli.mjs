@@ -4,9 +4,7 @@
 // `import('./verb.js')` into a function that runs that verb's module on first use.
 // The bundle sits beside main.js so paths relative to the module (../../../package.json) resolve the same.
 import { readFileSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { Script } from 'node:vm';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
@@ -62,10 +60,9 @@ await build({
 const bundlePath = new URL(BUNDLE, root).pathname;
 // A script compiled by vm (as bin/berth does, to hand V8 the cache) has no loader for import(): the bundle must
 // have none left (esbuild turns berth's own lazy imports into functions; Node's modules are required statically).
-const dynamicImport = /\bimport\((?!\))/.exec(readFileSync(bundlePath, 'utf8'));
+const source = readFileSync(bundlePath, 'utf8');
+const dynamicImport = /\bimport\((?!\))/.exec(source);
 if (dynamicImport)
   throw new Error(`${BUNDLE} has an import() call (index ${dynamicImport.index}): bin/berth cannot load it`);
-const script = new Script(Module.wrap(readFileSync(bundlePath, 'utf8')), { filename: bundlePath });
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(bundlePath), module, bundlePath, dirname(bundlePath));
-writeFileSync(`${bundlePath}.cache`, script.createCachedData());
+const { loadBundle } = createRequire(import.meta.url)('../bin/load-bundle.cjs');
+writeFileSync(`${bundlePath}.cache`, loadBundle(bundlePath, source).script.createCachedData());
