@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
+import { reserveOctet } from './octets.js';
 
 export const CNI_BIN_DIR = '/usr/lib/cni';
 
@@ -22,10 +23,7 @@ export function makeTestCni(label: string): TestCni {
   const dir = mkdtempSync(join(tmpdir(), `berth-cni-${label}-`));
   const confDir = join(dir, 'net.d');
   mkdirSync(confDir);
-  const routes = execFileSync('ip', ['-o', '-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8' });
-  let octet: number;
-  do octet = randomInt(100, 250);
-  while (routes.includes(`10.${octet}.`));
+  const { octet, release } = reserveOctet();
   const bridge = `bc${randomInt(0, 0xffffff).toString(16).padStart(6, '0')}`;
   const subnet = `10.${octet}.77.0/24`;
   writeFileSync(
@@ -64,6 +62,7 @@ export function makeTestCni(label: string): TestCni {
         /* never made */
       }
       rmSync(dir, { recursive: true, force: true });
+      release();
     },
   };
 }

@@ -11,6 +11,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
+import { reserveOctet } from './octets.js';
 import { stopAtExit } from './teardown.js';
 
 export const hasDockerd = (): boolean => existsSync('/usr/sbin/dockerd') || existsSync('/usr/bin/dockerd');
@@ -58,14 +59,10 @@ function get(socketPath: string, path: string): Promise<string> {
   });
 }
 
-/** A bridge name and 10.X.0.0/16 that no route of the host uses yet. */
-function privateNet(): { bridge: string; octet: number } {
-  const routes = execFileSync('ip', ['-o', '-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8' });
-  for (;;) {
-    const octet = randomInt(100, 250);
-    if (routes.includes(`10.${octet}.`)) continue;
-    return { bridge: `dk${randomInt(0, 0xffffff).toString(16).padStart(6, '0')}`, octet };
-  }
+/** A bridge name and 10.X.0.0/16 that no other test network uses (helpers/octets.ts). */
+function privateNet(): { bridge: string; octet: number; release(): void } {
+  const { octet, release } = reserveOctet();
+  return { bridge: `dk${randomInt(0, 0xffffff).toString(16).padStart(6, '0')}`, octet, release };
 }
 
 const ip = (...args: string[]): void => void execFileSync('ip', args, { stdio: 'ignore' });
@@ -128,6 +125,7 @@ export async function startDockerd(options: DockerdOptions = {}): Promise<Docker
     for (const name of [...bridges, ...(net ? [net.bridge] : [])]) {
       if (existsSync(`/sys/class/net/${name}`)) ip('link', 'del', name);
     }
+    net?.release();
     const mounts = readFileSync('/proc/mounts', 'utf8')
       .split('\n')
       .map((l) => l.split(' ')[1] ?? '')

@@ -9,6 +9,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
+import { reserveOctet } from './octets.js';
 import { chainPrefixOf, removeDaemonChains } from './host-chains.js';
 
 export interface NetConfig {
@@ -18,25 +19,21 @@ export interface NetConfig {
   args: string[];
 }
 
-/** A bridge name, subnet and address pool no other test daemon uses (chosen at random, checked against routes). */
+/** A bridge name, subnet and address pool no other test network uses (helpers/octets.ts). The claim on the pool
+ * lasts as long as the test process. */
 export function uniqueNetConfig(resolvConf: string): NetConfig {
-  const routes = execFileSync('ip', ['-o', '-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8' });
-  for (;;) {
-    const octet = randomInt(100, 250);
-    if (routes.includes(` 10.${octet}.`) || routes.includes(`\n10.${octet}.`) || routes.startsWith(`10.${octet}.`))
-      continue;
-    const bridge = `bt${randomInt(0, 0xffffff).toString(16).padStart(6, '0')}`;
-    return {
-      bridge,
-      octet,
-      args: [
-        `--bridge=${bridge}`,
-        `--bip=10.${octet}.255.1/24`,
-        `--default-address-pool=base=10.${octet}.0.0/16,size=24`,
-        `--resolv-conf=${resolvConf}`,
-      ],
-    };
-  }
+  const { octet } = reserveOctet();
+  const bridge = `bt${randomInt(0, 0xffffff).toString(16).padStart(6, '0')}`;
+  return {
+    bridge,
+    octet,
+    args: [
+      `--bridge=${bridge}`,
+      `--bip=10.${octet}.255.1/24`,
+      `--default-address-pool=base=10.${octet}.0.0/16,size=24`,
+      `--resolv-conf=${resolvConf}`,
+    ],
+  };
 }
 
 /** A DNS server on 127.x.y.z:53 that answers every A query with 10.99.99.<n>: the only upstream tests use. */
