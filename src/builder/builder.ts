@@ -136,6 +136,7 @@ export class Builder {
       if (err instanceof DockerfileParseError) throw invalidArgument(err.message);
       throw err;
     }
+    for (const w of dockerfile.warnings) request.steps?.warn?.(w);
     const run = new BuildRun(this.deps, request, context, dockerfile, options.signal, this.imageSourceHashes, {
       // Nothing shows the order of the classic lines then: a step's container goes while the next steps run.
       deferCleanup: emit === undefined,

@@ -10,6 +10,7 @@ import type { HostConfig } from '../spec/docker/containers.js';
 import type { Platform } from '../core/remotes/platform.js';
 import type { RegistryCredentials } from '../core/remotes/registry-client.js';
 import type { JsonProgressMessage } from '../core/remotes/progress-message.js';
+import type { DockerfileWarning } from './dockerfile/parser.js';
 
 /**
  * Pulls one image reference (with a tag or digest) for FROM, COPY --from and RUN --mount=from, through the
@@ -142,6 +143,8 @@ export interface StepHandle {
 
 export interface StepObserver {
   begin(step: StepInfo): StepHandle;
+  /** A deprecated form in the Dockerfile the build goes on with (told once, before the steps). */
+  warn?(warning: DockerfileWarning): void;
 }
 
 export type BuildMessage = { stream: string } | { aux: { ID: string } } | JsonProgressMessage;

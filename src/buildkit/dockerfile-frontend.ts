@@ -13,7 +13,7 @@ import { fullName, parseReference } from '../core/images/reference.js';
 import type { ClientSession } from './sessions.js';
 import { syncFromSession, type SyncedTree, type SyncOptions, type SyncResult } from './filesync.js';
 import type { SyncedDirs } from './synced-dirs.js';
-import type { SolveProgress } from './solve-progress.js';
+import type { SolveProgress, VertexProgress } from './solve-progress.js';
 import { dockerfileAttrs } from './frontend-attrs.js';
 import { sessionShares } from './session-shares.js';
 
@@ -46,7 +46,8 @@ function qualified(image: string): string {
 
 const UNSHOWN: StepHandle = { log: () => undefined, cached: () => undefined, end: () => undefined };
 
-function stepObserver(progress: SolveProgress): StepObserver {
+/** `definition`: the vertex that loaded the Dockerfile, where BuildKit puts the Dockerfile's warnings. */
+function stepObserver(progress: SolveProgress, definition: VertexProgress): StepObserver {
   // BuildKit shows one vertex for an image several stages start from.
   const images = new Set<string>();
   return {
@@ -62,6 +63,7 @@ function stepObserver(progress: SolveProgress): StepObserver {
         end: (error) => vertex.end(error && buildkitError(error)),
       };
     },
+    warn: (warning) => definition.warn(warning),
   };
 }
 
@@ -170,7 +172,7 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
           delete written.tree;
         },
       },
-      { ...request, steps: stepObserver(run.progress), session: sessionShares(run.session) },
+      { ...request, steps: stepObserver(run.progress, definition), session: sessionShares(run.session) },
       { signal, inlineCache: run.inlineCache },
     );
     phase('build');

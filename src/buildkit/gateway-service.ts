@@ -88,6 +88,18 @@ export function gatewayService(deps: BuildkitDeps): Partial<ServiceImpl<typeof L
       return create(ReturnResponseSchema, {});
     },
 
-    warn: () => create(WarnResponseSchema, {}),
+    // A frontend's warning (its digest names one of the build's vertexes) goes into the build's progress.
+    warn(req, ctx) {
+      buildOf(ctx).progress.warn({
+        vertex: req.digest,
+        level: req.level,
+        short: req.short,
+        detail: req.detail,
+        url: req.url,
+        ...(req.info ? { info: req.info } : {}),
+        ranges: req.ranges,
+      });
+      return create(WarnResponseSchema, {});
+    },
   };
 }

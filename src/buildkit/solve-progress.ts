@@ -2,13 +2,14 @@
 // Every update is kept, so a Status call that arrives late still sees the whole build; the stream ends when
 // the build does.
 import { createHash } from 'node:crypto';
-import { clone, create } from '@bufbuild/protobuf';
+import { clone, create, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampNow } from '@bufbuild/protobuf/wkt';
 import {
   StatusResponseSchema,
   VertexLogSchema,
   VertexSchema,
   VertexStatusSchema,
+  VertexWarningSchema,
   type StatusResponse,
   type Vertex,
 } from '../gen/buildkit/github.com/moby/buildkit/api/services/control/control_pb.js';
@@ -54,6 +55,17 @@ export class VertexProgress {
     this.progress.publish({ statuses: [status] });
   }
 
+  /** A warning on this vertex; buildx lists them after the build ("1 warning found"). */
+  warn(warning: { short: string; detail: string[]; url: string }): void {
+    this.progress.warn({
+      vertex: this.vertex.digest,
+      level: 1n,
+      short: Buffer.from(warning.short),
+      detail: warning.detail.map((d) => Buffer.from(d)),
+      url: warning.url,
+    });
+  }
+
   cached(): void {
     this.vertex.cached = true;
     this.publish();
@@ -97,7 +109,17 @@ export class SolveProgress {
     return new VertexProgress(this, digest, name);
   }
 
-  publish(update: { vertexes?: Vertex[]; statuses?: StatusResponse['statuses']; logs?: StatusResponse['logs'] }): void {
+  /** A warning as a frontend sends it (the gateway's Warn); the client shows it when the vertex is known. */
+  warn(warning: MessageInitShape<typeof VertexWarningSchema>): void {
+    this.publish({ warnings: [create(VertexWarningSchema, warning)] });
+  }
+
+  publish(update: {
+    vertexes?: Vertex[];
+    statuses?: StatusResponse['statuses'];
+    logs?: StatusResponse['logs'];
+    warnings?: StatusResponse['warnings'];
+  }): void {
     if (this.finished) return;
     this.updates.push(create(StatusResponseSchema, update));
     this.wake();

@@ -39,6 +39,7 @@ before(() => {
     'ARG BASE=busybox\nFROM $BASE AS build\nWORKDIR /src\nRUN echo compiled > out.txt\nFROM busybox\nCOPY --from=build /src/out.txt /out.txt\nCMD ["cat", "/out.txt"]\n',
   );
   writeFileSync(join(context, 'Dockerfile.ignored'), 'FROM busybox\nCOPY ignored.txt /\n');
+  writeFileSync(join(context, 'Dockerfile.warn'), 'FROM busybox\nENV A=1 \\\n\n  B=2\n');
 });
 
 after(() => {
@@ -104,6 +105,14 @@ for (const name of ENGINES) {
       const r = await build(['-f', join(context, 'Dockerfile.ignored'), '-t', 'bk-test:ignored']);
       assert.notEqual(r.code, 0, 'COPY of an ignored file must fail');
       assert.match(r.stderr, /ignored\.txt/);
+    });
+
+    test("the Dockerfile's warnings reach buildx, which lists them after the build", async () => {
+      const r = await build(['-f', join(context, 'Dockerfile.warn'), '-t', 'bk-test:warn']);
+      assert.equal(r.code, 0, r.stderr);
+      // BuildKit sends them since v0.10 (the gateway's Warn); Docker 20.10's v0.8 only logs them in the daemon.
+      if (name === 'berthd')
+        assert.match(r.stderr, /1 warning found[^\n]*\n\S* - Empty continuation line found in: ENV A=1\s+B=2\n/);
     });
 
     test('buildx du lists the build cache; buildx prune empties it and the next build runs again', async () => {

@@ -1,7 +1,7 @@
 // Nodes -> typed instructions, checked as Docker checks them (argument counts, flags, forms), grouped into
 // stages. Variables are not expanded here: that needs the build's state (see shell-lex.ts). Pure.
 import { DockerfileParseError } from './errors.js';
-import { parseDockerfile, type DockerfileNode, type Heredoc } from './parser.js';
+import { parseDockerfile, type DockerfileNode, type DockerfileWarning, type Heredoc } from './parser.js';
 import { parseJsonArray, splitWords } from './words.js';
 
 export interface KeyValue {
@@ -79,6 +79,8 @@ export interface Dockerfile {
   /** ARGs before the first FROM. */
   metaArgs: Extract<Instruction, { kind: 'arg' }>[];
   stages: Stage[];
+  /** Deprecated forms the build goes on with (BuildKit's progress shows them). */
+  warnings: DockerfileWarning[];
 }
 
 const ALLOWED_FLAGS: Record<string, string[]> = {
@@ -404,5 +406,5 @@ export function parseStages(text: string): Dockerfile {
     if (names.has(s.name)) throw new DockerfileParseError(s.from.line, `duplicate stage name "${s.name}"`);
     names.add(s.name);
   }
-  return { escape, syntax: parsed.directives.syntax, metaArgs, stages };
+  return { escape, syntax: parsed.directives.syntax, metaArgs, stages, warnings: parsed.warnings };
 }

@@ -26,9 +26,19 @@ export interface DockerfileNode {
   heredocs: Heredoc[];
 }
 
+/** Something the Dockerfile does that builds today but is deprecated (BuildKit shows it as a warning). */
+export interface DockerfileWarning {
+  short: string;
+  detail: string[];
+  url: string;
+  /** First physical line of the instruction (1-based). */
+  line: number;
+}
+
 export interface ParsedDockerfile {
   directives: { escape: string; syntax?: string; check?: string };
   nodes: DockerfileNode[];
+  warnings: DockerfileWarning[];
 }
 
 const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
@@ -89,6 +99,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   const escape = directives.escape;
   const continuation = new RegExp(`${escape === '\\' ? '\\\\' : '`'}[ \\t]*$`);
   const nodes: DockerfileNode[] = [];
+  const warnings: DockerfileWarning[] = [];
   let i = next;
   while (i < lines.length) {
     const first = lines[i] as string;
@@ -99,12 +110,16 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     const start = i;
     let logical = '';
     let line = first;
+    let emptyContinuation = false;
     for (;;) {
       if (continuation.test(line)) {
         logical += line.replace(continuation, '');
         i++;
-        // Comments and blank lines inside a continuation are dropped.
-        while (i < lines.length && (isComment(lines[i] as string) || isBlank(lines[i] as string))) i++;
+        // Comments and blank lines inside a continuation are dropped (blank ones are deprecated).
+        while (i < lines.length && (isComment(lines[i] as string) || isBlank(lines[i] as string))) {
+          if (isBlank(lines[i] as string)) emptyContinuation = true;
+          i++;
+        }
         if (i >= lines.length) break;
         line = lines[i] as string;
         continue;
@@ -114,6 +129,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       break;
     }
     const endLine = i;
+    if (emptyContinuation) warnings.push(emptyContinuationWarning(logical, start + 1));
     const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(logical);
     if (!m) continue;
     const word = m[1] as string;
@@ -153,7 +169,17 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     }
     nodes.push(node);
   }
-  return { directives, nodes };
+  return { directives, nodes, warnings };
+}
+
+/** BuildKit's words (v0.11 parser) for a blank line inside a continued instruction. */
+function emptyContinuationWarning(logical: string, line: number): DockerfileWarning {
+  return {
+    short: `Empty continuation line found in: ${logical.trim()}`,
+    detail: ['Empty continuation lines will become errors in a future release'],
+    url: 'https://github.com/moby/moby/pull/33719',
+    line,
+  };
 }
 
 /** Docker's leading builder flags: words starting with `--`, up to the first other word (or a bare `--`). */
