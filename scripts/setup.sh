@@ -45,4 +45,17 @@ if [ -f "$PEERS_SRC/build.sh" ]; then
 else
   echo "setup: $PEERS_SRC/build.sh not found; BuildKit and CRI tests will report the peers missing"
 fi
+# critest's default image is busybox 1.29, whose shell finds `ls` on PATH, so a masked /bin/ls answers "Permission
+# denied" (critest's MaskedPaths spec). Debian's busybox-static, which the test images are built from, runs its own
+# applets without a PATH lookup; its dynamically linked `busybox` package (which conflicts with busybox-static, so
+# it is only unpacked here, not installed) behaves as upstream's. The critest stand-in takes its shell from there.
+BUSYBOX_SHELL_DIR="$PEERS_DIR/busybox-shell"
+if [ ! -x "$BUSYBOX_SHELL_DIR/bin/busybox" ]; then
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp" # apt's download user must be able to write there
+  (cd "$tmp" && { apt-get download -qq busybox >/dev/null 2>&1 || { apt-get update -qq && apt-get download -qq busybox >/dev/null 2>&1; }; })
+  mkdir -p "$BUSYBOX_SHELL_DIR"
+  dpkg-deb -x "$tmp"/busybox_*.deb "$BUSYBOX_SHELL_DIR"
+  rm -rf "$tmp"
+fi
 echo "setup: done"

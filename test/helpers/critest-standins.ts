@@ -10,11 +10,15 @@ import type { TestDaemon } from './daemon.js';
 import { docker } from './run.js';
 import { testImages } from './images.js';
 import type { TestRegistry } from './docker-registry.js';
+import { PEERS_DIR, requirePeer } from './cri.js';
 
 export const CRI_TOOLS = 'gcr.io/k8s-staging-cri-tools';
 export const E2E_IMAGES = 'registry.k8s.io/e2e-test-images';
 /** The sandbox image containerd is configured with in these tests. */
 export const PAUSE_STAND_IN = 'registry.k8s.io/pause:3.6';
+
+/** Debian's dynamically linked busybox, unpacked by scripts/setup.sh (the package conflicts with busybox-static). */
+const BUSYBOX_SHELL = join(PEERS_DIR, 'busybox-shell', 'bin', 'busybox');
 
 /** critest's image-manager names (pkg/validate/consts.go) and what each stand-in adds to busybox. */
 export const IMAGE_STAND_INS: Record<string, string> = {
@@ -63,21 +67,27 @@ exec httpd -f -p 12003 -h /www
 /** The runtime specs' images: each a Dockerfile over busybox, with files from a context directory. */
 const RUNTIME_STAND_INS: Record<string, { dockerfile: string; files?: Record<string, ContextFile> }> = {
   // critest's default image. /bin/ls a file of its own (busybox's applets are symlinks to one binary, which a
-  // masked /bin/ls would hide entirely); util-linux's ipcs with its libc for the IPC namespace specs; a pgrep
-  // (Debian's busybox has no pgrep applet, and the execSync timeout spec looks for its `sleep` with one).
+  // masked /bin/ls would hide entirely); a shell that looks `ls` up on PATH as busybox 1.29's does (the MaskedPaths
+  // spec expects a masked /bin/ls to answer "Permission denied"; Debian's static busybox runs its own applet
+  // instead), which is Debian's dynamically linked busybox that scripts/setup.sh unpacks; util-linux's ipcs with
+  // their libc for the IPC namespace specs; a pgrep (Debian's busybox has no pgrep applet, and the execSync timeout
+  // spec looks for its `sleep` with one).
   [`${E2E_IMAGES}/busybox:1.29-2`]: {
     dockerfile: [
       'FROM busybox',
       'COPY ls /bin/ls',
+      'COPY sh /bin/sh',
       'COPY ipcs /usr/bin/ipcs',
-      'COPY libc.so.6 /lib/x86_64-linux-gnu/libc.so.6',
+      'COPY libc.so.6 libresolv.so.2 /lib/x86_64-linux-gnu/',
       'COPY ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2',
       'COPY pgrep /usr/bin/pgrep',
     ].join('\n'),
     files: {
       ls: { copyOf: '/bin/busybox' },
+      sh: { copyOf: BUSYBOX_SHELL },
       ipcs: { copyOf: '/usr/bin/ipcs' },
       'libc.so.6': { copyOf: '/lib/x86_64-linux-gnu/libc.so.6' },
+      'libresolv.so.2': { copyOf: '/lib/x86_64-linux-gnu/libresolv.so.2' },
       'ld-linux-x86-64.so.2': { copyOf: '/lib64/ld-linux-x86-64.so.2' },
       pgrep: PGREP_SCRIPT,
     },
@@ -185,6 +195,7 @@ export async function pushStandIns(
   const builds: [string, string, Record<string, ContextFile>?][] = [];
   if (which.images)
     for (const [name, lines] of Object.entries(IMAGE_STAND_INS)) builds.push([name, `FROM busybox\n${lines}`]);
+  if (which.runtime) requirePeer(BUSYBOX_SHELL);
   if (which.runtime)
     for (const [name, { dockerfile, files }] of Object.entries(RUNTIME_STAND_INS))
       builds.push([name, dockerfile, files]);
