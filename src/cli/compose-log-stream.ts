@@ -15,6 +15,8 @@ export interface LogOptions {
   color: boolean;
   prefix: boolean;
   signal?: AbortSignal;
+  /** With untilExit: told of each container's exit, after its last line (`--abort-on-container-exit`). */
+  onExit?: (container: ProjectContainer, exitCode: number) => void;
 }
 
 const COLORS = [36, 33, 32, 35, 34, 96, 93, 92, 95, 94];
@@ -89,8 +91,9 @@ export async function followLogs(
         err.flush();
       }
       if (opts.untilExit && !opts.signal?.aborted) {
-        const state = (await ctx.client.containers.inspect(c.id)).State;
-        ctx.stdout.write(`${label.trimEnd()} exited with code ${state?.ExitCode ?? 0}\n`);
+        const code = (await ctx.client.containers.inspect(c.id)).State?.ExitCode ?? 0;
+        ctx.stdout.write(`${label.trimEnd()} exited with code ${code}\n`);
+        opts.onExit?.(c, code);
       }
     }),
   );

@@ -144,73 +144,85 @@ function followEvents(s: Side): { start: Promise<Record<string, unknown>>; stop(
   return { start, stop: () => events.kill() };
 }
 
-scenario('exec, restart, events, kill, pause, unpause, images, top, port, cp, wait, ls, version', async (s) => {
-  await s.ok('verbs', ['up', '-d', 'web']);
-  // Opened now, the events stream is connected long before the restart below (and a restart is repeated if not).
-  const events = followEvents(s);
-  const e = await s.ok('verbs', [
-    'exec',
-    '-T',
-    '-e',
-    'X=y',
-    '--index',
-    '2',
-    'web',
-    'sh',
-    '-c',
-    'echo $X $(pwd) $(hostname)',
-  ]);
-  const id2 = (await s.inspect('verbs-web-2', '{{.Id}}')).slice(0, 12);
-  assert.equal(e.stdout, `y /www ${id2}\n`);
-  assert.equal((await s.ok('verbs', ['exec', '-T', '-w', '/tmp', 'web', 'pwd'])).stdout, '/tmp\n');
-  assert.equal((await s.compose('verbs', ['exec', '-T', 'web', 'sh', '-c', 'exit 4'])).code, 4);
-  const started = await s.inspect('verbs-web-1', '{{.State.StartedAt}}');
-  await s.ok('verbs', ['restart', 'web']);
-  assert.notEqual(await s.inspect('verbs-web-1', '{{.State.StartedAt}}'), started);
-  try {
-    let event = await Promise.race([events.start, s.ok('verbs', ['top', 'web']).then(() => undefined)]);
-    for (let i = 0; i < 10 && !event; i++) {
-      await s.ok('verbs', ['restart', 'web']);
-      event = await Promise.race([events.start, s.ok('verbs', ['top', 'web']).then(() => undefined)]);
+scenario(
+  'exec, restart, events, kill, pause, unpause, images, top, port, cp, wait, ls, version; up --abort-on-container-exit, --exit-code-from',
+  async (s) => {
+    await s.ok('verbs', ['up', '-d', 'web']);
+    // Opened now, the events stream is connected long before the restart below (and a restart is repeated if not).
+    const events = followEvents(s);
+    const e = await s.ok('verbs', [
+      'exec',
+      '-T',
+      '-e',
+      'X=y',
+      '--index',
+      '2',
+      'web',
+      'sh',
+      '-c',
+      'echo $X $(pwd) $(hostname)',
+    ]);
+    const id2 = (await s.inspect('verbs-web-2', '{{.Id}}')).slice(0, 12);
+    assert.equal(e.stdout, `y /www ${id2}\n`);
+    assert.equal((await s.ok('verbs', ['exec', '-T', '-w', '/tmp', 'web', 'pwd'])).stdout, '/tmp\n');
+    assert.equal((await s.compose('verbs', ['exec', '-T', 'web', 'sh', '-c', 'exit 4'])).code, 4);
+    const started = await s.inspect('verbs-web-1', '{{.State.StartedAt}}');
+    await s.ok('verbs', ['restart', 'web']);
+    assert.notEqual(await s.inspect('verbs-web-1', '{{.State.StartedAt}}'), started);
+    try {
+      let event = await Promise.race([events.start, s.ok('verbs', ['top', 'web']).then(() => undefined)]);
+      for (let i = 0; i < 10 && !event; i++) {
+        await s.ok('verbs', ['restart', 'web']);
+        event = await Promise.race([events.start, s.ok('verbs', ['top', 'web']).then(() => undefined)]);
+      }
+      assert.ok(event, 'a start event');
+      assert.equal(event.type, 'container');
+      assert.equal(event.service, 'web');
+      assert.match(String(event.id), /^[0-9a-f]{64}$/);
+      assert.match(String((event.attributes as Record<string, string>).name), /^verbs-web-[12]$/);
+    } finally {
+      events.stop();
     }
-    assert.ok(event, 'a start event');
-    assert.equal(event.type, 'container');
-    assert.equal(event.service, 'web');
-    assert.match(String(event.id), /^[0-9a-f]{64}$/);
-    assert.match(String((event.attributes as Record<string, string>).name), /^verbs-web-[12]$/);
-  } finally {
-    events.stop();
-  }
-  await s.ok('verbs', ['pause', 'web']);
-  assert.equal(await s.inspect('verbs-web-1', '{{.State.Status}}'), 'paused');
-  await s.ok('verbs', ['unpause']);
-  assert.equal(await s.inspect('verbs-web-2', '{{.State.Status}}'), 'running');
-  const images = (await s.ok('verbs', ['images'])).stdout;
-  assert.match(images, /^CONTAINER\s+REPOSITORY\s+TAG\s+IMAGE ID\s+SIZE\n/);
-  assert.match(images, /^verbs-web-1\s+busybox\s+latest\s+[0-9a-f]{12}\s+\S+/m);
-  const top = (await s.ok('verbs', ['top', 'web'])).stdout;
-  assert.match(top, /^verbs-web-1\n/m);
-  assert.match(top, /httpd -f -p 8080/);
-  const port = (await s.ok('verbs', ['port', '--index', '2', 'web', '8080'])).stdout.trim();
-  assert.equal(port, (await s.dockerOk(['port', 'verbs-web-2', '8080/tcp'])).trim());
-  const local = mkdtempSync(join(tmpdir(), 'berth-compose-cp-'));
-  try {
-    await s.ok('verbs', ['cp', 'web:/www/index.html', join(local, 'got.html')]);
-    assert.equal(readFileSync(join(local, 'got.html'), 'utf8'), 'web\n');
-    writeFileSync(join(local, 'put.txt'), 'put\n');
-    await s.ok('verbs', ['cp', join(local, 'put.txt'), 'web:/tmp/put.txt']);
-    assert.equal((await s.exec('verbs-web-1', ['cat', '/tmp/put.txt'])).stdout, 'put\n');
-  } finally {
-    rmSync(local, { recursive: true, force: true });
-  }
-  const ls = (await s.ok('verbs', ['ls'])).stdout;
-  assert.match(ls, new RegExp(`^verbs\\s+running\\(2\\)\\s+${join(s.corpus, 'verbs/compose.yaml')}$`, 'm'));
-  assert.match((await s.ok('verbs', ['version'])).stdout, /^berth compose version \S+\n$/);
-  await s.ok('verbs', ['kill', '-s', 'SIGKILL', 'web']);
-  assert.equal(await s.inspect('verbs-web-1', '{{.State.ExitCode}}'), '137');
-  await s.ok('verbs', ['up', '-d', 'job']);
-  const waited = await s.compose('verbs', ['wait', 'job']);
-  assert.equal(waited.code, 3, waited.stderr);
-  assert.match(waited.stdout, /^container "[0-9a-f]{64}" exited with status code 3\n$/);
-  await s.downClean('verbs', 'verbs');
-});
+    await s.ok('verbs', ['pause', 'web']);
+    assert.equal(await s.inspect('verbs-web-1', '{{.State.Status}}'), 'paused');
+    await s.ok('verbs', ['unpause']);
+    assert.equal(await s.inspect('verbs-web-2', '{{.State.Status}}'), 'running');
+    const images = (await s.ok('verbs', ['images'])).stdout;
+    assert.match(images, /^CONTAINER\s+REPOSITORY\s+TAG\s+IMAGE ID\s+SIZE\n/);
+    assert.match(images, /^verbs-web-1\s+busybox\s+latest\s+[0-9a-f]{12}\s+\S+/m);
+    const top = (await s.ok('verbs', ['top', 'web'])).stdout;
+    assert.match(top, /^verbs-web-1\n/m);
+    assert.match(top, /httpd -f -p 8080/);
+    const port = (await s.ok('verbs', ['port', '--index', '2', 'web', '8080'])).stdout.trim();
+    assert.equal(port, (await s.dockerOk(['port', 'verbs-web-2', '8080/tcp'])).trim());
+    const local = mkdtempSync(join(tmpdir(), 'berth-compose-cp-'));
+    try {
+      await s.ok('verbs', ['cp', 'web:/www/index.html', join(local, 'got.html')]);
+      assert.equal(readFileSync(join(local, 'got.html'), 'utf8'), 'web\n');
+      writeFileSync(join(local, 'put.txt'), 'put\n');
+      await s.ok('verbs', ['cp', join(local, 'put.txt'), 'web:/tmp/put.txt']);
+      assert.equal((await s.exec('verbs-web-1', ['cat', '/tmp/put.txt'])).stdout, 'put\n');
+    } finally {
+      rmSync(local, { recursive: true, force: true });
+    }
+    const ls = (await s.ok('verbs', ['ls'])).stdout;
+    assert.match(ls, new RegExp(`^verbs\\s+running\\(2\\)\\s+${join(s.corpus, 'verbs/compose.yaml')}$`, 'm'));
+    assert.match((await s.ok('verbs', ['version'])).stdout, /^berth compose version \S+\n$/);
+    await s.ok('verbs', ['kill', '-s', 'SIGKILL', 'web']);
+    assert.equal(await s.inspect('verbs-web-1', '{{.State.ExitCode}}'), '137');
+    await s.ok('verbs', ['up', '-d', 'job']);
+    const waited = await s.compose('verbs', ['wait', 'job']);
+    assert.equal(waited.code, 3, waited.stderr);
+    assert.match(waited.stdout, /^container "[0-9a-f]{64}" exited with status code 3\n$/);
+    // Attached up: job's exit (3) stops the project (web too) and is up's exit code; --exit-code-from web gives web's
+    // code, which its stop (SIGKILL) made 137.
+    const aborted = await s.compose('verbs', ['up', '--no-color', '--abort-on-container-exit']);
+    assert.equal(aborted.code, 3, aborted.stderr);
+    assert.match(aborted.stdout, /^job-1 +exited with code 3\nAborting on container exit\.\.\.$/m);
+    assert.equal(await s.inspect('verbs-web-2', '{{.State.Status}}'), 'exited');
+    const fromWeb = await s.compose('verbs', ['up', '--no-color', '--exit-code-from', 'web']);
+    assert.equal(fromWeb.code, 137, fromWeb.stderr);
+    assert.equal(await s.inspect('verbs-web-1', '{{.State.Status}}'), 'exited');
+    await s.downClean('verbs', 'verbs');
+  },
+);

@@ -1,11 +1,14 @@
 // berth compose up: create and start the project's containers; -d leaves them running in the background, without it
-// the services' logs follow until Ctrl-C, which stops them.
+// the services' logs follow until every container exited or Ctrl-C, which stops them. --abort-on-container-exit stops
+// the project when the first container exits and exits with its code; --exit-code-from SERVICE (which implies it)
+// exits with that service's code instead, as Compose v2 does.
 import type { DockerCommand } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
 import { composeExit, composeVersion, progressOn, project } from '../compose-project.js';
 import { up } from '../../compose/up.js';
 import { stopProject } from '../../compose/lifecycle.js';
 import { followLogs } from '../compose-log-stream.js';
+import type { ProjectContainer } from '../../compose/project-containers.js';
 
 interface Options {
   detach?: boolean;
@@ -18,6 +21,8 @@ interface Options {
   logPrefix?: boolean;
   timeout?: string;
   build?: boolean;
+  abortOnContainerExit?: boolean;
+  exitCodeFrom?: string;
 }
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
@@ -37,11 +42,21 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option(
       '-t, --timeout <int>',
       'Use this timeout in seconds for container shutdown when attached or when containers are already running',
+    )
+    .option('--abort-on-container-exit', 'Stops all containers if any container was stopped. Incompatible with -d')
+    .option(
+      '--exit-code-from <service>',
+      'Return the exit code of the selected service container. Implies --abort-on-container-exit',
     ) as DockerCommand;
   cmd.action(async (services: string[], opts: Options) => {
     if (opts.forceRecreate && opts.recreate === false)
       throw new CliExit(1, '--force-recreate and --no-recreate are incompatible');
+    const abort = Boolean(opts.abortOnContainerExit || opts.exitCodeFrom);
+    if (abort && opts.detach)
+      throw new CliExit(1, '--abort-on-container-exit and --exit-code-from cannot be combined with --detach');
     const p = project(ctx, cmd);
+    if (opts.exitCodeFrom !== undefined && !p.services[opts.exitCodeFrom])
+      throw new CliExit(1, `no such service: ${opts.exitCodeFrom}`);
     const noStart = opts.start === false;
     try {
       await up(ctx.client, p, {
@@ -57,6 +72,24 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       });
       if (opts.detach || noStart) return;
       const stopping = new AbortController();
+      const stopOptions = {
+        services,
+        progress: progressOn(ctx),
+        ...(opts.timeout ? { timeout: Number(opts.timeout) } : {}),
+      };
+      // --abort-on-container-exit: the first exit stops the project (its containers' streams then end); the exit
+      // code is the first exited container's, or --exit-code-from's service's when it exits (stopped or not).
+      let aborting: Promise<void> | undefined;
+      let exitCode: number | undefined;
+      const onExit = (c: ProjectContainer, code: number): void => {
+        if (!aborting) {
+          ctx.stdout.write('Aborting on container exit...\n');
+          aborting = stopProject(ctx.client, p, stopOptions);
+          // Awaited once the streams ended; a failure meanwhile is not unhandled.
+          aborting.catch(() => undefined);
+        }
+        if ((opts.exitCodeFrom ?? c.service) === c.service) exitCode ??= code;
+      };
       const onSignal = (): void => stopping.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
@@ -67,19 +100,18 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
           prefix: opts.logPrefix !== false,
           signal: stopping.signal,
           untilExit: true,
+          ...(abort ? { onExit } : {}),
         });
+        await aborting;
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
       if (stopping.signal.aborted) {
         ctx.stderr.write('Gracefully stopping... (press Ctrl+C again to force)\n');
-        await stopProject(ctx.client, p, {
-          services,
-          progress: progressOn(ctx),
-          ...(opts.timeout ? { timeout: Number(opts.timeout) } : {}),
-        });
+        await stopProject(ctx.client, p, stopOptions);
       }
+      if (exitCode) throw new CliExit(exitCode);
     } catch (err) {
       throw composeExit(err);
     }
