@@ -55,6 +55,7 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
       // name=rootless as Docker's rootless engine shows it.
       securityOptions: ['name=seccomp,profile=builtin', ...(config.rootless ? ['name=rootless'] : []), 'name=cgroupns'],
       debug: config.debug,
+      registryMirrors: config.registryMirrors.map((url) => `${url.replace(/\/+$/, '')}/`),
     },
     async () => ({ images: store.images.count(), ...containers.service.counts() }),
     () => events.listenerCount(),

@@ -3,12 +3,22 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, isAbsolute } from 'node:path';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { mirrorEndpoint } from '../drivers/registry-client/registry-hosts.js';
 import { resolveDashboardConfig, type DashboardConfig } from './dashboard-config.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/berth/daemon.json';
 
 const unixHost = z.string().regex(/^unix:\/\/\/.+/, 'hosts must be unix:///absolute/path');
 const absolutePath = z.string().refine(isAbsolute, 'must be an absolute path');
+
+/** dockerd's check of a registry mirror URL, with its words. */
+function validMirror(url: string, ctx: z.RefinementCtx): void {
+  try {
+    mirrorEndpoint(url);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+}
 
 /** The config file uses dockerd's daemon.json key names. */
 export const configFileSchema = z
@@ -31,6 +41,8 @@ export const configFileSchema = z
     'blocked-registries': z.array(z.string().min(1)).optional(),
     /** containerd's hosts directory: DIR/<registry domain>/hosts.toml names pull mirrors (CRI and Engine API pulls). */
     'registry-config-dir': absolutePath.optional(),
+    /** dockerd's registry-mirrors: Docker Hub pulls try these http(s) URLs in order, then Docker Hub. */
+    'registry-mirrors': z.array(z.string().superRefine(validMirror)).optional(),
     /** Pod networks (CRI): the CNI configuration directory (kubelet's --cni-conf-dir) and plugin directories. */
     'cni-conf-dir': absolutePath.optional(),
     'cni-bin-dir': z.array(absolutePath).min(1).optional(),
@@ -108,6 +120,8 @@ export interface DaemonConfig {
   blockedRegistries: string[];
   /** DIR/<domain>/hosts.toml: pull mirrors per registry (default /etc/berth/certs.d; absent files = none). */
   registryConfigDir: string;
+  /** dockerd's registry-mirrors (URLs), for Docker Hub pulls. */
+  registryMirrors: string[];
   /** CNI for pod networks: the first network list in confDir, plugins found in binDirs in order. */
   cni: { confDir: string; binDirs: string[] };
   dashboard: DashboardConfig;
@@ -210,6 +224,7 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
     insecureRegistries: merged['insecure-registries'] ?? [],
     blockedRegistries: merged['blocked-registries'] ?? [],
     registryConfigDir: merged['registry-config-dir'] ?? '/etc/berth/certs.d',
+    registryMirrors: merged['registry-mirrors'] ?? [],
     cni: {
       confDir: merged['cni-conf-dir'] ?? '/etc/cni/net.d',
       // Debian's containernetworking-plugins, then where upstream's release archives are usually unpacked.

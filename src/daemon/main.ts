@@ -45,6 +45,7 @@ interface Flags {
   criStreamAddress?: string;
   criStreamPort?: string;
   registryConfigDir?: string;
+  registryMirror?: string[];
   cniConfDir?: string;
   cniBinDir?: string[];
 }
@@ -99,6 +100,7 @@ function parseFlags(argv: string[]): Flags {
       '--registry-config-dir <dir>',
       'pull mirrors per registry: DIR/<domain>/hosts.toml (default /etc/berth/certs.d)',
     )
+    .option('--registry-mirror <url>', 'Docker Hub mirror (http(s)://host[:port]), tried in order, repeatable', collect)
     .option('--cri-socket <path>', 'Kubernetes CRI socket (default <exec-root>/cri.sock); "" turns the CRI off')
     .option('--cri-stream-address <ip>', "the CRI streaming server's address (default 127.0.0.1)")
     .option('--cri-stream-port <port>', "the CRI streaming server's port (default 0: any free port)")
@@ -145,6 +147,7 @@ function flagsAsConfig(flags: Flags): ConfigFile {
     'cri-stream-address': flags.criStreamAddress,
     'cri-stream-port': flags.criStreamPort !== undefined ? Number(flags.criStreamPort) : undefined,
     'registry-config-dir': flags.registryConfigDir,
+    'registry-mirrors': flags.registryMirror,
     'cni-conf-dir': flags.cniConfDir,
     'cni-bin-dir': flags.cniBinDir,
   };

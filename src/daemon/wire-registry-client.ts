@@ -16,6 +16,7 @@ export function wireRegistryClient(
     insecureRegistries: config.insecureRegistries,
     blockedRegistries: config.blockedRegistries,
     hostsDir: config.registryConfigDir,
+    registryMirrors: config.registryMirrors,
   });
   return new RegistryImages({ images, registry, events, logger: logger.child({ component: 'registry-client' }) });
 }

@@ -1,7 +1,8 @@
 // The Kubernetes CRI on berthd, driven by the real crictl (v1.26.1, grpc-go, as kubelet's client): version and
 // status; the image service on berth's one image store (what crictl pulls from a loopback registry shows in
 // `docker images`, and what docker loaded shows in `crictl images`); pulls with credentials; image fs info;
-// and the methods not implemented yet answering UNIMPLEMENTED with their name.
+// Docker Hub pulls through dockerd's registry-mirrors (beside Docker's engine with the same mirrors); and the
+// methods not implemented yet answering UNIMPLEMENTED with their name.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,11 +11,19 @@ import { join } from 'node:path';
 import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
-import { hasDockerRegistry, startRegistry, type TestRegistry } from '../helpers/docker-registry.js';
+import { freePort, hasDockerRegistry, startRegistry, type TestRegistry } from '../helpers/docker-registry.js';
+import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
 import { CRICTL, crictl, requirePeer } from '../helpers/cri.js';
 
-const skip = (!isRoot() && 'needs root') || (!hasDockerRegistry() && 'needs docker-registry (scripts/setup.sh)');
+const skip =
+  (!isRoot() && 'needs root') ||
+  (!hasDockerRegistry() && 'needs docker-registry (scripts/setup.sh)') ||
+  (!hasDockerd() && 'needs dockerd (docker.io)');
 let registry: TestRegistry;
+/** Docker's engine beside berthd, with the same registry-mirrors. */
+let dockerd: DockerEngine;
+/** dockerd's registry-mirrors, as both engines get them: a dead one first, then the loopback registry. */
+let mirrors: string[];
 let privateRegistry: TestRegistry;
 let daemon: TestDaemon;
 let configDir: string;
@@ -39,10 +48,14 @@ before(async () => {
   if (skip) return;
   requirePeer(CRICTL);
   const images = await testImages();
-  [registry, privateRegistry, daemon] = await Promise.all([
-    startRegistry(),
-    startRegistry({ users: { kube: 'let-me-in' } }),
-    startDaemon(),
+  [registry, privateRegistry] = await Promise.all([startRegistry(), startRegistry({ users: { kube: 'let-me-in' } })]);
+  // Docker Hub (blocked on berthd, unreachable from this machine) is mirrored by a port nothing listens on, then
+  // by the loopback registry.
+  mirrors = [`http://127.0.0.1:${await freePort()}`, `http://${registry.host}`];
+  const mirrorArgs = mirrors.flatMap((url) => ['--registry-mirror', url]);
+  [daemon, dockerd] = await Promise.all([
+    startDaemon({ extraArgs: mirrorArgs }),
+    startDockerd({ extraArgs: mirrorArgs }),
   ]);
   configDir = mkdtempSync(join(tmpdir(), 'berth-docker-config-'));
   env = { ...daemon.env, DOCKER_CONFIG: configDir };
@@ -54,18 +67,21 @@ before(async () => {
   // Into the registries, then out of berth: the CRI pulls must really download.
   const pub = `${registry.host}/e2e/layered:v1`;
   const priv = `${privateRegistry.host}/e2e/private:v1`;
+  const hub = `${registry.host}/library/hub-mirrored:v1`;
   ok(await docker(env, ['tag', 'berth-test/layered', pub]), 'tag');
   ok(await docker(env, ['tag', 'berth-test/layered', priv]), 'tag');
+  ok(await docker(env, ['tag', 'berth-test/layered', hub]), 'tag');
   ok(await docker(env, ['push', pub]), 'push');
+  ok(await docker(env, ['push', hub]), 'push');
   ok(
     await docker(env, ['login', '-u', 'kube', '--password-stdin', privateRegistry.host], { input: 'let-me-in' }),
     'login',
   );
   ok(await docker(env, ['push', priv]), 'push');
-  ok(await docker(env, ['rmi', pub, priv, 'berth-test/layered']), 'rmi');
+  ok(await docker(env, ['rmi', pub, priv, hub, 'berth-test/layered']), 'rmi');
 });
 after(async () => {
-  await Promise.all([daemon?.cleanup(), registry?.stop(), privateRegistry?.stop()]);
+  await Promise.all([daemon?.cleanup(), dockerd?.stop(), registry?.stop(), privateRegistry?.stop()]);
   if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
@@ -155,6 +171,42 @@ test(
     assert.equal(rmi.trim(), `Deleted: ${ref}`);
     assert.ok(!(await criImages()).some((i) => i.id === layeredId));
     assert.ok(!(await dockerImages()).some((l) => l.includes(layeredId.slice(7, 19))), 'gone from docker images');
+  },
+);
+
+test(
+  "dockerd's registry-mirrors: Docker Hub pulls (CRI and Engine API) try each mirror in order, then docker.io, as on dockerd",
+  { skip },
+  async () => {
+    // The dead mirror first, then the one that answers: the image's only copy is there.
+    ok(await crictl(daemon, ['pull', 'hub-mirrored:v1']), 'crictl pull');
+    const status = JSON.parse(ok(await crictl(daemon, ['inspecti', 'hub-mirrored:v1']), 'inspecti')) as {
+      status: CriImage;
+    };
+    assert.equal(status.status.id, layeredId);
+    assert.deepEqual(status.status.repoTags, ['docker.io/library/hub-mirrored:v1']);
+    ok(await docker(env, ['rmi', 'hub-mirrored:v1']), 'rmi');
+    const [berthPull, dockerdPull] = await Promise.all([
+      docker(env, ['pull', 'hub-mirrored:v1']),
+      docker(dockerd.env, ['pull', 'hub-mirrored:v1']),
+    ]);
+    assert.equal(berthPull.code, 0, berthPull.stderr);
+    assert.equal(dockerdPull.code, 0, dockerdPull.stderr);
+    const idOn = async (e: NodeJS.ProcessEnv): Promise<string> =>
+      ok(await docker(e, ['image', 'inspect', '--format', '{{.Id}}', 'hub-mirrored:v1']), 'inspect').trim();
+    assert.deepEqual(await Promise.all([idOn(env), idOn(dockerd.env)]), [layeredId, layeredId]);
+    // docker info shows the mirrors as dockerd does.
+    const mirrorsOn = async (e: NodeJS.ProcessEnv): Promise<string> =>
+      ok(await docker(e, ['info', '--format', '{{json .RegistryConfig.Mirrors}}']), 'info').trim();
+    assert.deepEqual(await Promise.all([mirrorsOn(env), mirrorsOn(dockerd.env)]), [
+      JSON.stringify(mirrors.map((m) => `${m}/`)),
+      JSON.stringify(mirrors.map((m) => `${m}/`)),
+    ]);
+    ok(await docker(env, ['rmi', 'hub-mirrored:v1']), 'rmi');
+    // What no mirror has goes on to docker.io itself, last (blocked here, so nothing leaves the machine).
+    const absent = await crictl(daemon, ['pull', 'not-mirrored:v1']);
+    assert.notEqual(absent.code, 0);
+    assert.match(absent.stderr, /registry docker\.io is blocked by the daemon's configuration/);
   },
 );
 

@@ -15,7 +15,8 @@ import { Authorizer, TokenCache } from './authorizer.js';
 import { DEFAULT_RETRY, Endpoints, RegistryHttp } from './registry-http.js';
 import { DEFAULT_UPLOAD, HttpRemoteRepository } from './remote-repository.js';
 import { registryErrorText, statusText } from './registry-errors.js';
-import { pullEndpoint } from './registry-hosts.js';
+import { pullEndpoints, mirrorEndpoint, type RegistryEndpoint } from './registry-hosts.js';
+import { FailoverRepository } from './failover-repository.js';
 
 export const registryClientConfigSchema = z
   .object({
@@ -25,6 +26,18 @@ export const registryClientConfigSchema = z
     blockedRegistries: z.array(z.string()).default([]),
     /** containerd's hosts directory (DIR/<domain>/hosts.toml): pull mirrors per registry domain. */
     hostsDir: z.string().optional(),
+    /** dockerd's registry-mirrors: Docker Hub pulls try these URLs in order, then Docker Hub. */
+    registryMirrors: z
+      .array(z.string())
+      .default([])
+      .superRefine((urls, ctx) => {
+        for (const url of urls)
+          try {
+            mirrorEndpoint(url);
+          } catch (err) {
+            ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          }
+      }),
     retryAttempts: z.number().int().min(1).default(DEFAULT_RETRY.attempts),
     retryDelayMs: z.number().int().min(0).default(DEFAULT_RETRY.baseDelayMs),
     monolithicMax: z.number().int().min(0).default(DEFAULT_UPLOAD.monolithicMax),
@@ -46,7 +59,8 @@ export class HttpRegistryClient implements RegistryClient {
     host: string,
     credentials: RegistryCredentials | undefined,
     scopes: string[],
-    scheme?: 'http' | 'https',
+    endpoint?: RegistryEndpoint,
+    attempts = this.config.retryAttempts,
   ): RegistryHttp {
     const authorizer = new Authorizer(
       host,
@@ -59,8 +73,9 @@ export class HttpRegistryClient implements RegistryClient {
       host,
       this.endpoints,
       authorizer,
-      { attempts: this.config.retryAttempts, baseDelayMs: this.config.retryDelayMs },
-      scheme,
+      { attempts, baseDelayMs: this.config.retryDelayMs },
+      endpoint?.scheme,
+      endpoint?.apiRoot,
     );
   }
 
@@ -71,15 +86,29 @@ export class HttpRegistryClient implements RegistryClient {
     actions: readonly ('pull' | 'push')[],
   ): RemoteRepository {
     const scopes = [repositoryScope(path, actions)];
-    // Pulls go to the domain's configured mirror when there is one (pushes always go to the domain itself).
-    const mirror = actions.includes('push') ? undefined : pullEndpoint(this.config.hostsDir, domain);
-    const http = mirror
-      ? this.http(mirror.host, credentials, scopes, mirror.scheme)
-      : this.http(registryHost(domain), credentials, scopes);
-    return new HttpRemoteRepository(domain, path, http, {
-      monolithicMax: this.config.monolithicMax,
-      chunkSize: this.config.chunkSize,
-    });
+    const upload = { monolithicMax: this.config.monolithicMax, chunkSize: this.config.chunkSize };
+    // Pushes always go to the domain itself; pulls to its configured endpoints, in order.
+    const endpoints = actions.includes('push')
+      ? []
+      : pullEndpoints({ hostsDir: this.config.hostsDir, mirrors: this.config.registryMirrors }, domain);
+    const at = (endpoint?: RegistryEndpoint, attempts?: number): HttpRemoteRepository =>
+      new HttpRemoteRepository(
+        domain,
+        path,
+        this.http(endpoint?.host ?? registryHost(domain), credentials, scopes, endpoint, attempts),
+        upload,
+      );
+    if (endpoints.length <= 1) return at(endpoints[0]);
+    // An endpoint with another after it is asked once (no back-off): a failure there moves on, as dockerd and
+    // containerd move on to the next host.
+    return new FailoverRepository(
+      domain,
+      path,
+      endpoints.map((e, i) => ({
+        repository: at(e, i < endpoints.length - 1 ? 1 : undefined),
+        capabilities: e.capabilities,
+      })),
+    );
   }
 
   async login(

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pullEndpoint, readRegistryHosts } from './registry-hosts.js';
+import { mirrorEndpoint, pullEndpoints, readRegistryHosts } from './registry-hosts.js';
+
+const pullEndpoint = (dir: string | undefined, domain: string) => {
+  const [first] = pullEndpoints({ hostsDir: dir }, domain);
+  return first?.scheme ? first : undefined;
+};
 
 const withDir = (files: Record<string, string>, body: (dir: string) => void): void => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-hosts-'));
@@ -32,12 +37,14 @@ test("hosts.toml as containerd's: mirrors in order, then server; capabilities de
       assert.deepEqual(pullEndpoint(dir, 'gcr.io'), {
         scheme: 'http',
         host: '127.0.0.1:5000',
+        apiRoot: '/v2',
         capabilities: ['pull', 'resolve'],
       });
       assert.equal(pullEndpoint(dir, 'docker.io')?.host, '127.0.0.1:6000');
       assert.deepEqual(pullEndpoint(dir, 'quay.io'), {
         scheme: 'https',
         host: 'mirror.test:8443',
+        apiRoot: '/v2',
         capabilities: ['pull', 'resolve', 'push'],
       });
       // A host that may pull blobs but not resolve tags does not take pulls (berth resolves and pulls at one place).
@@ -62,4 +69,19 @@ test('a hosts.toml berth cannot honour is refused by name, not ignored', () => {
       assert.throws(() => pullEndpoint(dir, 'caps.test'), /capabilities of "http:\/\/127\.0\.0\.1:5000"/);
     },
   );
+});
+
+test("dockerd's registry-mirrors: Docker Hub pulls try each mirror in order, then Docker Hub; other domains none", () => {
+  const mirrors = ['http://127.0.0.1:5000', 'https://mirror.test/hub/'];
+  assert.deepEqual(
+    pullEndpoints({ mirrors }, 'docker.io').map((e) => `${e.scheme ?? ''}|${e.host}|${e.apiRoot}`),
+    ['http|127.0.0.1:5000|/v2', 'https|mirror.test|/hub/v2', '|registry-1.docker.io|/v2'],
+  );
+  assert.deepEqual(
+    pullEndpoints({ mirrors }, 'quay.io').map((e) => e.host),
+    ['quay.io'],
+  );
+  assert.throws(() => mirrorEndpoint('ftp://mirror.test'), /invalid mirror: unsupported scheme "ftp"/);
+  assert.throws(() => mirrorEndpoint('https://mirror.test/?x=1'), /query or fragment/);
+  assert.throws(() => mirrorEndpoint('https://u:p@mirror.test'), /username\/password not allowed/);
 });

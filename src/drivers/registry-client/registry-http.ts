@@ -79,11 +79,14 @@ export class RegistryHttp {
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
     /** Set for a configured mirror: its URL's scheme, not probed. */
     private readonly scheme?: 'http' | 'https',
+    /** Where the API lives on the host when not at /v2 (a mirror URL's path). */
+    private readonly apiRoot = '/v2',
   ) {}
 
   async url(pathOrUrl: string, signal?: AbortSignal): Promise<string> {
     if (/^https?:\/\//.test(pathOrUrl)) return pathOrUrl;
-    return `${await this.endpoints.base(this.host, signal, this.scheme)}${pathOrUrl}`;
+    const path = pathOrUrl === '/v2' || pathOrUrl.startsWith('/v2/') ? this.apiRoot + pathOrUrl.slice(3) : pathOrUrl;
+    return `${await this.endpoints.base(this.host, signal, this.scheme)}${path}`;
   }
 
   /** Sends a request; 401s are answered once per new credential, transient failures retried. */

@@ -18,6 +18,8 @@ export interface DaemonIdentity {
   initBinary: string;
   securityOptions: string[];
   debug: boolean;
+  /** dockerd's registry-mirrors as `docker info` shows them (each ending in "/"). */
+  registryMirrors?: string[];
 }
 
 export interface ObjectCounts {
@@ -118,8 +120,15 @@ export class SystemService {
         AllowNondistributableArtifactsCIDRs: [],
         AllowNondistributableArtifactsHostnames: [],
         InsecureRegistryCIDRs: ['127.0.0.0/8', '::1/128'],
-        IndexConfigs: { 'docker.io': { Name: 'docker.io', Mirrors: [], Secure: true, Official: true } },
-        Mirrors: [],
+        IndexConfigs: {
+          'docker.io': {
+            Name: 'docker.io',
+            Mirrors: this.identity.registryMirrors ?? [],
+            Secure: true,
+            Official: true,
+          },
+        },
+        Mirrors: this.identity.registryMirrors ?? [],
       },
       GenericResources: null,
       HttpProxy: process.env.HTTP_PROXY ?? '',
