@@ -59,6 +59,7 @@ import { execInContainer } from './exec-in-container.js';
 import { phase } from '../../lib/phases.js';
 import { startForeground } from './foreground-run.js';
 import { startThroughExecFifo } from './exec-fifo-start.js';
+import { deleteStoppedContainer } from './stopped-delete.js';
 
 /** `promise`, or a rejection once `signal` aborts (the promise itself goes on). */
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -283,7 +284,10 @@ export class ConmonRuntime implements RuntimePort {
     const monitorAlive = await this.states.conmonProbe(id);
     const record = await this.exits.wait(
       id,
-      async () => !(await this.states.conmonAlive(id)) && (await this.status(id)).status !== 'running',
+      // conmon writes the exit file before it ends: one found now needs no `runc state` to tell the container ended.
+      async () =>
+        !(await this.states.conmonAlive(id)) &&
+        ((await this.exits.read(id)) !== undefined || (await this.status(id)).status !== 'running'),
       { ...options, ...(monitorAlive ? { monitorAlive } : {}) },
     );
     this.stopWatchingLog(id);
@@ -314,7 +318,7 @@ export class ConmonRuntime implements RuntimePort {
     // A foreground run that ended took its runc state with it: no `runc delete` process is needed.
     const foreground = this.foreground.get(id);
     this.foreground.delete(id);
-    if (!foreground?.ended) await this.runc.run(id, ['delete', '--force', id]).catch(() => undefined);
+    if (!foreground?.ended) await this.runcDelete(id, meta);
     await foreground?.exit;
     if (await this.states.conmonAlive(id)) {
       const pid = await this.states.conmonPid(id);
@@ -335,6 +339,14 @@ export class ConmonRuntime implements RuntimePort {
     await rm(this.states.dir(id), { recursive: true, force: true });
     this.runc.forget(id);
     this.logger.debug({ container: id }, 'runtime state removed');
+  }
+
+  /** runc's delete: in the daemon for a stopped container of berth's own runc (stopped-delete.ts), else `runc delete --force`. */
+  private async runcDelete(id: string, meta: ContainerMeta | undefined): Promise<void> {
+    const runtime = meta?.runtime;
+    const ownRunc = !runtime || (runtime.path === this.config.runcPath && runtime.args.length === 0);
+    if (ownRunc && (await deleteStoppedContainer(this.runc.root, id).catch(() => 'needs-runc')) === 'deleted') return;
+    await this.runc.run(id, ['delete', '--force', id]).catch(() => undefined);
   }
 
   private async runningMeta(id: string): Promise<ContainerMeta> {
