@@ -318,7 +318,9 @@ export class ConmonRuntime implements RuntimePort {
     // A foreground run that ended took its runc state with it: no `runc delete` process is needed.
     const foreground = this.foreground.get(id);
     this.foreground.delete(id);
-    if (!foreground?.ended) await this.runcDelete(id, meta);
+    // runc's own removal of the cgroups is checked in the daemon's delete; after `runc delete` what a lingering
+    // process kept is removed below.
+    const inDaemon = !foreground?.ended && (await this.runcDelete(id, meta)) === 'in-daemon';
     await foreground?.exit;
     if (await this.states.conmonAlive(id)) {
       const pid = await this.states.conmonPid(id);
@@ -330,23 +332,28 @@ export class ConmonRuntime implements RuntimePort {
         }
       }
     }
-    if (meta?.cgroupsPath) await this.cgroups.remove(meta.cgroupsPath);
-    if (meta) await unmountRootfs(meta.rootfs);
-    await unmountRootfs(join(this.states.dir(id), 'shm'));
-    await rm(join(this.config.stateRoot, 'sockets', id), { recursive: true, force: true });
-    // A pending waiter still reads the code from the exit file; otherwise it goes with the container.
-    if (!this.exits.watched(id)) await this.exits.remove(id);
+    // Independent steps, side by side; the state dir goes last: while it is there a later delete finds work to do.
+    await Promise.all([
+      meta?.cgroupsPath && !inDaemon ? this.cgroups.remove(meta.cgroupsPath) : undefined,
+      meta ? unmountRootfs(meta.rootfs) : undefined,
+      unmountRootfs(join(this.states.dir(id), 'shm')),
+      rm(join(this.config.stateRoot, 'sockets', id), { recursive: true, force: true }),
+      // A pending waiter still reads the code from the exit file; otherwise it goes with the container.
+      this.exits.watched(id) ? undefined : this.exits.remove(id),
+    ]);
     await rm(this.states.dir(id), { recursive: true, force: true });
     this.runc.forget(id);
     this.logger.debug({ container: id }, 'runtime state removed');
   }
 
   /** runc's delete: in the daemon for a stopped container of berth's own runc (stopped-delete.ts), else `runc delete --force`. */
-  private async runcDelete(id: string, meta: ContainerMeta | undefined): Promise<void> {
+  private async runcDelete(id: string, meta: ContainerMeta | undefined): Promise<'in-daemon' | 'runc'> {
     const runtime = meta?.runtime;
     const ownRunc = !runtime || (runtime.path === this.config.runcPath && runtime.args.length === 0);
-    if (ownRunc && (await deleteStoppedContainer(this.runc.root, id).catch(() => 'needs-runc')) === 'deleted') return;
+    if (ownRunc && (await deleteStoppedContainer(this.runc.root, id).catch(() => 'needs-runc')) === 'deleted')
+      return 'in-daemon';
     await this.runc.run(id, ['delete', '--force', id]).catch(() => undefined);
+    return 'runc';
   }
 
   private async runningMeta(id: string): Promise<ContainerMeta> {

@@ -34,7 +34,10 @@ async function withState(
     cgroup_paths: { memory: cgroups[0], pids: cgroups[1] },
     intel_rdt_path: '',
     config: {
-      namespaces: [{ type: 'NEWNS', path: '' }, { type: 'NEWPID', path: '' }],
+      namespaces: [
+        { type: 'NEWNS', path: '' },
+        { type: 'NEWPID', path: '' },
+      ],
       cgroups: { Systemd: false },
       Hooks: null,
     },

@@ -82,7 +82,8 @@ export async function deleteStoppedContainer(runcRoot: string, id: string): Prom
     if (attempt === 5) return 'needs-runc';
     if (attempt > 0) await sleep(delay);
     const failed: string[] = [];
-    for (const path of left) await removeCgroup(path).catch(() => failed.push(path));
+    // One hierarchy per controller on cgroup v1: removed side by side.
+    await Promise.all(left.map((path) => removeCgroup(path).catch(() => failed.push(path))));
     left = failed;
   }
   await rm(dir, { recursive: true, force: true });

@@ -265,13 +265,17 @@ export class ContainerService implements ContainersApi {
     this.health?.unwatch(c.id);
     await this.deps.runtime.delete(c.id);
     phase('runtime-delete');
-    await this.deps.snapshots
-      .remove(c.snapshotKey)
-      .catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
-    phase('snapshot-remove');
-    await this.deps.files.remove(c.id);
-    await this.deps.networks?.forget(c);
-    phase('files-network');
+    // The rootfs is unmounted: the layer, the container's files and its network state go side by side (all settled
+    // before the record goes, so a failure leaves the container 'removing' for the next start to finish).
+    const removed = await Promise.allSettled([
+      this.deps.snapshots
+        .remove(c.snapshotKey)
+        .catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err))),
+      this.deps.files.remove(c.id),
+      this.deps.networks?.forget(c),
+    ]);
+    for (const r of removed) if (r.status === 'rejected') throw r.reason;
+    phase('snapshot-files-network');
     this.store.delete(c.id);
     phase('store');
     this.supervisor.forget(c.id);
