@@ -164,7 +164,7 @@ test('20 concurrent creates with one name: exactly one wins; 50 concurrent run -
   );
   assert.equal(creates.filter((r) => r.code === 0).length, 1);
   const runs = await Promise.all(
-    Array.from({ length: 50 }, (_, i) => d(['run', '-d', '--name', `many-${i}`, 'busybox', 'sleep', '30'])),
+    Array.from({ length: 50 }, (_, i) => d(['run', '-d', '--name', `many-${i}`, 'busybox', 'sleep', '300'])),
   );
   assert.deepEqual(
     runs.map((r) => r.code),
