@@ -13,16 +13,16 @@ import { invalidArgument, isKind } from '../core/errdefs.js';
 import { familiarOf, normalizeName } from '../core/images/reference.js';
 import type { ImageRecord } from '../core/images/image-record.js';
 import type { HiddenImages } from '../engine/images/image-service.js';
-import { DockerfileParseError } from './dockerfile/errors.js';
-import { parseStages, type Dockerfile } from './dockerfile/instructions.js';
-import { openContext, receiveContext, type BuildContext } from './build-context.js';
+import type { Dockerfile } from './dockerfile/instructions.js';
+import type { BuildContext } from './build-context.js';
 import type { StepImage } from './step-image.js';
-import { BuildRun } from './build-run.js';
+import type { BuildRun } from './build-run.js';
 import { ImageSourceHashes } from './image-source-hashes.js';
-import { INTERMEDIATE_LABEL } from './run-step.js';
 import { forgetKept, keptContainers } from './kept-containers.js';
-import type { BuildMessage, BuilderDeps, BuildRequest } from './ports.js';
-import { withInlineCache } from './inline-cache.js';
+import { INTERMEDIATE_LABEL, type BuildMessage, type BuilderDeps, type BuildRequest } from './ports.js';
+
+/** The build machinery, loaded with the first build (build-parts.ts). */
+const buildParts = (): Promise<typeof import('./build-parts.js')> => import('./build-parts.js');
 
 export interface BuildCacheUsage {
   ID: string;
@@ -76,6 +76,7 @@ export class Builder {
     if (buildId) this.cancellers.set(buildId, cancel);
     options = { signal: options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal };
     try {
+      const { openContext, receiveContext } = await buildParts();
       await receiveContext(body, contextDir, options);
       const context = await openContext(contextDir, request.dockerfile);
       const { image, unused, cacheOnly } = await this.run(
@@ -115,7 +116,7 @@ export class Builder {
     const { image, unused, cacheOnly } = await this.run(context, request, undefined, options);
     // --cache-to type=inline: only the image carrying its step keys is stored (its config differs).
     const record = options.inlineCache
-      ? await withInlineCache(this.deps.content, this.deps.cache, image, () => undefined)
+      ? await (await buildParts()).withInlineCache(this.deps.content, this.deps.cache, image, () => undefined)
       : image.record;
     this.register(record, []);
     await this.untagCacheImages(cacheOnly);
@@ -129,6 +130,7 @@ export class Builder {
     emit: ((m: BuildMessage) => void) | undefined,
     options: { signal?: AbortSignal },
   ): Promise<{ image: StepImage; unused: string[]; cacheOnly: string[] }> {
+    const { BuildRun, DockerfileParseError, parseStages } = await buildParts();
     let dockerfile: Dockerfile;
     try {
       dockerfile = parseStages(context.dockerfileText);

@@ -159,3 +159,6 @@ export class BuildError extends Error {
     this.name = 'BuildError';
   }
 }
+
+/** The label on a RUN step's container (start-up repair removes those a crash cut off). */
+export const INTERMEDIATE_LABEL = 'berth.build.intermediate';

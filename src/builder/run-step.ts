@@ -11,7 +11,7 @@ import { resolveInRoot } from '../lib/fs/in-root.js';
 import { phase } from '../lib/phases.js';
 import type { Instruction } from './dockerfile/instructions.js';
 import { snapshotDirs, type StageState, type StepContext } from './step-context.js';
-import { BuildError } from './ports.js';
+import { BuildError, INTERMEDIATE_LABEL } from './ports.js';
 import { writeStepImage, type StepImage } from './step-image.js';
 import { DEFAULT_SHELL } from './metadata-steps.js';
 import { hashSources, resolveSources } from './copy-sources.js';
@@ -23,7 +23,6 @@ import { dropMountTargetStubs } from './layer-diff.js';
 type RunInstruction = Extract<Instruction, { kind: 'run' }>;
 
 /** Marks the containers RUN steps make, so a crash's leftovers can be found and removed at start. */
-export const INTERMEDIATE_LABEL = 'berth.build.intermediate';
 
 function commandOf(instr: RunInstruction, shell: string[]): string[] {
   if (instr.form.json) return instr.form.args;

@@ -16,7 +16,6 @@ import { wireVolumes } from './wire-volumes.js';
 import { wireBuilder } from './wire-builder.js';
 import { wireBuildkit } from './wire-buildkit.js';
 import { BERTH_VERSION } from './version.js';
-import { startRegistryHost } from './registry-host.js';
 import { wireRegistryClient } from './wire-registry-client.js';
 import type { CriDeps } from '../cri/cri-deps.js';
 import { CniNetwork } from '../drivers/cni/cni-network.js';
@@ -75,8 +74,10 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
   await builder.repairContainers();
   await containers.networks.attach.restore();
 
-  // berth's OCI registry, when configured: its own listener, root and content store (registry-host.ts).
+  // berth's OCI registry, when configured: its own listener, root and content store (registry-host.ts). Imported
+  // only then: a daemon without one does not carry its server, auth and token code (about 3.9 MB of heap).
   if (config.registry) {
+    const { startRegistryHost } = await import('./registry-host.js');
     const registry = await startRegistryHost({ ...config.registry, gcIntervalMs: 60 * 60_000 }, logger);
     closers.push(() => registry.close());
   }

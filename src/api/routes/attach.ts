@@ -1,7 +1,7 @@
 // Attach routes: POST /containers/{id}/attach (hijacked; with stdin through the container's monitor, else its
 // output followed from the log), GET /containers/{id}/attach/ws (the same over a websocket), and resize.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import type { ContainersApi } from '../../engine/containers/types.js';
 import type { StdioStream } from '../../core/runtime/runtime.js';
 import { invalidArgument } from '../../core/errdefs.js';
@@ -82,18 +82,26 @@ export function attachRoutes(app: FastifyInstance, containers: ContainersApi): v
     return reply.code(200).send();
   });
 
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  // ws is loaded with the first websocket attach: most daemons never serve one (about 1.3 MB of heap).
+  let wss: Promise<WebSocketServer> | undefined;
+  const websockets = (): Promise<WebSocketServer> =>
+    (wss ??= import('ws').then(
+      ({ WebSocketServer }) => new WebSocketServer({ noServer: true, perMessageDeflate: false }),
+    ));
   app.get<IdParams>('/containers/:id/attach/ws', async (req, reply) => {
     const p = attachParams(req.query);
     if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
       throw invalidArgument('websocket upgrade expected');
+    const server = await websockets();
     const signal = requestSignal(req, reply);
     const io = p.stdin && p.stream ? await containers.attachStdio(req.params.id, { signal }) : undefined;
     const output = io ? undefined : await containers.attachOutput(req.params.id, { ...p, signal });
     reply.hijack();
     const socket = req.raw.socket as HttpParserSocket;
     detachHttpParser(socket);
-    const ws = await new Promise<WebSocket>((resolve) => wss.handleUpgrade(req.raw, socket, Buffer.alloc(0), resolve));
+    const ws = await new Promise<WebSocket>((resolve) =>
+      server.handleUpgrade(req.raw, socket, Buffer.alloc(0), resolve),
+    );
     try {
       if (output) {
         ws.resume();

@@ -5,6 +5,7 @@ import type { Logger } from '../../lib/logger.js';
 import { invalidArgument, notFound } from '../../core/errdefs.js';
 import { checkApiVersion, splitVersionedPath, MAX_API_VERSION } from './api-version.js';
 import { errorReply } from './error-status.js';
+import { lazySchemaCompilers } from './lazy-schema-compilers.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,6 +30,7 @@ export function createApiServer(logger: Logger, identity: ServerIdentity): Fasti
     return503OnClosing: false,
     exposeHeadRoutes: false,
     forceCloseConnections: true,
+    schemaController: { compilersFactory: lazySchemaCompilers },
   });
 
   // Docker clients half-close hijacked connections (attach without stdin) and keep reading: let them.
