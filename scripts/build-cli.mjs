@@ -29,6 +29,23 @@ const composeValidatorApart = {
   },
 };
 
+// commander requires node:child_process at its top for executable subcommands, which berth never uses; loading
+// Node's child_process module cost every command ~4 ms of CPU. commander gets it on first use instead.
+const commanderChildProcessOnUse = {
+  name: 'commander-child-process-on-use',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes('/node_modules/commander/')
+        ? { path: 'child_process', namespace: 'child-process-on-use' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'child-process-on-use' }, () => ({
+      contents: "module.exports = { get spawn() { return require('node:child_process').spawn; } };",
+      loader: 'js',
+    }));
+  },
+};
+
 const shared = {
   absWorkingDir: new URL('.', root).pathname,
   bundle: true,
@@ -48,7 +65,7 @@ await build({ ...shared, entryPoints: ['dist/src/gen/compose-spec-validate.js'],
 
 await build({
   ...shared,
-  plugins: [composeValidatorApart],
+  plugins: [composeValidatorApart, commanderChildProcessOnUse],
   entryPoints: ['dist/src/cli/main.js'],
   outfile: BUNDLE,
 });
@@ -64,5 +81,12 @@ const source = readFileSync(bundlePath, 'utf8');
 const dynamicImport = /\bimport\((?!\))/.exec(source);
 if (dynamicImport)
   throw new Error(`${BUNDLE} has an import() call (index ${dynamicImport.index}): bin/berth cannot load it`);
+// V8 keeps an ASCII source as a one-byte string; one other character anywhere doubles the string V8 builds of it at
+// every start (esbuild escapes strings, not regular expressions: write such characters as \u escapes).
+const nonAscii = /[^\x00-\x7f]/.exec(source);
+if (nonAscii)
+  throw new Error(
+    `${BUNDLE} has a non-ASCII character at index ${nonAscii.index}: write it as an escape in the source`,
+  );
 const { loadBundle } = createRequire(import.meta.url)('../bin/load-bundle.cjs');
 writeFileSync(`${bundlePath}.cache`, loadBundle(bundlePath, source).script.createCachedData());

@@ -17,10 +17,24 @@ export interface CliContext {
 
 export function createContext(servers: ServerHooks = {}): CliContext & { closeClient(): void } {
   let client: EngineClient | undefined;
+  // stdin and stderr are Node streams made on first access (a pipe's or a file's costs a few ms of start-up):
+  // only the commands that use them pay for them. A command may replace either.
+  let stdin: NodeJS.ReadStream | undefined;
+  let stderr: NodeJS.WriteStream | undefined;
   const ctx = {
     stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
+    get stderr(): NodeJS.WriteStream {
+      return (stderr ??= process.stderr);
+    },
+    set stderr(stream: NodeJS.WriteStream) {
+      stderr = stream;
+    },
+    get stdin(): NodeJS.ReadStream {
+      return (stdin ??= process.stdin);
+    },
+    set stdin(stream: NodeJS.ReadStream) {
+      stdin = stream;
+    },
     host: undefined as string | undefined,
     servers,
     get client(): EngineClient {

@@ -16,7 +16,8 @@ const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 
 /** A Go duration ("1s", "500ms", "1m30s", "0") in nanoseconds. */
 export function parseGoDuration(flag: string, value: string): number {
   if (value === '0') return 0;
-  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+  // µ written as an escape: the CLI's bundle stays ASCII, which V8 keeps as a one-byte string (half the bytes).
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value.replace(/^-/, '')) {
     throw new CliExit(
       125,
