@@ -4,9 +4,10 @@
 // this 2-core machine under load, against 2-25 ms for posix_spawn, during which the event loop goes on. The
 // child gets what uv_spawn gives it: the fds asked for at 0..n (all others closed), default signal dispositions
 // and an empty signal mask (the daemon ignores SIGPIPE), a working directory, an environment, optionally its own
-// session. Nothing reaps it but `reap` (libuv waits only for its own children). Where the C library cannot be
+// session. Nothing reaps it but lib/child-exit.ts (libuv waits only for its own children). Where the C library cannot be
 // called, every call answers 'unavailable' and the caller spawns through Node.
 import { callAsync, cLibrary, type AsyncCall } from './libc.js';
+import { childExit } from './child-exit.js';
 
 type Fn<A extends unknown[]> = ((...args: A) => number) & AsyncCall<A>;
 
@@ -25,7 +26,6 @@ interface SpawnCalls {
   attrSetsigmask: Fn<[Buffer, Buffer]>;
   sigemptyset: Fn<[Buffer]>;
   pipe2: Fn<[Int32Array, number]>;
-  waitpid: AsyncCall<[number, Int32Array, number]>;
 }
 
 // glibc's x86-64/aarch64 sizes, rounded up: the structures are opaque and only ever passed by pointer.
@@ -64,7 +64,6 @@ function libc(): SpawnCalls | null {
       attrSetsigmask: f('int posix_spawnattr_setsigmask(void *attr, void *set)'),
       sigemptyset: f('int sigemptyset(void *set)'),
       pipe2: f('int pipe2(void *fds, int flags)'),
-      waitpid: f('int waitpid(int pid, void *status, int options)'),
     };
   } catch {
     calls = null;
@@ -106,8 +105,12 @@ export async function spawnNoFork(
   lib.fileActionsInit(actions);
   lib.attrInit(attr);
   try {
+    // Each fd first to a number above every source, then into place: a source may sit where another is going
+    // (a pipe's end at 4 while 3 is being filled), and file actions run one after the other.
+    const above = Math.max(options.stdio.length, ...options.stdio.map((fd) => (fd === 'null' ? 0 : fd))) + 1;
+    options.stdio.forEach((fd, i) => fd !== 'null' && lib.addDup2(actions, fd, above + i));
     options.stdio.forEach((fd, i) =>
-      fd === 'null' ? lib.addOpen(actions, i, '/dev/null', O_RDWR, 0) : lib.addDup2(actions, fd, i),
+      fd === 'null' ? lib.addOpen(actions, i, '/dev/null', O_RDWR, 0) : lib.addDup2(actions, above + i, i),
     );
     lib.addClosefrom(actions, options.stdio.length);
     if (options.cwd) lib.addChdir(actions, options.cwd);
@@ -137,11 +140,7 @@ export function pipeNoFork(): [number, number] | 'unavailable' {
   return [fds[0]!, fds[1]!];
 }
 
-/** Waits for a child launched by spawnNoFork to end (on a thread-pool thread) and reaps it. */
+/** Waits for a child launched by spawnNoFork to end and reaps it (lib/child-exit.ts). */
 export async function reap(pid: number): Promise<void> {
-  const lib = libc();
-  if (!lib) return;
-  const status = new Int32Array(1);
-  // Settles however waitpid ends: the caller only waits for the child to be gone.
-  await callAsync(lib.waitpid, pid, status, 0).catch(() => undefined);
+  await childExit(pid);
 }

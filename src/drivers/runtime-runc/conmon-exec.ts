@@ -6,7 +6,7 @@
 //   then carries {"data":<pid>} (or a negative number and runc's message), and at the end {"data":<exit code>}
 //   once every byte of output went to the attach socket. conmon also writes the code to <execDir>/exit, read
 //   when the sync pipe closes early.
-import { spawn } from 'node:child_process';
+// conmon is launched without a fork of the daemon (lib/launch-process.ts).
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,6 +18,7 @@ import { runcMessage } from './conmon-process.js';
 import { execStartError } from './exec-start-error.js';
 import { signalExec } from './exec-signal.js';
 import { phase } from '../../lib/phases.js';
+import { launchProcess } from '../../lib/launch-process.js';
 
 export interface ConmonExecOptions {
   conmonPath: string;
@@ -98,14 +99,13 @@ export async function startConmonExec(
 ): Promise<ExecProcess> {
   const stderrPath = join(o.execDir, 'conmon.stderr');
   const stderrFile = await open(stderrPath, 'w');
-  const child = spawn(o.conmonPath, conmonExecArgs(o), {
+  const child = await launchProcess(o.conmonPath, conmonExecArgs(o), {
     detached: true,
     cwd: o.execDir,
-    stdio: ['ignore', 'ignore', stderrFile.fd, 'pipe', 'pipe', 'pipe'],
+    stdio: ['ignore', 'ignore', stderrFile.fd, 'pipe', 'input', 'pipe'],
     env: { ...process.env, _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4', _OCI_ATTACHPIPE: '5' },
-  });
+  }).finally(() => stderrFile.close());
   child.unref();
-  await stderrFile.close();
   const pipes = child.stdio as unknown as (Readable & Writable)[];
   const [sync, start, attach] = [pipes[3] as Readable, pipes[4] as Writable, pipes[5] as Readable];
   const closePipes = (): void => {

@@ -4,8 +4,9 @@
 // runc writes the pid file once the process has started; when runc exits without one, the process never ran and
 // runc's log says why. What this gives up against the conmon path (conmon-exec.ts): the exec does not outlive the
 // daemon (its output pipes close with it), which Docker's engine does not promise for an exec's stream either.
-import { spawn } from 'node:child_process';
+// runc is launched without a fork of the daemon (lib/launch-process.ts): this is every health probe's path.
 import { constants } from 'node:os';
+import { launchProcess } from '../../lib/launch-process.js';
 import type { ExecProcess, StdioChunk } from '../../core/runtime/runtime.js';
 import { ChunkQueue } from './chunk-queue.js';
 import { pidWhenStarted, watchRuncFiles } from './runc-pid-file.js';
@@ -32,24 +33,32 @@ export async function startPlainExec(
   // Watching before the spawn: the pid file may appear (renamed into place) as soon as runc runs.
   const files = watchRuncFiles(o.execDir);
   const { pidFile, logFile, watcher } = files;
-  const child = spawn(
-    o.runcPath,
-    [
-      '--root',
-      o.runcRoot,
-      '--log',
-      logFile,
-      ...(o.runtimeArgs ?? []),
-      'exec',
-      '--process',
-      o.processSpecPath,
-      '--pid-file',
-      pidFile,
-      o.containerId,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  let child;
+  try {
+    child = await launchProcess(
+      o.runcPath,
+      [
+        '--root',
+        o.runcRoot,
+        '--log',
+        logFile,
+        ...(o.runtimeArgs ?? []),
+        'exec',
+        '--process',
+        o.processSpecPath,
+        '--pid-file',
+        pidFile,
+        o.containerId,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+  } catch (err) {
+    watcher.close();
+    throw err;
+  }
   const queue = new ChunkQueue();
+  // Aborted while runc was being launched: it goes at once (the listener below comes too late for it).
+  if (options.signal?.aborted) child.kill('SIGKILL');
   const push = (stream: StdioChunk['stream']) => (data: Buffer) => queue.push({ stream, data });
   child.stdout!.on('data', push('stdout'));
   child.stderr!.on('data', push('stderr'));

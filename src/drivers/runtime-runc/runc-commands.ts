@@ -1,16 +1,15 @@
 // The OCI runtime's command line for one container (`<runtime> --root <state> [its args] <command> <id>`), with
 // the binary the container runs under (remembered at run, read back from meta.json after a daemon restart) and
-// the runtime's refusals turned into error kinds.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+// the runtime's refusals turned into error kinds. Each command is launched without a fork of the daemon
+// (lib/run-captured.ts).
 import { join } from 'node:path';
 import { failedPrecondition, internal, invalidArgument, notFound } from '../../core/errdefs.js';
 import type { IoOptions, RuntimeStatus } from '../../core/runtime/runtime.js';
 import type { OciState } from '../../spec/oci/runtime-spec.js';
 import type { ContainerStateDirs } from './container-state.js';
 import type { RuntimeBinary } from './runtime-config.js';
+import { runCaptured } from '../../lib/run-captured.js';
 
-const run = promisify(execFile);
 const isMissing = (msg: string): boolean => /does not exist|not found|no such file/i.test(msg);
 const stderrOf = (err: unknown): string => String((err as { stderr?: string }).stderr ?? err);
 
@@ -46,7 +45,7 @@ export class RuncCommands {
 
   async run(id: string, args: string[], options: IoOptions = {}): Promise<{ stdout: string; stderr: string }> {
     const bin = await this.binaryFor(id);
-    return run(bin.path, ['--root', this.root, ...bin.args, ...args], {
+    return runCaptured(bin.path, ['--root', this.root, ...bin.args, ...args], {
       maxBuffer: 16 * 1024 * 1024,
       signal: options.signal,
     });
