@@ -45,7 +45,7 @@ scenario('profiles: a service with a profile runs only when it is enabled', asyn
   assert.deepEqual(await s.leftovers('profiles'), []);
 });
 
-scenario('scale: deploy.replicas makes numbered containers that answer to the service name', async (s) => {
+scenario('scale: deploy.replicas makes numbered containers that answer to the service name; up --scale', async (s) => {
   await s.ok('scale', ['up', '-d']);
   const names = (
     await s.dockerOk(['ps', '--filter', 'label=com.docker.compose.service=worker', '--format', '{{.Names}}'])
@@ -59,6 +59,17 @@ scenario('scale: deploy.replicas makes numbered containers that answer to the se
     .split('\n')
     .filter((l) => /^Address:?\s+\d+\.\d+\.\d+\.\d+$/.test(l.trim()) && !/:53$/.test(l));
   assert.ok(addresses.length >= 3, lookup.stdout + lookup.stderr);
+  // --scale overrides deploy.replicas for this run: the highest numbers go, a new one comes; nothing else touched.
+  const probeId = await s.inspect('scale-probe-1', '{{.Id}}');
+  await s.ok('scale', ['up', '-d', '--scale', 'worker=1', '--scale', 'probe=2']);
+  const running = (
+    await s.dockerOk(['ps', '--filter', 'label=com.docker.compose.project=scale', '--format', '{{.Names}}'])
+  )
+    .split('\n')
+    .filter(Boolean)
+    .sort();
+  assert.deepEqual(running, ['scale-probe-1', 'scale-probe-2', 'scale-worker-1']);
+  assert.equal(await s.inspect('scale-probe-1', '{{.Id}}'), probeId);
   await s.downClean('scale', 'scale');
 });
 

@@ -9,6 +9,7 @@ import { up } from '../../compose/up.js';
 import { stopProject } from '../../compose/lifecycle.js';
 import { followLogs } from '../compose-log-stream.js';
 import type { ProjectContainer } from '../../compose/project-containers.js';
+import type { Project } from '../../compose/model.js';
 
 interface Options {
   detach?: boolean;
@@ -23,6 +24,20 @@ interface Options {
   build?: boolean;
   abortOnContainerExit?: boolean;
   exitCodeFrom?: string;
+  scale: string[];
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** `--scale SERVICE=N`, repeated: each service's replicas for this run, over deploy.replicas and scale. */
+function applyScale(p: Project, values: string[]): void {
+  for (const value of values) {
+    const match = /^([^=]+)=(\d+)$/.exec(value);
+    if (!match) throw new CliExit(1, `invalid --scale value ${JSON.stringify(value)}: expected SERVICE=NUMBER`);
+    const service = p.services[match[1] as string];
+    if (!service) throw new CliExit(1, `no such service: ${match[1]}`);
+    service.replicas = Number(match[2]);
+  }
 }
 
 export function register(parent: DockerCommand, ctx: CliContext, name: string): DockerCommand {
@@ -43,6 +58,12 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       '-t, --timeout <int>',
       'Use this timeout in seconds for container shutdown when attached or when containers are already running',
     )
+    .option(
+      '--scale <SERVICE=NUM>',
+      'Scale SERVICE to NUM instances. Overrides the `scale` setting in the Compose file if present.',
+      collect,
+      [],
+    )
     .option('--abort-on-container-exit', 'Stops all containers if any container was stopped. Incompatible with -d')
     .option(
       '--exit-code-from <service>',
@@ -55,6 +76,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     if (abort && opts.detach)
       throw new CliExit(1, '--abort-on-container-exit and --exit-code-from cannot be combined with --detach');
     const p = project(ctx, cmd);
+    applyScale(p, opts.scale);
     if (opts.exitCodeFrom !== undefined && !p.services[opts.exitCodeFrom])
       throw new CliExit(1, `no such service: ${opts.exitCodeFrom}`);
     const noStart = opts.start === false;
