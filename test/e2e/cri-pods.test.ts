@@ -25,6 +25,7 @@ import { httpGet, waitForHttp } from '../helpers/net.js';
 import { readContainerCgroup } from '../helpers/cgroup.js';
 import { hasContainerd, startContainerd, type TestContainerd } from '../helpers/containerd.js';
 import { streamingScenario } from '../helpers/cri-streaming.js';
+import { webSocketScenario } from '../helpers/cri-websocket.js';
 import { run } from '../helpers/run.js';
 
 const skip =
@@ -345,7 +346,7 @@ test(
 );
 
 test(
-  'streaming, on berthd and containerd side by side: crictl exec -i, exec -it (TTY, resize), attach -i, port-forward',
+  'streaming, on berthd and containerd side by side: crictl exec -i, exec -it (TTY, resize), attach -i, port-forward; exec and port-forward over WebSocket',
   { skip },
   async () => {
     const pod = podConfig('streams', join(work, 'logs-streams'));
@@ -356,12 +357,35 @@ test(
         const id = ok(await crictl(socket, ['create', podId, shell, pod]), 'create').trim();
         ok(await crictl(socket, ['start', id]), 'start');
         const answer = await streamingScenario(socket, podId, id);
+        const webSocket = await webSocketScenario(socket, podId, id);
         ok(await crictl(socket, ['rmp', '-f', podId]), 'rmp');
-        return answer;
+        return { ...answer, webSocket };
       }),
     );
     const [berthd, anchor] = answers;
     assert.deepEqual(berthd, anchor);
+    assert.deepEqual(berthd!.webSocket.execV4.channels, {
+      1: 'out\n',
+      2: 'err\n',
+      3: JSON.stringify({
+        metadata: {},
+        status: 'Failure',
+        message:
+          'command terminated with non-zero exit code: error executing command [sh -c echo out; echo err >&2; exit 3], exit code 3',
+        reason: 'NonZeroExitCode',
+        details: { causes: [{ reason: 'ExitCode', message: '3' }] },
+      }),
+    });
+    assert.deepEqual(berthd!.webSocket.execV4.first, { channel: 1, data: '' });
+    assert.deepEqual(berthd!.webSocket.execBase64.channels, { 1: 'a line\n' });
+    assert.equal(berthd!.webSocket.refusedStatus, 403);
+    assert.deepEqual(berthd!.webSocket.portForward, {
+      announcements: [
+        { channel: 0, data: '\u0090\u001f' },
+        { channel: 1, data: '\u0090\u001f' },
+      ],
+      page: true,
+    });
     assert.deepEqual(berthd!.execWithInput, {
       code: 1,
       stdout: 'piped input\n',

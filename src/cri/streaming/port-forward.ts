@@ -60,7 +60,8 @@ function requestId(stream: SpdyStream, type: 'data' | 'error'): string {
   return String(type === 'error' ? stream.id : stream.id - 2);
 }
 
-async function forward(data: SpdyStream, error: SpdyStream, port: number, target: PortForwardTarget): Promise<void> {
+/** One forwarded connection: the pod's port dialled, `data` piped to it both ways, a failure written on `error`. */
+export async function forward(data: Duplex, error: Duplex, port: number, target: PortForwardTarget): Promise<void> {
   let conn: Duplex;
   try {
     conn = await target.dial(port);

@@ -88,7 +88,7 @@ export async function serveRemoteCommand(
 }
 
 /** The resize stream's JSON objects, one a line: {"Width":80,"Height":24}. */
-function onSizes(stream: Duplex, listener: (size: ConsoleSize) => void): void {
+export function onSizes(stream: Duplex, listener: (size: ConsoleSize) => void): void {
   let pending = '';
   stream.setEncoding('utf8');
   stream.on('data', (text: string) => {
@@ -122,11 +122,12 @@ export function statusOf(outcome: CommandOutcome): Record<string, unknown> {
     };
   }
   if (outcome.exitCode === 0) return { metadata: {}, status: 'Success' };
-  const what = outcome.command ? `command '${outcome.command.join(' ')}'` : 'command';
+  // containerd's words (its exec's error, wrapped by kubelet's streaming code).
+  const what = outcome.command ? `error executing command [${outcome.command.join(' ')}]` : 'error executing command';
   return {
     metadata: {},
     status: 'Failure',
-    message: `command terminated with non-zero exit code: ${what} exited with ${outcome.exitCode}`,
+    message: `command terminated with non-zero exit code: ${what}, exit code ${outcome.exitCode}`,
     reason: 'NonZeroExitCode',
     details: { causes: [{ reason: 'ExitCode', message: String(outcome.exitCode) }] },
   };

@@ -29,7 +29,7 @@ export function negotiate(
   if (!connection.includes('upgrade') || !upgrade.includes('spdy/3.1'))
     return {
       status: 400,
-      message: `unable to upgrade: missing upgrade headers in request (this server speaks SPDY/3.1 only; Upgrade: ${upgrade || 'none'})`,
+      message: `unable to upgrade: missing upgrade headers in request (this server speaks SPDY/3.1 and WebSocket; Upgrade: ${upgrade || 'none'})`,
     };
   return { protocol };
 }

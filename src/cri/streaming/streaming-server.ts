@@ -1,6 +1,6 @@
 // The CRI's streaming server inside berthd, as kubelet's (and containerd's) streaming server: Exec, Attach and
 // PortForward answer a URL of it (http://<address>:<port>/<kind>/<token>) instead of streaming over gRPC; the
-// client connects there and upgrades to SPDY/3.1. It listens on loopback by default (a port the kernel picks,
+// client connects there and upgrades to SPDY/3.1 or to a WebSocket (websocket-channels.ts). It listens on loopback by default (a port the kernel picks,
 // as containerd's stream_server_address 127.0.0.1 and port 0), from the first request on; each token serves one
 // connection (stream-tokens.ts). Only upgrade requests are served; anything else is refused as kubelet does.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -9,6 +9,8 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from '../../lib/logger.js';
 import { StreamTokens } from './stream-tokens.js';
 import { negotiate, refuse, switchToSpdy } from './spdy-upgrade.js';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { negotiateWebSocket } from './websocket-channels.js';
 
 export type StreamKind = 'exec' | 'attach' | 'portforward';
 
@@ -20,6 +22,12 @@ export interface StreamingServerOptions<R extends { kind: StreamKind }> {
   protocols: Record<StreamKind, readonly string[]>;
   /** Serves one upgraded connection for `request`; the socket is the caller's from then on. */
   serve(request: R, socket: Duplex): Promise<void>;
+  /** The WebSocket sub-protocols of each kind ('' standing for none offered). */
+  webSocketProtocols: Record<StreamKind, readonly string[]>;
+  /** Why a WebSocket request for `request` is refused (400) before the upgrade, if it is. */
+  refuseWebSocket(request: R, query: URLSearchParams): string | undefined;
+  /** Serves one WebSocket for `request`, with the sub-protocol taken; the WebSocket is the caller's from then on. */
+  serveWebSocket(request: R, ws: WebSocket, protocol: string, query: URLSearchParams): Promise<void>;
   logger: Logger;
 }
 
@@ -28,6 +36,13 @@ export class StreamingServer<R extends { kind: StreamKind }> {
   private listening: Promise<string> | undefined;
   private server: Server | undefined;
   private readonly sockets = new Set<Duplex>();
+  /** The sub-protocol negotiated for each WebSocket request, for ws to answer with. */
+  private readonly webSocketProtocols = new WeakMap<IncomingMessage, string>();
+  private readonly webSockets = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    handleProtocols: (_offered, req) => this.webSocketProtocols.get(req) || false,
+  });
 
   constructor(private readonly options: StreamingServerOptions<R>) {}
 
@@ -70,6 +85,8 @@ export class StreamingServer<R extends { kind: StreamKind }> {
     socket.on('error', () => socket.destroy());
     const request = this.take(req);
     if (!request) return refuse(socket, 404, '404 page not found');
+    if (String(req.headers.upgrade ?? '').toLowerCase() === 'websocket')
+      return this.upgradeToWebSocket(request, req, socket, head);
     const answer = negotiate(req, this.options.protocols[request.kind]);
     if (!('protocol' in answer)) return refuse(socket, answer.status, answer.message, answer.headers);
     switchToSpdy(socket, answer.protocol);
@@ -79,6 +96,24 @@ export class StreamingServer<R extends { kind: StreamKind }> {
     this.options.serve(request, socket).catch((err: unknown) => {
       this.options.logger.warn({ err, kind: request.kind }, 'CRI stream failed');
       socket.destroy();
+    });
+  }
+
+  private upgradeToWebSocket(request: R, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const query = new URL(req.url ?? '/', 'http://x').searchParams;
+    const refusal = this.options.refuseWebSocket(request, query);
+    if (refusal) return refuse(socket, 400, refusal);
+    const answer = negotiateWebSocket(req, this.options.webSocketProtocols[request.kind]);
+    if (!('protocol' in answer)) return refuse(socket, answer.status, answer.message);
+    this.webSocketProtocols.set(req, answer.protocol);
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    // ws answers the handshake (and refuses a malformed one itself); the sub-protocol is the one negotiated above.
+    this.webSockets.handleUpgrade(req, socket, head, (ws) => {
+      this.options.serveWebSocket(request, ws, answer.protocol, query).catch((err: unknown) => {
+        this.options.logger.warn({ err, kind: request.kind }, 'CRI stream failed');
+        ws.terminate();
+      });
     });
   }
 
