@@ -5,11 +5,12 @@
 // for signal N). That spares conmon, the separate `runc start` and `runc delete` processes and the exit file
 // round trip. What it gives up against conmon: the process does not outlive the daemon, has no stdin, no TTY and
 // no attach socket. The spec, and so the isolation (namespaces, cgroup, mounts, capabilities), is the same.
-import { spawn } from 'node:child_process';
+// runc is launched without a fork of the daemon (lib/launch-process.ts).
 import { createWriteStream } from 'node:fs';
 import { constants } from 'node:os';
 import { once } from 'node:events';
 import { nowRfc3339Nano } from '../../lib/time.js';
+import { launchProcess } from '../../lib/launch-process.js';
 import { pidWhenStarted, watchRuncFiles } from './runc-pid-file.js';
 import { startError } from './runc-start-error.js';
 
@@ -48,24 +49,32 @@ export async function startForeground(o: ForegroundRunOptions, signal?: AbortSig
   // Watching before the spawn: the pid file may appear (renamed into place) as soon as runc runs.
   const files = watchRuncFiles(o.stateDir);
   const { pidFile, logFile, watcher } = files;
-  const child = spawn(
-    o.runcPath,
-    [
-      '--root',
-      o.runcRoot,
-      '--log',
-      logFile,
-      ...(o.runtimeArgs ?? []),
-      'run',
-      '--bundle',
-      o.bundleDir,
-      '--pid-file',
-      pidFile,
-      o.id,
-    ],
-    // Its own process group: a terminal's ^C to the daemon's group does not reach the step.
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
+  let child;
+  try {
+    child = await launchProcess(
+      o.runcPath,
+      [
+        '--root',
+        o.runcRoot,
+        '--log',
+        logFile,
+        ...(o.runtimeArgs ?? []),
+        'run',
+        '--bundle',
+        o.bundleDir,
+        '--pid-file',
+        pidFile,
+        o.id,
+      ],
+      // Its own process group: a terminal's ^C to the daemon's group does not reach the step.
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+  } catch (err) {
+    watcher.close();
+    log.end();
+    throw err;
+  }
+  if (signal?.aborted) child.kill('SIGKILL');
   child.stdout!.on('data', (d: Buffer) => log.write(logLines('stdout', d)));
   child.stderr!.on('data', (d: Buffer) => log.write(logLines('stderr', d)));
   const code = new Promise<number | null>((resolve) => {
