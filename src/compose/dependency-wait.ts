@@ -49,3 +49,29 @@ export async function waitForDependencies(
   }
   await Promise.all(waits);
 }
+
+/**
+ * `up --wait`: resolves once every container runs, and is healthy when it has a health check; throws as soon as one
+ * has exited or turned unhealthy (Compose v2's running-or-healthy condition).
+ */
+export async function waitRunningOrHealthy(
+  client: EngineClient,
+  containers: ProjectContainer[],
+  progress: Progress,
+): Promise<void> {
+  await Promise.all(
+    containers.map(async (c) => {
+      progress('Container', c.name, 'Waiting');
+      for (;;) {
+        const state = (await client.containers.inspect(c.id)).State;
+        if (state?.Status === 'exited' || state?.Status === 'dead')
+          throw new ComposeError(`container ${c.name} exited (${state.ExitCode ?? 0})`);
+        const health = state?.Health?.Status;
+        if (health === 'unhealthy') throw new ComposeError(`container ${c.name} is unhealthy`);
+        if (state?.Health && health !== 'none' ? health === 'healthy' : state?.Status === 'running') break;
+        await pause(POLL_MS);
+      }
+      progress('Container', c.name, 'Healthy');
+    }),
+  );
+}

@@ -62,9 +62,10 @@ scenario('one service: Compose labels and names, a published loopback port, ps, 
 });
 
 scenario(
-  'web + database: service_healthy, DNS by service name, no-op second up, recreation keeps the volume',
+  'web + database: up --wait, service_healthy, DNS by service name, no-op second up, recreation keeps the volume',
   async (s) => {
-    await s.ok('web-db', ['up', '-d']);
+    // --wait: returns once db is healthy and web runs.
+    await s.ok('web-db', ['up', '--wait']);
     // web fetched its page from db by name at its start, which it could only do once db was up.
     const page = await s.exec('webdb-web-1', ['wget', '-qO-', 'http://127.0.0.1:80/']);
     assert.equal(page.stdout, 'rows from db\n', page.stderr);
@@ -91,6 +92,9 @@ scenario(
     assert.equal((await s.exec('webdb-db-1', ['cat', '/data/marker'])).stdout, 'kept\n');
     const logs = (await s.ok('web-db', ['logs', '--no-color', 'db'])).stdout;
     assert.doesNotMatch(logs, /^(?!db-1 {2}\| ).+$/m, 'every line carries the container prefix');
+    const broken = await s.compose('web-db', ['--profile', 'broken', 'up', '--wait', 'broken']);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /container webdb-broken-1 exited \(4\)\n$/);
     await s.downClean('web-db', 'webdb');
   },
 );

@@ -8,7 +8,8 @@ import { composeExit, composeVersion, progressOn, project } from '../compose-pro
 import { up } from '../../compose/up.js';
 import { stopProject } from '../../compose/lifecycle.js';
 import { followLogs } from '../compose-log-stream.js';
-import type { ProjectContainer } from '../../compose/project-containers.js';
+import { projectContainers, type ProjectContainer } from '../../compose/project-containers.js';
+import { waitRunningOrHealthy } from '../../compose/dependency-wait.js';
 import type { Project } from '../../compose/model.js';
 
 interface Options {
@@ -25,6 +26,7 @@ interface Options {
   abortOnContainerExit?: boolean;
   exitCodeFrom?: string;
   scale: string[];
+  wait?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -64,6 +66,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       collect,
       [],
     )
+    .option('--wait', 'Wait for services to be running|healthy. Implies detached mode.')
     .option('--abort-on-container-exit', 'Stops all containers if any container was stopped. Incompatible with -d')
     .option(
       '--exit-code-from <service>',
@@ -73,6 +76,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     if (opts.forceRecreate && opts.recreate === false)
       throw new CliExit(1, '--force-recreate and --no-recreate are incompatible');
     const abort = Boolean(opts.abortOnContainerExit || opts.exitCodeFrom);
+    if (opts.wait) opts.detach = true;
     if (abort && opts.detach)
       throw new CliExit(1, '--abort-on-container-exit and --exit-code-from cannot be combined with --detach');
     const p = project(ctx, cmd);
@@ -92,6 +96,11 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
         ...(opts.removeOrphans ? { removeOrphans: true } : {}),
         noStart,
       });
+      if (opts.wait && !noStart) {
+        const wanted = new Set(services.length > 0 ? services : Object.keys(p.services));
+        const containers = (await projectContainers(ctx.client, p.name)).filter((c) => wanted.has(c.service));
+        await waitRunningOrHealthy(ctx.client, containers, progressOn(ctx));
+      }
       if (opts.detach || noStart) return;
       const stopping = new AbortController();
       const stopOptions = {
