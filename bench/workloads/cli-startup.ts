@@ -34,7 +34,7 @@ async function caCertsNote({ quick, signal }: WorkloadContext): Promise<string> 
     signal,
   });
   if (without.kind !== 'measured') return '';
-  return `; NODE_EXTRA_CA_CERTS is set here, and Node 20 loads that file at every start: \`node -e 0\` without it ${summarize(without.samples).median.toFixed(0)} ms`;
+  return `; NODE_EXTRA_CA_CERTS is set here, and Node 20 loads that file at every start: \`node -e 0\` without it ${summarize(without.samples).median.toFixed(0)} ms (bin/berth starts Node without it: the CLI makes no TLS connection)`;
 }
 
 export const cliStartup: Workload = {
@@ -71,7 +71,8 @@ export const cliStartup: Workload = {
       for (const { args, check } of COMMANDS) {
         const sides = await alternate(
           {
-            berth: () => timed(process.execPath, [berthBin, ...args], daemon.env, check),
+            // bin/berth run as an installed `berth` is: its first line starts Node (see bin/berth).
+            berth: () => timed(berthBin, args, daemon.env, check),
             docker: () => timed('docker', args, daemon.env, check),
           },
           { ...quick, signal },
