@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { mallocTrim } from './libc.js';
+import { limitMallocArenas, mallocTrim } from './libc.js';
 
 const rssKiB = (): number => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
 
@@ -28,4 +28,9 @@ test('mallocTrim gives freed malloc memory back to the kernel', async () => {
   assert.equal(keep.length, 625);
   // ~156 MB were freed; at least 100 MB of it must leave the process.
   assert.ok(before - after > 100_000, `RSS ${before} KiB before the trim, ${after} KiB after`);
+});
+
+test('limitMallocArenas is accepted by glibc', () => {
+  // mallopt answers 1 for a parameter and value it takes, 0 otherwise: a wrong constant would read false here.
+  assert.equal(limitMallocArenas(2), true);
 });

@@ -69,6 +69,25 @@ export async function mallocTrim(): Promise<boolean> {
   return true;
 }
 
+/** glibc's mallopt parameter M_ARENA_MAX (malloc.h). */
+const M_ARENA_MAX = -8;
+
+/**
+ * glibc's mallopt(M_ARENA_MAX, count), called synchronously: threads that allocate after it share at most `count`
+ * malloc arenas instead of one each (up to 8 per core), each keeping its own free pages. Returns false when nothing
+ * could be called.
+ */
+export function limitMallocArenas(count: number): boolean {
+  const lib = cLibrary();
+  if (!lib) return false;
+  try {
+    const mallopt = lib.func('int mallopt(int param, int value)') as (param: number, value: number) => number;
+    return mallopt(M_ARENA_MAX, count) === 1;
+  } catch {
+    return false;
+  }
+}
+
 /** Calls `fn` on a thread-pool thread; resolves its C return value. */
 export function callAsync<A extends unknown[]>(fn: AsyncCall<A>, ...args: A): Promise<number> {
   return new Promise((resolve, reject) =>
