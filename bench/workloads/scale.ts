@@ -6,7 +6,9 @@ import { apiGet, apiPost } from '../lib/api.js';
 import { BUSYBOX, docker, inParallel, removeAll } from './cli.js';
 import { failed, type Row, type Workload } from './workload.js';
 import { median } from '../lib/stats.js';
+import { setTimeout } from 'node:timers/promises';
 import { totalPssKiB } from '../lib/memory.js';
+import { IDLE_SETTLE_MS } from './memory.js';
 
 const SIZES = [100, 1000];
 const PRUNED = 500;
@@ -108,6 +110,7 @@ export const scale: Workload = {
     `Containers are created (not started) through the API, ${CREATE_WIDTH} at a time, running \`true\` with no network.`,
     '`rm -f` is one docker CLI call with every id (the CLI removes them in parallel, as it does for both engines).',
     'Heavy rows are one sample per side; `ps -a` rows use the quick counts.',
+    `Daemon PSS is read ${IDLE_SETTLE_MS / 1000} s after the last create, without requests to either engine (as the idle memory rows).`,
   ],
   async run({ engines, quick, signal, log }) {
     const rows: Row[] = [];
@@ -134,6 +137,9 @@ export const scale: Workload = {
         ...created,
         target: 1,
       });
+      // Read as the idle rows are, after IDLE_SETTLE_MS without requests to either engine: right after the creates
+      // both daemons still hold the burst's garbage (berthd's V8 heap and Go's), which is not what N containers cost.
+      await setTimeout(IDLE_SETTLE_MS, undefined, { signal });
       const pss = await each(errors, async (side) => (await totalPssKiB(await engines[side].daemonPids())) / 1024);
       add('pss', size, {
         id: `scale-pss-${size}`,
