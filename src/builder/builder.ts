@@ -3,6 +3,7 @@
 // (mounts, contexts, intermediate containers). Cached step images are kept from image GC through
 // ImageService.setHiddenImages(builder.hiddenImages()).
 import { buildCachePruneFilter } from './build-cache-filters.js';
+import type { BuildCacheEntry } from '../core/builder/build-cache.js';
 import type { Filters } from '../core/filters/filter-args.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -192,13 +193,25 @@ export class Builder {
     this.deps.images.registerBuilt(record, names);
   }
 
-  /** `POST /build/prune`: drops the cache (and RUN cache mounts), then what only the cache held. */
-  async prune(filters: Filters = new Map()): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
-    const keep = buildCachePruneFilter(filters);
+  /**
+   * `POST /build/prune` and BuildKit's Prune: drops the cache entries the filters select (and RUN cache mounts when
+   * nothing narrows it), then what only the cache held. As BuildKit: keepDurationMs keeps what was used within it;
+   * keepBytes keeps the cache when it is no bigger, else drops the least recently used until it is.
+   */
+  async prune(
+    filters: Filters = new Map(),
+    options: { keepBytes?: number; keepDurationMs?: number } = {},
+  ): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
+    const select = buildCachePruneFilter(filters);
     const named = new Set<string>(this.deps.images.listRecords().flatMap((r) => r.layers.map((l) => l.chainId)));
-    const entries = this.deps.cache
-      .list()
-      .filter((e) => keep(e, { shared: named.has(e.image.layers.at(-1)?.chainId ?? '') }));
+    const all = this.deps.cache.list();
+    const usedSince = options.keepDurationMs ? Date.now() - options.keepDurationMs : undefined;
+    let entries = all.filter(
+      (e) =>
+        select(e, { shared: named.has(e.image.layers.at(-1)?.chainId ?? '') }) &&
+        (usedSince === undefined || Date.parse(e.lastUsed) < usedSince),
+    );
+    if (options.keepBytes) entries = leastRecentlyUsedOver(all, entries, options.keepBytes);
     let reclaimed = 0;
     const counted = new Set<string>();
     for (const e of entries) {
@@ -209,30 +222,36 @@ export class Builder {
       }
     }
     this.deps.cache.delete(entries.map((e) => e.key));
-    if (this.runs.size === 0 && filters.size === 0)
+    const narrowed = filters.size > 0 || Boolean(options.keepBytes) || Boolean(options.keepDurationMs);
+    if (this.runs.size === 0 && !narrowed)
       await rm(join(this.deps.workRoot, 'cache-mounts'), { recursive: true, force: true });
     await this.deps.images.collectGarbage();
     return { CachesDeleted: entries.map((e) => e.key), SpaceReclaimed: reclaimed };
   }
 
-  usage(): BuildCacheUsage[] {
-    const named = new Set(this.deps.images.listRecords().flatMap((r) => r.layers.map((l) => l.chainId)));
-    return this.deps.cache.list().map((e) => {
-      const top = e.image.layers.at(-1);
-      return {
-        ID: e.key.slice(0, 25),
-        Parent: e.parent,
-        Parents: e.parent ? [e.parent] : [],
-        Type: 'regular',
-        Description: e.description,
-        InUse: false,
-        Shared: top ? named.has(top.chainId) : false,
-        Size: e.size,
-        CreatedAt: e.created,
-        LastUsedAt: e.lastUsed,
-        UsageCount: e.usageCount,
-      };
-    });
+  /** The cache's records (`/system/df`, `buildx du`), those the filters select. */
+  usage(filters: Filters = new Map()): BuildCacheUsage[] {
+    const select = buildCachePruneFilter(filters);
+    const named = new Set<string>(this.deps.images.listRecords().flatMap((r) => r.layers.map((l) => l.chainId)));
+    return this.deps.cache
+      .list()
+      .filter((e) => select(e, { shared: named.has(e.image.layers.at(-1)?.chainId ?? '') }))
+      .map((e) => {
+        const top = e.image.layers.at(-1);
+        return {
+          ID: e.key.slice(0, 25),
+          Parent: e.parent,
+          Parents: e.parent ? [e.parent] : [],
+          Type: 'regular',
+          Description: e.description,
+          InUse: false,
+          Shared: top ? named.has(top.chainId) : false,
+          Size: e.size,
+          CreatedAt: e.created,
+          LastUsedAt: e.lastUsed,
+          UsageCount: e.usageCount,
+        };
+      });
   }
 
   /** At start, before snapshots are cleaned: mounts and contexts a crash left. */
@@ -267,4 +286,23 @@ export class Builder {
     if (leftovers.length > 0)
       this.deps.logger.info({ count: leftovers.length }, 'removed build containers a crash left');
   }
+}
+
+/**
+ * BuildKit's keep-storage: nothing goes while the whole cache is within keepBytes; else the selected entries go,
+ * least recently used first, until what is left is.
+ */
+function leastRecentlyUsedOver(
+  all: BuildCacheEntry[],
+  selected: BuildCacheEntry[],
+  keepBytes: number,
+): BuildCacheEntry[] {
+  let total = all.reduce((sum, e) => sum + e.size, 0);
+  const dropped: BuildCacheEntry[] = [];
+  for (const e of [...selected].sort((a, b) => Date.parse(a.lastUsed) - Date.parse(b.lastUsed))) {
+    if (total <= keepBytes) break;
+    dropped.push(e);
+    total -= e.size;
+  }
+  return dropped;
 }

@@ -8,6 +8,8 @@ import {
   type UsageRecord,
 } from '../gen/buildkit/github.com/moby/buildkit/api/services/control/control_pb.js';
 import type { BuildCacheUsage, Builder } from '../builder/builder.js';
+import { EngineError } from '../core/errdefs.js';
+import type { Filters } from '../core/filters/filter-args.js';
 
 function usageRecord(u: BuildCacheUsage): UsageRecord {
   return create(UsageRecordSchema, {
@@ -26,33 +28,61 @@ function usageRecord(u: BuildCacheUsage): UsageRecord {
   });
 }
 
-function refuseFilters(given: string[]): void {
-  // buildx sends one empty filter when none is given.
-  const filters = given.filter((f) => f.trim() !== '');
-  if (filters.length > 0)
-    throw new ConnectError(
-      `build cache filters (${filters.join(', ')}) are not supported by berth's BuildKit API yet`,
-      Code.Unimplemented,
-    );
+/**
+ * BuildKit's filters (containerd's syntax; buildx joins `--filter` values into one string: `id~=PATTERN`,
+ * `key==VALUE`, a bare `inuse`) as the classic builder's filters (build-cache-filters.ts), which hold their
+ * meaning. `!=` and other operators are refused by name.
+ */
+export function buildkitFilters(given: string[]): Filters {
+  const filters: Filters = new Map();
+  for (const term of given.flatMap((f) => f.split(',')).map((t) => t.trim())) {
+    if (term === '') continue;
+    const m = /^([\w!-]+)(?:(==|~=|=)(.*))?$/.exec(term);
+    if (!m)
+      throw new ConnectError(
+        `build cache filter "${term}" is not supported by berth (only ==, ~= and a bare key)`,
+        Code.InvalidArgument,
+      );
+    const key = m[1] as string;
+    const value = m[3] === undefined ? 'true' : unquote(m[3]);
+    if (m[2] === '~=' && key !== 'id')
+      throw new ConnectError(`build cache filter "${term}": berth matches a pattern on id only`, Code.InvalidArgument);
+    // id== is an exact id: the classic filter's id is a pattern.
+    const pattern = key === 'id' && m[2] === '==' ? `^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` : value;
+    filters.set(key, [...(filters.get(key) ?? []), pattern]);
+  }
+  return filters;
+}
+
+const unquote = (v: string): string => (/^".*"$/.test(v) ? (JSON.parse(v) as string) : v);
+
+/** The classic filters' errors (EngineError, InvalidArgument) as gRPC errors. */
+function asGrpc<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (err instanceof EngineError) throw new ConnectError(err.message, Code.InvalidArgument);
+    throw err;
+  }
 }
 
 export function diskUsage(builder: Builder, filters: string[]): UsageRecord[] {
-  refuseFilters(filters);
-  return builder.usage().map(usageRecord);
+  return asGrpc(() => builder.usage(buildkitFilters(filters))).map(usageRecord);
 }
 
-/** Drops the cache (what no build is using), answering with the records it dropped. */
+/** Drops the cache the filters select (what no build is using), keeping as asked; answers with what it dropped. */
 export async function pruneCache(
   builder: Builder,
   request: { filter: string[]; keepDuration: bigint; keepBytes: bigint },
 ): Promise<UsageRecord[]> {
-  refuseFilters(request.filter);
-  if (request.keepDuration > 0n)
-    throw new ConnectError('prune --keep-duration is not supported by berth yet', Code.Unimplemented);
-  if (request.keepBytes > 0n)
-    throw new ConnectError('prune --keep-storage is not supported by berth yet', Code.Unimplemented);
-  const before = builder.usage();
-  const { CachesDeleted } = await builder.prune();
+  const filters = asGrpc(() => buildkitFilters(request.filter));
+  // What the filters select (checking them, so a bad one fails as InvalidArgument): what goes is among these.
+  const before = asGrpc(() => builder.usage(filters));
+  const { CachesDeleted } = await builder.prune(filters, {
+    // keepDuration is in nanoseconds (buildx sends `--filter until=` there).
+    keepDurationMs: Number(request.keepDuration / 1_000_000n),
+    keepBytes: Number(request.keepBytes),
+  });
   const deleted = new Set(CachesDeleted.map((key) => key.slice(0, 25)));
   return before.filter((u) => deleted.has(u.ID)).map(usageRecord);
 }

@@ -121,6 +121,24 @@ for (const name of ENGINES) {
       assert.equal(du.code, 0, du.stderr);
       assert.match(du.stdout, /^ID\s+RECLAIMABLE\s+SIZE\s+LAST ACCESSED/);
       assert.match(du.stdout, /\n[0-9a-z]{25}\s/);
+      // Filters and keep options as BuildKit reads them: an id selects its record; records used within a day
+      // (`until`) and a cache smaller than --keep-storage are kept.
+      const id = (/\n([0-9a-z]{25})\s/.exec(du.stdout) as RegExpExecArray)[1] as string;
+      const one = await docker(env, ['buildx', 'du', '--filter', `id=${id}`]);
+      assert.equal(one.code, 0, one.stderr);
+      assert.deepEqual(one.stdout.match(/^[0-9a-z]{25}(?=\s)/gm), [id]);
+      for (const keep of [
+        ['--filter', 'until=24h'],
+        ['--keep-storage', '100gb'],
+      ]) {
+        const kept = await docker(env, ['buildx', 'prune', '-f', ...keep]);
+        assert.equal(kept.code, 0, kept.stderr);
+      }
+      assert.match((await docker(env, ['buildx', 'du'])).stdout, new RegExp(`\\n${id}\\s`));
+      if (name === 'berthd') {
+        const bad = await docker(env, ['buildx', 'du', '--filter', 'colour=red']);
+        assert.match(bad.stderr, /invalid filter 'colour'/);
+      }
       const prune = await docker(env, ['buildx', 'prune', '-f']);
       assert.equal(prune.code, 0, prune.stderr);
       assert.match(prune.stdout, /Total:/);

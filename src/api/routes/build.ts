@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { invalidArgument } from '../../core/errdefs.js';
 import type { Builder } from '../../builder/builder.js';
 import { BuildError, type BuildMessage } from '../../builder/ports.js';
-import { queryFilters, queryString, type Query } from '../server/query.js';
+import { queryFilters, queryInt, queryString, type Query } from '../server/query.js';
 import { buildRequest } from './build-request.js';
 import { bodyStream } from '../server/create-server.js';
 import { requestSignal } from '../server/request-signal.js';
@@ -38,7 +38,9 @@ export function buildRoutes(app: FastifyInstance, builder: Builder): void {
     return reply;
   });
 
-  app.post<{ Querystring: Query }>('/build/prune', async (req) => builder.prune(queryFilters(req.query)));
+  app.post<{ Querystring: Query }>('/build/prune', async (req) =>
+    builder.prune(queryFilters(req.query), { keepBytes: queryInt(req.query, 'keep-storage', 0) }),
+  );
   // dockerd answers 200 with an empty body, whether or not a build had that id.
   app.post<{ Querystring: Query }>('/build/cancel', async (req, reply) => {
     const id = queryString(req.query, 'id');
