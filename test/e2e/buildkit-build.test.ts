@@ -39,6 +39,8 @@ before(() => {
     'ARG BASE=busybox\nFROM $BASE AS build\nWORKDIR /src\nRUN echo compiled > out.txt\nFROM busybox\nCOPY --from=build /src/out.txt /out.txt\nCMD ["cat", "/out.txt"]\n',
   );
   writeFileSync(join(context, 'Dockerfile.ignored'), 'FROM busybox\nCOPY ignored.txt /\n');
+  writeFileSync(join(context, 'Dockerfile.parents'), 'FROM busybox\nCOPY --parents a.txt /\n');
+  writeFileSync(join(context, 'Dockerfile.checksum'), 'FROM busybox\nADD --checksum=sha256:00 a.txt /\n');
   writeFileSync(join(context, 'Dockerfile.warn'), 'FROM busybox\nENV A=1 \\\n\n  B=2\n');
 });
 
@@ -113,6 +115,17 @@ for (const name of ENGINES) {
       // BuildKit sends them since v0.10 (the gateway's Warn); Docker 20.10's v0.8 only logs them in the daemon.
       if (name === 'berthd')
         assert.match(r.stderr, /1 warning found[^\n]*\n\S* - Empty continuation line found in: ENV A=1\s+B=2\n/);
+    });
+
+    test('a flag of a later Dockerfile syntax is refused by name, never dropped', async () => {
+      const parents = await build(['-f', join(context, 'Dockerfile.parents')]);
+      assert.notEqual(parents.code, 0);
+      assert.match(parents.stderr, /line 2: Unknown flag: parents/);
+      if (name === 'berthd') {
+        // Docker 20.10's BuildKit (v0.8) knows no --checksum at all.
+        const checksum = await build(['-f', join(context, 'Dockerfile.checksum')]);
+        assert.match(checksum.stderr, /line 2: checksum can't be specified for non-HTTP\(S\) sources/);
+      }
     });
 
     test('buildx du lists the build cache; buildx prune empties it and the next build runs again', async () => {

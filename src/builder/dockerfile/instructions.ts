@@ -86,8 +86,10 @@ export interface Dockerfile {
 const ALLOWED_FLAGS: Record<string, string[]> = {
   from: ['platform'],
   run: ['mount', 'network', 'security'],
-  copy: ['from', 'chown', 'chmod', 'link', 'parents', 'exclude'],
-  add: ['chown', 'chmod', 'link', 'keep-git-dir', 'checksum', 'exclude'],
+  // `--parents` and `--exclude` are Dockerfile labs flags (1.7-labs) that BuildKit v0.11's stable syntax does not
+  // know: "Unknown flag", as there. `--link` builds as a plain COPY (the same files in the layer).
+  copy: ['from', 'chown', 'chmod', 'link'],
+  add: ['chown', 'chmod', 'link', 'keep-git-dir', 'checksum'],
   healthcheck: ['interval', 'timeout', 'start-period', 'start-interval', 'retries'],
 };
 
@@ -333,6 +335,14 @@ export function toInstruction(node: DockerfileNode, escape: string): Instruction
       const from = flags.get('from');
       if (node.instruction === 'add' && from !== undefined)
         throw new DockerfileParseError(node.line, 'Unknown flag: from');
+      // Refused by name, never dropped: berth fetches no git source, and ADD of a URL is refused when it runs.
+      if (flags.has('keep-git-dir'))
+        throw new DockerfileParseError(
+          node.line,
+          'ADD --keep-git-dir is not supported by berth (it applies to git sources, which berth does not fetch)',
+        );
+      if (flags.has('checksum') && !sources.every((src) => /^https?:\/\//.test(src)))
+        throw new DockerfileParseError(node.line, "checksum can't be specified for non-HTTP(S) sources");
       return {
         ...base,
         kind: node.instruction,
