@@ -44,9 +44,12 @@ function traces(id: string): string[] {
 }
 
 test('run attached streams output and exits with the container code', { skip }, async () => {
-  const hi = await d(['run', '--rm', 'busybox', 'echo', 'hi']);
+  const hi = await d(['run', '--rm', '--name', 'hi-rm', 'busybox', 'echo', 'hi']);
   assert.equal(hi.code, 0, hi.stderr);
   assert.equal(hi.stdout, 'hi\n');
+  // Docker's order for `run --rm` (dockerd 20.10 gives the same).
+  const events = await waitForEventLines(daemon.env, ['container=hi-rm'], '{{.Action}}', (l) => l.includes('destroy'));
+  assert.deepEqual(events, ['create', 'attach', 'start', 'die', 'destroy']);
   const split = await d(['run', '--rm', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
   assert.equal(split.code, 3);
   assert.equal(split.stdout, 'out\n');

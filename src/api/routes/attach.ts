@@ -136,6 +136,7 @@ async function replayLogs(
     stderr: p.stderr,
     logs: true,
     stream: false,
+    replayOfStdioAttach: true,
   });
   for await (const entry of entries) write(raw ? entry.data : encodeEntry(entry, tty, false));
 }

@@ -317,10 +317,13 @@ export class ContainerService implements ContainersApi {
 
   async attachOutput(
     ref: string,
-    options: { stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; signal?: AbortSignal },
+    options: Parameters<ContainersApi['attachOutput']>[1],
   ): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }> {
     await this.exitSettled(ref);
-    return this.streams.attachOutput(ref, options);
+    const output = await this.streams.attachOutput(ref, options);
+    // dockerd's `attach` event: once the attach is set up, before its stream (`docker run`: create, attach, start).
+    if (!options.replayOfStdioAttach) this.publish(resolveContainer(this.store, ref), 'attach');
+    return output;
   }
 
   async attachStdio(
@@ -328,7 +331,9 @@ export class ContainerService implements ContainersApi {
     options: { signal?: AbortSignal } = {},
   ): Promise<{ tty: boolean; connect: Promise<StdioStream> } | undefined> {
     await this.exitSettled(ref);
-    return this.streams.attachStdio(ref, options);
+    const io = await this.streams.attachStdio(ref, options);
+    if (io) this.publish(resolveContainer(this.store, ref), 'attach');
+    return io;
   }
 
   resize(ref: string, size: ConsoleSize): Promise<void> {

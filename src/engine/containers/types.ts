@@ -64,14 +64,25 @@ export interface ContainersApi {
   list(options: ListOptions): Promise<ContainerView[]>;
   inspect(ref: string, options: { size: boolean }): Promise<ContainerView>;
   logs(ref: string, options: LogOptions): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
-  /** Output from now until the container stops (attach without stdin); `logs` replays what was written before. */
+  /**
+   * Output from now until the container stops (attach without stdin); `logs` replays what was written before.
+   * Announced as an `attach` event (as Docker's), unless `replayOfStdioAttach`: the replay of an attachStdio's logs.
+   */
   attachOutput(
     ref: string,
-    options: { stdout: boolean; stderr: boolean; logs: boolean; stream: boolean; signal?: AbortSignal },
+    options: {
+      stdout: boolean;
+      stderr: boolean;
+      logs: boolean;
+      stream: boolean;
+      signal?: AbortSignal;
+      replayOfStdioAttach?: boolean;
+    },
   ): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
   /**
    * stdin and output through the container's monitor; `connect` settles when running (at once, or at the next start).
-   * Undefined when the container has no stdin (not OpenStdin): attach its output with attachOutput.
+   * Undefined when the container has no stdin (not OpenStdin): attach its output with attachOutput. Announced as an
+   * `attach` event.
    */
   attachStdio(
     ref: string,
