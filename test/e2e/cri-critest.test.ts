@@ -8,7 +8,10 @@
 // run in cri-critest-security.test.ts with a pair of their own (critest-side-by-side.ts says why).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { docker } from '../helpers/run.js';
+import { freePort } from '../helpers/docker-registry.js';
 import { CRI_TOOLS, IMAGE_STAND_INS } from '../helpers/critest-standins.js';
 import { CRICTL, criSocketOf, crictl, requirePeer } from '../helpers/cri.js';
 import { startCritestPair, type CritestPair } from '../helpers/critest-pair.js';
@@ -44,6 +47,55 @@ test(
     const blocked = await crictl(daemon, ['pull', 'quay.io/podman/hello:latest']);
     assert.notEqual(blocked.code, 0);
     assert.match(blocked.stderr, /blocked by the daemon's configuration/);
+  },
+);
+
+test(
+  'hosts.toml on both engines: each host tried in turn, then server; a pull-only host serves digests, never tags',
+  { skip },
+  async () => {
+    const { daemon, containerd, registry, hostsDir } = pair;
+    // Registry domains on loopback ports nothing listens on (their "public host" is dead: nothing leaves the
+    // machine whatever an engine does), each with a hosts.toml in the directory both engines read.
+    const [inTurn, pullOnly, deadMirror] = await Promise.all([freePort(), freePort(), freePort()]);
+    const hosts = (port: number, toml: string): string => {
+      mkdirSync(join(hostsDir, `127.0.0.1:${port}`));
+      writeFileSync(join(hostsDir, `127.0.0.1:${port}`, 'hosts.toml'), toml);
+      return `127.0.0.1:${port}/k8s-staging-cri-tools/test-image-tag`;
+    };
+    const mirrored = hosts(
+      inTurn,
+      `[host."http://127.0.0.1:${deadMirror}"]\n  capabilities = ["pull", "resolve"]\n` +
+        `[host."http://${registry.host}/v2"]\n  capabilities = ["pull", "resolve"]\n`,
+    );
+    const blobsOnly = hosts(pullOnly, `[host."http://${registry.host}"]\n  capabilities = ["pull"]\n`);
+    const sockets = [criSocketOf(daemon), containerd.socketPath];
+    const inspect = async (socket: string, ref: string): Promise<{ id: string; repoDigests: string[] }> => {
+      const r = await crictl(socket, ['inspecti', ref]);
+      assert.equal(r.code, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { status: { id: string; repoDigests: string[] } }).status;
+    };
+    // The dead mirror, then the registry: the pull works on both engines, keeping the name asked for.
+    const pulled = await Promise.all(sockets.map((s) => crictl(s, ['pull', `${mirrored}:test`])));
+    for (const r of pulled) assert.equal(r.code, 0, r.stderr);
+    const [onBerthd, onContainerd] = await Promise.all(sockets.map((s) => inspect(s, `${mirrored}:test`)));
+    assert.equal(onBerthd!.id, onContainerd!.id);
+    const digest = /@(sha256:[0-9a-f]{64})$/.exec(onBerthd!.repoDigests[0] ?? '')?.[1];
+    assert.ok(digest, onBerthd!.repoDigests.join());
+    // The Engine API goes the same way.
+    const dockerPull = await docker(daemon.env, ['pull', `${mirrored}:all`]);
+    assert.equal(dockerPull.code, 0, dockerPull.stderr);
+    // A host without "resolve" is not asked for a tag (the domain itself is, and it is dead); by digest it serves.
+    const byTag = await Promise.all(sockets.map((s) => crictl(s, ['pull', `${blobsOnly}:test`])));
+    for (const r of byTag) assert.notEqual(r.code, 0, r.stdout);
+    assert.match(byTag[0]!.stderr, new RegExp(`127\\.0\\.0\\.1:${pullOnly}.*ECONNREFUSED`));
+    const byDigest = await Promise.all(sockets.map((s) => crictl(s, ['pull', `${blobsOnly}@${digest}`])));
+    for (const r of byDigest) assert.equal(r.code, 0, r.stderr);
+    const viaEngineApi = await docker(daemon.env, ['pull', `${blobsOnly}@${digest}`]);
+    assert.equal(viaEngineApi.code, 0, viaEngineApi.stderr);
+    assert.equal((await docker(daemon.env, ['rmi', `${mirrored}:all`])).code, 0);
+    // Every name of the image goes with it.
+    for (const s of sockets) assert.equal((await crictl(s, ['rmi', onBerthd!.id])).code, 0, s);
   },
 );
 

@@ -26,6 +26,9 @@ export interface SpecOutcomes {
 export interface CritestPair {
   daemon: TestDaemon;
   containerd: TestContainerd;
+  /** The loopback registry with the stand-ins, and the registry hosts directory both engines read. */
+  registry: TestRegistry;
+  hostsDir: string;
   /** Every spec `focus` selects and `skip` does not, in `shards` critest processes per engine. */
   run(focus: string, skip?: string, shards?: number): Promise<{ berthd: SpecOutcomes; containerd: SpecOutcomes }>;
   cleanup(): Promise<void>;
@@ -173,6 +176,8 @@ export async function startCritestPair(options: { imageStandIns?: boolean } = {}
   return {
     daemon,
     containerd,
+    registry,
+    hostsDir,
     async run(focus, skip, shards = 4) {
       const names = await selectedSpecs(focus, skip, work);
       const inTurn = names.filter((name) => ONE_ENGINE_AT_A_TIME.some((part) => name.includes(part)));

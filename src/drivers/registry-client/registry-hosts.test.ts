@@ -3,12 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mirrorEndpoint, pullEndpoints, readRegistryHosts } from './registry-hosts.js';
-
-const pullEndpoint = (dir: string | undefined, domain: string) => {
-  const [first] = pullEndpoints({ hostsDir: dir }, domain);
-  return first?.scheme ? first : undefined;
-};
+import { mirrorEndpoint, pullEndpoints, type RegistryEndpoint } from './registry-hosts.js';
 
 const withDir = (files: Record<string, string>, body: (dir: string) => void): void => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-hosts-'));
@@ -23,35 +18,52 @@ const withDir = (files: Record<string, string>, body: (dir: string) => void): vo
   }
 };
 
-test("hosts.toml as containerd's: mirrors in order, then server; capabilities decide who serves pulls", () => {
+/** scheme://host+apiRoot [capabilities], "?" for the domain's own host (scheme found by the client). */
+const shown = (endpoints: RegistryEndpoint[]): string[] =>
+  endpoints.map((e) => `${e.scheme ?? '?'}://${e.host}${e.apiRoot} ${e.capabilities.join(',')}`);
+
+test("hosts.toml as containerd's: every host in order with its capabilities, then server (the domain's own when not named)", () => {
   withDir(
     {
       'gcr.io':
         'server = "http://127.0.0.1:5000"\n[host."http://127.0.0.1:5000"]\n  capabilities = ["pull", "resolve"]\n',
       'docker.io':
-        'server = "https://registry-1.docker.io"\n[host."https://push-only.test"]\ncapabilities = ["push"]\n[host."http://127.0.0.1:6000"]\ncapabilities = ["pull", "resolve"]\n',
+        'server = "https://docker.io"\n[host."https://push-only.test"]\ncapabilities = ["push"]\n[host."http://127.0.0.1:6000"]\ncapabilities = ["pull", "resolve"]\n',
       'quay.io': 'server = "https://mirror.test:8443"\n',
-      'blobs.test': '[host."http://127.0.0.1:7000"]\ncapabilities = ["pull"]\n',
+      'blobs.test': '[host."http://127.0.0.1:7000/cache"]\ncapabilities = ["pull"]\n',
+      'paths.test':
+        '[host."https://a.test/v2/upstream"]\noverride_path = true\n[host."https://b.test/v2"]\n[host."https://c.test/hub/"]\n',
+      localhost_5000_: 'server = "http://127.0.0.1:5001"\n',
+      _default: '[host."http://127.0.0.1:9000"]\ncapabilities = ["pull", "resolve"]\n',
     },
     (dir) => {
-      assert.deepEqual(pullEndpoint(dir, 'gcr.io'), {
-        scheme: 'http',
-        host: '127.0.0.1:5000',
-        apiRoot: '/v2',
-        capabilities: ['pull', 'resolve'],
-      });
-      assert.equal(pullEndpoint(dir, 'docker.io')?.host, '127.0.0.1:6000');
-      assert.deepEqual(pullEndpoint(dir, 'quay.io'), {
-        scheme: 'https',
-        host: 'mirror.test:8443',
-        apiRoot: '/v2',
-        capabilities: ['pull', 'resolve', 'push'],
-      });
-      // A host that may pull blobs but not resolve tags does not take pulls (berth resolves and pulls at one place).
-      assert.equal(pullEndpoint(dir, 'blobs.test'), undefined);
-      assert.equal(pullEndpoint(dir, 'elsewhere.test'), undefined);
-      assert.equal(pullEndpoint(undefined, 'gcr.io'), undefined);
-      assert.equal(readRegistryHosts(dir, 'docker.io').length, 3);
+      const at = (domain: string): string[] => shown(pullEndpoints({ hostsDir: dir }, domain));
+      assert.deepEqual(at('gcr.io'), [
+        'http://127.0.0.1:5000/v2 pull,resolve',
+        'http://127.0.0.1:5000/v2 pull,resolve,push',
+      ]);
+      assert.deepEqual(at('docker.io'), [
+        'https://push-only.test/v2 push',
+        'http://127.0.0.1:6000/v2 pull,resolve',
+        'https://registry-1.docker.io/v2 pull,resolve,push',
+      ]);
+      assert.deepEqual(at('quay.io'), ['https://mirror.test:8443/v2 pull,resolve,push']);
+      assert.deepEqual(at('blobs.test'), [
+        'http://127.0.0.1:7000/cache/v2 pull',
+        '?://blobs.test/v2 pull,resolve,push',
+      ]);
+      assert.deepEqual(at('paths.test').slice(0, 3), [
+        'https://a.test/v2/upstream pull,resolve,push',
+        'https://b.test/v2 pull,resolve,push',
+        'https://c.test/hub/v2 pull,resolve,push',
+      ]);
+      assert.deepEqual(at('localhost:5000'), ['http://127.0.0.1:5001/v2 pull,resolve,push']);
+      // No directory of its own: _default's hosts, then the domain itself.
+      assert.deepEqual(at('elsewhere.test'), [
+        'http://127.0.0.1:9000/v2 pull,resolve',
+        '?://elsewhere.test/v2 pull,resolve,push',
+      ]);
+      assert.deepEqual(shown(pullEndpoints({}, 'gcr.io')), ['?://gcr.io/v2 pull,resolve,push']);
     },
   );
 });
@@ -60,27 +72,30 @@ test('a hosts.toml berth cannot honour is refused by name, not ignored', () => {
   withDir(
     {
       'bad.test': 'server = ',
-      'path.test': 'server = "http://127.0.0.1:5000/v2/mirror"\n',
+      'query.test': 'server = "http://127.0.0.1:5000/?x=1"\n',
       'caps.test': '[host."http://127.0.0.1:5000"]\ncapabilities = ["fetch"]\n',
+      'keys.test': '[host."http://127.0.0.1:5000"]\ndial_timeout = "1s"\n',
+      'root.test': 'server = "http://127.0.0.1:5000"\nproxy = "http://proxy.test"\n',
     },
     (dir) => {
-      assert.throws(() => pullEndpoint(dir, 'bad.test'), /bad\.test\/hosts\.toml/);
-      assert.throws(() => pullEndpoint(dir, 'path.test'), /without a path is supported/);
-      assert.throws(() => pullEndpoint(dir, 'caps.test'), /capabilities of "http:\/\/127\.0\.0\.1:5000"/);
+      const at = (domain: string) => pullEndpoints({ hostsDir: dir }, domain);
+      assert.throws(() => at('bad.test'), /bad\.test\/hosts\.toml/);
+      assert.throws(() => at('query.test'), /only http\(s\):\/\/host\[:port\]\[\/path\] is supported/);
+      assert.throws(() => at('caps.test'), /capabilities of "http:\/\/127\.0\.0\.1:5000"/);
+      assert.throws(() => at('keys.test'), /"dial_timeout" of "http:\/\/127\.0\.0\.1:5000" is not supported/);
+      assert.throws(() => at('root.test'), /"proxy" of the server is not supported/);
     },
   );
 });
 
 test("dockerd's registry-mirrors: Docker Hub pulls try each mirror in order, then Docker Hub; other domains none", () => {
   const mirrors = ['http://127.0.0.1:5000', 'https://mirror.test/hub/'];
-  assert.deepEqual(
-    pullEndpoints({ mirrors }, 'docker.io').map((e) => `${e.scheme ?? ''}|${e.host}|${e.apiRoot}`),
-    ['http|127.0.0.1:5000|/v2', 'https|mirror.test|/hub/v2', '|registry-1.docker.io|/v2'],
-  );
-  assert.deepEqual(
-    pullEndpoints({ mirrors }, 'quay.io').map((e) => e.host),
-    ['quay.io'],
-  );
+  assert.deepEqual(shown(pullEndpoints({ mirrors }, 'docker.io')), [
+    'http://127.0.0.1:5000/v2 pull,resolve',
+    'https://mirror.test/hub/v2 pull,resolve',
+    '?://registry-1.docker.io/v2 pull,resolve,push',
+  ]);
+  assert.deepEqual(shown(pullEndpoints({ mirrors }, 'quay.io')), ['?://quay.io/v2 pull,resolve,push']);
   assert.throws(() => mirrorEndpoint('ftp://mirror.test'), /invalid mirror: unsupported scheme "ftp"/);
   assert.throws(() => mirrorEndpoint('https://mirror.test/?x=1'), /query or fragment/);
   assert.throws(() => mirrorEndpoint('https://u:p@mirror.test'), /username\/password not allowed/);
