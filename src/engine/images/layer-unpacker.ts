@@ -1,13 +1,16 @@
 // Unpacks an image's layers into committed snapshots keyed by chain id, each once: an existing chain id is
 // reused, and concurrent unpacks of one chain id wait for each other. The uncompressed stream is hashed while
 // it is applied, so a layer whose content does not match its diff id is refused and its snapshot dropped.
+// A pull may unpack a layer from its download as it arrives: the snapshot is then committed only once the
+// blob itself is stored with its digest checked, and dropped otherwise.
 import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { DigestingStream, sha256, type Digest } from '../../lib/digest.js';
 import { KeyedMutex } from '../../lib/keyed-mutex.js';
 import { invalidArgument, isKind } from '../../core/errdefs.js';
 import type { ContentStore } from '../../core/content/content-store.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
-import { compressionOf, decompress } from './layer-decompress.js';
+import { compressionOf, decompress, type Compression } from './layer-decompress.js';
 
 export const chainIds = (diffIds: Digest[]): Digest[] => {
   const out: Digest[] = [];
@@ -57,6 +60,28 @@ export class LayerUnpacker {
   }
 
   /**
+   * One layer unpacked from its compressed bytes as they arrive, while the same bytes are stored: `stored` is that
+   * blob's ingest (size and digest checked), and the snapshot is committed only after it resolves and the diff
+   * id matches. `compressed` is always read to its end (discarded when the layer is unpacked already or the
+   * unpack fails), so the ingest beside it never waits on an unpack that stopped.
+   */
+  async unpackLayerFrom(
+    layer: { blob: Digest; mediaType: string; diffId: Digest },
+    chainId: Digest,
+    parent: Digest | undefined,
+    compressed: { stream: Readable; compression: Compression; stored: Promise<unknown> },
+    options: { signal?: AbortSignal } = {},
+  ): Promise<number> {
+    try {
+      return await this.locks.run(chainId, () =>
+        this.unpackOne(layer, chainId, parent, options.signal, undefined, compressed),
+      );
+    } finally {
+      compressed.stream.resume();
+    }
+  }
+
+  /**
    * Commits an active snapshot as `chainId` when its tree already is that layer over its parent (a build step's
    * upper dir, whose tar made the layer), instead of unpacking the tar again; returns the unpacked size. An
    * existing `chainId` is reused and the active snapshot left to its owner.
@@ -80,14 +105,15 @@ export class LayerUnpacker {
     parent: Digest | undefined,
     signal?: AbortSignal,
     onProgress?: (bytes: number) => void,
+    arriving?: { stream: Readable; compression: Compression; stored: Promise<unknown> },
   ): Promise<number> {
     const existing = await this.snapshots.stat(chainId).catch(() => undefined);
     if (existing?.kind === 'committed') return (await this.snapshots.usage(chainId)).size;
     const key = `${EXTRACT_PREFIX}${randomBytes(6).toString('hex')}-${chainId}`;
     await this.snapshots.prepare(key, parent, { signal });
     try {
-      const compression = compressionOf(layer.mediaType, await this.firstBytes(layer.blob));
-      const blob = this.content.read(layer.blob);
+      const compression = arriving?.compression ?? compressionOf(layer.mediaType, await this.firstBytes(layer.blob));
+      const blob = arriving?.stream ?? this.content.read(layer.blob);
       const hasher = new DigestingStream();
       const stream = decompress(blob, compression);
       if (onProgress) {
@@ -104,6 +130,7 @@ export class LayerUnpacker {
         throw invalidArgument(
           `layer ${layer.blob} does not match its diff id ${layer.diffId} (got ${hasher.digest()})`,
         );
+      if (arriving) await arriving.stored;
       await this.snapshots.commit(chainId, key, { signal });
       return result.size;
     } catch (err) {

@@ -2,13 +2,15 @@
 // manifest and config, downloads layers three at a time into the content store (digest and size checked,
 // dropped connections resumed by the registry client) and unpacks each as soon as it and the layer below
 // are in, then records the image with its tag and repo digest in one transaction. Progress as dockerd's.
+import { PassThrough, type Readable } from 'node:stream';
 import type { Logger } from '../../lib/logger.js';
+import { BULK_CHUNK, CoalescingStream } from '../../lib/bulk-io.js';
 import { isDigest, type Digest } from '../../lib/digest.js';
 import { invalidArgument, isKind, notFound } from '../../core/errdefs.js';
 import type { EventPublisher } from '../../core/events/event.js';
 import type { RegistryClient, RegistryCredentials, RemoteRepository } from '../../core/remotes/registry-client.js';
 import { formatPlatform, selectPlatform, type Platform } from '../../core/remotes/platform.js';
-import { shortId, statusMessage, stepMessage } from '../../core/remotes/progress-message.js';
+import { bytesMessage, shortId, statusMessage, stepMessage } from '../../core/remotes/progress-message.js';
 import { familiarName, fullName, type ImageReference } from '../../core/images/reference.js';
 import {
   MEDIA_TYPES,
@@ -19,6 +21,7 @@ import {
 } from '../../spec/oci/image.js';
 import type { ImageService } from './image-service.js';
 import { chainIds } from './layer-unpacker.js';
+import { compressionOf } from './layer-decompress.js';
 import { byteReporter, CountingStream, type ProgressSink } from './pull-progress.js';
 
 export interface PullDeps {
@@ -126,7 +129,12 @@ export async function pullImage(deps: PullDeps, ref: ImageReference, options: Pu
   }
 }
 
-/** Downloads what is missing (three at a time) and unpacks in order, each layer once it and its parent are ready. */
+/**
+ * Downloads what is missing (three at a time) and unpacks in order, each layer once it and its parent are ready.
+ * A layer whose download starts when every layer below it is unpacked is unpacked from the download itself
+ * (its bytes go to the content store and to the extractor at once), so extraction overlaps the downloads and
+ * the blob is not read back; its snapshot is committed only after the blob's digest is checked.
+ */
 async function fetchAndUnpack(
   deps: PullDeps,
   repo: RemoteRepository,
@@ -146,7 +154,12 @@ async function fetchAndUnpack(
 
   const abort = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
-  const downloads = new Map<Digest, Promise<void>>();
+  /** Each download resolves, once its blob is stored, to the unpack it fed (when it was streamed). */
+  const downloads = new Map<Digest, Promise<{ index: number; unpacked: Promise<number> } | undefined>>();
+  /** Unpacks fed by downloads: a failed pull waits for them to drop their snapshots before it answers. */
+  const streamedUnpacks: Promise<number>[] = [];
+  /** Layers 0..unpackedBelow-1 are unpacked (or were present). */
+  let unpackedBelow = 0;
   let running = 0;
   const queue: (() => void)[] = [];
   const slot = async (): Promise<void> => {
@@ -161,53 +174,110 @@ async function fetchAndUnpack(
     if (next) next();
     else running--;
   };
-  const download = async (layer: Descriptor & { digest: Digest }): Promise<void> => {
+  const download = async (
+    layer: Descriptor & { digest: Digest },
+    index: number,
+  ): Promise<{ index: number; unpacked: Promise<number> } | undefined> => {
     const id = shortId(layer.digest);
     if (running >= CONCURRENT_DOWNLOADS) progress(stepMessage(id, 'Waiting'));
     await slot();
     try {
-      if (!(await content.has(layer.digest))) {
-        const report = byteReporter(progress, id, 'Downloading', layer.size);
-        const counted = repo
-          .openBlob({ digest: layer.digest, size: layer.size }, { signal })
-          .pipe(new CountingStream(report));
-        try {
-          await content.ingest(counted, { digest: layer.digest, size: layer.size }, { signal });
-        } catch (err) {
-          if (isKind(err, 'InvalidArgument'))
-            throw invalidArgument(`filesystem layer verification failed for digest ${layer.digest}`, err);
-          throw err;
-        }
-        progress(stepMessage(id, 'Verifying Checksum'));
+      if (await content.has(layer.digest)) {
+        progress(stepMessage(id, 'Download complete'));
+        return undefined;
       }
+      const report = byteReporter(progress, id, 'Downloading', layer.size);
+      const blob = repo.openBlob({ digest: layer.digest, size: layer.size }, { signal });
+      // Network reads are 16-64 KiB: gathered into 1 MiB chunks before the hashing, inflating and file writes.
+      const gathered = new CoalescingStream();
+      const counted = new CountingStream(report);
+      blob.on('error', (err) => gathered.destroy(err));
+      gathered.on('error', (err) => counted.destroy(err));
+      blob.pipe(gathered).pipe(counted);
+      const compression = compressionOf(layer.mediaType);
+      const streamed = unpackedBelow === index && compression !== 'none';
+      let toStore: Readable = counted;
+      let fed: { index: number; unpacked: Promise<number> } | undefined;
+      if (streamed) {
+        const [store, unpack] = tee(counted);
+        toStore = store;
+        const stored = content.ingest(toStore, { digest: layer.digest, size: layer.size }, { signal });
+        const unpacked = unpacker.unpackLayerFrom(
+          { blob: layer.digest, mediaType: layer.mediaType, diffId: diffIds[index] as Digest },
+          chains[index] as Digest,
+          index === 0 ? undefined : chains[index - 1],
+          { stream: unpack, compression, stored },
+          { signal },
+        );
+        // Awaited by the unpack loop once the download has given its verdict (a corrupt blob is reported as that).
+        unpacked.catch(() => undefined);
+        streamedUnpacks.push(unpacked);
+        fed = { index, unpacked };
+        await verified(stored, layer.digest);
+      } else {
+        await verified(content.ingest(toStore, { digest: layer.digest, size: layer.size }, { signal }), layer.digest);
+      }
+      progress(stepMessage(id, 'Verifying Checksum'));
       progress(stepMessage(id, 'Download complete'));
+      return fed;
     } finally {
       free();
     }
   };
-  for (const [i, l] of layers.entries()) {
-    if (present[i] || downloads.has(l.digest)) continue;
-    const task = download(l);
-    task.catch(() => abort.abort());
-    downloads.set(l.digest, task);
-  }
   try {
     for (const [i, l] of layers.entries()) {
-      if (present[i]) continue;
-      await downloads.get(l.digest);
-      const id = shortId(l.digest);
-      const report = byteReporter(progress, id, 'Extracting', l.size);
-      await unpacker.unpackLayer(
-        { blob: l.digest, mediaType: l.mediaType, diffId: diffIds[i] as Digest },
-        chains[i] as Digest,
-        i === 0 ? undefined : chains[i - 1],
-        { signal, onProgress: report },
-      );
-      progress(stepMessage(id, 'Pull complete'));
+      if (present[i] || downloads.has(l.digest)) continue;
+      const task = download(l, i);
+      task.catch(() => abort.abort());
+      downloads.set(l.digest, task);
+    }
+    for (const [i, l] of layers.entries()) {
+      if (!present[i]) {
+        const fed = await downloads.get(l.digest);
+        const id = shortId(l.digest);
+        if (fed?.index === i) {
+          await fed.unpacked;
+          progress(bytesMessage(id, 'Extracting', l.size, l.size));
+        } else {
+          const report = byteReporter(progress, id, 'Extracting', l.size);
+          await unpacker.unpackLayer(
+            { blob: l.digest, mediaType: l.mediaType, diffId: diffIds[i] as Digest },
+            chains[i] as Digest,
+            i === 0 ? undefined : chains[i - 1],
+            { signal, onProgress: report },
+          );
+        }
+        progress(stepMessage(id, 'Pull complete'));
+      }
+      unpackedBelow = i + 1;
     }
   } catch (err) {
     abort.abort();
-    await Promise.allSettled(downloads.values());
+    await Promise.allSettled([...downloads.values(), ...streamedUnpacks]);
     throw err;
   }
+}
+
+/** A download's ingest, its digest or size mismatch reported as dockerd words it. */
+async function verified(ingest: Promise<unknown>, digest: Digest): Promise<void> {
+  try {
+    await ingest;
+  } catch (err) {
+    if (isKind(err, 'InvalidArgument'))
+      throw invalidArgument(`filesystem layer verification failed for digest ${digest}`, err);
+    throw err;
+  }
+}
+
+/** Two readers of one stream, each getting every chunk; the source goes at the pace of the slower. */
+function tee(source: Readable): [Readable, Readable] {
+  const a = new PassThrough({ highWaterMark: BULK_CHUNK });
+  const b = new PassThrough({ highWaterMark: BULK_CHUNK });
+  source.on('error', (err) => {
+    a.destroy(err);
+    b.destroy(err);
+  });
+  source.pipe(a);
+  source.pipe(b);
+  return [a, b];
 }
