@@ -18,14 +18,19 @@ export const digestHex = (d: Digest): string => d.slice('sha256:'.length);
 export const sha256 = (data: string | Uint8Array): Digest =>
   `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
-/** A pass-through stream that hashes and counts what flows through it. */
+/** A pass-through stream that hashes and counts what flows through it (`onChunk` is told each chunk's size). */
 export class DigestingStream extends Transform {
   private readonly hash: Hash = createHash('sha256');
   bytes = 0;
 
+  constructor(private readonly onChunk?: (bytes: number) => void) {
+    super();
+  }
+
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.hash.update(chunk);
     this.bytes += chunk.length;
+    this.onChunk?.(chunk.length);
     done(null, chunk);
   }
 

@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { limitMallocArenas, mallocTrim } from './libc.js';
+import { limitMallocArenas, mallocTrim, startWriteback } from './libc.js';
 
 const rssKiB = (): number => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
 
@@ -33,4 +36,18 @@ test('mallocTrim gives freed malloc memory back to the kernel', async () => {
 test('limitMallocArenas is accepted by glibc', () => {
   // mallopt answers 1 for a parameter and value it takes, 0 otherwise: a wrong constant would read false here.
   assert.equal(limitMallocArenas(2), true);
+});
+
+test('startWriteback asks the kernel to write a file out; a closed descriptor is refused, not thrown', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'writeback-'));
+  try {
+    const file = await open(join(dir, 'f'), 'w');
+    await file.write(Buffer.alloc(1024 * 1024, 1));
+    assert.equal(await startWriteback(file.fd), true);
+    const fd = file.fd;
+    await file.close();
+    assert.equal(await startWriteback(fd), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

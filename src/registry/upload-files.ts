@@ -3,7 +3,8 @@
 // content store (commitFile), which checks its digest and alone makes a blob appear, by rename.
 // The sha256 of each session is kept running in memory as chunks are written, so finishing a big upload
 // need not read the file back to hash it; a session whose bytes did not all pass through this process (a
-// failed chunk, a daemon restart) has none, and is hashed from its file as before.
+// failed chunk, a daemon restart) has none, and is hashed from its file as before. The kernel is asked to start
+// writing a session's file out while its chunks arrive (EarlyWriteback), so the fsync at the finish is short.
 import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
@@ -12,16 +13,21 @@ import { pipeline } from 'node:stream/promises';
 import { Transform, type TransformCallback } from 'node:stream';
 import { registryError } from './errors.js';
 import { BULK_CHUNK } from '../lib/bulk-io.js';
+import { EarlyWriteback } from '../lib/early-writeback.js';
 import type { Digest } from '../lib/digest.js';
 
 class ByteCounter extends Transform {
   bytes = 0;
-  constructor(private readonly hash: Hash | undefined) {
+  constructor(
+    private readonly hash: Hash | undefined,
+    private readonly writeback: EarlyWriteback,
+  ) {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.bytes += chunk.length;
     this.hash?.update(chunk);
+    this.writeback.wrote(chunk.length);
     done(null, chunk);
   }
 }
@@ -61,7 +67,9 @@ export class UploadFiles {
   /** Appends a body; returns the bytes written. */
   async append(id: string, body: NodeJS.ReadableStream, options: { signal?: AbortSignal } = {}): Promise<number> {
     const running = this.running.get(id);
-    const counter = new ByteCounter(running?.hash);
+    // The file is fsynced when the upload finishes: its writeback starts while the body still arrives.
+    const writeback = new EarlyWriteback(this.path(id));
+    const counter = new ByteCounter(running?.hash, writeback);
     try {
       await pipeline(body, counter, createWriteStream(this.path(id), { flags: 'a', highWaterMark: BULK_CHUNK }), {
         signal: options.signal,
@@ -69,6 +77,8 @@ export class UploadFiles {
     } catch (err) {
       this.running.delete(id); // the hash took bytes the file may not have
       throw err;
+    } finally {
+      await writeback.close();
     }
     if (running) running.bytes += counter.bytes;
     return counter.bytes;

@@ -8,6 +8,7 @@ import { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import { DigestingStream, digestHex, isDigest, sha256, type Digest } from '../../lib/digest.js';
 import { BULK_CHUNK } from '../../lib/bulk-io.js';
+import { EarlyWriteback } from '../../lib/early-writeback.js';
 import { invalidArgument, notFound } from '../../core/errdefs.js';
 import type { BlobInfo, ContentStore, Lease } from '../../core/content/content-store.js';
 
@@ -33,11 +34,17 @@ export class LocalContentStore implements ContentStore {
     await mkdir(ingestDir, { recursive: true });
     await mkdir(join(this.root, 'blobs', 'sha256'), { recursive: true });
     const tmp = join(ingestDir, randomBytes(12).toString('hex'));
-    const hasher = new DigestingStream();
+    // The blob is fsynced before its rename: its writeback starts while it is still being written.
+    const writeback = new EarlyWriteback(tmp);
+    const hasher = new DigestingStream((bytes) => writeback.wrote(bytes));
     try {
-      await pipeline(data, hasher, createWriteStream(tmp, { flags: 'wx', highWaterMark: BULK_CHUNK }), {
-        signal: options.signal,
-      });
+      try {
+        await pipeline(data, hasher, createWriteStream(tmp, { flags: 'wx', highWaterMark: BULK_CHUNK }), {
+          signal: options.signal,
+        });
+      } finally {
+        await writeback.close();
+      }
       const digest = hasher.digest();
       if (expected.size !== undefined && hasher.bytes !== expected.size)
         throw invalidArgument(`size mismatch: expected ${expected.size} bytes, got ${hasher.bytes}`);
