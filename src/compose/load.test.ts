@@ -93,9 +93,9 @@ test('schema errors name the file, the line and the key', () => {
 
 test('what berth does not honour yet is refused by name, with its line', () => {
   const p = project({
-    'compose.yaml': 'services:\n  web:\n    image: busybox\n    ulimits:\n      nofile: 1024\n',
+    'compose.yaml': 'services:\n  web:\n    image: busybox\n    logging:\n      driver: none\n',
   });
-  assert.throws(() => loadProject(p), /compose.yaml:4:5: services.web.ulimits is not supported by berth compose yet/);
+  assert.throws(() => loadProject(p), /compose.yaml:4:5: services.web.logging is not supported by berth compose yet/);
   const q = project({ 'compose.yaml': 'services:\n  web:\n    image: busybox\n    ports: !reset []\n' });
   assert.throws(() => loadProject(q), /the YAML tag !reset is not supported/);
   const r = project({ 'compose.yaml': 'services:\n  web:\n    build:\n      context: .\n      ssh: [default]\n' });

@@ -64,6 +64,12 @@ export interface ServiceConfig {
   /** Seconds. */
   stopGracePeriod?: number;
   tmpfs: string[];
+  /** dns, dns_search, dns_opt, sysctls, ulimits: absent when the file has none (so older hashes stay the same). */
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOpt?: string[];
+  sysctls?: Record<string, string>;
+  ulimits?: { name: string; soft: number; hard: number }[];
   replicas: number;
   containerName?: string;
   profiles: string[];

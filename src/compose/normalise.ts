@@ -235,6 +235,18 @@ function normaliseService(name: string, raw: Tree, ctx: NormaliseContext): Servi
   if (entrypoint) service.entrypoint = entrypoint;
   const healthcheck = healthcheckOf(raw.healthcheck, `${where}.healthcheck`);
   if (healthcheck) service.healthcheck = healthcheck;
+  const oneOrMany = (v: unknown): string[] => (typeof v === 'string' ? [v] : strings(v));
+  if (raw.dns !== undefined) service.dns = oneOrMany(raw.dns);
+  if (raw.dns_search !== undefined) service.dnsSearch = oneOrMany(raw.dns_search);
+  if (raw.dns_opt !== undefined) service.dnsOpt = strings(raw.dns_opt);
+  if (raw.sysctls !== undefined) service.sysctls = listOrDict(raw.sysctls, () => '');
+  if (raw.ulimits !== undefined)
+    service.ulimits = Object.entries(tree(raw.ulimits)).map(([ulimit, v]) => {
+      const limits = tree(v);
+      const soft = typeof v === 'object' && v !== null ? limits.soft : v;
+      const hard = typeof v === 'object' && v !== null ? limits.hard : v;
+      return { name: ulimit, soft: Number(soft), hard: Number(hard) };
+    });
   if (raw.restart !== undefined) service.restart = String(raw.restart);
   if (raw.user !== undefined) service.user = scalarText(raw.user);
   if (typeof raw.working_dir === 'string') service.workingDir = raw.working_dir;

@@ -140,6 +140,14 @@ function service(s: ServiceConfig): Tree {
   if (s.stopGracePeriod !== undefined) out.stop_grace_period = goDuration(s.stopGracePeriod * 1e9);
   if (s.stopSignal) out.stop_signal = s.stopSignal;
   nonEmpty(s.tmpfs, out, 'tmpfs');
+  if (s.dns) out.dns = s.dns;
+  if (s.dnsSearch) out.dns_search = s.dnsSearch;
+  if (s.dnsOpt) out.dns_opt = s.dnsOpt;
+  if (s.sysctls) out.sysctls = s.sysctls;
+  if (s.ulimits)
+    out.ulimits = Object.fromEntries(
+      s.ulimits.map((u) => [u.name, u.soft === u.hard ? u.soft : { soft: u.soft, hard: u.hard }]),
+    );
   if (s.tty) out.tty = true;
   if (s.user !== undefined) out.user = s.user;
   if (s.volumes.length) out.volumes = s.volumes.map(volume);

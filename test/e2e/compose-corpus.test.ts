@@ -102,9 +102,20 @@ scenario('secrets and configs: file sources bound read-only, environment and inl
   await s.downClean('secrets', 'secrets');
 });
 
-scenario('per-service options; an override file', async (s) => {
+scenario('per-service options (dns, sysctls, ulimits too); an override file', async (s) => {
   await s.ok('options', ['up', '-d']);
   await checkOptions(s, 'options-app-1');
+  assert.equal(
+    await s.inspect('options-app-1', '{{.HostConfig.Dns}} {{.HostConfig.DnsSearch}} {{.HostConfig.DnsOptions}}'),
+    '[10.9.8.53] [corp.example] [ndots:2]',
+  );
+  // PID 1's limits (an exec'd process gets its soft nofile from the engine: dockerd 20.10 raises it to the hard one).
+  const limits = await s.exec('options-app-1', [
+    'sh',
+    '-c',
+    'cat /proc/sys/net/core/somaxconn; grep "open files" /proc/1/limits',
+  ]);
+  assert.match(limits.stdout, /^511\nMax open files +1000 +2000 +files *\n$/, limits.stderr);
   await s.downClean('options', 'options');
 
   const override = ['-f', join(s.corpus, 'override/compose.override.yaml')];
