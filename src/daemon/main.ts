@@ -9,6 +9,7 @@ import { BERTH_VERSION } from './version.js';
 import { limitMallocArenas } from '../lib/libc.js';
 import type { DashboardStarter } from './dashboard-hook.js';
 import { missingPrerequisites, prerequisitesReport } from '../core/rootless/prerequisites.js';
+import { rootlessNetwork } from '../core/rootless/choices.js';
 import { gatherRootlessFacts } from './rootless/host-facts.js';
 import { rootlessDefaults, rootlessPaths } from './rootless/paths.js';
 import { isRootlessChild, runInNamespaces } from './rootless/reexec.js';
@@ -176,7 +177,7 @@ async function startRootless(argv: string[]): Promise<never> {
     );
     process.exit(1);
   }
-  const network = facts.slirp4netns ? 'slirp4netns' : 'pasta';
+  const network = rootlessNetwork(facts);
   const paths = rootlessPaths(process.env);
   let holder: number;
   try {

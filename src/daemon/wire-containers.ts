@@ -23,6 +23,7 @@ import type { DaemonConfig } from './config.js';
 import type { ToolReport } from './host-tools.js';
 import type { VolumeService } from '../engine/volumes/volume-service.js';
 import { wireNetworks, type NetworkSide } from './wire-networks.js';
+import { rootlessLimitsUnavailable } from '../core/rootless/choices.js';
 
 /** The daemon's own hard limits: containers never get more. */
 function hostHardLimits(): Record<string, number> {
@@ -67,7 +68,8 @@ export async function wireContainers(
       kernel: os.release(),
       cgroupVersion: facts.cgroupVersion,
       hardLimits: hostHardLimits(),
-      ...(config.rootless && facts.cgroupVersion === '1' ? { cgroupsUnavailable: true } : {}),
+      // Rootless: no cgroup of berth's own (v1 cannot be delegated; a delegated v2 subtree is not used yet).
+      ...(config.rootless ? { cgroupsUnavailable: true } : {}),
     },
     logger.child({ component: 'runtime' }),
   );
@@ -83,12 +85,7 @@ export async function wireContainers(
     runtimes: ['runc', ...Object.keys(config.runtimes)],
     defaultRuntime: config.defaultRuntime,
     ...(await cgroupFeatures(facts.cgroupVersion, DEFAULT_CGROUP_PARENT)),
-    ...(config.rootless && facts.cgroupVersion === '1'
-      ? {
-          limitsUnavailable:
-            'berthd runs rootless and this host has cgroup v1, which cannot be delegated to an ordinary user (cgroup v2 with systemd delegation can)',
-        }
-      : {}),
+    ...(config.rootless ? { limitsUnavailable: rootlessLimitsUnavailable(facts.cgroupVersion) } : {}),
   };
   const execs = new ExecService({
     store: containerStore,

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { missingPrerequisites, prerequisitesReport, type RootlessFacts } from './prerequisites.js';
 import { subIdRanges } from './subid.js';
+import { privilegedPortsNote, rootlessChoices, rootlessLimitsUnavailable, rootlessNetwork } from './choices.js';
 
 const complete: RootlessFacts = {
   user: { name: 'alice', id: 1000, gid: 1000 },
@@ -21,6 +22,8 @@ const complete: RootlessFacts = {
   overlayInUserns: true,
   tunAccessible: true,
   runtimeDir: { path: '/run/user/1000', usable: true },
+  cgroupVersion: '1',
+  unprivilegedPortStart: 1024,
 };
 
 const whats = (f: RootlessFacts): string[] => missingPrerequisites(f).map((m) => m.what);
@@ -122,4 +125,27 @@ test('every missing piece at once is listed, each with its fix, in the report', 
   const report = prerequisitesReport(missing);
   assert.equal(report.match(/^missing: /gm)?.length, 10);
   assert.equal(report.match(/^ {2}fix: /gm)?.length, 10);
+});
+
+test('what berthd will use: slirp4netns first, pasta only with a rootlesskit that knows it', () => {
+  assert.equal(rootlessNetwork(complete), 'slirp4netns');
+  assert.equal(rootlessNetwork({ ...complete, pasta: '/usr/bin/pasta', rootlesskitPasta: true }), 'slirp4netns');
+  assert.equal(
+    rootlessNetwork({ ...complete, slirp4netns: undefined, pasta: '/usr/bin/pasta', rootlesskitPasta: true }),
+    'pasta',
+  );
+  const [network, portDriver, ports, cgroups, storage] = rootlessChoices({ ...complete, pasta: '/usr/bin/pasta' });
+  assert.match(network ?? '', /^network: slirp4netns \(pasta is there too, but this rootlesskit has no --net=pasta/);
+  assert.match(portDriver ?? '', /builtin .* coming from 127\.0\.0\.1, not from the client/);
+  assert.match(ports ?? '', /below 1024 are refused \(net\.ipv4\.ip_unprivileged_port_start=1024\)/);
+  assert.match(cgroups ?? '', /^cgroups: v1: resource limits .* refused: .*cgroup v1, which cannot be delegated/);
+  assert.match(storage ?? '', /overlayfs in the user namespace/);
+  assert.match(rootlessChoices({ ...complete, overlayInUserns: false })[4] ?? '', /^storage: native/);
+});
+
+test('privileged ports and cgroup v2 are named with the reason', () => {
+  assert.match(privilegedPortsNote(0), /any/);
+  assert.match(privilegedPortsNote(80), /below 80 are refused .*start=80\)/);
+  assert.match(privilegedPortsNote(undefined), /below 1024/);
+  assert.match(rootlessLimitsUnavailable('2'), /does not yet place containers in a cgroup v2 subtree delegated/);
 });

@@ -32,6 +32,10 @@ export interface RootlessFacts {
   tunAccessible: boolean;
   /** $XDG_RUNTIME_DIR, and whether this user owns and can write it. */
   runtimeDir: { path: string; usable: boolean } | undefined;
+  /** The host's cgroup version (/sys/fs/cgroup/cgroup.controllers: 2). */
+  cgroupVersion: '1' | '2';
+  /** The host's /proc/sys/net/ipv4/ip_unprivileged_port_start (undefined: not readable). */
+  unprivilegedPortStart: number | undefined;
 }
 
 export interface MissingPrerequisite {

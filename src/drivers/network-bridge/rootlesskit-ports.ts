@@ -36,6 +36,20 @@ export function portSpecOf(p: RulePort): PortSpec | undefined {
   };
 }
 
+/** A host port below the host's net.ipv4.ip_unprivileged_port_start: rootlesskit (the user, on the host) may not
+ *  listen there. Named with its fixes, as Docker's rootless engine does; the value itself is the host network
+ *  namespace's, which berthd (inside rootlesskit's) cannot read: `berth rootless check` shows it. */
+export function privilegedPortRefusal(hostPort: number, err: Error): Error | undefined {
+  if (hostPort >= 1024 || !/permission denied/i.test(err.message)) return undefined;
+  return internal(
+    `cannot publish host port ${hostPort} rootless: ports below net.ipv4.ip_unprivileged_port_start (1024 unless ` +
+      `lowered) are privileged; as root: sysctl -w net.ipv4.ip_unprivileged_port_start=${hostPort} (and the same in ` +
+      `/etc/sysctl.d/), or setcap cap_net_bind_service=ep on the rootlesskit binary; or publish a port of 1024 or more ` +
+      `(${err.message})`,
+    err,
+  );
+}
+
 export class RootlesskitPorts {
   constructor(private readonly apiSocket: string) {}
 
@@ -80,6 +94,10 @@ export class RootlesskitPorts {
       if (wanted.has(key)) have.add(key);
       else await this.call('DELETE', `/v1/ports/${status.id}`);
     }
-    for (const [key, spec] of wanted) if (!have.has(key)) await this.call('POST', '/v1/ports', spec);
+    for (const [key, spec] of wanted)
+      if (!have.has(key))
+        await this.call('POST', '/v1/ports', spec).catch((err: Error) => {
+          throw privilegedPortRefusal(spec.parentPort, err) ?? err;
+        });
   }
 }
