@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { pipeNoFork, reap, spawnNoFork } from './posix-spawn.js';
+import { pipeNoFork, spawnNoFork } from './posix-spawn.js';
+import { childExit } from './child-exit.js';
 
 test('posix_spawn gives the child its fds, directory, environment, session and default signals', async (t) => {
   const pipe = pipeNoFork();
@@ -26,7 +27,7 @@ test('posix_spawn gives the child its fds, directory, environment, session and d
   const fifo = new Socket({ fd: read, readable: true, writable: false });
   fifo.on('data', (d: Buffer) => (out += d.toString()));
   await new Promise((resolve) => fifo.on('end', resolve));
-  await reap(pid);
+  await childExit(pid);
   const [first, ...rest] = out.trim().split('\n');
   assert.equal(first, 'y /tmp');
   // Nothing ignored (glibc's own signals 32 and 33 included) and nothing blocked, as after Node's spawn.

@@ -7,7 +7,6 @@
 // session. Nothing reaps it but lib/child-exit.ts (libuv waits only for its own children). Where the C library cannot be
 // called, every call answers 'unavailable' and the caller spawns through Node.
 import { callAsync, cLibrary, type AsyncCall } from './libc.js';
-import { childExit } from './child-exit.js';
 
 type Fn<A extends unknown[]> = ((...args: A) => number) & AsyncCall<A>;
 
@@ -138,9 +137,4 @@ export function pipeNoFork(): [number, number] | 'unavailable' {
   const fds = new Int32Array(2);
   if (lib.pipe2(fds, O_CLOEXEC) !== 0) throw new Error('pipe2 failed');
   return [fds[0]!, fds[1]!];
-}
-
-/** Waits for a child launched by spawnNoFork to end and reaps it (lib/child-exit.ts). */
-export async function reap(pid: number): Promise<void> {
-  await childExit(pid);
 }

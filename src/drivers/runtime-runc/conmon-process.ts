@@ -3,15 +3,12 @@
 // outlives the daemon. Over _OCI_SYNCPIPE (fd 3) conmon reports {"data": <pid>} once `runc create`
 // succeeded, or {"data": -1, "message": "<runc's stderr>"} when it failed. No _OCI_STARTPIPE: nothing has
 // to happen between conmon's start and `runc create`. conmon's own stderr goes to a file in its state dir. conmon
-// is launched with posix_spawn (lib/posix-spawn.ts), without a fork of the daemon, where the C library allows.
-import { spawn } from 'node:child_process';
-import { closeSync } from 'node:fs';
+// is launched without a fork of the daemon where the C library allows (lib/launch-process.ts).
 import { open, readFile } from 'node:fs/promises';
-import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { pipeNoFork, reap, spawnNoFork } from '../../lib/posix-spawn.js';
+import { launchProcess } from '../../lib/launch-process.js';
 
 export interface ConmonOptions {
   conmonPath: string;
@@ -85,39 +82,16 @@ interface Launched {
   ended: Promise<void>;
 }
 
-/** conmon through posix_spawn (lib/posix-spawn.ts: no fork of the daemon), or Node's spawn where it is unavailable. */
+/** conmon launched without a fork of the daemon where the C library allows (lib/launch-process.ts). */
 async function launch(o: ConmonOptions, stderrFd: number): Promise<Launched> {
-  const env = { ...process.env, _OCI_SYNCPIPE: '3' };
-  const pipe = pipeNoFork();
-  if (pipe !== 'unavailable') {
-    const [readFd, writeFd] = pipe;
-    let pid: number | 'unavailable';
-    try {
-      pid = await spawnNoFork(o.conmonPath, conmonArgs(o), {
-        stdio: ['null', 'null', stderrFd, writeFd],
-        cwd: o.stateDir,
-        env,
-        setsid: true,
-      });
-    } catch (err) {
-      closeSync(readFd);
-      throw err;
-    } finally {
-      // Only conmon holds the write end now: its end of file is conmon's end.
-      closeSync(writeFd);
-    }
-    // conmon's first process exits once it has forked the monitor: reaped here, as Node reaps its children.
-    if (pid !== 'unavailable')
-      return { sync: new Socket({ fd: readFd, readable: true, writable: false }), ended: reap(pid) };
-    closeSync(readFd);
-  }
-  const child = spawn(o.conmonPath, conmonArgs(o), {
-    detached: true,
+  const child = await launchProcess(o.conmonPath, conmonArgs(o), {
+    stdio: ['ignore', 'ignore', stderrFd, 'pipe'],
     // conmon drops files (an `oom` marker) in its working directory: keep them in its own.
     cwd: o.stateDir,
-    stdio: ['ignore', 'ignore', stderrFd, 'pipe'],
-    env,
+    env: { ...process.env, _OCI_SYNCPIPE: '3' },
+    detached: true,
   });
+  // The monitor outlives the daemon; its first process exits once it has forked the monitor, and is reaped then.
   child.unref();
   return {
     sync: child.stdio[3] as Readable,

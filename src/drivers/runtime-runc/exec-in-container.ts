@@ -1,7 +1,7 @@
 // One more process in a running container (docker exec): the OCI process built from the container's own spec and
 // the request (user resolved in the container's /etc/passwd and /etc/group), run under its own conmon when it has a
 // TTY or a stdin (conmon-exec.ts) and by runc as the daemon's child otherwise (plain-exec.ts); its state dir
-// `execs/<exec id>/` goes once its code is known.
+// `execs/<exec id>/` goes once its code is known (after it is handed on).
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidArgument } from '../../core/errdefs.js';
@@ -72,9 +72,10 @@ export async function execInContainer(
             options,
           )
         : await startPlainExec(runc, options);
-    // The exec's state goes once its code is known.
-    const exit = proc.exit.finally(() => rm(execDir, { recursive: true, force: true }));
-    return { ...proc, exit };
+    // The exec's state goes once its code is known, behind the code: the caller (the exec's stream, its inspect)
+    // does not wait for the removal. A removal that fails leaves a dir that goes with the container's state dir.
+    void proc.exit.finally(() => rm(execDir, { recursive: true, force: true })).catch(() => undefined);
+    return proc;
   } catch (err) {
     await rm(execDir, { recursive: true, force: true });
     throw err;

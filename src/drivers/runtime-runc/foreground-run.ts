@@ -5,13 +5,11 @@
 // for signal N). That spares conmon, the separate `runc start` and `runc delete` processes and the exit file
 // round trip. What it gives up against conmon: the process does not outlive the daemon, has no stdin, no TTY and
 // no attach socket. The spec, and so the isolation (namespaces, cgroup, mounts, capabilities), is the same.
-// runc is launched without a fork of the daemon (lib/launch-process.ts).
+// runc is launched without a fork of the daemon (watched-runc.ts).
 import { createWriteStream } from 'node:fs';
-import { constants } from 'node:os';
 import { once } from 'node:events';
 import { nowRfc3339Nano } from '../../lib/time.js';
-import { launchProcess } from '../../lib/launch-process.js';
-import { pidWhenStarted, watchRuncFiles } from './runc-pid-file.js';
+import { launchWatchedRunc } from './watched-runc.js';
 import { startError } from './runc-start-error.js';
 
 export interface ForegroundRunOptions {
@@ -46,58 +44,33 @@ function logLines(stream: 'stdout' | 'stderr', data: Buffer): string {
 export async function startForeground(o: ForegroundRunOptions, signal?: AbortSignal): Promise<ForegroundRun> {
   signal?.throwIfAborted();
   const log = createWriteStream(o.logPath, { flags: 'a' });
-  // Watching before the spawn: the pid file may appear (renamed into place) as soon as runc runs.
-  const files = watchRuncFiles(o.stateDir);
-  const { pidFile, logFile, watcher } = files;
-  let child;
+  let runc;
   try {
-    child = await launchProcess(
-      o.runcPath,
-      [
-        '--root',
-        o.runcRoot,
-        '--log',
-        logFile,
-        ...(o.runtimeArgs ?? []),
-        'run',
-        '--bundle',
-        o.bundleDir,
-        '--pid-file',
-        pidFile,
-        o.id,
-      ],
-      // Its own process group: a terminal's ^C to the daemon's group does not reach the step.
-      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    runc = await launchWatchedRunc(
+      {
+        ...o,
+        dir: o.stateDir,
+        command: ['run', '--bundle', o.bundleDir],
+        containerId: o.id,
+        detached: true,
+        failure: startError,
+        output: (stream, data) => log.write(logLines(stream, data)),
+      },
+      signal,
     );
   } catch (err) {
-    watcher.close();
     log.end();
     throw err;
   }
-  if (signal?.aborted) child.kill('SIGKILL');
-  child.stdout!.on('data', (d: Buffer) => log.write(logLines('stdout', d)));
-  child.stderr!.on('data', (d: Buffer) => log.write(logLines('stderr', d)));
-  const code = new Promise<number | null>((resolve) => {
-    child.once('error', () => resolve(null));
-    // 'close': the process ended and its pipes are drained.
-    child.once('close', (c, sig) => resolve(c ?? (sig ? 128 + constants.signals[sig] : null)));
-  });
-  const exit = code.then(async (c) => {
+  const exit = runc.closed.then(async (c) => {
     log.end();
     await once(log, 'close').catch(() => undefined);
     return c ?? 255;
   });
-  const onAbort = (): void => void child.kill('SIGKILL');
-  signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const pid = await pidWhenStarted({ ...files, exited: code, failure: startError, command: 'runc run' });
-    return { pid, exit };
+    return { pid: await runc.started, exit };
   } catch (err) {
-    child.kill('SIGKILL');
     await exit;
     throw err;
-  } finally {
-    watcher.close();
-    signal?.removeEventListener('abort', onAbort);
   }
 }
