@@ -308,13 +308,14 @@ export class ConmonRuntime implements RuntimePort {
     // Never run (or already cleaned): no state dir and no runc state, so nothing is mounted or running. The
     // state dir is made before anything else at run, so this holds after a crash at any point; it spares a
     // `runc delete` process per container when many created ones are removed (rm -f, prune).
-    if (!(await this.states.hasState(id))) {
+    // Read side by side: the meta is read in vain only when there is no state at all.
+    const [hasState, meta] = await Promise.all([this.states.hasState(id), this.states.meta(id)]);
+    if (!hasState) {
       await rm(join(this.config.stateRoot, 'sockets', id), { recursive: true, force: true });
       if (!this.exits.watched(id)) await this.exits.remove(id);
       this.runc.forget(id);
       return;
     }
-    const meta = await this.states.meta(id);
     // A foreground run that ended took its runc state with it: no `runc delete` process is needed.
     const foreground = this.foreground.get(id);
     this.foreground.delete(id);
@@ -322,14 +323,12 @@ export class ConmonRuntime implements RuntimePort {
     // process kept is removed below.
     const inDaemon = !foreground?.ended && (await this.runcDelete(id, meta)) === 'in-daemon';
     await foreground?.exit;
-    if (await this.states.conmonAlive(id)) {
-      const pid = await this.states.conmonPid(id);
-      if (pid) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
+    const conmon = await this.states.aliveConmonPid(id);
+    if (conmon) {
+      try {
+        process.kill(conmon, 'SIGKILL');
+      } catch {
+        /* already gone */
       }
     }
     // Independent steps, side by side; the state dir goes last: while it is there a later delete finds work to do.

@@ -42,7 +42,8 @@ export class ContainerStateDirs {
         () => true,
         () => false,
       );
-    return (await exists(this.dir(id))) || (await exists(join(this.stateRoot, 'runc', id)));
+    const found = await Promise.all([exists(this.dir(id)), exists(join(this.stateRoot, 'runc', id))]);
+    return found.includes(true);
   }
 
   async conmonPid(id: string): Promise<number | undefined> {
@@ -57,8 +58,8 @@ export class ContainerStateDirs {
    * the full check now and then.
    */
   async conmonProbe(id: string): Promise<(() => boolean) | undefined> {
-    const pid = await this.conmonPid(id);
-    if (!pid || !(await this.conmonAlive(id))) return undefined;
+    const pid = await this.aliveConmonPid(id);
+    if (!pid) return undefined;
     const statPath = `/proc/${pid}/stat`;
     return () => {
       try {
@@ -71,14 +72,19 @@ export class ContainerStateDirs {
   }
 
   async conmonAlive(id: string): Promise<boolean> {
+    return (await this.aliveConmonPid(id)) !== undefined;
+  }
+
+  /** The pid of this container's conmon while it runs (a recycled pid is not taken for it), else undefined. */
+  async aliveConmonPid(id: string): Promise<number | undefined> {
     const pid = await this.conmonPid(id);
-    if (!pid) return false;
+    if (!pid) return undefined;
     try {
       process.kill(pid, 0);
       // A recycled pid is not our conmon.
-      return (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes(id);
+      return (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes(id) ? pid : undefined;
     } catch {
-      return false;
+      return undefined;
     }
   }
 }

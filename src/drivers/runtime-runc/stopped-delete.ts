@@ -47,11 +47,23 @@ function needsRunc(state: RuncState): string | undefined {
   return undefined;
 }
 
-/** rmdir of a cgroup and the cgroups below it (a cgroup's files go with its directory). */
+/** rmdir that counts a directory already gone as removed. */
+const rmdirGone = (dir: string): Promise<void> =>
+  rmdir(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+
+/**
+ * rmdir of a cgroup and the cgroups below it (a cgroup's files go with its directory). A container's cgroup has
+ * none below it as a rule: its directory is listed only when the rmdir alone fails.
+ */
 async function removeCgroup(dir: string): Promise<void> {
+  const removed = await rmdirGone(dir).then(
+    () => true,
+    () => false,
+  );
+  if (removed) return;
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const e of entries) if (e.isDirectory()) await removeCgroup(join(dir, e.name));
-  await rmdir(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+  await rmdirGone(dir);
 }
 
 const exists = (path: string): Promise<boolean> =>
