@@ -467,9 +467,9 @@ test('a user network: containers find each other by name through the embedded DN
 });
 
 /** GET over TCP from the host (the test runs outside every namespace); undefined while nothing answers. */
-const httpGet = (port: number, path = '/index.html'): Promise<string | undefined> =>
+const httpGet = (port: number, path = '/index.html', host = '127.0.0.1'): Promise<string | undefined> =>
   new Promise((resolve) => {
-    const req = get({ host: '127.0.0.1', port, path, timeout: 2000 }, (res) => {
+    const req = get({ host, port, path, timeout: 2000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -480,18 +480,50 @@ const httpGet = (port: number, path = '/index.html'): Promise<string | undefined
   });
 
 let webPort = 0;
+let otherAddressPort = 0;
 
-test('a port published on 127.0.0.1 reaches the container from the host', { skip }, async () => {
-  webPort = await freeHostPort();
-  // httpd not as pid 1, so that stop's SIGTERM ends the container at once (exit 0) instead of after 10 s.
-  const script = 'echo served > /index.html; echo started; trap "exit 0" TERM; httpd -f -p 80 & wait';
-  ok(await dk(['run', '-d', '--name', 'web', '-p', `127.0.0.1:${webPort}:80`, 'busybox', 'sh', '-c', script]), 'run');
-  // httpd listens a moment after the start: ask until it answers (bounded).
-  let body: string | undefined;
-  for (let i = 0; i < 50 && body === undefined; i++) body = await httpGet(webPort);
-  assert.equal(body, 'served\n');
-  assert.equal(ok(await dk(['port', 'web', '80']), 'port'), `127.0.0.1:${webPort}\n`);
-});
+/** The host's first global IPv4 address (not loopback), if it has one. */
+const hostAddress = (): string | undefined =>
+  /inet (\d+\.\d+\.\d+\.\d+)\//.exec(
+    execFileSync('ip', ['-o', '-4', 'addr', 'show', 'scope', 'global'], { encoding: 'utf8' }),
+  )?.[1];
+
+/** Local addresses with a listener on this TCP port on the host (ss). */
+const listenersOn = (port: number): string[] =>
+  execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[3] ?? '')
+    .filter(Boolean);
+
+test(
+  'ports published on 127.0.0.1, on another address and on the host address reach the container',
+  { skip },
+  async () => {
+    webPort = await freeHostPort();
+    otherAddressPort = await freeHostPort();
+    const lan = hostAddress();
+    const lanPort = await freeHostPort();
+    // httpd not as pid 1, so that stop's SIGTERM ends the container at once (exit 0) instead of after 10 s.
+    const script = 'echo served > /index.html; echo started; trap "exit 0" TERM; httpd -f -p 80 & wait';
+    const publish = ['-p', `127.0.0.1:${webPort}:80`, '-p', `127.0.0.2:${otherAddressPort}:80`];
+    if (lan) publish.push('-p', `${lan}:${lanPort}:80`);
+    ok(await dk(['run', '-d', '--name', 'web', ...publish, 'busybox', 'sh', '-c', script]), 'run');
+    // httpd listens a moment after the start: ask until it answers (bounded).
+    let body: string | undefined;
+    for (let i = 0; i < 50 && body === undefined; i++) body = await httpGet(webPort);
+    assert.equal(body, 'served\n');
+    // rootlesskit listens on the address published and connects to 127.0.0.1 in the namespace: berth's rule there
+    // matches 127.0.0.1 (the namespace has none of the host's addresses).
+    assert.equal(await httpGet(otherAddressPort, '/index.html', '127.0.0.2'), 'served\n');
+    // The host's own address: no traffic sent to it (tests talk to loopback only); rootlesskit listens there.
+    if (lan) assert.deepEqual(listenersOn(lanPort), [`${lan}:${lanPort}`]);
+    assert.ok(
+      ok(await dk(['port', 'web', '80/tcp']), 'port')
+        .split('\n')
+        .includes(`127.0.0.1:${webPort}`),
+    );
+  },
+);
 
 test(
   'live restore: after kill -9 of berthd the container and its port live on, the next berthd adopts them',
@@ -522,9 +554,26 @@ test('a host port already taken is refused at start with the reason', { skip }, 
     const r = await dk(['run', '-d', '--name', 'clash', '-p', `127.0.0.1:${port}:80`, 'busybox', 'sleep', '300']);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /address already in use/);
+    // web's host port on 127.0.0.2, on 127.0.0.3: both would meet on 127.0.0.1 in the namespace.
+    const twice = await dk([
+      'run',
+      '-d',
+      '--name',
+      'clash2',
+      '-p',
+      `127.0.0.3:${otherAddressPort}:80`,
+      'busybox',
+      'true',
+    ]);
+    assert.notEqual(twice.code, 0);
+    assert.match(
+      twice.stderr,
+      new RegExp(`host port ${otherAddressPort}/tcp on 127\\.0\\.0\\.3 rootless: it is published on 127\\.0\\.0\\.2`),
+    );
+    assert.equal(await httpGet(otherAddressPort, '/index.html', '127.0.0.2'), 'served\n');
   } finally {
     server.close();
-    await dk(['rm', '-f', 'clash']);
+    await dk(['rm', '-f', 'clash', 'clash2']);
   }
 });
 

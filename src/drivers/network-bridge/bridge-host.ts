@@ -42,6 +42,8 @@ export type BridgeHostConfig = z.input<typeof bridgeHostConfigSchema>;
 /** Something beyond the namespace that must forward the published ports too (rootless: rootlesskit). */
 export interface PortForwarder {
   sync(ports: RulePort[]): Promise<void>;
+  /** The ports as the rules in berth's namespace must match them (rootless: where rootlesskit connects). */
+  inside(ports: RulePort[]): RulePort[];
 }
 
 export class BridgeHost implements NetworkHost {
@@ -201,7 +203,7 @@ export class BridgeHost implements NetworkHost {
   }
 
   private async applyRulesNow(networks: RuleNetwork[], ports: RulePort[]): Promise<void> {
-    await this.installRules(networks, ports);
+    await this.installRules(networks, this.forwarder ? this.forwarder.inside(ports) : ports);
     await this.forwarder?.sync(ports);
     await this.reservations?.sync(ports);
   }
@@ -268,6 +270,9 @@ export class BridgeHost implements NetworkHost {
       if (m.proto === 'udp' || m.proto === 'tcp') await bindAndRelease(m.proto, host, m.hostPort);
     } catch (err) {
       const code = (err as { code?: string }).code;
+      // Rootless: berthd binds in rootlesskit's namespace, which has none of the host's own addresses; rootlesskit
+      // binds the host side when the port is published, and the start fails there if it is taken.
+      if (code === 'EADDRNOTAVAIL' && this.forwarder) return;
       const why =
         code === 'EADDRINUSE'
           ? 'bind: address already in use'

@@ -50,8 +50,38 @@ export function privilegedPortRefusal(hostPort: number, err: Error): Error | und
   );
 }
 
+const isWildcard = (hostIp: string): boolean => hostIp === '' || hostIp === '0.0.0.0' || hostIp === '::';
+
+/**
+ * The published ports as berth's rules inside rootlesskit's namespace must match them. rootlesskit listens on the
+ * published host address and connects to 127.0.0.1:<host port> inside, so a port published on one address
+ * (127.0.0.2, a LAN address: none of them is an address of the namespace) is matched there on 127.0.0.1. Two
+ * addresses with one host port would then meet on one rule: refused, naming both.
+ */
+export function insidePorts(ports: RulePort[]): RulePort[] {
+  const addressOf = new Map<string, string>();
+  return ports.map((p) => {
+    const m = p.mapping;
+    const key = `${m.hostPort}/${m.proto}`;
+    const address = isWildcard(m.hostIp) ? '0.0.0.0' : m.hostIp;
+    const other = addressOf.get(key);
+    if (other !== undefined && other !== address)
+      throw internal(
+        `cannot publish host port ${key} on ${address} rootless: it is published on ${other} already, and inside ` +
+          `rootlesskit's network namespace both would arrive on 127.0.0.1:${m.hostPort}; publish another host port`,
+      );
+    addressOf.set(key, address);
+    return isWildcard(m.hostIp) ? p : { ...p, mapping: { ...m, hostIp: '127.0.0.1' } };
+  });
+}
+
 export class RootlesskitPorts {
   constructor(private readonly apiSocket: string) {}
+
+  /** The ports berth's rules in the namespace match (see insidePorts). */
+  inside(ports: RulePort[]): RulePort[] {
+    return insidePorts(ports);
+  }
 
   private call<T>(method: string, path: string, body?: unknown): Promise<T> {
     return new Promise((resolve, reject) => {
