@@ -3,7 +3,7 @@
 import type { ContainerCreateBody } from '../client/engine-types.js';
 import { fileMountsOf, type InjectedFile } from './file-objects.js';
 import { LABEL } from './labels.js';
-import type { Project, ServiceConfig, ServiceNetwork } from './model.js';
+import type { Logging, Project, Resources, ServiceConfig, ServiceNetwork } from './model.js';
 
 type HostConfig = NonNullable<ContainerCreateBody['HostConfig']>;
 type Mount = NonNullable<HostConfig['Mounts']>[number];
@@ -151,6 +151,17 @@ export function containerPlan(
     ...(service.dnsOpt ? { DnsOptions: service.dnsOpt } : {}),
     ...(service.sysctls ? { Sysctls: service.sysctls } : {}),
     ...(service.ulimits ? { Ulimits: service.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })) } : {}),
+    ...(service.logging ? { LogConfig: logConfigOf(service.logging) } : {}),
+    ...(service.devices
+      ? {
+          Devices: service.devices.map((d) => ({
+            PathOnHost: d.source,
+            PathInContainer: d.target,
+            CgroupPermissions: d.permissions,
+          })),
+        }
+      : {}),
+    ...resourcesOf(service.resources),
     ...(Object.keys(bindings).length ? { PortBindings: bindings } : {}),
     ...(mounts.length ? { Mounts: mounts } : {}),
     ...(binds.length ? { Binds: binds } : {}),
@@ -202,5 +213,22 @@ function healthcheckBody(service: ServiceConfig): ContainerCreateBody['Healthche
     ...(h.startPeriod !== undefined ? { StartPeriod: h.startPeriod } : {}),
     ...(h.startInterval !== undefined ? { StartInterval: h.startInterval } : {}),
     ...(h.retries !== undefined ? { Retries: h.retries } : {}),
+  };
+}
+
+/** The swagger's Type enumerates a few drivers; engines take any they have (local, k8s-file, plugins), and '' is the
+ * engine's default driver (Compose v2 sends the options with an empty Type when the file names no driver). */
+function logConfigOf(logging: Logging): NonNullable<HostConfig['LogConfig']> {
+  return { Type: (logging.driver ?? '') as NonNullable<HostConfig['LogConfig']>['Type'], Config: logging.options };
+}
+
+/** deploy.resources' HostConfig fields; a zero is not sent, as Compose v2 does not. */
+function resourcesOf(r: Resources | undefined): Partial<HostConfig> {
+  if (!r) return {};
+  return {
+    ...(r.nanoCpus ? { NanoCpus: r.nanoCpus } : {}),
+    ...(r.memory ? { Memory: r.memory } : {}),
+    ...(r.memoryReservation ? { MemoryReservation: r.memoryReservation } : {}),
+    ...(r.pids ? { PidsLimit: r.pids } : {}),
   };
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { containerPlan } from './container-spec.js';
 import { loadProject, type LoadOptions } from './load.js';
 
 const roots: string[] = [];
@@ -93,9 +94,13 @@ test('schema errors name the file, the line and the key', () => {
 
 test('what berth does not honour yet is refused by name, with its line', () => {
   const p = project({
-    'compose.yaml': 'services:\n  web:\n    image: busybox\n    logging:\n      driver: none\n',
+    'compose.yaml':
+      'services:\n  web:\n    image: busybox\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - capabilities: [gpu]\n',
   });
-  assert.throws(() => loadProject(p), /compose.yaml:4:5: services.web.logging is not supported by berth compose yet/);
+  assert.throws(
+    () => loadProject(p),
+    /compose.yaml:7:11: services.web.deploy.resources.reservations.devices is not supported by berth compose yet/,
+  );
   const q = project({ 'compose.yaml': 'services:\n  web:\n    image: busybox\n    ports: !reset []\n' });
   assert.throws(() => loadProject(q), /the YAML tag !reset is not supported/);
   const r = project({ 'compose.yaml': 'services:\n  web:\n    build:\n      context: .\n      ssh: [default]\n' });
@@ -321,4 +326,35 @@ test('--env-file: the files recorded absolute, for the environment_file label (n
   assert.deepEqual(loaded.envFiles, [join(p.dir, 'conf/prod.env')]);
   assert.equal(loaded.services.web?.image, 'busybox:1.2');
   assert.equal(loadProject({ ...p, env: { TAG: '1' } }).envFiles, undefined);
+});
+
+test('logging, devices and deploy.resources: the HostConfig Compose v2 sends; absent ones leave the hash alone', () => {
+  const base = 'services:\n  web:\n    image: busybox\n';
+  const plain = loadProject(project({ 'compose.yaml': base })).services.web;
+  assert.ok(plain);
+  assert.equal(plain.logging ?? plain.devices ?? plain.resources, undefined);
+  const p = project({
+    'compose.yaml':
+      base +
+      '    logging:\n      driver: json-file\n      options: {max-size: 1m, max-file: 3}\n' +
+      '    devices:\n      - /dev/null\n      - /dev/zero:/dev/z:r\n      - {source: /dev/full, target: /dev/f}\n' +
+      "    deploy:\n      resources:\n        limits: {cpus: '0.5', memory: 64M, pids: 100}\n" +
+      "        reservations: {cpus: '0.25', memory: 32m}\n",
+  });
+  const web = loadProject(p).services.web;
+  assert.ok(web);
+  const host = containerPlan(loadProject(p), web, 1, 'h', { version: '0' }).body.HostConfig;
+  assert.deepEqual(host?.LogConfig, { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '3' } });
+  assert.deepEqual(host?.Devices, [
+    { PathOnHost: '/dev/null', PathInContainer: '/dev/null', CgroupPermissions: 'rwm' },
+    { PathOnHost: '/dev/zero', PathInContainer: '/dev/z', CgroupPermissions: 'r' },
+    { PathOnHost: '/dev/full', PathInContainer: '/dev/f', CgroupPermissions: 'rwm' },
+  ]);
+  // reservations.cpus is a swarm option: Compose v2 sends no CPU reservation to the engine.
+  assert.deepEqual(
+    [host?.NanoCpus, host?.Memory, host?.PidsLimit, host?.MemoryReservation, host?.CpuShares],
+    [5e8, 64 * 1024 ** 2, 100, 32 * 1024 ** 2, undefined],
+  );
+  const cdi = project({ 'compose.yaml': base + '    devices: [nvidia.com/gpu=all]\n' });
+  assert.throws(() => loadProject(cdi), /CDI device nvidia.com\/gpu=all is not supported by berth compose yet/);
 });

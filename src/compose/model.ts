@@ -70,6 +70,10 @@ export interface ServiceConfig {
   dnsOpt?: string[];
   sysctls?: Record<string, string>;
   ulimits?: { name: string; soft: number; hard: number }[];
+  /** logging, devices, deploy.resources: absent when the file has none, likewise (runtime-options.ts). */
+  logging?: Logging;
+  devices?: DeviceMapping[];
+  resources?: Resources;
   replicas: number;
   containerName?: string;
   profiles: string[];
@@ -77,6 +81,27 @@ export interface ServiceConfig {
   stdinOpen: boolean;
   secrets: FileMount[];
   configs: FileMount[];
+}
+
+/** `logging`: HostConfig.LogConfig (no driver: the engine's default driver, with these options). */
+export interface Logging {
+  driver?: string;
+  options: Record<string, string>;
+}
+
+/** One of `devices`: HostConfig.Devices' PathOnHost, PathInContainer, CgroupPermissions. */
+export interface DeviceMapping {
+  source: string;
+  target: string;
+  permissions: string;
+}
+
+/** What Compose v2 sends to one engine of deploy.resources: NanoCpus, Memory and MemoryReservation in bytes, PidsLimit. */
+export interface Resources {
+  nanoCpus?: number;
+  memory?: number;
+  memoryReservation?: number;
+  pids?: number;
 }
 
 /** A service's `build`: sent to the Engine API's /build (the classic protocol, which both engines speak). */

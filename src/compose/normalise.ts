@@ -17,6 +17,7 @@ import type {
 } from './model.js';
 import { normaliseFileObjects, serviceFileMounts } from './file-objects.js';
 import { parsePort } from './port-syntax.js';
+import { devicesOf, loggingOf, resourcesOf } from './runtime-options.js';
 import { commandOf, listOrDict, parseDuration, scalarText } from './syntax.js';
 import { hostPath, parseVolumeMount } from './volume-syntax.js';
 
@@ -247,6 +248,12 @@ function normaliseService(name: string, raw: Tree, ctx: NormaliseContext): Servi
       const hard = typeof v === 'object' && v !== null ? limits.hard : v;
       return { name: ulimit, soft: Number(soft), hard: Number(hard) };
     });
+  const logging = loggingOf(raw.logging);
+  if (logging) service.logging = logging;
+  const devices = devicesOf(raw.devices, where);
+  if (devices) service.devices = devices;
+  const resources = resourcesOf(raw.deploy, where);
+  if (resources) service.resources = resources;
   if (raw.restart !== undefined) service.restart = String(raw.restart);
   if (raw.user !== undefined) service.user = scalarText(raw.user);
   if (typeof raw.working_dir === 'string') service.workingDir = raw.working_dir;

@@ -90,7 +90,9 @@ function service(s: ServiceConfig): Tree {
         { condition: d.condition, restart: d.restart, required: d.required },
       ]),
     );
-  if (s.replicas !== 1) out.deploy = { replicas: s.replicas };
+  if (s.replicas !== 1 || s.resources) out.deploy = deployOf(s);
+  if (s.devices)
+    out.devices = s.devices.map((d) => ({ source: d.source, target: d.target, permissions: d.permissions }));
   if (s.domainname) out.domainname = s.domainname;
   if (s.entrypoint) out.entrypoint = s.entrypoint;
   nonEmpty(s.environment, out, 'environment');
@@ -148,6 +150,8 @@ function service(s: ServiceConfig): Tree {
     out.ulimits = Object.fromEntries(
       s.ulimits.map((u) => [u.name, u.soft === u.hard ? u.soft : { soft: u.soft, hard: u.hard }]),
     );
+  if (s.logging)
+    out.logging = { ...(s.logging.driver ? { driver: s.logging.driver } : {}), options: s.logging.options };
   if (s.tty) out.tty = true;
   if (s.user !== undefined) out.user = s.user;
   if (s.volumes.length) out.volumes = s.volumes.map(volume);
@@ -155,6 +159,20 @@ function service(s: ServiceConfig): Tree {
   if (s.secrets.length) out.secrets = s.secrets.map(fileMount);
   if (s.configs.length) out.configs = s.configs.map(fileMount);
   return out;
+}
+
+/** deploy: replicas, and the resources sent to the engine (cpus as a number, sizes in bytes). */
+function deployOf(s: ServiceConfig): Tree {
+  const r = s.resources ?? {};
+  const limits: Tree = {};
+  if (r.nanoCpus !== undefined) limits.cpus = r.nanoCpus / 1e9;
+  if (r.memory !== undefined) limits.memory = r.memory;
+  if (r.pids !== undefined) limits.pids = r.pids;
+  const resources: Tree = {
+    ...(Object.keys(limits).length ? { limits } : {}),
+    ...(r.memoryReservation !== undefined ? { reservations: { memory: r.memoryReservation } } : {}),
+  };
+  return { ...(s.replicas !== 1 ? { replicas: s.replicas } : {}), ...(s.resources ? { resources } : {}) };
 }
 
 export function renderModel(p: Project, only: string[] = []): Tree {

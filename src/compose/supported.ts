@@ -48,6 +48,8 @@ export const SERVICE_KEYS = new Set([
   'dns_opt',
   'sysctls',
   'ulimits',
+  'logging',
+  'devices',
   'deploy',
   'scale',
   'container_name',
@@ -60,7 +62,11 @@ export const SERVICE_KEYS = new Set([
 ]);
 
 export const BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target', 'labels']);
-export const DEPLOY_KEYS = new Set(['replicas', 'mode']);
+export const DEPLOY_KEYS = new Set(['replicas', 'mode', 'resources']);
+export const RESOURCES_KEYS = new Set(['limits', 'reservations']);
+export const LIMITS_KEYS = new Set(['cpus', 'memory', 'pids']);
+/** reservations.cpus is read and, as Compose v2 does outside a swarm, not sent; devices (GPUs) berth cannot give. */
+export const RESERVATIONS_KEYS = new Set(['cpus', 'memory']);
 export const SERVICE_NETWORK_KEYS = new Set(['aliases', 'ipv4_address', 'ipv6_address']);
 export const NETWORK_KEYS = new Set([
   'name',
@@ -114,6 +120,12 @@ export function refuseUnsupported(file: SourceFile, data: Tree): void {
       throw new ComposeError(
         `${file.where([...at, 'deploy', 'mode'])}: deploy.mode ${String(service.deploy.mode)} is not supported by berth compose yet`,
       );
+    const resources = isTree(service.deploy) ? service.deploy.resources : undefined;
+    refuseUnknown(file, resources, RESOURCES_KEYS, [...at, 'deploy', 'resources']);
+    if (isTree(resources)) {
+      refuseUnknown(file, resources.limits, LIMITS_KEYS, [...at, 'deploy', 'resources', 'limits']);
+      refuseUnknown(file, resources.reservations, RESERVATIONS_KEYS, [...at, 'deploy', 'resources', 'reservations']);
+    }
     refuseUnknown(file, service.build, BUILD_KEYS, [...at, 'build']);
     refuseUnknown(file, service.healthcheck, HEALTHCHECK_KEYS, [...at, 'healthcheck']);
     for (const [net, cfg] of entries(service.networks))

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { ENGINES, skipClients, useEngines, type Engine } from '../helpers/engines.js';
 import { docker, run, type RunResult } from '../helpers/run.js';
 import { waitForEventLines } from '../helpers/events.js';
-import { checkOptions, useComposeEngines } from './compose-harness.js';
+import { checkOptions, checkRuntimeOptions, useComposeEngines } from './compose-harness.js';
 
 const COMPOSE = '/usr/bin/docker-compose';
 const skip = skipClients() || (existsSync(COMPOSE) ? false : 'needs docker-compose (apt-get install docker-compose)');
@@ -319,6 +319,7 @@ scenario(
 
     await s.v1Ok('options', ['up', '-d']);
     await checkOptions(s, 'options_app_1');
+    await checkRuntimeOptions(s, 'options_app_1');
     await s.v1DownClean('options', 'options');
   },
   { skip },

@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkOptions, useComposeEngines, type Side } from './compose-harness.js';
+import { checkOptions, checkRuntimeOptions, useComposeEngines, type Side } from './compose-harness.js';
 import { BERTH } from '../helpers/daemon.js';
 
 const scenario = useComposeEngines();
@@ -102,29 +102,47 @@ scenario('secrets and configs: file sources bound read-only, environment and inl
   await s.downClean('secrets', 'secrets');
 });
 
-scenario('per-service options (dns, sysctls, ulimits too); an override file', async (s) => {
-  await s.ok('options', ['up', '-d']);
-  await checkOptions(s, 'options-app-1');
-  assert.equal(
-    await s.inspect('options-app-1', '{{.HostConfig.Dns}} {{.HostConfig.DnsSearch}} {{.HostConfig.DnsOptions}}'),
-    '[10.9.8.53] [corp.example] [ndots:2]',
-  );
-  // PID 1's limits (an exec'd process gets its soft nofile from the engine: dockerd 20.10 raises it to the hard one).
-  const limits = await s.exec('options-app-1', [
-    'sh',
-    '-c',
-    'cat /proc/sys/net/core/somaxconn; grep "open files" /proc/1/limits',
-  ]);
-  assert.match(limits.stdout, /^511\nMax open files +1000 +2000 +files *\n$/, limits.stderr);
-  await s.downClean('options', 'options');
+scenario(
+  'per-service options (dns, sysctls, ulimits, logging, devices, deploy.resources too); an override file',
+  async (s) => {
+    await s.ok('options', ['up', '-d']);
+    await checkOptions(s, 'options-app-1');
+    assert.equal(
+      await s.inspect('options-app-1', '{{.HostConfig.Dns}} {{.HostConfig.DnsSearch}} {{.HostConfig.DnsOptions}}'),
+      '[10.9.8.53] [corp.example] [ndots:2]',
+    );
+    // PID 1's limits (an exec'd process gets its soft nofile from the engine: dockerd 20.10 raises it to the hard one).
+    const limits = await s.exec('options-app-1', [
+      'sh',
+      '-c',
+      'cat /proc/sys/net/core/somaxconn; grep "open files" /proc/1/limits',
+    ]);
+    assert.match(limits.stdout, /^511\nMax open files +1000 +2000 +files *\n$/, limits.stderr);
+    await checkRuntimeOptions(s, 'options-app-1');
+    await s.downClean('options', 'options');
+    // A log driver the engine does not have: the engine's own refusal, and nothing left once down.
+    const refused = await s.compose('options', ['up', '-d'], { LOG_DRIVER: 'berth-no-such-driver' });
+    assert.notEqual(refused.code, 0);
+    assert.match(
+      refused.stderr,
+      s.name === 'dockerd'
+        ? /Error response from daemon: error looking up logging plugin berth-no-such-driver: plugin "berth-no-such-driver" not found/
+        : /Error response from daemon: logger: no log driver named 'berth-no-such-driver' is registered/,
+    );
+    await s.downClean('options', 'options');
 
-  const override = ['-f', join(s.corpus, 'override/compose.override.yaml')];
-  await s.ok('override', [...override, 'up', '-d']);
-  const web = await s.exec('override-probe-1', ['wget', '-qO-', 'http://web/']);
-  assert.equal(web.stdout, 'base override\n', web.stderr);
-  await s.ok('override', [...override, 'down', '-v']);
-  assert.deepEqual(await s.leftovers('override'), []);
-});
+    const override = ['-f', join(s.corpus, 'override/compose.override.yaml')];
+    await s.ok('override', [...override, 'up', '-d']);
+    const web = await s.exec('override-probe-1', ['wget', '-qO-', 'http://web/']);
+    assert.equal(web.stdout, 'base override\n', web.stderr);
+    assert.equal(
+      await s.inspect('override-probe-1', '{{.HostConfig.PidsLimit}} {{json .HostConfig.Devices}}'),
+      '50 [{"PathOnHost":"/dev/zero","PathInContainer":"/dev/berth-zero","CgroupPermissions":"rwm"}]',
+    );
+    await s.ok('override', [...override, 'down', '-v']);
+    assert.deepEqual(await s.leftovers('override'), []);
+  },
+);
 
 scenario('run: one-off containers, --rm, -e, --service-ports, --no-deps, exit codes; down removes them', async (s) => {
   const r = await s.ok('oneoff', ['run', '--rm', '-e', 'EXTRA=given', 'task', 'sh', '-c', 'echo $FROM_FILE $EXTRA']);

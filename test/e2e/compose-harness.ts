@@ -185,3 +185,30 @@ export async function checkOptions(s: Side, container: string): Promise<void> {
   );
   assert.match((await s.dockerOk(['port', container, '8080/tcp'])).trim(), /^127\.0\.0\.1:\d+$/);
 }
+
+/** The options fixture's logging, devices and deploy.resources, as Compose v2 and docker-compose 1.29 both send them:
+ * LogConfig, Devices, NanoCpus, Memory, MemoryReservation (no CPU reservation). */
+export async function checkRuntimeOptions(s: Side, container: string): Promise<void> {
+  assert.equal(
+    await s.inspect(
+      container,
+      '{{.HostConfig.LogConfig.Type}} {{json .HostConfig.LogConfig.Config}} {{.HostConfig.NanoCpus}} ' +
+        '{{.HostConfig.Memory}} {{.HostConfig.MemoryReservation}} {{.HostConfig.CpuShares}}',
+    ),
+    'json-file {"max-file":"2","max-size":"1m"} 500000000 67108864 33554432 0',
+  );
+  assert.equal(
+    await s.inspect(
+      container,
+      '{{range .HostConfig.Devices}}{{.PathOnHost}}:{{.PathInContainer}}:{{.CgroupPermissions}} {{end}}',
+    ),
+    '/dev/null:/dev/berth-null:rwm /dev/zero:/dev/berth-zero:r',
+  );
+  // (Writes to berth-zero are not checked: Docker's default device rules already allow /dev/zero's 1:5 rwm.)
+  const devices = await s.exec(container, [
+    'sh',
+    '-c',
+    'head -c 3 /dev/berth-zero | wc -c; echo x > /dev/berth-null && echo wrote',
+  ]);
+  assert.equal(devices.stdout, '3\nwrote\n', devices.stderr);
+}

@@ -210,7 +210,7 @@ scenario(
     assert.equal(r.code, 1);
     assert.equal(
       r.stderr,
-      `${join(s.corpus, 'unsupported/compose.yaml')}:4:5: services.web.logging is not supported by berth compose yet\n`,
+      `${join(s.corpus, 'unsupported/compose.yaml')}:7:11: services.web.deploy.resources.reservations.devices is not supported by berth compose yet\n`,
     );
     assert.deepEqual(await s.leftovers('unsupported'), []);
     const dir = join(s.corpus, 'include-conflict');
