@@ -1,7 +1,7 @@
 // The OCI runtime's command line for one container (`<runtime> --root <state> [its args] <command> <id>`), with
 // the binary the container runs under (remembered at run, read back from meta.json after a daemon restart) and
 // the runtime's refusals turned into error kinds. Each command is launched without a fork of the daemon
-// (lib/run-captured.ts).
+// (lib/run-captured.ts); a kill for berth's own runc is done in the daemon when it can be (init-signal.ts).
 import { join } from 'node:path';
 import { failedPrecondition, internal, invalidArgument, notFound } from '../../core/errdefs.js';
 import type { IoOptions, RuntimeStatus } from '../../core/runtime/runtime.js';
@@ -9,6 +9,7 @@ import type { OciState } from '../../spec/oci/runtime-spec.js';
 import type { ContainerStateDirs } from './container-state.js';
 import type { RuntimeBinary } from './runtime-config.js';
 import { runCaptured } from '../../lib/run-captured.js';
+import { signalInit } from './init-signal.js';
 
 const isMissing = (msg: string): boolean => /does not exist|not found|no such file/i.test(msg);
 const stderrOf = (err: unknown): string => String((err as { stderr?: string }).stderr ?? err);
@@ -52,6 +53,10 @@ export class RuncCommands {
   }
 
   async kill(id: string, signal: number, options: IoOptions = {}): Promise<void> {
+    // berth's own runc: the init signalled in the daemon when runc's checks pass there (init-signal.ts).
+    const bin = await this.binaryFor(id);
+    const own = bin.path === this.runcPath && bin.args.length === 0;
+    if (own && (await signalInit(this.root, id, signal)) === 'signalled') return;
     try {
       await this.run(id, ['kill', id, String(signal)], options);
     } catch (err) {

@@ -9,8 +9,8 @@ import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** The part of runc's state.json (libcontainer's State) this reads. */
-interface RuncState {
+/** The part of runc's state.json (libcontainer's State) read in the daemon. */
+export interface RuncState {
   init_process_pid?: number;
   init_process_start?: number;
   cgroup_paths?: Record<string, string>;
@@ -23,7 +23,7 @@ interface RuncState {
 }
 
 /** True while `pid` is the very process runc started (same start time) and neither a zombie nor dead (runc's Status). */
-async function initRunning(pid: number, startTicks: number): Promise<boolean> {
+export async function initRunning(pid: number, startTicks: number): Promise<boolean> {
   const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   if (!text) return false;
   // "pid (comm) S ppid ...": fields after the command name; the start time is field 22 of the whole line.
