@@ -1,17 +1,26 @@
 // The Kubernetes CRI on berthd, driven by the real crictl (v1.26.1, grpc-go, as kubelet's client): version and
 // status; the image service on berth's one image store (what crictl pulls from a loopback registry shows in
 // `docker images`, and what docker loaded shows in `crictl images`); pulls with credentials; image fs info;
-// Docker Hub pulls through dockerd's registry-mirrors (beside Docker's engine with the same mirrors); and the
-// methods not implemented yet answering UNIMPLEMENTED with their name.
+// Docker Hub pulls through dockerd's registry-mirrors (beside Docker's engine with the same mirrors); a TLS
+// registry asking for a client certificate through certs.d (berthd's --registry-config-dir, dockerd's
+// /etc/docker/certs.d in a mount namespace of its own); and the methods not implemented yet answering
+// UNIMPLEMENTED with their name.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
-import { freePort, hasDockerRegistry, startRegistry, type TestRegistry } from '../helpers/docker-registry.js';
+import {
+  forwardFromIpv6Loopback,
+  freePort,
+  hasDockerRegistry,
+  startRegistry,
+  type TestRegistry,
+} from '../helpers/docker-registry.js';
+import { makeTestCa, type TestCa } from '../helpers/test-ca.js';
 import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
 import { CRICTL, crictl, requirePeer } from '../helpers/cri.js';
 
@@ -24,7 +33,14 @@ let registry: TestRegistry;
 let dockerd: DockerEngine;
 /** dockerd's registry-mirrors, as both engines get them: a dead one first, then the loopback registry. */
 let mirrors: string[];
+/** Basic auth over TLS, asking for a client certificate the test CA signed. */
 let privateRegistry: TestRegistry;
+/** `localhost:PORT`: berthd reaches it on 127.0.0.1; dockerd, whose /etc/hosts says ::1, through a forwarder. */
+let privateHost: string;
+let ca: TestCa;
+let forwarder: { close(): Promise<void> } | undefined;
+/** The private registry's certs.d directories: berthd's (under --registry-config-dir) and dockerd's. */
+let certsDirs: string[];
 let daemon: TestDaemon;
 let configDir: string;
 let env: NodeJS.ProcessEnv;
@@ -48,42 +64,74 @@ before(async () => {
   if (skip) return;
   requirePeer(CRICTL);
   const images = await testImages();
-  [registry, privateRegistry] = await Promise.all([startRegistry(), startRegistry({ users: { kube: 'let-me-in' } })]);
+  ca = makeTestCa();
+  [registry, privateRegistry] = await Promise.all([
+    startRegistry(),
+    startRegistry({
+      users: { kube: 'let-me-in' },
+      tls: { cert: ca.serverCert, key: ca.serverKey, clientCa: ca.caCert },
+    }),
+  ]);
+  // dockerd skips TLS verification (and its certs.d) for 127.0.0.0/8: its localhost is ::1.
+  privateHost = `localhost:${privateRegistry.port}`;
+  forwarder = await forwardFromIpv6Loopback(privateRegistry.port);
+  const berthConfigDir = join(ca.dir, 'berth-certs.d');
+  const dockerEtc = join(ca.dir, 'etc-docker');
+  writeFileSync(join(ca.dir, 'hosts'), '::1 localhost\n');
+  certsDirs = [join(berthConfigDir, privateHost), join(dockerEtc, 'certs.d', privateHost)];
+  placeCerts({ ca: true, client: true });
   // Docker Hub (blocked on berthd, unreachable from this machine) is mirrored by a port nothing listens on, then
   // by the loopback registry.
   mirrors = [`http://127.0.0.1:${await freePort()}`, `http://${registry.host}`];
   const mirrorArgs = mirrors.flatMap((url) => ['--registry-mirror', url]);
   [daemon, dockerd] = await Promise.all([
-    startDaemon({ extraArgs: mirrorArgs }),
-    startDockerd({ extraArgs: mirrorArgs }),
+    startDaemon({ extraArgs: [...mirrorArgs, '--registry-config-dir', berthConfigDir] }),
+    startDockerd({ extraArgs: mirrorArgs, binds: { '/etc/docker': dockerEtc, '/etc/hosts': join(ca.dir, 'hosts') } }),
   ]);
   configDir = mkdtempSync(join(tmpdir(), 'berth-docker-config-'));
   env = { ...daemon.env, DOCKER_CONFIG: configDir };
-  for (const tar of [images.busybox, images.layered]) ok(await docker(env, ['load', '-i', tar]), 'docker load');
+  for (const r of await Promise.all([images.busybox, images.layered].map((tar) => docker(env, ['load', '-i', tar]))))
+    ok(r, 'docker load');
   layeredId = ok(
     await docker(env, ['image', 'inspect', '--format', '{{.Id}}', 'berth-test/layered']),
     'inspect',
   ).trim();
   // Into the registries, then out of berth: the CRI pulls must really download.
   const pub = `${registry.host}/e2e/layered:v1`;
-  const priv = `${privateRegistry.host}/e2e/private:v1`;
+  const priv = `${privateHost}/e2e/private:v1`;
   const hub = `${registry.host}/library/hub-mirrored:v1`;
   ok(await docker(env, ['tag', 'berth-test/layered', pub]), 'tag');
   ok(await docker(env, ['tag', 'berth-test/layered', priv]), 'tag');
   ok(await docker(env, ['tag', 'berth-test/layered', hub]), 'tag');
-  ok(await docker(env, ['push', pub]), 'push');
-  ok(await docker(env, ['push', hub]), 'push');
-  ok(
-    await docker(env, ['login', '-u', 'kube', '--password-stdin', privateRegistry.host], { input: 'let-me-in' }),
-    'login',
-  );
-  ok(await docker(env, ['push', priv]), 'push');
+  ok(await docker(env, ['login', '-u', 'kube', '--password-stdin', privateHost], { input: 'let-me-in' }), 'login');
+  // The three pushes at once (the layers are the same image's: the setup's longest step when one after another).
+  for (const r of await Promise.all([pub, hub, priv].map((ref) => docker(env, ['push', ref])))) ok(r, 'push');
   ok(await docker(env, ['rmi', pub, priv, hub, 'berth-test/layered']), 'rmi');
 });
 after(async () => {
-  await Promise.all([daemon?.cleanup(), dockerd?.stop(), registry?.stop(), privateRegistry?.stop()]);
+  await Promise.all([
+    daemon?.cleanup(),
+    dockerd?.stop(),
+    registry?.stop(),
+    privateRegistry?.stop(),
+    forwarder?.close(),
+  ]);
   if (configDir) rmSync(configDir, { recursive: true, force: true });
+  ca?.remove();
 });
+
+/** Docker's certs.d layout in both engines' directories: ca.crt, client.cert + client.key. */
+function placeCerts(want: { ca: boolean; client: boolean }): void {
+  for (const dir of certsDirs) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    if (want.ca) copyFileSync(ca.caCert, join(dir, 'ca.crt'));
+    if (want.client) {
+      copyFileSync(ca.clientCert, join(dir, 'client.cert'));
+      copyFileSync(ca.clientKey, join(dir, 'client.key'));
+    }
+  }
+}
 
 const criImages = async (): Promise<CriImage[]> =>
   (JSON.parse(ok(await crictl(daemon, ['images', '-o', 'json']), 'crictl images')) as { images: CriImage[] }).images;
@@ -214,7 +262,7 @@ test(
   'crictl pull with credentials (--creds, --auth); without them or with wrong ones it is refused',
   { skip },
   async () => {
-    const ref = `${privateRegistry.host}/e2e/private:v1`;
+    const ref = `${privateHost}/e2e/private:v1`;
     const anonymous = await crictl(daemon, ['pull', ref]);
     assert.notEqual(anonymous.code, 0);
     assert.match(anonymous.stderr, /code = Unauthenticated/);
@@ -232,6 +280,38 @@ test(
     ok(await crictl(daemon, ['pull', '--auth', auth, ref]), 'pull --auth');
     assert.ok((await criImages()).some((i) => i.repoTags.includes(ref)));
     ok(await crictl(daemon, ['rmi', ref]), 'rmi');
+  },
+);
+
+test(
+  "certs.d (Docker's layout): docker pull over TLS with a client certificate on berthd and dockerd alike; without the pair, then without the CA, both refuse with the reason",
+  { skip },
+  async () => {
+    const ref = `${privateHost}/e2e/private:v1`;
+    const dockerdEnv = { ...dockerd.env, DOCKER_CONFIG: configDir };
+    const pullBoth = () => Promise.all([docker(env, ['pull', ref]), docker(dockerdEnv, ['pull', ref])]);
+    try {
+      const [berth, docker20] = await pullBoth();
+      ok(berth, 'pull on berthd');
+      ok(docker20, 'pull on dockerd');
+      const idOn = async (e: NodeJS.ProcessEnv): Promise<string> =>
+        ok(await docker(e, ['image', 'inspect', '--format', '{{.Id}}', ref]), 'inspect').trim();
+      assert.deepEqual(await Promise.all([idOn(env), idOn(dockerdEnv)]), [layeredId, layeredId]);
+      await Promise.all([docker(env, ['rmi', ref]), docker(dockerdEnv, ['rmi', ref])]);
+
+      placeCerts({ ca: true, client: false });
+      // Refused in the handshake (dockerd: "remote error: tls: bad certificate"; Node sees the TLS 1.3 server
+      // close the connection).
+      const noClient = await pullBoth();
+      for (const r of noClient) assert.match(r.stderr, new RegExp(`https://${privateHost}/v2/`));
+      assert.match(noClient[1].stderr, /tls: bad certificate/);
+
+      placeCerts({ ca: false, client: false });
+      const noCa = await pullBoth();
+      for (const r of noCa) assert.match(r.stderr, /x509: certificate signed by unknown authority/);
+    } finally {
+      placeCerts({ ca: true, client: true });
+    }
   },
 );
 

@@ -2,8 +2,10 @@
 // with. Without networking (the default) it has no bridge and no iptables rules; with `network: true` it gets
 // a bridge and an address pool no other test daemon uses, still without iptables (published ports go
 // through docker-proxy); with `netns: true` it runs in a network namespace of its own with all its defaults
-// (bridges, iptables and ip6tables rules live and die with the namespace). Everything it made on the host
-// (bridges, mounts) is removed at stop.
+// (bridges, iptables and ip6tables rules live and die with the namespace); with `binds` it runs in a private
+// mount namespace where host paths are replaced by test files (e.g. /etc/docker/certs.d, which dockerd reads
+// from no other place), the host's own files untouched. Everything it made on the host (bridges, mounts) is
+// removed at stop.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
@@ -33,7 +35,11 @@ export interface DockerdOptions {
   netns?: boolean;
   /** Appended to dockerd's flags (e.g. `--add-runtime`). */
   extraArgs?: string[];
+  /** target -> source: bind mounts seen by this dockerd only (a private mount namespace). */
+  binds?: Record<string, string>;
 }
+
+const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function ping(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -100,11 +106,18 @@ export async function startDockerd(options: DockerdOptions = {}): Promise<Docker
     ...netArgs,
     ...(options.extraArgs ?? []),
   ];
-  const child: ChildProcess = options.netns
-    ? spawn('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec dockerd "$@"', 'sh', ...args], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      })
-    : spawn('dockerd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const binds = Object.entries(options.binds ?? {});
+  const setup = [
+    ...(options.netns ? ['ip link set lo up'] : []),
+    ...binds.map(([target, source]) => `mount --bind ${quote(source)} ${quote(target)}`),
+  ];
+  const unshare = [...(options.netns ? ['-n'] : []), ...(binds.length > 0 ? ['-m', '--propagation', 'private'] : [])];
+  const child: ChildProcess =
+    unshare.length > 0
+      ? spawn('unshare', [...unshare, 'sh', '-c', `${setup.join(' && ')} && exec dockerd "$@"`, 'sh', ...args], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        })
+      : spawn('dockerd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   stopAtExit(child);
   let log = '';
   const networkBridges = async (): Promise<string[]> => {

@@ -15,7 +15,8 @@ import { Authorizer, TokenCache } from './authorizer.js';
 import { DEFAULT_RETRY, Endpoints, RegistryHttp } from './registry-http.js';
 import { DEFAULT_UPLOAD, HttpRemoteRepository } from './remote-repository.js';
 import { registryErrorText, statusText } from './registry-errors.js';
-import { pullEndpoints, mirrorEndpoint, type RegistryEndpoint } from './registry-hosts.js';
+import { domainTls, pullEndpoints, mirrorEndpoint, type RegistryEndpoint } from './registry-hosts.js';
+import { tlsFetcher, type RegistryTls } from './registry-tls.js';
 import { FailoverRepository } from './failover-repository.js';
 
 export const registryClientConfigSchema = z
@@ -24,7 +25,10 @@ export const registryClientConfigSchema = z
     insecureRegistries: z.array(z.string()).default([]),
     /** Registries never contacted (host[:port], or docker.io); requests to them fail as Forbidden. */
     blockedRegistries: z.array(z.string()).default([]),
-    /** containerd's hosts directory (DIR/<domain>/hosts.toml): pull mirrors per registry domain. */
+    /**
+     * containerd's hosts directory (DIR/<domain>/hosts.toml): pull mirrors and TLS per registry domain; Docker's
+     * certs.d files (*.crt, *.cert + *.key) in a domain's directory without hosts.toml.
+     */
     hostsDir: z.string().optional(),
     /** dockerd's registry-mirrors: Docker Hub pulls try these URLs in order, then Docker Hub. */
     registryMirrors: z
@@ -61,22 +65,26 @@ export class HttpRegistryClient implements RegistryClient {
     scopes: string[],
     endpoint?: RegistryEndpoint,
     attempts = this.config.retryAttempts,
+    tls: RegistryTls | undefined = endpoint?.tls,
   ): RegistryHttp {
-    const authorizer = new Authorizer(
-      host,
-      credentials,
-      () => scopes,
-      this.tokens,
-      (url, init) => fetch(url, init),
-    );
+    // Token requests go through the registry host's TLS configuration too, as dockerd's and containerd's do.
+    const fetcher = tlsFetcher(tls);
+    const authorizer = new Authorizer(host, credentials, () => scopes, this.tokens, fetcher);
     return new RegistryHttp(
       host,
       this.endpoints,
       authorizer,
       { attempts, baseDelayMs: this.config.retryDelayMs },
-      endpoint?.scheme,
+      // A host given TLS settings speaks TLS: never probed for plain HTTP.
+      endpoint?.scheme ?? (tls ? 'https' : undefined),
       endpoint?.apiRoot,
+      fetcher,
     );
+  }
+
+  /** The domain's own TLS configuration (pushes, logins). */
+  private domainTls(domain: string): RegistryTls | undefined {
+    return domainTls({ hostsDir: this.config.hostsDir, mirrors: this.config.registryMirrors }, domain);
   }
 
   repository(
@@ -91,11 +99,19 @@ export class HttpRegistryClient implements RegistryClient {
     const endpoints = actions.includes('push')
       ? []
       : pullEndpoints({ hostsDir: this.config.hostsDir, mirrors: this.config.registryMirrors }, domain);
+    const pushTls = endpoints.length === 0 ? this.domainTls(domain) : undefined;
     const at = (endpoint?: RegistryEndpoint, attempts?: number): HttpRemoteRepository =>
       new HttpRemoteRepository(
         domain,
         path,
-        this.http(endpoint?.host ?? registryHost(domain), credentials, scopes, endpoint, attempts),
+        this.http(
+          endpoint?.host ?? registryHost(domain),
+          credentials,
+          scopes,
+          endpoint,
+          attempts,
+          endpoint?.tls ?? pushTls,
+        ),
         upload,
       );
     if (endpoints.length <= 1) return at(endpoints[0]);
@@ -116,7 +132,7 @@ export class HttpRegistryClient implements RegistryClient {
     credentials: RegistryCredentials,
     options: { signal?: AbortSignal } = {},
   ): Promise<{ identityToken?: string }> {
-    const http = this.http(registryHost(domain), credentials, []);
+    const http = this.http(registryHost(domain), credentials, [], undefined, undefined, this.domainTls(domain));
     const url = await http.url('/v2/', options.signal);
     const res = await http.send('GET', '/v2/', { signal: options.signal });
     const body = await res.text();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mirrorEndpoint, pullEndpoints, type RegistryEndpoint } from './registry-hosts.js';
+import { domainTls, mirrorEndpoint, pullEndpoints, type RegistryEndpoint } from './registry-hosts.js';
 
 const withDir = (files: Record<string, string>, body: (dir: string) => void): void => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-hosts-'));
@@ -99,4 +99,65 @@ test("dockerd's registry-mirrors: Docker Hub pulls try each mirror in order, the
   assert.throws(() => mirrorEndpoint('ftp://mirror.test'), /invalid mirror: unsupported scheme "ftp"/);
   assert.throws(() => mirrorEndpoint('https://mirror.test/?x=1'), /query or fragment/);
   assert.throws(() => mirrorEndpoint('https://u:p@mirror.test'), /username\/password not allowed/);
+});
+
+test("TLS per host: hosts.toml's ca, client, skip_verify (paths from the host's directory); certs.d files without hosts.toml", () => {
+  withDir(
+    {
+      'tls.test':
+        'server = "https://127.0.0.1:5000"\nca = "/etc/ssl/root.pem"\nclient = [["c.cert", "c.key"]]\n' +
+        '[host."https://mirror.test"]\nca = ["m1.pem", "/abs/m2.pem"]\nclient = "both.pem"\nskip_verify = true\n' +
+        '[host."https://plain.test"]\n',
+      'own.test': 'ca = "own.pem"\n',
+      'bad-ca.test': 'ca = 3\n',
+      'bad-client.test': 'client = [["only-one"]]\n',
+    },
+    (dir) => {
+      const tls = (domain: string) => pullEndpoints({ hostsDir: dir }, domain).map((e) => e.tls);
+      const at = (domain: string, file: string): string => join(dir, domain, file);
+      assert.deepEqual(tls('tls.test'), [
+        {
+          ca: [at('tls.test', 'm1.pem'), '/abs/m2.pem'],
+          clients: [{ cert: at('tls.test', 'both.pem') }],
+          skipVerify: true,
+        },
+        undefined,
+        {
+          ca: ['/etc/ssl/root.pem'],
+          clients: [{ cert: at('tls.test', 'c.cert'), key: at('tls.test', 'c.key') }],
+          skipVerify: undefined,
+        },
+      ]);
+      // No server named: the root table's TLS is the domain's own host's (pushes and logins use it too).
+      assert.deepEqual(tls('own.test'), [{ ca: [at('own.test', 'own.pem')], clients: [], skipVerify: undefined }]);
+      assert.deepEqual(domainTls({ hostsDir: dir }, 'own.test'), {
+        ca: [at('own.test', 'own.pem')],
+        clients: [],
+        skipVerify: undefined,
+      });
+      assert.equal(domainTls({ hostsDir: dir }, 'tls.test'), undefined);
+      assert.throws(() => tls('bad-ca.test'), /"ca" of the server must be a file or a list of files/);
+      assert.throws(() => tls('bad-client.test'), /invalid pair \["only-one"\] for "client" of the server/);
+
+      // A directory without hosts.toml: Docker's certs.d files for the domain's own host (containerd's fallback),
+      // and for a registry-mirrors host; its _default is not consulted then.
+      mkdirSync(join(dir, 'certs.test_5000_'));
+      writeFileSync(join(dir, 'certs.test_5000_', 'ca.crt'), '');
+      mkdirSync(join(dir, 'mirror.test'));
+      writeFileSync(join(dir, 'mirror.test', 'a.crt'), '');
+      writeFileSync(join(dir, '_default.toml'), '');
+      assert.deepEqual(pullEndpoints({ hostsDir: dir }, 'certs.test:5000'), [
+        {
+          host: 'certs.test:5000',
+          apiRoot: '/v2',
+          capabilities: ['pull', 'resolve', 'push'],
+          tls: { ca: [at('certs.test_5000_', 'ca.crt')], clients: [] },
+        },
+      ]);
+      assert.deepEqual(
+        pullEndpoints({ hostsDir: dir, mirrors: ['https://mirror.test'] }, 'docker.io').map((e) => e.tls),
+        [{ ca: [at('mirror.test', 'a.crt')], clients: [] }, undefined],
+      );
+    },
+  );
 });

@@ -2,13 +2,17 @@
 // (else DIR/_default/hosts.toml) as kubelet operators write it for containerd: every `[host."URL"]` in the order
 // listed (with its `capabilities`: resolve for names, pull for content), then `server`, which is the domain's own
 // host when not given; so a mirror named as `server` is the only endpoint, and the public host is never
-// contacted. Read at each repository lookup (small files; an edit needs no restart). dockerd's `registry-mirrors`:
-// Docker Hub pulls try each mirror in order, then Docker Hub itself.
+// contacted. A host's TLS: `ca`, `client`, `skip_verify` in its table; a directory without hosts.toml holds
+// Docker's certs.d files (`*.crt`, `*.cert` + `*.key`) for the domain's own host, as containerd falls back to and
+// dockerd reads them. Read at each repository lookup (small files; an edit needs no restart). dockerd's
+// `registry-mirrors`: Docker Hub pulls try each mirror in order (TLS from the mirror host's directory), then
+// Docker Hub itself.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { parse } from 'smol-toml';
 import { invalidArgument } from '../../core/errdefs.js';
 import { registryHost } from '../../core/remotes/registry-host.js';
+import { readCertsDirectory, type RegistryTls } from './registry-tls.js';
 
 export type Capability = 'pull' | 'resolve' | 'push';
 
@@ -20,12 +24,14 @@ export interface RegistryEndpoint {
   /** Where the distribution API lives on the host: "/v2", "<path>/v2" under a URL's path, or the path itself. */
   apiRoot: string;
   capabilities: Capability[];
+  /** Extra CA roots, client certificates, skip_verify for this host. */
+  tls?: RegistryTls;
 }
 
 const ALL: Capability[] = ['pull', 'resolve', 'push'];
 
 /** The known keys of a host table; any other is refused by name (berth cannot honour it). */
-const HOST_KEYS = new Set(['capabilities', 'override_path']);
+const HOST_KEYS = new Set(['capabilities', 'override_path', 'ca', 'client', 'skip_verify']);
 
 /** containerd's API root: the URL's path with /v2 added (unless it ends so), or as is with `override_path`. */
 const apiRootOf = (pathname: string, overridePath: boolean): string => {
@@ -40,7 +46,38 @@ function refuseUnknownKeys(table: Record<string, unknown>, what: string, file: s
       throw invalidArgument(`${file}: "${key}" of ${what} is not supported by berth`);
 }
 
-function endpointOf(url: string, table: Record<string, unknown>, file: string): RegistryEndpoint {
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/** containerd's `ca` (a file or a list), `client` (a file holding both, or [cert, key] pairs) and `skip_verify`. */
+function tlsOf(table: Record<string, unknown>, what: string, file: string, dir: string): RegistryTls | undefined {
+  const { ca, client, skip_verify: skipVerify } = table;
+  if (ca === undefined && client === undefined && skipVerify === undefined) return undefined;
+  const path = (p: string): string => (isAbsolute(p) ? p : join(dir, p));
+  const tls: RegistryTls = { ca: [], clients: [] };
+  if (typeof ca === 'string') tls.ca.push(path(ca));
+  else if (isStrings(ca)) tls.ca.push(...ca.map(path));
+  else if (ca !== undefined) throw invalidArgument(`${file}: "ca" of ${what} must be a file or a list of files`);
+  const pairs = typeof client === 'string' ? [client] : client;
+  if (pairs !== undefined && !Array.isArray(pairs))
+    throw invalidArgument(`${file}: "client" of ${what} must be a file or a list of files or [cert, key] pairs`);
+  for (const pair of (pairs ?? []) as unknown[]) {
+    if (typeof pair === 'string') tls.clients.push({ cert: path(pair) });
+    else if (isStrings(pair) && pair.length === 2) tls.clients.push({ cert: path(pair[0]!), key: path(pair[1]!) });
+    else throw invalidArgument(`${file}: invalid pair ${JSON.stringify(pair)} for "client" of ${what}`);
+  }
+  if (skipVerify !== undefined && typeof skipVerify !== 'boolean')
+    throw invalidArgument(`${file}: skip_verify of ${what} must be true or false`);
+  tls.skipVerify = skipVerify;
+  return tls;
+}
+
+function endpointOf(
+  url: string,
+  table: Record<string, unknown>,
+  file: string,
+  dir: string,
+  what = `"${url}"`,
+): RegistryEndpoint {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -49,18 +86,19 @@ function endpointOf(url: string, table: Record<string, unknown>, file: string): 
   }
   if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.search || parsed.hash)
     throw invalidArgument(`${file}: "${url}": only http(s)://host[:port][/path] is supported`);
-  refuseUnknownKeys(table, `"${url}"`, file);
+  refuseUnknownKeys(table, what, file);
   const caps = table.capabilities === undefined ? ALL : table.capabilities;
   if (!Array.isArray(caps) || !caps.every((c): c is Capability => ALL.includes(c as Capability)))
-    throw invalidArgument(`${file}: capabilities of "${url}" must be a list of "pull", "resolve", "push"`);
+    throw invalidArgument(`${file}: capabilities of ${what} must be a list of "pull", "resolve", "push"`);
   if (table.override_path !== undefined && typeof table.override_path !== 'boolean')
-    throw invalidArgument(`${file}: override_path of "${url}" must be true or false`);
+    throw invalidArgument(`${file}: override_path of ${what} must be true or false`);
   return {
     scheme: parsed.protocol === 'http:' ? 'http' : 'https',
     // containerd's name for Docker Hub's API host.
     host: parsed.host === 'docker.io' ? registryHost('docker.io') : parsed.host,
     apiRoot: apiRootOf(parsed.pathname, table.override_path === true),
     capabilities: caps,
+    tls: tlsOf(table, what, file, dir),
   };
 }
 
@@ -71,24 +109,27 @@ const ownHost = (domain: string): RegistryEndpoint => ({
   capabilities: ALL,
 });
 
-/** containerd's directory names for a host: host_port_ and host:port for one with a port, then _default. */
-function hostsFile(dir: string, domain: string): string | undefined {
+/** containerd's host directory: the first of host_port_ (for a host with a port), host[:port], _default there. */
+export function hostDirectory(dir: string, domain: string): string | undefined {
   const colon = domain.lastIndexOf(':');
   const names = colon > 0 ? [`${domain.slice(0, colon)}_${domain.slice(colon + 1)}_`, domain] : [domain];
-  for (const name of [...names, '_default']) {
-    const file = join(dir, name, 'hosts.toml');
-    if (existsSync(file)) return file;
-  }
-  return undefined;
+  return [...names, '_default'].map((name) => join(dir, name)).find((path) => existsSync(path));
 }
+
+/** The TLS files (Docker's certs.d layout) in a host's directory when it has no hosts.toml. */
+const certsOf = (dir: string, host: string): RegistryTls | undefined => {
+  const hostDir = hostDirectory(dir, host);
+  return hostDir && !existsSync(join(hostDir, 'hosts.toml')) ? readCertsDirectory(hostDir) : undefined;
+};
 
 /**
  * The endpoints hosts.toml gives `domain`: its hosts in order, then `server` (the domain's own host when not
  * given); undefined when there is no file.
  */
 export function readRegistryHosts(dir: string, domain: string): RegistryEndpoint[] | undefined {
-  const file = hostsFile(dir, domain);
-  if (!file) return undefined;
+  const hostDir = hostDirectory(dir, domain);
+  const file = hostDir && join(hostDir, 'hosts.toml');
+  if (!hostDir || !file || !existsSync(file)) return undefined;
   let doc: Record<string, unknown>;
   try {
     doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -97,14 +138,15 @@ export function readRegistryHosts(dir: string, domain: string): RegistryEndpoint
   }
   const out: RegistryEndpoint[] = [];
   const hosts = (doc.host ?? {}) as Record<string, Record<string, unknown>>;
-  for (const [url, table] of Object.entries(hosts)) out.push(endpointOf(url, table ?? {}, file));
+  for (const [url, table] of Object.entries(hosts)) out.push(endpointOf(url, table ?? {}, file, hostDir));
   if (doc.server !== undefined && typeof doc.server !== 'string')
     throw invalidArgument(`${file}: server must be a URL`);
   // The root table's keys are the server's (the domain's own host when no server is named).
-  const root = { capabilities: doc.capabilities, override_path: doc.override_path };
+  const named = doc.server as string | undefined;
+  const root = Object.fromEntries(Object.entries(doc).filter(([key]) => key !== 'server' && key !== 'host'));
   refuseUnknownKeys(doc, 'the server', file);
-  const server = endpointOf(doc.server ?? `https://${registryHost(domain)}`, root, file);
-  out.push(doc.server ? server : { ...ownHost(domain), capabilities: server.capabilities });
+  const server = endpointOf(named ?? `https://${registryHost(domain)}`, root, file, hostDir, 'the server');
+  out.push(named ? server : { ...ownHost(domain), capabilities: server.capabilities, tls: server.tls });
   return out;
 }
 
@@ -144,8 +186,24 @@ const isDockerHub = (domain: string): boolean => domain === 'docker.io' || domai
 
 /** Where a pull from `domain` may go, in the order to try them; the last is the one whose error is reported. */
 export function pullEndpoints(config: RegistryHostsConfig, domain: string): RegistryEndpoint[] {
-  const configured = config.hostsDir ? readRegistryHosts(config.hostsDir, domain) : undefined;
+  const dir = config.hostsDir;
+  const configured = dir ? readRegistryHosts(dir, domain) : undefined;
   if (configured) return configured;
-  if (isDockerHub(domain) && config.mirrors?.length) return [...config.mirrors.map(mirrorEndpoint), ownHost(domain)];
-  return [ownHost(domain)];
+  const withCerts = (e: RegistryEndpoint, host: string): RegistryEndpoint => {
+    const tls = dir ? certsOf(dir, host) : undefined;
+    return tls ? { ...e, tls } : e;
+  };
+  const own = withCerts(ownHost(domain), domain);
+  if (isDockerHub(domain) && config.mirrors?.length)
+    return [...config.mirrors.map((url) => withCerts(mirrorEndpoint(url), new URL(url).host)), own];
+  return [own];
+}
+
+/**
+ * TLS for the domain's own host where no pull endpoints are chosen (push, login): the server table of its
+ * hosts.toml when that names no other server, else the certs.d files of its directory.
+ */
+export function domainTls(config: RegistryHostsConfig, domain: string): RegistryTls | undefined {
+  const last = pullEndpoints(config, domain).at(-1);
+  return last && last.scheme === undefined ? last.tls : undefined;
 }

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { forbidden, unavailable } from '../../core/errdefs.js';
 import { allowsPlainHttp, DOCKER_HUB_HOST, DOCKER_INDEX_HOST } from '../../core/remotes/registry-host.js';
 import { parseWwwAuthenticate } from '../../core/remotes/www-authenticate.js';
-import type { Authorizer } from './authorizer.js';
+import type { Authorizer, Fetcher } from './authorizer.js';
 import { isRetryableStatus } from './registry-errors.js';
 
 export interface RetryPolicy {
@@ -24,8 +24,16 @@ export class Endpoints {
     private readonly blocked: readonly string[] = [],
   ) {}
 
-  /** `scheme` given (a configured mirror's URL): no probing, but a blocked host stays blocked. */
-  base(host: string, signal?: AbortSignal, scheme?: 'http' | 'https'): Promise<string> {
+  /**
+   * `scheme` given (a configured mirror's URL): no probing, but a blocked host stays blocked. `fetcher` carries
+   * the host's TLS configuration for the probe.
+   */
+  base(
+    host: string,
+    signal?: AbortSignal,
+    scheme?: 'http' | 'https',
+    fetcher: Fetcher = (url, init) => fetch(url, init),
+  ): Promise<string> {
     const hub = host === DOCKER_HUB_HOST || host === DOCKER_INDEX_HOST;
     if (this.blocked.includes(host) || (hub && this.blocked.includes('docker.io'))) {
       return Promise.reject(
@@ -35,25 +43,26 @@ export class Endpoints {
     if (scheme) return Promise.resolve(`${scheme}://${host}`);
     let found = this.bases.get(host);
     if (!found) {
-      found = this.probe(host, signal);
+      found = this.probe(host, fetcher, signal);
       this.bases.set(host, found);
       found.catch(() => this.bases.delete(host));
     }
     return found;
   }
 
-  private async probe(host: string, signal?: AbortSignal): Promise<string> {
+  private async probe(host: string, fetcher: Fetcher, signal?: AbortSignal): Promise<string> {
     if (!allowsPlainHttp(host, this.insecure)) return `https://${host}`;
     try {
-      const res = await fetch(`https://${host}/v2/`, {
+      const res = await fetcher(`https://${host}/v2/`, {
         signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(5000)]) : AbortSignal.timeout(5000),
       });
       await res.body?.cancel();
       return `https://${host}`;
     } catch (err) {
       signal?.throwIfAborted();
-      void err;
-      return `http://${host}`;
+      // A host that speaks TLS but fails the handshake (its certificate unverified, a client certificate
+      // required) stays https, so the pull fails with the reason instead of an HTTP request to a TLS port.
+      return isTlsFailure(err) ? `https://${host}` : `http://${host}`;
     }
   }
 }
@@ -81,12 +90,14 @@ export class RegistryHttp {
     private readonly scheme?: 'http' | 'https',
     /** Where the API lives on the host when not at /v2 (a mirror URL's path). */
     private readonly apiRoot = '/v2',
+    /** fetch with the host's TLS configuration (registry-tls.ts). */
+    private readonly fetcher: Fetcher = (url, init) => fetch(url, init),
   ) {}
 
   async url(pathOrUrl: string, signal?: AbortSignal): Promise<string> {
     if (/^https?:\/\//.test(pathOrUrl)) return pathOrUrl;
     const path = pathOrUrl === '/v2' || pathOrUrl.startsWith('/v2/') ? this.apiRoot + pathOrUrl.slice(3) : pathOrUrl;
-    return `${await this.endpoints.base(this.host, signal, this.scheme)}${path}`;
+    return `${await this.endpoints.base(this.host, signal, this.scheme, this.fetcher)}${path}`;
   }
 
   /** Sends a request; 401s are answered once per new credential, transient failures retried. */
@@ -101,7 +112,7 @@ export class RegistryHttp {
       if (authorization) headers.Authorization = authorization;
       let res: Response;
       try {
-        res = await fetch(url, {
+        res = await this.fetcher(url, {
           method,
           headers,
           body: options.stream ?? options.body,
@@ -111,7 +122,8 @@ export class RegistryHttp {
         } as RequestInit);
       } catch (err) {
         options.signal?.throwIfAborted();
-        if (!replayable || ++failures >= this.retry.attempts)
+        // A failed handshake fails the same way again: no retries.
+        if (!replayable || isTlsFailure(err) || ++failures >= this.retry.attempts)
           throw unavailable(`${method} ${url}: ${describe(err)}`, err);
         await backoff(failures - 1, this.retry, options.signal);
         continue;
@@ -137,9 +149,40 @@ export class RegistryHttp {
   }
 }
 
-/** fetch's "fetch failed" hides the reason in `cause`. */
+/** OpenSSL's verify results for a chain no trusted root signs, in Go's words as dockerd and containerd print. */
+const UNKNOWN_AUTHORITY = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
+const X509_WORDS: Record<string, string> = {
+  CERT_HAS_EXPIRED: 'x509: certificate has expired or is not yet valid',
+  CERT_NOT_YET_VALID: 'x509: certificate has expired or is not yet valid',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'x509: certificate is not valid for this host',
+};
+
+type Cause = { code?: string; message?: string };
+const causeOf = (err: unknown): Cause | undefined => (err as { cause?: Cause }).cause;
+
+/** A handshake failure: the server's certificate not verified, or the server's alert (e.g. a bad certificate). */
+export function isTlsFailure(err: unknown): boolean {
+  const code = causeOf(err)?.code ?? '';
+  // Not ERR_SSL_WRONG_VERSION_NUMBER & co: those are a plain HTTP server answering a TLS hello.
+  return UNKNOWN_AUTHORITY.has(code) || code in X509_WORDS || /^ERR_SSL_(SSLV3|TLSV1|TLSV13)_ALERT_/.test(code);
+}
+
+/** fetch's "fetch failed" hides the reason in `cause`; a certificate failure is told as Go's x509 errors. */
 export function describe(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  const cause = causeOf(err);
+  if (cause?.code) {
+    const x509 = UNKNOWN_AUTHORITY.has(cause.code)
+      ? 'tls: failed to verify certificate: x509: certificate signed by unknown authority: '
+      : X509_WORDS[cause.code]
+        ? `tls: failed to verify certificate: ${X509_WORDS[cause.code]}: `
+        : '';
+    return `${x509}${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  }
   return (err as Error).message ?? String(err);
 }
