@@ -155,7 +155,7 @@ test('docker CLI: load, run with output and exit codes, as root of a mapped name
 });
 
 test(
-  'a detached container runs as the user on the host; exec, logs and top work, stats refused',
+  'a detached container runs as the user on the host; exec, logs, top and commit --pause=false work, stats and pause refused',
   { skip },
   async () => {
     const script = 'echo started; sleep 301 & exec sleep 300';
@@ -172,6 +172,16 @@ test(
     const top = ok(await dk(['top', 'sleeper']), 'top');
     assert.match(top, /sleep 300/);
     assert.match(top, /sleep 301/);
+    // Pausing freezes a cgroup, which the container has not: pause refused, and commit (which pauses by default)
+    // names --pause=false, with which it commits the running container.
+    const paused = await dk(['pause', 'sleeper']);
+    assert.notEqual(paused.code, 0);
+    assert.match(paused.stderr, /cannot pause container \w+: it has no cgroup of its own to freeze/);
+    const committed = await dk(['commit', 'sleeper', 'rl-live']);
+    assert.notEqual(committed.code, 0);
+    assert.match(committed.stderr, /no cgroup of its own to freeze .*; commit it with --pause=false/);
+    ok(await dk(['commit', '--pause=false', 'sleeper', 'rl-live']), 'commit --pause=false');
+    ok(await dk(['rmi', 'rl-live']), 'rmi rl-live');
     const stats = await dk(['stats', '--no-stream', 'sleeper']);
     assert.notEqual(stats.code, 0);
     assert.match(stats.stderr, /stats are not available: berthd runs rootless and /);
@@ -339,7 +349,9 @@ test('push to and pull from a registry container published on 127.0.0.1', { skip
     'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: /var/lib/registry\nhttp:\n  addr: :5000\n',
   );
   const bind = (path: string): string[] => ['-v', `${realpathSync(path)}:${path}:ro`];
-  const binary = ['/usr/bin/docker-registry', '/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2'];
+  // The binary and the shared objects ldd names (libc and the loader), wherever this architecture keeps them.
+  const libraries = [...execFileSync('ldd', ['/usr/bin/docker-registry'], { encoding: 'utf8' }).matchAll(/(\/\S+)/g)];
+  const binary = ['/usr/bin/docker-registry', ...libraries.map((m) => m[1] as string)];
   ok(
     await dk([
       'run',

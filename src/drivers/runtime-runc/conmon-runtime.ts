@@ -253,6 +253,14 @@ export class ConmonRuntime implements RuntimePort {
   }
 
   pause(id: string, options: IoOptions = {}): Promise<void> {
+    // Pausing freezes the container's cgroup: one without a cgroup of its own (rootless) cannot be paused, which runc
+    // says as "cannot toggle freezer: cgroups not configured for container".
+    if (this.host.cgroupsUnavailable)
+      return Promise.reject(
+        failedPrecondition(
+          `cannot pause container ${id}: it has no cgroup of its own to freeze (berthd runs rootless without a delegated cgroup)`,
+        ),
+      );
     return this.runc.pause(id, options);
   }
 

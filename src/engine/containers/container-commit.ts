@@ -5,7 +5,7 @@
 // is stopping, is committed as it is.
 import type { Readable } from 'node:stream';
 import type { ImageConfigFile } from '../../spec/oci/image.js';
-import { conflict } from '../../core/errdefs.js';
+import { conflict, failedPrecondition, isKind } from '../../core/errdefs.js';
 import type { ContainerFsPort } from '../../core/containers/container-fs.js';
 import type { RuntimePort } from '../../core/runtime/runtime.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
@@ -65,6 +65,11 @@ export class ContainerCommit {
       return true;
     } catch (err) {
       const now = await this.deps.runtime.status(id).catch(() => ({ status: 'absent' as const }));
+      if (isKind(err, 'FailedPrecondition') && now.status === 'running')
+        throw failedPrecondition(
+          `${(err as Error).message}; commit it with --pause=false (its layer is then read while it runs)`,
+          err,
+        );
       if (now.status === 'running' || now.status === 'paused') throw err;
       return false;
     }
