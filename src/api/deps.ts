@@ -10,6 +10,18 @@ import type { RegistryImages } from '../engine/images/registry-images.js';
 import type { Builder } from '../builder/builder.js';
 import type { ContainerExtras } from '../engine/containers/container-extras.js';
 import type { NetworksApi } from '../engine/networks/types.js';
+import type { Readable } from 'node:stream';
+import type { BuildRequest } from '../builder/ports.js';
+
+/** POST /build?version=2: the context tar built with BuildKit's progress (`moby.buildkit.trace` aux messages)
+ * and the client's session, if named; the daemon gives it from buildkit/ (loaded on first use). */
+export type BuildkitBuild = (
+  body: Readable,
+  request: BuildRequest,
+  sessionId: string | undefined,
+  emit: (message: object) => void,
+  options: { signal: AbortSignal },
+) => Promise<void>;
 
 export interface ApiDeps {
   system: SystemService;
@@ -24,6 +36,8 @@ export interface ApiDeps {
   /** Pull, push, login (absent: those routes answer 501). */
   registry?: RegistryImages;
   builder?: Builder;
+  /** Absent: version=2 is refused as dockerd without BuildKit refuses it. */
+  buildkitBuild?: BuildkitBuild;
   /** cp, export, diff, commit, top, stats, pause, unpause, update. */
   containerExtras?: ContainerExtras;
   networks?: NetworksApi;

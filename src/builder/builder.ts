@@ -64,6 +64,31 @@ export class Builder {
     emit: (m: BuildMessage) => void,
     options: { signal?: AbortSignal } = {},
   ): Promise<string> {
+    const built = await this.buildTar(body, request, request.quiet ? () => undefined : emit, options);
+    const { record, names, unused } = built;
+    if (unused.length > 0 && !request.quiet)
+      emit({ stream: `[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n` });
+    // Quiet: only the ID, as a stream line; dockerd's aux goes to the suppressed output then.
+    if (request.quiet) emit({ stream: `${record.id}\n` });
+    else {
+      emit({ aux: { ID: record.id } });
+      emit({ stream: `Successfully built ${shortId(record.id)}\n` });
+      for (const n of names) emit({ stream: `Successfully tagged ${familiarOf(n)}\n` });
+    }
+    return record.id;
+  }
+
+  /**
+   * Builds a context tar (the body of POST /build) and stores the image under the request's tags. `emit`
+   * undefined: no classic stream (POST /build?version=2 shows BuildKit's progress through request.steps).
+   * `onContext` is told when the whole context has arrived.
+   */
+  async buildTar(
+    body: Readable,
+    request: BuildRequest,
+    emit: ((m: BuildMessage) => void) | undefined,
+    options: { signal?: AbortSignal; onContext?: () => void } = {},
+  ): Promise<{ record: ImageRecord; names: string[]; unused: string[] }> {
     const names = request.tags.map((t) => {
       try {
         return normalizeName(t);
@@ -75,29 +100,16 @@ export class Builder {
     const cancel = new AbortController();
     const { buildId } = request;
     if (buildId) this.cancellers.set(buildId, cancel);
-    options = { signal: options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal };
+    const signal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
     try {
       const { openContext, receiveContext } = await buildParts();
-      await receiveContext(body, contextDir, options);
+      await receiveContext(body, contextDir, { signal });
       const context = await openContext(contextDir, request.dockerfile);
-      const { image, unused, cacheOnly } = await this.run(
-        context,
-        request,
-        request.quiet ? () => undefined : emit,
-        options,
-      );
-      if (unused.length > 0 && !request.quiet)
-        emit({ stream: `[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n` });
+      options.onContext?.();
+      const { image, unused, cacheOnly } = await this.run(context, request, emit, { signal });
       this.register(image.record, names);
       await this.untagCacheImages(cacheOnly);
-      // Quiet: only the ID, as a stream line; dockerd's aux goes to the suppressed output then.
-      if (request.quiet) emit({ stream: `${image.record.id}\n` });
-      else {
-        emit({ aux: { ID: image.record.id } });
-        emit({ stream: `Successfully built ${shortId(image.record.id)}\n` });
-        for (const n of names) emit({ stream: `Successfully tagged ${familiarOf(n)}\n` });
-      }
-      return image.record.id;
+      return { record: image.record, names, unused };
     } finally {
       if (buildId && this.cancellers.get(buildId) === cancel) this.cancellers.delete(buildId);
       await rm(contextDir, { recursive: true, force: true }).catch(() => undefined);

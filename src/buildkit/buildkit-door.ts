@@ -1,6 +1,6 @@
 // BuildKit's door into berthd: POST /grpc connections served as gRPC (Control, LLBBridge) and POST /session
 // connections kept as client sessions. The Engine API route upgrades the connection and hands the socket here.
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { Control } from '../gen/buildkit/github.com/moby/buildkit/api/services/control/control_pb.js';
 import { LLBBridge } from '../gen/buildkit/github.com/moby/buildkit/frontend/gateway/pb/gateway_pb.js';
@@ -14,6 +14,8 @@ import { SyncedDirs } from './synced-dirs.js';
 import { controlService } from './control-service.js';
 import { gatewayService } from './gateway-service.js';
 import type { BuildkitDeps } from './deps.js';
+import type { BuildRequest } from '../builder/ports.js';
+import { buildTarWithTrace } from './tar-build.js';
 
 export { sessionHeaders } from './sessions.js';
 
@@ -59,6 +61,17 @@ export class BuildkitDoor {
   /** A /session connection after its 101: the client's session, for the builds that name it. */
   attachSession(socket: Duplex, headers: SessionHeaders): void {
     this.deps.sessions.attach(socket, headers);
+  }
+
+  /** POST /build?version=2 (tar-build.ts). */
+  buildTar(
+    body: Readable,
+    request: BuildRequest,
+    sessionId: string | undefined,
+    emit: (message: object) => void,
+    options: { signal: AbortSignal },
+  ): Promise<void> {
+    return buildTarWithTrace(this.deps, body, request, sessionId, emit, options);
   }
 
   close(): void {

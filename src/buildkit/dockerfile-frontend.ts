@@ -47,7 +47,7 @@ function qualified(image: string): string {
 const UNSHOWN: StepHandle = { log: () => undefined, cached: () => undefined, end: () => undefined };
 
 /** `definition`: the vertex that loaded the Dockerfile, where BuildKit puts the Dockerfile's warnings. */
-function stepObserver(progress: SolveProgress, definition: VertexProgress): StepObserver {
+export function stepObserver(progress: SolveProgress, definition: VertexProgress): StepObserver {
   // BuildKit shows one vertex for an image several stages start from.
   const images = new Set<string>();
   return {
@@ -68,7 +68,7 @@ function stepObserver(progress: SolveProgress, definition: VertexProgress): Step
 }
 
 /** BuildKit's words for a failing RUN (the classic builder says "returned a non-zero code"). */
-function buildkitError(err: Error): Error {
+export function buildkitError(err: Error): Error {
   const m = /^The command '(.*)' returned a non-zero code: (\d+)$/s.exec(err.message);
   if (err instanceof BuildError && m)
     return new Error(`process "${m[1] as string}" did not complete successfully: exit code: ${m[2] as string}`);

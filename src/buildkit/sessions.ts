@@ -59,6 +59,11 @@ export class Sessions {
     return session;
   }
 
+  /** The session with this ID if its connection is open. */
+  find(id: string): ClientSession | undefined {
+    return this.open.get(id);
+  }
+
   /** The session with this ID, waiting up to timeoutMs for its connection. */
   async get(id: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ClientSession> {
     const found = this.open.get(id);

@@ -82,6 +82,7 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
     closers.push(() => registry.close());
   }
 
+  const buildkit = wireBuildkit(config, logger, builder, store.images);
   const api = createEngineApi(
     logger,
     { engineVersion: BERTH_VERSION },
@@ -96,6 +97,7 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
       volumes,
       registry: registryClient,
       builder,
+      buildkitBuild: buildkit.buildkitBuild,
       containerExtras: containers.extras,
       networks: containers.networks.service,
     },
@@ -118,7 +120,7 @@ export async function compose(config: DaemonConfig, logger: Logger, tools: ToolR
     logger: logger.child({ component: 'cri' }),
   };
 
-  const buildkit = wireBuildkit(api, config, logger, builder, store.images);
+  buildkit.routes(api);
   closers.push(() => buildkit.close());
 
   return {

@@ -10,6 +10,7 @@ import { invalidArgument } from '../core/errdefs.js';
 import { detachHttpParser, type HttpParserSocket } from '../api/server/hijack.js';
 import type { BuildkitDoor } from '../buildkit/buildkit-door.js';
 import type { DaemonConfig } from './config.js';
+import type { BuildkitBuild } from '../api/deps.js';
 import { BERTH_VERSION } from './version.js';
 
 function upgradeToH2c(req: FastifyRequest, reply: FastifyReply): HttpParserSocket {
@@ -29,13 +30,14 @@ interface LoadedDoor {
   sessionHeaders: (typeof import('../buildkit/buildkit-door.js'))['sessionHeaders'];
 }
 
+/** The door, loaded on first use; `routes` adds /grpc and /session to the Engine API, `buildkitBuild` serves
+ * POST /build?version=2. */
 export function wireBuildkit(
-  api: FastifyInstance,
   config: DaemonConfig,
   logger: Logger,
   builder: Builder,
   images: ImageService,
-): { close(): Promise<void> } {
+): { routes(api: FastifyInstance): void; buildkitBuild: BuildkitBuild; close(): Promise<void> } {
   let door: Promise<LoadedDoor> | undefined;
   const loaded = (): Promise<LoadedDoor> =>
     (door ??= import('../buildkit/buildkit-door.js').then(({ BuildkitDoor, sessionHeaders }) => ({
@@ -49,17 +51,21 @@ export function wireBuildkit(
         logger: logger.child({ component: 'buildkit' }),
       }),
     })));
-  api.post('/grpc', async (req, reply) => {
-    const { door } = await loaded();
-    door.serveGrpc(upgradeToH2c(req, reply));
-  });
-  api.post('/session', async (req, reply) => {
-    const { door, sessionHeaders } = await loaded();
-    const headers = sessionHeaders(req.headers);
-    if (!headers) throw invalidArgument('no session ID (X-Docker-Expose-Session-Uuid)');
-    door.attachSession(upgradeToH2c(req, reply), headers);
-  });
   return {
+    routes(api) {
+      api.post('/grpc', async (req, reply) => {
+        const { door } = await loaded();
+        door.serveGrpc(upgradeToH2c(req, reply));
+      });
+      api.post('/session', async (req, reply) => {
+        const { door, sessionHeaders } = await loaded();
+        const headers = sessionHeaders(req.headers);
+        if (!headers) throw invalidArgument('no session ID (X-Docker-Expose-Session-Uuid)');
+        door.attachSession(upgradeToH2c(req, reply), headers);
+      });
+    },
+    buildkitBuild: async (body, request, sessionId, emit, options) =>
+      (await loaded()).door.buildTar(body, request, sessionId, emit, options),
     async close() {
       if (door !== undefined) (await door).door.close();
     },

@@ -6,11 +6,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import Dockerode from 'dockerode';
 import { startDaemon, isRoot, REPO_ROOT, type TestDaemon } from '../helpers/daemon.js';
-import { docker } from '../helpers/run.js';
+import { berth, docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
 import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
 import {
@@ -294,7 +296,6 @@ test(
       remote: { remote: 'http://127.0.0.1:9/context.tar' },
       squash: { squash: '1' },
       outputs: { outputs: '[{"type":"local","dest":"/tmp/out"}]' },
-      version: { version: '2' },
     };
     const names = swaggerBuildParameters(SWAGGER as string);
     assert.ok(names.length >= 25, 'the swagger lists the build parameters');
@@ -343,3 +344,93 @@ test('POST /build/cancel?id= stops the build started with that buildid', { skip 
   assert.equal((await api(berth, 'POST', '/build/cancel')).status, 400, 'an id is required');
   assert.deepEqual((await api(berth, 'GET', '/containers/json?all=1')).json(), [], 'the RUN container is gone');
 });
+
+// dockerode's buildImage(ctx, {version: '2'}) opens POST /session (serving Auth only) and sends the context tar to
+// POST /build?version=2&session=…; both engines answer with BuildKit's progress as `moby.buildkit.trace` aux
+// messages (StatusResponse protobufs, which dockerode's followProgress decodes), then `moby.image.id`. berth build
+// --progress speaks the same protocol; its failing build shows the in-band error. The RUN steps go without a
+// network: this file's dockerd has no bridge.
+interface BuildEvent {
+  id?: string;
+  aux?: unknown;
+  stream?: string;
+  error?: string;
+}
+
+test(
+  'dockerode BuildKit build (version 2): the tar context, BuildKit progress, berth build --progress',
+  { skip },
+  async () => {
+    const tar = await contextTar({
+      Dockerfile: 'FROM busybox\nRUN echo v2-says-hi\nCOPY a.txt /a.txt\n',
+      'a.txt': 'from the tar\n',
+    });
+    const v2Dir = join(work, 'v2');
+    const v2FailDir = join(work, 'v2-fail');
+    mkdirSync(v2FailDir, { recursive: true });
+    mkdirSync(v2Dir, { recursive: true });
+    writeFileSync(join(v2Dir, 'Dockerfile'), 'FROM busybox\nRUN echo v2-says-hi\nCOPY a.txt /a.txt\n');
+    writeFileSync(join(v2Dir, 'a.txt'), 'from the tar\n');
+    writeFileSync(join(v2FailDir, 'Dockerfile'), 'FROM busybox\nRUN echo v2-oops >&2; exit 3\n');
+    for (const engine of engines) {
+      const client = new Dockerode({ socketPath: engine.socketPath }) as Dockerode & {
+        // dockerode 5's BuildKit-aware follower (decodes moby.buildkit.trace into stream events); not in @types 4.
+        followProgress(
+          stream: NodeJS.ReadableStream,
+          done: (err: Error | null) => void,
+          each: (e: BuildEvent) => void,
+        ): void;
+      };
+      const follow = async (body: Buffer, opts: object) => {
+        const stream = await client.buildImage(Readable.from([body]), {
+          ...opts,
+          version: '2',
+          networkmode: 'none',
+        } as object);
+        const lines: string[] = [];
+        const events: BuildEvent[] = [];
+        const error = await new Promise<Error | null>((resolve) =>
+          client.followProgress(
+            stream,
+            (err: Error | null) => resolve(err),
+            (event) => {
+              events.push(event);
+              if (typeof event.stream === 'string') lines.push(event.stream);
+            },
+          ),
+        );
+        return { error, lines: lines.join(''), events };
+      };
+      const built = await follow(tar, { t: 'v2-build:1' });
+      assert.equal(built.error, null, `${engine.name}: ${String(built.error)}`);
+      assert.match(built.lines, /\[2\/3\] RUN echo v2-says-hi/, engine.name);
+      assert.match(built.lines, /v2-says-hi/, engine.name);
+      // followProgress turns moby.image.id into a line of its own.
+      assert.match(built.lines, /Built image: sha256:[0-9a-f]{64}\n/, `${engine.name}: moby.image.id`);
+      const ran = await docker(engine.env, ['run', '--rm', 'v2-build:1', 'cat', '/a.txt']);
+      assert.equal(ran.stdout, 'from the tar\n', `${engine.name}: ${ran.stderr}`);
+
+      // berth build --progress=plain speaks the same protocol and prints BuildKit's plain progress: the steps the
+      // dockerode build made are CACHED; a failing RUN shows its output again between ------ lines, exit code 1.
+      const cli = (dir: string, ...args: string[]) =>
+        berth(engine.env, ['build', '--progress=plain', '--network', 'none', ...args, dir], { timeoutMs: 120_000 });
+      const again = await cli(v2Dir, '-t', 'v2-build:2', '--iidfile', join(v2Dir, `${engine.name}.iid`));
+      assert.equal(again.code, 0, `${engine.name}: ${again.stderr}`);
+      assert.match(again.stderr, /^#1 \[internal\] load remote build context\n#1 DONE \d+\.\ds\n/, engine.name);
+      assert.match(again.stderr, /\n\n#(\d+) \[2\/3\] RUN echo v2-says-hi\n#\1 CACHED\n/, engine.name);
+      assert.match(
+        again.stderr,
+        /#(\d+) naming to docker\.io\/library\/v2-build:2(?: [\d.]+s)? done\n#\1 DONE \d+\.\ds\n/,
+        engine.name,
+      );
+      assert.match(readFileSync(join(v2Dir, `${engine.name}.iid`), 'utf8'), /^sha256:[0-9a-f]{64}$/, engine.name);
+      const broken = await cli(v2FailDir);
+      assert.equal(broken.code, 1, engine.name);
+      assert.match(broken.stderr, /\n#(\d+) [\d.]+ v2-oops\n#\1 ERROR: .*exit code: 3\n/, engine.name);
+      assert.match(broken.stderr, /\n------\n > \[2\/2\] RUN echo v2-oops >&2; exit 3:\n#\d+ [\d.]+ v2-oops\n------\n/);
+      assert.match(broken.stderr, /ERROR: failed to solve: .*exit code: 3\n$/, engine.name);
+    }
+    await removeAllContainers(engines[0] as Engine);
+    await removeAllContainers(engines[1] as Engine);
+  },
+);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isEngineError } from '../../core/errdefs.js';
-import { buildPlatform, buildRequest, registryConfig } from './build-request.js';
+import { buildkitProtocol, buildPlatform, buildRequest, registryConfig } from './build-request.js';
 
 const refused = (fn: () => unknown, name: RegExp): void => {
   assert.throws(fn, (err: unknown) => isEngineError(err) && err.kind === 'InvalidArgument' && name.test(err.message));
@@ -57,7 +57,7 @@ test('classic build parameters berth cannot honour are refused by name', () => {
   refused(() => buildRequest({ remote: 'https://example.invalid/ctx.tar' }, {}), /remote/);
   refused(() => buildRequest({ squash: '1' }, {}), /squash/);
   refused(() => buildRequest({ outputs: '[{"type":"local"}]' }, {}), /outputs/);
-  refused(() => buildRequest({ version: '2' }, {}), /buildkit/);
+  refused(() => buildRequest({ version: '3' }, {}), /invalid version 3/);
   refused(() => buildRequest({ session: 'abc' }, {}), /session/);
   refused(() => buildRequest({ isolation: 'hyperv' }, {}), /isolation/);
   refused(() => buildRequest({ securityopt: 'seccomp=unconfined' }, {}), /security options/);
@@ -65,6 +65,14 @@ test('classic build parameters berth cannot honour are refused by name', () => {
   refused(() => buildRequest({ cachefrom: '{"a":1}' }, {}), /cache-from/);
   refused(() => buildRequest({ buildargs: '[1]' }, {}), /build args/);
   assert.deepEqual(buildRequest({ outputs: '[]', squash: '0' }, {}).tags, []);
+});
+
+test('version=2 is BuildKit, with the session it names', () => {
+  assert.equal(buildkitProtocol({}), undefined);
+  assert.equal(buildkitProtocol({ version: '1' }), undefined);
+  assert.deepEqual(buildkitProtocol({ version: '2' }), { session: undefined });
+  assert.deepEqual(buildkitProtocol({ version: '2', session: 'abc' }), { session: 'abc' });
+  assert.equal(buildRequest({ version: '2', session: 'abc', t: 'x' }, {}).tags[0], 'x');
 });
 
 test('platform: parsed as dockerd does, refused when the host cannot run it', () => {

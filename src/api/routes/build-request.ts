@@ -146,15 +146,22 @@ function refuseUnsupported(q: Query): void {
   if (isolation !== '' && isolation.toLowerCase() !== 'default')
     throw invalidArgument(`Unsupported isolation: ${JSON.stringify(isolation)}`);
   const version = queryString(q, 'version') ?? '';
-  if (version === '2') throw invalidArgument('buildkit is not enabled on daemon');
-  if (version !== '' && version !== '1') throw invalidArgument(`invalid version ${version}`);
-  if (queryString(q, 'session'))
+  if (version !== '' && version !== '1' && version !== '2') throw invalidArgument(`invalid version ${version}`);
+  if (version !== '2' && queryString(q, 'session'))
     throw invalidArgument(
       'session is not supported by the classic builder: a build session (BuildKit, or a context streamed over a session) cannot be attached',
     );
   const outputs = jsonParam(q, 'outputs', 'outputs');
   if (outputs !== undefined && outputs !== null && !(Array.isArray(outputs) && outputs.length === 0))
     throw invalidArgument('outputs are not supported by the classic builder: it stores the image in the engine');
+}
+
+/** version=2: BuildKit's protocol (progress as `moby.buildkit.trace` aux messages), with the client's session
+ * (its registry credentials) when one is named. */
+export function buildkitProtocol(query: Query): { session: string | undefined } | undefined {
+  const q = firstValues(query);
+  if (queryString(q, 'version') !== '2') return undefined;
+  return { session: queryString(q, 'session') || undefined };
 }
 
 /** Go's FormValue takes a repeated parameter's first value (docker-py 5 sends `dockerfile` twice: name, then text). */

@@ -6,13 +6,16 @@ import { invalidArgument } from '../../core/errdefs.js';
 import type { Builder } from '../../builder/builder.js';
 import { BuildError, type BuildMessage } from '../../builder/ports.js';
 import { queryFilters, queryInt, queryString, type Query } from '../server/query.js';
-import { buildRequest } from './build-request.js';
+import { buildkitProtocol, buildRequest } from './build-request.js';
+import type { BuildkitBuild } from '../deps.js';
 import { bodyStream } from '../server/create-server.js';
 import { requestSignal } from '../server/request-signal.js';
 
-export function buildRoutes(app: FastifyInstance, builder: Builder): void {
+export function buildRoutes(app: FastifyInstance, builder: Builder, buildkitBuild?: BuildkitBuild): void {
   app.post<{ Querystring: Query }>('/build', async (req, reply) => {
     const request = buildRequest(req.query, req.headers);
+    const buildkit = buildkitProtocol(req.query);
+    if (buildkit && !buildkitBuild) throw invalidArgument('buildkit is not enabled on daemon');
     const signal = requestSignal(req, reply);
     let started = false;
     const write = (m: object): void => {
@@ -27,11 +30,14 @@ export function buildRoutes(app: FastifyInstance, builder: Builder): void {
       reply.raw.write(`${JSON.stringify(m)}\r\n`);
     };
     try {
-      await builder.build(bodyStream(req), request, (m: BuildMessage) => write(m), { signal });
+      if (buildkit && buildkitBuild) await buildkitBuild(bodyStream(req), request, buildkit.session, write, { signal });
+      else await builder.build(bodyStream(req), request, (m: BuildMessage) => write(m), { signal });
     } catch (err) {
       if (!started) throw err;
       const message = err instanceof Error ? err.message : String(err);
-      write({ errorDetail: { code: err instanceof BuildError ? err.code : 1, message }, error: message });
+      // BuildKit's errors carry no code (dockerd's version=2 stream has none either).
+      if (buildkit) write({ errorDetail: { message }, error: message });
+      else write({ errorDetail: { code: err instanceof BuildError ? err.code : 1, message }, error: message });
     }
     if (!started) return reply.code(200).type('application/json').send('');
     reply.raw.end();

@@ -34,7 +34,7 @@ export function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   if (deps.containers) attachRoutes(app, deps.containers);
   if (deps.execs) execRoutes(app, deps.execs);
   if (deps.volumes) volumeRoutes(app, deps.volumes);
-  if (deps.builder) buildRoutes(app, deps.builder);
+  if (deps.builder) buildRoutes(app, deps.builder, deps.buildkitBuild);
   if (deps.containerExtras) containerFileRoutes(app, deps.containerExtras);
   if (deps.networks) networkRoutes(app, deps.networks);
 }

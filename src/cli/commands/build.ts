@@ -12,6 +12,8 @@ import { requireArgs } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
 import { humanSize } from '../format/units.js';
 
+const PROGRESS_MODES = new Set(['auto', 'plain', 'tty']);
+
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 interface BuildOptions {
@@ -27,6 +29,7 @@ interface BuildOptions {
   rm: boolean;
   forceRm?: boolean;
   pull?: boolean;
+  progress?: string;
 }
 
 function keyValues(list: string[], fromEnv: boolean): Record<string, string | null> {
@@ -56,9 +59,15 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     .option('-q, --quiet', 'Suppress the build output and print image ID on success')
     .option('--rm', 'Remove intermediate containers after a successful build', true)
     .option('--force-rm', 'Always remove intermediate containers')
-    .option('--pull', 'Always attempt to pull a newer version of the image') as DockerCommand;
+    .option('--pull', 'Always attempt to pull a newer version of the image')
+    .option(
+      '--progress <string>',
+      'Set type of progress output ("auto", "plain", "tty"): builds with BuildKit (POST /build?version=2). Use plain to show container output',
+    ) as DockerCommand;
   cmd.action(async (args: string[], opts: BuildOptions) => {
     requireArgs(cmd, args, { exact: 1 });
+    if (opts.progress !== undefined && !PROGRESS_MODES.has(opts.progress))
+      throw new CliExit(1, `invalid progress mode "${opts.progress}": use auto, plain or tty`);
     const target = args[0] as string;
     if (/^(https?|git):\/\//.test(target)) throw new CliExit(1, 'building from a URL context is not supported');
     let dockerfile: { path?: string; text?: string } = {};
@@ -81,7 +90,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       const tarPath = join(tmp, 'context.tar');
       const dockerfileName = await packContext(contextDir, dockerfile, tarPath);
       const size = (await stat(tarPath)).size;
-      if (!opts.quiet) ctx.out(`Sending build context to Docker daemon  ${humanSize(size)}\r\r\n`);
+      if (!opts.quiet && !opts.progress) ctx.out(`Sending build context to Docker daemon  ${humanSize(size)}\r\r\n`);
       const buildArgs = keyValues(opts.buildArg, true);
       const labels = keyValues(opts.label, false);
       const res = await ctx.client.images.build(createReadStream(tarPath), {
@@ -96,7 +105,15 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
         rm: opts.rm === false ? false : undefined,
         forcerm: opts.forceRm ? true : undefined,
         pull: opts.pull ? '1' : undefined,
+        ...(opts.progress ? { version: '2' as const } : {}),
       });
+      if (opts.progress) {
+        const { showBuildkitBuild } = await import('../buildkit-build-output.js');
+        const id = await showBuildkitBuild(ctx, res, opts.quiet ? 'quiet' : opts.progress);
+        if (opts.quiet) ctx.out(`${id}\n`);
+        if (opts.iidfile) await writeFile(opts.iidfile, id);
+        return;
+      }
       let imageId: string | undefined;
       try {
         for await (const msg of jsonMessages(res)) {
