@@ -25,6 +25,7 @@ import {
 } from './in-root-write.js';
 import { archiveKind, extractArchiveInRoot } from './add-archive.js';
 import { workdirInUpper } from './upper-workdir.js';
+import { fetchUrl, isUrlSource, type FetchedUrl } from './url-source.js';
 
 type CopyInstruction = Extract<Instruction, { kind: 'copy' | 'add' }>;
 
@@ -139,6 +140,7 @@ export async function copyStep(
     const fromId = fromImage?.record.id;
     const heredocs = new Map(instr.heredocs.map((h) => [`<<${h.name}`, h]));
     const patterns: string[] = [];
+    const urls: string[] = [];
     const inline: { name: string; content: string }[] = [];
     for (const raw of instr.sources) {
       const doc = heredocs.get(raw);
@@ -147,9 +149,18 @@ export async function copyStep(
         continue;
       }
       const pattern = expand.word(raw);
-      if (/^https?:\/\//.test(pattern))
-        throw new BuildError(`${cmd} failed: fetching ${pattern} is not supported (no network access)`, 1);
-      patterns.push(pattern);
+      if (isUrlSource(pattern)) {
+        if (instr.kind === 'copy') throw new BuildError("source can't be a URL for COPY", 1);
+        urls.push(pattern);
+      } else patterns.push(pattern);
+    }
+    // Fetched now: their content is part of the step's cache key (dockerd's classic builder does the same).
+    const fetched: FetchedUrl[] = [];
+    for (const [i, url] of urls.entries()) {
+      const dir = join(run.workDir, `url-${randomBytes(6).toString('hex')}-${i}`);
+      releases.push(() => rm(dir, { recursive: true, force: true }));
+      fetched.push(await fetchUrl(url, dir, { checksum: instr.checksum, signal: run.signal }));
+      phase('url-fetch');
     }
     // The source tree: the context, or the image mounted read-only, only when something needs to read it.
     let resolved: { src: SourceRoot; sources: CopySource[] } | undefined;
@@ -176,7 +187,7 @@ export async function copyStep(
     const destRaw = expand.word(instr.dest);
     const workdir = parent.config.config?.WorkingDir || '/';
     const dest = posix.isAbsolute(destRaw) ? destRaw : posix.join(workdir, destRaw);
-    const count = hashed.count + inline.length;
+    const count = hashed.count + inline.length + fetched.length;
     const destIsDir = destRaw.endsWith('/') || destRaw === '.' || destRaw.endsWith('/.');
     if (count > 1 && !destIsDir)
       throw new BuildError(
@@ -185,6 +196,7 @@ export async function copyStep(
       );
     const hash = createHash('sha256').update(hashed.digest);
     for (const i of inline) hash.update(`<<${i.name}\0${i.content}`);
+    for (const f of fetched) hash.update(`${f.url}\0${f.name}\0${f.digest}\0${f.lastModified ?? ''}`);
     const kind = count > 1 ? 'multi' : hashed.firstIsDir ? 'dir' : 'file';
     const createdBy = [...shellOf(parent), `#(nop) ${cmd} ${kind}:${hash.digest('hex')} in ${destRaw} `].join(' ');
     const key = run.cacheKey(parent, createdBy, {
@@ -219,6 +231,10 @@ export async function copyStep(
         }
         for (const i of inline)
           await writeContentInRoot(root, intoDir ? posix.join(dest, i.name) : dest, i.content, options);
+        for (const f of fetched) {
+          const from: SourceRoot = { root: posix.dirname(f.hostPath), isContext: false };
+          await copyIntoRoot(from, f.hostPath, f.name, root, intoDir ? posix.join(dest, f.name) : dest, options);
+        }
         void release();
       });
       const image = await writeStepImage(

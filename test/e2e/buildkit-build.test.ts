@@ -7,6 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ENGINES, skipClients, useEngines } from '../helpers/engines.js';
 import { buildxConfig, type BuildxConfig } from '../helpers/buildx.js';
 import { docker } from '../helpers/run.js';
@@ -23,11 +27,27 @@ const DOCKERFILE = [
   '',
 ].join('\n');
 
+// The loopback HTTP server ADD fetches from (both engines run on the host's network).
+const FILE = 'fetched over http\n';
+const FILE_DIGEST = `sha256:${createHash('sha256').update(FILE).digest('hex')}`;
+const FILE_MTIME = 1609556645; // Sat, 02 Jan 2021 03:04:05 GMT
+const files = {
+  port: 0,
+  server: createServer((req, res) => {
+    if (req.url !== '/files/hello.txt') return void res.writeHead(404).end();
+    res.writeHead(200, { 'Last-Modified': new Date(FILE_MTIME * 1000).toUTCString(), 'Content-Length': FILE.length });
+    res.end(FILE);
+  }),
+};
+
 let buildx: BuildxConfig;
 let context: string;
 
-before(() => {
+before(async () => {
   if (skip) return;
+  files.server.listen(0, '127.0.0.1');
+  await once(files.server, 'listening');
+  files.port = (files.server.address() as AddressInfo).port;
   buildx = buildxConfig();
   context = mkdtempSync(join(tmpdir(), 'berth-buildkit-ctx-'));
   writeFileSync(join(context, 'Dockerfile'), DOCKERFILE);
@@ -40,11 +60,12 @@ before(() => {
   );
   writeFileSync(join(context, 'Dockerfile.ignored'), 'FROM busybox\nCOPY ignored.txt /\n');
   writeFileSync(join(context, 'Dockerfile.parents'), 'FROM busybox\nCOPY --parents a.txt /\n');
-  writeFileSync(join(context, 'Dockerfile.checksum'), 'FROM busybox\nADD --checksum=sha256:00 a.txt /\n');
+  writeFileSync(join(context, 'Dockerfile.checksum'), `FROM busybox\nADD --checksum=${FILE_DIGEST} a.txt /\n`);
   writeFileSync(join(context, 'Dockerfile.warn'), 'FROM busybox\nENV A=1 \\\n\n  B=2\n');
 });
 
 after(() => {
+  files.server.close();
   buildx?.cleanup();
   if (context) rmSync(context, { recursive: true, force: true });
 });
@@ -122,10 +143,47 @@ for (const name of ENGINES) {
       assert.notEqual(parents.code, 0);
       assert.match(parents.stderr, /line 2: Unknown flag: parents/);
       if (name === 'berthd') {
-        // Docker 20.10's BuildKit (v0.8) knows no --checksum at all.
+        // Docker 20.10's BuildKit (v0.8) knows no --checksum at all; v0.11's stable syntax parses it, then
+        // asks for the labs channel.
         const checksum = await build(['-f', join(context, 'Dockerfile.checksum')]);
-        assert.match(checksum.stderr, /line 2: checksum can't be specified for non-HTTP\(S\) sources/);
+        assert.match(checksum.stderr, /line 2: instruction 'ADD --checksum=<CHECKSUM>' requires the labs channel/);
       }
+    });
+
+    test('ADD of an http URL: fetched by the engine, mode 600, mtime from Last-Modified; classic builder too', async () => {
+      const url = `http://127.0.0.1:${files.port}/files/hello.txt`;
+      const dockerfile = join(context, 'Dockerfile.url');
+      writeFileSync(
+        dockerfile,
+        `FROM busybox\nADD ${url} /dl/\nADD ${url} /named.txt\nRUN stat -c '%a %s %Y %n' /dl/hello.txt /named.txt && cat /named.txt\n`,
+      );
+      const expected = `600 ${FILE.length} ${FILE_MTIME} /dl/hello.txt\n600 ${FILE.length} ${FILE_MTIME} /named.txt\n${FILE}`;
+      const bk = await build(['-f', dockerfile, '--no-cache']);
+      assert.equal(bk.code, 0, bk.stderr);
+      const shown = [...bk.stderr.matchAll(/^#\d+ [\d.]+ (.*)$/gm)].map((m) => `${m[1] as string}\n`).join('');
+      assert.equal(shown, expected);
+      const classic = await docker({ ...engine(name).env, DOCKER_BUILDKIT: '0' }, [
+        'build',
+        '--no-cache',
+        '-f',
+        dockerfile,
+        context,
+      ]);
+      assert.equal(classic.code, 0, classic.stderr);
+      assert.ok(classic.stdout.includes(expected), classic.stdout);
+      if (name !== 'berthd') return;
+      // --checksum (labs syntax, BuildKit v0.11): the right digest builds (classic here), another fails with
+      // BuildKit's message (buildx). Docker 20.10 knows no --checksum (and fetches no labs frontend offline).
+      const labs = (digest: string) =>
+        `# syntax=docker/dockerfile:1-labs\nFROM busybox\nADD --checksum=${digest} ${url} /c.txt\n`;
+      writeFileSync(dockerfile, labs(FILE_DIGEST));
+      const good = await docker({ ...engine(name).env, DOCKER_BUILDKIT: '0' }, ['build', '-f', dockerfile, context]);
+      assert.equal(good.code, 0, good.stderr);
+      const wrong = `sha256:${'0'.repeat(64)}`;
+      writeFileSync(dockerfile, labs(wrong));
+      const bad = await build(['-f', dockerfile]);
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.stderr, new RegExp(`ERROR: failed to solve: digest mismatch ${FILE_DIGEST}: ${wrong}`));
     });
 
     test('buildx du lists the build cache; buildx prune empties it and the next build runs again', async () => {

@@ -49,6 +49,8 @@ export type Instruction =
       from: string | undefined;
       chown: string | undefined;
       chmod: string | undefined;
+      /** ADD --checksum of its one http(s) source (labs syntax only, as BuildKit v0.11). */
+      checksum?: string;
       heredocs: Heredoc[];
     })
   | (Base & { kind: 'expose'; ports: string[] })
@@ -266,7 +268,7 @@ function secretOrSsh(mount: RunMount, line: number): RunMount {
   return mount;
 }
 
-export function toInstruction(node: DockerfileNode, escape: string): Instruction {
+export function toInstruction(node: DockerfileNode, escape: string, syntax: { labs?: boolean } = {}): Instruction {
   const flags = parseFlags(node);
   const base = { line: node.line, original: node.original };
   const name = upper(node);
@@ -341,8 +343,8 @@ export function toInstruction(node: DockerfileNode, escape: string): Instruction
           node.line,
           'ADD --keep-git-dir is not supported by berth (it applies to git sources, which berth does not fetch)',
         );
-      if (flags.has('checksum') && !sources.every((src) => /^https?:\/\//.test(src)))
-        throw new DockerfileParseError(node.line, "checksum can't be specified for non-HTTP(S) sources");
+      const checksum = flags.get('checksum');
+      if (checksum !== undefined) checkChecksum(node.line, checksum, sources, syntax.labs === true);
       return {
         ...base,
         kind: node.instruction,
@@ -351,6 +353,7 @@ export function toInstruction(node: DockerfileNode, escape: string): Instruction
         from,
         chown: flags.get('chown'),
         chmod: flags.get('chmod'),
+        ...(checksum !== undefined ? { checksum } : {}),
         heredocs: node.heredocs,
       };
     }
@@ -392,6 +395,28 @@ export function toInstruction(node: DockerfileNode, escape: string): Instruction
   }
 }
 
+/**
+ * ADD --checksum as BuildKit v0.11's Dockerfile frontend takes it: a digest (go-digest's words when it is not
+ * one), only with the labs syntax (`# syntax=docker/dockerfile:1-labs`; the stable channel has it from 1.6), for
+ * exactly one http(s) source.
+ */
+function checkChecksum(line: number, checksum: string, sources: string[], labs: boolean): void {
+  const colon = checksum.indexOf(':');
+  if (colon <= 0 || colon === checksum.length - 1)
+    throw new DockerfileParseError(line, 'invalid checksum digest format');
+  const algorithm = checksum.slice(0, colon);
+  const lengths: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+  const length = lengths[algorithm];
+  if (length === undefined) throw new DockerfileParseError(line, 'unsupported digest algorithm');
+  if (checksum.length - colon - 1 !== length) throw new DockerfileParseError(line, 'invalid checksum digest length');
+  if (!/^[a-f0-9]*$/.test(checksum.slice(colon + 1)))
+    throw new DockerfileParseError(line, 'invalid checksum digest format');
+  if (!labs) throw new DockerfileParseError(line, "instruction 'ADD --checksum=<CHECKSUM>' requires the labs channel");
+  if (sources.length !== 1) throw new DockerfileParseError(line, "checksum can't be specified for multiple sources");
+  if (!/^https?:\/\//.test(sources[0] as string))
+    throw new DockerfileParseError(line, "checksum can't be specified for non-HTTP sources");
+}
+
 /** Parses a whole Dockerfile into meta ARGs and stages. */
 export function parseStages(text: string): Dockerfile {
   const parsed = parseDockerfile(text);
@@ -399,7 +424,7 @@ export function parseStages(text: string): Dockerfile {
   const metaArgs: Dockerfile['metaArgs'] = [];
   const stages: Stage[] = [];
   for (const node of parsed.nodes) {
-    const instruction = toInstruction(node, escape);
+    const instruction = toInstruction(node, escape, { labs: /labs$/.test(parsed.directives.syntax ?? '') });
     if (instruction.kind === 'from') {
       stages.push({ index: stages.length, name: instruction.name, from: instruction, instructions: [] });
       continue;
