@@ -5,7 +5,7 @@
 // happened meanwhile, and restarts log rotation). Beside it: runtime-config.ts (the
 // config, runtimes by name), container-state.ts (meta.json, conmon's pid), runc-commands.ts (runc's command
 // line and its refusals as error kinds), runc-start-error.ts, ipc-shm.ts and exec-in-container.ts.
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../lib/logger.js';
 import { formatTimeNano } from '../../lib/time.js';
@@ -55,6 +55,7 @@ import { ContainerStateDirs, type ContainerMeta } from './container-state.js';
 import { RuncCommands } from './runc-commands.js';
 import { startError } from './runc-start-error.js';
 import { ipcShm } from './ipc-shm.js';
+import type { OciProcess, OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
 import { execInContainer } from './exec-in-container.js';
 import { phase } from '../../lib/phases.js';
 import { startForeground } from './foreground-run.js';
@@ -82,6 +83,8 @@ export class ConmonRuntime implements RuntimePort {
   private readonly runc: RuncCommands;
   /** Containers run by `runc run` as the daemon's children (RunOptions.foreground): their exit codes to come. */
   private readonly foreground = new Map<string, { exit: Promise<number>; ended: boolean }>();
+  /** Each container's OCI process as its config.json has it, read at its first exec: the base of every exec. */
+  private readonly processSpecs = new Map<string, OciProcess>();
 
   constructor(
     config: ConmonRuntimeConfig,
@@ -129,6 +132,8 @@ export class ConmonRuntime implements RuntimePort {
     // Leftovers of an earlier run of this container (skipped when there are none: it costs a runc call).
     if (await this.states.hasState(c.id)) await this.delete(c.id);
     await this.exits.remove(c.id);
+    // Nothing remembered of an earlier run of this id holds for this one.
+    this.forget(c.id);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const rootfs = join(paths.bundleDir, 'rootfs');
     // Written before anything is mounted, so a delete after a crash at any later point finds what to undo.
@@ -321,7 +326,7 @@ export class ConmonRuntime implements RuntimePort {
     if (!hasState) {
       await rm(join(this.config.stateRoot, 'sockets', id), { recursive: true, force: true });
       if (!this.exits.watched(id)) await this.exits.remove(id);
-      this.runc.forget(id);
+      this.forget(id);
       return;
     }
     // A foreground run that ended took its runc state with it: no `runc delete` process is needed.
@@ -349,8 +354,15 @@ export class ConmonRuntime implements RuntimePort {
       this.exits.watched(id) ? undefined : this.exits.remove(id),
     ]);
     await rm(this.states.dir(id), { recursive: true, force: true });
-    this.runc.forget(id);
+    this.forget(id);
     this.logger.debug({ container: id }, 'runtime state removed');
+  }
+
+  /** What the driver remembers of a container whose state is gone. */
+  private forget(id: string): void {
+    this.runc.forget(id);
+    this.states.forget(id);
+    this.processSpecs.delete(id);
   }
 
   /** runc's delete: in the daemon for a stopped container of berth's own runc (stopped-delete.ts), else `runc delete --force`. */
@@ -388,9 +400,15 @@ export class ConmonRuntime implements RuntimePort {
       runcRoot: this.runc.root,
       hostCapabilities: this.host.capabilities,
     };
+    let processSpec = this.processSpecs.get(id);
+    if (!processSpec) {
+      const spec = JSON.parse(await readFile(join(meta.bundleDir, 'config.json'), 'utf8')) as OciRuntimeSpec;
+      processSpec = spec.process;
+      this.processSpecs.set(id, processSpec);
+    }
     return execInContainer(
       env,
-      { id, meta, dir: this.states.dir(id), runtime: await this.runc.binaryFor(id) },
+      { id, meta, process: processSpec, dir: this.states.dir(id), runtime: await this.runc.binaryFor(id) },
       request,
       options,
     );

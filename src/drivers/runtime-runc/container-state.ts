@@ -18,21 +18,36 @@ export interface ContainerMeta {
 }
 
 export class ContainerStateDirs {
+  /** meta.json and conmon's pid as last read or written: neither changes until the state dir goes (forget). */
+  private readonly metas = new Map<string, ContainerMeta>();
+  private readonly conmonPids = new Map<string, number>();
+
   constructor(private readonly stateRoot: string) {}
+
+  /** The state dir of `id` is gone (or about to be made again): what was remembered of it goes too. */
+  forget(id: string): void {
+    this.metas.delete(id);
+    this.conmonPids.delete(id);
+  }
 
   dir(id: string): string {
     return join(this.stateRoot, 'containers', id);
   }
 
   async meta(id: string): Promise<ContainerMeta | undefined> {
-    return readFile(join(this.dir(id), 'meta.json'), 'utf8').then(
+    const known = this.metas.get(id);
+    if (known) return known;
+    const read = await readFile(join(this.dir(id), 'meta.json'), 'utf8').then(
       (t) => JSON.parse(t) as ContainerMeta,
       () => undefined,
     );
+    if (read) this.metas.set(id, read);
+    return read;
   }
 
   async writeMeta(id: string, meta: ContainerMeta): Promise<void> {
     await writeFile(join(this.dir(id), 'meta.json'), JSON.stringify(meta));
+    this.metas.set(id, { ...meta });
   }
 
   /** Leftovers of an earlier run: the state dir or runc's state. */
@@ -47,8 +62,12 @@ export class ContainerStateDirs {
   }
 
   async conmonPid(id: string): Promise<number | undefined> {
+    const known = this.conmonPids.get(id);
+    if (known) return known;
     const pid = Number.parseInt(await readFile(join(this.dir(id), 'conmon.pid'), 'utf8').catch(() => ''), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    this.conmonPids.set(id, pid);
+    return pid;
   }
 
   /**

@@ -2,14 +2,14 @@
 // the request (user resolved in the container's /etc/passwd and /etc/group), run under its own conmon when it has a
 // TTY or a stdin (conmon-exec.ts) and by runc as the daemon's child otherwise (plain-exec.ts); its state dir
 // `execs/<exec id>/` goes once its code is known (after it is handed on).
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidArgument } from '../../core/errdefs.js';
 import type { ExecProcess, ExecRequest, IoOptions } from '../../core/runtime/runtime.js';
 import { execProcess } from '../../core/runtime/exec-process.js';
 import { resolveUser } from '../../core/runtime/user.js';
 import { effectiveCapabilities } from '../../core/runtime/capabilities.js';
-import type { OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
+import type { OciProcess } from '../../spec/oci/runtime-spec.js';
 import { readInRoot } from './bundle.js';
 import { startConmonExec } from './conmon-exec.js';
 import { startPlainExec } from './plain-exec.js';
@@ -20,6 +20,8 @@ import { phase } from '../../lib/phases.js';
 export interface ExecTarget {
   id: string;
   meta: ContainerMeta;
+  /** The container's OCI process, as its config.json has it. */
+  process: OciProcess;
   /** The container's state dir. */
   dir: string;
   runtime: RuntimeBinary;
@@ -40,7 +42,6 @@ export async function execInContainer(
 ): Promise<ExecProcess> {
   const { id, meta } = target;
   if (!/^[0-9a-f]{8,64}$/.test(request.execId)) throw invalidArgument(`invalid exec id ${request.execId}`);
-  const spec = JSON.parse(await readFile(join(meta.bundleDir, 'config.json'), 'utf8')) as OciRuntimeSpec;
   let user;
   if (request.user) {
     const [passwd, group] = await Promise.all([
@@ -53,7 +54,7 @@ export async function execInContainer(
   const execDir = join(target.dir, 'execs', request.execId);
   await mkdir(execDir, { recursive: true, mode: 0o700 });
   const processSpecPath = join(execDir, 'process.json');
-  await writeFile(processSpecPath, JSON.stringify(execProcess(spec.process, request, user, allCaps)));
+  await writeFile(processSpecPath, JSON.stringify(execProcess(target.process, request, user, allCaps)));
   phase('process-spec');
   try {
     const runc = {
