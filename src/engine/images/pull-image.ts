@@ -6,6 +6,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { Logger } from '../../lib/logger.js';
 import { BULK_CHUNK, CoalescingStream } from '../../lib/bulk-io.js';
 import { isDigest, type Digest } from '../../lib/digest.js';
+import { withHeapHeadroom } from '../../lib/heap-headroom.js';
 import { invalidArgument, isKind, notFound } from '../../core/errdefs.js';
 import type { EventPublisher } from '../../core/events/event.js';
 import type { RegistryClient, RegistryCredentials, RemoteRepository } from '../../core/remotes/registry-client.js';
@@ -106,7 +107,7 @@ export async function pullImage(deps: PullDeps, ref: ImageReference, options: Pu
       return { id: configDigest, digest: top.digest, upToDate: true };
     }
 
-    await fetchAndUnpack(deps, repo, layers, diffIds, options);
+    await withHeapHeadroom(() => fetchAndUnpack(deps, repo, layers, diffIds, options));
     const id = await deps.images.registerPulled(
       configDigest,
       layers.map((l) => ({ blob: l.digest, mediaType: l.mediaType, size: l.size })),
