@@ -15,7 +15,7 @@ import { planService, type PlanOptions } from './plan.js';
 import type { Progress } from './progress.js';
 import { projectContainers, type ProjectContainer } from './project-containers.js';
 import { ensureResources } from './resources.js';
-import { removeContainer } from './remove.js';
+import { removeContainer, stopContainer } from './remove.js';
 
 export interface UpOptions extends PlanOptions {
   /** berth compose's version, for the labels. */
@@ -76,9 +76,11 @@ async function convergeService(
   existing: ProjectContainer[],
   imageId: string | undefined,
   opts: UpOptions,
+  beforeRecreate: () => Promise<void>,
 ): Promise<ProjectContainer[]> {
   const hash = serviceHash(service);
   const actions = planService(existing, service.replicas, hash, opts, imageId);
+  if (actions.some((a) => a.kind === 'recreate')) await beforeRecreate();
   // The service's containers are independent of each other: converged together.
   const converged = await Promise.all(
     actions.map(async (action): Promise<ProjectContainer | undefined> => {
@@ -115,6 +117,33 @@ async function convergeService(
   return converged.filter((c): c is ProjectContainer => c !== undefined);
 }
 
+/**
+ * Before a service's containers are recreated, the running containers of the services that depend on it with
+ * `restart: true` are stopped (Compose v2's "dependency being recreated"); they come after it in the order, so their
+ * own convergence then starts them again (or recreates them) once the new containers meet the condition.
+ */
+async function stopRestartDependents(
+  client: EngineClient,
+  services: Record<string, ServiceConfig>,
+  name: string,
+  all: ProjectContainer[],
+  progress: Progress,
+): Promise<void> {
+  const dependents = new Set(
+    Object.values(services)
+      .filter((s) => s.dependsOn[name]?.restart)
+      .map((s) => s.name),
+  );
+  await Promise.all(
+    all
+      .filter((c) => dependents.has(c.service))
+      .map(async (c) => {
+        await stopContainer(client, c, services[c.service]?.stopGracePeriod, progress);
+        c.state = 'exited';
+      }),
+  );
+}
+
 export async function up(client: EngineClient, project: Project, opts: UpOptions): Promise<void> {
   const wanted = selected(project, opts.services);
   const services = Object.fromEntries(Object.entries(project.services).filter(([name]) => wanted.has(name)));
@@ -147,6 +176,7 @@ export async function up(client: EngineClient, project: Project, opts: UpOptions
       all.filter((c) => c.service === name),
       images.get(service.image),
       opts,
+      () => stopRestartDependents(client, services, name, all, opts.progress),
     );
     containers.set(name, mine);
     if (opts.noStart) return;

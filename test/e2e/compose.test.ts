@@ -72,7 +72,7 @@ scenario(
     assert.equal(await s.inspect('webdb-db-1', '{{.State.Health.Status}}'), 'healthy');
     assert.equal(
       await s.inspect('webdb-web-1', '{{index .Config.Labels "com.docker.compose.depends_on"}}'),
-      'db:service_healthy:false',
+      'db:service_healthy:true',
     );
     const ids = async (): Promise<string> =>
       s.dockerOk(['ps', '-aq', '--no-trunc', '--filter', 'label=com.docker.compose.project=webdb']);
@@ -86,10 +86,25 @@ scenario(
     assert.equal((await s.exec('webdb-db-1', ['sh', '-c', 'echo kept > /data/marker'])).code, 0);
     const dbId = await s.inspect('webdb-db-1', '{{.Id}}');
     const webId = await s.inspect('webdb-web-1', '{{.Id}}');
+    const webStarted = await s.inspect('webdb-web-1', '{{.State.StartedAt}}');
     await s.ok('web-db', ['up', '-d'], { DB_VERSION: '2' });
     assert.notEqual(await s.inspect('webdb-db-1', '{{.Id}}'), dbId, 'db recreated');
-    assert.equal(await s.inspect('webdb-web-1', '{{.Id}}'), webId, 'web untouched');
     assert.equal((await s.exec('webdb-db-1', ['cat', '/data/marker'])).stdout, 'kept\n');
+    // depends_on restart: true: web (unchanged, kept) was stopped before db's recreation and started once the new db
+    // was healthy (it fetches from db at its start and exits when it cannot; restart: 'no').
+    const restarted = async (since: string): Promise<string> => {
+      assert.equal(await s.inspect('webdb-web-1', '{{.Id}}'), webId, 'web kept');
+      const [status, at] = (await s.inspect('webdb-web-1', '{{.State.Status}} {{.State.StartedAt}}')).split(' ');
+      assert.equal(status, 'running');
+      assert.ok(Date.parse(at ?? '') > Date.parse(since), `web restarted: ${at} after ${since}`);
+      return at ?? '';
+    };
+    const afterRecreate = await restarted(webStarted);
+    // `restart db` restarts web after it, as Compose v2 does.
+    await s.ok('web-db', ['restart', 'db'], { DB_VERSION: '2' });
+    await restarted(afterRecreate);
+    const page2 = await s.exec('webdb-web-1', ['wget', '-qO-', 'http://127.0.0.1:80/']);
+    assert.equal(page2.stdout, 'rows from db\n', page2.stderr);
     const logs = (await s.ok('web-db', ['logs', '--no-color', 'db'])).stdout;
     assert.doesNotMatch(logs, /^(?!db-1 {2}\| ).+$/m, 'every line carries the container prefix');
     const broken = await s.compose('web-db', ['--profile', 'broken', 'up', '--wait', 'broken']);

@@ -1,11 +1,14 @@
 // berth compose restart, kill, pause and unpause: one Engine API call per container of the named services (all
-// when none is named), with Compose v2's progress lines.
+// when none is named), with Compose v2's progress lines; restart in dependency order (compose/lifecycle.ts).
 import type { DockerCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { composeExit, progressOn, project } from '../compose-project.js';
 import { servicesContainers } from '../compose-service-container.js';
 import type { ProjectContainer } from '../../compose/project-containers.js';
 import type { EngineClient } from '../../client/engine-client.js';
+import { restartProject } from '../../compose/lifecycle.js';
+import type { Project } from '../../compose/model.js';
+import type { Progress } from '../../compose/progress.js';
 
 interface Verb {
   description: string;
@@ -15,6 +18,14 @@ interface Verb {
   done: string;
   call: (client: EngineClient, c: ProjectContainer, opts: Record<string, string | undefined>) => Promise<void>;
   options?: [flags: string, description: string, fallback?: string][];
+  /** Instead of one call per container: the verb over the project. */
+  project?: (
+    client: EngineClient,
+    p: Project,
+    services: string[],
+    opts: Record<string, string | undefined>,
+    progress: Progress,
+  ) => Promise<void>;
 }
 
 const VERBS: Record<string, Verb> = {
@@ -25,6 +36,13 @@ const VERBS: Record<string, Verb> = {
     done: 'Started',
     call: (client, c, o) => client.containers.restart(c.id, o.timeout !== undefined ? { t: Number(o.timeout) } : {}),
     options: [['-t, --timeout <int>', 'Specify a shutdown timeout in seconds']],
+    // In dependency order, with the dependents through `depends_on: {restart: true}` (compose/lifecycle.ts).
+    project: (client, p, services, o, progress) =>
+      restartProject(client, p, {
+        services,
+        progress,
+        ...(o.timeout !== undefined ? { timeout: Number(o.timeout) } : {}),
+      }),
   },
   kill: {
     description: 'Force stop service containers',
@@ -63,6 +81,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const p = project(ctx, cmd);
     const progress = progressOn(ctx);
     try {
+      if (verb.project) return await verb.project(ctx.client, p, services, opts, progress);
       const containers = (await servicesContainers(ctx.client, p, services)).filter(verb.applies);
       await Promise.all(
         containers.map(async (c) => {
