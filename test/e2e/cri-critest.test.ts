@@ -8,10 +8,11 @@
 // run in cri-critest-security.test.ts with a pair of their own (critest-side-by-side.ts says why).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { docker } from '../helpers/run.js';
-import { freePort } from '../helpers/docker-registry.js';
+import { freePort, startRegistry } from '../helpers/docker-registry.js';
+import { makeTestCa } from '../helpers/test-ca.js';
 import { CRI_TOOLS, IMAGE_STAND_INS } from '../helpers/critest-standins.js';
 import { CRICTL, criSocketOf, crictl, requirePeer } from '../helpers/cri.js';
 import { startCritestPair, type CritestPair } from '../helpers/critest-pair.js';
@@ -96,6 +97,78 @@ test(
     assert.equal((await docker(daemon.env, ['rmi', `${mirrored}:all`])).code, 0);
     // Every name of the image goes with it.
     for (const s of sockets) assert.equal((await crictl(s, ['rmi', onBerthd!.id])).code, 0, s);
+  },
+);
+
+test(
+  "registry TLS on both engines: hosts.toml's ca, client (a pair or one file) and skip_verify, and certs.d files without hosts.toml",
+  { skip },
+  async () => {
+    const { daemon, containerd, registry, hostsDir } = pair;
+    // The stand-ins' storage served again over TLS, asking for a client certificate of a CA made here.
+    const ca = makeTestCa();
+    const tls = await startRegistry({
+      storage: join(registry.dir, 'data'),
+      tls: { cert: ca.serverCert, key: ca.serverKey, clientCa: ca.caCert },
+    });
+    try {
+      const both = join(ca.dir, 'client-both.pem');
+      writeFileSync(both, readFileSync(ca.clientCert, 'utf8') + readFileSync(ca.clientKey, 'utf8'));
+      const tlsHost = `https://${tls.host}`;
+      const pairKey = `client = [["${ca.clientCert}", "${ca.clientKey}"]]\n`;
+      const dead = `[host."http://127.0.0.1:${await freePort()}"]\ncapabilities = ["pull", "resolve"]\n`;
+      // Domains on dead loopback ports, their hosts.toml naming the TLS registry as a [host] or as the server
+      // (after a dead [host]: containerd 1.6 reads a hosts.toml without [host] tables as none).
+      const domain = async (toml: string): Promise<string> => {
+        const name = `127.0.0.1:${await freePort()}`;
+        mkdirSync(join(hostsDir, name));
+        writeFileSync(join(hostsDir, name, 'hosts.toml'), toml);
+        return `${name}/k8s-staging-cri-tools/test-image-tag:test`;
+      };
+      const withCa = await domain(
+        `[host."${tlsHost}"]\ncapabilities = ["pull", "resolve"]\nca = "${ca.caCert}"\n${pairKey}`,
+      );
+      const skipVerify = await domain(`server = "${tlsHost}"\nskip_verify = true\nclient = "${both}"\n${dead}`);
+      // The registry as [host] and as server, with the same keys: containerd reports a failed pull's first
+      // host's error, berthd its last one's.
+      const twice = (keys: string): string =>
+        `server = "${tlsHost}"\n${keys}[host."${tlsHost}"]\ncapabilities = ["pull", "resolve"]\n${keys}`;
+      const noCa = await domain(twice(pairKey));
+      const noClient = await domain(twice(`ca = ["${ca.caCert}"]\n`));
+      // Docker's certs.d files in the registry's own directory (no hosts.toml there): containerd's fallback, but
+      // containerd 1.6's CRI speaks plain HTTP to a loopback host without hosts.toml, so berthd alone here
+      // (cri.test.ts compares certs.d with dockerd).
+      const certsDir = join(hostsDir, tls.host);
+      mkdirSync(certsDir);
+      copyFileSync(ca.caCert, join(certsDir, 'ca.crt'));
+      copyFileSync(ca.clientCert, join(certsDir, 'client.cert'));
+      copyFileSync(ca.clientKey, join(certsDir, 'client.key'));
+      const ownHost = `${tls.host}/k8s-staging-cri-tools/test-image-tag:test`;
+
+      const sockets = [criSocketOf(daemon), containerd.socketPath];
+      const pullBoth = (ref: string) => Promise.all(sockets.map((s) => crictl(s, ['pull', ref])));
+      for (const ref of [withCa, skipVerify]) {
+        const pulled = await pullBoth(ref);
+        for (const r of pulled) assert.equal(r.code, 0, `${ref}: ${r.stderr}`);
+        assert.equal(pulled[0]!.stdout, pulled[1]!.stdout, ref);
+        for (const s of sockets) assert.equal((await crictl(s, ['rmi', ref])).code, 0);
+      }
+      const own = await crictl(daemon, ['pull', ownHost]);
+      assert.equal(own.code, 0, own.stderr);
+      assert.equal((await crictl(daemon, ['rmi', ownHost])).code, 0);
+      // The Engine API reads the same files.
+      const dockerPull = await docker(daemon.env, ['pull', withCa]);
+      assert.equal(dockerPull.code, 0, dockerPull.stderr);
+      assert.equal((await docker(daemon.env, ['rmi', withCa])).code, 0);
+      for (const r of await pullBoth(noCa)) assert.match(r.stderr, /x509: certificate signed by unknown authority/);
+      // containerd: "remote error: tls: bad certificate"; Node sees the TLS 1.3 server close the connection.
+      const refused = await pullBoth(noClient);
+      for (const r of refused) assert.match(r.stderr, new RegExp(`https://${tls.host}/v2/`));
+      assert.match(refused[1]!.stderr, /tls: bad certificate/);
+    } finally {
+      await tls.stop();
+      ca.remove();
+    }
   },
 );
 

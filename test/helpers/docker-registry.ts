@@ -79,7 +79,12 @@ export interface RegistryTlsOptions {
 }
 
 export async function startRegistry(
-  options: { users?: Record<string, string>; tls?: RegistryTlsOptions } = {},
+  options: {
+    users?: Record<string, string>;
+    tls?: RegistryTlsOptions;
+    /** Serve another registry's storage (its `dir`/data) instead of an empty one of its own. */
+    storage?: string;
+  } = {},
 ): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-registry-'));
   const port = await freePort();
@@ -94,7 +99,7 @@ export async function startRegistry(
   const config = join(dir, 'config.yml');
   writeFileSync(
     config,
-    `version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${tlsConfig(options.tls)}${auth}`,
+    `version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${options.storage ?? join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${tlsConfig(options.tls)}${auth}`,
   );
   const child = stopAtExit(spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] }));
   let output = '';
