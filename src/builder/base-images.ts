@@ -75,7 +75,11 @@ export class BaseImages {
     const wasLocal = this.request.pull ? (await this.local(reference)) !== undefined : false;
     await puller.pull(reference, {
       platform: this.request.platform,
-      credentials: this.request.registryAuth?.[ref.domain],
+      credentials:
+        this.request.registryAuth?.[ref.domain] ??
+        (await this.request.session?.credentials?.(ref.domain === 'docker.io' ? 'registry-1.docker.io' : ref.domain, {
+          signal: this.signal,
+        })),
       signal: this.signal,
       progress: emit,
     });

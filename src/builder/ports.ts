@@ -116,6 +116,9 @@ export interface BuildSession {
     socketPath: string,
     options: { signal?: AbortSignal },
   ): Promise<{ close(): Promise<void> } | Missing>;
+  /** Registry credentials for a host as BuildKit asks the client's Auth service (Host: `registry-1.docker.io` for
+   * Docker Hub); undefined when the client has none. */
+  credentials?(host: string, options: { signal?: AbortSignal }): Promise<RegistryCredentials | undefined>;
 }
 
 /** A step as BuildKit's progress names it: a stage's FROM or one of its filesystem steps (RUN, COPY, ADD, WORKDIR). */

@@ -6,6 +6,7 @@ import { rm } from 'node:fs/promises';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { create } from '@bufbuild/protobuf';
 import { Secrets } from '../gen/buildkit/github.com/moby/buildkit/session/secrets/secrets_pb.js';
+import { Auth } from '../gen/buildkit/github.com/moby/buildkit/session/auth/auth_pb.js';
 import {
   BytesMessageSchema,
   SSH,
@@ -27,6 +28,20 @@ export function sessionShares(session: ClientSession): BuildSession {
         const code = ConnectError.from(err).code;
         // BuildKit's secrets.GetSecret: a client without the secret (or without a secrets service) has none.
         if (code === Code.NotFound || code === Code.Unimplemented) return { missing: `secret ${id}: not found` };
+        throw err;
+      }
+    },
+
+    // Auth.Credentials, as BuildKit's resolver asks it for a base image's registry: a username and secret, or only
+    // a secret (an identity token); nothing when the client has none or serves no Auth.
+    async credentials(host, { signal }) {
+      try {
+        const res = await createClient(Auth, session.transport).credentials({ Host: host }, { signal });
+        if (res.Username) return { username: res.Username, password: res.Secret };
+        return res.Secret ? { identityToken: res.Secret } : undefined;
+      } catch (err) {
+        const code = ConnectError.from(err).code;
+        if (code === Code.NotFound || code === Code.Unimplemented) return undefined;
         throw err;
       }
     },

@@ -1,7 +1,8 @@
 // RUN --mount=type=secret and type=ssh through buildx (BuildKit's session: the secrets provider and sshforward
 // services) against Docker's engine 20.10 and berthd side by side: a secret from a file and one from an
 // environment variable are readable in their RUN only and never land in a layer, the image config or its
-// history; a missing required secret fails the step; a real ssh-agent answers `ssh-add -l` inside a RUN.
+// history; a missing required secret fails the step; a real ssh-agent answers `ssh-add -l` inside a RUN; a FROM
+// image in a registry with basic auth is pulled with the credentials the client's session (Auth) gives.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,6 +12,7 @@ import { basename, join } from 'node:path';
 import { ENGINES, skipClients, useEngines } from '../helpers/engines.js';
 import { buildxConfig, type BuildxConfig } from '../helpers/buildx.js';
 import { docker, run } from '../helpers/run.js';
+import { hasDockerRegistry, startRegistry, type TestRegistry } from '../helpers/docker-registry.js';
 
 const skip = skipClients();
 const engine = useEngines(skip);
@@ -31,7 +33,29 @@ const SECRETS_DOCKERFILE = [
 const SSH_TOOLS = ['/usr/bin/ssh-add', '/lib64/ld-linux-x86-64.so.2'];
 
 let buildx: BuildxConfig;
+/** A DOCKER_CONFIG with buildx but no login. */
+let anonymous: BuildxConfig;
 let context: string;
+/** docker-registry with htpasswd basic auth, holding busybox as PRIVATE_IMAGE (pushed after a docker login). */
+let registry: TestRegistry | undefined;
+let privateImage = '';
+let pushed: Promise<void> | undefined;
+
+/** docker login writes the credentials into the test's own DOCKER_CONFIG (buildx's); the image is pushed from the
+ * first engine and then untagged there, so every engine's build must pull it. Once, by the first test asking. */
+async function pushPrivateImage(host: string): Promise<void> {
+  const pusher = buildx.env(engine(ENGINES[0] as (typeof ENGINES)[number]).env);
+  const login = await docker(pusher, ['login', '-u', 'bkuser', '--password-stdin', host], { input: 'bkpass' });
+  assert.equal(login.code, 0, login.stderr);
+  for (const args of [
+    ['tag', 'busybox', privateImage],
+    ['push', privateImage],
+    ['rmi', privateImage],
+  ]) {
+    const r = await docker(pusher, args);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+  }
+}
 let agent: ChildProcess | undefined;
 let agentSocket: string;
 
@@ -82,10 +106,18 @@ before(async () => {
   const agentDir = join(context, 'agent');
   mkdirSync(agentDir);
   await startAgent(agentDir);
+
+  if (!hasDockerRegistry()) return;
+  registry = await startRegistry({ users: { bkuser: 'bkpass' } });
+  privateImage = `${registry.host}/private/img:1`;
+  writeFileSync(join(context, 'Dockerfile.private'), `FROM ${privateImage}\nLABEL from=private\n`);
+  anonymous = buildxConfig();
 });
 
-after(() => {
+after(async () => {
   agent?.kill();
+  await registry?.stop();
+  anonymous?.cleanup();
   buildx?.cleanup();
   if (context) rmSync(context, { recursive: true, force: true });
 });
@@ -146,6 +178,32 @@ for (const name of ENGINES) {
       assert.match(r.stderr, /#\d+ [\d.]+ 256 SHA256:\S+ berth-bk-test-key \(ED25519\)\n/);
       // An optional agent the client does not forward: left out, SSH_AUTH_SOCK still names its target.
       assert.match(r.stderr, /#\d+ [\d.]+ other=\/tmp\/agent\n/);
+    });
+
+    test('a base image in a registry with basic auth: pulled with the credentials the client session gives', async () => {
+      if (!registry) return void assert.fail('docker-registry is not installed (scripts/setup.sh)');
+      await (pushed ??= pushPrivateImage(registry.host));
+      const file = join(context, 'Dockerfile.private');
+      // Without a login the client has no credentials for the registry: the pull is refused.
+      const refused = await docker(
+        anonymous.env(engine(name).env),
+        ['build', '--progress=plain', '-f', file, context],
+        {
+          timeoutMs: 120_000,
+        },
+      );
+      assert.notEqual(refused.code, 0, refused.stderr);
+      assert.match(refused.stderr, /401 Unauthorized|authorization|unauthorized/i);
+      const r = await build(['-f', file, '-t', 'bk-private:1']);
+      assert.equal(r.code, 0, r.stderr);
+      const labels = await docker(engine(name).env, [
+        'image',
+        'inspect',
+        '-f',
+        '{{.Config.Labels.from}}',
+        'bk-private:1',
+      ]);
+      assert.equal(labels.stdout, 'private\n');
     });
 
     test('a required ssh agent the client does not forward fails its step', async () => {
