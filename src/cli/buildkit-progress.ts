@@ -196,7 +196,7 @@ export class TtyDisplay {
   ) {}
 
   draw(finished: boolean): void {
-    const width = Math.max(40, this.out.columns ?? 80);
+    const width = Math.max(40, this.out.columns || 80);
     const all = [...this.trace.vertexes.values()].filter((v) => v.started !== undefined || v.cached);
     const done = all.filter((v) => v.completed !== undefined || (v.cached && v.started === undefined)).length;
     const now = Date.now();
