@@ -164,6 +164,7 @@ test(
       // containerd: "remote error: tls: bad certificate"; Node sees the TLS 1.3 server close the connection.
       const refused = await pullBoth(noClient);
       for (const r of refused) assert.match(r.stderr, new RegExp(`https://${tls.host}/v2/`));
+      assert.match(refused[0]!.stderr, /asking for a client certificate/);
       assert.match(refused[1]!.stderr, /tls: bad certificate/);
     } finally {
       await tls.stop();

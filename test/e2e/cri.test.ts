@@ -304,6 +304,7 @@ test(
       // close the connection).
       const noClient = await pullBoth();
       for (const r of noClient) assert.match(r.stderr, new RegExp(`https://${privateHost}/v2/`));
+      assert.match(noClient[0].stderr, /asking for a client certificate/);
       assert.match(noClient[1].stderr, /tls: bad certificate/);
 
       placeCerts({ ca: false, client: false });

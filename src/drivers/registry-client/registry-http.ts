@@ -163,7 +163,7 @@ const X509_WORDS: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'x509: certificate is not valid for this host',
 };
 
-type Cause = { code?: string; message?: string };
+type Cause = { code?: string; message?: string; socket?: { bytesRead?: number } };
 const causeOf = (err: unknown): Cause | undefined => (err as { cause?: Cause }).cause;
 
 /** A handshake failure: the server's certificate not verified, or the server's alert (e.g. a bad certificate). */
@@ -182,7 +182,13 @@ export function describe(err: unknown): string {
       : X509_WORDS[cause.code]
         ? `tls: failed to verify certificate: ${X509_WORDS[cause.code]}: `
         : '';
-    return `${x509}${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+    // A TLS 1.3 server refusing the client's certificate (or its absence) alerts after the handshake; Node's
+    // client only sees the connection closed before any answer.
+    const unanswered =
+      cause.code === 'UND_ERR_SOCKET' && cause.socket?.bytesRead === 0
+        ? ': the server closed the connection without answering, as a TLS registry asking for a client certificate does when it gets none it accepts'
+        : '';
+    return `${x509}${cause.code}${cause.message ? ` (${cause.message})` : ''}${unanswered}`;
   }
   return (err as Error).message ?? String(err);
 }

@@ -74,7 +74,8 @@ test('a server asking for a client certificate gets the configured pair (separat
   const { url, server } = await serve(true);
   try {
     // Refused without one (Node's server closes the connection after the handshake; Go's sends an alert).
-    await failure(tlsFetcher({ ca: [ca.caCert], clients: [] })(url, {}));
+    const refused = await failure(tlsFetcher({ ca: [ca.caCert], clients: [] })(url, {}));
+    assert.match(describe(refused), /asking for a client certificate/);
     const pair = { ca: [ca.caCert], clients: [{ cert: ca.clientCert, key: ca.clientKey }] };
     assert.equal((await tlsFetcher(pair)(url, {})).status, 200);
     const both = join(ca.dir, 'client-both.pem');
