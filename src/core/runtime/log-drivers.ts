@@ -16,8 +16,13 @@ export function checkLogsReadable(type: string | undefined): void {
   if (type === 'none') throw notImplemented('configured logging driver does not support reading');
 }
 
-/** The driver name a create asks for: Docker's message for one it does not have. */
+/** Drivers built into Docker's engine that berth does not have: refused by name, where Docker would accept them. */
+const DOCKER_BUILTIN_DRIVERS = ['syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'splunk', 'gcplogs', 'logentries'];
+
+/** The driver name a create asks for. A name Docker has no driver for is looked up as a plugin there: its words. */
 export function checkLogDriver(type: string): void {
-  if (!(LOG_DRIVERS as readonly string[]).includes(type))
+  if ((LOG_DRIVERS as readonly string[]).includes(type)) return;
+  if (DOCKER_BUILTIN_DRIVERS.includes(type))
     throw invalidArgument(`logger: no log driver named '${type}' is registered`);
+  throw invalidArgument(`error looking up logging plugin ${type}: plugin "${type}" not found`);
 }
