@@ -32,7 +32,7 @@ after(async () => {
 });
 
 test(
-  'pulls of a mirrored domain go to its hosts.toml server (CRI and Engine API), keeping the domain in the names',
+  'pulls of mirrored domains (gcr.io, quay.io) go to their hosts.toml server (CRI and Engine API), keeping the domain in the names',
   { skip },
   async () => {
     const { daemon } = pair;
@@ -44,8 +44,15 @@ test(
     const dockerPull = await docker(daemon.env, ['pull', `${CRI_TOOLS}/test-image-tag:all`]);
     assert.equal(dockerPull.code, 0, dockerPull.stderr);
     assert.equal((await docker(daemon.env, ['rmi', `${CRI_TOOLS}/test-image-tag:all`])).code, 0);
+    // quay.io, mirrored the same way: its name kept, its public host never asked (it is blocked).
+    const quay = 'quay.io/k8s-staging-cri-tools/test-image-tag:test';
+    const fromQuay = await crictl(daemon, ['pull', quay]);
+    assert.equal(fromQuay.code, 0, fromQuay.stderr);
+    const quayListed = await docker(daemon.env, ['images', '--format', '{{.Repository}}:{{.Tag}}', 'quay.io/*/*']);
+    assert.deepEqual(quayListed.stdout.split('\n').filter(Boolean), [quay]);
+    assert.equal((await crictl(daemon, ['rmi', quay])).code, 0);
     // Not mirrored, and blocked: never contacted.
-    const blocked = await crictl(daemon, ['pull', 'quay.io/podman/hello:latest']);
+    const blocked = await crictl(daemon, ['pull', 'ghcr.io/podman/hello:latest']);
     assert.notEqual(blocked.code, 0);
     assert.match(blocked.stderr, /blocked by the daemon's configuration/);
   },

@@ -145,7 +145,7 @@ export async function startCritestPair(options: { imageStandIns?: boolean } = {}
   requirePeer(CRITEST);
   const work = mkdtempSync(join(tmpdir(), 'berth-critest-'));
   const registry: TestRegistry = await startRegistry();
-  const hostsDir = registryHostsDir(registry, ['gcr.io', 'registry.k8s.io']);
+  const hostsDir = registryHostsDir(registry, ['gcr.io', 'registry.k8s.io', 'quay.io']);
   const cniBerth: TestCni = makeTestCni('berthd');
   const cniContainerd: TestCni = makeTestCni('containerd');
   const [daemon, containerd] = await Promise.all([
@@ -157,9 +157,11 @@ export async function startCritestPair(options: { imageStandIns?: boolean } = {}
         'gcr.io',
         '--blocked-registry',
         'registry.k8s.io',
-        // Blocked and not mirrored: never contacted at all.
         '--blocked-registry',
         'quay.io',
+        // Blocked and not mirrored: never contacted at all.
+        '--blocked-registry',
+        'ghcr.io',
         '--cni-conf-dir',
         cniBerth.confDir,
         '--cni-bin-dir',
