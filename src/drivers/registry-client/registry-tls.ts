@@ -83,11 +83,27 @@ function defaultCa(): string[] {
   return defaultRoots;
 }
 
-/** The files read and checked: each CA file must hold certificates, each client pair must match. */
-function load(tls: RegistryTls): { ca: string[]; cert: string[]; key: string[] } {
+/** The configuration's files as read: what identifies it (an edited file makes a new configuration). */
+interface TlsTexts {
+  ca: { file: string; text: string }[];
+  clients: { cert: string; key?: string; certText: string; keyText: string }[];
+}
+
+function readTexts(tls: RegistryTls): TlsTexts {
+  return {
+    ca: tls.ca.map((file) => ({ file, text: read(file, 'CA cert') })),
+    clients: tls.clients.map((pair) => {
+      const certText = read(pair.cert, 'client certificate');
+      return { ...pair, certText, keyText: pair.key ? read(pair.key, 'client key') : certText };
+    }),
+  };
+}
+
+/** The files checked: each CA file must hold certificates, each client pair must match. */
+function checked(texts: TlsTexts): { ca: string[]; cert: string[]; key: string[] } {
   const ca: string[] = [];
-  for (const file of tls.ca) {
-    const blocks = read(file, 'CA cert').match(PEM_CERTIFICATE) ?? [];
+  for (const { file, text } of texts.ca) {
+    const blocks = text.match(PEM_CERTIFICATE) ?? [];
     try {
       if (blocks.length === 0) throw new Error('no PEM certificate in it');
       for (const block of blocks) new X509Certificate(block);
@@ -96,35 +112,35 @@ function load(tls: RegistryTls): { ca: string[]; cert: string[]; key: string[] }
     }
     ca.push(...blocks);
   }
-  const cert: string[] = [];
-  const key: string[] = [];
-  for (const pair of tls.clients) {
-    const certText = read(pair.cert, 'client certificate');
-    const keyText = pair.key ? read(pair.key, 'client key') : certText;
+  for (const pair of texts.clients) {
     try {
-      createSecureContext({ cert: certText, key: keyText });
+      createSecureContext({ cert: pair.certText, key: pair.keyText });
     } catch (err) {
       const files = pair.key ? `"${pair.cert}" and "${pair.key}"` : `"${pair.cert}"`;
       throw invalidArgument(`failed to load X509 key pair from ${files}: ${(err as Error).message}`);
     }
-    cert.push(certText);
-    key.push(keyText);
   }
-  return { ca, cert, key };
+  return { ca, cert: texts.clients.map((p) => p.certText), key: texts.clients.map((p) => p.keyText) };
 }
 
 const agents = new Map<string, Agent>();
 /** Configurations kept at once; the oldest is closed beyond it (edited files leave old ones behind). */
 const MAX_AGENTS = 32;
 
-/** The dispatcher for a TLS configuration, made once per distinct set of file contents. */
+/**
+ * The dispatcher for a TLS configuration, made once per distinct set of file contents. The files are read at each
+ * lookup; they are checked and parsed only for contents not seen before (bad contents never make an agent, so
+ * they are checked, and refused, each time).
+ */
 function agentFor(tls: RegistryTls): Agent {
-  const files = load(tls);
+  const texts = readTexts(tls);
   const id = createHash('sha256')
-    .update(JSON.stringify([files, tls.skipVerify === true]))
+    .update(JSON.stringify([texts.ca.map((c) => c.text), texts.clients.map((c) => [c.certText, c.keyText])]))
+    .update(tls.skipVerify === true ? '1' : '0')
     .digest('hex');
   let agent = agents.get(id);
   if (!agent) {
+    const files = checked(texts);
     agent = new Agent({
       connect: {
         ...(files.ca.length > 0 ? { ca: [...defaultCa(), ...files.ca] } : {}),
