@@ -19,14 +19,21 @@ export function rootlessLimitsUnavailable(cgroupVersion: '1' | '2'): string {
     : "berthd runs rootless and does not yet place containers in a cgroup v2 subtree delegated to the user (systemd Delegate=yes); their processes stay in berthd's cgroup";
 }
 
+/** How root lets rootlesskit listen on `port`, below the host's unprivileged port start. */
+export function privilegedPortFix(port: number): string {
+  return (
+    `as root: sysctl -w net.ipv4.ip_unprivileged_port_start=${port} (and the same in /etc/sysctl.d/), ` +
+    `or setcap cap_net_bind_service=ep on the rootlesskit binary`
+  );
+}
+
 /** The lowest published host port rootlesskit may listen on as this user. */
 export function privilegedPortsNote(unprivilegedPortStart: number | undefined): string {
   const start = unprivilegedPortStart ?? 1024;
   if (start === 0) return 'published host ports: any (net.ipv4.ip_unprivileged_port_start=0)';
   return (
     `published host ports below ${start} are refused (net.ipv4.ip_unprivileged_port_start=${start}); ` +
-    `to publish port 80, as root: sysctl -w net.ipv4.ip_unprivileged_port_start=80 (and the same in /etc/sysctl.d/), ` +
-    `or setcap cap_net_bind_service=ep on the rootlesskit binary`
+    `to publish port 80, ${privilegedPortFix(80)}`
   );
 }
 

@@ -3,12 +3,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { access, constants, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { userInfo, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getAttribute } from '@napi-rs/xattr';
 import type { RootlessFacts } from '../../core/rootless/prerequisites.js';
 import { findExecutable } from '../host-tools.js';
+import { detectCgroupVersion } from '../../drivers/host/node-host-info.js';
 
 const run = promisify(execFile);
 
@@ -108,7 +108,7 @@ export async function gatherRootlessFacts(env: NodeJS.ProcessEnv = process.env):
     overlayInUserns,
     tunAccessible,
     runtimeDir,
-    cgroupVersion: existsSync('/sys/fs/cgroup/cgroup.controllers') ? '2' : '1',
+    cgroupVersion: detectCgroupVersion(),
     unprivilegedPortStart: await readNumber('/proc/sys/net/ipv4/ip_unprivileged_port_start'),
   };
 }

@@ -25,7 +25,8 @@ function readOsRelease(): { name: string; version: string } {
   }
 }
 
-const detectCgroupVersion = (): '1' | '2' => (existsSync('/sys/fs/cgroup/cgroup.controllers') ? '2' : '1');
+/** The cgroup layout this host mounts: v2 when the unified hierarchy is at /sys/fs/cgroup. */
+export const detectCgroupVersion = (): '1' | '2' => (existsSync('/sys/fs/cgroup/cgroup.controllers') ? '2' : '1');
 
 export class NodeHostInfo implements HostInfo {
   private cached: HostFacts | undefined;

@@ -7,6 +7,7 @@
 import { request } from 'node:http';
 import type { RulePort } from '../../core/networks/nat-rules.js';
 import { internal } from '../../core/errdefs.js';
+import { privilegedPortFix } from '../../core/rootless/choices.js';
 
 interface PortSpec {
   proto: string;
@@ -43,8 +44,7 @@ export function privilegedPortRefusal(hostPort: number, err: Error): Error | und
   if (hostPort >= 1024 || !/permission denied/i.test(err.message)) return undefined;
   return internal(
     `cannot publish host port ${hostPort} rootless: ports below net.ipv4.ip_unprivileged_port_start (1024 unless ` +
-      `lowered) are privileged; as root: sysctl -w net.ipv4.ip_unprivileged_port_start=${hostPort} (and the same in ` +
-      `/etc/sysctl.d/), or setcap cap_net_bind_service=ep on the rootlesskit binary; or publish a port of 1024 or more ` +
+      `lowered) are privileged; ${privilegedPortFix(hostPort)}; or publish a port of 1024 or more ` +
       `(${err.message})`,
     err,
   );
