@@ -5,6 +5,7 @@
 import { isKind, notFound } from '../core/errdefs.js';
 import { isImageId, parseReference, withDefaultTag, fullName, familiarName } from '../core/images/reference.js';
 import { normalizePlatform, platformMatches, formatPlatform } from '../core/remotes/platform.js';
+import { registryHost } from '../core/remotes/registry-host.js';
 import type { BuildMessage, BuilderDeps, BuildRequest } from './ports.js';
 import type { StepImage } from './step-image.js';
 
@@ -77,7 +78,7 @@ export class BaseImages {
       platform: this.request.platform,
       credentials:
         this.request.registryAuth?.[ref.domain] ??
-        (await this.request.session?.credentials?.(ref.domain === 'docker.io' ? 'registry-1.docker.io' : ref.domain, {
+        (await this.request.session?.credentials?.(registryHost(ref.domain), {
           signal: this.signal,
         })),
       signal: this.signal,

@@ -4,10 +4,10 @@
 // (BuildKit's `digest mismatch <got>: <wanted>`).
 import { createWriteStream } from 'node:fs';
 import { mkdir, utimes } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import { join, posix } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { DigestingStream } from '../lib/digest.js';
 import { BuildError } from './ports.js';
 
 export interface FetchedUrl {
@@ -52,20 +52,14 @@ export async function fetchUrl(
   await mkdir(dir, { recursive: true });
   const name = urlFileName(url);
   const hostPath = join(dir, name);
-  const hash = createHash('sha256');
-  const hashing = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
+  const hashing = new DigestingStream();
   await pipeline(
     Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>),
     hashing,
     createWriteStream(hostPath, { mode: 0o600 }),
     ...(options.signal ? [{ signal: options.signal }] : []),
   );
-  const digest = `sha256:${hash.digest('hex')}`;
+  const digest = hashing.digest();
   if (options.checksum !== undefined && options.checksum !== digest)
     throw new BuildError(`digest mismatch ${digest}: ${options.checksum}`, 1);
   const lastModified = res.headers.get('last-modified') ?? undefined;
