@@ -13,6 +13,7 @@ import { isIgnored, parseDockerignore } from '../lib/dockerignore.js';
 import { invalidArgument } from '../core/errdefs.js';
 import { maybeGunzip } from '../engine/images/archive-ingest.js';
 import { TarTail } from './tar-tail.js';
+import type { NamedContext } from './named-contexts.js';
 
 export interface BuildContext {
   root: string;
@@ -22,6 +23,8 @@ export interface BuildContext {
   fileDigests?: ReadonlyMap<string, string>;
   /** Told when a RUN binds the context writable (the context, or its digests, may change then). */
   onWritableBind?: () => void;
+  /** Named contexts (BuildKit's `--build-context`) by their lookup key (`namedContextKey`). */
+  named?: ReadonlyMap<string, NamedContext>;
 }
 
 function cleanName(name: string): string {

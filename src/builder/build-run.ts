@@ -29,6 +29,8 @@ import { runStep } from './run-step.js';
 import { copyStep, workdirStep } from './fs-steps.js';
 import { StageObserver } from './stage-observer.js';
 import type { ImageSourceHashes } from './image-source-hashes.js';
+import type { SourceRoot } from './copy-sources.js';
+import { findNamedContext, namedDirSource } from './named-contexts.js';
 
 const EMPTY_TAR = sha256(Buffer.alloc(1024));
 
@@ -110,6 +112,8 @@ export class BuildRun implements StepContext {
 
   /** A stage referenced by name or index from stage `from` (earlier stages only), or undefined (an image). */
   stageIndex(ref: string, from: number): number | undefined {
+    // A named context of that name replaces the stage.
+    if (findNamedContext(this.context.named, ref)) return undefined;
     const lower = ref.toLowerCase();
     const byName = this.dockerfile.stages.find((s) => s.name === lower && s.index < from);
     if (byName) return byName.index;
@@ -204,7 +208,18 @@ export class BuildRun implements StepContext {
   }
 
   namedImage(name: string, emit: (m: BuildMessage) => void): Promise<StepImage> {
-    return this.baseImages.get(name, emit);
+    return this.baseImages.get(this.imageName(name), emit);
+  }
+
+  /** The image `ref` stands for: a `docker-image://` named context's, else itself. */
+  private imageName(ref: string): string {
+    const named = findNamedContext(this.context.named, ref);
+    return named?.kind === 'image' ? named.ref : ref;
+  }
+
+  namedDir(ref: string): SourceRoot | undefined {
+    const named = findNamedContext(this.context.named, ref);
+    return named?.kind === 'dir' ? namedDirSource(named) : undefined;
   }
 
   stageResult(index: number): Promise<StepImage> {
@@ -213,12 +228,27 @@ export class BuildRun implements StepContext {
     return r;
   }
 
-  private async resolveFrom(stage: Stage, emit: (m: BuildMessage) => void): Promise<StepImage> {
+  private async resolveFrom(stage: Stage, state: StageState): Promise<StepImage> {
     const name = this.fromImageName(stage);
     const idx = this.stageIndex(name, stage.index);
     if (idx !== undefined) return this.stageResult(idx);
+    if (this.namedDir(name)) {
+      // BuildKit's stage is the directory itself; berth's is one layer of it on scratch.
+      const copy: Instruction = {
+        kind: 'copy',
+        line: stage.from.line,
+        original: `COPY --from=${name} . /`,
+        sources: ['.'],
+        dest: '/',
+        from: name,
+        chown: undefined,
+        chmod: undefined,
+        heredocs: [],
+      };
+      return copyStep(this, copy, scratchImage(this.request.platform), state, () => undefined);
+    }
     if (name.toLowerCase() === 'scratch') return scratchImage(this.request.platform);
-    return this.namedImage(name, emit);
+    return this.namedImage(name, state.emit);
   }
 
   private async runStage(
@@ -233,12 +263,14 @@ export class BuildRun implements StepContext {
     const observed = new StageObserver(this.request.steps, stage, this.dockerfile.stages.length);
     const fromName = this.fromImageName(stage);
     const fromImage =
-      this.stageIndex(fromName, stage.index) === undefined && fromName.toLowerCase() !== 'scratch'
-        ? fromName
+      this.stageIndex(fromName, stage.index) === undefined &&
+      fromName.toLowerCase() !== 'scratch' &&
+      !this.namedDir(fromName)
+        ? this.imageName(fromName)
         : undefined;
     const fromStep = observed.begin(`FROM ${fromName}`, fromImage);
-    let image = await fromStep.track(() => this.resolveFrom(stage, emit));
     const state: StageState = { stage, args: new Map(), flags: { cmdSet: false }, emit };
+    let image = await fromStep.track(() => this.resolveFrom(stage, state));
     const triggers = image.config.config?.OnBuild ?? [];
     if (triggers.length > 0) {
       // The base image's ONBUILD triggers run first, as Docker's classic builder runs them; the child does not inherit them.

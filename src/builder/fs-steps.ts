@@ -131,10 +131,12 @@ export async function copyStep(
     })());
   try {
     let fromImage: StepImage | undefined;
+    let fromDir: SourceRoot | undefined;
     if (instr.from !== undefined) {
       const from = expand.word(instr.from);
       const idx = run.stageIndex(from, state.stage.index);
-      fromImage = idx !== undefined ? await run.stageResult(idx) : await run.namedImage(from, state.emit);
+      fromDir = idx === undefined ? run.namedDir(from) : undefined;
+      if (!fromDir) fromImage = idx !== undefined ? await run.stageResult(idx) : await run.namedImage(from, state.emit);
       phase('from-image');
     }
     const fromId = fromImage?.record.id;
@@ -166,7 +168,7 @@ export async function copyStep(
     let resolved: { src: SourceRoot; sources: CopySource[] } | undefined;
     const resolve = async (): Promise<{ src: SourceRoot; sources: CopySource[] }> => {
       if (resolved) return resolved;
-      let src: SourceRoot = { root: run.context.root, isContext: true, digests: run.context.fileDigests };
+      let src: SourceRoot = fromDir ?? { root: run.context.root, isContext: true, digests: run.context.fileDigests };
       if (fromImage) {
         const mounted = await mountReadOnly(run, fromImage);
         releases.push(mounted.release);

@@ -67,15 +67,23 @@ async function prepareMounts(run: StepContext, instr: RunInstruction, state: Sta
       }
       // bind: from the context, or from a stage or an image
       const source = m.source ?? '/';
-      if (m.from === undefined) {
-        const src = { root: run.context.root, isContext: true, digests: run.context.fileDigests };
+      const idx = m.from === undefined ? undefined : run.stageIndex(m.from, state.stage.index);
+      const namedDir = m.from === undefined || idx !== undefined ? undefined : run.namedDir(m.from);
+      if (m.from === undefined || namedDir) {
+        const src = namedDir ?? { root: run.context.root, isContext: true, digests: run.context.fileDigests };
+        // A named context's directory is kept for later builds as its digests say: never bound writable.
+        if (namedDir && !m.readonly)
+          throw new BuildError(
+            `RUN --mount=type=bind,from=${m.from as string},rw: a writable bind of a named context is not supported by berth yet`,
+            1,
+          );
         const found = await resolveSources(src, source, 'RUN --mount');
         if (!m.readonly) run.context.onWritableBind?.();
         out.binds.push(`${(found[0] as { hostPath: string }).hostPath}:${m.target}${m.readonly ? ':ro' : ''}`);
-        out.key.push(['bind', source, m.target, await hashSources(src, found)]);
+        const hash = await hashSources(src, found);
+        out.key.push(namedDir ? ['bind', m.from, source, m.target, hash] : ['bind', source, m.target, hash]);
         continue;
       }
-      const idx = run.stageIndex(m.from, state.stage.index);
       const image = idx !== undefined ? await run.stageResult(idx) : await run.namedImage(m.from as string, state.emit);
       const { root, release } = await mountReadOnly(run, image);
       out.release.push(release);

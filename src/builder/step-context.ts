@@ -8,6 +8,7 @@ import type { BuildMessage, BuilderDeps, BuildRequest } from './ports.js';
 import type { StepImage } from './step-image.js';
 import type { Expander, StageFlags } from './metadata-steps.js';
 import type { ImageSourceHashes } from './image-source-hashes.js';
+import type { SourceRoot } from './copy-sources.js';
 
 export interface StageState {
   stage: Stage;
@@ -35,8 +36,10 @@ export interface StepContext {
   defer(cleanup: () => Promise<unknown>): Promise<unknown> | undefined;
   stageIndex(ref: string, from: number): number | undefined;
   stageResult(index: number): Promise<StepImage>;
-  /** An image by name or ID, pulled when it is not local (or pull=1). */
+  /** An image by name or ID (or the image a `docker-image://` named context gives), pulled when it is not local (or pull=1). */
   namedImage(name: string, emit: (m: BuildMessage) => void): Promise<StepImage>;
+  /** The directory a named context of that name gives (`--build-context NAME=DIR`), else undefined. */
+  namedDir(ref: string): SourceRoot | undefined;
   expander(state: StageState, image: StepImage, line: number): Expander;
   runArgs(state: StageState, image: StepImage): string[];
   cacheKey(parent: StepImage, createdBy: string, extra?: unknown): string;

@@ -16,6 +16,7 @@ import type { SyncedDirs } from './synced-dirs.js';
 import type { SolveProgress, VertexProgress } from './solve-progress.js';
 import { dockerfileAttrs } from './frontend-attrs.js';
 import { sessionShares } from './session-shares.js';
+import { namedContextKey, type NamedContext } from '../builder/named-contexts.js';
 
 export interface FrontendRun {
   builder: Builder;
@@ -85,7 +86,7 @@ interface BuildDir {
 }
 
 export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageRecord> {
-  const { filename, request } = dockerfileAttrs(run.attrs);
+  const { filename, request, namedContexts } = dockerfileAttrs(run.attrs);
   // A failing part stops the others (the three syncs run at once).
   const stop = new AbortController();
   const signal = run.signal ? AbortSignal.any([run.signal, stop.signal]) : stop.signal;
@@ -107,15 +108,43 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
     syncs.push(syncing.catch(() => undefined));
     return syncing;
   };
-  let contextDir: BuildDir | undefined;
+  /**
+   * A context directory over the session (the build context, or a named one): its `.dockerignore` first, then the
+   * files it keeps, each load a vertex (`names`); the files `.dockerignore` excludes are listed but never sent.
+   */
+  const syncContext = async (
+    dirName: string,
+    names: { ignore: string; load: string },
+    after?: Promise<unknown>,
+  ): Promise<{ dir: BuildDir; synced: SyncResult }> => {
+    const [ignoreDir, dir] = await Promise.all([take(keyOf(dirName, '.dockerignore')), take(keyOf(dirName))]);
+    await after;
+    const ignore = run.progress.vertex(names.ignore);
+    const patterns = ignore.track(async () => {
+      const got = await sync(ignoreDir, { dirName, includePattern: '.dockerignore' });
+      ignore.status('transferring context:', got.bytes);
+      const text = await readFile(join(ignoreDir.dir, '.dockerignore'), 'utf8').catch(() => '');
+      phase('dockerignore');
+      return parseDockerignore(text);
+    });
+    const keep = async (path: string, kind: string): Promise<boolean> => {
+      const p = await patterns;
+      return !isIgnored(p, path) || (kind === 'dir' && mayReinclude(p, path));
+    };
+    const contextSync = sync(dir, { dirName, keep });
+    contextSync.catch(() => undefined);
+    // Shown once .dockerignore is loaded, as BuildKit orders them.
+    await patterns;
+    const vertex = run.progress.vertex(names.load);
+    const synced = await vertex.track(async () => {
+      const got = await contextSync;
+      vertex.status('transferring context:', got.bytes);
+      return got;
+    });
+    return { dir, synced };
+  };
   try {
-    const [dockerfileDir, ignoreDir] = await Promise.all([
-      take(keyOf('dockerfile', base)),
-      take(keyOf('context', '.dockerignore')),
-    ]);
-    contextDir = await take(keyOf('context'));
-    const contextRoot = contextDir.dir;
-
+    const dockerfileDir = await take(keyOf('dockerfile', base));
     // The Dockerfile, .dockerignore and the context are asked for at once; the context's listing is applied
     // once .dockerignore is known (the files it excludes are still never sent).
     const definition = run.progress.vertex(`[internal] load build definition from ${base}`);
@@ -131,34 +160,30 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
       phase('dockerfile');
       return text;
     });
-    const ignore = run.progress.vertex('[internal] load .dockerignore');
-    const patterns = ignore.track(async () => {
-      const got = await sync(ignoreDir, { dirName: 'context', includePattern: '.dockerignore' });
-      ignore.status('transferring context:', got.bytes);
-      const text = await readFile(join(ignoreDir.dir, '.dockerignore'), 'utf8').catch(() => '');
-      phase('dockerignore');
-      return parseDockerignore(text);
+    const context = syncContext('context', {
+      ignore: '[internal] load .dockerignore',
+      load: '[internal] load build context',
+    }).then((got) => {
+      phase('context');
+      return got;
     });
-    const keep = async (path: string, kind: string): Promise<boolean> => {
-      const p = await patterns;
-      return !isIgnored(p, path) || (kind === 'dir' && mayReinclude(p, path));
-    };
-    const contextSync = sync(contextDir, { dirName: 'context', keep });
-    const context = (async () => {
-      // Shown once .dockerignore is loaded, as BuildKit orders them.
-      await patterns;
-      const vertex = run.progress.vertex('[internal] load build context');
-      return vertex.track(async () => {
-        const got = await contextSync;
-        vertex.status('transferring context:', got.bytes);
-        phase('context');
-        return got;
-      });
-    })();
-    const [text, , synced] = await Promise.all([dockerfileText, patterns, context]);
+    // Named contexts (`--build-context`): BuildKit loads them when the Dockerfile uses them; berth with the context.
+    const named = Promise.all(
+      namedContexts.map(async (c): Promise<[string, NamedContext]> => {
+        const key = namedContextKey(c.name) ?? c.name;
+        if (c.kind === 'image') return [key, { kind: 'image', ref: c.ref }];
+        const got = await syncContext(
+          c.dirName,
+          { ignore: `[context ${c.name}] load .dockerignore`, load: `[context ${c.name}] load from client` },
+          context,
+        );
+        return [key, { kind: 'dir', root: got.dir.dir, digests: digestsOf(got.dir.dir, got.synced) }];
+      }),
+    );
+    const [text, { dir: contextDir, synced }, namedList] = await Promise.all([dockerfileText, context, named]);
+    const contextRoot = contextDir.dir;
 
-    const fileDigests = new Map<string, string>();
-    for (const [rel, entry] of synced.tree) if (entry.digest) fileDigests.set(join(contextRoot, rel), entry.digest);
+    const fileDigests = digestsOf(contextRoot, synced);
     const written = contextDir;
     const built = await run.builder.buildDirectory(
       {
@@ -166,6 +191,7 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
         dockerfileText: text,
         dockerfileName: base,
         fileDigests,
+        named: new Map(namedList),
         // A RUN binding the context writable may change it: its digests are stale and it is not kept.
         onWritableBind: () => {
           fileDigests.clear();
@@ -187,6 +213,13 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
       if (d.tree) await run.syncedDirs.put(d.key, d.dir, d.tree);
       else await run.syncedDirs.discard(d.dir);
   }
+}
+
+/** The sha256 the receiver computed for each synced file, by host path. */
+function digestsOf(root: string, synced: SyncResult): Map<string, string> {
+  const digests = new Map<string, string>();
+  for (const [rel, entry] of synced.tree) if (entry.digest) digests.set(join(root, rel), entry.digest);
+  return digests;
 }
 
 function toConnectError(err: unknown): unknown {

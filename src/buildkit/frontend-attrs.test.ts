@@ -31,7 +31,10 @@ test('defaults: Dockerfile, cache on, default network', () => {
 });
 
 test('what berth cannot honour is refused by name', () => {
-  assert.throws(() => dockerfileAttrs({ 'context:base': 'docker-image://alpine' }), /named context base/);
+  assert.throws(() => dockerfileAttrs({ 'context:base': 'input:base' }), /named context base=input:base/);
+  assert.throws(() => dockerfileAttrs({ 'context:src': 'https://example.com/r.git' }), /named context src=.*git/);
+  assert.throws(() => dockerfileAttrs({ 'context:l': 'oci-layout://x:y@sha256:ab' }), /OCI layout/);
+  assert.throws(() => dockerfileAttrs({ 'context:a::linux/amd64': 'docker-image://b' }), /for one platform/);
   assert.throws(() => dockerfileAttrs({ context: 'https://example.com/repo.git' }), /context/);
   assert.throws(() => dockerfileAttrs({ 'no-cache': 'build' }), /no-cache-filter build/);
   assert.throws(() => dockerfileAttrs({ ulimit: 'nofile=1024:1024' }), /frontend attribute ulimit/);
@@ -45,4 +48,16 @@ test('cache-imports (--cache-from) name the images whose inline cache to read; o
   const local = JSON.stringify([{ Type: 'local', Attrs: { src: '/tmp/c' } }]);
   assert.throws(() => dockerfileAttrs({ 'cache-imports': local }), /cache importer local/);
   assert.throws(() => dockerfileAttrs({ 'cache-imports': '{' }), /invalid cache-imports/);
+});
+
+test('named contexts (--build-context): a session directory or an image', () => {
+  const { namedContexts } = dockerfileAttrs({
+    'context:src': 'local:src',
+    'context:alpine': 'docker-image://busybox:1',
+    'frontend.caps': 'moby.buildkit.frontend.contexts+forward',
+  });
+  assert.deepEqual(namedContexts, [
+    { name: 'src', kind: 'local', dirName: 'src' },
+    { name: 'alpine', kind: 'image', ref: 'busybox:1' },
+  ]);
 });

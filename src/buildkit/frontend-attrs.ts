@@ -25,9 +25,17 @@ const HANDLED = new Set([
   'vcs:revision',
 ]);
 
+/** A `context:NAME` attribute (buildx's `--build-context NAME=…`) berth serves. */
+export type NamedContextAttr =
+  /** `local:DIR`: the session's directory DIR (buildx names it NAME, `_context` / `_dockerfile` for those two). */
+  | { name: string; kind: 'local'; dirName: string }
+  /** `docker-image://REF`: an image, local or pulled as a FROM is. */
+  | { name: string; kind: 'image'; ref: string };
+
 export interface DockerfileAttrs {
   filename: string;
   request: BuildRequest;
+  namedContexts: NamedContextAttr[];
 }
 
 function refuse(what: string): never {
@@ -51,6 +59,25 @@ function cacheImports(value: string): string[] {
   });
 }
 
+/** What `context:NAME` names; the other sources BuildKit's frontend knows are refused by name. */
+function namedContext(name: string, value: string): NamedContextAttr {
+  const what = `named context ${name}=${value} (--build-context)`;
+  if (name.includes('::')) refuse(`${what} for one platform`);
+  if (value.startsWith('local:')) {
+    const dirName = value.slice('local:'.length);
+    if (!dirName) throw new ConnectError(`invalid ${what}`, Code.InvalidArgument);
+    return { name, kind: 'local', dirName };
+  }
+  if (value.startsWith('docker-image://')) {
+    const ref = value.slice('docker-image://'.length);
+    if (!ref) throw new ConnectError(`invalid ${what}`, Code.InvalidArgument);
+    return { name, kind: 'image', ref };
+  }
+  if (value.startsWith('input:')) refuse(`${what} from another build's result (a bake target: context)`);
+  if (value.startsWith('oci-layout://')) refuse(`${what} from an OCI layout`);
+  refuse(`${what} from a git repository or URL`);
+}
+
 function shmSize(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0) throw new ConnectError(`invalid shm-size ${value}`, Code.InvalidArgument);
@@ -60,10 +87,11 @@ function shmSize(value: string): number {
 export function dockerfileAttrs(attrs: Record<string, string>): DockerfileAttrs {
   const buildArgs: Record<string, string> = {};
   const labels: Record<string, string> = {};
+  const namedContexts: NamedContextAttr[] = [];
   for (const [key, value] of Object.entries(attrs)) {
     if (key.startsWith('build-arg:')) buildArgs[key.slice('build-arg:'.length)] = value;
     else if (key.startsWith('label:')) labels[key.slice('label:'.length)] = value;
-    else if (key.startsWith('context:')) refuse(`named context ${key.slice('context:'.length)} (--build-context)`);
+    else if (key.startsWith('context:')) namedContexts.push(namedContext(key.slice('context:'.length), value));
     else if (key === 'context') refuse('a remote or streamed build context (frontend attribute context)');
     else if (key === 'cache-imports') continue;
     else if (!HANDLED.has(key)) refuse(`frontend attribute ${key}`);
@@ -91,6 +119,7 @@ export function dockerfileAttrs(attrs: Record<string, string>): DockerfileAttrs 
   const filename = attrs.filename || 'Dockerfile';
   return {
     filename,
+    namedContexts,
     request: {
       dockerfile: filename,
       tags: [],

@@ -1,0 +1,99 @@
+// Build contexts other than one local directory, through buildx against Docker's engine 20.10 and berthd side by
+// side. Named contexts (`--build-context NAME=DIR|docker-image://REF`): BuildKit's frontend attributes
+// `context:NAME` = `local:NAME` (the directory over the session's filesync under its own name) or
+// `docker-image://REF`, which FROM NAME, COPY --from=NAME and RUN --mount=from=NAME then stand for. Docker 20.10's
+// built-in frontend (BuildKit v0.8) refuses them (`unsupported frontend capability moby.buildkit.frontend.contexts`);
+// berthd builds them as BuildKit v0.10+ does.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ENGINES, skipClients, useEngines } from '../helpers/engines.js';
+import { buildxConfig, type BuildxConfig } from '../helpers/buildx.js';
+import { docker } from '../helpers/run.js';
+
+const skip = skipClients();
+const engine = useEngines(skip);
+
+let buildx: BuildxConfig;
+let root: string;
+
+before(() => {
+  if (skip) return;
+  buildx = buildxConfig();
+  root = mkdtempSync(join(tmpdir(), 'berth-buildkit-contexts-'));
+  for (const d of ['main', 'extra']) mkdirSync(join(root, d));
+  writeFileSync(
+    join(root, 'main', 'Dockerfile'),
+    [
+      'FROM base',
+      'COPY --from=extra x.txt /x.txt',
+      'RUN --mount=from=extra,target=/m cat /m/x.txt > /mounted.txt',
+      'CMD ["cat", "/x.txt", "/mounted.txt"]',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(root, 'main', 'Dockerfile.from-dir'), 'FROM extra\n');
+  writeFileSync(join(root, 'extra', 'x.txt'), 'from the extra context\n');
+  writeFileSync(join(root, 'extra', 'secret.txt'), 'never sent\n');
+  writeFileSync(join(root, 'extra', '.dockerignore'), 'secret.txt\n');
+});
+
+after(() => {
+  buildx?.cleanup();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+for (const name of ENGINES) {
+  describe(`named build contexts with buildx against ${name}`, { skip }, () => {
+    const build = (args: string[]) =>
+      docker(buildx.env(engine(name).env), ['build', '--progress=plain', ...args, join(root, 'main')], {
+        timeoutMs: 120_000,
+      });
+    const extra = () => ['--build-context', `extra=${join(root, 'extra')}`];
+
+    test('FROM, COPY --from and RUN --mount=from= name a directory and an image', async () => {
+      const r = await build([...extra(), '--build-context', 'base=docker-image://busybox:latest', '-t', 'nc:one']);
+      if (name === 'dockerd') {
+        assert.notEqual(r.code, 0);
+        assert.match(r.stderr, /unsupported frontend capability moby\.buildkit\.frontend\.contexts/);
+        return;
+      }
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /#\d+ \[context extra\] load from client\n/);
+      assert.match(r.stderr, /#\d+ \[1\/3\] FROM docker\.io\/library\/busybox:latest\n/);
+      const ran = await docker(engine(name).env, ['run', '--rm', '--network', 'none', 'nc:one']);
+      assert.equal(ran.code, 0, ran.stderr);
+      assert.equal(ran.stdout, 'from the extra context\nfrom the extra context\n');
+    });
+
+    test("the named directory's .dockerignore keeps its files out; FROM a directory is that directory", async () => {
+      const r = await build([...extra(), '-f', join(root, 'main', 'Dockerfile.from-dir'), '-t', 'nc:dir']);
+      if (name === 'dockerd') {
+        assert.match(r.stderr, /unsupported frontend capability moby\.buildkit\.frontend\.contexts/);
+        return;
+      }
+      assert.equal(r.code, 0, r.stderr);
+      const out = join(root, 'out.tar');
+      const saved = await docker(engine(name).env, ['create', '--name', 'nc-dir', 'nc:dir', 'none']);
+      assert.equal(saved.code, 0, saved.stderr);
+      try {
+        const files = await docker(engine(name).env, ['export', '-o', out, 'nc-dir']);
+        assert.equal(files.code, 0, files.stderr);
+        const { execFileSync } = await import('node:child_process');
+        const listed = execFileSync('tar', ['-tf', out], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+        assert.ok(listed.includes('x.txt'), listed.join(' '));
+        assert.ok(!listed.includes('secret.txt'), listed.join(' '));
+      } finally {
+        await docker(engine(name).env, ['rm', 'nc-dir']);
+      }
+    });
+
+    test('a named context from a git repository or URL is refused by name', async () => {
+      const r = await build(['--build-context', 'extra=http://127.0.0.1:1/x.tar', '-t', 'nc:url']);
+      assert.notEqual(r.code, 0);
+      if (name === 'berthd') assert.match(r.stderr, /named context extra=http:\/\/127\.0\.0\.1:1\/x\.tar/);
+    });
+  });
+}
