@@ -21,6 +21,7 @@ tar -xzf "$archive" -C "$work" --strip-components=2 \
   "$prefix/github.com/moby/buildkit/session/auth/auth.proto" \
   "$prefix/github.com/moby/buildkit/session/secrets/secrets.proto" \
   "$prefix/github.com/moby/buildkit/session/sshforward/ssh.proto" \
+  "$prefix/github.com/moby/buildkit/session/upload/upload.proto" \
   "$prefix/github.com/tonistiigi/fsutil/types/stat.proto" \
   "$prefix/github.com/tonistiigi/fsutil/types/wire.proto" \
   "$prefix/github.com/gogo/protobuf/gogoproto/gogo.proto" \

@@ -17,6 +17,8 @@ import type { SolveProgress, VertexProgress } from './solve-progress.js';
 import { dockerfileAttrs } from './frontend-attrs.js';
 import { sessionShares } from './session-shares.js';
 import { namedContextKey, type NamedContext } from '../builder/named-contexts.js';
+import type { BuildRequest } from '../builder/ports.js';
+import { receiveRemoteContext } from './remote-context.js';
 
 export interface FrontendRun {
   builder: Builder;
@@ -87,6 +89,14 @@ interface BuildDir {
 
 export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageRecord> {
   const { filename, request, namedContexts } = dockerfileAttrs(run.attrs);
+  if (run.attrs.context !== undefined) {
+    if (namedContexts.length > 0 || run.attrs.dockerfilekey)
+      throw new ConnectError(
+        `a remote build context (${run.attrs.context}) with ${namedContexts.length > 0 ? 'named contexts' : 'a Dockerfile from the client'} is not supported by berth's BuildKit frontend yet`,
+        Code.Unimplemented,
+      );
+    return runRemoteContext(run, run.attrs.context, filename, request);
+  }
   // A failing part stops the others (the three syncs run at once).
   const stop = new AbortController();
   const signal = run.signal ? AbortSignal.any([run.signal, stop.signal]) : stop.signal;
@@ -212,6 +222,45 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
     for (const d of dirs)
       if (d.tree) await run.syncedDirs.put(d.key, d.dir, d.tree);
       else await run.syncedDirs.discard(d.dir);
+  }
+}
+
+/** The build of a stdin tar or URL context: it arrives whole, then berth's one builder runs as for a directory. */
+async function runRemoteContext(
+  run: FrontendRun,
+  value: string,
+  filename: string,
+  request: BuildRequest,
+): Promise<ImageRecord> {
+  const signal = run.signal ?? new AbortController().signal;
+  const [download, contextDir] = await Promise.all([run.syncedDirs.take(undefined), run.syncedDirs.take(undefined)]);
+  try {
+    const load = run.progress.vertex('[internal] load remote build context');
+    const { context } = await load.track(async () => {
+      const got = await receiveRemoteContext(
+        run.session,
+        value,
+        filename,
+        { download: download.dir, context: contextDir.dir },
+        signal,
+      );
+      load.status('transferring context:', got.bytes);
+      phase('context');
+      return got;
+    });
+    await run.syncedDirs.discard(download.dir);
+    const built = await run.builder.buildDirectory(
+      context,
+      { ...request, steps: stepObserver(run.progress, load), session: sessionShares(run.session) },
+      { signal, inlineCache: run.inlineCache },
+    );
+    phase('build');
+    return built.record;
+  } catch (err) {
+    throw toConnectError(err);
+  } finally {
+    await run.syncedDirs.discard(download.dir);
+    await run.syncedDirs.discard(contextDir.dir);
   }
 }
 

@@ -35,7 +35,6 @@ test('what berth cannot honour is refused by name', () => {
   assert.throws(() => dockerfileAttrs({ 'context:src': 'https://example.com/r.git' }), /named context src=.*git/);
   assert.throws(() => dockerfileAttrs({ 'context:l': 'oci-layout://x:y@sha256:ab' }), /OCI layout/);
   assert.throws(() => dockerfileAttrs({ 'context:a::linux/amd64': 'docker-image://b' }), /for one platform/);
-  assert.throws(() => dockerfileAttrs({ context: 'https://example.com/repo.git' }), /context/);
   assert.throws(() => dockerfileAttrs({ 'no-cache': 'build' }), /no-cache-filter build/);
   assert.throws(() => dockerfileAttrs({ ulimit: 'nofile=1024:1024' }), /frontend attribute ulimit/);
   assert.throws(() => dockerfileAttrs({ platform: 'linux/s390x' }), /platform linux\/s390x/);

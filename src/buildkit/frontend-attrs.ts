@@ -92,7 +92,8 @@ export function dockerfileAttrs(attrs: Record<string, string>): DockerfileAttrs 
     if (key.startsWith('build-arg:')) buildArgs[key.slice('build-arg:'.length)] = value;
     else if (key.startsWith('label:')) labels[key.slice('label:'.length)] = value;
     else if (key.startsWith('context:')) namedContexts.push(namedContext(key.slice('context:'.length), value));
-    else if (key === 'context') refuse('a remote or streamed build context (frontend attribute context)');
+    // A stdin tar or URL context: the frontend reads it (remote-context.ts).
+    else if (key === 'context') continue;
     else if (key === 'cache-imports') continue;
     else if (!HANDLED.has(key)) refuse(`frontend attribute ${key}`);
   }

@@ -6,7 +6,11 @@
 // berthd builds them as BuildKit v0.10+ does.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINES, skipClients, useEngines } from '../helpers/engines.js';
@@ -18,9 +22,24 @@ const engine = useEngines(skip);
 
 let buildx: BuildxConfig;
 let root: string;
+/** A tar context (Dockerfile and a file), and the loopback HTTP server that serves it and a bare Dockerfile. */
+let contextTar: Buffer;
+const BARE_DOCKERFILE = 'FROM busybox\nRUN echo from-a-url-dockerfile > /bare.txt\n';
+const web = {
+  port: 0,
+  server: createServer((req, res) => {
+    if (req.url === '/ctx.tar') return void res.writeHead(200).end(contextTar);
+    if (req.url === '/Dockerfile') return void res.writeHead(200).end(BARE_DOCKERFILE);
+    res.writeHead(404).end();
+  }),
+};
+const urlOf = (path: string): string => `http://127.0.0.1:${web.port}${path}`;
 
-before(() => {
+before(async () => {
   if (skip) return;
+  web.server.listen(0, '127.0.0.1');
+  await once(web.server, 'listening');
+  web.port = (web.server.address() as AddressInfo).port;
   buildx = buildxConfig();
   root = mkdtempSync(join(tmpdir(), 'berth-buildkit-contexts-'));
   for (const d of ['main', 'extra']) mkdirSync(join(root, d));
@@ -38,9 +57,16 @@ before(() => {
   writeFileSync(join(root, 'extra', 'x.txt'), 'from the extra context\n');
   writeFileSync(join(root, 'extra', 'secret.txt'), 'never sent\n');
   writeFileSync(join(root, 'extra', '.dockerignore'), 'secret.txt\n');
+  mkdirSync(join(root, 'tarred'));
+  writeFileSync(join(root, 'tarred', 'Dockerfile'), 'FROM busybox\nCOPY in-tar.txt /\nCMD ["cat", "/in-tar.txt"]\n');
+  writeFileSync(join(root, 'tarred', 'Dockerfile.other'), 'FROM busybox\nCOPY in-tar.txt /other.txt\n');
+  writeFileSync(join(root, 'tarred', 'in-tar.txt'), 'came in a tar\n');
+  execFileSync('tar', ['-cf', join(root, 'ctx.tar'), '-C', join(root, 'tarred'), '.']);
+  contextTar = readFileSync(join(root, 'ctx.tar'));
 });
 
 after(() => {
+  web.server.close();
   buildx?.cleanup();
   if (root) rmSync(root, { recursive: true, force: true });
 });
@@ -94,6 +120,46 @@ for (const name of ENGINES) {
       const r = await build(['--build-context', 'extra=http://127.0.0.1:1/x.tar', '-t', 'nc:url']);
       assert.notEqual(r.code, 0);
       if (name === 'berthd') assert.match(r.stderr, /named context extra=http:\/\/127\.0\.0\.1:1\/x\.tar/);
+    });
+  });
+}
+
+for (const name of ENGINES) {
+  describe(`stdin and URL build contexts with buildx against ${name}`, { skip }, () => {
+    const build = (args: string[], input?: Buffer) =>
+      docker(buildx.env(engine(name).env), ['build', '--progress=plain', ...args], {
+        timeoutMs: 120_000,
+        ...(input ? { input } : {}),
+      });
+    const ran = async (image: string, ...cmd: string[]): Promise<string> => {
+      const r = await docker(engine(name).env, ['run', '--rm', '--network', 'none', image, ...cmd]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout;
+    };
+
+    test('docker build - < ctx.tar: the tar comes through the session (Upload) and is the context', async () => {
+      const r = await build(['-t', 'rc:stdin', '-'], contextTar);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /#\d+ \[internal\] load remote build context\n/);
+      assert.equal(await ran('rc:stdin'), 'came in a tar\n');
+      const other = await build(['-t', 'rc:stdin-other', '-f', 'Dockerfile.other', '-'], contextTar);
+      assert.equal(other.code, 0, other.stderr);
+      assert.equal(await ran('rc:stdin-other', 'cat', '/other.txt'), 'came in a tar\n');
+    });
+
+    test('a tar URL is the context; a URL of anything else is the Dockerfile', async () => {
+      const r = await build(['-t', 'rc:url', urlOf('/ctx.tar')]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(await ran('rc:url'), 'came in a tar\n');
+      const bare = await build(['-t', 'rc:bare', urlOf('/Dockerfile')]);
+      assert.equal(bare.code, 0, bare.stderr);
+      assert.equal(await ran('rc:bare', 'cat', '/bare.txt'), 'from-a-url-dockerfile\n');
+    });
+
+    test('a URL that answers 404 fails the build', async () => {
+      const r = await build(['-t', 'rc:missing', urlOf('/missing.tar')]);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /invalid response status 404/);
     });
   });
 }
