@@ -96,6 +96,9 @@ export class LogRotator {
       }
     } finally {
       this.rotating = false;
+      // Writes seen while rotating were dropped by the early return above: look once more, or a live file that
+      // grew past max-size meanwhile would wait for the next write.
+      this.schedule();
     }
   }
 }
