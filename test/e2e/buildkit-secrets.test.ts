@@ -39,10 +39,9 @@ let context: string;
 /** docker-registry with htpasswd basic auth, holding busybox as PRIVATE_IMAGE (pushed after a docker login). */
 let registry: TestRegistry | undefined;
 let privateImage = '';
-let pushed: Promise<void> | undefined;
 
 /** docker login writes the credentials into the test's own DOCKER_CONFIG (buildx's); the image is pushed from the
- * first engine and then untagged there, so every engine's build must pull it. Once, by the first test asking. */
+ * first engine and then untagged there, so every engine's build must pull it. */
 async function pushPrivateImage(host: string): Promise<void> {
   const pusher = buildx.env(engine(ENGINES[0] as (typeof ENGINES)[number]).env);
   const login = await docker(pusher, ['login', '-u', 'bkuser', '--password-stdin', host], { input: 'bkpass' });
@@ -112,6 +111,9 @@ before(async () => {
   privateImage = `${registry.host}/private/img:1`;
   writeFileSync(join(context, 'Dockerfile.private'), `FROM ${privateImage}\nLABEL from=private\n`);
   anonymous = buildxConfig();
+  // useEngines' before() is still running beside this one (node:test 20 starts top-level hooks at once).
+  await engine.ready();
+  await pushPrivateImage(registry.host);
 });
 
 after(async () => {
@@ -182,7 +184,6 @@ for (const name of ENGINES) {
 
     test('a base image in a registry with basic auth: pulled with the credentials the client session gives', async () => {
       if (!registry) return void assert.fail('docker-registry is not installed (scripts/setup.sh)');
-      await (pushed ??= pushPrivateImage(registry.host));
       const file = join(context, 'Dockerfile.private');
       // Without a login the client has no credentials for the registry: the pull is refused.
       const refused = await docker(

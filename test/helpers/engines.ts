@@ -70,15 +70,36 @@ export async function loadTestImages(engine: Engine): Promise<void> {
   }
 }
 
+/** The file's engines by name, and a promise of their start. */
+export interface EngineLookup {
+  (name: EngineName): Engine;
+  /** Resolves once every engine started and was set up (rejects as the start did). node:test 20 runs a file's
+   * top-level before() hooks as soon as each is declared, side by side, not one after the other: a top-level
+   * before() declared after useEngines() starts while the engines are still starting, and awaits this first. Hooks
+   * of a describe() and tests run after every top-level before() ended and need not. */
+  ready(): Promise<void>;
+}
+
 /** Starts every engine in ENGINES side by side before the file's tests (images loaded, then `setUp` run on
  * each), stops them all after; returns the lookup the file's suites use. Nothing starts when the file is skipped. */
 export function useEngines(
   skip: string | false,
   setUp: (engine: Engine) => Promise<void> = async () => undefined,
-): (name: EngineName) => Engine {
+): EngineLookup {
   const started = new Map<EngineName, Engine>();
+  let settled = false;
+  let markStarted: () => void = () => undefined;
+  let markFailed: (err: unknown) => void = () => undefined;
+  const starting = new Promise<void>((resolve, reject) => {
+    markStarted = resolve;
+    markFailed = reject;
+  });
+  starting.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
   before(async () => {
-    if (skip) return;
+    if (skip) return markStarted();
     const results = await Promise.allSettled(
       ENGINES.map(async (name) => {
         const engine = await startEngine(name);
@@ -88,14 +109,20 @@ export function useEngines(
       }),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    if (failed) {
+      markFailed(failed.reason);
+      throw failed.reason;
+    }
+    markStarted();
   });
   after(async () => {
     await Promise.all([...started.values()].map((e) => e.stop()));
   });
-  return (name) => {
+  const lookup = (name: EngineName): Engine => {
+    if (!settled) throw new Error(`${name} is still starting: await the lookup's ready() first (see EngineLookup)`);
     const engine = started.get(name);
     if (!engine) throw new Error(`${name} did not start`);
     return engine;
   };
+  return Object.assign(lookup, { ready: () => starting });
 }
