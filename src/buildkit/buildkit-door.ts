@@ -7,7 +7,7 @@ import { LLBBridge } from '../gen/buildkit/github.com/moby/buildkit/frontend/gat
 import type { Logger } from '../lib/logger.js';
 import type { Builder } from '../builder/builder.js';
 import type { ImageService } from '../engine/images/image-service.js';
-import { H2cServer } from './h2c.js';
+import { H2cServer } from '../lib/h2c-server.js';
 import { Sessions, type SessionHeaders } from './sessions.js';
 import { Solves } from './solves.js';
 import { SyncedDirs } from './synced-dirs.js';

@@ -1,5 +1,6 @@
 // What every `berth compose` verb shares: the project options of `berth compose` (-f, -p, --project-directory,
 // --env-file, --profile) turned into a loaded project, and progress lines on stderr as Compose v2 prints them.
+import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { ComposeError } from '../compose/errors.js';
 import { loadProject } from '../compose/load.js';
@@ -51,3 +52,11 @@ export const progressOn =
 
 /** berth compose's version, for com.docker.compose.version. */
 export const composeVersion = (): string => clientVersion('').Version;
+
+/** A BuildKit build's progress (a build with secrets) drawn on stderr as `berth build --progress` draws it. */
+export const buildkitOn =
+  (ctx: CliContext, quiet = false) =>
+  async (reply: Readable): Promise<void> => {
+    const { showBuildkitBuild } = await import('./buildkit-build-output.js');
+    await showBuildkitBuild(ctx, reply, quiet ? 'quiet' : 'auto');
+  };

@@ -95,7 +95,8 @@ type LogsQuery = Widened<QueryOf<Op<'/containers/{id}/logs', 'get'>>, 'since' | 
 /** commit `changes`: Docker reads every repeated value, as the docker CLI sends them. */
 type CommitQuery = Widened<QueryOf<Op<'/commit', 'post'>>, 'changes', string | string[]>;
 /** build `t`: one value per tag, repeated. */
-type BuildQuery = Widened<QueryOf<Op<'/build', 'post'>>, 't', string | string[]>;
+/** `session` (the BuildKit session a version=2 build uses) is a real query parameter the swagger leaves out. */
+type BuildQuery = Widened<QueryOf<Op<'/build', 'post'>>, 't', string | string[]> & { session?: string };
 
 function fillPath(template: string, params: unknown): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {

@@ -102,8 +102,13 @@ class SocketTransport implements Transport<IncomingMessage, Readable> {
     this.agent.destroy();
   }
 
-  /** Resolves with the raw socket once the daemon upgraded the request. */
-  async hijack(req: ApiRequest<Readable>): Promise<Hijacked> {
+  /** Resolves with the raw socket once the daemon upgraded the request (to `upgrade`: tcp, or h2c for /session);
+   * an array in `headers` is sent as one header line per item. */
+  async hijack(
+    req: ApiRequest<Readable>,
+    upgrade = 'tcp',
+    headers: Record<string, string | string[]> = {},
+  ): Promise<Hijacked> {
     const version = await this.apiVersion();
     return new Promise((resolve, reject) => {
       const out = http.request({
@@ -113,7 +118,9 @@ class SocketTransport implements Transport<IncomingMessage, Readable> {
         headers: {
           Host: 'berth',
           Connection: 'Upgrade',
-          Upgrade: 'tcp',
+          Upgrade: upgrade,
+          ...req.headers,
+          ...headers,
           ...(req.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
         },
         signal: req.signal,
@@ -210,6 +217,10 @@ export class EngineClient extends EngineApi<IncomingMessage, Readable> {
       this.socket.hijack(
         this.build('post', '/exec/{id}/start', { path: { id }, body: { ...body, Detach: false }, ...o }),
       ),
+    /** A BuildKit client session (POST /session, upgraded to h2c): the daemon calls the gRPC services the headers
+     * X-Docker-Expose-Session-* name, served by the caller over the returned socket. */
+    session: (headers: Record<string, string | string[]>, o: Signal = {}): Promise<Hijacked> =>
+      this.socket.hijack(this.build('post', '/session', o), 'h2c', headers),
   };
 }
 

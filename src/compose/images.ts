@@ -1,13 +1,16 @@
 // The images a project's services run: built from their `build` section through the Engine API's /build (the classic
-// protocol, which Docker's engine and berthd both speak), pulled when missing, and known by ID so that `up` recreates
+// protocol, which Docker's engine and berthd both speak; BuildKit's, version=2 over a session of the CLI's, for a
+// build with secrets, which the classic builder cannot mount), pulled when missing, and known by ID so that `up` recreates
 // a container whose image changed (label com.docker.compose.image), as Compose v2 does.
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError, type EngineClient } from '../client/engine-client.js';
 import { jsonMessages, messageText, StreamError } from '../client/json-messages.js';
 import { packContext } from '../lib/build-context.js';
+import { openBuildSession } from './build-session.js';
 import { ComposeError } from './errors.js';
 import type { ServiceConfig } from './model.js';
 import type { Progress } from './progress.js';
@@ -20,6 +23,9 @@ export interface ImageOptions {
   build?: boolean;
   /** Do not use the build cache. */
   noCache?: boolean;
+  /** Shows a BuildKit build's reply (its `moby.buildkit.trace` messages) and throws when the build failed; without
+   * it the reply is only checked for an error. */
+  showBuildkit?: (reply: Readable) => Promise<void>;
 }
 
 /** The image's ID, or undefined when the engine does not have it. */
@@ -57,15 +63,22 @@ export async function buildService(client: EngineClient, service: ServiceConfig,
     const dockerfile = await packContext(build.context, { path: build.dockerfile }, tarPath).catch((err: unknown) => {
       throw new ComposeError(`service "${service.name}": build context ${build.context}: ${(err as Error).message}`);
     });
-    const res = await client.images.build(createReadStream(tarPath), {
-      t: [service.image],
-      dockerfile,
-      ...(Object.keys(build.args).length ? { buildargs: JSON.stringify(build.args) } : {}),
-      ...(Object.keys(build.labels).length ? { labels: JSON.stringify(build.labels) } : {}),
-      ...(build.target ? { target: build.target } : {}),
-      ...(opts.noCache ? { nocache: true } : {}),
-    });
-    await drain(res, opts.output);
+    const session = build.secrets.length ? await openBuildSession(client, `${service.name}`, build.secrets) : undefined;
+    try {
+      const res = await client.images.build(createReadStream(tarPath), {
+        t: [service.image],
+        dockerfile,
+        ...(Object.keys(build.args).length ? { buildargs: JSON.stringify(build.args) } : {}),
+        ...(Object.keys(build.labels).length ? { labels: JSON.stringify(build.labels) } : {}),
+        ...(build.target ? { target: build.target } : {}),
+        ...(opts.noCache ? { nocache: true } : {}),
+        ...(session ? { version: '2' as const, session: session.id } : {}),
+      });
+      if (!session) await drain(res, opts.output);
+      else await (opts.showBuildkit ?? ((reply) => drain(reply, () => {}).then(() => undefined)))(res);
+    } finally {
+      session?.close();
+    }
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

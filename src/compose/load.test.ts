@@ -163,6 +163,7 @@ test('build: a string is the context; a mapping resolves dockerfile against it; 
     dockerfile: join(p.dir, 'app/Dockerfile'),
     args: {},
     labels: {},
+    secrets: [],
     named: false,
   });
   assert.deepEqual(loaded.services.long?.build, {
@@ -171,6 +172,7 @@ test('build: a string is the context; a mapping resolves dockerfile against it; 
     args: { GIVEN: '1', FROM_ENV: 'env' },
     target: 'final',
     labels: {},
+    secrets: [],
     named: true,
   });
   assert.equal(loaded.services.long?.image, 'me/long:1');
@@ -357,4 +359,30 @@ test('logging, devices and deploy.resources: the HostConfig Compose v2 sends; ab
   );
   const cdi = project({ 'compose.yaml': base + '    devices: [nvidia.com/gpu=all]\n' });
   assert.throws(() => loadProject(cdi), /CDI device nvidia.com\/gpu=all is not supported by berth compose yet/);
+});
+
+test('build.secrets: file and environment secrets by ID (target, else the key); undefined ones refused; uid/gid/mode named', () => {
+  const base =
+    'services:\n  app:\n    build:\n      context: .\n      secrets:\n' +
+    '        - token\n        - {source: api_key, target: key, mode: 0400}\n' +
+    'secrets:\n  token:\n    file: ./token.txt\n  api_key:\n    environment: API_KEY\n';
+  const warnings: string[] = [];
+  const p = project({ 'compose.yaml': base }, { env: { API_KEY: 'k' }, warn: (m) => warnings.push(m) });
+  const build = loadProject(p).services.app?.build;
+  assert.deepEqual(build?.secrets, [
+    { id: 'token', source: 'token', value: { name: 'token', file: join(p.dir, 'token.txt') } },
+    { id: 'key', source: 'api_key', value: { name: 'api_key', content: 'k' } },
+  ]);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0] ?? '', /^services\.app\.build\.secrets \(api_key\): mode not applied/);
+  const undef = project({ 'compose.yaml': 'services:\n  app:\n    build:\n      context: .\n      secrets: [nope]\n' });
+  assert.throws(
+    () => loadProject(undef),
+    /service "app" refers to undefined build secret nope: invalid compose project/,
+  );
+  const external = project({
+    'compose.yaml':
+      'services:\n  app:\n    build:\n      context: .\n      secrets: [x]\nsecrets:\n  x:\n    external: true\n',
+  });
+  assert.throws(() => loadProject(external), /secrets\.x\.external is not supported by berth compose yet/);
 });

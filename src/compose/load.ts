@@ -139,6 +139,7 @@ export function loadProject(opts: LoadOptions): Project {
     lookup,
     readFile: readIfExists,
     profiles,
+    ...(opts.warn ? { warn: opts.warn } : {}),
   });
   const envFiles = explicitEnvFiles(opts);
   return envFiles.length > 0 ? { ...project, envFiles } : project;

@@ -104,7 +104,17 @@ export interface Resources {
   pids?: number;
 }
 
-/** A service's `build`: sent to the Engine API's /build (the classic protocol, which both engines speak). */
+/** A secret a build's `RUN --mount=type=secret,id=ID` reads: a top-level secret under the ID `target` (default: its
+ * key), served to the engine's BuildKit over the CLI's session. */
+export interface BuildSecret {
+  id: string;
+  /** The key in the project's `secrets`. */
+  source: string;
+  value: FileObject;
+}
+
+/** A service's `build`: sent to the Engine API's /build (the classic protocol, which both engines speak; BuildKit's,
+ * version=2 with a session, when the build has secrets). */
 export interface BuildConfig {
   /** Absolute. */
   context: string;
@@ -114,6 +124,7 @@ export interface BuildConfig {
   args: Record<string, string>;
   target?: string;
   labels: Record<string, string>;
+  secrets: BuildSecret[];
   /** The service names its image (`image:`); otherwise it is `<project>-<service>`, local to this project. */
   named: boolean;
 }

@@ -6,6 +6,8 @@ import { parseDotenv } from './dotenv.js';
 import { isAbsolute, join } from 'node:path';
 import type {
   BuildConfig,
+  BuildSecret,
+  FileObject,
   Dependency,
   DependencyCondition,
   Healthcheck,
@@ -35,13 +37,16 @@ export interface NormaliseContext {
   readFile(path: string): string | undefined;
   /** Profiles enabled with `--profile` or COMPOSE_PROFILES. */
   profiles: string[];
+  /** Options accepted but not applied (as Compose v2) are named here. */
+  warn?: (message: string) => void;
 }
 
 export function normaliseProject(data: Tree, ctx: NormaliseContext): Project {
+  const secrets = normaliseFileObjects('secrets', data.secrets, ctx.workingDir, ctx.lookup);
   const services: Record<string, ServiceConfig> = {};
   const disabled: string[] = [];
   for (const [name, raw] of Object.entries(tree(data.services))) {
-    const service = normaliseService(name, tree(raw), ctx);
+    const service = normaliseService(name, tree(raw), ctx, secrets);
     const active =
       service.profiles.length === 0 ||
       service.profiles.some((p) => ctx.profiles.includes(p) || ctx.profiles.includes('*'));
@@ -75,7 +80,6 @@ export function normaliseProject(data: Tree, ctx: NormaliseContext): Project {
           `service "${service.name}" refers to undefined volume ${mount.source}: invalid compose project`,
         );
   }
-  const secrets = normaliseFileObjects('secrets', data.secrets, ctx.workingDir, ctx.lookup);
   const configs = normaliseFileObjects('configs', data.configs, ctx.workingDir, ctx.lookup);
   for (const service of Object.values(services)) {
     for (const m of service.secrets)
@@ -165,8 +169,41 @@ function networksOf(raw: Tree): Record<string, ServiceNetwork> {
   return out;
 }
 
+/** `build.secrets` (names or long syntax) resolved against the top-level secrets. As Compose v2, the ID the
+ * Dockerfile names is `target` (default: the source), and uid/gid/mode, which BuildKit has no way to take from the
+ * client, are named in a warning and not applied. */
+function buildSecretsOf(
+  raw: unknown,
+  service: string,
+  secrets: Record<string, FileObject>,
+  ctx: NormaliseContext,
+): BuildSecret[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.map((entry: unknown) => {
+    const e = typeof entry === 'string' ? { source: entry } : tree(entry);
+    const source = scalarText(e.source);
+    const value = secrets[source];
+    if (!value)
+      throw new ComposeError(
+        `service "${service}" refers to undefined build secret ${source}: invalid compose project`,
+      );
+    const ignored = ['uid', 'gid', 'mode'].filter((k) => e[k] !== undefined);
+    if (ignored.length > 0)
+      ctx.warn?.(
+        `services.${service}.build.secrets (${source}): ${ignored.join(', ')} not applied: BuildKit mounts build secrets with its own owner and mode (as Compose v2, which ignores them)`,
+      );
+    return { id: typeof e.target === 'string' && e.target ? e.target : source, source, value };
+  });
+}
+
 /** `build` as a string (the context) or a mapping; paths resolved against the project directory. */
-function buildOf(raw: unknown, named: boolean, ctx: NormaliseContext): BuildConfig | undefined {
+function buildOf(
+  raw: unknown,
+  named: boolean,
+  service: string,
+  ctx: NormaliseContext,
+  secrets: Record<string, FileObject>,
+): BuildConfig | undefined {
   if (raw === undefined || raw === null) return undefined;
   const b = typeof raw === 'string' ? { context: raw } : tree(raw);
   const context = hostPath(typeof b.context === 'string' ? b.context : '.', ctx.workingDir);
@@ -190,14 +227,20 @@ function buildOf(raw: unknown, named: boolean, ctx: NormaliseContext): BuildConf
     args,
     ...(typeof b.target === 'string' ? { target: b.target } : {}),
     labels: listOrDict(b.labels, () => ''),
+    secrets: buildSecretsOf(b.secrets, service, secrets, ctx),
     named,
   };
 }
 
-function normaliseService(name: string, raw: Tree, ctx: NormaliseContext): ServiceConfig {
+function normaliseService(
+  name: string,
+  raw: Tree,
+  ctx: NormaliseContext,
+  secrets: Record<string, FileObject>,
+): ServiceConfig {
   const where = `services.${name}`;
   const named = typeof raw.image === 'string' && raw.image !== '';
-  const build = buildOf(raw.build, named, ctx);
+  const build = buildOf(raw.build, named, name, ctx, secrets);
   const image = named ? (raw.image as string) : build ? `${ctx.name}-${name}` : '';
   if (!image)
     throw new ComposeError(

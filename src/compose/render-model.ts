@@ -78,6 +78,11 @@ function service(s: ServiceConfig): Tree {
       ...(Object.keys(s.build.args).length ? { args: s.build.args } : {}),
       ...(s.build.target ? { target: s.build.target } : {}),
       ...(Object.keys(s.build.labels).length ? { labels: s.build.labels } : {}),
+      ...(s.build.secrets.length
+        ? {
+            secrets: s.build.secrets.map((b) => ({ source: b.source, ...(b.id !== b.source ? { target: b.id } : {}) })),
+          }
+        : {}),
     };
   if (s.capAdd.length) out.cap_add = s.capAdd;
   if (s.capDrop.length) out.cap_drop = s.capDrop;

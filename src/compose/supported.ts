@@ -61,7 +61,7 @@ export const SERVICE_KEYS = new Set([
   'extends',
 ]);
 
-export const BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target', 'labels']);
+export const BUILD_KEYS = new Set(['context', 'dockerfile', 'args', 'target', 'labels', 'secrets']);
 export const DEPLOY_KEYS = new Set(['replicas', 'mode', 'resources']);
 export const RESOURCES_KEYS = new Set(['limits', 'reservations']);
 export const LIMITS_KEYS = new Set(['cpus', 'memory', 'pids']);

@@ -5,7 +5,7 @@ import type { EngineClient } from '../client/engine-client.js';
 import { serviceHash } from './config-hash.js';
 import { containerPlan, type ContainerPlan } from './container-spec.js';
 import { dependencyOrder, eachInDependencyOrder } from './dependency-order.js';
-import { ensureImages } from './images.js';
+import { ensureImages, type ImageOptions } from './images.js';
 import { injectFiles } from './inject-files.js';
 import { ComposeError } from './errors.js';
 import { waitForDependencies } from './dependency-wait.js';
@@ -31,6 +31,7 @@ export interface UpOptions extends PlanOptions {
   progress: Progress;
   /** The builder's output. */
   output: (text: string) => void;
+  showBuildkit?: ImageOptions['showBuildkit'];
 }
 
 async function createContainer(

@@ -427,6 +427,7 @@ scenario(
       refused('web-db', /'name' does not match any of the regexes/),
       refused('include', /'include' does not match any of the regexes/),
       refused('secrets', /secrets.api_key value 'environment' does not match/),
+      refused('build-secrets', /services.app.build contains unsupported option: 'secrets'/),
       refused('extends', /services.child.environment.OWN contains true, which is an invalid type/),
       refused('override', /limits value 'pids'|Additional properties are not allowed \('pids'/, [
         '-f',

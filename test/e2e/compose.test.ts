@@ -180,6 +180,33 @@ scenario(
   },
 );
 
+scenario(
+  'build secrets: a file and an environment secret mounted into RUN over the CLI session (BuildKit), not in the image',
+  async (s) => {
+    const env = { BUILD_API_KEY: `key-for-${s.name}` };
+    // Unset, the environment source is refused before any build, naming the variable and the secret.
+    const unset = await s.compose('build-secrets', ['build']);
+    assert.equal(unset.code, 1);
+    assert.match(unset.stderr, /environment variable "BUILD_API_KEY" required by secrets "api_key" is not set/);
+    const up = await s.ok('build-secrets', ['up', '-d'], env);
+    assert.match(up.stderr, /Service app {2}Built/);
+    // The RUN step (which fails without either secret: required=true) wrote both values into the image.
+    const out = await s.exec('build-secrets-app-1', ['cat', '/out']);
+    assert.equal(out.stdout, `token-from-file\nkey-for-${s.name}`, out.stderr);
+    // The secrets were mounted for that step only: the image has no file of them (BuildKit may leave the empty
+    // mount point /run/secrets behind, as dockerd's does).
+    const ls = await s.exec('build-secrets-app-1', ['find', '/run/secrets', '-type', 'f']);
+    assert.equal(ls.stdout, '', ls.stderr);
+    // A rebuild with another value of the secret (no cache: a secret is not part of the step's cache key).
+    const rebuilt = await s.ok('build-secrets', ['build', '--no-cache'], { BUILD_API_KEY: 'changed' });
+    assert.equal(rebuilt.code, 0);
+    const image = await s.dockerOk(['run', '--rm', 'build-secrets-app', 'cat', '/out']);
+    assert.equal(image, 'token-from-file\nchanged');
+    await s.ok('build-secrets', ['down', '--rmi', 'local'], env);
+    assert.deepEqual(await s.leftovers('build-secrets'), []);
+  },
+);
+
 scenario('push to and pull from a loopback registry', async (s) => {
   const env = { REGISTRY: registry.addr, REPO: `pushed-${s.name}` };
   await s.ok('registry', ['build'], env);

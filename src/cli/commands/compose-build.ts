@@ -2,7 +2,7 @@
 // Engine API's /build; the builder's output on stdout.
 import type { DockerCommand } from '../command.js';
 import type { CliContext } from '../context.js';
-import { composeExit, progressOn, project } from '../compose-project.js';
+import { buildkitOn, composeExit, progressOn, project } from '../compose-project.js';
 import { buildService } from '../../compose/images.js';
 import { ComposeError } from '../../compose/errors.js';
 
@@ -23,6 +23,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
         await buildService(ctx.client, service, {
           progress: progressOn(ctx),
           output: opts.quiet ? () => {} : (text) => ctx.out(text),
+          showBuildkit: buildkitOn(ctx, opts.quiet),
           ...(opts.cache === false ? { noCache: true } : {}),
         });
       }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Option } from 'commander';
 import type { DockerCommand } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
-import { composeExit, composeVersion, progressOn, project } from '../compose-project.js';
+import { buildkitOn, composeExit, composeVersion, progressOn, project } from '../compose-project.js';
 import { runSession } from '../hijacked-session.js';
 import { proxySignals } from '../signal-proxy.js';
 import { commandOf } from '../../compose/syntax.js';
@@ -76,9 +76,20 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       if (!service) throw new ComposeError(`no such service: ${serviceName}`);
       const deps = Object.keys(service.dependsOn);
       if (opts.deps !== false && deps.length > 0)
-        await up(ctx.client, p, { version: composeVersion(), progress, output, services: deps });
+        await up(ctx.client, p, {
+          version: composeVersion(),
+          progress,
+          output,
+          showBuildkit: buildkitOn(ctx),
+          services: deps,
+        });
       await ensureResources(ctx.client, { ...p, services: { [serviceName]: service } }, composeVersion(), progress);
-      const images = await ensureImages(ctx.client, [service], { progress, output, build: opts.build ?? false });
+      const images = await ensureImages(ctx.client, [service], {
+        progress,
+        output,
+        showBuildkit: buildkitOn(ctx),
+        build: opts.build ?? false,
+      });
       const tty = opts.TTY !== false && !opts.detach && ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
       const interactive = opts.interactive !== false && !opts.detach;
       const entrypoint = opts.entrypoint !== undefined ? commandOf(opts.entrypoint, '--entrypoint') : undefined;

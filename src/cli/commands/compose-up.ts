@@ -4,7 +4,7 @@
 // exits with that service's code instead, as Compose v2 does.
 import type { DockerCommand } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
-import { composeExit, composeVersion, progressOn, project } from '../compose-project.js';
+import { buildkitOn, composeExit, composeVersion, progressOn, project } from '../compose-project.js';
 import { up } from '../../compose/up.js';
 import { stopProject } from '../../compose/lifecycle.js';
 import { followLogs } from '../compose-log-stream.js';
@@ -89,6 +89,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
         version: composeVersion(),
         progress: progressOn(ctx),
         output: (text) => void ctx.stderr.write(text),
+        showBuildkit: buildkitOn(ctx),
         services,
         ...(opts.build ? { build: true } : {}),
         ...(opts.forceRecreate ? { forceRecreate: true } : {}),
