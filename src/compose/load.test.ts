@@ -343,8 +343,13 @@ test('logging, devices and deploy.resources: the HostConfig Compose v2 sends; ab
       "    deploy:\n      resources:\n        limits: {cpus: '0.5', memory: 64M, pids: 100}\n" +
       "        reservations: {cpus: '0.25', memory: 32m}\n",
   });
-  const web = loadProject(p).services.web;
+  const warnings: string[] = [];
+  const web = loadProject({ ...p, warn: (m) => warnings.push(m) }).services.web;
   assert.ok(web);
+  // Accepted as Compose v2 accepts it, not applied, and said so.
+  assert.deepEqual(warnings, [
+    'services.web.deploy.resources.reservations.cpus is not applied: a CPU reservation is a swarm scheduling option with no container setting on one engine (Compose v2 leaves it out too)',
+  ]);
   const host = containerPlan(loadProject(p), web, 1, 'h', { version: '0' }).body.HostConfig;
   assert.deepEqual(host?.LogConfig, { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '3' } });
   assert.deepEqual(host?.Devices, [

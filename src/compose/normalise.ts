@@ -295,7 +295,7 @@ function normaliseService(
   if (logging) service.logging = logging;
   const devices = devicesOf(raw.devices, where);
   if (devices) service.devices = devices;
-  const resources = resourcesOf(raw.deploy, where);
+  const resources = resourcesOf(raw.deploy, where, ctx.warn);
   if (resources) service.resources = resources;
   if (raw.restart !== undefined) service.restart = String(raw.restart);
   if (raw.user !== undefined) service.user = scalarText(raw.user);

@@ -58,10 +58,11 @@ function nanoCpus(v: unknown, where: string): number {
 /**
  * deploy.resources as Compose v2 maps it onto one engine (no swarm): limits.cpus -> NanoCpus, limits.memory -> Memory,
  * limits.pids -> PidsLimit, reservations.memory -> MemoryReservation. reservations.cpus is a swarm scheduling option
- * that Compose v2 does not send to the engine ("Cpu reservation is a swarm option"); it is read and left out alike.
+ * that Compose v2 does not send to the engine ("Cpu reservation is a swarm option") and does not mention; berth leaves it
+ * out alike but says so through `warn` (an option it cannot honour is named, never silently dropped).
  * reservations.devices and generic_resources are refused by name while loading (supported.ts).
  */
-export function resourcesOf(deploy: unknown, where: string): Resources | undefined {
+export function resourcesOf(deploy: unknown, where: string, warn?: (message: string) => void): Resources | undefined {
   const raw = tree(deploy).resources;
   if (raw === undefined) return undefined;
   const limits = tree(tree(raw).limits);
@@ -76,6 +77,10 @@ export function resourcesOf(deploy: unknown, where: string): Resources | undefin
     // Compose v2 sends only a positive limit.
     if (pids > 0) r.pids = pids;
   }
+  if (reservations.cpus !== undefined)
+    warn?.(
+      `${at}.reservations.cpus is not applied: a CPU reservation is a swarm scheduling option with no container setting on one engine (Compose v2 leaves it out too)`,
+    );
   if (reservations.memory !== undefined)
     r.memoryReservation = parseBytes(reservations.memory as string, `${at}.reservations.memory`);
   return r;

@@ -105,7 +105,9 @@ scenario('secrets and configs: file sources bound read-only, environment and inl
 scenario(
   'per-service options (dns, sysctls, ulimits, logging, devices, deploy.resources too); an override file',
   async (s) => {
-    await s.ok('options', ['up', '-d']);
+    const up = await s.ok('options', ['up', '-d']);
+    // Accepted (as Compose v2), not applied, and named.
+    assert.match(up.stderr, /WARN\[0000\] services\.app\.deploy\.resources\.reservations\.cpus is not applied/);
     await checkOptions(s, 'options-app-1');
     assert.equal(
       await s.inspect('options-app-1', '{{.HostConfig.Dns}} {{.HostConfig.DnsSearch}} {{.HostConfig.DnsOptions}}'),
