@@ -362,7 +362,7 @@ scenario(
 
 // The rest of the corpus under docker-compose 1.29 on berthd, the projects side by side: each file 1.29 can read comes
 // up, answers and goes down without leftovers; a file it cannot read is refused by 1.29 itself (its own validation,
-// before any request). `registry` (1.29 reads it) needs compose.test.ts's loopback registry and is not run here.
+// before any request). `registry` (1.29 reads it) needs compose.test.ts's loopback registry: 1.29 runs it there.
 scenario(
   'the rest of the corpus under docker-compose 1.29 on berthd: up, an answer, down; what 1.29 cannot read, refused by it',
   async (s) => {
