@@ -10,20 +10,33 @@ import type { ProjectContainer } from './project-containers.js';
 const POLL_MS = 500;
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitHealthy(client: EngineClient, c: ProjectContainer, progress: Progress): Promise<void> {
+type State = NonNullable<Awaited<ReturnType<EngineClient['containers']['inspect']>>['State']>;
+
+/** Asks the engine for the container's state until `judge` says it is met (or throws), with progress lines. */
+async function pollState(
+  client: EngineClient,
+  c: ProjectContainer,
+  progress: Progress,
+  judge: (state: State) => boolean,
+): Promise<void> {
   progress('Container', c.name, 'Waiting');
-  for (;;) {
-    const state = (await client.containers.inspect(c.id)).State;
-    const health = state?.Health?.Status;
-    if (!state?.Health) throw new ComposeError(`container ${c.name} has no healthcheck configured`);
-    if (health === 'healthy') break;
-    if (health === 'unhealthy') throw new ComposeError(`dependency failed to start: container ${c.name} is unhealthy`);
-    if (state.Status === 'exited' || state.Status === 'dead')
-      throw new ComposeError(`dependency failed to start: container ${c.name} exited (${state.ExitCode ?? 0})`);
-    await pause(POLL_MS);
-  }
+  while (!judge((await client.containers.inspect(c.id)).State ?? {})) await pause(POLL_MS);
   progress('Container', c.name, 'Healthy');
 }
+
+const exited = (state: State): boolean => state.Status === 'exited' || state.Status === 'dead';
+
+/** service_healthy: the health check reports healthy. */
+const waitHealthy = (client: EngineClient, c: ProjectContainer, progress: Progress): Promise<void> =>
+  pollState(client, c, progress, (state) => {
+    const health = state.Health?.Status;
+    if (!state.Health) throw new ComposeError(`container ${c.name} has no healthcheck configured`);
+    if (health === 'healthy') return true;
+    if (health === 'unhealthy') throw new ComposeError(`dependency failed to start: container ${c.name} is unhealthy`);
+    if (exited(state))
+      throw new ComposeError(`dependency failed to start: container ${c.name} exited (${state.ExitCode ?? 0})`);
+    return false;
+  });
 
 async function waitCompleted(client: EngineClient, c: ProjectContainer, progress: Progress): Promise<void> {
   progress('Container', c.name, 'Waiting');
@@ -60,18 +73,13 @@ export async function waitRunningOrHealthy(
   progress: Progress,
 ): Promise<void> {
   await Promise.all(
-    containers.map(async (c) => {
-      progress('Container', c.name, 'Waiting');
-      for (;;) {
-        const state = (await client.containers.inspect(c.id)).State;
-        if (state?.Status === 'exited' || state?.Status === 'dead')
-          throw new ComposeError(`container ${c.name} exited (${state.ExitCode ?? 0})`);
-        const health = state?.Health?.Status;
+    containers.map((c) =>
+      pollState(client, c, progress, (state) => {
+        if (exited(state)) throw new ComposeError(`container ${c.name} exited (${state.ExitCode ?? 0})`);
+        const health = state.Health?.Status;
         if (health === 'unhealthy') throw new ComposeError(`container ${c.name} is unhealthy`);
-        if (state?.Health && health !== 'none' ? health === 'healthy' : state?.Status === 'running') break;
-        await pause(POLL_MS);
-      }
-      progress('Container', c.name, 'Healthy');
-    }),
+        return state.Health && health !== 'none' ? health === 'healthy' : state.Status === 'running';
+      }),
+    ),
   );
 }

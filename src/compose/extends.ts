@@ -4,9 +4,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ComposeError } from './errors.js';
 import { canonicalService, mergeService } from './merge.js';
-
-type Tree = Record<string, unknown>;
-const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isTree, Tree } from './syntax.js';
 
 export const rebase = (path: string, dir: string): string =>
   isAbsolute(path) || path.startsWith('~') ? path : resolve(dir, path);

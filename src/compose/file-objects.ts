@@ -5,11 +5,8 @@
 import { ComposeError } from './errors.js';
 import type { Lookup } from './interpolate.js';
 import type { FileMount, FileObject } from './model.js';
-import { scalarText } from './syntax.js';
+import { scalarText, tree } from './syntax.js';
 import { hostPath } from './volume-syntax.js';
-
-type Tree = Record<string, unknown>;
-const tree = (v: unknown): Tree => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Tree) : {});
 
 export type FileObjectKind = 'secrets' | 'configs';
 

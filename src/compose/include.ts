@@ -11,9 +11,8 @@ import { ComposeError } from './errors.js';
 import { rebase, rebased } from './extends.js';
 import type { Lookup } from './interpolate.js';
 import { canonicalService, mergeFiles } from './merge.js';
+import { isTree, Tree } from './syntax.js';
 
-type Tree = Record<string, unknown>;
-const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): string[] => (v === undefined ? [] : [v].flat().map(String));
 
 const SECTIONS = ['services', 'volumes', 'networks', 'secrets', 'configs'] as const;

@@ -3,9 +3,7 @@
 // and `volumes` unique by their key (a later entry with the same key replaces the earlier one). Forms that can be a
 // list or a mapping (environment, labels, depends_on, a service's networks ...) are made mappings first.
 import { parsePort, portKey } from './port-syntax.js';
-
-type Tree = Record<string, unknown>;
-const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isTree, Tree } from './syntax.js';
 
 /** `KEY=VALUE` items (or bare keys, kept as null) as a mapping; a mapping as is. */
 function asMapping(value: unknown, split = true): unknown {

@@ -20,11 +20,9 @@ import type {
 import { normaliseFileObjects, serviceFileMounts } from './file-objects.js';
 import { parsePort } from './port-syntax.js';
 import { devicesOf, loggingOf, resourcesOf } from './runtime-options.js';
-import { commandOf, listOrDict, parseDuration, scalarText } from './syntax.js';
+import { commandOf, listOrDict, parseDuration, scalarText, tree, Tree } from './syntax.js';
 import { hostPath, parseVolumeMount } from './volume-syntax.js';
 
-type Tree = Record<string, unknown>;
-const tree = (v: unknown): Tree => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Tree) : {});
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(scalarText) : []);
 
 export interface NormaliseContext {

@@ -2,7 +2,7 @@
 // form, defaults written out, durations as Go durations.
 import type { FileMount, FileObject, Project, ServiceConfig, VolumeMount } from './model.js';
 
-type Tree = Record<string, unknown>;
+import type { Tree } from './syntax.js';
 
 const nonEmpty = <T>(v: T[] | Record<string, unknown>, out: Tree, key: string): void => {
   if (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0) out[key] = v;

@@ -3,10 +3,7 @@
 // them keeps its config hash.
 import { ComposeError } from './errors.js';
 import type { DeviceMapping, Logging, Resources } from './model.js';
-import { parseBytes, scalarText } from './syntax.js';
-
-type Tree = Record<string, unknown>;
-const tree = (v: unknown): Tree => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Tree) : {});
+import { parseBytes, scalarText, tree } from './syntax.js';
 
 /** `logging: {driver, options}`: option values as text (a null one as empty), as compose-go's mapping does. */
 export function loggingOf(raw: unknown): Logging | undefined {

@@ -3,6 +3,7 @@
 import { ComposeError } from './errors.js';
 import type { KeyPath } from './interpolate.js';
 import type { SourceFile } from './source-file.js';
+import { isTree, Tree } from './syntax.js';
 
 export const TOP_LEVEL = new Set([
   'version',
@@ -93,9 +94,6 @@ export const HEALTHCHECK_KEYS = new Set([
 export const SECRET_KEYS = new Set(['name', 'file', 'environment', 'labels']);
 export const CONFIG_KEYS = new Set(['name', 'file', 'environment', 'content', 'labels']);
 export const DEPENDS_ON_KEYS = new Set(['condition', 'restart', 'required']);
-
-type Tree = Record<string, unknown>;
-const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Throws for the first key of `value` outside `known` (extensions `x-*` are always allowed). */
 function refuseUnknown(file: SourceFile, value: unknown, known: ReadonlySet<string>, keys: KeyPath): void {

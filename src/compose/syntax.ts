@@ -2,6 +2,12 @@
 // list-or-mapping form of environment, labels and the like.
 import { ComposeError } from './errors.js';
 
+/** A YAML mapping as the parser gives it. */
+export type Tree = Record<string, unknown>;
+export const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The mapping, or an empty one for anything else (absent keys, lists, scalars). */
+export const tree = (v: unknown): Tree => (isTree(v) ? v : {});
+
 const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** A Go duration (`1m30s`, `500ms`, `10s`) in nanoseconds. */

@@ -10,16 +10,23 @@ import { restartProject } from '../../compose/lifecycle.js';
 import type { Project } from '../../compose/model.js';
 import type { Progress } from '../../compose/progress.js';
 
-interface Verb {
+interface VerbText {
   description: string;
+  options?: [flags: string, description: string, fallback?: string][];
+}
+
+/** One Engine API call per container it applies to. */
+interface ContainerVerb extends VerbText {
   /** Which containers it acts on. */
   applies: (c: ProjectContainer) => boolean;
   doing: string;
   done: string;
   call: (client: EngineClient, c: ProjectContainer, opts: Record<string, string | undefined>) => Promise<void>;
-  options?: [flags: string, description: string, fallback?: string][];
-  /** Instead of one call per container: the verb over the project. */
-  project?: (
+}
+
+/** The verb over the project, its order and progress its own. */
+interface ProjectVerb extends VerbText {
+  project: (
     client: EngineClient,
     p: Project,
     services: string[],
@@ -28,13 +35,9 @@ interface Verb {
   ) => Promise<void>;
 }
 
-const VERBS: Record<string, Verb> = {
+const VERBS: Record<string, ContainerVerb | ProjectVerb> = {
   restart: {
     description: 'Restart service containers',
-    applies: () => true,
-    doing: 'Restarting',
-    done: 'Started',
-    call: (client, c, o) => client.containers.restart(c.id, o.timeout !== undefined ? { t: Number(o.timeout) } : {}),
     options: [['-t, --timeout <int>', 'Specify a shutdown timeout in seconds']],
     // In dependency order, with the dependents through `depends_on: {restart: true}` (compose/lifecycle.ts).
     project: (client, p, services, o, progress) =>
@@ -81,7 +84,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     const p = project(ctx, cmd);
     const progress = progressOn(ctx);
     try {
-      if (verb.project) return await verb.project(ctx.client, p, services, opts, progress);
+      if ('project' in verb) return await verb.project(ctx.client, p, services, opts, progress);
       const containers = (await servicesContainers(ctx.client, p, services)).filter(verb.applies);
       await Promise.all(
         containers.map(async (c) => {
