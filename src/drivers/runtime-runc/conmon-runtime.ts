@@ -5,7 +5,7 @@
 // happened meanwhile, and restarts log rotation). Beside it: runtime-config.ts (the
 // config, runtimes by name), container-state.ts (meta.json, conmon's pid), runc-commands.ts (runc's command
 // line and its refusals as error kinds), runc-start-error.ts, ipc-shm.ts and exec-in-container.ts.
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../lib/logger.js';
 import { formatTimeNano } from '../../lib/time.js';
@@ -55,7 +55,6 @@ import { ContainerStateDirs, type ContainerMeta } from './container-state.js';
 import { RuncCommands } from './runc-commands.js';
 import { startError } from './runc-start-error.js';
 import { ipcShm } from './ipc-shm.js';
-import type { OciProcess, OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
 import { execInContainer } from './exec-in-container.js';
 import { phase } from '../../lib/phases.js';
 import { startForeground } from './foreground-run.js';
@@ -83,8 +82,6 @@ export class ConmonRuntime implements RuntimePort {
   private readonly runc: RuncCommands;
   /** Containers run by `runc run` as the daemon's children (RunOptions.foreground): their exit codes to come. */
   private readonly foreground = new Map<string, { exit: Promise<number>; ended: boolean }>();
-  /** Each container's OCI process as its config.json has it, read at its first exec: the base of every exec. */
-  private readonly processSpecs = new Map<string, OciProcess>();
 
   constructor(
     config: ConmonRuntimeConfig,
@@ -138,7 +135,6 @@ export class ConmonRuntime implements RuntimePort {
     const rootfs = join(paths.bundleDir, 'rootfs');
     // Written before anything is mounted, so a delete after a crash at any later point finds what to undo.
     const runtime = runtimeNamed(this.config, c.hostConfig.Runtime);
-    this.runc.remember(c.id, runtime);
     const meta: ContainerMeta = {
       bundleDir: paths.bundleDir,
       rootfs,
@@ -229,8 +225,7 @@ export class ConmonRuntime implements RuntimePort {
    * user configured (`--add-runtime`, `Runtime`) is asked itself, whatever its start does, as is runc without a fifo.
    */
   private async startCreated(id: string, pid: number, runtime: RuntimeBinary): Promise<void> {
-    const ownRunc = runtime.path === this.config.runcPath && runtime.args.length === 0;
-    const through = ownRunc
+    const through = this.runc.isOwn(runtime)
       ? await startThroughExecFifo(this.runc.root, id, pid).catch((err: unknown) => {
           throw startError(err instanceof Error ? err.message : String(err));
         })
@@ -360,15 +355,12 @@ export class ConmonRuntime implements RuntimePort {
 
   /** What the driver remembers of a container whose state is gone. */
   private forget(id: string): void {
-    this.runc.forget(id);
     this.states.forget(id);
-    this.processSpecs.delete(id);
   }
 
   /** runc's delete: in the daemon for a stopped container of berth's own runc (stopped-delete.ts), else `runc delete --force`. */
   private async runcDelete(id: string, meta: ContainerMeta | undefined): Promise<'in-daemon' | 'runc'> {
-    const runtime = meta?.runtime;
-    const ownRunc = !runtime || (runtime.path === this.config.runcPath && runtime.args.length === 0);
+    const ownRunc = !meta?.runtime || this.runc.isOwn(meta.runtime);
     if (ownRunc && (await deleteStoppedContainer(this.runc.root, id).catch(() => 'needs-runc')) === 'deleted')
       return 'in-daemon';
     await this.runc.run(id, ['delete', '--force', id]).catch(() => undefined);
@@ -400,12 +392,7 @@ export class ConmonRuntime implements RuntimePort {
       runcRoot: this.runc.root,
       hostCapabilities: this.host.capabilities,
     };
-    let processSpec = this.processSpecs.get(id);
-    if (!processSpec) {
-      const spec = JSON.parse(await readFile(join(meta.bundleDir, 'config.json'), 'utf8')) as OciRuntimeSpec;
-      processSpec = spec.process;
-      this.processSpecs.set(id, processSpec);
-    }
+    const processSpec = await this.states.processSpec(id, meta);
     return execInContainer(
       env,
       { id, meta, process: processSpec, dir: this.states.dir(id), runtime: await this.runc.binaryFor(id) },

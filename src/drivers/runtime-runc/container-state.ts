@@ -1,11 +1,13 @@
 // A container's state directory under the driver's state root (`containers/<id>/`): meta.json, what a later
 // driver instance needs to know about a container it did not start, and conmon's pid file, from which the
-// driver tells whether the container's monitor still lives.
+// driver tells whether the container's monitor still lives. What is read of a container (its meta, conmon's pid,
+// its bundle's OCI process) is remembered until its state goes.
 import { readFileSync } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogPolicy } from '../../core/runtime/log-policy.js';
 import type { RuntimeBinary } from './runtime-config.js';
+import type { OciProcess, OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
 
 export interface ContainerMeta {
   bundleDir: string;
@@ -21,6 +23,8 @@ export class ContainerStateDirs {
   /** meta.json and conmon's pid as last read or written: neither changes until the state dir goes (forget). */
   private readonly metas = new Map<string, ContainerMeta>();
   private readonly conmonPids = new Map<string, number>();
+  /** Each container's OCI process as its config.json has it, read at its first exec: the base of every exec. */
+  private readonly processSpecs = new Map<string, OciProcess>();
 
   constructor(private readonly stateRoot: string) {}
 
@@ -28,6 +32,7 @@ export class ContainerStateDirs {
   forget(id: string): void {
     this.metas.delete(id);
     this.conmonPids.delete(id);
+    this.processSpecs.delete(id);
   }
 
   dir(id: string): string {
@@ -43,6 +48,15 @@ export class ContainerStateDirs {
     );
     if (read) this.metas.set(id, read);
     return read;
+  }
+
+  /** The process of the container's bundle (its config.json, written once per run): read once, then remembered. */
+  async processSpec(id: string, meta: ContainerMeta): Promise<OciProcess> {
+    const known = this.processSpecs.get(id);
+    if (known) return known;
+    const spec = JSON.parse(await readFile(join(meta.bundleDir, 'config.json'), 'utf8')) as OciRuntimeSpec;
+    this.processSpecs.set(id, spec.process);
+    return spec.process;
   }
 
   async writeMeta(id: string, meta: ContainerMeta): Promise<void> {

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openPidfd } from '../../lib/pidfd.js';
-import { initRunning, type RuncState } from './stopped-delete.js';
+import { initRunning, readRuncState, type RuncState } from './runc-state.js';
 
 /** True when the container's cgroup is known not to be frozen (cgroup v1 freezer.state, v2 cgroup.freeze). */
 async function thawed(cgroupPaths: Record<string, string> | undefined): Promise<boolean> {
@@ -26,7 +26,7 @@ async function thawed(cgroupPaths: Record<string, string> | undefined): Promise<
 export async function signalInit(runcRoot: string, id: string, signal: number): Promise<'signalled' | 'needs-runc'> {
   let state: RuncState;
   try {
-    state = JSON.parse(await readFile(join(runcRoot, id, 'state.json'), 'utf8')) as RuncState;
+    state = await readRuncState(runcRoot, id);
   } catch {
     return 'needs-runc';
   }

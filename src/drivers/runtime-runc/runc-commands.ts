@@ -1,5 +1,5 @@
 // The OCI runtime's command line for one container (`<runtime> --root <state> [its args] <command> <id>`), with
-// the binary the container runs under (remembered at run, read back from meta.json after a daemon restart) and
+// the binary the container runs under (its meta.json's, which ContainerStateDirs remembers) and
 // the runtime's refusals turned into error kinds. Each command is launched without a fork of the daemon
 // (lib/run-captured.ts); a kill for berth's own runc is done in the daemon when it can be (init-signal.ts).
 import { join } from 'node:path';
@@ -15,8 +15,6 @@ const isMissing = (msg: string): boolean => /does not exist|not found|no such fi
 const stderrOf = (err: unknown): string => String((err as { stderr?: string }).stderr ?? err);
 
 export class RuncCommands {
-  private readonly runtimeOf = new Map<string, RuntimeBinary>();
-
   constructor(
     private readonly stateRoot: string,
     private readonly runcPath: string,
@@ -28,20 +26,17 @@ export class RuncCommands {
     return join(this.stateRoot, 'runc');
   }
 
-  remember(id: string, binary: RuntimeBinary): void {
-    this.runtimeOf.set(id, binary);
+  /**
+   * True for berth's own runc (no other binary, no runtime args): the one whose work the daemon does itself where it
+   * can (the exec fifo start, a stopped container's delete, a kill), knowing its state layout.
+   */
+  isOwn(binary: RuntimeBinary): boolean {
+    return binary.path === this.runcPath && binary.args.length === 0;
   }
 
-  forget(id: string): void {
-    this.runtimeOf.delete(id);
-  }
-
+  /** The binary `id` runs under, from its meta.json (remembered by ContainerStateDirs); runc without one. */
   async binaryFor(id: string): Promise<RuntimeBinary> {
-    const known = this.runtimeOf.get(id);
-    if (known) return known;
-    const fromMeta = (await this.states.meta(id))?.runtime ?? { path: this.runcPath, args: [] };
-    this.runtimeOf.set(id, fromMeta);
-    return fromMeta;
+    return (await this.states.meta(id))?.runtime ?? { path: this.runcPath, args: [] };
   }
 
   async run(id: string, args: string[], options: IoOptions = {}): Promise<{ stdout: string; stderr: string }> {
@@ -54,9 +49,7 @@ export class RuncCommands {
 
   async kill(id: string, signal: number, options: IoOptions = {}): Promise<void> {
     // berth's own runc: the init signalled in the daemon when runc's checks pass there (init-signal.ts).
-    const bin = await this.binaryFor(id);
-    const own = bin.path === this.runcPath && bin.args.length === 0;
-    if (own && (await signalInit(this.root, id, signal)) === 'signalled') return;
+    if (this.isOwn(await this.binaryFor(id)) && (await signalInit(this.root, id, signal)) === 'signalled') return;
     try {
       await this.run(id, ['kill', id, String(signal)], options);
     } catch (err) {

@@ -5,33 +5,10 @@
 // runc does more for (a shared or joined pid namespace: processes left to kill; poststop hooks; systemd or Intel
 // RDT cgroups; an init still running; a state it cannot read) answers 'needs-runc', and the caller runs
 // `runc delete --force` as before.
-import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-/** The part of runc's state.json (libcontainer's State) read in the daemon. */
-export interface RuncState {
-  init_process_pid?: number;
-  init_process_start?: number;
-  cgroup_paths?: Record<string, string>;
-  intel_rdt_path?: string;
-  config?: {
-    namespaces?: { type?: string; path?: string }[];
-    cgroups?: { Systemd?: boolean };
-    Hooks?: Record<string, unknown[] | null> | null;
-  };
-}
-
-/** True while `pid` is the very process runc started (same start time) and neither a zombie nor dead (runc's Status). */
-export async function initRunning(pid: number, startTicks: number): Promise<boolean> {
-  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  if (!text) return false;
-  // "pid (comm) S ppid ...": fields after the command name; the start time is field 22 of the whole line.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const state = fields[0];
-  const start = Number(fields[19]);
-  return start === startTicks && state !== 'Z' && state !== 'X';
-}
+import { initRunning, readRuncState, type RuncState } from './runc-state.js';
 
 /** Why runc itself must do this delete, or undefined when the in-daemon delete does what runc would. */
 function needsRunc(state: RuncState): string | undefined {
@@ -80,7 +57,7 @@ export async function deleteStoppedContainer(runcRoot: string, id: string): Prom
   const dir = join(runcRoot, id);
   let state: RuncState;
   try {
-    state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as RuncState;
+    state = await readRuncState(runcRoot, id);
   } catch (err) {
     // No state dir: nothing of runc's to delete. A dir without a readable state: runc knows what to do with it.
     return (err as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(dir)) ? 'deleted' : 'needs-runc';

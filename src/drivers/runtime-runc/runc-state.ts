@@ -1,0 +1,34 @@
+// runc's own record of a container (<runc root>/<id>/state.json, libcontainer's State) as the daemon reads it where
+// it does runc's work itself (stopped-delete.ts, init-signal.ts), and runc's check that the init is still the very
+// process runc started.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** The part of runc's state.json read in the daemon. */
+export interface RuncState {
+  init_process_pid?: number;
+  init_process_start?: number;
+  cgroup_paths?: Record<string, string>;
+  intel_rdt_path?: string;
+  config?: {
+    namespaces?: { type?: string; path?: string }[];
+    cgroups?: { Systemd?: boolean };
+    Hooks?: Record<string, unknown[] | null> | null;
+  };
+}
+
+/** The state runc keeps for `id` under `runcRoot`; rejects as readFile or JSON.parse do (ENOENT: no state). */
+export async function readRuncState(runcRoot: string, id: string): Promise<RuncState> {
+  return JSON.parse(await readFile(join(runcRoot, id, 'state.json'), 'utf8')) as RuncState;
+}
+
+/** True while `pid` is the very process runc started (same start time) and neither a zombie nor dead (runc's Status). */
+export async function initRunning(pid: number, startTicks: number): Promise<boolean> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  if (!text) return false;
+  // "pid (comm) S ppid ...": fields after the command name; the start time is field 22 of the whole line.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const state = fields[0];
+  const start = Number(fields[19]);
+  return start === startTicks && state !== 'Z' && state !== 'X';
+}
