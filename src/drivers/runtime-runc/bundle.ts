@@ -1,5 +1,6 @@
 // The OCI bundle of one container: its rootfs mounted at <bundle>/rootfs from the snapshotter's mounts,
 // the user resolved in the image's /etc/passwd and /etc/group, and config.json with Docker's defaults.
+import { readFileSync } from 'node:fs';
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
@@ -29,14 +30,21 @@ export async function mountRootfs(
   }
 }
 
+/** True while something is mounted on target (mountinfo read synchronously: in-kernel, once per start and per delete). */
+function mountedOn(target: string): boolean {
+  try {
+    return readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .some((l) => l.split(' ')[4] === target);
+  } catch {
+    return false;
+  }
+}
+
 /** Unmounts every layer stacked on target (a retried start may have left one). */
 export async function unmountRootfs(target: string): Promise<void> {
   for (let i = 0; i < 8; i++) {
-    const mounted = await readFile('/proc/self/mountinfo', 'utf8').then(
-      (t) => t.split('\n').some((l) => l.split(' ')[4] === target),
-      () => false,
-    );
-    if (!mounted) return;
+    if (!mountedOn(target)) return;
     await unmount(target).catch(() => unmount(target, { lazy: true }));
   }
 }

@@ -1,14 +1,22 @@
 // Every read and removal berth does in a container's cgroup, on either version: v1 keeps one directory per
 // controller hierarchy (`<root>/<controller>/<path>`), v2 one unified directory (`<root>/<path>`). The root is
 // /sys/fs/cgroup on a host; tests hand in fixture trees so that both versions are tested on any machine.
-import { readdir, readFile, rmdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, rmdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { sampleV1, sampleV2, systemCpuUsage, networks, type CgroupSample } from './cgroup-stats.js';
 
 export const HOST_CGROUP_ROOT = '/sys/fs/cgroup';
 
-const text = (path: string): Promise<string> => readFile(path, 'utf8').catch(() => '');
+/** A cgroup file's text, '' when unreadable; read synchronously (cgroupfs is in-kernel: microseconds, no thread-pool trip). */
+const text = (path: string): string => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+};
 
 /** `oom_kill N` in v1 memory.oom_control and v2 memory.events. */
 export function oomKillCount(content: string): number {
@@ -42,20 +50,23 @@ export class CgroupTree {
 
   /** Host pids of the processes in the cgroup. */
   async pids(path: string): Promise<number[]> {
-    return (await text(join(this.dir('pids', path), 'cgroup.procs'))).split('\n').filter(Boolean).map(Number);
+    return text(join(this.dir('pids', path), 'cgroup.procs'))
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   }
 
   /** The freezer's view: FROZEN, FREEZING or THAWED (v1), or FROZEN/THAWED from cgroup.freeze (v2). */
   async freezerState(path: string): Promise<string> {
     if (this.version === '2')
-      return (await text(join(this.dir('freezer', path), 'cgroup.freeze'))).trim() === '1' ? 'FROZEN' : 'THAWED';
-    return (await text(join(this.dir('freezer', path), 'freezer.state'))).trim();
+      return text(join(this.dir('freezer', path), 'cgroup.freeze')).trim() === '1' ? 'FROZEN' : 'THAWED';
+    return text(join(this.dir('freezer', path), 'freezer.state')).trim();
   }
 
   /** OOM kills the cgroup counted (v1 memory.oom_control, v2 memory.events), while it exists. */
   async oomKills(path: string): Promise<number> {
     return oomKillCount(
-      await text(join(this.dir('memory', path), this.version === '2' ? 'memory.events' : 'memory.oom_control')),
+      text(join(this.dir('memory', path), this.version === '2' ? 'memory.events' : 'memory.oom_control')),
     );
   }
 

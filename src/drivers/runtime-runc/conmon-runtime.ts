@@ -316,20 +316,21 @@ export class ConmonRuntime implements RuntimePort {
     // Never run (or already cleaned): no state dir and no runc state, so nothing is mounted or running. The
     // state dir is made before anything else at run, so this holds after a crash at any point; it spares a
     // `runc delete` process per container when many created ones are removed (rm -f, prune).
-    // Read side by side: the meta is read in vain only when there is no state at all.
-    const [hasState, meta] = await Promise.all([this.states.hasState(id), this.states.meta(id)]);
+    const hasState = await this.states.hasState(id);
     if (!hasState) {
       await rm(join(this.config.stateRoot, 'sockets', id), { recursive: true, force: true });
       if (!this.exits.watched(id)) await this.exits.remove(id);
       this.forget(id);
       return;
     }
+    const meta = await this.states.meta(id);
     // A foreground run that ended took its runc state with it: no `runc delete` process is needed.
     const foreground = this.foreground.get(id);
     this.foreground.delete(id);
     // runc's own removal of the cgroups is checked in the daemon's delete; after `runc delete` what a lingering
     // process kept is removed below.
     const inDaemon = !foreground?.ended && (await this.runcDelete(id, meta)) === 'in-daemon';
+    phase('runc-delete');
     await foreground?.exit;
     const conmon = await this.states.aliveConmonPid(id);
     if (conmon) {
@@ -348,6 +349,7 @@ export class ConmonRuntime implements RuntimePort {
       // A pending waiter still reads the code from the exit file; otherwise it goes with the container.
       this.exits.watched(id) ? undefined : this.exits.remove(id),
     ]);
+    phase('unmount');
     await rm(this.states.dir(id), { recursive: true, force: true });
     this.forget(id);
     this.logger.debug({ container: id }, 'runtime state removed');

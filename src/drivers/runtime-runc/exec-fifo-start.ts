@@ -5,8 +5,8 @@
 // process per start (a fork of the daemon, then Go's start-up): two per pod on the CRI's path, one per `docker run`.
 // Like runc, the wait gives up when init dies first. A runtime without the fifo (another layout) gets 'no-fifo',
 // and the caller launches `<runtime> start` as before.
-import { constants, open } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { constants, open, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,10 +15,14 @@ const openFd = promisify(open);
 /** How often the wait checks that init is still alive (runc's own period). */
 const ALIVE_CHECK_MS = 100;
 
-/** False once the process is gone or a zombie. */
-async function alive(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  if (!stat) return false;
+/** False once the process is gone or a zombie (its /proc stat read synchronously: in-kernel, microseconds). */
+function alive(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
   // "pid (comm) S ...": the state follows the last ')' (comm may hold parentheses).
   const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   return state !== 'Z' && state !== 'X';
@@ -49,8 +53,10 @@ export async function startThroughExecFifo(runcRoot: string, id: string, pid: nu
   });
   let timer: NodeJS.Timeout | undefined;
   const died = new Promise<void>((resolve) => {
-    const check = (): void =>
-      void alive(pid).then((yes) => (yes ? (timer = setTimeout(check, ALIVE_CHECK_MS)) : resolve()));
+    const check = (): void => {
+      if (alive(pid)) timer = setTimeout(check, ALIVE_CHECK_MS);
+      else resolve();
+    };
     timer = setTimeout(check, ALIVE_CHECK_MS);
   });
   try {
@@ -61,7 +67,7 @@ export async function startThroughExecFifo(runcRoot: string, id: string, pid: nu
   }
   // init wrote its byte and then exited between two checks: it was started (runc checks the same way).
   if (received === 0) {
-    const dead = !(await alive(pid));
+    const dead = !alive(pid);
     throw new Error(dead ? 'container process is already dead' : 'cannot start an already running container');
   }
   await rm(path, { force: true });

@@ -2,9 +2,11 @@
 // watch on the directory serves every waiter. A poll backs it up: every 2 s it asks each waiter's cheap probe
 // (one kill(pid, 0), no file read) whether its monitor still lives, and wakes only those whose monitor is gone;
 // every 30 s it wakes them all to read their exit files, in case an event was missed. Waking all 50 idle
-// containers every 2 s (two file reads, a stat and /proc each) was most of an idle daemon's CPU.
-import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+// containers every 2 s (two file reads, a stat and /proc each) was most of an idle daemon's CPU. An exit file is
+// read synchronously: a few bytes in the exec root, on the way from a container's exit to the answer of its wait
+// (see container-state.ts).
+import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface ExitRecord {
@@ -47,7 +49,9 @@ export class ExitFiles {
 
   async read(id: string): Promise<ExitRecord | undefined> {
     try {
-      const [text, st] = await Promise.all([readFile(join(this.dir, id), 'utf8'), stat(join(this.dir, id))]);
+      const path = join(this.dir, id);
+      const text = readFileSync(path, 'utf8');
+      const st = statSync(path);
       const code = Number.parseInt(text.trim(), 10);
       if (!Number.isInteger(code)) return undefined;
       return { exitCode: code, finishedAtMs: st.mtimeMs };

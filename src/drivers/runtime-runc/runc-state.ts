@@ -1,7 +1,8 @@
 // runc's own record of a container (<runc root>/<id>/state.json, libcontainer's State) as the daemon reads it where
 // it does runc's work itself (stopped-delete.ts, init-signal.ts), and runc's check that the init is still the very
-// process runc started.
-import { readFile } from 'node:fs/promises';
+// process runc started. Both are read synchronously: state.json lives in the exec root (tmpfs, as /run is), the
+// init's stat in /proc, and a docker run's exit reads both on its way to the answer (see container-state.ts).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The part of runc's state.json read in the daemon. */
@@ -19,13 +20,17 @@ export interface RuncState {
 
 /** The state runc keeps for `id` under `runcRoot`; rejects as readFile or JSON.parse do (ENOENT: no state). */
 export async function readRuncState(runcRoot: string, id: string): Promise<RuncState> {
-  return JSON.parse(await readFile(join(runcRoot, id, 'state.json'), 'utf8')) as RuncState;
+  return JSON.parse(readFileSync(join(runcRoot, id, 'state.json'), 'utf8')) as RuncState;
 }
 
 /** True while `pid` is the very process runc started (same start time) and neither a zombie nor dead (runc's Status). */
 export async function initRunning(pid: number, startTicks: number): Promise<boolean> {
-  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  if (!text) return false;
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
   // "pid (comm) S ppid ...": fields after the command name; the start time is field 22 of the whole line.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const state = fields[0];

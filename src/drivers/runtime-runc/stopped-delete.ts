@@ -5,7 +5,8 @@
 // runc does more for (a shared or joined pid namespace: processes left to kill; poststop hooks; systemd or Intel
 // RDT cgroups; an init still running; a state it cannot read) answers 'needs-runc', and the caller runs
 // `runc delete --force` as before.
-import { readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { existsSync, readdirSync, rmdirSync, type Dirent } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { initRunning, readRuncState, type RuncState } from './runc-state.js';
@@ -24,30 +25,32 @@ function needsRunc(state: RuncState): string | undefined {
   return undefined;
 }
 
-/** rmdir that counts a directory already gone as removed. */
-const rmdirGone = (dir: string): Promise<void> =>
-  rmdir(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
-
 /**
- * rmdir of a cgroup and the cgroups below it (a cgroup's files go with its directory). A container's cgroup has
- * none below it as a rule: its directory is listed only when the rmdir alone fails.
+ * rmdir of a cgroup and the cgroups below it (a cgroup's files go with its directory); one already gone counts as
+ * removed. A container's cgroup has none below it as a rule: its directory is listed only when the rmdir alone
+ * fails. Synchronous: cgroupfs lives in the kernel, an rmdir there takes microseconds, and cgroup v1 has a
+ * hierarchy per controller (about ten rmdirs per container, each a thread-pool round trip when asynchronous).
  */
-async function removeCgroup(dir: string): Promise<void> {
-  const removed = await rmdirGone(dir).then(
-    () => true,
-    () => false,
-  );
-  if (removed) return;
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const e of entries) if (e.isDirectory()) await removeCgroup(join(dir, e.name));
-  await rmdirGone(dir);
+function removeCgroup(dir: string): void {
+  try {
+    rmdirSync(dir);
+    return;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+  }
+  let entries: Dirent[] = [];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    /* listed as empty: the rmdir below says what is wrong */
+  }
+  for (const e of entries) if (e.isDirectory()) removeCgroup(join(dir, e.name));
+  try {
+    rmdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
-
-const exists = (path: string): Promise<boolean> =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
 
 /**
  * Deletes the stopped container `id` of the runc state root `runcRoot` as `runc delete` would. 'deleted' when it is
@@ -60,7 +63,7 @@ export async function deleteStoppedContainer(runcRoot: string, id: string): Prom
     state = await readRuncState(runcRoot, id);
   } catch (err) {
     // No state dir: nothing of runc's to delete. A dir without a readable state: runc knows what to do with it.
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' && !(await exists(dir)) ? 'deleted' : 'needs-runc';
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(dir) ? 'deleted' : 'needs-runc';
   }
   if (needsRunc(state)) return 'needs-runc';
   if (await initRunning(state.init_process_pid!, state.init_process_start!)) return 'needs-runc';
@@ -70,10 +73,14 @@ export async function deleteStoppedContainer(runcRoot: string, id: string): Prom
   for (let attempt = 0, delay = 10; left.length > 0; attempt++, delay *= 2) {
     if (attempt === 5) return 'needs-runc';
     if (attempt > 0) await sleep(delay);
-    const failed: string[] = [];
-    // One hierarchy per controller on cgroup v1: removed side by side.
-    await Promise.all(left.map((path) => removeCgroup(path).catch(() => failed.push(path))));
-    left = failed;
+    left = left.filter((path) => {
+      try {
+        removeCgroup(path);
+        return false;
+      } catch {
+        return true;
+      }
+    });
   }
   await rm(dir, { recursive: true, force: true });
   return 'deleted';
