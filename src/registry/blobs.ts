@@ -1,8 +1,11 @@
 // Blobs: HEAD and GET (with Range) and DELETE of /v2/<name>/blobs/<digest>. A blob is served only from a
 // repository that links it; each access refreshes the link's lease, which garbage collection respects.
-import type { Handler } from './context.js';
+import { sendBlobFile } from './blob-send.js';
+import type { Handler, RegistryContext } from './context.js';
 import { registryError } from './errors.js';
 import { checkDigest, checkName } from './names.js';
+import type { FastifyReply } from 'fastify';
+import type { Digest } from '../lib/digest.js';
 
 type BlobRoute = { name: string; digest: string };
 
@@ -51,11 +54,27 @@ export const getBlob: Handler<BlobRoute> = async (ctx, route, req, reply) => {
       .code(206)
       .header('Content-Range', `bytes ${range.start}-${range.end}/${info.size}`)
       .header('Content-Length', String(range.end - range.start + 1));
-    return req.method === 'HEAD' ? reply.send() : reply.send(ctx.content.read(digest, range));
+    if (req.method === 'HEAD') return reply.send();
+    return sendBody(ctx, digest, reply, 206, info.size, range);
   }
   reply.header('Content-Length', String(info.size));
-  return req.method === 'HEAD' ? reply.send() : reply.send(ctx.content.read(digest));
+  if (req.method === 'HEAD') return reply.send();
+  return sendBody(ctx, digest, reply, 200, info.size);
 };
+
+/** The blob's bytes (or `range` of them): from its file with sendfile where the store keeps files, else streamed. */
+async function sendBody(
+  ctx: RegistryContext,
+  digest: Digest,
+  reply: FastifyReply,
+  status: number,
+  size: number,
+  range?: { start: number; end: number },
+): Promise<unknown> {
+  const file = size > 0 ? await ctx.content.openFile?.(digest).catch(() => undefined) : undefined;
+  if (!file) return reply.code(status).send(ctx.content.read(digest, range));
+  return sendBlobFile(reply, file, status, range?.start ?? 0, range?.end ?? size - 1);
+}
 
 /** Unlinks the blob from the repository; its bytes go at the next collection if nothing else holds them. */
 export const deleteBlob: Handler<BlobRoute> = async (ctx, route, _req, reply) => {

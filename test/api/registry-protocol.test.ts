@@ -2,7 +2,9 @@
 // bad input stores nothing. In-process server on a real loopback port; no root needed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { existsSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import {
   blobOf,
@@ -356,4 +358,36 @@ test('invalid names, unknown endpoints and methods', async () => {
   assert.equal(await errorCode(await fetch(`${url}/v2/a//b/tags/list`)), 'NAME_INVALID');
   assert.equal((await fetch(`${url}/v2/x/tags/list`, { method: 'PUT' })).status, 405);
   assert.equal((await fetch(`${url}/v2/x/whatever`)).status, 404);
+});
+
+test('a big blob GET reaches a client that stops reading for a while, then a second GET on the same connection', async () => {
+  // The body goes out with sendfile while the client reads; a client that stalls gets the rest streamed.
+  const blob = randomBlob(24 * 1024 * 1024);
+  assert.equal((await pushBlob(url, 'proto/big', blob)).status, 201);
+  const { host, port } = new URL(url);
+  const socket = connect(Number(port), host.split(':')[0] as string);
+  await once(socket, 'connect');
+  const request = `GET /v2/proto/big/blobs/${blob.digest} HTTP/1.1\r\nHost: ${host}\r\n\r\n`;
+  socket.write(request + request);
+  socket.pause();
+  await new Promise((resolve) => setTimeout(resolve, 400)); // longer than one poll for room in the socket
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c));
+  socket.resume();
+  const headEnd = (buf: Buffer, from: number): number => buf.indexOf('\r\n\r\n', from) + 4;
+  for (;;) {
+    const all = Buffer.concat(chunks);
+    const first = headEnd(all, 0);
+    const second = first >= 4 ? headEnd(all, first + blob.bytes.length) : -1;
+    if (second >= 4 && all.length >= second + blob.bytes.length) {
+      for (const start of [first, second]) {
+        assert.match(all.subarray(0, first).toString(), /^HTTP\/1\.1 200 /);
+        assert.ok(all.subarray(start, start + blob.bytes.length).equals(blob.bytes));
+      }
+      assert.match(all.subarray(first + blob.bytes.length, second).toString(), /^HTTP\/1\.1 200 /);
+      break;
+    }
+    await once(socket, 'data');
+  }
+  socket.destroy();
 });

@@ -17,6 +17,13 @@ export interface Lease {
   add(digest: Digest): void;
 }
 
+/** A blob's file open for reading (a FileHandle where the store keeps local files). */
+export interface BlobFile {
+  readonly fd: number;
+  createReadStream(options: { start: number; end: number; highWaterMark: number; autoClose: false }): Readable;
+  close(): Promise<void>;
+}
+
 export interface ContentStore {
   /** Streams a blob in; InvalidArgument when `expected` is given and does not match. Returns what was stored. */
   ingest(
@@ -42,6 +49,11 @@ export interface ContentStore {
   /** The blob's bytes, or the inclusive byte range `start..end` of them (HTTP Range requests). */
   read(digest: Digest, range?: { start: number; end?: number }): Readable;
   readAll(digest: Digest): Promise<Buffer>;
+  /**
+   * The blob's file, open for reading, where the store keeps blobs as local files (a server can then hand it to
+   * the kernel with sendfile); NotFound when absent. The caller closes it.
+   */
+  openFile?(digest: Digest): Promise<BlobFile>;
   delete(digest: Digest): Promise<void>;
   list(): Promise<Digest[]>;
   /** Drops partial ingests. Called at start. */

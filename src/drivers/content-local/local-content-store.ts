@@ -1,6 +1,6 @@
 // ContentStore on the local filesystem: <root>/blobs/sha256/<hex>, partial writes in <root>/ingest/.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
@@ -144,6 +144,14 @@ export class LocalContentStore implements ContentStore {
 
   read(digest: Digest, range?: { start: number; end?: number }): Readable {
     return createReadStream(this.blobPath(digest), { ...range, highWaterMark: BULK_CHUNK });
+  }
+
+  async openFile(digest: Digest): Promise<FileHandle> {
+    try {
+      return await open(this.blobPath(digest), 'r');
+    } catch {
+      throw notFound(`blob ${digest} not found`);
+    }
   }
 
   async readAll(digest: Digest): Promise<Buffer> {
