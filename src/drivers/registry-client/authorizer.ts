@@ -8,6 +8,9 @@ import { registryErrorText } from './registry-errors.js';
 
 export type Fetcher = (url: string, init: RequestInit) => Promise<Response>;
 
+/** fetch with no TLS settings of its own (the host has none). */
+export const plainFetcher: Fetcher = (url, init) => fetch(url, init);
+
 interface CachedToken {
   token: string;
   expires: number;

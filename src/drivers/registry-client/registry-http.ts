@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { forbidden, unavailable } from '../../core/errdefs.js';
 import { allowsPlainHttp, DOCKER_HUB_HOST, DOCKER_INDEX_HOST } from '../../core/remotes/registry-host.js';
 import { parseWwwAuthenticate } from '../../core/remotes/www-authenticate.js';
-import type { Authorizer, Fetcher } from './authorizer.js';
+import { plainFetcher, type Authorizer, type Fetcher } from './authorizer.js';
 import { isRetryableStatus } from './registry-errors.js';
 
 export interface RetryPolicy {
@@ -32,7 +32,7 @@ export class Endpoints {
     host: string,
     signal?: AbortSignal,
     scheme?: 'http' | 'https',
-    fetcher: Fetcher = (url, init) => fetch(url, init),
+    fetcher: Fetcher = plainFetcher,
   ): Promise<string> {
     const hub = host === DOCKER_HUB_HOST || host === DOCKER_INDEX_HOST;
     if (this.blocked.includes(host) || (hub && this.blocked.includes('docker.io'))) {
@@ -91,7 +91,7 @@ export class RegistryHttp {
     /** Where the API lives on the host when not at /v2 (a mirror URL's path). */
     private readonly apiRoot = '/v2',
     /** fetch with the host's TLS configuration (registry-tls.ts). */
-    private readonly fetcher: Fetcher = (url, init) => fetch(url, init),
+    private readonly fetcher: Fetcher = plainFetcher,
   ) {}
 
   async url(pathOrUrl: string, signal?: AbortSignal): Promise<string> {

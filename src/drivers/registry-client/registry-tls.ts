@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
 import { invalidArgument } from '../../core/errdefs.js';
-import type { Fetcher } from './authorizer.js';
+import { plainFetcher, type Fetcher } from './authorizer.js';
 
 export interface RegistryTls {
   /** CA files (PEM), trusted beside the default roots. */
@@ -160,7 +160,7 @@ function agentFor(tls: RegistryTls): Agent {
 
 /** fetch through the host's TLS configuration (Node's own fetch with the default dispatcher without one). */
 export function tlsFetcher(tls: RegistryTls | undefined): Fetcher {
-  if (!tls) return (url, init) => fetch(url, init);
+  if (!tls) return plainFetcher;
   const dispatcher = agentFor(tls);
   return (url, init) => fetch(url, { ...init, dispatcher } as RequestInit);
 }
