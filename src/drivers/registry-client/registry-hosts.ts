@@ -116,18 +116,20 @@ export function hostDirectory(dir: string, domain: string): string | undefined {
   return [...names, '_default'].map((name) => join(dir, name)).find((path) => existsSync(path));
 }
 
-/** The TLS files (Docker's certs.d layout) in a host's directory when it has no hosts.toml. */
-const certsOf = (dir: string, host: string): RegistryTls | undefined => {
-  const hostDir = hostDirectory(dir, host);
-  return hostDir && !existsSync(join(hostDir, 'hosts.toml')) ? readCertsDirectory(hostDir) : undefined;
-};
+/** The TLS files (Docker's certs.d layout) in a host's directory (found or not) when it has no hosts.toml. */
+const certsIn = (hostDir: string | undefined): RegistryTls | undefined =>
+  hostDir && !existsSync(join(hostDir, 'hosts.toml')) ? readCertsDirectory(hostDir) : undefined;
 
 /**
  * The endpoints hosts.toml gives `domain`: its hosts in order, then `server` (the domain's own host when not
  * given); undefined when there is no file.
  */
 export function readRegistryHosts(dir: string, domain: string): RegistryEndpoint[] | undefined {
-  const hostDir = hostDirectory(dir, domain);
+  return hostsIn(hostDirectory(dir, domain), domain);
+}
+
+/** readRegistryHosts for a host directory already looked up. */
+function hostsIn(hostDir: string | undefined, domain: string): RegistryEndpoint[] | undefined {
   const file = hostDir && join(hostDir, 'hosts.toml');
   if (!hostDir || !file || !existsSync(file)) return undefined;
   let doc: Record<string, unknown>;
@@ -144,7 +146,6 @@ export function readRegistryHosts(dir: string, domain: string): RegistryEndpoint
   // The root table's keys are the server's (the domain's own host when no server is named).
   const named = doc.server as string | undefined;
   const root = Object.fromEntries(Object.entries(doc).filter(([key]) => key !== 'server' && key !== 'host'));
-  refuseUnknownKeys(doc, 'the server', file);
   const server = endpointOf(named ?? `https://${registryHost(domain)}`, root, file, hostDir, 'the server');
   out.push(named ? server : { ...ownHost(domain), capabilities: server.capabilities, tls: server.tls });
   return out;
@@ -187,15 +188,19 @@ const isDockerHub = (domain: string): boolean => domain === 'docker.io' || domai
 /** Where a pull from `domain` may go, in the order to try them; the last is the one whose error is reported. */
 export function pullEndpoints(config: RegistryHostsConfig, domain: string): RegistryEndpoint[] {
   const dir = config.hostsDir;
-  const configured = dir ? readRegistryHosts(dir, domain) : undefined;
+  // The domain's directory is looked up once: its hosts.toml, else its certs.d files.
+  const domainDir = dir ? hostDirectory(dir, domain) : undefined;
+  const configured = hostsIn(domainDir, domain);
   if (configured) return configured;
-  const withCerts = (e: RegistryEndpoint, host: string): RegistryEndpoint => {
-    const tls = dir ? certsOf(dir, host) : undefined;
-    return tls ? { ...e, tls } : e;
-  };
-  const own = withCerts(ownHost(domain), domain);
+  const withCerts = (e: RegistryEndpoint, tls: RegistryTls | undefined): RegistryEndpoint => (tls ? { ...e, tls } : e);
+  const own = withCerts(ownHost(domain), certsIn(domainDir));
   if (isDockerHub(domain) && config.mirrors?.length)
-    return [...config.mirrors.map((url) => withCerts(mirrorEndpoint(url), new URL(url).host)), own];
+    return [
+      ...config.mirrors.map((url) =>
+        withCerts(mirrorEndpoint(url), dir ? certsIn(hostDirectory(dir, new URL(url).host)) : undefined),
+      ),
+      own,
+    ];
   return [own];
 }
 
