@@ -15,7 +15,13 @@ import { Authorizer, TokenCache } from './authorizer.js';
 import { DEFAULT_RETRY, Endpoints, RegistryHttp } from './registry-http.js';
 import { DEFAULT_UPLOAD, HttpRemoteRepository } from './remote-repository.js';
 import { registryErrorText, statusText } from './registry-errors.js';
-import { domainTls, pullEndpoints, mirrorEndpoint, type RegistryEndpoint } from './registry-hosts.js';
+import {
+  domainTls,
+  pullEndpoints,
+  mirrorEndpoint,
+  type RegistryEndpoint,
+  type RegistryHostsConfig,
+} from './registry-hosts.js';
 import { tlsFetcher, type RegistryTls } from './registry-tls.js';
 import { FailoverRepository } from './failover-repository.js';
 
@@ -53,10 +59,13 @@ export class HttpRegistryClient implements RegistryClient {
   private readonly config: z.infer<typeof registryClientConfigSchema>;
   private readonly endpoints: Endpoints;
   private readonly tokens = new TokenCache();
+  /** Where pulls go and which TLS a host has: containerd's hosts directory and dockerd's registry-mirrors. */
+  private readonly hosts: RegistryHostsConfig;
 
   constructor(config: z.input<typeof registryClientConfigSchema> = {}) {
     this.config = registryClientConfigSchema.parse(config);
     this.endpoints = new Endpoints(this.config.insecureRegistries, this.config.blockedRegistries);
+    this.hosts = { hostsDir: this.config.hostsDir, mirrors: this.config.registryMirrors };
   }
 
   private http(
@@ -82,11 +91,6 @@ export class HttpRegistryClient implements RegistryClient {
     );
   }
 
-  /** The domain's own TLS configuration (pushes, logins). */
-  private domainTls(domain: string): RegistryTls | undefined {
-    return domainTls({ hostsDir: this.config.hostsDir, mirrors: this.config.registryMirrors }, domain);
-  }
-
   repository(
     domain: string,
     path: string,
@@ -96,10 +100,9 @@ export class HttpRegistryClient implements RegistryClient {
     const scopes = [repositoryScope(path, actions)];
     const upload = { monolithicMax: this.config.monolithicMax, chunkSize: this.config.chunkSize };
     // Pushes always go to the domain itself; pulls to its configured endpoints, in order.
-    const endpoints = actions.includes('push')
-      ? []
-      : pullEndpoints({ hostsDir: this.config.hostsDir, mirrors: this.config.registryMirrors }, domain);
-    const pushTls = endpoints.length === 0 ? this.domainTls(domain) : undefined;
+    const endpoints = actions.includes('push') ? [] : pullEndpoints(this.hosts, domain);
+    // The domain's own TLS configuration (pushes, logins).
+    const pushTls = endpoints.length === 0 ? domainTls(this.hosts, domain) : undefined;
     const at = (endpoint?: RegistryEndpoint, attempts?: number): HttpRemoteRepository =>
       new HttpRemoteRepository(
         domain,
@@ -132,7 +135,7 @@ export class HttpRegistryClient implements RegistryClient {
     credentials: RegistryCredentials,
     options: { signal?: AbortSignal } = {},
   ): Promise<{ identityToken?: string }> {
-    const http = this.http(registryHost(domain), credentials, [], undefined, undefined, this.domainTls(domain));
+    const http = this.http(registryHost(domain), credentials, [], undefined, undefined, domainTls(this.hosts, domain));
     const url = await http.url('/v2/', options.signal);
     const res = await http.send('GET', '/v2/', { signal: options.signal });
     const body = await res.text();
