@@ -2,7 +2,7 @@
 // manifest and config, downloads layers three at a time into the content store (digest and size checked,
 // dropped connections resumed by the registry client) and unpacks each as soon as it and the layer below
 // are in, then records the image with its tag and repo digest in one transaction. Progress as dockerd's.
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type { Logger } from '../../lib/logger.js';
 import { BULK_CHUNK, CoalescingStream } from '../../lib/bulk-io.js';
 import { isDigest, type Digest } from '../../lib/digest.js';
@@ -192,9 +192,8 @@ async function fetchAndUnpack(
       // Network reads are 16-64 KiB: gathered into 1 MiB chunks before the hashing, inflating and file writes.
       const gathered = new CoalescingStream();
       const counted = new CountingStream(report);
-      blob.on('error', (err) => gathered.destroy(err));
-      gathered.on('error', (err) => counted.destroy(err));
-      blob.pipe(gathered).pipe(counted);
+      // An error anywhere destroys all three with it; whoever reads `counted` sees it there.
+      pipeline(blob, gathered, counted, () => undefined);
       const compression = compressionOf(layer.mediaType);
       const streamed = unpackedBelow === index && compression !== 'none';
       let toStore: Readable = counted;
