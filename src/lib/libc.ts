@@ -38,28 +38,34 @@ export function cLibrary(): CLibrary | null {
   return library;
 }
 
-let calls: LibcCalls | null | undefined;
-
-function libc(): LibcCalls | null {
-  if (calls !== undefined) return calls;
-  const lib = cLibrary();
-  if (!lib) return (calls = null);
-  try {
-    calls = {
-      mallocTrim: lib.func('int malloc_trim(size_t pad)') as LibcCalls['mallocTrim'],
-      mount: lib.func(
-        'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
-      ) as LibcCalls['mount'],
-      umount2: lib.func('int umount2(const char *target, int flags)') as LibcCalls['umount2'],
-      syncFileRange: lib.func(
-        'int sync_file_range(int fd, int64_t offset, int64_t nbytes, unsigned int flags)',
-      ) as LibcCalls['syncFileRange'],
-    };
-  } catch {
-    calls = null;
-  }
-  return calls;
+/**
+ * Declares a set of C functions on first use and keeps them: null where the C library or one of the declarations
+ * cannot be loaded (the callers then report that they did nothing).
+ */
+export function lazyCLibraryCalls<T>(declare: (lib: CLibrary) => T): () => T | null {
+  let calls: T | null | undefined;
+  return () => {
+    if (calls !== undefined) return calls;
+    const lib = cLibrary();
+    try {
+      calls = lib ? declare(lib) : null;
+    } catch {
+      calls = null;
+    }
+    return calls;
+  };
 }
+
+const libc = lazyCLibraryCalls<LibcCalls>((lib) => ({
+  mallocTrim: lib.func('int malloc_trim(size_t pad)') as LibcCalls['mallocTrim'],
+  mount: lib.func(
+    'int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)',
+  ) as LibcCalls['mount'],
+  umount2: lib.func('int umount2(const char *target, int flags)') as LibcCalls['umount2'],
+  syncFileRange: lib.func(
+    'int sync_file_range(int fd, int64_t offset, int64_t nbytes, unsigned int flags)',
+  ) as LibcCalls['syncFileRange'],
+}));
 
 /**
  * glibc's malloc_trim(0) on a thread-pool thread: gives the free pages of every malloc arena back to the kernel

@@ -6,7 +6,7 @@
 // without a descriptor, or a C library that cannot be called: the call returns how far it got and the caller
 // streams the rest the ordinary way (no thread-pool thread waits on a slow client).
 import type { Socket } from 'node:net';
-import { callAsync, cLibrary, type AsyncCall } from './libc.js';
+import { callAsync, lazyCLibraryCalls, type AsyncCall } from './libc.js';
 
 interface SendfileCalls {
   sendfile: AsyncCall<[number, number, Buffer, number]>;
@@ -15,27 +15,15 @@ interface SendfileCalls {
   close: (fd: number) => number;
 }
 
-let calls: SendfileCalls | null | undefined;
-
-function sendfileCalls(): SendfileCalls | null {
-  if (calls !== undefined) return calls;
-  const lib = cLibrary();
-  if (!lib) return (calls = null);
-  try {
-    calls = {
-      // The offset is passed as an 8-byte buffer (off_t *), the pollfd as one of 8 bytes (int, short, short).
-      sendfile: lib.func(
-        'intptr_t sendfile(int out_fd, int in_fd, void *offset, size_t count)',
-      ) as SendfileCalls['sendfile'],
-      poll: lib.func('int poll(void *fds, unsigned long nfds, int timeout)') as SendfileCalls['poll'],
-      dup: lib.func('int dup(int fd)') as SendfileCalls['dup'],
-      close: lib.func('int close(int fd)') as SendfileCalls['close'],
-    };
-  } catch {
-    calls = null;
-  }
-  return calls;
-}
+// The offset is passed as an 8-byte buffer (off_t *), the pollfd as one of 8 bytes (int, short, short).
+const sendfileCalls = lazyCLibraryCalls<SendfileCalls>((lib) => ({
+  sendfile: lib.func(
+    'intptr_t sendfile(int out_fd, int in_fd, void *offset, size_t count)',
+  ) as SendfileCalls['sendfile'],
+  poll: lib.func('int poll(void *fds, unsigned long nfds, int timeout)') as SendfileCalls['poll'],
+  dup: lib.func('int dup(int fd)') as SendfileCalls['dup'],
+  close: lib.func('int close(int fd)') as SendfileCalls['close'],
+}));
 
 const POLLOUT = 0x4;
 /** How long one poll may hold a thread-pool thread waiting for the client to read. */
