@@ -1,11 +1,11 @@
 // Starts a real berthd on a temporary socket, data root and exec root, for end-to-end tests.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { request } from 'node:http';
-import { stopAtExit } from './teardown.js';
+import { reapAtExit, stopAtExit } from './teardown.js';
 import { removeDaemonChains } from './host-chains.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -74,6 +74,7 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   stopAtExit(child);
+  const reaped = reapAtExit(() => reapLeftovers(dir, execRoot));
   let stderr = '';
   const ready = new Promise<void>((resolveReady, rejectReady) => {
     child.stderr?.setEncoding('utf8');
@@ -88,6 +89,7 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
   } catch (err) {
     // A daemon that refused to start (tests of bad flags) leaves no temporary root behind.
     if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    reaped();
     throw err;
   }
   const exited = (): boolean => child.exitCode !== null || child.signalCode !== null;
@@ -119,6 +121,7 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
       await daemon.stop();
       if (isRoot()) removeDaemonChains(execRoot);
       if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+      reaped();
     },
   };
   return daemon;
@@ -157,4 +160,23 @@ export function apiRequest(
     req.on('error', reject);
     req.end(options.json === undefined ? undefined : JSON.stringify(options.json));
   });
+}
+
+/** A test file ended before its daemon's cleanup (a timeout, a signal): its berthd got SIGTERM, but the containers
+ * outlive it (conmon), each with its rootfs mounted below the temporary root, and would run on through the rest of
+ * the suite. Synchronous, as it runs at the process's exit: runc deletes them (killing them; conmon then exits),
+ * then what is mounted below the root is lazily unmounted and the root removed. */
+function reapLeftovers(dir: string, execRoot: string): void {
+  const runcRoot = join(execRoot, 'runtime', 'runc');
+  if (existsSync(runcRoot))
+    for (const id of execFileSync('runc', ['--root', runcRoot, 'list', '-q'], { encoding: 'utf8' }).split('\n'))
+      if (id) execFileSync('runc', ['--root', runcRoot, 'delete', '-f', id], { stdio: 'ignore' });
+  const mounted = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter((point) => point.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const point of mounted) execFileSync('umount', ['-l', point], { stdio: 'ignore' });
+  if (isRoot()) removeDaemonChains(execRoot);
+  rmSync(dir, { recursive: true, force: true });
 }

@@ -9,6 +9,8 @@ import type { ChildProcess } from 'node:child_process';
 const AFTER_HOOKS_GRACE_MS = 120_000;
 
 const running = new Set<ChildProcess>();
+/** What outlives a daemon, undone at the process's end unless its owner cleaned up first (see reapAtExit). */
+const reaps = new Set<() => void>();
 
 function stopAll(): void {
   // Synchronous: at 'exit' nothing asynchronous runs. SIGTERM lets each daemon shut down on its own.
@@ -16,10 +18,23 @@ function stopAll(): void {
   running.clear();
 }
 
-process.once('exit', stopAll);
+/** The process is ending: daemons are told to stop, then what outlives them is removed. */
+function stopAndReap(): void {
+  stopAll();
+  for (const reap of reaps) {
+    try {
+      reap();
+    } catch {
+      // Best effort: the process is ending.
+    }
+  }
+  reaps.clear();
+}
+
+process.once('exit', stopAndReap);
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
   process.once(signal, () => {
-    stopAll();
+    stopAndReap();
     process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const)[signal]);
   });
 
@@ -37,4 +52,13 @@ export function stopAtExit<T extends ChildProcess>(child: T): T {
   running.add(child);
   child.once('exit', () => running.delete(child));
   return child;
+}
+
+/** Runs `reap` (synchronous) when this process ends, by a signal too, unless the returned function was called
+ * first (its owner cleaned up). For what outlives a daemon, such as berthd's containers (conmon keeps them
+ * running): kept apart from the daemon's own process, since a signal to the whole process group (the runner's
+ * `timeout`) ends the daemon before this process gets to it. */
+export function reapAtExit(reap: () => void): () => void {
+  reaps.add(reap);
+  return () => reaps.delete(reap);
 }
