@@ -5,28 +5,16 @@
 // process per start (a fork of the daemon, then Go's start-up): two per pod on the CRI's path, one per `docker run`.
 // Like runc, the wait gives up when init dies first. A runtime without the fifo (another layout) gets 'no-fifo',
 // and the caller launches `<runtime> start` as before.
-import { constants, open, readFileSync } from 'node:fs';
+import { constants, open } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { processAlive as alive } from './runc-state.js';
 
 const openFd = promisify(open);
 /** How often the wait checks that init is still alive (runc's own period). */
 const ALIVE_CHECK_MS = 100;
-
-/** False once the process is gone or a zombie (its /proc stat read synchronously: in-kernel, microseconds). */
-function alive(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return false;
-  }
-  // "pid (comm) S ...": the state follows the last ')' (comm may hold parentheses).
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  return state !== 'Z' && state !== 'X';
-}
 
 /**
  * Starts the created container `id` whose init is `pid`. Resolves 'started' once the process runs, 'no-fifo' when
