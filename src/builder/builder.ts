@@ -205,65 +205,52 @@ export class Builder {
     this.deps.images.registerBuilt(record, names);
   }
 
+  /** The cache entries the filters select; `shared`: the chain IDs a named image holds (the entry's layer is not the cache's alone). */
+  private selectCache(filters: Filters): { all: BuildCacheEntry[]; selected: BuildCacheEntry[]; shared: Set<string> } {
+    const select = buildCachePruneFilter(filters);
+    const shared = new Set<string>(this.deps.images.listRecords().flatMap((r) => r.layers.map((l) => l.chainId)));
+    const all = this.deps.cache.list();
+    const selected = all.filter((e) => select(e, { shared: shared.has(e.image.layers.at(-1)?.chainId ?? '') }));
+    return { all, selected, shared };
+  }
+
   /**
    * `POST /build/prune` and BuildKit's Prune: drops the cache entries the filters select (and RUN cache mounts when
    * nothing narrows it), then what only the cache held. As BuildKit: keepDurationMs keeps what was used within it;
-   * keepBytes keeps the cache when it is no bigger, else drops the least recently used until it is.
+   * keepBytes keeps the cache when it is no bigger, else drops the least recently used until it is. `deleted`: the
+   * dropped entries as `usage` showed them.
    */
   async prune(
     filters: Filters = new Map(),
     options: { keepBytes?: number; keepDurationMs?: number } = {},
-  ): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number }> {
-    const select = buildCachePruneFilter(filters);
-    const named = new Set<string>(this.deps.images.listRecords().flatMap((r) => r.layers.map((l) => l.chainId)));
-    const all = this.deps.cache.list();
+  ): Promise<{ CachesDeleted: string[]; SpaceReclaimed: number; deleted: BuildCacheUsage[] }> {
+    const { all, selected, shared } = this.selectCache(filters);
     const usedSince = options.keepDurationMs ? Date.now() - options.keepDurationMs : undefined;
-    let entries = all.filter(
-      (e) =>
-        select(e, { shared: named.has(e.image.layers.at(-1)?.chainId ?? '') }) &&
-        (usedSince === undefined || Date.parse(e.lastUsed) < usedSince),
-    );
+    let entries = selected.filter((e) => usedSince === undefined || Date.parse(e.lastUsed) < usedSince);
     if (options.keepBytes) entries = leastRecentlyUsedOver(all, entries, options.keepBytes);
     let reclaimed = 0;
     const counted = new Set<string>();
     for (const e of entries) {
       const top = e.image.layers.at(-1);
-      if (e.size > 0 && top && !named.has(top.chainId) && !counted.has(top.chainId)) {
+      if (e.size > 0 && top && !shared.has(top.chainId) && !counted.has(top.chainId)) {
         counted.add(top.chainId);
         reclaimed += e.size;
       }
     }
+    const gone = new Set(entries);
+    const deleted = selected.filter((e) => gone.has(e)).map((e) => usageOf(e, shared));
     this.deps.cache.delete(entries.map((e) => e.key));
     const narrowed = filters.size > 0 || Boolean(options.keepBytes) || Boolean(options.keepDurationMs);
     if (this.runs.size === 0 && !narrowed)
       await rm(join(this.deps.workRoot, 'cache-mounts'), { recursive: true, force: true });
     await this.deps.images.collectGarbage();
-    return { CachesDeleted: entries.map((e) => e.key), SpaceReclaimed: reclaimed };
+    return { CachesDeleted: entries.map((e) => e.key), SpaceReclaimed: reclaimed, deleted };
   }
 
   /** The cache's records (`/system/df`, `buildx du`), those the filters select. */
   usage(filters: Filters = new Map()): BuildCacheUsage[] {
-    const select = buildCachePruneFilter(filters);
-    const named = new Set<string>(this.deps.images.listRecords().flatMap((r) => r.layers.map((l) => l.chainId)));
-    return this.deps.cache
-      .list()
-      .filter((e) => select(e, { shared: named.has(e.image.layers.at(-1)?.chainId ?? '') }))
-      .map((e) => {
-        const top = e.image.layers.at(-1);
-        return {
-          ID: e.key.slice(0, 25),
-          Parent: e.parent,
-          Parents: e.parent ? [e.parent] : [],
-          Type: 'regular',
-          Description: e.description,
-          InUse: false,
-          Shared: top ? named.has(top.chainId) : false,
-          Size: e.size,
-          CreatedAt: e.created,
-          LastUsedAt: e.lastUsed,
-          UsageCount: e.usageCount,
-        };
-      });
+    const { selected, shared } = this.selectCache(filters);
+    return selected.map((e) => usageOf(e, shared));
   }
 
   /** At start, before snapshots are cleaned: mounts and contexts a crash left. */
@@ -298,6 +285,24 @@ export class Builder {
     if (leftovers.length > 0)
       this.deps.logger.info({ count: leftovers.length }, 'removed build containers a crash left');
   }
+}
+
+/** One cache entry as `/system/df` and `buildx du` show it. */
+function usageOf(e: BuildCacheEntry, shared: Set<string>): BuildCacheUsage {
+  const top = e.image.layers.at(-1);
+  return {
+    ID: e.key.slice(0, 25),
+    Parent: e.parent,
+    Parents: e.parent ? [e.parent] : [],
+    Type: 'regular',
+    Description: e.description,
+    InUse: false,
+    Shared: top ? shared.has(top.chainId) : false,
+    Size: e.size,
+    CreatedAt: e.created,
+    LastUsedAt: e.lastUsed,
+    UsageCount: e.usageCount,
+  };
 }
 
 /**

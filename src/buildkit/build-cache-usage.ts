@@ -57,17 +57,16 @@ export function buildkitFilters(given: string[]): Filters {
 const unquote = (v: string): string => (/^".*"$/.test(v) ? (JSON.parse(v) as string) : v);
 
 /** The classic filters' errors (EngineError, InvalidArgument) as gRPC errors. */
-function asGrpc<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (err) {
-    if (err instanceof EngineError) throw new ConnectError(err.message, Code.InvalidArgument);
-    throw err;
-  }
+function grpcError(err: unknown): unknown {
+  return err instanceof EngineError ? new ConnectError(err.message, Code.InvalidArgument) : err;
 }
 
 export function diskUsage(builder: Builder, filters: string[]): UsageRecord[] {
-  return asGrpc(() => builder.usage(buildkitFilters(filters))).map(usageRecord);
+  try {
+    return builder.usage(buildkitFilters(filters)).map(usageRecord);
+  } catch (err) {
+    throw grpcError(err);
+  }
 }
 
 /** Drops the cache the filters select (what no build is using), keeping as asked; answers with what it dropped. */
@@ -75,14 +74,14 @@ export async function pruneCache(
   builder: Builder,
   request: { filter: string[]; keepDuration: bigint; keepBytes: bigint },
 ): Promise<UsageRecord[]> {
-  const filters = asGrpc(() => buildkitFilters(request.filter));
-  // What the filters select (checking them, so a bad one fails as InvalidArgument): what goes is among these.
-  const before = asGrpc(() => builder.usage(filters));
-  const { CachesDeleted } = await builder.prune(filters, {
-    // keepDuration is in nanoseconds (buildx sends `--filter until=` there).
-    keepDurationMs: Number(request.keepDuration / 1_000_000n),
-    keepBytes: Number(request.keepBytes),
-  });
-  const deleted = new Set(CachesDeleted.map((key) => key.slice(0, 25)));
-  return before.filter((u) => deleted.has(u.ID)).map(usageRecord);
+  try {
+    const { deleted } = await builder.prune(buildkitFilters(request.filter), {
+      // keepDuration is in nanoseconds (buildx sends `--filter until=` there).
+      keepDurationMs: Number(request.keepDuration / 1_000_000n),
+      keepBytes: Number(request.keepBytes),
+    });
+    return deleted.map(usageRecord);
+  } catch (err) {
+    throw grpcError(err);
+  }
 }

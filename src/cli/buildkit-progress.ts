@@ -4,6 +4,7 @@
 // place (cursor up, erase line) every 100 ms and at the end. After a failure both show the failing vertex's logs
 // between `------` lines, as buildx does.
 import type { StatusResponse } from '../gen/buildkit/github.com/moby/buildkit/api/services/control/control_pb.js';
+import { progressSize } from './format/units.js';
 
 interface Time {
   seconds: bigint;
@@ -36,17 +37,6 @@ interface VertexState {
   statuses: Map<string, StatusLine>;
   headerPrinted: boolean;
   endPrinted: boolean;
-}
-
-/** BuildKit's byte sizes (go-units, decimal): 34B, 1.23kB, 4.5MB. */
-function bytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (n >= 1000 && i < units.length - 1) {
-    n /= 1000;
-    i++;
-  }
-  return i === 0 ? `${n}B` : `${Number(n.toFixed(2))}${units[i] as string}`;
 }
 
 const seconds = (msValue: number): string => `${(msValue / 1000).toFixed(1)}s`;
@@ -177,8 +167,8 @@ export class PlainPrinter {
 /** ` 34B`, ` 1.2 / 3.4MB`, then ` 0.1s` when it took more than 10 ms (as progressui). */
 function statusText(s: StatusLine): string {
   let text = s.id;
-  if (s.total !== 0) text += ` ${bytes(s.current)} / ${bytes(s.total)}`;
-  else if (s.current !== 0) text += ` ${bytes(s.current)}`;
+  if (s.total !== 0) text += ` ${progressSize(s.current)} / ${progressSize(s.total)}`;
+  else if (s.current !== 0) text += ` ${progressSize(s.current)}`;
   if (s.started !== undefined) {
     const took = (s.completed ?? Date.now()) - s.started;
     if (took > 10) text += ` ${seconds(took)}`;
@@ -216,7 +206,11 @@ export class TtyDisplay {
       for (const s of v.statuses.values()) {
         const sTook = s.started === undefined ? undefined : (s.completed ?? now) - s.started;
         const sub =
-          s.total !== 0 ? ` ${bytes(s.current)} / ${bytes(s.total)}` : s.current ? ` ${bytes(s.current)}` : '';
+          s.total !== 0
+            ? ` ${progressSize(s.current)} / ${progressSize(s.total)}`
+            : s.current
+              ? ` ${progressSize(s.current)}`
+              : '';
         lines.push(row(` => => ${s.id}${sub}`, sTook));
       }
       // A running step shows its last lines of output.

@@ -44,9 +44,10 @@ export function buildRoutes(app: FastifyInstance, builder: Builder, buildkitBuil
     return reply;
   });
 
-  app.post<{ Querystring: Query }>('/build/prune', async (req) =>
-    builder.prune(queryFilters(req.query), { keepBytes: queryInt(req.query, 'keep-storage', 0) }),
-  );
+  app.post<{ Querystring: Query }>('/build/prune', async (req) => {
+    const pruned = await builder.prune(queryFilters(req.query), { keepBytes: queryInt(req.query, 'keep-storage', 0) });
+    return { CachesDeleted: pruned.CachesDeleted, SpaceReclaimed: pruned.SpaceReclaimed };
+  });
   // dockerd answers 200 with an empty body, whether or not a build had that id.
   app.post<{ Querystring: Query }>('/build/cancel', async (req, reply) => {
     const id = queryString(req.query, 'id');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bytesSize, humanDuration, humanSize } from './units.js';
+import { bytesSize, humanDuration, humanSize, progressSize } from './units.js';
 
 test('humanSize matches go-units', () => {
   assert.equal(humanSize(1982263, 3), '1.98MB');
@@ -31,4 +31,11 @@ test('humanDuration matches go-units', () => {
   assert.equal(humanDuration(3_600_000 * 24 * 20), '2 weeks');
   assert.equal(humanDuration(3_600_000 * 24 * 90), '3 months');
   assert.equal(humanDuration(3_600_000 * 24 * 800), '2 years');
+});
+
+test("progressSize is BuildKit progressui's: two decimals at most", () => {
+  assert.equal(progressSize(34), '34B');
+  assert.equal(progressSize(1234), '1.23kB');
+  assert.equal(progressSize(4_500_000), '4.5MB');
+  assert.equal(progressSize(0), '0B');
 });

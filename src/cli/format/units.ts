@@ -5,20 +5,25 @@ import { formatG } from '../../lib/go-template/index.js';
 const DECIMAL = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
 const BINARY = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'];
 
-function customSize(size: number, precision: number, base: number, units: string[]): string {
+function customSize(size: number, base: number, units: string[], format: (n: number) => string): string {
   let i = 0;
   while (size >= base && i < units.length - 1) {
     size /= base;
     i++;
   }
-  return `${formatG(size, precision)}${units[i]}`;
+  return `${format(size)}${units[i]}`;
 }
 
 /** units.HumanSizeWithPrecision: decimal units, `precision` significant digits (`1.98MB`). */
-export const humanSize = (size: number, precision = 4): string => customSize(size, precision, 1000, DECIMAL);
+export const humanSize = (size: number, precision = 4): string =>
+  customSize(size, 1000, DECIMAL, (n) => formatG(n, precision));
 
 /** units.BytesSize: binary units, 4 significant digits (`23.54GiB`). */
-export const bytesSize = (size: number): string => customSize(size, 4, 1024, BINARY);
+export const bytesSize = (size: number): string => customSize(size, 1024, BINARY, (n) => formatG(n, 4));
+
+/** BuildKit progressui's sizes (decimal units, two decimals at most, none for bytes): 34B, 1.23kB, 4.5MB. */
+export const progressSize = (size: number): string =>
+  customSize(size, 1000, DECIMAL, (n) => String(Number(n.toFixed(2))));
 
 export { humanDuration };
 
