@@ -23,7 +23,14 @@ export class BuildkitDoor {
   private readonly deps: BuildkitDeps;
   private readonly grpc: H2cServer;
 
-  constructor(options: { builder: Builder; images: ImageService; workRoot: string; version: string; logger: Logger }) {
+  constructor(options: {
+    builder: Builder;
+    images: ImageService;
+    workRoot: string;
+    version: string;
+    logger: Logger;
+    gitPath?: string;
+  }) {
     this.deps = {
       ...options,
       sessions: new Sessions(),

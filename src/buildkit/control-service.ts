@@ -63,6 +63,7 @@ async function solveAndExport(
       progress: state.progress,
       attrs: req.FrontendAttrs,
       syncedDirs: deps.syncedDirs,
+      gitPath: deps.gitPath,
       inlineCache: state.cache.inline,
       signal,
     });

@@ -19,4 +19,6 @@ export interface BuildkitDeps {
   version: string;
   /** Debug level carries each solve's phase timings (lib/phases.ts). */
   logger: Logger;
+  /** The host's git, for git build contexts (absent: they are refused by name). */
+  gitPath?: string;
 }

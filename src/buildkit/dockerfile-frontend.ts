@@ -27,6 +27,8 @@ export interface FrontendRun {
   attrs: Record<string, string>;
   /** Where the synced directories live, kept between builds of the same context. */
   syncedDirs: SyncedDirs;
+  /** The host's git, for a git context. */
+  gitPath?: string;
   /** --cache-to type=inline: the image carries its step cache keys. */
   inlineCache?: boolean;
   signal?: AbortSignal;
@@ -242,7 +244,7 @@ async function runRemoteContext(
         value,
         filename,
         { download: download.dir, context: contextDir.dir },
-        signal,
+        { signal, gitPath: run.gitPath },
       );
       load.status('transferring context:', got.bytes);
       phase('context');

@@ -60,6 +60,7 @@ export function gatewayService(deps: BuildkitDeps): Partial<ServiceImpl<typeof L
           progress: state.progress,
           attrs: req.FrontendOpt,
           syncedDirs: deps.syncedDirs,
+          gitPath: deps.gitPath,
           inlineCache: state.cache.inline,
           signal: ctx.signal,
         });

@@ -1,8 +1,9 @@
 // A build context that is not a directory of the client's (the frontend attribute `context`): buildx's stdin tar
 // (`docker build - < ctx.tar`), which BuildKit reads from the client's session through the Upload service
-// (`http://buildkit-session/<id>`), or an http(s) URL berthd fetches, as BuildKit's http source does. It is
-// saved to one file first; an archive (tar, gzip) is then unpacked through the one confined extractor as the
-// context, anything else is the Dockerfile itself with an empty context (BuildKit's rule for a remote context).
+// (`http://buildkit-session/<id>`), a git repository (git-context.ts), or an http(s) URL berthd fetches, as
+// BuildKit's http source does. A download is saved to one file first; an archive (tar, gzip) is then unpacked
+// through the one confined extractor as the context, anything else is the Dockerfile itself with an empty context
+// (BuildKit's rule for a remote context).
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,11 +14,12 @@ import { fetchUrl, isUrlSource } from '../builder/url-source.js';
 import { archiveKind } from '../builder/add-archive.js';
 import { openContext, receiveContext, type BuildContext } from '../builder/build-context.js';
 import type { ClientSession } from './sessions.js';
+import { checkoutGitContext, isGitContext } from './git-context.js';
 
 /** BuildKit's upload provider names the session's streams `http://buildkit-session/<id>`. */
 const SESSION_HOST = 'buildkit-session';
 
-/** What `context=` names, or a refusal by name (git repositories are not fetched yet). */
+/** What `context=` names when it is not a git repository, or a refusal by name. */
 export function remoteContextSource(value: string): { kind: 'session' | 'http'; url: URL } {
   let url: URL | undefined;
   try {
@@ -27,7 +29,7 @@ export function remoteContextSource(value: string): { kind: 'session' | 'http'; 
   }
   if (!url)
     throw new ConnectError(
-      `a build context from ${value} (a git repository or another remote) is not supported by berth's BuildKit frontend yet`,
+      `a build context from ${value} is not supported by berth's BuildKit frontend (an http(s) URL, a git repository or the client's stdin)`,
       Code.Unimplemented,
     );
   return { kind: url.host === SESSION_HOST ? 'session' : 'http', url };
@@ -59,8 +61,18 @@ export async function receiveRemoteContext(
   value: string,
   filename: string,
   dirs: { download: string; context: string },
-  signal: AbortSignal,
+  options: { signal: AbortSignal; gitPath: string | undefined },
 ): Promise<{ context: BuildContext; bytes: number }> {
+  const { signal } = options;
+  if (isGitContext(value)) {
+    if (!options.gitPath)
+      throw new ConnectError(
+        `a git build context (${value}) needs git on the daemon's host (package git)`,
+        Code.Unimplemented,
+      );
+    const root = await checkoutGitContext(value, dirs.context, { signal, gitPath: options.gitPath });
+    return { context: await openContext(root, filename), bytes: 0 };
+  }
   const source = remoteContextSource(value);
   let file: string;
   if (source.kind === 'session') {

@@ -12,6 +12,7 @@ import type { BuildkitDoor } from '../buildkit/buildkit-door.js';
 import type { DaemonConfig } from './config.js';
 import type { BuildkitBuild } from '../api/deps.js';
 import { BERTH_VERSION } from './version.js';
+import { findExecutable } from './host-tools.js';
 
 function upgradeToH2c(req: FastifyRequest, reply: FastifyReply): HttpParserSocket {
   const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
@@ -49,6 +50,7 @@ export function wireBuildkit(
         workRoot: join(config.dataRoot, 'builder', 'contexts', 'buildkit'),
         version: BERTH_VERSION,
         logger: logger.child({ component: 'buildkit' }),
+        gitPath: findExecutable('git'),
       }),
     })));
   return {

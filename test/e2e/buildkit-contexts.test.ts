@@ -3,14 +3,15 @@
 // `context:NAME` = `local:NAME` (the directory over the session's filesync under its own name) or
 // `docker-image://REF`, which FROM NAME, COPY --from=NAME and RUN --mount=from=NAME then stand for. Docker 20.10's
 // built-in frontend (BuildKit v0.8) refuses them (`unsupported frontend capability moby.buildkit.frontend.contexts`);
-// berthd builds them as BuildKit v0.10+ does.
+// berthd builds them as BuildKit v0.10+ does. Then the context `docker build` takes from stdin (a tar), an http URL
+// (a tar, or a bare Dockerfile) and a git repository, from loopback servers started here.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINES, skipClients, useEngines } from '../helpers/engines.js';
@@ -34,6 +35,48 @@ const web = {
   }),
 };
 const urlOf = (path: string): string => `http://127.0.0.1:${web.port}${path}`;
+/** A loopback `git daemon` serving one repository (a branch `main` with the context in `app/`). */
+const gitd: { port: number; process?: ChildProcess } = { port: 0 };
+
+async function freePort(): Promise<number> {
+  const s = createTcpServer().listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const { port } = s.address() as AddressInfo;
+  s.close();
+  await once(s, 'close');
+  return port;
+}
+
+async function startGitDaemon(base: string): Promise<void> {
+  const repo = join(base, 'repo.git');
+  const work = join(base, 'work');
+  mkdirSync(join(work, 'app'), { recursive: true });
+  writeFileSync(join(work, 'app', 'Dockerfile'), 'FROM busybox\nCOPY from-git.txt /\nCMD ["cat", "/from-git.txt"]\n');
+  writeFileSync(join(work, 'app', 'from-git.txt'), 'checked out from git\n');
+  writeFileSync(join(work, 'Dockerfile'), 'FROM busybox\nCOPY app/from-git.txt /root.txt\nCMD ["cat", "/root.txt"]\n');
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: work, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main', '.');
+  git('add', '.');
+  git('commit', '-q', '-m', 'context');
+  execFileSync('git', ['clone', '-q', '--bare', work, repo], { stdio: 'pipe' });
+  gitd.port = await freePort();
+  gitd.process = spawn(
+    'git',
+    ['daemon', '--reuseaddr', '--export-all', `--base-path=${base}`, '--listen=127.0.0.1', `--port=${gitd.port}`, base],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  // Ready when it answers an ls-remote.
+  for (let i = 0; ; i++) {
+    try {
+      execFileSync('git', ['ls-remote', `git://127.0.0.1:${gitd.port}/repo.git`], { stdio: 'pipe' });
+      return;
+    } catch (err) {
+      if (i > 50) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
 
 before(async () => {
   if (skip) return;
@@ -63,9 +106,12 @@ before(async () => {
   writeFileSync(join(root, 'tarred', 'in-tar.txt'), 'came in a tar\n');
   execFileSync('tar', ['-cf', join(root, 'ctx.tar'), '-C', join(root, 'tarred'), '.']);
   contextTar = readFileSync(join(root, 'ctx.tar'));
+  mkdirSync(join(root, 'git'));
+  await startGitDaemon(join(root, 'git'));
 });
 
 after(() => {
+  gitd.process?.kill();
   web.server.close();
   buildx?.cleanup();
   if (root) rmSync(root, { recursive: true, force: true });
@@ -154,6 +200,20 @@ for (const name of ENGINES) {
       const bare = await build(['-t', 'rc:bare', urlOf('/Dockerfile')]);
       assert.equal(bare.code, 0, bare.stderr);
       assert.equal(await ran('rc:bare', 'cat', '/bare.txt'), 'from-a-url-dockerfile\n');
+    });
+
+    test('a git repository on a loopback git daemon: #ref, and #ref:subdir (BuildKit v0.8 has no subdir)', async () => {
+      const repo = `git://127.0.0.1:${gitd.port}/repo.git`;
+      const r = await build(['-t', 'rc:git', `${repo}#main`]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(await ran('rc:git'), 'checked out from git\n');
+      const sub = await build(['-t', 'rc:git-sub', `${repo}#main:app`]);
+      if (name === 'dockerd') {
+        assert.match(sub.stderr, /subdir not supported yet/);
+        return;
+      }
+      assert.equal(sub.code, 0, sub.stderr);
+      assert.equal(await ran('rc:git-sub'), 'checked out from git\n');
     });
 
     test('a URL that answers 404 fails the build', async () => {
