@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { berth, docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
+import { waitForEventLines } from '../helpers/events.js';
 import {
   fakeUpstream,
   freePort,
@@ -340,9 +341,8 @@ test(
     assert.equal(await waitForHttp(`http://127.0.0.1:${port}/`), 'hello from web\n');
     const waited = await docker(env, ['wait', 'gone']);
     assert.equal(waited.stdout, '137\n');
-    // The exit is recorded first, the namespace goes right after: wait for that state, bounded.
-    for (const until = Date.now() + 10_000; hostFootprint(net, daemon.execRoot).netns !== 1 && Date.now() < until;)
-      await new Promise((r) => setTimeout(r, 50));
+    // The exit is recorded first (wait answers), the namespace goes right after, then the `die` event: wait for it.
+    await waitForEventLines(env, ['container=gone', 'event=die'], '{{.Status}}', (lines) => lines.length > 0);
     assert.equal(hostFootprint(net, daemon.execRoot).netns, 1, 'only the live container keeps a namespace');
     assert.equal((await docker(env, ['rm', '-f', 'kept', 'gone'])).code, 0);
     const fp = hostFootprint(net, daemon.execRoot);
