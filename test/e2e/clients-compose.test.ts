@@ -424,6 +424,20 @@ scenario(
         assert.match(r.stderr, /could not select device driver "" with capabilities: \[\["gpu"\]\]/);
         await s.v1DownClean('unsupported', 'unsupported');
       })(),
+      (async () => {
+        const env = { FIXED_PREFIX: '10.213.73', OUTSIDE_NET: 'compose-outside-v1', SHARED_VOL: 'compose-shared-v1' };
+        await s.dockerOk(['network', 'create', env.OUTSIDE_NET]);
+        await s.dockerOk(['volume', 'create', env.SHARED_VOL]);
+        await s.v1Ok('external', ['up', '-d'], env);
+        const ip = '{{(index .NetworkSettings.Networks "external_fixed").IPAddress}}';
+        assert.equal(await s.inspect('external_app_1', ip), '10.213.73.10');
+        const ping = await s.exec('external_admin_1', ['ping', '-c', '1', '-W', '2', 'app']);
+        assert.equal(ping.code, 0, ping.stdout + ping.stderr);
+        await s.v1Ok('external', ['down', '-v'], env);
+        assert.deepEqual(await s.leftovers('external'), []);
+        await s.dockerOk(['network', 'rm', env.OUTSIDE_NET]);
+        await s.dockerOk(['volume', 'rm', env.SHARED_VOL]);
+      })(),
       refused('web-db', /'name' does not match any of the regexes/),
       refused('include', /'include' does not match any of the regexes/),
       refused('secrets', /secrets.api_key value 'environment' does not match/),

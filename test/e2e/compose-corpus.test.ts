@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkOptions, checkRuntimeOptions, useComposeEngines, type Side } from './compose-harness.js';
 import { BERTH } from '../helpers/daemon.js';
+import { docker } from '../helpers/run.js';
 
 const scenario = useComposeEngines();
 
@@ -264,5 +265,60 @@ scenario(
     assert.equal(fromWeb.code, 137, fromWeb.stderr);
     assert.equal(await s.inspect('verbs-web-1', '{{.State.Status}}'), 'exited');
     await s.downClean('verbs', 'verbs');
+  },
+);
+
+scenario(
+  'a static address on a subnet of its own; external network and volume kept by down -v; cap_add; an anonymous volume; --force-recreate',
+  async (s) => {
+    // Each engine its own subnet and external objects: both engines' bridges live on this one host.
+    const env = {
+      FIXED_PREFIX: s.name === 'berthd' ? '10.213.71' : '10.213.72',
+      OUTSIDE_NET: `compose-outside-${s.name}`,
+      SHARED_VOL: `compose-shared-${s.name}`,
+    };
+    await s.dockerOk(['network', 'create', env.OUTSIDE_NET]);
+    await s.dockerOk(['volume', 'create', env.SHARED_VOL]);
+    try {
+      await s.ok('external', ['up', '-d'], env);
+      const ip = `{{(index .NetworkSettings.Networks "external_fixed").IPAddress}} {{len .NetworkSettings.Networks}}`;
+      assert.equal(await s.inspect('external-app-1', ip), `${env.FIXED_PREFIX}.10 2`);
+      // By name on the external network.
+      const ping = await s.exec('external-admin-1', ['ping', '-c', '1', '-W', '2', 'app']);
+      assert.equal(ping.code, 0, ping.stdout + ping.stderr);
+      const capBnd = async (c: string): Promise<bigint> =>
+        BigInt(`0x${(await s.exec(c, ['grep', 'CapBnd', '/proc/1/status'])).stdout.split(':')[1]?.trim()}`);
+      assert.ok((await capBnd('external-app-1')) & (1n << 12n), 'NET_ADMIN added');
+      assert.ok(!((await capBnd('external-admin-1')) & (1n << 12n)), 'NET_ADMIN only where added');
+      const mounts =
+        '{{range .Mounts}}{{.Destination}}:{{.Type}}:{{if eq .Destination "/shared"}}{{.Name}}{{end}} {{end}}';
+      assert.deepEqual((await s.inspect('external-app-1', mounts)).split(' ').sort(), [
+        '/cache:volume:',
+        `/shared:volume:${env.SHARED_VOL}`,
+      ]);
+      await s.dockerOk(['exec', 'external-app-1', 'sh', '-c', 'echo kept > /shared/file']);
+      const anonymous = '{{range .Mounts}}{{if eq .Destination "/cache"}}{{.Name}}{{end}}{{end}}';
+      const cache = await s.inspect('external-app-1', anonymous);
+      // --force-recreate: a new container, same address, the external volume's data there.
+      const before = await s.inspect('external-app-1', '{{.Id}}');
+      const again = await s.ok('external', ['up', '-d', '--force-recreate', 'app'], env);
+      assert.match(again.stderr, /Container external-app-1 {2}Recreated/);
+      assert.notEqual(await s.inspect('external-app-1', '{{.Id}}'), before);
+      assert.equal(await s.inspect('external-app-1', ip), `${env.FIXED_PREFIX}.10 2`);
+      assert.equal((await s.exec('external-app-1', ['cat', '/shared/file'])).stdout, 'kept\n');
+      const cacheAfter = await s.inspect('external-app-1', anonymous);
+      await s.ok('external', ['down', '-v'], env);
+      // -v: the anonymous volumes go with their containers (the one of before the recreation too).
+      for (const name of new Set([cache, cacheAfter]))
+        assert.notEqual((await docker(s.engine.env, ['volume', 'inspect', name])).code, 0, `${name} removed`);
+      assert.deepEqual(await s.leftovers('external'), []);
+      // External ones are the user's: down -v leaves them.
+      await s.dockerOk(['network', 'inspect', env.OUTSIDE_NET]);
+      await s.dockerOk(['volume', 'inspect', env.SHARED_VOL]);
+    } finally {
+      await s.compose('external', ['down', '-v', '-t', '0'], env);
+      await s.dockerOk(['network', 'rm', env.OUTSIDE_NET]);
+      await s.dockerOk(['volume', 'rm', env.SHARED_VOL]);
+    }
   },
 );
