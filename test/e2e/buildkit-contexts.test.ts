@@ -191,6 +191,10 @@ for (const name of ENGINES) {
       const other = await build(['-t', 'rc:stdin-other', '-f', 'Dockerfile.other', '-'], contextTar);
       assert.equal(other.code, 0, other.stderr);
       assert.equal(await ran('rc:stdin-other', 'cat', '/other.txt'), 'came in a tar\n');
+      // Not an archive: stdin is the Dockerfile (buildx sends it as the session's dockerfile dir, empty context).
+      const bare = await build(['-t', 'rc:stdin-dockerfile', '-'], Buffer.from(BARE_DOCKERFILE));
+      assert.equal(bare.code, 0, bare.stderr);
+      assert.equal(await ran('rc:stdin-dockerfile', 'cat', '/bare.txt'), 'from-a-url-dockerfile\n');
     });
 
     test('a tar URL is the context; a URL of anything else is the Dockerfile', async () => {
