@@ -16,6 +16,7 @@ import type { Progress } from './progress.js';
 import { projectContainers, type ProjectContainer } from './project-containers.js';
 import { ensureResources } from './resources.js';
 import { removeContainer, stopContainer } from './remove.js';
+import { anonymousVolumesOf, inheritAnonymousVolumes, removeVolumesQuietly } from './inherit-volumes.js';
 
 export interface UpOptions extends PlanOptions {
   /** berth compose's version, for the labels. */
@@ -100,13 +101,21 @@ async function convergeService(
       });
       if (action.kind === 'recreate') {
         opts.progress('Container', action.container.name, 'Recreate');
+        // The old container's anonymous volumes still wanted go to the new one; the rest go with the old one.
+        const declared = new Set(Object.values(project.volumes).map((v) => v.name));
+        const old = await anonymousVolumesOf(client, action.container.id, declared);
+        const inherited = inheritAnonymousVolumes(plan, old);
         await removeContainer(
           client,
           action.container,
-          { stopTimeout: service.stopGracePeriod, volumes: true },
+          { stopTimeout: service.stopGracePeriod, volumes: false },
           () => {},
         );
-        const created = await createContainer(client, plan, () => {});
+        await removeVolumesQuietly(
+          client,
+          [...old.values()].filter((name) => !inherited.reused.has(name)),
+        );
+        const created = await createContainer(client, inherited.plan, () => {});
         opts.progress('Container', plan.name, 'Recreated');
         return created;
       }
