@@ -148,20 +148,33 @@ export async function runStep(
         say(` ---> Running in ${shortId(id)}\n`);
         const wait = containers.wait(id, 'next-exit', { signal: run.signal });
         await wait.ready;
-        // Foreground: runc run as berthd's child, no conmon (a step's container never outlives its build).
-        await containers.start(id, { signal: run.signal, foreground: true });
-        const { StatusCode } = await wait.result;
-        phase('container-run');
-        const logs = await containers.logs(id, {
+        // The output is shown as it comes (classic stream and BuildKit's vertex logs alike), not after the exit:
+        // attached before the start, followed until the container stops and its output is drained.
+        const stopOutput = new AbortController();
+        const output = await containers.attachOutput(id, {
           stdout: true,
           stderr: true,
-          follow: false,
-          sinceNano: 0n,
-          untilNano: undefined,
-          tail: undefined,
+          logs: true,
+          stream: true,
+          signal: AbortSignal.any([run.signal, stopOutput.signal]),
         });
-        for await (const e of logs.entries)
-          say(e.stream === 'stderr' ? `\u001b[91m${e.data.toString('utf8')}\u001b[0m` : e.data.toString('utf8'));
+        const shown = (async () => {
+          for await (const e of output.entries)
+            say(e.stream === 'stderr' ? `\u001b[91m${e.data.toString('utf8')}\u001b[0m` : e.data.toString('utf8'));
+        })();
+        shown.catch(() => undefined); // awaited below; a failure before then must not go unhandled
+        let StatusCode: number;
+        try {
+          // Foreground: runc run as berthd's child, no conmon (a step's container never outlives its build).
+          await containers.start(id, { signal: run.signal, foreground: true });
+          ({ StatusCode } = await wait.result);
+        } catch (err) {
+          stopOutput.abort();
+          await shown.catch(() => undefined);
+          throw err;
+        }
+        phase('container-run');
+        await shown;
         if (StatusCode !== 0)
           throw new BuildError(`The command '${argv.join(' ')}' returned a non-zero code: ${StatusCode}`, StatusCode);
         phase('logs');

@@ -3,7 +3,7 @@
 // the build does.
 import { createHash } from 'node:crypto';
 import { clone, create, type MessageInitShape } from '@bufbuild/protobuf';
-import { timestampNow } from '@bufbuild/protobuf/wkt';
+import { timestampNow, type Timestamp } from '@bufbuild/protobuf/wkt';
 import {
   StatusResponseSchema,
   VertexLogSchema,
@@ -14,8 +14,14 @@ import {
   type Vertex,
 } from '../gen/buildkit/github.com/moby/buildkit/api/services/control/control_pb.js';
 
+/** How long a log chunk may wait for more output, and how much output is sent at once at most. */
+const LOG_DELAY_MS = 50;
+const LOG_BATCH_BYTES = 32 * 1024;
+
 export class VertexProgress {
   private readonly vertex: Vertex;
+  private pending: { stream: bigint; timestamp: Timestamp; chunks: Buffer[]; bytes: number } | undefined;
+  private pendingTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly progress: SolveProgress,
@@ -30,19 +36,43 @@ export class VertexProgress {
     return this.vertex.digest;
   }
 
+  /**
+   * Output as it arrives, sent as VertexLogs: small chunks that come close together are sent as one (a chatty RUN
+   * would otherwise be one message per write); a pending chunk goes out after LOG_DELAY_MS, when it reaches
+   * LOG_BATCH_BYTES, when the other stream writes, and before the vertex completes.
+   */
   log(text: string, stream: 'stdout' | 'stderr' = 'stdout'): void {
     if (text === '') return;
+    const streamId = stream === 'stderr' ? 2n : 1n;
+    if (this.pending && this.pending.stream !== streamId) this.flushLog();
+    if (!this.pending) {
+      this.pending = { stream: streamId, timestamp: timestampNow(), chunks: [], bytes: 0 };
+      this.pendingTimer = setTimeout(() => this.flushLog(), LOG_DELAY_MS);
+      this.pendingTimer.unref();
+    }
+    const chunk = Buffer.from(text);
+    this.pending.chunks.push(chunk);
+    this.pending.bytes += chunk.length;
+    if (this.pending.bytes >= LOG_BATCH_BYTES) this.flushLog();
+  }
+
+  private flushLog(): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    clearTimeout(this.pendingTimer);
     const log = create(VertexLogSchema, {
       vertex: this.vertex.digest,
-      timestamp: timestampNow(),
-      stream: stream === 'stderr' ? 2n : 1n,
-      msg: Buffer.from(text),
+      timestamp: pending.timestamp,
+      stream: pending.stream,
+      msg: Buffer.concat(pending.chunks),
     });
     this.progress.publish({ logs: [log] });
   }
 
   /** A named sub-step (`writing image sha256:…`, `transferring context:` with its bytes), started and completed at once. */
   status(id: string, bytes?: number): void {
+    this.flushLog();
     const now = timestampNow();
     const status = create(VertexStatusSchema, {
       ID: id,
@@ -67,11 +97,13 @@ export class VertexProgress {
   }
 
   cached(): void {
+    this.flushLog();
     this.vertex.cached = true;
     this.publish();
   }
 
   end(error?: Error): void {
+    this.flushLog();
     if (this.vertex.completed) return;
     this.vertex.completed = timestampNow();
     if (error) this.vertex.error = error.message;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
+import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { ENGINES, skipClients, useEngines } from '../helpers/engines.js';
 import { buildxConfig, type BuildxConfig } from '../helpers/buildx.js';
@@ -33,7 +34,15 @@ const FILE_DIGEST = `sha256:${createHash('sha256').update(FILE).digest('hex')}`;
 const FILE_MTIME = 1609556645; // Sat, 02 Jan 2021 03:04:05 GMT
 const files = {
   port: 0,
+  /** Held answers to `/release/KEY`, sent when the test has seen the RUN's first line (live-output test). */
+  held: new Map<string, Promise<void>>(),
   server: createServer((req, res) => {
+    const release = /^\/release\/([\w-]+)$/.exec(req.url ?? '');
+    if (release) {
+      const gate = files.held.get(release[1] as string);
+      if (!gate) return void res.writeHead(404).end();
+      return void gate.then(() => res.end('released\n'));
+    }
     if (req.url !== '/files/hello.txt') return void res.writeHead(404).end();
     res.writeHead(200, { 'Last-Modified': new Date(FILE_MTIME * 1000).toUTCString(), 'Content-Length': FILE.length });
     res.end(FILE);
@@ -65,6 +74,7 @@ before(async () => {
 });
 
 after(() => {
+  files.server.closeAllConnections();
   files.server.close();
   buildx?.cleanup();
   if (context) rmSync(context, { recursive: true, force: true });
@@ -99,6 +109,47 @@ for (const name of ENGINES) {
       assert.equal(shell.code, 0, shell.stderr);
       assert.equal(shell.stdout, 'content of a\nhi-there\nbuilt\n');
     });
+
+    // A RUN that prints a line, then waits for the test's loopback server, which answers only once the test has
+    // seen that line in buildx's progress: output sent only when the step ends would never come (the build times out).
+    for (const mode of ['buildkit', 'classic'] as const)
+      test(`${mode}: a RUN's output is shown while the step runs`, async () => {
+        const key = `${name}-${mode}-${Date.now()}`;
+        const dockerfile = join(context, `Dockerfile.live-${mode}`);
+        writeFileSync(
+          dockerfile,
+          `FROM busybox\nRUN echo first-line-${key} && wget -q -O - http://127.0.0.1:${files.port}/release/${key} && echo after-release\n`,
+        );
+        const env =
+          mode === 'buildkit'
+            ? { ...buildx.env(engine(name).env), DOCKER_CLI_HINTS: 'false' }
+            : { ...engine(name).env, DOCKER_BUILDKIT: '0' };
+        const child = spawn(
+          'docker',
+          ['build', ...(mode === 'buildkit' ? ['--progress=plain'] : []), '--network=host', '-f', dockerfile, context],
+          { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, killSignal: 'SIGKILL' },
+        );
+        // BuildKit's progress is on stderr, the classic stream on stdout.
+        const first = new RegExp(mode === 'buildkit' ? `#\\d+ [\\d.]+ first-line-${key}\\n` : `first-line-${key}\\n`);
+        let shown = '';
+        let released = false;
+        let release = (): void => undefined;
+        files.held.set(key, new Promise<void>((resolve) => (release = resolve)));
+        const seen = (chunk: Buffer): void => {
+          shown += chunk.toString('utf8');
+          if (!released && first.test(shown)) {
+            released = true;
+            release();
+          }
+        };
+        child.stdout.on('data', seen);
+        child.stderr.on('data', seen);
+        const [code] = (await once(child, 'close')) as [number | null];
+        assert.ok(released, `the RUN's first line was not shown while it ran:\n${shown}`);
+        assert.equal(code, 0, shown);
+        assert.match(shown, /released\n/);
+        assert.match(shown, /after-release\n/);
+      });
 
     test('a second build takes the steps from the cache', async () => {
       const r = await build(['-t', 'bk-test:two']);
