@@ -65,6 +65,7 @@ async function solveAndExport(
       syncedDirs: deps.syncedDirs,
       gitPath: deps.gitPath,
       inlineCache: state.cache.inline,
+      logger: deps.logger.child({ ref: req.Ref }),
       signal,
     });
   } else {

@@ -18,6 +18,7 @@ import { dockerfileAttrs } from './frontend-attrs.js';
 import { sessionShares } from './session-shares.js';
 import { namedContextKey, type NamedContext } from '../builder/named-contexts.js';
 import type { BuildRequest } from '../builder/ports.js';
+import type { Logger } from '../lib/logger.js';
 import { receiveRemoteContext } from './remote-context.js';
 
 export interface FrontendRun {
@@ -31,6 +32,8 @@ export interface FrontendRun {
   gitPath?: string;
   /** --cache-to type=inline: the image carries its step cache keys. */
   inlineCache?: boolean;
+  /** Each filesync of the build logs what it received (debug). */
+  logger: Logger;
   signal?: AbortSignal;
 }
 
@@ -115,6 +118,7 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
   const sync = (d: BuildDir, options: Omit<SyncOptions, 'previous' | 'signal'>): Promise<SyncResult> => {
     const syncing = syncFromSession(run.session, d.dir, { ...options, previous: d.previous, signal }).then((got) => {
       d.tree = got.tree;
+      logSync(run.logger, options, got);
       return got;
     });
     syncs.push(syncing.catch(() => undefined));
@@ -264,6 +268,21 @@ async function runRemoteContext(
     await run.syncedDirs.discard(download.dir);
     await run.syncedDirs.discard(contextDir.dir);
   }
+}
+
+/** One line per filesync: what travelled (a rebuild's evidence that only changed files are sent again). */
+function logSync(logger: Logger, options: Pick<SyncOptions, 'dirName' | 'includePattern'>, got: SyncResult): void {
+  logger.debug(
+    {
+      dirName: options.dirName,
+      ...(options.includePattern ? { includePattern: options.includePattern } : {}),
+      filesReceived: got.files,
+      bytesReceived: got.contentBytes,
+      unchanged: got.unchanged,
+      excluded: got.excluded,
+    },
+    'filesync received',
+  );
 }
 
 /** The sha256 the receiver computed for each synced file, by host path. */

@@ -50,11 +50,16 @@ export interface SyncOptions {
 }
 
 export interface SyncResult {
+  /** Files whose contents were received. */
   files: number;
-  /** File contents received, and about the listing's size. */
+  /** File contents received, and about the listing's size (what BuildKit's progress shows). */
   bytes: number;
+  /** File contents received, alone. */
+  contentBytes: number;
   /** Files listed unchanged since `previous`, not transferred. */
   unchanged: number;
+  /** Entries listed that `keep` refused (`.dockerignore`): nothing of them is written or asked for. */
+  excluded: number;
   tree: SyncedTree;
 }
 
@@ -108,7 +113,7 @@ export async function syncFromSession(session: ClientSession, dest: string, opti
   let index = 0;
   let listed = false;
   let finSent = false;
-  const result: SyncResult = { files: 0, bytes: 0, unchanged: 0, tree };
+  const result: SyncResult = { files: 0, bytes: 0, contentBytes: 0, unchanged: 0, excluded: 0, tree };
 
   const ensureDir = async (rel: string): Promise<void> => {
     if (madeDirs.has(rel)) return;
@@ -157,7 +162,10 @@ export async function syncFromSession(session: ClientSession, dest: string, opti
           const kind = goFileKind(stat.mode);
           const mtime = new Date(Number(stat.modTime / 1_000_000n));
           if (kind === 'other') break;
-          if (options.keep && !(await options.keep(rel, kind))) break;
+          if (options.keep && !(await options.keep(rel, kind))) {
+            result.excluded++;
+            break;
+          }
           await ensureDir(parentOf(rel));
           const target = join(dest, rel);
           const old = previous.get(rel);
@@ -218,6 +226,7 @@ export async function syncFromSession(session: ClientSession, dest: string, opti
           }
           if (p.data.length > 0) {
             result.bytes += p.data.length;
+            result.contentBytes += p.data.length;
             file.hash.update(p.data);
             await file.handle.write(p.data);
           } else {

@@ -62,6 +62,7 @@ export function gatewayService(deps: BuildkitDeps): Partial<ServiceImpl<typeof L
           syncedDirs: deps.syncedDirs,
           gitPath: deps.gitPath,
           inlineCache: state.cache.inline,
+          logger: deps.logger.child({ ref: state.ref }),
           signal: ctx.signal,
         });
       });
