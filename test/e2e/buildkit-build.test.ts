@@ -4,10 +4,10 @@
 // image runs. A failing RUN is the corpus's failing-run case (buildkit-corpus.test.ts).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
@@ -51,6 +51,52 @@ const files = {
 
 let buildx: BuildxConfig;
 let context: string;
+
+/** The bytes buildx's plain progress shows for the build context's load (`transferring context: 8.39MB`, decimal
+ * units, two decimals): the last figure of that vertex. */
+function contextBytesShown(progress: string): number {
+  const vertex = /^#(\d+) \[internal\] load build context$/m.exec(progress)?.[1];
+  assert.ok(vertex, `no context vertex in:\n${progress}`);
+  const lines = [
+    ...progress.matchAll(
+      new RegExp(`^#${vertex} transferring context:(?: ([\\d.]+)([kMG]?B))?(?: [\\d.]+s)?(?: done)?$`, 'gm'),
+    ),
+  ];
+  const last = lines.at(-1);
+  assert.ok(last, `no transferring line for #${vertex} in:\n${progress}`);
+  if (last[1] === undefined) return 0;
+  const scale = { B: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[last[2] as 'B' | 'kB' | 'MB' | 'GB'];
+  return Number(last[1]) * scale;
+}
+
+interface SyncLog {
+  dirName: string;
+  includePattern?: string;
+  filesReceived: number;
+  bytesReceived: number;
+  unchanged: number;
+  excluded: number;
+}
+
+/** berthd's debug line for the build context's filesync (not the Dockerfile's or .dockerignore's), logged after
+ * `from` in `logs()`. Logs are written asynchronously: the line is waited for, up to 10 s. */
+async function contextSyncLog(logs: () => string, from: number): Promise<SyncLog> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = logs()
+      .slice(from)
+      .split('\n')
+      .filter((line) => line.includes('"msg":"filesync received"'))
+      .map((line) => JSON.parse(line) as SyncLog)
+      .filter((l) => l.dirName === 'context' && l.includePattern === undefined);
+    if (found.length > 0) {
+      assert.equal(found.length, 1, 'one sync of the context per build');
+      return found[0] as SyncLog;
+    }
+    assert.ok(Date.now() < deadline, `no "filesync received" line for the context in:\n${logs().slice(from)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 before(async () => {
   if (skip) return;
@@ -162,6 +208,86 @@ for (const name of ENGINES) {
         ),
       );
       assert.equal(ids[0], ids[1]);
+    });
+
+    // #15: "a rebuild transfers only changed files". buildx's progress shows what the context's filesync moved on
+    // both engines (file contents plus the listing); berthd also logs, per sync, the files and bytes received,
+    // which Docker's engine cannot show (its BuildKit logs no transfer counts), so that part runs on berthd only.
+    test('a rebuild sends only the changed file and takes the steps before its COPY from the cache', async (t) => {
+      const BIG = 8 << 20;
+      const IGNORED = 2 << 20;
+      const dir = mkdtempSync(join(tmpdir(), 'berth-buildkit-resync-'));
+      try {
+        writeFileSync(
+          join(dir, 'Dockerfile'),
+          'FROM busybox\nCOPY big.bin /big.bin\nRUN echo ran-once > /ran.txt\nCOPY small.txt /small.txt\nCMD ["cat", "/small.txt"]\n',
+        );
+        writeFileSync(join(dir, '.dockerignore'), 'ignored.bin\n');
+        const big = randomBytes(BIG);
+        writeFileSync(join(dir, 'big.bin'), big);
+        writeFileSync(join(dir, 'ignored.bin'), randomBytes(IGNORED));
+        writeFileSync(join(dir, 'small.txt'), 'small, first\n');
+        const sent = ['Dockerfile', '.dockerignore', 'big.bin', 'small.txt'];
+        const sizeOf = (files: string[]): number => files.reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+        const env = buildx.env(engine(name).env);
+        const logs = engine(name).logs;
+        const rebuild = async (tag: string) => {
+          const from = logs().length;
+          const r = await docker(env, ['build', '--progress=plain', '-t', tag, dir], { timeoutMs: 120_000 });
+          assert.equal(r.code, 0, r.stderr);
+          return { progress: r.stderr, log: name === 'berthd' ? await contextSyncLog(logs, from) : undefined };
+        };
+
+        const first = await rebuild('bk-resync:one');
+        const firstShown = contextBytesShown(first.progress);
+        // "8.39MB": the large file travelled, the ignored one did not (2 decimals of MB: ±5 kB).
+        assert.ok(firstShown >= BIG - 5_000 && firstShown < BIG + IGNORED / 2, `first sync: ${firstShown} B`);
+        if (first.log) {
+          assert.deepEqual(
+            { files: first.log.filesReceived, bytes: first.log.bytesReceived, excluded: first.log.excluded },
+            { files: sent.length, bytes: sizeOf(sent), excluded: 1 },
+          );
+        }
+
+        writeFileSync(join(dir, 'small.txt'), 'small, changed for the rebuild\n');
+        const second = await rebuild('bk-resync:two');
+        const secondShown = contextBytesShown(second.progress);
+        // The listing and the small file only: far below the large file.
+        assert.ok(secondShown < 64_000, `second sync: ${secondShown} B`);
+        if (second.log) {
+          assert.deepEqual(
+            {
+              files: second.log.filesReceived,
+              bytes: second.log.bytesReceived,
+              unchanged: second.log.unchanged,
+              excluded: second.log.excluded,
+            },
+            { files: 1, bytes: sizeOf(['small.txt']), unchanged: sent.length - 1, excluded: 1 },
+          );
+        }
+        assert.match(second.progress, /#(\d+) \[2\/4\] COPY big\.bin \/big\.bin\n#\1 CACHED/);
+        assert.match(second.progress, /#(\d+) \[3\/4\] RUN echo ran-once > \/ran\.txt\n#\1 CACHED/);
+        assert.doesNotMatch(second.progress, /#(\d+) \[4\/4\] COPY small\.txt \/small\.txt\n#\1 CACHED/);
+
+        const ran = await docker(engine(name).env, [
+          'run',
+          '--rm',
+          '--network',
+          'none',
+          'bk-resync:two',
+          'sh',
+          '-c',
+          'cat /small.txt; sha256sum /big.bin',
+        ]);
+        assert.equal(ran.code, 0, ran.stderr);
+        const bigDigest = createHash('sha256').update(big).digest('hex');
+        assert.equal(ran.stdout, `small, changed for the rebuild\n${bigDigest}  /big.bin\n`);
+        t.diagnostic(
+          `${name}: context shown ${firstShown} B then ${secondShown} B; berthd log ${JSON.stringify([first.log, second.log])}`,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     test('a multi-stage build names each stage in its steps', async () => {
