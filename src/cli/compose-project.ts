@@ -32,7 +32,7 @@ export function project(ctx: CliContext, cmd: Command): Project {
       ...(o.profile ? { profiles: o.profile } : {}),
       env: process.env,
       cwd: process.cwd(),
-      warn: (message) => void ctx.stderr.write(`WARN[0000] ${message}\n`),
+      warn: warnOn(ctx),
     });
   } catch (err) {
     throw composeExit(err);
@@ -43,6 +43,12 @@ export function project(ctx: CliContext, cmd: Command): Project {
 export function composeExit(err: unknown): unknown {
   return err instanceof ComposeError ? new CliExit(1, err.message) : err;
 }
+
+/** Warnings on stderr, in Compose v2's shape (logrus's). */
+export const warnOn =
+  (ctx: CliContext) =>
+  (message: string): void =>
+    void ctx.stderr.write(`WARN[0000] ${message}\n`);
 
 /** Progress lines on stderr. */
 export const progressOn =

@@ -8,6 +8,7 @@ import type { Progress } from './progress.js';
 import { projectContainers, type ProjectContainer } from './project-containers.js';
 import { removeContainer } from './remove.js';
 import { removeNetworks, removeVolumes } from './resources.js';
+import { orphanWarning, orphansOf } from './orphans.js';
 
 export interface DownOptions {
   volumes?: boolean;
@@ -17,6 +18,8 @@ export interface DownOptions {
   /** `local`: the images built for services that name none; `all`: every service's image. */
   rmi?: 'local' | 'all';
   progress: Progress;
+  /** A warning (orphans left), as the CLI prints them (`WARN[0000] ...`). */
+  warn: (message: string) => void;
 }
 
 async function removeImages(client: EngineClient, project: Project, rmi: 'local' | 'all', progress: Progress) {
@@ -39,15 +42,9 @@ async function removeImages(client: EngineClient, project: Project, rmi: 'local'
 
 export async function down(client: EngineClient, project: Project, opts: DownOptions): Promise<void> {
   const containers = await projectContainers(client, project.name, undefined, true);
-  const known = new Set([...Object.keys(project.services), ...project.disabledServices]);
-  const doomed = containers.filter((c) => known.has(c.service) || opts.removeOrphans);
-  const orphans = containers.filter((c) => !known.has(c.service));
-  if (orphans.length > 0 && !opts.removeOrphans)
-    opts.progress(
-      'Container',
-      orphans.map((c) => c.name).join(', '),
-      'Found orphan containers for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.',
-    );
+  const orphans = orphansOf(project, containers);
+  const doomed = opts.removeOrphans ? containers : containers.filter((c) => !orphans.includes(c));
+  if (orphans.length > 0 && !opts.removeOrphans) opts.warn(orphanWarning(orphans));
   const remove = (c: ProjectContainer): Promise<void> =>
     removeContainer(
       client,

@@ -15,6 +15,7 @@ import { planService, type PlanOptions } from './plan.js';
 import type { Progress } from './progress.js';
 import { projectContainers, type ProjectContainer } from './project-containers.js';
 import { ensureResources } from './resources.js';
+import { orphanWarning, orphansOf } from './orphans.js';
 import { removeContainer, stopContainer } from './remove.js';
 import { anonymousVolumesOf, inheritAnonymousVolumes, removeVolumesQuietly } from './inherit-volumes.js';
 
@@ -23,6 +24,8 @@ export interface UpOptions extends PlanOptions {
   version: string;
   /** Remove containers of services the project no longer has. */
   removeOrphans?: boolean;
+  /** A warning (orphans left), as the CLI prints them (`WARN[0000] ...`). */
+  warn: (message: string) => void;
   /** Only these services (and their dependencies); all when empty. */
   services?: string[];
   /** Create the containers but do not start them (`create`). */
@@ -159,15 +162,10 @@ export async function up(client: EngineClient, project: Project, opts: UpOptions
   const services = Object.fromEntries(Object.entries(project.services).filter(([name]) => wanted.has(name)));
   await ensureResources(client, { ...project, services }, opts.version, opts.progress);
   const all = await projectContainers(client, project.name);
-  const orphans = all.filter((c) => !project.services[c.service]);
+  const orphans = orphansOf(project, all);
   if (orphans.length > 0) {
     if (opts.removeOrphans) for (const c of orphans) await removeContainer(client, c, { volumes: true }, opts.progress);
-    else
-      opts.progress(
-        'Container',
-        orphans.map((c) => c.name).join(', '),
-        `Found orphan containers for this project. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up.`,
-      );
+    else opts.warn(orphanWarning(orphans));
   }
   const order = dependencyOrder(services);
   const images = await ensureImages(

@@ -1,7 +1,7 @@
 // berth compose down: stop and remove the project's containers and networks; -v its named volumes too.
 import type { DockerCommand } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
-import { composeExit, progressOn, project } from '../compose-project.js';
+import { composeExit, progressOn, project, warnOn } from '../compose-project.js';
 import { down } from '../../compose/down.js';
 
 interface Options {
@@ -30,6 +30,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
     try {
       await down(ctx.client, p, {
         progress: progressOn(ctx),
+        warn: warnOn(ctx),
         ...(opts.volumes ? { volumes: true } : {}),
         ...(opts.removeOrphans ? { removeOrphans: true } : {}),
         ...(opts.rmi ? { rmi: opts.rmi } : {}),

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Option } from 'commander';
 import type { DockerCommand } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
-import { buildkitOn, composeExit, composeVersion, progressOn, project } from '../compose-project.js';
+import { buildkitOn, composeExit, composeVersion, progressOn, project, warnOn } from '../compose-project.js';
 import { runSession } from '../hijacked-session.js';
 import { proxySignals } from '../signal-proxy.js';
 import { commandOf } from '../../compose/syntax.js';
@@ -79,6 +79,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
         await up(ctx.client, p, {
           version: composeVersion(),
           progress,
+          warn: warnOn(ctx),
           output,
           showBuildkit: buildkitOn(ctx),
           services: deps,

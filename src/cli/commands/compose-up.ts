@@ -4,7 +4,7 @@
 // exits with that service's code instead, as Compose v2 does.
 import type { DockerCommand } from '../command.js';
 import { CliExit, type CliContext } from '../context.js';
-import { buildkitOn, composeExit, composeVersion, progressOn, project } from '../compose-project.js';
+import { buildkitOn, composeExit, composeVersion, progressOn, project, warnOn } from '../compose-project.js';
 import { up } from '../../compose/up.js';
 import { stopProject } from '../../compose/lifecycle.js';
 import { followLogs } from '../compose-log-stream.js';
@@ -88,6 +88,7 @@ export function register(parent: DockerCommand, ctx: CliContext, name: string): 
       await up(ctx.client, p, {
         version: composeVersion(),
         progress: progressOn(ctx),
+        warn: warnOn(ctx),
         output: (text) => void ctx.stderr.write(text),
         showBuildkit: buildkitOn(ctx),
         services,

@@ -60,8 +60,9 @@ export async function handleCompose(
       cwd: workingDir,
       warn: (message) => logger.warn({ project: name }, message),
     });
-    if (action === 'up') await up(client, project, { version, progress, output: () => undefined });
-    else await down(client, project, { progress });
+    const warn = (message: string): void => void lines.push(message);
+    if (action === 'up') await up(client, project, { version, progress, warn, output: () => undefined });
+    else await down(client, project, { progress, warn });
     reply(res, 200, { lines });
   } catch (err) {
     if (err instanceof ComposeError) return reply(res, 400, { message: err.message });
