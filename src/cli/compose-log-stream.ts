@@ -59,8 +59,10 @@ export async function followLogs(
   await Promise.all(
     containers.map(async (c, i) => {
       const label = shortName(project, c).padEnd(width);
-      const text = opts.prefix ? `${label}  | ` : '';
-      const prefix = colour ? `\x1b[${COLORS[i % COLORS.length]}m${text}\x1b[0m` : text;
+      // On a terminal, as Compose v2: the container's prefix, and its exit line, in the container's own colour.
+      const paint = (text: string): string =>
+        colour && text ? `\x1b[${COLORS[i % COLORS.length]}m${text}\x1b[0m` : text;
+      const prefix = paint(opts.prefix ? `${label}  | ` : '');
       const out = lineWriter(ctx.stdout, prefix);
       const err = lineWriter(ctx.stderr, prefix);
       let res: Readable;
@@ -92,7 +94,7 @@ export async function followLogs(
       }
       if (opts.untilExit && !opts.signal?.aborted) {
         const code = (await ctx.client.containers.inspect(c.id)).State?.ExitCode ?? 0;
-        ctx.stdout.write(`${label.trimEnd()} exited with code ${code}\n`);
+        ctx.stdout.write(`${paint(`${label.trimEnd()} exited with code ${code}`)}\n`);
         opts.onExit?.(c, code);
       }
     }),
