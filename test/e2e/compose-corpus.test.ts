@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkOptions, checkRuntimeOptions, useComposeEngines, type Side } from './compose-harness.js';
 import { BERTH } from '../helpers/daemon.js';
-import { docker } from '../helpers/run.js';
+import { berth, docker, run, type RunResult } from '../helpers/run.js';
 
 const scenario = useComposeEngines();
 
@@ -324,3 +324,172 @@ scenario(
     }
   },
 );
+
+/** `berth compose logs -f --no-color` of a corpus directory, running until stopped: `until` settles once its output
+ * matches, and fails if the command ends first (it did not follow). */
+function followLogs(s: Side, dir: string): { until(pattern: RegExp): Promise<void>; output(): string; stop(): void } {
+  const logs = spawn(
+    process.execPath,
+    [
+      BERTH,
+      'compose',
+      '--project-directory',
+      join(s.corpus, dir),
+      '-f',
+      join(s.corpus, dir, 'compose.yaml'),
+      'logs',
+      '-f',
+      '--no-color',
+    ],
+    { env: s.engine.env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  let ended: string | undefined;
+  const waiting = new Set<{ pattern: RegExp; resolve(): void; reject(e: Error): void }>();
+  const check = (): void => {
+    for (const w of waiting) {
+      if (w.pattern.test(out)) w.resolve();
+      else if (ended !== undefined) w.reject(new Error(`logs -f ${ended} before ${w.pattern}:\n${out}\n${err}`));
+      else continue;
+      waiting.delete(w);
+    }
+  };
+  logs.stdout.setEncoding('utf8').on('data', (c: string) => {
+    out += c;
+    check();
+  });
+  logs.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+  logs.on('close', (code, signal) => {
+    ended = `ended (${code ?? signal})`;
+    check();
+  });
+  return {
+    // A guard, not a timing: a `logs -f` that hangs without printing fails the scenario rather than the whole run.
+    until: (pattern) =>
+      new Promise((resolve, reject) => {
+        const guard = setTimeout(
+          () => reject(new Error(`no ${pattern} from logs -f in 60 s:\n${out}\n${err}`)),
+          60_000,
+        );
+        waiting.add({
+          pattern,
+          resolve: () => {
+            clearTimeout(guard);
+            resolve();
+          },
+          reject: (e) => {
+            clearTimeout(guard);
+            reject(e);
+          },
+        });
+        check();
+      }),
+    output: () => out,
+    stop: () => void logs.kill(),
+  };
+}
+
+scenario(
+  'logs -f, --tail, -t; an orphan: up warns, up --remove-orphans and down --remove-orphans remove it; up --no-recreate',
+  async (s) => {
+    const dir = join(s.corpus, 'follow');
+    await s.ok('follow', ['up', '-d']);
+    // -f: the lines printed at the start, then one talker prints only once /tmp/go exists, created after them.
+    const follow = followLogs(s, 'follow');
+    try {
+      await follow.until(/^talker-1 +\| three$/m);
+      await follow.until(/^other-1 +\| other-c$/m);
+      assert.doesNotMatch(follow.output(), /later/);
+      assert.equal((await s.exec('follow-talker-1', ['touch', '/tmp/go'])).code, 0);
+      await follow.until(/^talker-1 +\| later$/m);
+    } finally {
+      follow.stop();
+    }
+    // --tail 2: the last two lines of each container, in order.
+    const tail = (await s.ok('follow', ['logs', '--no-color', '--tail', '2'])).stdout;
+    const of = (text: string, container: string): string[] =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith(`${container} `))
+        .map((l) => l.replace(/^\S+ +\| /, ''));
+    assert.deepEqual(of(tail, 'talker-1'), ['three', 'later'], tail);
+    assert.deepEqual(of(tail, 'other-1'), ['other-b', 'other-c'], tail);
+    assert.equal(tail.split('\n').filter(Boolean).length, 4, tail);
+    // -t: each line after the prefix starts with the engine's RFC 3339 timestamp (nanoseconds, UTC).
+    const stamped = (await s.ok('follow', ['logs', '--no-color', '-t', 'talker'])).stdout;
+    const lines = of(stamped, 'talker-1');
+    assert.equal(lines.length, 4, stamped);
+    const stamps = lines.map((l) => {
+      const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z) (.*)$/.exec(l);
+      assert.ok(m, `a timestamp on ${JSON.stringify(l)}`);
+      assert.ok(!Number.isNaN(Date.parse(m[1] ?? '')), m[1]);
+      return m[2];
+    });
+    assert.deepEqual(stamps, ['one', 'two', 'three', 'later']);
+
+    // A second file without other: other's container is an orphan. up warns (Compose v2's words) and leaves it.
+    const talkerOnly = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> =>
+      berth(
+        { ...s.engine.env, ...env },
+        ['compose', '--project-directory', dir, '-f', join(dir, 'compose.talker.yaml'), ...args],
+        { timeoutMs: 120_000 },
+      );
+    const talkerId = await s.inspect('follow-talker-1', '{{.Id}}');
+    const warned = await talkerOnly(['up', '-d']);
+    assert.equal(warned.code, 0, warned.stderr);
+    assert.match(
+      warned.stderr,
+      /^WARN\[0000\] Found orphan containers \(\[follow-other-1\]\) for this project\. If you removed or renamed this service in your compose file, you can run this command with the --remove-orphans flag to clean it up\.$/m,
+    );
+    assert.equal(await s.inspect('follow-other-1', '{{.State.Status}}'), 'running', 'the orphan left alone');
+    assert.equal(await s.inspect('follow-talker-1', '{{.Id}}'), talkerId, 'talker (same configuration) kept');
+    const cleaned = await talkerOnly(['up', '-d', '--remove-orphans']);
+    assert.equal(cleaned.code, 0, cleaned.stderr);
+    assert.doesNotMatch(cleaned.stderr, /orphan/);
+    assert.notEqual((await docker(s.engine.env, ['inspect', 'follow-other-1'])).code, 0, 'the orphan removed');
+    assert.equal(await s.inspect('follow-talker-1', '{{.Id}}'), talkerId);
+
+    // --no-recreate: talker's configuration changed, its container left as it was; a plain up then recreates it.
+    await s.ok('follow', ['up', '-d']);
+    const startedAt = await s.inspect('follow-talker-1', '{{.State.StartedAt}}');
+    const kept = await s.ok('follow', ['up', '-d', '--no-recreate'], { TALKER_VERSION: '2' });
+    assert.doesNotMatch(kept.stderr, /Recreat/);
+    assert.equal(await s.inspect('follow-talker-1', '{{.Id}}'), talkerId);
+    assert.equal(await s.inspect('follow-talker-1', '{{.State.StartedAt}}'), startedAt);
+    assert.match((await s.exec('follow-talker-1', ['env'])).stdout, /^VERSION=1$/m);
+    const changed = await s.ok('follow', ['up', '-d'], { TALKER_VERSION: '2' });
+    assert.match(changed.stderr, /Container follow-talker-1 {2}Recreated/);
+    assert.notEqual(await s.inspect('follow-talker-1', '{{.Id}}'), talkerId);
+
+    // down --remove-orphans with the file that lacks other: both containers and the network go.
+    const down = await talkerOnly(['down', '-v', '--remove-orphans'], { TALKER_VERSION: '2' });
+    assert.equal(down.code, 0, down.stderr);
+    assert.deepEqual(await s.leftovers('follow'), []);
+  },
+);
+
+// Compose v2 colours the prefix only on a terminal (`--ansi auto`): the attached up runs under a pseudo-terminal.
+scenario("attached up on a terminal: each service's prefix wrapped in its own ANSI colour", async (s) => {
+  const dir = join(s.corpus, 'attached');
+  const argv = [process.execPath, BERTH, 'compose', '--project-directory', dir, '-f', join(dir, 'compose.yaml'), 'up'];
+  const r = await run('script', ['-qefc', argv.map((a) => `'${a}'`).join(' '), '/dev/null'], {
+    env: s.engine.env,
+    timeoutMs: 120_000,
+  });
+  const out = r.stdout.replace(/\r\n/g, '\n');
+  assert.equal(r.code, 0, out);
+  // `ESC[<colour>m<name> | ESC[0m<line>`: the whole prefix in the container's colour, reset before its text; the
+  // container's exit line in the same colour.
+  const colourOf = (container: string, line: string): string => {
+    const esc = `^\x1b\\[([0-9;]+)m${container} +\\| \x1b\\[0m${line}$`;
+    const m = new RegExp(esc, 'm').exec(out);
+    assert.ok(m, `${container}'s coloured "${line}" in:\n${JSON.stringify(out)}`);
+    const exit = new RegExp(`^\x1b\\[${m[1]}m${container} exited with code 0\x1b\\[0m$`, 'm');
+    assert.match(out, exit, `${container}'s exit line in its colour`);
+    return m[1] ?? '';
+  };
+  assert.notEqual(colourOf('app-1', 'app done'), colourOf('migrate-1', 'migrating'), 'one colour a service');
+  assert.doesNotMatch(out, /^(app|migrate)-1 +\| /m, 'no line without its colour');
+  await s.downClean('attached', 'attached');
+});
