@@ -43,8 +43,12 @@ for (const name of ENGINES) {
 
     test('replicas started at once each resolve their own name and the shared alias as their first act', async () => {
       const names = Array.from({ length: REPLICAS }, (_, i) => `dnsrace-worker-${i + 1}`);
-      // Its own address last, from /etc/hosts (an exited container shows none in inspect).
-      const script = 'nslookup "$1"; echo ===; nslookup worker; echo ===; hostname -i';
+      // Its own address last, read off eth0 (an exited container shows none in inspect). Not `hostname -i`: that
+      // resolves the hostname (the short ID) through DNS and /etc/hosts, and once in CI (2026-12-05) it printed
+      // nothing and failed on berthd right after both nslookups had answered; unexplained, kept out of this test's
+      // question (whether names are known before the process runs), noted for the DNS investigation.
+      const script =
+        'nslookup "$1"; echo ===; nslookup worker; echo ===; ip -4 -o addr show eth0 | awk \'{print $4}\' | cut -d/ -f1';
       await Promise.all(
         names.map((n) =>
           ok([
