@@ -33,7 +33,9 @@ export async function streamingScenario(socket: string, podId: string, container
     term.send('stty size; tty', 'Enter');
     await term.waitFor(/^27 91$/m);
     term.resize(83, 25);
-    term.send('stty size', 'Enter');
+    // The resize travels on its own stream, beside stdin: keystrokes sent right after it can reach the shell
+    // first (seen once in CI: `stty size` still said 27 91). The shell waits for the new size itself.
+    term.send('until [ "$(stty size)" = "25 83" ]; do sleep 0.05; done; stty size', 'Enter');
     await term.waitFor(/^25 83$/m);
     term.send('exit 5', 'Enter');
     const text = await term.waitFor(/EXITED=\d+/);
