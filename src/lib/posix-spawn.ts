@@ -6,7 +6,7 @@
 // and an empty signal mask (the daemon ignores SIGPIPE), a working directory, an environment, optionally its own
 // session. Nothing reaps it but lib/child-exit.ts (libuv waits only for its own children). Where the C library cannot be
 // called, every call answers 'unavailable' and the caller spawns through Node.
-import { callAsync, cLibrary, type AsyncCall } from './libc.js';
+import { callAsync, lazyCLibraryCalls, type AsyncCall } from './libc.js';
 
 type Fn<A extends unknown[]> = ((...args: A) => number) & AsyncCall<A>;
 
@@ -37,38 +37,29 @@ const POSIX_SPAWN_SETSID = 0x80;
 const O_RDWR = 0x2;
 const O_CLOEXEC = 0x80000;
 
-let calls: SpawnCalls | null | undefined;
-
-function libc(): SpawnCalls | null {
-  if (calls !== undefined) return calls;
-  const lib = cLibrary();
-  if (!lib) return (calls = null);
-  try {
-    const f = <T>(signature: string): T => lib.func(signature) as T;
-    calls = {
-      posixSpawn: f(
-        'int posix_spawn(void *pid, const char *path, void *actions, void *attr, const char **argv, const char **envp)',
-      ),
-      fileActionsInit: f('int posix_spawn_file_actions_init(void *actions)'),
-      fileActionsDestroy: f('int posix_spawn_file_actions_destroy(void *actions)'),
-      addDup2: f('int posix_spawn_file_actions_adddup2(void *actions, int fd, int newfd)'),
-      addOpen: f('int posix_spawn_file_actions_addopen(void *actions, int fd, const char *path, int flags, int mode)'),
-      // glibc 2.29 and 2.34: where missing, the lookup throws and launches go through Node.
-      addChdir: f('int posix_spawn_file_actions_addchdir_np(void *actions, const char *path)'),
-      addClosefrom: f('int posix_spawn_file_actions_addclosefrom_np(void *actions, int from)'),
-      attrInit: f('int posix_spawnattr_init(void *attr)'),
-      attrDestroy: f('int posix_spawnattr_destroy(void *attr)'),
-      attrSetflags: f('int posix_spawnattr_setflags(void *attr, short flags)'),
-      attrSetsigdefault: f('int posix_spawnattr_setsigdefault(void *attr, void *set)'),
-      attrSetsigmask: f('int posix_spawnattr_setsigmask(void *attr, void *set)'),
-      sigemptyset: f('int sigemptyset(void *set)'),
-      pipe2: f('int pipe2(void *fds, int flags)'),
-    };
-  } catch {
-    calls = null;
-  }
-  return calls;
-}
+// Declared on first use; null where the C library or one of these declarations cannot be loaded.
+const libc = lazyCLibraryCalls<SpawnCalls>((lib) => {
+  const f = <T>(signature: string): T => lib.func(signature) as T;
+  return {
+    posixSpawn: f(
+      'int posix_spawn(void *pid, const char *path, void *actions, void *attr, const char **argv, const char **envp)',
+    ),
+    fileActionsInit: f('int posix_spawn_file_actions_init(void *actions)'),
+    fileActionsDestroy: f('int posix_spawn_file_actions_destroy(void *actions)'),
+    addDup2: f('int posix_spawn_file_actions_adddup2(void *actions, int fd, int newfd)'),
+    addOpen: f('int posix_spawn_file_actions_addopen(void *actions, int fd, const char *path, int flags, int mode)'),
+    // glibc 2.29 and 2.34: where missing, the lookup throws and launches go through Node.
+    addChdir: f('int posix_spawn_file_actions_addchdir_np(void *actions, const char *path)'),
+    addClosefrom: f('int posix_spawn_file_actions_addclosefrom_np(void *actions, int from)'),
+    attrInit: f('int posix_spawnattr_init(void *attr)'),
+    attrDestroy: f('int posix_spawnattr_destroy(void *attr)'),
+    attrSetflags: f('int posix_spawnattr_setflags(void *attr, short flags)'),
+    attrSetsigdefault: f('int posix_spawnattr_setsigdefault(void *attr, void *set)'),
+    attrSetsigmask: f('int posix_spawnattr_setsigmask(void *attr, void *set)'),
+    sigemptyset: f('int sigemptyset(void *set)'),
+    pipe2: f('int pipe2(void *fds, int flags)'),
+  };
+});
 
 export interface NoForkSpawnOptions {
   /** The child's fd i is the daemon's fd stdio[i], or /dev/null for 'null'. */
