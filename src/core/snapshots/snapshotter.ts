@@ -39,8 +39,12 @@ export interface Snapshotter {
   /** Creates an active snapshot on top of `parent` (a committed key, or none for an empty root). */
   prepare(key: string, parent: string | undefined, options?: { signal?: AbortSignal }): Promise<Mount[]>;
 
-  /** Mounts that show an active snapshot's merged tree (for a container rootfs). */
-  mounts(key: string): Promise<Mount[]>;
+  /**
+   * Mounts that show an active snapshot's merged tree (for a container rootfs). `volatile`: the caller throws the
+   * snapshot away after a host crash and never reads it back (an AutoRemove container's layer), so the snapshotter
+   * may skip making its writes durable (overlay: `volatile`, no sync of the whole upper filesystem at unmount).
+   */
+  mounts(key: string, options?: { volatile?: boolean }): Promise<Mount[]>;
 
   /**
    * Unpacks an OCI layer (uncompressed tar) into an active snapshot: whiteouts and opaque directories

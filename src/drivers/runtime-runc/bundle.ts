@@ -16,6 +16,7 @@ import type { Mount } from '../../core/snapshots/snapshotter.js';
 import type { OciRuntimeSpec } from '../../spec/oci/runtime-spec.js';
 import { copyUpVolumes } from './volume-copy-up.js';
 import { bindMount, mountOverlay, unmount } from '../../lib/mount.js';
+import { mountWithVolatileFallback } from '../../lib/fs/overlay-volatile.js';
 
 export async function mountRootfs(
   mounts: Mount[],
@@ -26,7 +27,7 @@ export async function mountRootfs(
   await unmountRootfs(target);
   for (const m of mounts) {
     if (m.type === 'bind') await bindMount(m.source, target, { signal: options.signal });
-    else await mountOverlay(m.options, target, { signal: options.signal });
+    else await mountWithVolatileFallback(m.options, (o) => mountOverlay(o, target, { signal: options.signal }));
   }
 }
 

@@ -50,7 +50,7 @@ export abstract class BaseSnapshotter implements Snapshotter {
   /** Fills a fresh snapshot directory given its parent's chain (top first). */
   protected abstract initialise(dir: string, parents: SnapshotEntry[]): Promise<void>;
   protected abstract whiteoutMode(): WhiteoutMode;
-  abstract mounts(key: string): Promise<Mount[]>;
+  abstract mounts(key: string, options?: { volatile?: boolean }): Promise<Mount[]>;
 
   protected async entry(key: string): Promise<SnapshotEntry> {
     const found = (await this.meta.read())[key];

@@ -12,6 +12,7 @@ import { removeAt } from '../../lib/fs/remove-at.js';
 import { overlayMountOptions, overlayXattr } from '../../lib/fs/overlay-xattrs.js';
 import type { SnapshotEntry } from '../snapshot-common/snapshot-metadata.js';
 import { makeNode, mountOverlay, setXattr, unmount } from '../snapshot-common/host-commands.js';
+import { clearVolatileMarker, withVolatile } from '../../lib/fs/overlay-volatile.js';
 
 const overlayWhiteouts: WhiteoutMode = {
   async whiteout(dir, name) {
@@ -75,7 +76,7 @@ export class OverlaySnapshotter extends BaseSnapshotter {
     return overlayWhiteouts;
   }
 
-  async mounts(key: string): Promise<Mount[]> {
+  async mounts(key: string, { volatile = false }: { volatile?: boolean } = {}): Promise<Mount[]> {
     const entry = await this.entry(key);
     const parents = await this.parentsOf(entry);
     if (parents.length === 0)
@@ -95,12 +96,19 @@ export class OverlaySnapshotter extends BaseSnapshotter {
         },
       ];
     await lstat(this.workDir(entry.dir)).catch(() => mkdir(this.workDir(entry.dir), { recursive: true }));
+    await clearVolatileMarker(this.workDir(entry.dir), volatile);
     const options = [
       ...overlayMountOptions(),
       `lowerdir=${lower.join(':')}`,
       `upperdir=${this.fsDir(entry.dir)}`,
       `workdir=${this.workDir(entry.dir)}`,
     ];
-    return [{ type: 'overlay', source: 'overlay', options: fitsOnePage(options, parents.length) }];
+    return [
+      {
+        type: 'overlay',
+        source: 'overlay',
+        options: fitsOnePage(volatile ? withVolatile(options) : options, parents.length),
+      },
+    ];
   }
 }

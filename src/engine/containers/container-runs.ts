@@ -59,7 +59,9 @@ export class ContainerRuns {
   async launch(c: ContainerRecord, signal?: AbortSignal, foreground?: boolean): Promise<void> {
     const paths = this.deps.files.paths(c.id);
     try {
-      const rootfs = await this.deps.snapshots.mounts(c.snapshotKey);
+      // An AutoRemove container's layer is removed at its exit, and at the next start after a host crash (restore
+      // records the exit, then removes it): nothing reads it back, so it is mounted without syncs.
+      const rootfs = await this.deps.snapshots.mounts(c.snapshotKey, { volatile: c.hostConfig.AutoRemove === true });
       phase('snapshot-mounts');
       const net = this.deps.networks ? await this.deps.networks.setUp(c, { signal }) : {};
       phase('network');
