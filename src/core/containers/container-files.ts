@@ -25,4 +25,6 @@ export interface ContainerFiles {
   ensureBindSource(path: string): Promise<void>;
   bindSourceExists(path: string): Promise<boolean>;
   remove(id: string): Promise<void>;
+  /** Start-up repair: removes the directories of containers that have no record (a removal a crash cut short). */
+  removeOrphans(known: ReadonlySet<string>): Promise<string[]>;
 }

@@ -1,5 +1,5 @@
 // A container's own directory under the data root: bundle, log, and the /etc files bind-mounted in.
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ContainerFiles, ContainerPaths } from '../../core/containers/container-files.js';
@@ -8,6 +8,8 @@ export const containerFilesConfigSchema = z
   .object({ root: z.string(), hostResolvConf: z.string().default('/etc/resolv.conf') })
   .strict();
 export type ContainerFilesConfig = z.input<typeof containerFilesConfigSchema>;
+
+const CONTAINER_ID = /^[0-9a-f]{64}$/;
 
 export class LocalContainerFiles implements ContainerFiles {
   private readonly config: z.output<typeof containerFilesConfigSchema>;
@@ -75,5 +77,13 @@ export class LocalContainerFiles implements ContainerFiles {
 
   async remove(id: string): Promise<void> {
     await rm(this.paths(id).dir, { recursive: true, force: true });
+  }
+
+  async removeOrphans(known: ReadonlySet<string>): Promise<string[]> {
+    const names = await readdir(this.config.root).catch(() => [] as string[]);
+    // Only names a container id can have: anything else under the root is not ours to judge.
+    const orphans = names.filter((n) => CONTAINER_ID.test(n) && !known.has(n));
+    for (const id of orphans) await this.remove(id);
+    return orphans;
   }
 }

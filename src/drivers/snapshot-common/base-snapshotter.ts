@@ -140,7 +140,9 @@ export abstract class BaseSnapshotter implements Snapshotter {
   }
 
   async list(): Promise<SnapshotInfo[]> {
-    return Object.entries(await this.meta.read()).map(([key, e]) => ({
+    // Settled: a removal queued before this call (an AutoRemove container's layer, answered before its write) is
+    // seen, so a collection right after it finds the parent layer free.
+    return Object.entries(await this.meta.settled()).map(([key, e]) => ({
       key,
       kind: e.kind,
       parent: e.parent,

@@ -25,6 +25,8 @@ export class SnapshotMetadata {
   /** Changes asked for while a write is under way: the next write persists them all at once (a group commit). */
   private pending: PendingChange[] = [];
   private writing = false;
+  /** Callers of settled() waiting for the writer to finish. */
+  private idle: (() => void)[] = [];
 
   constructor(private readonly root: string) {}
 
@@ -40,6 +42,13 @@ export class SnapshotMetadata {
       this.table = {};
     }
     return this.table;
+  }
+
+  /** The table once every change asked for so far has landed (or failed): for listings that judge the whole table. */
+  async settled(): Promise<SnapshotTable> {
+    // A change asked for starts the writer at once, so `writing` covers every pending one.
+    if (this.writing) await new Promise<void>((resolve) => this.idle.push(resolve));
+    return this.read();
   }
 
   /**
@@ -63,6 +72,7 @@ export class SnapshotMetadata {
       while (this.pending.length > 0) await this.writeBatch(this.pending.splice(0));
     } finally {
       this.writing = false;
+      for (const resolve of this.idle.splice(0)) resolve();
     }
   }
 

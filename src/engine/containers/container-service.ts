@@ -88,7 +88,7 @@ export class ContainerService implements ContainersApi {
         locked: (id, work) => this.locks.run(id, () => work(this.store.get(id))),
         launch: (c) => this.runs.launch(c),
         stop: (id) => this.stop(id, {}),
-        remove: (id) => this.remove(id, { force: true, volumes: true }),
+        remove: (id) => this.remove(id, { force: true, volumes: true, answerBeforeFiles: true }),
         save: (c) => this.store.update(c),
         publish: (c, action, extra) => this.publish(c, action, extra),
       },
@@ -236,7 +236,11 @@ export class ContainerService implements ContainersApi {
     return { ready: Promise.resolve(), result };
   }
 
-  async remove(ref: string, options: { force: boolean; volumes: boolean }): Promise<void> {
+  /**
+   * `answerBeforeFiles` (AutoRemove, whose client waits for `removed`): the record goes and waiters are answered once
+   * the runtime state is gone and the layer's removal is queued; the layer's and the files' directories go after.
+   */
+  async remove(ref: string, options: { force: boolean; volumes: boolean; answerBeforeFiles?: boolean }): Promise<void> {
     const { id } = resolveContainer(this.store, ref);
     await this.locks.run(id, () =>
       timedPhases(this.deps.logger, 'remove', { container: id }, async () => {
@@ -254,30 +258,55 @@ export class ContainerService implements ContainersApi {
         }
         c.state.status = 'removing';
         this.store.update(c);
-        await this.destroy(c);
+        await this.destroy(c, { answerBeforeFiles: options.answerBeforeFiles === true });
         if (options.volumes) await this.deps.volumes?.removeAnonymous(c.mounts);
       }),
     );
   }
 
-  /** Removes every trace of a container. Caller holds the lock. Idempotent, so a crash midway can be finished. */
-  private async destroy(c: ContainerRecord): Promise<void> {
+  /**
+   * Removes every trace of a container. Caller holds the lock. Idempotent, so a crash midway can be finished.
+   * By default everything is gone before the record (Docker's order: `rm` answers after the layer and the container
+   * dir); a failure leaves the container 'removing' for the next start to finish. `answerBeforeFiles` lets the
+   * record go, and the waiters have their answer, before the layer's table write and the directories' removal end:
+   * the table change is queued first (later snapshot changes and listings see it), and a crash or failure after the
+   * record went leaves only what start-up repair removes (an active snapshot no container names, a container
+   * directory no record names).
+   */
+  private async destroy(c: ContainerRecord, { answerBeforeFiles = false } = {}): Promise<void> {
     this.health?.unwatch(c.id);
     await this.deps.runtime.delete(c.id);
     phase('runtime-delete');
-    // The rootfs is unmounted: the layer, the container's files and its network state go side by side (all settled
-    // before the record goes, so a failure leaves the container 'removing' for the next start to finish).
-    const removed = await Promise.allSettled([
-      this.deps.snapshots
-        .remove(c.snapshotKey)
-        .catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err))),
-      this.deps.files.remove(c.id),
-      this.deps.networks?.forget(c),
-    ]);
+    // The rootfs is unmounted: the layer, the container's files and its network state go side by side.
+    const layer = this.deps.snapshots
+      .remove(c.snapshotKey)
+      .catch((err: unknown) => (isKind(err, 'NotFound') ? undefined : Promise.reject(err)));
+    const files = this.deps.files.remove(c.id);
+    const network = this.deps.networks?.forget(c);
+    if (answerBeforeFiles) {
+      const [net] = await Promise.allSettled([network]);
+      phase('network');
+      if (net.status === 'rejected') {
+        await Promise.allSettled([layer, files]);
+        throw net.reason;
+      }
+      this.forgetRecord(c);
+      phase('store');
+      const removed = await Promise.allSettled([layer, files]);
+      for (const r of removed) if (r.status === 'rejected') throw r.reason;
+      phase('after-answer-snapshot-files');
+      return;
+    }
+    const removed = await Promise.allSettled([layer, files, network]);
     for (const r of removed) if (r.status === 'rejected') throw r.reason;
     phase('snapshot-files-network');
-    this.store.delete(c.id);
+    this.forgetRecord(c);
     phase('store');
+  }
+
+  /** The record goes; then the container is destroyed for everyone who asks or waits. */
+  private forgetRecord(c: ContainerRecord): void {
+    this.store.delete(c.id);
     this.supervisor.forget(c.id);
     this.attachments.failPending(c.id, notFound(`No such container: ${c.id}`));
     this.publish(c, 'destroy');
@@ -358,7 +387,12 @@ export class ContainerService implements ContainersApi {
 
   /** After a daemon (re)start: re-attach to live containers, record exits that happened while down, finish removals. */
   async restore(): Promise<void> {
-    for (const c of this.store.list()) {
+    const records = this.store.list();
+    // An AutoRemove container's record goes before its directory (destroy's answerBeforeFiles): a crash between
+    // leaves the directory alone.
+    const orphans = await this.deps.files.removeOrphans(new Set(records.map((c) => c.id)));
+    if (orphans.length > 0) this.deps.logger.info({ containers: orphans }, 'removed directories of removed containers');
+    for (const c of records) {
       await this.locks.run(c.id, async () => {
         if (c.state.status === 'removing') return this.destroy(c);
         if (!isRunning(c)) {
