@@ -21,6 +21,11 @@ export interface BuildContext {
   dockerfileName: string;
   /** sha256 (hex) of context files by host path, when the receiver hashed them as they came (BuildKit's sync). */
   fileDigests?: ReadonlyMap<string, string>;
+  /**
+   * Names the context directory's whole content (BuildKit's sync: a digest of every entry's metadata and file
+   * digest), so what a COPY hashed from it is remembered across builds. Deleted when the context may change.
+   */
+  contentId?: string;
   /** Told when a RUN binds the context writable (the context, or its digests, may change then). */
   onWritableBind?: () => void;
   /** Named contexts (BuildKit's `--build-context`) by their lookup key (`namedContextKey`). */

@@ -112,6 +112,9 @@ function parseChmod(chmod: string | undefined): number | undefined {
   return parseInt(chmod, 8);
 }
 
+const contextTreeId = (run: StepContext): string | undefined =>
+  run.context.contentId === undefined ? undefined : `context:${run.context.contentId}`;
+
 export async function copyStep(
   run: StepContext,
   instr: CopyInstruction,
@@ -180,11 +183,13 @@ export async function copyStep(
       resolved = { src, sources };
       return resolved;
     };
-    let hashed = fromId ? run.imageSourceHashes.get(fromId, patterns) : undefined;
+    // An image ID, or the synced context's content ID, names an unchanging tree: its hash is remembered.
+    const treeId = fromId ?? (fromDir ? undefined : contextTreeId(run));
+    let hashed = treeId ? run.imageSourceHashes.get(treeId, patterns) : undefined;
     if (!hashed) {
       const { src, sources } = await resolve();
       hashed = { digest: await hashSources(src, sources), count: sources.length, firstIsDir: !!sources[0]?.isDir };
-      if (fromId) run.imageSourceHashes.set(fromId, patterns, hashed);
+      if (treeId && treeId === (fromId ?? contextTreeId(run))) run.imageSourceHashes.set(treeId, patterns, hashed);
     }
     const destRaw = expand.word(instr.dest);
     const workdir = parent.config.config?.WorkingDir || '/';

@@ -11,13 +11,14 @@ import type { Builder } from '../builder/builder.js';
 import type { ImageRecord } from '../core/images/image-record.js';
 import { fullName, parseReference } from '../core/images/reference.js';
 import type { ClientSession } from './sessions.js';
-import { syncFromSession, type SyncedTree, type SyncOptions, type SyncResult } from './filesync.js';
+import { syncFromSession, treeContentId, type SyncedTree, type SyncOptions, type SyncResult } from './filesync.js';
 import type { SyncedDirs } from './synced-dirs.js';
 import type { SolveProgress, VertexProgress } from './solve-progress.js';
 import { dockerfileAttrs } from './frontend-attrs.js';
 import { sessionShares } from './session-shares.js';
 import { namedContextKey, type NamedContext } from '../builder/named-contexts.js';
 import type { BuildRequest } from '../builder/ports.js';
+import type { BuildContext } from '../builder/build-context.js';
 import type { Logger } from '../lib/logger.js';
 import { receiveRemoteContext } from './remote-context.js';
 
@@ -201,19 +202,22 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
 
     const fileDigests = digestsOf(contextRoot, synced);
     const written = contextDir;
-    const built = await run.builder.buildDirectory(
-      {
-        root: contextRoot,
-        dockerfileText: text,
-        dockerfileName: base,
-        fileDigests,
-        named: new Map(namedList),
-        // A RUN binding the context writable may change it: its digests are stale and it is not kept.
-        onWritableBind: () => {
-          fileDigests.clear();
-          delete written.tree;
-        },
+    const buildContext: BuildContext = {
+      root: contextRoot,
+      dockerfileText: text,
+      dockerfileName: base,
+      fileDigests,
+      contentId: treeContentId(synced.tree),
+      named: new Map(namedList),
+      // A RUN binding the context writable may change it: its digests are stale and it is not kept.
+      onWritableBind: () => {
+        fileDigests.clear();
+        delete buildContext.contentId;
+        delete written.tree;
       },
+    };
+    const built = await run.builder.buildDirectory(
+      buildContext,
       { ...request, steps: stepObserver(run.progress, definition), session: sessionShares(run.session) },
       { signal, inlineCache: run.inlineCache },
     );

@@ -83,6 +83,21 @@ function entryOf(stat: Stat, kind: SyncedEntry['kind']): SyncedEntry {
   return { kind, mode, uid, gid, size, modTime, linkname };
 }
 
+/**
+ * A digest of everything a sync left in its directory (each entry's path, metadata and file digest, by path):
+ * the same value means the same tree on disk, so what was hashed from it holds.
+ */
+export function treeContentId(tree: SyncedTree): string {
+  const hash = createHash('sha256');
+  for (const rel of [...tree.keys()].sort()) {
+    const e = tree.get(rel) as SyncedEntry;
+    hash.update(
+      `${rel}\0${e.kind}\0${e.mode}\0${e.uid}\0${e.gid}\0${e.size}\0${e.modTime}\0${e.linkname}\0${e.digest ?? ''}\n`,
+    );
+  }
+  return hash.digest('hex');
+}
+
 function sameEntry(a: SyncedEntry | undefined, b: SyncedEntry): boolean {
   return (
     a !== undefined &&
