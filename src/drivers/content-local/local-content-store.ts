@@ -1,5 +1,5 @@
 // ContentStore on the local filesystem: <root>/blobs/sha256/<hex>, partial writes in <root>/ingest/.
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -127,11 +127,10 @@ export class LocalContentStore implements ContentStore {
     return { digest, size: bytes.length };
   }
 
+  // One stat of a local file, done at once: through the thread pool it costs 0.3-2 ms of waiting on a busy
+  // daemon, and a rebuild from the cache checks one blob per step on its critical path.
   async has(digest: Digest): Promise<boolean> {
-    return stat(this.blobPath(digest)).then(
-      () => true,
-      () => false,
-    );
+    return existsSync(this.blobPath(digest));
   }
 
   async info(digest: Digest): Promise<BlobInfo> {
