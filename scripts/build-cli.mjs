@@ -3,8 +3,8 @@
 // (module resolution and loading, see docs/architecture.md). Verbs stay lazy: esbuild turns each
 // `import('./verb.js')` into a function that runs that verb's module on first use.
 // The bundle sits beside main.js so paths relative to the module (../../../package.json) resolve the same.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
@@ -70,10 +70,10 @@ await build({
   outfile: BUNDLE,
 });
 
-// V8's code cache of the bundle, which bin/berth hands to V8 with the source: the bundle's top level is then not
-// compiled again at every start. Made by loading the bundle as bin/berth does (its top level only defines; no
-// command runs). V8 checks the cache against the source and its own version and flags, and compiles as before
-// when it does not match.
+// V8's code cache of the bundle, which bin/berth hands to V8 with the source: the bundle's code is then not compiled
+// again at every start. Made in a process of its own (scripts/cli-code-cache.cjs: it runs a few commands first, their
+// output thrown away) by loading the bundle as bin/berth does. V8 checks the cache against the source and its own
+// version and flags, and compiles as before when it does not match.
 const bundlePath = new URL(BUNDLE, root).pathname;
 // A script compiled by vm (as bin/berth does, to hand V8 the cache) has no loader for import(): the bundle must
 // have none left (esbuild turns berth's own lazy imports into functions; Node's modules are required statically).
@@ -88,5 +88,7 @@ if (nonAscii)
   throw new Error(
     `${BUNDLE} has a non-ASCII character at index ${nonAscii.index}: write it as an escape in the source`,
   );
-const { loadBundle } = createRequire(import.meta.url)('../bin/load-bundle.cjs');
-writeFileSync(`${bundlePath}.cache`, loadBundle(bundlePath, source).script.createCachedData());
+const cache = spawnSync(process.execPath, [new URL('cli-code-cache.cjs', import.meta.url).pathname, bundlePath], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+if (cache.status !== 0) throw new Error(`scripts/cli-code-cache.cjs failed (${cache.status ?? cache.signal})`);
