@@ -63,3 +63,8 @@ test('Go JSON: HTML escaping and re-indenting raw text', () => {
     '[\n    {\n        "a": [],\n        "b": {\n            "c": "x, y"\n        }\n    }\n]',
   );
 });
+
+test('identifiers are letters, digits and _ in any script, as in Go', () => {
+  assert.equal(run('{{.Gr\u00f6\u00dfe_2}} {{$\u0445 := 1}}{{$\u0445}}', { 'Gr\u00f6\u00dfe_2': 'ok' }), 'ok 1');
+  assert.equal(run('{{.A_b9}}', { A_b9: 'x' }), 'x');
+});

@@ -32,7 +32,14 @@ export interface Token {
 }
 
 const SPACE = /[ \t\r\n]/;
-const isAlnum = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p{N}_]/u.test(c);
+const UNICODE_ALNUM = /[\p{L}\p{N}]/u;
+/** A letter, a digit or `_`, as Go reads an identifier. ASCII is told apart without the Unicode pattern, whose first
+ * use costs a CLI command ~0.3 ms of CPU (V8 builds its tables), and a command's template is ASCII. */
+const isAlnum = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  if (c < '\x80') return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_';
+  return UNICODE_ALNUM.test(c);
+};
 
 export function lex(input: string): Token[] {
   const tokens: Token[] = [];
