@@ -12,7 +12,7 @@ import type { ToolReport } from './host-tools.js';
 import { startConfiguredDashboard, type DashboardStarter, type RunningDashboard } from './dashboard-hook.js';
 import { IdleMemoryTrimmer } from './idle-memory-trim.js';
 import { mallocTrim } from '../lib/libc.js';
-import { fullGarbageCollection } from '../lib/full-gc.js';
+import { lowMemoryCollection } from '../lib/full-gc.js';
 
 function groupId(name: string): number {
   if (/^\d+$/.test(name)) return Number(name);
@@ -34,10 +34,10 @@ export class Daemon {
     private readonly logger: Logger,
     private readonly dashboardStarter?: DashboardStarter,
   ) {
-    // After a burst: V8 collects what the burst left (its Buffers' native memory goes back to malloc), then malloc
-    // gives its free pages to the kernel.
+    // After a burst: V8 collects what the burst left and shrinks its heap (its Buffers' native memory goes back to
+    // malloc), then malloc gives its free pages to the kernel.
     this.trimmer = new IdleMemoryTrimmer(async () => {
-      fullGarbageCollection();
+      await lowMemoryCollection();
       return mallocTrim();
     }, logger);
   }

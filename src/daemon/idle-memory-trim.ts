@@ -43,8 +43,10 @@ export class IdleMemoryTrimmer {
     this.trimming = true;
     try {
       const before = process.memoryUsage.rss();
+      const started = performance.now();
       const malloc = await this.trim();
-      this.logger.debug({ rssBefore: before, rssAfter: process.memoryUsage.rss(), malloc }, 'idle: memory trimmed');
+      const ms = Math.round(performance.now() - started);
+      this.logger.debug({ rssBefore: before, rssAfter: process.memoryUsage.rss(), malloc, ms }, 'idle: memory trimmed');
     } catch (err) {
       this.logger.debug({ err }, 'idle: memory trim failed');
     } finally {
