@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { create } from '@bufbuild/protobuf';
-import { containerCreateRequest, seccompOption, type SandboxFacts } from './container-spec.js';
+import { containerCreateRequest, type SandboxFacts } from './container-spec.js';
+import { seccompOption } from './seccomp-option.js';
 import { criLabels } from './cri-labels.js';
 import { ContainerConfigSchema, MountPropagation, NamespaceMode, SecurityProfile_ProfileType } from './proto.js';
 

@@ -23,9 +23,9 @@ import {
   SecurityProfile_ProfileType,
   type ContainerConfig,
   type LinuxContainerSecurityContext,
-  type SecurityProfile,
 } from './proto.js';
 import type { PodShared } from './sandbox-spec.js';
+import { seccompOption } from './seccomp-option.js';
 
 export interface SandboxFacts {
   id: string;
@@ -52,32 +52,6 @@ const PROPAGATION: Record<MountPropagation, string> = {
 
 /** CRI capability names come with or without CAP_; Docker's HostConfig takes either, "ALL" as is. */
 const capName = (c: string): string => (c.toUpperCase() === 'ALL' ? 'ALL' : c.toUpperCase().replace(/^CAP_/, ''));
-
-/** Seccomp: the CRI's default (no profile) is unconfined; RuntimeDefault is Docker's profile, berth's default. */
-export function seccompOption(
-  sc: LinuxContainerSecurityContext | undefined,
-  readProfile: (path: string) => string,
-): string[] {
-  if (sc?.privileged) return [];
-  const profile: SecurityProfile | undefined = sc?.seccomp;
-  if (profile) {
-    switch (profile.profileType) {
-      case SecurityProfile_ProfileType.RuntimeDefault:
-        return [];
-      case SecurityProfile_ProfileType.Unconfined:
-        return ['seccomp=unconfined'];
-      case SecurityProfile_ProfileType.Localhost:
-        if (!isAbsolute(profile.localhostRef))
-          throw invalidArgument(`seccomp profile ${profile.localhostRef}: must be an absolute path`);
-        return [`seccomp=${readProfile(profile.localhostRef)}`];
-    }
-  }
-  const path = sc?.seccompProfilePath ?? '';
-  if (path === '' || path === 'unconfined') return ['seccomp=unconfined'];
-  if (path === 'runtime/default' || path === 'docker/default') return [];
-  if (path.startsWith('localhost/')) return [`seccomp=${readProfile(path.slice('localhost/'.length))}`];
-  throw invalidArgument(`seccomp profile ${path}: not "runtime/default", "unconfined" or "localhost/<path>"`);
-}
 
 function refuseUnsupported(config: ContainerConfig): void {
   const sc = config.linux?.securityContext;

@@ -1,7 +1,6 @@
 // A pod's containers as berth containers (container-spec.ts maps the config): create in a running sandbox,
 // start, stop with a timeout, remove (idempotent), status with reason, message and exit code, list with the
 // CRI's filters, ExecSync and ReopenContainerLog.
-import { readFileSync } from 'node:fs';
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { conflict, invalidArgument, isKind, notFound } from '../core/errdefs.js';
@@ -20,6 +19,7 @@ import {
   matchesSelector,
 } from './cri-labels.js';
 import { containerCreateRequest, type CriMount } from './container-spec.js';
+import { readSeccompProfile } from './seccomp-profile.js';
 import { nanoOf, type PodSandboxes } from './pod-sandboxes.js';
 import {
   ContainerSchema,
@@ -80,13 +80,7 @@ export class PodContainers {
     const sandbox = await this.deps.sandboxes.record(podId);
     if (sandbox.state.status !== 'running') throw conflict(`pod sandbox ${sandbox.id} is not running`);
     const facts = this.deps.sandboxes.facts(sandbox);
-    const { name, request } = containerCreateRequest(config, facts, (path) => {
-      try {
-        return readFileSync(path, 'utf8');
-      } catch (err) {
-        throw invalidArgument(`seccomp profile ${path}: ${(err as Error).message}`, err);
-      }
-    });
+    const { name, request } = containerCreateRequest(config, facts, readSeccompProfile);
     const { id } = await this.deps.containers.create(request, name, { forPod: true });
     return id;
   }

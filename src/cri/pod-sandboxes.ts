@@ -22,6 +22,7 @@ import {
 } from './cri-labels.js';
 import { ensurePauseImage } from './pause-image.js';
 import type { PodStates } from './pod-states.js';
+import { readSeccompProfile } from './seccomp-profile.js';
 import { sandboxCreateRequest, type PodShared, type SandboxNamespaces } from './sandbox-spec.js';
 import type { SandboxFacts } from './container-spec.js';
 import {
@@ -107,7 +108,7 @@ export class PodSandboxes {
     if (runtimeHandler && runtimeHandler !== 'runc')
       throw invalidArgument(`runtime handler ${runtimeHandler}: berth runs pods with runc only`);
     const image = await ensurePauseImage(this.deps.images, this.deps.catatonitPath);
-    const { name, request } = sandboxCreateRequest(config, image);
+    const { name, request } = sandboxCreateRequest(config, image, readSeccompProfile);
     const { id } = await this.deps.containers.create(request, name, { forPod: true });
     const portMappings = config.portMappings
       .filter((p) => p.hostPort > 0)

@@ -1,6 +1,7 @@
 // A PodSandboxConfig as the berth container that holds the pod's namespaces: the pause image's infra process,
 // network "none" (a namespace of its own, which CNI then wires) or the host's, a shareable IPC namespace its
-// containers join, the pod's hostname, DNS, sysctls and cgroup parent. Options berth cannot honour are refused.
+// containers join, the pod's hostname, DNS, sysctls, cgroup parent and the sandbox's own seccomp profile (unset is
+// unconfined, the CRI's default, as for containers). Options berth cannot honour are refused.
 import { invalidArgument } from '../core/errdefs.js';
 import type { ContainerCreateRequest } from '../spec/docker/containers.js';
 import {
@@ -14,6 +15,7 @@ import {
   podContainerName,
   withDockershimLabels,
 } from './cri-labels.js';
+import { seccompOption } from './seccomp-option.js';
 import { NamespaceMode, type PodSandboxConfig } from './proto.js';
 
 export interface PodShared {
@@ -72,6 +74,7 @@ function refuseUnsupported(config: PodSandboxConfig): void {
 export function sandboxCreateRequest(
   config: PodSandboxConfig,
   image: string,
+  readProfile: (path: string) => string,
 ): { name: string; request: ContainerCreateRequest; shared: PodShared } {
   const meta = sandboxMetadata(config);
   const ns = sandboxNamespaces(config);
@@ -110,6 +113,9 @@ export function sandboxCreateRequest(
       Sysctls: config.linux?.sysctls ?? {},
       Privileged: sc?.privileged ?? false,
       ReadonlyRootfs: sc?.readonlyRootfs ?? false,
+      // The sandbox's own profile (LinuxSandboxSecurityContext.seccomp), unconfined when unset as the CRI says and
+      // containerd does; kubelet sends RuntimeDefault here when the pod (or SeccompDefault) asks for it.
+      SecurityOpt: seccompOption(sc, readProfile),
       // The infra process writes nothing worth keeping.
       LogConfig: { Type: 'none', Config: {} },
     },

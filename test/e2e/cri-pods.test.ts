@@ -421,6 +421,52 @@ test('pods with the host network, and options berth cannot honour refused by nam
   assert.equal(ok(await crictl(daemon, ['pods', '-q']), 'pods').trim(), '');
 });
 
+test(
+  "the sandbox's seccomp as the pod asks: unconfined when unset (the CRI's default), Docker's profile for RuntimeDefault, on berthd and on containerd 1.6",
+  { skip },
+  async () => {
+    // /proc/<pid>/status "Seccomp:": 0 = none, 2 = a filter.
+    const infraSeccomp = async (target: TestDaemon | string, name: string, seccomp?: object): Promise<string> => {
+      const path = join(work, `${name}-pod.json`);
+      writeFileSync(
+        path,
+        JSON.stringify({
+          metadata: { name, namespace: 'e2e', uid: `uid-${name}`, attempt: 0 },
+          linux: {
+            security_context: { namespace_options: { network: 2 }, ...(seccomp ? { seccomp } : {}) },
+          },
+        }),
+      );
+      const podId = ok(await crictl(target, ['runp', path]), `runp ${name}`).trim();
+      try {
+        const inspected = JSON.parse(ok(await crictl(target, ['inspectp', podId]), 'inspectp')) as {
+          info: { pid: number };
+        };
+        assert.ok(inspected.info.pid > 0, JSON.stringify(inspected.info));
+        return /^Seccomp:\s+(\d)/m.exec(readFileSync(`/proc/${inspected.info.pid}/status`, 'utf8'))?.[1] ?? '?';
+      } finally {
+        ok(await crictl(target, ['rmp', '-f', podId]), 'rmp -f');
+      }
+    };
+    for (const [side, target] of [
+      ['berthd', daemon],
+      ['containerd', containerd.socketPath],
+    ] as const) {
+      assert.equal(await infraSeccomp(target, `sc-unset-${side}`), '0', `${side}: unset`);
+      assert.equal(
+        await infraSeccomp(target, `sc-default-${side}`, { profile_type: 0 }),
+        '2',
+        `${side}: RuntimeDefault`,
+      );
+      assert.equal(
+        await infraSeccomp(target, `sc-unconfined-${side}`, { profile_type: 1 }),
+        '0',
+        `${side}: Unconfined`,
+      );
+    }
+  },
+);
+
 async function waitFor<T>(probe: () => Promise<T | undefined>, deadlineMs = 20_000): Promise<T> {
   const until = Date.now() + deadlineMs;
   for (;;) {
