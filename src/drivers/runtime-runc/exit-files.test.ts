@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,3 +67,21 @@ test('the poll asks a waiter probe instead of waking it, wakes it when its monit
     assert.equal(checks, 3);
   });
 });
+
+test('two waiters: the one that finds the exit file first leaves the other one waiting to be woken', () =>
+  withExits(async (exits) => {
+    // The exit watch reads before the file is there; a stop's wait starts after conmon wrote it and finds it at once,
+    // before the file's inotify event is delivered: the watch must still be woken by that event.
+    let watchRead: () => void = () => undefined;
+    const readDone = new Promise<void>((resolve) => (watchRead = resolve));
+    const watch = exits.wait('c4', async () => {
+      watchRead();
+      return false;
+    });
+    await readDone;
+    writeFileSync(join(exits.dir, 'c4'), '0');
+    assert.equal((await exits.wait('c4', async () => false)).exitCode, 0);
+    assert.equal(exits.watched('c4'), true, 'the exit watch is still waiting for its wake-up');
+    assert.equal((await watch).exitCode, 0);
+    assert.equal(exits.watched('c4'), false);
+  }));

@@ -91,20 +91,26 @@ export class ExitFiles {
       signal?.addEventListener('abort', wakeUp, { once: true });
       try {
         const record = await this.read(id);
-        if (record) {
-          this.waiters.delete(id);
-          return record;
-        }
-        if (await gone()) {
-          this.waiters.delete(id);
-          return (await this.read(id)) ?? { exitCode: 255, finishedAtMs: Date.now() };
-        }
+        if (record) return record;
+        if (await gone()) return (await this.read(id)) ?? { exitCode: 255, finishedAtMs: Date.now() };
         await wake;
       } finally {
         signal?.removeEventListener('abort', wakeUp);
-        if (signal?.aborted) this.waiters.get(id)?.delete(wakeUp);
+        this.forget(id, wakeUp);
       }
     }
+  }
+
+  /**
+   * Takes one waiter's wake-up out, never another's: a waiter that found the file while another one (the exit watch
+   * and a stop wait for the same container) had read just before the file came must not take that one's wake-up
+   * with it, or the file's event finds no one to wake and the other waits forever (a StopPodSandbox hung so).
+   */
+  private forget(id: string, wakeUp: () => void): void {
+    const set = this.waiters.get(id);
+    if (!set) return;
+    set.delete(wakeUp);
+    if (set.size === 0) this.waiters.delete(id);
   }
 
   /** True while someone waits for this container's exit. */
