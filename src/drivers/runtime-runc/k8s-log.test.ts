@@ -112,3 +112,26 @@ test('follow continues across a rotation: the old file is finished, then the new
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('follow stopped after it reached the end reads the lines written before the stop, then ends', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-k8slog-'));
+  try {
+    const path = join(dir, 'c.log');
+    // A partial line at the end: the follower hands it over at the end of its pass (a point where it waits for its
+    // client), and that is where the last line and the stop come, as conmon's last write and the exit do.
+    await writeFile(path, '2024-01-01T00:00:00.1Z stdout F a\n2024-01-01T00:00:00.2Z stdout P part');
+    await appendFile(path, '\n');
+    const stop = new AbortController();
+    const seen: string[] = [];
+    for await (const e of readK8sLog(path, { ...all, follow: true, signal: stop.signal })) {
+      seen.push(e.data.toString());
+      if (e.data.toString() === 'part') {
+        await appendFile(path, '2024-01-01T00:00:00.3Z stdout F gone\n');
+        stop.abort();
+      }
+    }
+    assert.deepEqual(seen, ['a\n', 'part', 'gone\n']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
