@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readdirSync, readlinkSync, writeSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,3 +43,42 @@ test('the exec fifo start fails as runc does when init died before writing', () 
     await assert.rejects(startThroughExecFifo(root, 'c1', init.pid!), /container process is already dead/);
     assert.equal(existsSync(fifo), true);
   }));
+
+test('init that wrote its byte and ended before the event loop read the fifo was started, not dead', () =>
+  withFifo(async (root, fifo) => {
+    // init's byte is in the fifo (written through a descriptor of the test's own) and init is gone.
+    const init = spawn('true', { stdio: 'ignore' });
+    await once(init, 'exit');
+    const writer = openSync(fifo, constants.O_RDWR);
+    try {
+      writeSync(writer, '0');
+      const started = startThroughExecFifo(root, 'c1', init.pid!);
+      // Once the start has the fifo open, hold the event loop past the start's first death check, in each of the
+      // next few turns (the open is seen in /proc before its callback runs): that check then runs (timers phase)
+      // before the loop ever reads the fifo, as on a loaded machine.
+      await new Promise<void>((resolve) => {
+        const opened = (): boolean =>
+          readdirSync('/proc/self/fd').filter((fd) => readlinkOrEmpty(`/proc/self/fd/${fd}`) === fifo).length > 1;
+        let holds = 0;
+        const check = (): void => {
+          if (holds === 0 && !opened()) return void setImmediate(check);
+          const until = Date.now() + 150;
+          while (Date.now() < until);
+          if (++holds < 3) return void setImmediate(check);
+          resolve();
+        };
+        setImmediate(check);
+      });
+      assert.equal(await started, 'started');
+    } finally {
+      closeSync(writer);
+    }
+  }));
+
+function readlinkOrEmpty(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
+}

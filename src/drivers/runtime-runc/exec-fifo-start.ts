@@ -5,7 +5,7 @@
 // process per start (a fork of the daemon, then Go's start-up): two per pod on the CRI's path, one per `docker run`.
 // Like runc, the wait gives up when init dies first. A runtime without the fifo (another layout) gets 'no-fifo',
 // and the caller launches `<runtime> start` as before.
-import { constants, open } from 'node:fs';
+import { constants, open, readSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
@@ -49,6 +49,10 @@ export async function startThroughExecFifo(runcRoot: string, id: string, pid: nu
   });
   try {
     await Promise.race([ended, died]);
+    // The death check runs in the event loop's timers phase, before the loop reads the fifo: init may have written
+    // its byte, exec'd and ended (a command that exits at once, on a loaded machine) with the byte still unread.
+    // Taken as never started, such a `docker run` answered 125 "container process is already dead".
+    if (received === 0) received = bytesWaiting(fd);
   } finally {
     clearTimeout(timer);
     fifo.destroy();
@@ -60,4 +64,19 @@ export async function startThroughExecFifo(runcRoot: string, id: string, pid: nu
   }
   await rm(path, { force: true });
   return 'started';
+}
+
+/** What can be read from the non-blocking fifo now (0 when nothing is, or its writer came and went without a byte). */
+function bytesWaiting(fd: number): number {
+  const buf = Buffer.alloc(64);
+  let total = 0;
+  for (;;) {
+    try {
+      const n = readSync(fd, buf);
+      if (n === 0) return total;
+      total += n;
+    } catch {
+      return total; // EAGAIN: nothing more there now
+    }
+  }
 }
