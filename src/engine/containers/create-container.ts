@@ -212,24 +212,32 @@ async function createNamed(
       undo.push(() => deps.volumes?.drop(made) ?? Promise.resolve());
       phase('volumes');
     }
-    await deps.snapshots.prepare(id, image.topChainId);
-    phase('snapshot');
+    // The layer (its table write ends in an fsync) and the /etc files are independent: made side by side, both
+    // settled before a failure of either undoes both.
     undo.push(() => deps.snapshots.remove(id));
-    for (const m of mounts) if (m.type === 'bind' && m.createSource) await deps.files.ensureBindSource(m.source);
-    const hostResolv = await deps.files.hostResolvConf();
     undo.push(() => deps.files.remove(id));
-    const paths = await deps.files.prepare(id, {
-      hostname: `${config.Hostname || 'localhost'}\n`,
-      hosts: hostsFile({ hostname: config.Hostname || 'localhost', domainname: config.Domainname, extraHosts }),
-      resolvConf: resolvConf({
-        hostResolvConf: hostResolv,
-        dns: hostConfig.Dns ?? [],
-        dnsSearch: hostConfig.DnsSearch ?? [],
-        dnsOptions: hostConfig.DnsOptions ?? [],
-        dropLoopback: hostConfig.NetworkMode !== 'host',
-      }),
-    });
-    phase('etc-files');
+    const [layer, prepared] = await Promise.allSettled([
+      deps.snapshots.prepare(id, image.topChainId),
+      (async () => {
+        for (const m of mounts) if (m.type === 'bind' && m.createSource) await deps.files.ensureBindSource(m.source);
+        const hostResolv = await deps.files.hostResolvConf();
+        return deps.files.prepare(id, {
+          hostname: `${config.Hostname || 'localhost'}\n`,
+          hosts: hostsFile({ hostname: config.Hostname || 'localhost', domainname: config.Domainname, extraHosts }),
+          resolvConf: resolvConf({
+            hostResolvConf: hostResolv,
+            dns: hostConfig.Dns ?? [],
+            dnsSearch: hostConfig.DnsSearch ?? [],
+            dnsOptions: hostConfig.DnsOptions ?? [],
+            dropLoopback: hostConfig.NetworkMode !== 'host',
+          }),
+        });
+      })(),
+    ]);
+    if (layer.status === 'rejected') throw layer.reason;
+    if (prepared.status === 'rejected') throw prepared.reason;
+    const paths = prepared.value;
+    phase('snapshot-etc-files');
     const record: ContainerRecord = {
       id,
       name,
