@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { phase } from '../lib/phases.js';
+import { resolveInRoot } from '../lib/fs/in-root.js';
 import { ConnectError, Code } from '@connectrpc/connect';
 import { isIgnored, mayReinclude, parseDockerignore } from '../lib/dockerignore.js';
 import { BuildError, type StepHandle, type StepInfo, type StepObserver } from '../builder/ports.js';
@@ -116,14 +117,24 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
     dirs.push(taken);
     return taken;
   };
-  const sync = (d: BuildDir, options: Omit<SyncOptions, 'previous' | 'signal'>): Promise<SyncResult> => {
-    const syncing = syncFromSession(run.session, d.dir, { ...options, previous: d.previous, signal }).then((got) => {
+  const closes: Promise<SyncResult>[] = [];
+  /** Resolves once the directory holds what the client listed; its stream's close is awaited before the result. */
+  const sync = (d: BuildDir, options: Omit<SyncOptions, 'previous' | 'signal' | 'onReady'>): Promise<SyncResult> => {
+    let ready: (got: SyncResult) => void = () => undefined;
+    const filled = new Promise<SyncResult>((resolve) => (ready = resolve));
+    const syncing = syncFromSession(run.session, d.dir, {
+      ...options,
+      previous: d.previous,
+      signal,
+      onReady: (got) => ready(got),
+    }).then((got) => {
       d.tree = got.tree;
       logSync(run.logger, options, got);
       return got;
     });
     syncs.push(syncing.catch(() => undefined));
-    return syncing;
+    closes.push(syncing);
+    return Promise.race([filled, syncing]);
   };
   /**
    * A context directory over the session (the build context, or a named one): its `.dockerignore` first, then the
@@ -140,7 +151,7 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
     const patterns = ignore.track(async () => {
       const got = await sync(ignoreDir, { dirName, includePattern: '.dockerignore' });
       ignore.status('transferring context:', got.bytes);
-      const text = await readFile(join(ignoreDir.dir, '.dockerignore'), 'utf8').catch(() => '');
+      const text = await readInside(ignoreDir.dir, '.dockerignore').catch(() => '');
       phase('dockerignore');
       return parseDockerignore(text);
     });
@@ -168,7 +179,7 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
     const dockerfileText = definition.track(async () => {
       const got = await sync(dockerfileDir, { dirName: 'dockerfile', includePattern: base });
       definition.status('transferring dockerfile:', got.bytes);
-      const text = await readFile(join(dockerfileDir.dir, base), 'utf8').catch(() => undefined);
+      const text = await readInside(dockerfileDir.dir, base).catch(() => undefined);
       if (text === undefined)
         throw new ConnectError(
           `failed to read dockerfile: open ${base}: no such file or directory`,
@@ -221,6 +232,8 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
       { ...request, steps: stepObserver(run.progress, definition), session: sessionShares(run.session) },
       { signal, inlineCache: run.inlineCache },
     );
+    // Long since closed in practice; a stream that broke after its contents were in still fails the build.
+    await Promise.all(closes);
     phase('build');
     return built.record;
   } catch (err) {
@@ -272,6 +285,14 @@ async function runRemoteContext(
     await run.syncedDirs.discard(download.dir);
     await run.syncedDirs.discard(contextDir.dir);
   }
+}
+
+/**
+ * A file of a synced directory, a symlink resolved inside that directory as BuildKit reads its local source: the
+ * client lists symlinks as they are, and one pointing at a host path must not make berthd read the host's file.
+ */
+async function readInside(dir: string, name: string): Promise<string> {
+  return readFile(await resolveInRoot(dir, name), 'utf8');
 }
 
 /** One line per filesync: what travelled (a rebuild's evidence that only changed files are sent again). */

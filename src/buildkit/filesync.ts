@@ -46,6 +46,8 @@ export interface SyncOptions {
   keep?: (path: string, kind: 'file' | 'dir' | 'symlink') => boolean | Promise<boolean>;
   /** What an earlier sync left in `dest` (nothing else writes there); undefined: `dest` is empty. */
   previous?: SyncedTree;
+  /** Told once the directory holds everything the client listed (before the closing FIN exchange). */
+  onReady?: (result: SyncResult) => void;
   signal?: AbortSignal;
 }
 
@@ -145,9 +147,15 @@ export async function syncFromSession(session: ClientSession, dest: string, opti
   const clearOld = async (rel: string): Promise<void> => {
     if (previous.has(rel)) await rm(join(dest, rel), { recursive: true, force: true });
   };
-  const finishIfDone = (): void => {
+  /**
+   * Once the listing is over and every asked-for file is in, the directory is final: what the client no longer
+   * lists goes, the caller may read it (`onReady`: the client's answering FIN is only the stream's close), then FIN.
+   */
+  const finishIfDone = async (): Promise<void> => {
     if (listed && wanted.size === 0 && files.size === 0 && !finSent) {
       finSent = true;
+      await removeUnlisted();
+      options.onReady?.(result);
       requests.push(create(PacketSchema, { type: PacketType.PACKET_FIN }));
     }
   };
@@ -169,7 +177,7 @@ export async function syncFromSession(session: ClientSession, dest: string, opti
           if (stat) result.bytes += LISTED_BYTES + stat.path.length + stat.linkname.length;
           if (!stat) {
             listed = true;
-            finishIfDone();
+            await finishIfDone();
             break;
           }
           const id = index++;
@@ -251,13 +259,13 @@ export async function syncFromSession(session: ClientSession, dest: string, opti
             const entry = tree.get(file.path);
             if (entry) entry.digest = file.hash.digest('hex');
             result.files++;
-            finishIfDone();
+            await finishIfDone();
           }
           break;
         }
         case PacketType.PACKET_FIN:
           requests.end();
-          await removeUnlisted();
+          if (!finSent) await removeUnlisted();
           return result;
         case PacketType.PACKET_ERR:
           throw invalidArgument(
