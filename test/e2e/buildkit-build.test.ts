@@ -4,7 +4,7 @@
 // image runs. A failing RUN is the corpus's failing-run case (buildkit-corpus.test.ts).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
@@ -285,6 +285,29 @@ for (const name of ENGINES) {
         t.diagnostic(
           `${name}: context shown ${firstShown} B then ${secondShown} B; berthd log ${JSON.stringify([first.log, second.log])}`,
         );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    // The client lists a symlinked Dockerfile as a symlink; BuildKit resolves it inside the synced directory, so a
+    // link to a host path is not the host's file (berthd read it through the link before).
+    test('a Dockerfile that is a symlink to a file outside the context is not read from the host', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'berth-buildkit-link-'));
+      try {
+        const outside = join(dir, 'outside');
+        const ctx = join(dir, 'ctx');
+        mkdirSync(outside);
+        mkdirSync(ctx);
+        writeFileSync(join(outside, 'host.Dockerfile'), 'FROM busybox\nLABEL leaked=from-the-host\n');
+        symlinkSync(join(outside, 'host.Dockerfile'), join(ctx, 'Dockerfile'));
+        const env = buildx.env(engine(name).env);
+        const r = await docker(env, ['build', '--progress=plain', '-t', 'bk-link:leak', ctx], { timeoutMs: 120_000 });
+        assert.notEqual(r.code, 0, r.stderr);
+        assert.match(r.stderr, /failed to read dockerfile/);
+        assert.doesNotMatch(r.stderr, /leaked/);
+        const inspect = await docker(engine(name).env, ['image', 'inspect', 'bk-link:leak']);
+        assert.notEqual(inspect.code, 0, 'no image was built');
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
