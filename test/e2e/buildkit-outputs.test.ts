@@ -1,10 +1,12 @@
 // Where a buildx build's result goes besides the image store, against Docker's engine 20.10 and berthd side by
 // side: `-o type=tar,dest=FILE` and `-o type=local,dest=DIR` (the final filesystem sent back over the session), `--iidfile` and
 // `--metadata-file` (written by buildx from the Solve's exporter response), a refused Solve, and the inline cache
-// (`--cache-to type=inline`, pushed to a loopback docker-registry, then `--cache-from` it with no local cache).
+// (`--cache-to type=inline`, pushed to a loopback docker-registry, then `--cache-from` it with no local cache), and
+// what each engine does with a local cache (`type=local`).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINES, skipClients, useEngines, type EngineName } from '../helpers/engines.js';
@@ -124,6 +126,60 @@ for (const name of ENGINES) {
         importer.stderr,
         /ERROR: failed to solve: Unimplemented: cache importer "bogus" \(--cache-from type=bogus\) is not supported/,
       );
+    });
+
+    // A local cache is an OCI layout the client serves over its session (buildx reads index.json's `latest`).
+    // Only BuildKit writes one (buildx's docker driver refuses --cache-to type=local itself), keyed by LLB digests
+    // berth's step keys never match: berth refuses the importer by name rather than import nothing silently.
+    test('--cache-to type=local is refused by buildx for the docker driver; --cache-from type=local is refused by berth by name', async () => {
+      const exported = await build(['--cache-to', `type=local,dest=${join(out, `${name}-cache`)}`]);
+      assert.equal(exported.code, 1, exported.stderr);
+      assert.match(exported.stderr, /ERROR: cache export feature is currently not supported for docker driver/);
+
+      const layout = mkdtempSync(join(tmpdir(), 'berth-local-cache-'));
+      try {
+        mkdirSync(join(layout, 'blobs', 'sha256'), { recursive: true });
+        const blob = (value: object): { digest: string; size: number } => {
+          const bytes = Buffer.from(JSON.stringify(value));
+          const hex = createHash('sha256').update(bytes).digest('hex');
+          writeFileSync(join(layout, 'blobs', 'sha256', hex), bytes);
+          return { digest: `sha256:${hex}`, size: bytes.length };
+        };
+        const config = blob({ layers: [], records: [] });
+        const index = blob({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          manifests: [{ mediaType: 'application/vnd.buildkit.cacheconfig.v0', ...config }],
+        });
+        writeFileSync(join(layout, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+        writeFileSync(
+          join(layout, 'index.json'),
+          JSON.stringify({
+            schemaVersion: 2,
+            manifests: [
+              {
+                mediaType: 'application/vnd.oci.image.index.v1+json',
+                ...index,
+                annotations: { 'org.opencontainers.image.ref.name': 'latest' },
+              },
+            ],
+          }),
+        );
+        const imported = await build(['--network', 'none', '--cache-from', `type=local,src=${layout}`]);
+        if (name === 'dockerd') {
+          // Docker 20.10's BuildKit reads it from the session (an empty cache: every step runs).
+          assert.equal(imported.code, 0, imported.stderr);
+          assert.match(imported.stderr, /importing cache manifest from local:/);
+        } else {
+          assert.equal(imported.code, 1, imported.stderr);
+          assert.match(
+            imported.stderr,
+            /ERROR: failed to solve: Unimplemented: cache importer "local" \(--cache-from type=local\) is not supported by berth/,
+          );
+        }
+      } finally {
+        rmSync(layout, { recursive: true, force: true });
+      }
     });
 
     test('--cache-to type=inline puts the cache in the image config; --cache-from reuses its steps; --iidfile, --metadata-file', async () => {
