@@ -50,7 +50,16 @@ export async function startDashboardSession(): Promise<DashboardSession> {
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    // Tests talk to loopback only. Chromium resolves Google's hosts on its own (autofill, accounts, updates, seen in a
+    // capture of a test run) even with Playwright's --disable-background-networking: its resolver is fenced off so no
+    // name resolves; the dashboard is reached by its IP literal, which needs no resolution.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+      '--disable-features=AutofillServerCommunication,OptimizationHints,MediaRouter,Translate',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   // Confirmations ("remove ...?") are accepted, as a user clicking OK.
