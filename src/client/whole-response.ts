@@ -4,7 +4,10 @@
 // body written to a net.Socket and a response read by its framing (RFC 9112 section 6.3): no body for HEAD, 1xx,
 // 204 and 304; chunked; Content-Length; or up to the close. One idle connection is kept for the next exchange, as a
 // keep-alive agent would (`version` and `ps` make two). Streams, uploads, upgrades and cancellable calls still go
-// through node:http (engine-client.ts).
+// through node:http (engine-client.ts). Why a reader of our own rather than a parser library: http-parser-js 0.5.10
+// (the one that parses without a client around it) was tried against this file's tests on 2026-12-05 and takes an
+// invalid chunk size as the body's end, then waits for trailers that never come, and keeps no connection after a
+// HEAD's answer; Node's own llhttp is reachable only through node:http or the deprecated process.binding.
 import { connect, type Socket } from 'node:net';
 
 export interface WholeRequest {
