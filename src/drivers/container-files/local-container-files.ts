@@ -1,5 +1,5 @@
 // A container's own directory under the data root: bundle, log, and the /etc files bind-mounted in.
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ContainerFiles, ContainerPaths } from '../../core/containers/container-files.js';
@@ -45,11 +45,11 @@ export class LocalContainerFiles implements ContainerFiles {
   }
 
   async rewriteHosts(id: string, hosts: string): Promise<void> {
-    await writeFile(this.paths(id).hostsPath, hosts);
+    await rewriteInPlace(this.paths(id).hostsPath, hosts);
   }
 
   async rewriteResolvConf(id: string, resolvConf: string): Promise<void> {
-    await writeFile(this.paths(id).resolvConfPath, resolvConf);
+    await rewriteInPlace(this.paths(id).resolvConfPath, resolvConf);
   }
 
   async hostResolvConf(): Promise<string> {
@@ -85,5 +85,28 @@ export class LocalContainerFiles implements ContainerFiles {
     const orphans = names.filter((n) => CONTAINER_ID.test(n) && !known.has(n));
     for (const id of orphans) await this.remove(id);
     return orphans;
+  }
+}
+
+/**
+ * A running container's /etc file rewritten in place (its bind mount holds the inode: a rename would never show),
+ * without ever being empty: the new text over the old, then the file cut to its length. A truncating write left
+ * a reader an empty file between the truncation and the write, and a process resolving its own name during a
+ * live connect or disconnect found neither its /etc/hosts line nor a nameserver (`hostname -i` printed nothing).
+ */
+async function rewriteInPlace(path: string, text: string): Promise<void> {
+  const data = Buffer.from(text);
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r+');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return writeFile(path, data);
+  }
+  try {
+    for (let at = 0; at < data.length;) at += (await fh.write(data, at, data.length - at, at)).bytesWritten;
+    await fh.truncate(data.length);
+  } finally {
+    await fh.close();
   }
 }
