@@ -91,7 +91,14 @@ test(
     assert.ok(containers.includes('notes'));
     assert.equal(snapshotKeys().includes(id), false);
     assert.equal(readFileSync('/proc/self/mountinfo', 'utf8').includes(id), false);
+    // A runtime state dir set aside for removal that a stop or crash left goes at the next start.
+    const states = join(daemon.execRoot, 'runtime', 'containers');
+    mkdirSync(join(states, `.removed-${id}-0000`, 'inside'), { recursive: true });
     daemon = await startDaemon({ dir: daemon.dir });
     assert.equal((await d(['ps', '-aq'])).stdout.trim(), '');
+    assert.deepEqual(
+      readdirSync(states).filter((n) => n.startsWith('.removed-')),
+      [],
+    );
   },
 );

@@ -5,7 +5,8 @@
 // happened meanwhile, and restarts log rotation). Beside it: runtime-config.ts (the
 // config, runtimes by name), container-state.ts (meta.json, conmon's pid), runc-commands.ts (runc's command
 // line and its refusals as error kinds), runc-start-error.ts, ipc-shm.ts and exec-in-container.ts.
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from '../../lib/logger.js';
 import { formatTimeNano } from '../../lib/time.js';
@@ -72,6 +73,9 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
   });
 }
 
+/** Prefix of a state dir set aside for removal (never a container id: ids are hex). */
+const SET_ASIDE = '.removed-';
+
 export class ConmonRuntime implements RuntimePort {
   private readonly config: ParsedRuntimeConfig;
   private readonly exits: ExitFiles;
@@ -98,6 +102,10 @@ export class ConmonRuntime implements RuntimePort {
 
   async init(): Promise<void> {
     await mkdir(join(this.config.stateRoot, 'containers'), { recursive: true, mode: 0o700 });
+    // State dirs a delete set aside and a stop or crash left before they were removed.
+    for (const name of await readdir(join(this.config.stateRoot, 'containers')))
+      if (name.startsWith(SET_ASIDE))
+        await rm(join(this.config.stateRoot, 'containers', name), { recursive: true, force: true });
     await mkdir(join(this.config.stateRoot, 'sockets'), { recursive: true, mode: 0o700 });
     await this.exits.init();
     this.host = await completeHostFacts(this.host);
@@ -273,7 +281,8 @@ export class ConmonRuntime implements RuntimePort {
   }
 
   async list(_options: IoOptions = {}): Promise<string[]> {
-    return readdir(join(this.config.stateRoot, 'containers')).catch(() => []);
+    const names = await readdir(join(this.config.stateRoot, 'containers')).catch(() => [] as string[]);
+    return names.filter((n) => !n.startsWith(SET_ASIDE));
   }
 
   async waitExit(id: string, options: IoOptions = {}): Promise<ExitInfo> {
@@ -350,9 +359,29 @@ export class ConmonRuntime implements RuntimePort {
       this.exits.watched(id) ? undefined : this.exits.remove(id),
     ]);
     phase('unmount');
-    await rm(this.states.dir(id), { recursive: true, force: true });
+    await this.removeStateDir(id);
     this.forget(id);
     this.logger.debug({ container: id }, 'runtime state removed');
+  }
+
+  /**
+   * The state dir goes last, and in one step: renamed aside (its name is what a later delete and hasState look for),
+   * then removed without the caller waiting (a recursive rm is a thread-pool round trip per entry, ~1 ms on the way
+   * from an exit to the wait's answer); one a stop or crash left is removed at init.
+   */
+  private async removeStateDir(id: string): Promise<void> {
+    const dir = this.states.dir(id);
+    const aside = join(this.config.stateRoot, 'containers', `${SET_ASIDE}${id}-${randomBytes(4).toString('hex')}`);
+    try {
+      await rename(dir, aside);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      await rm(dir, { recursive: true, force: true });
+      return;
+    }
+    void rm(aside, { recursive: true, force: true }).catch((err: unknown) =>
+      this.logger.warn({ err, container: id }, 'removing a set-aside state dir failed'),
+    );
   }
 
   /** What the driver remembers of a container whose state is gone. */
