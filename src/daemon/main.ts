@@ -6,7 +6,7 @@ import { configFromEnv, readConfigFile, resolveConfig, DEFAULT_CONFIG_FILE, type
 import { checkHostTools, missingToolsMessage } from './host-tools.js';
 import { Daemon } from './daemon.js';
 import { BERTH_VERSION } from './version.js';
-import { limitMallocArenas } from '../lib/libc.js';
+import { limitDaemonMallocArenas } from './malloc-arenas.js';
 import type { DashboardStarter } from './dashboard-hook.js';
 import { missingPrerequisites, prerequisitesReport } from '../core/rootless/prerequisites.js';
 import { rootlessNetwork } from '../core/rootless/choices.js';
@@ -193,16 +193,9 @@ async function startRootless(argv: string[]): Promise<never> {
   return runInNamespaces(facts.nsenter as string, holder, paths, argv);
 }
 
-/**
- * Malloc arenas shared by all of berthd's threads. glibc gives each allocating thread its own arena (the event
- * loop, V8's workers, the thread pool), and each keeps free pages that malloc_trim does not all return: two arenas
- * held ~3 MB less of an idle daemon (USS 32.0 -> 29.1 MiB, n=3, 2026-12-05) without a lock for every thread.
- */
-const MALLOC_ARENAS = 2;
-
 export async function main(argv: string[], extensions: DaemonExtensions = {}): Promise<void> {
-  // First, before the thread pool's threads allocate.
-  limitMallocArenas(MALLOC_ARENAS);
+  // bin/berthd set it before this module graph loaded; again here for any other way in (it only stops new arenas).
+  limitDaemonMallocArenas();
   const flags = parseFlags(argv);
   const rootless = isRootlessChild(process.env);
   if (process.getuid?.() !== 0 && !rootless) await startRootless(argv);
