@@ -224,29 +224,41 @@ export async function main(argv: string[], extensions: DaemonExtensions = {}): P
   }
 
   const daemon = new Daemon(config, logger, extensions.dashboard);
-  try {
-    await daemon.start(tools);
-  } catch (err) {
-    process.stderr.write(`berthd: ${(err as Error).message}\n`);
-    await daemon.stop().catch(() => undefined);
-    process.exit(1);
-  }
-
+  // The signals are taken before the start, so a SIGTERM while berthd restores its containers or before it
+  // listens stops it cleanly (once the start is over) instead of killing it mid-way.
+  const started = daemon.start(tools);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'signal received');
-    daemon.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
+    const startFailed = started.then(
+      () => false,
+      () => true,
     );
+    startFailed
+      .then(async (failed) => {
+        await daemon.stop();
+        return failed;
+      })
+      .then(
+        (failed) => process.exit(failed ? 1 : 0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  try {
+    await started;
+  } catch (err) {
+    process.stderr.write(`berthd: ${(err as Error).message}\n`);
+    if (stopping) return; // the signal's stop finishes the work and exits
+    await daemon.stop().catch(() => undefined);
+    process.exit(1);
+  }
   process.on('uncaughtException', (err) => logger.fatal({ err }, 'uncaught exception'));
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
 }

@@ -82,3 +82,23 @@ test('berth reports a missing daemon clearly', async () => {
   assert.equal(res.code, 1);
   assert.match(res.stderr, /Cannot connect to the berth daemon at unix:\/\/\/nonexistent\/berth.sock/);
 });
+
+test('a daemon whose stderr reader went away still stops on SIGTERM', { skip }, async () => {
+  // A supervisor that dies leaves berthd logging into a pipe nobody reads (EPIPE). pino's destination before
+  // sonic-boom 5.0.2 retried such a write forever when it flushed at exit (with pino alone: 3 hangs in 3 runs), and a
+  // SIGTERM right after "API listening" came before berthd took the signal, killing it mid-start (this test, before).
+  const orphan = await startDaemon();
+  try {
+    orphan.process.stderr?.destroy();
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'still running'>(
+      (resolve) => (timer = setTimeout(() => resolve('still running'), 30_000)),
+    );
+    const code = await Promise.race([orphan.stop(), gaveUp]);
+    clearTimeout(timer);
+    assert.equal(code, 0, `berthd exits, and cleanly, on SIGTERM (signal ${orphan.process.signalCode})`);
+  } finally {
+    await orphan.kill9();
+    await orphan.cleanup();
+  }
+});
