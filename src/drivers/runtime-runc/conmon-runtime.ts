@@ -365,17 +365,18 @@ export class ConmonRuntime implements RuntimePort {
   }
 
   /**
-   * The state dir goes last, and in one step: renamed aside (its name is what a later delete and hasState look for),
+   * A state dir (berth's, or runc's in the in-daemon runc delete) goes in one step: renamed aside into berth's state
+   * root (its name is what a later delete, hasState and runc itself look for),
    * then removed without the caller waiting (a recursive rm is a thread-pool round trip per entry, ~1 ms on the way
    * from an exit to the wait's answer); one a stop or crash left is removed at init.
    */
-  private async removeStateDir(id: string): Promise<void> {
-    const dir = this.states.dir(id);
+  private async removeStateDir(id: string, dir = this.states.dir(id)): Promise<void> {
     const aside = join(this.config.stateRoot, 'containers', `${SET_ASIDE}${id}-${randomBytes(4).toString('hex')}`);
     try {
       await rename(dir, aside);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      // Another filesystem (EXDEV) or any other refusal: removed in place, as before.
       await rm(dir, { recursive: true, force: true });
       return;
     }
@@ -392,7 +393,12 @@ export class ConmonRuntime implements RuntimePort {
   /** runc's delete: in the daemon for a stopped container of berth's own runc (stopped-delete.ts), else `runc delete --force`. */
   private async runcDelete(id: string, meta: ContainerMeta | undefined): Promise<'in-daemon' | 'runc'> {
     const ownRunc = !meta?.runtime || this.runc.isOwn(meta.runtime);
-    if (ownRunc && (await deleteStoppedContainer(this.runc.root, id).catch(() => 'needs-runc')) === 'deleted')
+    if (
+      ownRunc &&
+      (await deleteStoppedContainer(this.runc.root, id, (dir) => this.removeStateDir(id, dir)).catch(
+        () => 'needs-runc',
+      )) === 'deleted'
+    )
       return 'in-daemon';
     await this.runc.run(id, ['delete', '--force', id]).catch(() => undefined);
     return 'runc';

@@ -56,7 +56,11 @@ function removeCgroup(dir: string): void {
  * Deletes the stopped container `id` of the runc state root `runcRoot` as `runc delete` would. 'deleted' when it is
  * gone (or runc had no state for it), 'needs-runc' when runc has to do it (see the top).
  */
-export async function deleteStoppedContainer(runcRoot: string, id: string): Promise<'deleted' | 'needs-runc'> {
+export async function deleteStoppedContainer(
+  runcRoot: string,
+  id: string,
+  removeDir: (dir: string) => Promise<void> = (dir) => rm(dir, { recursive: true, force: true }),
+): Promise<'deleted' | 'needs-runc'> {
   const dir = join(runcRoot, id);
   let state: RuncState;
   try {
@@ -82,6 +86,6 @@ export async function deleteStoppedContainer(runcRoot: string, id: string): Prom
       }
     });
   }
-  await rm(dir, { recursive: true, force: true });
+  await removeDir(dir);
   return 'deleted';
 }
