@@ -200,3 +200,27 @@ test('a request line or header that would split the request is refused before an
   await assert.rejects(client.exchange({ method: 'GET', path: '/', headers: { 'X-A': 'v\r\nX-B: 1' } }), TypeError);
   await assert.rejects(client.exchange({ method: 'GET', path: '/', headers: { 'X A': 'v' } }), TypeError);
 });
+
+test(
+  'close() ends an exchange still waiting for its answer, and it is not sent again',
+  { timeout: 10_000 },
+  async () => {
+    // A long wait (POST /containers/x/wait) that a command leaves behind, as `run -it` does when detached.
+    let requests = 0;
+    let arrived!: () => void;
+    const requested = new Promise<void>((resolve) => (arrived = resolve));
+    const server = rawServer(() => {
+      requests++;
+      arrived();
+      return undefined;
+    });
+    await onSocket(server, async (path) => {
+      const client = new WholeResponseClient(path);
+      const pending = client.exchange({ method: 'GET', path: '/wait', headers: {} });
+      await requested;
+      client.close();
+      await assert.rejects(pending, { code: 'ECONNRESET' });
+      assert.equal(requests, 1);
+    });
+  },
+);

@@ -199,6 +199,10 @@ class ResponseReader {
 /** Exchanges with one daemon socket, keeping one idle connection between them. */
 export class WholeResponseClient {
   private idle: { socket: Socket; take(): Socket } | undefined;
+  /** Connections with an exchange under way (a wait can be pending for the container's life). */
+  private readonly busy = new Set<Socket>();
+  /** Counts close() calls: an exchange one cut short is not sent again. */
+  private closes = 0;
 
   constructor(readonly socketPath: string) {}
 
@@ -206,6 +210,7 @@ export class WholeResponseClient {
     const payload = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8');
     const needsLength = payload !== undefined || req.method === 'POST' || req.method === 'PUT';
     const head = requestHead(req, needsLength ? (payload?.length ?? 0) : undefined);
+    const closes = this.closes;
     const reused = this.idle?.take();
     if (reused) {
       try {
@@ -215,6 +220,7 @@ export class WholeResponseClient {
         // connection (as Go's and Node's agents do); any other fails as it would have.
         if (!(err instanceof ClosedBeforeAnswer)) throw err;
         if (req.method !== 'GET' && req.method !== 'HEAD') throw err.cause;
+        if (this.closes !== closes) throw err.cause; // close() ended it: no new connection
       }
     }
     try {
@@ -224,15 +230,21 @@ export class WholeResponseClient {
     }
   }
 
-  /** Drops the idle connection. */
+  /** Drops the idle connection and those still waiting for an answer (as an http agent's destroy() does): a
+   * command that ends while a request is pending, e.g. `run -it` detached while its wait is under way, exits. */
   close(): void {
+    this.closes++;
     this.idle?.take().destroy();
+    for (const socket of this.busy) socket.destroy();
+    this.busy.clear();
   }
 
   private send(socket: Socket, method: string, head: string, payload: Buffer | undefined): Promise<WholeResponse> {
     const reader = new ResponseReader(method);
+    this.busy.add(socket);
     return new Promise((resolve, reject) => {
       const finish = (err: unknown, response?: WholeResponse, keepAlive = false): void => {
+        this.busy.delete(socket);
         socket.off('data', onData);
         socket.off('end', onEnd);
         socket.off('error', onError);
