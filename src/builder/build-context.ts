@@ -23,11 +23,9 @@ export interface BuildContext {
   fileDigests?: ReadonlyMap<string, string>;
   /**
    * Names the context directory's whole content (BuildKit's sync: a digest of every entry's metadata and file
-   * digest), so what a COPY hashed from it is remembered across builds. Deleted when the context may change.
+   * digest), so what a COPY hashed from it is remembered across builds. (A RUN never changes it: writable-bind.ts.)
    */
   contentId?: string;
-  /** Told when a RUN binds the context writable (the context, or its digests, may change then). */
-  onWritableBind?: () => void;
   /** Named contexts (BuildKit's `--build-context`) by their lookup key (`namedContextKey`). */
   named?: ReadonlyMap<string, NamedContext>;
 }

@@ -28,12 +28,17 @@ export interface BaseImagePuller {
   ): Promise<void>;
 }
 
-/** Mounts a snapshot's mounts on a directory (host effect, behind an interface). */
+/** Mounts a snapshot's mounts on a directory, and copies trees (host effects, behind an interface). */
 export interface RootfsMounter {
   mount(mounts: Mount[], target: string, options?: { readonly?: boolean }): Promise<void>;
   unmount(target: string): Promise<void>;
   /** Unmounts whatever is mounted under dir (start-up repair after a crash). */
   unmountUnder(dir: string): Promise<void>;
+  /**
+   * Copies the file or tree `source` to `target` (which must not exist) as it is: modes, owners, times, symlinks
+   * (not followed), device nodes (a writable bind's view where overlay is not available).
+   */
+  copyTree(source: string, target: string, options?: { signal?: AbortSignal }): Promise<void>;
 }
 
 export interface BuilderDeps {

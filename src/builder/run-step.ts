@@ -1,8 +1,9 @@
 // RUN: the command runs in a real container made from the step's parent image (through the container service
 // and the same runtime as `docker run`), its output is shown, and its rootfs upper dir becomes the layer.
 // The container is removed whatever happens. RUN --mount: type=cache (a persistent directory per id),
-// type=bind (from the context, a stage or an image; read-only unless rw), type=tmpfs, type=secret and type=ssh
-// (from a BuildKit client's session: session-mounts.ts).
+// type=bind (from the context, a stage or an image; read-only unless rw, and then a throwaway view of its source for
+// this RUN only, writable-bind.ts), type=tmpfs, type=secret and type=ssh (from a BuildKit client's session:
+// session-mounts.ts).
 import { createHash } from 'node:crypto';
 import { mkdir, chown, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,11 +15,12 @@ import { snapshotDirs, type StageState, type StepContext } from './step-context.
 import { BuildError, INTERMEDIATE_LABEL } from './ports.js';
 import { writeStepImage, type StepImage } from './step-image.js';
 import { DEFAULT_SHELL } from './metadata-steps.js';
-import { hashSources, resolveSources } from './copy-sources.js';
+import { hashSources, resolveSources, type CopySource } from './copy-sources.js';
 import { mountReadOnly } from './fs-steps.js';
 import { keepContainer } from './kept-containers.js';
 import { clearMountStubs, prepareSessionMounts, sessionMountKeys } from './session-mounts.js';
 import { dropMountTargetStubs } from './layer-diff.js';
+import { directoryView, imageView, type WritableView } from './writable-bind.js';
 
 type RunInstruction = Extract<Instruction, { kind: 'run' }>;
 
@@ -38,10 +40,20 @@ function commandOf(instr: RunInstruction, shell: string[]): string[] {
 }
 
 interface PreparedMounts {
-  binds: string[];
+  /** In the mounts' order; a writable bind's view is made only when the step runs (never for a cached step). */
+  binds: (string | (() => Promise<string>))[];
   tmpfs: Record<string, string>;
   key: unknown[];
   release: (() => Promise<void>)[];
+}
+
+/** A bind of a view made when the step runs, released with the step's other mounts. */
+function viewBind(out: PreparedMounts, make: () => Promise<WritableView>, target: string): () => Promise<string> {
+  return async () => {
+    const view = await make();
+    out.release.push(() => view.release());
+    return `${view.path}:${target}`;
+  };
 }
 
 async function prepareMounts(run: StepContext, instr: RunInstruction, state: StageState): Promise<PreparedMounts> {
@@ -71,20 +83,24 @@ async function prepareMounts(run: StepContext, instr: RunInstruction, state: Sta
       const namedDir = m.from === undefined || idx !== undefined ? undefined : run.namedDir(m.from);
       if (m.from === undefined || namedDir) {
         const src = namedDir ?? { root: run.context.root, isContext: true, digests: run.context.fileDigests };
-        // A named context's directory is kept for later builds as its digests say: never bound writable.
-        if (namedDir && !m.readonly)
-          throw new BuildError(
-            `RUN --mount=type=bind,from=${m.from as string},rw: a writable bind of a named context is not supported by berth yet`,
-            1,
-          );
         const found = await resolveSources(src, source, 'RUN --mount');
-        if (!m.readonly) run.context.onWritableBind?.();
-        out.binds.push(`${(found[0] as { hostPath: string }).hostPath}:${m.target}${m.readonly ? ':ro' : ''}`);
+        const first = found[0] as CopySource;
+        // Writable: the RUN writes into a view of its own; the directory stays as its digests say.
+        if (m.readonly) out.binds.push(`${first.hostPath}:${m.target}:ro`);
+        else out.binds.push(viewBind(out, () => directoryView(run, src.root, first.rel), m.target));
         const hash = await hashSources(src, found);
-        out.key.push(namedDir ? ['bind', m.from, source, m.target, hash] : ['bind', source, m.target, hash]);
+        const rw = m.readonly ? [] : ['rw'];
+        out.key.push(
+          namedDir ? ['bind', m.from, source, m.target, hash, ...rw] : ['bind', source, m.target, hash, ...rw],
+        );
         continue;
       }
       const image = idx !== undefined ? await run.stageResult(idx) : await run.namedImage(m.from as string, state.emit);
+      if (!m.readonly) {
+        out.binds.push(viewBind(out, () => imageView(run, image, source), m.target));
+        out.key.push(['bind', image.record.id, source, m.target, 'rw']);
+        continue;
+      }
       const { root, release } = await mountReadOnly(run, image);
       out.release.push(release);
       out.binds.push(`${await resolveInRoot(root, source)}:${m.target}:ro`);
@@ -121,6 +137,8 @@ export async function runStep(
         hasSshAuthSock: env.some((e) => e.startsWith('SSH_AUTH_SOCK=')),
       });
       mounts.release.push(() => shared.release());
+      const binds: string[] = [];
+      for (const b of mounts.binds) binds.push(typeof b === 'string' ? b : await b());
       const { id } = await containers.create(
         {
           Image: parent.record.id,
@@ -133,7 +151,7 @@ export async function runStep(
           HostConfig: {
             ...run.request.runHostConfig,
             NetworkMode: network,
-            Binds: [...mounts.binds, ...shared.binds],
+            Binds: [...binds, ...shared.binds],
             Tmpfs: mounts.tmpfs,
           },
         },

@@ -211,21 +211,15 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
     const [text, { dir: contextDir, synced }, namedList] = await Promise.all([dockerfileText, context, named]);
     const contextRoot = contextDir.dir;
 
-    const fileDigests = digestsOf(contextRoot, synced);
-    const written = contextDir;
+    // A RUN binding the context writable writes into a view of its own (builder/writable-bind.ts): the context,
+    // its digests and its content ID stay true, and it is kept for the next build.
     const buildContext: BuildContext = {
       root: contextRoot,
       dockerfileText: text,
       dockerfileName: base,
-      fileDigests,
+      fileDigests: digestsOf(contextRoot, synced),
       contentId: treeContentId(synced.tree),
       named: new Map(namedList),
-      // A RUN binding the context writable may change it: its digests are stale and it is not kept.
-      onWritableBind: () => {
-        fileDigests.clear();
-        delete buildContext.contentId;
-        delete written.tree;
-      },
     };
     const built = await run.builder.buildDirectory(
       buildContext,

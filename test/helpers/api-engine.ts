@@ -2,7 +2,7 @@
 // where the host would be touched (no root): SQLite and the content store on a temp dir, the in-memory
 // snapshotter, the fake runtime, a NetworkHost/DNS that records nothing, a registry client that never reaches
 // the network, and container filesystems on plain directories instead of mounts.
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -155,6 +155,7 @@ const fakeMounter: RootfsMounter = {
   mount: async (_mounts, target) => void (await mkdir(target, { recursive: true })),
   unmount: async () => undefined,
   unmountUnder: async () => undefined,
+  copyTree: async (source, target) => cp(source, target, { recursive: true, verbatimSymlinks: true }),
 };
 
 export interface ApiEngine {
