@@ -109,6 +109,7 @@ export async function wireContainers(
     networks: networks.attach,
     probe: (id, cmd, options) => execs.runProbe(id, cmd, options),
     hostSupport,
+    execs,
   });
   store.images.setUsage((imageId) => service.usersOf(imageId));
   volumes?.setUsers(() => service.volumeUsers());
@@ -131,6 +132,7 @@ export async function wireContainers(
     networks,
     async close() {
       await service.close();
+      execs.close();
       await networks.close();
       runtime.close();
     },

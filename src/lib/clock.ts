@@ -10,7 +10,8 @@ export interface Clock {
   now(): number;
   /** Now as Docker prints times (RFC 3339, nanoseconds, UTC), for records (StartedAt, FinishedAt). */
   timestamp(): string;
-  setTimeout(fn: () => void, ms: number): TimerId;
+  /** `unref`: the timer does not keep the process alive (background housekeeping). */
+  setTimeout(fn: () => void, ms: number, options?: { unref?: boolean }): TimerId;
   clearTimeout(id: TimerId | undefined): void;
 }
 
@@ -21,7 +22,11 @@ export const timestampOf = (ms: number): string => formatTimeNano(BigInt(ms) * 1
 export const systemClock: Clock = {
   now: () => Date.now(),
   timestamp: nowRfc3339Nano,
-  setTimeout: (fn, ms) => ({ timer: setTimeout(fn, ms) }),
+  setTimeout: (fn, ms, options) => {
+    const timer = setTimeout(fn, ms);
+    if (options?.unref) timer.unref();
+    return { timer };
+  },
   clearTimeout: (id) => {
     if (id) clearTimeout(id.timer as NodeJS.Timeout);
   },

@@ -54,6 +54,7 @@ export function toContainerInspect(
   apiVersion: string,
   sizes?: { rw: number; rootFs: number },
   network?: NetworkView,
+  execIds?: string[],
 ): ContainerInspect {
   const s = c.state;
   return {
@@ -87,7 +88,7 @@ export function toContainerInspect(
     MountLabel: '',
     ProcessLabel: '',
     AppArmorProfile: '',
-    ExecIDs: null,
+    ExecIDs: execIds && execIds.length > 0 ? execIds : null, // Docker's: null when none
     HostConfig: fullHostConfig(c.hostConfig, apiVersion),
     GraphDriver: { Name: c.storageDriver, Data: null },
     ...(sizes ? { SizeRw: sizes.rw, SizeRootFs: sizes.rootFs } : {}),

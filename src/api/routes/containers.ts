@@ -56,6 +56,7 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
       req.apiVersion,
       view.size,
       view.network ? { settings: view.network } : undefined,
+      view.execIds,
     );
   });
 

@@ -10,7 +10,7 @@ import type { Logger } from '../../lib/logger.js';
 import { eachLimited } from '../../lib/each-limited.js';
 import { buildListFilter } from './list-filters.js';
 import { checkFilterKeys, createdAfter, matchLabels, pruneUntilNano } from '../../core/filters/filter-args.js';
-import type { ImageResolver } from './ports.js';
+import type { ContainerExecs, ImageResolver } from './ports.js';
 import { resolveContainer } from './resolve.js';
 import type { ContainerView, ListOptions } from './types.js';
 
@@ -23,6 +23,8 @@ export interface ContainerListingDeps {
   snapshots: Snapshotter;
   networks?: ContainerNetworking;
   logger: Logger;
+  /** Exec instances, for inspect's ExecIDs; absent: none. */
+  execs?: ContainerExecs;
   /** The lifecycle's removal (prune goes through it, so a container removed meanwhile is skipped cleanly). */
   remove(id: string): Promise<void>;
 }
@@ -58,7 +60,12 @@ export class ContainerListing {
 
   async inspect(ref: string, options: { size: boolean }): Promise<ContainerView> {
     const record = resolveContainer(this.store, ref);
-    return { ...this.netView(record), ...(options.size ? { size: await this.sizes(record) } : {}) };
+    const execIds = this.deps.execs?.idsOf(record.id) ?? [];
+    return {
+      ...this.netView(record),
+      ...(options.size ? { size: await this.sizes(record) } : {}),
+      ...(execIds.length > 0 ? { execIds } : {}),
+    };
   }
 
   private netView(record: ContainerRecord): ContainerView {

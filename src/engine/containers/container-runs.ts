@@ -17,7 +17,7 @@ import { startExitCode } from '../../core/runtime/start-error.js';
 import type { HealthMonitor } from '../health/health-monitor.js';
 import type { ExitWaiters } from './exit-waiters.js';
 import { namespaceJoins } from './namespace-joins.js';
-import type { ContainerFiles, ContainerVolumes, ExitInfo, RuntimePort } from './ports.js';
+import type { ContainerExecs, ContainerFiles, ContainerVolumes, ExitInfo, RuntimePort } from './ports.js';
 import type { RestartSupervisor } from './restart-supervisor.js';
 import type { StdioAttachments } from './stdio-attachments.js';
 import type { OutputFollowers } from './output-followers.js';
@@ -31,6 +31,7 @@ export interface ContainerRunsDeps {
   logger: Logger;
   volumes?: ContainerVolumes;
   networks?: ContainerNetworking;
+  execs?: ContainerExecs;
   clock: Clock;
   locks: KeyedMutex;
   waiters: ExitWaiters;
@@ -154,6 +155,9 @@ export class ContainerRuns {
     };
     if (c.state.health) c.state.health = stoppedHealth(c.state.health);
     this.deps.store.update(c);
+    // Docker's clean-up after an exit unregisters the execs never started; here with the exited state (a wait
+    // for not-running answers from it), so whoever sees the container stopped finds them gone.
+    this.deps.execs?.containerStopped(id);
     // The exit is recorded (a wait answers at once): the output streams end now, before any cleanup and `die`.
     await this.deps.followers.end(id);
     phase('followers');

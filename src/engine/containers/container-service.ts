@@ -17,7 +17,7 @@ import type { ContainerNetworking } from '../../core/networks/container-networki
 import type { ContainerCreateRequest, ContainerWaitResponse } from '../../spec/docker/containers.js';
 import { createContainer } from './create-container.js';
 import { ExitWaiters } from './exit-waiters.js';
-import type { ContainerFiles, ContainerVolumes, ImageResolver, RuntimePort } from './ports.js';
+import type { ContainerExecs, ContainerFiles, ContainerVolumes, ImageResolver, RuntimePort } from './ports.js';
 import { resolveContainer } from './resolve.js';
 import { StdioAttachments } from './stdio-attachments.js';
 import { OutputFollowers } from './output-followers.js';
@@ -52,6 +52,8 @@ export interface ContainerServiceDeps {
   hostSupport?: HostConfigSupport;
   /** Timers and time for back-off, stop timeouts and health probes; absent: the real clock. */
   clock?: Clock;
+  /** The containers' exec instances (ExecIDs; they end with a run or the container); absent: no execs. */
+  execs?: ContainerExecs;
 }
 
 export { RESTART_ON_UNHEALTHY_LABEL } from './restart-supervisor.js';
@@ -307,6 +309,7 @@ export class ContainerService implements ContainersApi {
   /** The record goes; then the container is destroyed for everyone who asks or waits. */
   private forgetRecord(c: ContainerRecord): void {
     this.store.delete(c.id);
+    this.deps.execs?.containerRemoved(c.id);
     this.supervisor.forget(c.id);
     this.attachments.failPending(c.id, notFound(`No such container: ${c.id}`));
     this.publish(c, 'destroy');

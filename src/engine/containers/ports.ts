@@ -32,3 +32,14 @@ export interface ContainerVolumes {
   releaseFor(containerId: string, points: MountPoint[]): Promise<void>;
   removeAnonymous(points: MountPoint[]): Promise<void>;
 }
+
+/**
+ * The exec instances of containers (the exec service): the IDs inspect lists, and their end with the container's
+ * run (never-started ones go) or with the container itself (all go), as Docker's.
+ */
+export interface ContainerExecs {
+  /** Created or running, not yet exited (Docker's ExecIDs). */
+  idsOf(containerId: string): string[];
+  containerStopped(containerId: string): void;
+  containerRemoved(containerId: string): void;
+}

@@ -14,6 +14,8 @@ export interface ContainerView {
   /** From networking, when the daemon has it. */
   network?: NetworkSettings;
   ports?: Port[];
+  /** Inspect only: its exec instances created or running (Docker's ExecIDs); absent when none. */
+  execIds?: string[];
 }
 
 export type { LogEntry } from '../../core/runtime/runtime.js';

@@ -1,5 +1,5 @@
 // One exec instance as the engine keeps it, in memory only (as Docker does): created, then started once,
-// then exited with a code. Records of exited execs are dropped some minutes later.
+// then exited with a code. When records go: exec-store.ts.
 import type { ExecProcess } from '../../core/runtime/runtime.js';
 import type { ExecInspectResponse } from '../../spec/docker/exec.js';
 
@@ -21,8 +21,10 @@ export interface ExecRecord {
   started: boolean;
   exitCode: number | null;
   pid: number;
-  /** When it exited (ms since the epoch), for clean-up. */
+  /** When it exited (ms since the epoch); set once it has ended (a resize is refused then). */
   exitedAt: number | undefined;
+  /** Marked by a sweep after its end; the next sweep drops it (Docker's CanRemove). */
+  canRemove: boolean;
   process: ExecProcess | undefined;
   /** A TTY size asked for before the process existed: the size it starts with, or is given once it runs. */
   pendingSize: { height: number; width: number } | undefined;
@@ -30,7 +32,7 @@ export interface ExecRecord {
 
 export function toExecInspect(r: ExecRecord): ExecInspectResponse {
   return {
-    CanRemove: false,
+    CanRemove: r.canRemove,
     ContainerID: r.containerId,
     DetachKeys: r.detachKeys,
     ExitCode: r.exitCode,

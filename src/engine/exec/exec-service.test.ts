@@ -8,11 +8,14 @@ import { isKind } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import type { ContainerStore } from '../../core/containers/container-store.js';
 import type { ConsoleSize, ExecProcess, ExecRequest, RuntimePort } from '../../core/runtime/runtime.js';
+import { ManualClock } from '../../lib/manual-clock.js';
 import { ExecService } from './exec-service.js';
+import { EXEC_SWEEP_INTERVAL_MS } from './exec-store.js';
 
 const ID = 'c'.repeat(64);
 
-function setup() {
+function setup(clock?: ManualClock) {
+  let removed = false;
   const container = {
     id: ID,
     name: '/box',
@@ -21,7 +24,7 @@ function setup() {
     state: { status: 'running' },
   } as unknown as ContainerRecord;
   const store = {
-    get: (id: string) => (id === ID ? container : undefined),
+    get: (id: string) => (id === ID && !removed ? container : undefined),
     findByName: () => undefined,
     findByIdPrefix: () => [],
   };
@@ -53,6 +56,7 @@ function setup() {
     runtime,
     events: nullPublisher,
     logger: silentLogger(),
+    ...(clock ? { clock } : {}),
   });
   const { id } = execs.create(ID, { Cmd: ['sh'], Tty: true, AttachStdin: true, AttachStdout: true });
   return {
@@ -63,6 +67,11 @@ function setup() {
     process,
     runExec: (p: ExecProcess | Error) => runExec(p),
     exit: (code: number) => exit(code),
+    /** The container's record goes (as its removal does), with or without telling the exec service. */
+    remove: (tell: boolean) => {
+      removed = true;
+      if (tell) execs.containerRemoved(ID);
+    },
   };
 }
 
@@ -125,4 +134,46 @@ test('a resize of an exec whose start failed, or that exited, is refused', async
     isKind(err, 'Conflict'),
   );
   assert.deepEqual(exited.sizes, []);
+});
+
+test('a finished exec shows CanRemove after one sweep and is gone after the next, with no exec after it', async () => {
+  const clock = new ManualClock();
+  const t = setup(clock);
+  const session = t.execs.start(t.id);
+  t.runExec(t.process);
+  t.exit(0);
+  await (
+    await session
+  ).exited;
+  assert.deepEqual([t.execs.inspect(t.id).ExitCode, t.execs.inspect(t.id).CanRemove], [0, false]);
+  assert.deepEqual(t.execs.idsOf(ID), []);
+  await clock.advance(EXEC_SWEEP_INTERVAL_MS);
+  assert.equal(t.execs.inspect(t.id).CanRemove, true);
+  await clock.advance(EXEC_SWEEP_INTERVAL_MS);
+  assert.throws(
+    () => t.execs.inspect(t.id),
+    (err: unknown) => isKind(err, 'NotFound') && (err as Error).message === `No such exec instance: ${t.id}`,
+  );
+  assert.deepEqual(clock.delays(), []);
+});
+
+test('an exec of a removed container is not found, told or not; a stop drops the never-started ones', async () => {
+  for (const tell of [true, false]) {
+    const t = setup(new ManualClock());
+    assert.deepEqual(t.execs.idsOf(ID), [t.id]);
+    t.remove(tell);
+    for (const call of [() => t.execs.inspect(t.id), () => t.execs.assertStartable(t.id)])
+      assert.throws(
+        call,
+        (err: unknown) => isKind(err, 'NotFound') && (err as Error).message === `No such exec instance: ${t.id}`,
+      );
+    await assert.rejects(t.execs.resize(t.id, { height: 1, width: 1 }), (err: unknown) => isKind(err, 'NotFound'));
+  }
+  const s = setup(new ManualClock());
+  s.execs.containerStopped(ID);
+  assert.throws(
+    () => s.execs.inspect(s.id),
+    (err: unknown) => isKind(err, 'NotFound'),
+  );
+  assert.deepEqual(s.execs.idsOf(ID), []);
 });

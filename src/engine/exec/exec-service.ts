@@ -1,5 +1,5 @@
 // docker exec: create an instance, start it once (attached or detached), inspect it, resize its TTY. State lives in
-// memory, as Docker's. The process runs under its own monitor (RuntimePort.exec); its exit code is recorded
+// memory, as Docker's, in an ExecStore (exec-store.ts: when records go). The process runs under its own monitor (RuntimePort.exec); its exit code is recorded
 // before the caller's stream is closed, so an inspect right after the stream ends sees ExitCode and Running=false.
 // runProbe() is the daemon's own use (health checks): run, capture output up to a limit, time out.
 import type { Logger } from '../../lib/logger.js';
@@ -13,12 +13,16 @@ import type { ExecCreateRequest, ExecInspectResponse } from '../../spec/docker/e
 import { resolveContainer } from '../containers/resolve.js';
 import { toExecInspect, type ExecRecord } from './exec-record.js';
 import { timedPhases } from '../../lib/phases.js';
+import { systemClock, type Clock } from '../../lib/clock.js';
+import { ExecStore } from './exec-store.js';
 
 export interface ExecServiceDeps {
   store: ContainerStore;
   runtime: RuntimePort;
   events: EventPublisher;
   logger: Logger;
+  /** Times exits and the sweep of finished records; absent: the real clock. */
+  clock?: Clock;
 }
 
 /** A started exec as its caller drives it. */
@@ -45,14 +49,17 @@ export interface ProbeResult {
 
 /** Docker's exit code for an exec whose process could not be started. */
 export const EXEC_START_FAILED = 126;
-const KEEP_EXITED_MS = 10 * 60 * 1000;
 const SIGKILL = 9;
 const SIGHUP = 1;
 
 export class ExecService {
-  private readonly execs = new Map<string, ExecRecord>();
+  private readonly execs: ExecStore;
+  private readonly clock: Clock;
 
-  constructor(private readonly deps: ExecServiceDeps) {}
+  constructor(private readonly deps: ExecServiceDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.execs = new ExecStore(this.clock, (id) => deps.store.get(id) !== undefined);
+  }
 
   private runningContainer(ref: string): ContainerRecord {
     const c = resolveContainer(this.deps.store, ref);
@@ -74,17 +81,11 @@ export class ExecService {
     });
   }
 
-  private dropOld(): void {
-    const cutoff = Date.now() - KEEP_EXITED_MS;
-    for (const [id, r] of this.execs) if (r.exitedAt !== undefined && r.exitedAt < cutoff) this.execs.delete(id);
-  }
-
   create(containerRef: string, request: ExecCreateRequest): { id: string } {
     const c = this.runningContainer(containerRef);
     const cmd = request.Cmd ?? [];
     if (cmd.length === 0) throw invalidArgument('No exec command specified');
     const size = request.ConsoleSize;
-    this.dropOld();
     const r: ExecRecord = {
       id: generateId(),
       containerId: c.id,
@@ -104,12 +105,13 @@ export class ExecService {
       exitCode: null,
       pid: 0,
       exitedAt: undefined,
+      canRemove: false,
       process: undefined,
       pendingSize: undefined,
     };
     if (r.workingDir && !r.workingDir.startsWith('/'))
       throw invalidArgument(`the working directory '${r.workingDir}' is invalid, it needs to be an absolute path`);
-    this.execs.set(r.id, r);
+    this.execs.add(r);
     this.publish(r, `exec_create: ${cmd.join(' ')}`);
     return { id: r.id };
   }
@@ -194,7 +196,7 @@ export class ExecService {
     } catch (err) {
       r.running = false;
       r.exitCode = EXEC_START_FAILED;
-      r.exitedAt = Date.now();
+      r.exitedAt = this.clock.now();
       throw isEngineError(err) && err.kind !== 'Internal' ? err : invalidArgument((err as Error).message, err);
     }
     r.process = proc;
@@ -213,7 +215,7 @@ export class ExecService {
         r.exitCode ??= code; // a detach already recorded Docker's 126
         r.running = false;
         r.pid = 0;
-        r.exitedAt = Date.now();
+        r.exitedAt = this.clock.now();
         r.process = undefined;
         this.publish(r, 'exec_die', { exitCode: String(code) });
         return code;
@@ -223,7 +225,7 @@ export class ExecService {
       if (!r.running) return;
       r.running = false;
       r.exitCode = EXEC_START_FAILED;
-      r.exitedAt = Date.now();
+      r.exitedAt = this.clock.now();
       proc.stdio.close();
       proc.kill(SIGHUP);
     };
@@ -309,7 +311,27 @@ export class ExecService {
 
   /** Execs still running in a container (for diagnostics and tests). */
   running(containerId: string): string[] {
-    return [...this.execs.values()].filter((r) => r.containerId === containerId && r.running).map((r) => r.id);
+    return this.execs.runningIds(containerId);
+  }
+
+  /** The container's execs created or running, not yet exited: Docker's ExecIDs in its inspect. */
+  idsOf(containerId: string): string[] {
+    return this.execs.liveIds(containerId);
+  }
+
+  /** The container's run ended (its exit is recorded): execs never started go, as Docker's. */
+  containerStopped(containerId: string): void {
+    this.execs.containerStopped(containerId);
+  }
+
+  /** The container is removed: its execs go with it (their inspect is 404 "No such exec instance"). */
+  containerRemoved(containerId: string): void {
+    this.execs.containerRemoved(containerId);
+  }
+
+  /** Stops the sweep's timer (daemon shutdown). */
+  close(): void {
+    this.execs.close();
   }
 }
 
