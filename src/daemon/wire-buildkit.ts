@@ -20,6 +20,10 @@ function upgradeToH2c(req: FastifyRequest, reply: FastifyReply): HttpParserSocke
   reply.hijack();
   const socket = req.raw.socket as HttpParserSocket;
   detachHttpParser(socket);
+  // The Engine API's sockets allow half-open connections, and the HTTP parser that ended them on the client's
+  // FIN is gone: without this, every /grpc and /session connection (four per buildx build) stayed open in
+  // berthd, its HTTP/2 session and the build's client session with it, after the client had closed its side.
+  socket.once('end', () => socket.end());
   socket.setTimeout(0);
   socket.setNoDelay(true);
   socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n');

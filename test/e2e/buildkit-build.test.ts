@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { ENGINES, skipClients, useEngines } from '../helpers/engines.js';
 import { buildxConfig, type BuildxConfig } from '../helpers/buildx.js';
@@ -208,6 +208,23 @@ for (const name of ENGINES) {
         ),
       );
       assert.equal(ids[0], ids[1]);
+    });
+
+    // A buildx build opens two /grpc and two /session connections (HTTP/1.1 upgrades to h2c) and closes them when
+    // it exits: the engine's ends of them must close too. berthd kept all four open (and each one's HTTP/2 session
+    // and client session with them) because nothing answered the client's FIN once the HTTP parser was detached.
+    test("the engine closes the build's connections once the client has gone", async () => {
+      const r = await build(['-t', 'bk-test:three']);
+      assert.equal(r.code, 0, r.stderr);
+      const socketPath = engine(name).socketPath;
+      // The engine's accepted connections on its API socket; the build's client has exited, nothing else connects.
+      const open = (): string[] =>
+        execFileSync('ss', ['-xaH'], { encoding: 'utf8' })
+          .split('\n')
+          .filter((line) => /^u_str\s+ESTAB\b/.test(line) && line.split(/\s+/)[4] === socketPath);
+      const deadline = Date.now() + 10_000;
+      while (open().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(open(), []);
     });
 
     // #15: "a rebuild transfers only changed files". buildx's progress shows what the context's filesync moved on
