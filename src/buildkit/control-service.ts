@@ -23,6 +23,7 @@ import { diskUsage, pruneCache } from './build-cache-usage.js';
 import { DOCKERFILE_FRONTEND } from './gateway-service.js';
 import type { SolveState } from './solves.js';
 import { checkCacheOptions, type SolveCache } from './cache-options.js';
+import { returnedError } from './returned-error.js';
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -70,7 +71,7 @@ async function solveAndExport(
     });
   } else {
     const returned = await raceAbort(state.returned, signal);
-    if (returned.error) throw new ConnectError(returned.error.message, returned.error.code as Code);
+    if (returned.error) throw returnedError(returned.error.code, returned.error.message);
     if (returned.ref) {
       record = state.results.get(returned.ref);
       if (!record) throw new ConnectError(`unknown result reference ${returned.ref}`, Code.InvalidArgument);
