@@ -15,6 +15,12 @@ import { berth, docker } from '../helpers/run.js';
 import { BERTH } from '../helpers/daemon.js';
 import { startRegistryProcess, type TestRegistry } from '../helpers/registry.js';
 import { openTerminal, type Terminal } from '../helpers/terminal.js';
+import { connect, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { createClient } from '@connectrpc/connect';
+import { createGrpcTransport } from '@connectrpc/connect-node';
+import { Control } from '../../src/gen/buildkit/github.com/moby/buildkit/api/services/control/control_pb.js';
+import { HijackedHttp2Client } from '../../src/buildkit/h2c.js';
 
 const skip = skipClients();
 const engine = useEngines(skip);
@@ -38,6 +44,27 @@ after(async () => {
   await registry?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A BuildKit Control client on the engine's `POST /grpc`, upgraded to h2c as buildx does it. */
+async function controlClient(socketPath: string) {
+  const socket: Socket = connect(socketPath);
+  await once(socket, 'connect');
+  socket.write('POST /grpc HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n');
+  let head = Buffer.alloc(0);
+  while (!head.includes('\r\n\r\n')) {
+    const chunk = (socket.read() as Buffer | null) ?? (await once(socket, 'readable'), socket.read() as Buffer | null);
+    if (chunk) head = Buffer.concat([head, chunk]);
+  }
+  const end = head.indexOf('\r\n\r\n') + 4;
+  assert.match(head.subarray(0, end).toString('latin1'), /^HTTP\/1\.1 101 /);
+  // The server's HTTP/2 settings may have come with the answer's head: they belong to the HTTP/2 session.
+  if (end < head.length) socket.unshift(head.subarray(end));
+  const h2 = new HijackedHttp2Client(socket);
+  return {
+    control: createClient(Control, createGrpcTransport({ baseUrl: h2.authority, sessionManager: h2 })),
+    close: () => h2.close(),
+  };
+}
 
 /** A Dockerfile of its own under `dir`, its path. */
 function dockerfile(text: string): string {
@@ -66,6 +93,32 @@ for (const name of ENGINES) {
       t.diagnostic(ls.stdout);
       assert.match(ls.stdout, /^default \* docker\s*$/m);
       assert.match(ls.stdout, /^ {2}default default +running \S+ +(\S+, )*linux\/amd64(,|$)/m);
+    });
+
+    // The Control calls buildx makes before a build (ListWorkers) and BuildKit v0.11's Info, made directly.
+    test('Control.ListWorkers names a worker for linux/amd64; Info gives the version (BuildKit v0.8: Unimplemented)', async () => {
+      const { control, close } = await controlClient(engine(name).socketPath);
+      try {
+        const { record } = await control.listWorkers({});
+        assert.ok(record.length >= 1);
+        const platforms = record.flatMap((w) => w.platforms.map((p) => `${p.OS}/${p.Architecture}`));
+        assert.ok(platforms.includes('linux/amd64'), platforms.join(' '));
+        const info = await control.info({}).then(
+          (r) => r.buildkitVersion,
+          (err: unknown) => err as Error,
+        );
+        if (name === 'dockerd') {
+          assert.ok(info instanceof Error);
+          assert.match(info.message, /unimplemented|unknown method Info/i);
+          return;
+        }
+        assert.ok(!(info instanceof Error), String(info));
+        const version = (await docker(engine(name).env, ['version', '-f', '{{.Server.Version}}'])).stdout.trim();
+        assert.equal(info?.version, version);
+        assert.deepEqual(record[0]?.BuildkitVersion?.version, version);
+      } finally {
+        close();
+      }
     });
 
     test('--load puts the image in the engine', async () => {
@@ -115,6 +168,21 @@ for (const name of ENGINES) {
       assert.doesNotMatch(again.stderr, new RegExp(` ran-${nonce}\\n`));
       const ran = await docker(env, ['run', '--rm', '--network', 'none', tag, 'cat', '/step.txt', '/a.txt']);
       assert.equal(ran.stdout, `ran-${nonce}\nclient calls\n`, ran.stderr);
+    });
+
+    // buildx's docker driver exports no cache but the inline one: it refuses type=registry itself, on either engine.
+    test('--cache-to type=registry is refused by buildx for the docker driver', async () => {
+      const r = await bx([
+        'build',
+        '--progress=plain',
+        '--cache-to',
+        `type=registry,ref=${registry.addr}/client-cache-export:1`,
+        '-f',
+        dockerfile('FROM busybox\n'),
+        dir,
+      ]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /ERROR: cache export feature is currently not supported for docker driver/);
     });
 
     test("docker build --progress=tty in a terminal draws BuildKit's live view", async () => {
