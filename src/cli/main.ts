@@ -8,6 +8,8 @@ import { splitVerb } from './argv.js';
 import { clientVersion } from './client-info.js';
 import type { ServerHooks } from './server-hooks.js';
 
+export { exitWhenWritten } from './exit-when-written.js';
+
 export async function main(argv: string[], servers: ServerHooks = {}): Promise<number> {
   // A reader that went away (`berth events | head`) ends the command quietly, as for any Unix filter.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
