@@ -398,6 +398,16 @@ export class ContainerService implements ContainersApi {
     for (const c of records) {
       await this.locks.run(c.id, async () => {
         if (c.state.status === 'removing') return this.destroy(c);
+        // As dockerd 20.10's restore: an AutoRemove container that is not running (created and never started, or
+        // whose removal a crash cut off before it began) goes, so its layer may be made without waiting for the
+        // disk (create-container.ts: a crash can lose it, and then the container goes with it).
+        if (!isRunning(c) && c.hostConfig.AutoRemove) {
+          c.state.status = 'removing';
+          this.store.update(c);
+          await this.destroy(c);
+          // As its removal after an exit (`rm -fv`): the anonymous volumes go too.
+          return this.deps.volumes?.removeAnonymous(c.mounts);
+        }
         if (!isRunning(c)) {
           if (this.supervisor.startsAtDaemonStart(c)) {
             await this.runs

@@ -117,3 +117,15 @@ test('a removal cut short by the daemon dying is finished at restore', () =>
     assert.equal(e.snapshots.snapshots.size, 0);
     assert.equal(e.events.actions(id).at(-1), 'destroy');
   }));
+
+test('an AutoRemove container not running at restore is removed (as dockerd 20.10), a kept created one stays', () =>
+  withLifecycleEngine(async (e) => {
+    const thrown = await e.create({ HostConfig: { AutoRemove: true } });
+    const kept = await e.create();
+    await e.daemonRestart();
+    assert.equal(e.store.get(thrown), undefined);
+    assert.equal(e.events.actions(thrown).at(-1), 'destroy');
+    assert.equal(e.record(kept).state.status, 'created');
+    assert.deepEqual([...e.snapshots.snapshots.keys()], [kept]);
+    assert.equal(e.runtime.runs.get(thrown), undefined, 'never started');
+  }));
