@@ -171,6 +171,43 @@ export function snapshotterSuite(name: string, factory: Factory, skip: string | 
     },
   );
 
+  test(
+    `${name}: write-behind: asked about at once, recorded by then; removed at once; lost by a crash before it lands`,
+    { skip },
+    async () => {
+      const snaps = fresh();
+      const root = join(dir, 'root');
+      const table = (): string[] =>
+        Object.keys(JSON.parse(readFileSync(join(root, 'snapshots.json'), 'utf8')) as object);
+      try {
+        await snaps.prepare('x0', undefined);
+        await snaps.applyLayer(
+          'x0',
+          Readable.from(await packLayer([{ header: { name: 'base', type: 'file', size: 5 }, body: 'base\n' }])),
+        );
+        await snaps.commit('l0', 'x0');
+        const mounts = await snaps.prepare('behind', 'l0', { writeBehind: true });
+        // Later calls about the key wait for its record: it is in the table file when they answer.
+        assert.deepEqual(await snaps.mounts('behind'), mounts);
+        assert.ok(table().includes('behind'));
+        assert.equal((await snaps.stat('behind')).kind, 'active');
+        // A removal asked for before the write landed is ordered after it.
+        await snaps.prepare('gone', 'l0', { writeBehind: true });
+        await snaps.remove('gone');
+        assert.deepEqual((await snaps.list()).map((s) => s.key).sort(), ['behind', 'l0']);
+        assert.equal(readdirSync(join(root, 'snapshots')).length, 2);
+        // A crash before the write landed: the next instance never heard of it, and its cleanup drops the directory.
+        const cut = factory(root);
+        mkdirSync(join(root, 'snapshots', 'cut-off-before-its-write', 'fs'), { recursive: true });
+        await cut.cleanup(new Set(['behind']));
+        assert.equal(readdirSync(join(root, 'snapshots')).length, 2);
+        await assert.rejects(cut.stat('cut-off'), (err: { kind?: string }) => err.kind === 'NotFound');
+      } finally {
+        cleanup();
+      }
+    },
+  );
+
   test(`${name}: cleanup drops active snapshots nobody keeps`, { skip }, async () => {
     const snaps = fresh();
     try {

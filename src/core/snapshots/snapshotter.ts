@@ -36,8 +36,17 @@ export interface ApplyResult {
 export interface Snapshotter {
   readonly name: 'overlay' | 'native';
 
-  /** Creates an active snapshot on top of `parent` (a committed key, or none for an empty root). */
-  prepare(key: string, parent: string | undefined, options?: { signal?: AbortSignal }): Promise<Mount[]>;
+  /**
+   * Creates an active snapshot on top of `parent` (a committed key, or none for an empty root). `writeBehind`: the
+   * answer comes before the snapshot is recorded durably; every later call about `key` waits for that record, and a
+   * crash before it lands loses the snapshot, so the caller must drop whatever names it after a crash (an AutoRemove
+   * container, which the daemon's start removes when it is not running).
+   */
+  prepare(
+    key: string,
+    parent: string | undefined,
+    options?: { signal?: AbortSignal; writeBehind?: boolean },
+  ): Promise<Mount[]>;
 
   /**
    * Mounts that show an active snapshot's merged tree (for a container rootfs). `volatile`: the caller throws the

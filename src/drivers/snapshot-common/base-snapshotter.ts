@@ -28,6 +28,8 @@ export abstract class BaseSnapshotter implements Snapshotter {
   protected readonly root: string;
   protected readonly meta: SnapshotMetadata;
   private readonly maxLayerFileSize: number | undefined;
+  /** Snapshots prepared write-behind whose table write has not landed yet. */
+  private readonly landing = new Map<string, Promise<void>>();
 
   constructor(
     config: SnapshotterConfig,
@@ -50,9 +52,16 @@ export abstract class BaseSnapshotter implements Snapshotter {
   /** Fills a fresh snapshot directory given its parent's chain (top first). */
   protected abstract initialise(dir: string, parents: SnapshotEntry[]): Promise<void>;
   protected abstract whiteoutMode(): WhiteoutMode;
-  abstract mounts(key: string, options?: { volatile?: boolean }): Promise<Mount[]>;
+  /** The mounts of one entry of the table (or of one whose table write is still under way). */
+  protected abstract mountsOf(entry: SnapshotEntry, options?: { volatile?: boolean }): Promise<Mount[]>;
+
+  async mounts(key: string, options?: { volatile?: boolean }): Promise<Mount[]> {
+    return this.mountsOf(await this.entry(key), options);
+  }
 
   protected async entry(key: string): Promise<SnapshotEntry> {
+    // A snapshot prepared write-behind is asked about only once its table write landed (or failed: then it is not).
+    await this.landing.get(key)?.catch(() => undefined);
     const found = (await this.meta.read())[key];
     if (!found) throw notFound(`snapshot ${key} does not exist`);
     return found;
@@ -70,7 +79,7 @@ export abstract class BaseSnapshotter implements Snapshotter {
     return chain;
   }
 
-  async prepare(key: string, parent: string | undefined): Promise<Mount[]> {
+  async prepare(key: string, parent: string | undefined, options: { writeBehind?: boolean } = {}): Promise<Mount[]> {
     const table = await this.meta.read();
     if (table[key]) throw alreadyExists(`snapshot ${key} already exists`);
     if (parent !== undefined) {
@@ -82,21 +91,34 @@ export abstract class BaseSnapshotter implements Snapshotter {
     const entry: SnapshotEntry = { dir, kind: 'active', parent, created: nowRfc3339Nano() };
     await mkdir(this.workDir(dir), { recursive: true, mode: 0o700 });
     await mkdir(this.fsDir(dir), { recursive: true, mode: 0o755 });
+    const dropDir = (): Promise<void> => rm(join(this.root, 'snapshots', dir), { recursive: true, force: true });
+    let mounts: Mount[];
     try {
       await this.initialise(dir, await this.parentsOf(entry));
-      await this.meta.update((t) => {
-        if (t[key]) throw alreadyExists(`snapshot ${key} already exists`);
-        t[key] = entry;
-      });
+      // A snapshot that cannot be mounted (overlay: too many layers) is of no use: refused before it is recorded.
+      mounts = await this.mountsOf(entry);
     } catch (err) {
-      await rm(join(this.root, 'snapshots', dir), { recursive: true, force: true });
+      await dropDir();
       throw err;
     }
-    // A snapshot that cannot be mounted (overlay: too many layers) is of no use: roll it back.
-    return this.mounts(key).catch(async (err: unknown) => {
-      await this.remove(key);
-      throw err;
-    });
+    const written = this.meta
+      .update((t) => {
+        if (t[key]) throw alreadyExists(`snapshot ${key} already exists`);
+        t[key] = entry;
+      })
+      .catch(async (err: unknown) => {
+        await dropDir();
+        throw err;
+      });
+    if (!options.writeBehind) {
+      await written;
+      return mounts;
+    }
+    // The write (its fsync) goes on while the caller does: what asks about this key meanwhile waits for it.
+    const landed = written.finally(() => this.landing.delete(key));
+    landed.catch(() => undefined);
+    this.landing.set(key, landed);
+    return mounts;
   }
 
   async applyLayer(key: string, layer: Readable, options: { signal?: AbortSignal } = {}): Promise<ApplyResult> {

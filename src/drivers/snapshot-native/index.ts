@@ -37,8 +37,7 @@ export class NativeSnapshotter extends BaseSnapshotter {
     return deletingWhiteouts;
   }
 
-  async mounts(key: string): Promise<Mount[]> {
-    const entry = await this.entry(key);
+  protected async mountsOf(entry: SnapshotEntry): Promise<Mount[]> {
     return [{ type: 'bind', source: this.fsDir(entry.dir), options: [entry.kind === 'active' ? 'rw' : 'ro', 'rbind'] }];
   }
 }

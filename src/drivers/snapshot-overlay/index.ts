@@ -76,8 +76,7 @@ export class OverlaySnapshotter extends BaseSnapshotter {
     return overlayWhiteouts;
   }
 
-  async mounts(key: string, { volatile = false }: { volatile?: boolean } = {}): Promise<Mount[]> {
-    const entry = await this.entry(key);
+  protected async mountsOf(entry: SnapshotEntry, { volatile = false }: { volatile?: boolean } = {}): Promise<Mount[]> {
     const parents = await this.parentsOf(entry);
     if (parents.length === 0)
       return [

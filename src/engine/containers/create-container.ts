@@ -213,11 +213,13 @@ async function createNamed(
       phase('volumes');
     }
     // The layer (its table write ends in an fsync) and the /etc files are independent: made side by side, both
-    // settled before a failure of either undoes both.
+    // settled before a failure of either undoes both. An AutoRemove container's layer is recorded write-behind: its
+    // fsync goes on while the client attaches and asks for the start (which waits for it before mounting); a crash
+    // before it lands loses the layer, and the daemon's next start removes the container (not running, AutoRemove).
     undo.push(() => deps.snapshots.remove(id));
     undo.push(() => deps.files.remove(id));
     const [layer, prepared] = await Promise.allSettled([
-      deps.snapshots.prepare(id, image.topChainId),
+      deps.snapshots.prepare(id, image.topChainId, { writeBehind: hostConfig.AutoRemove === true }),
       (async () => {
         for (const m of mounts) if (m.type === 'bind' && m.createSource) await deps.files.ensureBindSource(m.source);
         const hostResolv = await deps.files.hostResolvConf();
