@@ -14,7 +14,7 @@ import type { ContainerCreateRequest } from '../../src/spec/docker/containers.js
 import { ContainerService } from '../../src/engine/containers/container-service.js';
 import { FakeRuntime } from '../../src/engine/containers/fake-runtime.js';
 import { FakeSnapshotter } from '../../src/engine/images/fake-snapshotter.js';
-import type { ImageResolver } from '../../src/engine/containers/ports.js';
+import type { ContainerVolumes, ImageResolver } from '../../src/engine/containers/ports.js';
 import { openDatabase } from '../../src/drivers/metadata-store/database.js';
 import { SqliteContainerStore } from '../../src/drivers/container-store-sqlite/sqlite-container-store.js';
 import { LocalContainerFiles } from '../../src/drivers/container-files/local-container-files.js';
@@ -54,8 +54,27 @@ const image: ImageResolver = {
   idsFor: () => [],
 };
 
+/** Volumes that exist only as a log of what the service asked; enough to see when anonymous ones go. */
+export class RecordedVolumes implements ContainerVolumes {
+  readonly log: string[] = [];
+  dataPath(name: string): string {
+    return `/volumes/${name}`;
+  }
+  async ensure(): Promise<string[]> {
+    return [];
+  }
+  async drop(): Promise<void> {}
+  async mountFor(): Promise<void> {}
+  async releaseFor(): Promise<void> {}
+  async removeAnonymous(): Promise<void> {
+    await Promise.resolve();
+    this.log.push('anonymous volumes removed');
+  }
+}
+
 export class LifecycleEngine {
   readonly runtime = new FakeRuntime();
+  readonly volumes = new RecordedVolumes();
   readonly clock = new ManualClock();
   readonly snapshots = new FakeSnapshotter();
   readonly probe: FakeProbe = { result: { exitCode: 0, output: 'ok', timedOut: false }, runs: 0 };
@@ -88,6 +107,7 @@ export class LifecycleEngine {
       images: image,
       snapshots: this.snapshots,
       files: this.files,
+      volumes: this.volumes,
       runtime: this.runtime,
       events: this.events,
       logger: silentLogger(),

@@ -260,8 +260,7 @@ export class ContainerService implements ContainersApi {
         }
         c.state.status = 'removing';
         this.store.update(c);
-        await this.destroy(c, { answerBeforeFiles: options.answerBeforeFiles === true });
-        if (options.volumes) await this.deps.volumes?.removeAnonymous(c.mounts);
+        await this.destroy(c, { answerBeforeFiles: options.answerBeforeFiles === true, volumes: options.volumes });
       }),
     );
   }
@@ -273,9 +272,10 @@ export class ContainerService implements ContainersApi {
    * record go, and the waiters have their answer, before the layer's table write and the directories' removal end:
    * the table change is queued first (later snapshot changes and listings see it), and a crash or failure after the
    * record went leaves only what start-up repair removes (an active snapshot no container names, a container
-   * directory no record names).
+   * directory no record names). `volumes` (`rm -v`, AutoRemove): the anonymous volumes go after the record and
+   * before the waiters' answer, so a `docker run --rm` that returned has left no volume behind.
    */
-  private async destroy(c: ContainerRecord, { answerBeforeFiles = false } = {}): Promise<void> {
+  private async destroy(c: ContainerRecord, { answerBeforeFiles = false, volumes = false } = {}): Promise<void> {
     this.health?.unwatch(c.id);
     await this.deps.runtime.delete(c.id);
     phase('runtime-delete');
@@ -292,7 +292,7 @@ export class ContainerService implements ContainersApi {
         await Promise.allSettled([layer, files]);
         throw net.reason;
       }
-      this.forgetRecord(c);
+      await this.forgetRecord(c, volumes);
       phase('store');
       const removed = await Promise.allSettled([layer, files]);
       for (const r of removed) if (r.status === 'rejected') throw r.reason;
@@ -302,17 +302,21 @@ export class ContainerService implements ContainersApi {
     const removed = await Promise.allSettled([layer, files, network]);
     for (const r of removed) if (r.status === 'rejected') throw r.reason;
     phase('snapshot-files-network');
-    this.forgetRecord(c);
+    await this.forgetRecord(c, volumes);
     phase('store');
   }
 
-  /** The record goes; then the container is destroyed for everyone who asks or waits. */
-  private forgetRecord(c: ContainerRecord): void {
+  /**
+   * The record goes; then the container is destroyed for everyone who asks or waits. Its anonymous volumes, when asked,
+   * go in between (they are in use until the record is gone), so a waiter for `removed` sees them gone.
+   */
+  private async forgetRecord(c: ContainerRecord, volumes: boolean): Promise<void> {
     this.store.delete(c.id);
     this.deps.execs?.containerRemoved(c.id);
     this.supervisor.forget(c.id);
     this.attachments.failPending(c.id, notFound(`No such container: ${c.id}`));
     this.publish(c, 'destroy');
+    if (volumes) await this.deps.volumes?.removeAnonymous(c.mounts);
     this.waiters.removed(c.id, c.state.exitCode);
   }
 

@@ -162,3 +162,19 @@ test('remove refuses a running container without force; with force it kills and 
     assert.equal((await result).StatusCode, 137);
     assert.equal(e.events.actions(id).at(-1), 'destroy');
   }));
+
+test('rm -v and AutoRemove: a waiter for removed is answered only once the anonymous volumes are gone', () =>
+  withLifecycleEngine(async (e) => {
+    for (const answerBeforeFiles of [false, true]) {
+      const id = await e.run();
+      e.volumes.log.length = 0;
+      const answered = e.service.wait(id, 'removed').result.then(() => e.volumes.log.push('waiter answered'));
+      await e.service.remove(id, { force: true, volumes: true, answerBeforeFiles });
+      await answered;
+      assert.deepEqual(
+        e.volumes.log,
+        ['anonymous volumes removed', 'waiter answered'],
+        `answerBeforeFiles ${answerBeforeFiles}`,
+      );
+    }
+  }));
