@@ -3,30 +3,18 @@
 // directory's removal end, yet an image removed right after finds its layers free; and what a crash leaves (an
 // AutoRemove container that exited while berthd was down, a container directory whose record went) is gone after
 // the next start.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { apiRequest, isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { docker } from '../helpers/run.js';
+import { apiRequest, isRoot } from '../helpers/daemon.js';
 import { testImages } from '../helpers/images.js';
+import { useDaemon } from '../helpers/use-daemon.js';
+import { docker } from '../helpers/run.js';
 
 const skip = !isRoot() && 'needs root';
-let daemon: TestDaemon;
-
-before(async () => {
-  if (skip) return;
-  daemon = await startDaemon();
-  const load = await docker(daemon.env, ['load', '-i', (await testImages()).busybox]);
-  assert.equal(load.code, 0, load.stderr);
-});
-after(async () => {
-  if (!daemon) return;
-  const left = (await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (left.length > 0) await docker(daemon.env, ['rm', '-f', ...left]);
-  await daemon.cleanup();
-});
+const daemon = useDaemon(skip);
 
 const d = (args: string[]) => docker(daemon.env, args);
 const ok = (r: { code: number | null; stderr: string }, what: string) =>
@@ -76,7 +64,7 @@ test(
     const orphan = 'f'.repeat(64);
     mkdirSync(join(daemon.dataRoot, 'containers', orphan, 'bundle'), { recursive: true });
     writeFileSync(join(daemon.dataRoot, 'containers', 'notes'), 'kept\n');
-    daemon = await startDaemon({ dir: daemon.dir });
+    await daemon.startAgain();
     const wait = await apiRequest(daemon.socketPath, `/containers/${id}/wait?condition=removed`, { method: 'POST' });
     // 200 once removed; 404 when the removal at start was done before the wait came.
     assert.ok([200, 404].includes(wait.status), `${wait.status} ${wait.body}`);
@@ -94,7 +82,7 @@ test(
     // A runtime state dir set aside for removal that a stop or crash left goes at the next start.
     const states = join(daemon.execRoot, 'runtime', 'containers');
     mkdirSync(join(states, `.removed-${id}-0000`, 'inside'), { recursive: true });
-    daemon = await startDaemon({ dir: daemon.dir });
+    await daemon.startAgain();
     assert.equal((await d(['ps', '-aq'])).stdout.trim(), '');
     assert.deepEqual(
       readdirSync(states).filter((n) => n.startsWith('.removed-')),

@@ -1,34 +1,18 @@
 // Containers end to end with the real docker CLI: run attached and detached, exit codes, logs, stop, kill,
 // restart, rename, wait, inspect, prune, restart policies, bad input, and nothing left behind after rm.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot } from '../helpers/daemon.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 import { docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
 import { containerCgroupDir } from '../helpers/cgroup.js';
 import { waitForEventLines } from '../helpers/events.js';
 
 const skip = !isRoot() && 'needs root';
-let daemon: TestDaemon;
-
-before(async () => {
-  if (skip) return;
-  daemon = await startDaemon();
-  const load = await docker(daemon.env, ['load', '-i', (await testImages()).busybox]);
-  assert.equal(load.code, 0, load.stderr);
-});
-after(async () => {
-  if (!daemon) return;
-  await docker(daemon.env, [
-    'rm',
-    '-f',
-    ...(await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean),
-  ]);
-  await daemon.cleanup();
-});
+const daemon = useDaemon(skip);
 
 const d = (args: string[]) => docker(daemon.env, args);
 
@@ -218,7 +202,7 @@ test('containers outlive kill -9 of berthd and stay manageable', { skip }, async
     '-c',
     `kill -TERM $(cat ${join(daemon.execRoot, 'runtime/containers', quick, 'pidfile')}) || true`,
   ]);
-  daemon = await startDaemon({ dir: daemon.dir });
+  await daemon.startAgain();
   assert.equal((await d(['inspect', '-f', '{{.State.Status}}', 'survivor'])).stdout.trim(), 'running');
   assert.equal((await d(['logs', 'survivor'])).stdout, 'alive\n');
   const ended = await d(['inspect', '-f', '{{.State.Status}}', 'ends-while-down']);

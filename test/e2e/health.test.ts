@@ -3,7 +3,7 @@
 // a hanging probe times out and is killed; a flooding probe is cut at 4096 bytes; the image's HEALTHCHECK and
 // --no-healthcheck; checks go on after a daemon restart; berth's opt-in restart on unhealthy.
 // Every wait is on an event stream, never a sleep.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -11,25 +11,13 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot } from '../helpers/daemon.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 import { berth, docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
 
 const skip = !isRoot() && 'needs root';
-let daemon: TestDaemon;
-
-before(async () => {
-  if (skip) return;
-  daemon = await startDaemon();
-  const load = await docker(daemon.env, ['load', '-i', (await testImages()).busybox]);
-  assert.equal(load.code, 0, load.stderr);
-});
-after(async () => {
-  if (!daemon) return;
-  const ids = (await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (ids.length) await docker(daemon.env, ['rm', '-f', ...ids]);
-  await daemon.cleanup();
-});
+const daemon = useDaemon(skip);
 
 async function ok(args: string[], client = docker): Promise<string> {
   const r = await client(daemon.env, args);
@@ -285,7 +273,7 @@ test(
     ]);
     await waitForEvent('survivor', 'health_status: healthy', nowS() - 5);
     await daemon.stop();
-    daemon = await startDaemon({ dir: daemon.dir });
+    await daemon.startAgain();
     const afterRestart = Date.now();
     // A probe result newer than the restart shows the timer was re-armed.
     const probes = await (async () => {

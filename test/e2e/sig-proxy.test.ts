@@ -1,29 +1,16 @@
 // --sig-proxy: a signal sent to an attached `run` or `attach` client (no TTY) reaches the container, as with the
 // docker CLI; with --sig-proxy=false it does not (the client dies, the container runs on). The docker CLI runs
 // the same scenarios against the same berthd, so the test checks itself.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { startDaemon, isRoot, BERTH, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot, BERTH } from '../helpers/daemon.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 import { docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
 
 const skip = !isRoot() && 'needs root';
-let daemon: TestDaemon;
-
-before(async () => {
-  if (skip) return;
-  daemon = await startDaemon();
-  const load = await docker(daemon.env, ['load', '-i', (await testImages()).busybox]);
-  assert.equal(load.code, 0, load.stderr);
-});
-after(async () => {
-  if (!daemon) return;
-  const left = (await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (left.length) await docker(daemon.env, ['rm', '-f', ...left]);
-  await daemon.cleanup();
-});
+const daemon = useDaemon(skip);
 
 // The shell says "ready" once its trap is set; on TERM it says so and exits 3.
 const TRAPPING = ['sh', '-c', 'trap "echo got TERM; exit 3" TERM; echo ready; while true; do sleep 0.05; done'];

@@ -2,31 +2,22 @@
 // containers, copy-up from the image, anonymous volumes (-v /path, --mount without source) and `rm -v`,
 // --volumes-from, tmpfs and bind-device volumes, ls/inspect/rm/prune as docker prints them, bad input with
 // Docker's messages, sizes in system df, and data that survives container removal and a kill -9 of berthd.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot } from '../helpers/daemon.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 import { berth, docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
 import { same } from './cli-compare.js';
 
 const skip = !isRoot() && 'needs root';
-let daemon: TestDaemon;
-
-before(async () => {
-  if (skip) return;
-  daemon = await startDaemon();
-  const load = await docker(daemon.env, ['load', '-i', (await testImages()).busybox]);
-  assert.equal(load.code, 0, load.stderr);
-});
-after(async () => {
-  if (!daemon) return;
-  const ids = (await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (ids.length) await docker(daemon.env, ['rm', '-f', ...ids]);
-  await docker(daemon.env, ['volume', 'prune', '-af']);
-  await daemon.cleanup();
+// The volumes the tests left are pruned too, once their containers are gone.
+const daemon = useDaemon(skip, {
+  tearDown: async (berthd) => {
+    await docker(berthd.env, ['volume', 'prune', '-af']);
+  },
 });
 
 const d = (args: string[]) => docker(daemon.env, args);
@@ -324,7 +315,7 @@ test('system df counts volumes with their sizes and links', { skip }, async () =
 test('volume data survives container removal, a daemon restart and kill -9 of berthd', { skip }, async () => {
   await ok(['run', '--rm', '-v', 'durable:/d', 'busybox', 'sh', '-c', 'echo kept > /d/f']);
   await daemon.stop();
-  daemon = await startDaemon({ dir: daemon.dir });
+  await daemon.startAgain();
   assert.equal(await ok(['run', '--rm', '-v', 'durable:/d', 'busybox', 'cat', '/d/f']), 'kept\n');
   await ok(['volume', 'create', 'late']);
   await daemon.kill9();
@@ -332,7 +323,7 @@ test('volume data survives container removal, a daemon restart and kill -9 of be
   mkdirSync(join(daemon.dataRoot, 'volumes/orphan/_data'), { recursive: true });
   writeFileSync(join(daemon.dataRoot, 'volumes/orphan/_data/f'), 'kept too\n');
   mkdirSync(join(daemon.dataRoot, 'volumes/.removing-gone-1234/_data'), { recursive: true });
-  daemon = await startDaemon({ dir: daemon.dir });
+  await daemon.startAgain();
   assert.equal(await ok(['run', '--rm', '-v', 'orphan:/o', 'busybox', 'cat', '/o/f']), 'kept too\n');
   assert.ok(!existsSync(join(daemon.dataRoot, 'volumes/.removing-gone-1234')), 'an interrupted removal is finished');
   await ok(['volume', 'rm', 'orphan']);

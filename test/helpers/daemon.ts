@@ -162,6 +162,19 @@ export function apiRequest(
   });
 }
 
+/** One Engine API call with JSON both ways: `body` sent as JSON; the reply parsed when the daemon says it is JSON,
+ * else {} (an empty reply, or the raw stream of an attached exec start, read to its end). */
+export async function apiJson<T = Record<string, unknown>>(
+  socketPath: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: T }> {
+  const r = await apiRequest(socketPath, path, { method, json: body });
+  const isJson = String(r.headers['content-type'] ?? '').startsWith('application/json') && r.body.trim() !== '';
+  return { status: r.status, json: (isJson ? JSON.parse(r.body) : {}) as T };
+}
+
 /** A test file ended before its daemon's cleanup (a timeout, a signal): its berthd got SIGTERM, but the containers
  * outlive it (conmon), each with its rootfs mounted below the temporary root, and would run on through the rest of
  * the suite. Synchronous, as it runs at the process's exit: runc deletes them (killing them; conmon then exits),
