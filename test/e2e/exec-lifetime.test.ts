@@ -2,12 +2,12 @@
 // execs created or running (not the finished ones); its stop drops the never-started ones while finished ones stay
 // inspectable; its removal takes them all (inspect: 404 "No such exec instance: <id>"; start: 404).
 // Skips without root or without dockerd; stops the daemons it starts.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
-import { docker, run } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
+import { apiJson, isRoot } from '../helpers/daemon.js';
+import { docker } from '../helpers/run.js';
+import { hasDockerd } from '../helpers/dockerd.js';
+import { useDaemon, useDockerd } from '../helpers/use-daemon.js';
 
 const skip = !isRoot() ? 'needs root' : !hasDockerd() ? 'dockerd is not installed' : false;
 
@@ -17,48 +17,10 @@ interface Side {
   env: NodeJS.ProcessEnv;
 }
 
-let engine: DockerEngine | undefined;
-let berthd: TestDaemon | undefined;
-const sides: Side[] = [];
+const engines = { dockerd: useDockerd(skip), berthd: useDaemon(skip) };
 
-before(async () => {
-  if (skip) return;
-  [engine, berthd] = await Promise.all([startDockerd(), startDaemon()]);
-  sides.push({ name: 'dockerd', socketPath: engine.socketPath, env: engine.env });
-  sides.push({ name: 'berthd', socketPath: berthd.socketPath, env: berthd.env });
-  const archive = (await testImages()).busybox;
-  for (const s of sides) assert.equal((await docker(s.env, ['load', '-i', archive])).code, 0);
-});
-after(async () => {
-  if (berthd) {
-    const ids = (await docker(berthd.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-    if (ids.length) await docker(berthd.env, ['rm', '-f', ...ids]);
-  }
-  await Promise.all([engine?.stop(), berthd?.cleanup()]);
-});
-
-type Json = Record<string, unknown>;
-
-/** One Engine API call through curl (which also reads a start's hijacked stream to its end). */
-async function api(side: Side, method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
-  const r = await run('curl', [
-    '--unix-socket',
-    side.socketPath,
-    '-s',
-    '-X',
-    method,
-    '-H',
-    'Content-Type: application/json',
-    '-w',
-    '\n%{http_code}',
-    ...(body === undefined ? [] : ['-d', JSON.stringify(body)]),
-    `http://d${path}`,
-  ]);
-  assert.equal(r.code, 0, r.stderr);
-  const i = r.stdout.lastIndexOf('\n');
-  const text = r.stdout.slice(0, i).trim();
-  return { status: Number(r.stdout.slice(i + 1)), json: text.startsWith('{') ? (JSON.parse(text) as Json) : {} };
-}
+/** One Engine API call (an attached start is read to its end). */
+const api = (side: Side, method: string, path: string, body?: unknown) => apiJson(side.socketPath, method, path, body);
 
 async function createExec(side: Side, container: string, cmd: string[]): Promise<string> {
   const created = await api(side, 'POST', `/containers/${container}/exec`, { Cmd: cmd, AttachStdout: true });
@@ -88,7 +50,7 @@ async function assertGone(side: Side, id: string): Promise<void> {
 }
 
 for (const name of ['dockerd', 'berthd'] as const) {
-  const side = (): Side => sides.find((s) => s.name === name) as Side;
+  const side = (): Side => ({ name, socketPath: engines[name].socketPath, env: engines[name].env });
 
   test(
     `${name}: ExecIDs lists created and running execs; after rm -f every exec of the container is 404`,

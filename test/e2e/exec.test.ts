@@ -1,32 +1,20 @@
 // docker exec end to end with the real docker CLI and berth's: output and exit codes, stdin, -e/-u/-w, privileged,
 // detached, a command that cannot start (126), a stopped container (409), 20 at once, and no exec left behind when
 // the client vanishes.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { apiJson, isRoot } from '../helpers/daemon.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 import { berth, docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
 
 const skip = !isRoot() && 'needs root';
-let daemon: TestDaemon;
-
-before(async () => {
-  if (skip) return;
-  daemon = await startDaemon();
-  const load = await docker(daemon.env, ['load', '-i', (await testImages()).busybox]);
-  assert.equal(load.code, 0, load.stderr);
-  const run = await docker(daemon.env, ['run', '-d', '--name', 'box', 'busybox', 'sleep', '1000']);
-  assert.equal(run.code, 0, run.stderr);
-});
-after(async () => {
-  if (!daemon) return;
-  await docker(daemon.env, [
-    'rm',
-    '-f',
-    ...(await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean),
-  ]);
-  await daemon.cleanup();
+// Every test execs into one long-running container.
+const daemon = useDaemon(skip, {
+  setUp: async (berthd) => {
+    const run = await docker(berthd.env, ['run', '-d', '--name', 'box', 'busybox', 'sleep', '1000']);
+    assert.equal(run.code, 0, run.stderr);
+  },
 });
 
 const d = (args: string[], input?: string) => docker(daemon.env, args, { input });
@@ -134,32 +122,7 @@ test('an exec whose client vanishes is ended, not left behind', { skip }, async 
 });
 
 test('exec create and inspect: ExitCode and Running as Docker reports them', { skip }, async () => {
-  const api = async (
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: Record<string, unknown> }> => {
-    const args = [
-      '--unix-socket',
-      daemon.socketPath,
-      '-s',
-      '-X',
-      method,
-      '-H',
-      'Content-Type: application/json',
-      '-w',
-      '\n%{http_code}',
-      ...(body ? ['-d', JSON.stringify(body)] : []),
-      `http://d${path}`,
-    ];
-    const out = execFileSync('curl', args, { encoding: 'utf8' });
-    const i = out.lastIndexOf('\n');
-    const text = out.slice(0, i);
-    return {
-      status: Number(out.slice(i + 1)),
-      json: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {},
-    };
-  };
+  const api = (method: string, path: string, body?: unknown) => apiJson(daemon.socketPath, method, path, body);
   const created = await api('POST', '/containers/box/exec', { Cmd: ['sh', '-c', 'exit 7'], AttachStdout: true });
   assert.equal(created.status, 201);
   const id = String(created.json.Id);

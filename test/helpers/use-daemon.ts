@@ -1,9 +1,11 @@
 // The set-up most e2e files share: one berthd started before the file's tests, busybox loaded into it from the local
 // fixture, the docker CLI pointed at it (`daemon.env`); after the tests every container left is removed and the
 // daemon stopped, its roots and rules removed. A restart (after stop() or kill9()) keeps the roots and the flags.
+// Files that run the same scenarios on Docker's engine get a dockerd beside it the same way (useDockerd).
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDaemon, type StartOptions, type TestDaemon } from './daemon.js';
+import { startDockerd, type DockerEngine, type DockerdOptions } from './dockerd.js';
 import { berth, docker } from './run.js';
 import { testImages } from './images.js';
 
@@ -82,5 +84,40 @@ export function useDaemon(skip: string | false, options: UseDaemonOptions = {}):
         throw new Error('startAgain(): the running berthd must be stopped (stop or kill9) first');
       current = await startDaemon({ ...startOptions, dir: previous.dir });
     },
+  };
+}
+
+export interface UseDockerdOptions {
+  /** dockerd's start options, asked when the file's tests begin. */
+  start?: () => DockerdOptions | Promise<DockerdOptions>;
+}
+
+/** Docker's engine beside the file's berthd, for the same scenarios: started before the file's tests with busybox
+ * loaded by the docker CLI, stopped after them (its stop ends its containers). */
+export function useDockerd(skip: string | false, options: UseDockerdOptions = {}): DockerEngine {
+  let current: DockerEngine | undefined;
+  const get = (): DockerEngine => {
+    if (!current) throw new Error('dockerd did not start (the file is skipped, or its before() failed)');
+    return current;
+  };
+  before(async () => {
+    if (skip) return;
+    const engine = (current = await startDockerd((await options.start?.()) ?? {}));
+    const load = await docker(engine.env, ['load', '-i', (await testImages()).busybox]);
+    assert.equal(load.code, 0, load.stderr);
+  });
+  after(async () => {
+    await current?.stop();
+  });
+  return {
+    get socketPath() {
+      return get().socketPath;
+    },
+    get env() {
+      return get().env;
+    },
+    logs: () => get().logs(),
+    inNetns: (cmd, args) => get().inNetns(cmd, args),
+    stop: () => get().stop(),
   };
 }
