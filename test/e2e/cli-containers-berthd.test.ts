@@ -1,21 +1,13 @@
 // berth's own container verbs against berthd: run attached and detached, exit codes, ps, logs, stop, rm.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot } from '../helpers/daemon.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 import { berth, docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
 
 const skip = !isRoot() && 'needs root';
-let daemon: TestDaemon;
-
-before(async () => {
-  if (skip) return;
-  daemon = await startDaemon();
-  assert.equal((await berth(daemon.env, ['load', '-i', (await testImages()).busybox])).code, 0);
-});
-after(async () => {
-  await daemon?.cleanup();
-});
+// busybox is loaded with berth's own CLI too: the file is about berth's verbs.
+const daemon = useDaemon(skip, { load: 'berth' });
 
 const b = (args: string[]) => berth(daemon.env, args);
 

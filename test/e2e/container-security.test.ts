@@ -1,25 +1,22 @@
 // Docker's security defaults and resource options, observed from inside real containers.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot } from '../helpers/daemon.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 import { docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
 
 const skip = !isRoot() && 'needs root';
-let daemon: TestDaemon;
 let scratch: string;
 
-before(async () => {
-  if (skip) return;
-  daemon = await startDaemon();
-  scratch = mkdtempSync(join(tmpdir(), 'berth-sec-'));
-  assert.equal((await docker(daemon.env, ['load', '-i', (await testImages()).busybox])).code, 0);
+const daemon = useDaemon(skip, {
+  setUp: async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'berth-sec-'));
+  },
 });
-after(async () => {
-  await daemon?.cleanup();
+after(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 

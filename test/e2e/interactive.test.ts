@@ -1,35 +1,21 @@
 // Interactive containers end to end, in a real terminal (tmux), with the real docker CLI and with berth:
 // run -it (prompt, a pts, resize follows the window), ctrl-p ctrl-q detaches and attach comes back, exit codes;
 // exec -it; and without a terminal: `echo hi | run -i` ends, attach/ws carries stdin and output.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot, BERTH } from '../helpers/daemon.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 import { docker, berth } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
 import { openTerminal, type Terminal } from '../helpers/terminal.js';
-import { BERTH } from '../helpers/daemon.js';
 
 const skip = !isRoot() && 'needs root';
-let daemon: TestDaemon;
 const terminals: Terminal[] = [];
-
-before(async () => {
-  if (skip) return;
-  daemon = await startDaemon();
-  const load = await docker(daemon.env, ['load', '-i', (await testImages()).busybox]);
-  assert.equal(load.code, 0, load.stderr);
-});
-after(async () => {
+// Declared first, so it runs before the daemon's after(): the terminals' clients go before their containers.
+after(() => {
   for (const t of terminals) t.close();
-  if (!daemon) return;
-  await docker(daemon.env, [
-    'rm',
-    '-f',
-    ...(await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean),
-  ]);
-  await daemon.cleanup();
 });
+const daemon = useDaemon(skip);
 
 const term = (command: string): Terminal => {
   const t = openTerminal(command, { ...daemon.env, DOCKER_CLI_HINTS: 'false' });
