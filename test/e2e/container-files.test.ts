@@ -1,42 +1,38 @@
 // docker cp both ways, top, stats, pause/unpause, commit, diff, export and update, end to end with the real
 // docker CLI and berth's own against a real berthd, running and stopped containers, and the bad inputs.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { apiRequest, isRoot } from '../helpers/daemon.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 import { berth, docker, run } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
 import { readContainerCgroup } from '../helpers/cgroup.js';
 
 const skip = !isRoot() && 'needs root';
-let daemon: TestDaemon;
 let work: string;
 let id: string;
 
 const d = (args: string[], input?: string | Buffer) => docker(daemon.env, args, { input });
 const b = (args: string[], input?: string | Buffer) => berth(daemon.env, args, { input });
 
-before(async () => {
-  if (skip) return;
-  daemon = await startDaemon();
-  work = mkdtempSync(join(tmpdir(), 'berth-cp-'));
-  const load = await d(['load', '-i', (await testImages()).busybox]);
-  assert.equal(load.code, 0, load.stderr);
-  const started = await d(['run', '-d', '--name', 'files', 'busybox', 'sleep', '3600']);
-  assert.equal(started.code, 0, started.stderr);
-  id = started.stdout.trim();
+// Every test works on one long-running container; the images committed go with the daemon's other leftovers.
+const daemon = useDaemon(skip, {
+  setUp: async () => {
+    work = mkdtempSync(join(tmpdir(), 'berth-cp-'));
+    const started = await d(['run', '-d', '--name', 'files', 'busybox', 'sleep', '3600']);
+    assert.equal(started.code, 0, started.stderr);
+    id = started.stdout.trim();
+  },
+  tearDown: async () => {
+    const images = (await d(['images', '-q', 'committed*'])).stdout.split('\n').filter(Boolean);
+    if (images.length) await d(['rmi', '-f', ...images]);
+  },
 });
-after(async () => {
-  if (!daemon) return;
-  const all = (await d(['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (all.length) await d(['rm', '-f', ...all]);
-  const images = (await d(['images', '-q', 'committed*'])).stdout.split('\n').filter(Boolean);
-  if (images.length) await d(['rmi', '-f', ...images]);
-  await daemon.cleanup();
-  rmSync(work, { recursive: true, force: true });
+after(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 const inContainer = async (cmd: string): Promise<string> => {
@@ -145,11 +141,10 @@ test('top: host ps rows for the container, docker and berth print the same', { s
 });
 
 test('stats: one-shot and --no-stream in docker shape and columns', { skip }, async () => {
-  const res = JSON.parse(
-    execFileSync('curl', ['-s', '--unix-socket', daemon.socketPath, 'http://x/containers/files/stats?stream=false'], {
-      encoding: 'utf8',
-    }),
-  ) as Record<string, unknown>;
+  const res = JSON.parse((await apiRequest(daemon.socketPath, '/containers/files/stats?stream=false')).body) as Record<
+    string,
+    unknown
+  >;
   assert.deepEqual(Object.keys(res).slice(0, 11), [
     'read',
     'preread',
@@ -199,23 +194,8 @@ test('pause freezes the cgroup, unpause thaws it; a stopped container cannot be 
   const refused = await d(['pause', created]);
   assert.equal(refused.code, 1);
   assert.equal(refused.stderr, `Error response from daemon: container ${created} is not running\n`);
-  const status = execFileSync(
-    'curl',
-    [
-      '-s',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      '-X',
-      'POST',
-      '--unix-socket',
-      daemon.socketPath,
-      `http://x/containers/${created}/pause`,
-    ],
-    { encoding: 'utf8' },
-  );
-  assert.equal(status, '409');
+  const status = (await apiRequest(daemon.socketPath, `/containers/${created}/pause`, { method: 'POST' })).status;
+  assert.equal(status, 409);
   const events = await d([
     'events',
     '--since',

@@ -1,44 +1,31 @@
 // The image list and lookups with the real docker CLI: gzip loads, an untagged load, images -a/-q/--digests/
 // --filter/--format, rmi by short ID and ID prefix, and the raw API shapes the CLI hides (integer Created,
 // Containers -1, 404/409 bodies).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
-import { docker, run } from '../helpers/run.js';
+import { apiJson, isRoot } from '../helpers/daemon.js';
+import { useDaemon } from '../helpers/use-daemon.js';
+import { docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
 import { dockerArchiveOf } from '../fixtures/docker-archive.js';
 
 const skip = !isRoot() && 'needs root';
-let daemon: TestDaemon;
 let images: Awaited<ReturnType<typeof testImages>>;
 
-before(async () => {
-  if (skip) return;
-  images = await testImages();
-  daemon = await startDaemon();
-});
-after(async () => {
-  await daemon?.cleanup();
+// Loading is what the file tests: the daemon starts empty.
+const daemon = useDaemon(skip, {
+  load: 'none',
+  setUp: async () => {
+    images = await testImages();
+  },
 });
 
 const d = (args: string[], input?: Buffer) => docker(daemon.env, args, input ? { input } : {});
 const api = async (method: string, path: string): Promise<{ status: number; body: unknown }> => {
-  const res = await run('curl', [
-    '-s',
-    '-X',
-    method,
-    '-w',
-    '\n%{http_code}',
-    '--unix-socket',
-    daemon.socketPath,
-    `http://d/v1.47${path}`,
-  ]);
-  const lines = res.stdout.trimEnd().split('\n');
-  const status = Number(lines.pop());
-  const text = lines.join('\n');
-  return { status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  const r = await apiJson<unknown>(daemon.socketPath, method, `/v1.47${path}`);
+  return { status: r.status, body: r.json };
 };
 
 test('gzip loads, untagged loads, list flags and filters, rmi by ID prefix, API shapes', { skip }, async () => {

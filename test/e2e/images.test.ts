@@ -1,26 +1,24 @@
 // The image store end to end with the real docker CLI: load (docker-archive, OCI layout), list, inspect, tag,
 // history, save | load round trip, rmi, prune, system df; bad archives refused with nothing left behind.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot } from '../helpers/daemon.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 import { docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
 import { hostileLayers } from '../fixtures/hostile-tars.js';
 import { dockerArchiveOf } from '../fixtures/docker-archive.js';
 
 const skip = !isRoot() && 'needs root';
-let daemon: TestDaemon;
 let images: Awaited<ReturnType<typeof testImages>>;
-
-before(async () => {
-  if (skip) return;
-  images = await testImages();
-  daemon = await startDaemon();
-});
-after(async () => {
-  await daemon?.cleanup();
+// Loading is what the file tests: the daemon starts empty.
+const daemon = useDaemon(skip, {
+  load: 'none',
+  setUp: async () => {
+    images = await testImages();
+  },
 });
 
 const d = (args: string[], input?: Buffer) => docker(daemon.env, args, input ? { input } : {});

@@ -1,15 +1,15 @@
 // Networking end to end: a daemon with a bridge and subnet of its own, containers finding each other by name
 // through berth's DNS, published ports on loopback and on the host's own address, bad input with Docker's
 // messages, live restore of rules, and nothing left behind. Driven by the real docker CLI and by berth.
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot } from '../helpers/daemon.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 import { berth, docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
 import { waitForEventLines } from '../helpers/events.js';
 import {
   fakeUpstream,
@@ -25,31 +25,23 @@ import {
 } from '../helpers/net.js';
 
 const skip = !isRoot() && 'needs root';
-let daemon: TestDaemon;
 let net: NetConfig;
 let work: string;
 let upstream: Awaited<ReturnType<typeof fakeUpstream>>;
 
-before(async () => {
-  if (skip) return;
-  work = mkdtempSync(join(tmpdir(), 'berth-net-'));
-  mkdirSync(join(work, 'www'));
-  writeFileSync(join(work, 'www', 'index.html'), 'hello from web\n');
-  upstream = await fakeUpstream(work);
-  net = uniqueNetConfig(upstream.resolvConf);
-  daemon = await startDaemon({ extraArgs: net.args });
-  const load = await docker(daemon.env, ['load', '-i', (await testImages()).busybox]);
-  assert.equal(load.code, 0, load.stderr);
+// The daemon gets a bridge and subnet of its own, and an upstream DNS server the file starts first.
+const daemon = useDaemon(skip, {
+  start: async () => {
+    work = mkdtempSync(join(tmpdir(), 'berth-net-'));
+    mkdirSync(join(work, 'www'));
+    writeFileSync(join(work, 'www', 'index.html'), 'hello from web\n');
+    upstream = await fakeUpstream(work);
+    net = uniqueNetConfig(upstream.resolvConf);
+    return { extraArgs: net.args };
+  },
 });
-
 after(async () => {
   if (skip) return;
-  await docker(daemon.env, [
-    'rm',
-    '-f',
-    ...(await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean),
-  ]);
-  await daemon.cleanup();
   scrubHost(net, daemon.execRoot);
   await upstream.close();
   rmSync(work, { recursive: true, force: true });
@@ -337,7 +329,7 @@ test(
     await daemon.kill9();
     // While the daemon is down, one container dies: its namespace and veth must go when the daemon is back.
     process.kill(gonePid, 'SIGKILL');
-    daemon = await startDaemon({ dir: daemon.dir, extraArgs: net.args });
+    await daemon.startAgain();
     assert.equal(await waitForHttp(`http://127.0.0.1:${port}/`), 'hello from web\n');
     const waited = await docker(env, ['wait', 'gone']);
     assert.equal(waited.stdout, '137\n');
