@@ -144,14 +144,19 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
     dirName: string,
     names: { ignore: string; load: string },
     after?: Promise<unknown>,
+    /** An ignore file that replaces the directory's own `.dockerignore` when it exists (undefined: none). */
+    replacingIgnore?: Promise<string | undefined>,
   ): Promise<{ dir: BuildDir; synced: SyncResult }> => {
     const [ignoreDir, dir] = await Promise.all([take(keyOf(dirName, '.dockerignore')), take(keyOf(dirName))]);
     await after;
     const ignore = run.progress.vertex(names.ignore);
     const patterns = ignore.track(async () => {
-      const got = await sync(ignoreDir, { dirName, includePattern: '.dockerignore' });
+      const [got, replacing] = await Promise.all([
+        sync(ignoreDir, { dirName, includePattern: '.dockerignore' }),
+        replacingIgnore,
+      ]);
       ignore.status('transferring context:', got.bytes);
-      const text = await readInside(ignoreDir.dir, '.dockerignore').catch(() => '');
+      const text = replacing ?? (await readInside(ignoreDir.dir, '.dockerignore').catch(() => ''));
       phase('dockerignore');
       return parseDockerignore(text);
     });
@@ -188,10 +193,22 @@ export async function runDockerfileFrontend(run: FrontendRun): Promise<ImageReco
       phase('dockerfile');
       return text;
     });
-    const context = syncContext('context', {
-      ignore: '[internal] load .dockerignore',
-      load: '[internal] load build context',
-    }).then((got) => {
+    // `<Dockerfile>.dockerignore` beside the Dockerfile, when there is one, is the context's ignore file instead of
+    // the context's `.dockerignore` (BuildKit's frontend reads both names from the Dockerfile's directory; Docker
+    // 20.10's does too). One file per metadata pattern: it comes in a sync of its own.
+    const ownIgnoreName = `${base}.dockerignore`;
+    const dockerfileIgnore = (async () => {
+      const d = await take(keyOf('dockerfile', ownIgnoreName));
+      await sync(d, { dirName: 'dockerfile', includePattern: ownIgnoreName });
+      return readInside(d.dir, ownIgnoreName).catch(() => undefined);
+    })();
+    dockerfileIgnore.catch(() => undefined);
+    const context = syncContext(
+      'context',
+      { ignore: '[internal] load .dockerignore', load: '[internal] load build context' },
+      undefined,
+      dockerfileIgnore,
+    ).then((got) => {
       phase('context');
       return got;
     });

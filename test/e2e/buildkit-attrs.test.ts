@@ -5,7 +5,7 @@
 // its refusal is asserted and berthd is checked alone.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -145,6 +145,59 @@ for (const name of ENGINES) {
         other.stderr,
         /ERROR: failed to solve: Unimplemented: platform linux\/arm64 is not supported: berth builds for linux\/amd64 only/,
       );
+    });
+
+    // BuildKit's frontend reads `<Dockerfile>.dockerignore` from the Dockerfile's directory and, when there is one,
+    // takes it instead of the context's .dockerignore (Docker 20.10's BuildKit does too). berthd used to read only
+    // the context's: the file the Dockerfile's ignore file excluded was sent and copied into the image.
+    test("<Dockerfile>.dockerignore beside the Dockerfile replaces the context's .dockerignore", async () => {
+      const root = mkdtempSync(join(dir, 'own-ignore-'));
+      const ctx = join(root, 'ctx');
+      const elsewhere = join(root, 'dockerfiles');
+      mkdirSync(ctx);
+      mkdirSync(elsewhere);
+      for (const f of ['keep.txt', 'secret.txt', 'other.txt']) writeFileSync(join(ctx, f), `${f}\n`);
+      writeFileSync(join(ctx, '.dockerignore'), 'other.txt\n');
+      const text = 'FROM busybox\nCOPY . /c/\n';
+      writeFileSync(join(elsewhere, 'app.Dockerfile'), text);
+      writeFileSync(join(elsewhere, 'app.Dockerfile.dockerignore'), 'secret.txt\n');
+      writeFileSync(join(ctx, 'in.Dockerfile'), text);
+      writeFileSync(join(ctx, 'in.Dockerfile.dockerignore'), 'secret.txt\n*.Dockerfile*\n');
+      const listed = async (file: string, tag: string): Promise<string[]> => {
+        const r = await docker(
+          buildx.env(engine(name).env),
+          ['build', '--progress=plain', '-f', file, '-t', tag, ctx],
+          {
+            timeoutMs: 180_000,
+          },
+        );
+        assert.equal(r.code, 0, r.stderr);
+        const ls = await docker(engine(name).env, ['run', '--rm', '--network', 'none', tag, 'ls', '-A', '/c']);
+        assert.equal(ls.code, 0, ls.stderr);
+        return ls.stdout.split('\n').filter(Boolean);
+      };
+      // Outside the context, and inside it.
+      assert.deepEqual(await listed(join(elsewhere, 'app.Dockerfile'), `attrs-ignore-${name}:out`), [
+        '.dockerignore',
+        'in.Dockerfile',
+        'in.Dockerfile.dockerignore',
+        'keep.txt',
+        'other.txt',
+      ]);
+      assert.deepEqual(await listed(join(ctx, 'in.Dockerfile'), `attrs-ignore-${name}:in`), [
+        '.dockerignore',
+        'keep.txt',
+        'other.txt',
+      ]);
+      // Without one, the context's .dockerignore rules.
+      writeFileSync(join(elsewhere, 'plain.Dockerfile'), text);
+      assert.deepEqual(await listed(join(elsewhere, 'plain.Dockerfile'), `attrs-ignore-${name}:plain`), [
+        '.dockerignore',
+        'in.Dockerfile',
+        'in.Dockerfile.dockerignore',
+        'keep.txt',
+        'secret.txt',
+      ]);
     });
 
     test('COPY --chmod and --chown set the mode and owner; COPY --link copies the file (Docker 20.10: Unknown flag)', async () => {
