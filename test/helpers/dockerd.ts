@@ -2,10 +2,12 @@
 // with. Without networking (the default) it has no bridge and no iptables rules; with `network: true` it gets
 // a bridge and an address pool no other test daemon uses, still without iptables (published ports go
 // through docker-proxy); with `netns: true` it runs in a network namespace of its own with all its defaults
-// (bridges, iptables and ip6tables rules live and die with the namespace); with `binds` it runs in a private
-// mount namespace where host paths are replaced by test files (e.g. /etc/docker/certs.d, which dockerd reads
-// from no other place), the host's own files untouched. Everything it made on the host (bridges, mounts) is
-// removed at stop.
+// (bridges, iptables and ip6tables rules live and die with the namespace). It always runs in a mount namespace of
+// its own: its /etc/resolv.conf answers nothing (helpers/offline-resolver.ts) and `--dns` names that dead loopback
+// address for its containers, so neither dockerd (a pull no mirror serves, its lookup of docker.io during a
+// mirrored pull) nor a container's lookup of an unknown name reaches the machine's nameserver; with `binds` more
+// host paths are replaced there by test files (e.g. /etc/docker/certs.d, which dockerd reads from no other place),
+// the host's own files untouched. Everything it made on the host (bridges, mounts) is removed at stop.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { reserveOctet } from './octets.js';
 import { stopAtExit } from './teardown.js';
+import { DEAD_NAMESERVER, inPrivateMounts, writeOfflineResolvConf } from './offline-resolver.js';
 
 export const hasDockerd = (): boolean => existsSync('/usr/sbin/dockerd') || existsSync('/usr/bin/dockerd');
 
@@ -35,11 +38,9 @@ export interface DockerdOptions {
   netns?: boolean;
   /** Appended to dockerd's flags (e.g. `--add-runtime`). */
   extraArgs?: string[];
-  /** target -> source: bind mounts seen by this dockerd only (a private mount namespace). */
+  /** target -> source: bind mounts seen by this dockerd only (its own mount namespace). */
   binds?: Record<string, string>;
 }
-
-const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function ping(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -104,20 +105,16 @@ export async function startDockerd(options: DockerdOptions = {}): Promise<Docker
     '--pidfile',
     join(dir, 'pid'),
     ...netArgs,
+    // Containers' nameserver (default bridge) and the embedded DNS's upstream (user networks): nothing there.
+    ...((options.extraArgs ?? []).some((a) => /^--dns(=|$)/.test(a)) ? [] : ['--dns', DEAD_NAMESERVER]),
     ...(options.extraArgs ?? []),
   ];
-  const binds = Object.entries(options.binds ?? {});
-  const setup = [
-    ...(options.netns ? ['ip link set lo up'] : []),
-    ...binds.map(([target, source]) => `mount --bind ${quote(source)} ${quote(target)}`),
-  ];
-  const unshare = [...(options.netns ? ['-n'] : []), ...(binds.length > 0 ? ['-m', '--propagation', 'private'] : [])];
-  const child: ChildProcess =
-    unshare.length > 0
-      ? spawn('unshare', [...unshare, 'sh', '-c', `${setup.join(' && ')} && exec dockerd "$@"`, 'sh', ...args], {
-          stdio: ['ignore', 'ignore', 'pipe'],
-        })
-      : spawn('dockerd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const binds = { '/etc/resolv.conf': writeOfflineResolvConf(dir), ...options.binds };
+  const child: ChildProcess = spawn(
+    'unshare',
+    inPrivateMounts(binds, 'dockerd', args, options.netns ? ['-n'] : [], options.netns ? ['ip link set lo up'] : []),
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   stopAtExit(child);
   let log = '';
   const networkBridges = async (): Promise<string[]> => {
