@@ -28,6 +28,16 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  # Setup reaches only the npm and Debian registries. better-sqlite3's install script would first ask github.com
+  # for a prebuilt binary: .prebuild-installrc makes it compile instead, with node-gyp against the installed node's
+  # headers, named here so that node-gyp does not download them from nodejs.org either.
+  nodedir=${npm_config_nodedir:-$(npm config get nodedir 2>/dev/null || true)}
+  [ -n "$nodedir" ] && [ "$nodedir" != undefined ] && [ "$nodedir" != null ] || nodedir=/usr
+  if [ ! -f "$nodedir/include/node/node_api.h" ]; then
+    echo "setup: no node headers in $nodedir/include/node (node-gyp would download them): install your node's headers (Debian: libnode-dev), or set npm_config_nodedir" >&2
+    exit 1
+  fi
+  export npm_config_nodedir=$nodedir
   # `npm install`, not `npm ci`: node-unix-socket lists per-platform optional packages that the registry
   # does not serve, so they cannot be in the lock file and `npm ci` refuses it. The lock still pins versions.
   npm install --no-audit --no-fund
