@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { docker } from '../helpers/run.js';
+import { dockerOffline } from '../helpers/offline-resolver.js';
 import { freePort, startRegistry } from '../helpers/docker-registry.js';
 import { makeTestCa } from '../helpers/test-ca.js';
 import { CRI_TOOLS, IMAGE_STAND_INS } from '../helpers/critest-standins.js';
@@ -41,7 +42,8 @@ test(
     const listed = await docker(daemon.env, ['images', '--format', '{{.Repository}}:{{.Tag}}', `${CRI_TOOLS}/*`]);
     assert.deepEqual(listed.stdout.split('\n').filter(Boolean), [`${CRI_TOOLS}/test-image-tag:test`]);
     assert.equal((await crictl(daemon, ['rmi', `${CRI_TOOLS}/test-image-tag:test`])).code, 0);
-    const dockerPull = await docker(daemon.env, ['pull', `${CRI_TOOLS}/test-image-tag:all`]);
+    // The docker CLI looks gcr.io up itself before a pull: it sees a resolver that answers nothing.
+    const dockerPull = await dockerOffline(daemon.env, ['pull', `${CRI_TOOLS}/test-image-tag:all`]);
     assert.equal(dockerPull.code, 0, dockerPull.stderr);
     assert.equal((await docker(daemon.env, ['rmi', `${CRI_TOOLS}/test-image-tag:all`])).code, 0);
     // quay.io, mirrored the same way: its name kept, its public host never asked (it is blocked).

@@ -1,11 +1,15 @@
 // containerd 1.6 (installed with docker.io) with its CRI plugin on its own socket, root and state: the anchor
-// berth's CRI is compared with. Registry hosts come from containerd's own `config_path` directory layout.
+// berth's CRI is compared with. Registry hosts come from containerd's own `config_path` directory layout. It runs
+// in a mount namespace of its own whose /etc/resolv.conf answers nothing (helpers/offline-resolver.ts): a name no
+// hosts.toml serves fails at once, locally, and pods without a DNS config of their own get that dead nameserver
+// (containerd copies its /etc/resolv.conf into them).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { stopAtExit } from './teardown.js';
+import { inPrivateMounts, writeOfflineResolvConf } from './offline-resolver.js';
 
 export interface TestContainerd {
   dir: string;
@@ -43,7 +47,12 @@ export async function startContainerd(
       '',
     ].join('\n'),
   );
-  const child = stopAtExit(spawn('/usr/bin/containerd', ['--config', config], { stdio: ['ignore', 'ignore', 'pipe'] }));
+  const binds = { '/etc/resolv.conf': writeOfflineResolvConf(dir) };
+  const child = stopAtExit(
+    spawn('unshare', inPrivateMounts(binds, '/usr/bin/containerd', ['--config', config]), {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }),
+  );
   let log = '';
   await new Promise<void>((resolve, reject) => {
     child.stderr?.setEncoding('utf8');
