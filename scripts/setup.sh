@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 # Docker's own engine (dockerd 20.10), the reference those tests also run against, each on its own socket and
 # roots (the package's service is not started here). uidmap (newuidmap/newgidmap), rootlesskit and slirp4netns are
 # what a berthd started by an ordinary user runs on (rootless; `berth rootless check` names any that is missing).
-PACKAGES=(runc conmon busybox-static iptables catatonit tini containernetworking-plugins iproute2 attr sqlite3 curl jq xz-utils ca-certificates skopeo docker-registry apache2-utils zstd chromium tmux python3-docker docker-compose docker.io uidmap rootlesskit slirp4netns)
+# tcpdump: CI's report of what leaves the machine during each phase (scripts/net-watch.sh).
+PACKAGES=(runc conmon busybox-static iptables catatonit tini containernetworking-plugins iproute2 attr sqlite3 curl jq xz-utils ca-certificates skopeo docker-registry apache2-utils zstd chromium tmux python3-docker docker-compose docker.io uidmap rootlesskit slirp4netns tcpdump)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
