@@ -1,8 +1,8 @@
 // Starts a real berthd on a temporary socket, data root and exec root, for end-to-end tests.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { request } from 'node:http';
 import { reapAtExit, stopAtExit } from './teardown.js';
@@ -76,10 +76,14 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
   stopAtExit(child);
   const reaped = reapAtExit(() => reapLeftovers(dir, execRoot));
   let stderr = '';
+  const keepLogs = process.env.BERTH_TEST_KEEP_LOGS;
   const ready = new Promise<void>((resolveReady, rejectReady) => {
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       stderr += chunk;
+      // Hunting a flake: every daemon's log kept in that directory (one file per root; a restart appends), as the
+      // temporary root and the in-memory copy go with the test.
+      if (keepLogs) appendFileSync(join(keepLogs, `${basename(dir)}.log`), chunk);
       if (stderr.includes('"msg":"API listening"')) resolveReady();
     });
     child.once('exit', (code) => rejectReady(new Error(`berthd exited with ${code} before listening:\n${stderr}`)));
