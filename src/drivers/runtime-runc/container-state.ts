@@ -7,7 +7,7 @@
 // a dozen such files one after another. Writes and removals stay asynchronous: on a disk-backed exec root they can
 // wait for the filesystem's journal, which must not stall the event loop.
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogPolicy } from '../../core/runtime/log-policy.js';
 import type { RuntimeBinary } from './runtime-config.js';
@@ -75,8 +75,16 @@ export class ContainerStateDirs {
     return spec.process;
   }
 
+  /**
+   * Written beside and renamed over the old one: a run rewrites it once its cgroup is known, and a kill -9 of the
+   * daemon between a plain rewrite's truncation and its write left an empty meta.json, after which the container
+   * could be neither started nor removed (the delete's parse threw; its rootfs stayed mounted). No fsync: the
+   * exec root's state outlives the daemon, not the host.
+   */
   async writeMeta(id: string, meta: ContainerMeta): Promise<void> {
-    await writeFile(join(this.dir(id), 'meta.json'), JSON.stringify(meta));
+    const path = join(this.dir(id), 'meta.json');
+    await writeFile(`${path}.tmp`, JSON.stringify(meta));
+    await rename(`${path}.tmp`, path);
     this.metas.set(id, { ...meta });
   }
 
