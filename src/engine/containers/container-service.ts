@@ -408,9 +408,8 @@ export class ContainerService implements ContainersApi {
         if (!isRunning(c) && c.hostConfig.AutoRemove) {
           c.state.status = 'removing';
           this.store.update(c);
-          await this.destroy(c);
-          // As its removal after an exit (`rm -fv`): the anonymous volumes go too.
-          return this.deps.volumes?.removeAnonymous(c.mounts);
+          // As its removal after an exit (`rm -fv`): the anonymous volumes go too, before a waiter's answer.
+          return this.destroy(c, { volumes: true });
         }
         if (!isRunning(c)) {
           if (this.supervisor.startsAtDaemonStart(c)) {
