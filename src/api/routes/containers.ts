@@ -100,6 +100,10 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
     const res = reply.raw;
     res.writeHead(200, { ...(reply.getHeaders() as Record<string, string>), 'Content-Type': 'application/json' });
     res.flushHeaders();
+    // A client that leaves gets no answer: its waiter is dropped and its connection closed, not kept until the exit.
+    const leave = (): void => void res.destroy();
+    if (abort.aborted) return leave();
+    abort.addEventListener('abort', leave, { once: true });
     try {
       res.end(`${JSON.stringify(await result)}\n`);
     } catch (err) {

@@ -11,11 +11,19 @@ export interface HttpParserSocket extends Socket {
   parser?: { _consumed?: boolean; unconsume?: () => void } | null;
 }
 
+const detached = new WeakSet<Socket>();
+
+/** Whether a route has taken the socket from the HTTP parser: its client's FIN is then the route's to read (stdin's end). */
+export function isDetached(socket: Socket): boolean {
+  return detached.has(socket);
+}
+
 /**
  * Node's HTTP server keeps parsing what arrives on the socket after the request (as the next request): take the
  * socket away from its parser, as Node itself does for an 'upgrade', so the client's stdin reaches the route.
  */
 export function detachHttpParser(socket: HttpParserSocket): void {
+  detached.add(socket);
   const parser = socket.parser;
   if (parser?._consumed && parser.unconsume) parser.unconsume();
   if (parser) parser._consumed = false;

@@ -13,7 +13,14 @@ export class ExitWaiters {
       let set = this.waiters.get(id);
       if (!set) this.waiters.set(id, (set = new Set()));
       set.add(waiter);
-      signal?.addEventListener('abort', () => set.delete(waiter), { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          set.delete(waiter);
+          if (set.size === 0 && this.waiters.get(id) === set) this.waiters.delete(id);
+        },
+        { once: true },
+      );
     });
   }
 
