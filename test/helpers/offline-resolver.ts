@@ -1,8 +1,9 @@
-// The reference engines (dockerd, containerd) resolve names with the host's resolver: a pull of a public name that
-// no mirror or hosts.toml answers, and even dockerd's own check of `docker.io` during a mirrored pull, asked the
-// machine's nameserver. Tests never send traffic beyond this machine, so those engines run in a mount namespace of
-// their own whose /etc/resolv.conf names 127.0.0.1, where nothing answers DNS (helpers/net.ts's fake upstreams
-// take 127.x.y.z with x >= 1): a lookup fails at once and locally ("connection refused") instead of leaving.
+// Docker's engine and the docker CLI resolve names with the host's resolver: dockerd looked up `docker.io` on every
+// Docker Hub pull, even one its loopback mirror answered, and the CLI looks a registry's host name up before a pull.
+// Tests never send traffic beyond this machine, so the test dockerd (and the CLI where a test pulls a public name)
+// runs in a mount namespace of its own whose /etc/resolv.conf names 127.0.0.1, where nothing answers DNS
+// (helpers/net.ts's fake upstreams take 127.x.y.z with x >= 1): a lookup fails at once and locally instead of
+// leaving. (The test containerd stays in the host's: see helpers/containerd.ts.)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
