@@ -1,50 +1,41 @@
 // `docker run` with host and shared namespaces, a device, the OOM killer off and a runtime from the daemon's
 // config: the same test body against berthd and against Docker's own engine, so the test checks itself.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
+import { hasDockerd } from '../helpers/dockerd.js';
+import { useDaemon, useDockerd } from '../helpers/use-daemon.js';
 
 const skip = !isRoot() && 'needs root';
-let scratch: string;
-let berthd: TestDaemon | undefined;
-let dockerd: DockerEngine | undefined;
-const engines: { name: string; env: () => NodeJS.ProcessEnv; runtimeLog: string }[] = [];
+let scratch: string | undefined;
 
-before(async () => {
-  if (skip) return;
-  scratch = mkdtempSync(join(tmpdir(), 'berth-hc-cli-'));
-  const wrapper = (name: string): string => {
-    const path = join(scratch, `rt-${name}`);
-    // A runtime with runc's command line that leaves a trace of each call.
-    writeFileSync(path, `#!/bin/sh\necho "$@" >> ${join(scratch, `rt-${name}.log`)}\nexec runc "$@"\n`);
-    chmodSync(path, 0o755);
-    return path;
-  };
-  const images = await testImages();
-  berthd = await startDaemon({ extraArgs: ['--add-runtime', `tracing=${wrapper('berthd')}`] });
-  engines.push({ name: 'berthd', env: () => (berthd as TestDaemon).env, runtimeLog: join(scratch, 'rt-berthd.log') });
-  if (hasDockerd()) {
-    dockerd = await startDockerd({ extraArgs: ['--add-runtime', `tracing=${wrapper('dockerd')}`] });
-    engines.push({
-      name: 'dockerd',
-      env: () => (dockerd as DockerEngine).env,
-      runtimeLog: join(scratch, 'rt-dockerd.log'),
-    });
-  }
-  for (const e of engines) assert.equal((await docker(e.env(), ['load', '-i', images.busybox])).code, 0);
+/** A runtime with runc's command line that leaves a trace of each call, in the file's scratch directory. */
+const tracingRuntime = (name: string): string => {
+  scratch ??= mkdtempSync(join(tmpdir(), 'berth-hc-cli-'));
+  const path = join(scratch, `rt-${name}`);
+  writeFileSync(path, `#!/bin/sh\necho "$@" >> ${join(scratch, `rt-${name}.log`)}\nexec runc "$@"\n`);
+  chmodSync(path, 0o755);
+  return path;
+};
+
+const berthd = useDaemon(skip, {
+  start: () => ({ extraArgs: ['--add-runtime', `tracing=${tracingRuntime('berthd')}`] }),
 });
-
-after(async () => {
-  await berthd?.cleanup();
-  await dockerd?.stop();
+const dockerd = useDockerd(skip || (!hasDockerd() && 'no dockerd'), {
+  start: () => ({ extraArgs: ['--add-runtime', `tracing=${tracingRuntime('dockerd')}`] }),
+});
+after(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
+
+const engines = [
+  { name: 'berthd', env: () => berthd.env },
+  { name: 'dockerd', env: () => dockerd.env },
+].map((e) => ({ ...e, runtimeLog: () => join(scratch ?? '', `rt-${e.name}.log`) }));
 
 const run = async (env: NodeJS.ProcessEnv, flags: string[], script: string): Promise<string> => {
   const r = await docker(env, ['run', '--rm', ...flags, 'busybox', 'sh', '-c', script]);
@@ -168,7 +159,7 @@ for (const engine of [{ name: 'berthd' }, { name: 'dockerd' }]) {
           .trim()
           .split(' ');
         assert.equal(id[1], 'tracing');
-        assert.match(readFileSync(e.runtimeLog, 'utf8'), new RegExp(`\\b${id[0]}\\b`));
+        assert.match(readFileSync(e.runtimeLog(), 'utf8'), new RegExp(`\\b${id[0]}\\b`));
         assert.equal((await docker(env, ['create', '--name', `${name}-plain`, 'busybox'])).code, 0);
         assert.equal(
           (await docker(env, ['inspect', '-f', '{{.HostConfig.Runtime}}', `${name}-plain`])).stdout.trim(),

@@ -1,31 +1,22 @@
 // Volumes against Docker's own engine: `berth volume ...` prints what `docker volume ...` prints on dockerd, and
 // the docker CLI sees the same answers (shapes, messages, exit codes) from dockerd and from berthd.
 // Skips without root or without dockerd; stops the daemons it starts.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
+import { hasDockerd } from '../helpers/dockerd.js';
+import { useDaemon, useDockerd } from '../helpers/use-daemon.js';
 import { same } from './cli-compare.js';
 
 const skip = !isRoot() ? 'needs root' : !hasDockerd() ? 'dockerd is not installed' : false;
 
-let engine: DockerEngine | undefined;
-let berthd: TestDaemon | undefined;
-before(async () => {
-  if (skip) return;
-  [engine, berthd] = await Promise.all([startDockerd(), startDaemon()]);
-  const archive = (await testImages()).busybox;
-  for (const env of [engine.env, berthd.env]) assert.equal((await docker(env, ['load', '-i', archive])).code, 0);
-});
-after(async () => {
-  if (berthd) {
-    const ids = (await docker(berthd.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-    if (ids.length) await docker(berthd.env, ['rm', '-f', ...ids]);
-    await docker(berthd.env, ['volume', 'prune', '-af']);
-  }
-  await Promise.all([engine?.stop(), berthd?.cleanup()]);
+const engine = useDockerd(skip);
+// berthd's volumes the tests left are pruned too, once its containers are gone.
+const berthd = useDaemon(skip, {
+  tearDown: async (daemon) => {
+    await docker(daemon.env, ['volume', 'prune', '-af']);
+  },
 });
 
 /** The same setup on a daemon: two named volumes (one labelled, one tmpfs) and one in use. */
@@ -52,7 +43,7 @@ const normalise = (s: string, root: string, id: string): string =>
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, '<t>');
 
 test('berth volume commands print what docker prints, on dockerd', { skip }, async () => {
-  const env = (engine as DockerEngine).env;
+  const env = engine.env;
   await setUp(env);
   // The docker CLI prints a volume's labels in Go's map order, which differs from run to run.
   const labelsInOrder = (s: string): string =>
@@ -81,8 +72,8 @@ test('berth volume commands print what docker prints, on dockerd', { skip }, asy
 
 test('the docker CLI gets the same answers from berthd as from dockerd', { skip }, async () => {
   const engines = [
-    { env: (engine as DockerEngine).env, root: '' },
-    { env: (berthd as TestDaemon).env, root: (berthd as TestDaemon).dataRoot },
+    { env: engine.env, root: '' },
+    { env: berthd.env, root: berthd.dataRoot },
   ];
   const dockerRoot = (await docker(engines[0]?.env ?? {}, ['info', '-f', '{{.DockerRootDir}}'])).stdout.trim();
   (engines[0] as { root: string }).root = dockerRoot;
