@@ -300,7 +300,10 @@ async function checkStore(ctx: Context, baseImages: Set<string>): Promise<void> 
 test('the store stays consistent after kill -9 at random points', { skip, timeout: 3_600_000 }, async () => {
   const seed = Number(process.env.CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
   const random = seeded(seed);
-  const only = process.env.CRASH_OPS?.split(',');
+  // Unset or empty: every operation; a name that is none is refused rather than leaving nothing to run.
+  const only = process.env.CRASH_OPS ? process.env.CRASH_OPS.split(',') : undefined;
+  const unknown = only?.filter((name) => !OPERATIONS.some((o) => o.name === name)) ?? [];
+  assert.deepEqual(unknown, [], `CRASH_OPS names no such operation (${OPERATIONS.map((o) => o.name).join(', ')})`);
   const operations = OPERATIONS.filter((o) => !only || only.includes(o.name));
   const rounds = Number(process.env.CRASH_ROUNDS ?? operations.length);
   const registry = await startRegistryProcess();
