@@ -10,6 +10,7 @@ import { useDaemon } from '../helpers/use-daemon.js';
 import { docker } from '../helpers/run.js';
 import { containerCgroupDir } from '../helpers/cgroup.js';
 import { waitForEventLines } from '../helpers/events.js';
+import { waitForLogText } from '../helpers/logs.js';
 
 const skip = !isRoot() && 'needs root';
 const daemon = useDaemon(skip);
@@ -44,6 +45,8 @@ test('run attached streams output and exits with the container code', { skip }, 
   // Killed from outside: 128 + 9.
   const attached = d(['run', '--name', 'victim', 'busybox', 'sh', '-c', 'echo ready; sleep 30']);
   await waitForEventLines(daemon.env, ['container=victim', 'event=start'], '{{.Action}}', (l) => l.includes('start'));
+  // Started is not yet printed: the kill waits for the line it expects the attached run to have streamed.
+  await waitForLogText(daemon.env, 'victim', (text) => text.includes('ready\n'));
   assert.equal((await d(['kill', 'victim'])).code, 0);
   const killed = await attached;
   assert.equal(killed.code, 137);
@@ -69,6 +72,7 @@ test('run -d, ps, logs, stop, start, kill, restart, rename, wait, inspect, rm', 
   assert.match(id, /^[0-9a-f]{64}$/);
   const ps = await d(['ps', '--format', '{{.ID}} {{.Names}} {{.Status}}']);
   assert.match(ps.stdout, new RegExp(`^${id.slice(0, 12)} web Up`, 'm'));
+  await waitForLogText(daemon.env, 'web', (text) => text.includes('hello\n'));
   const logs = await d(['logs', 'web']);
   assert.equal(logs.stdout, 'hello\n');
   const inspect = JSON.parse((await d(['inspect', 'web'])).stdout) as {
