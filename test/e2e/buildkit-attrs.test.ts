@@ -5,7 +5,7 @@
 // its refusal is asserted and berthd is checked alone.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -124,10 +124,16 @@ for (const name of ENGINES) {
       assert.equal(await cat(`attrs-net-${name}:none`, '/net.txt'), 'lo\n');
       const host = await build(dockerfile, ['--no-cache', '--network', 'host', '-t', `attrs-net-${name}:host`]);
       assert.equal(host.code, 0, host.stderr);
-      // Interfaces may come and go on a busy machine (other tests' bridges and veths): the steady ones must be there.
+      // Other tests make and remove bridges and veths all the time (their names vary by helper): the steady ones,
+      // lo and the interfaces of the host's default routes, must be there.
       const seen = (await cat(`attrs-net-${name}:host`, '/net.txt')).split('\n').filter(Boolean);
-      const hostNics = readdirSync('/sys/class/net').filter((n) => !/^(veth|br-|berth|docker|cni)/.test(n));
-      for (const nic of hostNics) assert.ok(seen.includes(nic), `${nic} not in ${seen.join(' ')}`);
+      const uplinks = readFileSync('/proc/net/route', 'utf8')
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split('\t'))
+        .filter((fields) => fields[1] === '00000000')
+        .map((fields) => fields[0] ?? '');
+      for (const nic of ['lo', ...uplinks]) assert.ok(seen.includes(nic), `${nic} not in ${seen.join(' ')}`);
       assert.ok(seen.length > 1, seen.join(' '));
     });
 
