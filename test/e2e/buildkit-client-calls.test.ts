@@ -196,7 +196,11 @@ for (const name of ENGINES) {
       terminals.push(term);
       const screen = await term.waitFor(/EXITED=\d+/, 120_000);
       assert.match(screen, /EXITED=0/, screen);
-      assert.match(screen, /\[\+\] Building [\d.]+s \(\d+\/\d+\) FINISHED/, screen);
+      // buildx 0.10's last frame says FINISHED only when every vertex it heard of has completed: dockerd 20.10's
+      // status stream sometimes ends before its last vertex's completion (CI once saw the final frame at "(5/6)").
+      const header =
+        name === 'dockerd' ? /\[\+\] Building [\d.]+s \(\d+\/\d+\)/ : /\[\+\] Building [\d.]+s \(\d+\/\d+\) FINISHED/;
+      assert.match(screen, header, screen);
       assert.match(screen, / => \[2\/2\] RUN echo tty-/, screen);
     });
 
