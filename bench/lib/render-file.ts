@@ -4,12 +4,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { renderReport, type ReportData } from './report.js';
+import { renderReport, type ReportData, type Why } from './report.js';
 
 export async function renderReportFile(dataFile: string, options: { latest?: boolean } = {}): Promise<string> {
   const data = JSON.parse(await readFile(dataFile, 'utf8')) as ReportData;
   const whyFile = join(dirname(dataFile), '..', 'why.json');
-  const why = existsSync(whyFile) ? (JSON.parse(await readFile(whyFile, 'utf8')) as Record<string, string>) : {};
+  const why = existsSync(whyFile) ? (JSON.parse(await readFile(whyFile, 'utf8')) as Record<string, Why>) : {};
   const report = renderReport({ ...data, date: new Date(data.date), why });
   const results = dirname(dataFile);
   const name = basename(dataFile, '.json');

@@ -22,8 +22,8 @@ export interface ReportInput {
   heavy: RunCounts;
   seconds: number;
   workloads: WorkloadReport[];
-  /** Explanations of misses by row id (bench/why.json). */
-  why: Record<string, string>;
+  /** Explanations of misses by row id (bench/why.json): one paragraph, or its parts (breakdown, floor, why, ...). */
+  why: Record<string, Why>;
   /** The 1-minute load average when the run ended (rendering later must not read the load of its own time). */
   loadAtEnd: number;
   /** Appended as it is (berth could not load busybox). */
@@ -34,6 +34,16 @@ export interface ReportInput {
 export type ReportData = Omit<ReportInput, 'why' | 'date'> & { date: string };
 
 type Status = { text: string; miss: boolean };
+
+/** A why.json entry: a paragraph, or its parts, each "Label: text", shown one under another. */
+export type Why = string | string[];
+
+/** One item of the Misses list: the row and its figures, then its explanation (parts as sub-items). */
+function missItem(head: string, why: Why | undefined): string {
+  if (why === undefined) return `- ${head}. Why / what would fix it: _to fill in_`;
+  if (typeof why === 'string') return `- ${head}. Why / what would fix it: ${why}`;
+  return [`- ${head}.`, ...why.map((part) => `  - ${part}`)].join('\n');
+}
 
 const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
@@ -102,21 +112,23 @@ export function renderReport(input: ReportInput): string {
       const ratio = ratioOf(row.berth, row.docker);
       const st = status(row.berth, row.docker, 'Docker', ratio, row.target);
       if (st.miss)
-        misses.push(
-          `- **${row.metric}**: ${ratio.toFixed(2)} against ≤ ${row.target}. Why / what would fix it: ${input.why[row.id] ?? '_to fill in_'}`,
-        );
+        misses.push(missItem(`**${row.metric}**: ${ratio.toFixed(2)} against ≤ ${row.target}`, input.why[row.id]));
       out.push(
         `| ${workload.title} | ${cell(row.metric)} | ${medianOf(row.berth, row.unit)} | ${medianOf(row.docker, row.unit)} | ${Number.isFinite(ratio) ? ratio.toFixed(2) : '–'} | ${row.target !== undefined ? `≤ ${row.target}` : '–'} | ${cell(st.text)} |`,
       );
-      if (row.floor) {
-        const floorRatio = ratioOf(row.berth, row.floor.outcome);
-        const fs = status(row.berth, row.floor.outcome, 'runc', floorRatio, row.floor.target);
+      for (const [i, floor] of [row.floor, ...(row.moreFloors ?? [])].entries()) {
+        if (!floor) continue;
+        const floorRatio = ratioOf(row.berth, floor.outcome);
+        const fs = status(row.berth, floor.outcome, 'runc', floorRatio, floor.target);
         if (fs.miss)
           misses.push(
-            `- **${row.metric} against runc alone**: ${floorRatio.toFixed(2)} against ≤ ${row.floor.target ?? '–'}. Why / what would fix it: ${input.why[`${row.id}-floor`] ?? '_to fill in_'}`,
+            missItem(
+              `**${row.metric} against runc alone**: ${floorRatio.toFixed(2)} against ≤ ${floor.target ?? '–'}`,
+              input.why[i === 0 ? `${row.id}-floor` : `${row.id}-floor-${i}`],
+            ),
           );
         out.push(
-          `| ${workload.title} | berth against runc alone (${row.floor.label ?? '\`runc run --bundle\`, the floor'}) | ${medianOf(row.berth, row.unit)} | runc ${medianOf(row.floor.outcome, row.unit)} | berth/runc ${Number.isFinite(floorRatio) ? floorRatio.toFixed(2) : '–'} | ${row.floor.target !== undefined ? `≤ ${row.floor.target}` : '–'} | ${cell(fs.text)} |`,
+          `| ${workload.title} | berth against runc alone (${floor.label ?? '\`runc run --bundle\`, the floor'}) | ${medianOf(row.berth, row.unit)} | runc ${medianOf(floor.outcome, row.unit)} | berth/runc ${Number.isFinite(floorRatio) ? floorRatio.toFixed(2) : '–'} | ${floor.target !== undefined ? `≤ ${floor.target}` : '–'} | ${cell(fs.text)} |`,
         );
       }
     }
@@ -140,6 +152,8 @@ export function renderReport(input: ReportInput): string {
         `- Docker: ${range(row.docker, row.unit)}`,
       );
       if (row.floor) out.push(`- runc alone: ${range(row.floor.outcome, row.unit)}`);
+      for (const floor of row.moreFloors ?? [])
+        out.push(`- runc alone (${floor.label ?? 'another bundle'}): ${range(floor.outcome, row.unit)}`);
       if (row.note) out.push(`- ${row.note}`);
       out.push('');
     }

@@ -1,8 +1,12 @@
-// 1. `docker run --rm busybox true` end to end, against runc alone on a prepared bundle.
+// 1. `docker run --rm busybox true` end to end, against runc alone on a prepared bundle: runc spec's (the
+// target's floor) and berthd's own for the same run (like for like).
 import { alternate, repeat } from '../lib/runner.js';
 import type { Engine } from '../engines/engine.js';
 import { BUSYBOX, NO_NETWORK, docker } from './cli.js';
-import type { Workload } from './workload.js';
+import { failed, type Workload } from './workload.js';
+import { floorOnSpec } from '../lib/runc-floor.js';
+import { berthRunSpec } from '../lib/engine-spec.js';
+import type { Outcome } from '../lib/runner.js';
 
 async function runTrue(engine: Engine): Promise<number> {
   const result = await docker(engine, ['run', '--rm', ...NO_NETWORK, BUSYBOX, 'true']);
@@ -34,9 +38,26 @@ export const runLatency: Workload = {
       { ...quick, signal },
     );
     log(`run latency: berth ${sides.berth.kind}, docker ${sides.docker.kind}`);
-    const floorOutcome = floor
-      ? await repeat((i) => floor.runOnce(i), { ...quick, signal })
-      : { kind: 'failed' as const, error: 'runc bundle not prepared' };
+    // The floor on two bundles of the same rootfs, alternating: runc spec's (the target's floor) and the one berthd
+    // itself writes for this run (Docker's default spec, its seccomp profile included), like for like.
+    let floorOutcome: Outcome = { kind: 'failed', error: 'runc bundle not prepared' };
+    let engineSpecOutcome: Outcome = { kind: 'failed', error: 'runc bundle not prepared' };
+    if (floor) {
+      const engineSpecFloor = await berthRunSpec(engines.berth)
+        .then((spec) => floorOnSpec(floor, spec, 'bench-floor-berth-spec'))
+        .catch((error: unknown) => failed(error));
+      if ('kind' in engineSpecFloor) {
+        floorOutcome = await repeat((i) => floor.runOnce(i), { ...quick, signal });
+        engineSpecOutcome = engineSpecFloor;
+      } else {
+        const floors = await alternate(
+          { berth: (i) => floor.runOnce(i), docker: (i) => engineSpecFloor.runOnce(i) },
+          { ...quick, signal },
+        );
+        floorOutcome = floors.berth;
+        engineSpecOutcome = floors.docker;
+      }
+    }
     return [
       {
         id: 'run',
@@ -46,6 +67,12 @@ export const runLatency: Workload = {
         target: 0.33,
         // #18: within 3x of runc alone.
         floor: { outcome: floorOutcome, target: 3 },
+        moreFloors: [
+          {
+            outcome: engineSpecOutcome,
+            label: "`runc run` on berth's own bundle for this run: Docker's default spec with its seccomp profile",
+          },
+        ],
       },
     ];
   },

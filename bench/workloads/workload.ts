@@ -14,11 +14,19 @@ export interface Row {
   docker: Outcome;
   /** Largest acceptable ratio berth/Docker (lower is better); none: reported only. */
   target?: number;
-  /** runc alone on a bundle, and the largest acceptable ratio berth/runc. */
   /** The same work done by runc alone: `label` says what ran; without a target the row is only reported. */
-  floor?: { outcome: Outcome; target?: number; label?: string };
+  floor?: Floor;
+  /** Other floors reported beside `floor`, without a target (runc on the engine's own spec beside runc spec's). */
+  moreFloors?: Floor[];
   /** Extra figures derived from the samples (throughput, per-process shares). */
   note?: string;
+}
+
+/** runc alone doing the row's work, and the largest acceptable ratio berth/runc (none: reported only). */
+export interface Floor {
+  outcome: Outcome;
+  target?: number;
+  label?: string;
 }
 
 export interface RunCounts {
