@@ -8,7 +8,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isRoot } from '../helpers/daemon.js';
@@ -22,6 +22,13 @@ import {
   type RootlessDaemon,
   type TestUser,
 } from '../helpers/rootless.js';
+import {
+  CONTEXT_ORIGINAL,
+  allRepro,
+  mountedUnder,
+  readRwBindContext,
+  writeRwBindContext,
+} from '../fixtures/rw-bind.js';
 
 const skip = !isRoot() ? 'needs root to create a user' : false;
 
@@ -38,9 +45,7 @@ before(() => {
   dockerConfig = join(user.home, 'docker-config');
   mkdirSync(join(dockerConfig, 'cli-plugins'), { recursive: true });
   symlinkSync(join(PEERS_DIR, 'docker-buildx'), join(dockerConfig, 'cli-plugins', 'docker-buildx'));
-  ctx = join(user.home, 'ctx');
-  mkdirSync(ctx);
-  writeFileSync(join(ctx, 'a.txt'), 'original\n');
+  ctx = writeRwBindContext(join(user.home, 'ctx'));
   execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, dockerConfig, ctx]);
 });
 
@@ -48,36 +53,6 @@ after(() => {
   if (skip) return;
   user.remove();
 });
-
-/** The context bound writable, then copied and bound read-only; a stage's and an image's tree bound writable. */
-const DOCKERFILE = (nonce: string) =>
-  [
-    'FROM busybox AS base',
-    'RUN echo original-stage > /s.txt',
-    'FROM busybox',
-    `RUN --mount=type=bind,rw,target=/ctx echo changed-${nonce} > /ctx/a.txt && cat /ctx/a.txt > /seen.txt`,
-    'COPY a.txt /a.txt',
-    'RUN --mount=type=bind,target=/ro cat /ro/a.txt > /after.txt',
-    `RUN --mount=type=bind,from=base,rw,target=/s echo changed-${nonce} > /s/s.txt && cat /s/s.txt > /seen-stage.txt`,
-    `RUN --mount=type=bind,from=busybox,rw,target=/i echo written-${nonce} > /i/marker.txt && cat /i/marker.txt > /seen-image.txt`,
-    'COPY --from=base /s.txt /stage.txt',
-    'RUN --mount=type=bind,from=busybox,target=/i (test -e /i/marker.txt && echo present || echo absent) > /image-after.txt',
-    '',
-  ].join('\n');
-
-const PATHS = [
-  '/seen.txt',
-  '/a.txt',
-  '/after.txt',
-  '/seen-stage.txt',
-  '/stage.txt',
-  '/seen-image.txt',
-  '/image-after.txt',
-];
-const EXPECTED = (nonce: string) =>
-  [`changed-${nonce}`, 'original', 'original', `changed-${nonce}`, 'original-stage', `written-${nonce}`, 'absent']
-    .map((l) => `${l}\n`)
-    .join('');
 
 for (const driver of ['overlay2', 'native'] as const) {
   describe(`RUN --mount=type=bind,rw on a rootless berthd (${driver})`, { skip }, () => {
@@ -108,8 +83,9 @@ for (const driver of ['overlay2', 'native'] as const) {
         assert.equal(info.code, 0, info.stderr);
         assert.match(info.stdout, new RegExp(`^${driver} .*name=rootless`));
         const nonce = randomBytes(4).toString('hex');
+        const repro = allRepro(nonce);
         const file = join(user.home, `${kind}-${driver}.Dockerfile`);
-        writeFileSync(file, DOCKERFILE(nonce));
+        writeFileSync(file, repro.dockerfile);
         execFileSync('chown', [`${user.uid}:${user.gid}`, file]);
         const tag = `rl-rw-${kind}:${nonce}`;
         const buildEnv =
@@ -117,17 +93,14 @@ for (const driver of ['overlay2', 'native'] as const) {
         const progress = kind === 'buildkit' ? ['--progress=plain'] : [];
         const built = await dk(['build', ...progress, '-f', file, '-t', tag, ctx], buildEnv);
         assert.equal(built.code, 0, built.stdout + built.stderr);
-        const ran = await dk(['run', '--rm', '--network', 'none', tag, 'cat', ...PATHS]);
+        const ran = await dk(['run', '--rm', '--network', 'none', tag, 'cat', ...repro.paths]);
         assert.equal(ran.code, 0, ran.stderr);
-        assert.equal(ran.stdout, EXPECTED(nonce));
-        assert.equal(readFileSync(join(ctx, 'a.txt'), 'utf8'), 'original\n');
+        assert.equal(ran.stdout, repro.expected.map((l) => `${l}\n`).join(''));
+        assert.equal(readRwBindContext(ctx), CONTEXT_ORIGINAL);
         // No view left mounted in the daemon's namespace once the build is over.
         const d = daemon as RootlessDaemon;
-        const mounts = readFileSync(`/proc/${d.daemonPid()}/mountinfo`, 'utf8')
-          .split('\n')
-          .map((l) => l.split(' ')[4] ?? '')
-          .filter((p) => p.startsWith(`${join(user.home, `berth-${driver}`, 'builder')}/`));
-        assert.deepEqual(mounts, []);
+        const builder = join(user.home, `berth-${driver}`, 'builder');
+        assert.deepEqual(mountedUnder(builder, `/proc/${d.daemonPid()}/mountinfo`), []);
         // With overlay the context's view was an overlay mounted in the namespace, not the copying fallback.
         if (driver === 'overlay2') assert.doesNotMatch(d.logs(), /writable bind: overlay refused/);
       });
