@@ -2,34 +2,19 @@
 // and its start): they go at the next daemon start, as dockerd 20.10's restore removes every AutoRemove container
 // that is not running (checked side by side: `docker create --rm`, dockerd restarted, the container gone; a kept
 // created one stays). Until then they behave as any created container: started later, or removed before a start.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot } from '../helpers/daemon.js';
 import { hasDockerd } from '../helpers/dockerd.js';
-import { stopAtExit } from '../helpers/teardown.js';
 import { docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
+import { useDaemon, useDockerd } from '../helpers/use-daemon.js';
 
 const skip = !isRoot() && 'needs root';
-let daemon: TestDaemon;
-
-before(async () => {
-  if (skip) return;
-  daemon = await startDaemon();
-  const load = await docker(daemon.env, ['load', '-i', (await testImages()).busybox]);
-  assert.equal(load.code, 0, load.stderr);
-});
-after(async () => {
-  if (!daemon) return;
-  const left = (await docker(daemon.env, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (left.length > 0) await docker(daemon.env, ['rm', '-f', ...left]);
-  await daemon.cleanup();
-});
+const skipDockerd = skip || (!hasDockerd() && 'needs dockerd');
+const daemon = useDaemon(skip);
+const dockerd = useDockerd(skipDockerd);
 
 const d = (args: string[]) => docker(daemon.env, args);
 const ok = (r: { code: number | null; stderr: string }, what: string) =>
@@ -62,7 +47,7 @@ test('a created --rm container starts later, and one removed before its start le
   assert.equal(snapshotKeys().includes(removed), false);
   assert.equal(snapshotKeys().includes(started), false);
   assert.equal(snapshotDirs(), dirs, 'no layer directory left');
-  daemon = await startDaemon({ dir: daemon.dir });
+  await daemon.startAgain();
 });
 
 for (const how of ['stop', 'kill -9'] as const) {
@@ -76,7 +61,7 @@ for (const how of ['stop', 'kill -9'] as const) {
     assert.match(kept, /^[0-9a-f]{64}$/);
     if (how === 'stop') await daemon.stop();
     else await daemon.kill9();
-    daemon = await startDaemon({ dir: daemon.dir });
+    await daemon.startAgain();
     const all = (await d(['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Status}}'])).stdout;
     assert.equal(all.includes(thrown), false, all);
     assert.match(all, new RegExp(`^${kept} Created$`, 'm'));
@@ -90,71 +75,23 @@ for (const how of ['stop', 'kill -9'] as const) {
     await daemon.stop();
     assert.equal(snapshotKeys().includes(thrown), false);
     assert.equal(snapshotDirs(), dirs, 'no layer directory left');
-    daemon = await startDaemon({ dir: daemon.dir });
+    await daemon.startAgain();
   });
-}
-
-/** dockerd 20.10 on roots of its own, started twice on them (the shared helper makes a fresh root each time). */
-async function dockerdOn(dir: string): Promise<{ env: NodeJS.ProcessEnv; stop(): Promise<void> }> {
-  const socket = join(dir, 'docker.sock');
-  const child = stopAtExit(
-    spawn(
-      'dockerd',
-      [
-        ...['-H', `unix://${socket}`, '--data-root', join(dir, 'root'), '--exec-root', join(dir, 'exec')],
-        ...['--pidfile', join(dir, 'pid'), '--bridge=none', '--iptables=false', '--ip-masq=false'],
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    ),
-  );
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      log += chunk;
-      if (log.includes('API listen on')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`dockerd exited with ${code}:\n${log}`)));
-  });
-  return {
-    env: { ...process.env, DOCKER_HOST: `unix://${socket}` },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 test(
   'dockerd 20.10 side by side: a created --rm container is gone after a restart, a kept one stays',
-  {
-    skip: skip || (!hasDockerd() && 'needs dockerd'),
-  },
+  { skip: skipDockerd },
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-dockerd-restart-'));
-    let engine = await dockerdOn(dir);
-    try {
-      const dk = (args: string[]) => docker(engine.env, args);
-      ok(await dk(['load', '-i', (await testImages()).busybox]), 'load');
-      const thrown = (await dk(['create', '--rm', 'busybox', 'true'])).stdout.trim();
-      const kept = (await dk(['create', 'busybox', 'true'])).stdout.trim();
-      assert.match(thrown, /^[0-9a-f]{64}$/);
-      await engine.stop();
-      engine = await dockerdOn(dir);
-      const all = (await dk(['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Status}}'])).stdout;
-      assert.equal(all.includes(thrown), false, all);
-      assert.match(all, new RegExp(`^${kept} Created$`, 'm'));
-      ok(await dk(['rm', kept]), 'rm the kept one');
-    } finally {
-      await engine.stop();
-      const mounts = readFileSync('/proc/mounts', 'utf8')
-        .split('\n')
-        .map((l) => l.split(' ')[1] ?? '')
-        .filter((m) => m.startsWith(`${dir}/`));
-      for (const m of mounts.sort().reverse()) execFileSync('umount', ['-l', m], { stdio: 'ignore' });
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dk = (args: string[]) => docker(dockerd.env, args);
+    const thrown = (await dk(['create', '--rm', 'busybox', 'true'])).stdout.trim();
+    const kept = (await dk(['create', 'busybox', 'true'])).stdout.trim();
+    assert.match(thrown, /^[0-9a-f]{64}$/);
+    await dockerd.stop({ keepRoots: true });
+    await dockerd.startAgain();
+    const all = (await dk(['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Status}}'])).stdout;
+    assert.equal(all.includes(thrown), false, all);
+    assert.match(all, new RegExp(`^${kept} Created$`, 'm'));
+    ok(await dk(['rm', kept]), 'rm the kept one');
   },
 );

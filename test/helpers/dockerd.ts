@@ -7,7 +7,8 @@
 // address for its containers, so neither dockerd (a pull no mirror serves, its lookup of docker.io during a
 // mirrored pull) nor a container's lookup of an unknown name reaches the machine's nameserver; with `binds` more
 // host paths are replaced there by test files (e.g. /etc/docker/certs.d, which dockerd reads from no other place),
-// the host's own files untouched. Everything it made on the host (bridges, mounts) is removed at stop.
+// the host's own files untouched. Everything it made on the host (bridges, mounts) is removed at stop. A restart
+// goes through the same start on the roots a `stop({ keepRoots: true })` left (`dir`), so it gets the same set-up.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
@@ -22,13 +23,16 @@ import { DEAD_NAMESERVER, inPrivateMounts, writeOfflineResolvConf } from './offl
 export const hasDockerd = (): boolean => existsSync('/usr/sbin/dockerd') || existsSync('/usr/bin/dockerd');
 
 export interface DockerEngine {
+  /** Its roots, socket and pidfile: `dir` of a restart on them. */
+  dir: string;
   socketPath: string;
   /** DOCKER_HOST/BERTH_HOST pointing at this engine, on top of process.env. */
   env: NodeJS.ProcessEnv;
   logs(): string;
   /** Runs a command where the engine's bridges and rules are (its network namespace with `netns`). */
   inNetns(cmd: string, args: string[]): string;
-  stop(): Promise<void>;
+  /** Stops it and removes everything it made; with keepRoots, only stops it (for a restart on `dir`). */
+  stop(options?: { keepRoots?: boolean }): Promise<void>;
 }
 
 export interface DockerdOptions {
@@ -40,6 +44,8 @@ export interface DockerdOptions {
   extraArgs?: string[];
   /** target -> source: bind mounts seen by this dockerd only (its own mount namespace). */
   binds?: Record<string, string>;
+  /** The directory of a dockerd stopped with keepRoots: started again on its roots (and its bridge, with `network`). */
+  dir?: string;
 }
 
 function ping(socketPath: string): Promise<boolean> {
@@ -66,18 +72,33 @@ function get(socketPath: string, path: string): Promise<string> {
   });
 }
 
+interface PrivateNet {
+  bridge: string;
+  octet: number;
+  release(): void;
+}
+
 /** A bridge name and 10.X.0.0/16 that no other test network uses (helpers/octets.ts). */
-function privateNet(): { bridge: string; octet: number; release(): void } {
+function privateNet(): PrivateNet {
   const { octet, release } = reserveOctet();
   return { bridge: `dk${randomInt(0, 0xffffff).toString(16).padStart(6, '0')}`, octet, release };
 }
 
 const ip = (...args: string[]): void => void execFileSync('ip', args, { stdio: 'ignore' });
 
+/** What a dockerd stopped with keepRoots leaves to the next start on its `dir`: its bridge, made by this helper. */
+const keptNets = new Map<string, PrivateNet | undefined>();
+
 export async function startDockerd(options: DockerdOptions = {}): Promise<DockerEngine> {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-dockerd-'));
+  if (options.dir !== undefined && !keptNets.has(options.dir))
+    throw new Error(`startDockerd: ${options.dir} is no dockerd's roots kept by stop({ keepRoots: true })`);
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'berth-dockerd-'));
   const socketPath = join(dir, 'docker.sock');
-  const net = options.network && !options.netns ? privateNet() : undefined;
+  const kept = keptNets.get(dir);
+  keptNets.delete(dir);
+  if (options.dir !== undefined && Boolean(kept) !== Boolean(options.network && !options.netns))
+    throw new Error('startDockerd: a restart on kept roots takes the network options of the first start');
+  const net = kept ?? (options.network && !options.netns ? privateNet() : undefined);
   const netArgs = options.netns
     ? []
     : net
@@ -89,7 +110,7 @@ export async function startDockerd(options: DockerdOptions = {}): Promise<Docker
           '--ip-masq=false',
         ]
       : ['--bridge=none', '--iptables=false', '--ip-masq=false'];
-  if (net) {
+  if (net && !kept) {
     // dockerd creates only a bridge of the default name; one of another name must exist.
     ip('link', 'add', net.bridge, 'type', 'bridge');
     ip('addr', 'add', `10.${net.octet}.255.1/24`, 'dev', net.bridge);
@@ -125,12 +146,17 @@ export async function startDockerd(options: DockerdOptions = {}): Promise<Docker
       return [];
     }
   };
-  const cleanup = async (): Promise<void> => {
-    const bridges = net && child.exitCode === null ? await networkBridges() : [];
+  const cleanup = async ({ keepRoots = false } = {}): Promise<void> => {
+    const bridges = net && !keepRoots && child.exitCode === null ? await networkBridges() : [];
     if (child.exitCode === null && child.signalCode === null) {
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       await exited;
+    }
+    if (keepRoots) {
+      // Its mounts died with its mount namespace; its networks' bridges stay for the next start.
+      keptNets.set(dir, net);
+      return;
     }
     for (const name of [...bridges, ...(net ? [net.bridge] : [])]) {
       if (existsSync(`/sys/class/net/${name}`)) ip('link', 'del', name);
@@ -158,6 +184,7 @@ export async function startDockerd(options: DockerdOptions = {}): Promise<Docker
     throw err;
   }
   return {
+    dir,
     socketPath,
     env: { ...process.env, DOCKER_HOST: `unix://${socketPath}`, BERTH_HOST: `unix://${socketPath}` },
     logs: () => log,

@@ -92,17 +92,24 @@ export interface UseDockerdOptions {
   start?: () => DockerdOptions | Promise<DockerdOptions>;
 }
 
+export interface UsedDockerd extends DockerEngine {
+  /** dockerd again on the same roots with the same options, once this one was stopped with keepRoots: restarts. */
+  startAgain(): Promise<void>;
+}
+
 /** Docker's engine beside the file's berthd, for the same scenarios: started before the file's tests with busybox
  * loaded by the docker CLI, stopped after them (its stop ends its containers). */
-export function useDockerd(skip: string | false, options: UseDockerdOptions = {}): DockerEngine {
+export function useDockerd(skip: string | false, options: UseDockerdOptions = {}): UsedDockerd {
   let current: DockerEngine | undefined;
+  let startOptions: DockerdOptions = {};
   const get = (): DockerEngine => {
     if (!current) throw new Error('dockerd did not start (the file is skipped, or its before() failed)');
     return current;
   };
   before(async () => {
     if (skip) return;
-    const engine = (current = await startDockerd((await options.start?.()) ?? {}));
+    startOptions = (await options.start?.()) ?? {};
+    const engine = (current = await startDockerd(startOptions));
     const load = await docker(engine.env, ['load', '-i', (await testImages()).busybox]);
     assert.equal(load.code, 0, load.stderr);
   });
@@ -110,6 +117,9 @@ export function useDockerd(skip: string | false, options: UseDockerdOptions = {}
     await current?.stop();
   });
   return {
+    get dir() {
+      return get().dir;
+    },
     get socketPath() {
       return get().socketPath;
     },
@@ -118,6 +128,9 @@ export function useDockerd(skip: string | false, options: UseDockerdOptions = {}
     },
     logs: () => get().logs(),
     inNetns: (cmd, args) => get().inNetns(cmd, args),
-    stop: () => get().stop(),
+    stop: (stopOptions) => get().stop(stopOptions),
+    async startAgain() {
+      current = await startDockerd({ ...startOptions, dir: get().dir });
+    },
   };
 }
