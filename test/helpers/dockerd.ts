@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { reserveOctet } from './octets.js';
 import { stopAtExit } from './teardown.js';
-import { DEAD_NAMESERVER, inPrivateMounts, writeOfflineResolvConf } from './offline-resolver.js';
+import { offlineDockerd } from './offline-resolver.js';
 
 export const hasDockerd = (): boolean => existsSync('/usr/sbin/dockerd') || existsSync('/usr/bin/dockerd');
 
@@ -126,16 +126,13 @@ export async function startDockerd(options: DockerdOptions = {}): Promise<Docker
     '--pidfile',
     join(dir, 'pid'),
     ...netArgs,
-    // Containers' nameserver (default bridge) and the embedded DNS's upstream (user networks): nothing there.
-    ...((options.extraArgs ?? []).some((a) => /^--dns(=|$)/.test(a)) ? [] : ['--dns', DEAD_NAMESERVER]),
     ...(options.extraArgs ?? []),
   ];
-  const binds = { '/etc/resolv.conf': writeOfflineResolvConf(dir), ...options.binds };
-  const child: ChildProcess = spawn(
-    'unshare',
-    inPrivateMounts(binds, 'dockerd', args, options.netns ? ['-n'] : [], options.netns ? ['ip link set lo up'] : []),
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const command = offlineDockerd(dir, args, {
+    binds: options.binds,
+    ...(options.netns ? { unshareFlags: ['-n'], setup: ['ip link set lo up'] } : {}),
+  });
+  const child: ChildProcess = spawn('unshare', command, { stdio: ['ignore', 'ignore', 'pipe'] });
   stopAtExit(child);
   let log = '';
   const networkBridges = async (): Promise<string[]> => {

@@ -60,6 +60,22 @@ export function inPrivateMounts(
   ];
 }
 
+/**
+ * `unshare` arguments that run `dockerd args...` offline: its /etc/resolv.conf is `dir/resolv.conf` (written here,
+ * naming only DEAD_NAMESERVER), more `binds` beside it, and `--dns DEAD_NAMESERVER` for its containers (the default
+ * bridge's nameserver and the embedded DNS's upstream) unless `args` name a --dns: without it dockerd would give them
+ * 8.8.8.8 in place of a loopback-only resolv.conf. Shared by the test dockerd (helpers/dockerd.ts) and the bench's.
+ */
+export function offlineDockerd(
+  dir: string,
+  args: string[],
+  more: { binds?: Record<string, string>; unshareFlags?: string[]; setup?: string[] } = {},
+): string[] {
+  const dns = args.some((a) => /^--dns(=|$)/.test(a)) ? [] : ['--dns', DEAD_NAMESERVER];
+  const binds = { '/etc/resolv.conf': writeOfflineResolvConf(dir), ...more.binds };
+  return inPrivateMounts(binds, 'dockerd', [...args, ...dns], more.unshareFlags, more.setup);
+}
+
 let processResolvConf: string | undefined;
 
 /** One offline resolv.conf for this test process, removed at its exit. */

@@ -35,6 +35,9 @@ process.once('exit', stopAndReap);
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
   process.once(signal, () => {
     stopAndReap();
+    // A process with a handler of its own for the signal ends itself once its clean-up is done: bench/ imports
+    // these helpers, and exiting here first skipped the bench's (its daemons, roots and mounts were left).
+    if (process.listenerCount(signal) > 0) return;
     process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const)[signal]);
   });
 
