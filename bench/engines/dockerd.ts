@@ -1,6 +1,10 @@
 // Docker's engine on its own socket, data root, exec root and pidfile under the bench work dir, off the host
 // network (no bridge, no iptables, no masquerade). dockerd 20.10 starts its own containerd child when no
-// system containerd runs; both count as the daemon.
+// system containerd runs; both count as the daemon. Off the host's resolver too, as the test dockerd: the bench
+// pulls only from 127.0.0.1, but dockerd asks the machine's nameserver for docker.io on a Hub-named pull (even one
+// a mirror serves), so it runs in a mount namespace of its own whose /etc/resolv.conf names only a dead 127.0.0.1,
+// and its containers get `--dns 127.0.0.1`. The code is test/helpers/offline-resolver.ts's, imported (bench/
+// imports test helpers already: the registry, containerd and rootless workloads; no layer rule is broken).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cliEnv, type Engine } from './engine.js';
@@ -13,6 +17,7 @@ import {
 } from './daemon-process.js';
 import { findProcesses } from '../lib/memory.js';
 import { onCleanup } from '../lib/cleanup.js';
+import { offlineDockerd } from '../../test/helpers/offline-resolver.js';
 
 /** networkArgs replace the default (off the host network), e.g. for the networking workload's own daemon. */
 export async function startDockerd(
@@ -40,13 +45,15 @@ export async function startDockerd(
     configFile,
     ...networkArgs,
   ];
+  // unshare and sh exec: the pid is dockerd's. Its mounts (layers, netns files) stay in its namespace and go with it.
+  const command = offlineDockerd(workDir, args);
   const unregister = onCleanup('docker work dir', async () => {
     await killLeftovers(workDir);
     await unmountAndRemove(workDir);
   });
   const { child } = await startDaemonProcess(
-    'dockerd',
-    args,
+    'unshare',
+    command,
     join(workDir, '..', 'dockerd.log'),
     /API listen on /,
     signal,
