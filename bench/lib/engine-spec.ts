@@ -29,19 +29,20 @@ const SHM: Mount = {
 };
 
 /**
- * The spec of `docker run --network none busybox` on berthd, from its bundle (<data root>/containers/<id>/bundle),
+ * The spec of `docker run --rm --network none busybox` on berthd, from its bundle (<data root>/containers/<id>/bundle),
  * without what names that one container: its /etc files and /dev/shm (files in berthd's root; /dev/shm becomes the
  * tmpfs Docker mounts), namespace paths (runc makes new ones, as for `--network none`), its cgroup path (runc names
  * one after its container), hooks and annotations. Everything else stays: capabilities, seccomp, masked and
  * read-only paths, devices, rlimits, sysctls.
  */
 export async function berthRunSpec(berth: Engine): Promise<OciSpec> {
-  const id = containerId(await docker(berth, ['run', '-d', ...NO_NETWORK, BUSYBOX, 'sleep', '600']));
+  // --rm and a kill, as the row's own runs end: the workload's phase medians see one more run of the same kind.
+  const id = containerId(await docker(berth, ['run', '-d', '--rm', ...NO_NETWORK, BUSYBOX, 'sleep', '600']));
   let text: string;
   try {
     text = await readFile(join(berth.workDir, 'root', 'containers', id, 'bundle', 'config.json'), 'utf8');
   } finally {
-    await docker(berth, ['rm', '-f', id]);
+    await docker(berth, ['kill', id]);
   }
   const spec = JSON.parse(text) as EngineSpec;
   const own = (m: Mount): boolean => m.source !== undefined && m.source.startsWith(berth.workDir + '/');
