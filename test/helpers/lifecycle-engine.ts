@@ -1,7 +1,8 @@
 // The container service over fakes, for lifecycle unit tests without root: the fake runtime (a test decides when
 // a process exits), a manual clock (back-off, stop timeouts and health intervals move only when told), the
 // in-memory snapshotter, a probe whose answer the test sets, and the real SQLite container store on a temp dir,
-// so a second service (a daemon restart) reads what the first one stored.
+// so a second service (a daemon restart) reads what the first one stored; the real volume service over the same
+// database and a local volume driver on the temp dir (plain directories: no mounts, no root).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,10 @@ import type { ContainerCreateRequest } from '../../src/spec/docker/containers.js
 import { ContainerService } from '../../src/engine/containers/container-service.js';
 import { FakeRuntime } from '../../src/engine/containers/fake-runtime.js';
 import { FakeSnapshotter } from '../../src/engine/images/fake-snapshotter.js';
-import type { ContainerVolumes, ImageResolver } from '../../src/engine/containers/ports.js';
+import type { ImageResolver, RemovalCrashPoint } from '../../src/engine/containers/ports.js';
+import { VolumeService } from '../../src/engine/volumes/volume-service.js';
+import { SqliteVolumeStore } from '../../src/drivers/volume-local/sqlite-volume-store.js';
+import { LocalVolumeDriver } from '../../src/drivers/volume-local/local-volume-driver.js';
 import { openDatabase } from '../../src/drivers/metadata-store/database.js';
 import { SqliteContainerStore } from '../../src/drivers/container-store-sqlite/sqlite-container-store.js';
 import { LocalContainerFiles } from '../../src/drivers/container-files/local-container-files.js';
@@ -54,51 +58,53 @@ const image: ImageResolver = {
   idsFor: () => [],
 };
 
-/** Volumes that exist only as a log of what the service asked; enough to see when anonymous ones go. */
-export class RecordedVolumes implements ContainerVolumes {
-  readonly log: string[] = [];
-  dataPath(name: string): string {
-    return `/volumes/${name}`;
-  }
-  async ensure(): Promise<string[]> {
-    return [];
-  }
-  async drop(): Promise<void> {}
-  async mountFor(): Promise<void> {}
-  async releaseFor(): Promise<void> {}
-  async removeAnonymous(): Promise<void> {
-    await Promise.resolve();
-    this.log.push('anonymous volumes removed');
-  }
-}
-
 export class LifecycleEngine {
   readonly runtime = new FakeRuntime();
-  readonly volumes = new RecordedVolumes();
   readonly clock = new ManualClock();
   readonly snapshots = new FakeSnapshotter();
   readonly probe: FakeProbe = { result: { exitCode: 0, output: 'ok', timedOut: false }, runs: 0 };
   /** Every service's events, before and after daemon restarts. */
   readonly events = new RecordedEvents();
   service!: ContainerService;
+  /**
+   * Where the next removal "dies" (a daemon's crash point, ports.ts): the removal throws there, and the test plays
+   * the daemon's death and restart with daemonRestart(). Cleared once reached.
+   */
+  crashAt: RemovalCrashPoint | undefined;
   private constructor(
     private readonly dir: string,
     private readonly db: Database,
     readonly store: SqliteContainerStore,
     private readonly files: LocalContainerFiles,
+    readonly volumes: VolumeService,
   ) {
     this.service = this.newService();
+    volumes.setUsers(() => this.service.volumeUsers());
   }
 
   static async start(): Promise<LifecycleEngine> {
     const dir = await mkdtemp(join(tmpdir(), 'berth-lifecycle-'));
     const db = openDatabase({ root: dir });
+    const driver = new LocalVolumeDriver({ root: join(dir, 'volumes') });
+    await driver.init();
+    const volumes = new VolumeService({
+      store: new SqliteVolumeStore(db),
+      driver,
+      events: { publish: () => undefined },
+      logger: silentLogger(),
+    });
     return new LifecycleEngine(
       dir,
       db,
       new SqliteContainerStore(db),
       new LocalContainerFiles({ root: join(dir, 'containers') }),
+      volumes,
     );
+  }
+
+  /** The volumes' names, all of them. */
+  volumeNames(): string[] {
+    return this.volumes.list(new Map()).map((v) => v.record.name);
   }
 
   private newService(): ContainerService {
@@ -113,6 +119,11 @@ export class LifecycleEngine {
       logger: silentLogger(),
       storageDriver: 'native',
       clock: this.clock,
+      crashPoint: (point) => {
+        if (point !== this.crashAt) return;
+        this.crashAt = undefined;
+        throw new Error(`crashed at ${point}`);
+      },
       probe: async () => {
         this.probe.runs++;
         return this.probe.result;
@@ -147,6 +158,7 @@ export class LifecycleEngine {
     this.runtime.daemonRestarted();
     meanwhile();
     this.service = this.newService();
+    await this.volumes.restore();
     await this.service.restore();
   }
 

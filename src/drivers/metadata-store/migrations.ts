@@ -7,6 +7,7 @@ import { networksMigration } from './migrations/003-networks.js';
 import { volumesMigration } from './migrations/004-volumes.js';
 import { buildCacheMigration } from './migrations/005-build-cache.js';
 import { networkNamesMigration } from './migrations/006-network-names.js';
+import { volumeRemovalsMigration } from './migrations/007-volume-removals.js';
 
 export type { Migration } from './migrations/migration.js';
 
@@ -17,4 +18,5 @@ export const MIGRATIONS: Migration[] = [
   volumesMigration,
   buildCacheMigration,
   networkNamesMigration,
+  volumeRemovalsMigration,
 ];

@@ -17,7 +17,14 @@ import type { ContainerNetworking } from '../../core/networks/container-networki
 import type { ContainerCreateRequest, ContainerWaitResponse } from '../../spec/docker/containers.js';
 import { createContainer } from './create-container.js';
 import { ExitWaiters } from './exit-waiters.js';
-import type { ContainerExecs, ContainerFiles, ContainerVolumes, ImageResolver, RuntimePort } from './ports.js';
+import type {
+  ContainerExecs,
+  ContainerFiles,
+  ContainerVolumes,
+  ImageResolver,
+  RemovalCrashPoint,
+  RuntimePort,
+} from './ports.js';
 import { resolveContainer } from './resolve.js';
 import { StdioAttachments } from './stdio-attachments.js';
 import { OutputFollowers } from './output-followers.js';
@@ -54,6 +61,8 @@ export interface ContainerServiceDeps {
   clock?: Clock;
   /** The containers' exec instances (ExecIDs; they end with a run or the container); absent: no execs. */
   execs?: ContainerExecs;
+  /** Test-only: called at each removal crash point (ports.ts); absent unless BERTH_TEST_CRASH_AT is set. */
+  crashPoint?: (point: RemovalCrashPoint) => void;
 }
 
 export { RESTART_ON_UNHEALTHY_LABEL } from './restart-supervisor.js';
@@ -258,9 +267,13 @@ export class ContainerService implements ContainersApi {
           c.state = { ...c.state, status: 'exited', pid: 0, exitCode: exit.exitCode, finishedAt: exit.finishedAt };
           phase('kill-wait');
         }
+        // The volumes' fate is stored before the 'removing' state, so that a removal a crash cut off is finished
+        // at start as it was asked (with or without its anonymous volumes), even after its record went.
+        this.deps.volumes?.intendRemoval(c.id, options.volumes ? c.mounts : []);
         c.state.status = 'removing';
         this.store.update(c);
-        await this.destroy(c, { answerBeforeFiles: options.answerBeforeFiles === true, volumes: options.volumes });
+        this.deps.crashPoint?.('removal-begun');
+        await this.destroy(c, { answerBeforeFiles: options.answerBeforeFiles === true });
       }),
     );
   }
@@ -272,10 +285,10 @@ export class ContainerService implements ContainersApi {
    * record go, and the waiters have their answer, before the layer's table write and the directories' removal end:
    * the table change is queued first (later snapshot changes and listings see it), and a crash or failure after the
    * record went leaves only what start-up repair removes (an active snapshot no container names, a container
-   * directory no record names). `volumes` (`rm -v`, AutoRemove): the anonymous volumes go after the record and
-   * before the waiters' answer, so a `docker run --rm` that returned has left no volume behind.
+   * directory no record names). The volumes the removal intended (`rm -v`, AutoRemove: its anonymous ones) go after
+   * the record and before the waiters' answer, so a `docker run --rm` that returned has left no volume behind.
    */
-  private async destroy(c: ContainerRecord, { answerBeforeFiles = false, volumes = false } = {}): Promise<void> {
+  private async destroy(c: ContainerRecord, { answerBeforeFiles = false } = {}): Promise<void> {
     this.health?.unwatch(c.id);
     await this.deps.runtime.delete(c.id);
     phase('runtime-delete');
@@ -292,7 +305,7 @@ export class ContainerService implements ContainersApi {
         await Promise.allSettled([layer, files]);
         throw net.reason;
       }
-      await this.forgetRecord(c, volumes);
+      await this.forgetRecord(c);
       phase('store');
       const removed = await Promise.allSettled([layer, files]);
       for (const r of removed) if (r.status === 'rejected') throw r.reason;
@@ -302,21 +315,23 @@ export class ContainerService implements ContainersApi {
     const removed = await Promise.allSettled([layer, files, network]);
     for (const r of removed) if (r.status === 'rejected') throw r.reason;
     phase('snapshot-files-network');
-    await this.forgetRecord(c, volumes);
+    await this.forgetRecord(c);
     phase('store');
   }
 
   /**
-   * The record goes; then the container is destroyed for everyone who asks or waits. Its anonymous volumes, when asked,
-   * go in between (they are in use until the record is gone), so a waiter for `removed` sees them gone.
+   * The record goes; then the container is destroyed for everyone who asks or waits. The volumes its removal intended
+   * go in between (they are in use until the record is gone), so a waiter for `removed` sees them gone; a crash in
+   * between leaves the intent, which start-up finishes (VolumeService.settleRemovals).
    */
-  private async forgetRecord(c: ContainerRecord, volumes: boolean): Promise<void> {
+  private async forgetRecord(c: ContainerRecord): Promise<void> {
     this.store.delete(c.id);
+    this.deps.crashPoint?.('record-deleted');
     this.deps.execs?.containerRemoved(c.id);
     this.supervisor.forget(c.id);
     this.attachments.failPending(c.id, notFound(`No such container: ${c.id}`));
     this.publish(c, 'destroy');
-    if (volumes) await this.deps.volumes?.removeAnonymous(c.mounts);
+    await this.deps.volumes?.removeIntended(c.id);
     this.waiters.removed(c.id, c.state.exitCode);
   }
 
@@ -399,6 +414,10 @@ export class ContainerService implements ContainersApi {
     // leaves the directory alone.
     const orphans = await this.deps.files.removeOrphans(new Set(records.map((c) => c.id)));
     if (orphans.length > 0) this.deps.logger.info({ containers: orphans }, 'removed directories of removed containers');
+    // Volumes of removals a crash cut off after their record went are removed; the intents of 'removing' ones are
+    // finished with them below.
+    const states = new Map(records.map((c) => [c.id, c.state.status === 'removing' ? 'removing' : 'present'] as const));
+    await this.deps.volumes?.settleRemovals((id) => states.get(id) ?? 'absent');
     for (const c of records) {
       await this.locks.run(c.id, async () => {
         if (c.state.status === 'removing') return this.destroy(c);
@@ -406,10 +425,11 @@ export class ContainerService implements ContainersApi {
         // whose removal a crash cut off before it began) goes, so its layer may be made without waiting for the
         // disk (create-container.ts: a crash can lose it, and then the container goes with it).
         if (!isRunning(c) && c.hostConfig.AutoRemove) {
+          // As its removal after an exit (`rm -fv`): the anonymous volumes go too, before a waiter's answer.
+          this.deps.volumes?.intendRemoval(c.id, c.mounts);
           c.state.status = 'removing';
           this.store.update(c);
-          // As its removal after an exit (`rm -fv`): the anonymous volumes go too, before a waiter's answer.
-          return this.destroy(c, { volumes: true });
+          return this.destroy(c);
         }
         if (!isRunning(c)) {
           if (this.supervisor.startsAtDaemonStart(c)) {

@@ -30,7 +30,12 @@ export interface ContainerVolumes {
   drop(names: string[]): Promise<void>;
   mountFor(containerId: string, points: MountPoint[], options?: { signal?: AbortSignal }): Promise<void>;
   releaseFor(containerId: string, points: MountPoint[]): Promise<void>;
-  removeAnonymous(points: MountPoint[]): Promise<void>;
+  /** Stores durably which volumes go with the container's removal (its anonymous ones for `rm -v`, else none). */
+  intendRemoval(containerId: string, points: MountPoint[]): void;
+  /** After the record went: the intended volumes go (those no container names). */
+  removeIntended(containerId: string): Promise<void>;
+  /** At start, before containers are restored: intents of removals a crash cut off finished or dropped. */
+  settleRemovals(owner: (containerId: string) => 'absent' | 'removing' | 'present'): Promise<void>;
 }
 
 /**
@@ -43,3 +48,11 @@ export interface ContainerExecs {
   containerStopped(containerId: string): void;
   containerRemoved(containerId: string): void;
 }
+
+/**
+ * Test-only (off unless berthd is started with BERTH_TEST_CRASH_AT): the points of a container's removal where the
+ * daemon can be made to kill itself (SIGKILL), so crash tests hit a window deterministically.
+ * - `removal-begun`: the removal's volume intent and 'removing' state are stored, nothing is removed yet;
+ * - `record-deleted`: the record is gone, its anonymous volumes not yet.
+ */
+export type RemovalCrashPoint = 'removal-begun' | 'record-deleted';

@@ -13,6 +13,7 @@ import type { VolumeStore } from '../../core/volumes/volume-store.js';
 import type { VolumeDriver } from '../../core/volumes/volume-driver.js';
 import { volumeListFilter, volumePruneFilter, type Filters } from '../../core/volumes/volume-filters.js';
 import { volumeNames, type VolumeNeed } from '../../core/volumes/container-volumes.js';
+import { intentAction, volumeFate, type OwnerState } from '../../core/volumes/removal-intents.js';
 import type { MountPoint } from '../../spec/docker/containers.js';
 
 export interface VolumeUser {
@@ -120,9 +121,11 @@ export class VolumeService {
       }
       const users = this.usersOf(name);
       if (users.length) throw conflict(`remove ${name}: volume is in use - [${users.map((u) => u.id).join(', ')}]`);
-      // Record first: a crash after it leaves only a `.removing-*` directory or a stray one the next start handles.
+      // Record first: a crash after it leaves only a `.removing-*` directory or a stray one the next start handles
+      // (adopts; a removal intent, kept until the directory is gone, then removes it again).
       this.deps.store.delete(name);
       await this.deps.driver.remove(name, { signal: options.signal });
+      this.deps.store.forgetRemovalIntents({ volume: name });
       this.publish(record, 'destroy');
     });
   }
@@ -220,15 +223,59 @@ export class VolumeService {
     }
   }
 
-  /** `rm -v` and AutoRemove: the container's anonymous volumes go (named ones stay), unless another container uses them. */
-  async removeAnonymous(points: MountPoint[]): Promise<void> {
-    for (const name of volumeNames(points)) {
-      const record = this.deps.store.get(name);
-      if (!record?.anonymous) continue;
-      await this.remove(name, { force: true }).catch((err: unknown) =>
-        this.deps.logger.warn({ err, volume: name }, 'anonymous volume kept'),
-      );
+  /**
+   * When a container's removal begins (before its 'removing' state is stored): which of its volumes go with it,
+   * durably. `points` for `rm -v` and AutoRemove (its anonymous volumes), none for a plain `rm`; replaces an
+   * earlier removal's intent. Nothing is written for a container without anonymous volumes and no intent.
+   */
+  intendRemoval(containerId: string, points: MountPoint[]): void {
+    const anonymous = volumeNames(points).filter((name) => this.deps.store.get(name)?.anonymous);
+    if (anonymous.length === 0 && this.deps.store.removalIntents(containerId).length === 0) return;
+    this.deps.store.setRemovalIntent(containerId, anonymous);
+  }
+
+  /**
+   * Once the container's record is gone: the volumes its removal intended go, each only if still anonymous and
+   * named by no container (another container's mount keeps it, as Docker's `rm -v`); then the intent is forgotten.
+   */
+  async removeIntended(containerId: string): Promise<void> {
+    const intents = this.deps.store.removalIntents(containerId);
+    for (const { volume } of intents) await this.removeIfUnused(volume);
+    if (intents.length) this.deps.store.forgetRemovalIntents({ container: containerId });
+  }
+
+  /**
+   * At start, after volume directories were adopted and before containers are restored: intents whose container is
+   * gone are finished, those of a container not being removed are dropped (rolled back), those of a 'removing'
+   * container are left to its removal (removal-intents.ts).
+   */
+  async settleRemovals(owner: (containerId: string) => OwnerState): Promise<void> {
+    const byContainer = new Map<string, string[]>();
+    for (const { container, volume } of this.deps.store.removalIntents())
+      byContainer.set(container, [...(byContainer.get(container) ?? []), volume]);
+    for (const [container, volumes] of byContainer) {
+      const action = intentAction(owner(container));
+      if (action === 'leave') continue;
+      for (const volume of action === 'finish' ? volumes : []) {
+        if (await this.removeIfUnused(volume))
+          this.deps.logger.info({ volume, container }, 'removed a volume of a removal a crash cut off');
+      }
+      // Only once every volume had its turn: a crash before leaves the rest to the next start.
+      this.deps.store.forgetRemovalIntents({ container });
     }
+  }
+
+  /** True when the volume was removed now. */
+  private async removeIfUnused(name: string): Promise<boolean> {
+    const fate = volumeFate(this.deps.store.get(name), this.usersOf(name).length);
+    if (fate !== 'remove') return false;
+    return this.remove(name, { force: true }).then(
+      () => true,
+      (err: unknown) => {
+        this.deps.logger.warn({ err, volume: name }, 'anonymous volume kept');
+        return false;
+      },
+    );
   }
 
   /** After a daemon (re)start: volume directories without a record (a crash between mkdir and insert) are adopted. */
