@@ -24,6 +24,7 @@ import type { ToolReport } from './host-tools.js';
 import type { VolumeService } from '../engine/volumes/volume-service.js';
 import { wireNetworks, type NetworkSide } from './wire-networks.js';
 import { rootlessLimitsUnavailable } from '../core/rootless/choices.js';
+import { testCrashPoint } from './test-crash-point.js';
 
 /** The daemon's own hard limits: containers never get more. */
 function hostHardLimits(): Record<string, number> {
@@ -110,6 +111,7 @@ export async function wireContainers(
     probe: (id, cmd, options) => execs.runProbe(id, cmd, options),
     hostSupport,
     execs,
+    crashPoint: testCrashPoint(process.env, logger),
   });
   store.images.setUsage((imageId) => service.usersOf(imageId));
   volumes?.setUsers(() => service.volumeUsers());

@@ -39,6 +39,8 @@ export interface StartOptions {
   extraArgs?: string[];
   /** The web dashboard's address (e.g. 127.0.0.1:0); off unless asked, as many daemons run at once. */
   dashboard?: string;
+  /** Added to the daemon's environment (crash tests: BERTH_TEST_CRASH_AT, src/daemon/test-crash-point.ts). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Test daemons run side by side: unless a test asks for a bridge of its own, none (loopback-only as before). */
@@ -71,7 +73,7 @@ export async function startDaemon(options: StartOptions = {}): Promise<TestDaemo
       ...bridgeArgs(options.extraArgs ?? []),
       ...(options.extraArgs ?? []),
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...options.env } },
   );
   stopAtExit(child);
   const reaped = reapAtExit(() => reapLeftovers(dir, execRoot));
