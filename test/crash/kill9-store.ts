@@ -1,8 +1,10 @@
-// kill -9 of berthd at random points of create, start, run --rm, run -d, rm -f, a pull from a loopback registry, a
-// classic build and a volume create; after each crash berthd starts again on the same roots and the store must be
-// whole: every container listed inspects, starts and is removed, leaving no layer, directory, runtime state, cgroup,
-// conmon or mount; every image listed inspects and runs; every volume inspects and is removed. At the end everything
-// is removed, berthd stops and nothing is mounted below its roots.
+// kill -9 of berthd at random points of create, start, run --rm, run -d, rm -f, rm -f -v, an AutoRemove container's
+// run (its anonymous volume to go), a pull from a loopback registry, a classic build and a volume create; after each
+// crash berthd starts again on the same roots and the store must be whole: every container listed inspects, starts
+// and is removed, leaving no layer, directory, runtime state, cgroup, conmon or mount; the anonymous volumes of
+// `rm -v` and AutoRemove containers are gone once their containers are (whether the crash cut the removal or not),
+// named volumes stay; every image listed inspects and runs; every volume inspects and is removed. At the end
+// everything is removed, berthd stops and nothing is mounted below its roots.
 //
 // A round is one operation and one kill, at a uniform random delay after the operation's first request reached the
 // daemon's socket, within the time the operation took unkilled from there (each runs once unkilled first, which
@@ -93,6 +95,10 @@ interface Context {
   registry: TestRegistry;
   tap: RequestTap;
   round: number;
+  /** Volumes that must be gone once the round's containers are removed (anonymous ones of rm -v, AutoRemove)... */
+  volumesGone: string[];
+  /** ...and those that must still be there then (named ones). */
+  volumesKept: string[];
 }
 
 interface Operation {
@@ -114,6 +120,17 @@ const d = (ctx: Context, args: string[], env: NodeJS.ProcessEnv = {}, input?: st
     timeoutMs: 120_000,
     ...(input === undefined ? {} : { input }),
   });
+/** The anonymous volume a container mounts on /anon. */
+const anonymousOf = async (ctx: Context, name: string): Promise<string> =>
+  ok(
+    await d(ctx, [
+      'inspect',
+      '--format',
+      '{{range .Mounts}}{{if eq .Destination "/anon"}}{{.Name}}{{end}}{{end}}',
+      name,
+    ]),
+    `inspect ${name}`,
+  );
 const DOCKERFILE = 'FROM busybox\nARG N\nRUN echo $N > /n\n';
 const pulled = (ctx: Context) => `${ctx.registry.addr}/crash/busybox:latest`;
 
@@ -148,6 +165,54 @@ const OPERATIONS: Operation[] = [
       ok(await d(ctx, ['run', '-d', '--name', `rm-${ctx.round}`, 'busybox', 'sleep', '1000']), 'run -d');
     },
     act: (ctx) => d(ctx, ['rm', '-f', `rm-${ctx.round}`]),
+  },
+  {
+    name: 'rm-v',
+    request: /^DELETE \S*\/containers\//,
+    async prepare(ctx) {
+      const name = `rmv-${ctx.round}`;
+      ok(
+        await d(ctx, [
+          'run',
+          '-d',
+          '--name',
+          name,
+          '-v',
+          '/anon',
+          '-v',
+          `keep-${ctx.round}:/keep`,
+          'busybox',
+          'sleep',
+          '1000',
+        ]),
+        'run -d',
+      );
+      ctx.volumesGone.push(await anonymousOf(ctx, name));
+      ctx.volumesKept.push(`keep-${ctx.round}`);
+    },
+    act: (ctx) => d(ctx, ['rm', '-f', '-v', `rmv-${ctx.round}`]),
+  },
+  {
+    // docker run --rm -v /anon, in two steps so that the volume's name is known before the kill.
+    name: 'run-rm-v',
+    request: /^POST \S*\/containers\/[^/]+\/start/,
+    async prepare(ctx) {
+      const name = `rrv-${ctx.round}`;
+      ok(
+        await d(ctx, ['create', '--rm', '--name', name, '-v', '/anon', 'busybox', 'sh', '-c', 'echo x > /anon/f']),
+        'create --rm',
+      );
+      ctx.volumesGone.push(await anonymousOf(ctx, name));
+    },
+    async act(ctx) {
+      const name = `rrv-${ctx.round}`;
+      const started = await d(ctx, ['start', '-a', name]);
+      // Up to its removal (the window the volume goes in), as docker run --rm waits for it.
+      await apiRequest(ctx.tap.path, `/containers/${name}/wait?condition=removed`, { method: 'POST' }).catch(
+        () => undefined,
+      );
+      return started;
+    },
   },
   {
     name: 'pull',
@@ -233,6 +298,20 @@ async function checkStore(ctx: Context, baseImages: Set<string>): Promise<void> 
     else ok(await d(ctx, ['rm', '-f', '-v', id]), `rm -f ${id}`);
   }
   assert.deepEqual(ok(await d(ctx, ['ps', '-aq']), 'ps -a'), '', 'every container removed');
+  // rm -v and AutoRemove removals, cut by the crash or finished above, left none of their anonymous volumes.
+  const listed = new Set(ok(await d(ctx, ['volume', 'ls', '-q']), 'volume ls').split('\n'));
+  assert.deepEqual(
+    ctx.volumesGone.filter((v) => listed.has(v)),
+    [],
+    'anonymous volumes of removed rm -v / AutoRemove containers',
+  );
+  assert.deepEqual(
+    ctx.volumesKept.filter((v) => !listed.has(v)),
+    [],
+    'named volumes',
+  );
+  ctx.volumesGone = [];
+  ctx.volumesKept = [];
   for (const id of ids) {
     const left: string[] = [];
     if (conmonsOf(id)) left.push('conmon');
@@ -310,7 +389,7 @@ test('the store stays consistent after kill -9 at random points', { skip, timeou
   let daemon = await startDaemon();
   const tap = new RequestTap(join(daemon.dir, 'tap.sock'), () => daemon.socketPath);
   await tap.listen();
-  const ctx: Context = { daemon, registry, tap, round: 0 };
+  const ctx: Context = { daemon, registry, tap, round: 0, volumesGone: [], volumesKept: [] };
   const history: string[] = [];
   try {
     ok(await d(ctx, ['load', '-i', (await testImages()).busybox]), 'load');
