@@ -36,3 +36,13 @@ test('output still queued for a full pipe is written before the process ends', (
   assert.equal(run.stdout.length, 8 * 1024 * 1024);
   assert.ok(run.stdout.every((byte) => byte === 120));
 });
+
+test('output still queued on stderr for a full pipe is written before the process ends', () => {
+  const run = child(`
+    process.stderr.write(Buffer.alloc(8 * 1024 * 1024, 121));
+    exitWhenWritten(4);
+  `);
+  assert.equal(run.status, 4);
+  assert.equal(run.stderr.length, 8 * 1024 * 1024);
+  assert.ok(/^y+$/.test(run.stderr));
+});

@@ -7,6 +7,7 @@ import { registerCommands } from './commands/index.js';
 import { splitVerb } from './argv.js';
 import { clientVersion } from './client-info.js';
 import type { ServerHooks } from './server-hooks.js';
+import { closeUnlessExiting } from './exit-when-written.js';
 
 export { exitWhenWritten } from './exit-when-written.js';
 
@@ -52,7 +53,7 @@ export async function main(argv: string[], servers: ServerHooks = {}): Promise<n
   } catch (err) {
     return reportError(err, ctx.stderr);
   } finally {
-    ctx.closeClient();
+    closeUnlessExiting(() => ctx.closeClient());
   }
 }
 
