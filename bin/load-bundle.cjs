@@ -2,7 +2,9 @@
 // with it, and scripts/build-cli.mjs makes the cache with it: V8 takes a cache only for the very source it was made
 // from, so both must wrap the bundle the same way.
 'use strict';
-const Module = require('node:module');
+// Node's CommonJS Module class, as this module's own `module` has it: require('node:module') would load that builtin's
+// own module, which loads the ES module loader and the source-map support (~0.4 ms of CPU), none of which runs here.
+const Module = module.constructor;
 const { dirname } = require('node:path');
 const { Script } = require('node:vm');
 
