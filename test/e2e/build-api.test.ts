@@ -11,10 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import Dockerode from 'dockerode';
-import { startDaemon, isRoot, REPO_ROOT, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot, REPO_ROOT } from '../helpers/daemon.js';
 import { berth, docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
+import { hasDockerd } from '../helpers/dockerd.js';
 import {
   api,
   apiBuild,
@@ -26,29 +25,20 @@ import {
   runOutput,
   type Engine,
   type Query,
+  useBuildEngines,
 } from '../helpers/build-api.js';
 
 const skip = (!isRoot() && 'needs root') || (!hasDockerd() && 'needs dockerd');
 
-let berthd: TestDaemon;
-let dockerd: DockerEngine;
-let engines: Engine[] = [];
+const engines = useBuildEngines(skip);
 let work: string;
 
-before(async () => {
+before(() => {
   if (skip) return;
-  const images = await testImages();
   work = mkdtempSync(join(tmpdir(), 'berth-build-api-'));
-  [berthd, dockerd] = await Promise.all([startDaemon(), startDockerd()]);
-  engines = [
-    { name: 'berthd', socketPath: berthd.socketPath, env: berthd.env },
-    { name: 'dockerd', socketPath: dockerd.socketPath, env: dockerd.env },
-  ];
-  for (const e of engines) assert.equal((await docker(e.env, ['load', '-i', images.busybox])).code, 0);
 });
 
-after(async () => {
-  await Promise.allSettled([berthd?.cleanup(), dockerd?.stop()]);
+after(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 

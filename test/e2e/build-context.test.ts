@@ -8,18 +8,15 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot } from '../helpers/daemon.js';
 import { berth, docker, run } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
-import { apiBuild, contextTar, type Engine } from '../helpers/build-api.js';
+import { hasDockerd } from '../helpers/dockerd.js';
+import { apiBuild, contextTar, useBuildEngines, type Engine } from '../helpers/build-api.js';
 
 const PYTHON = '/usr/bin/python3';
 const skip = (!isRoot() && 'needs root') || (!hasDockerd() && 'needs dockerd');
 
-let berthd: TestDaemon;
-let dockerd: DockerEngine;
-let engines: Engine[] = [];
+const engines = useBuildEngines(skip);
 let work: string;
 
 const LIST = 'FROM busybox\nCOPY . /ctx/\nCMD ["sh", "-c", "cd /ctx && find . | sort"]\n';
@@ -75,20 +72,12 @@ async function listing(engine: Engine, image: string): Promise<string> {
   return r.stdout.replace(/\.dockerfile\.[0-9a-f]+/g, '.dockerfile.RANDOM');
 }
 
-before(async () => {
+before(() => {
   if (skip) return;
-  const images = await testImages();
   work = mkdtempSync(join(tmpdir(), 'berth-build-context-'));
-  [berthd, dockerd] = await Promise.all([startDaemon(), startDockerd()]);
-  engines = [
-    { name: 'berthd', socketPath: berthd.socketPath, env: berthd.env },
-    { name: 'dockerd', socketPath: (dockerd.env.DOCKER_HOST as string).replace(/^unix:\/\//, ''), env: dockerd.env },
-  ];
-  for (const e of engines) assert.equal((await docker(e.env, ['load', '-i', images.busybox])).code, 0);
 });
 
-after(async () => {
-  await Promise.allSettled([berthd?.cleanup(), dockerd?.stop()]);
+after(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 

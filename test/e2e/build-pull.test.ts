@@ -2,17 +2,16 @@
 // registry (Debian's docker-registry, with basic auth) holding two releases of a base image pushed by Docker's
 // engine. The same scenario runs against berthd and Docker's engine: no credentials, no pull; credentials from
 // X-Registry-Config; a moved tag is ignored until pull=1; COPY --from an image that is not local pulls it.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
-import { hasDockerd, startDockerd, type DockerEngine } from '../helpers/dockerd.js';
+import { hasDockerd, type DockerEngine } from '../helpers/dockerd.js';
 import { hasDockerRegistry, startRegistry, type TestRegistry } from '../helpers/docker-registry.js';
-import { buildFiles as build, ok, removeAllContainers, runOutput, type Engine } from '../helpers/build-api.js';
+import { buildFiles as build, ok, removeAllContainers, runOutput, useBuildEngines } from '../helpers/build-api.js';
 
 const skip =
   (!isRoot() && 'needs root') ||
@@ -21,10 +20,7 @@ const skip =
 const USER = 'builder';
 const PASSWORD = 'build-secret';
 
-let berthd: TestDaemon;
-let dockerd: DockerEngine;
 let registry: TestRegistry;
-let engines: Engine[] = [];
 let work: string;
 /** The registry's v1 and v2 manifests of `base`, to point base:1 at either. */
 const manifests: Record<string, { type: string; body: Buffer }> = {};
@@ -57,28 +53,17 @@ async function tagBase(version: 'v1' | 'v2'): Promise<void> {
   assert.equal(res.status, 201, await res.text());
 }
 
-before(async () => {
-  if (skip) return;
-  const images = await testImages();
+/** Two releases of a base image, pushed by Docker's engine (its own manifests), then forgotten locally. */
+async function pushBaseReleases(dockerd: DockerEngine): Promise<void> {
   work = mkdtempSync(join(tmpdir(), 'berth-build-pull-'));
-  [berthd, dockerd, registry] = await Promise.all([
-    startDaemon(),
-    startDockerd(),
-    startRegistry({ users: { [USER]: PASSWORD } }),
-  ]);
-  engines = [
-    { name: 'berthd', socketPath: berthd.socketPath, env: berthd.env },
-    { name: 'dockerd', socketPath: (dockerd.env.DOCKER_HOST as string).replace(/^unix:\/\//, ''), env: dockerd.env },
-  ];
-  for (const e of engines) assert.equal((await docker(e.env, ['load', '-i', images.busybox])).code, 0);
-  // Two releases of a base image, pushed by Docker's engine (its own manifests), then forgotten locally.
+  registry = await startRegistry({ users: { [USER]: PASSWORD } });
   const dockerEnv = { ...dockerd.env, DOCKER_CONFIG: join(work, 'docker-config') };
   const login = await docker(dockerEnv, ['login', '-u', USER, '--password-stdin', registry.host], { input: PASSWORD });
   assert.equal(login.code, 0, login.stderr);
   for (const version of ['v1', 'v2'] as const) {
     ok(
       await build(
-        engines[1] as Engine,
+        { name: 'dockerd', socketPath: dockerd.socketPath, env: dockerd.env },
         { Dockerfile: `FROM busybox\nRUN echo ${version} > /version\n` },
         { t: `${registry.host}/base:${version}` },
       ),
@@ -89,10 +74,12 @@ before(async () => {
     assert.equal((await docker(dockerEnv, ['rmi', `${registry.host}/base:${version}`])).code, 0);
     manifests[version] = await getManifest(version);
   }
-});
+}
+
+const engines = useBuildEngines(skip, { setUp: pushBaseReleases });
 
 after(async () => {
-  await Promise.allSettled([berthd?.cleanup(), dockerd?.stop(), registry?.stop()]);
+  await registry?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 

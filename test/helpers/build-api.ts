@@ -3,12 +3,42 @@
 // scenario against berthd and Docker's engine alike.
 import { request } from 'node:http';
 import tar from 'tar-stream';
+import { useDaemon, useDockerd, type UseDockerdOptions } from './use-daemon.js';
 
 export interface Engine {
   name: 'berthd' | 'dockerd';
   socketPath: string;
   /** DOCKER_HOST for the docker CLI. */
   env: NodeJS.ProcessEnv;
+}
+
+/**
+ * berthd and Docker's engine side by side for the same builds, as Engines (berthd first): useDaemon and useDockerd,
+ * busybox loaded in both, the daemons stopped after the file's tests. Registers the file's hooks.
+ */
+export function useBuildEngines(skip: string | false, dockerd: UseDockerdOptions = {}): Engine[] {
+  const b = useDaemon(skip);
+  const d = useDockerd(skip, dockerd);
+  return [
+    {
+      name: 'berthd',
+      get socketPath() {
+        return b.socketPath;
+      },
+      get env() {
+        return b.env;
+      },
+    },
+    {
+      name: 'dockerd',
+      get socketPath() {
+        return d.socketPath;
+      },
+      get env() {
+        return d.env;
+      },
+    },
+  ];
 }
 
 export interface BuildReply {

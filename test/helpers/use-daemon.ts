@@ -90,6 +90,8 @@ export function useDaemon(skip: string | false, options: UseDaemonOptions = {}):
 export interface UseDockerdOptions {
   /** dockerd's start options, asked when the file's tests begin. */
   start?: () => DockerdOptions | Promise<DockerdOptions>;
+  /** The file's own set-up that needs this dockerd (an image pushed from it), once busybox is loaded. */
+  setUp?: (engine: DockerEngine) => Promise<void>;
 }
 
 export interface UsedDockerd extends DockerEngine {
@@ -112,6 +114,7 @@ export function useDockerd(skip: string | false, options: UseDockerdOptions = {}
     const engine = (current = await startDockerd(startOptions));
     const load = await docker(engine.env, ['load', '-i', (await testImages()).busybox]);
     assert.equal(load.code, 0, load.stderr);
+    await options.setUp?.(engine);
   });
   after(async () => {
     await current?.stop();
