@@ -8,12 +8,12 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot } from '../helpers/daemon.js';
 import { berth, docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 
 const skip = !isRoot() && 'needs root';
-let daemon: TestDaemon;
+const daemon = useDaemon(skip);
 let work: string;
 
 const DOCKERFILE = `# a multi-stage build
@@ -69,16 +69,11 @@ const builderMounts = (): string[] =>
     .split('\n')
     .filter((l) => l.includes(join(daemon.dataRoot, 'builder')));
 
-before(async () => {
+before(() => {
   if (skip) return;
-  const images = await testImages();
   work = mkdtempSync(join(tmpdir(), 'berth-build-'));
-  daemon = await startDaemon();
-  const load = await docker(daemon.env, ['load', '-i', images.busybox]);
-  assert.equal(load.code, 0, load.stderr);
 });
-after(async () => {
-  await daemon?.cleanup();
+after(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -129,7 +124,7 @@ test(
 
     // The cache is on disk: it holds across a daemon restart.
     await daemon.stop();
-    daemon = await startDaemon({ dir: daemon.dir });
+    await daemon.startAgain();
     const iid = join(work, 'iid');
     const viaBerth = await b(['build', '-t', 'app:1', '--build-arg', 'GREETING=hi', '--iidfile', iid, ctx]);
     assert.equal(viaBerth.code, 0, viaBerth.stderr);

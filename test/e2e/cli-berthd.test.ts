@@ -1,10 +1,11 @@
 // berth against berthd: version, info, inspect, usage errors and the terminal checks, compared with the
 // docker CLI on the same daemon. The image commands run as soon as berthd serves the image routes.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon, isRoot, BERTH, REPO_ROOT, type TestDaemon } from '../helpers/daemon.js';
+import { isRoot, BERTH, REPO_ROOT } from '../helpers/daemon.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 import { berth, run } from '../helpers/run.js';
 import { both, makeFixture, type Fixture } from './cli-fixture.js';
 import { imageCommandsMatch, same } from './cli-compare.js';
@@ -13,14 +14,10 @@ const skip = !isRoot() && 'needs root';
 const PACKAGE_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string })
   .version;
 
-let daemon: TestDaemon;
+// No busybox: the image tests load cli-fixture.ts's archive (a fixed creation time) themselves.
+const daemon = useDaemon(skip, { load: 'none' });
 let fixture: Fixture | undefined;
-before(async () => {
-  if (skip) return;
-  daemon = await startDaemon();
-});
-after(async () => {
-  await daemon?.cleanup();
+after(() => {
   if (fixture) rmSync(fixture.dir, { recursive: true, force: true });
 });
 

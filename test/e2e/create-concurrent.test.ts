@@ -2,35 +2,26 @@
 // the start of a create and the store learns it only at the end, so creates in flight must not draw each other's
 // names (the bench's `ps` workload, 10 creates at a time, once failed with a name conflict); and with hundreds
 // of containers from berth's 3,599 adjective_noun names, draws collide with stored names and must be retried.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDaemon, isRoot, apiRequest } from '../helpers/daemon.js';
-import { hasDockerd, startDockerd } from '../helpers/dockerd.js';
+import { isRoot, apiRequest } from '../helpers/daemon.js';
+import { hasDockerd } from '../helpers/dockerd.js';
 import { docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
+import { useDaemon, useDockerd } from '../helpers/use-daemon.js';
 
 const skip = !isRoot() && 'needs root';
-const engines: { name: string; socketPath: string; env: NodeJS.ProcessEnv; stop(): Promise<void> }[] = [];
-
-before(async () => {
-  if (skip) return;
-  const berthd = await startDaemon();
-  engines.push({ name: 'berthd', socketPath: berthd.socketPath, env: berthd.env, stop: () => berthd.cleanup() });
-  if (hasDockerd()) {
-    const dockerd = await startDockerd();
-    engines.push({ name: 'dockerd', socketPath: dockerd.socketPath, env: dockerd.env, stop: () => dockerd.stop() });
-  }
-  for (const engine of engines) {
-    const load = await docker(engine.env, ['load', '-i', (await testImages()).busybox]);
-    assert.equal(load.code, 0, load.stderr);
-  }
+/** One engine under test, by name; its socket and environment follow its helper (set once its before() ran). */
+const side = (name: string, engine: { socketPath: string; env: NodeJS.ProcessEnv }) => ({
+  name,
+  get socketPath() {
+    return engine.socketPath;
+  },
+  get env() {
+    return engine.env;
+  },
 });
-after(async () => {
-  for (const engine of engines) {
-    await docker(engine.env, ['container', 'prune', '-f']);
-    await engine.stop();
-  }
-});
+// Docker's engine where it is installed; berthd alone where not.
+const engines = [side('berthd', useDaemon(skip)), ...(hasDockerd() ? [side('dockerd', useDockerd(skip))] : [])];
 
 const createUnnamed = (socketPath: string) =>
   apiRequest(socketPath, '/v1.41/containers/create', {
