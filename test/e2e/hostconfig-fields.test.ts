@@ -1,7 +1,7 @@
 // Every HostConfig field of the v1.47 swagger, read from the swagger itself so a new field cannot slip by: each is
 // honoured (seen in the running container's /proc, its cgroup, or its bundle's config.json) or refused at create
 // with a 400 that names it. None is dropped without a word.
-import { describe, test, before, after } from 'node:test';
+import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   chmodSync,
@@ -17,9 +17,9 @@ import {
 import { hostname, tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { apiRequest, isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
+import { apiRequest, isRoot } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
-import { testImages } from '../helpers/images.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 import type { OciRuntimeSpec } from '../../src/spec/oci/runtime-spec.js';
 
 const SWAGGER = '/work/shared/reference/docker-engine-api/v1.47.yaml';
@@ -74,7 +74,6 @@ interface Case {
   todo?: string;
 }
 
-let daemon: TestDaemon;
 let scratch: string;
 let blockDevice: { path: string; majMin: string } | undefined;
 const walkRuntimeLog = (): string => join(scratch, 'walkrt.log');
@@ -607,36 +606,37 @@ function findBlockDevice(): { path: string; majMin: string } | undefined {
 
 const swaggerFields = (): string[] => swaggerProperties(readFileSync(SWAGGER, 'utf8'), 'HostConfig');
 
-before(async () => {
-  if (skip) return;
-  scratch = mkdtempSync(join(tmpdir(), 'berth-walk-'));
-  writeFileSync(join(scratch, 'hello.txt'), 'from the host\n');
-  const wrapper = join(scratch, 'walkrt');
-  writeFileSync(wrapper, `#!/bin/sh\necho "$@" >> ${walkRuntimeLog()}\nexec runc "$@"\n`);
-  chmodSync(wrapper, 0o755);
-  blockDevice = findBlockDevice();
-  daemon = await startDaemon({ extraArgs: ['--add-runtime', `walkrt=${wrapper}`] });
-  assert.equal((await docker(daemon.env, ['load', '-i', (await testImages()).busybox])).code, 0);
-  const src = await docker(daemon.env, [
-    'run',
-    '-d',
-    '--name',
-    'walk-volume-source',
-    '-v',
-    '/walk-vol',
-    'busybox',
-    'sh',
-    '-c',
-    'echo from the source > /walk-vol/mark; sleep 600',
-  ]);
-  assert.equal(src.code, 0, src.stderr);
+const daemon = useDaemon(skip, {
+  start() {
+    scratch = mkdtempSync(join(tmpdir(), 'berth-walk-'));
+    writeFileSync(join(scratch, 'hello.txt'), 'from the host\n');
+    const wrapper = join(scratch, 'walkrt');
+    writeFileSync(wrapper, `#!/bin/sh\necho "$@" >> ${walkRuntimeLog()}\nexec runc "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    blockDevice = findBlockDevice();
+    return { extraArgs: ['--add-runtime', `walkrt=${wrapper}`] };
+  },
+  setUp: async (d) => {
+    const src = await docker(d.env, [
+      'run',
+      '-d',
+      '--name',
+      'walk-volume-source',
+      '-v',
+      '/walk-vol',
+      'busybox',
+      'sh',
+      '-c',
+      'echo from the source > /walk-vol/mark; sleep 600',
+    ]);
+    assert.equal(src.code, 0, src.stderr);
+  },
+  // Its anonymous volume too (the containers left are removed without -v).
+  tearDown: async (d) => void (await docker(d.env, ['rm', '-f', '-v', 'walk-volume-source'])),
 });
 
-after(async () => {
-  if (daemon) {
-    await docker(daemon.env, ['rm', '-f', '-v', 'walk-volume-source']);
-    await daemon.cleanup();
-  }
+// After useDaemon's after(): node:test runs after() hooks one by one in order, so every container is gone by now.
+after(() => {
   for (const controller of [
     'blkio',
     'cpu',
