@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDaemon, isRoot, type TestDaemon } from '../helpers/daemon.js';
+import { startDaemon, isRoot } from '../helpers/daemon.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 import { berth, docker } from '../helpers/run.js';
 import { testImages } from '../helpers/images.js';
 import { hasDockerRegistry, startRegistry, type TestRegistry } from '../helpers/docker-registry.js';
@@ -16,23 +17,33 @@ import { digestOf, getBlob, getManifest, putManifest, startProxy, uploadBlob } f
 
 const skip = (!isRoot() && 'needs root') || (!hasDockerRegistry() && 'needs docker-registry (scripts/setup.sh)');
 let registry: TestRegistry;
-let daemon: TestDaemon;
-let fresh: TestDaemon;
-let configDir: string;
+let configDir: string | undefined;
+/** One DOCKER_CONFIG for both daemons' clients, made by whichever set-up asks first. */
+const config = (): string => (configDir ??= mkdtempSync(join(tmpdir(), 'berth-docker-config-')));
 let env: NodeJS.ProcessEnv;
 let freshEnv: NodeJS.ProcessEnv;
 
+const daemon = useDaemon(skip, {
+  async setUp(d) {
+    env = { ...d.env, DOCKER_CONFIG: config() };
+    const { layered } = await testImages();
+    assert.equal((await docker(env, ['load', '-i', layered])).code, 0);
+  },
+});
+// A daemon that has never seen an image: pulls land on an empty store.
+useDaemon(skip, {
+  load: 'none',
+  async setUp(d) {
+    freshEnv = { ...d.env, DOCKER_CONFIG: config() };
+  },
+});
 before(async () => {
   if (skip) return;
-  const images = await testImages();
-  [registry, daemon, fresh] = await Promise.all([startRegistry(), startDaemon(), startDaemon()]);
-  configDir = mkdtempSync(join(tmpdir(), 'berth-docker-config-'));
-  env = { ...daemon.env, DOCKER_CONFIG: configDir };
-  freshEnv = { ...fresh.env, DOCKER_CONFIG: configDir };
-  for (const tar of [images.layered, images.busybox]) assert.equal((await docker(env, ['load', '-i', tar])).code, 0);
+  registry = await startRegistry();
 });
+// After both daemons' after() (node:test runs after() hooks in order).
 after(async () => {
-  await Promise.all([daemon?.cleanup(), fresh?.cleanup(), registry?.stop()]);
+  await registry?.stop();
   if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
