@@ -1,20 +1,16 @@
 // The daemon itself: start, API headers and versions, docker version/info, lock, clean stop.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDaemon, isRoot, apiRequest, type TestDaemon } from '../helpers/daemon.js';
+import { startDaemon, isRoot, apiRequest } from '../helpers/daemon.js';
+import { useDaemon } from '../helpers/use-daemon.js';
 import { docker, berth } from '../helpers/run.js';
 
 const skip = !isRoot() && 'needs root';
 
 const get = (socketPath: string, path: string, method = 'GET') => apiRequest(socketPath, path, { method });
 
-let daemon: TestDaemon;
-before(async () => {
-  if (!skip) daemon = await startDaemon();
-});
-after(async () => {
-  await daemon?.cleanup();
-});
+// The daemon itself is under test: no image loaded, as before.
+const daemon = useDaemon(skip, { load: 'none' });
 
 test('ping answers with Docker headers, GET and HEAD', { skip }, async () => {
   const res = await get(daemon.socketPath, '/_ping');
