@@ -1,7 +1,9 @@
 // The set-up most e2e files share: one berthd started before the file's tests, busybox loaded into it from the local
 // fixture, the docker CLI pointed at it (`daemon.env`); after the tests every container left is removed and the
 // daemon stopped, its roots and rules removed. A restart (after stop() or kill9()) keeps the roots and the flags.
-// Files that run the same scenarios on Docker's engine get a dockerd beside it the same way (useDockerd).
+// Files that run the same scenarios on Docker's engine get a dockerd beside it the same way (useDockerd; its restart
+// after stop({ keepRoots: true })). node:test 20 runs a file's top-level before() hooks side by side and its after()
+// hooks one at a time in the order registered: a file's own after() registered after these runs once they are done.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDaemon, type StartOptions, type TestDaemon } from './daemon.js';
