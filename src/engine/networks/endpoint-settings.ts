@@ -1,6 +1,11 @@
 // A container's NetworkSettings in Docker's shape: one entry per network (address fields filled while it
 // runs), and the legacy top-level fields mirroring the default bridge's endpoint.
+// What Docker fills when (dockerd 20.10 measured side by side; moby 25-27 read): an entry's NetworkID and DNSNames are
+// set when the container first joins the network, at its first start, and kept after it exits; EndpointID, addresses
+// and the MAC only while it runs. The host and none networks get an endpoint too while the container runs.
 import type { ContainerRecord } from '../../core/containers/container-record.js';
+import { sha256, digestHex } from '../../lib/digest.js';
+import { ZERO_TIME } from '../../lib/time.js';
 import { parseCidr } from '../../core/networks/ipv4.js';
 import { parseCidr6 } from '../../core/networks/ipv6.js';
 import type { EndpointRecord, NetworkRecord } from '../../core/networks/network-record.js';
@@ -32,8 +37,22 @@ const emptyEndpoint = (networkId: string): EndpointSettings => ({
   DNSNames: null,
 });
 
+/** Whether the container ever started: Docker leaves an entry's NetworkID "" until then. */
+export const everStarted = (c: ContainerRecord): boolean => c.state.startedAt !== '' && c.state.startedAt !== ZERO_TIME;
+
+/** The names Docker 25+ lists for a container on a user network (its DNS answers them): name, aliases, short id. */
+export const dnsNames = (c: ContainerRecord, aliases: string[]): string[] => [
+  ...new Set([c.name, ...aliases, c.id.slice(0, 12)]),
+];
+
+/** berth keeps no endpoint for the host and none networks: this ID stands for the one Docker makes at each start,
+ * the same for one run of the container and new at the next. */
+export const modeEndpointId = (c: ContainerRecord, networkId: string): string =>
+  digestHex(sha256(`${c.id}\n${networkId}\n${c.state.startedAt}`));
+
 export function endpointSettings(c: ContainerRecord, e: EndpointRecord, n: NetworkRecord): EndpointSettings {
   const up = e.ip !== '';
+  const joined = up || everStarted(c);
   const v6 = n.enableIPv6 ? n.v6 : undefined;
   const ipam = {
     ...(e.requestedIp ? { IPv4Address: e.requestedIp } : {}),
@@ -41,7 +60,7 @@ export function endpointSettings(c: ContainerRecord, e: EndpointRecord, n: Netwo
     ...((e.linkLocalIps ?? []).length > 0 ? { LinkLocalIPs: e.linkLocalIps } : {}),
   };
   return {
-    ...emptyEndpoint(n.id),
+    ...emptyEndpoint(joined ? n.id : ''),
     IPAMConfig: Object.keys(ipam).length > 0 ? ipam : null,
     Links: (e.links ?? []).length > 0 ? (e.links ?? null) : null,
     Aliases: e.aliases.length > 0 ? e.aliases : null,
@@ -55,7 +74,7 @@ export function endpointSettings(c: ContainerRecord, e: EndpointRecord, n: Netwo
     IPv6Gateway: up && v6 && e.ip6 ? v6.gateway : '',
     GlobalIPv6Address: up ? (e.ip6 ?? '') : '',
     GlobalIPv6PrefixLen: up && v6 && e.ip6 ? parseCidr6(v6.subnet).prefix : 0,
-    DNSNames: n.isDefault || !up ? null : [c.name, c.id.slice(0, 12), ...e.aliases],
+    DNSNames: n.isDefault || !joined ? null : dnsNames(c, e.aliases),
   };
 }
 
@@ -72,7 +91,13 @@ export function containerNetworkSettings(input: SettingsInput): NetworkSettings 
     !(c.hostConfig.NetworkMode ?? '').startsWith('container:')
   ) {
     const mode = c.hostConfig.NetworkMode || 'none';
-    networks[mode] = emptyEndpoint(input.modeNetwork?.id ?? '');
+    const id = input.modeNetwork?.id ?? '';
+    // Between an exit and a restart (status restarting) Docker has released the endpoint, as at an exit.
+    const joinedNow = id !== '' && (c.state.status === 'running' || c.state.status === 'paused');
+    networks[mode] = {
+      ...emptyEndpoint(everStarted(c) ? id : ''),
+      EndpointID: joinedNow ? modeEndpointId(c, id) : '',
+    };
   }
   const bridge = input.endpoints.find((e) => e.network?.isDefault);
   const top = bridge?.network ? networks[bridge.network.name] : undefined;
