@@ -4,6 +4,8 @@
 // and array elements included; berthd's answer at the version the docker CLI 28 negotiates with it (1.47) has no
 // key the 1.47 swagger's ContainerSummary leaves out. Extra or larger fields cost every client its JSON decoding
 // (the docker CLI decodes each field of each container), so none may creep in. Skips without root or dockerd.
+// The endpoint values (which network, whether an endpoint, address and MAC are there, aliases) are compared too, in
+// the list and in inspect, on the default bridge, a user network, host and none, each created, running and exited.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -16,6 +18,9 @@ import { ENGINES, skipClients, useEngines, type Engine } from '../helpers/engine
 const both = ENGINES.includes('dockerd') && ENGINES.includes('berthd');
 const skip = skipClients() || (both ? false : 'needs both engines (BERTH_CLIENT_ENGINES narrows them)');
 const NAMES = ['ls-created', 'ls-running', 'ls-exited'];
+/** Network modes of the endpoint scenarios, each with a created (ep-c-), running (ep-r-) and exited (ep-x-) container. */
+const MODES = ['bridge', 'ls-net', 'host', 'none'];
+const STATES = ['c', 'r', 'x'];
 
 const engine = useEngines(skip, async (e: Engine) => {
   const ok = async (args: string[]): Promise<void> => {
@@ -25,6 +30,14 @@ const engine = useEngines(skip, async (e: Engine) => {
   await ok(['create', '--name', 'ls-created', '--label', 'team=list', '-v', '/data', 'busybox', 'true']);
   await ok(['run', '-d', '--name', 'ls-running', '-p', '127.0.0.1::80', 'busybox', 'sleep', '300']);
   await ok(['run', '--name', 'ls-exited', '--network', 'none', 'busybox', 'true']);
+  await ok(['network', 'create', 'ls-net']);
+  await Promise.all(
+    MODES.map(async (m) => {
+      await ok(['create', '--name', `ep-c-${m}`, '--network', m, 'busybox', 'true']);
+      await ok(['run', '-d', '--name', `ep-r-${m}`, '--network', m, 'busybox', 'sleep', '300']);
+      await ok(['run', '--name', `ep-x-${m}`, '--network', m, 'busybox', 'true']);
+    }),
+  );
 });
 
 type Summary = Record<string, unknown> & { Names: string[] };
@@ -95,6 +108,111 @@ test('at the version the docker CLI negotiates, berthd sends no key the swagger 
     for (const m of c.Mounts as object[]) assert.deepEqual(without(Object.keys(m), mount), [], name);
   }
 });
+
+/** An engine's values made comparable with the other's: its network ids become `net:<name>`, the container's own
+ * ids `own-id`/`own-short-id`, other 64-hex ids (endpoints) `id`, addresses and MACs their kind. */
+function comparable(value: unknown, networkNames: Map<string, string>, ownId: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => comparable(v, networkNames, ownId));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, comparable(v, networkNames, ownId)] as [string, unknown]),
+    );
+  if (typeof value !== 'string') return value;
+  if (networkNames.has(value)) return `net:${networkNames.get(value) ?? ''}`;
+  if (value === ownId) return 'own-id';
+  if (value === ownId.slice(0, 12)) return 'own-short-id';
+  if (/^[0-9a-f]{64}$/.test(value)) return 'id';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(value)) return 'ipv4';
+  if (/^02:42(:[0-9a-f]{2}){4}$/.test(value)) return 'mac';
+  return value;
+}
+
+/** The endpoint fields of NetworkSettings that both engines fill the same way. Left out as known differences, each
+ * where berthd follows Docker 25-27: SandboxID and SandboxKey (27 clears them at an exit, 20.10 keeps them) and
+ * Bridge (set when the mode is "bridge" and dockerd has --bridge; 20.10 keeps the CLI's "default" mode, which it
+ * does not count); DNSNames (1.44, absent from 20.10). Not yet the same, reported: SandboxID and SandboxKey of a
+ * running host or none container (berthd ""). */
+const ENDPOINT_KEYS = ['NetworkID', 'EndpointID', 'Gateway', 'IPAddress', 'IPPrefixLen', 'MacAddress', 'Aliases'];
+const TOP_KEYS = ['EndpointID', 'Gateway', 'IPAddress', 'IPPrefixLen', 'MacAddress'];
+
+async function endpointValues(e: Engine): Promise<Map<string, unknown>> {
+  const nets = JSON.parse((await apiRequest(e.socketPath, '/v1.41/networks')).body) as { Id: string; Name: string }[];
+  const networkNames = new Map(nets.map((n) => [n.Id, n.Name]));
+  const out = new Map<string, unknown>();
+  const listed = await list(e, '1.41');
+  for (const m of MODES)
+    for (const st of STATES) {
+      const name = `ep-${st}-${m}`;
+      const r = await apiRequest(e.socketPath, `/v1.41/containers/${name}/json`);
+      assert.equal(r.status, 200, `${e.name}: ${r.body}`);
+      const c = JSON.parse(r.body) as { Id: string; NetworkSettings: Record<string, unknown> };
+      const pick = (o: unknown, keys: string[]): Record<string, unknown> =>
+        Object.fromEntries(keys.map((k) => [k, (o as Record<string, unknown>)[k]]));
+      const entries = (ns: unknown): Record<string, unknown> =>
+        Object.fromEntries(
+          Object.entries((ns as { Networks: Record<string, unknown> }).Networks).map(([n, ep]) => [
+            n,
+            pick(ep, ENDPOINT_KEYS),
+          ]),
+        );
+      const summary = listed.get(name);
+      assert.ok(summary, `${e.name}: ${name} listed`);
+      out.set(
+        name,
+        comparable(
+          {
+            inspect: { top: pick(c.NetworkSettings, TOP_KEYS), networks: entries(c.NetworkSettings) },
+            list: entries(summary.NetworkSettings),
+          },
+          networkNames,
+          c.Id,
+        ),
+      );
+    }
+  return out;
+}
+
+test(
+  "endpoint values, listed and inspected, are Docker 20.10's at API 1.41 (bridge, user, host, none)",
+  { skip },
+  async () => {
+    await engine.ready();
+    const [theirs, ours] = await Promise.all([endpointValues(engine('dockerd')), endpointValues(engine('berthd'))]);
+    for (const [name, want] of theirs)
+      assert.deepEqual(ours.get(name), want, `${name}: berthd's values against dockerd's`);
+    // What the comparison stands on, seen on dockerd: no network before the first start, an endpoint of host and none
+    // while running, the network kept after an exit, the short ID among a user network's aliases below 1.45.
+    const at = (name: string, net: string) =>
+      (theirs.get(name) as { inspect: { networks: Record<string, Record<string, unknown>> } }).inspect.networks[net];
+    assert.equal(at('ep-c-ls-net', 'ls-net')?.NetworkID, '');
+    assert.equal(at('ep-r-none', 'none')?.EndpointID, 'id');
+    assert.equal(at('ep-r-host', 'host')?.EndpointID, 'id');
+    assert.equal(at('ep-x-bridge', 'bridge')?.NetworkID, 'net:bridge');
+    assert.deepEqual(at('ep-x-ls-net', 'ls-net')?.Aliases, ['own-short-id']);
+  },
+);
+
+test(
+  'DNSNames at API 1.47 as Docker 25-27 fill them: from the first start on a user network, kept after an exit',
+  { skip },
+  async () => {
+    await engine.ready();
+    const e = engine('berthd');
+    for (const m of MODES)
+      for (const st of STATES) {
+        const name = `ep-${st}-${m}`;
+        const c = JSON.parse((await apiRequest(e.socketPath, `/v1.47/containers/${name}/json`)).body) as {
+          Id: string;
+          NetworkSettings: { Networks: Record<string, { DNSNames: string[] | null; Aliases: string[] | null }> };
+        };
+        const ep = c.NetworkSettings.Networks[m];
+        assert.ok(ep, `${name}: an entry for ${m}`);
+        const want = m === 'ls-net' && st !== 'c' ? [name, c.Id.slice(0, 12)] : null;
+        assert.deepEqual(ep.DNSNames, want, `${name}: DNSNames`);
+        assert.equal(ep.Aliases, null, `${name}: no short-ID alias from 1.45 on`);
+      }
+  },
+);
 
 interface Def {
   properties: Record<string, unknown>;
