@@ -208,6 +208,11 @@ async function createNamed(
   const undo: (() => Promise<unknown>)[] = [];
   try {
     if (deps.volumes && volumePlan.needs.length) {
+      // A kill -9 before the record is stored must not leave these behind (volume-service.ts guardCreate).
+      deps.volumes.guardCreate(
+        id,
+        volumePlan.needs.filter((n) => n.anonymous).map((n) => n.name),
+      );
       const made = await deps.volumes.ensure(volumePlan.needs);
       undo.push(() => deps.volumes?.drop(made) ?? Promise.resolve());
       phase('volumes');

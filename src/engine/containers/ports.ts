@@ -30,6 +30,8 @@ export interface ContainerVolumes {
   drop(names: string[]): Promise<void>;
   mountFor(containerId: string, points: MountPoint[], options?: { signal?: AbortSignal }): Promise<void>;
   releaseFor(containerId: string, points: MountPoint[]): Promise<void>;
+  /** Before a create makes them: its anonymous volumes go if the daemon dies before the record is stored. */
+  guardCreate(containerId: string, anonymous: string[]): void;
   /** Stores durably which volumes go with the container's removal (its anonymous ones for `rm -v`, else none). */
   intendRemoval(containerId: string, points: MountPoint[]): void;
   /** After the record went: the intended volumes go (those no container names). */

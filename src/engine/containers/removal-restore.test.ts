@@ -105,3 +105,22 @@ test('a volume whose directory outlived its record (adopted at start) is removed
     const { existsSync } = await import('node:fs');
     assert.equal(existsSync(path), false, 'its directory went too');
   }));
+
+test('a create cut off after making its anonymous volume, before its record: the next start removes the volume', () =>
+  withLifecycleEngine(async (e) => {
+    // The layer never comes: the create stays between its volumes and its record, where a kill -9 would find it.
+    const prepare = e.snapshots.prepare.bind(e.snapshots);
+    e.snapshots.prepare = () => new Promise(() => undefined);
+    void e.create({ Volumes: { '/data': {} }, HostConfig: { Binds: ['keep:/keep'] } });
+    while (e.volumeNames().length < 2) await new Promise((r) => setImmediate(r));
+    e.snapshots.prepare = prepare;
+    assert.deepEqual(e.store.list(), [], 'no record');
+    await e.daemonRestart();
+    assert.deepEqual(e.volumeNames(), ['keep'], 'the anonymous volume went, the named one stays');
+    // A create that completes keeps its volume across restarts (its guard is dropped at start).
+    const id = await e.create({ Volumes: { '/data': {} } });
+    await e.daemonRestart();
+    await e.daemonRestart();
+    assert.equal(e.volumeNames().length, 2);
+    assert.equal(e.store.get(id)?.mounts.length, 1);
+  }));

@@ -224,6 +224,15 @@ export class VolumeService {
   }
 
   /**
+   * Before a create makes the container's anonymous volumes (its record not stored yet): they are named as going with
+   * it, so a daemon killed before the record is stored leaves none behind (start-up finds the container absent and
+   * removes them; once the record is there the intent is dropped at start, or replaced by the removal's).
+   */
+  guardCreate(containerId: string, anonymous: string[]): void {
+    if (anonymous.length) this.deps.store.setRemovalIntent(containerId, anonymous);
+  }
+
+  /**
    * When a container's removal begins (before its 'removing' state is stored): which of its volumes go with it,
    * durably. `points` for `rm -v` and AutoRemove (its anonymous volumes), none for a plain `rm`; replaces an
    * earlier removal's intent. Nothing is written for a container without anonymous volumes and no intent.
@@ -258,7 +267,10 @@ export class VolumeService {
       if (action === 'leave') continue;
       for (const volume of action === 'finish' ? volumes : []) {
         if (await this.removeIfUnused(volume))
-          this.deps.logger.info({ volume, container }, 'removed a volume of a removal a crash cut off');
+          this.deps.logger.info(
+            { volume, container },
+            'removed a volume whose container a crash cut off (in its create or removal)',
+          );
       }
       // Only once every volume had its turn: a crash before leaves the rest to the next start.
       this.deps.store.forgetRemovalIntents({ container });
