@@ -1,6 +1,7 @@
 // kill -9 of berthd at random points of create, start, run --rm, run -d, rm -f, rm -f -v, an AutoRemove container's
 // run (its anonymous volume to go), a pull from a loopback registry, a classic build and a volume create; after each
-// crash berthd starts again on the same roots and the store must be whole: every container listed inspects, starts
+// crash berthd starts again on the same roots and the store must be whole: no anonymous volume is left that no
+// container names (a create or a removal the crash cut off took its own); every container listed inspects, starts
 // and is removed, leaving no layer, directory, runtime state, cgroup, conmon or mount; the anonymous volumes of
 // `rm -v` and AutoRemove containers are gone once their containers are (whether the crash cut the removal or not),
 // named volumes stay; every image listed inspects and runs; every volume inspects and is removed. At the end
@@ -280,6 +281,9 @@ interface SnapshotEntry {
  */
 async function checkStore(ctx: Context, baseImages: Set<string>): Promise<void> {
   const { daemon } = ctx;
+  // No anonymous volume that no container names: a create or a removal the crash cut off took its own with it.
+  const dangling = ['volume', 'ls', '-q', '--filter', 'dangling=true', '--filter', 'label=com.docker.volume.anonymous'];
+  assert.equal(ok(await d(ctx, dangling), 'volume ls dangling'), '', 'anonymous volumes no container names');
   const ids = ok(await d(ctx, ['ps', '-aq', '--no-trunc']), 'ps -a')
     .split('\n')
     .filter(Boolean);
