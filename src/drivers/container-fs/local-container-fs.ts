@@ -38,6 +38,11 @@ export function baseName(path: string): string {
 /** How docker resolves a cp path: the last component is not followed unless the path ends in `/` or `/.`. */
 const followsLast = (path: string): boolean => path.endsWith('/') || path.endsWith('/.') || path === '.';
 
+/** A path the kernel refuses for its length (a name over NAME_MAX, a path over PATH_MAX) is the caller's error. */
+function refuseOverlongName(err: unknown, path: string): void {
+  if (code(err) === 'ENAMETOOLONG') throw invalidArgument(`file name too long: ${path}`, err);
+}
+
 export class LocalContainerFs implements ContainerFsPort {
   constructor(private readonly mountsDir: string) {}
 
@@ -94,6 +99,7 @@ export class LocalContainerFs implements ContainerFsPort {
   ): Promise<T> {
     return this.withView(view, async (fdRoot) => {
       const r = await fdRoot.resolve(path, { followLast }).catch((err: unknown) => {
+        refuseOverlongName(err, path);
         if (code(err) === 'ENOENT') throw notFound(`no such file or directory: ${path}`);
         if (code(err) === 'ENOTDIR') throw invalidArgument(`not a directory: ${path}`);
         throw err;
@@ -111,6 +117,7 @@ export class LocalContainerFs implements ContainerFsPort {
     const st = await (
       r.name === '' ? stat(fdPath(r.dir.fd), { bigint: true }) : lstat(fdPath(r.dir.fd, r.name), { bigint: true })
     ).catch((err: unknown) => {
+      refuseOverlongName(err, path);
       if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') throw notFound(`no such file or directory: ${path}`);
       throw err;
     });
@@ -149,6 +156,7 @@ export class LocalContainerFs implements ContainerFsPort {
     try {
       fdRoot = await FdRoot.open(view.root, held.mounts);
       r = await fdRoot.resolve(path, { followLast: followsLast(path) }).catch((err: unknown) => {
+        refuseOverlongName(err, path);
         if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') throw notFound(`no such file or directory: ${path}`);
         throw err;
       });
@@ -170,6 +178,7 @@ export class LocalContainerFs implements ContainerFsPort {
   async extractToDir(view: ContainerView, path: string, tar: Readable, request: ExtractRequest): Promise<void> {
     await this.withView(view, async (fdRoot, held) => {
       const dir = await fdRoot.openDirAt(path, { writable: true }).catch((err: unknown) => {
+        refuseOverlongName(err, path);
         if (code(err) === 'ENOENT') throw notFound(`no such file or directory: ${path}`);
         if (code(err) === 'ENOTDIR' || code(err) === 'ELOOP')
           throw invalidArgument('extraction point is not a directory');
