@@ -1,9 +1,12 @@
 // Where a volume's data lives. Lifecycle of one volume: create() makes its directory
 // (<data-root>/volumes/<name>/_data); mount() makes the data available at that path (for volumes with
 // type/device options it mounts the device there, once, however many containers use it) and returns it;
-// unmount() undoes that when no running container needs it; remove() unmounts and deletes everything.
-// Every method is idempotent, so a crash at any point is finished by doing the step again.
+// unmount() undoes that when no running container needs it. Removal is two steps around the record's deletion:
+// setAside() unmounts and moves the directory aside in one rename, purge() deletes it; start-up lists what a crash
+// left aside (setAsideOnDisk) to finish those removals. Every method is idempotent, so a crash at any point is
+// finished by doing the step again.
 import type { VolumeRecord } from './volume-record.js';
+import type { SetAsideVolume } from './set-aside-removals.js';
 
 export interface VolumeIo {
   signal?: AbortSignal;
@@ -17,7 +20,14 @@ export interface VolumeDriver {
   /** Makes the data available at dataPath(); rejects with the mount's error (Docker's wording). */
   mount(record: VolumeRecord, options?: VolumeIo): Promise<string>;
   unmount(name: string, options?: VolumeIo): Promise<void>;
-  remove(name: string, options?: VolumeIo): Promise<void>;
+  /** Unmounts and renames the volume's directory aside; the handle for purge()/putBack(), none if there was none. */
+  setAside(name: string, options?: VolumeIo): Promise<string | undefined>;
+  /** Undoes setAside() (the record's deletion failed). */
+  putBack(name: string, handle: string): Promise<void>;
+  /** Deletes a set-aside directory. */
+  purge(handle: string): Promise<void>;
+  /** Directories set aside by removals not finished (a crash), with the volume each belonged to. */
+  setAsideOnDisk(options?: VolumeIo): Promise<SetAsideVolume[]>;
   /** Bytes of file content under the data directory. */
   usage(name: string, options?: VolumeIo): Promise<number>;
   /** Names of the volume directories on disk (to adopt any a crash left without a record). */

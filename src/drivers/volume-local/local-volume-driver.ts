@@ -1,11 +1,11 @@
 // The local volume driver: each volume is <root>/<name>/_data, a plain directory, or (with type/device
 // options) the device mounted there with mount(8) while containers use it. Removal renames the volume's
-// directory to a `.removing-*` name first, so a crash midway never leaves half a volume that looks whole;
-// init() finishes such removals.
+// directory to `.removing-<name>-<random>` first (before the service deletes the record), so a crash midway never
+// leaves half a volume that looks whole; start-up finds those (setAsideOnDisk) and finishes the removals.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { dirUsage } from '../../lib/fs/dir-usage.js';
@@ -13,10 +13,13 @@ import { invalidArgument } from '../../core/errdefs.js';
 import { deviceMount, isBindDevice } from '../../core/volumes/local-options.js';
 import { isValidVolumeName } from '../../core/volumes/volume-names.js';
 import type { VolumeRecord } from '../../core/volumes/volume-record.js';
+import type { SetAsideVolume } from '../../core/volumes/set-aside-removals.js';
 import type { VolumeDriver, VolumeIo } from '../../core/volumes/volume-driver.js';
 
 const run = promisify(execFile);
 const REMOVING = '.removing-';
+/** `.removing-<volume name>-<8 hex>`: the name back from a set-aside directory. */
+const SET_ASIDE = /^\.removing-(.+)-[0-9a-f]{8}$/;
 
 export const localVolumeConfigSchema = z.object({ root: z.string().min(1) }).strict();
 
@@ -35,9 +38,6 @@ export class LocalVolumeDriver implements VolumeDriver {
 
   async init(): Promise<void> {
     await mkdir(this.root, { recursive: true, mode: 0o701 });
-    for (const entry of await readdir(this.root)) {
-      if (entry.startsWith(REMOVING)) await this.purge(join(this.root, entry));
-    }
   }
 
   dataPath(name: string): string {
@@ -84,19 +84,23 @@ export class LocalVolumeDriver implements VolumeDriver {
       await run('umount', [path]).catch(() => run('umount', ['-l', path]));
   }
 
-  async remove(name: string, options: VolumeIo = {}): Promise<void> {
+  async setAside(name: string, options: VolumeIo = {}): Promise<string | undefined> {
     await this.unmount(name, options);
-    const dir = join(this.root, name);
     const doomed = join(this.root, `${REMOVING}${name}-${randomBytes(4).toString('hex')}`);
-    const moved = await rename(dir, doomed).then(
-      () => true,
-      (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? false : Promise.reject(err)),
+    return rename(join(this.root, name), doomed).then(
+      () => doomed,
+      (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)),
     );
-    if (moved) await this.purge(doomed);
   }
 
-  private async purge(dir: string): Promise<void> {
-    // Never follow into a mount that is still there: unmount it first.
+  async putBack(name: string, handle: string): Promise<void> {
+    await rename(handle, join(this.root, name));
+  }
+
+  async purge(dir: string): Promise<void> {
+    // Only ever a set-aside directory of this root; never follow into a mount still there: unmount it first.
+    if (join(this.root, basename(dir)) !== dir || !SET_ASIDE.test(basename(dir)))
+      throw new Error(`not a set-aside volume directory: ${dir}`);
     const data = join(dir, '_data');
     for (let i = 0; i < 8 && (await isMountPoint(data)); i++) await run('umount', ['-l', data]).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
@@ -104,6 +108,15 @@ export class LocalVolumeDriver implements VolumeDriver {
 
   async usage(name: string, options: VolumeIo = {}): Promise<number> {
     return (await dirUsage(this.dataPath(name), options)).size;
+  }
+
+  async setAsideOnDisk(_options: VolumeIo = {}): Promise<SetAsideVolume[]> {
+    const out: SetAsideVolume[] = [];
+    for (const entry of await readdir(this.root).catch(() => [])) {
+      const name = SET_ASIDE.exec(entry)?.[1];
+      if (name !== undefined) out.push({ name, handle: join(this.root, entry) });
+    }
+    return out;
   }
 
   async onDisk(_options: VolumeIo = {}): Promise<string[]> {

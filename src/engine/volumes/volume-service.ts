@@ -14,6 +14,7 @@ import type { VolumeDriver } from '../../core/volumes/volume-driver.js';
 import { volumeListFilter, volumePruneFilter, type Filters } from '../../core/volumes/volume-filters.js';
 import { volumeNames, type VolumeNeed } from '../../core/volumes/container-volumes.js';
 import { intentAction, volumeFate, type OwnerState } from '../../core/volumes/removal-intents.js';
+import { setAsideRecordFate } from '../../core/volumes/set-aside-removals.js';
 import type { MountPoint } from '../../spec/docker/containers.js';
 
 export interface VolumeUser {
@@ -22,11 +23,20 @@ export interface VolumeUser {
   mounts: MountPoint[];
 }
 
+/**
+ * Test-only (off unless berthd is started with BERTH_TEST_CRASH_AT): the points of a volume's removal where the
+ * daemon can be made to kill itself (SIGKILL), so crash tests hit a window deterministically.
+ * - `volume-set-aside`: the directory is renamed aside, the record still there;
+ * - `volume-record-deleted`: the record is gone, the set-aside directory not yet.
+ */
+export type VolumeRemovalCrashPoint = 'volume-set-aside' | 'volume-record-deleted';
+
 export interface VolumeServiceDeps {
   store: VolumeStore;
   driver: VolumeDriver;
   events: EventPublisher;
   logger: Logger;
+  crashPoint?: (point: VolumeRemovalCrashPoint) => void;
 }
 
 export interface VolumeCreateRequest {
@@ -121,10 +131,23 @@ export class VolumeService {
       }
       const users = this.usersOf(name);
       if (users.length) throw conflict(`remove ${name}: volume is in use - [${users.map((u) => u.id).join(', ')}]`);
-      // Record first: a crash after it leaves only a `.removing-*` directory or a stray one the next start handles
-      // (adopts; a removal intent, kept until the directory is gone, then removes it again).
-      this.deps.store.delete(name);
-      await this.deps.driver.remove(name, { signal: options.signal });
+      // Directory aside first (one rename), then the record, then the directory's deletion: a crash at any point
+      // leaves the volume whole or a set-aside directory whose removal the next start finishes (restore), never a
+      // directory that start-up would adopt as a different volume.
+      const aside = await this.deps.driver.setAside(name, { signal: options.signal });
+      this.deps.crashPoint?.('volume-set-aside');
+      try {
+        this.deps.store.delete(name);
+      } catch (err) {
+        if (aside) await this.deps.driver.putBack(name, aside);
+        throw err;
+      }
+      this.deps.crashPoint?.('volume-record-deleted');
+      // The volume is gone once its record is: a failed deletion of the data is the next start's to finish.
+      if (aside)
+        await this.deps.driver
+          .purge(aside)
+          .catch((err: unknown) => this.deps.logger.warn({ err, volume: name }, 'volume data left for the next start'));
       this.deps.store.forgetRemovalIntents({ volume: name });
       this.publish(record, 'destroy');
     });
@@ -290,8 +313,24 @@ export class VolumeService {
     );
   }
 
-  /** After a daemon (re)start: volume directories without a record (a crash between mkdir and insert) are adopted. */
+  /**
+   * After a daemon (re)start: removals a crash cut are finished (a set-aside directory's record deleted when it is
+   * still the removed volume's, set-aside-removals.ts; the directory deleted), then volume directories without a
+   * record (a crash between mkdir and insert) are adopted.
+   */
   async restore(): Promise<void> {
+    const live = new Set(await this.deps.driver.onDisk());
+    for (const { name, handle } of await this.deps.driver.setAsideOnDisk()) {
+      const fate = setAsideRecordFate({ record: !!this.deps.store.get(name), directory: live.has(name) });
+      if (fate === 'delete') {
+        this.deps.store.delete(name);
+        this.deps.logger.info({ volume: name }, 'finished a volume removal a crash cut off');
+      }
+      await this.deps.driver
+        .purge(handle)
+        .catch((err: unknown) => this.deps.logger.warn({ err, volume: name }, 'set-aside volume data not deleted'));
+      if (!live.has(name)) this.deps.store.forgetRemovalIntents({ volume: name });
+    }
     for (const name of await this.deps.driver.onDisk()) {
       if (this.deps.store.get(name)) continue;
       const anonymous = /^[0-9a-f]{64}$/.test(name);
