@@ -8,6 +8,7 @@ import { LocalVolumeDriver } from '../drivers/volume-local/local-volume-driver.j
 import { SqliteVolumeStore } from '../drivers/volume-local/sqlite-volume-store.js';
 import { VolumeService } from '../engine/volumes/volume-service.js';
 import type { DaemonConfig } from './config.js';
+import { testCrashPoint } from './test-crash-point.js';
 
 export async function wireVolumes(
   config: DaemonConfig,
@@ -22,6 +23,7 @@ export async function wireVolumes(
     driver,
     events,
     logger: logger.child({ component: 'volumes' }),
+    crashPoint: testCrashPoint(process.env, logger),
   });
   await service.restore();
   return service;

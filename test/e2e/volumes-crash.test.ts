@@ -2,10 +2,11 @@
 // after the restart the removal is finished as it was asked, `rm -v` and AutoRemove's anonymous volumes gone, a
 // named volume, a plain `rm`'s anonymous volume and one another container mounts kept. The end state is compared
 // with what the same commands leave, uncrashed, on Docker's engine 20.10 (which has the same window and no repair).
+// Likewise inside a `volume rm` of a typed volume: gone after the restart, never back as a plain local volume.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiRequest, isRoot, startDaemon, type TestDaemon } from '../helpers/daemon.js';
 import { docker } from '../helpers/run.js';
@@ -28,7 +29,8 @@ async function ok(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
 }
 
 /** berthd on the file's roots (made at the first call), with a crash point or none. */
-async function berthd(crashAt?: 'removal-begun' | 'record-deleted'): Promise<TestDaemon> {
+type CrashAt = 'removal-begun' | 'record-deleted' | 'volume-set-aside' | 'volume-record-deleted';
+async function berthd(crashAt?: CrashAt): Promise<TestDaemon> {
   const first = !daemon;
   if (daemon) await daemon.stop();
   daemon = await startDaemon({
@@ -155,6 +157,73 @@ for (const point of ['record-deleted', 'removal-begun'] as const) {
       assert.deepEqual(await leftOver(env, tag, names), expected);
       await ok(env, ['run', '--rm', '-v', `${names.plain}:/p`, 'busybox', 'true']);
       await ok(env, ['volume', 'prune', '-af']);
+    },
+  );
+}
+
+/** A tmpfs-typed local volume with a label, and a plain one beside it. */
+async function typedVolumes(env: NodeJS.ProcessEnv, tag: string): Promise<void> {
+  await ok(env, [
+    'volume',
+    'create',
+    '--label',
+    'team=a',
+    '-o',
+    'type=tmpfs',
+    '-o',
+    'device=tmpfs',
+    '-o',
+    'o=size=1m',
+    `typed-${tag}`,
+  ]);
+  await ok(env, ['volume', 'create', '--label', 'team=b', `beside-${tag}`]);
+}
+
+const inspectOf = async (env: NodeJS.ProcessEnv, name: string) =>
+  JSON.parse(await ok(env, ['volume', 'inspect', name])) as unknown;
+
+test(
+  'uncrashed, Docker engine 20.10: volume rm of a typed volume takes it, the one beside stays',
+  { skip },
+  async () => {
+    const env = engine.env;
+    await typedVolumes(env, 'd');
+    await ok(env, ['volume', 'rm', 'typed-d']);
+    const listed = (await ok(env, ['volume', 'ls', '-q'])).split('\n');
+    assert.deepEqual([listed.includes('typed-d'), listed.includes('beside-d')], [false, true]);
+    await ok(env, ['volume', 'rm', 'beside-d']);
+  },
+);
+
+for (const point of ['volume-set-aside', 'volume-record-deleted'] as const) {
+  test(
+    `berthd killed -9 at ${point} in a volume rm: the typed volume is gone after the restart`,
+    { skip },
+    async () => {
+      const tag = point === 'volume-set-aside' ? 's' : 'v';
+      let d = await berthd();
+      await typedVolumes(d.env, tag);
+      const beside = await inspectOf(d.env, `beside-${tag}`);
+      d = await berthd(point);
+      const exited = once(d.process, 'exit') as Promise<[number | null, string | null]>;
+      await docker(d.env, ['volume', 'rm', `typed-${tag}`]);
+      const [, signal] = await exited;
+      assert.equal(signal, 'SIGKILL', `berthd killed itself at ${point}`);
+      const env = (await berthd()).env;
+      const listed = (await ok(env, ['volume', 'ls', '-q'])).split('\n');
+      assert.deepEqual([listed.includes(`typed-${tag}`), listed.includes(`beside-${tag}`)], [false, true]);
+      const inspected = await docker(env, ['volume', 'inspect', `typed-${tag}`]);
+      assert.equal(inspected.code, 1, 'inspect of the removed volume fails');
+      assert.match(inspected.stderr, /no such volume/i);
+      assert.deepEqual(await inspectOf(env, `beside-${tag}`), beside, 'the volume beside is identical');
+      const volumesDir = join((daemon as TestDaemon).dataRoot, 'volumes');
+      const left = readdirSync(volumesDir).filter((e) => e.includes(`typed-${tag}`));
+      assert.deepEqual(left, [], 'no directory of it, live or set aside');
+      // The name is free again, and a second restart does not touch the new volume.
+      await ok(env, ['volume', 'create', '--label', 'again=1', `typed-${tag}`]);
+      const again = await inspectOf(env, `typed-${tag}`);
+      assert.deepEqual(await inspectOf((await berthd()).env, `typed-${tag}`), again);
+      await ok((daemon as TestDaemon).env, ['volume', 'rm', `typed-${tag}`, `beside-${tag}`]);
     },
   );
 }
