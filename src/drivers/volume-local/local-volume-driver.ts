@@ -18,8 +18,8 @@ import type { VolumeDriver, VolumeIo } from '../../core/volumes/volume-driver.js
 
 const run = promisify(execFile);
 const REMOVING = '.removing-';
-/** `.removing-<volume name>-<8 hex>`: the name back from a set-aside directory. */
-const SET_ASIDE = /^\.removing-(.+)-[0-9a-f]{8}$/;
+/** `.removing-<volume name>-<hex>` (8 hex digits when made here): the name back from a set-aside directory. */
+const SET_ASIDE = /^\.removing-(.+?)(?:-[0-9a-f]+)?$/;
 
 export const localVolumeConfigSchema = z.object({ root: z.string().min(1) }).strict();
 
