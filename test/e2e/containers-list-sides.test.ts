@@ -219,3 +219,37 @@ interface Def {
 }
 
 const without = (keys: string[], allowed: string[]): string[] => keys.filter((k) => !allowed.includes(k));
+
+/** `network inspect host|none`'s Containers, keyed by container name, each endpoint's EndpointID replaced by whether
+ * it equals the one the container's own inspect shows for that network (the two views must agree). */
+async function modeNetworkContainers(e: Engine, net: string): Promise<Record<string, unknown>> {
+  const r = await apiRequest(e.socketPath, `/v1.41/networks/${net}`);
+  assert.equal(r.status, 200, `${e.name}: ${r.body}`);
+  const listed = (JSON.parse(r.body) as { Containers: Record<string, Record<string, unknown>> }).Containers;
+  const out: Record<string, unknown> = {};
+  for (const [id, ep] of Object.entries(listed)) {
+    const c = JSON.parse((await apiRequest(e.socketPath, `/v1.41/containers/${id}/json`)).body) as {
+      Name: string;
+      NetworkSettings: { Networks: Record<string, { EndpointID: string }> };
+    };
+    const own = c.NetworkSettings.Networks[net]?.EndpointID ?? '';
+    out[c.Name.slice(1)] = {
+      ...ep,
+      EndpointID: ep.EndpointID === own && /^[0-9a-f]{64}$/.test(own) ? 'as-inspected' : ep.EndpointID,
+    };
+  }
+  return out;
+}
+
+test('`network inspect host` and `none` list the running containers as Docker 20.10 does', { skip }, async () => {
+  await engine.ready();
+  for (const net of ['host', 'none']) {
+    const [theirs, ours] = await Promise.all([
+      modeNetworkContainers(engine('dockerd'), net),
+      modeNetworkContainers(engine('berthd'), net),
+    ]);
+    // ls-exited (none) and the created/exited ep- containers are not listed: only the running one.
+    assert.deepEqual(Object.keys(theirs), [`ep-r-${net}`], `dockerd lists the running ${net} container`);
+    assert.deepEqual(ours, theirs, `${net}: berthd's Containers against dockerd's`);
+  }
+});

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ContainerRecord, ContainerRunState } from '../../core/containers/container-record.js';
 import type { EndpointRecord, NetworkRecord } from '../../core/networks/network-record.js';
-import { containerNetworkSettings, endpointSettings } from './endpoint-settings.js';
+import { containerNetworkSettings, endpointSettings, holdsModeEndpoint } from './endpoint-settings.js';
 
 const ID = 'c0ffee'.padEnd(64, '0');
 const STARTED = '2026-12-05T22:00:00.000000000Z';
@@ -97,6 +97,15 @@ test('host and none: NetworkID from the first start, an EndpointID while running
       `${n.name}: released while restarting`,
     );
   }
+});
+
+test('a host or none endpoint is held (and listed by network inspect) only while running or paused', () => {
+  const held = (state: ContainerRunState): boolean => holdsModeEndpoint(container(state, 'host'));
+  assert.equal(held(created), false);
+  assert.equal(held(running), true);
+  assert.equal(held({ ...running, status: 'paused' }), true);
+  assert.equal(held({ ...exited, status: 'restarting' }), false);
+  assert.equal(held(exited), false);
 });
 
 test('the top-level fields follow the default bridge entry only', () => {

@@ -47,6 +47,11 @@ export const dnsNames = (c: ContainerRecord, aliases: string[]): string[] => [
 
 /** berth keeps no endpoint for the host and none networks: this ID stands for the one Docker makes at each start,
  * the same for one run of the container and new at the next. */
+/** Whether Docker holds a host or none endpoint for the container now: while it runs or is paused; between an exit
+ * and a restart (status restarting) it has released it, as at an exit. */
+export const holdsModeEndpoint = (c: ContainerRecord): boolean =>
+  c.state.status === 'running' || c.state.status === 'paused';
+
 export const modeEndpointId = (c: ContainerRecord, networkId: string): string =>
   digestHex(sha256(`${c.id}\n${networkId}\n${c.state.startedAt}`));
 
@@ -92,8 +97,7 @@ export function containerNetworkSettings(input: SettingsInput): NetworkSettings 
   ) {
     const mode = c.hostConfig.NetworkMode || 'none';
     const id = input.modeNetwork?.id ?? '';
-    // Between an exit and a restart (status restarting) Docker has released the endpoint, as at an exit.
-    const joinedNow = id !== '' && (c.state.status === 'running' || c.state.status === 'paused');
+    const joinedNow = id !== '' && holdsModeEndpoint(c);
     networks[mode] = {
       ...emptyEndpoint(everStarted(c) ? id : ''),
       EndpointID: joinedNow ? modeEndpointId(c, id) : '',

@@ -28,6 +28,7 @@ import type { IpamConfig, NetworkCreateRequest, NetworksApi, NetworkServiceConfi
 import { networkFilter, networkPruneFilter } from './network-filters.js';
 import type { NetworkRecords } from './network-records.js';
 import { addEndpoint } from './endpoint-plan.js';
+import { holdsModeEndpoint, modeEndpointId } from './endpoint-settings.js';
 
 export interface NetworkServiceDeps {
   store: NetworkStore;
@@ -295,14 +296,16 @@ export class NetworkService implements NetworksApi {
       const c = this.deps.containers.get(endpoint.containerId);
       if (c) containers.push({ id: c.id, name: c.name, endpoint });
     }
+    // host and none keep no endpoint records: a running container is listed with the EndpointID its own inspect
+    // shows (Docker lists the endpoint it made at the start), so the two views agree.
     if (n.driver !== 'bridge') {
       for (const c of this.deps.containers.list()) {
-        if (c.hostConfig.NetworkMode === n.name && isRunningState(c.state))
+        if (c.hostConfig.NetworkMode === n.name && holdsModeEndpoint(c))
           containers.push({
             id: c.id,
             name: c.name,
             endpoint: {
-              id: '',
+              id: modeEndpointId(c, n.id),
               networkId: n.id,
               containerId: c.id,
               aliases: [],
