@@ -29,7 +29,7 @@ import { resolveContainer } from '../containers/resolve.js';
 import type { LiveAttach } from './network-service.js';
 import type { NetworkRecords } from './network-records.js';
 import { addEndpoint, planEndpoint } from './endpoint-plan.js';
-import { containerNetworkSettings } from './endpoint-settings.js';
+import { containerNetworkSettings, modeSandboxKey } from './endpoint-settings.js';
 import { snapshotLookup, storeLookup, type NetworkLookup } from './network-lookup.js';
 
 export interface ContainerAttachDeps {
@@ -539,9 +539,14 @@ export class ContainerAttach implements ContainerNetworking {
       record: c,
       endpoints: endpoints.map((e) => ({ endpoint: e, network: lookup.network(e.networkId) })),
       modeNetwork: lookup.networkByName(c.hostConfig.NetworkMode ?? ''),
-      sandboxKey: running && this.sandboxes.has(c.id) ? this.deps.host.netnsPath(c.id) : '',
+      sandboxKey: running ? this.sandboxKey(c) : '',
       ports,
     });
+  }
+
+  /** The namespace a running container's network lives in: berth's own, else the host or none mode's. */
+  private sandboxKey(c: ContainerRecord): string {
+    return this.sandboxes.has(c.id) ? this.deps.host.netnsPath(c.id) : modeSandboxKey(c);
   }
 
   /** Published ports as Docker shows them: on an IPv6 network, those on every address also on "::". */

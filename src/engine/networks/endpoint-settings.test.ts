@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ContainerRecord, ContainerRunState } from '../../core/containers/container-record.js';
 import type { EndpointRecord, NetworkRecord } from '../../core/networks/network-record.js';
-import { containerNetworkSettings, endpointSettings, holdsModeEndpoint } from './endpoint-settings.js';
+import { containerNetworkSettings, endpointSettings, holdsModeEndpoint, modeSandboxKey } from './endpoint-settings.js';
 
 const ID = 'c0ffee'.padEnd(64, '0');
 const STARTED = '2026-12-05T22:00:00.000000000Z';
@@ -106,6 +106,19 @@ test('a host or none endpoint is held (and listed by network inspect) only while
   assert.equal(held({ ...running, status: 'paused' }), true);
   assert.equal(held({ ...exited, status: 'restarting' }), false);
   assert.equal(held(exited), false);
+});
+
+test("a running host or none container's SandboxKey is its process's network namespace, only while it runs", () => {
+  for (const mode of ['host', 'none']) {
+    assert.equal(modeSandboxKey(container(running, mode)), '/proc/42/ns/net', mode);
+    assert.equal(modeSandboxKey(container({ ...running, status: 'paused' }, mode)), '/proc/42/ns/net', mode);
+    for (const state of [created, exited, { ...exited, status: 'restarting' as const }])
+      assert.equal(modeSandboxKey(container(state, mode)), '', `${mode} ${state.status}`);
+  }
+  for (const mode of ['bridge', 'container:other', 'my-net'])
+    assert.equal(modeSandboxKey(container(running, mode)), '', `${mode}: not a mode sandbox`);
+  const disabled = { ...container(running, 'none'), config: { NetworkDisabled: true } } as ContainerRecord;
+  assert.equal(modeSandboxKey(disabled), '', 'no network at all');
 });
 
 test('the top-level fields follow the default bridge entry only', () => {

@@ -52,6 +52,15 @@ export const dnsNames = (c: ContainerRecord, aliases: string[]): string[] => [
 export const holdsModeEndpoint = (c: ContainerRecord): boolean =>
   c.state.status === 'running' || c.state.status === 'paused';
 
+/** A running host or none container's SandboxKey. Docker shows the sandbox it made (for host its bind mount of the
+ * host's namespace, for none the container's own namespace); berth makes none for these modes, so it shows the
+ * process's namespace as the daemon sees it, which names that same namespace for as long as the container runs. */
+export function modeSandboxKey(c: ContainerRecord): string {
+  const mode = c.hostConfig.NetworkMode ?? '';
+  const modeSandbox = (mode === 'host' || mode === 'none') && !c.config.NetworkDisabled;
+  return modeSandbox && holdsModeEndpoint(c) && c.state.pid > 0 ? `/proc/${c.state.pid}/ns/net` : '';
+}
+
 export const modeEndpointId = (c: ContainerRecord, networkId: string): string =>
   digestHex(sha256(`${c.id}\n${networkId}\n${c.state.startedAt}`));
 
