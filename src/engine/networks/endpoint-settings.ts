@@ -45,8 +45,6 @@ export const dnsNames = (c: ContainerRecord, aliases: string[]): string[] => [
   ...new Set([c.name, ...aliases, c.id.slice(0, 12)]),
 ];
 
-/** berth keeps no endpoint for the host and none networks: this ID stands for the one Docker makes at each start,
- * the same for one run of the container and new at the next. */
 /** Whether Docker holds a host or none endpoint for the container now: while it runs or is paused; between an exit
  * and a restart (status restarting) it has released it, as at an exit. */
 export const holdsModeEndpoint = (c: ContainerRecord): boolean =>
@@ -61,6 +59,8 @@ export function modeSandboxKey(c: ContainerRecord): string {
   return modeSandbox && holdsModeEndpoint(c) && c.state.pid > 0 ? `/proc/${c.state.pid}/ns/net` : '';
 }
 
+/** berth keeps no endpoint for the host and none networks: this ID stands for the one Docker makes at each start,
+ * the same for one run of the container and new at the next. */
 export const modeEndpointId = (c: ContainerRecord, networkId: string): string =>
   digestHex(sha256(`${c.id}\n${networkId}\n${c.state.startedAt}`));
 
