@@ -283,17 +283,22 @@ export class VolumeService {
    */
   async settleRemovals(owner: (containerId: string) => OwnerState): Promise<void> {
     const byContainer = new Map<string, string[]>();
-    for (const { container, volume } of this.deps.store.removalIntents())
-      byContainer.set(container, [...(byContainer.get(container) ?? []), volume]);
+    for (const { container, volume } of this.deps.store.removalIntents()) {
+      const volumes = byContainer.get(container);
+      if (volumes) volumes.push(volume);
+      else byContainer.set(container, [volume]);
+    }
     for (const [container, volumes] of byContainer) {
       const action = intentAction(owner(container));
       if (action === 'leave') continue;
-      for (const volume of action === 'finish' ? volumes : []) {
-        if (await this.removeIfUnused(volume))
-          this.deps.logger.info(
-            { volume, container },
-            'removed a volume whose container a crash cut off (in its create or removal)',
-          );
+      if (action === 'finish') {
+        for (const volume of volumes) {
+          if (await this.removeIfUnused(volume))
+            this.deps.logger.info(
+              { volume, container },
+              'removed a volume whose container a crash cut off (in its create or removal)',
+            );
+        }
       }
       // Only once every volume had its turn: a crash before leaves the rest to the next start.
       this.deps.store.forgetRemovalIntents({ container });
@@ -331,7 +336,8 @@ export class VolumeService {
         .catch((err: unknown) => this.deps.logger.warn({ err, volume: name }, 'set-aside volume data not deleted'));
       if (!live.has(name)) this.deps.store.forgetRemovalIntents({ volume: name });
     }
-    for (const name of await this.deps.driver.onDisk()) {
+    // Finishing those touched only set-aside directories: the live ones read above are still the ones on disk.
+    for (const name of live) {
       if (this.deps.store.get(name)) continue;
       const anonymous = /^[0-9a-f]{64}$/.test(name);
       this.deps.store.insert({
