@@ -5,7 +5,8 @@
 // key the 1.47 swagger's ContainerSummary leaves out. Extra or larger fields cost every client its JSON decoding
 // (the docker CLI decodes each field of each container), so none may creep in. Skips without root or dockerd.
 // The endpoint values (which network, whether an endpoint, address and MAC are there, aliases) are compared too, in
-// the list and in inspect, on the default bridge, a user network, host and none, each created, running and exited.
+// the list and in inspect, on the default bridge, a user network, host and none, each created, running and exited;
+// and a container's --hostname among a user network's aliases (1.41) and DNSNames (1.47).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
@@ -21,6 +22,16 @@ const NAMES = ['ls-created', 'ls-running', 'ls-exited'];
 /** Network modes of the endpoint scenarios, each with a created (ep-c-), running (ep-r-) and exited (ep-x-) container. */
 const MODES = ['bridge', 'ls-net', 'host', 'none'];
 const STATES = ['c', 'r', 'x'];
+/** The --hostname scenarios (hn-c, hn-r, hn-x): on ls-net with a hostname and an alias of their own. */
+const HOSTNAMED = (st: string): string[] => [
+  '--hostname',
+  `hh-${st}`,
+  '--network-alias',
+  `al-${st}`,
+  '--network',
+  'ls-net',
+];
+const HOSTNAMED_NAMES = STATES.map((st) => `hn-${st}`);
 
 const engine = useEngines(skip, async (e: Engine) => {
   const ok = async (args: string[]): Promise<void> => {
@@ -38,6 +49,10 @@ const engine = useEngines(skip, async (e: Engine) => {
       await ok(['run', '--name', `ep-x-${m}`, '--network', m, 'busybox', 'true']);
     }),
   );
+  // A hostname and an alias on the user network: created, running, exited.
+  await ok(['create', '--name', 'hn-c', ...HOSTNAMED('c'), 'busybox', 'true']);
+  await ok(['run', '-d', '--name', 'hn-r', ...HOSTNAMED('r'), 'busybox', 'sleep', '300']);
+  await ok(['run', '--name', 'hn-x', ...HOSTNAMED('x'), 'busybox', 'true']);
 });
 
 type Summary = Record<string, unknown> & { Names: string[] };
@@ -211,6 +226,57 @@ test(
         assert.deepEqual(ep.DNSNames, want, `${name}: DNSNames`);
         assert.equal(ep.Aliases, null, `${name}: no short-ID alias from 1.45 on`);
       }
+  },
+);
+
+/** Each named container's network entries at that API version, inspected: NetworkID (set or not), Aliases and
+ * DNSNames, the container's own short ID written `own-short-id`. */
+async function namesAt(e: Engine, version: string, names: string[]): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const name of names) {
+    const r = await apiRequest(e.socketPath, `/v${version}/containers/${name}/json`);
+    assert.equal(r.status, 200, `${e.name}: ${r.body}`);
+    const c = JSON.parse(r.body) as {
+      Id: string;
+      NetworkSettings: { Networks: Record<string, { NetworkID: string; Aliases: unknown; DNSNames?: unknown }> };
+    };
+    const own = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map((a) => (a === c.Id.slice(0, 12) ? 'own-short-id' : (a as unknown))) : v;
+    out[name] = Object.fromEntries(
+      Object.entries(c.NetworkSettings.Networks).map(([n, ep]) => [
+        n,
+        { NetworkID: ep.NetworkID ? 'set' : '', Aliases: own(ep.Aliases), DNSNames: own(ep.DNSNames ?? null) },
+      ]),
+    );
+  }
+  return out;
+}
+
+test(
+  "--hostname: among a user network's Aliases at API 1.41 as dockerd 20.10 lists it, among DNSNames at 1.47",
+  { skip },
+  async () => {
+    await engine.ready();
+    const [theirs, ours] = await Promise.all([
+      namesAt(engine('dockerd'), '1.41', HOSTNAMED_NAMES),
+      namesAt(engine('berthd'), '1.41', HOSTNAMED_NAMES),
+    ]);
+    // dockerd 20.10 has no DNSNames (1.44): berthd's at 1.41 are checked at 1.47 below.
+    const no20 = (all: Record<string, unknown>): unknown =>
+      JSON.parse(JSON.stringify(all, (k, v: unknown) => (k === 'DNSNames' ? undefined : v)));
+    assert.deepEqual(no20(ours), no20(theirs), "berthd's entries against dockerd's at 1.41");
+    // What the comparison stands on, seen on dockerd: the short ID and the hostname once the endpoint was joined.
+    assert.deepEqual(theirs['hn-r'], {
+      'ls-net': { NetworkID: 'set', Aliases: ['al-r', 'own-short-id', 'hh-r'], DNSNames: null },
+    });
+    assert.deepEqual(theirs['hn-c'], { 'ls-net': { NetworkID: '', Aliases: ['al-c'], DNSNames: null } });
+    // API 1.47 (moby 25-27): the aliases as given, the hostname last among DNSNames.
+    const newer = await namesAt(engine('berthd'), '1.47', HOSTNAMED_NAMES);
+    assert.deepEqual(newer, {
+      'hn-c': { 'ls-net': { NetworkID: '', Aliases: ['al-c'], DNSNames: null } },
+      'hn-r': { 'ls-net': { NetworkID: 'set', Aliases: ['al-r'], DNSNames: ['hn-r', 'al-r', 'own-short-id', 'hh-r'] } },
+      'hn-x': { 'ls-net': { NetworkID: 'set', Aliases: ['al-x'], DNSNames: ['hn-x', 'al-x', 'own-short-id', 'hh-x'] } },
+    });
   },
 );
 

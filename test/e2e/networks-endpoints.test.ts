@@ -1,7 +1,8 @@
 // Endpoints as docker-py's own network tests use them, side by side with Docker's engine (API 1.41, as
 // docker-py 5.0.3 speaks): endpoint driver options kept and shown; endpoint links naming a container that
 // does not exist (yet): aliases the embedded DNS resolves once it does; a running container whose last network
-// was disconnected keeps its namespace and is connected again (with IPAM addresses).
+// was disconnected keeps its namespace and is connected again (with IPAM addresses); a container's --hostname is
+// answered by the network's DNS.
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { docker } from '../helpers/run.js';
@@ -184,3 +185,33 @@ bothEngines(
     await ok(e, ['network', 'rm', 'rnet', 'rnet2']);
   },
 );
+
+bothEngines("a container's --hostname is answered by the network's DNS to the other containers there", async (e) => {
+  await ok(e, ['network', 'create', 'hnet']);
+  await ok(e, [
+    'run',
+    '-d',
+    '--name',
+    'hserver',
+    '--hostname',
+    'hostly',
+    '--network',
+    'hnet',
+    'busybox',
+    'sleep',
+    '600',
+  ]);
+  await ok(e, ['run', '-d', '--name', 'hclient', '--network', 'hnet', 'busybox', 'sleep', '600']);
+  const ip = (await ok(e, ['inspect', '-f', '{{.NetworkSettings.Networks.hnet.IPAddress}}', 'hserver'])).trim();
+  assert.match(ip, /^\d+\.\d+\.\d+\.\d+$/);
+  assert.match(await lookup(e, 'hclient', 'hostly'), new RegExp(`Address: ${ip.replace(/\./g, '\\.')}`));
+  const ping = await docker(e.env, ['exec', 'hclient', 'ping', '-c1', '-W5', 'hostly']);
+  assert.equal(ping.code, 0, ping.stdout + ping.stderr);
+  assert.match(ping.stdout, new RegExp(`^PING hostly \\(${ip.replace(/\./g, '\\.')}\\)`));
+  // Not on another network: a container there does not learn it.
+  await ok(e, ['network', 'create', 'hnet2']);
+  await ok(e, ['run', '-d', '--name', 'hother', '--network', 'hnet2', 'busybox', 'sleep', '600']);
+  assert.doesNotMatch(await lookup(e, 'hother', 'hostly'), new RegExp(ip.replace(/\./g, '\\.')));
+  await ok(e, ['rm', '-f', 'hserver', 'hclient', 'hother']);
+  await ok(e, ['network', 'rm', 'hnet', 'hnet2']);
+});

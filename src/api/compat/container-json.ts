@@ -94,22 +94,26 @@ export function toContainerInspect(
     ...(sizes ? { SizeRw: sizes.rw, SizeRootFs: sizes.rootFs } : {}),
     Mounts: c.mounts,
     Config: fullContainerConfig(c.config),
-    NetworkSettings: withShortIdAliases(
+    NetworkSettings: withImplicitAliases(
       network?.settings ?? emptyNetworkSettings(c.hostConfig.NetworkMode || 'none'),
-      c.id.slice(0, 12),
+      [c.id.slice(0, 12), c.config.Hostname ?? ''],
       apiVersion,
     ),
   };
 }
 
-/** Below API 1.45 Docker lists the short container ID among the aliases of every network with DNS (1.45 moved
- * it to DNSNames); compose 1.29 and older clients read it there. */
-function withShortIdAliases(settings: NetworkSettings, shortId: string, apiVersion: string): NetworkSettings {
+/** Below API 1.45 Docker lists the short container ID and the hostname among the aliases of every network with DNS
+ * once it configured the endpoint there (1.45 moved them to DNSNames, which say when): dockerd 20.10 appends each
+ * unless already there, so `--hostname hh --network-alias al` shows [al, <short id>, hh]. compose 1.29 and older
+ * clients read them there. */
+function withImplicitAliases(settings: NetworkSettings, implicit: string[], apiVersion: string): NetworkSettings {
   if (compareApiVersions(apiVersion, '1.45') >= 0) return settings;
   const networks = Object.fromEntries(
     Object.entries(settings.Networks ?? {}).map(([name, e]) => {
-      if (!e.DNSNames || e.Aliases?.includes(shortId)) return [name, e];
-      return [name, { ...e, Aliases: [...(e.Aliases ?? []), shortId] }];
+      if (!e.DNSNames) return [name, e];
+      const aliases = [...(e.Aliases ?? [])];
+      for (const a of implicit) if (a && !aliases.includes(a)) aliases.push(a);
+      return [name, { ...e, Aliases: aliases }];
     }),
   );
   return { ...settings, Networks: networks };

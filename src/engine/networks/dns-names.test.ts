@@ -28,7 +28,9 @@ const stores = {
     endpointsOfNetwork: (id: string) => endpoints.filter((e) => e.networkId === id),
     endpointsOfContainer: (id: string) => endpoints.filter((e) => e.containerId === id),
   } as unknown as NetworkStore,
-  containers: { get: (id: string) => ({ id: `${id}${'0'.repeat(60)}`, name: id }) } as unknown as ContainerStore,
+  containers: {
+    get: (id: string) => ({ id: `${id}${'0'.repeat(60)}`, name: id, config: { Hostname: `${id}-host` } }),
+  } as unknown as ContainerStore,
 };
 
 test("a name the asked network does not know is answered from the asker's other networks", () => {
@@ -43,4 +45,10 @@ test('a container on one network only does not see names of networks it is not o
 
 test("the asked network's own answer comes first", () => {
   assert.deepEqual(lookupName(stores, 'front', 'client', '10.1.0.2'), { v4: ['10.1.0.3'], v6: [] });
+});
+
+test("a container's hostname is answered on its networks, as Docker answers it", () => {
+  assert.deepEqual(lookupName(stores, 'back', 'app-host', '10.2.0.2'), { v4: ['10.2.0.3'], v6: [] });
+  assert.deepEqual(lookupName(stores, 'front', 'client-host'), { v4: ['10.1.0.3'], v6: [] });
+  assert.deepEqual(lookupName(stores, 'front', 'app-host', '10.1.0.3'), { v4: [], v6: [] }, 'not on its network');
 });

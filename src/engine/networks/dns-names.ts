@@ -1,4 +1,5 @@
-// The embedded DNS's name table: container names, short ids and aliases on a user-defined network, IPv4 and IPv6.
+// The embedded DNS's name table: container names, short ids, hostnames and aliases on a user-defined network, IPv4
+// and IPv6.
 import type { ContainerStore } from '../../core/containers/container-store.js';
 import type { NetworkStore } from '../../core/networks/network-record.js';
 import { parseLink, type LinkSpec } from '../../core/networks/legacy-links.js';
@@ -12,8 +13,8 @@ const parsedLink = (text: string): LinkSpec | undefined => {
   }
 };
 
-/** Container names, short ids and aliases on a user-defined network, for the embedded DNS: IPv4 and IPv6
- * addresses. `asker` (the querying address) scopes link aliases (--link on a user network) to the linking container.
+/** Container names, short ids, hostnames (--hostname: Docker's DNS answers it too, dockerd 20.10 as an implicit alias,
+ * moby 25+ among DNSNames) and aliases on a user-defined network, for the embedded DNS: IPv4 and IPv6 addresses. `asker` (the querying address) scopes link aliases (--link on a user network) to the linking container.
  * A name the network does not know is looked up on the asker's other networks, as Docker's resolver answers for
  * every network of the container (a container on `front` and `back` asks the one nameserver of its first network). */
 export function lookupName(
@@ -51,7 +52,9 @@ function lookupOnNetwork(
   for (const ep of endpoints) {
     const c = stores.containers.get(ep.containerId);
     if (!c) continue;
-    const names = [c.name, c.id.slice(0, 12), ...ep.aliases].map((x) => x.toLowerCase());
+    const names = [c.name, c.id.slice(0, 12), c.config.Hostname ?? '', ...ep.aliases]
+      .filter((x) => x)
+      .map((x) => x.toLowerCase());
     if (names.includes(target) || c.id === target) {
       out.v4.push(ep.ip);
       if (ep.ip6) out.v6.push(ep.ip6);

@@ -142,3 +142,17 @@ test('the top-level fields follow the default bridge entry only', () => {
   });
   assert.equal(n.EndpointID, '', 'none is not the default bridge: its endpoint is not mirrored at the top');
 });
+
+test('DNSNames end with the hostname, as moby 25-27 list it (once, and not when empty)', () => {
+  const user = network('app', 'bridge');
+  const named = (hostname: string | undefined, aliases: string[]) =>
+    endpointSettings(
+      { ...container(running, 'app'), config: { Hostname: hostname } } as ContainerRecord,
+      endpoint(user, true, aliases),
+      user,
+    ).DNSNames;
+  assert.deepEqual(named('hh', ['al']), ['web', 'al', ID.slice(0, 12), 'hh']);
+  assert.deepEqual(named('web', []), ['web', ID.slice(0, 12)], 'a hostname equal to the name');
+  assert.deepEqual(named(ID.slice(0, 12), []), ['web', ID.slice(0, 12)], "the default hostname, Docker's short id");
+  assert.deepEqual(named('', []), ['web', ID.slice(0, 12)]);
+});

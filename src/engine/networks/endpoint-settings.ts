@@ -40,9 +40,10 @@ const emptyEndpoint = (networkId: string): EndpointSettings => ({
 /** Whether the container ever started: Docker leaves an entry's NetworkID "" until then. */
 export const everStarted = (c: ContainerRecord): boolean => c.state.startedAt !== '' && c.state.startedAt !== ZERO_TIME;
 
-/** The names Docker 25+ lists for a container on a user network (its DNS answers them): name, aliases, short id. */
+/** The names Docker 25+ lists for a container on a user network (its DNS answers them): name, aliases, short id,
+ * hostname. */
 export const dnsNames = (c: ContainerRecord, aliases: string[]): string[] => [
-  ...new Set([c.name, ...aliases, c.id.slice(0, 12)]),
+  ...new Set([c.name, ...aliases, c.id.slice(0, 12), c.config.Hostname ?? ''].filter((x) => x)),
 ];
 
 /** Whether Docker holds a host or none endpoint for the container now: while it runs or is paused; between an exit
