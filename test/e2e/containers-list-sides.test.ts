@@ -6,7 +6,8 @@
 // (the docker CLI decodes each field of each container), so none may creep in. Skips without root or dockerd.
 // The endpoint values (which network, whether an endpoint, address and MAC are there, aliases) are compared too, in
 // the list and in inspect, on the default bridge, a user network, host and none, each created, running and exited;
-// and a container's --hostname among a user network's aliases (1.41) and DNSNames (1.47).
+// a container's --hostname among a user network's aliases (1.41) and DNSNames (1.47); a network connected while the
+// container is stopped (no NetworkID until the next start).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
@@ -32,6 +33,8 @@ const HOSTNAMED = (st: string): string[] => [
   'ls-net',
 ];
 const HOSTNAMED_NAMES = STATES.map((st) => `hn-${st}`);
+/** Containers connected to ls-net while stopped (cn-c never started, cn-x exited). */
+const CONNECTED_NAMES = ['cn-c', 'cn-x'];
 
 const engine = useEngines(skip, async (e: Engine) => {
   const ok = async (args: string[]): Promise<void> => {
@@ -53,6 +56,10 @@ const engine = useEngines(skip, async (e: Engine) => {
   await ok(['create', '--name', 'hn-c', ...HOSTNAMED('c'), 'busybox', 'true']);
   await ok(['run', '-d', '--name', 'hn-r', ...HOSTNAMED('r'), 'busybox', 'sleep', '300']);
   await ok(['run', '--name', 'hn-x', ...HOSTNAMED('x'), 'busybox', 'true']);
+  // Connected to the user network while stopped: never started (cn-c), after a run on the default bridge (cn-x).
+  await ok(['create', '--name', 'cn-c', '--hostname', 'hh-cn-c', 'busybox', 'true']);
+  await ok(['run', '--name', 'cn-x', '--hostname', 'hh-cn-x', 'busybox', 'true']);
+  for (const name of CONNECTED_NAMES) await ok(['network', 'connect', '--alias', `al-${name}`, 'ls-net', name]);
 });
 
 type Summary = Record<string, unknown> & { Names: string[] };
@@ -277,6 +284,38 @@ test(
       'hn-r': { 'ls-net': { NetworkID: 'set', Aliases: ['al-r'], DNSNames: ['hn-r', 'al-r', 'own-short-id', 'hh-r'] } },
       'hn-x': { 'ls-net': { NetworkID: 'set', Aliases: ['al-x'], DNSNames: ['hn-x', 'al-x', 'own-short-id', 'hh-x'] } },
     });
+  },
+);
+
+/** Of namesAt's entries, only the NetworkIDs. */
+const networkIds = (all: Record<string, unknown>): unknown =>
+  JSON.parse(JSON.stringify(all, (k, v: unknown) => (k === 'Aliases' || k === 'DNSNames' ? undefined : v)));
+
+test(
+  'a network connected while stopped shows no NetworkID until the next start joins it, as dockerd 20.10',
+  { skip },
+  async () => {
+    await engine.ready();
+    const both = async (): Promise<[unknown, unknown]> => [
+      networkIds(await namesAt(engine('dockerd'), '1.41', CONNECTED_NAMES)),
+      networkIds(await namesAt(engine('berthd'), '1.41', CONNECTED_NAMES)),
+    ];
+    const [theirs, ours] = await both();
+    assert.deepEqual(ours, theirs, "berthd's NetworkIDs against dockerd's before the start");
+    // What the comparison stands on, seen on dockerd: the default bridge joined at cn-x's run, ls-net not yet.
+    assert.deepEqual(theirs, {
+      'cn-c': { bridge: { NetworkID: '' }, 'ls-net': { NetworkID: '' } },
+      'cn-x': { bridge: { NetworkID: 'set' }, 'ls-net': { NetworkID: '' } },
+    });
+    for (const e of [engine('dockerd'), engine('berthd')])
+      for (const name of CONNECTED_NAMES) {
+        const r = await docker(e.env, ['start', '-a', name]);
+        assert.equal(r.code, 0, `${e.name}: start -a ${name}: ${r.stderr}`);
+      }
+    const [after, oursAfter] = await both();
+    assert.deepEqual(oursAfter, after, "berthd's NetworkIDs against dockerd's after the start");
+    const joined = { bridge: { NetworkID: 'set' }, 'ls-net': { NetworkID: 'set' } };
+    assert.deepEqual(after, { 'cn-c': joined, 'cn-x': joined });
   },
 );
 

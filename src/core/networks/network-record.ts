@@ -69,7 +69,14 @@ export interface EndpointRecord {
   links?: string[];
   /** EndpointSettings.DriverOpts as given (null when absent), shown in inspect as Docker shows them. */
   driverOpts?: Record<string, string> | null;
+  /** Where Docker's endpoint would stand: 'created' (recorded at create, never joined), 'connected' (by a connect
+   * while the container was stopped: Docker configures it then, so its implicit aliases and DNSNames show, but no
+   * NetworkID until it is joined), 'joined' (at a start or a live connect; kept after an exit). Absent in records
+   * written before it was kept, which read as before: joined once the container has started. */
+  stage?: EndpointStage;
 }
+
+export type EndpointStage = 'created' | 'connected' | 'joined';
 
 /** A published port as programmed: host side and container side. */
 export interface PortMapping {

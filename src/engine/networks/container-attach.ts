@@ -157,7 +157,7 @@ export class ContainerAttach implements ContainerNetworking {
     }
     // Every endpoint is checked before any is stored.
     for (const [n, cfg, extra] of planned) planEndpoint(n, cfg, extra);
-    for (const [n, cfg, extra] of planned) addEndpoint(this.deps, n, record.id, cfg, extra);
+    for (const [n, cfg, extra] of planned) addEndpoint(this.deps, n, record.id, cfg, 'created', extra);
     if (links.length > 0) {
       const onUserNetwork = primary !== undefined && !primary.isDefault;
       record.hostConfig.Links = onUserNetwork
@@ -340,6 +340,7 @@ export class ContainerAttach implements ContainerNetworking {
       ip6,
       mac: ep.requestedMac || macFor(ip),
       ...this.interfaceNames(c, ep),
+      stage: 'joined',
     };
     // Recorded before the veth exists, so a crash midway leaves a record that start-up cleanup finds.
     this.deps.store.upsertEndpoint(plugged);

@@ -7,7 +7,7 @@ import { invalidArgument } from '../../core/errdefs.js';
 import { parseMac } from '../../core/networks/ipam.js';
 import { cidr6Contains, isIPv6, parseCidr6, parseIPv6 } from '../../core/networks/ipv6.js';
 import { cidrContains, isIPv4, parseCidr, parseIPv4 } from '../../core/networks/ipv4.js';
-import type { EndpointRecord, NetworkRecord, NetworkStore } from '../../core/networks/network-record.js';
+import type { EndpointRecord, EndpointStage, NetworkRecord, NetworkStore } from '../../core/networks/network-record.js';
 import type { EndpointSettings } from '../../spec/docker/containers.js';
 import { parseLink } from '../../core/networks/legacy-links.js';
 
@@ -19,12 +19,14 @@ export type PlannedEndpoint = Pick<
 /** Endpoint driver options newer Docker engines act on and berth does not: refused by name rather than ignored. */
 const UNSUPPORTED_DRIVER_OPTS = ['com.docker.network.endpoint.sysctls', 'com.docker.network.endpoint.ifname'];
 
-/** Records a container's endpoint on a network (validating aliases, addresses, MAC and links as Docker). */
+/** Records a container's endpoint on a network (validating aliases, addresses, MAC and links as Docker): at create
+ * (stage 'created') or at a connect (stage 'connected'; a running container's is joined right after). */
 export function addEndpoint(
   stores: { store: NetworkStore },
   n: NetworkRecord,
   containerId: string,
   config: EndpointSettings | undefined,
+  stage: Exclude<EndpointStage, 'joined'>,
   extra: { mac?: string } = {},
 ): void {
   const planned = planEndpoint(n, config, extra);
@@ -36,6 +38,7 @@ export function addEndpoint(
     ip: '',
     mac: '',
     hostIfName: '',
+    stage,
   });
 }
 

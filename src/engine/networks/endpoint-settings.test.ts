@@ -156,3 +156,18 @@ test('DNSNames end with the hostname, as moby 25-27 list it (once, and not when 
   assert.deepEqual(named(ID.slice(0, 12), []), ['web', ID.slice(0, 12)], "the default hostname, Docker's short id");
   assert.deepEqual(named('', []), ['web', ID.slice(0, 12)]);
 });
+
+test('an endpoint connected while the container was stopped has no NetworkID until it is joined at a start', () => {
+  const user = network('app', 'bridge');
+  const at = (state: ContainerRunState, stage: EndpointRecord['stage'], up = false) =>
+    endpointSettings(container(state, 'bridge'), { ...endpoint(user, up), stage }, user);
+  for (const state of [created, exited]) {
+    assert.equal(at(state, 'connected').NetworkID, '', `${state.status}: not joined yet`);
+    assert.equal(at(state, 'created').NetworkID, '', state.status);
+  }
+  assert.equal(at(running, 'joined', true).NetworkID, user.id);
+  assert.equal(at(exited, 'joined').NetworkID, user.id, 'kept after an exit');
+  // A record written before stages were kept reads as before: joined once the container started.
+  assert.equal(at(exited, undefined).NetworkID, user.id);
+  assert.equal(at(created, undefined).NetworkID, '');
+});

@@ -1,8 +1,10 @@
 // A container's NetworkSettings in Docker's shape: one entry per network (address fields filled while it
 // runs), and the legacy top-level fields mirroring the default bridge's endpoint.
-// What Docker fills when (dockerd 20.10 measured side by side; moby 25-27 read): an entry's NetworkID and DNSNames are
-// set when the container first joins the network, at its first start, and kept after it exits; EndpointID, addresses
-// and the MAC only while it runs. The host and none networks get an endpoint too while the container runs.
+// What Docker fills when (dockerd 20.10 measured side by side; moby 25-27 read): an entry's NetworkID is set when the
+// container joins the network (at a start, or a connect while it runs) and kept after it exits (a connect while it is
+// stopped shows none until the next start); DNSNames from the first start on; EndpointID, addresses and the MAC only
+// while it runs. The host and none networks get an endpoint too while the
+// container runs.
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import { sha256, digestHex } from '../../lib/digest.js';
 import { ZERO_TIME } from '../../lib/time.js';
@@ -40,6 +42,11 @@ const emptyEndpoint = (networkId: string): EndpointSettings => ({
 /** Whether the container ever started: Docker leaves an entry's NetworkID "" until then. */
 export const everStarted = (c: ContainerRecord): boolean => c.state.startedAt !== '' && c.state.startedAt !== ZERO_TIME;
 
+/** Whether the container joined this endpoint (Docker shows its NetworkID from then on, after an exit too). A record
+ * without a stage (written before berth kept it) reads as before: joined once the container started. */
+export const endpointJoined = (c: ContainerRecord, e: EndpointRecord): boolean =>
+  e.stage ? e.stage === 'joined' : e.ip !== '' || everStarted(c);
+
 /** The names Docker 25+ lists for a container on a user network (its DNS answers them): name, aliases, short id,
  * hostname. */
 export const dnsNames = (c: ContainerRecord, aliases: string[]): string[] => [
@@ -67,7 +74,7 @@ export const modeEndpointId = (c: ContainerRecord, networkId: string): string =>
 
 export function endpointSettings(c: ContainerRecord, e: EndpointRecord, n: NetworkRecord): EndpointSettings {
   const up = e.ip !== '';
-  const joined = up || everStarted(c);
+  const joined = up || endpointJoined(c, e);
   const v6 = n.enableIPv6 ? n.v6 : undefined;
   const ipam = {
     ...(e.requestedIp ? { IPv4Address: e.requestedIp } : {}),
@@ -89,7 +96,7 @@ export function endpointSettings(c: ContainerRecord, e: EndpointRecord, n: Netwo
     IPv6Gateway: up && v6 && e.ip6 ? v6.gateway : '',
     GlobalIPv6Address: up ? (e.ip6 ?? '') : '',
     GlobalIPv6PrefixLen: up && v6 && e.ip6 ? parseCidr6(v6.subnet).prefix : 0,
-    DNSNames: n.isDefault || !joined ? null : dnsNames(c, e.aliases),
+    DNSNames: n.isDefault || !(up || everStarted(c)) ? null : dnsNames(c, e.aliases),
   };
 }
 

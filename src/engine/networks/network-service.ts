@@ -369,7 +369,7 @@ export class NetworkService implements NetworksApi {
     }
     if (this.deps.store.endpointsOfContainer(c.id).some((e) => e.networkId === n.id))
       throw forbidden(`endpoint with name ${c.name} already exists in network ${n.name}`);
-    addEndpoint(this.deps, n, c.id, config);
+    addEndpoint(this.deps, n, c.id, config, 'connected');
     if (isRunningState(c.state)) {
       try {
         await this.deps.live.connect(c.id, n.id);
