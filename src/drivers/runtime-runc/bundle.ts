@@ -23,31 +23,39 @@ export async function mountRootfs(
   target: string,
   options: { signal?: AbortSignal } = {},
 ): Promise<void> {
-  await mkdir(target, { recursive: true });
-  await unmountRootfs(target);
+  // A directory made just now has nothing mounted on it; one that was there may hold a layer a failed start left.
+  if ((await mkdir(target, { recursive: true })) === undefined) await unmountRootfs(target);
   for (const m of mounts) {
     if (m.type === 'bind') await bindMount(m.source, target, { signal: options.signal });
     else await mountWithVolatileFallback(m.options, (o) => mountOverlay(o, target, { signal: options.signal }));
   }
 }
 
-/** True while something is mounted on target (mountinfo read synchronously: in-kernel, once per start and per delete). */
-function mountedOn(target: string): boolean {
+/** How many mounts are stacked on each target: one synchronous read of mountinfo (in-kernel) for all of them. */
+function mountDepths(targets: string[]): number[] {
+  let points: string[];
   try {
-    return readFileSync('/proc/self/mountinfo', 'utf8')
+    points = readFileSync('/proc/self/mountinfo', 'utf8')
       .split('\n')
-      .some((l) => l.split(' ')[4] === target);
+      .map((l) => l.split(' ')[4] ?? '');
   } catch {
-    return false;
+    return targets.map(() => 0);
   }
+  return targets.map((t) => points.filter((p) => p === t).length);
 }
 
-/** Unmounts every layer stacked on target (a retried start may have left one). */
-export async function unmountRootfs(target: string): Promise<void> {
-  for (let i = 0; i < 8; i++) {
-    if (!mountedOn(target)) return;
-    await unmount(target).catch(() => unmount(target, { lazy: true }));
-  }
+/**
+ * Unmounts every layer stacked on each target (a retried start may have left one): mountinfo is read once, then
+ * each target is unmounted as many times as it listed (each unmount takes the top one), the targets side by side.
+ */
+export async function unmountRootfs(...targets: string[]): Promise<void> {
+  const depths = mountDepths(targets);
+  await Promise.all(
+    targets.map(async (target, i) => {
+      for (let left = depths[i] ?? 0; left > 0; left--)
+        await unmount(target).catch(() => unmount(target, { lazy: true }));
+    }),
+  );
 }
 
 export const readInRoot = (root: string, path: string): Promise<string> =>

@@ -352,8 +352,8 @@ export class ConmonRuntime implements RuntimePort {
     // Independent steps, side by side; the state dir goes last: while it is there a later delete finds work to do.
     await Promise.all([
       meta?.cgroupsPath && !inDaemon ? this.cgroups.remove(meta.cgroupsPath) : undefined,
-      meta ? unmountRootfs(meta.rootfs) : undefined,
-      unmountRootfs(join(this.states.dir(id), 'shm')),
+      // The rootfs and a shareable /dev/shm: one read of the mount table for both.
+      unmountRootfs(...(meta ? [meta.rootfs] : []), join(this.states.dir(id), 'shm')),
       rm(join(this.config.stateRoot, 'sockets', id), { recursive: true, force: true }),
       // A pending waiter still reads the code from the exit file; otherwise it goes with the container.
       this.exits.watched(id) ? undefined : this.exits.remove(id),
