@@ -103,13 +103,17 @@ async function launch(o: ConmonOptions, stderrFd: number): Promise<Launched> {
 }
 
 /** Spawns conmon; resolves with the container's pid, or rejects with runc's (or conmon's) own words. */
-export async function startConmon(o: ConmonOptions, options: { signal?: AbortSignal } = {}): Promise<number> {
+export async function startConmon(
+  o: ConmonOptions,
+  options: { signal?: AbortSignal; onLaunched?: () => void } = {},
+): Promise<number> {
   const stderrPath = join(o.stateDir, 'conmon.stderr');
   const stderrFile = await open(stderrPath, 'w');
   let sync: Readable | undefined;
   try {
     const launched = await launch(o, stderrFile.fd);
     sync = launched.sync;
+    options.onLaunched?.();
     const spawnError = launched.ended.then(() => new Promise<never>(() => undefined));
     spawnError.catch(() => undefined);
     const abort = new Promise<never>((_, reject) =>

@@ -75,6 +75,8 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 
 /** Prefix of a state dir set aside for removal (never a container id: ids are hex). */
 const SET_ASIDE = '.removed-';
+/** Set-aside state dirs go while a start waits on `runc create`, or at the latest this long after the first waits. */
+const SWEEP_AT_LATEST_MS = 2000;
 
 export class ConmonRuntime implements RuntimePort {
   private readonly config: ParsedRuntimeConfig;
@@ -84,6 +86,9 @@ export class ConmonRuntime implements RuntimePort {
   private readonly cgroups: CgroupTree;
   private readonly states: ContainerStateDirs;
   private readonly runc: RuncCommands;
+  /** State dirs set aside and not yet removed (path -> container id), and the timer that removes them at the latest. */
+  private readonly setAside = new Map<string, string>();
+  private sweepTimer: NodeJS.Timeout | undefined;
   /** Containers run by `runc run` as the daemon's children (RunOptions.foreground): their exit codes to come. */
   private readonly foreground = new Map<string, { exit: Promise<number>; ended: boolean }>();
 
@@ -113,6 +118,7 @@ export class ConmonRuntime implements RuntimePort {
 
   /** Stops watching; containers and their monitors go on. */
   close(): void {
+    this.sweepSetAside();
     this.exits.close();
     for (const r of this.rotators.values()) r.stop();
     this.rotators.clear();
@@ -211,7 +217,8 @@ export class ConmonRuntime implements RuntimePort {
           openStdin: c.config.OpenStdin ?? false,
           stdinOnce: c.config.StdinOnce ?? false,
         },
-        options,
+        // conmon runs `runc create` now (tens of ms, the daemon idle meanwhile): the set-aside dirs go then.
+        { ...options, onLaunched: () => this.sweepSetAside() },
       ).catch((err: unknown) => {
         throw err instanceof ConmonStartError ? startError(err.message) : err;
       });
@@ -366,9 +373,10 @@ export class ConmonRuntime implements RuntimePort {
 
   /**
    * A state dir (berth's, or runc's in the in-daemon runc delete) goes in one step: renamed aside into berth's state
-   * root (its name is what a later delete, hasState and runc itself look for),
-   * then removed without the caller waiting (a recursive rm is a thread-pool round trip per entry, ~1 ms on the way
-   * from an exit to the wait's answer); one a stop or crash left is removed at init.
+   * root (its name is what a later delete, hasState and runc itself look for). Its removal (a recursive rm: a
+   * thread-pool round trip and a callback on the event loop per entry, ~1 ms of the loop) is left for later, off the
+   * way from an exit to the wait's answer: to the next start's wait on `runc create`, or SWEEP_AT_LATEST_MS; one a
+   * stop or crash left is removed at init.
    */
   private async removeStateDir(id: string, dir = this.states.dir(id)): Promise<void> {
     const aside = join(this.config.stateRoot, 'containers', `${SET_ASIDE}${id}-${randomBytes(4).toString('hex')}`);
@@ -380,9 +388,19 @@ export class ConmonRuntime implements RuntimePort {
       await rm(dir, { recursive: true, force: true });
       return;
     }
-    void rm(aside, { recursive: true, force: true }).catch((err: unknown) =>
-      this.logger.warn({ err, container: id }, 'removing a set-aside state dir failed'),
-    );
+    this.setAside.set(aside, id);
+    this.sweepTimer ??= setTimeout(() => this.sweepSetAside(), SWEEP_AT_LATEST_MS).unref();
+  }
+
+  /** Removes the set-aside state dirs, without the caller waiting. */
+  private sweepSetAside(): void {
+    clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    for (const [aside, id] of this.setAside)
+      void rm(aside, { recursive: true, force: true }).catch((err: unknown) =>
+        this.logger.warn({ err, container: id }, 'removing a set-aside state dir failed'),
+      );
+    this.setAside.clear();
   }
 
   /** What the driver remembers of a container whose state is gone. */
