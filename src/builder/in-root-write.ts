@@ -1,9 +1,11 @@
 // Writing into an image's tree (a mounted snapshot) as if chrooted there: every parent is resolved in-root
 // (symlinks in the image cannot lead outside), the last component is replaced, never followed.
 import { chmod, copyFile, lchown, lstat, mkdir, readlink, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import { resolveInRoot } from '../lib/fs/in-root.js';
-import { walkTree, type SourceRoot } from './copy-sources.js';
+import { eachLimited } from '../lib/each-limited.js';
+import { listTree, type SourceRoot } from './copy-sources.js';
 
 export interface Ownership {
   uid: number;
@@ -44,16 +46,17 @@ export async function isDirInRoot(root: string, path: string): Promise<boolean> 
   return st?.isDirectory() ?? false;
 }
 
-/** Copies one entry (file, symlink or directory node, not its contents) from the host to `dest` in root. */
+/**
+ * Copies one entry (file, symlink or directory node, not its contents) from the host to `target`, the host path of
+ * its destination (its parent already resolved in root); `st` is the source's lstat.
+ */
 async function copyEntry(
   hostSrc: string,
-  root: string,
-  dest: string,
+  st: Stats,
+  target: string,
   options: WriteOptions,
   preserveOwner: boolean,
 ): Promise<void> {
-  const st = await lstat(hostSrc);
-  const target = await placeInRoot(root, dest);
   const existing = await lstat(target).catch(() => undefined);
   const owner = options.owner ?? (preserveOwner ? { uid: st.uid, gid: st.gid } : { uid: 0, gid: 0 });
   if (st.isDirectory()) {
@@ -90,15 +93,32 @@ export async function copyIntoRoot(
 ): Promise<void> {
   const st = await lstat(hostSrc);
   if (!st.isDirectory()) {
-    await copyEntry(hostSrc, root, dest, options, preserveOwner);
+    await copyEntry(hostSrc, st, await placeInRoot(root, dest), options, preserveOwner);
     return;
   }
   await mkdirAllInRoot(root, dest, options.owner);
-  for await (const e of walkTree(src, hostSrc, rel)) {
-    const sub = rel ? e.rel.slice(rel.length + 1) : e.rel;
-    await copyEntry(e.host, root, posix.join(dest, sub), options, preserveOwner);
-  }
+  const entries = await listTree(hostSrc, rel);
+  const destOf = (e: { rel: string }): string => posix.join(dest, rel ? e.rel.slice(rel.length + 1) : e.rel);
+  // Directories first, in walk order (a parent before what is under it), so every file's parent is settled; then
+  // the files (and symlinks), FILES_AT_ONCE at a time: each is a leaf no other entry resolves through, and one by one
+  // a context of small files waited five thread-pool round trips per file. Parents resolved once per directory.
+  const parents = new Map<string, Promise<string>>();
+  const place = (path: string): Promise<string> => {
+    const dir = posix.dirname(path);
+    let parent = parents.get(dir);
+    if (!parent) parents.set(dir, (parent = mkdirAllInRoot(root, dir)));
+    return parent.then((host) => join(host, basename(path)));
+  };
+  for (const e of entries)
+    if (e.st.isDirectory()) await copyEntry(e.host, e.st, await placeInRoot(root, destOf(e)), options, preserveOwner);
+  await eachLimited(
+    entries.filter((e) => !e.st.isDirectory()),
+    FILES_AT_ONCE,
+    async (e) => copyEntry(e.host, e.st, await place(destOf(e)), options, preserveOwner),
+  );
 }
+
+const FILES_AT_ONCE = 16;
 
 /** A file with given content (COPY heredocs). */
 export async function writeContentInRoot(
