@@ -63,7 +63,13 @@ async function withWritableRoot(
   const root = join(run.workDir, key);
   await mkdir(root, { recursive: true });
   try {
-    const mounts = await run.deps.snapshots.prepare(key, parent.record.layers.at(-1)?.chainId, { signal: run.signal });
+    // Write-behind: the snapshot's record (its table write and fsync) lands while the step writes; its commit or
+    // removal waits for it. A crash before it lands leaves a directory no record names, which start-up removes.
+    const mounts = await run.deps.snapshots.prepare(key, parent.record.layers.at(-1)?.chainId, {
+      signal: run.signal,
+      writeBehind: true,
+    });
+    phase('snapshot-prepare');
     const dirs = snapshotDirs(mounts);
     if (mounts.length === 1 && mounts[0]?.type === 'bind') {
       await write(dirs.upper);
@@ -85,9 +91,16 @@ async function withWritableRoot(
     }
     return await run.commitUpper(dirs, parent, key);
   } finally {
-    await run.deps.snapshots.remove(key).catch(() => undefined);
-    await rm(root, { recursive: true, force: true }).catch(() => undefined);
-    phase('snapshot-remove');
+    // The snapshot (none left when it became the layer) and the mount point go while the next steps run, where the
+    // build defers clean-up (BuildKit's); the build ends once they are gone, and start-up removes what a crash left.
+    const removing = run.defer(async () => {
+      await run.deps.snapshots.remove(key).catch(() => undefined);
+      await rm(root, { recursive: true, force: true }).catch(() => undefined);
+    });
+    if (removing) {
+      await removing;
+      phase('snapshot-remove');
+    }
   }
 }
 
