@@ -1,6 +1,6 @@
 // One build step's image: a config (with the step appended to history) and a manifest written to the
 // content store; layers are already stored and committed. The image ID is the config digest, as Docker's.
-import type { Digest } from '../lib/digest.js';
+import { sha256, type Digest } from '../lib/digest.js';
 import { nowRfc3339Nano } from '../lib/time.js';
 import type { Platform } from '../core/remotes/platform.js';
 import type { ContentStore } from '../core/content/content-store.js';
@@ -54,9 +54,13 @@ export async function writeStepImage(
   ];
   const layers = step.layer ? [...parent.record.layers, step.layer] : [...parent.record.layers];
   next.rootfs = { type: 'layers', diff_ids: layers.map((l) => l.diffId) };
-  const configBlob = await content.put(JSON.stringify(next), { lease: { add: pin } });
-  const manifest = ociManifestOf(configBlob, layers);
-  const manifestBlob = await content.put(JSON.stringify(manifest), { lease: { add: pin } });
+  // The manifest needs only the config's digest and size: both blobs are written (each fsynced) at once.
+  const configBytes = Buffer.from(JSON.stringify(next));
+  const manifest = ociManifestOf({ digest: sha256(configBytes), size: configBytes.length }, layers);
+  const [configBlob, manifestBlob] = await Promise.all([
+    content.put(configBytes, { lease: { add: pin } }),
+    content.put(JSON.stringify(manifest), { lease: { add: pin } }),
+  ]);
   const record: ImageRecord = {
     id: configBlob.digest,
     manifest: manifestBlob.digest,
