@@ -157,17 +157,25 @@ test('DNSNames end with the hostname, as moby 25-27 list it (once, and not when 
   assert.deepEqual(named('', []), ['web', ID.slice(0, 12)]);
 });
 
-test('an endpoint connected while the container was stopped has no NetworkID until it is joined at a start', () => {
+test('an endpoint connected while the container was stopped: configured (DNSNames), no NetworkID until joined', () => {
   const user = network('app', 'bridge');
   const at = (state: ContainerRunState, stage: EndpointRecord['stage'], up = false) =>
     endpointSettings(container(state, 'bridge'), { ...endpoint(user, up), stage }, user);
+  const names = ['web', ID.slice(0, 12)];
   for (const state of [created, exited]) {
-    assert.equal(at(state, 'connected').NetworkID, '', `${state.status}: not joined yet`);
-    assert.equal(at(state, 'created').NetworkID, '', state.status);
+    const connected = at(state, 'connected');
+    assert.equal(connected.NetworkID, '', `${state.status}: not joined yet`);
+    assert.deepEqual(connected.DNSNames, names, `${state.status}: Docker configured it at the connect`);
+    const made = at(state, 'created');
+    assert.equal(made.NetworkID, '', state.status);
+    assert.equal(made.DNSNames, null, `${state.status}: recorded at create, never joined`);
   }
   assert.equal(at(running, 'joined', true).NetworkID, user.id);
-  assert.equal(at(exited, 'joined').NetworkID, user.id, 'kept after an exit');
+  const after = at(exited, 'joined');
+  assert.equal(after.NetworkID, user.id, 'kept after an exit');
+  assert.deepEqual(after.DNSNames, names);
   // A record written before stages were kept reads as before: joined once the container started.
   assert.equal(at(exited, undefined).NetworkID, user.id);
   assert.equal(at(created, undefined).NetworkID, '');
+  assert.equal(at(created, undefined).DNSNames, null);
 });

@@ -1,9 +1,9 @@
 // A container's NetworkSettings in Docker's shape: one entry per network (address fields filled while it
 // runs), and the legacy top-level fields mirroring the default bridge's endpoint.
 // What Docker fills when (dockerd 20.10 measured side by side; moby 25-27 read): an entry's NetworkID is set when the
-// container joins the network (at a start, or a connect while it runs) and kept after it exits (a connect while it is
-// stopped shows none until the next start); DNSNames from the first start on; EndpointID, addresses and the MAC only
-// while it runs. The host and none networks get an endpoint too while the
+// container joins the network (at a start, or a connect while it runs) and kept after it exits; DNSNames from then on,
+// or from a connect while it is stopped (Docker configures the endpoint then, and joins it at the next start);
+// EndpointID, addresses and the MAC only while it runs. The host and none networks get an endpoint too while the
 // container runs.
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import { sha256, digestHex } from '../../lib/digest.js';
@@ -46,6 +46,11 @@ export const everStarted = (c: ContainerRecord): boolean => c.state.startedAt !=
  * without a stage (written before berth kept it) reads as before: joined once the container started. */
 export const endpointJoined = (c: ContainerRecord, e: EndpointRecord): boolean =>
   e.stage ? e.stage === 'joined' : e.ip !== '' || everStarted(c);
+
+/** Whether Docker configured this endpoint: joined, or connected while the container was stopped. From then on it
+ * lists a user network's implicit names: the short ID and hostname among Aliases (20.10), DNSNames (25+). */
+export const endpointConfigured = (c: ContainerRecord, e: EndpointRecord): boolean =>
+  e.stage ? e.stage !== 'created' : endpointJoined(c, e);
 
 /** The names Docker 25+ lists for a container on a user network (its DNS answers them): name, aliases, short id,
  * hostname. */
@@ -96,7 +101,7 @@ export function endpointSettings(c: ContainerRecord, e: EndpointRecord, n: Netwo
     IPv6Gateway: up && v6 && e.ip6 ? v6.gateway : '',
     GlobalIPv6Address: up ? (e.ip6 ?? '') : '',
     GlobalIPv6PrefixLen: up && v6 && e.ip6 ? parseCidr6(v6.subnet).prefix : 0,
-    DNSNames: n.isDefault || !(up || everStarted(c)) ? null : dnsNames(c, e.aliases),
+    DNSNames: n.isDefault || !endpointConfigured(c, e) ? null : dnsNames(c, e.aliases),
   };
 }
 
