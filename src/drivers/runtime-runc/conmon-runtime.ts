@@ -89,6 +89,12 @@ export class ConmonRuntime implements RuntimePort {
   /** State dirs set aside and not yet removed (path -> container id), and the timer that removes them at the latest. */
   private readonly setAside = new Map<string, string>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  /**
+   * Containers whose last delete removed all of their runtime state, exit file and sockets dir included: only a run
+   * makes those again, so a delete before the next run has nothing to do (AutoRemove's removal right after the
+   * exit's delete). In memory: after a daemon restart such a delete checks again.
+   */
+  private readonly cleaned = new Set<string>();
   /** Containers run by `runc run` as the daemon's children (RunOptions.foreground): their exit codes to come. */
   private readonly foreground = new Map<string, { exit: Promise<number>; ended: boolean }>();
 
@@ -145,6 +151,7 @@ export class ConmonRuntime implements RuntimePort {
     await this.exits.remove(c.id);
     // Nothing remembered of an earlier run of this id holds for this one.
     this.forget(c.id);
+    this.cleaned.delete(c.id);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const rootfs = join(paths.bundleDir, 'rootfs');
     // Written before anything is mounted, so a delete after a crash at any later point finds what to undo.
@@ -334,6 +341,7 @@ export class ConmonRuntime implements RuntimePort {
     // `runc delete` process per container when many created ones are removed (rm -f, prune).
     const hasState = await this.states.hasState(id);
     if (!hasState) {
+      if (this.cleaned.delete(id)) return this.forget(id);
       await rm(join(this.config.stateRoot, 'sockets', id), { recursive: true, force: true });
       if (!this.exits.watched(id)) await this.exits.remove(id);
       this.forget(id);
@@ -357,17 +365,19 @@ export class ConmonRuntime implements RuntimePort {
       }
     }
     // Independent steps, side by side; the state dir goes last: while it is there a later delete finds work to do.
+    const exitFileGoes = !this.exits.watched(id);
     await Promise.all([
       meta?.cgroupsPath && !inDaemon ? this.cgroups.remove(meta.cgroupsPath) : undefined,
       // The rootfs and a shareable /dev/shm: one read of the mount table for both.
       unmountRootfs(...(meta ? [meta.rootfs] : []), join(this.states.dir(id), 'shm')),
       rm(join(this.config.stateRoot, 'sockets', id), { recursive: true, force: true }),
       // A pending waiter still reads the code from the exit file; otherwise it goes with the container.
-      this.exits.watched(id) ? undefined : this.exits.remove(id),
+      exitFileGoes ? this.exits.remove(id) : undefined,
     ]);
     phase('unmount');
     await this.removeStateDir(id);
     this.forget(id);
+    if (exitFileGoes) this.cleaned.add(id);
     this.logger.debug({ container: id }, 'runtime state removed');
   }
 
