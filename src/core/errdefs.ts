@@ -38,6 +38,13 @@ export function engineErrorOf(err: unknown): EngineError | undefined {
 
 export const isKind = (err: unknown, kind: ErrorKind): boolean => engineErrorOf(err)?.kind === kind;
 
+/** Docker's errors.Wrap of an engine error: the same kind, `prefix: message`, the original as cause; other errors
+ * pass unchanged. */
+export function withPrefix(err: unknown, prefix: string): unknown {
+  const e = engineErrorOf(err);
+  return e ? new EngineError(e.kind, `${prefix}: ${e.message}`, { cause: err }) : err;
+}
+
 const make =
   (kind: ErrorKind) =>
   (message: string, cause?: unknown): EngineError =>

@@ -5,6 +5,7 @@ import { invalidArgument } from '../errdefs.js';
 import type { HostConfig } from '../../spec/docker/containers.js';
 import { DEFAULT_SHM_SIZE, MASKED_PATHS, READONLY_PATHS } from '../runtime/docker-defaults.js';
 import { parseDeviceCgroupRule, parseDevicePermissions } from '../runtime/devices.js';
+import { checkLimitValues, type HostCpus } from './resource-check.js';
 
 /** What this host and daemon can do, found once at start. */
 export interface HostConfigSupport {
@@ -20,6 +21,8 @@ export interface HostConfigSupport {
   kernelMemoryTcp: boolean;
   /** Set when no cgroup limit can be applied at all, saying why (rootless on cgroup v1: nothing is delegated). */
   limitsUnavailable?: string;
+  /** The CPUs NanoCpus and CpusetCpus are checked against (unknown: not checked). */
+  cpus?: HostCpus;
 }
 
 export const DEFAULT_HOST_SUPPORT: HostConfigSupport = {
@@ -30,6 +33,8 @@ export const DEFAULT_HOST_SUPPORT: HostConfigSupport = {
   cpuRealtime: false,
   kernelMemoryTcp: false,
 };
+
+const UNKNOWN_CPUS: HostCpus = { cpuCount: 0, cpuset: '' };
 
 const refuse = (message: string): Error => invalidArgument(message);
 const nonEmpty = (v: unknown): boolean =>
@@ -53,7 +58,9 @@ export function namespaceDonors(hc: HostConfig): { field: string; ref: string }[
   return out;
 }
 
-function checkResources(hc: HostConfig, support: HostConfigSupport): void {
+/** The block I/O weight: Docker's range, and berth's refusal where no proportional scheduler is there (Docker drops
+ * the weight with a warning). Shared by create and update. */
+export function checkBlkioWeight(hc: Partial<HostConfig>, support: HostConfigSupport): void {
   if (hc.BlkioWeight && (hc.BlkioWeight < 10 || hc.BlkioWeight > 1000))
     throw refuse('Range of blkio weight is from 10 to 1000');
   if ((hc.BlkioWeight || nonEmpty(hc.BlkioWeightDevice)) && !support.blkioWeight) {
@@ -62,6 +69,11 @@ function checkResources(hc: HostConfig, support: HostConfigSupport): void {
       `${field}: your kernel does not support Block I/O weight or the cgroup is not mounted (no proportional I/O scheduler)`,
     );
   }
+}
+
+function checkResources(hc: HostConfig, support: HostConfigSupport): void {
+  checkLimitValues(hc, support.cpus ?? UNKNOWN_CPUS, { update: false });
+  checkBlkioWeight(hc, support);
   for (const w of (hc.BlkioWeightDevice ?? []) as { Path?: string; Weight?: number }[]) {
     if (!w.Path || !w.Weight || w.Weight < 10 || w.Weight > 1000)
       throw refuse(
@@ -161,6 +173,13 @@ export function requestedLimit(hc: Partial<HostConfig>): keyof HostConfig | unde
   return LIMIT_FIELDS.find(([field, asks]) => asks(hc[field]))?.[0];
 }
 
+/** An update's new values alone (Docker's verifyContainerSettings with update set), before the container is looked at. */
+export function checkUpdateValues(r: Partial<HostConfig>, support: HostConfigSupport): void {
+  checkLimitsAvailable(r, support);
+  checkLimitValues(r, support.cpus ?? UNKNOWN_CPUS, { update: true });
+  checkBlkioWeight(r, support);
+}
+
 /** Refuses any cgroup limit when the host can apply none (rootless on cgroup v1), naming the field and why. */
 export function checkLimitsAvailable(hc: Partial<HostConfig>, support: HostConfigSupport): void {
   const field = support.limitsUnavailable === undefined ? undefined : requestedLimit(hc);
@@ -205,6 +224,9 @@ export function withHostConfigDefaults(hc: HostConfig, support: HostConfigSuppor
   out.CgroupnsMode = hc.CgroupnsMode || (support.cgroupVersion === '2' ? 'private' : 'host');
   out.Runtime = hc.Runtime || support.defaultRuntime;
   out.ShmSize = hc.ShmSize && hc.ShmSize > 0 ? hc.ShmSize : DEFAULT_SHM_SIZE; // recorded, as dockerd does
+  // A memory limit without a swap limit gets twice as much memory+swap, recorded (inspect shows it, and `docker
+  // update --memory` is checked against it), as dockerd does.
+  if (hc.Memory && hc.Memory > 0 && !hc.MemorySwap) out.MemorySwap = hc.Memory * 2;
   const unconfined = (hc.SecurityOpt ?? []).some((o) => /^systempaths[=:]unconfined$/.test(o));
   if (!hc.Privileged) {
     out.MaskedPaths = hc.MaskedPaths ?? (unconfined ? [] : MASKED_PATHS);

@@ -3,9 +3,11 @@
 // nodes a privileged container gets.
 import { access, lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { HostRuntimeFacts } from '../../core/runtime/oci-spec.js';
 import { capabilitiesFromMask } from '../../core/runtime/capabilities.js';
 import type { OciDevice } from '../../spec/oci/runtime-spec.js';
+import type { HostCpus } from '../../core/containers/resource-check.js';
 
 const LIMIT_ROWS: Record<string, string> = {
   'Max cpu time': 'RLIMIT_CPU',
@@ -115,12 +117,14 @@ export async function cgroupFeatures(
   cgroupVersion: '1' | '2',
   parent: string,
   root = '/sys/fs/cgroup',
-): Promise<{ blkioWeight: boolean; cpuRealtime: boolean; kernelMemoryTcp: boolean }> {
+): Promise<{ blkioWeight: boolean; cpuRealtime: boolean; kernelMemoryTcp: boolean; cpus: HostCpus }> {
+  const cpus = { cpuCount: availableParallelism(), cpuset: await offeredCpuset(cgroupVersion, root) };
   if (cgroupVersion === '2') {
     return {
       blkioWeight: await exists(join(root, 'io.weight')).then((y) => y || exists(join(root, 'io.bfq.weight'))),
       cpuRealtime: false,
       kernelMemoryTcp: false,
+      cpus,
     };
   }
   // Real-time tasks need a budget in every ancestor: without one for the containers' parent, runc's write fails.
@@ -131,5 +135,19 @@ export async function cgroupFeatures(
     cpuRealtime: parentBudget > 0,
     // runc 1.1 writes no kmem limits at all (kernel memory accounting is deprecated): a TCP limit would be dropped.
     kernelMemoryTcp: false,
+    cpus,
   };
+}
+
+/** The CPUs the root cpuset offers ('' when unreadable: nothing is checked then), as Docker's sysinfo reads them. */
+async function offeredCpuset(cgroupVersion: '1' | '2', root: string): Promise<string> {
+  const files =
+    cgroupVersion === '2'
+      ? [join(root, 'cpuset.cpus.effective')]
+      : [join(root, 'cpuset', 'cpuset.effective_cpus'), join(root, 'cpuset', 'cpuset.cpus')];
+  for (const file of files) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (text.trim()) return text.trim();
+  }
+  return '';
 }

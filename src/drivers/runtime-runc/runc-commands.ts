@@ -10,6 +10,7 @@ import type { ContainerStateDirs } from './container-state.js';
 import type { RuntimeBinary } from './runtime-config.js';
 import { runCaptured } from '../../lib/run-captured.js';
 import { signalInit } from './init-signal.js';
+import { runcMessage } from './conmon-process.js';
 
 const isMissing = (msg: string): boolean => /does not exist|not found|no such file/i.test(msg);
 const stderrOf = (err: unknown): string => String((err as { stderr?: string }).stderr ?? err);
@@ -87,7 +88,12 @@ export class RuncCommands {
 
   async update(id: string, args: string[], options: IoOptions = {}): Promise<void> {
     await this.run(id, ['update', ...args, id], options).catch((err: unknown) => {
-      throw invalidArgument(`Cannot update container ${id}: ${stderrOf(err).trim()}`);
+      // runc's error lines' words; its warning that rolling the cgroup back failed too is not the user's news.
+      const errorLines = stderrOf(err)
+        .split('\n')
+        .filter((l) => !/\blevel=warning\b/.test(l))
+        .join('\n');
+      throw invalidArgument(`Cannot update container ${id}: ${runcMessage(errorLines)}`);
     });
   }
 }

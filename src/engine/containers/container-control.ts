@@ -1,9 +1,14 @@
 // pause, unpause, update and top: operations on a running container's process and cgroup, serialised with its
 // other state changes, with Docker's refusals and events.
-import { conflict } from '../../core/errdefs.js';
+import { conflict, withPrefix } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import { normalizeRestartPolicy } from '../../core/containers/restart-policy.js';
-import { checkLimitsAvailable, type HostConfigSupport } from '../../core/containers/host-config-check.js';
+import {
+  checkUpdateValues,
+  DEFAULT_HOST_SUPPORT,
+  type HostConfigSupport,
+} from '../../core/containers/host-config-check.js';
+import { checkLimitUpdate } from '../../core/containers/resource-check.js';
 import type { HostConfig } from '../../spec/docker/containers.js';
 import type { ProcessList, ProcessTable } from '../../core/runtime/process-table.js';
 import type { ResourceUpdate, RuntimePort } from '../../core/runtime/runtime.js';
@@ -65,16 +70,21 @@ export class ContainerControl {
 
   /** New limits in the record and, while it runs, in its cgroup; a new restart policy. */
   async update(ref: string, request: ContainerUpdateRequest): Promise<{ Warnings: string[] }> {
-    if (this.deps.hostSupport) checkLimitsAvailable(request as Partial<HostConfig>, this.deps.hostSupport);
+    checkUpdateValues(request as Partial<HostConfig>, this.deps.hostSupport ?? DEFAULT_HOST_SUPPORT);
+    if (request.RestartPolicy?.Name)
+      normalizeRestartPolicy(
+        { Name: request.RestartPolicy.Name as 'no', MaximumRetryCount: request.RestartPolicy.MaximumRetryCount ?? 0 },
+        false,
+      );
     return this.deps.access.locked(ref, async (c) => {
       if (c.state.status === 'removing') throw conflict(`container ${c.id} is marked for removal`);
-      if (request.RestartPolicy && request.RestartPolicy.Name !== undefined) {
-        if (c.hostConfig.AutoRemove && request.RestartPolicy.Name !== 'no')
+      // Docker's refusals against what the container has, each as "Cannot update container <id>: ...".
+      try {
+        checkLimitUpdate(c.hostConfig, request as Partial<HostConfig>);
+        if (request.RestartPolicy?.Name && c.hostConfig.AutoRemove && request.RestartPolicy.Name !== 'no')
           throw conflict('Restart policy cannot be updated because AutoRemove is enabled for the container');
-        normalizeRestartPolicy(
-          { Name: request.RestartPolicy.Name as 'no', MaximumRetryCount: request.RestartPolicy.MaximumRetryCount ?? 0 },
-          false,
-        );
+      } catch (err) {
+        throw withPrefix(err, `Cannot update container ${c.id}`);
       }
       const resources = toResources(request);
       if ((c.state.status === 'running' || c.state.status === 'paused') && Object.keys(resources).length > 0)
@@ -96,7 +106,7 @@ export class ContainerControl {
         const value = request[key];
         if (value !== undefined && value !== null && !(value === 0 && key !== 'PidsLimit')) hc[key] = value;
       }
-      if (request.RestartPolicy?.Name !== undefined)
+      if (request.RestartPolicy?.Name)
         c.hostConfig.RestartPolicy = {
           Name: request.RestartPolicy.Name as 'no',
           MaximumRetryCount: request.RestartPolicy.MaximumRetryCount ?? 0,

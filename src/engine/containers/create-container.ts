@@ -61,17 +61,6 @@ function normalizeHostConfig(
     Config: hostConfig.LogConfig?.Config ?? {},
   };
   checkLogDriver(hostConfig.LogConfig.Type ?? '');
-  if (hostConfig.Memory && hostConfig.Memory > 0 && hostConfig.Memory < 6 * 1024 * 1024)
-    throw invalidArgument('Minimum memory limit allowed is 6MB');
-  if (
-    hostConfig.MemorySwap &&
-    hostConfig.MemorySwap > 0 &&
-    hostConfig.Memory &&
-    hostConfig.MemorySwap < hostConfig.Memory
-  )
-    throw invalidArgument('Minimum memoryswap limit should be larger than memory limit, see usage');
-  if (hostConfig.NanoCpus && (hostConfig.CpuQuota || hostConfig.CpuPeriod))
-    throw invalidArgument('Conflicting options: Nano CPUs and CPU Period cannot both be set');
   return hostConfig;
 }
 
