@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ContainersApi, LogEntry } from '../../engine/containers/types.js';
 import type { ContainerCreateRequest } from '../../spec/docker/containers.js';
-import { conflict, invalidArgument } from '../../core/errdefs.js';
+import { conflict, invalidArgument, withPrefix } from '../../core/errdefs.js';
 import { queryBool, queryFilters, queryInt, queryString, type Query } from '../server/query.js';
 import { timeFilterNano } from '../../core/filters/filter-args.js';
 import { frame, STDERR, STDOUT } from '../compat/stdcopy.js';
@@ -82,7 +82,10 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
   });
 
   app.post<IdParams>('/containers/:id/kill', async (req, reply) => {
-    await containers.kill(req.params.id, queryString(req.query, 'signal') || undefined);
+    // Docker's router wraps every refusal with the name as the client gave it.
+    await containers
+      .kill(req.params.id, queryString(req.query, 'signal') || undefined)
+      .catch((err: unknown) => Promise.reject(withPrefix(err, `cannot kill container: ${req.params.id}`)));
     return reply.code(204).send();
   });
 

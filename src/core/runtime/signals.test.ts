@@ -24,6 +24,7 @@ test("unknown names and out-of-range numbers get Docker's error", () => {
     (e: Error) => e.message === 'Invalid signal: SIGFOO',
   );
   assert.throws(() => parseSignal('0'), /Invalid signal: 0/);
-  assert.throws(() => parseSignal('65'), /Invalid signal: 65/);
+  assert.throws(() => parseSignal('65'), /the linux daemon does not support signal 65/);
+  assert.throws(() => parseSignal('-1'), /the linux daemon does not support signal -1/);
   assert.throws(() => parseSignal(''), /Invalid signal/);
 });

@@ -42,9 +42,11 @@ const SIGNALS: Record<string, number> = {
 
 export function parseSignal(raw: string): number {
   const s = raw.trim().toUpperCase();
-  if (/^\d+$/.test(s)) {
+  if (/^-?\d+$/.test(s)) {
     const n = Number(s);
-    if (n < 1 || n > 64) throw invalidArgument(`Invalid signal: ${raw}`);
+    if (n === 0) throw invalidArgument(`Invalid signal: ${raw}`);
+    // Docker parses any number, then refuses one Linux has no signal for.
+    if (n < 1 || n > 64) throw invalidArgument(`the linux daemon does not support signal ${n}`);
     return n;
   }
   const name = s.startsWith('SIG') ? s.slice(3) : s;

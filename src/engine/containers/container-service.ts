@@ -5,7 +5,7 @@
 import type { Logger } from '../../lib/logger.js';
 import { KeyedMutex } from '../../lib/keyed-mutex.js';
 import { systemClock, type Clock } from '../../lib/clock.js';
-import { conflict, invalidArgument, isKind, notFound } from '../../core/errdefs.js';
+import { conflict, invalidArgument, isKind, notFound, withPrefix } from '../../core/errdefs.js';
 import type { EventPublisher } from '../../core/events/event.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import type { ContainerStore } from '../../core/containers/container-store.js';
@@ -393,9 +393,15 @@ export class ContainerService implements ContainersApi {
 
   async rename(ref: string, newName: string): Promise<void> {
     const c = resolveContainer(this.store, ref);
-    const name = normalizeContainerName(newName);
-    if (name === c.name) throw invalidArgument('Renaming a container with the same name as its current name');
-    this.store.rename(c.id, name);
+    // As Docker's rename: the name made absolute, compared, then reserved, its refusals "Error when allocating new name: ...".
+    const absolute = newName.startsWith('/') ? newName : `/${newName}`;
+    if (absolute === `/${c.name}`) throw invalidArgument('Renaming a container with the same name as its current name');
+    try {
+      this.store.rename(c.id, normalizeContainerName(absolute));
+    } catch (err) {
+      throw withPrefix(err, 'Error when allocating new name');
+    }
+    const name = absolute.slice(1);
     this.publish({ ...c, name }, 'rename', { oldName: `/${c.name}` });
   }
 
