@@ -131,6 +131,8 @@ export interface DaemonConfig {
   network: {
     /** undefined: --bridge=none. */
     bridge: string | undefined;
+    /** --bridge as given ('' when not), which Docker shows as a bridge-mode container's NetworkSettings.Bridge. */
+    bridgeOption: string;
     bip: string | undefined;
     pools: { base: string; size: number }[] | undefined;
     iptables: boolean;
@@ -234,6 +236,8 @@ export function resolveConfig(...layers: ConfigFile[]): DaemonConfig {
     ...resolveRuntimes(merged),
     network: {
       bridge: merged.bridge === 'none' ? undefined : (merged.bridge ?? 'berth0'),
+      // With none Docker has no default bridge, so no container of mode bridge to show it.
+      bridgeOption: merged.bridge === 'none' ? '' : (merged.bridge ?? ''),
       bip: merged.bip,
       pools: merged['default-address-pools'],
       iptables: merged.iptables ?? true,

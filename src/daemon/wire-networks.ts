@@ -51,6 +51,7 @@ export async function wireNetworks(
   });
   const networkConfig = {
     defaultBridge: net.bridge,
+    bridgeOption: net.bridgeOption,
     bip: net.bip,
     pools: net.pools ?? DEFAULT_ADDRESS_POOLS,
     ipv6Pool: net.ipv6Pool,

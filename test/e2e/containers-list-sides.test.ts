@@ -7,7 +7,8 @@
 // The endpoint values (which network, whether an endpoint, address and MAC are there, aliases) are compared too, in
 // the list and in inspect, on the default bridge, a user network, host and none, each created, running and exited;
 // a container's --hostname among a user network's aliases (1.41) and DNSNames (1.47); a network connected while the
-// container is stopped (implicit aliases and DNSNames at once, no NetworkID until the next start).
+// container is stopped (implicit aliases and DNSNames at once, no NetworkID until the next start); the top-level
+// Bridge (the daemon's --bridge) of a bridge-mode container.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
@@ -150,9 +151,9 @@ function comparable(value: unknown, networkNames: Map<string, string>, ownId: st
 }
 
 /** The endpoint fields of NetworkSettings that both engines fill the same way. Left out as known differences, each
- * where berthd follows Docker 25-27: SandboxID and SandboxKey (27 clears them at an exit, 20.10 keeps them) and
- * Bridge (set when the mode is "bridge" and dockerd has --bridge; 20.10 keeps the CLI's "default" mode, which it
- * does not count); DNSNames (1.44, absent from 20.10). A running host or none container's SandboxKey is a path of
+ * where berthd follows Docker 25-27: SandboxID and SandboxKey (27 clears them at an exit, 20.10 keeps them);
+ * DNSNames (1.44, absent from 20.10). Bridge is compared by its own test, for `--network bridge` (20.10 keeps the
+ * CLI's "default" mode, which it does not count). A running host or none container's SandboxKey is a path of
  * each engine's own (compared by the namespace it names, below). */
 const ENDPOINT_KEYS = ['NetworkID', 'EndpointID', 'Gateway', 'IPAddress', 'IPPrefixLen', 'MacAddress', 'Aliases'];
 const TOP_KEYS = ['EndpointID', 'Gateway', 'IPAddress', 'IPPrefixLen', 'MacAddress'];
@@ -345,6 +346,50 @@ test(
     assert.deepEqual(oursAfter, after, "berthd's NetworkIDs against dockerd's after the start");
     const joined = { bridge: { NetworkID: 'set' }, 'ls-net': { NetworkID: 'set' } };
     assert.deepEqual(after, { 'cn-c': joined, 'cn-x': joined });
+  },
+);
+
+/** Each ep- container's top-level NetworkSettings.Bridge at 1.41, the engine's own --bridge written `daemon-bridge`. */
+async function bridgeValues(e: Engine): Promise<Record<string, string>> {
+  const net = JSON.parse((await apiRequest(e.socketPath, '/v1.41/networks/bridge')).body) as {
+    Options: Record<string, string>;
+  };
+  const own = net.Options['com.docker.network.bridge.name'];
+  assert.ok(own, `${e.name}: the default bridge network names its bridge`);
+  const out: Record<string, string> = {};
+  for (const m of MODES)
+    for (const st of STATES) {
+      const name = `ep-${st}-${m}`;
+      const c = JSON.parse((await apiRequest(e.socketPath, `/v1.41/containers/${name}/json`)).body) as {
+        NetworkSettings: { Bridge: string };
+      };
+      out[name] = c.NetworkSettings.Bridge === own ? 'daemon-bridge' : c.NetworkSettings.Bridge;
+    }
+  return out;
+}
+
+test(
+  "NetworkSettings.Bridge is the daemon's --bridge for a bridge-mode container once started, as dockerd 20.10",
+  { skip },
+  async () => {
+    await engine.ready();
+    const [theirs, ours] = await Promise.all([bridgeValues(engine('dockerd')), bridgeValues(engine('berthd'))]);
+    assert.deepEqual(ours, theirs, "berthd's Bridge against dockerd's (both started with a --bridge of their own)");
+    // What the comparison stands on, seen on dockerd: set at the first start (--network bridge), kept after an exit.
+    assert.deepEqual(
+      [theirs['ep-c-bridge'], theirs['ep-r-bridge'], theirs['ep-x-bridge'], theirs['ep-r-ls-net']],
+      ['', 'daemon-bridge', 'daemon-bridge', ''],
+    );
+    // No --network: 20.10 keeps the CLI's "default" and shows ""; berthd stores "bridge" as moby 25-27 do, and shows
+    // its --bridge as they do (daemon/container_operations.go updateEndpointNetworkSettings).
+    const b = engine('berthd');
+    const net = JSON.parse((await apiRequest(b.socketPath, '/v1.47/networks/bridge')).body) as {
+      Options: Record<string, string>;
+    };
+    const running = JSON.parse((await apiRequest(b.socketPath, '/v1.47/containers/ls-running/json')).body) as {
+      NetworkSettings: { Bridge: string };
+    };
+    assert.equal(running.NetworkSettings.Bridge, net.Options['com.docker.network.bridge.name']);
   },
 );
 

@@ -542,6 +542,7 @@ export class ContainerAttach implements ContainerNetworking {
       modeNetwork: lookup.networkByName(c.hostConfig.NetworkMode ?? ''),
       sandboxKey: running ? this.sandboxKey(c) : '',
       ports,
+      bridgeOption: this.deps.networks.config.bridgeOption ?? '',
     });
   }
 

@@ -179,3 +179,24 @@ test('an endpoint connected while the container was stopped: configured (DNSName
   assert.equal(at(created, undefined).NetworkID, '');
   assert.equal(at(created, undefined).DNSNames, null);
 });
+
+test("Bridge: the daemon's --bridge once a bridge-mode container joined an endpoint, kept after an exit", () => {
+  const bridge = network('bridge', 'bridge', true);
+  const user = network('app', 'bridge');
+  const shown = (state: ContainerRunState, mode: string, n: NetworkRecord, up: boolean, option = 'br-x') =>
+    containerNetworkSettings({
+      record: container(state, mode),
+      endpoints: [
+        { endpoint: { ...endpoint(n, up), stage: up || state === exited ? 'joined' : 'created' }, network: n },
+      ],
+      modeNetwork: n,
+      sandboxKey: '',
+      ports: {},
+      bridgeOption: option,
+    }).Bridge;
+  assert.equal(shown(created, 'bridge', bridge, false), '', 'not before the first start');
+  assert.equal(shown(running, 'bridge', bridge, true), 'br-x');
+  assert.equal(shown(exited, 'bridge', bridge, false), 'br-x', 'kept after an exit');
+  assert.equal(shown(running, 'bridge', bridge, true, ''), '', 'no --bridge given: "" as Docker with docker0');
+  assert.equal(shown(running, 'app', user, true), '', 'only for the bridge mode');
+});

@@ -20,6 +20,8 @@ export interface SettingsInput {
   modeNetwork: NetworkRecord | undefined;
   sandboxKey: string;
   ports: Record<string, PortBinding[] | null>;
+  /** The daemon's --bridge as given ('' when not). */
+  bridgeOption?: string;
 }
 
 const emptyEndpoint = (networkId: string): EndpointSettings => ({
@@ -105,6 +107,13 @@ export function endpointSettings(c: ContainerRecord, e: EndpointRecord, n: Netwo
   };
 }
 
+/** Docker sets NetworkSettings.Bridge to its --bridge value when it joins an endpoint of a container whose mode is
+ * "bridge" (20.10 counts only "bridge" as sent, not the CLI's "default", which berth stores as "bridge", as 25+ do)
+ * and keeps it after an exit. berth reads it off the endpoints: one joined means Docker would have set it (one
+ * disconnected after its join is not seen). */
+const showsBridgeOption = (c: ContainerRecord, endpoints: SettingsInput['endpoints']): boolean =>
+  c.hostConfig.NetworkMode === 'bridge' && endpoints.some((e) => e.network && endpointJoined(c, e.endpoint));
+
 export function containerNetworkSettings(input: SettingsInput): NetworkSettings {
   const c = input.record;
   const networks: Record<string, EndpointSettings> = {};
@@ -128,7 +137,7 @@ export function containerNetworkSettings(input: SettingsInput): NetworkSettings 
   const bridge = input.endpoints.find((e) => e.network?.isDefault);
   const top = bridge?.network ? networks[bridge.network.name] : undefined;
   return {
-    Bridge: '',
+    Bridge: showsBridgeOption(c, input.endpoints) ? (input.bridgeOption ?? '') : '',
     SandboxID: input.sandboxKey ? c.id : '',
     SandboxKey: input.sandboxKey,
     Ports: input.ports,

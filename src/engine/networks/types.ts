@@ -43,6 +43,9 @@ export interface NetworksApi {
 export interface NetworkServiceConfig {
   /** The default `bridge` network's Linux bridge; undefined with --bridge=none (loopback-only as before). */
   defaultBridge: string | undefined;
+  /** --bridge as given, '' (or absent) when not: Docker shows it as a bridge-mode container's NetworkSettings.Bridge
+   * (its own default bridge, docker0, shows as ""). */
+  bridgeOption?: string;
   /** --bip: the default bridge's gateway/prefix, e.g. 172.17.0.1/16; else chosen from the pools. */
   bip: string | undefined;
   pools: AddressPool[];
