@@ -34,6 +34,12 @@ export interface LaunchOptions {
   env?: NodeJS.ProcessEnv;
   /** Its own session and process group (Node's `detached`). */
   detached?: boolean;
+  /**
+   * Its own process group in the daemon's session (a terminal's ^C to the daemon's group does not reach it), where
+   * `detached` is not needed: a new session is a new scheduler autogroup (kernel.sched_autogroup_enabled), which a
+   * loaded machine serves later than the daemon's own. Where Node's spawn stands in, its own session (`detached`).
+   */
+  processGroup?: boolean;
 }
 
 class NoForkChild extends EventEmitter implements LaunchedProcess {
@@ -127,6 +133,7 @@ export async function launchProcess(path: string, args: string[], o: LaunchOptio
         cwd: o.cwd,
         env: o.env ?? process.env,
         setsid: o.detached,
+        processGroup: o.processGroup,
       });
     } catch (err) {
       pipes.ends.forEach((e) => e?.destroy());
@@ -142,7 +149,7 @@ export async function launchProcess(path: string, args: string[], o: LaunchOptio
     stdio: o.stdio.map((s) => (s === 'input' ? 'pipe' : s)),
     cwd: o.cwd,
     env: o.env ?? process.env,
-    detached: o.detached,
+    detached: o.detached || o.processGroup,
   });
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { pipeNoFork, spawnNoFork } from './posix-spawn.js';
 import { childExit } from './child-exit.js';
@@ -40,4 +40,30 @@ test('posix_spawn gives the child its fds, directory, environment, session and d
     out,
   );
   await assert.rejects(spawnNoFork('/nonexistent', [], { stdio: [], env: {} }), { code: 'ENOENT' });
+});
+
+test('posix_spawn with processGroup: a group of its own, in the session of its parent', async (t) => {
+  const pipe = pipeNoFork();
+  if (pipe === 'unavailable') return t.skip('no C library binding here');
+  const [read, write] = pipe;
+  // /proc/PID/stat after the command's name: state, ppid, pgrp, session.
+  const script = 'read -r line < /proc/$$/stat; echo "${line##*) }" >&3';
+  const pid = await spawnNoFork('/bin/sh', ['-c', script], {
+    stdio: ['null', 'null', 'null', write],
+    env: { PATH: '/usr/bin:/bin' },
+    processGroup: true,
+  });
+  closeSync(write);
+  assert.notEqual(pid, 'unavailable');
+  if (pid === 'unavailable') return;
+  let out = '';
+  const fifo = new Socket({ fd: read, readable: true, writable: false });
+  fifo.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((resolve) => fifo.on('end', resolve));
+  await childExit(pid);
+  const [, , pgrp, session] = out.trim().split(' ');
+  const ours = readFileSync('/proc/self/stat', 'utf8');
+  const ourSession = ours.slice(ours.lastIndexOf(')') + 2).split(' ')[3];
+  assert.equal(Number(pgrp), pid, out);
+  assert.equal(session, ourSession, out);
 });

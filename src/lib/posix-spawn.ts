@@ -31,6 +31,7 @@ interface SpawnCalls {
 const FILE_ACTIONS_BYTES = 128;
 const ATTR_BYTES = 512;
 const SIGSET_BYTES = 128;
+const POSIX_SPAWN_SETPGROUP = 0x02;
 const POSIX_SPAWN_SETSIGDEF = 0x04;
 const POSIX_SPAWN_SETSIGMASK = 0x08;
 const POSIX_SPAWN_SETSID = 0x80;
@@ -68,6 +69,8 @@ export interface NoForkSpawnOptions {
   env: NodeJS.ProcessEnv;
   /** Its own session (setsid), as Node's `detached`. */
   setsid?: boolean;
+  /** Its own process group (setpgid(0, 0)) in the daemon's session. */
+  processGroup?: boolean;
 }
 
 /** An error as Node's spawn reports it (code ENOENT, EACCES, ...). */
@@ -107,7 +110,13 @@ export async function spawnNoFork(
     lib.sigemptyset(none);
     lib.attrSetsigdefault(attr, all);
     lib.attrSetsigmask(attr, none);
-    lib.attrSetflags(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (options.setsid ? POSIX_SPAWN_SETSID : 0));
+    lib.attrSetflags(
+      attr,
+      POSIX_SPAWN_SETSIGDEF |
+        POSIX_SPAWN_SETSIGMASK |
+        (options.setsid ? POSIX_SPAWN_SETSID : 0) |
+        (options.processGroup && !options.setsid ? POSIX_SPAWN_SETPGROUP : 0),
+    );
     const env = Object.entries(options.env)
       .filter((e): e is [string, string] => e[1] !== undefined)
       .map(([k, v]) => `${k}=${v}`);

@@ -16,8 +16,10 @@ export interface WatchedRuncOptions {
   /** runc's command and its options, e.g. ['exec', '--process', spec]; then --pid-file and the container id. */
   command: string[];
   containerId: string;
-  /** Its own process group (a terminal's ^C to the daemon's group does not reach it). */
+  /** Its own session and process group (a terminal's ^C to the daemon's group does not reach it). */
   detached?: boolean;
+  /** Its own process group only, in the daemon's session (LaunchOptions.processGroup). */
+  processGroup?: boolean;
   /** The error for a start that failed with runc's message. */
   failure: (message: string) => Error;
   /** Each chunk of the process's output as it comes. */
@@ -46,6 +48,7 @@ export async function launchWatchedRunc(o: WatchedRuncOptions, signal?: AbortSig
     child = await launchProcess(o.runcPath, [...args, '--pid-file', pidFile, o.containerId], {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: o.detached,
+      processGroup: o.processGroup,
     });
   } catch (err) {
     watcher.close();
