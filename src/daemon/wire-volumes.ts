@@ -9,6 +9,7 @@ import { SqliteVolumeStore } from '../drivers/volume-local/sqlite-volume-store.j
 import { VolumeService } from '../engine/volumes/volume-service.js';
 import type { DaemonConfig } from './config.js';
 import { testCrashPoint } from './test-crash-point.js';
+import { testPausePoint } from './test-pause-point.js';
 
 export async function wireVolumes(
   config: DaemonConfig,
@@ -24,6 +25,7 @@ export async function wireVolumes(
     events,
     logger: logger.child({ component: 'volumes' }),
     crashPoint: testCrashPoint(process.env, logger),
+    pausePoint: testPausePoint(process.env, logger),
   });
   await service.restore();
   return service;

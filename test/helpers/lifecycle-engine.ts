@@ -71,15 +71,17 @@ export class LifecycleEngine {
    * the daemon's death and restart with daemonRestart(). Cleared once reached.
    */
   crashAt: RemovalCrashPoint | undefined;
+  /** The volume service of the daemon now up (a restart makes a new one: what it held in memory dies with it). */
+  volumes: VolumeService;
   private constructor(
     private readonly dir: string,
     private readonly db: Database,
     readonly store: SqliteContainerStore,
     private readonly files: LocalContainerFiles,
-    readonly volumes: VolumeService,
+    private readonly volumeDriver: LocalVolumeDriver,
   ) {
+    this.volumes = this.newVolumes();
     this.service = this.newService();
-    volumes.setUsers(() => this.service.volumeUsers());
   }
 
   static async start(): Promise<LifecycleEngine> {
@@ -87,19 +89,24 @@ export class LifecycleEngine {
     const db = openDatabase({ root: dir });
     const driver = new LocalVolumeDriver({ root: join(dir, 'volumes') });
     await driver.init();
-    const volumes = new VolumeService({
-      store: new SqliteVolumeStore(db),
-      driver,
-      events: { publish: () => undefined },
-      logger: silentLogger(),
-    });
     return new LifecycleEngine(
       dir,
       db,
       new SqliteContainerStore(db),
       new LocalContainerFiles({ root: join(dir, 'containers') }),
-      volumes,
+      driver,
     );
+  }
+
+  private newVolumes(): VolumeService {
+    const volumes = new VolumeService({
+      store: new SqliteVolumeStore(this.db),
+      driver: this.volumeDriver,
+      events: { publish: () => undefined },
+      logger: silentLogger(),
+    });
+    volumes.setUsers(() => this.service.volumeUsers());
+    return volumes;
   }
 
   /** The volumes' names, all of them. */
@@ -157,6 +164,7 @@ export class LifecycleEngine {
     await this.service.close();
     this.runtime.daemonRestarted();
     meanwhile();
+    this.volumes = this.newVolumes();
     this.service = this.newService();
     await this.volumes.restore();
     await this.service.restore();

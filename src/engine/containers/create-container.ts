@@ -202,8 +202,11 @@ async function createNamed(
         id,
         volumePlan.needs.filter((n) => n.anonymous).map((n) => n.name),
       );
-      const made = await deps.volumes.ensure(volumePlan.needs);
-      undo.push(() => deps.volumes?.drop(made) ?? Promise.resolve());
+      const made = await deps.volumes.ensure(id, volumePlan.needs);
+      undo.push(async () => {
+        deps.volumes?.releaseCreate(id);
+        await deps.volumes?.drop(made);
+      });
       phase('volumes');
     }
     // The layer (its table write ends in an fsync) and the /etc files are independent: made side by side, both
@@ -256,6 +259,8 @@ async function createNamed(
       mounts: volumePlan.points,
     };
     insertRecord(deps.store, record, naming);
+    // The record's mounts keep its volumes in use from here: ensure()'s references are no longer needed.
+    deps.volumes?.releaseCreate(id);
     phase('store');
     undo.push(async () => deps.store.delete(id));
     deps.networks?.recordCreate(record, endpoints);

@@ -25,8 +25,11 @@ export type { ExitInfo, RunRequest, RuntimeStatus, RuntimePort } from '../../cor
 /** Volumes as containers use them (the volume service): made at create, mounted at start, released at exit. */
 export interface ContainerVolumes {
   dataPath(name: string): string;
-  /** Makes the missing ones; returns the names made (for drop() when the create fails later). */
-  ensure(needs: VolumeNeed[], options?: { signal?: AbortSignal }): Promise<string[]>;
+  /** Makes the missing ones and references all for the create (a removal meanwhile answers "in use"); returns the
+   * names made (for drop() when the create fails later). */
+  ensure(containerId: string, needs: VolumeNeed[], options?: { signal?: AbortSignal }): Promise<string[]>;
+  /** Drops ensure()'s references: once the record is stored (its mounts name the volumes), or the create failed. */
+  releaseCreate(containerId: string): void;
   drop(names: string[]): Promise<void>;
   mountFor(containerId: string, points: MountPoint[], options?: { signal?: AbortSignal }): Promise<void>;
   releaseFor(containerId: string, points: MountPoint[]): Promise<void>;

@@ -1,6 +1,7 @@
 // The volume use cases: create, list, inspect, remove, prune, disk use; and for containers: volumes made or
 // adopted at create, mounted at start, released at exit, anonymous ones removed with their container.
-// One volume's create/remove are serialised; "in use" means named by any container's mounts.
+// One volume's create/remove are serialised; "in use" means named by any container's mounts, or referenced by a
+// container create still in flight (the reference taken under the volume's lock, as Docker's volume store does).
 import type { Logger } from '../../lib/logger.js';
 import { KeyedMutex } from '../../lib/keyed-mutex.js';
 import { generateId } from '../../lib/ids.js';
@@ -31,12 +32,21 @@ export interface VolumeUser {
  */
 export type VolumeRemovalCrashPoint = 'volume-set-aside' | 'volume-record-deleted';
 
+/**
+ * Test-only (off unless berthd is started with BERTH_TEST_PAUSE_AT, daemon/test-pause-point.ts): where a container
+ * create can be held so a race test sends its rival request inside the window.
+ * - `create-volumes-referenced`: ensure() made or found the create's volumes and referenced them; the container's
+ *   record is not stored yet.
+ */
+export type CreatePausePoint = 'create-volumes-referenced';
+
 export interface VolumeServiceDeps {
   store: VolumeStore;
   driver: VolumeDriver;
   events: EventPublisher;
   logger: Logger;
   crashPoint?: (point: VolumeRemovalCrashPoint) => void;
+  pausePoint?: (point: CreatePausePoint) => Promise<void>;
 }
 
 export interface VolumeCreateRequest {
@@ -59,6 +69,8 @@ const createdNow = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z'
 export class VolumeService {
   private readonly locks = new KeyedMutex();
   private users: () => VolumeUser[] = () => [];
+  /** By volume: the containers whose create referenced it and whose record is not stored yet (nor failed). */
+  private readonly creating = new Map<string, Set<string>>();
 
   constructor(private readonly deps: VolumeServiceDeps) {}
 
@@ -68,7 +80,9 @@ export class VolumeService {
   }
 
   private usersOf(name: string): VolumeUser[] {
-    return this.users().filter((u) => volumeNames(u.mounts).includes(name));
+    const stored = this.users().filter((u) => volumeNames(u.mounts).includes(name));
+    const inFlight = [...(this.creating.get(name) ?? [])].filter((id) => !stored.some((u) => u.id === id));
+    return [...stored, ...inFlight.map((id) => ({ id, running: false, mounts: [] }))];
   }
 
   private publish(v: VolumeRecord, action: string, extra: Record<string, string> = {}): void {
@@ -87,7 +101,12 @@ export class VolumeService {
     request: VolumeCreateRequest,
     options: { anonymous?: boolean; signal?: AbortSignal } = {},
   ): Promise<VolumeView> {
-    const anonymous = options.anonymous ?? false;
+    const wanted = this.wantedRecord(request, options.anonymous ?? false);
+    return this.locks.run(wanted.name, async () => this.view(await this.createLocked(wanted, options)));
+  }
+
+  /** The record a create asks for (its time set when made), its name, driver and options checked as Docker's. */
+  private wantedRecord(request: VolumeCreateRequest, anonymous: boolean): VolumeRecord {
     const name = request.Name || generateId();
     const driver = request.Driver || DEFAULT_VOLUME_DRIVER;
     if (driver !== this.deps.driver.name)
@@ -95,17 +114,20 @@ export class VolumeService {
     if (!isValidVolumeName(name)) throw invalidArgument(`create ${name}: ${invalidNameMessage(name)}`);
     const driverOptions = request.DriverOpts ?? {};
     validateLocalOptions(name, driverOptions);
-    return this.locks.run(name, async () => {
-      const existing = this.deps.store.get(name);
-      if (existing) return this.view(existing);
-      const labels = { ...(request.Labels ?? {}), ...(anonymous ? { [ANONYMOUS_LABEL]: '' } : {}) };
-      const record: VolumeRecord = { name, driver, labels, options: driverOptions, created: createdNow(), anonymous };
-      // Directory first, record last: a crash between leaves a directory that start-up adopts.
-      await this.deps.driver.create(record, { signal: options.signal });
-      this.deps.store.insert(record);
-      this.publish(record, 'create');
-      return this.view(record);
-    });
+    const labels = { ...(request.Labels ?? {}), ...(anonymous ? { [ANONYMOUS_LABEL]: '' } : {}) };
+    return { name, driver, labels, options: driverOptions, created: '', anonymous };
+  }
+
+  /** Under the volume's lock: the stored record, or the volume made from `wanted` now. */
+  private async createLocked(wanted: VolumeRecord, options: { signal?: AbortSignal }): Promise<VolumeRecord> {
+    const existing = this.deps.store.get(wanted.name);
+    if (existing) return existing;
+    const record: VolumeRecord = { ...wanted, created: createdNow() };
+    // Directory first, record last: a crash between leaves a directory that start-up adopts.
+    await this.deps.driver.create(record, { signal: options.signal });
+    this.deps.store.insert(record);
+    this.publish(record, 'create');
+    return record;
   }
 
   inspect(name: string): VolumeView {
@@ -189,22 +211,46 @@ export class VolumeService {
     return this.deps.driver.dataPath(name);
   }
 
-  /** At container create: makes the volumes it needs that do not exist yet; returns the names made. */
-  async ensure(needs: VolumeNeed[], options: { signal?: AbortSignal } = {}): Promise<string[]> {
+  /**
+   * At container create: makes the volumes it needs that do not exist yet and, under each volume's lock, references
+   * them for the container, so a `volume rm` or prune before its record is stored answers "in use" (as Docker's
+   * volume store takes a reference at create) instead of leaving the container naming a volume that is gone.
+   * Returns the names made (for drop() when the create fails later); releaseCreate() drops the references.
+   */
+  async ensure(containerId: string, needs: VolumeNeed[], options: { signal?: AbortSignal } = {}): Promise<string[]> {
     const made: string[] = [];
     try {
       for (const need of needs) {
-        if (this.deps.store.get(need.name)) continue;
-        await this.create(
-          { Name: need.name, DriverOpts: need.driverOptions, Labels: need.labels },
-          { anonymous: need.anonymous, signal: options.signal },
-        );
-        made.push(need.name);
+        await this.locks.run(need.name, async () => {
+          // Options are checked only for a volume made now (an existing one is used as it is, as Docker's).
+          if (!this.deps.store.get(need.name)) {
+            const wanted = { Name: need.name, DriverOpts: need.driverOptions, Labels: need.labels };
+            await this.createLocked(this.wantedRecord(wanted, need.anonymous), options);
+            made.push(need.name);
+          }
+          this.reference(need.name, containerId);
+        });
       }
-      return made;
     } catch (err) {
+      this.releaseCreate(containerId);
       await this.drop(made);
       throw err;
+    }
+    await this.deps.pausePoint?.('create-volumes-referenced');
+    return made;
+  }
+
+  private reference(name: string, containerId: string): void {
+    const refs = this.creating.get(name);
+    if (refs) refs.add(containerId);
+    else this.creating.set(name, new Set([containerId]));
+  }
+
+  /** The create's references go: its record is stored (its mounts name the volumes now), or it failed. */
+  releaseCreate(containerId: string): void {
+    for (const [name, refs] of this.creating) {
+      refs.delete(containerId);
+      if (refs.size === 0) this.creating.delete(name);
     }
   }
 
