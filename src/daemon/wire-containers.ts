@@ -25,6 +25,7 @@ import type { VolumeService } from '../engine/volumes/volume-service.js';
 import { wireNetworks, type NetworkSide } from './wire-networks.js';
 import { rootlessLimitsUnavailable } from '../core/rootless/choices.js';
 import { testCrashPoint } from './test-crash-point.js';
+import { testPausePoint } from './test-pause-point.js';
 
 /** The daemon's own hard limits: containers never get more. */
 function hostHardLimits(): Record<string, number> {
@@ -97,7 +98,8 @@ export async function wireContainers(
   const service = new ContainerService({
     store: containerStore,
     images: {
-      resolve: (ref) => store.images.resolveForContainer(ref),
+      resolve: (ref, forContainer) => store.images.resolveForContainer(ref, forContainer),
+      releaseCreate: (id) => store.images.releaseCreate(id),
       idsFor: (ref) => store.images.idsFor(ref),
     },
     snapshots: store.snapshots,
@@ -112,6 +114,7 @@ export async function wireContainers(
     hostSupport,
     execs,
     crashPoint: testCrashPoint(process.env, logger),
+    pausePoint: testPausePoint(process.env, logger),
   });
   store.images.setUsage((imageId) => service.usersOf(imageId));
   volumes?.setUsers(() => service.volumeUsers());

@@ -14,6 +14,7 @@ import { pausePoints, type PausePoints } from '../helpers/pause-point.js';
 
 const skip = !isRoot() ? 'needs root' : !hasDockerd() ? 'dockerd is not installed' : false;
 const VOLUMES = 'create-volumes-referenced';
+const RECORD = 'create-before-record';
 
 let pause: PausePoints | undefined;
 const points = (): PausePoints => {
@@ -21,7 +22,7 @@ const points = (): PausePoints => {
   return pause;
 };
 const berthd = useDaemon(skip, {
-  start: async () => ({ env: (pause = await pausePoints([VOLUMES])).env }),
+  start: async () => ({ env: (pause = await pausePoints([VOLUMES, RECORD])).env }),
   tearDown: async (daemon) => {
     await docker(daemon.env, ['volume', 'prune', '-af']);
   },
@@ -145,5 +146,50 @@ test(
     assert.equal(await ok(berthd.env, ['volume', 'inspect', '-f', '{{.Name}}', 'race-shared']), 'race-shared');
     await ok(berthd.env, ['rm', '-f', ...Array.from({ length: 8 }, (_, i) => `race-burst-${i}`)]);
     await ok(berthd.env, ['volume', 'rm', 'race-shared']);
+  },
+);
+
+/** An image with one name only (committed from busybox), so removing that name deletes it. */
+async function soleNamed(env: NodeJS.ProcessEnv, name: string): Promise<string> {
+  await ok(env, ['create', '--name', `${name}-base`, 'busybox', 'true']);
+  await ok(env, ['commit', `${name}-base`, name]);
+  await ok(env, ['rm', `${name}-base`]);
+  return ok(env, ['image', 'inspect', '-f', '{{.Id}}', name]);
+}
+
+test(
+  'rmi and image prune while a create from the image is held: conflict, as Docker answers for its container',
+  { skip },
+  async () => {
+    const imageId = await soleNamed(berthd.env, 'race-img');
+    const { creating } = await heldCreate(RECORD, ['--name', 'race-img-user', 'race-img', 'true']);
+    const byName = await docker(berthd.env, ['rmi', 'race-img']);
+    const byId = await docker(berthd.env, ['rmi', imageId]);
+    const pruned = await ok(berthd.env, ['image', 'prune', '-af']);
+    points().release(RECORD);
+    const id = await creating;
+    assert.equal(byName.code, 1);
+    assert.equal(byId.code, 1);
+    assert.doesNotMatch(pruned, /race-img|deleted: /i);
+    // The stored container's image is there: it inspects and the container runs.
+    assert.equal(await ok(berthd.env, ['image', 'inspect', '-f', '{{.Id}}', 'race-img']), imageId);
+    assert.equal(await ok(berthd.env, ['inspect', '-f', '{{.Image}}', 'race-img-user']), imageId);
+    await ok(berthd.env, ['start', '-a', 'race-img-user']);
+
+    // Docker 20.10, the same image and create, then the same removals: the same messages (ids aside).
+    const dockerImage = await soleNamed(engine.env, 'race-img');
+    const dockerId = await ok(engine.env, ['create', '--name', 'race-img-user', 'race-img', 'true']);
+    const dockerByName = await docker(engine.env, ['rmi', 'race-img']);
+    const dockerById = await docker(engine.env, ['rmi', dockerImage]);
+    const shape = (s: string, container: string, image: string): string =>
+      s.replaceAll(container.slice(0, 12), '<id>').replaceAll(image.replace('sha256:', '').slice(0, 12), '<image>');
+    assert.equal(shape(byName.stderr, id, imageId), shape(dockerByName.stderr, dockerId, dockerImage));
+    assert.equal(shape(byId.stderr, id, imageId), shape(dockerById.stderr, dockerId, dockerImage));
+    assert.equal(dockerByName.code, byName.code);
+
+    for (const env of [berthd.env, engine.env]) {
+      await ok(env, ['rm', 'race-img-user']);
+      await ok(env, ['rmi', 'race-img']);
+    }
   },
 );

@@ -23,6 +23,7 @@ import type {
   ContainerVolumes,
   ImageResolver,
   RemovalCrashPoint,
+  CreateRecordPausePoint,
   RuntimePort,
 } from './ports.js';
 import { resolveContainer } from './resolve.js';
@@ -63,6 +64,8 @@ export interface ContainerServiceDeps {
   execs?: ContainerExecs;
   /** Test-only: called at each removal crash point (ports.ts); absent unless BERTH_TEST_CRASH_AT is set. */
   crashPoint?: (point: RemovalCrashPoint) => void;
+  /** Test-only: a create held before its record (ports.ts); absent unless BERTH_TEST_PAUSE_AT is set. */
+  pausePoint?: (point: CreateRecordPausePoint) => Promise<void>;
 }
 
 export { RESTART_ON_UNHEALTHY_LABEL } from './restart-supervisor.js';

@@ -14,7 +14,7 @@ import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
 import type { ContainerCreateRequest, HostConfig } from '../../spec/docker/containers.js';
 import { normalizeHealthConfig, validateHealthConfig } from '../../core/health/health-config.js';
 import { planContainerVolumes, parseVolumesFrom } from '../../core/volumes/container-volumes.js';
-import type { ContainerFiles, ContainerVolumes, ImageResolver } from './ports.js';
+import type { ContainerFiles, ContainerVolumes, CreateRecordPausePoint, ImageResolver } from './ports.js';
 import { resolveContainer } from './resolve.js';
 import type { ContainerNetworking } from '../../core/networks/container-networking.js';
 import { checkLogDriver, DEFAULT_LOG_DRIVER } from '../../core/runtime/log-drivers.js';
@@ -37,6 +37,8 @@ export interface CreateDeps {
   networks?: ContainerNetworking;
   /** What this host can honour (blkio weight, runtimes, cgroup version...); absent: a cautious default. */
   hostSupport?: HostConfigSupport;
+  /** Test-only hold before the record is stored (daemon/test-pause-point.ts). */
+  pausePoint?: (point: CreateRecordPausePoint) => Promise<void>;
 }
 
 /** Network modes without networking wired (unit tests): a private namespace (loopback only), none, host. */
@@ -101,6 +103,20 @@ export async function createContainer(
 ): Promise<ContainerRecord> {
   if (!request.Image) throw invalidArgument('Config.Image: must be set');
   const id = generateId();
+  // The image's reference (taken when it is resolved) goes once the record is stored, or with the failed create.
+  try {
+    return await createWithId(deps, request, requestedName, id);
+  } finally {
+    deps.images.releaseCreate?.(id);
+  }
+}
+
+async function createWithId(
+  deps: CreateDeps,
+  request: ContainerCreateRequest,
+  requestedName: string | undefined,
+  id: string,
+): Promise<ContainerRecord> {
   if (requestedName) return createNamed(deps, request, id, { name: normalizeContainerName(requestedName) });
   const taken = (n: string): boolean => generatedNamesInFlight.has(n) || deps.store.findByName(n) !== undefined;
   const naming: Naming = { name: generateContainerName(taken, id) };
@@ -168,7 +184,7 @@ async function createNamed(
       throw invalidArgument(`invalid mount config for type "bind": bind source path does not exist: ${m.source}`);
     }
   }
-  const image = await deps.images.resolve(userConfig.Image);
+  const image = await deps.images.resolve(userConfig.Image, id);
   phase('image');
   const config = mergeContainerConfig(userConfig, image.config);
   validateHealthConfig(config.Healthcheck);
@@ -237,6 +253,7 @@ async function createNamed(
     if (prepared.status === 'rejected') throw prepared.reason;
     const paths = prepared.value;
     phase('snapshot-etc-files');
+    await deps.pausePoint?.('create-before-record');
     const record: ContainerRecord = {
       id,
       name,

@@ -14,11 +14,22 @@ export interface ResolvedImage {
 }
 
 export interface ImageResolver {
-  /** NotFound with Docker's "No such image: x" when absent. */
-  resolve(reference: string): Promise<ResolvedImage>;
+  /** NotFound with Docker's "No such image: x" when absent. With `forContainer`, the image is referenced for that
+   * create (rmi and prune see it in use) until releaseCreate. */
+  resolve(reference: string, forContainer?: string): Promise<ResolvedImage>;
+  /** Drops resolve()'s reference: the record is stored (it names the image), or the create failed. */
+  releaseCreate?(containerId: string): void;
   /** Image IDs the `ancestor` filter matches for a reference (empty when unknown). */
   idsFor(reference: string): string[];
 }
+
+/**
+ * Test-only (off unless berthd is started with BERTH_TEST_PAUSE_AT, daemon/test-pause-point.ts): where a container
+ * create can be held so a race test sends its rival request inside the window.
+ * - `create-before-record`: everything the container needs is resolved and prepared (image, volumes, networks
+ *   checked, layer, files); its record is not stored yet.
+ */
+export type CreateRecordPausePoint = 'create-before-record';
 
 export type { ExitInfo, RunRequest, RuntimeStatus, RuntimePort } from '../../core/runtime/runtime.js';
 

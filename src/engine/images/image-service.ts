@@ -30,7 +30,7 @@ import { ImageCollector, type HiddenImages } from './image-gc.js';
 import { registerImage, type RegistrationDeps } from './image-registration.js';
 import { pruneImages, removeImage, tryNormalize, type RemovalDeps } from './image-removal.js';
 import { applyChanges } from './image-changes.js';
-import { noImageUsage, type ImageUsage } from '../../core/images/image-usage.js';
+import { noImageUsage, type ImageUsage, type ImageUser } from '../../core/images/image-usage.js';
 
 export type { ImageView } from './image-view.js';
 import type { ImageView } from './image-view.js';
@@ -58,6 +58,8 @@ export class ImageService {
   private readonly registration: RegistrationDeps;
   private readonly removal: RemovalDeps;
   private usage: ImageUsage = noImageUsage;
+  /** By container: the image a create in flight resolved, referenced until its record is stored or it failed. */
+  private readonly creating = new Map<string, Digest>();
   private hidden: HiddenImages = { list: () => [], pinned: () => ({ blobs: [], chains: [] }) };
 
   constructor(private readonly deps: ImageServiceDeps) {
@@ -66,7 +68,7 @@ export class ImageService {
     this.removal = {
       records: deps.records,
       find: (ref) => this.find(ref),
-      usage: (id) => this.usage(id),
+      usage: (id) => this.usersOf(id),
       views: () => this.list({ all: true, filters: new Map() }),
       forget: (id) => void this.configs.delete(id),
       collectGarbage: () => this.collectGarbage(),
@@ -83,6 +85,19 @@ export class ImageService {
 
   setUsage(usage: ImageUsage): void {
     this.usage = usage;
+  }
+
+  /** The stored containers using the image, and the creates in flight that resolved it (as stopped users). */
+  private usersOf(id: Digest): ImageUser[] {
+    const stored = this.usage(id);
+    const inFlight = [...this.creating].filter(([c, image]) => image === id && !stored.some((u) => u.id === c));
+    return [...stored, ...inFlight.map(([c]) => ({ id: c, running: false }))];
+  }
+
+  /** Drops the reference resolveForContainer took: the container's record is stored (it names the image), or the
+   * create failed. */
+  releaseCreate(containerId: string): void {
+    this.creating.delete(containerId);
   }
 
   setHiddenImages(hidden: HiddenImages): void {
@@ -432,6 +447,7 @@ export class ImageService {
   /** For containers: the image's config and top layer. */
   async resolveForContainer(
     ref: string,
+    forContainer?: string,
   ): Promise<{ id: string; config: NonNullable<ImageConfigFile['config']>; topChainId: string | undefined }> {
     let image: ImageRecord;
     try {
@@ -441,7 +457,13 @@ export class ImageService {
         throw notFound(`No such image: ${tryNormalize(ref) ? familiarOf(normalizeName(ref)) : ref}`);
       throw err;
     }
-    const config = await this.config(image.id);
+    // Referenced in the same turn as it is found (rmi and prune check and delete without yielding): a removal from
+    // here until the container's record is stored sees it in use (Docker's conflict) instead of deleting it.
+    if (forContainer) this.creating.set(forContainer, image.id);
+    const config = await this.config(image.id).catch((err: unknown) => {
+      if (forContainer) this.releaseCreate(forContainer);
+      throw err;
+    });
     return { id: image.id, config: config.config ?? {}, topChainId: image.layers[image.layers.length - 1]?.chainId };
   }
 
