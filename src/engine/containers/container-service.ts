@@ -5,7 +5,7 @@
 import type { Logger } from '../../lib/logger.js';
 import { KeyedMutex } from '../../lib/keyed-mutex.js';
 import { systemClock, type Clock } from '../../lib/clock.js';
-import { conflict, invalidArgument, isKind, notFound, withPrefix } from '../../core/errdefs.js';
+import { conflict, internal, invalidArgument, isKind, notFound, withPrefix } from '../../core/errdefs.js';
 import type { EventPublisher } from '../../core/events/event.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import type { ContainerStore } from '../../core/containers/container-store.js';
@@ -36,7 +36,7 @@ import type { ContainerAccess } from './container-access.js';
 import { RestartSupervisor } from './restart-supervisor.js';
 import { ContainerListing } from './container-listing.js';
 import { ContainerStreams } from './container-streams.js';
-import { SIGKILL, stopProcess } from './stop-process.js';
+import { exitedInTime, sendStopSignal, signalProcess, SIGKILL } from './stop-process.js';
 import { ContainerRuns } from './container-runs.js';
 import type { HostConfigSupport } from '../../core/containers/host-config-check.js';
 import { phase, timedPhases } from '../../lib/phases.js';
@@ -185,36 +185,52 @@ export class ContainerService implements ContainersApi {
 
   private async stopTimed(id: string, options: { timeoutSeconds?: number; signal?: string }): Promise<boolean> {
     const signal = options.signal ? this.deps.runtime.parseSignal(options.signal) : undefined;
-    return this.locks
-      .run(id, async () => {
-        const c = resolveContainer(this.store, id);
-        c.manuallyStopped = true;
-        if (this.supervisor.cancel(c)) {
-          this.store.update(c);
-          return true;
-        }
+    const { stopped, recorded, run } = await this.locks.run(id, async () => {
+      const c = resolveContainer(this.store, id);
+      // The current run's exit record, taken now: a start after the exit must not make this stop wait for the next.
+      const recorded = this.runs.exitRecorded(id);
+      c.manuallyStopped = true;
+      if (this.supervisor.cancel(c)) {
         this.store.update(c);
-        if (!isRunning(c)) return false;
-        await stopProcess(this.deps.runtime, this.clock, c, signal, options.timeoutSeconds);
-        phase('signal-to-exit');
-        return true;
-      })
-      .then(async (stopped) => {
-        await this.runs.exitRecorded(id);
-        phase('exit-recorded');
-        if (stopped) {
-          const c = this.store.get(id);
-          if (c) this.publish(c, 'stop');
-        }
-        return stopped;
+        return { stopped: true, recorded };
+      }
+      this.store.update(c);
+      if (!isRunning(c)) return { stopped: false, recorded };
+      const wait = await sendStopSignal(this.deps.runtime, c, signal, options.timeoutSeconds);
+      // dockerd's `kill` event for each signal a stop sends.
+      if (wait.sent !== undefined) this.publish(c, 'kill', { signal: String(wait.sent) });
+      return { stopped: true, recorded, run: { wait, startedAt: c.state.startedAt, pid: c.state.pid } };
+    });
+    // The wait holds no lock: a kill, rm -f, start, pause or another stop meanwhile is served at once, as by dockerd.
+    if (run && !(await exitedInTime(this.clock, run.wait))) {
+      await this.locks.run(id, async () => {
+        const c = this.store.get(id);
+        // A kill or rm -f may have ended the run this stop signalled, and a start begun another: not this stop's.
+        if (!c || !isRunning(c) || c.state.startedAt !== run.startedAt || c.state.pid !== run.pid) return;
+        await signalProcess(this.deps.runtime, c, SIGKILL);
+        this.publish(c, 'kill', { signal: String(SIGKILL) });
       });
+      await run.wait.exited;
+    }
+    if (run) phase('signal-to-exit');
+    await recorded;
+    phase('exit-recorded');
+    if (stopped) {
+      const c = this.store.get(id);
+      if (c) this.publish(c, 'stop');
+    }
+    return stopped;
   }
 
   async restart(ref: string, options: { timeoutSeconds?: number; signal?: string }): Promise<void> {
     const { id } = resolveContainer(this.store, ref);
     await this.stop(id, options);
     await this.locks.run(id, async () => {
-      const c = resolveContainer(this.store, id);
+      const c = this.store.get(id);
+      // An rm -f while the stop waited (it holds no lock then): dockerd 20.10's answer, a 500 (its restart wraps the
+      // start's refusal in a plain error).
+      if (!c || c.state.status === 'removing')
+        throw internal(`Cannot restart container ${ref}: container is marked for removal and cannot be started`);
       if (!isRunning(c)) await this.runs.launch(c);
       this.publish(c, 'restart');
     });
@@ -223,13 +239,17 @@ export class ContainerService implements ContainersApi {
   async kill(ref: string, signalName: string | undefined): Promise<void> {
     const { id } = resolveContainer(this.store, ref);
     const signal = this.deps.runtime.parseSignal(signalName || 'SIGKILL');
-    await this.locks.run(id, async () => {
+    // This run's exit record, taken under the lock (a restart waiting behind this kill starts the next run); in an
+    // object, so that the lock is not held until it settles.
+    const { recorded } = await this.locks.run(id, async () => {
       const c = resolveContainer(this.store, id);
       assertRunning(c);
+      const recorded = this.runs.exitRecorded(id);
       await this.deps.runtime.kill(id, signal);
       this.publish(c, 'kill', { signal: String(signal) });
+      return { recorded };
     });
-    if (signal === SIGKILL) await this.runs.exitRecorded(id);
+    if (signal === SIGKILL) await recorded;
   }
 
   wait(

@@ -105,6 +105,43 @@ test('stop waits out the timeout on the clock, then kills a process that ignores
     assert.equal(e.record(id).state.exitCode, 137);
   }));
 
+test('a stop waiting out its timeout holds no lock: start finds it running, kill ends it, the stop answers', () =>
+  withLifecycleEngine(async (e) => {
+    const id = await e.run();
+    e.runtime.ignoreSignal(id, SIGTERM);
+    const armed = e.clock.nextTimer();
+    const stopped = e.service.stop(id, { timeoutSeconds: 5 });
+    assert.equal(await armed, 5000);
+    assert.equal(await e.service.start(id), false, 'a start meanwhile finds it running');
+    await e.service.kill(id, undefined);
+    assert.equal(await stopped, true);
+    assert.equal(e.record(id).state.exitCode, 137);
+    assert.equal(await e.service.start(id), true, 'the next run');
+    await e.clock.advance(5000);
+    assert.equal(e.record(id).state.status, 'running', "the stale stop's timeout does not kill the next run");
+    assert.deepEqual(
+      e.runtime.signals.map((s) => s.signal),
+      [SIGTERM, SIGKILL],
+    );
+  }));
+
+test('an rm -f while a stop waits removes the container; the stop answers, its timeout kills nothing', () =>
+  withLifecycleEngine(async (e) => {
+    const id = await e.run();
+    e.runtime.ignoreSignal(id, SIGTERM);
+    const armed = e.clock.nextTimer();
+    const stopped = e.service.stop(id, { timeoutSeconds: 5 });
+    await armed;
+    await e.service.remove(id, { force: true, volumes: false });
+    assert.equal(await stopped, true);
+    assert.equal(e.store.get(id), undefined);
+    await e.clock.advance(5000);
+    assert.deepEqual(
+      e.runtime.signals.map((s) => s.signal),
+      [SIGTERM, SIGKILL],
+    );
+  }));
+
 test('kill sends the signal; SIGKILL waits for the exit to be recorded; a stopped container cannot be killed', () =>
   withLifecycleEngine(async (e) => {
     const id = await e.run();

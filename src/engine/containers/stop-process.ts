@@ -1,6 +1,9 @@
 // How `docker stop` ends a container's process: the stop signal (the request's, else the container's StopSignal,
 // else SIGTERM), then up to the timeout (the request's, else StopTimeout, else 10 s; 0 = at once, negative =
 // forever) for it to exit, then SIGKILL. A paused container is resumed after each signal so that it can act on it.
+// The signals are sent under the container's lock and the wait is not (as dockerd: a kill, rm -f, start, pause or
+// another stop sent meanwhile is served at once), so the caller re-checks under the lock, before the SIGKILL, that
+// the run it signalled is still the container's.
 import type { Clock, TimerId } from '../../lib/clock.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import type { RuntimePort } from './ports.js';
@@ -8,31 +11,52 @@ import type { RuntimePort } from './ports.js';
 const DEFAULT_STOP_TIMEOUT_S = 10;
 export const SIGKILL = 9;
 
-/** Settles once the process has exited. The caller must not hold what recording the exit needs (the lock). */
-export async function stopProcess(
+/** A stop under way: the signalled process's exit, and how long to wait for it before SIGKILL. */
+export interface StopWait {
+  /** Settles once the process the stop signal went to has exited. */
+  exited: Promise<unknown>;
+  /** Seconds; 0 = SIGKILL at once (no stop signal was sent), negative = no SIGKILL. */
+  timeoutSeconds: number;
+  /** The stop signal sent; undefined when none was (a timeout of 0). */
+  sent: number | undefined;
+}
+
+/** Sends the stop signal (none when the timeout is 0). The caller holds the lock. */
+export async function sendStopSignal(
   runtime: RuntimePort,
-  clock: Clock,
   c: ContainerRecord,
   signal: number | undefined,
   timeoutSeconds: number | undefined,
-): Promise<void> {
+): Promise<StopWait> {
   const sig = signal ?? runtime.parseSignal(c.config.StopSignal || 'SIGTERM');
   const timeout = timeoutSeconds ?? c.config.StopTimeout ?? DEFAULT_STOP_TIMEOUT_S;
   const exited = runtime.waitExit(c.id);
-  if (timeout !== 0) {
-    await runtime.kill(c.id, sig).catch(() => undefined);
-    if (c.state.status === 'paused') await runtime.resume(c.id).catch(() => undefined);
-    if (timeout < 0) {
-      await exited;
-      return;
-    }
-    let timer: TimerId | undefined;
-    const timedOut = new Promise<false>((resolve) => (timer = clock.setTimeout(() => resolve(false), timeout * 1000)));
-    const done = await Promise.race([exited.then(() => true), timedOut]);
-    clock.clearTimeout(timer);
-    if (done) return;
-  }
-  await runtime.kill(c.id, SIGKILL).catch(() => undefined);
+  // Handled here too: a failure before the caller awaits it must not count as an unhandled rejection.
+  exited.catch(() => undefined);
+  if (timeout === 0) return { exited, timeoutSeconds: timeout, sent: undefined };
+  await signalProcess(runtime, c, sig);
+  return { exited, timeoutSeconds: timeout, sent: sig };
+}
+
+/** Sends a signal to the container's process, resuming a paused one so that it can act on it. Caller holds the lock. */
+export async function signalProcess(runtime: RuntimePort, c: ContainerRecord, signal: number): Promise<void> {
+  await runtime.kill(c.id, signal).catch(() => undefined);
   if (c.state.status === 'paused') await runtime.resume(c.id).catch(() => undefined);
-  await exited;
+}
+
+/** True once the process exited, false once the timeout passed first (at once for 0). The caller must not hold
+ * the lock: recording the exit, and everything a user sends meanwhile, needs it. */
+export async function exitedInTime(clock: Clock, wait: StopWait): Promise<boolean> {
+  if (wait.timeoutSeconds === 0) return false;
+  if (wait.timeoutSeconds < 0) {
+    await wait.exited;
+    return true;
+  }
+  let timer: TimerId | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = clock.setTimeout(() => resolve(false), wait.timeoutSeconds * 1000);
+  });
+  const done = await Promise.race([wait.exited.then(() => true), timedOut]);
+  clock.clearTimeout(timer);
+  return done;
 }
