@@ -237,6 +237,44 @@ test(
   },
 );
 
+/** The list's network entries of the named containers at that version, made comparable (see comparable()). */
+async function listedEntries(e: Engine, version: string, names: string[]): Promise<Record<string, unknown>> {
+  const nets = JSON.parse((await apiRequest(e.socketPath, '/v1.41/networks')).body) as { Id: string; Name: string }[];
+  const networkNames = new Map(nets.map((n) => [n.Id, n.Name]));
+  const listed = await list(e, version);
+  const out: Record<string, unknown> = {};
+  for (const name of names) {
+    const c = listed.get(name);
+    assert.ok(c, `${e.name}: ${name} listed`);
+    out[name] = comparable((c.NetworkSettings as { Networks: unknown }).Networks, networkNames, c.Id as string);
+  }
+  return out;
+}
+
+test(
+  "the list's network entries carry no aliases (nor links, driver options, DNSNames), as Docker's",
+  { skip },
+  async () => {
+    await engine.ready();
+    const [theirs, ours] = await Promise.all([
+      listedEntries(engine('dockerd'), '1.41', HOSTNAMED_NAMES),
+      listedEntries(engine('berthd'), '1.41', HOSTNAMED_NAMES),
+    ]);
+    assert.deepEqual(withoutDnsNames(ours), theirs, "berthd's listed entries against dockerd's at 1.41");
+    assert.equal(
+      (theirs['hn-r'] as Record<string, { Aliases: unknown }>)['ls-net']?.Aliases,
+      null,
+      'dockerd lists none',
+    );
+    // At 1.47 (moby 25-27 copy the same fields into the list, container/view.go): DNSNames null too.
+    const newer = await listedEntries(engine('berthd'), '1.47', HOSTNAMED_NAMES);
+    for (const name of HOSTNAMED_NAMES) {
+      const ep = (newer[name] as Record<string, { Aliases: unknown; DNSNames: unknown }>)['ls-net'];
+      assert.deepEqual([ep?.Aliases, ep?.DNSNames], [null, null], name);
+    }
+  },
+);
+
 /** namesAt's entries without DNSNames, which dockerd 20.10 predates (API 1.44). */
 const withoutDnsNames = (all: Record<string, unknown>): unknown =>
   JSON.parse(JSON.stringify(all, (k, v: unknown) => (k === 'DNSNames' ? undefined : v)));

@@ -1,7 +1,13 @@
 // Container records in Docker's shapes: inspect (GET /containers/{id}/json) and summary (GET /containers/json).
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import { humanDuration } from '../../lib/human-duration.js';
-import type { ContainerInspect, ContainerSummary, NetworkSettings, Port } from '../../spec/docker/containers.js';
+import type {
+  ContainerInspect,
+  ContainerSummary,
+  EndpointSettings,
+  NetworkSettings,
+  Port,
+} from '../../spec/docker/containers.js';
 import { ZERO_TIME } from '../../lib/time.js';
 import { healthSuffix } from '../../core/health/health-state.js';
 import { fullContainerConfig, fullHostConfig } from './config-zero-values.js';
@@ -119,6 +125,23 @@ function withImplicitAliases(settings: NetworkSettings, implicit: string[], apiV
   return { ...settings, Networks: networks };
 }
 
+/** The list's network entries as Docker's container snapshot copies them (container/view.go, 20.10 to 27): the
+ * addresses, IDs and the IPAM addresses only; Aliases, Links, DriverOpts, DNSNames and link-local IPs are null there
+ * (inspect has them). */
+function summaryNetworks(networks: Record<string, EndpointSettings>): Record<string, EndpointSettings> {
+  return Object.fromEntries(
+    Object.entries(networks).map(([name, e]) => {
+      const ipam = e.IPAMConfig
+        ? {
+            ...(e.IPAMConfig.IPv4Address ? { IPv4Address: e.IPAMConfig.IPv4Address } : {}),
+            ...(e.IPAMConfig.IPv6Address ? { IPv6Address: e.IPAMConfig.IPv6Address } : {}),
+          }
+        : null;
+      return [name, { ...e, IPAMConfig: ipam, Links: null, Aliases: null, DriverOpts: null, DNSNames: null }];
+    }),
+  );
+}
+
 /** ps's Status column: "Up 3 seconds", "Exited (0) 2 minutes ago", "Created", "Up 1 hour (Paused)". */
 export function statusText(c: ContainerRecord, now = Date.now()): string {
   const s = c.state;
@@ -163,7 +186,7 @@ export function toContainerSummary(
     State: c.state.status,
     Status: statusText(c),
     HostConfig: { NetworkMode: c.hostConfig.NetworkMode || 'none' },
-    NetworkSettings: { Networks: settings.Networks },
+    NetworkSettings: { Networks: summaryNetworks(settings.Networks ?? {}) },
     Mounts: c.mounts,
   };
 }
