@@ -157,6 +157,18 @@ for (const [name, engine] of Object.entries(engines)) {
     assert.equal(answer.status, 500);
   });
 
+  test(
+    `${name}: rm -f of a running container announces its kill and its death before its destruction`,
+    { skip },
+    async () => {
+      const since = (Date.now() / 1000 - 1).toFixed(3);
+      const id = await termIgnoring(engine.env);
+      const rm = await docker(engine.env, ['rm', '-f', id], BOUND);
+      assert.equal(rm.code, 0, rm.stderr);
+      assert.deepEqual(await actions(engine.env, id, since), ['create', 'start', 'kill', 'die', 'destroy']);
+    },
+  );
+
   test(`${name}: two stops at once both signal it, and both answer once a kill ends it`, { skip }, async () => {
     const id = await termIgnoring(engine.env);
     try {

@@ -285,9 +285,12 @@ export class ContainerService implements ContainersApi {
           c.manuallyStopped = true;
           this.store.update(c);
           await this.deps.runtime.kill(id, SIGKILL).catch(() => undefined);
+          this.publish(c, 'kill', { signal: String(SIGKILL) });
           if (c.state.status === 'paused') await this.deps.runtime.resume(id).catch(() => undefined);
           const exit = await this.deps.runtime.waitExit(id);
           c.state = { ...c.state, status: 'exited', pid: 0, exitCode: exit.exitCode, finishedAt: exit.finishedAt };
+          // dockerd's `rm -f` events: kill, die, destroy (the exit watch finds no record after the removal).
+          this.publish(c, 'die', { exitCode: String(exit.exitCode) });
           phase('kill-wait');
         }
         // The volumes' fate is stored before the 'removing' state, so that a removal a crash cut off is finished

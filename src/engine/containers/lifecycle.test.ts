@@ -197,7 +197,7 @@ test('remove refuses a running container without force; with force it kills and 
     assert.equal(e.runtime.processes.has(id), false);
     assert.equal(e.snapshots.snapshots.size, 0);
     assert.equal((await result).StatusCode, 137);
-    assert.equal(e.events.actions(id).at(-1), 'destroy');
+    assert.deepEqual(e.events.actions(id).slice(-3), ['kill', 'die', 'destroy'], "dockerd's rm -f events");
   }));
 
 test('rm -v and AutoRemove: a waiter for removed is answered only once the anonymous volumes are gone', () =>
