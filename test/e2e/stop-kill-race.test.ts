@@ -169,6 +169,31 @@ for (const [name, engine] of Object.entries(engines)) {
     },
   );
 
+  test(`${name}: stop -t 0 sends the stop signal, then SIGKILL`, { skip }, async () => {
+    const since = (Date.now() / 1000 - 1).toFixed(3);
+    const id = await termIgnoring(engine.env);
+    try {
+      const stop = await docker(engine.env, ['stop', '-t', '0', id], BOUND);
+      assert.deepEqual([stop.code, stop.stdout.trim()], [0, id], stop.stderr);
+      const until = (Date.now() / 1000).toFixed(3);
+      const format = '{{.Action}}{{with .Actor.Attributes.signal}} {{.}}{{end}}';
+      const r = await docker(engine.env, [
+        'events',
+        '--since',
+        since,
+        '--until',
+        until,
+        '-f',
+        `container=${id}`,
+        '--format',
+        format,
+      ]);
+      assert.deepEqual(r.stdout.split('\n').filter(Boolean), ['create', 'start', 'kill 15', 'kill 9', 'die', 'stop']);
+    } finally {
+      await docker(engine.env, ['rm', '-f', id]);
+    }
+  });
+
   test(`${name}: two stops at once both signal it, and both answer once a kill ends it`, { skip }, async () => {
     const id = await termIgnoring(engine.env);
     try {

@@ -198,7 +198,7 @@ export class ContainerService implements ContainersApi {
       if (!isRunning(c)) return { stopped: false, recorded };
       const wait = await sendStopSignal(this.deps.runtime, c, signal, options.timeoutSeconds);
       // dockerd's `kill` event for each signal a stop sends.
-      if (wait.sent !== undefined) this.publish(c, 'kill', { signal: String(wait.sent) });
+      this.publish(c, 'kill', { signal: String(wait.sent) });
       return { stopped: true, recorded, run: { wait, startedAt: c.state.startedAt, pid: c.state.pid } };
     });
     // The wait holds no lock: a kill, rm -f, start, pause or another stop meanwhile is served at once, as by dockerd.

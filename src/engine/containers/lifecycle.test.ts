@@ -105,6 +105,22 @@ test('stop waits out the timeout on the clock, then kills a process that ignores
     assert.equal(e.record(id).state.exitCode, 137);
   }));
 
+test('stop -t 0 sends the stop signal, then SIGKILL at once, each a kill event (as dockerd 20.10)', () =>
+  withLifecycleEngine(async (e) => {
+    const id = await e.run();
+    e.runtime.ignoreSignal(id, SIGTERM);
+    assert.equal(await e.service.stop(id, { timeoutSeconds: 0 }), true);
+    assert.deepEqual(
+      e.runtime.signals.map((s) => s.signal),
+      [SIGTERM, SIGKILL],
+    );
+    assert.deepEqual(
+      e.events.list.filter((ev) => ev.action === 'kill').map((ev) => ev.actor.attributes.signal),
+      ['15', '9'],
+    );
+    assert.equal(e.record(id).state.exitCode, 137);
+  }));
+
 test('a stop waiting out its timeout holds no lock: start finds it running, kill ends it, the stop answers', () =>
   withLifecycleEngine(async (e) => {
     const id = await e.run();
