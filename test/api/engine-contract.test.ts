@@ -41,7 +41,12 @@ test('system: ping, version, info, df, events', async () => {
   await api.call('GET', '/system/df', '/system/df', { expect: 200 });
   const past = Math.floor(Date.now() / 1000) - 1;
   await api.call('GET', `/events?since=0&until=${past}`, '/events', { expect: 200, jsonLines: true });
-  await api.call('GET', '/events?filters=%7B%22bogus%22%3A%5B%22x%22%5D%7D', '/events', { expect: 400 });
+  // As Docker: an unknown filter key is taken (it filters nothing out); since after until is refused.
+  await api.call('GET', `/events?since=0&until=${past}&filters=%7B%22bogus%22%3A%5B%22x%22%5D%7D`, '/events', {
+    expect: 200,
+    jsonLines: true,
+  });
+  await api.call('GET', `/events?since=${past}&until=1`, '/events', { expect: 400 });
 });
 
 test('images: load, list, inspect, history, tag, save, prune, remove', async () => {

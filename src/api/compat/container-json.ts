@@ -171,12 +171,13 @@ export function toContainerSummary(
   sizes?: { rw: number; rootFs: number },
   ports: Port[] = [],
   network?: NetworkView,
+  image: string = c.image,
 ): ContainerSummary {
   const settings = network?.settings ?? emptyNetworkSettings(c.hostConfig.NetworkMode || 'none');
   return {
     Id: c.id,
     Names: [`/${c.name}`],
-    Image: c.image,
+    Image: image,
     ImageID: c.imageId,
     Command: [c.path, ...c.args].join(' '),
     Created: Math.floor(Date.parse(c.created) / 1000),

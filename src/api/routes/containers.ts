@@ -45,7 +45,7 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
       filters: queryFilters(req.query),
     });
     return views.map((v) =>
-      toContainerSummary(v.record, v.size, v.ports, v.network ? { settings: v.network } : undefined),
+      toContainerSummary(v.record, v.size, v.ports, v.network ? { settings: v.network } : undefined, v.image),
     );
   });
 

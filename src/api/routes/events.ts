@@ -1,7 +1,7 @@
 // GET /events: a stream of JSON events; headers flushed at once, history replayed for `since`.
 import type { FastifyInstance } from 'fastify';
 import type { EventLog } from '../../engine/events/event-log.js';
-import { checkEventFilters } from '../../engine/events/event-filters.js';
+import { invalidArgument } from '../../core/errdefs.js';
 import { queryFilters, queryString, type Query } from '../server/query.js';
 import { timeFilterNano } from '../../core/filters/filter-args.js';
 import { eventLine } from '../compat/event-json.js';
@@ -11,12 +11,14 @@ import type { EngineEvent } from '../../core/events/event.js';
 export function eventRoutes(app: FastifyInstance, events: EventLog): void {
   app.get('/events', async (req, reply) => {
     const query = req.query as Query;
+    // Docker takes any filter key (one it does not know filters nothing out).
     const filters = queryFilters(query);
-    checkEventFilters(filters);
     const sinceRaw = queryString(query, 'since');
     const untilRaw = queryString(query, 'until');
     const since = sinceRaw ? timeFilterNano(sinceRaw) : undefined;
     const until = untilRaw ? timeFilterNano(untilRaw) : undefined;
+    if (until !== undefined && until > 0n && until < (since ?? 0n))
+      throw invalidArgument(`\`since\` time (${sinceRaw ?? ''}) cannot be after \`until\` time (${untilRaw ?? ''})`);
 
     reply.hijack();
     const res = reply.raw;

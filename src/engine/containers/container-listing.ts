@@ -52,10 +52,17 @@ export class ContainerListing {
     return Promise.all(
       records.map(async (record, i) => ({
         record,
+        image: this.imageShown(record),
         ...(net?.[i] ? { network: net[i].settings, ports: net[i].ports } : {}),
         ...(options.size ? { size: await this.sizes(record) } : {}),
       })),
     );
+  }
+
+  /** Docker's list keeps the reference a container was made from only while it still names the container's image. */
+  private imageShown(record: ContainerRecord): string {
+    if (record.image === record.imageId) return record.image;
+    return this.deps.images.idsFor(record.image)[0] === record.imageId ? record.image : record.imageId;
   }
 
   async inspect(ref: string, options: { size: boolean }): Promise<ContainerView> {

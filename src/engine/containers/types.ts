@@ -14,6 +14,9 @@ export interface ContainerView {
   /** From networking, when the daemon has it. */
   network?: NetworkSettings;
   ports?: Port[];
+  /** List only: the image as `ps` shows it (the reference it was created from, or the image ID once the reference
+   * names another image or none). */
+  image?: string;
   /** Inspect only: its exec instances created or running (Docker's ExecIDs); absent when none. */
   execIds?: string[];
 }

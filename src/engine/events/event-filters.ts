@@ -1,30 +1,8 @@
 // Docker's /events filters: container, event, image, label, type, network, volume, daemon, scope.
-import { invalidArgument } from '../../core/errdefs.js';
 import type { EngineEvent } from '../../core/events/event.js';
 import { matchKVList } from '../../core/filters/filter-args.js';
 
 export type EventFilters = Map<string, string[]>;
-
-const KNOWN_TERMS = [
-  'container',
-  'event',
-  'image',
-  'label',
-  'type',
-  'network',
-  'volume',
-  'daemon',
-  'scope',
-  'plugin',
-  'node',
-  'service',
-  'secret',
-  'config',
-];
-
-export function checkEventFilters(filters: EventFilters): void {
-  for (const term of filters.keys()) if (!KNOWN_TERMS.includes(term)) throw invalidArgument(`invalid filter '${term}'`);
-}
 
 const matchesAny = (values: string[] | undefined, candidates: (string | undefined)[]): boolean =>
   values === undefined || values.length === 0 || values.some((v) => candidates.includes(v));
