@@ -213,6 +213,8 @@ export function checkHostConfig(hc: HostConfig, support: HostConfigSupport): voi
       if (typeof p !== 'string' || !p.startsWith('/'))
         throw refuse(`${field}: ${JSON.stringify(p)} is not an absolute path`);
   }
+  if (hc.OomScoreAdj !== undefined && (hc.OomScoreAdj < -1000 || hc.OomScoreAdj > 1000))
+    throw refuse(`Invalid value ${hc.OomScoreAdj}, range for oom score adj is [-1000, 1000]`);
   if (hc.Annotations && Object.entries(hc.Annotations).some(([k, v]) => !k || typeof v !== 'string'))
     throw refuse('Annotations: keys must be non-empty and values strings');
 }

@@ -107,9 +107,32 @@ function parseBind(raw: string): PlannedMount {
   };
 }
 
+/** mount(8) flags Docker's tmpfs options may name, and the tmpfs data keys it passes on (moby/sys/mount). */
+const TMPFS_FLAGS = new Set(
+  'defaults ro rw suid nosuid dev nodev exec noexec sync async dirsync remount mand nomand atime noatime diratime nodiratime bind rbind unbindable runbindable private rprivate shared rshared slave rslave relatime norelatime strictatime nostrictatime'.split(
+    ' ',
+  ),
+);
+const TMPFS_DATA_KEYS = new Set(['', 'size', 'mode', 'uid', 'gid', 'nr_inodes', 'nr_blocks', 'mpol']);
+
+/** `--tmpfs dst:opts` checked as Docker does before anything is made: an absolute destination other than '/', and
+ * options it knows (Go's %q of the split option in its message). */
+function checkTmpfs(dest: string, options: string[]): void {
+  if (posix.normalize(dest || '.') === '/') throw invalidArgument("invalid specification: destination can't be '/'");
+  if (!isAbsolute(dest)) throw invalidArgument(`invalid mount path: '${dest}' mount path must be absolute`);
+  for (const option of options) {
+    if (TMPFS_FLAGS.has(option)) continue;
+    const eq = option.indexOf('=');
+    const parts = eq < 0 ? [option] : [option.slice(0, eq), option.slice(eq + 1)];
+    if (parts.length !== 2 || !TMPFS_DATA_KEYS.has(parts[0] as string))
+      throw invalidArgument(`invalid tmpfs option [${parts.map((p) => JSON.stringify(p)).join(' ')}]`);
+  }
+}
+
 function parseTmpfs(dest: string, opts: string): PlannedMount {
-  const destination = checkDestination(dest, dest);
   const options = opts ? opts.split(',') : [];
+  checkTmpfs(dest, options);
+  const destination = checkDestination(dest, dest);
   const readOnly = options.includes('ro');
   return {
     type: 'tmpfs',

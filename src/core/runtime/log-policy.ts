@@ -1,7 +1,7 @@
 // Log rotation as Docker's json-file/local drivers describe it: rotate when the file reaches max-size, keep
 // max-file files in all (the live one included). Rotation is on by default here (Docker's local-driver
 // defaults: 20m x 5). --log-opt max-size / max-file override per container.
-import { invalidArgument } from '../errdefs.js';
+import { invalidArgument, withPrefix } from '../errdefs.js';
 
 export interface LogPolicy {
   /** Bytes at which the live file is rotated. */
@@ -68,3 +68,45 @@ export const rotatedNames = (path: string, maxFile: number): string[] =>
  */
 export const conmonSizeCap = (p: LogPolicy): number =>
   p.maxFile <= 1 ? p.maxSize : Math.max(p.maxSize * 2, p.maxSize + 1024 * 1024);
+
+const GO_BOOLS: Record<string, boolean> = Object.fromEntries([
+  ...['1', 't', 'T', 'TRUE', 'true', 'True'].map((v) => [v, true]),
+  ...['0', 'f', 'F', 'FALSE', 'false', 'False'].map((v) => [v, false]),
+]);
+
+/**
+ * A create's --log-opt for a driver that keeps the log (json-file, k8s-file, local), checked before anything is made,
+ * in Docker's words: unknown keys and the mode as its validator, the sizes, counts and compress as its driver's start
+ * ("failed to initialize logging driver: ..."). compress=true is refused by name: berth does not compress rotated files.
+ */
+export function checkLogOptions(driver: string, options: Record<string, string> | undefined): void {
+  const opts = options ?? {};
+  for (const key of Object.keys(opts))
+    if (!KNOWN_OPTIONS.includes(key))
+      throw invalidArgument(
+        driver === 'local' // the local driver's validator words it its own way
+          ? `unknown log opt '${key}' for log driver local`
+          : `unknown log opt '${key}' for ${driver} log driver`,
+      );
+  if (opts.mode !== undefined && opts.mode !== 'blocking' && opts.mode !== 'non-blocking')
+    throw invalidArgument(`logger: logging mode not supported: ${opts.mode}`);
+  const initializing = (check: () => void): void => {
+    try {
+      check();
+    } catch (err) {
+      throw withPrefix(err, 'failed to initialize logging driver');
+    }
+  };
+  initializing(() => {
+    logPolicy(opts);
+    if (opts['max-buffer-size'] !== undefined) parseRamSize(opts['max-buffer-size']);
+    if (opts.compress === undefined) return;
+    const compress = GO_BOOLS[opts.compress];
+    if (compress === undefined)
+      throw invalidArgument(`strconv.ParseBool: parsing ${JSON.stringify(opts.compress)}: invalid syntax`);
+    if (compress && (opts['max-size'] === undefined || Number(opts['max-file'] ?? '1') < 2))
+      throw invalidArgument('compress cannot be true when max-file is less than 2 or max-size is not set');
+  });
+  if (GO_BOOLS[opts.compress ?? ''] === true)
+    throw invalidArgument('compress: berth does not compress rotated log files (use compress=false)');
+}

@@ -104,7 +104,10 @@ export class ContainerControl {
         'BlkioWeight',
       ] as const) {
         const value = request[key];
-        if (value !== undefined && value !== null && !(value === 0 && key !== 'PidsLimit')) hc[key] = value;
+        if (value === undefined || value === null) continue;
+        // Docker records 0 for "unlimited" (0 or any negative PidsLimit); other zeros mean "leave as is".
+        if (key === 'PidsLimit') hc[key] = typeof value === 'number' && value < 0 ? 0 : value;
+        else if (value !== 0) hc[key] = value;
       }
       if (request.RestartPolicy?.Name)
         c.hostConfig.RestartPolicy = {
@@ -136,7 +139,8 @@ export function toResources(r: ContainerUpdateRequest): ResourceUpdate {
   }
   set('cpusetCpus', r.CpusetCpus);
   set('cpusetMems', r.CpusetMems);
-  if (r.PidsLimit !== undefined && r.PidsLimit !== null && r.PidsLimit !== 0) out.pidsLimit = r.PidsLimit;
+  // 0 and any negative number lift the limit (runc's -1), as Docker's update does.
+  if (r.PidsLimit !== undefined && r.PidsLimit !== null) out.pidsLimit = r.PidsLimit > 0 ? r.PidsLimit : -1;
   set('blkioWeight', r.BlkioWeight);
   return out;
 }

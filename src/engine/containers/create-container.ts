@@ -18,6 +18,7 @@ import type { ContainerFiles, ContainerVolumes, CreateRecordPausePoint, ImageRes
 import { resolveContainer } from './resolve.js';
 import type { ContainerNetworking } from '../../core/networks/container-networking.js';
 import { checkLogDriver, DEFAULT_LOG_DRIVER } from '../../core/runtime/log-drivers.js';
+import { checkLogOptions } from '../../core/runtime/log-policy.js';
 import {
   checkHostConfig,
   DEFAULT_HOST_SUPPORT,
@@ -56,6 +57,8 @@ function normalizeHostConfig(
   checkHostConfig(hc ?? {}, support);
   const hostConfig: HostConfig = withHostConfigDefaults(hc ?? {}, support);
   hostConfig.NetworkMode = networkMode(hostConfig);
+  // No limit, or "unlimited" (0 or any negative), is recorded as none: inspect shows null, as dockerd's.
+  if (typeof hostConfig.PidsLimit === 'number' && hostConfig.PidsLimit <= 0) hostConfig.PidsLimit = null;
   const policy = normalizeRestartPolicy(hostConfig.RestartPolicy, hostConfig.AutoRemove ?? false);
   hostConfig.RestartPolicy = { Name: policy.name, MaximumRetryCount: policy.maxRetries };
   hostConfig.LogConfig = {
@@ -63,6 +66,8 @@ function normalizeHostConfig(
     Config: hostConfig.LogConfig?.Config ?? {},
   };
   checkLogDriver(hostConfig.LogConfig.Type ?? '');
+  if (hostConfig.LogConfig.Type !== 'none')
+    checkLogOptions(hostConfig.LogConfig.Type ?? '', hostConfig.LogConfig.Config);
   return hostConfig;
 }
 
