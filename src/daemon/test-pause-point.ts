@@ -4,31 +4,17 @@
 // <dir>/<point>.release exists (both files are removed then). A race test sends its rival request inside the window,
 // with no sleeps (test/helpers/pause-point.ts). Off unless set; a name that is no point, or no directory, stops the
 // start. The points: engine/volumes/volume-service.ts CreatePausePoint, engine/containers/ports.ts CreateRecordPausePoint.
-import { existsSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../lib/logger.js';
 import type { CreatePausePoint } from '../engine/volumes/volume-service.js';
 import type { CreateRecordPausePoint } from '../engine/containers/ports.js';
+import { whenExists } from '../lib/when-exists.js';
 
 export const TEST_PAUSE_ENV = 'BERTH_TEST_PAUSE_AT';
 export const TEST_PAUSE_DIR_ENV = 'BERTH_TEST_PAUSE_DIR';
 type PausePoint = CreatePausePoint | CreateRecordPausePoint;
 const POINTS: readonly PausePoint[] = ['create-volumes-referenced', 'create-before-record'];
-
-/** Resolves once `path` exists (a watch on its directory, then a look, so a file made in between is not missed). */
-function whenExists(path: string, dir: string): Promise<void> {
-  return new Promise((resolve) => {
-    const watcher = watch(dir, () => {
-      if (!existsSync(path)) return;
-      watcher.close();
-      resolve();
-    });
-    if (existsSync(path)) {
-      watcher.close();
-      resolve();
-    }
-  });
-}
 
 export function testPausePoint(
   env: NodeJS.ProcessEnv,

@@ -1,9 +1,10 @@
 // The test side of berthd's test-only pause points (src/daemon/test-pause-point.ts): arm a point, wait until a
 // request is held there, send the rival request, release it. No sleeps: the waits watch the directory.
-import { existsSync, watch, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { whenExists } from '../../src/lib/when-exists.js';
 
 export interface PausePoints {
   dir: string;
@@ -14,20 +15,6 @@ export interface PausePoints {
   /** Resolves once a request is held at `point`. */
   reached(point: string): Promise<void>;
   release(point: string): void;
-}
-
-function whenExists(path: string, dir: string): Promise<void> {
-  return new Promise((resolve) => {
-    const watcher = watch(dir, () => {
-      if (!existsSync(path)) return;
-      watcher.close();
-      resolve();
-    });
-    if (existsSync(path)) {
-      watcher.close();
-      resolve();
-    }
-  });
 }
 
 export async function pausePoints(points: string[]): Promise<PausePoints> {

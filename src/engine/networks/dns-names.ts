@@ -14,7 +14,8 @@ const parsedLink = (text: string): LinkSpec | undefined => {
 };
 
 /** Container names, short ids, hostnames (--hostname: Docker's DNS answers it too, dockerd 20.10 as an implicit alias,
- * moby 25+ among DNSNames) and aliases on a user-defined network, for the embedded DNS: IPv4 and IPv6 addresses. `asker` (the querying address) scopes link aliases (--link on a user network) to the linking container.
+ * moby 25+ among DNSNames) and aliases on a user-defined network, for the embedded DNS: IPv4 and IPv6 addresses.
+ * `asker` (the querying address) scopes link aliases (--link on a user network) to the linking container.
  * A name the network does not know is looked up on the asker's other networks, as Docker's resolver answers for
  * every network of the container (a container on `front` and `back` asks the one nameserver of its first network). */
 export function lookupName(
