@@ -19,7 +19,16 @@ test('CPU and memory fields become the update request; zeros are left as they ar
     CpuPeriod: 100000,
     CpusetCpus: '0',
     Memory: 64 << 20,
+    MemorySwap: 64 << 20,
   });
+});
+
+test("a memory limit without a swap limit allows no swap, as containerd's CRI; a swap limit given is kept", () => {
+  const memoryOnly = create(LinuxContainerResourcesSchema, { memoryLimitInBytes: 32n << 20n });
+  assert.deepEqual(updateRequestOf(memoryOnly, { oomScoreAdj: 0 }), { Memory: 32 << 20, MemorySwap: 32 << 20 });
+  const both = create(LinuxContainerResourcesSchema, { memoryLimitInBytes: 32n << 20n, memorySwapLimitInBytes: -1n });
+  assert.deepEqual(updateRequestOf(both, { oomScoreAdj: 0 }), { Memory: 32 << 20, MemorySwap: -1 });
+  assert.deepEqual(updateRequestOf(create(LinuxContainerResourcesSchema, {}), { oomScoreAdj: 0 }), {});
 });
 
 test('what runc update cannot apply is refused by name, unless it is what the container has', () => {

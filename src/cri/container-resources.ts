@@ -22,6 +22,15 @@ export function updateRequestOf(r: LinuxContainerResources, current: { oomScoreA
   if (r.cpusetCpus) out.CpusetCpus = r.cpusetCpus;
   if (r.cpusetMems) out.CpusetMems = r.cpusetMems;
   if (r.memoryLimitInBytes !== 0n) out.Memory = Number(r.memoryLimitInBytes);
-  if (r.memorySwapLimitInBytes !== 0n) out.MemorySwap = Number(r.memorySwapLimitInBytes);
+  const swap = criMemorySwap(r.memoryLimitInBytes, r.memorySwapLimitInBytes);
+  if (swap !== undefined) out.MemorySwap = swap;
   return out;
+}
+
+/** A CRI memory limit without a swap limit allows no swap (memory+swap = memory), as containerd's CRI sets it, not
+ * Docker's twice the memory; and `docker update`'s rule that a memory limit above the recorded swap limit must come
+ * with one does not then refuse kubelet's memory-only update. */
+export function criMemorySwap(memoryLimit: bigint, swapLimit: bigint): number | undefined {
+  if (swapLimit !== 0n) return Number(swapLimit);
+  return memoryLimit !== 0n ? Number(memoryLimit) : undefined;
 }

@@ -26,6 +26,7 @@ import {
 } from './proto.js';
 import type { PodShared } from './sandbox-spec.js';
 import { seccompOption } from './seccomp-option.js';
+import { criMemorySwap } from './container-resources.js';
 
 export interface SandboxFacts {
   id: string;
@@ -107,6 +108,7 @@ export function containerCreateRequest(
   checkCriLabels(config.labels);
   const sc = config.linux?.securityContext;
   const res = config.linux?.resources;
+  const memorySwap = res ? criMemorySwap(res.memoryLimitInBytes, res.memorySwapLimitInBytes) : undefined;
   const logPath = config.logPath && sandbox.logDirectory ? join(sandbox.logDirectory, config.logPath) : '';
   const mounts: CriMount[] = config.mounts.map((m) => {
     if (!isAbsolute(m.containerPath))
@@ -147,7 +149,7 @@ export function containerCreateRequest(
     ...(res?.cpusetCpus ? { CpusetCpus: res.cpusetCpus } : {}),
     ...(res?.cpusetMems ? { CpusetMems: res.cpusetMems } : {}),
     ...(res?.memoryLimitInBytes ? { Memory: Number(res.memoryLimitInBytes) } : {}),
-    ...(res?.memorySwapLimitInBytes ? { MemorySwap: Number(res.memorySwapLimitInBytes) } : {}),
+    ...(memorySwap !== undefined ? { MemorySwap: memorySwap } : {}),
     ...(res?.oomScoreAdj ? { OomScoreAdj: Number(res.oomScoreAdj) } : {}),
     LogConfig: logPath ? { Type: 'k8s-file', Config: { path: logPath } } : { Type: 'json-file', Config: {} },
   };
