@@ -49,10 +49,12 @@ export class ContainerListing {
     let records = this.store.list().filter((c) => (all || isRunning(c)) && keep(c));
     if (options.limit !== undefined && options.limit > 0) records = records.slice(0, options.limit);
     const net = this.deps.networks?.views(records);
+    // One image lookup (two SQLite reads and a record's parse) per reference, not per container.
+    const idOfReference = new Map<string, string | undefined>();
     return Promise.all(
       records.map(async (record, i) => ({
         record,
-        image: this.imageShown(record),
+        image: this.imageShown(record, idOfReference),
         ...(net?.[i] ? { network: net[i].settings, ports: net[i].ports } : {}),
         ...(options.size ? { size: await this.sizes(record) } : {}),
       })),
@@ -60,9 +62,10 @@ export class ContainerListing {
   }
 
   /** Docker's list keeps the reference a container was made from only while it still names the container's image. */
-  private imageShown(record: ContainerRecord): string {
+  private imageShown(record: ContainerRecord, idOfReference: Map<string, string | undefined>): string {
     if (record.image === record.imageId) return record.image;
-    return this.deps.images.idsFor(record.image)[0] === record.imageId ? record.image : record.imageId;
+    if (!idOfReference.has(record.image)) idOfReference.set(record.image, this.deps.images.idsFor(record.image)[0]);
+    return idOfReference.get(record.image) === record.imageId ? record.image : record.imageId;
   }
 
   async inspect(ref: string, options: { size: boolean }): Promise<ContainerView> {
