@@ -85,3 +85,36 @@ export function childExit(pid: number): Promise<ChildEnd> {
     tryReap(pid, wait);
   });
 }
+
+// Children that live as long as a container (a conmon run with --sync, drivers/runtime-runc/conmon-process.ts):
+// hundreds of them would make every SIGCHLD cost hundreds of waitpid calls, so they are not looked at then. Their
+// owner says when one is ending (endingChild), from when on it is awaited as any child; a sweep every minute, which
+// does not keep the daemon alive, reaps one whose end nobody announced. Until reaped, an ended one is a zombie: its
+// pid is not reused meanwhile.
+const longLived = new Set<number>();
+let sweep: NodeJS.Timeout | undefined;
+
+function sweepLongLived(): void {
+  const wait = binding();
+  if (!wait) return;
+  const status = new Int32Array(1);
+  // waitpid: 0 while it runs; its pid once reaped now; -1 when it is not a child of ours any more.
+  for (const pid of [...longLived]) if (wait(pid, status, WNOHANG) !== 0) longLived.delete(pid);
+  if (longLived.size === 0) {
+    clearInterval(sweep);
+    sweep = undefined;
+  }
+}
+
+/** A child (launched by spawnNoFork) that may run as long as the daemon, or longer: reaped as described above. */
+export function adoptLongLivedChild(pid: number): void {
+  if (!binding()) return;
+  longLived.add(pid);
+  sweep ??= setInterval(sweepLongLived, 60_000).unref();
+}
+
+/** A long-lived child is ending (what it watched ended, or it was killed): reaped at its end from now on. */
+export function endingChild(pid: number): void {
+  if (!longLived.delete(pid)) return;
+  void childExit(pid);
+}

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { closeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
-import { childExit } from './child-exit.js';
+import { adoptLongLivedChild, childExit } from './child-exit.js';
 import { pipeNoFork, spawnNoFork } from './posix-spawn.js';
 
 /** What a launched process offers: Node's ChildProcess has all of it. */
@@ -40,6 +40,12 @@ export interface LaunchOptions {
    * loaded machine serves later than the daemon's own. Where Node's spawn stands in, its own session (`detached`).
    */
   processGroup?: boolean;
+  /**
+   * It may run as long as the daemon, or longer (a container's monitor): not reaped at once on its end but when
+   * its owner calls endingChild (lib/child-exit.ts), so the daemon does not look at each of them on every SIGCHLD.
+   * Its 'exit' and 'close' are never emitted.
+   */
+  longLived?: boolean;
 }
 
 class NoForkChild extends EventEmitter implements LaunchedProcess {
@@ -50,10 +56,15 @@ class NoForkChild extends EventEmitter implements LaunchedProcess {
   constructor(
     readonly pid: number,
     readonly stdio: (Socket | null)[],
+    private readonly longLived = false,
   ) {
     super();
     this.stdout = stdio[1] ?? null;
     this.stderr = stdio[2] ?? null;
+    if (longLived) {
+      adoptLongLivedChild(pid);
+      return;
+    }
     const drained = stdio
       .filter((r): r is Socket => r !== null && r.readable)
       .map((r) => new Promise<void>((resolve) => r.once('close', () => resolve())));
@@ -69,8 +80,9 @@ class NoForkChild extends EventEmitter implements LaunchedProcess {
   }
 
   kill(signal: NodeJS.Signals | number = 'SIGTERM'): boolean {
-    // Until it is reaped its pid is its own; after that the number may name another process.
-    if (this.ended) return false;
+    // Until it is reaped its pid is its own; after that the number may name another process (a long-lived child is
+    // reaped out of sight: never signalled through here).
+    if (this.ended || this.longLived) return false;
     try {
       process.kill(this.pid, signal);
       return true;
@@ -142,7 +154,7 @@ export async function launchProcess(path: string, args: string[], o: LaunchOptio
       // Only the child holds its ends now: an output's end of file is the child's end (and its descendants').
       pipes.childEnds.forEach((fd) => closeSync(fd));
     }
-    if (pid !== 'unavailable') return new NoForkChild(pid, pipes.ends);
+    if (pid !== 'unavailable') return new NoForkChild(pid, pipes.ends, o.longLived);
     pipes.ends.forEach((e) => e?.destroy());
   }
   const child: ChildProcess = spawn(path, args, {

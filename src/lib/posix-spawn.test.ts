@@ -2,8 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
+import { setTimeout } from 'node:timers/promises';
 import { pipeNoFork, spawnNoFork } from './posix-spawn.js';
-import { childExit } from './child-exit.js';
+import { childExit, endingChild } from './child-exit.js';
+import { launchProcess } from './launch-process.js';
 
 test('posix_spawn gives the child its fds, directory, environment, session and default signals', async (t) => {
   const pipe = pipeNoFork();
@@ -66,4 +69,31 @@ test('posix_spawn with processGroup: a group of its own, in the session of its p
   const ourSession = ours.slice(ours.lastIndexOf(')') + 2).split(' ')[3];
   assert.equal(Number(pgrp), pid, out);
   assert.equal(session, ourSession, out);
+});
+
+test('a long-lived child is left a zombie until its end is announced, then reaped', async (t) => {
+  const child = await launchProcess('/bin/sh', ['-c', 'read -r x'], {
+    stdio: ['input', 'ignore', 'ignore'],
+    env: { PATH: '/usr/bin:/bin' },
+    processGroup: true,
+    longLived: true,
+  });
+  if ('exitCode' in child) return t.skip('Node spawn stands in here: it reaps the child itself');
+  const pid = child.pid!;
+  const state = (): string => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!;
+    } catch {
+      return 'gone';
+    }
+  };
+  // Its input ends: it exits, and no SIGCHLD reaps it while nobody said it ends.
+  (child.stdio[0] as Writable).end();
+  const deadline = Date.now() + 10_000;
+  while (state() !== 'Z' && Date.now() < deadline) await setTimeout(20);
+  assert.equal(state(), 'Z');
+  endingChild(pid);
+  while (state() !== 'gone' && Date.now() < deadline) await setTimeout(20);
+  assert.equal(state(), 'gone');
 });

@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { isRoot } from '../helpers/daemon.js';
 import { useDaemon } from '../helpers/use-daemon.js';
 import { docker } from '../helpers/run.js';
@@ -26,6 +27,28 @@ function traces(id: string): string[] {
   for (const ctl of ['memory', 'pids', 'cpu']) if (existsSync(containerCgroupDir(id, ctl))) found.push(`cgroup:${ctl}`);
   if (existsSync(join(daemon.dataRoot, 'containers', id))) found.push('dir');
   return found;
+}
+
+/** From /proc/PID/stat: the parent, process group and session (fields 4, 5 and 6; the name may hold spaces). */
+function procStat(pid: number): { state: string; ppid: number; pgid: number; session: number } {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const [state, ppid, pgid, session] = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { state: state!, ppid: Number(ppid), pgid: Number(pgid), session: Number(session) };
+}
+
+/** Children of `parent` that ended and were not reaped. */
+function zombieChildren(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const s = procStat(pid);
+        return s.ppid === parent && s.state === 'Z';
+      } catch {
+        return false;
+      }
+    });
 }
 
 test('run attached streams output and exits with the container code', { skip }, async () => {
@@ -200,7 +223,17 @@ test('containers outlive kill -9 of berthd and stay manageable', { skip }, async
   const quick = (
     await d(['run', '-d', '--name', 'ends-while-down', 'busybox', 'sh', '-c', 'read x; exit 5'])
   ).stdout.trim();
+  // The survivor's conmon: berthd's child, the leader of its own process group in berthd's session (so in berthd's
+  // scheduler autogroup), and still the same process after the kill -9.
+  const conmon = Number(readFileSync(join(daemon.execRoot, 'runtime/containers', id, 'conmon.pid'), 'utf8'));
+  const berthd = procStat(daemon.process.pid!);
+  const monitor = procStat(conmon);
+  assert.equal(monitor.ppid, daemon.process.pid);
+  assert.equal(monitor.pgid, conmon);
+  assert.equal(monitor.session, berthd.session);
+  assert.ok(readFileSync(`/proc/${conmon}/cmdline`, 'utf8').includes(id));
   await daemon.kill9();
+  assert.ok(readFileSync(`/proc/${conmon}/cmdline`, 'utf8').includes(id), 'conmon outlives berthd');
   // While the daemon is down the second container's process ends.
   execFileSync('sh', [
     '-c',
@@ -215,6 +248,14 @@ test('containers outlive kill -9 of berthd and stay manageable', { skip }, async
   assert.equal((await d(['inspect', '-f', '{{.State.ExitCode}}', 'survivor'])).stdout.trim(), '7');
   assert.equal((await d(['rm', 'survivor', 'ends-while-down'])).code, 0);
   assert.deepEqual(traces(id), []);
+  // The restarted berthd's own conmons are reaped when their containers end: none is left a zombie.
+  const shortLived = (await d(['run', '-d', 'busybox', 'true'])).stdout.trim();
+  assert.equal((await d(['wait', shortLived])).stdout.trim(), '0');
+  assert.equal((await d(['rm', shortLived])).code, 0);
+  // Reaped on berthd's event loop at conmon's SIGCHLD, which may come just after rm's answer: looked at until none.
+  const deadline = Date.now() + 10_000;
+  while (zombieChildren(daemon.process.pid!).length > 0 && Date.now() < deadline) await setTimeout(50);
+  assert.deepEqual(zombieChildren(daemon.process.pid!), []);
   assert.deepEqual(
     readdirSync(join(daemon.dataRoot, 'containers')).filter((n) => n === id),
     [],

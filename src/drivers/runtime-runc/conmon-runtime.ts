@@ -8,6 +8,7 @@
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { endingChild } from '../../lib/child-exit.js';
 import type { Logger } from '../../lib/logger.js';
 import { formatTimeNano } from '../../lib/time.js';
 import { failedPrecondition } from '../../core/errdefs.js';
@@ -321,6 +322,9 @@ export class ConmonRuntime implements RuntimePort {
         ((await this.exits.read(id)) !== undefined || (await this.status(id)).status !== 'running'),
       { ...options, ...(monitorAlive ? { monitorAlive } : {}) },
     );
+    // The container ended: its conmon, the daemon's child when this daemon started it, ends now and is reaped then.
+    const conmonPid = await this.states.conmonPid(id);
+    if (conmonPid) endingChild(conmonPid);
     this.stopWatchingLog(id);
     const oomKilled = await wasOomKilled(this.states.dir(id), meta?.cgroupsPath, this.cgroups);
     return {
@@ -364,6 +368,9 @@ export class ConmonRuntime implements RuntimePort {
         /* already gone */
       }
     }
+    // Reaped if it is this daemon's child (alive or a zombie already).
+    const conmonChild = await this.states.conmonPid(id);
+    if (conmonChild) endingChild(conmonChild);
     // Independent steps, side by side; the state dir goes last: while it is there a later delete finds work to do.
     const exitFileGoes = !this.exits.watched(id);
     await Promise.all([
