@@ -26,20 +26,25 @@ export function toConnectError(err: unknown): ConnectError {
   return new ConnectError(err instanceof Error ? err.message : String(err), Code.Internal, undefined, undefined, err);
 }
 
-/** Every call logged at debug with its method; failures with the code they answer. `onCall` hears of each. */
+/**
+ * Every call logged at debug with its method and the ms its handler took (the rest of a client's wait is the
+ * client's and the transport's); failures with the code they answer. `onCall` hears of each.
+ */
 export const errorInterceptor =
   (logger: Logger, onCall?: () => void): Interceptor =>
   (next) =>
   async (req) => {
     const method = `${req.service.typeName}.${req.method.name}`;
     onCall?.();
+    const started = performance.now();
+    const ms = (): number => Math.round((performance.now() - started) * 10) / 10;
     try {
       const res = await next(req);
-      logger.debug({ method }, 'CRI call');
+      logger.debug({ method, ms: ms() }, 'CRI call');
       return res;
     } catch (err) {
       const answer = toConnectError(err);
-      logger.debug({ method, code: Code[answer.code], err: answer.rawMessage }, 'CRI call failed');
+      logger.debug({ method, ms: ms(), code: Code[answer.code], err: answer.rawMessage }, 'CRI call failed');
       throw answer;
     }
   };
