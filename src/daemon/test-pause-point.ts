@@ -3,18 +3,19 @@
 // (so one request is held each time a test arms it), <dir>/<point>.reached is written, and the request goes on once
 // <dir>/<point>.release exists (both files are removed then). A race test sends its rival request inside the window,
 // with no sleeps (test/helpers/pause-point.ts). Off unless set; a name that is no point, or no directory, stops the
-// start. The points: engine/volumes/volume-service.ts CreatePausePoint, engine/containers/ports.ts CreateRecordPausePoint.
+// start. The points: engine/volumes/volume-service.ts CreatePausePoint, engine/containers/ports.ts CreateRecordPausePoint
+// and StopPausePoint.
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../lib/logger.js';
 import type { CreatePausePoint } from '../engine/volumes/volume-service.js';
-import type { CreateRecordPausePoint } from '../engine/containers/ports.js';
+import type { CreateRecordPausePoint, StopPausePoint } from '../engine/containers/ports.js';
 import { whenExists } from '../lib/when-exists.js';
 
 export const TEST_PAUSE_ENV = 'BERTH_TEST_PAUSE_AT';
 export const TEST_PAUSE_DIR_ENV = 'BERTH_TEST_PAUSE_DIR';
-type PausePoint = CreatePausePoint | CreateRecordPausePoint;
-const POINTS: readonly PausePoint[] = ['create-volumes-referenced', 'create-before-record'];
+type PausePoint = CreatePausePoint | CreateRecordPausePoint | StopPausePoint;
+const POINTS: readonly PausePoint[] = ['create-volumes-referenced', 'create-before-record', 'stop-signalled'];
 
 export function testPausePoint(
   env: NodeJS.ProcessEnv,

@@ -45,15 +45,36 @@ export interface ContainerRunsDeps {
   closed(): boolean;
 }
 
+/** One run's end as its exit watch sees it: taken under the lock, it stays that run's, whatever starts after. */
+export interface RunEnd {
+  /** Settles once the run's process has exited (rejects as the watch's wait for it). */
+  exited: Promise<unknown>;
+  /** Settles once that exit has been recorded (state, cleanup, `die`). */
+  recorded: Promise<void>;
+}
+
 export class ContainerRuns {
-  /** Per running container: settles once its exit has been recorded. */
-  private readonly exitHandled = new Map<string, Promise<void>>();
+  /** Per running container: its run's exit watch (one per run: set at its start, dropped once its exit is recorded). */
+  private readonly watches = new Map<string, RunEnd>();
 
   constructor(private readonly deps: ContainerRunsDeps) {}
 
   /** Settles once the exit of the container's current run has been recorded (at once when none is watched). */
   async exitRecorded(id: string): Promise<void> {
-    await this.exitHandled.get(id);
+    await this.watches.get(id)?.recorded;
+  }
+
+  /**
+   * The end of the container's current run (caller holds the lock). A stop waits on this, not on the runtime's
+   * exit file: a start in the instant between this run's exit record and such a read would replace the file, and
+   * the stop would wait for the next run. A container with no watch (none should run so) gets a fresh wait.
+   */
+  currentRun(id: string): RunEnd {
+    const watched = this.watches.get(id);
+    if (watched) return watched;
+    const exited = this.deps.runtime.waitExit(id);
+    exited.catch(() => undefined);
+    return { exited, recorded: Promise.resolve() };
   }
 
   /** Starts the process; on failure records the error (exit 127/126 as Docker) and rethrows. Caller holds the lock. */
@@ -126,14 +147,23 @@ export class ContainerRuns {
   }
 
   watchExit(id: string): void {
-    if (this.exitHandled.has(id)) return;
-    const handled = this.deps.runtime.waitExit(id).then(
+    if (this.watches.has(id)) return;
+    const exited = this.deps.runtime.waitExit(id);
+    // Handled here too: a stop that takes this run's end awaits it later.
+    exited.catch(() => undefined);
+    const handled = exited.then(
       (exit) => this.deps.locks.run(id, () => this.recordExit(id, exit)),
       (err: unknown) => this.deps.logger.error({ err, container: id }, 'waiting for exit failed'),
     );
     // Not tracked as background work: a live container's watch outlives the daemon's shutdown by design.
-    const settled = handled.finally(() => this.exitHandled.delete(id));
-    this.exitHandled.set(id, settled);
+    const watch: RunEnd = {
+      exited,
+      // Dropped only if still this run's: the next run's watch is never taken out with it.
+      recorded: handled.finally(() => {
+        if (this.watches.get(id) === watch) this.watches.delete(id);
+      }),
+    };
+    this.watches.set(id, watch);
   }
 
   /** Records an exit, then lets the supervisor apply AutoRemove or the restart policy. Caller holds the lock. */

@@ -25,6 +25,7 @@ import type {
   RemovalCrashPoint,
   CreateRecordPausePoint,
   RuntimePort,
+  StopPausePoint,
 } from './ports.js';
 import { resolveContainer } from './resolve.js';
 import { StdioAttachments } from './stdio-attachments.js';
@@ -64,8 +65,8 @@ export interface ContainerServiceDeps {
   execs?: ContainerExecs;
   /** Test-only: called at each removal crash point (ports.ts); absent unless BERTH_TEST_CRASH_AT is set. */
   crashPoint?: (point: RemovalCrashPoint) => void;
-  /** Test-only: a create held before its record (ports.ts); absent unless BERTH_TEST_PAUSE_AT is set. */
-  pausePoint?: (point: CreateRecordPausePoint) => Promise<void>;
+  /** Test-only: a create held before its record, a stop after its signal (ports.ts); absent unless BERTH_TEST_PAUSE_AT is set. */
+  pausePoint?: (point: CreateRecordPausePoint | StopPausePoint) => Promise<void>;
 }
 
 export { RESTART_ON_UNHEALTHY_LABEL } from './restart-supervisor.js';
@@ -187,8 +188,10 @@ export class ContainerService implements ContainersApi {
     const signal = options.signal ? this.deps.runtime.parseSignal(options.signal) : undefined;
     const { stopped, recorded, run } = await this.locks.run(id, async () => {
       const c = resolveContainer(this.store, id);
-      // The current run's exit record, taken now: a start after the exit must not make this stop wait for the next.
-      const recorded = this.runs.exitRecorded(id);
+      // The current run's exit and its record, taken now: a start after the exit must not make this stop wait for
+      // the next run (container-runs.ts currentRun).
+      const current = this.runs.currentRun(id);
+      const recorded = current.recorded;
       c.manuallyStopped = true;
       if (this.supervisor.cancel(c)) {
         this.store.update(c);
@@ -196,11 +199,15 @@ export class ContainerService implements ContainersApi {
       }
       this.store.update(c);
       if (!isRunning(c)) return { stopped: false, recorded };
-      const wait = await sendStopSignal(this.deps.runtime, c, signal, options.timeoutSeconds);
+      const wait = await sendStopSignal(this.deps.runtime, c, current.exited, {
+        signal,
+        timeoutSeconds: options.timeoutSeconds,
+      });
       // dockerd's `kill` event for each signal a stop sends.
       this.publish(c, 'kill', { signal: String(wait.sent) });
       return { stopped: true, recorded, run: { wait, startedAt: c.state.startedAt, pid: c.state.pid } };
     });
+    if (run) await this.deps.pausePoint?.('stop-signalled');
     // The wait holds no lock: a kill, rm -f, start, pause or another stop meanwhile is served at once, as by dockerd.
     if (run && !(await exitedInTime(this.clock, run.wait))) {
       await this.locks.run(id, async () => {

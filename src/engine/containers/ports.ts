@@ -30,6 +30,9 @@ export interface ImageResolver {
  *   checked, layer, files); its record is not stored yet.
  */
 export type CreateRecordPausePoint = 'create-before-record';
+/** - `stop-signalled`: a stop (or restart) sent its stop signal and let go of the container's lock; its wait for the
+ *   run's exit has not begun. */
+export type StopPausePoint = 'stop-signalled';
 
 export type { ExitInfo, RunRequest, RuntimeStatus, RuntimePort } from '../../core/runtime/runtime.js';
 

@@ -4,7 +4,8 @@
 // 15, then 9). A paused container is resumed after each signal so that it can act on it. The signals are sent under
 // the container's lock and the wait is not (as dockerd: a kill, rm -f, start, pause or another stop sent meanwhile is
 // served at once), so the caller re-checks under the lock, before the SIGKILL, that the run it signalled is still
-// the container's.
+// the container's. The wait is for that run's exit as its exit watch sees it, taken under the lock with the signal:
+// never for a run a start began meanwhile.
 import type { Clock, TimerId } from '../../lib/clock.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import type { RuntimePort } from './ports.js';
@@ -22,18 +23,15 @@ export interface StopWait {
   sent: number;
 }
 
-/** Sends the stop signal. The caller holds the lock. */
+/** Sends the stop signal to the run whose end is `exited` (container-runs.ts currentRun). The caller holds the lock. */
 export async function sendStopSignal(
   runtime: RuntimePort,
   c: ContainerRecord,
-  signal: number | undefined,
-  timeoutSeconds: number | undefined,
+  exited: Promise<unknown>,
+  options: { signal: number | undefined; timeoutSeconds: number | undefined },
 ): Promise<StopWait> {
-  const sig = signal ?? runtime.parseSignal(c.config.StopSignal || 'SIGTERM');
-  const timeout = timeoutSeconds ?? c.config.StopTimeout ?? DEFAULT_STOP_TIMEOUT_S;
-  const exited = runtime.waitExit(c.id);
-  // Handled here too: a failure before the caller awaits it must not count as an unhandled rejection.
-  exited.catch(() => undefined);
+  const sig = options.signal ?? runtime.parseSignal(c.config.StopSignal || 'SIGTERM');
+  const timeout = options.timeoutSeconds ?? c.config.StopTimeout ?? DEFAULT_STOP_TIMEOUT_S;
   await signalProcess(runtime, c, sig);
   return { exited, timeoutSeconds: timeout, sent: sig };
 }
