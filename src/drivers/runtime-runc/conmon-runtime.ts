@@ -314,6 +314,7 @@ export class ConmonRuntime implements RuntimePort {
     // Re-attach after a daemon restart: keep rotating the log of a container that still runs.
     if (meta && !this.rotators.has(id) && (await this.states.conmonAlive(id))) this.watchLog(id, meta);
     const monitorAlive = await this.states.conmonProbe(id);
+    const conmonPid = await this.states.conmonPid(id);
     const record = await this.exits.wait(
       id,
       // conmon writes the exit file before it ends: one found now needs no `runc state` to tell the container ended.
@@ -322,8 +323,8 @@ export class ConmonRuntime implements RuntimePort {
         ((await this.exits.read(id)) !== undefined || (await this.status(id)).status !== 'running'),
       { ...options, ...(monitorAlive ? { monitorAlive } : {}) },
     );
-    // The container ended: its conmon, the daemon's child when this daemon started it, ends now and is reaped then.
-    const conmonPid = await this.states.conmonPid(id);
+    // The container ended: its conmon, the daemon's child when this daemon started it, ends now and is reaped then
+    // (the pid of the run waited for, read before the wait: a restart may have begun the next run since).
     if (conmonPid) endingChild(conmonPid);
     this.stopWatchingLog(id);
     const oomKilled = await wasOomKilled(this.states.dir(id), meta?.cgroupsPath, this.cgroups);
