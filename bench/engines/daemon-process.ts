@@ -18,7 +18,10 @@ export async function startDaemonProcess(
   ready: RegExp,
   signal?: AbortSignal,
 ): Promise<StartedDaemon> {
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  // Each daemon in a session of its own, as systemd starts one: with kernel.sched_autogroup_enabled a session is a
+  // scheduler autogroup, and a daemon sharing the bench runner's would share its CPU share with every CLI the bench
+  // runs. A Ctrl-C still stops it: the bench's cleanup (lib/cleanup.ts) stops each daemon it started.
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   const log = createWriteStream(logFile);
   child.stderr!.pipe(log);
   let seen = '';
