@@ -18,6 +18,7 @@ import { DEFAULT_SHELL } from './metadata-steps.js';
 import { hashSources, resolveSources, type CopySource } from './copy-sources.js';
 import { mountReadOnly } from './fs-steps.js';
 import { keepContainer } from './kept-containers.js';
+import { NO_INIT_LAYER_LABEL } from '../core/containers/init-layer.js';
 import { clearMountStubs, prepareSessionMounts, sessionMountKeys } from './session-mounts.js';
 import { dropMountTargetStubs } from './layer-diff.js';
 import { directoryView, imageView, type WritableView } from './writable-bind.js';
@@ -147,7 +148,8 @@ export async function runStep(
           Env: [...env, ...shared.env],
           User: config.User ?? '',
           WorkingDir: config.WorkingDir ?? '',
-          Labels: { [INTERMEDIATE_LABEL]: run.id },
+          // BuildKit's executor gives a step no init layer (/.dockerenv, /etc/mtab), dockerd's classic builder does.
+          Labels: { [INTERMEDIATE_LABEL]: run.id, ...(run.request.steps ? { [NO_INIT_LAYER_LABEL]: 'none' } : {}) },
           HostConfig: {
             ...run.request.runHostConfig,
             NetworkMode: network,

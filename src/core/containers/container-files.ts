@@ -19,6 +19,8 @@ export interface ContainerFiles {
   rewriteHosts(id: string, hosts: string): Promise<void>;
   /** Rewrites resolv.conf of a running container in place, as rewriteHosts. */
   rewriteResolvConf(id: string, resolvConf: string): Promise<void>;
+  /** The init layer's shared tree (core/containers/init-layer.ts), made at the first call of a daemon's life. */
+  initLayer(): Promise<string>;
   /** The host's resolv.conf text, for containers to inherit. */
   hostResolvConf(): Promise<string>;
   /** Makes a missing bind source directory (`-v` semantics); false when it cannot. */

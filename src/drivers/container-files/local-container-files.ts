@@ -3,6 +3,7 @@ import { mkdir, open, readdir, readFile, rm, stat, writeFile, type FileHandle } 
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ContainerFiles, ContainerPaths } from '../../core/containers/container-files.js';
+import { ensureInitLayerDir } from './init-layer-dir.js';
 
 export const containerFilesConfigSchema = z
   .object({ root: z.string(), hostResolvConf: z.string().default('/etc/resolv.conf') })
@@ -13,6 +14,7 @@ const CONTAINER_ID = /^[0-9a-f]{64}$/;
 
 export class LocalContainerFiles implements ContainerFiles {
   private readonly config: z.output<typeof containerFilesConfigSchema>;
+  private initLayerDir: Promise<string> | undefined;
 
   constructor(config: ContainerFilesConfig) {
     this.config = containerFilesConfigSchema.parse(config);
@@ -50,6 +52,15 @@ export class LocalContainerFiles implements ContainerFiles {
 
   async rewriteResolvConf(id: string, resolvConf: string): Promise<void> {
     await rewriteInPlace(this.paths(id).resolvConfPath, resolvConf);
+  }
+
+  initLayer(): Promise<string> {
+    // Checked (and made) once per daemon: after that a settled promise, nothing on a start's way.
+    this.initLayerDir ??= ensureInitLayerDir(join(this.config.root, 'init-layer')).catch((err: unknown) => {
+      this.initLayerDir = undefined;
+      throw err;
+    });
+    return this.initLayerDir;
   }
 
   async hostResolvConf(): Promise<string> {

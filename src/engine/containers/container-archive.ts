@@ -18,6 +18,7 @@ import { resolveUser } from '../../core/runtime/user.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
 import type { ContainerAccess } from './container-access.js';
 import type { ContainerFiles } from './ports.js';
+import { containerRootfs } from './container-rootfs.js';
 
 export interface ContainerArchiveDeps {
   access: ContainerAccess;
@@ -26,12 +27,12 @@ export interface ContainerArchiveDeps {
   files: ContainerFiles;
 }
 
-/** Files the runtime puts into every container: mount points, not the container's own changes (Docker keeps them in an init layer). */
+/** The runtime's mount points: never the container's own changes. The init layer holds them (below the container's
+ * layer); containers started before it existed have runc's stubs in their own layer. */
 export const RUNTIME_PATHS: ReadonlySet<string> = new Set([
   '/etc/hosts',
   '/etc/hostname',
   '/etc/resolv.conf',
-  '/.dockerenv',
   '/dev',
   '/proc',
   '/sys',
@@ -79,7 +80,7 @@ export class ContainerArchive {
     if (isRunning(c) && c.state.status !== 'restarting')
       return { root: `${this.deps.files.paths(c.id).bundleDir}/rootfs`, release: async () => undefined };
     if (c.state.status === 'removing') throw conflict(`container ${c.id} is marked for removal`);
-    return this.deps.fs.mount(await this.deps.snapshots.mounts(c.snapshotKey), { signal });
+    return this.deps.fs.mount(await containerRootfs(this.deps, c), { signal });
   }
 
   private async withRootfs<T>(
@@ -197,6 +198,7 @@ export class ContainerArchive {
 
   async changes(ref: string): Promise<FsChange[]> {
     const c = this.deps.access.resolve(ref);
-    return this.deps.fs.changes(await this.deps.snapshots.mounts(c.snapshotKey), ignoredPaths(c));
+    // Compared with the init layer below it, as dockerd's: a changed /.dockerenv is a change, a removed /etc/mtab a deletion.
+    return this.deps.fs.changes(await containerRootfs(this.deps, c), ignoredPaths(c));
   }
 }

@@ -17,6 +17,7 @@ import { startExitCode } from '../../core/runtime/start-error.js';
 import type { HealthMonitor } from '../health/health-monitor.js';
 import type { ExitWaiters } from './exit-waiters.js';
 import { namespaceJoins } from './namespace-joins.js';
+import { containerRootfs } from './container-rootfs.js';
 import type { ContainerExecs, ContainerFiles, ContainerVolumes, ExitInfo, RuntimePort } from './ports.js';
 import type { RestartSupervisor } from './restart-supervisor.js';
 import type { StdioAttachments } from './stdio-attachments.js';
@@ -83,7 +84,7 @@ export class ContainerRuns {
     try {
       // An AutoRemove container's layer is removed at its exit, and at the next start after a host crash (restore
       // records the exit, then removes it): nothing reads it back, so it is mounted without syncs.
-      const rootfs = await this.deps.snapshots.mounts(c.snapshotKey, { volatile: c.hostConfig.AutoRemove === true });
+      const rootfs = await containerRootfs(this.deps, c, { volatile: c.hostConfig.AutoRemove === true });
       phase('snapshot-mounts');
       const net = this.deps.networks ? await this.deps.networks.setUp(c, { signal }) : {};
       phase('network');
