@@ -121,6 +121,9 @@ export class LocalContainerFs implements ContainerFsPort {
       if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') throw notFound(`no such file or directory: ${path}`);
       throw err;
     });
+    // A path that asserts a directory (`x/`, `x/.`) names no file: dockerd's lstat of it fails, and the docker CLI
+    // copying to it says "no such directory" rather than overwrite the file.
+    if (followsLast(path) && !st.isDirectory()) throw invalidArgument(`lstat ${path}: not a directory`);
     let linkTarget = '';
     if (st.isSymbolicLink()) {
       const target = await fdRoot.resolve(path, { followLast: true });
@@ -195,6 +198,7 @@ export class LocalContainerFs implements ContainerFsPort {
           noOverwriteDirNonDir: request.noOverwriteDirNonDir,
           owner: request.chown,
           mounts,
+          shownAt: dir.path,
           signal: request.signal,
         };
         await extractTar(dir.handle, tar, options).catch((err: unknown) => {

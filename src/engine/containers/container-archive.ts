@@ -55,19 +55,22 @@ export function ignoredPaths(c: ContainerRecord): Set<string> {
 }
 
 /** The container's files with its volumes and binds where it sees them, and the /etc files the engine writes for
- * it (hosts, hostname, resolv.conf) where a mount of the user's does not take their place: Docker's cp shows these
- * as the container's processes read them, not the empty mount points under them. */
+ * it (hosts, hostname, resolv.conf) where a mount of the user's does not take their place, once it has started:
+ * Docker's cp shows these as the container's processes read them, not the empty mount points under them. */
 export function containerView(root: string, c: ContainerRecord): ContainerView {
   const mounts = c.mounts
     .filter((m) => (m.Type === 'volume' || m.Type === 'bind') && m.Source)
     .map((m) => ({ destination: m.Destination, source: m.Source, readOnly: !m.RW }));
   const taken = new Set(c.mounts.map((m) => m.Destination));
+  // dockerd writes them at a container's first start: before it, cp reads and writes the container's own layer
+  // (the init layer's empty files), which the start's bind mounts then cover.
+  const everStarted = c.state.startedAt !== '';
   const etc = [
     { destination: '/etc/hosts', source: c.hostsPath },
     { destination: '/etc/hostname', source: c.hostnamePath },
     { destination: '/etc/resolv.conf', source: c.resolvConfPath },
   ]
-    .filter((f) => f.source && !taken.has(f.destination))
+    .filter((f) => everStarted && f.source && !taken.has(f.destination))
     .map((f) => ({ ...f, readOnly: false }));
   return { root, mounts: [...etc, ...mounts], readOnlyRoot: c.hostConfig.ReadonlyRootfs === true };
 }

@@ -64,6 +64,8 @@ export interface ExtractOptions {
   maxFileSize?: number;
   /** What is mounted below the destination (paths relative to it, '/'-rooted): entries land there. */
   mounts?: FdMounts;
+  /** Where the destination is for the user (docker cp: its path in the container), to name paths in refusals. */
+  shownAt?: string;
   signal?: AbortSignal;
 }
 
@@ -76,6 +78,8 @@ const EPOCH = new Date(0);
 
 const code = (err: unknown): string | undefined => (err as NodeJS.ErrnoException).code;
 const refuse = (message: string): ExtractError => new ExtractError(message);
+const shownPath = (options: ExtractOptions, inRoot: string): string =>
+  options.shownAt && options.shownAt !== '/' ? `${options.shownAt.replace(/\/+$/, '')}${inRoot}` : inRoot;
 const joinPath = (dir: string, name: string): string => (dir === '/' ? `/${name}` : `${dir}/${name}`);
 
 async function makeNode(
@@ -139,7 +143,7 @@ export async function extractTar(
     const existing = await lstat(fdPath(dir.fd, base)).catch(() => undefined);
     if (!existing) return true;
     if (!(isDir && existing.isDirectory()) && root.mountAtOrBelow(inRoot))
-      throw refuse(`cannot overwrite mount point "${inRoot}" with "${entryName}"`);
+      throw refuse(`cannot overwrite mount point "${shownPath(options, inRoot)}" with "${entryName}"`);
     if (options.noOverwriteDirNonDir && existing.isDirectory() && !isDir)
       throw refuse(`cannot overwrite directory "${base}" with non-directory "${entryName}"`);
     if (options.noOverwriteDirNonDir && !existing.isDirectory() && isDir)
@@ -309,7 +313,8 @@ export async function extractTar(
 
 /** A directory entry for a mount point sets the mounted directory's owner and mode; anything else is refused. */
 async function onMountPoint(m: FdMount, h: Header, path: string, options: ExtractOptions): Promise<void> {
-  if (h.type !== 'directory' || m.file) throw refuse(`cannot overwrite mount point "${path}" with "${h.name}"`);
+  if (h.type !== 'directory' || m.file)
+    throw refuse(`cannot overwrite mount point "${shownPath(options, path)}" with "${h.name}"`);
   if (m.readOnly) throw refuse('mounted volume is marked read-only');
   const { uid, gid } = options.owner ?? { uid: h.uid ?? 0, gid: h.gid ?? 0 };
   const d = await reopenDir(m.dir);
