@@ -77,6 +77,29 @@ test('diff and commit leave the init layer out unless the container changed it',
 });
 
 test(
+  'diff and commit show the mount points made in the container layer and what cp wrote under /proc',
+  { skip },
+  async () => {
+    await same(
+      sides,
+      'docker run -d --name il-mounts -v /data -v $(mktemp -d):/mnt/b --tmpfs /t busybox sleep 600 > /dev/null',
+    );
+    assert.equal((await same(sides, 'docker diff il-mounts | sort')).stdout, 'A /data\nA /mnt\nA /mnt/b\nA /t\n');
+    await same(sides, 'f=$(mktemp -d)/x && echo x > $f && docker cp $f il-mounts:/proc/x && rm $f');
+    assert.equal(
+      (await same(sides, 'docker diff il-mounts | sort')).stdout,
+      'A /data\nA /mnt\nA /mnt/b\nA /proc/x\nA /t\nC /proc\n',
+    );
+    await same(sides, 'docker commit il-mounts il-mounts-img > /dev/null');
+    assert.equal(
+      (await same(sides, layerEntries('il-mounts-img', '^(data|mnt/b|t|proc/x)/?$'))).stdout,
+      'data/\nmnt/b/\nproc/x\nt/\n',
+    );
+    await same(sides, 'docker rm -f -v il-mounts > /dev/null && docker rmi il-mounts-img > /dev/null');
+  },
+);
+
+test(
   "the classic builder's RUN steps get the init layer, BuildKit's do not; neither image keeps it",
   { skip },
   async () => {

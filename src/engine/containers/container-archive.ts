@@ -27,31 +27,23 @@ export interface ContainerArchiveDeps {
   files: ContainerFiles;
 }
 
-/** The runtime's mount points: never the container's own changes. The init layer holds them (below the container's
- * layer); containers started before it existed have runc's stubs in their own layer. */
+/** runc's stubs for the engine's mount points, which containers started before the init layer existed have in their
+ * own layer: never the container's changes. The init layer holds them now (so runc makes none), and every other mount
+ * point (a volume's, a bind's, a tmpfs', /proc if the image has none) is made in the container's layer, as by
+ * dockerd, whose diff and commit show it. */
 export const RUNTIME_PATHS: ReadonlySet<string> = new Set([
   '/etc/hosts',
   '/etc/hostname',
   '/etc/resolv.conf',
-  '/dev',
-  '/proc',
-  '/sys',
   '/dev/shm',
   '/dev/pts',
   '/dev/mqueue',
   '/dev/console',
 ]);
 
-/** Mount destinations of the container's own mounts (volumes, binds, tmpfs) and the runtime's. */
-export function ignoredPaths(c: ContainerRecord): Set<string> {
-  const out = new Set(RUNTIME_PATHS);
-  for (const b of c.hostConfig.Binds ?? []) {
-    const dest = b.split(':')[1];
-    if (dest) out.add(dest);
-  }
-  for (const m of c.hostConfig.Mounts ?? []) if (m.Target) out.add(m.Target);
-  for (const t of Object.keys(c.hostConfig.Tmpfs ?? {})) out.add(t);
-  return out;
+/** What diff and commit leave out of the container's layer. */
+export function ignoredPaths(_c: ContainerRecord): Set<string> {
+  return new Set(RUNTIME_PATHS);
 }
 
 /** The container's files with its volumes and binds where it sees them, and the /etc files the engine writes for
