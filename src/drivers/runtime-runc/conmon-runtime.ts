@@ -39,7 +39,7 @@ import { mountRootfs, unmountRootfs, writeBundle } from './bundle.js';
 import { connectAttachSocket } from './attach-socket.js';
 import { requestResize } from './conmon-ctl.js';
 import { ConmonStartError, startConmon } from './conmon-process.js';
-import { LogRotator, requestLogReopen } from './log-rotator.js';
+import { LogRotator, requestLogReopen, settleLogAtExit } from './log-rotator.js';
 import { fileCreated } from './file-created.js';
 import { wasOomKilled } from './oom.js';
 import { completeHostFacts } from './host-facts.js';
@@ -326,7 +326,14 @@ export class ConmonRuntime implements RuntimePort {
     // The container ended: its conmon, the daemon's child when this daemon started it, ends now and is reaped then
     // (the pid of the run waited for, read before the wait: a restart may have begun the next run since).
     if (conmonPid) endingChild(conmonPid);
-    this.stopWatchingLog(id);
+    // The log's rotation as dockerd's would have left it (a burst can end the run far past max-size).
+    const rotator = this.rotators.get(id);
+    this.rotators.delete(id);
+    rotator?.ended();
+    if (meta)
+      await settleLogAtExit(meta.logPath, meta.policy).catch((err: unknown) =>
+        this.logger.warn({ err, container: id }, 'settling the log at exit failed'),
+      );
     const oomKilled = await wasOomKilled(this.states.dir(id), meta?.cgroupsPath, this.cgroups);
     return {
       exitCode: record.exitCode,

@@ -1,12 +1,14 @@
 // Reads conmon's k8s-file logs ("<RFC3339Nano> stdout|stderr F|P <text>" per line; P = a partial line,
 // continued by the next P/F line of that stream) as log entries, partial lines joined. Rotated files
 // (log.N … log.1, see log-rotator.ts) are read before the live one. since/until/tail filters; follow keeps
-// reading the live file across rotations (by inode) until the signal aborts, draining what is there first.
+// reading the live file across rotations (by inode) until the signal aborts, draining what is there first; a live
+// file replaced by its own tail (log-split.ts) is continued where the old one was left (log-continuations.ts).
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { LogEntry, LogReadOptions } from '../../core/runtime/runtime.js';
 import { formatTimeNano, parseTimeNano } from '../../lib/time.js';
+import { continuedPosition } from './log-continuations.js';
 
 export { parseTimeNano };
 
@@ -216,7 +218,9 @@ export async function* readK8sLog(path: string, options: LogReadOptions): AsyncG
           for (let out = await liveEntries(); out; out = await liveEntries()) yield* out;
           await live?.close();
           live = await openOrUndefined(path);
-          cursor.position = 0;
+          // A live file replaced by its own tail (a split at the exit) goes on after what was read already.
+          const now = live ? await live.stat().catch(() => undefined) : undefined;
+          cursor.position = held && now ? continuedPosition(path, held.ino, now.ino, cursor.position) : 0;
           continue;
         }
         if (held && held.size < cursor.position) cursor.position = 0; // truncated in place
