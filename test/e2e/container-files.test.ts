@@ -193,7 +193,7 @@ test('pause freezes the cgroup, unpause thaws it; a stopped container cannot be 
   const created = (await d(['create', 'busybox'])).stdout.trim();
   const refused = await d(['pause', created]);
   assert.equal(refused.code, 1);
-  assert.equal(refused.stderr, `Error response from daemon: container ${created} is not running\n`);
+  assert.equal(refused.stderr, `Error response from daemon: Container ${created} is not running\n`);
   const status = (await apiRequest(daemon.socketPath, `/containers/${created}/pause`, { method: 'POST' })).status;
   assert.equal(status, 409);
   const events = await d([

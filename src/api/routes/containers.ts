@@ -85,7 +85,7 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
     // Docker's router wraps every refusal with the name as the client gave it.
     await containers
       .kill(req.params.id, queryString(req.query, 'signal') || undefined)
-      .catch((err: unknown) => Promise.reject(withPrefix(err, `cannot kill container: ${req.params.id}`)));
+      .catch((err: unknown) => Promise.reject(withPrefix(err, `Cannot kill container: ${req.params.id}`)));
     return reply.code(204).send();
   });
 

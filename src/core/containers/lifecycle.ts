@@ -24,7 +24,7 @@ export function assertRemovable(c: ContainerRecord, force: boolean): void {
 }
 
 export function assertRunning(c: ContainerRecord): void {
-  if (c.state.status !== 'running' && c.state.status !== 'paused') throw conflict(`container ${c.id} is not running`);
+  if (c.state.status !== 'running' && c.state.status !== 'paused') throw conflict(`Container ${c.id} is not running`);
 }
 
 export function assertNotPaused(c: ContainerRecord, verb: string): void {

@@ -1,6 +1,6 @@
 // pause, unpause, update and top: operations on a running container's process and cgroup, serialised with its
 // other state changes, with Docker's refusals and events.
-import { conflict, withPrefix } from '../../core/errdefs.js';
+import { conflict, internal, withPrefix } from '../../core/errdefs.js';
 import type { ContainerRecord } from '../../core/containers/container-record.js';
 import { normalizeRestartPolicy } from '../../core/containers/restart-policy.js';
 import {
@@ -22,16 +22,18 @@ export interface ContainerControlDeps {
   hostSupport?: HostConfigSupport;
 }
 
-const notRunning = (c: ContainerRecord): Error => conflict(`container ${c.id} is not running`);
+// The refusals in dockerd 20.10's words and statuses (measured side by side): the full ID, "Container" capitalised.
+const notRunning = (c: ContainerRecord): Error => conflict(`Container ${c.id} is not running`);
+const restarting = (c: ContainerRecord): Error =>
+  conflict(`Container ${c.id} is restarting, wait until the container is running`);
 
 export class ContainerControl {
   constructor(private readonly deps: ContainerControlDeps) {}
 
   async pause(ref: string): Promise<void> {
     await this.deps.access.locked(ref, async (c) => {
-      if (c.state.status === 'paused') throw conflict(`container ${c.id} is already paused`);
-      if (c.state.status === 'restarting')
-        throw conflict(`container ${c.id} is restarting, wait until the container is running`);
+      if (c.state.status === 'paused') throw conflict(`Container ${c.id} is already paused`);
+      if (c.state.status === 'restarting') throw restarting(c);
       if (c.state.status !== 'running') throw notRunning(c);
       await this.deps.runtime.pause(c.id);
       c.state = { ...c.state, status: 'paused' };
@@ -42,7 +44,8 @@ export class ContainerControl {
 
   async unpause(ref: string): Promise<void> {
     await this.deps.access.locked(ref, async (c) => {
-      if (c.state.status !== 'paused') throw conflict(`container ${c.id} is not paused`);
+      // dockerd 20.10 answers this one with a plain error: a 500.
+      if (c.state.status !== 'paused') throw internal(`Container ${c.id} is not paused`);
       await this.deps.runtime.resume(c.id);
       c.state = { ...c.state, status: 'running' };
       this.deps.access.save(c);
@@ -59,8 +62,7 @@ export class ContainerControl {
 
   async top(ref: string, psArgs: string, options: { signal?: AbortSignal } = {}): Promise<ProcessList> {
     const c = this.deps.access.resolve(ref);
-    if (c.state.status === 'restarting')
-      throw conflict(`Container ${c.id} is restarting, wait until the container is running`);
+    if (c.state.status === 'restarting') throw restarting(c);
     if (c.state.status !== 'running' && c.state.status !== 'paused') throw notRunning(c);
     const pids = await this.deps.runtime.pids(c.id, options);
     const list = await this.deps.processes.list(psArgs || '-ef', pids, options);

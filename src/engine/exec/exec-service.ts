@@ -63,7 +63,10 @@ export class ExecService {
 
   private runningContainer(ref: string): ContainerRecord {
     const c = resolveContainer(this.deps.store, ref);
-    if (c.state.status === 'paused') throw conflict(`Container ${c.id} is paused, unpause the container before exec`);
+    // dockerd 20.10's words: the paused container named as the client gave it, the others by their full ID.
+    if (c.state.status === 'paused') throw conflict(`Container ${ref} is paused, unpause the container before exec`);
+    if (c.state.status === 'restarting')
+      throw conflict(`Container ${c.id} is restarting, wait until the container is running`);
     if (c.state.status !== 'running') throw conflict(`Container ${c.id} is not running`);
     return c;
   }
