@@ -85,7 +85,8 @@ test('a start between the signalled run exit and the stop wait: the stop ends wi
       '--since',
       '0',
       '--until',
-      (Date.now() / 1000).toFixed(3),
+      // A ms ahead: berthd's event times carry sub-ms digits past the ms they were published in.
+      ((Date.now() + 1) / 1000).toFixed(3),
       '-f',
       `container=${id}`,
       '--format',

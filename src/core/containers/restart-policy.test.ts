@@ -23,7 +23,10 @@ test('who restarts after an exit', () => {
     manuallyStopped,
   });
   assert.equal(shouldRestart({ name: 'always', maxRetries: 0 }, exit(0)), true);
-  assert.equal(shouldRestart({ name: 'always', maxRetries: 0 }, exit(0, 0, true)), false);
+  // Stopped or killed by hand: only unless-stopped heeds it (a stop's or kill's own exit is made final before).
+  assert.equal(shouldRestart({ name: 'always', maxRetries: 0 }, exit(0, 0, true)), true);
+  assert.equal(shouldRestart({ name: 'unless-stopped', maxRetries: 0 }, exit(0, 0, true)), false);
+  assert.equal(shouldRestart({ name: 'on-failure', maxRetries: 0 }, exit(1, 0, true)), true);
   assert.equal(shouldRestart({ name: 'on-failure', maxRetries: 0 }, exit(0)), false);
   assert.equal(shouldRestart({ name: 'on-failure', maxRetries: 2 }, exit(1, 1)), true);
   assert.equal(shouldRestart({ name: 'on-failure', maxRetries: 2 }, exit(1, 2)), false);

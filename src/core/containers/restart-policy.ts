@@ -26,16 +26,18 @@ export function normalizeRestartPolicy(policy: RestartPolicy | undefined, autoRe
 
 export interface ExitFacts {
   exitCode: number;
+  /** Stopped or killed by hand (dockerd's HasBeenManuallyStopped): only `unless-stopped` heeds it. A stop, or a kill
+   * that ends the run, makes the exit final before any policy is asked (restart-supervisor.ts). */
   manuallyStopped: boolean;
   restartCount: number;
 }
 
 export function shouldRestart(policy: NormalizedPolicy, exit: ExitFacts): boolean {
-  if (exit.manuallyStopped) return false;
   switch (policy.name) {
     case 'always':
-    case 'unless-stopped':
       return true;
+    case 'unless-stopped':
+      return !exit.manuallyStopped;
     case 'on-failure':
       return exit.exitCode !== 0 && (policy.maxRetries === 0 || exit.restartCount < policy.maxRetries);
     default:
@@ -58,6 +60,14 @@ export function startsWithDaemon(policy: NormalizedPolicy, manuallyStopped: bool
       return false;
   }
 }
+
+/** Does a `docker kill` with `signal` make the container's next exit final, whatever its policy? dockerd 20.10's rule
+ * (measured side by side): SIGKILL does, and so does the container's stop signal, or any signal when the container
+ * names no stop signal (`stopSignal` undefined). */
+export function killEndsRun(signal: number, stopSignal: number | undefined): boolean {
+  return signal === SIGKILL || stopSignal === undefined || signal === stopSignal;
+}
+const SIGKILL = 9;
 
 const INITIAL_DELAY_MS = 100;
 const MAX_DELAY_MS = 60_000;

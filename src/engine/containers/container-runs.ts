@@ -167,7 +167,7 @@ export class ContainerRuns {
     this.watches.set(id, watch);
   }
 
-  /** Records an exit, then lets the supervisor apply AutoRemove or the restart policy. Caller holds the lock. */
+  /** Records an exit, the supervisor applying AutoRemove or the restart policy first. Caller holds the lock. */
   private async recordExit(id: string, exit: ExitInfo): Promise<void> {
     await timedPhases(this.deps.logger, 'exit', { container: id }, () => this.recordExitTimed(id, exit));
   }
@@ -185,6 +185,8 @@ export class ContainerRuns {
       finishedAt: exit.finishedAt || this.deps.clock.timestamp(),
     };
     if (c.state.health) c.state.health = stoppedHealth(c.state.health);
+    // The policy decides now, as dockerd's: a restarting container is never seen exited, its `die` comes after.
+    if (!this.deps.closed()) this.deps.supervisor.exited(c, exit.exitCode);
     this.deps.store.update(c);
     // Docker's clean-up after an exit unregisters the execs never started; here with the exited state (a wait
     // for not-running answers from it), so whoever sees the container stopped finds them gone.
@@ -205,9 +207,5 @@ export class ContainerRuns {
     if (exit.oomKilled) this.deps.publish(c, 'oom');
     this.deps.publish(c, 'die', { exitCode: String(exit.exitCode) });
     this.deps.waiters.exited(id, exit.exitCode);
-
-    if (this.deps.closed()) return;
-    this.deps.supervisor.exited(c, exit.exitCode);
-    if (c.state.status === 'restarting') this.deps.store.update(c);
   }
 }

@@ -11,6 +11,7 @@ import type { ContainerRecord } from '../../core/containers/container-record.js'
 import type { ContainerStore } from '../../core/containers/container-store.js';
 import { assertRemovable, assertRunning, canStart, isRunning } from '../../core/containers/lifecycle.js';
 import { normalizeContainerName } from '../../core/containers/names.js';
+import { killEndsRun } from '../../core/containers/restart-policy.js';
 import { HealthMonitor, type ProbeRunner } from '../health/health-monitor.js';
 import type { Snapshotter } from '../../core/snapshots/snapshotter.js';
 import type { ContainerNetworking } from '../../core/networks/container-networking.js';
@@ -172,6 +173,7 @@ export class ContainerService implements ContainersApi {
       if (c.state.status === 'paused') throw conflict('cannot start a paused container, try unpause instead');
       if (isRunning(c)) return false;
       if (!canStart(c)) throw conflict(`container ${c.id} is marked for removal and cannot be started`);
+      this.supervisor.startedByHand(c);
       await timedPhases(this.deps.logger, 'start', { container: c.id }, () =>
         this.runs.launch(c, options.signal, options.foreground),
       );
@@ -238,7 +240,10 @@ export class ContainerService implements ContainersApi {
       // start's refusal in a plain error).
       if (!c || c.state.status === 'removing')
         throw internal(`Cannot restart container ${ref}: container is marked for removal and cannot be started`);
-      if (!isRunning(c)) await this.runs.launch(c);
+      if (!isRunning(c)) {
+        this.supervisor.startedByHand(c);
+        await this.runs.launch(c);
+      }
       this.publish(c, 'restart');
     });
   }
@@ -250,10 +255,35 @@ export class ContainerService implements ContainersApi {
     // object, so that the lock is not held until it settles.
     const { recorded } = await this.locks.run(id, async () => {
       const c = resolveContainer(this.store, id);
+      const stopSignal = c.config.StopSignal ? this.deps.runtime.parseSignal(c.config.StopSignal) : undefined;
+      const ends = killEndsRun(signal, stopSignal);
+      // As dockerd 20.10: any kill counts as a stop by hand (`unless-stopped` heeds it, now and at daemon start); a
+      // container waiting to restart has no process, and a kill that ends the run cancels the restart, quietly.
+      if (c.state.status === 'restarting') {
+        c.manuallyStopped = true;
+        if (ends) this.supervisor.cancel(c);
+        this.store.update(c);
+        return { recorded: Promise.resolve() };
+      }
       assertRunning(c);
       const recorded = this.runs.exitRecorded(id);
+      c.manuallyStopped = true;
+      if (ends) this.supervisor.cancel(c);
+      this.store.update(c);
       await this.deps.runtime.kill(id, signal);
       this.publish(c, 'kill', { signal: String(signal) });
+      // dockerd resumes a paused container after such a kill, so that its process gets the signal.
+      if (ends && c.state.status === 'paused') {
+        const resumed = await this.deps.runtime.resume(id).then(
+          () => true,
+          (err: unknown) => this.deps.logger.warn({ err, container: id }, 'resume after kill failed'),
+        );
+        if (resumed) {
+          c.state = { ...c.state, status: 'running' };
+          this.store.update(c);
+          this.publish(c, 'unpause');
+        }
+      }
       return { recorded };
     });
     if (signal === SIGKILL) await recorded;

@@ -167,3 +167,40 @@ test('without the label an unhealthy container keeps running', () =>
     assert.equal(e.runtime.runs.get(id), 1);
     assert.equal(e.record(id).state.status, 'running');
   }));
+
+test('a kill by the stop signal (any, when none is named) makes the next exit final; another signal does not', () =>
+  withLifecycleEngine(async (e) => {
+    // The fake process dies of any signal it does not ignore.
+    const killWith = async (id: string, signal: string): Promise<void> => {
+      const die = e.events.next('die', id);
+      await e.service.kill(id, signal);
+      await die;
+    };
+    const id = await withPolicy(e, { Name: 'always' });
+    await killWith(id, 'SIGUSR1');
+    assert.equal(e.record(id).state.status, 'exited');
+    assert.deepEqual(e.clock.delays(), [], 'no restart armed');
+
+    const named = await e.run({ HostConfig: { RestartPolicy: { Name: 'always' } }, StopSignal: 'SIGUSR2' });
+    await killWith(named, 'SIGUSR1');
+    assert.equal(e.record(named).state.status, 'restarting');
+    assert.equal(e.record(named).restartCount, 1, 'counted at the exit, before the restart');
+  }));
+
+test('a kill during the back-off cancels the restart; a start by hand begins the count afresh', () =>
+  withLifecycleEngine(async (e) => {
+    const id = await withPolicy(e, { Name: 'always' });
+    await exitWith(e, id, 1);
+    await advanceToRestart(e, id, 100);
+    await exitWith(e, id, 1);
+    assert.equal(e.record(id).restartCount, 2);
+    await e.service.kill(id, undefined);
+    assert.equal(e.record(id).state.status, 'exited');
+    assert.equal(e.record(id).restartCount, 2);
+    await e.clock.advance(60_000);
+    assert.equal(e.record(id).state.status, 'exited', 'the cancelled restart never comes');
+    await e.service.start(id);
+    assert.equal(e.record(id).restartCount, 0);
+    await exitWith(e, id, 1);
+    assert.deepEqual(e.clock.delays(), [100], 'the back-off begins afresh');
+  }));

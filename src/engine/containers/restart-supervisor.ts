@@ -3,6 +3,11 @@
 // on-failure:N, unless-stopped) decides, and a restart waits out Docker's back-off (100 ms doubling to a minute,
 // reset by a run of 10 s) in the `restarting` state, which a stop or removal cancels. A health status turning
 // unhealthy restarts a container labelled berth.restart-on-unhealthy=true (berth's opt-in beyond Docker).
+// As dockerd 20.10: the restart is decided when the exit is recorded, before its `die` (RestartCount counts it from
+// then, and the state goes from running to restarting, never through exited); a `docker kill` with SIGKILL, the
+// container's stop signal, or any signal when it has none (core/containers/restart-policy.ts killEndsRun) means its
+// next exit is final whatever the policy, and ends a pending restart; a start or restart by hand begins afresh
+// (RestartCount 0, on-failure's retries and the back-off anew).
 // The container service owns the records and the per-container lock; this module owns the timers and the
 // back-off, and acts only through `SupervisedContainers`.
 import type { Clock, TimerId } from '../../lib/clock.js';
@@ -48,6 +53,8 @@ export class RestartSupervisor {
   /** When each container's current run began, by the supervisor's clock. */
   private readonly runStarts = new Map<string, number>();
   private readonly background = new Set<Promise<unknown>>();
+  /** Containers a kill ended: their next exit is final (dockerd's "exit on next"); until their next run. */
+  private readonly exitOnNext = new Set<string>();
   private closed = false;
 
   constructor(private readonly deps: RestartSupervisorDeps) {}
@@ -55,25 +62,36 @@ export class RestartSupervisor {
   /** A run began (a start, a restart, or a live container found at daemon start). */
   launched(c: ContainerRecord): void {
     this.runStarts.set(c.id, this.deps.clock.now());
+    this.exitOnNext.delete(c.id);
+  }
+
+  /** A start or restart by hand (not by the policy): the count and the back-off begin afresh, as dockerd's. */
+  startedByHand(c: ContainerRecord): void {
+    c.restartCount = 0;
+    this.backoff.delete(c.id);
   }
 
   /**
-   * The container's exit has been recorded (the caller holds its lock and saves the record after): removes an
-   * AutoRemove container, or sets it `restarting` and arms the restart its policy asks for.
+   * The container's process exited (the caller holds its lock, has set the exited state and saves the record after,
+   * then announces `die`): removes an AutoRemove container, or sets it `restarting`, counts the restart and arms it
+   * as its policy asks.
    */
   exited(c: ContainerRecord, exitCode: number): void {
     const started = this.runStarts.get(c.id) ?? (c.state.startedAt ? Date.parse(c.state.startedAt) : undefined);
     this.runStarts.delete(c.id);
+    const final = this.exitOnNext.delete(c.id);
     if (this.closed) return;
     if (c.hostConfig.AutoRemove) {
       this.track(this.removeLater(c.id));
       return;
     }
     const policy = normalizeRestartPolicy(c.hostConfig.RestartPolicy, false);
+    if (final) return;
     if (!shouldRestart(policy, { exitCode, manuallyStopped: c.manuallyStopped, restartCount: c.restartCount })) return;
     const ranMs = started === undefined ? 0 : this.deps.clock.now() - started;
     const delayMs = nextBackoff(this.backoff.get(c.id) ?? 0, ranMs);
     this.backoff.set(c.id, delayMs);
+    c.restartCount += 1;
     c.state.status = 'restarting';
     const timer = this.deps.clock.setTimeout(() => {
       this.timers.delete(c.id);
@@ -87,8 +105,13 @@ export class RestartSupervisor {
     if (c.hostConfig.AutoRemove && !this.closed) this.track(this.removeLater(c.id));
   }
 
-  /** A stop or removal cancels a pending restart; true when the container was waiting in `restarting`. */
+  /**
+   * A stop, a removal, or a kill whose signal ends the run (restart-policy.ts killEndsRun): the run's next exit is
+   * final, and a pending restart is cancelled (the container is left exited); true when one was. The caller holds the
+   * lock and saves the record.
+   */
   cancel(c: ContainerRecord): boolean {
+    this.exitOnNext.add(c.id);
     this.deps.clock.clearTimeout(this.timers.get(c.id));
     this.timers.delete(c.id);
     if (c.state.status !== 'restarting') return false;
@@ -118,6 +141,7 @@ export class RestartSupervisor {
     this.timers.delete(id);
     this.backoff.delete(id);
     this.runStarts.delete(id);
+    this.exitOnNext.delete(id);
   }
 
   /** Cancels pending restarts and waits for restarts and removals under way; containers keep running. */
@@ -130,7 +154,6 @@ export class RestartSupervisor {
 
   private async restartAfterExit(c: ContainerRecord | undefined): Promise<void> {
     if (!c || c.state.status !== 'restarting' || this.closed) return;
-    c.restartCount += 1;
     try {
       await this.deps.containers.launch(c);
     } catch (err) {
