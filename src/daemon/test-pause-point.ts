@@ -4,18 +4,27 @@
 // <dir>/<point>.release exists (both files are removed then). A race test sends its rival request inside the window,
 // with no sleeps (test/helpers/pause-point.ts). Off unless set; a name that is no point, or no directory, stops the
 // start. The points: engine/volumes/volume-service.ts CreatePausePoint, engine/containers/ports.ts CreateRecordPausePoint
-// and StopPausePoint.
+// and StopPausePoint, engine/networks/types.ts NetworkPausePoint.
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../lib/logger.js';
 import type { CreatePausePoint } from '../engine/volumes/volume-service.js';
 import type { CreateRecordPausePoint, StopPausePoint } from '../engine/containers/ports.js';
+import type { NetworkPausePoint } from '../engine/networks/types.js';
 import { whenExists } from '../lib/when-exists.js';
 
 export const TEST_PAUSE_ENV = 'BERTH_TEST_PAUSE_AT';
 export const TEST_PAUSE_DIR_ENV = 'BERTH_TEST_PAUSE_DIR';
-type PausePoint = CreatePausePoint | CreateRecordPausePoint | StopPausePoint;
-const POINTS: readonly PausePoint[] = ['create-volumes-referenced', 'create-before-record', 'stop-signalled'];
+type PausePoint = CreatePausePoint | CreateRecordPausePoint | StopPausePoint | NetworkPausePoint;
+const POINTS: readonly PausePoint[] = [
+  'create-volumes-referenced',
+  'create-before-record',
+  'stop-signalled',
+  'network-remove-checked',
+  'network-remove-bridge-gone',
+  'network-remove-waits',
+  'network-join-recorded',
+];
 
 export function testPausePoint(
   env: NodeJS.ProcessEnv,

@@ -18,6 +18,7 @@ import { ContainerAttach } from '../engine/networks/container-attach.js';
 import { NetworkRecords } from '../engine/networks/network-records.js';
 import { lookupName } from '../engine/networks/dns-names.js';
 import type { DaemonConfig } from './config.js';
+import { testPausePoint } from './test-pause-point.js';
 
 export interface NetworkSide {
   service: NetworkService;
@@ -60,7 +61,16 @@ export async function wireNetworks(
     hostGatewayIp: net.hostGatewayIp,
   };
   const records = new NetworkRecords({ store, host, config: networkConfig });
-  const attach = new ContainerAttach({ networks: records, store, containers, host, files, logger: log });
+  const pausePoint = testPausePoint(process.env, logger);
+  const attach = new ContainerAttach({
+    networks: records,
+    store,
+    containers,
+    host,
+    files,
+    logger: log,
+    pausePoint,
+  });
   const service = new NetworkService({
     records,
     live: attach.live,
@@ -71,6 +81,7 @@ export async function wireNetworks(
     events,
     logger: log,
     config: networkConfig,
+    pausePoint,
   });
   await service.init();
   return {

@@ -97,6 +97,7 @@ export interface NetworkStore {
   networksByName(name: string): NetworkRecord[];
   /** Conflict when the name is taken, unless `uniqueName: false` (checked and inserted atomically). */
   insertNetwork(n: NetworkRecord, options?: { uniqueName?: boolean }): void;
+  /** The network and its endpoints, atomically. */
   deleteNetwork(id: string): void;
   endpointsOfNetwork(networkId: string): EndpointRecord[];
   endpointsOfContainer(containerId: string): EndpointRecord[];

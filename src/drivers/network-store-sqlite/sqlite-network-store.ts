@@ -1,6 +1,6 @@
 // NetworkStore on SQLite: networks (names may repeat, as Docker's API before 1.44 lets a create ask for it; the
 // unique-name check and the insert run in one transaction), endpoints keyed by (network, container), and each
-// running container's published ports.
+// running container's published ports. A network goes with its endpoints, in one transaction.
 import type { Database } from 'better-sqlite3';
 import { conflict } from '../../core/errdefs.js';
 import type { EndpointRecord, NetworkRecord, NetworkStore, PortMapping } from '../../core/networks/network-record.js';
@@ -55,6 +55,7 @@ export class SqliteNetworkStore implements NetworkStore {
       ),
       insert: db.prepare('INSERT INTO networks (id, name, created, record) VALUES (?, ?, ?, ?)'),
       delete: db.prepare('DELETE FROM networks WHERE id = ?'),
+      epOfNetDelete: db.prepare('DELETE FROM network_endpoints WHERE network_id = ?'),
       epOfNet: db.prepare<[string], { record: string }>(
         'SELECT record FROM network_endpoints WHERE network_id = ? ORDER BY rowid',
       ),
@@ -109,7 +110,10 @@ export class SqliteNetworkStore implements NetworkStore {
   }
 
   deleteNetwork(id: string): void {
-    this.s.delete.run(id);
+    this.db.transaction(() => {
+      this.s.epOfNetDelete.run(id);
+      this.s.delete.run(id);
+    })();
   }
 
   endpointsOfNetwork(networkId: string): EndpointRecord[] {

@@ -28,6 +28,7 @@ import type { EndpointSettings, HostConfig, NetworkSettings, Port } from '../../
 import { resolveContainer } from '../containers/resolve.js';
 import type { LiveAttach } from './network-service.js';
 import type { NetworkRecords } from './network-records.js';
+import type { NetworkPausePoint } from './types.js';
 import { addEndpoint, planEndpoint } from './endpoint-plan.js';
 import { containerNetworkSettings, modeSandboxKey } from './endpoint-settings.js';
 import { snapshotLookup, storeLookup, type NetworkLookup } from './network-lookup.js';
@@ -39,6 +40,7 @@ export interface ContainerAttachDeps {
   host: NetworkHost;
   files: ContainerFiles;
   logger: Logger;
+  pausePoint?: (point: NetworkPausePoint) => Promise<void>;
 }
 
 /** Key of the host-port allocation lock (container ids are 64 hex digits, so never this). */
@@ -155,8 +157,11 @@ export class ContainerAttach implements ContainerNetworking {
       const n = this.modeNetwork(key);
       if (n && n.id !== primary.id && n.driver === 'bridge') planned.push([n, cfg, {}]);
     }
-    // Every endpoint is checked before any is stored.
-    for (const [n, cfg, extra] of planned) planEndpoint(n, cfg, extra);
+    // Every endpoint is checked before any is stored (a network being removed is gone already, as Docker answers).
+    for (const [n, cfg, extra] of planned) {
+      planEndpoint(n, cfg, extra);
+      this.deps.networks.refuseIfRemoving(n);
+    }
     for (const [n, cfg, extra] of planned) addEndpoint(this.deps, n, record.id, cfg, 'created', extra);
     if (links.length > 0) {
       const onUserNetwork = primary !== undefined && !primary.isDefault;
@@ -205,6 +210,9 @@ export class ContainerAttach implements ContainerNetworking {
   async setUp(c: ContainerRecord): Promise<{ netnsPath?: string; extraEnv?: string[] }> {
     const mode = c.hostConfig.NetworkMode ?? '';
     if (mode.startsWith('container:')) return { netnsPath: this.sharedNetns(mode.slice('container:'.length)) };
+    // A user network the mode names must still exist: Docker's start fails with its 404 once it was removed
+    // (a removal takes the network's endpoints with it, so nothing else would notice).
+    if (mode && !['bridge', 'default', 'host', 'none'].includes(mode)) this.deps.networks.resolve(mode);
     const endpoints = this.deps.store.endpointsOfContainer(c.id);
     // A child without a default-bridge address (a daemon without the bridge) still gives ALIAS_NAME and its
     // ALIAS_ENV_* variables, as Docker's engine does there; only the address variables need the address.
@@ -316,7 +324,10 @@ export class ContainerAttach implements ContainerNetworking {
   private async plug(c: ContainerRecord, ep: EndpointRecord, netnsPath: string, gateway: boolean): Promise<void> {
     const n = this.deps.store.getNetwork(ep.networkId);
     if (!n) throw notFound(`network ${ep.networkId} not found`);
-    // From reading the addresses in use to recording this one, no await: concurrent starts never share an address.
+    // From reading the addresses in use to recording this one, no await: concurrent starts never share an address,
+    // and a removal, which marks its network in the turn of its check for active endpoints, either saw this
+    // endpoint's address or is refused here.
+    this.deps.networks.refuseIfRemoving(n);
     const others = this.deps.store.endpointsOfNetwork(n.id).filter((e) => e.containerId !== c.id);
     const inUse = new Set(others.filter((e) => e.ip).map((e) => e.ip));
     const v6 = this.deps.networks.v6Of(n);
@@ -344,6 +355,7 @@ export class ContainerAttach implements ContainerNetworking {
     };
     // Recorded before the veth exists, so a crash midway leaves a record that start-up cleanup finds.
     this.deps.store.upsertEndpoint(plugged);
+    await this.deps.pausePoint?.('network-join-recorded');
     const first = gateway && !n.internal;
     await this.deps.host.addInterface(netnsPath, {
       bridge: n.bridgeName,

@@ -1,7 +1,9 @@
 // What the store says about networks, as both the network use cases and the container side need it: lookup by
 // reference, the bridge networks, each one's driver options, MTU and IPv6 side, and the daemon-wide iptables rule
 // set, rebuilt from the store whenever networks or published ports change (one apply at a time; asks that come
-// while one runs share the next, which reads the store when it starts).
+// while one runs share the next, which reads the store when it starts). It also knows which networks are being
+// removed: a removal marks its network in the same turn as its check for active endpoints, and every turn that adds
+// or joins an endpoint refuses a marked network, as libnetwork refuses a network marked for deletion.
 import type { NetworkHost } from '../../core/networks/network-host.js';
 import type { NetworkRecord, NetworkStore, NetworkV6 } from '../../core/networks/network-record.js';
 import type { RuleNetwork, RulePort } from '../../core/networks/nat-rules.js';
@@ -18,6 +20,8 @@ export interface NetworkRecordsDeps {
 
 export class NetworkRecords {
   private readonly rules = new LatestRun(() => this.applyRulesNow());
+  /** Networks past their removal's checks, with that removal's outcome (true once the record is gone). */
+  private readonly removals = new Map<string, Promise<boolean>>();
 
   constructor(private readonly deps: NetworkRecordsDeps) {}
 
@@ -44,6 +48,33 @@ export class NetworkRecords {
     if (matches.length === 1 && matches[0]) return matches[0];
     if (matches.length > 1) throw ambiguous(matches.length, 'ID prefix');
     throw notFound(`network ${ref} not found`);
+  }
+
+  /** Marks the network as being removed (synchronously: a caller marks it in the turn of its own checks) while
+   * `teardown` runs; the mark goes when it settles. */
+  async removing(id: string, teardown: () => Promise<void>): Promise<void> {
+    let settle: (removed: boolean) => void = () => undefined;
+    this.removals.set(id, new Promise<boolean>((resolve) => (settle = resolve)));
+    try {
+      await teardown();
+      settle(true);
+    } catch (err) {
+      settle(false);
+      throw err;
+    } finally {
+      this.removals.delete(id);
+    }
+  }
+
+  /** The outcome of the removal under way for this network (true: removed), or undefined when none is. */
+  removalOf(id: string): Promise<boolean> | undefined {
+    return this.removals.get(id);
+  }
+
+  /** Docker's 404 for a network being removed, as its engine answers once the removal it waited for is done.
+   * Call it in the same synchronous turn that adds or joins the endpoint. */
+  refuseIfRemoving(n: NetworkRecord, ref: string = n.name): void {
+    if (this.removals.has(n.id)) throw notFound(`network ${ref} not found`);
   }
 
   bridgeNetworks(): NetworkRecord[] {

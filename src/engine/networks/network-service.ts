@@ -24,7 +24,14 @@ import type { DnsServer, NetworkHost } from '../../core/networks/network-host.js
 import type { NetworkRecord, NetworkStore, NetworkV6 } from '../../core/networks/network-record.js';
 import type { EndpointSettings } from '../../spec/docker/containers.js';
 import { resolveContainer } from '../containers/resolve.js';
-import type { IpamConfig, NetworkCreateRequest, NetworksApi, NetworkServiceConfig, NetworkView } from './types.js';
+import type {
+  IpamConfig,
+  NetworkCreateRequest,
+  NetworkPausePoint,
+  NetworksApi,
+  NetworkServiceConfig,
+  NetworkView,
+} from './types.js';
 import { networkFilter, networkPruneFilter } from './network-filters.js';
 import type { NetworkRecords } from './network-records.js';
 import { addEndpoint } from './endpoint-plan.js';
@@ -41,6 +48,7 @@ export interface NetworkServiceDeps {
   records: NetworkRecords;
   /** The container side, so connect/disconnect on a running container reach its namespace. */
   live: LiveAttach;
+  pausePoint?: (point: NetworkPausePoint) => Promise<void>;
 }
 
 /** What the container side does for a running container when it is connected, disconnected or unlinked. */
@@ -281,10 +289,12 @@ export class NetworkService implements NetworksApi {
     };
   }
 
+  /** The network's DNS and bridge go, then its record and endpoints in one transaction: a crash midway leaves the
+   * record, and the next start brings its bridge back up. */
   private async teardownNetwork(n: NetworkRecord): Promise<void> {
     await this.deps.dns.stop(n.id);
     await this.deps.host.removeBridge(n.bridgeName);
-    for (const ep of this.deps.store.endpointsOfNetwork(n.id)) this.deps.store.deleteEndpoint(n.id, ep.containerId);
+    await this.deps.pausePoint?.('network-remove-bridge-gone');
     this.deps.store.deleteNetwork(n.id);
     await this.deps.records.applyRules();
   }
@@ -334,12 +344,29 @@ export class NetworkService implements NetworksApi {
 
   async remove(ref: string): Promise<void> {
     const n = this.deps.records.resolve(ref, 'remove');
+    // A second removal waits for the one under way (Docker's network lock orders them) and answers as after it.
+    const underWay = this.deps.records.removalOf(n.id);
+    if (underWay) {
+      await this.deps.pausePoint?.('network-remove-waits');
+      if (await underWay) throw notFound(`network ${ref} not found`);
+      return this.remove(ref);
+    }
     if (PREDEFINED.has(n.name) && (n.isDefault || n.driver !== 'bridge'))
       throw forbidden(`${n.name} is a pre-defined network and cannot be removed`);
     const active = this.deps.store.endpointsOfNetwork(n.id).filter((e) => e.ip);
     if (active.length > 0)
       throw forbidden(`error while removing network: network ${n.name} id ${n.id} has active endpoints`);
-    await this.teardownNetwork(n);
+    // Marked in this turn, the turn of the check: from here no endpoint is added to it or joined.
+    await this.deps.records.removing(n.id, async () => {
+      await this.deps.pausePoint?.('network-remove-checked');
+      try {
+        await this.teardownNetwork(n);
+      } catch (err) {
+        // Still stored: its bridge and DNS come back so that it stays usable.
+        await this.bringUp(n).catch(() => undefined);
+        throw err;
+      }
+    });
     this.publish(n, 'destroy');
   }
 
@@ -352,7 +379,8 @@ export class NetworkService implements NetworksApi {
         await this.remove(n.id);
         deleted.push(n.name);
       } catch (err) {
-        if (!isKind(err, 'Forbidden')) throw err;
+        // In use, or removed by another request meanwhile: Docker's prune goes on with the others too.
+        if (!isKind(err, 'Forbidden') && !isKind(err, 'NotFound')) throw err;
       }
     }
     return deleted;
@@ -369,6 +397,7 @@ export class NetworkService implements NetworksApi {
     }
     if (this.deps.store.endpointsOfContainer(c.id).some((e) => e.networkId === n.id))
       throw forbidden(`endpoint with name ${c.name} already exists in network ${n.name}`);
+    this.deps.records.refuseIfRemoving(n, ref);
     addEndpoint(this.deps, n, c.id, config, 'connected');
     if (isRunningState(c.state)) {
       try {

@@ -56,3 +56,10 @@ export interface NetworkServiceConfig {
   /** Address --add-host host-gateway stands for; default: the default bridge's gateway. */
   hostGatewayIp: string | undefined;
 }
+
+/** Test-only hold points (daemon/test-pause-point.ts): a network removal held after its checks (marked as being
+ * removed), after its bridge went (before the store forgets it), or, meeting a removal under way, before it waits
+ * for it; an endpoint held once its address is recorded, before its interface is made (a start's or a live
+ * connect's join). */
+export type NetworkPausePoint =
+  'network-remove-checked' | 'network-remove-bridge-gone' | 'network-remove-waits' | 'network-join-recorded';
