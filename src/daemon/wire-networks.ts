@@ -69,6 +69,7 @@ export async function wireNetworks(
     host,
     files,
     logger: log,
+    events,
     pausePoint,
   });
   const service = new NetworkService({

@@ -210,6 +210,7 @@ export async function startApiEngine(): Promise<ApiEngine> {
     host,
     files,
     logger,
+    events,
   });
   const networks = new NetworkService({
     records: networkRecords,

@@ -2,7 +2,8 @@
 // Lifecycle per container: checkCreate() validates the request before anything is made, recordCreate()
 // stores its endpoints once the record exists; setUp() before each start (namespace, veths, addresses,
 // published ports, /etc files) returns the namespace for the runtime; tearDown() after each exit (and on a
-// failed start) undoes it; forget() at removal drops the endpoints. All idempotent.
+// failed start) undoes it, and announceDisconnects() once the exit's `die` is out; forget() at removal drops the
+// endpoints. All idempotent.
 import type { ContainerRecord } from '../containers/container-record.js';
 import type { EndpointSettings, HostConfig, NetworkSettings, Port } from '../../spec/docker/containers.js';
 
@@ -20,6 +21,9 @@ export interface ContainerNetworking {
     options?: { signal?: AbortSignal },
   ): Promise<{ netnsPath?: string; extraEnv?: string[] }>;
   tearDown(record: ContainerRecord): Promise<void>;
+  /** After the container's `die`: the `network disconnect` events of the networks its tear-down left (Docker
+   * publishes them in that order: die, disconnects, then stop or destroy). */
+  announceDisconnects(record: ContainerRecord): void;
   forget(record: ContainerRecord): Promise<void>;
   settings(record: ContainerRecord): NetworkSettings;
   ports(record: ContainerRecord): Port[];

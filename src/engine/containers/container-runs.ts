@@ -133,6 +133,7 @@ export class ContainerRuns {
         ?.tearDown(c)
         .catch((e: unknown) => this.deps.logger.warn({ err: e, container: c.id }, 'network cleanup failed'));
       this.deps.publish(c, 'die', { exitCode: String(exitCode) });
+      this.deps.networks?.announceDisconnects(c);
       this.deps.waiters.exited(c.id, exitCode);
       this.deps.supervisor.startFailed(c);
       throw isKind(err, 'Internal') || !(err as { kind?: string }).kind ? invalidArgument(message, err) : err;
@@ -206,6 +207,7 @@ export class ContainerRuns {
     phase('network');
     if (exit.oomKilled) this.deps.publish(c, 'oom');
     this.deps.publish(c, 'die', { exitCode: String(exit.exitCode) });
+    this.deps.networks?.announceDisconnects(c);
     this.deps.waiters.exited(id, exit.exitCode);
   }
 }

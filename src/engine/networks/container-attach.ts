@@ -7,6 +7,7 @@
 // port, an await); the iptables rule set by NetworkRecords (one apply at a time, concurrent asks share the next).
 // Namespaces, veths, addresses, routes and /etc files of different containers are made side by side.
 import type { Logger } from '../../lib/logger.js';
+import type { EventPublisher } from '../../core/events/event.js';
 import { KeyedMutex } from '../../lib/keyed-mutex.js';
 import { phase } from '../../lib/phases.js';
 import { conflict, forbidden, internal, invalidArgument, isKind, notFound } from '../../core/errdefs.js';
@@ -40,6 +41,8 @@ export interface ContainerAttachDeps {
   host: NetworkHost;
   files: ContainerFiles;
   logger: Logger;
+  /** `network connect` / `network disconnect` as a container's endpoints are joined and left (Docker's events). */
+  events: EventPublisher;
   pausePoint?: (point: NetworkPausePoint) => Promise<void>;
 }
 
@@ -58,6 +61,9 @@ export class ContainerAttach implements ContainerNetworking {
   /** Per sandbox, the next interface number of each prefix: Docker's counter, so a name is not used twice while the
    * sandbox lives (a reconnect after a disconnect gets a new one). */
   private readonly nextIfIndex = new Map<string, Map<string, number>>();
+  /** Per container, the networks its last tear-down left, whose `disconnect` events wait for its `die` (Docker's
+   * order: die, then the disconnects of its clean-up, then stop or destroy). */
+  private readonly leftNetworks = new Map<string, NetworkRecord[]>();
 
   constructor(private readonly deps: ContainerAttachDeps) {}
 
@@ -233,8 +239,13 @@ export class ContainerAttach implements ContainerNetworking {
         phase('network-netns');
         this.sandboxes.add(c.id);
         this.nextIfIndex.delete(c.id);
+        this.leftNetworks.delete(c.id);
         const gateway = this.gatewayOf(endpoints);
-        for (const ep of endpoints) await this.plug(c, ep, netnsPath, ep.networkId === gateway?.networkId);
+        for (const ep of endpoints) {
+          await this.plug(c, ep, netnsPath, ep.networkId === gateway?.networkId);
+          // Docker's `network connect` of each network joined at a start, before the container's `start`.
+          this.publish('connect', ep.networkId, c.id);
+        }
         phase('network-interfaces');
         await this.publishPorts(c);
         phase('network-ports');
@@ -474,6 +485,22 @@ export class ContainerAttach implements ContainerNetworking {
     };
   }
 
+  /** A network event with Docker's actor: the network, its name and driver, and the container. */
+  publish(action: 'connect' | 'disconnect', networkOrId: NetworkRecord | string, containerId: string): void {
+    const n = typeof networkOrId === 'string' ? this.deps.store.getNetwork(networkOrId) : networkOrId;
+    if (!n) return;
+    this.deps.events.publish({
+      type: 'network',
+      action,
+      actor: { id: n.id, attributes: { container: containerId, name: n.name, type: n.driver } },
+    });
+  }
+
+  announceDisconnects(c: ContainerRecord): void {
+    for (const n of this.leftNetworks.get(c.id) ?? []) this.publish('disconnect', n, c.id);
+    this.leftNetworks.delete(c.id);
+  }
+
   async tearDown(c: ContainerRecord): Promise<void> {
     await this.forContainer(c.id, () => this.unplugAll(c.id));
   }
@@ -492,6 +519,11 @@ export class ContainerAttach implements ContainerNetworking {
         )
       : undefined;
     const endpoints = store.endpointsOfContainer(containerId);
+    const left = endpoints.filter((ep) => ep.ip || ep.hostIfName).map((ep) => store.getNetwork(ep.networkId));
+    this.leftNetworks.set(containerId, [
+      ...(this.leftNetworks.get(containerId) ?? []),
+      ...left.filter((n): n is NetworkRecord => n !== undefined),
+    ]);
     for (const ep of endpoints) if (ep.hostIfName) await host.removeInterface(ep.hostIfName);
     const rulesFailed = await rules;
     for (const ep of endpoints)
@@ -505,6 +537,8 @@ export class ContainerAttach implements ContainerNetworking {
 
   async forget(c: ContainerRecord): Promise<void> {
     await this.tearDown(c);
+    // A removal's `die` (rm -f of a running container) is published before this.
+    this.announceDisconnects(c);
     for (const ep of this.deps.store.endpointsOfContainer(c.id)) this.deps.store.deleteEndpoint(ep.networkId, c.id);
   }
 
@@ -535,6 +569,9 @@ export class ContainerAttach implements ContainerNetworking {
     const hadRoutes = ep.hostIfName !== '' && this.gatewayOf(plugged)?.networkId === networkId;
     if (ep.hostIfName) await this.deps.host.removeInterface(ep.hostIfName);
     this.deps.store.upsertEndpoint({ ...ep, ip: '', ip6: '', mac: '', hostIfName: '', ifName: undefined });
+    // dockerd 20.10 reports a running container's disconnect twice: this one as the endpoint leaves, the network
+    // service's as the request ends (measured side by side; the default bridge and user networks alike).
+    if (ep.ip) this.publish('disconnect', networkId, containerId);
     // Its default routes went with its interface: the next network in Docker's order takes them.
     const next = hadRoutes ? this.gatewayOf(plugged.filter((e) => e.networkId !== networkId)) : undefined;
     if (next) await this.routeVia(containerId, next);

@@ -399,6 +399,7 @@ export class NetworkService implements NetworksApi {
       throw forbidden(`endpoint with name ${c.name} already exists in network ${n.name}`);
     this.deps.records.refuseIfRemoving(n, ref);
     addEndpoint(this.deps, n, c.id, config, 'connected');
+    // Docker reports a connect when the endpoint joins: now for a running container, at its next start otherwise.
     if (isRunningState(c.state)) {
       try {
         await this.deps.live.connect(c.id, n.id);
@@ -406,8 +407,8 @@ export class NetworkService implements NetworksApi {
         this.deps.store.deleteEndpoint(n.id, c.id);
         throw err;
       }
+      this.publish(n, 'connect', { container: c.id });
     }
-    this.publish(n, 'connect', { container: c.id });
   }
 
   /** DELETE /containers/{id}/{alias}?link=1. */
