@@ -23,6 +23,7 @@ import { ExtractError, extractTar } from '../../lib/fs/extract-tar.js';
 import { overlayChanges, overlayDirs } from './overlay-changes.js';
 import { goFileMode } from './go-file-mode.js';
 import { holdMounts, mountsBelow } from './view-mounts.js';
+import { resolveInRoot } from '../../lib/fs/in-root.js';
 
 const code = (err: unknown): string | undefined => (err as NodeJS.ErrnoException).code;
 
@@ -41,6 +42,25 @@ const followsLast = (path: string): boolean => path.endsWith('/') || path.endsWi
 /** A path the kernel refuses for its length (a name over NAME_MAX, a path over PATH_MAX) is the caller's error. */
 function refuseOverlongName(err: unknown, path: string): void {
   if (code(err) === 'ENAMETOOLONG') throw invalidArgument(`file name too long: ${path}`, err);
+}
+
+/**
+ * The ignored paths whose entry in the upper dir is what runc leaves for a mount point (an empty file or directory),
+ * or is absent: left out of diff and commit. Anything else there was written (cp into a container never started,
+ * before its start's mounts covered it) and is a change, as dockerd shows it.
+ */
+async function stubsOnly(upper: string, ignore: ReadonlySet<string>): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const path of ignore) {
+    const host = await resolveInRoot(upper, path, false).catch(() => undefined);
+    const st = host === undefined ? undefined : await lstat(host).catch(() => undefined);
+    const stub =
+      !st ||
+      (st.isFile() && st.size === 0) ||
+      (st.isDirectory() && host !== undefined && (await readdir(host).catch(() => [])).length === 0);
+    if (stub) out.add(path);
+  }
+  return out;
 }
 
 export class LocalContainerFs implements ContainerFsPort {
@@ -222,13 +242,14 @@ export class LocalContainerFs implements ContainerFsPort {
 
   private packRoot(
     root: string,
-    options: { signal?: AbortSignal; overlayWhiteouts?: boolean; exclude?: ReadonlySet<string> },
+    options: { signal?: AbortSignal; overlayWhiteouts?: boolean; exclude?: Promise<ReadonlySet<string>> },
   ): { tar: Readable; done: Promise<void> } {
     const out = new PassThrough();
     const done = (async () => {
+      const exclude = await options.exclude;
       const fdRoot = await FdRoot.open(root);
       try {
-        const tar = packTree(fdRoot.handle, '', '', options);
+        const tar = packTree(fdRoot.handle, '', '', { ...options, exclude });
         tar.on('error', (err) => out.destroy(err));
         tar.pipe(out);
         await finished(tar).catch(() => undefined);
@@ -243,7 +264,7 @@ export class LocalContainerFs implements ContainerFsPort {
   async changes(mounts: Mount[], ignore: ReadonlySet<string>): Promise<FsChange[]> {
     const dirs = overlayDirs(mounts);
     if (!dirs) throw notImplemented('diff needs the overlay storage driver');
-    return overlayChanges(dirs.upper, dirs.lower, ignore);
+    return overlayChanges(dirs.upper, dirs.lower, await stubsOnly(dirs.upper, ignore));
   }
 
   diffLayer(
@@ -253,7 +274,8 @@ export class LocalContainerFs implements ContainerFsPort {
   ): { tar: Readable; done: Promise<void> } {
     const dirs = overlayDirs(mounts);
     if (!dirs) throw notImplemented('commit needs the overlay storage driver');
-    const exclude = new Set([...ignore].map((p) => p.replace(/^\/+/, '')));
-    return this.packRoot(dirs.upper, { signal: options.signal, overlayWhiteouts: true, exclude });
+    const upper = dirs.upper;
+    const exclude = stubsOnly(upper, ignore).then((stubs) => new Set([...stubs].map((p) => p.replace(/^\/+/, ''))));
+    return this.packRoot(upper, { signal: options.signal, overlayWhiteouts: true, exclude });
   }
 }
