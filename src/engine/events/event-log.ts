@@ -12,7 +12,10 @@ export interface Subscription {
 
 type Clock = () => bigint;
 
-const wallClockNano: Clock = () => BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
+// The wall clock's millisecond, never a guess at its sub-millisecond part: a time past the real one would put an
+// event after a `docker events --until <now>` a client sends right after the action. publish() keeps the times
+// strictly increasing (a nanosecond apart within one millisecond).
+export const wallClockNano: Clock = () => BigInt(Date.now()) * 1_000_000n;
 
 export class EventLog implements EventPublisher {
   private readonly history: EngineEvent[] = [];
