@@ -102,6 +102,39 @@ for (const name of ENGINES) {
       );
       assert.match(lines[a + 2] ?? '', /^container start .*"name":"ev-a"/);
     });
+
+    test('a start that fails at the runtime: its network connect, then its disconnect', async () => {
+      const since = String(Math.floor(Date.now() / 1000) - 1);
+      await ok(['network', 'create', 'evfail']);
+      const r = await docker(engine.env, [
+        'run',
+        '-d',
+        '--name',
+        'ev-fail',
+        '--network',
+        'evfail',
+        'busybox',
+        'no-such',
+      ]);
+      assert.equal(r.code, 127, r.stderr);
+      await ok(['rm', 'ev-fail']);
+      await ok(['network', 'rm', 'evfail']);
+      const until = String(Math.floor(Date.now() / 1000) + 1);
+      const listed = await ok([
+        'events',
+        '--since',
+        since,
+        '--until',
+        until,
+        '--filter',
+        'type=network',
+        '--filter',
+        'network=evfail',
+        '--format',
+        '{{.Action}} {{.Actor.Attributes.name}}',
+      ]);
+      assert.deepEqual(listed.split('\n'), ['create evfail', 'connect evfail', 'disconnect evfail', 'destroy evfail']);
+    });
   });
 }
 
