@@ -107,7 +107,7 @@ export class Builder {
       const context = await openContext(contextDir, request.dockerfile);
       options.onContext?.();
       const { image, unused, cacheOnly } = await this.run(context, request, emit, { signal });
-      this.register(image.record, names);
+      await this.register(image.record, names);
       await this.untagCacheImages(cacheOnly);
       return { record: image.record, names, unused };
     } finally {
@@ -131,7 +131,7 @@ export class Builder {
     const record = options.inlineCache
       ? await (await buildParts()).withInlineCache(this.deps.content, this.deps.cache, image, () => undefined)
       : image.record;
-    this.register(record, []);
+    await this.register(record, []);
     await this.untagCacheImages(cacheOnly);
     return { record, unusedArgs: unused };
   }
@@ -201,8 +201,8 @@ export class Builder {
         .catch((err: unknown) => this.deps.logger.debug({ err, reference }, 'cache-from image kept'));
   }
 
-  private register(record: ImageRecord, names: string[]): void {
-    this.deps.images.registerBuilt(record, names);
+  private register(record: ImageRecord, names: string[]): Promise<void> {
+    return this.deps.images.registerBuilt(record, names);
   }
 
   /** The cache entries the filters select; `shared`: the chain IDs a named image holds (the entry's layer is not the cache's alone). */

@@ -52,7 +52,7 @@ export async function exportImage(
     vertex.status('exporting layers');
     vertex.status(`writing image ${record.id}`);
     for (const n of tags) vertex.status(`naming to ${n}`);
-    images.registerBuilt(record, tags);
+    await images.registerBuilt(record, tags);
     return {
       'containerimage.config.digest': record.id,
       'containerimage.digest': record.id,

@@ -6,7 +6,6 @@ import { nowRfc3339Nano } from '../../lib/time.js';
 import { invalidArgument } from '../../core/errdefs.js';
 import type { ContentStore, Lease } from '../../core/content/content-store.js';
 import type { ImageRecord, ImageRecords, LayerRecord } from '../../core/images/image-record.js';
-import { familiarOf } from '../../core/images/reference.js';
 import type { ImageConfigFile } from '../../spec/oci/image.js';
 import type { ImageCollector } from './image-gc.js';
 import { chainIds, type LayerUnpacker } from './layer-unpacker.js';
@@ -18,7 +17,6 @@ export interface RegistrationDeps {
   unpacker: LayerUnpacker;
   collector: ImageCollector;
   config(id: Digest): Promise<ImageConfigFile>;
-  publish(action: string, id: string, name?: string): void;
 }
 
 export type StoredLayer = { blob: Digest; mediaType: string; size: number };
@@ -50,7 +48,6 @@ export async function registerImage(
   chains.forEach((c) => lease.add(c));
   layers.forEach((l) => lease.add(l.blob));
   lease.add(configDigest);
-  let retagged: { name: string; previous: Digest }[];
   try {
     const sizes = await deps.unpacker.unpack(
       layers.map((l, i) => ({ ...l, diffId: diffIds[i] as Digest })),
@@ -76,11 +73,11 @@ export async function registerImage(
       lastTagTime: names.length > 0 ? now : '',
       ...(options.parent ? { parent: options.parent } : {}),
     };
-    ({ retagged } = deps.records.save(record, names));
+    // A name moved off another image is not announced as its untag: dockerd does not either.
+    deps.records.save(record, names);
   } finally {
     lease.release();
   }
-  for (const r of retagged) deps.publish('untag', r.previous, familiarOf(r.name));
   return configDigest;
 }
 

@@ -19,6 +19,7 @@ export interface RemovalDeps {
   /** The image is gone from the records: drop what is cached about it. */
   forget(id: Digest): void;
   collectGarbage(): Promise<void>;
+  /** An image event; `name` defaults to the image ID (dockerd's untag and delete). */
   publish(action: string, id: string, name?: string): void;
 }
 
@@ -59,7 +60,7 @@ export async function removeImage(
     const untag = (): ImageDeleteItem[] =>
       [name, ...digestRefs].map((n) => {
         deps.records.untag(n);
-        deps.publish('untag', image.id, familiarOf(n));
+        deps.publish('untag', image.id);
         return { Untagged: familiarOf(n) };
       });
     if (
@@ -92,7 +93,7 @@ export async function removeImage(
       );
     for (const n of names) {
       deps.records.untag(n);
-      deps.publish('untag', image.id, familiarOf(n));
+      deps.publish('untag', image.id);
       items.push({ Untagged: familiarOf(n) });
     }
     if (users.length > 0) return items;

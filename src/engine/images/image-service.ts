@@ -79,7 +79,6 @@ export class ImageService {
       unpacker: this.unpacker,
       collector: this.collector,
       config: (id) => this.config(id),
-      publish: (action, id, name) => this.publish(action, id, name),
     };
   }
 
@@ -105,9 +104,11 @@ export class ImageService {
   }
 
   /** A built image: its blobs are stored and its layers committed; records it with its names at once. */
-  registerBuilt(record: ImageRecord, names: string[]): void {
-    const { retagged } = this.deps.records.save(record, names);
-    for (const r of retagged) this.publish('untag', r.previous, familiarOf(r.name));
+  async registerBuilt(record: ImageRecord, names: string[]): Promise<void> {
+    // The config read first (its labels go into the tag events), so that recording and announcing stay one step.
+    await this.config(record.id).catch(() => undefined);
+    // A name moved off another image is not announced as its untag: dockerd does not either.
+    this.deps.records.save(record, names);
     for (const n of names) this.publish('tag', record.id, familiarOf(n));
   }
 
@@ -124,8 +125,14 @@ export class ImageService {
     return this.unpacker.unpack(layers, options);
   }
 
-  private publish(action: string, id: string, name?: string): void {
-    this.deps.events.publish({ type: 'image', action, actor: { id, attributes: name ? { name } : {} } });
+  /**
+   * An image event as dockerd's (20.10 and v27 alike): the image's labels, while its config is known (not after a
+   * delete), then `name`, which is the image ID itself for load, import, save, untag and delete. Labels come from
+   * the config cache: the paths that publish read the config first (registerImage, tag, remove, save).
+   */
+  private publish(action: string, id: string, name: string = id): void {
+    const labels = action === 'delete' ? undefined : this.configs.get(id as Digest)?.config?.Labels;
+    this.deps.events.publish({ type: 'image', action, actor: { id, attributes: { ...labels, name } } });
   }
 
   async config(id: Digest): Promise<ImageConfigFile> {
@@ -190,8 +197,8 @@ export class ImageService {
         const id = await registerImage(this.registration, image.config, image.layers, image.manifest, names, options);
         if (names.length === 0) lines.push(`Loaded image ID: ${id}`);
         for (const n of names) lines.push(`Loaded image: ${familiarOf(n)}`);
-        for (const n of names) this.publish('load', id, familiarOf(n));
-        if (names.length === 0) this.publish('load', id);
+        // One event per image, named by its ID whatever its tags, as dockerd's.
+        this.publish('load', id);
       }
       return lines;
     } finally {
@@ -230,6 +237,8 @@ export class ImageService {
         name ? [name] : [],
         options,
       );
+      // dockerd tags the imported image (a tag event) before it announces the import.
+      if (name) this.publish('tag', id, familiarOf(name));
       this.publish('import', id);
       return id;
     } finally {
@@ -293,10 +302,13 @@ export class ImageService {
         ...(parent?.layers ?? []).map((l) => ({ blob: l.blob, mediaType: l.mediaType, size: l.size })),
         ...(empty ? [] : [{ blob: layer.digest, mediaType: MEDIA_TYPES.ociLayer, size: layer.size }]),
       ];
-      return await registerImage(this.registration, configBlob.digest, layers, undefined, name ? [name] : [], {
+      const id = await registerImage(this.registration, configBlob.digest, layers, undefined, name ? [name] : [], {
         signal: request.signal,
         parent: parent?.id,
       });
+      // The commit itself is a container event (container-commit.ts); the name is an image tag event, as dockerd's.
+      if (name) this.publish('tag', id, familiarOf(name));
+      return id;
     } finally {
       lease.release();
       await this.collectGarbage().catch(() => undefined);
@@ -308,8 +320,9 @@ export class ImageService {
     if (parseReference(repo).digest) throw invalidArgument('refusing to create a tag with a digest reference');
     const name = taggedName(repo, tag);
     const image = this.find(ref);
-    const previous = this.deps.records.tag(name, image.id, nowRfc3339Nano());
-    if (previous) this.publish('untag', previous, familiarOf(name));
+    await this.config(image.id).catch(() => undefined);
+    // The image the name leaves gets no untag event, as on dockerd (20.10 and v27's graph-driver store).
+    this.deps.records.tag(name, image.id, nowRfc3339Nano());
     this.publish('tag', image.id, familiarOf(name));
   }
 
@@ -371,7 +384,9 @@ export class ImageService {
     return out;
   }
 
-  remove(ref: string, options: { force: boolean; noprune: boolean }): Promise<DeleteItem[]> {
+  async remove(ref: string, options: { force: boolean; noprune: boolean }): Promise<DeleteItem[]> {
+    // The config cached first: the untag events carry the image's labels.
+    await this.config(this.find(ref).id).catch(() => undefined);
     return removeImage(this.removal, ref, options);
   }
 
@@ -404,6 +419,11 @@ export class ImageService {
       )
         entry.tags.push(familiarOf(normalized));
       out.set(image.id, entry);
+    }
+    // A save event per image, named by its ID, as dockerd's (published as the archive starts, not once it is sent).
+    for (const { image } of out.values()) {
+      await this.config(image.id).catch(() => undefined);
+      this.publish('save', image.id);
     }
     return [...out.values()];
   }
