@@ -6,7 +6,7 @@ import type { ContainersApi } from '../../engine/containers/types.js';
 import type { StdioStream } from '../../core/runtime/runtime.js';
 import { invalidArgument } from '../../core/errdefs.js';
 import { queryBool, queryInt, queryString, type Query } from '../server/query.js';
-import { detachHttpParser, hijack, type HttpParserSocket } from '../server/hijack.js';
+import { detachHttpParser, hijack, watchHangUp, type HttpParserSocket } from '../server/hijack.js';
 import { encodeEntry, streamType } from './containers.js';
 import { requestSignal } from '../server/request-signal.js';
 import { bridgeStdio } from './stdio-bridge.js';
@@ -41,14 +41,20 @@ export function attachRoutes(app: FastifyInstance, containers: ContainersApi): v
     const signal = requestSignal(req, reply);
     const io = p.stdin && p.stream ? await containers.attachStdio(req.params.id, { signal }) : undefined;
     if (!io) {
-      const { tty, entries } = await containers.attachOutput(req.params.id, { ...p, signal });
+      // No stdin to hand the client's bytes to: the socket is read (and they dropped) so its going is heard at once,
+      // not at the container's next write or exit (the follower and the connection lived on until then).
+      const hungUp = new AbortController();
+      const following = AbortSignal.any([signal, hungUp.signal]);
+      const { tty, entries } = await containers.attachOutput(req.params.id, { ...p, signal: following });
       const socket = hijack(req, reply, streamType(req, tty));
+      const unwatch = watchHangUp(socket, () => hungUp.abort());
       try {
         for await (const entry of entries) {
           if (socket.destroyed) break;
           socket.write(encodeEntry(entry, tty, false));
         }
       } finally {
+        unwatch();
         socket.end();
       }
       return;

@@ -55,3 +55,45 @@ export function hijack(req: FastifyRequest, reply: FastifyReply, contentType: st
   socket.setNoDelay(true);
   return socket;
 }
+
+const HANGUP_PROBE_MS = 1000;
+
+/**
+ * For a hijacked stream whose input nobody reads (an attach without stdin): reads and drops what the client sends,
+ * so its FIN and its close are heard, and calls `onGone` once it has gone. A FIN alone is no goodbye: the docker CLI
+ * half-closes at once when it sends no stdin, and reads on. So from the FIN on, a write of zero bytes (nothing goes on
+ * the wire) asks whether the client closed its reading side too: on a unix socket that write fails with EPIPE once
+ * the peer has closed, at the FIN itself for a client that simply closed, and within a second for one that half-closed
+ * first. (Over TCP a zero-byte write only fails after the peer's RST.) Returns a function that stops watching.
+ */
+export function watchHangUp(socket: Duplex, onGone: () => void): () => void {
+  let probe: NodeJS.Timeout | undefined;
+  const gone = (): void => {
+    stop();
+    onGone();
+  };
+  const ask = (): void => {
+    if (!socket.destroyed) socket.write(Buffer.alloc(0));
+  };
+  const onEnd = (): void => {
+    ask();
+    probe ??= setInterval(ask, HANGUP_PROBE_MS);
+    probe.unref();
+  };
+  const drop = (): void => undefined;
+  const stop = (): void => {
+    clearInterval(probe);
+    socket.off('data', drop);
+    socket.off('end', onEnd);
+    socket.off('close', gone);
+  };
+  socket.on('data', drop);
+  socket.once('end', onEnd);
+  // A failed probe is an error, then a close: the close is the news. Left on: the socket may fail once more at its end.
+  socket.on('error', drop);
+  socket.once('close', gone);
+  if (socket.readableEnded) onEnd();
+  if (socket.destroyed) gone();
+  else socket.resume();
+  return stop;
+}
