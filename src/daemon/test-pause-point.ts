@@ -4,18 +4,19 @@
 // <dir>/<point>.release exists (both files are removed then). A race test sends its rival request inside the window,
 // with no sleeps (test/helpers/pause-point.ts). Off unless set; a name that is no point, or no directory, stops the
 // start. The points: engine/volumes/volume-service.ts CreatePausePoint, engine/containers/ports.ts CreateRecordPausePoint
-// and StopPausePoint, engine/networks/types.ts NetworkPausePoint.
+// and StopPausePoint, engine/networks/types.ts NetworkPausePoint, drivers/runtime-runc/conmon-runtime.ts RunPausePoint.
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../lib/logger.js';
 import type { CreatePausePoint } from '../engine/volumes/volume-service.js';
 import type { CreateRecordPausePoint, StopPausePoint } from '../engine/containers/ports.js';
 import type { NetworkPausePoint } from '../engine/networks/types.js';
+import type { RunPausePoint } from '../drivers/runtime-runc/conmon-runtime.js';
 import { whenExists } from '../lib/when-exists.js';
 
 export const TEST_PAUSE_ENV = 'BERTH_TEST_PAUSE_AT';
 export const TEST_PAUSE_DIR_ENV = 'BERTH_TEST_PAUSE_DIR';
-type PausePoint = CreatePausePoint | CreateRecordPausePoint | StopPausePoint | NetworkPausePoint;
+type PausePoint = CreatePausePoint | CreateRecordPausePoint | StopPausePoint | NetworkPausePoint | RunPausePoint;
 const POINTS: readonly PausePoint[] = [
   'create-volumes-referenced',
   'create-before-record',
@@ -24,6 +25,7 @@ const POINTS: readonly PausePoint[] = [
   'network-remove-bridge-gone',
   'network-remove-waits',
   'network-join-recorded',
+  'start-rootfs-mounted',
 ];
 
 export function testPausePoint(

@@ -74,6 +74,7 @@ export async function wireContainers(
       ...(config.rootless ? { cgroupsUnavailable: true } : {}),
     },
     logger.child({ component: 'runtime' }),
+    testPausePoint(process.env, logger),
   );
   await runtime.init();
   const containerStore = new SqliteContainerStore(db);

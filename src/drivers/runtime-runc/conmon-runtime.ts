@@ -79,6 +79,9 @@ const SET_ASIDE = '.removed-';
 /** Set-aside state dirs go while a start waits on `runc create`, or at the latest this long after the first waits. */
 const SWEEP_AT_LATEST_MS = 2000;
 
+/** Where a test can hold a start: its state dir made and rootfs mounted, conmon (and runc create) not begun. */
+export type RunPausePoint = 'start-rootfs-mounted';
+
 export class ConmonRuntime implements RuntimePort {
   private readonly config: ParsedRuntimeConfig;
   private readonly exits: ExitFiles;
@@ -103,6 +106,8 @@ export class ConmonRuntime implements RuntimePort {
     config: ConmonRuntimeConfig,
     host: HostRuntimeFacts,
     private readonly logger: Logger,
+    /** Test-only hold (daemon/test-pause-point.ts): a start held with its rootfs mounted, before conmon. */
+    private readonly pausePoint?: (point: RunPausePoint) => Promise<void>,
   ) {
     this.host = host;
     this.cgroups = new CgroupTree(host.cgroupVersion);
@@ -182,6 +187,7 @@ export class ConmonRuntime implements RuntimePort {
       await this.states.writeMeta(c.id, meta);
       await touch(c.logPath);
       phase('bundle');
+      await this.pausePoint?.('start-rootfs-mounted');
       if (options.foreground) {
         if (options.beforeStart) await options.beforeStart();
         const run = await startForeground(

@@ -487,6 +487,9 @@ export class ContainerService implements ContainersApi {
     // finished with them below.
     const states = new Map(records.map((c) => [c.id, c.state.status === 'removing' ? 'removing' : 'present'] as const));
     await this.deps.volumes?.settleRemovals((id) => states.get(id) ?? 'absent');
+    // Runtime state of a container that is not running belongs to no run: a start the crash cut off (its state dir
+    // made, its rootfs mounted, conmon not begun). Undone below, so no mount waits for the next start or the removal.
+    const withState = new Set(await this.deps.runtime.list().catch(() => [] as string[]));
     for (const c of records) {
       await this.locks.run(c.id, async () => {
         if (c.state.status === 'removing') return this.destroy(c);
@@ -501,6 +504,12 @@ export class ContainerService implements ContainersApi {
           return this.destroy(c);
         }
         if (!isRunning(c)) {
+          if (withState.has(c.id))
+            await this.deps.runtime
+              .delete(c.id)
+              .catch((err: unknown) =>
+                this.deps.logger.warn({ err, container: c.id }, 'removing runtime state failed'),
+              );
           if (this.supervisor.startsAtDaemonStart(c)) {
             await this.runs
               .launch(c)
