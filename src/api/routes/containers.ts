@@ -4,7 +4,7 @@ import type { ContainersApi, LogEntry } from '../../engine/containers/types.js';
 import type { ContainerCreateRequest } from '../../spec/docker/containers.js';
 import { conflict, invalidArgument, withPrefix } from '../../core/errdefs.js';
 import { queryBool, queryFilters, queryInt, queryString, type Query } from '../server/query.js';
-import { timeFilterNano } from '../../core/filters/filter-args.js';
+import { logsTail, logsTimestampNano } from '../../core/runtime/log-query.js';
 import { frame, STDERR, STDOUT } from '../compat/stdcopy.js';
 import { MULTIPLEXED_STREAM, RAW_STREAM } from '../server/hijack.js';
 import { compareApiVersions } from '../server/api-version.js';
@@ -16,8 +16,10 @@ import { BatchedWrites } from '../server/batched-writes.js';
 
 type IdParams = { Params: { id: string }; Querystring: Query };
 
-export function encodeEntry(entry: LogEntry, tty: boolean, timestamps: boolean): Buffer {
-  const data = timestamps ? Buffer.concat([Buffer.from(`${entry.time} `), entry.data]) : entry.data;
+/** One entry as the logs and attach streams send it: `<time> ` (timestamps), then `--details`' prefix, then the line. */
+export function encodeEntry(entry: LogEntry, tty: boolean, timestamps: boolean, details?: string): Buffer {
+  const prefix = `${timestamps ? `${entry.time} ` : ''}${details ?? ''}`;
+  const data = prefix ? Buffer.concat([Buffer.from(prefix), entry.data]) : entry.data;
   return tty ? data : frame(entry.stream === 'stderr' ? STDERR : STDOUT, data);
 }
 
@@ -129,24 +131,25 @@ export function containerRoutes(app: FastifyInstance, containers: ContainersApi)
     const stdout = queryBool(q, 'stdout');
     const stderr = queryBool(q, 'stderr');
     if (!stdout && !stderr) throw invalidArgument('Bad parameters: you must choose at least one stream');
-    const tailRaw = queryString(q, 'tail');
-    const tailNumber = tailRaw === undefined || tailRaw === 'all' || tailRaw === '' ? undefined : Number(tailRaw);
-    if (tailNumber !== undefined && !Number.isInteger(tailNumber))
-      throw invalidArgument(`invalid value for "tail": "${tailRaw}"`);
-    // A negative count means every line, as in Docker (Testcontainers asks for tail=-1).
-    const tail = tailNumber !== undefined && tailNumber < 0 ? undefined : tailNumber;
     const since = queryString(q, 'since');
     const until = queryString(q, 'until');
-    const { tty, entries } = await containers.logs(req.params.id, {
+    const { tty, details, entries } = await containers.logs(req.params.id, {
       stdout,
       stderr,
       follow: queryBool(q, 'follow'),
-      sinceNano: since && since !== '0' ? timeFilterNano(since) : 0n,
-      untilNano: until && until !== '0' ? timeFilterNano(until) : undefined,
-      tail,
+      sinceNano: since ? logsTimestampNano(since) : 0n,
+      untilNano: until && until !== '0' ? logsTimestampNano(until) : undefined,
+      tail: logsTail(queryString(q, 'tail')),
       signal: requestSignal(req, reply),
     });
-    await streamEntries(req, reply, entries, tty, queryBool(q, 'timestamps'));
+    await streamEntries(
+      req,
+      reply,
+      entries,
+      tty,
+      queryBool(q, 'timestamps'),
+      queryBool(q, 'details') ? details : undefined,
+    );
   });
 
   app.post<IdParams>('/containers/:id/rename', async (req, reply) => {
@@ -165,6 +168,7 @@ async function streamEntries(
   entries: AsyncIterable<LogEntry>,
   tty: boolean,
   timestamps: boolean,
+  details?: string,
 ): Promise<void> {
   reply.hijack();
   const res = reply.raw;
@@ -174,7 +178,7 @@ async function streamEntries(
   try {
     for await (const entry of entries) {
       if (res.destroyed) break;
-      const full = out.write(encodeEntry(entry, tty, timestamps));
+      const full = out.write(encodeEntry(entry, tty, timestamps, details));
       if (full) await full;
     }
     await out.flush();

@@ -12,7 +12,8 @@ import type { RuntimePort } from './ports.js';
 import { resolveContainer } from './resolve.js';
 import type { StdioAttachments } from './stdio-attachments.js';
 import type { OutputFollowers } from './output-followers.js';
-import type { LogEntry, LogOptions } from './types.js';
+import type { LogEntry, LogOptions, LogStream } from './types.js';
+import { logDetailsPrefix } from '../../core/runtime/log-details.js';
 
 export interface ContainerStreamsDeps {
   store: ContainerStore;
@@ -28,17 +29,19 @@ export interface ContainerStreamsDeps {
 export class ContainerStreams {
   constructor(private readonly deps: ContainerStreamsDeps) {}
 
-  async logs(ref: string, options: LogOptions): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }> {
+  async logs(ref: string, options: LogOptions): Promise<LogStream> {
     const c = resolveContainer(this.deps.store, ref);
     checkLogsReadable(c.hostConfig.LogConfig?.Type);
+    const details = logDetailsPrefix(c.hostConfig.LogConfig?.Config, c.config.Labels, c.config.Env);
     if (!options.follow || !isRunning(c))
-      return { tty: c.config.Tty ?? false, entries: this.deps.runtime.logs(c, { ...options, follow: false }) };
+      return { tty: c.config.Tty ?? false, details, entries: this.deps.runtime.logs(c, { ...options, follow: false }) };
     // Follow until the container stops: then the reader drains what is left and ends.
     const stop = new AbortController();
     options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
     void this.deps.waiters.add(c.id, 'exit', stop.signal).then(() => stop.abort());
     return {
       tty: c.config.Tty ?? false,
+      details,
       entries: this.deps.followers.follow(
         c.id,
         stop,

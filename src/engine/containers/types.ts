@@ -36,6 +36,13 @@ export interface LogOptions {
   signal?: AbortSignal;
 }
 
+/** A container's log as read: whether it has a TTY, what `--details` puts before each line, the entries. */
+export interface LogStream {
+  tty: boolean;
+  details?: string;
+  entries: AsyncIterable<LogEntry>;
+}
+
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 
 export interface ListOptions {
@@ -68,7 +75,7 @@ export interface ContainersApi {
   remove(ref: string, options: { force: boolean; volumes: boolean }): Promise<void>;
   list(options: ListOptions): Promise<ContainerView[]>;
   inspect(ref: string, options: { size: boolean }): Promise<ContainerView>;
-  logs(ref: string, options: LogOptions): Promise<{ tty: boolean; entries: AsyncIterable<LogEntry> }>;
+  logs(ref: string, options: LogOptions): Promise<LogStream>;
   /**
    * Output from now until the container stops (attach without stdin); `logs` replays what was written before.
    * Announced as an `attach` event (as Docker's), unless `replayOfStdioAttach`: the replay of an attachStdio's logs.
