@@ -1,17 +1,18 @@
 // The logs endpoint's `tail`, `since` and `until` read as dockerd reads them (daemon/logs.go): tail through Go's
 // strconv.Atoi, where anything that is not an integer, and any negative one, means every line; since and until
 // through ParseTimestamps ("seconds[.fraction]", nothing else: the docker CLI turns durations and dates into that
-// itself), whose strconv error dockerd returns as it is, a 500.
-import { internal } from '../errdefs.js';
+// itself), whose strconv error dockerd returns as it is. dockerd answers that with a 500; berth with a 400 (bad input
+// is never a 500 here: test/api/route-fuzz.test.ts), in the same words.
+import { invalidArgument } from '../errdefs.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
 
 /** Go's strconv.ParseInt(s, 10, 64), its errors in Go's words. */
 function parseInt64(s: string): bigint {
-  if (!/^[+-]?\d+$/.test(s)) throw internal(`strconv.ParseInt: parsing ${JSON.stringify(s)}: invalid syntax`);
+  if (!/^[+-]?\d+$/.test(s)) throw invalidArgument(`strconv.ParseInt: parsing ${JSON.stringify(s)}: invalid syntax`);
   const n = BigInt(s);
   if (n > INT64_MAX || n < -INT64_MAX - 1n)
-    throw internal(`strconv.ParseInt: parsing ${JSON.stringify(s)}: value out of range`);
+    throw invalidArgument(`strconv.ParseInt: parsing ${JSON.stringify(s)}: value out of range`);
   return n;
 }
 
