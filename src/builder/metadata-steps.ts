@@ -88,11 +88,14 @@ export function applyMetadata(
       const ports = instr.ports.flatMap((p) => expand.words(p));
       c.ExposedPorts = { ...(c.ExposedPorts ?? {}) };
       for (const p of ports) {
-        const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(p);
-        if (!m) throw invalidArgument(`invalid containerPort: ${p}`);
-        const from = Number(m[1]);
-        const to = m[2] ? Number(m[2]) : from;
-        for (let port = from; port <= to; port++) c.ExposedPorts[`${port}/${(m[3] ?? 'tcp').toLowerCase()}`] = {};
+        // go-connections' ParsePortSpec: the protocol, then the port or range (16 bits), in its words.
+        const [spec = '', proto = 'tcp'] = p.split(/\/(.*)/s);
+        if (!/^(tcp|udp|sctp)$/i.test(proto)) throw invalidArgument(`invalid proto: ${proto}`);
+        const m = /^(\d+)(?:-(\d+))?$/.exec(spec);
+        const from = Number(m?.[1]);
+        const to = m?.[2] ? Number(m[2]) : from;
+        if (!m || from > 65535 || to > 65535 || to < from) throw invalidArgument(`invalid containerPort: ${spec}`);
+        for (let port = from; port <= to; port++) c.ExposedPorts[`${port}/${proto.toLowerCase()}`] = {};
       }
       return `EXPOSE ${ports.join(' ')}`;
     }

@@ -374,7 +374,8 @@ export function toInstruction(node: DockerfileNode, escape: string, syntax: { la
     }
     case 'volume': {
       const paths = parseJsonArray(node.rest) ?? words();
-      if (paths.length === 0 || paths.some((p) => p.trim() === ''))
+      if (paths.length === 0) throw new DockerfileParseError(node.line, 'VOLUME requires at least one argument');
+      if (paths.some((p) => p.trim() === ''))
         throw new DockerfileParseError(node.line, 'VOLUME specified can not be an empty string');
       return { ...base, kind: 'volume', paths };
     }
